@@ -1,0 +1,44 @@
+// The model's shapes, shared by the trainer, the predictor, TreeSHAP and (de)serialisation.
+// Trees are flat typed arrays (structure of arrays): cache-friendly to predict and cheap to serialise.
+
+export interface GbdtParams {
+  /** Maximum boosting rounds; early stopping may use fewer. */
+  nEstimators: number;
+  learningRate: number;
+  maxDepth: number;
+  maxLeaves: number;
+  minSamplesLeaf: number;
+  /** L2 regularisation on leaf values (lambda). */
+  l2: number;
+  /** Histogram bins per feature, ≤ 255. */
+  maxBins: number;
+  /** Stop when the validation loss has not improved for this many rounds (0 = off). */
+  earlyStoppingRounds: number;
+  /** Weight of a positive row: a number, or "balanced" (= negatives / positives). */
+  positiveWeight: number | "balanced";
+  /** Minimum loss reduction to split (gamma). */
+  minGain: number;
+}
+
+/** One regression tree. Node i is a leaf when left[i] === -1; then value[i] is its output (margin). */
+export interface Tree {
+  feature: Int32Array;
+  /** A row goes left when x[feature] <= threshold. */
+  threshold: Float64Array;
+  left: Int32Array;
+  right: Int32Array;
+  value: Float64Array;
+  /** Training sample weight reaching the node (hessian-free count), needed by path-dependent TreeSHAP. */
+  cover: Float64Array;
+}
+
+/** A trained binary classifier: margin = baseScore + Σ tree outputs; p = sigmoid(margin). */
+export interface Booster {
+  nFeatures: number;
+  featureNames: string[];
+  baseScore: number;
+  trees: Tree[];
+  params: GbdtParams;
+  /** Rounds kept after early stopping. */
+  bestIteration: number;
+}

@@ -1,0 +1,77 @@
+// The prediction log and ground-truth store. Every implementation (SQLite embedded, PostgreSQL in a
+// cluster) passes the same contract suite in test/store/contract.ts. SQL and connections stay inside
+// implementations; callers only see this interface.
+import type { Reading } from "../data/schema.js";
+
+export interface PredictionRecord {
+  /** The id the API returned (UUID v7-like, time-ordered). */
+  id: string;
+  requestId: string;
+  modelName: string;
+  modelVersion: string;
+  /** Milliseconds since the epoch. */
+  predictedAt: number;
+  reading: Reading;
+  failureProbability: number;
+  failurePredicted: boolean;
+  /** Failure-mode probabilities, e.g. { twf: 0.01, hdf: 0.2, pwf: 0, osf: 0.03 }. */
+  modes: Record<string, number>;
+}
+
+export interface FeedbackItem {
+  predictionId: string;
+  machineFailure: 0 | 1;
+  modes?: Partial<Record<"twf" | "hdf" | "pwf" | "osf" | "rnf", 0 | 1>>;
+  /** Milliseconds since the epoch; defaults to now. */
+  receivedAt?: number;
+}
+
+export type FeedbackOutcome = "accepted" | "duplicate" | "unknown" | "conflict";
+
+export interface LabelledPrediction extends PredictionRecord {
+  label: { machineFailure: 0 | 1; modes: Record<string, 0 | 1>; receivedAt: number } | null;
+}
+
+export interface QueryOptions {
+  /** Only predictions at or after this time (ms). */
+  since?: number;
+  /** Only predictions that have a label. */
+  labelled?: boolean;
+  /** Most recent N (ordered by time ascending in the result). */
+  limit?: number;
+  modelVersion?: string;
+}
+
+export interface MonitorSnapshot {
+  at: number;
+  modelVersion: string;
+  /** The JSON the monitor computed (drift, quality), stored as history. */
+  payload: unknown;
+}
+
+export interface AuditEvent {
+  at: number;
+  kind: string;
+  payload: unknown;
+}
+
+export interface PredictionStore {
+  readonly kind: "sqlite" | "postgres";
+  /** Creates tables / applies migrations; safe to call from several processes at once. */
+  init(): Promise<void>;
+  /** Durable when the promise resolves (implementations group-commit concurrent calls). */
+  logPredictions(records: PredictionRecord[]): Promise<void>;
+  /** Idempotent: the same label twice counts once. One outcome per item, in order. */
+  addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]>;
+  getPrediction(id: string): Promise<LabelledPrediction | null>;
+  /** Streams in ascending time order. */
+  queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction>;
+  countPredictions(opts?: QueryOptions): Promise<number>;
+  saveSnapshot(s: MonitorSnapshot): Promise<void>;
+  listSnapshots(limit: number): Promise<MonitorSnapshot[]>;
+  appendAudit(e: AuditEvent): Promise<void>;
+  listAudit(kind?: string, limit?: number): Promise<AuditEvent[]>;
+  /** True when the backing database answers. */
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
