@@ -108,8 +108,8 @@ export function toDataset(table: CsvTable, opts: ReadOptions): Dataset {
     for (const l of LABELS) {
       const s = get(l);
       if (s === undefined) continue;
-      if (s === "" && l !== "machine_failure" && !opts.requireLabels) continue;
-      if (s === "" && !opts.requireLabels) continue;
+      // Empty = unknown: allowed for failure modes always, for machine_failure unless training needs it.
+      if (s === "" && (l !== "machine_failure" || !opts.requireLabels)) continue;
       if (s !== "0" && s !== "1") fail(line, l, `'${s}' is not 0 or 1`);
       else row[l] = s === "1" ? 1 : 0;
     }

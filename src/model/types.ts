@@ -30,6 +30,11 @@ export interface Tree {
   value: Float64Array;
   /** Training sample weight reaching the node (hessian-free count), needed by path-dependent TreeSHAP. */
   cover: Float64Array;
+  /**
+   * Loss reduction of each split (0 at leaves), for gain importance. Optional so hand-built trees
+   * (tests, other backends) need not invent it; the trainer and the model file always carry it.
+   */
+  gain?: Float64Array;
 }
 
 /** A trained binary classifier: margin = baseScore + Σ tree outputs; p = sigmoid(margin). */

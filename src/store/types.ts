@@ -61,17 +61,37 @@ export interface PredictionStore {
   init(): Promise<void>;
   /** Durable when the promise resolves (implementations group-commit concurrent calls). */
   logPredictions(records: PredictionRecord[]): Promise<void>;
-  /** Idempotent: the same label twice counts once. One outcome per item, in order. */
+  /**
+   * Idempotent: the same label twice counts once. One outcome per item, in order: "unknown" (no such
+   * prediction), "accepted", "duplicate" (same machine_failure and modes as the stored label), or
+   * "conflict" (a different label for an already-labelled prediction: the first label is kept).
+   */
   addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]>;
   getPrediction(id: string): Promise<LabelledPrediction | null>;
   /** Streams in ascending time order. */
   queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction>;
   countPredictions(opts?: QueryOptions): Promise<number>;
   saveSnapshot(s: MonitorSnapshot): Promise<void>;
+  /** The `limit` most recent snapshots, newest first. */
   listSnapshots(limit: number): Promise<MonitorSnapshot[]>;
   appendAudit(e: AuditEvent): Promise<void>;
+  /** The `limit` (default 100) most recent events, of one kind if given, newest first. */
   listAudit(kind?: string, limit?: number): Promise<AuditEvent[]>;
   /** True when the backing database answers. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
+  /** ResilientStore: true while records are spooled locally instead of in the database (readiness, metrics). */
+  degraded?(): boolean;
+  /** ResilientStore: records waiting in the local spool. */
+  spoolSize?(): number;
+  /** Group-commit counters since start. */
+  stats?(): StoreStats;
+}
+
+export interface StoreStats {
+  /** Transactions that wrote prediction records. */
+  flushes: number;
+  /** Records committed. */
+  records: number;
+  failedFlushes: number;
 }

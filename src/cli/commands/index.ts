@@ -1,0 +1,29 @@
+// The command table: name → summary and runner. main.ts prints the summaries as the help.
+import { evaluateCommand } from "./evaluate.js";
+import { modelsCommand } from "./models.js";
+import { monitorCommand } from "./monitor.js";
+import { predictCommand } from "./predict.js";
+import { predictionsCommand } from "./predictions.js";
+import { retrainCommand } from "./retrain.js";
+import { serveCommand } from "./serve.js";
+import { simulateCommand } from "./simulate.js";
+import { trainCommand } from "./train.js";
+import { upCommand } from "./up.js";
+
+export interface Command {
+  summary: string;
+  run(argv: string[]): Promise<number>;
+}
+
+export const COMMANDS: Record<string, Command> = {
+  up: { summary: "simulate and train if needed, then serve (what npm start runs)", run: upCommand },
+  simulate: { summary: "write a simulated fleet's readings as CSV", run: simulateCommand },
+  train: { summary: "train, evaluate and register a new model version", run: trainCommand },
+  evaluate: { summary: "evaluate a registered model on a labelled CSV", run: evaluateCommand },
+  predict: { summary: "score a CSV with a registered model", run: predictCommand },
+  models: { summary: "list, show or promote model versions", run: modelsCommand },
+  serve: { summary: "serve a model over HTTP (JSON API, OIP v2, docs, metrics, dashboard)", run: serveCommand },
+  predictions: { summary: "export logged predictions (with labels) as training CSV", run: predictionsCommand },
+  monitor: { summary: "compute drift and quality once (--once)", run: monitorCommand },
+  retrain: { summary: "retraining history, or retrain and gate now", run: retrainCommand },
+};

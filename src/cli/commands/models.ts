@@ -1,0 +1,57 @@
+import { MillwrightError } from "../../core/errors.js";
+import { ALIASES, type Alias, Registry } from "../../registry/registry.js";
+import { DEFAULT_REGISTRY, out, outJson, parse } from "../io.js";
+
+export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
+millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
+millwright models promote VERSION [--alias champion|challenger] [--registry DIR]
+
+Lists the registry's versions with their aliases and test metrics, shows one version's card and
+lineage, or points an alias at a version. A running server that follows the alias picks it up
+within its refresh interval (or at once through POST /v1/models/{version}/promote).`;
+
+export async function modelsCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(
+    rest,
+    { registry: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" } },
+    MODELS_HELP,
+    true,
+  );
+  if (values.help || !sub) return out(MODELS_HELP), sub ? 0 : 2;
+  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  if (sub === "list") {
+    const list = registry.list();
+    if (values.json) return outJson({ aliases: registry.readIndex().aliases, versions: list }), 0;
+    if (list.length === 0) return out(`no versions in ${registry.dir}`), 0;
+    out("version   created                   aliases              PR-AUC  ROC-AUC  F1");
+    for (const v of list) {
+      const m = (v.metrics?.test ?? {}) as Record<string, number | null>;
+      const f = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(4) : "  n/a ");
+      out(`${v.version.padEnd(9)} ${v.createdAt.padEnd(25)} ${v.aliases.join(",").padEnd(20)} ${f(m.pr_auc)}  ${f(m.roc_auc)}   ${f(m.f1)}`);
+    }
+    return 0;
+  }
+  if (sub === "show") {
+    const v = registry.resolve(positionals[0] ?? "champion");
+    const s = registry.summary(v);
+    const card = registry.readJson(v, "card.json");
+    if (values.json) return outJson({ ...s, card }), 0;
+    out(`version ${v}  aliases: ${s.aliases.join(", ") || "none"}  created ${s.createdAt}`);
+    out(JSON.stringify({ metrics: s.metrics?.test, lineage: s.lineage }, null, 2));
+    out(`card: ${registry.versionDir(v)}/card.md   report: ${registry.versionDir(v)}/report.html`);
+    return 0;
+  }
+  if (sub === "promote") {
+    const ref = positionals[0];
+    if (!ref) throw new MillwrightError("MW_BAD_INPUT", `models promote needs a VERSION\n\n${MODELS_HELP}`);
+    const alias = ((values.alias as string | undefined) ?? "champion") as Alias;
+    if (!ALIASES.includes(alias)) throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
+    const v = registry.resolve(ref);
+    registry.setAlias(alias, v);
+    if (values.json) outJson({ version: v, alias });
+    else out(`${alias} → ${v}`);
+    return 0;
+  }
+  throw new MillwrightError("MW_BAD_INPUT", `unknown 'models ${sub}'\n\n${MODELS_HELP}`);
+}

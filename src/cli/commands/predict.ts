@@ -1,0 +1,44 @@
+import { formatCsv } from "../../data/csv.js";
+import { loadCsvFile } from "../../data/load.js";
+import { MODE_HEADS } from "../../data/schema.js";
+import { featureMatrix } from "../../features/physics.js";
+import { Registry } from "../../registry/registry.js";
+import { writeFileAtomic } from "../../registry/fsutil.js";
+import { predictBundle } from "../../train/bundle.js";
+import { DEFAULT_REGISTRY, out, parse, requireOpt } from "../io.js";
+import { parseCsv } from "../../data/csv.js";
+import { readFileSync } from "node:fs";
+
+export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR]
+
+Scores every row of a CSV (labels optional) and writes the input rows in order plus
+failure_probability, failure_predicted (0/1 at the model's threshold) and one
+<mode>_probability column per failure-mode head (twf, hdf, pwf, osf).`;
+
+export async function predictCommand(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { data: { type: "string" }, out: { type: "string" }, model: { type: "string" }, registry: { type: "string" } },
+    PREDICT_HELP,
+  );
+  if (values.help) return out(PREDICT_HELP), 0;
+  const file = requireOpt(values, "data", PREDICT_HELP);
+  const dest = requireOpt(values, "out", PREDICT_HELP);
+  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const bundle = registry.load((values.model as string | undefined) ?? "champion");
+  const data = loadCsvFile(file);
+  const p = predictBundle(bundle, featureMatrix(data.rows));
+  // Re-read the raw cells so the output keeps the input exactly as written.
+  const raw = parseCsv(readFileSync(file, "utf8"));
+  const modes = MODE_HEADS.filter((m) => p.modes[m] !== null);
+  const header = [...raw.header, "failure_probability", "failure_predicted", ...modes.map((m) => `${m}_probability`)];
+  const rows = raw.rows.map((cells, i) => [
+    ...cells,
+    p.failure[i].toFixed(6),
+    p.failure[i] >= bundle.threshold.value ? 1 : 0,
+    ...modes.map((m) => (p.modes[m] as Float64Array)[i].toFixed(6)),
+  ]);
+  writeFileAtomic(dest, formatCsv(header, rows));
+  process.stderr.write(`wrote ${rows.length} predictions by model ${bundle.version} to ${dest}\n`);
+  return 0;
+}

@@ -1,0 +1,53 @@
+import { createWriteStream } from "node:fs";
+import { rename, rm } from "node:fs/promises";
+import { MillwrightError } from "../../core/errors.js";
+import { formatCsv } from "../../data/csv.js";
+import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
+import { readConfig, sqlitePath } from "../config.js";
+import { out, parse, requireOpt } from "../io.js";
+
+export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
+
+Writes logged predictions in the training CSV format (canonical names, labels where known, empty
+where not yet known) plus prediction_id (the id the API returned), model_version, predicted_at and
+failure_probability, in prediction time order. --labelled keeps only rows with ground truth, ready
+for \`millwright train\`. Reads the log from MILLWRIGHT_DATA_DIR (SQLite) or DATABASE_URL.`;
+
+export async function predictionsCommand(argv: string[]): Promise<number> {
+  const [sub, ...rest] = argv;
+  const { values } = parse(
+    rest,
+    { out: { type: "string" }, since: { type: "string" }, labelled: { type: "boolean" }, registry: { type: "string" } },
+    PREDICTIONS_HELP,
+  );
+  if (values.help || !sub) return out(PREDICTIONS_HELP), sub ? 0 : 2;
+  if (sub !== "export") throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
+  const dest = requireOpt(values, "out", PREDICTIONS_HELP);
+  let since: number | undefined;
+  if (values.since !== undefined) {
+    since = Date.parse(values.since as string);
+    if (Number.isNaN(since)) throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
+  }
+  const cfg = readConfig();
+  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
+  const tmp = `${dest}.tmp-${process.pid}`;
+  let n = 0;
+  try {
+    const ws = createWriteStream(tmp);
+    ws.write(formatCsv(EXPORT_COLUMNS, []));
+    for await (const row of exportRows(store, { since, labelled: values.labelled === true })) {
+      const line = formatCsv([], [EXPORT_COLUMNS.map((c) => row[c])]).slice(1);
+      if (!ws.write(line)) await new Promise<void>((r) => ws.once("drain", () => r()));
+      n++;
+    }
+    await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
+    await rename(tmp, dest);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  } finally {
+    await store.close();
+  }
+  process.stderr.write(`exported ${n} predictions to ${dest}\n`);
+  return 0;
+}

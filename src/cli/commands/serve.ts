@@ -1,0 +1,54 @@
+import { readConfig } from "../config.js";
+import { intOpt, out, parse } from "../io.js";
+import { startServer } from "../../serve/server.js";
+
+export const SERVE_HELP = `millwright serve [--registry DIR] [--model REF] [--port 8080] [--host 127.0.0.1]
+
+Serves a model version (default: the champion, followed as it moves) over HTTP: the JSON API
+(/v1), the Open Inference Protocol v2 (/v2), OpenAPI docs (/docs), Prometheus metrics (/metrics)
+and the dashboard (/). Every prediction is logged durably (SQLite in MILLWRIGHT_DATA_DIR, or
+PostgreSQL when DATABASE_URL is set) before it is answered.
+
+Environment: MILLWRIGHT_REGISTRY, MILLWRIGHT_DATA_DIR, DATABASE_URL, MILLWRIGHT_ADMIN_TOKEN,
+MILLWRIGHT_FEEDBACK_TOKEN, MILLWRIGHT_HOOK_TOKEN (each also as NAME_FILE), MILLWRIGHT_MAX_BATCH,
+MILLWRIGHT_MONITOR_INTERVAL_MS, MILLWRIGHT_RETRAIN_MODE (local|github|off), MILLWRIGHT_DRAIN_DELAY_MS.
+SIGTERM: readiness turns false, in-flight requests finish, the log is flushed, exit 0.`;
+
+export async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    { registry: { type: "string" }, model: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
+    SERVE_HELP,
+  );
+  if (values.help) return out(SERVE_HELP), 0;
+  const env = { ...process.env };
+  if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;
+  const cfg = readConfig(env);
+  const server = await startServer(cfg, {
+    host: (values.host as string | undefined) ?? "127.0.0.1",
+    port: intOpt(values, "port", 8080),
+    modelRef: values.model as string | undefined,
+  });
+  printUrls(server.url);
+  await waitForSignal(server.close);
+  return 0;
+}
+
+export function printUrls(url: string): void {
+  const base = url.replace("0.0.0.0", "127.0.0.1");
+  process.stderr.write(`Millwright is serving at ${base}\n  dashboard ${base}/\n  API docs  ${base}/docs\n  metrics   ${base}/metrics\n`);
+}
+
+/** Resolves after SIGTERM/SIGINT once the server has drained and closed. */
+export function waitForSignal(close: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      close().then(resolve, (e) => {
+        process.stderr.write(`shutdown error: ${(e as Error).message}\n`);
+        resolve();
+      });
+    };
+    process.once("SIGTERM", stop);
+    process.once("SIGINT", stop);
+  });
+}

@@ -1,0 +1,108 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { MillwrightError } from "../../core/errors.js";
+import { fleetToCsv } from "../../data/fleet-csv.js";
+import { loadCsvFile } from "../../data/load.js";
+import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
+import { simulateFleet } from "../../data/simulate.js";
+import { writeFileAtomic } from "../../registry/fsutil.js";
+import { Registry } from "../../registry/registry.js";
+import { trainAndRegister } from "../../registry/training.js";
+import { startServer } from "../../serve/server.js";
+import { startLiveSimulation } from "../../sim/live.js";
+import { type Config, readConfig } from "../config.js";
+import { intOpt, out, parse, progressBar } from "../io.js";
+import { printUrls, waitForSignal } from "./serve.js";
+
+export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
+
+Millwright's main job on one machine (what \`npm start\` runs): if the registry has no champion, it
+simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model; then
+it serves the API, docs, metrics and dashboard. Tokens not set in the environment are generated
+once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
+
+--simulate streams live readings from the simulated fleet into the server every --pace ms
+(default 2000), sends the ground truth after a delay, and lets you switch a drift scenario on while
+it runs (--scenario, or POST /v1/sim/scenario with the admin token).
+Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
+
+/** Makes sure there is a champion: simulate and train when the registry is empty. */
+export function ensureModel(cfg: Config, log: (s: string) => void): void {
+  const registry = new Registry(cfg.registryDir);
+  if (registry.readIndex().aliases.champion) return;
+  const file = join(cfg.dataDir, "fleet.csv");
+  if (!existsSync(file)) {
+    log(`no model yet: simulating 24 machines × 30 days into ${file}`);
+    writeFileAtomic(file, fleetToCsv(simulateFleet({ machines: 24, days: 30, seed: 7 })));
+  }
+  const data = loadCsvFile(file, { requireLabels: true });
+  log(`training on ${data.rows.length} readings`);
+  const res = trainAndRegister(registry, { rows: data.rows, data: { file, sha256: data.sha256 } }, { seed: 42, onProgress: progressBar("training") });
+  const m = res.fit.metrics;
+  log(`model ${res.version}: PR-AUC ${m.pr_auc?.toFixed(3)} ROC-AUC ${m.roc_auc?.toFixed(3)} F1 ${m.f1.toFixed(3)} (test split)`);
+}
+
+/** Tokens from the environment, else generated once and kept in the data dir (never printed). */
+export function ensureTokens(cfg: Config): string | null {
+  const file = join(cfg.dataDir, "tokens.json");
+  let saved: Record<string, string> = {};
+  if (existsSync(file)) saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
+  let changed = false;
+  for (const k of ["admin", "feedback", "hook"] as const) {
+    if (cfg.tokens[k]) continue;
+    if (!saved[k]) {
+      saved[k] = randomBytes(24).toString("base64url");
+      changed = true;
+    }
+    cfg.tokens[k] = saved[k];
+  }
+  if (changed) writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`);
+  return Object.keys(saved).length > 0 ? file : null;
+}
+
+export async function upCommand(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      port: { type: "string" },
+      host: { type: "string" },
+      simulate: { type: "boolean" },
+      scenario: { type: "string" },
+      pace: { type: "string" },
+      machines: { type: "string" },
+    },
+    UP_HELP,
+  );
+  if (values.help) return out(UP_HELP), 0;
+  const scenario = (values.scenario as string | undefined) ?? null;
+  if (scenario && !SCENARIOS.some((s) => s.name === scenario))
+    throw new MillwrightError("MW_BAD_INPUT", `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`);
+  const cfg = readConfig();
+  const log = (s: string) => process.stderr.write(`${s}\n`);
+  ensureModel(cfg, log);
+  const tokenFile = ensureTokens(cfg);
+  const server = await startServer(cfg, { host: (values.host as string | undefined) ?? "127.0.0.1", port: intOpt(values, "port", 8080) });
+  printUrls(server.url);
+  if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
+  let sim: ReturnType<typeof startLiveSimulation> | null = null;
+  if (values.simulate) {
+    sim = startLiveSimulation({
+      baseUrl: server.url,
+      feedbackToken: cfg.tokens.feedback,
+      machines: intOpt(values, "machines", 24, 1),
+      seed: 11,
+      intervalMs: intOpt(values, "pace", 2000, 50),
+      labelDelayMs: 10_000,
+      scenario: scenario as ScenarioName | null,
+      log,
+    });
+    server.app.millwright.simulation = sim;
+    log(`  simulating ${intOpt(values, "machines", 24, 1)} machines${scenario ? ` with scenario ${scenario}` : ""}`);
+  }
+  await waitForSignal(async () => {
+    await sim?.stop();
+    await server.close();
+  });
+  return 0;
+}

@@ -1,0 +1,34 @@
+// HTML escaping for the offline report: every piece of text that reaches the page goes through esc(),
+// so a feature or model name can never inject markup.
+
+export function esc(s: string | number): string {
+  return String(s)
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+/** A table from a header row and body rows; cells are escaped here. numeric marks right-aligned columns. */
+export function table(
+  caption: string,
+  head: string[],
+  rows: (string | number)[][],
+  numeric: boolean[] = [],
+): string {
+  const th = head.map((h, i) => `<th scope="col"${numeric[i] ? ' class="num"' : ""}>${esc(h)}</th>`).join("");
+  const body = rows
+    .map(
+      (r) =>
+        `<tr>${r
+          .map((c, i) =>
+            i === 0
+              ? `<th scope="row">${esc(c)}</th>`
+              : `<td${numeric[i] ? ' class="num"' : ""}>${esc(c)}</td>`,
+          )
+          .join("")}</tr>`,
+    )
+    .join("\n");
+  return `<table>\n<caption>${esc(caption)}</caption>\n<thead><tr>${th}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
+}

@@ -1,0 +1,78 @@
+// Argument parsing and help for `millwright release`, so the CLI can wire it in one line:
+//   const result = await release(parseReleaseArgs(argv));
+import { parseArgs } from "node:util";
+import { MillwrightError } from "../core/errors.js";
+import type { ReleaseEnv, ReleaseOptions, ReleaseResult } from "./release.js";
+
+export const RELEASE_HELP = `Usage: millwright release --version X.Y.Z --config DIR --env test|prod [--commit] [--force] [--image NAME] [--json]
+
+Set the image tag of one environment in the GitOps config repository. Argo CD syncs the change:
+test automatically, prod when someone presses sync.
+
+Options:
+  --version X.Y.Z   release version (semver; a pre-release such as 1.4.0-rc.1 is allowed; a leading v is dropped)
+  --config DIR      checkout of the config repository; the overlay is DIR/deploy/k8s/overlays/ENV/kustomization.yaml
+                    or DIR/overlays/ENV/kustomization.yaml
+  --env ENV         test or prod
+  --commit          git add and git commit the change in DIR ("release: millwright X.Y.Z to ENV"); pushing is up to you
+  --force           allow a downgrade (a deliberate rollback) and replace a digest pin by the tag
+  --image NAME      image name in the kustomization's images: list (default ghcr.io/millwright-mlops/millwright)
+  --json            print the result as JSON
+  -h, --help        show this help
+
+Comments and formatting of the kustomization are kept; only the tag changes.
+Exit codes: 0 done (or already at that version), 2 bad input, missing overlay or refused downgrade.`;
+
+export interface ReleaseArgs extends ReleaseOptions {
+  json: boolean;
+  help: boolean;
+}
+
+/** Parses the arguments after `release`. Throws MW_BAD_INPUT naming the missing or unknown option. */
+export function parseReleaseArgs(argv: string[]): ReleaseArgs {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        version: { type: "string" },
+        config: { type: "string" },
+        env: { type: "string" },
+        commit: { type: "boolean", default: false },
+        force: { type: "boolean", default: false },
+        image: { type: "string" },
+        json: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    throw new MillwrightError("MW_BAD_INPUT", `release: ${(e as Error).message}`);
+  }
+  const help = values.help === true;
+  if (!help) {
+    for (const key of ["version", "config", "env"]) {
+      if (typeof values[key] !== "string") {
+        throw new MillwrightError("MW_BAD_INPUT", `release: --${key} is required`, { field: key });
+      }
+    }
+  }
+  return {
+    version: (values.version as string) ?? "",
+    configDir: (values.config as string) ?? "",
+    env: (values.env as ReleaseEnv) ?? "test",
+    commit: values.commit === true,
+    force: values.force === true,
+    image: values.image as string | undefined,
+    json: values.json === true,
+    help,
+  };
+}
+
+/** One human line for the result. */
+export function formatReleaseResult(r: ReleaseResult, env: string): string {
+  if (!r.changed) return `${env} is already at ${r.to} (${r.file}); nothing to do`;
+  const commit = r.committed ? `, committed ${r.commitSha?.slice(0, 12)}` : " (not committed)";
+  return `${env}: ${r.from ?? "(no tag)"} -> ${r.to} in ${r.file}${commit}`;
+}

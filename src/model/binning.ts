@@ -1,0 +1,111 @@
+// Histogram binning: each feature's real values are cut into ≤ 255 bins so a split search scans
+// bins, not rows, and a bin index fits a byte. Thresholds lie strictly between two observed values
+// (midpoints), so "bin ≤ b" on training rows is exactly "x ≤ thresholds[b]" on raw rows, and the
+// trained trees predict on raw Float64 rows with no binning at serve time.
+
+/** Per feature, sorted thresholds; bin(v) = number of thresholds < v, in [0, thresholds.length]. */
+export type BinThresholds = Float64Array[];
+
+/** Above this many rows, thresholds come from an evenly strided sample (deterministic, no RNG). */
+const MAX_SAMPLE = 200_000;
+
+/** First index i in sorted `a` with a[i] > v (upper bound). */
+function upperBound(a: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Thresholds for one feature from its sorted values. */
+export function thresholdsFromSorted(sorted: Float64Array, maxBins: number): Float64Array {
+  const n = sorted.length;
+  const out: number[] = [];
+  if (n === 0) return new Float64Array(0);
+  let distinct = 1;
+  for (let i = 1; i < n && distinct <= maxBins; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
+  if (distinct <= maxBins) {
+    // Few values: one bin per value, cut at the midpoints, as scikit-learn does.
+    for (let i = 1; i < n; i++) if (sorted[i] !== sorted[i - 1]) out.push(midpoint(sorted[i - 1], sorted[i]));
+    return Float64Array.from(out);
+  }
+  // Many values: cut near the k/maxBins quantiles, each cut moved to the midpoint between the
+  // quantile value and the next larger observed value, so ties never straddle a threshold.
+  let last = Number.NEGATIVE_INFINITY;
+  for (let k = 1; k < maxBins; k++) {
+    const v = sorted[Math.min(n - 1, Math.floor((k * n) / maxBins))];
+    const j = upperBound(sorted, v);
+    if (j >= n) break;
+    const t = midpoint(v, sorted[j]);
+    if (t > last) {
+      out.push(t);
+      last = t;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** Midpoint that stays strictly below `b` even when a and b are adjacent doubles. */
+function midpoint(a: number, b: number): number {
+  const m = a + (b - a) / 2;
+  return m < b ? m : a;
+}
+
+/** Bin thresholds for every column of a row-major matrix. */
+export function computeBinThresholds(
+  X: Float64Array,
+  nRows: number,
+  nCols: number,
+  maxBins: number,
+): BinThresholds {
+  const stride = nRows > MAX_SAMPLE ? nRows / MAX_SAMPLE : 1;
+  const m = nRows > MAX_SAMPLE ? MAX_SAMPLE : nRows;
+  const col = new Float64Array(m);
+  const result: BinThresholds = [];
+  for (let f = 0; f < nCols; f++) {
+    for (let k = 0; k < m; k++) col[k] = X[Math.floor(k * stride) * nCols + f];
+    col.sort();
+    result.push(thresholdsFromSorted(col, maxBins));
+  }
+  return result;
+}
+
+/** Bin index of one value: the number of thresholds strictly below it. */
+export function binOf(t: Float64Array, v: number): number {
+  let lo = 0;
+  let hi = t.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Column-major bins: bins[f * nRows + i] is row i's bin for feature f. */
+export function binMatrix(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
+  const bins = new Uint8Array(nRows * nCols);
+  for (let f = 0; f < nCols; f++) {
+    const t = thresholds[f];
+    const base = f * nRows;
+    for (let i = 0; i < nRows; i++) bins[base + i] = binOf(t, X[i * nCols + f]);
+  }
+  return bins;
+}
+
+/**
+ * Row-major bins, bins[i * nCols + f]: the trainer's layout, because its histogram kernel reads all
+ * of a row's bins at once and they then share one cache line.
+ */
+export function binRows(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
+  const bins = new Uint8Array(nRows * nCols);
+  for (let f = 0; f < nCols; f++) {
+    const t = thresholds[f];
+    for (let i = 0, k = f; i < nRows; i++, k += nCols) bins[k] = binOf(t, X[k]);
+  }
+  return bins;
+}

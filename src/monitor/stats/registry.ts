@@ -1,0 +1,161 @@
+// The drift tests by name, as Evidently's stattest registry: each declares the column kinds it accepts,
+// its default threshold and whether its score is a p-value (drift when p < threshold) or a distance
+// (drift when d ≥ threshold). Kernels only compute; the registry decides "drifted", and every result
+// carries the test and the threshold it actually used.
+import { MillwrightError } from "../../core/errors.js";
+import { binnedShares, type Sample } from "./binning.js";
+import { chiSquareCounts } from "./chisquare.js";
+import { type Counts, countSorted } from "./counts.js";
+import { jensenShannon } from "./jensenshannon.js";
+import { ks2sampSorted, type KsMethod } from "./ks.js";
+import { psiShares } from "./psi.js";
+import { wassersteinNormedSorted } from "./wasserstein.js";
+import { zTestCounts } from "./ztest.js";
+
+export type ColumnKind = "numeric" | "categorical";
+export type TestName = "ks" | "chisquare" | "ztest" | "wasserstein" | "psi" | "jensenshannon";
+export const TEST_NAMES: readonly TestName[] = ["ks", "chisquare", "ztest", "wasserstein", "psi", "jensenshannon"];
+
+export interface KernelOptions {
+  ksMethod?: KsMethod;
+  bins?: number;
+}
+
+export interface KernelScore {
+  statistic: number;
+  /** Present only for tests that have one. */
+  pValue?: number;
+  score: number;
+}
+
+export interface StatTest {
+  name: TestName;
+  displayName: string;
+  kinds: readonly ColumnKind[];
+  defaultThreshold: number;
+  scoreKind: "p_value" | "distance";
+  compute(reference: Sample, current: Sample, opts: KernelOptions): KernelScore;
+}
+
+export interface TestResult {
+  test: TestName;
+  statistic: number;
+  p_value?: number;
+  score: number;
+  threshold: number;
+  drifted: boolean;
+}
+
+function numeric(s: Sample, test: TestName): Float64Array {
+  if (s.kind !== "numeric") {
+    throw new MillwrightError("MW_BAD_INPUT", `test "${test}" needs numeric values`, { test });
+  }
+  return s.sorted;
+}
+
+const counts = (s: Sample): Counts => (s.kind === "numeric" ? countSorted(s.sorted) : s.counts);
+
+const TESTS: Record<TestName, StatTest> = {
+  ks: {
+    name: "ks",
+    displayName: "K-S p-value",
+    kinds: ["numeric"],
+    defaultThreshold: 0.05,
+    scoreKind: "p_value",
+    compute(r, c, o) {
+      const res = ks2sampSorted(numeric(r, "ks"), numeric(c, "ks"), o.ksMethod ?? "auto");
+      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
+    },
+  },
+  chisquare: {
+    name: "chisquare",
+    displayName: "chi-square p-value",
+    kinds: ["categorical"],
+    defaultThreshold: 0.05,
+    scoreKind: "p_value",
+    compute(r, c) {
+      const res = chiSquareCounts(counts(r), counts(c));
+      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
+    },
+  },
+  ztest: {
+    name: "ztest",
+    displayName: "Z-test p-value",
+    kinds: ["categorical"],
+    defaultThreshold: 0.05,
+    scoreKind: "p_value",
+    compute(r, c) {
+      const res = zTestCounts(counts(r), counts(c));
+      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
+    },
+  },
+  wasserstein: {
+    name: "wasserstein",
+    displayName: "Wasserstein distance (normed)",
+    kinds: ["numeric"],
+    defaultThreshold: 0.1,
+    scoreKind: "distance",
+    compute(r, c) {
+      const d = wassersteinNormedSorted(numeric(r, "wasserstein"), numeric(c, "wasserstein"));
+      return { statistic: d, score: d };
+    },
+  },
+  psi: {
+    name: "psi",
+    displayName: "PSI",
+    kinds: ["numeric", "categorical"],
+    defaultThreshold: 0.1,
+    scoreKind: "distance",
+    compute(r, c, o) {
+      const s = binnedShares(r, c, { fillZeros: true, bins: o.bins });
+      const d = psiShares(s.reference, s.current);
+      return { statistic: d, score: d };
+    },
+  },
+  jensenshannon: {
+    name: "jensenshannon",
+    displayName: "Jensen-Shannon distance",
+    kinds: ["numeric", "categorical"],
+    defaultThreshold: 0.1,
+    scoreKind: "distance",
+    compute(r, c, o) {
+      const s = binnedShares(r, c, { fillZeros: false, bins: o.bins });
+      const d = jensenShannon(s.reference, s.current);
+      return { statistic: d, score: d };
+    },
+  },
+};
+
+export function isTestName(name: string): name is TestName {
+  return (TEST_NAMES as readonly string[]).includes(name);
+}
+
+export function getStatTest(name: string): StatTest {
+  if (!isTestName(name)) {
+    throw new MillwrightError("MW_BAD_INPUT", `unknown drift test "${name}"; known: ${TEST_NAMES.join(", ")}`, {
+      test: name,
+    });
+  }
+  return TESTS[name];
+}
+
+/** The verdict: p-values drift below the threshold, distances at or above it; NaN never drifts. */
+export function isDrifted(test: StatTest, score: number, threshold: number): boolean {
+  return test.scoreKind === "p_value" ? score < threshold : score >= threshold;
+}
+
+export function runStatTest(
+  name: TestName,
+  reference: Sample,
+  current: Sample,
+  threshold?: number,
+  opts: KernelOptions = {},
+): TestResult {
+  const test = getStatTest(name);
+  const t = threshold ?? test.defaultThreshold;
+  const k = test.compute(reference, current, opts);
+  const result: TestResult = { test: name, statistic: k.statistic, score: k.score, threshold: t, drifted: false };
+  if (k.pValue !== undefined) result.p_value = k.pValue;
+  result.drifted = isDrifted(test, k.score, t);
+  return result;
+}

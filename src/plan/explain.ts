@@ -1,0 +1,92 @@
+// Plain words for the plan: why each task is there, and why a risk was left without one.
+import type { ModeHead } from "../data/schema.js";
+import type { MachineForecast } from "./forecast.js";
+import type { ShiftSlot } from "./shifts.js";
+import { avoidedCost, canService, expectedFailureCost, type OptionSet } from "./tasks.js";
+import {
+  type CostConfig,
+  failureCostOf,
+  MODE_WORDS,
+  plannedCostOf,
+  TASK_MODES,
+  TASK_WORDS,
+  type TaskType,
+  type Technician,
+} from "./types.js";
+
+/** A risk is described at the shift it first reaches this, or at the horizon's end. */
+const DESCRIBE_AT = 0.5;
+
+export function pct(p: number): string {
+  if (p > 0 && p < 0.01) return "< 1 %";
+  return `${Math.round(p * 100)} %`;
+}
+
+export function money(v: number): string {
+  return Math.round(v).toLocaleString("en-GB");
+}
+
+/** Combined standalone risk of a task's modes by the end of each shift. */
+export function taskRiskCurve(fc: MachineForecast, task: TaskType): number[] {
+  const modes = TASK_MODES[task];
+  return fc.cumulative[modes[0]].map((_, s) => 1 - modes.reduce((a, m) => a * (1 - fc.cumulative[m][s]), 1));
+}
+
+/** The task's mode that carries most of the expected cost from `from` on. */
+export function dominantMode(fc: MachineForecast, task: TaskType, costs: CostConfig, from = 0): ModeHead {
+  let best = TASK_MODES[task][0];
+  let bestCost = -1;
+  for (const m of TASK_MODES[task]) {
+    const c = failureCostOf(costs.failure[m]) * fc.first_failure[m].slice(from).reduce((a, b) => a + b, 0);
+    if (c > bestCost) {
+      best = m;
+      bestCost = c;
+    }
+  }
+  return best;
+}
+
+export function why(fc: MachineForecast, task: TaskType, shift: number, slots: ShiftSlot[], costs: CostConfig): string {
+  const mode = dominantMode(fc, task, costs, shift);
+  const curve = fc.cumulative[mode];
+  let at = curve.findIndex((r) => r >= DESCRIBE_AT);
+  if (at < shift) at = at < 0 ? curve.length - 1 : shift;
+  const eff = costs.tasks[task].effectiveness;
+  const avoids = eff >= 0.95 ? "avoids it" : `avoids about ${pct(eff)} of it`;
+  return `risk of ${MODE_WORDS[mode]} failure reaches ${pct(curve[at])} by ${slots[at].words}; ${TASK_WORDS[task]} ${avoids}`;
+}
+
+/** Why no task covers this machine's modes of `task`, in the order a planner would check. */
+export function unplannedReason(
+  fc: MachineForecast,
+  task: TaskType,
+  technicians: Technician[],
+  set: OptionSet,
+  costs: CostConfig,
+  slots: ShiftSlot[],
+  fresh?: MachineForecast,
+): string {
+  const word = TASK_WORDS[task];
+  const skilled = technicians.map((t, i) => (canService(t, fc.machine_model) ? i : -1)).filter((i) => i >= 0);
+  if (skilled.length === 0) return `no technician can service a ${fc.machine_model}`;
+  const hours = costs.tasks[task].hours;
+  const fits = skilled.some((t) => set.capacity[t].some((c) => c >= hours));
+  if (!fits) {
+    const names = skilled.map((t) => technicians[t].name).join(", ");
+    return `a ${word} takes ${hours} h, and no technician who can service a ${fc.machine_model} (${names}) has that many hours in any shift of the horizon`;
+  }
+  const planned = plannedCostOf(costs, task);
+  let best = 0;
+  for (let s = 0; s < slots.length; s++) {
+    if (skilled.some((t) => set.capacity[t][s] >= hours)) best = Math.max(best, avoidedCost(fc, task, s, costs, fresh));
+  }
+  if (best <= planned) {
+    return `a ${word} costs ${money(planned)} but would avoid at most ${money(best)} of expected failure cost`;
+  }
+  return `the skilled technicians' hours went to tasks worth more (this ${word} would have been worth ${money(best - planned)})`;
+}
+
+/** Expected failure cost of the task's modes over the whole horizon, unmaintained. */
+export function horizonCost(fc: MachineForecast, task: TaskType, costs: CostConfig): number {
+  return expectedFailureCost(fc, task, costs, 0);
+}

@@ -1,0 +1,112 @@
+// The shop's shift calendar: fixed-length shifts from a daily start hour, in the shop's local time
+// (UTC plus an offset, so a plan computed on a server in UTC still says "Thu night" correctly).
+import { MillwrightError } from "../core/errors.js";
+import type { Technician } from "./types.js";
+
+export interface ShiftSlot {
+  index: number;
+  /** ISO 8601, UTC. */
+  start: string;
+  end: string;
+  /** Shift name within the day: day, evening, night (3 shifts), day, night (2), … */
+  name: string;
+  /** Day of week the shift starts on, local time: 0 = Sunday. */
+  day: number;
+  /** Short label, e.g. "Thu night". */
+  label: string;
+  /** Words for a sentence, e.g. "Thursday's night shift". */
+  words: string;
+}
+
+export interface CalendarOptions {
+  startTime: Date | string;
+  horizonShifts: number;
+  shiftHours?: number;
+  /** Local hour the first shift of the day starts. */
+  dayStartHour?: number;
+  utcOffsetMinutes?: number;
+}
+
+const SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const LONG = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const HOUR = 3_600_000;
+
+export function shiftNames(shiftHours: number): string[] {
+  const n = 24 / shiftHours;
+  if (n === 3) return ["day", "evening", "night"];
+  if (n === 2) return ["day", "night"];
+  if (n === 1) return ["day"];
+  return Array.from({ length: n }, (_, i) => `shift ${i + 1}`);
+}
+
+/** The horizon's shifts, starting at the first shift boundary at or after `startTime`. */
+export function buildShifts(o: CalendarOptions): ShiftSlot[] {
+  const shiftHours = o.shiftHours ?? 8;
+  const perDay = 24 / shiftHours;
+  if (!Number.isInteger(perDay) || shiftHours <= 0) {
+    throw new MillwrightError("MW_BAD_INPUT", `shift_hours: must divide 24, got ${shiftHours}`, {
+      field: "shift_hours",
+    });
+  }
+  if (!Number.isInteger(o.horizonShifts) || o.horizonShifts < 1 || o.horizonShifts > 24 * 60) {
+    throw new MillwrightError("MW_BAD_INPUT", `horizon: must be 1 to 1440 shifts, got ${o.horizonShifts}`, {
+      field: "horizon",
+    });
+  }
+  const t = typeof o.startTime === "string" ? Date.parse(o.startTime) : o.startTime.getTime();
+  if (!Number.isFinite(t)) {
+    throw new MillwrightError("MW_BAD_INPUT", `start_time: not a date, got '${String(o.startTime)}'`, {
+      field: "start_time",
+    });
+  }
+  const off = (o.utcOffsetMinutes ?? 0) * 60_000;
+  const shiftMs = shiftHours * HOUR;
+  const anchor = (o.dayStartHour ?? 6) * HOUR; // local 1970-01-01 at the day's first shift
+  const k0 = Math.ceil((t + off - anchor) / shiftMs);
+  const names = shiftNames(shiftHours);
+  const out: ShiftSlot[] = [];
+  for (let i = 0; i < o.horizonShifts; i++) {
+    const k = k0 + i;
+    const localStart = anchor + k * shiftMs;
+    const within = ((k % perDay) + perDay) % perDay;
+    const day = new Date(localStart - within * shiftMs).getUTCDay();
+    const name = names[within];
+    out.push({
+      index: i,
+      start: new Date(localStart - off).toISOString(),
+      end: new Date(localStart - off + shiftMs).toISOString(),
+      name,
+      day,
+      label: `${SHORT[day]} ${name}`,
+      words: `${LONG[day]}'s ${name} shift`,
+    });
+  }
+  return out;
+}
+
+/** Whether a technician works a shift (no `shifts` list = every shift). */
+export function works(tech: Technician, slot: ShiftSlot): boolean {
+  if (!tech.shifts) return true;
+  return tech.shifts.some((p) => (!p.days || p.days.includes(slot.day)) && (!p.shift || p.shift === slot.name));
+}
+
+/** Hours a technician can give to planned work in a shift. */
+export function capacity(tech: Technician, slot: ShiftSlot, shiftHours: number): number {
+  return works(tech, slot) ? Math.min(tech.hoursPerShift, shiftHours) : 0;
+}
+
+/** "7d", "36h", "21" or "21 shifts" → number of shifts. Errors name the `--horizon` option. */
+export function parseHorizon(s: string, shiftHours = 8): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(d|days?|h|hours?|s|shifts?)?\s*$/i.exec(s);
+  const bad = () =>
+    new MillwrightError("MW_BAD_INPUT", `--horizon: expected e.g. 7d, 36h or 21 shifts, got '${s}'`, {
+      field: "horizon",
+    });
+  if (!m) throw bad();
+  const v = Number(m[1]);
+  const unit = (m[2] ?? "s").toLowerCase()[0];
+  const shifts = unit === "d" ? (v * 24) / shiftHours : unit === "h" ? v / shiftHours : v;
+  const n = Math.ceil(shifts - 1e-9);
+  if (n < 1) throw bad();
+  return n;
+}

@@ -1,0 +1,189 @@
+// The model registry: a directory of versions, each complete or absent, plus aliases.
+//
+//   DIR/registry.json              {"aliases": {"champion": "1.2.0", "challenger": null}}
+//   DIR/versions/1.2.0/model.json  the bundle (tagged, versioned JSON)
+//   DIR/versions/1.2.0/…           metrics.json, lineage.json, card.md, card.json, report.html, reference.json
+//
+// A version is written into a temp directory and renamed into place: a crash leaves no half version.
+// Two trainings at once race for the next number by rename, which fails on a non-empty target, so the
+// loser simply takes the next number.
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { MillwrightError } from "../core/errors.js";
+import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
+import { fsyncDir, writeFileAtomic } from "./fsutil.js";
+import { withLock } from "./lock.js";
+import { compareSemver, isSemver } from "./semver.js";
+
+export const ALIASES = ["champion", "challenger"] as const;
+export type Alias = (typeof ALIASES)[number];
+
+export interface VersionFiles {
+  bundle: ModelBundle;
+  /** Extra files written beside model.json: name → content. */
+  files: Record<string, string>;
+}
+
+export interface VersionSummary {
+  version: string;
+  createdAt: string;
+  aliases: Alias[];
+  metrics: Record<string, unknown> | null;
+  lineage: Record<string, unknown> | null;
+}
+
+interface RegistryIndex {
+  aliases: Record<Alias, string | null>;
+}
+
+export class Registry {
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
+
+  private get versionsDir(): string {
+    return join(this.dir, "versions");
+  }
+
+  private get indexPath(): string {
+    return join(this.dir, "registry.json");
+  }
+
+  versions(): string[] {
+    if (!existsSync(this.versionsDir)) return [];
+    return readdirSync(this.versionsDir)
+      .filter((v) => isSemver(v) && existsSync(join(this.versionsDir, v, "model.json")))
+      .sort(compareSemver);
+  }
+
+  readIndex(): RegistryIndex {
+    if (!existsSync(this.indexPath)) return { aliases: { champion: null, challenger: null } };
+    try {
+      const o = JSON.parse(readFileSync(this.indexPath, "utf8")) as Partial<RegistryIndex>;
+      return { aliases: { champion: o.aliases?.champion ?? null, challenger: o.aliases?.challenger ?? null } };
+    } catch (e) {
+      throw new MillwrightError("MW_REGISTRY", `${this.indexPath}: not valid JSON (${(e as Error).message})`, {
+        file: this.indexPath,
+      });
+    }
+  }
+
+  /** A version string or an alias → a version that exists. */
+  resolve(ref: string): string {
+    const idx = this.readIndex();
+    const v = (ALIASES as readonly string[]).includes(ref) ? idx.aliases[ref as Alias] : ref;
+    if (!v)
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model is aliased '${ref}' in ${this.dir}`, { ref });
+    if (ref === "latest") {
+      const all = this.versions();
+      if (all.length === 0) throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model versions in ${this.dir}`);
+      return all[all.length - 1];
+    }
+    if (!isSemver(v) || !existsSync(join(this.versionsDir, v, "model.json")))
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `model version '${v}' not found in ${this.dir}`, { ref });
+    return v;
+  }
+
+  versionDir(version: string): string {
+    return join(this.versionsDir, version);
+  }
+
+  load(ref: string): ModelBundle {
+    const v = this.resolve(ref);
+    const file = join(this.versionDir(v), "model.json");
+    let obj: unknown;
+    try {
+      obj = JSON.parse(readFileSync(file, "utf8"));
+    } catch (e) {
+      throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: cannot read model (${(e as Error).message})`, { file });
+    }
+    const b = bundleFromJSON(obj, file);
+    if (b.version !== v) throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: says version ${b.version}, stored as ${v}`);
+    return b;
+  }
+
+  readJson(version: string, name: string): Record<string, unknown> | null {
+    const f = join(this.versionDir(version), name);
+    if (!existsSync(f)) return null;
+    try {
+      return JSON.parse(readFileSync(f, "utf8")) as Record<string, unknown>;
+    } catch {
+      return null;
+    }
+  }
+
+  summary(version: string): VersionSummary {
+    const idx = this.readIndex();
+    const lineage = this.readJson(version, "lineage.json");
+    return {
+      version,
+      createdAt: String(lineage?.created_at ?? ""),
+      aliases: ALIASES.filter((a) => idx.aliases[a] === version),
+      metrics: this.readJson(version, "metrics.json"),
+      lineage,
+    };
+  }
+
+  list(): VersionSummary[] {
+    return this.versions().map((v) => this.summary(v));
+  }
+
+  nextVersion(after: string[] = this.versions()): string {
+    if (after.length === 0) return "1.0.0";
+    const last = after[after.length - 1].split("-")[0].split(".").map(Number);
+    return `${last[0]}.${last[1] + 1}.0`;
+  }
+
+  /**
+   * Writes a complete version and returns its number. The first version becomes champion.
+   * `build` receives the version number, so files can embed it.
+   */
+  register(build: (version: string) => VersionFiles): string {
+    mkdirSync(this.versionsDir, { recursive: true });
+    const tmp = join(this.versionsDir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    let attempt = this.nextVersion();
+    for (let tries = 0; tries < 50; tries++) {
+      const vf = build(attempt);
+      mkdirSync(tmp, { recursive: true });
+      try {
+        writeFileAtomic(join(tmp, "model.json"), `${JSON.stringify(bundleToJSON({ ...vf.bundle, version: attempt }))}\n`);
+        for (const [name, content] of Object.entries(vf.files)) writeFileAtomic(join(tmp, name), content);
+        fsyncDir(tmp);
+        renameSync(tmp, this.versionDir(attempt));
+        fsyncDir(this.versionsDir);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        rmSync(tmp, { recursive: true, force: true });
+        if (code === "ENOTEMPTY" || code === "EEXIST") {
+          attempt = this.nextVersion([...this.versions(), attempt].sort(compareSemver));
+          continue;
+        }
+        throw new MillwrightError("MW_REGISTRY", `cannot write version ${attempt} to ${this.dir}: ${(e as Error).message}`);
+      }
+      const version = attempt;
+      this.updateIndex((idx) => {
+        if (!idx.aliases.champion) idx.aliases.champion = version;
+      });
+      return version;
+    }
+    throw new MillwrightError("MW_REGISTRY", `could not allocate a version number in ${this.dir}`);
+  }
+
+  setAlias(alias: Alias, ref: string | null): void {
+    const v = ref === null ? null : this.resolve(ref);
+    this.updateIndex((idx) => {
+      idx.aliases[alias] = v;
+    });
+  }
+
+  private updateIndex(change: (idx: RegistryIndex) => void): void {
+    mkdirSync(this.dir, { recursive: true });
+    withLock(join(this.dir, ".registry.lock"), () => {
+      const idx = this.readIndex();
+      change(idx);
+      writeFileAtomic(this.indexPath, `${JSON.stringify(idx, null, 2)}\n`);
+    });
+  }
+}

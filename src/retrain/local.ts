@@ -1,0 +1,135 @@
+// Local retraining: a challenger trained on the champion's training data plus the labelled
+// production data, then gated against the champion on the most recent labelled predictions (held
+// out from training), and promoted only if it wins. Training runs in a child process through the
+// same `millwright train` contract scripts use: a crash there leaves the champion untouched, and
+// the server's event loop keeps answering while it trains.
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { MillwrightError } from "../core/errors.js";
+import { formatCsv, parseCsv } from "../data/csv.js";
+import { type LabelledReading, LABELS, RAW_FEATURES } from "../data/schema.js";
+import { toDataset } from "../data/validate.js";
+import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
+import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
+import { featureMatrix } from "../features/physics.js";
+import { writeFileAtomic } from "../registry/fsutil.js";
+import type { Registry } from "../registry/registry.js";
+import type { LabelledPrediction, PredictionStore } from "../store/types.js";
+import { predictBundle } from "../train/bundle.js";
+import { readFileSync } from "node:fs";
+
+const run = promisify(execFile);
+
+export interface LocalRetrainOptions {
+  registry: Registry;
+  store: PredictionStore;
+  workDir: string;
+  seed: number;
+  gate: { metric: GateMetric; margin: number; minimum: number };
+  /** Share of the most recent labelled predictions held out for the gate. */
+  holdoutShare?: number;
+  /** Production rows are repeated this many times in training, so recent behaviour outweighs old data. */
+  productionWeight?: number;
+  /** Path of the CLI entry (default: this build's cli/main.js). */
+  cliPath?: string;
+  timeoutMs?: number;
+}
+
+export interface RetrainDecision {
+  verdict: "promoted" | "kept" | "failed";
+  reason: string;
+  champion: { version: string; metrics: BinaryEvaluation | null };
+  challenger: { version: string; metrics: BinaryEvaluation | null } | null;
+  gate: GateDecision | null;
+  data: { base_file: string | null; base_rows: number; production_rows: number; holdout_rows: number; holdout_failures: number };
+}
+
+const COLUMNS = ["type", ...RAW_FEATURES, ...LABELS] as const;
+
+function rowOf(p: LabelledPrediction): (string | number)[] {
+  const l = p.label!;
+  return [
+    p.reading.type,
+    ...RAW_FEATURES.map((f) => p.reading[f]),
+    l.machineFailure,
+    ...(["twf", "hdf", "pwf", "osf", "rnf"] as const).map((m) => l.modes[m] ?? 0),
+  ];
+}
+
+function evaluateOn(registry: Registry, version: string, holdout: LabelledPrediction[]): BinaryEvaluation {
+  const b = registry.load(version);
+  const p = predictBundle(b, featureMatrix(holdout.map((h) => h.reading)));
+  const y = Uint8Array.from(holdout, (h) => h.label?.machineFailure ?? 0);
+  return evaluateBinary(y, p.failure, b.threshold.value);
+}
+
+export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecision> {
+  const champion = o.registry.resolve("champion");
+  const labelled: LabelledPrediction[] = [];
+  for await (const p of o.store.queryPredictions({ labelled: true, limit: 200_000 })) labelled.push(p);
+  const nHold = Math.max(1, Math.round(labelled.length * (o.holdoutShare ?? 0.3)));
+  const holdout = labelled.slice(labelled.length - nHold);
+  const production = labelled.slice(0, labelled.length - nHold);
+  const holdoutFailures = holdout.reduce((s, p) => s + (p.label?.machineFailure ?? 0), 0);
+
+  // The champion's own training data, when its file is still where lineage says.
+  const lineage = o.registry.readJson(champion, "lineage.json");
+  const baseFile = (lineage?.data as { file?: string } | undefined)?.file ?? null;
+  let base: LabelledReading[] = [];
+  if (baseFile && existsSync(baseFile)) {
+    base = toDataset(parseCsv(readFileSync(baseFile, "utf8")), { source: baseFile, requireLabels: true }).rows;
+  }
+  const data = {
+    base_file: base.length > 0 ? baseFile : null,
+    base_rows: base.length,
+    production_rows: production.length,
+    holdout_rows: holdout.length,
+    holdout_failures: holdoutFailures,
+  };
+  const championEval = holdout.length > 0 ? evaluateOn(o.registry, champion, holdout) : null;
+  const keep = (reason: string): RetrainDecision => ({
+    verdict: "kept",
+    reason,
+    champion: { version: champion, metrics: championEval },
+    challenger: null,
+    gate: null,
+    data,
+  });
+  if (holdoutFailures === 0) return keep(`the ${holdout.length} most recent labelled predictions hold no failure: nothing to gate on`);
+
+  mkdirSync(o.workDir, { recursive: true });
+  const file = join(o.workDir, `retrain-${Date.now()}.csv`);
+  const weight = o.productionWeight ?? 3;
+  const rows: (string | number)[][] = base.map((r) => COLUMNS.map((c) => (r as unknown as Record<string, string | number>)[c] ?? 0));
+  for (let k = 0; k < weight; k++) for (const p of production) rows.push(rowOf(p));
+  writeFileAtomic(file, formatCsv(COLUMNS, rows));
+  let challenger: string;
+  try {
+    const cli = o.cliPath ?? fileURLToPath(new URL("../cli/main.js", import.meta.url));
+    const { stdout } = await run(
+      process.execPath,
+      [cli, "train", "--data", file, "--registry", o.registry.dir, "--seed", String(o.seed), "--json"],
+      { timeout: o.timeoutMs ?? 10 * 60_000, maxBuffer: 64 * 1024 * 1024 },
+    );
+    challenger = (JSON.parse(stdout) as { version: string }).version;
+  } catch (e) {
+    throw new MillwrightError("MW_INTERNAL", `challenger training failed: ${(e as Error).message.split("\n").slice(0, 3).join(" ")}`);
+  } finally {
+    rmSync(file, { force: true });
+  }
+  o.registry.setAlias("challenger", challenger);
+  const challengerEval = evaluateOn(o.registry, challenger, holdout);
+  const g = gate(championEval ?? {}, challengerEval, { metric: o.gate.metric, minMargin: o.gate.margin, minimum: o.gate.minimum });
+  if (g.promote) o.registry.setAlias("champion", challenger);
+  return {
+    verdict: g.promote ? "promoted" : "kept",
+    reason: g.reason,
+    champion: { version: champion, metrics: championEval },
+    challenger: { version: challenger, metrics: challengerEval },
+    gate: g,
+    data,
+  };
+}

@@ -1,0 +1,133 @@
+// Builds the Fastify app. Listening is separate (serve command), so tests use app.inject() or
+// listen on port 0 themselves.
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { Registry as PromRegistry } from "prom-client";
+import { MILLWRIGHT_VERSION } from "../core/version.js";
+import type { Registry } from "../registry/registry.js";
+import type { PredictionStore } from "../store/types.js";
+import type { Ctx, ServerState, Tokens } from "./context.js";
+import { FleetCache } from "./fleet-cache.js";
+import { uuidv7 } from "./ids.js";
+import { type Metrics, createMetrics } from "./metrics.js";
+import { ModelService } from "./model-service.js";
+import { errorHandler, problemOf, sendProblem } from "./problem.js";
+import { feedbackRoutes } from "./routes/feedback.js";
+import { fleetRoutes } from "./routes/fleet.js";
+import { modelRoutes } from "./routes/models.js";
+import { oipRoutes } from "./routes/oip.js";
+import { predictRoutes } from "./routes/predict.js";
+import { simRoutes } from "./routes/sim.js";
+import { staticRoutes } from "./static.js";
+
+export interface AppOptions {
+  registry: Registry;
+  store: PredictionStore;
+  /** Version or alias to serve; default "champion". */
+  modelRef?: string;
+  tokens?: Tokens;
+  /** Most readings in one /v1/predict or infer call (default 10,000). */
+  maxBatch?: number;
+  /** Request body limit in bytes (default 16 MiB). */
+  bodyLimit?: number;
+  logger?: FastifyServerOptions["logger"];
+  /** prom-client registry; a fresh one by default (never the global). */
+  metricsRegistry?: PromRegistry;
+  /** The dashboard's folder, or null for none. */
+  webDir?: string | null;
+  /** Extra route modules (monitoring, planning, retraining) that need the shared context. */
+  plugins?: ((app: FastifyInstance, ctx: Ctx) => void)[];
+  /** Load the model at build time (default true). */
+  loadModel?: boolean;
+}
+
+declare module "fastify" {
+  interface FastifyInstance {
+    millwright: Ctx;
+  }
+}
+
+export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    disableRequestLogging: true,
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    forceCloseConnections: false,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+  });
+  // Only JSON bodies: a text/plain body is a 415, not a string that fails later.
+  app.removeContentTypeParser("text/plain");
+
+  const metrics: Metrics = createMetrics(opts.metricsRegistry ?? new PromRegistry());
+  const models = new ModelService(opts.registry, opts.modelRef ?? "champion");
+  const state: ServerState = { accepting: true };
+  const ctx: Ctx = {
+    registry: opts.registry,
+    models,
+    store: opts.store,
+    metrics,
+    tokens: opts.tokens ?? {},
+    maxBatch: opts.maxBatch ?? 10_000,
+    state,
+    fleet: new FleetCache(),
+  };
+  app.decorate("millwright", ctx);
+  models.onSwap((s) => {
+    metrics.modelInfo.reset();
+    metrics.modelInfo.set({ name: s.bundle.name, version: s.bundle.version }, 1);
+  });
+  if (opts.loadModel !== false) models.load();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
+  );
+
+  const started = new WeakMap<object, bigint>();
+  app.addHook("onRequest", async (req) => {
+    started.set(req, process.hrtime.bigint());
+    metrics.inFlight.inc();
+  });
+  app.addHook("onResponse", async (req, reply) => {
+    metrics.inFlight.dec();
+    const t0 = started.get(req);
+    if (t0 === undefined) return;
+    const route = req.routeOptions.url ?? "unmatched";
+    metrics.httpDuration.observe(
+      { route: route === "/*" ? "static" : route, method: req.method, status_code: String(reply.statusCode) },
+      Number(process.hrtime.bigint() - t0) / 1e9,
+    );
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: "Millwright",
+        version: MILLWRIGHT_VERSION,
+        description:
+          "Predictive maintenance for a CNC fleet: predictions with explanations, ground-truth feedback, the Open Inference Protocol v2, monitoring, planning and retraining. Errors are application/problem+json with a stable `code` (see the README's error table); /v2 errors are {\"error\": \"...\"}.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  app.get("/metrics", { schema: { summary: "Prometheus metrics (text exposition format)", tags: ["ops"] } }, async (_req, reply) =>
+    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+
+  predictRoutes(app, ctx);
+  feedbackRoutes(app, ctx);
+  oipRoutes(app, ctx);
+  modelRoutes(app, ctx);
+  fleetRoutes(app, ctx);
+  simRoutes(app, ctx);
+  for (const p of opts.plugins ?? []) p(app, ctx);
+  staticRoutes(app, opts.webDir ?? null);
+  return app;
+}

@@ -1,0 +1,30 @@
+// What every route needs, built once by buildApp and passed to each route module.
+import type { Registry } from "../registry/registry.js";
+import type { PredictionStore } from "../store/types.js";
+import type { Metrics } from "./metrics.js";
+import type { ModelService } from "./model-service.js";
+import type { FleetCache } from "./fleet-cache.js";
+
+export interface Tokens {
+  admin?: string;
+  feedback?: string;
+  hook?: string;
+}
+
+export interface ServerState {
+  /** False while draining for shutdown: readiness answers 503. */
+  accepting: boolean;
+}
+
+export interface Ctx {
+  registry: Registry;
+  models: ModelService;
+  store: PredictionStore;
+  metrics: Metrics;
+  tokens: Tokens;
+  maxBatch: number;
+  state: ServerState;
+  fleet: FleetCache;
+  /** The live fleet simulation, when `millwright up --simulate` runs one. */
+  simulation?: { setScenario(name: string | null): void; stats(): Record<string, number> } | null;
+}

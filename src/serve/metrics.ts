@@ -1,0 +1,140 @@
+// Every metric Millwright exports, declared once, with help text, base units and bounded labels.
+// The registry is passed in (never prom-client's global one), so tests and several apps in one
+// process do not collide. Names are the contract with deploy/monitoring/rules.yml and deploy/grafana.
+import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from "prom-client";
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function createMetrics(registry: Registry, opts: { defaults?: boolean } = {}) {
+  if (opts.defaults !== false) collectDefaultMetrics({ register: registry });
+  const r = [registry];
+  return {
+    registry,
+    httpDuration: new Histogram({
+      name: "millwright_http_request_duration_seconds",
+      help: "HTTP request duration in seconds, by route template, method and status code.",
+      labelNames: ["route", "method", "status_code"] as const,
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r,
+    }),
+    inFlight: new Gauge({
+      name: "millwright_http_requests_in_flight",
+      help: "HTTP requests being served right now.",
+      registers: r,
+    }),
+    predictions: new Counter({
+      name: "millwright_predictions_total",
+      help: "Predictions answered, by model version and outcome (failure = predicted failure).",
+      labelNames: ["model_version", "outcome"] as const,
+      registers: r,
+    }),
+    failureProbability: new Histogram({
+      name: "millwright_failure_probability",
+      help: "Distribution of predicted failure probabilities (ratio 0-1).",
+      labelNames: ["model_version"] as const,
+      buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+      registers: r,
+    }),
+    commitDuration: new Histogram({
+      name: "millwright_prediction_log_commit_duration_seconds",
+      help: "Time from handing predictions to the log until they are durable, in seconds.",
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: r,
+    }),
+    storeDegraded: new Gauge({
+      name: "millwright_store_degraded",
+      help: "1 while the prediction log database is unreachable and records are spooled locally.",
+      registers: r,
+    }),
+    spoolRecords: new Gauge({
+      name: "millwright_store_spool_records",
+      help: "Prediction records waiting in the local spool for the database to return.",
+      registers: r,
+    }),
+    modelInfo: new Gauge({
+      name: "millwright_model_info",
+      help: "The model version being served (value is always 1).",
+      labelNames: ["name", "version"] as const,
+      registers: r,
+    }),
+    feedback: new Counter({
+      name: "millwright_feedback_total",
+      help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
+      labelNames: ["outcome"] as const,
+      registers: r,
+    }),
+    featureDriftScore: new Gauge({
+      name: "millwright_feature_drift_score",
+      help: "Drift score per feature (p-value or distance, see the test label).",
+      labelNames: ["feature", "test"] as const,
+      registers: r,
+    }),
+    featureDrifted: new Gauge({
+      name: "millwright_feature_drifted",
+      help: "1 when the feature's drift test says drifted.",
+      labelNames: ["feature"] as const,
+      registers: r,
+    }),
+    datasetDriftShare: new Gauge({
+      name: "millwright_dataset_drift_share",
+      help: "Share of monitored features that drifted (ratio 0-1).",
+      registers: r,
+    }),
+    datasetDrift: new Gauge({
+      name: "millwright_dataset_drift",
+      help: "1 when the share of drifted features reaches the dataset drift threshold.",
+      registers: r,
+    }),
+    predictionDriftScore: new Gauge({
+      name: "millwright_prediction_drift_score",
+      help: "Drift score of the predicted failure probability against the reference.",
+      registers: r,
+    }),
+    qualityRealised: new Gauge({
+      name: "millwright_quality_realised",
+      help: "Realised model quality from ground-truth labels, by metric and window (count or time). Absent when there is not enough data.",
+      labelNames: ["metric", "window"] as const,
+      registers: r,
+    }),
+    qualityEstimated: new Gauge({
+      name: "millwright_quality_estimated",
+      help: "Estimated model quality before labels arrive (CBPE), by metric and window.",
+      labelNames: ["metric", "window"] as const,
+      registers: r,
+    }),
+    qualityLabels: new Gauge({
+      name: "millwright_quality_labels",
+      help: "Labelled predictions in the quality window.",
+      labelNames: ["window"] as const,
+      registers: r,
+    }),
+    qualityPositives: new Gauge({
+      name: "millwright_quality_positives",
+      help: "Labelled failures in the quality window.",
+      labelNames: ["window"] as const,
+      registers: r,
+    }),
+    monitorLastRun: new Gauge({
+      name: "millwright_monitor_last_run_timestamp_seconds",
+      help: "Unix time of the last completed monitoring run.",
+      registers: r,
+    }),
+    retrainTriggers: new Counter({
+      name: "millwright_retrain_triggers_total",
+      help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
+      labelNames: ["outcome"] as const,
+      registers: r,
+    }),
+    retrainDecisions: new Counter({
+      name: "millwright_retrain_decisions_total",
+      help: "Retraining gate decisions by verdict (promoted, kept, failed).",
+      labelNames: ["verdict"] as const,
+      registers: r,
+    }),
+    retrainRunning: new Gauge({
+      name: "millwright_retrain_running",
+      help: "1 while a retraining runs.",
+      registers: r,
+    }),
+  };
+}

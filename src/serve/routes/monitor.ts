@@ -1,0 +1,67 @@
+// Monitoring and retraining endpoints: the latest drift/quality state, its history, the alert
+// webhook that feeds the retraining loop, and the audit trail.
+import type { FastifyInstance } from "fastify";
+import type { Monitor } from "../../monitor/service.js";
+import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
+import type { Retrainer } from "../../retrain/service.js";
+import { requireToken } from "../auth.js";
+import type { Ctx } from "../context.js";
+import { MillwrightError } from "../../core/errors.js";
+
+export function monitorRoutes(monitor: Monitor, retrainer: Retrainer | null) {
+  return (app: FastifyInstance, ctx: Ctx): void => {
+    const tags = ["monitoring"];
+    app.get("/v1/monitor", { schema: { tags, summary: "Latest drift and quality state (computed now if none yet)" } }, async () => {
+      const s = monitor.latest() ?? (await monitor.runOnce());
+      if (!s) throw new MillwrightError("MW_NOT_READY", "no model is loaded yet");
+      return s;
+    });
+    app.post(
+      "/v1/monitor/run",
+      { schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] } },
+      async (req) => {
+        requireToken(req, ctx.tokens.admin, "admin");
+        return monitor.runOnce();
+      },
+    );
+    app.get("/v1/monitor/history", { schema: { tags, summary: "Monitoring history: realised and estimated F1, drift share" } }, async (req) => {
+      const limit = Math.min(1000, Math.max(1, Number((req.query as { limit?: string }).limit ?? 100) || 100));
+      const snaps = await ctx.store.listSnapshots(limit);
+      return { points: snaps.map((s) => s.payload).sort((a, b) => String((a as { at: string }).at).localeCompare(String((b as { at: string }).at))) };
+    });
+    app.get("/v1/alerts", { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } }, async () => {
+      const events = await ctx.store.listAudit("alert", 100);
+      return { alerts: events.map((e) => ({ received_at: new Date(e.at).toISOString(), ...(e.payload as object) })) };
+    });
+    app.get("/v1/retrain/history", { schema: { tags, summary: "Retraining triggers, decisions and promotions, newest first" } }, async () => {
+      const events = await ctx.store.listAudit(undefined, 200);
+      return {
+        running: retrainer?.running ?? false,
+        events: events.filter((e) => e.kind !== "alert").map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, payload: e.payload })),
+      };
+    });
+    app.post(
+      "/v1/hooks/alertmanager",
+      {
+        schema: {
+          tags,
+          summary: "Alertmanager webhook (payload version 4); needs the hook token",
+          description:
+            "Firing alerts may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
+          security: [{ bearer: [] }],
+        },
+      },
+      async (req) => {
+        try {
+          requireToken(req, ctx.tokens.hook, "hook");
+        } catch (e) {
+          ctx.metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
+          throw e;
+        }
+        const payload = parseAlertmanagerPayload(req.body);
+        if (!retrainer) return { outcomes: payload.alerts.map((a) => ({ fingerprint: a.fingerprint, outcome: "ignored" })) };
+        return retrainer.handleAlerts(payload);
+      },
+    );
+  };
+}

@@ -1,0 +1,174 @@
+// The Open Inference Protocol v2 (KServe / Seldon MLServer REST shapes). Inputs accepted:
+//  - one FP64/FP32 tensor named "input" (any name works when it is the only tensor) of shape [N, 6],
+//    columns in OIP_COLUMNS order, type coded L=0, M=1, H=2; or
+//  - one tensor per feature, shape [N] (or [N, 1]), named by the canonical names; `type` as BYTES
+//    ("L"/"M"/"H") or an integer code.
+// Outputs: failure_probability FP64 [N], failure_predicted BOOL [N], one <mode>_probability FP64 [N]
+// per mode head, and prediction_id BYTES [N] (send it to /v1/feedback). Errors are {"error": "..."}.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
+import { MODE_HEADS, PRODUCT_TYPES, RAW_FEATURES, type Reading } from "../../data/schema.js";
+import { MILLWRIGHT_VERSION } from "../../core/version.js";
+import type { Ctx } from "../context.js";
+import { parseReading } from "../reading.js";
+import { predictAndLog } from "./predict.js";
+
+export const OIP_COLUMNS = ["type", ...RAW_FEATURES] as const;
+
+interface Tensor {
+  name: string;
+  shape: number[];
+  datatype: string;
+  data: unknown[];
+}
+
+const NUMERIC = new Set(["FP64", "FP32", "FP16", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"]);
+
+function bad(msg: string): never {
+  throw new MillwrightError("MW_VALIDATION", msg);
+}
+
+function flatten(d: unknown): unknown[] {
+  return Array.isArray(d) ? (d as unknown[]).flat(Number.POSITIVE_INFINITY) : bad("tensor data must be an array");
+}
+
+function typeFrom(v: unknown, where: string): string {
+  if (typeof v === "string") return v;
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < PRODUCT_TYPES.length) return PRODUCT_TYPES[v];
+  return bad(`${where}: type must be "L", "M", "H" or 0, 1, 2`);
+}
+
+export function readingsFromTensors(body: unknown, maxBatch: number): Reading[] {
+  if (!body || typeof body !== "object") bad("body must be an inference request object with 'inputs'");
+  const inputs = (body as { inputs?: unknown }).inputs;
+  if (!Array.isArray(inputs) || inputs.length === 0) bad("'inputs' must be a non-empty array of tensors");
+  const tensors = inputs.map((t, i) => {
+    if (!t || typeof t !== "object") bad(`inputs[${i}] must be a tensor object`);
+    const o = t as Partial<Tensor>;
+    if (typeof o.name !== "string") bad(`inputs[${i}].name is required`);
+    if (!Array.isArray(o.shape) || !o.shape.every((s) => Number.isInteger(s) && s >= 0)) bad(`inputs[${i}].shape must be integers`);
+    if (typeof o.datatype !== "string") bad(`inputs[${i}].datatype is required`);
+    return { name: o.name, shape: o.shape, datatype: o.datatype, data: flatten(o.data) } as Tensor;
+  });
+  let rows: Record<string, unknown>[];
+  if (tensors.length === 1 && tensors[0].shape.length === 2 && tensors[0].shape[1] === OIP_COLUMNS.length) {
+    const t = tensors[0];
+    if (!NUMERIC.has(t.datatype)) bad(`${t.name}: datatype ${t.datatype}: a [N, 6] tensor must be numeric (FP64)`);
+    const n = t.shape[0];
+    if (t.data.length !== n * OIP_COLUMNS.length) bad(`${t.name}: shape [${t.shape}] needs ${n * 6} values, got ${t.data.length}`);
+    if (n > maxBatch) throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows, the limit is ${maxBatch}`);
+    rows = [];
+    for (let i = 0; i < n; i++) {
+      const r: Record<string, unknown> = { type: typeFrom(t.data[i * 6], `${t.name}[${i}, 0]`) };
+      for (let c = 1; c < 6; c++) r[OIP_COLUMNS[c]] = t.data[i * 6 + c];
+      rows.push(r);
+    }
+  } else {
+    const byName = new Map(tensors.map((t) => [t.name, t]));
+    for (const t of tensors)
+      if (!(OIP_COLUMNS as readonly string[]).includes(t.name))
+        bad(`unknown input tensor '${t.name}': expected one [N, 6] tensor or tensors named ${OIP_COLUMNS.join(", ")}`);
+    const n = byName.get("type")?.data.length ?? bad("input tensor 'type' is missing");
+    if (n === 0) throw new MillwrightError("MW_EMPTY_BATCH", "tensors have no rows");
+    if (n > maxBatch) throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows, the limit is ${maxBatch}`);
+    for (const c of OIP_COLUMNS) {
+      const t = byName.get(c) ?? bad(`input tensor '${c}' is missing`);
+      if (t.data.length !== n) bad(`input tensor '${c}' has ${t.data.length} values, 'type' has ${n}`);
+      if (c !== "type" && !NUMERIC.has(t.datatype)) bad(`input tensor '${c}': datatype must be numeric, got ${t.datatype}`);
+    }
+    rows = [];
+    for (let i = 0; i < n; i++) {
+      const r: Record<string, unknown> = { type: typeFrom(byName.get("type")?.data[i], `type[${i}]`) };
+      for (const c of RAW_FEATURES) r[c] = byName.get(c)?.data[i];
+      rows.push(r);
+    }
+  }
+  if (rows.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "tensors have no rows");
+  return rows.map((r, i) => parseReading(r, `row ${i}`));
+}
+
+function modelMeta(ctx: Ctx, name: string, version?: string) {
+  const s = ctx.models.require();
+  if (name !== s.bundle.name) throw new MillwrightError("MW_MODEL_NOT_FOUND", `unknown model '${name}'`);
+  const versions = ctx.registry.versions();
+  if (version && !versions.includes(version))
+    throw new MillwrightError("MW_MODEL_NOT_FOUND", `model '${name}' has no version '${version}'`);
+  return {
+    name,
+    versions,
+    platform: "millwright-gbdt",
+    inputs: [
+      { name: "input", datatype: "FP64", shape: [-1, 6], parameters: { columns: OIP_COLUMNS.join(","), type_codes: "L=0,M=1,H=2" } },
+      ...OIP_COLUMNS.map((c) => ({ name: c, datatype: c === "type" ? "BYTES" : "FP64", shape: [-1] })),
+    ],
+    outputs: [
+      { name: "failure_probability", datatype: "FP64", shape: [-1] },
+      { name: "failure_predicted", datatype: "BOOL", shape: [-1] },
+      ...MODE_HEADS.map((m) => ({ name: `${m}_probability`, datatype: "FP64", shape: [-1] })),
+      { name: "prediction_id", datatype: "BYTES", shape: [-1] },
+    ],
+  };
+}
+
+export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
+  const tags = ["open inference protocol v2"];
+  app.get("/v2", { schema: { tags, summary: "Server metadata" } }, async () => ({
+    name: "millwright",
+    version: MILLWRIGHT_VERSION,
+    extensions: [],
+  }));
+  app.get("/v2/health/live", { schema: { tags, summary: "Liveness" } }, async () => ({ live: true }));
+  app.get("/v2/health/ready", { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } }, async (_req, reply) => {
+    const ready = ctx.state.accepting && ctx.models.current !== null;
+    return reply.code(ready ? 200 : 503).send({ ready });
+  });
+  const meta = async (req: FastifyRequest) => {
+    const p = req.params as { name: string; version?: string };
+    return modelMeta(ctx, p.name, p.version);
+  };
+  app.get("/v2/models/:name", { schema: { tags, summary: "Model metadata" } }, meta);
+  app.get("/v2/models/:name/versions/:version", { schema: { tags, summary: "Model version metadata" } }, meta);
+  const ready = async (req: FastifyRequest) => {
+    const p = req.params as { name: string; version?: string };
+    modelMeta(ctx, p.name, p.version);
+    return { name: p.name, ready: ctx.state.accepting };
+  };
+  app.get("/v2/models/:name/ready", { schema: { tags, summary: "Model readiness" } }, ready);
+  app.get("/v2/models/:name/versions/:version/ready", { schema: { tags, summary: "Model version readiness" } }, ready);
+  const infer = async (req: FastifyRequest) => {
+    const p = req.params as { name: string; version?: string };
+    const s = ctx.models.require();
+    if (p.name !== s.bundle.name) throw new MillwrightError("MW_MODEL_NOT_FOUND", `unknown model '${p.name}'`);
+    if (p.version && !ctx.registry.versions().includes(p.version))
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `model '${p.name}' has no version '${p.version}'`);
+    const bundle = ctx.models.bundleFor(p.version);
+    const readings = readingsFromTensors(req.body, ctx.maxBatch);
+    const answers = await predictAndLog(ctx, bundle, readings, req.id, false);
+    const n = answers.length;
+    const id = (req.body as { id?: unknown }).id;
+    return {
+      model_name: bundle.name,
+      model_version: bundle.version,
+      ...(typeof id === "string" ? { id } : {}),
+      outputs: [
+        { name: "failure_probability", datatype: "FP64", shape: [n], data: answers.map((a) => a.failure_probability) },
+        { name: "failure_predicted", datatype: "BOOL", shape: [n], data: answers.map((a) => a.failure_predicted) },
+        ...MODE_HEADS.filter((m) => bundle.heads[m] !== null).map((m) => ({
+          name: `${m}_probability`,
+          datatype: "FP64",
+          shape: [n],
+          data: answers.map((a) => a.modes[m]),
+        })),
+        { name: "prediction_id", datatype: "BYTES", shape: [n], data: answers.map((a) => a.id) },
+      ],
+    };
+  };
+  const inferSchema = {
+    tags,
+    summary: "Inference (OIP v2)",
+    description:
+      "Inputs: one FP64 tensor [N, 6] with columns type (L=0, M=1, H=2), air_temperature, process_temperature, rotational_speed, torque, tool_wear; or one tensor [N] per feature named by those names (type as BYTES). Every prediction is logged; prediction_id is returned as an output.",
+  };
+  app.post("/v2/models/:name/infer", { schema: inferSchema }, infer);
+  app.post("/v2/models/:name/versions/:version/infer", { schema: inferSchema }, infer);
+}

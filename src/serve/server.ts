@@ -1,0 +1,147 @@
+// Assembles a running Millwright server: store, model, monitor, retraining, leader election,
+// model refresh, and graceful shutdown. Used by `millwright serve` / `up` and by tests that need a
+// real listening server.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { FastifyInstance } from "fastify";
+import type { Config } from "../cli/config.js";
+import { Monitor } from "../monitor/service.js";
+import { Registry } from "../registry/registry.js";
+import { Retrainer } from "../retrain/service.js";
+import { createLeaderElector, type LeaderElector } from "../store/leader.js";
+import { createStore } from "../store/index.js";
+import type { PredictionStore } from "../store/types.js";
+import { buildApp } from "./app.js";
+import { monitorRoutes } from "./routes/monitor.js";
+import { planRoutes } from "./routes/plan.js";
+
+export interface RunningServer {
+  app: FastifyInstance;
+  url: string;
+  store: PredictionStore;
+  monitor: Monitor;
+  retrainer: Retrainer;
+  /** Drain and stop: readiness false, wait drainDelayMs, finish in-flight, flush the log. */
+  close(): Promise<void>;
+}
+
+export function defaultWebDir(): string | null {
+  // dist/src/serve → ../../../web ; src/serve → ../../web
+  for (const rel of ["../../../web", "../../web"]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(join(p, "index.html"))) return p;
+  }
+  return null;
+}
+
+export async function startServer(
+  cfg: Config,
+  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object; githubBaseUrl?: string },
+): Promise<RunningServer> {
+  mkdirSync(cfg.dataDir, { recursive: true });
+  const registry = new Registry(cfg.registryDir);
+  const store = await createStore({
+    databaseUrl: cfg.databaseUrl,
+    sqlitePath: join(cfg.dataDir, "predictions.db"),
+    spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
+  });
+  let monitor: Monitor | null = null;
+  let retrainer: Retrainer | null = null;
+  const app = await buildApp({
+    registry,
+    store,
+    modelRef: opts.modelRef,
+    tokens: cfg.tokens,
+    maxBatch: cfg.maxBatch,
+    logger:
+      opts.logger === false
+        ? false
+        : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "headers.authorization"] },
+    webDir: defaultWebDir(),
+    plugins: [(a, ctx) => monitorRoutes(monitor as Monitor, retrainer)(a, ctx), (a, ctx) => planRoutes(a, ctx)],
+  });
+  const ctx = app.millwright;
+  monitor = new Monitor({
+    registry,
+    store,
+    metrics: ctx.metrics,
+    served: () => {
+      const b = ctx.models.current?.bundle;
+      return b ? { version: b.version, threshold: b.threshold.value } : null;
+    },
+    windowCount: cfg.quality.windowCount,
+    windowMs: cfg.quality.windowMs,
+    minLabels: cfg.quality.minLabels,
+    minPositives: cfg.quality.minPositives,
+  });
+  retrainer = new Retrainer({
+    registry,
+    store,
+    metrics: ctx.metrics,
+    mode: cfg.retrain.mode,
+    cooldownMs: cfg.retrain.cooldownMs,
+    gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
+    workDir: join(cfg.dataDir, "retrain"),
+    github: { repo: cfg.retrain.githubRepo, token: cfg.retrain.githubToken, baseUrl: opts.githubBaseUrl },
+    onPromoted: () => {
+      try {
+        ctx.models.refresh();
+      } catch (e) {
+        app.log.error({ err: e }, "could not load the promoted model; the old one keeps serving");
+      }
+    },
+    log: (msg) => app.log.info(msg),
+  });
+
+  // Backfill the fleet board from the log so a restart does not show an empty shop.
+  for await (const p of store.queryPredictions({ limit: 5000 })) ctx.fleet.add([p]);
+
+  const mon = monitor;
+  const leader: LeaderElector = createLeaderElector(store, {
+    onElected: () => {
+      app.log.info("elected leader: running the monitor");
+      mon.start(cfg.monitorIntervalMs, (e) => app.log.error({ err: e }, "monitor run failed"));
+    },
+    onDemoted: () => {
+      app.log.warn("lost leadership: monitor stopped");
+      mon.stop();
+    },
+    onError: (e) => app.log.error({ err: e }, "leader election error"),
+  });
+  await leader.start();
+
+  // Follow the alias: another process (CLI promote, another replica's retraining) may move it.
+  const refresh = setInterval(() => {
+    try {
+      if (ctx.models.refresh()) app.log.info({ version: ctx.models.current?.bundle.version }, "now serving a new version");
+    } catch (e) {
+      app.log.error({ err: e }, "model refresh failed; the old model keeps serving");
+    }
+  }, cfg.modelRefreshMs);
+  refresh.unref();
+  const degradedTimer = setInterval(() => {
+    const s = store as unknown as { degraded?: () => boolean; spoolSize?: () => number };
+    ctx.metrics.storeDegraded.set(s.degraded?.() ? 1 : 0);
+    ctx.metrics.spoolRecords.set(s.spoolSize?.() ?? 0);
+  }, 1000);
+  degradedTimer.unref();
+
+  const url = await app.listen({ host: opts.host, port: opts.port });
+  let closing: Promise<void> | null = null;
+  const close = () => {
+    if (!closing)
+      closing = (async () => {
+        ctx.state.accepting = false;
+        if (cfg.drainDelayMs > 0) await new Promise((r) => setTimeout(r, cfg.drainDelayMs));
+        clearInterval(refresh);
+        clearInterval(degradedTimer);
+        mon.stop();
+        await app.close();
+        await leader.stop().catch(() => {});
+        await store.close();
+      })();
+    return closing;
+  };
+  return { app, url, store, monitor: mon, retrainer, close };
+}

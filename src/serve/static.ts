@@ -1,0 +1,46 @@
+// Serves the dashboard (web/) with security headers. Files are read once and kept in memory: the
+// folder is small, and this keeps the file system out of the request path.
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { extname, join, relative } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { problemOf, sendProblem } from "./problem.js";
+
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".json": "application/json",
+  ".ico": "image/x-icon",
+};
+
+export const SECURITY_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+  "cross-origin-opener-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=()",
+};
+
+function collect(dir: string, root: string, out: Map<string, { body: Buffer; type: string }>): void {
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) collect(p, root, out);
+    else out.set(`/${relative(root, p).split("\\").join("/")}`, { body: readFileSync(p), type: TYPES[extname(p)] ?? "application/octet-stream" });
+  }
+}
+
+export function staticRoutes(app: FastifyInstance, webDir: string | null): void {
+  const files = new Map<string, { body: Buffer; type: string }>();
+  if (webDir && existsSync(webDir)) collect(webDir, webDir, files);
+  app.get("/*", { schema: { hide: true } }, async (req, reply) => {
+    const path = req.url.split("?")[0];
+    const f = files.get(path === "/" ? "/index.html" : path);
+    if (!f) return sendProblem(reply, problemOf("MW_NOT_FOUND", `no such page or endpoint: ${req.method} ${path}`, { instance: path }));
+    for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
+    return reply.type(f.type).header("cache-control", "no-cache").send(f.body);
+  });
+}

@@ -1,0 +1,215 @@
+// The live simulation client (an edge: network I/O with global fetch). It runs the fleet simulator
+// against a Millwright server: every interval one reading per machine goes to POST /v1/predict, and
+// the ground truth follows labelDelayMs later on POST /v1/feedback, as a shop's would after
+// inspection. Scenarios can be switched while it runs, so drift and retraining can be watched live.
+//
+// At most one request is in flight at a time (a slow server slows the fleet instead of piling
+// requests up), pending labels are a bounded queue, every failure is counted and logged, never
+// thrown into the event loop; stop() finishes the request in flight and sends all pending labels.
+import { MillwrightError } from "../core/errors.js";
+import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
+import { createFleet, type FleetReading } from "../data/simulate.js";
+import { type Label, LabelQueue } from "./label-queue.js";
+
+export interface LiveOptions {
+  baseUrl: string;
+  /** Bearer token for /v1/feedback; never logged. */
+  feedbackToken?: string;
+  machines: number;
+  seed: number;
+  intervalMs: number;
+  labelDelayMs: number;
+  scenario?: ScenarioName | null;
+  log?: (msg: string) => void;
+  /** Simulated shop time of the first reading; default now. It advances 1/processesPerHour h a tick. */
+  start?: string;
+  processesPerHour?: number;
+  /** Labels kept waiting at most (oldest dropped beyond); default 100,000. */
+  maxPendingLabels?: number;
+  /** Labels per feedback request; default 1,000. */
+  feedbackBatch?: number;
+  requestTimeoutMs?: number;
+}
+
+export interface LiveStats {
+  /** Readings the server answered with a prediction. */
+  sent: number;
+  /** Labels the server accepted. */
+  labelled: number;
+  /** Failed requests (network, timeout, non-2xx, malformed answer). */
+  errors: number;
+  /** Labels given up on (queue over its bound, or rejected by the server). */
+  dropped: number;
+  /** Labels waiting for their delay or a retry. */
+  pending: number;
+}
+
+export interface LiveSimulation {
+  setScenario(name: ScenarioName | null): void;
+  stop(): Promise<void>;
+  stats(): LiveStats;
+}
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The reading as the API takes it: canonical names only, no labels or row identifiers. */
+export function toWire(r: FleetReading): Record<string, unknown> {
+  return {
+    type: r.type,
+    air_temperature: r.air_temperature,
+    process_temperature: r.process_temperature,
+    rotational_speed: r.rotational_speed,
+    torque: r.torque,
+    tool_wear: r.tool_wear,
+    machine_id: r.machine_id,
+    machine_model: r.machine_model,
+    timestamp: r.timestamp,
+  };
+}
+
+function labelOf(id: string | number, r: FleetReading): Label {
+  return { prediction_id: id, machine_failure: r.machine_failure, twf: r.twf, hdf: r.hdf, pwf: r.pwf, osf: r.osf, rnf: r.rnf };
+}
+
+function checkOptions(o: LiveOptions): void {
+  const bad = (field: string, msg: string): never => {
+    throw new MillwrightError("MW_CONFIG", `live simulation: ${field} ${msg}`, { field });
+  };
+  try {
+    new URL(o.baseUrl);
+  } catch {
+    bad("baseUrl", `'${o.baseUrl}' is not a URL`);
+  }
+  if (!(Number.isFinite(o.intervalMs) && o.intervalMs > 0)) bad("intervalMs", "must be a positive number");
+  if (!(Number.isFinite(o.labelDelayMs) && o.labelDelayMs >= 0)) bad("labelDelayMs", "must be ≥ 0");
+}
+
+export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
+  checkOptions(opts);
+  const log = opts.log ?? (() => {});
+  const base = opts.baseUrl.replace(/\/+$/, "");
+  const batchSize = opts.feedbackBatch ?? 1000;
+  const timeoutMs = opts.requestTimeoutMs ?? 10_000;
+  const fleet = createFleet({
+    machines: opts.machines,
+    seed: opts.seed,
+    scenario: opts.scenario ?? null,
+    start: opts.start ?? new Date(Math.floor(Date.now() / 1000) * 1000).toISOString(),
+    processesPerHour: opts.processesPerHour,
+  });
+  const queue = new LabelQueue(opts.maxPendingLabels ?? 100_000);
+  const counts = { sent: 0, labelled: 0, errors: 0, rejected: 0 };
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let cycle: Promise<void> = Promise.resolve();
+  let stopping: Promise<void> | undefined;
+
+  const post = async (path: string, body: unknown, token?: string): Promise<unknown> => {
+    const headers: Record<string, string> = { "content-type": "application/json" };
+    if (token) headers.authorization = `Bearer ${token}`;
+    const res = await fetch(`${base}${path}`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(timeoutMs),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new HttpError(res.status, `${path} answered ${res.status}: ${text.slice(0, 200)}`);
+    return text ? JSON.parse(text) : null;
+  };
+  const fail = (what: string, e: unknown): void => {
+    counts.errors++;
+    log(`live simulation: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+  };
+
+  const predict = async (): Promise<void> => {
+    const readings = fleet.tick();
+    let answer: unknown;
+    try {
+      answer = await post("/v1/predict", readings.map(toWire));
+    } catch (e) {
+      return fail("predict", e);
+    }
+    const preds = Array.isArray(answer) ? answer : (answer as { predictions?: unknown })?.predictions;
+    if (!Array.isArray(preds) || preds.length !== readings.length)
+      return fail("predict", new Error(`expected ${readings.length} predictions in the answer`));
+    counts.sent += readings.length;
+    const due = Date.now() + opts.labelDelayMs;
+    for (let i = 0; i < preds.length; i++) {
+      const id = (preds[i] as { id?: unknown })?.id;
+      if (typeof id === "string" || typeof id === "number") queue.push(due, labelOf(id, readings[i]));
+      else counts.rejected++;
+    }
+  };
+
+  /** Sends due labels (all of them when draining). A retryable failure keeps them for next time. */
+  const sendLabels = async (drain: boolean): Promise<void> => {
+    for (;;) {
+      const batch = queue.takeDue(drain ? Number.POSITIVE_INFINITY : Date.now(), batchSize);
+      if (batch.length === 0) return;
+      try {
+        await post("/v1/feedback", { feedback: batch.map((b) => b.label) }, opts.feedbackToken);
+        counts.labelled += batch.length;
+      } catch (e) {
+        fail("feedback", e);
+        const retryable = !(e instanceof HttpError) || e.status >= 500 || e.status === 429;
+        if (retryable && !drain) {
+          queue.requeue(batch);
+          return;
+        }
+        counts.rejected += batch.length;
+        if (!drain) return;
+      }
+    }
+  };
+
+  const loop = (): void => {
+    if (stopped) return;
+    const t0 = Date.now();
+    cycle = (async () => {
+      await predict();
+      await sendLabels(false);
+    })().catch((e) => fail("simulation cycle", e));
+    void cycle.then(() => {
+      if (!stopped) timer = setTimeout(loop, Math.max(0, opts.intervalMs - (Date.now() - t0)));
+    });
+  };
+
+  log(
+    `live simulation: ${opts.machines} machines → ${base} every ${opts.intervalMs} ms, labels after ${opts.labelDelayMs} ms` +
+      (fleet.scenario ? `, scenario ${fleet.scenario}` : ""),
+  );
+  loop();
+
+  return {
+    setScenario(name) {
+      if (name !== null) scenarioByName(name);
+      fleet.setScenario(name);
+      log(`live simulation: scenario ${name ?? "off (baseline)"}`);
+    },
+    stats: () => ({
+      sent: counts.sent,
+      labelled: counts.labelled,
+      errors: counts.errors,
+      dropped: queue.dropped + counts.rejected,
+      pending: queue.size,
+    }),
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        clearTimeout(timer);
+        await cycle;
+        await sendLabels(true);
+        log(`live simulation stopped: ${counts.sent} readings sent, ${counts.labelled} labelled`);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,127 @@
+// Group commit: many concurrent callers enqueue records; one flush writes everything queued in a single
+// transaction (one fsync) and then settles every waiting promise. Durability per request without paying
+// one fsync per request. A promise never resolves before its records are committed, and rejects when
+// the write that carried them failed.
+import type { StoreStats } from "./types.js";
+
+export interface FlushInfo {
+  records: number;
+  callers: number;
+  seconds: number;
+  ok: boolean;
+}
+
+export interface GroupCommitOptions<T> {
+  /** Writes every record in one transaction; throws (or rejects) on failure. */
+  write: (records: T[]) => void | Promise<void>;
+  /** Flush at once when this many records are queued (otherwise on the next macrotask). */
+  maxBatch?: number;
+  onFlush?: (info: FlushInfo) => void;
+}
+
+export type GroupCommitStats = StoreStats;
+
+interface Waiter<T> {
+  records: T[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+export class GroupCommitter<T> {
+  private queue: Waiter<T>[] = [];
+  private queued = 0;
+  private scheduled = false;
+  private inFlight: Promise<void> | null = null;
+  private closed = false;
+  private readonly maxBatch: number;
+  readonly stats: GroupCommitStats = { flushes: 0, records: 0, failedFlushes: 0 };
+
+  constructor(private readonly opts: GroupCommitOptions<T>) {
+    this.maxBatch = opts.maxBatch ?? 5000;
+  }
+
+  /** Records waiting for a flush (not yet committed). */
+  pending(): number {
+    return this.queued;
+  }
+
+  enqueue(records: T[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("store is closed"));
+    if (records.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ records, resolve, reject });
+      this.queued += records.length;
+      this.schedule();
+    });
+  }
+
+  /** Waits until everything enqueued so far is committed (or failed). */
+  async drain(): Promise<void> {
+    while (this.queue.length > 0 || this.inFlight) {
+      if (this.inFlight) await this.inFlight;
+      else await this.flush();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.drain();
+    this.closed = true;
+  }
+
+  private schedule(): void {
+    if (this.inFlight) return; // the running flush picks the queue up when it finishes
+    if (this.queued >= this.maxBatch) {
+      void this.flush();
+      return;
+    }
+    if (this.scheduled) return;
+    this.scheduled = true;
+    // setImmediate, not nextTick: lets the I/O callbacks of the current loop turn enqueue too, so
+    // one flush carries every request that arrived together.
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.inFlight) void this.flush();
+    });
+  }
+
+  private flush(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    if (this.queue.length === 0) return Promise.resolve();
+    const run = this.runOnce().finally(() => {
+      this.inFlight = null;
+      if (this.queue.length > 0) this.schedule();
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  private async runOnce(): Promise<void> {
+    const batch: Waiter<T>[] = [];
+    let n = 0;
+    // Take whole callers up to maxBatch records (at least one caller, however large).
+    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].records.length <= this.maxBatch)) {
+      const w = this.queue.shift()!;
+      batch.push(w);
+      n += w.records.length;
+    }
+    this.queued -= n;
+    const records = batch.length === 1 ? batch[0].records : batch.flatMap((w) => w.records);
+    const t0 = performance.now();
+    let ok = true;
+    let err: unknown;
+    try {
+      await this.opts.write(records);
+    } catch (e) {
+      ok = false;
+      err = e;
+    }
+    this.stats.flushes++;
+    if (ok) this.stats.records += n;
+    else this.stats.failedFlushes++;
+    this.opts.onFlush?.({ records: n, callers: batch.length, seconds: (performance.now() - t0) / 1000, ok });
+    for (const w of batch) {
+      if (ok) w.resolve();
+      else w.reject(err);
+    }
+  }
+}

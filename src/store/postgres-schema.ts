@@ -1,0 +1,90 @@
+// PostgreSQL schema, versioned in schema_migrations. Append migrations; never edit a shipped one.
+// Applied at start inside one transaction that holds a transaction-level advisory lock, so replicas
+// starting together queue up and each migration runs exactly once.
+import type pg from "pg";
+import { MillwrightError } from "../core/errors.js";
+
+/** Advisory lock key for migrations ("MWMG"); distinct from the leader-election key. */
+export const MIGRATION_LOCK_KEY = 0x4d574d47;
+
+export const POSTGRES_MIGRATIONS: string[] = [
+  // 1: the prediction log, feedback, monitor history, audit trail. Times are bigint milliseconds
+  // since the epoch, the interface's unit, so both stores round-trip them exactly.
+  `CREATE TABLE predictions (
+     id text PRIMARY KEY,
+     request_id text NOT NULL,
+     model_name text NOT NULL,
+     model_version text NOT NULL,
+     predicted_at bigint NOT NULL,
+     type text NOT NULL,
+     air_temperature double precision NOT NULL,
+     process_temperature double precision NOT NULL,
+     rotational_speed double precision NOT NULL,
+     torque double precision NOT NULL,
+     tool_wear double precision NOT NULL,
+     machine_id text,
+     machine_model text,
+     reading_timestamp text,
+     failure_probability double precision NOT NULL,
+     failure_predicted boolean NOT NULL,
+     modes jsonb NOT NULL
+   );
+   CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
+   CREATE INDEX predictions_model_version ON predictions (model_version, predicted_at);
+   CREATE TABLE feedback (
+     prediction_id text PRIMARY KEY REFERENCES predictions (id),
+     machine_failure smallint NOT NULL CHECK (machine_failure IN (0, 1)),
+     modes jsonb NOT NULL,
+     received_at bigint NOT NULL
+   );
+   CREATE TABLE snapshots (
+     id bigserial PRIMARY KEY,
+     at bigint NOT NULL,
+     model_version text NOT NULL,
+     payload jsonb NOT NULL
+   );
+   CREATE INDEX snapshots_at ON snapshots (at);
+   CREATE TABLE audit (
+     id bigserial PRIMARY KEY,
+     at bigint NOT NULL,
+     kind text NOT NULL,
+     payload jsonb NOT NULL
+   );
+   CREATE INDEX audit_kind_at ON audit (kind, at);`,
+];
+
+/** Applies missing migrations; returns the versions applied by this call. */
+export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
+  const client = await pool.connect();
+  const applied: number[] = [];
+  try {
+    await client.query("BEGIN");
+    await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
+    );
+    const { rows } = await client.query<{ version: number }>("SELECT version FROM schema_migrations");
+    const done = new Set(rows.map((r) => r.version));
+    const newest = Math.max(0, ...done);
+    if (newest > POSTGRES_MIGRATIONS.length) {
+      throw new MillwrightError(
+        "MW_CONFIG",
+        `database schema version ${newest} is newer than this Millwright knows (${POSTGRES_MIGRATIONS.length})`,
+        { version: newest },
+      );
+    }
+    for (let v = 1; v <= POSTGRES_MIGRATIONS.length; v++) {
+      if (done.has(v)) continue;
+      await client.query(POSTGRES_MIGRATIONS[v - 1]);
+      await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [v]);
+      applied.push(v);
+    }
+    await client.query("COMMIT");
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    client.release();
+  }
+  return applied;
+}

@@ -1,0 +1,240 @@
+// The prediction log in PostgreSQL, shared by every replica (chosen by DATABASE_URL). Group commit as
+// in SQLite: each flush is ONE multi-row INSERT (unnest of column arrays: one statement shape, no
+// 65,535-parameter ceiling) committed on its own; ON CONFLICT (id) DO NOTHING makes replays harmless.
+import pg from "pg";
+import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "./group-commit.js";
+import { migratePostgres } from "./postgres-schema.js";
+import { countPredictions, streamPredictions } from "./query.js";
+import {
+  canonicalModes,
+  JOINED_SELECT,
+  type JoinedRow,
+  PREDICTION_COLUMNS,
+  predictionValues,
+  rowToPrediction,
+  type SqlValue,
+  sameLabel,
+  validateFeedback,
+} from "./rows.js";
+import type {
+  AuditEvent,
+  FeedbackItem,
+  FeedbackOutcome,
+  LabelledPrediction,
+  MonitorSnapshot,
+  PredictionRecord,
+  PredictionStore,
+  QueryOptions,
+} from "./types.js";
+
+export interface PostgresStoreOptions {
+  /** postgres://user:pass@host:port/db */
+  url: string;
+  pageSize?: number;
+  maxBatch?: number;
+  poolSize?: number;
+  /** Fail fast when the server does not answer, so callers can spool (default 3000 ms). */
+  connectTimeoutMs?: number;
+  /** Client-side bound on any query, covering half-open connections (default 10000 ms). */
+  queryTimeoutMs?: number;
+  onFlush?: (info: FlushInfo) => void;
+}
+
+const COLUMN_TYPES: Record<(typeof PREDICTION_COLUMNS)[number], string> = {
+  id: "text",
+  request_id: "text",
+  model_name: "text",
+  model_version: "text",
+  predicted_at: "int8",
+  type: "text",
+  air_temperature: "float8",
+  process_temperature: "float8",
+  rotational_speed: "float8",
+  torque: "float8",
+  tool_wear: "float8",
+  machine_id: "text",
+  machine_model: "text",
+  reading_timestamp: "text",
+  failure_probability: "float8",
+  failure_predicted: "bool",
+  modes: "jsonb",
+};
+
+const INSERT_PREDICTIONS = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(", ")})
+  SELECT * FROM unnest(${PREDICTION_COLUMNS.map((c, i) => `$${i + 1}::${COLUMN_TYPES[c]}[]`).join(", ")})
+  ON CONFLICT (id) DO NOTHING`;
+
+/** `?` placeholders (shared query builder) to PostgreSQL's `$n`. */
+const numbered = (sql: string): string => {
+  let i = 0;
+  return sql.replace(/\?/g, () => `$${++i}`);
+};
+
+export class PostgresStore implements PredictionStore {
+  readonly kind = "postgres" as const;
+  readonly url: string;
+  private readonly pool: pg.Pool;
+  private readonly committer: GroupCommitter<PredictionRecord>;
+  private readonly pageSize: number;
+  private closed = false;
+
+  constructor(opts: PostgresStoreOptions) {
+    this.url = opts.url;
+    this.pageSize = opts.pageSize ?? 500;
+    this.pool = new pg.Pool({
+      connectionString: opts.url,
+      max: opts.poolSize ?? 10,
+      connectionTimeoutMillis: opts.connectTimeoutMs ?? 3000,
+      query_timeout: opts.queryTimeoutMs ?? 10_000,
+      keepAlive: true,
+      application_name: "millwright",
+    });
+    // An idle client whose server went away emits 'error'; unhandled, it would crash the process.
+    // The pool drops that client; the next query reconnects or fails (and the caller spools).
+    this.pool.on("error", () => {});
+    this.committer = new GroupCommitter({
+      write: (records) => this.writeBatch(records),
+      maxBatch: opts.maxBatch,
+      onFlush: opts.onFlush,
+    });
+  }
+
+  async init(): Promise<void> {
+    await migratePostgres(this.pool);
+  }
+
+  stats(): GroupCommitStats {
+    return { ...this.committer.stats };
+  }
+
+  logPredictions(records: PredictionRecord[]): Promise<void> {
+    if (this.closed) return Promise.reject(new Error("PostgresStore: store closed"));
+    return this.committer.enqueue(records);
+  }
+
+  private async writeBatch(records: PredictionRecord[]): Promise<void> {
+    const columns: SqlValue[][] = PREDICTION_COLUMNS.map(() => new Array(records.length));
+    records.forEach((r, i) => {
+      predictionValues(r, (b) => b).forEach((v, c) => {
+        columns[c][i] = v;
+      });
+    });
+    // A single statement is its own transaction: durable (synchronous_commit) when it returns.
+    await this.pool.query(INSERT_PREDICTIONS, columns);
+  }
+
+  async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
+    items.forEach(validateFeedback);
+    if (items.length === 0) return [];
+    const ids = [...new Set(items.map((i) => i.predictionId))];
+    const known = new Set(
+      (await this.pool.query<{ id: string }>("SELECT id FROM predictions WHERE id = ANY($1::text[])", [ids])).rows.map(
+        (r) => r.id,
+      ),
+    );
+    // First item per known id is the candidate; ON CONFLICT DO NOTHING lets the first label win even
+    // when two replicas receive feedback for the same prediction at once.
+    const firsts = new Map<string, FeedbackItem>();
+    for (const it of items) if (known.has(it.predictionId) && !firsts.has(it.predictionId)) firsts.set(it.predictionId, it);
+    const cand = [...firsts.values()];
+    const now = Date.now();
+    const inserted = new Set(
+      (
+        await this.pool.query<{ prediction_id: string }>(
+          `INSERT INTO feedback (prediction_id, machine_failure, modes, received_at)
+           SELECT * FROM unnest($1::text[], $2::int2[], $3::jsonb[], $4::int8[])
+           ON CONFLICT (prediction_id) DO NOTHING RETURNING prediction_id`,
+          [
+            cand.map((c) => c.predictionId),
+            cand.map((c) => c.machineFailure),
+            cand.map((c) => JSON.stringify(canonicalModes(c.modes))),
+            cand.map((c) => c.receivedAt ?? now),
+          ],
+        )
+      ).rows.map((r) => r.prediction_id),
+    );
+    const stored = new Map<string, { machineFailure: number; modes: Record<string, number> }>();
+    const { rows } = await this.pool.query<{ prediction_id: string; machine_failure: number; modes: Record<string, number> }>(
+      "SELECT prediction_id, machine_failure, modes FROM feedback WHERE prediction_id = ANY($1::text[])",
+      [[...firsts.keys()]],
+    );
+    for (const r of rows) stored.set(r.prediction_id, { machineFailure: r.machine_failure, modes: r.modes });
+    const seen = new Set<string>();
+    return items.map((it): FeedbackOutcome => {
+      if (!known.has(it.predictionId)) return "unknown";
+      const first = !seen.has(it.predictionId);
+      seen.add(it.predictionId);
+      if (first && inserted.has(it.predictionId)) return "accepted";
+      const prev = stored.get(it.predictionId)!;
+      return sameLabel(prev, { machineFailure: it.machineFailure, modes: canonicalModes(it.modes) })
+        ? "duplicate"
+        : "conflict";
+    });
+  }
+
+  async getPrediction(id: string): Promise<LabelledPrediction | null> {
+    const { rows } = await this.pool.query<JoinedRow>(`${JOINED_SELECT} WHERE p.id = $1`, [id]);
+    return rows.length ? rowToPrediction(rows[0]) : null;
+  }
+
+  queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction> {
+    return streamPredictions(this.all, opts, this.pageSize);
+  }
+
+  countPredictions(opts?: QueryOptions): Promise<number> {
+    return countPredictions(this.all, opts);
+  }
+
+  async saveSnapshot(s: MonitorSnapshot): Promise<void> {
+    await this.pool.query("INSERT INTO snapshots (at, model_version, payload) VALUES ($1, $2, $3::jsonb)", [
+      s.at,
+      s.modelVersion,
+      JSON.stringify(s.payload ?? null),
+    ]);
+  }
+
+  async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+    const { rows } = await this.pool.query<{ at: string; model_version: string; payload: unknown }>(
+      "SELECT at, model_version, payload FROM snapshots ORDER BY at DESC, id DESC LIMIT $1",
+      [limit],
+    );
+    return rows.map((r) => ({ at: Number(r.at), modelVersion: r.model_version, payload: r.payload }));
+  }
+
+  async appendAudit(e: AuditEvent): Promise<void> {
+    await this.pool.query("INSERT INTO audit (at, kind, payload) VALUES ($1, $2, $3::jsonb)", [
+      e.at,
+      e.kind,
+      JSON.stringify(e.payload ?? null),
+    ]);
+  }
+
+  async listAudit(kind?: string, limit = 100): Promise<AuditEvent[]> {
+    const { rows } = await this.pool.query<{ at: string; kind: string; payload: unknown }>(
+      kind === undefined
+        ? "SELECT at, kind, payload FROM audit ORDER BY at DESC, id DESC LIMIT $1"
+        : "SELECT at, kind, payload FROM audit WHERE kind = $2 ORDER BY at DESC, id DESC LIMIT $1",
+      kind === undefined ? [limit] : [limit, kind],
+    );
+    return rows.map((r) => ({ at: Number(r.at), kind: r.kind, payload: r.payload }));
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      await this.pool.query("SELECT 1");
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await this.committer.drain();
+    this.closed = true;
+    await this.pool.end();
+  }
+
+  private readonly all = async <R>(sql: string, params: SqlValue[]): Promise<R[]> =>
+    (await this.pool.query(numbered(sql), params)).rows as R[];
+}

@@ -1,0 +1,56 @@
+// Reading the log, shared by both SQL stores: keyset-paged streaming in (predicted_at, id) order,
+// "most recent N" via a cutoff key, and counts. Each store supplies `all(sql, params)` with `?`
+// placeholders. Pages, not one open cursor: the stream may be consumed slowly while group commits
+// keep writing on the same connection (better-sqlite3 forbids writes while an iterator is open).
+import { JOINED_SELECT, type JoinedRow, rowToPrediction, type SqlValue, whereClause } from "./rows.js";
+import type { LabelledPrediction, QueryOptions } from "./types.js";
+
+export type AllFn = <R>(sql: string, params: SqlValue[]) => Promise<R[]>;
+
+const FROM = "FROM predictions p LEFT JOIN feedback f ON f.prediction_id = p.id";
+
+/** Key of the oldest row among the `limit` most recent ones matching `opts`, or null if fewer exist. */
+async function cutoffKey(all: AllFn, opts: QueryOptions, limit: number): Promise<{ at: number; id: string } | null> {
+  const w = whereClause(opts);
+  const rows = await all<{ predicted_at: number | string; id: string }>(
+    `SELECT p.predicted_at, p.id ${FROM}${w.sql} ORDER BY p.predicted_at DESC, p.id DESC LIMIT 1 OFFSET ?`,
+    [...w.params, limit - 1],
+  );
+  return rows.length ? { at: Number(rows[0].predicted_at), id: rows[0].id } : null;
+}
+
+export async function* streamPredictions(
+  all: AllFn,
+  opts: QueryOptions,
+  pageSize: number,
+): AsyncGenerator<LabelledPrediction> {
+  let remaining = opts.limit ?? Number.POSITIVE_INFINITY;
+  if (remaining <= 0) return;
+  let after: { at: number; id: string; inclusive?: boolean } | undefined;
+  if (opts.limit !== undefined) {
+    const key = await cutoffKey(all, opts, opts.limit);
+    if (key) after = { ...key, inclusive: true };
+  }
+  while (remaining > 0) {
+    const w = whereClause(opts, after);
+    const size = Math.min(pageSize, remaining);
+    const rows = await all<JoinedRow>(`${JOINED_SELECT}${w.sql} ORDER BY p.predicted_at, p.id LIMIT ?`, [
+      ...w.params,
+      size,
+    ]);
+    for (const row of rows) {
+      yield rowToPrediction(row);
+      remaining--;
+    }
+    if (rows.length < size) return;
+    const last = rows[rows.length - 1];
+    after = { at: Number(last.predicted_at), id: last.id };
+  }
+}
+
+export async function countPredictions(all: AllFn, opts: QueryOptions = {}): Promise<number> {
+  const w = whereClause(opts);
+  const rows = await all<{ n: number | string }>(`SELECT COUNT(*) AS n ${FROM}${w.sql}`, w.params);
+  const n = Number(rows[0].n);
+  return opts.limit !== undefined ? Math.min(n, Math.max(0, opts.limit)) : n;
+}

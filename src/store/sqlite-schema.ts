@@ -1,0 +1,72 @@
+// SQLite schema, versioned by PRAGMA user_version. Append migrations; never edit a shipped one.
+// Times are INTEGER milliseconds since the epoch (the interface's unit); JSON is TEXT.
+import type Database from "better-sqlite3";
+import { MillwrightError } from "../core/errors.js";
+
+export const SQLITE_MIGRATIONS: string[] = [
+  // 1: the prediction log, feedback, monitor history, audit trail.
+  `CREATE TABLE predictions (
+     id TEXT PRIMARY KEY,
+     request_id TEXT NOT NULL,
+     model_name TEXT NOT NULL,
+     model_version TEXT NOT NULL,
+     predicted_at INTEGER NOT NULL,
+     type TEXT NOT NULL,
+     air_temperature REAL NOT NULL,
+     process_temperature REAL NOT NULL,
+     rotational_speed REAL NOT NULL,
+     torque REAL NOT NULL,
+     tool_wear REAL NOT NULL,
+     machine_id TEXT,
+     machine_model TEXT,
+     reading_timestamp TEXT,
+     failure_probability REAL NOT NULL,
+     failure_predicted INTEGER NOT NULL,
+     modes TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
+   CREATE INDEX predictions_model_version ON predictions (model_version, predicted_at);
+   CREATE TABLE feedback (
+     prediction_id TEXT PRIMARY KEY REFERENCES predictions (id),
+     machine_failure INTEGER NOT NULL CHECK (machine_failure IN (0, 1)),
+     modes TEXT NOT NULL,
+     received_at INTEGER NOT NULL
+   );
+   CREATE TABLE snapshots (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     model_version TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX snapshots_at ON snapshots (at);
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     payload TEXT NOT NULL
+   );
+   CREATE INDEX audit_kind_at ON audit (kind, at);`,
+];
+
+/**
+ * Brings the file to the latest version. BEGIN IMMEDIATE takes the write lock before reading
+ * user_version, so two processes opening the same file at once apply each migration exactly once.
+ */
+export function migrateSqlite(db: Database.Database): number {
+  const run = db.transaction(() => {
+    let version = db.pragma("user_version", { simple: true }) as number;
+    if (version > SQLITE_MIGRATIONS.length) {
+      throw new MillwrightError(
+        "MW_CONFIG",
+        `${db.name}: schema version ${version} is newer than this Millwright knows (${SQLITE_MIGRATIONS.length})`,
+        { file: db.name, version },
+      );
+    }
+    for (; version < SQLITE_MIGRATIONS.length; version++) {
+      db.exec(SQLITE_MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }
+    return version;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,113 @@
+// A model version's file: every head (machine_failure and one per learnable failure mode), its
+// calibration and the decision threshold, as tagged, versioned JSON checked on load.
+import { MillwrightError } from "../core/errors.js";
+import { MODE_HEADS, type ModeHead } from "../data/schema.js";
+import { FEATURE_NAMES, type FeatureMatrix } from "../features/physics.js";
+import { type Platt, applyPlattInPlace } from "./platt.js";
+import { predictMargin } from "../model/predict.js";
+import { boosterFromJSON, boosterToJSON } from "../model/serialize.js";
+import type { Booster } from "../model/types.js";
+
+export const BUNDLE_FORMAT = "millwright-model";
+export const BUNDLE_FORMAT_VERSION = 1;
+
+export const HEADS = ["machine_failure", ...MODE_HEADS] as const;
+export type HeadName = (typeof HEADS)[number];
+
+export interface Head {
+  booster: Booster;
+  /** Platt scaling of the margin, fitted on the validation split. */
+  calibration: Platt;
+}
+
+export interface ModelBundle {
+  name: string;
+  version: string;
+  createdAt: string;
+  featureNames: string[];
+  /** A mode head is null when training data had too few rows of that mode to learn it. */
+  heads: { machine_failure: Head } & Record<ModeHead, Head | null>;
+  threshold: { value: number; method: string; costMiss?: number; costFalseAlarm?: number };
+}
+
+export interface BundlePrediction {
+  failure: Float64Array;
+  modes: Record<ModeHead, Float64Array | null>;
+}
+
+/** Calibrated probabilities for every head, for every row. */
+export function predictBundle(b: ModelBundle, X: FeatureMatrix): BundlePrediction {
+  const failure = headProba(b.heads.machine_failure, X);
+  const modes = {} as Record<ModeHead, Float64Array | null>;
+  for (const m of MODE_HEADS) {
+    const h = b.heads[m];
+    modes[m] = h ? headProba(h, X) : null;
+  }
+  return { failure, modes };
+}
+
+export function headProba(h: Head, X: FeatureMatrix): Float64Array {
+  const out = predictMargin(h.booster, X.data, X.nRows);
+  applyPlattInPlace(h.calibration, out);
+  return out;
+}
+
+export function bundleToJSON(b: ModelBundle): object {
+  const heads: Record<string, unknown> = {};
+  for (const name of HEADS) {
+    const h = b.heads[name];
+    heads[name] = h ? { booster: boosterToJSON(h.booster), calibration: { method: "platt", ...h.calibration } } : null;
+  }
+  return {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    name: b.name,
+    version: b.version,
+    createdAt: b.createdAt,
+    featureNames: b.featureNames,
+    threshold: b.threshold,
+    heads,
+  };
+}
+
+export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
+  const bad = (why: string): never => {
+    throw new MillwrightError("MW_MODEL_CORRUPT", `${source}: ${why}`, { file: source });
+  };
+  if (typeof obj !== "object" || obj === null) bad("not a JSON object");
+  const o = obj as Record<string, unknown>;
+  if (o.format !== BUNDLE_FORMAT) bad(`not a Millwright model (format '${String(o.format)}')`);
+  if (o.formatVersion !== BUNDLE_FORMAT_VERSION)
+    bad(`model format version ${String(o.formatVersion)} is not supported (this Millwright reads ${BUNDLE_FORMAT_VERSION})`);
+  if (typeof o.version !== "string" || typeof o.name !== "string") bad("missing name or version");
+  const names = o.featureNames;
+  if (!Array.isArray(names) || names.join(",") !== FEATURE_NAMES.join(","))
+    bad(`feature names ${JSON.stringify(names)} do not match this Millwright's features ${FEATURE_NAMES.join(",")}`);
+  const t = o.threshold as Record<string, unknown> | undefined;
+  if (!t || typeof t.value !== "number" || !(t.value >= 0 && t.value <= 1)) bad("threshold missing or outside 0–1");
+  const rawHeads = o.heads as Record<string, unknown> | undefined;
+  if (!rawHeads || typeof rawHeads !== "object") bad("heads missing");
+  const heads: Record<string, Head | null> = {};
+  for (const name of HEADS) {
+    const h = rawHeads?.[name] as Record<string, unknown> | null | undefined;
+    if (h === null && name !== "machine_failure") {
+      heads[name] = null;
+      continue;
+    }
+    if (!h || typeof h !== "object") bad(`head '${name}' missing`);
+    const c = h?.calibration as Record<string, unknown> | undefined;
+    if (!c || typeof c.a !== "number" || typeof c.b !== "number" || !Number.isFinite(c.a) || !Number.isFinite(c.b))
+      bad(`head '${name}': calibration missing or not finite`);
+    const booster = boosterFromJSON(h?.booster, `${source} (head ${name})`);
+    if (booster.nFeatures !== FEATURE_NAMES.length) bad(`head '${name}' expects ${booster.nFeatures} features`);
+    heads[name] = { booster, calibration: { a: c?.a as number, b: c?.b as number } };
+  }
+  return {
+    name: o.name as string,
+    version: o.version as string,
+    createdAt: String(o.createdAt ?? ""),
+    featureNames: [...FEATURE_NAMES],
+    threshold: t as unknown as ModelBundle["threshold"],
+    heads: heads as unknown as ModelBundle["heads"],
+  };
+}

@@ -1,0 +1,261 @@
+// Grafana dashboards are valid JSON dashboards, and every PromQL query in them and in the alert rules uses
+// only metric names of the server's contract, so dashboards, rules and code cannot drift apart silently.
+import assert from "node:assert/strict";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { parse, stringify } from "yaml";
+import { repoRoot, requireTool, run } from "../helpers/exec.js";
+
+const root = repoRoot();
+
+// The metrics the server exports (the serving contract). Histograms also expose _bucket, _sum and _count.
+const GAUGES_AND_COUNTERS = [
+  "millwright_http_requests_in_flight",
+  "millwright_predictions_total",
+  "millwright_store_degraded",
+  "millwright_store_spool_records",
+  "millwright_model_info",
+  "millwright_feedback_total",
+  "millwright_feature_drift_score",
+  "millwright_feature_drifted",
+  "millwright_dataset_drift_share",
+  "millwright_dataset_drift",
+  "millwright_prediction_drift_score",
+  "millwright_quality_realised",
+  "millwright_quality_estimated",
+  "millwright_quality_labels",
+  "millwright_quality_positives",
+  "millwright_monitor_last_run_timestamp_seconds",
+  "millwright_retrain_triggers_total",
+  "millwright_retrain_decisions_total",
+  "millwright_retrain_running",
+];
+const HISTOGRAMS = [
+  "millwright_http_request_duration_seconds",
+  "millwright_failure_probability",
+  "millwright_prediction_log_commit_duration_seconds",
+];
+// prom-client's default metrics that dashboards may use, and Prometheus's own series.
+const DEFAULTS = [
+  "process_resident_memory_bytes",
+  "process_cpu_seconds_total",
+  "process_open_fds",
+  "nodejs_eventloop_lag_seconds",
+  "nodejs_heap_size_used_bytes",
+  "up",
+  "ALERTS",
+  "ALERTS_FOR_STATE",
+];
+const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
+type Any = any;
+const RECORDED: string[] = rulesDoc.groups.flatMap((g: Any) =>
+  g.rules.filter((r: Any) => r.record).map((r: Any) => r.record),
+);
+const ALLOWED = new Set([
+  ...GAUGES_AND_COUNTERS,
+  ...HISTOGRAMS.flatMap((h) => [`${h}_bucket`, `${h}_sum`, `${h}_count`]),
+  ...DEFAULTS,
+  ...RECORDED,
+]);
+
+const KEYWORDS = new Set([
+  "and",
+  "or",
+  "unless",
+  "by",
+  "without",
+  "on",
+  "ignoring",
+  "group_left",
+  "group_right",
+]);
+KEYWORDS.add("offset").add("bool").add("inf").add("nan");
+
+/** Metric names a PromQL expression selects (function names, labels, keywords and Grafana variables excluded). */
+function metricNames(expr: string): string[] {
+  const bare = expr
+    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""') // string literals
+    .replace(/\{[^}]*\}/g, "") // label matchers
+    .replace(/\[[^\]]*\]/g, "") // ranges and subqueries
+    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ") // label lists
+    .replace(/\$\{?\w+\}?/g, " "); // Grafana variables
+  const names = new Set<string>();
+  for (const m of bare.matchAll(/(?<![\w:.])([A-Za-z_:][\w:]*)(?![\w:])(?!\s*\()/g)) {
+    if (!KEYWORDS.has(m[1].toLowerCase())) names.add(m[1]);
+  }
+  return [...names].sort();
+}
+
+test("metricNames finds selectors and skips functions, labels, keywords, strings and variables", () => {
+  assert.deepEqual(
+    metricNames(
+      'histogram_quantile(0.99, sum by (le, route) (rate(millwright_http_request_duration_seconds_bucket{job="millwright", route=~"up|down"}[$__rate_interval])))',
+    ),
+    ["millwright_http_request_duration_seconds_bucket"],
+  );
+  assert.deepEqual(
+    metricNames("a_total / on (metric) group_left () b:rec and ignoring (x) c > bool 1e3 offset 5m"),
+    ["a_total", "b:rec", "c"],
+  );
+  assert.deepEqual(metricNames("time() - max without (instance) (x_seconds)"), ["x_seconds"]);
+  assert.deepEqual(metricNames("sum(millwright_predictons_total)"), ["millwright_predictons_total"]);
+  assert.ok(!ALLOWED.has("millwright_predictons_total"), "a misspelled metric is not in the contract");
+});
+
+// Grafana's own placeholder syntax, not a template string.
+const DATASOURCE = { type: "prometheus", uid: "$" + "{datasource}" };
+const files = readdirSync(join(root, "deploy/grafana"))
+  .filter((f) => f.endsWith(".json"))
+  .sort();
+const dashboards: Array<[string, Any]> = files.map((f) => [
+  f,
+  JSON.parse(readFileSync(join(root, "deploy/grafana", f), "utf8")),
+]);
+
+/** Every PromQL expression of a dashboard, with where it sits. */
+function queries(d: Any): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (panels: Any[]) => {
+    for (const p of panels ?? []) {
+      for (const t of p.targets ?? []) out.push([`panel "${p.title}" ${t.refId}`, t.expr]);
+      walk(p.panels);
+    }
+  };
+  walk(d.panels);
+  for (const a of d.annotations?.list ?? []) if (a.expr) out.push([`annotation "${a.name}"`, a.expr]);
+  for (const v of d.templating?.list ?? []) {
+    const q = typeof v.query === "string" ? v.query : v.query?.query;
+    const m = v.type === "query" ? /^label_values\((.+),\s*\w+\)$/.exec(q ?? "") : null;
+    if (v.type === "query") {
+      assert.ok(m, `variable ${v.name}: label_values(selector, label) expected, got ${q}`);
+      out.push([`variable ${v.name}`, m[1]]);
+    }
+  }
+  return out;
+}
+
+test("there are dashboards for the service, predictions, drift, quality and retraining", () => {
+  const uids = dashboards.map(([, d]) => d.uid).sort();
+  assert.deepEqual(uids, [
+    "millwright-drift",
+    "millwright-predictions",
+    "millwright-quality",
+    "millwright-retraining",
+    "millwright-service",
+  ]);
+});
+
+for (const [file, d] of dashboards) {
+  test(`${file}: a Grafana dashboard with a uid, a datasource variable and well-formed panels`, () => {
+    assert.equal(`${d.uid}.json`, file);
+    assert.ok(d.uid.length <= 40, "Grafana uids are at most 40 characters");
+    assert.ok(typeof d.title === "string" && d.title.startsWith("Millwright / "));
+    assert.ok(Number.isInteger(d.schemaVersion) && d.schemaVersion >= 36, `schemaVersion ${d.schemaVersion}`);
+    const ds = d.templating.list.find((v: Any) => v.name === "datasource");
+    assert.equal(ds?.type, "datasource");
+    assert.equal(ds?.query, "prometheus");
+    assert.ok(d.panels.length >= 3);
+    const ids = new Set<number>();
+    for (const p of d.panels) {
+      assert.ok(!ids.has(p.id), `panel id ${p.id} unique`);
+      ids.add(p.id);
+      assert.ok(p.title, "panel has a title");
+      assert.ok(p.gridPos.x + p.gridPos.w <= 24, `${p.title} fits the 24-column grid`);
+      assert.deepEqual(p.datasource, DATASOURCE, p.title);
+      assert.ok(p.targets.length > 0, `${p.title} has queries`);
+      for (const t of p.targets) {
+        assert.deepEqual(t.datasource, DATASOURCE, `${p.title} ${t.refId}`);
+        assert.match(t.refId, /^[A-Z]$/);
+        assert.ok(t.expr.trim().length > 0);
+      }
+    }
+  });
+
+  test(`${file}: every query uses only metrics the server exports`, () => {
+    const unknown: string[] = [];
+    for (const [where, expr] of queries(d)) {
+      for (const name of metricNames(expr)) if (!ALLOWED.has(name)) unknown.push(`${where}: ${name}`);
+    }
+    assert.deepEqual(unknown, []);
+  });
+}
+
+test("alert and recording rules use only metrics the server exports", () => {
+  const unknown: string[] = [];
+  for (const g of rulesDoc.groups) {
+    for (const r of g.rules) {
+      for (const name of metricNames(r.expr))
+        if (!ALLOWED.has(name)) unknown.push(`${r.alert ?? r.record}: ${name}`);
+    }
+  }
+  assert.deepEqual(unknown, []);
+});
+
+test("the dashboards cover what they promise", () => {
+  const used = (uid: string) =>
+    new Set(queries(dashboards.find(([, d]) => d.uid === uid)?.[1]).flatMap(([, e]) => metricNames(e)));
+  const exprs = (uid: string) =>
+    queries(dashboards.find(([, d]) => d.uid === uid)?.[1])
+      .map(([, e]) => e)
+      .join("\n");
+  for (const q of ["0.5", "0.95", "0.99"]) {
+    assert.match(
+      exprs("millwright-service"),
+      new RegExp(`histogram_quantile\\(${q.replace(".", "\\.")}, sum by \\(le\\)`),
+    );
+  }
+  assert.match(exprs("millwright-service"), /status_code=~"5\.\."/);
+  const want: Record<string, string[]> = {
+    "millwright-predictions": ["millwright_predictions_total", "millwright_failure_probability_bucket"],
+    "millwright-drift": [
+      "millwright_feature_drift_score",
+      "millwright_feature_drifted",
+      "millwright_dataset_drift_share",
+    ],
+    "millwright-quality": [
+      "millwright_quality_realised",
+      "millwright_quality_estimated",
+      "millwright:quality_floor",
+    ],
+    "millwright-retraining": [
+      "millwright_retrain_triggers_total",
+      "millwright_retrain_decisions_total",
+      "millwright_model_info",
+    ],
+  };
+  for (const [uid, names] of Object.entries(want)) {
+    for (const n of names) assert.ok(used(uid).has(n), `${uid} uses ${n}`);
+  }
+});
+
+test("every dashboard query is valid PromQL (promtool parses them as recording rules)", (t) => {
+  if (!requireTool(t, "promtool", "apt-get install -y prometheus")) return;
+  // Grafana substitutes its variables before Prometheus sees a query; do the same with plausible values.
+  const vars: Record<string, string> = {
+    __rate_interval: "1m",
+    __range: "1h",
+    namespace: ".*",
+    window: "count",
+  };
+  const rules = dashboards.flatMap(([file, d]) =>
+    queries(d).map(([where, expr], i) => ({
+      record: `dashboard:${file.replace(/\W/g, "_")}:${i}`,
+      expr: expr.replace(/\$\{?(\w+)\}?/g, (_m, v: string) => {
+        assert.ok(v in vars, `${file} ${where}: unknown variable $${v}`);
+        return vars[v];
+      }),
+    })),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "millwright-dash-"));
+  try {
+    writeFileSync(join(dir, "dashboards.rules.yml"), stringify({ groups: [{ name: "dashboards", rules }] }));
+    const res = run("promtool", ["check", "rules", join(dir, "dashboards.rules.yml")]);
+    assert.equal(res.code, 0, res.stdout + res.stderr);
+    assert.match(res.stdout, new RegExp(`SUCCESS: ${rules.length} rules found`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
