@@ -28,6 +28,10 @@ if ((${#need[@]})); then
     || die "apt-get install ${need[*]} failed"
 fi
 mkdir -p "$WORK"
+if [[ -z ${MW_CONTAINER_LOCKED:-} ]]; then
+  exec 9>"$WORK/.lock"
+  flock -w 1800 9 || die "another build holds $WORK/.lock"
+fi
 
 if ((FORCE == 0)) && podman "${S[@]}" image exists "$IMAGE" 2>/dev/null; then
   log "$IMAGE already exists (use --force to rebuild)"

@@ -27,6 +27,11 @@ CLEAN_ALL=0
 S=(--root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs)
 RUN_OPTS=(--cgroup-manager cgroupfs --runtime runc)
 CTX=""
+mkdir -p "$WORK"
+# One build at a time per storage directory: vfs storage does not like two writers.
+exec 9>"$WORK/.lock"
+flock -w 1800 9 || die "another smoke run holds $WORK/.lock"
+export MW_CONTAINER_LOCKED=1
 
 cleanup() {
   local rc=$?
@@ -72,7 +77,7 @@ NPMRC="$CTX/.smoke-npmrc"
 printf 'cafile=/etc/ssl/certs/ca-certificates.crt\nnodedir=/usr\naudit=false\nfund=false\nupdate-notifier=false\n' >"$NPMRC"
 REVISION=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
 log "building $IMAGE from $BASE (npm ci compiles better-sqlite3: a few minutes)"
-buildah "${S[@]}" bud --isolation chroot --layers \
+buildah "${S[@]}" bud --isolation chroot \
   --build-arg BASE_IMAGE="$BASE" --build-arg VERSION=0.0.0-smoke --build-arg REVISION="$REVISION" \
   --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \

@@ -5,7 +5,12 @@ import { formatCsv } from "./csv.js";
 import { AI4I_HEADER } from "./schema.js";
 import type { FleetReading } from "./simulate.js";
 
-export const FLEET_CSV_HEADER: readonly string[] = [...AI4I_HEADER, "machine_id", "machine_model", "timestamp"];
+export const FLEET_CSV_HEADER: readonly string[] = [
+  ...AI4I_HEADER,
+  "machine_id",
+  "machine_model",
+  "timestamp",
+];
 
 function fixed1(x: number): string {
   return x.toFixed(1);

@@ -71,9 +71,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     ...NEUTRAL,
     name: "new-tool-supplier",
-    description: "tools wear 1.6× faster and fail earlier (150–190 min, 70 % fail): TWF at unseen wear, fewer OSF",
+    description: "tools wear 1.6× faster and most fail early (140–180 min): TWF at unseen wear, fewer OSF",
     wearRate: 1.6,
-    tools: { minLife: 150, maxLife: 190, failShare: 0.7 },
+    tools: { minLife: 140, maxLife: 180, failShare: 0.8 },
   },
   {
     ...NEUTRAL,

@@ -145,7 +145,8 @@ export function stepMachine(
   m.zProcess = walk(m.zProcess, dtHours, PROCESS_HOURS, rng);
   m.zLoad = walk(m.zLoad, dtHours, LOAD_HOURS, rng);
   const air = AIR_MEAN + model.thermalOffset + (sc ? sc.ambient : 0) + AIR_SD * m.zAir;
-  const proc = air + PROCESS_OFFSET + model.processHeat + (sc ? sc.processDelta : 0) + PROCESS_SD * m.zProcess;
+  const proc =
+    air + PROCESS_OFFSET + model.processHeat + (sc ? sc.processDelta : 0) + PROCESS_SD * m.zProcess;
   const meanTorque = TORQUE_MEAN + (sc ? sc.torqueShift : 0) + LOAD_SD * m.zLoad;
   const torque = Math.max(0, model.loadFactor * (meanTorque + TORQUE_NOISE_SD * rng.normal()));
   const tau = Math.max(torque, MIN_TORQUE_FOR_SPEED);

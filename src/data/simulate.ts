@@ -2,7 +2,7 @@
 // generation process (see simulate-machine.ts), with drift scenarios that can be switched on while
 // it runs. Pure: no I/O, no clock; time is simulated from `start`, randomness from `seed`.
 import { MillwrightError } from "../core/errors.js";
-import { MACHINE_MODELS, type MachineModel, machineId, modelOfMachine } from "./machines.js";
+import { type MachineModel, machineId, modelOfMachine } from "./machines.js";
 import { BASELINE_TOOLS, type Scenario, type ScenarioName, scenarioByName } from "./scenarios.js";
 import {
   type FleetReading,
@@ -138,9 +138,4 @@ export function simulateFleet(opts: SimulateOptions): FleetReading[] {
 function isoSeconds(ms: number): string {
   const s = new Date(ms).toISOString();
   return s.endsWith(".000Z") ? `${s.slice(0, -5)}Z` : s;
-}
-
-/** Makes and models of a fleet of `machines` (without scenario extras): for help texts and tests. */
-export function fleetModels(machines: number): string[] {
-  return Array.from({ length: Math.min(machines, MACHINE_MODELS.length) }, (_, i) => modelOfMachine(i).name);
 }

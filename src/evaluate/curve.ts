@@ -28,9 +28,11 @@ export function binaryClfCurve(y: ArrayLike<number>, score: ArrayLike<number>): 
   }
   sortFloat64(pos);
   sortFloat64(neg);
-  const thresholds: number[] = [];
-  const tps: number[] = [];
-  const fps: number[] = [];
+  // At most one point per row; trimmed to the distinct scores at the end.
+  const thresholds = new Float64Array(y.length);
+  const tps = new Float64Array(y.length);
+  const fps = new Float64Array(y.length);
+  let m = 0;
   let i = pos.length - 1;
   let j = neg.length - 1;
   while (i >= 0 || j >= 0) {
@@ -38,14 +40,15 @@ export function binaryClfCurve(y: ArrayLike<number>, score: ArrayLike<number>): 
     const t = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
     while (i >= 0 && pos[i] === t) i--;
     while (j >= 0 && neg[j] === t) j--;
-    thresholds.push(t);
-    tps.push(pos.length - 1 - i);
-    fps.push(neg.length - 1 - j);
+    thresholds[m] = t;
+    tps[m] = pos.length - 1 - i;
+    fps[m] = neg.length - 1 - j;
+    m++;
   }
   return {
-    thresholds: Float64Array.from(thresholds),
-    tps: Float64Array.from(tps),
-    fps: Float64Array.from(fps),
+    thresholds: thresholds.slice(0, m),
+    tps: tps.slice(0, m),
+    fps: fps.slice(0, m),
     positives: pos.length,
     negatives: neg.length,
   };

@@ -6,7 +6,7 @@
 export function sortFloat64(a: Float64Array): Float64Array {
   const n = a.length;
   if (n < 512) return a.sort(); // radix setup costs more than it saves on small inputs
-  let keys = new Uint32Array(a.buffer, a.byteOffset, 2 * n); // little-endian: [lo, hi] per double
+  let keys: Uint32Array<ArrayBufferLike> = new Uint32Array(a.buffer, a.byteOffset, 2 * n); // little-endian: [lo, hi] per double
   // Map IEEE bits to unsigned integers with the same order: negatives flip every bit, positives the sign.
   for (let i = 1; i < 2 * n; i += 2) {
     if (keys[i] & 0x80000000) {
@@ -23,7 +23,7 @@ export function sortFloat64(a: Float64Array): Float64Array {
     counts[131072 + (hi & 0xffff)]++;
     counts[196608 + (hi >>> 16)]++;
   }
-  let tmp = new Uint32Array(2 * n);
+  let tmp: Uint32Array<ArrayBufferLike> = new Uint32Array(2 * n);
   for (let d = 0; d < 4; d++) {
     const base = d * 65536;
     const word = d < 2 ? 0 : 1;

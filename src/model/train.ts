@@ -167,7 +167,8 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
       for (let i = 0; i < valid.nRows; i++) validMargin[i] += predictTree(tree, valid.X, i * nCols);
       validLoss = logloss(validMargin, valid.y, wPos);
     }
-    opts.onRound?.(round, opts.onRound ? logloss(margin, y, wPos) : 0, validLoss);
+    // The train loss costs a pass over every row: computed only for a listener.
+    if (opts.onRound) opts.onRound(round, logloss(margin, y, wPos), validLoss);
     if (validLoss === null || params.earlyStoppingRounds === 0) continue;
     if (validLoss < bestLoss) {
       bestLoss = validLoss;

@@ -42,7 +42,9 @@ function verdict(f: { drifted: boolean }): string {
 }
 
 function rule(f: FeatureDrift): string {
-  return f.p_value !== undefined ? `p-value &lt; ${formatNumber(f.threshold)}` : `score ≥ ${formatNumber(f.threshold)}`;
+  return f.p_value !== undefined
+    ? `p-value &lt; ${formatNumber(f.threshold)}`
+    : `score ≥ ${formatNumber(f.threshold)}`;
 }
 
 function summaryTable(report: DriftReport): string {
@@ -89,9 +91,13 @@ function chart(h: Histogram, id: string, feature: string): string {
   const step = Math.max(1, Math.ceil(n / 8));
   const xLabels: string[] = [];
   for (let i = 0; i < n; i += step) {
+    // Leave room for the closing edge label.
+    if (h.edges && i > 0 && n - i < step * 0.6) continue;
     const text = h.edges ? formatNumber(h.edges[i]) : h.labels[i];
     const x = h.edges ? m.left + i * gw : m.left + (i + 0.5) * gw;
-    xLabels.push(`<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${escapeHtml(text)}</text>`);
+    xLabels.push(
+      `<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${escapeHtml(text)}</text>`,
+    );
   }
   if (h.edges) {
     xLabels.push(

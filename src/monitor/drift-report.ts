@@ -7,6 +7,7 @@ import { binnedShares, type Sample } from "./stats/binning.js";
 import { type TestChoice, chooseTest } from "./stats/choose.js";
 import { countValues, type CategoryKey } from "./stats/counts.js";
 import type { KsMethod } from "./stats/ks.js";
+import { radixSortFloat64 } from "./stats/radix-sort.js";
 import { type ColumnKind, runStatTest, type TestName } from "./stats/registry.js";
 import { distinctUnionSorted } from "./stats/sorted.js";
 
@@ -59,14 +60,17 @@ function toSample(col: Column, feature: string, side: string): Sample {
     const out = new Float64Array(col.length);
     for (let i = 0; i < col.length; i++) if (Number.isFinite(col[i])) out[n++] = col[i];
     if (n === 0) throw empty(feature, side);
-    return { kind: "numeric", sorted: out.subarray(0, n).sort() };
+    return { kind: "numeric", sorted: radixSortFloat64(out.subarray(0, n)) };
   }
   if (col.length === 0) throw empty(feature, side);
   return { kind: "categorical", counts: countValues(col) };
 }
 
 function empty(feature: string, side: string): MillwrightError {
-  return new MillwrightError("MW_BAD_INPUT", `${side} column "${feature}" has no values`, { field: feature, side });
+  return new MillwrightError("MW_BAD_INPUT", `${side} column "${feature}" has no values`, {
+    field: feature,
+    side,
+  });
 }
 
 function sizeOf(s: Sample): number {
@@ -98,17 +102,29 @@ function histogram(r: Sample, c: Sample, bins?: number): Histogram {
 }
 
 /** Drift of one column; `feature` names it in the result and in errors. */
-export function featureDrift(feature: string, reference: Column, current: Column, opts: DriftOptions = {}): FeatureDrift {
+export function featureDrift(
+  feature: string,
+  reference: Column,
+  current: Column,
+  opts: DriftOptions = {},
+): FeatureDrift {
   const r = toSample(reference, feature, "reference");
   const c = toSample(current, feature, "current");
   if (r.kind !== c.kind) {
-    throw new MillwrightError("MW_BAD_INPUT", `column "${feature}" is ${r.kind} in reference but ${c.kind} in current`, {
-      field: feature,
-    });
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `column "${feature}" is ${r.kind} in reference but ${c.kind} in current`,
+      {
+        field: feature,
+      },
+    );
   }
   const nRef = sizeOf(r);
   const test = chooseTest(feature, r.kind, nRef, distinct(r, c), opts);
-  const res = runStatTest(test, r, c, opts.thresholds?.[feature], { ksMethod: opts.ksMethod, bins: opts.bins });
+  const res = runStatTest(test, r, c, opts.thresholds?.[feature], {
+    ksMethod: opts.ksMethod,
+    bins: opts.bins,
+  });
   const out: FeatureDrift = {
     feature,
     kind: r.kind,
@@ -136,7 +152,8 @@ function reorder(f: FeatureDrift): FeatureDrift {
 /** Every column of the reference, compared with the same column of the current data. */
 export function driftReport(reference: Columns, current: Columns, opts: DriftOptions = {}): DriftReport {
   const names = Object.keys(reference);
-  if (names.length === 0) throw new MillwrightError("MW_BAD_INPUT", "drift report: the reference has no columns");
+  if (names.length === 0)
+    throw new MillwrightError("MW_BAD_INPUT", "drift report: the reference has no columns");
   const features = names.map((name) => {
     const cur = current[name];
     if (cur === undefined) {
@@ -146,7 +163,12 @@ export function driftReport(reference: Columns, current: Columns, opts: DriftOpt
   });
   const drifted = features.filter((f) => f.drifted).length;
   const share = drifted / features.length;
-  return { dataset_drift: share >= SHARE_THRESHOLD, drift_share: share, share_threshold: SHARE_THRESHOLD, features };
+  return {
+    dataset_drift: share >= SHARE_THRESHOLD,
+    drift_share: share,
+    share_threshold: SHARE_THRESHOLD,
+    features,
+  };
 }
 
 /** Drift of the predicted failure probability (a numeric feature named "prediction"). */
@@ -175,4 +197,3 @@ export function labelDrift(
     thresholds: opts.threshold === undefined ? undefined : { label: opts.threshold },
   });
 }
-

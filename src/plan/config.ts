@@ -44,7 +44,7 @@ export const DEFAULT_COSTS: CostConfig = {
   },
   plannedCostPerHour: 120,
   tasks: {
-    tool_change: { hours: 0.5, partsCost: 150, effectiveness: 0.95 },
+    tool_change: { hours: 0.5, partsCost: 150, effectiveness: 1 },
     cooling_check: { hours: 1.5, partsCost: 60, effectiveness: 0.8 },
     load_inspection: { hours: 2, partsCost: 0, effectiveness: 0.8 },
   },
@@ -141,7 +141,9 @@ export function parseCosts(source: string, file: string, base: CostConfig = DEFA
     for (const task of TASK_TYPES) {
       if (t[task] === undefined) continue;
       const path = join("tasks", task);
-      const o = mapping(t[task], file, path, ["hours", "parts_cost", "effectiveness"]);
+      // A tool change installs a new tool, whose own wear curve models its effect: no effectiveness.
+      const keys = task === "tool_change" ? ["hours", "parts_cost"] : ["hours", "parts_cost", "effectiveness"];
+      const o = mapping(t[task], file, path, keys);
       const cur = out.tasks[task as TaskType];
       if (o.hours !== undefined) cur.hours = positive(o.hours, file, join(path, "hours"), 24);
       if (o.parts_cost !== undefined) cur.partsCost = nonNegative(o.parts_cost, file, join(path, "parts_cost"));

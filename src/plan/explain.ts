@@ -32,12 +32,12 @@ export function taskRiskCurve(fc: MachineForecast, task: TaskType): number[] {
   return fc.cumulative[modes[0]].map((_, s) => 1 - modes.reduce((a, m) => a * (1 - fc.cumulative[m][s]), 1));
 }
 
-/** The task's mode that carries most of the expected cost from `from` on. */
-export function dominantMode(fc: MachineForecast, task: TaskType, costs: CostConfig, from = 0): ModeHead {
+/** The task's mode that carries most of the expected cost in shifts [from, to) of `fc`. */
+export function dominantMode(fc: MachineForecast, task: TaskType, costs: CostConfig, from = 0, to?: number): ModeHead {
   let best = TASK_MODES[task][0];
   let bestCost = -1;
   for (const m of TASK_MODES[task]) {
-    const c = failureCostOf(costs.failure[m]) * fc.first_failure[m].slice(from).reduce((a, b) => a + b, 0);
+    const c = failureCostOf(costs.failure[m]) * fc.first_failure[m].slice(from, to).reduce((a, b) => a + b, 0);
     if (c > bestCost) {
       best = m;
       bestCost = c;
@@ -46,14 +46,39 @@ export function dominantMode(fc: MachineForecast, task: TaskType, costs: CostCon
   return best;
 }
 
-export function why(fc: MachineForecast, task: TaskType, shift: number, slots: ShiftSlot[], costs: CostConfig): string {
-  const mode = dominantMode(fc, task, costs, shift);
-  const curve = fc.cumulative[mode];
-  let at = curve.findIndex((r) => r >= DESCRIBE_AT);
-  if (at < shift) at = at < 0 ? curve.length - 1 : shift;
-  const eff = costs.tasks[task].effectiveness;
+/**
+ * Standalone cumulative risk of `mode`, by the end of shift t, of the tool installed at `installedAt`
+ * (−1: the tool in the machine now) — or, for a check, of the machine as it is.
+ */
+export function riskCurve(
+  fc: MachineForecast,
+  fresh: MachineForecast | undefined,
+  mode: ModeHead,
+  installedAt = -1,
+): (t: number) => number {
+  if (installedAt < 0 || !fresh) return (t) => (t < 0 ? 0 : fc.cumulative[mode][t]);
+  return (t) => (t < installedAt ? 0 : fresh.cumulative[mode][t - installedAt]);
+}
+
+/** "risk of overstrain failure reaches 38 % by Thursday's night shift; tool change avoids it" */
+export function why(
+  curve: (t: number) => number,
+  mode: ModeHead,
+  task: TaskType,
+  shift: number,
+  slots: ShiftSlot[],
+  costs: CostConfig,
+): string {
+  let at = slots.length - 1;
+  for (let t = shift; t < slots.length; t++) {
+    if (curve(t) >= DESCRIBE_AT) {
+      at = t;
+      break;
+    }
+  }
+  const eff = task === "tool_change" ? 1 : costs.tasks[task].effectiveness;
   const avoids = eff >= 0.95 ? "avoids it" : `avoids about ${pct(eff)} of it`;
-  return `risk of ${MODE_WORDS[mode]} failure reaches ${pct(curve[at])} by ${slots[at].words}; ${TASK_WORDS[task]} ${avoids}`;
+  return `risk of ${MODE_WORDS[mode]} failure reaches ${pct(curve(at))} by ${slots[at].words}; ${TASK_WORDS[task]} ${avoids}`;
 }
 
 /** Why no task covers this machine's modes of `task`, in the order a planner would check. */
@@ -64,7 +89,7 @@ export function unplannedReason(
   set: OptionSet,
   costs: CostConfig,
   slots: ShiftSlot[],
-  fresh?: MachineForecast,
+  chainSaving: (shift: number) => number,
 ): string {
   const word = TASK_WORDS[task];
   const skilled = technicians.map((t, i) => (canService(t, fc.machine_model) ? i : -1)).filter((i) => i >= 0);
@@ -78,12 +103,13 @@ export function unplannedReason(
   const planned = plannedCostOf(costs, task);
   let best = 0;
   for (let s = 0; s < slots.length; s++) {
-    if (skilled.some((t) => set.capacity[t][s] >= hours)) best = Math.max(best, avoidedCost(fc, task, s, costs, fresh));
+    if (!skilled.some((t) => set.capacity[t][s] >= hours)) continue;
+    best = Math.max(best, task === "tool_change" ? chainSaving(s) : avoidedCost(fc, task, s, costs));
   }
   if (best <= planned) {
     return `a ${word} costs ${money(planned)} but would avoid at most ${money(best)} of expected failure cost`;
   }
-  return `the skilled technicians' hours went to tasks worth more (this ${word} would have been worth ${money(best - planned)})`;
+  return `the skilled technicians' hours went to tasks worth more (a ${word} would have been worth ${money(best - planned)})`;
 }
 
 /** Expected failure cost of the task's modes over the whole horizon, unmaintained. */

@@ -112,6 +112,41 @@ function lin(entries: [number, string][]): string {
   return terms(parts.length > 0 ? parts : [`0 ${entries[0]?.[1] ?? "x0"}`]);
 }
 
+function minChangeCost(p: MipProblem, byShift: Map<number, number[]>): number {
+  let m = Number.POSITIVE_INFINITY;
+  for (const js of byShift.values()) for (const j of js) m = Math.min(m, -p.options[j].value);
+  return Math.max(0, m);
+}
+
+/**
+ * Segment arcs worth a variable. Arc (a, b) puts a change at b right after one at a. Removing
+ * that change merges (a, b) and (b, n) into (a, n) for whatever next change n follows, saving
+ * the change's cost and losing at most cost(a, n) − cost(a, b) − cost(b, n). When that loss is
+ * never more than the cheapest change, no optimal plan needs the arc (repeat the argument for a
+ * plan that used several such arcs). Nodes no kept arc reaches are dropped with their arcs.
+ */
+export function chainArcs(chain: ChainCosts, points: number[], changeCost: number): [number, number][] {
+  const S = chain.horizon;
+  const c = (a: number, b: number) => chain.cost[a + 1][b];
+  const reachable = new Set<number>([-1]);
+  const arcs: [number, number][] = [];
+  for (const b of [...points, S]) {
+    for (const a of [-1, ...points]) {
+      if (a >= b || !reachable.has(a)) continue;
+      let keep = b === S;
+      for (const n of [...points, S]) {
+        if (keep) break;
+        if (n > b && c(a, n) - c(a, b) - c(b, n) > changeCost + 1e-9) keep = true;
+      }
+      if (keep) {
+        arcs.push([a, b]);
+        if (b < S) reachable.add(b);
+      }
+    }
+  }
+  return arcs;
+}
+
 interface Built {
   lp: string;
   constraints: number;
@@ -155,23 +190,21 @@ export function buildLp(p: MipProblem): Built {
     const S = chain.horizon;
     constant += chain.cost[0][S];
     const points = [...byShift.keys()].sort((a, b) => a - b);
+    const arcs = chainArcs(chain, points, minChangeCost(p, byShift));
     const w = (a: number, b: number) => `w${c}_${a + 1}_${b}`;
     const out = new Map<number, [number, string][]>([[-1, []]]);
-    const into = new Map<number, [number, string][]>();
-    for (const a of [-1, ...points]) {
-      for (const b of [...points, S]) {
-        if (b <= a) continue;
-        continuous++;
-        obj.push([-chain.cost[a + 1][b], w(a, b)]);
-        out.set(a, [...(out.get(a) ?? []), [1, w(a, b)]]);
-        if (b < S) into.set(b, [...(into.get(b) ?? []), [1, w(a, b)]]);
-      }
+    const into = new Map<number, [number, string][]>(points.map((s) => [s, []]));
+    for (const [a, b] of arcs) {
+      continuous++;
+      obj.push([-chain.cost[a + 1][b], w(a, b)]);
+      out.set(a, [...(out.get(a) ?? []), [1, w(a, b)]]);
+      if (b < S) into.get(b)!.push([1, w(a, b)]);
     }
     row(`src_${c}`, out.get(-1)!, "= 1");
     for (const s of points) {
       const z: [number, string][] = byShift.get(s)!.map((j) => [-1, `x${j}`]);
-      row(`in_${c}_${s}`, [...into.get(s)!, ...z], "= 0");
-      row(`out_${c}_${s}`, [...out.get(s)!, ...z], "= 0");
+      row(`in_${c}_${s}`, [...into.get(s)!, ...z], "= 0"); // no arcs in: fixes the change at 0
+      if (out.has(s)) row(`out_${c}_${s}`, [...out.get(s)!, ...z], "= 0");
     }
   }
   const lp = [

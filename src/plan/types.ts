@@ -60,7 +60,7 @@ export interface TaskCost {
   hours: number;
   /** Parts and consumables (a new tool, coolant, filters). */
   partsCost: number;
-  /** Fraction of its modes' risk the task removes from its shift on (0–1]. */
+  /** Fraction of its modes' risk a check removes from its shift on (0–1]; 1 for a tool change. */
   effectiveness: number;
 }
 

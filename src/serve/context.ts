@@ -1,4 +1,5 @@
 // What every route needs, built once by buildApp and passed to each route module.
+import type { ScenarioName } from "../data/scenarios.js";
 import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Metrics } from "./metrics.js";
@@ -26,5 +27,5 @@ export interface Ctx {
   state: ServerState;
   fleet: FleetCache;
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
-  simulation?: { setScenario(name: string | null): void; stats(): Record<string, number> } | null;
+  simulation?: { setScenario(name: ScenarioName | null): void; stats(): object } | null;
 }

@@ -75,7 +75,15 @@ export function toWire(r: FleetReading): Record<string, unknown> {
 }
 
 function labelOf(id: string | number, r: FleetReading): Label {
-  return { prediction_id: id, machine_failure: r.machine_failure, twf: r.twf, hdf: r.hdf, pwf: r.pwf, osf: r.osf, rnf: r.rnf };
+  return {
+    prediction_id: id,
+    machine_failure: r.machine_failure,
+    twf: r.twf,
+    hdf: r.hdf,
+    pwf: r.pwf,
+    osf: r.osf,
+    rnf: r.rnf,
+  };
 }
 
 function checkOptions(o: LiveOptions): void {

@@ -64,8 +64,15 @@ export function toExportRow(p: LabelledPrediction): ExportRow {
 }
 
 /** Streams export rows in prediction time order (never loads the whole log). */
-export async function* exportRows(store: PredictionStore, opts: ExportOptions = {}): AsyncGenerator<ExportRow> {
-  for await (const p of store.queryPredictions({ since: opts.since, labelled: opts.labelled, modelVersion: opts.modelVersion })) {
+export async function* exportRows(
+  store: PredictionStore,
+  opts: ExportOptions = {},
+): AsyncGenerator<ExportRow> {
+  for await (const p of store.queryPredictions({
+    since: opts.since,
+    labelled: opts.labelled,
+    modelVersion: opts.modelVersion,
+  })) {
     yield toExportRow(p);
   }
 }

@@ -6,7 +6,14 @@ import { ResilientStore } from "./resilient.js";
 import { SqliteStore } from "./sqlite.js";
 import type { PredictionStore } from "./types.js";
 
-export { EXPORT_COLUMNS, type ExportColumn, type ExportOptions, type ExportRow, exportRows, toExportRow } from "./export.js";
+export {
+  EXPORT_COLUMNS,
+  type ExportColumn,
+  type ExportOptions,
+  type ExportRow,
+  exportRows,
+  toExportRow,
+} from "./export.js";
 export type { FlushInfo, GroupCommitStats } from "./group-commit.js";
 export { createLeaderElector, LEADER_LOCK_KEY, type LeaderElector, type LeaderOptions } from "./leader.js";
 export { PostgresStore, type PostgresStoreOptions } from "./postgres.js";

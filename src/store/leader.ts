@@ -39,7 +39,10 @@ function urlOf(store: PredictionStore): string | null {
   throw new Error("leader election: PostgreSQL store exposes no url");
 }
 
-export function createLeaderElector(target: PredictionStore | string, opts: LeaderOptions = {}): LeaderElector {
+export function createLeaderElector(
+  target: PredictionStore | string,
+  opts: LeaderOptions = {},
+): LeaderElector {
   const url = typeof target === "string" ? target : urlOf(target);
   return url ? new PgElector(url, opts) : new LocalElector(opts);
 }

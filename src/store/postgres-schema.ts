@@ -30,7 +30,6 @@ export const POSTGRES_MIGRATIONS: string[] = [
      modes jsonb NOT NULL
    );
    CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
-   CREATE INDEX predictions_model_version ON predictions (model_version, predicted_at);
    CREATE TABLE feedback (
      prediction_id text PRIMARY KEY REFERENCES predictions (id),
      machine_failure smallint NOT NULL CHECK (machine_failure IN (0, 1)),

@@ -128,14 +128,15 @@ export class PostgresStore implements PredictionStore {
     if (items.length === 0) return [];
     const ids = [...new Set(items.map((i) => i.predictionId))];
     const known = new Set(
-      (await this.pool.query<{ id: string }>("SELECT id FROM predictions WHERE id = ANY($1::text[])", [ids])).rows.map(
-        (r) => r.id,
-      ),
+      (
+        await this.pool.query<{ id: string }>("SELECT id FROM predictions WHERE id = ANY($1::text[])", [ids])
+      ).rows.map((r) => r.id),
     );
     // First item per known id is the candidate; ON CONFLICT DO NOTHING lets the first label win even
     // when two replicas receive feedback for the same prediction at once.
     const firsts = new Map<string, FeedbackItem>();
-    for (const it of items) if (known.has(it.predictionId) && !firsts.has(it.predictionId)) firsts.set(it.predictionId, it);
+    for (const it of items)
+      if (known.has(it.predictionId) && !firsts.has(it.predictionId)) firsts.set(it.predictionId, it);
     const cand = [...firsts.values()];
     const now = Date.now();
     const inserted = new Set(
@@ -154,10 +155,13 @@ export class PostgresStore implements PredictionStore {
       ).rows.map((r) => r.prediction_id),
     );
     const stored = new Map<string, { machineFailure: number; modes: Record<string, number> }>();
-    const { rows } = await this.pool.query<{ prediction_id: string; machine_failure: number; modes: Record<string, number> }>(
-      "SELECT prediction_id, machine_failure, modes FROM feedback WHERE prediction_id = ANY($1::text[])",
-      [[...firsts.keys()]],
-    );
+    const { rows } = await this.pool.query<{
+      prediction_id: string;
+      machine_failure: number;
+      modes: Record<string, number>;
+    }>("SELECT prediction_id, machine_failure, modes FROM feedback WHERE prediction_id = ANY($1::text[])", [
+      [...firsts.keys()],
+    ]);
     for (const r of rows) stored.set(r.prediction_id, { machineFailure: r.machine_failure, modes: r.modes });
     const seen = new Set<string>();
     return items.map((it): FeedbackOutcome => {

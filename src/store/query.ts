@@ -10,7 +10,11 @@ export type AllFn = <R>(sql: string, params: SqlValue[]) => Promise<R[]>;
 const FROM = "FROM predictions p LEFT JOIN feedback f ON f.prediction_id = p.id";
 
 /** Key of the oldest row among the `limit` most recent ones matching `opts`, or null if fewer exist. */
-async function cutoffKey(all: AllFn, opts: QueryOptions, limit: number): Promise<{ at: number; id: string } | null> {
+async function cutoffKey(
+  all: AllFn,
+  opts: QueryOptions,
+  limit: number,
+): Promise<{ at: number; id: string } | null> {
   const w = whereClause(opts);
   const rows = await all<{ predicted_at: number | string; id: string }>(
     `SELECT p.predicted_at, p.id ${FROM}${w.sql} ORDER BY p.predicted_at DESC, p.id DESC LIMIT 1 OFFSET ?`,

@@ -26,7 +26,11 @@ export interface ResilientOptions {
   /** Which errors mean "database unreachable" (default: connection / I/O errors, see unavailable.ts). */
   isUnavailable?: (e: unknown) => boolean;
   /** Degraded state changes and replay errors, for logs and metrics. */
-  onEvent?: (e: { type: "degraded" | "recovered" | "replayed" | "replay-failed"; records?: number; error?: unknown }) => void;
+  onEvent?: (e: {
+    type: "degraded" | "recovered" | "replayed" | "replay-failed";
+    records?: number;
+    error?: unknown;
+  }) => void;
 }
 
 export class ResilientStore implements PredictionStore {
@@ -134,9 +138,13 @@ export class ResilientStore implements PredictionStore {
       return await fn();
     } catch (e) {
       if (isMillwrightError(e) || !this.isUnavailable(e)) throw e;
-      throw new MillwrightError("MW_STORE_UNAVAILABLE", `prediction store unavailable during ${op}: ${(e as Error).message}`, {
-        op,
-      });
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `prediction store unavailable during ${op}: ${(e as Error).message}`,
+        {
+          op,
+        },
+      );
     }
   }
 

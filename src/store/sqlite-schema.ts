@@ -5,8 +5,10 @@ import { MillwrightError } from "../core/errors.js";
 
 export const SQLITE_MIGRATIONS: string[] = [
   // 1: the prediction log, feedback, monitor history, audit trail.
+  // A rowid table with a UNIQUE id, not WITHOUT ROWID: inserts append to the rowid B-tree instead of
+  // placing wide rows by id, measured ~2x faster per batch (bench/store.ts); one secondary index only.
   `CREATE TABLE predictions (
-     id TEXT PRIMARY KEY,
+     id TEXT NOT NULL UNIQUE,
      request_id TEXT NOT NULL,
      model_name TEXT NOT NULL,
      model_version TEXT NOT NULL,
@@ -23,9 +25,8 @@ export const SQLITE_MIGRATIONS: string[] = [
      failure_probability REAL NOT NULL,
      failure_predicted INTEGER NOT NULL,
      modes TEXT NOT NULL
-   ) WITHOUT ROWID;
+   );
    CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
-   CREATE INDEX predictions_model_version ON predictions (model_version, predicted_at);
    CREATE TABLE feedback (
      prediction_id TEXT PRIMARY KEY REFERENCES predictions (id),
      machine_failure INTEGER NOT NULL CHECK (machine_failure IN (0, 1)),

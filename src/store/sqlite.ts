@@ -108,7 +108,9 @@ export class SqliteStore implements PredictionStore {
       items.map((item): FeedbackOutcome => {
         if (!known.get(item.predictionId)) return "unknown";
         const modes = canonicalModes(item.modes);
-        const prev = existing.get(item.predictionId) as { machine_failure: number; modes: string } | undefined;
+        const prev = existing.get(item.predictionId) as
+          | { machine_failure: number; modes: string }
+          | undefined;
         if (prev) {
           // The first label wins; a different one is reported, not applied (see README "Feedback").
           const same = sameLabel(
@@ -163,10 +165,9 @@ export class SqliteStore implements PredictionStore {
     const rows = (
       kind === undefined
         ? this.stmt("SELECT at, kind, payload FROM audit ORDER BY at DESC, id DESC LIMIT ?").all(limit)
-        : this.stmt("SELECT at, kind, payload FROM audit WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?").all(
-            kind,
-            limit,
-          )
+        : this.stmt(
+            "SELECT at, kind, payload FROM audit WHERE kind = ? ORDER BY at DESC, id DESC LIMIT ?",
+          ).all(kind, limit)
     ) as { at: number; kind: string; payload: string }[];
     return rows.map((r) => ({ at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
   }

@@ -9,7 +9,7 @@ import { type LabelledReading, MODE_HEADS, type ModeHead } from "../data/schema.
 import { evaluateBinary } from "../evaluate/metrics.js";
 import { chooseThreshold } from "../evaluate/threshold.js";
 import { FEATURE_NAMES, type FeatureMatrix, featureMatrix } from "../features/physics.js";
-import { featureImportance } from "../model/importance.js";
+import { gainImportance } from "../model/importance.js";
 import { predictMargin } from "../model/predict.js";
 import { DEFAULT_PARAMS, trainBooster } from "../model/train.js";
 import type { GbdtParams } from "../model/types.js";
@@ -137,7 +137,7 @@ export function fitModel(rows: readonly LabelledReading[], opts: FitOptions): Fi
       modeMetrics[m] = pm && count(ym) > 0 && count(ym) < ym.length ? evaluateBinary(ym, pm, 0.5) : null;
     }
   }
-  const imp = featureImportance(partial.heads.machine_failure.booster);
+  const imp = gainImportance(partial.heads.machine_failure.booster);
   return {
     bundle: partial as FitResult["bundle"],
     metrics,

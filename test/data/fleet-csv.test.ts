@@ -53,11 +53,7 @@ test("a simulated fleet survives parseCsv + toDataset unchanged, CRLF and BOM in
     for (let i = 0; i < rows.length; i++) {
       const a = rows[i];
       const b = ds.rows[i];
-      assert.deepEqual(
-        { ...b },
-        { ...a },
-        `row ${i + 2} differs after the round trip`,
-      );
+      assert.deepEqual({ ...b }, { ...a }, `row ${i + 2} differs after the round trip`);
     }
   }
 });

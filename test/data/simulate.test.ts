@@ -85,7 +85,10 @@ test("machine failure is the union of the modes, RNF mostly unmarked as in AI4I"
 test("TWF happens only at the published tool wear, 198–253 min", () => {
   const wear = rows.filter((r) => r.twf === 1).map((r) => r.tool_wear);
   assert.ok(wear.length > 50, `${wear.length} TWF rows`);
-  assert.ok(Math.min(...wear) >= 198 && Math.max(...wear) <= 253, `${Math.min(...wear)}–${Math.max(...wear)}`);
+  assert.ok(
+    Math.min(...wear) >= 198 && Math.max(...wear) <= 253,
+    `${Math.min(...wear)}–${Math.max(...wear)}`,
+  );
   // Tools are changed: wear starts again from 0, and never runs far beyond the tool life.
   assert.ok(rows.some((r) => r.tool_wear === 0));
   assert.ok(Math.max(...rows.map((r) => r.tool_wear)) <= 253);
@@ -119,7 +122,10 @@ test("quality variants near 50/30/20 %, product ids like AI4I's", () => {
   const l = share((r) => r.type === "L");
   const m = share((r) => r.type === "M");
   const h = share((r) => r.type === "H");
-  assert.ok(Math.abs(l - 0.5) < 0.02 && Math.abs(m - 0.3) < 0.02 && Math.abs(h - 0.2) < 0.02, `${l} ${m} ${h}`);
+  assert.ok(
+    Math.abs(l - 0.5) < 0.02 && Math.abs(m - 0.3) < 0.02 && Math.abs(h - 0.2) < 0.02,
+    `${l} ${m} ${h}`,
+  );
   for (const r of rows.slice(0, 1000)) assert.match(r.product_id, new RegExp(`^${r.type}\\d{5}$`));
   assert.equal(new Set(rows.map((r) => r.product_id.slice(1))).size, rows.length);
   assert.deepEqual(
@@ -163,9 +169,20 @@ test("bad options are rejected naming the option", () => {
     }
     return "no error";
   };
-  assert.match(code(() => createFleet({ machines: 0, seed: 1 })), /^MW_BAD_INPUT machines/);
-  assert.match(code(() => simulateFleet({ machines: 2, days: -1, seed: 1 })), /^MW_BAD_INPUT days/);
-  assert.match(code(() => createFleet({ machines: 2, seed: 1, start: "soon" })), /start 'soon'/);
-  // biome-ignore lint/suspicious/noExplicitAny: deliberately wrong input
-  assert.match(code(() => createFleet({ machines: 2, seed: 1, scenario: "winter" as any })), /'winter' is unknown/);
+  assert.match(
+    code(() => createFleet({ machines: 0, seed: 1 })),
+    /^MW_BAD_INPUT machines/,
+  );
+  assert.match(
+    code(() => simulateFleet({ machines: 2, days: -1, seed: 1 })),
+    /^MW_BAD_INPUT days/,
+  );
+  assert.match(
+    code(() => createFleet({ machines: 2, seed: 1, start: "soon" })),
+    /start 'soon'/,
+  );
+  assert.match(
+    code(() => createFleet({ machines: 2, seed: 1, scenario: "winter" as never })),
+    /'winter' is unknown/,
+  );
 });

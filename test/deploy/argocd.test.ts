@@ -4,11 +4,11 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot, requireTool } from "../helpers/exec.js";
+import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { type KubeObject, kustomize, validateObject } from "./k8s-schema.js";
 
 const root = repoRoot();
-const KUBECTL = "apt-get install -y kubectl";
+const KUBECTL = INSTALL.kubectl;
 const CONFIG_REPO = "https://github.com/millwright-mlops/millwright-config.git";
 
 // biome-ignore lint/suspicious/noExplicitAny: rendered manifests are untyped YAML; the schema test types them
@@ -72,6 +72,10 @@ test("test syncs automatically with prune and self-heal; prod only by hand", (t)
     assert.equal(app.spec.destination.namespace, `millwright-${env}`);
     // the HPA owns replicas: self-heal must not fight it
     assert.deepEqual(app.spec.ignoreDifferences[0].jsonPointers, ["/spec/replicas"]);
+    assert.ok(
+      app.spec.syncPolicy.syncOptions.includes("RespectIgnoreDifferences=true"),
+      "sync respects it too",
+    );
   }
 });
 
@@ -89,6 +93,7 @@ test("the fleet ApplicationSet targets clusters labelled for Millwright and auto
   );
   assert.equal(tpl.destination.server, "{{ .server }}");
   assert.equal(tpl.syncPolicy.automated, undefined, "the template itself is manual");
+  assert.ok(tpl.syncPolicy.syncOptions.includes("RespectIgnoreDifferences=true"));
   assert.match(set.spec.templatePatch, /if eq \(index \.metadata\.labels "millwright\.io\/env"\) "test"/);
   assert.match(set.spec.templatePatch, /automated:\s+prune: true\s+selfHeal: true/);
   // the env label may only name an overlay that exists

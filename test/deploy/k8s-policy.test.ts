@@ -4,11 +4,11 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot, requireTool } from "../helpers/exec.js";
+import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { type KubeObject, kustomize } from "./k8s-schema.js";
 
 const root = repoRoot();
-const KUBECTL = "apt-get install -y kubectl";
+const KUBECTL = INSTALL.kubectl;
 const IMAGE = "ghcr.io/millwright-mlops/millwright";
 const SEMVER = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/;
 const ENVS = ["base", "test", "prod"] as const;
@@ -217,4 +217,26 @@ test("Grafana dashboards are ConfigMaps for the sidecar, generated from deploy/g
       }
     }
   }
+});
+
+test("the ConfigMap holds only settings the server reads, with values it accepts", async (t) => {
+  if (!requireTool(t, "kubectl", KUBECTL)) return;
+  const { readConfig } = await import("../../src/cli/config.js");
+  const source = readFileSync(join(root, "src/cli/config.ts"), "utf8");
+  const rules = readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8");
+  const minLabels = /record: millwright:quality_min_labels\s+expr: vector\((\d+)\)/.exec(rules)?.[1];
+  for (const env of ENVS) {
+    const data: Record<string, string> = (
+      render(env).find((o) => o.metadata?.name === "millwright-config") as Any
+    ).data;
+    for (const key of Object.keys(data))
+      assert.match(source, new RegExp(`\\b${key}\\b`), `${env}: src/cli/config.ts reads ${key}`);
+    const config = readConfig({ ...data, DATABASE_URL: "postgres://x@db/millwright" });
+    assert.equal(config.retrain.mode, "github");
+    assert.equal(config.retrain.githubRepo, "millwright-mlops/millwright");
+    // the alert's minimum and the server's "not enough data" minimum are the same number
+    assert.equal(String(config.quality.minLabels), minLabels, `${env}: quality min labels match rules.yml`);
+  }
+  const testData = (render("test").find((o) => o.metadata?.name === "millwright-config") as Any).data;
+  assert.equal(readConfig(testData).monitorIntervalMs, 60_000);
 });

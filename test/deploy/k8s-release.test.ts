@@ -7,7 +7,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { isMap, isSeq, parseDocument } from "yaml";
-import { repoRoot, requireTool } from "../helpers/exec.js";
+import { setImageTag } from "../../src/gitops/kustomization.js";
+import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { kustomize } from "./k8s-schema.js";
 
 const root = repoRoot();
@@ -43,8 +44,17 @@ for (const env of ["test", "prod"]) {
     assert.deepEqual(changed, ["    newTag: 9.9.9"]);
   });
 
+  test(`${env}: millwright release's setImageTag changes the tag line only`, () => {
+    const file = join(root, `deploy/k8s/overlays/${env}/kustomization.yaml`);
+    const text = readFileSync(file, "utf8");
+    const { text: bumped, from } = setImageTag(text, IMAGE, "2.0.0", file);
+    assert.equal(from, /newTag: (\S+)/.exec(text)?.[1], "it read the current tag");
+    const changed = bumped.split("\n").filter((line, i) => line !== text.split("\n")[i]);
+    assert.deepEqual(changed, ["    newTag: 2.0.0"]);
+  });
+
   test(`${env}: the bumped overlay renders with the new image`, (t) => {
-    if (!requireTool(t, "kubectl", "apt-get install -y kubectl")) return;
+    if (!requireTool(t, "kubectl", INSTALL.kubectl)) return;
     const work = mkdtempSync(join(tmpdir(), "millwright-release-"));
     try {
       for (const sub of ["deploy/k8s", "deploy/grafana"])

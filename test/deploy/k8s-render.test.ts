@@ -3,11 +3,11 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot, requireTool } from "../helpers/exec.js";
+import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { type KubeObject, kustomize, modelClass, unknownFields, validateObject } from "./k8s-schema.js";
 
 const root = repoRoot();
-const KUBECTL = "apt-get install -y kubectl";
+const KUBECTL = INSTALL.kubectl;
 const ENVS = {
   base: "deploy/k8s/base",
   test: "deploy/k8s/overlays/test",

@@ -14,12 +14,12 @@ import {
   RULES_PATH,
   renderPrometheusRule,
 } from "../../scripts/gen-prometheusrule.js";
-import { repoRoot, requireTool, run } from "../helpers/exec.js";
+import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
 
 const root = repoRoot();
 const mon = (f: string) => join(root, "deploy/monitoring", f);
-const PROMTOOL = "apt-get install -y prometheus";
-const AMTOOL = "apt-get install -y prometheus-alertmanager";
+const PROMTOOL = INSTALL.promtool;
+const AMTOOL = INSTALL.amtool;
 const rulesText = readFileSync(join(root, RULES_PATH), "utf8");
 const amText = readFileSync(mon("alertmanager.yml"), "utf8");
 const work = mkdtempSync(join(tmpdir(), "millwright-rules-"));
@@ -160,12 +160,17 @@ test("amtool check-config: alertmanager.yml is clean", (t) => {
 test("routes: action=retrain goes to the webhook and on to people; the rest to people only", (t) => {
   const config = parse(amText);
   assert.deepEqual(config.route.group_by, ["alertname"]);
-  const hook = config.receivers.find((r: Any) => r.name === "millwright-retrain").webhook_configs[0];
-  assert.equal(hook.send_resolved, false);
-  assert.match(hook.url, /\/v1\/hooks\/alertmanager$/);
-  assert.equal(hook.http_config.authorization.type, "Bearer");
-  assert.ok(hook.http_config.authorization.credentials_file, "token read from a file");
-  assert.equal(hook.http_config.authorization.credentials, undefined, "no inline token");
+  for (const [receiver, ns] of [
+    ["millwright-retrain", "millwright-prod"],
+    ["millwright-retrain-test", "millwright-test"],
+  ]) {
+    const hook = config.receivers.find((r: Any) => r.name === receiver).webhook_configs[0];
+    assert.equal(hook.send_resolved, false);
+    assert.equal(hook.url, `http://millwright.${ns}.svc.cluster.local/v1/hooks/alertmanager`);
+    assert.equal(hook.http_config.authorization.type, "Bearer");
+    assert.ok(hook.http_config.authorization.credentials_file, "token read from a file");
+    assert.equal(hook.http_config.authorization.credentials, undefined, "no inline token");
+  }
   if (!requireTool(t, "amtool", AMTOOL)) return;
   const route = (...labels: string[]) =>
     run(
@@ -176,10 +181,10 @@ test("routes: action=retrain goes to the webhook and on to people; the rest to p
       },
     ).stdout.trim();
   for (const name of RETRAIN) {
-    assert.equal(
-      route(`alertname=${name}`, "service=millwright", "action=retrain"),
-      "millwright-retrain,default",
-    );
+    const labels = [`alertname=${name}`, "service=millwright", "action=retrain"];
+    assert.equal(route(...labels), "millwright-retrain,default", "outside Kubernetes (no namespace)");
+    assert.equal(route(...labels, "namespace=millwright-prod"), "millwright-retrain,default");
+    assert.equal(route(...labels, "namespace=millwright-test"), "millwright-retrain-test,default");
   }
   assert.equal(route("alertname=MillwrightDown", "service=millwright", "severity=critical"), "default");
   assert.equal(route("alertname=Other", "action=retrain"), "default", "only Millwright's alerts retrain");
@@ -194,8 +199,10 @@ test("fastAlertmanagerConfig points the webhook at a local server with second-sc
   );
   assert.equal(fast.route.group_wait, "1s");
   assert.equal(fast.route.group_interval, "1s");
-  assert.equal(fast.route.routes[0].group_wait, "1s");
-  assert.equal(fast.route.routes[0].repeat_interval, "1m");
+  for (const r of fast.route.routes.filter((x: Any) => x.receiver !== "default")) {
+    assert.equal(r.group_wait, "1s");
+    assert.equal(r.repeat_interval, "1m");
+  }
   const hook = fast.receivers.find((r: Any) => r.name === "millwright-retrain").webhook_configs[0];
   assert.equal(hook.url, "http://127.0.0.1:18080/v1/hooks/alertmanager");
   assert.equal(hook.http_config.authorization.credentials_file, join(work, "hook-token"));

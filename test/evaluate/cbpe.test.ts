@@ -29,9 +29,7 @@ test("no alarms: estimated precision is null, not NaN", () => {
 });
 
 test("estimated ROC-AUC matches NannyML's estimate_roc_auc (transcribed in make_evaluate.py)", () => {
-  const fixture = JSON.parse(
-    readFileSync(new URL("../fixtures/evaluate/sklearn.json", import.meta.url), "utf8"),
-  ) as {
+  const fixture = JSON.parse(readFileSync("test/fixtures/evaluate/sklearn.json", "utf8")) as {
     cases: { name: string; score: number[]; cbpe_roc_auc: number }[];
   };
   for (const c of fixture.cases) {

@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
+import fc from "fast-check";
 import {
   averagePrecision,
   brier,
@@ -35,9 +36,7 @@ interface Case {
   mode_recall?: Record<string, { recall: number | null; n: number }>;
 }
 
-const fixture = JSON.parse(
-  readFileSync(new URL("../fixtures/evaluate/sklearn.json", import.meta.url), "utf8"),
-) as { cases: Case[] };
+const fixture = JSON.parse(readFileSync("test/fixtures/evaluate/sklearn.json", "utf8")) as { cases: Case[] };
 
 function close(actual: number | null, expected: number, what: string): void {
   assert.ok(actual !== null, `${what}: got null, expected ${expected}`);
@@ -143,4 +142,33 @@ test("bad input is rejected with the argument and index named", () => {
   assert.throws(() => averagePrecision([0, 1], [0.1, Number.NaN]), { message: /score\[1\] is NaN/ });
   assert.throws(() => evaluateBinary([0, 1], [0.1, 1.5], 0.5), { message: /p\[1\] is 1.5/ });
   assert.throws(() => modeRecall({ twf: [1] }, [1, 0]), { message: /mode twf has 1 labels/ });
+});
+
+test("property: ROC-AUC equals the Mann–Whitney probability P(s+ > s−) + ½ P(s+ = s−), ties included", () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 1 }), fc.integer({ min: 0, max: 6 })), {
+        minLength: 2,
+        maxLength: 40,
+      }),
+      (rows) => {
+        const y = rows.map((r) => r[0]);
+        const s = rows.map((r) => r[1] / 6); // few distinct values: ties everywhere
+        let pairs = 0;
+        let wins = 0;
+        for (let i = 0; i < y.length; i++) {
+          for (let j = 0; j < y.length; j++) {
+            if (y[i] === 1 && y[j] === 0) {
+              pairs++;
+              wins += s[i] > s[j] ? 1 : s[i] === s[j] ? 0.5 : 0;
+            }
+          }
+        }
+        const auc = rocAuc(y, s);
+        if (pairs === 0) return auc === null;
+        return auc !== null && Math.abs(auc - wins / pairs) < 1e-12;
+      },
+    ),
+    { seed: 42, numRuns: 300 },
+  );
 });

@@ -43,6 +43,14 @@ export function which(cmd: string): string | undefined {
   return undefined;
 }
 
+/** How each tool the deploy tests need gets onto a machine (said in the skip or failure message). */
+export const INSTALL = {
+  kubectl:
+    "kubectl ≥ 1.27 (kustomize v5) comes with the machine image; Debian's kubernetes-client 1.20 is too old",
+  promtool: "apt-get install -y prometheus",
+  amtool: "apt-get install -y prometheus-alertmanager",
+} as const;
+
 /**
  * True when `cmd` is installed. Otherwise the test is skipped with the reason, except under CI=true, where
  * nothing may skip: there the missing tool fails the test.

@@ -60,6 +60,16 @@ function freePort(): Promise<number> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Alive and not a zombie (killed backends are reparented; a zombie holds nothing). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2)[0] !== "Z";
+  } catch {
+    return false;
+  }
+}
+
 function childrenOf(pid: number): number[] {
   const out: number[] = [];
   for (const d of readdirSync("/proc")) {
@@ -75,7 +85,15 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
-export async function startPostgres(): Promise<PostgresFixture> {
+export interface StartOptions {
+  /** Default false: tests need speed, not crash safety. Benchmarks pass true. */
+  fsync?: boolean;
+}
+
+export async function startPostgres(opts: StartOptions = {}): Promise<PostgresFixture> {
+  const durability = opts.fsync
+    ? []
+    : ["-c", "fsync=off", "-c", "full_page_writes=off", "-c", "synchronous_commit=on"];
   const bin = findBinDir();
   if (!bin) throw new Error("no PostgreSQL binaries under /usr/lib/postgresql/*/bin");
   const asRoot = process.getuid?.() === 0;
@@ -129,7 +147,14 @@ export async function startPostgres(): Promise<PostgresFixture> {
 
   const waitExit = async (p: ChildProcess, timeoutMs: number) => {
     if (p.exitCode !== null || p.signalCode !== null) return;
-    await Promise.race([new Promise((r) => p.once("exit", r)), sleep(timeoutMs)]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      new Promise((r) => p.once("exit", r)),
+      new Promise((r) => {
+        timer = setTimeout(r, timeoutMs); // cleared below: a pending timer would hold the test process open
+      }),
+    ]);
+    clearTimeout(timer);
   };
 
   const fixture: PostgresFixture = {
@@ -161,10 +186,7 @@ export async function startPostgres(): Promise<PostgresFixture> {
           "listen_addresses=127.0.0.1",
           "-c",
           `unix_socket_directories=${dir}`,
-          "-c",
-          "fsync=off",
-          "-c",
-          "full_page_writes=off",
+          ...durability,
           "-c",
           "max_connections=200",
         ],
@@ -195,7 +217,7 @@ export async function startPostgres(): Promise<PostgresFixture> {
       }
       await waitExit(p, 5000);
       // Backends must be gone too, or the restart refuses the old shared memory.
-      for (let i = 0; i < 100 && kids.some((k) => existsSync(`/proc/${k}`)); i++) await sleep(20);
+      for (let i = 0; i < 100 && kids.some(running); i++) await sleep(20);
     },
     logs() {
       try {

@@ -73,8 +73,14 @@ test("dataset drift at a drifted share of exactly 0.5", () => {
 });
 
 test("--test forces one test where it applies; thresholds per feature; histograms share bins", () => {
-  const ref = { t: genNumeric({ seed: 1, n: 400, loc: 300, scale: 4, decimals: 1 }), k: ["L", "M", "H", "L"] };
-  const cur = { t: genNumeric({ seed: 2, n: 300, loc: 301, scale: 4, decimals: 1 }), k: ["L", "L", "M", "M"] };
+  const ref = {
+    t: genNumeric({ seed: 1, n: 400, loc: 300, scale: 4, decimals: 1 }),
+    k: ["L", "M", "H", "L"],
+  };
+  const cur = {
+    t: genNumeric({ seed: 2, n: 300, loc: 301, scale: 4, decimals: 1 }),
+    k: ["L", "L", "M", "M"],
+  };
   const r = driftReport(ref, cur, { test: "wasserstein", thresholds: { t: 0.2 } });
   const [t, k] = r.features;
   assert.equal(t.test, "wasserstein");
@@ -102,7 +108,11 @@ test("bad input names the column", () => {
 
 test("missing values are dropped before testing", () => {
   const clean = featureDrift("x", Float64Array.of(1, 2, 3, 4, 5, 6), Float64Array.of(2, 3, 4, 5, 6, 7));
-  const dirty = featureDrift("x", Float64Array.of(1, 2, Number.NaN, 3, 4, 5, 6), Float64Array.of(2, 3, 4, 5, 6, 7));
+  const dirty = featureDrift(
+    "x",
+    Float64Array.of(1, 2, Number.NaN, 3, 4, 5, 6),
+    Float64Array.of(2, 3, 4, 5, 6, 7),
+  );
   assert.equal(dirty.p_value, clean.p_value);
   assert.equal(dirty.n_reference, 6);
 });

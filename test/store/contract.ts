@@ -99,7 +99,9 @@ export function runStoreContract(name: string, f: StoreFactory): void {
         range(10, 30).map((i) => makeRecord(i).id),
       );
       assert.equal(await s.countPredictions({ since }), 10);
-      await s.addFeedback([5, 17, 33, 38].map((i) => ({ predictionId: makeRecord(i).id, machineFailure: 1 as const })));
+      await s.addFeedback(
+        [5, 17, 33, 38].map((i) => ({ predictionId: makeRecord(i).id, machineFailure: 1 as const })),
+      );
       const labelled = await collect(s.queryPredictions({ labelled: true }));
       assert.deepEqual(
         labelled.map((p) => p.id),
@@ -147,13 +149,21 @@ export function runStoreContract(name: string, f: StoreFactory): void {
     test("snapshots and audit: newest first, limits, JSON payloads", async () => {
       const s = await store();
       for (const at of [100, 300, 200])
-        await s.saveSnapshot({ at, modelVersion: "1.2.0", payload: { drift: { torque: at / 1000 }, ok: true, n: [1, 2] } });
+        await s.saveSnapshot({
+          at,
+          modelVersion: "1.2.0",
+          payload: { drift: { torque: at / 1000 }, ok: true, n: [1, 2] },
+        });
       const snaps = await s.listSnapshots(2);
       assert.deepEqual(
         snaps.map((x) => x.at),
         [300, 200],
       );
-      assert.deepEqual(snaps[0], { at: 300, modelVersion: "1.2.0", payload: { drift: { torque: 0.3 }, ok: true, n: [1, 2] } });
+      assert.deepEqual(snaps[0], {
+        at: 300,
+        modelVersion: "1.2.0",
+        payload: { drift: { torque: 0.3 }, ok: true, n: [1, 2] },
+      });
       await s.appendAudit({ at: 1, kind: "promote", payload: { to: "1.3.0" } });
       await s.appendAudit({ at: 2, kind: "reload", payload: null });
       await s.appendAudit({ at: 3, kind: "promote", payload: { to: "1.4.0", who: "Jürgen" } });

@@ -27,7 +27,9 @@ test("PostgreSQL: five replicas migrating at once apply each migration exactly o
     await Promise.all(stores.map((s) => s.init()));
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const { rows } = await c.query<{ version: number }>("SELECT version FROM schema_migrations ORDER BY version");
+    const { rows } = await c.query<{ version: number }>(
+      "SELECT version FROM schema_migrations ORDER BY version",
+    );
     assert.deepEqual(
       rows.map((r) => r.version),
       range(POSTGRES_MIGRATIONS.length, 1),

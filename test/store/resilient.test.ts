@@ -23,7 +23,8 @@ after(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const refused = () => Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
+const refused = () =>
+  Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" });
 
 /** A SQLite store whose "database" can be switched off: writes then fail like a refused connection. */
 class Switchable extends SqliteStore {
@@ -91,7 +92,10 @@ test("spools while down, replays on return, survives a restart of the process, r
   await until(() => !s2.degraded(), 5000, "replay");
   assert.equal(s2.spoolSize(), 0);
   const ids = (await collect(inner2.queryPredictions({}))).map((p) => p.id);
-  assert.deepEqual(ids, range(51).map((i) => makeRecord(i).id));
+  assert.deepEqual(
+    ids,
+    range(51).map((i) => makeRecord(i).id),
+  );
   assert.deepEqual(readdirSync(spoolDir), []);
   assert.ok(events.includes("degraded"));
   // Back to normal: writes go straight to the database.
@@ -103,12 +107,18 @@ test("spools while down, replays on return, survives a restart of the process, r
 
 test("feedback for a prediction still in the spool is not 'unknown' once the database is back", async () => {
   const inner = switchable(join(dir, "b.db"));
-  const s = new ResilientStore(inner, { dir: join(dir, "spool-b"), maxRecords: 100, replayIntervalMs: 60_000 });
+  const s = new ResilientStore(inner, {
+    dir: join(dir, "spool-b"),
+    maxRecords: 100,
+    replayIntervalMs: 60_000,
+  });
   await s.init();
   inner.down = true;
   await s.logPredictions([makeRecord(1)]);
   inner.down = false;
-  assert.deepEqual(await s.addFeedback([{ predictionId: makeRecord(1).id, machineFailure: 1 }]), ["accepted"]);
+  assert.deepEqual(await s.addFeedback([{ predictionId: makeRecord(1).id, machineFailure: 1 }]), [
+    "accepted",
+  ]);
   assert.equal(s.degraded(), false);
   await s.close();
 });
@@ -142,36 +152,39 @@ function load(s: PredictionStore, workers: number) {
 }
 
 for (const how of ["kill", "stop"] as const) {
-  test(`PostgreSQL ${how === "kill" ? "killed (SIGKILL)" : "stopped"} under load: every acknowledged record lands exactly once`, { skip }, () =>
-    withPostgresLogs(fx!, async () => {
-      const url = await fx!.createDatabase();
-      const s = new ResilientStore(new PostgresStore({ url, connectTimeoutMs: 1000 }), {
-        dir: join(dir, `spool-pg-${how}`),
-        maxRecords: 100_000,
-        replayIntervalMs: 100,
-      });
-      await s.init();
-      const l = load(s, 16);
-      await until(() => l.acked.length >= 200, 10_000, "load before the outage");
-      await fx![how]();
-      const ackedAtOutage = l.acked.length;
-      await until(() => l.acked.length >= ackedAtOutage + 300, 15_000, "acks while the database is down");
-      assert.equal(s.degraded(), true);
-      assert.ok(s.spoolSize() > 0);
-      await fx!.start();
-      await until(() => !s.degraded(), 20_000, "replay after restart");
-      await until(() => l.acked.length >= ackedAtOutage + 600, 10_000, "load after recovery");
-      await l.stop();
-      assert.deepEqual(l.failed, [], "no call failed while the spool had room");
-      await s.close();
-      const check = new PostgresStore({ url });
-      const ids = (await collect(check.queryPredictions({}))).map((p) => p.id);
-      await check.close();
-      assert.equal(new Set(ids).size, ids.length, "no duplicates");
-      const stored = new Set(ids);
-      const missing = l.acked.filter((id) => !stored.has(id));
-      assert.deepEqual(missing, [], "every acknowledged record is in the database");
-      assert.equal(ids.length, l.acked.length);
-    }),
+  test(
+    `PostgreSQL ${how === "kill" ? "killed (SIGKILL)" : "stopped"} under load: every acknowledged record lands exactly once`,
+    { skip },
+    () =>
+      withPostgresLogs(fx!, async () => {
+        const url = await fx!.createDatabase();
+        const s = new ResilientStore(new PostgresStore({ url, connectTimeoutMs: 1000 }), {
+          dir: join(dir, `spool-pg-${how}`),
+          maxRecords: 100_000,
+          replayIntervalMs: 100,
+        });
+        await s.init();
+        const l = load(s, 16);
+        await until(() => l.acked.length >= 200, 10_000, "load before the outage");
+        await fx![how]();
+        const ackedAtOutage = l.acked.length;
+        await until(() => l.acked.length >= ackedAtOutage + 300, 15_000, "acks while the database is down");
+        assert.equal(s.degraded(), true);
+        assert.ok(s.spoolSize() > 0);
+        await fx!.start();
+        await until(() => !s.degraded(), 20_000, "replay after restart");
+        await until(() => l.acked.length >= ackedAtOutage + 600, 10_000, "load after recovery");
+        await l.stop();
+        assert.deepEqual(l.failed, [], "no call failed while the spool had room");
+        await s.close();
+        const check = new PostgresStore({ url });
+        const ids = (await collect(check.queryPredictions({}))).map((p) => p.id);
+        await check.close();
+        assert.equal(new Set(ids).size, ids.length, "no duplicates");
+        const stored = new Set(ids);
+        const missing = l.acked.filter((id) => !stored.has(id));
+        assert.deepEqual(missing, [], "every acknowledged record is in the database");
+        assert.equal(ids.length, l.acked.length);
+      }),
   );
 }

@@ -29,7 +29,9 @@ test("SQLite: WAL, synchronous=FULL, schema version recorded; a newer schema is 
   const db = new Database(path);
   assert.equal(db.pragma("journal_mode", { simple: true }), "wal");
   assert.equal(db.pragma("user_version", { simple: true }), SQLITE_MIGRATIONS.length);
-  const idx = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions'").all();
+  const idx = db
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'predictions'")
+    .all();
   assert.ok(idx.some((r) => (r as { name: string }).name === "predictions_predicted_at"));
   db.pragma(`user_version = ${SQLITE_MIGRATIONS.length + 1}`);
   db.close();

@@ -88,7 +88,10 @@ export function binnedShares(
   const nRef = sizeOf(reference);
   const nCur = sizeOf(current);
   if (nRef === 0 || nCur === 0) {
-    throw new MillwrightError("MW_BAD_INPUT", "binned shares: both samples must be non-empty", { nRef, nCur });
+    throw new MillwrightError("MW_BAD_INPUT", "binned shares: both samples must be non-empty", {
+      nRef,
+      nCur,
+    });
   }
   let out: Shares;
   if (
@@ -98,7 +101,11 @@ export function binnedShares(
   ) {
     const r = reference.sorted;
     const c = current.sorted;
-    const edges = histogramBinEdges(Math.min(r[0], c[0]), Math.max(r[r.length - 1], c[c.length - 1]), opts.bins);
+    const edges = histogramBinEdges(
+      Math.min(r[0], c[0]),
+      Math.max(r[r.length - 1], c[c.length - 1]),
+      opts.bins,
+    );
     const ref = histogramSorted(r, edges);
     const cur = histogramSorted(c, edges);
     for (let i = 0; i < ref.length; i++) {

@@ -12,6 +12,7 @@ export * from "./ks.js";
 export * from "./ks-exact.js";
 export * from "./normal.js";
 export * from "./psi.js";
+export * from "./radix-sort.js";
 export * from "./registry.js";
 export * from "./smirnov.js";
 export * from "./sorted.js";

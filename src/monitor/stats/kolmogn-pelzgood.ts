@@ -40,12 +40,7 @@ export function kolmognPelzGood(n: number, x: number, cdf = true): number {
     const m4 = m2 * m2;
     const m6 = m4 * m2;
     const qpower = q ** (8 * k);
-    const coeffs = [
-      1,
-      k1a + k1b * m2,
-      k2a + k2b * m2 + k2c * m4,
-      k3a + k3b * m2 + k3c * m4 + k3d * m6,
-    ];
+    const coeffs = [1, k1a + k1b * m2, k2a + k2b * m2 + k2c * m4, k3a + k3b * m2 + k3c * m4 + k3d * m6];
     for (let i = 0; i < 4; i++) K[i] = K[i] * qpower + coeffs[i];
   }
   const denom = [z, 6 * z4, 72 * z ** 7, 6480 * z ** 10];

@@ -7,10 +7,7 @@ import { kolmognPomeranzCdf } from "./kolmogn-pomeranz.js";
 import { smirnovSf } from "./smirnov.js";
 
 // Stirling coefficients B_{2j}/(2j)/(2j−1), j = 8 … 1 (scipy's _STIRLING_COEFFS).
-const STIRLING = [
-  -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
-  -5.952380952380952381e-4, 7.9365079365079365079e-4, -2.7777777777777777778e-3, 8.3333333333333333333e-2,
-];
+const STIRLING = [-3617 / 122400, 1 / 156, -691 / 360360, 1 / 1188, -1 / 1680, 1 / 1260, -1 / 360, 1 / 12];
 const LOG_2PI = Math.log(2 * Math.PI);
 
 /** log(n!/nⁿ) by Stirling's series with n·log n removed up front (no cancellation). */

@@ -41,7 +41,7 @@ export function ksStatisticSorted(a: Float64Array, b: Float64Array): number {
   let minS = 0;
   // Once one sample is used up the difference moves monotonically to 0, so the walk can stop there.
   while (i < n1 && j < n2) {
-    const v = a[i] <= b[j] ? a[i] : b[j];
+    const v = Math.min(a[i], b[j]);
     while (i < n1 && a[i] <= v) i++;
     while (j < n2 && b[j] <= v) j++;
     const diff = i / n1 - j / n2;

@@ -14,7 +14,14 @@ import { zTestCounts } from "./ztest.js";
 
 export type ColumnKind = "numeric" | "categorical";
 export type TestName = "ks" | "chisquare" | "ztest" | "wasserstein" | "psi" | "jensenshannon";
-export const TEST_NAMES: readonly TestName[] = ["ks", "chisquare", "ztest", "wasserstein", "psi", "jensenshannon"];
+export const TEST_NAMES: readonly TestName[] = [
+  "ks",
+  "chisquare",
+  "ztest",
+  "wasserstein",
+  "psi",
+  "jensenshannon",
+];
 
 export interface KernelOptions {
   ksMethod?: KsMethod;
@@ -132,9 +139,13 @@ export function isTestName(name: string): name is TestName {
 
 export function getStatTest(name: string): StatTest {
   if (!isTestName(name)) {
-    throw new MillwrightError("MW_BAD_INPUT", `unknown drift test "${name}"; known: ${TEST_NAMES.join(", ")}`, {
-      test: name,
-    });
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `unknown drift test "${name}"; known: ${TEST_NAMES.join(", ")}`,
+      {
+        test: name,
+      },
+    );
   }
   return TESTS[name];
 }
@@ -154,7 +165,13 @@ export function runStatTest(
   const test = getStatTest(name);
   const t = threshold ?? test.defaultThreshold;
   const k = test.compute(reference, current, opts);
-  const result: TestResult = { test: name, statistic: k.statistic, score: k.score, threshold: t, drifted: false };
+  const result: TestResult = {
+    test: name,
+    statistic: k.statistic,
+    score: k.score,
+    threshold: t,
+    drifted: false,
+  };
   if (k.pValue !== undefined) result.p_value = k.pValue;
   result.drifted = isDrifted(test, k.score, t);
   return result;

@@ -1,6 +1,7 @@
 // Sorted Float64Array copies: every numeric kernel (KS, Wasserstein, binning) works on sorted data,
 // so a column is sorted once and shared by all the tests run on it.
 import { MillwrightError } from "../../core/errors.js";
+import { radixSortFloat64 } from "./radix-sort.js";
 
 /** A sorted copy of the values; throws on NaN because a NaN has no place in an ordering. */
 export function sortedCopy(values: ArrayLike<number>, what = "values"): Float64Array {
@@ -13,7 +14,7 @@ export function sortedCopy(values: ArrayLike<number>, what = "values"): Float64A
       });
     }
   }
-  return out.sort();
+  return radixSortFloat64(out);
 }
 
 /** Number of distinct values in a sorted array. */

@@ -1,6 +1,6 @@
 // First Wasserstein distance between two 1-D empirical distributions, as
-// scipy.stats.wasserstein_distance(u, v) (unweighted): ∫|F_u − F_v| over the merged support, here by
-// one merge walk over sorted samples, O(n). The normed variant is Evidently's "wasserstein" stattest:
+// scipy.stats.wasserstein_distance(u, v) (unweighted): ∫|F_u − F_v| over the merged support, here in
+// O(n) on sorted samples. The normed variant is Evidently's "wasserstein" stattest:
 // the distance divided by the reference's population standard deviation (np.std, ddof 0), floored at 0.001.
 import { MillwrightError } from "../../core/errors.js";
 import { meanStd } from "./sorted.js";
@@ -15,19 +15,24 @@ export function wassersteinSorted(a: Float64Array, b: Float64Array): number {
       n2,
     });
   }
+  // ∫|F_u − F_v| dx equals ∫₀¹ |F_u⁻¹(q) − F_v⁻¹(q)| dq (same area, integrated the other way). The
+  // quantile form walks the breakpoints i/n1 and j/n2, compared in exact integers (units of 1/(n1·n2)),
+  // so its branches follow a regular pattern instead of the data: several times faster than merging
+  // values, and equal to scipy's sum up to rounding (~1e-15 relative).
   let i = 0;
   let j = 0;
-  let prev = a[0] < b[0] ? a[0] : b[0];
+  let prev = 0;
   let total = 0;
-  // On [prev, next) the ECDFs are i/n1 and j/n2: everything consumed so far is ≤ prev.
-  while (i < n1 || j < n2) {
-    const takeA = j >= n2 || (i < n1 && a[i] <= b[j]);
-    const next = takeA ? a[i] : b[j];
-    total += Math.abs(i / n1 - j / n2) * (next - prev);
-    if (takeA) i++;
-    else j++;
+  while (i < n1 && j < n2) {
+    const ti = (i + 1) * n2;
+    const tj = (j + 1) * n1;
+    const next = Math.min(ti, tj);
+    total += Math.abs(a[i] - b[j]) * (next - prev);
     prev = next;
+    if (ti <= tj) i++;
+    if (tj <= ti) j++;
   }
+  total /= n1 * n2;
   return total;
 }
 

@@ -1,7 +1,7 @@
 // Switch the live simulation's drift scenario while it runs (admin token).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import { SCENARIOS } from "../../data/scenarios.js";
+import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 
@@ -30,7 +30,7 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
           field: "body.scenario",
         });
       if (!ctx.simulation) throw new MillwrightError("MW_NOT_FOUND", "no live simulation is running (start with `millwright up --simulate`)");
-      ctx.simulation.setScenario(name);
+      ctx.simulation.setScenario(name as ScenarioName | null);
       return { scenario: name };
     },
   );

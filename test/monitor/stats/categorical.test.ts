@@ -40,9 +40,14 @@ for (const c of fx.categorical) {
     const z = zTestCounts(ref, cur);
     near(z.statistic, c.z_statistic, "z statistic");
     near(z.pValue, c.z_pvalue, "z p-value");
-    near(runStatTest("psi", { kind: "categorical", counts: ref }, { kind: "categorical", counts: cur }).score, c.psi, "psi");
     near(
-      runStatTest("jensenshannon", { kind: "categorical", counts: ref }, { kind: "categorical", counts: cur }).score,
+      runStatTest("psi", { kind: "categorical", counts: ref }, { kind: "categorical", counts: cur }).score,
+      c.psi,
+      "psi",
+    );
+    near(
+      runStatTest("jensenshannon", { kind: "categorical", counts: ref }, { kind: "categorical", counts: cur })
+        .score,
       c.jensenshannon,
       "jensenshannon",
     );

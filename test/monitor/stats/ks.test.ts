@@ -33,8 +33,12 @@ for (const c of fx.ks) {
     const want = num(c.pvalue);
     assert.ok(Math.abs(got.statistic - c.statistic) <= 1e-12, `D ${got.statistic} vs ${c.statistic}`);
     assert.ok(Math.abs(got.pValue - want) <= ABS, `p ${got.pValue} vs ${want}`);
-    assert.ok(Math.abs(got.pValue - want) <= Math.max(REL * want, 1e-300), `p ${got.pValue} vs ${want} (relative)`);
-    const expectedMethod = c.method === "auto" ? (Math.max(a.length, b.length) <= 10_000 ? "exact" : "asymp") : c.method;
+    assert.ok(
+      Math.abs(got.pValue - want) <= Math.max(REL * want, 1e-300),
+      `p ${got.pValue} vs ${want} (relative)`,
+    );
+    const expectedMethod =
+      c.method === "auto" ? (Math.max(a.length, b.length) <= 10_000 ? "exact" : "asymp") : c.method;
     assert.equal(got.method, expectedMethod);
   });
 }

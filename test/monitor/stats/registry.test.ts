@@ -24,7 +24,10 @@ test("every test is registered with its kinds, default threshold and score kind"
     psi: ["numeric+categorical", 0.1, "distance"],
     jensenshannon: ["numeric+categorical", 0.1, "distance"],
   });
-  assert.throws(() => getStatTest("anderson"), { code: "MW_BAD_INPUT", message: /unknown drift test "anderson"/ });
+  assert.throws(() => getStatTest("anderson"), {
+    code: "MW_BAD_INPUT",
+    message: /unknown drift test "anderson"/,
+  });
 });
 
 test("p-values drift below the threshold, distances at or above it", () => {
@@ -65,7 +68,10 @@ test("Evidently's default choice by reference size, kind and distinct values", (
 test("overrides: per feature wins, a global test applies only where its kind fits", () => {
   assert.equal(chooseTest("torque", "numeric", 100, 50, { test: "psi" }), "psi");
   assert.equal(chooseTest("type", "categorical", 100, 3, { test: "ks" }), "chisquare");
-  assert.equal(chooseTest("torque", "numeric", 100, 50, { test: "psi", tests: { torque: "wasserstein" } }), "wasserstein");
+  assert.equal(
+    chooseTest("torque", "numeric", 100, 50, { test: "psi", tests: { torque: "wasserstein" } }),
+    "wasserstein",
+  );
   assert.throws(() => chooseTest("type", "categorical", 100, 3, { tests: { type: "ks" } }), {
     code: "MW_BAD_INPUT",
     message: /feature "type" is categorical; test "ks"/,

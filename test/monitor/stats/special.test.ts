@@ -36,14 +36,16 @@ test("regularised incomplete gamma matches scipy gammainc / gammaincc", () => {
 });
 
 test("chi2 and normal survival functions match scipy", () => {
-  for (const [x, k, want] of fx.chi2_sf) check(chi2Sf(num(x), num(k)), num(want), `chi2.sf(${x}, ${k})`, 1e-11);
+  for (const [x, k, want] of fx.chi2_sf)
+    check(chi2Sf(num(x), num(k)), num(want), `chi2.sf(${x}, ${k})`, 1e-11);
   for (const [z, want] of fx.norm_sf) check(normSf(num(z)), num(want), `norm.sf(${z})`, 1e-12);
   assert.equal(chi2Sf(Number.POSITIVE_INFINITY, 3), 0);
   assert.ok(Number.isNaN(chi2Sf(1, 0)));
 });
 
 test("one-sided smirnov matches scipy.special.smirnov", () => {
-  for (const [n, x, want] of fx.smirnov) check(smirnovSf(num(n), num(x)), num(want), `smirnov(${n}, ${x})`, 1e-8);
+  for (const [n, x, want] of fx.smirnov)
+    check(smirnovSf(num(n), num(x)), num(want), `smirnov(${n}, ${x})`, 1e-8);
 });
 
 test("kstwo.sf matches scipy across every branch (Ruben-Gambino, DMTW, Pomeranz, Pelz-Good, smirnov)", () => {

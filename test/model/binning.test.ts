@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { binMatrix, binOf, binRows, computeBinThresholds, thresholdsFromSorted } from "../../src/model/binning.js";
+
+test("few distinct values: one bin each, cut at midpoints", () => {
+  const t = thresholdsFromSorted(Float64Array.of(0, 0, 1, 1, 1, 2, 5), 255);
+  assert.deepEqual(Array.from(t), [0.5, 1.5, 3.5]);
+  assert.equal(binOf(t, 0), 0);
+  assert.equal(binOf(t, 1), 1);
+  assert.equal(binOf(t, 2), 2);
+  assert.equal(binOf(t, 5), 3);
+  assert.equal(binOf(t, 99), 3);
+});
+
+test("many values: at most maxBins bins, roughly equal counts, no tie straddles a cut", () => {
+  const n = 10_000;
+  const sorted = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 3) + (i % 7 === 0 ? 0 : 0.25));
+  sorted.sort();
+  for (const maxBins of [2, 16, 255]) {
+    const t = thresholdsFromSorted(sorted, maxBins);
+    assert.ok(t.length + 1 <= maxBins, `${t.length + 1} bins for maxBins ${maxBins}`);
+    for (let i = 1; i < t.length; i++) assert.ok(t[i] > t[i - 1]);
+    const counts = new Array(t.length + 1).fill(0);
+    for (const v of sorted) counts[binOf(t, v)]++;
+    assert.ok(Math.max(...counts) <= (2 * n) / maxBins + 10, `max bin count ${Math.max(...counts)}`);
+    for (const c of t) assert.ok(!sorted.includes(c), `threshold ${c} equals a data value`);
+  }
+});
+
+test("bin b ⇔ value ≤ threshold[b]: binned splits equal raw splits", () => {
+  const nRows = 500;
+  const nCols = 3;
+  const X = Float64Array.from({ length: nRows * nCols }, (_, k) => Math.sin(k * 12.9898) * 100);
+  const th = computeBinThresholds(X, nRows, nCols, 32);
+  const col = binMatrix(X, nRows, nCols, th);
+  const row = binRows(X, nRows, nCols, th);
+  for (let i = 0; i < nRows; i++) {
+    for (let f = 0; f < nCols; f++) {
+      const b = col[f * nRows + i];
+      assert.equal(row[i * nCols + f], b);
+      const v = X[i * nCols + f];
+      for (let s = 0; s < th[f].length; s++) assert.equal(b <= s, v <= th[f][s]);
+    }
+  }
+});

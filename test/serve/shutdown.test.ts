@@ -1,0 +1,64 @@
+// SIGTERM under load: readiness turns false, requests in flight finish, the log is flushed, exit 0,
+// and every prediction that got a 200 is in the log.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import Database from "better-sqlite3";
+import { READING, trainedRegistry } from "../helpers/model.js";
+import { startServerProcess } from "../helpers/server-process.js";
+
+test("SIGTERM under load: no request sent before the signal fails, every 200 is logged, exit 0", async () => {
+  const fx = trainedRegistry({ machines: 8, days: 10 });
+  const dataDir = mkdtempSync(join(tmpdir(), "mw-term-"));
+  try {
+    const srv = await startServerProcess(["serve", "--registry", fx.registry.dir], {
+      MILLWRIGHT_DATA_DIR: dataDir,
+      MILLWRIGHT_DRAIN_DELAY_MS: "400",
+      MILLWRIGHT_RETRAIN_MODE: "off",
+    });
+    const ok: string[] = [];
+    const failedBeforeSignal: string[] = [];
+    let signalledAt = Number.POSITIVE_INFINITY;
+    let stop = false;
+    const worker = async () => {
+      while (!stop) {
+        const started = Date.now();
+        try {
+          const r = await fetch(`${srv.url}/v1/predict`, {
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: JSON.stringify([READING, READING]),
+          });
+          if (r.status === 200) for (const p of ((await r.json()) as { predictions: { id: string }[] }).predictions) ok.push(p.id);
+          else if (started < signalledAt) failedBeforeSignal.push(`status ${r.status}`);
+        } catch (e) {
+          if (started < signalledAt) failedBeforeSignal.push(String(e));
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+    };
+    const workers = Array.from({ length: 16 }, worker);
+    await new Promise((r) => setTimeout(r, 700));
+    signalledAt = Date.now();
+    srv.child.kill("SIGTERM");
+    // Readiness turns false while draining.
+    const ready = await fetch(`${srv.url}/v2/health/ready`).then((r) => r.status, () => 0);
+    assert.equal(ready, 503, "readiness is false during the drain");
+    const code = await srv.exited;
+    stop = true;
+    await Promise.all(workers);
+    assert.equal(code, 0, srv.output());
+    assert.deepEqual(failedBeforeSignal, []);
+    assert.ok(ok.length > 100, `only ${ok.length} predictions answered`);
+    const db = new Database(join(dataDir, "predictions.db"), { readonly: true });
+    const ids = new Set((db.prepare("SELECT id FROM predictions").all() as { id: string }[]).map((r) => r.id));
+    db.close();
+    const missing = ok.filter((id) => !ids.has(id));
+    assert.deepEqual(missing, [], "every 200 is in the log");
+  } finally {
+    fx.cleanup();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
