@@ -5,7 +5,7 @@
 // Run: node dist/bench/drift.js (or node --import tsx bench/drift.ts) from the repository root.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRng } from "../src/core/rng.js";
 import { ks2sampSorted, sortedCopy, wassersteinNormedSorted } from "../src/monitor/stats/index.js";
@@ -101,6 +101,7 @@ function runScipy(
 }
 
 function main(): void {
+  const load = loadavg()[0];
   const rng = createRng(20261127);
   const ref = FEATURES.map(([, loc, sd, , dec]) => column(rng, loc, sd, dec));
   const cur = FEATURES.map(([, loc, sd, shift, dec]) => column(rng, loc + shift * sd, sd, dec));
@@ -140,7 +141,7 @@ function main(): void {
     ["feature", "D", "KS p-value", "W normed", "scipy p-value", "scipy W normed"],
     perFeature,
   );
-  const body = `## Drift statistics\n\n${machineLine()}; best of ${RUNS} runs, one thread.\n\n${summary}\n\n${details}\n\nLargest difference from scipy over D, p and normed W: ${py ? maxDiff.toExponential(2) : "n/a"}.`;
+  const body = `## Drift statistics\n\n${machineLine()}; best of ${RUNS} runs, one thread; 1-minute load average ${load.toFixed(1)} when it started (the cores are shared).\n\n${summary}\n\n${details}\n\nLargest difference from scipy over D, p and normed W: ${py ? maxDiff.toExponential(2) : "n/a"}.`;
   console.log(body);
   writeSection("drift", body);
 }

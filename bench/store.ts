@@ -4,7 +4,7 @@
 // Both databases run with real fsync (SQLite WAL synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on).
 // Run: node dist/bench/store.js [seconds-per-cell]   (or node --import tsx bench/store.ts)
 import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import pg from "pg";
@@ -145,6 +145,7 @@ async function runBackend(
 }
 
 async function main(): Promise<void> {
+  const load = loadavg()[0].toFixed(1);
   const dir = mkdtempSync(join(tmpdir(), "mw-bench-store-"));
   const cells: Cell[] = [];
   let n = 0;
@@ -215,7 +216,9 @@ async function main(): Promise<void> {
   const body = [
     "## Prediction log writes (bench/store.ts)",
     "",
-    `${machineLine()}; ${SECONDS} s per cell; SQLite WAL synchronous=FULL on ext4, PostgreSQL 15 on 127.0.0.1 with fsync=on.`,
+    `${machineLine()}; ${SECONDS} s per cell; 1-minute load average ${load} at the start (the cores are shared, so`,
+    "absolute figures are low; compare rows of the same run). SQLite WAL synchronous=FULL on ext4; PostgreSQL 15 on",
+    "127.0.0.1 with fsync=on, synchronous_commit=on.",
     "Latency is call-to-durable-resolve of one logPredictions call. The baseline commits (and fsyncs) every record on its own.",
     "",
     table(header, rows),

@@ -56,7 +56,10 @@ function stratified(y: Uint8Array, frac: number, seed: number): [Int32Array, Int
 
 function take(X: Float64Array, y: Uint8Array, idx: Int32Array): Split {
   const out = new Float64Array(idx.length * N_FEATURES);
-  idx.forEach((r, k) => out.set(X.subarray(r * N_FEATURES, (r + 1) * N_FEATURES), k * N_FEATURES));
+  for (let k = 0; k < idx.length; k++) {
+    const r = idx[k];
+    out.set(X.subarray(r * N_FEATURES, (r + 1) * N_FEATURES), k * N_FEATURES);
+  }
   return { X: out, nRows: idx.length, nCols: N_FEATURES, y: Uint8Array.from(idx, (r) => y[r]) };
 }
 
@@ -122,7 +125,10 @@ except ImportError as e:
 print(json.dumps(out))
 `;
 
-type PyResult = Record<string, { seconds?: number; pr_auc?: number; roc_auc?: number; rounds?: number; error?: string }>;
+type PyResult = Record<
+  string,
+  { seconds?: number; pr_auc?: number; roc_auc?: number; rounds?: number; error?: string }
+>;
 
 function python(c: Case, repeats: number): PyResult {
   const dir = mkdtempSync(join(tmpdir(), "mw-bench-train-"));
@@ -136,7 +142,8 @@ function python(c: Case, repeats: number): PyResult {
     const argv = [join(dir, "bench.py"), dir, c.train.nRows, c.test.nRows, N_FEATURES, repeats].map(String);
     const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" };
     const r = spawnSync("/usr/bin/python3", argv, { encoding: "utf8", env, maxBuffer: 1 << 24 });
-    if (r.status !== 0) return { hgb: { error: (r.stderr || String(r.error)).trim().split("\n").slice(-1)[0] } };
+    if (r.status !== 0)
+      return { hgb: { error: (r.stderr || String(r.error)).trim().split("\n").slice(-1)[0] } };
     return JSON.parse(r.stdout) as PyResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -165,7 +172,15 @@ function main(): void {
   for (const [name, r] of Object.entries(pySmall)) {
     const label = name === "hgb" ? "sklearn HistGradientBoosting" : name;
     if (r.error) rows.push([label, `not run: ${r.error}`, "–", "–", "–", "–"]);
-    else rows.push([label, "machine_failure fit, 8,000 rows", f3(r.seconds), r.rounds ?? "–", f3(r.pr_auc), f3(r.roc_auc)]);
+    else
+      rows.push([
+        label,
+        "machine_failure fit, 8,000 rows",
+        f3(r.seconds),
+        r.rounds ?? "–",
+        f3(r.pr_auc),
+        f3(r.roc_auc),
+      ]);
   }
   // Every head on the same 8,000 rows: what `millwright train` pays in total.
   const smallFm = featureMatrix(small);
@@ -197,7 +212,14 @@ function main(): void {
   for (const [name, r] of Object.entries(pyBig)) {
     if (r.error) continue;
     const label = name === "hgb" ? "sklearn HistGradientBoosting" : name;
-    rows.push([label, `machine_failure fit, ${BIG.toLocaleString("en")} rows`, f3(r.seconds), r.rounds ?? "–", f3(r.pr_auc), f3(r.roc_auc)]);
+    rows.push([
+      label,
+      `machine_failure fit, ${BIG.toLocaleString("en")} rows`,
+      f3(r.seconds),
+      r.rounds ?? "–",
+      f3(r.pr_auc),
+      f3(r.roc_auc),
+    ]);
   }
   const all = featureMatrix(big);
   const nPred = Math.min(1_000_000, all.nRows);
@@ -207,7 +229,14 @@ function main(): void {
     predictProba(bigOurs.booster, all.data, nPred, out);
     return { seconds: (performance.now() - t0) / 1000 };
   });
-  rows.push(["Millwright", `predict ${nPred.toLocaleString("en")} rows, ${bigOurs.booster.bestIteration} trees`, f3(pred.seconds), "–", "–", "–"]);
+  rows.push([
+    "Millwright",
+    `predict ${nPred.toLocaleString("en")} rows, ${bigOurs.booster.bestIteration} trees`,
+    f3(pred.seconds),
+    "–",
+    "–",
+    "–",
+  ]);
 
   const header = ["implementation", "task", "seconds (best)", "rounds", "PR-AUC", "ROC-AUC"];
   const params = Object.entries(DEFAULT_PARAMS)

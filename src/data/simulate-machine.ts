@@ -8,7 +8,7 @@ import { createRng, type Rng } from "../core/rng.js";
 import type { MachineModel } from "./machines.js";
 import type { Scenario, ToolPolicy } from "./scenarios.js";
 import { BASELINE_TOOLS } from "./scenarios.js";
-import type { ProductType } from "./schema.js";
+import type { ProductType, Reading } from "./schema.js";
 import { hdfRule, osfRule, pwfRule, round1 } from "./simulate-rules.js";
 
 const AIR_MEAN = 300; // K
@@ -48,7 +48,7 @@ export const RNF_PROBABILITY = 0.001;
 export const RNF_MARKED_SHARE = 1 / 19;
 
 /** One simulated process: an AI4I row plus the machine and time it ran on, all labels known. */
-export interface FleetReading {
+export interface FleetReading extends Reading {
   udi: string;
   product_id: string;
   type: ProductType;

@@ -70,9 +70,11 @@ export function createFleet(opts: FleetOptions): Fleet {
   const dtMs = 3_600_000 / pph;
 
   let scenario: Scenario | null = opts.scenario ? scenarioByName(opts.scenario) : null;
+  // A scenario given at the start applies to the first tools too: the whole run is under it.
+  const firstTools = scenario?.tools ?? BASELINE_TOOLS;
   const base: MachineState[] = [];
   for (let i = 0; i < opts.machines; i++)
-    base.push(newMachine(machineId(i), modelOfMachine(i), machineSeed(seed, i), BASELINE_TOOLS));
+    base.push(newMachine(machineId(i), modelOfMachine(i), machineSeed(seed, i), firstTools));
   // Extra machines are created once and keep their state while the scenario is off.
   let extra: MachineState[] = [];
   let active = base;

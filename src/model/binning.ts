@@ -7,7 +7,7 @@
 export type BinThresholds = Float64Array[];
 
 /** Above this many rows, thresholds come from an evenly strided sample (deterministic, no RNG). */
-const MAX_SAMPLE = 200_000;
+const MAX_SAMPLE = 100_000;
 
 /** First index i in sorted `a` with a[i] > v (upper bound). */
 function upperBound(a: Float64Array, v: number): number {
@@ -63,7 +63,7 @@ export function computeBinThresholds(
   maxBins: number,
 ): BinThresholds {
   const stride = nRows > MAX_SAMPLE ? nRows / MAX_SAMPLE : 1;
-  const m = nRows > MAX_SAMPLE ? MAX_SAMPLE : nRows;
+  const m = Math.min(nRows, MAX_SAMPLE);
   const col = new Float64Array(m);
   const result: BinThresholds = [];
   for (let f = 0; f < nCols; f++) {
@@ -74,8 +74,9 @@ export function computeBinThresholds(
   return result;
 }
 
-/** Bin index of one value: the number of thresholds strictly below it. */
+/** Bin index of one value: the number of thresholds strictly below it (NaN: past the last, as x ≤ t is false). */
 export function binOf(t: Float64Array, v: number): number {
+  if (v !== v) return t.length;
   let lo = 0;
   let hi = t.length;
   while (lo < hi) {
@@ -86,14 +87,51 @@ export function binOf(t: Float64Array, v: number): number {
   return lo;
 }
 
+const LUT_CELLS = 4096;
+
+/**
+ * Bins one column (`n` values at X[start], X[start + step], …) into out[outStart], out[outStart + outStep], ….
+ * A lookup table over a uniform grid gives a starting bin and a short scan finishes it: a binary
+ * search mispredicts a branch at nearly every level, and binning is a pass over every value.
+ */
+function binColumn(
+  t: Float64Array,
+  X: Float64Array,
+  start: number,
+  step: number,
+  n: number,
+  out: Uint8Array,
+  outStart: number,
+  outStep: number,
+): void {
+  const m = t.length;
+  if (m < 8) {
+    for (let i = 0, k = start, o = outStart; i < n; i++, k += step, o += outStep) out[o] = binOf(t, X[k]);
+    return;
+  }
+  const lo = t[0];
+  const scale = LUT_CELLS / (t[m - 1] - lo);
+  const lut = new Int32Array(LUT_CELLS);
+  for (let c = 0; c < LUT_CELLS; c++) lut[c] = binOf(t, lo + c / scale);
+  for (let i = 0, k = start, o = outStart; i < n; i++, k += step, o += outStep) {
+    const v = X[k];
+    if (v !== v) {
+      out[o] = m;
+      continue;
+    }
+    const c = Math.min(LUT_CELLS - 1, Math.max(0, Math.floor((v - lo) * scale)));
+    let b = lut[c];
+    // The scans make the result exact whatever rounding did to the cell edges.
+    while (b < m && t[b] < v) b++;
+    while (b > 0 && t[b - 1] >= v) b--;
+    out[o] = b;
+  }
+}
+
 /** Column-major bins: bins[f * nRows + i] is row i's bin for feature f. */
 export function binMatrix(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
   const bins = new Uint8Array(nRows * nCols);
-  for (let f = 0; f < nCols; f++) {
-    const t = thresholds[f];
-    const base = f * nRows;
-    for (let i = 0; i < nRows; i++) bins[base + i] = binOf(t, X[i * nCols + f]);
-  }
+  for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f * nRows, 1);
   return bins;
 }
 
@@ -103,9 +141,6 @@ export function binMatrix(X: Float64Array, nRows: number, nCols: number, thresho
  */
 export function binRows(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
   const bins = new Uint8Array(nRows * nCols);
-  for (let f = 0; f < nCols; f++) {
-    const t = thresholds[f];
-    for (let i = 0, k = f; i < nRows; i++, k += nCols) bins[k] = binOf(t, X[k]);
-  }
+  for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f, nCols);
   return bins;
 }

@@ -22,13 +22,20 @@ export interface Platt {
 
 function checkInputs(what: string, p: ArrayLike<number>, y: ArrayLike<number>, w?: ArrayLike<number>): void {
   if (p.length === 0 || p.length !== y.length || (w && w.length !== p.length)) {
-    throw new MillwrightError("MW_TRAINING_DATA", `${what}: need as many scores as labels (got ${p.length} and ${y.length})`);
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `${what}: need as many scores as labels (got ${p.length} and ${y.length})`,
+    );
   }
   for (let i = 0; i < p.length; i++) {
     if (!Number.isFinite(p[i]) || !Number.isFinite(y[i]) || (w && !(w[i] >= 0))) {
-      throw new MillwrightError("MW_TRAINING_DATA", `${what}: row ${i} has a non-finite score, label or weight`, {
-        row: i,
-      });
+      throw new MillwrightError(
+        "MW_TRAINING_DATA",
+        `${what}: row ${i} has a non-finite score, label or weight`,
+        {
+          row: i,
+        },
+      );
     }
   }
 }
@@ -71,11 +78,16 @@ function pava(y: Float64Array, w: Float64Array): void {
   }
 }
 
-export function fitIsotonic(p: ArrayLike<number>, y: ArrayLike<number>, weight?: ArrayLike<number>): Isotonic {
+export function fitIsotonic(
+  p: ArrayLike<number>,
+  y: ArrayLike<number>,
+  weight?: ArrayLike<number>,
+): Isotonic {
   checkInputs("isotonic calibration", p, y, weight);
   // Zero-weight rows are dropped; the rest sorted by (x, y) like numpy's lexsort((y, x)).
   const order = Array.from({ length: p.length }, (_, i) => i).filter((i) => !weight || weight[i] > 0);
-  if (order.length === 0) throw new MillwrightError("MW_TRAINING_DATA", "isotonic calibration: every weight is 0");
+  if (order.length === 0)
+    throw new MillwrightError("MW_TRAINING_DATA", "isotonic calibration: every weight is 0");
   order.sort((i, j) => p[i] - p[j] || y[i] - y[j] || i - j);
   const ux: number[] = [];
   const uy: number[] = [];
@@ -117,7 +129,7 @@ export function applyIsotonic(m: Isotonic, s: number): number {
   const { x, y } = m;
   const n = x.length;
   if (n === 1) return y[0];
-  const v = s < x[0] ? x[0] : s > x[n - 1] ? x[n - 1] : s;
+  const v = Math.min(Math.max(s, x[0]), x[n - 1]);
   // scipy interp1d: hi = searchsorted(x, v, "left") clipped to [1, n−1], lo = hi − 1.
   let lo = 0;
   let hi = n;

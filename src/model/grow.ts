@@ -9,8 +9,13 @@ import type { HistKernel } from "./hist-kernel.js";
 import type { GbdtParams, Tree } from "./types.js";
 
 export interface GrowContext {
-  /** Row-major bins, bins[i * nCols + f]. */
+  /** Row-major bins, bins[i * nCols + f], read by the histogram kernel a row at a time. */
   bins: Uint8Array;
+  /** The same bins column-major, colBins[f * nRows + i], read by the partition a feature at a time. */
+  colBins: Uint8Array;
+  /** Labels: a row's weight is wPos when y = 1, else 1, so covers come from counts. */
+  y: Uint8Array;
+  wPos: number;
   nRows: number;
   nCols: number;
   /** Bins per feature and the offset of each feature's first bin in a histogram. */
@@ -18,7 +23,6 @@ export interface GrowContext {
   offsets: Int32Array;
   totalBins: number;
   thresholds: Float64Array[];
-  weight: Float64Array;
   /** Interleaved gradient and hessian: gh[2i], gh[2i + 1]. */
   gh: Float64Array;
   /** Training margins, updated in place with the new tree's leaf values. */
@@ -81,9 +85,12 @@ function findBest(ctx: GrowContext, leaf: Leaf): void {
     let cl = 0;
     for (let b = 0; b < last; b++) {
       const j = off + b * 3;
+      const c = hist[j + 2];
+      // An empty bin repeats the previous cut: nothing new to score.
+      if (c === 0) continue;
       gl += hist[j];
       hl += hist[j + 1];
-      cl += hist[j + 2];
+      cl += c;
       if (cl < minSamplesLeaf) continue;
       if (count - cl < minSamplesLeaf) break;
       const hr = h - hl;
@@ -137,25 +144,31 @@ class TreeBuilder {
 
 /** Stable in-place partition of leaf's rows by its split; returns [left end, left weight, right weight]. */
 function partition(ctx: GrowContext, leaf: Leaf): [number, number, number] {
-  const { idx, scratch, weight } = ctx;
-  const { bins, nCols } = ctx;
-  const f = leaf.feature;
+  const { idx, scratch, y } = ctx;
+  const col = ctx.colBins.subarray(leaf.feature * ctx.nRows, (leaf.feature + 1) * ctx.nRows);
   const cut = leaf.bin;
   let l = leaf.start;
   let rc = 0;
-  let wl = 0;
-  let wr = 0;
+  let posL = 0;
+  let posR = 0;
+  // Branch-free: every row is written to both sides and the cursors advance by the bit, because a
+  // data-dependent branch here is mispredicted about half the time.
   for (let k = leaf.start; k < leaf.end; k++) {
     const r = idx[k];
-    if (bins[r * nCols + f] <= cut) {
-      idx[l++] = r;
-      wl += weight[r];
-    } else {
-      scratch[rc++] = r;
-      wr += weight[r];
-    }
+    const right = (cut - col[r]) >>> 31;
+    idx[l] = r;
+    scratch[rc] = r;
+    l += right ^ 1;
+    rc += right;
+    const pos = y[r];
+    posL += pos & (right ^ 1);
+    posR += pos & right;
   }
   idx.set(scratch.subarray(0, rc), l);
+  // Weights are per class, so a side's weight is exact from its counts.
+  const nl = l - leaf.start;
+  const wl = nl - posL + ctx.wPos * posL;
+  const wr = rc - posR + ctx.wPos * posR;
   return [l, wl, wr];
 }
 

@@ -21,9 +21,7 @@ export function histKernel(offsets: Int32Array): HistKernel {
   const lines: string[] = [];
   for (let f = 0; f < nCols; f++) {
     const off = offsets[f] * 3;
-    lines.push(
-      `b = ${off} + bins[o + ${f}] * 3; hist[b] += g; hist[b + 1] += h; hist[b + 2] += 1;`,
-    );
+    lines.push(`b = ${off} + bins[o + ${f}] * 3; hist[b] += g; hist[b + 1] += h; hist[b + 2] += 1;`);
   }
   const body = `
     for (let k = start; k < end; k++) {
@@ -34,6 +32,5 @@ export function histKernel(offsets: Int32Array): HistKernel {
       let b;
       ${lines.join("\n      ")}
     }`;
-  // biome-ignore lint/security/noGlobalEval: generated from integers only; see the file comment.
   return new Function("hist", "idx", "start", "end", "gh", "bins", body) as HistKernel;
 }

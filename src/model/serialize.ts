@@ -43,19 +43,21 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function finiteNumber(source: string, where: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v)) fail(source, `${where} = ${JSON.stringify(v)} is not a finite number`);
+  if (typeof v !== "number" || !Number.isFinite(v))
+    fail(source, `${where} = ${JSON.stringify(v)} is not a finite number`);
   return v;
 }
 
 function numberArray(source: string, where: string, v: unknown, n: number | null): number[] {
   if (!Array.isArray(v)) fail(source, `${where} is not an array`);
   if (n !== null && v.length !== n) fail(source, `${where} has ${v.length} entries, expected ${n}`);
-  v.forEach((x, i) => finiteNumber(source, `${where}[${i}]`, x));
+  for (let i = 0; i < v.length; i++) finiteNumber(source, `${where}[${i}]`, v[i]);
   return v as number[];
 }
 
 function integer(source: string, where: string, v: number, min: number, max: number): void {
-  if (!Number.isInteger(v) || v < min || v > max) fail(source, `${where} = ${v} is not an integer in [${min}, ${max}]`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    fail(source, `${where} = ${v} is not an integer in [${min}, ${max}]`);
 }
 
 function parseTree(source: string, where: string, raw: unknown, nFeatures: number): Tree {
@@ -72,7 +74,8 @@ function parseTree(source: string, where: string, raw: unknown, nFeatures: numbe
     const l = a.left[i];
     const r = a.right[i];
     if (l === -1 && r === -1) {
-      if (a.feature[i] !== -1) fail(source, `${where}.feature[${i}] = ${a.feature[i]} on a leaf, expected -1`);
+      if (a.feature[i] !== -1)
+        fail(source, `${where}.feature[${i}] = ${a.feature[i]} on a leaf, expected -1`);
       continue;
     }
     integer(source, `${where}.feature[${i}]`, a.feature[i], 0, nFeatures - 1);
@@ -82,7 +85,8 @@ function parseTree(source: string, where: string, raw: unknown, nFeatures: numbe
     parents[l]++;
     parents[r]++;
   }
-  for (let i = 1; i < n; i++) if (parents[i] !== 1) fail(source, `${where} node ${i} has ${parents[i]} parents, expected 1`);
+  for (let i = 1; i < n; i++)
+    if (parents[i] !== 1) fail(source, `${where} node ${i} has ${parents[i]} parents, expected 1`);
   a.cover.forEach((c, i) => {
     if (c < 0) fail(source, `${where}.cover[${i}] = ${c} is negative`);
   });
@@ -100,9 +104,13 @@ function parseTree(source: string, where: string, raw: unknown, nFeatures: numbe
 /** Parses and checks a model file's JSON; `source` (a path or a registry ref) prefixes every error. */
 export function boosterFromJSON(obj: unknown, source: string): Booster {
   if (!isObject(obj)) fail(source, "model is not a JSON object");
-  if (obj.format !== MODEL_FORMAT) fail(source, `format is ${JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}"`);
+  if (obj.format !== MODEL_FORMAT)
+    fail(source, `format is ${JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}"`);
   if (obj.formatVersion !== MODEL_FORMAT_VERSION) {
-    fail(source, `formatVersion ${JSON.stringify(obj.formatVersion)} is not supported (this build reads ${MODEL_FORMAT_VERSION})`);
+    fail(
+      source,
+      `formatVersion ${JSON.stringify(obj.formatVersion)} is not supported (this build reads ${MODEL_FORMAT_VERSION})`,
+    );
   }
   const nFeatures = finiteNumber(source, "nFeatures", obj.nFeatures);
   integer(source, "nFeatures", nFeatures, 1, 1_000_000);
@@ -117,6 +125,7 @@ export function boosterFromJSON(obj: unknown, source: string): Booster {
   if (!Array.isArray(obj.trees)) fail(source, "trees is not an array");
   const trees = obj.trees.map((t, i) => parseTree(source, `trees[${i}]`, t, nFeatures));
   integer(source, "bestIteration", bestIteration, 0, trees.length);
-  if (bestIteration !== trees.length) fail(source, `bestIteration ${bestIteration} but ${trees.length} trees`);
+  if (bestIteration !== trees.length)
+    fail(source, `bestIteration ${bestIteration} but ${trees.length} trees`);
   return { nFeatures, featureNames: [...(names as string[])], baseScore, trees, params, bestIteration };
 }

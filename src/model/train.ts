@@ -2,7 +2,7 @@
 // Deterministic by construction: no sampling, fixed iteration orders, ties broken by the first
 // feature and bin, so the same data and parameters give the same trees, bit for bit.
 import { MillwrightError } from "../core/errors.js";
-import { binRows, computeBinThresholds } from "./binning.js";
+import { binMatrix, binRows, computeBinThresholds } from "./binning.js";
 import { type GrowContext, growTree } from "./grow.js";
 import { histKernel } from "./hist-kernel.js";
 import { validateParams } from "./params.js";
@@ -61,11 +61,15 @@ function checkData(what: string, X: Float64Array, nRows: number, nCols: number, 
     if (!Number.isFinite(X[k])) {
       const row = Math.floor(k / nCols);
       const col = k % nCols;
-      throw new MillwrightError("MW_TRAINING_DATA", `${what} row ${row}, feature ${col}: ${X[k]} is not a finite number`, {
-        set: what,
-        row,
-        feature: col,
-      });
+      throw new MillwrightError(
+        "MW_TRAINING_DATA",
+        `${what} row ${row}, feature ${col}: ${X[k]} is not a finite number`,
+        {
+          set: what,
+          row,
+          feature: col,
+        },
+      );
     }
   }
   return positives;
@@ -130,13 +134,15 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
   }
   const ctx: GrowContext = {
     bins: binRows(X, nRows, nCols, thresholds),
+    colBins: binMatrix(X, nRows, nCols, thresholds),
+    y,
+    wPos,
     nRows,
     nCols,
     nBins,
     offsets,
     totalBins,
     thresholds,
-    weight,
     gh: new Float64Array(2 * nRows),
     margin: new Float64Array(nRows).fill(baseScore),
     idx: new Int32Array(nRows),
@@ -154,7 +160,8 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
   for (let round = 0; round < params.nEstimators; round++) {
     for (let i = 0; i < nRows; i++) {
       const m = margin[i];
-      const p = m >= 0 ? 1 / (1 + Math.exp(-m)) : Math.exp(m) / (1 + Math.exp(m));
+      const e = Math.exp(-Math.abs(m));
+      const p = m >= 0 ? 1 / (1 + e) : e / (1 + e);
       const w = weight[i];
       gh[2 * i] = w * (p - y[i]);
       gh[2 * i + 1] = w * p * (1 - p);

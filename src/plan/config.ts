@@ -64,9 +64,16 @@ export function parseTechnicians(source: string, file: string, opts: TechnicianO
   const seen = new Set<string>();
   return items.map((raw, i) => {
     const path = join("technicians", i);
-    const o = mapping(raw, file, path, ["name", "skills", "hours_per_shift", "shifts"], ["name", "skills", "hours_per_shift"]);
+    const o = mapping(
+      raw,
+      file,
+      path,
+      ["name", "skills", "hours_per_shift", "shifts"],
+      ["name", "skills", "hours_per_shift"],
+    );
     const name = text(o.name, file, join(path, "name"));
-    if (seen.has(name.toLowerCase())) throw configError(file, join(path, "name"), `duplicate technician '${name}'`);
+    if (seen.has(name.toLowerCase()))
+      throw configError(file, join(path, "name"), `duplicate technician '${name}'`);
     seen.add(name.toLowerCase());
     const skills = list(o.skills, file, join(path, "skills")).map((s, j) =>
       skill(s, file, join(join(path, "skills"), j), opts.knownModels),
@@ -88,7 +95,8 @@ function skill(v: unknown, file: string, path: string, known?: readonly string[]
   if (s === "*" || !known) return s;
   // Case-insensitive, but stored in the catalogue's spelling so matching later is exact.
   const hit = known.find((k) => k.toLowerCase() === s.toLowerCase());
-  if (!hit) throw configError(file, path, `unknown machine model '${s}' (known: ${known.join(", ")}, or "*")`);
+  if (!hit)
+    throw configError(file, path, `unknown machine model '${s}' (known: ${known.join(", ")}, or "*")`);
   return hit;
 }
 
@@ -112,7 +120,6 @@ function shiftPattern(v: unknown, file: string, path: string, names: readonly st
   }
   return p;
 }
-
 
 const FAILURE_KEYS = ["downtime_hours", "cost_per_hour", "repair_cost"] as const;
 
@@ -142,11 +149,13 @@ export function parseCosts(source: string, file: string, base: CostConfig = DEFA
       if (t[task] === undefined) continue;
       const path = join("tasks", task);
       // A tool change installs a new tool, whose own wear curve models its effect: no effectiveness.
-      const keys = task === "tool_change" ? ["hours", "parts_cost"] : ["hours", "parts_cost", "effectiveness"];
+      const keys =
+        task === "tool_change" ? ["hours", "parts_cost"] : ["hours", "parts_cost", "effectiveness"];
       const o = mapping(t[task], file, path, keys);
       const cur = out.tasks[task as TaskType];
       if (o.hours !== undefined) cur.hours = positive(o.hours, file, join(path, "hours"), 24);
-      if (o.parts_cost !== undefined) cur.partsCost = nonNegative(o.parts_cost, file, join(path, "parts_cost"));
+      if (o.parts_cost !== undefined)
+        cur.partsCost = nonNegative(o.parts_cost, file, join(path, "parts_cost"));
       if (o.effectiveness !== undefined) {
         cur.effectiveness = fraction(o.effectiveness, file, join(path, "effectiveness"));
       }
@@ -158,8 +167,10 @@ export function parseCosts(source: string, file: string, base: CostConfig = DEFA
 function failureFields(v: unknown, file: string, path: string): Partial<FailureCost> {
   const o = mapping(v, file, path, FAILURE_KEYS);
   const r: Partial<FailureCost> = {};
-  if (o.downtime_hours !== undefined) r.downtimeHours = nonNegative(o.downtime_hours, file, join(path, "downtime_hours"));
-  if (o.cost_per_hour !== undefined) r.costPerHour = nonNegative(o.cost_per_hour, file, join(path, "cost_per_hour"));
+  if (o.downtime_hours !== undefined)
+    r.downtimeHours = nonNegative(o.downtime_hours, file, join(path, "downtime_hours"));
+  if (o.cost_per_hour !== undefined)
+    r.costPerHour = nonNegative(o.cost_per_hour, file, join(path, "cost_per_hour"));
   if (o.repair_cost !== undefined) r.repairCost = nonNegative(o.repair_cost, file, join(path, "repair_cost"));
   return r;
 }

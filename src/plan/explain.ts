@@ -33,11 +33,18 @@ export function taskRiskCurve(fc: MachineForecast, task: TaskType): number[] {
 }
 
 /** The task's mode that carries most of the expected cost in shifts [from, to) of `fc`. */
-export function dominantMode(fc: MachineForecast, task: TaskType, costs: CostConfig, from = 0, to?: number): ModeHead {
+export function dominantMode(
+  fc: MachineForecast,
+  task: TaskType,
+  costs: CostConfig,
+  from = 0,
+  to?: number,
+): ModeHead {
   let best = TASK_MODES[task][0];
   let bestCost = -1;
   for (const m of TASK_MODES[task]) {
-    const c = failureCostOf(costs.failure[m]) * fc.first_failure[m].slice(from, to).reduce((a, b) => a + b, 0);
+    const c =
+      failureCostOf(costs.failure[m]) * fc.first_failure[m].slice(from, to).reduce((a, b) => a + b, 0);
     if (c > bestCost) {
       best = m;
       bestCost = c;

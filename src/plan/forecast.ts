@@ -161,7 +161,10 @@ export function forecastRisk(o: ForecastOptions): MachineForecast[] {
   });
   const preds = o.predict(batch);
   if (preds.length !== batch.length) {
-    throw new MillwrightError("MW_INTERNAL", `predict returned ${preds.length} answers for ${batch.length} readings`);
+    throw new MillwrightError(
+      "MW_INTERNAL",
+      `predict returned ${preds.length} answers for ${batch.length} readings`,
+    );
   }
   return o.machines.map((m, i) => {
     const st = states[i];

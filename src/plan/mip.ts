@@ -175,13 +175,23 @@ export function buildLp(p: MipProblem): Built {
   });
   const obj: [number, string][] = p.options.map((o, j) => [o.value, `x${j}`]);
   for (const [g, js] of groups) {
-    if (js.length > 1) row(`once_${g}`, js.map((j) => [1, `x${j}`]), "<= 1"); // a lone binary is ≤ 1 already
+    if (js.length > 1)
+      row(
+        `once_${g}`,
+        js.map((j) => [1, `x${j}`]),
+        "<= 1",
+      ); // a lone binary is ≤ 1 already
   }
   for (const [key, js] of slots) {
     const [t, s] = key.split("_").map(Number);
     const cap = p.capacity[t][s];
     const total = js.reduce((a, j) => a + p.options[j].hours, 0);
-    if (total > cap + 1e-9) row(`cap_${key}`, js.map((j) => [p.options[j].hours, `x${j}`]), `<= ${num(cap)}`);
+    if (total > cap + 1e-9)
+      row(
+        `cap_${key}`,
+        js.map((j) => [p.options[j].hours, `x${j}`]),
+        `<= ${num(cap)}`,
+      );
   }
   let continuous = 0;
   let constant = 0;
@@ -226,7 +236,16 @@ export interface SolveOptions {
 
 export async function solveMip(p: MipProblem, opts: SolveOptions = {}): Promise<MipResult> {
   if (p.options.length === 0) {
-    return { status: "optimal", solver_status: "empty", objective: 0, gap: 0, solve_ms: 0, variables: 0, constraints: 0, chosen: [] };
+    return {
+      status: "optimal",
+      solver_status: "empty",
+      objective: 0,
+      gap: 0,
+      solve_ms: 0,
+      variables: 0,
+      constraints: 0,
+      chosen: [],
+    };
   }
   const highs = await loadHighs();
   const built = buildLp(p);
@@ -239,7 +258,13 @@ export async function solveMip(p: MipProblem, opts: SolveOptions = {}): Promise<
     const code = model.getModelStatus();
     const st = highs.constants.modelStatus;
     const status: MipStatus =
-      code === st.optimal ? "optimal" : code === st.timeLimit ? "time_limit" : code === st.infeasible ? "infeasible" : "error";
+      code === st.optimal
+        ? "optimal"
+        : code === st.timeLimit
+          ? "time_limit"
+          : code === st.infeasible
+            ? "infeasible"
+            : "error";
     const solver_status = Object.entries(st).find(([, v]) => v === code)?.[0] ?? String(code);
     const chosen: number[] = [];
     let gap: number | null = null;
@@ -257,6 +282,15 @@ export async function solveMip(p: MipProblem, opts: SolveOptions = {}): Promise<
       if (status === "optimal" && gap !== null && gap < 1e-9) gap = 0;
     }
     const objective = chosen.length > 0 ? planValue(p, chosen) : 0;
-    return { status, solver_status, objective, gap, solve_ms, variables: built.variables, constraints: built.constraints, chosen };
+    return {
+      status,
+      solver_status,
+      objective,
+      gap,
+      solve_ms,
+      variables: built.variables,
+      constraints: built.constraints,
+      chosen,
+    };
   });
 }

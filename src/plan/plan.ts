@@ -8,7 +8,14 @@ import { forecastRisk, type MachineHistory } from "./forecast.js";
 import { chainCost, type MipStatus, solveMip } from "./mip.js";
 import { buildShifts } from "./shifts.js";
 import { buildOptions } from "./tasks.js";
-import { type CostConfig, plannedCostOf, TASK_MODES, TASK_TYPES, type PredictFn, type Technician } from "./types.js";
+import {
+  type CostConfig,
+  plannedCostOf,
+  TASK_MODES,
+  TASK_TYPES,
+  type PredictFn,
+  type Technician,
+} from "./types.js";
 
 export { PLAN_HELP } from "./help.js";
 
@@ -79,13 +86,17 @@ export interface PlanResult {
     pruned_no_skill_or_shift: number;
   };
   tasks: PlannedTask[];
-  technicians: { name: string; shifts: { shift: number; label: string; hours_used: number; capacity: number }[] }[];
+  technicians: {
+    name: string;
+    shifts: { shift: number; label: string; hours_used: number; capacity: number }[];
+  }[];
   unplanned_risks: UnplannedRisk[];
   warnings: string[];
 }
 
 /** Probability of failing by the window's end given no failure before its start. */
-const conditional = (byEnd: number, byStart: number) => (byStart >= 1 ? 1 : Math.max(0, (byEnd - byStart) / (1 - byStart)));
+const conditional = (byEnd: number, byStart: number) =>
+  byStart >= 1 ? 1 : Math.max(0, (byEnd - byStart) / (1 - byStart));
 const r2 = (v: number) => Math.round(v * 100) / 100;
 const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
 
@@ -94,7 +105,10 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
   const shiftHours = input.shiftHours ?? 8;
   if (input.machines.length === 0) throw new MillwrightError("MW_BAD_INPUT", "no machines to plan for");
   if (input.technicians.length === 0) {
-    throw new MillwrightError("MW_INFEASIBLE", "no technicians: a plan needs at least one technician to assign tasks to");
+    throw new MillwrightError(
+      "MW_INFEASIBLE",
+      "no technicians: a plan needs at least one technician to assign tasks to",
+    );
   }
   const slots = buildShifts({ ...input, shiftHours });
   const warnings: string[] = [];
@@ -103,7 +117,8 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
     warnings.push(`${m.id}: no recent readings, so no forecast and no tasks`);
     return false;
   });
-  if (usable.length === 0) throw new MillwrightError("MW_BAD_INPUT", "no machine has recent readings to forecast from");
+  if (usable.length === 0)
+    throw new MillwrightError("MW_BAD_INPUT", "no machine has recent readings to forecast from");
   const base = { ...input, machines: usable, shiftHours, startTime: slots[0].start };
   const forecasts = forecastRisk(base);
   const fresh = forecastRisk({ ...base, toolChangeAt: Object.fromEntries(usable.map((m) => [m.id, 0])) });
@@ -125,12 +140,19 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
 
   const mip = await solveMip(set, { timeLimitSeconds: input.timeLimitSeconds });
   if (mip.status === "error" || mip.status === "infeasible") {
-    throw new MillwrightError("MW_INFEASIBLE", `the solver could not find a plan (HiGHS status ${mip.solver_status})`);
+    throw new MillwrightError(
+      "MW_INFEASIBLE",
+      `the solver could not find a plan (HiGHS status ${mip.solver_status})`,
+    );
   }
   const chosen = mip.chosen.map((j) => set.options[j]);
   const changes = new Map<number, number[]>();
   for (const o of chosen) {
-    if (o.chain !== undefined) changes.set(o.machine, [...(changes.get(o.machine) ?? []), o.shift].sort((x, y) => x - y));
+    if (o.chain !== undefined)
+      changes.set(
+        o.machine,
+        [...(changes.get(o.machine) ?? []), o.shift].sort((x, y) => x - y),
+      );
   }
   const S = slots.length;
   const tasks: PlannedTask[] = chosen
@@ -193,7 +215,12 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
     name: t.name,
     shifts: slots
       .filter((s) => set.capacity[i][s.index] > 0)
-      .map((s) => ({ shift: s.index, label: s.label, hours_used: r2(used[i][s.index]), capacity: set.capacity[i][s.index] })),
+      .map((s) => ({
+        shift: s.index,
+        label: s.label,
+        hours_used: r2(used[i][s.index]),
+        capacity: set.capacity[i][s.index],
+      })),
   }));
 
   const threshold = input.riskThreshold ?? 0.05;
@@ -223,7 +250,9 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
   });
   unplanned.sort((a, b) => b.expected_cost - a.expected_cost);
   if (mip.status === "time_limit") {
-    warnings.push(`the solver hit its time limit: the plan is feasible but may be up to ${pct(mip.gap ?? 1)} from the best`);
+    warnings.push(
+      `the solver hit its time limit: the plan is feasible but may be up to ${pct(mip.gap ?? 1)} from the best`,
+    );
   }
   // The chain savings of several changes do not add up task by task; the MIP's objective does.
   const plannedTotal = chosen.reduce((a, o) => a + plannedCostOf(costs, o.task), 0);

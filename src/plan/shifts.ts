@@ -87,7 +87,9 @@ export function buildShifts(o: CalendarOptions): ShiftSlot[] {
 /** Whether a technician works a shift (no `shifts` list = every shift). */
 export function works(tech: Technician, slot: ShiftSlot): boolean {
   if (!tech.shifts) return true;
-  return tech.shifts.some((p) => (!p.days || p.days.includes(slot.day)) && (!p.shift || p.shift === slot.name));
+  return tech.shifts.some(
+    (p) => (!p.days || p.days.includes(slot.day)) && (!p.shift || p.shift === slot.name),
+  );
 }
 
 /** Hours a technician can give to planned work in a shift. */

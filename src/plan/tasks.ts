@@ -28,7 +28,13 @@ import {
 } from "./types.js";
 
 /** Expected cost of failures of `task`'s modes in shifts [from, to), unmaintained. */
-export function expectedFailureCost(fc: MachineForecast, task: TaskType, costs: CostConfig, from = 0, to?: number): number {
+export function expectedFailureCost(
+  fc: MachineForecast,
+  task: TaskType,
+  costs: CostConfig,
+  from = 0,
+  to?: number,
+): number {
   let total = 0;
   for (const m of TASK_MODES[task]) {
     const c = failureCostOf(costs.failure[m]);
@@ -51,11 +57,14 @@ export function avoidedCost(fc: MachineForecast, task: TaskType, shift: number, 
 export function toolChainCosts(fc: MachineForecast, fresh: MachineForecast, costs: CostConfig): ChainCosts {
   const S = fc.shifts.length;
   const current = [0];
-  for (let b = 1; b <= S; b++) current.push(current[b - 1] + expectedFailureCost(fc, "tool_change", costs, b - 1, b));
+  for (let b = 1; b <= S; b++)
+    current.push(current[b - 1] + expectedFailureCost(fc, "tool_change", costs, b - 1, b));
   const byLength = [0];
-  for (let L = 1; L <= S; L++) byLength.push(byLength[L - 1] + expectedFailureCost(fresh, "tool_change", costs, L - 1, L));
+  for (let L = 1; L <= S; L++)
+    byLength.push(byLength[L - 1] + expectedFailureCost(fresh, "tool_change", costs, L - 1, L));
   const cost: number[][] = [current];
-  for (let a = 0; a < S; a++) cost.push(Array.from({ length: S + 1 }, (_, b) => (b > a ? byLength[b - a] : 0)));
+  for (let a = 0; a < S; a++)
+    cost.push(Array.from({ length: S + 1 }, (_, b) => (b > a ? byLength[b - a] : 0)));
   return { horizon: S, cost };
 }
 

@@ -29,7 +29,13 @@ export function parseYaml(text: string, file: string): unknown {
 }
 
 /** A mapping with only `allowed` keys; `required` keys must be present. */
-export function mapping(v: unknown, file: string, path: string, allowed: readonly string[], required: readonly string[] = []): Obj {
+export function mapping(
+  v: unknown,
+  file: string,
+  path: string,
+  allowed: readonly string[],
+  required: readonly string[] = [],
+): Obj {
   if (v === null || typeof v !== "object" || Array.isArray(v)) {
     throw configError(file, path, `must be a mapping, got ${describe(v)}`);
   }

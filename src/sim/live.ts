@@ -38,7 +38,7 @@ export interface LiveStats {
   labelled: number;
   /** Failed requests (network, timeout, non-2xx, malformed answer). */
   errors: number;
-  /** Labels given up on (queue over its bound, or rejected by the server). */
+  /** Labels given up on (queue over its bound, refused by the server, or unknown/conflicting ids). */
   dropped: number;
   /** Labels waiting for their delay or a retry. */
   pending: number;
@@ -84,6 +84,16 @@ function labelOf(id: string | number, r: FleetReading): Label {
     osf: r.osf,
     rnf: r.rnf,
   };
+}
+
+/**
+ * Labels the server took: Millwright answers {summary: {accepted, duplicate, unknown, conflict}}
+ * (a duplicate was already taken); any other 2xx answer counts the whole batch.
+ */
+function acceptedCount(answer: unknown, sent: number): number {
+  const s = (answer as { summary?: { accepted?: unknown; duplicate?: unknown } } | null)?.summary;
+  if (!s || typeof s.accepted !== "number") return sent;
+  return Math.min(sent, s.accepted + (typeof s.duplicate === "number" ? s.duplicate : 0));
 }
 
 function checkOptions(o: LiveOptions): void {
@@ -163,8 +173,14 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
       const batch = queue.takeDue(drain ? Number.POSITIVE_INFINITY : Date.now(), batchSize);
       if (batch.length === 0) return;
       try {
-        await post("/v1/feedback", { feedback: batch.map((b) => b.label) }, opts.feedbackToken);
-        counts.labelled += batch.length;
+        const answer = await post(
+          "/v1/feedback",
+          { feedback: batch.map((b) => b.label) },
+          opts.feedbackToken,
+        );
+        const ok = acceptedCount(answer, batch.length);
+        counts.labelled += ok;
+        counts.rejected += batch.length - ok;
       } catch (e) {
         fail("feedback", e);
         const retryable = !(e instanceof HttpError) || e.status >= 500 || e.status === 429;

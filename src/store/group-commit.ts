@@ -17,6 +17,11 @@ export interface GroupCommitOptions<T> {
   /** Flush at once when this many records are queued (otherwise on the next macrotask). */
   maxBatch?: number;
   onFlush?: (info: FlushInfo) => void;
+  /**
+   * When a shared flush fails with an error this accepts (a bad record, not a dead database), each
+   * caller is retried on its own, so one poisoned request cannot fail the others batched with it.
+   */
+  retrySeparately?: (e: unknown) => boolean;
 }
 
 export type GroupCommitStats = StoreStats;
@@ -119,9 +124,26 @@ export class GroupCommitter<T> {
     if (ok) this.stats.records += n;
     else this.stats.failedFlushes++;
     this.opts.onFlush?.({ records: n, callers: batch.length, seconds: (performance.now() - t0) / 1000, ok });
+    if (!ok && batch.length > 1 && this.opts.retrySeparately?.(err)) {
+      for (const w of batch) await this.writeAlone(w);
+      return;
+    }
     for (const w of batch) {
       if (ok) w.resolve();
       else w.reject(err);
+    }
+  }
+
+  private async writeAlone(w: Waiter<T>): Promise<void> {
+    try {
+      await this.opts.write(w.records);
+      this.stats.records += w.records.length;
+      w.resolve();
+    } catch (e) {
+      this.stats.failedFlushes++;
+      w.reject(e);
+    } finally {
+      this.stats.flushes++;
     }
   }
 }

@@ -3,18 +3,16 @@
 // 65,535-parameter ceiling) committed on its own; ON CONFLICT (id) DO NOTHING makes replays harmless.
 import pg from "pg";
 import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "./group-commit.js";
+import { addFeedbackPg } from "./postgres-feedback.js";
 import { migratePostgres } from "./postgres-schema.js";
 import { countPredictions, streamPredictions } from "./query.js";
 import {
-  canonicalModes,
   JOINED_SELECT,
   type JoinedRow,
   PREDICTION_COLUMNS,
   predictionValues,
   rowToPrediction,
   type SqlValue,
-  sameLabel,
-  validateFeedback,
 } from "./rows.js";
 import type {
   AuditEvent,
@@ -26,6 +24,7 @@ import type {
   PredictionStore,
   QueryOptions,
 } from "./types.js";
+import { isUnavailableError } from "./unavailable.js";
 
 export interface PostgresStoreOptions {
   /** postgres://user:pass@host:port/db */
@@ -96,6 +95,7 @@ export class PostgresStore implements PredictionStore {
       write: (records) => this.writeBatch(records),
       maxBatch: opts.maxBatch,
       onFlush: opts.onFlush,
+      retrySeparately: (e) => !isUnavailableError(e),
     });
   }
 
@@ -123,57 +123,8 @@ export class PostgresStore implements PredictionStore {
     await this.pool.query(INSERT_PREDICTIONS, columns);
   }
 
-  async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
-    items.forEach(validateFeedback);
-    if (items.length === 0) return [];
-    const ids = [...new Set(items.map((i) => i.predictionId))];
-    const known = new Set(
-      (
-        await this.pool.query<{ id: string }>("SELECT id FROM predictions WHERE id = ANY($1::text[])", [ids])
-      ).rows.map((r) => r.id),
-    );
-    // First item per known id is the candidate; ON CONFLICT DO NOTHING lets the first label win even
-    // when two replicas receive feedback for the same prediction at once.
-    const firsts = new Map<string, FeedbackItem>();
-    for (const it of items)
-      if (known.has(it.predictionId) && !firsts.has(it.predictionId)) firsts.set(it.predictionId, it);
-    const cand = [...firsts.values()];
-    const now = Date.now();
-    const inserted = new Set(
-      (
-        await this.pool.query<{ prediction_id: string }>(
-          `INSERT INTO feedback (prediction_id, machine_failure, modes, received_at)
-           SELECT * FROM unnest($1::text[], $2::int2[], $3::jsonb[], $4::int8[])
-           ON CONFLICT (prediction_id) DO NOTHING RETURNING prediction_id`,
-          [
-            cand.map((c) => c.predictionId),
-            cand.map((c) => c.machineFailure),
-            cand.map((c) => JSON.stringify(canonicalModes(c.modes))),
-            cand.map((c) => c.receivedAt ?? now),
-          ],
-        )
-      ).rows.map((r) => r.prediction_id),
-    );
-    const stored = new Map<string, { machineFailure: number; modes: Record<string, number> }>();
-    const { rows } = await this.pool.query<{
-      prediction_id: string;
-      machine_failure: number;
-      modes: Record<string, number>;
-    }>("SELECT prediction_id, machine_failure, modes FROM feedback WHERE prediction_id = ANY($1::text[])", [
-      [...firsts.keys()],
-    ]);
-    for (const r of rows) stored.set(r.prediction_id, { machineFailure: r.machine_failure, modes: r.modes });
-    const seen = new Set<string>();
-    return items.map((it): FeedbackOutcome => {
-      if (!known.has(it.predictionId)) return "unknown";
-      const first = !seen.has(it.predictionId);
-      seen.add(it.predictionId);
-      if (first && inserted.has(it.predictionId)) return "accepted";
-      const prev = stored.get(it.predictionId)!;
-      return sameLabel(prev, { machineFailure: it.machineFailure, modes: canonicalModes(it.modes) })
-        ? "duplicate"
-        : "conflict";
-    });
+  addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
+    return addFeedbackPg(this.pool, items);
   }
 
   async getPrediction(id: string): Promise<LabelledPrediction | null> {

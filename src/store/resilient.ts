@@ -74,6 +74,7 @@ export class ResilientStore implements PredictionStore {
     const every = this.opts.replayIntervalMs ?? 1000;
     this.timer ??= setInterval(() => void this.replayNow(), every);
     this.timer.unref();
+    if (this.spool.size() > 0) void this.replayNow(); // records a previous process left behind
   }
 
   logPredictions(records: PredictionRecord[]): Promise<void> {

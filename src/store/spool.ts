@@ -63,6 +63,15 @@ export class Spool {
     this.reserved += records.length;
     try {
       await this.committer.enqueue(records);
+    } catch (e) {
+      // Disk full or unwritable: the record is durable nowhere, so the caller must get a 503.
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `prediction log unavailable and the spool in ${this.opts.dir} cannot be written: ${(e as Error).message}`,
+        {
+          dir: this.opts.dir,
+        },
+      );
     } finally {
       this.reserved -= records.length;
     }

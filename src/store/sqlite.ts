@@ -28,6 +28,7 @@ import type {
   PredictionStore,
   QueryOptions,
 } from "./types.js";
+import { isUnavailableError } from "./unavailable.js";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -53,6 +54,7 @@ export class SqliteStore implements PredictionStore {
       write: (records) => this.writeBatch(records),
       maxBatch: opts.maxBatch,
       onFlush: opts.onFlush,
+      retrySeparately: (e) => !isUnavailableError(e),
     });
   }
 

@@ -1,5 +1,5 @@
 // Grafana dashboards are valid JSON dashboards, and every PromQL query in them and in the alert rules uses
-// only metric names of the server's contract, so dashboards, rules and code cannot drift apart silently.
+// only metric names and labels the server declares, so dashboards, rules and code cannot drift apart silently.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -9,6 +9,7 @@ import { Registry } from "prom-client";
 import { parse, stringify } from "yaml";
 import { createMetrics } from "../../src/serve/metrics.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
+import { contract, dashboardQueries, metricNames, problems as problemsIn } from "./monitoring-promql.js";
 
 const root = repoRoot();
 
@@ -16,77 +17,14 @@ const root = repoRoot();
 // defaults), so a renamed metric or label breaks this test instead of a dashboard.
 const registry = new Registry();
 createMetrics(registry);
-// Labels every scraped series carries (static config or the Prometheus Operator's ServiceMonitor).
-const TARGET_LABELS = ["job", "instance", "namespace", "pod", "service", "endpoint", "container"];
 const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
 type Any = any;
-const LABELS = new Map<string, Set<string> | "any">();
-for (const m of registry.getMetricsAsArray()) {
-  const own = (m as unknown as { labelNames?: string[] }).labelNames ?? [];
-  const names = m.type === "histogram" ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name];
-  for (const n of names) {
-    LABELS.set(n, new Set([...own, ...TARGET_LABELS, ...(n.endsWith("_bucket") ? ["le"] : [])]));
-  }
-}
-LABELS.set("up", new Set(TARGET_LABELS));
-LABELS.set("ALERTS", "any");
-LABELS.set("ALERTS_FOR_STATE", "any");
-for (const g of rulesDoc.groups) {
-  for (const r of g.rules) if (r.record) LABELS.set(r.record, new Set(Object.keys(r.labels ?? {})));
-}
-const ALLOWED = new Set(LABELS.keys());
-
-const KEYWORDS = new Set([
-  "and",
-  "or",
-  "unless",
-  "by",
-  "without",
-  "on",
-  "ignoring",
-  "group_left",
-  "group_right",
-]);
-KEYWORDS.add("offset").add("bool").add("inf").add("nan");
-
-/** Metric names a PromQL expression selects (function names, labels, keywords and Grafana variables excluded). */
-function metricNames(expr: string): string[] {
-  const bare = expr
-    .replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'|`[^`]*`/g, '""') // string literals
-    .replace(/\{[^}]*\}/g, "") // label matchers
-    .replace(/\[[^\]]*\]/g, "") // ranges and subqueries
-    .replace(/\b(by|without|on|ignoring|group_left|group_right)\s*\([^)]*\)/g, " ") // label lists
-    .replace(/\$\{?\w+\}?/g, " "); // Grafana variables
-  const names = new Set<string>();
-  for (const m of bare.matchAll(/(?<![\w:.])([A-Za-z_:][\w:]*)(?![\w:])(?!\s*\()/g)) {
-    if (!KEYWORDS.has(m[1].toLowerCase())) names.add(m[1]);
-  }
-  return [...names].sort();
-}
-
-/** [metric, label] for every label matcher written as metric{label="..."}. */
-function matcherLabels(expr: string): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const sel of expr.matchAll(/([A-Za-z_:][\w:]*)\s*\{([^}]*)\}/g)) {
-    for (const m of sel[2].matchAll(/([A-Za-z_]\w*)\s*(?:=~|!~|!=|=)\s*"(?:[^"\\]|\\.)*"/g))
-      out.push([sel[1], m[1]]);
-  }
-  return out;
-}
-
-/** Unknown metric names and unknown matcher labels in one expression. */
-function problems(where: string, expr: string): string[] {
-  const found: string[] = [];
-  for (const name of metricNames(expr))
-    if (!ALLOWED.has(name)) found.push(`${where}: unknown metric ${name}`);
-  for (const [metric, label] of matcherLabels(expr)) {
-    const known = LABELS.get(metric);
-    if (known && known !== "any" && !known.has(label))
-      found.push(`${where}: ${metric} has no label ${label}`);
-  }
-  return found;
-}
+const KNOWN = contract(
+  registry,
+  rulesDoc.groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.record)),
+);
+const problems = (where: string, expr: string) => problemsIn(KNOWN, where, expr);
 
 test("problems() reports a misspelled metric and a label the metric does not have", () => {
   assert.deepEqual(problems("q", 'sum(rate(millwright_predictons_total{job="millwright"}[5m]))'), [
@@ -130,27 +68,16 @@ const dashboards: Array<[string, Any]> = files.map((f) => [
   JSON.parse(readFileSync(join(root, "deploy/grafana", f), "utf8")),
 ]);
 
-/** Every PromQL expression of a dashboard, with where it sits. */
-function queries(d: Any): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  const walk = (panels: Any[]) => {
-    for (const p of panels ?? []) {
-      for (const t of p.targets ?? []) out.push([`panel "${p.title}" ${t.refId}`, t.expr]);
-      walk(p.panels);
-    }
-  };
-  walk(d.panels);
-  for (const a of d.annotations?.list ?? []) if (a.expr) out.push([`annotation "${a.name}"`, a.expr]);
-  for (const v of d.templating?.list ?? []) {
-    const q = typeof v.query === "string" ? v.query : v.query?.query;
-    const m = v.type === "query" ? /^label_values\((.+),\s*\w+\)$/.exec(q ?? "") : null;
-    if (v.type === "query") {
-      assert.ok(m, `variable ${v.name}: label_values(selector, label) expected, got ${q}`);
-      out.push([`variable ${v.name}`, m[1]]);
-    }
+const queries = (d: Any) => {
+  const found = dashboardQueries(d);
+  for (const [where, expr] of found) {
+    assert.ok(
+      !where.startsWith("variable") || !expr.startsWith("label_values"),
+      `${where}: label_values(selector, label)`,
+    );
   }
-  return out;
-}
+  return found;
+};
 
 test("there are dashboards for the service, predictions, drift, quality and retraining", () => {
   const uids = dashboards.map(([, d]) => d.uid).sort();

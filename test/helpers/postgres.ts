@@ -38,6 +38,9 @@ export interface PostgresFixture {
 }
 
 function findBinDir(): string | null {
+  // PG_BIN_DIR points elsewhere (another install, or a bogus path to check the skip message).
+  if (process.env.PG_BIN_DIR)
+    return existsSync(join(process.env.PG_BIN_DIR, "postgres")) ? process.env.PG_BIN_DIR : null;
   const root = "/usr/lib/postgresql";
   if (!existsSync(root)) return null;
   const versions = readdirSync(root)
@@ -245,7 +248,7 @@ export async function postgresOrSkip(): Promise<{ pg: PostgresFixture | null; sk
   } catch (e) {
     if (process.env.CI === "true") throw e;
     const reason = `PostgreSQL could not start here: ${(e as Error).message.split("\n")[0]}`;
-    console.log(`# skip: ${reason}`);
+    console.log(`skip: ${reason}`);
     return { pg: null, skip: reason };
   }
 }

@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { binMatrix, binOf, binRows, computeBinThresholds, thresholdsFromSorted } from "../../src/model/binning.js";
+import {
+  binMatrix,
+  binOf,
+  binRows,
+  computeBinThresholds,
+  thresholdsFromSorted,
+} from "../../src/model/binning.js";
 
 test("few distinct values: one bin each, cut at midpoints", () => {
   const t = thresholdsFromSorted(Float64Array.of(0, 0, 1, 1, 1, 2, 5), 255);
@@ -42,4 +48,15 @@ test("bin b ⇔ value ≤ threshold[b]: binned splits equal raw splits", () => {
       for (let s = 0; s < th[f].length; s++) assert.equal(b <= s, v <= th[f][s]);
     }
   }
+});
+
+test("lookup-table binning equals the binary search, skewed data and NaN included", () => {
+  const nRows = 20_000;
+  const X = Float64Array.from({ length: nRows }, (_, i) => Math.exp(Math.sin(i * 0.7) * 8) * (i % 3 === 0 ? -1 : 1));
+  X[5] = Number.NaN;
+  const th = computeBinThresholds(X, nRows, 1, 255);
+  assert.ok(th[0].length > 200);
+  const bins = binMatrix(X, nRows, 1, th);
+  for (let i = 0; i < nRows; i++) assert.equal(bins[i], binOf(th[0], X[i]), `row ${i} value ${X[i]}`);
+  assert.equal(bins[5], th[0].length);
 });

@@ -21,7 +21,9 @@ interface PlattCase {
   sklearnA: number;
   sklearnB: number;
 }
-const fixture = JSON.parse(readFileSync(new URL("../fixtures/model/calibration.json", import.meta.url), "utf8")) as {
+const fixture = JSON.parse(
+  readFileSync(new URL("../fixtures/model/calibration.json", import.meta.url), "utf8"),
+) as {
   isotonic: IsoCase[];
   platt: PlattCase[];
 };
@@ -32,8 +34,12 @@ for (const c of fixture.isotonic) {
   test(`isotonic matches scikit-learn: ${c.name}`, () => {
     const m = fitIsotonic(c.x, c.y, c.w ?? undefined);
     assert.equal(m.x.length, c.thresholdsX.length, "number of thresholds");
-    m.x.forEach((v, i) => assert.ok(Math.abs(v - c.thresholdsX[i]) <= TOL, `x[${i}] ${v} vs ${c.thresholdsX[i]}`));
-    m.y.forEach((v, i) => assert.ok(Math.abs(v - c.thresholdsY[i]) <= TOL, `y[${i}] ${v} vs ${c.thresholdsY[i]}`));
+    m.x.forEach((v, i) => {
+      assert.ok(Math.abs(v - c.thresholdsX[i]) <= TOL, `x[${i}] ${v} vs ${c.thresholdsX[i]}`);
+    });
+    m.y.forEach((v, i) => {
+      assert.ok(Math.abs(v - c.thresholdsY[i]) <= TOL, `y[${i}] ${v} vs ${c.thresholdsY[i]}`);
+    });
     c.query.forEach((q, i) => {
       const got = applyIsotonic(m, q);
       assert.ok(Math.abs(got - c.predict[i]) <= TOL, `predict(${q}) ${got} vs ${c.predict[i]}`);

@@ -16,7 +16,7 @@ export function xorData(nRows: number, seed: number, nCols = 5, flip = 0.03): Da
   for (let i = 0; i < nRows; i++) {
     for (let f = 0; f < nCols; f++) X[i * nCols + f] = rng.normal();
     const o = i * nCols;
-    const z = (X[o] > 0) !== (X[o + 1] > 0) || X[o + 2] > 1.5 ? 1 : 0;
+    const z = X[o] > 0 !== X[o + 1] > 0 || X[o + 2] > 1.5 ? 1 : 0;
     y[i] = rng.next() < flip ? 1 - z : z;
   }
   return { X, nRows, nCols, y };
@@ -35,10 +35,11 @@ export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
     let j = i;
     while (j < idx.length && score[idx[j]] === score[idx[i]]) j++;
     const rank = (i + 1 + j) / 2;
-    for (let k = i; k < j; k++) if (y[idx[k]] === 1) {
-      pos++;
-      rankSum += rank;
-    }
+    for (let k = i; k < j; k++)
+      if (y[idx[k]] === 1) {
+        pos++;
+        rankSum += rank;
+      }
     i = j;
   }
   const neg = idx.length - pos;

@@ -7,7 +7,10 @@ import { trainBooster } from "../../src/model/train.js";
 import { names, xorData } from "./helpers.js";
 
 const data = xorData(1500, 31);
-const booster = trainBooster(data, { featureNames: names(5), params: { nEstimators: 15, positiveWeight: "balanced" } });
+const booster = trainBooster(data, {
+  featureNames: names(5),
+  params: { nEstimators: 15, positiveWeight: "balanced" },
+});
 const json = () => JSON.parse(JSON.stringify(boosterToJSON(booster)));
 
 test("round trip: same predictions, same bytes, tagged and versioned", () => {
@@ -28,7 +31,15 @@ test("round trip: same predictions, same bytes, tagged and versioned", () => {
     "params",
     "trees",
   ]);
-  assert.deepEqual(Object.keys(obj.trees[0]), ["feature", "threshold", "left", "right", "value", "cover", "gain"]);
+  assert.deepEqual(Object.keys(obj.trees[0]), [
+    "feature",
+    "threshold",
+    "left",
+    "right",
+    "value",
+    "cover",
+    "gain",
+  ]);
 });
 
 const corruptions: [string, (o: ReturnType<typeof json>) => void, RegExp][] = [
@@ -63,5 +74,6 @@ for (const [name, corrupt, message] of corruptions) {
 }
 
 test("non-object input is rejected", () => {
-  for (const bad of [null, [], "x", 3]) assert.throws(() => boosterFromJSON(bad, "m.json"), { code: "MW_MODEL_CORRUPT" });
+  for (const bad of [null, [], "x", 3])
+    assert.throws(() => boosterFromJSON(bad, "m.json"), { code: "MW_MODEL_CORRUPT" });
 });

@@ -49,7 +49,10 @@ function popcount(m: number): number {
 
 test("contributions sum to the margin on random rows of a trained model (1e-9)", () => {
   const data = xorData(3000, 11, 6);
-  const b = trainBooster(data, { featureNames: names(6), params: { nEstimators: 60, earlyStoppingRounds: 0 } });
+  const b = trainBooster(data, {
+    featureNames: names(6),
+    params: { nEstimators: 60, earlyStoppingRounds: 0 },
+  });
   const rng = createRng(5);
   const rows = xorData(50, 12, 6);
   const margins = predictMargin(b, rows.X, rows.nRows);
@@ -69,7 +72,14 @@ test("equals brute-force Shapley values on small trees, repeated features on a p
   const data = xorData(600, 21, 4, 0.1);
   const b = trainBooster(data, {
     featureNames: names(4),
-    params: { nEstimators: 4, maxDepth: 5, maxLeaves: 12, minSamplesLeaf: 5, learningRate: 0.3, earlyStoppingRounds: 0 },
+    params: {
+      nEstimators: 4,
+      maxDepth: 5,
+      maxLeaves: 12,
+      minSamplesLeaf: 5,
+      learningRate: 0.3,
+      earlyStoppingRounds: 0,
+    },
   });
   let repeated = false;
   for (const t of b.trees) {
@@ -88,7 +98,8 @@ test("equals brute-force Shapley values on small trees, repeated features on a p
     const x = rows.X.subarray(i * 4, i * 4 + 4);
     const got = treeShap(b, x).contributions;
     const want = bruteShap(b, x);
-    for (let f = 0; f < 4; f++) assert.ok(Math.abs(got[f] - want[f]) <= 1e-9, `row ${i} f${f}: ${got[f]} vs ${want[f]}`);
+    for (let f = 0; f < 4; f++)
+      assert.ok(Math.abs(got[f] - want[f]) <= 1e-9, `row ${i} f${f}: ${got[f]} vs ${want[f]}`);
   }
 });
 
@@ -101,7 +112,14 @@ test("expected value of a stump is the cover-weighted mean of its leaves", () =>
     value: Float64Array.of(0, -1, 3),
     cover: Float64Array.of(4, 3, 1),
   };
-  const b = { nFeatures: 2, featureNames: ["a", "b"], baseScore: 0.5, trees: [t], params: {} as Booster["params"], bestIteration: 1 };
+  const b = {
+    nFeatures: 2,
+    featureNames: ["a", "b"],
+    baseScore: 0.5,
+    trees: [t],
+    params: {} as Booster["params"],
+    bestIteration: 1,
+  };
   const r = treeShap(b, [1, 0]);
   assert.equal(r.expectedValue, 0.5 + (3 * -1 + 1 * 3) / 4);
   assert.equal(r.contributions[0], 3 - 0);

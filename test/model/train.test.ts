@@ -12,7 +12,10 @@ const valid = xorData(1000, 2);
 const test_ = xorData(2000, 3);
 
 test("learns an XOR-like rule: test AUC > 0.95, fast path equals the reference walk", () => {
-  const b = trainBooster(train, { featureNames: names(5), valid: { X: valid.X, nRows: valid.nRows, y: valid.y } });
+  const b = trainBooster(train, {
+    featureNames: names(5),
+    valid: { X: valid.X, nRows: valid.nRows, y: valid.y },
+  });
   const p = predictProba(b, test_.X, test_.nRows);
   const a = auc(p, test_.y);
   assert.ok(a > 0.95, `AUC ${a}`);
@@ -33,9 +36,11 @@ test("trees respect maxDepth, maxLeaves and minSamplesLeaf", () => {
   for (const t of b.trees) {
     const leaves = Array.from(t.left).filter((l) => l < 0).length;
     assert.ok(leaves <= 6, `leaves ${leaves}`);
-    const depth = (n: number): number => (t.left[n] < 0 ? 0 : 1 + Math.max(depth(t.left[n]), depth(t.right[n])));
+    const depth = (n: number): number =>
+      t.left[n] < 0 ? 0 : 1 + Math.max(depth(t.left[n]), depth(t.right[n]));
     assert.ok(depth(0) <= 3);
-    for (let i = 0; i < t.cover.length; i++) if (t.left[i] < 0) assert.ok(t.cover[i] >= 50, `leaf cover ${t.cover[i]}`);
+    for (let i = 0; i < t.cover.length; i++)
+      if (t.left[i] < 0) assert.ok(t.cover[i] >= 50, `leaf cover ${t.cover[i]}`);
     // Covers are sample weights: children add up to their parent.
     for (let i = 0; i < t.cover.length; i++) {
       if (t.left[i] >= 0) assert.ok(Math.abs(t.cover[t.left[i]] + t.cover[t.right[i]] - t.cover[i]) < 1e-9);
@@ -48,7 +53,14 @@ test("early stopping stops and keeps the best round", () => {
   // A high learning rate overfits the noisy labels quickly, so validation loss turns up early.
   const b = trainBooster(train, {
     featureNames: names(5),
-    params: { nEstimators: 300, learningRate: 0.5, earlyStoppingRounds: 5, minSamplesLeaf: 1, maxLeaves: 63, maxDepth: 0 },
+    params: {
+      nEstimators: 300,
+      learningRate: 0.5,
+      earlyStoppingRounds: 5,
+      minSamplesLeaf: 1,
+      maxLeaves: 63,
+      maxDepth: 0,
+    },
     valid: { X: valid.X, nRows: valid.nRows, y: valid.y },
     onRound: (_r, _t, v) => losses.push(v),
   });
@@ -72,7 +84,10 @@ test("class weighting changes the base score to the weighted prior's log-odds", 
   const neg = train.nRows - pos;
   const plain = trainBooster(train, { featureNames: names(5), params });
   const w3 = trainBooster(train, { featureNames: names(5), params: { ...params, positiveWeight: 3 } });
-  const bal = trainBooster(train, { featureNames: names(5), params: { ...params, positiveWeight: "balanced" } });
+  const bal = trainBooster(train, {
+    featureNames: names(5),
+    params: { ...params, positiveWeight: "balanced" },
+  });
   assert.ok(Math.abs(plain.baseScore - Math.log(pos / neg)) < 1e-12);
   assert.ok(Math.abs(w3.baseScore - Math.log((3 * pos) / neg)) < 1e-12);
   assert.ok(Math.abs(bal.baseScore) < 1e-12, "balanced weights make the prior 50 %");
@@ -83,7 +98,8 @@ test("one class only is a clear MW_TRAINING_DATA error", () => {
   const y = new Uint8Array(train.nRows);
   assert.throws(
     () => trainBooster({ ...train, y }, { featureNames: names(5) }),
-    (e: unknown) => e instanceof MillwrightError && e.code === "MW_TRAINING_DATA" && /one class/.test(e.message),
+    (e: unknown) =>
+      e instanceof MillwrightError && e.code === "MW_TRAINING_DATA" && /one class/.test(e.message),
   );
 });
 
@@ -92,18 +108,23 @@ test("NaN in X is rejected naming the row and feature", () => {
   X[7 * 5 + 3] = Number.NaN;
   assert.throws(
     () => trainBooster({ ...train, X }, { featureNames: names(5) }),
-    (e: unknown) => e instanceof MillwrightError && e.code === "MW_TRAINING_DATA" && /row 7, feature 3/.test(e.message),
+    (e: unknown) =>
+      e instanceof MillwrightError && e.code === "MW_TRAINING_DATA" && /row 7, feature 3/.test(e.message),
   );
   const vX = valid.X.slice();
   vX[0] = Number.POSITIVE_INFINITY;
-  assert.throws(() => trainBooster(train, { featureNames: names(5), valid: { ...valid, X: vX } }), /validation set row 0/);
+  assert.throws(
+    () => trainBooster(train, { featureNames: names(5), valid: { ...valid, X: vX } }),
+    /validation set row 0/,
+  );
 });
 
 test("constant features are fine; all-constant features give the prior alone", () => {
   const X = train.X.slice();
   for (let i = 0; i < train.nRows; i++) X[i * 5 + 4] = 42;
   const b = trainBooster({ ...train, X }, { featureNames: names(5), params: { nEstimators: 20 } });
-  for (const t of b.trees) for (let i = 0; i < t.feature.length; i++) if (t.left[i] >= 0) assert.notEqual(t.feature[i], 4);
+  for (const t of b.trees)
+    for (let i = 0; i < t.feature.length; i++) if (t.left[i] >= 0) assert.notEqual(t.feature[i], 4);
   const flat = trainBooster({ ...train, X: new Float64Array(X.length).fill(1) }, { featureNames: names(5) });
   assert.equal(flat.trees.length, 0);
   assert.equal(predictMargin(flat, train.X, 1)[0], flat.baseScore);

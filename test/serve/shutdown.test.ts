@@ -15,7 +15,7 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
   try {
     const srv = await startServerProcess(["serve", "--registry", fx.registry.dir], {
       MILLWRIGHT_DATA_DIR: dataDir,
-      MILLWRIGHT_DRAIN_DELAY_MS: "400",
+      MILLWRIGHT_DRAIN_DELAY_MS: "1500",
       MILLWRIGHT_RETRAIN_MODE: "off",
     });
     const ok: string[] = [];
@@ -43,8 +43,12 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     await new Promise((r) => setTimeout(r, 700));
     signalledAt = Date.now();
     srv.child.kill("SIGTERM");
-    // Readiness turns false while draining.
-    const ready = await fetch(`${srv.url}/v2/health/ready`).then((r) => r.status, () => 0);
+    // Readiness turns false while draining (the drain delay keeps the listener open meanwhile).
+    let ready = 200;
+    for (let i = 0; i < 100 && ready === 200; i++) {
+      await new Promise((r) => setTimeout(r, 10));
+      ready = await fetch(`${srv.url}/v2/health/ready`).then((r) => r.status, () => 0);
+    }
     assert.equal(ready, 503, "readiness is false during the drain");
     const code = await srv.exited;
     stop = true;

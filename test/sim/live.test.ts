@@ -19,12 +19,26 @@ interface Recorder {
   /** Status codes to answer instead of 200, consumed one per call. */
   failPredict: number[];
   failFeedback: number[];
+  /** From now on, every label the server receives is for an unknown prediction id. */
+  forget(): void;
 }
 
 async function startRecorder(): Promise<Recorder> {
   const app = Fastify({ logger: false, bodyLimit: 10 * 1024 * 1024 });
-  const rec: Recorder = { app, url: "", predicts: [], feedbacks: [], failPredict: [], failFeedback: [] };
+  const rec: Recorder = {
+    app,
+    url: "",
+    predicts: [],
+    feedbacks: [],
+    failPredict: [],
+    failFeedback: [],
+    forget: () => {},
+  };
   let nextId = 0;
+  let forgotten = false;
+  rec.forget = () => {
+    forgotten = true;
+  };
   app.post("/v1/predict", async (req, reply) => {
     rec.predicts.push({ at: Date.now(), body: req.body });
     const fail = rec.failPredict.shift();
@@ -46,7 +60,14 @@ async function startRecorder(): Promise<Recorder> {
       return reply.code(401).send({ code: "MW_UNAUTHORIZED" });
     const fail = rec.failFeedback.shift();
     if (fail) return reply.code(fail).send({ code: "MW_STORE_UNAVAILABLE" });
-    return { accepted: (req.body as { feedback: unknown[] }).feedback.length };
+    // Millwright's answer: a status per item and a summary.
+    const items = (req.body as { feedback: { prediction_id: string }[] }).feedback;
+    const status = items.map(() => (forgotten ? "unknown" : "accepted"));
+    const accepted = status.filter((s) => s === "accepted").length;
+    return {
+      results: items.map((it, i) => ({ prediction_id: it.prediction_id, status: status[i] })),
+      summary: { accepted, duplicate: 0, unknown: items.length - accepted, conflict: 0 },
+    };
   });
   await app.listen({ host: "127.0.0.1", port: 0 });
   const addr = app.server.address();
@@ -193,6 +214,27 @@ test("server errors are counted and retried, never thrown; rejected labels are n
   assert.ok(b.sent > 0 && b.labelled === 0);
   assert.equal(b.dropped, b.sent);
   assert.equal(b.pending, 0);
+});
+
+test("labels the server does not know are counted as dropped, not labelled", async () => {
+  const rec = await startRecorder();
+  const sim = startLiveSimulation({
+    baseUrl: rec.url,
+    feedbackToken: "s3cret",
+    machines: 4,
+    seed: 3,
+    intervalMs: 20,
+    labelDelayMs: 60_000,
+  });
+  await sleep(150);
+  rec.forget();
+  await sim.stop();
+  await rec.app.close();
+  const s = sim.stats();
+  assert.ok(s.sent > 0);
+  assert.equal(s.labelled, 0);
+  assert.equal(s.dropped, s.sent);
+  assert.equal(s.errors, 0);
 });
 
 test("an unreachable server: errors counted, stop() resolves", async () => {

@@ -45,26 +45,27 @@ test("SQLite: WAL, synchronous=FULL, schema version recorded; a newer schema is 
   await s3.close();
 });
 
-test("SQLite: a failed write rejects every caller of that group commit, never resolves them", async () => {
+test("SQLite: a poisoned record fails only its own call; the others in its group commit land", async () => {
   const s = new SqliteStore({ path: join(dir, "fail.db") });
   await s.init();
   const conn = (s as unknown as { db: Database.Database }).db;
-  // A trigger that fails the whole transaction when a poisoned id arrives.
+  // A trigger that aborts the whole transaction when a poisoned id arrives.
   conn.exec(
     "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
   );
   const results = await Promise.allSettled([
     s.logPredictions([makeRecord(1)]),
-    s.logPredictions([makeRecord(2, { id: "poison" })]),
-    s.logPredictions([makeRecord(3)]),
+    s.logPredictions([makeRecord(2), makeRecord(3, { id: "poison" })]),
+    s.logPredictions([makeRecord(4)]),
   ]);
   assert.deepEqual(
     results.map((r) => r.status),
-    ["rejected", "rejected", "rejected"],
+    ["fulfilled", "rejected", "fulfilled"],
   );
-  assert.equal(await s.countPredictions(), 0, "the failed transaction left nothing behind");
-  assert.equal(s.stats().failedFlushes, 1);
-  await s.logPredictions([makeRecord(4)]);
-  assert.equal(await s.countPredictions(), 1);
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /poisoned/);
+  assert.equal(await s.countPredictions(), 2, "nothing of the poisoned call was committed");
+  assert.equal(await s.getPrediction(makeRecord(2).id), null);
+  // One shared flush failed, then three separate ones: two committed, one failed.
+  assert.deepEqual(s.stats(), { flushes: 4, records: 2, failedFlushes: 2 });
   await s.close();
 });
