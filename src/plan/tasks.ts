@@ -15,7 +15,7 @@
 // survival (preventing one mode lets the machine live long enough to fail of another) is ignored,
 // which keeps the objective linear.
 import type { MachineForecast } from "./forecast.js";
-import type { ChainCosts, MipOption, MipProblem } from "./mip.js";
+import { type ChainCosts, chainArcs, type MipOption, type MipProblem } from "./mip.js";
 import { capacity, type ShiftSlot } from "./shifts.js";
 import {
   type CostConfig,
@@ -93,6 +93,7 @@ export function canService(tech: Technician, model: string): boolean {
  * - a check whose net value (avoided − planned cost) is ≤ 0: doing nothing is feasible and as good;
  * - tool changes on a machine whose current tool's expected failure cost over the whole horizon is
  *   at most one change's cost: any chain of k ≥ 1 changes saves at most that and costs k changes;
+ * - tool changes at shifts that no useful chain segment leads to (mip.ts, chainArcs);
  * - no skill for the model, a shift the technician does not work, or a task longer than the
  *   technician's hours in that shift: the variable would be fixed at 0 by its constraints anyway.
  */
@@ -138,5 +139,12 @@ export function buildOptions(
       }
     }
   });
-  return { options, capacity: cap, chains, considered, prunedNoValue, prunedNoSkillOrShift };
+  // Tool changes no kept chain arc can reach (see chainArcs) would be fixed at 0: drop them too.
+  const reachable = chains.map((chain, i) => {
+    const points = [...new Set(options.filter((o) => o.chain === i).map((o) => o.shift))].sort((a, b) => a - b);
+    return new Set(chainArcs(chain, points, plannedCostOf(costs, "tool_change")).map(([, b]) => b));
+  });
+  const kept = options.filter((o) => o.chain === undefined || reachable[o.chain].has(o.shift));
+  prunedNoValue += options.length - kept.length;
+  return { options: kept, capacity: cap, chains, considered, prunedNoValue, prunedNoSkillOrShift };
 }

@@ -52,7 +52,10 @@ test("bin b ⇔ value ≤ threshold[b]: binned splits equal raw splits", () => {
 
 test("lookup-table binning equals the binary search, skewed data and NaN included", () => {
   const nRows = 20_000;
-  const X = Float64Array.from({ length: nRows }, (_, i) => Math.exp(Math.sin(i * 0.7) * 8) * (i % 3 === 0 ? -1 : 1));
+  const X = Float64Array.from(
+    { length: nRows },
+    (_, i) => Math.exp(Math.sin(i * 0.7) * 8) * (i % 3 === 0 ? -1 : 1),
+  );
   X[5] = Number.NaN;
   const th = computeBinThresholds(X, nRows, 1, 255);
   assert.ok(th[0].length > 200);

@@ -14,6 +14,7 @@ import {
   type MipProblem,
   planValue,
   solveMip,
+  warmUpHighs,
 } from "../../src/plan/mip.js";
 
 /** Chain costs shaped like a tool's: the current tool's risk, and a new tool's that starts low. */
@@ -194,4 +195,9 @@ test("property: every MIP plan respects capacity and once-per-group on random in
     ),
     { numRuns: 25, seed: 42 },
   );
+});
+
+test("warmUpHighs solves its warm-up problem and reports the time", async () => {
+  const ms = await warmUpHighs();
+  assert.ok(ms > 0 && ms < 60_000, String(ms));
 });

@@ -1,4 +1,5 @@
 // The command table: name → summary and runner. main.ts prints the summaries as the help.
+import { driftCommand } from "./drift.js";
 import { evaluateCommand } from "./evaluate.js";
 import { modelsCommand } from "./models.js";
 import { monitorCommand } from "./monitor.js";
@@ -24,6 +25,7 @@ export const COMMANDS: Record<string, Command> = {
   models: { summary: "list, show or promote model versions", run: modelsCommand },
   serve: { summary: "serve a model over HTTP (JSON API, OIP v2, docs, metrics, dashboard)", run: serveCommand },
   predictions: { summary: "export logged predictions (with labels) as training CSV", run: predictionsCommand },
+  drift: { summary: "compare two CSVs feature by feature (Evidently's tests)", run: driftCommand },
   monitor: { summary: "compute drift and quality once (--once)", run: monitorCommand },
   retrain: { summary: "retraining history, or retrain and gate now", run: retrainCommand },
 };

@@ -1,0 +1,156 @@
+// Machine page: risk and readings over time, recent predictions with their labels once known, and
+// the tasks planned for this machine.
+import { ApiError, describeError, getJson } from "../api.js";
+import { legend, lineChart } from "../charts/line-chart.js";
+import { fill, h, money, num, pct, section, table, when } from "../dom.js";
+import { FEATURE_WORDS, modeWords, riskLevel, TASK_WORDS } from "../words.js";
+
+const READINGS = ["tool_wear", "torque", "rotational_speed", "air_temperature", "process_temperature"];
+
+export function machinePage(root, id, _ctx) {
+  const body = h("div", { class: "stack" }, h("p", {}, "Loading…"));
+  root.append(h("p", { class: "crumb" }, h("a", { href: "#/fleet" }, "← Fleet")), h("h1", {}, `Machine ${id ?? ""}`), body);
+  let last = "";
+  let planTasks = null;
+
+  return {
+    async refresh() {
+      if (!id) {
+        fill(body, h("p", { role: "alert" }, "No machine chosen: pick one on the fleet board."));
+        return;
+      }
+      let data;
+      try {
+        data = await getJson(`/v1/machines/${encodeURIComponent(id)}`);
+      } catch (e) {
+        fill(body, h("p", { role: "alert", class: "error" }, describeError(e)));
+        last = "";
+        return;
+      }
+      if (!data.tasks?.length && planTasks === null) planTasks = await tasksFromPlan(id);
+      const key = JSON.stringify(data);
+      if (key === last) return;
+      last = key;
+      render(data, data.tasks?.length ? data.tasks : (planTasks ?? []));
+    },
+  };
+
+  function render(d, tasks) {
+    const hist = d.history ?? [];
+    const now = hist[hist.length - 1];
+    const lvl = now ? riskLevel(now.failure_probability, now.failure_predicted) : null;
+    const riskSeries = [
+      { name: "Failure", cls: "series-0", points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.failure_probability })) },
+      ...["twf", "osf", "hdf", "pwf"].map((m, k) => ({
+        name: modeWords(m),
+        cls: `series-${k + 1}`,
+        points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.modes?.[m] ?? null })),
+      })),
+    ];
+    fill(
+      body,
+      h(
+        "p",
+        { class: "lead" },
+        `${d.machine_model}. `,
+        now
+          ? [
+              "Current risk: ",
+              h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
+              ` ${pct(now.failure_probability)}, likeliest failure: ${modeWords(likeliest(now.modes))}.`,
+            ]
+          : "No readings yet.",
+      ),
+      section(
+        "risk",
+        "Risk over time",
+        lineChart(riskSeries, { label: `Failure risk of ${d.machine_id} over time, by failure mode`, yMin: 0, format: (v) => `${Math.round(v * 100)} %` }),
+        legend(riskSeries),
+      ),
+      section(
+        "readings",
+        "Readings over time",
+        h(
+          "div",
+          { class: "small-multiples" },
+          READINGS.map((f) =>
+            h(
+              "figure",
+              {},
+              lineChart([{ name: FEATURE_WORDS[f], cls: "series-0", points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.reading?.[f] })) }], {
+                label: `${FEATURE_WORDS[f]} of ${d.machine_id} over time`,
+                format: (v) => String(Math.round(v * 10) / 10),
+              }),
+              h("figcaption", {}, FEATURE_WORDS[f]),
+            ),
+          ),
+        ),
+      ),
+      section("tasks", "Planned maintenance", tasksTable(tasks)),
+      section(
+        "preds",
+        "Recent predictions",
+        table(
+          "Recent predictions, newest first, with the ground truth once it arrived",
+          ["Time", "Risk", "Flagged", "Likeliest failure", "Actual outcome"],
+          hist
+            .slice(-25)
+            .reverse()
+            .map((p) => {
+              const l = riskLevel(p.failure_probability, p.failure_predicted);
+              return [
+                when(p.predicted_at),
+                h("span", {}, h("span", { class: `badge risk-${l.key}` }, l.text), ` ${pct(p.failure_probability)}`),
+                p.failure_predicted ? "Yes" : "No",
+                modeWords(likeliest(p.modes)),
+                labelWords(p.label),
+              ];
+            }),
+        ),
+      ),
+    );
+  }
+}
+
+function likeliest(modes) {
+  let best = null;
+  for (const [k, v] of Object.entries(modes ?? {})) if (typeof v === "number" && (best === null || v > modes[best])) best = k;
+  return best;
+}
+
+function labelWords(label) {
+  if (!label) return "not known yet";
+  if (!label.machine_failure) return "no failure";
+  const modes = Object.entries(label.modes ?? {})
+    .filter(([, v]) => v === 1)
+    .map(([k]) => modeWords(k));
+  return `failure${modes.length ? ` (${modes.join(", ")})` : ""}`;
+}
+
+function tasksTable(tasks) {
+  if (!tasks.length) return h("p", {}, "No maintenance is planned for this machine in the current plan.");
+  return table(
+    "Tasks planned for this machine",
+    ["Shift", "Task", "Failure mode", "Technician", "Hours", "Avoided cost", "Why"],
+    tasks.map((t) => [
+      t.shift?.label ?? when(t.shift?.start),
+      TASK_WORDS[t.task] ?? t.task,
+      modeWords(t.mode),
+      t.technician ?? "—",
+      num(t.hours, 1),
+      money(t.avoided_cost),
+      t.why ?? "",
+    ]),
+  );
+}
+
+/** The machine route may not list tasks; the current plan does. A missing plan is not an error here. */
+async function tasksFromPlan(id) {
+  try {
+    const plan = await getJson("/v1/plan");
+    return (plan?.tasks ?? []).filter((t) => t.machine_id === id);
+  } catch (e) {
+    if (e instanceof ApiError) return [];
+    throw e;
+  }
+}
