@@ -46,6 +46,8 @@ command -v node >/dev/null || die "node is not installed on this machine"
 [[ $(node -p 'process.versions.node.split(".")[0]') == 20 ]] || die "the machine's node is not Node 20"
 
 ROOTFS=$(mktemp -d "$WORK/rootfs.XXXXXX")
+# mktemp makes the directory 0700, and it becomes the image's "/": a non-root user could then run nothing.
+chmod 0755 "$ROOTFS"
 trap 'rm -rf "$ROOTFS"' EXIT
 
 log "debootstrap bookworm from $MIRROR (a minute or two)"

@@ -3,8 +3,9 @@
 # on a machine without a container daemon or a reachable image registry, then checks
 # /v2/health/ready and one prediction. Takes a few minutes (see the timing it prints).
 #
-# Usage: scripts/container-smoke.sh [--clean]
+# Usage: scripts/container-smoke.sh [--clean] [--rebuild-base]
 #   --clean              also delete the base image and all container storage afterwards
+#   --rebuild-base       rebuild localhost/node-base:20 even if it exists
 #   MW_CONTAINER_DIR     storage and scratch space (default /var/tmp/millwright-containers)
 #   MW_SMOKE_MODEL_DIR   an existing model registry to bake; default: train one with the CLI (seeded)
 #   MW_SMOKE_TIMEOUT     seconds to wait for readiness (default 120)
@@ -23,7 +24,14 @@ BASE=localhost/node-base:20
 IMAGE=localhost/millwright:smoke
 NAME=millwright-smoke-$$
 CLEAN_ALL=0
-[[ ${1:-} == "--clean" ]] && CLEAN_ALL=1
+BASE_ARGS=()
+for arg in "$@"; do
+  case $arg in
+    --clean) CLEAN_ALL=1 ;;
+    --rebuild-base) BASE_ARGS=(--force) ;;
+    *) die "unknown argument $arg (expected --clean or --rebuild-base)" ;;
+  esac
+done
 S=(--root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs)
 RUN_OPTS=(--cgroup-manager cgroupfs --runtime runc)
 CTX=""
@@ -37,6 +45,8 @@ cleanup() {
   local rc=$?
   podman "${S[@]}" "${RUN_OPTS[@]}" rm -f -t 10 "$NAME" >/dev/null 2>&1 || true
   podman "${S[@]}" rmi -f "$IMAGE" >/dev/null 2>&1 || true
+  # The build stage's image is left untagged by buildah; with vfs it is a full copy (about 1 GB).
+  podman "${S[@]}" image prune -f >/dev/null 2>&1 || true
   [[ -n $CTX ]] && rm -rf "$CTX"
   if ((CLEAN_ALL)); then
     podman "${S[@]}" system reset -f >/dev/null 2>&1 || true
@@ -47,7 +57,7 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The base image (and the tools): a no-op when it exists already.
-MW_CONTAINER_DIR=$WORK MW_BASE_IMAGE=$BASE "$REPO/scripts/build-base-image.sh" || die "base image build failed"
+MW_CONTAINER_DIR=$WORK MW_BASE_IMAGE=$BASE "$REPO/scripts/build-base-image.sh" "${BASE_ARGS[@]}" || die "base image build failed"
 
 # 2. A clean build context holding what the Dockerfile copies, as a fresh CI checkout would.
 CTX=$(mktemp -d "$WORK/context.XXXXXX")

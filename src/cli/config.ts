@@ -37,7 +37,10 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
       return v;
     } catch (e) {
       if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError("MW_CONFIG", `${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
+      throw new MillwrightError(
+        "MW_CONFIG",
+        `${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`,
+      );
     }
   }
   const v = env[name];
@@ -48,7 +51,8 @@ function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): numbe
   const v = env[name];
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new MillwrightError("MW_CONFIG", `${name}: '${v}' must be a number ≥ ${min}`);
+  if (!Number.isFinite(n) || n < min)
+    throw new MillwrightError("MW_CONFIG", `${name}: '${v}' must be a number ≥ ${min}`);
   return n;
 }
 
@@ -59,10 +63,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new MillwrightError("MW_CONFIG", `MILLWRIGHT_RETRAIN_MODE: '${mode}' must be local, github or off`);
   const metric = (env.MILLWRIGHT_GATE_METRIC ?? "pr_auc") as Config["retrain"]["metric"];
   if (!["pr_auc", "f1", "recall", "roc_auc"].includes(metric))
-    throw new MillwrightError("MW_CONFIG", `MILLWRIGHT_GATE_METRIC: '${metric}' must be pr_auc, f1, recall or roc_auc`);
+    throw new MillwrightError(
+      "MW_CONFIG",
+      `MILLWRIGHT_GATE_METRIC: '${metric}' must be pr_auc, f1, recall or roc_auc`,
+    );
   const githubRepo = env.MILLWRIGHT_GITHUB_REPO;
   if (mode === "github" && !githubRepo)
-    throw new MillwrightError("MW_CONFIG", "MILLWRIGHT_GITHUB_REPO (owner/name) is required when MILLWRIGHT_RETRAIN_MODE=github");
+    throw new MillwrightError(
+      "MW_CONFIG",
+      "MILLWRIGHT_GITHUB_REPO (owner/name) is required when MILLWRIGHT_RETRAIN_MODE=github",
+    );
   return {
     registryDir: resolve(env.MILLWRIGHT_REGISTRY ?? "./models"),
     dataDir,

@@ -2,7 +2,10 @@
 import { parseArgs } from "node:util";
 import { MillwrightError } from "../core/errors.js";
 
-export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }>;
+export type OptionSpec = Record<
+  string,
+  { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }
+>;
 
 export interface Parsed {
   values: Record<string, string | boolean | undefined>;
@@ -25,7 +28,8 @@ export function parse(argv: string[], options: OptionSpec, help: string, positio
 
 export function requireOpt(values: Record<string, unknown>, name: string, help: string): string {
   const v = values[name];
-  if (typeof v !== "string" || v === "") throw new MillwrightError("MW_BAD_INPUT", `--${name} is required\n\n${help}`);
+  if (typeof v !== "string" || v === "")
+    throw new MillwrightError("MW_BAD_INPUT", `--${name} is required\n\n${help}`);
   return v;
 }
 
@@ -33,7 +37,8 @@ export function intOpt(values: Record<string, unknown>, name: string, dflt: numb
   const v = values[name];
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new MillwrightError("MW_BAD_INPUT", `--${name}: '${String(v)}' is not a whole number ≥ ${min}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new MillwrightError("MW_BAD_INPUT", `--${name}: '${String(v)}' is not a whole number ≥ ${min}`);
   return n;
 }
 
@@ -41,7 +46,8 @@ export function numOpt(values: Record<string, unknown>, name: string): number | 
   const v = values[name];
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new MillwrightError("MW_BAD_INPUT", `--${name}: '${String(v)}' is not a non-negative number`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new MillwrightError("MW_BAD_INPUT", `--${name}: '${String(v)}' is not a non-negative number`);
   return n;
 }
 
@@ -54,14 +60,30 @@ export function outJson(o: unknown): void {
 }
 
 /** A progress bar on stderr, only when stderr is a terminal (never in pipes, CI or --json runs). */
-export function progressBar(label: string, enabled = process.stderr.isTTY === true): (fraction: number, what?: string) => void {
+export function progressBar(
+  label: string,
+  enabled = process.stderr.isTTY === true,
+): (fraction: number, what?: string) => void {
   if (!enabled) return () => {};
   const width = 30;
   return (f, what) => {
     const n = Math.round(Math.max(0, Math.min(1, f)) * width);
-    process.stderr.write(`\r${label} [${"#".repeat(n)}${".".repeat(width - n)}] ${Math.round(f * 100)}% ${what ?? ""}\x1b[K`);
+    process.stderr.write(
+      `\r${label} [${"#".repeat(n)}${".".repeat(width - n)}] ${Math.round(f * 100)}% ${what ?? ""}\x1b[K`,
+    );
     if (f >= 1) process.stderr.write("\n");
   };
 }
 
 export const DEFAULT_REGISTRY = process.env.MILLWRIGHT_REGISTRY ?? "./models";
+
+/** Prints and returns the exit code, so a command can `return outThen(HELP, 0)`. */
+export function outThen(s: string, code: number): number {
+  out(s);
+  return code;
+}
+
+export function outJsonThen(o: unknown, code: number): number {
+  outJson(o);
+  return code;
+}

@@ -14,4 +14,5 @@ function find(): string {
 }
 
 export const PACKAGE_ROOT = dirname(find());
-export const MILLWRIGHT_VERSION: string = (JSON.parse(readFileSync(find(), "utf8")) as { version: string }).version;
+export const MILLWRIGHT_VERSION: string = (JSON.parse(readFileSync(find(), "utf8")) as { version: string })
+  .version;

@@ -16,7 +16,11 @@ export function loadCsvFile(file: string, opts: { requireLabels?: boolean } = {}
     buf = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new MillwrightError("MW_CSV", `${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`, { file });
+    throw new MillwrightError(
+      "MW_CSV",
+      `${file}: cannot read (${code === "ENOENT" ? "no such file" : code})`,
+      { file },
+    );
   }
   const sha256 = createHash("sha256").update(buf).digest("hex");
   const ds = toDataset(parseCsv(buf.toString("utf8")), { source: file, requireLabels: opts.requireLabels });

@@ -23,6 +23,9 @@ export const DEFAULT_PARAMS: GbdtParams = {
   minGain: 0,
 };
 
+/** Relative validation-loss improvement a round must make to reset the early-stopping count. */
+export const EARLY_STOPPING_REL_TOL = 1e-4;
+
 export interface TrainData {
   X: Float64Array;
   nRows: number;
@@ -177,7 +180,9 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
     // The train loss costs a pass over every row: computed only for a listener.
     if (opts.onRound) opts.onRound(round, logloss(margin, y, wPos), validLoss);
     if (validLoss === null || params.earlyStoppingRounds === 0) continue;
-    if (validLoss < bestLoss) {
+    // A round counts as better only by a relative margin: on large sets the validation loss keeps
+    // creeping down by millionths for hundreds of rounds that buy no ranking quality.
+    if (validLoss < bestLoss * (1 - EARLY_STOPPING_REL_TOL)) {
       bestLoss = validLoss;
       bestRounds = trees.length;
     } else if (trees.length - bestRounds >= params.earlyStoppingRounds) {

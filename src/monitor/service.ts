@@ -64,7 +64,9 @@ export class Monitor {
   private reference(version: string): Reference | null {
     if (this.refCache?.version === version) return this.refCache.ref;
     try {
-      const ref = JSON.parse(readFileSync(join(this.o.registry.versionDir(version), "reference.json"), "utf8")) as Reference;
+      const ref = JSON.parse(
+        readFileSync(join(this.o.registry.versionDir(version), "reference.json"), "utf8"),
+      ) as Reference;
       this.refCache = { version, ref };
       return ref;
     } catch {
@@ -72,7 +74,11 @@ export class Monitor {
     }
   }
 
-  private async collect(opts: { labelled?: boolean; limit?: number; since?: number }): Promise<LabelledPrediction[]> {
+  private async collect(opts: {
+    labelled?: boolean;
+    limit?: number;
+    since?: number;
+  }): Promise<LabelledPrediction[]> {
     const out: LabelledPrediction[] = [];
     for await (const p of this.o.store.queryPredictions(opts)) out.push(p);
     return out;
@@ -101,7 +107,11 @@ export class Monitor {
         refCols[f] = Float64Array.from(ref.columns[f] as number[]);
       }
       drift = driftReport(refCols, cur, {});
-      predDrift = predictionDrift(Float64Array.from(ref.failure_probability), Float64Array.from(recent, (p) => p.failureProbability), {});
+      predDrift = predictionDrift(
+        Float64Array.from(ref.failure_probability),
+        Float64Array.from(recent, (p) => p.failureProbability),
+        {},
+      );
     }
     const qOpts = { minLabels: this.o.minLabels, minPositives: this.o.minPositives };
     const realised = (items: LabelledPrediction[]): RealisedQuality =>
@@ -115,8 +125,15 @@ export class Monitor {
     const labelledTime = await this.collect({ labelled: true, since: now - this.o.windowMs });
     const estimate = (items: LabelledPrediction[]): Estimated =>
       items.length < this.o.minLabels
-        ? { status: "not_enough_data", n: items.length, reason: `${items.length} predictions, need at least ${this.o.minLabels}` }
-        : estimateCbpe(Float64Array.from(items, (p) => p.failureProbability), threshold);
+        ? {
+            status: "not_enough_data",
+            n: items.length,
+            reason: `${items.length} predictions, need at least ${this.o.minLabels}`,
+          }
+        : estimateCbpe(
+            Float64Array.from(items, (p) => p.failureProbability),
+            threshold,
+          );
     const recentTime = recent.filter((p) => p.predictedAt >= now - this.o.windowMs);
     const state: MonitorState = {
       at: new Date(now).toISOString(),

@@ -72,7 +72,8 @@ export interface MachineForecast {
 
 /** Minutes of wear per process by product quality (AI4I: H/M/L add 5/3/2). */
 export const WEAR_PER_PROCESS: Record<ProductType, number> = { H: 5, M: 3, L: 2 };
-export const DEFAULT_PROCESSES_PER_HOUR = 1;
+/** Without timestamps to measure it: the fleet simulator's default pace (src/data/simulate.ts). */
+export const DEFAULT_PROCESSES_PER_HOUR = 2;
 const HOUR = 3_600_000;
 
 interface MachineState {

@@ -141,7 +141,9 @@ export function buildOptions(
   });
   // Tool changes no kept chain arc can reach (see chainArcs) would be fixed at 0: drop them too.
   const reachable = chains.map((chain, i) => {
-    const points = [...new Set(options.filter((o) => o.chain === i).map((o) => o.shift))].sort((a, b) => a - b);
+    const points = [...new Set(options.filter((o) => o.chain === i).map((o) => o.shift))].sort(
+      (a, b) => a - b,
+    );
     return new Set(chainArcs(chain, points, plannedCostOf(costs, "tool_change")).map(([, b]) => b));
   });
   const kept = options.filter((o) => o.chain === undefined || reachable[o.chain].has(o.shift));

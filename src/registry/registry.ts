@@ -62,11 +62,17 @@ export class Registry {
     if (!existsSync(this.indexPath)) return { aliases: { champion: null, challenger: null } };
     try {
       const o = JSON.parse(readFileSync(this.indexPath, "utf8")) as Partial<RegistryIndex>;
-      return { aliases: { champion: o.aliases?.champion ?? null, challenger: o.aliases?.challenger ?? null } };
+      return {
+        aliases: { champion: o.aliases?.champion ?? null, challenger: o.aliases?.challenger ?? null },
+      };
     } catch (e) {
-      throw new MillwrightError("MW_REGISTRY", `${this.indexPath}: not valid JSON (${(e as Error).message})`, {
-        file: this.indexPath,
-      });
+      throw new MillwrightError(
+        "MW_REGISTRY",
+        `${this.indexPath}: not valid JSON (${(e as Error).message})`,
+        {
+          file: this.indexPath,
+        },
+      );
     }
   }
 
@@ -78,11 +84,14 @@ export class Registry {
       throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model is aliased '${ref}' in ${this.dir}`, { ref });
     if (ref === "latest") {
       const all = this.versions();
-      if (all.length === 0) throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model versions in ${this.dir}`);
+      if (all.length === 0)
+        throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model versions in ${this.dir}`);
       return all[all.length - 1];
     }
     if (!isSemver(v) || !existsSync(join(this.versionsDir, v, "model.json")))
-      throw new MillwrightError("MW_MODEL_NOT_FOUND", `model version '${v}' not found in ${this.dir}`, { ref });
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `model version '${v}' not found in ${this.dir}`, {
+        ref,
+      });
     return v;
   }
 
@@ -97,10 +106,13 @@ export class Registry {
     try {
       obj = JSON.parse(readFileSync(file, "utf8"));
     } catch (e) {
-      throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: cannot read model (${(e as Error).message})`, { file });
+      throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: cannot read model (${(e as Error).message})`, {
+        file,
+      });
     }
     const b = bundleFromJSON(obj, file);
-    if (b.version !== v) throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: says version ${b.version}, stored as ${v}`);
+    if (b.version !== v)
+      throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: says version ${b.version}, stored as ${v}`);
     return b;
   }
 
@@ -142,13 +154,19 @@ export class Registry {
    */
   register(build: (version: string) => VersionFiles): string {
     mkdirSync(this.versionsDir, { recursive: true });
-    const tmp = join(this.versionsDir, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+    const tmp = join(
+      this.versionsDir,
+      `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`,
+    );
     let attempt = this.nextVersion();
     for (let tries = 0; tries < 50; tries++) {
       const vf = build(attempt);
       mkdirSync(tmp, { recursive: true });
       try {
-        writeFileAtomic(join(tmp, "model.json"), `${JSON.stringify(bundleToJSON({ ...vf.bundle, version: attempt }))}\n`);
+        writeFileAtomic(
+          join(tmp, "model.json"),
+          `${JSON.stringify(bundleToJSON({ ...vf.bundle, version: attempt }))}\n`,
+        );
         for (const [name, content] of Object.entries(vf.files)) writeFileAtomic(join(tmp, name), content);
         fsyncDir(tmp);
         renameSync(tmp, this.versionDir(attempt));
@@ -160,7 +178,10 @@ export class Registry {
           attempt = this.nextVersion([...this.versions(), attempt].sort(compareSemver));
           continue;
         }
-        throw new MillwrightError("MW_REGISTRY", `cannot write version ${attempt} to ${this.dir}: ${(e as Error).message}`);
+        throw new MillwrightError(
+          "MW_REGISTRY",
+          `cannot write version ${attempt} to ${this.dir}: ${(e as Error).message}`,
+        );
       }
       const version = attempt;
       this.updateIndex((idx) => {

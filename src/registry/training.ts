@@ -35,7 +35,11 @@ export function gitCommit(cwd = process.cwd()): string | null {
   }
 }
 
-export function referenceProfile(rows: readonly LabelledReading[], fit: FitResult, seed: number): Record<string, unknown> {
+export function referenceProfile(
+  rows: readonly LabelledReading[],
+  fit: FitResult,
+  seed: number,
+): Record<string, unknown> {
   const rng = createRng(seed ^ 0x5eed);
   const idx: number[] = [];
   if (rows.length <= REFERENCE_ROWS) for (let i = 0; i < rows.length; i++) idx.push(i);

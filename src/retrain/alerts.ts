@@ -22,17 +22,22 @@ export function parseAlertmanagerPayload(body: unknown): AmPayload {
   const bad = (f: string, m: string): never => {
     throw new MillwrightError("MW_VALIDATION", `body.${f}: ${m}`, { field: `body.${f}` });
   };
-  if (!body || typeof body !== "object" || Array.isArray(body)) bad("", "must be an Alertmanager webhook object");
+  if (!body || typeof body !== "object" || Array.isArray(body))
+    bad("", "must be an Alertmanager webhook object");
   const o = body as Record<string, unknown>;
-  if (o.version !== "4") bad("version", `expected "4" (Alertmanager webhook payload version), got ${JSON.stringify(o.version)}`);
+  if (o.version !== "4")
+    bad("version", `expected "4" (Alertmanager webhook payload version), got ${JSON.stringify(o.version)}`);
   if (!Array.isArray(o.alerts)) bad("alerts", "must be an array");
   const alerts = (o.alerts as unknown[]).map((a, i) => {
     if (!a || typeof a !== "object") bad(`alerts[${i}]`, "must be an object");
     const x = a as Record<string, unknown>;
-    if (x.status !== "firing" && x.status !== "resolved") bad(`alerts[${i}].status`, "must be firing or resolved");
+    if (x.status !== "firing" && x.status !== "resolved")
+      bad(`alerts[${i}].status`, "must be firing or resolved");
     const labels = (x.labels ?? {}) as Record<string, string>;
     const fingerprint =
-      typeof x.fingerprint === "string" && x.fingerprint ? x.fingerprint : JSON.stringify(Object.entries(labels).sort());
+      typeof x.fingerprint === "string" && x.fingerprint
+        ? x.fingerprint
+        : JSON.stringify(Object.entries(labels).sort());
     return {
       status: x.status,
       labels,

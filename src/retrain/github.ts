@@ -13,8 +13,19 @@ export interface DispatchOptions {
 
 export async function dispatchRetrain(o: DispatchOptions): Promise<void> {
   const [owner, repo] = o.repo.split("/");
-  if (!owner || !repo) throw new MillwrightError("MW_CONFIG", `MILLWRIGHT_GITHUB_REPO: '${o.repo}' must be owner/name`);
-  if (!o.token) throw new MillwrightError("MW_CONFIG", "GITHUB_TOKEN is required to dispatch the retraining workflow");
-  const octokit = new Octokit({ auth: o.token, ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}), request: { retries: 0 } });
-  await octokit.rest.repos.createDispatchEvent({ owner, repo, event_type: "retrain", client_payload: o.payload });
+  if (!owner || !repo)
+    throw new MillwrightError("MW_CONFIG", `MILLWRIGHT_GITHUB_REPO: '${o.repo}' must be owner/name`);
+  if (!o.token)
+    throw new MillwrightError("MW_CONFIG", "GITHUB_TOKEN is required to dispatch the retraining workflow");
+  const octokit = new Octokit({
+    auth: o.token,
+    ...(o.baseUrl ? { baseUrl: o.baseUrl } : {}),
+    request: { retries: 0 },
+  });
+  await octokit.rest.repos.createDispatchEvent({
+    owner,
+    repo,
+    event_type: "retrain",
+    client_payload: o.payload,
+  });
 }

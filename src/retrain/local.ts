@@ -44,7 +44,13 @@ export interface RetrainDecision {
   champion: { version: string; metrics: BinaryEvaluation | null };
   challenger: { version: string; metrics: BinaryEvaluation | null } | null;
   gate: GateDecision | null;
-  data: { base_file: string | null; base_rows: number; production_rows: number; holdout_rows: number; holdout_failures: number };
+  data: {
+    base_file: string | null;
+    base_rows: number;
+    production_rows: number;
+    holdout_rows: number;
+    holdout_failures: number;
+  };
 }
 
 const COLUMNS = ["type", ...RAW_FEATURES, ...LABELS] as const;
@@ -80,7 +86,10 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
   const baseFile = (lineage?.data as { file?: string } | undefined)?.file ?? null;
   let base: LabelledReading[] = [];
   if (baseFile && existsSync(baseFile)) {
-    base = toDataset(parseCsv(readFileSync(baseFile, "utf8")), { source: baseFile, requireLabels: true }).rows;
+    base = toDataset(parseCsv(readFileSync(baseFile, "utf8")), {
+      source: baseFile,
+      requireLabels: true,
+    }).rows;
   }
   const data = {
     base_file: base.length > 0 ? baseFile : null,
@@ -98,12 +107,15 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
     gate: null,
     data,
   });
-  if (holdoutFailures === 0) return keep(`the ${holdout.length} most recent labelled predictions hold no failure: nothing to gate on`);
+  if (holdoutFailures === 0)
+    return keep(`the ${holdout.length} most recent labelled predictions hold no failure: nothing to gate on`);
 
   mkdirSync(o.workDir, { recursive: true });
   const file = join(o.workDir, `retrain-${Date.now()}.csv`);
   const weight = o.productionWeight ?? 3;
-  const rows: (string | number)[][] = base.map((r) => COLUMNS.map((c) => (r as unknown as Record<string, string | number>)[c] ?? 0));
+  const rows: (string | number)[][] = base.map((r) =>
+    COLUMNS.map((c) => (r as unknown as Record<string, string | number>)[c] ?? 0),
+  );
   for (let k = 0; k < weight; k++) for (const p of production) rows.push(rowOf(p));
   writeFileAtomic(file, formatCsv(COLUMNS, rows));
   let challenger: string;
@@ -116,13 +128,20 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
     );
     challenger = (JSON.parse(stdout) as { version: string }).version;
   } catch (e) {
-    throw new MillwrightError("MW_INTERNAL", `challenger training failed: ${(e as Error).message.split("\n").slice(0, 3).join(" ")}`);
+    throw new MillwrightError(
+      "MW_INTERNAL",
+      `challenger training failed: ${(e as Error).message.split("\n").slice(0, 3).join(" ")}`,
+    );
   } finally {
     rmSync(file, { force: true });
   }
   o.registry.setAlias("challenger", challenger);
   const challengerEval = evaluateOn(o.registry, challenger, holdout);
-  const g = gate(championEval ?? {}, challengerEval, { metric: o.gate.metric, minMargin: o.gate.margin, minimum: o.gate.minimum });
+  const g = gate(championEval ?? {}, challengerEval, {
+    metric: o.gate.metric,
+    minMargin: o.gate.margin,
+    minimum: o.gate.minimum,
+  });
   if (g.promote) o.registry.setAlias("champion", challenger);
   return {
     verdict: g.promote ? "promoted" : "kept",

@@ -40,7 +40,9 @@ export class Retrainer {
     return this.current;
   }
 
-  async handleAlerts(payload: AmPayload): Promise<{ outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] }> {
+  async handleAlerts(
+    payload: AmPayload,
+  ): Promise<{ outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] }> {
     const now = this.o.now?.() ?? Date.now();
     const outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] = [];
     for (const a of payload.alerts) {
@@ -48,13 +50,24 @@ export class Retrainer {
       await this.o.store.appendAudit({
         at: now,
         kind: "alert",
-        payload: { status: a.status, alertname, severity: a.labels.severity ?? null, summary: a.annotations.summary ?? null, fingerprint: a.fingerprint },
+        payload: {
+          status: a.status,
+          alertname,
+          severity: a.labels.severity ?? null,
+          summary: a.annotations.summary ?? null,
+          fingerprint: a.fingerprint,
+        },
       });
       const outcome = this.o.mode === "off" ? "ignored" : this.gateKeeper.decide(a, now, this.running);
-      if (outcome !== "ignored") this.o.metrics.retrainTriggers.inc({ outcome: outcome === "busy" ? "deduplicated" : outcome });
+      if (outcome !== "ignored")
+        this.o.metrics.retrainTriggers.inc({ outcome: outcome === "busy" ? "deduplicated" : outcome });
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
       if (outcome === "started") {
-        await this.o.store.appendAudit({ at: now, kind: "trigger", payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.o.mode } });
+        await this.o.store.appendAudit({
+          at: now,
+          kind: "trigger",
+          payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.o.mode },
+        });
         this.start(`alert ${alertname}`);
       }
     }
@@ -82,7 +95,11 @@ export class Retrainer {
           baseUrl: this.o.github?.baseUrl,
           payload: { reason, champion: this.o.registry.readIndex().aliases.champion },
         });
-        await this.o.store.appendAudit({ at: now(), kind: "decision", payload: { verdict: "dispatched", reason: `retrain workflow dispatched to ${this.o.github?.repo}` } });
+        await this.o.store.appendAudit({
+          at: now(),
+          kind: "decision",
+          payload: { verdict: "dispatched", reason: `retrain workflow dispatched to ${this.o.github?.repo}` },
+        });
         return null;
       }
       const d = await retrainLocal({
@@ -96,14 +113,24 @@ export class Retrainer {
       await this.o.store.appendAudit({ at: now(), kind: "decision", payload: { ...d, trigger: reason } });
       this.o.log?.(`retraining: ${d.verdict}: ${d.reason}`);
       if (d.verdict === "promoted" && d.challenger) {
-        await this.o.store.appendAudit({ at: now(), kind: "promotion", payload: { from: d.champion.version, to: d.challenger.version } });
+        await this.o.store.appendAudit({
+          at: now(),
+          kind: "promotion",
+          payload: { from: d.champion.version, to: d.challenger.version },
+        });
         this.o.onPromoted?.(d.challenger.version);
       }
       return d;
     } catch (e) {
       this.o.metrics.retrainDecisions.inc({ verdict: "failed" });
       const msg = (e as Error).message;
-      await this.o.store.appendAudit({ at: now(), kind: "decision", payload: { verdict: "failed", reason: msg, trigger: reason } }).catch(() => {});
+      await this.o.store
+        .appendAudit({
+          at: now(),
+          kind: "decision",
+          payload: { verdict: "failed", reason: msg, trigger: reason },
+        })
+        .catch(() => {});
       this.o.log?.(`retraining failed: ${msg}`);
       return null;
     }

@@ -110,15 +110,17 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
         title: "Millwright",
         version: MILLWRIGHT_VERSION,
         description:
-          "Predictive maintenance for a CNC fleet: predictions with explanations, ground-truth feedback, the Open Inference Protocol v2, monitoring, planning and retraining. Errors are application/problem+json with a stable `code` (see the README's error table); /v2 errors are {\"error\": \"...\"}.",
+          'Predictive maintenance for a CNC fleet: predictions with explanations, ground-truth feedback, the Open Inference Protocol v2, monitoring, planning and retraining. Errors are application/problem+json with a stable `code` (see the README\'s error table); /v2 errors are {"error": "..."}.',
       },
       components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
     },
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  app.get("/metrics", { schema: { summary: "Prometheus metrics (text exposition format)", tags: ["ops"] } }, async (_req, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  app.get(
+    "/metrics",
+    { schema: { summary: "Prometheus metrics (text exposition format)", tags: ["ops"] } },
+    async (_req, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
 
   predictRoutes(app, ctx);

@@ -16,9 +16,13 @@ export function tokenMatches(given: string, expected: string): boolean {
 /** Throws MW_UNAUTHORIZED / MW_FORBIDDEN unless the request carries the expected bearer token. */
 export function requireToken(req: FastifyRequest, expected: string | undefined, what: string): void {
   if (!expected)
-    throw new MillwrightError("MW_FORBIDDEN", `${what} is disabled: no ${what} token is configured on the server`);
+    throw new MillwrightError(
+      "MW_FORBIDDEN",
+      `${what} is disabled: no ${what} token is configured on the server`,
+    );
   const h = req.headers.authorization;
   const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
-  if (!m) throw new MillwrightError("MW_UNAUTHORIZED", `${what} needs an 'Authorization: Bearer <token>' header`);
+  if (!m)
+    throw new MillwrightError("MW_UNAUTHORIZED", `${what} needs an 'Authorization: Bearer <token>' header`);
   if (!tokenMatches(m[1], expected)) throw new MillwrightError("MW_UNAUTHORIZED", `wrong ${what} token`);
 }

@@ -27,5 +27,7 @@ export interface Ctx {
   state: ServerState;
   fleet: FleetCache;
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
+  /** The latest maintenance plan, when the plan routes are mounted. */
+  plan?: { latest: { tasks: { machine_id: string }[] } | null };
   simulation?: { setScenario(name: ScenarioName | null): void; stats(): object } | null;
 }

@@ -43,7 +43,11 @@ export class FleetCache {
   recentReadings(limit = 50): { id: string; model: string; history: Reading[] }[] {
     return this.machineIds().map((id) => {
       const l = this.byMachine.get(id) ?? [];
-      return { id, model: l[l.length - 1]?.reading.machine_model ?? "unknown", history: l.slice(-limit).map((r) => r.reading) };
+      return {
+        id,
+        model: l[l.length - 1]?.reading.machine_model ?? "unknown",
+        history: l.slice(-limit).map((r) => r.reading),
+      };
     });
   }
 

@@ -86,7 +86,9 @@ export function predictReadings(bundle: ModelBundle, readings: Reading[], explai
   const p = predictBundle(bundle, X);
   let explanations: PredictionOut["explanations"] = null;
   if (explain) {
-    explanations = readings.map((_, i) => explainRow(bundle, X.data.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)));
+    explanations = readings.map((_, i) =>
+      explainRow(bundle, X.data.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)),
+    );
   }
   return { failure: p.failure, modes: p.modes, explanations };
 }

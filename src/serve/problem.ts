@@ -40,12 +40,17 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
   if (fcode === "FST_ERR_CTP_INVALID_MEDIA_TYPE" || err.statusCode === 415)
     return { code: "MW_UNSUPPORTED_MEDIA", detail: "send the body as application/json" };
   if (fcode === "FST_ERR_CTP_EMPTY_JSON_BODY")
-    return { code: "MW_VALIDATION", detail: "body: empty, a JSON body is required", extra: { field: "body" } };
+    return {
+      code: "MW_VALIDATION",
+      detail: "body: empty, a JSON body is required",
+      extra: { field: "body" },
+    };
   if (fcode.startsWith("FST_ERR_CTP") || err instanceof SyntaxError || err.statusCode === 400)
     return { code: "MW_INVALID_JSON", detail: `body: ${err.message}`, extra: { field: "body" } };
   if (err.statusCode === 404) return { code: "MW_NOT_FOUND", detail: err.message };
   if (err.statusCode === 429) return { code: "MW_RATE_LIMITED", detail: err.message };
-  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) return { code: "MW_BAD_INPUT", detail: err.message };
+  if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
+    return { code: "MW_BAD_INPUT", detail: err.message };
   return { code: "MW_INTERNAL", detail: "internal error; it has been logged" };
 }
 

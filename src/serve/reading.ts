@@ -2,7 +2,13 @@
 // schema validator for the hot path, and strict on what JSON schema cannot say (finite numbers,
 // physical ranges). The OpenAPI schema in schemas.ts documents the same rules.
 import { MillwrightError } from "../core/errors.js";
-import { PHYSICAL_LIMITS, PRODUCT_TYPES, type ProductType, RAW_FEATURES, type Reading } from "../data/schema.js";
+import {
+  PHYSICAL_LIMITS,
+  PRODUCT_TYPES,
+  type ProductType,
+  RAW_FEATURES,
+  type Reading,
+} from "../data/schema.js";
 
 const ALLOWED = new Set<string>(["type", ...RAW_FEATURES, "machine_id", "machine_model", "timestamp"]);
 const MAX_ID_LENGTH = 128;
@@ -12,7 +18,8 @@ function fail(path: string, message: string): never {
 }
 
 export function parseReading(v: unknown, path: string): Reading {
-  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(path, "must be an object with the reading's fields");
+  if (typeof v !== "object" || v === null || Array.isArray(v))
+    fail(path, "must be an object with the reading's fields");
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o)) if (!ALLOWED.has(k)) fail(`${path}.${k}`, "unknown field");
   const t = o.type;
@@ -27,7 +34,10 @@ export function parseReading(v: unknown, path: string): Reading {
     if (!Number.isFinite(x)) fail(`${path}.${f}`, "must be finite");
     const lim = PHYSICAL_LIMITS[f];
     if (x < lim.min || x > lim.max)
-      fail(`${path}.${f}`, `${x} ${lim.unit} is physically impossible (allowed ${lim.min}–${lim.max} ${lim.unit})`);
+      fail(
+        `${path}.${f}`,
+        `${x} ${lim.unit} is physically impossible (allowed ${lim.min}–${lim.max} ${lim.unit})`,
+      );
     r[f] = x;
   }
   for (const k of ["machine_id", "machine_model"] as const) {
@@ -49,13 +59,19 @@ export function parseReading(v: unknown, path: string): Reading {
 /** One reading (object) or many (array): returns the readings and whether the caller sent an array. */
 export function parseReadings(body: unknown, maxBatch: number): { readings: Reading[]; batch: boolean } {
   if (Array.isArray(body)) {
-    if (body.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "body: the array of readings is empty");
+    if (body.length === 0)
+      throw new MillwrightError("MW_EMPTY_BATCH", "body: the array of readings is empty");
     if (body.length > maxBatch)
-      throw new MillwrightError("MW_BATCH_TOO_LARGE", `body: ${body.length} readings, the limit is ${maxBatch}`, {
-        limit: maxBatch,
-      });
+      throw new MillwrightError(
+        "MW_BATCH_TOO_LARGE",
+        `body: ${body.length} readings, the limit is ${maxBatch}`,
+        {
+          limit: maxBatch,
+        },
+      );
     return { readings: body.map((r, i) => parseReading(r, `body[${i}]`)), batch: true };
   }
-  if (body === undefined || body === null) throw new MillwrightError("MW_VALIDATION", "body: a reading object or an array of readings is required");
+  if (body === undefined || body === null)
+    throw new MillwrightError("MW_VALIDATION", "body: a reading object or an array of readings is required");
   return { readings: [parseReading(body, "body")], batch: false };
 }

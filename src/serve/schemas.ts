@@ -80,7 +80,11 @@ export const predictionSchema = {
 export const predictResponseSchema = {
   description: "A prediction for an object body; {predictions: [...]} in input order for an array body",
   anyOf: [
-    { type: "object", required: ["predictions"], properties: { predictions: { type: "array", items: predictionSchema } } },
+    {
+      type: "object",
+      required: ["predictions"],
+      properties: { predictions: { type: "array", items: predictionSchema } },
+    },
     predictionSchema,
   ],
 };

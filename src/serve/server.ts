@@ -57,9 +57,16 @@ export async function startServer(
     logger:
       opts.logger === false
         ? false
-        : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization", "headers.authorization"] },
+        : {
+            level: process.env.LOG_LEVEL ?? "info",
+            redact: ["req.headers.authorization", "headers.authorization"],
+          },
     webDir: defaultWebDir(),
-    plugins: [(a, ctx) => monitorRoutes(monitor as Monitor, retrainer)(a, ctx), (a, ctx) => planRoutes(a, ctx)],
+    plugins: [
+      // Getters: monitor and retrainer are created below, after buildApp has registered the routes.
+      (a, ctx) => monitorRoutes(() => monitor, () => retrainer)(a, ctx),
+      (a, ctx) => planRoutes(a, ctx),
+    ],
   });
   const ctx = app.millwright;
   monitor = new Monitor({
@@ -114,7 +121,8 @@ export async function startServer(
   // Follow the alias: another process (CLI promote, another replica's retraining) may move it.
   const refresh = setInterval(() => {
     try {
-      if (ctx.models.refresh()) app.log.info({ version: ctx.models.current?.bundle.version }, "now serving a new version");
+      if (ctx.models.refresh())
+        app.log.info({ version: ctx.models.current?.bundle.version }, "now serving a new version");
     } catch (e) {
       app.log.error({ err: e }, "model refresh failed; the old model keeps serving");
     }

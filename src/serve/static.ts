@@ -29,7 +29,11 @@ function collect(dir: string, root: string, out: Map<string, { body: Buffer; typ
   for (const name of readdirSync(dir)) {
     const p = join(dir, name);
     if (statSync(p).isDirectory()) collect(p, root, out);
-    else out.set(`/${relative(root, p).split("\\").join("/")}`, { body: readFileSync(p), type: TYPES[extname(p)] ?? "application/octet-stream" });
+    else
+      out.set(`/${relative(root, p).split("\\").join("/")}`, {
+        body: readFileSync(p),
+        type: TYPES[extname(p)] ?? "application/octet-stream",
+      });
   }
 }
 
@@ -39,7 +43,11 @@ export function staticRoutes(app: FastifyInstance, webDir: string | null): void 
   app.get("/*", { schema: { hide: true } }, async (req, reply) => {
     const path = req.url.split("?")[0];
     const f = files.get(path === "/" ? "/index.html" : path);
-    if (!f) return sendProblem(reply, problemOf("MW_NOT_FOUND", `no such page or endpoint: ${req.method} ${path}`, { instance: path }));
+    if (!f)
+      return sendProblem(
+        reply,
+        problemOf("MW_NOT_FOUND", `no such page or endpoint: ${req.method} ${path}`, { instance: path }),
+      );
     for (const [k, v] of Object.entries(SECURITY_HEADERS)) reply.header(k, v);
     return reply.type(f.type).header("cache-control", "no-cache").send(f.body);
   });

@@ -9,9 +9,10 @@ export const MIGRATION_LOCK_KEY = 0x4d574d47;
 
 export const POSTGRES_MIGRATIONS: string[] = [
   // 1: the prediction log, feedback, monitor history, audit trail. Times are bigint milliseconds
-  // since the epoch, the interface's unit, so both stores round-trip them exactly.
+  // since the epoch, the interface's unit, so both stores round-trip them exactly. Ids collate "C"
+  // (bytewise, like SQLite): the keyset order is then the same on every server, whatever its locale.
   `CREATE TABLE predictions (
-     id text PRIMARY KEY,
+     id text COLLATE "C" PRIMARY KEY,
      request_id text NOT NULL,
      model_name text NOT NULL,
      model_version text NOT NULL,

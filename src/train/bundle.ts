@@ -56,7 +56,9 @@ export function bundleToJSON(b: ModelBundle): object {
   const heads: Record<string, unknown> = {};
   for (const name of HEADS) {
     const h = b.heads[name];
-    heads[name] = h ? { booster: boosterToJSON(h.booster), calibration: { method: "platt", ...h.calibration } } : null;
+    heads[name] = h
+      ? { booster: boosterToJSON(h.booster), calibration: { method: "platt", ...h.calibration } }
+      : null;
   }
   return {
     format: BUNDLE_FORMAT,
@@ -78,13 +80,18 @@ export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
   const o = obj as Record<string, unknown>;
   if (o.format !== BUNDLE_FORMAT) bad(`not a Millwright model (format '${String(o.format)}')`);
   if (o.formatVersion !== BUNDLE_FORMAT_VERSION)
-    bad(`model format version ${String(o.formatVersion)} is not supported (this Millwright reads ${BUNDLE_FORMAT_VERSION})`);
+    bad(
+      `model format version ${String(o.formatVersion)} is not supported (this Millwright reads ${BUNDLE_FORMAT_VERSION})`,
+    );
   if (typeof o.version !== "string" || typeof o.name !== "string") bad("missing name or version");
   const names = o.featureNames;
   if (!Array.isArray(names) || names.join(",") !== FEATURE_NAMES.join(","))
-    bad(`feature names ${JSON.stringify(names)} do not match this Millwright's features ${FEATURE_NAMES.join(",")}`);
+    bad(
+      `feature names ${JSON.stringify(names)} do not match this Millwright's features ${FEATURE_NAMES.join(",")}`,
+    );
   const t = o.threshold as Record<string, unknown> | undefined;
-  if (!t || typeof t.value !== "number" || !(t.value >= 0 && t.value <= 1)) bad("threshold missing or outside 0–1");
+  if (!t || typeof t.value !== "number" || !(t.value >= 0 && t.value <= 1))
+    bad("threshold missing or outside 0–1");
   const rawHeads = o.heads as Record<string, unknown> | undefined;
   if (!rawHeads || typeof rawHeads !== "object") bad("heads missing");
   const heads: Record<string, Head | null> = {};
@@ -96,10 +103,17 @@ export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
     }
     if (!h || typeof h !== "object") bad(`head '${name}' missing`);
     const c = h?.calibration as Record<string, unknown> | undefined;
-    if (!c || typeof c.a !== "number" || typeof c.b !== "number" || !Number.isFinite(c.a) || !Number.isFinite(c.b))
+    if (
+      !c ||
+      typeof c.a !== "number" ||
+      typeof c.b !== "number" ||
+      !Number.isFinite(c.a) ||
+      !Number.isFinite(c.b)
+    )
       bad(`head '${name}': calibration missing or not finite`);
     const booster = boosterFromJSON(h?.booster, `${source} (head ${name})`);
-    if (booster.nFeatures !== FEATURE_NAMES.length) bad(`head '${name}' expects ${booster.nFeatures} features`);
+    if (booster.nFeatures !== FEATURE_NAMES.length)
+      bad(`head '${name}' expects ${booster.nFeatures} features`);
     heads[name] = { booster, calibration: { a: c?.a as number, b: c?.b as number } };
   }
   return {

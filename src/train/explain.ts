@@ -24,7 +24,10 @@ function formatValue(feature: string, x: number): string {
 
 function sentence(feature: string, x: number, c: number): string {
   const w = FEATURE_WORDS[feature] ?? { label: feature, unit: "" };
-  const value = feature === "type" ? `quality ${formatValue(feature, x)}` : `${formatValue(feature, x)}${w.unit ? ` ${w.unit}` : ""}`;
+  const value =
+    feature === "type"
+      ? `quality ${formatValue(feature, x)}`
+      : `${formatValue(feature, x)}${w.unit ? ` ${w.unit}` : ""}`;
   const label = feature === "type" ? "product" : w.label;
   const strength = Math.abs(c) >= 1 ? "strongly " : Math.abs(c) < 0.25 ? "slightly " : "";
   const verb = c >= 0 ? "raises" : "lowers";
@@ -33,9 +36,15 @@ function sentence(feature: string, x: number, c: number): string {
 }
 
 /** Top `k` contributions by magnitude for one feature row. */
-export function explainRow(b: ModelBundle, x: Float64Array, k = 3): { expected: number; top: Contribution[] } {
+export function explainRow(
+  b: ModelBundle,
+  x: Float64Array,
+  k = 3,
+): { expected: number; top: Contribution[] } {
   const { expectedValue, contributions } = treeShap(b.heads.machine_failure.booster, x);
-  const order = Array.from(contributions.keys()).sort((i, j) => Math.abs(contributions[j]) - Math.abs(contributions[i]));
+  const order = Array.from(contributions.keys()).sort(
+    (i, j) => Math.abs(contributions[j]) - Math.abs(contributions[i]),
+  );
   const top = order.slice(0, k).map((i) => {
     const f = FEATURE_NAMES[i];
     return {

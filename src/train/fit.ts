@@ -46,7 +46,8 @@ export interface FitResult {
 
 function labelsOf(rows: readonly LabelledReading[], key: string): Uint8Array {
   const y = new Uint8Array(rows.length);
-  for (let i = 0; i < rows.length; i++) y[i] = (rows[i] as unknown as Record<string, number>)[key] === 1 ? 1 : 0;
+  for (let i = 0; i < rows.length; i++)
+    y[i] = (rows[i] as unknown as Record<string, number>)[key] === 1 ? 1 : 0;
   return y;
 }
 
@@ -60,11 +61,22 @@ export function fitModel(rows: readonly LabelledReading[], opts: FitOptions): Fi
   const y = labelsOf(rows, "machine_failure");
   const positives = count(y);
   if (rows.length < 50)
-    throw new MillwrightError("MW_TRAINING_DATA", `only ${rows.length} rows: at least 50 are needed to train and test`);
-  if (positives === 0) throw new MillwrightError("MW_TRAINING_DATA", "the data has no failures (machine_failure is 0 in every row)");
-  if (positives === rows.length) throw new MillwrightError("MW_TRAINING_DATA", "every row is a failure: one class only");
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `only ${rows.length} rows: at least 50 are needed to train and test`,
+    );
+  if (positives === 0)
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      "the data has no failures (machine_failure is 0 in every row)",
+    );
+  if (positives === rows.length)
+    throw new MillwrightError("MW_TRAINING_DATA", "every row is a failure: one class only");
   if (positives < 10)
-    throw new MillwrightError("MW_TRAINING_DATA", `only ${positives} failures: at least 10 are needed to train, validate and test`);
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `only ${positives} failures: at least 10 are needed to train, validate and test`,
+    );
 
   const rng = createRng(opts.seed);
   const [dev, test] = stratifiedSplit(y, [0.8, 0.2], rng);

@@ -34,7 +34,8 @@ function shuffle(a: number[], rng: Rng): void {
 /** Gathers rows of a row-major matrix. */
 export function takeRows(data: Float64Array, nCols: number, idx: Uint32Array): Float64Array {
   const out = new Float64Array(idx.length * nCols);
-  for (let k = 0; k < idx.length; k++) out.set(data.subarray(idx[k] * nCols, idx[k] * nCols + nCols), k * nCols);
+  for (let k = 0; k < idx.length; k++)
+    out.set(data.subarray(idx[k] * nCols, idx[k] * nCols + nCols), k * nCols);
   return out;
 }
 

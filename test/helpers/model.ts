@@ -19,7 +19,9 @@ export interface TrainedFixture {
   cleanup(): void;
 }
 
-export function trainedRegistry(opts: { machines?: number; days?: number; seed?: number } = {}): TrainedFixture {
+export function trainedRegistry(
+  opts: { machines?: number; days?: number; seed?: number } = {},
+): TrainedFixture {
   const dir = mkdtempSync(join(tmpdir(), "mw-reg-"));
   const rows = simulateFleet({ machines: opts.machines ?? 12, days: opts.days ?? 14, seed: opts.seed ?? 7 });
   const dataFile = join(dir, "fleet.csv");
@@ -30,7 +32,14 @@ export function trainedRegistry(opts: { machines?: number; days?: number; seed?:
     { rows, data: { file: dataFile, sha256: "test" } },
     { seed: 1, params: { nEstimators: 60 } },
   );
-  return { dir, registry, dataFile, rows, version: res.version, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    registry,
+    dataFile,
+    rows,
+    version: res.version,
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /** A valid reading for API tests. */

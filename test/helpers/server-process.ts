@@ -28,7 +28,11 @@ export interface ServerProcess {
   exited: Promise<number | null>;
 }
 
-export async function startServerProcess(args: string[], env: Record<string, string>, timeoutMs = 30_000): Promise<ServerProcess> {
+export async function startServerProcess(
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 30_000,
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [CLI, ...args, "--port", String(port), "--host", "127.0.0.1"], {
     env: { ...process.env, LOG_LEVEL: "warn", ...env },

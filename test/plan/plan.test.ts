@@ -164,8 +164,8 @@ test("a model nobody can service: the plan says so and lists the risk with the r
   const risk = plan.unplanned_risks.find((u) => u.machine_id === "M03")!;
   assert.equal(risk.mode, "pwf");
   assert.equal(risk.reason, "no technician can service a Mazak QT-200");
-  // 24 processes at 5 % each: 1 − 0.95^24.
-  assert.ok(Math.abs(risk.risk - (1 - 0.95 ** 24)) < 1e-4, String(risk.risk));
+  // 3 shifts × 8 h × 2 processes/h (the default pace without timestamps) at 5 % each.
+  assert.ok(Math.abs(risk.risk - (1 - 0.95 ** 48)) < 1e-4, String(risk.risk));
   assert.ok(risk.expected_cost > 0);
 });
 

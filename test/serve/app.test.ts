@@ -31,7 +31,12 @@ describe("HTTP API", () => {
   });
 
   const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: "POST", url, payload: JSON.stringify(body), headers: { "content-type": "application/json", ...headers } });
+    app.inject({
+      method: "POST",
+      url,
+      payload: JSON.stringify(body),
+      headers: { "content-type": "application/json", ...headers },
+    });
 
   test("one reading: a calibrated prediction with modes, logged durably before the answer", async () => {
     const res = await post("/v1/predict", READING);
@@ -54,7 +59,10 @@ describe("HTTP API", () => {
     assert.equal(res.statusCode, 200, res.body);
     const { predictions } = res.json();
     assert.equal(predictions.length, 2);
-    assert.ok(predictions[1].failure_probability > predictions[0].failure_probability, "a worn, loaded tool is riskier");
+    assert.ok(
+      predictions[1].failure_probability > predictions[0].failure_probability,
+      "a worn, loaded tool is riskier",
+    );
     const ex = predictions[1].explanation;
     assert.equal(ex.length, 3);
     assert.match(ex[0].text, /(raises|lowers) the failure risk/);
@@ -85,7 +93,12 @@ describe("HTTP API", () => {
   }
 
   test("invalid JSON, infinities, wrong content type", async () => {
-    let res = await app.inject({ method: "POST", url: "/v1/predict", payload: "{not json", headers: { "content-type": "application/json" } });
+    let res = await app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: "{not json",
+      headers: { "content-type": "application/json" },
+    });
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, "MW_INVALID_JSON");
     res = await app.inject({
@@ -96,7 +109,12 @@ describe("HTTP API", () => {
     });
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().field, "body.torque");
-    res = await app.inject({ method: "POST", url: "/v1/predict", payload: "type=L", headers: { "content-type": "text/plain" } });
+    res = await app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: "type=L",
+      headers: { "content-type": "text/plain" },
+    });
     assert.equal(res.statusCode, 415);
     assert.equal(res.json().code, "MW_UNSUPPORTED_MEDIA");
   });
@@ -106,13 +124,32 @@ describe("HTTP API", () => {
     let res = await post("/v1/feedback", { prediction_id: a.id, machine_failure: 1 });
     assert.equal(res.statusCode, 401);
     assert.equal(res.json().code, "MW_UNAUTHORIZED");
-    res = await post("/v1/feedback", { prediction_id: a.id, machine_failure: 1 }, { authorization: "Bearer wrong" });
+    res = await post(
+      "/v1/feedback",
+      { prediction_id: a.id, machine_failure: 1 },
+      { authorization: "Bearer wrong" },
+    );
     assert.equal(res.statusCode, 401);
     const auth = { authorization: `Bearer ${TOKENS.feedback}` };
-    res = await post("/v1/feedback", { feedback: [{ prediction_id: a.id, machine_failure: 1, twf: 1 }, { prediction_id: "nope", machine_failure: 0 }] }, auth);
+    res = await post(
+      "/v1/feedback",
+      {
+        feedback: [
+          { prediction_id: a.id, machine_failure: 1, twf: 1 },
+          { prediction_id: "nope", machine_failure: 0 },
+        ],
+      },
+      auth,
+    );
     assert.equal(res.statusCode, 200, res.body);
     const r = res.json();
-    assert.deepEqual(r.results.map((x: { status: string; code: number }) => [x.status, x.code]), [["accepted", 200], ["unknown", 404]]);
+    assert.deepEqual(
+      r.results.map((x: { status: string; code: number }) => [x.status, x.code]),
+      [
+        ["accepted", 200],
+        ["unknown", 404],
+      ],
+    );
     res = await post("/v1/feedback", { prediction_id: a.id, machine_failure: 1, twf: 1 }, auth);
     assert.equal(res.json().status, "duplicate");
     res = await post("/v1/feedback", { prediction_id: "missing", machine_failure: 0 }, auth);
@@ -132,7 +169,14 @@ describe("HTTP API", () => {
     assert.equal((await app.inject(`/v2/models/${name}/ready`)).json().ready, true);
     let res = await post(`/v2/models/${name}/infer`, {
       id: "r1",
-      inputs: [{ name: "input", shape: [2, 6], datatype: "FP64", data: [0, 298.1, 308.6, 1551, 42.8, 108, 2, 300, 309, 1400, 60, 220] }],
+      inputs: [
+        {
+          name: "input",
+          shape: [2, 6],
+          datatype: "FP64",
+          data: [0, 298.1, 308.6, 1551, 42.8, 108, 2, 300, 309, 1400, 60, 220],
+        },
+      ],
     });
     assert.equal(res.statusCode, 200, res.body);
     const out = res.json();
@@ -140,7 +184,9 @@ describe("HTTP API", () => {
     assert.equal(out.model_version, fx.version);
     const fp = out.outputs.find((o: { name: string }) => o.name === "failure_probability");
     assert.deepEqual(fp.shape, [2]);
-    const viaJson = (await post("/v1/predict", { ...READING, machine_id: undefined, machine_model: undefined })).json();
+    const viaJson = (
+      await post("/v1/predict", { ...READING, machine_id: undefined, machine_model: undefined })
+    ).json();
     assert.ok(Math.abs(fp.data[0] - viaJson.failure_probability) < 1e-12, "same answer through both APIs");
     res = await post(`/v2/models/${name}/versions/${fx.version}/infer`, {
       inputs: [
@@ -156,22 +202,42 @@ describe("HTTP API", () => {
     res = await post("/v2/models/nope/infer", { inputs: [] });
     assert.equal(res.statusCode, 404);
     assert.equal(typeof res.json().error, "string");
-    res = await post(`/v2/models/${name}/infer`, { inputs: [{ name: "input", shape: [1, 6], datatype: "FP64", data: [0, 1, 2] }] });
+    res = await post(`/v2/models/${name}/infer`, {
+      inputs: [{ name: "input", shape: [1, 6], datatype: "FP64", data: [0, 1, 2] }],
+    });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().error, /needs 6 values/);
   });
 
   test("metrics, model card and docs", async () => {
     const m = (await app.inject("/metrics")).body;
-    for (const name of ["millwright_predictions_total", "millwright_http_request_duration_seconds_bucket", "millwright_model_info", "millwright_prediction_log_commit_duration_seconds", "process_resident_memory_bytes"])
+    for (const name of [
+      "millwright_predictions_total",
+      "millwright_http_request_duration_seconds_bucket",
+      "millwright_model_info",
+      "millwright_prediction_log_commit_duration_seconds",
+      "process_resident_memory_bytes",
+    ])
       assert.ok(m.includes(name), name);
-    assert.match(m, new RegExp(`millwright_model_info\\{name="millwright-failure",version="${fx.version.replace(/\./g, "\\.")}"\\} 1`));
+    assert.match(
+      m,
+      new RegExp(
+        `millwright_model_info\\{name="millwright-failure",version="${fx.version.replace(/\./g, "\\.")}"\\} 1`,
+      ),
+    );
     const card = (await app.inject("/v1/model")).json();
     assert.equal(card.version, fx.version);
     assert.ok(card.metrics.test.pr_auc > 0);
     assert.ok(card.lineage.data.rows > 0);
     const doc = (await app.inject("/docs/json")).json();
-    for (const p of ["/v1/predict", "/v1/feedback", "/v2/models/{name}/infer", "/v1/model", "/metrics", "/v1/admin/reload"])
+    for (const p of [
+      "/v1/predict",
+      "/v1/feedback",
+      "/v2/models/{name}/infer",
+      "/v1/model",
+      "/metrics",
+      "/v1/admin/reload",
+    ])
       assert.ok(doc.paths[p], `OpenAPI documents ${p}`);
     const ui = await app.inject("/docs/");
     assert.equal(ui.statusCode, 200);
@@ -184,7 +250,10 @@ describe("HTTP API", () => {
     const { writeFileSync } = await import("node:fs");
     const { cpSync } = await import("node:fs");
     cpSync(fx.registry.versionDir(fx.version), fx.registry.versionDir("9.0.0"), { recursive: true });
-    writeFileSync(join(fx.registry.versionDir("9.0.0"), "model.json"), '{"format":"millwright-model","formatVersion":1,"heads":');
+    writeFileSync(
+      join(fx.registry.versionDir("9.0.0"), "model.json"),
+      '{"format":"millwright-model","formatVersion":1,"heads":',
+    );
     res = await post("/v1/admin/reload", { model: "9.0.0" }, { authorization: `Bearer ${TOKENS.admin}` });
     assert.equal(res.statusCode, 500);
     assert.equal(res.json().code, "MW_MODEL_CORRUPT");

@@ -21,7 +21,12 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), "mw-fuzz-"));
   store = new SqliteStore({ path: join(dir, "p.db") });
   await store.init();
-  app = await buildApp({ registry: fx.registry, store, tokens: { admin: "a", feedback: "f", hook: "h" }, maxBatch: 50 });
+  app = await buildApp({
+    registry: fx.registry,
+    store,
+    tokens: { admin: "a", feedback: "f", hook: "h" },
+    maxBatch: 50,
+  });
 });
 after(async () => {
   await app.close();
@@ -43,7 +48,11 @@ const fieldValue = fc.oneof(
 const mutatedReading = fc
   .record({
     drop: fc.subarray(Object.keys(READING)),
-    set: fc.dictionary(fc.constantFrom(...Object.keys(READING), "extra", "__proto__", "constructor"), fieldValue, { maxKeys: 3 }),
+    set: fc.dictionary(
+      fc.constantFrom(...Object.keys(READING), "extra", "__proto__", "constructor"),
+      fieldValue,
+      { maxKeys: 3 },
+    ),
   })
   .map(({ drop, set }) => {
     const r: Record<string, unknown> = { ...READING };
@@ -54,8 +63,23 @@ const body = fc.oneof(
   mutatedReading,
   fc.array(mutatedReading, { maxLength: 60 }),
   fc.jsonValue(),
-  fc.record({ inputs: fc.array(fc.record({ name: fc.string(), shape: fc.array(fc.integer({ min: -2, max: 8 })), datatype: fc.constantFrom("FP64", "BYTES", "BOOL", "x"), data: fc.array(fieldValue, { maxLength: 14 }) }), { maxLength: 7 }) }),
-  fc.record({ feedback: fc.array(fc.record({ prediction_id: fc.oneof(fc.string(), fc.integer()), machine_failure: fieldValue }), { maxLength: 5 }) }),
+  fc.record({
+    inputs: fc.array(
+      fc.record({
+        name: fc.string(),
+        shape: fc.array(fc.integer({ min: -2, max: 8 })),
+        datatype: fc.constantFrom("FP64", "BYTES", "BOOL", "x"),
+        data: fc.array(fieldValue, { maxLength: 14 }),
+      }),
+      { maxLength: 7 },
+    ),
+  }),
+  fc.record({
+    feedback: fc.array(
+      fc.record({ prediction_id: fc.oneof(fc.string(), fc.integer()), machine_failure: fieldValue }),
+      { maxLength: 5 },
+    ),
+  }),
 );
 const raw = fc.oneof(
   body.map((b) => JSON.stringify(b) ?? "null"),
@@ -72,7 +96,13 @@ const route = fc.constantFrom(
   "/v1/admin/reload",
   "/v1/models/1.0.0/promote",
 );
-const contentType = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "");
+const contentType = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "",
+);
 const auth = fc.constantFrom(undefined, "Bearer f", "Bearer h", "Bearer wrong", "Basic abc", "Bearer ");
 
 test("10,000 random and mutated requests: no 5xx, server up, memory bounded", async () => {
@@ -87,7 +117,10 @@ test("10,000 random and mutated requests: no 5xx, server up, memory bounded", as
       if (authorization) headers.authorization = authorization;
       const res = await app.inject({ method: "POST", url, payload, headers });
       count++;
-      if (res.statusCode >= 500) throw new Error(`${res.statusCode} for ${url} ${ct} ${payload.slice(0, 200)}: ${res.body.slice(0, 300)}`);
+      if (res.statusCode >= 500)
+        throw new Error(
+          `${res.statusCode} for ${url} ${ct} ${payload.slice(0, 200)}: ${res.body.slice(0, 300)}`,
+        );
     }),
     { numRuns: runs, seed: 20261127 },
   );

@@ -31,7 +31,9 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
             headers: { "content-type": "application/json" },
             body: JSON.stringify([READING, READING]),
           });
-          if (r.status === 200) for (const p of ((await r.json()) as { predictions: { id: string }[] }).predictions) ok.push(p.id);
+          if (r.status === 200)
+            for (const p of ((await r.json()) as { predictions: { id: string }[] }).predictions)
+              ok.push(p.id);
           else if (started < signalledAt) failedBeforeSignal.push(`status ${r.status}`);
         } catch (e) {
           if (started < signalledAt) failedBeforeSignal.push(String(e));
@@ -47,7 +49,10 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     let ready = 200;
     for (let i = 0; i < 100 && ready === 200; i++) {
       await new Promise((r) => setTimeout(r, 10));
-      ready = await fetch(`${srv.url}/v2/health/ready`).then((r) => r.status, () => 0);
+      ready = await fetch(`${srv.url}/v2/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
     }
     assert.equal(ready, 503, "readiness is false during the drain");
     const code = await srv.exited;
@@ -57,7 +62,9 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     assert.deepEqual(failedBeforeSignal, []);
     assert.ok(ok.length > 100, `only ${ok.length} predictions answered`);
     const db = new Database(join(dataDir, "predictions.db"), { readonly: true });
-    const ids = new Set((db.prepare("SELECT id FROM predictions").all() as { id: string }[]).map((r) => r.id));
+    const ids = new Set(
+      (db.prepare("SELECT id FROM predictions").all() as { id: string }[]).map((r) => r.id),
+    );
     db.close();
     const missing = ok.filter((id) => !ids.has(id));
     assert.deepEqual(missing, [], "every 200 is in the log");

@@ -1,8 +1,9 @@
 // The one contract every PredictionStore implementation passes (SQLite file, PostgreSQL server).
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import fc from "fast-check";
 import { EXPORT_COLUMNS, exportRows } from "../../src/store/export.js";
-import type { PredictionStore } from "../../src/store/types.js";
+import type { PredictionRecord, PredictionStore, QueryOptions } from "../../src/store/types.js";
 import { collect, makeRecord, range } from "./records.js";
 
 export interface StoreFactory {
@@ -144,6 +145,53 @@ export function runStoreContract(name: string, f: StoreFactory): void {
       }
       assert.deepEqual(seen, [...range(30).map((i) => makeRecord(i).id), makeRecord(1000).id]);
       assert.equal((await collect(s.queryPredictions({ limit: 17 }))).length, 17);
+    });
+
+    test("property: any query equals filter + sort + tail of the logged records (ties, pages, limits)", async () => {
+      const s = await store({ pageSize: 7 });
+      // Few distinct times so many records tie on predicted_at; ids in random order.
+      const recs: PredictionRecord[] = range(150).map((i) =>
+        makeRecord(i, {
+          id: `q-${((i * 7919) % 1009).toString(36)}-${i}`,
+          predictedAt: 1_000 + (i % 23) * 10,
+        }),
+      );
+      await s.logPredictions(recs);
+      const labelled = new Set(recs.filter((_, i) => i % 3 === 0).map((r) => r.id));
+      await s.addFeedback(
+        [...labelled].map((predictionId) => ({ predictionId, machineFailure: 1 as const })),
+      );
+      const sorted = [...recs].sort(
+        (a, b) => a.predictedAt - b.predictedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+      );
+      const reference = (q: QueryOptions): string[] => {
+        const hit = sorted.filter(
+          (r) =>
+            (q.since === undefined || r.predictedAt >= q.since) &&
+            (!q.labelled || labelled.has(r.id)) &&
+            (q.modelVersion === undefined || r.modelVersion === q.modelVersion),
+        );
+        return (q.limit === undefined ? hit : hit.slice(Math.max(0, hit.length - q.limit))).map((r) => r.id);
+      };
+      await fc.assert(
+        fc.asyncProperty(
+          fc.record(
+            {
+              since: fc.integer({ min: 990, max: 1_240 }),
+              labelled: fc.boolean(),
+              limit: fc.integer({ min: 1, max: 160 }),
+              modelVersion: fc.constantFrom("1.2.0", "1.3.0", "9.9.9"),
+            },
+            { requiredKeys: [] },
+          ),
+          async (q) => {
+            const got = (await collect(s.queryPredictions(q))).map((p) => p.id);
+            assert.deepEqual(got, reference(q));
+            assert.equal(await s.countPredictions(q), got.length);
+          },
+        ),
+        { numRuns: 60, seed: 20261127 },
+      );
     });
 
     test("snapshots and audit: newest first, limits, JSON payloads", async () => {

@@ -94,11 +94,20 @@ test(
       await admin.connect();
       await admin.query("SELECT pg_terminate_backend($1)", [holders[0]]);
       await admin.end();
-      const took = await within(BOUND_MS, () => leaders().length === 1 && leaders()[0] !== first, "takeover");
-      assert.equal(first.isLeader(), false, "the old leader stepped down");
-      console.log(`takeover after pg_terminate_backend: ${took} ms (interval ${INTERVAL} ms)`);
+      const firstName = ["a", "b", "c"][electors.indexOf(first)];
+      // Any elector may win the next round, the old leader included once it has reconnected; what
+      // matters is that it stepped down and that exactly one leads again within the bound.
+      const took = await within(
+        BOUND_MS,
+        () => log.includes(`${firstName}-`) && leaders().length === 1 && log.length >= 3,
+        "step-down and a new election",
+      );
+      console.log(
+        `takeover after pg_terminate_backend: ${took} ms (interval ${INTERVAL} ms); events ${log.join(" ")}`,
+      );
       await sleep(3 * INTERVAL);
-      assert.equal(leaders().length, 1, "the old leader reconnects as a follower");
+      assert.equal(leaders().length, 1, "still exactly one leader");
+      assert.equal((await lockHolders(key)).length, 1);
       // A graceful stop hands over too.
       const second = leaders()[0];
       await second.stop();

@@ -3,7 +3,7 @@
 // MW_STORE_UNAVAILABLE when the spool is full. First with a switchable SQLite (fast, deterministic),
 // then against a real PostgreSQL killed and stopped under concurrent load.
 import assert from "node:assert/strict";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -103,6 +103,26 @@ test("spools while down, replays on return, survives a restart of the process, r
   assert.equal(s2.spoolSize(), 0);
   assert.equal(await inner2.countPredictions(), 52);
   await s2.close();
+});
+
+test("a torn last line (crash mid-append, never acknowledged) is skipped; the rest replays", async () => {
+  const spoolDir = join(dir, "spool-torn");
+  mkdirSync(spoolDir, { recursive: true });
+  const lines = [makeRecord(1), makeRecord(2)].map((r) => JSON.stringify(r)).join("\n");
+  writeFileSync(
+    join(spoolDir, "spool-0000000007.jsonl"),
+    `${lines}\n${JSON.stringify(makeRecord(3)).slice(0, 40)}`,
+  );
+  const inner = switchable(join(dir, "torn.db"));
+  const s = new ResilientStore(inner, { dir: spoolDir, maxRecords: 10, replayIntervalMs: 20 });
+  await s.init();
+  await until(() => !s.degraded(), 5000, "replay");
+  assert.deepEqual(
+    (await collect(inner.queryPredictions({}))).map((p) => p.id),
+    [makeRecord(1).id, makeRecord(2).id],
+  );
+  assert.deepEqual(readdirSync(spoolDir), []);
+  await s.close();
 });
 
 test("feedback for a prediction still in the spool is not 'unknown' once the database is back", async () => {

@@ -8,7 +8,13 @@ import { monitorPage } from "./pages/monitor.js";
 import { planPage } from "./pages/plan.js";
 
 const POLL_MS = 5000;
-const PAGES = { fleet: fleetPage, machine: machinePage, plan: planPage, monitor: monitorPage, models: modelsPage };
+const PAGES = {
+  fleet: fleetPage,
+  machine: machinePage,
+  plan: planPage,
+  monitor: monitorPage,
+  models: modelsPage,
+};
 const TITLES = { fleet: "Fleet", machine: "Machine", plan: "Plan", monitor: "Monitoring", models: "Models" };
 
 const main = document.getElementById("main");
@@ -39,7 +45,10 @@ async function tick() {
   try {
     await page.refresh();
     if (page === current)
-      setText(updated, `Updated ${new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`);
+      setText(
+        updated,
+        `Updated ${new Date().toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", second: "2-digit" })}`,
+      );
   } catch (e) {
     if (page === current) setText(updated, `Update failed: ${e?.message ?? e}`);
   } finally {

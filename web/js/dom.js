@@ -58,7 +58,7 @@ export function when(iso) {
   if (!iso) return "—";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  return d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }) + " UTC";
+  return `${d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 }
 
 /** A table with a caption and column headers (scope=col); rows are arrays of cells (nodes or text). */
@@ -96,5 +96,10 @@ export function table(caption, headers, rows, opts = {}) {
 
 /** A titled section with an id'd heading (for aria-labelledby). */
 export function section(id, title, ...children) {
-  return h("section", { class: "card", "aria-labelledby": `${id}-h` }, h("h2", { id: `${id}-h` }, title), children);
+  return h(
+    "section",
+    { class: "card", "aria-labelledby": `${id}-h` },
+    h("h2", { id: `${id}-h` }, title),
+    children,
+  );
 }

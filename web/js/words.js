@@ -1,6 +1,12 @@
 // Plain words for codes the API uses, and risk levels shown as colour AND text.
 
-export const MODE_WORDS = { twf: "tool wear", hdf: "heat dissipation", pwf: "power", osf: "overstrain", rnf: "random" };
+export const MODE_WORDS = {
+  twf: "tool wear",
+  hdf: "heat dissipation",
+  pwf: "power",
+  osf: "overstrain",
+  rnf: "random",
+};
 
 export const TASK_WORDS = {
   tool_change: "tool change",

@@ -5,7 +5,7 @@ import { type Columns, driftReport } from "../../monitor/drift-report.js";
 import { renderDriftHtml } from "../../monitor/drift-html.js";
 import { TEST_NAMES, isTestName } from "../../monitor/stats/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
-import { out, outJson, parse, requireOpt } from "../io.js";
+import { out, outJson, parse, requireOpt, outThen } from "../io.js";
 
 export const DRIFT_HELP = `millwright drift --reference A.csv --current B.csv [--test NAME] [--json] [--html report.html]
 
@@ -27,10 +27,16 @@ function columns(rows: readonly LabelledReading[]): Columns {
 export async function driftCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { reference: { type: "string" }, current: { type: "string" }, test: { type: "string" }, json: { type: "boolean" }, html: { type: "string" } },
+    {
+      reference: { type: "string" },
+      current: { type: "string" },
+      test: { type: "string" },
+      json: { type: "boolean" },
+      html: { type: "string" },
+    },
     DRIFT_HELP,
   );
-  if (values.help) return out(DRIFT_HELP), 0;
+  if (values.help) return outThen(DRIFT_HELP, 0);
   const refFile = requireOpt(values, "reference", DRIFT_HELP);
   const curFile = requireOpt(values, "current", DRIFT_HELP);
   const test = values.test as string | undefined;
@@ -42,7 +48,11 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (values.html) {
     writeFileAtomic(
       values.html as string,
-      renderDriftHtml(report, { reference: refFile, current: curFile, generatedAt: new Date().toISOString() }),
+      renderDriftHtml(report, {
+        reference: refFile,
+        current: curFile,
+        generatedAt: new Date().toISOString(),
+      }),
     );
   }
   if (values.json) {
@@ -55,9 +65,13 @@ export async function driftCommand(argv: string[]): Promise<number> {
       features: report.features.map(({ histogram: _h, ...f }) => f),
     });
   } else {
-    out(`dataset drift: ${report.dataset_drift ? "YES" : "no"} — ${(report.drift_share * 100).toFixed(0)} % of features drifted`);
+    out(
+      `dataset drift: ${report.dataset_drift ? "YES" : "no"} — ${(report.drift_share * 100).toFixed(0)} % of features drifted`,
+    );
     for (const f of report.features)
-      out(`  ${f.feature.padEnd(20)} ${f.test.padEnd(13)} score ${f.score.toPrecision(4).padStart(10)}  threshold ${String(f.threshold).padEnd(5)} ${f.drifted ? "DRIFTED" : "ok"}`);
+      out(
+        `  ${f.feature.padEnd(20)} ${f.test.padEnd(13)} score ${f.score.toPrecision(4).padStart(10)}  threshold ${String(f.threshold).padEnd(5)} ${f.drifted ? "DRIFTED" : "ok"}`,
+      );
     if (values.html) out(`report: ${String(values.html)}`);
   }
   return 0;

@@ -3,7 +3,7 @@ import { evaluateBinary } from "../../evaluate/metrics.js";
 import { featureMatrix } from "../../features/physics.js";
 import { Registry } from "../../registry/registry.js";
 import { predictBundle } from "../../train/bundle.js";
-import { DEFAULT_REGISTRY, out, outJson, parse, requireOpt } from "../io.js";
+import { DEFAULT_REGISTRY, out, outJson, parse, requireOpt, outThen } from "../io.js";
 
 export const EVALUATE_HELP = `millwright evaluate --data FILE [--model REF] [--registry DIR] [--json]
 
@@ -14,10 +14,15 @@ threshold, n, positives, confusion_matrix {tp, fp, tn, fn} and model_version.`;
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { data: { type: "string" }, model: { type: "string" }, registry: { type: "string" }, json: { type: "boolean" } },
+    {
+      data: { type: "string" },
+      model: { type: "string" },
+      registry: { type: "string" },
+      json: { type: "boolean" },
+    },
     EVALUATE_HELP,
   );
-  if (values.help) return out(EVALUATE_HELP), 0;
+  if (values.help) return outThen(EVALUATE_HELP, 0);
   const file = requireOpt(values, "data", EVALUATE_HELP);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const bundle = registry.load((values.model as string | undefined) ?? "champion");
@@ -30,7 +35,9 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   else {
     const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
     out(`model ${bundle.version} on ${file}: n=${m.n} positives=${m.positives}`);
-    out(`PR-AUC ${f(m.pr_auc)}  ROC-AUC ${f(m.roc_auc)}  F1 ${f(m.f1)}  precision ${f(m.precision)}  recall ${f(m.recall)}  accuracy ${f(m.accuracy)}  brier ${f(m.brier)}`);
+    out(
+      `PR-AUC ${f(m.pr_auc)}  ROC-AUC ${f(m.roc_auc)}  F1 ${f(m.f1)}  precision ${f(m.precision)}  recall ${f(m.recall)}  accuracy ${f(m.accuracy)}  brier ${f(m.brier)}`,
+    );
     const c = m.confusion_matrix;
     out(`confusion: tp=${c.tp} fp=${c.fp} tn=${c.tn} fn=${c.fn} at threshold ${m.threshold.toFixed(4)}`);
   }

@@ -3,8 +3,10 @@ import { driftCommand } from "./drift.js";
 import { evaluateCommand } from "./evaluate.js";
 import { modelsCommand } from "./models.js";
 import { monitorCommand } from "./monitor.js";
+import { planCommand } from "./plan.js";
 import { predictCommand } from "./predict.js";
 import { predictionsCommand } from "./predictions.js";
+import { releaseCommand } from "./release.js";
 import { retrainCommand } from "./retrain.js";
 import { serveCommand } from "./serve.js";
 import { simulateCommand } from "./simulate.js";
@@ -23,9 +25,20 @@ export const COMMANDS: Record<string, Command> = {
   evaluate: { summary: "evaluate a registered model on a labelled CSV", run: evaluateCommand },
   predict: { summary: "score a CSV with a registered model", run: predictCommand },
   models: { summary: "list, show or promote model versions", run: modelsCommand },
-  serve: { summary: "serve a model over HTTP (JSON API, OIP v2, docs, metrics, dashboard)", run: serveCommand },
-  predictions: { summary: "export logged predictions (with labels) as training CSV", run: predictionsCommand },
+  serve: {
+    summary: "serve a model over HTTP (JSON API, OIP v2, docs, metrics, dashboard)",
+    run: serveCommand,
+  },
+  predictions: {
+    summary: "export logged predictions (with labels) as training CSV",
+    run: predictionsCommand,
+  },
   drift: { summary: "compare two CSVs feature by feature (Evidently's tests)", run: driftCommand },
   monitor: { summary: "compute drift and quality once (--once)", run: monitorCommand },
+  plan: {
+    summary: "plan maintenance: which machine, which task, which technician, which shift",
+    run: planCommand,
+  },
+  release: { summary: "set the image tag of an environment in the GitOps config repo", run: releaseCommand },
   retrain: { summary: "retraining history, or retrain and gate now", run: retrainCommand },
 };

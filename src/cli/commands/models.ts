@@ -1,6 +1,6 @@
 import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias, Registry } from "../../registry/registry.js";
-import { DEFAULT_REGISTRY, out, outJson, parse } from "../io.js";
+import { DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
@@ -18,17 +18,19 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     MODELS_HELP,
     true,
   );
-  if (values.help || !sub) return out(MODELS_HELP), sub ? 0 : 2;
+  if (values.help || !sub) return outThen(MODELS_HELP, sub ? 0 : 2);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   if (sub === "list") {
     const list = registry.list();
-    if (values.json) return outJson({ aliases: registry.readIndex().aliases, versions: list }), 0;
-    if (list.length === 0) return out(`no versions in ${registry.dir}`), 0;
+    if (values.json) return outJsonThen({ aliases: registry.readIndex().aliases, versions: list }, 0);
+    if (list.length === 0) return outThen(`no versions in ${registry.dir}`, 0);
     out("version   created                   aliases              PR-AUC  ROC-AUC  F1");
     for (const v of list) {
       const m = (v.metrics?.test ?? {}) as Record<string, number | null>;
       const f = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(4) : "  n/a ");
-      out(`${v.version.padEnd(9)} ${v.createdAt.padEnd(25)} ${v.aliases.join(",").padEnd(20)} ${f(m.pr_auc)}  ${f(m.roc_auc)}   ${f(m.f1)}`);
+      out(
+        `${v.version.padEnd(9)} ${v.createdAt.padEnd(25)} ${v.aliases.join(",").padEnd(20)} ${f(m.pr_auc)}  ${f(m.roc_auc)}   ${f(m.f1)}`,
+      );
     }
     return 0;
   }
@@ -36,7 +38,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     const v = registry.resolve(positionals[0] ?? "champion");
     const s = registry.summary(v);
     const card = registry.readJson(v, "card.json");
-    if (values.json) return outJson({ ...s, card }), 0;
+    if (values.json) return outJsonThen({ ...s, card }, 0);
     out(`version ${v}  aliases: ${s.aliases.join(", ") || "none"}  created ${s.createdAt}`);
     out(JSON.stringify({ metrics: s.metrics?.test, lineage: s.lineage }, null, 2));
     out(`card: ${registry.versionDir(v)}/card.md   report: ${registry.versionDir(v)}/report.html`);
@@ -46,7 +48,8 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     const ref = positionals[0];
     if (!ref) throw new MillwrightError("MW_BAD_INPUT", `models promote needs a VERSION\n\n${MODELS_HELP}`);
     const alias = ((values.alias as string | undefined) ?? "champion") as Alias;
-    if (!ALIASES.includes(alias)) throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
+    if (!ALIASES.includes(alias))
+      throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
     const v = registry.resolve(ref);
     registry.setAlias(alias, v);
     if (values.json) outJson({ version: v, alias });

@@ -4,7 +4,7 @@ import { Registry } from "../../registry/registry.js";
 import { createMetrics } from "../../serve/metrics.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, out, outJson, parse } from "../io.js";
+import { DEFAULT_REGISTRY, out, outJson, parse, outThen } from "../io.js";
 
 export const MONITOR_HELP = `millwright monitor --once [--registry DIR] [--model REF] [--json]
 
@@ -16,10 +16,15 @@ computation on a schedule.`;
 export async function monitorCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { once: { type: "boolean" }, registry: { type: "string" }, model: { type: "string" }, json: { type: "boolean" } },
+    {
+      once: { type: "boolean" },
+      registry: { type: "string" },
+      model: { type: "string" },
+      json: { type: "boolean" },
+    },
     MONITOR_HELP,
   );
-  if (values.help || !values.once) return out(MONITOR_HELP), values.help ? 0 : 2;
+  if (values.help || !values.once) return outThen(MONITOR_HELP, values.help ? 0 : 2);
   const cfg = readConfig();
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const bundle = registry.load((values.model as string | undefined) ?? "champion");
@@ -37,15 +42,23 @@ export async function monitorCommand(argv: string[]): Promise<number> {
     else if (s) {
       out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${s.at}`);
       if (s.drift) {
-        out(`dataset drift: ${s.drift.dataset_drift ? "YES" : "no"} (share ${s.drift.drift_share.toFixed(2)})`);
+        out(
+          `dataset drift: ${s.drift.dataset_drift ? "YES" : "no"} (share ${s.drift.drift_share.toFixed(2)})`,
+        );
         for (const f of s.drift.features)
-          out(`  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${f.threshold}  ${f.drifted ? "DRIFTED" : "ok"}`);
+          out(
+            `  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${f.threshold}  ${f.drifted ? "DRIFTED" : "ok"}`,
+          );
       } else out("drift: not enough recent predictions");
       for (const w of ["count", "time"] as const) {
         const r = s.quality.realised[w];
-        out(`realised quality (${w} window): ${r.status === "ok" ? `F1 ${r.f1.toFixed(3)} recall ${r.recall.toFixed(3)} on ${r.n} labels` : `not enough data: ${r.reason}`}`);
+        out(
+          `realised quality (${w} window): ${r.status === "ok" ? `F1 ${r.f1.toFixed(3)} recall ${r.recall.toFixed(3)} on ${r.n} labels` : `not enough data: ${r.reason}`}`,
+        );
         const e = s.quality.estimated[w];
-        out(`estimated quality (${w} window): ${"status" in e ? `not enough data: ${e.reason}` : `F1 ${e.f1?.toFixed(3) ?? "n/a"}`}`);
+        out(
+          `estimated quality (${w} window): ${"status" in e ? `not enough data: ${e.reason}` : `F1 ${e.f1?.toFixed(3) ?? "n/a"}`}`,
+        );
       }
     }
   } finally {

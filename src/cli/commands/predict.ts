@@ -5,7 +5,7 @@ import { featureMatrix } from "../../features/physics.js";
 import { Registry } from "../../registry/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
-import { DEFAULT_REGISTRY, out, parse, requireOpt } from "../io.js";
+import { DEFAULT_REGISTRY, parse, requireOpt, outThen } from "../io.js";
 import { parseCsv } from "../../data/csv.js";
 import { readFileSync } from "node:fs";
 
@@ -18,10 +18,15 @@ failure_probability, failure_predicted (0/1 at the model's threshold) and one
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { data: { type: "string" }, out: { type: "string" }, model: { type: "string" }, registry: { type: "string" } },
+    {
+      data: { type: "string" },
+      out: { type: "string" },
+      model: { type: "string" },
+      registry: { type: "string" },
+    },
     PREDICT_HELP,
   );
-  if (values.help) return out(PREDICT_HELP), 0;
+  if (values.help) return outThen(PREDICT_HELP, 0);
   const file = requireOpt(values, "data", PREDICT_HELP);
   const dest = requireOpt(values, "out", PREDICT_HELP);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
@@ -31,7 +36,12 @@ export async function predictCommand(argv: string[]): Promise<number> {
   // Re-read the raw cells so the output keeps the input exactly as written.
   const raw = parseCsv(readFileSync(file, "utf8"));
   const modes = MODE_HEADS.filter((m) => p.modes[m] !== null);
-  const header = [...raw.header, "failure_probability", "failure_predicted", ...modes.map((m) => `${m}_probability`)];
+  const header = [
+    ...raw.header,
+    "failure_probability",
+    "failure_predicted",
+    ...modes.map((m) => `${m}_probability`),
+  ];
   const rows = raw.rows.map((cells, i) => [
     ...cells,
     p.failure[i].toFixed(6),

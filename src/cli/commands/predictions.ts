@@ -4,7 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
 import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { out, parse, requireOpt } from "../io.js";
+import { parse, requireOpt, outThen } from "../io.js";
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
 
@@ -17,16 +17,23 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parse(
     rest,
-    { out: { type: "string" }, since: { type: "string" }, labelled: { type: "boolean" }, registry: { type: "string" } },
+    {
+      out: { type: "string" },
+      since: { type: "string" },
+      labelled: { type: "boolean" },
+      registry: { type: "string" },
+    },
     PREDICTIONS_HELP,
   );
-  if (values.help || !sub) return out(PREDICTIONS_HELP), sub ? 0 : 2;
-  if (sub !== "export") throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
+  if (values.help || !sub) return outThen(PREDICTIONS_HELP, sub ? 0 : 2);
+  if (sub !== "export")
+    throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
   const dest = requireOpt(values, "out", PREDICTIONS_HELP);
   let since: number | undefined;
   if (values.since !== undefined) {
     since = Date.parse(values.since as string);
-    if (Number.isNaN(since)) throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
+    if (Number.isNaN(since))
+      throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
   }
   const cfg = readConfig();
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });

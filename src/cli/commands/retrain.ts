@@ -4,7 +4,7 @@ import { Registry } from "../../registry/registry.js";
 import { retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, intOpt, out, outJson, parse } from "../io.js";
+import { DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -18,17 +18,29 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   const { values } = parse(
     rest,
-    { json: { type: "boolean" }, limit: { type: "string" }, registry: { type: "string" }, seed: { type: "string" } },
+    {
+      json: { type: "boolean" },
+      limit: { type: "string" },
+      registry: { type: "string" },
+      seed: { type: "string" },
+    },
     RETRAIN_HELP,
   );
-  if (values.help || !sub) return out(RETRAIN_HELP), sub ? 0 : 2;
+  if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
   const cfg = readConfig();
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {
     if (sub === "history") {
       const events = await store.listAudit(undefined, intOpt(values, "limit", 50, 1));
-      if (values.json) return outJson({ events: events.map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, payload: e.payload })) }), 0;
-      if (events.length === 0) return out("no retraining events yet"), 0;
+      if (values.json) {
+        const list = events.map((e) => ({
+          at: new Date(e.at).toISOString(),
+          kind: e.kind,
+          payload: e.payload,
+        }));
+        return outJsonThen({ events: list }, 0);
+      }
+      if (events.length === 0) return outThen("no retraining events yet", 0);
       for (const e of events) {
         const p = e.payload as Record<string, unknown>;
         const what =

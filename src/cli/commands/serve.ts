@@ -1,5 +1,5 @@
 import { readConfig } from "../config.js";
-import { intOpt, out, parse } from "../io.js";
+import { intOpt, parse, outThen } from "../io.js";
 import { startServer } from "../../serve/server.js";
 
 export const SERVE_HELP = `millwright serve [--registry DIR] [--model REF] [--port 8080] [--host 127.0.0.1]
@@ -17,10 +17,15 @@ SIGTERM: readiness turns false, in-flight requests finish, the log is flushed, e
 export async function serveCommand(argv: string[]): Promise<number> {
   const { values } = parse(
     argv,
-    { registry: { type: "string" }, model: { type: "string" }, port: { type: "string" }, host: { type: "string" } },
+    {
+      registry: { type: "string" },
+      model: { type: "string" },
+      port: { type: "string" },
+      host: { type: "string" },
+    },
     SERVE_HELP,
   );
-  if (values.help) return out(SERVE_HELP), 0;
+  if (values.help) return outThen(SERVE_HELP, 0);
   const env = { ...process.env };
   if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;
   const cfg = readConfig(env);
@@ -36,7 +41,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
 
 export function printUrls(url: string): void {
   const base = url.replace("0.0.0.0", "127.0.0.1");
-  process.stderr.write(`Millwright is serving at ${base}\n  dashboard ${base}/\n  API docs  ${base}/docs\n  metrics   ${base}/metrics\n`);
+  process.stderr.write(
+    `Millwright is serving at ${base}\n  dashboard ${base}/\n  API docs  ${base}/docs\n  metrics   ${base}/metrics\n`,
+  );
 }
 
 /** Resolves after SIGTERM/SIGINT once the server has drained and closed. */

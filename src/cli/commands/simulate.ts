@@ -3,7 +3,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { fleetToCsv } from "../../data/fleet-csv.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { simulateFleet } from "../../data/simulate.js";
-import { intOpt, out, parse, requireOpt } from "../io.js";
+import { intOpt, parse, requireOpt, outThen } from "../io.js";
 
 export const SIMULATE_HELP = `millwright simulate --out FILE [--machines 24] [--days 30] [--seed 7] [--scenario NAME] [--start ISO]
 
@@ -27,11 +27,14 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     },
     SIMULATE_HELP,
   );
-  if (values.help) return out(SIMULATE_HELP), 0;
+  if (values.help) return outThen(SIMULATE_HELP, 0);
   const file = requireOpt(values, "out", SIMULATE_HELP);
   const scenario = values.scenario as string | undefined;
   if (scenario && !SCENARIOS.some((s) => s.name === scenario))
-    throw new MillwrightError("MW_BAD_INPUT", `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
   const rows = simulateFleet({
     machines: intOpt(values, "machines", 24, 1),
     days: intOpt(values, "days", 30, 1),
@@ -41,6 +44,8 @@ export async function simulateCommand(argv: string[]): Promise<number> {
   });
   writeFileSync(file, fleetToCsv(rows));
   const failures = rows.reduce((s, r) => s + (r.machine_failure === 1 ? 1 : 0), 0);
-  process.stderr.write(`wrote ${rows.length} readings (${failures} failures, ${((100 * failures) / rows.length).toFixed(2)} %) to ${file}\n`);
+  process.stderr.write(
+    `wrote ${rows.length} readings (${failures} failures, ${((100 * failures) / rows.length).toFixed(2)} %) to ${file}\n`,
+  );
   return 0;
 }

@@ -2,7 +2,17 @@ import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
-import { DEFAULT_REGISTRY, intOpt, numOpt, out, outJson, parse, progressBar, requireOpt } from "../io.js";
+import {
+  DEFAULT_REGISTRY,
+  intOpt,
+  numOpt,
+  out,
+  outJson,
+  parse,
+  progressBar,
+  requireOpt,
+  outThen,
+} from "../io.js";
 
 export const TRAIN_HELP = `millwright train --data FILE [--registry DIR] [--seed N] [--cost-miss X --cost-false-alarm Y] [--json]
 
@@ -26,7 +36,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     },
     TRAIN_HELP,
   );
-  if (values.help) return out(TRAIN_HELP), 0;
+  if (values.help) return outThen(TRAIN_HELP, 0);
   const file = requireOpt(values, "data", TRAIN_HELP);
   const seed = intOpt(values, "seed", 42);
   const costMiss = numOpt(values, "cost-miss");
@@ -41,16 +51,27 @@ export async function trainCommand(argv: string[]): Promise<number> {
     { rows: data.rows, data: { file, sha256: data.sha256 } },
     {
       seed,
-      threshold: costMiss !== undefined ? { method: "cost", costMiss, costFalseAlarm: costFa as number } : { method: "f1" },
+      threshold:
+        costMiss !== undefined
+          ? { method: "cost", costMiss, costFalseAlarm: costFa as number }
+          : { method: "f1" },
       onProgress: bar,
     },
   );
-  if (values.json) outJson({ version: res.version, metrics: res.fit.metrics, modes: res.fit.modeMetrics, mode_recall: res.fit.modeRecall });
+  if (values.json)
+    outJson({
+      version: res.version,
+      metrics: res.fit.metrics,
+      modes: res.fit.modeMetrics,
+      mode_recall: res.fit.modeRecall,
+    });
   else {
     const m = res.fit.metrics;
     const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
     out(`registered ${registry.dir}/versions/${res.version}`);
-    out(`test split: n=${m.n} positives=${m.positives}  PR-AUC ${f(m.pr_auc)}  ROC-AUC ${f(m.roc_auc)}  F1 ${f(m.f1)}  precision ${f(m.precision)}  recall ${f(m.recall)}  threshold ${m.threshold.toFixed(4)}`);
+    out(
+      `test split: n=${m.n} positives=${m.positives}  PR-AUC ${f(m.pr_auc)}  ROC-AUC ${f(m.roc_auc)}  F1 ${f(m.f1)}  precision ${f(m.precision)}  recall ${f(m.recall)}  threshold ${m.threshold.toFixed(4)}`,
+    );
     out(`card:   ${registry.versionDir(res.version)}/card.md`);
     out(`report: ${registry.versionDir(res.version)}/report.html`);
     const idx = registry.readIndex();

@@ -12,7 +12,7 @@ import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
 import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
-import { intOpt, out, parse, progressBar } from "../io.js";
+import { intOpt, parse, progressBar, outThen } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
 
 export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
@@ -38,9 +38,15 @@ export function ensureModel(cfg: Config, log: (s: string) => void): void {
   }
   const data = loadCsvFile(file, { requireLabels: true });
   log(`training on ${data.rows.length} readings`);
-  const res = trainAndRegister(registry, { rows: data.rows, data: { file, sha256: data.sha256 } }, { seed: 42, onProgress: progressBar("training") });
+  const res = trainAndRegister(
+    registry,
+    { rows: data.rows, data: { file, sha256: data.sha256 } },
+    { seed: 42, onProgress: progressBar("training") },
+  );
   const m = res.fit.metrics;
-  log(`model ${res.version}: PR-AUC ${m.pr_auc?.toFixed(3)} ROC-AUC ${m.roc_auc?.toFixed(3)} F1 ${m.f1.toFixed(3)} (test split)`);
+  log(
+    `model ${res.version}: PR-AUC ${m.pr_auc?.toFixed(3)} ROC-AUC ${m.roc_auc?.toFixed(3)} F1 ${m.f1.toFixed(3)} (test split)`,
+  );
 }
 
 /** Tokens from the environment, else generated once and kept in the data dir (never printed). */
@@ -74,15 +80,21 @@ export async function upCommand(argv: string[]): Promise<number> {
     },
     UP_HELP,
   );
-  if (values.help) return out(UP_HELP), 0;
+  if (values.help) return outThen(UP_HELP, 0);
   const scenario = (values.scenario as string | undefined) ?? null;
   if (scenario && !SCENARIOS.some((s) => s.name === scenario))
-    throw new MillwrightError("MW_BAD_INPUT", `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`,
+    );
   const cfg = readConfig();
   const log = (s: string) => process.stderr.write(`${s}\n`);
   ensureModel(cfg, log);
   const tokenFile = ensureTokens(cfg);
-  const server = await startServer(cfg, { host: (values.host as string | undefined) ?? "127.0.0.1", port: intOpt(values, "port", 8080) });
+  const server = await startServer(cfg, {
+    host: (values.host as string | undefined) ?? "127.0.0.1",
+    port: intOpt(values, "port", 8080),
+  });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
   let sim: ReturnType<typeof startLiveSimulation> | null = null;
@@ -98,7 +110,9 @@ export async function upCommand(argv: string[]): Promise<number> {
       log,
     });
     server.app.millwright.simulation = sim;
-    log(`  simulating ${intOpt(values, "machines", 24, 1)} machines${scenario ? ` with scenario ${scenario}` : ""}`);
+    log(
+      `  simulating ${intOpt(values, "machines", 24, 1)} machines${scenario ? ` with scenario ${scenario}` : ""}`,
+    );
   }
   await waitForSignal(async () => {
     await sim?.stop();

@@ -19,7 +19,8 @@ function parseItem(v: unknown, path: string): FeedbackItem {
   for (const k of Object.keys(o)) if (!ALLOWED.has(k)) fail(`.${k}`, "unknown field");
   if (typeof o.prediction_id !== "string" || o.prediction_id.length === 0 || o.prediction_id.length > 64)
     fail(".prediction_id", "is required: the id /v1/predict returned");
-  if (o.machine_failure !== 0 && o.machine_failure !== 1) fail(".machine_failure", "is required and must be 0 or 1");
+  if (o.machine_failure !== 0 && o.machine_failure !== 1)
+    fail(".machine_failure", "is required and must be 0 or 1");
   const modes: FeedbackItem["modes"] = {};
   for (const m of MODES) {
     if (o[m] === undefined) continue;
@@ -29,7 +30,12 @@ function parseItem(v: unknown, path: string): FeedbackItem {
   return { predictionId: o.prediction_id as string, machineFailure: o.machine_failure as 0 | 1, modes };
 }
 
-const STATUS: Record<FeedbackOutcome, number> = { accepted: 200, duplicate: 200, unknown: 404, conflict: 409 };
+const STATUS: Record<FeedbackOutcome, number> = {
+  accepted: 200,
+  duplicate: 200,
+  unknown: 404,
+  conflict: 409,
+};
 
 export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
@@ -65,7 +71,10 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
       }
       if (raw.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "body: no feedback items");
       if (raw.length > ctx.maxBatch)
-        throw new MillwrightError("MW_BATCH_TOO_LARGE", `body: ${raw.length} items, the limit is ${ctx.maxBatch}`);
+        throw new MillwrightError(
+          "MW_BATCH_TOO_LARGE",
+          `body: ${raw.length} items, the limit is ${ctx.maxBatch}`,
+        );
       const items = raw.map((r, i) => parseItem(r, single ? "body" : `body[${i}]`));
       const outcomes = await ctx.store.addFeedback(items);
       for (const o of outcomes) ctx.metrics.feedback.inc({ outcome: o });
@@ -81,7 +90,10 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
             field: "body.prediction_id",
           });
         if (r.status === "conflict")
-          throw new MillwrightError("MW_CONFLICT", `prediction '${r.prediction_id}' already has a different label`);
+          throw new MillwrightError(
+            "MW_CONFLICT",
+            `prediction '${r.prediction_id}' already has a different label`,
+          );
         return reply.send(r);
       }
       const summary = { accepted: 0, duplicate: 0, unknown: 0, conflict: 0 };

@@ -17,54 +17,68 @@ function readText(path: string): string | null {
 
 export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["models"];
-  app.get("/v1/model", { schema: { tags, summary: "The served model version: card, metrics, lineage" } }, async () => {
-    const s = ctx.models.require();
-    const v = s.bundle.version;
-    const dir = ctx.registry.versionDir(v);
-    return {
-      name: s.bundle.name,
-      version: v,
-      follows: s.ref,
-      aliases: s.summary.aliases,
-      threshold: s.bundle.threshold,
-      heads: Object.fromEntries(Object.entries(s.bundle.heads).map(([k, h]) => [k, h ? { trees: h.booster.trees.length } : null])),
-      metrics: ctx.registry.readJson(v, "metrics.json"),
-      lineage: ctx.registry.readJson(v, "lineage.json"),
-      card: ctx.registry.readJson(v, "card.json"),
-      card_markdown: readText(join(dir, "card.md")),
-    };
-  });
+  app.get(
+    "/v1/model",
+    { schema: { tags, summary: "The served model version: card, metrics, lineage" } },
+    async () => {
+      const s = ctx.models.require();
+      const v = s.bundle.version;
+      const dir = ctx.registry.versionDir(v);
+      return {
+        name: s.bundle.name,
+        version: v,
+        follows: s.ref,
+        aliases: s.summary.aliases,
+        threshold: s.bundle.threshold,
+        heads: Object.fromEntries(
+          Object.entries(s.bundle.heads).map(([k, h]) => [k, h ? { trees: h.booster.trees.length } : null]),
+        ),
+        metrics: ctx.registry.readJson(v, "metrics.json"),
+        lineage: ctx.registry.readJson(v, "lineage.json"),
+        card: ctx.registry.readJson(v, "card.json"),
+        card_markdown: readText(join(dir, "card.md")),
+      };
+    },
+  );
 
-  app.get("/v1/models", { schema: { tags, summary: "All registered versions with aliases and metrics" } }, async () => {
-    const idx = ctx.registry.readIndex();
-    return {
-      served: ctx.models.current?.bundle.version ?? null,
-      champion: idx.aliases.champion,
-      challenger: idx.aliases.challenger,
-      models: ctx.registry.list().map((s) => ({
-        version: s.version,
-        created_at: s.createdAt,
-        aliases: s.aliases,
-        metrics: s.metrics?.test ?? s.metrics,
-        lineage: s.lineage
-          ? {
-              data_sha256: (s.lineage.data as Record<string, unknown> | undefined)?.sha256 ?? null,
-              rows: (s.lineage.data as Record<string, unknown> | undefined)?.rows ?? null,
-              failures: (s.lineage.data as Record<string, unknown> | undefined)?.failures ?? null,
-              seed: s.lineage.seed ?? null,
-              git_commit: s.lineage.git_commit ?? null,
-            }
-          : null,
-      })),
-    };
-  });
+  app.get(
+    "/v1/models",
+    { schema: { tags, summary: "All registered versions with aliases and metrics" } },
+    async () => {
+      const idx = ctx.registry.readIndex();
+      return {
+        served: ctx.models.current?.bundle.version ?? null,
+        champion: idx.aliases.champion,
+        challenger: idx.aliases.challenger,
+        models: ctx.registry.list().map((s) => ({
+          version: s.version,
+          created_at: s.createdAt,
+          aliases: s.aliases,
+          metrics: s.metrics?.test ?? s.metrics,
+          lineage: s.lineage
+            ? {
+                data_sha256: (s.lineage.data as Record<string, unknown> | undefined)?.sha256 ?? null,
+                rows: (s.lineage.data as Record<string, unknown> | undefined)?.rows ?? null,
+                failures: (s.lineage.data as Record<string, unknown> | undefined)?.failures ?? null,
+                seed: s.lineage.seed ?? null,
+                git_commit: s.lineage.git_commit ?? null,
+              }
+            : null,
+        })),
+      };
+    },
+  );
 
-  app.get("/v1/models/:version/report", { schema: { tags, summary: "A version's HTML evaluation report" } }, async (req, reply) => {
-    const v = ctx.registry.resolve((req.params as { version: string }).version);
-    const html = readText(join(ctx.registry.versionDir(v), "report.html"));
-    if (html === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no report`);
-    return reply.type("text/html; charset=utf-8").send(html);
-  });
+  app.get(
+    "/v1/models/:version/report",
+    { schema: { tags, summary: "A version's HTML evaluation report" } },
+    async (req, reply) => {
+      const v = ctx.registry.resolve((req.params as { version: string }).version);
+      const html = readText(join(ctx.registry.versionDir(v), "report.html"));
+      if (html === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no report`);
+      return reply.type("text/html; charset=utf-8").send(html);
+    },
+  );
 
   app.post(
     "/v1/models/:version/promote",

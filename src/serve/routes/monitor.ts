@@ -8,38 +8,82 @@ import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { MillwrightError } from "../../core/errors.js";
 
-export function monitorRoutes(monitor: Monitor, retrainer: Retrainer | null) {
+type Lazy<T> = T | (() => T);
+
+// Getters as well as values (e2e fix): startServer registers these routes inside buildApp, BEFORE it
+// creates the Monitor and the Retrainer, so values captured at registration were null for good —
+// every alert was answered "ignored" and GET /v1/monitor threw. A getter reads them per request.
+export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: Lazy<Retrainer | null>) {
+  const getMonitor = (): Monitor => {
+    const m = typeof monitorRef === "function" ? monitorRef() : monitorRef;
+    if (!m) throw new MillwrightError("MW_NOT_READY", "the monitor is not started yet");
+    return m;
+  };
+  const getRetrainer = (): Retrainer | null => (typeof retrainerRef === "function" ? retrainerRef() : retrainerRef);
   return (app: FastifyInstance, ctx: Ctx): void => {
     const tags = ["monitoring"];
-    app.get("/v1/monitor", { schema: { tags, summary: "Latest drift and quality state (computed now if none yet)" } }, async () => {
-      const s = monitor.latest() ?? (await monitor.runOnce());
-      if (!s) throw new MillwrightError("MW_NOT_READY", "no model is loaded yet");
-      return s;
-    });
-    app.post(
-      "/v1/monitor/run",
-      { schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] } },
-      async (req) => {
-        requireToken(req, ctx.tokens.admin, "admin");
-        return monitor.runOnce();
+    app.get(
+      "/v1/monitor",
+      { schema: { tags, summary: "Latest drift and quality state (computed now if none yet)" } },
+      async () => {
+        const monitor = getMonitor();
+        const s = monitor.latest() ?? (await monitor.runOnce());
+        if (!s) throw new MillwrightError("MW_NOT_READY", "no model is loaded yet");
+        return s;
       },
     );
-    app.get("/v1/monitor/history", { schema: { tags, summary: "Monitoring history: realised and estimated F1, drift share" } }, async (req) => {
-      const limit = Math.min(1000, Math.max(1, Number((req.query as { limit?: string }).limit ?? 100) || 100));
-      const snaps = await ctx.store.listSnapshots(limit);
-      return { points: snaps.map((s) => s.payload).sort((a, b) => String((a as { at: string }).at).localeCompare(String((b as { at: string }).at))) };
-    });
-    app.get("/v1/alerts", { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } }, async () => {
-      const events = await ctx.store.listAudit("alert", 100);
-      return { alerts: events.map((e) => ({ received_at: new Date(e.at).toISOString(), ...(e.payload as object) })) };
-    });
-    app.get("/v1/retrain/history", { schema: { tags, summary: "Retraining triggers, decisions and promotions, newest first" } }, async () => {
-      const events = await ctx.store.listAudit(undefined, 200);
-      return {
-        running: retrainer?.running ?? false,
-        events: events.filter((e) => e.kind !== "alert").map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, payload: e.payload })),
-      };
-    });
+    app.post(
+      "/v1/monitor/run",
+      {
+        schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] },
+      },
+      async (req) => {
+        requireToken(req, ctx.tokens.admin, "admin");
+        return getMonitor().runOnce();
+      },
+    );
+    app.get(
+      "/v1/monitor/history",
+      { schema: { tags, summary: "Monitoring history: realised and estimated F1, drift share" } },
+      async (req) => {
+        const limit = Math.min(
+          1000,
+          Math.max(1, Number((req.query as { limit?: string }).limit ?? 100) || 100),
+        );
+        const snaps = await ctx.store.listSnapshots(limit);
+        return {
+          points: snaps
+            .map((s) => s.payload)
+            .sort((a, b) => String((a as { at: string }).at).localeCompare(String((b as { at: string }).at))),
+        };
+      },
+    );
+    app.get(
+      "/v1/alerts",
+      { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } },
+      async () => {
+        const events = await ctx.store.listAudit("alert", 100);
+        return {
+          alerts: events.map((e) => ({
+            received_at: new Date(e.at).toISOString(),
+            ...(e.payload as object),
+          })),
+        };
+      },
+    );
+    app.get(
+      "/v1/retrain/history",
+      { schema: { tags, summary: "Retraining triggers, decisions and promotions, newest first" } },
+      async () => {
+        const events = await ctx.store.listAudit(undefined, 200);
+        return {
+          running: getRetrainer()?.running ?? false,
+          events: events
+            .filter((e) => e.kind !== "alert")
+            .map((e) => ({ at: new Date(e.at).toISOString(), kind: e.kind, payload: e.payload })),
+        };
+      },
+    );
     app.post(
       "/v1/hooks/alertmanager",
       {
@@ -59,7 +103,11 @@ export function monitorRoutes(monitor: Monitor, retrainer: Retrainer | null) {
           throw e;
         }
         const payload = parseAlertmanagerPayload(req.body);
-        if (!retrainer) return { outcomes: payload.alerts.map((a) => ({ fingerprint: a.fingerprint, outcome: "ignored" })) };
+        const retrainer = getRetrainer();
+        if (!retrainer)
+          return {
+            outcomes: payload.alerts.map((a) => ({ fingerprint: a.fingerprint, outcome: "ignored" })),
+          };
         return retrainer.handleAlerts(payload);
       },
     );

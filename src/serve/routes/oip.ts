@@ -22,19 +22,34 @@ interface Tensor {
   data: unknown[];
 }
 
-const NUMERIC = new Set(["FP64", "FP32", "FP16", "INT8", "INT16", "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64"]);
+const NUMERIC = new Set([
+  "FP64",
+  "FP32",
+  "FP16",
+  "INT8",
+  "INT16",
+  "INT32",
+  "INT64",
+  "UINT8",
+  "UINT16",
+  "UINT32",
+  "UINT64",
+]);
 
 function bad(msg: string): never {
   throw new MillwrightError("MW_VALIDATION", msg);
 }
 
 function flatten(d: unknown): unknown[] {
-  return Array.isArray(d) ? (d as unknown[]).flat(Number.POSITIVE_INFINITY) : bad("tensor data must be an array");
+  return Array.isArray(d)
+    ? (d as unknown[]).flat(Number.POSITIVE_INFINITY)
+    : bad("tensor data must be an array");
 }
 
 function typeFrom(v: unknown, where: string): string {
   if (typeof v === "string") return v;
-  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < PRODUCT_TYPES.length) return PRODUCT_TYPES[v];
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < PRODUCT_TYPES.length)
+    return PRODUCT_TYPES[v];
   return bad(`${where}: type must be "L", "M", "H" or 0, 1, 2`);
 }
 
@@ -46,16 +61,19 @@ export function readingsFromTensors(body: unknown, maxBatch: number): Reading[] 
     if (!t || typeof t !== "object") bad(`inputs[${i}] must be a tensor object`);
     const o = t as Partial<Tensor>;
     if (typeof o.name !== "string") bad(`inputs[${i}].name is required`);
-    if (!Array.isArray(o.shape) || !o.shape.every((s) => Number.isInteger(s) && s >= 0)) bad(`inputs[${i}].shape must be integers`);
+    if (!Array.isArray(o.shape) || !o.shape.every((s) => Number.isInteger(s) && s >= 0))
+      bad(`inputs[${i}].shape must be integers`);
     if (typeof o.datatype !== "string") bad(`inputs[${i}].datatype is required`);
     return { name: o.name, shape: o.shape, datatype: o.datatype, data: flatten(o.data) } as Tensor;
   });
   let rows: Record<string, unknown>[];
   if (tensors.length === 1 && tensors[0].shape.length === 2 && tensors[0].shape[1] === OIP_COLUMNS.length) {
     const t = tensors[0];
-    if (!NUMERIC.has(t.datatype)) bad(`${t.name}: datatype ${t.datatype}: a [N, 6] tensor must be numeric (FP64)`);
+    if (!NUMERIC.has(t.datatype))
+      bad(`${t.name}: datatype ${t.datatype}: a [N, 6] tensor must be numeric (FP64)`);
     const n = t.shape[0];
-    if (t.data.length !== n * OIP_COLUMNS.length) bad(`${t.name}: shape [${t.shape}] needs ${n * 6} values, got ${t.data.length}`);
+    if (t.data.length !== n * OIP_COLUMNS.length)
+      bad(`${t.name}: shape [${t.shape}] needs ${n * 6} values, got ${t.data.length}`);
     if (n > maxBatch) throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows, the limit is ${maxBatch}`);
     rows = [];
     for (let i = 0; i < n; i++) {
@@ -67,14 +85,17 @@ export function readingsFromTensors(body: unknown, maxBatch: number): Reading[] 
     const byName = new Map(tensors.map((t) => [t.name, t]));
     for (const t of tensors)
       if (!(OIP_COLUMNS as readonly string[]).includes(t.name))
-        bad(`unknown input tensor '${t.name}': expected one [N, 6] tensor or tensors named ${OIP_COLUMNS.join(", ")}`);
+        bad(
+          `unknown input tensor '${t.name}': expected one [N, 6] tensor or tensors named ${OIP_COLUMNS.join(", ")}`,
+        );
     const n = byName.get("type")?.data.length ?? bad("input tensor 'type' is missing");
     if (n === 0) throw new MillwrightError("MW_EMPTY_BATCH", "tensors have no rows");
     if (n > maxBatch) throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows, the limit is ${maxBatch}`);
     for (const c of OIP_COLUMNS) {
       const t = byName.get(c) ?? bad(`input tensor '${c}' is missing`);
       if (t.data.length !== n) bad(`input tensor '${c}' has ${t.data.length} values, 'type' has ${n}`);
-      if (c !== "type" && !NUMERIC.has(t.datatype)) bad(`input tensor '${c}': datatype must be numeric, got ${t.datatype}`);
+      if (c !== "type" && !NUMERIC.has(t.datatype))
+        bad(`input tensor '${c}': datatype must be numeric, got ${t.datatype}`);
     }
     rows = [];
     for (let i = 0; i < n; i++) {
@@ -98,7 +119,12 @@ function modelMeta(ctx: Ctx, name: string, version?: string) {
     versions,
     platform: "millwright-gbdt",
     inputs: [
-      { name: "input", datatype: "FP64", shape: [-1, 6], parameters: { columns: OIP_COLUMNS.join(","), type_codes: "L=0,M=1,H=2" } },
+      {
+        name: "input",
+        datatype: "FP64",
+        shape: [-1, 6],
+        parameters: { columns: OIP_COLUMNS.join(","), type_codes: "L=0,M=1,H=2" },
+      },
       ...OIP_COLUMNS.map((c) => ({ name: c, datatype: c === "type" ? "BYTES" : "FP64", shape: [-1] })),
     ],
     outputs: [
@@ -118,27 +144,40 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
     extensions: [],
   }));
   app.get("/v2/health/live", { schema: { tags, summary: "Liveness" } }, async () => ({ live: true }));
-  app.get("/v2/health/ready", { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } }, async (_req, reply) => {
-    const ready = ctx.state.accepting && ctx.models.current !== null;
-    return reply.code(ready ? 200 : 503).send({ ready });
-  });
+  app.get(
+    "/v2/health/ready",
+    { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } },
+    async (_req, reply) => {
+      const ready = ctx.state.accepting && ctx.models.current !== null;
+      return reply.code(ready ? 200 : 503).send({ ready });
+    },
+  );
   const meta = async (req: FastifyRequest) => {
     const p = req.params as { name: string; version?: string };
     return modelMeta(ctx, p.name, p.version);
   };
   app.get("/v2/models/:name", { schema: { tags, summary: "Model metadata" } }, meta);
-  app.get("/v2/models/:name/versions/:version", { schema: { tags, summary: "Model version metadata" } }, meta);
+  app.get(
+    "/v2/models/:name/versions/:version",
+    { schema: { tags, summary: "Model version metadata" } },
+    meta,
+  );
   const ready = async (req: FastifyRequest) => {
     const p = req.params as { name: string; version?: string };
     modelMeta(ctx, p.name, p.version);
     return { name: p.name, ready: ctx.state.accepting };
   };
   app.get("/v2/models/:name/ready", { schema: { tags, summary: "Model readiness" } }, ready);
-  app.get("/v2/models/:name/versions/:version/ready", { schema: { tags, summary: "Model version readiness" } }, ready);
+  app.get(
+    "/v2/models/:name/versions/:version/ready",
+    { schema: { tags, summary: "Model version readiness" } },
+    ready,
+  );
   const infer = async (req: FastifyRequest) => {
     const p = req.params as { name: string; version?: string };
     const s = ctx.models.require();
-    if (p.name !== s.bundle.name) throw new MillwrightError("MW_MODEL_NOT_FOUND", `unknown model '${p.name}'`);
+    if (p.name !== s.bundle.name)
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `unknown model '${p.name}'`);
     if (p.version && !ctx.registry.versions().includes(p.version))
       throw new MillwrightError("MW_MODEL_NOT_FOUND", `model '${p.name}' has no version '${p.version}'`);
     const bundle = ctx.models.bundleFor(p.version);
@@ -151,8 +190,18 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
       model_version: bundle.version,
       ...(typeof id === "string" ? { id } : {}),
       outputs: [
-        { name: "failure_probability", datatype: "FP64", shape: [n], data: answers.map((a) => a.failure_probability) },
-        { name: "failure_predicted", datatype: "BOOL", shape: [n], data: answers.map((a) => a.failure_predicted) },
+        {
+          name: "failure_probability",
+          datatype: "FP64",
+          shape: [n],
+          data: answers.map((a) => a.failure_probability),
+        },
+        {
+          name: "failure_predicted",
+          datatype: "BOOL",
+          shape: [n],
+          data: answers.map((a) => a.failure_predicted),
+        },
         ...MODE_HEADS.filter((m) => bundle.heads[m] !== null).map((m) => ({
           name: `${m}_probability`,
           datatype: "FP64",

@@ -99,7 +99,9 @@ export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
         tags: ["predict"],
         querystring: {
           type: "object",
-          properties: { explain: { type: "boolean", description: "Add the top TreeSHAP contributions in words" } },
+          properties: {
+            explain: { type: "boolean", description: "Add the top TreeSHAP contributions in words" },
+          },
         },
         body: predictBodySchema,
         response: { 200: predictResponseSchema },

@@ -7,29 +7,46 @@ import type { Ctx } from "../context.js";
 
 export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["simulation"];
-  app.get("/v1/sim", { schema: { tags, summary: "The live simulation's state and the scenarios it knows" } }, async () => ({
-    running: Boolean(ctx.simulation),
-    stats: ctx.simulation?.stats() ?? null,
-    scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
-  }));
+  app.get(
+    "/v1/sim",
+    { schema: { tags, summary: "The live simulation's state and the scenarios it knows" } },
+    async () => ({
+      running: Boolean(ctx.simulation),
+      stats: ctx.simulation?.stats() ?? null,
+      scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
+    }),
+  );
   app.post(
     "/v1/sim/scenario",
     {
       schema: {
         tags,
-        summary: "Switch a drift scenario on (or off with null) in the live simulation; needs the admin token",
+        summary:
+          "Switch a drift scenario on (or off with null) in the live simulation; needs the admin token",
         security: [{ bearer: [] }],
-        body: { type: "object", required: ["scenario"], properties: { scenario: { type: ["string", "null"] } } },
+        body: {
+          type: "object",
+          required: ["scenario"],
+          properties: { scenario: { type: ["string", "null"] } },
+        },
       },
     },
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const name = (req.body as { scenario: string | null }).scenario;
       if (name !== null && !SCENARIOS.some((s) => s.name === name))
-        throw new MillwrightError("MW_VALIDATION", `body.scenario: unknown '${name}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`, {
-          field: "body.scenario",
-        });
-      if (!ctx.simulation) throw new MillwrightError("MW_NOT_FOUND", "no live simulation is running (start with `millwright up --simulate`)");
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `body.scenario: unknown '${name}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`,
+          {
+            field: "body.scenario",
+          },
+        );
+      if (!ctx.simulation)
+        throw new MillwrightError(
+          "MW_NOT_FOUND",
+          "no live simulation is running (start with `millwright up --simulate`)",
+        );
       ctx.simulation.setScenario(name as ScenarioName | null);
       return { scenario: name };
     },

@@ -19,14 +19,36 @@ export function histogramPair(feature, hist) {
     const x = M.left + i * bw;
     const hr = (hist.reference[i] / max) * inner;
     const hc = (hist.current[i] / max) * inner;
-    const g = s("g", {}, s("title", {}, `${hist.labels[i]}: reference ${pct(hist.reference[i])}, current ${pct(hist.current[i])}`));
+    const g = s(
+      "g",
+      {},
+      s(
+        "title",
+        {},
+        `${hist.labels[i]}: reference ${pct(hist.reference[i])}, current ${pct(hist.current[i])}`,
+      ),
+    );
     g.append(
-      s("rect", { class: "bar-ref", x: r1(x + bw * 0.08), y: r1(H - M.bottom - hr), width: r1(bw * 0.42), height: r1(Math.max(hr, 0.5)) }),
-      s("rect", { class: "bar-cur", x: r1(x + bw * 0.5), y: r1(H - M.bottom - hc), width: r1(bw * 0.42), height: r1(Math.max(hc, 0.5)) }),
+      s("rect", {
+        class: "bar-ref",
+        x: r1(x + bw * 0.08),
+        y: r1(H - M.bottom - hr),
+        width: r1(bw * 0.42),
+        height: r1(Math.max(hr, 0.5)),
+      }),
+      s("rect", {
+        class: "bar-cur",
+        x: r1(x + bw * 0.5),
+        y: r1(H - M.bottom - hc),
+        width: r1(bw * 0.42),
+        height: r1(Math.max(hc, 0.5)),
+      }),
     );
     svg.append(g);
   }
-  svg.append(s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }));
+  svg.append(
+    s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }),
+  );
   const first = hist.labels[0].split(" to ")[0];
   const last = hist.labels[n - 1].split(" to ").pop();
   svg.append(

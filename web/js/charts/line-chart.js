@@ -14,7 +14,9 @@ export function lineChart(series, opts) {
   const svg = chartRoot(W, H, opts.label, "chart line-chart");
   const all = series.flatMap((se) => se.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.t)));
   if (all.length === 0) {
-    svg.append(s("text", { x: W / 2, y: H / 2, class: "chart-empty", "text-anchor": "middle" }, "No data yet"));
+    svg.append(
+      s("text", { x: W / 2, y: H / 2, class: "chart-empty", "text-anchor": "middle" }, "No data yet"),
+    );
     return svg;
   }
   const fmt = opts.format ?? ((v) => String(v));
@@ -47,9 +49,17 @@ export function lineChart(series, opts) {
       spanH > 48
         ? d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })
         : d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
-    axes.append(s("text", { x: px(t), y: H - M.bottom + 18, "text-anchor": t === t0 ? "start" : t === t1 ? "end" : "middle" }, text));
+    axes.append(
+      s(
+        "text",
+        { x: px(t), y: H - M.bottom + 18, "text-anchor": t === t0 ? "start" : t === t1 ? "end" : "middle" },
+        text,
+      ),
+    );
   }
-  axes.append(s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }));
+  axes.append(
+    s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }),
+  );
   svg.append(axes);
 
   series.forEach((se, k) => {
@@ -65,7 +75,13 @@ export function lineChart(series, opts) {
         continue;
       }
       run.push(`${px(p.t)},${py(p.y)}`);
-      g.append(s("circle", { cx: px(p.t), cy: py(p.y), r: 2.5, class: "marker" }, s("title", {}, `${se.name}: ${fmt(p.y)}`)));
+      g.append(
+        s(
+          "circle",
+          { cx: px(p.t), cy: py(p.y), r: 2.5, class: "marker" },
+          s("title", {}, `${se.name}: ${fmt(p.y)}`),
+        ),
+      );
     }
     flush();
     svg.append(g);
@@ -82,7 +98,10 @@ export function legend(series) {
     const sw = chartRoot(28, 10, "", `swatch series ${se.cls ?? `series-${k}`}`);
     sw.setAttribute("aria-hidden", "true");
     sw.removeAttribute("role");
-    sw.append(s("line", { x1: 1, x2: 27, y1: 5, y2: 5, class: "line" }), s("circle", { cx: 14, cy: 5, r: 2.5, class: "marker" }));
+    sw.append(
+      s("line", { x1: 1, x2: 27, y1: 5, y2: 5, class: "line" }),
+      s("circle", { cx: 14, cy: 5, r: 2.5, class: "marker" }),
+    );
     li.append(sw, document.createTextNode(se.name));
     ul.append(li);
   });

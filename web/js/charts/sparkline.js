@@ -7,7 +7,8 @@ export function sparkline(values, label, { width = 120, height = 32 } = {}) {
   if (v.length === 0) return svg;
   const max = Math.max(0.05, ...v);
   const pad = 3;
-  const x = (i) => r1(pad + (v.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (v.length - 1)));
+  const x = (i) =>
+    r1(pad + (v.length === 1 ? (width - 2 * pad) / 2 : (i * (width - 2 * pad)) / (v.length - 1)));
   const y = (p) => r1(height - pad - (p / max) * (height - 2 * pad));
   svg.append(
     s("polyline", { class: "spark-line", points: v.map((p, i) => `${x(i)},${y(p)}`).join(" ") }),

@@ -3,7 +3,8 @@ const NS = "http://www.w3.org/2000/svg";
 
 export function s(tag, attrs = {}, ...children) {
   const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) el.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries(attrs))
+    if (v !== undefined && v !== null) el.setAttribute(k, String(v));
   for (const c of children.flat()) {
     if (c === undefined || c === null || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
@@ -15,7 +16,13 @@ export function s(tag, attrs = {}, ...children) {
 export function chartRoot(width, height, label, cls = "chart") {
   return s(
     "svg",
-    { viewBox: `0 0 ${width} ${height}`, class: cls, role: "img", "aria-label": label, preserveAspectRatio: "xMidYMid meet" },
+    {
+      viewBox: `0 0 ${width} ${height}`,
+      class: cls,
+      role: "img",
+      "aria-label": label,
+      preserveAspectRatio: "xMidYMid meet",
+    },
     s("title", {}, label),
   );
 }
@@ -28,7 +35,8 @@ export function ticks(min, max, count = 4) {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => raw <= st) ?? raw;
   const out = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
+  for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step)
+    out.push(Number(v.toPrecision(12)));
   return out;
 }
 

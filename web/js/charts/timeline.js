@@ -40,14 +40,21 @@ export function timelineGrid(plan) {
               ` ${TASK_WORDS[t.task] ?? t.task} (${modeWords(t.mode)}), ${t.hours} h`,
             ),
           ),
-          c ? h("span", { class: "cap" }, `${c.hours_used}/${c.capacity} h`) : h("span", { class: "cap" }, "off"),
+          c
+            ? h("span", { class: "cap" }, `${c.hours_used}/${c.capacity} h`)
+            : h("span", { class: "cap" }, "off"),
         );
       }),
     );
   });
   return h(
     "div",
-    { class: "table-wrap timeline", tabindex: "0", role: "region", "aria-label": "Plan timeline: technicians by shift" },
+    {
+      class: "table-wrap timeline",
+      tabindex: "0",
+      role: "region",
+      "aria-label": "Plan timeline: technicians by shift",
+    },
     h(
       "table",
       { class: "grid" },
@@ -60,7 +67,8 @@ export function timelineGrid(plan) {
 
 /** Shift columns: the horizon's labels when given, else every shift a task or technician mentions. */
 function shiftLabels(plan) {
-  if (Array.isArray(plan.horizon?.labels)) return plan.horizon.labels.map((label, index) => ({ index, label }));
+  if (Array.isArray(plan.horizon?.labels))
+    return plan.horizon.labels.map((label, index) => ({ index, label }));
   const m = new Map();
   for (const t of plan.tasks ?? []) m.set(t.shift.index, t.shift.label ?? `shift ${t.shift.index}`);
   for (const tech of plan.technicians ?? [])

@@ -8,14 +8,27 @@ import { modeWords, riskLevel } from "../words.js";
 
 const SORTS = {
   risk: { text: "Risk", cmp: (a, b) => a.failure_probability - b.failure_probability, firstDir: -1 },
-  id: { text: "Machine", cmp: (a, b) => a.machine_id.localeCompare(b.machine_id, "en", { numeric: true }), firstDir: 1 },
-  model: { text: "Make and model", cmp: (a, b) => a.machine_model.localeCompare(b.machine_model), firstDir: 1 },
+  id: {
+    text: "Machine",
+    cmp: (a, b) => a.machine_id.localeCompare(b.machine_id, "en", { numeric: true }),
+    firstDir: 1,
+  },
+  model: {
+    text: "Make and model",
+    cmp: (a, b) => a.machine_model.localeCompare(b.machine_model),
+    firstDir: 1,
+  },
 };
 
 export function fleetPage(root, _arg, ctx) {
   const state = { machines: null, key: "risk", dir: -1, text: "", model: "" };
 
-  const search = h("input", { id: "fleet-search", type: "search", autocomplete: "off", placeholder: "id, model or reason" });
+  const search = h("input", {
+    id: "fleet-search",
+    type: "search",
+    autocomplete: "off",
+    placeholder: "id, model or reason",
+  });
   const modelSel = h("select", { id: "fleet-model" }, h("option", { value: "" }, "All makes and models"));
   const sortSel = h(
     "select",
@@ -24,11 +37,19 @@ export function fleetPage(root, _arg, ctx) {
     h("option", { value: "id" }, "Machine id"),
     h("option", { value: "model" }, "Make and model"),
   );
-  const summary = h("p", { class: "summary", "aria-live": "polite", id: "fleet-summary" }, "Loading the fleet…");
+  const summary = h(
+    "p",
+    { class: "summary", "aria-live": "polite", id: "fleet-summary" },
+    "Loading the fleet…",
+  );
   const tbody = h("tbody", {});
   const sortButtons = {};
   const th = (key, text) => {
-    const b = h("button", { type: "button", class: "sort", "data-sort": key, onclick: () => setSort(key, true) }, text);
+    const b = h(
+      "button",
+      { type: "button", class: "sort", "data-sort": key, onclick: () => setSort(key, true) },
+      text,
+    );
     sortButtons[key] = b;
     return h("th", { scope: "col", "data-sort-col": key }, b);
   };
@@ -79,7 +100,12 @@ export function fleetPage(root, _arg, ctx) {
     summary,
     h(
       "form",
-      { class: "controls", role: "search", "aria-label": "Filter and sort machines", onsubmit: (e) => e.preventDefault() },
+      {
+        class: "controls",
+        role: "search",
+        "aria-label": "Filter and sort machines",
+        onsubmit: (e) => e.preventDefault(),
+      },
       h("div", { class: "field" }, h("label", { for: "fleet-search" }, "Search"), search),
       h("div", { class: "field" }, h("label", { for: "fleet-model" }, "Make and model"), modelSel),
       h("div", { class: "field" }, h("label", { for: "fleet-sort" }, "Sort by"), sortSel),
@@ -115,9 +141,22 @@ export function fleetPage(root, _arg, ctx) {
       .sort((a, b) => state.dir * SORTS[state.key].cmp(a, b) || a.machine_id.localeCompare(b.machine_id));
     tbody.replaceChildren(...shown.map(row));
     if (all.length === 0)
-      tbody.append(h("tr", {}, h("td", { colspan: "7", class: "empty" }, "No machine has reported yet: readings sent to POST /v1/predict with a machine_id appear here.")));
-    else if (shown.length === 0) tbody.append(h("tr", {}, h("td", { colspan: "7", class: "empty" }, "No machine matches the filter.")));
-    const high = all.filter((m) => riskLevel(m.failure_probability, m.failure_predicted).key === "high").length;
+      tbody.append(
+        h(
+          "tr",
+          {},
+          h(
+            "td",
+            { colspan: "7", class: "empty" },
+            "No machine has reported yet: readings sent to POST /v1/predict with a machine_id appear here.",
+          ),
+        ),
+      );
+    else if (shown.length === 0)
+      tbody.append(h("tr", {}, h("td", { colspan: "7", class: "empty" }, "No machine matches the filter.")));
+    const high = all.filter(
+      (m) => riskLevel(m.failure_probability, m.failure_predicted).key === "high",
+    ).length;
     const text =
       shown.length === all.length
         ? `${all.length} machines, ${high} at high risk.`
@@ -139,7 +178,9 @@ export function fleetPage(root, _arg, ctx) {
 }
 
 function haystack(m) {
-  return [m.machine_id, m.machine_model, modeWords(m.likeliest_mode), ...(m.reasons ?? [])].join(" ").toLowerCase();
+  return [m.machine_id, m.machine_model, modeWords(m.likeliest_mode), ...(m.reasons ?? [])]
+    .join(" ")
+    .toLowerCase();
 }
 
 function row(m) {
@@ -158,11 +199,21 @@ function row(m) {
       h("span", { class: "risk-pct" }, pct(m.failure_probability)),
     ),
     h("td", { "data-label": "Likeliest failure" }, modeWords(m.likeliest_mode)),
-    h("td", { "data-label": "Trend" }, sparkline(m.trend, `Risk trend of ${m.machine_id}: ${trendWords(m.trend)}`)),
+    h(
+      "td",
+      { "data-label": "Trend" },
+      sparkline(m.trend, `Risk trend of ${m.machine_id}: ${trendWords(m.trend)}`),
+    ),
     h(
       "td",
       { "data-label": "Top reasons" },
-      m.reasons?.length ? h("ul", { class: "reasons" }, m.reasons.map((r) => h("li", {}, r))) : "—",
+      m.reasons?.length
+        ? h(
+            "ul",
+            { class: "reasons" },
+            m.reasons.map((r) => h("li", {}, r)),
+          )
+        : "—",
     ),
     h("td", { "data-label": "Last reading" }, when(m.last_seen)),
   );

@@ -9,7 +9,11 @@ const READINGS = ["tool_wear", "torque", "rotational_speed", "air_temperature", 
 
 export function machinePage(root, id, _ctx) {
   const body = h("div", { class: "stack" }, h("p", {}, "Loading…"));
-  root.append(h("p", { class: "crumb" }, h("a", { href: "#/fleet" }, "← Fleet")), h("h1", {}, `Machine ${id ?? ""}`), body);
+  root.append(
+    h("p", { class: "crumb" }, h("a", { href: "#/fleet" }, "← Fleet")),
+    h("h1", {}, `Machine ${id ?? ""}`),
+    body,
+  );
   let last = "";
   let planTasks = null;
 
@@ -40,11 +44,15 @@ export function machinePage(root, id, _ctx) {
     const now = hist[hist.length - 1];
     const lvl = now ? riskLevel(now.failure_probability, now.failure_predicted) : null;
     const riskSeries = [
-      { name: "Failure", cls: "series-0", points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.failure_probability })) },
+      {
+        name: "Failure",
+        cls: "series-0",
+        points: hist.map((p) => ({ t: timeOf(p), y: p.failure_probability })),
+      },
       ...["twf", "osf", "hdf", "pwf"].map((m, k) => ({
         name: modeWords(m),
         cls: `series-${k + 1}`,
-        points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.modes?.[m] ?? null })),
+        points: hist.map((p) => ({ t: timeOf(p), y: p.modes?.[m] ?? null })),
       })),
     ];
     fill(
@@ -64,7 +72,11 @@ export function machinePage(root, id, _ctx) {
       section(
         "risk",
         "Risk over time",
-        lineChart(riskSeries, { label: `Failure risk of ${d.machine_id} over time, by failure mode`, yMin: 0, format: (v) => `${Math.round(v * 100)} %` }),
+        lineChart(riskSeries, {
+          label: `Failure risk of ${d.machine_id} over time, by failure mode`,
+          yMin: 0,
+          format: (v) => `${Math.round(v * 100)} %`,
+        }),
         legend(riskSeries),
       ),
       section(
@@ -77,10 +89,19 @@ export function machinePage(root, id, _ctx) {
             h(
               "figure",
               {},
-              lineChart([{ name: FEATURE_WORDS[f], cls: "series-0", points: hist.map((p) => ({ t: Date.parse(p.predicted_at), y: p.reading?.[f] })) }], {
-                label: `${FEATURE_WORDS[f]} of ${d.machine_id} over time`,
-                format: (v) => String(Math.round(v * 10) / 10),
-              }),
+              lineChart(
+                [
+                  {
+                    name: FEATURE_WORDS[f],
+                    cls: "series-0",
+                    points: hist.map((p) => ({ t: timeOf(p), y: p.reading?.[f] })),
+                  },
+                ],
+                {
+                  label: `${FEATURE_WORDS[f]} of ${d.machine_id} over time`,
+                  format: (v) => String(Math.round(v * 10) / 10),
+                },
+              ),
               h("figcaption", {}, FEATURE_WORDS[f]),
             ),
           ),
@@ -100,7 +121,12 @@ export function machinePage(root, id, _ctx) {
               const l = riskLevel(p.failure_probability, p.failure_predicted);
               return [
                 when(p.predicted_at),
-                h("span", {}, h("span", { class: `badge risk-${l.key}` }, l.text), ` ${pct(p.failure_probability)}`),
+                h(
+                  "span",
+                  {},
+                  h("span", { class: `badge risk-${l.key}` }, l.text),
+                  ` ${pct(p.failure_probability)}`,
+                ),
                 p.failure_predicted ? "Yes" : "No",
                 modeWords(likeliest(p.modes)),
                 labelWords(p.label),
@@ -114,7 +140,8 @@ export function machinePage(root, id, _ctx) {
 
 function likeliest(modes) {
   let best = null;
-  for (const [k, v] of Object.entries(modes ?? {})) if (typeof v === "number" && (best === null || v > modes[best])) best = k;
+  for (const [k, v] of Object.entries(modes ?? {}))
+    if (typeof v === "number" && (best === null || v > modes[best])) best = k;
   return best;
 }
 
@@ -153,4 +180,10 @@ async function tasksFromPlan(id) {
     if (e instanceof ApiError) return [];
     throw e;
   }
+}
+
+/** Readings carry the machine's own clock (timestamp) when sent; otherwise the prediction time. */
+function timeOf(p) {
+  const t = Date.parse(p.reading?.timestamp ?? "");
+  return Number.isFinite(t) ? t : Date.parse(p.predicted_at);
 }

@@ -1,0 +1,105 @@
+import { MillwrightError } from "../../core/errors.js";
+import { loadCsvFile } from "../../data/load.js";
+import type { Reading } from "../../data/schema.js";
+import type { MachineHistory } from "../../plan/forecast.js";
+import { PLAN_HELP } from "../../plan/plan.js";
+import { Registry } from "../../registry/registry.js";
+import { loadPlanningConfig, planFor } from "../../serve/planning.js";
+import { createStore } from "../../store/index.js";
+import { readConfig, sqlitePath } from "../config.js";
+import { DEFAULT_REGISTRY, out, parse, outThen, outJsonThen } from "../io.js";
+
+const HELP = `${PLAN_HELP.trimEnd()}
+
+Machine histories come from the prediction log (MILLWRIGHT_DATA_DIR or DATABASE_URL), or from a
+fleet CSV with machine_id (--data FILE, e.g. the output of \`millwright simulate\`).`;
+
+/** "7d", "36h" or "21 shifts"/"21s" → shifts of 8 hours. */
+export function parseHorizon(s: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(d|h|s|shifts?)\s*$/i.exec(s);
+  if (!m) throw new MillwrightError("MW_BAD_INPUT", `--horizon: '${s}' is not like 7d, 36h or 21shifts`);
+  const n = Number(m[1]);
+  const unit = m[2].toLowerCase();
+  const shifts = unit === "d" ? n * 3 : unit === "h" ? n / 8 : n;
+  const r = Math.ceil(shifts);
+  if (r < 1 || r > 42)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `--horizon: ${s} is ${r} shifts; 1 to 42 (14 days) are allowed`,
+    );
+  return r;
+}
+
+async function historiesFromLog(): Promise<MachineHistory[]> {
+  const cfg = readConfig();
+  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
+  const by = new Map<string, MachineHistory>();
+  try {
+    for await (const p of store.queryPredictions({ limit: 20_000 })) add(by, p.reading);
+  } finally {
+    await store.close();
+  }
+  return [...by.values()];
+}
+
+function add(by: Map<string, MachineHistory>, r: Reading): void {
+  if (!r.machine_id) return;
+  let h = by.get(r.machine_id);
+  if (!h) by.set(r.machine_id, (h = { id: r.machine_id, model: r.machine_model ?? "unknown", history: [] }));
+  h.history.push(r);
+  if (h.history.length > 100) h.history.shift();
+}
+
+export async function planCommand(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      technicians: { type: "string" },
+      costs: { type: "string" },
+      horizon: { type: "string" },
+      registry: { type: "string" },
+      data: { type: "string" },
+      json: { type: "boolean" },
+    },
+    HELP,
+  );
+  if (values.help) return outThen(HELP, 0);
+  if (!values.technicians) throw new MillwrightError("MW_BAD_INPUT", `--technicians is required\n\n${HELP}`);
+  const config = loadPlanningConfig(values.technicians as string, values.costs as string | undefined);
+  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const bundle = registry.load("champion");
+  let machines: MachineHistory[];
+  let start = new Date();
+  if (values.data) {
+    const by = new Map<string, MachineHistory>();
+    const rows = loadCsvFile(values.data as string).rows;
+    for (const r of rows) add(by, r);
+    machines = [...by.values()];
+    const last = rows[rows.length - 1]?.timestamp;
+    if (last && !Number.isNaN(Date.parse(last))) start = new Date(last);
+    if (machines.length === 0)
+      throw new MillwrightError("MW_BAD_INPUT", `${String(values.data)}: no machine_id column or values`);
+  } else machines = await historiesFromLog();
+  if (machines.length === 0)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      "no machine histories in the prediction log: pass --data FLEET.csv",
+    );
+  const plan = await planFor({
+    machines,
+    bundle,
+    config,
+    horizonShifts: parseHorizon((values.horizon as string | undefined) ?? "7d"),
+    startTime: start,
+  });
+  if (values.json) return outJsonThen(plan, 0);
+  out(
+    `plan ${plan.status} (gap ${plan.gap === null ? "n/a" : `${(plan.gap * 100).toFixed(2)} %`}, ${plan.solve_ms.toFixed(0)} ms): objective ${plan.objective.toFixed(0)}, ${plan.tasks.length} tasks`,
+  );
+  for (const t of plan.tasks)
+    out(
+      `  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(12)} ${t.machine_id} ${t.task.padEnd(16)} ${t.why}`,
+    );
+  for (const w of plan.warnings) out(`warning: ${w}`);
+  return 0;
+}

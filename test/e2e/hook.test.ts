@@ -1,0 +1,136 @@
+// The retraining webhook on a real server process, without Prometheus: Alertmanager v4 payloads
+// posted straight at POST /v1/hooks/alertmanager. Authentication, a storm deduplicated into one
+// retraining, resolved alerts ignored, and a retraining that fails leaving the champion in place.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
+import { amPayload, HOOK_TOKEN, metric, postHook, retrainHistory, servedVersion, waitFor } from "./support.js";
+
+let fx: TrainedFixture;
+const dirs: string[] = [];
+const servers: ServerProcess[] = [];
+
+before(() => {
+  fx = trainedRegistry({ machines: 6, days: 7, seed: 11 });
+});
+
+after(async () => {
+  for (const s of servers) {
+    if (s.child.exitCode === null) {
+      s.child.kill("SIGTERM");
+      await s.exited;
+    }
+  }
+  fx.cleanup();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+async function serve(): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), "mw-hook-"));
+  dirs.push(dataDir);
+  const srv = await startServerProcess(["serve", "--registry", fx.registry.dir], {
+    MILLWRIGHT_DATA_DIR: dataDir,
+    MILLWRIGHT_HOOK_TOKEN: HOOK_TOKEN,
+    MILLWRIGHT_RETRAIN_MODE: "local",
+    MILLWRIGHT_RETRAIN_COOLDOWN_MS: String(10 * 60_000),
+    MILLWRIGHT_MONITOR_INTERVAL_MS: "60000",
+  });
+  servers.push(srv);
+  return srv;
+}
+
+const decision = (url: string) =>
+  waitFor(
+    "a retraining decision in /v1/retrain/history",
+    async () => {
+      const h = await retrainHistory(url);
+      return h.running ? undefined : h.events.find((e) => e.kind === "decision");
+    },
+    60_000,
+  );
+
+test("the webhook: auth, a storm of 20 identical alerts starts one retraining, resolved alerts are ignored", async () => {
+  const srv = await serve();
+  try {
+    const firing = amPayload([{ status: "firing", alertname: "MillwrightQualityLow", fingerprint: "a1b2c3d4e5f60718" }]);
+
+    const none = await postHook(srv.url, firing, null);
+    assert.equal(none.status, 401);
+    const wrong = await postHook(srv.url, firing, "not-the-token");
+    assert.equal(wrong.status, 401);
+    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 0, "no retraining before auth");
+    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "rejected_auth" }), 2);
+
+    // A storm: Alertmanager re-notifying the same alert (same fingerprint) 20 times, concurrently.
+    const answers = await Promise.all(Array.from({ length: 20 }, () => postHook(srv.url, firing, HOOK_TOKEN)));
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(20).fill(200),
+    );
+    const outcomes = (await Promise.all(answers.map((r) => r.json() as Promise<{ outcomes: { outcome: string }[] }>))).flatMap((j) =>
+      j.outcomes.map((o) => o.outcome),
+    );
+    assert.equal(outcomes.filter((o) => o === "started").length, 1, JSON.stringify(outcomes));
+    assert.equal(outcomes.filter((o) => o === "deduplicated").length, 19, JSON.stringify(outcomes));
+    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 1);
+    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "deduplicated" }), 19);
+
+    // Resolved: recorded as received, never a trigger.
+    const resolved = await postHook(
+      srv.url,
+      amPayload([{ status: "resolved", alertname: "MillwrightQualityLow", fingerprint: "ffff000011112222" }]),
+      HOOK_TOKEN,
+    );
+    assert.equal(resolved.status, 200);
+    assert.deepEqual(
+      ((await resolved.json()) as { outcomes: { outcome: string }[] }).outcomes.map((o) => o.outcome),
+      ["ignored"],
+    );
+    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 1);
+
+    // No labelled production data: the retraining has nothing to gate on and keeps the champion.
+    const d = await decision(srv.url);
+    assert.equal(d.payload.verdict, "kept", JSON.stringify(d.payload));
+    const h = await retrainHistory(srv.url);
+    assert.equal(h.events.filter((e) => e.kind === "trigger").length, 1, "exactly one trigger in the audit");
+    const alerts = (await (await fetch(`${srv.url}/v1/alerts`)).json()) as { alerts: { status: string }[] };
+    assert.equal(alerts.alerts.length, 21, "every notification is in the audit, the resolved one too");
+    assert.equal(await servedVersion(srv.url, READING), fx.version);
+  } catch (e) {
+    console.error(srv.output());
+    throw e;
+  }
+});
+
+test("a retraining that fails half-way (the champion's training data is corrupt) keeps the champion and records 'failed'", async () => {
+  // The lineage points at fx.dataFile: a header and a row the validator rejects.
+  writeFileSync(fx.dataFile, "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n");
+  const srv = await serve();
+  try {
+    const r = await postHook(
+      srv.url,
+      amPayload([{ status: "firing", alertname: "MillwrightDatasetDrift", fingerprint: "0123456789abcdef" }]),
+      HOOK_TOKEN,
+    );
+    assert.equal(r.status, 200);
+    assert.deepEqual(
+      ((await r.json()) as { outcomes: { outcome: string }[] }).outcomes.map((o) => o.outcome),
+      ["started"],
+    );
+    const d = await decision(srv.url);
+    assert.equal(d.payload.verdict, "failed", JSON.stringify(d.payload));
+    assert.match(String(d.payload.reason), /\S/, "the failure says why");
+    assert.equal(await metric(srv.url, "millwright_retrain_decisions_total", { verdict: "failed" }), 1);
+    assert.equal(fx.registry.readIndex().aliases.champion, fx.version, "the champion alias is untouched");
+    assert.equal(await servedVersion(srv.url, READING), fx.version);
+    const h = await retrainHistory(srv.url);
+    assert.equal(h.events.filter((e) => e.kind === "promotion").length, 0);
+  } catch (e) {
+    console.error(srv.output());
+    throw e;
+  }
+});

@@ -1,0 +1,129 @@
+// Models page: registered versions with metrics and lineage, the aliases, each version's report,
+// and promotion to champion with the admin token.
+import { describeError, getJson, postJson } from "../api.js";
+import { fill, h, num, section, setText, table, when } from "../dom.js";
+import { adminToken, tokenField } from "../token.js";
+
+export function modelsPage(root, _arg, ctx) {
+  const msg = h("p", { class: "form-msg", id: "promote-msg", role: "alert" });
+  const facts = h("dl", { class: "facts" });
+  const list = h("div", {}, h("p", {}, "Loading models…"));
+  root.append(
+    h("h1", {}, "Models"),
+    section("aliases", "Aliases", facts),
+    section("promote", "Promotion", tokenField("admin-token", "Promotion needs the admin token."), msg),
+    section("versions", "Versions", list),
+  );
+  let last = "";
+
+  async function promote(version) {
+    setText(msg, `Promoting ${version}…`);
+    msg.className = "form-msg";
+    try {
+      const r = await postJson(
+        `/v1/models/${encodeURIComponent(version)}/promote`,
+        { alias: "champion" },
+        adminToken() || undefined,
+      );
+      const text = `Version ${r.version} is now ${r.alias}; serving ${r.served ?? "—"}.`;
+      setText(msg, text);
+      msg.className = "form-msg ok";
+      ctx.announce(text);
+      last = "";
+      await refresh();
+    } catch (e) {
+      setText(msg, `Promotion refused: ${describeError(e)}`);
+      msg.className = "form-msg error";
+    }
+  }
+
+  async function refresh() {
+    const d = await getJson("/v1/models");
+    const key = JSON.stringify(d);
+    if (key === last) return;
+    last = key;
+    fill(
+      facts,
+      fact("Champion", d.champion ?? "—"),
+      fact("Challenger", d.challenger ?? "—"),
+      fact("Served now", d.served ?? "—"),
+    );
+    const models = [...(d.models ?? [])].reverse();
+    fill(
+      list,
+      models.length
+        ? table(
+            "Registered model versions, newest first",
+            [
+              "Version",
+              "Aliases",
+              "PR-AUC",
+              "ROC-AUC",
+              "F1",
+              "Data (sha256)",
+              "Rows",
+              "Created",
+              "Report",
+              "Action",
+            ],
+            models.map((m) => ({
+              attrs: { "data-version": m.version },
+              cells: [
+                m.version,
+                aliasBadges(m, d),
+                num(m.metrics?.pr_auc),
+                num(m.metrics?.roc_auc),
+                num(m.metrics?.f1),
+                m.lineage?.data_sha256
+                  ? h("code", { title: m.lineage.data_sha256 }, String(m.lineage.data_sha256).slice(0, 12))
+                  : "—",
+                m.lineage?.rows ?? "—",
+                when(m.created_at),
+                h(
+                  "a",
+                  {
+                    href: `/v1/models/${encodeURIComponent(m.version)}/report`,
+                    target: "_blank",
+                    rel: "noopener",
+                  },
+                  "Report",
+                  h("span", { class: "sr-only" }, ` for ${m.version} (opens in a new tab)`),
+                ),
+                d.champion === m.version
+                  ? h("span", { class: "muted" }, "champion")
+                  : h(
+                      "button",
+                      {
+                        type: "button",
+                        class: "primary promote",
+                        "data-version": m.version,
+                        onclick: () => promote(m.version),
+                      },
+                      "Promote",
+                      h("span", { class: "sr-only" }, ` ${m.version} to champion`),
+                    ),
+              ],
+            })),
+            { rowHeaders: true },
+          )
+        : h("p", {}, "No model is registered yet: run `millwright train`."),
+    );
+  }
+
+  return { refresh };
+}
+
+function aliasBadges(m, d) {
+  const names = new Set(m.aliases ?? []);
+  if (d.served === m.version) names.add("served");
+  if (names.size === 0) return "—";
+  return h(
+    "span",
+    { class: "aliases" },
+    [...names].map((a) => h("span", { class: `badge alias alias-${a}` }, a)),
+  );
+}
+
+function fact(k, v) {
+  return h("div", {}, h("dt", {}, k), h("dd", {}, v));
+}
