@@ -3,101 +3,88 @@
 //   a) bare Fastify, one process: the same JSON reading validated by a JSON schema, a constant answer;
 //   b) Millwright POST /v1/predict, one reading, durable SQLite log (WAL, group commit), 16 and 64 conns;
 //   c) Millwright batches of 1,000 readings at 1 and 4 connections;
-//   d) the original design: Flask + scikit-learn under gunicorn (2 workers), when installed.
+//   d) the original design: Flask + scikit-learn under gunicorn (2 workers), when installed;
+//   and, as a diagnostic, Millwright with its log on tmpfs (fsync costs nothing there: NOT durable)
+//   to separate the disk's share from the CPU's.
+// All servers stay up for the whole run and the rows are measured round-robin, BENCH_ROUNDS times,
+// reporting the median round: the 2 cores are shared with other work, and interleaving spreads
+// that noise over every row instead of letting it fall on one.
 // After every Millwright run the SQLite log is counted (read-only) against the 2xx answers.
 // Why wrk and not autocannon: wrk is C and needs a fraction of a core for ~10k requests/s, while
 // autocannon's single Node thread needs about as much CPU as the server it measures. With 2 cores
 // shared by client and server, a heavier client would cap every row at the client's speed.
 // Run: node dist/bench/serve.js   (or node --import tsx bench/serve.ts)
-// Env: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_SKIP_FLASK=1, BENCH_DATA + BENCH_REGISTRY (reuse).
+// Env: BENCH_SECONDS (10), BENCH_WARMUP (2, per row), BENCH_START_WARMUP (5, per server),
+// BENCH_ROUNDS (3), BENCH_SKIP_FLASK=1, BENCH_SKIP_TMPFS=1, BENCH_DATA + BENCH_REGISTRY (reuse).
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RAW_FEATURES } from "../src/data/schema.js";
 import { loadCsvFile } from "../src/data/load.js";
-import { freePort, type Load, type Proc, runWrk, settleCount, start, writeWrkScript } from "./baseline/harness.js";
-import { machineLine, table, writeSection } from "./lib/report.js";
+import { RAW_FEATURES } from "../src/data/schema.js";
+import { fsyncLatency, type Proc, runWrk, settleCount, start, writeWrkScript } from "./baseline/harness.js";
+import { type Cell, report, type Run } from "./baseline/serve-report.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
+const START_WARMUP = Number(process.env.BENCH_START_WARMUP ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const HERE = dirname(fileURLToPath(import.meta.url));
-const FROM_DIST = HERE.includes(`${join("dist", "bench")}`);
+const FROM_DIST = HERE.includes(join("dist", "bench"));
 const ROOT = FROM_DIST ? join(HERE, "..", "..") : join(HERE, "..");
 const PY = "/usr/bin/python3"; // Debian's, where python3-sklearn and python3-flask live
+const FLASK = "Flask + sklearn (gunicorn, 2 workers)";
 
 /** Node arguments that run a repo TypeScript file, compiled (dist) or through tsx. */
 function nodeArgs(rel: string): string[] {
   return FROM_DIST ? [join(ROOT, "dist", rel.replace(/\.ts$/, ".js"))] : ["--import", "tsx", join(ROOT, rel)];
 }
 
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env): void {
-  const r = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), ...args], { env, encoding: "utf8" });
+function cli(args: string[]): void {
+  const r = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`millwright ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
-}
-
-interface Row extends Load {
-  server: string;
-  workload: string;
-  readingsPerRequest: number;
-  check: string;
-}
-
-const fmt = (x: number, d = 0) =>
-  Number.isFinite(x) ? x.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d }) : "–";
-
-async function measure(
-  server: string,
-  proc: Proc,
-  url: string,
-  body: { file: string; n: number },
-  connections: number,
-  lua: string,
-  db?: string,
-): Promise<Row> {
-  const workload = body.n === 1 ? "single reading" : `batch of ${fmt(body.n)}`;
-  await runWrk({ url, bodyFile: body.file, connections, seconds: WARMUP, pid: proc.pid, lua });
-  const before = db ? await settleCount(db) : 0;
-  const load = await runWrk({ url, bodyFile: body.file, connections, seconds: SECONDS, pid: proc.pid, lua });
-  let check = "n/a (no log)";
-  if (db) {
-    // wrk drops the requests in flight when time is up; the server still answers and logs them, so
-    // the log may hold up to `connections` requests more than wrk counted, never fewer.
-    const logged = (await settleCount(db)) - before;
-    const acked = load.ok * body.n;
-    const extra = logged - acked;
-    const okay = extra >= 0 && extra <= connections * body.n && extra % body.n === 0;
-    check = `${okay ? "✔" : "✘"} ${fmt(logged)} logged = ${fmt(load.ok)} × ${body.n} acked + ${fmt(extra / body.n)} unread at stop`;
-  }
-  const row: Row = { server, workload, readingsPerRequest: body.n, ...load, check };
-  console.log(
-    `${server} | ${workload} | c=${connections} | ${fmt(load.rps)} req/s | ${fmt(load.rps * body.n)} readings/s | p50 ${fmt(load.p50, 2)} ms | p99 ${fmt(load.p99, 2)} ms | errors ${load.errors} | RSS ${fmt(load.rssMb)} MB | CPU ${fmt(load.cpuPct)} % | ${check}`,
-  );
-  return row;
 }
 
 function flaskMissing(): string | null {
   if (process.env.BENCH_SKIP_FLASK === "1") return "BENCH_SKIP_FLASK=1";
   const py = spawnSync(PY, ["-c", "import flask, sklearn"], { encoding: "utf8" });
   if (py.status !== 0) return `${PY} cannot import flask and sklearn (apt-get install python3-flask python3-sklearn)`;
-  const g = spawnSync("gunicorn", ["--version"], { encoding: "utf8" });
-  if (g.status !== 0) return "gunicorn is not installed (apt-get install gunicorn)";
+  if (spawnSync("gunicorn", ["--version"]).status !== 0) return "gunicorn is not installed (apt-get install gunicorn)";
   return null;
+}
+
+/** One measured run of a cell: warm-up, count the log, load, count again once it settles. */
+async function runCell(c: Cell, lua: string): Promise<Run> {
+  const o = { url: c.url, bodyFile: c.body.file, connections: c.connections, pid: c.proc.pid, lua };
+  await runWrk({ ...o, seconds: WARMUP });
+  const before = c.db ? await settleCount(c.db) : 0;
+  const load = await runWrk({ ...o, seconds: SECONDS });
+  const logged = c.db ? (await settleCount(c.db)) - before : undefined;
+  const run: Run = { ...load, logged };
+  console.log(
+    `${c.server} | ${c.body.n} × c=${c.connections} | ${Math.round(load.rps * c.body.n)} readings/s | p50 ${load.p50.toFixed(2)} p99 ${load.p99.toFixed(2)} ms | errors ${load.errors} | RSS ${Math.round(load.rssMb)} MB | CPU ${Math.round(load.cpuPct)} %${logged === undefined ? "" : ` | logged ${logged} vs acked ${load.ok * c.body.n}`}`,
+  );
+  return run;
 }
 
 async function main(): Promise<void> {
   if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install wrk)");
-  const load0 = loadavg().map((x) => x.toFixed(1));
+  const load0 = loadavg();
   const dir = mkdtempSync(join(tmpdir(), "mw-bench-serve-"));
-  const rows: Row[] = [];
+  const shm = !process.env.BENCH_SKIP_TMPFS && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/mw-bench-serve-") : null;
   const procs: Proc[] = [];
-  let flaskNote = "";
+  const notes: string[] = [];
+  let cells: Cell[] = [];
   try {
     const data = process.env.BENCH_DATA ?? join(dir, "fleet.csv");
     const registry = process.env.BENCH_REGISTRY ?? join(dir, "registry");
     if (!process.env.BENCH_DATA) cli(["simulate", "--out", data, "--seed", "7"]);
     if (!process.env.BENCH_REGISTRY) cli(["train", "--data", data, "--registry", registry, "--seed", "7"]);
+    const fs = fsyncLatency(dir);
+    notes.push(
+      `fsync of a 4 KiB write on the log's disk (${dir.split("/").slice(0, 2).join("/")}): p50 ${fs.p50.toFixed(1)} ms, p99 ${fs.p99.toFixed(1)} ms (200 samples, just before the run).`,
+    );
 
     // Request bodies: one reading (the six fields), and 1,000 distinct readings from the same CSV.
     const readings = loadCsvFile(data).rows.map((r) => ({
@@ -110,124 +97,70 @@ async function main(): Promise<void> {
     writeFileSync(single.file, JSON.stringify(readings[0]));
     writeFileSync(batch.file, JSON.stringify(readings.slice(0, 1000)));
 
-    // a) bare Fastify
-    const bare = await start("fastify-bare", process.execPath, [...nodeArgs("bench/baseline/fastify-bare.ts")], {
+    const bare = await start("fastify-bare", process.execPath, nodeArgs("bench/baseline/fastify-bare.ts"), {
       dir,
       probe: { path: "/v1/predict", body: single.file },
       portArg: true,
     });
     procs.push(bare);
-    for (const c of [16, 64]) rows.push(await measure("bare Fastify", bare, `${bare.url}/v1/predict`, single, c, lua));
-    await bare.stop();
+    cells.push(...[16, 64].map((c) => ({ server: "bare Fastify", proc: bare, url: `${bare.url}/v1/predict`, body: single, connections: c })));
 
-    // b) + c) Millwright, one process, durable log
-    const dataDir = join(dir, "mw-data");
-    const mw = await start("millwright", process.execPath, [...nodeArgs("src/cli/main.ts"), "serve", "--registry", registry, "--host", "127.0.0.1", "--port"], {
-      dir,
-      probe: { path: "/v2/health/ready" },
-      portArg: true,
-      env: { MILLWRIGHT_DATA_DIR: dataDir, MILLWRIGHT_RETRAIN_MODE: "off", LOG_LEVEL: "warn" },
-    });
-    procs.push(mw);
-    const db = join(dataDir, "predictions.db");
-    const mwUrl = `${mw.url}/v1/predict`;
-    for (const c of [16, 64]) rows.push(await measure("Millwright", mw, mwUrl, single, c, lua, db));
-    for (const c of [1, 4]) rows.push(await measure("Millwright", mw, mwUrl, batch, c, lua, db));
-    await mw.stop();
+    const millwright = async (name: string, label: string, dataDir: string) => {
+      const p = await start(name, process.execPath, [...nodeArgs("src/cli/main.ts"), "serve", "--registry", registry, "--host", "127.0.0.1", "--port"], {
+        dir,
+        probe: { path: "/v2/health/ready" },
+        portArg: true,
+        env: { MILLWRIGHT_DATA_DIR: dataDir, MILLWRIGHT_RETRAIN_MODE: "off", LOG_LEVEL: "warn" },
+      });
+      procs.push(p);
+      const db = join(dataDir, "predictions.db");
+      const url = `${p.url}/v1/predict`;
+      cells.push(...[16, 64].map((c) => ({ server: label, proc: p, url, body: single, connections: c, db })));
+      cells.push(...[1, 4].map((c) => ({ server: label, proc: p, url, body: batch, connections: c, db })));
+    };
+    await millwright("millwright", "Millwright", join(dir, "mw-data"));
+    if (shm) await millwright("millwright-tmpfs", "Millwright, log on tmpfs (diagnostic, not durable)", shm);
 
-    // d) Flask + scikit-learn under gunicorn, 2 workers
     const missing = flaskMissing();
     if (missing) {
-      flaskNote = `Flask baseline not run: ${missing}.`;
-      console.log(flaskNote);
+      notes.push(`Flask baseline not run: ${missing}.`);
+      console.log(notes.at(-1));
     } else {
       const pkl = join(dir, "sklearn.pkl");
       const t = spawnSync(PY, [join(ROOT, "bench", "baseline", "train_sklearn.py"), data, pkl], { encoding: "utf8" });
       if (t.status !== 0) throw new Error(`train_sklearn.py failed:\n${t.stderr}`);
       console.log(t.stdout.trim());
-      const gport = await freePort();
-      const flask = await start(
-        "gunicorn",
-        "gunicorn",
-        ["-w", "2", "-b", `127.0.0.1:${gport}`, "--chdir", join(ROOT, "bench", "baseline"), "flask_app:app"],
-        { dir, probe: { path: "/health" }, port: gport, env: { MW_BASELINE_MODEL: pkl } },
-      );
+      // OMP_NUM_THREADS=1: sklearn's OpenMP threads spin-wait; 2 workers × 2 threads on 2 busy cores
+      // collapsed to a few requests per second. One thread per worker is how one would deploy it.
+      const flask = await start("gunicorn", "gunicorn", ["-w", "2", "--chdir", join(ROOT, "bench", "baseline"), "flask_app:app", "-b"], {
+        dir,
+        probe: { path: "/health" },
+        portArg: true,
+        bindHost: "127.0.0.1",
+        env: { MW_BASELINE_MODEL: pkl, OMP_NUM_THREADS: "1" },
+      });
       procs.push(flask);
-      const fUrl = `${flask.url}/v1/predict`;
-      for (const c of [16, 64]) rows.push(await measure("Flask + sklearn (gunicorn, 2 workers)", flask, fUrl, single, c, lua));
-      for (const c of [1, 4]) rows.push(await measure("Flask + sklearn (gunicorn, 2 workers)", flask, fUrl, batch, c, lua));
-      await flask.stop();
+      const url = `${flask.url}/v1/predict`;
+      cells.push(...[16, 64].map((c) => ({ server: FLASK, proc: flask, url, body: single, connections: c })));
+      cells.push(...[1, 4].map((c) => ({ server: FLASK, proc: flask, url, body: batch, connections: c })));
+    }
+
+    // JIT and caches warm once per server before any row counts.
+    for (const p of procs) {
+      const c = cells.find((x) => x.proc === p)!;
+      await runWrk({ url: c.url, bodyFile: single.file, connections: 16, seconds: START_WARMUP, pid: p.pid, lua });
+    }
+    for (let r = 1; r <= ROUNDS; r++) {
+      console.log(`round ${r} of ${ROUNDS}, load average ${loadavg()[0].toFixed(1)}`);
+      for (const c of cells) (c.runs ??= []).push(await runCell(c, lua));
     }
   } finally {
     for (const p of procs) await p.stop();
     rmSync(dir, { recursive: true, force: true });
+    if (shm) rmSync(shm, { recursive: true, force: true });
   }
-  report(rows, load0, loadavg().map((x) => x.toFixed(1)), flaskNote);
-}
-
-function find(rows: Row[], server: string, n: number, c: number): Row | undefined {
-  return rows.find((r) => r.server.startsWith(server) && r.readingsPerRequest === n && r.connections === c);
-}
-
-function report(rows: Row[], load0: string[], load1: string[], flaskNote: string): void {
-  const pct = (a?: Row, b?: Row) => (a && b ? `${fmt((100 * a.rps) / b.rps)} %` : "–");
-  const times = (a?: Row, b?: Row) => (a && b ? `${fmt(a.rps / b.rps, 1)}×` : "–");
-  const mark = (ok: boolean | undefined) => (ok === undefined ? "" : ok ? " ✔" : " ✘");
-  const ratios: (string | number)[][] = [];
-  for (const c of [16, 64]) {
-    const m = find(rows, "Millwright", 1, c);
-    const f = find(rows, "bare", 1, c);
-    ratios.push([`single, ${c} conns: Millwright / bare Fastify`, pct(m, f) + mark(m && f ? m.rps >= 0.6 * f.rps : undefined), "≥ 60 %"]);
-    ratios.push([`single, ${c} conns: Millwright / Flask`, times(m, find(rows, "Flask", 1, c)), "~8× (issue)"]);
-  }
-  const m64 = find(rows, "Millwright", 1, 64);
-  ratios.push(["single, 64 conns: Millwright p99", m64 ? `${fmt(m64.p99, 2)} ms${mark(m64.p99 <= 10)}` : "–", "≤ 10 ms"]);
-  for (const c of [1, 4]) {
-    const m = find(rows, "Millwright", 1000, c);
-    ratios.push([
-      `batch 1,000, ${c} conns: Millwright readings/s`,
-      m ? `${fmt(m.rps * 1000)}${mark(m.rps * 1000 >= 200_000)}` : "–",
-      "≥ 200,000",
-    ]);
-    ratios.push([`batch 1,000, ${c} conns: Millwright / Flask`, times(m, find(rows, "Flask", 1000, c)), "–"]);
-  }
-  const rss = Math.max(...rows.filter((r) => r.server === "Millwright").map((r) => r.rssMb));
-  ratios.push(["Millwright RSS under load (max)", `${fmt(rss)} MB${mark(rss <= 200)}`, "≤ 200 MB"]);
-
-  const main = table(
-    ["server", "workload", "conns", "requests/s", "readings/s", "p50 ms", "p99 ms", "errors", "RSS MB", "server CPU", "log check"],
-    rows.map((r) => [
-      r.server,
-      r.workload,
-      r.connections,
-      fmt(r.rps),
-      fmt(r.rps * r.readingsPerRequest),
-      fmt(r.p50, 2),
-      fmt(r.p99, 2),
-      r.errors,
-      fmt(r.rssMb),
-      `${fmt(r.cpuPct)} %`,
-      r.check,
-    ]),
-  );
-  const ratioTable = table(["comparison", "measured", "target"], ratios);
-  console.log(`\n${main}\n\n${ratioTable}`);
-  writeSection(
-    "serve",
-    `## Serving (bench/serve.ts)
-
-${machineLine()}; load average ${load0.join(" / ")} at the start, ${load1.join(" / ")} at the end (the 2 cores are shared with other work, so figures are noisy).
-Load: wrk (C, ${SECONDS} s per row after a ${WARMUP} s warm-up, keep-alive, one fixed body per row) on the same 2 cores as the server: the load generator shares the CPU with the server it measures.
-Each server runs in its own process on 127.0.0.1. Millwright logs every prediction durably (SQLite WAL, synchronous=FULL, group commit) before answering; the log check counts rows in the SQLite file (read-only) after each run.
-RSS is the largest VmRSS seen while loaded (gunicorn: master + workers); server CPU is its CPU time over the run (100 % = one core).
-${flaskNote}
-
-${main}
-
-${ratioTable}
-
-Reference figures from the issue (same kind of machine): Flask + sklearn ~940 req/s at 16 conns (p99 31 ms), ~790 at 64 (p99 120 ms), ~57,000 readings/s in 1,000-reading batches (~107,000 at 4 conns); bare Fastify ~13,300 req/s (p99 8 ms at 64).`,
-  );
+  cells = cells.filter((c) => c.runs?.length);
+  report(cells, { load0, load1: loadavg(), seconds: SECONDS, warmup: WARMUP, startWarmup: START_WARMUP, rounds: ROUNDS, notes });
 }
 
 void main().catch((e) => {

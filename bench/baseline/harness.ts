@@ -2,7 +2,17 @@
 // answers, drive it with wrk, sample its RSS and CPU from /proc while loaded, and count the prediction
 // log read-only. Servers are stopped by their own PID only.
 import { spawn } from "node:child_process";
-import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  unlinkSync,
+  writeFileSync,
+  writeSync,
+} from "node:fs";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
@@ -35,12 +45,21 @@ export async function start(
   name: string,
   cmd: string,
   args: string[],
-  o: { dir: string; probe: { path: string; body?: string }; portArg?: boolean; port?: number; env?: NodeJS.ProcessEnv },
+  o: {
+    dir: string;
+    probe: { path: string; body?: string };
+    portArg?: boolean;
+    /** Append HOST:PORT instead of PORT (gunicorn's -b). */
+    bindHost?: string;
+    port?: number;
+    env?: NodeJS.ProcessEnv;
+  },
 ): Promise<Proc> {
   const port = o.port ?? (await freePort());
   const log = join(o.dir, `${name}.log`);
   const fd = openSync(log, "a");
-  const child = spawn(cmd, o.portArg ? [...args, String(port)] : args, {
+  const portText = o.bindHost ? `${o.bindHost}:${port}` : String(port);
+  const child = spawn(cmd, o.portArg ? [...args, portText] : args, {
     env: { ...process.env, ...o.env },
     stdio: ["ignore", fd, fd],
   });
@@ -218,4 +237,25 @@ export async function settleCount(db: string): Promise<number> {
     last = n;
   }
   return last;
+}
+
+/** fsync latency of DIR's disk (ms): what one durable group commit costs at least. */
+export function fsyncLatency(dir: string, samples = 200): { p50: number; p99: number } {
+  const file = join(dir, "fsync-probe");
+  const fd = openSync(file, "w");
+  const buf = Buffer.alloc(4096, 1);
+  const lat: number[] = [];
+  try {
+    for (let i = 0; i < samples; i++) {
+      writeSync(fd, buf);
+      const t = performance.now();
+      fsyncSync(fd);
+      lat.push(performance.now() - t);
+    }
+  } finally {
+    closeSync(fd);
+    unlinkSync(file);
+  }
+  lat.sort((a, b) => a - b);
+  return { p50: lat[Math.floor(samples * 0.5)], p99: lat[Math.min(samples - 1, Math.floor(samples * 0.99))] };
 }

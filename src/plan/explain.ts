@@ -1,6 +1,7 @@
 // Plain words for the plan: why each task is there, and why a risk was left without one.
 import type { ModeHead } from "../data/schema.js";
 import type { MachineForecast } from "./forecast.js";
+import type { ChainCosts } from "./mip.js";
 import type { ShiftSlot } from "./shifts.js";
 import { avoidedCost, canService, expectedFailureCost, type OptionSet } from "./tasks.js";
 import {
@@ -96,7 +97,7 @@ export function unplannedReason(
   set: OptionSet,
   costs: CostConfig,
   slots: ShiftSlot[],
-  chainSaving: (shift: number) => number,
+  chain?: ChainCosts,
 ): string {
   const word = TASK_WORDS[task];
   const skilled = technicians.map((t, i) => (canService(t, fc.machine_model) ? i : -1)).filter((i) => i >= 0);
@@ -108,15 +109,58 @@ export function unplannedReason(
     return `a ${word} takes ${hours} h, and no technician who can service a ${fc.machine_model} (${names}) has that many hours in any shift of the horizon`;
   }
   const planned = plannedCostOf(costs, task);
-  let best = 0;
-  for (let s = 0; s < slots.length; s++) {
-    if (!skilled.some((t) => set.capacity[t][s] >= hours)) continue;
-    best = Math.max(best, task === "tool_change" ? chainSaving(s) : avoidedCost(fc, task, s, costs));
+  const open = slots.map((_, s) => skilled.some((t) => set.capacity[t][s] >= hours));
+  if (task === "tool_change" && chain) {
+    // Tool changes pay as a schedule, not one by one: judge the best schedule capacity would allow.
+    const best = bestChain(chain, open, planned);
+    if (best.value <= 0) {
+      return `tool changes cost ${money(planned)} each, and no schedule of them avoids more expected failure cost than it costs`;
+    }
+    return `the skilled technicians' hours went to tasks worth more (${best.changes} tool change${best.changes > 1 ? "s" : ""} would have been worth ${money(best.value)})`;
   }
+  let best = 0;
+  for (let s = 0; s < slots.length; s++) if (open[s]) best = Math.max(best, avoidedCost(fc, task, s, costs));
   if (best <= planned) {
     return `a ${word} costs ${money(planned)} but would avoid at most ${money(best)} of expected failure cost`;
   }
   return `the skilled technicians' hours went to tasks worth more (a ${word} would have been worth ${money(best - planned)})`;
+}
+
+/**
+ * The most a machine's tool-change schedule can save, net of the changes' cost, if changes were
+ * possible at every `open` shift and capacity were unlimited: a shortest path over the chain's
+ * segments (the MIP without the technicians).
+ */
+export function bestChain(
+  chain: ChainCosts,
+  open: boolean[],
+  changeCost: number,
+): { value: number; changes: number } {
+  const S = chain.horizon;
+  const cost = [0]; // cost[a + 1]: cheapest way to have a new tool installed at a
+  const count = [0];
+  for (let b = 0; b < S; b++) {
+    cost.push(Number.POSITIVE_INFINITY);
+    count.push(0);
+    if (!open[b]) continue;
+    for (let a = -1; a < b; a++) {
+      const c = cost[a + 1] + chain.cost[a + 1][b] + changeCost;
+      if (c < cost[b + 1]) {
+        cost[b + 1] = c;
+        count[b + 1] = count[a + 1] + 1;
+      }
+    }
+  }
+  let best = Number.POSITIVE_INFINITY;
+  let changes = 0;
+  for (let a = -1; a < S; a++) {
+    const c = cost[a + 1] + chain.cost[a + 1][S];
+    if (c < best) {
+      best = c;
+      changes = count[a + 1];
+    }
+  }
+  return { value: chain.cost[0][S] - best, changes };
 }
 
 /** Expected failure cost of the task's modes over the whole horizon, unmaintained. */

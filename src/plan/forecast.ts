@@ -36,7 +36,7 @@ export interface ForecastOptions {
   /** Start of the first shift of the horizon. */
   startTime: Date | string;
   predict: PredictFn;
-  /** Processes per hour, for all machines or per machine id; default: from history timestamps, else 1. */
+  /** Processes per hour, for all machines or per machine id; default: from history timestamps, else 2. */
   usage?: number | Record<string, number>;
   /** Readings averaged for the non-wear state. */
   recentK?: number;

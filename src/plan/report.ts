@@ -3,7 +3,6 @@
 import type { ModeHead } from "../data/schema.js";
 import { dominantMode, horizonCost, riskCurve, taskRiskCurve, unplannedReason, why } from "./explain.js";
 import type { MachineForecast } from "./forecast.js";
-import { chainCost } from "./mip.js";
 import type { ShiftSlot } from "./shifts.js";
 import type { OptionSet, TaskOption } from "./tasks.js";
 import { type CostConfig, plannedCostOf, TASK_MODES, TASK_TYPES, type Technician } from "./types.js";
@@ -128,7 +127,6 @@ export function describeUnplanned(
   threshold: number,
 ): { unplanned: UnplannedRisk[]; expected: number } {
   const { set, forecasts, slots, costs } = ctx;
-  const S = slots.length;
   const covered = new Set(chosen.map((o) => `${o.machine}:${o.task}`));
   const unplanned: UnplannedRisk[] = [];
   let expected = 0;
@@ -146,10 +144,7 @@ export function describeUnplanned(
         mode: dominantMode(fc, task, costs),
         risk: r4(risk),
         expected_cost: r2(cost),
-        reason: unplannedReason(fc, task, ctx.technicians, set, costs, slots, (s) => {
-          const chain = set.chains![i];
-          return chain.cost[0][S] - chainCost(chain, [s]);
-        }),
+        reason: unplannedReason(fc, task, ctx.technicians, set, costs, slots, set.chains?.[i]),
       });
     });
   });

@@ -113,6 +113,7 @@ export class Registry {
     const b = bundleFromJSON(obj, file);
     if (b.version !== v)
       throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: says version ${b.version}, stored as ${v}`);
+    b.createdAt = String(this.readJson(v, "lineage.json")?.created_at ?? "");
     return b;
   }
 

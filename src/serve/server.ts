@@ -64,7 +64,11 @@ export async function startServer(
     webDir: defaultWebDir(),
     plugins: [
       // Getters: monitor and retrainer are created below, after buildApp has registered the routes.
-      (a, ctx) => monitorRoutes(() => monitor, () => retrainer)(a, ctx),
+      (a, ctx) =>
+        monitorRoutes(
+          () => monitor,
+          () => retrainer,
+        )(a, ctx),
       (a, ctx) => planRoutes(a, ctx),
     ],
   });

@@ -65,7 +65,8 @@ export function bundleToJSON(b: ModelBundle): object {
     formatVersion: BUNDLE_FORMAT_VERSION,
     name: b.name,
     version: b.version,
-    createdAt: b.createdAt,
+    // No timestamp here: the same data and seed must give the same file, byte for byte.
+    // When a version was made is lineage (lineage.json).
     featureNames: b.featureNames,
     threshold: b.threshold,
     heads,
@@ -119,7 +120,7 @@ export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
   return {
     name: o.name as string,
     version: o.version as string,
-    createdAt: String(o.createdAt ?? ""),
+    createdAt: "",
     featureNames: [...FEATURE_NAMES],
     threshold: t as unknown as ModelBundle["threshold"],
     heads: heads as unknown as ModelBundle["heads"],

@@ -8,7 +8,15 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
-import { amPayload, HOOK_TOKEN, metric, postHook, retrainHistory, servedVersion, waitFor } from "./support.js";
+import {
+  amPayload,
+  HOOK_TOKEN,
+  metric,
+  postHook,
+  retrainHistory,
+  servedVersion,
+  waitFor,
+} from "./support.js";
 
 let fx: TrainedFixture;
 const dirs: string[] = [];
@@ -56,24 +64,32 @@ const decision = (url: string) =>
 test("the webhook: auth, a storm of 20 identical alerts starts one retraining, resolved alerts are ignored", async () => {
   const srv = await serve();
   try {
-    const firing = amPayload([{ status: "firing", alertname: "MillwrightQualityLow", fingerprint: "a1b2c3d4e5f60718" }]);
+    const firing = amPayload([
+      { status: "firing", alertname: "MillwrightQualityLow", fingerprint: "a1b2c3d4e5f60718" },
+    ]);
 
     const none = await postHook(srv.url, firing, null);
     assert.equal(none.status, 401);
     const wrong = await postHook(srv.url, firing, "not-the-token");
     assert.equal(wrong.status, 401);
-    assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 0, "no retraining before auth");
+    assert.equal(
+      await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }),
+      0,
+      "no retraining before auth",
+    );
     assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "rejected_auth" }), 2);
 
     // A storm: Alertmanager re-notifying the same alert (same fingerprint) 20 times, concurrently.
-    const answers = await Promise.all(Array.from({ length: 20 }, () => postHook(srv.url, firing, HOOK_TOKEN)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => postHook(srv.url, firing, HOOK_TOKEN)),
+    );
     assert.deepEqual(
       answers.map((r) => r.status),
       Array(20).fill(200),
     );
-    const outcomes = (await Promise.all(answers.map((r) => r.json() as Promise<{ outcomes: { outcome: string }[] }>))).flatMap((j) =>
-      j.outcomes.map((o) => o.outcome),
-    );
+    const outcomes = (
+      await Promise.all(answers.map((r) => r.json() as Promise<{ outcomes: { outcome: string }[] }>))
+    ).flatMap((j) => j.outcomes.map((o) => o.outcome));
     assert.equal(outcomes.filter((o) => o === "started").length, 1, JSON.stringify(outcomes));
     assert.equal(outcomes.filter((o) => o === "deduplicated").length, 19, JSON.stringify(outcomes));
     assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 1);
@@ -108,7 +124,10 @@ test("the webhook: auth, a storm of 20 identical alerts starts one retraining, r
 
 test("a retraining that fails half-way (the champion's training data is corrupt) keeps the champion and records 'failed'", async () => {
   // The lineage points at fx.dataFile: a header and a row the validator rejects.
-  writeFileSync(fx.dataFile, "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n");
+  writeFileSync(
+    fx.dataFile,
+    "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n",
+  );
   const srv = await serve();
   try {
     const r = await postHook(

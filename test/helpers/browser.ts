@@ -35,7 +35,10 @@ export interface WatchedPage {
 }
 
 /** A fresh context and page (1280×800 unless told) with its errors collected. */
-export async function openPage(browser: Browser, viewport = { width: 1280, height: 800 }): Promise<WatchedPage> {
+export async function openPage(
+  browser: Browser,
+  viewport = { width: 1280, height: 800 },
+): Promise<WatchedPage> {
   const context = await browser.newContext({ viewport, hasTouch: viewport.width < 1000 });
   const page = await context.newPage();
   const errors: string[] = [];

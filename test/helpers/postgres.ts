@@ -10,13 +10,14 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   openSync,
   closeSync,
 } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import pg from "pg";
 
 export interface PostgresFixture {
@@ -88,6 +89,45 @@ function childrenOf(pid: number): number[] {
   return out;
 }
 
+/**
+ * initdb is the slowest part of a start (seconds on a busy machine), so the first run keeps a pristine
+ * cluster under the temp dir and later runs copy it (`cp -a` keeps owner and the 0700 mode PostgreSQL
+ * demands). The template appears by atomic rename, so test files starting in parallel never see half of it.
+ */
+function initdbCached(
+  bin: string,
+  data: string,
+  ids: { uid: number; gid: number } | undefined,
+  env: NodeJS.ProcessEnv,
+) {
+  const uid = ids?.uid ?? process.getuid?.() ?? 0;
+  const template = join(tmpdir(), `mw-pg-template-${basename(dirname(bin))}-${uid}`);
+  if (!existsSync(join(template, "PG_VERSION"))) {
+    const staging = mkdtempSync(join(tmpdir(), "mw-pg-initdb-"));
+    try {
+      if (ids) chownSync(staging, ids.uid, ids.gid);
+      execFileSync(
+        join(bin, "initdb"),
+        ["-D", join(staging, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+        {
+          ...ids,
+          env,
+          cwd: staging,
+          stdio: ["ignore", "ignore", "pipe"],
+        },
+      );
+      try {
+        renameSync(join(staging, "data"), template);
+      } catch {
+        // another test process published it first: use theirs
+      }
+    } finally {
+      rmSync(staging, { recursive: true, force: true });
+    }
+  }
+  execFileSync("cp", ["-a", template, data]);
+}
+
 export interface StartOptions {
   /** Default false: tests need speed, not crash safety. Benchmarks pass true. */
   fsync?: boolean;
@@ -112,16 +152,7 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresFi
   const data = join(dir, "data");
   const logFile = join(dir, "postgres.log");
   const env = { ...process.env, HOME: dir, LC_ALL: "C", LANG: "C" };
-  execFileSync(
-    join(bin, "initdb"),
-    ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
-    {
-      ...ids,
-      env,
-      cwd: dir,
-      stdio: ["ignore", "ignore", "pipe"],
-    },
-  );
+  initdbCached(bin, data, ids, env);
   const port = await freePort();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   let child: ChildProcess | null = null;
@@ -234,6 +265,10 @@ export async function startPostgres(opts: StartOptions = {}): Promise<PostgresFi
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  // If the test process dies without teardown, do not leave a server running.
+  process.once("exit", () => {
+    if (child?.pid && child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+  });
   await fixture.start();
   return fixture;
 }

@@ -65,7 +65,13 @@ function launch(bin: string, args: string[], logFile: string): ChildProcess {
   return child;
 }
 
-async function waitReady(name: string, url: string, child: ChildProcess, logs: () => string, timeoutMs = 30_000): Promise<void> {
+async function waitReady(
+  name: string,
+  url: string,
+  child: ChildProcess,
+  logs: () => string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const t0 = Date.now();
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}:\n${logs()}`);
@@ -96,7 +102,8 @@ export async function startPrometheusStack(o: StackOptions): Promise<PrometheusS
   const promLog = join(dir, "prometheus.log");
   const amLog = join(dir, "alertmanager.log");
   const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "(no log)");
-  const logs = () => `--- prometheus (${promLog}) ---\n${read(promLog).slice(-6000)}\n--- alertmanager (${amLog}) ---\n${read(amLog).slice(-6000)}`;
+  const logs = () =>
+    `--- prometheus (${promLog}) ---\n${read(promLog).slice(-6000)}\n--- alertmanager (${amLog}) ---\n${read(amLog).slice(-6000)}`;
 
   writeFileSync(join(dir, "rules.yml"), o.rulesText);
   writeFileSync(join(dir, "alertmanager.yml"), o.alertmanagerConfig(dir));
@@ -150,7 +157,10 @@ export async function startPrometheusStack(o: StackOptions): Promise<PrometheusS
     alertmanagerUrl,
     async query(expr) {
       const r = await fetch(`${prometheusUrl}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const j = (await r.json()) as { status: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const j = (await r.json()) as {
+        status: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (j.status !== "success") throw new Error(`query ${expr}: ${JSON.stringify(j)}`);
       return j.data.result;
     },

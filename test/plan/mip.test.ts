@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { createRng, type Rng } from "../../src/core/rng.js";
+import { bestChain } from "../../src/plan/explain.js";
 import { greedyPlan } from "../../src/plan/greedy.js";
 import {
   type ChainCosts,
@@ -172,6 +173,12 @@ test("chain costs: segments between the sorted change shifts", () => {
   assert.ok(arcs.some(([a, b]) => a === -1 && b === 3));
   assert.equal(chainArcs(c, [0, 1, 2], -1).length, 10, "nothing pruned when a change pays to do");
   assert.equal(chainArcs(c, [0, 1, 2], 0).length, 9, "a change that gains 0 for free is not needed");
+  // The best schedule without capacity limits (worked by hand): one change at 0 costs 0 + 4 + 5.
+  assert.deepEqual(bestChain(c, [true, true, true], 5), { value: 60 - 9, changes: 1 });
+  assert.deepEqual(bestChain(c, [false, true, true], 5), { value: 60 - 17, changes: 1 });
+  // Free changes: 0,1 and 0,1,2 both cost 3; the first found (fewer changes) is kept.
+  assert.deepEqual(bestChain(c, [true, true, true], 0), { value: 60 - 3, changes: 2 });
+  assert.deepEqual(bestChain(c, [false, false, false], 5), { value: 0, changes: 0 });
 });
 
 test("an empty problem is optimal at 0 without calling the solver", async () => {

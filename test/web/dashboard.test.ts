@@ -32,6 +32,32 @@ function repoRoot(): string {
   throw new Error("cannot find the repo's web/index.html from the test file");
 }
 
+/**
+ * The lowest WCAG contrast ratio of visible text on the page. A string, not a function: tsx would
+ * wrap named helpers in `__name(...)`, which does not exist in the page.
+ */
+const CONTRAST_SCRIPT = `(() => {
+  const rgb = (s) => (s.match(/[\\d.]+/g) || []).map(Number);
+  const chan = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+  const lum = (c) => 0.2126 * chan(c[0]) + 0.7152 * chan(c[1]) + 0.0722 * chan(c[2]);
+  const bg = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = rgb(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  let min = { ratio: 21, what: "" };
+  for (const el of document.querySelectorAll(".badge, a, th, td, p, label, caption, button, dt, dd, figcaption")) {
+    if (!el.offsetParent || !el.textContent.trim()) continue;
+    const a = lum(rgb(getComputedStyle(el).color));
+    const b = lum(bg(el));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < min.ratio) min = { ratio, what: el.tagName + "." + el.className + ": " + el.textContent.slice(0, 30) };
+  }
+  return min;
+})()`;
+
 const ROOT = repoRoot();
 const SHOTS = join(ROOT, "docs", "screenshots");
 const skip = browserSkipReason();
@@ -62,17 +88,22 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
   before(async () => {
     fx = trainedRegistry();
     // A second version, so there is something to promote.
-    second = trainAndRegister(fx.registry, { rows: fx.rows, data: { file: fx.dataFile, sha256: "second" } }, { seed: 2, params: { nEstimators: 20 } }).version;
+    second = trainAndRegister(
+      fx.registry,
+      { rows: fx.rows, data: { file: fx.dataFile, sha256: "second" } },
+      { seed: 2, params: { nEstimators: 20 } },
+    ).version;
     dataDir = mkdtempSync(join(tmpdir(), "mw-web-"));
     store = new SqliteStore({ path: join(dataDir, "p.db") });
     await store.init();
+    // A getter: the Monitor needs the app's metrics, so it is made after the routes (as server.ts does).
     let monitor: Monitor | null = null;
     app = await buildApp({
       registry: fx.registry,
       store,
       tokens: TOKENS,
       webDir: join(ROOT, "web"),
-      plugins: [(a, ctx) => monitorRoutes(monitor as Monitor, null)(a, ctx), (a, ctx) => planRoutes(a, ctx)],
+      plugins: [(a, ctx) => monitorRoutes(() => monitor, null)(a, ctx), (a, ctx) => void planRoutes(a, ctx)],
     });
     const ctx = app.millwright;
     monitor = new Monitor({
@@ -109,20 +140,66 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       assert.equal(res.status, 200, JSON.stringify(res.body));
       ids.push(...(res.body.predictions as { id: string }[]).map((p) => p.id));
     }
+    // A few worn, loaded tools at the end, so the board shows more than one risk level.
+    const last = new Map(rows.map((r) => [r.machine_id, r]));
+    const worn = [...last.values()].slice(0, 3).map((r, k) => ({
+      type: r.type,
+      air_temperature: r.air_temperature,
+      process_temperature: r.process_temperature,
+      rotational_speed: r.rotational_speed - 150,
+      torque: 55 + 5 * k,
+      tool_wear: 200 + 15 * k,
+      machine_id: r.machine_id,
+      machine_model: r.machine_model,
+      timestamp: new Date(Date.parse(r.timestamp) + 1_800_000).toISOString(),
+    }));
+    assert.equal((await post("/v1/predict", worn)).status, 200);
     const feedback = ids.slice(0, Math.floor(ids.length * 0.7)).map((id, i) => {
       const r = rows[i];
-      return { prediction_id: id, machine_failure: r.machine_failure, twf: r.twf, hdf: r.hdf, pwf: r.pwf, osf: r.osf, rnf: r.rnf };
+      return {
+        prediction_id: id,
+        machine_failure: r.machine_failure,
+        twf: r.twf,
+        hdf: r.hdf,
+        pwf: r.pwf,
+        osf: r.osf,
+        rnf: r.rnf,
+      };
     });
     const fb = await post("/v1/feedback", { feedback }, TOKENS.feedback);
     assert.equal(fb.status, 200);
     for (let k = 0; k < 3; k++) assert.ok(await monitor.runOnce(), "the monitor ran");
     const now = Date.now();
-    await store.appendAudit({ at: now - 60_000, kind: "alert", payload: { status: "firing", alertname: "MillwrightDataDrift", severity: "warning", summary: "3 of 6 features drifted", fingerprint: "f1" } });
-    await store.appendAudit({ at: now - 50_000, kind: "trigger", payload: { source: "alertmanager", alertname: "MillwrightDataDrift", fingerprint: "f1", mode: "local" } });
-    await store.appendAudit({ at: now - 40_000, kind: "decision", payload: { verdict: "kept", reason: "challenger F1 0.71 beats champion 0.70 by 0.01 < margin 0.02; keeping the champion" } });
-    machines = [...new Map(rows.map((r) => [r.machine_id, { id: r.machine_id, model: r.machine_model }])).values()];
+    await store.appendAudit({
+      at: now - 60_000,
+      kind: "alert",
+      payload: {
+        status: "firing",
+        alertname: "MillwrightDataDrift",
+        severity: "warning",
+        summary: "3 of 6 features drifted",
+        fingerprint: "f1",
+      },
+    });
+    await store.appendAudit({
+      at: now - 50_000,
+      kind: "trigger",
+      payload: { source: "alertmanager", alertname: "MillwrightDataDrift", fingerprint: "f1", mode: "local" },
+    });
+    await store.appendAudit({
+      at: now - 40_000,
+      kind: "decision",
+      payload: {
+        verdict: "kept",
+        reason: "challenger F1 0.71 beats champion 0.70 by 0.01 < margin 0.02; keeping the champion",
+      },
+    });
+    machines = [
+      ...new Map(rows.map((r) => [r.machine_id, { id: r.machine_id, model: r.machine_model }])).values(),
+    ];
     planAvailable = (await api("/v1/plan")).status === 200;
-    if (!planAvailable) console.log("# GET /v1/plan is not served yet: testing the dashboard's no-plan state");
+    if (!planAvailable)
+      console.log("# GET /v1/plan is not served yet: testing the dashboard's no-plan state");
     mkdirSync(SHOTS, { recursive: true });
     browser = await launchBrowser();
   });
@@ -142,20 +219,42 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     return w;
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
-  const rowIds = (page: Page) => page.$$eval("table.fleet tbody tr[data-machine]", (trs) => trs.map((tr) => tr.getAttribute("data-machine") ?? ""));
+  async function assertContrast(page: Page): Promise<void> {
+    const worst = (await page.evaluate(CONTRAST_SCRIPT)) as { ratio: number; what: string };
+    assert.ok(worst.ratio >= 4.5, `contrast ${worst.ratio.toFixed(2)} < 4.5 for ${worst.what}`);
+  }
+
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: false });
+  const rowIds = (page: Page) =>
+    page.$$eval("table.fleet tbody tr[data-machine]", (trs) =>
+      trs.map((tr) => tr.getAttribute("data-machine") ?? ""),
+    );
 
   test("fleet board: every machine, risk in words and colour, filter by model and text, screenshot", async () => {
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
     const { page } = w;
     assert.deepEqual((await rowIds(page)).sort(), machines.map((m) => m.id).sort());
     // Default sort: risk, highest first.
-    const risks = await page.$$eval("table.fleet tbody .risk-pct", (els) => els.map((e) => Number.parseFloat(e.textContent ?? "")));
-    assert.deepEqual(risks, [...risks].sort((a, b) => b - a));
+    const risks = await page.$$eval("table.fleet tbody .risk-pct", (els) =>
+      els.map((e) => Number.parseFloat(e.textContent ?? "")),
+    );
+    assert.deepEqual(
+      risks,
+      [...risks].sort((a, b) => b - a),
+    );
     const badges = await page.$$eval("table.fleet tbody .badge", (els) => els.map((e) => e.textContent));
-    assert.ok(badges.every((b) => b === "High" || b === "Medium" || b === "Low"), `risk levels in words: ${badges}`);
-    const modes = await page.$$eval("table.fleet tbody td[data-label='Likeliest failure']", (els) => els.map((e) => e.textContent));
-    assert.ok(modes.every((m) => ["tool wear", "heat dissipation", "power", "overstrain"].includes(m ?? "")), `modes in words: ${modes}`);
+    assert.ok(
+      badges.every((b) => b === "High" || b === "Medium" || b === "Low"),
+      `risk levels in words: ${badges}`,
+    );
+    const modes = await page.$$eval("table.fleet tbody td[data-label='Likeliest failure']", (els) =>
+      els.map((e) => e.textContent),
+    );
+    assert.ok(
+      modes.every((m) => ["tool wear", "heat dissipation", "power", "overstrain"].includes(m ?? "")),
+      `modes in words: ${modes}`,
+    );
     assert.equal(await page.locator("table.fleet svg.spark").count(), machines.length);
     await shot(page, "fleet");
 
@@ -165,12 +264,18 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     const expected = machines.filter((m) => m.model === model).map((m) => m.id);
     assert.deepEqual(filtered.sort(), expected.sort());
     assert.ok(filtered.length < machines.length, "the model filter hides other models");
-    assert.match((await page.textContent("#fleet-summary")) ?? "", new RegExp(`Showing ${expected.length} of ${machines.length}`));
+    assert.match(
+      (await page.textContent("#fleet-summary")) ?? "",
+      new RegExp(`Showing ${expected.length} of ${machines.length}`),
+    );
     await page.selectOption("#fleet-model", "");
     await page.fill("#fleet-search", machines[3].id);
     assert.deepEqual(await rowIds(page), [machines[3].id]);
     await page.fill("#fleet-search", "no-such-machine");
-    assert.equal(await page.locator("table.fleet tbody td.empty").textContent(), "No machine matches the filter.");
+    assert.equal(
+      await page.locator("table.fleet tbody td.empty").textContent(),
+      "No machine matches the filter.",
+    );
     assert.deepEqual(w.errors, []);
     await w.close();
   });
@@ -178,54 +283,72 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
   test("keyboard: the sort control works with Enter and Tab; contrast and touch targets", async () => {
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
     const { page } = w;
+    await page.keyboard.press("Tab");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.className),
+      "skip-link",
+      "the first Tab reaches the skip link",
+    );
+    await page.keyboard.press("Enter");
+    assert.equal(
+      await page.evaluate(() => document.activeElement?.id),
+      "main",
+      "the skip link moves focus to main",
+    );
     await page.focus("button.sort[data-sort='id']");
     await page.keyboard.press("Enter");
     const asc = await rowIds(page);
-    assert.deepEqual(asc, [...asc].sort((a, b) => a.localeCompare(b, "en", { numeric: true })));
+    assert.deepEqual(
+      asc,
+      [...asc].sort((a, b) => a.localeCompare(b, "en", { numeric: true })),
+    );
     assert.equal(await page.getAttribute("th[data-sort-col='id']", "aria-sort"), "ascending");
     await page.keyboard.press("Enter");
     assert.equal(await page.getAttribute("th[data-sort-col='id']", "aria-sort"), "descending");
     assert.deepEqual(await rowIds(page), [...asc].reverse());
-    // Tab from the skip link reaches the controls in order; the skip link moves focus to main.
-    await page.keyboard.press("Tab"); // focus leaves the header button for the next one
+    // Tab moves on to the next sort button; arrow keys change the "Sort by" select.
+    await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-sort")), "model");
     await page.focus("#fleet-sort");
-    await page.keyboard.press("Home"); // first option: risk
-    await page.selectOption("#fleet-sort", "model");
-    const byModel = await page.$$eval("table.fleet tbody td[data-label='Make and model']", (els) => els.map((e) => e.textContent ?? ""));
-    assert.deepEqual(byModel, [...byModel].sort((a, b) => a.localeCompare(b)));
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await page.inputValue("#fleet-sort"), "model");
+    const byModel = await page.$$eval("table.fleet tbody td[data-label='Make and model']", (els) =>
+      els.map((e) => e.textContent ?? ""),
+    );
+    assert.deepEqual(
+      byModel,
+      [...byModel].sort((a, b) => a.localeCompare(b)),
+    );
 
     // Text contrast ≥ 4.5:1 (WCAG AA) on badges, links, headers, body text and nav.
-    const worst = await page.evaluate(() => {
-      const rgb = (s: string) => (s.match(/[\d.]+/g) ?? []).map(Number);
-      const lum = ([r, g, b]: number[]) => {
-        const f = (c: number) => ((c /= 255) <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4);
-        return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
-      };
-      const bg = (el: Element | null): number[] => {
-        for (let e = el; e; e = e.parentElement) {
-          const c = rgb(getComputedStyle(e).backgroundColor);
-          if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
-        }
-        return [255, 255, 255];
-      };
-      let min = { ratio: 21, what: "" };
-      for (const el of document.querySelectorAll(".badge, a, th, td, p, .nav a, label, caption, button")) {
-        if (!(el as HTMLElement).offsetParent) continue;
-        const a = lum(rgb(getComputedStyle(el).color).slice(0, 3));
-        const b = lum(bg(el));
-        const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
-        if (ratio < min.ratio) min = { ratio, what: `${el.tagName}.${el.className}: ${el.textContent?.slice(0, 30)}` };
-      }
-      return min;
-    });
-    assert.ok(worst.ratio >= 4.5, `contrast ${worst.ratio.toFixed(2)} < 4.5 for ${worst.what}`);
+    await assertContrast(page);
     const small = await page.$$eval("main button, main select, main input, .nav a", (els) =>
       els.filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.outerHTML.slice(0, 60)),
     );
     assert.deepEqual(small, [], "touch targets are at least 44 px high");
     assert.equal(await page.locator("header[role=banner], nav, main, footer").count(), 4, "landmarks");
     assert.equal(await page.getAttribute("a.skip-link", "href"), "#main");
+    assert.deepEqual(w.errors, []);
+    await w.close();
+  });
+
+  test("tablet (768×1024, touch): the board becomes cards, nothing overflows sideways", async () => {
+    const w = await openPage(browser, { width: 768, height: 1024 });
+    await w.page.goto(`${url}/#/fleet`);
+    await w.page.waitForSelector("table.fleet tbody tr[data-machine]");
+    assert.equal(
+      await w.page.$eval("table.fleet tbody tr", (tr) => getComputedStyle(tr).display),
+      "block",
+      "rows are cards",
+    );
+    const [scroll, client] = await w.page.evaluate(() => [
+      document.documentElement.scrollWidth,
+      document.documentElement.clientWidth,
+    ]);
+    assert.ok(scroll <= client, `no sideways scroll: ${scroll} > ${client}`);
+    await w.page.tap(`tr[data-machine="${machines[2].id}"] th a`);
+    await w.page.waitForSelector("#risk-h");
     assert.deepEqual(w.errors, []);
     await w.close();
   });
@@ -261,11 +384,21 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     assert.equal(new URL(w.page.url()).hash, `#/machine/${id}`);
     assert.equal(await w.page.textContent("h1"), `Machine ${id}`);
     assert.ok((await w.page.locator("svg.line-chart polyline").count()) >= 6, "risk and reading lines drawn");
-    const labels = await w.page.$$eval("section[aria-labelledby='preds-h'] td[data-label='Actual outcome']", (els) => els.map((e) => e.textContent));
+    const labels = await w.page.$$eval(
+      "section[aria-labelledby='preds-h'] td[data-label='Actual outcome']",
+      (els) => els.map((e) => e.textContent),
+    );
     assert.equal(labels.length, 25);
-    assert.ok(labels.every((l) => l === "no failure" || l === "not known yet" || l?.startsWith("failure")), String(labels));
+    assert.ok(
+      labels.every((l) => l === "no failure" || l === "not known yet" || l?.startsWith("failure")),
+      String(labels),
+    );
     await shot(w.page, "machine");
-    assert.deepEqual(w.errors.filter((e) => !(planAvailable === false && /404/.test(e))), []);
+    await assertContrast(w.page);
+    assert.deepEqual(
+      w.errors.filter((e) => !(planAvailable === false && /404/.test(e))),
+      [],
+    );
     await w.close();
   });
 
@@ -277,17 +410,25 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       await page.fill("#plan-horizon", "3");
       await page.fill("#plan-cost", "400");
       await page.click("#plan-form button[type=submit]");
-      await page.waitForFunction(() => /Re-planned|Could not/.test(document.getElementById("plan-msg")?.textContent ?? ""), null, { timeout: 20_000 });
+      await page.waitForFunction(
+        () => /Re-planned|Could not/.test(document.getElementById("plan-msg")?.textContent ?? ""),
+        null,
+        { timeout: 20_000 },
+      );
       assert.match((await page.textContent("#plan-msg")) ?? "", /^Re-planned: \d+ tasks, status \w+/);
       const grid = page.locator("table.grid");
       assert.equal(await grid.count(), 1, "the timeline grid is drawn");
       assert.ok((await page.locator("table.grid tbody tr").count()) >= 1, "one row per technician");
       await shot(page, "plan");
+      await assertContrast(page);
       assert.deepEqual(w.errors, []);
     } else {
       assert.match((await page.textContent("#no-plan")) ?? "", /No plan yet/);
       await shot(page, "plan");
-      assert.ok(w.errors.every((e) => /404/.test(e)), `only the expected 404: ${w.errors}`);
+      assert.ok(
+        w.errors.every((e) => /404/.test(e)),
+        `only the expected 404: ${w.errors}`,
+      );
     }
     await w.close();
   });
@@ -305,15 +446,31 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       "tool wear (min)",
       "predicted failure probability",
     ]);
-    const verdicts = await page.$$eval("table.drift tbody td[data-label='Verdict']", (els) => els.map((e) => e.textContent));
+    const verdicts = await page.$$eval("table.drift tbody td[data-label='Verdict']", (els) =>
+      els.map((e) => e.textContent),
+    );
     assert.ok(verdicts.every((v) => v === "Drifted" || v === "Stable"));
     assert.equal(await page.locator(".hist-grid svg.hist").count(), 7);
     assert.ok((await page.locator(".hist-grid rect.bar-cur").count()) > 7);
-    assert.ok((await page.locator("section[aria-labelledby='quality-h'] circle.marker").count()) >= 3, "F1 points over time");
-    assert.match((await page.textContent("section[aria-labelledby='alerts-h']")) ?? "", /MillwrightDataDrift/);
-    assert.match((await page.textContent("section[aria-labelledby='retrain-h']")) ?? "", /kept.*keeping the champion/s);
-    assert.equal(await page.isHidden("section[aria-labelledby='sim-h']"), true, "no simulation runs, so no scenario switch");
+    assert.ok(
+      (await page.locator("section[aria-labelledby='quality-h'] circle.marker").count()) >= 3,
+      "F1 points over time",
+    );
+    assert.match(
+      (await page.textContent("section[aria-labelledby='alerts-h']")) ?? "",
+      /MillwrightDataDrift/,
+    );
+    assert.match(
+      (await page.textContent("section[aria-labelledby='retrain-h']")) ?? "",
+      /kept.*keeping the champion/s,
+    );
+    assert.equal(
+      await page.isHidden("section[aria-labelledby='sim-h']"),
+      true,
+      "no simulation runs, so no scenario switch",
+    );
     await shot(page, "monitor");
+    await assertContrast(page);
     assert.deepEqual(w.errors, []);
     await w.close();
   });
@@ -322,30 +479,55 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     const w = await visit("#/models", `tr[data-version="${second}"] button.promote`);
     const { page } = w;
     assert.deepEqual(w.errors, []);
-    const metrics = await page.$$eval(`tr[data-version="${second}"] td`, (els) => els.map((e) => e.textContent));
-    assert.ok(metrics.slice(1, 4).every((m) => /^\d\.\d{3}$/.test(m ?? "")), `PR-AUC, ROC-AUC, F1: ${metrics}`);
-    assert.equal(await page.getAttribute(`tr[data-version="${second}"] a`, "href"), `/v1/models/${second}/report`);
+    const metrics = await page.$$eval(`tr[data-version="${second}"] td`, (els) =>
+      els.map((e) => e.textContent),
+    );
+    assert.ok(
+      metrics.slice(1, 4).every((m) => /^\d\.\d{3}$/.test(m ?? "")),
+      `PR-AUC, ROC-AUC, F1: ${metrics}`,
+    );
+    assert.equal(
+      await page.getAttribute(`tr[data-version="${second}"] a`, "href"),
+      `/v1/models/${second}/report`,
+    );
 
     await page.click(`tr[data-version="${second}"] button.promote`);
-    await page.waitForFunction(() => /refused/.test(document.getElementById("promote-msg")?.textContent ?? ""));
-    assert.match((await page.textContent("#promote-msg")) ?? "", /401 .*admin needs an 'Authorization: Bearer <token>' header \(MW_UNAUTHORIZED\)/);
+    await page.waitForFunction(() =>
+      /refused/.test(document.getElementById("promote-msg")?.textContent ?? ""),
+    );
+    assert.match(
+      (await page.textContent("#promote-msg")) ?? "",
+      /401 .*admin needs an 'Authorization: Bearer <token>' header \(MW_UNAUTHORIZED\)/,
+    );
 
     await page.fill("#admin-token", "not-the-token");
     await page.click(`tr[data-version="${second}"] button.promote`);
-    await page.waitForFunction(() => /wrong admin token/.test(document.getElementById("promote-msg")?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /wrong admin token/.test(document.getElementById("promote-msg")?.textContent ?? ""),
+    );
     assert.equal((await api("/v1/models")).body.champion, fx.version, "nothing moved");
 
     await page.fill("#admin-token", TOKENS.admin);
     assert.equal(await page.evaluate(() => sessionStorage.getItem("millwright.adminToken")), TOKENS.admin);
-    assert.equal(await page.evaluate(() => localStorage.length), 0, "the token is never kept in localStorage");
+    assert.equal(
+      await page.evaluate(() => localStorage.length),
+      0,
+      "the token is never kept in localStorage",
+    );
     await page.click(`tr[data-version="${second}"] button.promote`);
-    await page.waitForFunction(() => /is now champion/.test(document.getElementById("promote-msg")?.textContent ?? ""));
+    await page.waitForFunction(() =>
+      /is now champion/.test(document.getElementById("promote-msg")?.textContent ?? ""),
+    );
     assert.equal((await api("/v1/models")).body.champion, second);
     await page.waitForSelector(`tr[data-version="${fx.version}"] button.promote`);
     await shot(page, "models");
+    await assertContrast(page);
     // The only errors are the two refused requests the browser reports itself.
     assert.equal(w.errors.length, 2, w.errors.join("\n"));
-    assert.ok(w.errors.every((e) => /401/.test(e) && e.includes("/promote")), w.errors.join("\n"));
+    assert.ok(
+      w.errors.every((e) => /401/.test(e) && e.includes("/promote")),
+      w.errors.join("\n"),
+    );
     await w.close();
   });
 });

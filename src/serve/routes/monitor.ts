@@ -19,7 +19,8 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     if (!m) throw new MillwrightError("MW_NOT_READY", "the monitor is not started yet");
     return m;
   };
-  const getRetrainer = (): Retrainer | null => (typeof retrainerRef === "function" ? retrainerRef() : retrainerRef);
+  const getRetrainer = (): Retrainer | null =>
+    typeof retrainerRef === "function" ? retrainerRef() : retrainerRef;
   return (app: FastifyInstance, ctx: Ctx): void => {
     const tags = ["monitoring"];
     app.get(

@@ -120,7 +120,7 @@ export function fleetPage(root, _arg, ctx) {
     const keep = modelSel.value;
     modelSel.replaceChildren(
       h("option", { value: "" }, "All makes and models"),
-      models.map((m) => h("option", { value: m }, m)),
+      ...models.map((m) => h("option", { value: m }, m)),
     );
     modelSel.value = models.includes(keep) ? keep : "";
     state.model = modelSel.value;

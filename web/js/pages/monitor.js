@@ -245,7 +245,7 @@ function simControl(ctx) {
       names = n;
       select.replaceChildren(
         h("option", { value: "" }, "None (baseline)"),
-        (s.scenarios ?? []).map((x) => h("option", { value: x.name }, `${x.name}: ${x.description}`)),
+        ...(s.scenarios ?? []).map((x) => h("option", { value: x.name }, `${x.name}: ${x.description}`)),
       );
     },
   };
