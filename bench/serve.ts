@@ -49,8 +49,10 @@ function cli(args: string[]): void {
 function flaskMissing(): string | null {
   if (process.env.BENCH_SKIP_FLASK === "1") return "BENCH_SKIP_FLASK=1";
   const py = spawnSync(PY, ["-c", "import flask, sklearn"], { encoding: "utf8" });
-  if (py.status !== 0) return `${PY} cannot import flask and sklearn (apt-get install python3-flask python3-sklearn)`;
-  if (spawnSync("gunicorn", ["--version"]).status !== 0) return "gunicorn is not installed (apt-get install gunicorn)";
+  if (py.status !== 0)
+    return `${PY} cannot import flask and sklearn (apt-get install python3-flask python3-sklearn)`;
+  if (spawnSync("gunicorn", ["--version"]).status !== 0)
+    return "gunicorn is not installed (apt-get install gunicorn)";
   return null;
 }
 
@@ -72,7 +74,8 @@ async function main(): Promise<void> {
   if (spawnSync("wrk", ["--version"]).error) throw new Error("wrk is not installed (apt-get install wrk)");
   const load0 = loadavg();
   const dir = mkdtempSync(join(tmpdir(), "mw-bench-serve-"));
-  const shm = !process.env.BENCH_SKIP_TMPFS && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/mw-bench-serve-") : null;
+  const shm =
+    !process.env.BENCH_SKIP_TMPFS && existsSync("/dev/shm") ? mkdtempSync("/dev/shm/mw-bench-serve-") : null;
   const procs: Proc[] = [];
   const notes: string[] = [];
   let cells: Cell[] = [];
@@ -103,15 +106,28 @@ async function main(): Promise<void> {
       portArg: true,
     });
     procs.push(bare);
-    cells.push(...[16, 64].map((c) => ({ server: "bare Fastify", proc: bare, url: `${bare.url}/v1/predict`, body: single, connections: c })));
+    cells.push(
+      ...[16, 64].map((c) => ({
+        server: "bare Fastify",
+        proc: bare,
+        url: `${bare.url}/v1/predict`,
+        body: single,
+        connections: c,
+      })),
+    );
 
     const millwright = async (name: string, label: string, dataDir: string) => {
-      const p = await start(name, process.execPath, [...nodeArgs("src/cli/main.ts"), "serve", "--registry", registry, "--host", "127.0.0.1", "--port"], {
-        dir,
-        probe: { path: "/v2/health/ready" },
-        portArg: true,
-        env: { MILLWRIGHT_DATA_DIR: dataDir, MILLWRIGHT_RETRAIN_MODE: "off", LOG_LEVEL: "warn" },
-      });
+      const p = await start(
+        name,
+        process.execPath,
+        [...nodeArgs("src/cli/main.ts"), "serve", "--registry", registry, "--host", "127.0.0.1", "--port"],
+        {
+          dir,
+          probe: { path: "/v2/health/ready" },
+          portArg: true,
+          env: { MILLWRIGHT_DATA_DIR: dataDir, MILLWRIGHT_RETRAIN_MODE: "off", LOG_LEVEL: "warn" },
+        },
+      );
       procs.push(p);
       const db = join(dataDir, "predictions.db");
       const url = `${p.url}/v1/predict`;
@@ -127,18 +143,25 @@ async function main(): Promise<void> {
       console.log(notes.at(-1));
     } else {
       const pkl = join(dir, "sklearn.pkl");
-      const t = spawnSync(PY, [join(ROOT, "bench", "baseline", "train_sklearn.py"), data, pkl], { encoding: "utf8" });
+      const t = spawnSync(PY, [join(ROOT, "bench", "baseline", "train_sklearn.py"), data, pkl], {
+        encoding: "utf8",
+      });
       if (t.status !== 0) throw new Error(`train_sklearn.py failed:\n${t.stderr}`);
       console.log(t.stdout.trim());
       // OMP_NUM_THREADS=1: sklearn's OpenMP threads spin-wait; 2 workers × 2 threads on 2 busy cores
       // collapsed to a few requests per second. One thread per worker is how one would deploy it.
-      const flask = await start("gunicorn", "gunicorn", ["-w", "2", "--chdir", join(ROOT, "bench", "baseline"), "flask_app:app", "-b"], {
-        dir,
-        probe: { path: "/health" },
-        portArg: true,
-        bindHost: "127.0.0.1",
-        env: { MW_BASELINE_MODEL: pkl, OMP_NUM_THREADS: "1" },
-      });
+      const flask = await start(
+        "gunicorn",
+        "gunicorn",
+        ["-w", "2", "--chdir", join(ROOT, "bench", "baseline"), "flask_app:app", "-b"],
+        {
+          dir,
+          probe: { path: "/health" },
+          portArg: true,
+          bindHost: "127.0.0.1",
+          env: { MW_BASELINE_MODEL: pkl, OMP_NUM_THREADS: "1" },
+        },
+      );
       procs.push(flask);
       const url = `${flask.url}/v1/predict`;
       cells.push(...[16, 64].map((c) => ({ server: FLASK, proc: flask, url, body: single, connections: c })));
@@ -148,7 +171,14 @@ async function main(): Promise<void> {
     // JIT and caches warm once per server before any row counts.
     for (const p of procs) {
       const c = cells.find((x) => x.proc === p)!;
-      await runWrk({ url: c.url, bodyFile: single.file, connections: 16, seconds: START_WARMUP, pid: p.pid, lua });
+      await runWrk({
+        url: c.url,
+        bodyFile: single.file,
+        connections: 16,
+        seconds: START_WARMUP,
+        pid: p.pid,
+        lua,
+      });
     }
     for (let r = 1; r <= ROUNDS; r++) {
       console.log(`round ${r} of ${ROUNDS}, load average ${loadavg()[0].toFixed(1)}`);
@@ -160,7 +190,15 @@ async function main(): Promise<void> {
     if (shm) rmSync(shm, { recursive: true, force: true });
   }
   cells = cells.filter((c) => c.runs?.length);
-  report(cells, { load0, load1: loadavg(), seconds: SECONDS, warmup: WARMUP, startWarmup: START_WARMUP, rounds: ROUNDS, notes });
+  report(cells, {
+    load0,
+    load1: loadavg(),
+    seconds: SECONDS,
+    warmup: WARMUP,
+    startWarmup: START_WARMUP,
+    rounds: ROUNDS,
+    notes,
+  });
 }
 
 void main().catch((e) => {

@@ -87,9 +87,10 @@ export async function start(
   while (Date.now() < deadline) {
     if (exited) throw new Error(`${name} exited before it was ready; log:\n${tail(log)}`);
     try {
-      const r = await fetch(url + o.probe.path, body
-        ? { method: "POST", body, headers: { "content-type": "application/json" } }
-        : {});
+      const r = await fetch(
+        url + o.probe.path,
+        body ? { method: "POST", body, headers: { "content-type": "application/json" } } : {},
+      );
       if (r.ok) return proc;
     } catch {
       // not listening yet
@@ -183,15 +184,33 @@ export async function runWrk(o: {
   lua: string;
 }): Promise<Load> {
   const threads = Math.min(2, o.connections);
-  const args = ["-t", String(threads), "-c", String(o.connections), "-d", `${o.seconds}s`, "--timeout", "30s", "-s", o.lua, o.url];
+  const args = [
+    "-t",
+    String(threads),
+    "-c",
+    String(o.connections),
+    "-d",
+    `${o.seconds}s`,
+    "--timeout",
+    "30s",
+    "-s",
+    o.lua,
+    o.url,
+  ];
   const pids = family(o.pid);
   const cpu0 = pids.reduce((a, p) => a + cpuTicks(p), 0);
   const t0 = performance.now();
   let rss = 0;
   const sampler = setInterval(() => {
-    rss = Math.max(rss, family(o.pid).reduce((a, p) => a + rssKb(p), 0));
+    rss = Math.max(
+      rss,
+      family(o.pid).reduce((a, p) => a + rssKb(p), 0),
+    );
   }, 250);
-  const child = spawn("wrk", args, { env: { ...process.env, WRK_BODY: o.bodyFile }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn("wrk", args, {
+    env: { ...process.env, WRK_BODY: o.bodyFile },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));

@@ -16,6 +16,7 @@ export interface Config {
   drainDelayMs: number;
   modelRefreshMs: number;
   spoolMaxRecords: number;
+  rateLimit: { perMinute: number; authPerMinute: number };
   retrain: {
     mode: "local" | "github" | "off";
     cooldownMs: number;
@@ -87,6 +88,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainDelayMs: num(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: num(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
     spoolMaxRecords: num(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
+    rateLimit: {
+      perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
+      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 600),
+    },
     retrain: {
       mode,
       cooldownMs: num(env, "MILLWRIGHT_RETRAIN_COOLDOWN_MS", 30 * 60_000),

@@ -1,9 +1,11 @@
 // Builds the Fastify app. Listening is separate (serve command), so tests use app.inject() or
 // listen on port 0 themselves.
 import swagger from "@fastify/swagger";
+import rateLimit from "@fastify/rate-limit";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
+import { MillwrightError } from "../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
@@ -38,6 +40,12 @@ export interface AppOptions {
   webDir?: string | null;
   /** Extra route modules (monitoring, planning, retraining) that need the shared context. */
   plugins?: ((app: FastifyInstance, ctx: Ctx) => void)[];
+  /**
+   * Requests per minute per client address: `perMinute` for every API route (0 = off, the default:
+   * the shop floor is trusted and throughput matters), `authPerMinute` for token-protected routes
+   * (default 600), which makes guessing a token hopeless.
+   */
+  rateLimit?: { perMinute?: number; authPerMinute?: number };
   /** Load the model at build time (default true). */
   loadModel?: boolean;
 }
@@ -74,6 +82,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     maxBatch: opts.maxBatch ?? 10_000,
     state,
     fleet: new FleetCache(),
+    authRoute: {
+      rateLimit:
+        (opts.rateLimit?.authPerMinute ?? 600) > 0
+          ? { max: opts.rateLimit?.authPerMinute ?? 600, timeWindow: 60_000 }
+          : false,
+    },
   };
   app.decorate("millwright", ctx);
   models.onSwap((s) => {
@@ -103,6 +117,23 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     );
   });
 
+  const perMinute = opts.rateLimit?.perMinute ?? 0;
+  await app.register(rateLimit, {
+    global: perMinute > 0,
+    max: perMinute > 0 ? perMinute : 1_000_000,
+    timeWindow: 60_000,
+    allowList: (req) => req.url.startsWith("/v2/health") || req.url === "/metrics",
+    errorResponseBuilder: (_req, c) =>
+      Object.assign(
+        new MillwrightError(
+          "MW_RATE_LIMITED",
+          `rate limit of ${c.max} requests per minute exceeded; retry in ${c.after}`,
+        ),
+        {
+          statusCode: 429,
+        },
+      ),
+  });
   await app.register(swagger, {
     openapi: {
       openapi: "3.0.3",

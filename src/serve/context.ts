@@ -26,6 +26,8 @@ export interface Ctx {
   maxBatch: number;
   state: ServerState;
   fleet: FleetCache;
+  /** Route config that rate-limits token-protected endpoints (slows token guessing). */
+  authRoute: { rateLimit: { max: number; timeWindow: number } | false };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
   /** The latest maintenance plan, when the plan routes are mounted. */
   plan?: { latest: { tasks: { machine_id: string }[] } | null };

@@ -54,6 +54,7 @@ export async function startServer(
     modelRef: opts.modelRef,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
+    rateLimit: cfg.rateLimit,
     logger:
       opts.logger === false
         ? false

@@ -271,3 +271,68 @@ describe("HTTP API", () => {
     assert.equal(res.json().code, "MW_NOT_FOUND");
   });
 });
+
+test("token-protected routes are rate limited per client (429 MW_RATE_LIMITED)", async () => {
+  const fx = trainedRegistry({ machines: 6, days: 6 });
+  const dir = mkdtempSync(join(tmpdir(), "mw-rl-"));
+  const store = new SqliteStore({ path: join(dir, "p.db") });
+  await store.init();
+  const app = await buildApp({
+    registry: fx.registry,
+    store,
+    tokens: TOKENS,
+    rateLimit: { authPerMinute: 5 },
+  });
+  try {
+    const codes: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = await app.inject({
+        method: "POST",
+        url: "/v1/admin/reload",
+        payload: {},
+        headers: { authorization: "Bearer guess" },
+      });
+      codes.push(r.statusCode);
+      if (r.statusCode === 429) assert.equal(r.json().code, "MW_RATE_LIMITED");
+    }
+    assert.deepEqual(codes, [401, 401, 401, 401, 401, 429, 429]);
+    const p = await app.inject({ method: "POST", url: "/v1/predict", payload: READING });
+    assert.equal(p.statusCode, 200, "prediction is not limited by default");
+  } finally {
+    await app.close();
+    await store.close();
+    fx.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("security headers on the dashboard; no CORS headers", async () => {
+  const fx = trainedRegistry({ machines: 6, days: 6 });
+  const dir = mkdtempSync(join(tmpdir(), "mw-sec-"));
+  const store = new SqliteStore({ path: join(dir, "p.db") });
+  await store.init();
+  const web = join(dir, "web");
+  (await import("node:fs")).mkdirSync(web);
+  (await import("node:fs")).writeFileSync(join(web, "index.html"), "<!doctype html><title>x</title>");
+  const app = await buildApp({ registry: fx.registry, store, webDir: web });
+  try {
+    const r = await app.inject({ url: "/", headers: { origin: "https://evil.example" } });
+    assert.equal(r.statusCode, 200);
+    assert.match(String(r.headers["content-security-policy"]), /default-src 'self'/);
+    assert.equal(r.headers["x-frame-options"], "DENY");
+    assert.equal(r.headers["x-content-type-options"], "nosniff");
+    assert.equal(r.headers["access-control-allow-origin"], undefined);
+    const api = await app.inject({
+      method: "POST",
+      url: "/v1/predict",
+      payload: READING,
+      headers: { origin: "https://evil.example" },
+    });
+    assert.equal(api.headers["access-control-allow-origin"], undefined);
+  } finally {
+    await app.close();
+    await store.close();
+    fx.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

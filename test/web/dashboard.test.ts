@@ -73,6 +73,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
   let second: string;
   let machines: { id: string; model: string }[];
   let planAvailable = false;
+  let planTasks: { machine_id: string }[] = [];
 
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(url + path, init);
@@ -86,12 +87,12 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     });
 
   before(async () => {
-    fx = trainedRegistry();
+    fx = trainedRegistry({ machines: 8, days: 10 });
     // A second version, so there is something to promote.
     second = trainAndRegister(
       fx.registry,
       { rows: fx.rows, data: { file: fx.dataFile, sha256: "second" } },
-      { seed: 2, params: { nEstimators: 20 } },
+      { seed: 2, params: { nEstimators: 10 } },
     ).version;
     dataDir = mkdtempSync(join(tmpdir(), "mw-web-"));
     store = new SqliteStore({ path: join(dataDir, "p.db") });
@@ -197,7 +198,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     machines = [
       ...new Map(rows.map((r) => [r.machine_id, { id: r.machine_id, model: r.machine_model }])).values(),
     ];
-    planAvailable = (await api("/v1/plan")).status === 200;
+    const plan = await api("/v1/plan");
+    planAvailable = plan.status === 200;
+    if (planAvailable) planTasks = plan.body.tasks as { machine_id: string }[];
     if (!planAvailable)
       console.log("# GET /v1/plan is not served yet: testing the dashboard's no-plan state");
     mkdirSync(SHOTS, { recursive: true });
@@ -378,7 +381,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
 
   test("machine page: risk and readings over time, predictions with labels, screenshot", async () => {
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
-    const id = machines[1].id;
+    // A machine with planned tasks, when the plan has any.
+    const id = planTasks[0]?.machine_id ?? machines[1].id;
+    const expectedTasks = planTasks.filter((t) => t.machine_id === id).length;
     await w.page.click(`tr[data-machine="${id}"] td[data-label='Make and model']`);
     await w.page.waitForSelector("#risk-h");
     assert.equal(new URL(w.page.url()).hash, `#/machine/${id}`);
@@ -393,6 +398,8 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       labels.every((l) => l === "no failure" || l === "not known yet" || l?.startsWith("failure")),
       String(labels),
     );
+    const taskRows = await w.page.locator("section[aria-labelledby='tasks-h'] tbody tr").count();
+    assert.equal(taskRows, expectedTasks, "the machine's tasks from the current plan");
     await shot(w.page, "machine");
     await assertContrast(w.page);
     assert.deepEqual(
@@ -467,11 +474,24 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     assert.equal(
       await page.isHidden("section[aria-labelledby='sim-h']"),
       true,
-      "no simulation runs, so no scenario switch",
+      "no simulation: no scenario switch",
     );
+
+    // A live simulation appears: the scenario switch shows on the next poll and needs the admin token.
+    const switched: (string | null)[] = [];
+    app.millwright.simulation = { setScenario: (n) => switched.push(n), stats: () => ({ ticks: 1 }) };
+    await page.waitForSelector("#sim-scenario option[value='new-tool-supplier']", { timeout: 9_000 });
+    await page.selectOption("#sim-scenario", "new-tool-supplier");
+    await page.fill("#sim-token", TOKENS.admin);
+    await page.click("section[aria-labelledby='sim-h'] button[type=submit]");
+    await page.waitForFunction(() =>
+      /Scenario switched/.test(document.querySelector("#sim-h ~ form .form-msg")?.textContent ?? ""),
+    );
+    assert.deepEqual(switched, ["new-tool-supplier"]);
     await shot(page, "monitor");
     await assertContrast(page);
     assert.deepEqual(w.errors, []);
+    app.millwright.simulation = null;
     await w.close();
   });
 

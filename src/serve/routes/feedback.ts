@@ -41,6 +41,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/feedback",
     {
+      config: ctx.authRoute,
       schema: {
         summary: "Send the ground truth for earlier predictions",
         description:

@@ -36,6 +36,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/monitor/run",
       {
+        config: ctx.authRoute,
         schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] },
       },
       async (req) => {
@@ -88,6 +89,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/hooks/alertmanager",
       {
+        config: ctx.authRoute,
         schema: {
           tags,
           summary: "Alertmanager webhook (payload version 4); needs the hook token",

@@ -19,6 +19,7 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/sim/scenario",
     {
+      config: ctx.authRoute,
       schema: {
         tags,
         summary:
