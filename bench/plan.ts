@@ -54,7 +54,9 @@ const loadMs = performance.now() - t0;
 
 const rows: (string | number)[][] = [];
 const warm: number[] = [];
+const warmCpu: number[] = [];
 let cold = 0;
+let coldCpu = 0;
 let worstGreedy = 1;
 for (let pass = 0; pass < 2; pass++) {
   for (const seed of SEEDS) {
@@ -66,8 +68,13 @@ for (let pass = 0; pass < 2; pass++) {
     const cpuMs = (cpu.user + cpu.system) / 1000;
     const greedy = greedyPlan(set);
     const first = rows.length === 0;
-    if (first) cold = mip.solve_ms;
-    else warm.push(mip.solve_ms);
+    if (first) {
+      cold = mip.solve_ms;
+      coldCpu = cpuMs;
+    } else {
+      warm.push(mip.solve_ms);
+      warmCpu.push(cpuMs);
+    }
     const ratio = mip.objective > 0 ? greedy.objective / mip.objective : 1;
     worstGreedy = Math.min(worstGreedy, ratio);
     rows.push([
@@ -100,6 +107,13 @@ const e2eMs = performance.now() - e2e0;
 
 const sorted = [...warm].sort((a, b) => a - b);
 const median = sorted[Math.floor(sorted.length / 2)];
+const maxCpu = Math.max(...warmCpu);
+const verdict = (wall: number, cpu: number) =>
+  wall <= TARGET_MS
+    ? "met"
+    : cpu <= TARGET_MS
+      ? "met in CPU time, not in wall time on this busy machine"
+      : "NOT met";
 const header = [
   "seed",
   "candidates",
@@ -128,10 +142,10 @@ const body = [
   "",
   table(header, rows),
   "",
-  `HiGHS load ${loadMs.toFixed(0)} ms. Solve: first in the process (cold, WebAssembly not yet optimised by V8) ${cold.toFixed(0)} ms;`,
-  `after that median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms (target ≤ ${TARGET_MS} ms: ${
-    sorted[sorted.length - 1] <= TARGET_MS ? "met" : "NOT met"
-  } warm, ${cold <= TARGET_MS ? "met" : "not met"} cold).`,
+  `HiGHS load ${loadMs.toFixed(0)} ms. First solve in the process (cold: V8 has not yet optimised the solver's`,
+  `WebAssembly; a server can call warmUpHighs() at start-up) ${cold.toFixed(0)} ms wall, ${coldCpu.toFixed(0)} ms CPU.`,
+  `Later solves: median ${median.toFixed(0)} ms, max ${sorted[sorted.length - 1].toFixed(0)} ms wall, max ${maxCpu.toFixed(0)} ms CPU.`,
+  `Target ≤ ${TARGET_MS} ms to optimality: warm ${verdict(sorted[sorted.length - 1], maxCpu)}; cold ${verdict(cold, coldCpu)}.`,
   `makePlan end to end (forecast, fresh-tool forecast, options, solve, report), warm: ${e2eMs.toFixed(0)} ms, ${plan.tasks.length} tasks, status ${plan.status}.`,
   `Greedy reaches at worst ${(100 * worstGreedy).toFixed(1)} % of the optimum: it takes tool changes one at a time and cannot see that`,
   "a change is worth more together with the next one.",

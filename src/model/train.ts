@@ -24,7 +24,7 @@ export const DEFAULT_PARAMS: GbdtParams = {
 };
 
 /** Relative validation-loss improvement a round must make to reset the early-stopping count. */
-export const EARLY_STOPPING_REL_TOL = 1e-4;
+export const EARLY_STOPPING_REL_TOL = 1e-3;
 
 export interface TrainData {
   X: Float64Array;

@@ -72,10 +72,23 @@ function evaluateOn(registry: Registry, version: string, holdout: LabelledPredic
   return evaluateBinary(y, p.failure, b.threshold.value);
 }
 
+function byLogOrder(a: LabelledPrediction, b: LabelledPrediction): number {
+  const key = (p: LabelledPrediction) =>
+    [p.reading.timestamp ?? "", p.reading.machine_id ?? "", p.id].join("\u0000");
+  if (a.predictedAt !== b.predictedAt) return a.predictedAt - b.predictedAt;
+  const ka = key(a);
+  const kb = key(b);
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}
+
 export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecision> {
   const champion = o.registry.resolve("champion");
   const labelled: LabelledPrediction[] = [];
   for await (const p of o.store.queryPredictions({ labelled: true, limit: 200_000 })) labelled.push(p);
+  // Reproducibility (e2e fix): the log orders by (predicted_at, id), and ids within one millisecond —
+  // every reading of one batch — are random, so the same data came back in a different row order and
+  // the same seed trained a different challenger. Ties are broken by the reading's own time and machine.
+  labelled.sort(byLogOrder);
   const nHold = Math.max(1, Math.round(labelled.length * (o.holdoutShare ?? 0.3)));
   const holdout = labelled.slice(labelled.length - nHold);
   const production = labelled.slice(0, labelled.length - nHold);

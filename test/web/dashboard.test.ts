@@ -480,7 +480,11 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     // A live simulation appears: the scenario switch shows on the next poll and needs the admin token.
     const switched: (string | null)[] = [];
     app.millwright.simulation = { setScenario: (n) => switched.push(n), stats: () => ({ ticks: 1 }) };
-    await page.waitForSelector("#sim-scenario option[value='new-tool-supplier']", { timeout: 9_000 });
+    await page.waitForSelector("#sim-scenario option[value='new-tool-supplier']", {
+      state: "attached",
+      timeout: 9_000,
+    });
+    assert.equal(await page.isVisible("#sim-scenario"), true);
     await page.selectOption("#sim-scenario", "new-tool-supplier");
     await page.fill("#sim-token", TOKENS.admin);
     await page.click("section[aria-labelledby='sim-h'] button[type=submit]");
