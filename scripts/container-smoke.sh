@@ -99,7 +99,8 @@ if [[ -f $ADDON ]]; then
     TARBALL="better-sqlite3-v$BSQL_VERSION-node-v$(node -p process.versions.modules)-linux-$(node -p process.arch).tar.gz"
     tar -C "$REPO/node_modules/better-sqlite3" -czf "$WORK/prebuilds/$TARBALL" build/Release/better_sqlite3.node
     printf 'local-prebuilds=/prebuilds\n' >"$WORK/prebuild-installrc"
-    PREBUILD_MOUNTS=(-v "$WORK/prebuilds:/prebuilds:ro" -v "$WORK/prebuild-installrc:/etc/prebuild-installrc:ro")
+    PREBUILD_MOUNTS=(-v "$WORK/prebuilds:/prebuilds:ro" -v "$WORK/prebuild-installrc:/etc/prebuild-installrc:ro"
+      --build-arg NATIVE_BUILD_TOOLS=)
     log "using the host's better-sqlite3 $BSQL_VERSION binary as a local prebuild"
   fi
 fi

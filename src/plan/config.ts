@@ -59,7 +59,15 @@ export interface TechnicianOptions {
 
 /** Parses a technicians YAML file's text; `file` is used in error messages. */
 export function parseTechnicians(source: string, file: string, opts: TechnicianOptions = {}): Technician[] {
-  const root = mapping(parseYaml(source, file), file, "", ["technicians"], ["technicians"]);
+  return readTechnicians(parseYaml(source, file), file, opts);
+}
+
+/**
+ * Checks an already-parsed technicians document (`{technicians: [...]}`), e.g. a JSON request body;
+ * `file` names its source in error messages ("request body").
+ */
+export function readTechnicians(doc: unknown, file: string, opts: TechnicianOptions = {}): Technician[] {
+  const root = mapping(doc, file, "", ["technicians"], ["technicians"]);
   const items = list(root.technicians, file, "technicians");
   const seen = new Set<string>();
   return items.map((raw, i) => {
@@ -125,7 +133,11 @@ const FAILURE_KEYS = ["downtime_hours", "cost_per_hour", "repair_cost"] as const
 
 /** Parses a costs YAML file's text, filling what it leaves out from `base` (the defaults). */
 export function parseCosts(source: string, file: string, base: CostConfig = DEFAULT_COSTS): CostConfig {
-  const doc = parseYaml(source, file);
+  return readCosts(parseYaml(source, file), file, base);
+}
+
+/** Checks an already-parsed costs document (e.g. a JSON request body); empty = the defaults. */
+export function readCosts(doc: unknown, file: string, base: CostConfig = DEFAULT_COSTS): CostConfig {
   if (doc === null || doc === undefined) return structuredClone(base);
   const root = mapping(doc, file, "", ["failure", "planned", "tasks"]);
   const out = structuredClone(base);

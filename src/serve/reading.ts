@@ -45,6 +45,9 @@ export function parseReading(v: unknown, path: string): Reading {
     if (s === undefined || s === null) continue;
     if (typeof s !== "string" || s.length === 0 || s.length > MAX_ID_LENGTH)
       fail(`${path}.${k}`, `must be a string of 1–${MAX_ID_LENGTH} characters`);
+    // Control characters (U+0000 above all: PostgreSQL text cannot hold it) are never part of an id.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: rejecting them is the point
+    if (/[\u0000-\u001f\u007f]/.test(s)) fail(`${path}.${k}`, "must not contain control characters");
     r[k] = s;
   }
   const ts = o.timestamp;

@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { MACHINE_MODELS, modelOfMachine } from "../../src/data/machines.js";
-import { DEFAULT_COSTS, parseCosts, parseTechnicians } from "../../src/plan/config.js";
+import {
+  DEFAULT_COSTS,
+  parseCosts,
+  parseTechnicians,
+  readCosts,
+  readTechnicians,
+} from "../../src/plan/config.js";
 
 const KNOWN = MACHINE_MODELS.map((m) => m.name);
 
@@ -159,5 +165,23 @@ test("cost errors name the file and the key path", () => {
   configError(
     () => parseCosts("tasks: {tool_change: {hours: '1h'}}", "costs.yaml"),
     "costs.yaml: tasks.tool_change.hours: must be a positive number, got '1h'",
+  );
+});
+
+test("an already-parsed document (a JSON request body) gets the same checks", () => {
+  const techs = readTechnicians(
+    { technicians: [{ name: "A", skills: ["*"], hours_per_shift: 4 }] },
+    "request body",
+  );
+  assert.equal(techs[0].hoursPerShift, 4);
+  configError(
+    () =>
+      readTechnicians({ technicians: [{ name: "A", skills: ["*"], hours_per_shift: "4" }] }, "request body"),
+    "request body: technicians[0].hours_per_shift: must be a positive number, got '4'",
+  );
+  assert.equal(readCosts(undefined, "request body").plannedCostPerHour, DEFAULT_COSTS.plannedCostPerHour);
+  configError(
+    () => readCosts({ planned: { cost_per_hour: -1 } }, "request body"),
+    /^request body: planned\.cost_per_hour: /,
   );
 });

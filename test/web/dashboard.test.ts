@@ -477,6 +477,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       "no simulation: no scenario switch",
     );
 
+    await shot(page, "monitor");
+    await assertContrast(page);
+
     // A live simulation appears: the scenario switch shows on the next poll and needs the admin token.
     const switched: (string | null)[] = [];
     app.millwright.simulation = { setScenario: (n) => switched.push(n), stats: () => ({ ticks: 1 }) };
@@ -492,8 +495,6 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       /Scenario switched/.test(document.querySelector("#sim-h ~ form .form-msg")?.textContent ?? ""),
     );
     assert.deepEqual(switched, ["new-tool-supplier"]);
-    await shot(page, "monitor");
-    await assertContrast(page);
     assert.deepEqual(w.errors, []);
     app.millwright.simulation = null;
     await w.close();
