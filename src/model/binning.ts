@@ -129,7 +129,12 @@ function binColumn(
 }
 
 /** Column-major bins: bins[f * nRows + i] is row i's bin for feature f. */
-export function binMatrix(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
+export function binMatrix(
+  X: Float64Array,
+  nRows: number,
+  nCols: number,
+  thresholds: BinThresholds,
+): Uint8Array {
   const bins = new Uint8Array(nRows * nCols);
   for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f * nRows, 1);
   return bins;
@@ -139,7 +144,12 @@ export function binMatrix(X: Float64Array, nRows: number, nCols: number, thresho
  * Row-major bins, bins[i * nCols + f]: the trainer's layout, because its histogram kernel reads all
  * of a row's bins at once and they then share one cache line.
  */
-export function binRows(X: Float64Array, nRows: number, nCols: number, thresholds: BinThresholds): Uint8Array {
+export function binRows(
+  X: Float64Array,
+  nRows: number,
+  nCols: number,
+  thresholds: BinThresholds,
+): Uint8Array {
   const bins = new Uint8Array(nRows * nCols);
   for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f, nCols);
   return bins;

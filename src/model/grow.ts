@@ -223,9 +223,15 @@ export function growTree(ctx: GrowContext, totalWeight: number): Tree | null {
     const splittable = (c: Leaf) => (md <= 0 || c.depth < md) && c.end - c.start >= 2 * minLeaf;
     if (splittable(L) || splittable(R)) {
       const [small, large] = mid - p.start <= p.end - mid ? [L, R] : [R, L];
-      small.hist = takeHist(ctx);
-      buildHist(ctx, small.hist, small.start, small.end);
-      for (let j = 0; j < parentHist.length; j++) parentHist[j] -= small.hist[j];
+      const sh = takeHist(ctx);
+      small.hist = sh;
+      buildHist(ctx, sh, small.start, small.end);
+      if ((large.end - large.start) * ctx.nCols < ctx.totalBins) {
+        // Few rows: building the larger child directly is cheaper than subtracting every bin.
+        buildHist(ctx, parentHist, large.start, large.end);
+      } else {
+        for (let j = 0; j < parentHist.length; j++) parentHist[j] -= sh[j];
+      }
       large.hist = parentHist;
       findBest(ctx, L);
       findBest(ctx, R);

@@ -164,6 +164,16 @@ test("drift that hurts the model → alert → Alertmanager → webhook → chal
       await new Promise((r) => setTimeout(r, 2000)); // a couple of rule evaluations on the baseline
       assert.deepEqual(await qualityAlerts(), [], "no quality alert on baseline data");
       assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 0);
+      const state = (await (await fetch(`${srv.url}/v1/monitor`)).json()) as {
+        model_version: string;
+        quality: { realised: { count: { status: string; n: number } } };
+      };
+      assert.equal(state.model_version, fx.version);
+      assert.deepEqual(
+        [state.quality.realised.count.status, state.quality.realised.count.n],
+        ["ok", WINDOW],
+        "GET /v1/monitor shows what Prometheus scraped",
+      );
 
       // Drift: a new tool supplier; readings now, labels later (after inspection).
       const drifted = createFleet({

@@ -71,7 +71,8 @@ test("early stopping stops and keeps the best round", () => {
   const kept = losses[b.bestIteration - 1] as number;
   assert.ok(kept <= best * (1 + 2 * EARLY_STOPPING_REL_TOL), `kept ${kept}, best ${best}`);
   // No later round improved on the kept one by the tolerance.
-  for (const l of losses.slice(b.bestIteration)) assert.ok((l as number) >= kept * (1 - EARLY_STOPPING_REL_TOL));
+  for (const l of losses.slice(b.bestIteration))
+    assert.ok((l as number) >= kept * (1 - EARLY_STOPPING_REL_TOL));
 });
 
 test("deterministic: training twice gives the same model file", () => {

@@ -547,11 +547,13 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     await page.waitForSelector(`tr[data-version="${fx.version}"] button.promote`);
     await shot(page, "models");
     await assertContrast(page);
-    // The only errors are the two refused requests the browser reports itself.
-    assert.equal(w.errors.length, 2, w.errors.join("\n"));
+    // The only errors are the two refused requests the browser reports itself. (A cast: the
+    // deepEqual above narrowed the array's type to never[].)
+    const refused = w.errors as string[];
+    assert.equal(refused.length, 2, refused.join("\n"));
     assert.ok(
-      w.errors.every((e) => /401/.test(e) && e.includes("/promote")),
-      w.errors.join("\n"),
+      refused.every((e) => /401/.test(e) && e.includes("/promote")),
+      refused.join("\n"),
     );
     await w.close();
   });
