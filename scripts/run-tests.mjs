@@ -15,9 +15,7 @@ function find(dir, out) {
 }
 
 const roots = process.argv.slice(2);
-const files = (roots.length ? roots : ["dist/test"]).flatMap((r) =>
-  r.endsWith(".js") ? [r] : find(r, []),
-);
+const files = (roots.length ? roots : ["dist/test"]).flatMap((r) => (r.endsWith(".js") ? [r] : find(r, [])));
 if (files.length === 0) {
   console.error("run-tests: no test files found");
   process.exit(1);

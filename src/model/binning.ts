@@ -76,7 +76,7 @@ export function computeBinThresholds(
 
 /** Bin index of one value: the number of thresholds strictly below it (NaN: past the last, as x ≤ t is false). */
 export function binOf(t: Float64Array, v: number): number {
-  if (v !== v) return t.length;
+  if (Number.isNaN(v)) return t.length;
   let lo = 0;
   let hi = t.length;
   while (lo < hi) {
@@ -115,7 +115,7 @@ function binColumn(
   for (let c = 0; c < LUT_CELLS; c++) lut[c] = binOf(t, lo + c / scale);
   for (let i = 0, k = start, o = outStart; i < n; i++, k += step, o += outStep) {
     const v = X[k];
-    if (v !== v) {
+    if (Number.isNaN(v)) {
       out[o] = m;
       continue;
     }

@@ -1,7 +1,7 @@
 // The histogram kernel, the trainer's inner loop (most of its time). It is generated once per
-// column layout with every feature's loop unrolled and its offset a constant: measured ~3× faster
-// in V8 than the same loop over features (bench notes in bench/train.ts). The generated source
-// holds only integers computed here, never data or names.
+// column layout with the loop over features unrolled and each offset a constant: measured 2–3×
+// faster in V8 than the same code with an inner loop over features (400k rows × 9 features,
+// 255 bins). The generated source holds only integers computed here, never data or names.
 
 /**
  * Adds rows idx[start..end) into hist: for feature f and bin b, slot 3·(offsets[f] + b) gets the

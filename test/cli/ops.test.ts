@@ -67,13 +67,11 @@ describe("operational CLI commands", () => {
     }));
     await store.logPredictions(recs);
     await store.addFeedback(
-      live
-        .slice(0, 400)
-        .map((r, i) => ({
-          predictionId: recs[i].id,
-          machineFailure: r.machine_failure as 0 | 1,
-          modes: { twf: r.twf as 0 | 1 },
-        })),
+      live.slice(0, 400).map((r, i) => ({
+        predictionId: recs[i].id,
+        machineFailure: r.machine_failure as 0 | 1,
+        modes: { twf: r.twf as 0 | 1 },
+      })),
     );
     ids.push(...recs.map((r) => r.id));
     await store.close();

@@ -243,6 +243,7 @@ test("drift that hurts the model → alert → Alertmanager → webhook → chal
       mark(
         `gate: ${d.verdict} (${d.reason}); champion PR-AUC ${d.champion.metrics?.pr_auc?.toFixed(3)}, challenger ${d.challenger?.metrics?.pr_auc?.toFixed(3)}`,
       );
+      mark(`retraining data: ${JSON.stringify(d.data)}`);
       assert.equal(d.verdict, "promoted", JSON.stringify(d));
       assert.equal(d.champion.version, fx.version);
       assert.ok(d.challenger && d.challenger.version !== fx.version);

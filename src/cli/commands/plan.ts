@@ -3,6 +3,7 @@ import { loadCsvFile } from "../../data/load.js";
 import type { Reading } from "../../data/schema.js";
 import type { MachineHistory } from "../../plan/forecast.js";
 import { PLAN_HELP } from "../../plan/plan.js";
+import { parseHorizon } from "../../plan/shifts.js";
 import { Registry } from "../../registry/registry.js";
 import { loadPlanningConfig, planFor } from "../../serve/planning.js";
 import { createStore } from "../../store/index.js";
@@ -13,22 +14,6 @@ const HELP = `${PLAN_HELP.trimEnd()}
 
 Machine histories come from the prediction log (MILLWRIGHT_DATA_DIR or DATABASE_URL), or from a
 fleet CSV with machine_id (--data FILE, e.g. the output of \`millwright simulate\`).`;
-
-/** "7d", "36h" or "21 shifts"/"21s" → shifts of 8 hours. */
-export function parseHorizon(s: string): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(d|h|s|shifts?)\s*$/i.exec(s);
-  if (!m) throw new MillwrightError("MW_BAD_INPUT", `--horizon: '${s}' is not like 7d, 36h or 21shifts`);
-  const n = Number(m[1]);
-  const unit = m[2].toLowerCase();
-  const shifts = unit === "d" ? n * 3 : unit === "h" ? n / 8 : n;
-  const r = Math.ceil(shifts);
-  if (r < 1 || r > 42)
-    throw new MillwrightError(
-      "MW_BAD_INPUT",
-      `--horizon: ${s} is ${r} shifts; 1 to 42 (14 days) are allowed`,
-    );
-  return r;
-}
 
 async function historiesFromLog(): Promise<MachineHistory[]> {
   const cfg = readConfig();

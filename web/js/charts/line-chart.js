@@ -2,15 +2,19 @@
 // differ by dash pattern and marker as well as colour, so colour is never the only cue.
 import { chartRoot, r1, s, ticks } from "./svg.js";
 
-const W = 640;
-const H = 220;
+const WIDTH = 640;
+const HEIGHT = 220;
+/** Above this many points a series is drawn as a line only (markers would be a smear). */
+const MAX_MARKERS = 60;
 const M = { top: 14, right: 16, bottom: 34, left: 56 };
 
 /**
- * series: [{name, cls, points: [{t: ms, y: number|null}]}]; opts: {label, yMin, yMax, format}.
+ * series: [{name, cls, points: [{t: ms, y: number|null}]}]; opts: {label, yMin, yMax, format, width, height}.
  * Points with y null are gaps.
  */
 export function lineChart(series, opts) {
+  const W = opts.width ?? WIDTH;
+  const H = opts.height ?? HEIGHT;
   const svg = chartRoot(W, H, opts.label, "chart line-chart");
   const all = series.flatMap((se) => se.points.filter((p) => Number.isFinite(p.y) && Number.isFinite(p.t)));
   if (all.length === 0) {
@@ -36,7 +40,7 @@ export function lineChart(series, opts) {
   const py = (v) => r1(H - M.bottom - ((v - y0) / (y1 - y0)) * (H - M.top - M.bottom));
 
   const axes = s("g", { class: "axis" });
-  for (const v of ticks(y0, y1, 4)) {
+  for (const v of ticks(y0, y1, 5)) {
     axes.append(
       s("line", { x1: M.left, x2: W - M.right, y1: py(v), y2: py(v), class: "grid" }),
       s("text", { x: M.left - 6, y: py(v) + 4, "text-anchor": "end" }, fmt(v)),
@@ -65,6 +69,8 @@ export function lineChart(series, opts) {
   series.forEach((se, k) => {
     const g = s("g", { class: `series ${se.cls ?? `series-${k}`}` });
     let run = [];
+    const finite = se.points.filter((p) => Number.isFinite(p.y));
+    const marks = finite.length <= MAX_MARKERS;
     const flush = () => {
       if (run.length > 1) g.append(s("polyline", { points: run.join(" "), class: "line" }));
       run = [];
@@ -75,13 +81,14 @@ export function lineChart(series, opts) {
         continue;
       }
       run.push(`${px(p.t)},${py(p.y)}`);
-      g.append(
-        s(
-          "circle",
-          { cx: px(p.t), cy: py(p.y), r: 2.5, class: "marker" },
-          s("title", {}, `${se.name}: ${fmt(p.y)}`),
-        ),
-      );
+      if (marks || p === finite[finite.length - 1])
+        g.append(
+          s(
+            "circle",
+            { cx: px(p.t), cy: py(p.y), r: 2.5, class: "marker" },
+            s("title", {}, `${se.name}: ${fmt(p.y)}`),
+          ),
+        );
     }
     flush();
     svg.append(g);

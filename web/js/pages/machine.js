@@ -75,6 +75,9 @@ export function machinePage(root, id, _ctx) {
         lineChart(riskSeries, {
           label: `Failure risk of ${d.machine_id} over time, by failure mode`,
           yMin: 0,
+          yMax: 1,
+          width: 1000,
+          height: 260,
           format: (v) => `${Math.round(v * 100)} %`,
         }),
         legend(riskSeries),
@@ -98,6 +101,8 @@ export function machinePage(root, id, _ctx) {
                   },
                 ],
                 {
+                  width: 400,
+                  height: 200,
                   label: `${FEATURE_WORDS[f]} of ${d.machine_id} over time`,
                   format: (v) => String(Math.round(v * 10) / 10),
                 },

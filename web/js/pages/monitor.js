@@ -144,6 +144,8 @@ function qualitySection(history, mon) {
         )
       : null,
     lineChart(series, {
+      width: 1000,
+      height: 260,
       label: "Realised versus estimated F1 over time",
       yMin: 0,
       yMax: 1,
