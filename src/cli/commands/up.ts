@@ -63,7 +63,7 @@ export function ensureTokens(cfg: Config): string | null {
     }
     cfg.tokens[k] = saved[k];
   }
-  if (changed) writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`);
+  if (changed) writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`, 0o600);
   return Object.keys(saved).length > 0 ? file : null;
 }
 

@@ -49,6 +49,14 @@ export function histogramPair(feature, hist) {
   svg.append(
     s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }),
   );
+  if (!hist.edges) {
+    // Categories: name every bar.
+    for (let i = 0; i < n; i++) {
+      const x = r1(M.left + (i + 0.5) * bw);
+      svg.append(s("text", { x, y: H - 6, "text-anchor": "middle", class: "axis-text" }, hist.labels[i]));
+    }
+    return svg;
+  }
   const first = hist.labels[0].split(" to ")[0];
   const last = hist.labels[n - 1].split(" to ").pop();
   svg.append(
