@@ -45,7 +45,9 @@ cleanup() {
   local rc=$?
   podman "${S[@]}" "${RUN_OPTS[@]}" rm -f -t 10 "$NAME" >/dev/null 2>&1 || true
   podman "${S[@]}" rmi -f "$IMAGE" >/dev/null 2>&1 || true
-  # The build stage's image is left untagged by buildah; with vfs it is a full copy (about 1 GB).
+  # A failed build can leave a working container behind, and the build stage's image is left
+  # untagged; with vfs each is a full copy (about 1 GB).
+  buildah "${S[@]}" rm --all >/dev/null 2>&1 || true
   podman "${S[@]}" image prune -f >/dev/null 2>&1 || true
   [[ -n $CTX ]] && rm -rf "$CTX"
   if ((CLEAN_ALL)); then
@@ -107,7 +109,7 @@ fi
 
 REVISION=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
 log "building $IMAGE from $BASE"
-buildah "${S[@]}" bud --isolation chroot \
+buildah "${S[@]}" bud --isolation chroot --force-rm \
   --build-arg BASE_IMAGE="$BASE" --build-arg VERSION=0.0.0-smoke --build-arg REVISION="$REVISION" \
   --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \

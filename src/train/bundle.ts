@@ -3,8 +3,8 @@
 import { MillwrightError } from "../core/errors.js";
 import { MODE_HEADS, type ModeHead } from "../data/schema.js";
 import { FEATURE_NAMES, type FeatureMatrix } from "../features/physics.js";
-import { type Platt, applyPlattInPlace } from "./platt.js";
-import { predictMargin } from "../model/predict.js";
+import type { Platt } from "../model/calibrate.js";
+import { predictMargin, sigmoid } from "../model/predict.js";
 import { boosterFromJSON, boosterToJSON } from "../model/serialize.js";
 import type { Booster } from "../model/types.js";
 
@@ -16,7 +16,7 @@ export type HeadName = (typeof HEADS)[number];
 
 export interface Head {
   booster: Booster;
-  /** Platt scaling of the margin, fitted on the validation split. */
+  /** Platt scaling of the margin, p = sigmoid(a·margin + b), fitted on the validation split. */
   calibration: Platt;
 }
 
@@ -48,7 +48,8 @@ export function predictBundle(b: ModelBundle, X: FeatureMatrix): BundlePredictio
 
 export function headProba(h: Head, X: FeatureMatrix): Float64Array {
   const out = predictMargin(h.booster, X.data, X.nRows);
-  applyPlattInPlace(h.calibration, out);
+  const { a, b } = h.calibration;
+  for (let i = 0; i < out.length; i++) out[i] = sigmoid(a * out[i] + b);
   return out;
 }
 

@@ -9,12 +9,12 @@ import { type LabelledReading, MODE_HEADS, type ModeHead } from "../data/schema.
 import { evaluateBinary } from "../evaluate/metrics.js";
 import { chooseThreshold } from "../evaluate/threshold.js";
 import { FEATURE_NAMES, type FeatureMatrix, featureMatrix } from "../features/physics.js";
+import { fitPlatt } from "../model/calibrate.js";
 import { gainImportance } from "../model/importance.js";
 import { predictMargin } from "../model/predict.js";
 import { DEFAULT_PARAMS, trainBooster } from "../model/train.js";
 import type { GbdtParams } from "../model/types.js";
 import { type BundlePrediction, type Head, type ModelBundle, predictBundle } from "./bundle.js";
-import { fitPlatt } from "./platt.js";
 import { stratifiedSplit, takeLabels, takeRows } from "./split.js";
 
 /** A mode needs this many positive rows in the fit split to get its own head. */
