@@ -109,7 +109,7 @@ fi
 
 REVISION=$(git -C "$REPO" rev-parse HEAD 2>/dev/null || echo unknown)
 log "building $IMAGE from $BASE"
-buildah "${S[@]}" bud --isolation chroot --force-rm \
+buildah "${S[@]}" bud --isolation chroot \
   --build-arg BASE_IMAGE="$BASE" --build-arg VERSION=0.0.0-smoke --build-arg REVISION="$REVISION" \
   --build-arg CREATED="$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
   -v /etc/ssl/certs/ca-certificates.crt:/etc/ssl/certs/ca-certificates.crt:ro \
