@@ -15,6 +15,8 @@ export interface Config {
   /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
   drainDelayMs: number;
   modelRefreshMs: number;
+  /** How often a follower retries the leader lock (and the leader checks it still holds it). */
+  leaderIntervalMs: number;
   spoolMaxRecords: number;
   rateLimit: { perMinute: number; authPerMinute: number };
   retrain: {
@@ -87,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     monitorIntervalMs: num(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
     drainDelayMs: num(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: num(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
+    leaderIntervalMs: num(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
     spoolMaxRecords: num(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
     rateLimit: {
       perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),

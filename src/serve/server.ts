@@ -112,6 +112,7 @@ export async function startServer(
 
   const mon = monitor;
   const leader: LeaderElector = createLeaderElector(store, {
+    intervalMs: cfg.leaderIntervalMs,
     onElected: () => {
       app.log.info("elected leader: running the monitor");
       mon.start(cfg.monitorIntervalMs, (e) => app.log.error({ err: e }, "monitor run failed"));

@@ -88,7 +88,11 @@ export async function metric(url: string, name: string): Promise<number | null> 
 }
 
 /** Polls `fn` until it returns true or `timeoutMs` passes; returns the elapsed ms, or null on timeout. */
-export async function waitFor(fn: () => Promise<boolean>, timeoutMs: number, everyMs = 100): Promise<number | null> {
+export async function waitFor(
+  fn: () => Promise<boolean>,
+  timeoutMs: number,
+  everyMs = 100,
+): Promise<number | null> {
   const t0 = Date.now();
   for (;;) {
     try {

@@ -52,7 +52,7 @@ test("PostgreSQL stopped under load: 200s continue, spool, replay exactly once; 
 
       // 1. Stop PostgreSQL (fast shutdown) while 4 clients send predictions.
       const load = startLoad([s1.url], { workers: 4, pauseMs: 5 });
-      await sleep(800);
+      await waitFor(async () => load.result.ok.length >= 100, 30_000);
       const before = load.result.ok.length;
       await fx.stop();
       const seenDegraded = await waitFor(async () => {
@@ -62,7 +62,7 @@ test("PostgreSQL stopped under load: 200s continue, spool, replay exactly once; 
       assert.ok(seenDegraded !== null, `never degraded: ${JSON.stringify(await degradedState(s1.url))}`);
       const ready = await fetch(`${s1.url}/v2/health/ready`);
       assert.equal(ready.status, 200, "a degraded replica keeps serving (the spool takes the writes)");
-      await sleep(1000);
+      await waitFor(async () => load.result.ok.length - before > 150, 30_000);
       const during = load.result.ok.length - before;
       assert.ok(during > 50, `only ${during} predictions answered while the database was down`);
       assert.deepEqual(load.result.failures, [], "no request failed while the database was down");
@@ -83,16 +83,27 @@ test("PostgreSQL stopped under load: 200s continue, spool, replay exactly once; 
 
       // 3. Tiny spool: once SPOOL_MAX records wait, predictions are refused with 503, not lost.
       const warm = startLoad([s2.url], { workers: 1 });
-      await sleep(200);
+      await waitFor(async () => warm.result.ok.length >= 10, 30_000);
       await fx.kill();
-      const full = await waitFor(async () => (warm.result.codes.get("MW_STORE_UNAVAILABLE") ?? 0) >= 5, 10_000, 50);
+      const full = await waitFor(
+        async () => (warm.result.codes.get("MW_STORE_UNAVAILABLE") ?? 0) >= 5,
+        10_000,
+        50,
+      );
       await sleep(1200); // the gauge is sampled once a second
       const spooledAtFull = await metric(s2.url, SPOOLED);
       const rf = await warm.stop();
       assert.ok(full !== null, `never refused: ${JSON.stringify([...rf.codes])}`);
-      assert.deepEqual([...rf.codes.keys()], ["MW_STORE_UNAVAILABLE"], "the only failure is the documented 503");
+      assert.deepEqual(
+        [...rf.codes.keys()],
+        ["MW_STORE_UNAVAILABLE"],
+        "the only failure is the documented 503",
+      );
       assert.ok(rf.failures.every((f) => f.what.startsWith("503 ")));
-      assert.ok(spooledAtFull !== null && spooledAtFull > 0 && spooledAtFull <= SPOOL_MAX, `spooled ${spooledAtFull}`);
+      assert.ok(
+        spooledAtFull !== null && spooledAtFull > 0 && spooledAtFull <= SPOOL_MAX,
+        `spooled ${spooledAtFull}`,
+      );
       await fx.start();
       const drained2 = await waitFor(async () => (await metric(s2.url, SPOOLED)) === 0, 15_000);
       assert.ok(drained2 !== null, "the full spool drained after the database returned");
@@ -106,7 +117,8 @@ test("PostgreSQL stopped under load: 200s continue, spool, replay exactly once; 
       assert.equal(again.status, 200, "accepting again once the spool drained");
     });
   } finally {
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
+    for (const s of servers)
+      if (s.child.exitCode === null && s.child.signalCode === null) s.child.kill("SIGKILL");
     await Promise.all(servers.map((s) => s.exited));
     await fx.dispose();
     model.cleanup();

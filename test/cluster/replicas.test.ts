@@ -68,7 +68,9 @@ test("two replicas, one PostgreSQL: one log, one leader, takeover after kill -9,
 
       // 1. Predictions and feedback sent to both land in one log.
       const load1 = startLoad(urls, { workers: 4, pauseMs: 5 });
-      await sleep(1500);
+      const perReplica = (l: typeof load1, n: number) => async () =>
+        urls.every((u) => (l.result.versions.get(u)?.length ?? 0) >= n);
+      await waitFor(perReplica(load1, 25), 30_000);
       const r1 = await load1.stop();
       assert.deepEqual(r1.failures, [], diag());
       for (const u of urls) assert.ok((r1.versions.get(u)?.length ?? 0) > 20, `too few answers from ${u}`);
@@ -102,7 +104,7 @@ test("two replicas, one PostgreSQL: one log, one leader, takeover after kill -9,
 
       // 3. Promotion under load: both replicas serve v2 within a bound, no request fails.
       const load2 = startLoad(urls, { workers: 4, pauseMs: 5 });
-      await sleep(500);
+      await waitFor(perReplica(load2, 10), 30_000);
       const promotedAt = Date.now();
       const pr = await fetch(`${b.url}/v1/models/${v2}/promote`, {
         method: "POST",
@@ -119,7 +121,10 @@ test("two replicas, one PostgreSQL: one log, one leader, takeover after kill -9,
       await sleep(500);
       const r2 = await load2.stop();
       assert.deepEqual(r2.failures, [], `a request failed during the swap\n${diag()}`);
-      assert.ok(bothOnV2 !== null && bothOnV2 <= bound, `replicas on ${v2} after ${bothOnV2} ms (bound ${bound})`);
+      assert.ok(
+        bothOnV2 !== null && bothOnV2 <= bound,
+        `replicas on ${v2} after ${bothOnV2} ms (bound ${bound})`,
+      );
       for (const u of urls) {
         const seen = r2.versions.get(u) ?? [];
         assert.equal(seen[0]?.version, v1, `${u} served ${v1} before the promotion`);
@@ -129,7 +134,7 @@ test("two replicas, one PostgreSQL: one log, one leader, takeover after kill -9,
 
       // 4. kill -9 the leader under load: B takes over within three retry periods (plus a run).
       const load3 = startLoad([b.url], { workers: 2, pauseMs: 5 });
-      await sleep(300);
+      await waitFor(async () => load3.result.ok.length >= 10, 30_000);
       const killedAt = Date.now();
       sigkill(a.child.pid);
       await a.exited;
@@ -138,15 +143,19 @@ test("two replicas, one PostgreSQL: one log, one leader, takeover after kill -9,
       await sleep(300);
       const r3 = await load3.stop();
       const takeoverBound = 3 * LEADER_RETRY_MS + MONITOR_MS;
-      assert.ok(took !== null && took <= takeoverBound, `takeover after ${took} ms (bound ${takeoverBound})\n${diag()}`);
-      console.log(`# takeover ${took} ms after kill -9; all replicas on ${v2} ${bothOnV2} ms after promote`);
+      assert.ok(
+        took !== null && took <= takeoverBound,
+        `takeover after ${took} ms (bound ${takeoverBound})\n${diag()}`,
+      );
+      console.log(`takeover ${took} ms after kill -9; all replicas on ${v2} ${bothOnV2} ms after promote`);
       assert.match(b.output(), /elected leader/);
       assert.deepEqual(r3.failures, [], "the surviving replica kept answering");
       const all = [...r1.ok, ...r2.ok, ...r3.ok];
       assert.deepEqual(checkLog(all, await pgIdCounts(dbUrl)), { missing: [], twice: [], answeredTwice: [] });
     });
   } finally {
-    for (const s of servers) if (s.child.exitCode === null && s.child.signalCode === null) sigkill(s.child.pid);
+    for (const s of servers)
+      if (s.child.exitCode === null && s.child.signalCode === null) sigkill(s.child.pid);
     await Promise.all(servers.map((s) => s.exited));
     await fx.dispose();
     model.cleanup();

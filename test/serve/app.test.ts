@@ -161,7 +161,7 @@ describe("HTTP API", () => {
 
   test("Open Inference Protocol v2: health, metadata, infer with an [N, 6] tensor and per-feature tensors", async () => {
     assert.equal((await app.inject("/v2/health/live")).statusCode, 200);
-    assert.deepEqual((await app.inject("/v2/health/ready")).json(), { ready: true });
+    assert.deepEqual((await app.inject("/v2/health/ready")).json(), { ready: true, degraded: false });
     const name = "millwright-failure";
     const meta = (await app.inject(`/v2/models/${name}`)).json();
     assert.equal(meta.name, name);

@@ -149,7 +149,10 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
     { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } },
     async (_req, reply) => {
       const ready = ctx.state.accepting && ctx.models.current !== null;
-      return reply.code(ready ? 200 : 503).send({ ready });
+      // Degraded (database away, predictions spooled locally) stays ready: the replica still answers
+      // and loses nothing, so it keeps its traffic; the flag and a metric say so.
+      const degraded = ctx.store.degraded?.() ?? false;
+      return reply.code(ready ? 200 : 503).send({ ready, degraded });
     },
   );
   const meta = async (req: FastifyRequest) => {
