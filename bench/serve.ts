@@ -60,10 +60,9 @@ function flaskMissing(): string | null {
 async function runCell(c: Cell, lua: string): Promise<Run> {
   const o = { url: c.url, bodyFile: c.body.file, connections: c.connections, pid: c.proc.pid, lua };
   await runWrk({ ...o, seconds: WARMUP });
-  const metrics = c.db ? new URL("/metrics", c.url).href : undefined;
-  const before = c.db ? await settleCount(c.db, metrics) : 0;
+  const before = c.db ? await settleCount(c.db) : 0;
   const load = await runWrk({ ...o, seconds: SECONDS });
-  const logged = c.db ? (await settleCount(c.db, metrics)) - before : undefined;
+  const logged = c.db ? (await settleCount(c.db)) - before : undefined;
   const run: Run = { ...load, logged };
   console.log(
     `${c.server} | ${c.body.n} × c=${c.connections} | ${Math.round(load.rps * c.body.n)} readings/s | p50 ${load.p50.toFixed(2)} p99 ${load.p99.toFixed(2)} ms | errors ${load.errors} | RSS ${Math.round(load.rssMb)} MB | CPU ${Math.round(load.cpuPct)} %${logged === undefined ? "" : ` | logged ${logged} vs acked ${load.ok * c.body.n}`}`,

@@ -107,10 +107,15 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     started.set(req, process.hrtime.bigint());
     metrics.inFlight.inc();
   });
+  // A client that hangs up never reaches onResponse: count it out here, once.
+  app.addHook("onRequestAbort", async (req) => {
+    if (started.delete(req)) metrics.inFlight.dec();
+  });
   app.addHook("onResponse", async (req, reply) => {
-    metrics.inFlight.dec();
     const t0 = started.get(req);
     if (t0 === undefined) return;
+    started.delete(req);
+    metrics.inFlight.dec();
     const route = req.routeOptions.url ?? "unmatched";
     metrics.httpDuration.observe(
       { route: route === "/*" ? "static" : route, method: req.method, status_code: String(reply.statusCode) },

@@ -1,8 +1,10 @@
 // Time-ordered unique ids in the UUID version 7 layout (RFC 9562): 48-bit milliseconds, then random.
-// Time order keeps the prediction log's primary-key index append-mostly.
+// Time order keeps the prediction log's index append-mostly. Random bytes come from a pooled
+// crypto buffer and hex from a lookup table: this runs once per prediction on the hot path.
 import { randomFillSync } from "node:crypto";
 
-const pool = new Uint8Array(16 * 256);
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
+const pool = new Uint8Array(16 * 1024);
 let poolPos = pool.length;
 
 export function uuidv7(now = Date.now()): string {
@@ -10,18 +12,32 @@ export function uuidv7(now = Date.now()): string {
     randomFillSync(pool);
     poolPos = 0;
   }
-  const b = pool.subarray(poolPos, poolPos + 16);
-  poolPos += 16;
-  const hex: string[] = new Array(16);
-  let t = now;
-  for (let i = 5; i >= 0; i--) {
-    hex[i] = (t % 256).toString(16).padStart(2, "0");
-    t = Math.floor(t / 256);
-  }
-  hex[6] = ((b[6] & 0x0f) | 0x70).toString(16).padStart(2, "0");
-  hex[7] = b[7].toString(16).padStart(2, "0");
-  hex[8] = ((b[8] & 0x3f) | 0x80).toString(16).padStart(2, "0");
-  for (let i = 9; i < 16; i++) hex[i] = b[i].toString(16).padStart(2, "0");
-  const h = hex.join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const b = pool;
+  const o = poolPos;
+  poolPos += 10;
+  // 48-bit big-endian milliseconds: the high 16 bits and the low 32 bits separately (no 64-bit ints).
+  const hi = Math.floor(now / 0x100000000);
+  const lo = now >>> 0;
+  return (
+    HEX[(hi >>> 8) & 0xff] +
+    HEX[hi & 0xff] +
+    HEX[lo >>> 24] +
+    HEX[(lo >>> 16) & 0xff] +
+    "-" +
+    HEX[(lo >>> 8) & 0xff] +
+    HEX[lo & 0xff] +
+    "-" +
+    HEX[(b[o] & 0x0f) | 0x70] +
+    HEX[b[o + 1]] +
+    "-" +
+    HEX[(b[o + 2] & 0x3f) | 0x80] +
+    HEX[b[o + 3]] +
+    "-" +
+    HEX[b[o + 4]] +
+    HEX[b[o + 5]] +
+    HEX[b[o + 6]] +
+    HEX[b[o + 7]] +
+    HEX[b[o + 8]] +
+    HEX[b[o + 9]]
+  );
 }

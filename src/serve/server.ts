@@ -7,7 +7,6 @@ import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../cli/config.js";
 import { Monitor } from "../monitor/service.js";
-import { warmUpHighs } from "../plan/mip.js";
 import { Registry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/service.js";
 import { createLeaderElector, type LeaderElector } from "../store/leader.js";
@@ -142,8 +141,6 @@ export async function startServer(
   }, 1000);
   degradedTimer.unref();
 
-  // V8 optimises HiGHS's WebAssembly on first use; pay that before the first plan request does.
-  warmUpHighs().catch((e) => app.log.warn({ err: e }, "HiGHS warm-up failed"));
   const url = await app.listen({ host: opts.host, port: opts.port });
   let closing: Promise<void> | null = null;
   const close = () => {

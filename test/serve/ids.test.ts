@@ -1,0 +1,14 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { uuidv7 } from "../../src/serve/ids.js";
+
+test("uuidv7: RFC 9562 layout, the time in the first 48 bits, unique", () => {
+  const t = Date.parse("2026-11-27T13:00:00.123Z");
+  const id = uuidv7(t);
+  assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+  assert.equal(Number.parseInt(id.replace(/-/g, "").slice(0, 12), 16), t);
+  assert.ok(uuidv7(t + 1) > uuidv7(t), "later ids sort later");
+  const seen = new Set<string>();
+  for (let i = 0; i < 50_000; i++) seen.add(uuidv7(t));
+  assert.equal(seen.size, 50_000);
+});
