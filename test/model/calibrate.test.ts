@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { applyIsotonic, applyPlatt, fitIsotonic, fitPlatt } from "../../src/model/calibrate.js";
+import { join } from "node:path";
+import { PACKAGE_ROOT } from "../../src/core/version.js";
 
 interface IsoCase {
   name: string;
@@ -22,7 +24,7 @@ interface PlattCase {
   sklearnB: number;
 }
 const fixture = JSON.parse(
-  readFileSync(new URL("../fixtures/model/calibration.json", import.meta.url), "utf8"),
+  readFileSync(join(PACKAGE_ROOT, "test/fixtures/model/calibration.json"), "utf8"),
 ) as {
   isotonic: IsoCase[];
   platt: PlattCase[];
