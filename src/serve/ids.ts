@@ -8,7 +8,7 @@ const pool = new Uint8Array(16 * 1024);
 let poolPos = pool.length;
 
 export function uuidv7(now = Date.now()): string {
-  if (poolPos >= pool.length) {
+  if (poolPos + 10 > pool.length) {
     randomFillSync(pool);
     poolPos = 0;
   }

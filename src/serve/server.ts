@@ -44,6 +44,7 @@ export async function startServer(
   const store = await createStore({
     databaseUrl: cfg.databaseUrl,
     sqlitePath: join(cfg.dataDir, "predictions.db"),
+    sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
   let monitor: Monitor | null = null;

@@ -22,6 +22,12 @@ export interface GroupCommitOptions<T> {
    * caller is retried on its own, so one poisoned request cannot fail the others batched with it.
    */
   retrySeparately?: (e: unknown) => boolean;
+  /**
+   * Flushes allowed to run at once (default 1). 2 suits a writer on another thread: the next group
+   * is handed over while the current one is still committing, so the writer never waits for the
+   * main thread; `write` must then apply groups in call order (the SQLite writer thread does).
+   */
+  maxInFlight?: number;
 }
 
 export type GroupCommitStats = StoreStats;
@@ -36,13 +42,15 @@ export class GroupCommitter<T> {
   private queue: Waiter<T>[] = [];
   private queued = 0;
   private scheduled = false;
-  private inFlight: Promise<void> | null = null;
+  private readonly inFlight = new Set<Promise<void>>();
   private closed = false;
   private readonly maxBatch: number;
+  private readonly maxInFlight: number;
   readonly stats: GroupCommitStats = { flushes: 0, records: 0, failedFlushes: 0 };
 
   constructor(private readonly opts: GroupCommitOptions<T>) {
     this.maxBatch = opts.maxBatch ?? 5000;
+    this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
   }
 
   /** Records waiting for a flush (not yet committed). */
@@ -62,9 +70,9 @@ export class GroupCommitter<T> {
 
   /** Waits until everything enqueued so far is committed (or failed). */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight) {
-      if (this.inFlight) await this.inFlight;
-      else await this.flush();
+    while (this.queue.length > 0 || this.inFlight.size > 0) {
+      if (this.queue.length > 0 && this.inFlight.size < this.maxInFlight) void this.flush();
+      else await Promise.race(this.inFlight);
     }
   }
 
@@ -74,7 +82,7 @@ export class GroupCommitter<T> {
   }
 
   private schedule(): void {
-    if (this.inFlight) return; // the running flush picks the queue up when it finishes
+    if (this.inFlight.size >= this.maxInFlight) return; // a finishing flush picks the queue up
     if (this.queued >= this.maxBatch) {
       void this.flush();
       return;
@@ -85,18 +93,17 @@ export class GroupCommitter<T> {
     // one flush carries every request that arrived together.
     setImmediate(() => {
       this.scheduled = false;
-      if (!this.inFlight) void this.flush();
+      if (this.inFlight.size < this.maxInFlight) void this.flush();
     });
   }
 
   private flush(): Promise<void> {
-    if (this.inFlight) return this.inFlight;
-    if (this.queue.length === 0) return Promise.resolve();
-    const run = this.runOnce().finally(() => {
-      this.inFlight = null;
+    if (this.queue.length === 0 || this.inFlight.size >= this.maxInFlight) return Promise.resolve();
+    const run: Promise<void> = this.runOnce().finally(() => {
+      this.inFlight.delete(run);
       if (this.queue.length > 0) this.schedule();
     });
-    this.inFlight = run;
+    this.inFlight.add(run);
     return run;
   }
 

@@ -31,13 +31,20 @@ export interface CreateStoreOptions {
   /** After every group commit: feed the commit-latency metric. */
   onFlush?: (info: FlushInfo) => void;
   pageSize?: number;
+  /** SQLite only: commit on a worker thread so the fsync does not block the event loop (opt-in). */
+  sqliteWriterThread?: boolean;
 }
 
 /** Builds and initialises (migrates) the store. Calling init() again later is harmless. */
 export async function createStore(opts: CreateStoreOptions): Promise<PredictionStore> {
   const base: PredictionStore = opts.databaseUrl
     ? new PostgresStore({ url: opts.databaseUrl, onFlush: opts.onFlush, pageSize: opts.pageSize })
-    : new SqliteStore({ path: opts.sqlitePath, onFlush: opts.onFlush, pageSize: opts.pageSize });
+    : new SqliteStore({
+        path: opts.sqlitePath,
+        onFlush: opts.onFlush,
+        pageSize: opts.pageSize,
+        writerThread: opts.sqliteWriterThread,
+      });
   const store = opts.spool ? new ResilientStore(base, opts.spool) : base;
   await store.init();
   return store;

@@ -42,7 +42,8 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
       }
     };
     const workers = Array.from({ length: 16 }, worker);
-    await new Promise((r) => setTimeout(r, 700));
+    // Signal once the load is really flowing (a fixed sleep is too short on a busy machine).
+    for (let i = 0; i < 300 && ok.length < 200; i++) await new Promise((r) => setTimeout(r, 50));
     signalledAt = Date.now();
     srv.child.kill("SIGTERM");
     // Readiness turns false while draining (the drain delay keeps the listener open meanwhile).

@@ -1,5 +1,5 @@
 // The store contract against a real SQLite file, plus SQLite-only properties (durability pragmas,
-// schema versioning).
+// schema versioning, the writer thread: no event-loop blocking, crash handling, draining close).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,8 +8,10 @@ import { after, test } from "node:test";
 import Database from "better-sqlite3";
 import { SQLITE_MIGRATIONS } from "../../src/store/sqlite-schema.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteWriter } from "../../src/store/sqlite-writer.js";
+import { isUnavailableError } from "../../src/store/unavailable.js";
 import { runStoreContract } from "./contract.js";
-import { makeRecord } from "./records.js";
+import { collect, makeRecord, range } from "./records.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-sqlite-"));
 let n = 0;
@@ -18,6 +20,11 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 runStoreContract("SQLite", {
   fresh: async () => join(dir, `store-${++n}`, "predictions.db"),
   open: (path, opts) => new SqliteStore({ path, pageSize: opts?.pageSize }),
+});
+
+runStoreContract("SQLite, writer thread", {
+  fresh: async () => join(dir, `store-${++n}`, "predictions.db"),
+  open: (path, opts) => new SqliteStore({ path, pageSize: opts?.pageSize, writerThread: true }),
 });
 
 test("SQLite: WAL, synchronous=FULL, schema version recorded; a newer schema is refused", async () => {
@@ -43,29 +50,125 @@ test("SQLite: WAL, synchronous=FULL, schema version recorded; a newer schema is 
   const conn = (s3 as unknown as { db: Database.Database }).db;
   assert.equal(conn.pragma("synchronous", { simple: true }), 2, "FULL");
   await s3.close();
+  // A writer thread opens the file itself: an in-memory database cannot be shared with it.
+  await assert.rejects(new SqliteStore({ path: ":memory:", writerThread: true }).init(), {
+    code: "MW_CONFIG",
+  });
+  const mem = new SqliteStore({ path: ":memory:" });
+  await mem.init();
+  await mem.logPredictions([makeRecord(1)]);
+  assert.equal(await mem.countPredictions(), 1, "in-thread mode still works in memory");
+  await mem.close();
 });
 
-test("SQLite: a poisoned record fails only its own call; the others in its group commit land", async () => {
-  const s = new SqliteStore({ path: join(dir, "fail.db") });
+for (const writerThread of [false, true])
+  test(`SQLite${writerThread ? ", writer thread" : ""}: a poisoned record fails only its own call; the others in its group commit land`, async () => {
+    const s = new SqliteStore({ path: join(dir, `fail-${writerThread}.db`), writerThread });
+    await s.init();
+    const conn = (s as unknown as { db: Database.Database }).db;
+    // A trigger that aborts the whole transaction when a poisoned id arrives.
+    conn.exec(
+      "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+    );
+    const results = await Promise.allSettled([
+      s.logPredictions([makeRecord(1)]),
+      s.logPredictions([makeRecord(2), makeRecord(3, { id: "poison" })]),
+      s.logPredictions([makeRecord(4)]),
+    ]);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ["fulfilled", "rejected", "fulfilled"],
+    );
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /poisoned/);
+    assert.equal(await s.countPredictions(), 2, "nothing of the poisoned call was committed");
+    assert.equal(await s.getPrediction(makeRecord(2).id), null);
+    // One shared flush failed, then three separate ones: two committed, one failed.
+    assert.deepEqual(s.stats(), { flushes: 4, records: 2, failedFlushes: 2 });
+    await s.close();
+  });
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type Internals = { writer: { worker: { terminate(): Promise<number> } } };
+
+test("SQLite, writer thread: a commit waiting on the file runs on the thread; the event loop keeps turning", async () => {
+  const path = join(dir, "blocked.db");
+  const s = new SqliteStore({ path, writerThread: true });
   await s.init();
-  const conn = (s as unknown as { db: Database.Database }).db;
-  // A trigger that aborts the whole transaction when a poisoned id arrives.
-  conn.exec(
-    "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
-  );
-  const results = await Promise.allSettled([
-    s.logPredictions([makeRecord(1)]),
-    s.logPredictions([makeRecord(2), makeRecord(3, { id: "poison" })]),
-    s.logPredictions([makeRecord(4)]),
-  ]);
-  assert.deepEqual(
-    results.map((r) => r.status),
-    ["fulfilled", "rejected", "fulfilled"],
-  );
-  assert.match(String((results[1] as PromiseRejectedResult).reason), /poisoned/);
-  assert.equal(await s.countPredictions(), 2, "nothing of the poisoned call was committed");
-  assert.equal(await s.getPrediction(makeRecord(2).id), null);
-  // One shared flush failed, then three separate ones: two committed, one failed.
-  assert.deepEqual(s.stats(), { flushes: 4, records: 2, failedFlushes: 2 });
+  // Another connection holds the write lock: the store's commit waits (busy_timeout) until it is
+  // released. Were the wait on the main thread, the timers below could not run, and the lock
+  // would never be released before busy_timeout expired.
+  const blocker = new Database(path);
+  blocker.exec("BEGIN IMMEDIATE");
+  let settled = false;
+  const write = s.logPredictions([makeRecord(1)]).finally(() => {
+    settled = true;
+  });
+  let ticks = 0;
+  const t = setInterval(() => ticks++, 5);
+  await sleep(200);
+  clearInterval(t);
+  assert.equal(settled, false, "not acknowledged while its transaction cannot commit");
+  assert.ok(ticks >= 10, `event loop ran ${ticks} timer ticks while the commit waited`);
+  assert.equal(await s.countPredictions(), 0);
+  blocker.exec("COMMIT");
+  blocker.close();
+  await write;
+  assert.equal(await s.countPredictions(), 1);
   await s.close();
+});
+
+test("SQLite writer: a thread that dies rejects every pending request as unavailable, never resolves", async () => {
+  const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
+  const w = await SqliteWriter.start(
+    { path: join(dir, "unused.db"), busyTimeoutMs: 100 },
+    new URL(`./silent-writer-worker.${ext}`, import.meta.url),
+  );
+  const pending = [w.request({ op: "run", sql: "SELECT 1", params: [] }), w.request({ op: "close" })];
+  await sleep(20);
+  await (w as unknown as Internals["writer"]).worker.terminate();
+  for (const p of await Promise.allSettled(pending)) {
+    assert.equal(p.status, "rejected");
+    const e = (p as PromiseRejectedResult).reason;
+    assert.equal(isUnavailableError(e), true, `unavailable-class error, got ${e}`);
+    assert.match(String(e.message), /writer thread .* gone/);
+  }
+  assert.equal(w.alive(), false);
+  await assert.rejects(w.request({ op: "run", sql: "SELECT 1", params: [] }), /gone/);
+  await w.close(); // harmless on a dead thread
+});
+
+test("SQLite, writer thread: a store whose thread died starts a new one (healthy(), next write)", async () => {
+  const s = new SqliteStore({ path: join(dir, "restart.db"), writerThread: true });
+  await s.init();
+  await s.logPredictions([makeRecord(0)]);
+  // Killed while idle: terminating a thread inside a SQLite call would abort the process.
+  await (s as unknown as Internals).writer.worker.terminate();
+  assert.equal(await s.healthy(), true, "healthy() brings a new writer up");
+  await (s as unknown as Internals).writer.worker.terminate();
+  await s.logPredictions([makeRecord(1)]); // so does the next write
+  assert.deepEqual(
+    (await collect(s.queryPredictions({}))).map((p) => p.id),
+    [makeRecord(0).id, makeRecord(1).id],
+  );
+  assert.deepEqual(s.stats(), { flushes: 2, records: 2, failedFlushes: 0 });
+  await s.close();
+});
+
+test("SQLite, writer thread: close() drains every queued write (predictions, feedback, audit) first", async () => {
+  const path = join(dir, "drain.db");
+  const s = new SqliteStore({ path, maxBatch: 64, writerThread: true });
+  await s.init();
+  const calls = range(300).map((i) => s.logPredictions([makeRecord(i)]));
+  const fb = s.addFeedback([{ predictionId: makeRecord(0).id, machineFailure: 1 }]);
+  const audit = s.appendAudit({ at: 5, kind: "k", payload: { a: 1 } });
+  await s.close();
+  await Promise.all(calls);
+  assert.deepEqual(await fb, ["accepted"]);
+  await audit;
+  await assert.rejects(s.logPredictions([makeRecord(999)]), /closed/);
+  const db = new Database(path, { readonly: true });
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM predictions").get() as { n: number }).n, 300);
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM feedback").get() as { n: number }).n, 1);
+  assert.equal((db.prepare("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n, 1);
+  db.close();
 });

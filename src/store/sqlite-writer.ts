@@ -1,0 +1,133 @@
+// Main-thread handle on the SQLite writer thread (sqlite-writer-worker.ts): numbered requests, one
+// promise each, settled by the worker's reply, which it posts only after the transaction committed.
+// If the thread dies, every pending request rejects (its outcome is unknown: a replay is safe, the
+// inserts are idempotent) with an SQLITE_IOERR-coded error, which isUnavailableError() classifies as
+// "database unreachable", so a ResilientStore spools instead of failing the request.
+import { Worker } from "node:worker_threads";
+import type { WireError, WriterInit, WriterReply } from "./sqlite-writer-protocol.js";
+import type { WriteRequest, Writer } from "./sqlite-writes.js";
+
+interface Pending {
+  resolve: (v: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+// Compiled (dist/…/sqlite-writer.js) the worker is the sibling .js file. Run from src/ under tsx it
+// is the .ts file, and Node 20 does not apply tsx's --import hooks to a worker's entry point: the
+// worker is then a small eval script that registers tsx in the thread first and imports the file.
+const FROM_TS = import.meta.url.endsWith(".ts");
+const WORKER_URL = new URL(`./sqlite-writer-worker.${FROM_TS ? "ts" : "js"}`, import.meta.url);
+
+function spawn(url: URL, init: WriterInit): Worker {
+  if (!url.pathname.endsWith(".ts")) return new Worker(url, { workerData: init });
+  const tsx = import.meta.resolve("tsx/esm/api");
+  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
+  return new Worker(code, { eval: true, workerData: init });
+}
+
+function fromWire(w: WireError): Error {
+  const e = new Error(w.message);
+  if (w.name && w.name !== "Error") e.name = w.name;
+  if (w.code) Object.assign(e, { code: w.code });
+  return e;
+}
+
+export function writerGone(path: string, why: string): Error {
+  return Object.assign(
+    new Error(`SQLite writer thread for ${path} is gone (${why}); commit outcome unknown`),
+    {
+      code: "SQLITE_IOERR",
+    },
+  );
+}
+
+export class SqliteWriter implements Writer {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private dead: Error | null = null;
+
+  private constructor(
+    private readonly worker: Worker,
+    path: string,
+  ) {
+    worker.on("message", (m: WriterReply) => this.onReply(m));
+    worker.on("error", (e) => this.fail(writerGone(path, e.message)));
+    worker.on("exit", (code) => this.fail(writerGone(path, `exited with code ${code}`)));
+  }
+
+  /** Starts the thread and resolves once its connection is open (WAL, synchronous=FULL). */
+  static start(init: WriterInit, workerUrl: URL = WORKER_URL): Promise<SqliteWriter> {
+    const worker = spawn(workerUrl, init);
+    // An 'error' event without a listener would throw in this thread; start() reports through its promise.
+    worker.on("error", () => {});
+    return new Promise((resolve, reject) => {
+      const onExit = (code: number) =>
+        reject(writerGone(init.path, `exited with code ${code} while starting`));
+      const onError = (e: unknown) =>
+        reject(e instanceof Error ? e : writerGone(init.path, JSON.stringify(e)));
+      worker.once("exit", onExit);
+      worker.once("error", onError);
+      worker.once("message", (m: WriterReply) => {
+        worker.off("exit", onExit);
+        worker.off("error", onError);
+        if ("ready" in m && m.ready) {
+          worker.unref(); // idle: an unclosed store must not keep the process alive
+          resolve(new SqliteWriter(worker, init.path));
+        } else {
+          reject("error" in m ? fromWire(m.error) : new Error("SQLite writer: unexpected first message"));
+          void worker.terminate();
+        }
+      });
+    });
+  }
+
+  alive(): boolean {
+    return this.dead === null;
+  }
+
+  request(req: WriteRequest, transfer?: ArrayBuffer[]): Promise<unknown> {
+    if (this.dead) return Promise.reject(this.dead);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      // Referenced while anything is pending: a caller awaiting a commit keeps the process alive.
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...req, id }, transfer);
+    });
+  }
+
+  /** Lets queued requests finish, closes the connection, waits for the thread to end. */
+  async close(): Promise<void> {
+    if (this.dead) return;
+    const exited = new Promise<void>((r) => this.worker.once("exit", () => r()));
+    this.worker.ref(); // keep the process alive until the thread has really ended
+    try {
+      // Queued behind every earlier request: when it answers, all of them have committed.
+      await this.request({ op: "close" });
+    } catch {
+      return; // the thread is already gone: nothing to close
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
+    // Safe only now that its connection is closed: terminating a thread inside a SQLite call
+    // aborts the whole process (better-sqlite3 cannot raise into a dying isolate).
+    if (!this.dead) await this.worker.terminate();
+  }
+
+  private onReply(m: WriterReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if ("ok" in m && m.ok) p.resolve(m.result);
+    else if ("error" in m) p.reject(fromWire(m.error));
+  }
+
+  private fail(e: Error): void {
+    if (!this.dead) this.dead = e;
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of all) p.reject(e);
+  }
+}
