@@ -136,9 +136,8 @@ export async function startServer(
   }, cfg.modelRefreshMs);
   refresh.unref();
   const degradedTimer = setInterval(() => {
-    const s = store as unknown as { degraded?: () => boolean; spoolSize?: () => number };
-    ctx.metrics.storeDegraded.set(s.degraded?.() ? 1 : 0);
-    ctx.metrics.spoolRecords.set(s.spoolSize?.() ?? 0);
+    ctx.metrics.storeDegraded.set(store.degraded?.() ? 1 : 0);
+    ctx.metrics.spoolRecords.set(store.spoolSize?.() ?? 0);
   }, 1000);
   degradedTimer.unref();
 
