@@ -9,9 +9,14 @@ import { validateParams } from "./params.js";
 import { predictTree } from "./predict.js";
 import type { Booster, GbdtParams, Tree } from "./types.js";
 
-/** Defaults tuned for PR-AUC on AI4I-like data within the speed targets (see bench/train.ts). */
+/**
+ * Defaults tuned for PR-AUC on AI4I-like data within the speed targets (see bench/train.ts).
+ * At most 100 rounds, as scikit-learn's HistGradientBoosting (max_iter=100): on the fleet's data early
+ * stopping ends every head before that (27–94 rounds), and on 800,000 rows rounds 100–200 moved
+ * PR-AUC by less than 0.001 while doubling training and prediction time.
+ */
 export const DEFAULT_PARAMS: GbdtParams = {
-  nEstimators: 200,
+  nEstimators: 100,
   learningRate: 0.1,
   maxDepth: 6,
   maxLeaves: 31,
