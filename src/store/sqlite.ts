@@ -181,11 +181,11 @@ export class SqliteStore implements PredictionStore {
   }
 
   queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction> {
-    return streamPredictions(this.all, opts, this.pageSize);
+    return streamPredictions(this.all, opts, this.pageSize, "sqlite");
   }
 
   countPredictions(opts?: QueryOptions): Promise<number> {
-    return countPredictions(this.all, opts);
+    return countPredictions(this.all, opts, "sqlite");
   }
 
   saveSnapshot(s: MonitorSnapshot): Promise<void> {
