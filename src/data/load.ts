@@ -2,12 +2,14 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { MillwrightError } from "../core/errors.js";
-import { parseCsv } from "./csv.js";
+import { type CsvTable, parseCsv } from "./csv.js";
 import { type Dataset, toDataset } from "./validate.js";
 
 export interface LoadedFile extends Dataset {
   file: string;
   sha256: string;
+  /** The raw cells as read, for output that must keep the input exactly as written. */
+  table: CsvTable;
 }
 
 export function loadCsvFile(file: string, opts: { requireLabels?: boolean } = {}): LoadedFile {
@@ -23,6 +25,7 @@ export function loadCsvFile(file: string, opts: { requireLabels?: boolean } = {}
     );
   }
   const sha256 = createHash("sha256").update(buf).digest("hex");
-  const ds = toDataset(parseCsv(buf.toString("utf8")), { source: file, requireLabels: opts.requireLabels });
-  return { ...ds, file, sha256 };
+  const table = parseCsv(buf.toString("utf8"));
+  const ds = toDataset(table, { source: file, requireLabels: opts.requireLabels });
+  return { ...ds, file, sha256, table };
 }

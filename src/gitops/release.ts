@@ -6,7 +6,7 @@ import { join, relative } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import { gitCommitFile, gitTopLevel } from "./git.js";
 import { readImageTag, setImageTag } from "./kustomization.js";
-import { compareSemver, parseReleaseVersion, tryParseSemver } from "./semver.js";
+import { compareSemver, parseReleaseVersion, tryParseSemver } from "../core/semver.js";
 
 export const DEFAULT_IMAGE = "ghcr.io/millwright-mlops/millwright";
 export const RELEASE_ENVS = ["test", "prod"] as const;

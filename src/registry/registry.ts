@@ -13,7 +13,15 @@ import { MillwrightError } from "../core/errors.js";
 import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
 import { fsyncDir, writeFileAtomic } from "./fsutil.js";
 import { withLock } from "./lock.js";
-import { compareSemver, isSemver } from "./semver.js";
+import { compareSemver as comparePrecedence, tryParseSemver } from "../core/semver.js";
+
+const isSemver = (s: string): boolean => tryParseSemver(s) !== null;
+/** Sort order of version strings that are known to be semantic versions. */
+const compareSemver = (a: string, b: string): number =>
+  comparePrecedence(
+    tryParseSemver(a) as NonNullable<ReturnType<typeof tryParseSemver>>,
+    tryParseSemver(b) as NonNullable<ReturnType<typeof tryParseSemver>>,
+  );
 
 export const ALIASES = ["champion", "challenger"] as const;
 export type Alias = (typeof ALIASES)[number];

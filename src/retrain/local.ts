@@ -9,9 +9,9 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { MillwrightError } from "../core/errors.js";
-import { formatCsv, parseCsv } from "../data/csv.js";
+import { formatCsv } from "../data/csv.js";
+import { loadCsvFile } from "../data/load.js";
 import { type LabelledReading, LABELS, RAW_FEATURES } from "../data/schema.js";
-import { toDataset } from "../data/validate.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { featureMatrix } from "../features/physics.js";
@@ -19,7 +19,6 @@ import { writeFileAtomic } from "../registry/fsutil.js";
 import type { Registry } from "../registry/registry.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { predictBundle } from "../train/bundle.js";
-import { readFileSync } from "node:fs";
 
 const run = promisify(execFile);
 
@@ -99,10 +98,7 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
   const baseFile = (lineage?.data as { file?: string } | undefined)?.file ?? null;
   let base: LabelledReading[] = [];
   if (baseFile && existsSync(baseFile)) {
-    base = toDataset(parseCsv(readFileSync(baseFile, "utf8")), {
-      source: baseFile,
-      requireLabels: true,
-    }).rows;
+    base = loadCsvFile(baseFile, { requireLabels: true }).rows;
   }
   const data = {
     base_file: base.length > 0 ? baseFile : null,

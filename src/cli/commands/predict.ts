@@ -6,8 +6,6 @@ import { Registry } from "../../registry/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
 import { DEFAULT_REGISTRY, parse, requireOpt, outThen } from "../io.js";
-import { parseCsv } from "../../data/csv.js";
-import { readFileSync } from "node:fs";
 
 export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR]
 
@@ -33,8 +31,8 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const bundle = registry.load((values.model as string | undefined) ?? "champion");
   const data = loadCsvFile(file);
   const p = predictBundle(bundle, featureMatrix(data.rows));
-  // Re-read the raw cells so the output keeps the input exactly as written.
-  const raw = parseCsv(readFileSync(file, "utf8"));
+  // The raw cells, so the output keeps the input exactly as written.
+  const raw = data.table;
   const modes = MODE_HEADS.filter((m) => p.modes[m] !== null);
   const header = [
     ...raw.header,

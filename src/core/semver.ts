@@ -1,7 +1,7 @@
 // Semantic versions as release tags. Only X.Y.Z with an optional pre-release is accepted: build
 // metadata ("+build") is rejected because "+" is not a legal character in an OCI image tag, and the
 // version is used verbatim as the image tag.
-import { MillwrightError } from "../core/errors.js";
+import { MillwrightError } from "./errors.js";
 
 export interface Semver {
   major: number;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { isMillwrightError } from "../../src/core/errors.js";
-import { compareSemver, parseReleaseVersion, tryParseSemver } from "../../src/gitops/semver.js";
+import { compareSemver, parseReleaseVersion, tryParseSemver } from "../../src/core/semver.js";
 
 test("parses X.Y.Z and pre-releases, drops a leading v", () => {
   assert.deepEqual(tryParseSemver("1.20.3"), {
