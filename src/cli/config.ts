@@ -93,7 +93,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelRefreshMs: num(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
     leaderIntervalMs: num(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
     spoolMaxRecords: num(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
-    sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD === "1",
+    sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",
     rateLimit: {
       perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
       authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 600),

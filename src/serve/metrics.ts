@@ -5,6 +5,53 @@ import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+interface HistogramEntry {
+  labels: Record<string, string | number>;
+  bucketValues: Record<number, number>;
+  sum: number;
+  count: number;
+}
+
+/**
+ * Adds values[0..n) to histogram `h` under `labels`, exactly as n calls of h.observe(labels, v)
+ * would (test/serve/metrics.test.ts compares the two expositions). One label lookup for the lot:
+ * prom-client validates and hashes the labels on every observe(), which cost ~1 µs per prediction
+ * in 1,000-reading batches. Uses prom-client 15's per-label-set entries (hashMap, upperBounds);
+ * the version is pinned and the test fails if they change.
+ */
+export function observeAll(
+  h: Histogram<string>,
+  labels: Record<string, string>,
+  values: ArrayLike<number>,
+  n = values.length,
+): void {
+  const inner = h as unknown as { hashMap: Record<string, HistogramEntry>; upperBounds: number[] };
+  const same = (e: HistogramEntry) =>
+    Object.keys(labels).every((k) => String(e.labels[k]) === labels[k]) &&
+    Object.keys(e.labels).length === Object.keys(labels).length;
+  let entry = Object.values(inner.hashMap).find(same);
+  if (!entry) {
+    h.zero(labels);
+    entry = Object.values(inner.hashMap).find(same);
+  }
+  if (!entry || !Array.isArray(inner.upperBounds)) {
+    for (let i = 0; i < n; i++) h.observe(labels, values[i]); // internals changed: the slow, sure way
+    return;
+  }
+  const bounds = inner.upperBounds;
+  for (let i = 0; i < n; i++) {
+    const v = values[i];
+    if (!Number.isFinite(v)) throw new TypeError(`Value is not a valid number: ${v}`);
+    entry.sum += v;
+    entry.count += 1;
+    for (let b = 0; b < bounds.length; b++)
+      if (v <= bounds[b]) {
+        entry.bucketValues[bounds[b]] += 1;
+        break;
+      }
+  }
+}
+
 export function createMetrics(registry: Registry, opts: { defaults?: boolean } = {}) {
   if (opts.defaults !== false) collectDefaultMetrics({ register: registry });
   const r = [registry];

@@ -60,7 +60,8 @@ export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
 
 export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
   const c = classify(err);
-  if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500) req.log.error({ err }, "request failed");
+  if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500)
+    req.log.error({ err, reqId: req.id }, "request failed");
   const p = problemOf(c.code, c.detail, { ...(c.extra ?? {}), instance: req.url.split("?")[0] });
   // OIP v2 clients expect {"error": "..."}; keep that shape on /v2 while still naming the code.
   if (req.url.startsWith("/v2/")) return reply.code(p.status).send({ error: p.detail, code: p.code });

@@ -47,6 +47,17 @@ export const SQLITE_MIGRATIONS: string[] = [
      payload TEXT NOT NULL
    );
    CREATE INDEX audit_kind_at ON audit (kind, at);`,
+  // 2: the journal the writer thread appends groups of predictions to (sqlite-journal.ts); `moved`
+  // counts the records of a row already moved into predictions (a big row moves in several steps).
+  // AUTOINCREMENT: sequence numbers never come back after the journal empties, so "moved through
+  // seq" stays true for a reader waiting on an older one.
+  `CREATE TABLE prediction_journal (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     n INTEGER NOT NULL,
+     moved INTEGER NOT NULL DEFAULT 0,
+     nums BLOB NOT NULL,
+     strs TEXT NOT NULL
+   );`,
 ];
 
 /**

@@ -1,14 +1,13 @@
-// The SQLite store's writes (prediction groups, feedback, snapshot/audit inserts) on one connection,
-// shared by the two ways of running them: inline on the main thread (InlineWriter, the default) and
-// on the writer thread (sqlite-writer-worker.ts). Both apply requests in call order.
+// The SQLite store's writes (feedback, snapshot/audit inserts, and predictions for the inline mode)
+// on one connection, shared by the two ways of running them: inline on the main thread
+// (InlineWriter: in-memory databases, or MILLWRIGHT_SQLITE_WRITER_THREAD=0) and on the writer thread
+// (sqlite-writer-worker.ts, which appends predictions to the journal instead). Both apply requests
+// in call order.
 import type Database from "better-sqlite3";
-import { PREDICTION_COLUMNS, sameLabel } from "./rows.js";
-import {
-  columnValues,
-  type PredictionColumns,
-  type WriterFeedback,
-  type WriterRequest,
-} from "./sqlite-writer-protocol.js";
+import { PREDICTION_COLUMNS, predictionValues, sameLabel } from "./rows.js";
+import { COMPACT_CHUNK, Journal } from "./sqlite-journal.js";
+import type { WriterFeedback, WriterRequest } from "./sqlite-writer-protocol.js";
+import type { PredictionRecord } from "./types.js";
 
 /** A request without its id (the thread protocol numbers them). */
 export type WriteRequest = WriterRequest extends infer R
@@ -25,15 +24,11 @@ export interface Writer {
   close(): Promise<void>;
 }
 
-/** Prepares the write statements on `db`; `apply` runs one request and returns its result. */
-export function prepareWrites(db: Database.Database): (req: WriteRequest) => unknown {
-  // OR IGNORE: a replayed record (spool, retry after an unknown commit outcome) is never duplicated.
-  const insertPrediction = db.prepare(
-    `INSERT OR IGNORE INTO predictions (${PREDICTION_COLUMNS.join(", ")}) VALUES (${PREDICTION_COLUMNS.map(() => "?").join(", ")})`,
-  );
-  const logGroup = db.transaction((cols: PredictionColumns) => {
-    for (let i = 0; i < cols.n; i++) insertPrediction.run(columnValues(cols, i));
-  });
+/** Feedback, audit and snapshot writes: request kinds both writers apply the same way. */
+export type SharedRequest = Extract<WriteRequest, { op: "feedback" | "run" }>;
+
+/** Prepares the shared write statements on `db`; `apply` runs one request and returns its result. */
+export function prepareWrites(db: Database.Database): (req: SharedRequest) => unknown {
   const known = db.prepare("SELECT 1 AS x FROM predictions WHERE id = ?");
   const existing = db.prepare("SELECT machine_failure, modes FROM feedback WHERE prediction_id = ?");
   const insertFeedback = db.prepare(
@@ -57,33 +52,40 @@ export function prepareWrites(db: Database.Database): (req: WriteRequest) => unk
   );
   const stmts = new Map<string, Database.Statement>();
   return (req) => {
-    switch (req.op) {
-      case "log":
-        logGroup(req.cols);
-        return undefined;
-      case "feedback":
-        return feedback(req.items);
-      case "run": {
-        let s = stmts.get(req.sql);
-        if (!s) {
-          s = db.prepare(req.sql);
-          stmts.set(req.sql, s);
-        }
-        s.run(...req.params);
-        return undefined;
-      }
-      case "close":
-        return undefined; // the owner closes the connection
+    if (req.op === "feedback") return feedback(req.items);
+    let s = stmts.get(req.sql);
+    if (!s) {
+      s = db.prepare(req.sql);
+      stmts.set(req.sql, s);
     }
+    s.run(...req.params);
+    return undefined;
   };
 }
 
-/** Writes on the calling thread: the commit's fsync blocks the event loop (the measured default). */
+/**
+ * Writes on the calling thread, predictions straight into the table (no journal): each commit's
+ * fsync blocks the event loop. For in-memory databases, which a thread cannot open, and as the
+ * fallback when the writer thread is switched off.
+ */
 export class InlineWriter implements Writer {
-  private readonly apply: (req: WriteRequest) => unknown;
+  private readonly apply: (req: SharedRequest) => unknown;
+  private readonly insertAll: (records: readonly PredictionRecord[]) => void;
 
   constructor(db: Database.Database) {
     this.apply = prepareWrites(db);
+    // OR IGNORE: a replayed record (spool, retry after an unknown commit outcome) is never duplicated.
+    const insert = db.prepare(
+      `INSERT OR IGNORE INTO predictions (${PREDICTION_COLUMNS.join(", ")}) VALUES (${PREDICTION_COLUMNS.map(() => "?").join(", ")})`,
+    );
+    const bool = (b: boolean) => (b ? 1 : 0);
+    this.insertAll = db.transaction((records: readonly PredictionRecord[]) => {
+      for (const r of records) insert.run(predictionValues(r, bool));
+    });
+    // A journal left by a writer thread (a crash, or the thread switched off since) is moved now,
+    // so this mode's reads see those records too.
+    const journal = new Journal(db);
+    while (journal.step(COMPACT_CHUNK) > 0) {}
   }
 
   alive(): boolean {
@@ -91,12 +93,13 @@ export class InlineWriter implements Writer {
   }
 
   async request(req: WriteRequest): Promise<unknown> {
-    return this.apply(req);
+    if (req.op === "feedback" || req.op === "run") return this.apply(req);
+    return undefined; // "compact" and "close": nothing is journalled here; the owner closes the connection
   }
 
-  /** The same, synchronously: the group-commit path skips a promise per flush. */
-  applyNow(req: WriteRequest): unknown {
-    return this.apply(req);
+  /** Logs predictions synchronously, in one transaction: the group-commit path skips a promise per flush. */
+  logNow(records: readonly PredictionRecord[]): void {
+    this.insertAll(records);
   }
 
   async close(): Promise<void> {}

@@ -1,12 +1,14 @@
 // The embedded prediction log: one SQLite file (better-sqlite3), WAL with synchronous=FULL so a
 // resolved logPredictions() has been fsync'd. Concurrent calls are group-committed: one transaction,
 // one fsync, for every record queued while the previous group commits.
-// Writes (predictions, feedback, snapshots, audit) go through one Writer. By default it runs them on
-// the main thread, so each commit's fsync blocks the event loop. With `writerThread: true` a worker
-// thread (sqlite-writer-worker.ts) owns the write connection and the event loop keeps serving while
-// the disk works; measured on the shared 2-core box it cut tail latency but not throughput, so it is
-// opt-in. Reads always use the main-thread connection (WAL readers never wait for the writer) and
-// see every write whose promise resolved.
+// Writes (predictions, feedback, snapshots, audit) go through one Writer. With `writerThread: true`
+// (what `millwright serve` uses) a worker thread (sqlite-writer-worker.ts) owns the write connection:
+// the event loop keeps serving while the disk works, and a group of predictions is made durable as
+// one journal row, moved into the indexed table by the thread in its spare time (sqlite-journal.ts).
+// Without it (in-memory databases, MILLWRIGHT_SQLITE_WRITER_THREAD=0) writes run on the main thread,
+// straight into the table. Reads always use the main-thread connection (WAL readers never wait for
+// the writer); they first wait for the journal to be moved (caughtUp), so they see every write whose
+// promise resolved.
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
@@ -23,7 +25,7 @@ import {
 import { migrateSqlite } from "./sqlite-schema.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { InlineWriter, type Writer } from "./sqlite-writes.js";
-import { encodePredictions } from "./sqlite-writer-protocol.js";
+import { checkRecords, encodeGroup } from "./sqlite-journal.js";
 import type {
   AuditEvent,
   FeedbackItem,
@@ -126,7 +128,26 @@ export class SqliteStore implements PredictionStore {
 
   logPredictions(records: PredictionRecord[]): Promise<void> {
     if (!this.db) return Promise.reject(new Error("SqliteStore: init() not called or store closed"));
+    try {
+      // Checked here, per call: a record the table would refuse fails its own call only, before it
+      // can be journalled and acknowledged.
+      checkRecords(records);
+    } catch (e) {
+      return Promise.reject(e);
+    }
     return this.committer.enqueue(records);
+  }
+
+  /**
+   * Waits until journal rows written before this call are in the predictions table (a no-op without
+   * a writer thread, or when the journal is empty: one indexed read).
+   */
+  private async caughtUp(): Promise<void> {
+    if (this.writer instanceof InlineWriter) return;
+    const row = this.stmt("SELECT EXISTS (SELECT 1 FROM prediction_journal) AS j").get() as { j: number };
+    if (row.j === 0) return;
+    const w = await this.liveWriter();
+    await w.request({ op: "compact" });
   }
 
   /** The live writer thread; after a crash, a new one (so the store recovers once the cause is gone). */
@@ -145,13 +166,13 @@ export class SqliteStore implements PredictionStore {
   }
 
   private writeBatch(records: PredictionRecord[]): void | Promise<void> {
-    const cols = encodePredictions(records);
     if (this.writer instanceof InlineWriter) {
-      this.writer.applyNow({ op: "log", cols });
+      this.writer.logNow(records);
       return;
     }
+    const group = encodeGroup(records);
     return this.liveWriter().then(async (w) => {
-      await w.request({ op: "log", cols }, [cols.nums.buffer as ArrayBuffer]);
+      await w.request({ op: "log", group }, [group.nums.buffer as ArrayBuffer]);
     });
   }
 
@@ -176,6 +197,7 @@ export class SqliteStore implements PredictionStore {
   }
 
   async getPrediction(id: string): Promise<LabelledPrediction | null> {
+    await this.caughtUp();
     const row = this.stmt(`${JOINED_SELECT} WHERE p.id = ?`).get(id) as JoinedRow | undefined;
     return row ? rowToPrediction(row) : null;
   }
@@ -245,8 +267,11 @@ export class SqliteStore implements PredictionStore {
     this.db = null;
   }
 
-  private readonly all = async <R>(sql: string, params: SqlValue[]): Promise<R[]> =>
-    this.stmt(sql).all(...params.map((p) => (typeof p === "boolean" ? Number(p) : p))) as R[];
+  // Every page of a query catches up first: a stream sees what was written before each page.
+  private readonly all = async <R>(sql: string, params: SqlValue[]): Promise<R[]> => {
+    await this.caughtUp();
+    return this.stmt(sql).all(...params.map((p) => (typeof p === "boolean" ? Number(p) : p))) as R[];
+  };
 
   private conn(): Database.Database {
     if (!this.db) throw new Error("SqliteStore: init() not called or store closed");

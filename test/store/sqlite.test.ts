@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
+import { countLoggedRecords, encodeGroup, Journal } from "../../src/store/sqlite-journal.js";
 import { SQLITE_MIGRATIONS } from "../../src/store/sqlite-schema.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { SqliteWriter } from "../../src/store/sqlite-writer.js";
@@ -16,6 +17,7 @@ import { collect, makeRecord, range } from "./records.js";
 const dir = mkdtempSync(join(tmpdir(), "mw-sqlite-"));
 let n = 0;
 after(() => rmSync(dir, { recursive: true, force: true }));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 runStoreContract("SQLite", {
   fresh: async () => join(dir, `store-${++n}`, "predictions.db"),
@@ -61,33 +63,128 @@ test("SQLite: WAL, synchronous=FULL, schema version recorded; a newer schema is 
   await mem.close();
 });
 
+test("SQLite, in-thread: a poisoned record fails only its own call; the others in its group commit land", async () => {
+  const s = new SqliteStore({ path: join(dir, "fail-inline.db") });
+  await s.init();
+  const conn = (s as unknown as { db: Database.Database }).db;
+  // A trigger that aborts the whole transaction when a poisoned id arrives.
+  conn.exec(
+    "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+  );
+  const results = await Promise.allSettled([
+    s.logPredictions([makeRecord(1)]),
+    s.logPredictions([makeRecord(2), makeRecord(3, { id: "poison" })]),
+    s.logPredictions([makeRecord(4)]),
+  ]);
+  assert.deepEqual(
+    results.map((r) => r.status),
+    ["fulfilled", "rejected", "fulfilled"],
+  );
+  assert.match(String((results[1] as PromiseRejectedResult).reason), /poisoned/);
+  assert.equal(await s.countPredictions(), 2, "nothing of the poisoned call was committed");
+  assert.equal(await s.getPrediction(makeRecord(2).id), null);
+  // One shared flush failed, then three separate ones: two committed, one failed.
+  assert.deepEqual(s.stats(), { flushes: 4, records: 2, failedFlushes: 2 });
+  await s.close();
+});
+
 for (const writerThread of [false, true])
-  test(`SQLite${writerThread ? ", writer thread" : ""}: a poisoned record fails only its own call; the others in its group commit land`, async () => {
-    const s = new SqliteStore({ path: join(dir, `fail-${writerThread}.db`), writerThread });
+  test(`SQLite${writerThread ? ", writer thread" : ""}: a record the table would refuse fails its own call, naming the field; the others land`, async () => {
+    const s = new SqliteStore({ path: join(dir, `refuse-${writerThread}.db`), writerThread });
     await s.init();
-    const conn = (s as unknown as { db: Database.Database }).db;
-    // A trigger that aborts the whole transaction when a poisoned id arrives.
-    conn.exec(
-      "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'poison' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
-    );
     const results = await Promise.allSettled([
       s.logPredictions([makeRecord(1)]),
-      s.logPredictions([makeRecord(2), makeRecord(3, { id: "poison" })]),
-      s.logPredictions([makeRecord(4)]),
+      s.logPredictions([makeRecord(2), makeRecord(3, { failureProbability: Number.NaN })]),
+      s.logPredictions([makeRecord(4, { id: "" })]),
+      s.logPredictions([makeRecord(5)]),
     ]);
     assert.deepEqual(
       results.map((r) => r.status),
-      ["fulfilled", "rejected", "fulfilled"],
+      ["fulfilled", "rejected", "rejected", "fulfilled"],
     );
-    assert.match(String((results[1] as PromiseRejectedResult).reason), /poisoned/);
-    assert.equal(await s.countPredictions(), 2, "nothing of the poisoned call was committed");
-    assert.equal(await s.getPrediction(makeRecord(2).id), null);
-    // One shared flush failed, then three separate ones: two committed, one failed.
-    assert.deepEqual(s.stats(), { flushes: 4, records: 2, failedFlushes: 2 });
+    const [e1, e2] = [results[1], results[2]].map((r) => (r as PromiseRejectedResult).reason);
+    assert.equal(e1.code, "MW_BAD_INPUT");
+    assert.match(e1.message, /record 1: failureProbability must be a finite number/);
+    assert.match(e2.message, /record 0: id must be a non-empty string/);
+    assert.deepEqual(
+      (await collect(s.queryPredictions({}))).map((p) => p.id),
+      [makeRecord(1).id, makeRecord(5).id],
+    );
     await s.close();
   });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+test("SQLite, writer thread: groups are journalled, then moved into the table; reads wait for the move", async () => {
+  const path = join(dir, "journal.db");
+  const s = new SqliteStore({ path, writerThread: true });
+  await s.init();
+  await Promise.all(range(50).map((i) => s.logPredictions([makeRecord(i)])));
+  // Every acknowledged record is in the file (journal or table) the moment its promise resolved.
+  const raw = new Database(path, { readonly: true });
+  assert.equal(countLoggedRecords(raw), 50);
+  // A read sees all of them, moved, each once.
+  assert.equal(await s.countPredictions(), 50);
+  assert.deepEqual(await s.getPrediction(makeRecord(49).id), { ...makeRecord(49), label: null });
+  assert.equal((raw.prepare("SELECT COUNT(*) AS n FROM predictions").get() as { n: number }).n, 50);
+  assert.equal((raw.prepare("SELECT COUNT(*) AS n FROM prediction_journal").get() as { n: number }).n, 0);
+  // Feedback for a record that is still journalled waits for the move instead of answering "unknown".
+  const fb = await Promise.all([
+    s
+      .logPredictions([makeRecord(50)])
+      .then(() => s.addFeedback([{ predictionId: makeRecord(50).id, machineFailure: 1 }])),
+  ]);
+  assert.deepEqual(fb, [["accepted"]]);
+  raw.close();
+  await s.close();
+});
+
+test("SQLite: journal rows left by a process that died are moved when the file is opened again (both modes)", async () => {
+  for (const writerThread of [false, true]) {
+    const path = join(dir, `leftover-${writerThread}.db`);
+    const first = new SqliteStore({ path });
+    await first.init(); // creates the schema
+    await first.logPredictions([makeRecord(0)]);
+    await first.close();
+    // What a killed writer thread leaves: committed journal rows nobody moved yet (one a replay).
+    const raw = new Database(path);
+    const j = new Journal(raw);
+    j.append(encodeGroup(range(3, 1).map((i) => makeRecord(i))));
+    j.append(encodeGroup([makeRecord(0), makeRecord(4)]));
+    assert.equal(countLoggedRecords(raw), 6, "counted while still journalled (one twice)");
+    raw.close();
+    const s = new SqliteStore({ path, writerThread });
+    await s.init();
+    assert.deepEqual(
+      (await collect(s.queryPredictions({}))).map((p) => p.id),
+      range(5).map((i) => makeRecord(i).id),
+      "each record exactly once, exact values",
+    );
+    assert.deepEqual(await s.getPrediction(makeRecord(2).id), { ...makeRecord(2), label: null });
+    await s.close();
+  }
+});
+
+test("SQLite, writer thread: a move that fails keeps the rows journalled and acknowledged; reads report the error, then recover", async () => {
+  const path = join(dir, "move-fails.db");
+  const s = new SqliteStore({ path, writerThread: true });
+  await s.init();
+  const conn = (s as unknown as { db: Database.Database }).db;
+  conn.exec(
+    "CREATE TRIGGER poison BEFORE INSERT ON predictions WHEN NEW.id = 'p-000007' BEGIN SELECT RAISE(ABORT, 'poisoned'); END",
+  );
+  await s.logPredictions([makeRecord(6), makeRecord(7)]); // acknowledged: durable in the journal
+  await assert.rejects(s.countPredictions(), /poisoned/);
+  assert.equal(countLoggedRecords(conn), 2, "nothing acknowledged was lost");
+  conn.exec("DROP TRIGGER poison");
+  // The thread retries the move (after about a second); the next read then sees both.
+  let n = -1;
+  for (let i = 0; i < 50 && n !== 2; i++) {
+    await sleep(100);
+    n = await s.countPredictions().catch(() => -1);
+  }
+  assert.equal(n, 2);
+  await s.close();
+});
+
 type Internals = { writer: { worker: { terminate(): Promise<number> } } };
 
 test("SQLite, writer thread: a commit waiting on the file runs on the thread; the event loop keeps turning", async () => {

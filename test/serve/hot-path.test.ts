@@ -1,0 +1,102 @@
+// The hand-written pieces of the prediction hot path give exactly what the general ones give:
+// answersJson = JSON.stringify, observeAll = one observe() per value, and a journal group round-trips
+// every record field by field (sqlite-journal.ts).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import fc from "fast-check";
+import { Histogram, Registry } from "prom-client";
+import { observeAll } from "../../src/serve/metrics.js";
+import { answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
+import { decodeGroup, encodeGroup, rowValues } from "../../src/store/sqlite-journal.js";
+import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
+import { makeRecord } from "../store/records.js";
+
+const hostile = fc.oneof(
+  fc.string(),
+  fc.constantFrom('M"07', "back\\slash", "Drehbank-Ä-機械-🛠", "</script>", "\u2028line", "a\tb"),
+);
+const prob = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 5e-324, 1e-300));
+
+const answer = fc.record(
+  {
+    id: fc.uuid(),
+    failure_probability: prob,
+    failure_predicted: fc.boolean(),
+    modes: fc.record({
+      twf: fc.option(prob),
+      hdf: fc.option(prob),
+      pwf: fc.option(prob),
+      osf: fc.option(prob),
+    }),
+    likeliest_mode: fc.option(fc.constantFrom("twf", "hdf", "pwf", "osf")),
+    model: fc.record({ name: hostile, version: fc.constantFrom("1.0.0", "2.10.3") }),
+    machine_id: hostile,
+  },
+  { requiredKeys: ["id", "failure_probability", "failure_predicted", "modes", "likeliest_mode", "model"] },
+);
+
+test("answersJson writes what JSON.stringify writes, for one answer and for a batch", () => {
+  fc.assert(
+    fc.property(fc.array(answer, { minLength: 1, maxLength: 8 }), (list) => {
+      const answers = list as PredictionJson[];
+      assert.equal(answersJson(answers, true), JSON.stringify({ predictions: answers }));
+      assert.equal(answersJson([answers[0]], false), JSON.stringify(answers[0]));
+    }),
+    { numRuns: 500, seed: 20261127 },
+  );
+  // With explanations the general path is taken, and still equal.
+  const withExplanation = [
+    { ...(fc.sample(answer, { numRuns: 1, seed: 1 })[0] as PredictionJson), explanation: [] },
+  ];
+  assert.equal(answersJson(withExplanation, true), JSON.stringify({ predictions: withExplanation }));
+});
+
+test("observeAll gives the same exposition as one observe() per value", async () => {
+  const values = fc.sample(fc.double({ min: 0, max: 1, noNaN: true }), { numRuns: 2000, seed: 7 });
+  values.push(0.01, 0.9, 1, 0, 0.5); // on bucket bounds, and above the last one
+  const expose = async (fill: (h: Histogram<string>) => void) => {
+    const reg = new Registry();
+    const h = new Histogram({
+      name: "p",
+      help: "p",
+      labelNames: ["model_version"],
+      buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+      registers: [reg],
+    });
+    fill(h);
+    return reg.metrics();
+  };
+  const slow = await expose((h) => {
+    for (const v of values) h.observe({ model_version: "1.0.0" }, v);
+    h.observe({ model_version: "1.1.0" }, 0.3);
+  });
+  const fast = await expose((h) => {
+    observeAll(h, { model_version: "1.0.0" }, values.slice(0, 1000));
+    observeAll(h, { model_version: "1.1.0" }, [0.3]);
+    observeAll(h, { model_version: "1.0.0" }, Float64Array.from(values.slice(1000)));
+  });
+  assert.equal(fast, slow);
+  assert.match(fast, /p_count\{model_version="1.0.0"\} 2005/);
+});
+
+test("journal groups round-trip every record exactly: values, nulls, odd modes, repeats and changes", () => {
+  const bool = (b: boolean) => (b ? 1 : 0);
+  const records = [
+    makeRecord(0),
+    makeRecord(1),
+    makeRecord(2, { modes: { twf: null as unknown as number, hdf: 1e-300, pwf: 0, osf: 1 } }),
+    makeRecord(3, { modes: { other: 0.5 } }), // keys differ from the group's: kept as an object
+    makeRecord(4, { modes: {} }),
+    makeRecord(5, { requestId: 'req "quoted"', modelVersion: "9.9.9" }),
+    makeRecord(6, { requestId: 'req "quoted"' }),
+    makeRecord(7),
+  ];
+  const g = encodeGroup(records);
+  const d = decodeGroup({ ...g, nums: new Float64Array(g.nums) });
+  records.forEach((r, i) => {
+    const want = predictionValues(r, bool);
+    const got = rowValues(d, i);
+    for (const [k, c] of PREDICTION_COLUMNS.entries())
+      assert.equal(got[k], want[k], `record ${i} column ${c}`);
+  });
+});
