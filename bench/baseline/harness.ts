@@ -16,6 +16,7 @@ import {
 import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
+import { countLoggedRecords } from "../../src/store/sqlite-journal.js";
 
 export interface Proc {
   name: string;
@@ -236,11 +237,14 @@ export async function runWrk(o: {
   };
 }
 
-/** Rows in the prediction log, read-only (the server keeps writing; WAL lets us read beside it). */
+/**
+ * Records in the prediction log, read-only (the server keeps writing; WAL lets us read beside it):
+ * the table plus the journal rows the writer thread has not moved yet, both durable.
+ */
 export function countLogged(db: string): number {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return (conn.prepare("SELECT COUNT(*) AS n FROM predictions").get() as { n: number }).n;
+    return countLoggedRecords(conn);
   } finally {
     conn.close();
   }

@@ -3,6 +3,7 @@
 // (never through the server under test, which may be dead or degraded).
 import Database from "better-sqlite3";
 import pg from "pg";
+import { SqliteStore } from "../../src/store/sqlite.js";
 import { READING } from "../helpers/model.js";
 
 export const FEEDBACK_TOKEN = "cluster-feedback-token-0123456789";
@@ -120,14 +121,23 @@ export async function pgIdCounts(url: string): Promise<Map<string, number>> {
   }
 }
 
-/** The same for a SQLite log file (opened read-write so a WAL left by a killed process is recovered). */
-export function sqliteIdCounts(file: string): Map<string, number> {
+/**
+ * The same for a SQLite log file. First the file is opened the way a restarted server opens it
+ * (SqliteStore.init), which recovers the WAL and moves the journal rows a killed writer thread left
+ * behind into the table; then the table is counted.
+ */
+export async function sqliteIdCounts(file: string): Promise<Map<string, number>> {
+  const store = new SqliteStore({ path: file });
+  await store.init();
+  await store.close();
   const db = new Database(file);
   try {
     const rows = db.prepare("SELECT id, COUNT(*) AS n FROM predictions GROUP BY id").all() as {
       id: string;
       n: number;
     }[];
+    const left = (db.prepare("SELECT COUNT(*) AS n FROM prediction_journal").get() as { n: number }).n;
+    if (left !== 0) throw new Error(`${left} journal rows were not moved on open`);
     return new Map(rows.map((r) => [r.id, r.n]));
   } finally {
     db.close();

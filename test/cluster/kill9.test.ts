@@ -57,7 +57,7 @@ test("kill -9 under load, SQLite: every 200 is in the log exactly once", async (
       MILLWRIGHT_DATA_DIR: dataDir,
       MILLWRIGHT_RETRAIN_MODE: "off",
     });
-    const counts = sqliteIdCounts(join(dataDir, "predictions.db"));
+    const counts = await sqliteIdCounts(join(dataDir, "predictions.db"));
     assert.deepEqual(checkLog(ok, counts), { missing: [], twice: [], answeredTwice: [] });
     console.log(`sqlite: ${ok.length} acknowledged, ${counts.size} logged`);
   } finally {
