@@ -23,7 +23,15 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCsvFile } from "../src/data/load.js";
 import { RAW_FEATURES } from "../src/data/schema.js";
-import { fsyncLatency, type Proc, runWrk, settleCount, start, writeWrkScript } from "./baseline/harness.js";
+import {
+  fsyncLatency,
+  journalMoved,
+  type Proc,
+  runWrk,
+  settleCount,
+  start,
+  writeWrkScript,
+} from "./baseline/harness.js";
 import { type Cell, report, type Run } from "./baseline/serve-report.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -56,13 +64,25 @@ function flaskMissing(): string | null {
   return null;
 }
 
-/** One measured run of a cell: warm-up, count the log, load, count again once it settles. */
+/** Seconds the writer thread took to move this cell's journal backlog into the table, per run. */
+const drains = new Map<Cell, number[]>();
+
+/**
+ * One measured run of a cell: wait for an empty journal (every row starts from the same state, not
+ * from the backlog of the row before), warm-up, count the log, load, count again once it settles.
+ */
 async function runCell(c: Cell, lua: string): Promise<Run> {
+  if (c.db) await journalMoved(c.db);
   const o = { url: c.url, bodyFile: c.body.file, connections: c.connections, pid: c.proc.pid, lua };
   await runWrk({ ...o, seconds: WARMUP });
   const before = c.db ? await settleCount(c.db) : 0;
   const load = await runWrk({ ...o, seconds: SECONDS });
   const logged = c.db ? (await settleCount(c.db)) - before : undefined;
+  if (c.db) {
+    const t0 = Date.now();
+    await journalMoved(c.db);
+    (drains.get(c) ?? drains.set(c, []).get(c)!).push((Date.now() - t0) / 1000);
+  }
   const run: Run = { ...load, logged };
   console.log(
     `${c.server} | ${c.body.n} × c=${c.connections} | ${Math.round(load.rps * c.body.n)} readings/s | p50 ${load.p50.toFixed(2)} p99 ${load.p99.toFixed(2)} ms | errors ${load.errors} | RSS ${Math.round(load.rssMb)} MB | CPU ${Math.round(load.cpuPct)} %${logged === undefined ? "" : ` | logged ${logged} vs acked ${load.ok * c.body.n}`}`,
@@ -190,6 +210,11 @@ async function main(): Promise<void> {
     if (shm) rmSync(shm, { recursive: true, force: true });
   }
   cells = cells.filter((c) => c.runs?.length);
+  for (const [c, secs] of drains)
+    if (c.body.n > 1 && c.server === "Millwright")
+      notes.push(
+        `After each ${SECONDS}-second run of ${c.body.n}-reading batches at ${c.connections} connection(s) the prediction log's journal held a backlog; the writer thread moved it into the indexed table in ${Math.min(...secs).toFixed(1)}–${Math.max(...secs).toFixed(1)} s more, the server answering meanwhile (moving takes at most a quarter of the writer thread's time while predictions keep arriving, see README "Prediction log").`,
+      );
   report(cells, {
     load0,
     load1: loadavg(),

@@ -250,6 +250,23 @@ export function countLogged(db: string): number {
   }
 }
 
+/** Resolves once the log's journal is empty (the writer thread has moved every record into the table). */
+export async function journalMoved(db: string, timeoutMs = 600_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const conn = new Database(db, { readonly: true, fileMustExist: true });
+    let left: number;
+    try {
+      left = (conn.prepare("SELECT COUNT(*) AS n FROM prediction_journal").get() as { n: number }).n;
+    } finally {
+      conn.close();
+    }
+    if (left === 0) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${db}: journal not moved after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
 /**
  * The log count once it has stopped moving for a full second: requests wrk abandoned at stop still
  * land, and on a starved 2-core box that can take longer than a few polls. (Millwright's in-flight

@@ -12,6 +12,22 @@ interface HistogramEntry {
   count: number;
 }
 
+const entries = new WeakMap<Histogram<string>, Map<string, [string, HistogramEntry]>>();
+
+function findEntry(
+  map: Record<string, HistogramEntry>,
+  labels: Record<string, string>,
+): [string, HistogramEntry] | undefined {
+  const names = Object.keys(labels);
+  for (const [k, e] of Object.entries(map))
+    if (
+      Object.keys(e.labels).length === names.length &&
+      names.every((n) => String(e.labels[n]) === labels[n])
+    )
+      return [k, e];
+  return undefined;
+}
+
 /**
  * Adds values[0..n) to histogram `h` under `labels`, exactly as n calls of h.observe(labels, v)
  * would (test/serve/metrics.test.ts compares the two expositions). One label lookup for the lot:
@@ -26,14 +42,22 @@ export function observeAll(
   n = values.length,
 ): void {
   const inner = h as unknown as { hashMap: Record<string, HistogramEntry>; upperBounds: number[] };
-  const same = (e: HistogramEntry) =>
-    Object.keys(labels).every((k) => String(e.labels[k]) === labels[k]) &&
-    Object.keys(e.labels).length === Object.keys(labels).length;
-  let entry = Object.values(inner.hashMap).find(same);
-  if (!entry) {
-    h.zero(labels);
-    entry = Object.values(inner.hashMap).find(same);
+  const key = JSON.stringify(labels);
+  let known = entries.get(h)?.get(key);
+  // The cached entry is the live one unless the histogram was reset since.
+  if (!known || inner.hashMap[known[0]] !== known[1]) {
+    known = findEntry(inner.hashMap, labels);
+    if (!known) {
+      h.zero(labels);
+      known = findEntry(inner.hashMap, labels);
+    }
+    if (known) {
+      let m = entries.get(h);
+      if (!m) entries.set(h, (m = new Map()));
+      m.set(key, known);
+    }
   }
+  const entry = known?.[1];
   if (!entry || !Array.isArray(inner.upperBounds)) {
     for (let i = 0; i < n; i++) h.observe(labels, values[i]); // internals changed: the slow, sure way
     return;

@@ -77,6 +77,13 @@ test("observeAll gives the same exposition as one observe() per value", async ()
   });
   assert.equal(fast, slow);
   assert.match(fast, /p_count\{model_version="1.0.0"\} 2005/);
+  // After a reset the cached entry is stale: values must land in the new one, not vanish.
+  const reg = new Registry();
+  const h = new Histogram({ name: "q", help: "q", labelNames: ["v"], buckets: [0.5], registers: [reg] });
+  observeAll(h, { v: "a" }, [0.1, 0.9]);
+  h.reset();
+  observeAll(h, { v: "a" }, [0.2]);
+  assert.match(await reg.metrics(), /q_count\{v="a"\} 1\n/);
 });
 
 test("journal groups round-trip every record exactly: values, nulls, odd modes, repeats and changes", () => {
