@@ -31,13 +31,25 @@ export interface JournalGroup {
   n: number;
   /** Native byte order: written and read by the same machine (the journal is emptied on every open). */
   nums: Float64Array;
+  /**
+   * Posted to the thread as an object (structured clone, done in C++ into memory outside the heap),
+   * turned into JSON text there: a big group's text would be a V8 "large object" on the main
+   * thread, freed only by a full collection, and under a burst of batches those piled up.
+   */
+  cols: TextColumns;
+}
+
+/** A journal row as stored: the group's text is JSON.stringify(cols). */
+export interface StoredGroup {
+  n: number;
+  nums: Float64Array;
   text: string;
 }
 
 /** [value, count] pairs that expand to the column's values in order. */
 type Runs = [string | null, number][];
 
-interface TextColumns {
+export interface TextColumns {
   /** Mode keys of the numbers after NUM_FIELDS. */
   k: string[];
   id: string[];
@@ -116,7 +128,7 @@ function expand(runs: Runs, n: number, field: string): (string | null)[] {
   return out;
 }
 
-/** Packs checked records: one Float64Array (transferred to the thread, not copied) and one JSON text. */
+/** Packs checked records: one Float64Array (transferred to the thread, not copied) and string columns. */
 export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup {
   const n = records.length;
   const keys = n > 0 && records[0].modes ? Object.keys(records[0].modes) : [];
@@ -167,7 +179,7 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
     ts: ts.runs,
   };
   if (mo) cols.mo = mo;
-  return { n, nums, text: JSON.stringify(cols) };
+  return { n, nums, cols };
 }
 
 /**
@@ -190,7 +202,7 @@ export interface DecodedGroup {
   mo: (Record<string, unknown> | null)[] | undefined;
 }
 
-export function decodeGroup(g: JournalGroup): DecodedGroup {
+export function decodeGroup(g: StoredGroup): DecodedGroup {
   const c = JSON.parse(g.text) as TextColumns;
   if (c.id.length !== g.n) throw new Error(`journal group: ${c.id.length} ids for ${g.n} records`);
   return {
@@ -301,7 +313,7 @@ export class Journal {
   /** Appends a group in its own transaction (durable when this returns); returns its sequence number. */
   append(g: JournalGroup): number {
     const buf = Buffer.from(g.nums.buffer, g.nums.byteOffset, g.nums.byteLength);
-    return Number(this.insertGroup.run(g.n, buf, g.text).lastInsertRowid);
+    return Number(this.insertGroup.run(g.n, buf, JSON.stringify(g.cols)).lastInsertRowid);
   }
 
   /** Moves up to `budget` records, oldest first, in one transaction; returns how many (0: journal empty). */

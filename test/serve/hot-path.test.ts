@@ -6,7 +6,7 @@ import { test } from "node:test";
 import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
 import { observeAll } from "../../src/serve/metrics.js";
-import { answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
+import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
 import { decodeGroup, encodeGroup, rowValues } from "../../src/store/sqlite-journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
 import { makeRecord } from "../store/records.js";
@@ -40,6 +40,7 @@ test("answersJson writes what JSON.stringify writes, for one answer and for a ba
     fc.property(fc.array(answer, { minLength: 1, maxLength: 8 }), (list) => {
       const answers = list as PredictionJson[];
       assert.equal(answersJson(answers, true), JSON.stringify({ predictions: answers }));
+      assert.equal(answersBuffer(answers).toString("utf8"), JSON.stringify({ predictions: answers }));
       assert.equal(answersJson([answers[0]], false), JSON.stringify(answers[0]));
     }),
     { numRuns: 500, seed: 20261127 },
@@ -99,7 +100,8 @@ test("journal groups round-trip every record exactly: values, nulls, odd modes, 
     makeRecord(7),
   ];
   const g = encodeGroup(records);
-  const d = decodeGroup({ ...g, nums: new Float64Array(g.nums) });
+  // Through the stored form, as the thread writes and reads it.
+  const d = decodeGroup({ n: g.n, nums: new Float64Array(g.nums), text: JSON.stringify(g.cols) });
   records.forEach((r, i) => {
     const want = predictionValues(r, bool);
     const got = rowValues(d, i);
