@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   for (const [c, secs] of drains)
     if (c.body.n > 1 && c.server === "Millwright")
       notes.push(
-        `After each ${SECONDS}-second run of ${c.body.n}-reading batches at ${c.connections} connection(s) the prediction log's journal held a backlog; the writer thread moved it into the indexed table in ${Math.min(...secs).toFixed(1)}–${Math.max(...secs).toFixed(1)} s more, the server answering meanwhile (moving takes at most a quarter of the writer thread's time while predictions keep arriving, see README "Prediction log").`,
+        `After each ${SECONDS}-second run of ${c.body.n}-reading batches at ${c.connections} connection(s) the prediction log's journal held a backlog; the writer thread moved it into the indexed table in ${Math.min(...secs).toFixed(1)}–${Math.max(...secs).toFixed(1)} s more, the server answering meanwhile (moving takes at most a quarter of the writer thread's time while predictions keep arriving, see README "The prediction log").`,
       );
   report(cells, {
     load0,

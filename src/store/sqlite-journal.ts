@@ -271,6 +271,7 @@ export class Journal {
   private readonly totals: Database.Statement;
   private readonly move: Database.Transaction<(budget: number) => number>;
   private readonly syncNormal: Database.Statement;
+  private readonly passive: Database.Statement;
   private readonly syncFull: Database.Statement;
   /** The row being moved in several steps, decoded once. */
   private open: { seq: number; d: DecodedGroup } | null = null;
@@ -279,6 +280,7 @@ export class Journal {
     this.insertGroup = db.prepare("INSERT INTO prediction_journal (n, nums, strs) VALUES (?, ?, ?)");
     this.syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
     this.syncFull = db.prepare("PRAGMA synchronous = FULL");
+    this.passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
     this.pick = db.prepare("SELECT seq, n, moved, nums, strs FROM prediction_journal ORDER BY seq LIMIT 1");
     this.remove = db.prepare("DELETE FROM prediction_journal WHERE seq = ?");
     this.advance = db.prepare("UPDATE prediction_journal SET moved = ? WHERE seq = ?");
@@ -333,6 +335,11 @@ export class Journal {
     } finally {
       this.syncFull.run();
     }
+  }
+
+  /** Copies what it can of the WAL into the database file without waiting for readers or writers. */
+  checkpoint(): void {
+    this.passive.get();
   }
 
   /** Records still to move. */

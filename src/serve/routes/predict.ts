@@ -31,7 +31,7 @@ const num = (v: number | null): string | number => (typeof v === "number" && Num
  * cost: about 3× faster than the schema serializer for 1,000 answers (0.45 against 1.3 ms). Strings
  * that come from outside (machine ids, the model's name and version) go through JSON.stringify;
  * ids and mode names are ours. Same keys, order and values as JSON.stringify of the objects, which
- * test/serve/app.test.ts checks. Answers with explanations (rare, large) use JSON.stringify.
+ * test/serve/hot-path.test.ts checks. Answers with explanations (rare, large) use JSON.stringify.
  */
 export function answersJson(answers: PredictionJson[], batch: boolean): string {
   if (answers.length > 0 && answers[0].explanation !== undefined)
