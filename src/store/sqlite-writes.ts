@@ -94,6 +94,8 @@ export class InlineWriter implements Writer {
 
   async request(req: WriteRequest): Promise<unknown> {
     if (req.op === "feedback" || req.op === "run") return this.apply(req);
+    // Predictions go through logNow(); a group meant for the thread's journal must not vanish here.
+    if (req.op === "log") throw new Error("InlineWriter: prediction groups are written with logNow()");
     return undefined; // "compact" and "close": nothing is journalled here; the owner closes the connection
   }
 

@@ -41,7 +41,7 @@ export function answersJson(answers: PredictionJson[], batch: boolean): string {
 }
 
 /**
- * The same bytes as answersJson, in a Buffer written part by part. For large batches: the one big
+ * The same bytes as answersJson, in a Buffer written part by part; used for every batch: one big
  * string would be a V8 "large object", freed only by a full garbage collection, and at ~100 batches
  * a second those piled up to ~60 MB of RSS; a Buffer's memory is outside the heap and goes as soon
  * as its small wrapper is collected.
@@ -186,7 +186,7 @@ export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
       // Sent as is (a string or Buffer with its content type): the schema above documents the shape,
       // answersJson / answersBuffer write it.
       reply.type("application/json; charset=utf-8");
-      return reply.send(batch && answers.length >= 64 ? answersBuffer(answers) : answersJson(answers, batch));
+      return reply.send(batch ? answersBuffer(answers) : answersJson(answers, false));
     },
   );
 }
