@@ -13,7 +13,13 @@
 // the table would refuse must fail its own request, not a compaction after it was acknowledged.
 import type Database from "better-sqlite3";
 import { PREDICTION_COLUMNS } from "./rows.js";
-import { decodeGroup, type DecodedGroup, type JournalGroup, rowValues } from "./sqlite-journal-codec.js";
+import {
+  type DecodedGroup,
+  decodeGroup,
+  type JournalGroup,
+  rowValues,
+  storedGroup,
+} from "./sqlite-journal-codec.js";
 
 export {
   checkRecords,
@@ -22,6 +28,7 @@ export {
   type JournalGroup,
   rowValues,
   type StoredGroup,
+  storedGroup,
 } from "./sqlite-journal-codec.js";
 
 /**
@@ -35,7 +42,8 @@ interface JournalRow {
   n: number;
   moved: number;
   nums: Buffer;
-  strs: string;
+  /** UTF-8 bytes (a BLOB in the TEXT column: bound as written, never re-encoded); TEXT from older versions. */
+  strs: Buffer | string;
 }
 
 /** The journal's reads and writes on the writer thread's connection. */
@@ -74,9 +82,7 @@ export class Journal {
         const r = this.pick.get() as JournalRow | undefined;
         if (!r) break;
         if (this.open?.seq !== r.seq) {
-          // Copied into a fresh (aligned) buffer: a Float64Array view needs an 8-byte aligned offset.
-          const nums = new Float64Array(new Uint8Array(r.nums).buffer);
-          this.open = { seq: r.seq, d: decodeGroup({ n: r.n, nums, text: r.strs }) };
+          this.open = { seq: r.seq, d: decodeGroup(storedGroup(r.n, r.nums, r.strs)) };
         }
         const d = this.open.d;
         // Part of a row when it is larger than what is left of the budget: `moved` is the resume point.
@@ -92,8 +98,9 @@ export class Journal {
 
   /** Appends a group in its own transaction (durable when this returns); returns its sequence number. */
   append(g: JournalGroup): number {
-    const buf = Buffer.from(g.nums.buffer, g.nums.byteOffset, g.nums.byteLength);
-    return Number(this.insertGroup.run(g.n, buf, JSON.stringify(g.cols)).lastInsertRowid);
+    const nums = Buffer.from(g.buf, 0, g.numsBytes);
+    const text = Buffer.from(g.buf, g.numsBytes, g.textBytes);
+    return Number(this.insertGroup.run(g.n, nums, text).lastInsertRowid);
   }
 
   /** Moves up to `budget` records, oldest first, in one transaction; returns how many (0: journal empty). */

@@ -1,6 +1,6 @@
 // Messages between SqliteStore (main thread) and its writer thread. A group of predictions travels
-// as a JournalGroup (sqlite-journal.ts): one Float64Array of the numeric fields (transferred, not
-// copied) plus one JSON text, so posting a group costs a few allocations instead of one clone per record.
+// as a JournalGroup (sqlite-journal-codec.ts): one ArrayBuffer holding the numbers and the JSON text of
+// the strings, transferred (moved, not copied), which the thread binds to the journal row as it is.
 import type { JournalGroup } from "./sqlite-journal.js";
 
 export type WriterRequest =

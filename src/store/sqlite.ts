@@ -172,7 +172,7 @@ export class SqliteStore implements PredictionStore {
     }
     const group = encodeGroup(records);
     return this.liveWriter().then(async (w) => {
-      await w.request({ op: "log", group }, [group.nums.buffer as ArrayBuffer]);
+      await w.request({ op: "log", group }, [group.buf]);
     });
   }
 

@@ -7,7 +7,7 @@ import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
 import { observeAll } from "../../src/serve/metrics.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
-import { decodeGroup, encodeGroup, rowValues } from "../../src/store/sqlite-journal.js";
+import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
 import { makeRecord } from "../store/records.js";
 
@@ -101,11 +101,41 @@ test("journal groups round-trip every record exactly: values, nulls, odd modes, 
   ];
   const g = encodeGroup(records);
   // Through the stored form, as the thread writes and reads it.
-  const d = decodeGroup({ n: g.n, nums: new Float64Array(g.nums), text: JSON.stringify(g.cols) });
+  const d = decodeGroup(
+    storedGroup(g.n, new Uint8Array(g.buf, 0, g.numsBytes), new Uint8Array(g.buf, g.numsBytes, g.textBytes)),
+  );
   records.forEach((r, i) => {
     const want = predictionValues(r, bool);
     const got = rowValues(d, i);
     for (const [k, c] of PREDICTION_COLUMNS.entries())
       assert.equal(got[k], want[k], `record ${i} column ${c}`);
   });
+});
+
+test("journal groups round-trip any id and machine id: quotes, escapes, unicode, lone surrogates", () => {
+  const text = fc.oneof(
+    fc.string({ unit: "binary", minLength: 1 }),
+    fc.string({ unit: "grapheme", minLength: 1 }),
+    fc.constantFrom('id"q', "b\\s", "\u0000nul", "\ud800lone", "lone\udfff", "機械-🛠", "\u2028"),
+  );
+  fc.assert(
+    fc.property(fc.array(fc.tuple(text, text), { minLength: 1, maxLength: 20 }), (pairs) => {
+      const records = pairs.map(([id, machine], i) => {
+        const r = makeRecord(i, { id });
+        r.reading.machine_id = machine;
+        return r;
+      });
+      const g = encodeGroup(records);
+      assert.ok(g.numsBytes + g.textBytes <= g.buf.byteLength);
+      const d = decodeGroup(
+        storedGroup(g.n, new Uint8Array(g.buf, 0, g.numsBytes), new Uint8Array(g.buf, g.numsBytes, g.textBytes)),
+      );
+      records.forEach((r, i) => {
+        const got = rowValues(d, i);
+        assert.equal(got[0], r.id);
+        assert.equal(got[PREDICTION_COLUMNS.indexOf("machine_id")], r.reading.machine_id);
+      });
+    }),
+    { numRuns: 300 },
+  );
 });
