@@ -204,7 +204,10 @@ export function storedGroup(n: number, nums: Uint8Array, text: Uint8Array | stri
     n,
     nums: aligned,
     // Text written by this version is a UTF-8 blob; a row left by an older version is TEXT.
-    text: typeof text === "string" ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"),
+    text:
+      typeof text === "string"
+        ? text
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"),
   };
 }
 

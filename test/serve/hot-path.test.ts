@@ -128,7 +128,11 @@ test("journal groups round-trip any id and machine id: quotes, escapes, unicode,
       const g = encodeGroup(records);
       assert.ok(g.numsBytes + g.textBytes <= g.buf.byteLength);
       const d = decodeGroup(
-        storedGroup(g.n, new Uint8Array(g.buf, 0, g.numsBytes), new Uint8Array(g.buf, g.numsBytes, g.textBytes)),
+        storedGroup(
+          g.n,
+          new Uint8Array(g.buf, 0, g.numsBytes),
+          new Uint8Array(g.buf, g.numsBytes, g.textBytes),
+        ),
       );
       records.forEach((r, i) => {
         const got = rowValues(d, i);
