@@ -10,6 +10,7 @@ import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
+import { BatchPool } from "./batch-pool.js";
 import { FleetCache } from "./fleet-cache.js";
 import { uuidv7 } from "./ids.js";
 import { type Metrics, createMetrics } from "./metrics.js";
@@ -46,6 +47,11 @@ export interface AppOptions {
    * (default 600), which makes guessing a token hopeless.
    */
   rateLimit?: { perMinute?: number; authPerMinute?: number };
+  /**
+   * Worker threads that predict large /v1/predict batches (default 1; 0 = everything on the main
+   * thread). See batch-pool.ts.
+   */
+  batchWorkers?: number;
   /** Load the model at build time (default true). */
   loadModel?: boolean;
 }
@@ -90,6 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     maxBatch: opts.maxBatch ?? 10_000,
     state,
     fleet: new FleetCache(),
+    batchPool: (opts.batchWorkers ?? 1) > 0 ? new BatchPool(opts.batchWorkers ?? 1) : null,
     authRoute: {
       rateLimit:
         (opts.rateLimit?.authPerMinute ?? 600) > 0
@@ -98,6 +105,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     },
   };
   app.decorate("millwright", ctx);
+  // After every in-flight request: a batch still in a worker keeps its request open until then.
+  app.addHook("onClose", async () => ctx.batchPool?.close());
   models.onSwap((s) => {
     metrics.modelInfo.reset();
     metrics.modelInfo.set({ name: s.bundle.name, version: s.bundle.version }, 1);

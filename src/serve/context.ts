@@ -4,6 +4,7 @@ import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Metrics } from "./metrics.js";
 import type { ModelService } from "./model-service.js";
+import type { BatchPool } from "./batch-pool.js";
 import type { FleetCache } from "./fleet-cache.js";
 
 export interface Tokens {
@@ -26,6 +27,8 @@ export interface Ctx {
   maxBatch: number;
   state: ServerState;
   fleet: FleetCache;
+  /** Worker threads for large /v1/predict batches (batch-pool.ts); null: all on the main thread. */
+  batchPool: BatchPool | null;
   /** Route config that rate-limits token-protected endpoints (slows token guessing). */
   authRoute: { rateLimit: { max: number; timeWindow: number } | false };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */

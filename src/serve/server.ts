@@ -55,6 +55,7 @@ export async function startServer(
     modelRef: opts.modelRef,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
+    batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
     logger:
       opts.logger === false

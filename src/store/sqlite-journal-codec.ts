@@ -135,8 +135,9 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
   const [rq, mn, mv, ty, mi, mm, ts] = runs;
   let mo: (Record<string, unknown> | null)[] | undefined;
   const nums = new Float64Array(n * stride);
-  // The ids' text, sized for the worst case: 3 UTF-8 bytes per UTF-16 unit, quotes and comma (an
-  // id that needs escaping is stored escaped, and its size counted as such).
+  // The ids' text, measured exactly (quotes and comma included; an id that needs escaping is stored
+  // escaped): the buffer lives until the writer thread's garbage collector frees it, so it is not
+  // sized for the worst case.
   const quoted = new Uint8Array(n);
   let idBytes = 2;
   for (let i = 0; i < n; i++) {
@@ -164,7 +165,7 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
       ids[i] = JSON.stringify(r.id);
       quoted[i] = 1;
     } else ids[i] = r.id;
-    idBytes += 3 * ids[i].length + 3;
+    idBytes += Buffer.byteLength(ids[i]) + 3;
     rq.push(r.requestId);
     mn.push(r.modelName);
     mv.push(r.modelVersion);
@@ -273,4 +274,49 @@ export function rowValues(d: DecodedGroup, i: number): Row {
     nums[a + 7],
     modes,
   ];
+}
+
+/**
+ * The records of a decoded group, as encodeGroup received them: how a batch worker hands its
+ * records to the main thread (serve/batch-pool.ts) without a structured clone of every object.
+ * Optional reading fields come back only when they were set; a null mode stays null.
+ */
+export function decodeRecords(d: DecodedGroup): PredictionRecord[] {
+  const { n, nums, keys, ids, cols, mo } = d;
+  const stride = NUM_FIELDS + keys.length;
+  const out: PredictionRecord[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const a = i * stride;
+    let modes = mo?.[i] as Record<string, number> | null | undefined;
+    if (!modes) {
+      modes = {};
+      for (let m = 0; m < keys.length; m++) {
+        const v = nums[a + NUM_FIELDS + m];
+        modes[keys[m]] = Number.isNaN(v) ? (null as unknown as number) : v;
+      }
+    }
+    const reading: PredictionRecord["reading"] = {
+      type: cols[3][i] as PredictionRecord["reading"]["type"],
+      air_temperature: nums[a + 1],
+      process_temperature: nums[a + 2],
+      rotational_speed: nums[a + 3],
+      torque: nums[a + 4],
+      tool_wear: nums[a + 5],
+    };
+    if (cols[4][i] !== null) reading.machine_id = cols[4][i] as string;
+    if (cols[5][i] !== null) reading.machine_model = cols[5][i] as string;
+    if (cols[6][i] !== null) reading.timestamp = cols[6][i] as string;
+    out[i] = {
+      id: ids[i],
+      requestId: cols[0][i] as string,
+      modelName: cols[1][i] as string,
+      modelVersion: cols[2][i] as string,
+      predictedAt: nums[a],
+      reading,
+      failureProbability: nums[a + 6],
+      failurePredicted: nums[a + 7] === 1,
+      modes,
+    };
+  }
+  return out;
 }

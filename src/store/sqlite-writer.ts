@@ -3,31 +3,24 @@
 // If the thread dies, every pending request rejects (its outcome is unknown: a replay is safe, the
 // inserts are idempotent) with an SQLITE_IOERR-coded error, which isUnavailableError() classifies as
 // "database unreachable", so a ResilientStore spools instead of failing the request.
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { WireError, WriterInit, WriterReply } from "./sqlite-writer-protocol.js";
 import type { WriteRequest, Writer } from "./sqlite-writes.js";
+import { siblingWorkerUrl, spawnWorker } from "./thread.js";
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
 
-// Compiled (dist/…/sqlite-writer.js) the worker is the sibling .js file. Run from src/ under tsx it
-// is the .ts file, and Node 20 does not apply tsx's --import hooks to a worker's entry point: the
-// worker is then a small eval script that registers tsx in the thread first and imports the file.
-const FROM_TS = import.meta.url.endsWith(".ts");
-const WORKER_URL = new URL(`./sqlite-writer-worker.${FROM_TS ? "ts" : "js"}`, import.meta.url);
+const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 
 // The thread holds little: one group being moved and its statements. Without limits V8 sizes its
 // heap like the main thread's, and the young generation alone added ~40 MB of RSS under load.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
 
 function spawn(url: URL, init: WriterInit): Worker {
-  if (!url.pathname.endsWith(".ts"))
-    return new Worker(url, { workerData: init, resourceLimits: RESOURCE_LIMITS });
-  const tsx = import.meta.resolve("tsx/esm/api");
-  const code = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-  return new Worker(code, { eval: true, workerData: init, resourceLimits: RESOURCE_LIMITS });
+  return spawnWorker(url, { workerData: init, resourceLimits: RESOURCE_LIMITS });
 }
 
 function fromWire(w: WireError): Error {

@@ -1,91 +1,16 @@
 // POST /v1/predict: one reading or many; each answer is logged durably before it is sent.
-import type { FastifyInstance } from "fastify";
-import { MODE_HEADS, type Reading } from "../../data/schema.js";
-import type { PredictionRecord } from "../../store/types.js";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { Reading } from "../../data/schema.js";
 import type { ModelBundle } from "../../train/bundle.js";
+import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
 import type { Ctx } from "../context.js";
-import { uuidv7 } from "../ids.js";
 import { observeAll } from "../metrics.js";
-import { predictReadings } from "../model-service.js";
 import { parseReadings } from "../reading.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
 
-export interface PredictionJson {
-  id: string;
-  failure_probability: number;
-  failure_predicted: boolean;
-  modes: Record<string, number | null>;
-  likeliest_mode: string | null;
-  model: { name: string; version: string };
-  machine_id?: string;
-  explanation?: { feature: string; value: number | string; contribution: number; text: string }[];
-}
+export { answersBuffer, answersJson, type PredictionJson } from "../answers.js";
 
 const noValidation = () => (data: unknown) => ({ value: data });
-
-/** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
-const num = (v: number | null): string | number => (typeof v === "number" && Number.isFinite(v) ? v : "null");
-
-/**
- * The /v1/predict answer as JSON text. Written by hand because it is the hot path's biggest single
- * cost: about 3× faster than the schema serializer for 1,000 answers (0.45 against 1.3 ms). Strings
- * that come from outside (machine ids, the model's name and version) go through JSON.stringify;
- * ids and mode names are ours. Same keys, order and values as JSON.stringify of the objects, which
- * test/serve/hot-path.test.ts checks. Answers with explanations (rare, large) use JSON.stringify.
- */
-export function answersJson(answers: PredictionJson[], batch: boolean): string {
-  if (answers.length > 0 && answers[0].explanation !== undefined)
-    return JSON.stringify(batch ? { predictions: answers } : answers[0]);
-  const parts = answerParts(answers);
-  return batch ? `{"predictions":[${parts.join(",")}]}` : parts[0];
-}
-
-/**
- * The same bytes as answersJson, in a Buffer written part by part; used for every batch: one big
- * string would be a V8 "large object", freed only by a full garbage collection, and at ~100 batches
- * a second those piled up to ~60 MB of RSS; a Buffer's memory is outside the heap and goes as soon
- * as its small wrapper is collected.
- */
-export function answersBuffer(answers: PredictionJson[]): Buffer {
-  if (answers.length > 0 && answers[0].explanation !== undefined)
-    return Buffer.from(JSON.stringify({ predictions: answers }));
-  const parts = answerParts(answers);
-  let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas
-  for (const p of parts) size += Buffer.byteLength(p);
-  const buf = Buffer.allocUnsafe(size);
-  let at = buf.write('{"predictions":[', 0, "latin1");
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) buf[at++] = 0x2c; // ,
-    at += buf.write(parts[i], at);
-  }
-  at += buf.write("]}", at, "latin1");
-  return at === size ? buf : buf.subarray(0, at);
-}
-
-/** One JSON text per answer (no explanations). */
-function answerParts(answers: PredictionJson[]): string[] {
-  const parts: string[] = new Array(answers.length);
-  let model = "";
-  let modelOf: PredictionJson["model"] | null = null;
-  for (let i = 0; i < answers.length; i++) {
-    const a = answers[i];
-    if (a.model !== modelOf) {
-      modelOf = a.model;
-      model = `,"model":{"name":${JSON.stringify(a.model.name)},"version":${JSON.stringify(a.model.version)}}`;
-    }
-    const m = a.modes;
-    let out = `{"id":"${a.id}","failure_probability":${num(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
-    let first = true;
-    for (const k in m) {
-      out += `${first ? "" : ","}"${k}":${num(m[k])}`;
-      first = false;
-    }
-    out += `},"likeliest_mode":${a.likeliest_mode === null ? "null" : `"${a.likeliest_mode}"`}${model}`;
-    parts[i] =
-      a.machine_id === undefined ? `${out}}` : `${out},"machine_id":${JSON.stringify(a.machine_id)}}`;
-  }
-  return parts;
-}
 
 /** Predicts, logs durably, and returns the JSON answers. Shared by /v1/predict and the OIP route. */
 export async function predictAndLog(
@@ -95,68 +20,67 @@ export async function predictAndLog(
   requestId: string,
   explain: boolean,
 ): Promise<PredictionJson[]> {
-  const out = predictReadings(bundle, readings, explain);
-  const now = Date.now();
-  const version = bundle.version;
-  const threshold = bundle.threshold.value;
-  const model = { name: bundle.name, version };
-  const n = readings.length;
-  const answers: PredictionJson[] = new Array(n);
-  const records: PredictionRecord[] = new Array(n);
-  const heads = MODE_HEADS.map((m) => out.modes[m]);
-  let failures = 0;
-  for (let i = 0; i < n; i++) {
-    const p = out.failure[i];
-    const predicted = p >= threshold;
-    if (predicted) failures++;
-    const modes: Record<string, number | null> = {};
-    let best: string | null = null;
-    let bestP = -1;
-    for (let h = 0; h < heads.length; h++) {
-      const arr = heads[h];
-      const v = arr ? arr[i] : null;
-      modes[MODE_HEADS[h]] = v;
-      if (v !== null && v > bestP) {
-        bestP = v;
-        best = MODE_HEADS[h];
-      }
-    }
-    const id = uuidv7(now);
-    const reading = readings[i];
-    const a: PredictionJson = {
-      id,
-      failure_probability: p,
-      failure_predicted: predicted,
-      modes,
-      likeliest_mode: best,
-      model,
-    };
-    if (reading.machine_id) a.machine_id = reading.machine_id;
-    if (out.explanations) a.explanation = out.explanations[i].top;
-    answers[i] = a;
-    records[i] = {
-      id,
-      requestId,
-      modelName: bundle.name,
-      modelVersion: version,
-      predictedAt: now,
-      reading,
-      failureProbability: p,
-      failurePredicted: predicted,
-      modes: modes as Record<string, number>,
-    };
-  }
-  observeAll(ctx.metrics.failureProbability, { model_version: version }, out.failure, n);
+  const built = buildPredictions(bundle, readings, requestId, explain);
+  await logBuilt(ctx, bundle.version, built);
+  return built.answers;
+}
+
+/** Logs what was predicted (durable when this resolves), then counts it in the metrics and the fleet. */
+export async function logBuilt(
+  ctx: Ctx,
+  version: string,
+  b: Pick<Built, "records" | "failures" | "failure">,
+): Promise<void> {
+  const n = b.records.length;
+  observeAll(ctx.metrics.failureProbability, { model_version: version }, b.failure, n);
   const t0 = process.hrtime.bigint();
-  await ctx.store.logPredictions(records);
+  await ctx.store.logPredictions(b.records);
   ctx.metrics.commitDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-  if (failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "failure" }, failures);
-  if (n - failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "ok" }, n - failures);
-  ctx.fleet.add(records);
-  return answers;
+  if (b.failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "failure" }, b.failures);
+  if (n - b.failures > 0)
+    ctx.metrics.predictions.inc({ model_version: version, outcome: "ok" }, n - b.failures);
+  ctx.fleet.add(b.records);
+}
+
+/** A large body kept as bytes for a batch worker (see predictRoutes); parsed on demand otherwise. */
+class RawJson {
+  constructor(readonly bytes: Buffer) {}
+}
+
+/** Bodies at least this big that start with "[" go to a batch worker as bytes (~130 readings). */
+const RAW_MIN_BYTES = 16 * 1024;
+
+function startsWithBracket(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i++) {
+    const c = b[i];
+    if (c === 0x5b) return true; // [
+    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
+  }
+  return false;
 }
 
 export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
+  // Its own scope, so that its JSON parser (below) applies to this route only.
+  void app.register(async (scope) => predictRoute(scope, ctx));
+}
+
+function predictRoute(app: FastifyInstance, ctx: Ctx): void {
+  const parseJson = app.getDefaultJsonParser("error", "error");
+  /** Fastify's own JSON parsing, errors included: exactly what every other route gets. */
+  const parse = (req: FastifyRequest, text: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      parseJson(req, text, (err: Error | null, v?: unknown) => (err ? reject(err) : resolve(v))),
+    );
+  /** Batches being predicted or logged on the main thread right now. */
+  let batchesOnMain = 0;
+  if (ctx.batchPool) {
+    app.removeContentTypeParser("application/json");
+    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+      const b = body as Buffer;
+      if (b.length >= RAW_MIN_BYTES && startsWithBracket(b)) return done(null, new RawJson(b));
+      parseJson(req, b.toString("utf8"), done);
+    });
+  }
   app.post(
     "/v1/predict",
     {
@@ -180,13 +104,37 @@ export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
     async (req, reply) => {
       const q = req.query as Record<string, unknown>;
       const explain = q.explain === "true" || q.explain === "1" || q.explain === true;
-      const { readings, batch } = parseReadings(req.body, ctx.maxBatch);
       const bundle = ctx.models.require().bundle;
-      const answers = await predictAndLog(ctx, bundle, readings, req.id, explain);
+      reply.type("application/json; charset=utf-8");
+      let body = req.body;
+      if (body instanceof RawJson) {
+        // The main thread takes a batch when it has none of its own (no hop, the lowest latency);
+        // batches that arrive meanwhile go to the workers, so concurrent batches use every core.
+        const done =
+          explain || batchesOnMain === 0
+            ? null
+            : await ctx.batchPool?.run(bundle, body.bytes, req.id, ctx.maxBatch);
+        if (done) {
+          await logBuilt(ctx, bundle.version, done);
+          return reply.send(done.answer);
+        }
+        body = await parse(req, body.bytes.toString("utf8"));
+      }
+      const { readings, batch } = parseReadings(body, ctx.maxBatch);
+      if (!batch) {
+        const answers = await predictAndLog(ctx, bundle, readings, req.id, explain);
+        return reply.send(answersJson(answers, false));
+      }
+      batchesOnMain++;
+      let answers: PredictionJson[];
+      try {
+        answers = await predictAndLog(ctx, bundle, readings, req.id, explain);
+      } finally {
+        batchesOnMain--;
+      }
       // Sent as is (a string or Buffer with its content type): the schema above documents the shape,
       // answersJson / answersBuffer write it.
-      reply.type("application/json; charset=utf-8");
-      return reply.send(batch ? answersBuffer(answers) : answersJson(answers, false));
+      return reply.send(answersBuffer(answers));
     },
   );
 }
