@@ -90,7 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hook: secret(env, "MILLWRIGHT_HOOK_TOKEN"),
     },
     maxBatch: num(env, "MILLWRIGHT_MAX_BATCH", 10_000, 1),
-    batchWorkers: Math.floor(num(env, "MILLWRIGHT_BATCH_WORKERS", 1, 0)),
+    batchWorkers: Math.floor(num(env, "MILLWRIGHT_BATCH_WORKERS", 0, 0)),
     monitorIntervalMs: num(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
     drainDelayMs: num(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: num(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),

@@ -48,8 +48,8 @@ export interface AppOptions {
    */
   rateLimit?: { perMinute?: number; authPerMinute?: number };
   /**
-   * Worker threads that predict large /v1/predict batches (default 1; 0 = everything on the main
-   * thread). See batch-pool.ts.
+   * Worker threads that predict large /v1/predict batches (default 0: everything on the main
+   * thread; each worker adds RSS). See batch-pool.ts.
    */
   batchWorkers?: number;
   /** Load the model at build time (default true). */
@@ -96,7 +96,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     maxBatch: opts.maxBatch ?? 10_000,
     state,
     fleet: new FleetCache(),
-    batchPool: (opts.batchWorkers ?? 1) > 0 ? new BatchPool(opts.batchWorkers ?? 1) : null,
+    batchPool: (opts.batchWorkers ?? 0) > 0 ? new BatchPool(opts.batchWorkers ?? 0) : null,
     authRoute: {
       rateLimit:
         (opts.rateLimit?.authPerMinute ?? 600) > 0

@@ -36,6 +36,8 @@ export class BatchPool {
   private readonly slots: Slot[];
   private nextId = 1;
   private closed = false;
+  /** Batches predicted in a worker, and handed back to the main thread (bad body, crash, no model). */
+  readonly stats = { predicted: 0, handedBack: 0 };
 
   constructor(
     size: number,
@@ -87,11 +89,13 @@ export class BatchPool {
         [copy],
       );
     });
-    if (!reply) return null;
-    if (!reply.ok) {
-      if (reply.why === "model not loaded") slot.versions = slot.versions.filter((v) => v !== bundle.version);
+    if (!reply?.ok) {
+      this.stats.handedBack++;
+      if (reply?.why === "model not loaded")
+        slot.versions = slot.versions.filter((v) => v !== bundle.version);
       return null;
     }
+    this.stats.predicted++;
     const g = reply.group;
     const stored = storedGroup(
       g.n,

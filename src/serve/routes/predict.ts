@@ -107,34 +107,30 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       const bundle = ctx.models.require().bundle;
       reply.type("application/json; charset=utf-8");
       let body = req.body;
-      if (body instanceof RawJson) {
-        // The main thread takes a batch when it has none of its own (no hop, the lowest latency);
-        // batches that arrive meanwhile go to the workers, so concurrent batches use every core.
-        const done =
-          explain || batchesOnMain === 0
-            ? null
-            : await ctx.batchPool?.run(bundle, body.bytes, req.id, ctx.maxBatch);
+      // The main thread takes a batch when it has none of its own (no hop: the lowest latency);
+      // batches that arrive meanwhile go to the workers, so concurrent batches use every core.
+      if (body instanceof RawJson && !explain && batchesOnMain > 0 && ctx.batchPool) {
+        const done = await ctx.batchPool.run(bundle, body.bytes, req.id, ctx.maxBatch);
         if (done) {
           await logBuilt(ctx, bundle.version, done);
           return reply.send(done.answer);
         }
-        body = await parse(req, body.bytes.toString("utf8"));
       }
-      const { readings, batch } = parseReadings(body, ctx.maxBatch);
-      if (!batch) {
-        const answers = await predictAndLog(ctx, bundle, readings, req.id, explain);
-        return reply.send(answersJson(answers, false));
-      }
-      batchesOnMain++;
+      const raw = body instanceof RawJson;
+      if (raw) batchesOnMain++; // counted from here, before the first await
       let answers: PredictionJson[];
+      let batch: boolean;
       try {
-        answers = await predictAndLog(ctx, bundle, readings, req.id, explain);
+        if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
+        const parsed = parseReadings(body, ctx.maxBatch);
+        batch = parsed.batch;
+        answers = await predictAndLog(ctx, bundle, parsed.readings, req.id, explain);
       } finally {
-        batchesOnMain--;
+        if (raw) batchesOnMain--;
       }
       // Sent as is (a string or Buffer with its content type): the schema above documents the shape,
       // answersJson / answersBuffer write it.
-      return reply.send(answersBuffer(answers));
+      return reply.send(batch ? answersBuffer(answers) : answersJson(answers, false));
     },
   );
 }
