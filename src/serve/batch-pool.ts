@@ -10,14 +10,12 @@ import { decodeGroup, decodeRecords, storedGroup } from "../store/sqlite-journal
 import { siblingWorkerUrl, spawnWorker } from "../store/thread.js";
 import type { PredictionRecord } from "../store/types.js";
 import { bundleToJSON, type ModelBundle } from "../train/bundle.js";
-import type { BatchReply, BatchRequest } from "./batch-protocol.js";
+import { BUNDLES_KEPT, type BatchReply, type BatchRequest } from "./batch-protocol.js";
 
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "batch-worker");
 // A batch makes a few MB of short-lived objects; 8 MB of young generation keeps those in cheap
 // scavenges without sizing the heap like the main thread's (each MB here is RSS under load).
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 256 };
-/** Versions a worker keeps (the same rule as batch-worker.ts). */
-const KEEP = 3;
 
 export interface BatchResult {
   answer: Buffer;
@@ -62,7 +60,7 @@ export class BatchPool {
     for (const s of this.slots) if (s.pending.size < slot.pending.size) slot = s;
     const worker = this.live(slot);
     if (!slot.versions.includes(bundle.version)) {
-      if (slot.versions.length >= KEEP) slot.versions.shift();
+      if (slot.versions.length >= BUNDLES_KEPT) slot.versions.shift();
       slot.versions.push(bundle.version);
       worker.postMessage({
         op: "model",

@@ -1,6 +1,9 @@
 // Messages between the batch pool (batch-pool.ts, main thread) and its workers (batch-worker.ts).
 import type { JournalGroup } from "../store/sqlite-journal-codec.js";
 
+/** Model versions a worker keeps, oldest evicted first; the pool mirrors this to know what to resend. */
+export const BUNDLES_KEPT = 3;
+
 export type BatchRequest =
   /** A model version the worker keeps (bundleToJSON form); sent before the first batch that uses it. */
   | { op: "model"; version: string; bundle: object }

@@ -6,7 +6,7 @@ import { parentPort } from "node:worker_threads";
 import { encodeGroup } from "../store/sqlite-journal-codec.js";
 import { bundleFromJSON, type ModelBundle } from "../train/bundle.js";
 import { answersBuffer, buildPredictions } from "./answers.js";
-import type { BatchReply, BatchRequest } from "./batch-protocol.js";
+import { BUNDLES_KEPT, type BatchReply, type BatchRequest } from "./batch-protocol.js";
 import { parseReadings } from "./reading.js";
 
 const port = parentPort;
@@ -14,7 +14,6 @@ if (!port) throw new Error("batch-worker must run as a worker thread");
 
 /** Model versions by name; a few at most (the pool resends one it evicted). */
 const bundles = new Map<string, ModelBundle>();
-const KEEP = 3;
 
 /** An ArrayBuffer holding exactly these bytes (a view on a shared pool cannot be transferred). */
 function own(b: Uint8Array): ArrayBuffer {
@@ -55,7 +54,7 @@ function predict(m: Extract<BatchRequest, { op: "predict" }>): BatchReply {
 
 port.on("message", (m: BatchRequest) => {
   if (m.op === "model") {
-    if (bundles.size >= KEEP) bundles.delete(bundles.keys().next().value as string);
+    if (bundles.size >= BUNDLES_KEPT) bundles.delete(bundles.keys().next().value as string);
     bundles.set(m.version, bundleFromJSON(m.bundle, `model ${m.version} (sent to a batch worker)`));
     return;
   }
