@@ -51,6 +51,33 @@ export interface FeatureMatrix {
   nCols: number;
 }
 
+/**
+ * The same matrix from columns: type codes (typeCode) and the five raw features per row, row-major,
+ * in RAW_FEATURES order. Same arithmetic as writeFeatures, so the same bits.
+ */
+export function featureMatrixOfColumns(type: Uint8Array, raw: Float64Array, nRows: number): FeatureMatrix {
+  const data = new Float64Array(nRows * N_FEATURES);
+  for (let i = 0; i < nRows; i++) {
+    const a = i * 5;
+    const o = i * N_FEATURES;
+    const air = raw[a];
+    const proc = raw[a + 1];
+    const rpm = raw[a + 2];
+    const torque = raw[a + 3];
+    const wear = raw[a + 4];
+    data[o] = type[i];
+    data[o + 1] = air;
+    data[o + 2] = proc;
+    data[o + 3] = rpm;
+    data[o + 4] = torque;
+    data[o + 5] = wear;
+    data[o + 6] = proc - air;
+    data[o + 7] = torque * rpm * RPM_TO_RAD_S;
+    data[o + 8] = wear * torque;
+  }
+  return { data, nRows, nCols: N_FEATURES };
+}
+
 export function featureMatrix(rows: readonly Reading[]): FeatureMatrix {
   const data = new Float64Array(rows.length * N_FEATURES);
   for (let i = 0; i < rows.length; i++) writeFeatures(rows[i], data, i * N_FEATURES);

@@ -2,7 +2,8 @@
 // at most `perMachine` records per machine and `maxMachines` machines (oldest machine evicted).
 // Filled as predictions are answered and, at start, from the prediction log.
 import { MODE_HEADS, type Reading } from "../data/schema.js";
-import type { PredictionRecord } from "../store/types.js";
+import { batchRecord } from "../store/batch.js";
+import type { PredictionBatch, PredictionRecord } from "../store/types.js";
 
 export class FleetCache {
   private readonly byMachine = new Map<string, PredictionRecord[]>();
@@ -13,21 +14,30 @@ export class FleetCache {
   ) {}
 
   add(records: readonly PredictionRecord[]): void {
-    for (const r of records) {
-      const id = r.reading.machine_id;
-      if (!id) continue;
-      let list = this.byMachine.get(id);
-      if (!list) {
-        if (this.byMachine.size >= this.maxMachines) {
-          const oldest = this.byMachine.keys().next().value as string;
-          this.byMachine.delete(oldest);
-        }
-        list = [];
-        this.byMachine.set(id, list);
+    for (const r of records) this.addOne(r);
+  }
+
+  /** A columnar batch: only its records with a machine id are built. */
+  addBatch(b: PredictionBatch): void {
+    const ids = b.machineId;
+    if (!ids) return;
+    for (let i = 0; i < b.n; i++) if (ids[i]) this.addOne(batchRecord(b, i));
+  }
+
+  private addOne(r: PredictionRecord): void {
+    const id = r.reading.machine_id;
+    if (!id) return;
+    let list = this.byMachine.get(id);
+    if (!list) {
+      if (this.byMachine.size >= this.maxMachines) {
+        const oldest = this.byMachine.keys().next().value as string;
+        this.byMachine.delete(oldest);
       }
-      list.push(r);
-      if (list.length > this.perMachine * 2) list.splice(0, list.length - this.perMachine);
+      list = [];
+      this.byMachine.set(id, list);
     }
+    list.push(r);
+    if (list.length > this.perMachine * 2) list.splice(0, list.length - this.perMachine);
   }
 
   machineIds(): string[] {

@@ -34,6 +34,8 @@ export type GroupCommitStats = StoreStats;
 
 interface Waiter<T> {
   records: T[];
+  /** Records it stands for (an item may be a packed group of many). */
+  weight: number;
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -58,13 +60,19 @@ export class GroupCommitter<T> {
     return this.queued;
   }
 
-  enqueue(records: T[]): Promise<void> {
+  /**
+   * `weight`: the records the items stand for, when an item is a packed group of several. `now`:
+   * flush at once if a flush may start (a caller with work left to do before it waits), instead of
+   * on the next macrotask.
+   */
+  enqueue(records: T[], weight = records.length, now = false): Promise<void> {
     if (this.closed) return Promise.reject(new Error("store is closed"));
     if (records.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ records, resolve, reject });
-      this.queued += records.length;
-      this.schedule();
+      this.queue.push({ records, weight, resolve, reject });
+      this.queued += weight;
+      if (now && this.inFlight.size < this.maxInFlight) void this.flush();
+      else this.schedule();
     });
   }
 
@@ -111,10 +119,10 @@ export class GroupCommitter<T> {
     const batch: Waiter<T>[] = [];
     let n = 0;
     // Take whole callers up to maxBatch records (at least one caller, however large).
-    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].records.length <= this.maxBatch)) {
+    while (this.queue.length > 0 && (n === 0 || n + this.queue[0].weight <= this.maxBatch)) {
       const w = this.queue.shift()!;
       batch.push(w);
-      n += w.records.length;
+      n += w.weight;
     }
     this.queued -= n;
     const records = batch.length === 1 ? batch[0].records : batch.flatMap((w) => w.records);
@@ -144,7 +152,7 @@ export class GroupCommitter<T> {
   private async writeAlone(w: Waiter<T>): Promise<void> {
     try {
       await this.opts.write(w.records);
-      this.stats.records += w.records.length;
+      this.stats.records += w.weight;
       w.resolve();
     } catch (e) {
       this.stats.failedFlushes++;

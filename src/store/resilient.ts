@@ -4,6 +4,7 @@
 // DO NOTHING), so a record whose commit outcome was unknown is never duplicated. When the spool is
 // full, logPredictions rejects with MW_STORE_UNAVAILABLE (HTTP 503): refused, never silently lost.
 import { isMillwrightError, MillwrightError } from "../core/errors.js";
+import { batchRecords, logBatch } from "./batch.js";
 import { Spool } from "./spool.js";
 import type {
   AuditEvent,
@@ -11,6 +12,7 @@ import type {
   FeedbackOutcome,
   LabelledPrediction,
   MonitorSnapshot,
+  PredictionBatch,
   PredictionRecord,
   PredictionStore,
   QueryOptions,
@@ -85,10 +87,19 @@ export class ResilientStore implements PredictionStore {
     return p;
   }
 
-  private async log(records: PredictionRecord[]): Promise<void> {
+  logBatch(b: PredictionBatch): Promise<void> {
+    const p = this.log(b);
+    this.inFlight.add(p);
+    const done = () => this.inFlight.delete(p);
+    p.then(done, done);
+    return p;
+  }
+
+  private async log(what: PredictionRecord[] | PredictionBatch): Promise<void> {
     if (!this.spooling) {
       try {
-        await this.inner.logPredictions(records);
+        if (Array.isArray(what)) await this.inner.logPredictions(what);
+        else await logBatch(this.inner, what);
         return;
       } catch (e) {
         if (!this.isUnavailable(e)) throw e;
@@ -96,7 +107,7 @@ export class ResilientStore implements PredictionStore {
       }
     }
     // While degraded, go straight to the spool: no request waits on a dead database's timeouts.
-    await this.spool.append(records);
+    await this.spool.append(Array.isArray(what) ? what : batchRecords(what));
   }
 
   /** One replay pass (also run by the background loop). Safe to call concurrently. */

@@ -2,7 +2,8 @@
 // it is journalled, the group format (numbers in binary, strings as run-length columns), and the
 // decoding back to table rows. Pure: no database here.
 import { MillwrightError } from "../core/errors.js";
-import type { PredictionRecord } from "./types.js";
+import { PRODUCT_TYPES } from "../data/schema.js";
+import type { PredictionBatch, PredictionRecord } from "./types.js";
 
 /** Numbers per record in `nums` before the mode values: predicted_at, the five readings, probability, predicted (0/1). */
 export const NUM_FIELDS = 8;
@@ -90,6 +91,35 @@ export function checkRecords(records: readonly PredictionRecord[]): void {
   }
 }
 
+/** checkRecords for a columnar batch: what the table would refuse, named by record and field. */
+export function checkBatch(b: PredictionBatch): void {
+  const n = b.n;
+  const k = b.modeKeys.length;
+  if (!Number.isInteger(n) || n < 0) bad(0, "n", "must be a count");
+  if (b.ids.length !== n || b.type.length !== n || b.raw.length !== n * 5)
+    bad(0, "batch", "columns must have one value per record");
+  if (b.failureProbability.length !== n || b.failurePredicted.length !== n || b.modes.length !== n * k)
+    bad(0, "batch", "columns must have one value per record");
+  if (!isStr(b.requestId)) bad(0, "requestId", "must be a non-empty string");
+  if (!isStr(b.modelName)) bad(0, "modelName", "must be a non-empty string");
+  if (!isStr(b.modelVersion)) bad(0, "modelVersion", "must be a non-empty string");
+  if (!Number.isFinite(b.predictedAt)) bad(0, "predictedAt", "must be a finite number");
+  const optional = [
+    ["machine_id", b.machineId],
+    ["machine_model", b.machineModel],
+    ["timestamp", b.timestamp],
+  ] as const;
+  for (let i = 0; i < n; i++) {
+    if (!isStr(b.ids[i])) bad(i, "id", "must be a non-empty string");
+    if (b.type[i] >= PRODUCT_TYPES.length) bad(i, "reading.type", "must be L, M or H");
+    if (!Number.isFinite(b.failureProbability[i])) bad(i, "failureProbability", "must be a finite number");
+    for (let f = 0; f < 5; f++)
+      if (!Number.isFinite(b.raw[i * 5 + f])) bad(i, "reading", "values must be finite numbers");
+    for (const [name, col] of optional)
+      if (col && !optStr(col[i])) bad(i, `reading.${name}`, "must be a string");
+  }
+}
+
 function sameKeys(m: Record<string, unknown>, keys: string[]): boolean {
   let n = 0;
   for (const k in m) {
@@ -105,6 +135,9 @@ class RunWriter {
     const last = this.runs[this.runs.length - 1];
     if (last !== undefined && last[0] === v) last[1]++;
     else this.runs.push([v, 1]);
+  }
+  pushRun(v: string | null, count: number): void {
+    if (count > 0) this.runs.push([v, count]);
   }
 }
 
@@ -128,44 +161,21 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup {
   const n = records.length;
   const keys = n > 0 && records[0].modes ? Object.keys(records[0].modes) : [];
-  const stride = NUM_FIELDS + keys.length;
-  const numsBytes = n * stride * 8;
-  const ids: string[] = new Array(n);
   const runs = TEXT_RUNS.map(() => new RunWriter());
   const [rq, mn, mv, ty, mi, mm, ts] = runs;
   let mo: (Record<string, unknown> | null)[] | undefined;
-  const nums = new Float64Array(n * stride);
-  // The ids' text, measured exactly (quotes and comma included; an id that needs escaping is stored
-  // escaped): the buffer lives until the writer thread's garbage collector frees it, so it is not
-  // sized for the worst case.
-  const quoted = new Uint8Array(n);
-  let idBytes = 2;
+  const ids: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const r = records[i];
     const x = r.reading;
-    let k = i * stride;
-    nums[k++] = r.predictedAt;
-    nums[k++] = x.air_temperature;
-    nums[k++] = x.process_temperature;
-    nums[k++] = x.rotational_speed;
-    nums[k++] = x.torque;
-    nums[k++] = x.tool_wear;
-    nums[k++] = r.failureProbability;
-    nums[k++] = r.failurePredicted ? 1 : 0;
-    const modes = (r.modes ?? {}) as Record<string, number | null>;
+    const modes = (r.modes ?? {}) as Record<string, unknown>;
     if (sameKeys(modes, keys)) {
-      // null and NaN both serialise as JSON null, so a null mode travels as NaN.
-      for (let m = 0; m < keys.length; m++) nums[k + m] = modes[keys[m]] ?? Number.NaN;
       if (mo) mo.push(null);
     } else {
       mo ??= new Array(i).fill(null);
       mo.push(modes);
     }
-    if (NEEDS_ESCAPE.test(r.id)) {
-      ids[i] = JSON.stringify(r.id);
-      quoted[i] = 1;
-    } else ids[i] = r.id;
-    idBytes += Buffer.byteLength(ids[i]) + 3;
+    ids[i] = r.id;
     rq.push(r.requestId);
     mn.push(r.modelName);
     mv.push(r.modelVersion);
@@ -174,6 +184,102 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
     mm.push(x.machine_model ?? null);
     ts.push(x.timestamp ?? null);
   }
+  const stride = NUM_FIELDS + keys.length;
+  return pack(n, keys, runs, mo, ids, (nums) => {
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      const x = r.reading;
+      let k = i * stride;
+      nums[k++] = r.predictedAt;
+      nums[k++] = x.air_temperature;
+      nums[k++] = x.process_temperature;
+      nums[k++] = x.rotational_speed;
+      nums[k++] = x.torque;
+      nums[k++] = x.tool_wear;
+      nums[k++] = r.failureProbability;
+      nums[k++] = r.failurePredicted ? 1 : 0;
+      if (mo?.[i]) {
+        for (let m = 0; m < keys.length; m++) nums[k + m] = 0; // its modes are in the text
+        continue;
+      }
+      const modes = (r.modes ?? {}) as Record<string, number | null>;
+      // null and NaN both serialise as JSON null, so a null mode travels as NaN.
+      for (let m = 0; m < keys.length; m++) nums[k + m] = modes[keys[m]] ?? Number.NaN;
+    }
+  });
+}
+
+/** Packs a columnar batch: the same bytes as encodeGroup(batchRecords(b)), without the records. */
+export function encodeBatch(b: PredictionBatch): JournalGroup {
+  const n = b.n;
+  const runs = TEXT_RUNS.map(() => new RunWriter());
+  const [rq, mn, mv, ty, mi, mm, ts] = runs;
+  rq.pushRun(b.requestId, n);
+  mn.pushRun(b.modelName, n);
+  mv.pushRun(b.modelVersion, n);
+  for (let i = 0; i < n; i++) ty.push(PRODUCT_TYPES[b.type[i]]);
+  for (const [w, col] of [
+    [mi, b.machineId],
+    [mm, b.machineModel],
+    [ts, b.timestamp],
+  ] as const) {
+    if (col === null) w.pushRun(null, n);
+    else for (let i = 0; i < n; i++) w.push(col[i] ?? null);
+  }
+  const keys = b.modeKeys;
+  const k = keys.length;
+  const stride = NUM_FIELDS + k;
+  return pack(n, keys, runs, undefined, b.ids, (nums) => {
+    const { raw, failureProbability: p, failurePredicted: f, modes } = b;
+    const at = b.predictedAt;
+    for (let i = 0; i < n; i++) {
+      let o = i * stride;
+      const a = i * 5;
+      nums[o++] = at;
+      nums[o++] = raw[a];
+      nums[o++] = raw[a + 1];
+      nums[o++] = raw[a + 2];
+      nums[o++] = raw[a + 3];
+      nums[o++] = raw[a + 4];
+      nums[o++] = p[i];
+      nums[o++] = f[i];
+      for (let m = 0; m < k; m++) nums[o + m] = modes[i * k + m];
+    }
+  });
+}
+
+/**
+ * Writes the group's buffer: the numbers (filled by `fill`, straight into the buffer), then the text
+ * columns. The ids' text is measured exactly (quotes and comma included; an id that needs escaping
+ * is stored escaped): the buffer lives until the writer thread's garbage collector frees it, so it
+ * is not sized for the worst case.
+ */
+function pack(
+  n: number,
+  keys: string[],
+  runs: RunWriter[],
+  mo: (Record<string, unknown> | null)[] | undefined,
+  ids: readonly string[],
+  fill: (nums: Float64Array) => void,
+): JournalGroup {
+  const numsBytes = n * (NUM_FIELDS + keys.length) * 8;
+  // The ids' text in one piece when none needs escaping (the usual case: ours are UUIDs), one by
+  // one otherwise.
+  let idText: string | null = null;
+  if (n === 0) idText = "";
+  else if (!NEEDS_ESCAPE.test(ids.join(""))) idText = `"${ids.join('","')}"`;
+  let escaped: string[] | null = null;
+  let idBytes = 2;
+  if (idText !== null) idBytes += Buffer.byteLength(idText);
+  else
+    for (let i = 0; i < n; i++) {
+      const id = ids[i];
+      if (NEEDS_ESCAPE.test(id)) {
+        escaped ??= new Array(n);
+        escaped[i] = JSON.stringify(id);
+        idBytes += Buffer.byteLength(escaped[i]) + 1;
+      } else idBytes += Buffer.byteLength(id) + 3;
+    }
   // Everything but the ids is small (runs, mode keys, the rare odd modes): one JSON text.
   let head = `{"k":${JSON.stringify(keys)}`;
   for (let c = 0; c < TEXT_RUNS.length; c++) head += `,"${TEXT_RUNS[c]}":${JSON.stringify(runs[c].runs)}`;
@@ -181,18 +287,21 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
   head += ',"id":[';
   // allocUnsafeSlow: a buffer of its own (never a slice of the shared pool), so it can be transferred.
   const buf = Buffer.allocUnsafeSlow(numsBytes + Buffer.byteLength(head) + idBytes).buffer;
-  new Float64Array(buf, 0, nums.length).set(nums);
+  fill(new Float64Array(buf, 0, numsBytes / 8));
   const out = Buffer.from(buf, numsBytes);
   let at = out.write(head, 0);
-  for (let i = 0; i < n; i++) {
-    if (i > 0) out[at++] = 0x2c; // ,
-    if (quoted[i] === 1) at += out.write(ids[i], at);
-    else {
-      out[at++] = 0x22; // "
-      at += out.write(ids[i], at);
-      out[at++] = 0x22;
+  if (idText !== null) at += out.write(idText, at);
+  else
+    for (let i = 0; i < n; i++) {
+      if (i > 0) out[at++] = 0x2c; // ,
+      const e = escaped?.[i];
+      if (e !== undefined) at += out.write(e, at);
+      else {
+        out[at++] = 0x22; // "
+        at += out.write(ids[i], at);
+        out[at++] = 0x22;
+      }
     }
-  }
   at += out.write("]}", at, "latin1");
   return { n, buf, numsBytes, textBytes: at };
 }

@@ -22,8 +22,10 @@ import {
 } from "./sqlite-journal-codec.js";
 
 export {
+  checkBatch,
   checkRecords,
   decodeGroup,
+  encodeBatch,
   encodeGroup,
   type JournalGroup,
   rowValues,
@@ -56,6 +58,7 @@ export class Journal {
   private readonly first: Database.Statement;
   private readonly totals: Database.Statement;
   private readonly move: Database.Transaction<(budget: number) => number>;
+  private readonly appendMany: Database.Transaction<(groups: readonly JournalGroup[]) => void>;
   private readonly syncNormal: Database.Statement;
   private readonly passive: Database.Statement;
   private readonly syncFull: Database.Statement;
@@ -64,6 +67,9 @@ export class Journal {
 
   constructor(db: Database.Database) {
     this.insertGroup = db.prepare("INSERT INTO prediction_journal (n, nums, strs) VALUES (?, ?, ?)");
+    this.appendMany = db.transaction((groups: readonly JournalGroup[]) => {
+      for (const g of groups) this.append(g);
+    });
     this.syncNormal = db.prepare("PRAGMA synchronous = NORMAL");
     this.syncFull = db.prepare("PRAGMA synchronous = FULL");
     this.passive = db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
@@ -101,6 +107,12 @@ export class Journal {
     const nums = Buffer.from(g.buf, 0, g.numsBytes);
     const text = Buffer.from(g.buf, g.numsBytes, g.textBytes);
     return Number(this.insertGroup.run(g.n, nums, text).lastInsertRowid);
+  }
+
+  /** Appends groups, a row each, in one transaction (one fsync; durable when this returns). */
+  appendAll(groups: readonly JournalGroup[]): void {
+    if (groups.length === 1) this.append(groups[0]);
+    else this.appendMany(groups);
   }
 
   /** Moves up to `budget` records, oldest first, in one transaction; returns how many (0: journal empty). */

@@ -4,7 +4,8 @@
 import type { JournalGroup } from "./sqlite-journal.js";
 
 export type WriterRequest =
-  | { id: number; op: "log"; group: JournalGroup }
+  /** Committed as one transaction (one fsync), a journal row per group. */
+  | { id: number; op: "log"; groups: JournalGroup[] }
   /** Answered once every journal row that existed when it arrived has moved into the table. */
   | { id: number; op: "compact" }
   | { id: number; op: "feedback"; items: WriterFeedback[] }

@@ -139,10 +139,10 @@ function handle(m: WriterRequest): void {
   try {
     switch (m.op) {
       case "log":
-        journal.append(m.group);
+        journal.appendAll(m.groups);
         commits++;
         lastAppend = performance.now();
-        backlog += m.group.n;
+        for (const g of m.groups) backlog += g.n;
         schedule();
         reply = { id: m.id, ok: true };
         break;

@@ -25,13 +25,15 @@ import {
 import { migrateSqlite } from "./sqlite-schema.js";
 import { SqliteWriter } from "./sqlite-writer.js";
 import { InlineWriter, type Writer } from "./sqlite-writes.js";
-import { checkRecords, encodeGroup } from "./sqlite-journal.js";
+import { batchRecords } from "./batch.js";
+import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./sqlite-journal.js";
 import type {
   AuditEvent,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
   MonitorSnapshot,
+  PredictionBatch,
   PredictionRecord,
   PredictionStore,
   QueryOptions,
@@ -64,7 +66,8 @@ export class SqliteStore implements PredictionStore {
   /** A writer thread being (re)started; concurrent writes wait for the same one. */
   private starting: Promise<Writer> | null = null;
   private opening: Promise<void> | null = null;
-  private readonly committer: GroupCommitter<PredictionRecord>;
+  /** Records, and batches already packed by logBatch (one item standing for many records). */
+  private readonly committer: GroupCommitter<PredictionRecord | JournalGroup>;
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly pageSize: number;
 
@@ -138,6 +141,22 @@ export class SqliteStore implements PredictionStore {
     return this.committer.enqueue(records);
   }
 
+  logBatch(b: PredictionBatch): Promise<void> {
+    if (!this.db) return Promise.reject(new Error("SqliteStore: init() not called or store closed"));
+    if (this.writer instanceof InlineWriter) return this.logPredictions(batchRecords(b));
+    let group: JournalGroup;
+    try {
+      checkBatch(b);
+      // Packed now, by the caller: a batch's records are never built (see PredictionBatch).
+      group = encodeBatch(b);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    // Flushed at once when the thread is free: a batch's caller still has its answer to write, and
+    // the thread commits meanwhile.
+    return this.committer.enqueue([group], b.n, true);
+  }
+
   /**
    * Waits until journal rows written before this call are in the predictions table (a no-op without
    * a writer thread, or when the journal is empty: one indexed read).
@@ -165,15 +184,30 @@ export class SqliteStore implements PredictionStore {
     return this.starting;
   }
 
-  private writeBatch(records: PredictionRecord[]): void | Promise<void> {
+  private writeBatch(items: (PredictionRecord | JournalGroup)[]): void | Promise<void> {
     if (this.writer instanceof InlineWriter) {
-      this.writer.logNow(records);
+      // logBatch never packs for the inline writer, so these are all records.
+      this.writer.logNow(items as PredictionRecord[]);
       return;
     }
-    const group = encodeGroup(records);
-    return this.liveWriter().then(async (w) => {
-      await w.request({ op: "log", group }, [group.buf]);
-    });
+    const records: PredictionRecord[] = [];
+    const groups: JournalGroup[] = [];
+    for (const it of items) {
+      if (!isGroup(it)) records.push(it);
+      // Transferred by an earlier attempt (a retry after a failed flush): its bytes are gone.
+      else if (it.buf.byteLength === 0)
+        throw new Error("prediction batch: already sent once, outcome unknown");
+      else groups.push(it);
+    }
+    if (records.length > 0) groups.unshift(encodeGroup(records));
+    const post = async (w: Writer) => {
+      await w.request(
+        { op: "log", groups },
+        groups.map((g) => g.buf),
+      );
+    };
+    // Posted now when the thread is up (logBatch's early flush relies on it), not a microtask later.
+    return this.writer?.alive() ? post(this.writer) : this.liveWriter().then(post);
   }
 
   async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
@@ -286,4 +320,8 @@ export class SqliteStore implements PredictionStore {
     }
     return s;
   }
+}
+
+function isGroup(it: PredictionRecord | JournalGroup): it is JournalGroup {
+  return (it as JournalGroup).buf !== undefined;
 }

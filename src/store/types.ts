@@ -18,6 +18,35 @@ export interface PredictionRecord {
   modes: Record<string, number>;
 }
 
+/**
+ * Many predictions of one request, by column: what a large /v1/predict batch logs without building
+ * a PredictionRecord per reading (serve/batch-answers.ts). `batchRecords` (batch.ts) turns it into
+ * exactly the records it stands for; a store without a columnar path logs those.
+ */
+export interface PredictionBatch {
+  n: number;
+  ids: string[];
+  requestId: string;
+  modelName: string;
+  modelVersion: string;
+  predictedAt: number;
+  /** Product type of each record: an index into PRODUCT_TYPES. */
+  type: Uint8Array;
+  /** The RAW_FEATURES of each record, row-major (n × 5). */
+  raw: Float64Array;
+  failureProbability: Float64Array;
+  /** 1 where the failure was predicted. */
+  failurePredicted: Uint8Array;
+  /** The keys of every record's modes, in order. */
+  modeKeys: string[];
+  /** n × modeKeys.length; NaN stands for a null mode (a head the model does not have). */
+  modes: Float64Array;
+  /** Per record, or null when no record has the field. */
+  machineId: (string | undefined)[] | null;
+  machineModel: (string | undefined)[] | null;
+  timestamp: (string | undefined)[] | null;
+}
+
 export interface FeedbackItem {
   predictionId: string;
   machineFailure: 0 | 1;
@@ -61,6 +90,12 @@ export interface PredictionStore {
   init(): Promise<void>;
   /** Durable when the promise resolves (implementations group-commit concurrent calls). */
   logPredictions(records: PredictionRecord[]): Promise<void>;
+  /**
+   * The same for a columnar batch, where the store has a faster way than its records (SQLite packs
+   * it straight into a journal group). Call it through logBatch() in batch.ts, which falls back to
+   * logPredictions(batchRecords(b)).
+   */
+  logBatch?(b: PredictionBatch): Promise<void>;
   /**
    * Idempotent: the same label twice counts once. One outcome per item, in order: "unknown" (no such
    * prediction), "accepted", "duplicate" (same machine_failure and modes as the stored label), or

@@ -4,7 +4,8 @@ import { after, describe, test } from "node:test";
 import fc from "fast-check";
 import { EXPORT_COLUMNS, exportRows } from "../../src/store/export.js";
 import type { PredictionRecord, PredictionStore, QueryOptions } from "../../src/store/types.js";
-import { collect, makeRecord, range } from "./records.js";
+import { batchRecords, logBatch } from "../../src/store/batch.js";
+import { collect, makeBatch, makeRecord, range } from "./records.js";
 
 export interface StoreFactory {
   /** A new, empty location: a file path or a database URL. */
@@ -53,6 +54,30 @@ export function runStoreContract(name: string, f: StoreFactory): void {
       const ids = (await collect(s.queryPredictions({}))).map((p) => p.id);
       assert.equal(ids.length, 500);
       assert.equal(new Set(ids).size, 500);
+    });
+
+    test("a columnar batch (logBatch) stores exactly its records, also committed together with plain ones", async () => {
+      const s = await store();
+      const b = makeBatch(300);
+      const plain = range(40, 1000).map((i) => makeRecord(i));
+      // Concurrent: the batch and the single records can share one group commit.
+      await Promise.all([
+        logBatch(s, b),
+        ...plain.map((r) => s.logPredictions([r])),
+        logBatch(s, makeBatch(5, 2000)),
+      ]);
+      const want = batchRecords(b);
+      assert.equal(want.length, 300);
+      for (const r of [...want.filter((_, i) => i % 7 === 0), want[299]])
+        assert.deepStrictEqual(await s.getPrediction(r.id), { ...r, label: null });
+      for (const r of plain.slice(0, 5))
+        assert.deepStrictEqual(await s.getPrediction(r.id), { ...r, label: null });
+      assert.equal(await s.countPredictions(), 345);
+      const stats = s.stats?.();
+      assert.equal(stats?.records, 345, "a batch counts as its records");
+      // Replayed (a spool, a retry): not duplicated.
+      await logBatch(s, makeBatch(300));
+      assert.equal(await s.countPredictions(), 345);
     });
 
     test("feedback outcomes: accepted, duplicate, unknown, conflict (first label kept)", async () => {

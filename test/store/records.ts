@@ -1,5 +1,5 @@
 // Test records for the store suites: awkward floats, unicode machine ids, optional fields absent.
-import type { PredictionRecord } from "../../src/store/types.js";
+import type { PredictionBatch, PredictionRecord } from "../../src/store/types.js";
 
 const TYPES = ["L", "M", "H"] as const;
 const T0 = Date.UTC(2026, 0, 15, 8, 0, 0);
@@ -40,3 +40,36 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   for await (const x of it) out.push(x);
   return out;
 }
+
+/**
+ * A columnar batch of `n` predictions of one request (same request, model and time, as a batch
+ * always is), with the awkward values of makeRecord.
+ */
+export function makeBatch(n: number, from = 0, requestId = `batch-${from}`): PredictionBatch {
+  const recs = range(n, from).map((i) =>
+    makeRecord(i, { requestId, modelVersion: "1.3.0", predictedAt: T0 }),
+  );
+  const k = MODE_KEYS.length;
+  const col = (f: "machine_id" | "machine_model" | "timestamp") =>
+    recs.some((r) => r.reading[f] !== undefined) ? recs.map((r) => r.reading[f]) : null;
+  return {
+    n,
+    ids: recs.map((r) => r.id),
+    requestId,
+    modelName: "millwright-gbdt",
+    modelVersion: "1.3.0",
+    predictedAt: T0,
+    type: Uint8Array.from(recs, (r) => TYPES.indexOf(r.reading.type)),
+    raw: Float64Array.from(recs.flatMap((r) => RAW.map((f) => r.reading[f]))),
+    failureProbability: Float64Array.from(recs, (r) => r.failureProbability),
+    failurePredicted: Uint8Array.from(recs, (r) => (r.failurePredicted ? 1 : 0)),
+    modeKeys: [...MODE_KEYS],
+    modes: Float64Array.from({ length: n * k }, (_, j) => recs[Math.floor(j / k)].modes[MODE_KEYS[j % k]]),
+    machineId: col("machine_id"),
+    machineModel: col("machine_model"),
+    timestamp: col("timestamp"),
+  };
+}
+
+const MODE_KEYS = ["twf", "hdf", "pwf", "osf"] as const;
+const RAW = ["air_temperature", "process_temperature", "rotational_speed", "torque", "tool_wear"] as const;

@@ -2,10 +2,14 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Reading } from "../../data/schema.js";
 import type { ModelBundle } from "../../train/bundle.js";
+import { logBatch } from "../../store/batch.js";
+import type { PredictionBatch } from "../../store/types.js";
 import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
+import { batchAnswer, predictColumns } from "../batch-answers.js";
 import type { Ctx } from "../context.js";
 import { observeAll } from "../metrics.js";
 import { parseReadings } from "../reading.js";
+import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
 
 export { answersBuffer, answersJson, type PredictionJson } from "../answers.js";
@@ -42,12 +46,28 @@ export async function logBuilt(
   ctx.fleet.add(b.records);
 }
 
-/** A large body kept as bytes for a batch worker (see predictRoutes); parsed on demand otherwise. */
+/**
+ * Logs a columnar batch (durable when this resolves), then counts it in the metrics and the fleet:
+ * logBuilt for the batches of scan-readings.ts. The store's flush starts before this returns.
+ */
+export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: number): Promise<void> {
+  const version = b.modelVersion;
+  observeAll(ctx.metrics.failureProbability, { model_version: version }, b.failureProbability, b.n);
+  const t0 = process.hrtime.bigint();
+  await logBatch(ctx.store, b);
+  ctx.metrics.commitDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
+  if (failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "failure" }, failures);
+  if (b.n - failures > 0)
+    ctx.metrics.predictions.inc({ model_version: version, outcome: "ok" }, b.n - failures);
+  ctx.fleet.addBatch(b);
+}
+
+/** An array body kept as bytes: read by column (scan-readings.ts) or by a batch worker; parsed on demand otherwise. */
 class RawJson {
   constructor(readonly bytes: Buffer) {}
 }
 
-/** Bodies at least this big that start with "[" go to a batch worker as bytes (~130 readings). */
+/** Array bodies at least this big may go to a batch worker (~130 readings). */
 const RAW_MIN_BYTES = 16 * 1024;
 
 function startsWithBracket(b: Buffer): boolean {
@@ -73,14 +93,14 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
     );
   /** Batches being predicted or logged on the main thread right now. */
   let batchesOnMain = 0;
-  if (ctx.batchPool) {
-    app.removeContentTypeParser("application/json");
-    app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
-      const b = body as Buffer;
-      if (b.length >= RAW_MIN_BYTES && startsWithBracket(b)) return done(null, new RawJson(b));
-      parseJson(req, b.toString("utf8"), done);
-    });
-  }
+  // Arrays stay bytes until the handler: it reads them by column when it can (and the explain
+  // option is off), and parses them exactly as Fastify would otherwise. Objects are parsed here.
+  app.removeContentTypeParser("application/json");
+  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
+    const b = body as Buffer;
+    if (startsWithBracket(b)) return done(null, new RawJson(b));
+    parseJson(req, b.toString("utf8"), done);
+  });
   app.post(
     "/v1/predict",
     {
@@ -109,11 +129,31 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       let body = req.body;
       // The main thread takes a batch when it has none of its own (no hop: the lowest latency);
       // batches that arrive meanwhile go to the workers, so concurrent batches use every core.
-      if (body instanceof RawJson && !explain && batchesOnMain > 0 && ctx.batchPool) {
+      if (
+        body instanceof RawJson &&
+        !explain &&
+        batchesOnMain > 0 &&
+        ctx.batchPool &&
+        body.bytes.length >= RAW_MIN_BYTES
+      ) {
         const done = await ctx.batchPool.run(bundle, body.bytes, req.id, ctx.maxBatch);
         if (done) {
           await logBuilt(ctx, bundle.version, done);
           return reply.send(done.answer);
+        }
+      }
+      const cols = body instanceof RawJson && !explain ? scanReadings(body.bytes, ctx.maxBatch) : null;
+      if (cols) {
+        batchesOnMain++;
+        try {
+          const { batch, failures } = predictColumns(bundle, cols, req.id);
+          // The log's flush starts now; the answer is written while the writer thread commits.
+          const logged = logBatchBuilt(ctx, batch, failures);
+          const answer = batchAnswer(batch);
+          await logged;
+          return reply.send(answer);
+        } finally {
+          batchesOnMain--;
         }
       }
       const raw = body instanceof RawJson;

@@ -1,0 +1,118 @@
+// Large /v1/predict batches by column: readings scanned into columns (scan-readings.ts) are
+// predicted into a PredictionBatch (what the log stores) and answered as JSON bytes, with no object
+// per reading. Pure apart from the clock and the ids. The bytes and the log are exactly what the
+// general path (answers.ts: buildPredictions, answersBuffer) makes of the same readings, which
+// test/serve/batch-answers.test.ts checks.
+import { MODE_HEADS } from "../data/schema.js";
+import { featureMatrixOfColumns } from "../features/physics.js";
+import type { PredictionBatch } from "../store/types.js";
+import { type ModelBundle, predictBundle } from "../train/bundle.js";
+import { uuidv7Many } from "./ids.js";
+import type { ReadingColumns } from "./scan-readings.js";
+
+// batchAnswer writes the four modes by hand.
+const K = MODE_HEADS.length as 4;
+
+/** Predicts every reading of `cols`; `failures` counts the readings predicted to fail. */
+export function predictColumns(
+  bundle: ModelBundle,
+  cols: ReadingColumns,
+  requestId: string,
+  now = Date.now(),
+  newIds: (n: number, now: number) => string[] = uuidv7Many,
+): { batch: PredictionBatch; failures: number } {
+  const n = cols.n;
+  const p = predictBundle(bundle, featureMatrixOfColumns(cols.type, cols.raw, n));
+  const threshold = bundle.threshold.value;
+  const predicted = new Uint8Array(n);
+  const modes = new Float64Array(n * K);
+  const ids = newIds(n, now);
+  let failures = 0;
+  for (let h = 0; h < K; h++) {
+    const arr = p.modes[MODE_HEADS[h]];
+    // A head the model lacks answers null, which the batch holds as NaN.
+    for (let i = 0; i < n; i++) modes[i * K + h] = arr ? arr[i] : Number.NaN;
+  }
+  for (let i = 0; i < n; i++) {
+    if (p.failure[i] >= threshold) {
+      predicted[i] = 1;
+      failures++;
+    }
+  }
+  const batch: PredictionBatch = {
+    n,
+    ids,
+    requestId,
+    modelName: bundle.name,
+    modelVersion: bundle.version,
+    predictedAt: now,
+    type: cols.type,
+    raw: cols.raw,
+    failureProbability: p.failure,
+    failurePredicted: predicted,
+    modeKeys: [...MODE_HEADS],
+    modes,
+    machineId: cols.machineId,
+    machineModel: cols.machineModel,
+    timestamp: cols.timestamp,
+  };
+  return { batch, failures };
+}
+
+/** A finite number as JSON, anything else as null (as answers.ts). */
+const num = (v: number): string => (Number.isFinite(v) ? `${v}` : "null");
+
+/** Answers per string: ~16 KB, well below V8's large-object size (see answersBuffer). */
+const CHUNK = 64;
+
+/** The answer to the batch: the same bytes as answersBuffer() of the general path's answers. */
+export function batchAnswer(b: PredictionBatch): Buffer {
+  const model = `,"model":{"name":${JSON.stringify(b.modelName)},"version":${JSON.stringify(b.modelVersion)}}`;
+  const { n, ids, failureProbability: p, failurePredicted: f, modes, machineId } = b;
+  /** JSON of each machine id, once per distinct id. */
+  const midJson = new Map<string, string>();
+  const chunks: string[] = [];
+  let s = "";
+  for (let i = 0; i < n; i++) {
+    const o = i * K;
+    const m0 = modes[o];
+    const m1 = modes[o + 1];
+    const m2 = modes[o + 2];
+    const m3 = modes[o + 3];
+    // The likeliest mode: the first of the highest (a null mode never is).
+    let best = -1;
+    let bestP = -1;
+    for (let h = 0; h < K; h++) {
+      const v = modes[o + h];
+      if (v > bestP) {
+        bestP = v;
+        best = h;
+      }
+    }
+    const mid = machineId?.[i];
+    let tail = "";
+    if (mid) {
+      let j = midJson.get(mid);
+      if (j === undefined) midJson.set(mid, (j = JSON.stringify(mid)));
+      tail = `,"machine_id":${j}`;
+    }
+    s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${num(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${num(m0)},"${MODE_HEADS[1]}":${num(m1)},"${MODE_HEADS[2]}":${num(m2)},"${MODE_HEADS[3]}":${num(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
+    if ((i + 1) % CHUNK === 0 || i === n - 1) {
+      chunks.push(s);
+      s = "";
+    }
+  }
+  // {"predictions":[ and ]}, the commas between chunks (those within are in the chunks), the chunks.
+  let size = 18 + chunks.length - 1;
+  for (const c of chunks) size += Buffer.byteLength(c);
+  const buf = Buffer.allocUnsafe(size);
+  let at = buf.write('{"predictions":[', 0, "latin1");
+  for (let c = 0; c < chunks.length; c++) {
+    if (c > 0) buf[at++] = 0x2c; // ,
+    at += buf.write(chunks[c], at);
+  }
+  at += buf.write("]}", at, "latin1");
+  return at === size ? buf : buf.subarray(0, at);
+}
+
+const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);

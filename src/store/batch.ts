@@ -1,0 +1,53 @@
+// Columnar prediction batches (PredictionBatch in types.ts): the records they stand for, and logging
+// one through any store. Pure apart from the store call.
+import { PRODUCT_TYPES, RAW_FEATURES, type Reading } from "../data/schema.js";
+import type { PredictionBatch, PredictionRecord, PredictionStore } from "./types.js";
+
+const N_RAW = RAW_FEATURES.length;
+
+/** Record `i` of the batch, with the same keys in the same order as serve/answers.ts builds them. */
+export function batchRecord(b: PredictionBatch, i: number): PredictionRecord {
+  const a = i * N_RAW;
+  const reading: Reading = {
+    type: PRODUCT_TYPES[b.type[i]],
+    air_temperature: b.raw[a],
+    process_temperature: b.raw[a + 1],
+    rotational_speed: b.raw[a + 2],
+    torque: b.raw[a + 3],
+    tool_wear: b.raw[a + 4],
+  };
+  const mid = b.machineId?.[i];
+  const mm = b.machineModel?.[i];
+  const ts = b.timestamp?.[i];
+  if (mid !== undefined) reading.machine_id = mid;
+  if (mm !== undefined) reading.machine_model = mm;
+  if (ts !== undefined) reading.timestamp = ts;
+  const k = b.modeKeys.length;
+  const modes: Record<string, number> = {};
+  for (let m = 0; m < k; m++) {
+    const v = b.modes[i * k + m];
+    modes[b.modeKeys[m]] = Number.isNaN(v) ? (null as unknown as number) : v;
+  }
+  return {
+    id: b.ids[i],
+    requestId: b.requestId,
+    modelName: b.modelName,
+    modelVersion: b.modelVersion,
+    predictedAt: b.predictedAt,
+    reading,
+    failureProbability: b.failureProbability[i],
+    failurePredicted: b.failurePredicted[i] === 1,
+    modes,
+  };
+}
+
+export function batchRecords(b: PredictionBatch): PredictionRecord[] {
+  const out: PredictionRecord[] = new Array(b.n);
+  for (let i = 0; i < b.n; i++) out[i] = batchRecord(b, i);
+  return out;
+}
+
+/** Logs the batch (durable when this resolves), columnar where the store can. */
+export function logBatch(store: PredictionStore, b: PredictionBatch): Promise<void> {
+  return store.logBatch ? store.logBatch(b) : store.logPredictions(batchRecords(b));
+}
