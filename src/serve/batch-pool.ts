@@ -1,14 +1,12 @@
 // Batch workers for /v1/predict (batch-worker.ts): a large batch body goes, as raw bytes, to the
-// least busy worker, which parses, validates, predicts and writes the answer there; the main
-// thread gets back bytes to send and the packed log records. Why: one thread does ~10 µs of work
-// per reading, which capped 1,000-reading batches near 110,000 readings/s, while the second core sat
-// half idle. Whatever goes wrong in a worker (a bad body, a crash, a missing model) resolves to null,
+// least busy worker, which reads it by column, predicts and writes the answer there; the main thread
+// gets back bytes to send and the batch to log. Why: the main thread is the one that takes the HTTP
+// work, the log and the fleet; with several batches at once, the second core takes the rest. Whatever goes wrong in a worker (a bad body, a crash, a missing model) resolves to null,
 // and the caller then handles the request on the main thread the ordinary way: the pool can make a
 // batch faster, never change its answer or its error.
 import type { Worker } from "node:worker_threads";
-import { decodeGroup, decodeRecords, storedGroup } from "../store/sqlite-journal-codec.js";
 import { siblingWorkerUrl, spawnWorker } from "../store/thread.js";
-import type { PredictionRecord } from "../store/types.js";
+import type { PredictionBatch } from "../store/types.js";
 import { bundleToJSON, type ModelBundle } from "../train/bundle.js";
 import { BUNDLES_KEPT, type BatchReply, type BatchRequest } from "./batch-protocol.js";
 
@@ -19,9 +17,8 @@ const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 8, maxOldGenerationSizeMb: 2
 
 export interface BatchResult {
   answer: Buffer;
-  records: PredictionRecord[];
+  batch: PredictionBatch;
   failures: number;
-  failure: Float64Array;
 }
 
 interface Slot {
@@ -94,17 +91,10 @@ export class BatchPool {
       return null;
     }
     this.stats.predicted++;
-    const g = reply.group;
-    const stored = storedGroup(
-      g.n,
-      new Uint8Array(g.buf, 0, g.numsBytes),
-      new Uint8Array(g.buf, g.numsBytes, g.textBytes),
-    );
     return {
       answer: Buffer.from(reply.answer, 0, reply.answerBytes),
-      records: decodeRecords(decodeGroup(stored)),
+      batch: reply.batch,
       failures: reply.failures,
-      failure: reply.failure,
     };
   }
 

@@ -1,5 +1,5 @@
 // Messages between the batch pool (batch-pool.ts, main thread) and its workers (batch-worker.ts).
-import type { JournalGroup } from "../store/sqlite-journal-codec.js";
+import type { PredictionBatch } from "../store/types.js";
 
 /** Model versions a worker keeps, oldest evicted first; the pool mirrors this to know what to resend. */
 export const BUNDLES_KEPT = 3;
@@ -14,17 +14,16 @@ export type BatchReply =
   | {
       id: number;
       ok: true;
-      /** The answer's JSON bytes (answersBuffer), transferred. */
+      /** The answer's JSON bytes (batchAnswer), transferred. */
       answer: ArrayBuffer;
       answerBytes: number;
-      /** The log records, packed as the SQLite journal packs them (sqlite-journal-codec.ts). */
-      group: JournalGroup;
+      /** What to log, by column (its typed arrays transferred). */
+      batch: PredictionBatch;
       failures: number;
-      /** Failure probabilities in reading order. */
-      failure: Float64Array;
     }
   /**
-   * Not predicted here: the body is not a valid batch (or the model is missing). The main thread
-   * then handles it the ordinary way, which gives exactly the error it always gave.
+   * Not predicted here: the body is not a plain batch (scan-readings.ts hands it back) or the model
+   * is missing. The main thread then handles it the ordinary way, with exactly the answer or error
+   * it always gives.
    */
   | { id: number; ok: false; why: string };

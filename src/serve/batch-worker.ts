@@ -1,13 +1,12 @@
-// A batch worker: takes a raw /v1/predict batch body and does everything that costs CPU per
-// reading (JSON parse, validation, the five heads, the answer's JSON and the packed log records), so
-// the main thread only moves bytes. Any body that is not a valid batch is handed back untouched
-// (ok: false): the main thread parses and validates it as usual and answers with the usual error.
+// A batch worker: takes a raw /v1/predict batch body and does what costs CPU per reading (reading
+// the columns, the five heads, the answer's JSON), the columnar path of routes/predict.ts, so the
+// main thread only logs and moves bytes. Any body the column reader hands back (anything but a
+// plain, valid batch) is handed back untouched (ok: false): the main thread handles it as usual.
 import { parentPort } from "node:worker_threads";
-import { encodeGroup } from "../store/sqlite-journal-codec.js";
 import { bundleFromJSON, type ModelBundle } from "../train/bundle.js";
-import { answersBuffer, buildPredictions } from "./answers.js";
+import { batchAnswer, predictColumns } from "./batch-answers.js";
 import { BUNDLES_KEPT, type BatchReply, type BatchRequest } from "./batch-protocol.js";
-import { parseReadings } from "./reading.js";
+import { scanReadings } from "./scan-readings.js";
 
 const port = parentPort;
 if (!port) throw new Error("batch-worker must run as a worker thread");
@@ -26,30 +25,20 @@ function own(b: Uint8Array): ArrayBuffer {
 function predict(m: Extract<BatchRequest, { op: "predict" }>): BatchReply {
   const bundle = bundles.get(m.version);
   if (!bundle) return { id: m.id, ok: false, why: "model not loaded" };
-  let body: unknown;
-  try {
-    body = JSON.parse(Buffer.from(m.body).toString("utf8"));
-  } catch {
-    return { id: m.id, ok: false, why: "invalid JSON" };
-  }
-  if (!Array.isArray(body)) return { id: m.id, ok: false, why: "not an array" };
-  let readings: ReturnType<typeof parseReadings>["readings"];
-  try {
-    readings = parseReadings(body, m.maxBatch).readings;
-  } catch {
-    return { id: m.id, ok: false, why: "invalid readings" };
-  }
-  const b = buildPredictions(bundle, readings, m.requestId, false);
-  const answer = answersBuffer(b.answers);
-  return {
-    id: m.id,
-    ok: true,
-    answer: own(answer),
-    answerBytes: answer.byteLength,
-    group: encodeGroup(b.records),
-    failures: b.failures,
-    failure: Float64Array.from(b.failure),
-  };
+  const cols = scanReadings(new Uint8Array(m.body), m.maxBatch);
+  if (!cols) return { id: m.id, ok: false, why: "not a plain batch" };
+  const { batch, failures } = predictColumns(bundle, cols, m.requestId);
+  const answer = batchAnswer(batch);
+  return { id: m.id, ok: true, answer: own(answer), answerBytes: answer.byteLength, batch, failures };
+}
+
+/** The batch's typed arrays' buffers, each once (a transfer list must not repeat one). */
+function buffers(r: Extract<BatchReply, { ok: true }>): ArrayBuffer[] {
+  const b = r.batch;
+  const all = [b.type, b.raw, b.failureProbability, b.failurePredicted, b.modes].map(
+    (a) => a.buffer as ArrayBuffer,
+  );
+  return [...new Set([r.answer, ...all])];
 }
 
 port.on("message", (m: BatchRequest) => {
@@ -64,8 +53,5 @@ port.on("message", (m: BatchRequest) => {
   } catch (e) {
     reply = { id: m.id, ok: false, why: e instanceof Error ? e.message : String(e) };
   }
-  port.postMessage(
-    reply,
-    reply.ok ? [reply.answer, reply.group.buf, reply.failure.buffer as ArrayBuffer] : [],
-  );
+  port.postMessage(reply, reply.ok ? buffers(reply) : []);
 });

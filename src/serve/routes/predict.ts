@@ -138,7 +138,7 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       ) {
         const done = await ctx.batchPool.run(bundle, body.bytes, req.id, ctx.maxBatch);
         if (done) {
-          await logBuilt(ctx, bundle.version, done);
+          await logBatchBuilt(ctx, done.batch, done.failures);
           return reply.send(done.answer);
         }
       }
