@@ -119,34 +119,36 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   // Callback hooks, not async ones, Fastify's own start time (reply.elapsedTime), a decorated flag
-  // instead of a WeakMap, and labelled children cached per route/method/status: these run for every
-  // request, and promises, bigints and label hashing each showed in the profile.
+  // instead of a WeakMap, and buffered series (metrics.hot) cached per route/method/status: these run
+  // for every request, and promises, bigints and prom-client's label hashing each showed in the profile.
   app.decorateRequest("mwCounted", false);
-  const durations = new Map<string, ReturnType<Metrics["httpDuration"]["labels"]>>();
+  const hot = metrics.hot;
+  const durations = new Map<string, ReturnType<typeof hot.buffer>>();
   app.addHook("onRequest", (req, _reply, done) => {
     req.mwCounted = true;
-    metrics.inFlight.inc();
+    hot.inFlight++;
     done();
   });
   // A client that hangs up never reaches onResponse: count it out here, once.
   app.addHook("onRequestAbort", (req, done) => {
     if (req.mwCounted) {
       req.mwCounted = false;
-      metrics.inFlight.dec();
+      hot.inFlight--;
     }
     done();
   });
   app.addHook("onResponse", (req, reply, done) => {
     if (req.mwCounted) {
       req.mwCounted = false;
-      metrics.inFlight.dec();
+      hot.inFlight--;
       const url = req.routeOptions.url ?? "unmatched";
       const route = url === "/*" ? "static" : url;
       const key = `${route} ${req.method} ${reply.statusCode}`;
       let h = durations.get(key);
       if (!h) {
         // Bounded: route templates × methods × status codes, never raw URLs.
-        h = metrics.httpDuration.labels({ route, method: req.method, status_code: String(reply.statusCode) });
+        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
+        h = hot.buffer(metrics.httpDuration, key, () => labels);
         durations.set(key, h);
       }
       h.observe(reply.elapsedTime / 1000);

@@ -17,11 +17,15 @@ export class FleetCache {
     for (const r of records) this.addOne(r);
   }
 
-  /** A columnar batch: only its records with a machine id are built. */
-  addBatch(b: PredictionBatch): void {
+  /**
+   * The records of a columnar batch the cache would keep (those with a machine id), for add():
+   * built while the batch's commit is under way, added once it is durable.
+   */
+  static recordsOf(b: PredictionBatch): PredictionRecord[] {
     const ids = b.machineId;
-    if (!ids) return;
-    for (let i = 0; i < b.n; i++) if (ids[i]) this.addOne(batchRecord(b, i));
+    const out: PredictionRecord[] = [];
+    if (ids) for (let i = 0; i < b.n; i++) if (ids[i]) out.push(batchRecord(b, i));
+    return out;
   }
 
   private addOne(r: PredictionRecord): void {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
-import { observeAll } from "../../src/serve/metrics.js";
+import { createMetrics, observeAll } from "../../src/serve/metrics.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
 import { decodeRecords } from "../../src/store/sqlite-journal-codec.js";
 import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
@@ -163,4 +163,53 @@ test("decodeRecords gives back the records a group was packed from (how batch wo
     ),
   );
   assert.deepEqual(back, records);
+});
+
+test("buffered request metrics (metrics.hot): every value is in the next scrape, as direct prom-client calls put it", async () => {
+  const direct = createMetrics(new Registry(), { defaults: false });
+  const buffered = createMetrics(new Registry(), { defaults: false });
+  const values = fc.sample(fc.double({ min: 0, max: 2, noNaN: true }), { numRuns: 1500, seed: 11 });
+  const keep = [
+    "millwright_http",
+    "millwright_predictions_total",
+    "millwright_failure_probability",
+    "millwright_prediction_log",
+  ];
+  const text = async (m: typeof direct) =>
+    (await m.registry.metrics())
+      .split("\n")
+      .filter((l) => keep.some((k) => l.includes(k)))
+      .join("\n");
+  for (const [i, v] of values.entries()) {
+    const version = i % 3 === 0 ? "1.0.0" : "1.1.0";
+    const status = i % 10 === 9 ? "400" : "200"; // 200 first in both: series print in order of appearance
+    direct.httpDuration.observe({ route: "/v1/predict", method: "POST", status_code: status }, v);
+    buffered.hot
+      .buffer(buffered.httpDuration, status, () => ({
+        route: "/v1/predict",
+        method: "POST",
+        status_code: status,
+      }))
+      .observe(v);
+    direct.failureProbability.observe({ model_version: version }, v / 2);
+    buffered.hot
+      .buffer(buffered.failureProbability, version, () => ({ model_version: version }))
+      .observeMany([v / 2], 1);
+    direct.commitDuration.observe(v / 100);
+    buffered.hot.buffer(buffered.commitDuration, "", () => ({})).observe(v / 100);
+    direct.predictions.inc({ model_version: version, outcome: v > 1 ? "failure" : "ok" }, 2);
+    buffered.hot.count(
+      `${version} ${v > 1}`,
+      () => ({ model_version: version, outcome: v > 1 ? "failure" : "ok" }),
+      2,
+    );
+    // A scrape in the middle: buffers are flushed, nothing is counted twice.
+    if (i === 700) assert.equal(await text(buffered), await text(direct));
+  }
+  direct.hot.inFlight = 3; // the gauge exports this number (its collect() sets it)
+  buffered.hot.inFlight = 3;
+  const want = await text(direct);
+  assert.equal(await text(buffered), want);
+  assert.match(want, /millwright_failure_probability_count\{model_version="1.1.0"\} 1000/);
+  assert.match(await buffered.registry.metrics(), /millwright_http_requests_in_flight 3/);
 });

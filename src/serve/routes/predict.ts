@@ -7,7 +7,8 @@ import type { PredictionBatch } from "../../store/types.js";
 import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
 import { batchAnswer, predictColumns } from "../batch-answers.js";
 import type { Ctx } from "../context.js";
-import { observeAll } from "../metrics.js";
+import { FleetCache } from "../fleet-cache.js";
+import type { Metrics } from "../metrics.js";
 import { parseReadings } from "../reading.js";
 import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
@@ -36,14 +37,21 @@ export async function logBuilt(
   b: Pick<Built, "records" | "failures" | "failure">,
 ): Promise<void> {
   const n = b.records.length;
-  observeAll(ctx.metrics.failureProbability, { model_version: version }, b.failure, n);
-  const t0 = process.hrtime.bigint();
+  const t0 = performance.now();
   await ctx.store.logPredictions(b.records);
-  ctx.metrics.commitDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-  if (b.failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "failure" }, b.failures);
-  if (n - b.failures > 0)
-    ctx.metrics.predictions.inc({ model_version: version, outcome: "ok" }, n - b.failures);
+  counted(ctx.metrics, version, b.failure, n, b.failures, t0);
   ctx.fleet.add(b.records);
+}
+
+/** Counts logged predictions: their probabilities, outcomes and the commit's duration since `t0`. */
+function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, failures: number, t0: number) {
+  const hot = m.hot;
+  hot.buffer(m.commitDuration, "", () => ({})).observe((performance.now() - t0) / 1000);
+  hot.buffer(m.failureProbability, version, () => ({ model_version: version })).observeMany(p, n);
+  if (failures > 0)
+    hot.count(`${version}\u0000failure`, () => ({ model_version: version, outcome: "failure" }), failures);
+  if (n - failures > 0)
+    hot.count(`${version}\u0000ok`, () => ({ model_version: version, outcome: "ok" }), n - failures);
 }
 
 /**
@@ -51,15 +59,12 @@ export async function logBuilt(
  * logBuilt for the batches of scan-readings.ts. The store's flush starts before this returns.
  */
 export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: number): Promise<void> {
-  const version = b.modelVersion;
-  observeAll(ctx.metrics.failureProbability, { model_version: version }, b.failureProbability, b.n);
-  const t0 = process.hrtime.bigint();
-  await logBatch(ctx.store, b);
-  ctx.metrics.commitDuration.observe(Number(process.hrtime.bigint() - t0) / 1e9);
-  if (failures > 0) ctx.metrics.predictions.inc({ model_version: version, outcome: "failure" }, failures);
-  if (b.n - failures > 0)
-    ctx.metrics.predictions.inc({ model_version: version, outcome: "ok" }, b.n - failures);
-  ctx.fleet.addBatch(b);
+  const t0 = performance.now();
+  const logged = logBatch(ctx.store, b);
+  const forFleet = FleetCache.recordsOf(b); // built while the thread commits
+  await logged;
+  counted(ctx.metrics, b.modelVersion, b.failureProbability, b.n, failures, t0);
+  ctx.fleet.add(forFleet);
 }
 
 /** An array body kept as bytes: read by column (scan-readings.ts) or by a batch worker; parsed on demand otherwise. */
