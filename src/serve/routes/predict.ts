@@ -7,7 +7,6 @@ import type { PredictionBatch } from "../../store/types.js";
 import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
 import { batchAnswer, predictColumns } from "../batch-answers.js";
 import type { Ctx } from "../context.js";
-import { FleetCache } from "../fleet-cache.js";
 import type { Metrics } from "../metrics.js";
 import { parseReadings } from "../reading.js";
 import { scanReadings } from "../scan-readings.js";
@@ -60,11 +59,9 @@ function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, f
  */
 export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: number): Promise<void> {
   const t0 = performance.now();
-  const logged = logBatch(ctx.store, b);
-  const forFleet = FleetCache.recordsOf(b); // built while the thread commits
-  await logged;
+  await logBatch(ctx.store, b);
   counted(ctx.metrics, b.modelVersion, b.failureProbability, b.n, failures, t0);
-  ctx.fleet.add(forFleet);
+  ctx.fleet.addBatch(b);
 }
 
 /** An array body kept as bytes: read by column (scan-readings.ts) or by a batch worker; parsed on demand otherwise. */
