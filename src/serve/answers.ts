@@ -19,7 +19,8 @@ export interface PredictionJson {
 }
 
 /** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
-const num = (v: number | null): string | number => (typeof v === "number" && Number.isFinite(v) ? v : "null");
+export const num = (v: number | null): string | number =>
+  typeof v === "number" && Number.isFinite(v) ? v : "null";
 
 /**
  * The /v1/predict answer as JSON text. Written by hand because it is the hot path's biggest single
@@ -44,8 +45,15 @@ export function answersJson(answers: PredictionJson[], batch: boolean): string {
 export function answersBuffer(answers: PredictionJson[]): Buffer {
   if (answers.length > 0 && answers[0].explanation !== undefined)
     return Buffer.from(JSON.stringify({ predictions: answers }));
-  const parts = answerParts(answers);
-  let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas
+  return predictionsBuffer(answerParts(answers));
+}
+
+/**
+ * `{"predictions":[` + the parts (each one answer, or several joined by commas) + `]}`, written
+ * part by part into a Buffer of the exact size.
+ */
+export function predictionsBuffer(parts: readonly string[]): Buffer {
+  let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas between parts
   for (const p of parts) size += Buffer.byteLength(p);
   const buf = Buffer.allocUnsafe(size);
   let at = buf.write('{"predictions":[', 0, "latin1");

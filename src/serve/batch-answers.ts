@@ -7,6 +7,7 @@ import { MODE_HEADS } from "../data/schema.js";
 import { featureMatrixOfColumns } from "../features/physics.js";
 import type { PredictionBatch } from "../store/types.js";
 import { type ModelBundle, predictBundle } from "../train/bundle.js";
+import { num, predictionsBuffer } from "./answers.js";
 import { uuidv7Many } from "./ids.js";
 import type { ReadingColumns } from "./scan-readings.js";
 
@@ -59,9 +60,6 @@ export function predictColumns(
   return { batch, failures };
 }
 
-/** A finite number as JSON, anything else as null (as answers.ts). */
-const num = (v: number): string => (Number.isFinite(v) ? `${v}` : "null");
-
 /** Answers per string: ~16 KB, well below V8's large-object size (see answersBuffer). */
 const CHUNK = 64;
 
@@ -102,17 +100,7 @@ export function batchAnswer(b: PredictionBatch): Buffer {
       s = "";
     }
   }
-  // {"predictions":[ and ]}, the commas between chunks (those within are in the chunks), the chunks.
-  let size = 18 + chunks.length - 1;
-  for (const c of chunks) size += Buffer.byteLength(c);
-  const buf = Buffer.allocUnsafe(size);
-  let at = buf.write('{"predictions":[', 0, "latin1");
-  for (let c = 0; c < chunks.length; c++) {
-    if (c > 0) buf[at++] = 0x2c; // ,
-    at += buf.write(chunks[c], at);
-  }
-  at += buf.write("]}", at, "latin1");
-  return at === size ? buf : buf.subarray(0, at);
+  return predictionsBuffer(chunks);
 }
 
 const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);

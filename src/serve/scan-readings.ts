@@ -36,6 +36,11 @@ const FIELDS = [...RAW_FEATURES, "type", "machine_id", "machine_model", "timesta
 const FIELD_BYTES = FIELDS.map((f) => Buffer.from(f, "latin1"));
 const REQUIRED = (1 << (F_TYPE + 1)) - 1;
 
+/** PRODUCT_TYPES index by the type's one ASCII byte. */
+const TYPE_OF_BYTE: Record<number, number> = Object.fromEntries(
+  PRODUCT_TYPES.map((t, i) => [t.charCodeAt(0), i]),
+);
+
 /** Exact powers of ten (10^22 is the largest a double holds exactly). */
 const P10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
@@ -146,7 +151,7 @@ class Scanner {
       this.expect(0x22);
       this.string();
       if (this.s1 - this.s0 !== 1) throw STOP;
-      const t = PRODUCT_TYPES.indexOf(String.fromCharCode(this.b[this.s0]) as "L");
+      const t = TYPE_OF_BYTE[this.b[this.s0]] ?? -1;
       if (t < 0) throw STOP;
       this.type[i] = t;
       return;

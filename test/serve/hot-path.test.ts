@@ -7,7 +7,6 @@ import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
 import { createMetrics, observeAll } from "../../src/serve/metrics.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
-import { decodeRecords } from "../../src/store/sqlite-journal-codec.js";
 import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
 import { makeRecord } from "../store/records.js";
@@ -143,26 +142,6 @@ test("journal groups round-trip any id and machine id: quotes, escapes, unicode,
     }),
     { numRuns: 300 },
   );
-});
-
-test("decodeRecords gives back the records a group was packed from (how batch workers hand them over)", () => {
-  const records = [
-    makeRecord(0),
-    makeRecord(3), // no machine id, model or timestamp
-    makeRecord(5, { modes: { twf: null as unknown as number, hdf: 1e-300, pwf: 0, osf: 1 } }),
-    makeRecord(6, { id: 'odd "id" \\ \ud800', modes: { other: 0.5 } }),
-  ];
-  const g = encodeGroup(records);
-  const back = decodeRecords(
-    decodeGroup(
-      storedGroup(
-        g.n,
-        new Uint8Array(g.buf, 0, g.numsBytes),
-        new Uint8Array(g.buf, g.numsBytes, g.textBytes),
-      ),
-    ),
-  );
-  assert.deepEqual(back, records);
 });
 
 test("buffered request metrics (metrics.hot): every value is in the next scrape, as direct prom-client calls put it", async () => {
