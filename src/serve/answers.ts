@@ -50,16 +50,17 @@ export function answersBuffer(answers: PredictionJson[]): Buffer {
 
 /**
  * `{"predictions":[` + the parts (each one answer, or several joined by commas) + `]}`, written
- * part by part into a Buffer of the exact size.
+ * part by part into a Buffer of the exact size. `ascii`: the caller knows every part is ASCII, so
+ * sizes are lengths and the parts are copied as latin1 (the same bytes, without a UTF-8 pass).
  */
-export function predictionsBuffer(parts: readonly string[]): Buffer {
+export function predictionsBuffer(parts: readonly string[], ascii = false): Buffer {
   let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas between parts
-  for (const p of parts) size += Buffer.byteLength(p);
+  for (const p of parts) size += ascii ? p.length : Buffer.byteLength(p);
   const buf = Buffer.allocUnsafe(size);
   let at = buf.write('{"predictions":[', 0, "latin1");
   for (let i = 0; i < parts.length; i++) {
     if (i > 0) buf[at++] = 0x2c; // ,
-    at += buf.write(parts[i], at);
+    at += ascii ? buf.write(parts[i], at, "latin1") : buf.write(parts[i], at);
   }
   at += buf.write("]}", at, "latin1");
   return at === size ? buf : buf.subarray(0, at);

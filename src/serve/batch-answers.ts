@@ -69,6 +69,9 @@ export function batchAnswer(b: PredictionBatch): Buffer {
   const { n, ids, failureProbability: p, failurePredicted: f, modes, machineId } = b;
   /** JSON of each machine id, once per distinct id. */
   const midJson = new Map<string, string>();
+  // ASCII throughout (the usual case) lets the answer be sized by length and copied as latin1,
+  // with no UTF-8 pass over it (Buffer.byteLength alone was ~0.4 µs per answer).
+  let ascii = ASCII.test(model);
   const chunks: string[] = [];
   let s = "";
   for (let i = 0; i < n; i++) {
@@ -91,7 +94,10 @@ export function batchAnswer(b: PredictionBatch): Buffer {
     let tail = "";
     if (mid) {
       let j = midJson.get(mid);
-      if (j === undefined) midJson.set(mid, (j = JSON.stringify(mid)));
+      if (j === undefined) {
+        midJson.set(mid, (j = JSON.stringify(mid)));
+        ascii &&= ASCII.test(j);
+      }
       tail = `,"machine_id":${j}`;
     }
     s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${num(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${num(m0)},"${MODE_HEADS[1]}":${num(m1)},"${MODE_HEADS[2]}":${num(m2)},"${MODE_HEADS[3]}":${num(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
@@ -100,7 +106,9 @@ export function batchAnswer(b: PredictionBatch): Buffer {
       s = "";
     }
   }
-  return predictionsBuffer(chunks);
+  return predictionsBuffer(chunks, ascii);
 }
+
+const ASCII = /^[\x00-\x7f]*$/;
 
 const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);

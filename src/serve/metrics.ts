@@ -63,16 +63,27 @@ export function observeAll(
     return;
   }
   const bounds = inner.upperBounds;
-  for (let i = 0; i < n; i++) {
-    const v = values[i];
-    if (!Number.isFinite(v)) throw new TypeError(`Value is not a valid number: ${v}`);
-    entry.sum += v;
-    entry.count += 1;
-    for (let b = 0; b < bounds.length; b++)
-      if (v <= bounds[b]) {
-        entry.bucketValues[bounds[b]] += 1;
-        break;
-      }
+  // Counted by bucket index, then added once per bucket: bucketValues is keyed by the bound (a
+  // number turned into a property name on every access), which cost ~0.2 µs per value. The sum
+  // takes the values in the same order as n observe() calls, so it is bit-for-bit the same.
+  const counts = new Uint32Array(bounds.length);
+  let sum = entry.sum;
+  let i = 0;
+  try {
+    for (; i < n; i++) {
+      const v = values[i];
+      if (!Number.isFinite(v)) throw new TypeError(`Value is not a valid number: ${v}`);
+      sum += v;
+      for (let b = 0; b < bounds.length; b++)
+        if (v <= bounds[b]) {
+          counts[b]++;
+          break;
+        }
+    }
+  } finally {
+    entry.sum = sum;
+    entry.count += i;
+    for (let b = 0; b < bounds.length; b++) if (counts[b] > 0) entry.bucketValues[bounds[b]] += counts[b];
   }
 }
 

@@ -35,6 +35,10 @@ const F_TIMESTAMP = 8;
 const FIELDS = [...RAW_FEATURES, "type", "machine_id", "machine_model", "timestamp"];
 const FIELD_BYTES = FIELDS.map((f) => Buffer.from(f, "latin1"));
 const REQUIRED = (1 << (F_TYPE + 1)) - 1;
+/** Field numbers by the first byte of their name. */
+const BY_FIRST_BYTE: number[][] = Array.from({ length: 256 }, (_, c) =>
+  FIELDS.flatMap((_f, f) => (FIELD_BYTES[f][0] === c ? [f] : [])),
+);
 
 /** PRODUCT_TYPES index by the type's one ASCII byte. */
 const TYPE_OF_BYTE: Record<number, number> = Object.fromEntries(
@@ -175,16 +179,27 @@ class Scanner {
     else if (f === F_MACHINE_MODEL) (this.machineModel ??= [])[i] = s;
   }
 
-  /** A key (after its opening quote): its field number. */
+  /**
+   * A key (after its opening quote): its field number. Matched in one pass against the fields that
+   * start with its first byte, instead of scanning the string and then comparing it (key reading
+   * was ~45 % of this reader's time). The same keys pass: no field name holds a quote, a backslash
+   * or a control byte, so bytes equal to a name followed by a quote are exactly that name.
+   */
   private key(): number {
-    this.string();
-    const len = this.s1 - this.s0;
-    for (let f = 0; f < FIELD_BYTES.length; f++) {
+    const b = this.b;
+    const at = this.at;
+    const candidates = BY_FIRST_BYTE[at < b.length ? b[at] : 0];
+    for (let c = 0; c < candidates.length; c++) {
+      const f = candidates[c];
       const k = FIELD_BYTES[f];
-      if (k.length !== len) continue;
-      let j = 0;
-      while (j < len && k[j] === this.b[this.s0 + j]) j++;
-      if (j === len) return f;
+      const len = k.length;
+      if (b[at + len] !== 0x22) continue;
+      let j = 1;
+      while (j < len && k[j] === b[at + j]) j++;
+      if (j === len) {
+        this.at = at + len + 1;
+        return f;
+      }
     }
     throw STOP; // unknown field (or "__proto__" and friends)
   }

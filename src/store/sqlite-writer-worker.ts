@@ -82,6 +82,19 @@ function maybeCheckpoint(idle: boolean): void {
   }
 }
 
+let idleCheck: NodeJS.Timeout | null = null;
+
+/** Checkpoints once no append has come for IDLE_MS (unless the mover is busy: it checkpoints then). */
+function checkpointWhenIdle(): void {
+  if (idleCheck !== null || closed) return;
+  idleCheck = setTimeout(() => {
+    idleCheck = null;
+    if (closed) return;
+    if (performance.now() - lastAppend < IDLE_MS) checkpointWhenIdle();
+    else if (pending === null) maybeCheckpoint(true);
+  }, IDLE_MS);
+}
+
 /** Runs a step soon: now if `urgent` (a reader waits) or nothing is scheduled yet. */
 function schedule(urgent = false): void {
   if (closed || retrying) return;
@@ -121,7 +134,15 @@ function step(): void {
   while (waiting.length > 0 && journal.movedThrough(waiting[0].seq)) handle(waiting.shift()!.m);
   if (moved === 0 && waiting.length === 0) {
     backlog = 0;
-    maybeCheckpoint(true);
+    // Caught up is not idle: under a steady stream of single readings the mover catches up after
+    // almost every append, and a checkpoint there (its fsyncs included) delayed the next append.
+    // Measured at 64 connections: 2,283 checkpoints in 14 s (0.75 ms each, up to 15 ms) against
+    // 285 this way. So: the usual every-CHECKPOINT_EVERY one now, the idle one once appends stop.
+    if (performance.now() - lastAppend >= IDLE_MS) maybeCheckpoint(true);
+    else {
+      maybeCheckpoint(false);
+      checkpointWhenIdle();
+    }
     return;
   }
   maybeCheckpoint(false);
@@ -149,6 +170,7 @@ function handle(m: WriterRequest): void {
       case "close":
         closed = true;
         if (pending !== null && pending !== "immediate") clearTimeout(pending);
+        if (idleCheck !== null) clearTimeout(idleCheck);
         db.close();
         port?.postMessage({ id: m.id, ok: true } satisfies WriterReply);
         port?.close();

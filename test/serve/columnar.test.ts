@@ -285,6 +285,27 @@ describe("columnar predictions: the general path's answers, records and journal 
     }
   });
 
+  test("same answer bytes with a non-ASCII model name (the answer is then written as UTF-8, not latin1)", () => {
+    const bundle = { ...fx.registry.load(fx.version), name: "Fräse-Modell ✓" };
+    const readings = readingsFrom(150, (i) => `M${i % 5}`);
+    const general = parseReadings(readings, 10_000).readings;
+    const cols: ReadingColumns = {
+      n: general.length,
+      type: Uint8Array.from(general, (r) => ["L", "M", "H"].indexOf(r.type)),
+      raw: Float64Array.from(general.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
+      machineId: general.map((r) => r.machine_id),
+      machineModel: null,
+      timestamp: null,
+    };
+    const idList = uuidv7Many(general.length, 1_800_000_000_000);
+    const { batch } = predictColumns(bundle, cols, "req-8", 1_800_000_000_000, () => idList);
+    const built = buildPredictions(bundle, general, "req-8", false, 1_800_000_000_000);
+    for (const [i, a] of built.answers.entries()) a.id = idList[i];
+    const bytes = batchAnswer(batch);
+    assert.ok(bytes.equals(answersBuffer(built.answers)), "answer bytes");
+    assert.equal(JSON.parse(bytes.toString("utf8")).predictions[0].model.name, "Fräse-Modell ✓");
+  });
+
   test("uuidv7Many: the layout of uuidv7, unique, flat strings", () => {
     const t = Date.UTC(2026, 10, 27, 12, 0, 0);
     const ids = uuidv7Many(5000, t);
