@@ -67,6 +67,18 @@ function flaskMissing(): string | null {
 
 /** Seconds the writer thread took to move this cell's journal backlog into the table, per run. */
 const drains = new Map<Cell, number[]>();
+/** Per run: [mean wait for the durable commit, mean request latency], ms (Millwright cells). */
+const commitWaits = new Map<Cell, [number, number][]>();
+
+const COMMIT_METRIC = "millwright_prediction_log_commit_duration_seconds";
+
+/** Sum and count of the server's log commit durations so far (its own /metrics). */
+async function commitTotals(c: Cell): Promise<{ sum: number; count: number }> {
+  const text = await (await fetch(c.url.replace(/\/v1\/predict$/, "/metrics"))).text();
+  const value = (suffix: string) =>
+    Number(new RegExp(`^${COMMIT_METRIC}_${suffix} (\\S+)$`, "m").exec(text)?.[1]);
+  return { sum: value("sum"), count: value("count") };
+}
 
 /**
  * One measured run of a cell: wait for an empty journal (every row starts from the same state, not
@@ -77,7 +89,15 @@ async function runCell(c: Cell, lua: string): Promise<Run> {
   const o = { url: c.url, bodyFile: c.body.file, connections: c.connections, pid: c.proc.pid, lua };
   await runWrk({ ...o, seconds: WARMUP });
   const before = c.db ? await settleCount(c.db) : 0;
+  const commits0 = c.db ? await commitTotals(c) : null;
   const load = await runWrk({ ...o, seconds: SECONDS });
+  if (commits0) {
+    // Every request's log commit, from the call to its durable resolve (answers wait for it), in
+    // the server's own histogram; the mean request latency of a closed loop is connections / rate.
+    const t = await commitTotals(c);
+    const wait = ((t.sum - commits0.sum) / (t.count - commits0.count)) * 1000;
+    (commitWaits.get(c) ?? commitWaits.set(c, []).get(c)!).push([wait, (c.connections / load.rps) * 1000]);
+  }
   const logged = c.db ? (await settleCount(c.db)) - before : undefined;
   if (c.db) {
     const t0 = Date.now();
@@ -233,6 +253,17 @@ async function main(): Promise<void> {
       notes.push(
         `After each ${SECONDS}-second run of ${c.body.n}-reading batches at ${c.connections} connection(s) the prediction log's journal held a backlog; the writer thread moved it into the indexed table in ${Math.min(...secs).toFixed(1)}–${Math.max(...secs).toFixed(1)} s more, the server answering meanwhile (moving takes at most a quarter of the writer thread's time while predictions keep arriving, see README "The prediction log").`,
       );
+  const waits = [...commitWaits]
+    .filter(([c]) => c.server === "Millwright")
+    .map(([c, runs]) => {
+      // The median round, as the table's: by requests/s, i.e. by latency, the lower of two.
+      const [w, l] = [...runs].sort((a, b) => b[1] - a[1])[Math.floor((runs.length - 1) / 2)];
+      return `${c.body.n === 1 ? "single" : `batch ${c.body.n}`}, ${c.connections} conn(s): ${w.toFixed(2)} of ${l.toFixed(2)} ms`;
+    });
+  if (waits.length > 0)
+    notes.push(
+      `Millwright's mean wait for the durable log commit, per request (${COMMIT_METRIC} from its /metrics, over the measured run), against its mean request latency (connections ÷ requests/s), median round: ${waits.join("; ")}. The wait covers the group's wait for its flush, the hand-off to the writer thread, the append and its fsync, the reply, and the main thread getting back to it; with few connections and the main thread not saturated, it bounds throughput (a closed loop answers connections ÷ latency requests a second).`,
+    );
   report(cells, {
     load0,
     load1: loadavg(),

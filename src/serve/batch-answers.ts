@@ -109,6 +109,7 @@ export function batchAnswer(b: PredictionBatch): Buffer {
   return predictionsBuffer(chunks, ascii);
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+// Printable ASCII: JSON text never holds raw control characters (JSON.stringify escapes them).
+const ASCII = /^[ -~]*$/;
 
 const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);
