@@ -248,6 +248,16 @@ describe("columnar predictions: the general path's answers, records and journal 
       return x;
     });
 
+  /** Columns straight from parsed readings (the scanner would hand some of the odd ids back). */
+  const columnsOf = (general: Reading[]): ReadingColumns => ({
+    n: general.length,
+    type: Uint8Array.from(general, (r) => ["L", "M", "H"].indexOf(r.type)),
+    raw: Float64Array.from(general.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
+    machineId: general.some((r) => r.machine_id) ? general.map((r) => r.machine_id) : null,
+    machineModel: null,
+    timestamp: general.map((r) => r.timestamp),
+  });
+
   test("same answer bytes, records and journal group, hostile machine ids included", () => {
     const bundle = fx.registry.load(fx.version);
     for (const ids of [
@@ -257,15 +267,7 @@ describe("columnar predictions: the general path's answers, records and journal 
     ]) {
       const readings = readingsFrom(400, ids);
       const general = parseReadings(readings, 10_000).readings;
-      // Columns straight from the readings (the scanner would hand some of these ids back).
-      const cols: ReadingColumns = {
-        n: general.length,
-        type: Uint8Array.from(general, (r) => ["L", "M", "H"].indexOf(r.type)),
-        raw: Float64Array.from(general.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
-        machineId: general.some((r) => r.machine_id) ? general.map((r) => r.machine_id) : null,
-        machineModel: null,
-        timestamp: general.map((r) => r.timestamp),
-      };
+      const cols = columnsOf(general);
       const idList = uuidv7Many(general.length, 1_800_000_000_000);
       const { batch, failures } = predictColumns(bundle, cols, "req-7", 1_800_000_000_000, () => idList);
       let k = 0;
@@ -289,14 +291,7 @@ describe("columnar predictions: the general path's answers, records and journal 
     const bundle = { ...fx.registry.load(fx.version), name: "Fräse-Modell ✓" };
     const readings = readingsFrom(150, (i) => `M${i % 5}`);
     const general = parseReadings(readings, 10_000).readings;
-    const cols: ReadingColumns = {
-      n: general.length,
-      type: Uint8Array.from(general, (r) => ["L", "M", "H"].indexOf(r.type)),
-      raw: Float64Array.from(general.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
-      machineId: general.map((r) => r.machine_id),
-      machineModel: null,
-      timestamp: null,
-    };
+    const cols = columnsOf(general);
     const idList = uuidv7Many(general.length, 1_800_000_000_000);
     const { batch } = predictColumns(bundle, cols, "req-8", 1_800_000_000_000, () => idList);
     const built = buildPredictions(bundle, general, "req-8", false, 1_800_000_000_000);
