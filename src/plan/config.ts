@@ -20,7 +20,7 @@ import {
   parseYaml,
   positive,
   text,
-} from "./yamlcheck.js";
+} from "../core/yamlcheck.js";
 
 export const SHIFT_NAMES = ["day", "evening", "night"] as const;
 

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
+import { isHistoryModelJSON } from "../train/history-model.js";
 import { fsyncDir, writeFileAtomic } from "./fsutil.js";
 import { withLock } from "./lock.js";
 import { compareSemver as comparePrecedence, tryParseSemver } from "../core/semver.js";
@@ -27,7 +28,9 @@ export const ALIASES = ["champion", "challenger"] as const;
 export type Alias = (typeof ALIASES)[number];
 
 export interface VersionFiles {
-  bundle: ModelBundle;
+  /** The AI4I bundle, or `model`: any other model file (a data-contract model) as JSON. */
+  bundle?: ModelBundle;
+  model?: (version: string) => object;
   /** Extra files written beside model.json: name → content. */
   files: Record<string, string>;
 }
@@ -107,17 +110,27 @@ export class Registry {
     return join(this.versionsDir, version);
   }
 
-  load(ref: string): ModelBundle {
+  /** The parsed model.json of a version (any format), with its resolved version and path. */
+  readModelJson(ref: string): { version: string; file: string; obj: unknown } {
     const v = this.resolve(ref);
     const file = join(this.versionDir(v), "model.json");
-    let obj: unknown;
     try {
-      obj = JSON.parse(readFileSync(file, "utf8"));
+      return { version: v, file, obj: JSON.parse(readFileSync(file, "utf8")) };
     } catch (e) {
       throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: cannot read model (${(e as Error).message})`, {
         file,
       });
     }
+  }
+
+  load(ref: string): ModelBundle {
+    const { version: v, file, obj } = this.readModelJson(ref);
+    if (isHistoryModelJSON(obj))
+      throw new MillwrightError(
+        "MW_MODEL_CORRUPT",
+        `${file}: model ${v} was trained with a data contract; \`millwright predict\` and \`evaluate\` use it, but this server and the retraining loop still take AI4I-column models only`,
+        { file },
+      );
     const b = bundleFromJSON(obj, file);
     if (b.version !== v)
       throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: says version ${b.version}, stored as ${v}`);
@@ -172,10 +185,10 @@ export class Registry {
       const vf = build(attempt);
       mkdirSync(tmp, { recursive: true });
       try {
-        writeFileAtomic(
-          join(tmp, "model.json"),
-          `${JSON.stringify(bundleToJSON({ ...vf.bundle, version: attempt }))}\n`,
-        );
+        const json = vf.model
+          ? vf.model(attempt)
+          : bundleToJSON({ ...(vf.bundle as ModelBundle), version: attempt });
+        writeFileAtomic(join(tmp, "model.json"), `${JSON.stringify(json)}\n`);
         for (const [name, content] of Object.entries(vf.files)) writeFileAtomic(join(tmp, name), content);
         fsyncDir(tmp);
         renameSync(tmp, this.versionDir(attempt));

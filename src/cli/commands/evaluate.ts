@@ -2,6 +2,8 @@ import { loadCsvFile } from "../../data/load.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { featureMatrix } from "../../features/physics.js";
 import { Registry } from "../../registry/registry.js";
+import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
+import { evaluateContract } from "./contract-model.js";
 import { predictBundle } from "../../train/bundle.js";
 import { DEFAULT_REGISTRY, out, outJson, parse, requireOpt, outThen } from "../io.js";
 
@@ -18,6 +20,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
       data: { type: "string" },
       model: { type: "string" },
       registry: { type: "string" },
+      events: { type: "string", multiple: true },
       json: { type: "boolean" },
     },
     EVALUATE_HELP,
@@ -25,7 +28,13 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   if (values.help) return outThen(EVALUATE_HELP, 0);
   const file = requireOpt(values, "data", EVALUATE_HELP);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
-  const bundle = registry.load((values.model as string | undefined) ?? "champion");
+  const ref = (values.model as string | undefined) ?? "champion";
+  const stored = registry.readModelJson(ref);
+  if (isHistoryModelJSON(stored.obj)) {
+    const m = historyModelFromJSON(stored.obj, stored.file);
+    return evaluateContract(m, file, values.events, values.json === true);
+  }
+  const bundle = registry.load(ref);
   const data = loadCsvFile(file, { requireLabels: true });
   const p = predictBundle(bundle, featureMatrix(data.rows));
   const y = Uint8Array.from(data.rows, (r) => (r.machine_failure === 1 ? 1 : 0));

@@ -3,6 +3,8 @@ import { loadCsvFile } from "../../data/load.js";
 import { MODE_HEADS } from "../../data/schema.js";
 import { featureMatrix } from "../../features/physics.js";
 import { Registry } from "../../registry/registry.js";
+import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
+import { predictContract } from "./contract-model.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
 import { DEFAULT_REGISTRY, parse, requireOpt, outThen } from "../io.js";
@@ -21,6 +23,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
       out: { type: "string" },
       model: { type: "string" },
       registry: { type: "string" },
+      events: { type: "string", multiple: true },
     },
     PREDICT_HELP,
   );
@@ -28,7 +31,13 @@ export async function predictCommand(argv: string[]): Promise<number> {
   const file = requireOpt(values, "data", PREDICT_HELP);
   const dest = requireOpt(values, "out", PREDICT_HELP);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
-  const bundle = registry.load((values.model as string | undefined) ?? "champion");
+  const ref = (values.model as string | undefined) ?? "champion";
+  const stored = registry.readModelJson(ref);
+  if (isHistoryModelJSON(stored.obj)) {
+    const m = historyModelFromJSON(stored.obj, stored.file);
+    return predictContract(m, file, dest, values.events);
+  }
+  const bundle = registry.load(ref);
   const data = loadCsvFile(file);
   const p = predictBundle(bundle, featureMatrix(data.rows));
   // The raw cells, so the output keeps the input exactly as written.

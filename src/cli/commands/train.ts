@@ -2,6 +2,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
+import { trainContract } from "./train-contract.js";
 import {
   DEFAULT_REGISTRY,
   intOpt,
@@ -15,8 +16,17 @@ import {
 } from "../io.js";
 
 export const TRAIN_HELP = `millwright train --data FILE [--registry DIR] [--seed N] [--cost-miss X --cost-false-alarm Y] [--json]
+millwright train --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--test-from TIME | --split machine] [...]
 
-Trains the failure model (machine_failure head and one head per learnable failure mode) on a CSV
+With --contract, reads your own data as the data contract describes it (README "Data contract"):
+telemetry, machine attributes, alarm/maintenance/failure events; builds the history features per
+machine; trains machine_failure and one head per failure kind; splits by time (rows before
+--test-from train, with a gap of one horizon; default: the last 20 % of the time range tests) or,
+with --split machine, holds out whole machines. --data replaces the contract's telemetry file and
+--events NAME=FILE an event file (NAME "failures" for the failures file). The contract is stored
+with the version, so predict and evaluate need no --contract.
+
+Without --contract: trains the failure model (machine_failure head and one head per learnable failure mode) on a CSV
 with the AI4I header or canonical names, evaluates it on a held-out stratified test split, and
 registers it as a new version with its card, report, lineage and drift reference.
 The decision threshold maximises F1 on the validation split, or with --cost-miss and
@@ -33,17 +43,29 @@ export async function trainCommand(argv: string[]): Promise<number> {
       "cost-miss": { type: "string" },
       "cost-false-alarm": { type: "string" },
       json: { type: "boolean" },
+      contract: { type: "string" },
+      events: { type: "string", multiple: true },
+      "test-from": { type: "string" },
+      split: { type: "string" },
     },
     TRAIN_HELP,
   );
   if (values.help) return outThen(TRAIN_HELP, 0);
-  const file = requireOpt(values, "data", TRAIN_HELP);
   const seed = intOpt(values, "seed", 42);
   const costMiss = numOpt(values, "cost-miss");
   const costFa = numOpt(values, "cost-false-alarm");
   if ((costMiss === undefined) !== (costFa === undefined))
     throw new MillwrightError("MW_BAD_INPUT", "--cost-miss and --cost-false-alarm go together");
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const threshold =
+    costMiss !== undefined
+      ? { method: "cost" as const, costMiss, costFalseAlarm: costFa as number }
+      : { method: "f1" as const };
+  if (values.contract !== undefined) return trainContract(values, registry, seed, threshold);
+  for (const k of ["events", "test-from", "split"])
+    if (values[k] !== undefined)
+      throw new MillwrightError("MW_BAD_INPUT", `--${k} needs --contract\n\n${TRAIN_HELP}`);
+  const file = requireOpt(values, "data", TRAIN_HELP);
   const data = loadCsvFile(file, { requireLabels: true });
   const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
   const res = trainAndRegister(
@@ -51,10 +73,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
     { rows: data.rows, data: { file, sha256: data.sha256 } },
     {
       seed,
-      threshold:
-        costMiss !== undefined
-          ? { method: "cost", costMiss, costFalseAlarm: costFa as number }
-          : { method: "f1" },
+      threshold,
       onProgress: bar,
     },
   );

@@ -1,8 +1,8 @@
-// Path-aware checks for the planner's YAML files: every error names the file and the key path
+// Path-aware checks for YAML files (the data contract, the planner's files): every error names the file and the key path
 // (`techs.yaml: technicians[2].hours_per_shift: …`), and unknown keys are errors, because a typo
 // such as `hour_per_shift` would otherwise silently fall back to a default.
 import { parse } from "yaml";
-import { MillwrightError } from "../core/errors.js";
+import { MillwrightError } from "./errors.js";
 
 export type Obj = Record<string, unknown>;
 

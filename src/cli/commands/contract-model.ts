@@ -1,0 +1,95 @@
+// `predict` and `evaluate` for a data-contract model: the version's stored contract says how to
+// read the data; the telemetry comes from --data and the events from the stored paths or --events.
+import { readFileSync } from "node:fs";
+import { readContractData } from "../../data/contract-data.js";
+import { formatCsv, parseCsv } from "../../data/csv.js";
+import { evaluateBinary } from "../../evaluate/metrics.js";
+import { fmt } from "../../evaluate/format.js";
+import { writeFileAtomic } from "../../registry/fsutil.js";
+import { labelledFeatures } from "../../registry/train-history.js";
+import { takeLabels } from "../../train/split.js";
+import { type HistoryModel, predictHistoryModel } from "../../train/history-model.js";
+import { eventsOpt } from "../contract-opts.js";
+import { out, outJson } from "../io.js";
+
+export function predictContract(m: HistoryModel, file: string, dest: string, events: unknown): number {
+  const data = readContractData(m.contract, {
+    telemetry: file,
+    events: eventsOpt(events),
+    learn: false,
+    labels: "no",
+  });
+  for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+  const { X } = labelledFeatures(data);
+  const p = predictHistoryModel(m, X);
+  // The raw cells, so the output keeps the input rows exactly as written.
+  const raw = parseCsv(readFileSync(file, "utf8"));
+  const heads = m.headNames.filter((h) => h !== "machine_failure" && p[h] !== null);
+  const failure = p.machine_failure as Float64Array;
+  const header = [
+    ...raw.header,
+    "failure_probability",
+    "failure_predicted",
+    ...heads.map((h) => `${h}_probability`),
+  ];
+  const rows = raw.rows.map((cells, i) => [
+    ...cells,
+    failure[i].toFixed(6),
+    failure[i] >= m.threshold.value ? 1 : 0,
+    ...heads.map((h) => (p[h] as Float64Array)[i].toFixed(6)),
+  ]);
+  writeFileAtomic(dest, formatCsv(header, rows));
+  process.stderr.write(
+    `wrote ${rows.length} predictions by model ${m.version} (contract ${m.contract.name}) to ${dest}\n`,
+  );
+  return 0;
+}
+
+export function evaluateContract(m: HistoryModel, file: string, events: unknown, json: boolean): number {
+  const data = readContractData(m.contract, {
+    telemetry: file,
+    events: eventsOpt(events),
+    learn: false,
+    labels: "require",
+  });
+  for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+  const { X, heads, usable } = labelledFeatures(data);
+  const p = predictHistoryModel(m, X);
+  const keep: number[] = [];
+  usable.forEach((u, i) => {
+    if (u) keep.push(i);
+  });
+  const idx = Uint32Array.from(keep);
+  const res: Record<string, unknown> = {
+    model_version: m.version,
+    contract: m.contract.name,
+    data: file,
+    censored: usable.length - idx.length,
+  };
+  const perHead: Record<string, ReturnType<typeof evaluateBinary> | null> = {};
+  for (const h of m.headNames) {
+    const y = heads.get(h);
+    const ph = p[h];
+    if (!y || !ph) {
+      perHead[h] = null;
+      continue;
+    }
+    const yy = takeLabels(y, idx);
+    const pp = Float64Array.from(idx, (i) => ph[i]);
+    perHead[h] = evaluateBinary(yy, pp, h === "machine_failure" ? m.threshold.value : 0.5);
+  }
+  Object.assign(res, perHead.machine_failure ?? {}, { heads: perHead });
+  if (json) outJson(res);
+  else {
+    out(
+      `model ${m.version} (contract ${m.contract.name}) on ${file}: ${idx.length} rows with known labels (${usable.length - idx.length} censored)`,
+    );
+    for (const h of m.headNames) {
+      const e = perHead[h];
+      out(
+        `  ${h.padEnd(20)} ${e ? `PR-AUC ${fmt(e.pr_auc)}  ROC-AUC ${fmt(e.roc_auc)}  precision ${fmt(e.precision)}  recall ${fmt(e.recall)}  F1 ${fmt(e.f1)}  failures ${e.positives}` : "no head or no labels"}`,
+      );
+    }
+  }
+  return 0;
+}

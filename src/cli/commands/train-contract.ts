@@ -1,0 +1,76 @@
+// `millwright train --contract FILE`: the user's own data, through their data contract.
+import { loadContract } from "../../contract/load.js";
+import { MillwrightError } from "../../core/errors.js";
+import { readContractData } from "../../data/contract-data.js";
+import { formatTimestamp } from "../../data/time.js";
+import { fmt } from "../../evaluate/format.js";
+import type { Registry } from "../../registry/registry.js";
+import { trainHistoryAndRegister } from "../../registry/train-history.js";
+import { eventsOpt, testFromOpt } from "../contract-opts.js";
+import { out, outJson, progressBar } from "../io.js";
+
+export async function trainContract(
+  values: Record<string, unknown>,
+  registry: Registry,
+  seed: number,
+  threshold: { method: "f1" } | { method: "cost"; costMiss: number; costFalseAlarm: number },
+): Promise<number> {
+  const { contract, text } = loadContract(String(values.contract));
+  const split = values.split ?? "time";
+  if (split !== "time" && split !== "machine")
+    throw new MillwrightError("MW_BAD_INPUT", `--split: '${String(split)}' is not time or machine`);
+  if (split === "machine" && values["test-from"] !== undefined)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      "--test-from splits by time: leave it out with --split machine",
+    );
+  const counter = contract.time?.counter !== false;
+  const testFrom = testFromOpt(values["test-from"], counter);
+  const data = readContractData(contract, {
+    telemetry: values.data as string | undefined,
+    events: eventsOpt(values.events),
+    learn: true,
+    labels: "require",
+  });
+  for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+  const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
+  const res = trainHistoryAndRegister(registry, data, text, {
+    seed,
+    split: split === "machine" ? { by: "machine" } : { by: "time", testFrom },
+    threshold,
+    onProgress: bar,
+  });
+  const f = res.fit;
+  if (values.json) {
+    outJson({
+      version: res.version,
+      contract: data.contract.name,
+      metrics: f.metrics.machine_failure,
+      heads: f.metrics,
+      split: f.split,
+      rows: res.rows,
+    });
+    return 0;
+  }
+  const m = f.metrics.machine_failure;
+  out(
+    `registered ${registry.dir}/versions/${res.version} (contract ${data.contract.name}, ${f.split.describe})`,
+  );
+  if (f.split.testFrom !== null && !counter) out(`test from ${formatTimestamp(f.split.testFrom)}`);
+  out(
+    `rows: ${res.rows.total} (${res.rows.censored} censored), fit ${f.split.fit}, validation ${f.split.validation}, test ${f.split.test}`,
+  );
+  for (const h of f.headNames) {
+    const hm = f.metrics[h];
+    out(
+      `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  failures in test ${hm.positives}` : f.heads[h] ? "one class in the test part" : "no head: too few failures"}`,
+    );
+  }
+  if (m)
+    out(
+      `threshold ${fmt(f.threshold.value)}: precision ${fmt(m.precision)} recall ${fmt(m.recall)} F1 ${fmt(m.f1)}`,
+    );
+  out(`card: ${registry.versionDir(res.version)}/card.md`);
+  out(`champion: ${registry.readIndex().aliases.champion ?? "none"}`);
+  return 0;
+}

@@ -1,0 +1,38 @@
+// A resolved contract as stored inside a model version: JSON without the parsed expressions (they
+// are parsed again on load, by the same parser). File paths stay, resolved as at training, as the
+// defaults `predict` and `evaluate` read events from (`--events NAME=FILE` replaces them).
+import { MillwrightError } from "../core/errors.js";
+import { parseExpr } from "../features/expr.js";
+import type { Contract } from "./types.js";
+
+export function contractToJSON(c: Contract): object {
+  return { ...c, derived: c.derived.map(({ ast: _ast, ...d }) => d) };
+}
+
+export function contractFromJSON(obj: unknown, source: string): Contract {
+  const o = obj as Contract | null;
+  if (
+    !o ||
+    typeof o !== "object" ||
+    o.version !== 1 ||
+    !Array.isArray(o.readings) ||
+    !Array.isArray(o.derived)
+  )
+    throw new MillwrightError(
+      "MW_MODEL_CORRUPT",
+      `${source}: the stored data contract is missing or malformed`,
+      {
+        file: source,
+      },
+    );
+  const names = new Set<string>([
+    ...o.readings.filter((r) => r.kind === "number").map((r) => r.name),
+    ...(o.attributes?.columns ?? []).filter((a) => a.kind === "number").map((a) => a.name),
+  ]);
+  const derived = o.derived.map((d) => {
+    const ast = parseExpr(d.expr, names);
+    names.add(d.name);
+    return { ...d, ast };
+  });
+  return { ...o, derived };
+}

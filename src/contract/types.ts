@@ -1,0 +1,102 @@
+// The data contract, resolved: what the user's YAML says, checked and with every default filled in.
+// Inside Millwright everything is called by the contract's `name`s; the user's column names appear
+// only here, in `column` fields. A model version carries its resolved contract (with the category
+// levels and event kinds seen in training), so prediction and serving need no contract file.
+import type { Expr } from "../features/expr.js";
+
+/** A window or horizon: milliseconds on a clock, or a number of rows for a counter time. */
+export interface Span {
+  /** As the user wrote it ("24h", 50): used in feature names and messages. */
+  label: string;
+  /** Milliseconds (clock time) or rows (counter time). */
+  size: number;
+}
+
+export type Stat = "mean" | "std" | "min" | "max" | "slope";
+export const STATS: readonly Stat[] = ["mean", "std", "min", "max", "slope"];
+
+export interface ReadingSpec {
+  name: string;
+  column: string;
+  kind: "number" | "category";
+  unit: string;
+  min: number | null;
+  max: number | null;
+  /** Words for people ("spindle speed"); the name with spaces when not given. */
+  words: string;
+  /** Missing cells allowed (a model without that sensor): the value is NaN and the trees route it. */
+  optional: boolean;
+  /** Category levels in code order (code = index); learned from training data when not given. */
+  levels: string[] | null;
+}
+
+export interface AttributeSpec {
+  name: string;
+  column: string;
+  kind: "number" | "category";
+  unit: string;
+  words: string;
+  levels: string[] | null;
+}
+
+export interface DerivedSpec {
+  name: string;
+  expr: string;
+  ast: Expr;
+  unit: string;
+  words: string;
+}
+
+export interface EventSpec {
+  name: string;
+  /** Path as resolved against the contract's folder (null in a contract read back from a model). */
+  file: string | null;
+  time: string;
+  machine: string | null;
+  /** Column whose value is the event's kind (alarm code, component); null: all one kind. */
+  kind: string | null;
+  count: Span[];
+  since: boolean;
+  /** Kinds with a `since` feature each, in feature order: learned from the training events. */
+  kinds: string[] | null;
+}
+
+export interface FailureSpec {
+  file: string | null;
+  time: string;
+  machine: string | null;
+  kind: string | null;
+  horizon: Span;
+  /** Name of the event table whose `since` a failure resets (the part is replaced). */
+  resets: string | null;
+  /** Failure kinds, one model head each: learned from the training failures. */
+  kinds: string[] | null;
+}
+
+export interface LabelSpec {
+  column: string;
+  /** Mode column → head name (AI4I: TWF → twf). */
+  modes: { column: string; name: string }[];
+}
+
+export interface Contract {
+  version: 1;
+  name: string;
+  /** The contract file it came from (messages) and the folder relative paths resolve against. */
+  source: string;
+  telemetry: string | null;
+  time: { column: string; counter: boolean } | null;
+  machine: { column: string } | null;
+  readings: ReadingSpec[];
+  attributes: { file: string | null; key: string; columns: AttributeSpec[] } | null;
+  derived: DerivedSpec[];
+  history: { windows: Span[]; stats: Stat[]; readings: string[] } | null;
+  events: EventSpec[];
+  failures: FailureSpec | null;
+  labels: LabelSpec | null;
+}
+
+/** What a history feature's time unit is: hours on a clock, rows on a counter. */
+export function timeUnit(c: Contract): "h" | "rows" {
+  return c.time?.counter === false ? "h" : "rows";
+}

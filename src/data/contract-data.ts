@@ -1,0 +1,124 @@
+// Reads everything a contract names (telemetry, attributes, event tables, failures) into the
+// shapes the feature builder takes. The I/O edge: files are read here and nowhere in the core.
+// `learn` (training) fills in what the contract leaves to the data: category levels, event kinds
+// and failure kinds; prediction uses the model's stored contract, which already has them.
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { MillwrightError } from "../core/errors.js";
+import type { Contract } from "../contract/types.js";
+import type { HistoryInput } from "../features/build.js";
+import { type CsvTable, parseCsv } from "./csv.js";
+import { type EventTable, kindsOf, readAttributes, readEvents } from "./events.js";
+import { learnLevels, readTelemetry } from "./telemetry.js";
+
+export interface ContractData extends HistoryInput {
+  contract: Contract;
+  failures: EventTable | null;
+  /** Every file read, with its content hash, for lineage. */
+  files: { role: string; file: string; sha256: string; rows: number }[];
+  warnings: string[];
+}
+
+export interface ReadOptions {
+  /** Replaces the contract's telemetry file (`--data`). */
+  telemetry?: string;
+  /** Replaces event files by table name; "failures" names the failures file (`--events NAME=FILE`). */
+  events?: Record<string, string>;
+  /** Training: learn levels and kinds from the data, and require labels. */
+  learn: boolean;
+  /** Labels (the failures table or the label column): required, read when present, or not read. */
+  labels: "require" | "if-present" | "no";
+}
+
+function readTable(file: string, role: string, files: ContractData["files"]): CsvTable {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new MillwrightError(
+      "MW_CSV",
+      `${file} (${role}): cannot read (${code === "ENOENT" ? "no such file" : code})`,
+      {
+        file,
+      },
+    );
+  }
+  const table = parseCsv(buf.toString("utf8"));
+  if (table.header.length === 0 || (table.header.length === 1 && table.header[0] === ""))
+    throw new MillwrightError("MW_CSV", `${file} (${role}): the file is empty`, { file });
+  files.push({ role, file, sha256: createHash("sha256").update(buf).digest("hex"), rows: table.rows.length });
+  return table;
+}
+
+function need(file: string | null | undefined, what: string, c: Contract): string {
+  if (!file)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `no ${what} file: name it in ${c.source} or pass it on the command line`,
+    );
+  return file;
+}
+
+export function readContractData(c0: Contract, opts: ReadOptions): ContractData {
+  const files: ContractData["files"] = [];
+  const unknown = Object.keys(opts.events ?? {}).filter(
+    (n) => n !== "failures" && !c0.events.some((e) => e.name === n),
+  );
+  if (unknown.length > 0)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `--events: no event table named ${unknown.map((u) => `'${u}'`).join(", ")} (the contract has ${[...c0.events.map((e) => e.name), "failures"].join(", ")})`,
+    );
+  const tFile = need(opts.telemetry ?? c0.telemetry, "telemetry (--data)", c0);
+  const tTable = readTable(tFile, "telemetry", files);
+  let c = opts.learn ? learnLevels(c0, tTable) : c0;
+  const rowLabels =
+    c.labels !== null &&
+    (opts.labels === "require" || (opts.labels === "if-present" && tTable.header.includes(c.labels.column)));
+  const telemetry = readTelemetry(c, tTable, tFile, { labels: rowLabels });
+  const machineIndex = new Map(telemetry.machines.map((m, i) => [m, i]));
+  let attributes: Float64Array[] = [];
+  if (c.attributes) {
+    const f = need(c.attributes.file, "attributes", c);
+    const r = readAttributes(c, readTable(f, "attributes", files), f, telemetry.machines);
+    c = r.contract;
+    attributes = r.values;
+  }
+  const events = c.events.map((e, i) => {
+    const f = need(opts.events?.[e.name] ?? e.file, `event (${e.name})`, c);
+    return readEvents(e, `events[${i}]`, readTable(f, e.name, files), f, machineIndex, c);
+  });
+  let failures: EventTable | null = null;
+  const fs = c.failures;
+  if (fs && (opts.labels !== "no" || fs.resets)) {
+    const f = opts.events?.failures ?? fs.file;
+    if (f || opts.labels === "require") {
+      const file = need(f, "failures", c);
+      failures = readEvents(fs, "failures", readTable(file, "failures", files), file, machineIndex, c);
+    }
+  }
+  if (opts.learn) {
+    const failureKinds = fs && failures ? (fs.kind ? kindsOf(failures) : []) : null;
+    c = {
+      ...c,
+      events: c.events.map((e, i) => {
+        if (!e.since) return e;
+        const withFailures = fs?.resets === e.name && failures ? [events[i], failures] : [events[i]];
+        return { ...e, kinds: e.kind ? kindsOf(...withFailures) : [""] };
+      }),
+      failures: fs ? { ...fs, kinds: failureKinds } : null,
+    };
+  }
+  const resetTable = fs?.resets ? c.events.findIndex((e) => e.name === fs.resets) : -1;
+  return {
+    contract: c,
+    telemetry,
+    attributes,
+    events,
+    failures,
+    resets: failures && resetTable >= 0 ? { table: resetTable, failures } : null,
+    files,
+    warnings: telemetry.warnings,
+  };
+}

@@ -1,0 +1,135 @@
+// Event tables (alarms, maintenance, failures) and the per-machine attribute table, read by the
+// contract. Events are joined to telemetry by machine and time; an event for a machine the
+// telemetry does not know is an error, because it is almost always a wrong id or a wrong file.
+import { MillwrightError } from "../core/errors.js";
+import type { Contract } from "../contract/types.js";
+import type { CsvTable } from "./csv.js";
+import { RowErrors, columnIndex } from "./errors.js";
+import { ONE_MACHINE } from "./telemetry.js";
+import { parseTimestamp } from "./time.js";
+
+export interface EventTable {
+  n: number;
+  /** Index into the telemetry's machines; rows sorted by machine, then time (stable). */
+  machine: Int32Array;
+  time: Float64Array;
+  /** The kind column's value ("" when the table has no kind). */
+  kind: string[];
+}
+
+export interface EventColumns {
+  time: string;
+  machine: string | null;
+  kind: string | null;
+}
+
+export function readEvents(
+  spec: EventColumns,
+  key: string,
+  table: CsvTable,
+  source: string,
+  machines: ReadonlyMap<string, number>,
+  c: Contract,
+): EventTable {
+  const wanted = [
+    { column: spec.time, key: `${key}.time` },
+    ...(spec.machine ? [{ column: spec.machine, key: `${key}.machine` }] : []),
+    ...(spec.kind ? [{ column: spec.kind, key: `${key}.kind` }] : []),
+  ];
+  const [tc, mc, kc] = columnIndex(table.header, wanted, source, c.source);
+  const kindCol = spec.kind ? (spec.machine ? kc : mc) : -1;
+  const machineCol = spec.machine ? mc : -1;
+  const errors = new RowErrors(source);
+  const rows: { m: number; t: number; k: string; i: number }[] = [];
+  table.rows.forEach((cells, i) => {
+    const ln = table.lines[i];
+    if (cells.length !== table.header.length) {
+      errors.add(ln, null, `${cells.length} cells, the header has ${table.header.length}`);
+      return;
+    }
+    const s = cells[tc].trim();
+    const t = c.time?.counter ? (s === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not a time`);
+    const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
+    const m = machines.get(id);
+    if (m === undefined) errors.add(ln, spec.machine, `machine '${id}' does not appear in the telemetry`);
+    rows.push({ m: m ?? -1, t, k: kindCol >= 0 ? cells[kindCol].trim() : "", i });
+  });
+  errors.throwIfAny();
+  rows.sort((a, b) => a.m - b.m || a.t - b.t || a.i - b.i);
+  return {
+    n: rows.length,
+    machine: Int32Array.from(rows, (r) => r.m),
+    time: Float64Array.from(rows, (r) => r.t),
+    kind: rows.map((r) => r.k),
+  };
+}
+
+/** Sorted distinct kinds of one or more event tables. */
+export function kindsOf(...tables: EventTable[]): string[] {
+  const s = new Set<string>();
+  for (const t of tables) for (const k of t.kind) s.add(k);
+  return [...s].sort();
+}
+
+/** Per attribute, its value for each telemetry machine (categories as level codes). */
+export function readAttributes(
+  c: Contract,
+  table: CsvTable,
+  source: string,
+  machines: readonly string[],
+): { contract: Contract; values: Float64Array[] } {
+  const a = c.attributes;
+  if (!a) return { contract: c, values: [] };
+  const idx = columnIndex(
+    table.header,
+    [
+      { column: a.key, key: "attributes.key" },
+      ...a.columns.map((x, i) => ({ column: x.column, key: `attributes.columns[${i}].column` })),
+    ],
+    source,
+    c.source,
+  );
+  const byId = new Map<string, string[]>();
+  for (const row of table.rows) byId.set((row[idx[0]] ?? "").trim(), row);
+  const columns = a.columns.map((x, j) => {
+    if (x.kind !== "category" || x.levels) return x;
+    const seen = new Set<string>();
+    for (const row of table.rows) {
+      const v = (row[idx[j + 1]] ?? "").trim();
+      if (v !== "") seen.add(v);
+    }
+    return { ...x, levels: [...seen].sort() };
+  });
+  const missing = machines.filter((m) => !byId.has(m));
+  if (missing.length > 0)
+    throw new MillwrightError(
+      "MW_CSV",
+      `${source}: no row for machine${missing.length > 1 ? "s" : ""} ${missing
+        .slice(0, 10)
+        .map((m) => `'${m}'`)
+        .join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (key column '${a.key}')`,
+      { file: source, missing },
+    );
+  const errors = new RowErrors(source);
+  const values = columns.map((x, j) =>
+    Float64Array.from(machines, (id) => {
+      const s = ((byId.get(id) as string[])[idx[j + 1]] ?? "").trim();
+      if (s === "") return Number.NaN;
+      if (x.kind === "category") {
+        const code = (x.levels as string[]).indexOf(s);
+        return code < 0 ? Number.NaN : code;
+      }
+      const v = Number(s);
+      if (!Number.isFinite(v))
+        errors.add(
+          table.lines[table.rows.indexOf(byId.get(id) as string[])],
+          x.column,
+          `'${s}' is not a number`,
+        );
+      return v;
+    }),
+  );
+  errors.throwIfAny();
+  return { contract: { ...c, attributes: { ...a, columns } }, values };
+}

@@ -1,0 +1,170 @@
+// Telemetry by the contract: a parsed CSV becomes columns (machine, time, one Float64Array per
+// reading), the one shape the feature builder reads. Every cell is checked here, once: a bad cell
+// is an error naming the file, row and column; missing cells are NaN only where the contract says
+// the reading is optional.
+import { MillwrightError } from "../core/errors.js";
+import type { Contract } from "../contract/types.js";
+import type { CsvTable } from "./csv.js";
+import { RowErrors, columnIndex } from "./errors.js";
+import { parseTimestamp } from "./time.js";
+
+export interface Telemetry {
+  n: number;
+  /** Distinct machine ids in first-seen order; `machine[i]` indexes it. */
+  machines: string[];
+  machine: Int32Array;
+  /** Milliseconds since the epoch, or the counter's value. */
+  time: Float64Array;
+  /** One column per contract reading (categories as level codes; missing = NaN). */
+  values: Float64Array[];
+  /** The file line of each row, for messages. */
+  line: Int32Array;
+  /** Row labels (row-labelled contracts): head name → 0/1 (255 = unknown). */
+  labels: Map<string, Uint8Array> | null;
+  /** Counted, documented warnings (e.g. a category level the model never saw). */
+  warnings: string[];
+}
+
+/** The machine id of a contract without a machine column: the whole file is one machine. */
+export const ONE_MACHINE = "all";
+
+/** Fills in category levels the contract leaves open, from the data (sorted, so stable). */
+export function learnLevels(c: Contract, table: CsvTable): Contract {
+  const readings = c.readings.map((r) => {
+    if (r.kind !== "category" || r.levels) return r;
+    const i = table.header.indexOf(r.column);
+    const seen = new Set<string>();
+    if (i >= 0)
+      for (const row of table.rows) if (row[i] !== undefined && row[i].trim() !== "") seen.add(row[i].trim());
+    return { ...r, levels: [...seen].sort() };
+  });
+  return { ...c, readings };
+}
+
+export function readTelemetry(
+  c: Contract,
+  table: CsvTable,
+  source: string,
+  opts: { labels: boolean },
+): Telemetry {
+  const n = table.rows.length;
+  if (n === 0)
+    throw new MillwrightError("MW_CSV", `${source}: the file has a header but no data rows`, {
+      file: source,
+    });
+  const wanted = [
+    ...(c.time ? [{ column: c.time.column, key: "time.column" }] : []),
+    ...(c.machine ? [{ column: c.machine.column, key: "machine.column" }] : []),
+    ...c.readings.map((r, i) => ({ column: r.column, key: `readings[${i}].column` })),
+    ...(opts.labels && c.labels
+      ? [
+          { column: c.labels.column, key: "labels.column" },
+          ...c.labels.modes.map((m) => ({ column: m.column, key: `labels.modes.${m.column}` })),
+        ]
+      : []),
+  ];
+  const idx = columnIndex(table.header, wanted, source, c.source);
+  let k = 0;
+  const timeCol = c.time ? idx[k++] : -1;
+  const machineCol = c.machine ? idx[k++] : -1;
+  const readingCols = c.readings.map(() => idx[k++]);
+  const labelCols =
+    opts.labels && c.labels ? [c.labels.column, ...c.labels.modes.map(() => 0)].map(() => idx[k++]) : [];
+
+  const errors = new RowErrors(source);
+  const machines: string[] = [];
+  const machineIndex = new Map<string, number>();
+  const machine = new Int32Array(n);
+  const time = new Float64Array(n);
+  const values = c.readings.map(() => new Float64Array(n));
+  const line = Int32Array.from(table.lines);
+  const labelNames = c.labels ? ["machine_failure", ...c.labels.modes.map((m) => m.name)] : [];
+  const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
+  const lastTime = new Map<number, number>();
+  let unknownLevels = 0;
+  const width = table.header.length;
+  for (let i = 0; i < n; i++) {
+    const cells = table.rows[i];
+    const ln = table.lines[i];
+    if (cells.length !== width) {
+      errors.add(ln, null, `${cells.length} cells, the header has ${width}`);
+      continue;
+    }
+    const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
+    if (id === "") errors.add(ln, c.machine?.column ?? null, "empty machine id");
+    let m = machineIndex.get(id);
+    if (m === undefined) {
+      m = machines.length;
+      machines.push(id);
+      machineIndex.set(id, m);
+    }
+    machine[i] = m;
+    if (c.time) {
+      const s = cells[timeCol].trim();
+      const t = c.time.counter ? (s === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+      if (!Number.isFinite(t))
+        errors.add(
+          ln,
+          c.time.column,
+          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? "a number" : "an ISO 8601 time"}`,
+        );
+      const before = lastTime.get(m);
+      if (before !== undefined && t < before)
+        errors.add(
+          ln,
+          c.time.column,
+          `time goes backwards for machine '${id}' (rows of a machine must be in time order)`,
+        );
+      else if (before !== undefined && t === before)
+        errors.add(ln, c.time.column, `a second row for machine '${id}' at the same time`);
+      lastTime.set(m, t);
+      time[i] = t;
+    } else time[i] = i;
+    c.readings.forEach((r, j) => {
+      const s = cells[readingCols[j]].trim();
+      if (s === "") {
+        if (!r.optional) errors.add(ln, r.column, `empty (${r.name} is not optional in ${c.source})`);
+        values[j][i] = Number.NaN;
+        return;
+      }
+      if (r.kind === "category") {
+        const code = (r.levels as string[]).indexOf(s);
+        if (code < 0) unknownLevels++;
+        values[j][i] = code < 0 ? Number.NaN : code;
+        return;
+      }
+      const v = Number(s);
+      if (!Number.isFinite(v)) errors.add(ln, r.column, `'${s}' is not a number`);
+      else if ((r.min !== null && v < r.min) || (r.max !== null && v > r.max))
+        errors.add(
+          ln,
+          r.column,
+          `${v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
+        );
+      values[j][i] = v;
+    });
+    if (labels) {
+      labelNames.forEach((name, j) => {
+        const s = cells[labelCols[j]].trim();
+        const y = labels.get(name) as Uint8Array;
+        if (s === "1" || s === "0") y[i] = s === "1" ? 1 : 0;
+        else if (s === "" && j > 0) y[i] = 0;
+        else
+          errors.add(
+            ln,
+            j === 0
+              ? (c.labels as NonNullable<Contract["labels"]>).column
+              : (c.labels as NonNullable<Contract["labels"]>).modes[j - 1].column,
+            `'${s}' is not 0 or 1`,
+          );
+      });
+    }
+  }
+  errors.throwIfAny();
+  const warnings: string[] = [];
+  if (unknownLevels > 0)
+    warnings.push(
+      `${source}: ${unknownLevels} cells hold a category level the model never saw; they count as missing`,
+    );
+  return { n, machines, machine, time, values, line, labels, warnings };
+}

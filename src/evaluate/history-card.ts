@@ -1,0 +1,70 @@
+// The model card of a data-contract model, in Markdown: what it predicts (from the contract, in the
+// contract's words), on which data (files and hashes), how it was split, and how good each head is
+// on the held-out part. Pure.
+import type { Contract } from "../contract/types.js";
+import type { FeaturePlan } from "../features/plan.js";
+import type { HistoryFit } from "../train/fit-history.js";
+import { fmt } from "./format.js";
+
+export interface HistoryCardInput {
+  version: string;
+  created: string;
+  contract: Contract;
+  plan: FeaturePlan;
+  fit: HistoryFit;
+  files: { role: string; file: string; sha256: string; rows: number }[];
+  rows: { total: number; usable: number; censored: number };
+}
+
+export function renderHistoryCard(x: HistoryCardInput): string {
+  const c = x.contract;
+  const f = x.fit;
+  const what = c.failures
+    ? `the probability that a machine fails within ${c.failures.horizon.label} of a reading, for any failure and for each kind (${(c.failures.kinds ?? []).join(", ") || "one kind"})`
+    : `the probability that a row is labelled a failure in column '${c.labels?.column}'`;
+  const lines = [
+    `# Model card: ${c.name} ${x.version}`,
+    "",
+    `Created ${x.created} from the data contract \`${c.name}\` (${c.source}). It predicts ${what}.`,
+    "",
+    "## Data",
+    "",
+    "| role | file | rows | sha256 |",
+    "|---|---|---|---|",
+    ...x.files.map((d) => `| ${d.role} | ${d.file} | ${d.rows} | \`${d.sha256.slice(0, 16)}…\` |`),
+    "",
+    `${x.rows.total} telemetry rows; ${x.rows.censored} censored (their horizon runs past the end of the data, so their label is unknown).`,
+    `Split ${f.split.describe}: ${f.split.fit} rows fit, ${f.split.validation} validate (early stopping, calibration, threshold), ${f.split.test} test.`,
+    "",
+    "## Quality on the test part",
+    "",
+    "| head | n | failures | PR-AUC | ROC-AUC | precision | recall | F1 |",
+    "|---|---|---|---|---|---|---|---|",
+    ...f.headNames.map((h) => {
+      const m = f.metrics[h];
+      if (!m)
+        return `| ${h} | – | – | ${f.heads[h] ? "one class in test" : "no head (too few failures)"} | | | | |`;
+      return `| ${h} | ${m.n} | ${m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
+    }),
+    "",
+    `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation).`,
+    "",
+    "## Features (most important first)",
+    "",
+    "| feature | meaning | unit | gain share |",
+    "|---|---|---|---|",
+    ...[...f.importance]
+      .map((imp, i) => ({ ...imp, info: x.plan.features[i] }))
+      .sort((a, b) => b.importance - a.importance)
+      .slice(0, 25)
+      .map((r) => `| ${r.feature} | ${r.info.words} | ${r.info.unit} | ${fmt(r.importance)} |`),
+    "",
+    "## Limits",
+    "",
+    "- Trained on this shop's history only: a new make or model, or a sensor renamed in the export, is outside what it has seen.",
+    "- Time since an event is measured from the first event in the data: before it, the model sees it as unknown.",
+    "- A decision aid for maintenance planners, not an automatic stop.",
+    "",
+  ];
+  return lines.join("\n");
+}

@@ -1,0 +1,56 @@
+// Labels from failure events: a row at t is positive for kind k when machine m has a failure of
+// kind k in (t, t + horizon]. A row whose horizon runs past the end of the data is censored: we do
+// not know its label, so it neither trains nor tests. Pure.
+import type { EventTable } from "../data/events.js";
+import type { Telemetry } from "../data/telemetry.js";
+import { rowsByMachine } from "./build.js";
+
+export interface HorizonLabels {
+  /** "machine_failure" (any kind) first, then one per kind. */
+  heads: Map<string, Uint8Array>;
+  /** 1 where the horizon runs past the end of the data. */
+  censored: Uint8Array;
+  /** Time of the last telemetry row: the end of what is known. */
+  dataEnd: number;
+}
+
+export function horizonLabels(
+  t: Telemetry,
+  failures: EventTable,
+  kinds: readonly string[],
+  horizon: number,
+): HorizonLabels {
+  const any = new Uint8Array(t.n);
+  const heads = new Map<string, Uint8Array>([["machine_failure", any]]);
+  const perKind = kinds.map((k) => {
+    const y = new Uint8Array(t.n);
+    heads.set(k, y);
+    return y;
+  });
+  const kindIdx = new Map(kinds.map((k, i) => [k, i]));
+  let dataEnd = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < t.n; i++) if (t.time[i] > dataEnd) dataEnd = t.time[i];
+  const censored = new Uint8Array(t.n);
+  for (let i = 0; i < t.n; i++) if (t.time[i] + horizon > dataEnd) censored[i] = 1;
+  // Failures per machine (the table is sorted by machine, then time); rows in time order: two pointers.
+  const byMachine = rowsByMachine(t);
+  let f = 0;
+  for (let m = 0; m < byMachine.length; m++) {
+    while (f < failures.n && failures.machine[f] < m) f++;
+    const start = f;
+    let end = f;
+    while (end < failures.n && failures.machine[end] === m) end++;
+    let lo = start;
+    for (const i of byMachine[m]) {
+      const now = t.time[i];
+      while (lo < end && failures.time[lo] <= now) lo++;
+      for (let j = lo; j < end && failures.time[j] <= now + horizon; j++) {
+        any[i] = 1;
+        const k = kindIdx.get(failures.kind[j]);
+        if (k !== undefined) perKind[k][i] = 1;
+      }
+    }
+    f = end;
+  }
+  return { heads, censored, dataEnd };
+}

@@ -1,0 +1,108 @@
+// Trains a data-contract model from the data a contract names and registers it: model.json (trees
+// plus the resolved contract), the contract as the user wrote it, metrics, lineage and a card.
+// The I/O edge around the pure feature builder and fitHistoryModel.
+import { MILLWRIGHT_VERSION } from "../core/version.js";
+import type { ContractData } from "../data/contract-data.js";
+import { buildFeatures } from "../features/build.js";
+import { horizonLabels } from "../features/labels.js";
+import { featurePlan } from "../features/plan.js";
+import { renderHistoryCard } from "../evaluate/history-card.js";
+import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../train/fit-history.js";
+import { historyModelToJSON } from "../train/history-model.js";
+import type { Registry } from "./registry.js";
+import { gitCommit } from "./training.js";
+
+export interface HistoryTrainOutcome {
+  version: string;
+  fit: HistoryFit;
+  rows: { total: number; usable: number; censored: number };
+}
+
+/** Features and labels for every telemetry row; `usable` = the label is known. */
+export function labelledFeatures(d: ContractData) {
+  const c = d.contract;
+  const plan = featurePlan(c);
+  const X = buildFeatures(plan, d);
+  const t = d.telemetry;
+  let heads: Map<string, Uint8Array>;
+  let usable: Uint8Array;
+  let horizon = 0;
+  if (c.failures && d.failures) {
+    horizon = c.failures.horizon.size;
+    const l = horizonLabels(t, d.failures, c.failures.kinds ?? [], horizon);
+    heads = l.heads;
+    usable = l.censored.map((x) => 1 - x);
+  } else {
+    heads = t.labels ?? new Map();
+    usable = new Uint8Array(t.n).fill(1);
+  }
+  return { plan, X, heads, usable, horizon };
+}
+
+export function trainHistoryAndRegister(
+  registry: Registry,
+  data: ContractData,
+  contractText: string,
+  opts: HistoryFitOptions,
+): HistoryTrainOutcome {
+  const c = data.contract;
+  const { plan, X, heads, usable, horizon } = labelledFeatures(data);
+  const featureNames = plan.features.map((f) => f.name);
+  const t = data.telemetry;
+  const fit = fitHistoryModel(
+    {
+      X,
+      featureNames,
+      heads,
+      usable,
+      horizon,
+      time: t.time,
+      machine: t.machine,
+      nMachines: t.machines.length,
+    },
+    opts,
+  );
+  let nUsable = 0;
+  for (const u of usable) nUsable += u;
+  const rows = { total: t.n, usable: nUsable, censored: t.n - nUsable };
+  const created = new Date().toISOString();
+  const commit = gitCommit();
+  const metrics = {
+    split: fit.split,
+    test: fit.metrics.machine_failure,
+    heads: fit.metrics,
+    rounds: fit.rounds,
+    rows,
+  };
+  const lineage = {
+    created_at: created,
+    contract: { name: c.name, file: c.source },
+    data: data.files,
+    params: fit.params,
+    seed: opts.seed,
+    threshold: fit.threshold,
+    split: fit.split,
+    git_commit: commit,
+    millwright_version: MILLWRIGHT_VERSION,
+  };
+  const version = registry.register((v) => ({
+    model: (version) =>
+      historyModelToJSON({
+        name: c.name,
+        version,
+        createdAt: created,
+        contract: c,
+        featureNames,
+        headNames: fit.headNames,
+        heads: fit.heads,
+        threshold: fit.threshold,
+      }),
+    files: {
+      "contract.yaml": contractText,
+      "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
+      "lineage.json": `${JSON.stringify(lineage, null, 2)}\n`,
+      "card.md": renderHistoryCard({ version: v, created, contract: c, plan, fit, files: data.files, rows }),
+    },
+  }));
+  return { version, fit, rows };
+}

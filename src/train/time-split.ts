@@ -1,0 +1,92 @@
+// Honest splits for history data: by time (rows before a cut train, rows from it test, with a gap
+// of one horizon so no training label looks into the test period), or by whole machines. Never by
+// random rows: neighbouring hours of one machine are near copies, and a random split would test
+// on rows the model has all but seen. Pure; the machine split draws from the seeded rng.
+import { MillwrightError } from "../core/errors.js";
+import type { Rng } from "../core/rng.js";
+
+export type SplitSpec = { by: "time"; testFrom: number | null } | { by: "machine" };
+
+export interface SplitInput {
+  time: Float64Array;
+  machine: Int32Array;
+  nMachines: number;
+  /** 0 where the row's label is unknown (censored): it neither trains nor tests. */
+  usable: Uint8Array;
+  /** The label horizon in time units (0 for row labels). */
+  horizon: number;
+}
+
+export interface Split {
+  fit: Uint32Array;
+  validation: Uint32Array;
+  test: Uint32Array;
+  /** Where each part starts and ends, for the model card. */
+  describe: string;
+  testFrom: number | null;
+}
+
+function cutByTime(x: SplitInput, rows: number[], cut: number): [number[], number[]] {
+  const before: number[] = [];
+  const after: number[] = [];
+  for (const i of rows) {
+    if (x.time[i] + x.horizon < cut) before.push(i);
+    else if (x.time[i] >= cut) after.push(i);
+  }
+  return [before, after];
+}
+
+function range(x: SplitInput, rows: number[]): [number, number] {
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (const i of rows) {
+    if (x.time[i] < lo) lo = x.time[i];
+    if (x.time[i] > hi) hi = x.time[i];
+  }
+  return [lo, hi];
+}
+
+export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
+  const all: number[] = [];
+  for (let i = 0; i < x.time.length; i++) if (x.usable[i]) all.push(i);
+  if (spec.by === "machine") {
+    if (x.nMachines < 3)
+      throw new MillwrightError(
+        "MW_TRAINING_DATA",
+        `--split machine needs at least 3 machines, the data has ${x.nMachines}`,
+      );
+    const order = Array.from({ length: x.nMachines }, (_, i) => i);
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    const nTest = Math.max(1, Math.round(0.2 * x.nMachines));
+    const nVal = Math.max(1, Math.round(0.2 * (x.nMachines - nTest)));
+    const part = new Int8Array(x.nMachines);
+    order.forEach((m, k) => {
+      part[m] = k < nTest ? 2 : k < nTest + nVal ? 1 : 0;
+    });
+    const parts: number[][] = [[], [], []];
+    for (const i of all) parts[part[x.machine[i]]].push(i);
+    return {
+      fit: Uint32Array.from(parts[0]),
+      validation: Uint32Array.from(parts[1]),
+      test: Uint32Array.from(parts[2]),
+      describe: `by machine: ${nTest} of ${x.nMachines} machines held out for the test, ${nVal} for validation`,
+      testFrom: null,
+    };
+  }
+  const [lo, hi] = range(x, all);
+  const testFrom = spec.testFrom ?? lo + 0.8 * (hi - lo);
+  const [dev, test] = cutByTime(x, all, testFrom);
+  const [dlo, dhi] = range(x, dev);
+  const validFrom = dlo + 0.8 * (dhi - dlo);
+  const [fit, validation] = cutByTime(x, dev, validFrom);
+  return {
+    fit: Uint32Array.from(fit),
+    validation: Uint32Array.from(validation),
+    test: Uint32Array.from(test),
+    describe: `by time: test from the cut on, validation the last 20 % of the time before it, a gap of one horizon before each`,
+    testFrom,
+  };
+}
