@@ -1,0 +1,141 @@
+// Contract errors name the file, the key path and what was expected; data errors name the file,
+// row and column (and the contract key that wants a missing column).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadContract } from "../../src/contract/load.js";
+import { isMillwrightError } from "../../src/core/errors.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
+
+function contractError(text: string, pattern: RegExp): void {
+  const shop = writeShop(shopFiles(), text);
+  assert.throws(
+    () => loadContract(shop.contract),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      e.code === "MW_CONFIG" &&
+      e.message.includes("shop.yaml") &&
+      pattern.test(e.message),
+  );
+}
+
+test("the example contract loads, with paths resolved against its folder", () => {
+  const shop = writeShop(shopFiles());
+  const { contract } = loadContract(shop.contract);
+  assert.equal(contract.name, "tiny-shop");
+  assert.equal(contract.telemetry, `${shop.dir}/telemetry.csv`);
+  assert.deepEqual(
+    contract.history?.windows.map((w) => w.size),
+    [3 * 3_600_000, 24 * 3_600_000],
+  );
+  assert.equal(contract.readings[1].optional, true);
+  assert.equal(contract.readings[0].words, "spindle load");
+});
+
+test("contract mistakes are errors naming the key path", () => {
+  contractError(
+    CONTRACT.replace("stats: [mean, std, min, max, slope]", "stats: [mean, median]"),
+    /history\.stats\[1\]: unknown stat 'median'/,
+  );
+  contractError(
+    CONTRACT.replace("windows: [3h, 24h]", "windows: [3h, soon]"),
+    /history\.windows\[1\]: must be a duration/,
+  );
+  contractError(CONTRACT.replace("horizon: 24h", "horizon: 24"), /failures\.horizon: must be a duration/);
+  contractError(CONTRACT.replace("version: 1", "version: 2"), /version: must be 1/);
+  contractError(CONTRACT.replace("name: tiny-shop", "name: tiny-shop\nflavour: x"), /flavour: unknown key/);
+  contractError(
+    CONTRACT.replace('expr: "load / (age + 1)"', 'expr: "load / (agee + 1)"'),
+    /derived\[0\]\.expr: .*unknown name 'agee'/,
+  );
+  contractError(
+    CONTRACT.replace("resets: maintenance", "resets: alarms"),
+    /failures\.resets: 'alarms' is not an event table with since: true/,
+  );
+  contractError(
+    CONTRACT.replace("name: vib,", "name: load,"),
+    /readings\[1\]\.name: 'load' is already the name of readings\[0\]\.name/,
+  );
+  contractError(
+    CONTRACT.replace("name: vib,", "name: Vib,"),
+    /readings\[1\]\.name: 'Vib' must be snake_case/,
+  );
+  contractError(
+    CONTRACT.replace("min: 0, max: 200", "min: 10, max: 2"),
+    /readings\[0\]\.max: 2 is below min 10/,
+  );
+  contractError("version: 1\nname: x\nreadings: [{ name: a, column: A }]\n", /says nothing to predict/);
+  contractError(CONTRACT.replace("time: { column: ts }\n", ""), /history: needs a time column/);
+  contractError("version: 1\nname: [x\n", /not valid YAML/);
+});
+
+function dataError(files: Record<string, string>, pattern: RegExp): void {
+  const shop = writeShop({ ...shopFiles(), ...files });
+  const { contract } = loadContract(shop.contract);
+  assert.throws(
+    () => readContractData(contract, { learn: true, labels: "require" }),
+    (e: unknown) => isMillwrightError(e) && e.code === "MW_CSV" && pattern.test(e.message),
+  );
+}
+
+test("data mistakes are errors naming file, row and column", () => {
+  const ok = shopFiles()["telemetry.csv"];
+  dataError(
+    { "telemetry.csv": ok.replace("vib_rms", "vibration") },
+    /telemetry\.csv: missing column 'vib_rms' \(.*shop\.yaml: readings\[1\]\.column\)/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace(/\n2026-01-01T01:00:00Z,M1,(\d+)/, "\n2026-01-01T01:00:00Z,M1,250") },
+    /telemetry\.csv row 4, Load \[%\]: 250 % is outside 0–200/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace(/\n2026-01-01T01:00:00Z,M1,(\d+),/, "\n2026-01-01T01:00:00Z,M1,lots,") },
+    /row 4, Load \[%\]: 'lots' is not a number/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace(/\n2026-01-01T01:00:00Z,M1,(\d+),[\d.]+/, "\n2026-01-01T01:00:00Z,M1,,1") },
+    /row 4, Load \[%\]: empty \(load is not optional/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace("2026-01-01T02:00:00Z,M1", "2026-01-01T00:30:00Z,M1") },
+    /row 6, ts: time goes backwards for machine 'M1'/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace("2026-01-01T01:00:00Z,M1", "2026-01-01T00:00:00Z,M1") },
+    /row 4, ts: a second row for machine 'M1' at the same time/,
+  );
+  dataError(
+    { "telemetry.csv": ok.replace("2026-01-01T01:00:00Z,M1", "2026-01-01T1,M1") },
+    /row 4, ts: '2026-01-01T1' is not an ISO 8601 time/,
+  );
+  dataError(
+    { "alarms.csv": "ts,machine,code\n2026-01-01 05:30:00,M9,SV0401\n" },
+    /alarms\.csv row 2, machine: machine 'M9' does not appear in the telemetry/,
+  );
+  dataError(
+    { "machines.csv": "machine,make_model,age_years\nM1,Haas VF-2,3\n" },
+    /machines\.csv: no row for machine 'M2'/,
+  );
+  dataError({ "failures.csv": "" }, /failures\.csv \(failures\): the file is empty/);
+});
+
+test("an optional reading may be missing; the value is NaN", () => {
+  const shop = writeShop({
+    ...shopFiles(),
+    "telemetry.csv": shopFiles()["telemetry.csv"].replace(/(M2,\d+),[\d.]+/g, "$1,"),
+  });
+  const { contract } = loadContract(shop.contract);
+  const d = readContractData(contract, { learn: true, labels: "require" });
+  const m2 = d.telemetry.machines.indexOf("M2");
+  for (let i = 0; i < d.telemetry.n; i++)
+    assert.equal(Number.isNaN(d.telemetry.values[1][i]), d.telemetry.machine[i] === m2);
+});
+
+test("learning fills in levels and kinds from the data", () => {
+  const shop = writeShop(shopFiles());
+  const d = readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+  assert.deepEqual(d.contract.attributes?.columns[0].levels, ["Haas VF-2", "Okuma LB3000"]);
+  assert.deepEqual(d.contract.failures?.kinds, ["pump", "spindle"]);
+  // maintenance's since features cover its own kinds and the failures that reset it.
+  assert.deepEqual(d.contract.events[1].kinds, ["pump", "spindle"]);
+});
