@@ -2,6 +2,10 @@
 // bins, not rows, and a bin index fits a byte. Thresholds lie strictly between two observed values
 // (midpoints), so "bin ≤ b" on training rows is exactly "x ≤ thresholds[b]" on raw rows, and the
 // trained trees predict on raw Float64 rows with no binning at serve time.
+//
+// A missing reading (NaN) gets its own bin, one past the real ones (thresholds.length + 1), as
+// scikit-learn's HistGradientBoosting does, so the split search can send it either way. Capacity:
+// maxBins ≤ 255 (params.ts) gives ≤ 254 thresholds, real bins 0..254, the missing bin ≤ 255: a byte.
 
 /** Per feature, sorted thresholds; bin(v) = number of thresholds < v, in [0, thresholds.length]. */
 export type BinThresholds = Float64Array[];
@@ -67,16 +71,22 @@ export function computeBinThresholds(
   const col = new Float64Array(m);
   const result: BinThresholds = [];
   for (let f = 0; f < nCols; f++) {
-    for (let k = 0; k < m; k++) col[k] = X[Math.floor(k * stride) * nCols + f];
-    col.sort();
-    result.push(thresholdsFromSorted(col, maxBins));
+    // Thresholds come from the real values only: NaN has its own bin.
+    let n = 0;
+    for (let k = 0; k < m; k++) {
+      const v = X[Math.floor(k * stride) * nCols + f];
+      if (!Number.isNaN(v)) col[n++] = v;
+    }
+    const real = col.subarray(0, n);
+    real.sort();
+    result.push(thresholdsFromSorted(real, maxBins));
   }
   return result;
 }
 
-/** Bin index of one value: the number of thresholds strictly below it (NaN: past the last, as x ≤ t is false). */
+/** Bin index of one value: the number of thresholds strictly below it; NaN: the missing bin, t.length + 1. */
 export function binOf(t: Float64Array, v: number): number {
-  if (Number.isNaN(v)) return t.length;
+  if (Number.isNaN(v)) return missingBin(t);
   let lo = 0;
   let hi = t.length;
   while (lo < hi) {
@@ -85,6 +95,11 @@ export function binOf(t: Float64Array, v: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+/** The missing-value bin of a feature with thresholds t: one past its last real bin. */
+export function missingBin(t: Float64Array): number {
+  return t.length + 1;
 }
 
 const LUT_CELLS = 4096;
@@ -105,6 +120,7 @@ function binColumn(
   outStep: number,
 ): void {
   const m = t.length;
+  const miss = missingBin(t);
   if (m < 8) {
     for (let i = 0, k = start, o = outStart; i < n; i++, k += step, o += outStep) out[o] = binOf(t, X[k]);
     return;
@@ -116,7 +132,7 @@ function binColumn(
   for (let i = 0, k = start, o = outStart; i < n; i++, k += step, o += outStep) {
     const v = X[k];
     if (Number.isNaN(v)) {
-      out[o] = m;
+      out[o] = miss;
       continue;
     }
     const c = Math.min(LUT_CELLS - 1, Math.max(0, Math.floor((v - lo) * scale)));

@@ -4,8 +4,8 @@
 // features sit in locals. Measured 5–6× faster than the flat array walk (figures in predict.ts).
 //
 // Exactness: a double's shortest `String()` form parses back to the same double, so the literals
-// are the model's numbers bit for bit; `x <= t` goes left exactly as predictTree does (NaN goes
-// right); and each row adds its trees' outputs to the running sum in tree order, the summation
+// are the model's numbers bit for bit; a split goes left on `x <= t`, or on `x <= t || x !== x` where
+// its missingLeft sends NaN left, exactly as predictTree's goesLeft; and each row adds its trees' outputs to the running sum in tree order, the summation
 // order of predictRowMargin. The generated text holds only numbers formatted here and integer
 // feature indices, never a string from the model file, so `new Function` runs nothing foreign.
 import type { Booster, Tree } from "./types.js";
@@ -43,7 +43,7 @@ function depthWithin(t: Tree, n: number, d: number): number {
 
 function compilable(t: Tree, nc: number): boolean {
   const n = t.left.length;
-  if (n === 0 || n > MAX_TREE_NODES) return false;
+  if (n === 0 || n > MAX_TREE_NODES || t.missingLeft.length !== n) return false;
   for (let i = 0; i < n; i++) {
     if (t.left[i] < 0) continue;
     const f = t.feature[i];
@@ -57,7 +57,10 @@ function emitNode(t: Tree, n: number, indent: string, out: string[]): void {
     out.push(`${indent}s += ${numberLiteral(t.value[n])};`);
     return;
   }
-  out.push(`${indent}if (x${t.feature[n]} <= ${numberLiteral(t.threshold[n])}) {`);
+  const x = `x${t.feature[n]}`;
+  // The NaN test only where NaN goes left: elsewhere `<=` already sends it right, at no cost.
+  const nanLeft = t.missingLeft[n] === 1 ? ` || ${x} !== ${x}` : "";
+  out.push(`${indent}if (${x} <= ${numberLiteral(t.threshold[n])}${nanLeft}) {`);
   emitNode(t, t.left[n], `${indent} `, out);
   out.push(`${indent}} else {`);
   emitNode(t, t.right[n], `${indent} `, out);

@@ -5,7 +5,9 @@
 // gradient/hessian interleaved, so one row's data is one or two cache lines; histograms are reused
 // Float64Arrays (grad, hess, count per bin); and only the smaller child's histogram is built, the
 // larger one is the parent's minus it.
+// The split search is split.ts; a NaN reading's bin is routed there by the learnt direction.
 import type { HistKernel } from "./hist-kernel.js";
+import { findBest, type Leaf, newLeaf } from "./split.js";
 import type { GbdtParams, Tree } from "./types.js";
 
 export interface GrowContext {
@@ -18,8 +20,13 @@ export interface GrowContext {
   wPos: number;
   nRows: number;
   nCols: number;
-  /** Bins per feature and the offset of each feature's first bin in a histogram. */
+  /**
+   * Bins per feature (the real ones, plus the missing bin where hasMissing) and the offset of each
+   * feature's first bin in a histogram.
+   */
   nBins: Int32Array;
+  /** 1 for features with NaN in the training set: their last bin is the missing bin. */
+  hasMissing: Uint8Array;
   offsets: Int32Array;
   totalBins: number;
   thresholds: Float64Array[];
@@ -34,31 +41,6 @@ export interface GrowContext {
   params: GbdtParams;
 }
 
-interface Leaf {
-  node: number;
-  start: number;
-  end: number;
-  depth: number;
-  g: number;
-  h: number;
-  hist: Float64Array | null;
-  // best split found for this leaf (gain ≤ 0 means none)
-  gain: number;
-  feature: number;
-  bin: number;
-  gl: number;
-  hl: number;
-}
-
-/** Splits whose gain is not above this are noise from rounding, whatever minGain says. */
-const GAIN_EPS = 1e-12;
-/** Minimum hessian on each side: stops splits that isolate rows the model already gets right. */
-const MIN_HESS = 1e-3;
-
-function newLeaf(node: number, start: number, end: number, depth: number, g: number, h: number): Leaf {
-  return { node, start, end, depth, g, h, hist: null, gain: 0, feature: -1, bin: -1, gl: 0, hl: 0 };
-}
-
 function takeHist(ctx: GrowContext): Float64Array {
   return ctx.pool.pop() ?? new Float64Array(ctx.totalBins * 3);
 }
@@ -68,50 +50,10 @@ function buildHist(ctx: GrowContext, hist: Float64Array, start: number, end: num
   ctx.kernel(hist, ctx.idx, start, end, ctx.gh, ctx.bins);
 }
 
-function findBest(ctx: GrowContext, leaf: Leaf): void {
-  leaf.gain = 0;
-  const { maxDepth, minSamplesLeaf, l2, minGain } = ctx.params;
-  const count = leaf.end - leaf.start;
-  if ((maxDepth > 0 && leaf.depth >= maxDepth) || count < 2 * minSamplesLeaf || leaf.hist === null) return;
-  const hist = leaf.hist;
-  const { g, h } = leaf;
-  const parentScore = (g * g) / (h + l2);
-  let best = Math.max(minGain, GAIN_EPS);
-  for (let f = 0; f < ctx.nCols; f++) {
-    const off = ctx.offsets[f] * 3;
-    const last = ctx.nBins[f] - 1;
-    let gl = 0;
-    let hl = 0;
-    let cl = 0;
-    for (let b = 0; b < last; b++) {
-      const j = off + b * 3;
-      const c = hist[j + 2];
-      // An empty bin repeats the previous cut: nothing new to score.
-      if (c === 0) continue;
-      gl += hist[j];
-      hl += hist[j + 1];
-      cl += c;
-      if (cl < minSamplesLeaf) continue;
-      if (count - cl < minSamplesLeaf) break;
-      const hr = h - hl;
-      if (hl < MIN_HESS || hr < MIN_HESS) continue;
-      const gr = g - gl;
-      const gain = 0.5 * ((gl * gl) / (hl + l2) + (gr * gr) / (hr + l2) - parentScore);
-      if (gain > best) {
-        best = gain;
-        leaf.gain = gain;
-        leaf.feature = f;
-        leaf.bin = b;
-        leaf.gl = gl;
-        leaf.hl = hl;
-      }
-    }
-  }
-}
-
 class TreeBuilder {
   feature: number[] = [];
   threshold: number[] = [];
+  missingLeft: number[] = [];
   left: number[] = [];
   right: number[] = [];
   value: number[] = [];
@@ -121,6 +63,7 @@ class TreeBuilder {
   add(value: number, cover: number): number {
     this.feature.push(-1);
     this.threshold.push(0);
+    this.missingLeft.push(0);
     this.left.push(-1);
     this.right.push(-1);
     this.value.push(value);
@@ -133,6 +76,7 @@ class TreeBuilder {
     return {
       feature: Int32Array.from(this.feature),
       threshold: Float64Array.from(this.threshold),
+      missingLeft: Uint8Array.from(this.missingLeft),
       left: Int32Array.from(this.left),
       right: Int32Array.from(this.right),
       value: Float64Array.from(this.value),
@@ -147,6 +91,9 @@ function partition(ctx: GrowContext, leaf: Leaf): [number, number, number] {
   const { idx, scratch, y } = ctx;
   const col = ctx.colBins.subarray(leaf.feature * ctx.nRows, (leaf.feature + 1) * ctx.nRows);
   const cut = leaf.bin;
+  // Rows in bin `miss` go left whatever the cut: the missing bin when NaN goes left, else 256, a
+  // bin no row has. Every bin of the feature is ≤ its missing bin, so "b < miss" is a sign bit.
+  const miss = leaf.missingLeft && leaf.sawMissing ? ctx.nBins[leaf.feature] - 1 : 256;
   let l = leaf.start;
   let rc = 0;
   let posL = 0;
@@ -155,7 +102,8 @@ function partition(ctx: GrowContext, leaf: Leaf): [number, number, number] {
   // data-dependent branch here is mispredicted about half the time.
   for (let k = leaf.start; k < leaf.end; k++) {
     const r = idx[k];
-    const right = (cut - col[r]) >>> 31;
+    const b = col[r];
+    const right = ((cut - b) >>> 31) & ((b - miss) >>> 31);
     idx[l] = r;
     scratch[rc] = r;
     l += right ^ 1;
@@ -210,7 +158,11 @@ export function growTree(ctx: GrowContext, totalWeight: number): Tree | null {
     const ln = tb.add(leafValue(p.gl, p.hl), wl);
     const rn = tb.add(leafValue(gr, hr), wr);
     tb.feature[p.node] = p.feature;
-    tb.threshold[p.node] = ctx.thresholds[p.feature][p.bin];
+    const th = ctx.thresholds[p.feature];
+    // Bin `th.length` is the last real bin: cutting there splits on missingness alone. No finite
+    // threshold lies above every real value, so the largest double stands in (JSON has no Infinity).
+    tb.threshold[p.node] = p.bin < th.length ? th[p.bin] : Number.MAX_VALUE;
+    tb.missingLeft[p.node] = p.missingLeft ? 1 : 0;
     tb.left[p.node] = ln;
     tb.right[p.node] = rn;
     tb.gain[p.node] = p.gain;

@@ -5,7 +5,8 @@
 // it uses flat arrays over all trees, laid out so a node's two children are adjacent (right = left +
 // 1): the walk is then one compare and one add per level, and costs nothing to set up, which suits
 // boosters predicted once (validation during training, tests). Both add the trees to each row's sum
-// in tree order, so they agree with predictRowMargin bit for bit.
+// in tree order, so they agree with predictRowMargin bit for bit. Every path routes a NaN reading by
+// the split's missingLeft (goesLeft below is the rule; the others must agree with it).
 import { MillwrightError } from "../core/errors.js";
 import { compileEnsemble, type TreeKernel } from "./compile-trees.js";
 import type { Booster, Tree } from "./types.js";
@@ -14,6 +15,8 @@ interface Compiled {
   roots: Int32Array;
   feature: Int32Array;
   threshold: Float64Array;
+  /** Step from child to the NaN child: 0 when NaN goes left, 1 when right. */
+  nanStep: Uint8Array;
   /** Left child (absolute index); the right child is child + 1. */
   child: Int32Array;
   value: Float64Array;
@@ -38,6 +41,7 @@ function compile(b: Booster): Compiled {
   for (const t of b.trees) total += t.feature.length;
   const feature = new Int32Array(total);
   const threshold = new Float64Array(total);
+  const nanStep = new Uint8Array(total);
   const child = new Int32Array(total);
   const value = new Float64Array(total);
   const roots = new Int32Array(b.trees.length);
@@ -60,13 +64,14 @@ function compile(b: Booster): Compiled {
       }
       feature[s] = t.feature[n];
       threshold[s] = t.threshold[n];
+      nanStep[s] = 1 - t.missingLeft[n];
       child[s] = next;
       slotOf[t.left[n]] = next++;
       slotOf[t.right[n]] = next++;
       queue.push(t.left[n], t.right[n]);
     }
   });
-  return { roots, feature, threshold, child, value };
+  return { roots, feature, threshold, nanStep, child, value };
 }
 
 function state(b: Booster): State {
@@ -91,7 +96,7 @@ function walkMargin(
   nRows: number,
   res: Float64Array,
 ): void {
-  const { roots, feature, threshold, child, value } = c;
+  const { roots, feature, threshold, nanStep, child, value } = c;
   const nt = roots.length;
   for (let i0 = 0; i0 < nRows; i0 += BLOCK) {
     const i1 = Math.min(nRows, i0 + BLOCK);
@@ -103,7 +108,9 @@ function walkMargin(
         let n = root;
         let f = feature[n];
         while (f >= 0) {
-          n = child[n] + (X[o + f] <= threshold[n] ? 0 : 1);
+          const v = X[o + f];
+          // The NaN test runs only on the right-hand path, where NaN lands when x <= t is false.
+          n = child[n] + (v <= threshold[n] ? 0 : Number.isNaN(v) ? nanStep[n] : 1);
           f = feature[n];
         }
         res[i] += value[n];
@@ -127,7 +134,7 @@ function kernelMargin(
   }
 }
 
-/** Margins (log-odds) of nRows row-major rows of b.nFeatures columns. NaN goes right at every split. */
+/** Margins (log-odds) of nRows row-major rows of b.nFeatures columns. NaN goes where each split's missingLeft says. */
 export function predictMargin(b: Booster, X: Float64Array, nRows: number, out?: Float64Array): Float64Array {
   const nc = b.nFeatures;
   if (X.length < nRows * nc) {
@@ -167,10 +174,15 @@ export function predictProba(b: Booster, X: Float64Array, nRows: number, out?: F
   return m;
 }
 
+/** Whether value v goes to the left child of split node n: v ≤ threshold, or v is NaN and missingLeft. */
+export function goesLeft(t: Tree, n: number, v: number): boolean {
+  return v <= t.threshold[n] || (Number.isNaN(v) && t.missingLeft[n] === 1);
+}
+
 /** Output of one tree for one row (used by the trainer on the validation rows and by tests). */
 export function predictTree(t: Tree, x: ArrayLike<number>, offset = 0): number {
   let n = 0;
-  while (t.left[n] >= 0) n = x[offset + t.feature[n]] <= t.threshold[n] ? t.left[n] : t.right[n];
+  while (t.left[n] >= 0) n = goesLeft(t, n, x[offset + t.feature[n]]) ? t.left[n] : t.right[n];
   return t.value[n];
 }
 

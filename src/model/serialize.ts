@@ -2,12 +2,19 @@
 // order, so the same model gives the same bytes (the registry hashes them). Loading checks every
 // field, because a model file crosses a trust boundary (disk, registry, network) and a bad child
 // index would otherwise loop or crash in the hot path, far from its cause.
+//
+// Version 2 added `missingLeft` per tree (where NaN goes at each split). Version 1 files have no
+// such field and load with NaN going right at every split, as they predicted when written; the
+// version moved so that a build which knows only version 1 refuses a version 2 file instead of
+// silently sending NaN right where the trees learnt otherwise.
 import { MillwrightError } from "../core/errors.js";
 import { PARAM_RULES, validateParams } from "./params.js";
 import type { Booster, GbdtParams, Tree } from "./types.js";
 
 export const MODEL_FORMAT = "millwright-gbdt";
-export const MODEL_FORMAT_VERSION = 1;
+export const MODEL_FORMAT_VERSION = 2;
+/** Versions this build reads: 1 (no missingLeft: NaN right) and the current one. */
+const READABLE_VERSIONS: readonly number[] = [1, MODEL_FORMAT_VERSION];
 
 const TREE_KEYS = ["feature", "threshold", "left", "right", "value", "cover", "gain"] as const;
 
@@ -30,6 +37,7 @@ export function boosterToJSON(b: Booster): object {
       value: Array.from(t.value),
       cover: Array.from(t.cover),
       gain: t.gain ? Array.from(t.gain) : new Array<number>(t.feature.length).fill(0),
+      missingLeft: Array.from(t.missingLeft),
     })),
   };
 }
@@ -60,7 +68,28 @@ function integer(source: string, where: string, v: number, min: number, max: num
     fail(source, `${where} = ${v} is not an integer in [${min}, ${max}]`);
 }
 
-function parseTree(source: string, where: string, raw: unknown, nFeatures: number): Tree {
+/** missingLeft of a version 2 tree: 0 or 1 at each split, 0 at leaves; all 0 (NaN right) for version 1. */
+function parseMissingLeft(
+  source: string,
+  where: string,
+  raw: Record<string, unknown>,
+  left: number[],
+  version: number,
+): Uint8Array {
+  const n = left.length;
+  if (version === 1) {
+    if ("missingLeft" in raw) fail(source, `${where}.missingLeft is not allowed in formatVersion 1`);
+    return new Uint8Array(n);
+  }
+  const ml = numberArray(source, `${where}.missingLeft`, raw.missingLeft, n);
+  for (let i = 0; i < n; i++) {
+    const max = left[i] === -1 ? 0 : 1;
+    integer(source, `${where}.missingLeft[${i}]`, ml[i], 0, max);
+  }
+  return Uint8Array.from(ml);
+}
+
+function parseTree(source: string, where: string, raw: unknown, nFeatures: number, version: number): Tree {
   if (!isObject(raw)) fail(source, `${where} is not an object`);
   const feature = numberArray(source, `${where}.feature`, raw.feature, null);
   const n = feature.length;
@@ -93,6 +122,7 @@ function parseTree(source: string, where: string, raw: unknown, nFeatures: numbe
   return {
     feature: Int32Array.from(a.feature),
     threshold: Float64Array.from(a.threshold),
+    missingLeft: parseMissingLeft(source, where, raw, a.left, version),
     left: Int32Array.from(a.left),
     right: Int32Array.from(a.right),
     value: Float64Array.from(a.value),
@@ -106,10 +136,11 @@ export function boosterFromJSON(obj: unknown, source: string): Booster {
   if (!isObject(obj)) fail(source, "model is not a JSON object");
   if (obj.format !== MODEL_FORMAT)
     fail(source, `format is ${JSON.stringify(obj.format)}, expected "${MODEL_FORMAT}"`);
-  if (obj.formatVersion !== MODEL_FORMAT_VERSION) {
+  const version = obj.formatVersion;
+  if (typeof version !== "number" || !READABLE_VERSIONS.includes(version)) {
     fail(
       source,
-      `formatVersion ${JSON.stringify(obj.formatVersion)} is not supported (this build reads ${MODEL_FORMAT_VERSION})`,
+      `formatVersion ${JSON.stringify(version)} is not supported (this build reads ${READABLE_VERSIONS.join(" and ")})`,
     );
   }
   const nFeatures = finiteNumber(source, "nFeatures", obj.nFeatures);
@@ -123,7 +154,7 @@ export function boosterFromJSON(obj: unknown, source: string): Booster {
   if (!isObject(obj.params)) fail(source, "params is not an object");
   const params = validateParams(obj.params as unknown as GbdtParams, "MW_MODEL_CORRUPT", source);
   if (!Array.isArray(obj.trees)) fail(source, "trees is not an array");
-  const trees = obj.trees.map((t, i) => parseTree(source, `trees[${i}]`, t, nFeatures));
+  const trees = obj.trees.map((t, i) => parseTree(source, `trees[${i}]`, t, nFeatures, version));
   integer(source, "bestIteration", bestIteration, 0, trees.length);
   if (bestIteration !== trees.length)
     fail(source, `bestIteration ${bestIteration} but ${trees.length} trees`);

@@ -3,6 +3,7 @@
 // "Path-dependent" means a feature outside the coalition is integrated out with the training
 // cover of each branch, so no background data set is needed. Contributions are in margin
 // (log-odds) units: expectedValue + Σ contributions = the model's margin for x.
+import { goesLeft } from "./predict.js";
 import type { Booster, Tree } from "./types.js";
 
 export interface ShapResult {
@@ -106,7 +107,8 @@ function recurse(
     return;
   }
   const f = t.feature[node];
-  const goLeft = x[f] <= t.threshold[node];
+  // A NaN reading's hot child is its split's missing side, the branch the model itself takes.
+  const goLeft = goesLeft(t, node, x[f]);
   const hot = goLeft ? t.left[node] : t.right[node];
   const cold = goLeft ? t.right[node] : t.left[node];
   const cover = t.cover[node];

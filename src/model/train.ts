@@ -46,7 +46,19 @@ export interface TrainOptions {
   onRound?: (round: number, trainLoss: number, validLoss: number | null) => void;
 }
 
-function checkData(what: string, X: Float64Array, nRows: number, nCols: number, y: Uint8Array): number {
+/**
+ * Checks shapes, labels and values; returns the number of positives. NaN is a missing reading and
+ * allowed (the trees learn where it goes); ±Infinity is not, since no split can order it meaningfully
+ * against a sensor's range. When `hasMissing` is given, sets hasMissing[f] = 1 for each feature with NaN.
+ */
+function checkData(
+  what: string,
+  X: Float64Array,
+  nRows: number,
+  nCols: number,
+  y: Uint8Array,
+  hasMissing?: Uint8Array,
+): number {
   if (nRows < 1) throw new MillwrightError("MW_TRAINING_DATA", `${what}: no rows`, { set: what });
   if (X.length !== nRows * nCols || y.length !== nRows) {
     throw new MillwrightError(
@@ -66,19 +78,19 @@ function checkData(what: string, X: Float64Array, nRows: number, nCols: number, 
     positives += y[i];
   }
   for (let k = 0; k < X.length; k++) {
-    if (!Number.isFinite(X[k])) {
-      const row = Math.floor(k / nCols);
-      const col = k % nCols;
-      throw new MillwrightError(
-        "MW_TRAINING_DATA",
-        `${what} row ${row}, feature ${col}: ${X[k]} is not a finite number`,
-        {
-          set: what,
-          row,
-          feature: col,
-        },
-      );
+    const v = X[k];
+    if (Number.isFinite(v)) continue;
+    if (Number.isNaN(v)) {
+      if (hasMissing) hasMissing[k % nCols] = 1;
+      continue;
     }
+    const row = Math.floor(k / nCols);
+    const feature = k % nCols;
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `${what} row ${row}, feature ${feature}: ${v} is not a finite number (NaN, a missing reading, is allowed)`,
+      { set: what, row, feature },
+    );
   }
   return positives;
 }
@@ -113,7 +125,8 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
       { featureNames: opts.featureNames },
     );
   }
-  const positives = checkData("training set", X, nRows, nCols, y);
+  const hasMissing = new Uint8Array(nCols);
+  const positives = checkData("training set", X, nRows, nCols, y, hasMissing);
   if (positives === 0 || positives === nRows) {
     throw new MillwrightError(
       "MW_TRAINING_DATA",
@@ -133,7 +146,9 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
   const baseScore = Math.log((wPos * positives) / negatives);
 
   const thresholds = computeBinThresholds(X, nRows, nCols, params.maxBins);
-  const nBins = Int32Array.from(thresholds, (t) => t.length + 1);
+  // A feature with NaN gets one more bin, the missing bin (binning.ts); the others keep exactly the
+  // layout they had before missing values were supported, so their trees are the same bit for bit.
+  const nBins = Int32Array.from(thresholds, (t, f) => t.length + 1 + hasMissing[f]);
   const offsets = new Int32Array(nCols);
   let totalBins = 0;
   for (let f = 0; f < nCols; f++) {
@@ -148,6 +163,7 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
     nRows,
     nCols,
     nBins,
+    hasMissing,
     offsets,
     totalBins,
     thresholds,

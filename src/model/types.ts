@@ -10,7 +10,7 @@ export interface GbdtParams {
   minSamplesLeaf: number;
   /** L2 regularisation on leaf values (lambda). */
   l2: number;
-  /** Histogram bins per feature, ≤ 255. */
+  /** Histogram bins per feature, ≤ 255 real bins (a feature with NaN gets one more, so ≤ 256 fit a byte). */
   maxBins: number;
   /** Stop when the validation loss has not improved for this many rounds (0 = off). */
   earlyStoppingRounds: number;
@@ -23,8 +23,16 @@ export interface GbdtParams {
 /** One regression tree. Node i is a leaf when left[i] === -1; then value[i] is its output (margin). */
 export interface Tree {
   feature: Int32Array;
-  /** A row goes left when x[feature] <= threshold. */
+  /**
+   * A row goes left when x[feature] <= threshold, or when x[feature] is NaN and missingLeft is 1.
+   * Number.MAX_VALUE marks a split on missingness alone (every real value left, NaN right).
+   */
   threshold: Float64Array;
+  /**
+   * Where a missing reading (NaN) goes at each split: 1 = left, 0 = right (0 at leaves). Learned by
+   * gain when the node's training rows had NaN for that feature, else the child with more samples.
+   */
+  missingLeft: Uint8Array;
   left: Int32Array;
   right: Int32Array;
   value: Float64Array;

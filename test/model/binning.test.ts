@@ -5,6 +5,7 @@ import {
   binOf,
   binRows,
   computeBinThresholds,
+  missingBin,
   thresholdsFromSorted,
 } from "../../src/model/binning.js";
 
@@ -61,5 +62,37 @@ test("lookup-table binning equals the binary search, skewed data and NaN include
   assert.ok(th[0].length > 200);
   const bins = binMatrix(X, nRows, 1, th);
   for (let i = 0; i < nRows; i++) assert.equal(bins[i], binOf(th[0], X[i]), `row ${i} value ${X[i]}`);
-  assert.equal(bins[5], th[0].length);
+  // NaN has its own bin, one past the real ones.
+  assert.equal(bins[5], th[0].length + 1);
+});
+
+test("NaN gets the missing bin, after the real bins, and takes no part in the thresholds", () => {
+  const nRows = 1000;
+  const X = Float64Array.from({ length: nRows }, (_, i) => (i % 4 === 0 ? Number.NaN : i));
+  const th = computeBinThresholds(X, nRows, 1, 16);
+  assert.ok(th[0].every((t) => Number.isFinite(t)));
+  const withoutNaN = computeBinThresholds(
+    X.filter((v) => !Number.isNaN(v)),
+    750,
+    1,
+    16,
+  );
+  assert.deepEqual(th, withoutNaN);
+  const bins = binRows(X, nRows, 1, th);
+  for (let i = 0; i < nRows; i++) assert.equal(bins[i] === missingBin(th[0]), Number.isNaN(X[i]), `row ${i}`);
+  // All NaN: no thresholds, one (empty) real bin 0, missing bin 1.
+  const allNaN = computeBinThresholds(new Float64Array(10).fill(Number.NaN), 10, 1, 255);
+  assert.equal(allNaN[0].length, 0);
+  assert.equal(binOf(allNaN[0], Number.NaN), 1);
+});
+
+test("capacity: maxBins 255 gives at most 254 thresholds, so the missing bin 255 fits a byte", () => {
+  const nRows = 5000;
+  const X = Float64Array.from({ length: nRows }, (_, i) => (i % 50 === 0 ? Number.NaN : Math.sin(i) * i));
+  const th = computeBinThresholds(X, nRows, 1, 255);
+  assert.equal(th[0].length, 254);
+  assert.equal(missingBin(th[0]), 255);
+  const bins = binMatrix(X, nRows, 1, th);
+  assert.equal(bins[0], 255);
+  assert.equal(Math.max(...Array.from(bins).filter((_, i) => i % 50 !== 0)), 254);
 });

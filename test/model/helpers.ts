@@ -45,3 +45,34 @@ export function auc(score: ArrayLike<number>, y: ArrayLike<number>): number {
   const neg = idx.length - pos;
   return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
 }
+
+/**
+ * Missing readings that carry meaning: risk rises with f0 (y = 1 mostly when f0 > 0); f1 and f2
+ * are noise. A share `rate` of rows lack f0 (NaN): in "high" data such a row is a failure 90 % of
+ * the time, in "low" data 10 %, so the trees must send NaN to the high side or the low side of
+ * their f0 splits. `also` adds NaN at random (meaningless) to every other feature.
+ */
+export function missingData(
+  nRows: number,
+  seed: number,
+  meaning: "high" | "low",
+  rate = 0.3,
+  also = 0,
+): Dataset {
+  const rng = createRng(seed);
+  const nCols = 3;
+  const X = new Float64Array(nRows * nCols);
+  const y = new Uint8Array(nRows);
+  for (let i = 0; i < nRows; i++) {
+    const o = i * nCols;
+    for (let f = 0; f < nCols; f++) X[o + f] = rng.normal();
+    let p = X[o] > 0 ? 0.9 : 0.1;
+    if (rng.next() < rate) {
+      X[o] = Number.NaN;
+      p = meaning === "high" ? 0.9 : 0.1;
+    }
+    for (let f = 1; f < nCols; f++) if (rng.next() < also) X[o + f] = Number.NaN;
+    y[i] = rng.next() < p ? 1 : 0;
+  }
+  return { X, nRows, nCols, y };
+}

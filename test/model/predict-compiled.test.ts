@@ -8,7 +8,7 @@ import { compileEnsemble, numberLiteral } from "../../src/model/compile-trees.js
 import { predictMargin, predictRowMargin } from "../../src/model/predict.js";
 import { DEFAULT_PARAMS, trainBooster } from "../../src/model/train.js";
 import type { Booster, Tree } from "../../src/model/types.js";
-import { names, xorData } from "./helpers.js";
+import { missingData, names, xorData } from "./helpers.js";
 
 const bits = new Float64Array(1);
 const words = new Uint32Array(bits.buffer);
@@ -128,6 +128,8 @@ function splitChain(thresholds: number[], nFeatures: number): Tree {
   const t: Tree = {
     feature: new Int32Array(n).fill(-1),
     threshold: new Float64Array(n),
+    // Every third split sends NaN left, so both routings are compiled.
+    missingLeft: new Uint8Array(n),
     left: new Int32Array(n).fill(-1),
     right: new Int32Array(n).fill(-1),
     value: new Float64Array(n),
@@ -136,6 +138,7 @@ function splitChain(thresholds: number[], nFeatures: number): Tree {
   thresholds.forEach((th, k) => {
     t.feature[2 * k] = k % nFeatures;
     t.threshold[2 * k] = th;
+    t.missingLeft[2 * k] = k % 3 === 1 ? 1 : 0;
     t.left[2 * k] = 2 * k + 1;
     t.right[2 * k] = 2 * k + 2;
     t.value[2 * k + 1] = (k + 1) * 0.1 - 1 / 3;
@@ -206,4 +209,26 @@ test("many trees are split over several kernels, applied in tree order", () => {
   assert.ok(ks && ks.length >= 2, `expected several kernels, got ${ks?.length}`);
   const X = edgeRows(b, 2000, createRng(8));
   assertExact(b, X, 2000, runKernels(b, X, 2000), "grouped kernels");
+});
+
+test("models trained on NaN compile exactly: NaN routed left and right as predictTree routes it", () => {
+  const rng = createRng(14);
+  let nanLeft = 0;
+  for (let m = 0; m < 4; m++) {
+    const data = missingData(1500, 200 + m, m % 2 === 0 ? "low" : "high", 0.2 + 0.1 * m, 0.15);
+    const b = trainBooster(data, {
+      featureNames: names(3),
+      params: { nEstimators: 25, maxLeaves: 8 + rng.int(24), minSamplesLeaf: 1 + rng.int(10) },
+    });
+    for (const t of b.trees) for (const v of t.missingLeft) nanLeft += v;
+    const X = edgeRows(b, 3000, rng);
+    assertExact(b, X, 3000, runKernels(b, X, 3000), `NaN model ${m} kernels`);
+    assertExact(b, data.X, data.nRows, runKernels(b, data.X, data.nRows), `NaN model ${m} training rows`);
+    // predictMargin: the array walk first, then the generated code once enough rows were seen.
+    const small = edgeRows(b, 60, rng);
+    assertExact(b, small, 60, predictMargin(b, small, 60), `NaN model ${m} array walk`);
+    assertExact(b, X, 3000, predictMargin(b, X, 3000), `NaN model ${m} after the switch`);
+    assertExact(b, small, 60, predictMargin(b, small, 60), `NaN model ${m} small batch, generated code`);
+  }
+  assert.ok(nanLeft > 0, "the models should send NaN left somewhere");
 });

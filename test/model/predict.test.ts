@@ -14,6 +14,7 @@ import { DEFAULT_PARAMS } from "../../src/model/train.js";
 const tree: Tree = {
   feature: Int32Array.of(0, 1, -1, -1, -1),
   threshold: Float64Array.of(1, 0, 0, 0, 0),
+  missingLeft: new Uint8Array(5),
   left: Int32Array.of(3, 4, -1, -1, -1),
   right: Int32Array.of(1, 2, -1, -1, -1),
   value: Float64Array.of(0, 0, 5, -1, 2),

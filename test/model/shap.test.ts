@@ -1,11 +1,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { createRng } from "../../src/core/rng.js";
-import { predictMargin } from "../../src/model/predict.js";
+import { goesLeft, predictMargin } from "../../src/model/predict.js";
 import { treeShap } from "../../src/model/shap.js";
 import { trainBooster } from "../../src/model/train.js";
 import type { Booster, Tree } from "../../src/model/types.js";
-import { names, xorData } from "./helpers.js";
+import { missingData, names, xorData } from "./helpers.js";
 
 /** E[tree(x) | x_S], path-dependent: off-coalition splits average the branches by cover. */
 function condExpect(t: Tree, x: ArrayLike<number>, inS: boolean[], node = 0): number {
@@ -13,7 +13,7 @@ function condExpect(t: Tree, x: ArrayLike<number>, inS: boolean[], node = 0): nu
   const l = t.left[node];
   const r = t.right[node];
   const f = t.feature[node];
-  if (inS[f]) return condExpect(t, x, inS, x[f] <= t.threshold[node] ? l : r);
+  if (inS[f]) return condExpect(t, x, inS, goesLeft(t, node, x[f]) ? l : r);
   const c = t.cover[node];
   return (t.cover[l] / c) * condExpect(t, x, inS, l) + (t.cover[r] / c) * condExpect(t, x, inS, r);
 }
@@ -107,6 +107,7 @@ test("expected value of a stump is the cover-weighted mean of its leaves", () =>
   const t: Tree = {
     feature: Int32Array.of(0, -1, -1),
     threshold: Float64Array.of(0.5, 0, 0),
+    missingLeft: new Uint8Array(3),
     left: Int32Array.of(1, -1, -1),
     right: Int32Array.of(2, -1, -1),
     value: Float64Array.of(0, -1, 3),
@@ -124,4 +125,57 @@ test("expected value of a stump is the cover-weighted mean of its leaves", () =>
   assert.equal(r.expectedValue, 0.5 + (3 * -1 + 1 * 3) / 4);
   assert.equal(r.contributions[0], 3 - 0);
   assert.equal(r.contributions[1], 0);
+});
+
+test("NaN rows: additive and equal to brute-force Shapley values, NaN's hot child the missing side", () => {
+  // NaN in every feature, meaningful in f0: splits send NaN left and right, and deep small trees
+  // meet a feature twice on a path.
+  const data = missingData(800, 31, "low", 0.3, 0.2);
+  const b = trainBooster(data, {
+    featureNames: names(3),
+    params: { nEstimators: 6, maxDepth: 5, maxLeaves: 12, minSamplesLeaf: 5, learningRate: 0.3 },
+  });
+  let nanLeft = 0;
+  for (const t of b.trees) for (const v of t.missingLeft) nanLeft += v;
+  assert.ok(nanLeft > 0, "the test needs splits that send NaN left");
+  const rows = missingData(60, 32, "low", 0.5, 0.4);
+  let nanRows = 0;
+  for (let i = 0; i < rows.nRows; i++) {
+    const x = rows.X.subarray(i * 3, i * 3 + 3);
+    if (x.some(Number.isNaN)) nanRows++;
+    const m = predictMargin(b, x, 1)[0];
+    const { expectedValue, contributions } = treeShap(b, x);
+    const sum = contributions.reduce((s, v) => s + v, expectedValue);
+    assert.ok(Math.abs(sum - m) <= 1e-9, `row ${i}: ${sum} vs ${m}`);
+    const want = bruteShap(b, x);
+    for (let f = 0; f < 3; f++)
+      assert.ok(
+        Math.abs(contributions[f] - want[f]) <= 1e-9,
+        `row ${i} f${f}: ${contributions[f]} vs ${want[f]}`,
+      );
+  }
+  assert.ok(nanRows > 30, `${nanRows} rows with NaN`);
+});
+
+test("a stump that sends NaN left credits a NaN reading with the left leaf", () => {
+  const t: Tree = {
+    feature: Int32Array.of(0, -1, -1),
+    threshold: Float64Array.of(0.5, 0, 0),
+    missingLeft: Uint8Array.of(1, 0, 0),
+    left: Int32Array.of(1, -1, -1),
+    right: Int32Array.of(2, -1, -1),
+    value: Float64Array.of(0, -1, 3),
+    cover: Float64Array.of(4, 3, 1),
+  };
+  const b = {
+    nFeatures: 1,
+    featureNames: ["a"],
+    baseScore: 0,
+    trees: [t],
+    params: {} as Booster["params"],
+    bestIteration: 1,
+  };
+  const r = treeShap(b, [Number.NaN]);
+  assert.equal(r.expectedValue + r.contributions[0], -1);
+  assert.equal(predictMargin(b, Float64Array.of(Number.NaN), 1)[0], -1);
 });

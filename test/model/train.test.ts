@@ -107,20 +107,29 @@ test("one class only is a clear MW_TRAINING_DATA error", () => {
   );
 });
 
-test("NaN in X is rejected naming the row and feature", () => {
-  const X = train.X.slice();
-  X[7 * 5 + 3] = Number.NaN;
-  assert.throws(
-    () => trainBooster({ ...train, X }, { featureNames: names(5) }),
-    (e: unknown) =>
-      e instanceof MillwrightError && e.code === "MW_TRAINING_DATA" && /row 7, feature 3/.test(e.message),
-  );
+test("±Infinity in X is rejected naming the row and feature; NaN (missing) is accepted", () => {
+  for (const bad of [Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+    const X = train.X.slice();
+    X[7 * 5 + 3] = bad;
+    assert.throws(
+      () => trainBooster({ ...train, X }, { featureNames: names(5) }),
+      (e: unknown) =>
+        e instanceof MillwrightError &&
+        e.code === "MW_TRAINING_DATA" &&
+        /training set row 7, feature 3: -?Infinity is not a finite number/.test(e.message),
+    );
+  }
   const vX = valid.X.slice();
   vX[0] = Number.POSITIVE_INFINITY;
   assert.throws(
     () => trainBooster(train, { featureNames: names(5), valid: { ...valid, X: vX } }),
     /validation set row 0/,
   );
+  const X = train.X.slice();
+  X[7 * 5 + 3] = Number.NaN;
+  vX[0] = Number.NaN;
+  const b = trainBooster({ ...train, X }, { featureNames: names(5), valid: { ...valid, X: vX } });
+  assert.ok(b.trees.length > 0);
 });
 
 test("constant features are fine; all-constant features give the prior alone", () => {
