@@ -6,38 +6,64 @@ import type { FeaturePlan } from "./plan.js";
 import { MS_PER_HOUR } from "./plan.js";
 import { RollingWindow } from "./rolling.js";
 
-class EventCounter {
-  private times: number[] = [];
-  private head = 0;
-  constructor(readonly size: number) {}
-  add(t: number): void {
-    this.times.push(t);
+/** First index in sorted `a` whose value is > v. */
+function upper(a: number[], v: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] <= v) lo = mid + 1;
+    else hi = mid;
   }
-  count(now: number): number {
-    const edge = now - this.size;
-    while (this.head < this.times.length && this.times[this.head] <= edge) this.head++;
-    // Drop what left the window now and then, so a year of alarms does not stay in memory.
-    if (this.head > 1024 && this.head * 2 > this.times.length) {
-      this.times = this.times.slice(this.head);
-      this.head = 0;
+  return lo;
+}
+
+/** Adds v to sorted `a`: appended when in order (the usual case), inserted in place when late. */
+function insertSorted(a: number[], v: number): void {
+  if (a.length === 0 || a[a.length - 1] <= v) a.push(v);
+  else a.splice(upper(a, v), 0, v);
+}
+
+/**
+ * Event times of one table, sorted. Events may arrive late (a maintenance entry typed in hours
+ * after the fact) or ahead of the readings (a whole file of events, then the readings): a query at
+ * t counts only events in (t − w, t], so what is known when a row is scored, and at or before its
+ * time, is what its features see, whatever order they arrived in.
+ */
+class EventTimes {
+  readonly all: number[] = [];
+  /** Per kind, sorted times. */
+  readonly byKind: number[][];
+  constructor(kinds: number) {
+    this.byKind = Array.from({ length: kinds }, () => []);
+  }
+  /** Forgets what no later row can see: counts older than the longest window, all but the last event of a kind before `t`. */
+  trim(t: number, longest: number): void {
+    if (this.all.length > 512) {
+      const k = upper(this.all, t - longest);
+      if (k > 256) this.all.splice(0, k);
     }
-    return this.times.length - this.head;
+    for (const a of this.byKind)
+      if (a.length > 64) {
+        const k = upper(a, t) - 1;
+        if (k > 32) a.splice(0, k);
+      }
   }
 }
 
 export class MachineHistory {
   private readonly windows: RollingWindow[];
-  private readonly counters: EventCounter[][];
-  private readonly last: Float64Array[];
+  private readonly events: EventTimes[];
   private readonly kindIndex: Map<string, number>[];
+  private readonly longest: number[];
   private rows = 0;
-  /** Time of the newest row or event, in the plan's units: rows must not go back past it. */
+  /** Time of the newest row (ms or counter): a machine's rows must not go back past it. */
   newest = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly plan: FeaturePlan) {
     this.windows = plan.history.map((h) => new RollingWindow(plan.windows[h.window]));
-    this.counters = plan.events.map((e) => e.counts.map((size) => new EventCounter(size)));
-    this.last = plan.events.map((e) => new Float64Array(e.since?.length ?? 0).fill(Number.NaN));
+    this.events = plan.events.map((e) => new EventTimes(e.since?.length ?? 0));
+    this.longest = plan.events.map((e) => Math.max(0, ...e.counts));
     this.kindIndex = plan.events.map((e) => new Map((e.since ?? []).map((k, i) => [k, i])));
   }
 
@@ -49,10 +75,10 @@ export class MachineHistory {
   /** Records an event of table `table` at time `t` (ms or counter) with kind `kind`. */
   addEvent(table: number, t: number, kind: string): void {
     const u = this.units(t);
-    if (u > this.newest) this.newest = u;
-    for (const c of this.counters[table]) c.add(u);
+    const e = this.events[table];
+    insertSorted(e.all, u);
     const k = this.kindIndex[table].get(kind);
-    if (k !== undefined) this.last[table][k] = u;
+    if (k !== undefined) insertSorted(e.byKind[k], u);
   }
 
   /**
@@ -62,7 +88,7 @@ export class MachineHistory {
   addRow(t: number, out: Float64Array, offset: number): void {
     const p = this.plan;
     const u = this.units(t);
-    if (u > this.newest) this.newest = u;
+    this.newest = t;
     const base = out.subarray(offset, offset + p.nBase);
     let o = offset + p.nReadings + p.nAttributes;
     for (const f of p.derived) {
@@ -90,9 +116,14 @@ export class MachineHistory {
       }
     }
     for (let e = 0; e < p.events.length; e++) {
-      for (const c of this.counters[e]) out[o++] = c.count(u);
-      const last = this.last[e];
-      for (let k = 0; k < last.length; k++) out[o++] = u - last[k];
+      const ev = this.events[e];
+      const atOrBefore = upper(ev.all, u);
+      for (const size of p.events[e].counts) out[o++] = atOrBefore - upper(ev.all, u - size);
+      for (const times of ev.byKind) {
+        const j = upper(times, u) - 1;
+        out[o++] = j >= 0 ? u - times[j] : Number.NaN;
+      }
+      ev.trim(u, this.longest[e]);
     }
   }
 }

@@ -1,6 +1,7 @@
 // Trains a data-contract model from the data a contract names and registers it: model.json (trees
 // plus the resolved contract), the contract as the user wrote it, metrics, lineage and a card.
 // The I/O edge around the pure feature builder and fitHistoryModel.
+import { readFileSync } from "node:fs";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { ContractData } from "../data/contract-data.js";
 import { buildFeatures } from "../features/build.js";
@@ -101,6 +102,8 @@ export function trainHistoryAndRegister(
       "contract.yaml": contractText,
       "metrics.json": `${JSON.stringify(metrics, null, 2)}\n`,
       "lineage.json": `${JSON.stringify(lineage, null, 2)}\n`,
+      // The machine table as trained: the server reads attributes (and which machines exist) from here.
+      ...(c.attributes?.file ? { "attributes.csv": readFileSync(c.attributes.file, "utf8") } : {}),
       "card.md": renderHistoryCard({ version: v, created, contract: c, plan, fit, files: data.files, rows }),
     },
   }));

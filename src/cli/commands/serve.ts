@@ -1,6 +1,9 @@
 import { readConfig } from "../config.js";
 import { intOpt, parse, outThen } from "../io.js";
+import { Registry } from "../../registry/registry.js";
+import { startContractServer } from "../../serve/contract/server.js";
 import { startServer } from "../../serve/server.js";
+import { isHistoryModelJSON } from "../../train/history-model.js";
 
 export const SERVE_HELP = `millwright serve [--registry DIR] [--model REF] [--port 8080] [--host 127.0.0.1]
 
@@ -29,6 +32,18 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const env = { ...process.env };
   if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;
   const cfg = readConfig(env);
+  const ref = (values.model as string | undefined) ?? "champion";
+  if (isHistoryModelJSON(new Registry(cfg.registryDir).readModelJson(ref).obj)) {
+    // A data-contract model: its own app, whose API comes from the contract (README "Data contract").
+    const server = await startContractServer(cfg, {
+      host: (values.host as string | undefined) ?? "127.0.0.1",
+      port: intOpt(values, "port", 8080),
+      modelRef: ref,
+    });
+    process.stderr.write(`Millwright is serving ${server.url} (data contract; API docs ${server.url}/docs)\n`);
+    await waitForSignal(server.close);
+    return 0;
+  }
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
     port: intOpt(values, "port", 8080),

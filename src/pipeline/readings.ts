@@ -1,0 +1,87 @@
+// Readings sent to the server, by the contract: `{machine_id, timestamp, <reading names>…}`, one
+// object or many. They become columns once (the shape the CSV reader makes too) and every check
+// names the reading's index and field. The JSON schema for the API docs and Fastify's first pass
+// comes from the same contract (readingSchema), so the docs and the checks cannot disagree.
+import { MillwrightError } from "../core/errors.js";
+import type { Contract } from "../contract/types.js";
+import { parseTimestamp } from "../data/time.js";
+
+/** The longest machine id a request may carry: the same bound as the /v1/machines/{id} path. */
+export const MAX_MACHINE_ID = 100;
+
+export interface ReadingColumns {
+  n: number;
+  machine: string[];
+  /** ms since the epoch, or the counter. */
+  time: Float64Array;
+  /** One column per contract reading (categories as level codes, missing = NaN). */
+  values: Float64Array[];
+}
+
+/** JSON schema of one reading, from the contract. */
+export function readingSchema(c: Contract): Record<string, unknown> {
+  const properties: Record<string, unknown> = {
+    machine_id: { type: "string", minLength: 1, maxLength: MAX_MACHINE_ID, description: "the machine's id" },
+  };
+  if (c.time)
+    properties.timestamp = c.time.counter
+      ? { type: "number", description: `the counter (${c.time.column})` }
+      : { type: "string", maxLength: 40, description: "ISO 8601 (no zone = UTC)", examples: ["2026-03-06T06:00:00Z"] };
+  for (const r of c.readings) {
+    const desc = `${r.words}${r.unit ? ` (${r.unit})` : ""}${r.optional ? "; may be null or left out" : ""}`;
+    properties[r.name] =
+      r.kind === "category"
+        ? { type: r.optional ? ["string", "null"] : "string", maxLength: 200, enum: r.levels ? [...r.levels, ...(r.optional ? [null] : [])] : undefined, description: desc }
+        : { type: r.optional ? ["number", "null"] : "number", ...(r.min !== null ? { minimum: r.min } : {}), ...(r.max !== null ? { maximum: r.max } : {}), description: desc };
+  }
+  const required = ["machine_id", ...(c.time ? ["timestamp"] : []), ...c.readings.filter((r) => !r.optional).map((r) => r.name)];
+  return { type: "object", properties, required, additionalProperties: false };
+}
+
+function bad(i: number | null, field: string, msg: string): never {
+  const where = i === null ? field : `readings[${i}].${field}`;
+  throw new MillwrightError("MW_VALIDATION", `${where}: ${msg}`, { field: where });
+}
+
+/** Checks and converts readings; throws MW_VALIDATION naming the first bad index and field. */
+export function toColumns(c: Contract, items: readonly unknown[], single: boolean): ReadingColumns {
+  const n = items.length;
+  const machine: string[] = new Array(n);
+  const time = new Float64Array(n);
+  const values = c.readings.map(() => new Float64Array(n));
+  const known = new Set(["machine_id", "timestamp", ...c.readings.map((r) => r.name)]);
+  for (let i = 0; i < n; i++) {
+    const at = single ? null : i;
+    const o = items[i];
+    if (o === null || typeof o !== "object" || Array.isArray(o)) bad(at, "", "must be an object");
+    const r = o as Record<string, unknown>;
+    for (const k of Object.keys(r)) if (!known.has(k)) bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
+    const id = r.machine_id;
+    if (typeof id !== "string" || id.length === 0 || id.length > MAX_MACHINE_ID)
+      bad(at, "machine_id", `must be a string of 1–${MAX_MACHINE_ID} characters`);
+    machine[i] = id;
+    if (c.time) {
+      const t = r.timestamp;
+      const v = c.time.counter ? (typeof t === "number" ? t : Number.NaN) : typeof t === "string" && t.length <= 40 ? parseTimestamp(t) : Number.NaN;
+      if (!Number.isFinite(v)) bad(at, "timestamp", c.time.counter ? "must be a number (the counter)" : "must be an ISO 8601 date-time");
+      time[i] = v;
+    } else time[i] = i;
+    c.readings.forEach((spec, j) => {
+      const v = r[spec.name];
+      if (v === undefined || v === null) {
+        if (!spec.optional) bad(at, spec.name, "is required");
+        values[j][i] = Number.NaN;
+      } else if (spec.kind === "category") {
+        const code = typeof v === "string" ? (spec.levels ?? []).indexOf(v) : -1;
+        if (code < 0) bad(at, spec.name, `must be one of ${(spec.levels ?? []).join(", ")}`);
+        values[j][i] = code;
+      } else {
+        if (typeof v !== "number" || !Number.isFinite(v)) bad(at, spec.name, "must be a number");
+        if ((spec.min !== null && v < spec.min) || (spec.max !== null && v > spec.max))
+          bad(at, spec.name, `${v}${spec.unit ? ` ${spec.unit}` : ""} is outside ${spec.min ?? "−∞"}–${spec.max ?? "∞"}`);
+        values[j][i] = v;
+      }
+    });
+  }
+  return { n, machine, time, values };
+}

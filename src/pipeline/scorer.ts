@@ -1,0 +1,106 @@
+// The fleet's history in the server: one MachineHistory per machine (the class training and
+// `millwright predict` use), fed readings and events, scoring each reading with the model. Pure:
+// the log that makes it durable and rebuilds it on restart lives at the edge (serve/contract/).
+// A batch is checked whole before any machine's state changes, so a bad reading in the middle
+// leaves no half-applied history.
+import { MillwrightError } from "../core/errors.js";
+import type { FeatureMatrix } from "../features/build.js";
+import { MachineHistory } from "../features/history.js";
+import { type FeaturePlan, featurePlan } from "../features/plan.js";
+import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import type { ReadingColumns } from "./readings.js";
+
+/** Machines tracked without an attributes table to say which exist: a bound, so made-up ids cannot grow memory without end. */
+export const MAX_MACHINES = 10_000;
+
+export interface Scored {
+  X: FeatureMatrix;
+  heads: Record<string, Float64Array | null>;
+}
+
+export class FleetHistory {
+  readonly plan: FeaturePlan;
+  private readonly machines = new Map<string, MachineHistory>();
+  private readonly tables: Map<string, number>;
+
+  /** `attributes`: each known machine's attribute values (contract order), or null when the contract has none. */
+  constructor(
+    readonly model: HistoryModel,
+    private readonly attributes: ReadonlyMap<string, Float64Array> | null,
+  ) {
+    this.plan = featurePlan(model.contract);
+    this.tables = new Map(model.contract.events.map((e, i) => [e.name, i]));
+  }
+
+  /** Event tables a client may post to: the contract's, plus "failures" when the contract has them. */
+  eventTables(): string[] {
+    return [...this.tables.keys(), ...(this.model.contract.failures ? ["failures"] : [])];
+  }
+
+  knownMachines(): string[] {
+    return this.attributes ? [...this.attributes.keys()] : [...this.machines.keys()];
+  }
+
+  lastTime(machine: string): number | null {
+    const h = this.machines.get(machine);
+    return h && h.newest !== Number.NEGATIVE_INFINITY ? h.newest : null;
+  }
+
+  private history(machine: string, create: boolean): MachineHistory | null {
+    let h = this.machines.get(machine) ?? null;
+    if (!h && create) {
+      h = new MachineHistory(this.plan);
+      this.machines.set(machine, h);
+    }
+    return h;
+  }
+
+  /** Throws MW_VALIDATION for an unknown machine, or MW_CONFLICT for a reading older than the machine's newest. */
+  check(cols: ReadingColumns, single: boolean): void {
+    const at = (i: number) => (single ? "" : `readings[${i}].`);
+    const newest = new Map<string, number>();
+    let added = 0;
+    for (let i = 0; i < cols.n; i++) {
+      const m = cols.machine[i];
+      if (this.attributes && !this.attributes.has(m))
+        throw new MillwrightError("MW_VALIDATION", `${at(i)}machine_id: '${m}' is not in the contract's machine table`, {
+          field: `${at(i)}machine_id`,
+        });
+      const before = newest.get(m) ?? this.lastTime(m);
+      if (before === null && !this.machines.has(m) && !newest.has(m)) added++;
+      if (before !== null && cols.time[i] <= before)
+        throw new MillwrightError(
+          "MW_CONFLICT",
+          `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (readings of a machine come in time order)`,
+          { field: `${at(i)}timestamp` },
+        );
+      newest.set(m, cols.time[i]);
+    }
+    if (!this.attributes && this.machines.size + added > MAX_MACHINES)
+      throw new MillwrightError("MW_CONFLICT", `more than ${MAX_MACHINES} machines: give the contract a machine table (attributes)`);
+  }
+
+  /** Pushes checked readings into their machines' histories and scores them (call check first). */
+  score(cols: ReadingColumns): Scored {
+    const nCols = this.plan.features.length;
+    const data = new Float64Array(cols.n * nCols);
+    const nr = this.plan.nReadings;
+    for (let i = 0; i < cols.n; i++) {
+      const o = i * nCols;
+      for (let r = 0; r < nr; r++) data[o + r] = cols.values[r][i];
+      const attrs = this.attributes?.get(cols.machine[i]);
+      for (let a = 0; a < this.plan.nAttributes; a++) data[o + nr + a] = attrs ? attrs[a] : Number.NaN;
+      (this.history(cols.machine[i], true) as MachineHistory).addRow(cols.time[i], data, o);
+    }
+    const X = { data, nRows: cols.n, nCols };
+    return { X, heads: predictHistoryModel(this.model, X) };
+  }
+
+  /** Records an event; "failures" also restarts the `since` of the table the contract says it resets. */
+  addEvent(table: string, machine: string, time: number, kind: string): void {
+    const h = this.history(machine, true) as MachineHistory;
+    const resets = this.model.contract.failures?.resets;
+    const idx = table === "failures" ? (resets ? this.tables.get(resets) : undefined) : this.tables.get(table);
+    if (idx !== undefined) h.addEvent(idx, time, kind);
+  }
+}

@@ -1,0 +1,167 @@
+// The HTTP app for a data-contract model: the request schema, the OpenAPI document, the OIP v2
+// tensors and the validation errors all come from the model's contract. Built by a function and
+// listened to elsewhere, so tests use app.inject().
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance } from "fastify";
+import { Counter, Histogram, Registry as PromRegistry } from "prom-client";
+import { MillwrightError } from "../../core/errors.js";
+import { MILLWRIGHT_VERSION } from "../../core/version.js";
+import { readingSchema } from "../../pipeline/readings.js";
+import { requireToken } from "../auth.js";
+import type { Tokens } from "../context.js";
+import { uuidv7 } from "../ids.js";
+import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import { oipContractRoutes } from "./oip.js";
+import type { ContractService, EventIn } from "./service.js";
+
+export interface ContractAppOptions {
+  service: ContractService;
+  tokens?: Tokens;
+  maxBatch?: number;
+  bodyLimit?: number;
+  logger?: boolean | object;
+  metricsRegistry?: PromRegistry;
+}
+
+const ACCEPT_ALL = () => () => true;
+
+export async function buildContractApp(opts: ContractAppOptions): Promise<FastifyInstance> {
+  const svc = opts.service;
+  const m = svc.model;
+  const maxBatch = opts.maxBatch ?? 10_000;
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    genReqId: () => uuidv7(),
+    requestIdHeader: false,
+    return503OnClosing: true,
+    maxParamLength: 100,
+    requestTimeout: 60_000,
+  });
+  app.removeContentTypeParser("text/plain");
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
+  );
+  const registry = opts.metricsRegistry ?? new PromRegistry();
+  const predictions = new Counter({
+    name: "millwright_predictions_total",
+    help: "Readings scored and logged.",
+    registers: [registry],
+  });
+  const events = new Counter({
+    name: "millwright_events_total",
+    help: "Events received, by outcome (accepted, duplicate, conflict).",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: "millwright_http_request_duration_seconds",
+    help: "HTTP request duration in seconds.",
+    labelNames: ["route", "method", "status_code"],
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [registry],
+  });
+  app.addHook("onResponse", (req, reply, done) => {
+    duration.observe(
+      { route: req.routeOptions.url ?? "unmatched", method: req.method, status_code: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: "3.0.3",
+      info: {
+        title: `Millwright: ${m.contract.name}`,
+        version: MILLWRIGHT_VERSION,
+        description: `Model ${m.name} ${m.version}, trained with the data contract '${m.contract.name}'. Readings, events and answers use the contract's names. Errors are application/problem+json with a stable \`code\`.`,
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
+
+  const reading = readingSchema(m.contract);
+  app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
+  app.get("/v2/health/ready", { schema: { tags: ["ops"] } }, async () => ({ ready: true }));
+  app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) =>
+    reply.type(registry.contentType).send(await registry.metrics()),
+  );
+
+  app.post(
+    "/v1/predict",
+    {
+      // Our own checks (pipeline/readings.ts) name the reading's index and field; the schema is the
+      // same contract's, for the docs.
+      validatorCompiler: ACCEPT_ALL,
+      schema: {
+        summary: "Score one reading (an object) or many (an array), each pushed into its machine's history",
+        tags: ["predict"],
+        body: { oneOf: [reading, { type: "array", items: reading, maxItems: maxBatch }] },
+      },
+    },
+    async (req) => {
+      const body = req.body;
+      const single = !Array.isArray(body);
+      const items = single ? [body] : (body as unknown[]);
+      if (items.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
+      if (items.length > maxBatch)
+        throw new MillwrightError("MW_BATCH_TOO_LARGE", `${items.length} readings: at most ${maxBatch} per request`);
+      const answers = await svc.predict(items, single);
+      predictions.inc(answers.length);
+      return single ? answers[0] : { predictions: answers };
+    },
+  );
+
+  const eventSchema = {
+    type: "object",
+    required: ["id", "table", "machine_id", "timestamp"],
+    additionalProperties: false,
+    properties: {
+      id: { type: "string", minLength: 1, maxLength: 200, description: "your id: the same id twice is one event" },
+      table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
+      machine_id: { type: "string", minLength: 1, maxLength: 100 },
+      timestamp: m.contract.time?.counter ? { type: "number" } : { type: "string", maxLength: 40 },
+      kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
+    },
+  };
+  app.post(
+    "/v1/events",
+    {
+      schema: {
+        summary: "Alarms, maintenance and failures: they update the machines' history (token: feedback)",
+        tags: ["events"],
+        security: [{ bearer: [] }],
+        body: {
+          type: "object",
+          required: ["events"],
+          additionalProperties: false,
+          properties: { events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } },
+        },
+      },
+      preValidation: async (req) => requireToken(req, opts.tokens?.feedback, "feedback"),
+    },
+    async (req) => {
+      const items = (req.body as { events: EventIn[] }).events;
+      const outcomes = await svc.events(items);
+      for (const o of outcomes) events.inc({ outcome: o });
+      return { results: items.map((e, i) => ({ id: e.id, outcome: outcomes[i] })) };
+    },
+  );
+
+  app.get("/v1/contract", { schema: { summary: "The served model's data contract", tags: ["models"] } }, async () => ({
+    model: { name: m.name, version: m.version },
+    contract: m.contract.name,
+    readings: m.contract.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, optional: r.optional, min: r.min, max: r.max, levels: r.levels })),
+    event_tables: svc.fleet.eventTables(),
+    heads: m.headNames,
+    horizon: m.contract.failures?.horizon.label ?? null,
+    features: svc.fleet.plan.features,
+  }));
+
+  oipContractRoutes(app, svc, maxBatch);
+  return app;
+}
