@@ -76,12 +76,18 @@ export function simulateMachine(
   const has = new Set(model.sensors);
   const out = {} as Record<SensorName, Float64Array>;
   for (const s of HISTORIAN_SENSORS) out[s.name] = new Float64Array(hours);
-  const vibBase = 0.8 + 1.7 * rng.next() + 0.05 * ageYears;
-  const thermal = -1.5 + 3 * rng.next();
+  // Machines differ more from each other, and jobs from jobs, than a failing part moves a signal: a
+  // single reading says little, the machine's own recent history says much.
+  const vibBase = 0.8 + 4 * rng.next() + 0.05 * ageYears;
+  const spindleHeat = 1.5 + 2 * rng.next();
+  const coolantOffset = -3 + 7 * rng.next();
+  const axisBase = 10 + 35 * rng.next();
+  const thermal = -4 + 8 * rng.next();
   let jobLeft = 0;
   let speed = 0;
   let load = 0;
   let axis = 0;
+  let jobVib = 0;
   let spindleTemp = 22 + thermal;
   let coolantTemp = 20 + thermal;
   const alarms: { sec: number; code: string }[] = [];
@@ -91,7 +97,8 @@ export function simulateMachine(
       jobLeft = idle ? 1 + rng.int(4) : 2 + rng.int(9);
       speed = idle ? 0 : model.maxRpm * (0.25 + 0.65 * rng.next());
       load = idle ? 0 : 20 + 55 * rng.next();
-      axis = idle ? 0 : 10 + 35 * rng.next();
+      axis = idle ? 0 : axisBase + 15 * rng.next();
+      jobVib = 0.5 * rng.next();
     }
     jobLeft--;
     const running = speed > 0 && life.down[h] === 0;
@@ -101,13 +108,19 @@ export function simulateMachine(
       ? load * (1 + 0.04 * rng.normal()) + push.spindle_load[h]
       : 1.5 + Math.abs(rng.normal());
     const vib = running
-      ? vibBase + (0.15 * rpm) / 1000 + 0.01 * ld + 0.12 * vibBase * rng.normal() + push.vibration[h]
+      ? vibBase +
+        jobVib +
+        (0.15 * rpm) / 1000 +
+        0.01 * ld +
+        0.06 * vibBase * rng.normal() +
+        push.vibration[h] * (0.6 + 0.8 * rng.next())
       : 0.3 * vibBase + 0.05 * Math.abs(rng.normal());
-    const spTarget = ambient + (running ? 8 + (2.5 * rpm) / 1000 + 0.12 * ld : 1) + push.spindle_temp[h];
+    const spTarget =
+      ambient + (running ? 8 + (spindleHeat * rpm) / 1000 + 0.12 * ld : 1) + push.spindle_temp[h];
     spindleTemp += 0.5 * (spTarget - spindleTemp) + 0.5 * rng.normal();
-    const clTarget = ambient + (running ? 2 + 0.06 * ld : 0) + push.coolant_temp[h];
+    const clTarget = ambient + coolantOffset + (running ? 2 + 0.06 * ld : 0) + push.coolant_temp[h];
     coolantTemp += 0.4 * (clTarget - coolantTemp) + 0.3 * rng.normal();
-    const ax = running ? axis * (1 + 0.06 * rng.normal()) + push.x_axis_load[h] : 1 + Math.abs(rng.normal());
+    const ax = running ? axis * (1 + 0.03 * rng.normal()) + push.x_axis_load[h] : 1 + Math.abs(rng.normal());
     out.spindle_speed[h] = rpm;
     out.spindle_load[h] = ld;
     out.vibration[h] = vib;

@@ -96,7 +96,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     intervalH: 3000,
     shape: 3,
     scaleH: 3900,
-    signals: { vibration: 3, spindle_temp: 10, spindle_load: 6 },
+    signals: { vibration: 1.6, spindle_temp: 6, spindle_load: 4 },
     alarmCodes: ["SP9012", "SP1241", "OH0704"],
   },
   {
@@ -104,7 +104,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     intervalH: 2600,
     shape: 3,
     scaleH: 3450,
-    signals: { x_axis_load: 24, vibration: 0.6, spindle_load: 3 },
+    signals: { x_axis_load: 14, vibration: 0.4, spindle_load: 2 },
     alarmCodes: ["SV0401", "SV0411", "SV0436"],
   },
   {
@@ -112,7 +112,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     intervalH: 2200,
     shape: 2.5,
     scaleH: 3200,
-    signals: { coolant_temp: 9, spindle_temp: 3 },
+    signals: { coolant_temp: 6, spindle_temp: 2 },
     alarmCodes: ["OH0700", "EX2010"],
   },
   {
