@@ -96,7 +96,7 @@ export const COMPONENTS: readonly ComponentSpec[] = [
     intervalH: 3000,
     shape: 3,
     scaleH: 3900,
-    signals: { vibration: 1.6, spindle_temp: 6, spindle_load: 4 },
+    signals: { vibration: 2.2, spindle_temp: 6, spindle_load: 4 },
     alarmCodes: ["SP9012", "SP1241", "OH0704"],
   },
   {
