@@ -26,15 +26,34 @@ export function readingSchema(c: Contract): Record<string, unknown> {
   if (c.time)
     properties.timestamp = c.time.counter
       ? { type: "number", description: `the counter (${c.time.column})` }
-      : { type: "string", maxLength: 40, description: "ISO 8601 (no zone = UTC)", examples: ["2026-03-06T06:00:00Z"] };
+      : {
+          type: "string",
+          maxLength: 40,
+          description: "ISO 8601 (no zone = UTC)",
+          examples: ["2026-03-06T06:00:00Z"],
+        };
   for (const r of c.readings) {
     const desc = `${r.words}${r.unit ? ` (${r.unit})` : ""}${r.optional ? "; may be null or left out" : ""}`;
     properties[r.name] =
       r.kind === "category"
-        ? { type: r.optional ? ["string", "null"] : "string", maxLength: 200, enum: r.levels ? [...r.levels, ...(r.optional ? [null] : [])] : undefined, description: desc }
-        : { type: r.optional ? ["number", "null"] : "number", ...(r.min !== null ? { minimum: r.min } : {}), ...(r.max !== null ? { maximum: r.max } : {}), description: desc };
+        ? {
+            type: r.optional ? ["string", "null"] : "string",
+            maxLength: 200,
+            enum: r.levels ? [...r.levels, ...(r.optional ? [null] : [])] : undefined,
+            description: desc,
+          }
+        : {
+            type: r.optional ? ["number", "null"] : "number",
+            ...(r.min !== null ? { minimum: r.min } : {}),
+            ...(r.max !== null ? { maximum: r.max } : {}),
+            description: desc,
+          };
   }
-  const required = ["machine_id", ...(c.time ? ["timestamp"] : []), ...c.readings.filter((r) => !r.optional).map((r) => r.name)];
+  const required = [
+    "machine_id",
+    ...(c.time ? ["timestamp"] : []),
+    ...c.readings.filter((r) => !r.optional).map((r) => r.name),
+  ];
   return { type: "object", properties, required, additionalProperties: false };
 }
 
@@ -55,15 +74,28 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     const o = items[i];
     if (o === null || typeof o !== "object" || Array.isArray(o)) bad(at, "", "must be an object");
     const r = o as Record<string, unknown>;
-    for (const k of Object.keys(r)) if (!known.has(k)) bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
+    for (const k of Object.keys(r))
+      if (!known.has(k))
+        bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
     const id = r.machine_id;
     if (typeof id !== "string" || id.length === 0 || id.length > MAX_MACHINE_ID)
       bad(at, "machine_id", `must be a string of 1–${MAX_MACHINE_ID} characters`);
     machine[i] = id;
     if (c.time) {
       const t = r.timestamp;
-      const v = c.time.counter ? (typeof t === "number" ? t : Number.NaN) : typeof t === "string" && t.length <= 40 ? parseTimestamp(t) : Number.NaN;
-      if (!Number.isFinite(v)) bad(at, "timestamp", c.time.counter ? "must be a number (the counter)" : "must be an ISO 8601 date-time");
+      const v = c.time.counter
+        ? typeof t === "number"
+          ? t
+          : Number.NaN
+        : typeof t === "string" && t.length <= 40
+          ? parseTimestamp(t)
+          : Number.NaN;
+      if (!Number.isFinite(v))
+        bad(
+          at,
+          "timestamp",
+          c.time.counter ? "must be a number (the counter)" : "must be an ISO 8601 date-time",
+        );
       time[i] = v;
     } else time[i] = i;
     c.readings.forEach((spec, j) => {
@@ -78,7 +110,11 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
       } else {
         if (typeof v !== "number" || !Number.isFinite(v)) bad(at, spec.name, "must be a number");
         if ((spec.min !== null && v < spec.min) || (spec.max !== null && v > spec.max))
-          bad(at, spec.name, `${v}${spec.unit ? ` ${spec.unit}` : ""} is outside ${spec.min ?? "−∞"}–${spec.max ?? "∞"}`);
+          bad(
+            at,
+            spec.name,
+            `${v}${spec.unit ? ` ${spec.unit}` : ""} is outside ${spec.min ?? "−∞"}–${spec.max ?? "∞"}`,
+          );
         values[j][i] = v;
       }
     });

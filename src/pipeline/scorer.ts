@@ -63,9 +63,13 @@ export class FleetHistory {
     for (let i = 0; i < cols.n; i++) {
       const m = cols.machine[i];
       if (this.attributes && !this.attributes.has(m))
-        throw new MillwrightError("MW_VALIDATION", `${at(i)}machine_id: '${m}' is not in the contract's machine table`, {
-          field: `${at(i)}machine_id`,
-        });
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `${at(i)}machine_id: '${m}' is not in the contract's machine table`,
+          {
+            field: `${at(i)}machine_id`,
+          },
+        );
       const before = newest.get(m) ?? this.lastTime(m);
       if (before === null && !this.machines.has(m) && !newest.has(m)) added++;
       if (before !== null && cols.time[i] <= before)
@@ -77,7 +81,10 @@ export class FleetHistory {
       newest.set(m, cols.time[i]);
     }
     if (!this.attributes && this.machines.size + added > MAX_MACHINES)
-      throw new MillwrightError("MW_CONFLICT", `more than ${MAX_MACHINES} machines: give the contract a machine table (attributes)`);
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `more than ${MAX_MACHINES} machines: give the contract a machine table (attributes)`,
+      );
   }
 
   /** Pushes checked readings into their machines' histories and scores them (call check first). */
@@ -100,7 +107,8 @@ export class FleetHistory {
   addEvent(table: string, machine: string, time: number, kind: string): void {
     const h = this.history(machine, true) as MachineHistory;
     const resets = this.model.contract.failures?.resets;
-    const idx = table === "failures" ? (resets ? this.tables.get(resets) : undefined) : this.tables.get(table);
+    const idx =
+      table === "failures" ? (resets ? this.tables.get(resets) : undefined) : this.tables.get(table);
     if (idx !== undefined) h.addEvent(idx, time, kind);
   }
 }

@@ -32,11 +32,13 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
     "failure_predicted",
     ...heads.map((h) => `${h}_probability`),
   ];
+  // Shortest round-trip form, not a fixed number of decimals: the file holds the model's exact
+  // numbers, so a reading replayed through the server can be compared with it bit for bit.
   const rows = raw.rows.map((cells, i) => [
     ...cells,
-    failure[i].toFixed(6),
+    String(failure[i]),
     failure[i] >= m.threshold.value ? 1 : 0,
-    ...heads.map((h) => (p[h] as Float64Array)[i].toFixed(6)),
+    ...heads.map((h) => String((p[h] as Float64Array)[i])),
   ]);
   writeFileAtomic(dest, formatCsv(header, rows));
   process.stderr.write(

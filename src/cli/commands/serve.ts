@@ -40,7 +40,9 @@ export async function serveCommand(argv: string[]): Promise<number> {
       port: intOpt(values, "port", 8080),
       modelRef: ref,
     });
-    process.stderr.write(`Millwright is serving ${server.url} (data contract; API docs ${server.url}/docs)\n`);
+    process.stderr.write(
+      `Millwright is serving ${server.url} (data contract; API docs ${server.url}/docs)\n`,
+    );
     await waitForSignal(server.close);
     return 0;
   }

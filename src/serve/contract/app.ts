@@ -65,7 +65,11 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   });
   app.addHook("onResponse", (req, reply, done) => {
     duration.observe(
-      { route: req.routeOptions.url ?? "unmatched", method: req.method, status_code: String(reply.statusCode) },
+      {
+        route: req.routeOptions.url ?? "unmatched",
+        method: req.method,
+        status_code: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
     done();
@@ -109,7 +113,10 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       const items = single ? [body] : (body as unknown[]);
       if (items.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
       if (items.length > maxBatch)
-        throw new MillwrightError("MW_BATCH_TOO_LARGE", `${items.length} readings: at most ${maxBatch} per request`);
+        throw new MillwrightError(
+          "MW_BATCH_TOO_LARGE",
+          `${items.length} readings: at most ${maxBatch} per request`,
+        );
       const answers = await svc.predict(items, single);
       predictions.inc(answers.length);
       return single ? answers[0] : { predictions: answers };
@@ -121,7 +128,12 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     required: ["id", "table", "machine_id", "timestamp"],
     additionalProperties: false,
     properties: {
-      id: { type: "string", minLength: 1, maxLength: 200, description: "your id: the same id twice is one event" },
+      id: {
+        type: "string",
+        minLength: 1,
+        maxLength: 200,
+        description: "your id: the same id twice is one event",
+      },
       table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
       machine_id: { type: "string", minLength: 1, maxLength: 100 },
       timestamp: m.contract.time?.counter ? { type: "number" } : { type: "string", maxLength: 40 },
@@ -152,15 +164,27 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     },
   );
 
-  app.get("/v1/contract", { schema: { summary: "The served model's data contract", tags: ["models"] } }, async () => ({
-    model: { name: m.name, version: m.version },
-    contract: m.contract.name,
-    readings: m.contract.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, optional: r.optional, min: r.min, max: r.max, levels: r.levels })),
-    event_tables: svc.fleet.eventTables(),
-    heads: m.headNames,
-    horizon: m.contract.failures?.horizon.label ?? null,
-    features: svc.fleet.plan.features,
-  }));
+  app.get(
+    "/v1/contract",
+    { schema: { summary: "The served model's data contract", tags: ["models"] } },
+    async () => ({
+      model: { name: m.name, version: m.version },
+      contract: m.contract.name,
+      readings: m.contract.readings.map((r) => ({
+        name: r.name,
+        unit: r.unit,
+        words: r.words,
+        optional: r.optional,
+        min: r.min,
+        max: r.max,
+        levels: r.levels,
+      })),
+      event_tables: svc.fleet.eventTables(),
+      heads: m.headNames,
+      horizon: m.contract.failures?.horizon.label ?? null,
+      features: svc.fleet.plan.features,
+    }),
+  );
 
   oipContractRoutes(app, svc, maxBatch);
   return app;

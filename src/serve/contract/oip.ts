@@ -19,7 +19,11 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
   const inputs = [
     { name: "machine_id", datatype: "BYTES", shape: [-1] },
     ...(c.time ? [{ name: "timestamp", datatype: c.time.counter ? "FP64" : "BYTES", shape: [-1] }] : []),
-    ...c.readings.map((r) => ({ name: r.name, datatype: r.kind === "category" ? "BYTES" : "FP64", shape: [-1] })),
+    ...c.readings.map((r) => ({
+      name: r.name,
+      datatype: r.kind === "category" ? "BYTES" : "FP64",
+      shape: [-1],
+    })),
   ];
   const kinds = m.headNames.filter((h) => h !== "machine_failure" && m.heads[h]);
   const outputs = [
@@ -28,31 +32,49 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
   ];
   app.get("/v2/models/:name", { schema: { tags: ["oip"] } }, async (req) => {
     const { name } = req.params as { name: string };
-    if (name !== m.name) throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
+    if (name !== m.name)
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
     return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
   });
   app.post("/v2/models/:name/infer", { schema: { tags: ["oip"] } }, async (req) => {
     const { name } = req.params as { name: string };
-    if (name !== m.name) throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
+    if (name !== m.name)
+      throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
     const body = req.body as { id?: unknown; inputs?: unknown };
     if (!body || typeof body !== "object" || !Array.isArray(body.inputs))
       throw new MillwrightError("MW_VALIDATION", "inputs: must be a list of tensors", { field: "inputs" });
     const byName = new Map<string, Tensor>();
     for (const t of body.inputs as Tensor[]) {
       if (!t || typeof t !== "object" || typeof t.name !== "string" || !Array.isArray(t.data))
-        throw new MillwrightError("MW_VALIDATION", "inputs[]: each tensor needs a name and a flat data list", { field: "inputs" });
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          "inputs[]: each tensor needs a name and a flat data list",
+          { field: "inputs" },
+        );
       if (!inputs.some((i) => i.name === t.name))
-        throw new MillwrightError("MW_VALIDATION", `inputs: unknown tensor '${t.name.slice(0, 64)}' (expected ${inputs.map((i) => i.name).join(", ")})`, { field: "inputs" });
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `inputs: unknown tensor '${t.name.slice(0, 64)}' (expected ${inputs.map((i) => i.name).join(", ")})`,
+          { field: "inputs" },
+        );
       byName.set(t.name, t);
     }
     const ids = byName.get("machine_id");
-    if (!ids) throw new MillwrightError("MW_VALIDATION", "inputs: the machine_id tensor is required", { field: "inputs" });
+    if (!ids)
+      throw new MillwrightError("MW_VALIDATION", "inputs: the machine_id tensor is required", {
+        field: "inputs",
+      });
     const n = ids.data.length;
     if (n === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
-    if (n > maxBatch) throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows: at most ${maxBatch} per request`);
+    if (n > maxBatch)
+      throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows: at most ${maxBatch} per request`);
     for (const t of byName.values())
       if (t.data.length !== n)
-        throw new MillwrightError("MW_VALIDATION", `inputs: tensor '${t.name}' has ${t.data.length} values, machine_id has ${n} (shape [N], flat data)`, { field: "inputs" });
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `inputs: tensor '${t.name}' has ${t.data.length} values, machine_id has ${n} (shape [N], flat data)`,
+          { field: "inputs" },
+        );
     const items = Array.from({ length: n }, (_, i) => {
       const o: Record<string, unknown> = {};
       for (const [k, t] of byName) o[k] = t.data[i];
@@ -64,8 +86,18 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
       model_version: m.version,
       ...(typeof body.id === "string" ? { id: body.id } : {}),
       outputs: [
-        { name: "failure_probability", datatype: "FP64", shape: [n], data: answers.map((a) => a.failure_probability) },
-        ...kinds.map((k) => ({ name: `${k}_probability`, datatype: "FP64", shape: [n], data: answers.map((a) => a.heads[k]) })),
+        {
+          name: "failure_probability",
+          datatype: "FP64",
+          shape: [n],
+          data: answers.map((a) => a.failure_probability),
+        },
+        ...kinds.map((k) => ({
+          name: `${k}_probability`,
+          datatype: "FP64",
+          shape: [n],
+          data: answers.map((a) => a.heads[k]),
+        })),
       ],
     };
   });

@@ -36,7 +36,10 @@ export async function startContractServer(
     service,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
-    logger: opts.logger === false ? false : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
+    logger:
+      opts.logger === false
+        ? false
+        : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
   return {

@@ -38,7 +38,9 @@ export interface EventIn {
 export function loadHistoryModel(registry: Registry, ref: string): HistoryModel {
   const { obj, file, version } = registry.readModelJson(ref);
   if (!isHistoryModelJSON(obj))
-    throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: model ${version} is not a data-contract model`, { file });
+    throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: model ${version} is not a data-contract model`, {
+      file,
+    });
   return historyModelFromJSON(obj, file);
 }
 
@@ -51,7 +53,9 @@ function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> |
   try {
     text = readFileSync(file, "utf8");
   } catch {
-    throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: the version's machine table is missing`, { file });
+    throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: the version's machine table is missing`, {
+      file,
+    });
   }
   const table = parseCsv(text);
   const key = table.header.indexOf(a.key);
@@ -147,20 +151,49 @@ export class ContractService {
     const parsed: LoggedEvent[] = items.map((e, i) => {
       const at = `events[${i}]`;
       if (!tables.includes(e.table))
-        throw new MillwrightError("MW_VALIDATION", `${at}.table: '${e.table}' is not an event table of contract '${this.model.contract.name}' (${tables.join(", ")})`, { field: `${at}.table` });
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `${at}.table: '${e.table}' is not an event table of contract '${this.model.contract.name}' (${tables.join(", ")})`,
+          { field: `${at}.table` },
+        );
       if (this.model.contract.attributes && !known.has(e.machine_id))
-        throw new MillwrightError("MW_VALIDATION", `${at}.machine_id: '${e.machine_id}' is not in the contract's machine table`, { field: `${at}.machine_id` });
-      const t = this.counter ? (typeof e.timestamp === "number" ? e.timestamp : Number.NaN) : typeof e.timestamp === "string" ? parseTimestamp(e.timestamp) : Number.NaN;
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `${at}.machine_id: '${e.machine_id}' is not in the contract's machine table`,
+          { field: `${at}.machine_id` },
+        );
+      const t = this.counter
+        ? typeof e.timestamp === "number"
+          ? e.timestamp
+          : Number.NaN
+        : typeof e.timestamp === "string"
+          ? parseTimestamp(e.timestamp)
+          : Number.NaN;
       if (!Number.isFinite(t))
-        throw new MillwrightError("MW_VALIDATION", `${at}.timestamp: must be ${this.counter ? "a number (the counter)" : "an ISO 8601 date-time"}`, { field: `${at}.timestamp` });
-      return { id: e.id, table: e.table, machine: e.machine_id, time: t, kind: e.kind ?? "", receivedAt: Date.now() };
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `${at}.timestamp: must be ${this.counter ? "a number (the counter)" : "an ISO 8601 date-time"}`,
+          { field: `${at}.timestamp` },
+        );
+      return {
+        id: e.id,
+        table: e.table,
+        machine: e.machine_id,
+        time: t,
+        kind: e.kind ?? "",
+        receivedAt: Date.now(),
+      };
     });
     const out: ("accepted" | "duplicate" | "conflict")[] = [];
     const fresh: LoggedEvent[] = [];
     for (const e of parsed) {
       const prior = this.eventIds.get(e.id);
       if (prior) {
-        const same = prior.table === e.table && prior.machine === e.machine && prior.time === e.time && prior.kind === e.kind;
+        const same =
+          prior.table === e.table &&
+          prior.machine === e.machine &&
+          prior.time === e.time &&
+          prior.kind === e.kind;
         out.push(same ? "duplicate" : "conflict");
         continue;
       }

@@ -21,7 +21,10 @@ export class SqliteHistoryLog implements HistoryLog {
       this.db = new Database(path);
       chmodSync(path, 0o600);
     } catch (e) {
-      throw new MillwrightError("MW_STORE_UNAVAILABLE", `${path}: cannot open the history log (${(e as Error).message})`);
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `${path}: cannot open the history log (${(e as Error).message})`,
+      );
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -38,10 +41,15 @@ export class SqliteHistoryLog implements HistoryLog {
       CREATE UNIQUE INDEX IF NOT EXISTS log_event_id ON log (id) WHERE type = 'event';
       CREATE INDEX IF NOT EXISTS log_machine ON log (machine, seq);
     `);
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as { value: string } | undefined;
+    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
+      | { value: string }
+      | undefined;
     if (!row) this.db.prepare("INSERT INTO meta (key, value) VALUES ('layout', ?)").run(String(LAYOUT));
     else if (Number(row.value) !== LAYOUT)
-      throw new MillwrightError("MW_STORE_UNAVAILABLE", `${path}: history log layout ${row.value}, this Millwright reads ${LAYOUT}`);
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `${path}: history log layout ${row.value}, this Millwright reads ${LAYOUT}`,
+      );
   }
 
   private enqueue(run: () => void): Promise<void> {
@@ -63,14 +71,19 @@ export class SqliteHistoryLog implements HistoryLog {
         for (const j of jobs) j.run();
       })();
     } catch (e) {
-      for (const j of jobs) j.reject(new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`));
+      for (const j of jobs)
+        j.reject(
+          new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`),
+        );
       return;
     }
     for (const j of jobs) j.resolve();
   }
 
   appendReadings(rows: LoggedReading[]): Promise<void> {
-    const ins = this.db.prepare("INSERT INTO log (type, id, machine, t, body) VALUES ('reading', ?, ?, ?, ?)");
+    const ins = this.db.prepare(
+      "INSERT INTO log (type, id, machine, t, body) VALUES ('reading', ?, ?, ?, ?)",
+    );
     return this.enqueue(() => {
       for (const r of rows) ins.run(r.id, r.machine, r.time, JSON.stringify(r));
     });
@@ -79,14 +92,19 @@ export class SqliteHistoryLog implements HistoryLog {
   appendEvents(events: LoggedEvent[]): Promise<void> {
     // Duplicates are settled by the server before it applies an event (it knows every id it was
     // told); OR IGNORE only keeps a retried write from failing on the unique index.
-    const ins = this.db.prepare("INSERT OR IGNORE INTO log (type, id, machine, t, body) VALUES ('event', ?, ?, ?, ?)");
+    const ins = this.db.prepare(
+      "INSERT OR IGNORE INTO log (type, id, machine, t, body) VALUES ('event', ?, ?, ?, ?)",
+    );
     return this.enqueue(() => {
       for (const e of events) ins.run(e.id, e.machine, e.time, JSON.stringify(e));
     });
   }
 
   *replay(): Iterable<LogEntry> {
-    for (const row of this.db.prepare("SELECT type, body FROM log ORDER BY seq").iterate() as Iterable<{ type: string; body: string }>) {
+    for (const row of this.db.prepare("SELECT type, body FROM log ORDER BY seq").iterate() as Iterable<{
+      type: string;
+      body: string;
+    }>) {
       if (row.type === "reading") yield { type: "reading", reading: JSON.parse(row.body) as LoggedReading };
       else yield { type: "event", event: JSON.parse(row.body) as LoggedEvent };
     }
@@ -94,7 +112,9 @@ export class SqliteHistoryLog implements HistoryLog {
 
   latest(): LoggedReading[] {
     const rows = this.db
-      .prepare("SELECT body FROM log WHERE seq IN (SELECT MAX(seq) FROM log WHERE type = 'reading' GROUP BY machine) ORDER BY machine")
+      .prepare(
+        "SELECT body FROM log WHERE seq IN (SELECT MAX(seq) FROM log WHERE type = 'reading' GROUP BY machine) ORDER BY machine",
+      )
       .all() as { body: string }[];
     return rows.map((r) => JSON.parse(r.body) as LoggedReading);
   }
