@@ -1,0 +1,192 @@
+// The contract server's API: everything a client sees comes from the contract (schema, docs, OIP
+// tensors, errors naming the reading and field); events need the token and are idempotent; a
+// machine's readings come in time order; a bad reading in a batch changes nothing.
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { loadContract } from "../../../src/contract/load.js";
+import { readContractData } from "../../../src/data/contract-data.js";
+import { simulateHistorian } from "../../../src/data/historian.js";
+import { historianToCsv } from "../../../src/data/historian-csv.js";
+import { Registry } from "../../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
+import { buildContractApp } from "../../../src/serve/contract/app.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+
+const TOKEN = "feedback-token-for-tests";
+let app: FastifyInstance;
+let log: SqliteHistoryLog;
+let dir: string;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), "mw-capp-"));
+  mkdirSync(join(dir, "historian"));
+  mkdirSync(join(dir, "contracts"));
+  for (const [name, text] of Object.entries(
+    historianToCsv(simulateHistorian({ machines: 12, days: 45, seed: 7 })),
+  ))
+    writeFileSync(join(dir, "historian", name), text);
+  copyFileSync("examples/contracts/historian.yaml", join(dir, "contracts", "historian.yaml"));
+  const { contract, text } = loadContract(join(dir, "contracts", "historian.yaml"));
+  const registry = new Registry(join(dir, "models"));
+  const data = readContractData(contract, { learn: true, labels: "require" });
+  const v = trainHistoryAndRegister(registry, data, text, {
+    seed: 1,
+    split: { by: "time", testFrom: null },
+  }).version;
+  log = new SqliteHistoryLog(join(dir, "h.db"));
+  app = await buildContractApp({
+    service: new ContractService(loadHistoryModel(registry, v), registry.versionDir(v), log),
+    tokens: { feedback: TOKEN },
+    maxBatch: 100,
+  });
+});
+
+after(async () => {
+  await app.close();
+  log.close();
+});
+
+const reading = (over: Record<string, unknown> = {}) => ({
+  machine_id: "M01",
+  timestamp: "2026-06-01T00:00:00Z",
+  spindle_speed: 9000,
+  spindle_load: 40,
+  vibration: 1.2,
+  ...over,
+});
+
+async function post(url: string, payload: unknown, headers: Record<string, string> = {}) {
+  return app.inject({ method: "POST", url, payload: payload as object, headers });
+}
+
+test("a reading by the contract's names gets every head and the likeliest kind", async () => {
+  const r = await post("/v1/predict", reading());
+  assert.equal(r.statusCode, 200, r.body);
+  const a = r.json();
+  assert.equal(a.machine_id, "M01");
+  assert.ok(a.failure_probability >= 0 && a.failure_probability <= 1);
+  assert.deepEqual(
+    Object.keys(a.heads).sort(),
+    ["ball_screw", "coolant_pump", "spindle_bearing", "tool_changer"].filter((k) => k in a.heads).sort(),
+  );
+  assert.ok(a.likeliest_kind === null || a.likeliest_kind in a.heads);
+});
+
+test("errors name the reading's index and field, from the contract's limits", async () => {
+  const cases: [unknown, number, RegExp][] = [
+    [
+      [reading({ timestamp: "2026-06-02T00:00:00Z" }), reading({ machine_id: "M02", spindle_load: 250 })],
+      400,
+      /readings\[1\]\.spindle_load: 250 % is outside 0–200/,
+    ],
+    [reading({ timestamp: "1" }), 400, /timestamp: must be an ISO 8601 date-time/],
+    [reading({ torque: 3 }), 400, /torque: unknown field/],
+    [reading({ spindle_load: undefined }), 400, /spindle_load: is required/],
+    [reading({ machine_id: "M99" }), 400, /machine_id: 'M99' is not in the contract's machine table/],
+    [reading({ machine_id: "x".repeat(101) }), 400, /machine_id: must be a string of 1–100 characters/],
+    [[], 400, /empty/],
+    [Array.from({ length: 101 }, () => reading()), 413, /at most 100/],
+  ];
+  for (const [body, status, pattern] of cases) {
+    const r = await post("/v1/predict", body);
+    assert.equal(r.statusCode, status, r.body);
+    assert.equal(r.headers["content-type"], "application/problem+json; charset=utf-8");
+    assert.match(r.json().detail, pattern);
+  }
+});
+
+test("a machine's readings come in time order; a rejected batch changes no history", async () => {
+  const first = await post("/v1/predict", reading({ machine_id: "M03", timestamp: "2026-06-01T05:00:00Z" }));
+  assert.equal(first.statusCode, 200);
+  const old = await post("/v1/predict", reading({ machine_id: "M03", timestamp: "2026-06-01T04:00:00Z" }));
+  assert.equal(old.statusCode, 409);
+  assert.match(old.json().detail, /already has a reading at or after this time/);
+  // Batch: M04 fine, then a bad one: M04's reading must not have been applied.
+  const bad = await post("/v1/predict", [
+    reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }),
+    reading({ machine_id: "M04", timestamp: "2026-06-01T04:00:00Z" }),
+  ]);
+  assert.equal(bad.statusCode, 409);
+  const ok = await post("/v1/predict", reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }));
+  assert.equal(ok.statusCode, 200, ok.body);
+});
+
+test("events need the feedback token, are idempotent by id, and change the next reading's features", async () => {
+  const ev = {
+    id: "maint-1",
+    table: "maintenance",
+    machine_id: "M05",
+    timestamp: "2026-06-01T06:00:00Z",
+    kind: "spindle_bearing",
+  };
+  const none = await post("/v1/events", { events: [ev] });
+  assert.equal(none.statusCode, 401);
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const bad = await post("/v1/events", { events: [{ ...ev, table: "coffee" }] }, auth);
+  assert.equal(bad.statusCode, 400);
+  const before = (
+    await post("/v1/predict", reading({ machine_id: "M05", timestamp: "2026-06-01T07:00:00Z" }))
+  ).json();
+  const r1 = await post("/v1/events", { events: [ev] }, auth);
+  assert.deepEqual(r1.json().results, [{ id: "maint-1", outcome: "accepted" }]);
+  const r2 = await post("/v1/events", { events: [ev, { ...ev, kind: "ball_screw" }] }, auth);
+  assert.deepEqual(
+    r2.json().results.map((x: { outcome: string }) => x.outcome),
+    ["duplicate", "conflict"],
+  );
+  const afterEv = (
+    await post("/v1/predict", reading({ machine_id: "M05", timestamp: "2026-06-01T08:00:00Z" }))
+  ).json();
+  const contract = (await app.inject({ url: "/v1/contract" })).json();
+  assert.ok(contract.features.some((f: { name: string }) => f.name === "maintenance_since_spindle_bearing"));
+  assert.ok(
+    typeof before.failure_probability === "number" && typeof afterEv.failure_probability === "number",
+  );
+});
+
+test("OIP v2: tensors from the contract, the same answers as /v1/predict", async () => {
+  const meta = (await app.inject({ url: "/v2/models/historian-fleet" })).json();
+  assert.deepEqual(
+    meta.inputs.slice(0, 3).map((i: { name: string }) => i.name),
+    ["machine_id", "timestamp", "spindle_speed"],
+  );
+  assert.ok(meta.outputs.some((o: { name: string }) => o.name === "failure_probability"));
+  const rows = [
+    reading({ machine_id: "M06", timestamp: "2026-06-01T01:00:00Z" }),
+    reading({ machine_id: "M07", timestamp: "2026-06-01T01:00:00Z", vibration: null }),
+  ];
+  const inputs = meta.inputs.map((i: { name: string; datatype: string }) => ({
+    name: i.name,
+    datatype: i.datatype,
+    shape: [2],
+    data: rows.map((r) => (r as Record<string, unknown>)[i.name] ?? null),
+  }));
+  const oip = await post("/v2/models/historian-fleet/infer", { inputs });
+  assert.equal(oip.statusCode, 200, oip.body);
+  const p = oip.json().outputs.find((o: { name: string }) => o.name === "failure_probability").data;
+  const j = (
+    await post(
+      "/v1/predict",
+      rows.map((r) => ({ ...r, timestamp: "2026-06-01T02:00:00Z" })),
+    )
+  ).json();
+  assert.equal(p.length, 2);
+  assert.equal(j.predictions.length, 2);
+  const short = await post("/v2/models/historian-fleet/infer", {
+    inputs: [{ ...inputs[0] }, { ...inputs[1], data: ["2026-06-01T03:00:00Z"] }],
+  });
+  assert.equal(short.statusCode, 400);
+});
+
+test("the OpenAPI document shows the contract's readings with units and limits", async () => {
+  const doc = (await app.inject({ url: "/docs/json" })).json();
+  const text = JSON.stringify(doc.paths["/v1/predict"]);
+  assert.match(text, /spindle_load/);
+  assert.match(text, /"maximum":200/);
+  assert.doesNotMatch(text, /tool_wear/);
+});
