@@ -1,0 +1,72 @@
+// Why a contract model scored a reading as it did, in the contract's words: TreeSHAP on the
+// machine_failure head, the three largest contributions, each said as the risk with and without
+// that feature's contribution ("spindle vibration, trend over 24h 0.31 mm/s/h raises the risk of a
+// failure within 24h from 4 % to 19 %"): a shop floor reads percentages, not log-odds. Pure.
+import type { Contract } from "../contract/types.js";
+import type { FeaturePlan } from "../features/plan.js";
+import { sigmoid } from "../model/predict.js";
+import { treeShap } from "../model/shap.js";
+import type { HistoryModel } from "../train/history-model.js";
+
+export interface ContractReason {
+  feature: string;
+  /** The feature's value (a category's level name; null when missing). */
+  value: number | string | null;
+  unit: string;
+  /** Contribution to the calibrated head's margin; positive raises the risk. */
+  contribution: number;
+  /** The probability without this contribution, the answer's probability with it. */
+  risk_without: number;
+  text: string;
+}
+
+function levelName(c: Contract, name: string, code: number): string | null {
+  const r = c.readings.find((x) => x.name === name) ?? c.attributes?.columns.find((x) => x.name === name);
+  return r?.kind === "category" ? (r.levels?.[code] ?? null) : null;
+}
+
+function show(v: number): string {
+  const a = Math.abs(v);
+  return v.toLocaleString("en-US", { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 1 : 3 });
+}
+
+const pct = (p: number) => `${p < 0.01 && p > 0 ? "<1" : Math.round(p * 100)} %`;
+
+export function explainReading(m: HistoryModel, plan: FeaturePlan, x: Float64Array, k = 3): ContractReason[] {
+  const head = m.heads.machine_failure;
+  if (!head) return [];
+  const { expectedValue, contributions } = treeShap(head.booster, x);
+  let margin = expectedValue;
+  for (const c of contributions) margin += c;
+  const { a, b } = head.calibration;
+  const p = sigmoid(a * margin + b);
+  const horizon = m.contract.failures ? ` within ${m.contract.failures.horizon.label}` : "";
+  const order = Array.from(contributions.keys()).sort(
+    (i, j) => Math.abs(contributions[j]) - Math.abs(contributions[i]),
+  );
+  return order
+    .slice(0, k)
+    .filter((i) => contributions[i] !== 0)
+    .map((i) => {
+      const f = plan.features[i];
+      const c = contributions[i];
+      const without = sigmoid(a * (margin - c) + b);
+      const level = Number.isNaN(x[i]) ? null : levelName(m.contract, f.name, x[i]);
+      const value = Number.isNaN(x[i]) ? null : (level ?? x[i]);
+      const said =
+        value === null
+          ? "unknown"
+          : typeof value === "string"
+            ? value
+            : `${show(value)}${f.unit ? ` ${f.unit}` : ""}`;
+      const verb = c >= 0 ? "raises" : "lowers";
+      return {
+        feature: f.name,
+        value,
+        unit: f.unit,
+        contribution: c,
+        risk_without: without,
+        text: `${f.words} ${said} ${verb} the risk of a failure${horizon} from ${pct(without)} to ${pct(p)}`,
+      };
+    });
+}

@@ -1,0 +1,136 @@
+// The data-contract commands as a user runs them (the real CLI, spawned): train --contract, then
+// predict and evaluate with no contract (it travels with the version), and every bad input an
+// exit code 2 with a message naming the file, key or option.
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { parseCsv } from "../../src/data/csv.js";
+import { simulateHistorian } from "../../src/data/historian.js";
+import { historianToCsv } from "../../src/data/historian-csv.js";
+import { runCli } from "../helpers/cli.js";
+
+let dir: string;
+let contract: string;
+let data: string;
+
+before(() => {
+  dir = mkdtempSync(join(tmpdir(), "mw-cli-contract-"));
+  mkdirSync(join(dir, "historian"));
+  mkdirSync(join(dir, "contracts"));
+  for (const [name, text] of Object.entries(
+    historianToCsv(simulateHistorian({ machines: 12, days: 45, seed: 11 })),
+  ))
+    writeFileSync(join(dir, "historian", name), text);
+  contract = join(dir, "contracts", "historian.yaml");
+  copyFileSync("examples/contracts/historian.yaml", contract);
+  data = join(dir, "historian", "telemetry.csv");
+});
+
+test("train --contract, then predict and evaluate without it", async () => {
+  const reg = join(dir, "models");
+  const t = await runCli(["train", "--contract", contract, "--registry", reg, "--json"]);
+  assert.equal(t.code, 0, t.stderr);
+  const res = JSON.parse(t.stdout);
+  assert.equal(res.version, "1.0.0");
+  assert.equal(res.contract, "historian-fleet");
+  assert.ok(res.split.test > 0 && res.split.fit > res.split.test);
+  assert.ok("machine_failure" in res.heads);
+  const card = readFileSync(join(reg, "versions", "1.0.0", "card.md"), "utf8");
+  assert.match(card, /historian-fleet/);
+  assert.match(card, /spindle vibration/); // the contract's words, not ours
+  assert.doesNotMatch(card, /tool wear/);
+
+  const out = join(dir, "scored.csv");
+  const p = await runCli(["predict", "--data", data, "--out", out, "--registry", reg]);
+  assert.equal(p.code, 0, p.stderr);
+  const scored = parseCsv(readFileSync(out, "utf8"));
+  const input = parseCsv(readFileSync(data, "utf8"));
+  assert.equal(scored.rows.length, input.rows.length);
+  assert.deepEqual(scored.header.slice(0, input.header.length), input.header);
+  assert.ok(
+    scored.header.includes("failure_probability") && scored.header.includes("spindle_bearing_probability"),
+  );
+
+  const e = await runCli(["evaluate", "--data", data, "--registry", reg, "--json"]);
+  assert.equal(e.code, 0, e.stderr);
+  const ev = JSON.parse(e.stdout);
+  assert.ok(ev.pr_auc > 0 && ev.pr_auc <= 1);
+  assert.ok(ev.censored > 0, "the last horizon of rows has no known label");
+  assert.ok("spindle_bearing" in ev.heads);
+});
+
+test("--test-from splits where asked; --split machine holds out machines", async () => {
+  const a = await runCli([
+    "train",
+    "--contract",
+    contract,
+    "--registry",
+    join(dir, "m2"),
+    "--test-from",
+    "2026-02-01",
+    "--json",
+  ]);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(JSON.parse(a.stdout).split.testFrom, Date.UTC(2026, 1, 1));
+  const b = await runCli([
+    "train",
+    "--contract",
+    contract,
+    "--registry",
+    join(dir, "m3"),
+    "--split",
+    "machine",
+    "--json",
+  ]);
+  assert.equal(b.code, 0, b.stderr);
+  assert.match(JSON.parse(b.stdout).split.describe, /by machine: 2 of 12 machines held out/);
+});
+
+test("bad input: exit 2 and a message that names the file, key or option", async () => {
+  const bad = join(dir, "contracts", "bad.yaml");
+  writeFileSync(
+    bad,
+    readFileSync(contract, "utf8").replace("stats: [mean, std, min, max, slope]", "stats: [mean, average]"),
+  );
+  const noCol = join(dir, "contracts", "nocol.yaml");
+  writeFileSync(noCol, readFileSync(contract, "utf8").replace("column: vib_rms", "column: vibration_rms"));
+  const cases: [string[], RegExp][] = [
+    [
+      ["train", "--contract", join(dir, "nope.yaml")],
+      /nope\.yaml: cannot read the contract \(no such file\)/,
+    ],
+    [["train", "--contract", bad], /bad\.yaml: history\.stats\[1\]: unknown stat 'average'/],
+    [
+      ["train", "--contract", noCol],
+      /telemetry\.csv: missing column 'vibration_rms' \(.*nocol\.yaml: readings\[2\]\.column\)/,
+    ],
+    [
+      ["train", "--contract", contract, "--events", "coffee=x.csv"],
+      /--events: no event table named 'coffee'/,
+    ],
+    [["train", "--contract", contract, "--events", "alarms"], /--events: 'alarms' is not NAME=FILE/],
+    [["train", "--contract", contract, "--test-from", "soon"], /--test-from: 'soon' is not an ISO 8601 time/],
+    [
+      ["train", "--contract", contract, "--split", "machine", "--test-from", "2026-02-01"],
+      /--test-from splits by time/,
+    ],
+    [["train", "--contract", contract, "--split", "random"], /--split: 'random' is not time or machine/],
+    [["train", "--data", data, "--test-from", "2026-02-01"], /--test-from needs --contract/],
+    [
+      ["train", "--contract", contract, "--test-from", "2030-01-01", "--registry", join(dir, "m4")],
+      /the test part has 0 rows/,
+    ],
+    [
+      ["train", "--contract", contract, "--data", join(dir, "historian", "machines.csv")],
+      /machines\.csv: missing column/,
+    ],
+  ];
+  for (const [args, pattern] of cases) {
+    const r = await runCli(args);
+    assert.equal(r.code, 2, `${args.join(" ")}: exit ${r.code}\n${r.stderr}`);
+    assert.match(r.stderr, pattern, args.join(" "));
+    assert.doesNotMatch(r.stderr, /\n\s+at /, "no stack trace");
+  }
+});
