@@ -7,11 +7,15 @@ import { evaluateContract } from "./contract-model.js";
 import { predictBundle } from "../../train/bundle.js";
 import { DEFAULT_REGISTRY, out, outJson, parse, requireOpt, outThen } from "../io.js";
 
-export const EVALUATE_HELP = `millwright evaluate --data FILE [--model REF] [--registry DIR] [--json]
+export const EVALUATE_HELP = `millwright evaluate --data FILE [--model REF] [--registry DIR] [--events NAME=FILE]… [--json]
 
 Evaluates a registered model (REF: a version or an alias; default champion) on a labelled CSV at
 its stored threshold. --json prints roc_auc, pr_auc, precision, recall, f1, accuracy, brier,
-threshold, n, positives, confusion_matrix {tp, fp, tn, fn} and model_version.`;
+threshold, n, positives, confusion_matrix {tp, fp, tn, fn} and model_version.
+
+A model trained with a data contract: labels come from its failures (rows whose horizon runs past
+the end of FILE are censored and left out) and --json adds heads {kind: metrics} and censored;
+--events NAME=FILE replaces an event file (NAME "failures" for the failures file).`;
 
 export async function evaluateCommand(argv: string[]): Promise<number> {
   const { values } = parse(

@@ -9,11 +9,16 @@ import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
 import { DEFAULT_REGISTRY, parse, requireOpt, outThen } from "../io.js";
 
-export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR]
+export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR] [--events NAME=FILE]…
 
 Scores every row of a CSV (labels optional) and writes the input rows in order plus
 failure_probability, failure_predicted (0/1 at the model's threshold) and one
-<mode>_probability column per failure-mode head (twf, hdf, pwf, osf).`;
+<mode>_probability column per failure-mode head (twf, hdf, pwf, osf).
+
+A model trained with a data contract reads FILE as its stored contract says, builds each machine's
+history from the rows and the events (the event files named at training, or --events NAME=FILE;
+NAME "failures" for the failures file) and writes one <kind>_probability per head, with the
+probabilities' exact digits.`;
 
 export async function predictCommand(argv: string[]): Promise<number> {
   const { values } = parse(
