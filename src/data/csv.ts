@@ -15,55 +15,74 @@ export function parseCsv(text: string): CsvTable {
   const lines: number[] = [];
   let line = 1;
   let recordLine = 1;
-  let field = "";
   let record: string[] = [];
-  let inQuotes = false;
-  let i = 0;
   const n = text.length;
+  let i = 0;
+  // Fields are sliced from the text between delimiters, not built a character at a time: an
+  // unquoted field (nearly all of a sensor export) costs one scan and one slice.
   while (i < n) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
+    let field: string;
+    if (text.charCodeAt(i) === 34 /* " */) {
+      // Quoted: doubled quotes inside, and commas or line breaks as data.
+      let j = i + 1;
+      let out = "";
+      for (;;) {
+        const q = text.indexOf('"', j);
+        if (q < 0) {
+          out += text.slice(j);
+          j = n;
+          break;
         }
-        inQuotes = false;
-        i++;
-        continue;
+        out += text.slice(j, q);
+        if (text.charCodeAt(q + 1) === 34) {
+          out += '"';
+          j = q + 2;
+        } else {
+          j = q + 1;
+          break;
+        }
       }
-      if (ch === "\n") line++;
-      field += ch;
+      for (let k = i; k < j; k++) if (text.charCodeAt(k) === 10) line++;
+      // Anything after the closing quote up to the delimiter is kept, as the old reader did.
+      let e = j;
+      while (e < n) {
+        const c = text.charCodeAt(e);
+        if (c === 44 || c === 10 || c === 13) break;
+        e++;
+      }
+      field = e > j ? out + text.slice(j, e) : out;
+      i = e;
+    } else {
+      let e = i;
+      while (e < n) {
+        const c = text.charCodeAt(e);
+        if (c === 44 || c === 10 || c === 13) break;
+        e++;
+      }
+      field = text.slice(i, e);
+      i = e;
+    }
+    record.push(field);
+    if (i >= n) break;
+    const c = text.charCodeAt(i);
+    if (c === 44) {
       i++;
+      // A trailing comma at the end of the text still ends with an empty field.
+      if (i >= n) record.push("");
       continue;
     }
-    if (ch === '"' && field.length === 0) {
-      inQuotes = true;
-      i++;
-    } else if (ch === ",") {
-      record.push(field);
-      field = "";
-      i++;
-    } else if (ch === "\r" || ch === "\n") {
-      record.push(field);
-      field = "";
-      if (!(record.length === 1 && record[0] === "")) {
-        records.push(record);
-        lines.push(recordLine);
-      }
-      record = [];
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      i++;
-      line++;
-      recordLine = line;
-    } else {
-      field += ch;
-      i++;
+    // A line break ends the record (CRLF counts once); blank lines are skipped.
+    if (!(record.length === 1 && record[0] === "")) {
+      records.push(record);
+      lines.push(recordLine);
     }
+    record = [];
+    if (c === 13 && text.charCodeAt(i + 1) === 10) i++;
+    i++;
+    line++;
+    recordLine = line;
   }
-  if (field.length > 0 || record.length > 0) {
-    record.push(field);
+  if (record.length > 0 && !(record.length === 1 && record[0] === "")) {
     records.push(record);
     lines.push(recordLine);
   }

@@ -82,6 +82,8 @@ export function readTelemetry(
   const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
   const lastTime = new Map<number, number>();
   let unknownLevels = 0;
+  let lastStamp: string | null = null;
+  let lastParsed = Number.NaN;
   const width = table.header.length;
   for (let i = 0; i < n; i++) {
     const cells = table.rows[i];
@@ -100,8 +102,13 @@ export function readTelemetry(
     }
     machine[i] = m;
     if (c.time) {
-      const s = cells[timeCol].trim();
-      const t = c.time.counter ? (s === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+      const s = cells[timeCol];
+      // Rows of one instant often come together (sorted by time, then machine): parse once.
+      if (s !== lastStamp) {
+        lastStamp = s;
+        lastParsed = c.time.counter ? (s.trim() === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+      }
+      const t = lastParsed;
       if (!Number.isFinite(t))
         errors.add(
           ln,
