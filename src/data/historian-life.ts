@@ -47,7 +47,7 @@ function weibullAfter(rng: Rng, shape: number, scale: number, age: number): numb
 }
 
 // Share of failures that give no alarm burst (a part can die quietly), and the lead times.
-const QUIET_SHARE = 0.15;
+const QUIET_SHARE = 0.1;
 const DRIFT_LEAD_H: [number, number] = [24, 72];
 const BURST_LEAD_H: [number, number] = [24, 48];
 
@@ -73,7 +73,7 @@ export function planLife(rng: Rng, hours: number, ageYears: number): MachineLife
       const onset = failHour - Math.round(lerp(DRIFT_LEAD_H, rng.next()));
       const amp = 0.5 + rng.next();
       const burstFrom = failHour - Math.round(lerp(BURST_LEAD_H, rng.next()));
-      const peak = 0.5 + rng.next();
+      const peak = 1 + 1.5 * rng.next();
       const quiet = rng.next() < QUIET_SHARE;
       const repair = 1 + rng.int(4);
       if (failHour < nextSched) {

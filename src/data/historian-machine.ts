@@ -28,7 +28,7 @@ const BACKGROUND_ALARMS_PER_H = 0.012;
 // Harmless episodes: a signal wanders up and back (a heavy job, a clogged filter) without failure,
 // and alarm bursts with no failure behind them (a new program, a sticky door switch).
 const EXCURSIONS_PER_DAY = 1 / 15;
-const FALSE_BURSTS_PER_DAY = 1 / 12;
+const FALSE_BURSTS_PER_DAY = 1 / 20;
 const ALL_CODES = [...BACKGROUND_CODES, ...COMPONENTS.flatMap((c) => c.alarmCodes)];
 
 function poisson(rng: Rng, mean: number): number {
@@ -70,7 +70,7 @@ export function simulateMachine(
   const falseBursts = poisson(rng, (hours / 24) * FALSE_BURSTS_PER_DAY);
   for (let k = 0; k < falseBursts; k++) {
     const from = rng.int(hours);
-    bursts.push({ from, to: from + 2 + rng.int(8), peak: 0.8 + rng.next(), codes: ALL_CODES });
+    bursts.push({ from, to: from + 2 + rng.int(5), peak: 0.5 + 0.7 * rng.next(), codes: ALL_CODES });
   }
 
   const has = new Set(model.sensors);
@@ -78,11 +78,11 @@ export function simulateMachine(
   for (const s of HISTORIAN_SENSORS) out[s.name] = new Float64Array(hours);
   // Machines differ more from each other, and jobs from jobs, than a failing part moves a signal: a
   // single reading says little, the machine's own recent history says much.
-  const vibBase = 0.8 + 4 * rng.next() + 0.05 * ageYears;
+  const vibBase = 0.8 + 6 * rng.next() + 0.05 * ageYears;
   const spindleHeat = 1.5 + 2 * rng.next();
-  const coolantOffset = -3 + 7 * rng.next();
-  const axisBase = 10 + 35 * rng.next();
-  const thermal = -4 + 8 * rng.next();
+  const coolantOffset = -5 + 12 * rng.next();
+  const axisBase = 10 + 50 * rng.next();
+  const thermal = -5 + 10 * rng.next();
   let jobLeft = 0;
   let speed = 0;
   let load = 0;
@@ -93,7 +93,7 @@ export function simulateMachine(
   const alarms: { sec: number; code: string }[] = [];
   for (let h = 0; h < hours; h++) {
     if (jobLeft <= 0) {
-      const idle = rng.next() < 0.12;
+      const idle = rng.next() < 0.06;
       jobLeft = idle ? 1 + rng.int(4) : 2 + rng.int(9);
       speed = idle ? 0 : model.maxRpm * (0.25 + 0.65 * rng.next());
       load = idle ? 0 : 20 + 55 * rng.next();
@@ -110,7 +110,7 @@ export function simulateMachine(
     const vib = running
       ? vibBase +
         jobVib +
-        (0.15 * rpm) / 1000 +
+        (0.05 * rpm) / 1000 +
         0.01 * ld +
         0.06 * vibBase * rng.normal() +
         push.vibration[h] * (0.6 + 0.8 * rng.next())
@@ -140,7 +140,7 @@ export function simulateMachine(
     for (let k = 0; k < n; k++) secs.push(h * 3600 + rng.int(3600));
     secs.sort((a, b) => a - b);
     for (const sec of secs) {
-      const fromBurst = burstCodes !== null && rng.next() < 0.8;
+      const fromBurst = burstCodes !== null && rng.next() < 0.9;
       const codes = fromBurst ? (burstCodes as readonly string[]) : BACKGROUND_CODES;
       alarms.push({ sec, code: codes[rng.int(codes.length)] });
     }
