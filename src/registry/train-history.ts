@@ -12,6 +12,7 @@ import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../tra
 import { historyModelToJSON } from "../train/history-model.js";
 import type { Registry } from "./registry.js";
 import { gitCommit } from "./training.js";
+import { createRng } from "../core/rng.js";
 
 export interface HistoryTrainOutcome {
   version: string;
@@ -38,6 +39,31 @@ export function labelledFeatures(d: ContractData) {
     usable = new Uint8Array(t.n).fill(1);
   }
   return { plan, X, heads, usable, horizon };
+}
+
+/** Rows kept as the drift reference (a seeded sample of the training telemetry, by contract names). */
+export const REFERENCE_ROWS = 5000;
+
+/** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities. */
+export function referenceSample(d: ContractData, fit: HistoryFit, seed: number): object {
+  const t = d.telemetry;
+  const rng = createRng(seed ^ 0x5eed);
+  const idx = Array.from({ length: t.n }, (_, i) => i);
+  const k = Math.min(REFERENCE_ROWS, t.n);
+  for (let i = 0; i < k; i++) {
+    const j = i + rng.int(t.n - i);
+    [idx[i], idx[j]] = [idx[j], idx[i]];
+  }
+  const rows = idx.slice(0, k).sort((a, b) => a - b);
+  const columns: Record<string, (number | string | null)[]> = {};
+  d.contract.readings.forEach((r, j) => {
+    columns[r.name] = rows.map((i) => {
+      const v = t.values[j][i];
+      if (Number.isNaN(v)) return null;
+      return r.kind === "category" ? ((r.levels as string[])[v] ?? null) : v;
+    });
+  });
+  return { rows: k, columns, failure_probability: Array.from(fit.test.p) };
 }
 
 export function trainHistoryAndRegister(
@@ -104,6 +130,7 @@ export function trainHistoryAndRegister(
       "lineage.json": `${JSON.stringify(lineage, null, 2)}\n`,
       // The machine table as trained: the server reads attributes (and which machines exist) from here.
       ...(c.attributes?.file ? { "attributes.csv": readFileSync(c.attributes.file, "utf8") } : {}),
+      "reference.json": JSON.stringify(referenceSample(data, fit, opts.seed)),
       "card.md": renderHistoryCard({ version: v, created, contract: c, plan, fit, files: data.files, rows }),
     },
   }));

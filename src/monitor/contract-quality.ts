@@ -1,0 +1,79 @@
+// Realised quality of a data-contract model from the failures that happened: a reading scored at
+// t was right to warn when its machine failed in (t, t + horizon]. Its label is known once the
+// machine has been seen past t + horizon (a later reading or event); until then it is left out,
+// the same censoring training uses. Pure: no I/O.
+import { averagePrecision, rocAuc } from "../evaluate/ranking.js";
+
+export interface Scored {
+  machine: string;
+  time: number;
+  p: number;
+}
+
+export interface Happened {
+  machine: string;
+  time: number;
+}
+
+export interface RealisedQuality {
+  /** Readings whose label is known. */
+  n: number;
+  positives: number;
+  pr_auc: number | null;
+  roc_auc: number | null;
+  recall: number | null;
+  precision: number | null;
+}
+
+/** Labels of the readings whose horizon has passed on their machine (`seenUntil`: newest time seen per machine). */
+export function realisedQuality(
+  scored: readonly Scored[],
+  failures: readonly Happened[],
+  horizon: number,
+  seenUntil: ReadonlyMap<string, number>,
+  threshold: number,
+): RealisedQuality {
+  const byMachine = new Map<string, number[]>();
+  for (const f of failures) {
+    const a = byMachine.get(f.machine) ?? [];
+    a.push(f.time);
+    byMachine.set(f.machine, a);
+  }
+  for (const a of byMachine.values()) a.sort((x, y) => x - y);
+  const y: number[] = [];
+  const p: number[] = [];
+  for (const s of scored) {
+    const seen = seenUntil.get(s.machine);
+    if (seen === undefined || s.time + horizon > seen) continue;
+    const times = byMachine.get(s.machine) ?? [];
+    // First failure after t (binary search), positive when it falls within the horizon.
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (times[mid] <= s.time) lo = mid + 1;
+      else hi = mid;
+    }
+    y.push(lo < times.length && times[lo] <= s.time + horizon ? 1 : 0);
+    p.push(s.p);
+  }
+  let positives = 0;
+  let tp = 0;
+  let flagged = 0;
+  for (let i = 0; i < y.length; i++) {
+    positives += y[i];
+    if (p[i] >= threshold) {
+      flagged++;
+      tp += y[i];
+    }
+  }
+  const mixed = positives > 0 && positives < y.length;
+  return {
+    n: y.length,
+    positives,
+    pr_auc: mixed ? averagePrecision(y, p) : null,
+    roc_auc: mixed ? rocAuc(y, p) : null,
+    recall: positives > 0 ? tp / positives : null,
+    precision: flagged > 0 ? tp / flagged : null,
+  };
+}

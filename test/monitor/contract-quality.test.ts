@@ -1,0 +1,42 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { averagePrecision } from "../../src/evaluate/ranking.js";
+import { realisedQuality } from "../../src/monitor/contract-quality.js";
+
+const H = 24;
+
+test("a reading's label is a failure of its machine in (t, t + horizon], known once the machine is seen past it", () => {
+  const scored = [
+    { machine: "A", time: 0, p: 0.9 }, // A fails at 10: positive
+    { machine: "A", time: 10, p: 0.2 }, // the failure at 10 is not in (10, 34]: negative
+    { machine: "A", time: 40, p: 0.1 }, // A seen until 60 < 64: unknown, left out
+    { machine: "B", time: 0, p: 0.6 }, // B never fails: negative
+    { machine: "B", time: 5, p: 0.05 }, // negative
+    { machine: "C", time: 0, p: 0.5 }, // C fails at 24 exactly: positive (t + h is inside)
+  ];
+  const q = realisedQuality(
+    scored,
+    [
+      { machine: "A", time: 10 },
+      { machine: "C", time: 24 },
+    ],
+    H,
+    new Map([
+      ["A", 60],
+      ["B", 100],
+      ["C", 30],
+    ]),
+    0.5,
+  );
+  assert.equal(q.n, 5);
+  assert.equal(q.positives, 2);
+  // Flagged at 0.5: A@0 (tp), B@0 (fp), C@0 (tp).
+  assert.equal(q.recall, 1);
+  assert.equal(q.precision, 2 / 3);
+  assert.equal(q.pr_auc, averagePrecision([1, 0, 0, 0, 1], [0.9, 0.2, 0.6, 0.05, 0.5]));
+});
+
+test("one class only: no PR-AUC, said as null, never NaN", () => {
+  const q = realisedQuality([{ machine: "A", time: 0, p: 0.3 }], [], H, new Map([["A", 50]]), 0.5);
+  assert.deepEqual(q, { n: 1, positives: 0, pr_auc: null, roc_auc: null, recall: null, precision: null });
+});
