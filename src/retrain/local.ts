@@ -144,14 +144,14 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
   } finally {
     rmSync(file, { force: true });
   }
-  o.registry.setAlias("challenger", challenger);
+  await o.registry.setAlias("challenger", challenger);
   const challengerEval = evaluateOn(o.registry, challenger, holdout);
   const g = gate(championEval ?? {}, challengerEval, {
     metric: o.gate.metric,
     minMargin: o.gate.margin,
     minimum: o.gate.minimum,
   });
-  if (g.promote) o.registry.setAlias("champion", challenger);
+  if (g.promote) await o.registry.setAlias("champion", challenger);
   return {
     verdict: g.promote ? "promoted" : "kept",
     reason: g.reason,

@@ -35,10 +35,15 @@ export function defaultWebDir(): string | null {
   return null;
 }
 
-export async function startServer(
-  cfg: Config,
-  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object; githubBaseUrl?: string },
-): Promise<RunningServer> {
+interface StartOptions {
+  host: string;
+  port: number;
+  modelRef?: string;
+  logger?: boolean | object;
+  githubBaseUrl?: string;
+}
+
+export async function startServer(cfg: Config, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
   const store = await createStore({
@@ -47,6 +52,22 @@ export async function startServer(
     sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
+  try {
+    return await assemble(cfg, opts, registry, store);
+  } catch (e) {
+    // A server that cannot serve (no champion, a corrupt model, a port in use) must exit with the
+    // reason, not hang: the store's writer thread would keep the process alive.
+    await store.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function assemble(
+  cfg: Config,
+  opts: StartOptions,
+  registry: Registry,
+  store: PredictionStore,
+): Promise<RunningServer> {
   let monitor: Monitor | null = null;
   let retrainer: Retrainer | null = null;
   const app = await buildApp({
