@@ -11,7 +11,7 @@ import { Registry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/service.js";
 import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
-import type { PredictionStore } from "../store/types.js";
+import type { PredictionStore, WriteProblem } from "../store/types.js";
 import { buildApp } from "./app.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
@@ -35,6 +35,11 @@ export function defaultWebDir(): string | null {
   return null;
 }
 
+/** Where the store's write problems (disk full, data dir deleted) are said: the log, once it exists. */
+interface Problems {
+  say: (p: WriteProblem | null) => void;
+}
+
 interface StartOptions {
   host: string;
   port: number;
@@ -46,14 +51,19 @@ interface StartOptions {
 export async function startServer(cfg: Config, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
+  const problems: Problems = {
+    say: (p) =>
+      process.stderr.write(p ? `PREDICTIONS REFUSED: ${p.reason}\n` : "prediction log writable again\n"),
+  };
   const store = await createStore({
+    onWriteProblem: (p) => problems.say(p),
     databaseUrl: cfg.databaseUrl,
     sqlitePath: join(cfg.dataDir, "predictions.db"),
     sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
   try {
-    return await assemble(cfg, opts, registry, store);
+    return await assemble(cfg, opts, registry, store, problems);
   } catch (e) {
     // A server that cannot serve (no champion, a corrupt model, a port in use) must exit with the
     // reason, not hang: the store's writer thread would keep the process alive.
@@ -67,6 +77,7 @@ async function assemble(
   opts: StartOptions,
   registry: Registry,
   store: PredictionStore,
+  problems: Problems,
 ): Promise<RunningServer> {
   let monitor: Monitor | null = null;
   let retrainer: Retrainer | null = null;
@@ -157,9 +168,22 @@ async function assemble(
     }
   }, cfg.modelRefreshMs);
   refresh.unref();
+  // Checked every second, not only when a prediction fails: a deleted data directory must be
+  // noticed (and said loudly) even while no traffic comes, and a full disk's recovery too. The
+  // store reports each change at once (problems.say); this repeats it while it lasts.
+  problems.say = (p) => {
+    if (p) app.log.fatal({ code: p.code, dataDir: cfg.dataDir }, `PREDICTIONS REFUSED: ${p.reason}`);
+    else app.log.warn("prediction log writable again: predictions accepted");
+  };
+  let remindedAt = Date.now();
   const degradedTimer = setInterval(() => {
-    ctx.metrics.storeDegraded.set(store.degraded?.() ? 1 : 0);
+    const problem = store.writeProblem?.() ?? null;
+    ctx.metrics.storeDegraded.set(store.degraded?.() || problem ? 1 : 0);
     ctx.metrics.spoolRecords.set(store.spoolSize?.() ?? 0);
+    if (problem && Date.now() - remindedAt > 30_000) {
+      problems.say(problem);
+      remindedAt = Date.now();
+    }
   }, 1000);
   degradedTimer.unref();
 

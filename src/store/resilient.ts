@@ -17,6 +17,7 @@ import type {
   PredictionStore,
   QueryOptions,
   StoreStats,
+  WriteProblem,
 } from "./types.js";
 import { isUnavailableError } from "./unavailable.js";
 
@@ -57,6 +58,10 @@ export class ResilientStore implements PredictionStore {
   /** True while records are being spooled or wait in the spool for replay. */
   degraded(): boolean {
     return this.spooling || this.spool.size() > 0;
+  }
+
+  writeProblem(): WriteProblem | null {
+    return this.inner.writeProblem?.() ?? null;
   }
 
   spoolSize(): number {

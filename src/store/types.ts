@@ -2,6 +2,9 @@
 // cluster) passes the same contract suite in test/store/contract.ts. SQL and connections stay inside
 // implementations; callers only see this interface.
 import type { Reading } from "../data/schema.js";
+import type { WriteProblem } from "./file-watch.js";
+
+export type { WriteProblem } from "./file-watch.js";
 
 export interface PredictionRecord {
   /** The id the API returned (UUID v7-like, time-ordered). */
@@ -119,6 +122,11 @@ export interface PredictionStore {
   degraded?(): boolean;
   /** ResilientStore: records waiting in the local spool. */
   spoolSize?(): number;
+  /**
+   * Why prediction writes are refused right now (the disk is full, the file was deleted while
+   * serving), or null. Readiness turns false while there is one.
+   */
+  writeProblem?(): WriteProblem | null;
   /** Group-commit counters since start. */
   stats?(): StoreStats;
 }
