@@ -8,6 +8,7 @@ import { batchRecords, logBatch } from "./batch.js";
 import { Spool } from "./spool.js";
 import type {
   AuditEvent,
+  AuditQuery,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
@@ -17,6 +18,7 @@ import type {
   PredictionStore,
   QueryOptions,
   StoreStats,
+  StoredAuditEvent,
   WriteProblem,
 } from "./types.js";
 import { isUnavailableError } from "./unavailable.js";
@@ -197,6 +199,14 @@ export class ResilientStore implements PredictionStore {
 
   listAudit(kind?: string, limit?: number): Promise<AuditEvent[]> {
     return this.guard("listAudit", () => this.inner.listAudit(kind, limit));
+  }
+
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    return this.guard("pageAudit", () => this.inner.pageAudit(q));
+  }
+
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    return this.guard("seenAlert", () => this.inner.seenAlert(fingerprint, at, forgetBefore));
   }
 
   healthy(): Promise<boolean> {

@@ -29,6 +29,7 @@ import { batchRecords } from "./batch.js";
 import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./sqlite-journal.js";
 import type {
   AuditEvent,
+  AuditQuery,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
@@ -37,7 +38,9 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  StoredAuditEvent,
 } from "./types.js";
+import { auditPageSql } from "./audit.js";
 import { isUnavailableError } from "./unavailable.js";
 import { isMillwrightError, MillwrightError } from "../core/errors.js";
 import { FileWatch, type WriteProblem } from "./file-watch.js";
@@ -313,6 +316,19 @@ export class SqliteStore implements PredictionStore {
           ).all(kind, limit)
     ) as { at: number; kind: string; payload: string }[];
     return rows.map((r) => ({ at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
+  }
+
+  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { sql, params } = auditPageSql(q, "?");
+    const rows = this.stmt(sql).all(...params) as { id: number; at: number; kind: string; payload: string }[];
+    return rows.map((r) => ({ id: r.id, at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
+  }
+
+  async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    const w = await this.liveWriter();
+    return (await this.guarded(() => w.request({ op: "seen", fingerprint, at, forgetBefore }))) as
+      | number
+      | null;
   }
 
   /** The file answers a read and a writer thread is running (a crashed one is restarted here). */

@@ -87,6 +87,20 @@ export interface AuditEvent {
   payload: unknown;
 }
 
+/** An audit event as stored, with its id: the cursor for paging (ids grow with insertion). */
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+}
+
+export interface AuditQuery {
+  /** Only these kinds (default: every kind). */
+  kinds?: string[];
+  /** At most this many (default 100). */
+  limit?: number;
+  /** Only events with an id below this: the next page after a page whose last id this is. */
+  before?: number;
+}
+
 export interface PredictionStore {
   readonly kind: "sqlite" | "postgres";
   /** Creates tables / applies migrations; safe to call from several processes at once. */
@@ -115,6 +129,15 @@ export interface PredictionStore {
   appendAudit(e: AuditEvent): Promise<void>;
   /** The `limit` (default 100) most recent events, of one kind if given, newest first. */
   listAudit(kind?: string, limit?: number): Promise<AuditEvent[]>;
+  /** Events newest first (by id), filtered by kind in the database, paged by id. */
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]>;
+  /**
+   * Records that an alert with this fingerprint was seen at `at` and returns when it was seen
+   * before (null: never, or before `forgetBefore`). Atomic, and kept in the database, so
+   * deduplication survives a restart and holds across replicas. Sightings before `forgetBefore`
+   * are deleted.
+   */
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
   /** True when the backing database answers. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
