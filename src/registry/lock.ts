@@ -41,10 +41,22 @@ export function holderDead(h: { pid: number; boot: string }): boolean {
   if (h.boot && boot && h.boot !== boot) return true;
   try {
     process.kill(h.pid, 0);
-    return false;
   } catch (e) {
     // EPERM: the pid exists but belongs to someone else: alive as far as we can tell.
     return (e as NodeJS.ErrnoException).code === "ESRCH";
+  }
+  return isZombie(h.pid);
+}
+
+/** An exited process its parent has not reaped yet still answers kill(pid, 0), but is dead. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // "pid (comm) S …": the state follows the last ')' (comm may hold spaces and parentheses).
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    return state === "Z" || state === "X";
+  } catch {
+    return false; // no /proc (not Linux): kill(pid, 0) is all we know
   }
 }
 

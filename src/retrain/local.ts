@@ -35,14 +35,21 @@ export interface LocalRetrainOptions {
   /** Path of the CLI entry (default: this build's cli/main.js). */
   cliPath?: string;
   timeoutMs?: number;
+  /** The retraining run's id: written into the challenger's lineage, so a restart can find it. */
+  run?: string;
+  /** Called with the training child's pid once it runs (the audit keeps it for reconciliation). */
+  onChild?: (pid: number) => void;
 }
 
 export interface RetrainDecision {
-  verdict: "promoted" | "kept" | "failed";
+  /** abandoned: the server stopped during the retraining and nothing was registered to judge. */
+  verdict: "promoted" | "kept" | "failed" | "abandoned";
   reason: string;
   champion: { version: string; metrics: BinaryEvaluation | null };
   challenger: { version: string; metrics: BinaryEvaluation | null } | null;
   gate: GateDecision | null;
+  /** The run's id (see LocalRetrainOptions.run). */
+  run?: string;
   data: {
     base_file: string | null;
     base_rows: number;
@@ -80,7 +87,17 @@ function byLogOrder(a: LabelledPrediction, b: LabelledPrediction): number {
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }
 
-export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecision> {
+interface Prepared {
+  champion: string;
+  holdout: LabelledPrediction[];
+  production: LabelledPrediction[];
+  base: LabelledReading[];
+  data: RetrainDecision["data"];
+  championEval: BinaryEvaluation | null;
+}
+
+/** The champion, its training data, the labelled production data and the held-out recent labels. */
+async function prepare(o: LocalRetrainOptions): Promise<Prepared> {
   const champion = o.registry.resolve("champion");
   const labelled: LabelledPrediction[] = [];
   for await (const p of o.store.queryPredictions({ labelled: true, limit: 200_000 })) labelled.push(p);
@@ -108,34 +125,75 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
     holdout_failures: holdoutFailures,
   };
   const championEval = holdout.length > 0 ? evaluateOn(o.registry, champion, holdout) : null;
-  const keep = (reason: string): RetrainDecision => ({
+  return { champion, holdout, production, base, data, championEval };
+}
+
+/** The champion stays when the held-out labels hold no failure to gate on; null otherwise. */
+function nothingToGate(p: Prepared, run?: string): RetrainDecision | null {
+  if (p.data.holdout_failures > 0) return null;
+  return {
     verdict: "kept",
-    reason,
-    champion: { version: champion, metrics: championEval },
+    reason: `the ${p.holdout.length} most recent labelled predictions hold no failure: nothing to gate on`,
+    champion: { version: p.champion, metrics: p.championEval },
     challenger: null,
     gate: null,
-    data,
-  });
-  if (holdoutFailures === 0)
-    return keep(`the ${holdout.length} most recent labelled predictions hold no failure: nothing to gate on`);
+    data: p.data,
+    run,
+  };
+}
 
+export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecision> {
+  const p = await prepare(o);
+  const nothing = nothingToGate(p, o.run);
+  if (nothing) return nothing;
+  const challenger = await trainChallenger(o, p);
+  return judge(o, p, challenger);
+}
+
+/**
+ * Gates a challenger that a retraining registered but never judged (the server died while its
+ * child trained): on the labelled data as it is now. The held-out share is still the most recent
+ * labels, none of which the challenger trained on (its data was the older part then, and labels
+ * only grow).
+ */
+export async function adoptChallenger(o: LocalRetrainOptions, challenger: string): Promise<RetrainDecision> {
+  const p = await prepare(o);
+  return nothingToGate(p, o.run) ?? judge(o, p, challenger);
+}
+
+async function trainChallenger(o: LocalRetrainOptions, p: Prepared): Promise<string> {
   mkdirSync(o.workDir, { recursive: true });
   const file = join(o.workDir, `retrain-${Date.now()}.csv`);
   const weight = o.productionWeight ?? 3;
-  const rows: (string | number)[][] = base.map((r) =>
+  const rows: (string | number)[][] = p.base.map((r) =>
     COLUMNS.map((c) => (r as unknown as Record<string, string | number>)[c] ?? 0),
   );
-  for (let k = 0; k < weight; k++) for (const p of production) rows.push(rowOf(p));
+  for (let k = 0; k < weight; k++) for (const x of p.production) rows.push(rowOf(x));
   writeFileAtomic(file, formatCsv(COLUMNS, rows));
-  let challenger: string;
   try {
     const cli = o.cliPath ?? fileURLToPath(new URL("../cli/main.js", import.meta.url));
-    const { stdout } = await run(
-      process.execPath,
-      [cli, "train", "--data", file, "--registry", o.registry.dir, "--seed", String(o.seed), "--json"],
-      { timeout: o.timeoutMs ?? 10 * 60_000, maxBuffer: 64 * 1024 * 1024 },
-    );
-    challenger = (JSON.parse(stdout) as { version: string }).version;
+    const args = [
+      cli,
+      "train",
+      "--data",
+      file,
+      "--registry",
+      o.registry.dir,
+      "--seed",
+      String(o.seed),
+      "--json",
+    ];
+    // The child stops by itself if this server dies (it checks between heads): an orphan would
+    // otherwise train on and register a version nobody judges.
+    args.push("--parent-pid", String(process.pid));
+    if (o.run) args.push("--retrain-run", o.run);
+    const pending = run(process.execPath, args, {
+      timeout: o.timeoutMs ?? 10 * 60_000,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (pending.child.pid !== undefined) o.onChild?.(pending.child.pid);
+    const { stdout } = await pending;
+    return (JSON.parse(stdout) as { version: string }).version;
   } catch (e) {
     throw new MillwrightError(
       "MW_INTERNAL",
@@ -144,9 +202,12 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
   } finally {
     rmSync(file, { force: true });
   }
+}
+
+async function judge(o: LocalRetrainOptions, p: Prepared, challenger: string): Promise<RetrainDecision> {
   await o.registry.setAlias("challenger", challenger);
-  const challengerEval = evaluateOn(o.registry, challenger, holdout);
-  const g = gate(championEval ?? {}, challengerEval, {
+  const challengerEval = evaluateOn(o.registry, challenger, p.holdout);
+  const g = gate(p.championEval ?? {}, challengerEval, {
     metric: o.gate.metric,
     minMargin: o.gate.margin,
     minimum: o.gate.minimum,
@@ -155,9 +216,10 @@ export async function retrainLocal(o: LocalRetrainOptions): Promise<RetrainDecis
   return {
     verdict: g.promote ? "promoted" : "kept",
     reason: g.reason,
-    champion: { version: champion, metrics: championEval },
+    champion: { version: p.champion, metrics: p.championEval },
     challenger: { version: challenger, metrics: challengerEval },
     gate: g,
-    data,
+    data: p.data,
+    run: o.run,
   };
 }

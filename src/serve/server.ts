@@ -149,6 +149,13 @@ async function assemble(
     onElected: () => {
       app.log.info("elected leader: running the monitor");
       mon.start(cfg.monitorIntervalMs, (e) => app.log.error({ err: e }, "monitor run failed"));
+      // One replica settles the retrainings a killed process left undecided (retrain/reconcile.ts).
+      retrainer
+        ?.reconcile()
+        .then((runs) => {
+          if (runs.length > 0) app.log.warn({ runs }, "settled retrainings a stopped server left undecided");
+        })
+        .catch((e) => app.log.error({ err: e }, "could not settle undecided retrainings"));
     },
     onDemoted: () => {
       app.log.warn("lost leadership: monitor stopped");

@@ -1,5 +1,6 @@
 import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
+import { bootId, holderDead } from "../../registry/lock.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import {
@@ -21,7 +22,9 @@ with the AI4I header or canonical names, evaluates it on a held-out stratified t
 registers it as a new version with its card, report, lineage and drift reference.
 The decision threshold maximises F1 on the validation split, or with --cost-miss and
 --cost-false-alarm minimises the expected cost of misses and false alarms.
-With --json prints {"version": "...", "metrics": {...}} on stdout.`;
+With --json prints {"version": "...", "metrics": {...}} on stdout.
+Used by the retraining loop: --retrain-run ID writes the run's id into the lineage; --parent-pid PID
+stops the training (nothing registered) once that process is gone.`;
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -33,6 +36,8 @@ export async function trainCommand(argv: string[]): Promise<number> {
       "cost-miss": { type: "string" },
       "cost-false-alarm": { type: "string" },
       json: { type: "boolean" },
+      "parent-pid": { type: "string" },
+      "retrain-run": { type: "string" },
     },
     TRAIN_HELP,
   );
@@ -46,16 +51,28 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const data = loadCsvFile(file, { requireLabels: true });
   const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
+  // A retraining child: stop (nothing registered) once the server that started it is gone. Checked
+  // after each head, the last time just before the version is registered.
+  const parent = values["parent-pid"] === undefined ? null : intOpt(values, "parent-pid", 0, 1);
+  const onProgress = (f: number, what: string) => {
+    if (parent !== null && holderDead({ pid: parent, boot: bootId() }))
+      throw new MillwrightError(
+        "MW_INTERNAL",
+        `the process that started this training (pid ${parent}) is gone: stopped, nothing registered`,
+      );
+    bar(f, what);
+  };
+  const run = values["retrain-run"] as string | undefined;
   const res = trainAndRegister(
     registry,
-    { rows: data.rows, data: { file, sha256: data.sha256 } },
+    { rows: data.rows, data: { file, sha256: data.sha256 }, lineage: run ? { retrain_run: run } : undefined },
     {
       seed,
       threshold:
         costMiss !== undefined
           ? { method: "cost", costMiss, costFalseAlarm: costFa as number }
           : { method: "f1" },
-      onProgress: bar,
+      onProgress,
     },
   );
   if (values.json)
