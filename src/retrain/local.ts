@@ -4,14 +4,13 @@
 // same `millwright train` contract scripts use: a crash there leaves the champion untouched, and
 // the server's event loop keeps answering while it trains.
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { MillwrightError } from "../core/errors.js";
 import { formatCsv } from "../data/csv.js";
-import { loadCsvFile } from "../data/load.js";
-import { type LabelledReading, LABELS, RAW_FEATURES } from "../data/schema.js";
+import type { LabelledReading } from "../data/schema.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { featureMatrix } from "../features/physics.js";
@@ -19,6 +18,15 @@ import { writeFileAtomic } from "../registry/fsutil.js";
 import type { Registry } from "../registry/registry.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { predictBundle } from "../train/bundle.js";
+import {
+  afterPosition,
+  byLogOrder,
+  COLUMNS,
+  championData,
+  type LogPosition,
+  position,
+  rowOf,
+} from "./data.js";
 
 const run = promisify(execFile);
 
@@ -52,23 +60,13 @@ export interface RetrainDecision {
   run?: string;
   data: {
     base_file: string | null;
+    /** The champion's training data in the dataset store (registry/datasets.ts), by SHA-256. */
+    base_dataset?: string | null;
     base_rows: number;
     production_rows: number;
     holdout_rows: number;
     holdout_failures: number;
   };
-}
-
-const COLUMNS = ["type", ...RAW_FEATURES, ...LABELS] as const;
-
-function rowOf(p: LabelledPrediction): (string | number)[] {
-  const l = p.label!;
-  return [
-    p.reading.type,
-    ...RAW_FEATURES.map((f) => p.reading[f]),
-    l.machineFailure,
-    ...(["twf", "hdf", "pwf", "osf", "rnf"] as const).map((m) => l.modes[m] ?? 0),
-  ];
 }
 
 function evaluateOn(registry: Registry, version: string, holdout: LabelledPrediction[]): BinaryEvaluation {
@@ -78,15 +76,6 @@ function evaluateOn(registry: Registry, version: string, holdout: LabelledPredic
   return evaluateBinary(y, p.failure, b.threshold.value);
 }
 
-function byLogOrder(a: LabelledPrediction, b: LabelledPrediction): number {
-  const key = (p: LabelledPrediction) =>
-    [p.reading.timestamp ?? "", p.reading.machine_id ?? "", p.id].join("\u0000");
-  if (a.predictedAt !== b.predictedAt) return a.predictedAt - b.predictedAt;
-  const ka = key(a);
-  const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
-}
-
 interface Prepared {
   champion: string;
   holdout: LabelledPrediction[];
@@ -94,6 +83,8 @@ interface Prepared {
   base: LabelledReading[];
   data: RetrainDecision["data"];
   championEval: BinaryEvaluation | null;
+  /** The newest production row the challenger trains on: recorded in its lineage. */
+  through: LogPosition | null;
 }
 
 /** The champion, its training data, the labelled production data and the held-out recent labels. */
@@ -110,22 +101,22 @@ async function prepare(o: LocalRetrainOptions): Promise<Prepared> {
   const production = labelled.slice(0, labelled.length - nHold);
   const holdoutFailures = holdout.reduce((s, p) => s + (p.label?.machineFailure ?? 0), 0);
 
-  // The champion's own training data, when its file is still where lineage says.
   const lineage = o.registry.readJson(champion, "lineage.json");
-  const baseFile = (lineage?.data as { file?: string } | undefined)?.file ?? null;
-  let base: LabelledReading[] = [];
-  if (baseFile && existsSync(baseFile)) {
-    base = loadCsvFile(baseFile, { requireLabels: true }).rows;
-  }
+  const base = championData(o.registry, lineage);
+  // Production rows the champion already trained on are in its data: only newer labels are added.
+  const through = lineage?.production_through as LogPosition | undefined;
+  const fresh = through ? production.filter((p) => afterPosition(p, through)) : production;
   const data = {
-    base_file: base.length > 0 ? baseFile : null,
-    base_rows: base.length,
-    production_rows: production.length,
+    base_file: base.file,
+    base_dataset: base.dataset,
+    base_rows: base.rows.length,
+    production_rows: fresh.length,
     holdout_rows: holdout.length,
     holdout_failures: holdoutFailures,
   };
   const championEval = holdout.length > 0 ? evaluateOn(o.registry, champion, holdout) : null;
-  return { champion, holdout, production, base, data, championEval };
+  const last = fresh.length > 0 ? position(fresh[fresh.length - 1]) : (through ?? null);
+  return { champion, holdout, production: fresh, base: base.rows, data, championEval, through: last };
 }
 
 /** The champion stays when the held-out labels hold no failure to gate on; null otherwise. */
@@ -187,6 +178,10 @@ async function trainChallenger(o: LocalRetrainOptions, p: Prepared): Promise<str
     // otherwise train on and register a version nobody judges.
     args.push("--parent-pid", String(process.pid));
     if (o.run) args.push("--retrain-run", o.run);
+    args.push(
+      "--lineage",
+      JSON.stringify({ base_dataset: p.data.base_dataset ?? null, production_through: p.through }),
+    );
     const pending = run(process.execPath, args, {
       timeout: o.timeoutMs ?? 10 * 60_000,
       maxBuffer: 64 * 1024 * 1024,

@@ -23,8 +23,23 @@ registers it as a new version with its card, report, lineage and drift reference
 The decision threshold maximises F1 on the validation split, or with --cost-miss and
 --cost-false-alarm minimises the expected cost of misses and false alarms.
 With --json prints {"version": "...", "metrics": {...}} on stdout.
-Used by the retraining loop: --retrain-run ID writes the run's id into the lineage; --parent-pid PID
-stops the training (nothing registered) once that process is gone.`;
+The training data is stored by content in REGISTRY/datasets/ and the lineage names it.
+Used by the retraining loop: --retrain-run ID writes the run's id into the lineage, --lineage JSON
+adds fields to it (what the retraining built the data from); --parent-pid PID stops the training
+(nothing registered) once that process is gone.`;
+
+function lineageOpt(v: string | undefined): Record<string, unknown> {
+  if (v === undefined) return {};
+  let o: unknown;
+  try {
+    o = JSON.parse(v);
+  } catch {
+    o = null;
+  }
+  if (!o || typeof o !== "object" || Array.isArray(o))
+    throw new MillwrightError("MW_BAD_INPUT", "--lineage: must be a JSON object");
+  return o as Record<string, unknown>;
+}
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -38,6 +53,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
       json: { type: "boolean" },
       "parent-pid": { type: "string" },
       "retrain-run": { type: "string" },
+      lineage: { type: "string" },
     },
     TRAIN_HELP,
   );
@@ -63,9 +79,11 @@ export async function trainCommand(argv: string[]): Promise<number> {
     bar(f, what);
   };
   const run = values["retrain-run"] as string | undefined;
+  const extra = lineageOpt(values.lineage as string | undefined);
+  if (run) extra.retrain_run = run;
   const res = trainAndRegister(
     registry,
-    { rows: data.rows, data: { file, sha256: data.sha256 }, lineage: run ? { retrain_run: run } : undefined },
+    { rows: data.rows, data: { file, sha256: data.sha256 }, lineage: extra },
     {
       seed,
       threshold:
