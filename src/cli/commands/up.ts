@@ -17,8 +17,9 @@ import { printUrls, waitForSignal } from "./serve.js";
 
 export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
 
-Millwright's main job on one machine (what \`npm start\` runs): if the registry has no champion, it
-simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model; then
+Millwright's main job on one machine (what \`npm start\` runs): if the registry is empty, it
+simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model (versions
+without a champion alias: it refuses, exit 2, and says how to promote one); then
 it serves the API, docs, metrics and dashboard. Tokens not set in the environment are generated
 once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
 
