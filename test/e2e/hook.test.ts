@@ -125,8 +125,10 @@ test("the webhook: auth, a storm of 20 identical alerts starts one retraining, r
 test("a retraining that fails half-way (the champion's stored training data is damaged) keeps the champion and records 'failed'", async () => {
   // The lineage names the champion's data in the dataset store: its stored copy is damaged (a header
   // and a row the validator rejects, whose bytes no longer match the hash).
-  const sha = (fx.registry.readJson(fx.version, "lineage.json")?.data as { dataset: { sha256: string } })
-    .dataset.sha256;
+  const lineage = fx.registry.readJson(fx.version, "lineage.json") as {
+    data: { dataset: { sha256: string } };
+  };
+  const sha = lineage.data.dataset.sha256;
   writeFileSync(
     join(fx.registry.dir, "datasets", "sha256", `${sha}.csv`),
     "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n",
