@@ -45,5 +45,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`millwright: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exitCode = 1;
     }
+    // An error is final. Whatever a failed start left open (a thread, a socket, a timer) must not
+    // keep the process alive: `serve` with a corrupt champion printed its error and then hung.
+    setTimeout(() => process.exit(), 2000).unref();
   },
 );

@@ -22,6 +22,8 @@ export const ERROR_TABLE = {
   MW_RATE_LIMITED: { status: 429, exit: 1, title: "Too many requests" },
   MW_NOT_READY: { status: 503, exit: 1, title: "Not ready" },
   MW_STORE_UNAVAILABLE: { status: 503, exit: 1, title: "Prediction log unavailable and spool full" },
+  MW_DISK_FULL: { status: 503, exit: 1, title: "The prediction log's disk is full" },
+  MW_DATA_DIR_GONE: { status: 503, exit: 1, title: "The data directory was removed while serving" },
   MW_GATE_FAILED: { status: 409, exit: 1, title: "Challenger did not pass the gate" },
   MW_INFEASIBLE: { status: 422, exit: 1, title: "Plan is infeasible" },
   MW_CONFLICT: { status: 409, exit: 2, title: "Conflict" },

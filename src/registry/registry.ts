@@ -11,9 +11,9 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
-import { isHistoryModelJSON } from "../train/history-model.js";
+import { historyModelFromJSON, isHistoryModelJSON } from "../train/history-model.js";
 import { fsyncDir, writeFileAtomic } from "./fsutil.js";
-import { withLock } from "./lock.js";
+import { withLock, withLockSync } from "./lock.js";
 import { compareSemver as comparePrecedence, tryParseSemver } from "../core/semver.js";
 
 const isSemver = (s: string): boolean => tryParseSemver(s) !== null;
@@ -123,6 +123,13 @@ export class Registry {
     }
   }
 
+  /** Loads a version's model in whichever format it is, so a corrupt one throws MW_MODEL_CORRUPT. */
+  check(ref: string): void {
+    const { file, obj } = this.readModelJson(ref);
+    if (isHistoryModelJSON(obj)) historyModelFromJSON(obj, file);
+    else this.load(ref);
+  }
+
   load(ref: string): ModelBundle {
     const { version: v, file, obj } = this.readModelJson(ref);
     if (isHistoryModelJSON(obj))
@@ -206,7 +213,7 @@ export class Registry {
         );
       }
       const version = attempt;
-      this.updateIndex((idx) => {
+      this.updateIndexSync((idx) => {
         if (!idx.aliases.champion) idx.aliases.champion = version;
       });
       return version;
@@ -214,19 +221,34 @@ export class Registry {
     throw new MillwrightError("MW_REGISTRY", `could not allocate a version number in ${this.dir}`);
   }
 
-  setAlias(alias: Alias, ref: string | null): void {
+  /**
+   * Points an alias at a version, after loading that version's model and checking it: an alias never
+   * names a model that does not load (a truncated model.json is refused and registry.json is left as
+   * it was). Waits for the registry lock without blocking the event loop.
+   */
+  async setAlias(alias: Alias, ref: string | null): Promise<void> {
     const v = ref === null ? null : this.resolve(ref);
-    this.updateIndex((idx) => {
-      idx.aliases[alias] = v;
-    });
+    if (v !== null) this.check(v);
+    await withLock(this.lockPath, () =>
+      this.changeIndex((idx) => {
+        idx.aliases[alias] = v;
+      }),
+    );
   }
 
-  private updateIndex(change: (idx: RegistryIndex) => void): void {
+  private get lockPath(): string {
+    return join(this.dir, ".registry.lock");
+  }
+
+  private changeIndex(change: (idx: RegistryIndex) => void): void {
+    const idx = this.readIndex();
+    change(idx);
+    writeFileAtomic(this.indexPath, `${JSON.stringify(idx, null, 2)}\n`);
+  }
+
+  /** Blocking: register() runs in processes that serve nothing (training, the CLI). */
+  private updateIndexSync(change: (idx: RegistryIndex) => void): void {
     mkdirSync(this.dir, { recursive: true });
-    withLock(join(this.dir, ".registry.lock"), () => {
-      const idx = this.readIndex();
-      change(idx);
-      writeFileAtomic(this.indexPath, `${JSON.stringify(idx, null, 2)}\n`);
-    });
+    withLockSync(this.lockPath, () => this.changeIndex(change));
   }
 }

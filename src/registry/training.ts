@@ -7,6 +7,7 @@ import { createRng } from "../core/rng.js";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
 import { type LabelledReading, RAW_FEATURES } from "../data/schema.js";
 import { type FitOptions, type FitResult, fitModel } from "../train/fit.js";
+import { DatasetStore, datasetsOf } from "./datasets.js";
 import type { Registry } from "./registry.js";
 
 /** Rows kept as the drift reference profile (a seeded sample of the training data). */
@@ -69,6 +70,10 @@ export function referenceProfile(
 
 export function trainAndRegister(registry: Registry, input: TrainInput, opts: FitOptions): TrainOutcome {
   const fit = fitModel(input.rows, opts);
+  // The exact bytes trained on, kept by content beside the registry (datasets.ts): the input file
+  // may be temporary (a retraining's) or change later.
+  const datasets = new DatasetStore(registry.dir);
+  const dataset = datasets.putFile(input.data.file);
   const created = new Date().toISOString();
   const commit = gitCommit();
   const failures = input.rows.reduce((s, r) => s + (r.machine_failure === 1 ? 1 : 0), 0);
@@ -105,7 +110,7 @@ export function trainAndRegister(registry: Registry, input: TrainInput, opts: Fi
     };
     const lineage = {
       created_at: created,
-      data: { file: input.data.file, sha256: input.data.sha256, rows: input.rows.length, failures },
+      data: { file: input.data.file, sha256: input.data.sha256, rows: input.rows.length, failures, dataset },
       params: fit.params,
       seed: opts.seed,
       threshold: fit.bundle.threshold,
@@ -126,5 +131,9 @@ export function trainAndRegister(registry: Registry, input: TrainInput, opts: Fi
       },
     };
   });
+  const referenced = new Set(
+    registry.versions().flatMap((v) => datasetsOf(registry.readJson(v, "lineage.json"))),
+  );
+  datasets.prune(referenced);
   return { version, fit, metrics };
 }

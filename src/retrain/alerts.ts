@@ -57,25 +57,32 @@ export function parseAlertmanagerPayload(body: unknown): AmPayload {
 
 export type TriggerOutcome = "started" | "deduplicated" | "cooldown" | "busy" | "ignored";
 
+/** What the trigger rule needs from the store: kept there so a restart forgets nothing. */
+export interface TriggerMemory {
+  /** Records a sighting; returns the previous one within the horizon (PredictionStore.seenAlert). */
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
+  /** When the latest retraining was triggered, or null. */
+  lastTrigger(): Promise<number | null>;
+}
+
 /**
- * Decides per firing alert whether it may start a retraining: a fingerprint seen within the cooldown
- * is a duplicate; any retraining started within the cooldown blocks another; one at a time.
+ * Decides whether a firing alert may start a retraining: a fingerprint seen within the cooldown is
+ * a duplicate; any retraining started within the cooldown blocks another; one at a time. The
+ * sightings and the last trigger live in the store (issue 18: in memory, a restart forgot them and
+ * a replayed alert started a second retraining). Callers decide one alert at a time.
  */
-export class TriggerGate {
-  private readonly seen = new Map<string, number>();
-  private lastStart = Number.NEGATIVE_INFINITY;
-
-  constructor(private readonly cooldownMs: number) {}
-
-  decide(alert: AmAlert, now: number, running: boolean): TriggerOutcome {
-    if (alert.status !== "firing") return "ignored";
-    const prev = this.seen.get(alert.fingerprint);
-    this.seen.set(alert.fingerprint, now);
-    if (this.seen.size > 10_000) this.seen.delete(this.seen.keys().next().value as string);
-    if (prev !== undefined && now - prev < this.cooldownMs) return "deduplicated";
-    if (running) return "busy";
-    if (now - this.lastStart < this.cooldownMs) return "cooldown";
-    this.lastStart = now;
-    return "started";
-  }
+export async function decideTrigger(
+  memory: TriggerMemory,
+  alert: AmAlert,
+  now: number,
+  running: boolean,
+  cooldownMs: number,
+): Promise<TriggerOutcome> {
+  if (alert.status !== "firing") return "ignored";
+  const prev = await memory.seenAlert(alert.fingerprint, now, now - cooldownMs);
+  if (prev !== null && now - prev < cooldownMs) return "deduplicated";
+  if (running) return "busy";
+  const last = await memory.lastTrigger();
+  if (last !== null && now - last < cooldownMs) return "cooldown";
+  return "started";
 }

@@ -3,9 +3,13 @@
 import type { Registry } from "../registry/registry.js";
 import type { Metrics } from "../serve/metrics.js";
 import type { PredictionStore } from "../store/types.js";
-import { type AmPayload, type TriggerOutcome, TriggerGate } from "./alerts.js";
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import { bootId } from "../registry/lock.js";
+import { type AmPayload, decideTrigger, type TriggerMemory, type TriggerOutcome } from "./alerts.js";
 import { dispatchRetrain } from "./github.js";
 import { type RetrainDecision, retrainLocal } from "./local.js";
+import { reconcileRuns } from "./reconcile.js";
 
 export interface RetrainerOptions {
   registry: Registry;
@@ -22,13 +26,42 @@ export interface RetrainerOptions {
   now?: () => number;
 }
 
+/** Who runs a retraining: kept in its trigger, so a later start can tell whether it still runs. */
+export const thisServer = () => ({ pid: process.pid, boot: bootId(), host: hostname() });
+
 export class Retrainer {
-  private readonly gateKeeper: TriggerGate;
+  private readonly memory: TriggerMemory;
   private current: Promise<RetrainDecision | null> | null = null;
   private seed = 1;
+  /** Alerts are decided one at a time (and after reconciliation): the store holds the state. */
+  private queue: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: RetrainerOptions) {
-    this.gateKeeper = new TriggerGate(o.cooldownMs);
+    this.memory = {
+      seenAlert: (fp, at, forgetBefore) => o.store.seenAlert(fp, at, forgetBefore),
+      lastTrigger: async () => (await o.store.pageAudit({ kinds: ["trigger"], limit: 1 }))[0]?.at ?? null,
+    };
+  }
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(fn);
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * Settles retrainings a previous process started and never decided (it was killed while its
+   * child trained): adopts a challenger the child registered, or records the run as abandoned.
+   * Called once at start; alerts wait for it.
+   */
+  reconcile(): Promise<string[]> {
+    return this.serial(() =>
+      reconcileRuns({
+        ...this.o,
+        seed: this.seed++,
+        onDecision: (d) => this.record(d, d.trigger),
+      }),
+    );
   }
 
   get running(): boolean {
@@ -40,7 +73,13 @@ export class Retrainer {
     return this.current;
   }
 
-  async handleAlerts(
+  handleAlerts(
+    payload: AmPayload,
+  ): Promise<{ outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] }> {
+    return this.serial(() => this.decideAlerts(payload));
+  }
+
+  private async decideAlerts(
     payload: AmPayload,
   ): Promise<{ outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] }> {
     const now = this.o.now?.() ?? Date.now();
@@ -58,34 +97,45 @@ export class Retrainer {
           fingerprint: a.fingerprint,
         },
       });
-      const outcome = this.o.mode === "off" ? "ignored" : this.gateKeeper.decide(a, now, this.running);
+      const outcome =
+        this.o.mode === "off"
+          ? "ignored"
+          : await decideTrigger(this.memory, a, now, this.running, this.o.cooldownMs);
       if (outcome !== "ignored")
         this.o.metrics.retrainTriggers.inc({ outcome: outcome === "busy" ? "deduplicated" : outcome });
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
       if (outcome === "started") {
+        const run = randomUUID();
         await this.o.store.appendAudit({
           at: now,
           kind: "trigger",
-          payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.o.mode },
+          payload: {
+            source: "alertmanager",
+            alertname,
+            fingerprint: a.fingerprint,
+            mode: this.o.mode,
+            run,
+            server: thisServer(),
+          },
         });
-        this.start(`alert ${alertname}`);
+        void this.start(`alert ${alertname}`, run);
       }
     }
     return { outcomes };
   }
 
   /** Starts a retraining now (also used by `millwright retrain run`). */
-  start(reason: string): Promise<RetrainDecision | null> {
+  start(reason: string, run: string = randomUUID()): Promise<RetrainDecision | null> {
     if (this.current) return this.current;
     this.o.metrics.retrainRunning.set(1);
-    this.current = this.execute(reason).finally(() => {
+    this.current = this.execute(reason, run).finally(() => {
       this.current = null;
       this.o.metrics.retrainRunning.set(0);
     });
     return this.current;
   }
 
-  private async execute(reason: string): Promise<RetrainDecision | null> {
+  private async execute(reason: string, run: string): Promise<RetrainDecision | null> {
     const now = () => this.o.now?.() ?? Date.now();
     try {
       if (this.o.mode === "github") {
@@ -98,7 +148,12 @@ export class Retrainer {
         await this.o.store.appendAudit({
           at: now(),
           kind: "decision",
-          payload: { verdict: "dispatched", reason: `retrain workflow dispatched to ${this.o.github?.repo}` },
+          payload: {
+            verdict: "dispatched",
+            reason: `retrain workflow dispatched to ${this.o.github?.repo}`,
+            trigger: reason,
+            run,
+          },
         });
         return null;
       }
@@ -108,18 +163,14 @@ export class Retrainer {
         workDir: this.o.workDir,
         seed: this.seed++,
         gate: this.o.gate,
+        run,
+        onChild: (pid) => {
+          void this.o.store
+            .appendAudit({ at: now(), kind: "training", payload: { run, pid, server: thisServer() } })
+            .catch(() => {});
+        },
       });
-      this.o.metrics.retrainDecisions.inc({ verdict: d.verdict });
-      await this.o.store.appendAudit({ at: now(), kind: "decision", payload: { ...d, trigger: reason } });
-      this.o.log?.(`retraining: ${d.verdict}: ${d.reason}`);
-      if (d.verdict === "promoted" && d.challenger) {
-        await this.o.store.appendAudit({
-          at: now(),
-          kind: "promotion",
-          payload: { from: d.champion.version, to: d.challenger.version },
-        });
-        this.o.onPromoted?.(d.challenger.version);
-      }
+      await this.record(d, reason);
       return d;
     } catch (e) {
       this.o.metrics.retrainDecisions.inc({ verdict: "failed" });
@@ -128,11 +179,27 @@ export class Retrainer {
         .appendAudit({
           at: now(),
           kind: "decision",
-          payload: { verdict: "failed", reason: msg, trigger: reason },
+          payload: { verdict: "failed", reason: msg, trigger: reason, run },
         })
         .catch(() => {});
       this.o.log?.(`retraining failed: ${msg}`);
       return null;
+    }
+  }
+
+  /** A decision into the audit and the metrics; a promotion too, and the server follows it. */
+  private async record(d: RetrainDecision, trigger: string): Promise<void> {
+    const at = this.o.now?.() ?? Date.now();
+    this.o.metrics.retrainDecisions.inc({ verdict: d.verdict });
+    await this.o.store.appendAudit({ at, kind: "decision", payload: { ...d, trigger } });
+    this.o.log?.(`retraining: ${d.verdict}: ${d.reason}`);
+    if (d.verdict === "promoted" && d.challenger) {
+      await this.o.store.appendAudit({
+        at,
+        kind: "promotion",
+        payload: { from: d.champion.version, to: d.challenger.version },
+      });
+      this.o.onPromoted?.(d.challenger.version);
     }
   }
 }

@@ -11,7 +11,7 @@ import { Registry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/service.js";
 import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
-import type { PredictionStore } from "../store/types.js";
+import type { PredictionStore, WriteProblem } from "../store/types.js";
 import { buildApp } from "./app.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
@@ -35,18 +35,50 @@ export function defaultWebDir(): string | null {
   return null;
 }
 
-export async function startServer(
-  cfg: Config,
-  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object; githubBaseUrl?: string },
-): Promise<RunningServer> {
+/** Where the store's write problems (disk full, data dir deleted) are said: the log, once it exists. */
+interface Problems {
+  say: (p: WriteProblem | null) => void;
+}
+
+interface StartOptions {
+  host: string;
+  port: number;
+  modelRef?: string;
+  logger?: boolean | object;
+  githubBaseUrl?: string;
+}
+
+export async function startServer(cfg: Config, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
+  const problems: Problems = {
+    say: (p) =>
+      process.stderr.write(p ? `PREDICTIONS REFUSED: ${p.reason}\n` : "prediction log writable again\n"),
+  };
   const store = await createStore({
+    onWriteProblem: (p) => problems.say(p),
     databaseUrl: cfg.databaseUrl,
     sqlitePath: join(cfg.dataDir, "predictions.db"),
     sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
+  try {
+    return await assemble(cfg, opts, registry, store, problems);
+  } catch (e) {
+    // A server that cannot serve (no champion, a corrupt model, a port in use) must exit with the
+    // reason, not hang: the store's writer thread would keep the process alive.
+    await store.close().catch(() => {});
+    throw e;
+  }
+}
+
+async function assemble(
+  cfg: Config,
+  opts: StartOptions,
+  registry: Registry,
+  store: PredictionStore,
+  problems: Problems,
+): Promise<RunningServer> {
   let monitor: Monitor | null = null;
   let retrainer: Retrainer | null = null;
   const app = await buildApp({
@@ -117,6 +149,13 @@ export async function startServer(
     onElected: () => {
       app.log.info("elected leader: running the monitor");
       mon.start(cfg.monitorIntervalMs, (e) => app.log.error({ err: e }, "monitor run failed"));
+      // One replica settles the retrainings a killed process left undecided (retrain/reconcile.ts).
+      retrainer
+        ?.reconcile()
+        .then((runs) => {
+          if (runs.length > 0) app.log.warn({ runs }, "settled retrainings a stopped server left undecided");
+        })
+        .catch((e) => app.log.error({ err: e }, "could not settle undecided retrainings"));
     },
     onDemoted: () => {
       app.log.warn("lost leadership: monitor stopped");
@@ -136,9 +175,22 @@ export async function startServer(
     }
   }, cfg.modelRefreshMs);
   refresh.unref();
+  // Checked every second, not only when a prediction fails: a deleted data directory must be
+  // noticed (and said loudly) even while no traffic comes, and a full disk's recovery too. The
+  // store reports each change at once (problems.say); this repeats it while it lasts.
+  problems.say = (p) => {
+    if (p) app.log.fatal({ code: p.code, dataDir: cfg.dataDir }, `PREDICTIONS REFUSED: ${p.reason}`);
+    else app.log.warn("prediction log writable again: predictions accepted");
+  };
+  let remindedAt = Date.now();
   const degradedTimer = setInterval(() => {
-    ctx.metrics.storeDegraded.set(store.degraded?.() ? 1 : 0);
+    const problem = store.writeProblem?.() ?? null;
+    ctx.metrics.storeDegraded.set(store.degraded?.() || problem ? 1 : 0);
     ctx.metrics.spoolRecords.set(store.spoolSize?.() ?? 0);
+    if (problem && Date.now() - remindedAt > 30_000) {
+      problems.say(problem);
+      remindedAt = Date.now();
+    }
   }, 1000);
   degradedTimer.unref();
 

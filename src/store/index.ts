@@ -3,7 +3,7 @@
 import type { FlushInfo } from "./group-commit.js";
 import { PostgresStore } from "./postgres.js";
 import { ResilientStore } from "./resilient.js";
-import { SqliteStore } from "./sqlite.js";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
 import type { PredictionStore } from "./types.js";
 
 export {
@@ -33,6 +33,8 @@ export interface CreateStoreOptions {
   pageSize?: number;
   /** SQLite only: commit on a worker thread so the fsync does not block the event loop (opt-in). */
   sqliteWriterThread?: boolean;
+  /** SQLite only: a write problem (disk full, file deleted) starts or ends. */
+  onWriteProblem?: SqliteStoreOptions["onWriteProblem"];
 }
 
 /** Builds and initialises (migrates) the store. Calling init() again later is harmless. */
@@ -44,6 +46,7 @@ export async function createStore(opts: CreateStoreOptions): Promise<PredictionS
         onFlush: opts.onFlush,
         pageSize: opts.pageSize,
         writerThread: opts.sqliteWriterThread,
+        onWriteProblem: opts.onWriteProblem,
       });
   const store = opts.spool ? new ResilientStore(base, opts.spool) : base;
   await store.init();

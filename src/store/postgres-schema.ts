@@ -51,6 +51,13 @@ export const POSTGRES_MIGRATIONS: string[] = [
      payload jsonb NOT NULL
    );
    CREATE INDEX audit_kind_at ON audit (kind, at);`,
+  // 2: when each alert fingerprint was last seen, so retraining dedupe survives a restart and holds
+  // across replicas (issue 18).
+  `CREATE TABLE alert_fingerprints (
+     fingerprint text PRIMARY KEY,
+     last_seen bigint NOT NULL
+   );
+   CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
 ];
 
 /** Applies missing migrations; returns the versions applied by this call. */

@@ -16,6 +16,7 @@ import {
 } from "./rows.js";
 import type {
   AuditEvent,
+  AuditQuery,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
@@ -23,7 +24,12 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  StoredAuditEvent,
 } from "./types.js";
+import { auditPageSql } from "./audit.js";
+
+/** First key of the per-fingerprint advisory lock ("MWAL"); distinct from migration and leader keys. */
+const ALERT_LOCK_KEY = 0x4d57414c;
 import { isUnavailableError } from "./unavailable.js";
 
 export interface PostgresStoreOptions {
@@ -172,6 +178,41 @@ export class PostgresStore implements PredictionStore {
       kind === undefined ? [limit] : [limit, kind],
     );
     return rows.map((r) => ({ at: Number(r.at), kind: r.kind, payload: r.payload }));
+  }
+
+  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { sql, params } = auditPageSql(q, "$");
+    const { rows } = await this.pool.query<{ id: string; at: string; kind: string; payload: unknown }>(
+      sql,
+      params,
+    );
+    return rows.map((r) => ({ id: Number(r.id), at: Number(r.at), kind: r.kind, payload: r.payload }));
+  }
+
+  async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // Serialises sightings of one fingerprint across replicas, also when it has no row yet.
+      await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ALERT_LOCK_KEY, fingerprint]);
+      const { rows } = await client.query<{ last_seen: string }>(
+        "SELECT last_seen FROM alert_fingerprints WHERE fingerprint = $1",
+        [fingerprint],
+      );
+      await client.query("DELETE FROM alert_fingerprints WHERE last_seen < $1", [forgetBefore]);
+      await client.query(
+        "INSERT INTO alert_fingerprints (fingerprint, last_seen) VALUES ($1, $2) ON CONFLICT (fingerprint) DO UPDATE SET last_seen = EXCLUDED.last_seen",
+        [fingerprint, at],
+      );
+      await client.query("COMMIT");
+      const prev = rows.length ? Number(rows[0].last_seen) : null;
+      return prev !== null && prev >= forgetBefore ? prev : null;
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
   }
 
   async healthy(): Promise<boolean> {

@@ -8,6 +8,7 @@ import { batchRecords, logBatch } from "./batch.js";
 import { Spool } from "./spool.js";
 import type {
   AuditEvent,
+  AuditQuery,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
@@ -17,6 +18,8 @@ import type {
   PredictionStore,
   QueryOptions,
   StoreStats,
+  StoredAuditEvent,
+  WriteProblem,
 } from "./types.js";
 import { isUnavailableError } from "./unavailable.js";
 
@@ -57,6 +60,10 @@ export class ResilientStore implements PredictionStore {
   /** True while records are being spooled or wait in the spool for replay. */
   degraded(): boolean {
     return this.spooling || this.spool.size() > 0;
+  }
+
+  writeProblem(): WriteProblem | null {
+    return this.inner.writeProblem?.() ?? null;
   }
 
   spoolSize(): number {
@@ -192,6 +199,14 @@ export class ResilientStore implements PredictionStore {
 
   listAudit(kind?: string, limit?: number): Promise<AuditEvent[]> {
     return this.guard("listAudit", () => this.inner.listAudit(kind, limit));
+  }
+
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    return this.guard("pageAudit", () => this.inner.pageAudit(q));
+  }
+
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    return this.guard("seenAlert", () => this.inner.seenAlert(fingerprint, at, forgetBefore));
   }
 
   healthy(): Promise<boolean> {

@@ -58,6 +58,12 @@ export const SQLITE_MIGRATIONS: string[] = [
      nums BLOB NOT NULL,
      strs TEXT NOT NULL
    );`,
+  // 3: when each alert fingerprint was last seen, so retraining dedupe survives a restart (issue 18).
+  `CREATE TABLE alert_fingerprints (
+     fingerprint TEXT PRIMARY KEY,
+     last_seen INTEGER NOT NULL
+   );
+   CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
 ];
 
 /**

@@ -10,6 +10,8 @@ export type WriterRequest =
   | { id: number; op: "compact" }
   | { id: number; op: "feedback"; items: WriterFeedback[] }
   | { id: number; op: "run"; sql: string; params: (string | number | null)[] }
+  /** Records an alert fingerprint's sighting; answers the previous one (or null). */
+  | { id: number; op: "seen"; fingerprint: string; at: number; forgetBefore: number }
   | { id: number; op: "close" };
 
 export type WriterReply =

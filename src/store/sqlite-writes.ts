@@ -25,7 +25,7 @@ export interface Writer {
 }
 
 /** Feedback, audit and snapshot writes: request kinds both writers apply the same way. */
-export type SharedRequest = Extract<WriteRequest, { op: "feedback" | "run" }>;
+export type SharedRequest = Extract<WriteRequest, { op: "feedback" | "run" | "seen" }>;
 
 /** Prepares the shared write statements on `db`; `apply` runs one request and returns its result. */
 export function prepareWrites(db: Database.Database): (req: SharedRequest) => unknown {
@@ -50,9 +50,21 @@ export function prepareWrites(db: Database.Database): (req: SharedRequest) => un
       return "accepted";
     }),
   );
+  const lastSeen = db.prepare("SELECT last_seen FROM alert_fingerprints WHERE fingerprint = ?");
+  const upsertSeen = db.prepare(
+    "INSERT INTO alert_fingerprints (fingerprint, last_seen) VALUES (?, ?) ON CONFLICT (fingerprint) DO UPDATE SET last_seen = excluded.last_seen",
+  );
+  const forget = db.prepare("DELETE FROM alert_fingerprints WHERE last_seen < ?");
+  const seen = db.transaction((fp: string, at: number, forgetBefore: number): number | null => {
+    const prev = lastSeen.get(fp) as { last_seen: number } | undefined;
+    forget.run(forgetBefore);
+    upsertSeen.run(fp, at);
+    return prev && prev.last_seen >= forgetBefore ? prev.last_seen : null;
+  });
   const stmts = new Map<string, Database.Statement>();
   return (req) => {
     if (req.op === "feedback") return feedback(req.items);
+    if (req.op === "seen") return seen(req.fingerprint, req.at, req.forgetBefore);
     let s = stmts.get(req.sql);
     if (!s) {
       s = db.prepare(req.sql);
@@ -93,7 +105,7 @@ export class InlineWriter implements Writer {
   }
 
   async request(req: WriteRequest): Promise<unknown> {
-    if (req.op === "feedback" || req.op === "run") return this.apply(req);
+    if (req.op === "feedback" || req.op === "run" || req.op === "seen") return this.apply(req);
     // Predictions go through logNow(); a group meant for the thread's journal must not vanish here.
     if (req.op === "log") throw new Error("InlineWriter: prediction groups are written with logNow()");
     return undefined; // "compact" and "close": nothing is journalled here; the owner closes the connection

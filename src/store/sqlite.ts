@@ -29,6 +29,7 @@ import { batchRecords } from "./batch.js";
 import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./sqlite-journal.js";
 import type {
   AuditEvent,
+  AuditQuery,
   FeedbackItem,
   FeedbackOutcome,
   LabelledPrediction,
@@ -37,9 +38,12 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  StoredAuditEvent,
 } from "./types.js";
+import { auditPageSql } from "./audit.js";
 import { isUnavailableError } from "./unavailable.js";
-import { MillwrightError } from "../core/errors.js";
+import { isMillwrightError, MillwrightError } from "../core/errors.js";
+import { FileWatch, type WriteProblem } from "./file-watch.js";
 
 export interface SqliteStoreOptions {
   path: string;
@@ -56,6 +60,8 @@ export interface SqliteStoreOptions {
    * unavailable (isUnavailableError) and is restarted by the next write or healthy().
    */
   writerThread?: boolean;
+  /** A write problem (disk full, file deleted) starts or ends: log it loudly. */
+  onWriteProblem?: (p: WriteProblem | null) => void;
 }
 
 export class SqliteStore implements PredictionStore {
@@ -70,14 +76,17 @@ export class SqliteStore implements PredictionStore {
   private readonly committer: GroupCommitter<PredictionRecord | JournalGroup>;
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly pageSize: number;
+  private readonly watch: FileWatch;
 
   constructor(private readonly opts: SqliteStoreOptions) {
     this.pageSize = opts.pageSize ?? 500;
+    this.watch = new FileWatch(opts.path, opts.onWriteProblem);
     this.committer = new GroupCommitter({
-      write: (records) => this.writeBatch(records),
+      write: (records) => this.guarded(() => this.writeBatch(records)),
       maxBatch: opts.maxBatch,
       onFlush: opts.onFlush,
-      retrySeparately: (e) => !isUnavailableError(e),
+      // A full disk or a deleted file fails every caller alike: no point retrying each alone.
+      retrySeparately: (e) => !isUnavailableError(e) && !isMillwrightError(e),
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns instead of waiting for the main thread to notice the reply.
       maxInFlight: opts.writerThread ? 2 : 1,
@@ -111,6 +120,7 @@ export class SqliteStore implements PredictionStore {
       db.pragma("synchronous = FULL");
       db.pragma("foreign_keys = ON");
       migrateSqlite(db);
+      this.watch.open();
       this.writer = this.opts.writerThread
         ? await SqliteWriter.start({ path: this.opts.path, busyTimeoutMs: this.busyTimeoutMs() })
         : new InlineWriter(db);
@@ -123,6 +133,34 @@ export class SqliteStore implements PredictionStore {
 
   private busyTimeoutMs(): number {
     return this.opts.busyTimeoutMs ?? 5000;
+  }
+
+  /** Why writes are refused now (disk full, file deleted), or null. */
+  writeProblem(): WriteProblem | null {
+    return this.watch.problem();
+  }
+
+  /**
+   * Runs a write, refusing it while the disk is full or the file deleted, and re-checking the file
+   * after it: a commit into a deleted file is not durable and must not be acknowledged.
+   */
+  private guarded<T>(fn: () => T | Promise<T>): Promise<T> | T {
+    this.watch.check();
+    const fail = (e: unknown): never => {
+      throw this.watch.translate(e);
+    };
+    const done = (v: T): T => {
+      this.watch.check();
+      this.watch.ok();
+      return v;
+    };
+    let r: T | Promise<T>;
+    try {
+      r = fn();
+    } catch (e) {
+      return fail(e);
+    }
+    return r instanceof Promise ? r.then(done, fail) : done(r);
   }
 
   stats(): GroupCommitStats {
@@ -214,20 +252,22 @@ export class SqliteStore implements PredictionStore {
     items.forEach(validateFeedback);
     const now = Date.now();
     const w = await this.liveWriter();
-    return (await w.request({
-      op: "feedback",
-      items: items.map((i) => ({
-        predictionId: i.predictionId,
-        machineFailure: i.machineFailure,
-        modes: canonicalModes(i.modes),
-        receivedAt: i.receivedAt ?? now,
-      })),
-    })) as FeedbackOutcome[];
+    return this.guarded(() =>
+      w.request({
+        op: "feedback",
+        items: items.map((i) => ({
+          predictionId: i.predictionId,
+          machineFailure: i.machineFailure,
+          modes: canonicalModes(i.modes),
+          receivedAt: i.receivedAt ?? now,
+        })),
+      }),
+    ) as Promise<FeedbackOutcome[]>;
   }
 
   private async write(sql: string, params: (string | number | null)[]): Promise<void> {
     const w = await this.liveWriter();
-    await w.request({ op: "run", sql, params });
+    await this.guarded(() => w.request({ op: "run", sql, params }));
   }
 
   async getPrediction(id: string): Promise<LabelledPrediction | null> {
@@ -278,9 +318,23 @@ export class SqliteStore implements PredictionStore {
     return rows.map((r) => ({ at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
   }
 
+  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { sql, params } = auditPageSql(q, "?");
+    const rows = this.stmt(sql).all(...params) as { id: number; at: number; kind: string; payload: string }[];
+    return rows.map((r) => ({ id: r.id, at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
+  }
+
+  async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    const w = await this.liveWriter();
+    return (await this.guarded(() => w.request({ op: "seen", fingerprint, at, forgetBefore }))) as
+      | number
+      | null;
+  }
+
   /** The file answers a read and a writer thread is running (a crashed one is restarted here). */
   async healthy(): Promise<boolean> {
     try {
+      if (this.watch.problem()) return false;
       if (this.stmt("SELECT 1 AS ok").get() === undefined) return false;
       await this.liveWriter();
       return true;
@@ -297,6 +351,7 @@ export class SqliteStore implements PredictionStore {
     await this.writer?.close();
     this.writer = null;
     this.stmts.clear();
+    this.watch.close();
     this.db.close();
     this.db = null;
   }

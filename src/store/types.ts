@@ -2,6 +2,9 @@
 // cluster) passes the same contract suite in test/store/contract.ts. SQL and connections stay inside
 // implementations; callers only see this interface.
 import type { Reading } from "../data/schema.js";
+import type { WriteProblem } from "./file-watch.js";
+
+export type { WriteProblem } from "./file-watch.js";
 
 export interface PredictionRecord {
   /** The id the API returned (UUID v7-like, time-ordered). */
@@ -84,6 +87,20 @@ export interface AuditEvent {
   payload: unknown;
 }
 
+/** An audit event as stored, with its id: the cursor for paging (ids grow with insertion). */
+export interface StoredAuditEvent extends AuditEvent {
+  id: number;
+}
+
+export interface AuditQuery {
+  /** Only these kinds (default: every kind). */
+  kinds?: string[];
+  /** At most this many (default 100). */
+  limit?: number;
+  /** Only events with an id below this: the next page after a page whose last id this is. */
+  before?: number;
+}
+
 export interface PredictionStore {
   readonly kind: "sqlite" | "postgres";
   /** Creates tables / applies migrations; safe to call from several processes at once. */
@@ -112,6 +129,15 @@ export interface PredictionStore {
   appendAudit(e: AuditEvent): Promise<void>;
   /** The `limit` (default 100) most recent events, of one kind if given, newest first. */
   listAudit(kind?: string, limit?: number): Promise<AuditEvent[]>;
+  /** Events newest first (by id), filtered by kind in the database, paged by id. */
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]>;
+  /**
+   * Records that an alert with this fingerprint was seen at `at` and returns when it was seen
+   * before (null: never, or before `forgetBefore`). Atomic, and kept in the database, so
+   * deduplication survives a restart and holds across replicas. Sightings before `forgetBefore`
+   * are deleted.
+   */
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
   /** True when the backing database answers. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;
@@ -119,6 +145,11 @@ export interface PredictionStore {
   degraded?(): boolean;
   /** ResilientStore: records waiting in the local spool. */
   spoolSize?(): number;
+  /**
+   * Why prediction writes are refused right now (the disk is full, the file was deleted while
+   * serving), or null. Readiness turns false while there is one.
+   */
+  writeProblem?(): WriteProblem | null;
   /** Group-commit counters since start. */
   stats?(): StoreStats;
 }

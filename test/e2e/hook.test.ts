@@ -122,10 +122,15 @@ test("the webhook: auth, a storm of 20 identical alerts starts one retraining, r
   }
 });
 
-test("a retraining that fails half-way (the champion's training data is corrupt) keeps the champion and records 'failed'", async () => {
-  // The lineage points at fx.dataFile: a header and a row the validator rejects.
+test("a retraining that fails half-way (the champion's stored training data is damaged) keeps the champion and records 'failed'", async () => {
+  // The lineage names the champion's data in the dataset store: its stored copy is damaged (a header
+  // and a row the validator rejects, whose bytes no longer match the hash).
+  const lineage = fx.registry.readJson(fx.version, "lineage.json") as {
+    data: { dataset: { sha256: string } };
+  };
+  const sha = lineage.data.dataset.sha256;
   writeFileSync(
-    fx.dataFile,
+    join(fx.registry.dir, "datasets", "sha256", `${sha}.csv`),
     "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n",
   );
   const srv = await serve();

@@ -251,6 +251,53 @@ export function runStoreContract(name: string, f: StoreFactory): void {
       assert.equal((await s.listAudit(undefined, 1)).length, 1);
     });
 
+    test("audit pages: kinds filtered before the limit, newest first by id, paged by id", async () => {
+      const s = await store();
+      await s.appendAudit({ at: 10, kind: "trigger", payload: { n: 0 } });
+      await s.appendAudit({ at: 11, kind: "decision", payload: { verdict: "kept" } });
+      // Many alerts after the decision: a limit applied before filtering would show no decision.
+      for (let i = 0; i < 250; i++) await s.appendAudit({ at: 12 + i, kind: "alert", payload: { i } });
+      await s.appendAudit({ at: 5, kind: "promotion", payload: { to: "1.1.0" } }); // clock went back
+      const page = await s.pageAudit({ kinds: ["trigger", "decision", "promotion"], limit: 2 });
+      assert.deepEqual(
+        page.map((e) => [e.kind, e.at]),
+        [
+          ["promotion", 5],
+          ["decision", 11],
+        ],
+      );
+      assert.deepEqual(page[1].payload, { verdict: "kept" });
+      assert.ok(page[0].id > page[1].id);
+      const next = await s.pageAudit({
+        kinds: ["trigger", "decision", "promotion"],
+        limit: 2,
+        before: page[1].id,
+      });
+      assert.deepEqual(
+        next.map((e) => e.kind),
+        ["trigger"],
+      );
+      assert.equal((await s.pageAudit({ limit: 1000 })).length, 253);
+      assert.equal((await s.pageAudit({ kinds: ["alert"], limit: 10 })).length, 10);
+      assert.deepEqual(await s.pageAudit({ kinds: ["nothing"] }), []);
+    });
+
+    test("alert sightings: previous time returned, kept across reopen, forgotten before the horizon", async () => {
+      const location = await f.fresh();
+      const a = await store(undefined, location);
+      assert.equal(await a.seenAlert("fp-1", 1000, 0), null);
+      assert.equal(await a.seenAlert("fp-1", 1500, 0), 1000);
+      assert.equal(await a.seenAlert("fp-2", 1600, 0), null);
+      await a.close();
+      const b = await store(undefined, location);
+      assert.equal(await b.seenAlert("fp-1", 2000, 0), 1500, "survives a reopen (a restart)");
+      // fp-2 was seen at 1600, before the horizon: treated as never seen.
+      assert.equal(await b.seenAlert("fp-2", 5000, 1700), null);
+      // Concurrent sightings of one fingerprint: exactly one sees none before it.
+      const got = await Promise.all([1, 2, 3, 4].map((k) => b.seenAlert("fp-3", 6000 + k, 0)));
+      assert.equal(got.filter((x) => x === null).length, 1);
+    });
+
     test("export rows: training CSV columns, labels where known, empty where not", async () => {
       const s = await store();
       await s.logPredictions(range(4).map((i) => makeRecord(i)));

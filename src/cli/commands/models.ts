@@ -51,7 +51,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     if (!ALIASES.includes(alias))
       throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
     const v = registry.resolve(ref);
-    registry.setAlias(alias, v);
+    await registry.setAlias(alias, v);
     if (values.json) outJson({ version: v, alias });
     else out(`${alias} → ${v}`);
     return 0;

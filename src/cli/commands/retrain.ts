@@ -1,15 +1,18 @@
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { Registry } from "../../registry/registry.js";
+import { describeEvent, retrainHistory } from "../../retrain/history.js";
 import { retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
-export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N]
+export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--json]
 
-history: every alert, trigger, gate decision and promotion in the audit log, newest first.
+history: the latest gate decisions first, then triggers, decisions and promotions from the audit
+log, newest first, --limit per page (default 50); --before ID shows the next older page (the command
+prints it), --alerts includes the alerts themselves.
 run: trains a challenger now on the champion's data plus the labelled production data, gates it
 against the champion on the most recent labelled predictions and promotes it if it wins
 (exit 1 when the challenger is kept).`;
@@ -21,6 +24,8 @@ export async function retrainCommand(argv: string[]): Promise<number> {
     {
       json: { type: "boolean" },
       limit: { type: "string" },
+      before: { type: "string" },
+      alerts: { type: "boolean" },
       registry: { type: "string" },
       seed: { type: "string" },
     },
@@ -31,28 +36,24 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {
     if (sub === "history") {
-      const events = await store.listAudit(undefined, intOpt(values, "limit", 50, 1));
-      if (values.json) {
-        const list = events.map((e) => ({
-          at: new Date(e.at).toISOString(),
-          kind: e.kind,
-          payload: e.payload,
-        }));
-        return outJsonThen({ events: list }, 0);
-      }
-      if (events.length === 0) return outThen("no retraining events yet", 0);
-      for (const e of events) {
-        const p = e.payload as Record<string, unknown>;
-        const what =
-          e.kind === "decision"
-            ? `${String(p.verdict)}: ${String(p.reason)}`
-            : e.kind === "alert"
-              ? `${String(p.alertname)} ${String(p.status)}`
-              : e.kind === "promotion"
-                ? `${String(p.from)} → ${String(p.to)}`
-                : JSON.stringify(p);
-        out(`${new Date(e.at).toISOString()}  ${e.kind.padEnd(9)} ${what}`);
-      }
+      const h = await retrainHistory(store, {
+        limit: intOpt(values, "limit", 50, 1),
+        before: values.before === undefined ? undefined : intOpt(values, "before", 1, 1),
+        alerts: values.alerts === true,
+      });
+      if (values.json) return outJsonThen(h, 0);
+      if (h.decisions.length === 0 && h.events.length === 0) return outThen("no retraining events yet", 0);
+      out("latest decisions:");
+      if (h.decisions.length === 0) out("  none yet");
+      for (const e of h.decisions) out(`  ${describeEvent(e)}`);
+      out(
+        values.alerts
+          ? "\ntriggers, decisions, promotions and alerts:"
+          : "\ntriggers, decisions and promotions:",
+      );
+      for (const e of h.events) out(`  ${describeEvent(e)}`);
+      if (h.next !== null)
+        out(`\nolder: millwright retrain history --before ${h.next}${values.alerts ? " --alerts" : ""}`);
       return 0;
     }
     if (sub === "run") {

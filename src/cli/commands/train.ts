@@ -1,5 +1,6 @@
 import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
+import { bootId, holderDead } from "../../registry/lock.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import { trainContract } from "./train-contract.js";
@@ -31,7 +32,24 @@ with the AI4I header or canonical names, evaluates it on a held-out stratified t
 registers it as a new version with its card, report, lineage and drift reference.
 The decision threshold maximises F1 on the validation split, or with --cost-miss and
 --cost-false-alarm minimises the expected cost of misses and false alarms.
-With --json prints {"version": "...", "metrics": {...}} on stdout.`;
+With --json prints {"version": "...", "metrics": {...}} on stdout.
+The training data is stored by content in REGISTRY/datasets/ and the lineage names it.
+Used by the retraining loop: --retrain-run ID writes the run's id into the lineage, --lineage JSON
+adds fields to it (what the retraining built the data from); --parent-pid PID stops the training
+(nothing registered) once that process is gone.`;
+
+function lineageOpt(v: string | undefined): Record<string, unknown> {
+  if (v === undefined) return {};
+  let o: unknown;
+  try {
+    o = JSON.parse(v);
+  } catch {
+    o = null;
+  }
+  if (!o || typeof o !== "object" || Array.isArray(o))
+    throw new MillwrightError("MW_BAD_INPUT", "--lineage: must be a JSON object");
+  return o as Record<string, unknown>;
+}
 
 export async function trainCommand(argv: string[]): Promise<number> {
   const { values } = parse(
@@ -47,6 +65,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
       events: { type: "string", multiple: true },
       "test-from": { type: "string" },
       split: { type: "string" },
+      "parent-pid": { type: "string" },
+      "retrain-run": { type: "string" },
+      lineage: { type: "string" },
     },
     TRAIN_HELP,
   );
@@ -68,13 +89,27 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const file = requireOpt(values, "data", TRAIN_HELP);
   const data = loadCsvFile(file, { requireLabels: true });
   const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
+  // A retraining child: stop (nothing registered) once the server that started it is gone. Checked
+  // after each head, the last time just before the version is registered.
+  const parent = values["parent-pid"] === undefined ? null : intOpt(values, "parent-pid", 0, 1);
+  const onProgress = (f: number, what: string) => {
+    if (parent !== null && holderDead({ pid: parent, boot: bootId() }))
+      throw new MillwrightError(
+        "MW_INTERNAL",
+        `the process that started this training (pid ${parent}) is gone: stopped, nothing registered`,
+      );
+    bar(f, what);
+  };
+  const run = values["retrain-run"] as string | undefined;
+  const extra = lineageOpt(values.lineage as string | undefined);
+  if (run) extra.retrain_run = run;
   const res = trainAndRegister(
     registry,
-    { rows: data.rows, data: { file, sha256: data.sha256 } },
+    { rows: data.rows, data: { file, sha256: data.sha256 }, lineage: extra },
     {
       seed,
       threshold,
-      onProgress: bar,
+      onProgress,
     },
   );
   if (values.json)

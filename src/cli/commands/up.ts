@@ -17,8 +17,9 @@ import { printUrls, waitForSignal } from "./serve.js";
 
 export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
 
-Millwright's main job on one machine (what \`npm start\` runs): if the registry has no champion, it
-simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model; then
+Millwright's main job on one machine (what \`npm start\` runs): if the registry is empty, it
+simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model (versions
+without a champion alias: it refuses, exit 2, and says how to promote one); then
 it serves the API, docs, metrics and dashboard. Tokens not set in the environment are generated
 once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
 
@@ -31,6 +32,18 @@ Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
 export function ensureModel(cfg: Config, log: (s: string) => void): void {
   const registry = new Registry(cfg.registryDir);
   if (registry.readIndex().aliases.champion) return;
+  // Versions without a champion are an operator's registry that lost its alias (an edited
+  // registry.json, a bad restore), not an empty machine: training a new version on simulated data
+  // would bury the real models under a synthetic champion. Refuse, and say how to pick one.
+  const versions = registry.versions();
+  if (versions.length > 0) {
+    const last = versions[versions.length - 1];
+    throw new MillwrightError(
+      "MW_REGISTRY",
+      `${registry.dir} holds versions ${versions.join(", ")} but no champion alias; promote one, e.g. \`millwright models promote ${last} --registry ${registry.dir}\`, then start again`,
+      { versions },
+    );
+  }
   const file = join(cfg.dataDir, "fleet.csv");
   if (!existsSync(file)) {
     log(`no model yet: simulating 24 machines × 30 days into ${file}`);

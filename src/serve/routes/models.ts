@@ -95,7 +95,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
       requireToken(req, ctx.tokens.admin, "admin");
       const version = ctx.registry.resolve((req.params as { version: string }).version);
       const alias = ((req.body as { alias?: Alias } | undefined)?.alias ?? "champion") as Alias;
-      ctx.registry.setAlias(alias, version);
+      await ctx.registry.setAlias(alias, version);
       req.log.info({ version, alias }, "alias moved");
       if (ctx.models.followRef === alias) ctx.models.load(alias);
       return { version, alias, served: ctx.models.current?.bundle.version ?? null };

@@ -148,11 +148,14 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
     "/v2/health/ready",
     { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } },
     async (_req, reply) => {
-      const ready = ctx.state.accepting && ctx.models.current !== null;
+      // A log that cannot be written (disk full, data directory deleted) makes the replica not
+      // ready: it would only answer 503s, and the reason is in the body.
+      const problem = ctx.store.writeProblem?.() ?? null;
+      const ready = ctx.state.accepting && ctx.models.current !== null && problem === null;
       // Degraded (database away, predictions spooled locally) stays ready: the replica still answers
       // and loses nothing, so it keeps its traffic; the flag and a metric say so.
       const degraded = ctx.store.degraded?.() ?? false;
-      return reply.code(ready ? 200 : 503).send({ ready, degraded });
+      return reply.code(ready ? 200 : 503).send(problem ? { ready, degraded, problem } : { ready, degraded });
     },
   );
   const meta = async (req: FastifyRequest) => {

@@ -1,0 +1,112 @@
+// Watches the SQLite file a store writes to, for the two ways the disk can betray an acknowledged
+// prediction (issue 18):
+// - the data directory is deleted while serving: SQLite keeps writing into the unlinked inode, every
+//   commit "succeeds" and is gone. An fd held open on the file shows it: its link count drops to 0.
+// - the disk is full: SQLite answers SQLITE_FULL. That is the client's 503, not an internal error,
+//   and readiness must say so until space returns (checked with statfs, not by waiting for traffic
+//   that a not-ready pod never gets).
+import { closeSync, fstatSync, openSync, statfsSync } from "node:fs";
+import { dirname } from "node:path";
+import { type ErrorCode, MillwrightError } from "../core/errors.js";
+
+export interface WriteProblem {
+  code: Extract<ErrorCode, "MW_DISK_FULL" | "MW_DATA_DIR_GONE">;
+  reason: string;
+}
+
+/** Free space below this after a disk-full error keeps the store refusing writes. */
+const MIN_FREE_BYTES = 1024 * 1024;
+
+export function isDiskFull(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === "SQLITE_FULL" || code === "ENOSPC";
+}
+
+export class FileWatch {
+  private fd: number | null = null;
+  private full = false;
+  private gone = false;
+
+  constructor(
+    private readonly path: string,
+    /** Called when a problem starts or ends (the server logs it loudly and flips readiness). */
+    private readonly onChange?: (p: WriteProblem | null) => void,
+  ) {}
+
+  open(): void {
+    if (this.path !== ":memory:" && this.fd === null) this.fd = openSync(this.path, "r");
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  /** The current problem, re-checked now (an fstat, and a statfs while the disk was full). */
+  problem(): WriteProblem | null {
+    const before = this.full || this.gone;
+    if (!this.gone && this.fd !== null) {
+      try {
+        this.gone = fstatSync(this.fd).nlink === 0;
+      } catch {
+        this.gone = true;
+      }
+    }
+    if (this.full && !this.gone && this.freeBytes() >= MIN_FREE_BYTES) this.full = false;
+    const p = this.current();
+    if (before !== (p !== null)) this.onChange?.(p);
+    return p;
+  }
+
+  /** Throws the client-facing error when writes must be refused. */
+  check(): void {
+    const p = this.problem();
+    if (p) throw new MillwrightError(p.code, p.reason);
+  }
+
+  /** After a failed write: a disk-full error becomes MW_DISK_FULL (and the state); others pass through. */
+  translate(e: unknown): unknown {
+    // A deleted file shows up as all sorts of SQLite errors; the cause is what the client hears.
+    if (this.problem()?.code === "MW_DATA_DIR_GONE")
+      return new MillwrightError("MW_DATA_DIR_GONE", this.current()?.reason ?? "");
+    if (!isDiskFull(e)) return e;
+    if (!this.full) {
+      this.full = true;
+      this.onChange?.(this.current());
+    }
+    const p = this.current() as WriteProblem;
+    return new MillwrightError(p.code, p.reason);
+  }
+
+  /** A write went through: the disk has room again. */
+  ok(): void {
+    if (this.full) {
+      this.full = false;
+      this.onChange?.(this.current());
+    }
+  }
+
+  private current(): WriteProblem | null {
+    if (this.gone)
+      return {
+        code: "MW_DATA_DIR_GONE",
+        reason:
+          "the prediction log's file was deleted while serving (data directory removed); predictions are refused until the server is restarted",
+      };
+    if (this.full)
+      return {
+        code: "MW_DISK_FULL",
+        reason: "the prediction log's disk is full; predictions are refused until space is freed",
+      };
+    return null;
+  }
+
+  private freeBytes(): number {
+    try {
+      const s = statfsSync(dirname(this.path));
+      return s.bavail * s.bsize;
+    } catch {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+// Issue 18, items 3 and 11: a server that cannot serve exits 2 with the reason instead of hanging,
+// and `up` refuses to train a synthetic champion over a registry that only lost its alias.
+import assert from "node:assert/strict";
+import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, describe, test } from "node:test";
+import { runCli } from "../helpers/cli.js";
+import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { freePort } from "../helpers/server-process.js";
+
+describe("a server that cannot serve exits 2", () => {
+  let fx: TrainedFixture;
+  before(() => {
+    fx = trainedRegistry({ machines: 6, days: 8 });
+  });
+  after(() => fx.cleanup());
+
+  /** A copy of the trained registry, changed by `edit`. */
+  function registryCopy(edit: (dir: string) => void): string {
+    const dir = mkdtempSync(join(tmpdir(), "mw-refuse-"));
+    cpSync(fx.registry.dir, join(dir, "models"), { recursive: true });
+    edit(join(dir, "models"));
+    return dir;
+  }
+
+  async function serve(cmd: "serve" | "up", dir: string) {
+    const t0 = Date.now();
+    const res = await Promise.race([
+      runCli([cmd, "--port", String(await freePort())], {
+        env: {
+          MILLWRIGHT_REGISTRY: join(dir, "models"),
+          MILLWRIGHT_DATA_DIR: join(dir, "data"),
+          MILLWRIGHT_RETRAIN_MODE: "off",
+          LOG_LEVEL: "warn",
+        },
+      }),
+      new Promise<never>((_, rej) => setTimeout(() => rej(new Error(`${cmd} hung for 20 s`)), 20_000)),
+    ]);
+    return { ...res, ms: Date.now() - t0 };
+  }
+
+  for (const cmd of ["serve", "up"] as const) {
+    test(`${cmd} with a truncated champion model.json: exit 2, the reason, no hang`, async () => {
+      const dir = registryCopy((m) => truncateSync(join(m, "versions", "1.0.0", "model.json"), 500));
+      try {
+        const r = await serve(cmd, dir);
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, /model\.json: cannot read model/);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+
+  test("serve with a registry without a champion: exit 2 naming the missing alias", async () => {
+    const dir = registryCopy((m) =>
+      writeFileSync(join(m, "registry.json"), JSON.stringify({ aliases: { champion: null } })),
+    );
+    try {
+      const r = await serve("serve", dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /no model is aliased 'champion'/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("up with versions but no champion refuses (exit 2), says how to promote, trains nothing", async () => {
+    const dir = registryCopy((m) =>
+      writeFileSync(join(m, "registry.json"), JSON.stringify({ aliases: { champion: null } })),
+    );
+    try {
+      const r = await serve("up", dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /holds versions 1\.0\.0 but no champion alias/);
+      assert.match(r.stderr, /millwright models promote 1\.0\.0/);
+      assert.equal(existsSync(join(dir, "models", "versions", "1.1.0")), false, "no new version");
+      assert.equal(existsSync(join(dir, "data", "fleet.csv")), false, "no fleet simulated");
+      assert.equal(
+        JSON.parse(readFileSync(join(dir, "models", "registry.json"), "utf8")).aliases.champion,
+        null,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
