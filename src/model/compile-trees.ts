@@ -4,9 +4,10 @@
 // features sit in locals. Measured 5–6× faster than the flat array walk (figures in predict.ts).
 //
 // Exactness: a double's shortest `String()` form parses back to the same double, so the literals
-// are the model's numbers bit for bit; a split goes left on `x <= t`, or on `x <= t || x !== x` where
-// its missingLeft sends NaN left, exactly as predictTree's goesLeft; and each row adds its trees' outputs to the running sum in tree order, the summation
-// order of predictRowMargin. The generated text holds only numbers formatted here and integer
+// are the model's numbers bit for bit; a split goes left on `x <= t` (NaN right) or, where its
+// missingLeft sends NaN left, on `!(x > t)`, which is `x <= t || x is NaN` in one compare: exactly
+// predictTree's goesLeft, at no extra cost; and each row adds its trees' outputs to the running sum
+// in tree order, the summation order of predictRowMargin. The generated text holds only numbers formatted here and integer
 // feature indices, never a string from the model file, so `new Function` runs nothing foreign.
 import type { Booster, Tree } from "./types.js";
 
@@ -58,9 +59,14 @@ function emitNode(t: Tree, n: number, indent: string, out: string[]): void {
     return;
   }
   const x = `x${t.feature[n]}`;
-  // The NaN test only where NaN goes left: elsewhere `<=` already sends it right, at no cost.
-  const nanLeft = t.missingLeft[n] === 1 ? ` || ${x} !== ${x}` : "";
-  out.push(`${indent}if (${x} <= ${numberLiteral(t.threshold[n])}${nanLeft}) {`);
+  const th = t.threshold[n];
+  let test = `${x} <= ${numberLiteral(th)}`;
+  if (t.missingLeft[n] === 1) {
+    // `!(x > t)` equals `x <= t || x is NaN` except for a NaN threshold (hand-built trees only:
+    // model files hold finite ones), where only a NaN x goes left.
+    test = Number.isNaN(th) ? `${x} !== ${x}` : `!(${x} > ${numberLiteral(th)})`;
+  }
+  out.push(`${indent}if (${test}) {`);
   emitNode(t, t.left[n], `${indent} `, out);
   out.push(`${indent}} else {`);
   emitNode(t, t.right[n], `${indent} `, out);

@@ -13,6 +13,7 @@ export const PARAM_RULES: readonly Rule[] = [
   ["maxLeaves", true, 2, 65_536],
   ["minSamplesLeaf", true, 1, Number.MAX_SAFE_INTEGER],
   ["l2", false, 0, Number.MAX_VALUE],
+  // ≤ 255 real bins (≤ 254 thresholds, bins 0..254) leaves bin 255 for NaN: a bin index stays a byte.
   ["maxBins", true, 2, 255],
   ["earlyStoppingRounds", true, 0, 100_000],
   ["positiveWeight", false, Number.MIN_VALUE, Number.MAX_VALUE],

@@ -101,17 +101,27 @@ function walkMargin(
   for (let i0 = 0; i0 < nRows; i0 += BLOCK) {
     const i1 = Math.min(nRows, i0 + BLOCK);
     for (let i = i0; i < i1; i++) res[i] = base;
+    // Blocks without NaN (all of them, on data without missing readings) take the walk with no NaN
+    // test: testing at every node measured ~15 % slower. One pass over the block's values decides.
+    let anyNaN = false;
+    for (let k = i0 * nc; k < i1 * nc && !anyNaN; k++) anyNaN = Number.isNaN(X[k]);
     for (let t = 0; t < nt; t++) {
       const root = roots[t];
       for (let i = i0; i < i1; i++) {
         const o = i * nc;
         let n = root;
         let f = feature[n];
-        while (f >= 0) {
-          const v = X[o + f];
-          // The NaN test runs only on the right-hand path, where NaN lands when x <= t is false.
-          n = child[n] + (v <= threshold[n] ? 0 : Number.isNaN(v) ? nanStep[n] : 1);
-          f = feature[n];
+        if (anyNaN) {
+          while (f >= 0) {
+            const v = X[o + f];
+            n = child[n] + (v <= threshold[n] ? 0 : Number.isNaN(v) ? nanStep[n] : 1);
+            f = feature[n];
+          }
+        } else {
+          while (f >= 0) {
+            n = child[n] + (X[o + f] <= threshold[n] ? 0 : 1);
+            f = feature[n];
+          }
         }
         res[i] += value[n];
       }
