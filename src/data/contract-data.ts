@@ -36,12 +36,13 @@ function readTable(file: string, role: string, files: ContractData["files"]): Cs
     buf = readFileSync(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    // Attributes come from the contract; telemetry from --data; events may be replaced by --events.
+    const hint =
+      role === "telemetry" || role === "attributes" ? "" : ` (another file: --events ${role}=FILE)`;
     throw new MillwrightError(
       "MW_CSV",
-      `${file} (${role}): cannot read (${code === "ENOENT" ? "no such file" : code})`,
-      {
-        file,
-      },
+      `${file} (${role}): cannot read (${code === "ENOENT" ? "no such file" : code})${hint}`,
+      { file },
     );
   }
   const table = parseCsv(buf.toString("utf8"));

@@ -1,0 +1,194 @@
+// Watching a data-contract model in production: drift of the recent readings against the
+// training sample (by the contract's names), drift of the predicted probability, and realised
+// quality from the failures that happened. Exported under the same metric names as the AI4I
+// server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Gauge, type Registry as PromRegistry } from "prom-client";
+import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
+import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
+import type { HistoryModel } from "../../train/history-model.js";
+
+/** Readings kept for the drift window, and the fewest that make a drift test worth running. */
+export const RECENT_READINGS = 5000;
+export const MIN_CURRENT = 100;
+
+interface Reference {
+  columns: Record<string, (number | string | null)[]>;
+  failure_probability: number[];
+}
+
+export interface ContractMonitorReport {
+  at: number;
+  current_rows: number;
+  drift: DriftReport | null;
+  prediction_drift: ReturnType<typeof predictionDrift> | null;
+  quality: RealisedQuality;
+}
+
+export class ContractMonitor {
+  private readonly reference: Reference | null;
+  private recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
+  private readonly failures: { machine: string; time: number }[] = [];
+  private readonly seen = new Map<string, number>();
+  private readonly gauges;
+
+  constructor(
+    private readonly model: HistoryModel,
+    versionDir: string,
+    registry: PromRegistry,
+  ) {
+    let ref: Reference | null = null;
+    try {
+      ref = JSON.parse(readFileSync(join(versionDir, "reference.json"), "utf8")) as Reference;
+    } catch {
+      ref = null; // a version without a reference sample: quality only
+    }
+    this.reference = ref;
+    const r = [registry];
+    this.gauges = {
+      drift: new Gauge({
+        name: "millwright_feature_drift_score",
+        help: "Drift score per reading (p-value or distance, see the test label).",
+        labelNames: ["feature", "test"],
+        registers: r,
+      }),
+      drifted: new Gauge({
+        name: "millwright_feature_drifted",
+        help: "1 when the reading's drift test says drifted.",
+        labelNames: ["feature"],
+        registers: r,
+      }),
+      share: new Gauge({
+        name: "millwright_dataset_drift_share",
+        help: "Share of monitored readings that drifted (ratio 0-1).",
+        registers: r,
+      }),
+      dataset: new Gauge({
+        name: "millwright_dataset_drift",
+        help: "1 when the share of drifted readings reaches the dataset drift threshold.",
+        registers: r,
+      }),
+      lastRun: new Gauge({
+        name: "millwright_monitor_last_run_timestamp_seconds",
+        help: "When the monitor last computed drift and quality (Unix seconds).",
+        registers: r,
+      }),
+      prediction: new Gauge({
+        name: "millwright_prediction_drift_score",
+        help: "Drift score of the predicted failure probability against the reference.",
+        registers: r,
+      }),
+      quality: new Gauge({
+        name: "millwright_quality_realised",
+        help: "Realised quality from the failures that happened, by metric and window.",
+        labelNames: ["metric", "window"],
+        registers: r,
+      }),
+      labels: new Gauge({
+        name: "millwright_quality_labels",
+        help: "Scored readings whose horizon has passed (their label is known).",
+        labelNames: ["window"],
+        registers: r,
+      }),
+      positives: new Gauge({
+        name: "millwright_quality_positives",
+        help: "Of those, readings followed by a failure within the horizon.",
+        labelNames: ["window"],
+        registers: r,
+      }),
+    };
+  }
+
+  private see(machine: string, time: number): void {
+    if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
+  }
+
+  /** A scored reading: values in contract order (categories as level names, missing as null). */
+  reading(machine: string, time: number, p: number, values: (number | string | null)[]): void {
+    this.see(machine, time);
+    this.recent.push({ machine, time, p, values });
+    // Trim in steps, not per push: a copy of 5,000 entries every 1,000 readings.
+    if (this.recent.length > RECENT_READINGS + 1000) this.recent = this.recent.slice(-RECENT_READINGS);
+  }
+
+  event(table: string, machine: string, time: number): void {
+    this.see(machine, time);
+    if (table === "failures") this.failures.push({ machine, time });
+  }
+
+  report(now = Date.now()): ContractMonitorReport {
+    const recent = this.recent.slice(-RECENT_READINGS);
+    const c = this.model.contract;
+    let drift: DriftReport | null = null;
+    let pdrift: ContractMonitorReport["prediction_drift"] = null;
+    if (this.reference && recent.length >= MIN_CURRENT) {
+      const column = (vals: (number | string | null)[], categorical: boolean) =>
+        categorical
+          ? vals.filter((v) => v !== null).map(String)
+          : Float64Array.from(vals, (v) => (typeof v === "number" ? v : Number.NaN));
+      const ref: Columns = {};
+      const cur: Columns = {};
+      c.readings.forEach((r, j) => {
+        const rv = this.reference?.columns[r.name];
+        if (!rv) return;
+        ref[r.name] = column(rv, r.kind === "category");
+        cur[r.name] = column(
+          recent.map((x) => x.values[j]),
+          r.kind === "category",
+        );
+      });
+      // A reading no machine in the window has (an optional sensor) cannot be tested: leave it out.
+      for (const k of Object.keys(ref)) {
+        const n = (x: Columns[string]) =>
+          x instanceof Float64Array ? x.filter((v) => !Number.isNaN(v)).length : x.length;
+        if (n(ref[k]) === 0 || n(cur[k]) === 0) {
+          delete ref[k];
+          delete cur[k];
+        }
+      }
+      if (Object.keys(ref).length > 0) drift = driftReport(ref, cur);
+      if (this.reference.failure_probability.length > 0)
+        pdrift = predictionDrift(
+          this.reference.failure_probability,
+          recent.map((x) => x.p),
+        );
+    }
+    const horizon = c.failures?.horizon.size ?? 0;
+    const quality = realisedQuality(recent, this.failures, horizon, this.seen, this.model.threshold.value);
+    this.export(drift, pdrift, quality);
+    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
+  }
+
+  private export(
+    drift: DriftReport | null,
+    pdrift: ContractMonitorReport["prediction_drift"],
+    q: RealisedQuality,
+  ): void {
+    const g = this.gauges;
+    g.drift.reset();
+    g.drifted.reset();
+    for (const f of drift?.features ?? []) {
+      g.drift.set({ feature: f.feature, test: f.test }, f.score);
+      g.drifted.set({ feature: f.feature }, f.drifted ? 1 : 0);
+    }
+    if (drift) {
+      g.share.set(drift.drift_share);
+      g.dataset.set(drift.dataset_drift ? 1 : 0);
+    }
+    g.lastRun.set(Date.now() / 1000);
+    if (pdrift) g.prediction.set(pdrift.score);
+    // "count": the last RECENT_READINGS readings, the window name the alert rules read.
+    const w = { window: "count" };
+    g.labels.set(w, q.n);
+    g.positives.set(w, q.positives);
+    g.quality.reset();
+    for (const [metric, v] of Object.entries({
+      pr_auc: q.pr_auc,
+      roc_auc: q.roc_auc,
+      recall: q.recall,
+      precision: q.precision,
+    }))
+      if (v !== null) g.quality.set({ metric, window: "count" }, v);
+  }
+}
