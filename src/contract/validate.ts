@@ -2,133 +2,17 @@
 // message ("shop.yaml: readings[2].min: must be a number"), and paths are resolved by the caller.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { ExprError, parseExpr } from "../features/expr.js";
+import { Names, attributes, needTime, optBool, optText, reading, spans } from "./fields.js";
 import { parseSpan } from "./spans.js";
 import {
-  type AttributeSpec,
   type Contract,
   type DerivedSpec,
   type EventSpec,
   type FailureSpec,
-  type ReadingSpec,
   STATS,
   type Stat,
 } from "./types.js";
 
-const NAME = /^[a-z][a-z0-9_]*$/;
-
-function optText(o: Obj, k: string, file: string, path: string): string | null {
-  return o[k] === undefined || o[k] === null ? null : text(o[k], file, join(path, k));
-}
-
-function optNum(o: Obj, k: string, file: string, path: string): number | null {
-  const v = o[k];
-  if (v === undefined || v === null) return null;
-  if (typeof v !== "number" || !Number.isFinite(v))
-    throw configError(file, join(path, k), `must be a number, got ${describe(v)}`);
-  return v;
-}
-
-function optBool(o: Obj, k: string, file: string, path: string): boolean {
-  const v = o[k];
-  if (v === undefined || v === null) return false;
-  if (typeof v !== "boolean")
-    throw configError(file, join(path, k), `must be true or false, got ${describe(v)}`);
-  return v;
-}
-
-function kindOf(o: Obj, file: string, path: string): "number" | "category" {
-  const v = o.kind ?? "number";
-  if (v !== "number" && v !== "category")
-    throw configError(file, join(path, "kind"), `must be number or category, got ${describe(v)}`);
-  return v;
-}
-
-function levelsOf(o: Obj, file: string, path: string): string[] | null {
-  if (o.levels === undefined || o.levels === null) return null;
-  return list(o.levels, file, join(path, "levels")).map((l, i) =>
-    typeof l === "number" ? String(l) : text(l, file, join(join(path, "levels"), i)),
-  );
-}
-
-class Names {
-  private seen = new Map<string, string>();
-  constructor(private file: string) {}
-  add(v: unknown, path: string): string {
-    const name = text(v, this.file, path);
-    if (!NAME.test(name))
-      throw configError(
-        this.file,
-        path,
-        `'${name}' must be snake_case (a-z, 0-9, _; starting with a letter)`,
-      );
-    const before = this.seen.get(name);
-    if (before) throw configError(this.file, path, `'${name}' is already the name of ${before}`);
-    this.seen.set(name, path);
-    return name;
-  }
-}
-
-function reading(v: unknown, file: string, path: string, names: Names): ReadingSpec {
-  const o = mapping(
-    v,
-    file,
-    path,
-    ["name", "column", "unit", "min", "max", "words", "optional", "kind", "levels"],
-    ["name", "column"],
-  );
-  const name = names.add(o.name, join(path, "name"));
-  const min = optNum(o, "min", file, path);
-  const max = optNum(o, "max", file, path);
-  if (min !== null && max !== null && min > max)
-    throw configError(file, join(path, "max"), `${max} is below min ${min}`);
-  return {
-    name,
-    column: text(o.column, file, join(path, "column")),
-    kind: kindOf(o, file, path),
-    unit: optText(o, "unit", file, path) ?? "",
-    min,
-    max,
-    words: optText(o, "words", file, path) ?? name.replace(/_/g, " "),
-    optional: optBool(o, "optional", file, path),
-    levels: levelsOf(o, file, path),
-  };
-}
-
-function attributes(v: unknown, file: string, names: Names): Contract["attributes"] {
-  if (v === undefined || v === null) return null;
-  const o = mapping(v, file, "attributes", ["file", "key", "columns"], ["file", "key", "columns"]);
-  const columns: AttributeSpec[] = list(o.columns, file, "attributes.columns").map((c, i) => {
-    const path = `attributes.columns[${i}]`;
-    const a = mapping(
-      c,
-      file,
-      path,
-      ["name", "column", "kind", "unit", "words", "levels"],
-      ["name", "column"],
-    );
-    const name = names.add(a.name, join(path, "name"));
-    return {
-      name,
-      column: text(a.column, file, join(path, "column")),
-      kind: kindOf(a, file, path),
-      unit: optText(a, "unit", file, path) ?? "",
-      words: optText(a, "words", file, path) ?? name.replace(/_/g, " "),
-      levels: levelsOf(a, file, path),
-    };
-  });
-  return { file: text(o.file, file, "attributes.file"), key: text(o.key, file, "attributes.key"), columns };
-}
-
-function spans(v: unknown, counter: boolean, file: string, path: string) {
-  return list(v, file, path).map((w, i) => parseSpan(w, counter, file, join(path, i)));
-}
-
-function needTime(c: { time: Contract["time"] }, file: string, path: string): boolean {
-  if (!c.time) throw configError(file, path, "needs a time column: add time: { column: … }");
-  return c.time.counter;
-}
-
-/** Validates a parsed contract document. Relative file paths are returned as written. */
 export function validateContract(doc: unknown, file: string): Contract {
   const o = mapping(
     doc,
