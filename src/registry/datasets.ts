@@ -120,8 +120,10 @@ export class DatasetStore {
 
 /** The dataset ids a version's lineage names (its own training data, and the base it grew from). */
 export function datasetsOf(lineage: Record<string, unknown> | null): string[] {
-  const data = lineage?.data as { dataset?: { sha256?: unknown } } | undefined;
+  // An AI4I version names one file; a data-contract version a list (telemetry, attributes, events).
+  const raw = lineage?.data;
+  const items = (Array.isArray(raw) ? raw : [raw]) as ({ dataset?: { sha256?: unknown } } | undefined)[];
   const out: string[] = [];
-  if (typeof data?.dataset?.sha256 === "string") out.push(data.dataset.sha256);
+  for (const d of items) if (typeof d?.dataset?.sha256 === "string") out.push(d.dataset.sha256);
   return out;
 }

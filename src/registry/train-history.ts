@@ -11,6 +11,7 @@ import { renderHistoryCard } from "../evaluate/history-card.js";
 import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../train/fit-history.js";
 import { historyModelToJSON } from "../train/history-model.js";
 import type { Registry } from "./registry.js";
+import { DatasetStore } from "./datasets.js";
 import { gitCommit } from "./training.js";
 import { createRng } from "../core/rng.js";
 
@@ -101,10 +102,14 @@ export function trainHistoryAndRegister(
     rounds: fit.rounds,
     rows,
   };
+  // Every file trained on, kept by content beside the registry (datasets.ts), so the version can be
+  // retrained or audited after the exports have changed.
+  const store = new DatasetStore(registry.dir);
+  const stored = data.files.map((f) => ({ ...f, dataset: store.putFile(f.file) }));
   const lineage = {
     created_at: created,
     contract: { name: c.name, file: c.source },
-    data: data.files,
+    data: stored,
     params: fit.params,
     seed: opts.seed,
     threshold: fit.threshold,

@@ -2,11 +2,13 @@
 // predict and evaluate with no contract (it travels with the version), and every bad input an
 // exit code 2 with a message naming the file, key or option.
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { parseCsv } from "../../src/data/csv.js";
+import { datasetsOf } from "../../src/registry/datasets.js";
 import { simulateHistorian } from "../../src/data/historian.js";
 import { historianToCsv } from "../../src/data/historian-csv.js";
 import { runCli } from "../helpers/cli.js";
@@ -37,6 +39,20 @@ test("train --contract, then predict and evaluate without it", async () => {
   assert.equal(res.contract, "historian-fleet");
   assert.ok(res.split.test > 0 && res.split.fit > res.split.test);
   assert.ok("machine_failure" in res.heads);
+  // Every file trained on is kept by content beside the registry, and the lineage names it.
+  const lineage = JSON.parse(readFileSync(join(reg, "versions", "1.0.0", "lineage.json"), "utf8"));
+  assert.deepEqual(lineage.data.map((d: { role: string }) => d.role).sort(), [
+    "alarms",
+    "attributes",
+    "failures",
+    "maintenance",
+    "telemetry",
+  ]);
+  for (const d of lineage.data) {
+    const kept = readFileSync(join(reg, d.dataset.path));
+    assert.equal(createHash("sha256").update(kept).digest("hex"), d.sha256);
+  }
+  assert.deepEqual(datasetsOf(lineage).sort(), lineage.data.map((d: { sha256: string }) => d.sha256).sort());
   const card = readFileSync(join(reg, "versions", "1.0.0", "card.md"), "utf8");
   assert.match(card, /historian-fleet/);
   assert.match(card, /spindle vibration/); // the contract's words, not ours
