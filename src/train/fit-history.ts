@@ -56,8 +56,8 @@ function part(X: FeatureMatrix, idx: Uint32Array): FeatureMatrix {
 }
 
 export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions): HistoryFit {
-  const split = splitRows(input, opts.split, createRng(opts.seed));
   const any = input.heads.get("machine_failure") as Uint8Array;
+  const split = splitRows({ ...input, y: any }, opts.split, createRng(opts.seed));
   const names = { fit: split.fit, validation: split.validation, test: split.test };
   for (const [what, idx] of Object.entries(names)) {
     const pos = count(takeLabels(any, idx));

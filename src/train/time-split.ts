@@ -15,6 +15,8 @@ export interface SplitInput {
   usable: Uint8Array;
   /** The label horizon in time units (0 for row labels). */
   horizon: number;
+  /** Any-failure labels: the validation cut moves earlier until validation holds some failures. */
+  y?: Uint8Array;
 }
 
 export interface Split {
@@ -80,13 +82,24 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
   const testFrom = spec.testFrom ?? lo + 0.8 * (hi - lo);
   const [dev, test] = cutByTime(x, all, testFrom);
   const [dlo, dhi] = range(x, dev);
-  const validFrom = dlo + 0.8 * (dhi - dlo);
-  const [fit, validation] = cutByTime(x, dev, validFrom);
+  // Validation is the latest stretch of the training time. Failures are rare and come in clusters,
+  // so a fixed last 20 % can hold none (then nothing can early-stop, calibrate or pick a threshold):
+  // the cut moves back 5 % at a time, up to half the time, until validation holds at least 15 %
+  // of the training period's failure rows.
+  const positives = (rows: number[]) =>
+    x.y ? rows.reduce((s, i) => s + ((x.y as Uint8Array)[i] ? 1 : 0), 0) : 1;
+  const want = Math.max(1, Math.ceil(0.15 * positives(dev)));
+  let share = 0.2;
+  let [fit, validation] = cutByTime(x, dev, dlo + 0.8 * (dhi - dlo));
+  for (let back = 0.25; back <= 0.5 + 1e-9 && positives(validation) < want; back += 0.05) {
+    [fit, validation] = cutByTime(x, dev, dlo + (1 - back) * (dhi - dlo));
+    share = back;
+  }
   return {
     fit: Uint32Array.from(fit),
     validation: Uint32Array.from(validation),
     test: Uint32Array.from(test),
-    describe: `by time: test from the cut on, validation the last 20 % of the time before it, a gap of one horizon before each`,
+    describe: `by time: test from the cut on, validation the last ${Math.round(share * 100)} % of the time before it, a gap of one horizon before each`,
     testFrom,
   };
 }

@@ -22,7 +22,7 @@ before(() => {
   mkdirSync(join(dir, "historian"));
   mkdirSync(join(dir, "contracts"));
   for (const [name, text] of Object.entries(
-    historianToCsv(simulateHistorian({ machines: 12, days: 45, seed: 11 })),
+    historianToCsv(simulateHistorian({ machines: 16, days: 60, seed: 11 })),
   ))
     writeFileSync(join(dir, "historian", name), text);
   contract = join(dir, "contracts", "historian.yaml");
@@ -101,7 +101,7 @@ test("--test-from splits where asked; --split machine holds out machines", async
     "--json",
   ]);
   assert.equal(b.code, 0, b.stderr);
-  assert.match(JSON.parse(b.stdout).split.describe, /by machine: 2 of 12 machines held out/);
+  assert.match(JSON.parse(b.stdout).split.describe, /by machine: 3 of 16 machines held out/);
 });
 
 test("bad input: exit 2 and a message that names the file, key or option", async () => {

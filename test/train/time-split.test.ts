@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { createRng } from "../../src/core/rng.js";
+import { splitRows } from "../../src/train/time-split.js";
+
+// Two machines, hourly rows 0..99, horizon 5 hours.
+const n = 200;
+const time = Float64Array.from({ length: n }, (_, i) => Math.floor(i / 2));
+const machine = Int32Array.from({ length: n }, (_, i) => i % 2);
+const usable = new Uint8Array(n).fill(1);
+
+test("by time: test from the cut, a gap of one horizon before it and before validation", () => {
+  const s = splitRows(
+    { time, machine, nMachines: 2, usable, horizon: 5 },
+    { by: "time", testFrom: 80 },
+    createRng(1),
+  );
+  const t = (idx: Uint32Array) => Array.from(idx, (i) => time[i]);
+  assert.ok(t(s.test).every((x) => x >= 80));
+  assert.equal(Math.min(...t(s.test)), 80);
+  assert.ok(
+    [...t(s.fit), ...t(s.validation)].every((x) => x + 5 < 80),
+    "no training label looks into the test period",
+  );
+  assert.equal(Math.max(...t(s.validation)), 74);
+  const vMin = Math.min(...t(s.validation));
+  assert.ok(
+    t(s.fit).every((x) => x + 5 < vMin),
+    "no fit label looks into validation",
+  );
+  assert.equal(s.test.length + s.fit.length + s.validation.length < n, true, "the gaps are left out");
+});
+
+test("censored rows neither train nor test; the validation cut moves back until it holds failures", () => {
+  const u = Uint8Array.from(usable, (_, i) => (time[i] >= 95 ? 0 : 1));
+  const y = Uint8Array.from(time, (x) => (x === 20 || x === 30 ? 1 : 0));
+  const s = splitRows(
+    { time, machine, nMachines: 2, usable: u, horizon: 0, y },
+    { by: "time", testFrom: 60 },
+    createRng(1),
+  );
+  assert.ok(Array.from(s.test, (i) => time[i]).every((x) => x < 95));
+  assert.ok(
+    Array.from(s.validation).some((i) => y[i] === 1),
+    "validation holds a failure",
+  );
+  assert.match(s.describe, /validation the last (\d+) % of the time/);
+  assert.notEqual(s.describe.match(/last (\d+) %/)?.[1], "20");
+});
+
+test("by machine: whole machines held out, seeded", () => {
+  const m = Int32Array.from({ length: 100 }, (_, i) => i % 10);
+  const t = Float64Array.from({ length: 100 }, (_, i) => i);
+  const s = splitRows(
+    { time: t, machine: m, nMachines: 10, usable: new Uint8Array(100).fill(1), horizon: 0 },
+    { by: "machine" },
+    createRng(3),
+  );
+  const of = (idx: Uint32Array) => new Set(Array.from(idx, (i) => m[i]));
+  const [a, b, c] = [of(s.fit), of(s.validation), of(s.test)];
+  assert.equal(c.size, 2);
+  for (const x of c) assert.ok(!a.has(x) && !b.has(x));
+  for (const x of b) assert.ok(!a.has(x));
+  const again = splitRows(
+    { time: t, machine: m, nMachines: 10, usable: new Uint8Array(100).fill(1), horizon: 0 },
+    { by: "machine" },
+    createRng(3),
+  );
+  assert.deepEqual(Array.from(again.test), Array.from(s.test));
+});
