@@ -106,7 +106,7 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
         for (let i = 0; i < 40; i++) {
           const rows = [reading(w * 1000 + i * 2), reading(w * 1000 + i * 2 + 1)];
           const seqs = await l.appendReadings(rows);
-          seqs.forEach((s, j) => bySeq.set(s, rows[j].id));
+          for (let j = 0; j < seqs.length; j++) bySeq.set(seqs[j], rows[j].id);
         }
       });
       // Polling "after the last seq I saw" while both write: a seq handed out before another that
