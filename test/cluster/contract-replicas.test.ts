@@ -242,3 +242,38 @@ test(
       }
     }),
 );
+
+test(
+  "the database away: a contract replica answers 503 MW_STORE_UNAVAILABLE (no spool), and carries on in step once it is back",
+  { skip },
+  () =>
+    withPostgresLogs(fx!, async () => {
+      const t = trained!;
+      const url = await fx!.createDatabase();
+      const contract = t.model.contract.name;
+      const a = await inProcess(t, new PostgresHistoryLog({ url, contract }));
+      const b = await inProcess(t, new PostgresHistoryLog({ url, contract }));
+      const ref = await inProcess(t, new SqliteHistoryLog(join(t.dir, "outage-reference.db")));
+      const rs = readingsOf(t.contract, new Set(["M05"])).slice(0, 20);
+      const same = async (from: number, to: number) => {
+        for (let i = from; i < to; i++)
+          assert.deepStrictEqual(
+            await [a, b][i % 2].send(predict(rs[i])),
+            await ref.send(predict(rs[i])),
+            `reading ${i}`,
+          );
+      };
+      try {
+        await same(0, 10);
+        await fx!.stop();
+        assert.deepEqual(await a.send(predict(rs[10])), { status: 503, code: "MW_STORE_UNAVAILABLE" });
+        await fx!.start();
+        await same(10, 20);
+      } finally {
+        await fx!.start();
+        await a.close();
+        await b.close();
+        await ref.close();
+      }
+    }),
+);
