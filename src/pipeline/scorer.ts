@@ -89,6 +89,12 @@ export class FleetHistory {
 
   /** Pushes checked readings into their machines' histories and scores them (call check first). */
   score(cols: ReadingColumns): Scored {
+    const X = this.push(cols);
+    return { X, heads: predictHistoryModel(this.model, X) };
+  }
+
+  /** Pushes readings without scoring them: a replay of the log needs the state, not the answers again. */
+  push(cols: ReadingColumns): FeatureMatrix {
     const nCols = this.plan.features.length;
     const data = new Float64Array(cols.n * nCols);
     const nr = this.plan.nReadings;
@@ -99,8 +105,7 @@ export class FleetHistory {
       for (let a = 0; a < this.plan.nAttributes; a++) data[o + nr + a] = attrs ? attrs[a] : Number.NaN;
       (this.history(cols.machine[i], true) as MachineHistory).addRow(cols.time[i], data, o);
     }
-    const X = { data, nRows: cols.n, nCols };
-    return { X, heads: predictHistoryModel(this.model, X) };
+    return { data, nRows: cols.n, nCols };
   }
 
   /** Records an event; "failures" also restarts the `since` of the table the contract says it resets. */

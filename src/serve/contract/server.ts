@@ -1,13 +1,14 @@
 // Starts a data-contract model's server: its history log (SQLite in the data directory, one file
-// per contract, so the history outlives a model version), the service rebuilt from that log, and
-// the app. Cluster mode (PostgreSQL) for contract models is not built yet: said plainly, not faked.
+// per contract, so the history outlives a model version; or, with DATABASE_URL, the contract's log
+// in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, and the app.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../cli/config.js";
-import { MillwrightError } from "../../core/errors.js";
 import { Registry } from "../../registry/registry.js";
+import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
+import type { HistoryLog } from "../../store/history/types.js";
 import { buildContractApp } from "./app.js";
 import { ContractService, loadHistoryModel } from "./service.js";
 
@@ -21,17 +22,20 @@ export async function startContractServer(
   cfg: Config,
   opts: { host: string; port: number; modelRef?: string; logger?: boolean | object },
 ): Promise<RunningContractServer> {
-  if (cfg.databaseUrl)
-    throw new MillwrightError(
-      "MW_CONFIG",
-      "DATABASE_URL is set, but serving a data-contract model from PostgreSQL (cluster mode) is not built yet: unset it to serve from SQLite",
-    );
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
   const model = loadHistoryModel(registry, version);
-  const log = new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`));
-  const service = new ContractService(model, registry.versionDir(version), log);
+  const log: HistoryLog = cfg.databaseUrl
+    ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name })
+    : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`));
+  let service: ContractService;
+  try {
+    service = await ContractService.open(model, registry.versionDir(version), log);
+  } catch (e) {
+    await log.close().catch(() => {});
+    throw e;
+  }
   const app = await buildContractApp({
     service,
     tokens: cfg.tokens,
@@ -47,7 +51,7 @@ export async function startContractServer(
     url,
     close: async () => {
       await app.close();
-      log.close();
+      await log.close();
     },
   };
 }

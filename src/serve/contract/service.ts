@@ -1,18 +1,23 @@
 // A data-contract model served: readings in, answers out, every reading and event in the history
 // log, and the fleet's history rebuilt from that log on start. The one pipeline for contract
 // models: validate (pipeline/readings) → features and predict (pipeline/scorer) → answer → log.
+// One server (SQLite): score, then log (group commit), with no query before a request. A cluster
+// (a shared log, PostgreSQL): the same steps in lock step with the log (lockstep.ts says why).
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { parseCsv } from "../../data/csv.js";
 import { readAttributes } from "../../data/events.js";
-import { parseTimestamp } from "../../data/time.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { Registry } from "../../registry/registry.js";
-import type { HistoryLog, LoggedEvent, LoggedReading } from "../../store/history/types.js";
+import type { HistoryLog, LoggedEvent, LoggedReading, SeqEntry } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { uuidv7 } from "../ids.js";
+import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
+import { LockStep } from "./lockstep.js";
+
+export type { EventIn } from "./events.js";
 
 export interface ContractAnswer {
   id: string;
@@ -24,14 +29,6 @@ export interface ContractAnswer {
   heads: Record<string, number | null>;
   likeliest_kind: string | null;
   model: { name: string; version: string };
-}
-
-export interface EventIn {
-  id: string;
-  table: string;
-  machine_id: string;
-  timestamp: string | number;
-  kind?: string;
 }
 
 /** Loads a version that must be a data-contract model. */
@@ -64,44 +61,87 @@ function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> |
   return new Map(ids.map((id, i) => [id, Float64Array.from(values, (col) => col[i])]));
 }
 
-export class ContractService {
-  readonly fleet: FleetHistory;
-  private readonly eventIds = new Map<string, LoggedEvent>();
-  readonly counter: boolean;
+/** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */
+const REBUILD_PAGE = 10_000;
 
-  constructor(
+export class ContractService {
+  fleet: FleetHistory;
+  private eventIds = new Map<string, LoggedEvent>();
+  readonly counter: boolean;
+  /** The last log seq applied (cluster mode catches up from here). */
+  applied = 0;
+  private readonly attributes: Map<string, Float64Array> | null;
+  private readonly lockstep: LockStep | null;
+
+  private constructor(
     readonly model: HistoryModel,
     versionDir: string,
     private readonly log: HistoryLog,
   ) {
-    this.fleet = new FleetHistory(model, attributesOf(model, versionDir));
+    this.attributes = attributesOf(model, versionDir);
+    this.fleet = new FleetHistory(model, this.attributes);
     this.counter = model.contract.time?.counter !== false;
-    this.rebuild();
+    this.lockstep = log.shared ? new LockStep(log, this) : null;
   }
 
-  /** Replays the log: the same pushes in the same order give the same state, bit for bit. */
-  private rebuild(): void {
-    const nr = this.model.contract.readings.length;
-    for (const e of this.log.replay()) {
-      if (e.type === "event") {
-        this.eventIds.set(e.event.id, e.event);
-        this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
-      } else {
-        const r = e.reading;
-        const cols: ReadingColumns = {
-          n: 1,
-          machine: [r.machine],
-          time: Float64Array.of(r.time),
-          values: Array.from({ length: nr }, (_, j) => Float64Array.of(r.values[j] ?? Number.NaN)),
-        };
-        this.fleet.score(cols);
-      }
+  /** A service whose history is the log's, replayed (the log is initialised first). */
+  static async open(model: HistoryModel, versionDir: string, log: HistoryLog): Promise<ContractService> {
+    await log.init();
+    const s = new ContractService(model, versionDir, log);
+    await s.rebuild();
+    return s;
+  }
+
+  /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
+  async rebuild(): Promise<void> {
+    this.fleet = new FleetHistory(this.model, this.attributes);
+    this.eventIds = new Map();
+    this.applied = 0;
+    for (;;) {
+      const page = await this.log.entriesAfter(this.applied, REBUILD_PAGE);
+      for (const e of page) this.apply(e);
+      if (page.length < REBUILD_PAGE) return;
     }
   }
 
+  /** Applies one logged entry as it was applied when it was logged. */
+  apply(e: SeqEntry): void {
+    if (e.type === "event") {
+      this.eventIds.set(e.event.id, e.event);
+      this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
+    } else {
+      const r = e.reading;
+      const cols: ReadingColumns = {
+        n: 1,
+        machine: [r.machine],
+        time: Float64Array.of(r.time),
+        values: r.values.map((v) => Float64Array.of(v ?? Number.NaN)),
+      };
+      this.fleet.push(cols);
+    }
+    this.applied = e.seq;
+  }
+
   async predict(items: readonly unknown[], single: boolean): Promise<ContractAnswer[]> {
+    const cols = toColumns(this.model.contract, items, single);
+    if (!this.lockstep) {
+      const { answers, logged } = this.score(cols, items, single);
+      await this.log.appendReadings(logged);
+      return answers;
+    }
+    return this.lockstep.run(() => {
+      const { answers, logged } = this.score(cols, items, single);
+      return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: answers };
+    });
+  }
+
+  /** Checks (time order per machine), pushes and scores; throws before any state changes. */
+  private score(
+    cols: ReadingColumns,
+    items: readonly unknown[],
+    single: boolean,
+  ): { answers: ContractAnswer[]; logged: LoggedReading[] } {
     const m = this.model;
-    const cols = toColumns(m.contract, items, single);
     this.fleet.check(cols, single);
     const s = this.fleet.score(cols);
     const failure = s.heads.machine_failure as Float64Array;
@@ -140,69 +180,35 @@ export class ContractService {
         heads,
       });
     }
-    await this.log.appendReadings(logged);
-    return answers;
+    return { answers, logged };
   }
 
   /** Applies new events at once (so readings scored after this call see them) and logs them. */
-  async events(items: EventIn[]): Promise<("accepted" | "duplicate" | "conflict")[]> {
-    const tables = this.fleet.eventTables();
-    const known = new Set(this.fleet.knownMachines());
-    const parsed: LoggedEvent[] = items.map((e, i) => {
-      const at = `events[${i}]`;
-      if (!tables.includes(e.table))
-        throw new MillwrightError(
-          "MW_VALIDATION",
-          `${at}.table: '${e.table}' is not an event table of contract '${this.model.contract.name}' (${tables.join(", ")})`,
-          { field: `${at}.table` },
-        );
-      if (this.model.contract.attributes && !known.has(e.machine_id))
-        throw new MillwrightError(
-          "MW_VALIDATION",
-          `${at}.machine_id: '${e.machine_id}' is not in the contract's machine table`,
-          { field: `${at}.machine_id` },
-        );
-      const t = this.counter
-        ? typeof e.timestamp === "number"
-          ? e.timestamp
-          : Number.NaN
-        : typeof e.timestamp === "string"
-          ? parseTimestamp(e.timestamp)
-          : Number.NaN;
-      if (!Number.isFinite(t))
-        throw new MillwrightError(
-          "MW_VALIDATION",
-          `${at}.timestamp: must be ${this.counter ? "a number (the counter)" : "an ISO 8601 date-time"}`,
-          { field: `${at}.timestamp` },
-        );
-      return {
-        id: e.id,
-        table: e.table,
-        machine: e.machine_id,
-        time: t,
-        kind: e.kind ?? "",
-        receivedAt: Date.now(),
-      };
+  async events(items: EventIn[]): Promise<EventOutcome[]> {
+    const parsed = parseEvents(this.fleet, this.counter, items);
+    if (!this.lockstep) {
+      const { out, fresh } = this.applyEvents(parsed);
+      if (fresh.length > 0) await this.log.appendEvents(fresh);
+      return out;
+    }
+    // In lock step the ids known include every replica's, so a duplicate is one across the cluster.
+    return this.lockstep.run(() => {
+      const { out, fresh } = this.applyEvents(parsed);
+      return { append: fresh.map((event) => ({ type: "event" as const, event })), result: out };
     });
-    const out: ("accepted" | "duplicate" | "conflict")[] = [];
+  }
+
+  private applyEvents(parsed: LoggedEvent[]): { out: EventOutcome[]; fresh: LoggedEvent[] } {
+    const out: EventOutcome[] = [];
     const fresh: LoggedEvent[] = [];
     for (const e of parsed) {
-      const prior = this.eventIds.get(e.id);
-      if (prior) {
-        const same =
-          prior.table === e.table &&
-          prior.machine === e.machine &&
-          prior.time === e.time &&
-          prior.kind === e.kind;
-        out.push(same ? "duplicate" : "conflict");
-        continue;
-      }
+      const o = outcomeOf(this.eventIds.get(e.id), e);
+      out.push(o);
+      if (o !== "accepted") continue;
       this.eventIds.set(e.id, e);
       this.fleet.addEvent(e.table, e.machine, e.time, e.kind);
       fresh.push(e);
-      out.push("accepted");
     }
-    if (fresh.length > 0) await this.log.appendEvents(fresh);
-    return out;
+    return { out, fresh };
   }
 }

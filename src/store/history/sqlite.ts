@@ -4,14 +4,24 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
-import type { HistoryLog, LogEntry, LoggedEvent, LoggedReading } from "./types.js";
+import type { HistoryLog, LogEntry, LoggedEvent, LoggedReading, SeqEntry, StepOutput } from "./types.js";
 
 /** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
 const LAYOUT = 1;
 
-type Job = { run: () => void; resolve: () => void; reject: (e: unknown) => void };
+type Job = { run: () => number[]; resolve: (seqs: number[]) => void; reject: (e: unknown) => void };
+
+type Row = { seq: number; type: string; body: string };
+
+function entryOf(row: Row): SeqEntry {
+  return row.type === "reading"
+    ? { seq: row.seq, type: "reading", reading: JSON.parse(row.body) as LoggedReading }
+    : { seq: row.seq, type: "event", event: JSON.parse(row.body) as LoggedEvent };
+}
 
 export class SqliteHistoryLog implements HistoryLog {
+  /** One server owns the file: nobody else appends, so no catching up per request. */
+  readonly shared = false;
   private readonly db: Database.Database;
   private queue: Job[] = [];
   private scheduled = false;
@@ -52,7 +62,11 @@ export class SqliteHistoryLog implements HistoryLog {
       );
   }
 
-  private enqueue(run: () => void): Promise<void> {
+  async init(): Promise<void> {
+    // Opened and checked in the constructor (synchronous driver); here for the interface.
+  }
+
+  private enqueue(run: () => number[]): Promise<number[]> {
     return new Promise((resolve, reject) => {
       this.queue.push({ run, resolve, reject });
       if (!this.scheduled) {
@@ -66,10 +80,9 @@ export class SqliteHistoryLog implements HistoryLog {
     this.scheduled = false;
     const jobs = this.queue;
     this.queue = [];
+    let seqs: number[][];
     try {
-      this.db.transaction(() => {
-        for (const j of jobs) j.run();
-      })();
+      seqs = this.db.transaction(() => jobs.map((j) => j.run()))();
     } catch (e) {
       for (const j of jobs)
         j.reject(
@@ -77,49 +90,63 @@ export class SqliteHistoryLog implements HistoryLog {
         );
       return;
     }
-    for (const j of jobs) j.resolve();
+    for (let i = 0; i < jobs.length; i++) jobs[i].resolve(seqs[i]);
   }
 
-  appendReadings(rows: LoggedReading[]): Promise<void> {
-    const ins = this.db.prepare(
+  private insert(entries: LogEntry[]): number[] {
+    const reading = this.db.prepare(
       "INSERT INTO log (type, id, machine, t, body) VALUES ('reading', ?, ?, ?, ?)",
     );
-    return this.enqueue(() => {
-      for (const r of rows) ins.run(r.id, r.machine, r.time, JSON.stringify(r));
-    });
-  }
-
-  appendEvents(events: LoggedEvent[]): Promise<void> {
     // Duplicates are settled by the server before it applies an event (it knows every id it was
     // told); OR IGNORE only keeps a retried write from failing on the unique index.
-    const ins = this.db.prepare(
+    const event = this.db.prepare(
       "INSERT OR IGNORE INTO log (type, id, machine, t, body) VALUES ('event', ?, ?, ?, ?)",
     );
-    return this.enqueue(() => {
-      for (const e of events) ins.run(e.id, e.machine, e.time, JSON.stringify(e));
-    });
-  }
-
-  *replay(): Iterable<LogEntry> {
-    for (const row of this.db.prepare("SELECT type, body FROM log ORDER BY seq").iterate() as Iterable<{
-      type: string;
-      body: string;
-    }>) {
-      if (row.type === "reading") yield { type: "reading", reading: JSON.parse(row.body) as LoggedReading };
-      else yield { type: "event", event: JSON.parse(row.body) as LoggedEvent };
+    const seqs: number[] = [];
+    for (const e of entries) {
+      const x = e.type === "reading" ? e.reading : e.event;
+      const r = (e.type === "reading" ? reading : event).run(x.id, x.machine, x.time, JSON.stringify(x));
+      if (r.changes > 0) seqs.push(Number(r.lastInsertRowid));
     }
+    return seqs;
   }
 
-  latest(): LoggedReading[] {
+  appendReadings(rows: LoggedReading[]): Promise<number[]> {
+    return this.enqueue(() => this.insert(rows.map((reading) => ({ type: "reading", reading }))));
+  }
+
+  appendEvents(events: LoggedEvent[]): Promise<number[]> {
+    return this.enqueue(() => this.insert(events.map((event) => ({ type: "event", event }))));
+  }
+
+  private after(seq: number, limit?: number): SeqEntry[] {
     const rows = this.db
-      .prepare(
-        "SELECT body FROM log WHERE seq IN (SELECT MAX(seq) FROM log WHERE type = 'reading' GROUP BY machine) ORDER BY machine",
-      )
-      .all() as { body: string }[];
-    return rows.map((r) => JSON.parse(r.body) as LoggedReading);
+      .prepare(`SELECT seq, type, body FROM log WHERE seq > ? ORDER BY seq${limit ? " LIMIT ?" : ""}`)
+      .all(...(limit ? [seq, limit] : [seq])) as Row[];
+    return rows.map(entryOf);
   }
 
-  close(): void {
+  async entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
+    return this.after(seq, limit);
+  }
+
+  async exclusive<T>(
+    afterSeq: number,
+    step: (entries: SeqEntry[]) => StepOutput<T>,
+  ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
+    if (this.queue.length > 0) this.flush(); // appends made before this call come first
+    // IMMEDIATE takes the write lock at BEGIN, so another connection on the file waits for us.
+    return this.db
+      .transaction(() => {
+        const { append, result } = step(this.after(afterSeq));
+        const seqs = this.insert(append);
+        const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
+        return { result, seqs, lastSeq: last.s };
+      })
+      .immediate();
+  }
+
+  async close(): Promise<void> {
     if (this.queue.length > 0) this.flush();
     this.db.close();
   }

@@ -1,7 +1,8 @@
 // The history log of a data-contract server: every reading it scored (with what it answered) and
 // every event it was told, in one sequence. Durable when a promise resolves; replayed in sequence
 // order on start, which rebuilds each machine's history exactly as it was (a late event is replayed
-// where it arrived, as it was applied). SQLite here; the same interface for PostgreSQL later.
+// where it arrived, as it was applied). SQLite for one server (sqlite.ts); PostgreSQL for a cluster
+// (postgres.ts), where every replica appends to one log and follows the others through it.
 
 export interface LoggedReading {
   id: string;
@@ -30,13 +31,38 @@ export type EventOutcome = "accepted" | "duplicate" | "conflict";
 
 export type LogEntry = { type: "reading"; reading: LoggedReading } | { type: "event"; event: LoggedEvent };
 
+/** An entry with its place in the log: seqs grow with commit order (gaps allowed). */
+export type SeqEntry = LogEntry & { seq: number };
+
+/** What a step under the log's write lock decided to append, in the order it applied them. */
+export interface StepOutput<T> {
+  append: LogEntry[];
+  result: T;
+}
+
 export interface HistoryLog {
-  appendReadings(rows: LoggedReading[]): Promise<void>;
-  /** Events the server accepted (new ids); an id already stored is ignored. */
-  appendEvents(events: LoggedEvent[]): Promise<void>;
-  /** Everything in sequence order. */
-  replay(): Iterable<LogEntry>;
-  /** The latest answered reading of each machine. */
-  latest(): LoggedReading[];
-  close(): void;
+  /**
+   * True when other processes append to the same log (PostgreSQL): a server must then take in their
+   * entries before each request (see `exclusive`). False for a file only this server writes.
+   */
+  readonly shared: boolean;
+  /** Creates the table if missing (safe from several processes at once); checks the layout. */
+  init(): Promise<void>;
+  /** Durable when resolved; returns the seqs written, in order. */
+  appendReadings(rows: LoggedReading[]): Promise<number[]>;
+  /** Events with ids new to the log (an id already stored is ignored); returns the seqs written. */
+  appendEvents(events: LoggedEvent[]): Promise<number[]>;
+  /** Entries with seq > `seq`, in sequence order, at most `limit` (default: all). */
+  entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]>;
+  /**
+   * Runs `step` under the log's write lock (one writer in the whole cluster at a time): `step` gets
+   * every entry after `afterSeq`, and what it returns is appended in the same transaction, after
+   * them. So a step sees the log exactly up to where its own entries go: no other writer can slip
+   * in between. Resolves once committed, with the seqs written and the last seq now in the log.
+   */
+  exclusive<T>(
+    afterSeq: number,
+    step: (entries: SeqEntry[]) => StepOutput<T>,
+  ): Promise<{ result: T; seqs: number[]; lastSeq: number }>;
+  close(): Promise<void>;
 }

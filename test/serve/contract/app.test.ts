@@ -40,7 +40,7 @@ before(async () => {
   }).version;
   log = new SqliteHistoryLog(join(dir, "h.db"));
   app = await buildContractApp({
-    service: new ContractService(loadHistoryModel(registry, v), registry.versionDir(v), log),
+    service: await ContractService.open(loadHistoryModel(registry, v), registry.versionDir(v), log),
     tokens: { feedback: TOKEN },
     maxBatch: 100,
   });
@@ -48,7 +48,7 @@ before(async () => {
 
 after(async () => {
   await app.close();
-  log.close();
+  await log.close();
 });
 
 const reading = (over: Record<string, unknown> = {}) => ({

@@ -92,7 +92,7 @@ test("one reading at a time through the server = millwright predict on the file,
   const logPath = join(dir, "history.db");
   let log = new SqliteHistoryLog(logPath);
   let app = await buildContractApp({
-    service: new ContractService(model, registry.versionDir(version), log),
+    service: await ContractService.open(model, registry.versionDir(version), log),
     tokens: { feedback: TOKEN },
   });
   const events = [
@@ -133,10 +133,10 @@ test("one reading at a time through the server = millwright predict on the file,
     if (i === half) {
       // Restart mid-way: a new service from the same log must carry on exactly.
       await app.close();
-      log.close();
+      await log.close();
       log = new SqliteHistoryLog(logPath);
       app = await buildContractApp({
-        service: new ContractService(model, registry.versionDir(version), log),
+        service: await ContractService.open(model, registry.versionDir(version), log),
         tokens: { feedback: TOKEN },
       });
     }
@@ -160,5 +160,5 @@ test("one reading at a time through the server = millwright predict on the file,
     `${compared} readings, ${distinct.size} distinct probabilities`,
   );
   await app.close();
-  log.close();
+  await log.close();
 });

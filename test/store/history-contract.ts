@@ -1,0 +1,174 @@
+// The one contract every HistoryLog implementation passes (SQLite file, PostgreSQL server): what a
+// contract server relies on to rebuild its history and, in a cluster, to follow the other replicas.
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import type { HistoryLog, LoggedEvent, LoggedReading, SeqEntry } from "../../src/store/history/types.js";
+
+export interface HistoryLogFactory {
+  /** A new, empty location: a file path or a database URL. */
+  fresh(): Promise<string>;
+  /** A log on that location, not yet initialised. */
+  open(location: string): HistoryLog;
+  /** Skip reason (printed), or false. */
+  skip?: string | false;
+}
+
+/** Floats that a lossy path (decimal rounding, float4) would change. */
+const AWKWARD = [0.1 + 0.2, 5e-324, 1.7976931348623157e308, -1 / 3, null];
+
+export function reading(i: number, machine = `M${i % 3}`): LoggedReading {
+  return {
+    id: `r-${i}-ü`,
+    machine,
+    time: 1_750_000_000_000 + i * 3_600_000,
+    values: [AWKWARD[i % AWKWARD.length], i],
+    modelVersion: "1.0.0",
+    predictedAt: 1_750_000_000_000 + i,
+    failureProbability: (i * Math.PI) % 1,
+    heads: { spindle_bearing: i / 7, coolant_pump: null },
+  };
+}
+
+export function event(id: string, machine = "M1", kind = "E42"): LoggedEvent {
+  return { id, table: "alarms", machine, time: 1_750_000_000_000, kind, receivedAt: 1 };
+}
+
+const idOf = (e: SeqEntry) => (e.type === "reading" ? e.reading.id : e.event.id);
+
+export function runHistoryLogContract(name: string, f: HistoryLogFactory): void {
+  describe(`HistoryLog contract: ${name}`, { skip: f.skip }, () => {
+    const open: HistoryLog[] = [];
+    const log = async (location?: string): Promise<{ log: HistoryLog; location: string }> => {
+      const loc = location ?? (await f.fresh());
+      const l = f.open(loc);
+      open.push(l);
+      await l.init();
+      return { log: l, location: loc };
+    };
+    after(async () => {
+      for (const l of open) await l.close().catch(() => {});
+    });
+
+    test("appends are durable and come back exactly, in sequence order, after reopening", async () => {
+      const { log: a, location } = await log();
+      const s1 = await a.appendReadings([reading(0), reading(1), reading(2)]);
+      const s2 = await a.appendEvents([event("e1"), event("e2", "M2", "")]);
+      const s3 = await a.appendReadings([reading(3)]);
+      const seqs = [...s1, ...s2, ...s3];
+      assert.equal(seqs.length, 6);
+      for (let i = 1; i < seqs.length; i++) assert.ok(seqs[i] > seqs[i - 1], `seqs grow: ${seqs}`);
+      await a.close();
+      const { log: b } = await log(location);
+      const got = await b.entriesAfter(0);
+      assert.deepStrictEqual(got, [
+        ...[0, 1, 2].map((i) => ({ seq: seqs[i], type: "reading", reading: reading(i) })),
+        { seq: seqs[3], type: "event", event: event("e1") },
+        { seq: seqs[4], type: "event", event: event("e2", "M2", "") },
+        { seq: seqs[5], type: "reading", reading: reading(3) },
+      ]);
+      assert.deepEqual(await b.appendReadings([]), []);
+    });
+
+    test("an event id is stored once, however often it is appended", async () => {
+      const { log: a } = await log();
+      assert.equal((await a.appendEvents([event("same")])).length, 1);
+      assert.deepEqual(await a.appendEvents([event("same")]), []);
+      assert.equal((await a.appendEvents([event("same"), event("other")])).length, 1);
+      // Readings may share nothing with events: a reading id equal to an event id is a reading.
+      await a.appendReadings([{ ...reading(1), id: "same" }]);
+      const ids = (await a.entriesAfter(0)).map((e) => `${e.type}:${idOf(e)}`);
+      assert.deepEqual(ids, ["event:same", "event:other", "reading:same"]);
+    });
+
+    test("entriesAfter(seq) returns exactly the later entries, and pages with a limit", async () => {
+      const { log: a } = await log();
+      const seqs = await a.appendReadings(Array.from({ length: 10 }, (_, i) => reading(i)));
+      for (const k of [0, 3, 9]) {
+        const later = await a.entriesAfter(seqs[k]);
+        assert.deepEqual(
+          later.map((e) => e.seq),
+          seqs.slice(k + 1),
+        );
+      }
+      assert.deepEqual(await a.entriesAfter(seqs[9]), []);
+      assert.deepEqual(
+        (await a.entriesAfter(seqs[2], 4)).map((e) => e.seq),
+        seqs.slice(3, 7),
+      );
+    });
+
+    test("two logs on one location appending at once keep one total order, and a reader polling meanwhile misses nothing", async () => {
+      const { log: a, location } = await log();
+      const { log: b } = await log(location);
+      const { log: reader } = await log(location);
+      const bySeq = new Map<number, string>();
+      const writes = [a, b].map(async (l, w) => {
+        for (let i = 0; i < 40; i++) {
+          const rows = [reading(w * 1000 + i * 2), reading(w * 1000 + i * 2 + 1)];
+          const seqs = await l.appendReadings(rows);
+          for (let j = 0; j < seqs.length; j++) bySeq.set(seqs[j], rows[j].id);
+        }
+      });
+      // Polling "after the last seq I saw" while both write: a seq handed out before another that
+      // commits first would be skipped here for good.
+      const seen: number[] = [];
+      let done = false;
+      const poll = (async () => {
+        let last = 0;
+        while (!done) {
+          for (const e of await reader.entriesAfter(last)) {
+            seen.push(e.seq);
+            last = e.seq;
+          }
+          await new Promise((r) => setImmediate(r));
+        }
+        for (const e of await reader.entriesAfter(last)) seen.push(e.seq);
+      })();
+      await Promise.all(writes);
+      done = true;
+      await poll;
+      const all = await reader.entriesAfter(0);
+      assert.equal(all.length, 160);
+      assert.equal(bySeq.size, 160, "every seq handed out once");
+      for (const e of all)
+        assert.equal(idOf(e), bySeq.get(e.seq), `seq ${e.seq} is what its writer was told`);
+      assert.deepEqual(
+        seen,
+        all.map((e) => e.seq),
+        "the polling reader saw every entry once, in order",
+      );
+    });
+
+    test("exclusive: a step sees every entry before it, and its own go right after them", async () => {
+      const { log: a, location } = await log();
+      const { log: b } = await log(location);
+      // Each step appends a reading whose value is how many entries the log had before it: in the
+      // final log, entry k must carry k, or another writer slipped in between a step's look and its write.
+      const run = async (l: HistoryLog, w: number) => {
+        let applied = 0;
+        let count = 0;
+        for (let i = 0; i < 25; i++) {
+          const { seqs, lastSeq, result } = await l.exclusive(applied, (entries) => {
+            count += entries.length;
+            const r = { ...reading(w * 100 + i), values: [count, w] };
+            count += 1;
+            return { append: [{ type: "reading", reading: r }], result: entries.length };
+          });
+          assert.equal(seqs.length, 1);
+          assert.equal(lastSeq, seqs[0]);
+          assert.ok(result >= 0);
+          applied = lastSeq;
+        }
+      };
+      await Promise.all([run(a, 1), run(b, 2)]);
+      const all = await a.entriesAfter(0);
+      assert.equal(all.length, 50);
+      all.forEach((e, k) => {
+        assert.equal(e.type, "reading");
+        if (e.type === "reading") assert.equal(e.reading.values[0], k, `entry ${k}`);
+      });
+      const empty = await a.exclusive(all[49].seq, (entries) => ({ append: [], result: entries.length }));
+      assert.deepEqual(empty, { result: 0, seqs: [], lastSeq: all[49].seq });
+    });
+  });
+}
