@@ -12,11 +12,14 @@ import { requireToken } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import type { ContractMonitor } from "./monitor.js";
 import { oipContractRoutes } from "./oip.js";
 import type { ContractService, EventIn } from "./service.js";
 
 export interface ContractAppOptions {
   service: ContractService;
+  /** Drift and realised quality, exported on /metrics and answered on /v1/monitor. */
+  monitor?: ContractMonitor;
   tokens?: Tokens;
   maxBatch?: number;
   bodyLimit?: number;
@@ -91,8 +94,28 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const reading = readingSchema(m.contract);
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
   app.get("/v2/health/ready", { schema: { tags: ["ops"] } }, async () => ({ ready: true }));
-  app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) =>
-    reply.type(registry.contentType).send(await registry.metrics()),
+  // Drift and quality are computed when scraped (at most every 10 s), not per reading.
+  let lastReport = 0;
+  app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) => {
+    if (opts.monitor && Date.now() - lastReport > 10_000) {
+      opts.monitor.report();
+      lastReport = Date.now();
+    }
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+  app.get(
+    "/v1/monitor",
+    {
+      schema: {
+        summary: "Drift of the recent readings and predictions, and realised quality from failures",
+        tags: ["monitor"],
+      },
+    },
+    async () => {
+      if (!opts.monitor) throw new MillwrightError("MW_NOT_FOUND", "this server runs no monitor");
+      lastReport = Date.now();
+      return opts.monitor.report();
+    },
   );
 
   app.post(
@@ -117,7 +140,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
           "MW_BATCH_TOO_LARGE",
           `${items.length} readings: at most ${maxBatch} per request`,
         );
-      const answers = await svc.predict(items, single);
+      const explain = (req.query as { explain?: string }).explain === "true";
+      const answers = await svc.predict(items, single, explain);
       predictions.inc(answers.length);
       return single ? answers[0] : { predictions: answers };
     },

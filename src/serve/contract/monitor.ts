@@ -8,6 +8,7 @@ import { Gauge, type Registry as PromRegistry } from "prom-client";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import type { HistoryObserver } from "./service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
@@ -26,7 +27,7 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
-export class ContractMonitor {
+export class ContractMonitor implements HistoryObserver {
   private readonly reference: Reference | null;
   private recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
   private readonly failures: { machine: string; time: number }[] = [];
@@ -104,10 +105,14 @@ export class ContractMonitor {
     if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
   }
 
-  /** A scored reading: values in contract order (categories as level names, missing as null). */
-  reading(machine: string, time: number, p: number, values: (number | string | null)[]): void {
+  /** A scored reading: values in contract order as logged (category codes, missing as null). */
+  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
     this.see(machine, time);
-    this.recent.push({ machine, time, p, values });
+    const readings = this.model.contract.readings;
+    const named = values.map((v, j) =>
+      v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
+    );
+    this.recent.push({ machine, time, p, values: named });
     // Trim in steps, not per push: a copy of 5,000 entries every 1,000 readings.
     if (this.recent.length > RECENT_READINGS + 1000) this.recent = this.recent.slice(-RECENT_READINGS);
   }

@@ -9,7 +9,9 @@ import { Registry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
+import { Registry as PromRegistry } from "prom-client";
 import { buildContractApp } from "./app.js";
+import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
 
 export interface RunningContractServer {
@@ -29,15 +31,19 @@ export async function startContractServer(
   const log: HistoryLog = cfg.databaseUrl
     ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name })
     : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`));
+  const metricsRegistry = new PromRegistry();
+  const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
   let service: ContractService;
   try {
-    service = await ContractService.open(model, registry.versionDir(version), log);
+    service = await ContractService.open(model, registry.versionDir(version), log, [monitor]);
   } catch (e) {
     await log.close().catch(() => {});
     throw e;
   }
   const app = await buildContractApp({
     service,
+    monitor,
+    metricsRegistry,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     logger:

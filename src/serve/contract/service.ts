@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { parseCsv } from "../../data/csv.js";
 import { readAttributes } from "../../data/events.js";
+import { type ContractReason, explainReading } from "../../pipeline/explain.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { Registry } from "../../registry/registry.js";
@@ -29,6 +30,8 @@ export interface ContractAnswer {
   heads: Record<string, number | null>;
   likeliest_kind: string | null;
   model: { name: string; version: string };
+  /** With ?explain=true: the three largest reasons, in the contract's words. */
+  explanation?: ContractReason[];
 }
 
 /** Loads a version that must be a data-contract model. */
@@ -61,6 +64,16 @@ function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> |
   return new Map(ids.map((id, i) => [id, Float64Array.from(values, (col) => col[i])]));
 }
 
+/** Who else sees every reading and event applied (the monitor), live, replayed or caught up. */
+export interface HistoryObserver {
+  /** `values` in contract order as logged (category codes; null where missing). */
+  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void;
+  event(table: string, machine: string, time: number): void;
+}
+
+/** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
+export const MAX_EXPLAIN = 100;
+
 /** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */
 const REBUILD_PAGE = 10_000;
 
@@ -72,6 +85,7 @@ export class ContractService {
   applied = 0;
   private readonly attributes: Map<string, Float64Array> | null;
   private readonly lockstep: LockStep | null;
+  readonly observers: HistoryObserver[] = [];
 
   private constructor(
     readonly model: HistoryModel,
@@ -85,9 +99,16 @@ export class ContractService {
   }
 
   /** A service whose history is the log's, replayed (the log is initialised first). */
-  static async open(model: HistoryModel, versionDir: string, log: HistoryLog): Promise<ContractService> {
+  static async open(
+    model: HistoryModel,
+    versionDir: string,
+    log: HistoryLog,
+    observers: HistoryObserver[] = [],
+  ): Promise<ContractService> {
     await log.init();
     const s = new ContractService(model, versionDir, log);
+    // Before the rebuild, so they see the history the log replays too.
+    s.observers.push(...observers);
     await s.rebuild();
     return s;
   }
@@ -109,6 +130,7 @@ export class ContractService {
     if (e.type === "event") {
       this.eventIds.set(e.event.id, e.event);
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
+      for (const o of this.observers) o.event(e.event.table, e.event.machine, e.event.time);
     } else {
       const r = e.reading;
       const cols: ReadingColumns = {
@@ -118,19 +140,25 @@ export class ContractService {
         values: r.values.map((v) => Float64Array.of(v ?? Number.NaN)),
       };
       this.fleet.push(cols);
+      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values);
     }
     this.applied = e.seq;
   }
 
-  async predict(items: readonly unknown[], single: boolean): Promise<ContractAnswer[]> {
+  async predict(items: readonly unknown[], single: boolean, explain = false): Promise<ContractAnswer[]> {
+    if (explain && items.length > MAX_EXPLAIN)
+      throw new MillwrightError(
+        "MW_BATCH_TOO_LARGE",
+        `explanations for ${items.length} readings: at most ${MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
+      );
     const cols = toColumns(this.model.contract, items, single);
     if (!this.lockstep) {
-      const { answers, logged } = this.score(cols, items, single);
+      const { answers, logged } = this.score(cols, items, single, explain);
       await this.log.appendReadings(logged);
       return answers;
     }
     return this.lockstep.run(() => {
-      const { answers, logged } = this.score(cols, items, single);
+      const { answers, logged } = this.score(cols, items, single, explain);
       return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: answers };
     });
   }
@@ -140,6 +168,7 @@ export class ContractService {
     cols: ReadingColumns,
     items: readonly unknown[],
     single: boolean,
+    explain: boolean,
   ): { answers: ContractAnswer[]; logged: LoggedReading[] } {
     const m = this.model;
     this.fleet.check(cols, single);
@@ -168,6 +197,15 @@ export class ContractService {
         heads,
         likeliest_kind: best,
         model: { name: m.name, version: m.version },
+        ...(explain
+          ? {
+              explanation: explainReading(
+                m,
+                this.fleet.plan,
+                s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
+              ),
+            }
+          : {}),
       });
       logged.push({
         id,
@@ -180,6 +218,8 @@ export class ContractService {
         heads,
       });
     }
+    for (const r of logged)
+      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values);
     return { answers, logged };
   }
 
@@ -207,6 +247,7 @@ export class ContractService {
       if (o !== "accepted") continue;
       this.eventIds.set(e.id, e);
       this.fleet.addEvent(e.table, e.machine, e.time, e.kind);
+      for (const o of this.observers) o.event(e.table, e.machine, e.time);
       fresh.push(e);
     }
     return { out, fresh };

@@ -15,6 +15,8 @@ import { Registry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { Registry as PromRegistry } from "prom-client";
+import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 
 const TOKEN = "feedback-token-for-tests";
@@ -39,8 +41,13 @@ before(async () => {
     split: { by: "time", testFrom: null },
   }).version;
   log = new SqliteHistoryLog(join(dir, "h.db"));
+  const model = loadHistoryModel(registry, v);
+  const metricsRegistry = new PromRegistry();
+  const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
   app = await buildContractApp({
-    service: await ContractService.open(loadHistoryModel(registry, v), registry.versionDir(v), log),
+    service: await ContractService.open(model, registry.versionDir(v), log, [monitor]),
+    monitor,
+    metricsRegistry,
     tokens: { feedback: TOKEN },
     maxBatch: 100,
   });
@@ -189,4 +196,73 @@ test("the OpenAPI document shows the contract's readings with units and limits",
   assert.match(text, /spindle_load/);
   assert.match(text, /"maximum":200/);
   assert.doesNotMatch(text, /tool_wear/);
+});
+
+test("?explain=true gives the three largest reasons in the contract's words, as risks with and without", async () => {
+  const r = await post(
+    "/v1/predict?explain=true",
+    reading({ machine_id: "M08", timestamp: "2026-06-01T00:00:00Z" }),
+  );
+  assert.equal(r.statusCode, 200, r.body);
+  const e = r.json().explanation as { feature: string; text: string; risk_without: number }[];
+  assert.ok(e.length > 0 && e.length <= 3);
+  const words = (await app.inject({ url: "/v1/contract" })).json().features as {
+    name: string;
+    words: string;
+  }[];
+  for (const x of e) {
+    const f = words.find((w) => w.name === x.feature);
+    assert.ok(f, x.feature);
+    assert.ok(x.text.startsWith(f.words), x.text);
+    assert.match(x.text, /(raises|lowers) the risk of a failure within 24h from .+ % to .+ %/);
+    assert.doesNotMatch(x.text, /log-odds/);
+  }
+  const many = await post(
+    "/v1/predict?explain=true",
+    Array.from({ length: 101 }, (_, i) =>
+      reading({ machine_id: "M09", timestamp: `2026-06-0${1 + (i % 5)}T00:00:00Z` }),
+    ),
+  );
+  assert.equal(many.statusCode, 413);
+});
+
+test("the monitor: drift by the contract's readings, realised quality from failures, exported for the alert rules", async () => {
+  // A day of readings on M10 and M11, then a failure on M10: readings within 24 h before it are positives.
+  const rows = [];
+  for (let h = 0; h < 60; h++)
+    for (const m of ["M10", "M11"])
+      rows.push(
+        reading({
+          machine_id: m,
+          timestamp: new Date(Date.UTC(2026, 6, 1, h)).toISOString(),
+          spindle_load: 60 + h,
+        }),
+      );
+  for (let i = 0; i < rows.length; i += 50)
+    assert.equal((await post("/v1/predict", rows.slice(i, i + 50))).statusCode, 200);
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const f = await post(
+    "/v1/events",
+    {
+      events: [
+        {
+          id: "f-m10",
+          table: "failures",
+          machine_id: "M10",
+          timestamp: "2026-07-02T12:00:00Z",
+          kind: "spindle_bearing",
+        },
+      ],
+    },
+    auth,
+  );
+  assert.equal(f.statusCode, 200);
+  const mon = (await app.inject({ url: "/v1/monitor" })).json();
+  assert.ok(mon.current_rows >= 120);
+  assert.ok(mon.drift.features.some((x: { feature: string }) => x.feature === "spindle_load"));
+  assert.ok(mon.drift.features.every((x: { feature: string }) => x.feature !== "tool_wear"));
+  assert.ok(mon.quality.n > 0 && mon.quality.positives > 0, JSON.stringify(mon.quality));
+  const metrics = (await app.inject({ url: "/metrics" })).body;
+  assert.match(metrics, /millwright_feature_drift_score\{feature="spindle_load",test="[a-z]+"\} /);
+  assert.match(metrics, /millwright_quality_labels\{window="count"\} \d+/);
 });
