@@ -99,7 +99,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",
     rateLimit: {
       perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
-      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 600),
+      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 30),
     },
     retrain: {
       mode,

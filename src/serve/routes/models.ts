@@ -83,7 +83,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/models/:version/promote",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
         summary: "Point an alias (default champion) at a version; needs the admin token",
@@ -105,7 +105,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/admin/reload",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
         summary: "Serve another version or alias (atomic swap, no request dropped); needs the admin token",

@@ -36,7 +36,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/monitor/run",
       {
-        config: ctx.authRoute,
+        config: { ...ctx.authRoute, auth: "admin" },
         schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] },
       },
       async (req) => {
@@ -89,7 +89,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/hooks/alertmanager",
       {
-        config: ctx.authRoute,
+        config: { ...ctx.authRoute, auth: "hook" },
         schema: {
           tags,
           summary: "Alertmanager webhook (payload version 4); needs the hook token",
@@ -99,12 +99,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
         },
       },
       async (req) => {
-        try {
-          requireToken(req, ctx.tokens.hook, "hook");
-        } catch (e) {
-          ctx.metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
-          throw e;
-        }
+        requireToken(req, ctx.tokens.hook, "hook"); // also checked (and counted) by auth-gate.ts
         const payload = parseAlertmanagerPayload(req.body);
         const retrainer = getRetrainer();
         if (!retrainer)
