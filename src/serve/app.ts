@@ -107,7 +107,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     forceCloseConnections: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // The same limit as a machine_id (limits.ts): every id /v1/predict accepts can be looked up.
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Fastify's default is 0 (never): a body sent a byte a minute would hold its socket for good.
     requestTimeout: opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     http: {

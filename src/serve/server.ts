@@ -13,6 +13,7 @@ import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore } from "../store/types.js";
 import { buildApp } from "./app.js";
+import type { KnownMachine } from "./machine-table.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
 
@@ -37,7 +38,15 @@ export function defaultWebDir(): string | null {
 
 export async function startServer(
   cfg: Config,
-  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object; githubBaseUrl?: string },
+  opts: {
+    host: string;
+    port: number;
+    modelRef?: string;
+    logger?: boolean | object;
+    githubBaseUrl?: string;
+    /** Machines known from the start (the simulator's table under `up --simulate`), beside machines.json. */
+    knownMachines?: readonly KnownMachine[];
+  },
 ): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
@@ -57,6 +66,8 @@ export async function startServer(
     maxBatch: cfg.maxBatch,
     batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
+    knownMachines: opts.knownMachines,
+    machinesFile: join(cfg.dataDir, "machines.json"),
     logger:
       opts.logger === false
         ? false

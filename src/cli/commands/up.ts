@@ -5,7 +5,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { fleetToCsv } from "../../data/fleet-csv.js";
 import { loadCsvFile } from "../../data/load.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
-import { simulateFleet } from "../../data/simulate.js";
+import { simulatedMachines, simulateFleet } from "../../data/simulate.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
@@ -94,6 +94,8 @@ export async function upCommand(argv: string[]): Promise<number> {
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
     port: intOpt(values, "port", 8080),
+    // Only known machines enter the board and the plan: the simulated fleet's are known.
+    knownMachines: values.simulate ? simulatedMachines(intOpt(values, "machines", 24, 1)) : undefined,
   });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
