@@ -5,6 +5,7 @@ import type { Monitor } from "../../monitor/service.js";
 import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
 import type { Retrainer } from "../../retrain/service.js";
 import { requireToken } from "../auth.js";
+import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import type { Ctx } from "../context.js";
 import { MillwrightError } from "../../core/errors.js";
 
@@ -96,6 +97,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
           description:
             "Firing alerts may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
           security: [{ bearer: [] }],
+          body: alertmanagerPayloadSchema,
         },
       },
       async (req) => {
