@@ -26,7 +26,7 @@ import {
 import { type KnownMachine, MachineTable } from "./machine-table.js";
 import { type Metrics, createMetrics } from "./metrics.js";
 import { ModelService } from "./model-service.js";
-import { errorHandler, problemOf, sendProblem } from "./problem.js";
+import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";
 import { fleetRoutes } from "./routes/fleet.js";
 import { modelRoutes } from "./routes/models.js";
@@ -108,6 +108,8 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
     // The same limit as a machine_id (limits.ts): every id /v1/predict accepts can be looked up.
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
+    frameworkErrors: frameworkErrorHandler,
     // Fastify's default is 0 (never): a body sent a byte a minute would hold its socket for good.
     requestTimeout: opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
     http: {
@@ -150,7 +152,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   if (opts.loadModel !== false) models.load();
 
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandlerFor([{ dir: opts.registry.dir, name: "the registry" }]));
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
@@ -161,7 +163,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest("mwCounted", false);
   const hot = metrics.hot;
   const durations = new Map<string, ReturnType<typeof hot.buffer>>();
-  app.addHook("onRequest", (req, _reply, done) => {
+  app.addHook("onRequest", (req, reply, done) => {
+    // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
+    reply.header("x-content-type-options", "nosniff");
     req.mwCounted = true;
     hot.inFlight++;
     done();

@@ -1,7 +1,7 @@
 // Assembles a running Millwright server: store, model, monitor, retraining, leader election,
 // model refresh, and graceful shutdown. Used by `millwright serve` / `up` and by tests that need a
 // real listening server.
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -36,6 +36,16 @@ export function defaultWebDir(): string | null {
   return null;
 }
 
+/**
+ * The prediction log holds every reading and label: readable by its owner only, like tokens.json.
+ * SQLite creates the -wal and -shm files with the database file's permissions, so creating that one
+ * 0600 first is enough for new logs; files left by an older version are tightened.
+ */
+export function privateDatabase(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 export async function startServer(
   cfg: Config,
   opts: {
@@ -50,9 +60,11 @@ export async function startServer(
 ): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
+  const sqlitePath = join(cfg.dataDir, "predictions.db");
+  if (!cfg.databaseUrl) privateDatabase(sqlitePath);
   const store = await createStore({
     databaseUrl: cfg.databaseUrl,
-    sqlitePath: join(cfg.dataDir, "predictions.db"),
+    sqlitePath,
     sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
