@@ -78,6 +78,7 @@ export async function startServer(
     maxBatch: cfg.maxBatch,
     batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
+    timeouts: cfg.timeouts,
     knownMachines: opts.knownMachines,
     machinesFile: join(cfg.dataDir, "machines.json"),
     logger:

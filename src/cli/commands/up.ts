@@ -24,7 +24,9 @@ once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
 
 --simulate streams live readings from the simulated fleet into the server every --pace ms
 (default 2000), sends the ground truth after a delay, and lets you switch a drift scenario on while
-it runs (--scenario, or POST /v1/sim/scenario with the admin token).
+it runs (--scenario, or POST /v1/sim/scenario with the admin token). The simulated machines are
+registered, so they appear on the fleet board and in the plan; other machines are registered with
+POST /v1/machines (admin token).
 Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
 
 /** Makes sure there is a champion: simulate and train when the registry is empty. */
