@@ -144,6 +144,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   };
   app.decorate("millwright", ctx);
   machines.onRemove((id) => ctx.fleet.forget(id));
+  machines.onRegister((id) => ctx.fleet.adopt(id));
   // After every in-flight request: a batch still in a worker keeps its request open until then.
   app.addHook("onClose", async () => ctx.batchPool?.close());
   models.onSwap((s) => {

@@ -199,36 +199,33 @@ export class FleetCache {
     }
   }
 
-  // One map lookup for a machine already on the board, as before; the table is asked only on a miss.
+  // One map lookup for a machine on the board, as before; two for an unknown one seen lately. The
+  // table is asked only for a machine in neither (registration moves a stranger over: adopt()).
   private ring(id: string): Ring {
-    let ring = this.byMachine.get(id);
+    let ring = this.byMachine.get(id) ?? this.strangers.get(id);
     if (ring) return ring;
-    if (this.known === null) {
-      if (this.byMachine.size >= this.maxMachines) {
-        const oldest = this.byMachine.keys().next().value as string;
-        this.byMachine.delete(oldest);
-      }
-    } else if (!this.known.has(id)) return this.stranger(id);
-    ring = new Ring(id, this.perMachine);
-    const before = this.strangers.get(id);
-    if (before) {
-      // Registered since it was last seen: its recent predictions come along.
-      for (const s of before.last(before.count)) ring.pushRecord(before.record(s));
-      this.strangers.delete(id);
-    }
-    this.byMachine.set(id, ring);
-    return ring;
-  }
-
-  private stranger(id: string): Ring {
-    let ring = this.strangers.get(id);
-    if (!ring) {
+    if (this.known !== null && !this.known.has(id)) {
       if (this.strangers.size >= this.maxStrangers)
         this.strangers.delete(this.strangers.keys().next().value as string);
       ring = new Ring(id, this.strangerDepth);
       this.strangers.set(id, ring);
+      return ring;
     }
+    if (this.known === null && this.byMachine.size >= this.maxMachines)
+      this.byMachine.delete(this.byMachine.keys().next().value as string);
+    ring = new Ring(id, this.perMachine);
+    this.byMachine.set(id, ring);
     return ring;
+  }
+
+  /** A machine just registered: onto the board, with what it sent while unknown. */
+  adopt(id: string): void {
+    const before = this.strangers.get(id);
+    if (!before || this.byMachine.has(id)) return;
+    const ring = new Ring(id, this.perMachine);
+    for (const s of before.last(before.count)) ring.pushRecord(before.record(s));
+    this.strangers.delete(id);
+    this.byMachine.set(id, ring);
   }
 
   /** Forgets a machine (unregistered): its predictions stay in the log. */

@@ -41,7 +41,8 @@ export function parseMachine(v: unknown, path: string): KnownMachine {
 
 export class MachineTable {
   private readonly byId = new Map<string, KnownMachine>();
-  private readonly listeners: ((removed: string) => void)[] = [];
+  private readonly removed: ((id: string) => void)[] = [];
+  private readonly added: ((id: string) => void)[] = [];
 
   /** `file`: where registrations are kept (read now when it exists, rewritten on each change). */
   constructor(
@@ -92,18 +93,23 @@ export class MachineTable {
       );
     this.put(machines);
     this.save();
+    for (const id of fresh) for (const l of this.added) l(id);
     return fresh.size;
   }
 
   remove(id: string): boolean {
     if (!this.byId.delete(id)) return false;
     this.save();
-    for (const l of this.listeners) l(id);
+    for (const l of this.removed) l(id);
     return true;
   }
 
   onRemove(l: (id: string) => void): void {
-    this.listeners.push(l);
+    this.removed.push(l);
+  }
+
+  onRegister(l: (id: string) => void): void {
+    this.added.push(l);
   }
 
   private put(machines: readonly KnownMachine[]): void {

@@ -111,6 +111,7 @@ test("with a table of known machines, 1,000 made-up ids never push a real machin
   assert.equal(cache.history("fake-999")?.length, 3);
   // Registered later: it joins the board with what was kept.
   known.add("fake-999");
+  cache.adopt("fake-999"); // what MachineTable.register calls
   cache.add([r(9, "fake-999")]);
   assert.ok(cache.tracked("fake-999"));
   assert.equal(cache.history("fake-999")?.length, 4);

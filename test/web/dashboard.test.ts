@@ -362,6 +362,13 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
     const evil = "<img src=x id=pwned>";
     const r = fx.rows[0];
+    // Only registered machines reach the board (issue 18): the admin registers this one first.
+    const reg = await post(
+      "/v1/machines",
+      { machine_id: evil, machine_model: "<b>Evil</b> Co" },
+      TOKENS.admin,
+    );
+    assert.equal(reg.status, 200, JSON.stringify(reg.body));
     const res = await post("/v1/predict", {
       type: r.type,
       air_temperature: r.air_temperature,
