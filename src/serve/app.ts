@@ -72,7 +72,7 @@ export interface AppOptions {
   knownMachines?: readonly KnownMachine[];
   machinesFile?: string | null;
   /** Readings per `?explain=true` request (default 100) and explained readings per second, all clients (default 500). */
-  explain?: { maxPerRequest?: number; perSecond?: number };
+  explain?: { maxPerRequest?: number; perSecond?: number; clock?: () => number };
   /** Load the model at build time (default true). */
   loadModel?: boolean;
   /**
@@ -138,7 +138,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     fleet: new FleetCache(200, machines),
     machines,
     maxExplain: opts.explain?.maxPerRequest ?? DEFAULT_MAX_EXPLAIN,
-    explainBudget: new ExplainBudget(opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND),
+    explainBudget: new ExplainBudget(
+      opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND,
+      opts.explain?.clock,
+    ),
     batchPool: (opts.batchWorkers ?? 0) > 0 ? new BatchPool(opts.batchWorkers ?? 0) : null,
     authRoute: {},
   };

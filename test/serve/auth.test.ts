@@ -62,7 +62,7 @@ describe("authentication", () => {
       assert.equal(res.statusCode, 401, `${url}: ${res.body.slice(0, 200)}`);
       assert.equal(res.json().code, "MW_UNAUTHORIZED");
       assert.match(String(res.headers["www-authenticate"]), /^Bearer realm="millwright"/);
-      assert.ok(performance.now() - t0 < 2000);
+      assert.ok(performance.now() - t0 < 10_000); // a sanity bound: the 401-before-400 above is the test
     }
     // Authenticated, the same body is parsed and refused as what it is.
     const res = await post("/v1/feedback", junk, TOKENS.feedback, "10.0.0.9");
