@@ -151,7 +151,7 @@ describe("server timeouts", () => {
           sock.on("error", reject);
           sock.on("close", () => resolve({ answer, ms: performance.now() - t0 }));
           // A byte now and then: without a request timeout this socket would stay open for good.
-          const drip = setInterval(() => sock.writable && sock.write(" "), 50);
+          const drip = setInterval(() => sock.writable && sock.write("a"), 50);
           sock.on("close", () => clearInterval(drip));
           setTimeout(() => sock.destroy(new Error("still open after 10 s")), 10_000).unref();
         });
@@ -161,7 +161,10 @@ describe("server timeouts", () => {
       assert.match(slowBody.answer, /^HTTP\/1\.1 408/);
       assert.ok(slowBody.ms < 5000, `${slowBody.ms} ms`);
       const slowHeaders = await hold("GET /v2/health/live HTTP/1.1\r\nhost: x\r\nx-slow: ");
-      assert.match(slowHeaders.answer, /^HTTP\/1\.1 408/);
+      // 408 when the timeout is what ends it; once, on a loaded machine, Node's parser ended it with
+      // a 400 first. Either way the socket is answered and closed, not held.
+      assert.match(slowHeaders.answer, /^HTTP\/1\.1 4\d\d/);
+      assert.ok(slowHeaders.ms < 5000, `${slowHeaders.ms} ms`);
     } finally {
       await app.close();
       await store.close();
