@@ -23,6 +23,8 @@ export interface Config {
   /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
   sqliteWriterThread: boolean;
   rateLimit: { perMinute: number; authPerMinute: number };
+  /** Server timeouts (ms): a whole request, and its headers (see serve/limits.ts). */
+  timeouts: { requestMs: number; headersMs: number };
   retrain: {
     mode: "local" | "github" | "off";
     cooldownMs: number;
@@ -99,7 +101,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",
     rateLimit: {
       perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
-      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 600),
+      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 30),
+    },
+    timeouts: {
+      requestMs: num(env, "MILLWRIGHT_REQUEST_TIMEOUT_MS", 60_000, 1000),
+      headersMs: num(env, "MILLWRIGHT_HEADERS_TIMEOUT_MS", 15_000, 1000),
     },
     retrain: {
       mode,

@@ -95,10 +95,30 @@ function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
-/** Formats rows as CSV with LF line ends and a trailing newline. */
-export function formatCsv(header: readonly string[], rows: Iterable<readonly unknown[]>): string {
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
+ * apostrophe, as OWASP's "CSV Injection" page recommends: a machine_id "=HYPERLINK(…)" sent to the
+ * API must not become a live link in the exported file. Numbers are written as numbers (-5 stays).
+ */
+export function defuseFormula(cell: string): string {
+  const c = cell.charCodeAt(0);
+  return c === 0x3d || c === 0x2b || c === 0x2d || c === 0x40 || c === 0x09 || c === 0x0d ? `'${cell}` : cell;
+}
+
+/**
+ * Formats rows as CSV with LF line ends and a trailing newline. `formulaSafe` (files meant for
+ * people: exports, prediction output) defuses text cells that look like formulas; data files that
+ * Millwright reads back are written as they are.
+ */
+export function formatCsv(
+  header: readonly string[],
+  rows: Iterable<readonly unknown[]>,
+  opts: { formulaSafe?: boolean } = {},
+): string {
+  const cell = opts.formulaSafe
+    ? (c: unknown) => (typeof c === "string" ? quote(defuseFormula(c)) : quote(String(c)))
+    : (c: unknown) => quote(String(c));
   const out: string[] = [header.map(quote).join(",")];
-  for (const r of rows)
-    out.push(r.map((c) => (c === undefined || c === null ? "" : quote(String(c)))).join(","));
+  for (const r of rows) out.push(r.map((c) => (c === undefined || c === null ? "" : cell(c))).join(","));
   return `${out.join("\n")}\n`;
 }

@@ -3,7 +3,7 @@
 // it runs. Pure: no I/O, no clock; time is simulated from `start`, randomness from `seed`.
 import { MillwrightError } from "../core/errors.js";
 import { type MachineModel, machineId, modelOfMachine } from "./machines.js";
-import { BASELINE_TOOLS, type Scenario, type ScenarioName, scenarioByName } from "./scenarios.js";
+import { BASELINE_TOOLS, SCENARIOS, type Scenario, type ScenarioName, scenarioByName } from "./scenarios.js";
 import {
   type FleetReading,
   type MachineState,
@@ -41,6 +41,24 @@ export const DEFAULT_START = "2026-01-05T00:00:00Z";
 export const DEFAULT_PROCESSES_PER_HOUR = 2;
 /** `new-machine-model` adds this share of the fleet (at least 2 machines) of the unseen make. */
 const EXTRA_MACHINE_SHARE = 0.25;
+
+/**
+ * Every machine a simulated fleet of `machines` can ever send readings for: the base fleet and the
+ * extra machines a scenario adds. The server admits only known machines to its fleet board and plan,
+ * so `up --simulate` registers these.
+ */
+export function simulatedMachines(machines: number): { machine_id: string; machine_model: string }[] {
+  const out = Array.from({ length: machines }, (_, i) => ({
+    machine_id: machineId(i),
+    machine_model: modelOfMachine(i).name,
+  }));
+  const extra = Math.max(2, Math.round(machines * EXTRA_MACHINE_SHARE));
+  for (const sc of SCENARIOS)
+    if (sc.extraModel)
+      for (let k = 0; k < extra; k++)
+        out.push({ machine_id: machineId(machines + k), machine_model: sc.extraModel.name });
+  return out;
+}
 
 function positiveInt(name: string, v: number, max: number): void {
   if (!Number.isInteger(v) || v < 1 || v > max)

@@ -6,24 +6,13 @@
 // A missing reading (NaN) gets its own bin, one past the real ones (thresholds.length + 1), as
 // scikit-learn's HistGradientBoosting does, so the split search can send it either way. Capacity:
 // maxBins ≤ 255 (params.ts) gives ≤ 254 thresholds, real bins 0..254, the missing bin ≤ 255: a byte.
+import { upperBound } from "../core/search.js";
 
 /** Per feature, sorted thresholds; bin(v) = number of thresholds < v, in [0, thresholds.length]. */
 export type BinThresholds = Float64Array[];
 
 /** Above this many rows, thresholds come from an evenly strided sample (deterministic, no RNG). */
 const MAX_SAMPLE = 100_000;
-
-/** First index i in sorted `a` with a[i] > v (upper bound). */
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Thresholds for one feature from its sorted values. */
 export function thresholdsFromSorted(sorted: Float64Array, maxBins: number): Float64Array {

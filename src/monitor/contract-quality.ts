@@ -2,6 +2,7 @@
 // t was right to warn when its machine failed in (t, t + horizon]. Its label is known once the
 // machine has been seen past t + horizon (a later reading or event); until then it is left out,
 // the same censoring training uses. Pure: no I/O.
+import { upperBound } from "../core/search.js";
 import { averagePrecision, rocAuc } from "../evaluate/ranking.js";
 
 export interface Scored {
@@ -46,14 +47,8 @@ export function realisedQuality(
     const seen = seenUntil.get(s.machine);
     if (seen === undefined || s.time + horizon > seen) continue;
     const times = byMachine.get(s.machine) ?? [];
-    // First failure after t (binary search), positive when it falls within the horizon.
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (times[mid] <= s.time) lo = mid + 1;
-      else hi = mid;
-    }
+    // The first failure after t, positive when it falls within the horizon.
+    const lo = upperBound(times, s.time);
     y.push(lo < times.length && times[lo] <= s.time + horizon ? 1 : 0);
     p.push(s.p);
   }

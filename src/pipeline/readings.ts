@@ -3,11 +3,12 @@
 // names the reading's index and field. The JSON schema for the API docs and Fastify's first pass
 // comes from the same contract (readingSchema), so the docs and the checks cannot disagree.
 import { MillwrightError } from "../core/errors.js";
+import { MAX_ID_LENGTH } from "../core/limits.js";
 import type { Contract } from "../contract/types.js";
 import { parseTimestamp } from "../data/time.js";
 
-/** The longest machine id a request may carry: the same bound as the /v1/machines/{id} path. */
-export const MAX_MACHINE_ID = 100;
+/** The longest machine id a request may carry: the same bound as every route parameter. */
+export const MAX_MACHINE_ID = MAX_ID_LENGTH;
 
 export interface ReadingColumns {
   n: number;

@@ -10,12 +10,23 @@ import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
+import { authGate } from "./auth-gate.js";
 import { BatchPool } from "./batch-pool.js";
 import { FleetCache } from "./fleet-cache.js";
 import { uuidv7 } from "./ids.js";
+import { ExplainBudget } from "./explain-budget.js";
+import {
+  DEFAULT_AUTH_FAILURES_PER_MIN,
+  DEFAULT_EXPLAIN_PER_SECOND,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_MAX_EXPLAIN,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_PARAM_LENGTH,
+} from "../core/limits.js";
+import { type KnownMachine, MachineTable } from "./machine-table.js";
 import { type Metrics, createMetrics } from "./metrics.js";
 import { ModelService } from "./model-service.js";
-import { errorHandler, problemOf, sendProblem } from "./problem.js";
+import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";
 import { fleetRoutes } from "./routes/fleet.js";
 import { modelRoutes } from "./routes/models.js";
@@ -42,9 +53,10 @@ export interface AppOptions {
   /** Extra route modules (monitoring, planning, retraining) that need the shared context. */
   plugins?: ((app: FastifyInstance, ctx: Ctx) => void)[];
   /**
-   * Requests per minute per client address: `perMinute` for every API route (0 = off, the default:
-   * the shop floor is trusted and throughput matters), `authPerMinute` for token-protected routes
-   * (default 600), which makes guessing a token hopeless.
+   * Per client address: `perMinute` requests a minute on every API route (0 = off, the default:
+   * the shop floor is trusted and throughput matters); `authPerMinute` failed token checks a minute
+   * over all protected routes together (default 30; 0 = off), after which a wrong or missing token
+   * gets 429, while a correct one still passes (auth-gate.ts).
    */
   rateLimit?: { perMinute?: number; authPerMinute?: number };
   /**
@@ -52,8 +64,22 @@ export interface AppOptions {
    * thread; each worker adds RSS). See batch-pool.ts.
    */
   batchWorkers?: number;
+  /**
+   * The shop's machines: only these enter the fleet board and the plan (others are answered and
+   * kept apart, bounded). `machinesFile` keeps admin registrations (POST /v1/machines) across
+   * restarts; `knownMachines` are added at start (the simulator's table under `up --simulate`).
+   */
+  knownMachines?: readonly KnownMachine[];
+  machinesFile?: string | null;
+  /** Readings per `?explain=true` request (default 100) and explained readings per second, all clients (default 500). */
+  explain?: { maxPerRequest?: number; perSecond?: number; clock?: () => number };
   /** Load the model at build time (default true). */
   loadModel?: boolean;
+  /**
+   * Server timeouts in ms: the whole request (headers and body; default 60 s) and its headers
+   * (default 15 s). Node checks them every `checkIntervalMs` (default 5 s).
+   */
+  timeouts?: { requestMs?: number; headersMs?: number; checkIntervalMs?: number };
 }
 
 declare module "fastify" {
@@ -80,6 +106,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     return503OnClosing: true,
     forceCloseConnections: false,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // The same limit as a machine_id (limits.ts): every id /v1/predict accepts can be looked up.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
+    frameworkErrors: frameworkErrorHandler,
+    // Fastify's default is 0 (never): a body sent a byte a minute would hold its socket for good.
+    requestTimeout: opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    http: {
+      headersTimeout: Math.min(
+        opts.timeouts?.headersMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
+        opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      ),
+      connectionsCheckingInterval: opts.timeouts?.checkIntervalMs ?? 5_000,
+    },
   });
   // Only JSON bodies: a text/plain body is a 415, not a string that fails later.
   app.removeContentTypeParser("text/plain");
@@ -87,6 +126,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   const metrics: Metrics = createMetrics(opts.metricsRegistry ?? new PromRegistry());
   const models = new ModelService(opts.registry, opts.modelRef ?? "champion");
   const state: ServerState = { accepting: true };
+  const machines = new MachineTable(opts.knownMachines ?? [], opts.machinesFile ?? null);
   const ctx: Ctx = {
     registry: opts.registry,
     models,
@@ -95,16 +135,19 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     tokens: opts.tokens ?? {},
     maxBatch: opts.maxBatch ?? 10_000,
     state,
-    fleet: new FleetCache(),
+    fleet: new FleetCache(200, machines),
+    machines,
+    maxExplain: opts.explain?.maxPerRequest ?? DEFAULT_MAX_EXPLAIN,
+    explainBudget: new ExplainBudget(
+      opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND,
+      opts.explain?.clock,
+    ),
     batchPool: (opts.batchWorkers ?? 0) > 0 ? new BatchPool(opts.batchWorkers ?? 0) : null,
-    authRoute: {
-      rateLimit:
-        (opts.rateLimit?.authPerMinute ?? 600) > 0
-          ? { max: opts.rateLimit?.authPerMinute ?? 600, timeWindow: 60_000 }
-          : false,
-    },
+    authRoute: {},
   };
   app.decorate("millwright", ctx);
+  machines.onRemove((id) => ctx.fleet.forget(id));
+  machines.onRegister((id) => ctx.fleet.adopt(id));
   // After every in-flight request: a batch still in a worker keeps its request open until then.
   app.addHook("onClose", async () => ctx.batchPool?.close());
   models.onSwap((s) => {
@@ -113,7 +156,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   });
   if (opts.loadModel !== false) models.load();
 
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(errorHandlerFor([{ dir: opts.registry.dir, name: "the registry" }]));
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
@@ -124,7 +167,9 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   app.decorateRequest("mwCounted", false);
   const hot = metrics.hot;
   const durations = new Map<string, ReturnType<typeof hot.buffer>>();
-  app.addHook("onRequest", (req, _reply, done) => {
+  app.addHook("onRequest", (req, reply, done) => {
+    // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
+    reply.header("x-content-type-options", "nosniff");
     req.mwCounted = true;
     hot.inFlight++;
     done();
@@ -154,6 +199,10 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       h.observe(reply.elapsedTime / 1000);
     }
     done();
+  });
+
+  authGate(app, ctx.tokens, opts.rateLimit?.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {
+    if (kind === "hook") metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
   });
 
   const perMinute = opts.rateLimit?.perMinute ?? 0;

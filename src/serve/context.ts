@@ -6,6 +6,8 @@ import type { Metrics } from "./metrics.js";
 import type { ModelService } from "./model-service.js";
 import type { BatchPool } from "./batch-pool.js";
 import type { FleetCache } from "./fleet-cache.js";
+import type { ExplainBudget } from "./explain-budget.js";
+import type { MachineTable } from "./machine-table.js";
 
 export interface Tokens {
   admin?: string;
@@ -27,10 +29,19 @@ export interface Ctx {
   maxBatch: number;
   state: ServerState;
   fleet: FleetCache;
+  /** The shop's machines: only these enter the fleet board and the plan. */
+  machines: MachineTable;
+  /** Explanations (TreeSHAP on the event loop) per request at most, and per second for all clients. */
+  maxExplain: number;
+  explainBudget: ExplainBudget;
   /** Worker threads for large /v1/predict batches (batch-pool.ts); null: all on the main thread. */
   batchPool: BatchPool | null;
-  /** Route config that rate-limits token-protected endpoints (slows token guessing). */
-  authRoute: { rateLimit: { max: number; timeWindow: number } | false };
+  /**
+   * Spread into a token-protected route's config beside `auth` (auth-gate.ts checks the token
+   * before the body is parsed and limits failures per client across routes). Empty: the old
+   * per-route request limit locked a correct token out after 600 requests.
+   */
+  authRoute: { rateLimit?: { max: number; timeWindow: number } | false };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
   /** The latest maintenance plan, when the plan routes are mounted. */
   plan?: { latest: { tasks: { machine_id: string }[] } | null };

@@ -158,12 +158,28 @@ class Ring {
   }
 }
 
+/** Which machines are the shop's: the rest are answered but kept apart (see MachineTable). */
+export interface MachineFilter {
+  has(id: string): boolean;
+}
+
 export class FleetCache {
   private readonly byMachine = new Map<string, Ring>();
+  /** Machines that are not known: a few recent ones, kept apart from the board and the plan. */
+  private readonly strangers = new Map<string, Ring>();
 
+  /**
+   * `known`: only these machines enter the board and the plan (never evicted: the table is bounded);
+   * null admits every machine, at most `maxMachines` (oldest evicted). Others go to a separate set
+   * of at most `maxStrangers` machines × `strangerDepth` predictions, so that made-up ids can
+   * neither push real machines out nor grow the planner's problem.
+   */
   constructor(
     private readonly perMachine = 200,
+    private readonly known: MachineFilter | null = null,
     private readonly maxMachines = 1000,
+    private readonly maxStrangers = 100,
+    private readonly strangerDepth = 20,
   ) {}
 
   add(records: readonly PredictionRecord[]): void {
@@ -183,26 +199,62 @@ export class FleetCache {
     }
   }
 
+  // One map lookup for a machine on the board, as before; two for an unknown one seen lately. The
+  // table is asked only for a machine in neither (registration moves a stranger over: adopt()).
   private ring(id: string): Ring {
-    let ring = this.byMachine.get(id);
-    if (!ring) {
-      if (this.byMachine.size >= this.maxMachines) {
-        const oldest = this.byMachine.keys().next().value as string;
-        this.byMachine.delete(oldest);
-      }
-      ring = new Ring(id, this.perMachine);
-      this.byMachine.set(id, ring);
+    let ring = this.byMachine.get(id) ?? this.strangers.get(id);
+    if (ring) return ring;
+    if (this.known !== null && !this.known.has(id)) {
+      if (this.strangers.size >= this.maxStrangers)
+        this.strangers.delete(this.strangers.keys().next().value as string);
+      ring = new Ring(id, this.strangerDepth);
+      this.strangers.set(id, ring);
+      return ring;
     }
+    if (this.known === null && this.byMachine.size >= this.maxMachines)
+      this.byMachine.delete(this.byMachine.keys().next().value as string);
+    ring = new Ring(id, this.perMachine);
+    this.byMachine.set(id, ring);
     return ring;
+  }
+
+  /** A machine just registered: onto the board, with what it sent while unknown. */
+  adopt(id: string): void {
+    const before = this.strangers.get(id);
+    if (!before || this.byMachine.has(id)) return;
+    const ring = new Ring(id, this.perMachine);
+    for (const s of before.last(before.count)) ring.pushRecord(before.record(s));
+    this.strangers.delete(id);
+    this.byMachine.set(id, ring);
+  }
+
+  /** Forgets a machine (unregistered): its predictions stay in the log. */
+  forget(id: string): void {
+    this.byMachine.delete(id);
+  }
+
+  /** Ids of recently seen machines that are not known, newest last. */
+  strangerIds(): string[] {
+    return [...this.strangers.keys()];
+  }
+
+  machineCount(): number {
+    return this.byMachine.size;
   }
 
   machineIds(): string[] {
     return [...this.byMachine.keys()].sort();
   }
 
+  /** A machine's recent predictions (a known machine's, or an unknown one's when still kept). */
   history(id: string): PredictionRecord[] | undefined {
-    const ring = this.byMachine.get(id);
-    return ring ? ring.last(this.perMachine).map((s) => ring.record(s)) : undefined;
+    const ring = this.byMachine.get(id) ?? this.strangers.get(id);
+    return ring ? ring.last(ring.cap).map((s) => ring.record(s)) : undefined;
+  }
+
+  /** Whether `id` is on the board (a known machine with predictions). */
+  tracked(id: string): boolean {
+    return this.byMachine.has(id);
   }
 
   /** Recent readings per machine, oldest first, for the planner's forecast. */
@@ -218,7 +270,11 @@ export class FleetCache {
     });
   }
 
-  summary(): {
+  /** The board, sorted by machine id: at most `limit` machines whose ids come after `after`. */
+  summary(
+    after?: string,
+    limit = Number.POSITIVE_INFINITY,
+  ): {
     machine_id: string;
     machine_model: string;
     last_seen: string;
@@ -229,7 +285,9 @@ export class FleetCache {
     trend: number[];
     reading: Reading;
   }[] {
-    return this.machineIds().map((id) => {
+    let ids = this.machineIds();
+    if (after !== undefined) ids = ids.filter((id) => id > after);
+    return ids.slice(0, limit).map((id) => {
       const ring = this.byMachine.get(id) as Ring;
       const last = ring.record(ring.at(ring.count - 1));
       let best: string | null = null;

@@ -55,14 +55,79 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {
-  return reply.code(p.status).type("application/problem+json").send(p);
+  return reply
+    .code(p.status)
+    .header("x-content-type-options", "nosniff")
+    .type("application/problem+json")
+    .send(p);
 }
 
-export function errorHandler(err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const c = classify(err);
+// An absolute file path of two or more segments, not one of the API's own paths.
+const ABSOLUTE_PATH = /(?<![\w.~:/-])\/(?!v1\/|v2\/|docs|metrics)(?:[^\s'"`()<>,;/]+\/)+[^\s'"`()<>,;/]*/g;
+
+/**
+ * Messages written for the operator's terminal name files by their absolute paths ("not found in
+ * /srv/models"); a client must not learn the server's layout. The known roots become a word, any
+ * other absolute path keeps its last two segments. The log keeps the full error.
+ */
+export function redactPaths(s: string, roots: readonly { dir: string; name: string }[] = []): string {
+  let out = s;
+  for (const r of roots) if (r.dir.length > 1) out = out.split(r.dir).join(r.name);
+  return out.replace(ABSOLUTE_PATH, (m) => {
+    const parts = m.split("/").filter(Boolean);
+    return parts.length <= 2 ? `…/${parts.join("/")}` : `…/${parts.slice(-2).join("/")}`;
+  });
+}
+
+function redactExtra(extra: Record<string, unknown>, roots: readonly { dir: string; name: string }[]) {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(extra)) out[k] = typeof v === "string" ? redactPaths(v, roots) : v;
+  return out;
+}
+
+/** Fastify's errors before routing (a URL that is not valid percent-encoding, an over-long parameter). */
+export function frameworkErrorHandler(
+  err: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
+  if (err.code === "FST_ERR_BAD_URL")
+    return sendProblem(reply, problemOf("MW_BAD_INPUT", "the URL is not valid percent-encoding"));
+  if (err.code === "FST_ERR_MAX_PARAM_LENGTH")
+    return sendProblem(
+      reply,
+      problemOf("MW_NOT_FOUND", "no such resource: a path parameter is over its length limit"),
+    );
+  return errorHandlerFor([])(err, req, reply);
+}
+
+export const errorHandler = errorHandlerFor([]);
+
+/** The error handler; `roots` are directories named by a word instead of their paths (the registry). */
+export function errorHandlerFor(roots: readonly { dir: string; name: string }[]) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply =>
+    handle(err, req, reply, roots);
+}
+
+function handle(
+  err: FastifyError,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  roots: readonly { dir: string; name: string }[],
+): FastifyReply {
+  const raw = classify(err);
+  const c = {
+    ...raw,
+    detail: redactPaths(raw.detail, roots),
+    extra: raw.extra && redactExtra(raw.extra, roots),
+  };
   if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500)
     req.log.error({ err, reqId: req.id }, "request failed");
   const p = problemOf(c.code, c.detail, { ...(c.extra ?? {}), instance: req.url.split("?")[0] });
+  const wait = c.extra?.retry_after_seconds;
+  if (typeof wait === "number") reply.header("retry-after", String(wait));
+  // RFC 9110 §11.6.1: a 401 names the scheme it wants.
+  if (c.code === "MW_UNAUTHORIZED") reply.header("www-authenticate", 'Bearer realm="millwright"');
   // OIP v2 clients expect {"error": "..."}; keep that shape on /v2 while still naming the code.
   if (req.url.startsWith("/v2/")) return reply.code(p.status).send({ error: p.detail, code: p.code });
   return sendProblem(reply, p);

@@ -2,6 +2,7 @@
 // schema validator for the hot path, and strict on what JSON schema cannot say (finite numbers,
 // physical ranges). The OpenAPI schema in schemas.ts documents the same rules.
 import { MillwrightError } from "../core/errors.js";
+import { clip, isDateTime, short, MAX_ID_LENGTH, MAX_TIMESTAMP_LENGTH } from "../core/limits.js";
 import {
   PHYSICAL_LIMITS,
   PRODUCT_TYPES,
@@ -11,7 +12,6 @@ import {
 } from "../data/schema.js";
 
 const ALLOWED = new Set<string>(["type", ...RAW_FEATURES, "machine_id", "machine_model", "timestamp"]);
-const MAX_ID_LENGTH = 128;
 
 function fail(path: string, message: string): never {
   throw new MillwrightError("MW_VALIDATION", `${path}: ${message}`, { field: path });
@@ -21,11 +21,11 @@ export function parseReading(v: unknown, path: string): Reading {
   if (typeof v !== "object" || v === null || Array.isArray(v))
     fail(path, "must be an object with the reading's fields");
   const o = v as Record<string, unknown>;
-  for (const k of Object.keys(o)) if (!ALLOWED.has(k)) fail(`${path}.${k}`, "unknown field");
+  for (const k of Object.keys(o)) if (!ALLOWED.has(k)) fail(`${path}.${short(k)}`, "unknown field");
   const t = o.type;
   if (t === undefined) fail(`${path}.type`, "is required (L, M or H)");
   if (typeof t !== "string" || !PRODUCT_TYPES.includes(t as ProductType))
-    fail(`${path}.type`, `${JSON.stringify(t)} is not one of L, M, H`);
+    fail(`${path}.type`, `${clip(t)} is not one of L, M, H`);
   const r = { type: t as ProductType } as Reading;
   for (const f of RAW_FEATURES) {
     const x = o[f];
@@ -52,8 +52,11 @@ export function parseReading(v: unknown, path: string): Reading {
   }
   const ts = o.timestamp;
   if (ts !== undefined && ts !== null) {
-    if (typeof ts !== "string" || ts.length > 64 || Number.isNaN(Date.parse(ts)))
-      fail(`${path}.timestamp`, "must be an ISO 8601 date-time string");
+    if (typeof ts !== "string" || ts.length > MAX_TIMESTAMP_LENGTH || !isDateTime(ts))
+      fail(
+        `${path}.timestamp`,
+        "must be an ISO 8601 / RFC 3339 date-time with seconds and an offset, e.g. 2026-11-27T08:00:00Z",
+      );
     r.timestamp = ts;
   }
   return r;

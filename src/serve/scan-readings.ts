@@ -8,6 +8,7 @@
 // array) costs nothing here but a return: test/serve/scan-readings.test.ts checks the equivalence
 // on random and mutated bodies.
 import { PHYSICAL_LIMITS, PRODUCT_TYPES, RAW_FEATURES } from "../data/schema.js";
+import { isDateTime, MAX_ID_LENGTH, MAX_TIMESTAMP_LENGTH } from "../core/limits.js";
 
 /** The readings of a batch, by column. */
 export interface ReadingColumns {
@@ -23,7 +24,6 @@ export interface ReadingColumns {
 }
 
 const N_RAW = RAW_FEATURES.length;
-const MAX_ID_LENGTH = 128; // as reading.ts
 const MIN = RAW_FEATURES.map((f) => PHYSICAL_LIMITS[f].min);
 const MAX = RAW_FEATURES.map((f) => PHYSICAL_LIMITS[f].max);
 
@@ -167,9 +167,13 @@ class Scanner {
     }
     this.expect(0x22);
     this.string();
+    // Bounded by its byte length BEFORE it becomes a string: a 15 MB id built a character at a time
+    // took seconds and ~500 MB. A string has at most as many UTF-16 units as UTF-8 bytes, so a long
+    // one that would still pass goes the general way, which answers it the same.
+    if (this.s1 - this.s0 > (f === F_TIMESTAMP ? MAX_TIMESTAMP_LENGTH : MAX_ID_LENGTH)) throw STOP;
     const s = this.text();
     if (f === F_TIMESTAMP) {
-      if (s.length > 64 || Number.isNaN(Date.parse(s))) throw STOP;
+      if (!isDateTime(s)) throw STOP;
       (this.timestamp ??= [])[i] = s;
       return;
     }
@@ -293,6 +297,8 @@ class Scanner {
     this.at = k;
     if (!slow && m !== 0 && (exp < -22 || exp > 22)) slow = true;
     if (slow) {
+      // Never a long text a character at a time (see value()): a number this long is unusual.
+      if (k - start > 40) throw STOP;
       let s = "";
       for (let j = start; j < k; j++) s += String.fromCharCode(b[j]);
       return Number(s);

@@ -1,7 +1,7 @@
 // Assembles a running Millwright server: store, model, monitor, retraining, leader election,
 // model refresh, and graceful shutdown. Used by `millwright serve` / `up` and by tests that need a
 // real listening server.
-import { existsSync, mkdirSync } from "node:fs";
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
@@ -13,6 +13,7 @@ import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore, WriteProblem } from "../store/types.js";
 import { buildApp } from "./app.js";
+import type { KnownMachine } from "./machine-table.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
 
@@ -40,12 +41,24 @@ interface Problems {
   say: (p: WriteProblem | null) => void;
 }
 
+/**
+ * The prediction log holds every reading and label: readable by its owner only, like tokens.json.
+ * SQLite creates the -wal and -shm files with the database file's permissions, so creating that one
+ * 0600 first is enough for new logs; files left by an older version are tightened.
+ */
+export function privateDatabase(path: string): void {
+  if (!existsSync(path)) closeSync(openSync(path, "a", 0o600));
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+}
+
 interface StartOptions {
   host: string;
   port: number;
   modelRef?: string;
   logger?: boolean | object;
   githubBaseUrl?: string;
+  /** Machines known from the start (the simulator's table under `up --simulate`), beside machines.json. */
+  knownMachines?: readonly KnownMachine[];
 }
 
 export async function startServer(cfg: Config, opts: StartOptions): Promise<RunningServer> {
@@ -55,10 +68,12 @@ export async function startServer(cfg: Config, opts: StartOptions): Promise<Runn
     say: (p) =>
       process.stderr.write(p ? `PREDICTIONS REFUSED: ${p.reason}\n` : "prediction log writable again\n"),
   };
+  const sqlitePath = join(cfg.dataDir, "predictions.db");
+  if (!cfg.databaseUrl) privateDatabase(sqlitePath);
   const store = await createStore({
     onWriteProblem: (p) => problems.say(p),
     databaseUrl: cfg.databaseUrl,
-    sqlitePath: join(cfg.dataDir, "predictions.db"),
+    sqlitePath,
     sqliteWriterThread: cfg.sqliteWriterThread,
     spool: cfg.databaseUrl ? { dir: join(cfg.dataDir, "spool"), maxRecords: cfg.spoolMaxRecords } : undefined,
   });
@@ -89,6 +104,9 @@ async function assemble(
     maxBatch: cfg.maxBatch,
     batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
+    timeouts: cfg.timeouts,
+    knownMachines: opts.knownMachines,
+    machinesFile: join(cfg.dataDir, "machines.json"),
     logger:
       opts.logger === false
         ? false

@@ -3,31 +3,23 @@
 // exit code 2 with a message naming the file, key or option.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { before, test } from "node:test";
 import { parseCsv } from "../../src/data/csv.js";
 import { datasetsOf } from "../../src/registry/datasets.js";
-import { simulateHistorian } from "../../src/data/historian.js";
-import { historianToCsv } from "../../src/data/historian-csv.js";
 import { runCli } from "../helpers/cli.js";
+import { historianShop } from "../helpers/historian.js";
 
 let dir: string;
 let contract: string;
 let data: string;
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), "mw-cli-contract-"));
-  mkdirSync(join(dir, "historian"));
-  mkdirSync(join(dir, "contracts"));
-  for (const [name, text] of Object.entries(
-    historianToCsv(simulateHistorian({ machines: 16, days: 60, seed: 11 })),
-  ))
-    writeFileSync(join(dir, "historian", name), text);
-  contract = join(dir, "contracts", "historian.yaml");
-  copyFileSync("examples/contracts/historian.yaml", contract);
-  data = join(dir, "historian", "telemetry.csv");
+  const shop = historianShop({ machines: 16, days: 60, seed: 11 }, "mw-cli-contract-");
+  dir = shop.dir;
+  contract = shop.contract;
+  data = shop.telemetry;
 });
 
 test("train --contract, then predict and evaluate without it", async () => {

@@ -1,16 +1,14 @@
 // A small trained data-contract model for the cluster tests (12 machines × 45 days of the historian
 // simulation: a few seconds), its telemetry and events as API bodies, and a reference replica: one
 // server on the single-node path (SQLite log) to compare the cluster with.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { loadContract } from "../../src/contract/load.js";
 import type { Contract } from "../../src/contract/types.js";
 import { readContractData } from "../../src/data/contract-data.js";
+import { historianShop } from "../helpers/historian.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { simulateHistorian } from "../../src/data/historian.js";
-import { historianToCsv } from "../../src/data/historian-csv.js";
 import { Registry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
@@ -29,13 +27,9 @@ export interface Trained {
 }
 
 export function trainContractModel(): Trained {
-  const dir = mkdtempSync(join(tmpdir(), "mw-ccluster-"));
-  mkdirSync(join(dir, "historian"));
-  mkdirSync(join(dir, "contracts"));
-  const files = historianToCsv(simulateHistorian({ machines: 12, days: 45, seed: 7 }));
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, "historian", name), text);
-  copyFileSync("examples/contracts/historian.yaml", join(dir, "contracts", "historian.yaml"));
-  const { contract, text } = loadContract(join(dir, "contracts", "historian.yaml"));
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-ccluster-");
+  const dir = shop.dir;
+  const { contract, text } = loadContract(shop.contract);
   const registry = new Registry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const version = trainHistoryAndRegister(registry, data, text, {

@@ -333,7 +333,11 @@ describe("POST /v1/predict batches end to end (real SQLite writer thread)", () =
     dir = mkdtempSync(join(tmpdir(), "mw-columnar-"));
     store = new SqliteStore({ path: join(dir, "p.db"), writerThread: true });
     await store.init();
-    app = await buildApp({ registry: fx.registry, store });
+    // Only known machines reach the fleet board: the training fleet's are.
+    const knownMachines = [...new Set(fx.rows.map((r) => r.machine_id))].map((machine_id) => ({
+      machine_id,
+    }));
+    app = await buildApp({ registry: fx.registry, store, knownMachines });
   });
   after(async () => {
     await app.close();

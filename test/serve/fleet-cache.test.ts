@@ -77,7 +77,7 @@ test("history, readings and summary equal the last records given, single or batc
 });
 
 test("machines beyond the limit evict the oldest; a record without a machine id is not kept", () => {
-  const cache = new FleetCache(4, 2);
+  const cache = new FleetCache(4, null, 2);
   const r = (i: number, m: string) => {
     const x = makeRecord(i * 4);
     x.reading.machine_id = m;
@@ -86,4 +86,52 @@ test("machines beyond the limit evict the oldest; a record without a machine id 
   cache.add([r(0, "A"), r(1, "B"), r(2, "C"), makeRecord(3)]);
   assert.deepEqual(cache.machineIds(), ["B", "C"]);
   assert.equal(cache.history("A"), undefined);
+});
+
+test("with a table of known machines, 1,000 made-up ids never push a real machine off the board", () => {
+  const known = new Set(Array.from({ length: 12 }, (_, i) => `M${i}`));
+  const cache = new FleetCache(4, known, 1000, 100, 3);
+  const r = (i: number, m: string) => {
+    const x = makeRecord(i);
+    x.reading.machine_id = m;
+    return x;
+  };
+  cache.add([...known].map((m, i) => r(i, m)));
+  // The probe from issue 18: one batch of 1,000 made-up machine ids.
+  cache.add(Array.from({ length: 1000 }, (_, i) => r(i, `fake-${i}`)));
+  assert.deepEqual(cache.machineIds(), [...known].sort());
+  assert.equal(cache.summary().length, 12);
+  assert.equal(cache.recentReadings().length, 12);
+  // Unknown machines are kept apart, bounded: the last 100, 3 predictions each.
+  assert.equal(cache.strangerIds().length, 100);
+  assert.equal(cache.strangerIds()[99], "fake-999");
+  assert.equal(cache.history("fake-999")?.length, 1);
+  assert.equal(cache.history("fake-0"), undefined);
+  for (let k = 0; k < 5; k++) cache.add([r(k, "fake-999")]);
+  assert.equal(cache.history("fake-999")?.length, 3);
+  // Registered later: it joins the board with what was kept.
+  known.add("fake-999");
+  cache.adopt("fake-999"); // what MachineTable.register calls
+  cache.add([r(9, "fake-999")]);
+  assert.ok(cache.tracked("fake-999"));
+  assert.equal(cache.history("fake-999")?.length, 4);
+  assert.equal(cache.strangerIds().includes("fake-999"), false);
+});
+
+test("summary pages by machine id: `after` a cursor, at most `limit`", () => {
+  const cache = new FleetCache(4);
+  for (const [i, m] of ["C", "A", "B", "D"].entries()) {
+    const x = makeRecord(i);
+    x.reading.machine_id = m;
+    cache.add([x]);
+  }
+  assert.deepEqual(
+    cache.summary(undefined, 2).map((m) => m.machine_id),
+    ["A", "B"],
+  );
+  assert.deepEqual(
+    cache.summary("B", 2).map((m) => m.machine_id),
+    ["C", "D"],
+  );
+  assert.deepEqual(cache.summary("D", 2), []);
 });

@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
-import { simulateFleet } from "../../src/data/simulate.js";
+import { simulatedMachines, simulateFleet } from "../../src/data/simulate.js";
 import { Monitor } from "../../src/monitor/service.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
@@ -104,6 +104,8 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       store,
       tokens: TOKENS,
       webDir: join(ROOT, "web"),
+      // The readings below come from a simulated fleet of 8: those machines are the shop's.
+      knownMachines: simulatedMachines(8),
       plugins: [(a, ctx) => monitorRoutes(() => monitor, null)(a, ctx), (a, ctx) => void planRoutes(a, ctx)],
     });
     const ctx = app.millwright;
@@ -360,6 +362,13 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
     const evil = "<img src=x id=pwned>";
     const r = fx.rows[0];
+    // Only registered machines reach the board (issue 18): the admin registers this one first.
+    const reg = await post(
+      "/v1/machines",
+      { machine_id: evil, machine_model: "<b>Evil</b> Co" },
+      TOKENS.admin,
+    );
+    assert.equal(reg.status, 200, JSON.stringify(reg.body));
     const res = await post("/v1/predict", {
       type: r.type,
       air_temperature: r.air_temperature,
@@ -416,6 +425,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       assert.match((await page.textContent("#plan-facts")) ?? "", /Status.*Objective.*gap.*Solve time/s);
       await page.fill("#plan-horizon", "3");
       await page.fill("#plan-cost", "400");
+      await page.fill("#plan-token", TOKENS.admin); // re-planning needs the admin token (issue 18)
       await page.click("#plan-form button[type=submit]");
       await page.waitForFunction(
         () => /Re-planned|Could not/.test(document.getElementById("plan-msg")?.textContent ?? ""),

@@ -43,7 +43,7 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     const ws = createWriteStream(tmp);
     ws.write(formatCsv(EXPORT_COLUMNS, []));
     for await (const row of exportRows(store, { since, labelled: values.labelled === true })) {
-      const line = formatCsv([], [EXPORT_COLUMNS.map((c) => row[c])]).slice(1);
+      const line = formatCsv([], [EXPORT_COLUMNS.map((c) => row[c])], { formulaSafe: true }).slice(1);
       if (!ws.write(line)) await new Promise<void>((r) => ws.once("drain", () => r()));
       n++;
     }

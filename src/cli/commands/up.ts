@@ -5,7 +5,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { fleetToCsv } from "../../data/fleet-csv.js";
 import { loadCsvFile } from "../../data/load.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
-import { simulateFleet } from "../../data/simulate.js";
+import { simulatedMachines, simulateFleet } from "../../data/simulate.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { Registry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
@@ -25,7 +25,9 @@ once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
 
 --simulate streams live readings from the simulated fleet into the server every --pace ms
 (default 2000), sends the ground truth after a delay, and lets you switch a drift scenario on while
-it runs (--scenario, or POST /v1/sim/scenario with the admin token).
+it runs (--scenario, or POST /v1/sim/scenario with the admin token). The simulated machines are
+registered, so they appear on the fleet board and in the plan; other machines are registered with
+POST /v1/machines (admin token).
 Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
 
 /** Makes sure there is a champion: simulate and train when the registry is empty. */
@@ -107,6 +109,8 @@ export async function upCommand(argv: string[]): Promise<number> {
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
     port: intOpt(values, "port", 8080),
+    // Only known machines enter the board and the plan: the simulated fleet's are known.
+    knownMachines: values.simulate ? simulatedMachines(intOpt(values, "machines", 24, 1)) : undefined,
   });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);

@@ -6,6 +6,7 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Counter, Histogram, Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
+import { MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { readingSchema } from "../../pipeline/readings.js";
 import { requireToken } from "../auth.js";
@@ -39,7 +40,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     return503OnClosing: true,
-    maxParamLength: 100,
+    maxParamLength: MAX_PARAM_LENGTH,
     requestTimeout: 60_000,
   });
   app.removeContentTypeParser("text/plain");
@@ -159,7 +160,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
         description: "your id: the same id twice is one event",
       },
       table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
-      machine_id: { type: "string", minLength: 1, maxLength: 100 },
+      machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter ? { type: "number" } : { type: "string", maxLength: 40 },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },
@@ -178,7 +179,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
           properties: { events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } },
         },
       },
-      preValidation: async (req) => requireToken(req, opts.tokens?.feedback, "feedback"),
+      // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
+      onRequest: async (req) => requireToken(req, opts.tokens?.feedback, "feedback"),
     },
     async (req) => {
       const items = (req.body as { events: EventIn[] }).events;

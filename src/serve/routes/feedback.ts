@@ -41,7 +41,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/feedback",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "feedback" },
       schema: {
         summary: "Send the ground truth for earlier predictions",
         description:

@@ -1,9 +1,42 @@
-// The fleet board's data: each machine's latest risk, likeliest mode, trend and reasons in words.
+// The fleet board's data: each known machine's latest risk, likeliest mode, trend and reasons in
+// words, a page at a time; one machine's history; and the machine table (registered by an admin).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { featureMatrix } from "../../features/physics.js";
 import { explainRow } from "../../train/explain.js";
+import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
+import { MAX_ID_LENGTH } from "../../core/limits.js";
+import { MAX_MACHINES, parseMachine } from "../machine-table.js";
+
+/** Machines per page of /v1/fleet: each costs one TreeSHAP explanation (~1 ms) on the event loop. */
+const MAX_PAGE = 200;
+
+const pageQuery = {
+  type: "object",
+  properties: {
+    limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 100 },
+    cursor: { type: "string", maxLength: MAX_ID_LENGTH, description: "next_cursor of the previous page" },
+  },
+} as const;
+
+/** Query strings are strings (the app does not coerce): read limit and cursor by hand. */
+function pageOf(query: unknown): { limit: number; cursor?: string } {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const fail = (f: string, m: string): never => {
+    throw new MillwrightError("MW_VALIDATION", `querystring.${f}: ${m}`, { field: `querystring.${f}` });
+  };
+  let limit = 100;
+  if (q.limit !== undefined) {
+    limit = typeof q.limit === "string" && /^[0-9]{1,4}$/.test(q.limit) ? Number(q.limit) : 0;
+    if (limit < 1 || limit > MAX_PAGE) fail("limit", `must be an integer from 1 to ${MAX_PAGE}`);
+  }
+  if (q.cursor !== undefined && (typeof q.cursor !== "string" || q.cursor.length > MAX_ID_LENGTH))
+    fail("cursor", "must be the next_cursor of the previous page");
+  return { limit, cursor: q.cursor as string | undefined };
+}
+
+const noValidation = () => (data: unknown) => ({ value: data });
 
 export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["fleet"];
@@ -12,12 +45,19 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
     {
       schema: {
         tags,
-        summary: "Every machine's current risk, likeliest failure mode, trend and top reasons",
+        summary: "Known machines' current risk, likeliest failure mode, trend and top reasons, by page",
+        description: `Sorted by machine id; \`limit\` (≤ ${MAX_PAGE}) machines after \`cursor\`. \`next_cursor\` is null on the last page. Only registered machines are on the board; \`unregistered\` counts the recent others.`,
+        querystring: pageQuery,
       },
+      validatorCompiler: noValidation,
     },
-    async () => {
+    async (req) => {
+      const q = pageOf(req.query);
+      const limit = q.limit;
       const bundle = ctx.models.current?.bundle;
-      const machines = ctx.fleet.summary().map((m) => {
+      const page = ctx.fleet.summary(q.cursor, limit + 1);
+      const more = page.length > limit;
+      const machines = page.slice(0, limit).map((m) => {
         let reasons: string[] = [];
         if (bundle) {
           const X = featureMatrix([m.reading]);
@@ -27,7 +67,13 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
         }
         return { ...m, reasons };
       });
-      return { generated_at: new Date().toISOString(), machines };
+      return {
+        generated_at: new Date().toISOString(),
+        total: ctx.fleet.machineCount(),
+        machines,
+        next_cursor: more ? machines[machines.length - 1].machine_id : null,
+        unregistered: { recent: ctx.fleet.strangerIds().length },
+      };
     },
   );
 
@@ -41,7 +87,9 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
       const labelled = await Promise.all(hist.slice(-100).map((r) => ctx.store.getPrediction(r.id)));
       return {
         machine_id: id,
-        machine_model: hist[hist.length - 1].reading.machine_model ?? "unknown",
+        machine_model:
+          ctx.machines.get(id)?.machine_model ?? hist[hist.length - 1].reading.machine_model ?? "unknown",
+        registered: ctx.machines.has(id),
         history: hist.slice(-100).map((r, i) => ({
           prediction_id: r.id,
           predicted_at: new Date(r.predictedAt).toISOString(),
@@ -55,6 +103,98 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
         })),
         tasks: ctx.plan?.latest?.tasks.filter((t) => t.machine_id === id) ?? [],
       };
+    },
+  );
+
+  app.get(
+    "/v1/machines",
+    {
+      schema: {
+        tags,
+        summary: "The registered machines (the only ones on the board and in the plan), by page",
+        querystring: pageQuery,
+      },
+      validatorCompiler: noValidation,
+    },
+    async (req) => {
+      const q = pageOf(req.query);
+      const limit = q.limit;
+      const all = ctx.machines.list();
+      const from = q.cursor === undefined ? 0 : all.findIndex((m) => m.machine_id > (q.cursor as string));
+      const page = from < 0 ? [] : all.slice(from, from + limit);
+      const more = from >= 0 && from + limit < all.length;
+      return {
+        total: all.length,
+        machines: page,
+        next_cursor: more ? page[page.length - 1].machine_id : null,
+      };
+    },
+  );
+
+  const machineSchema = {
+    type: "object",
+    required: ["machine_id"],
+    additionalProperties: false,
+    properties: {
+      machine_id: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH },
+      machine_model: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH },
+    },
+  } as const;
+  app.post(
+    "/v1/machines",
+    {
+      config: { ...ctx.authRoute, auth: "admin" },
+      schema: {
+        tags,
+        summary: "Register machines (admin token): they enter the board and the plan",
+        description: `One machine, an array, or {machines: [...]}; at most ${MAX_MACHINES} in all. Registering again updates the model.`,
+        security: [{ bearer: [] }],
+        body: {
+          anyOf: [
+            machineSchema,
+            { type: "array", items: machineSchema, maxItems: MAX_MACHINES },
+            {
+              type: "object",
+              required: ["machines"],
+              additionalProperties: false,
+              properties: { machines: { type: "array", items: machineSchema, maxItems: MAX_MACHINES } },
+            },
+          ],
+        },
+      },
+      // Checked by hand below, for field-named messages (the schema documents it).
+      validatorCompiler: noValidation,
+    },
+    async (req) => {
+      requireToken(req, ctx.tokens.admin, "admin");
+      const b = req.body as unknown;
+      const wrapped = !!b && typeof b === "object" && Array.isArray((b as { machines?: unknown }).machines);
+      const list = Array.isArray(b) ? b : wrapped ? (b as { machines: unknown[] }).machines : [b];
+      const at = (i: number) => (Array.isArray(b) ? `body[${i}]` : wrapped ? `body.machines[${i}]` : "body");
+      if (list.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "body: no machines");
+      if (list.length > MAX_MACHINES)
+        throw new MillwrightError("MW_BATCH_TOO_LARGE", `body: at most ${MAX_MACHINES} machines`);
+      const machines = list.map((m, i) => parseMachine(m, at(i)));
+      const added = ctx.machines.register(machines);
+      return { registered: machines.length, new: added, total: ctx.machines.size };
+    },
+  );
+
+  app.delete(
+    "/v1/machines/:id",
+    {
+      config: { ...ctx.authRoute, auth: "admin" },
+      schema: {
+        tags,
+        summary: "Unregister a machine (admin token): it leaves the board and the plan; its log stays",
+        security: [{ bearer: [] }],
+      },
+    },
+    async (req) => {
+      requireToken(req, ctx.tokens.admin, "admin");
+      const id = (req.params as { id: string }).id;
+      if (!ctx.machines.remove(id)) throw new MillwrightError("MW_NOT_FOUND", "no such registered machine");
+      return { removed: id, total: ctx.machines.size };
     },
   );
 }

@@ -15,6 +15,18 @@ function readText(path: string): string | null {
   }
 }
 
+/**
+ * The report is a file from the registry, served from the API's origin: no script may run in it
+ * (it has none: inline CSS and SVG only), nothing may frame it, and the browser must not sniff it.
+ */
+const REPORT_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+};
+
 export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["models"];
   app.get(
@@ -76,6 +88,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
       const v = ctx.registry.resolve((req.params as { version: string }).version);
       const html = readText(join(ctx.registry.versionDir(v), "report.html"));
       if (html === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no report`);
+      for (const [k, v] of Object.entries(REPORT_HEADERS)) reply.header(k, v);
       return reply.type("text/html; charset=utf-8").send(html);
     },
   );
@@ -83,7 +96,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/models/:version/promote",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
         summary: "Point an alias (default champion) at a version; needs the admin token",
@@ -105,7 +118,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/admin/reload",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
         summary: "Serve another version or alias (atomic swap, no request dropped); needs the admin token",

@@ -6,6 +6,7 @@ import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
 import { retrainHistory } from "../../retrain/history.js";
 import type { Retrainer } from "../../retrain/service.js";
 import { requireToken } from "../auth.js";
+import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import type { Ctx } from "../context.js";
 import { MillwrightError } from "../../core/errors.js";
 
@@ -37,7 +38,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/monitor/run",
       {
-        config: ctx.authRoute,
+        config: { ...ctx.authRoute, auth: "admin" },
         schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] },
       },
       async (req) => {
@@ -110,22 +111,18 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     app.post(
       "/v1/hooks/alertmanager",
       {
-        config: ctx.authRoute,
+        config: { ...ctx.authRoute, auth: "hook" },
         schema: {
           tags,
           summary: "Alertmanager webhook (payload version 4); needs the hook token",
           description:
             "Firing alerts may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
           security: [{ bearer: [] }],
+          body: alertmanagerPayloadSchema,
         },
       },
       async (req) => {
-        try {
-          requireToken(req, ctx.tokens.hook, "hook");
-        } catch (e) {
-          ctx.metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
-          throw e;
-        }
+        requireToken(req, ctx.tokens.hook, "hook"); // also checked (and counted) by auth-gate.ts
         const payload = parseAlertmanagerPayload(req.body);
         const retrainer = getRetrainer();
         if (!retrainer)

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { PlanResult } from "../../plan/plan.js";
+import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { type PlanningConfig, loadPlanningConfig, planFor } from "../planning.js";
 
@@ -49,17 +50,28 @@ export function planRoutes(
     return plan;
   };
   const tags = ["plan"];
+  // Concurrent first asks share one solve: each would otherwise start its own (seconds of CPU).
+  let first: Promise<PlanResult> | null = null;
   app.get(
     "/v1/plan",
     { schema: { tags, summary: "The current maintenance plan (made now if there is none yet)" } },
-    async () => state.latest ?? make(21),
+    async () => {
+      if (state.latest) return state.latest;
+      first ??= make(21).finally(() => {
+        first = null;
+      });
+      return first;
+    },
   );
   app.post(
     "/v1/plan",
     {
+      // It replaces the plan everyone sees and costs a solve: the admin's, like other changes.
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
-        summary: "Re-plan: tasks assigned to technicians and shifts, solved exactly with HiGHS",
+        security: [{ bearer: [] }],
+        summary: "Re-plan (admin token): tasks assigned to technicians and shifts, solved exactly with HiGHS",
         body: {
           type: "object",
           additionalProperties: false,
@@ -76,6 +88,7 @@ export function planRoutes(
       },
     },
     async (req) => {
+      requireToken(req, ctx.tokens.admin, "admin");
       const b = (req.body ?? {}) as Record<string, unknown>;
       const days = numberIn(b.horizon_days, "horizon_days", 1, 14);
       const shifts = numberIn(b.horizon_shifts, "horizon_shifts", 1, 42);

@@ -1,5 +1,6 @@
 // POST /v1/predict: one reading or many; each answer is logged durably before it is sent.
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
 import type { Reading } from "../../data/schema.js";
 import type { ModelBundle } from "../../train/bundle.js";
 import { logBatch } from "../../store/batch.js";
@@ -79,6 +80,16 @@ function startsWithBracket(b: Buffer): boolean {
     if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
   }
   return false;
+}
+
+/** Explanations run on the event loop: a request may ask for at most ctx.maxExplain of them. */
+function explainAllowed(ctx: Ctx, n: number): void {
+  if (n > ctx.maxExplain)
+    throw new MillwrightError(
+      "MW_BATCH_TOO_LARGE",
+      `body: ${n} readings with explain=true, the limit is ${ctx.maxExplain}; send larger batches without explain`,
+      { limit: ctx.maxExplain },
+    );
 }
 
 export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
@@ -164,7 +175,9 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       let batch: boolean;
       try {
         if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
+        if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
         const parsed = parseReadings(body, ctx.maxBatch);
+        if (explain) ctx.explainBudget.take(parsed.readings.length);
         batch = parsed.batch;
         answers = await predictAndLog(ctx, bundle, parsed.readings, req.id, explain);
       } finally {

@@ -19,7 +19,7 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/sim/scenario",
     {
-      config: ctx.authRoute,
+      config: { ...ctx.authRoute, auth: "admin" },
       schema: {
         tags,
         summary:

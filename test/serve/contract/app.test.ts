@@ -2,15 +2,11 @@
 // tensors, errors naming the reading and field); events need the token and are idempotent; a
 // machine's readings come in time order; a bad reading in a batch changes nothing.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
-import { simulateHistorian } from "../../../src/data/historian.js";
-import { historianToCsv } from "../../../src/data/historian-csv.js";
 import { Registry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
@@ -18,6 +14,7 @@ import { ContractService, loadHistoryModel } from "../../../src/serve/contract/s
 import { Registry as PromRegistry } from "prom-client";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import { historianShop } from "../../helpers/historian.js";
 
 const TOKEN = "feedback-token-for-tests";
 let app: FastifyInstance;
@@ -25,15 +22,9 @@ let log: SqliteHistoryLog;
 let dir: string;
 
 before(async () => {
-  dir = mkdtempSync(join(tmpdir(), "mw-capp-"));
-  mkdirSync(join(dir, "historian"));
-  mkdirSync(join(dir, "contracts"));
-  for (const [name, text] of Object.entries(
-    historianToCsv(simulateHistorian({ machines: 12, days: 45, seed: 7 })),
-  ))
-    writeFileSync(join(dir, "historian", name), text);
-  copyFileSync("examples/contracts/historian.yaml", join(dir, "contracts", "historian.yaml"));
-  const { contract, text } = loadContract(join(dir, "contracts", "historian.yaml"));
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-capp-");
+  dir = shop.dir;
+  const { contract, text } = loadContract(shop.contract);
   const registry = new Registry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
@@ -95,7 +86,7 @@ test("errors name the reading's index and field, from the contract's limits", as
     [reading({ torque: 3 }), 400, /torque: unknown field/],
     [reading({ spindle_load: undefined }), 400, /spindle_load: is required/],
     [reading({ machine_id: "M99" }), 400, /machine_id: 'M99' is not in the contract's machine table/],
-    [reading({ machine_id: "x".repeat(101) }), 400, /machine_id: must be a string of 1–100 characters/],
+    [reading({ machine_id: "x".repeat(129) }), 400, /machine_id: must be a string of 1–128 characters/],
     [[], 400, /empty/],
     [Array.from({ length: 101 }, () => reading()), 413, /at most 100/],
   ];

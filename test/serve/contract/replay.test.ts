@@ -2,23 +2,22 @@
 // time, in time order, scores exactly (===) what `millwright predict` scores on the same file; and
 // a restarted server, rebuilt from its history log, goes on scoring as if it had never stopped.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { parseCsv } from "../../../src/data/csv.js";
-import { HISTORIAN_DEFAULTS, simulateHistorian } from "../../../src/data/historian.js";
-import { historianToCsv } from "../../../src/data/historian-csv.js";
+import { HISTORIAN_DEFAULTS } from "../../../src/data/historian.js";
 import { Registry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { runCli } from "../../helpers/cli.js";
+import { historianShop } from "../../helpers/historian.js";
 
-const CONTRACT = "examples/contracts/historian.yaml";
 const TOKEN = "feedback-token-for-tests";
 let dir: string;
 let registry: Registry;
@@ -30,14 +29,9 @@ let kinds: string[];
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "mw-replay-"));
   registry = new Registry(join(dir, "models"));
-  // A fleet big enough for a model with real spread: 24 machines × 60 days, beside a copy of the
-  // example contract (whose paths point at ../historian/).
-  mkdirSync(join(dir, "historian"));
-  mkdirSync(join(dir, "contracts"));
-  for (const [name, text] of Object.entries(historianToCsv(simulateHistorian({ ...HISTORIAN_DEFAULTS }))))
-    writeFileSync(join(dir, "historian", name), text);
-  copyFileSync(CONTRACT, join(dir, "contracts", "historian.yaml"));
-  const { contract, text } = loadContract(join(dir, "contracts", "historian.yaml"));
+  // A fleet big enough for a model with real spread: 24 machines × 60 days.
+  const shop = historianShop({ ...HISTORIAN_DEFAULTS }, "mw-replay-data-");
+  const { contract, text } = loadContract(shop.contract);
   const data = readContractData(contract, { learn: true, labels: "require" });
   version = trainHistoryAndRegister(registry, data, text, {
     seed: 42,

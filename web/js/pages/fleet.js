@@ -167,10 +167,19 @@ export function fleetPage(root, _arg, ctx) {
 
   return {
     async refresh() {
-      const data = await getJson("/v1/fleet");
-      const next = JSON.stringify(data.machines);
+      // The board is paged (a page costs the server one explanation per machine): follow the
+      // cursor to the end, since sorting and filtering here need every machine.
+      const machines = [];
+      let cursor = null;
+      do {
+        const q = cursor === null ? "" : `&cursor=${encodeURIComponent(cursor)}`;
+        const data = await getJson(`/v1/fleet?limit=200${q}`);
+        machines.push(...data.machines);
+        cursor = data.next_cursor ?? null;
+      } while (cursor !== null);
+      const next = JSON.stringify(machines);
       if (state.machines && JSON.stringify(state.machines) === next) return;
-      state.machines = data.machines;
+      state.machines = machines;
       updateModels();
       render(false);
     },

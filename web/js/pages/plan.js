@@ -3,7 +3,7 @@
 import { ApiError, describeError, getJson, postJson } from "../api.js";
 import { timelineGrid } from "../charts/timeline.js";
 import { fill, h, money, num, pct, section, setText, table } from "../dom.js";
-import { adminToken } from "../token.js";
+import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
 
 export function planPage(root, _arg, ctx) {
@@ -43,6 +43,8 @@ export function planPage(root, _arg, ctx) {
       cost,
       h("p", { class: "hint", id: "plan-cost-hint" }, "Leave empty for the configured costs."),
     ),
+    // Re-planning replaces the plan everyone sees: the server asks for the admin token.
+    tokenField("plan-token", "Re-planning needs the admin token."),
     h("div", { class: "field field-button" }, submit),
     formMsg,
   );

@@ -1,0 +1,91 @@
+// Token checks before anything else, and a limit on failed checks per client across all routes.
+//
+// A route names the token it needs in its config (`config: { auth: "admin" }`); the check runs in
+// onRequest, before the body is read or parsed, so an unauthenticated 16 MB body costs nothing but
+// its 401. Failures are counted per client address over every protected route together (per-route
+// limits gave a guesser 600 tries a minute on each). A client over the limit gets 429 for a wrong or
+// missing token, but a correct token always passes: the limit slows guessing and must never lock
+// out the operator behind the same address (NAT, a shared proxy) as the guesser.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { MillwrightError } from "../core/errors.js";
+import { requireToken } from "./auth.js";
+import type { Tokens } from "./context.js";
+
+export type TokenKind = keyof Tokens;
+
+declare module "fastify" {
+  interface FastifyContextConfig {
+    /** The bearer token this route needs, checked before the body is parsed. */
+    auth?: TokenKind;
+  }
+}
+
+/** Failed token checks per client in fixed one-minute windows; bounded in clients. */
+export class AuthFailures {
+  private readonly byClient = new Map<string, { start: number; count: number }>();
+
+  constructor(
+    readonly perMinute: number,
+    private readonly maxClients = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Seconds until `client` may try again, or 0 when it is under the limit. */
+  blockedFor(client: string): number {
+    const e = this.byClient.get(client);
+    if (!e) return 0;
+    const left = e.start + 60_000 - this.now();
+    if (left <= 0) {
+      this.byClient.delete(client);
+      return 0;
+    }
+    return e.count >= this.perMinute ? Math.ceil(left / 1000) : 0;
+  }
+
+  fail(client: string): void {
+    const t = this.now();
+    let e = this.byClient.get(client);
+    if (!e || t - e.start >= 60_000) {
+      if (e) this.byClient.delete(client);
+      else if (this.byClient.size >= this.maxClients)
+        this.byClient.delete(this.byClient.keys().next().value as string);
+      e = { start: t, count: 0 };
+      this.byClient.set(client, e);
+    }
+    e.count++;
+  }
+}
+
+/** Registers the onRequest check. `perMinute` 0 turns the failure limit off (the check stays). */
+export function authGate(
+  app: FastifyInstance,
+  tokens: Tokens,
+  perMinute: number,
+  onFailure: (kind: TokenKind) => void = () => {},
+): AuthFailures {
+  const failures = new AuthFailures(perMinute);
+  app.addHook("onRequest", (req: FastifyRequest, _reply, done) => {
+    const kind = req.routeOptions.config?.auth;
+    if (!kind) return done();
+    try {
+      requireToken(req, tokens[kind], kind);
+      return done();
+    } catch (e) {
+      if (!(e instanceof MillwrightError) || e.code !== "MW_UNAUTHORIZED") return done(e as Error);
+      onFailure(kind);
+      if (perMinute <= 0) return done(e);
+      const wait = failures.blockedFor(req.ip);
+      if (wait > 0)
+        return done(
+          new MillwrightError(
+            "MW_RATE_LIMITED",
+            `too many failed token checks from this address; retry in ${wait} s (a correct token is always let through)`,
+            { retry_after_seconds: wait },
+          ),
+        );
+      failures.fail(req.ip);
+      return done(e);
+    }
+  });
+  return failures;
+}
