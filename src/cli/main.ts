@@ -33,6 +33,30 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(rest);
 }
 
+// `millwright models show | head`: the reader went away. Unix tools stop quietly there; without this
+// handler the write error would surface as an uncaught exception with a stack trace.
+for (const stream of [process.stdout, process.stderr])
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+
+/** A file-system error that escaped a command, as one line that names the path (exit 2). */
+function systemErrorMessage(e: unknown): string | null {
+  const err = e as NodeJS.ErrnoException;
+  if (!err || typeof err.code !== "string" || typeof err.path !== "string") return null;
+  const why: Record<string, string> = {
+    ENOENT: "no such file or folder",
+    EACCES: "permission denied",
+    EPERM: "not permitted",
+    EISDIR: "is a folder, not a file",
+    ENOTDIR: "a part of the path is not a folder",
+    EROFS: "read-only file system",
+    ENOSPC: "no space left on the device",
+  };
+  return why[err.code] ? `${err.path}: ${why[err.code]}` : null;
+}
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
@@ -41,6 +65,9 @@ main(process.argv.slice(2)).then(
     if (isMillwrightError(e)) {
       process.stderr.write(`millwright: ${e.message}\n`);
       process.exitCode = e.exitCode;
+    } else if (systemErrorMessage(e)) {
+      process.stderr.write(`millwright: ${systemErrorMessage(e)}\n`);
+      process.exitCode = 2;
     } else {
       process.stderr.write(`millwright: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exitCode = 1;

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../cli/config.js";
+import { MillwrightError } from "../core/errors.js";
 import { Monitor } from "../monitor/service.js";
 import { Registry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/service.js";
@@ -24,6 +25,33 @@ export interface RunningServer {
   retrainer: Retrainer;
   /** Drain and stop: readiness false, wait drainDelayMs, finish in-flight, flush the log. */
   close(): Promise<void>;
+}
+
+/** A listen failure as a usage error that names the port and how to choose another. */
+export function listenError(e: unknown, host: string, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const where = `${host}:${port}`;
+  if (code === "EADDRINUSE")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `port ${port} on ${host} is already in use (another Millwright, or another program); choose another with --port N, or --port 0 for any free port`,
+      { port },
+    );
+  if (code === "EACCES")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port N`,
+      { port },
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `cannot listen on ${where}: no such address on this machine (--host)`,
+      {
+        port,
+      },
+    );
+  return e;
 }
 
 export function defaultWebDir(): string | null {
@@ -142,7 +170,6 @@ export async function startServer(
   }, 1000);
   degradedTimer.unref();
 
-  const url = await app.listen({ host: opts.host, port: opts.port });
   let closing: Promise<void> | null = null;
   const close = () => {
     if (!closing)
@@ -158,5 +185,14 @@ export async function startServer(
       })();
     return closing;
   };
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    // Close what was opened (the log's writer thread would keep the process alive), then say
+    // which port and what to do, instead of a stack trace.
+    await close();
+    throw listenError(e, opts.host, opts.port);
+  }
   return { app, url, store, monitor: mon, retrainer, close };
 }

@@ -4,7 +4,7 @@ import { Registry } from "../../registry/registry.js";
 import { retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
+import { isHelpWord, DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -16,6 +16,7 @@ against the champion on the most recent labelled predictions and promotes it if 
 
 export async function retrainCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
   const { values } = parse(
     rest,
     {

@@ -1,5 +1,5 @@
 import { readConfig } from "../config.js";
-import { intOpt, parse, outThen } from "../io.js";
+import { outThen, parse, portOpt } from "../io.js";
 import { startServer } from "../../serve/server.js";
 
 export const SERVE_HELP = `millwright serve [--registry DIR] [--model REF] [--port 8080] [--host 127.0.0.1]
@@ -31,7 +31,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   const cfg = readConfig(env);
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
-    port: intOpt(values, "port", 8080),
+    port: portOpt(values, 8080),
     modelRef: values.model as string | undefined,
   });
   printUrls(server.url);

@@ -3,7 +3,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { fleetToCsv } from "../../data/fleet-csv.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { simulateFleet } from "../../data/simulate.js";
-import { intOpt, parse, requireOpt, outThen } from "../io.js";
+import { intOpt, outputOpt, outThen, parse } from "../io.js";
 
 export const SIMULATE_HELP = `millwright simulate --out FILE [--machines 24] [--days 30] [--seed 7] [--scenario NAME] [--start ISO]
 
@@ -28,7 +28,7 @@ export async function simulateCommand(argv: string[]): Promise<number> {
     SIMULATE_HELP,
   );
   if (values.help) return outThen(SIMULATE_HELP, 0);
-  const file = requireOpt(values, "out", SIMULATE_HELP);
+  const file = outputOpt(values, "out", SIMULATE_HELP);
   const scenario = values.scenario as string | undefined;
   if (scenario && !SCENARIOS.some((s) => s.name === scenario))
     throw new MillwrightError(

@@ -2,8 +2,17 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { featureMatrix } from "../../features/physics.js";
-import { explainRow } from "../../train/explain.js";
+import { type Contribution, explainRow } from "../../train/explain.js";
 import type { Ctx } from "../context.js";
+
+/**
+ * The board's reasons: what raises the risk; when nothing does (a low risk, as most machines have
+ * most of the time), what keeps it low. Showing only the raising ones left most rows empty.
+ */
+export function fleetReasons(top: Contribution[]): string[] {
+  const raising = top.filter((c) => c.contribution > 0);
+  return (raising.length > 0 ? raising : top).map((c) => c.text);
+}
 
 export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["fleet"];
@@ -12,20 +21,18 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
     {
       schema: {
         tags,
-        summary: "Every machine's current risk, likeliest failure mode, trend and top reasons",
+        summary:
+          "Every machine's current risk, likeliest failure mode, trend and top reasons (what raises the risk, or else what keeps it low); last_reading_at is the reading's own (shop) time",
       },
     },
     async () => {
       const bundle = ctx.models.current?.bundle;
       const machines = ctx.fleet.summary().map((m) => {
         let reasons: string[] = [];
-        if (bundle) {
-          const X = featureMatrix([m.reading]);
-          reasons = explainRow(bundle, X.data, 3)
-            .top.filter((c) => c.contribution > 0)
-            .map((c) => c.text);
-        }
-        return { ...m, reasons };
+        if (bundle) reasons = fleetReasons(explainRow(bundle, featureMatrix([m.reading]).data, 3).top);
+        // The machine's own clock (simulated shop time under `up --simulate`), not the server's.
+        const last_reading_at = m.reading.timestamp ?? m.last_seen;
+        return { ...m, last_reading_at, reasons };
       });
       return { generated_at: new Date().toISOString(), machines };
     },

@@ -4,7 +4,7 @@
 import { getJson } from "../api.js";
 import { h, pct, setText, when } from "../dom.js";
 import { sparkline } from "../charts/sparkline.js";
-import { modeWords, riskLevel } from "../words.js";
+import { modeWords, riskLevel, riskPct, shopClockWords } from "../words.js";
 
 const SORTS = {
   risk: { text: "Risk", cmp: (a, b) => a.failure_probability - b.failure_probability, firstDir: -1 },
@@ -42,6 +42,8 @@ export function fleetPage(root, _arg, ctx) {
     { class: "summary", "aria-live": "polite", id: "fleet-summary" },
     "Loading the fleet…",
   );
+  // Under a live simulation, shop times run far ahead of the wall clock: say so above the table.
+  const clock = h("p", { class: "summary", id: "fleet-clock" });
   const tbody = h("tbody", {});
   const sortButtons = {};
   const th = (key, text) => {
@@ -69,7 +71,7 @@ export function fleetPage(root, _arg, ctx) {
         h("th", { scope: "col" }, "Likeliest failure"),
         h("th", { scope: "col" }, "Trend"),
         h("th", { scope: "col" }, "Top reasons"),
-        h("th", { scope: "col" }, "Last reading"),
+        h("th", { scope: "col" }, "Last reading (shop time)"),
       ),
     ),
     tbody,
@@ -98,6 +100,7 @@ export function fleetPage(root, _arg, ctx) {
   root.append(
     h("h1", {}, "Fleet"),
     summary,
+    clock,
     h(
       "form",
       {
@@ -167,7 +170,8 @@ export function fleetPage(root, _arg, ctx) {
 
   return {
     async refresh() {
-      const data = await getJson("/v1/fleet");
+      const [data, sim] = await Promise.all([getJson("/v1/fleet"), getJson("/v1/sim").catch(() => null)]);
+      setText(clock, sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "");
       const next = JSON.stringify(data.machines);
       if (state.machines && JSON.stringify(state.machines) === next) return;
       state.machines = data.machines;
@@ -196,7 +200,7 @@ function row(m) {
       { "data-label": "Risk" },
       h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
       " ",
-      h("span", { class: "risk-pct" }, pct(m.failure_probability)),
+      h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
     ),
     h("td", { "data-label": "Likeliest failure" }, modeWords(m.likeliest_mode)),
     h(
@@ -215,7 +219,7 @@ function row(m) {
           )
         : "—",
     ),
-    h("td", { "data-label": "Last reading" }, when(m.last_seen)),
+    h("td", { "data-label": "Last reading (shop time)" }, when(m.last_reading_at ?? m.last_seen)),
   );
   tr.addEventListener("click", (e) => {
     if (!(e.target instanceof Element && e.target.closest("a"))) location.hash = href;
