@@ -14,6 +14,7 @@ import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore } from "../store/types.js";
 import { buildApp } from "./app.js";
+import { chooseLogFormat, textLogStream } from "./log-format.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
 
@@ -91,6 +92,9 @@ export async function startServer(
         : {
             level: process.env.LOG_LEVEL ?? "info",
             redact: ["req.headers.authorization", "headers.authorization"],
+            ...(chooseLogFormat(process.env, process.stdout.isTTY === true) === "text"
+              ? { stream: textLogStream() }
+              : {}),
           },
     webDir: defaultWebDir(),
     plugins: [
@@ -140,6 +144,7 @@ export async function startServer(
   for await (const p of store.queryPredictions({ limit: 5000 })) ctx.fleet.add([p]);
 
   const mon = monitor;
+  let closing: Promise<void> | null = null;
   const leader: LeaderElector = createLeaderElector(store, {
     intervalMs: cfg.leaderIntervalMs,
     onElected: () => {
@@ -147,7 +152,9 @@ export async function startServer(
       mon.start(cfg.monitorIntervalMs, (e) => app.log.error({ err: e }, "monitor run failed"));
     },
     onDemoted: () => {
-      app.log.warn("lost leadership: monitor stopped");
+      // Giving the lock back on shutdown is the plan, not a warning; losing it while running is.
+      if (closing) app.log.info("shutting down: monitor stopped, leadership released");
+      else app.log.warn("lost leadership: monitor stopped");
       mon.stop();
     },
     onError: (e) => app.log.error({ err: e }, "leader election error"),
@@ -170,7 +177,6 @@ export async function startServer(
   }, 1000);
   degradedTimer.unref();
 
-  let closing: Promise<void> | null = null;
   const close = () => {
     if (!closing)
       closing = (async () => {
