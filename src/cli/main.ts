@@ -21,7 +21,8 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${HELP}\n`);
     return verb ? 0 : 2;
   }
-  if (verb === "--version") {
+  // `version` as well: `npx millwright --version` is taken by npx itself.
+  if (verb === "--version" || verb === "version") {
     process.stdout.write(`${MILLWRIGHT_VERSION}\n`);
     return 0;
   }
