@@ -11,7 +11,7 @@
 //   --always: build even when up to date (`npm run build`, `npm test`), and write the stamp.
 //   ROOT: the package root (default this package).
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -75,4 +75,9 @@ rmSync(join(root, "dist"), { recursive: true, force: true });
 const tsc = createRequire(join(HERE, "package.json")).resolve("typescript/bin/tsc");
 const res = spawnSync(process.execPath, [tsc, "-p", join(root, "tsconfig.json")], { stdio: "inherit" });
 if (res.status !== 0) process.exit(res.status ?? 1);
+// tsc writes 0644 files; the package's commands must be executable, or `npx millwright` after a clean
+// build fails with "Permission denied" (npm link sets the bit itself, npx in the repository does not).
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+for (const bin of Object.values(typeof pkg.bin === "string" ? { [pkg.name]: pkg.bin } : (pkg.bin ?? {})))
+  if (existsSync(join(root, bin))) chmodSync(join(root, bin), 0o755);
 writeFileSync(STAMP, `${JSON.stringify({ files })}\n`);

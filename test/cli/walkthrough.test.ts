@@ -145,9 +145,9 @@ test("the README walkthrough does what it says", { timeout: 600_000 }, async () 
     const models = await get<{ champion: string }>("/v1/models");
     assert.equal(models.champion, "1.1.0", "the Models page shows the new champion");
 
-    // What the README says about quality after the retraining: the new model ranks the risky
-    // readings better (realised PR-AUC rises), but realised recall stays far below the baseline's
-    // (a tool's last process is random within its 140-180 min window), so it is NOT claimed to recover.
+    // What the README says about quality after the retraining: it does NOT come back. Recall and
+    // PR-AUC on the labels that follow stay far below the baseline's (a tool's last process is
+    // random within its 140-180 min window); run to run they land anywhere in 0.4-0.6 and 0.6-0.8.
     const sentAtPromotion = (await labelled()).sent;
     await waitLabels(sentAtPromotion + 2000 + 500, "after the promotion");
     const after = await monitorNow();
@@ -156,10 +156,7 @@ test("the README walkthrough does what it says", { timeout: 600_000 }, async () 
     const q2 = after.quality.realised.count;
     assert.equal(q2.status, "ok", JSON.stringify(q2));
     assert.ok((q2.recall ?? 1) < (q0.recall ?? 0) - 0.15, `recall stays low: ${q0.recall} → ${q2.recall}`);
-    assert.ok(
-      (q2.pr_auc ?? 0) > (q1.pr_auc ?? 1),
-      `the new model ranks better: PR-AUC ${q1.pr_auc} → ${q2.pr_auc}`,
-    );
+    assert.ok((q2.pr_auc ?? 1) < (q0.pr_auc ?? 0) - 0.1, `PR-AUC stays low: ${q0.pr_auc} → ${q2.pr_auc}`);
     assert.equal((await labelled()).errors, 0, "no simulated request failed, across the swap too");
 
     // 5. The plan is made from the served model's forecasts.

@@ -44,10 +44,15 @@ test("npm start builds only when a source is newer than the build", () => {
       }),
     );
     writeFileSync(join(root, "src", "a.ts"), "export const a: number = 1;\n");
+    writeFileSync(
+      join(root, "package.json"),
+      JSON.stringify({ name: "tiny", bin: { tiny: "dist/src/a.js" } }),
+    );
     const out = join(root, "dist", "src", "a.js");
     assert.match(run(root), /no build stamp; compiling/);
     assert.ok(existsSync(out));
     const built = statSync(out).mtimeMs;
+    assert.equal(statSync(out).mode & 0o111, 0o111, "the package's command is executable (npx runs it)");
 
     assert.match(run(root), /up to date/);
     assert.equal(statSync(out).mtimeMs, built, "an up-to-date build is not rewritten");
