@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `millwright` command: parse, call the library, print, exit. 0 success, 1 a failed check,
 // 2 bad usage or input (the error table in src/core/errors.ts decides).
-import { isMillwrightError } from "../core/errors.js";
+import { isMillwrightError, MillwrightError } from "../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
 import { COMMANDS } from "./commands/index.js";
 
@@ -42,10 +42,13 @@ for (const stream of [process.stdout, process.stderr])
     throw e;
   });
 
-/** A file-system error that escaped a command, as one line that names the path (exit 2). */
-function systemErrorMessage(e: unknown): string | null {
+/**
+ * A file-system error that escaped a command, as a usage error that names the path (the error
+ * table sets its exit code, 2), instead of a stack trace.
+ */
+function asUsageError(e: unknown): unknown {
   const err = e as NodeJS.ErrnoException;
-  if (!err || typeof err.code !== "string" || typeof err.path !== "string") return null;
+  if (!err || typeof err.code !== "string" || typeof err.path !== "string") return e;
   const why: Record<string, string> = {
     ENOENT: "no such file or folder",
     EACCES: "permission denied",
@@ -55,20 +58,20 @@ function systemErrorMessage(e: unknown): string | null {
     EROFS: "read-only file system",
     ENOSPC: "no space left on the device",
   };
-  return why[err.code] ? `${err.path}: ${why[err.code]}` : null;
+  return why[err.code]
+    ? new MillwrightError("MW_BAD_INPUT", `${err.path}: ${why[err.code]}`, { file: err.path })
+    : e;
 }
 
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
   },
-  (e: unknown) => {
+  (thrown: unknown) => {
+    const e = asUsageError(thrown);
     if (isMillwrightError(e)) {
       process.stderr.write(`millwright: ${e.message}\n`);
       process.exitCode = e.exitCode;
-    } else if (systemErrorMessage(e)) {
-      process.stderr.write(`millwright: ${systemErrorMessage(e)}\n`);
-      process.exitCode = 2;
     } else {
       process.stderr.write(`millwright: unexpected error: ${(e as Error)?.stack ?? String(e)}\n`);
       process.exitCode = 1;

@@ -36,6 +36,15 @@ describe("CLI usage errors: exit 2 and one clear line", () => {
     assert.doesNotMatch(r.stderr, STACK);
   });
 
+  test("a file-system error nobody checked for: exit 2 and the path, not a stack trace", async () => {
+    const file = join(fx.dir, "a-file");
+    writeFileSync(file, "not a folder\n");
+    const r = await runCli(["train", "--data", fx.dataFile, "--registry", join(file, "reg")], { env });
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /a-file\/reg\/versions: a part of the path is not a folder/);
+    assert.doesNotMatch(r.stderr, STACK);
+  });
+
   test("serve --port 70000 is refused before anything starts", async () => {
     const r = await runCli(["serve", "--port", "70000"], { env });
     assert.equal(r.code, 2, r.stderr);
