@@ -1,4 +1,6 @@
 // Shared CLI plumbing: option parsing with clear usage errors, output, progress and exit codes.
+import { statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MillwrightError } from "../core/errors.js";
 
@@ -12,10 +14,33 @@ export interface Parsed {
   positionals: string[];
 }
 
+/**
+ * `--machines -3` would reach parseArgs as an option named "-3" and give its raw text; glue a
+ * negative number to the string option before it (`--machines=-3`) so our range check answers.
+ */
+function glueNegativeNumbers(argv: string[], options: OptionSpec): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const next = argv[i + 1];
+    const name = a.startsWith("--") ? a.slice(2) : null;
+    if (name && options[name]?.type === "string" && next !== undefined && /^-\d/.test(next)) {
+      out.push(`${a}=${next}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** True for the words that ask for help where a subcommand is expected (`models --help`). */
+export function isHelpWord(s: string | undefined): boolean {
+  return s === "--help" || s === "-h" || s === "help";
+}
+
 export function parse(argv: string[], options: OptionSpec, help: string, positionals = false): Parsed {
   try {
     const r = parseArgs({
-      args: argv,
+      args: glueNegativeNumbers(argv, options),
       options: { ...options, help: { type: "boolean", short: "h" } },
       allowPositionals: positionals,
       strict: true,
@@ -40,6 +65,36 @@ export function intOpt(values: Record<string, unknown>, name: string, dflt: numb
   if (!Number.isInteger(n) || n < min)
     throw new MillwrightError("MW_BAD_INPUT", `--${name}: '${String(v)}' is not a whole number ≥ ${min}`);
   return n;
+}
+
+/** A TCP port: 0 (any free port) to 65535. */
+export function portOpt(values: Record<string, unknown>, dflt: number): number {
+  const n = intOpt(values, "port", dflt);
+  if (n > 65535)
+    throw new MillwrightError("MW_BAD_INPUT", `--port: '${String(values.port)}' is not a port (0 to 65535)`);
+  return n;
+}
+
+/**
+ * An output file option whose folder must exist: checked before the work starts, so a long run
+ * does not end in a stack trace (ENOENT) after computing everything.
+ */
+export function outputOpt(values: Record<string, unknown>, name: string, help: string): string {
+  const file = requireOpt(values, name, help);
+  const dir = dirname(resolve(file));
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `--${name} ${file}: the folder ${dir} does not exist; create it first (mkdir -p ${dir}) or choose another path`,
+      { file },
+    );
+  }
+  if (!isDir)
+    throw new MillwrightError("MW_BAD_INPUT", `--${name} ${file}: ${dir} is not a folder`, { file });
+  return file;
 }
 
 export function numOpt(values: Record<string, unknown>, name: string): number | undefined {

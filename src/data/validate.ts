@@ -42,6 +42,15 @@ export function canonicalName(header: string): string {
 /** Validates every row; throws MW_CSV listing at most 20 errors and the total count. */
 export function toDataset(table: CsvTable, opts: ReadOptions): Dataset {
   const { source } = opts;
+  // A file with nothing (or only blank lines) in it: say so, rather than list every column as missing.
+  if (table.header.every((h) => h.trim() === "") && table.rows.length === 0)
+    throw new MillwrightError(
+      "MW_CSV",
+      `${source}: the file is empty (expected a header line and data rows)`,
+      {
+        file: source,
+      },
+    );
   const columns = table.header.map(canonicalName);
   const index = new Map<string, number>();
   columns.forEach((c, i) => {

@@ -42,8 +42,13 @@ export interface Ctx {
    * per-route request limit locked a correct token out after 600 requests.
    */
   authRoute: { rateLimit?: { max: number; timeWindow: number } | false };
-  /** The live fleet simulation, when `millwright up --simulate` runs one. */
   /** The latest maintenance plan, when the plan routes are mounted. */
   plan?: { latest: { tasks: { machine_id: string }[] } | null };
-  simulation?: { setScenario(name: ScenarioName | null): void; stats(): object } | null;
+  /** The live fleet simulation, when `millwright up --simulate` runs one. */
+  simulation?: {
+    setScenario(name: ScenarioName | null): void;
+    scenario(): ScenarioName | null;
+    clock(): { shop_time: string | null; speedup: number };
+    stats(): object;
+  } | null;
 }

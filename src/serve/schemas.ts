@@ -69,7 +69,14 @@ export const predictionSchema = {
         properties: {
           feature: { type: "string" },
           value: { type: ["number", "string"] },
-          contribution: { type: "number", description: "log-odds" },
+          contribution: {
+            type: "number",
+            description: "the reading's push on the model's score (log-odds; positive raises the risk)",
+          },
+          risk_without: {
+            type: "number",
+            description: "the failure risk (0-1) if this reading were typical, the rest kept",
+          },
           text: { type: "string" },
         },
       },

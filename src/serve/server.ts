@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../cli/config.js";
+import { MillwrightError } from "../core/errors.js";
 import { Monitor } from "../monitor/service.js";
 import { Registry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/service.js";
@@ -13,6 +14,7 @@ import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore, WriteProblem } from "../store/types.js";
 import { buildApp } from "./app.js";
+import { chooseLogFormat, textLogStream } from "./log-format.js";
 import type { KnownMachine } from "./machine-table.js";
 import { monitorRoutes } from "./routes/monitor.js";
 import { planRoutes } from "./routes/plan.js";
@@ -25,6 +27,33 @@ export interface RunningServer {
   retrainer: Retrainer;
   /** Drain and stop: readiness false, wait drainDelayMs, finish in-flight, flush the log. */
   close(): Promise<void>;
+}
+
+/** A listen failure as a usage error that names the port and how to choose another. */
+export function listenError(e: unknown, host: string, port: number): unknown {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  const where = `${host}:${port}`;
+  if (code === "EADDRINUSE")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `port ${port} on ${host} is already in use (another Millwright, or another program); choose another with --port N, or --port 0 for any free port`,
+      { port },
+    );
+  if (code === "EACCES")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port N`,
+      { port },
+    );
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
+    return new MillwrightError(
+      "MW_CONFIG",
+      `cannot listen on ${where}: no such address on this machine (--host)`,
+      {
+        port,
+      },
+    );
+  return e;
 }
 
 export function defaultWebDir(): string | null {
@@ -113,6 +142,9 @@ async function assemble(
         : {
             level: process.env.LOG_LEVEL ?? "info",
             redact: ["req.headers.authorization", "headers.authorization"],
+            ...(chooseLogFormat(process.env, process.stdout.isTTY === true) === "text"
+              ? { stream: textLogStream() }
+              : {}),
           },
     webDir: defaultWebDir(),
     plugins: [
@@ -162,6 +194,7 @@ async function assemble(
   for await (const p of store.queryPredictions({ limit: 5000 })) ctx.fleet.add([p]);
 
   const mon = monitor;
+  let closing: Promise<void> | null = null;
   const leader: LeaderElector = createLeaderElector(store, {
     intervalMs: cfg.leaderIntervalMs,
     onElected: () => {
@@ -176,7 +209,9 @@ async function assemble(
         .catch((e) => app.log.error({ err: e }, "could not settle undecided retrainings"));
     },
     onDemoted: () => {
-      app.log.warn("lost leadership: monitor stopped");
+      // Giving the lock back on shutdown is the plan, not a warning; losing it while running is.
+      if (closing) app.log.info("shutting down: monitor stopped, leadership released");
+      else app.log.warn("lost leadership: monitor stopped");
       mon.stop();
     },
     onError: (e) => app.log.error({ err: e }, "leader election error"),
@@ -212,8 +247,6 @@ async function assemble(
   }, 1000);
   degradedTimer.unref();
 
-  const url = await app.listen({ host: opts.host, port: opts.port });
-  let closing: Promise<void> | null = null;
   const close = () => {
     if (!closing)
       closing = (async () => {
@@ -228,5 +261,14 @@ async function assemble(
       })();
     return closing;
   };
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    // Close what was opened (the log's writer thread would keep the process alive), then say
+    // which port and what to do, instead of a stack trace.
+    await close();
+    throw listenError(e, opts.host, opts.port);
+  }
   return { app, url, store, monitor: mon, retrainer, close };
 }

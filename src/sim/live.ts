@@ -8,7 +8,7 @@
 // thrown into the event loop; stop() finishes the request in flight and sends all pending labels.
 import { MillwrightError } from "../core/errors.js";
 import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
-import { createFleet, type FleetReading } from "../data/simulate.js";
+import { createFleet, DEFAULT_PROCESSES_PER_HOUR, type FleetReading } from "../data/simulate.js";
 import { type Label, LabelQueue } from "./label-queue.js";
 
 export interface LiveOptions {
@@ -44,8 +44,19 @@ export interface LiveStats {
   pending: number;
 }
 
+/** The simulation's shop clock: it runs faster than real time, which a dashboard must say. */
+export interface LiveClock {
+  /** The shop time of the latest readings sent (null before the first). */
+  shop_time: string | null;
+  /** Shop seconds per real second. */
+  speedup: number;
+}
+
 export interface LiveSimulation {
   setScenario(name: ScenarioName | null): void;
+  /** The scenario the fleet runs under now (null: baseline). */
+  scenario(): ScenarioName | null;
+  clock(): LiveClock;
   stop(): Promise<void>;
   stats(): LiveStats;
 }
@@ -124,6 +135,8 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
   });
   const queue = new LabelQueue(opts.maxPendingLabels ?? 100_000);
   const counts = { sent: 0, labelled: 0, errors: 0, rejected: 0 };
+  let shopTime: string | null = null;
+  const speedup = 3_600_000 / (opts.processesPerHour ?? DEFAULT_PROCESSES_PER_HOUR) / opts.intervalMs;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let cycle: Promise<void> = Promise.resolve();
@@ -149,6 +162,7 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
 
   const predict = async (): Promise<void> => {
     const readings = fleet.tick();
+    shopTime = readings[0]?.timestamp ?? shopTime;
     let answer: unknown;
     try {
       answer = await post("/v1/predict", readings.map(toWire));
@@ -218,6 +232,8 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
       fleet.setScenario(name);
       log(`live simulation: scenario ${name ?? "off (baseline)"}`);
     },
+    scenario: () => fleet.scenario as ScenarioName | null,
+    clock: () => ({ shop_time: shopTime, speedup }),
     stats: () => ({
       sent: counts.sent,
       labelled: counts.labelled,

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { riskWords } from "../../src/train/explain.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -65,7 +66,21 @@ describe("HTTP API", () => {
     );
     const ex = predictions[1].explanation;
     assert.equal(ex.length, 3);
-    assert.match(ex[0].text, /(raises|lowers) the failure risk/);
+    // Shop-floor words: the risk with and without the reading, never the model's log-odds.
+    const p = predictions[1].failure_probability as number;
+    for (const c of ex as { text: string; contribution: number; risk_without: number }[]) {
+      assert.match(
+        c.text,
+        /(raises|lowers) the risk( a lot| a little)? \(risk .+ %; .+ % if .+ were typical\)$/,
+      );
+      assert.doesNotMatch(c.text, /log-odds|margin/);
+      assert.ok(c.text.includes(`risk ${riskWords(p)};`), `${c.text} states the risk ${p}`);
+      assert.ok(c.text.includes(`; ${riskWords(c.risk_without)} if`), c.text);
+      // Taking out a push that raises the risk lowers it, and the other way round.
+      if (c.contribution > 0) assert.ok(c.risk_without < p, c.text);
+      if (c.contribution < 0) assert.ok(c.risk_without > p, c.text);
+    }
+    assert.match(ex[0].text, /raises the risk a lot/, "the worn, loaded tool's strongest reason");
   });
 
   const bad: [string, unknown, number, string, string?][] = [

@@ -2,9 +2,12 @@
 // every page loads with no console errors, the fleet filter and keyboard sort work, re-planning
 // works (or the no-plan state shows when the planner route is absent), promotion is refused without
 // the admin token and succeeds with it, updates arrive without a reload, API text is escaped, and
-// screenshots are written for the README.
+// screenshots are taken. They go to a temporary folder: a test run never rewrites the README's
+// pictures (docs/screenshots, tracked); `npm run screenshots` sets MILLWRIGHT_SCREENSHOTS_DIR to
+// refresh them on purpose.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -59,7 +62,25 @@ const CONTRAST_SCRIPT = `(() => {
 })()`;
 
 const ROOT = repoRoot();
-const SHOTS = join(ROOT, "docs", "screenshots");
+const README_SHOTS = join(ROOT, "docs", "screenshots");
+const SHOTS_ASKED = process.env.MILLWRIGHT_SCREENSHOTS_DIR;
+const SHOTS = SHOTS_ASKED ?? mkdtempSync(join(tmpdir(), "mw-shots-"));
+const SHOT_NAMES = ["fleet", "machine", "plan", "monitor", "models"];
+
+/** The README's pictures by content, to prove a test run leaves them as they were. */
+function readmeShots(): Record<string, string> {
+  if (!existsSync(README_SHOTS)) return {};
+  return Object.fromEntries(
+    readdirSync(README_SHOTS)
+      .filter((f) => f.endsWith(".png"))
+      .map((f) => [
+        f,
+        createHash("sha256")
+          .update(readFileSync(join(README_SHOTS, f)))
+          .digest("hex"),
+      ]),
+  );
+}
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping the dashboard browser tests: ${skip}`);
 
@@ -74,6 +95,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
   let machines: { id: string; model: string }[];
   let planAvailable = false;
   let planTasks: { machine_id: string }[] = [];
+  const shotsBefore = readmeShots();
 
   const api = async (path: string, init: RequestInit = {}) => {
     const res = await fetch(url + path, init);
@@ -215,6 +237,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     await store?.close();
     fx?.cleanup();
     if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+    if (!SHOTS_ASKED) rmSync(SHOTS, { recursive: true, force: true });
   });
 
   async function visit(hash: string, ready: string): Promise<WatchedPage> {
@@ -492,7 +515,16 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
 
     // A live simulation appears: the scenario switch shows on the next poll and needs the admin token.
     const switched: (string | null)[] = [];
-    app.millwright.simulation = { setScenario: (n) => switched.push(n), stats: () => ({ ticks: 1 }) };
+    let running: string | null = null;
+    app.millwright.simulation = {
+      setScenario: (n) => {
+        switched.push(n);
+        running = n;
+      },
+      scenario: () => running as never,
+      clock: () => ({ shop_time: "2026-03-02T12:00:00Z", speedup: 900 }),
+      stats: () => ({ ticks: 1 }),
+    };
     await page.waitForSelector("#sim-scenario option[value='new-tool-supplier']", {
       state: "attached",
       timeout: 9_000,
@@ -505,6 +537,14 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       /Scenario switched/.test(document.querySelector("#sim-h ~ form .form-msg")?.textContent ?? ""),
     );
     assert.deepEqual(switched, ["new-tool-supplier"]);
+    // The page shows what runs now, after the next polls too (it used to fall back to the baseline).
+    await page.waitForFunction(() =>
+      /new-tool-supplier/.test(document.getElementById("sim-current")?.textContent ?? ""),
+    );
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal(await page.inputValue("#sim-scenario"), "new-tool-supplier");
+    assert.match((await page.textContent("#sim-current")) ?? "", /runs under new-tool-supplier/);
+    assert.match((await page.textContent("#sim-current")) ?? "", /simulated/);
     assert.deepEqual(w.errors, []);
     app.millwright.simulation = null;
     await w.close();
@@ -566,5 +606,12 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       refused.join("\n"),
     );
     await w.close();
+  });
+
+  test("screenshots go to their folder; the README's pictures are left as they were", () => {
+    for (const name of SHOT_NAMES) assert.ok(existsSync(join(SHOTS, `${name}.png`)), `${name}.png taken`);
+    if (SHOTS_ASKED) return; // `npm run screenshots`: rewriting them was the point
+    assert.notEqual(SHOTS, README_SHOTS);
+    assert.deepEqual(readmeShots(), shotsBefore, "docs/screenshots/*.png unchanged by the test run");
   });
 });

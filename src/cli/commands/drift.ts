@@ -5,7 +5,7 @@ import { type Columns, driftReport } from "../../monitor/drift-report.js";
 import { renderDriftHtml } from "../../monitor/drift-html.js";
 import { TEST_NAMES, isTestName } from "../../monitor/stats/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
-import { out, outJson, parse, requireOpt, outThen } from "../io.js";
+import { out, outJson, outThen, outputOpt, parse, requireOpt } from "../io.js";
 
 export const DRIFT_HELP = `millwright drift --reference A.csv --current B.csv [--test NAME] [--json] [--html report.html]
 
@@ -39,15 +39,16 @@ export async function driftCommand(argv: string[]): Promise<number> {
   if (values.help) return outThen(DRIFT_HELP, 0);
   const refFile = requireOpt(values, "reference", DRIFT_HELP);
   const curFile = requireOpt(values, "current", DRIFT_HELP);
+  const html = values.html === undefined ? undefined : outputOpt(values, "html", DRIFT_HELP);
   const test = values.test as string | undefined;
   if (test !== undefined && !isTestName(test))
     throw new MillwrightError("MW_BAD_INPUT", `--test: unknown '${test}'; one of ${TEST_NAMES.join(", ")}`);
   const ref = loadCsvFile(refFile);
   const cur = loadCsvFile(curFile);
   const report = driftReport(columns(ref.rows), columns(cur.rows), test ? { test } : {});
-  if (values.html) {
+  if (html) {
     writeFileAtomic(
-      values.html as string,
+      html,
       renderDriftHtml(report, {
         reference: refFile,
         current: curFile,

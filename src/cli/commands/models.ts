@@ -1,6 +1,6 @@
 import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias, Registry } from "../../registry/registry.js";
-import { DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
+import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
@@ -12,6 +12,7 @@ within its refresh interval (or at once through POST /v1/models/{version}/promot
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (isHelpWord(sub)) return outThen(MODELS_HELP, 0);
   const { values, positionals } = parse(
     rest,
     { registry: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" } },

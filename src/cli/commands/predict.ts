@@ -7,7 +7,7 @@ import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-mo
 import { predictContract } from "./contract-model.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
-import { DEFAULT_REGISTRY, parse, requireOpt, outThen } from "../io.js";
+import { DEFAULT_REGISTRY, outputOpt, outThen, parse, requireOpt } from "../io.js";
 
 export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR] [--events NAME=FILE]…
 
@@ -34,7 +34,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return outThen(PREDICT_HELP, 0);
   const file = requireOpt(values, "data", PREDICT_HELP);
-  const dest = requireOpt(values, "out", PREDICT_HELP);
+  const dest = outputOpt(values, "out", PREDICT_HELP);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const ref = (values.model as string | undefined) ?? "champion";
   const stored = registry.readModelJson(ref);

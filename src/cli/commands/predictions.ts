@@ -4,7 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
 import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { parse, requireOpt, outThen } from "../io.js";
+import { isHelpWord, outputOpt, outThen, parse } from "../io.js";
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
 
@@ -15,6 +15,7 @@ for \`millwright train\`. Reads the log from MILLWRIGHT_DATA_DIR (SQLite) or DAT
 
 export async function predictionsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (isHelpWord(sub)) return outThen(PREDICTIONS_HELP, 0);
   const { values } = parse(
     rest,
     {
@@ -28,7 +29,7 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
   if (values.help || !sub) return outThen(PREDICTIONS_HELP, sub ? 0 : 2);
   if (sub !== "export")
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
-  const dest = requireOpt(values, "out", PREDICTIONS_HELP);
+  const dest = outputOpt(values, "out", PREDICTIONS_HELP);
   let since: number | undefined;
   if (values.since !== undefined) {
     since = Date.parse(values.since as string);

@@ -2,10 +2,10 @@ import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { Registry } from "../../registry/registry.js";
 import { describeEvent, retrainHistory } from "../../retrain/history.js";
-import { retrainLocal } from "../../retrain/local.js";
+import { type RetrainDecision, retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
+import { isHelpWord, DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -19,6 +19,7 @@ against the champion on the most recent labelled predictions and promotes it if 
 
 export async function retrainCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
   const { values } = parse(
     rest,
     {
@@ -67,11 +68,20 @@ export async function retrainCommand(argv: string[]): Promise<number> {
       });
       await store.appendAudit({ at: Date.now(), kind: "decision", payload: { ...d, trigger: "cli" } });
       if (values.json) outJson(d);
-      else out(`${d.verdict}: ${d.reason}`);
+      else out(decisionWords(d));
       return d.verdict === "promoted" ? 0 : 1;
     }
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'retrain ${sub}'\n\n${RETRAIN_HELP}`);
   } finally {
     await store.close();
   }
+}
+
+/** The verdict with the versions first: which model serves now is what the reader needs. */
+export function decisionWords(d: RetrainDecision): string {
+  const ch = d.challenger?.version;
+  if (d.verdict === "promoted")
+    return `promoted ${ch}: champion is now ${ch} (was ${d.champion.version}); ${d.reason}`;
+  const trained = ch ? `challenger ${ch} not promoted, ` : "";
+  return `${d.verdict}: champion stays ${d.champion.version}; ${trained}${d.reason}`;
 }

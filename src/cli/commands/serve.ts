@@ -1,5 +1,5 @@
 import { readConfig } from "../config.js";
-import { intOpt, parse, outThen } from "../io.js";
+import { outThen, parse, portOpt } from "../io.js";
 import { Registry } from "../../registry/registry.js";
 import { startContractServer } from "../../serve/contract/server.js";
 import { startServer } from "../../serve/server.js";
@@ -37,7 +37,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
     // A data-contract model: its own app, whose API comes from the contract (README "Data contract").
     const server = await startContractServer(cfg, {
       host: (values.host as string | undefined) ?? "127.0.0.1",
-      port: intOpt(values, "port", 8080),
+      port: portOpt(values, 8080),
       modelRef: ref,
     });
     process.stderr.write(
@@ -48,7 +48,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   }
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
-    port: intOpt(values, "port", 8080),
+    port: portOpt(values, 8080),
     modelRef: values.model as string | undefined,
   });
   printUrls(server.url);

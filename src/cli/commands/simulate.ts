@@ -5,7 +5,7 @@ import { HISTORIAN_DEFAULTS, simulateHistorian } from "../../data/historian.js";
 import { historianToCsv } from "../../data/historian-csv.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { simulateFleet } from "../../data/simulate.js";
-import { intOpt, outThen, parse, requireOpt } from "../io.js";
+import { intOpt, outputOpt, outThen, parse, requireOpt } from "../io.js";
 import { writeFilesAtomic } from "../write-dir.js";
 
 const FORMATS = ["ai4i", "historian"] as const;
@@ -49,8 +49,10 @@ export async function simulateCommand(argv: string[]): Promise<number> {
       field: "format",
       value: format,
     });
-  const out = requireOpt(values, "out", SIMULATE_HELP);
-  if (format === "historian") return simulateHistorianCommand(values, out);
+  // Historian output is a folder, made if missing; an AI4I file goes into a folder that must exist.
+  if (format === "historian")
+    return simulateHistorianCommand(values, requireOpt(values, "out", SIMULATE_HELP));
+  const out = outputOpt(values, "out", SIMULATE_HELP);
   const scenario = values.scenario as string | undefined;
   if (scenario && !SCENARIOS.some((s) => s.name === scenario))
     throw new MillwrightError(

@@ -12,7 +12,7 @@ import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
 import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
-import { intOpt, parse, progressBar, outThen } from "../io.js";
+import { intOpt, outThen, parse, portOpt, progressBar } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
 
 export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
@@ -102,13 +102,17 @@ export async function upCommand(argv: string[]): Promise<number> {
       "MW_BAD_INPUT",
       `--scenario: unknown '${scenario}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`,
     );
+  // Every option is checked before the first run's simulation and training (a minute or more).
+  const port = portOpt(values, 8080);
+  const machines = intOpt(values, "machines", 24, 1);
+  const pace = intOpt(values, "pace", 2000, 50);
   const cfg = readConfig();
   const log = (s: string) => process.stderr.write(`${s}\n`);
   ensureModel(cfg, log);
   const tokenFile = ensureTokens(cfg);
   const server = await startServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
-    port: intOpt(values, "port", 8080),
+    port,
     // Only known machines enter the board and the plan: the simulated fleet's are known.
     knownMachines: values.simulate ? simulatedMachines(intOpt(values, "machines", 24, 1)) : undefined,
   });
@@ -119,17 +123,15 @@ export async function upCommand(argv: string[]): Promise<number> {
     sim = startLiveSimulation({
       baseUrl: server.url,
       feedbackToken: cfg.tokens.feedback,
-      machines: intOpt(values, "machines", 24, 1),
+      machines,
       seed: 11,
-      intervalMs: intOpt(values, "pace", 2000, 50),
+      intervalMs: pace,
       labelDelayMs: 10_000,
       scenario: scenario as ScenarioName | null,
       log,
     });
     server.app.millwright.simulation = sim;
-    log(
-      `  simulating ${intOpt(values, "machines", 24, 1)} machines${scenario ? ` with scenario ${scenario}` : ""}`,
-    );
+    log(`  simulating ${machines} machines${scenario ? ` with scenario ${scenario}` : ""}`);
   }
   await waitForSignal(async () => {
     await sim?.stop();

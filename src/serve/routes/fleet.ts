@@ -3,7 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { featureMatrix } from "../../features/physics.js";
-import { explainRow } from "../../train/explain.js";
+import { type Contribution, explainRow } from "../../train/explain.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
@@ -38,6 +38,15 @@ function pageOf(query: unknown): { limit: number; cursor?: string } {
 
 const noValidation = () => (data: unknown) => ({ value: data });
 
+/**
+ * The board's reasons: what raises the risk; when nothing does (a low risk, as most machines have
+ * most of the time), what keeps it low. Showing only the raising ones left most rows empty.
+ */
+export function fleetReasons(top: Contribution[]): string[] {
+  const raising = top.filter((c) => c.contribution > 0);
+  return (raising.length > 0 ? raising : top).map((c) => c.text);
+}
+
 export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["fleet"];
   app.get(
@@ -45,7 +54,8 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
     {
       schema: {
         tags,
-        summary: "Known machines' current risk, likeliest failure mode, trend and top reasons, by page",
+        summary:
+          "Known machines' current risk, likeliest failure mode, trend and top reasons (what raises the risk, or else what keeps it low), by page; last_reading_at is the reading's own (shop) time",
         description: `Sorted by machine id; \`limit\` (≤ ${MAX_PAGE}) machines after \`cursor\`. \`next_cursor\` is null on the last page. Only registered machines are on the board; \`unregistered\` counts the recent others.`,
         querystring: pageQuery,
       },
@@ -59,13 +69,10 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
       const more = page.length > limit;
       const machines = page.slice(0, limit).map((m) => {
         let reasons: string[] = [];
-        if (bundle) {
-          const X = featureMatrix([m.reading]);
-          reasons = explainRow(bundle, X.data, 3)
-            .top.filter((c) => c.contribution > 0)
-            .map((c) => c.text);
-        }
-        return { ...m, reasons };
+        if (bundle) reasons = fleetReasons(explainRow(bundle, featureMatrix([m.reading]).data, 3).top);
+        // The machine's own clock (simulated shop time under `up --simulate`), not the server's.
+        const last_reading_at = m.reading.timestamp ?? m.last_seen;
+        return { ...m, last_reading_at, reasons };
       });
       return {
         generated_at: new Date().toISOString(),

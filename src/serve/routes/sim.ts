@@ -12,6 +12,9 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
     { schema: { tags, summary: "The live simulation's state and the scenarios it knows" } },
     async () => ({
       running: Boolean(ctx.simulation),
+      // The scenario now, not the one it started with: the Monitoring page's selector shows it.
+      scenario: ctx.simulation?.scenario() ?? null,
+      clock: ctx.simulation?.clock() ?? null,
       stats: ctx.simulation?.stats() ?? null,
       scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
     }),

@@ -4,7 +4,7 @@
 import { getJson } from "../api.js";
 import { h, pct, setText, when } from "../dom.js";
 import { sparkline } from "../charts/sparkline.js";
-import { modeWords, riskLevel } from "../words.js";
+import { modeWords, riskLevel, riskPct, shopClockWords } from "../words.js";
 
 const SORTS = {
   risk: { text: "Risk", cmp: (a, b) => a.failure_probability - b.failure_probability, firstDir: -1 },
@@ -42,6 +42,8 @@ export function fleetPage(root, _arg, ctx) {
     { class: "summary", "aria-live": "polite", id: "fleet-summary" },
     "Loading the fleet…",
   );
+  // Under a live simulation, shop times run far ahead of the wall clock: say so above the table.
+  const clock = h("p", { class: "summary", id: "fleet-clock" });
   const tbody = h("tbody", {});
   const sortButtons = {};
   const th = (key, text) => {
@@ -69,7 +71,7 @@ export function fleetPage(root, _arg, ctx) {
         h("th", { scope: "col" }, "Likeliest failure"),
         h("th", { scope: "col" }, "Trend"),
         h("th", { scope: "col" }, "Top reasons"),
-        h("th", { scope: "col" }, "Last reading"),
+        h("th", { scope: "col" }, "Last reading (shop time)"),
       ),
     ),
     tbody,
@@ -98,6 +100,7 @@ export function fleetPage(root, _arg, ctx) {
   root.append(
     h("h1", {}, "Fleet"),
     summary,
+    clock,
     h(
       "form",
       {
@@ -169,6 +172,7 @@ export function fleetPage(root, _arg, ctx) {
     async refresh() {
       // The board is paged (a page costs the server one explanation per machine): follow the
       // cursor to the end, since sorting and filtering here need every machine.
+      const sim = getJson("/v1/sim").catch(() => null);
       const machines = [];
       let cursor = null;
       do {
@@ -177,6 +181,8 @@ export function fleetPage(root, _arg, ctx) {
         machines.push(...data.machines);
         cursor = data.next_cursor ?? null;
       } while (cursor !== null);
+      const s = await sim;
+      setText(clock, s?.running ? `Simulated fleet. ${shopClockWords(s.clock)}` : "");
       const next = JSON.stringify(machines);
       if (state.machines && JSON.stringify(state.machines) === next) return;
       state.machines = machines;
@@ -205,7 +211,7 @@ function row(m) {
       { "data-label": "Risk" },
       h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
       " ",
-      h("span", { class: "risk-pct" }, pct(m.failure_probability)),
+      h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
     ),
     h("td", { "data-label": "Likeliest failure" }, modeWords(m.likeliest_mode)),
     h(
@@ -224,7 +230,7 @@ function row(m) {
           )
         : "—",
     ),
-    h("td", { "data-label": "Last reading" }, when(m.last_seen)),
+    h("td", { "data-label": "Last reading (shop time)" }, when(m.last_reading_at ?? m.last_seen)),
   );
   tr.addEventListener("click", (e) => {
     if (!(e.target instanceof Element && e.target.closest("a"))) location.hash = href;

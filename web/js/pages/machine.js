@@ -2,8 +2,8 @@
 // the tasks planned for this machine.
 import { ApiError, describeError, getJson } from "../api.js";
 import { legend, lineChart } from "../charts/line-chart.js";
-import { fill, h, money, num, pct, section, table, when } from "../dom.js";
-import { FEATURE_WORDS, modeWords, riskLevel, TASK_WORDS } from "../words.js";
+import { fill, h, money, num, section, table, when } from "../dom.js";
+import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords, TASK_WORDS } from "../words.js";
 
 const READINGS = ["tool_wear", "torque", "rotational_speed", "air_temperature", "process_temperature"];
 
@@ -16,6 +16,7 @@ export function machinePage(root, id, _ctx) {
   );
   let last = "";
   let planTasks = null;
+  let clockText = "";
 
   return {
     async refresh() {
@@ -32,7 +33,9 @@ export function machinePage(root, id, _ctx) {
         return;
       }
       if (!data.tasks?.length && planTasks === null) planTasks = await tasksFromPlan(id);
-      const key = JSON.stringify(data);
+      const sim = await getJson("/v1/sim").catch(() => null);
+      clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
+      const key = JSON.stringify([data, clockText]);
       if (key === last) return;
       last = key;
       render(data, data.tasks?.length ? data.tasks : (planTasks ?? []));
@@ -65,10 +68,12 @@ export function machinePage(root, id, _ctx) {
           ? [
               "Current risk: ",
               h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
-              ` ${pct(now.failure_probability)}, likeliest failure: ${modeWords(likeliest(now.modes))}.`,
+              ` ${riskPct(now.failure_probability)}, likeliest failure: ${modeWords(likeliest(now.modes))}.`,
             ]
           : "No readings yet.",
       ),
+      // Times below are the readings' own (shop) times, the axis's and the table's alike.
+      clockText ? h("p", { class: "summary", id: "machine-clock" }, clockText) : [],
       section(
         "risk",
         "Risk over time",
@@ -118,19 +123,19 @@ export function machinePage(root, id, _ctx) {
         "Recent predictions",
         table(
           "Recent predictions, newest first, with the ground truth once it arrived",
-          ["Time", "Risk", "Flagged", "Likeliest failure", "Actual outcome"],
+          ["Time (shop)", "Risk", "Flagged", "Likeliest failure", "Actual outcome"],
           hist
             .slice(-25)
             .reverse()
             .map((p) => {
               const l = riskLevel(p.failure_probability, p.failure_predicted);
               return [
-                when(p.predicted_at),
+                when(new Date(timeOf(p)).toISOString()),
                 h(
                   "span",
                   {},
                   h("span", { class: `badge risk-${l.key}` }, l.text),
-                  ` ${pct(p.failure_probability)}`,
+                  ` ${riskPct(p.failure_probability)}`,
                 ),
                 p.failure_predicted ? "Yes" : "No",
                 modeWords(likeliest(p.modes)),

@@ -6,7 +6,7 @@ import { histogramPair } from "../charts/histogram.js";
 import { legend, lineChart } from "../charts/line-chart.js";
 import { fill, h, num, pct, section, setText, table, when } from "../dom.js";
 import { adminToken, tokenField } from "../token.js";
-import { FEATURE_WORDS } from "../words.js";
+import { FEATURE_WORDS, shopClockWords } from "../words.js";
 
 export function monitorPage(root, _arg, ctx) {
   const body = h("div", { class: "stack" }, h("p", {}, "Loading monitoring…"));
@@ -222,9 +222,13 @@ function simControl(ctx) {
     ),
     msg,
   );
-  const el = section("sim", "Live simulation", form);
+  const current = h("p", { id: "sim-current", "aria-live": "polite" });
+  const el = section("sim", "Live simulation", current, form);
   el.hidden = true;
   let names = "";
+  // The scenario the server said last: the selector follows it when it changes (here or elsewhere,
+  // e.g. by curl), and otherwise keeps what the user is choosing.
+  let shown;
   form.addEventListener("submit", async (e) => {
     e.preventDefault();
     try {
@@ -243,12 +247,20 @@ function simControl(ctx) {
       el.hidden = !s?.running;
       if (!s?.running) return;
       const n = (s.scenarios ?? []).map((x) => x.name).join(",");
-      if (n === names) return;
-      names = n;
-      select.replaceChildren(
-        h("option", { value: "" }, "None (baseline)"),
-        ...(s.scenarios ?? []).map((x) => h("option", { value: x.name }, `${x.name}: ${x.description}`)),
-      );
+      if (n !== names) {
+        names = n;
+        select.replaceChildren(
+          h("option", { value: "" }, "None (baseline)"),
+          ...(s.scenarios ?? []).map((x) => h("option", { value: x.name }, `${x.name}: ${x.description}`)),
+        );
+        shown = undefined;
+      }
+      const now = s.scenario ?? null;
+      if (now !== shown) {
+        shown = now;
+        select.value = now ?? "";
+      }
+      setText(current, `The fleet runs under ${now ?? "no scenario (baseline)"}. ${shopClockWords(s.clock)}`);
     },
   };
 }
