@@ -12,7 +12,11 @@ depth 6, 20 samples a leaf, L2 1, 255 bins):
 - "defaults": early_stopping="auto" (on above 10,000 rows) with sklearn's own random 10 % of the fit
   rows for validation, as a user calling it with defaults would get.
 
-Run: python3 history_sklearn.py DIR N_FIT N_VAL N_TEST N_COLS
+- "at-our-rounds" (diagnostic): the "ours-val" fit cut at Millwright's round count (OUR_ROUNDS), which
+  separates the stopping rule (sklearn keeps the 20 rounds after the best; Millwright rolls back to
+  the best) from the trees themselves.
+
+Run: python3 history_sklearn.py DIR N_FIT N_VAL N_TEST N_COLS OUR_ROUNDS
 DIR holds fit.f64 / val.f64 / test.f64 (row-major float64) and fit.u8 / val.u8 / test.u8 labels.
 Prints one JSON line.
 """
@@ -60,7 +64,7 @@ def staged_at(model, X, k):
 
 
 def main():
-    d, nf, nv, nt, nc = sys.argv[1], *map(int, sys.argv[2:6])
+    d, nf, nv, nt, nc, ours = sys.argv[1], *map(int, sys.argv[2:7])
     X, y = part(d, "fit", nf, nc)
     Xv, yv = part(d, "val", nv, nc)
     Xt, yt = part(d, "test", nt, nc)
@@ -70,6 +74,8 @@ def main():
     k = stop_round(m, Xv, yv)
     p = staged_at(m, Xt, k)
     out["ours-val"] = dict(seconds=time.perf_counter() - t0, rounds=k, pr_auc=average_precision_score(yt, p), roc_auc=roc_auc_score(yt, p))
+    p = staged_at(m, Xt, max(1, min(ours, m.n_iter_)))
+    out["at-our-rounds"] = dict(rounds=ours, pr_auc=average_precision_score(yt, p), roc_auc=roc_auc_score(yt, p))
     t0 = time.perf_counter()
     m = HistGradientBoostingClassifier(max_iter=100, early_stopping="auto", n_iter_no_change=N_ITER_NO_CHANGE, random_state=0, **PARAMS).fit(X, y)
     p = m.predict_proba(Xt)[:, 1]
