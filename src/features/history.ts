@@ -2,26 +2,15 @@
 // `millwright predict` and the server all push rows and events through this class in time order,
 // so the same history gives the same features, bit for bit (no look-ahead: a row at t sees only
 // rows and events at or before t). Pure: no I/O, no clock.
+import { upperBound } from "../core/search.js";
 import type { FeaturePlan } from "./plan.js";
 import { MS_PER_HOUR } from "./plan.js";
 import { RollingWindow } from "./rolling.js";
 
-/** First index in sorted `a` whose value is > v. */
-function upper(a: number[], v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Adds v to sorted `a`: appended when in order (the usual case), inserted in place when late. */
 function insertSorted(a: number[], v: number): void {
   if (a.length === 0 || a[a.length - 1] <= v) a.push(v);
-  else a.splice(upper(a, v), 0, v);
+  else a.splice(upperBound(a, v), 0, v);
 }
 
 /**
@@ -40,12 +29,12 @@ class EventTimes {
   /** Forgets what no later row can see: counts older than the longest window, all but the last event of a kind before `t`. */
   trim(t: number, longest: number): void {
     if (this.all.length > 512) {
-      const k = upper(this.all, t - longest);
+      const k = upperBound(this.all, t - longest);
       if (k > 256) this.all.splice(0, k);
     }
     for (const a of this.byKind)
       if (a.length > 64) {
-        const k = upper(a, t) - 1;
+        const k = upperBound(a, t) - 1;
         if (k > 32) a.splice(0, k);
       }
   }
@@ -117,10 +106,10 @@ export class MachineHistory {
     }
     for (let e = 0; e < p.events.length; e++) {
       const ev = this.events[e];
-      const atOrBefore = upper(ev.all, u);
-      for (const size of p.events[e].counts) out[o++] = atOrBefore - upper(ev.all, u - size);
+      const atOrBefore = upperBound(ev.all, u);
+      for (const size of p.events[e].counts) out[o++] = atOrBefore - upperBound(ev.all, u - size);
       for (const times of ev.byKind) {
-        const j = upper(times, u) - 1;
+        const j = upperBound(times, u) - 1;
         out[o++] = j >= 0 ? u - times[j] : Number.NaN;
       }
       ev.trim(u, this.longest[e]);
