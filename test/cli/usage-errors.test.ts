@@ -42,7 +42,10 @@ describe("CLI usage errors: exit 2 and one clear line", () => {
     const r = await runCli(["train", "--data", fx.dataFile, "--registry", join(file, "reg")], { env });
     assert.equal(r.code, 2, r.stderr);
     // The first write under the registry names the path: the dataset store (training data) or versions/.
-    assert.match(r.stderr, /a-file\/reg\/(versions|datasets\/sha256)\b.*(a part of the path is not a folder|not a directory)/);
+    assert.match(
+      r.stderr,
+      /a-file\/reg\/(versions|datasets\/sha256)\b.*(a part of the path is not a folder|not a directory)/,
+    );
     assert.doesNotMatch(r.stderr, STACK);
   });
 

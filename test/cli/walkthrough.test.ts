@@ -164,9 +164,10 @@ test("the README walkthrough does what it says", { timeout: 600_000 }, async () 
     assert.equal((await labelled()).errors, 0, `no simulated request failed:\n${failures.join("\n")}`);
 
     // 5. The plan is made from the served model's forecasts.
+    // Re-planning replaces the plan everyone sees: it takes the admin token (issue 18).
     const plan = await fetch(`${srv.url}/v1/plan`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: admin,
       body: JSON.stringify({ horizon_days: 7 }),
     });
     assert.equal(plan.status, 200, await plan.text());

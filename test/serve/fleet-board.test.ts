@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { simulateFleet } from "../../src/data/simulate.js";
+import { simulateFleet, simulatedMachines } from "../../src/data/simulate.js";
 import { buildApp } from "../../src/serve/app.js";
 import { toWire } from "../../src/sim/live.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
@@ -22,7 +22,8 @@ before(async () => {
   dataDir = mkdtempSync(join(tmpdir(), "mw-fleet-"));
   store = new SqliteStore({ path: join(dataDir, "p.db") });
   await store.init();
-  app = await buildApp({ registry: fx.registry, store, tokens: {} });
+  // Only known machines are on the board (issue 18): the simulated fleet's, as under `up --simulate`.
+  app = await buildApp({ registry: fx.registry, store, tokens: {}, knownMachines: simulatedMachines(24) });
 });
 after(async () => {
   await app.close();
