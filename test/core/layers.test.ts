@@ -32,7 +32,7 @@ test("the core imports no edge and does no I/O", () => {
     for (const f of files(dir)) {
       checked++;
       const text = readFileSync(f, "utf8");
-      for (const m of text.matchAll(/from "([^"]+)"/g)) {
+      for (const m of text.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)) {
         const spec = m[1];
         if (/^\.\.?\/(\.\.\/)*(cli|serve|store|registry|web|retrain|gitops|sim)\//.test(spec))
           problems.push(`${f} imports ${spec}`);
