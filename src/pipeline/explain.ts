@@ -30,7 +30,8 @@ function show(v: number): string {
   return v.toLocaleString("en-US", { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 1 : 3 });
 }
 
-const pct = (p: number) => `${p < 0.01 && p > 0 ? "<1" : Math.round(p * 100)} %`;
+/** A probability for people: whole percent from 10 %, one decimal below (a 0.4 % → 0.9 % change matters). */
+const pct = (p: number) => `${p >= 0.1 ? Math.round(p * 100) : p >= 0.001 ? (p * 100).toFixed(1) : "<0.1"} %`;
 
 export function explainReading(m: HistoryModel, plan: FeaturePlan, x: Float64Array, k = 3): ContractReason[] {
   const head = m.heads.machine_failure;

@@ -40,7 +40,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     return503OnClosing: true,
-    maxParamLength: MAX_PARAM_LENGTH,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Per-request log lines cost throughput; metrics count requests and errors are still logged.
+    disableRequestLogging: true,
     requestTimeout: 60_000,
   });
   app.removeContentTypeParser("text/plain");
