@@ -64,7 +64,7 @@ MW_CONTAINER_DIR=$WORK MW_BASE_IMAGE=$BASE "$REPO/scripts/build-base-image.sh" "
 # 2. A clean build context holding what the Dockerfile copies, as a fresh CI checkout would.
 CTX=$(mktemp -d "$WORK/context.XXXXXX")
 log "staging the build context in $CTX"
-(cd "$REPO" && tar -c package.json package-lock.json tsconfig.json src web .dockerignore deploy/docker/Dockerfile) \
+(cd "$REPO" && tar -c package.json package-lock.json tsconfig.json scripts/build-if-stale.mjs src web .dockerignore deploy/docker/Dockerfile) \
   | tar -C "$CTX" -x || die "cannot stage the build context from $REPO"
 
 # 3. The model to bake: an existing registry, or a small seeded one trained now with the CLI.
