@@ -22,7 +22,14 @@ export interface ReadingColumns {
 /** JSON schema of one reading, from the contract. */
 export function readingSchema(c: Contract): Record<string, unknown> {
   const properties: Record<string, unknown> = {
-    machine_id: { type: "string", minLength: 1, maxLength: MAX_MACHINE_ID, description: "the machine's id" },
+    // Exports often number their machines (machineID 1…100): a whole number is taken as its digits.
+    machine_id: {
+      oneOf: [
+        { type: "string", minLength: 1, maxLength: MAX_MACHINE_ID },
+        { type: "integer", minimum: 0, maximum: Number.MAX_SAFE_INTEGER },
+      ],
+      description: "the machine's id (a whole number is read as its digits)",
+    },
   };
   if (c.time)
     properties.timestamp = c.time.counter
@@ -78,9 +85,10 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     for (const k of Object.keys(r))
       if (!known.has(k))
         bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
-    const id = r.machine_id;
+    const raw = r.machine_id;
+    const id = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0 ? String(raw) : raw;
     if (typeof id !== "string" || id.length === 0 || id.length > MAX_MACHINE_ID)
-      bad(at, "machine_id", `must be a string of 1–${MAX_MACHINE_ID} characters`);
+      bad(at, "machine_id", `must be a string of 1–${MAX_MACHINE_ID} characters or a whole number`);
     machine[i] = id;
     if (c.time) {
       const t = r.timestamp;

@@ -87,6 +87,10 @@ test("errors name the reading's index and field, from the contract's limits", as
     [reading({ spindle_load: undefined }), 400, /spindle_load: is required/],
     [reading({ machine_id: "M99" }), 400, /machine_id: 'M99' is not in the contract's machine table/],
     [reading({ machine_id: "x".repeat(129) }), 400, /machine_id: must be a string of 1–128 characters/],
+    // A whole number is read as its digits (exports often number their machines); others are refused.
+    [reading({ machine_id: 7 }), 400, /machine_id: '7' is not in the contract's machine table/],
+    [reading({ machine_id: -3 }), 400, /machine_id: must be a string of 1–128 characters or a whole number/],
+    [reading({ machine_id: 1.5 }), 400, /machine_id: must be a string of 1–128 characters or a whole number/],
     [[], 400, /empty/],
     [Array.from({ length: 101 }, () => reading()), 413, /at most 100/],
   ];
