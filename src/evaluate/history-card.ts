@@ -33,7 +33,7 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "|---|---|---|---|",
     ...x.files.map((d) => `| ${d.role} | ${d.file} | ${d.rows} | \`${d.sha256.slice(0, 16)}…\` |`),
     "",
-    `${x.rows.total} telemetry rows; ${x.rows.censored} censored (their horizon runs past the end of the data, so their label is unknown).`,
+    `${x.rows.total} telemetry rows; ${x.rows.censored} censored (their horizon runs past the end of the data and holds no failure, so their label is unknown).`,
     `Split ${f.split.describe}: ${f.split.fit} rows fit, ${f.split.validation} validate (early stopping, calibration, threshold), ${f.split.test} test.`,
     "",
     "## Quality on the test part",

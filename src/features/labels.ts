@@ -1,6 +1,8 @@
 // Labels from failure events: a row at t is positive for kind k when machine m has a failure of
 // kind k in (t, t + horizon]. A row whose horizon runs past the end of the data is censored: we do
-// not know its label, so it neither trains nor tests. Pure.
+// not know its label, so it neither trains nor tests; unless a failure already falls inside it,
+// which makes the row a known positive (dropping those would drop the failures closest to the end
+// of an export, and every failure of run-to-failure data such as engines counted in cycles). Pure.
 import type { EventTable } from "../data/events.js";
 import type { Telemetry } from "../data/telemetry.js";
 import { rowsByMachine } from "./build.js";
@@ -8,7 +10,7 @@ import { rowsByMachine } from "./build.js";
 export interface HorizonLabels {
   /** "machine_failure" (any kind) first, then one per kind. */
   heads: Map<string, Uint8Array>;
-  /** 1 where the horizon runs past the end of the data. */
+  /** 1 where the horizon runs past the end of the data and holds no failure. */
   censored: Uint8Array;
   /** Time of the last telemetry row: the end of what is known. */
   dataEnd: number;
@@ -30,8 +32,6 @@ export function horizonLabels(
   const kindIdx = new Map(kinds.map((k, i) => [k, i]));
   let dataEnd = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < t.n; i++) if (t.time[i] > dataEnd) dataEnd = t.time[i];
-  const censored = new Uint8Array(t.n);
-  for (let i = 0; i < t.n; i++) if (t.time[i] + horizon > dataEnd) censored[i] = 1;
   // Failures per machine (the table is sorted by machine, then time); rows in time order: two pointers.
   const byMachine = rowsByMachine(t);
   let f = 0;
@@ -52,5 +52,7 @@ export function horizonLabels(
     }
     f = end;
   }
+  const censored = new Uint8Array(t.n);
+  for (let i = 0; i < t.n; i++) if (t.time[i] + horizon > dataEnd && any[i] === 0) censored[i] = 1;
   return { heads, censored, dataEnd };
 }

@@ -1,7 +1,7 @@
 // Realised quality of a data-contract model from the failures that happened: a reading scored at
-// t was right to warn when its machine failed in (t, t + horizon]. Its label is known once the
-// machine has been seen past t + horizon (a later reading or event); until then it is left out,
-// the same censoring training uses. Pure: no I/O.
+// t was right to warn when its machine failed in (t, t + horizon]. Its label is known as soon as
+// such a failure is in, or else once the machine has been seen past t + horizon (a later reading or
+// event); until then it is left out: the same censoring training uses (features/labels.ts). Pure.
 import { upperBound } from "../core/search.js";
 import { averagePrecision, rocAuc } from "../evaluate/ranking.js";
 
@@ -45,11 +45,13 @@ export function realisedQuality(
   const p: number[] = [];
   for (const s of scored) {
     const seen = seenUntil.get(s.machine);
-    if (seen === undefined || s.time + horizon > seen) continue;
+    if (seen === undefined) continue;
     const times = byMachine.get(s.machine) ?? [];
     // The first failure after t, positive when it falls within the horizon.
     const lo = upperBound(times, s.time);
-    y.push(lo < times.length && times[lo] <= s.time + horizon ? 1 : 0);
+    const positive = lo < times.length && times[lo] <= s.time + horizon;
+    if (!positive && s.time + horizon > seen) continue;
+    y.push(positive ? 1 : 0);
     p.push(s.p);
   }
   let positives = 0;

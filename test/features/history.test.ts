@@ -95,7 +95,7 @@ test("no look-ahead: rewriting the future leaves every earlier row's features as
   );
 });
 
-test("labels: a failure in (t, t + horizon] per kind; rows whose horizon passes the data's end are censored", () => {
+test("labels: a failure in (t, t + horizon] per kind; rows whose horizon passes the data's end are censored unless a failure falls in it", () => {
   const { d, row } = build(shopFiles(72));
   const l = horizonLabels(
     d.telemetry,
@@ -115,5 +115,9 @@ test("labels: a failure in (t, t + horizon] per kind; rows whose horizon passes 
   assert.equal(any[row("M2", 27)], 1);
   assert.equal(l.censored[row("M1", 47)], 0);
   assert.equal(l.censored[row("M1", 48)], 1); // 48 + 24 > 71, the last hour
+  // A failure inside a horizon that runs past the end makes the row a known positive, not censored.
+  assert.equal(any[row("M2", 50)], 1);
+  assert.equal(l.censored[row("M2", 50)], 0);
+  assert.equal(l.censored[row("M2", 51)], 1); // the failure hour itself: (51, 75] holds nothing known
   assert.ok(FAILURES.includes("2026-01-03 03:00:00,M2,pump"));
 });

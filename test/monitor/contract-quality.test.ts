@@ -5,7 +5,7 @@ import { realisedQuality } from "../../src/monitor/contract-quality.js";
 
 const H = 24;
 
-test("a reading's label is a failure of its machine in (t, t + horizon], known once the machine is seen past it", () => {
+test("a reading's label is a failure of its machine in (t, t + horizon], known once a failure falls in it or the machine is seen past it", () => {
   const scored = [
     { machine: "A", time: 0, p: 0.9 }, // A fails at 10: positive
     { machine: "A", time: 10, p: 0.2 }, // the failure at 10 is not in (10, 34]: negative
@@ -13,27 +13,30 @@ test("a reading's label is a failure of its machine in (t, t + horizon], known o
     { machine: "B", time: 0, p: 0.6 }, // B never fails: negative
     { machine: "B", time: 5, p: 0.05 }, // negative
     { machine: "C", time: 0, p: 0.5 }, // C fails at 24 exactly: positive (t + h is inside)
+    { machine: "D", time: 0, p: 0.7 }, // D fails at 12, seen only until 12: a known positive already
   ];
   const q = realisedQuality(
     scored,
     [
       { machine: "A", time: 10 },
       { machine: "C", time: 24 },
+      { machine: "D", time: 12 },
     ],
     H,
     new Map([
       ["A", 60],
       ["B", 100],
       ["C", 30],
+      ["D", 12],
     ]),
     0.5,
   );
-  assert.equal(q.n, 5);
-  assert.equal(q.positives, 2);
-  // Flagged at 0.5: A@0 (tp), B@0 (fp), C@0 (tp).
+  assert.equal(q.n, 6);
+  assert.equal(q.positives, 3);
+  // Flagged at 0.5: A@0 (tp), B@0 (fp), C@0 (tp), D@0 (tp).
   assert.equal(q.recall, 1);
-  assert.equal(q.precision, 2 / 3);
-  assert.equal(q.pr_auc, averagePrecision([1, 0, 0, 0, 1], [0.9, 0.2, 0.6, 0.05, 0.5]));
+  assert.equal(q.precision, 3 / 4);
+  assert.equal(q.pr_auc, averagePrecision([1, 0, 0, 0, 1, 1], [0.9, 0.2, 0.6, 0.05, 0.5, 0.7]));
 });
 
 test("one class only: no PR-AUC, said as null, never NaN", () => {
