@@ -2,7 +2,7 @@
 // names the file and key path. Pure.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { parseSpan } from "./spans.js";
-import type { AttributeSpec, Contract, ReadingSpec } from "./types.js";
+import { type AttributeSpec, type Contract, type CsvFormat, DEFAULT_CSV, type ReadingSpec } from "./types.js";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -119,3 +119,26 @@ export function needTime(c: { time: Contract["time"] }, file: string, path: stri
 }
 
 /** Validates a parsed contract document. Relative file paths are returned as written. */
+
+/** `csv: { delimiter, decimal }`; absent = comma-separated with a decimal point. */
+export function csvFormat(v: unknown, file: string): CsvFormat {
+  if (v === undefined || v === null) return DEFAULT_CSV;
+  const o = mapping(v, file, "csv", ["delimiter", "decimal"]);
+  const delimiter = o.delimiter ?? ",";
+  if (delimiter !== "," && delimiter !== ";" && delimiter !== "\t" && delimiter !== "|")
+    throw configError(
+      file,
+      "csv.delimiter",
+      `must be ",", ";", "|" or "\\t" (a tab), got ${describe(delimiter)}`,
+    );
+  const decimal = o.decimal ?? ".";
+  if (decimal !== "." && decimal !== ",")
+    throw configError(file, "csv.decimal", `must be "." or ",", got ${describe(decimal)}`);
+  if (decimal === "," && delimiter === ",")
+    throw configError(
+      file,
+      "csv.decimal",
+      'a decimal comma needs another delimiter (csv: { delimiter: ";" })',
+    );
+  return { delimiter, decimal };
+}

@@ -3,7 +3,7 @@
 // defaults `predict` and `evaluate` read events from (`--events NAME=FILE` replaces them).
 import { MillwrightError } from "../core/errors.js";
 import { parseExpr } from "../features/expr.js";
-import type { Contract } from "./types.js";
+import { type Contract, DEFAULT_CSV } from "./types.js";
 
 export function contractToJSON(c: Contract): object {
   return { ...c, derived: c.derived.map(({ ast: _ast, ...d }) => d) };
@@ -34,5 +34,6 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
     names.add(d.name);
     return { ...d, ast };
   });
-  return { ...o, derived };
+  // Versions trained before the csv key read comma-separated files with a decimal point.
+  return { ...o, csv: o.csv ?? DEFAULT_CSV, derived };
 }

@@ -79,12 +79,25 @@ export interface LabelSpec {
   modes: { column: string; name: string }[];
 }
 
+/**
+ * Spreadsheet exports in much of Europe write `1,5` for 1.5 and so separate fields with `;`. One
+ * format per contract: a shop's export tool writes all its files the same way.
+ */
+export interface CsvFormat {
+  delimiter: "," | ";" | "\t" | "|";
+  decimal: "." | ",";
+}
+
+export const DEFAULT_CSV: CsvFormat = { delimiter: ",", decimal: "." };
+
 export interface Contract {
   version: 1;
   name: string;
   /** The contract file it came from (messages) and the folder relative paths resolve against. */
   source: string;
   telemetry: string | null;
+  /** How every file of the contract is written: field delimiter and decimal mark. */
+  csv: CsvFormat;
   time: { column: string; counter: boolean } | null;
   machine: { column: string } | null;
   readings: ReadingSpec[];

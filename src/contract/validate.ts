@@ -2,7 +2,7 @@
 // message ("shop.yaml: readings[2].min: must be a number"), and paths are resolved by the caller.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { ExprError, parseExpr } from "../features/expr.js";
-import { Names, attributes, needTime, optBool, optText, reading, spans } from "./fields.js";
+import { Names, attributes, csvFormat, needTime, optBool, optText, reading, spans } from "./fields.js";
 import { parseSpan } from "./spans.js";
 import {
   type Contract,
@@ -22,6 +22,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "version",
       "name",
       "telemetry",
+      "csv",
       "time",
       "machine",
       "readings",
@@ -203,6 +204,7 @@ export function validateContract(doc: unknown, file: string): Contract {
     source: file,
     telemetry:
       o.telemetry === undefined || o.telemetry === null ? null : text(o.telemetry, file, "telemetry"),
+    csv: csvFormat(o.csv, file),
     time,
     machine,
     readings,

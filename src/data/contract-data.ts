@@ -30,7 +30,7 @@ export interface ReadOptions {
   labels: "require" | "if-present" | "no";
 }
 
-function readTable(file: string, role: string, files: ContractData["files"]): CsvTable {
+function readTable(file: string, role: string, files: ContractData["files"], delimiter: string): CsvTable {
   let buf: Buffer;
   try {
     buf = readFileSync(file);
@@ -45,7 +45,7 @@ function readTable(file: string, role: string, files: ContractData["files"]): Cs
       { file },
     );
   }
-  const table = parseCsv(buf.toString("utf8"));
+  const table = parseCsv(buf.toString("utf8"), delimiter);
   if (table.header.length === 0 || (table.header.length === 1 && table.header[0] === ""))
     throw new MillwrightError("MW_CSV", `${file} (${role}): the file is empty`, { file });
   files.push({ role, file, sha256: createHash("sha256").update(buf).digest("hex"), rows: table.rows.length });
@@ -72,7 +72,7 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
       `--events: no event table named ${unknown.map((u) => `'${u}'`).join(", ")} (the contract has ${[...c0.events.map((e) => e.name), "failures"].join(", ")})`,
     );
   const tFile = need(opts.telemetry ?? c0.telemetry, "telemetry (--data)", c0);
-  const tTable = readTable(tFile, "telemetry", files);
+  const tTable = readTable(tFile, "telemetry", files, c0.csv.delimiter);
   let c = opts.learn ? learnLevels(c0, tTable) : c0;
   const rowLabels =
     c.labels !== null &&
@@ -82,13 +82,13 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   let attributes: Float64Array[] = [];
   if (c.attributes) {
     const f = need(c.attributes.file, "attributes", c);
-    const r = readAttributes(c, readTable(f, "attributes", files), f, telemetry.machines);
+    const r = readAttributes(c, readTable(f, "attributes", files, c0.csv.delimiter), f, telemetry.machines);
     c = r.contract;
     attributes = r.values;
   }
   const events = c.events.map((e, i) => {
     const f = need(opts.events?.[e.name] ?? e.file, `event (${e.name})`, c);
-    return readEvents(e, `events[${i}]`, readTable(f, e.name, files), f, machineIndex, c);
+    return readEvents(e, `events[${i}]`, readTable(f, e.name, files, c0.csv.delimiter), f, machineIndex, c);
   });
   let failures: EventTable | null = null;
   const fs = c.failures;
@@ -96,7 +96,14 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     const f = opts.events?.failures ?? fs.file;
     if (f || opts.labels === "require") {
       const file = need(f, "failures", c);
-      failures = readEvents(fs, "failures", readTable(file, "failures", files), file, machineIndex, c);
+      failures = readEvents(
+        fs,
+        "failures",
+        readTable(file, "failures", files, c0.csv.delimiter),
+        file,
+        machineIndex,
+        c,
+      );
     }
   }
   if (opts.learn) {

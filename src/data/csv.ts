@@ -9,7 +9,9 @@ export interface CsvTable {
   lines: number[];
 }
 
-export function parseCsv(text: string): CsvTable {
+/** `delimiter`: one character (",", ";", "\t", "|"); a contract's `csv.delimiter`. */
+export function parseCsv(text: string, delimiter = ","): CsvTable {
+  const D = delimiter.charCodeAt(0);
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const records: string[][] = [];
   const lines: number[] = [];
@@ -47,7 +49,7 @@ export function parseCsv(text: string): CsvTable {
       let e = j;
       while (e < n) {
         const c = text.charCodeAt(e);
-        if (c === 44 || c === 10 || c === 13) break;
+        if (c === D || c === 10 || c === 13) break;
         e++;
       }
       field = e > j ? out + text.slice(j, e) : out;
@@ -56,7 +58,7 @@ export function parseCsv(text: string): CsvTable {
       let e = i;
       while (e < n) {
         const c = text.charCodeAt(e);
-        if (c === 44 || c === 10 || c === 13) break;
+        if (c === D || c === 10 || c === 13) break;
         e++;
       }
       field = text.slice(i, e);
@@ -65,7 +67,7 @@ export function parseCsv(text: string): CsvTable {
     record.push(field);
     if (i >= n) break;
     const c = text.charCodeAt(i);
-    if (c === 44) {
+    if (c === D) {
       i++;
       // A trailing comma at the end of the text still ends with an empty field.
       if (i >= n) record.push("");
@@ -91,8 +93,18 @@ export function parseCsv(text: string): CsvTable {
   return { header, rows: records, lines };
 }
 
-function quote(cell: string): string {
-  return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
+function quoter(delimiter: string): (cell: string) => string {
+  return (cell) =>
+    cell.includes('"') || cell.includes(delimiter) || cell.includes("\n") || cell.includes("\r")
+      ? `"${cell.replace(/"/g, '""')}"`
+      : cell;
+}
+
+/** A number cell as a contract's `csv.decimal` writes it: `1,5` is 1.5 with a decimal comma. */
+export function parseDecimal(s: string, decimal: "." | ","): number {
+  if (s === "") return Number.NaN;
+  if (decimal === ",") return s.includes(".") ? Number.NaN : Number(s.replace(",", "."));
+  return Number(s);
 }
 
 /**
@@ -113,12 +125,21 @@ export function defuseFormula(cell: string): string {
 export function formatCsv(
   header: readonly string[],
   rows: Iterable<readonly unknown[]>,
-  opts: { formulaSafe?: boolean } = {},
+  opts: { formulaSafe?: boolean; delimiter?: string } = {},
 ): string {
+  const d = opts.delimiter ?? ",";
+  const quote = quoter(d);
   const cell = opts.formulaSafe
     ? (c: unknown) => (typeof c === "string" ? quote(defuseFormula(c)) : quote(String(c)))
     : (c: unknown) => quote(String(c));
-  const out: string[] = [header.map(quote).join(",")];
-  for (const r of rows) out.push(r.map((c) => (c === undefined || c === null ? "" : cell(c))).join(","));
+  const out: string[] = [header.map(quote).join(d)];
+  for (const r of rows) out.push(r.map((c) => (c === undefined || c === null ? "" : cell(c))).join(d));
   return `${out.join("\n")}\n`;
+}
+
+/** The error for a cell that is not a number, with the decimal mark when it is not the point. */
+export function notANumber(s: string, decimal: "." | ","): string {
+  return decimal === ","
+    ? `'${s}' is not a number (csv.decimal is ",": 1,5 not 1.5)`
+    : `'${s}' is not a number`;
 }

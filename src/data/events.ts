@@ -3,7 +3,7 @@
 // telemetry does not know is an error, because it is almost always a wrong id or a wrong file.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
-import type { CsvTable } from "./csv.js";
+import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
 import { parseTimestamp } from "./time.js";
@@ -48,7 +48,7 @@ export function readEvents(
       return;
     }
     const s = cells[tc].trim();
-    const t = c.time?.counter ? (s === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+    const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTimestamp(s);
     if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not a time`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
@@ -120,12 +120,12 @@ export function readAttributes(
         const code = (x.levels as string[]).indexOf(s);
         return code < 0 ? Number.NaN : code;
       }
-      const v = Number(s);
+      const v = parseDecimal(s, c.csv.decimal);
       if (!Number.isFinite(v))
         errors.add(
           table.lines[table.rows.indexOf(byId.get(id) as string[])],
           x.column,
-          `'${s}' is not a number`,
+          notANumber(s, c.csv.decimal),
         );
       return v;
     }),

@@ -4,7 +4,7 @@
 // the reading is optional.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
-import type { CsvTable } from "./csv.js";
+import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { parseTimestamp } from "./time.js";
 
@@ -106,7 +106,7 @@ export function readTelemetry(
       // Rows of one instant often come together (sorted by time, then machine): parse once.
       if (s !== lastStamp) {
         lastStamp = s;
-        lastParsed = c.time.counter ? (s.trim() === "" ? Number.NaN : Number(s)) : parseTimestamp(s);
+        lastParsed = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTimestamp(s);
       }
       const t = lastParsed;
       if (!Number.isFinite(t))
@@ -140,8 +140,8 @@ export function readTelemetry(
         values[j][i] = code < 0 ? Number.NaN : code;
         return;
       }
-      const v = Number(s);
-      if (!Number.isFinite(v)) errors.add(ln, r.column, `'${s}' is not a number`);
+      const v = parseDecimal(s, c.csv.decimal);
+      if (!Number.isFinite(v)) errors.add(ln, r.column, notANumber(s, c.csv.decimal));
       else if ((r.min !== null && v < r.min) || (r.max !== null && v > r.max))
         errors.add(
           ln,

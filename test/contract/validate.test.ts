@@ -139,3 +139,62 @@ test("learning fills in levels and kinds from the data", () => {
   // maintenance's since features cover its own kinds and the failures that reset it.
   assert.deepEqual(d.contract.events[1].kinds, ["pump", "spindle"]);
 });
+
+/** The shop's files as a spreadsheet in much of Europe writes them: `;` between fields, `1,5`. */
+function european(files: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files))
+    out[name] = text
+      .split("\n")
+      .map((line) =>
+        line
+          .split(",")
+          .map((c) => (/^-?\d+\.\d+$/.test(c) ? c.replace(".", ",") : c))
+          .join(";"),
+      )
+      .join("\r\n");
+  return out;
+}
+
+test("csv: semicolons and decimal commas read as the same numbers; a decimal point is refused by row", () => {
+  const EU = CONTRACT.replace(
+    "telemetry: telemetry.csv",
+    'telemetry: telemetry.csv\ncsv: { delimiter: ";", decimal: "," }',
+  );
+  const plain = readContractData(loadContract(writeShop(shopFiles()).contract).contract, {
+    learn: true,
+    labels: "require",
+  });
+  const files = european(shopFiles());
+  assert.match(files["telemetry.csv"], /;M1;\d+;1,\d+\r\n/);
+  const eu = readContractData(loadContract(writeShop(files, EU).contract).contract, {
+    learn: true,
+    labels: "require",
+  });
+  assert.equal(eu.telemetry.n, plain.telemetry.n);
+  assert.deepEqual(eu.telemetry.values, plain.telemetry.values);
+  assert.deepEqual(eu.telemetry.time, plain.telemetry.time);
+  assert.deepEqual(eu.attributes, plain.attributes);
+  assert.deepEqual(eu.failures?.time, plain.failures?.time);
+  assert.deepEqual(eu.contract.csv, { delimiter: ";", decimal: "," });
+
+  const mixed = { ...files, "telemetry.csv": files["telemetry.csv"].replace(/;1,(\d+)\r\n/, ";1.$1\r\n") };
+  assert.throws(
+    () =>
+      readContractData(loadContract(writeShop(mixed, EU).contract).contract, {
+        learn: true,
+        labels: "require",
+      }),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      /telemetry\.csv row 2, vib_rms: '1\.\d+' is not a number \(csv\.decimal is ","/.test(e.message),
+  );
+  contractError(
+    CONTRACT.replace("telemetry: telemetry.csv", 'telemetry: telemetry.csv\ncsv: { decimal: "," }'),
+    /csv\.decimal: a decimal comma needs another delimiter/,
+  );
+  contractError(
+    CONTRACT.replace("telemetry: telemetry.csv", 'telemetry: telemetry.csv\ncsv: { delimiter: "::" }'),
+    /csv\.delimiter: must be ",", ";", "\|" or "\\t"/,
+  );
+});

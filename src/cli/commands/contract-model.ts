@@ -23,7 +23,10 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
   const { X } = labelledFeatures(data);
   const p = predictHistoryModel(m, X);
   // The raw cells, so the output keeps the input rows exactly as written.
-  const raw = parseCsv(readFileSync(file, "utf8"));
+  const { delimiter, decimal } = m.contract.csv;
+  const raw = parseCsv(readFileSync(file, "utf8"), delimiter);
+  // Written back the way the input is written, so the shop's spreadsheet reads the numbers.
+  const num = (x: number) => (decimal === "," ? String(x).replace(".", ",") : String(x));
   const heads = m.headNames.filter((h) => h !== "machine_failure" && p[h] !== null);
   const failure = p.machine_failure as Float64Array;
   const header = [
@@ -36,11 +39,11 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
   // numbers, so a reading replayed through the server can be compared with it bit for bit.
   const rows = raw.rows.map((cells, i) => [
     ...cells,
-    String(failure[i]),
+    num(failure[i]),
     failure[i] >= m.threshold.value ? 1 : 0,
-    ...heads.map((h) => String((p[h] as Float64Array)[i])),
+    ...heads.map((h) => num((p[h] as Float64Array)[i])),
   ]);
-  writeFileAtomic(dest, formatCsv(header, rows));
+  writeFileAtomic(dest, formatCsv(header, rows, { delimiter }));
   process.stderr.write(
     `wrote ${rows.length} predictions by model ${m.version} (contract ${m.contract.name}) to ${dest}\n`,
   );

@@ -57,7 +57,7 @@ function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> |
       file,
     });
   }
-  const table = parseCsv(text);
+  const table = parseCsv(text, m.contract.csv.delimiter);
   const key = table.header.indexOf(a.key);
   const ids = table.rows.map((r) => (r[key] ?? "").trim()).filter((x) => x !== "");
   const { values } = readAttributes(m.contract, table, file, ids);
