@@ -1,7 +1,7 @@
 // Options shared by the commands that read data through a data contract: `--events NAME=FILE`
 // (repeatable) and `--test-from TIME`.
 import { MillwrightError } from "../core/errors.js";
-import { parseTimestamp } from "../data/time.js";
+import { type TimeSpec, parserFor } from "../data/time-format.js";
 
 export function eventsOpt(v: unknown): Record<string, string> {
   const list = v === undefined ? [] : Array.isArray(v) ? (v as string[]) : [String(v)];
@@ -18,10 +18,11 @@ export function eventsOpt(v: unknown): Record<string, string> {
   return out;
 }
 
-export function testFromOpt(v: unknown, counter: boolean): number | null {
+/** `--test-from`: ISO 8601, or as the contract's time.format writes it; local to its time.zone. */
+export function testFromOpt(v: unknown, counter: boolean, time?: (TimeSpec & object) | null): number | null {
   if (v === undefined) return null;
   const s = String(v);
-  const t = counter ? Number(s) : parseTimestamp(s);
+  const t = counter ? Number(s) : parserFor(time)(s);
   if (!Number.isFinite(t))
     throw new MillwrightError(
       "MW_BAD_INPUT",

@@ -1,6 +1,7 @@
 // The contract's field-level checks: optional values, names, readings and attributes. Each error
 // names the file and key path. Pure.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
+import { formatProblem } from "../data/time-format.js";
 import { parseSpan } from "./spans.js";
 import { type AttributeSpec, type Contract, type CsvFormat, DEFAULT_CSV, type ReadingSpec } from "./types.js";
 
@@ -141,4 +142,26 @@ export function csvFormat(v: unknown, file: string): CsvFormat {
       'a decimal comma needs another delimiter (csv: { delimiter: ";" })',
     );
   return { delimiter, decimal };
+}
+
+/** `time: { column, counter, format, zone }`: how the export writes its times. */
+export function timeSpec(t: Obj, file: string): NonNullable<Contract["time"]> {
+  const counter = optBool(t, "counter", file, "time");
+  const format = optText(t, "format", file, "time");
+  const zone = optText(t, "zone", file, "time");
+  if (counter && (format !== null || zone !== null))
+    throw configError(file, format !== null ? "time.format" : "time.zone", "a counter has no format or zone");
+  const problem = format === null ? null : formatProblem(format);
+  if (problem) throw configError(file, "time.format", `${problem}, e.g. "DD.MM.YYYY HH:mm:ss"`);
+  if (zone !== null)
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    } catch {
+      throw configError(
+        file,
+        "time.zone",
+        `unknown time zone '${zone}' (an IANA name such as Europe/Berlin)`,
+      );
+    }
+  return { column: text(t.column, file, "time.column"), counter, format, zone };
 }

@@ -98,7 +98,8 @@ export interface Contract {
   telemetry: string | null;
   /** How every file of the contract is written: field delimiter and decimal mark. */
   csv: CsvFormat;
-  time: { column: string; counter: boolean } | null;
+  /** `format` and `zone` as the export writes its times (absent in versions trained before them). */
+  time: { column: string; counter: boolean; format?: string | null; zone?: string | null } | null;
   machine: { column: string } | null;
   readings: ReadingSpec[];
   attributes: { file: string | null; key: string; columns: AttributeSpec[] } | null;

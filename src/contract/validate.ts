@@ -2,7 +2,17 @@
 // message ("shop.yaml: readings[2].min: must be a number"), and paths are resolved by the caller.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { ExprError, parseExpr } from "../features/expr.js";
-import { Names, attributes, csvFormat, needTime, optBool, optText, reading, spans } from "./fields.js";
+import {
+  Names,
+  attributes,
+  csvFormat,
+  needTime,
+  optBool,
+  optText,
+  reading,
+  spans,
+  timeSpec,
+} from "./fields.js";
 import { parseSpan } from "./spans.js";
 import {
   type Contract,
@@ -40,10 +50,8 @@ export function validateContract(doc: unknown, file: string): Contract {
   const t =
     o.time === undefined || o.time === null
       ? null
-      : mapping(o.time, file, "time", ["column", "counter"], ["column"]);
-  const time = t
-    ? { column: text(t.column, file, "time.column"), counter: optBool(t, "counter", file, "time") }
-    : null;
+      : mapping(o.time, file, "time", ["column", "counter", "format", "zone"], ["column"]);
+  const time = t ? timeSpec(t, file) : null;
   const m =
     o.machine === undefined || o.machine === null
       ? null

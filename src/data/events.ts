@@ -6,7 +6,7 @@ import type { Contract } from "../contract/types.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
-import { parseTimestamp } from "./time.js";
+import { parserFor, timeWords } from "./time-format.js";
 
 export interface EventTable {
   n: number;
@@ -41,6 +41,7 @@ export function readEvents(
   const machineCol = spec.machine ? mc : -1;
   const errors = new RowErrors(source);
   const rows: { m: number; t: number; k: string; i: number }[] = [];
+  const parseTime = parserFor(c.time);
   table.rows.forEach((cells, i) => {
     const ln = table.lines[i];
     if (cells.length !== table.header.length) {
@@ -48,8 +49,9 @@ export function readEvents(
       return;
     }
     const s = cells[tc].trim();
-    const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTimestamp(s);
-    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not a time`);
+    const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTime(s);
+    if (!Number.isFinite(t))
+      errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     if (m === undefined) errors.add(ln, spec.machine, `machine '${id}' does not appear in the telemetry`);

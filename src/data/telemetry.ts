@@ -6,7 +6,7 @@ import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
-import { parseTimestamp } from "./time.js";
+import { parserFor, timeWords } from "./time-format.js";
 
 export interface Telemetry {
   n: number;
@@ -82,6 +82,7 @@ export function readTelemetry(
   const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
   const lastTime = new Map<number, number>();
   let unknownLevels = 0;
+  const parseTime = parserFor(c.time);
   let lastStamp: string | null = null;
   let lastParsed = Number.NaN;
   const width = table.header.length;
@@ -106,16 +107,22 @@ export function readTelemetry(
       // Rows of one instant often come together (sorted by time, then machine): parse once.
       if (s !== lastStamp) {
         lastStamp = s;
-        lastParsed = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTimestamp(s);
+        lastParsed = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTime(s);
       }
-      const t = lastParsed;
+      let t = lastParsed;
       if (!Number.isFinite(t))
         errors.add(
           ln,
           c.time.column,
-          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? "a number" : "an ISO 8601 time"}`,
+          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? "a number" : timeWords(c.time)}`,
         );
       const before = lastTime.get(m);
+      // Local time repeats an hour when the clocks go back: a machine's rows are in time order, so
+      // a repeated wall-clock time that would go backwards is the second pass through that hour.
+      if (before !== undefined && t <= before && c.time.zone) {
+        const later = parseTime.later(s);
+        if (later > before) t = later;
+      }
       if (before !== undefined && t < before)
         errors.add(
           ln,

@@ -5,7 +5,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { MAX_ID_LENGTH } from "../core/limits.js";
 import type { Contract } from "../contract/types.js";
-import { parseTimestamp } from "../data/time.js";
+import { parserFor, timeWords } from "../data/time-format.js";
 
 /** The longest machine id a request may carry: the same bound as every route parameter. */
 export const MAX_MACHINE_ID = MAX_ID_LENGTH;
@@ -77,6 +77,7 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
   const known = new Set(["machine_id", "timestamp", ...c.readings.map((r) => r.name)]);
+  const parseTime = parserFor(c.time);
   for (let i = 0; i < n; i++) {
     const at = single ? null : i;
     const o = items[i];
@@ -97,13 +98,13 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
           ? t
           : Number.NaN
         : typeof t === "string" && t.length <= 40
-          ? parseTimestamp(t)
+          ? parseTime(t)
           : Number.NaN;
       if (!Number.isFinite(v))
         bad(
           at,
           "timestamp",
-          c.time.counter ? "must be a number (the counter)" : "must be an ISO 8601 date-time",
+          c.time.counter ? "must be a number (the counter)" : `must be ${timeWords(c.time)}`,
         );
       time[i] = v;
     } else time[i] = i;

@@ -25,7 +25,7 @@ export async function trainContract(
       "--test-from splits by time: leave it out with --split machine",
     );
   const counter = contract.time?.counter !== false;
-  const testFrom = testFromOpt(values["test-from"], counter);
+  const testFrom = testFromOpt(values["test-from"], counter, contract.time);
   const data = readContractData(contract, {
     telemetry: values.data as string | undefined,
     events: eventsOpt(values.events),

@@ -1,7 +1,7 @@
 // Events as a client posts them, checked against the contract and turned into the logged shape.
 // Checks that need no history (table, machine table, time format), so they run before any lock.
 import { MillwrightError } from "../../core/errors.js";
-import { parseTimestamp } from "../../data/time.js";
+import { parserFor, timeWords } from "../../data/time-format.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
 import type { LoggedEvent } from "../../store/history/types.js";
 
@@ -38,12 +38,12 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
         ? e.timestamp
         : Number.NaN
       : typeof e.timestamp === "string"
-        ? parseTimestamp(e.timestamp)
+        ? parserFor(contract.time)(e.timestamp)
         : Number.NaN;
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? "a number (the counter)" : "an ISO 8601 date-time"}`,
+        `${at}.timestamp: must be ${counter ? "a number (the counter)" : timeWords(contract.time)}`,
         { field: `${at}.timestamp` },
       );
     return {

@@ -82,7 +82,7 @@ test("errors name the reading's index and field, from the contract's limits", as
       400,
       /readings\[1\]\.spindle_load: 250 % is outside 0–200/,
     ],
-    [reading({ timestamp: "1" }), 400, /timestamp: must be an ISO 8601 date-time/],
+    [reading({ timestamp: "1" }), 400, /timestamp: must be an ISO 8601 time/],
     [reading({ torque: 3 }), 400, /torque: unknown field/],
     [reading({ spindle_load: undefined }), 400, /spindle_load: is required/],
     [reading({ machine_id: "M99" }), 400, /machine_id: 'M99' is not in the contract's machine table/],

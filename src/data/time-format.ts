@@ -1,0 +1,139 @@
+// Timestamps as a shop's export writes them: the contract's `time.format` (day-first, month-first,
+// any order of YYYY MM DD HH mm ss) and `time.zone` (the wall-clock time of an IANA zone, daylight
+// saving included). Without either, parseTimestamp's ISO 8601 rules hold (no zone = UTC). An ISO
+// time is always accepted too (a client of the API may send one), and an explicit offset wins. Pure.
+import { parseTimestamp } from "./time.js";
+
+export interface TimeSpec {
+  format?: string | null;
+  zone?: string | null;
+}
+
+/** A parser, and for a zone the later of two readings of an hour a clock shows twice. */
+export interface TimeParser {
+  (s: string): number;
+  /** The later instant of an ambiguous local time (the repeated hour when clocks go back), else NaN. */
+  later: (s: string) => number;
+}
+
+const TOKEN = /YYYY|MM|DD|HH|mm|ss/g;
+
+/** Why a `time.format` cannot be used, or null. */
+export function formatProblem(format: string): string | null {
+  const tokens: string[] = format.match(TOKEN) ?? [];
+  for (const t of ["YYYY", "MM", "DD"])
+    if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
+  if (new Set(tokens).size !== tokens.length) return "names a token twice";
+  if (/[0-9]/.test(format.replace(TOKEN, ""))) return "has a digit outside the tokens";
+  return null;
+}
+
+/** Wall-clock fields [y, mo, d, h, mi, se] of `s` by `format`, or null. */
+function fieldsBy(format: string): (s: string) => number[] | null {
+  const order: string[] = [];
+  const source = format.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(TOKEN, (t) => {
+    order.push(t);
+    return t === "YYYY" ? "(\\d{4})" : t === "mm" || t === "ss" ? "(\\d{2})" : "(\\d{1,2})";
+  });
+  const re = new RegExp(`^${source}$`);
+  return (s) => {
+    const m = re.exec(s.trim());
+    if (!m) return null;
+    const f = [0, 1, 1, 0, 0, 0];
+    order.forEach((t, i) => {
+      f[["YYYY", "MM", "DD", "HH", "mm", "ss"].indexOf(t)] = Number(m[i + 1]);
+    });
+    const [y, mo, d, h, mi, se] = f;
+    if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return null;
+    if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;
+    return f;
+  };
+}
+
+const HAS_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const HOUR = 3_600_000;
+
+/** Offset of `zone` (local − UTC, ms) at an instant, cached by the hour: transitions fall on the hour. */
+function offsets(zone: string): (t: number) => number {
+  const dtf = new Intl.DateTimeFormat("en-US", {
+    timeZone: zone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "numeric",
+    day: "numeric",
+    hour: "numeric",
+    minute: "numeric",
+  });
+  const cache = new Map<number, number>();
+  return (t) => {
+    const key = Math.floor(t / HOUR);
+    let o = cache.get(key);
+    if (o === undefined) {
+      const p: Record<string, number> = {};
+      for (const x of dtf.formatToParts(key * HOUR)) p[x.type] = Number(x.value);
+      o = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - key * HOUR;
+      if (cache.size > 100_000) cache.clear();
+      cache.set(key, o);
+    }
+    return o;
+  };
+}
+
+export function timeParser(spec: TimeSpec | null | undefined): TimeParser {
+  const format = spec?.format ?? null;
+  const zone = spec?.zone ?? null;
+  if (format === null && zone === null) {
+    // The usual case, as fast as before: ISO 8601, no zone = UTC, nothing ambiguous.
+    const iso = ((s: string) => parseTimestamp(s)) as TimeParser;
+    iso.later = () => Number.NaN;
+    return iso;
+  }
+  const byFormat = format ? fieldsBy(format) : null;
+  const offsetAt = zone ? offsets(zone) : null;
+  /** Wall-clock ms (as if UTC), or NaN; `absolute` when the text carried its own offset. */
+  const wall = (s: string): { t: number; absolute: boolean } => {
+    const f = byFormat?.(s);
+    if (f) return { t: Date.UTC(f[0], f[1] - 1, f[2], f[3], f[4], f[5]), absolute: zone === null };
+    return { t: parseTimestamp(s), absolute: zone === null || HAS_OFFSET.test(s.trim()) };
+  };
+  /** The instants whose local time in the zone is `w`: none (skipped hour), one, or two (repeated). */
+  const instants = (w: number): number[] => {
+    const of = offsetAt as (t: number) => number;
+    const out: number[] = [];
+    for (const o of new Set([of(w - 14 * HOUR), of(w + 14 * HOUR)])) if (of(w - o) === o) out.push(w - o);
+    return out.sort((a, b) => a - b);
+  };
+  const parse = ((s: string) => {
+    const { t, absolute } = wall(s);
+    if (absolute || Number.isNaN(t)) return t;
+    const u = instants(t);
+    // A time the clock skipped (the hour it goes forward) is read with the offset before the jump.
+    return u.length > 0 ? u[0] : t - (offsetAt as (t: number) => number)(t - 14 * HOUR);
+  }) as TimeParser;
+  parse.later = (s: string) => {
+    const { t, absolute } = wall(s);
+    if (absolute || Number.isNaN(t)) return Number.NaN;
+    const u = instants(t);
+    return u.length === 2 ? u[1] : Number.NaN;
+  };
+  return parse;
+}
+
+const PARSERS = new WeakMap<object, TimeParser>();
+
+/** One parser per contract time spec (a zone's offset cache lives as long as the contract). */
+export function parserFor(spec: (TimeSpec & object) | null | undefined): TimeParser {
+  if (!spec) return timeParser(null);
+  let p = PARSERS.get(spec);
+  if (!p) {
+    p = timeParser(spec);
+    PARSERS.set(spec, p);
+  }
+  return p;
+}
+
+/** What a time must look like, for messages. */
+export function timeWords(spec: TimeSpec | null | undefined): string {
+  const zone = spec?.zone ? ` (${spec.zone} time)` : "";
+  return spec?.format ? `a time written ${spec.format}${zone} or ISO 8601` : `an ISO 8601 time${zone}`;
+}

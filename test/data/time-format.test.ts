@@ -1,0 +1,87 @@
+// Times as exports write them: day-first and month-first formats, and local wall-clock time in an
+// IANA zone across both daylight-saving changes (known answers from the zones' published rules).
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { loadContract } from "../../src/contract/load.js";
+import { isMillwrightError } from "../../src/core/errors.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { formatProblem, timeParser } from "../../src/data/time-format.js";
+import { CONTRACT, shopFiles, writeShop } from "../contract/helpers.js";
+
+const utc = (s: string) => Date.parse(s);
+
+test("time.format: fields in any order, real dates only; ISO 8601 is accepted too", () => {
+  const de = timeParser({ format: "DD.MM.YYYY HH:mm:ss" });
+  assert.equal(de("06.03.2025 06:00:00"), utc("2025-03-06T06:00:00Z"));
+  assert.equal(de(" 6.3.2025 06:00:00 "), utc("2025-03-06T06:00:00Z"));
+  assert.ok(Number.isNaN(de("31.04.2025 06:00:00")), "31 April does not exist");
+  assert.ok(Number.isNaN(de("06.13.2025 06:00:00")));
+  assert.equal(de("2025-03-06T06:00:00Z"), utc("2025-03-06T06:00:00Z"));
+  const us = timeParser({ format: "MM/DD/YYYY HH:mm" });
+  assert.equal(us("03/06/2025 18:30"), utc("2025-03-06T18:30:00Z"));
+  assert.equal(formatProblem("DD.MM.YY"), "needs YYYY (tokens: YYYY MM DD HH mm ss)");
+  assert.equal(formatProblem("YYYY-MM-DD DD"), "names a token twice");
+  assert.equal(formatProblem("YYYY-MM-DD"), null);
+});
+
+test("time.zone: Berlin and New York wall-clock times, both clock changes, explicit offsets win", () => {
+  const berlin = timeParser({ zone: "Europe/Berlin" });
+  assert.equal(berlin("2025-01-15 12:00:00"), utc("2025-01-15T11:00:00Z")); // CET, +1
+  assert.equal(berlin("2025-07-15 12:00:00"), utc("2025-07-15T10:00:00Z")); // CEST, +2
+  // 30 March 2025: 02:00 → 03:00; 02:30 never shows on a clock: read with the offset before the jump.
+  assert.equal(berlin("2025-03-30 02:30:00"), utc("2025-03-30T01:30:00Z"));
+  assert.equal(berlin("2025-03-30 03:00:00"), utc("2025-03-30T01:00:00Z"));
+  // 26 October 2025: 03:00 → 02:00; 02:30 shows twice, first in CEST, then in CET.
+  assert.equal(berlin("2025-10-26 02:30:00"), utc("2025-10-26T00:30:00Z"));
+  assert.equal(berlin.later("2025-10-26 02:30:00"), utc("2025-10-26T01:30:00Z"));
+  assert.ok(Number.isNaN(berlin.later("2025-10-26 04:30:00")), "not ambiguous");
+  assert.equal(berlin("2025-07-15T12:00:00Z"), utc("2025-07-15T12:00:00Z"));
+  assert.equal(berlin("2025-07-15T12:00:00+05:30"), utc("2025-07-15T06:30:00Z"));
+  const ny = timeParser({ zone: "America/New_York", format: "MM/DD/YYYY HH:mm" });
+  assert.equal(ny("11/02/2025 01:30"), utc("2025-11-02T05:30:00Z")); // EDT, −4
+  assert.equal(ny.later("11/02/2025 01:30"), utc("2025-11-02T06:30:00Z")); // EST, −5
+});
+
+test("a local-time export across the autumn change reads in order; contract mistakes name the key", () => {
+  const contract = CONTRACT.replace(
+    "time: { column: ts }",
+    'time: { column: ts, format: "DD.MM.YYYY HH:mm", zone: Europe/Berlin }',
+  ).replace(/\n(attributes|derived|history|events|failures):[\s\S]*$/, "\nlabels: { column: failed }\n");
+  const local = [
+    "25.10.2025 23:00",
+    "26.10.2025 00:00",
+    "26.10.2025 01:00",
+    "26.10.2025 02:00",
+    "26.10.2025 02:00",
+    "26.10.2025 03:00",
+  ];
+  const rows = local.map((t, i) => `${t},M1,${50 + i},1.5,0`);
+  const shop = writeShop(
+    { "telemetry.csv": `ts,machine,Load [%],vib_rms,failed\n${rows.join("\n")}\n` },
+    contract,
+  );
+  const d = readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+  assert.deepEqual(
+    [...d.telemetry.time].map((t) => new Date(t).toISOString()),
+    ["21:00", "22:00", "23:00", "00:00", "01:00", "02:00"].map(
+      (h, i) => `2025-10-${i < 3 ? "25" : "26"}T${h}:00.000Z`,
+    ),
+  );
+  for (const [text, pattern] of [
+    [contract.replace("DD.MM.YYYY HH:mm", "DD.MM.YY"), /time\.format: needs YYYY/],
+    [
+      contract.replace("Europe/Berlin", "Europe/Atlantis"),
+      /time\.zone: unknown time zone 'Europe\/Atlantis'/,
+    ],
+    [
+      CONTRACT.replace("time: { column: ts }", "time: { column: ts, counter: true, zone: UTC }"),
+      /time\.zone: a counter has no format or zone/,
+    ],
+  ] as const) {
+    const bad = writeShop(shopFiles(), text);
+    assert.throws(
+      () => loadContract(bad.contract),
+      (e: unknown) => isMillwrightError(e) && pattern.test(e.message),
+    );
+  }
+});
