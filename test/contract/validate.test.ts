@@ -198,3 +198,17 @@ test("csv: semicolons and decimal commas read as the same numbers; a decimal poi
     /csv\.delimiter: must be ",", ";", "\|" or "\\t"/,
   );
 });
+
+test("the README's complete contract is a valid contract, every key as documented", async () => {
+  const { readFileSync } = await import("node:fs");
+  const { parse } = await import("yaml");
+  const { validateContract } = await import("../../src/contract/validate.js");
+  const readme = readFileSync(new URL("../../../README.md", import.meta.url), "utf8");
+  const block = /A complete contract[^\n]*\n\n```yaml\n([\s\S]*?)```/.exec(readme);
+  assert.ok(block, "README: the complete contract's yaml block");
+  const c = validateContract(parse(block[1]), "README.md");
+  assert.equal(c.name, "traumware-cnc");
+  assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
+  assert.equal(c.readings.length, 4);
+  assert.equal(c.failures?.horizon.label, "24h");
+});
