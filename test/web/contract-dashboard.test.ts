@@ -255,6 +255,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.match((await page.textContent("#alerts-na")) ?? "", /not available on this server/);
     assert.match((await page.textContent("#retrain-na")) ?? "", /not available on this server/);
     await noToolWear(w);
+    await page.screenshot({ path: join(SHOTS, "contract-monitor.png"), fullPage: true });
     assert.deepEqual(unexpected(w), []);
     await w.close();
   });
@@ -273,7 +274,7 @@ describe("dashboard on a data-contract server, in a real browser", {
   });
 
   test("screenshots are in their folder", () => {
-    for (const name of ["contract-fleet", "contract-machine"])
+    for (const name of ["contract-fleet", "contract-machine", "contract-monitor"])
       assert.ok(existsSync(join(SHOTS, `${name}.png`)), `${name}.png taken`);
   });
 });

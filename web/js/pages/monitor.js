@@ -39,6 +39,8 @@ export function monitorPage(root, _arg, ctx) {
         // Only the AI4I server runs a live simulation.
         contract ? Promise.resolve(null) : getJson("/v1/sim"),
       ]);
+      // A contract server's report does not name the model: its contract does.
+      if (contract && mon.status === "fulfilled") mon.value.model_version ??= contract.model?.version;
       sim.update(simState.status === "fulfilled" ? simState.value : null);
       const key = JSON.stringify(
         [mon, hist, retrain, alerts].map((r) => (r.status === "fulfilled" ? r.value : String(r.reason))),
