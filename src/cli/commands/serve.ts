@@ -41,7 +41,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
       modelRef: ref,
     });
     process.stderr.write(
-      `Millwright is serving ${server.url} (data contract; API docs ${server.url}/docs)\n`,
+      `Millwright is serving ${server.url} (data contract; dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
     );
     await waitForSignal(server.close);
     return 0;

@@ -13,8 +13,11 @@ import { requireToken } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import { staticRoutes } from "../static.js";
+import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
 import { oipContractRoutes } from "./oip.js";
+import { contractFleetRoutes } from "./routes-fleet.js";
 import type { ContractService, EventIn } from "./service.js";
 
 export interface ContractAppOptions {
@@ -26,6 +29,10 @@ export interface ContractAppOptions {
   bodyLimit?: number;
   logger?: boolean | object;
   metricsRegistry?: PromRegistry;
+  /** The dashboard's view of the fleet (an observer of the service): with it, /v1/fleet and /v1/machines/:id. */
+  board?: FleetBoard;
+  /** The dashboard's files (web/), served at / as on the AI4I server; null: no dashboard. */
+  webDir?: string | null;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -210,10 +217,21 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       event_tables: svc.fleet.eventTables(),
       heads: m.headNames,
       horizon: m.contract.failures?.horizon.label ?? null,
+      time: { counter: m.contract.time?.counter !== false },
+      attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
+        name: a.name,
+        kind: a.kind,
+        unit: a.unit,
+        words: a.words,
+        levels: a.levels,
+      })),
       features: svc.fleet.plan.features,
     }),
   );
 
   oipContractRoutes(app, svc, maxBatch);
+  if (opts.board) contractFleetRoutes(app, svc, opts.board);
+  // Last: its catch-all GET answers only what no route above does.
+  staticRoutes(app, opts.webDir ?? null);
   return app;
 }

@@ -10,7 +10,9 @@ import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
+import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
+import { FleetBoard } from "./board.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
 
@@ -33,9 +35,10 @@ export async function startContractServer(
     : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`));
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
+  const board = new FleetBoard(model);
   let service: ContractService;
   try {
-    service = await ContractService.open(model, registry.versionDir(version), log, [monitor]);
+    service = await ContractService.open(model, registry.versionDir(version), log, [monitor, board]);
   } catch (e) {
     await log.close().catch(() => {});
     throw e;
@@ -44,6 +47,8 @@ export async function startContractServer(
     service,
     monitor,
     metricsRegistry,
+    board,
+    webDir: defaultWebDir(),
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     logger:

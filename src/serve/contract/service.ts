@@ -64,11 +64,28 @@ function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> |
   return new Map(ids.map((id, i) => [id, Float64Array.from(values, (col) => col[i])]));
 }
 
-/** Who else sees every reading and event applied (the monitor), live, replayed or caught up. */
+/** More about a scored reading, for observers that show it (the fleet board). */
+export interface ReadingDetail {
+  id: string;
+  predictedAt: number;
+  heads: Record<string, number | null>;
+  /** The reading's feature row: valid during the call only (copy it to keep it). */
+  x: Float64Array;
+}
+
+/** Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up. */
 export interface HistoryObserver {
   /** `values` in contract order as logged (category codes; null where missing). */
-  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void;
-  event(table: string, machine: string, time: number): void;
+  reading(
+    machine: string,
+    time: number,
+    p: number,
+    values: readonly (number | null)[],
+    detail?: ReadingDetail,
+  ): void;
+  event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void;
+  /** The history is about to be replayed from the start (cluster mode after a failed step): forget it. */
+  reset?(): void;
 }
 
 /** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
@@ -83,7 +100,8 @@ export class ContractService {
   readonly counter: boolean;
   /** The last log seq applied (cluster mode catches up from here). */
   applied = 0;
-  private readonly attributes: Map<string, Float64Array> | null;
+  /** Each known machine's attribute values (contract order; category codes), or null. */
+  readonly attributes: Map<string, Float64Array> | null;
   private readonly lockstep: LockStep | null;
   readonly observers: HistoryObserver[] = [];
 
@@ -118,6 +136,7 @@ export class ContractService {
     this.fleet = new FleetHistory(this.model, this.attributes);
     this.eventIds = new Map();
     this.applied = 0;
+    for (const o of this.observers) o.reset?.();
     for (;;) {
       const page = await this.log.entriesAfter(this.applied, REBUILD_PAGE);
       for (const e of page) this.apply(e);
@@ -130,7 +149,7 @@ export class ContractService {
     if (e.type === "event") {
       this.eventIds.set(e.event.id, e.event);
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
-      for (const o of this.observers) o.event(e.event.table, e.event.machine, e.event.time);
+      for (const o of this.observers) o.event(e.event.table, e.event.machine, e.event.time, e.event);
     } else {
       const r = e.reading;
       const cols: ReadingColumns = {
@@ -139,8 +158,9 @@ export class ContractService {
         time: Float64Array.of(r.time),
         values: r.values.map((v) => Float64Array.of(v ?? Number.NaN)),
       };
-      this.fleet.push(cols);
-      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values);
+      const x = this.fleet.push(cols).data;
+      const detail = { id: r.id, predictedAt: r.predictedAt, heads: r.heads, x };
+      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values, detail);
     }
     this.applied = e.seq;
   }
@@ -218,8 +238,11 @@ export class ContractService {
         heads,
       });
     }
-    for (const r of logged)
-      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values);
+    logged.forEach((r, i) => {
+      const x = s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols);
+      const detail = { id: r.id, predictedAt: r.predictedAt, heads: r.heads, x };
+      for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values, detail);
+    });
     return { answers, logged };
   }
 
@@ -247,7 +270,7 @@ export class ContractService {
       if (o !== "accepted") continue;
       this.eventIds.set(e.id, e);
       this.fleet.addEvent(e.table, e.machine, e.time, e.kind);
-      for (const o of this.observers) o.event(e.table, e.machine, e.time);
+      for (const o of this.observers) o.event(e.table, e.machine, e.time, e);
       fresh.push(e);
     }
     return { out, fresh };

@@ -10,9 +10,9 @@ import { MAX_ID_LENGTH } from "../../core/limits.js";
 import { MAX_MACHINES, parseMachine } from "../machine-table.js";
 
 /** Machines per page of /v1/fleet: each costs one TreeSHAP explanation (~1 ms) on the event loop. */
-const MAX_PAGE = 200;
+export const MAX_PAGE = 200;
 
-const pageQuery = {
+export const pageQuery = {
   type: "object",
   properties: {
     limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 100 },
@@ -21,7 +21,7 @@ const pageQuery = {
 } as const;
 
 /** Query strings are strings (the app does not coerce): read limit and cursor by hand. */
-function pageOf(query: unknown): { limit: number; cursor?: string } {
+export function pageOf(query: unknown): { limit: number; cursor?: string } {
   const q = (query ?? {}) as Record<string, unknown>;
   const fail = (f: string, m: string): never => {
     throw new MillwrightError("MW_VALIDATION", `querystring.${f}: ${m}`, { field: `querystring.${f}` });

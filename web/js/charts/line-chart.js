@@ -9,8 +9,9 @@ const MAX_MARKERS = 60;
 const M = { top: 14, right: 16, bottom: 34, left: 56 };
 
 /**
- * series: [{name, cls, points: [{t: ms, y: number|null}]}]; opts: {label, yMin, yMax, format, width, height}.
- * Points with y null are gaps.
+ * series: [{name, cls, points: [{t: ms, y: number|null}]}]; opts: {label, yMin, yMax, format, width, height,
+ * tFormat}. Points with y null are gaps. tFormat: the time axis's labels when t is not a clock
+ * (a counter's row number).
  */
 export function lineChart(series, opts) {
   const W = opts.width ?? WIDTH;
@@ -27,8 +28,9 @@ export function lineChart(series, opts) {
   let t0 = Math.min(...all.map((p) => p.t));
   let t1 = Math.max(...all.map((p) => p.t));
   if (t0 === t1) {
-    t0 -= 60_000;
-    t1 += 60_000;
+    const pad = opts.tFormat ? 1 : 60_000;
+    t0 -= pad;
+    t1 += pad;
   }
   let y0 = opts.yMin ?? Math.min(...all.map((p) => p.y));
   let y1 = opts.yMax ?? Math.max(...all.map((p) => p.y));
@@ -49,8 +51,9 @@ export function lineChart(series, opts) {
   const spanH = (t1 - t0) / 3_600_000;
   for (const t of [t0, (t0 + t1) / 2, t1]) {
     const d = new Date(t);
-    const text =
-      spanH > 48
+    const text = opts.tFormat
+      ? opts.tFormat(t)
+      : spanH > 48
         ? d.toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })
         : d.toLocaleTimeString("en-GB", { hour: "2-digit", minute: "2-digit", timeZone: "UTC" });
     axes.append(

@@ -1,10 +1,14 @@
 // Fleet board: every machine's current risk, likeliest failure mode, trend and top reasons;
 // sortable (risk, id, model) and filterable by make/model and text. The controls and table head
-// are built once; each poll only replaces the rows, so focus and typed filters survive updates.
+// are built once (on the first update, when the server's kind is known); each poll only replaces
+// the rows, so focus and typed filters survive updates. On a data-contract server the columns
+// are the contract's: its attributes with their words and units, its failure kinds.
 import { getJson } from "../api.js";
-import { h, pct, setText, when } from "../dom.js";
+import { h, pct, setText } from "../dom.js";
 import { sparkline } from "../charts/sparkline.js";
-import { modeWords, riskLevel, riskPct, shopClockWords } from "../words.js";
+import { serverInfo } from "../server.js";
+import { riskLevel, riskPct, shopClockWords } from "../words.js";
+import { layout } from "./fleet-columns.js";
 
 const SORTS = {
   risk: { text: "Risk", cmp: (a, b) => a.failure_probability - b.failure_probability, firstDir: -1 },
@@ -15,28 +19,15 @@ const SORTS = {
   },
   model: {
     text: "Make and model",
-    cmp: (a, b) => a.machine_model.localeCompare(b.machine_model),
+    cmp: (a, b) => (a.machine_model ?? "").localeCompare(b.machine_model ?? ""),
     firstDir: 1,
   },
 };
 
 export function fleetPage(root, _arg, ctx) {
   const state = { machines: null, key: "risk", dir: -1, text: "", model: "" };
-
-  const search = h("input", {
-    id: "fleet-search",
-    type: "search",
-    autocomplete: "off",
-    placeholder: "id, model or reason",
-  });
-  const modelSel = h("select", { id: "fleet-model" }, h("option", { value: "" }, "All makes and models"));
-  const sortSel = h(
-    "select",
-    { id: "fleet-sort" },
-    h("option", { value: "risk" }, "Risk, highest first"),
-    h("option", { value: "id" }, "Machine id"),
-    h("option", { value: "model" }, "Make and model"),
-  );
+  /** The columns, known on the first update (the server's kind); the table is built then. */
+  let cols = null;
   const summary = h(
     "p",
     { class: "summary", "aria-live": "polite", id: "fleet-summary" },
@@ -44,48 +35,83 @@ export function fleetPage(root, _arg, ctx) {
   );
   // Under a live simulation, shop times run far ahead of the wall clock: say so above the table.
   const clock = h("p", { class: "summary", id: "fleet-clock" });
+  root.append(h("h1", {}, "Fleet"), summary, clock);
+  const search = h("input", {
+    id: "fleet-search",
+    type: "search",
+    autocomplete: "off",
+    placeholder: "id, model or reason",
+  });
+  const modelSel = h("select", { id: "fleet-model" });
+  const sortSel = h("select", { id: "fleet-sort" });
   const tbody = h("tbody", {});
   const sortButtons = {};
-  const th = (key, text) => {
-    const b = h(
-      "button",
-      { type: "button", class: "sort", "data-sort": key, onclick: () => setSort(key, true) },
-      text,
-    );
-    sortButtons[key] = b;
-    return h("th", { scope: "col", "data-sort-col": key }, b);
-  };
-  const table = h(
-    "table",
-    { class: "fleet" },
-    h("caption", {}, "Machines, their failure risk and why"),
-    h(
-      "thead",
-      {},
-      h(
-        "tr",
-        {},
-        th("id", "Machine"),
-        th("model", "Make and model"),
-        th("risk", "Risk"),
-        h("th", { scope: "col" }, "Likeliest failure"),
-        h("th", { scope: "col" }, "Trend"),
-        h("th", { scope: "col" }, "Top reasons"),
-        h("th", { scope: "col" }, "Last reading (shop time)"),
-      ),
-    ),
-    tbody,
-  );
 
-  search.addEventListener("input", () => {
-    state.text = search.value.trim().toLowerCase();
-    render(true);
-  });
-  modelSel.addEventListener("change", () => {
-    state.model = modelSel.value;
-    render(true);
-  });
-  sortSel.addEventListener("change", () => setSort(sortSel.value, false));
+  function build() {
+    const th = (key, text) => {
+      const b = h(
+        "button",
+        { type: "button", class: "sort", "data-sort": key, onclick: () => setSort(key, true) },
+        text,
+      );
+      sortButtons[key] = b;
+      return h("th", { scope: "col", "data-sort-col": key }, b);
+    };
+    sortSel.append(
+      h("option", { value: "risk" }, "Risk, highest first"),
+      h("option", { value: "id" }, "Machine id"),
+      cols.model ? h("option", { value: "model" }, cols.model.label) : [],
+    );
+    if (cols.model) modelSel.append(h("option", { value: "" }, cols.model.all));
+    const table = h(
+      "table",
+      { class: "fleet" },
+      h("caption", {}, "Machines, their failure risk and why"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          th("id", "Machine"),
+          cols.model ? th("model", cols.model.label) : [],
+          cols.extra.map((c) => h("th", { scope: "col" }, c.label)),
+          th("risk", "Risk"),
+          h("th", { scope: "col" }, "Likeliest failure"),
+          h("th", { scope: "col" }, "Trend"),
+          h("th", { scope: "col" }, "Top reasons"),
+          h("th", { scope: "col" }, cols.timeLabel),
+        ),
+      ),
+      tbody,
+    );
+    search.addEventListener("input", () => {
+      state.text = search.value.trim().toLowerCase();
+      render(true);
+    });
+    modelSel.addEventListener("change", () => {
+      state.model = modelSel.value;
+      render(true);
+    });
+    sortSel.addEventListener("change", () => setSort(sortSel.value, false));
+    root.append(
+      h(
+        "form",
+        {
+          class: "controls",
+          role: "search",
+          "aria-label": "Filter and sort machines",
+          onsubmit: (e) => e.preventDefault(),
+        },
+        h("div", { class: "field" }, h("label", { for: "fleet-search" }, "Search"), search),
+        cols.model
+          ? h("div", { class: "field" }, h("label", { for: "fleet-model" }, cols.model.label), modelSel)
+          : [],
+        h("div", { class: "field" }, h("label", { for: "fleet-sort" }, "Sort by"), sortSel),
+      ),
+      h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Fleet table" }, table),
+    );
+  }
 
   function setSort(key, toggle) {
     if (toggle && state.key === key) state.dir = -state.dir;
@@ -97,32 +123,14 @@ export function fleetPage(root, _arg, ctx) {
     render(true);
   }
 
-  root.append(
-    h("h1", {}, "Fleet"),
-    summary,
-    clock,
-    h(
-      "form",
-      {
-        class: "controls",
-        role: "search",
-        "aria-label": "Filter and sort machines",
-        onsubmit: (e) => e.preventDefault(),
-      },
-      h("div", { class: "field" }, h("label", { for: "fleet-search" }, "Search"), search),
-      h("div", { class: "field" }, h("label", { for: "fleet-model" }, "Make and model"), modelSel),
-      h("div", { class: "field" }, h("label", { for: "fleet-sort" }, "Sort by"), sortSel),
-    ),
-    h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Fleet table" }, table),
-  );
-
   function updateModels() {
+    if (!cols.model) return;
     const models = [...new Set(state.machines.map((m) => m.machine_model))].sort();
     const have = [...modelSel.options].slice(1).map((o) => o.value);
     if (have.join("\n") === models.join("\n")) return;
     const keep = modelSel.value;
     modelSel.replaceChildren(
-      h("option", { value: "" }, "All makes and models"),
+      h("option", { value: "" }, cols.model.all),
       ...models.map((m) => h("option", { value: m }, m)),
     );
     modelSel.value = models.includes(keep) ? keep : "";
@@ -138,11 +146,12 @@ export function fleetPage(root, _arg, ctx) {
     }
     if (!state.machines) return;
     const all = state.machines;
+    const width = String(6 + (cols.model ? 1 : 0) + cols.extra.length);
     const shown = all
       .filter((m) => !state.model || m.machine_model === state.model)
-      .filter((m) => !state.text || haystack(m).includes(state.text))
+      .filter((m) => !state.text || haystack(m, cols).includes(state.text))
       .sort((a, b) => state.dir * SORTS[state.key].cmp(a, b) || a.machine_id.localeCompare(b.machine_id));
-    tbody.replaceChildren(...shown.map(row));
+    tbody.replaceChildren(...shown.map((m) => row(m, cols)));
     if (all.length === 0)
       tbody.append(
         h(
@@ -150,13 +159,15 @@ export function fleetPage(root, _arg, ctx) {
           {},
           h(
             "td",
-            { colspan: "7", class: "empty" },
+            { colspan: width, class: "empty" },
             "No machine has reported yet: readings sent to POST /v1/predict with a machine_id appear here.",
           ),
         ),
       );
     else if (shown.length === 0)
-      tbody.append(h("tr", {}, h("td", { colspan: "7", class: "empty" }, "No machine matches the filter.")));
+      tbody.append(
+        h("tr", {}, h("td", { colspan: width, class: "empty" }, "No machine matches the filter.")),
+      );
     const high = all.filter(
       (m) => riskLevel(m.failure_probability, m.failure_predicted).key === "high",
     ).length;
@@ -170,9 +181,15 @@ export function fleetPage(root, _arg, ctx) {
 
   return {
     async refresh() {
+      if (!cols) {
+        cols = layout((await serverInfo()).contract);
+        build();
+        render(false);
+      }
       // The board is paged (a page costs the server one explanation per machine): follow the
-      // cursor to the end, since sorting and filtering here need every machine.
-      const sim = getJson("/v1/sim").catch(() => null);
+      // cursor to the end, since sorting and filtering here need every machine. Only the AI4I
+      // server runs a live simulation (GET /v1/sim).
+      const sim = cols.live ? getJson("/v1/sim").catch(() => null) : null;
       const machines = [];
       let cursor = null;
       do {
@@ -192,20 +209,19 @@ export function fleetPage(root, _arg, ctx) {
   };
 }
 
-function haystack(m) {
-  return [m.machine_id, m.machine_model, modeWords(m.likeliest_mode), ...(m.reasons ?? [])]
-    .join(" ")
-    .toLowerCase();
+function haystack(m, cols) {
+  return [m.machine_id, m.machine_model, cols.failure(m), ...(m.reasons ?? [])].join(" ").toLowerCase();
 }
 
-function row(m) {
+function row(m, cols) {
   const lvl = riskLevel(m.failure_probability, m.failure_predicted);
   const href = `#/machine/${encodeURIComponent(m.machine_id)}`;
   const tr = h(
     "tr",
     { class: `risk-row risk-row-${lvl.key}`, "data-machine": m.machine_id },
     h("th", { scope: "row", "data-label": "Machine" }, h("a", { href }, m.machine_id)),
-    h("td", { "data-label": "Make and model" }, m.machine_model),
+    cols.model ? h("td", { "data-label": cols.model.label }, m.machine_model ?? "—") : [],
+    cols.extra.map((c) => h("td", { "data-label": c.label }, c.get(m))),
     h(
       "td",
       { "data-label": "Risk" },
@@ -213,7 +229,7 @@ function row(m) {
       " ",
       h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
     ),
-    h("td", { "data-label": "Likeliest failure" }, modeWords(m.likeliest_mode)),
+    h("td", { "data-label": "Likeliest failure" }, cols.failure(m)),
     h(
       "td",
       { "data-label": "Trend" },
@@ -230,7 +246,7 @@ function row(m) {
           )
         : "—",
     ),
-    h("td", { "data-label": "Last reading (shop time)" }, when(m.last_reading_at ?? m.last_seen)),
+    h("td", { "data-label": cols.timeLabel }, cols.time(m)),
   );
   tr.addEventListener("click", (e) => {
     if (!(e.target instanceof Element && e.target.closest("a"))) location.hash = href;

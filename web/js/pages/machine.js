@@ -1,9 +1,12 @@
 // Machine page: risk and readings over time, recent predictions with their labels once known, and
-// the tasks planned for this machine.
+// the tasks planned for this machine. On a data-contract server, machine-contract.js draws it
+// with the contract's readings, units and failure kinds.
 import { ApiError, describeError, getJson } from "../api.js";
 import { legend, lineChart } from "../charts/line-chart.js";
 import { fill, h, money, num, section, table, when } from "../dom.js";
+import { isMissingEndpoint, serverInfo } from "../server.js";
 import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords, TASK_WORDS } from "../words.js";
+import { contractMachineView } from "./machine-contract.js";
 
 const READINGS = ["tool_wear", "torque", "rotational_speed", "air_temperature", "process_temperature"];
 
@@ -24,6 +27,7 @@ export function machinePage(root, id, _ctx) {
         fill(body, h("p", { role: "alert" }, "No machine chosen: pick one on the fleet board."));
         return;
       }
+      const { contract } = await serverInfo();
       let data;
       try {
         data = await getJson(`/v1/machines/${encodeURIComponent(id)}`);
@@ -33,6 +37,14 @@ export function machinePage(root, id, _ctx) {
         return;
       }
       if (!data.tasks?.length && planTasks === null) planTasks = await tasksFromPlan(id);
+      if (contract) {
+        const key = JSON.stringify([data, planTasks]);
+        if (key !== last) {
+          last = key;
+          fill(body, contractMachineView(data, contract, tasksTable(planTasks ?? [])));
+        }
+        return;
+      }
       const sim = await getJson("/v1/sim").catch(() => null);
       clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
       const key = JSON.stringify([data, clockText]);
@@ -165,6 +177,8 @@ function labelWords(label) {
 }
 
 function tasksTable(tasks) {
+  if (tasks === "missing")
+    return h("p", { id: "tasks-na" }, "Maintenance planning is not available on this server.");
   if (!tasks.length) return h("p", {}, "No maintenance is planned for this machine in the current plan.");
   return table(
     "Tasks planned for this machine",
@@ -181,12 +195,16 @@ function tasksTable(tasks) {
   );
 }
 
-/** The machine route may not list tasks; the current plan does. A missing plan is not an error here. */
+/**
+ * The machine route may not list tasks; the current plan does. A missing plan is not an error here;
+ * a server without the plan route at all gives "missing".
+ */
 async function tasksFromPlan(id) {
   try {
     const plan = await getJson("/v1/plan");
     return (plan?.tasks ?? []).filter((t) => t.machine_id === id);
   } catch (e) {
+    if (isMissingEndpoint(e)) return "missing";
     if (e instanceof ApiError) return [];
     throw e;
   }

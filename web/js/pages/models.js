@@ -2,19 +2,25 @@
 // and promotion to champion with the admin token.
 import { describeError, getJson, postJson } from "../api.js";
 import { fill, h, num, section, setText, table, when } from "../dom.js";
+import { isMissingEndpoint, notAvailable } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
 
 export function modelsPage(root, _arg, ctx) {
   const msg = h("p", { class: "form-msg", id: "promote-msg", role: "alert" });
   const facts = h("dl", { class: "facts" });
   const list = h("div", {}, h("p", {}, "Loading models…"));
-  root.append(
-    h("h1", {}, "Models"),
-    section("aliases", "Aliases", facts),
-    section("promote", "Promotion", tokenField("admin-token", "Promotion needs the admin token."), msg),
-    section("versions", "Versions", list),
+  const aliases = section("aliases", "Aliases", facts);
+  const promotion = section(
+    "promote",
+    "Promotion",
+    tokenField("admin-token", "Promotion needs the admin token."),
+    msg,
   );
+  const versions = section("versions", "Versions", list);
+  root.append(h("h1", {}, "Models"), aliases, promotion, versions);
   let last = "";
+  /** This server has no model routes: say so once, and stop asking. */
+  let missing = false;
 
   async function promote(version) {
     setText(msg, `Promoting ${version}…`);
@@ -38,7 +44,17 @@ export function modelsPage(root, _arg, ctx) {
   }
 
   async function refresh() {
-    const d = await getJson("/v1/models");
+    if (missing) return;
+    let d;
+    try {
+      d = await getJson("/v1/models");
+    } catch (e) {
+      if (!isMissingEndpoint(e)) throw e;
+      missing = true;
+      for (const s of [aliases, promotion, versions]) s.hidden = true;
+      root.append(notAvailable("models-na", "Model versions and promotion"));
+      return;
+    }
     const key = JSON.stringify(d);
     if (key === last) return;
     last = key;

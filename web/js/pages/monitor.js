@@ -1,12 +1,19 @@
 // Monitoring page: drift per feature with reference-vs-current histograms, realised vs estimated
 // F1 over time, alerts received, retraining history with the gate's verdicts, and (when a live
-// simulation runs) a switch for its drift scenario.
+// simulation runs) a switch for its drift scenario. On a data-contract server, drift is by the
+// contract's readings in its words and units, quality is realised from the failures told, and the
+// parts whose API that server lacks say so.
 import { describeError, getJson, postJson } from "../api.js";
 import { histogramPair } from "../charts/histogram.js";
 import { legend, lineChart } from "../charts/line-chart.js";
 import { fill, h, num, pct, section, setText, table, when } from "../dom.js";
+import { isMissingEndpoint, notAvailable, serverInfo, withUnit } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
+import { realisedSection } from "./monitor-contract.js";
 import { FEATURE_WORDS, shopClockWords } from "../words.js";
+
+/** A drift row's name: the contract's words and unit on a contract server, else AI4I's words. */
+let featureWords = (f) => FEATURE_WORDS[f] ?? f;
 
 export function monitorPage(root, _arg, ctx) {
   const body = h("div", { class: "stack" }, h("p", {}, "Loading monitoring…"));
@@ -16,13 +23,24 @@ export function monitorPage(root, _arg, ctx) {
 
   return {
     async refresh() {
+      const { contract } = await serverInfo();
+      if (contract) {
+        const spec = new Map(contract.readings.map((r) => [r.name, r]));
+        featureWords = (f) =>
+          f === "prediction" ? "predicted failure probability" : spec.has(f) ? withUnit(spec.get(f)) : f;
+      }
+      // Asked for once more each poll, also when the server lacks them: another may have them soon.
       const [mon, hist, retrain, alerts, simState] = await Promise.allSettled([
         getJson("/v1/monitor"),
-        getJson("/v1/monitor/history?limit=100"),
+        // A contract server's quality comes with /v1/monitor (it keeps no history of it).
+        contract ? Promise.resolve(null) : getJson("/v1/monitor/history?limit=100"),
         getJson("/v1/retrain/history"),
         getJson("/v1/alerts"),
-        getJson("/v1/sim"),
+        // Only the AI4I server runs a live simulation.
+        contract ? Promise.resolve(null) : getJson("/v1/sim"),
       ]);
+      // A contract server's report does not name the model: its contract does.
+      if (contract && mon.status === "fulfilled") mon.value.model_version ??= contract.model?.version;
       sim.update(simState.status === "fulfilled" ? simState.value : null);
       const key = JSON.stringify(
         [mon, hist, retrain, alerts].map((r) => (r.status === "fulfilled" ? r.value : String(r.reason))),
@@ -32,18 +50,20 @@ export function monitorPage(root, _arg, ctx) {
       fill(
         body,
         part(mon, driftSections),
-        part(hist, (v) => qualitySection(v, mon.status === "fulfilled" ? mon.value : null)),
-        part(alerts, alertsSection),
-        part(retrain, retrainSection),
+        contract
+          ? part(mon, (v) => realisedSection(v, contract))
+          : part(hist, (v) => qualitySection(v, mon.status === "fulfilled" ? mon.value : null)),
+        part(alerts, alertsSection, "alerts-na", "Alerts"),
+        part(retrain, retrainSection, "retrain-na", "Retraining history"),
       );
     },
   };
 }
 
-function part(result, render) {
-  return result.status === "fulfilled"
-    ? render(result.value)
-    : h("p", { class: "error", role: "alert" }, describeError(result.reason));
+function part(result, render, id, what) {
+  if (result.status === "fulfilled") return render(result.value);
+  if (id && isMissingEndpoint(result.reason)) return notAvailable(id, what);
+  return h("p", { class: "error", role: "alert" }, describeError(result.reason));
 }
 
 function verdict(drifted) {
@@ -54,7 +74,7 @@ function driftSections(m) {
   const facts = h(
     "dl",
     { class: "facts" },
-    fact("Model version", m.model_version),
+    fact("Model version", m.model_version ?? "—"),
     fact("Computed", when(m.at)),
     fact("Recent predictions compared", String(m.current_rows)),
     fact(
@@ -84,7 +104,7 @@ function driftSections(m) {
       "Drift per feature: test, score, threshold and verdict",
       ["Feature", "Test", "Score", "Threshold", "Verdict", "Rows (reference / current)"],
       features.map((f) => [
-        FEATURE_WORDS[f.feature] ?? f.feature,
+        featureWords(f.feature),
         f.test,
         num(f.score, 4),
         num(f.threshold, 4),
@@ -106,8 +126,8 @@ function driftSections(m) {
         h(
           "figure",
           {},
-          histogramPair(FEATURE_WORDS[f.feature] ?? f.feature, f.histogram),
-          h("figcaption", {}, FEATURE_WORDS[f.feature] ?? f.feature, " · ", verdict(f.drifted)),
+          histogramPair(featureWords(f.feature), f.histogram),
+          h("figcaption", {}, featureWords(f.feature), " · ", verdict(f.drifted)),
         ),
       ),
     ),

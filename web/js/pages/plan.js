@@ -3,6 +3,7 @@
 import { ApiError, describeError, getJson, postJson } from "../api.js";
 import { timelineGrid } from "../charts/timeline.js";
 import { fill, h, money, num, pct, section, setText, table } from "../dom.js";
+import { isMissingEndpoint, notAvailable } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
 
@@ -71,15 +72,24 @@ export function planPage(root, _arg, ctx) {
     }
   });
 
-  root.append(h("h1", {}, "Maintenance plan"), section("replan", "Re-plan", form), body);
+  const replan = section("replan", "Re-plan", form);
+  root.append(h("h1", {}, "Maintenance plan"), replan, body);
+  /** This server has no plan route at all: say so once, and stop asking. */
+  let missing = false;
 
   return {
     async refresh() {
-      if (posting) return;
+      if (posting || missing) return;
       let plan;
       try {
         plan = await getJson("/v1/plan");
       } catch (e) {
+        if (isMissingEndpoint(e)) {
+          missing = true;
+          replan.hidden = true;
+          fill(body, notAvailable("plan-na", "Maintenance planning"));
+          return;
+        }
         if (!(e instanceof ApiError)) throw e;
         if (last !== "none") fill(body, noPlan(e));
         last = "none";

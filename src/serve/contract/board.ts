@@ -1,0 +1,156 @@
+// What the dashboard shows of a contract server's fleet: each machine's recent scored readings,
+// events and failures, kept in memory as the service applies them (live, replayed on start, or
+// caught up from other replicas), so the board and the machine page need no query of the log.
+// Bounded per machine; names, units and words all come from the model's contract.
+import { explainReading } from "../../pipeline/explain.js";
+import type { FeaturePlan } from "../../features/plan.js";
+import type { HistoryModel } from "../../train/history-model.js";
+import type { HistoryObserver, ReadingDetail } from "./service.js";
+
+/** Readings and events kept per machine (the machine page shows the last 100 readings). */
+export const KEEP_READINGS = 100;
+export const KEEP_EVENTS = 50;
+
+export interface BoardReading {
+  id: string;
+  time: number;
+  predictedAt: number;
+  p: number;
+  heads: Record<string, number | null>;
+  /** Contract order as logged (category codes; null where missing). */
+  values: readonly (number | null)[];
+}
+
+export interface BoardEvent {
+  id: string;
+  table: string;
+  kind: string;
+  time: number;
+}
+
+interface Track {
+  readings: BoardReading[];
+  events: BoardEvent[];
+  /** Failures kept apart: alarms must not push them out of the labels' window. */
+  failures: { time: number; kind: string }[];
+  /** The newest reading's feature row, for its reasons; and those reasons once computed. */
+  x: Float64Array | null;
+  reasons: string[] | null;
+  newest: number;
+}
+
+/** Keeps the last `n` of a list, trimming in steps (a copy every n pushes, not every push). */
+function pushKept<T>(list: T[], item: T, n: number): T[] {
+  list.push(item);
+  return list.length > 2 * n ? list.slice(-n) : list;
+}
+
+export class FleetBoard implements HistoryObserver {
+  private tracks = new Map<string, Track>();
+
+  constructor(readonly model: HistoryModel) {}
+
+  private track(machine: string): Track {
+    let t = this.tracks.get(machine);
+    if (!t) {
+      t = {
+        readings: [],
+        events: [],
+        failures: [],
+        x: null,
+        reasons: null,
+        newest: Number.NEGATIVE_INFINITY,
+      };
+      this.tracks.set(machine, t);
+    }
+    return t;
+  }
+
+  reset(): void {
+    this.tracks = new Map();
+  }
+
+  reading(
+    machine: string,
+    time: number,
+    p: number,
+    values: readonly (number | null)[],
+    detail?: ReadingDetail,
+  ): void {
+    const t = this.track(machine);
+    t.readings = pushKept(
+      t.readings,
+      {
+        id: detail?.id ?? "",
+        time,
+        predictedAt: detail?.predictedAt ?? Date.now(),
+        p,
+        heads: detail?.heads ?? {},
+        values: values.slice(),
+      },
+      KEEP_READINGS,
+    );
+    t.x = detail ? detail.x.slice() : null;
+    t.reasons = null;
+    t.newest = Math.max(t.newest, time);
+  }
+
+  event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void {
+    const t = this.track(machine);
+    t.events = pushKept(
+      t.events,
+      { id: detail?.id ?? "", table, kind: detail?.kind ?? "", time },
+      KEEP_EVENTS,
+    );
+    if (table === "failures")
+      t.failures = pushKept(t.failures, { time, kind: detail?.kind ?? "" }, KEEP_EVENTS);
+    t.newest = Math.max(t.newest, time);
+  }
+
+  /** Machines with at least one scored reading, sorted by id. */
+  machineIds(): string[] {
+    return [...this.tracks.entries()]
+      .filter(([, t]) => t.readings.length > 0)
+      .map(([id]) => id)
+      .sort();
+  }
+
+  readings(machine: string): readonly BoardReading[] {
+    return this.tracks.get(machine)?.readings.slice(-KEEP_READINGS) ?? [];
+  }
+
+  events(machine: string): readonly BoardEvent[] {
+    return this.tracks.get(machine)?.events.slice(-KEEP_EVENTS) ?? [];
+  }
+
+  /**
+   * The newest reading's reasons in the contract's words: what raises the risk, or, when nothing
+   * does (most machines most of the time), what keeps it low. Computed when first asked (TreeSHAP,
+   * ~1 ms) and kept until the machine's next reading.
+   */
+  reasons(machine: string, plan: FeaturePlan): string[] {
+    const t = this.tracks.get(machine);
+    if (!t?.x) return [];
+    if (!t.reasons) {
+      const top = explainReading(this.model, plan, t.x);
+      const raising = top.filter((c) => c.contribution > 0);
+      t.reasons = (raising.length > 0 ? raising : top).map((c) => c.text);
+    }
+    return t.reasons;
+  }
+
+  /**
+   * A reading's ground truth from the failures told: a failure within the horizon after it, or
+   * none once the machine's clock has passed the horizon; null while not known (or when the
+   * contract labels rows itself, and the server never learns the label).
+   */
+  label(machine: string, time: number): { machine_failure: boolean; kinds: string[] } | null {
+    const h = this.model.contract.failures?.horizon.size;
+    const t = this.tracks.get(machine);
+    if (h === undefined || !t) return null;
+    const within = t.failures.filter((f) => f.time > time && f.time <= time + h);
+    if (within.length > 0)
+      return { machine_failure: true, kinds: [...new Set(within.map((f) => f.kind).filter((k) => k))] };
+    return t.newest >= time + h ? { machine_failure: false, kinds: [] } : null;
+  }
+}

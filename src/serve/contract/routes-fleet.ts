@@ -1,0 +1,151 @@
+// The dashboard's read API on a contract server: the fleet board (GET /v1/fleet) and one machine's
+// page (GET /v1/machines/:id), in the JSON shape of the AI4I server's routes where it fits (so the
+// page code stays one), with the contract's names: readings, attributes and heads by their contract
+// names, category codes as their level names, times as the contract's (ISO, or the counter).
+import type { FastifyInstance } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
+import { MILLWRIGHT_VERSION } from "../../core/version.js";
+import { pageOf, pageQuery } from "../routes/fleet.js";
+import type { BoardReading, FleetBoard } from "./board.js";
+import type { ContractService } from "./service.js";
+
+/** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
+const TREND = 20;
+
+const noValidation = () => (data: unknown) => ({ value: data });
+
+export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, board: FleetBoard): void {
+  const m = svc.model;
+  const c = m.contract;
+  const counter = c.time?.counter !== false;
+  const kinds = m.headNames.filter((h) => h !== "machine_failure");
+  const attrs = c.attributes?.columns ?? [];
+  // The board's "make and model" column: the contract's first category attribute, when it has one.
+  const modelAttr = attrs.findIndex((a) => a.kind === "category");
+  const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
+
+  const attributesOf = (id: string): Record<string, number | string | null> => {
+    const v = svc.attributes?.get(id);
+    return Object.fromEntries(
+      attrs.map((a, j) => {
+        const x = v ? v[j] : Number.NaN;
+        if (Number.isNaN(x)) return [a.name, null];
+        return [a.name, a.kind === "category" ? (a.levels?.[x] ?? null) : x];
+      }),
+    );
+  };
+  const modelOf = (named: Record<string, unknown>) =>
+    modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null;
+  const readingOf = (r: BoardReading) =>
+    Object.fromEntries(
+      c.readings.map((s, j) => {
+        const v = r.values[j] ?? null;
+        return [s.name, v !== null && s.kind === "category" ? (s.levels?.[v] ?? null) : v];
+      }),
+    );
+  const likeliest = (heads: Record<string, number | null>): string | null => {
+    let best: string | null = null;
+    for (const k of kinds) {
+      const p = heads[k];
+      if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
+    }
+    return best;
+  };
+  const predicted = (p: number) => p >= m.threshold.value;
+
+  // OIP server metadata, as on the AI4I server, with an extension naming the contract API: the
+  // dashboard reads it to know which kind of server it talks to without asking for a missing route.
+  app.get("/v2", { schema: { tags: ["oip"], summary: "Server metadata" } }, async () => ({
+    name: "millwright",
+    version: MILLWRIGHT_VERSION,
+    extensions: ["data-contract"],
+  }));
+
+  app.get(
+    "/v1/fleet",
+    {
+      schema: {
+        tags: ["fleet"],
+        summary:
+          "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
+        description:
+          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
+        querystring: pageQuery,
+      },
+      validatorCompiler: noValidation,
+    },
+    async (req) => {
+      const { limit, cursor } = pageOf(req.query);
+      let ids = board.machineIds();
+      const total = ids.length;
+      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
+      const page = ids.slice(0, limit);
+      const machines = page.map((id) => {
+        const rs = board.readings(id);
+        const last = rs[rs.length - 1];
+        const attributes = attributesOf(id);
+        return {
+          machine_id: id,
+          machine_model: modelOf(attributes),
+          attributes,
+          last_seen: new Date(last.predictedAt).toISOString(),
+          last_reading_at: timeOut(last.time),
+          failure_probability: last.p,
+          failure_predicted: predicted(last.p),
+          likeliest_kind: likeliest(last.heads),
+          heads: last.heads,
+          trend: rs.slice(-TREND).map((r) => r.p),
+          reasons: board.reasons(id, svc.fleet.plan),
+        };
+      });
+      return {
+        generated_at: new Date().toISOString(),
+        total,
+        machines,
+        next_cursor: ids.length > limit ? page[page.length - 1] : null,
+        unregistered: { recent: 0 },
+      };
+    },
+  );
+
+  app.get(
+    "/v1/machines/:id",
+    {
+      schema: {
+        tags: ["fleet"],
+        summary:
+          "One machine's attributes, its last 100 readings with risk per head (and the ground truth once the failures tell it), and its recent events",
+      },
+    },
+    async (req) => {
+      const id = (req.params as { id: string }).id;
+      const rs = board.readings(id);
+      if (rs.length === 0)
+        throw new MillwrightError("MW_NOT_FOUND", `no readings for machine '${id.slice(0, 128)}' yet`);
+      const attributes = attributesOf(id);
+      return {
+        machine_id: id,
+        machine_model: modelOf(attributes),
+        attributes,
+        registered: svc.attributes ? svc.attributes.has(id) : true,
+        readings: c.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, kind: r.kind })),
+        heads: kinds,
+        horizon: c.failures?.horizon.label ?? null,
+        history: rs.map((r) => ({
+          prediction_id: r.id,
+          predicted_at: new Date(r.predictedAt).toISOString(),
+          timestamp: timeOut(r.time),
+          reading: readingOf(r),
+          failure_probability: r.p,
+          failure_predicted: predicted(r.p),
+          heads: r.heads,
+          likeliest_kind: likeliest(r.heads),
+          label: board.label(id, r.time),
+        })),
+        events: board
+          .events(id)
+          .map((e) => ({ id: e.id, table: e.table, kind: e.kind, timestamp: timeOut(e.time) })),
+      };
+    },
+  );
+}

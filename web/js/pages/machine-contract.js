@@ -1,0 +1,155 @@
+// The machine page's content on a data-contract server: risk over time per failure kind, each
+// reading the machine reports over time with the contract's words and unit, its events, and
+// recent predictions with the ground truth the failures told. No AI4I name appears here.
+import { legend, lineChart } from "../charts/line-chart.js";
+import { h, num, section, table, when } from "../dom.js";
+import { capital, nameWords, withUnit } from "../server.js";
+import { riskLevel, riskPct } from "../words.js";
+
+const SERIES = 5;
+
+/** The page body for GET /v1/machines/:id `d`, with `contract` from GET /v1/contract; `tasks` is a node. */
+export function contractMachineView(d, contract, tasks) {
+  const counter = !!contract.time?.counter;
+  const hist = d.history ?? [];
+  const now = hist[hist.length - 1];
+  const lvl = now ? riskLevel(now.failure_probability, now.failure_predicted) : null;
+  const timeOf = (x) => (counter ? Number(x.timestamp) : Date.parse(x.timestamp));
+  const timeText = (x) => (counter ? String(x.timestamp) : when(x.timestamp));
+  const chartTime = counter ? { tFormat: (t) => String(Math.round(t)) } : {};
+  const horizon = d.horizon ? ` within ${d.horizon}` : "";
+  const heads = d.heads ?? [];
+  const riskSeries = [
+    {
+      name: `Any failure${horizon}`,
+      cls: "series-0",
+      points: hist.map((p) => ({ t: timeOf(p), y: p.failure_probability })),
+    },
+    ...heads.map((k, i) => ({
+      name: nameWords(k),
+      cls: `series-${1 + (i % (SERIES - 1))}`,
+      points: hist.map((p) => ({ t: timeOf(p), y: p.heads?.[k] ?? null })),
+    })),
+  ];
+  // A contract model's risks are often small: scale the axis to them (at least 0–5 %) so a rise shows.
+  const top = Math.max(0, ...riskSeries.flatMap((se) => se.points.map((p) => p.y ?? 0)));
+  const yMax = Math.min(1, Math.max(0.05, Math.ceil(top * 12) / 10));
+  const numeric = (d.readings ?? contract.readings).filter((r) => r.kind !== "category");
+  const reported = numeric.filter((r) => hist.some((p) => typeof p.reading?.[r.name] === "number"));
+  const absent = numeric.filter((r) => !reported.includes(r));
+  const attrs = (contract.attributes ?? []).map((a) => {
+    const v = d.attributes?.[a.name];
+    const said =
+      typeof v === "number" ? `${num(v, Number.isInteger(v) ? 0 : 1)}${a.unit ? ` ${a.unit}` : ""}` : v;
+    return `${capital(a.words)}: ${said ?? "unknown"}. `;
+  });
+  return [
+    h(
+      "p",
+      { class: "lead" },
+      attrs,
+      now
+        ? [
+            "Current risk of a failure",
+            horizon,
+            ": ",
+            h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
+            ` ${riskPct(now.failure_probability)}, likeliest failure: ${nameWords(now.likeliest_kind)}.`,
+          ]
+        : "No readings yet.",
+    ),
+    section(
+      "risk",
+      "Risk over time",
+      lineChart(riskSeries, {
+        label: `Failure risk of ${d.machine_id} over time, by failure kind`,
+        yMin: 0,
+        yMax,
+        width: 1000,
+        height: 260,
+        format: (v) => `${Math.round(v * 100)} %`,
+        ...chartTime,
+      }),
+      legend(riskSeries),
+    ),
+    section(
+      "readings",
+      "Readings over time",
+      h(
+        "div",
+        { class: "small-multiples" },
+        reported.map((r) =>
+          h(
+            "figure",
+            { "data-reading": r.name },
+            lineChart(
+              [
+                {
+                  name: withUnit(r),
+                  cls: "series-0",
+                  points: hist.map((p) => ({ t: timeOf(p), y: p.reading?.[r.name] ?? null })),
+                },
+              ],
+              {
+                width: 400,
+                height: 200,
+                label: `${withUnit(r)} of ${d.machine_id} over time`,
+                format: (v) => String(Math.round(v * 10) / 10),
+                ...chartTime,
+              },
+            ),
+            h("figcaption", {}, capital(withUnit(r))),
+          ),
+        ),
+      ),
+      absent.length
+        ? h("p", { class: "hint" }, `Not reported by this machine: ${absent.map((r) => r.words).join(", ")}.`)
+        : [],
+    ),
+    section("tasks", "Planned maintenance", tasks),
+    section(
+      "events",
+      "Recent events",
+      (d.events ?? []).length
+        ? table(
+            "Events told for this machine, newest first",
+            ["Time", "Table", "Kind"],
+            [...d.events].reverse().map((e) => [timeText(e), nameWords(e.table), e.kind || "—"]),
+          )
+        : h("p", {}, "No events for this machine yet."),
+    ),
+    section(
+      "preds",
+      "Recent predictions",
+      table(
+        "Recent predictions, newest first, with the ground truth once the failures tell it",
+        ["Time", "Risk", "Flagged", "Likeliest failure", "Actual outcome"],
+        hist
+          .slice(-25)
+          .reverse()
+          .map((p) => {
+            const l = riskLevel(p.failure_probability, p.failure_predicted);
+            return [
+              timeText(p),
+              h(
+                "span",
+                {},
+                h("span", { class: `badge risk-${l.key}` }, l.text),
+                ` ${riskPct(p.failure_probability)}`,
+              ),
+              p.failure_predicted ? "Yes" : "No",
+              nameWords(p.likeliest_kind),
+              outcome(p.label, horizon),
+            ];
+          }),
+      ),
+    ),
+  ];
+}
+
+function outcome(label, horizon) {
+  if (!label) return "not known yet";
+  if (!label.machine_failure) return `no failure${horizon}`;
+  const kinds = (label.kinds ?? []).map(nameWords);
+  return `failure${horizon}${kinds.length ? ` (${kinds.join(", ")})` : ""}`;
+}
