@@ -61,7 +61,7 @@ function contractIn(dir: string): Contract {
   const c = loadContract(join(ROOT, "examples", "contracts", "historian.yaml")).contract;
   return {
     ...c,
-    telemetry: join(dir, "telemetry.csv"),
+    telemetry: [join(dir, "telemetry.csv")],
     attributes: c.attributes ? { ...c.attributes, file: join(dir, "machines.csv") } : null,
     events: c.events.map((e) => ({ ...e, file: join(dir, `${e.name}.csv`) })),
     failures: c.failures ? { ...c.failures, file: join(dir, "failures.csv") } : null,

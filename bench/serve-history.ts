@@ -310,7 +310,7 @@ function report(cells: Cell[], o: { load0: number[]; setupS: number }): void {
           : "n/a (no log)",
     ];
   });
-  const ratios = CONNS.map((conns) => {
+  const ratios = CONNS.flatMap((conns) => {
     const bare = median(cells.find((c) => c.server.startsWith("bare") && c.connections === conns) as Cell);
     const mw = median(cells.find((c) => c.db && c.connections === conns) as Cell);
     const old = median(cells.find((c) => c.server === AI4I && c.connections === conns) as Cell);
@@ -325,7 +325,7 @@ function report(cells: Cell[], o: { load0: number[]; setupS: number }): void {
         `≥ the AI4I path (same run); its ratio on a quiet box on 2026-11-27: ${Math.round(AI4I_RATIO[conns] * 100)} % (issue: ~${conns === 16 ? 35 : 60} %) ${r >= AI4I_RATIO[conns] ? "✔" : "✘"}`,
       ],
     ];
-  }).flat();
+  });
   const body = [
     "## Serving one reading with history (`bench/serve-history.ts`)",
     "",

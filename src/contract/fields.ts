@@ -72,9 +72,14 @@ export function reading(v: unknown, file: string, path: string, names: Names): R
   const max = optNum(o, "max", file, path);
   if (min !== null && max !== null && min > max)
     throw configError(file, join(path, "max"), `${max} is below min ${min}`);
+  const columns = Array.isArray(o.column)
+    ? list(o.column, file, join(path, "column")).map((c, i) => text(c, file, join(path, `column[${i}]`)))
+    : [text(o.column, file, join(path, "column"))];
+  if (columns.length === 0) throw configError(file, join(path, "column"), "needs at least one column name");
   return {
     name,
-    column: text(o.column, file, join(path, "column")),
+    column: columns[0],
+    aliases: columns.slice(1),
     kind: kindOf(o, file, path),
     unit: optText(o, "unit", file, path) ?? "",
     min,

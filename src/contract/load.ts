@@ -34,7 +34,7 @@ export function loadContract(file: string): LoadedContract {
     text,
     contract: {
       ...c,
-      telemetry: at(c.telemetry),
+      telemetry: c.telemetry.map((t) => at(t) as string),
       attributes: c.attributes ? { ...c.attributes, file: at(c.attributes.file) } : null,
       events: c.events.map((e) => ({ ...e, file: at(e.file) })),
       failures: c.failures ? { ...c.failures, file: at(c.failures.file) } : null,

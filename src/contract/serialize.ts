@@ -35,5 +35,8 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
     return { ...d, ast };
   });
   // Versions trained before the csv key read comma-separated files with a decimal point.
-  return { ...o, csv: o.csv ?? DEFAULT_CSV, derived };
+  // Older versions stored one telemetry path (or null).
+  const telemetry =
+    (o.telemetry as unknown) === null ? [] : typeof o.telemetry === "string" ? [o.telemetry] : o.telemetry;
+  return { ...o, telemetry, csv: o.csv ?? DEFAULT_CSV, derived };
 }

@@ -18,6 +18,8 @@ export const STATS: readonly Stat[] = ["mean", "std", "min", "max", "slope"];
 export interface ReadingSpec {
   name: string;
   column: string;
+  /** Other names of the same column (another make's controller calls it S_ACT); absent in old versions. */
+  aliases?: string[];
   kind: "number" | "category";
   unit: string;
   min: number | null;
@@ -95,7 +97,8 @@ export interface Contract {
   name: string;
   /** The contract file it came from (messages) and the folder relative paths resolve against. */
   source: string;
-  telemetry: string | null;
+  /** Telemetry files; the last segment of each may hold * and ? (every match, sorted by name). */
+  telemetry: string[];
   /** How every file of the contract is written: field delimiter and decimal mark. */
   csv: CsvFormat;
   /** `format` and `zone` as the export writes its times (absent in versions trained before them). */

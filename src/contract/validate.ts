@@ -211,7 +211,11 @@ export function validateContract(doc: unknown, file: string): Contract {
     name: text(o.name, file, "name"),
     source: file,
     telemetry:
-      o.telemetry === undefined || o.telemetry === null ? null : text(o.telemetry, file, "telemetry"),
+      o.telemetry === undefined || o.telemetry === null
+        ? []
+        : Array.isArray(o.telemetry)
+          ? list(o.telemetry, file, "telemetry").map((t, i) => text(t, file, `telemetry[${i}]`))
+          : [text(o.telemetry, file, "telemetry")],
     csv: csvFormat(o.csv, file),
     time,
     machine,

@@ -3,12 +3,14 @@
 // `learn` (training) fills in what the contract leaves to the data: category levels, event kinds
 // and failure kinds; prediction uses the model's stored contract, which already has them.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readFileSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import type { HistoryInput } from "../features/build.js";
 import { type CsvTable, parseCsv } from "./csv.js";
 import { type EventTable, kindsOf, readAttributes, readEvents } from "./events.js";
+import { joinTelemetry } from "./telemetry-sources.js";
 import { learnLevels, readTelemetry } from "./telemetry.js";
 
 export interface ContractData extends HistoryInput {
@@ -52,6 +54,31 @@ function readTable(file: string, role: string, files: ContractData["files"], del
   return table;
 }
 
+/** A path whose last segment may hold * and ?: every matching file, sorted by name. */
+function expandGlob(pattern: string): string[] {
+  const name = basename(pattern);
+  if (!/[*?]/.test(name)) return [pattern];
+  const dir = dirname(pattern);
+  const re = new RegExp(
+    `^${name
+      .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+      .replace(/\*/g, ".*")
+      .replace(/\?/g, ".")}$`,
+  );
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new MillwrightError("MW_CSV", `${pattern} (telemetry): cannot read the folder ${dir}`, {
+      file: dir,
+    });
+  }
+  const found = names.filter((n) => re.test(n)).sort();
+  if (found.length === 0)
+    throw new MillwrightError("MW_CSV", `${pattern} (telemetry): no file matches`, { file: pattern });
+  return found.map((n) => join(dir, n));
+}
+
 function need(file: string | null | undefined, what: string, c: Contract): string {
   if (!file)
     throw new MillwrightError(
@@ -71,13 +98,22 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
       "MW_BAD_INPUT",
       `--events: no event table named ${unknown.map((u) => `'${u}'`).join(", ")} (the contract has ${[...c0.events.map((e) => e.name), "failures"].join(", ")})`,
     );
-  const tFile = need(opts.telemetry ?? c0.telemetry, "telemetry (--data)", c0);
-  const tTable = readTable(tFile, "telemetry", files, c0.csv.delimiter);
-  let c = opts.learn ? learnLevels(c0, tTable) : c0;
+  const tFiles = opts.telemetry ? [opts.telemetry] : c0.telemetry.flatMap(expandGlob);
+  need(tFiles[0], "telemetry (--data)", c0);
+  const parts = tFiles.map((file) => ({
+    file,
+    table: readTable(file, "telemetry", files, c0.csv.delimiter),
+  }));
   const rowLabels =
-    c.labels !== null &&
-    (opts.labels === "require" || (opts.labels === "if-present" && tTable.header.includes(c.labels.column)));
-  const telemetry = readTelemetry(c, tTable, tFile, { labels: rowLabels });
+    c0.labels !== null &&
+    (opts.labels === "require" ||
+      (opts.labels === "if-present" &&
+        parts.every((p) => p.table.header.includes((c0.labels as { column: string }).column))));
+  const joined = joinTelemetry(c0, parts, rowLabels);
+  const tTable = joined.table;
+  let c = opts.learn ? learnLevels(c0, tTable) : c0;
+  const telemetry = readTelemetry(c, tTable, joined.source, { labels: rowLabels });
+  telemetry.warnings.push(...joined.warnings);
   const machineIndex = new Map(telemetry.machines.map((m, i) => [m, i]));
   let attributes: Float64Array[] = [];
   if (c.attributes) {

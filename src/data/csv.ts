@@ -7,6 +7,8 @@ export interface CsvTable {
   rows: string[][];
   /** 1-based line number in the file of each data row (the header is line 1). */
   lines: number[];
+  /** Where a line is, for messages, when the table joins several files ("a.csv row 7"). */
+  locate?: (line: number) => string;
 }
 
 /** `delimiter`: one character (",", ";", "\t", "|"); a contract's `csv.delimiter`. */

@@ -7,12 +7,16 @@ export const MAX_REPORTED = 20;
 export class RowErrors {
   readonly shown: string[] = [];
   count = 0;
-  constructor(readonly source: string) {}
+  constructor(
+    readonly source: string,
+    private readonly locate?: (line: number) => string,
+  ) {}
 
   add(line: number, column: string | null, msg: string): void {
     this.count++;
+    const at = this.locate ? this.locate(line) : `${this.source} row ${line}`;
     if (this.shown.length < MAX_REPORTED)
-      this.shown.push(`${this.source} row ${line}${column === null ? "" : `, ${column}`}: ${msg}`);
+      this.shown.push(`${at}${column === null ? "" : `, ${column}`}: ${msg}`);
   }
 
   throwIfAny(): void {

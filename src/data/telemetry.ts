@@ -71,7 +71,7 @@ export function readTelemetry(
   const labelCols =
     opts.labels && c.labels ? [c.labels.column, ...c.labels.modes.map(() => 0)].map(() => idx[k++]) : [];
 
-  const errors = new RowErrors(source);
+  const errors = new RowErrors(source, table.locate);
   const machines: string[] = [];
   const machineIndex = new Map<string, number>();
   const machine = new Int32Array(n);

@@ -48,7 +48,7 @@ export type Step =
 
 /** The rows of `machines`, in the file's (time) order, as /v1/predict bodies. */
 export function readingsOf(c: Contract, machines: Set<string>): Record<string, unknown>[] {
-  const t = parseCsv(readFileSync(c.telemetry as string, "utf8"));
+  const t = parseCsv(readFileSync(c.telemetry[0], "utf8"));
   const h = t.header;
   return t.rows
     .filter((r) => machines.has(r[h.indexOf("machine_id")]))

@@ -23,7 +23,7 @@ test("the example contract loads, with paths resolved against its folder", () =>
   const shop = writeShop(shopFiles());
   const { contract } = loadContract(shop.contract);
   assert.equal(contract.name, "tiny-shop");
-  assert.equal(contract.telemetry, `${shop.dir}/telemetry.csv`);
+  assert.deepEqual(contract.telemetry, [`${shop.dir}/telemetry.csv`]);
   assert.deepEqual(
     contract.history?.windows.map((w) => w.size),
     [3 * 3_600_000, 24 * 3_600_000],

@@ -37,7 +37,7 @@ before(async () => {
     seed: 42,
     split: { by: "time", testFrom: null },
   }).version;
-  const file = contract.telemetry as string;
+  const file = contract.telemetry[0];
   telemetry = parseCsv(readFileSync(file, "utf8"));
   const out = join(dir, "scored.csv");
   const r = await runCli(["predict", "--data", file, "--out", out, "--registry", registry.dir]);

@@ -1,0 +1,126 @@
+// Telemetry from several files, each with its own column names: a shop's makes export their own
+// files (the Haas calls it "Spindle speed [rpm]", the Siemens "S_ACT"), and a contract reading lists
+// every name it goes by. Each file's columns are found by those names and its rows put under the
+// contract's first names, so the reader after this sees one table. A reading a make does not have
+// (an optional one) is missing in that file's rows, said as a warning; a column no file has is an
+// error, as with one file (a misspelt name is not a missing sensor). Pure.
+import { MillwrightError } from "../core/errors.js";
+import type { Contract } from "../contract/types.js";
+import type { CsvTable } from "./csv.js";
+import { RowErrors } from "./errors.js";
+
+export interface TelemetryPart {
+  file: string;
+  table: CsvTable;
+}
+
+interface Want {
+  names: string[];
+  key: string;
+  optional: boolean;
+}
+
+function wanted(c: Contract, labels: boolean): Want[] {
+  return [
+    ...(c.time ? [{ names: [c.time.column], key: "time.column", optional: false }] : []),
+    ...(c.machine ? [{ names: [c.machine.column], key: "machine.column", optional: false }] : []),
+    ...c.readings.map((r, i) => ({
+      names: [r.column, ...(r.aliases ?? [])],
+      key: `readings[${i}].column`,
+      optional: r.optional,
+    })),
+    ...(labels && c.labels
+      ? [c.labels.column, ...c.labels.modes.map((m) => m.column)].map((col) => ({
+          names: [col],
+          key: "labels",
+          optional: false,
+        }))
+      : []),
+  ];
+}
+
+/** Each wanted column's index in one file's header (-1: an optional reading it lacks). */
+function resolve(c: Contract, part: TelemetryPart, want: Want[], alone: boolean): number[] {
+  const { header } = part.table;
+  const missing: string[] = [];
+  const idx = want.map((w) => {
+    const found = w.names.filter((n) => header.includes(n));
+    if (found.length > 1)
+      throw new MillwrightError(
+        "MW_CSV",
+        `${part.file}: columns ${found.map((f) => `'${f}'`).join(" and ")} are both ${c.source}: ${w.key}; keep one name per file`,
+        { file: part.file },
+      );
+    if (found.length === 0 && (!w.optional || alone))
+      missing.push(`${w.names.map((n) => `'${n}'`).join(" or ")} (${c.source}: ${w.key})`);
+    return found.length === 0 ? -1 : header.indexOf(found[0]);
+  });
+  if (missing.length > 0)
+    throw new MillwrightError(
+      "MW_CSV",
+      `${part.file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}; the file has ${
+        header.map((h) => `'${h}'`).join(", ") || "no header"
+      }`,
+      { file: part.file },
+    );
+  return idx;
+}
+
+/** One table under the contract's first column names, and the warnings for readings a file lacks. */
+export function joinTelemetry(
+  c: Contract,
+  parts: readonly TelemetryPart[],
+  labels: boolean,
+): { table: CsvTable; source: string; warnings: string[] } {
+  const want = wanted(c, labels);
+  const header = want.map((w) => w.names[0]);
+  const warnings: string[] = [];
+  const resolved = parts.map((p) => resolve(c, p, want, parts.length === 1));
+  want.forEach((w, j) => {
+    if (resolved.every((idx) => idx[j] < 0))
+      throw new MillwrightError(
+        "MW_CSV",
+        `no telemetry file has column ${w.names.map((n) => `'${n}'`).join(" or ")} (${c.source}: ${w.key}); the files: ${parts.map((p) => p.file).join(", ")}`,
+        { file: parts[0].file },
+      );
+  });
+  resolved.forEach((idx, k) => {
+    const lacks = want.filter((_, j) => idx[j] < 0).map((w) => w.names[0]);
+    if (lacks.length > 0)
+      warnings.push(
+        `${parts[k].file}: no column for ${lacks.map((l) => `'${l}'`).join(", ")}: missing in its ${parts[k].table.rows.length} rows`,
+      );
+  });
+  // One file whose columns are all there: rename the header, copy no row.
+  if (parts.length === 1 && resolved[0].every((i) => i >= 0)) {
+    const t = parts[0].table;
+    const renamed = [...t.header];
+    resolved[0].forEach((i, j) => {
+      renamed[i] = header[j];
+    });
+    return { table: { ...t, header: renamed }, source: parts[0].file, warnings };
+  }
+  const rows: string[][] = [];
+  const lines: number[] = [];
+  const fileOf: number[] = [];
+  const lineOf: number[] = [];
+  parts.forEach((p, k) => {
+    const idx = resolved[k];
+    const width = p.table.header.length;
+    const errors = new RowErrors(p.file);
+    p.table.rows.forEach((cells, i) => {
+      if (cells.length !== width) {
+        errors.add(p.table.lines[i], null, `${cells.length} cells, the header has ${width}`);
+        return;
+      }
+      rows.push(idx.map((j) => (j < 0 ? "" : cells[j])));
+      fileOf.push(k);
+      lineOf.push(p.table.lines[i]);
+      lines.push(rows.length);
+    });
+    errors.throwIfAny();
+  });
+  const source = parts.length === 1 ? parts[0].file : `${parts.length} telemetry files`;
+  const locate = (g: number) => `${parts[fileOf[g - 1]].file} row ${lineOf[g - 1]}`;
+  return { table: { header, rows, lines, locate }, source, warnings };
+}
