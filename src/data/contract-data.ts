@@ -109,7 +109,7 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     (opts.labels === "require" ||
       (opts.labels === "if-present" &&
         parts.every((p) => p.table.header.includes((c0.labels as { column: string }).column))));
-  const joined = joinTelemetry(c0, parts, rowLabels);
+  const joined = joinTelemetry(c0, parts, rowLabels, opts.learn);
   const tTable = joined.table;
   let c = opts.learn ? learnLevels(c0, tTable) : c0;
   const telemetry = readTelemetry(c, tTable, joined.source, { labels: rowLabels });

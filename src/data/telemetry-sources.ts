@@ -3,7 +3,8 @@
 // every name it goes by. Each file's columns are found by those names and its rows put under the
 // contract's first names, so the reader after this sees one table. A reading a make does not have
 // (an optional one) is missing in that file's rows, said as a warning; a column no file has is an
-// error, as with one file (a misspelt name is not a missing sensor). Pure.
+// error in training, as with one file (a misspelt name is not a missing sensor); scoring one
+// make's file that lacks an optional sensor is not. Pure.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import type { CsvTable } from "./csv.js";
@@ -71,13 +72,15 @@ export function joinTelemetry(
   c: Contract,
   parts: readonly TelemetryPart[],
   labels: boolean,
+  /** Training: a column no file has is an error. Scoring one make's file that lacks a sensor is not. */
+  training: boolean,
 ): { table: CsvTable; source: string; warnings: string[] } {
   const want = wanted(c, labels);
   const header = want.map((w) => w.names[0]);
   const warnings: string[] = [];
-  const resolved = parts.map((p) => resolve(c, p, want, parts.length === 1));
+  const resolved = parts.map((p) => resolve(c, p, want, training && parts.length === 1));
   want.forEach((w, j) => {
-    if (resolved.every((idx) => idx[j] < 0))
+    if (training && resolved.every((idx) => idx[j] < 0))
       throw new MillwrightError(
         "MW_CSV",
         `no telemetry file has column ${w.names.map((n) => `'${n}'`).join(" or ")} (${c.source}: ${w.key}); the files: ${parts.map((p) => p.file).join(", ")}`,
