@@ -106,6 +106,13 @@ export class ContractMonitor implements HistoryObserver {
   }
 
   /** A scored reading: values in contract order as logged (category codes, missing as null). */
+  /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
+  reset(): void {
+    this.recent = [];
+    this.failures.length = 0;
+    this.seen.clear();
+  }
+
   reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
     this.see(machine, time);
     const readings = this.model.contract.readings;

@@ -174,3 +174,26 @@ test("a server restarted on the same log shows the same board and history", asyn
   const fb = (await again.inject({ url: "/v1/fleet" })).json();
   assert.deepEqual({ ...fb, generated_at: 0 }, { ...fa, generated_at: 0 });
 });
+
+test("a rebuild from the log (cluster mode after a failed step) leaves the board and the monitor as they were", async () => {
+  const { Registry: PromRegistry } = await import("prom-client");
+  const { ContractMonitor } = await import("../../../src/serve/contract/monitor.js");
+  const log = new SqliteHistoryLog(join(dir, "h.db"));
+  const model = loadHistoryModel(registry, version);
+  const board = new FleetBoard(model);
+  const monitor = new ContractMonitor(model, registry.versionDir(version), new PromRegistry());
+  const service = await ContractService.open(model, registry.versionDir(version), log, [board, monitor]);
+  try {
+    const before = monitor.report(0);
+    assert.ok(before.current_rows >= 60, `replayed ${before.current_rows} readings`);
+    const m01 = board.readings("M01").length;
+    assert.ok(m01 > 0);
+    await service.rebuild();
+    const again = monitor.report(0);
+    assert.equal(again.current_rows, before.current_rows);
+    assert.deepEqual(again.quality, before.quality);
+    assert.equal(board.readings("M01").length, m01);
+  } finally {
+    await log.close();
+  }
+});
