@@ -1,4 +1,5 @@
 // The command table: name → summary and runner. main.ts prints the summaries as the help.
+import { checkCommand } from "./check.js";
 import { driftCommand } from "./drift.js";
 import { evaluateCommand } from "./evaluate.js";
 import { modelsCommand } from "./models.js";
@@ -21,6 +22,10 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   up: { summary: "simulate and train if needed, then serve (what npm start runs)", run: upCommand },
   simulate: { summary: "write a simulated fleet's readings as CSV", run: simulateCommand },
+  check: {
+    summary: "read your data through your data contract and say what came through (trains nothing)",
+    run: checkCommand,
+  },
   train: { summary: "train, evaluate and register a new model version", run: trainCommand },
   evaluate: { summary: "evaluate a registered model on a labelled CSV", run: evaluateCommand },
   predict: { summary: "score a CSV with a registered model", run: predictCommand },

@@ -1,0 +1,83 @@
+// `millwright check --contract FILE`: reads everything a contract names, as training would, and says
+// what came through (rows, machines, time range, each sensor's presence and range, events and
+// failures by kind, labelled rows) and what would make training weak. Trains nothing, writes nothing.
+import { loadContract } from "../../contract/load.js";
+import { readContractData } from "../../data/contract-data.js";
+import { type ContractProfile, profileContractData } from "../../data/profile.js";
+import { formatTimestamp } from "../../data/time.js";
+import { eventsOpt } from "../contract-opts.js";
+import { out, outJson, outThen, parse, requireOpt } from "../io.js";
+
+export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json]
+
+Reads your data through your data contract (README "Data contract") exactly as train --contract
+would, and prints what came through: rows, machines and time range; per reading, the share of rows
+that have it and its range; events and failures by kind; how many rows fall within the horizon of
+a failure. Then the problems that would make training weak (a sensor with no value, one that never
+changes, a failure kind too rare for a head of its own). Bad data is an error naming the file, row
+and column, exit 2, as in training. Exit 0 when it reads; --json prints the profile as JSON.`;
+
+const num = (x: number | null) =>
+  x === null ? "–" : Math.abs(x) >= 1000 || Number.isInteger(x) ? x.toFixed(0) : x.toPrecision(3);
+
+function render(p: ContractProfile): string {
+  const t = (x: number | null) => (x === null ? "–" : p.counter ? String(x) : formatTimestamp(x));
+  const lines = [
+    `contract ${p.contract}: ${p.rows} telemetry rows, ${p.machines} machines, ${t(p.from)} to ${t(p.to)}`,
+    ...p.files.map((f) => `  ${f.role.padEnd(12)} ${f.file} (${f.rows} rows)`),
+    "readings (present = share of rows with a value):",
+    ...p.readings.map(
+      (r) =>
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${num(r.min)} – ${num(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${num(r.mean)}  ('${r.column}')`,
+    ),
+    ...p.events.map(
+      (e) =>
+        `events ${e.name}: ${e.rows} (${Object.entries(e.kinds)
+          .slice(0, 8)
+          .map(([k, n]) => `${k} ${n}`)
+          .join(", ")}${Object.keys(e.kinds).length > 8 ? ", …" : ""})`,
+    ),
+  ];
+  if (p.failures) {
+    const f = p.failures;
+    lines.push(
+      `failures: ${f.rows} (${Object.entries(f.kinds)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(
+          ", ",
+        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${f.horizon}, ${f.censored_rows} censored`,
+    );
+  }
+  for (const w of p.warnings) lines.push(`warning: ${w}`);
+  lines.push(
+    p.problems.length === 0
+      ? "no problems found: ready for millwright train --contract"
+      : `${p.problems.length} problem${p.problems.length > 1 ? "s" : ""} to look at before training:\n${p.problems.map((x) => `  - ${x}`).join("\n")}`,
+  );
+  return lines.join("\n");
+}
+
+export async function checkCommand(argv: string[]): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      contract: { type: "string" },
+      data: { type: "string" },
+      events: { type: "string", multiple: true },
+      json: { type: "boolean" },
+    },
+    CHECK_HELP,
+  );
+  if (values.help) return outThen(CHECK_HELP, 0);
+  const { contract } = loadContract(requireOpt(values, "contract", CHECK_HELP));
+  const data = readContractData(contract, {
+    telemetry: values.data as string | undefined,
+    events: eventsOpt(values.events),
+    learn: true,
+    labels: "if-present",
+  });
+  const profile = profileContractData(data);
+  if (values.json) outJson(profile);
+  else out(render(profile));
+  return 0;
+}

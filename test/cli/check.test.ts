@@ -1,0 +1,53 @@
+// `millwright check --contract`: what a contract reads, said before any training (the real CLI).
+import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { runCli } from "../helpers/cli.js";
+
+const CONTRACT = join(process.cwd(), "examples", "contracts", "historian.yaml");
+
+test("check: rows, machines, each sensor's presence and range, failures by kind, problems; --json", async () => {
+  const text = await runCli(["check", "--contract", CONTRACT]);
+  assert.equal(text.code, 0, text.stderr);
+  assert.match(
+    text.stdout,
+    /contract historian-fleet: 12960 telemetry rows, 12 machines, 2026-01-05T00:00:00Z to/,
+  );
+  assert.match(text.stdout, /vibration\s+83\.3 %\s+[\d.]+ – [\d.]+ mm\/s/);
+  assert.match(text.stdout, /failures: 12 \(/);
+  assert.match(text.stdout, /failure kind 'coolant_pump': 2 failures, too few for a head of its own/);
+  const json = await runCli(["check", "--contract", CONTRACT, "--json"]);
+  assert.equal(json.code, 0, json.stderr);
+  const p = JSON.parse(json.stdout);
+  assert.equal(p.rows, 12960);
+  assert.equal(p.readings.length, 6);
+  const kinds = p.failures.kinds as Record<string, number>;
+  assert.equal(
+    Object.values(kinds).reduce((a, b) => a + b, 0),
+    12,
+  );
+  // Known answer: 12 failures, each labels the 24 hourly rows before it (none overlap in the sample).
+  assert.equal(p.failures.positive_rows, 24 * 12);
+  for (const r of p.readings)
+    assert.ok(r.present > 0 && r.present <= 1 && r.min <= r.mean && r.mean <= r.max);
+});
+
+test("check: a contract naming a column the file lacks is exit 2 naming the file, column and key", async () => {
+  const { mkdtempSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "mw-check-"));
+  const bad = join(dir, "bad.yaml");
+  writeFileSync(
+    bad,
+    readFileSync(CONTRACT, "utf8")
+      .replace(/\.\.\/historian\//g, `${join(process.cwd(), "examples", "historian")}/`)
+      .replace("column: vib_rms", "column: vibration_rms"),
+  );
+  const r = await runCli(["check", "--contract", bad]);
+  assert.equal(r.code, 2);
+  assert.match(
+    r.stderr,
+    /telemetry\.csv: missing column 'vibration_rms' \(.*bad\.yaml: readings\[2\]\.column\)/,
+  );
+});
