@@ -2,8 +2,10 @@
 // against a data-contract model (the machine's history state updated, its features built, every
 // head scored, the reading logged durably to the SQLite history log before the answer), against
 // bare Fastify validating the same contract reading and answering a constant, in the same run, at 16
-// and 64 connections. Each server in its own process on 127.0.0.1; load from wrk (C: the 2 cores are
-// shared by client and servers, see bench/serve.ts for why not autocannon).
+// and 64 connections; and the same model with its log committed on the main thread
+// (MILLWRIGHT_SQLITE_WRITER_THREAD=0, the "before" of the writer thread). Each server in its own
+// process on 127.0.0.1; load from wrk (C: the 2 cores are shared by client and servers, see
+// bench/serve.ts for why not autocannon).
 // Every request is a different (machine, time): a wrk Lua script cycles through the model's
 // machines (each wrk thread its own half), one hour later on each pass, so every machine's readings
 // come in time order. A machine recurs only after 96 other requests of its thread, and at most 32
@@ -37,8 +39,10 @@ const HOUR_S = 3600;
 /** Hours each run may use per machine: far more passes than a run can make. */
 const RUN_HOURS = 5000;
 
-const NOTE = `Where the history path loses at 64 connections (from reading the code, not yet profiled): SqliteHistoryLog (src/store/history/sqlite.ts) runs its group commit, one INSERT per reading and the fsync of synchronous=FULL, on the server's main thread, where the AI4I prediction log hands each group to a writer thread and writes one journal row per group; at 16 connections the two paths are on par, at 64, where the main thread is the bound, the history server gets fewer requests out of each CPU-second than the AI4I path (the comparison above). Moving the history log onto the prediction log's writer-thread journal is the fix to try first.`;
+const NOTE = `Profiled on 2026-12-03 (node --cpu-prof on the contract server under this bench's load at 64 connections, before the change): the history log's group commit on the main thread took 22.5 % of the main thread's samples (the commit with its fsync 9.3 %, an INSERT statement prepared anew for every request 8.1 %, the inserts 4 %), more than the history update, features and prediction together (13.3 %); writing the answers to the sockets took 12.5 %. Now (src/store/history/): the statements are prepared once, and the groups are committed by the log's writer thread (as the AI4I prediction log's are); the main thread keeps about 6 % for the log (each entry's JSON, postMessage), the writer thread spends about a fifth of its time committing and is otherwise idle. Before the change (the previous run of this bench, 2026-12-02, load 9–10): 24 % / 28 % of bare Fastify at 16 / 64 connections against the AI4I path's 22 % / 53 %. The "main thread" rows are the same server with MILLWRIGHT_SQLITE_WRITER_THREAD=0: the old commit path with the statements prepared once, so the code before the change was slower than those rows. On this box the writer thread does not win on throughput: no core is spare (wrk and other engineers' work share the 2), so the hand-over to the thread and back adds two thread wake-ups to every commit, which at 16 connections (each answer waits for its commit, not for the CPU) cost more than the fsync they take off the event loop, and per CPU-second the thread path does fewer requests (more, smaller commits). What the thread buys is the tail and the event loop (the second run of 2026-12-03: at 64 connections a p99 of 64 ms against 182 ms), and no late-accepted connections (the 409s of the main-thread rows). Three runs of 2026-12-03 (3 rounds each, same code; the table above is the second): writer thread ÷ main thread 0.63×, 0.63×, 0.82× at 16 connections and 1.23×, 0.79×, 0.86× at 64; per CPU-second the main thread did as well or better in every one. So on a box with cores to spare the thread should gain (it takes the fsync off the event loop, as for the AI4I log); on this one MILLWRIGHT_SQLITE_WRITER_THREAD=0 gives the more throughput. A quick A/B by hand in a quieter moment (4 s runs of this load, not this bench) showed both sides: at 64 connections the thread 1.45× the main thread (10,590 against 7,298 requests/s, p99 15 against 182 ms), at 16 connections 0.54× (3,413 against 6,299). Tried and dropped: up to 64 groups in flight with the thread committing all that wait in one transaction (slower than 2 at both).`;
 const AI4I = "Millwright, AI4I model (one fixed reading, no history)";
+const HISTORY = "Millwright, contract model with history (log on its writer thread)";
+const INLINE = "Millwright, contract model with history, log committed on the main thread (before)";
 const dist = (rel: string) => join(ROOT, "dist", rel);
 
 function cli(args: string[]): void {
@@ -235,15 +239,42 @@ async function main(): Promise<void> {
       },
     );
     procs.push(ai4i);
+    // The same model with the history log committed on the main thread (as before the writer thread).
+    const inlineDir = join(dir, "mw-data-inline");
+    const inline = await start(
+      "millwright-inline-log",
+      process.execPath,
+      [dist("src/cli/main.js"), "serve", "--registry", registry, "--host", "127.0.0.1", "--port"],
+      {
+        dir,
+        probe: { path: "/v2/health/ready" },
+        portArg: true,
+        env: {
+          MILLWRIGHT_DATA_DIR: inlineDir,
+          MILLWRIGHT_RETRAIN_MODE: "off",
+          MILLWRIGHT_SQLITE_WRITER_THREAD: "0",
+          LOG_LEVEL: "warn",
+        },
+      },
+    );
+    procs.push(inline);
     const db = join(dataDir, "history-historian-fleet.db");
     for (const c of CONNS)
       cells.push({ server: "bare Fastify (contract reading schema)", proc: bare, connections: c, runs: [] });
     for (const c of CONNS)
       cells.push({
-        server: "Millwright, contract model with history",
+        server: HISTORY,
         proc: mw,
         connections: c,
         db,
+        runs: [],
+      });
+    for (const c of CONNS)
+      cells.push({
+        server: INLINE,
+        proc: inline,
+        connections: c,
+        db: join(inlineDir, "history-historian-fleet.db"),
         runs: [],
       });
     for (const c of CONNS) cells.push({ server: AI4I, proc: ai4i, connections: c, runs: [] });
@@ -312,7 +343,8 @@ function report(cells: Cell[], o: { load0: number[]; setupS: number }): void {
   });
   const ratios = CONNS.flatMap((conns) => {
     const bare = median(cells.find((c) => c.server.startsWith("bare") && c.connections === conns) as Cell);
-    const mw = median(cells.find((c) => c.db && c.connections === conns) as Cell);
+    const mw = median(cells.find((c) => c.server === HISTORY && c.connections === conns) as Cell);
+    const mwInline = median(cells.find((c) => c.server === INLINE && c.connections === conns) as Cell);
     const old = median(cells.find((c) => c.server === AI4I && c.connections === conns) as Cell);
     const r = mw.rps / bare.rps;
     const rOld = old.rps / bare.rps;
@@ -324,6 +356,11 @@ function report(cells: Cell[], o: { load0: number[]; setupS: number }): void {
         `${Math.round(r * 100)} % (per second of server CPU: ${perCpu(mw)} %); the AI4I path in this run: ${Math.round(rOld * 100)} % (per CPU-s ${perCpu(old)} %) ${r >= rOld ? "✔" : "✘"}`,
         `≥ the AI4I path (same run); its ratio on a quiet box on 2026-11-27: ${Math.round(AI4I_RATIO[conns] * 100)} % (issue: ~${conns === 16 ? 35 : 60} %) ${r >= AI4I_RATIO[conns] ? "✔" : "✘"}`,
       ],
+      [
+        `the same, log committed on the main thread (before), ${conns} conns`,
+        `${Math.round((mwInline.rps / bare.rps) * 100)} % (per CPU-s ${perCpu(mwInline)} %); writer thread ÷ main thread: ${fmt(mw.rps / mwInline.rps, 2)}×`,
+        "for comparison",
+      ],
     ];
   });
   const body = [
@@ -334,7 +371,7 @@ function report(cells: Cell[], o: { load0: number[]; setupS: number }): void {
       .join(
         " / ",
       )} at the end: the 2 cores were shared with other engineers' builds and tests (and with wrk), so the figures are noisy.`,
-    `Model: examples/contracts/historian.yaml trained on a historian simulation of ${MACHINES} machines × ${DAYS} days (setup ${o.setupS.toFixed(0)} s). POST /v1/predict with one reading: machine check and time-order check, the machine's history updated (12 rolling windows, alarm and maintenance state), 76 features, 5 heads scored, the reading appended to the SQLite history log (WAL, synchronous=FULL, group commit) before the answer. Bare Fastify validates the same reading with the contract's JSON schema and sends back an answer the real server gave. The AI4I model (bench/serve.ts's path: one fixed reading, physics features, durable prediction log) runs in the same run against the same bare route, for its ratio on the same busy box.`,
+    `Model: examples/contracts/historian.yaml trained on a historian simulation of ${MACHINES} machines × ${DAYS} days (setup ${o.setupS.toFixed(0)} s). POST /v1/predict with one reading: machine check and time-order check, the machine's history updated (12 rolling windows, alarm and maintenance state), 76 features, 5 heads scored, the reading appended to the SQLite history log (WAL, synchronous=FULL, group commit on the log's writer thread) before the answer. The same model with MILLWRIGHT_SQLITE_WRITER_THREAD=0 (each group committed on the main thread, as before 2026-12-03, but with its insert statements prepared once) runs in the same run as the "before" row. Bare Fastify validates the same reading with the contract's JSON schema and sends back an answer the real server gave. The AI4I model (bench/serve.ts's path: one fixed reading, physics features, durable prediction log) runs in the same run against the same bare route, for its ratio on the same busy box.`,
     `Load: wrk (2 threads), each request a different machine and time (a Lua script: ${MACHINES} machines in turn, an hour later on each pass, every machine in time order); ${SECONDS} s per row after a ${WARMUP} s warm-up, every server warmed ${START_WARMUP} s first, rows round-robin, ${ROUNDS} round(s), the median round shown (every round in brackets). Log check: readings the history log gained per run against the 2xx answers (it may exceed them by the requests wrk abandoned at stop). Errors at 64 connections are the server's time-order check answering 409 MW_CONFLICT (checked by hand with a wrk script printing the error bodies: "machine 'M54' already has a reading at or after this time", first-pass machines only): on the starved box the server accepts some of a run's 64 new connections a second or more late, and the reading wrk queued on such a connection arrives after a later reading of the same machine. A load-generator artifact (a machine sends its next reading an hour later, not milliseconds), rejected as it should be, about 0.1 % of the requests.`,
     "",
     table(

@@ -1,4 +1,5 @@
-// The history-log contract against a real SQLite file in a temp dir.
+// The history-log contract against a real SQLite file in a temp dir, with the writer thread (what
+// `millwright serve` uses) and without.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,4 +14,10 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 runHistoryLogContract("SQLite", {
   fresh: async () => join(dir, `history-${++n}.db`),
   open: (path) => new SqliteHistoryLog(path),
+});
+
+// MILLWRIGHT_SQLITE_WRITER_THREAD=0: the same log, its groups committed on the main thread.
+runHistoryLogContract("SQLite, main-thread writes", {
+  fresh: async () => join(dir, `history-${++n}.db`),
+  open: (path) => new SqliteHistoryLog(path, { writerThread: false }),
 });

@@ -32,7 +32,9 @@ export async function startContractServer(
   const model = loadHistoryModel(registry, version);
   const log: HistoryLog = cfg.databaseUrl
     ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name })
-    : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`));
+    : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`), {
+        writerThread: cfg.sqliteWriterThread,
+      });
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
   const board = new FleetBoard(model);

@@ -1,17 +1,39 @@
 // The history log in an embedded SQLite file (WAL, synchronous=FULL: a commit is on disk before a
-// promise resolves). Appends from one event-loop turn share one transaction (group commit), so a
-// burst of single readings costs one fsync, not one each.
+// promise resolves). Appends go to a writer thread (sqlite-writer-worker.ts), which owns the write
+// connection: the main thread only turns each entry into a row and posts the group, and the INSERTs
+// and the fsync happen off the event loop. Appends from one event-loop turn share one transaction
+// (group commit), and the next group is posted while one commits (as the AI4I prediction log does),
+// so the thread is never idle waiting for the main thread. Reads and `exclusive` use the main
+// thread's connection; `exclusive` first waits for every append made before it. With
+// `writerThread: false` (MILLWRIGHT_SQLITE_WRITER_THREAD=0) the groups commit on the main thread, as
+// before: bench/serve-history.ts runs both side by side.
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
+import { GroupCommitter } from "../group-commit.js";
+import { SqliteWriter } from "../sqlite-writer.js";
+import type { WriteRequest } from "../sqlite-writes.js";
+import { siblingWorkerUrl } from "../thread.js";
+import { type HistoryWriterRequest, prepareInsert, type RowGroup } from "./sqlite-rows.js";
 import type { HistoryLog, LogEntry, LoggedEvent, LoggedReading, SeqEntry, StepOutput } from "./types.js";
 
 /** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
 const LAYOUT = 1;
 
-type Job = { run: () => number[]; resolve: (seqs: number[]) => void; reject: (e: unknown) => void };
+const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
+const BUSY_TIMEOUT_MS = 5000;
 
 type Row = { seq: number; type: string; body: string };
+
+/** One entry waiting for its group's commit; `seq` is filled in then (0: an event id already logged). */
+interface Slot {
+  event: number;
+  id: string;
+  machine: string;
+  time: number;
+  body: string;
+  seq: number;
+}
 
 function entryOf(row: Row): SeqEntry {
   return row.type === "reading"
@@ -19,16 +41,53 @@ function entryOf(row: Row): SeqEntry {
     : { seq: row.seq, type: "event", event: JSON.parse(row.body) as LoggedEvent };
 }
 
+const slotOf = (e: LogEntry): Slot => {
+  const x = e.type === "reading" ? e.reading : e.event;
+  return {
+    event: e.type === "event" ? 1 : 0,
+    id: x.id,
+    machine: x.machine,
+    time: x.time,
+    body: JSON.stringify(x),
+    seq: 0,
+  };
+};
+
+const groupOf = (slots: Slot[]): RowGroup => ({
+  events: slots.map((s) => s.event),
+  ids: slots.map((s) => s.id),
+  machines: slots.map((s) => s.machine),
+  times: slots.map((s) => s.time),
+  bodies: slots.map((s) => s.body),
+});
+
+function fill(slots: Slot[], seqs: number[]): void {
+  for (let i = 0; i < slots.length; i++) slots[i].seq = seqs[i];
+}
+
+const unavailable = (e: unknown) =>
+  e instanceof MillwrightError
+    ? e
+    : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
+
 export class SqliteHistoryLog implements HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
-  private queue: Job[] = [];
-  private scheduled = false;
+  private writer: SqliteWriter | null = null;
+  /** A writer thread being (re)started; concurrent flushes wait for the same one. */
+  private starting: Promise<SqliteWriter> | null = null;
+  private readonly committer: GroupCommitter<Slot>;
+  private readonly insert: (g: RowGroup) => number[];
+  private readonly writerThread: boolean;
+  private readonly workerUrl: URL;
 
-  constructor(readonly path: string) {
+  constructor(
+    readonly path: string,
+    opts: { writerThread?: boolean; workerUrl?: URL } = {},
+  ) {
     try {
-      this.db = new Database(path);
+      this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       chmodSync(path, 0o600);
     } catch (e) {
       throw new MillwrightError(
@@ -60,63 +119,66 @@ export class SqliteHistoryLog implements HistoryLog {
         "MW_STORE_UNAVAILABLE",
         `${path}: history log layout ${row.value}, this Millwright reads ${LAYOUT}`,
       );
-  }
-
-  async init(): Promise<void> {
-    // Opened and checked in the constructor (synchronous driver); here for the interface.
-  }
-
-  private enqueue(run: () => number[]): Promise<number[]> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ run, resolve, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
-      }
+    this.insert = prepareInsert(this.db);
+    this.writerThread = opts.writerThread ?? true;
+    this.workerUrl = opts.workerUrl ?? WORKER_URL;
+    const inline = this.db.transaction((g: RowGroup) => this.insert(g));
+    this.committer = new GroupCommitter<Slot>({
+      write: this.writerThread ? (slots) => this.post(slots) : (slots) => fill(slots, inline(groupOf(slots))),
+      // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
+      // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
+      maxInFlight: this.writerThread ? 2 : 1,
     });
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    const jobs = this.queue;
-    this.queue = [];
-    let seqs: number[][];
-    try {
-      seqs = this.db.transaction(() => jobs.map((j) => j.run()))();
-    } catch (e) {
-      for (const j of jobs)
-        j.reject(
-          new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`),
-        );
-      return;
-    }
-    for (let i = 0; i < jobs.length; i++) jobs[i].resolve(seqs[i]);
+  /** Starts the writer thread (the file was opened and checked in the constructor). */
+  async init(): Promise<void> {
+    if (!this.writerThread) return;
+    await this.liveWriter().catch((e) => {
+      throw unavailable(e);
+    });
   }
 
-  private insert(entries: LogEntry[]): number[] {
-    const reading = this.db.prepare(
-      "INSERT INTO log (type, id, machine, t, body) VALUES ('reading', ?, ?, ?, ?)",
-    );
-    // Duplicates are settled by the server before it applies an event (it knows every id it was
-    // told); OR IGNORE only keeps a retried write from failing on the unique index.
-    const event = this.db.prepare(
-      "INSERT OR IGNORE INTO log (type, id, machine, t, body) VALUES ('event', ?, ?, ?, ?)",
-    );
-    const seqs: number[] = [];
-    for (const e of entries) {
-      const x = e.type === "reading" ? e.reading : e.event;
-      const r = (e.type === "reading" ? reading : event).run(x.id, x.machine, x.time, JSON.stringify(x));
-      if (r.changes > 0) seqs.push(Number(r.lastInsertRowid));
+  /** The live writer thread; after a crash, a new one (so the log recovers once the cause is gone). */
+  private liveWriter(): Promise<SqliteWriter> {
+    if (this.writer?.alive()) return Promise.resolve(this.writer);
+    this.starting ??= SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl)
+      .then((w) => {
+        this.writer = w;
+        return w;
+      })
+      .finally(() => {
+        this.starting = null;
+      });
+    return this.starting;
+  }
+
+  /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
+  private async post(slots: Slot[]): Promise<void> {
+    const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
+    const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+    // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
+    fill(slots, (await w.request(req as unknown as WriteRequest)) as number[]);
+  }
+
+  private async append(entries: LogEntry[]): Promise<number[]> {
+    const slots = entries.map(slotOf);
+    try {
+      await this.committer.enqueue(slots);
+    } catch (e) {
+      throw unavailable(e);
     }
+    const seqs: number[] = [];
+    for (const s of slots) if (s.seq > 0) seqs.push(s.seq);
     return seqs;
   }
 
   appendReadings(rows: LoggedReading[]): Promise<number[]> {
-    return this.enqueue(() => this.insert(rows.map((reading) => ({ type: "reading", reading }))));
+    return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
   appendEvents(events: LoggedEvent[]): Promise<number[]> {
-    return this.enqueue(() => this.insert(events.map((event) => ({ type: "event", event }))));
+    return this.append(events.map((event) => ({ type: "event", event })));
   }
 
   private after(seq: number, limit?: number): SeqEntry[] {
@@ -134,12 +196,12 @@ export class SqliteHistoryLog implements HistoryLog {
     afterSeq: number,
     step: (entries: SeqEntry[]) => StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
-    if (this.queue.length > 0) this.flush(); // appends made before this call come first
+    await this.committer.drain(); // appends made before this call come first
     // IMMEDIATE takes the write lock at BEGIN, so another connection on the file waits for us.
     return this.db
       .transaction(() => {
         const { append, result } = step(this.after(afterSeq));
-        const seqs = this.insert(append);
+        const seqs = this.insert(groupOf(append.map(slotOf))).filter((q) => q > 0);
         const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
         return { result, seqs, lastSeq: last.s };
       })
@@ -147,7 +209,11 @@ export class SqliteHistoryLog implements HistoryLog {
   }
 
   async close(): Promise<void> {
-    if (this.queue.length > 0) this.flush();
-    this.db.close();
+    try {
+      await this.committer.close(); // every append made so far has committed (or failed)
+    } finally {
+      await this.writer?.close();
+      this.db.close();
+    }
   }
 }
