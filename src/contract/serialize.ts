@@ -34,5 +34,6 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
     names.add(d.name);
     return { ...d, ast };
   });
-  return { ...o, derived };
+  // Versions trained before `tasks:` existed have none: the planner then says so.
+  return { ...o, derived, tasks: o.tasks ?? null };
 }

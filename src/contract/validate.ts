@@ -4,6 +4,7 @@ import { type Obj, configError, describe, join, list, mapping, text } from "../c
 import { ExprError, parseExpr } from "../features/expr.js";
 import { Names, attributes, needTime, optBool, optText, reading, spans } from "./fields.js";
 import { parseSpan } from "./spans.js";
+import { validateTasks } from "./tasks.js";
 import {
   type Contract,
   type DerivedSpec,
@@ -31,6 +32,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "events",
       "failures",
       "labels",
+      "tasks",
     ],
     ["version", "name", "readings"],
   );
@@ -212,5 +214,11 @@ export function validateContract(doc: unknown, file: string): Contract {
     events,
     failures,
     labels,
+    tasks: validateTasks(o.tasks, file, {
+      counter: time?.counter !== false,
+      readings,
+      events,
+      heads: labels ? labels.modes.map((m) => m.name) : null,
+    }),
   };
 }

@@ -14,6 +14,7 @@ import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import type { ContractMonitor } from "./monitor.js";
+import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import type { ContractService, EventIn } from "./service.js";
 
@@ -26,6 +27,8 @@ export interface ContractAppOptions {
   bodyLimit?: number;
   logger?: boolean | object;
   metricsRegistry?: PromRegistry;
+  /** Technicians YAML for the plan (MILLWRIGHT_TECHNICIANS). */
+  technicians?: string;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -215,5 +218,6 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
 
   oipContractRoutes(app, svc, maxBatch);
+  contractPlanRoutes(app, svc, { tokens: opts.tokens, technicians: opts.technicians });
   return app;
 }

@@ -46,6 +46,7 @@ export async function startContractServer(
     metricsRegistry,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
+    technicians: process.env.MILLWRIGHT_TECHNICIANS,
     logger:
       opts.logger === false
         ? false
