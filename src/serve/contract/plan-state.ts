@@ -35,6 +35,8 @@ export class PlanKeeper {
   private staleReason: string | null = null;
   private making: Promise<ContractPlan> | null = null;
   readonly outcomes: TaskOutcome[] = [];
+  /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
+  private readonly known = new Map<string, ContractPlannedTask>();
   private technicians: Technician[] | null = null;
   horizonShifts = 21;
 
@@ -89,6 +91,7 @@ export class PlanKeeper {
         madeAt: new Date(),
       });
       this.latest = plan;
+      for (const t of plan.tasks) this.known.set(t.id, t);
       if (this.staleReason === reason) this.staleReason = null;
       return plan;
     };
@@ -131,11 +134,11 @@ export class PlanKeeper {
   }
 
   task(id: string): ContractPlannedTask {
-    const t = this.latest?.tasks.find((x) => x.id === id);
+    const t = this.known.get(id);
     if (!t)
       throw new MillwrightError(
         "MW_NOT_FOUND",
-        `no task '${id}' in the current plan (GET /v1/plan lists them)`,
+        `no task '${id}' in any plan made (GET /v1/plan lists them)`,
         {
           field: "id",
         },
@@ -143,15 +146,27 @@ export class PlanKeeper {
     return t;
   }
 
+  /** A skipped task may still be done later; anything else twice is a conflict. */
   record(o: TaskOutcome): void {
-    if (this.outcomes.some((x) => x.id === o.id))
+    const i = this.outcomes.findIndex((x) => x.id === o.id);
+    if (i >= 0 && !(this.outcomes[i].status === "skipped" && o.status === "done"))
       throw new MillwrightError(
         "MW_CONFLICT",
-        `task '${o.id}' is already marked ${this.outcomes.find((x) => x.id === o.id)?.status}`,
+        `task '${o.id}' is already marked ${this.outcomes[i].status}`,
         {
           field: "id",
         },
       );
+    if (i >= 0) this.outcomes.splice(i, 1);
     this.outcomes.push(o);
+  }
+
+  /** Throws MW_CONFLICT before a done task's event is posted, if it could not be recorded. */
+  checkOpen(id: string, status: "done" | "skipped"): void {
+    const prior = this.outcomes.find((x) => x.id === id);
+    if (prior && !(prior.status === "skipped" && status === "done"))
+      throw new MillwrightError("MW_CONFLICT", `task '${id}' is already marked ${prior.status}`, {
+        field: "id",
+      });
   }
 }
