@@ -173,7 +173,9 @@ for (const f of failures) {
     if (tele.machine[i] === idx.get(f.machine) && tele.time[i] < f.time && tele.time[i] >= f.time - 24 * HOUR)
       keep.push(i);
   const data = new Float64Array(keep.length * X.nCols);
-  keep.forEach((i, k) => data.set(X.data.subarray(i * X.nCols, (i + 1) * X.nCols), k * X.nCols));
+  keep.forEach((i, k) => {
+    data.set(X.data.subarray(i * X.nCols, (i + 1) * X.nCols), k * X.nCols);
+  });
   const p = predictHistoryModel(model, { data, nRows: keep.length, nCols: X.nCols })[f.kind];
   if (p && Math.max(...p) > 0.1) seen++;
 }
