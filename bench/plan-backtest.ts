@@ -1,6 +1,6 @@
 // Plan backtest on a simulated historian fleet (issue 16): 24 machines, 60 days to train on, then 8
-// weeks replayed. Each day: the machines' newest feature rows before the week starts (features at t
-// see only data at or before t, so nothing leaks), the tasks done in earlier weeks as maintenance
+// weeks replayed. Each day: the machines' newest feature rows before the day starts (features at t
+// see only data at or before t, so nothing leaks), the tasks done on earlier days as maintenance
 // events, a plan over the next 7 days (exact MIP, and the greedy baseline on the same candidates), re-made
 // every day, and each day's planned replacements applied to the simulator's ground truth: a failure of a component is
 // prevented when a planned replacement of it on that machine falls after the part's install and
