@@ -6,6 +6,7 @@
 // admin token.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
+import { parseTimestamp } from "../../data/time.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { PlanKeeper } from "./plan-state.js";
@@ -107,6 +108,16 @@ export function contractPlanRoutes(
       const body = (req.body ?? {}) as { timestamp?: string | number };
       const counter = svc.model.contract.time?.counter !== false;
       const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
+      if (
+        counter
+          ? typeof when !== "number"
+          : typeof when !== "string" || !Number.isFinite(parseTimestamp(when))
+      )
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `body.timestamp: must be ${counter ? "a number (the contract's time is a counter)" : "an ISO 8601 date-time"}`,
+          { field: "body.timestamp" },
+        );
       let event_id: string | undefined;
       let outcome: string | undefined;
       const e = spec?.event;

@@ -177,6 +177,14 @@ test("skipped needs a reason; done becomes a maintenance event and the next plan
   assert.equal(shown.tasks[0].status, "skipped");
   assert.equal(shown.tasks[0].skipped_reason, "spindle parts not in stock");
 
+  const badTime = await app.inject({
+    method: "POST",
+    url: url("done"),
+    headers: auth(FEEDBACK),
+    payload: { timestamp: "yesterday" },
+  });
+  assert.equal(badTime.statusCode, 400, badTime.body);
+  assert.equal(badTime.json().field, "body.timestamp");
   // The parts came: the task is done after all (admin token works too).
   const done = await app.inject({ method: "POST", url: url("done"), headers: auth(ADMIN), payload: {} });
   assert.equal(done.statusCode, 200, done.body);
