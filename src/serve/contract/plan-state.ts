@@ -2,7 +2,7 @@
 // something makes it stale (a task done, a new technicians file, a re-plan asked for), then made
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
 // tasks are kept across re-plans, so a manager sees what was done against what was planned.
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { MillwrightError } from "../../core/errors.js";
 import { parseTechnicians } from "../../plan/config.js";
 import { planMachine } from "../../plan/contract-machines.js";
@@ -37,13 +37,22 @@ export class PlanKeeper {
   readonly outcomes: TaskOutcome[] = [];
   /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
   private readonly known = new Map<string, ContractPlannedTask>();
-  private technicians: Technician[] | null = null;
   horizonShifts = 21;
 
   constructor(
     private readonly svc: ContractService,
     private readonly techniciansFile: string | undefined,
   ) {}
+
+  private seenMtime = 0;
+
+  private techniciansMtime(): number {
+    try {
+      return this.techniciansFile ? statSync(this.techniciansFile).mtimeMs : 0;
+    } catch {
+      return 0;
+    }
+  }
 
   private loadTechnicians(): Technician[] {
     const file = this.techniciansFile;
@@ -68,7 +77,8 @@ export class PlanKeeper {
   replan(reason: string | null = null): Promise<ContractPlan> {
     if (this.making) return this.making;
     const run = async () => {
-      this.technicians ??= this.loadTechnicians();
+      this.seenMtime = this.techniciansMtime();
+      const technicians = this.loadTechnicians();
       const svc = this.svc;
       const c = svc.model.contract;
       const machines = svc.fleet
@@ -83,7 +93,7 @@ export class PlanKeeper {
       const plan = await makeContractPlan({
         model: svc.model,
         machines,
-        technicians: this.technicians,
+        technicians,
         // The plan starts where the fleet's data ends (for a live fleet, now).
         startTime: c.time?.counter === false ? new Date(newest) : new Date(),
         horizonShifts: this.horizonShifts,
@@ -103,6 +113,11 @@ export class PlanKeeper {
 
   /** The plan to answer with: made on first ask; a stale one is answered while a new one is made. */
   async current(): Promise<ServedPlan> {
+    // A new technicians file makes the plan stale (checked by its modification time, each ask).
+    const mtime = this.techniciansMtime();
+    if (this.latest && mtime !== this.seenMtime && !this.staleReason)
+      this.markStale("the technicians file changed");
+    this.seenMtime = mtime;
     if (!this.latest) await this.replan();
     else if (this.staleReason && !this.making)
       // A failed background re-plan leaves the old plan, still marked stale, and is retried next ask.

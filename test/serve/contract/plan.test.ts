@@ -2,7 +2,7 @@
 // model): the plan is made from the history the server holds, carries its freshness, and a task
 // marked done becomes a maintenance event that changes the machine's risk in the next plan.
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -22,6 +22,7 @@ const ADMIN = "admin-token-for-tests";
 let app: FastifyInstance;
 let log: SqliteHistoryLog;
 let model: HistoryModel;
+let techniciansFile: string;
 
 before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-splan-");
@@ -34,11 +35,13 @@ before(async () => {
   }).version;
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
   model = loadHistoryModel(registry, v);
+  techniciansFile = join(shop.dir, "technicians.yaml");
+  copyFileSync("examples/contracts/historian-technicians.yaml", techniciansFile);
   app = await buildContractApp({
     service: await ContractService.open(model, registry.versionDir(v), log),
     tokens: { feedback: FEEDBACK, admin: ADMIN },
     maxBatch: 20_000,
-    technicians: "examples/contracts/historian-technicians.yaml",
+    technicians: techniciansFile,
   });
 });
 
@@ -214,4 +217,28 @@ test("skipped needs a reason; done becomes a maintenance event and the next plan
       (x: { machine_id: string; head: string }) => x.machine_id === t.machine_id && x.head === t.head,
     ),
   );
+});
+
+test("a new technicians file makes the plan stale, and the next plan uses it", async () => {
+  const before = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(before.stale, false);
+  writeFileSync(
+    techniciansFile,
+    "technicians:\n  - { name: Eve Stone, skills: ['*'], hours_per_shift: 8 }\n",
+  );
+  const later = new Date(Date.now() + 5000);
+  utimesSync(techniciansFile, later, later);
+  const stale = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  let next = stale;
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(next.stale, false);
+  assert.deepEqual(
+    next.technicians.map((t: { name: string }) => t.name),
+    ["Eve Stone"],
+  );
+  assert.equal(stale.stale, true);
+  assert.equal(stale.stale_reason, "the technicians file changed");
 });
