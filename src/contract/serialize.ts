@@ -38,5 +38,6 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
   // Older versions stored one telemetry path (or null).
   const telemetry =
     (o.telemetry as unknown) === null ? [] : typeof o.telemetry === "string" ? [o.telemetry] : o.telemetry;
-  return { ...o, telemetry, csv: o.csv ?? DEFAULT_CSV, derived };
+  // Versions trained before `tasks:` existed have none: the planner then says so.
+  return { ...o, telemetry, csv: o.csv ?? DEFAULT_CSV, derived, tasks: o.tasks ?? null };
 }

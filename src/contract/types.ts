@@ -3,6 +3,7 @@
 // only here, in `column` fields. A model version carries its resolved contract (with the category
 // levels and event kinds seen in training), so prediction and serving need no contract file.
 import type { Expr } from "../features/expr.js";
+import type { ContractTasks } from "./tasks.js";
 
 /** A window or horizon: milliseconds on a clock, or a number of rows for a counter time. */
 export interface Span {
@@ -111,6 +112,8 @@ export interface Contract {
   events: EventSpec[];
   failures: FailureSpec | null;
   labels: LabelSpec | null;
+  /** Maintenance tasks and failure costs per head, for the planner (null: the contract has none). */
+  tasks: ContractTasks | null;
 }
 
 /** What a history feature's time unit is: hours on a clock, rows on a counter. */

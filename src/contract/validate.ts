@@ -14,6 +14,7 @@ import {
   timeSpec,
 } from "./fields.js";
 import { parseSpan } from "./spans.js";
+import { validateTasks } from "./tasks.js";
 import {
   type Contract,
   type DerivedSpec,
@@ -42,6 +43,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "events",
       "failures",
       "labels",
+      "tasks",
     ],
     ["version", "name", "readings"],
   );
@@ -226,5 +228,11 @@ export function validateContract(doc: unknown, file: string): Contract {
     events,
     failures,
     labels,
+    tasks: validateTasks(o.tasks, file, {
+      counter: time?.counter !== false,
+      readings,
+      events,
+      heads: labels ? labels.modes.map((m) => m.name) : null,
+    }),
   };
 }

@@ -5,6 +5,7 @@
 // leaves no half-applied history.
 import { MillwrightError } from "../core/errors.js";
 import type { FeatureMatrix } from "../features/build.js";
+import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import { MachineHistory } from "../features/history.js";
 import { type FeaturePlan, featurePlan } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
@@ -22,6 +23,8 @@ export class FleetHistory {
   readonly plan: FeaturePlan;
   private readonly machines = new Map<string, MachineHistory>();
   private readonly tables: Map<string, number>;
+  /** Each machine's newest feature row and the events after it: where a plan's forecast starts. */
+  private readonly latest = new Map<string, RowState>();
 
   /** `attributes`: each known machine's attribute values (contract order), or null when the contract has none. */
   constructor(
@@ -104,6 +107,13 @@ export class FleetHistory {
       const attrs = this.attributes?.get(cols.machine[i]);
       for (let a = 0; a < this.plan.nAttributes; a++) data[o + nr + a] = attrs ? attrs[a] : Number.NaN;
       (this.history(cols.machine[i], true) as MachineHistory).addRow(cols.time[i], data, o);
+      // A copy: `data` is the caller's answer matrix. Events up to this row are in the row now.
+      const prev = this.latest.get(cols.machine[i]);
+      this.latest.set(cols.machine[i], {
+        time: cols.time[i],
+        row: data.slice(o, o + nCols),
+        later: prev ? prev.later.filter((e) => e.time > cols.time[i]) : [],
+      });
     }
     return { data, nRows: cols.n, nCols };
   }
@@ -114,6 +124,20 @@ export class FleetHistory {
     const resets = this.model.contract.failures?.resets;
     const idx =
       table === "failures" ? (resets ? this.tables.get(resets) : undefined) : this.tables.get(table);
-    if (idx !== undefined) h.addEvent(idx, time, kind);
+    if (idx === undefined) return;
+    h.addEvent(idx, time, kind);
+    const now = this.latest.get(machine);
+    // Even a late one (at or before the row's time): the row was built without it.
+    if (now) now.later.push({ table: idx, kind, time } satisfies KnownEvent);
+  }
+
+  /** The machine's newest row and the events after it (null: no reading yet). */
+  snapshot(machine: string): RowState | null {
+    return this.latest.get(machine) ?? null;
+  }
+
+  /** Machines that have sent at least one reading. */
+  machinesWithReadings(): string[] {
+    return [...this.latest.keys()];
   }
 }

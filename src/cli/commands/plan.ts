@@ -5,15 +5,22 @@ import type { MachineHistory } from "../../plan/forecast.js";
 import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
 import { Registry } from "../../registry/registry.js";
+import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { loadPlanningConfig, planFor } from "../../serve/planning.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, out, parse, outThen, outJsonThen } from "../io.js";
+import { planContract } from "./plan-contract.js";
 
 const HELP = `${PLAN_HELP.trimEnd()}
 
 Machine histories come from the prediction log (MILLWRIGHT_DATA_DIR or DATABASE_URL), or from a
-fleet CSV with machine_id (--data FILE, e.g. the output of \`millwright simulate\`).`;
+fleet CSV with machine_id (--data FILE, e.g. the output of \`millwright simulate\`).
+
+When the champion is a data-contract model, the tasks and failure costs come from its contract's
+\`tasks:\` key (--costs is not used), the machines' history from the contract's telemetry and event
+files (--data TELEMETRY.csv and --events NAME=FILE override them), and the plan starts at the newest
+reading in the data. --greedy plans with the greedy baseline instead of the exact MIP.`;
 
 async function historiesFromLog(): Promise<MachineHistory[]> {
   const cfg = readConfig();
@@ -45,13 +52,39 @@ export async function planCommand(argv: string[]): Promise<number> {
       registry: { type: "string" },
       data: { type: "string" },
       json: { type: "boolean" },
+      events: { type: "string", multiple: true },
+      greedy: { type: "boolean" },
     },
     HELP,
   );
   if (values.help) return outThen(HELP, 0);
   if (!values.technicians) throw new MillwrightError("MW_BAD_INPUT", `--technicians is required\n\n${HELP}`);
-  const config = loadPlanningConfig(values.technicians as string, values.costs as string | undefined);
   const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const stored = registry.readModelJson("champion");
+  if (isHistoryModelJSON(stored.obj)) {
+    if (values.costs)
+      process.stderr.write(
+        "warning: --costs is not used: a contract model's costs are its contract's tasks\n",
+      );
+    const plan = await planContract(historyModelFromJSON(stored.obj, stored.file), {
+      technicians: values.technicians as string,
+      data: values.data as string | undefined,
+      events: values.events,
+      horizonShifts: parseHorizon((values.horizon as string | undefined) ?? "7d"),
+      solver: values.greedy ? "greedy" : "mip",
+    });
+    if (values.json) return outJsonThen(plan, 0);
+    out(
+      `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length} tasks, avoids ${plan.summary.avoided_cost.toFixed(0)} for ${plan.summary.planned_cost.toFixed(0)}`,
+    );
+    for (const t of plan.tasks)
+      out(`  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(14)} ${t.machine_id} ${t.task}: ${t.why}`);
+    for (const u of plan.unplanned_risks)
+      out(`  unplanned ${u.machine_id} ${u.head} (${(u.risk * 100).toFixed(0)} %): ${u.reason}`);
+    for (const w of plan.warnings) out(`warning: ${w}`);
+    return 0;
+  }
+  const config = loadPlanningConfig(values.technicians as string, values.costs as string | undefined);
   const bundle = registry.load("champion");
   let machines: MachineHistory[];
   let start = new Date();

@@ -16,6 +16,7 @@ import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import { staticRoutes } from "../static.js";
 import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
+import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
 import type { ContractService, EventIn } from "./service.js";
@@ -33,6 +34,8 @@ export interface ContractAppOptions {
   board?: FleetBoard;
   /** The dashboard's files (web/), served at / as on the AI4I server; null: no dashboard. */
   webDir?: string | null;
+  /** Technicians YAML for the plan (MILLWRIGHT_TECHNICIANS). */
+  technicians?: string;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -231,6 +234,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   oipContractRoutes(app, svc, maxBatch);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
+  contractPlanRoutes(app, svc, { tokens: opts.tokens, technicians: opts.technicians });
   // Last: its catch-all GET answers only what no route above does.
   staticRoutes(app, opts.webDir ?? null);
   return app;

@@ -53,6 +53,7 @@ export async function startContractServer(
     webDir: defaultWebDir(),
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
+    technicians: process.env.MILLWRIGHT_TECHNICIANS,
     logger:
       opts.logger === false
         ? false

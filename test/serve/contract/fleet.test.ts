@@ -87,7 +87,7 @@ test("GET /v2 says this is a data-contract server; the dashboard is served with 
   assert.match(page.headers["content-type"] as string, /text\/html/);
   assert.match(page.headers["content-security-policy"] as string, /script-src 'self'/);
   assert.equal((await app.inject({ url: "/js/app.js" })).statusCode, 200);
-  const missing = await app.inject({ url: "/v1/plan" });
+  const missing = await app.inject({ url: "/v1/no-such-route" });
   assert.equal(missing.statusCode, 404);
   assert.equal(missing.json().code, "MW_NOT_FOUND");
 });

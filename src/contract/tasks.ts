@@ -1,0 +1,208 @@
+// The contract's `tasks:` key: for each failure kind (model head), the maintenance task that
+// prevents it and what a failure of that kind costs. The planner (src/plan/contract-*.ts) reads
+// only this, so a shop describes its own work in its own words; nothing is wired to AI4I.
+// Pure: `file` names the source in every message ("shop.yaml: tasks.heads.ball_screw.task.hours: …").
+import {
+  configError,
+  describe,
+  fraction,
+  join,
+  list,
+  mapping,
+  nonNegative,
+  positive,
+  text,
+} from "../core/yamlcheck.js";
+import { optText } from "./fields.js";
+import { parseSpan } from "./spans.js";
+import type { EventSpec, ReadingSpec, Span } from "./types.js";
+
+/** What a done task puts into the machine's history: the planner re-scores the machine with it. */
+export type TaskEffect =
+  /** A row of a `since: true` event table with this kind: that kind's `since` feature restarts. */
+  | { table: string; kind: string }
+  /** A reading set to a value (a new tool: tool_wear 0); derived features follow. */
+  | { reading: string; value: number };
+
+export interface TaskSpec {
+  name: string;
+  words: string;
+  hours: number;
+  partsCost: number;
+  /** Skills a technician needs, all of them ("*" in a technician's skills covers any). */
+  skills: string[];
+  /** Shortest time between two of these tasks on one machine (ms, or rows on a counter). */
+  minInterval: Span | null;
+  /** Fraction of the risk the event removes that a real task removes (0–1]. */
+  effectiveness: number;
+  /** Null: a check that changes no feature; its effect is `effectiveness` of the risk. */
+  event: TaskEffect | null;
+}
+
+export interface HeadTasks {
+  head: string;
+  failure: { downtimeHours: number; costPerHour: number; repairCost: number };
+  task: TaskSpec | null;
+}
+
+export interface ContractTasks {
+  /** Cost per hour of planned work: technician time plus the planned stop of the machine. */
+  plannedCostPerHour: number;
+  /** Counter-time contracts only: readings (rows) per hour, to turn per-row risk into per-shift risk. */
+  rowsPerHour: number | null;
+  /** Printed before money in the plan's words ("$"); empty by default. */
+  currency: string;
+  heads: HeadTasks[];
+}
+
+export function failureCostOf(h: HeadTasks): number {
+  return h.failure.downtimeHours * h.failure.costPerHour + h.failure.repairCost;
+}
+
+export function plannedCostOfTask(t: TaskSpec, plannedCostPerHour: number): number {
+  return t.hours * plannedCostPerHour + t.partsCost;
+}
+
+interface Known {
+  counter: boolean;
+  readings: ReadingSpec[];
+  events: EventSpec[];
+  /** Head names known when the contract is read (labels' modes); null: learned in training. */
+  heads: string[] | null;
+}
+
+export function validateTasks(v: unknown, file: string, k: Known): ContractTasks | null {
+  if (v === undefined || v === null) return null;
+  const o = mapping(
+    v,
+    file,
+    "tasks",
+    ["planned_cost_per_hour", "rows_per_hour", "currency", "heads"],
+    ["heads"],
+  );
+  const headsObj = mapping(o.heads, file, "tasks.heads", Object.keys((o.heads ?? {}) as object));
+  const heads: HeadTasks[] = Object.entries(headsObj).map(([head, raw]) => {
+    const path = join("tasks.heads", head);
+    if (k.heads && head !== "machine_failure" && !k.heads.includes(head))
+      throw configError(
+        file,
+        path,
+        `'${head}' is not a failure kind of this contract (known: ${k.heads.join(", ")})`,
+      );
+    const h = mapping(raw, file, path, ["failure", "task"], ["failure"]);
+    const fp = join(path, "failure");
+    const f = mapping(
+      h.failure,
+      file,
+      fp,
+      ["downtime_hours", "cost_per_hour", "repair_cost"],
+      ["downtime_hours", "cost_per_hour", "repair_cost"],
+    );
+    return {
+      head,
+      failure: {
+        downtimeHours: nonNegative(f.downtime_hours, file, join(fp, "downtime_hours")),
+        costPerHour: nonNegative(f.cost_per_hour, file, join(fp, "cost_per_hour")),
+        repairCost: nonNegative(f.repair_cost, file, join(fp, "repair_cost")),
+      },
+      task: h.task === undefined || h.task === null ? null : task(h.task, file, join(path, "task"), k),
+    };
+  });
+  if (heads.length === 0) throw configError(file, "tasks.heads", "names no failure kind");
+  const names = new Set<string>();
+  for (const h of heads) {
+    if (!h.task) continue;
+    if (names.has(h.task.name))
+      throw configError(
+        file,
+        join(join("tasks.heads", h.head), "task.name"),
+        `duplicate task name '${h.task.name}'`,
+      );
+    names.add(h.task.name);
+  }
+  return {
+    plannedCostPerHour:
+      o.planned_cost_per_hour === undefined
+        ? 120
+        : nonNegative(o.planned_cost_per_hour, file, "tasks.planned_cost_per_hour"),
+    rowsPerHour:
+      o.rows_per_hour === undefined ? null : positive(o.rows_per_hour, file, "tasks.rows_per_hour"),
+    currency: o.currency === undefined || o.currency === null ? "" : String(o.currency),
+    heads,
+  };
+}
+
+function task(v: unknown, file: string, path: string, k: Known): TaskSpec {
+  const t = mapping(
+    v,
+    file,
+    path,
+    ["name", "words", "hours", "parts_cost", "skills", "min_interval", "effectiveness", "event"],
+    ["name", "hours"],
+  );
+  const name = text(t.name, file, join(path, "name"));
+  if (!/^[a-z][a-z0-9_]*$/.test(name))
+    throw configError(file, join(path, "name"), `must be snake_case (a-z, 0-9, _), got ${describe(t.name)}`);
+  return {
+    name,
+    words: optText(t, "words", file, path) ?? name.replace(/_/g, " "),
+    hours: positive(t.hours, file, join(path, "hours"), 24),
+    partsCost: t.parts_cost === undefined ? 0 : nonNegative(t.parts_cost, file, join(path, "parts_cost")),
+    skills:
+      t.skills === undefined || t.skills === null
+        ? []
+        : list(t.skills, file, join(path, "skills"), false).map((s, i) =>
+            text(s, file, join(join(path, "skills"), i)),
+          ),
+    minInterval:
+      t.min_interval === undefined || t.min_interval === null
+        ? null
+        : parseSpan(t.min_interval, k.counter, file, join(path, "min_interval")),
+    effectiveness:
+      t.effectiveness === undefined ? 1 : fraction(t.effectiveness, file, join(path, "effectiveness")),
+    event: t.event === undefined || t.event === null ? null : effect(t.event, file, join(path, "event"), k),
+  };
+}
+
+function effect(v: unknown, file: string, path: string, k: Known): TaskEffect {
+  const e = mapping(v, file, path, ["table", "kind", "reading", "value"]);
+  if (e.table !== undefined) {
+    const table = text(e.table, file, join(path, "table"));
+    const spec = k.events.find((x) => x.name === table);
+    if (!spec?.since)
+      throw configError(
+        file,
+        join(path, "table"),
+        `'${table}' is not an event table with since: true (known: ${
+          k.events
+            .filter((x) => x.since)
+            .map((x) => x.name)
+            .join(", ") || "none"
+        })`,
+      );
+    if (e.reading !== undefined)
+      throw configError(file, path, "give either table (an event) or reading, not both");
+    return { table, kind: e.kind === undefined ? "" : text(e.kind, file, join(path, "kind")) };
+  }
+  if (e.reading !== undefined) {
+    const reading = text(e.reading, file, join(path, "reading"));
+    const r = k.readings.find((x) => x.name === reading && x.kind === "number");
+    if (!r)
+      throw configError(
+        file,
+        join(path, "reading"),
+        `'${reading}' is not a numeric reading (known: ${k.readings
+          .filter((x) => x.kind === "number")
+          .map((x) => x.name)
+          .join(", ")})`,
+      );
+    if (typeof e.value !== "number" || !Number.isFinite(e.value))
+      throw configError(file, join(path, "value"), `must be a number, got ${describe(e.value)}`);
+    return { reading, value: e.value };
+  }
+  throw configError(
+    file,
+    path,
+    "give table: (an event table with since: true) and kind:, or reading: and value:",
+  );
+}

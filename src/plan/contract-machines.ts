@@ -1,0 +1,45 @@
+// Planning states of a fleet's machines from feature rows: the one place that turns "the newest row
+// of each machine" into what contract-risk.ts forecasts from, for the CLI (rows built from files) and
+// the server (rows kept by FleetHistory). Pure.
+import type { Contract } from "../contract/types.js";
+import type { KnownEvent, RowState } from "../features/forecast-row.js";
+import type { FeaturePlan } from "../features/plan.js";
+import type { PlanMachine } from "./contract-risk.js";
+
+/** The machine's make and model: the attribute called `model`, else the first category attribute. */
+export function machineModelOf(c: Contract, plan: FeaturePlan, row: Float64Array): string | null {
+  const cols = c.attributes?.columns ?? [];
+  let i = cols.findIndex((a) => a.name === "model" && a.kind === "category");
+  if (i < 0) i = cols.findIndex((a) => a.kind === "category");
+  const a = cols[i];
+  if (a?.kind !== "category" || !a.levels) return null;
+  const code = row[plan.nReadings + i];
+  return Number.isInteger(code) ? (a.levels[code] ?? null) : null;
+}
+
+export function planMachine(c: Contract, plan: FeaturePlan, id: string, state: RowState): PlanMachine {
+  return { id, model: machineModelOf(c, plan, state.row), state };
+}
+
+/** Each machine's newest row in a feature matrix (rows of a machine in time order), with events the rows do not see. */
+export function newestRows(
+  machines: string[],
+  machineOf: Int32Array,
+  time: Float64Array,
+  data: Float64Array,
+  nCols: number,
+  laterEvents: (machine: number, after: number) => KnownEvent[],
+): { id: string; state: RowState }[] {
+  const last = new Int32Array(machines.length).fill(-1);
+  for (let i = 0; i < machineOf.length; i++) last[machineOf[i]] = i;
+  const out: { id: string; state: RowState }[] = [];
+  machines.forEach((id, m) => {
+    const i = last[m];
+    if (i < 0) return;
+    out.push({
+      id,
+      state: { time: time[i], row: data.slice(i * nCols, (i + 1) * nCols), later: laterEvents(m, time[i]) },
+    });
+  });
+  return out;
+}

@@ -1,0 +1,109 @@
+// Candidate tasks for a data-contract plan: a task of a head on a machine in a shift by a
+// technician, each with its numbers from the same forecast (contract-risk.ts). The solver input is
+// the generic MipOption (mip-model.ts): tasks are named by the contract, not by a fixed union.
+// At most one of a task per machine per plan (group): a second one's worth depends on the first,
+// which a fixed value per candidate cannot say; min_interval keeps it from following the last one.
+import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
+import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
+import type { MipOption, MipProblem } from "./mip-model.js";
+import { capacity, type ShiftSlot } from "./shifts.js";
+import type { Technician } from "./types.js";
+
+/** The numbers of one task done at one shift: a row's risk_before, risk_after and avoided_cost come from here. */
+export interface TaskNumbers {
+  /** Probability of no failure of the head before the shift. */
+  reach: number;
+  /** Probability of a failure of the head from the shift to the plan's end, given none before: without the task, with it. */
+  before: number;
+  after: number;
+  failureCost: number;
+  /** failureCost × reach × (before − after). */
+  avoided: number;
+  planned: number;
+}
+
+export function taskNumbers(f: HeadForecast, s: number, plannedCostPerHour: number): TaskNumbers {
+  const task = f.spec.task as TaskSpec;
+  const S = f.hazard.length;
+  const reach = 1 - cumulative(f.hazard, 0, s);
+  const before = cumulative(f.hazard, s, S);
+  const eff = task.effectiveness;
+  // With an event, the model says what it removes and effectiveness is the share a real task gets;
+  // a check changes no feature, so effectiveness is all there is.
+  const after = f.hazardAfter
+    ? before - eff * (before - cumulative(f.hazardAfter[s], s, S))
+    : (1 - eff) * before;
+  const failureCost = failureCostOf(f.spec);
+  return {
+    reach,
+    before,
+    after,
+    failureCost,
+    avoided: failureCost * reach * (before - after),
+    planned: plannedCostOfTask(task, plannedCostPerHour),
+  };
+}
+
+export interface ContractOption extends MipOption {
+  machine: number;
+  head: number;
+  numbers: TaskNumbers;
+}
+
+export interface ContractOptionSet extends MipProblem {
+  options: ContractOption[];
+  considered: number;
+  prunedNoValue: number;
+  prunedNoSkillOrShift: number;
+  prunedInterval: number;
+}
+
+/** A technician can do a task who has every skill it names, or "*". */
+export function qualified(tech: Technician, task: TaskSpec): boolean {
+  return tech.skills.includes("*") || task.skills.every((s) => tech.skills.includes(s));
+}
+
+export function contractOptions(
+  forecasts: ContractForecast[],
+  technicians: Technician[],
+  slots: ShiftSlot[],
+  shiftHours: number,
+  plannedCostPerHour: number,
+): ContractOptionSet {
+  const cap = technicians.map((t) => slots.map((sl) => capacity(t, sl, shiftHours)));
+  const options: ContractOption[] = [];
+  let considered = 0;
+  let prunedNoValue = 0;
+  let prunedNoSkillOrShift = 0;
+  let prunedInterval = 0;
+  let group = 0;
+  forecasts.forEach((fc, i) => {
+    fc.heads.forEach((f, k) => {
+      const task = f.spec.task;
+      if (!task) return;
+      group++;
+      for (let s = 0; s < slots.length; s++) {
+        const n = taskNumbers(f, s, plannedCostPerHour);
+        const value = n.avoided - n.planned;
+        technicians.forEach((tech, t) => {
+          considered++;
+          if (s < f.earliest) prunedInterval++;
+          else if (!qualified(tech, task) || cap[t][s] < task.hours) prunedNoSkillOrShift++;
+          else if (!(value > 0)) prunedNoValue++;
+          else
+            options.push({
+              group,
+              machine: i,
+              head: k,
+              shift: s,
+              technician: t,
+              hours: task.hours,
+              value,
+              numbers: n,
+            });
+        });
+      }
+    });
+  });
+  return { options, capacity: cap, considered, prunedNoValue, prunedNoSkillOrShift, prunedInterval };
+}

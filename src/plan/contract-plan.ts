@@ -1,0 +1,220 @@
+// makeContractPlan: a data-contract model's forecast (contract-risk.ts) → candidates named by the
+// contract's tasks (contract-options.ts) → the exact MIP (or the greedy baseline) → a plan in the
+// JSON shape of the AI4I plan (plan.ts), plus what a manager needs to trust it: which model version
+// made it, from data up to when, and when.
+import { MillwrightError } from "../core/errors.js";
+import type { HistoryModel } from "../train/history-model.js";
+import { contractOptions } from "./contract-options.js";
+import {
+  type ContractPlannedTask,
+  type ContractUnplanned,
+  describeContractTasks,
+  describeContractUnplanned,
+  r2,
+  r4,
+  type ReportContext,
+} from "./contract-report.js";
+import { contractRisk, cumulative, type PlanMachine } from "./contract-risk.js";
+import { greedyPlan } from "./greedy.js";
+import { type MipStatus, solveMip } from "./mip.js";
+import { pct } from "./explain.js";
+import { buildShifts } from "./shifts.js";
+import type { Technician } from "./types.js";
+
+export const FORECAST_METHOD =
+  "persistence: each machine's last feature row carried forward with its since-features advancing with time, scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start";
+
+export interface ContractPlanInput {
+  model: HistoryModel;
+  machines: PlanMachine[];
+  technicians: Technician[];
+  /** The horizon starts at the first shift boundary at or after this. */
+  startTime: Date | string;
+  horizonShifts: number;
+  shiftHours?: number;
+  dayStartHour?: number;
+  utcOffsetMinutes?: number;
+  timeLimitSeconds?: number;
+  riskThreshold?: number;
+  /** When the plan is made (the caller's clock: the planner reads none). */
+  madeAt: Date;
+  solver?: "mip" | "greedy";
+}
+
+export interface ContractPlan {
+  status: MipStatus;
+  solver_status: string;
+  objective: number;
+  gap: number | null;
+  solve_ms: number;
+  model: { name: string; version: string; contract: string };
+  /** The newest reading the plan used (ISO, or a counter value) and when the plan was made. */
+  data_time: string | number | null;
+  made_at: string;
+  forecast_method: string;
+  horizon: { start: string; end: string; shifts: number; shift_hours: number; labels: string[] };
+  summary: {
+    expected_failure_cost: number;
+    avoided_cost: number;
+    planned_cost: number;
+    variables: number;
+    constraints: number;
+    candidates: number;
+    pruned_no_value: number;
+    pruned_no_skill_or_shift: number;
+    pruned_min_interval: number;
+  };
+  tasks: ContractPlannedTask[];
+  technicians: {
+    name: string;
+    shifts: { shift: number; label: string; hours_used: number; capacity: number }[];
+  }[];
+  unplanned_risks: ContractUnplanned[];
+  /** Per machine: the model's risk now and the forecast risk by the plan's end, per head. */
+  machines: {
+    machine_id: string;
+    machine_model: string | null;
+    data_time: string | number;
+    heads: Record<string, { now: number; by_end: number }>;
+  }[];
+  warnings: string[];
+}
+
+function timeOf(model: HistoryModel, t: number): string | number {
+  return model.contract.time?.counter === false ? new Date(t).toISOString() : t;
+}
+
+export async function makeContractPlan(input: ContractPlanInput): Promise<ContractPlan> {
+  const { model } = input;
+  const tasks = model.contract.tasks;
+  if (!tasks)
+    throw new MillwrightError(
+      "MW_CONFIG",
+      `model ${model.version}: its data contract (${model.contract.name}) has no tasks: add a tasks: key (README, Data contract) and train again`,
+      { field: "tasks" },
+    );
+  if (input.machines.length === 0)
+    throw new MillwrightError("MW_NOT_READY", "no machine has readings yet: nothing to plan");
+  if (input.technicians.length === 0)
+    throw new MillwrightError(
+      "MW_INFEASIBLE",
+      "no technicians: a plan needs at least one technician to assign tasks to",
+    );
+  const shiftHours = input.shiftHours ?? 8;
+  const slots = buildShifts({ ...input, shiftHours });
+  const warnings: string[] = [];
+  for (const h of tasks.heads)
+    if (!model.headNames.includes(h.head) || !model.heads[h.head])
+      warnings.push(
+        `tasks.heads.${h.head}: model ${model.version} has no head for it (no such failures in training)`,
+      );
+  for (const h of model.headNames)
+    if (h !== "machine_failure" && model.heads[h] && !tasks.heads.some((x) => x.head === h))
+      warnings.push(
+        `${h}: the contract's tasks name no task or cost for this failure kind, so the plan ignores its risk`,
+      );
+  const start = Date.parse(slots[0].start);
+  const forecasts = contractRisk({
+    model,
+    tasks,
+    machines: input.machines,
+    start,
+    shifts: slots.length,
+    shiftHours,
+  });
+  const set = contractOptions(forecasts, input.technicians, slots, shiftHours, tasks.plannedCostPerHour);
+  const t0 = performance.now();
+  const mip =
+    input.solver === "greedy"
+      ? (() => {
+          const g = greedyPlan(set);
+          return {
+            status: "optimal" as MipStatus,
+            solver_status: "greedy",
+            objective: g.objective,
+            gap: null,
+            solve_ms: g.solve_ms,
+            variables: set.options.length,
+            constraints: 0,
+            chosen: g.chosen,
+          };
+        })()
+      : await solveMip(set, { timeLimitSeconds: input.timeLimitSeconds });
+  if (mip.status === "error" || mip.status === "infeasible")
+    throw new MillwrightError(
+      "MW_INFEASIBLE",
+      `the solver could not find a plan (HiGHS status ${mip.solver_status})`,
+    );
+  if (mip.status === "time_limit")
+    warnings.push(
+      `the solver hit its time limit: the plan is feasible but may be up to ${pct(mip.gap ?? 1)} from the best`,
+    );
+  const chosen = mip.chosen.map((j) => set.options[j]);
+  const ctx: ReportContext = {
+    set,
+    forecasts,
+    slots,
+    technicians: input.technicians,
+    plannedCostPerHour: tasks.plannedCostPerHour,
+    currency: tasks.currency,
+  };
+  const rows = describeContractTasks(ctx, chosen);
+  const { unplanned, expected } = describeContractUnplanned(ctx, chosen, input.riskThreshold ?? 0.05);
+  const used = input.technicians.map(() => slots.map(() => 0));
+  for (const o of chosen) used[o.technician][o.shift] += o.hours;
+  const newest = Math.max(...input.machines.map((m) => m.state.time));
+  return {
+    status: mip.status,
+    solver_status: mip.solver_status,
+    objective: r2(mip.objective),
+    gap: mip.gap,
+    solve_ms: Math.round((performance.now() - t0) * 10) / 10,
+    model: { name: model.name, version: model.version, contract: model.contract.name },
+    data_time: timeOf(model, newest),
+    made_at: input.madeAt.toISOString(),
+    forecast_method: FORECAST_METHOD,
+    horizon: {
+      start: slots[0].start,
+      end: slots[slots.length - 1].end,
+      shifts: slots.length,
+      shift_hours: shiftHours,
+      labels: slots.map((s) => s.label),
+    },
+    summary: {
+      expected_failure_cost: r2(expected),
+      avoided_cost: r2(chosen.reduce((a, o) => a + o.numbers.avoided, 0)),
+      planned_cost: r2(chosen.reduce((a, o) => a + o.numbers.planned, 0)),
+      variables: mip.variables,
+      constraints: mip.constraints,
+      candidates: set.considered,
+      pruned_no_value: set.prunedNoValue,
+      pruned_no_skill_or_shift: set.prunedNoSkillOrShift,
+      pruned_min_interval: set.prunedInterval,
+    },
+    tasks: rows,
+    technicians: input.technicians.map((t, i) => ({
+      name: t.name,
+      shifts: slots
+        .filter((s) => set.capacity[i][s.index] > 0)
+        .map((s) => ({
+          shift: s.index,
+          label: s.label,
+          hours_used: r2(used[i][s.index]),
+          capacity: set.capacity[i][s.index],
+        })),
+    })),
+    unplanned_risks: unplanned,
+    machines: forecasts.map((fc) => ({
+      machine_id: fc.machine.id,
+      machine_model: fc.machine.model,
+      data_time: timeOf(model, fc.machine.state.time),
+      heads: Object.fromEntries(
+        fc.heads.map((f) => [
+          f.head,
+          { now: r4(f.now), by_end: r4(cumulative(f.hazard, 0, f.hazard.length)) },
+        ]),
+      ),
+    })),
+    warnings,
+  };
+}

@@ -1,0 +1,181 @@
+// A data-contract plan in words and numbers. Every sentence is printed from the same numbers as the
+// row it belongs to (taskNumbers), so a manager who checks one against the other finds they agree.
+import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
+import { type ContractOption, type ContractOptionSet, qualified, taskNumbers } from "./contract-options.js";
+import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
+import { pct } from "./explain.js";
+import type { ShiftSlot } from "./shifts.js";
+import type { Technician } from "./types.js";
+
+export const r2 = (v: number) => Math.round(v * 100) / 100;
+export const r4 = (v: number) => Math.round(v * 10_000) / 10_000;
+
+export function money(v: number, currency = ""): string {
+  return `${currency}${Math.round(v).toLocaleString("en-GB")}`;
+}
+
+const words = (head: string) => head.replace(/_/g, " ");
+
+export interface ContractPlannedTask {
+  /** Stable within a plan: machine, task and shift start. */
+  id: string;
+  machine_id: string;
+  machine_model: string | null;
+  task: string;
+  task_words: string;
+  head: string;
+  /** The AI4I plan's names for the same thing, so its page can render this plan. */
+  mode: string;
+  modes: string[];
+  shift: { index: number; start: string; label: string };
+  technician: string;
+  hours: number;
+  failure_cost: number;
+  /** Probability of reaching the shift without a failure of this kind. */
+  reach: number;
+  risk_before: number;
+  risk_after: number;
+  /** failure_cost × reach × (risk_before − risk_after). */
+  avoided_cost: number;
+  planned_cost: number;
+  why: string;
+  status: "planned" | "done" | "skipped";
+  status_at?: string;
+  skipped_reason?: string;
+}
+
+export interface ContractUnplanned {
+  machine_id: string;
+  machine_model: string | null;
+  task: string | null;
+  head: string;
+  mode: string;
+  risk: number;
+  expected_cost: number;
+  reason: string;
+}
+
+export interface ReportContext {
+  set: ContractOptionSet;
+  forecasts: ContractForecast[];
+  slots: ShiftSlot[];
+  technicians: Technician[];
+  plannedCostPerHour: number;
+  currency: string;
+}
+
+export function taskId(machine: string, task: string, slot: ShiftSlot): string {
+  return `${machine}.${task}.${slot.start.replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+}
+
+export function describeContractTasks(ctx: ReportContext, chosen: ContractOption[]): ContractPlannedTask[] {
+  const { slots, currency } = ctx;
+  const last = slots[slots.length - 1];
+  return chosen
+    .slice()
+    .sort((a, b) => a.shift - b.shift || a.machine - b.machine || a.head - b.head)
+    .map((o) => {
+      const fc = ctx.forecasts[o.machine];
+      const f = fc.heads[o.head];
+      const task = f.spec.task as TaskSpec;
+      const slot = slots[o.shift];
+      const n = o.numbers;
+      const before = r4(n.before);
+      const after = r4(n.after);
+      const avoided = r2(n.avoided);
+      const planned = r2(n.planned);
+      return {
+        id: taskId(fc.machine.id, task.name, slot),
+        machine_id: fc.machine.id,
+        machine_model: fc.machine.model,
+        task: task.name,
+        task_words: task.words,
+        head: f.head,
+        mode: f.head,
+        modes: [f.head],
+        shift: { index: slot.index, start: slot.start, label: slot.label },
+        technician: ctx.technicians[o.technician].name,
+        hours: task.hours,
+        failure_cost: r2(n.failureCost),
+        reach: r4(n.reach),
+        risk_before: before,
+        risk_after: after,
+        avoided_cost: avoided,
+        planned_cost: planned,
+        why: `risk of ${words(f.head)} failure from ${slot.label} to ${last.label}: ${pct(before)} without, ${pct(after)} with the ${task.words}; it avoids ${money(avoided, currency)} of expected failure cost for ${money(planned, currency)} of work and parts`,
+        status: "planned" as const,
+      };
+    });
+}
+
+/** Why no task covers a head's risk on a machine, in the order a planner would check. */
+function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used: number[][]): string {
+  const { slots, technicians, currency } = ctx;
+  const task = f.spec.task;
+  if (!task) return `the contract names no task that prevents ${words(f.head)} failure`;
+  const skilled = technicians.map((t, i) => (qualified(t, task) ? i : -1)).filter((i) => i >= 0);
+  const skills = task.skills.length > 0 ? `skill ${task.skills.join(" and ")}` : "any skill";
+  if (skilled.length === 0) return `no technician has ${skills} for a ${task.words}`;
+  if (f.earliest >= slots.length)
+    return `a ${task.words} was done less than ${task.minInterval?.label} ago (its minimum interval), so none fits before ${slots[slots.length - 1].label}`;
+  const open = (s: number, left: boolean) =>
+    skilled.some((t) => ctx.set.capacity[t][s] - (left ? used[t][s] : 0) >= task.hours);
+  let best = -1;
+  let bestValue = Number.NEGATIVE_INFINITY;
+  for (let s = f.earliest; s < slots.length; s++) {
+    if (!open(s, false)) continue;
+    const n = taskNumbers(f, s, ctx.plannedCostPerHour);
+    if (n.avoided - n.planned > bestValue) {
+      best = s;
+      bestValue = n.avoided - n.planned;
+    }
+  }
+  if (best < 0)
+    return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}`;
+  const n = taskNumbers(f, best, ctx.plannedCostPerHour);
+  if (!(n.avoided > n.planned))
+    return `the ${task.words} costs ${money(n.planned, currency)}, it avoids at most ${money(n.avoided, currency)} (done at ${slots[best].label})`;
+  let free = -1;
+  for (let s = f.earliest; s < slots.length && free < 0; s++) if (open(s, true)) free = s;
+  const worth = `at ${slots[best].label} the ${task.words} would avoid ${money(n.avoided, currency)} for ${money(n.planned, currency)}`;
+  if (free < 0)
+    return `no technician with ${skills} is free for ${task.hours} h before the plan ends (${slots[slots.length - 1].label}): their hours went to tasks worth more; ${worth}`;
+  const nf = taskNumbers(f, free, ctx.plannedCostPerHour);
+  if (!(nf.avoided > nf.planned))
+    return `no technician with ${skills} is free before ${slots[free].label}, and by then the ${task.words} avoids only ${money(nf.avoided, currency)} for ${money(nf.planned, currency)} (${worth})`;
+  return `the solver left it out within its time limit (${worth})`;
+}
+
+export function describeContractUnplanned(
+  ctx: ReportContext,
+  chosen: ContractOption[],
+  threshold: number,
+): { unplanned: ContractUnplanned[]; expected: number } {
+  const covered = new Set(chosen.map((o) => `${o.machine}:${o.head}`));
+  const used = ctx.technicians.map(() => ctx.slots.map(() => 0));
+  for (const o of chosen) used[o.technician][o.shift] += o.hours;
+  const unplanned: ContractUnplanned[] = [];
+  let expected = 0;
+  ctx.forecasts.forEach((fc, i) => {
+    fc.heads.forEach((f, k) => {
+      const risk = cumulative(f.hazard, 0, f.hazard.length);
+      const cost = failureCostOf(f.spec) * risk;
+      expected += cost;
+      if (covered.has(`${i}:${k}`) || risk < threshold) return;
+      unplanned.push({
+        machine_id: fc.machine.id,
+        machine_model: fc.machine.model,
+        task: f.spec.task?.name ?? null,
+        head: f.head,
+        mode: f.head,
+        risk: r4(risk),
+        expected_cost: r2(cost),
+        reason: reason(ctx, fc, f, used),
+      });
+    });
+  });
+  unplanned.sort((a, b) => b.expected_cost - a.expected_cost);
+  return { unplanned, expected };
+}
+
+export { plannedCostOfTask };

@@ -1,0 +1,194 @@
+// Planning risk from a data-contract model, computed, not assumed.
+//
+// Method (also in the README): each machine's last feature row is carried forward unchanged
+// (persistence of the last readings, rolling statistics and alarm counts), except that every
+// `since` feature advances with time (features/forecast-row.ts). The model scores that row at the
+// middle of each shift of the plan. Its answer p for a head is the probability of a failure within
+// the contract's horizon H (24 h: the label it was trained on); read as a constant hazard over H,
+// the risk within one shift of L hours is h = 1 − (1 − p)^(L / H). A row-labelled contract (AI4I:
+// one row = one process) gives a per-row risk instead: h = 1 − (1 − p)^(rows per hour × L).
+// A task of head k at shift s is its event inserted at the shift's start, and the same model
+// re-scores every later shift with it: h′. Heads are treated one at a time (the plan counts at
+// most one failure of each kind per horizon; the part is replaced after a failure).
+// Pure: the caller passes the machines' states; no I/O, no clock.
+import type { ContractTasks, HeadTasks, TaskSpec } from "../contract/tasks.js";
+import type { Contract } from "../contract/types.js";
+import { MillwrightError } from "../core/errors.js";
+import {
+  type EventColumns,
+  eventColumns,
+  forecastRow,
+  type RowEffect,
+  type RowState,
+} from "../features/forecast-row.js";
+import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
+import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+
+export interface PlanMachine {
+  id: string;
+  /** Make and model, for messages (null: the contract has no model attribute). */
+  model: string | null;
+  state: RowState;
+}
+
+export interface HeadForecast {
+  head: string;
+  spec: HeadTasks;
+  /** The model's own probability at the machine's last reading (within the contract's horizon). */
+  now: number;
+  /** Per-shift risk without a task. */
+  hazard: number[];
+  /** hazardAfter[s][u]: per-shift risk at shift u ≥ s after the task's event at shift s (null: a check, no event). */
+  hazardAfter: number[][] | null;
+  /** First shift the task may be done at (its min_interval since the last one), S when none. */
+  earliest: number;
+  /** Last time the task's event happened on this machine (ms or counter), if known. */
+  lastDone: number | null;
+}
+
+export interface ContractForecast {
+  machine: PlanMachine;
+  heads: HeadForecast[];
+}
+
+export interface RiskOptions {
+  model: HistoryModel;
+  tasks: ContractTasks;
+  machines: PlanMachine[];
+  /** Start of the first shift (ms). */
+  start: number;
+  shifts: number;
+  shiftHours: number;
+}
+
+/** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */
+export function cumulative(h: readonly number[], from: number, to: number): number {
+  let s = 1;
+  for (let u = from; u < to; u++) s *= 1 - h[u];
+  return 1 - s;
+}
+
+function perShift(c: Contract, tasks: ContractTasks, shiftHours: number): (p: number) => number {
+  if (c.failures && c.time?.counter === false) {
+    const horizonHours = c.failures.horizon.size / MS_PER_HOUR;
+    return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** (shiftHours / horizonHours);
+  }
+  const rows = tasks.rowsPerHour;
+  if (rows === null)
+    throw new MillwrightError(
+      "MW_CONFIG",
+      `${c.source}: tasks.rows_per_hour: a contract whose time is a counter needs it, to turn per-row risk into per-shift risk`,
+      { file: c.source, field: "tasks.rows_per_hour" },
+    );
+  return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** (rows * shiftHours);
+}
+
+function effectOf(plan: FeaturePlan, c: Contract, t: TaskSpec, at: number): RowEffect | undefined {
+  const e = t.event;
+  if (!e) return undefined;
+  if ("table" in e)
+    return { event: { table: c.events.findIndex((x) => x.name === e.table), kind: e.kind, time: at } };
+  return { slot: plan.features.findIndex((f) => f.name === e.reading), value: e.value };
+}
+
+/** The last time this event happened on the machine, as its row and later events know it. */
+function lastEvent(
+  c: Contract,
+  cols: EventColumns[],
+  st: RowState,
+  t: TaskSpec,
+  unit: number,
+): number | null {
+  const e = t.event;
+  if (!e || !("table" in e)) return null;
+  const table = c.events.findIndex((x) => x.name === e.table);
+  const col = cols[table]?.since.find((s) => s.kind === e.kind)?.col;
+  let last = col === undefined || Number.isNaN(st.row[col]) ? null : st.time - st.row[col] * unit;
+  for (const ev of st.later)
+    if (ev.table === table && ev.kind === e.kind && (last === null || ev.time > last)) last = ev.time;
+  return last;
+}
+
+export function contractRisk(o: RiskOptions): ContractForecast[] {
+  const c = o.model.contract;
+  const plan = featurePlan(c);
+  const cols = eventColumns(plan);
+  const hz = perShift(c, o.tasks, o.shiftHours);
+  const S = o.shifts;
+  const nCols = plan.features.length;
+  const unit = plan.counter ? 1 : MS_PER_HOUR;
+  const heads = o.tasks.heads.filter((h) => o.model.headNames.includes(h.head) && o.model.heads[h.head]);
+  for (const h of heads) {
+    const e = h.task?.event;
+    if (e && "table" in e && !(c.events.find((x) => x.name === e.table)?.kinds ?? []).includes(e.kind))
+      throw new MillwrightError(
+        "MW_CONFIG",
+        `${c.source}: tasks.heads.${h.head}.task.event.kind: '${e.kind}' is not a kind of ${e.table} this model was trained with (known: ${(c.events.find((x) => x.name === e.table)?.kinds ?? []).join(", ")})`,
+        { file: c.source, field: `tasks.heads.${h.head}.task.event.kind` },
+      );
+  }
+  return o.machines.map((m) => {
+    const st = m.state;
+    // Times in the model's units: ms on a clock; on a counter, rows from the last one on.
+    const at = (hours: number) =>
+      plan.counter ? st.time + (o.tasks.rowsPerHour ?? 0) * hours : o.start + hours * MS_PER_HOUR;
+    const mid = (s: number) => at((s + 0.5) * o.shiftHours);
+    const scenarios: { head: number; s: number; effect: RowEffect | undefined; from: number }[] = [];
+    heads.forEach((h, k) => {
+      if (!h.task?.event) return;
+      for (let s = 0; s < S; s++)
+        scenarios.push({
+          head: k,
+          s,
+          effect: effectOf(plan, c, h.task, at(s * o.shiftHours)),
+          from: at(s * o.shiftHours),
+        });
+    });
+    let rows = S;
+    for (const sc of scenarios) rows += S - sc.s;
+    const data = new Float64Array(rows * nCols);
+    let r = 0;
+    for (let s = 0; s < S; s++) forecastRow(plan, cols, st, mid(s), data, r++ * nCols);
+    for (const sc of scenarios)
+      for (let u = sc.s; u < S; u++)
+        forecastRow(plan, cols, st, mid(u), data, r++ * nCols, sc.effect, sc.from);
+    const p = predictHistoryModel(o.model, { data, nRows: rows, nCols });
+    const nowRow = new Float64Array(nCols);
+    nowRow.set(st.row.subarray(0, nCols));
+    const pNow = predictHistoryModel(o.model, { data: nowRow, nRows: 1, nCols });
+    const out: HeadForecast[] = heads.map((h) => {
+      const ph = p[h.head] as Float64Array;
+      const hazard = Array.from({ length: S }, (_, s) => hz(ph[s]));
+      const lastDone = h.task ? lastEvent(c, cols, st, h.task, unit) : null;
+      let earliest = 0;
+      const gap = h.task?.minInterval?.size;
+      if (gap !== undefined && lastDone !== null) {
+        earliest = S;
+        for (let s = 0; s < S; s++)
+          if (at(s * o.shiftHours) - lastDone >= gap) {
+            earliest = s;
+            break;
+          }
+      }
+      return {
+        head: h.head,
+        spec: h,
+        now: (pNow[h.head] as Float64Array)[0],
+        hazard,
+        hazardAfter: null,
+        earliest,
+        lastDone,
+      };
+    });
+    r = S;
+    for (const sc of scenarios) {
+      const f = out[sc.head];
+      f.hazardAfter ??= [];
+      const ph = p[heads[sc.head].head] as Float64Array;
+      const row = new Array<number>(S).fill(0);
+      for (let u = sc.s; u < S; u++) row[u] = hz(ph[r++]);
+      f.hazardAfter[sc.s] = row;
+    }
+    return { machine: m, heads: out };
+  });
+}

@@ -1,0 +1,187 @@
+// The contract server's plan: made from the fleet's history as the service holds it, kept until
+// something makes it stale (a task done, a new technicians file, a re-plan asked for), then made
+// again in the background while the old one is still answered with `stale: true`. Done and skipped
+// tasks are kept across re-plans, so a manager sees what was done against what was planned.
+import { readFileSync, statSync } from "node:fs";
+import { MillwrightError } from "../../core/errors.js";
+import { parseTechnicians } from "../../plan/config.js";
+import { planMachine } from "../../plan/contract-machines.js";
+import { type ContractPlan, makeContractPlan } from "../../plan/contract-plan.js";
+import type { ContractPlannedTask } from "../../plan/contract-report.js";
+import type { Technician } from "../../plan/types.js";
+import type { ContractService } from "./service.js";
+
+export interface TaskOutcome {
+  id: string;
+  machine_id: string;
+  task: string;
+  shift: string;
+  status: "done" | "skipped";
+  at: string;
+  reason?: string;
+  /** The maintenance event it became (done tasks whose contract task has an event table). */
+  event_id?: string;
+}
+
+export type ServedPlan = ContractPlan & {
+  stale: boolean;
+  stale_reason: string | null;
+  outcomes: TaskOutcome[];
+  technicians_source: string;
+};
+
+export class PlanKeeper {
+  private latest: ContractPlan | null = null;
+  private staleReason: string | null = null;
+  private making: Promise<ContractPlan> | null = null;
+  readonly outcomes: TaskOutcome[] = [];
+  /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
+  private readonly known = new Map<string, ContractPlannedTask>();
+  horizonShifts = 21;
+
+  constructor(
+    private readonly svc: ContractService,
+    private readonly techniciansFile: string | undefined,
+  ) {}
+
+  private seenMtime = 0;
+
+  private techniciansMtime(): number {
+    try {
+      return this.techniciansFile ? statSync(this.techniciansFile).mtimeMs : 0;
+    } catch {
+      return 0;
+    }
+  }
+
+  private loadTechnicians(): Technician[] {
+    const file = this.techniciansFile;
+    if (!file)
+      throw new MillwrightError(
+        "MW_CONFIG",
+        "no technicians: set MILLWRIGHT_TECHNICIANS to a technicians YAML file (examples/contracts/historian-technicians.yaml)",
+        { field: "MILLWRIGHT_TECHNICIANS" },
+      );
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      throw new MillwrightError("MW_CONFIG", `${file}: technicians file not found (MILLWRIGHT_TECHNICIANS)`, {
+        file,
+      });
+    }
+    return parseTechnicians(text, file);
+  }
+
+  /** Makes a plan now from the history as it is (one solve at a time: concurrent asks share it). */
+  replan(reason: string | null = null): Promise<ContractPlan> {
+    if (this.making) return this.making;
+    const run = async () => {
+      this.seenMtime = this.techniciansMtime();
+      const technicians = this.loadTechnicians();
+      const svc = this.svc;
+      const c = svc.model.contract;
+      const machines = svc.fleet
+        .machinesWithReadings()
+        .map((id) => planMachine(c, svc.fleet.plan, id, svc.fleet.snapshot(id)!));
+      if (machines.length === 0)
+        throw new MillwrightError(
+          "MW_NOT_READY",
+          "no machine has sent readings yet: nothing to plan (POST /v1/predict first)",
+        );
+      const newest = Math.max(...machines.map((m) => m.state.time));
+      const plan = await makeContractPlan({
+        model: svc.model,
+        machines,
+        technicians,
+        // The plan starts where the fleet's data ends (for a live fleet, now).
+        startTime: c.time?.counter === false ? new Date(newest) : new Date(),
+        horizonShifts: this.horizonShifts,
+        timeLimitSeconds: 10,
+        madeAt: new Date(),
+      });
+      this.latest = plan;
+      for (const t of plan.tasks) this.known.set(t.id, t);
+      if (this.staleReason === reason) this.staleReason = null;
+      return plan;
+    };
+    this.making = run().finally(() => {
+      this.making = null;
+    });
+    return this.making;
+  }
+
+  /** The plan to answer with: made on first ask; a stale one is answered while a new one is made. */
+  async current(): Promise<ServedPlan> {
+    // A new technicians file makes the plan stale (checked by its modification time, each ask).
+    const mtime = this.techniciansMtime();
+    if (this.latest && mtime !== this.seenMtime && !this.staleReason)
+      this.markStale("the technicians file changed");
+    this.seenMtime = mtime;
+    if (!this.latest) await this.replan();
+    else if (this.staleReason && !this.making)
+      // A failed background re-plan leaves the old plan, still marked stale, and is retried next ask.
+      this.replan(this.staleReason).catch(() => {});
+    return this.view(this.latest as ContractPlan);
+  }
+
+  view(plan: ContractPlan): ServedPlan {
+    const byId = new Map(this.outcomes.map((o) => [o.id, o]));
+    const tasks: ContractPlannedTask[] = plan.tasks.map((t) => {
+      const o = byId.get(t.id);
+      return o
+        ? { ...t, status: o.status, status_at: o.at, ...(o.reason ? { skipped_reason: o.reason } : {}) }
+        : t;
+    });
+    return {
+      ...plan,
+      tasks,
+      stale: this.staleReason !== null,
+      stale_reason: this.staleReason,
+      outcomes: this.outcomes,
+      technicians_source: this.techniciansFile ?? "",
+    };
+  }
+
+  markStale(reason: string): void {
+    this.staleReason = reason;
+    this.replan(reason).catch(() => {});
+  }
+
+  task(id: string): ContractPlannedTask {
+    const t = this.known.get(id);
+    if (!t)
+      throw new MillwrightError(
+        "MW_NOT_FOUND",
+        `no task '${id}' in any plan made (GET /v1/plan lists them)`,
+        {
+          field: "id",
+        },
+      );
+    return t;
+  }
+
+  /** A skipped task may still be done later; anything else twice is a conflict. */
+  record(o: TaskOutcome): void {
+    const i = this.outcomes.findIndex((x) => x.id === o.id);
+    if (i >= 0 && !(this.outcomes[i].status === "skipped" && o.status === "done"))
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `task '${o.id}' is already marked ${this.outcomes[i].status}`,
+        {
+          field: "id",
+        },
+      );
+    if (i >= 0) this.outcomes.splice(i, 1);
+    this.outcomes.push(o);
+  }
+
+  /** Throws MW_CONFLICT before a done task's event is posted, if it could not be recorded. */
+  checkOpen(id: string, status: "done" | "skipped"): void {
+    const prior = this.outcomes.find((x) => x.id === id);
+    if (prior && !(prior.status === "skipped" && status === "done"))
+      throw new MillwrightError("MW_CONFLICT", `task '${id}' is already marked ${prior.status}`, {
+        field: "id",
+      });
+  }
+}

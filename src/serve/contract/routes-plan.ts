@@ -1,0 +1,192 @@
+// The contract server's maintenance plan: GET /v1/plan (the AI4I plan's JSON shape, plus the model
+// version, the data time, when it was made and whether it is stale), POST /v1/plan (re-plan, admin
+// token), and a technician's word on a task: POST /v1/plan/tasks/{id}/done (it becomes a
+// maintenance event through the same path as POST /v1/events, so the machine's history and risk
+// change) and POST /v1/plan/tasks/{id}/skipped (with a reason). Either needs the feedback or the
+// admin token.
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
+import { parseTimestamp } from "../../data/time.js";
+import { tokenMatches } from "../auth.js";
+import type { Tokens } from "../context.js";
+import { PlanKeeper } from "./plan-state.js";
+import type { ContractService } from "./service.js";
+
+function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
+  const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);
+  if (expected.length === 0)
+    throw new MillwrightError(
+      "MW_FORBIDDEN",
+      `disabled: no ${names.join(" or ")} token is configured on the server`,
+    );
+  const h = req.headers.authorization;
+  const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  if (!m)
+    throw new MillwrightError(
+      "MW_UNAUTHORIZED",
+      `needs an 'Authorization: Bearer <token>' header (${names.join(" or ")} token)`,
+    );
+  if (!expected.some((t) => tokenMatches(m[1], t)))
+    throw new MillwrightError("MW_UNAUTHORIZED", `wrong token (${names.join(" or ")} token)`);
+}
+
+const idParam = {
+  type: "object",
+  required: ["id"],
+  properties: { id: { type: "string", minLength: 1, maxLength: 300 } },
+};
+
+export function contractPlanRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  opts: { tokens?: Tokens; technicians?: string },
+): PlanKeeper {
+  const keeper = new PlanKeeper(svc, opts.technicians);
+  const tags = ["plan"];
+  app.get(
+    "/v1/plan",
+    {
+      schema: {
+        tags,
+        summary: "The current maintenance plan (made on first ask; stale: true while a new one is made)",
+      },
+    },
+    async () => keeper.current(),
+  );
+  app.post(
+    "/v1/plan",
+    {
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary: "Re-plan now (admin token), optionally over another horizon",
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            horizon_days: { type: "number", minimum: 1, maximum: 14 },
+            horizon_shifts: { type: "integer", minimum: 1, maximum: 42 },
+          },
+        },
+      },
+      onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
+    },
+    async (req) => {
+      const b = (req.body ?? {}) as { horizon_days?: number; horizon_shifts?: number };
+      if (b.horizon_shifts !== undefined) keeper.horizonShifts = b.horizon_shifts;
+      else if (b.horizon_days !== undefined) keeper.horizonShifts = Math.round(b.horizon_days * 3);
+      return keeper.view(await keeper.replan("re-plan asked for"));
+    },
+  );
+  app.post(
+    "/v1/plan/tasks/:id/done",
+    {
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary:
+          "A technician marks a task done (feedback or admin token): it becomes the contract task's event",
+        params: idParam,
+        body: {
+          type: ["object", "null"],
+          additionalProperties: false,
+          properties: {
+            timestamp: {
+              type: ["string", "number"],
+              description: "when it was done (default: the start of its shift)",
+            },
+          },
+        },
+      },
+      onRequest: async (req) => requireAny(req, opts.tokens, ["feedback", "admin"]),
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const t = keeper.task(id);
+      keeper.checkOpen(id, "done");
+      const spec = svc.model.contract.tasks?.heads.find((h) => h.head === t.head)?.task;
+      const body = (req.body ?? {}) as { timestamp?: string | number };
+      const counter = svc.model.contract.time?.counter !== false;
+      const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
+      if (
+        counter
+          ? typeof when !== "number"
+          : typeof when !== "string" || !Number.isFinite(parseTimestamp(when))
+      )
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `body.timestamp: must be ${counter ? "a number (the contract's time is a counter)" : "an ISO 8601 date-time"}`,
+          { field: "body.timestamp" },
+        );
+      let event_id: string | undefined;
+      let outcome: string | undefined;
+      const e = spec?.event;
+      if (e && "table" in e) {
+        event_id = `plan-task:${id}`;
+        // The same path as POST /v1/events: checked, logged, idempotent by id, applied to the history.
+        [outcome] = await svc.events([
+          { id: event_id, table: e.table, machine_id: t.machine_id, timestamp: when, kind: e.kind },
+        ]);
+      }
+      keeper.record({
+        id,
+        machine_id: t.machine_id,
+        task: t.task,
+        shift: t.shift.label,
+        status: "done",
+        at: typeof when === "number" ? String(when) : when,
+        ...(event_id ? { event_id } : {}),
+      });
+      keeper.markStale(`task ${id} was done`);
+      return {
+        id,
+        status: "done",
+        event: event_id
+          ? {
+              id: event_id,
+              table: (e as { table: string }).table,
+              kind: (e as { kind: string }).kind,
+              outcome,
+            }
+          : null,
+        plan: "stale: a new plan is being made (GET /v1/plan)",
+      };
+    },
+  );
+  app.post(
+    "/v1/plan/tasks/:id/skipped",
+    {
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary: "A technician marks a task skipped, with a reason (feedback or admin token)",
+        params: idParam,
+        body: {
+          type: "object",
+          required: ["reason"],
+          additionalProperties: false,
+          properties: { reason: { type: "string", minLength: 1, maxLength: 500 } },
+        },
+      },
+      onRequest: async (req) => requireAny(req, opts.tokens, ["feedback", "admin"]),
+    },
+    async (req) => {
+      const { id } = req.params as { id: string };
+      const t = keeper.task(id);
+      keeper.checkOpen(id, "skipped");
+      const { reason } = req.body as { reason: string };
+      const at = new Date().toISOString();
+      keeper.record({
+        id,
+        machine_id: t.machine_id,
+        task: t.task,
+        shift: t.shift.label,
+        status: "skipped",
+        at,
+        reason,
+      });
+      return { id, status: "skipped", reason };
+    },
+  );
+  return keeper;
+}

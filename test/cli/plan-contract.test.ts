@@ -1,0 +1,72 @@
+// `millwright plan` when the champion is a data-contract model: the tasks and costs come from the
+// contract stored with the version, the history from its telemetry and event files.
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { before, test } from "node:test";
+import { loadContract } from "../../src/contract/load.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { Registry } from "../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
+import { runCli } from "../helpers/cli.js";
+import { historianShop } from "../helpers/historian.js";
+
+let reg: string;
+let version: string;
+const TECHS = "examples/contracts/historian-technicians.yaml";
+
+before(() => {
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cliplan-");
+  const { contract, text } = loadContract(shop.contract);
+  reg = join(shop.dir, "models");
+  const data = readContractData(contract, { learn: true, labels: "require" });
+  version = trainHistoryAndRegister(new Registry(reg), data, text, {
+    seed: 1,
+    split: { by: "time", testFrom: null },
+  }).version;
+});
+
+test("plan --json with a contract champion: tasks from the contract, model version, data time, made at", async () => {
+  const r = await runCli(["plan", "--technicians", TECHS, "--registry", reg, "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.equal(p.model.version, version);
+  assert.equal(p.model.contract, "historian-fleet");
+  assert.match(p.data_time, /^\d{4}-\d\d-\d\dT/);
+  assert.ok(Date.now() - Date.parse(p.made_at) < 60_000);
+  assert.ok(Date.parse(p.horizon.start) >= Date.parse(p.data_time));
+  assert.equal(p.horizon.shifts, 21);
+  const names = [
+    "spindle_bearing_replacement",
+    "ball_screw_service",
+    "coolant_pump_replacement",
+    "tool_changer_service",
+  ];
+  for (const t of p.tasks) assert.ok(names.includes(t.task), t.task);
+  assert.equal(p.machines.length, 12);
+});
+
+test("plan in words, and --costs is not used for a contract model", async () => {
+  const r = await runCli([
+    "plan",
+    "--technicians",
+    TECHS,
+    "--registry",
+    reg,
+    "--costs",
+    "examples/costs.yaml",
+    "--horizon",
+    "3d",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /--costs is not used: a contract model's costs are its contract's tasks/);
+  assert.match(
+    r.stdout,
+    new RegExp(`^plan optimal by model ${version.replace(/\./g, "\\.")} from data up to \\d{4}-`, "m"),
+  );
+});
+
+test("a technicians file with a mistake is exit 2 naming the file and key", async () => {
+  const r = await runCli(["plan", "--technicians", "examples/contracts/historian.yaml", "--registry", reg]);
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /historian\.yaml/);
+});

@@ -1,0 +1,244 @@
+// The contract server's plan, against a real app (real SQLite history log, a trained historian
+// model): the plan is made from the history the server holds, carries its freshness, and a task
+// marked done becomes a maintenance event that changes the machine's risk in the next plan.
+import assert from "node:assert/strict";
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { loadContract } from "../../../src/contract/load.js";
+import { readContractData } from "../../../src/data/contract-data.js";
+import { parseCsv } from "../../../src/data/csv.js";
+import { Registry } from "../../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
+import { buildContractApp } from "../../../src/serve/contract/app.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import type { HistoryModel } from "../../../src/train/history-model.js";
+import { historianShop } from "../../helpers/historian.js";
+
+const FEEDBACK = "feedback-token-for-tests";
+const ADMIN = "admin-token-for-tests";
+let app: FastifyInstance;
+let log: SqliteHistoryLog;
+let model: HistoryModel;
+let techniciansFile: string;
+
+before(async () => {
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-splan-");
+  const { contract, text } = loadContract(shop.contract);
+  const registry = new Registry(join(shop.dir, "models"));
+  const data = readContractData(contract, { learn: true, labels: "require" });
+  const v = trainHistoryAndRegister(registry, data, text, {
+    seed: 1,
+    split: { by: "time", testFrom: null },
+  }).version;
+  log = new SqliteHistoryLog(join(shop.dir, "h.db"));
+  model = loadHistoryModel(registry, v);
+  techniciansFile = join(shop.dir, "technicians.yaml");
+  copyFileSync("examples/contracts/historian-technicians.yaml", techniciansFile);
+  app = await buildContractApp({
+    service: await ContractService.open(model, registry.versionDir(v), log),
+    tokens: { feedback: FEEDBACK, admin: ADMIN },
+    maxBatch: 20_000,
+    technicians: techniciansFile,
+  });
+});
+
+after(async () => {
+  await app.close();
+  await log.close();
+});
+
+const auth = (t: string) => ({ authorization: `Bearer ${t}` });
+
+function csv(file: string) {
+  return parseCsv(readFileSync(file, "utf8"));
+}
+
+/** The shop's exports, posted as a client would: every event, then every reading in time order. */
+async function feed(): Promise<void> {
+  const c = model.contract;
+  const events: Record<string, unknown>[] = [];
+  const add = (file: string, table: string, kind: string) => {
+    const t = csv(file);
+    t.rows.forEach((r, i) => {
+      events.push({
+        id: `${table}-${i}`,
+        table,
+        machine_id: r[t.header.indexOf("machine_id")],
+        timestamp: r[t.header.indexOf("timestamp")],
+        kind: r[t.header.indexOf(kind)],
+      });
+    });
+  };
+  add(c.events[0].file as string, "alarms", "code");
+  add(c.events[1].file as string, "maintenance", "component");
+  add(c.failures?.file as string, "failures", "component");
+  const e = await app.inject({
+    method: "POST",
+    url: "/v1/events",
+    headers: auth(FEEDBACK),
+    payload: { events },
+  });
+  assert.equal(e.statusCode, 200, e.body);
+  const t = csv(c.telemetry[0]);
+  const readings = t.rows.map((row) => {
+    const o: Record<string, unknown> = {
+      machine_id: row[t.header.indexOf("machine_id")],
+      timestamp: row[t.header.indexOf("timestamp")],
+    };
+    for (const r of c.readings) {
+      const s = row[t.header.indexOf(r.column)];
+      o[r.name] = s === "" ? null : Number(s);
+    }
+    return o;
+  });
+  for (let i = 0; i < readings.length; i += 5000) {
+    const r = await app.inject({ method: "POST", url: "/v1/predict", payload: readings.slice(i, i + 5000) });
+    assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+  }
+}
+
+test("before any reading there is nothing to plan: a clear 503, not a 500", async () => {
+  const r = await app.inject({ method: "GET", url: "/v1/plan" });
+  assert.equal(r.statusCode, 503, r.body);
+  assert.equal(r.json().code, "MW_NOT_READY");
+});
+
+test("GET /v1/plan: the AI4I plan's shape, with model version, data time and when it was made", async () => {
+  await feed();
+  const r = await app.inject({ method: "GET", url: "/v1/plan" });
+  assert.equal(r.statusCode, 200, r.body);
+  const p = r.json();
+  for (const k of [
+    "status",
+    "objective",
+    "horizon",
+    "summary",
+    "tasks",
+    "technicians",
+    "unplanned_risks",
+    "warnings",
+  ])
+    assert.ok(k in p, k);
+  assert.equal(p.model.version, model.version);
+  assert.match(p.data_time, /^\d{4}-\d\d-\d\dT\d\d:00:00\.000Z$/);
+  assert.ok(Date.parse(p.data_time) <= Date.parse(p.horizon.start));
+  assert.ok(Date.now() - Date.parse(p.made_at) < 60_000);
+  assert.equal(p.stale, false);
+  assert.ok(p.tasks.length >= 1, JSON.stringify(p.unplanned_risks.slice(0, 2)));
+  for (const t of p.tasks) {
+    assert.ok(["Ana Ribeiro", "Ben Okafor", "Chen Wei", "Dana Kowalski"].includes(t.technician));
+    assert.equal(t.status, "planned");
+  }
+  // Re-planning needs the admin token.
+  assert.equal((await app.inject({ method: "POST", url: "/v1/plan", payload: {} })).statusCode, 401);
+  const again = await app.inject({
+    method: "POST",
+    url: "/v1/plan",
+    headers: auth(ADMIN),
+    payload: { horizon_days: 7 },
+  });
+  assert.equal(again.statusCode, 200, again.body);
+  assert.deepEqual(
+    again.json().tasks.map((t: { id: string }) => t.id),
+    p.tasks.map((t: { id: string }) => t.id),
+  );
+});
+
+test("skipped needs a reason; done becomes a maintenance event and the next plan sees the part replaced", async () => {
+  const p = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  const t = p.tasks[0];
+  const beforeRisk = p.machines.find((m: { machine_id: string }) => m.machine_id === t.machine_id).heads[
+    t.head
+  ].by_end;
+  const url = (what: string, id = t.id) => `/v1/plan/tasks/${encodeURIComponent(id)}/${what}`;
+  assert.equal((await app.inject({ method: "POST", url: url("done"), payload: {} })).statusCode, 401);
+  const noReason = await app.inject({
+    method: "POST",
+    url: url("skipped"),
+    headers: auth(FEEDBACK),
+    payload: {},
+  });
+  assert.equal(noReason.statusCode, 400, noReason.body);
+  const unknown = await app.inject({
+    method: "POST",
+    url: url("done", "M99.nothing.x"),
+    headers: auth(FEEDBACK),
+    payload: {},
+  });
+  assert.equal(unknown.statusCode, 404, unknown.body);
+  const skipped = await app.inject({
+    method: "POST",
+    url: url("skipped"),
+    headers: auth(FEEDBACK),
+    payload: { reason: "spindle parts not in stock" },
+  });
+  assert.equal(skipped.statusCode, 200, skipped.body);
+  const shown = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(shown.tasks[0].status, "skipped");
+  assert.equal(shown.tasks[0].skipped_reason, "spindle parts not in stock");
+
+  const badTime = await app.inject({
+    method: "POST",
+    url: url("done"),
+    headers: auth(FEEDBACK),
+    payload: { timestamp: "yesterday" },
+  });
+  assert.equal(badTime.statusCode, 400, badTime.body);
+  assert.equal(badTime.json().field, "body.timestamp");
+  // The parts came: the task is done after all (admin token works too).
+  const done = await app.inject({ method: "POST", url: url("done"), headers: auth(ADMIN), payload: {} });
+  assert.equal(done.statusCode, 200, done.body);
+  assert.equal(done.json().event.outcome, "accepted");
+  assert.equal(done.json().event.table, "maintenance");
+  const twice = await app.inject({ method: "POST", url: url("done"), headers: auth(FEEDBACK), payload: {} });
+  assert.equal(twice.statusCode, 409, twice.body);
+
+  // Stale at once; a new plan is made in the background.
+  let next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(next.stale, false);
+  assert.ok(Date.parse(next.made_at) >= Date.parse(p.made_at));
+  assert.deepEqual(
+    next.outcomes.map((o: { id: string; status: string }) => [o.id, o.status]),
+    [[t.id, "done"]],
+  );
+  const afterRisk = next.machines.find((m: { machine_id: string }) => m.machine_id === t.machine_id).heads[
+    t.head
+  ].by_end;
+  assert.ok(afterRisk < beforeRisk / 2, `${t.machine_id} ${t.head}: ${beforeRisk} → ${afterRisk}`);
+  assert.ok(
+    !next.tasks.some(
+      (x: { machine_id: string; head: string }) => x.machine_id === t.machine_id && x.head === t.head,
+    ),
+  );
+});
+
+test("a new technicians file makes the plan stale, and the next plan uses it", async () => {
+  const before = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(before.stale, false);
+  writeFileSync(
+    techniciansFile,
+    "technicians:\n  - { name: Eve Stone, skills: ['*'], hours_per_shift: 8 }\n",
+  );
+  const later = new Date(Date.now() + 5000);
+  utimesSync(techniciansFile, later, later);
+  const stale = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  let next = stale;
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(next.stale, false);
+  assert.deepEqual(
+    next.technicians.map((t: { name: string }) => t.name),
+    ["Eve Stone"],
+  );
+  assert.equal(stale.stale, true);
+  assert.equal(stale.stale_reason, "the technicians file changed");
+});
