@@ -6,15 +6,18 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
 import { Counter, Histogram, Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
-import { MAX_PARAM_LENGTH } from "../../core/limits.js";
+import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { readingSchema } from "../../pipeline/readings.js";
-import { requireToken } from "../auth.js";
+import type { AuditStore, ContractRetrainer } from "../../retrain/contract-service.js";
+import { authGate } from "../auth-gate.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import type { ContractMonitor } from "./monitor.js";
 import { oipContractRoutes } from "./oip.js";
+import { type ContractModels, contractModelRoutes } from "./routes-models.js";
+import { contractRetrainRoutes } from "./routes-retrain.js";
 import type { ContractService, EventIn } from "./service.js";
 
 export interface ContractAppOptions {
@@ -26,12 +29,20 @@ export interface ContractAppOptions {
   bodyLimit?: number;
   logger?: boolean | object;
   metricsRegistry?: PromRegistry;
+  /** Model management (GET /v1/model, promote, reload), when the server has a registry. */
+  models?: ContractModels;
+  /** The retraining audit and loop (alerts webhook, history), when the server keeps one. */
+  retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
+  /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
+  authPerMinute?: number;
 }
 
 const ACCEPT_ALL = () => () => true;
 
 export async function buildContractApp(opts: ContractAppOptions): Promise<FastifyInstance> {
   const svc = opts.service;
+  // The model at start: the docs and schemas. A swap (routes-models.ts) serves another version of
+  // the same contract, so answers read svc.model per request.
   const m = svc.model;
   const maxBatch = opts.maxBatch ?? 10_000;
   const app = Fastify({
@@ -46,6 +57,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     requestTimeout: 60_000,
   });
   app.removeContentTypeParser("text/plain");
+  // Tokens are checked before the body is read, and failures limited per client (issue 18, item 12).
+  authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
@@ -182,7 +195,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
         },
       },
       // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
-      onRequest: async (req) => requireToken(req, opts.tokens?.feedback, "feedback"),
+      config: { auth: "feedback" },
     },
     async (req) => {
       const items = (req.body as { events: EventIn[] }).events;
@@ -196,7 +209,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     "/v1/contract",
     { schema: { summary: "The served model's data contract", tags: ["models"] } },
     async () => ({
-      model: { name: m.name, version: m.version },
+      model: { name: svc.model.name, version: svc.model.version },
       contract: m.contract.name,
       readings: m.contract.readings.map((r) => ({
         name: r.name,
@@ -215,5 +228,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
 
   oipContractRoutes(app, svc, maxBatch);
+  if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   return app;
 }

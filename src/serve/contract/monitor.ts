@@ -27,17 +27,16 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
-export class ContractMonitor implements HistoryObserver {
-  private readonly reference: Reference | null;
-  private recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
-  private readonly failures: { machine: string; time: number }[] = [];
-  private readonly seen = new Map<string, number>();
-  private readonly gauges;
+/** What the monitor knows of one model version's production: its reference and what it has seen. */
+export class MonitorState implements HistoryObserver {
+  readonly reference: Reference | null;
+  recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
+  readonly failures: { machine: string; time: number }[] = [];
+  readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly model: HistoryModel,
+    readonly model: HistoryModel,
     versionDir: string,
-    registry: PromRegistry,
   ) {
     let ref: Reference | null = null;
     try {
@@ -46,6 +45,40 @@ export class ContractMonitor implements HistoryObserver {
       ref = null; // a version without a reference sample: quality only
     }
     this.reference = ref;
+  }
+
+  private see(machine: string, time: number): void {
+    if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
+  }
+
+  /** A scored reading: values in contract order as logged (category codes, missing as null). */
+  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+    this.see(machine, time);
+    const readings = this.model.contract.readings;
+    const named = values.map((v, j) =>
+      v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
+    );
+    this.recent.push({ machine, time, p, values: named });
+    // Trim in steps, not per push: a copy of 5,000 entries every 1,000 readings.
+    if (this.recent.length > RECENT_READINGS + 1000) this.recent = this.recent.slice(-RECENT_READINGS);
+  }
+
+  event(table: string, machine: string, time: number): void {
+    this.see(machine, time);
+    if (table === "failures") this.failures.push({ machine, time });
+  }
+}
+
+/**
+ * The monitor the server keeps: one set of gauges, and the state of the version served. A swap
+ * (routes-models.ts) stages the next version's state, fills it from the log, then adopts it.
+ */
+export class ContractMonitor implements HistoryObserver {
+  private state: MonitorState;
+  private readonly gauges;
+
+  constructor(model: HistoryModel, versionDir: string, registry: PromRegistry) {
+    this.state = new MonitorState(model, versionDir);
     const r = [registry];
     this.gauges = {
       drift: new Gauge({
@@ -101,33 +134,30 @@ export class ContractMonitor implements HistoryObserver {
     };
   }
 
-  private see(machine: string, time: number): void {
-    if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
+  /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
+  stage(model: HistoryModel, versionDir: string): MonitorState {
+    return new MonitorState(model, versionDir);
   }
 
-  /** A scored reading: values in contract order as logged (category codes, missing as null). */
+  adopt(state: MonitorState): void {
+    this.state = state;
+  }
+
   reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
-    this.see(machine, time);
-    const readings = this.model.contract.readings;
-    const named = values.map((v, j) =>
-      v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-    );
-    this.recent.push({ machine, time, p, values: named });
-    // Trim in steps, not per push: a copy of 5,000 entries every 1,000 readings.
-    if (this.recent.length > RECENT_READINGS + 1000) this.recent = this.recent.slice(-RECENT_READINGS);
+    this.state.reading(machine, time, p, values);
   }
 
   event(table: string, machine: string, time: number): void {
-    this.see(machine, time);
-    if (table === "failures") this.failures.push({ machine, time });
+    this.state.event(table, machine, time);
   }
 
   report(now = Date.now()): ContractMonitorReport {
-    const recent = this.recent.slice(-RECENT_READINGS);
-    const c = this.model.contract;
+    const st = this.state;
+    const recent = st.recent.slice(-RECENT_READINGS);
+    const c = st.model.contract;
     let drift: DriftReport | null = null;
     let pdrift: ContractMonitorReport["prediction_drift"] = null;
-    if (this.reference && recent.length >= MIN_CURRENT) {
+    if (st.reference && recent.length >= MIN_CURRENT) {
       const column = (vals: (number | string | null)[], categorical: boolean) =>
         categorical
           ? vals.filter((v) => v !== null).map(String)
@@ -135,7 +165,7 @@ export class ContractMonitor implements HistoryObserver {
       const ref: Columns = {};
       const cur: Columns = {};
       c.readings.forEach((r, j) => {
-        const rv = this.reference?.columns[r.name];
+        const rv = st.reference?.columns[r.name];
         if (!rv) return;
         ref[r.name] = column(rv, r.kind === "category");
         cur[r.name] = column(
@@ -153,14 +183,14 @@ export class ContractMonitor implements HistoryObserver {
         }
       }
       if (Object.keys(ref).length > 0) drift = driftReport(ref, cur);
-      if (this.reference.failure_probability.length > 0)
+      if (st.reference.failure_probability.length > 0)
         pdrift = predictionDrift(
-          this.reference.failure_probability,
+          st.reference.failure_probability,
           recent.map((x) => x.p),
         );
     }
     const horizon = c.failures?.horizon.size ?? 0;
-    const quality = realisedQuality(recent, this.failures, horizon, this.seen, this.model.threshold.value);
+    const quality = realisedQuality(recent, st.failures, horizon, st.seen, st.model.threshold.value);
     this.export(drift, pdrift, quality);
     return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
   }

@@ -34,7 +34,7 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
     const { name } = req.params as { name: string };
     if (name !== m.name)
       throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
-    return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
+    return { name: m.name, versions: [svc.model.version], platform: "millwright-gbdt", inputs, outputs };
   });
   app.post("/v2/models/:name/infer", { schema: { tags: ["oip"] } }, async (req) => {
     const { name } = req.params as { name: string };
@@ -83,7 +83,7 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
     const answers = await svc.predict(items, false);
     return {
       model_name: m.name,
-      model_version: m.version,
+      model_version: svc.model.version,
       ...(typeof body.id === "string" ? { id: body.id } : {}),
       outputs: [
         {

@@ -10,7 +10,13 @@ import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
+import { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { ContractTrainer } from "../../retrain/contract-retrain.js";
+import { trainHistoryAndRegister } from "../../registry/train-history.js";
+import type { LogEntry } from "../../store/history/types.js";
 import { buildContractApp } from "./app.js";
+import { SqliteAuditStore } from "./audit.js";
+import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
 
@@ -22,8 +28,15 @@ export interface RunningContractServer {
 
 export async function startContractServer(
   cfg: Config,
-  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object },
-): Promise<RunningContractServer> {
+  opts: {
+    host: string;
+    port: number;
+    modelRef?: string;
+    logger?: boolean | object;
+    /** Trains a challenger (tests pass a wrapper to watch it); default trainHistoryAndRegister. */
+    train?: ContractTrainer;
+  },
+): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -40,10 +53,29 @@ export async function startContractServer(
     await log.close().catch(() => {});
     throw e;
   }
+  const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
+  // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
+  const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const retrainer = new ContractRetrainer({
+    audit,
+    registry,
+    served: () => models.served,
+    entries: async () => (await log.entriesAfter(0)) as LogEntry[],
+    train: opts.train ?? trainHistoryAndRegister,
+    promote: (v) => models.serve(v, true),
+    // Dispatching a GitHub workflow knows only the AI4I data: contract models retrain here or not at all.
+    mode: cfg.retrain.mode === "local" ? "local" : "off",
+    cooldownMs: cfg.retrain.cooldownMs,
+    gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
+    workDir: join(cfg.dataDir, "retrain"),
+  });
   const app = await buildContractApp({
     service,
     monitor,
     metricsRegistry,
+    models,
+    retrain: { audit, retrainer },
+    authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     logger:
@@ -55,9 +87,13 @@ export async function startContractServer(
   return {
     app,
     url,
+    retrainer,
+    models,
     close: async () => {
       await app.close();
+      await retrainer.inProgress()?.catch(() => {});
       await log.close();
+      audit.close();
     },
   };
 }
