@@ -31,8 +31,16 @@ export interface ContractRetrainerOptions {
   cooldownMs: number;
   gate: { metric: GateMetric; margin: number; minimum: number };
   workDir: string;
+  /** Counts for /metrics (the server's millwright_retrain_* metrics); none by default. */
+  counters?: RetrainCounters;
   log?: (msg: string) => void;
   now?: () => number;
+}
+
+export interface RetrainCounters {
+  trigger(outcome: TriggerOutcome): void;
+  decision(verdict: "promoted" | "kept" | "failed"): void;
+  running(on: boolean): void;
 }
 
 /** Drift and quality alerts retrain; an outage or a latency alert would only retrain the same model. */
@@ -94,6 +102,7 @@ export class ContractRetrainer {
           ? "ignored"
           : await decideTrigger(memory, a, now, this.running, this.o.cooldownMs);
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
+      if (outcome !== "ignored") this.o.counters?.trigger(outcome);
       if (outcome !== "started") continue;
       const run = randomUUID();
       await audit.appendAudit({
@@ -109,8 +118,10 @@ export class ContractRetrainer {
   /** Starts a retraining now, or returns the one running. */
   start(reason: string, run: string = randomUUID()): Promise<ContractRetrainDecision | null> {
     if (this.current) return this.current;
+    this.o.counters?.running(true);
     this.current = this.execute(reason, run).finally(() => {
       this.current = null;
+      this.o.counters?.running(false);
     });
     return this.current;
   }
@@ -135,6 +146,7 @@ export class ContractRetrainer {
       await registry.setAlias("challenger", d.challenger.version);
       const verdict = d.verdict === "promote" ? "promoted" : "kept";
       if (verdict === "promoted") await this.o.promote(d.challenger.version);
+      this.o.counters?.decision(verdict);
       const { verdict: _, ...rest } = d;
       await audit.appendAudit({ at: this.now(), kind: "decision", payload: { verdict, ...rest, trigger } });
       if (verdict === "promoted")
@@ -147,6 +159,7 @@ export class ContractRetrainer {
       return d;
     } catch (e) {
       const msg = (e as Error).message;
+      this.o.counters?.decision("failed");
       await audit
         .appendAudit({
           at: this.now(),

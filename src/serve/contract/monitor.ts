@@ -27,6 +27,63 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
+/** The drift and quality gauges, under the AI4I monitor's names (serve/metrics.ts). */
+export function monitorGauges(registry: PromRegistry) {
+  const r = [registry];
+  return {
+    drift: new Gauge({
+      name: "millwright_feature_drift_score",
+      help: "Drift score per reading (p-value or distance, see the test label).",
+      labelNames: ["feature", "test"],
+      registers: r,
+    }),
+    drifted: new Gauge({
+      name: "millwright_feature_drifted",
+      help: "1 when the reading's drift test says drifted.",
+      labelNames: ["feature"],
+      registers: r,
+    }),
+    share: new Gauge({
+      name: "millwright_dataset_drift_share",
+      help: "Share of monitored readings that drifted (ratio 0-1).",
+      registers: r,
+    }),
+    dataset: new Gauge({
+      name: "millwright_dataset_drift",
+      help: "1 when the share of drifted readings reaches the dataset drift threshold.",
+      registers: r,
+    }),
+    lastRun: new Gauge({
+      name: "millwright_monitor_last_run_timestamp_seconds",
+      help: "When the monitor last computed drift and quality (Unix seconds).",
+      registers: r,
+    }),
+    prediction: new Gauge({
+      name: "millwright_prediction_drift_score",
+      help: "Drift score of the predicted failure probability against the reference.",
+      registers: r,
+    }),
+    quality: new Gauge({
+      name: "millwright_quality_realised",
+      help: "Realised quality from the failures that happened, by metric and window.",
+      labelNames: ["metric", "window"],
+      registers: r,
+    }),
+    labels: new Gauge({
+      name: "millwright_quality_labels",
+      help: "Scored readings whose horizon has passed (their label is known).",
+      labelNames: ["window"],
+      registers: r,
+    }),
+    positives: new Gauge({
+      name: "millwright_quality_positives",
+      help: "Of those, readings followed by a failure within the horizon.",
+      labelNames: ["window"],
+      registers: r,
+    }),
+  };
+}
+
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
 export class MonitorState implements HistoryObserver {
   readonly reference: Reference | null;
@@ -75,63 +132,11 @@ export class MonitorState implements HistoryObserver {
  */
 export class ContractMonitor implements HistoryObserver {
   private state: MonitorState;
-  private readonly gauges;
+  private readonly gauges: ReturnType<typeof monitorGauges>;
 
   constructor(model: HistoryModel, versionDir: string, registry: PromRegistry) {
     this.state = new MonitorState(model, versionDir);
-    const r = [registry];
-    this.gauges = {
-      drift: new Gauge({
-        name: "millwright_feature_drift_score",
-        help: "Drift score per reading (p-value or distance, see the test label).",
-        labelNames: ["feature", "test"],
-        registers: r,
-      }),
-      drifted: new Gauge({
-        name: "millwright_feature_drifted",
-        help: "1 when the reading's drift test says drifted.",
-        labelNames: ["feature"],
-        registers: r,
-      }),
-      share: new Gauge({
-        name: "millwright_dataset_drift_share",
-        help: "Share of monitored readings that drifted (ratio 0-1).",
-        registers: r,
-      }),
-      dataset: new Gauge({
-        name: "millwright_dataset_drift",
-        help: "1 when the share of drifted readings reaches the dataset drift threshold.",
-        registers: r,
-      }),
-      lastRun: new Gauge({
-        name: "millwright_monitor_last_run_timestamp_seconds",
-        help: "When the monitor last computed drift and quality (Unix seconds).",
-        registers: r,
-      }),
-      prediction: new Gauge({
-        name: "millwright_prediction_drift_score",
-        help: "Drift score of the predicted failure probability against the reference.",
-        registers: r,
-      }),
-      quality: new Gauge({
-        name: "millwright_quality_realised",
-        help: "Realised quality from the failures that happened, by metric and window.",
-        labelNames: ["metric", "window"],
-        registers: r,
-      }),
-      labels: new Gauge({
-        name: "millwright_quality_labels",
-        help: "Scored readings whose horizon has passed (their label is known).",
-        labelNames: ["window"],
-        registers: r,
-      }),
-      positives: new Gauge({
-        name: "millwright_quality_positives",
-        help: "Of those, readings followed by a failure within the horizon.",
-        labelNames: ["window"],
-        registers: r,
-      }),
-    };
+    this.gauges = monitorGauges(registry);
   }
 
   /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
@@ -223,6 +228,8 @@ export class ContractMonitor implements HistoryObserver {
       roc_auc: q.roc_auc,
       recall: q.recall,
       precision: q.precision,
+      f1: q.f1,
+      accuracy: q.accuracy,
     }))
       if (v !== null) g.quality.set({ metric, window: "count" }, v);
   }

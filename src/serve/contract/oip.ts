@@ -4,7 +4,7 @@
 // reading objects /v1/predict takes, so one pipeline scores both.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { ContractService } from "./service.js";
+import type { ContractAnswer, ContractService } from "./service.js";
 
 interface Tensor {
   name: string;
@@ -13,7 +13,12 @@ interface Tensor {
   data: unknown[];
 }
 
-export function oipContractRoutes(app: FastifyInstance, svc: ContractService, maxBatch: number): void {
+export function oipContractRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  maxBatch: number,
+  counted: (answers: ContractAnswer[]) => void = () => {},
+): void {
   const m = svc.model;
   const c = m.contract;
   const inputs = [
@@ -81,6 +86,7 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
       return o;
     });
     const answers = await svc.predict(items, false);
+    counted(answers);
     return {
       model_name: m.name,
       model_version: svc.model.version,

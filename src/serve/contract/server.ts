@@ -16,6 +16,7 @@ import { trainHistoryAndRegister } from "../../registry/train-history.js";
 import type { LogEntry } from "../../store/history/types.js";
 import { buildContractApp } from "./app.js";
 import { SqliteAuditStore } from "./audit.js";
+import { contractMetrics } from "./metrics.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
@@ -53,6 +54,7 @@ export async function startContractServer(
     await log.close().catch(() => {});
     throw e;
   }
+  const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
   // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
   const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
@@ -68,11 +70,18 @@ export async function startContractServer(
     cooldownMs: cfg.retrain.cooldownMs,
     gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
     workDir: join(cfg.dataDir, "retrain"),
+    // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
+    counters: {
+      trigger: (o) => metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+      decision: (verdict) => metrics.retrainDecisions.inc({ verdict }),
+      running: (on) => metrics.retrainRunning.set(on ? 1 : 0),
+    },
   });
   const app = await buildContractApp({
     service,
     monitor,
     metricsRegistry,
+    metrics,
     models,
     retrain: { audit, retrainer },
     authPerMinute: cfg.rateLimit.authPerMinute,
