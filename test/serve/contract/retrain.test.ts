@@ -324,3 +324,21 @@ test("wrong hook tokens are limited per client; the right token still passes", a
   const ok = await call("POST", "/v1/hooks/alertmanager", alert("MillwrightHighLatency"), HOOK);
   assert.equal(ok.status, 200);
 });
+
+test("the OpenAPI document lists the model and retraining routes, token-protected ones with security", async () => {
+  const doc = (await call("GET", "/docs/json")).body;
+  for (const [path, method, secured] of [
+    ["/v1/model", "get", false],
+    ["/v1/models", "get", false],
+    ["/v1/models/{version}/card", "get", false],
+    ["/v1/models/{version}/promote", "post", true],
+    ["/v1/admin/reload", "post", true],
+    ["/v1/hooks/alertmanager", "post", true],
+    ["/v1/alerts", "get", false],
+    ["/v1/retrain/history", "get", false],
+  ] as const) {
+    const op = doc.paths[path]?.[method];
+    assert.ok(op, `${method} ${path} documented`);
+    assert.equal(Boolean(op.security), secured, `${method} ${path} security`);
+  }
+});
