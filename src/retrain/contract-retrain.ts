@@ -22,13 +22,13 @@ import { labelledFeatures } from "../registry/train-history.js";
 import type { LogEntry } from "../store/history/types.js";
 import { retrainFiles } from "./contract-data.js";
 
-/** Trains and registers a version (registry/train-history.ts's trainHistoryAndRegister). */
+/** Trains and registers a version: trainHistoryAndRegister, or trainInWorker off the event loop. */
 export type ContractTrainer = (
   registry: Registry,
   data: ContractData,
   contractText: string,
   opts: HistoryFitOptions,
-) => { version: string };
+) => { version: string } | Promise<{ version: string }>;
 
 export interface ContractRetrainOptions {
   registry: Registry;
@@ -98,7 +98,7 @@ function evaluateSlice(
   };
 }
 
-export function retrainContract(o: ContractRetrainOptions): ContractRetrainDecision {
+export async function retrainContract(o: ContractRetrainOptions): Promise<ContractRetrainDecision> {
   const champ = readHistoryModel(o.registry, o.champion);
   const dir = join(o.workDir, `run-${o.run}`);
   try {
@@ -131,7 +131,7 @@ export function retrainContract(o: ContractRetrainOptions): ContractRetrainDecis
             costFalseAlarm: champ.threshold.costFalseAlarm ?? 1,
           }
         : { method: "f1" as const };
-    const { version } = o.train(o.registry, data, files.contractText, {
+    const { version } = await o.train(o.registry, data, files.contractText, {
       seed: o.seed,
       split: { by: "time", testFrom },
       threshold,

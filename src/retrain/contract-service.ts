@@ -131,9 +131,9 @@ export class ContractRetrainer {
     try {
       const champion = this.o.served();
       const entries = await this.o.entries();
-      // Training is synchronous: let the webhook's answer go out first.
+      // Reading the data and scoring are synchronous: let the webhook's answer go out first.
       await new Promise((r) => setImmediate(r));
-      const d = retrainContract({
+      const d = await retrainContract({
         registry,
         champion,
         entries,

@@ -12,7 +12,7 @@ import type { HistoryLog } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
-import { trainHistoryAndRegister } from "../../registry/train-history.js";
+import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
 import { buildContractApp } from "./app.js";
 import { SqliteAuditStore } from "./audit.js";
@@ -34,7 +34,7 @@ export async function startContractServer(
     port: number;
     modelRef?: string;
     logger?: boolean | object;
-    /** Trains a challenger (tests pass a wrapper to watch it); default trainHistoryAndRegister. */
+    /** Trains a challenger (tests pass a wrapper to watch it); default in a worker thread. */
     train?: ContractTrainer;
   },
 ): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
@@ -63,7 +63,7 @@ export async function startContractServer(
     registry,
     served: () => models.served,
     entries: async () => (await log.entriesAfter(0)) as LogEntry[],
-    train: opts.train ?? trainHistoryAndRegister,
+    train: opts.train ?? trainInWorker,
     promote: (v) => models.serve(v, true),
     // Dispatching a GitHub workflow knows only the AI4I data: contract models retrain here or not at all.
     mode: cfg.retrain.mode === "local" ? "local" : "off",

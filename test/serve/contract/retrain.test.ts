@@ -16,6 +16,7 @@ import { parseTimestamp } from "../../../src/data/time.js";
 import { Registry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import type { ContractRetrainDecision, ContractTrainer } from "../../../src/retrain/contract-retrain.js";
+import { trainInWorker } from "../../../src/retrain/contract-train-worker.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
 import { historianShop } from "../../helpers/historian.js";
 
@@ -29,7 +30,7 @@ let registry: Registry;
 let champion: string;
 let cutoff: number;
 let sent = { readings: 0, events: 0 };
-const trained: { rows: number }[] = [];
+const trained: { rows: number; liveWhileTraining: boolean }[] = [];
 type Decision = Omit<ContractRetrainDecision, "verdict"> & {
   verdict: string;
   trigger: string;
@@ -100,10 +101,14 @@ before(async () => {
     MILLWRIGHT_GATE_MINIMUM: "0",
     MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN: "5",
   });
-  // The real trainer, watched: the test sees what the challenger was trained on.
-  const train: ContractTrainer = (reg, d, t, o) => {
-    trained.push({ rows: d.telemetry.n });
-    return trainHistoryAndRegister(reg, d, t, o);
+  // The server's own trainer (a worker thread), watched: the test sees what the challenger was
+  // trained on, and that the server answers while it trains.
+  const train: ContractTrainer = async (reg, d, t, o) => {
+    trained.push({ rows: d.telemetry.n, liveWhileTraining: false });
+    const training = trainInWorker(reg, d, t, o);
+    const live = await fetch(`${server.url}/v2/health/live`);
+    trained[trained.length - 1].liveWhileTraining = live.status === 200;
+    return training;
   };
   server = await startContractServer(cfg, { host: "127.0.0.1", port: 0, logger: false, train });
 
@@ -213,6 +218,7 @@ test("a drift alert retrains on the stored data plus what the server received, g
   assert.equal(trained.length, 1);
   assert.equal(d.data.production_rows, sent.readings);
   assert.equal(trained[0].rows, d.data.base_rows + sent.readings);
+  assert.equal(trained[0].liveWhileTraining, true, "liveness answered while the challenger trained");
   assert.ok(d.data.production_events > 0 && d.data.production_events <= sent.events);
   // Both judged on one slice in the last days, which the champion never saw.
   assert.ok(
