@@ -132,8 +132,5 @@ test("a reading scored but not yet durable when a swap starts is in the new hist
   assert.equal(service.model.version, v1);
   assert.equal(service.fleet.lastTime("M05"), Date.parse(at(t)));
   // And the new history refuses what the old one would have: the same reading again is out of order.
-  await assert.rejects(
-    service.predict([reading("M05", t)], true),
-    { code: "MW_CONFLICT" },
-  );
+  await assert.rejects(service.predict([reading("M05", t)], true), { code: "MW_CONFLICT" });
 });
