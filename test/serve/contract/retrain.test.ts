@@ -348,3 +348,17 @@ test("the OpenAPI document lists the model and retraining routes, token-protecte
     assert.equal(Boolean(op.security), secured, `${method} ${path} security`);
   }
 });
+
+test("a version whose model file is corrupt is refused before the alias moves (issue 18, item 3)", async () => {
+  const { obj } = registry.readModelJson(champion);
+  const v = registry.register(() => ({ model: (version) => ({ ...(obj as object), version }), files: {} }));
+  const text = readFileSync(join(registry.versionDir(v), "model.json"), "utf8");
+  writeFileSync(join(registry.versionDir(v), "model.json"), text.slice(0, text.length / 2));
+  const before = registry.readIndex().aliases.champion;
+  const served = server.models.served;
+  const r = await call("POST", `/v1/models/${v}/promote`, undefined, ADMIN);
+  assert.equal(r.body.code, "MW_MODEL_CORRUPT", JSON.stringify(r.body));
+  assert.equal(registry.readIndex().aliases.champion, before);
+  assert.equal(server.models.served, served);
+  assert.equal((await call("GET", "/v1/model")).body.version, served);
+});
