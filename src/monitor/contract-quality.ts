@@ -24,6 +24,9 @@ export interface RealisedQuality {
   roc_auc: number | null;
   recall: number | null;
   precision: number | null;
+  /** The quality alert's floors are on recall and F1 (deploy/monitoring/rules.yml). */
+  f1: number | null;
+  accuracy: number | null;
 }
 
 /** Labels of the readings whose horizon has passed on their machine (`seenUntil`: newest time seen per machine). */
@@ -65,12 +68,21 @@ export function realisedQuality(
     }
   }
   const mixed = positives > 0 && positives < y.length;
+  const recall = positives > 0 ? tp / positives : null;
+  const precision = flagged > 0 ? tp / flagged : null;
+  // Correct: the flagged failures and the unflagged non-failures.
+  const correct = tp + (y.length - positives - (flagged - tp));
   return {
     n: y.length,
     positives,
     pr_auc: mixed ? averagePrecision(y, p) : null,
     roc_auc: mixed ? rocAuc(y, p) : null,
-    recall: positives > 0 ? tp / positives : null,
-    precision: flagged > 0 ? tp / flagged : null,
+    recall,
+    precision,
+    f1:
+      recall !== null && precision !== null && recall + precision > 0
+        ? (2 * recall * precision) / (recall + precision)
+        : null,
+    accuracy: y.length > 0 ? correct / y.length : null,
   };
 }

@@ -39,7 +39,7 @@ const entry = (e: StoredAuditEvent): HistoryEntry => ({
 });
 
 export async function retrainHistory(
-  store: PredictionStore,
+  store: Pick<PredictionStore, "pageAudit">,
   o: HistoryOptions = {},
 ): Promise<RetrainHistory> {
   const limit = o.limit ?? 50;

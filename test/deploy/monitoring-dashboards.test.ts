@@ -7,23 +7,32 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Registry } from "prom-client";
 import { parse, stringify } from "yaml";
+import { contractMetrics } from "../../src/serve/contract/metrics.js";
+import { monitorGauges } from "../../src/serve/contract/monitor.js";
 import { createMetrics } from "../../src/serve/metrics.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
 import { contract, dashboardQueries, metricNames, problems as problemsIn } from "./monitoring-promql.js";
 
 const root = repoRoot();
 
-// The metrics and labels come from the server's own declaration (src/serve/metrics.ts, with prom-client's
-// defaults), so a renamed metric or label breaks this test instead of a dashboard.
+// The metrics and labels come from the servers' own declarations (src/serve/metrics.ts, with prom-client's
+// defaults, and the data-contract server's src/serve/contract/metrics.ts and monitor.ts), so a renamed
+// metric or label breaks this test instead of a dashboard. contract-dashboards.test.ts checks that a
+// contract server alone fills the model panels.
 const registry = new Registry();
 createMetrics(registry);
+const contractRegistry = new Registry();
+contractMetrics(contractRegistry);
+monitorGauges(contractRegistry);
 const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
 type Any = any;
-const KNOWN = contract(
-  registry,
-  rulesDoc.groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.record)),
-);
+const recorded = rulesDoc.groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.record));
+const KNOWN = contract(registry, recorded);
+for (const [name, labels] of contract(contractRegistry, recorded)) {
+  const had = KNOWN.get(name);
+  KNOWN.set(name, had === "any" || labels === "any" ? "any" : new Set([...(had ?? []), ...labels]));
+}
 const problems = (where: string, expr: string) => problemsIn(KNOWN, where, expr);
 
 test("problems() reports a misspelled metric and a label the metric does not have", () => {
@@ -135,8 +144,7 @@ test("every millwright_* metric the server exports is on a dashboard or in a rul
   const used = new Set<string>();
   for (const [, d] of dashboards) for (const [, e] of queries(d)) for (const n of metricNames(e)) used.add(n);
   for (const g of rulesDoc.groups) for (const r of g.rules) for (const n of metricNames(r.expr)) used.add(n);
-  const unused = registry
-    .getMetricsAsArray()
+  const unused = [...registry.getMetricsAsArray(), ...contractRegistry.getMetricsAsArray()]
     .map((m) => m.name)
     .filter((n) => n.startsWith("millwright_"))
     .filter((n) => ![n, `${n}_bucket`, `${n}_sum`, `${n}_count`].some((v) => used.has(v)));

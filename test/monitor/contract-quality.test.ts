@@ -36,10 +36,22 @@ test("a reading's label is a failure of its machine in (t, t + horizon], known o
   // Flagged at 0.5: A@0 (tp), B@0 (fp), C@0 (tp), D@0 (tp).
   assert.equal(q.recall, 1);
   assert.equal(q.precision, 3 / 4);
+  assert.equal(q.f1, (2 * 1 * (3 / 4)) / (1 + 3 / 4));
+  // Right: A@0, A@10, B@5, C@0, D@0; wrong: B@0 (a false alarm).
+  assert.equal(q.accuracy, 5 / 6);
   assert.equal(q.pr_auc, averagePrecision([1, 0, 0, 0, 1, 1], [0.9, 0.2, 0.6, 0.05, 0.5, 0.7]));
 });
 
 test("one class only: no PR-AUC, said as null, never NaN", () => {
   const q = realisedQuality([{ machine: "A", time: 0, p: 0.3 }], [], H, new Map([["A", 50]]), 0.5);
-  assert.deepEqual(q, { n: 1, positives: 0, pr_auc: null, roc_auc: null, recall: null, precision: null });
+  assert.deepEqual(q, {
+    n: 1,
+    positives: 0,
+    pr_auc: null,
+    roc_auc: null,
+    recall: null,
+    precision: null,
+    f1: null,
+    accuracy: 1,
+  });
 });

@@ -4,12 +4,13 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance } from "fastify";
-import { Counter, Histogram, Registry as PromRegistry } from "prom-client";
+import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
-import { MAX_PARAM_LENGTH } from "../../core/limits.js";
+import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { readingSchema } from "../../pipeline/readings.js";
-import { requireToken } from "../auth.js";
+import type { AuditStore, ContractRetrainer } from "../../retrain/contract-service.js";
+import { authGate } from "../auth-gate.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
@@ -19,7 +20,10 @@ import type { ContractMonitor } from "./monitor.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
-import type { ContractService, EventIn } from "./service.js";
+import { type ContractModels, contractModelRoutes } from "./routes-models.js";
+import { contractRetrainRoutes } from "./routes-retrain.js";
+import { type ContractMetrics, contractMetrics } from "./metrics.js";
+import type { ContractAnswer, ContractService, EventIn } from "./service.js";
 
 export interface ContractAppOptions {
   service: ContractService;
@@ -36,12 +40,22 @@ export interface ContractAppOptions {
   webDir?: string | null;
   /** Technicians YAML for the plan (MILLWRIGHT_TECHNICIANS). */
   technicians?: string;
+  /** The server's metrics in that registry (created here when not given). */
+  metrics?: ContractMetrics;
+  /** Model management (GET /v1/model, promote, reload), when the server has a registry. */
+  models?: ContractModels;
+  /** The retraining audit and loop (alerts webhook, history), when the server keeps one. */
+  retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
+  /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
+  authPerMinute?: number;
 }
 
 const ACCEPT_ALL = () => () => true;
 
 export async function buildContractApp(opts: ContractAppOptions): Promise<FastifyInstance> {
   const svc = opts.service;
+  // The model at start: the docs and schemas. A swap (routes-models.ts) serves another version of
+  // the same contract, so answers read svc.model per request.
   const m = svc.model;
   const maxBatch = opts.maxBatch ?? 10_000;
   const app = Fastify({
@@ -61,23 +75,11 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
   const registry = opts.metricsRegistry ?? new PromRegistry();
-  const predictions = new Counter({
-    name: "millwright_predictions_total",
-    help: "Readings scored and logged.",
-    registers: [registry],
-  });
-  const events = new Counter({
-    name: "millwright_events_total",
-    help: "Events received, by outcome (accepted, duplicate, conflict).",
-    labelNames: ["outcome"],
-    registers: [registry],
-  });
-  const duration = new Histogram({
-    name: "millwright_http_request_duration_seconds",
-    help: "HTTP request duration in seconds.",
-    labelNames: ["route", "method", "status_code"],
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-    registers: [registry],
+  const metrics = opts.metrics ?? contractMetrics(registry);
+  const { predictions, failureProbability, events, httpDuration: duration, inFlight } = metrics;
+  app.addHook("onRequest", (_req, _reply, done) => {
+    inFlight.inc();
+    done();
   });
   app.addHook("onResponse", (req, reply, done) => {
     duration.observe(
@@ -88,7 +90,13 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       },
       reply.elapsedTime / 1000,
     );
+    inFlight.dec();
     done();
+  });
+  // After the in-flight count (a refused request is counted out too). Tokens are checked before the
+  // body is read, and failures limited per client (issue 18, item 12).
+  authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {
+    if (kind === "hook") metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
   });
 
   await app.register(swagger, {
@@ -104,12 +112,27 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
+  const count = (answers: readonly ContractAnswer[]): void => {
+    const model_version = svc.model.version;
+    let failures = 0;
+    for (const a of answers) {
+      failureProbability.observe({ model_version }, a.failure_probability);
+      if (a.failure_predicted) failures++;
+    }
+    if (failures > 0) predictions.inc({ model_version, outcome: "failure" }, failures);
+    if (answers.length > failures)
+      predictions.inc({ model_version, outcome: "ok" }, answers.length - failures);
+  };
+
   const reading = readingSchema(m.contract);
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
   app.get("/v2/health/ready", { schema: { tags: ["ops"] } }, async () => ({ ready: true }));
   // Drift and quality are computed when scraped (at most every 10 s), not per reading.
   let lastReport = 0;
   app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) => {
+    // Read at scrape time, so a swap (promote, reload, retraining) shows at once.
+    metrics.modelInfo.reset();
+    metrics.modelInfo.set({ name: svc.model.name, version: svc.model.version }, 1);
     if (opts.monitor && Date.now() - lastReport > 10_000) {
       opts.monitor.report();
       lastReport = Date.now();
@@ -155,7 +178,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
         );
       const explain = (req.query as { explain?: string }).explain === "true";
       const answers = await svc.predict(items, single, explain);
-      predictions.inc(answers.length);
+      count(answers);
       return single ? answers[0] : { predictions: answers };
     },
   );
@@ -192,7 +215,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
         },
       },
       // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
-      onRequest: async (req) => requireToken(req, opts.tokens?.feedback, "feedback"),
+      config: { auth: "feedback" },
     },
     async (req) => {
       const items = (req.body as { events: EventIn[] }).events;
@@ -206,7 +229,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     "/v1/contract",
     { schema: { summary: "The served model's data contract", tags: ["models"] } },
     async () => ({
-      model: { name: m.name, version: m.version },
+      model: { name: svc.model.name, version: svc.model.version },
       contract: m.contract.name,
       readings: m.contract.readings.map((r) => ({
         name: r.name,
@@ -232,7 +255,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     }),
   );
 
-  oipContractRoutes(app, svc, maxBatch);
+  oipContractRoutes(app, svc, maxBatch, count);
+  if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
   contractPlanRoutes(app, svc, { tokens: opts.tokens, technicians: opts.technicians });
   // Last: its catch-all GET answers only what no route above does.

@@ -48,7 +48,20 @@ function pushKept<T>(list: T[], item: T, n: number): T[] {
 export class FleetBoard implements HistoryObserver {
   private tracks = new Map<string, Track>();
 
-  constructor(readonly model: HistoryModel) {}
+  private current: () => HistoryModel;
+
+  constructor(model: HistoryModel) {
+    this.current = () => model;
+  }
+
+  /** The model the newest reading's reasons are explained with: the served one, after a swap too. */
+  get model(): HistoryModel {
+    return this.current();
+  }
+
+  follow(served: () => HistoryModel): void {
+    this.current = served;
+  }
 
   private track(machine: string): Track {
     let t = this.tracks.get(machine);

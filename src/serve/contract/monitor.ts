@@ -27,17 +27,73 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
-export class ContractMonitor implements HistoryObserver {
-  private readonly reference: Reference | null;
-  private recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
-  private readonly failures: { machine: string; time: number }[] = [];
-  private readonly seen = new Map<string, number>();
-  private readonly gauges;
+/** The drift and quality gauges, under the AI4I monitor's names (serve/metrics.ts). */
+export function monitorGauges(registry: PromRegistry) {
+  const r = [registry];
+  return {
+    drift: new Gauge({
+      name: "millwright_feature_drift_score",
+      help: "Drift score per reading (p-value or distance, see the test label).",
+      labelNames: ["feature", "test"],
+      registers: r,
+    }),
+    drifted: new Gauge({
+      name: "millwright_feature_drifted",
+      help: "1 when the reading's drift test says drifted.",
+      labelNames: ["feature"],
+      registers: r,
+    }),
+    share: new Gauge({
+      name: "millwright_dataset_drift_share",
+      help: "Share of monitored readings that drifted (ratio 0-1).",
+      registers: r,
+    }),
+    dataset: new Gauge({
+      name: "millwright_dataset_drift",
+      help: "1 when the share of drifted readings reaches the dataset drift threshold.",
+      registers: r,
+    }),
+    lastRun: new Gauge({
+      name: "millwright_monitor_last_run_timestamp_seconds",
+      help: "When the monitor last computed drift and quality (Unix seconds).",
+      registers: r,
+    }),
+    prediction: new Gauge({
+      name: "millwright_prediction_drift_score",
+      help: "Drift score of the predicted failure probability against the reference.",
+      registers: r,
+    }),
+    quality: new Gauge({
+      name: "millwright_quality_realised",
+      help: "Realised quality from the failures that happened, by metric and window.",
+      labelNames: ["metric", "window"],
+      registers: r,
+    }),
+    labels: new Gauge({
+      name: "millwright_quality_labels",
+      help: "Scored readings whose horizon has passed (their label is known).",
+      labelNames: ["window"],
+      registers: r,
+    }),
+    positives: new Gauge({
+      name: "millwright_quality_positives",
+      help: "Of those, readings followed by a failure within the horizon.",
+      labelNames: ["window"],
+      registers: r,
+    }),
+  };
+}
+
+/** What the monitor knows of one model version's production: its reference and what it has seen. */
+export class MonitorState implements HistoryObserver {
+  readonly reference: Reference | null;
+  recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
+  readonly failures: { machine: string; time: number }[] = [];
+  readonly seen = new Map<string, number>();
 
   constructor(
-    private readonly model: HistoryModel,
+    readonly model: HistoryModel,
     versionDir: string,
-    registry: PromRegistry,
   ) {
     let ref: Reference | null = null;
     try {
@@ -46,59 +102,6 @@ export class ContractMonitor implements HistoryObserver {
       ref = null; // a version without a reference sample: quality only
     }
     this.reference = ref;
-    const r = [registry];
-    this.gauges = {
-      drift: new Gauge({
-        name: "millwright_feature_drift_score",
-        help: "Drift score per reading (p-value or distance, see the test label).",
-        labelNames: ["feature", "test"],
-        registers: r,
-      }),
-      drifted: new Gauge({
-        name: "millwright_feature_drifted",
-        help: "1 when the reading's drift test says drifted.",
-        labelNames: ["feature"],
-        registers: r,
-      }),
-      share: new Gauge({
-        name: "millwright_dataset_drift_share",
-        help: "Share of monitored readings that drifted (ratio 0-1).",
-        registers: r,
-      }),
-      dataset: new Gauge({
-        name: "millwright_dataset_drift",
-        help: "1 when the share of drifted readings reaches the dataset drift threshold.",
-        registers: r,
-      }),
-      lastRun: new Gauge({
-        name: "millwright_monitor_last_run_timestamp_seconds",
-        help: "When the monitor last computed drift and quality (Unix seconds).",
-        registers: r,
-      }),
-      prediction: new Gauge({
-        name: "millwright_prediction_drift_score",
-        help: "Drift score of the predicted failure probability against the reference.",
-        registers: r,
-      }),
-      quality: new Gauge({
-        name: "millwright_quality_realised",
-        help: "Realised quality from the failures that happened, by metric and window.",
-        labelNames: ["metric", "window"],
-        registers: r,
-      }),
-      labels: new Gauge({
-        name: "millwright_quality_labels",
-        help: "Scored readings whose horizon has passed (their label is known).",
-        labelNames: ["window"],
-        registers: r,
-      }),
-      positives: new Gauge({
-        name: "millwright_quality_positives",
-        help: "Of those, readings followed by a failure within the horizon.",
-        labelNames: ["window"],
-        registers: r,
-      }),
-    };
   }
 
   private see(machine: string, time: number): void {
@@ -128,13 +131,50 @@ export class ContractMonitor implements HistoryObserver {
     this.see(machine, time);
     if (table === "failures") this.failures.push({ machine, time });
   }
+}
+
+/**
+ * The monitor the server keeps: one set of gauges, and the state of the version served. A swap
+ * (routes-models.ts) stages the next version's state, fills it from the log, then adopts it.
+ */
+export class ContractMonitor implements HistoryObserver {
+  private state: MonitorState;
+  private readonly gauges: ReturnType<typeof monitorGauges>;
+
+  constructor(model: HistoryModel, versionDir: string, registry: PromRegistry) {
+    this.state = new MonitorState(model, versionDir);
+    this.gauges = monitorGauges(registry);
+  }
+
+  /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
+  stage(model: HistoryModel, versionDir: string): MonitorState {
+    return new MonitorState(model, versionDir);
+  }
+
+  adopt(state: MonitorState): void {
+    this.state = state;
+  }
+
+  /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
+  reset(): void {
+    this.state.reset();
+  }
+
+  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+    this.state.reading(machine, time, p, values);
+  }
+
+  event(table: string, machine: string, time: number): void {
+    this.state.event(table, machine, time);
+  }
 
   report(now = Date.now()): ContractMonitorReport {
-    const recent = this.recent.slice(-RECENT_READINGS);
-    const c = this.model.contract;
+    const st = this.state;
+    const recent = st.recent.slice(-RECENT_READINGS);
+    const c = st.model.contract;
     let drift: DriftReport | null = null;
     let pdrift: ContractMonitorReport["prediction_drift"] = null;
-    if (this.reference && recent.length >= MIN_CURRENT) {
+    if (st.reference && recent.length >= MIN_CURRENT) {
       const column = (vals: (number | string | null)[], categorical: boolean) =>
         categorical
           ? vals.filter((v) => v !== null).map(String)
@@ -142,7 +182,7 @@ export class ContractMonitor implements HistoryObserver {
       const ref: Columns = {};
       const cur: Columns = {};
       c.readings.forEach((r, j) => {
-        const rv = this.reference?.columns[r.name];
+        const rv = st.reference?.columns[r.name];
         if (!rv) return;
         ref[r.name] = column(rv, r.kind === "category");
         cur[r.name] = column(
@@ -160,14 +200,14 @@ export class ContractMonitor implements HistoryObserver {
         }
       }
       if (Object.keys(ref).length > 0) drift = driftReport(ref, cur);
-      if (this.reference.failure_probability.length > 0)
+      if (st.reference.failure_probability.length > 0)
         pdrift = predictionDrift(
-          this.reference.failure_probability,
+          st.reference.failure_probability,
           recent.map((x) => x.p),
         );
     }
     const horizon = c.failures?.horizon.size ?? 0;
-    const quality = realisedQuality(recent, this.failures, horizon, this.seen, this.model.threshold.value);
+    const quality = realisedQuality(recent, st.failures, horizon, st.seen, st.model.threshold.value);
     this.export(drift, pdrift, quality);
     return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
   }
@@ -200,6 +240,8 @@ export class ContractMonitor implements HistoryObserver {
       roc_auc: q.roc_auc,
       recall: q.recall,
       precision: q.precision,
+      f1: q.f1,
+      accuracy: q.accuracy,
     }))
       if (v !== null) g.quality.set({ metric, window: "count" }, v);
   }

@@ -4,7 +4,7 @@
 // reading objects /v1/predict takes, so one pipeline scores both.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { ContractService } from "./service.js";
+import type { ContractAnswer, ContractService } from "./service.js";
 
 interface Tensor {
   name: string;
@@ -13,7 +13,12 @@ interface Tensor {
   data: unknown[];
 }
 
-export function oipContractRoutes(app: FastifyInstance, svc: ContractService, maxBatch: number): void {
+export function oipContractRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  maxBatch: number,
+  counted: (answers: ContractAnswer[]) => void = () => {},
+): void {
   const m = svc.model;
   const c = m.contract;
   const inputs = [
@@ -34,7 +39,7 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
     const { name } = req.params as { name: string };
     if (name !== m.name)
       throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${name.slice(0, 100)}'`);
-    return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
+    return { name: m.name, versions: [svc.model.version], platform: "millwright-gbdt", inputs, outputs };
   });
   app.post("/v2/models/:name/infer", { schema: { tags: ["oip"] } }, async (req) => {
     const { name } = req.params as { name: string };
@@ -81,9 +86,10 @@ export function oipContractRoutes(app: FastifyInstance, svc: ContractService, ma
       return o;
     });
     const answers = await svc.predict(items, false);
+    counted(answers);
     return {
       model_name: m.name,
-      model_version: m.version,
+      model_version: svc.model.version,
       ...(typeof body.id === "string" ? { id: body.id } : {}),
       outputs: [
         {

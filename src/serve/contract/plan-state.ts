@@ -117,6 +117,9 @@ export class PlanKeeper {
     const mtime = this.techniciansMtime();
     if (this.latest && mtime !== this.seenMtime && !this.staleReason)
       this.markStale("the technicians file changed");
+    // A promotion or reload swapped the served model: the plan's risks are the old model's.
+    if (this.latest && this.latest.model.version !== this.svc.model.version && !this.staleReason)
+      this.markStale(`the served model is now ${this.svc.model.version}`);
     this.seenMtime = mtime;
     if (!this.latest) await this.replan();
     else if (this.staleReason && !this.making)

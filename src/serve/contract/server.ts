@@ -13,6 +13,13 @@ import { Registry as PromRegistry } from "prom-client";
 import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
+import { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { ContractTrainer } from "../../retrain/contract-retrain.js";
+import { trainInWorker } from "../../retrain/contract-train-worker.js";
+import type { LogEntry } from "../../store/history/types.js";
+import { SqliteAuditStore } from "./audit.js";
+import { contractMetrics } from "./metrics.js";
+import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
 
@@ -24,8 +31,15 @@ export interface RunningContractServer {
 
 export async function startContractServer(
   cfg: Config,
-  opts: { host: string; port: number; modelRef?: string; logger?: boolean | object },
-): Promise<RunningContractServer> {
+  opts: {
+    host: string;
+    port: number;
+    modelRef?: string;
+    logger?: boolean | object;
+    /** Trains a challenger (tests pass a wrapper to watch it); default in a worker thread. */
+    train?: ContractTrainer;
+  },
+): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -45,12 +59,40 @@ export async function startContractServer(
     await log.close().catch(() => {});
     throw e;
   }
+  board.follow(() => service.model);
+  const metrics = contractMetrics(metricsRegistry);
+  const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
+  // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
+  const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const retrainer = new ContractRetrainer({
+    audit,
+    registry,
+    served: () => models.served,
+    entries: async () => (await log.entriesAfter(0)) as LogEntry[],
+    train: opts.train ?? trainInWorker,
+    promote: (v) => models.serve(v, true),
+    // Dispatching a GitHub workflow knows only the AI4I data: contract models retrain here or not at all.
+    mode: cfg.retrain.mode === "local" ? "local" : "off",
+    cooldownMs: cfg.retrain.cooldownMs,
+    gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
+    workDir: join(cfg.dataDir, "retrain"),
+    // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
+    counters: {
+      trigger: (o) => metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+      decision: (verdict) => metrics.retrainDecisions.inc({ verdict }),
+      running: (on) => metrics.retrainRunning.set(on ? 1 : 0),
+    },
+  });
   const app = await buildContractApp({
     service,
     monitor,
     metricsRegistry,
     board,
     webDir: defaultWebDir(),
+    metrics,
+    models,
+    retrain: { audit, retrainer },
+    authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: process.env.MILLWRIGHT_TECHNICIANS,
@@ -63,9 +105,13 @@ export async function startContractServer(
   return {
     app,
     url,
+    retrainer,
+    models,
     close: async () => {
       await app.close();
+      await retrainer.inProgress()?.catch(() => {});
       await log.close();
+      audit.close();
     },
   };
 }

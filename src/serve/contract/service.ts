@@ -100,13 +100,16 @@ export class ContractService {
   readonly counter: boolean;
   /** The last log seq applied (cluster mode catches up from here). */
   applied = 0;
-  /** Each known machine's attribute values (contract order; category codes), or null. */
-  readonly attributes: Map<string, Float64Array> | null;
+  /** Each known machine's attribute values (contract order; category codes), or null; a swap replaces it. */
+  attributes: Map<string, Float64Array> | null;
   private readonly lockstep: LockStep | null;
   readonly observers: HistoryObserver[] = [];
+  /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
+  private started = 0;
+  private pending = 0;
 
   private constructor(
-    readonly model: HistoryModel,
+    public model: HistoryModel,
     versionDir: string,
     private readonly log: HistoryLog,
   ) {
@@ -129,6 +132,44 @@ export class ContractService {
     s.observers.push(...observers);
     await s.rebuild();
     return s;
+  }
+
+  /**
+   * Serves another version of the same contract in place: its fleet history is the log replayed
+   * under the new model (the log is per contract, so nothing is lost), built beside the live one
+   * and swapped in one step once it holds every entry the live one has, so no request is dropped
+   * and none is left out of the new history. `staging` observers see that replay (the monitor's
+   * next state); `commit` runs in the same step as the swap (the monitor adopts it).
+   */
+  async swap(
+    model: HistoryModel,
+    versionDir: string,
+    staging: HistoryObserver[] = [],
+    commit: () => void = () => {},
+  ): Promise<void> {
+    if (model.contract.name !== this.model.contract.name)
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `model ${model.version} is for contract '${model.contract.name}'; this server serves '${this.model.contract.name}'`,
+        { version: model.version },
+      );
+    const next = new ContractService(model, versionDir, this.log);
+    next.observers.push(...staging);
+    for (;;) {
+      const idle = this.pending === 0;
+      const mark = this.started;
+      const page = await this.log.entriesAfter(next.applied, REBUILD_PAGE);
+      for (const e of page) next.apply(e);
+      if (page.length === 0 && idle && mark === this.started) break;
+      if (page.length === 0) await new Promise((r) => setTimeout(r, 2));
+    }
+    // From here on nothing awaits: one step, between two requests.
+    this.model = model;
+    this.attributes = next.attributes;
+    this.fleet = next.fleet;
+    this.eventIds = next.eventIds;
+    this.applied = next.applied;
+    commit();
   }
 
   /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
@@ -174,7 +215,7 @@ export class ContractService {
     const cols = toColumns(this.model.contract, items, single);
     if (!this.lockstep) {
       const { answers, logged } = this.score(cols, items, single, explain);
-      await this.log.appendReadings(logged);
+      await this.durably(() => this.log.appendReadings(logged));
       return answers;
     }
     return this.lockstep.run(() => {
@@ -251,7 +292,7 @@ export class ContractService {
     const parsed = parseEvents(this.fleet, this.counter, items);
     if (!this.lockstep) {
       const { out, fresh } = this.applyEvents(parsed);
-      if (fresh.length > 0) await this.log.appendEvents(fresh);
+      if (fresh.length > 0) await this.durably(() => this.log.appendEvents(fresh));
       return out;
     }
     // In lock step the ids known include every replica's, so a duplicate is one across the cluster.
@@ -259,6 +300,17 @@ export class ContractService {
       const { out, fresh } = this.applyEvents(parsed);
       return { append: fresh.map((event) => ({ type: "event" as const, event })), result: out };
     });
+  }
+
+  /** An append the fleet already holds: counted until durable, so a swap waits for it (see swap). */
+  private async durably(append: () => Promise<unknown>): Promise<void> {
+    this.started++;
+    this.pending++;
+    try {
+      await append();
+    } finally {
+      this.pending--;
+    }
   }
 
   private applyEvents(parsed: LoggedEvent[]): { out: EventOutcome[]; fresh: LoggedEvent[] } {

@@ -1,0 +1,166 @@
+// One retraining of a data-contract model: a challenger trained with the champion's stored contract
+// on the champion's training data plus what the server received since (contract-data.ts), then
+// champion and challenger scored on the same latest time slice and gated (evaluate/compare.ts, the
+// AI4I loop's rules). The trainer is passed in (registry/train-history.ts in the server), so this
+// module never reaches into the CLI.
+import { join } from "node:path";
+import { rmSync } from "node:fs";
+import type { ContractData } from "../data/contract-data.js";
+import { readContractData } from "../data/contract-data.js";
+import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
+import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
+import { MillwrightError } from "../core/errors.js";
+import type { HistoryFitOptions } from "../train/fit-history.js";
+import {
+  type HistoryModel,
+  historyModelFromJSON,
+  isHistoryModelJSON,
+  predictHistoryModel,
+} from "../train/history-model.js";
+import type { Registry } from "../registry/registry.js";
+import { labelledFeatures } from "../registry/train-history.js";
+import type { LogEntry } from "../store/history/types.js";
+import { retrainFiles } from "./contract-data.js";
+
+/** Trains and registers a version: trainHistoryAndRegister, or trainInWorker off the event loop. */
+export type ContractTrainer = (
+  registry: Registry,
+  data: ContractData,
+  contractText: string,
+  opts: HistoryFitOptions,
+) => { version: string } | Promise<{ version: string }>;
+
+export interface ContractRetrainOptions {
+  registry: Registry;
+  champion: string;
+  /** Everything the server logged (readings and events), in log order. */
+  entries: readonly LogEntry[];
+  train: ContractTrainer;
+  workDir: string;
+  seed: number;
+  gate: { metric: GateMetric; margin: number; minimum: number };
+  run: string;
+}
+
+export interface ContractRetrainDecision {
+  verdict: "promote" | "kept";
+  reason: string;
+  champion: { version: string; metrics: BinaryEvaluation | null };
+  challenger: { version: string; metrics: BinaryEvaluation | null };
+  gate: GateDecision;
+  run: string;
+  /** The gate's slice: every row at or after test_from whose label is known. */
+  slice: { test_from: number; rows: number; failures: number };
+  data: { base_rows: number; production_rows: number; production_events: number; rows: number };
+}
+
+export function readHistoryModel(registry: Registry, version: string): HistoryModel {
+  const { obj, file } = registry.readModelJson(version);
+  if (!isHistoryModelJSON(obj))
+    throw new MillwrightError("MW_MODEL_CORRUPT", `model ${version} is not a data-contract model`, {
+      version,
+    });
+  return historyModelFromJSON(obj, file);
+}
+
+/** A model's machine-failure metrics on the rows at or after `from` whose label is known. */
+function evaluateSlice(
+  m: HistoryModel,
+  files: { telemetry: string; events: Record<string, string> },
+  attributes: string | null,
+  from: number,
+): { metrics: BinaryEvaluation; rows: number; failures: number } {
+  const c = {
+    ...m.contract,
+    attributes: m.contract.attributes && { ...m.contract.attributes, file: attributes },
+  };
+  const data = readContractData(c, {
+    telemetry: files.telemetry,
+    events: files.events,
+    learn: false,
+    labels: "require",
+  });
+  const { X, heads, usable } = labelledFeatures(data);
+  const p = predictHistoryModel(m, X).machine_failure as Float64Array;
+  const y = heads.get("machine_failure") as Uint8Array;
+  const ys: number[] = [];
+  const ps: number[] = [];
+  data.telemetry.time.forEach((t, i) => {
+    if (t >= from && usable[i]) {
+      ys.push(y[i]);
+      ps.push(p[i]);
+    }
+  });
+  return {
+    metrics: evaluateBinary(ys, ps, m.threshold.value),
+    rows: ys.length,
+    failures: ys.reduce((a, b) => a + b, 0),
+  };
+}
+
+export async function retrainContract(o: ContractRetrainOptions): Promise<ContractRetrainDecision> {
+  const champ = readHistoryModel(o.registry, o.champion);
+  const dir = join(o.workDir, `run-${o.run}`);
+  try {
+    const files = retrainFiles(o.registry, o.champion, champ.contract, o.entries, dir);
+    const data = readContractData(files.contract, {
+      telemetry: files.telemetry,
+      events: files.events,
+      learn: true,
+      labels: "require",
+    });
+    // The latest fifth of the time range, and never earlier than the champion's own test part: the
+    // champion was fitted on no row of the slice either, so the comparison is fair to both.
+    const time = data.telemetry.time;
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const t of time) {
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    const champSplit = (o.registry.readJson(o.champion, "lineage.json")?.split ?? null) as {
+      testFrom?: number | null;
+    } | null;
+    const from = Math.max(lo + 0.8 * (hi - lo), champSplit?.testFrom ?? Number.NEGATIVE_INFINITY);
+    const testFrom = champ.contract.time?.counter ? Math.ceil(from) : from;
+    const threshold =
+      champ.threshold.method === "cost"
+        ? {
+            method: "cost" as const,
+            costMiss: champ.threshold.costMiss ?? 1,
+            costFalseAlarm: champ.threshold.costFalseAlarm ?? 1,
+          }
+        : { method: "f1" as const };
+    const { version } = await o.train(o.registry, data, files.contractText, {
+      seed: o.seed,
+      split: { by: "time", testFrom },
+      threshold,
+    });
+    const chall = readHistoryModel(o.registry, version);
+    const attributes = files.contract.attributes?.file ?? null;
+    const ce = evaluateSlice(champ, files, attributes, testFrom);
+    const xe = evaluateSlice(chall, files, attributes, testFrom);
+    const g = gate(ce.metrics, xe.metrics, {
+      metric: o.gate.metric,
+      minMargin: o.gate.margin,
+      minimum: o.gate.minimum,
+    });
+    return {
+      verdict: g.promote ? "promote" : "kept",
+      reason: g.reason,
+      champion: { version: o.champion, metrics: ce.metrics },
+      challenger: { version, metrics: xe.metrics },
+      gate: g,
+      run: o.run,
+      slice: { test_from: testFrom, rows: xe.rows, failures: xe.failures },
+      data: {
+        base_rows: files.base_rows,
+        production_rows: files.production_rows,
+        production_events: files.production_events,
+        rows: data.telemetry.n,
+      },
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,174 @@
+// The retraining loop of a data-contract server: Alertmanager alerts of the drift or quality kind
+// (labelled action="retrain" in deploy/monitoring/rules.yml) start at most one retraining at a
+// time, deduplicated and cooled down by the same rule as the AI4I loop (alerts.ts), every step in
+// the server's audit file. A challenger that passes the gate is promoted through `promote`, which
+// loads and checks it before the alias moves and swaps the served model in place.
+import { randomUUID } from "node:crypto";
+import type { GateMetric } from "../evaluate/compare.js";
+import type { Registry } from "../registry/registry.js";
+import type { LogEntry } from "../store/history/types.js";
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
+import { type AmAlert, type AmPayload, decideTrigger, type TriggerOutcome } from "./alerts.js";
+import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
+
+export interface AuditStore {
+  appendAudit(e: AuditEvent): Promise<void>;
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]>;
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
+}
+
+export interface ContractRetrainerOptions {
+  audit: AuditStore;
+  registry: Registry;
+  /** The version served now (the champion the challenger must beat). */
+  served: () => string;
+  /** Everything the server logged, in log order. */
+  entries: () => Promise<LogEntry[]>;
+  train: ContractTrainer;
+  /** Loads and checks a version, makes it champion and serves it. */
+  promote: (version: string) => Promise<unknown>;
+  mode: "local" | "off";
+  cooldownMs: number;
+  gate: { metric: GateMetric; margin: number; minimum: number };
+  workDir: string;
+  /** Counts for /metrics (the server's millwright_retrain_* metrics); none by default. */
+  counters?: RetrainCounters;
+  log?: (msg: string) => void;
+  now?: () => number;
+}
+
+export interface RetrainCounters {
+  trigger(outcome: TriggerOutcome): void;
+  decision(verdict: "promoted" | "kept" | "failed"): void;
+  running(on: boolean): void;
+}
+
+/** Drift and quality alerts retrain; an outage or a latency alert would only retrain the same model. */
+export const retrains = (a: AmAlert): boolean =>
+  a.labels.action === "retrain" || /drift|quality/i.test(a.labels.alertname ?? "");
+
+type Outcome = { fingerprint: string; alertname: string; outcome: TriggerOutcome };
+
+export class ContractRetrainer {
+  private current: Promise<ContractRetrainDecision | null> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private seed = 1;
+
+  constructor(private readonly o: ContractRetrainerOptions) {}
+
+  get running(): boolean {
+    return this.current !== null;
+  }
+
+  /** The retraining in progress, if any (tests and shutdown wait on it). */
+  inProgress(): Promise<ContractRetrainDecision | null> | null {
+    return this.current;
+  }
+
+  private now(): number {
+    return this.o.now?.() ?? Date.now();
+  }
+
+  /** Alerts are decided one at a time: the audit file holds the state (sightings, last trigger). */
+  handleAlerts(payload: AmPayload): Promise<{ outcomes: Outcome[] }> {
+    const next = this.queue.then(() => this.decide(payload));
+    this.queue = next.catch(() => {});
+    return next;
+  }
+
+  private async decide(payload: AmPayload): Promise<{ outcomes: Outcome[] }> {
+    const now = this.now();
+    const audit = this.o.audit;
+    const memory = {
+      seenAlert: (fp: string, at: number, before: number) => audit.seenAlert(fp, at, before),
+      lastTrigger: async () => (await audit.pageAudit({ kinds: ["trigger"], limit: 1 }))[0]?.at ?? null,
+    };
+    const outcomes: Outcome[] = [];
+    for (const a of payload.alerts) {
+      const alertname = a.labels.alertname ?? "unknown";
+      await audit.appendAudit({
+        at: now,
+        kind: "alert",
+        payload: {
+          status: a.status,
+          alertname,
+          severity: a.labels.severity ?? null,
+          summary: a.annotations.summary ?? null,
+          fingerprint: a.fingerprint,
+        },
+      });
+      const outcome: TriggerOutcome =
+        this.o.mode === "off" || !retrains(a)
+          ? "ignored"
+          : await decideTrigger(memory, a, now, this.running, this.o.cooldownMs);
+      outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
+      if (outcome !== "ignored") this.o.counters?.trigger(outcome);
+      if (outcome !== "started") continue;
+      const run = randomUUID();
+      await audit.appendAudit({
+        at: now,
+        kind: "trigger",
+        payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.o.mode, run },
+      });
+      void this.start(`alert ${alertname}`, run);
+    }
+    return { outcomes };
+  }
+
+  /** Starts a retraining now, or returns the one running. */
+  start(reason: string, run: string = randomUUID()): Promise<ContractRetrainDecision | null> {
+    if (this.current) return this.current;
+    this.o.counters?.running(true);
+    this.current = this.execute(reason, run).finally(() => {
+      this.current = null;
+      this.o.counters?.running(false);
+    });
+    return this.current;
+  }
+
+  private async execute(trigger: string, run: string): Promise<ContractRetrainDecision | null> {
+    const { audit, registry } = this.o;
+    try {
+      const champion = this.o.served();
+      const entries = await this.o.entries();
+      // Reading the data and scoring are synchronous: let the webhook's answer go out first.
+      await new Promise((r) => setImmediate(r));
+      const d = await retrainContract({
+        registry,
+        champion,
+        entries,
+        train: this.o.train,
+        workDir: this.o.workDir,
+        seed: this.seed++,
+        gate: this.o.gate,
+        run,
+      });
+      await registry.setAlias("challenger", d.challenger.version);
+      const verdict = d.verdict === "promote" ? "promoted" : "kept";
+      if (verdict === "promoted") await this.o.promote(d.challenger.version);
+      this.o.counters?.decision(verdict);
+      const { verdict: _, ...rest } = d;
+      await audit.appendAudit({ at: this.now(), kind: "decision", payload: { verdict, ...rest, trigger } });
+      if (verdict === "promoted")
+        await audit.appendAudit({
+          at: this.now(),
+          kind: "promotion",
+          payload: { from: champion, to: d.challenger.version, run },
+        });
+      this.o.log?.(`retraining: ${verdict}: ${d.reason}`);
+      return d;
+    } catch (e) {
+      const msg = (e as Error).message;
+      this.o.counters?.decision("failed");
+      await audit
+        .appendAudit({
+          at: this.now(),
+          kind: "decision",
+          payload: { verdict: "failed", reason: msg, trigger, run },
+        })
+        .catch(() => {});
+      this.o.log?.(`retraining failed: ${msg}`);
+      return null;
+    }
+  }
+}

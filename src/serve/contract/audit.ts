@@ -1,0 +1,68 @@
+// The retraining audit of a data-contract server: alerts, triggers, decisions and promotions, and
+// the alert sightings that deduplicate a storm. A small SQLite file beside the history log (one per
+// contract), so a restart forgets nothing (issue 18, item 10). The same queries as the AI4I store's
+// audit (store/audit.ts), so retrain/history.ts pages it unchanged.
+import { chmodSync } from "node:fs";
+import Database from "better-sqlite3";
+import { auditPageSql } from "../../store/audit.js";
+import type { AuditStore } from "../../retrain/contract-service.js";
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../../store/types.js";
+
+type Row = { id: number; at: number; kind: string; payload: string };
+
+export class SqliteAuditStore implements AuditStore {
+  private readonly db: Database.Database;
+
+  constructor(readonly path: string) {
+    this.db = new Database(path);
+    this.db.pragma("journal_mode = WAL");
+    this.db.pragma("synchronous = FULL");
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS audit_kind ON audit (kind, id);
+      CREATE TABLE IF NOT EXISTS alert_seen (fingerprint TEXT PRIMARY KEY, at INTEGER NOT NULL);`);
+    // Alert texts and training reasons are operators' business only, like the tokens file.
+    if (path !== ":memory:") chmodSync(path, 0o600);
+  }
+
+  async appendAudit(e: AuditEvent): Promise<void> {
+    this.db
+      .prepare("INSERT INTO audit (at, kind, payload) VALUES (?, ?, ?)")
+      .run(e.at, e.kind, JSON.stringify(e.payload ?? null));
+  }
+
+  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    const { sql, params } = auditPageSql(q, "?");
+    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => ({
+      id: r.id,
+      at: r.at,
+      kind: r.kind,
+      payload: JSON.parse(r.payload) as unknown,
+    }));
+  }
+
+  /** As the AI4I store's (store/sqlite-writes.ts): the last sighting is kept, older ones forgotten. */
+  async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    const step = this.db.transaction((): number | null => {
+      const prev = this.db.prepare("SELECT at FROM alert_seen WHERE fingerprint = ?").get(fingerprint) as
+        | { at: number }
+        | undefined;
+      this.db.prepare("DELETE FROM alert_seen WHERE at < ?").run(forgetBefore);
+      this.db
+        .prepare(
+          "INSERT INTO alert_seen (fingerprint, at) VALUES (?, ?) ON CONFLICT (fingerprint) DO UPDATE SET at = excluded.at",
+        )
+        .run(fingerprint, at);
+      return prev && prev.at >= forgetBefore ? prev.at : null;
+    });
+    return step();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

@@ -1,0 +1,176 @@
+// Model management for a data-contract server: the served version, the registry's versions,
+// promotion and reload (admin token). The same JSON shapes as the AI4I app's routes/models.ts where
+// they fit. A swap keeps the history: the log is per contract, not per version, so the new model's
+// fleet history is the same log replayed (ContractService.swap).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
+import type { Registry } from "../../registry/registry.js";
+import type { ContractMonitor } from "./monitor.js";
+import { type ContractService, loadHistoryModel } from "./service.js";
+
+function readText(path: string): string | null {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+}
+
+/** Which version the server serves, and the one way to change it (swaps are one at a time). */
+export class ContractModels {
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    readonly registry: Registry,
+    readonly service: ContractService,
+    private readonly monitor: ContractMonitor | undefined,
+    /** The alias (or version) a reload without a model follows. */
+    public follows = "champion",
+  ) {}
+
+  get served(): string {
+    return this.service.model.version;
+  }
+
+  /**
+   * Loads and checks `ref` (a model of this server's contract) before anything moves, then swaps.
+   * With `promote`, the champion alias moves only once the version has loaded (issue 18, item 3).
+   */
+  serve(ref: string, promote = false): Promise<{ from: string; to: string }> {
+    const run = async () => {
+      const version = this.registry.resolve(ref);
+      const model = loadHistoryModel(this.registry, version);
+      const want = this.service.model.contract.name;
+      if (model.contract.name !== want)
+        throw new MillwrightError(
+          "MW_CONFLICT",
+          `version ${version} is a model for contract '${model.contract.name}'; this server serves contract '${want}': start a server for that contract instead`,
+          { version, contract: model.contract.name },
+        );
+      const from = this.served;
+      if (promote) await this.registry.setAlias("champion", version);
+      const dir = this.registry.versionDir(version);
+      const state = this.monitor?.stage(model, dir);
+      await this.service.swap(model, dir, state ? [state] : [], () => {
+        if (state) this.monitor?.adopt(state);
+      });
+      return { from, to: version };
+    };
+    const next = this.chain.then(run);
+    this.chain = next.catch(() => {});
+    return next;
+  }
+}
+
+export function contractModelRoutes(app: FastifyInstance, models: ContractModels): void {
+  const tags = ["models"];
+  const reg = models.registry;
+  app.get(
+    "/v1/model",
+    { schema: { tags, summary: "The served model version: contract, heads, horizon, metrics, card" } },
+    async () => {
+      const m = models.service.model;
+      const v = m.version;
+      return {
+        name: m.name,
+        version: v,
+        contract: m.contract.name,
+        follows: models.follows,
+        aliases: reg.summary(v).aliases,
+        threshold: m.threshold,
+        heads: Object.fromEntries(m.headNames.map((h) => [h, m.heads[h] ? { trained: true } : null])),
+        horizon: m.contract.failures?.horizon.label ?? null,
+        metrics: reg.readJson(v, "metrics.json"),
+        lineage: reg.readJson(v, "lineage.json"),
+        card_url: `/v1/models/${encodeURIComponent(v)}/card`,
+        card_markdown: readText(join(reg.versionDir(v), "card.md")),
+      };
+    },
+  );
+
+  app.get(
+    "/v1/models",
+    { schema: { tags, summary: "All registered versions with aliases (stage) and test metrics" } },
+    async () => {
+      const idx = reg.readIndex();
+      return {
+        served: models.served,
+        champion: idx.aliases.champion,
+        challenger: idx.aliases.challenger,
+        models: reg.list().map((s) => {
+          const c = (s.lineage?.contract as { name?: string } | undefined)?.name ?? null;
+          return {
+            version: s.version,
+            created_at: s.createdAt,
+            aliases: s.aliases,
+            stage: s.aliases.includes("champion")
+              ? "champion"
+              : s.aliases.includes("challenger")
+                ? "challenger"
+                : "registered",
+            contract: c,
+            metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
+            seed: s.lineage?.seed ?? null,
+          };
+        }),
+      };
+    },
+  );
+
+  app.get(
+    "/v1/models/:version/card",
+    { schema: { tags, summary: "A version's model card (Markdown)" } },
+    async (req, reply) => {
+      const v = reg.resolve((req.params as { version: string }).version);
+      const md = readText(join(reg.versionDir(v), "card.md"));
+      if (md === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no model card`);
+      return reply.header("x-content-type-options", "nosniff").type("text/markdown; charset=utf-8").send(md);
+    },
+  );
+
+  app.post(
+    "/v1/models/:version/promote",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags,
+        summary: "Make a version champion and serve it (history kept); needs the admin token",
+        security: [{ bearer: [] }],
+      },
+    },
+    async (req) => {
+      const ref = (req.params as { version: string }).version;
+      const { from, to } = await models.serve(ref, true);
+      models.follows = "champion";
+      req.log.info({ from, to }, "promoted and served");
+      return { version: to, alias: "champion", served: models.served, from };
+    },
+  );
+
+  app.post(
+    "/v1/admin/reload",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags,
+        summary: "Serve another version or alias of this contract (history kept); needs the admin token",
+        security: [{ bearer: [] }],
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: {
+            model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const ref = (req.body as { model?: string } | undefined)?.model ?? models.follows;
+      const { from, to } = await models.serve(ref);
+      models.follows = ref;
+      return { from, to, follows: ref };
+    },
+  );
+}
