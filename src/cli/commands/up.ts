@@ -14,8 +14,9 @@ import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
 import { intOpt, outThen, parse, portOpt, progressBar } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
+import { upHistorian } from "./up-historian.js";
 
-export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N]
+export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N] [--fleet ai4i|historian]
 
 Millwright's main job on one machine (what \`npm start\` runs): if the registry is empty, it
 simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model (versions
@@ -28,7 +29,14 @@ once and kept in MILLWRIGHT_DATA_DIR/tokens.json (mode 0600).
 it runs (--scenario, or POST /v1/sim/scenario with the admin token). The simulated machines are
 registered, so they appear on the fleet board and in the plan; other machines are registered with
 POST /v1/machines (admin token).
-Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}`;
+Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}
+
+--fleet historian runs the data-contract product instead: on an empty registry (./models-historian
+unless MILLWRIGHT_REGISTRY is set) it simulates a historian fleet, writes its first 60 days as the
+shop's export with a copy of examples/contracts/historian.yaml into MILLWRIGHT_DATA_DIR/historian,
+trains on them and serves the contract server (dashboard, plan with
+examples/contracts/historian-technicians.yaml unless MILLWRIGHT_TECHNICIANS is set, retraining);
+--simulate plays the next 120 days into it, one simulated hour every --pace ms.`;
 
 /** Makes sure there is a champion: simulate and train when the registry is empty. */
 export function ensureModel(cfg: Config, log: (s: string) => void): void {
@@ -92,6 +100,7 @@ export async function upCommand(argv: string[]): Promise<number> {
       scenario: { type: "string" },
       pace: { type: "string" },
       machines: { type: "string" },
+      fleet: { type: "string" },
     },
     UP_HELP,
   );
@@ -107,6 +116,20 @@ export async function upCommand(argv: string[]): Promise<number> {
   const machines = intOpt(values, "machines", 24, 1);
   const pace = intOpt(values, "pace", 2000, 50);
   const cfg = readConfig();
+  const fleet = (values.fleet as string | undefined) ?? "ai4i";
+  if (fleet !== "ai4i" && fleet !== "historian")
+    throw new MillwrightError("MW_BAD_INPUT", `--fleet: '${fleet}' is not ai4i or historian`);
+  if (fleet === "historian") {
+    if (scenario)
+      throw new MillwrightError("MW_BAD_INPUT", "--scenario is for the AI4I fleet, not --fleet historian");
+    return upHistorian(cfg, {
+      host: (values.host as string | undefined) ?? "127.0.0.1",
+      port,
+      simulate: values.simulate === true,
+      pace,
+      machines,
+    });
+  }
   const log = (s: string) => process.stderr.write(`${s}\n`);
   ensureModel(cfg, log);
   const tokenFile = ensureTokens(cfg);

@@ -3,7 +3,7 @@
 // listened to elsewhere, so tests use app.inject().
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance } from "fastify";
+import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
@@ -66,7 +66,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 60_000,
   });
   app.removeContentTypeParser("text/plain");

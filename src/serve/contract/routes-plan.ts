@@ -91,8 +91,9 @@ export function contractPlanRoutes(
           type: ["object", "null"],
           additionalProperties: false,
           properties: {
+            // anyOf, not a type list: Ajv's strict mode warns at start-up on union types.
             timestamp: {
-              type: ["string", "number"],
+              anyOf: [{ type: "string" }, { type: "number" }],
               description: "when it was done (default: the start of its shift)",
             },
           },

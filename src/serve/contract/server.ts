@@ -38,6 +38,8 @@ export async function startContractServer(
     logger?: boolean | object;
     /** Trains a challenger (tests pass a wrapper to watch it); default in a worker thread. */
     train?: ContractTrainer;
+    /** The technicians YAML the plan uses; default MILLWRIGHT_TECHNICIANS. */
+    technicians?: string;
   },
 ): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -95,7 +97,7 @@ export async function startContractServer(
     authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
-    technicians: process.env.MILLWRIGHT_TECHNICIANS,
+    technicians: opts.technicians ?? process.env.MILLWRIGHT_TECHNICIANS,
     logger:
       opts.logger === false
         ? false
