@@ -422,6 +422,9 @@ describe("dashboard on a data-contract server, in a real browser", {
     const w = await visit("#/plan", "#plan-freshness", planUrl, { width: 1400, height: 900 });
     const { page } = w;
     await page.waitForSelector("table.tasks tr[data-task]");
+    // The contract's costs plan: no downtime-cost field to re-plan with (the server would refuse it).
+    assert.equal(await page.locator("#plan-cost").isVisible(), false);
+    assert.equal(await page.locator("#plan-horizon").isVisible(), true);
     const fresh = (await page.textContent("#plan-freshness")) ?? "";
     assert.match(
       fresh,
