@@ -111,6 +111,7 @@ describe("dashboard on a data-contract server, in a real browser", {
   let planUrl: string;
   let audit: SqliteAuditStore;
   let version: string;
+  let techniciansFile: string;
   let log: SqliteHistoryLog;
   let url: string;
   let browser: Browser;
@@ -136,6 +137,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     version = v;
     const technicians = join(dir, "technicians.yaml");
     copyFileSync("examples/contracts/historian-technicians.yaml", technicians);
+    techniciansFile = technicians;
     audit = new SqliteAuditStore(join(dir, "retrain.db"));
     app = await buildContractApp({
       service,
@@ -589,6 +591,33 @@ describe("dashboard on a data-contract server, in a real browser", {
       w.errors.filter((e) => !/401/.test(e)),
       [],
     );
+    await w.close();
+  });
+
+  test("plan page: a stale plan says 'stale: re-planning…' and why, until the new plan is made", async () => {
+    const w = await visit("#/plan", "#plan-freshness", planUrl);
+    const { page } = w;
+    assert.doesNotMatch((await page.textContent("#plan-freshness")) ?? "", /stale/);
+    // A technicians file the planner refuses: the plan is stale and its re-plan fails, so it stays
+    // stale (the old plan is still answered) until the file is mended.
+    const good = readFileSync(techniciansFile, "utf8");
+    writeFileSync(techniciansFile, "technicians:\n  - name: Nobody\n    hours_per_shift: -3\n");
+    await page.waitForFunction(
+      () => /stale: re-planning…/.test(document.getElementById("plan-freshness")?.textContent ?? ""),
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.match((await page.textContent("#plan-freshness")) ?? "", /Why: the technicians file changed\./);
+    assert.equal(await page.locator("#plan-freshness.stale").count(), 1);
+    await page.screenshot({ path: join(SHOTS, "contract-plan-stale.png") });
+    writeFileSync(techniciansFile, good);
+    await page.waitForFunction(
+      () => !/stale/.test(document.getElementById("plan-freshness")?.textContent ?? ""),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.equal((await getPlan()).stale, false);
+    assert.deepEqual(unexpected(w), []);
     await w.close();
   });
 
