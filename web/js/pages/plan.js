@@ -4,10 +4,11 @@
 // Skipped per task, and what was done against the plan. Printed, it is one A4 page per day.
 import { ApiError, describeError, getJson, postJson } from "../api.js";
 import { timelineGrid } from "../charts/timeline.js";
-import { fill, h, money, num, pct, section, setText, table, when } from "../dom.js";
+import { fill, h, money, num, pct, section, setText, table } from "../dom.js";
 import { isMissingEndpoint, nameWords, notAvailable, serverInfo } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
+import { configProblem, contractMoney, freshnessCard, freshnessWords } from "./plan-fresh.js";
 import { printDays } from "./plan-print.js";
 import { outcomesTable, taskList } from "./plan-tasks.js";
 
@@ -221,41 +222,6 @@ export function planPage(root, _arg, ctx) {
 
 function fact(k, v) {
   return h("div", {}, h("dt", {}, k), h("dd", {}, v));
-}
-
-/** "Model historian 1.0.0 · data up to … · made …": what the plan was made from, and when. */
-function freshnessWords(plan) {
-  const m = plan.model ?? {};
-  const data = typeof plan.data_time === "string" ? when(plan.data_time) : String(plan.data_time ?? "—");
-  return `Model ${m.name ?? ""} ${m.version ?? "—"} · data up to ${data} · made ${when(plan.made_at)}${plan.stale ? " · stale: re-planning…" : ""}`;
-}
-
-function freshnessCard(plan, words) {
-  return h(
-    "div",
-    { class: `card freshness${plan.stale ? " stale" : ""}`, id: "plan-freshness", role: "status" },
-    h("p", { class: "summary" }, words),
-    plan.stale && plan.stale_reason ? h("p", { class: "hint" }, `Why: ${plan.stale_reason}.`) : null,
-    plan.technicians_source
-      ? h("p", { class: "hint" }, `Technicians from ${plan.technicians_source}.`)
-      : null,
-  );
-}
-
-/** An amount in the contract's currency, as the server's sentences print it. */
-function contractMoney(v, currency) {
-  return typeof v === "number" && Number.isFinite(v)
-    ? `${currency ?? ""}${Math.round(v).toLocaleString("en-GB")}`
-    : "—";
-}
-
-function configProblem(e) {
-  return h(
-    "div",
-    { class: "card empty-state", id: "plan-config" },
-    h("h2", {}, "The server cannot plan yet"),
-    h("p", {}, e.problem?.detail ?? e.message),
-  );
 }
 
 function noPlan(e) {
