@@ -621,6 +621,85 @@ describe("dashboard on a data-contract server, in a real browser", {
     await w.close();
   });
 
+  test("the page's plan parts on a larger plan: 20 machines' tasks paged 8 at a time, 14 days as two week grids", async () => {
+    const w = await visit("#/plan", "#plan-freshness", planUrl, { width: 1400, height: 900 });
+    const { page } = w;
+    // The dashboard's own modules, in this browser, on a plan bigger than the seeded fleet makes.
+    const r = await page.evaluate(async () => {
+      // A module path TypeScript does not resolve: the browser loads it from this server.
+      const load = (u: string) => import(u);
+      const tasksMod = await load("/js/pages/plan-tasks.js");
+      const gridMod = await load("/js/charts/timeline.js");
+      const days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+      const labels = Array.from(
+        { length: 42 },
+        (_, i) => `${days[Math.floor(i / 3) % 7]} ${["day", "evening", "night"][i % 3]}`,
+      );
+      const tasks = Array.from({ length: 20 }, (_, i) => ({
+        id: `M${i}.t`,
+        machine_id: `M${String(i).padStart(2, "0")}`,
+        task: "spindle_bearing_replacement",
+        task_words: "spindle bearing replacement",
+        head: "spindle_bearing",
+        mode: "spindle_bearing",
+        shift: { index: i * 2, label: labels[i * 2] },
+        technician: "Ana Ribeiro",
+        hours: 2,
+        risk_before: 0.5,
+        risk_after: 0.1,
+        avoided_cost: 1000 - i,
+        why: "x",
+        status: "planned",
+      }));
+      const plan = {
+        tasks,
+        technicians: [
+          { name: "Ana Ribeiro", shifts: labels.map((_, i) => ({ shift: i, hours_used: 0, capacity: 6 })) },
+        ],
+        horizon: { labels, start: "2026-02-19T06:00:00.000Z", shift_hours: 8, shifts: 42 },
+      };
+      const host = document.createElement("div");
+      document.getElementById("plan-body")?.append(host);
+      const view = {
+        page: 0,
+        rerender: () => host.replaceChildren(tasksMod.taskList(plan, view, String, null)),
+      };
+      view.rerender();
+      const machinesOn = () =>
+        Array.from(host.querySelectorAll("tbody[data-machine]")).map((b) => b.getAttribute("data-machine"));
+      const first = machinesOn();
+      (host.querySelector("#tasks-next") as HTMLButtonElement).click();
+      const second = machinesOn();
+      (host.querySelector("#tasks-next") as HTMLButtonElement).click();
+      const third = machinesOn();
+      const pageText = host.querySelector("#tasks-page")?.textContent;
+      const nextDisabled = (host.querySelector("#tasks-next") as HTMLButtonElement).disabled;
+      const grid = gridMod.timelineGrid(plan);
+      host.append(grid);
+      return {
+        first,
+        second,
+        third,
+        pageText,
+        nextDisabled,
+        weeks: grid.querySelectorAll("table.week-grid").length,
+        fits: [grid.scrollWidth, grid.clientWidth],
+      };
+    });
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `M${String(from + i).padStart(2, "0")}`);
+    // Most avoided cost first: M00 (1000) … M19 (981).
+    assert.deepEqual(r.first, ids(0, 8));
+    assert.deepEqual(r.second, ids(8, 16));
+    assert.deepEqual(r.third, ids(16, 20));
+    assert.equal(r.pageText, "Machines 17–20 of 20 (page 3 of 3)");
+    assert.equal(r.nextDisabled, true);
+    assert.equal(r.weeks, 2, "14 days: one grid per week");
+    assert.ok(r.fits[0] <= r.fits[1], `the grids fit 1,400 px: ${r.fits}`);
+    assert.deepEqual(unexpected(w), []);
+    await w.close();
+  });
+
   test("plan page without a technicians file: the server's MW_CONFIG sentence, not 'not available'", async () => {
     const res = await fetch(`${bareUrl}/v1/plan`);
     const problem = (await res.json()) as { code: string; detail: string };
