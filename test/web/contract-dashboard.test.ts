@@ -2,10 +2,19 @@
 // against the real contract app with a historian model trained here: the fleet board's columns are
 // the contract's attributes with their words and units, the machine page draws the contract's
 // readings and the risk per failure kind over time, events are shown as text (never markup), the
-// pages whose API this server lacks say "not available" instead of breaking, and nothing says
-// "tool wear" (the historian contract does not). Screenshots go where dashboard.test.ts puts its.
+// Plan page renders the contract plan (rows, freshness, Done and Skipped, a week grid that fits
+// 1,400 px, a print view of one page per day), the models page lists the versions, and nothing
+// says "tool wear" (the historian contract does not). Screenshots go where dashboard.test.ts puts its.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -13,26 +22,76 @@ import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { Registry as PromRegistry } from "prom-client";
 import { loadContract } from "../../src/contract/load.js";
+import type { Contract } from "../../src/contract/types.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
 import { Registry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
+import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
+import { ContractModels } from "../../src/serve/contract/routes-models.js";
 import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { historianShop } from "../helpers/historian.js";
 
 const TOKEN = "feedback-secret";
+const ADMIN = "admin-secret";
 const MACHINES = ["M01", "M02", "M03", "M04", "M05", "M06"];
 const HOURS = 48;
 const EVIL = "<img src=x id=pwned>";
 const SHOTS_ASKED = process.env.MILLWRIGHT_SCREENSHOTS_DIR;
 const SHOTS = SHOTS_ASKED ?? mkdtempSync(join(tmpdir(), "mw-cshots-"));
-/** Routes this server does not have (yet): the only 404s the pages may meet. */
+/** Routes a server without them may lack: the only 404s the pages may meet. */
 const ABSENT = /\/v1\/(plan|models|alerts|retrain\/history)\b/;
+
+/** The shop's exports posted as a client would: every event, then every reading in time order. */
+async function feedAll(base: string, c: Contract): Promise<void> {
+  const csv = (file: string) => parseCsv(readFileSync(file, "utf8"));
+  const events: Record<string, unknown>[] = [];
+  const add = (file: string, table: string, kind: string) => {
+    const t = csv(file);
+    t.rows.forEach((r, i) => {
+      const col = (name: string) => r[t.header.indexOf(name)];
+      events.push({
+        id: `${table}-${i}`,
+        table,
+        machine_id: col("machine_id"),
+        timestamp: col("timestamp"),
+        kind: col(kind),
+      });
+    });
+  };
+  add(c.events[0].file as string, "alarms", "code");
+  add(c.events[1].file as string, "maintenance", "component");
+  add(c.failures?.file as string, "failures", "component");
+  const post = (path: string, body: unknown) =>
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify(body),
+    });
+  const e = await post("/v1/events", { events });
+  assert.equal(e.status, 200, await e.text());
+  const t = csv(c.telemetry[0]);
+  const readings = t.rows.map((row) => {
+    const o: Record<string, unknown> = {
+      machine_id: row[t.header.indexOf("machine_id")],
+      timestamp: row[t.header.indexOf("timestamp")],
+    };
+    for (const r of c.readings) {
+      const cell = row[t.header.indexOf(r.column)];
+      o[r.name] = cell === "" ? null : Number(cell);
+    }
+    return o;
+  });
+  for (let i = 0; i < readings.length; i += 5000) {
+    const r = await post("/v1/predict", readings.slice(i, i + 5000));
+    assert.equal(r.status, 200, (await r.text()).slice(0, 300));
+  }
+}
 
 const skip = browserSkipReason();
 if (skip) console.log(`# skipping the contract dashboard browser tests: ${skip}`);
@@ -43,6 +102,16 @@ describe("dashboard on a data-contract server, in a real browser", {
 }, () => {
   let dir: string;
   let app: FastifyInstance;
+  /** The same service, served without a technicians file: the plan says what to configure. */
+  let bare: FastifyInstance;
+  let bareUrl: string;
+  /** A second server fed the shop's whole history (as test/serve/contract/plan.test.ts does), so its plan has tasks. */
+  let planApp: FastifyInstance;
+  let planLog: SqliteHistoryLog;
+  let planUrl: string;
+  let audit: SqliteAuditStore;
+  let version: string;
+  let techniciansFile: string;
   let log: SqliteHistoryLog;
   let url: string;
   let browser: Browser;
@@ -65,15 +134,44 @@ describe("dashboard on a data-contract server, in a real browser", {
     const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
     const board = new FleetBoard(model);
     const service = await ContractService.open(model, registry.versionDir(v), log, [monitor, board]);
+    version = v;
+    const technicians = join(dir, "technicians.yaml");
+    copyFileSync("examples/contracts/historian-technicians.yaml", technicians);
+    techniciansFile = technicians;
+    audit = new SqliteAuditStore(join(dir, "retrain.db"));
     app = await buildContractApp({
       service,
       monitor,
       metricsRegistry,
       board,
       webDir: join(process.cwd(), "web"),
-      tokens: { feedback: TOKEN },
+      tokens: { feedback: TOKEN, admin: ADMIN },
+      technicians,
+      models: new ContractModels(registry, service, monitor),
+      retrain: { audit, retrainer: null },
     });
     url = await app.listen({ port: 0, host: "127.0.0.1" });
+    bare = await buildContractApp({
+      service,
+      metricsRegistry: new PromRegistry(),
+      board,
+      webDir: join(process.cwd(), "web"),
+      tokens: { feedback: TOKEN },
+    });
+    bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
+    planLog = new SqliteHistoryLog(join(dir, "plan-history.db"));
+    const planBoard = new FleetBoard(model);
+    planApp = await buildContractApp({
+      service: await ContractService.open(model, registry.versionDir(v), planLog, [planBoard]),
+      board: planBoard,
+      metricsRegistry: new PromRegistry(),
+      webDir: join(process.cwd(), "web"),
+      tokens: { feedback: TOKEN, admin: ADMIN },
+      technicians,
+      maxBatch: 20_000,
+    });
+    planUrl = await planApp.listen({ port: 0, host: "127.0.0.1" });
+    await feedAll(planUrl, contract);
 
     // The export's last two days for six machines, replayed by the contract's names (each make
     // and model sends its own sensors: a cell left empty is a sensor that machine lacks).
@@ -130,14 +228,23 @@ describe("dashboard on a data-contract server, in a real browser", {
   after(async () => {
     await browser?.close();
     await app?.close();
+    await bare?.close();
+    await planApp?.close();
+    await planLog?.close();
+    audit?.close();
     await log?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     if (!SHOTS_ASKED) rmSync(SHOTS, { recursive: true, force: true });
   });
 
-  async function visit(hash: string, ready: string): Promise<WatchedPage> {
-    const w = await openPage(browser);
-    await w.page.goto(`${url}/${hash}`);
+  async function visit(
+    hash: string,
+    ready: string,
+    base = url,
+    viewport?: { width: number; height: number },
+  ): Promise<WatchedPage> {
+    const w = await openPage(browser, viewport);
+    await w.page.goto(`${base}/${hash}`);
     await w.page.waitForSelector(ready, { timeout: 15_000 });
     return w;
   }
@@ -236,7 +343,27 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.equal(outcomes.length, 25);
     assert.ok(outcomes.includes("failure within 24h (spindle bearing)"), String(outcomes));
     assert.ok(outcomes.includes("not known yet"), String(outcomes));
-    assert.match((await page.textContent("#tasks-na")) ?? "", /not available on this server/);
+    // Planned maintenance: this machine's tasks from the contract plan (none is a sentence, not an error).
+    const plan = (await (await fetch(`${url}/v1/plan`)).json()) as {
+      tasks: { id: string; machine_id: string }[];
+    };
+    const mine = plan.tasks.filter((t) => t.machine_id === failed).map((t) => t.id);
+    await page.waitForFunction(
+      (n) =>
+        document.querySelectorAll("section[aria-labelledby='tasks-h'] tr[data-task]").length === n &&
+        !/Loading/.test(document.querySelector("section[aria-labelledby='tasks-h']")?.textContent ?? ""),
+      mine.length,
+    );
+    const shownTasks = await page.$$eval("section[aria-labelledby='tasks-h'] tr[data-task]", (trs) =>
+      trs.map((tr) => tr.getAttribute("data-task")),
+    );
+    assert.deepEqual(shownTasks, mine);
+    if (mine.length === 0)
+      assert.match(
+        (await page.textContent("section[aria-labelledby='tasks-h']")) ?? "",
+        /No maintenance is planned/,
+      );
+    assert.equal(await page.locator("#tasks-na").count(), 0);
     await noToolWear(w);
     await page.screenshot({ path: join(SHOTS, "contract-machine.png"), fullPage: true });
     assert.deepEqual(unexpected(w), []);
@@ -252,29 +379,367 @@ describe("dashboard on a data-contract server, in a real browser", {
     );
     assert.ok(rows.includes("spindle load (%)"), String(rows));
     assert.match((await page.textContent("#quality-facts")) ?? "", /Labelled readings/);
-    assert.match((await page.textContent("#alerts-na")) ?? "", /not available on this server/);
-    assert.match((await page.textContent("#retrain-na")) ?? "", /not available on this server/);
+    // This server has the retraining routes: their sections, not "not available".
+    await page.waitForSelector("#alerts-h");
+    assert.match((await page.textContent("section[aria-labelledby='alerts-h']")) ?? "", /No alerts received/);
+    assert.match(
+      (await page.textContent("section[aria-labelledby='retrain-h']")) ?? "",
+      /No retraining is running/,
+    );
+    assert.equal(await page.locator("#alerts-na, #retrain-na").count(), 0);
     await noToolWear(w);
     await page.screenshot({ path: join(SHOTS, "contract-monitor.png"), fullPage: true });
     assert.deepEqual(unexpected(w), []);
     await w.close();
   });
 
-  test("plan and models pages: 'not available on this server', no broken page", async () => {
-    for (const [hash, id] of [
-      ["#/plan", "#plan-na"],
-      ["#/models", "#models-na"],
-    ]) {
-      const w = await visit(hash, id);
-      assert.match((await w.page.textContent(id)) ?? "", /not available on this server/);
-      assert.equal(await w.page.locator("#replan-h:visible, #promote-h:visible").count(), 0);
-      assert.deepEqual(unexpected(w), []);
-      await w.close();
+  type PlanJson = {
+    model: { name: string; version: string };
+    made_at: string;
+    stale: boolean;
+    tasks: {
+      id: string;
+      machine_id: string;
+      task_words: string;
+      technician: string;
+      shift: { label: string };
+      risk_before: number;
+      risk_after: number;
+      why: string;
+    }[];
+    unplanned_risks: { machine_id: string; reason: string }[];
+    technicians: { name: string }[];
+    horizon: { labels: string[] };
+    outcomes: { id: string; status: string; reason?: string }[];
+  };
+  const getPlan = async () => (await (await fetch(`${planUrl}/v1/plan`)).json()) as PlanJson;
+  const pct1 = (p: number) => `${(p * 100).toFixed(1)} %`;
+  /** Days of the horizon as the page groups them: consecutive shifts of one weekday. */
+  const dayCount = (labels: string[]) =>
+    labels.filter((l, i) => i === 0 || l.split(" ")[0] !== labels[i - 1].split(" ")[0]).length;
+
+  test("plan page: the contract plan's rows and freshness, a week grid that fits 1,400 px, one printed page per day", async () => {
+    const plan = await getPlan();
+    assert.ok(plan.tasks.length >= 1, "the seeded plan has a task to mark");
+    const w = await visit("#/plan", "#plan-freshness", planUrl, { width: 1400, height: 900 });
+    const { page } = w;
+    await page.waitForSelector("table.tasks tr[data-task]");
+    // The contract's costs plan: no downtime-cost field to re-plan with (the server would refuse it).
+    assert.equal(await page.locator("#plan-cost").isVisible(), false);
+    assert.equal(await page.locator("#plan-horizon").isVisible(), true);
+    const fresh = (await page.textContent("#plan-freshness")) ?? "";
+    assert.match(
+      fresh,
+      new RegExp(`^Model ${plan.model.name} ${plan.model.version} · data up to .+ UTC · made .+ UTC`),
+    );
+    const rows = await page.$$eval("table.tasks tr[data-task]", (trs) =>
+      trs.map((tr) => ({
+        id: tr.getAttribute("data-task"),
+        cells: Array.from(tr.querySelectorAll("th, td")).map((c) => c.textContent ?? ""),
+      })),
+    );
+    assert.deepEqual(rows.map((r) => r.id).sort(), plan.tasks.map((t) => t.id).sort());
+    for (const t of plan.tasks) {
+      const r = rows.find((x) => x.id === t.id)?.cells ?? [];
+      assert.deepEqual(r.slice(0, 4), [t.machine_id, t.task_words, t.shift.label, t.technician], t.id);
+      assert.equal(r[5], pct1(t.risk_before));
+      assert.equal(r[6], pct1(t.risk_after));
+      assert.equal(r[8], t.why);
+      assert.match(r[9], /Done.*Skipped/);
     }
+    // Grouped by machine: one row group per machine with tasks.
+    const groups = await page.$$eval("table.tasks tbody[data-machine]", (b) =>
+      b.map((x) => x.getAttribute("data-machine")),
+    );
+    assert.deepEqual([...groups].sort(), [...new Set(plan.tasks.map((t) => t.machine_id))].sort());
+    const reasons = await page.$$eval("table.unplanned tbody td[data-label='Reason']", (tds) =>
+      tds.map((t) => t.textContent),
+    );
+    assert.deepEqual(
+      reasons,
+      plan.unplanned_risks.map((u) => u.reason),
+    );
+    // The week grid: technicians × shifts by day, and nothing wider than the 1,400 px screen.
+    const gridRows = await page.locator("table.week-grid tbody tr").count();
+    assert.equal(gridRows, plan.technicians.length * 3, "a row per technician and shift");
+    const widths = await page.evaluate(() => {
+      const wrap = document.querySelector(".timeline") as HTMLElement;
+      const doc = document.documentElement;
+      return { wrap: [wrap.scrollWidth, wrap.clientWidth], doc: [doc.scrollWidth, doc.clientWidth] };
+    });
+    assert.ok(widths.wrap[0] <= widths.wrap[1], `grid fits: ${widths.wrap}`);
+    assert.ok(widths.doc[0] <= widths.doc[1], `page fits: ${widths.doc}`);
+    await noToolWear(w);
+    await page.screenshot({ path: join(SHOTS, "contract-plan.png"), fullPage: true });
+    // Printed: no navigation or forms, one section per day, each ending its page, A4 landscape.
+    const days = dayCount(plan.horizon.labels);
+    assert.equal(await page.locator(".print-day").count(), days);
+    assert.equal(await page.locator(".print-day").first().isVisible(), false, "hidden on screen");
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("header.top nav").isVisible(), false, "navigation hidden in print");
+    assert.equal(await page.locator("#replan-h").isVisible(), false);
+    assert.equal(await page.locator("table.week-grid").first().isVisible(), false);
+    assert.equal(await page.locator(".print-day").first().isVisible(), true);
+    const breaks = await page.$$eval(".print-day", (s) => s.map((x) => getComputedStyle(x).breakAfter));
+    assert.deepEqual(breaks, [...Array(days - 1).fill("page"), "auto"]);
+    await page.screenshot({ path: join(SHOTS, "contract-plan-print.png"), fullPage: true });
+    const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+    assert.equal(pages, days, "one printed page per day");
+    // A4 landscape: 842 × 595 points.
+    writeFileSync(join(SHOTS, "contract-plan.pdf"), pdf);
+    const box = /\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString("latin1"));
+    assert.ok(box, "the PDF names its page size");
+    assert.deepEqual([Math.round(Number(box[1])), Math.round(Number(box[2]))], [842, 595]);
+    assert.deepEqual(unexpected(w), []);
+    await w.close();
+    // The machine page's planned maintenance: that machine's tasks from the same plan.
+    const id = plan.tasks[0].machine_id;
+    const m = await visit(`#/machine/${id}`, "section[aria-labelledby='tasks-h'] tr[data-task]", planUrl);
+    const listed = await m.page.$$eval("section[aria-labelledby='tasks-h'] tr[data-task]", (trs) =>
+      trs.map((tr) => [
+        tr.getAttribute("data-task"),
+        tr.querySelector("td[data-label='Risk after']")?.textContent,
+      ]),
+    );
+    assert.deepEqual(
+      listed,
+      plan.tasks.filter((t) => t.machine_id === id).map((t) => [t.id, pct1(t.risk_after)]),
+    );
+    assert.deepEqual(unexpected(m), []);
+    await m.close();
+  });
+
+  test("plan page: Skipped with a reason and Done through the UI; the plan goes stale and is re-planned", async () => {
+    const before = await getPlan();
+    // The task is first skipped, then done after all (a skipped task may still be done).
+    const doneTask = before.tasks[0];
+    const skipTask = doneTask;
+    const w = await visit("#/plan", "table.tasks tr[data-task]", planUrl);
+    const { page } = w;
+    // Remember whether the page ever said it is re-planning (it may be quick).
+    await page.evaluate(() => {
+      const o = new MutationObserver(() => {
+        if (/stale: re-planning…/.test(document.getElementById("plan-freshness")?.textContent ?? ""))
+          (window as unknown as { sawStale: boolean }).sawStale = true;
+      });
+      o.observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    const row = (id: string) => page.locator(`tr[data-task="${id}"]`);
+    // Without a token the server refuses, and the row says why.
+    await row(doneTask.id).locator("button.task-done").click();
+    await page.waitForFunction(
+      (id) => /401/.test(document.querySelector(`tr[data-task="${id}"] .form-msg`)?.textContent ?? ""),
+      doneTask.id,
+    );
+    await page.fill("#plan-token", TOKEN);
+    await row(skipTask.id).locator("button.task-skip").click();
+    await row(skipTask.id).locator("input.skip-reason").fill("machine busy with a rush order");
+    await row(skipTask.id).locator("form.skip-form button[type=submit]").click();
+    await page.waitForFunction(() =>
+      /marked skipped/.test(document.getElementById("plan-msg")?.textContent ?? ""),
+    );
+    await page.waitForSelector(`tr[data-task="${skipTask.id}"] .task-actions p.muted`);
+    assert.equal(
+      await row(skipTask.id).locator(".task-actions p.muted").textContent(),
+      "skipped: machine busy with a rush order",
+    );
+    assert.deepEqual(
+      (await getPlan()).outcomes.map((o) => [o.id, o.status, o.reason]),
+      [[skipTask.id, "skipped", "machine busy with a rush order"]],
+    );
+    await row(doneTask.id).locator("button.task-done").click();
+    await page.waitForFunction(() =>
+      /marked done/.test(document.getElementById("plan-msg")?.textContent ?? ""),
+    );
+    // Re-planned: the server's plan has a newer made_at and is no longer stale; the page shows it.
+    let after = await getPlan();
+    for (let i = 0; i < 60 && (after.stale || after.made_at === before.made_at); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      after = await getPlan();
+    }
+    const made = new Date(after.made_at).toLocaleString("en-GB", {
+      dateStyle: "medium",
+      timeStyle: "short",
+      timeZone: "UTC",
+    });
+    await page.waitForFunction(
+      (m) => {
+        const t = document.getElementById("plan-freshness")?.textContent ?? "";
+        return !/stale/.test(t) && t.includes(`made ${m} UTC`) && !!document.querySelector("#outcomes");
+      },
+      made,
+      { timeout: 15_000 },
+    );
+    assert.equal(after.stale, false);
+    assert.ok(after.made_at > before.made_at, `re-planned: ${before.made_at} → ${after.made_at}`);
+    assert.deepEqual(
+      after.outcomes.map((o) => [o.id, o.status, o.reason ?? null]),
+      [[doneTask.id, "done", null]],
+    );
+    await page.waitForFunction(() =>
+      /done/.test(document.querySelector("#outcomes tbody tr")?.textContent ?? ""),
+    );
+    const outcomes = await page.$$eval("#outcomes tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
+    assert.equal(outcomes.length, 1);
+    assert.match(outcomes[0], new RegExp(`^${doneTask.machine_id}.*${doneTask.shift.label}done`));
+    console.log(
+      `# the page showed "stale: re-planning…": ${await page.evaluate(() => (window as unknown as { sawStale?: boolean }).sawStale === true)}`,
+    );
+    await page.screenshot({ path: join(SHOTS, "contract-plan-done.png"), fullPage: true });
+    assert.deepEqual(
+      w.errors.filter((e) => !/401/.test(e)),
+      [],
+    );
+    await w.close();
+  });
+
+  test("plan page: a stale plan says 'stale: re-planning…' and why, until the new plan is made", async () => {
+    const w = await visit("#/plan", "#plan-freshness", planUrl);
+    const { page } = w;
+    assert.doesNotMatch((await page.textContent("#plan-freshness")) ?? "", /stale/);
+    // A technicians file the planner refuses: the plan is stale and its re-plan fails, so it stays
+    // stale (the old plan is still answered) until the file is mended.
+    const good = readFileSync(techniciansFile, "utf8");
+    writeFileSync(techniciansFile, "technicians:\n  - name: Nobody\n    hours_per_shift: -3\n");
+    await page.waitForFunction(
+      () => /stale: re-planning…/.test(document.getElementById("plan-freshness")?.textContent ?? ""),
+      undefined,
+      { timeout: 15_000 },
+    );
+    assert.match((await page.textContent("#plan-freshness")) ?? "", /Why: the technicians file changed\./);
+    assert.equal(await page.locator("#plan-freshness.stale").count(), 1);
+    await page.screenshot({ path: join(SHOTS, "contract-plan-stale.png") });
+    writeFileSync(techniciansFile, good);
+    await page.waitForFunction(
+      () => !/stale/.test(document.getElementById("plan-freshness")?.textContent ?? ""),
+      undefined,
+      { timeout: 20_000 },
+    );
+    assert.equal((await getPlan()).stale, false);
+    assert.deepEqual(unexpected(w), []);
+    await w.close();
+  });
+
+  test("the page's plan parts on a larger plan: 20 machines' tasks paged 8 at a time, 14 days as two week grids", async () => {
+    const w = await visit("#/plan", "#plan-freshness", planUrl, { width: 1400, height: 900 });
+    const { page } = w;
+    // The dashboard's own modules, in this browser, on a plan bigger than the seeded fleet makes.
+    const r = await page.evaluate(async () => {
+      // A module path TypeScript does not resolve: the browser loads it from this server.
+      const load = (u: string) => import(u);
+      const tasksMod = await load("/js/pages/plan-tasks.js");
+      const gridMod = await load("/js/charts/timeline.js");
+      const days = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+      const labels = Array.from(
+        { length: 42 },
+        (_, i) => `${days[Math.floor(i / 3) % 7]} ${["day", "evening", "night"][i % 3]}`,
+      );
+      const tasks = Array.from({ length: 20 }, (_, i) => ({
+        id: `M${i}.t`,
+        machine_id: `M${String(i).padStart(2, "0")}`,
+        task: "spindle_bearing_replacement",
+        task_words: "spindle bearing replacement",
+        head: "spindle_bearing",
+        mode: "spindle_bearing",
+        shift: { index: i * 2, label: labels[i * 2] },
+        technician: "Ana Ribeiro",
+        hours: 2,
+        risk_before: 0.5,
+        risk_after: 0.1,
+        avoided_cost: 1000 - i,
+        why: "x",
+        status: "planned",
+      }));
+      const plan = {
+        tasks,
+        technicians: [
+          { name: "Ana Ribeiro", shifts: labels.map((_, i) => ({ shift: i, hours_used: 0, capacity: 6 })) },
+        ],
+        horizon: { labels, start: "2026-02-19T06:00:00.000Z", shift_hours: 8, shifts: 42 },
+      };
+      const host = document.createElement("div");
+      document.getElementById("plan-body")?.append(host);
+      const view = {
+        page: 0,
+        rerender: () => host.replaceChildren(tasksMod.taskList(plan, view, String, null)),
+      };
+      view.rerender();
+      const machinesOn = () =>
+        Array.from(host.querySelectorAll("tbody[data-machine]")).map((b) => b.getAttribute("data-machine"));
+      const first = machinesOn();
+      (host.querySelector("#tasks-next") as HTMLButtonElement).click();
+      const second = machinesOn();
+      (host.querySelector("#tasks-next") as HTMLButtonElement).click();
+      const third = machinesOn();
+      const pageText = host.querySelector("#tasks-page")?.textContent;
+      const nextDisabled = (host.querySelector("#tasks-next") as HTMLButtonElement).disabled;
+      const grid = gridMod.timelineGrid(plan);
+      host.append(grid);
+      return {
+        first,
+        second,
+        third,
+        pageText,
+        nextDisabled,
+        weeks: grid.querySelectorAll("table.week-grid").length,
+        fits: [grid.scrollWidth, grid.clientWidth],
+      };
+    });
+    const ids = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, i) => `M${String(from + i).padStart(2, "0")}`);
+    // Most avoided cost first: M00 (1000) … M19 (981).
+    assert.deepEqual(r.first, ids(0, 8));
+    assert.deepEqual(r.second, ids(8, 16));
+    assert.deepEqual(r.third, ids(16, 20));
+    assert.equal(r.pageText, "Machines 17–20 of 20 (page 3 of 3)");
+    assert.equal(r.nextDisabled, true);
+    assert.equal(r.weeks, 2, "14 days: one grid per week");
+    assert.ok(r.fits[0] <= r.fits[1], `the grids fit 1,400 px: ${r.fits}`);
+    assert.deepEqual(unexpected(w), []);
+    await w.close();
+  });
+
+  test("plan page without a technicians file: the server's MW_CONFIG sentence, not 'not available'", async () => {
+    const res = await fetch(`${bareUrl}/v1/plan`);
+    const problem = (await res.json()) as { code: string; detail: string };
+    assert.equal(res.status, 400);
+    assert.equal(problem.code, "MW_CONFIG");
+    const w = await visit("#/plan", "#plan-config", bareUrl);
+    assert.equal((await w.page.textContent("#plan-config p")) ?? "", problem.detail);
+    assert.match(problem.detail, /MILLWRIGHT_TECHNICIANS/);
+    assert.equal(await w.page.locator("#plan-na").count(), 0);
+    assert.equal(await w.page.locator("#replan-h:visible").count(), 0);
+    assert.deepEqual(
+      w.errors.filter((e) => !/400/.test(e)),
+      [],
+    );
+    await w.close();
+  });
+
+  test("models page: the contract server's versions, with a model card link", async () => {
+    const w = await visit("#/models", `tr[data-version="${version}"]`);
+    const { page } = w;
+    const row = page.locator(`tr[data-version="${version}"]`);
+    assert.equal(await row.locator("a[href$='/card']").count(), 1);
+    assert.match((await row.textContent()) ?? "", new RegExp(`^${version.replaceAll(".", "\\.")}`));
+    const card = await fetch(`${url}/v1/models/${version}/card`);
+    assert.equal(card.status, 200);
+    assert.equal(await page.locator("#models-na").count(), 0);
+    await noToolWear(w);
+    await page.screenshot({ path: join(SHOTS, "contract-models.png"), fullPage: true });
+    assert.deepEqual(unexpected(w), []);
+    await w.close();
   });
 
   test("screenshots are in their folder", () => {
-    for (const name of ["contract-fleet", "contract-machine", "contract-monitor"])
+    for (const name of [
+      "contract-fleet",
+      "contract-machine",
+      "contract-monitor",
+      "contract-plan",
+      "contract-plan-print",
+    ])
       assert.ok(existsSync(join(SHOTS, `${name}.png`)), `${name}.png taken`);
   });
 });

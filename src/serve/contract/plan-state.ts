@@ -28,6 +28,8 @@ export type ServedPlan = ContractPlan & {
   stale_reason: string | null;
   outcomes: TaskOutcome[];
   technicians_source: string;
+  /** The contract's currency prefix for amounts (tasks.currency; "" when it names none). */
+  currency: string;
 };
 
 export class PlanKeeper {
@@ -143,6 +145,7 @@ export class PlanKeeper {
       stale_reason: this.staleReason,
       outcomes: this.outcomes,
       technicians_source: this.techniciansFile ?? "",
+      currency: this.svc.model.contract.tasks?.currency ?? "",
     };
   }
 

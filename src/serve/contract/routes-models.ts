@@ -18,6 +18,21 @@ function readText(path: string): string | null {
   }
 }
 
+type StoredFile = { role?: string; sha256?: string; rows?: number };
+
+function lineageOf(l: Record<string, unknown> | null | undefined) {
+  if (!l) return null;
+  const files = Array.isArray(l.data) ? (l.data as StoredFile[]) : [];
+  const telemetry = files.find((f) => f.role === "telemetry") ?? files[0];
+  return {
+    data_sha256: telemetry?.sha256 ?? null,
+    rows: telemetry?.rows ?? null,
+    files: files.length,
+    seed: l.seed ?? null,
+    git_commit: l.git_commit ?? null,
+  };
+}
+
 /** Which version the server serves, and the one way to change it (swaps are one at a time). */
 export class ContractModels {
   private chain: Promise<unknown> = Promise.resolve();
@@ -113,6 +128,9 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
             contract: c,
             metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
             seed: s.lineage?.seed ?? null,
+            // The AI4I list's lineage fields, for the dashboard's models page: the telemetry file's
+            // hash and the rows of every file trained on.
+            lineage: lineageOf(s.lineage),
           };
         }),
       };

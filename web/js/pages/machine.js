@@ -3,7 +3,7 @@
 // with the contract's readings, units and failure kinds.
 import { ApiError, describeError, getJson } from "../api.js";
 import { legend, lineChart } from "../charts/line-chart.js";
-import { fill, h, money, num, section, table, when } from "../dom.js";
+import { fill, h, money, num, pct, section, table, when } from "../dom.js";
 import { isMissingEndpoint, serverInfo } from "../server.js";
 import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords, TASK_WORDS } from "../words.js";
 import { contractMachineView } from "./machine-contract.js";
@@ -36,7 +36,8 @@ export function machinePage(root, id, _ctx) {
         last = "";
         return;
       }
-      if (!data.tasks?.length && planTasks === null) planTasks = await tasksFromPlan(id);
+      // A contract server's plan changes as tasks are done: asked for on every poll there.
+      if (!data.tasks?.length && (planTasks === null || contract)) planTasks = await tasksFromPlan(id);
       if (contract) {
         const key = JSON.stringify([data, planTasks]);
         if (key !== last) {
@@ -179,7 +180,28 @@ function labelWords(label) {
 function tasksTable(tasks) {
   if (tasks === "missing")
     return h("p", { id: "tasks-na" }, "Maintenance planning is not available on this server.");
+  if (tasks.config) return h("p", { id: "tasks-config" }, tasks.config);
   if (!tasks.length) return h("p", {}, "No maintenance is planned for this machine in the current plan.");
+  // A contract plan's rows: the contract's task words, the computed risk after, the status.
+  if (tasks[0].task_words !== undefined)
+    return table(
+      "Tasks planned for this machine",
+      ["Shift", "Task", "Technician", "Hours", "Risk before", "Risk after", "Avoided cost", "Status", "Why"],
+      tasks.map((t) => ({
+        attrs: { "data-task": t.id },
+        cells: [
+          t.shift?.label ?? when(t.shift?.start),
+          t.task_words,
+          t.technician ?? "—",
+          num(t.hours, 1),
+          pct(t.risk_before),
+          pct(t.risk_after),
+          num(t.avoided_cost, 0),
+          t.status ?? "planned",
+          t.why ?? "",
+        ],
+      })),
+    );
   return table(
     "Tasks planned for this machine",
     ["Shift", "Task", "Failure mode", "Technician", "Hours", "Avoided cost", "Why"],
@@ -205,6 +227,8 @@ async function tasksFromPlan(id) {
     return (plan?.tasks ?? []).filter((t) => t.machine_id === id);
   } catch (e) {
     if (isMissingEndpoint(e)) return "missing";
+    // No technicians configured (contract server): its sentence says what to set.
+    if (e instanceof ApiError && e.problem?.code === "MW_CONFIG") return { config: e.problem.detail };
     if (e instanceof ApiError) return [];
     throw e;
   }

@@ -98,11 +98,12 @@ export function modelsPage(root, _arg, ctx) {
                 h(
                   "a",
                   {
-                    href: `/v1/models/${encodeURIComponent(m.version)}/report`,
+                    // A contract server's versions have a model card, not an HTML report.
+                    href: `/v1/models/${encodeURIComponent(m.version)}/${m.contract ? "card" : "report"}`,
                     target: "_blank",
                     rel: "noopener",
                   },
-                  "Report",
+                  m.contract ? "Card" : "Report",
                   h("span", { class: "sr-only" }, ` for ${m.version} (opens in a new tab)`),
                 ),
                 d.champion === m.version

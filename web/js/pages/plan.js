@@ -1,11 +1,16 @@
-// Plan page: the current maintenance plan as a technician × shift grid, its solver status,
-// objective, gap and solve time, and a form to re-plan with another horizon or downtime cost.
+// Plan page: the current maintenance plan as a week grid of technicians × shifts, its solver
+// status, objective, gap and solve time, the tasks grouped by machine, and a form to re-plan. On a
+// data-contract server also the plan's freshness (model, data time, made at, stale), Done and
+// Skipped per task, and what was done against the plan. Printed, it is one A4 page per day.
 import { ApiError, describeError, getJson, postJson } from "../api.js";
 import { timelineGrid } from "../charts/timeline.js";
 import { fill, h, money, num, pct, section, setText, table } from "../dom.js";
-import { isMissingEndpoint, notAvailable } from "../server.js";
+import { isMissingEndpoint, nameWords, notAvailable, serverInfo } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
+import { configProblem, contractMoney, freshnessCard, freshnessWords } from "./plan-fresh.js";
+import { printDays } from "./plan-print.js";
+import { outcomesTable, taskList } from "./plan-tasks.js";
 
 export function planPage(root, _arg, ctx) {
   const horizon = h("input", {
@@ -18,6 +23,11 @@ export function planPage(root, _arg, ctx) {
     required: true,
   });
   horizon.value = "7";
+  /** The task list's page, kept across polls; rerender redraws the last plan. */
+  const view = { page: 0, rerender: () => lastPlan && render(lastPlan) };
+  let lastPlan = null;
+  /** True on a data-contract server (known after the first refresh). */
+  let contract = false;
   const cost = h("input", {
     id: "plan-cost",
     name: "cost_per_hour",
@@ -29,7 +39,7 @@ export function planPage(root, _arg, ctx) {
   });
   const submit = h("button", { type: "submit", class: "primary" }, "Re-plan");
   const formMsg = h("p", { class: "form-msg", id: "plan-msg", role: "status" });
-  const body = h("div", { class: "stack" }, h("p", {}, "Loading the plan…"));
+  const body = h("div", { class: "stack", id: "plan-body" }, h("p", {}, "Loading the plan…"));
   let last = "";
   let posting = false;
 
@@ -45,7 +55,10 @@ export function planPage(root, _arg, ctx) {
       h("p", { class: "hint", id: "plan-cost-hint" }, "Leave empty for the configured costs."),
     ),
     // Re-planning replaces the plan everyone sees: the server asks for the admin token.
-    tokenField("plan-token", "Re-planning needs the admin token."),
+    tokenField(
+      "plan-token",
+      "Re-planning needs the admin token; marking a task done or skipped takes the admin or feedback token.",
+    ),
     h("div", { class: "field field-button" }, submit),
     formMsg,
   );
@@ -59,6 +72,7 @@ export function planPage(root, _arg, ctx) {
     try {
       const plan = await postJson("/v1/plan", req, adminToken() || undefined);
       last = JSON.stringify(plan);
+      lastPlan = plan;
       render(plan);
       const msg = `Re-planned: ${plan.tasks?.length ?? 0} tasks, status ${plan.status}, objective ${money(plan.objective)}.`;
       setText(formMsg, msg);
@@ -72,40 +86,75 @@ export function planPage(root, _arg, ctx) {
     }
   });
 
+  const costField = cost.closest(".field");
   const replan = section("replan", "Re-plan", form);
   root.append(h("h1", {}, "Maintenance plan"), replan, body);
   /** This server has no plan route at all: say so once, and stop asking. */
   let missing = false;
 
-  return {
-    async refresh() {
-      if (posting || missing) return;
-      let plan;
-      try {
-        plan = await getJson("/v1/plan");
-      } catch (e) {
-        if (isMissingEndpoint(e)) {
-          missing = true;
-          replan.hidden = true;
-          fill(body, notAvailable("plan-na", "Maintenance planning"));
-          return;
-        }
-        if (!(e instanceof ApiError)) throw e;
-        if (last !== "none") fill(body, noPlan(e));
-        last = "none";
+  const actions = {
+    done: (t) => mark(t, "done", {}),
+    skip: (t, reason) => mark(t, "skipped", { reason }),
+  };
+  return { refresh };
+
+  async function refresh() {
+    if (posting || missing) return;
+    contract = !!(await serverInfo()).contract;
+    // A contract server's re-plan takes a horizon only: its costs come from the contract.
+    if (costField) costField.hidden = contract;
+    let plan;
+    try {
+      plan = await getJson("/v1/plan");
+    } catch (e) {
+      if (isMissingEndpoint(e)) {
+        missing = true;
+        replan.hidden = true;
+        fill(body, notAvailable("plan-na", "Maintenance planning"));
         return;
       }
-      if (posting) return;
-      const key = JSON.stringify(plan);
-      if (key === last) return;
+      if (!(e instanceof ApiError)) throw e;
+      // No technicians configured: the server's own sentence says what to set; re-planning cannot help.
+      const config = e.problem?.code === "MW_CONFIG";
+      replan.hidden = config;
+      const key = `none:${e.problem?.detail ?? e.status}`;
+      if (last !== key) fill(body, config ? configProblem(e) : noPlan(e));
       last = key;
-      render(plan);
-    },
-  };
+      return;
+    }
+    replan.hidden = false;
+    if (posting) return;
+    const key = JSON.stringify(plan);
+    if (key === last) return;
+    last = key;
+    lastPlan = plan;
+    render(plan);
+  }
+
+  /** A technician's word on a task (feedback or admin token), then the plan as the server has it now. */
+  async function mark(t, what, req) {
+    const r = await postJson(
+      `/v1/plan/tasks/${encodeURIComponent(t.id)}/${what}`,
+      req,
+      adminToken() || undefined,
+    ).catch((e) => {
+      throw describeError(e);
+    });
+    const msg = `${t.machine_id}: ${t.task_words ?? t.task} marked ${r.status}.`;
+    setText(formMsg, msg);
+    formMsg.className = "form-msg ok";
+    ctx.announce(msg);
+    last = "";
+    await refresh();
+  }
 
   function render(plan) {
+    const c = contract;
+    const moneyOf = c ? (v) => contractMoney(v, plan.currency) : money;
+    const fresh = c ? freshnessWords(plan) : "";
     fill(
       body,
+      c ? freshnessCard(plan, fresh) : null,
       section(
         "status",
         "Solver",
@@ -116,7 +165,7 @@ export function planPage(root, _arg, ctx) {
             "Status",
             plan.status === "optimal" ? "optimal" : `${plan.status ?? "unknown"} (not proven optimal)`,
           ),
-          fact("Objective (expected avoided cost)", money(plan.objective)),
+          fact("Objective (expected avoided cost)", moneyOf(plan.objective)),
           fact("Optimality gap", plan.gap === null || plan.gap === undefined ? "—" : pct(plan.gap, 2)),
           fact("Solve time", `${num(plan.solve_ms, 1)} ms`),
           fact("Tasks", String(plan.tasks?.length ?? 0)),
@@ -134,41 +183,19 @@ export function planPage(root, _arg, ctx) {
       ),
       section(
         "timeline",
-        "Timeline",
+        "Week",
         (plan.technicians ?? []).length ? timelineGrid(plan) : h("p", {}, "No technicians in this plan."),
       ),
       section(
         "tasks",
         "Tasks and why",
         (plan.tasks ?? []).length
-          ? table(
-              "Planned tasks in shift order",
-              [
-                "Machine",
-                "Task",
-                "Failure mode",
-                "Shift",
-                "Technician",
-                "Hours",
-                "Risk before",
-                "Avoided cost",
-                "Why",
-              ],
-              plan.tasks.map((t) => [
-                h("a", { href: `#/machine/${encodeURIComponent(t.machine_id)}` }, t.machine_id),
-                TASK_WORDS[t.task] ?? t.task,
-                modeWords(t.mode),
-                t.shift?.label ?? String(t.shift?.index ?? "—"),
-                t.technician,
-                num(t.hours, 1),
-                pct(t.risk_before),
-                money(t.avoided_cost),
-                t.why ?? "",
-              ]),
-              { rowHeaders: true },
-            )
+          ? taskList(plan, view, moneyOf, c ? actions : null)
           : h("p", {}, "No task is worth its cost in this horizon."),
       ),
+      c && (plan.outcomes ?? []).length
+        ? section("outcomes", "Done and skipped", outcomesTable(plan.outcomes))
+        : null,
       (plan.unplanned_risks ?? []).length
         ? section(
             "unplanned",
@@ -178,16 +205,17 @@ export function planPage(root, _arg, ctx) {
               ["Machine", "Task", "Failure mode", "Risk", "Expected cost", "Reason"],
               plan.unplanned_risks.map((u) => [
                 u.machine_id,
-                TASK_WORDS[u.task] ?? u.task,
-                modeWords(u.mode),
+                c ? nameWords(u.task) : (TASK_WORDS[u.task] ?? u.task),
+                c ? nameWords(u.head ?? u.mode) : modeWords(u.mode),
                 pct(u.risk),
-                money(u.expected_cost),
+                moneyOf(u.expected_cost),
                 u.reason,
               ]),
-              { rowHeaders: true },
+              { rowHeaders: true, class: "unplanned" },
             ),
           )
         : null,
+      printDays(plan, fresh, moneyOf),
     );
   }
 }
