@@ -35,6 +35,8 @@ export interface Config {
     githubToken?: string;
   };
   quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
+  /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
+  planning: { techniciansFile?: string; costsFile?: string };
 }
 
 function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -121,6 +123,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: num(env, "MILLWRIGHT_QUALITY_WINDOW_MS", 24 * 3600_000, 1000),
       minLabels: num(env, "MILLWRIGHT_QUALITY_MIN_LABELS", 50, 1),
       minPositives: num(env, "MILLWRIGHT_QUALITY_MIN_POSITIVES", 3, 1),
+    },
+    planning: {
+      techniciansFile: env.MILLWRIGHT_TECHNICIANS ? resolve(env.MILLWRIGHT_TECHNICIANS) : undefined,
+      costsFile: env.MILLWRIGHT_COSTS ? resolve(env.MILLWRIGHT_COSTS) : undefined,
     },
   };
 }

@@ -154,7 +154,7 @@ async function assemble(
           () => monitor,
           () => retrainer,
         )(a, ctx),
-      (a, ctx) => planRoutes(a, ctx),
+      (a, ctx) => planRoutes(a, ctx, cfg.planning),
     ],
   });
   const ctx = app.millwright;

@@ -85,8 +85,7 @@ export async function upHistorian(
   ensureHistorianModel(cfg, opts.machines, h, log);
   const tokenFile = ensureTokens(cfg);
   const technicians =
-    process.env.MILLWRIGHT_TECHNICIANS ??
-    join(PACKAGE_ROOT, "examples", "contracts", "historian-technicians.yaml");
+    cfg.planning.techniciansFile ?? join(PACKAGE_ROOT, "examples", "contracts", "historian-technicians.yaml");
   const server = await startContractServer(cfg, { host: opts.host, port: opts.port, technicians });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);

@@ -97,7 +97,7 @@ export async function startContractServer(
     authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
-    technicians: opts.technicians ?? process.env.MILLWRIGHT_TECHNICIANS,
+    technicians: opts.technicians ?? cfg.planning.techniciansFile,
     logger:
       opts.logger === false
         ? false
