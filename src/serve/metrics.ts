@@ -2,6 +2,7 @@
 // The registry is passed in (never prom-client's global one), so tests and several apps in one
 // process do not collide. Names are the contract with deploy/monitoring/rules.yml and deploy/grafana.
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from "prom-client";
+import { SHARED_METRICS } from "./metric-specs.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -163,37 +164,28 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
     registry,
     hot,
     httpDuration: new Histogram({
-      name: "millwright_http_request_duration_seconds",
-      help: "HTTP request duration in seconds, by route template, method and status code.",
-      labelNames: ["route", "method", "status_code"] as const,
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      ...SHARED_METRICS.httpDuration,
       registers: r,
       collect() {
         hot.flushHistogram(this);
       },
     }),
     inFlight: new Gauge({
-      name: "millwright_http_requests_in_flight",
-      help: "HTTP requests being served right now.",
+      ...SHARED_METRICS.inFlight,
       registers: r,
       collect() {
         this.set(hot.inFlight);
       },
     }),
     predictions: new Counter({
-      name: "millwright_predictions_total",
-      help: "Predictions answered, by model version and outcome (failure = predicted failure).",
-      labelNames: ["model_version", "outcome"] as const,
+      ...SHARED_METRICS.predictions,
       registers: r,
       collect() {
         hot.flushCounts(this);
       },
     }),
     failureProbability: new Histogram({
-      name: "millwright_failure_probability",
-      help: "Distribution of predicted failure probabilities (ratio 0-1).",
-      labelNames: ["model_version"] as const,
-      buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+      ...SHARED_METRICS.failureProbability,
       registers: r,
       collect() {
         hot.flushHistogram(this);
@@ -218,12 +210,7 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
       help: "Prediction records waiting in the local spool for the database to return.",
       registers: r,
     }),
-    modelInfo: new Gauge({
-      name: "millwright_model_info",
-      help: "The model version being served (value is always 1).",
-      labelNames: ["name", "version"] as const,
-      registers: r,
-    }),
+    modelInfo: new Gauge({ ...SHARED_METRICS.modelInfo, registers: r }),
     feedback: new Counter({
       name: "millwright_feedback_total",
       help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
@@ -286,22 +273,8 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
       help: "Unix time of the last completed monitoring run.",
       registers: r,
     }),
-    retrainTriggers: new Counter({
-      name: "millwright_retrain_triggers_total",
-      help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
-      labelNames: ["outcome"] as const,
-      registers: r,
-    }),
-    retrainDecisions: new Counter({
-      name: "millwright_retrain_decisions_total",
-      help: "Retraining gate decisions by verdict (promoted, kept, failed).",
-      labelNames: ["verdict"] as const,
-      registers: r,
-    }),
-    retrainRunning: new Gauge({
-      name: "millwright_retrain_running",
-      help: "1 while a retraining runs.",
-      registers: r,
-    }),
+    retrainTriggers: new Counter({ ...SHARED_METRICS.retrainTriggers, registers: r }),
+    retrainDecisions: new Counter({ ...SHARED_METRICS.retrainDecisions, registers: r }),
+    retrainRunning: new Gauge({ ...SHARED_METRICS.retrainRunning, registers: r }),
   };
 }
