@@ -38,3 +38,10 @@ export interface WriterInit {
   path: string;
   busyTimeoutMs: number;
 }
+
+/** An error as it crosses the thread boundary (a structured clone keeps no class or extra fields). */
+export function toWire(e: unknown): WireError {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const code = (err as { code?: unknown }).code;
+  return { message: err.message, name: err.name, code: typeof code === "string" ? code : undefined };
+}

@@ -7,18 +7,17 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { COMPACT_CHUNK, Journal } from "./sqlite-journal.js";
-import type { WireError, WriterInit, WriterReply, WriterRequest } from "./sqlite-writer-protocol.js";
+import {
+  type WriterInit,
+  type WriterReply,
+  type WriterRequest,
+  toWire as wire,
+} from "./sqlite-writer-protocol.js";
 import { prepareWrites } from "./sqlite-writes.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
-
-const wire = (e: unknown): WireError => {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { code?: unknown }).code;
-  return { message: err.message, name: err.name, code: typeof code === "string" ? code : undefined };
-};
 
 /** Opens the write connection and prepares the statements; throws if the file cannot be written. */
 function open(path: string, busyTimeoutMs: number) {

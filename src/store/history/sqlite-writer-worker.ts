@@ -5,18 +5,12 @@
 // replies, "close"), so src/store/sqlite-writer.ts's SqliteWriter drives it.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import type { WireError, WriterInit, WriterReply } from "../sqlite-writer-protocol.js";
+import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite-writer-protocol.js";
 import { type HistoryWriterRequest, prepareInsert } from "./sqlite-rows.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
-
-const wire = (e: unknown): WireError => {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const code = (err as { code?: unknown }).code;
-  return { message: err.message, name: err.name, code: typeof code === "string" ? code : undefined };
-};
 
 function open(path: string, busyTimeoutMs: number) {
   const db = new Database(path, { fileMustExist: true });
