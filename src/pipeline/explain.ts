@@ -30,8 +30,20 @@ function show(v: number): string {
   return v.toLocaleString("en-US", { maximumFractionDigits: a >= 100 ? 0 : a >= 1 ? 1 : 3 });
 }
 
-/** A probability for people: whole percent from 10 %, one decimal below (a 0.4 % → 0.9 % change matters). */
-const pct = (p: number) => `${p >= 0.1 ? Math.round(p * 100) : p >= 0.001 ? (p * 100).toFixed(1) : "<0.1"} %`;
+/**
+ * Two probabilities for people, "from A to B": whole percent from 10 %, one decimal below (a 0.4 %
+ * → 0.9 % change matters), and more decimals (up to three) while both would read the same: on a
+ * quiet fleet "from 0.2 % to 0.2 %" says nothing, "from 0.15 % to 0.22 %" does.
+ */
+export function pctPair(from: number, to: number): [string, string] {
+  const f = (p: number, extra: number) => {
+    const d = (p >= 0.1 ? 0 : 1) + extra;
+    return `${p * 100 < 10 ** -d && p > 0 ? `<${10 ** -d}` : (p * 100).toFixed(d)} %`;
+  };
+  let extra = 0;
+  while (extra < 2 && f(from, extra) === f(to, extra)) extra++;
+  return [f(from, extra), f(to, extra)];
+}
 
 export function explainReading(m: HistoryModel, plan: FeaturePlan, x: Float64Array, k = 3): ContractReason[] {
   const head = m.heads.machine_failure;
@@ -67,7 +79,7 @@ export function explainReading(m: HistoryModel, plan: FeaturePlan, x: Float64Arr
         unit: f.unit,
         contribution: c,
         risk_without: without,
-        text: `${f.words} ${said} ${verb} the risk of a failure${horizon} from ${pct(without)} to ${pct(p)}`,
+        text: `${f.words} ${said} ${verb} the risk of a failure${horizon} from ${pctPair(without, p).join(" to ")}`,
       };
     });
 }
