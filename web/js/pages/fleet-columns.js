@@ -29,10 +29,10 @@ export function layout(contract) {
           return typeof v === "number" ? num(v, Number.isInteger(v) ? 0 : 1) : (v ?? "—");
         },
       })),
-    failure: (m) => {
-      const k = m.likeliest_kind;
-      return k ? `${nameWords(k)} (${riskPct(m.heads?.[k])})` : "—";
-    },
+    // The kind's words only, as on the AI4I board: each kind's head is calibrated on its own, so
+    // its percentage can exceed the machine's overall risk beside it, which reads as a contradiction;
+    // the machine page draws every kind's risk over time.
+    failure: (m) => (m.likeliest_kind ? nameWords(m.likeliest_kind) : "—"),
     timeLabel: contract.time?.counter ? "Last reading (count)" : "Last reading",
     time: (m) => (contract.time?.counter ? String(m.last_reading_at) : when(m.last_reading_at)),
     live: false,
