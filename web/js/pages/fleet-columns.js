@@ -3,7 +3,7 @@
 // attributes with their words and units, its failure kinds, its time (a clock or a counter).
 import { num, when } from "../dom.js";
 import { capital, nameWords, withUnit } from "../server.js";
-import { modeWords, riskPct } from "../words.js";
+import { modeWords } from "../words.js";
 
 /** The board's columns: AI4I's, or the contract's (attributes, failure kinds, its time). */
 export function layout(contract) {
