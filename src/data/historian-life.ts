@@ -9,7 +9,22 @@ import { COMPONENTS, type ComponentName, type ComponentSpec, type SensorName } f
 export interface MaintenanceEvent {
   hour: number;
   component: ComponentName;
-  reason: "scheduled" | "failure";
+  /** "planned": a replacement a maintenance policy asked for (SimulationPolicy.maintenance). */
+  reason: "scheduled" | "failure" | "planned";
+}
+
+/**
+ * What a replayed maintenance policy changes in a machine's life. Each component then draws from its
+ * own random stream, so a replacement at hour h changes nothing before h: a backtest can add one
+ * week's planned tasks and re-run, and the history the planner saw stays the same.
+ */
+export interface LifePolicy {
+  /** One random source per component (COMPONENTS order). */
+  rngs: readonly Rng[];
+  /** Hours at which each component is replaced on request (ascending). */
+  extra: Partial<Record<ComponentName, readonly number[]>>;
+  /** The fixed-interval schedule stops at this hour (run to failure after it); Infinity = never. */
+  scheduledUntil: number;
 }
 
 /** A part wearing out: its signals drift by amp × signal × progress² from onset to the failure hour. */
@@ -17,7 +32,7 @@ export interface Episode {
   component: ComponentSpec;
   onset: number;
   failAt: number;
-  /** First hour without the drift: after the failure, or when a scheduled swap removed the part. */
+  /** First hour without the drift: after the failure, or when a swap (scheduled, planned) removed the part. */
   endAt: number;
   amp: number;
 }
@@ -28,6 +43,8 @@ export interface AlarmBurst {
   to: number;
   peak: number;
   codes: readonly string[];
+  /** A replacement cut the burst short here (the rate before it is as if it had run to `to`). */
+  cut?: number;
 }
 
 export interface MachineLife {
@@ -51,7 +68,7 @@ const QUIET_SHARE = 0.1;
 const DRIFT_LEAD_H: [number, number] = [24, 72];
 const BURST_LEAD_H: [number, number] = [24, 48];
 
-export function planLife(rng: Rng, hours: number, ageYears: number): MachineLife {
+export function planLife(rng: Rng, hours: number, ageYears: number, policy?: LifePolicy): MachineLife {
   const life: MachineLife = {
     maintenance: [],
     failures: [],
@@ -61,42 +78,67 @@ export function planLife(rng: Rng, hours: number, ageYears: number): MachineLife
   };
   // Older machines wear parts faster: 2 % shorter characteristic life per year of age.
   const wear = Math.max(0.6, 1 - 0.02 * ageYears);
-  for (const c of COMPONENTS) {
-    const scale = c.scaleH * wear;
-    const age0 = Math.floor(rng.next() * c.intervalH * 0.9);
-    let install = -age0;
-    life.maintenance.push({ hour: install, component: c.name, reason: "scheduled" });
-    let ttf = weibullAfter(rng, c.shape, scale, age0);
-    while (install < hours) {
-      const nextSched = install + Math.round(c.intervalH * (0.9 + 0.2 * rng.next()));
-      const failHour = Math.max(0, install + Math.ceil(ttf));
-      const onset = failHour - Math.round(lerp(DRIFT_LEAD_H, rng.next()));
-      const amp = 0.5 + rng.next();
-      const burstFrom = failHour - Math.round(lerp(BURST_LEAD_H, rng.next()));
-      const peak = 1 + 1.5 * rng.next();
-      const quiet = rng.next() < QUIET_SHARE;
-      const repair = 1 + rng.int(4);
-      if (failHour < nextSched) {
-        if (failHour >= hours) break;
-        life.failures.push({ hour: failHour, component: c.name });
-        life.episodes.push({ component: c, onset, failAt: failHour, endAt: failHour + 1, amp });
-        if (!quiet) life.bursts.push({ from: burstFrom, to: failHour, peak, codes: c.alarmCodes });
-        for (let h = failHour + 1; h <= failHour + repair && h < hours; h++) life.down[h] = 1;
-        // Logged even when the repair ends after the data does: every failure has its replacement.
-        life.maintenance.push({ hour: failHour + repair, component: c.name, reason: "failure" });
-        install = failHour + repair;
-      } else {
-        if (nextSched >= hours) break;
-        // A scheduled swap during a drift removes the failing part: a warning with no failure.
-        if (onset < nextSched)
-          life.episodes.push({ component: c, onset, failAt: failHour, endAt: nextSched, amp });
-        life.maintenance.push({ hour: nextSched, component: c.name, reason: "scheduled" });
-        install = nextSched;
-      }
-      ttf = weibullAfter(rng, c.shape, scale, 0);
-    }
-  }
+  COMPONENTS.forEach((c, k) => {
+    componentLife(policy?.rngs[k] ?? rng, c, hours, wear, life, policy);
+  });
   return life;
+}
+
+// Without a policy the draws and the outcome are exactly the original ones (the committed sample and
+// the determinism tests depend on that): no extra swaps, the schedule never stops, no cut bursts.
+function componentLife(
+  rng: Rng,
+  c: ComponentSpec,
+  hours: number,
+  wear: number,
+  life: MachineLife,
+  policy: LifePolicy | undefined,
+): void {
+  const extra = policy?.extra[c.name] ?? [];
+  const until = policy?.scheduledUntil ?? Number.POSITIVE_INFINITY;
+  const scale = c.scaleH * wear;
+  const age0 = Math.floor(rng.next() * c.intervalH * 0.9);
+  let install = -age0;
+  life.maintenance.push({ hour: install, component: c.name, reason: "scheduled" });
+  let ttf = weibullAfter(rng, c.shape, scale, age0);
+  while (install < hours) {
+    const drawn = install + Math.round(c.intervalH * (0.9 + 0.2 * rng.next()));
+    const nextSched = drawn < until ? drawn : Number.POSITIVE_INFINITY;
+    const failHour = Math.max(0, install + Math.ceil(ttf));
+    const onset = failHour - Math.round(lerp(DRIFT_LEAD_H, rng.next()));
+    const amp = 0.5 + rng.next();
+    const burstFrom = failHour - Math.round(lerp(BURST_LEAD_H, rng.next()));
+    const peak = 1 + 1.5 * rng.next();
+    const quiet = rng.next() < QUIET_SHARE;
+    const repair = 1 + rng.int(4);
+    const asked = extra.find((h) => h > install) ?? Number.POSITIVE_INFINITY;
+    if (failHour < nextSched && failHour <= asked) {
+      if (failHour >= hours) break;
+      life.failures.push({ hour: failHour, component: c.name });
+      life.episodes.push({ component: c, onset, failAt: failHour, endAt: failHour + 1, amp });
+      if (!quiet) life.bursts.push({ from: burstFrom, to: failHour, peak, codes: c.alarmCodes });
+      for (let h = failHour + 1; h <= failHour + repair && h < hours; h++) life.down[h] = 1;
+      // Logged even when the repair ends after the data does: every failure has its replacement.
+      life.maintenance.push({ hour: failHour + repair, component: c.name, reason: "failure" });
+      install = failHour + repair;
+    } else {
+      const swap = Math.min(nextSched, asked);
+      if (swap >= hours) break;
+      // A swap during a drift removes the failing part: a warning with no failure.
+      if (onset < swap) life.episodes.push({ component: c, onset, failAt: failHour, endAt: swap, amp });
+      // Under a policy the alarms already raised stay (the past must not change); the original
+      // simulation drops them, and keeps doing so.
+      if (policy && !quiet && burstFrom < swap)
+        life.bursts.push({ from: burstFrom, to: failHour, peak, codes: c.alarmCodes, cut: swap });
+      life.maintenance.push({
+        hour: swap,
+        component: c.name,
+        reason: swap === asked ? "planned" : "scheduled",
+      });
+      install = swap;
+    }
+    ttf = weibullAfter(rng, c.shape, scale, 0);
+  }
 }
 
 /** Adds each episode's drift into per-sensor push arrays (the generator adds them to the readings). */

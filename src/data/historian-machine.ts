@@ -3,7 +3,7 @@
 // temperature cycle and slow thermal lags, plus the drift of a failing part (historian-life.ts) and
 // harmless excursions, so a single reading says little while a trend over hours says a lot.
 import type { Rng } from "../core/rng.js";
-import { type AlarmBurst, addDrift, type MachineLife, planLife } from "./historian-life.js";
+import { type AlarmBurst, addDrift, type LifePolicy, type MachineLife, planLife } from "./historian-life.js";
 import {
   BACKGROUND_CODES,
   COMPONENTS,
@@ -49,9 +49,10 @@ export function simulateMachine(
   index: number,
   model: HistorianModel,
   hours: number,
+  policy?: LifePolicy,
 ): MachineSeries {
   const ageYears = 1 + rng.int(15);
-  const life = planLife(rng, hours, ageYears);
+  const life = planLife(rng, hours, ageYears, policy);
   const push = {} as Record<SensorName, Float64Array>;
   for (const s of HISTORIAN_SENSORS) push[s.name] = new Float64Array(hours);
   addDrift(life.episodes, push);
@@ -131,7 +132,7 @@ export function simulateMachine(
     let rate = BACKGROUND_ALARMS_PER_H;
     let burstCodes: readonly string[] | null = null;
     for (const b of bursts)
-      if (h >= b.from && h < b.to) {
+      if (h >= b.from && h < (b.cut ?? b.to)) {
         rate += b.peak * ((h - b.from + 1) / (b.to - b.from)) ** 1.5;
         burstCodes = b.codes;
       }

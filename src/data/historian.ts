@@ -4,8 +4,9 @@
 // Pure: no I/O, no clock; time is simulated from `start`, randomness from `seed`.
 import { MillwrightError } from "../core/errors.js";
 import { createRng } from "../core/rng.js";
+import type { LifePolicy } from "./historian-life.js";
 import { type MachineSeries, simulateMachine } from "./historian-machine.js";
-import { HISTORIAN_MODELS } from "./historian-spec.js";
+import { COMPONENTS, type ComponentName, HISTORIAN_MODELS } from "./historian-spec.js";
 import { machineId } from "./machines.js";
 import { DEFAULT_START } from "./simulate.js";
 
@@ -15,6 +16,20 @@ export interface HistorianOptions {
   seed: number;
   /** ISO date of the first row, on a whole hour; default 2026-01-05T00:00:00Z (a Monday). */
   start?: string;
+  /**
+   * Replay a maintenance policy (a backtest): replacements asked for at given hours, and/or the
+   * fixed-interval schedule stopped. With a policy each component draws from its own random stream,
+   * so the output differs from the run without one, but a replacement at hour h changes nothing
+   * before h. Without it the output is the original, byte for byte.
+   */
+  policy?: SimulationPolicy;
+}
+
+export interface SimulationPolicy {
+  /** Replacements done on request: machine index, component name, hour from the first row. */
+  maintenance?: readonly { machine: number; component: string; hour: number }[];
+  /** Hour (from the first row) at which the fixed-interval schedule stops; default never. */
+  scheduledUntil?: number;
 }
 
 export interface HistorianEvent {
@@ -29,7 +44,7 @@ export interface Historian {
   machines: MachineSeries[];
   /** Every table's rows in file order: by time, then machine (index), then code/component. */
   alarms: (HistorianEvent & { code: string })[];
-  maintenance: (HistorianEvent & { component: string; reason: "scheduled" | "failure" })[];
+  maintenance: (HistorianEvent & { component: string; reason: "scheduled" | "failure" | "planned" })[];
   failures: (HistorianEvent & { component: string })[];
 }
 
@@ -68,7 +83,8 @@ export function simulateHistorian(opts: HistorianOptions): Historian {
   const machines: MachineSeries[] = [];
   for (let i = 0; i < opts.machines; i++) {
     const model = HISTORIAN_MODELS[i % HISTORIAN_MODELS.length];
-    machines.push(simulateMachine(createRng(seedOf(opts.seed, i)), machineId(i), i, model, hours));
+    const life = opts.policy && lifePolicy(opts.policy, seedOf(opts.seed, i), i);
+    machines.push(simulateMachine(createRng(seedOf(opts.seed, i)), machineId(i), i, model, hours, life));
   }
   const alarms: Historian["alarms"] = [];
   const maintenance: Historian["maintenance"] = [];
@@ -90,6 +106,25 @@ export function simulateHistorian(opts: HistorianOptions): Historian {
   maintenance.sort((a, b) => byTime(a, b) || cmp(a.component, b.component));
   failures.sort((a, b) => byTime(a, b) || cmp(a.component, b.component));
   return { startMs, hours, machines, alarms, maintenance, failures };
+}
+
+function lifePolicy(p: SimulationPolicy, seed: number, machine: number): LifePolicy {
+  const extra: Partial<Record<ComponentName, number[]>> = {};
+  for (const e of p.maintenance ?? []) {
+    if (!COMPONENTS.some((c) => c.name === e.component))
+      throw new MillwrightError("MW_BAD_INPUT", `policy.maintenance: unknown component '${e.component}'`, {
+        field: "policy.maintenance.component",
+        value: e.component,
+      });
+    if (e.machine !== machine) continue;
+    (extra[e.component as ComponentName] ??= []).push(e.hour);
+  }
+  for (const hs of Object.values(extra)) hs.sort((a, b) => a - b);
+  return {
+    rngs: COMPONENTS.map((_, k) => createRng((seed ^ Math.imul(k + 1, 0x85ebca6b) ^ 0x27d4eb2f) >>> 0)),
+    extra,
+    scheduledUntil: p.scheduledUntil ?? Number.POSITIVE_INFINITY,
+  };
 }
 
 function cmp(a: string, b: string): number {

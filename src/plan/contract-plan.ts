@@ -22,7 +22,7 @@ import { buildShifts } from "./shifts.js";
 import type { Technician } from "./types.js";
 
 export const FORECAST_METHOD =
-  "persistence: each machine's last feature row carried forward with its since-features advancing with time, scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start";
+  "persistence: each machine's last feature row carried forward with its since-features advancing with time, scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start, and after a part replacement at most the fleet's median risk of that part (the carried-forward symptoms are the old part's)";
 
 export interface ContractPlanInput {
   model: HistoryModel;
@@ -39,6 +39,8 @@ export interface ContractPlanInput {
   /** When the plan is made (the caller's clock: the planner reads none). */
   madeAt: Date;
   solver?: "mip" | "greedy";
+  /** A replacement's risk after is at most the fleet's median for that part (contract-risk.ts renew); default true. */
+  renewal?: boolean;
 }
 
 export interface ContractPlan {
@@ -121,6 +123,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     start,
     shifts: slots.length,
     shiftHours,
+    renewal: input.renewal ?? true,
   });
   const set = contractOptions(forecasts, input.technicians, slots, shiftHours, tasks.plannedCostPerHour);
   const t0 = performance.now();

@@ -59,6 +59,8 @@ export interface RiskOptions {
   start: number;
   shifts: number;
   shiftHours: number;
+  /** Cap the risk after a replacement at the fleet's median risk of that part (renew()); default off. */
+  renewal?: boolean;
 }
 
 /** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */
@@ -127,7 +129,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
         { file: c.source, field: `tasks.heads.${h.head}.task.event.kind` },
       );
   }
-  return o.machines.map((m) => {
+  const all = o.machines.map((m) => {
     const st = m.state;
     // Times in the model's units: ms on a clock; on a counter, rows from the last one on.
     const at = (hours: number) =>
@@ -191,4 +193,32 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     }
     return { machine: m, heads: out };
   });
+  if (o.renewal) renew(all, c);
+  return all;
+}
+
+/**
+ * A replacement puts a new part in. The persistence forecast would keep the old part's symptoms
+ * (drifted readings, alarm counts) in the re-scored row, so the re-score alone only removes the age
+ * effect. So after a task whose event is what a failure's repair writes (the contract's `resets`
+ * table, kind = the head), the risk at each later shift is at most the fleet's median risk of that
+ * part at that shift: a typical part, not the failing one. Needs a fleet (3 machines or more).
+ */
+function renew(all: ContractForecast[], c: Contract): void {
+  const resets = c.failures?.resets;
+  if (!resets || all.length < 3) return;
+  const nHeads = all[0]?.heads.length ?? 0;
+  for (let k = 0; k < nHeads; k++) {
+    const { spec, head } = all[0].heads[k];
+    const e = spec.task?.event;
+    if (!e || !("table" in e) || e.table !== resets || e.kind !== head) continue;
+    const S = all[0].heads[k].hazard.length;
+    const median = Array.from({ length: S }, (_, u) => {
+      const xs = all.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
+      return xs[Math.floor(xs.length / 2)];
+    });
+    for (const f of all)
+      for (const row of f.heads[k].hazardAfter ?? [])
+        for (let u = 0; u < S; u++) if (row[u] > median[u]) row[u] = median[u];
+  }
 }

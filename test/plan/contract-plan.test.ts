@@ -151,3 +151,32 @@ test("the exact MIP plan is worth at least the greedy one on the same candidates
   assert.ok(mip.objective >= greedy.objective - 1e-6, `${mip.objective} < ${greedy.objective}`);
   for (const t of [...mip.tasks, ...greedy.tasks]) assert.equal(t.technician, "Solo");
 });
+
+test("renewal: a part replacement's risk after is at most the fleet's median risk of that part", () => {
+  const m = cheap(model);
+  const start = Math.max(...machines.map((x) => x.state.time));
+  const opts = { model: m, tasks: m.contract.tasks!, start, shifts: 9, shiftHours: 8, machines };
+  const plain = contractRisk(opts);
+  const renewed = contractRisk({ ...opts, renewal: true });
+  let capped = 0;
+  plain[0].heads.forEach((h0, k) => {
+    const median = h0.hazard.map((_, u) => {
+      const xs = plain.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
+      return xs[Math.floor(xs.length / 2)];
+    });
+    plain.forEach((f, i) => {
+      const r = renewed[i].heads[k];
+      assert.deepEqual(r.hazard, f.heads[k].hazard, "the risk without a task is untouched");
+      f.heads[k].hazardAfter!.forEach((row, s) => {
+        for (let u = s; u < 9; u++) {
+          assert.equal(r.hazardAfter![s][u], Math.min(row[u], median[u]), `${h0.head} ${s} ${u}`);
+          if (row[u] > median[u]) capped++;
+        }
+      });
+    });
+  });
+  assert.ok(capped > 0, "some re-scores are above the fleet's median (the cap is exercised)");
+  // Two machines are no fleet: the re-score alone.
+  const two = { ...opts, machines: machines.slice(0, 2) };
+  assert.deepEqual(contractRisk({ ...two, renewal: true }), contractRisk(two));
+});
