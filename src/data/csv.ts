@@ -7,8 +7,11 @@ export interface CsvTable {
   rows: string[][];
   /** 1-based line number in the file of each data row (the header is line 1). */
   lines: number[];
-  /** Where a line is, for messages, when the table joins several files ("a.csv row 7"). */
-  locate?: (line: number) => string;
+  /**
+   * Where a cell is, for messages, when the table joins several files: "b.csv row 7, S_LOAD" (the
+   * file's own row and its own name for the column the table calls `column`).
+   */
+  locate?: (line: number, column: string | null) => string;
 }
 
 /** `delimiter`: one character (",", ";", "\t", "|"); a contract's `csv.delimiter`. */

@@ -9,14 +9,15 @@ export class RowErrors {
   count = 0;
   constructor(
     readonly source: string,
-    private readonly locate?: (line: number) => string,
+    private readonly locate?: (line: number, column: string | null) => string,
   ) {}
 
   add(line: number, column: string | null, msg: string): void {
     this.count++;
-    const at = this.locate ? this.locate(line) : `${this.source} row ${line}`;
-    if (this.shown.length < MAX_REPORTED)
-      this.shown.push(`${at}${column === null ? "" : `, ${column}`}: ${msg}`);
+    const at = this.locate
+      ? this.locate(line, column)
+      : `${this.source} row ${line}${column === null ? "" : `, ${column}`}`;
+    if (this.shown.length < MAX_REPORTED) this.shown.push(`${at}: ${msg}`);
   }
 
   throwIfAny(): void {

@@ -101,7 +101,11 @@ export function joinTelemetry(
     resolved[0].forEach((i, j) => {
       renamed[i] = header[j];
     });
-    return { table: { ...t, header: renamed }, source: parts[0].file, warnings };
+    // Messages name the file's own column, not the contract's first name for it.
+    const own = new Map(header.map((h, j) => [h, t.header[resolved[0][j]]]));
+    const locate = (line: number, column: string | null) =>
+      `${parts[0].file} row ${line}${column === null ? "" : `, ${own.get(column) ?? column}`}`;
+    return { table: { ...t, header: renamed, locate }, source: parts[0].file, warnings };
   }
   const rows: string[][] = [];
   const lines: number[] = [];
@@ -124,6 +128,13 @@ export function joinTelemetry(
     errors.throwIfAny();
   });
   const source = parts.length === 1 ? parts[0].file : `${parts.length} telemetry files`;
-  const locate = (g: number) => `${parts[fileOf[g - 1]].file} row ${lineOf[g - 1]}`;
+  // Each file's own name for each column the joined table calls by the contract's first name.
+  const own = parts.map(
+    (p, k) => new Map(header.map((h, j) => [h, resolved[k][j] >= 0 ? p.table.header[resolved[k][j]] : h])),
+  );
+  const locate = (g: number, column: string | null) => {
+    const k = fileOf[g - 1];
+    return `${parts[k].file} row ${lineOf[g - 1]}${column === null ? "" : `, ${own[k].get(column) ?? column}`}`;
+  };
   return { table: { header, rows, lines, locate }, source, warnings };
 }
