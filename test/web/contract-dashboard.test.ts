@@ -156,7 +156,8 @@ describe("dashboard on a data-contract server, in a real browser", {
       metricsRegistry: new PromRegistry(),
       board,
       webDir: join(process.cwd(), "web"),
-      tokens: { feedback: TOKEN },
+      tokens: { feedback: TOKEN, admin: ADMIN },
+      uploadedTechnicians: join(dir, "uploaded-technicians.yaml"),
     });
     bareUrl = await bare.listen({ port: 0, host: "127.0.0.1" });
     planLog = new SqliteHistoryLog(join(dir, "plan-history.db"));
@@ -711,8 +712,28 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.match(problem.detail, /MILLWRIGHT_TECHNICIANS/);
     assert.equal(await w.page.locator("#plan-na").count(), 0);
     assert.equal(await w.page.locator("#replan-h:visible").count(), 0);
+    // The fix the sentence asks for, from the page: upload technicians (admin token), then a plan.
+    const { page } = w;
+    await page.fill(
+      "#tech-yaml",
+      "technicians:\n  - { name: Ada Upload, skills: ['*'], hours_per_shift: 8 }\n",
+    );
+    await page.fill("#tech-token", "wrong-token");
+    await page.click("#tech-form button[type=submit]");
+    await page.waitForSelector("#tech-msg.error");
+    assert.match((await page.textContent("#tech-msg")) ?? "", /Not uploaded: 401/);
+    await page.fill("#tech-token", ADMIN);
+    await page.click("#tech-form button[type=submit]");
+    await page.waitForSelector("#tech-msg.ok");
+    assert.match((await page.textContent("#tech-msg")) ?? "", /Uploaded: Ada Upload/);
+    await page.waitForSelector("#plan-config", { state: "detached", timeout: 15_000 });
+    const plan = (await (await fetch(`${bareUrl}/v1/plan`)).json()) as { technicians: { name: string }[] };
     assert.deepEqual(
-      w.errors.filter((e) => !/400/.test(e)),
+      plan.technicians.map((t) => t.name),
+      ["Ada Upload"],
+    );
+    assert.deepEqual(
+      w.errors.filter((e) => !/400|401/.test(e)),
       [],
     );
     await w.close();

@@ -41,3 +41,10 @@ export function describeError(e) {
   }
   return e?.message ?? String(e);
 }
+
+export async function putJson(path, body, token, signal) {
+  const headers = { "content-type": "application/json", accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { method: "PUT", headers, body: JSON.stringify(body ?? {}), signal });
+  return parse(res);
+}

@@ -40,6 +40,8 @@ export interface ContractAppOptions {
   webDir?: string | null;
   /** Technicians YAML for the plan (MILLWRIGHT_TECHNICIANS). */
   technicians?: string;
+  /** Where PUT /v1/plan/technicians keeps an upload (it wins over `technicians`); unset: no uploads. */
+  uploadedTechnicians?: string;
   /** The server's metrics in that registry (created here when not given). */
   metrics?: ContractMetrics;
   /** Model management (GET /v1/model, promote, reload), when the server has a registry. */
@@ -259,7 +261,11 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractModelRoutes(app, opts.models);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
-  contractPlanRoutes(app, svc, { tokens: opts.tokens, technicians: opts.technicians });
+  contractPlanRoutes(app, svc, {
+    tokens: opts.tokens,
+    technicians: opts.technicians,
+    uploadedTechnicians: opts.uploadedTechnicians,
+  });
   // Last: its catch-all GET answers only what no route above does.
   staticRoutes(app, opts.webDir ?? null);
   return app;

@@ -2,7 +2,8 @@
 // something makes it stale (a task done, a new technicians file, a re-plan asked for), then made
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
 // tasks are kept across re-plans, so a manager sees what was done against what was planned.
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { writeFileAtomic } from "../../registry/fsutil.js";
 import { MillwrightError } from "../../core/errors.js";
 import { parseTechnicians } from "../../plan/config.js";
 import { planMachine } from "../../plan/contract-machines.js";
@@ -43,14 +44,32 @@ export class PlanKeeper {
 
   constructor(
     private readonly svc: ContractService,
-    private readonly techniciansFile: string | undefined,
+    private readonly configuredFile: string | undefined,
+    /** Where an uploaded technicians file is kept (the data dir); it wins over the configured one. */
+    private readonly uploadedFile?: string,
   ) {}
 
   private seenMtime = 0;
 
+  /** The technicians file the plan uses: the last upload, else MILLWRIGHT_TECHNICIANS. */
+  get techniciansFile(): string | undefined {
+    return this.uploadedFile && existsSync(this.uploadedFile) ? this.uploadedFile : this.configuredFile;
+  }
+
+  /** A manager's new technicians (YAML): checked as the CLI checks a file, kept, and the plan made stale. */
+  upload(text: string): Technician[] {
+    if (!this.uploadedFile)
+      throw new MillwrightError("MW_CONFIG", "this server keeps no uploaded technicians (no data directory)");
+    const technicians = parseTechnicians(text, "uploaded technicians");
+    writeFileAtomic(this.uploadedFile, text.endsWith("\n") ? text : `${text}\n`);
+    this.seenMtime = this.techniciansMtime();
+    if (this.latest) this.markStale("new technicians were uploaded");
+    return technicians;
+  }
+
   private techniciansMtime(): number {
     try {
-      return this.techniciansFile ? statSync(this.techniciansFile).mtimeMs : 0;
+      return this.techniciansFile ? statSync(this.techniciansFile as string).mtimeMs : 0;
     } catch {
       return 0;
     }

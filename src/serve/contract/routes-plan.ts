@@ -39,10 +39,32 @@ const idParam = {
 export function contractPlanRoutes(
   app: FastifyInstance,
   svc: ContractService,
-  opts: { tokens?: Tokens; technicians?: string },
+  opts: { tokens?: Tokens; technicians?: string; uploadedTechnicians?: string },
 ): PlanKeeper {
-  const keeper = new PlanKeeper(svc, opts.technicians);
+  const keeper = new PlanKeeper(svc, opts.technicians, opts.uploadedTechnicians);
   const tags = ["plan"];
+  app.put(
+    "/v1/plan/technicians",
+    {
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary:
+          "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
+        body: {
+          type: "object",
+          required: ["yaml"],
+          additionalProperties: false,
+          properties: { yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } },
+        },
+      },
+      onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
+    },
+    async (req) => {
+      const technicians = keeper.upload((req.body as { yaml: string }).yaml);
+      return { technicians: technicians.map((t) => t.name), source: keeper.techniciansFile };
+    },
+  );
   app.get(
     "/v1/plan",
     {

@@ -98,6 +98,7 @@ export async function startContractServer(
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
+    uploadedTechnicians: join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
     logger:
       opts.logger === false
         ? false

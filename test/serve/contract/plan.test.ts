@@ -42,6 +42,7 @@ before(async () => {
     tokens: { feedback: FEEDBACK, admin: ADMIN },
     maxBatch: 20_000,
     technicians: techniciansFile,
+    uploadedTechnicians: join(shop.dir, "uploaded-technicians.yaml"),
   });
 });
 
@@ -241,4 +242,34 @@ test("a new technicians file makes the plan stale, and the next plan uses it", a
   );
   assert.equal(stale.stale, true);
   assert.equal(stale.stale_reason, "the technicians file changed");
+});
+
+test("PUT /v1/plan/technicians: admin only, checked as the CLI checks a file, kept, and the next plan uses it", async () => {
+  const put = (yaml: string, token?: string) =>
+    app.inject({
+      method: "PUT",
+      url: "/v1/plan/technicians",
+      payload: { yaml },
+      headers: token ? auth(token) : {},
+    });
+  const good = "technicians:\n  - { name: Ada Upload, skills: ['*'], hours_per_shift: 8 }\n";
+  assert.equal((await put(good)).statusCode, 401);
+  assert.equal((await put(good, FEEDBACK)).statusCode, 401);
+  const bad = await put("technicians:\n  - { name: Bo, skills: ['*'], hours_per_shift: -1 }\n", ADMIN);
+  assert.equal(bad.statusCode, 400, bad.body);
+  assert.equal(bad.json().code, "MW_CONFIG");
+  assert.match(bad.json().detail, /uploaded technicians/);
+  const ok = await put(good, ADMIN);
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.deepEqual(ok.json().technicians, ["Ada Upload"]);
+  let next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.deepEqual(
+    next.technicians.map((t: { name: string }) => t.name),
+    ["Ada Upload"],
+  );
+  assert.match(next.technicians_source, /uploaded-technicians\.yaml$/);
 });

@@ -10,6 +10,7 @@ import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
 import { configProblem, contractMoney, freshnessCard, freshnessWords } from "./plan-fresh.js";
 import { printDays } from "./plan-print.js";
+import { techniciansUpload } from "./plan-upload.js";
 import { outcomesTable, taskList } from "./plan-tasks.js";
 
 export function planPage(root, _arg, ctx) {
@@ -88,7 +89,13 @@ export function planPage(root, _arg, ctx) {
 
   const costField = cost.closest(".field");
   const replan = section("replan", "Re-plan", form);
-  root.append(h("h1", {}, "Maintenance plan"), replan, body);
+  // Shown on a contract server only (the AI4I server has no upload route). After an upload the
+  // page asks for the plan again at once.
+  const upload = techniciansUpload(() => {
+    last = "";
+    refresh();
+  });
+  root.append(h("h1", {}, "Maintenance plan"), replan, upload, body);
   /** This server has no plan route at all: say so once, and stop asking. */
   let missing = false;
 
@@ -103,6 +110,7 @@ export function planPage(root, _arg, ctx) {
     contract = !!(await serverInfo()).contract;
     // A contract server's re-plan takes a horizon only: its costs come from the contract.
     if (costField) costField.hidden = contract;
+    upload.hidden = !contract;
     let plan;
     try {
       plan = await getJson("/v1/plan");
