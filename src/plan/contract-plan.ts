@@ -17,6 +17,7 @@ import {
 import { contractRisk, cumulative, type PlanMachine } from "./contract-risk.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
+import type { PlanResult } from "./plan.js";
 import { pct } from "./explain.js";
 import { buildShifts } from "./shifts.js";
 import type { Technician } from "./types.js";
@@ -43,34 +44,15 @@ export interface ContractPlanInput {
   renewal?: boolean;
 }
 
-export interface ContractPlan {
-  status: MipStatus;
-  solver_status: string;
-  objective: number;
-  gap: number | null;
-  solve_ms: number;
+/** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
+export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "unplanned_risks"> {
   model: { name: string; version: string; contract: string };
   /** The newest reading the plan used (ISO, or a counter value) and when the plan was made. */
   data_time: string | number | null;
   made_at: string;
   forecast_method: string;
-  horizon: { start: string; end: string; shifts: number; shift_hours: number; labels: string[] };
-  summary: {
-    expected_failure_cost: number;
-    avoided_cost: number;
-    planned_cost: number;
-    variables: number;
-    constraints: number;
-    candidates: number;
-    pruned_no_value: number;
-    pruned_no_skill_or_shift: number;
-    pruned_min_interval: number;
-  };
+  summary: PlanResult["summary"] & { pruned_min_interval: number };
   tasks: ContractPlannedTask[];
-  technicians: {
-    name: string;
-    shifts: { shift: number; label: string; hours_used: number; capacity: number }[];
-  }[];
   unplanned_risks: ContractUnplanned[];
   /** Per machine: the model's risk now and the forecast risk by the plan's end, per head. */
   machines: {
@@ -79,7 +61,6 @@ export interface ContractPlan {
     data_time: string | number;
     heads: Record<string, { now: number; by_end: number }>;
   }[];
-  warnings: string[];
 }
 
 function timeOf(model: HistoryModel, t: number): string | number {

@@ -86,3 +86,18 @@ export async function decideTrigger(
   if (last !== null && now - last < cooldownMs) return "cooldown";
   return "started";
 }
+
+/** The audit row of an alert as received (both retraining loops record every alert this way). */
+export function alertAudit(a: AmAlert, at: number) {
+  return {
+    at,
+    kind: "alert" as const,
+    payload: {
+      status: a.status,
+      alertname: a.labels.alertname ?? "unknown",
+      severity: a.labels.severity ?? null,
+      summary: a.annotations.summary ?? null,
+      fingerprint: a.fingerprint,
+    },
+  };
+}

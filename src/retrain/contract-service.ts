@@ -8,7 +8,7 @@ import type { GateMetric } from "../evaluate/compare.js";
 import type { Registry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
-import { type AmAlert, type AmPayload, decideTrigger, type TriggerOutcome } from "./alerts.js";
+import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
 import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
 
 export interface AuditStore {
@@ -86,17 +86,7 @@ export class ContractRetrainer {
     const outcomes: Outcome[] = [];
     for (const a of payload.alerts) {
       const alertname = a.labels.alertname ?? "unknown";
-      await audit.appendAudit({
-        at: now,
-        kind: "alert",
-        payload: {
-          status: a.status,
-          alertname,
-          severity: a.labels.severity ?? null,
-          summary: a.annotations.summary ?? null,
-          fingerprint: a.fingerprint,
-        },
-      });
+      await audit.appendAudit(alertAudit(a, now));
       const outcome: TriggerOutcome =
         this.o.mode === "off" || !retrains(a)
           ? "ignored"

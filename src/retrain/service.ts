@@ -6,7 +6,13 @@ import type { PredictionStore } from "../store/types.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { bootId } from "../registry/lock.js";
-import { type AmPayload, decideTrigger, type TriggerMemory, type TriggerOutcome } from "./alerts.js";
+import {
+  type AmPayload,
+  alertAudit,
+  decideTrigger,
+  type TriggerMemory,
+  type TriggerOutcome,
+} from "./alerts.js";
 import { dispatchRetrain } from "./github.js";
 import { type RetrainDecision, retrainLocal } from "./local.js";
 import { reconcileRuns } from "./reconcile.js";
@@ -86,17 +92,7 @@ export class Retrainer {
     const outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] = [];
     for (const a of payload.alerts) {
       const alertname = a.labels.alertname ?? "unknown";
-      await this.o.store.appendAudit({
-        at: now,
-        kind: "alert",
-        payload: {
-          status: a.status,
-          alertname,
-          severity: a.labels.severity ?? null,
-          summary: a.annotations.summary ?? null,
-          fingerprint: a.fingerprint,
-        },
-      });
+      await this.o.store.appendAudit(alertAudit(a, now));
       const outcome =
         this.o.mode === "off"
           ? "ignored"

@@ -3,11 +3,11 @@
 import type { FastifyInstance } from "fastify";
 import type { Monitor } from "../../monitor/service.js";
 import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
-import { retrainHistory } from "../../retrain/history.js";
 import type { Retrainer } from "../../retrain/service.js";
 import { requireToken } from "../auth.js";
 import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import type { Ctx } from "../context.js";
+import { retrainTrailRoutes } from "./retrain-trail.js";
 import { MillwrightError } from "../../core/errors.js";
 
 type Lazy<T> = T | (() => T);
@@ -62,52 +62,11 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
         };
       },
     );
-    app.get(
-      "/v1/alerts",
-      { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } },
-      async () => {
-        const events = await ctx.store.listAudit("alert", 100);
-        return {
-          alerts: events.map((e) => ({
-            received_at: new Date(e.at).toISOString(),
-            ...(e.payload as object),
-          })),
-        };
-      },
-    );
-    app.get(
-      "/v1/retrain/history",
-      {
-        schema: {
-          tags,
-          summary: "Retraining decisions first, then triggers, decisions and promotions, newest first, paged",
-          description:
-            "Query: limit (1-500, default 50), before (the `next` of the previous page), alerts=true to include the alerts themselves.",
-        },
-      },
-      async (req) => {
-        const q = req.query as { limit?: string; before?: string; alerts?: string };
-        const int = (v: string | undefined, name: string, lo: number, hi: number): number | undefined => {
-          if (v === undefined) return undefined;
-          const n = Number(v);
-          if (!Number.isInteger(n) || n < lo || n > hi)
-            throw new MillwrightError(
-              "MW_VALIDATION",
-              `querystring.${name}: an integer from ${lo} to ${hi}`,
-              {
-                field: `querystring.${name}`,
-              },
-            );
-          return n;
-        };
-        const h = await retrainHistory(ctx.store, {
-          limit: int(q.limit, "limit", 1, 500),
-          before: int(q.before, "before", 1, Number.MAX_SAFE_INTEGER),
-          alerts: q.alerts === "true",
-        });
-        return { running: getRetrainer()?.running ?? false, ...h };
-      },
-    );
+    retrainTrailRoutes(app, {
+      alerts: () => ctx.store.listAudit("alert", 100),
+      audit: ctx.store,
+      running: () => getRetrainer()?.running ?? false,
+    });
     app.post(
       "/v1/hooks/alertmanager",
       {
