@@ -70,14 +70,27 @@ function bad(i: number | null, field: string, msg: string): never {
   throw new MillwrightError("MW_VALIDATION", `${where}: ${msg}`, { field: where });
 }
 
+/** Per contract, built once: a single reading must not pay for them on every request. */
+const RULES = new WeakMap<Contract, { known: Set<string>; parseTime: ReturnType<typeof parserFor> }>();
+function rulesOf(c: Contract) {
+  let r = RULES.get(c);
+  if (!r) {
+    r = {
+      known: new Set(["machine_id", "timestamp", ...c.readings.map((x) => x.name)]),
+      parseTime: parserFor(c.time),
+    };
+    RULES.set(c, r);
+  }
+  return r;
+}
+
 /** Checks and converts readings; throws MW_VALIDATION naming the first bad index and field. */
 export function toColumns(c: Contract, items: readonly unknown[], single: boolean): ReadingColumns {
   const n = items.length;
   const machine: string[] = new Array(n);
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
-  const known = new Set(["machine_id", "timestamp", ...c.readings.map((r) => r.name)]);
-  const parseTime = parserFor(c.time);
+  const { known, parseTime } = rulesOf(c);
   for (let i = 0; i < n; i++) {
     const at = single ? null : i;
     const o = items[i];
@@ -108,7 +121,8 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
         );
       time[i] = v;
     } else time[i] = i;
-    c.readings.forEach((spec, j) => {
+    for (let j = 0; j < c.readings.length; j++) {
+      const spec = c.readings[j];
       const v = r[spec.name];
       if (v === undefined || v === null) {
         if (!spec.optional) bad(at, spec.name, "is required");
@@ -127,7 +141,7 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
           );
         values[j][i] = v;
       }
-    });
+    }
   }
   return { n, machine, time, values };
 }

@@ -61,7 +61,8 @@ export class FleetHistory {
   /** Throws MW_VALIDATION for an unknown machine, or MW_CONFLICT for a reading older than the machine's newest. */
   check(cols: ReadingColumns, single: boolean): void {
     const at = (i: number) => (single ? "" : `readings[${i}].`);
-    const newest = new Map<string, number>();
+    // A batch may hold several readings of one machine: each must be after the one before it.
+    const newest = cols.n > 1 ? new Map<string, number>() : null;
     let added = 0;
     for (let i = 0; i < cols.n; i++) {
       const m = cols.machine[i];
@@ -73,15 +74,15 @@ export class FleetHistory {
             field: `${at(i)}machine_id`,
           },
         );
-      const before = newest.get(m) ?? this.lastTime(m);
-      if (before === null && !this.machines.has(m) && !newest.has(m)) added++;
+      const before = newest?.get(m) ?? this.lastTime(m);
+      if (before === null && !this.machines.has(m) && !newest?.has(m)) added++;
       if (before !== null && cols.time[i] <= before)
         throw new MillwrightError(
           "MW_CONFLICT",
           `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (readings of a machine come in time order)`,
           { field: `${at(i)}timestamp` },
         );
-      newest.set(m, cols.time[i]);
+      newest?.set(m, cols.time[i]);
     }
     if (!this.attributes && this.machines.size + added > MAX_MACHINES)
       throw new MillwrightError(
@@ -107,13 +108,15 @@ export class FleetHistory {
       const attrs = this.attributes?.get(cols.machine[i]);
       for (let a = 0; a < this.plan.nAttributes; a++) data[o + nr + a] = attrs ? attrs[a] : Number.NaN;
       (this.history(cols.machine[i], true) as MachineHistory).addRow(cols.time[i], data, o);
-      // A copy: `data` is the caller's answer matrix. Events up to this row are in the row now.
-      const prev = this.latest.get(cols.machine[i]);
-      this.latest.set(cols.machine[i], {
-        time: cols.time[i],
-        row: data.slice(o, o + nCols),
-        later: prev ? prev.later.filter((e) => e.time > cols.time[i]) : [],
-      });
+      // Copied into the machine's own row, overwritten reading after reading (`data` is the
+      // caller's answer matrix; a fresh copy per reading was old-generation garbage). Events up to
+      // this row are in the row now.
+      let state = this.latest.get(cols.machine[i]);
+      if (!state)
+        this.latest.set(cols.machine[i], (state = { time: 0, row: new Float64Array(nCols), later: [] }));
+      state.time = cols.time[i];
+      for (let c = 0; c < nCols; c++) state.row[c] = data[o + c];
+      if (state.later.length > 0) state.later = state.later.filter((e) => e.time > cols.time[i]);
     }
     return { data, nRows: cols.n, nCols };
   }
@@ -133,7 +136,9 @@ export class FleetHistory {
 
   /** The machine's newest row and the events after it (null: no reading yet). */
   snapshot(machine: string): RowState | null {
-    return this.latest.get(machine) ?? null;
+    const s = this.latest.get(machine);
+    // A copy: the live row is overwritten by the machine's next reading.
+    return s ? { time: s.time, row: s.row.slice(), later: s.later.slice() } : null;
   }
 
   /** Machines that have sent at least one reading. */

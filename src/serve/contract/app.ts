@@ -78,21 +78,38 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
-  const { predictions, failureProbability, events, httpDuration: duration, inFlight } = metrics;
-  app.addHook("onRequest", (_req, _reply, done) => {
-    inFlight.inc();
+  const { events, hot } = metrics;
+  // Callback hooks and series cached per route/method/status (bounded: route templates, never raw
+  // URLs), as on the AI4I server: these run for every request.
+  const durations = new Map<string, ReturnType<typeof hot.buffer>>();
+  app.decorateRequest("mwCounted", false);
+  app.addHook("onRequest", (req, _reply, done) => {
+    req.mwCounted = true;
+    hot.inFlight++;
+    done();
+  });
+  // A client that hangs up never reaches onResponse: count it out here, once.
+  app.addHook("onRequestAbort", (req, done) => {
+    if (req.mwCounted) {
+      req.mwCounted = false;
+      hot.inFlight--;
+    }
     done();
   });
   app.addHook("onResponse", (req, reply, done) => {
-    duration.observe(
-      {
-        route: req.routeOptions.url ?? "unmatched",
-        method: req.method,
-        status_code: String(reply.statusCode),
-      },
-      reply.elapsedTime / 1000,
-    );
-    inFlight.dec();
+    if (req.mwCounted) {
+      req.mwCounted = false;
+      hot.inFlight--;
+      const route = req.routeOptions.url ?? "unmatched";
+      const key = `${route} ${req.method} ${reply.statusCode}`;
+      let h = durations.get(key);
+      if (!h) {
+        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
+        h = hot.buffer(metrics.httpDuration, key, () => labels);
+        durations.set(key, h);
+      }
+      h.observe(reply.elapsedTime / 1000);
+    }
     done();
   });
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
@@ -116,14 +133,16 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   const count = (answers: readonly ContractAnswer[]): void => {
     const model_version = svc.model.version;
+    const probs = hot.buffer(metrics.failureProbability, model_version, () => ({ model_version }));
     let failures = 0;
     for (const a of answers) {
-      failureProbability.observe({ model_version }, a.failure_probability);
+      probs.observe(a.failure_probability);
       if (a.failure_predicted) failures++;
     }
-    if (failures > 0) predictions.inc({ model_version, outcome: "failure" }, failures);
+    if (failures > 0)
+      hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
     if (answers.length > failures)
-      predictions.inc({ model_version, outcome: "ok" }, answers.length - failures);
+      hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), answers.length - failures);
   };
 
   const reading = readingSchema(m.contract);

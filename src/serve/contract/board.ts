@@ -5,6 +5,7 @@
 import { explainReading } from "../../pipeline/explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver, ReadingDetail } from "./service.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
@@ -29,7 +30,8 @@ export interface BoardEvent {
 }
 
 interface Track {
-  readings: BoardReading[];
+  /** The last KEEP_READINGS scored readings (null until the first). */
+  readings: ReadingRing | null;
   events: BoardEvent[];
   /** Failures kept apart: alarms must not push them out of the labels' window. */
   failures: { time: number; kind: string }[];
@@ -67,7 +69,7 @@ export class FleetBoard implements HistoryObserver {
     let t = this.tracks.get(machine);
     if (!t) {
       t = {
-        readings: [],
+        readings: null,
         events: [],
         failures: [],
         x: null,
@@ -91,19 +93,14 @@ export class FleetBoard implements HistoryObserver {
     detail?: ReadingDetail,
   ): void {
     const t = this.track(machine);
-    t.readings = pushKept(
-      t.readings,
-      {
-        id: detail?.id ?? "",
-        time,
-        predictedAt: detail?.predictedAt ?? Date.now(),
-        p,
-        heads: detail?.heads ?? {},
-        values: values.slice(),
-      },
-      KEEP_READINGS,
-    );
-    t.x = detail ? detail.x.slice() : null;
+    t.readings ??= new ReadingRing(KEEP_READINGS, values.length);
+    t.readings.push(detail?.id ?? "", time, detail?.predictedAt ?? Date.now(), p, values, detail?.heads);
+    // Copied into the track's own row (detail.x is valid during the call only), reused reading after reading.
+    if (!detail) t.x = null;
+    else {
+      if (t.x?.length !== detail.x.length) t.x = new Float64Array(detail.x.length);
+      t.x.set(detail.x);
+    }
     t.reasons = null;
     t.newest = Math.max(t.newest, time);
   }
@@ -123,13 +120,28 @@ export class FleetBoard implements HistoryObserver {
   /** Machines with at least one scored reading, sorted by id. */
   machineIds(): string[] {
     return [...this.tracks.entries()]
-      .filter(([, t]) => t.readings.length > 0)
+      .filter(([, t]) => (t.readings?.size ?? 0) > 0)
       .map(([id]) => id)
       .sort();
   }
 
-  readings(machine: string): readonly BoardReading[] {
-    return this.tracks.get(machine)?.readings.slice(-KEEP_READINGS) ?? [];
+  /** The machine's last readings, oldest first. */
+  readings(machine: string, last = KEEP_READINGS): readonly BoardReading[] {
+    const r = this.tracks.get(machine)?.readings;
+    if (!r) return [];
+    const out: BoardReading[] = [];
+    for (let i = Math.max(0, r.size - last); i < r.size; i++) {
+      const s = r.slot(i);
+      out.push({
+        id: r.label[s],
+        time: r.time[s],
+        predictedAt: r.predictedAt[s],
+        p: r.p[s],
+        heads: r.headsAt(s),
+        values: r.valuesAt(s),
+      });
+    }
+    return out;
   }
 
   events(machine: string): readonly BoardEvent[] {

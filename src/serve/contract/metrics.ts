@@ -4,6 +4,7 @@
 // Drift and quality gauges are the monitor's (monitor.ts, monitorGauges).
 import { Counter, Gauge, Histogram, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
 import { SHARED_METRICS } from "../metric-specs.js";
+import { HotMetrics } from "../metrics.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
 
@@ -11,17 +12,46 @@ export function contractMetrics(registry: PromRegistry) {
   // Process memory, CPU and event-loop lag, as the AI4I server exports them (the service dashboard).
   collectDefaultMetrics({ register: registry });
   const r = [registry];
+  // The per-request series are kept as plain numbers and buffers and handed to prom-client when a
+  // buffer fills or the registry is read, as on the AI4I server (serve/metrics.ts, HotMetrics): its
+  // label hashing on every call showed in the profile of a single-reading request.
+  const hot = new HotMetrics();
   return {
-    predictions: new Counter({ ...SHARED_METRICS.predictions, registers: r }),
-    failureProbability: new Histogram({ ...SHARED_METRICS.failureProbability, registers: r }),
+    hot,
+    predictions: new Counter({
+      ...SHARED_METRICS.predictions,
+      registers: r,
+      collect() {
+        hot.flushCounts(this);
+      },
+    }),
+    failureProbability: new Histogram({
+      ...SHARED_METRICS.failureProbability,
+      registers: r,
+      collect() {
+        hot.flushHistogram(this);
+      },
+    }),
     events: new Counter({
       name: "millwright_events_total",
       help: "Events received, by outcome (accepted, duplicate, conflict).",
       labelNames: ["outcome"] as const,
       registers: r,
     }),
-    httpDuration: new Histogram({ ...SHARED_METRICS.httpDuration, registers: r }),
-    inFlight: new Gauge({ ...SHARED_METRICS.inFlight, registers: r }),
+    httpDuration: new Histogram({
+      ...SHARED_METRICS.httpDuration,
+      registers: r,
+      collect() {
+        hot.flushHistogram(this);
+      },
+    }),
+    inFlight: new Gauge({
+      ...SHARED_METRICS.inFlight,
+      registers: r,
+      collect() {
+        this.set(hot.inFlight);
+      },
+    }),
     modelInfo: new Gauge({ ...SHARED_METRICS.modelInfo, registers: r }),
     retrainTriggers: new Counter({ ...SHARED_METRICS.retrainTriggers, registers: r }),
     retrainDecisions: new Counter({ ...SHARED_METRICS.retrainDecisions, registers: r }),

@@ -8,6 +8,7 @@ import { Gauge, type Registry as PromRegistry } from "prom-client";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver } from "./service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
@@ -87,7 +88,8 @@ export function monitorGauges(registry: PromRegistry) {
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
 export class MonitorState implements HistoryObserver {
   readonly reference: Reference | null;
-  recent: { machine: string; time: number; p: number; values: (number | string | null)[] }[] = [];
+  /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
+  private recent: ReadingRing;
   readonly failures: { machine: string; time: number }[] = [];
   readonly seen = new Map<string, number>();
 
@@ -102,6 +104,24 @@ export class MonitorState implements HistoryObserver {
       ref = null; // a version without a reference sample: quality only
     }
     this.reference = ref;
+    this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
+  }
+
+  /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
+  recentRows(): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
+    const r = this.recent;
+    const readings = this.model.contract.readings;
+    const out = [];
+    for (let i = 0; i < r.size; i++) {
+      const s = r.slot(i);
+      const values = r
+        .valuesAt(s)
+        .map((v, j) =>
+          v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
+        );
+      out.push({ machine: r.label[s], time: r.time[s], p: r.p[s], values });
+    }
+    return out;
   }
 
   private see(machine: string, time: number): void {
@@ -111,20 +131,14 @@ export class MonitorState implements HistoryObserver {
   /** A scored reading: values in contract order as logged (category codes, missing as null). */
   /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
   reset(): void {
-    this.recent = [];
+    this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
     this.failures.length = 0;
     this.seen.clear();
   }
 
   reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
     this.see(machine, time);
-    const readings = this.model.contract.readings;
-    const named = values.map((v, j) =>
-      v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-    );
-    this.recent.push({ machine, time, p, values: named });
-    // Trim in steps, not per push: a copy of 5,000 entries every 1,000 readings.
-    if (this.recent.length > RECENT_READINGS + 1000) this.recent = this.recent.slice(-RECENT_READINGS);
+    this.recent.push(machine, time, 0, p, values);
   }
 
   event(table: string, machine: string, time: number): void {
@@ -170,7 +184,7 @@ export class ContractMonitor implements HistoryObserver {
 
   report(now = Date.now()): ContractMonitorReport {
     const st = this.state;
-    const recent = st.recent.slice(-RECENT_READINGS);
+    const recent = st.recentRows();
     const c = st.model.contract;
     let drift: DriftReport | null = null;
     let pdrift: ContractMonitorReport["prediction_drift"] = null;

@@ -81,7 +81,7 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
       if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
       const page = ids.slice(0, limit);
       const machines = page.map((id) => {
-        const rs = board.readings(id);
+        const rs = board.readings(id, TREND);
         const last = rs[rs.length - 1];
         const attributes = attributesOf(id);
         return {

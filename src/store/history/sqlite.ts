@@ -108,7 +108,9 @@ export class SqliteHistoryLog implements HistoryLog {
         body TEXT NOT NULL
       );
       CREATE UNIQUE INDEX IF NOT EXISTS log_event_id ON log (id) WHERE type = 'event';
-      CREATE INDEX IF NOT EXISTS log_machine ON log (machine, seq);
+      -- Nothing reads the log by machine (replays read by seq), and the index cost every append
+      -- a second B-tree write on the writer thread: dropped from files that have it.
+      DROP INDEX IF EXISTS log_machine;
     `);
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
       | { value: string }

@@ -1,0 +1,38 @@
+// The board's and the monitor's reading columns: what goes in comes out, oldest first, after the
+// ring has wrapped; missing values and heads read back as null; a head first seen late has no
+// value for the readings before it.
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { ReadingRing } from "../../../src/serve/contract/reading-ring.js";
+
+test("a ring keeps the last `capacity` readings, oldest first, with nulls where values were missing", () => {
+  const r = new ReadingRing(3, 2);
+  for (let i = 0; i < 5; i++)
+    r.push(`id${i}`, 100 + i, 200 + i, i / 10, [i, i % 2 === 0 ? null : -i], { a: i, b: null });
+  assert.equal(r.size, 3);
+  const rows = [0, 1, 2].map((i) => r.slot(i));
+  assert.deepEqual(
+    rows.map((s) => r.label[s]),
+    ["id2", "id3", "id4"],
+  );
+  assert.deepEqual(
+    rows.map((s) => r.time[s]),
+    [102, 103, 104],
+  );
+  assert.deepEqual(r.valuesAt(rows[0]), [2, null]);
+  assert.deepEqual(r.valuesAt(rows[1]), [3, -3]);
+  assert.deepEqual(r.headsAt(rows[2]), { a: 4, b: null });
+  assert.equal(r.newest(), rows[2]);
+  assert.equal(r.p[r.newest()], 0.4);
+});
+
+test("a head first seen late reads null for earlier readings, and one a reading lacks reads null for it", () => {
+  const r = new ReadingRing(4, 1);
+  r.push("x", 1, 1, 0.1, [1], { a: 0.5 });
+  r.push("y", 2, 2, 0.2, [2], { a: 0.6, c: 0.9 });
+  r.push("z", 3, 3, 0.3, [3], { c: 0.7 });
+  assert.deepEqual(r.headsAt(r.slot(0)), { a: 0.5, c: null });
+  assert.deepEqual(r.headsAt(r.slot(1)), { a: 0.6, c: 0.9 });
+  assert.deepEqual(r.headsAt(r.slot(2)), { a: null, c: 0.7 });
+  assert.equal(r.size, 3);
+});
