@@ -9,6 +9,15 @@
 // slope of value on time (per hour, or per row for a counter time), NaN below two values.
 
 const REBASE = 1024;
+// Slots of RollingWindow.sums: the shifts, the count, and the shifted sums.
+const K0 = 0;
+const X0 = 1;
+const SD = 2;
+const SDD = 3;
+const SX = 4;
+const SXX = 5;
+const SXD = 6;
+const N = 7;
 
 export class RollingWindow {
   private cap = 16;
@@ -24,14 +33,14 @@ export class RollingWindow {
   private minT = 0;
   private maxH = 0;
   private maxT = 0;
-  private k0 = Number.NaN;
-  private x0 = Number.NaN;
-  private n = 0;
-  private sd = 0;
-  private sdd = 0;
-  private sx = 0;
-  private sxx = 0;
-  private sxd = 0;
+  /**
+   * The streaming sums in one small typed array rather than eight number fields: V8 keeps each
+   * mutable double field of an object in its own heap box, and the server updates a dozen windows
+   * of a different machine on every request, so fewer places to load mattered (the history update
+   * was about 10 µs of a served reading, 3 µs in a tight loop). Same operations in the same order:
+   * the same bits.
+   */
+  private readonly sums = Float64Array.of(Number.NaN, Number.NaN, 0, 0, 0, 0, 0, 0);
   private pushes = 0;
 
   /** `size`: the window's length in time units (entries older than now − size leave). */
@@ -62,19 +71,20 @@ export class RollingWindow {
     const mask = this.cap - 1;
     while (this.head < this.tail && this.t[this.head & mask] <= edge) {
       const s = this.head & mask;
-      const d = this.v[s] - this.k0;
-      const x = this.t[s] - this.x0;
-      this.n--;
-      this.sd -= d;
-      this.sdd -= d * d;
-      this.sx -= x;
-      this.sxx -= x * x;
-      this.sxd -= x * d;
+      const d = this.v[s] - this.sums[K0];
+      const x = this.t[s] - this.sums[X0];
+      this.sums[N]--;
+      this.sums[SD] -= d;
+      this.sums[SDD] -= d * d;
+      this.sums[SX] -= x;
+      this.sums[SXX] -= x * x;
+      this.sums[SXD] -= x * d;
       if (this.minH < this.minT && this.minQ[this.minH & mask] === this.head) this.minH++;
       if (this.maxH < this.maxT && this.maxQ[this.maxH & mask] === this.head) this.maxH++;
       this.head++;
     }
-    if (this.n === 0) this.sd = this.sdd = this.sx = this.sxx = this.sxd = 0;
+    if (this.sums[N] === 0)
+      this.sums[SD] = this.sums[SDD] = this.sums[SX] = this.sums[SXX] = this.sums[SXD] = 0;
   }
 
   /** Adds a value at time `now` (call expire(now) first). NaN (a missing reading) is not added. */
@@ -82,21 +92,21 @@ export class RollingWindow {
     if (Number.isNaN(value)) return;
     if (this.tail - this.head === this.cap) this.grow();
     const mask = this.cap - 1;
-    if (Number.isNaN(this.k0)) {
-      this.k0 = value;
-      this.x0 = now;
+    if (Number.isNaN(this.sums[K0])) {
+      this.sums[K0] = value;
+      this.sums[X0] = now;
     }
     const seq = this.tail++;
     this.t[seq & mask] = now;
     this.v[seq & mask] = value;
-    const d = value - this.k0;
-    const x = now - this.x0;
-    this.n++;
-    this.sd += d;
-    this.sdd += d * d;
-    this.sx += x;
-    this.sxx += x * x;
-    this.sxd += x * d;
+    const d = value - this.sums[K0];
+    const x = now - this.sums[X0];
+    this.sums[N]++;
+    this.sums[SD] += d;
+    this.sums[SDD] += d * d;
+    this.sums[SX] += x;
+    this.sums[SXX] += x * x;
+    this.sums[SXD] += x * d;
     while (this.minT > this.minH && this.v[this.minQ[(this.minT - 1) & mask] & mask] >= value) this.minT--;
     this.minQ[this.minT++ & mask] = seq;
     while (this.maxT > this.maxH && this.v[this.maxQ[(this.maxT - 1) & mask] & mask] <= value) this.maxT--;
@@ -107,29 +117,29 @@ export class RollingWindow {
   /** Recomputes the sums exactly, shifted to the oldest entry in the window. */
   private rebase(): void {
     const mask = this.cap - 1;
-    this.k0 = this.v[this.head & mask];
-    this.x0 = this.t[this.head & mask];
-    this.sd = this.sdd = this.sx = this.sxx = this.sxd = 0;
+    this.sums[K0] = this.v[this.head & mask];
+    this.sums[X0] = this.t[this.head & mask];
+    this.sums[SD] = this.sums[SDD] = this.sums[SX] = this.sums[SXX] = this.sums[SXD] = 0;
     for (let s = this.head; s < this.tail; s++) {
-      const d = this.v[s & mask] - this.k0;
-      const x = this.t[s & mask] - this.x0;
-      this.sd += d;
-      this.sdd += d * d;
-      this.sx += x;
-      this.sxx += x * x;
-      this.sxd += x * d;
+      const d = this.v[s & mask] - this.sums[K0];
+      const x = this.t[s & mask] - this.sums[X0];
+      this.sums[SD] += d;
+      this.sums[SDD] += d * d;
+      this.sums[SX] += x;
+      this.sums[SXX] += x * x;
+      this.sums[SXD] += x * d;
     }
   }
 
   count(): number {
-    return this.n;
+    return this.sums[N];
   }
   mean(): number {
-    return this.n === 0 ? Number.NaN : this.k0 + this.sd / this.n;
+    return this.sums[N] === 0 ? Number.NaN : this.sums[K0] + this.sums[SD] / this.sums[N];
   }
   std(): number {
-    if (this.n < 2) return Number.NaN;
-    const v = (this.sdd - (this.sd * this.sd) / this.n) / (this.n - 1);
+    if (this.sums[N] < 2) return Number.NaN;
+    const v = (this.sums[SDD] - (this.sums[SD] * this.sums[SD]) / this.sums[N]) / (this.sums[N] - 1);
     return v > 0 ? Math.sqrt(v) : 0;
   }
   min(): number {
@@ -144,9 +154,9 @@ export class RollingWindow {
   }
   /** Least-squares slope per time unit (`perUnit` converts: 3.6e6 for ms → per hour). */
   slope(perUnit: number): number {
-    if (this.n < 2) return Number.NaN;
-    const den = this.n * this.sxx - this.sx * this.sx;
+    if (this.sums[N] < 2) return Number.NaN;
+    const den = this.sums[N] * this.sums[SXX] - this.sums[SX] * this.sums[SX];
     if (!(den > 0)) return Number.NaN;
-    return ((this.n * this.sxd - this.sx * this.sd) / den) * perUnit;
+    return ((this.sums[N] * this.sums[SXD] - this.sums[SX] * this.sums[SD]) / den) * perUnit;
   }
 }
