@@ -127,7 +127,7 @@ export function readTelemetry(
         errors.add(
           ln,
           c.time.column,
-          `time goes backwards for machine '${id}' (rows of a machine must be in time order)`,
+          `time goes backwards for machine '${id}' (rows of a machine must be in time order)${backwardsHint(c.time, t, before)}`,
         );
       else if (before !== undefined && t === before)
         errors.add(ln, c.time.column, `a second row for machine '${id}' at the same time`);
@@ -181,4 +181,16 @@ export function readTelemetry(
       `${source}: ${unknownLevels} cells hold a category level the model never saw; they count as missing`,
     );
   return { n, machines, machine, time, values, line, labels, warnings };
+}
+
+/**
+ * Why a zone's times went backwards, in the user's terms: local times in the hour the clocks go
+ * forward do not exist, and an export from a controller whose clock ignores daylight saving has them.
+ */
+function backwardsHint(time: { counter?: boolean; zone?: string | null }, t: number, before: number): string {
+  if (time.counter) return "";
+  const utc = (x: number) => `${new Date(x).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  const at = `: read as ${utc(t)}, after a row at ${utc(before)}`;
+  if (!time.zone) return at;
+  return `${at}. In ${time.zone} the hour the clocks go forward does not exist; if this machine's clock does not follow daylight saving time, give time.zone a fixed offset (Etc/GMT-1 is UTC+1) or leave it out (UTC)`;
 }

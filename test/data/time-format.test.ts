@@ -85,3 +85,29 @@ test("a local-time export across the autumn change reads in order; contract mist
     );
   }
 });
+
+test("an export with the hour a zone skips says why its time goes backwards, and a fixed offset reads it", () => {
+  const contract = CONTRACT.replace(
+    "time: { column: ts }",
+    'time: { column: ts, format: "DD.MM.YYYY HH:mm", zone: Europe/Berlin }',
+  ).replace(/\n(attributes|derived|history|events|failures):[\s\S]*$/, "\nlabels: { column: failed }\n");
+  // A controller clock that ignores daylight saving: 02:00 and 02:30 on the spring-forward day.
+  const local = ["29.03.2026 01:30", "29.03.2026 02:00", "29.03.2026 02:30", "29.03.2026 03:00"];
+  const rows = local.map((t, i) => `${t},M1,${50 + i},1.5,0`);
+  const files = { "telemetry.csv": `ts,machine,Load [%],vib_rms,failed\n${rows.join("\n")}\n` };
+  const shop = writeShop(files, contract);
+  assert.throws(
+    () => readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" }),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      /row 5, ts: time goes backwards for machine 'M1'.*read as 2026-03-29 01:00 UTC, after a row at 2026-03-29 01:30 UTC\. In Europe\/Berlin the hour the clocks go forward does not exist.*Etc\/GMT-1/.test(
+        e.message,
+      ),
+  );
+  const fixed = writeShop(files, contract.replace("Europe/Berlin", "Etc/GMT-1"));
+  const d = readContractData(loadContract(fixed.contract).contract, { learn: true, labels: "require" });
+  assert.deepEqual(
+    [...d.telemetry.time].map((t) => new Date(t).toISOString().slice(11, 16)),
+    ["00:30", "01:00", "01:30", "02:00"],
+  );
+});
