@@ -6,8 +6,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
-import { type CsvTable, formatCsv, parseCsv } from "../data/csv.js";
-import { formatTimestamp, parseTimestamp } from "../data/time.js";
+import { readContractData } from "../data/contract-data.js";
+import { formatCsv } from "../data/csv.js";
+import { formatTimestamp } from "../data/time.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { Registry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
@@ -27,22 +28,27 @@ export interface RetrainFiles {
 
 type Lineage = { data?: { role?: string; dataset?: { sha256?: string } }[] };
 
-function storedTable(registry: Registry, version: string, role: string): CsvTable {
+/** The champion's stored training files of one role, in the order training read them. */
+function storedFiles(registry: Registry, version: string, role: string): string[] {
   const l = registry.readJson(version, "lineage.json") as Lineage | null;
-  const sha = l?.data?.find((d) => d.role === role)?.dataset?.sha256;
-  if (!sha)
+  const shas = (l?.data ?? []).filter((d) => d.role === role).map((d) => d.dataset?.sha256);
+  if (shas.length === 0 || shas.some((x) => !x))
     throw new MillwrightError(
       "MW_TRAINING_DATA",
       `version ${version}: its lineage names no stored ${role} file, so it cannot be retrained (train it again with this Millwright)`,
       { version, role },
     );
-  return parseCsv(readFileSync(new DatasetStore(registry.dir).verifiedPath(sha), "utf8"));
+  const store = new DatasetStore(registry.dir);
+  return shas.map((sha) => store.verifiedPath(sha as string));
 }
 
-/** Parses a cell of the time column as the contract reads it (a counter, or a timestamp). */
-const timeOf = (c: Contract, cell: string): number =>
-  c.time?.counter ? Number(cell) : parseTimestamp(cell ?? "");
-
+/**
+ * Writes the champion's training data plus what the server received since as files the champion's
+ * own contract reads: its delimiter and decimal mark, each reading under its first column name (one
+ * file, so several exports and their column aliases become one), times as ISO 8601 in UTC (which a
+ * `time.format` or `time.zone` contract also reads: a time with its offset wins). The stored files
+ * are read back through the contract first, exactly as training read them, so nothing is guessed.
+ */
 export function retrainFiles(
   registry: Registry,
   version: string,
@@ -56,92 +62,90 @@ export function retrainFiles(
       "MW_TRAINING_DATA",
       `contract '${c.name}' labels rows in the telemetry (no failures table): readings from the server carry no labels to retrain on`,
     );
-  // The files written below are comma-separated with ISO times under each reading's first column
-  // name; a contract that reads its export otherwise would misread them. Refused, not guessed.
-  const l = registry.readJson(version, "lineage.json") as Lineage | null;
-  const unsupported = [
-    c.csv.delimiter !== "," || c.csv.decimal !== "." ? "csv: { delimiter, decimal }" : null,
-    c.time.format || c.time.zone ? "time.format or time.zone" : null,
-    (l?.data ?? []).filter((d) => d.role === "telemetry").length > 1 ? "several telemetry files" : null,
-    c.readings.some((r) => (r.aliases ?? []).length > 0) ? "columns with several names" : null,
-  ].filter((x) => x !== null);
-  if (unsupported.length > 0)
-    throw new MillwrightError(
-      "MW_TRAINING_DATA",
-      `contract '${c.name}' uses ${unsupported.join(", ")}: retraining from the server's log does not write files that way yet; retrain with millwright train --contract on a fresh export`,
-    );
-  mkdirSync(dir, { recursive: true });
   const vdir = registry.versionDir(version);
-  const fmtTime = (t: number): string => (c.time?.counter ? String(t) : formatTimestamp(t));
+  const attributes = c.attributes ? { ...c.attributes, file: join(vdir, "attributes.csv") } : null;
+  const stored: Record<string, string> = { failures: storedFiles(registry, version, "failures")[0] };
+  for (const e of c.events) stored[e.name] = storedFiles(registry, version, e.name)[0];
+  const base = readContractData(
+    { ...c, attributes, telemetry: storedFiles(registry, version, "telemetry") },
+    { events: stored, learn: true, labels: "require" },
+  );
+  mkdirSync(dir, { recursive: true });
+  const { delimiter, decimal } = c.csv;
+  const counter = c.time.counter;
+  const timeCell = (t: number): string => (counter ? num(t) : formatTimestamp(t));
+  const num = (v: number): string => (decimal === "," ? String(v).replace(".", ",") : String(v));
+  const cell = (k: number, v: number | null): string => {
+    if (v === null || Number.isNaN(v)) return "";
+    const spec = c.readings[k];
+    return spec.kind === "category" ? (spec.levels?.[v] ?? "") : num(v);
+  };
 
   // Telemetry: the stored rows, then each logged reading later than its machine's last stored row.
-  const tel = storedTable(registry, version, "telemetry");
-  const ti = tel.header.indexOf(c.time.column);
-  const mi = tel.header.indexOf(c.machine.column);
+  const t = base.telemetry;
+  const rows: string[][] = [];
   const last = new Map<string, number>();
-  for (const r of tel.rows) {
-    const t = timeOf(c, r[ti]);
-    if (t > (last.get(r[mi]) ?? Number.NEGATIVE_INFINITY)) last.set(r[mi], t);
+  for (let i = 0; i < t.n; i++) {
+    const m = t.machines[t.machine[i]];
+    rows.push([m, timeCell(t.time[i]), ...c.readings.map((_, k) => cell(k, t.values[k][i]))]);
+    last.set(m, Math.max(last.get(m) ?? Number.NEGATIVE_INFINITY, t.time[i]));
   }
-  const cols = tel.header.map((h) => c.readings.findIndex((r) => r.column === h));
-  const added: string[][] = [];
-  const evAdded = new Map<string, string[][]>();
-  let nEvents = 0;
+  const baseRows = rows.length;
+  const evAdded = new Map<string, { machine: string; time: number; kind: string }[]>();
   for (const e of entries) {
     if (e.type === "reading") {
       const r = e.reading;
       if (r.time <= (last.get(r.machine) ?? Number.NEGATIVE_INFINITY)) continue;
       last.set(r.machine, r.time);
-      added.push(
-        tel.header.map((_, j) => {
-          if (j === ti) return fmtTime(r.time);
-          if (j === mi) return r.machine;
-          const k = cols[j];
-          const v = k >= 0 ? r.values[k] : null;
-          if (v === null || v === undefined) return "";
-          const spec = c.readings[k];
-          return spec.kind === "category" ? (spec.levels?.[v] ?? "") : String(v);
-        }),
-      );
+      rows.push([r.machine, timeCell(r.time), ...c.readings.map((_, k) => cell(k, r.values[k] ?? null))]);
     } else {
       const list = evAdded.get(e.event.table) ?? [];
-      list.push([e.event.machine, String(e.event.time), e.event.kind]);
+      list.push(e.event);
       evAdded.set(e.event.table, list);
     }
   }
+  const header = [c.machine.column, c.time.column, ...c.readings.map((r) => r.column)];
   const telemetry = join(dir, "telemetry.csv");
-  writeFileSync(telemetry, formatCsv(tel.header, [...tel.rows, ...added]));
+  writeFileSync(telemetry, formatCsv(header, rows, { delimiter }));
 
   // Event tables and failures: the stored rows, then the logged events that are not already there.
   const events: Record<string, string> = {};
-  const specs = [
-    ...c.events.map((e) => ({ name: e.name, time: e.time, machine: e.machine, kind: e.kind })),
-    { name: "failures", time: c.failures.time, machine: c.failures.machine, kind: c.failures.kind },
+  let nEvents = 0;
+  const tables = [
+    ...c.events.map((e, i) => ({ spec: e, table: base.events[i] })),
+    { spec: { ...c.failures, name: "failures" }, table: base.failures },
   ];
-  for (const s of specs) {
-    const t = storedTable(registry, version, s.name);
-    const [tj, mj, kj] = [s.time, s.machine, s.kind].map((col) => (col ? t.header.indexOf(col) : -1));
+  for (const { spec, table } of tables) {
     const key = (m: string, time: number, kind: string) => `${m}\u0000${time}\u0000${kind}`;
-    const have = new Set(t.rows.map((r) => key(r[mj] ?? "", timeOf(c, r[tj]), kj >= 0 ? r[kj] : "")));
-    const rows = [...t.rows];
-    for (const [m, time, kind] of evAdded.get(s.name) ?? []) {
-      if (have.has(key(m, Number(time), kind))) continue;
-      rows.push(
-        t.header.map((_, j) => (j === tj ? fmtTime(Number(time)) : j === mj ? m : j === kj ? kind : "")),
-      );
-      nEvents++;
+    const out: { machine: string; time: number; kind: string }[] = [];
+    for (let i = 0; i < (table?.n ?? 0); i++) {
+      const tb = table as NonNullable<typeof table>;
+      out.push({ machine: t.machines[tb.machine[i]], time: tb.time[i], kind: tb.kind[i] });
     }
-    events[s.name] = join(dir, `${s.name}.csv`);
-    writeFileSync(events[s.name], formatCsv(t.header, rows));
+    const have = new Set(out.map((e) => key(e.machine, e.time, e.kind)));
+    for (const e of evAdded.get(spec.name) ?? [])
+      if (!have.has(key(e.machine, e.time, e.kind))) {
+        out.push(e);
+        nEvents++;
+      }
+    // Only the columns the contract reads: time, machine (when the table has one), kind.
+    const m = spec.machine;
+    const cols = [spec.time, ...(m ? [m] : []), ...(spec.kind ? [spec.kind] : [])];
+    const line = (e: (typeof out)[number]) => [
+      timeCell(e.time),
+      ...(m ? [e.machine] : []),
+      ...(spec.kind ? [e.kind] : []),
+    ];
+    events[spec.name] = join(dir, `${spec.name}.csv`);
+    writeFileSync(events[spec.name], formatCsv(cols, out.map(line), { delimiter }));
   }
-  const attributes = c.attributes ? { ...c.attributes, file: join(vdir, "attributes.csv") } : null;
   return {
     contract: { ...c, attributes, telemetry: [telemetry] },
     contractText: readFileSync(join(vdir, "contract.yaml"), "utf8"),
     telemetry,
     events,
-    base_rows: tel.rows.length,
-    production_rows: added.length,
+    base_rows: baseRows,
+    production_rows: rows.length - baseRows,
     production_events: nEvents,
   };
 }
