@@ -124,7 +124,8 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   }
   const events = c.events.map((e, i) => {
     const f = need(opts.events?.[e.name] ?? e.file, `event (${e.name})`, c);
-    return readEvents(e, `events[${i}]`, readTable(f, e.name, files, c0.csv.delimiter), f, machineIndex, c);
+    const table = readTable(f, e.name, files, c0.csv.delimiter);
+    return readEvents(e, `events[${i}]`, table, f, machineIndex, c, telemetry.warnings);
   });
   let failures: EventTable | null = null;
   const fs = c.failures;
@@ -139,6 +140,7 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
         file,
         machineIndex,
         c,
+        telemetry.warnings,
       );
     }
   }

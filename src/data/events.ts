@@ -30,6 +30,7 @@ export function readEvents(
   source: string,
   machines: ReadonlyMap<string, number>,
   c: Contract,
+  warnings: string[] = [],
 ): EventTable {
   const wanted = [
     { column: spec.time, key: `${key}.time` },
@@ -41,6 +42,7 @@ export function readEvents(
   const machineCol = spec.machine ? mc : -1;
   const errors = new RowErrors(source);
   const rows: { m: number; t: number; k: string; i: number }[] = [];
+  const unknown = new Map<string, number>();
   const parseTime = parserFor(c.time);
   table.rows.forEach((cells, i) => {
     const ln = table.lines[i];
@@ -54,10 +56,23 @@ export function readEvents(
       errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
-    if (m === undefined) errors.add(ln, spec.machine, `machine '${id}' does not appear in the telemetry`);
-    rows.push({ m: m ?? -1, t, k: kindCol >= 0 ? cells[kindCol].trim() : "", i });
+    // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored
+    // lathe): their rows are skipped and counted, not errors, so a typo still shows as a warning.
+    if (m === undefined) {
+      if (id === "") errors.add(ln, spec.machine, "empty machine id");
+      else unknown.set(id, (unknown.get(id) ?? 0) + 1);
+      return;
+    }
+    rows.push({ m, t, k: kindCol >= 0 ? cells[kindCol].trim() : "", i });
   });
   errors.throwIfAny();
+  if (unknown.size > 0) {
+    const ids = [...unknown.keys()];
+    const n = [...unknown.values()].reduce((a, b) => a + b, 0);
+    warnings.push(
+      `${source}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
+    );
+  }
   rows.sort((a, b) => a.m - b.m || a.t - b.t || a.i - b.i);
   return {
     n: rows.length,

@@ -109,8 +109,8 @@ test("data mistakes are errors naming file, row and column", () => {
     /row 4, ts: '2026-01-01T1' is not an ISO 8601 time/,
   );
   dataError(
-    { "alarms.csv": "ts,machine,code\n2026-01-01 05:30:00,M9,SV0401\n" },
-    /alarms\.csv row 2, machine: machine 'M9' does not appear in the telemetry/,
+    { "alarms.csv": "ts,machine,code\n2026-01-01 05:30:00,,SV0401\n" },
+    /alarms\.csv row 2, machine: empty machine id/,
   );
   dataError(
     { "machines.csv": "machine,make_model,age_years\nM1,Haas VF-2,3\n" },
@@ -211,4 +211,22 @@ test("the README's complete contract is a valid contract, every key as documente
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
   assert.equal(c.readings.length, 4);
   assert.equal(c.failures?.horizon.label, "24h");
+});
+
+test("events of machines the telemetry does not have are skipped and counted, not errors (a plant-wide log)", () => {
+  const files = shopFiles();
+  const alarms = `ts,machine,code\n2026-01-01 05:30:00,M9,SV0401\n2026-01-01 06:30:00,M9,SV0401\n2026-01-01 07:30:00,LATHE-2,X1\n${files["alarms.csv"].split("\n").slice(1).join("\n")}`;
+  const shop = writeShop({ ...files, "alarms.csv": alarms });
+  const plain = readContractData(loadContract(writeShop(files).contract).contract, {
+    learn: true,
+    labels: "require",
+  });
+  const d = readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+  assert.equal(d.events[0].n, plain.events[0].n);
+  assert.ok(
+    d.warnings.some((w) =>
+      /alarms\.csv: 3 rows of 2 machines not in the telemetry skipped \(M9, LATHE-2\)/.test(w),
+    ),
+    d.warnings.join("\n"),
+  );
 });
