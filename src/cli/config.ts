@@ -2,42 +2,11 @@
 // Secrets (tokens, database URL) come from the environment or from files (NAME_FILE), never from
 // the command line, where `ps` and shell history would show them.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
 
-export interface Config {
-  registryDir: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  tokens: { admin?: string; feedback?: string; hook?: string };
-  maxBatch: number;
-  /** Worker threads for large /v1/predict batches (0: all on the main thread). */
-  batchWorkers: number;
-  monitorIntervalMs: number;
-  /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
-  drainDelayMs: number;
-  modelRefreshMs: number;
-  /** How often a follower retries the leader lock (and the leader checks it still holds it). */
-  leaderIntervalMs: number;
-  spoolMaxRecords: number;
-  /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
-  sqliteWriterThread: boolean;
-  rateLimit: { perMinute: number; authPerMinute: number };
-  /** Server timeouts (ms): a whole request, and its headers (see serve/limits.ts). */
-  timeouts: { requestMs: number; headersMs: number };
-  retrain: {
-    mode: "local" | "github" | "off";
-    cooldownMs: number;
-    metric: "pr_auc" | "f1" | "recall" | "roc_auc";
-    margin: number;
-    minimum: number;
-    githubRepo?: string;
-    githubToken?: string;
-  };
-  quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
-  /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
-  planning: { techniciansFile?: string; costsFile?: string };
-}
+export { type Config, sqlitePath } from "../core/config.js";
 
 function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];
@@ -129,8 +98,4 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       costsFile: env.MILLWRIGHT_COSTS ? resolve(env.MILLWRIGHT_COSTS) : undefined,
     },
   };
-}
-
-export function sqlitePath(cfg: Config): string {
-  return join(cfg.dataDir, "predictions.db");
 }

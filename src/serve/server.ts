@@ -5,7 +5,7 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "../cli/config.js";
+import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
 import { Monitor } from "../monitor/service.js";
 import { Registry } from "../registry/registry.js";

@@ -4,7 +4,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "../../cli/config.js";
+import type { Config } from "../../core/config.js";
 import { Registry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
