@@ -2,7 +2,7 @@
 // The registry is passed in (never prom-client's global one), so tests and several apps in one
 // process do not collide. Names are the contract with deploy/monitoring/rules.yml and deploy/grafana.
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from "prom-client";
-import { SHARED_METRICS } from "./metric-specs.js";
+import { SHARED_METRICS } from "./specs.js";
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
@@ -31,7 +31,7 @@ function findEntry(
 
 /**
  * Adds values[0..n) to histogram `h` under `labels`, exactly as n calls of h.observe(labels, v)
- * would (test/serve/metrics.test.ts compares the two expositions). One label lookup for the lot:
+ * would (test/serve/hot-path.test.ts compares the two expositions). One label lookup for the lot:
  * prom-client validates and hashes the labels on every observe(), which cost ~1 µs per prediction
  * in 1,000-reading batches. Uses prom-client 15's per-label-set entries (hashMap, upperBounds);
  * the version is pinned and the test fails if they change.

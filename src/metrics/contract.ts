@@ -1,9 +1,9 @@
 // The Prometheus metrics of a data-contract server, under the AI4I server's names and labels
-// (declared once in serve/metric-specs.ts), so the dashboards in deploy/grafana/ and the rules in deploy/monitoring/ show
+// (declared once in metrics/specs.ts), so the dashboards in deploy/grafana/ and the rules in deploy/monitoring/ show
 // a contract model too (test/deploy/monitoring-dashboards.test.ts checks every panel it should fill).
-// Drift and quality gauges are the monitor's (monitor.ts, monitorGauges).
+// Drift and quality gauges are the monitor's (serve/contract/monitor.ts, monitorGauges).
 import { Counter, Gauge, Histogram, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
-import { SHARED_METRICS } from "../metric-specs.js";
+import { SHARED_METRICS } from "./specs.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
 

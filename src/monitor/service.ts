@@ -8,7 +8,7 @@ import { RAW_FEATURES } from "../data/schema.js";
 import { estimateCbpe } from "../evaluate/cbpe.js";
 import { type RealisedQuality, realisedQuality } from "../evaluate/quality.js";
 import type { Registry } from "../registry/registry.js";
-import type { Metrics } from "../serve/metrics.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { driftReport, predictionDrift } from "./drift-report.js";
 

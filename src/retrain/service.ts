@@ -1,7 +1,7 @@
 // The retraining loop's front door: alerts in, at most one retraining at a time, every trigger and
 // decision in the audit log and in metrics.
 import type { Registry } from "../registry/registry.js";
-import type { Metrics } from "../serve/metrics.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { PredictionStore } from "../store/types.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";

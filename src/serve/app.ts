@@ -24,7 +24,7 @@ import {
   MAX_PARAM_LENGTH,
 } from "../core/limits.js";
 import { type KnownMachine, MachineTable } from "./machine-table.js";
-import { type Metrics, createMetrics } from "./metrics.js";
+import { type Metrics, createMetrics } from "../metrics/ai4i.js";
 import { ModelService } from "./model-service.js";
 import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";

@@ -2,7 +2,7 @@
 import type { ScenarioName } from "../data/scenarios.js";
 import type { Registry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { ModelService } from "./model-service.js";
 import type { BatchPool } from "./batch-pool.js";
 import type { FleetCache } from "./fleet-cache.js";

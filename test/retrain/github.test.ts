@@ -9,7 +9,7 @@ import { test } from "node:test";
 import { Registry as PromRegistry } from "prom-client";
 import { dispatchRetrain } from "../../src/retrain/github.js";
 import { Retrainer } from "../../src/retrain/service.js";
-import { createMetrics } from "../../src/serve/metrics.js";
+import { createMetrics } from "../../src/metrics/ai4i.js";
 import { SqliteStore } from "../../src/store/sqlite.js";
 import { Registry } from "../../src/registry/registry.js";
 

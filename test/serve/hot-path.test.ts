@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
-import { createMetrics, observeAll } from "../../src/serve/metrics.js";
+import { createMetrics, observeAll } from "../../src/metrics/ai4i.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
 import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";

@@ -1,7 +1,7 @@
 import { Registry as PromRegistry } from "prom-client";
 import { Monitor } from "../../monitor/service.js";
 import { Registry } from "../../registry/registry.js";
-import { createMetrics } from "../../serve/metrics.js";
+import { createMetrics } from "../../metrics/ai4i.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, out, outJson, parse, outThen } from "../io.js";

@@ -22,7 +22,7 @@ import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
-import { type ContractMetrics, contractMetrics } from "./metrics.js";
+import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService, EventIn } from "./service.js";
 
 export interface ContractAppOptions {

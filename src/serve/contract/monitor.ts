@@ -27,7 +27,7 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
-/** The drift and quality gauges, under the AI4I monitor's names (serve/metrics.ts). */
+/** The drift and quality gauges, under the AI4I monitor's names (metrics/ai4i.ts). */
 export function monitorGauges(registry: PromRegistry) {
   const r = [registry];
   return {

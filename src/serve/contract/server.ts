@@ -18,7 +18,7 @@ import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
 import { SqliteAuditStore } from "./audit.js";
-import { contractMetrics } from "./metrics.js";
+import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";

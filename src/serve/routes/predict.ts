@@ -8,7 +8,7 @@ import type { PredictionBatch } from "../../store/types.js";
 import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
 import { batchAnswer, predictColumns } from "../batch-answers.js";
 import type { Ctx } from "../context.js";
-import type { Metrics } from "../metrics.js";
+import type { Metrics } from "../../metrics/ai4i.js";
 import { parseReadings } from "../reading.js";
 import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
