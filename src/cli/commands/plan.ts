@@ -6,7 +6,7 @@ import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
 import { Registry } from "../../registry/registry.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
-import { loadPlanningConfig, planFor } from "../../serve/planning.js";
+import { loadPlanningConfig, planFor } from "../../plan/planning.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, out, parse, outThen, outJsonThen } from "../io.js";
