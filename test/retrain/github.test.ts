@@ -10,7 +10,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { dispatchRetrain } from "../../src/retrain/github.js";
 import { Retrainer } from "../../src/retrain/service.js";
 import { createMetrics } from "../../src/metrics/ai4i.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { Registry } from "../../src/registry/registry.js";
 
 async function fakeGitHub(status = 204) {

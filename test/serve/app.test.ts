@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const TOKENS = { admin: "admin-secret", feedback: "feedback-secret", hook: "hook-secret" };

@@ -11,7 +11,7 @@ import type { FastifyInstance } from "fastify";
 import { RAW_FEATURES } from "../../src/data/schema.js";
 import { buildApp } from "../../src/serve/app.js";
 import { BatchPool } from "../../src/serve/batch-pool.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const MAX_BATCH = 250;

@@ -1,13 +1,13 @@
 // The hand-written pieces of the prediction hot path give exactly what the general ones give:
 // answersJson = JSON.stringify, observeAll = one observe() per value, and a journal group round-trips
-// every record field by field (sqlite-journal.ts).
+// every record field by field (store/sqlite/journal.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
 import { createMetrics, observeAll } from "../../src/metrics/ai4i.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
-import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
+import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite/journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
 import { makeRecord } from "../store/records.js";
 

@@ -2,10 +2,10 @@
 // the fsync of its commit (synchronous=FULL) block this thread, never the server's event loop.
 // Groups arrive in the order the main thread posts them and commit in that order; each is answered
 // only after its transaction has committed. Speaks the AI4I writer's envelope (ready message, numbered
-// replies, "close"), so src/store/sqlite-writer.ts's SqliteWriter drives it.
+// replies, "close"), so src/store/sqlite/writer.ts's SqliteWriter drives it.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite-writer-protocol.js";
+import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
 import { type HistoryWriterRequest, prepareInsert } from "./sqlite-rows.js";
 
 const port = parentPort;

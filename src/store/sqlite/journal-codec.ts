@@ -1,9 +1,9 @@
-// Encoding of the SQLite log's journal rows (sqlite-journal.ts): the checks a record must pass before
+// Encoding of the SQLite log's journal rows (journal.ts): the checks a record must pass before
 // it is journalled, the group format (numbers in binary, strings as run-length columns), and the
 // decoding back to table rows. Pure: no database here.
-import { MillwrightError } from "../core/errors.js";
-import { PRODUCT_TYPES } from "../data/schema.js";
-import type { PredictionBatch, PredictionRecord } from "./types.js";
+import { MillwrightError } from "../../core/errors.js";
+import { PRODUCT_TYPES } from "../../data/schema.js";
+import type { PredictionBatch, PredictionRecord } from "../types.js";
 
 /** Numbers per record in `nums` before the mode values: predicted_at, the five readings, probability, predicted (0/1). */
 export const NUM_FIELDS = 8;

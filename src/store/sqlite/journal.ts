@@ -12,14 +12,14 @@
 // every acknowledged record. Records are checked before they are appended (checkRecords): a record
 // the table would refuse must fail its own request, not a compaction after it was acknowledged.
 import type Database from "better-sqlite3";
-import { PREDICTION_COLUMNS } from "./rows.js";
+import { PREDICTION_COLUMNS } from "../rows.js";
 import {
   type DecodedGroup,
   decodeGroup,
   type JournalGroup,
   rowValues,
   storedGroup,
-} from "./sqlite-journal-codec.js";
+} from "./journal-codec.js";
 
 export {
   checkBatch,
@@ -31,7 +31,7 @@ export {
   rowValues,
   type StoredGroup,
   storedGroup,
-} from "./sqlite-journal-codec.js";
+} from "./journal-codec.js";
 
 /**
  * Records moved per compaction step (one transaction). An append that arrives meanwhile waits for at

@@ -1,19 +1,14 @@
 // The SQLite writer thread: owns the store's only write connection, so the fsync of every commit
 // (synchronous=FULL) blocks this thread, never the main event loop. Prediction groups are appended
 // to the journal and answered once committed; between messages the thread moves journal rows into
-// the predictions table in small steps (sqlite-journal.ts). Requests that read predictions here
+// the predictions table in small steps (journal.ts). Requests that read predictions here
 // (feedback, "compact") and "close" wait, in arrival order, until the journal rows that existed when
 // they arrived have moved; everything else is handled at once, in arrival order.
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { COMPACT_CHUNK, Journal } from "./sqlite-journal.js";
-import {
-  type WriterInit,
-  type WriterReply,
-  type WriterRequest,
-  toWire as wire,
-} from "./sqlite-writer-protocol.js";
-import { prepareWrites } from "./sqlite-writes.js";
+import { COMPACT_CHUNK, Journal } from "./journal.js";
+import { type WriterInit, type WriterReply, type WriterRequest, toWire as wire } from "./writer-protocol.js";
+import { prepareWrites } from "./writes.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer-worker must run as a worker thread");
