@@ -25,6 +25,7 @@ import {
 } from "../core/limits.js";
 import { type KnownMachine, MachineTable } from "./machine-table.js";
 import { type Metrics, createMetrics } from "../metrics/ai4i.js";
+import type { HistogramSeries } from "../metrics/bulk-histogram.js";
 import { ModelService } from "./model-service.js";
 import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";
@@ -162,11 +163,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   // Callback hooks, not async ones, Fastify's own start time (reply.elapsedTime), a decorated flag
-  // instead of a WeakMap, and buffered series (metrics.hot) cached per route/method/status: these run
+  // instead of a WeakMap, and histogram series (metrics/bulk-histogram.ts) kept per route/method/status: these run
   // for every request, and promises, bigints and prom-client's label hashing each showed in the profile.
   app.decorateRequest("mwCounted", false);
   const hot = metrics.hot;
-  const durations = new Map<string, ReturnType<typeof hot.buffer>>();
+  const durations = new Map<string, HistogramSeries>();
   app.addHook("onRequest", (req, reply, done) => {
     // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
     reply.header("x-content-type-options", "nosniff");
@@ -193,7 +194,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (!h) {
         // Bounded: route templates × methods × status codes, never raw URLs.
         const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = hot.buffer(metrics.httpDuration, key, () => labels);
+        h = metrics.httpDuration.series(key, () => labels);
         durations.set(key, h);
       }
       h.observe(reply.elapsedTime / 1000);

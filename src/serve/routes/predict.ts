@@ -46,8 +46,8 @@ export async function logBuilt(
 /** Counts logged predictions: their probabilities, outcomes and the commit's duration since `t0`. */
 function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, failures: number, t0: number) {
   const hot = m.hot;
-  hot.buffer(m.commitDuration, "", () => ({})).observe((performance.now() - t0) / 1000);
-  hot.buffer(m.failureProbability, version, () => ({ model_version: version })).observeMany(p, n);
+  m.commitDuration.series("", () => ({})).observe((performance.now() - t0) / 1000);
+  m.failureProbability.series(version, () => ({ model_version: version })).observeMany(p, n);
   if (failures > 0)
     hot.count(`${version}\u0000failure`, () => ({ model_version: version, outcome: "failure" }), failures);
   if (n - failures > 0)
