@@ -2,6 +2,7 @@
 // the answers as JSON. No I/O here: the main thread (routes/predict.ts) and the batch workers
 // (batch-worker.ts) share it.
 import { MODE_HEADS, type Reading } from "../data/schema.js";
+import { likeliestKey } from "../store/record-layout.js";
 import type { PredictionRecord } from "../store/types.js";
 import type { ModelBundle } from "../train/bundle.js";
 import { uuidv7 } from "./ids.js";
@@ -125,17 +126,7 @@ export function buildPredictions(
     const predicted = p >= threshold;
     if (predicted) failures++;
     const modes: Record<string, number | null> = {};
-    let best: string | null = null;
-    let bestP = -1;
-    for (let h = 0; h < heads.length; h++) {
-      const arr = heads[h];
-      const v = arr ? arr[i] : null;
-      modes[MODE_HEADS[h]] = v;
-      if (v !== null && v > bestP) {
-        bestP = v;
-        best = MODE_HEADS[h];
-      }
-    }
+    for (let h = 0; h < heads.length; h++) modes[MODE_HEADS[h]] = heads[h]?.[i] ?? null;
     const id = uuidv7(now);
     const reading = readings[i];
     const a: PredictionJson = {
@@ -143,7 +134,7 @@ export function buildPredictions(
       failure_probability: p,
       failure_predicted: predicted,
       modes,
-      likeliest_mode: best,
+      likeliest_mode: likeliestKey(modes, MODE_HEADS),
       model,
     };
     if (reading.machine_id) a.machine_id = reading.machine_id;
@@ -158,7 +149,7 @@ export function buildPredictions(
       reading,
       failureProbability: p,
       failurePredicted: predicted,
-      modes: modes as Record<string, number>,
+      modes,
     };
   }
   return { answers, records, failures, failure: out.failure };

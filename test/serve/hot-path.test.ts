@@ -109,7 +109,7 @@ test("journal groups round-trip every record exactly: values, nulls, odd modes, 
   const records = [
     makeRecord(0),
     makeRecord(1),
-    makeRecord(2, { modes: { twf: null as unknown as number, hdf: 1e-300, pwf: 0, osf: 1 } }),
+    makeRecord(2, { modes: { twf: null, hdf: 1e-300, pwf: 0, osf: 1 } }),
     makeRecord(3, { modes: { other: 0.5 } }), // keys differ from the group's: kept as an object
     makeRecord(4, { modes: {} }),
     makeRecord(5, { requestId: 'req "quoted"', modelVersion: "9.9.9" }),
