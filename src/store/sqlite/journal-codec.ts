@@ -7,11 +7,20 @@ import { AT, hasKeys, packBatchRecord, packRecord, RAW_COUNT, recordWidth } from
 import type { PredictionBatch, PredictionRecord } from "../types.js";
 
 /**
+ * The journal format's version: the first byte of a row's text blob (before the JSON). A row with
+ * none (its text starts with `{`, written before the format had a version, as a BLOB or as TEXT) is
+ * format 1 and is read as it always was: same numbers, same text. A row with another byte was written
+ * by a newer Millwright, and is refused with MW_STORE_FORMAT naming the version, not misread.
+ */
+export const JOURNAL_FORMAT = 2;
+const BRACE = 0x7b; // "{": the first byte of a format-1 row's text
+
+/**
  * A group of records as the thread receives and the journal stores it: ONE ArrayBuffer, transferred
  * to the writer thread (moved, not copied) and bound to the journal row's two columns as they are:
  * the numbers in binary (`numsBytes` bytes, native byte order: the journal is written and read by
- * the same machine and emptied on every open), then the UTF-8 JSON text of the string columns
- * (TextColumns, `textBytes` bytes). Each record's numbers are laid out as record-layout.ts says: its mode
+ * the same machine and emptied on every open), then JOURNAL_FORMAT (one byte) and the UTF-8 JSON
+ * text of the string columns (TextColumns; `textBytes` bytes with the version byte). Each record's numbers are laid out as record-layout.ts says: its mode
  * probabilities are numbers too, unless its mode keys differ from the group's (then its modes object
  * is in `mo`). Formatting doubles as text is the costly part of JSON, and most string columns repeat
  * through a group (one request id, one model version), so they are stored as runs.
@@ -242,10 +251,11 @@ function pack(
   if (mo) head += `,"mo":${JSON.stringify(mo)}`;
   head += ',"id":[';
   // allocUnsafeSlow: a buffer of its own (never a slice of the shared pool), so it can be transferred.
-  const buf = Buffer.allocUnsafeSlow(numsBytes + Buffer.byteLength(head) + idBytes).buffer;
+  const buf = Buffer.allocUnsafeSlow(numsBytes + 1 + Buffer.byteLength(head) + idBytes).buffer;
   fill(new Float64Array(buf, 0, numsBytes / 8));
   const out = Buffer.from(buf, numsBytes);
-  let at = out.write(head, 0);
+  out[0] = JOURNAL_FORMAT;
+  let at = 1 + out.write(head, 1);
   if (idText !== null) at += out.write(idText, at);
   else
     for (let i = 0; i < n; i++) {
@@ -262,19 +272,30 @@ function pack(
   return { n, buf, numsBytes, textBytes: at };
 }
 
-/** The stored form of a packed group: what a journal row holds (tests, and the journal's reads). */
-export function storedGroup(n: number, nums: Uint8Array, text: Uint8Array | string): StoredGroup {
+/**
+ * The stored form of a journal row (tests, and the journal's reads): its numbers, and its text
+ * without the version byte. `seq` names the row in an error.
+ */
+export function storedGroup(
+  n: number,
+  nums: Uint8Array,
+  text: Uint8Array | string,
+  seq?: number,
+): StoredGroup {
   // Copied into a fresh (aligned) buffer: a Float64Array view needs an 8-byte aligned offset.
   const aligned = new Float64Array(new Uint8Array(nums).buffer);
-  return {
-    n,
-    nums: aligned,
-    // Text written by this version is a UTF-8 blob; a row left by an older version is TEXT.
-    text:
-      typeof text === "string"
-        ? text
-        : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"),
-  };
+  // A row of format 1 written before the text was a blob is TEXT.
+  if (typeof text === "string") return { n, nums: aligned, text };
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const version = bytes.length > 0 ? bytes[0] : -1;
+  if (version === BRACE) return { n, nums: aligned, text: bytes.toString("utf8") }; // format 1
+  if (version !== JOURNAL_FORMAT)
+    throw new MillwrightError(
+      "MW_STORE_FORMAT",
+      `prediction_journal row ${seq ?? "?"}: journal format ${version} is not one this version reads (1 or ${JOURNAL_FORMAT}); it was written by another Millwright version: move it with that version (start and stop it), or remove the row`,
+      { table: "prediction_journal", seq, format: version },
+    );
+  return { n, nums: aligned, text: bytes.toString("utf8", 1) };
 }
 
 type Row = (string | number | null)[];

@@ -88,7 +88,7 @@ export class Journal {
         const r = this.pick.get() as JournalRow | undefined;
         if (!r) break;
         if (this.open?.seq !== r.seq) {
-          this.open = { seq: r.seq, d: decodeGroup(storedGroup(r.n, r.nums, r.strs)) };
+          this.open = { seq: r.seq, d: decodeGroup(storedGroup(r.n, r.nums, r.strs, r.seq)) };
         }
         const d = this.open.d;
         // Part of a row when it is larger than what is left of the budget: `moved` is the resume point.
