@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { RAW_FEATURES } from "../data/schema.js";
 import { estimateCbpe } from "../evaluate/cbpe.js";
 import { type RealisedQuality, realisedQuality } from "../evaluate/quality.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { Metrics } from "../metrics/ai4i.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { driftReport, predictionDrift } from "./drift-report.js";
 
 export interface MonitorOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   metrics: Metrics;
   /** The served model version and threshold, read at each run. */

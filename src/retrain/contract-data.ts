@@ -9,7 +9,7 @@ import type { Contract } from "../contract/types.js";
 import { type CsvTable, formatCsv, parseCsv } from "../data/csv.js";
 import { formatTimestamp, parseTimestamp } from "../data/time.js";
 import { DatasetStore } from "../registry/datasets.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 
 export interface RetrainFiles {
@@ -27,7 +27,7 @@ export interface RetrainFiles {
 
 type Lineage = { data?: { role?: string; dataset?: { sha256?: string } }[] };
 
-function storedTable(registry: Registry, version: string, role: string): CsvTable {
+function storedTable(registry: ModelRegistry, version: string, role: string): CsvTable {
   const l = registry.readJson(version, "lineage.json") as Lineage | null;
   const sha = l?.data?.find((d) => d.role === role)?.dataset?.sha256;
   if (!sha)
@@ -44,7 +44,7 @@ const timeOf = (c: Contract, cell: string): number =>
   c.time?.counter ? Number(cell) : parseTimestamp(cell ?? "");
 
 export function retrainFiles(
-  registry: Registry,
+  registry: ModelRegistry,
   version: string,
   contract: Contract,
   entries: readonly LogEntry[],

@@ -5,7 +5,7 @@
 // loads and checks it before the alias moves and swaps the served model in place.
 import { randomUUID } from "node:crypto";
 import type { GateMetric } from "../evaluate/compare.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
@@ -19,7 +19,7 @@ export interface AuditStore {
 
 export interface ContractRetrainerOptions {
   audit: AuditStore;
-  registry: Registry;
+  registry: ModelRegistry;
   /** The version served now (the champion the challenger must beat). */
   served: () => string;
   /** Everything the server logged, in log order. */

@@ -15,7 +15,7 @@ import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { featureMatrix } from "../features/physics.js";
 import { writeFileAtomic } from "../registry/fsutil.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { predictBundle } from "../train/bundle.js";
 import {
@@ -31,7 +31,7 @@ import {
 const run = promisify(execFile);
 
 export interface LocalRetrainOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   workDir: string;
   seed: number;
@@ -69,7 +69,11 @@ export interface RetrainDecision {
   };
 }
 
-function evaluateOn(registry: Registry, version: string, holdout: LabelledPrediction[]): BinaryEvaluation {
+function evaluateOn(
+  registry: ModelRegistry,
+  version: string,
+  holdout: LabelledPrediction[],
+): BinaryEvaluation {
   const b = registry.load(version);
   const p = predictBundle(b, featureMatrix(holdout.map((h) => h.reading)));
   const y = Uint8Array.from(holdout, (h) => h.label?.machineFailure ?? 0);

@@ -1,6 +1,6 @@
 // The retraining loop's front door: alerts in, at most one retraining at a time, every trigger and
 // decision in the audit log and in metrics.
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { Metrics } from "../metrics/ai4i.js";
 import type { PredictionStore } from "../store/types.js";
 import { randomUUID } from "node:crypto";
@@ -18,7 +18,7 @@ import { type RetrainDecision, retrainLocal } from "./local.js";
 import { reconcileRuns } from "./reconcile.js";
 
 export interface RetrainerOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   metrics: Metrics;
   mode: "local" | "github" | "off";

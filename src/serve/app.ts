@@ -7,7 +7,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
 import { authGate } from "./auth-gate.js";
@@ -37,7 +37,7 @@ import { simRoutes } from "./routes/sim.js";
 import { staticRoutes } from "./static.js";
 
 export interface AppOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   /** Version or alias to serve; default "champion". */
   modelRef?: string;

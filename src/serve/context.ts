@@ -1,6 +1,6 @@
 // What every route needs, built once by buildApp and passed to each route module.
 import type { ScenarioName } from "../data/scenarios.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Metrics } from "../metrics/ai4i.js";
 import type { ModelService } from "./model-service.js";
@@ -21,7 +21,7 @@ export interface ServerState {
 }
 
 export interface Ctx {
-  registry: Registry;
+  registry: ModelRegistry;
   models: ModelService;
   store: PredictionStore;
   metrics: Metrics;

@@ -12,7 +12,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { parse } from "yaml";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { contractMetrics } from "../../src/metrics/contract.js";
@@ -67,7 +67,7 @@ let log: SqliteHistoryLog;
 before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-dash-");
   const { contract: c, text } = loadContract(shop.contract);
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(c, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

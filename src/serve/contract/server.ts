@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import type { Config } from "../../core/config.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
@@ -43,7 +43,7 @@ export async function startContractServer(
   },
 ): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
   mkdirSync(cfg.dataDir, { recursive: true });
-  const registry = new Registry(cfg.registryDir);
+  const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
   const model = loadHistoryModel(registry, version);
   const log: HistoryLog = cfg.databaseUrl
