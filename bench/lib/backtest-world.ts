@@ -16,7 +16,7 @@ import { planMachine } from "../../src/plan/contract-machines.js";
 import type { PlanMachine } from "../../src/plan/contract-risk.js";
 import type { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/service.js";
+import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 
 export const HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import type { Reading } from "../data/schema.js";
 import { N_FEATURES, featureMatrix } from "../features/physics.js";
 import type { ModelRegistry, VersionSummary } from "../registry/registry.js";
 import { type BundlePrediction, type ModelBundle, predictBundle } from "../train/bundle.js";
-import { type Contribution, explainRow } from "../train/explain.js";
+import { type Contribution, explainRow } from "../train/ai4i-explain.js";
 
 export interface Served {
   bundle: ModelBundle;

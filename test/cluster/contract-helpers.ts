@@ -12,7 +12,7 @@ import { parseCsv } from "../../src/data/csv.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryLog } from "../../src/store/history/types.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 

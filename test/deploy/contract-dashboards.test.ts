@@ -17,7 +17,7 @@ import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { contractMetrics } from "../../src/metrics/contract.js";
 import { ContractMonitor, monitorGauges } from "../../src/serve/contract/monitor.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { repoRoot } from "../helpers/exec.js";
 import { historianShop } from "../helpers/historian.js";

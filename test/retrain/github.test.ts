@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Registry as PromRegistry } from "prom-client";
 import { dispatchRetrain } from "../../src/retrain/github.js";
-import { Retrainer } from "../../src/retrain/service.js";
+import { Retrainer } from "../../src/retrain/retrainer.js";
 import { createMetrics } from "../../src/metrics/ai4i.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { ModelRegistry } from "../../src/registry/registry.js";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { riskWords } from "../../src/train/explain.js";
+import { riskWords } from "../../src/train/ai4i-explain.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";

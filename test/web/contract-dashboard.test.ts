@@ -32,7 +32,7 @@ import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { historianShop } from "../helpers/historian.js";

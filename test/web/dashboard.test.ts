@@ -15,7 +15,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { simulatedMachines, simulateFleet } from "../../src/data/simulate.js";
-import { Monitor } from "../../src/monitor/service.js";
+import { Monitor } from "../../src/monitor/monitor.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";

@@ -1,5 +1,5 @@
 import { Registry as PromRegistry } from "prom-client";
-import { Monitor } from "../../monitor/service.js";
+import { Monitor } from "../../monitor/monitor.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { createMetrics } from "../../metrics/ai4i.js";
 import { createStore } from "../../store/index.js";

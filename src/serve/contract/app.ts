@@ -23,7 +23,7 @@ import { contractFleetRoutes } from "./routes-fleet.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
-import type { ContractAnswer, ContractService, EventIn } from "./service.js";
+import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
 
 export interface ContractAppOptions {
   service: ContractService;

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { parseCsv } from "../../data/csv.js";
 import { readAttributes } from "../../data/events.js";
-import { type ContractReason, explainReading } from "../../pipeline/explain.js";
+import { type ContractReason, explainReading } from "../../pipeline/contract-explain.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { ModelRegistry } from "../../registry/registry.js";

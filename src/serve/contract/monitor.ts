@@ -8,7 +8,7 @@ import { Gauge, type Registry as PromRegistry } from "prom-client";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
-import type { HistoryObserver } from "./service.js";
+import type { HistoryObserver } from "./contract-service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;

@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { ContractMonitor } from "./monitor.js";
-import { type ContractService, loadHistoryModel } from "./service.js";
+import { type ContractService, loadHistoryModel } from "./contract-service.js";
 
 function readText(path: string): string | null {
   try {

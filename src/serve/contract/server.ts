@@ -21,7 +21,7 @@ import { SqliteAuditStore } from "./audit.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
-import { ContractService, loadHistoryModel } from "./service.js";
+import { ContractService, loadHistoryModel } from "./contract-service.js";
 
 export interface RunningContractServer {
   app: FastifyInstance;

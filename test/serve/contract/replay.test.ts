@@ -13,7 +13,7 @@ import { HISTORIAN_DEFAULTS } from "../../../src/data/historian.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { runCli } from "../../helpers/cli.js";
 import { historianShop } from "../../helpers/historian.js";

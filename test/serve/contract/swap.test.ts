@@ -15,7 +15,7 @@ import { trainHistoryAndRegister } from "../../../src/registry/train-history.js"
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";
 
