@@ -20,7 +20,7 @@ export interface PredictionJson {
 }
 
 /** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
-export const num = (v: number | null): string | number =>
+export const jsonNumber = (v: number | null): string | number =>
   typeof v === "number" && Number.isFinite(v) ? v : "null";
 
 /**
@@ -79,10 +79,10 @@ function answerParts(answers: PredictionJson[]): string[] {
       model = `,"model":{"name":${JSON.stringify(a.model.name)},"version":${JSON.stringify(a.model.version)}}`;
     }
     const m = a.modes;
-    let out = `{"id":"${a.id}","failure_probability":${num(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
+    let out = `{"id":"${a.id}","failure_probability":${jsonNumber(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
     let first = true;
     for (const k in m) {
-      out += `${first ? "" : ","}"${k}":${num(m[k])}`;
+      out += `${first ? "" : ","}"${k}":${jsonNumber(m[k])}`;
       first = false;
     }
     out += `},"likeliest_mode":${a.likeliest_mode === null ? "null" : `"${a.likeliest_mode}"`}${model}`;

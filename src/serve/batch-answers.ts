@@ -8,7 +8,7 @@ import { featureMatrixOfColumns } from "../features/physics.js";
 import { likeliest, packedMode } from "../store/record-layout.js";
 import type { PredictionBatch } from "../store/types.js";
 import { type ModelBundle, predictBundle } from "../train/bundle.js";
-import { num, predictionsBuffer } from "./answers.js";
+import { jsonNumber, predictionsBuffer } from "./answers.js";
 import { uuidv7Many } from "./ids.js";
 import type { ReadingColumns } from "./scan-readings.js";
 
@@ -92,7 +92,7 @@ export function batchAnswer(b: PredictionBatch): Buffer {
       }
       tail = `,"machine_id":${j}`;
     }
-    s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${num(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${num(m0)},"${MODE_HEADS[1]}":${num(m1)},"${MODE_HEADS[2]}":${num(m2)},"${MODE_HEADS[3]}":${num(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
+    s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${jsonNumber(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${jsonNumber(m0)},"${MODE_HEADS[1]}":${jsonNumber(m1)},"${MODE_HEADS[2]}":${jsonNumber(m2)},"${MODE_HEADS[3]}":${jsonNumber(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
     if ((i + 1) % CHUNK === 0 || i === n - 1) {
       chunks.push(s);
       s = "";
