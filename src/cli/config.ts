@@ -63,7 +63,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hook: secret(env, "MILLWRIGHT_HOOK_TOKEN"),
     },
     maxBatch: envNumber(env, "MILLWRIGHT_MAX_BATCH", 10_000, 1),
-    batchWorkers: Math.floor(envNumber(env, "MILLWRIGHT_BATCH_WORKERS", 0, 0)),
     monitorIntervalMs: envNumber(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
     drainDelayMs: envNumber(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: envNumber(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),

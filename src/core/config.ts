@@ -9,8 +9,6 @@ export interface Config {
   databaseUrl: string | undefined;
   tokens: { admin?: string; feedback?: string; hook?: string };
   maxBatch: number;
-  /** Worker threads for large /v1/predict batches (0: all on the main thread). */
-  batchWorkers: number;
   monitorIntervalMs: number;
   /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
   drainDelayMs: number;

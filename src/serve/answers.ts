@@ -1,6 +1,5 @@
 // The /v1/predict answers: predicting a list of readings into answers and log records, and writing
-// the answers as JSON. No I/O here: the main thread (routes/predict.ts) and the batch workers
-// (batch-worker.ts) share it.
+// the answers as JSON. No I/O here: routes/predict.ts does that.
 import { MODE_HEADS, type Reading } from "../data/schema.js";
 import { likeliestKey } from "../store/record-layout.js";
 import type { PredictionRecord } from "../store/types.js";
@@ -103,7 +102,7 @@ export interface Built {
 
 /**
  * Predicts every reading and pairs each answer with its log record. Pure apart from the clock and
- * the ids: runs on the main thread (predictAndLog) and in the batch workers (batch-worker.ts).
+ * the ids (predictAndLog in routes/predict.ts logs them).
  */
 export function buildPredictions(
   bundle: ModelBundle,

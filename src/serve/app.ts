@@ -11,7 +11,6 @@ import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
 import { authGate } from "./auth-gate.js";
-import { BatchPool } from "./batch-pool.js";
 import { FleetCache } from "./fleet-cache.js";
 import { uuidv7 } from "./ids.js";
 import { ExplainBudget } from "./explain-budget.js";
@@ -60,11 +59,6 @@ export interface AppOptions {
    * gets 429, while a correct one still passes (auth-gate.ts).
    */
   rateLimit?: { perMinute?: number; authPerMinute?: number };
-  /**
-   * Worker threads that predict large /v1/predict batches (default 0: everything on the main
-   * thread; each worker adds RSS). See batch-pool.ts.
-   */
-  batchWorkers?: number;
   /**
    * The shop's machines: only these enter the fleet board and the plan (others are answered and
    * kept apart, bounded). `machinesFile` keeps admin registrations (POST /v1/machines) across
@@ -143,14 +137,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND,
       opts.explain?.clock,
     ),
-    batchPool: (opts.batchWorkers ?? 0) > 0 ? new BatchPool(opts.batchWorkers ?? 0) : null,
     authRoute: {},
   };
   app.decorate("millwright", ctx);
   machines.onRemove((id) => ctx.fleet.forget(id));
   machines.onRegister((id) => ctx.fleet.adopt(id));
   // After every in-flight request: a batch still in a worker keeps its request open until then.
-  app.addHook("onClose", async () => ctx.batchPool?.close());
   models.onSwap((s) => {
     metrics.modelInfo.reset();
     metrics.modelInfo.set({ name: s.bundle.name, version: s.bundle.version }, 1);

@@ -131,7 +131,6 @@ async function assemble(
     modelRef: opts.modelRef,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
-    batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
     timeouts: cfg.timeouts,
     knownMachines: opts.knownMachines,
