@@ -19,7 +19,7 @@ export interface Config {
   /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
   sqliteWriterThread: boolean;
   rateLimit: { perMinute: number; authPerMinute: number };
-  /** Server timeouts (ms): a whole request, and its headers (see serve/limits.ts). */
+  /** Server timeouts (ms): a whole request, and its headers (see core/limits.ts). */
   timeouts: { requestMs: number; headersMs: number };
   retrain: {
     mode: "local" | "github" | "off";
