@@ -21,7 +21,7 @@ import { historianToCsv } from "../src/data/historian-csv.js";
 import { featurePlan } from "../src/features/plan.js";
 import { parseTechnicians } from "../src/plan/config.js";
 import { makeContractPlan } from "../src/plan/contract-plan.js";
-import { Registry } from "../src/registry/registry.js";
+import { ModelRegistry } from "../src/registry/registry.js";
 import type { HistoryModel } from "../src/train/history-model.js";
 import { DAY, HOUR, type Task, World } from "./lib/backtest-world.js";
 import { ROOT } from "./lib/historian-input.js";
@@ -48,7 +48,7 @@ function contractWith(horizon: string) {
   return loadContract(file);
 }
 const { contract } = contractWith(HORIZONS[0]);
-const registry = new Registry(join(dir, "models"));
+const registry = new ModelRegistry(join(dir, "models"));
 const tasks = contract.tasks!;
 const head = (kind: string) => tasks.heads.find((h) => h.head === kind)!;
 const taskCost = (kind: string) => plannedCostOfTask(head(kind).task!, tasks.plannedCostPerHour);

@@ -4,7 +4,6 @@
 //   b) Millwright POST /v1/predict, one reading, durable SQLite log (WAL, group commit), 16 and 64 conns;
 //   c) Millwright batches of 1,000 readings at 1 and 4 connections;
 //   d) the original design: Flask + scikit-learn under gunicorn (2 workers), when installed;
-//   e) Millwright with one batch worker (MILLWRIGHT_BATCH_WORKERS=1, off by default), batches only;
 //   and, as a diagnostic, Millwright with its log on tmpfs (fsync costs nothing there: NOT durable)
 //   to separate the disk's share from the CPU's.
 // All servers stay up for the whole run and the rows are measured round-robin, BENCH_ROUNDS times,
@@ -177,22 +176,10 @@ async function main(): Promise<void> {
       procs.push(p);
       const db = join(dataDir, "predictions.db");
       const url = `${p.url}/v1/predict`;
-      // The batch workers change nothing for single readings: that server runs the batch rows only.
-      if (!env.MILLWRIGHT_BATCH_WORKERS)
-        cells.push(
-          ...[16, 64].map((c) => ({ server: label, proc: p, url, body: single, connections: c, db })),
-        );
+      cells.push(...[16, 64].map((c) => ({ server: label, proc: p, url, body: single, connections: c, db })));
       cells.push(...[1, 4].map((c) => ({ server: label, proc: p, url, body: batch, connections: c, db })));
     };
     await millwright("millwright", "Millwright", join(dir, "mw-data"));
-    await millwright(
-      "millwright-workers",
-      "Millwright, 1 batch worker (MILLWRIGHT_BATCH_WORKERS=1)",
-      join(dir, "mw-data-w"),
-      {
-        MILLWRIGHT_BATCH_WORKERS: "1",
-      },
-    );
     if (shm) await millwright("millwright-tmpfs", "Millwright, log on tmpfs (diagnostic, not durable)", shm);
 
     const missing = flaskMissing();

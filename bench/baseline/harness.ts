@@ -16,7 +16,7 @@ import {
 import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { countLoggedRecords } from "../../src/store/sqlite-journal.js";
+import { countLoggedRecords } from "../../src/store/sqlite/journal.js";
 
 export interface Proc {
   name: string;

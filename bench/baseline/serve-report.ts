@@ -144,22 +144,6 @@ export function report(
       "≤ 200 MB",
     ]);
   }
-  // The opt-in batch workers (MILLWRIGHT_BATCH_WORKERS=1): batch rows and their memory, beside the default.
-  const withWorkers = sums.filter((s) => s.cell.server.startsWith(`${MW}, 1 batch worker`));
-  for (const s of withWorkers)
-    ratios.push([
-      `batch 1,000, ${s.cell.connections} conns: Millwright with 1 batch worker, readings/s`,
-      `${fmt(s.med.rps * 1000)}${mark(s.med.rps * 1000 >= 200_000)}`,
-      "≥ 200,000 (opt-in)",
-    ]);
-  if (withWorkers.length) {
-    const rss = Math.max(...withWorkers.map((s) => s.rssMb));
-    ratios.push([
-      "Millwright with 1 batch worker: RSS (max over its runs)",
-      `${fmt(rss)} MB${mark(rss <= 200)}`,
-      "≤ 200 MB",
-    ]);
-  }
 
   const main = table(
     [

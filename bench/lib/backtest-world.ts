@@ -14,9 +14,9 @@ import type { KnownEvent } from "../../src/features/forecast-row.js";
 import type { FeaturePlan } from "../../src/features/plan.js";
 import { planMachine } from "../../src/plan/contract-machines.js";
 import type { PlanMachine } from "../../src/plan/contract-risk.js";
-import type { Registry } from "../../src/registry/registry.js";
+import type { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/service.js";
+import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 
 export const HOUR = 3_600_000;
@@ -105,7 +105,7 @@ export class World {
   }
 
   /** A model trained on the export as it stood at `cutMs`; the last week is its test period. */
-  train(contract: Contract, text: string, registry: Registry, cutMs: number): HistoryModel {
+  train(contract: Contract, text: string, registry: ModelRegistry, cutMs: number): HistoryModel {
     const files = writeExport(cut(this.sim, cutMs), join(this.o.dir, `train-${this.runs++}`));
     const data = readContractData(contract, { learn: true, labels: "require", ...files });
     const { version } = trainHistoryAndRegister(registry, data, text, {

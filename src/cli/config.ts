@@ -2,42 +2,11 @@
 // Secrets (tokens, database URL) come from the environment or from files (NAME_FILE), never from
 // the command line, where `ps` and shell history would show them.
 import { readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
+import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
 
-export interface Config {
-  registryDir: string;
-  dataDir: string;
-  databaseUrl: string | undefined;
-  tokens: { admin?: string; feedback?: string; hook?: string };
-  maxBatch: number;
-  /** Worker threads for large /v1/predict batches (0: all on the main thread). */
-  batchWorkers: number;
-  monitorIntervalMs: number;
-  /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
-  drainDelayMs: number;
-  modelRefreshMs: number;
-  /** How often a follower retries the leader lock (and the leader checks it still holds it). */
-  leaderIntervalMs: number;
-  spoolMaxRecords: number;
-  /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
-  sqliteWriterThread: boolean;
-  rateLimit: { perMinute: number; authPerMinute: number };
-  /** Server timeouts (ms): a whole request, and its headers (see serve/limits.ts). */
-  timeouts: { requestMs: number; headersMs: number };
-  retrain: {
-    mode: "local" | "github" | "off";
-    cooldownMs: number;
-    metric: "pr_auc" | "f1" | "recall" | "roc_auc";
-    margin: number;
-    minimum: number;
-    githubRepo?: string;
-    githubToken?: string;
-  };
-  quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
-  /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
-  planning: { techniciansFile?: string; costsFile?: string };
-}
+export { type Config, sqlitePath } from "../core/config.js";
 
 function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];
@@ -58,7 +27,7 @@ function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   return v && v.length > 0 ? v : undefined;
 }
 
-function num(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
+function envNumber(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 0): number {
   const v = env[name];
   if (v === undefined || v === "") return dflt;
   const n = Number(v);
@@ -93,44 +62,39 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       feedback: secret(env, "MILLWRIGHT_FEEDBACK_TOKEN"),
       hook: secret(env, "MILLWRIGHT_HOOK_TOKEN"),
     },
-    maxBatch: num(env, "MILLWRIGHT_MAX_BATCH", 10_000, 1),
-    batchWorkers: Math.floor(num(env, "MILLWRIGHT_BATCH_WORKERS", 0, 0)),
-    monitorIntervalMs: num(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
-    drainDelayMs: num(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
-    modelRefreshMs: num(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
-    leaderIntervalMs: num(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
-    spoolMaxRecords: num(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
+    maxBatch: envNumber(env, "MILLWRIGHT_MAX_BATCH", 10_000, 1),
+    monitorIntervalMs: envNumber(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
+    drainDelayMs: envNumber(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
+    modelRefreshMs: envNumber(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
+    leaderIntervalMs: envNumber(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
+    spoolMaxRecords: envNumber(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
     sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",
     rateLimit: {
-      perMinute: num(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
-      authPerMinute: num(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 30),
+      perMinute: envNumber(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
+      authPerMinute: envNumber(env, "MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN", 30),
     },
     timeouts: {
-      requestMs: num(env, "MILLWRIGHT_REQUEST_TIMEOUT_MS", 60_000, 1000),
-      headersMs: num(env, "MILLWRIGHT_HEADERS_TIMEOUT_MS", 15_000, 1000),
+      requestMs: envNumber(env, "MILLWRIGHT_REQUEST_TIMEOUT_MS", 60_000, 1000),
+      headersMs: envNumber(env, "MILLWRIGHT_HEADERS_TIMEOUT_MS", 15_000, 1000),
     },
     retrain: {
       mode,
-      cooldownMs: num(env, "MILLWRIGHT_RETRAIN_COOLDOWN_MS", 30 * 60_000),
+      cooldownMs: envNumber(env, "MILLWRIGHT_RETRAIN_COOLDOWN_MS", 30 * 60_000),
       metric,
-      margin: num(env, "MILLWRIGHT_GATE_MARGIN", 0.0),
-      minimum: num(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
+      margin: envNumber(env, "MILLWRIGHT_GATE_MARGIN", 0.0),
+      minimum: envNumber(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
       githubRepo,
       githubToken: secret(env, "GITHUB_TOKEN"),
     },
     quality: {
-      windowCount: num(env, "MILLWRIGHT_QUALITY_WINDOW", 500, 10),
-      windowMs: num(env, "MILLWRIGHT_QUALITY_WINDOW_MS", 24 * 3600_000, 1000),
-      minLabels: num(env, "MILLWRIGHT_QUALITY_MIN_LABELS", 50, 1),
-      minPositives: num(env, "MILLWRIGHT_QUALITY_MIN_POSITIVES", 3, 1),
+      windowCount: envNumber(env, "MILLWRIGHT_QUALITY_WINDOW", 500, 10),
+      windowMs: envNumber(env, "MILLWRIGHT_QUALITY_WINDOW_MS", 24 * 3600_000, 1000),
+      minLabels: envNumber(env, "MILLWRIGHT_QUALITY_MIN_LABELS", 50, 1),
+      minPositives: envNumber(env, "MILLWRIGHT_QUALITY_MIN_POSITIVES", 3, 1),
     },
     planning: {
       techniciansFile: env.MILLWRIGHT_TECHNICIANS ? resolve(env.MILLWRIGHT_TECHNICIANS) : undefined,
       costsFile: env.MILLWRIGHT_COSTS ? resolve(env.MILLWRIGHT_COSTS) : undefined,
     },
   };
-}
-
-export function sqlitePath(cfg: Config): string {
-  return join(cfg.dataDir, "predictions.db");
 }

@@ -24,6 +24,11 @@ export const ERROR_TABLE = {
   MW_STORE_UNAVAILABLE: { status: 503, exit: 1, title: "Prediction log unavailable and spool full" },
   MW_DISK_FULL: { status: 503, exit: 1, title: "The prediction log's disk is full" },
   MW_DATA_DIR_GONE: { status: 503, exit: 1, title: "The data directory was removed while serving" },
+  MW_STORE_FORMAT: {
+    status: 500,
+    exit: 1,
+    title: "Prediction log written in a format this version cannot read",
+  },
   MW_GATE_FAILED: { status: 409, exit: 1, title: "Challenger did not pass the gate" },
   MW_INFEASIBLE: { status: 422, exit: 1, title: "Plan is infeasible" },
   MW_CONFLICT: { status: 409, exit: 2, title: "Conflict" },

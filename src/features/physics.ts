@@ -8,19 +8,9 @@
 // - power = torque × angular speed (W), ω = rpm·2π/60: power failure (PWF) outside 3500–9000 W.
 //   A product of two columns is a hyperbola in raw space: no axis-aligned split finds it.
 // - strain = tool wear × torque (min·Nm): overstrain (OSF) above 11,000/12,000/13,000 for L/M/H.
-import { PRODUCT_TYPES, type ProductType, type Reading } from "../data/schema.js";
+import { PRODUCT_TYPES, type ProductType, RAW_FEATURES, type Reading } from "../data/schema.js";
 
-export const FEATURE_NAMES = [
-  "type",
-  "air_temperature",
-  "process_temperature",
-  "rotational_speed",
-  "torque",
-  "tool_wear",
-  "temp_diff",
-  "power",
-  "strain",
-] as const;
+export const FEATURE_NAMES = ["type", ...RAW_FEATURES, "temp_diff", "power", "strain"] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const N_FEATURES = FEATURE_NAMES.length;
 

@@ -18,7 +18,7 @@ import { contractRisk, cumulative, type PlanMachine } from "./contract-risk.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
-import { pct } from "./explain.js";
+import { pct } from "./task-reasons.js";
 import { buildShifts } from "./shifts.js";
 import type { Technician } from "./types.js";
 

@@ -3,7 +3,7 @@
 import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
 import { type ContractOption, type ContractOptionSet, qualified, taskNumbers } from "./contract-options.js";
 import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
-import { pct } from "./explain.js";
+import { pct } from "./task-reasons.js";
 import type { ShiftSlot } from "./shifts.js";
 import type { Technician } from "./types.js";
 

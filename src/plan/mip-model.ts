@@ -61,7 +61,7 @@ export function planValue(p: MipProblem, chosen: number[]): number {
   return v;
 }
 
-function num(v: number): string {
+function lpNumber(v: number): string {
   return Number(v.toPrecision(12)).toString();
 }
 
@@ -75,7 +75,7 @@ function terms(parts: string[]): string {
 function lin(entries: [number, string][]): string {
   const parts = entries
     .filter(([c]) => Math.abs(c) > 1e-12)
-    .map(([c, name], i) => `${c < 0 ? "- " : i === 0 ? "" : "+ "}${num(Math.abs(c))} ${name}`);
+    .map(([c, name], i) => `${c < 0 ? "- " : i === 0 ? "" : "+ "}${lpNumber(Math.abs(c))} ${name}`);
   return terms(parts.length > 0 ? parts : [`0 ${entries[0]?.[1] ?? "x0"}`]);
 }
 
@@ -157,7 +157,7 @@ export function buildLp(p: MipProblem): Built {
       row(
         `cap_${key}`,
         js.map((j) => [p.options[j].hours, `x${j}`]),
-        `<= ${num(cap)}`,
+        `<= ${lpNumber(cap)}`,
       );
   }
   let continuous = 0;

@@ -2,7 +2,7 @@
 // the CLI prints and POST /v1/plan answers.
 import { MillwrightError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "./config.js";
-import { pct } from "./explain.js";
+import { pct } from "./task-reasons.js";
 import { forecastRisk, type MachineHistory } from "./forecast.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import {

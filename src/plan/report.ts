@@ -1,7 +1,7 @@
 // The plan in words and numbers: each chosen task with its saving, risks and reason, and each risk
 // left without a task with why.
 import type { ModeHead } from "../data/schema.js";
-import { dominantMode, horizonCost, riskCurve, taskRiskCurve, unplannedReason, why } from "./explain.js";
+import { dominantMode, horizonCost, riskCurve, taskRiskCurve, unplannedReason, why } from "./task-reasons.js";
 import type { MachineForecast } from "./forecast.js";
 import type { ShiftSlot } from "./shifts.js";
 import type { OptionSet, TaskOption } from "./tasks.js";

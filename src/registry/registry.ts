@@ -47,7 +47,7 @@ interface RegistryIndex {
   aliases: Record<Alias, string | null>;
 }
 
-export class Registry {
+export class ModelRegistry {
   readonly dir: string;
 
   constructor(dir: string) {

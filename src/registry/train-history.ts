@@ -10,7 +10,7 @@ import { featurePlan } from "../features/plan.js";
 import { renderHistoryCard } from "../evaluate/history-card.js";
 import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../train/fit-history.js";
 import { historyModelToJSON } from "../train/history-model.js";
-import type { Registry } from "./registry.js";
+import type { ModelRegistry } from "./registry.js";
 import { DatasetStore } from "./datasets.js";
 import { gitCommit } from "./training.js";
 import { createRng } from "../core/rng.js";
@@ -68,7 +68,7 @@ export function referenceSample(d: ContractData, fit: HistoryFit, seed: number):
 }
 
 export function trainHistoryAndRegister(
-  registry: Registry,
+  registry: ModelRegistry,
   data: ContractData,
   contractText: string,
   opts: HistoryFitOptions,

@@ -8,7 +8,7 @@ import { MILLWRIGHT_VERSION } from "../core/version.js";
 import { type LabelledReading, RAW_FEATURES } from "../data/schema.js";
 import { type FitOptions, type FitResult, fitModel } from "../train/fit.js";
 import { DatasetStore, datasetsOf } from "./datasets.js";
-import type { Registry } from "./registry.js";
+import type { ModelRegistry } from "./registry.js";
 
 /** Rows kept as the drift reference profile (a seeded sample of the training data). */
 export const REFERENCE_ROWS = 5000;
@@ -68,7 +68,7 @@ export function referenceProfile(
   };
 }
 
-export function trainAndRegister(registry: Registry, input: TrainInput, opts: FitOptions): TrainOutcome {
+export function trainAndRegister(registry: ModelRegistry, input: TrainInput, opts: FitOptions): TrainOutcome {
   const fit = fitModel(input.rows, opts);
   // The exact bytes trained on, kept by content beside the registry (datasets.ts): the input file
   // may be temporary (a retraining's) or change later.

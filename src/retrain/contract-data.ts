@@ -10,7 +10,7 @@ import { readContractData } from "../data/contract-data.js";
 import { formatCsv } from "../data/csv.js";
 import { formatTimestamp } from "../data/time.js";
 import { DatasetStore } from "../registry/datasets.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 
 export interface RetrainFiles {
@@ -29,7 +29,7 @@ export interface RetrainFiles {
 type Lineage = { data?: { role?: string; dataset?: { sha256?: string } }[] };
 
 /** The champion's stored training files of one role, in the order training read them. */
-function storedFiles(registry: Registry, version: string, role: string): string[] {
+function storedFiles(registry: ModelRegistry, version: string, role: string): string[] {
   const l = registry.readJson(version, "lineage.json") as Lineage | null;
   const shas = (l?.data ?? []).filter((d) => d.role === role).map((d) => d.dataset?.sha256);
   if (shas.length === 0 || shas.some((x) => !x))
@@ -50,7 +50,7 @@ function storedFiles(registry: Registry, version: string, role: string): string[
  * are read back through the contract first, exactly as training read them, so nothing is guessed.
  */
 export function retrainFiles(
-  registry: Registry,
+  registry: ModelRegistry,
   version: string,
   contract: Contract,
   entries: readonly LogEntry[],

@@ -17,21 +17,21 @@ import {
   isHistoryModelJSON,
   predictHistoryModel,
 } from "../train/history-model.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import { labelledFeatures } from "../registry/train-history.js";
 import type { LogEntry } from "../store/history/types.js";
 import { retrainFiles } from "./contract-data.js";
 
 /** Trains and registers a version: trainHistoryAndRegister, or trainInWorker off the event loop. */
 export type ContractTrainer = (
-  registry: Registry,
+  registry: ModelRegistry,
   data: ContractData,
   contractText: string,
   opts: HistoryFitOptions,
 ) => { version: string } | Promise<{ version: string }>;
 
 export interface ContractRetrainOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   champion: string;
   /** Everything the server logged (readings and events), in log order. */
   entries: readonly LogEntry[];
@@ -54,7 +54,7 @@ export interface ContractRetrainDecision {
   data: { base_rows: number; production_rows: number; production_events: number; rows: number };
 }
 
-export function readHistoryModel(registry: Registry, version: string): HistoryModel {
+export function readHistoryModel(registry: ModelRegistry, version: string): HistoryModel {
   const { obj, file } = registry.readModelJson(version);
   if (!isHistoryModelJSON(obj))
     throw new MillwrightError("MW_MODEL_CORRUPT", `model ${version} is not a data-contract model`, {

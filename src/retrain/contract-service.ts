@@ -5,7 +5,7 @@
 // loads and checks it before the alias moves and swaps the served model in place.
 import { randomUUID } from "node:crypto";
 import type { GateMetric } from "../evaluate/compare.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
@@ -19,7 +19,7 @@ export interface AuditStore {
 
 export interface ContractRetrainerOptions {
   audit: AuditStore;
-  registry: Registry;
+  registry: ModelRegistry;
   /** The version served now (the champion the challenger must beat). */
   served: () => string;
   /** Everything the server logged, in log order. */
@@ -54,7 +54,7 @@ export class ContractRetrainer {
   private queue: Promise<unknown> = Promise.resolve();
   private seed = 1;
 
-  constructor(private readonly o: ContractRetrainerOptions) {}
+  constructor(private readonly opts: ContractRetrainerOptions) {}
 
   get running(): boolean {
     return this.current !== null;
@@ -66,7 +66,7 @@ export class ContractRetrainer {
   }
 
   private now(): number {
-    return this.o.now?.() ?? Date.now();
+    return this.opts.now?.() ?? Date.now();
   }
 
   /** Alerts are decided one at a time: the audit file holds the state (sightings, last trigger). */
@@ -78,7 +78,7 @@ export class ContractRetrainer {
 
   private async decide(payload: AmPayload): Promise<{ outcomes: Outcome[] }> {
     const now = this.now();
-    const audit = this.o.audit;
+    const audit = this.opts.audit;
     const memory = {
       seenAlert: (fp: string, at: number, before: number) => audit.seenAlert(fp, at, before),
       lastTrigger: async () => (await audit.pageAudit({ kinds: ["trigger"], limit: 1 }))[0]?.at ?? null,
@@ -88,17 +88,17 @@ export class ContractRetrainer {
       const alertname = a.labels.alertname ?? "unknown";
       await audit.appendAudit(alertAudit(a, now));
       const outcome: TriggerOutcome =
-        this.o.mode === "off" || !retrains(a)
+        this.opts.mode === "off" || !retrains(a)
           ? "ignored"
-          : await decideTrigger(memory, a, now, this.running, this.o.cooldownMs);
+          : await decideTrigger(memory, a, now, this.running, this.opts.cooldownMs);
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
-      if (outcome !== "ignored") this.o.counters?.trigger(outcome);
+      if (outcome !== "ignored") this.opts.counters?.trigger(outcome);
       if (outcome !== "started") continue;
       const run = randomUUID();
       await audit.appendAudit({
         at: now,
         kind: "trigger",
-        payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.o.mode, run },
+        payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.opts.mode, run },
       });
       void this.start(`alert ${alertname}`, run);
     }
@@ -108,35 +108,35 @@ export class ContractRetrainer {
   /** Starts a retraining now, or returns the one running. */
   start(reason: string, run: string = randomUUID()): Promise<ContractRetrainDecision | null> {
     if (this.current) return this.current;
-    this.o.counters?.running(true);
+    this.opts.counters?.running(true);
     this.current = this.execute(reason, run).finally(() => {
       this.current = null;
-      this.o.counters?.running(false);
+      this.opts.counters?.running(false);
     });
     return this.current;
   }
 
   private async execute(trigger: string, run: string): Promise<ContractRetrainDecision | null> {
-    const { audit, registry } = this.o;
+    const { audit, registry } = this.opts;
     try {
-      const champion = this.o.served();
-      const entries = await this.o.entries();
+      const champion = this.opts.served();
+      const entries = await this.opts.entries();
       // Reading the data and scoring are synchronous: let the webhook's answer go out first.
       await new Promise((r) => setImmediate(r));
       const d = await retrainContract({
         registry,
         champion,
         entries,
-        train: this.o.train,
-        workDir: this.o.workDir,
+        train: this.opts.train,
+        workDir: this.opts.workDir,
         seed: this.seed++,
-        gate: this.o.gate,
+        gate: this.opts.gate,
         run,
       });
       await registry.setAlias("challenger", d.challenger.version);
       const verdict = d.verdict === "promote" ? "promoted" : "kept";
-      if (verdict === "promoted") await this.o.promote(d.challenger.version);
-      this.o.counters?.decision(verdict);
+      if (verdict === "promoted") await this.opts.promote(d.challenger.version);
+      this.opts.counters?.decision(verdict);
       const { verdict: _, ...rest } = d;
       await audit.appendAudit({ at: this.now(), kind: "decision", payload: { verdict, ...rest, trigger } });
       if (verdict === "promoted")
@@ -145,11 +145,11 @@ export class ContractRetrainer {
           kind: "promotion",
           payload: { from: champion, to: d.challenger.version, run },
         });
-      this.o.log?.(`retraining: ${verdict}: ${d.reason}`);
+      this.opts.log?.(`retraining: ${verdict}: ${d.reason}`);
       return d;
     } catch (e) {
       const msg = (e as Error).message;
-      this.o.counters?.decision("failed");
+      this.opts.counters?.decision("failed");
       await audit
         .appendAudit({
           at: this.now(),
@@ -157,7 +157,7 @@ export class ContractRetrainer {
           payload: { verdict: "failed", reason: msg, trigger, run },
         })
         .catch(() => {});
-      this.o.log?.(`retraining failed: ${msg}`);
+      this.opts.log?.(`retraining failed: ${msg}`);
       return null;
     }
   }

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { MillwrightError } from "../core/errors.js";
 import type { ContractData } from "../data/contract-data.js";
-import { Registry } from "../registry/registry.js";
+import { ModelRegistry } from "../registry/registry.js";
 import { trainHistoryAndRegister } from "../registry/train-history.js";
 import type { HistoryFitOptions } from "../train/fit-history.js";
 
@@ -15,7 +15,7 @@ const job = workerData as {
   opts: HistoryFitOptions;
 };
 try {
-  const r = trainHistoryAndRegister(new Registry(job.registryDir), job.data, job.contractText, job.opts);
+  const r = trainHistoryAndRegister(new ModelRegistry(job.registryDir), job.data, job.contractText, job.opts);
   parentPort?.postMessage({ ok: true, version: r.version });
 } catch (e) {
   const err = e as Error;

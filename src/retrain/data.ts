@@ -5,7 +5,7 @@ import { existsSync } from "node:fs";
 import { loadCsvFile } from "../data/load.js";
 import { type LabelledReading, LABELS, RAW_FEATURES } from "../data/schema.js";
 import { DatasetStore } from "../registry/datasets.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LabelledPrediction } from "../store/types.js";
 
 export const COLUMNS = ["type", ...RAW_FEATURES, ...LABELS] as const;
@@ -50,7 +50,7 @@ export function afterPosition(p: LabelledPrediction, t: LogPosition): boolean {
  * for versions trained before the store existed, from the file its lineage names if still there.
  */
 export function championData(
-  registry: Registry,
+  registry: ModelRegistry,
   lineage: Record<string, unknown> | null,
 ): { rows: LabelledReading[]; dataset: string | null; file: string | null } {
   const data = lineage?.data as { file?: string; dataset?: { sha256?: string } } | undefined;

@@ -6,16 +6,16 @@
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { MillwrightError } from "../core/errors.js";
+import { MILLWRIGHT_BIN } from "../core/version.js";
 import { formatCsv } from "../data/csv.js";
 import type { LabelledReading } from "../data/schema.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { featureMatrix } from "../features/physics.js";
 import { writeFileAtomic } from "../registry/fsutil.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { predictBundle } from "../train/bundle.js";
 import {
@@ -31,7 +31,7 @@ import {
 const run = promisify(execFile);
 
 export interface LocalRetrainOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   workDir: string;
   seed: number;
@@ -40,7 +40,7 @@ export interface LocalRetrainOptions {
   holdoutShare?: number;
   /** Production rows are repeated this many times in training, so recent behaviour outweighs old data. */
   productionWeight?: number;
-  /** Path of the CLI entry (default: this build's cli/main.js). */
+  /** The `millwright` command run to train (default: package.json's bin, MILLWRIGHT_BIN). */
   cliPath?: string;
   timeoutMs?: number;
   /** The retraining run's id: written into the challenger's lineage, so a restart can find it. */
@@ -69,7 +69,11 @@ export interface RetrainDecision {
   };
 }
 
-function evaluateOn(registry: Registry, version: string, holdout: LabelledPrediction[]): BinaryEvaluation {
+function evaluateOn(
+  registry: ModelRegistry,
+  version: string,
+  holdout: LabelledPrediction[],
+): BinaryEvaluation {
   const b = registry.load(version);
   const p = predictBundle(b, featureMatrix(holdout.map((h) => h.reading)));
   const y = Uint8Array.from(holdout, (h) => h.label?.machineFailure ?? 0);
@@ -162,7 +166,7 @@ async function trainChallenger(o: LocalRetrainOptions, p: Prepared): Promise<str
   for (let k = 0; k < weight; k++) for (const x of p.production) rows.push(rowOf(x));
   writeFileAtomic(file, formatCsv(COLUMNS, rows));
   try {
-    const cli = o.cliPath ?? fileURLToPath(new URL("../cli/main.js", import.meta.url));
+    const cli = o.cliPath ?? MILLWRIGHT_BIN;
     const args = [
       cli,
       "train",

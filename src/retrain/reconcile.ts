@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { bootId, holderDead } from "../registry/lock.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import { adoptChallenger, type LocalRetrainOptions, type RetrainDecision } from "./local.js";
 
@@ -21,7 +21,7 @@ interface Server {
 }
 
 export interface ReconcileOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   mode: "local" | "github" | "off";
   workDir: string;
@@ -56,7 +56,7 @@ async function stopChild(store: PredictionStore, run: string): Promise<number | 
   return p.pid;
 }
 
-function championOr(registry: Registry): string {
+function championOr(registry: ModelRegistry): string {
   try {
     return registry.resolve("champion");
   } catch {

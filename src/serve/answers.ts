@@ -1,7 +1,7 @@
 // The /v1/predict answers: predicting a list of readings into answers and log records, and writing
-// the answers as JSON. No I/O here: the main thread (routes/predict.ts) and the batch workers
-// (batch-worker.ts) share it.
+// the answers as JSON. No I/O here: routes/predict.ts does that.
 import { MODE_HEADS, type Reading } from "../data/schema.js";
+import { likeliestKey } from "../store/record-layout.js";
 import type { PredictionRecord } from "../store/types.js";
 import type { ModelBundle } from "../train/bundle.js";
 import { uuidv7 } from "./ids.js";
@@ -19,7 +19,7 @@ export interface PredictionJson {
 }
 
 /** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
-export const num = (v: number | null): string | number =>
+export const jsonNumber = (v: number | null): string | number =>
   typeof v === "number" && Number.isFinite(v) ? v : "null";
 
 /**
@@ -78,10 +78,10 @@ function answerParts(answers: PredictionJson[]): string[] {
       model = `,"model":{"name":${JSON.stringify(a.model.name)},"version":${JSON.stringify(a.model.version)}}`;
     }
     const m = a.modes;
-    let out = `{"id":"${a.id}","failure_probability":${num(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
+    let out = `{"id":"${a.id}","failure_probability":${jsonNumber(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
     let first = true;
     for (const k in m) {
-      out += `${first ? "" : ","}"${k}":${num(m[k])}`;
+      out += `${first ? "" : ","}"${k}":${jsonNumber(m[k])}`;
       first = false;
     }
     out += `},"likeliest_mode":${a.likeliest_mode === null ? "null" : `"${a.likeliest_mode}"`}${model}`;
@@ -102,7 +102,7 @@ export interface Built {
 
 /**
  * Predicts every reading and pairs each answer with its log record. Pure apart from the clock and
- * the ids: runs on the main thread (predictAndLog) and in the batch workers (batch-worker.ts).
+ * the ids (predictAndLog in routes/predict.ts logs them).
  */
 export function buildPredictions(
   bundle: ModelBundle,
@@ -125,17 +125,7 @@ export function buildPredictions(
     const predicted = p >= threshold;
     if (predicted) failures++;
     const modes: Record<string, number | null> = {};
-    let best: string | null = null;
-    let bestP = -1;
-    for (let h = 0; h < heads.length; h++) {
-      const arr = heads[h];
-      const v = arr ? arr[i] : null;
-      modes[MODE_HEADS[h]] = v;
-      if (v !== null && v > bestP) {
-        bestP = v;
-        best = MODE_HEADS[h];
-      }
-    }
+    for (let h = 0; h < heads.length; h++) modes[MODE_HEADS[h]] = heads[h]?.[i] ?? null;
     const id = uuidv7(now);
     const reading = readings[i];
     const a: PredictionJson = {
@@ -143,7 +133,7 @@ export function buildPredictions(
       failure_probability: p,
       failure_predicted: predicted,
       modes,
-      likeliest_mode: best,
+      likeliest_mode: likeliestKey(modes, MODE_HEADS),
       model,
     };
     if (reading.machine_id) a.machine_id = reading.machine_id;
@@ -158,7 +148,7 @@ export function buildPredictions(
       reading,
       failureProbability: p,
       failurePredicted: predicted,
-      modes: modes as Record<string, number>,
+      modes,
     };
   }
   return { answers, records, failures, failure: out.failure };

@@ -7,11 +7,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions, LogController
 import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
 import { authGate } from "./auth-gate.js";
-import { BatchPool } from "./batch-pool.js";
 import { FleetCache } from "./fleet-cache.js";
 import { uuidv7 } from "./ids.js";
 import { ExplainBudget } from "./explain-budget.js";
@@ -24,7 +23,8 @@ import {
   MAX_PARAM_LENGTH,
 } from "../core/limits.js";
 import { type KnownMachine, MachineTable } from "./machine-table.js";
-import { type Metrics, createMetrics } from "./metrics.js";
+import { type Metrics, createMetrics } from "../metrics/ai4i.js";
+import type { HistogramSeries } from "../metrics/bulk-histogram.js";
 import { ModelService } from "./model-service.js";
 import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";
@@ -36,7 +36,7 @@ import { simRoutes } from "./routes/sim.js";
 import { staticRoutes } from "./static.js";
 
 export interface AppOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   /** Version or alias to serve; default "champion". */
   modelRef?: string;
@@ -59,11 +59,6 @@ export interface AppOptions {
    * gets 429, while a correct one still passes (auth-gate.ts).
    */
   rateLimit?: { perMinute?: number; authPerMinute?: number };
-  /**
-   * Worker threads that predict large /v1/predict batches (default 0: everything on the main
-   * thread; each worker adds RSS). See batch-pool.ts.
-   */
-  batchWorkers?: number;
   /**
    * The shop's machines: only these enter the fleet board and the plan (others are answered and
    * kept apart, bounded). `machinesFile` keeps admin registrations (POST /v1/machines) across
@@ -142,14 +137,12 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND,
       opts.explain?.clock,
     ),
-    batchPool: (opts.batchWorkers ?? 0) > 0 ? new BatchPool(opts.batchWorkers ?? 0) : null,
     authRoute: {},
   };
   app.decorate("millwright", ctx);
   machines.onRemove((id) => ctx.fleet.forget(id));
   machines.onRegister((id) => ctx.fleet.adopt(id));
   // After every in-flight request: a batch still in a worker keeps its request open until then.
-  app.addHook("onClose", async () => ctx.batchPool?.close());
   models.onSwap((s) => {
     metrics.modelInfo.reset();
     metrics.modelInfo.set({ name: s.bundle.name, version: s.bundle.version }, 1);
@@ -162,11 +155,11 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   // Callback hooks, not async ones, Fastify's own start time (reply.elapsedTime), a decorated flag
-  // instead of a WeakMap, and buffered series (metrics.hot) cached per route/method/status: these run
+  // instead of a WeakMap, and histogram series (metrics/bulk-histogram.ts) kept per route/method/status: these run
   // for every request, and promises, bigints and prom-client's label hashing each showed in the profile.
   app.decorateRequest("mwCounted", false);
   const hot = metrics.hot;
-  const durations = new Map<string, ReturnType<typeof hot.buffer>>();
+  const durations = new Map<string, HistogramSeries>();
   app.addHook("onRequest", (req, reply, done) => {
     // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
     reply.header("x-content-type-options", "nosniff");
@@ -193,7 +186,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       if (!h) {
         // Bounded: route templates × methods × status codes, never raw URLs.
         const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = hot.buffer(metrics.httpDuration, key, () => labels);
+        h = metrics.httpDuration.series(key, () => labels);
         durations.set(key, h);
       }
       h.observe(reply.elapsedTime / 1000);

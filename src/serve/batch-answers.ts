@@ -2,17 +2,18 @@
 // predicted into a PredictionBatch (what the log stores) and answered as JSON bytes, with no object
 // per reading. Pure apart from the clock and the ids. The bytes and the log are exactly what the
 // general path (answers.ts: buildPredictions, answersBuffer) makes of the same readings, which
-// test/serve/batch-answers.test.ts checks.
+// test/serve/columnar.test.ts checks.
 import { MODE_HEADS } from "../data/schema.js";
 import { featureMatrixOfColumns } from "../features/physics.js";
+import { likeliest, packedMode } from "../store/record-layout.js";
 import type { PredictionBatch } from "../store/types.js";
 import { type ModelBundle, predictBundle } from "../train/bundle.js";
-import { num, predictionsBuffer } from "./answers.js";
+import { jsonNumber, predictionsBuffer } from "./answers.js";
 import { uuidv7Many } from "./ids.js";
 import type { ReadingColumns } from "./scan-readings.js";
 
 // batchAnswer writes the four modes by hand.
-const K = MODE_HEADS.length as 4;
+const MODE_COUNT = MODE_HEADS.length as 4;
 
 /** Predicts every reading of `cols`; `failures` counts the readings predicted to fail. */
 export function predictColumns(
@@ -26,13 +27,13 @@ export function predictColumns(
   const p = predictBundle(bundle, featureMatrixOfColumns(cols.type, cols.raw, n));
   const threshold = bundle.threshold.value;
   const predicted = new Uint8Array(n);
-  const modes = new Float64Array(n * K);
+  const modes = new Float64Array(n * MODE_COUNT);
   const ids = newIds(n, now);
   let failures = 0;
-  for (let h = 0; h < K; h++) {
+  for (let h = 0; h < MODE_COUNT; h++) {
     const arr = p.modes[MODE_HEADS[h]];
     // A head the model lacks answers null, which the batch holds as NaN.
-    for (let i = 0; i < n; i++) modes[i * K + h] = arr ? arr[i] : Number.NaN;
+    for (let i = 0; i < n; i++) modes[i * MODE_COUNT + h] = packedMode(arr ? arr[i] : null);
   }
   for (let i = 0; i < n; i++) {
     if (p.failure[i] >= threshold) {
@@ -75,21 +76,12 @@ export function batchAnswer(b: PredictionBatch): Buffer {
   const chunks: string[] = [];
   let s = "";
   for (let i = 0; i < n; i++) {
-    const o = i * K;
+    const o = i * MODE_COUNT;
     const m0 = modes[o];
     const m1 = modes[o + 1];
     const m2 = modes[o + 2];
     const m3 = modes[o + 3];
-    // The likeliest mode: the first of the highest (a null mode never is).
-    let best = -1;
-    let bestP = -1;
-    for (let h = 0; h < K; h++) {
-      const v = modes[o + h];
-      if (v > bestP) {
-        bestP = v;
-        best = h;
-      }
-    }
+    const best = likeliest(modes, o, MODE_COUNT);
     const mid = machineId?.[i];
     let tail = "";
     if (mid) {
@@ -100,7 +92,7 @@ export function batchAnswer(b: PredictionBatch): Buffer {
       }
       tail = `,"machine_id":${j}`;
     }
-    s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${num(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${num(m0)},"${MODE_HEADS[1]}":${num(m1)},"${MODE_HEADS[2]}":${num(m2)},"${MODE_HEADS[3]}":${num(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
+    s += `${i % CHUNK === 0 ? "" : ","}{"id":"${ids[i]}","failure_probability":${jsonNumber(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${jsonNumber(m0)},"${MODE_HEADS[1]}":${jsonNumber(m1)},"${MODE_HEADS[2]}":${jsonNumber(m2)},"${MODE_HEADS[3]}":${jsonNumber(m3)}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${model}${tail}}`;
     if ((i + 1) % CHUNK === 0 || i === n - 1) {
       chunks.push(s);
       s = "";

@@ -1,10 +1,9 @@
 // What every route needs, built once by buildApp and passed to each route module.
 import type { ScenarioName } from "../data/scenarios.js";
-import type { Registry } from "../registry/registry.js";
+import type { ModelRegistry } from "../registry/registry.js";
 import type { PredictionStore } from "../store/types.js";
-import type { Metrics } from "./metrics.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { ModelService } from "./model-service.js";
-import type { BatchPool } from "./batch-pool.js";
 import type { FleetCache } from "./fleet-cache.js";
 import type { ExplainBudget } from "./explain-budget.js";
 import type { MachineTable } from "./machine-table.js";
@@ -21,7 +20,7 @@ export interface ServerState {
 }
 
 export interface Ctx {
-  registry: Registry;
+  registry: ModelRegistry;
   models: ModelService;
   store: PredictionStore;
   metrics: Metrics;
@@ -34,8 +33,6 @@ export interface Ctx {
   /** Explanations (TreeSHAP on the event loop) per request at most, and per second for all clients. */
   maxExplain: number;
   explainBudget: ExplainBudget;
-  /** Worker threads for large /v1/predict batches (batch-pool.ts); null: all on the main thread. */
-  batchPool: BatchPool | null;
   /**
    * Spread into a token-protected route's config beside `auth` (auth-gate.ts checks the token
    * before the body is parsed and limits failures per client across routes). Empty: the old

@@ -6,12 +6,21 @@
 // built into PredictionRecords only when read: a record object per prediction (three objects) lived
 // just long enough to be promoted to V8's old generation and then dropped, and under a stream of
 // 1,000-reading batches that churn cost more CPU than anything but the model, and ~60 MB of RSS.
-import { MODE_HEADS, PRODUCT_TYPES, RAW_FEATURES, type ProductType, type Reading } from "../data/schema.js";
+import { MODE_HEADS, PRODUCT_TYPES, type ProductType, type Reading } from "../data/schema.js";
+import {
+  AT,
+  hasKeys,
+  likeliestKey,
+  packBatchRecord,
+  packRecord,
+  recordWidth,
+  unpackModes,
+} from "../store/record-layout.js";
 import type { PredictionBatch, PredictionRecord } from "../store/types.js";
 
-const K = MODE_HEADS.length;
-/** Numbers per entry: predictedAt, the five raw features, probability, predicted (0/1), the modes. */
-const W = 8 + K;
+const MODE_COUNT = MODE_HEADS.length;
+/** Numbers per entry (store/record-layout.ts): the record's numbers with the MODE_HEADS modes. */
+const ENTRY_WIDTH = recordWidth(MODE_COUNT);
 
 /** The last `cap` predictions of one machine, oldest first from `start`. */
 class Ring {
@@ -24,7 +33,7 @@ class Ring {
   readonly models: (string | undefined)[];
   readonly stamps: (string | undefined)[];
   /** The modes object of an entry whose keys are not MODE_HEADS in order (kept as it was). */
-  readonly odd: (Record<string, number> | undefined)[];
+  readonly odd: (Record<string, number | null> | undefined)[];
   start = 0;
   count = 0;
 
@@ -32,7 +41,7 @@ class Ring {
     readonly machineId: string,
     readonly cap: number,
   ) {
-    this.nums = new Float64Array(cap * W);
+    this.nums = new Float64Array(cap * ENTRY_WIDTH);
     this.ids = new Array(cap);
     this.requestIds = new Array(cap);
     this.names = new Array(cap);
@@ -53,18 +62,9 @@ class Ring {
 
   pushRecord(r: PredictionRecord): void {
     const s = this.slot();
-    const o = s * W;
     const x = r.reading;
-    this.nums[o] = r.predictedAt;
-    for (let f = 0; f < 5; f++) this.nums[o + 1 + f] = x[RAW_FEATURES[f]];
-    this.nums[o + 6] = r.failureProbability;
-    this.nums[o + 7] = r.failurePredicted ? 1 : 0;
-    const m = r.modes as Record<string, number | null>;
-    let k = 0;
-    let plain = true;
-    for (const key in m) if (key !== MODE_HEADS[k++]) plain = false;
-    if (k !== K) plain = false;
-    for (let h = 0; h < K; h++) this.nums[o + 8 + h] = plain ? (m[MODE_HEADS[h]] ?? Number.NaN) : 0;
+    const plain = hasKeys(r.modes, MODE_HEADS);
+    packRecord(this.nums, s * ENTRY_WIDTH, r, MODE_HEADS, plain);
     this.odd[s] = plain ? undefined : r.modes;
     this.ids[s] = r.id;
     this.requestIds[s] = r.requestId;
@@ -77,23 +77,10 @@ class Ring {
 
   pushBatch(b: PredictionBatch, i: number): void {
     const s = this.slot();
-    const o = s * W;
-    const a = i * 5;
-    this.nums[o] = b.predictedAt;
-    for (let f = 0; f < 5; f++) this.nums[o + 1 + f] = b.raw[a + f];
-    this.nums[o + 6] = b.failureProbability[i];
-    this.nums[o + 7] = b.failurePredicted[i];
     const k = b.modeKeys.length;
-    const plain = k === K && b.modeKeys.every((key, h) => key === MODE_HEADS[h]);
-    for (let h = 0; h < K; h++) this.nums[o + 8 + h] = plain ? b.modes[i * k + h] : 0;
-    let odd: Record<string, number> | undefined;
-    if (!plain) {
-      odd = {};
-      for (let h = 0; h < k; h++) {
-        const v = b.modes[i * k + h];
-        odd[b.modeKeys[h]] = Number.isNaN(v) ? (null as unknown as number) : v;
-      }
-    }
+    const plain = k === MODE_COUNT && b.modeKeys.every((key, h) => key === MODE_HEADS[h]);
+    packBatchRecord(this.nums, s * ENTRY_WIDTH, b, i, MODE_COUNT, plain);
+    const odd = plain ? undefined : unpackModes(b.modes, i * k, b.modeKeys);
     this.odd[s] = odd;
     this.ids[s] = b.ids[i];
     this.requestIds[s] = b.requestId;
@@ -110,14 +97,14 @@ class Ring {
   }
 
   reading(s: number): Reading {
-    const o = s * W;
+    const raw = s * ENTRY_WIDTH + AT.raw;
     const r: Reading = {
       type: this.types[s],
-      air_temperature: this.nums[o + 1],
-      process_temperature: this.nums[o + 2],
-      rotational_speed: this.nums[o + 3],
-      torque: this.nums[o + 4],
-      tool_wear: this.nums[o + 5],
+      air_temperature: this.nums[raw],
+      process_temperature: this.nums[raw + 1],
+      rotational_speed: this.nums[raw + 2],
+      torque: this.nums[raw + 3],
+      tool_wear: this.nums[raw + 4],
       machine_id: this.machineId,
     };
     if (this.models[s] !== undefined) r.machine_model = this.models[s];
@@ -125,28 +112,26 @@ class Ring {
     return r;
   }
 
-  modes(s: number): Record<string, number> {
-    const odd = this.odd[s];
-    if (odd) return odd;
-    const m: Record<string, number> = {};
-    for (let h = 0; h < K; h++) {
-      const v = this.nums[s * W + 8 + h];
-      m[MODE_HEADS[h]] = Number.isNaN(v) ? (null as unknown as number) : v;
-    }
-    return m;
+  modes(s: number): Record<string, number | null> {
+    return this.odd[s] ?? unpackModes(this.nums, s * ENTRY_WIDTH + AT.modes, MODE_HEADS);
+  }
+
+  /** The failure probability of the entry in slot `s`. */
+  probability(s: number): number {
+    return this.nums[s * ENTRY_WIDTH + AT.failureProbability];
   }
 
   record(s: number): PredictionRecord {
-    const o = s * W;
+    const entry = s * ENTRY_WIDTH;
     return {
       id: this.ids[s],
       requestId: this.requestIds[s],
       modelName: this.names[s],
       modelVersion: this.versions[s],
-      predictedAt: this.nums[o],
+      predictedAt: this.nums[entry + AT.predictedAt],
       reading: this.reading(s),
-      failureProbability: this.nums[o + 6],
-      failurePredicted: this.nums[o + 7] === 1,
+      failureProbability: this.nums[entry + AT.failureProbability],
+      failurePredicted: this.nums[entry + AT.failurePredicted] === 1,
       modes: this.modes(s),
     };
   }
@@ -281,7 +266,7 @@ export class FleetCache {
     failure_probability: number;
     failure_predicted: boolean;
     likeliest_mode: string | null;
-    modes: Record<string, number>;
+    modes: Record<string, number | null>;
     trend: number[];
     reading: Reading;
   }[] {
@@ -290,15 +275,7 @@ export class FleetCache {
     return ids.slice(0, limit).map((id) => {
       const ring = this.byMachine.get(id) as Ring;
       const last = ring.record(ring.at(ring.count - 1));
-      let best: string | null = null;
-      let bp = -1;
-      for (const m of MODE_HEADS) {
-        const v = last.modes[m];
-        if (typeof v === "number" && v > bp) {
-          bp = v;
-          best = m;
-        }
-      }
+      const best = likeliestKey(last.modes, MODE_HEADS);
       return {
         machine_id: id,
         machine_model: last.reading.machine_model ?? "unknown",
@@ -307,7 +284,7 @@ export class FleetCache {
         failure_predicted: last.failurePredicted,
         likeliest_mode: best,
         modes: last.modes,
-        trend: ring.last(20).map((s) => ring.nums[s * W + 6]),
+        trend: ring.last(20).map((s) => ring.probability(s)),
         reading: last.reading,
       };
     });

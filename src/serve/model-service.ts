@@ -4,9 +4,9 @@
 import { MillwrightError } from "../core/errors.js";
 import type { Reading } from "../data/schema.js";
 import { N_FEATURES, featureMatrix } from "../features/physics.js";
-import type { Registry, VersionSummary } from "../registry/registry.js";
+import type { ModelRegistry, VersionSummary } from "../registry/registry.js";
 import { type BundlePrediction, type ModelBundle, predictBundle } from "../train/bundle.js";
-import { type Contribution, explainRow } from "../train/explain.js";
+import { type Contribution, explainRow } from "../train/ai4i-explain.js";
 
 export interface Served {
   bundle: ModelBundle;
@@ -21,7 +21,7 @@ export class ModelService {
   private readonly listeners: ((s: Served) => void)[] = [];
 
   constructor(
-    readonly registry: Registry,
+    readonly registry: ModelRegistry,
     private ref: string,
   ) {}
 

@@ -5,7 +5,7 @@
 // (reading.ts) accepts and yields the same values, or it returns null and the caller takes that
 // general path, which also writes every error message. So anything unusual (a string with an
 // escape, a duplicate key, an unknown field, a value out of range, bad JSON, an empty or oversized
-// array) costs nothing here but a return: test/serve/scan-readings.test.ts checks the equivalence
+// array) costs nothing here but a return: test/serve/columnar.test.ts checks the equivalence
 // on random and mutated bodies.
 import { PHYSICAL_LIMITS, PRODUCT_TYPES, RAW_FEATURES } from "../data/schema.js";
 import { isDateTime, MAX_ID_LENGTH, MAX_TIMESTAMP_LENGTH } from "../core/limits.js";

@@ -3,7 +3,7 @@
 // describe the same rules so the docs stay true.
 import { PHYSICAL_LIMITS, RAW_FEATURES } from "../data/schema.js";
 
-const num = (f: (typeof RAW_FEATURES)[number], description: string) => ({
+const numberField = (f: (typeof RAW_FEATURES)[number], description: string) => ({
   type: "number",
   minimum: PHYSICAL_LIMITS[f].min,
   maximum: PHYSICAL_LIMITS[f].max,
@@ -16,11 +16,11 @@ export const readingSchema = {
   required: ["type", ...RAW_FEATURES],
   properties: {
     type: { type: "string", enum: ["L", "M", "H"], description: "Product quality variant" },
-    air_temperature: num("air_temperature", "Air temperature, K"),
-    process_temperature: num("process_temperature", "Process temperature, K"),
-    rotational_speed: num("rotational_speed", "Rotational speed, rpm"),
-    torque: num("torque", "Torque, Nm"),
-    tool_wear: num("tool_wear", "Tool wear, min"),
+    air_temperature: numberField("air_temperature", "Air temperature, K"),
+    process_temperature: numberField("process_temperature", "Process temperature, K"),
+    rotational_speed: numberField("rotational_speed", "Rotational speed, rpm"),
+    torque: numberField("torque", "Torque, Nm"),
+    tool_wear: numberField("tool_wear", "Tool wear, min"),
     machine_id: { type: "string", maxLength: 128 },
     machine_model: { type: "string", maxLength: 128, description: "Make and model" },
     timestamp: { type: "string", format: "date-time" },

@@ -5,11 +5,11 @@ import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "../cli/config.js";
+import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
-import { Monitor } from "../monitor/service.js";
-import { Registry } from "../registry/registry.js";
-import { Retrainer } from "../retrain/service.js";
+import { Monitor } from "../monitor/monitor.js";
+import { ModelRegistry } from "../registry/registry.js";
+import { Retrainer } from "../retrain/retrainer.js";
 import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore, WriteProblem } from "../store/types.js";
@@ -92,7 +92,7 @@ interface StartOptions {
 
 export async function startServer(cfg: Config, opts: StartOptions): Promise<RunningServer> {
   mkdirSync(cfg.dataDir, { recursive: true });
-  const registry = new Registry(cfg.registryDir);
+  const registry = new ModelRegistry(cfg.registryDir);
   const problems: Problems = {
     say: (p) =>
       process.stderr.write(p ? `PREDICTIONS REFUSED: ${p.reason}\n` : "prediction log writable again\n"),
@@ -119,7 +119,7 @@ export async function startServer(cfg: Config, opts: StartOptions): Promise<Runn
 async function assemble(
   cfg: Config,
   opts: StartOptions,
-  registry: Registry,
+  registry: ModelRegistry,
   store: PredictionStore,
   problems: Problems,
 ): Promise<RunningServer> {
@@ -131,7 +131,6 @@ async function assemble(
     modelRef: opts.modelRef,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
-    batchWorkers: cfg.batchWorkers,
     rateLimit: cfg.rateLimit,
     timeouts: cfg.timeouts,
     knownMachines: opts.knownMachines,

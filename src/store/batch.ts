@@ -1,13 +1,12 @@
 // Columnar prediction batches (PredictionBatch in types.ts): the records they stand for, and logging
 // one through any store. Pure apart from the store call.
-import { PRODUCT_TYPES, RAW_FEATURES, type Reading } from "../data/schema.js";
+import { PRODUCT_TYPES, type Reading } from "../data/schema.js";
+import { RAW_COUNT, unpackModes } from "./record-layout.js";
 import type { PredictionBatch, PredictionRecord, PredictionStore } from "./types.js";
-
-const N_RAW = RAW_FEATURES.length;
 
 /** Record `i` of the batch, with the same keys in the same order as serve/answers.ts builds them. */
 export function batchRecord(b: PredictionBatch, i: number): PredictionRecord {
-  const a = i * N_RAW;
+  const a = i * RAW_COUNT;
   const reading: Reading = {
     type: PRODUCT_TYPES[b.type[i]],
     air_temperature: b.raw[a],
@@ -22,12 +21,7 @@ export function batchRecord(b: PredictionBatch, i: number): PredictionRecord {
   if (mid !== undefined) reading.machine_id = mid;
   if (mm !== undefined) reading.machine_model = mm;
   if (ts !== undefined) reading.timestamp = ts;
-  const k = b.modeKeys.length;
-  const modes: Record<string, number> = {};
-  for (let m = 0; m < k; m++) {
-    const v = b.modes[i * k + m];
-    modes[b.modeKeys[m]] = Number.isNaN(v) ? (null as unknown as number) : v;
-  }
+  const modes = unpackModes(b.modes, i * b.modeKeys.length, b.modeKeys);
   return {
     id: b.ids[i],
     requestId: b.requestId,

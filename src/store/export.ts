@@ -1,15 +1,12 @@
 // Logged predictions as rows of the training CSV (canonical names, labels where known) plus the audit
 // columns, so production data can train the next model. Unknown labels are empty strings, never 0:
 // an unlabelled row must not read as "did not fail".
+import { RAW_FEATURES } from "../data/schema.js";
 import type { LabelledPrediction, PredictionStore } from "./types.js";
 
 export const EXPORT_COLUMNS = [
   "type",
-  "air_temperature",
-  "process_temperature",
-  "rotational_speed",
-  "torque",
-  "tool_wear",
+  ...RAW_FEATURES,
   "machine_failure",
   "twf",
   "hdf",

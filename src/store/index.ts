@@ -1,9 +1,9 @@
 // Chooses the prediction store: PostgreSQL when a DATABASE_URL is given (cluster mode), else the
 // embedded SQLite file; optionally wrapped in the spool that rides out database outages.
 import type { FlushInfo } from "./group-commit.js";
-import { PostgresStore } from "./postgres.js";
+import { PostgresStore } from "./postgres/store.js";
 import { ResilientStore } from "./resilient.js";
-import { SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+import { SqliteStore, type SqliteStoreOptions } from "./sqlite/store.js";
 import type { PredictionStore } from "./types.js";
 
 export {
@@ -16,9 +16,9 @@ export {
 } from "./export.js";
 export type { FlushInfo, GroupCommitStats } from "./group-commit.js";
 export { createLeaderElector, LEADER_LOCK_KEY, type LeaderElector, type LeaderOptions } from "./leader.js";
-export { PostgresStore, type PostgresStoreOptions } from "./postgres.js";
+export { PostgresStore, type PostgresStoreOptions } from "./postgres/store.js";
 export { type ResilientOptions, ResilientStore } from "./resilient.js";
-export { SqliteStore, type SqliteStoreOptions } from "./sqlite.js";
+export { SqliteStore, type SqliteStoreOptions } from "./sqlite/store.js";
 export type * from "./types.js";
 export { isUnavailableError } from "./unavailable.js";
 

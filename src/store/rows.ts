@@ -1,7 +1,7 @@
 // Row <-> record mapping shared by the SQL stores, so SQLite and PostgreSQL store and return exactly
 // the same shapes. Column order here is the INSERT order of both stores.
 import { MillwrightError } from "../core/errors.js";
-import type { ProductType, Reading } from "../data/schema.js";
+import { type ProductType, RAW_FEATURES, type Reading } from "../data/schema.js";
 import type { FeedbackItem, LabelledPrediction, PredictionRecord, QueryOptions } from "./types.js";
 
 export const PREDICTION_COLUMNS = [
@@ -11,11 +11,7 @@ export const PREDICTION_COLUMNS = [
   "model_version",
   "predicted_at",
   "type",
-  "air_temperature",
-  "process_temperature",
-  "rotational_speed",
-  "torque",
-  "tool_wear",
+  ...RAW_FEATURES,
   "machine_id",
   "machine_model",
   "reading_timestamp",

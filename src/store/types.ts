@@ -17,8 +17,8 @@ export interface PredictionRecord {
   reading: Reading;
   failureProbability: number;
   failurePredicted: boolean;
-  /** Failure-mode probabilities, e.g. { twf: 0.01, hdf: 0.2, pwf: 0, osf: 0.03 }. */
-  modes: Record<string, number>;
+  /** Failure-mode probabilities, e.g. { twf: 0.01, hdf: 0.2, pwf: 0, osf: null } (null: the model has no such head). */
+  modes: Record<string, number | null>;
 }
 
 /**

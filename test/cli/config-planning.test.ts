@@ -7,7 +7,7 @@ import { join, resolve } from "node:path";
 import { test } from "node:test";
 import { readConfig } from "../../src/cli/config.js";
 import { isMillwrightError } from "../../src/core/errors.js";
-import { loadPlanningConfig } from "../../src/serve/planning.js";
+import { loadPlanningConfig } from "../../src/plan/planning.js";
 
 test("MILLWRIGHT_TECHNICIANS and MILLWRIGHT_COSTS name the plan's files; unset, the examples", () => {
   assert.deepEqual(readConfig({}).planning, { techniciansFile: undefined, costsFile: undefined });

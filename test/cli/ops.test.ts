@@ -10,7 +10,7 @@ import { fleetToCsv } from "../../src/data/fleet-csv.js";
 import { simulateFleet } from "../../src/data/simulate.js";
 import { PACKAGE_ROOT } from "../../src/core/version.js";
 import { featureMatrix } from "../../src/features/physics.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord } from "../../src/store/types.js";
 import { predictBundle } from "../../src/train/bundle.js";
 import { runCli } from "../helpers/cli.js";

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { before, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { runCli } from "../helpers/cli.js";
 import { historianShop } from "../helpers/historian.js";
@@ -19,7 +19,7 @@ before(() => {
   const { contract, text } = loadContract(shop.contract);
   reg = join(shop.dir, "models");
   const data = readContractData(contract, { learn: true, labels: "require" });
-  version = trainHistoryAndRegister(new Registry(reg), data, text, {
+  version = trainHistoryAndRegister(new ModelRegistry(reg), data, text, {
     seed: 1,
     split: { by: "time", testFrom: null },
   }).version;

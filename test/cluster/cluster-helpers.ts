@@ -3,7 +3,7 @@
 // (never through the server under test, which may be dead or degraded).
 import Database from "better-sqlite3";
 import pg from "pg";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING } from "../helpers/model.js";
 
 export const FEEDBACK_TOKEN = "cluster-feedback-token-0123456789";

@@ -9,10 +9,10 @@ import type { Contract } from "../../src/contract/types.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { historianShop } from "../helpers/historian.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryLog } from "../../src/store/history/types.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 
@@ -20,7 +20,7 @@ export const TOKEN = "cluster-feedback-token-0123456789";
 
 export interface Trained {
   dir: string;
-  registry: Registry;
+  registry: ModelRegistry;
   version: string;
   model: HistoryModel;
   contract: Contract;
@@ -30,7 +30,7 @@ export function trainContractModel(): Trained {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-ccluster-");
   const dir = shop.dir;
   const { contract, text } = loadContract(shop.contract);
-  const registry = new Registry(join(dir, "models"));
+  const registry = new ModelRegistry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const version = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

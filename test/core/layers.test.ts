@@ -1,11 +1,48 @@
-// The house's layers, checked rather than hoped for: the pure core (features, model, evaluate,
-// pipeline, monitor/stats, train, and contract/ but its file reader) imports no edge (cli, serve,
-// store, registry, web) and does no I/O (no fs, network, child processes or environment).
-// The AI4I server's own leaks (monitor/ and retrain/ taking Metrics from serve/) are issue 15's.
+// The house's layers, checked rather than hoped for.
+// 1. Imports flow inward: every folder of src/ sits in one layer (LAYERS, innermost first) and a file
+//    may use its own layer and the ones inside it, never one further out. Any relative path a file
+//    names counts (an import, or a `new URL("../x/y.js", import.meta.url)`), so spawning a file of an
+//    outer layer by path is caught too. A new folder must be given a layer here before it passes.
+// 2. The pure core (features, model, evaluate, pipeline, monitor/stats, train, and contract/ but its
+//    file reader) does no I/O (no fs, network, child processes or environment).
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { test } from "node:test";
+
+/** Innermost first; README.md "Architecture" draws the same order. */
+export const LAYERS: readonly (readonly string[])[] = [
+  ["core"],
+  ["contract", "data", "features", "model", "train", "evaluate"],
+  ["pipeline", "plan", "monitor", "registry", "store", "metrics", "sim", "gitops"],
+  ["retrain", "serve"],
+  ["cli"],
+];
+
+const LAYER_OF = new Map(LAYERS.flatMap((names, i) => names.map((n) => [n, i] as const)));
+
+/** The folder of src/ a repository path lies in ("src/store/sqlite/store.ts" → "store"). */
+function folder(path: string): string | undefined {
+  const parts = normalize(path).split("/");
+  return parts[0] === "src" && parts.length > 2 ? parts[1] : undefined;
+}
+
+/** What `file` (a path under src/) breaks of the layer order, one line per outward reference. */
+export function outwardReferences(file: string, text: string): string[] {
+  const from = folder(file);
+  if (from === undefined) return [];
+  const own = LAYER_OF.get(from);
+  if (own === undefined) return [`${file}: src/${from}/ has no layer in test/core/layers.test.ts`];
+  const problems: string[] = [];
+  for (const m of text.matchAll(/["'`](\.\.?\/[^"'`\s]+\.(?:js|ts))["'`]/g)) {
+    const to = folder(join(dirname(file), m[1]));
+    if (to === undefined) continue;
+    const layer = LAYER_OF.get(to);
+    if (layer === undefined || layer > own)
+      problems.push(`${file} (layer ${own}, ${from}/) names ${m[1]} (layer ${layer ?? "?"}, ${to}/)`);
+  }
+  return problems;
+}
 
 const CORE = [
   "src/features",
@@ -25,6 +62,39 @@ function files(dir: string): string[] {
   });
 }
 
+test("imports flow inward: no file of src/ names a file of an outer layer", () => {
+  const all = files("src");
+  assert.ok(all.length > 200, `checked ${all.length} files`);
+  const problems = all.flatMap((f) => outwardReferences(f, readFileSync(f, "utf8")));
+  assert.deepEqual(problems, []);
+});
+
+test("the layer check catches an outward import, a spawn by path and a folder with no layer", () => {
+  assert.deepEqual(outwardReferences("src/store/x.ts", 'import { a } from "../serve/app.js";').length, 1);
+  assert.deepEqual(
+    outwardReferences("src/monitor/x.ts", 'import type { M } from "../serve/metrics.js";').length,
+    1,
+  );
+  assert.deepEqual(
+    outwardReferences("src/retrain/x.ts", 'const c = new URL("../cli/main.js", import.meta.url);').length,
+    1,
+  );
+  assert.deepEqual(
+    outwardReferences("src/serve/contract/x.ts", 'import type { C } from "../../cli/config.js";').length,
+    1,
+  );
+  assert.match(outwardReferences("src/newfolder/x.ts", "")[0], /has no layer/);
+  // Inward and sideways are fine: serve uses store and retrain; store/sqlite uses store/.
+  assert.deepEqual(
+    outwardReferences("src/serve/x.ts", 'import "../store/types.js"; import "../retrain/alerts.js";'),
+    [],
+  );
+  assert.deepEqual(
+    outwardReferences("src/store/sqlite/x.ts", 'import "../types.js"; import "../../core/errors.js";'),
+    [],
+  );
+});
+
 test("the core imports no edge and does no I/O", () => {
   const problems: string[] = [];
   let checked = 0;
@@ -34,7 +104,7 @@ test("the core imports no edge and does no I/O", () => {
       const text = readFileSync(f, "utf8");
       for (const m of text.matchAll(/(?:from|import)\s*\(?"([^"]+)"/g)) {
         const spec = m[1];
-        if (/^\.\.?\/(\.\.\/)*(cli|serve|store|registry|web|retrain|gitops|sim)\//.test(spec))
+        if (/^\.\.?\/(\.\.\/)*(cli|serve|store|registry|web|retrain|gitops|sim|metrics)\//.test(spec))
           problems.push(`${f} imports ${spec}`);
         if (!IO_ALLOWED.has(f) && /^node:(fs|child_process|net|http|https|dgram|worker_threads)/.test(spec))
           problems.push(`${f} imports ${spec}`);

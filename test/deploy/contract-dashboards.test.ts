@@ -1,6 +1,6 @@
 // The Grafana dashboards show a data-contract model too: every panel of the drift, quality,
 // predictions and retraining dashboards has a query that the contract server alone can answer (its
-// metrics from src/serve/contract/metrics.ts and monitor.ts, under the AI4I server's names), and
+// metrics from src/metrics/contract.ts and monitor.ts, under the AI4I server's names), and
 // the contract server really exports them: a real model's /metrics after readings, a failure event
 // and a monitor run holds every series those panels read.
 import assert from "node:assert/strict";
@@ -12,12 +12,12 @@ import { Registry as PromRegistry } from "prom-client";
 import { parse } from "yaml";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { contractMetrics } from "../../src/serve/contract/metrics.js";
+import { contractMetrics } from "../../src/metrics/contract.js";
 import { ContractMonitor, monitorGauges } from "../../src/serve/contract/monitor.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { repoRoot } from "../helpers/exec.js";
 import { historianShop } from "../helpers/historian.js";
@@ -67,7 +67,7 @@ let log: SqliteHistoryLog;
 before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-dash-");
   const { contract: c, text } = loadContract(shop.contract);
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(c, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

@@ -7,16 +7,16 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Registry } from "prom-client";
 import { parse, stringify } from "yaml";
-import { contractMetrics } from "../../src/serve/contract/metrics.js";
+import { contractMetrics } from "../../src/metrics/contract.js";
 import { monitorGauges } from "../../src/serve/contract/monitor.js";
-import { createMetrics } from "../../src/serve/metrics.js";
+import { createMetrics } from "../../src/metrics/ai4i.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
 import { contract, dashboardQueries, metricNames, problems as problemsIn } from "./monitoring-promql.js";
 
 const root = repoRoot();
 
-// The metrics and labels come from the servers' own declarations (src/serve/metrics.ts, with prom-client's
-// defaults, and the data-contract server's src/serve/contract/metrics.ts and monitor.ts), so a renamed
+// The metrics and labels come from the servers' own declarations (src/metrics/ai4i.ts, with prom-client's
+// defaults, and the data-contract server's src/metrics/contract.ts and monitor.ts), so a renamed
 // metric or label breaks this test instead of a dashboard. contract-dashboards.test.ts checks that a
 // contract server alone fills the model panels.
 const registry = new Registry();

@@ -6,13 +6,13 @@ import { join } from "node:path";
 import { fleetToCsv } from "../../src/data/fleet-csv.js";
 import { simulateFleet } from "../../src/data/simulate.js";
 import { writeFileAtomic } from "../../src/registry/fsutil.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import type { FleetReading } from "../../src/data/simulate.js";
 
 export interface TrainedFixture {
   dir: string;
-  registry: Registry;
+  registry: ModelRegistry;
   dataFile: string;
   rows: FleetReading[];
   version: string;
@@ -26,7 +26,7 @@ export function trainedRegistry(
   const rows = simulateFleet({ machines: opts.machines ?? 12, days: opts.days ?? 14, seed: opts.seed ?? 7 });
   const dataFile = join(dir, "fleet.csv");
   writeFileAtomic(dataFile, fleetToCsv(rows));
-  const registry = new Registry(join(dir, "models"));
+  const registry = new ModelRegistry(join(dir, "models"));
   const res = trainAndRegister(
     registry,
     { rows, data: { file: dataFile, sha256: "test" } },

@@ -2,7 +2,7 @@
 // it takes for a change to show (a quiet fleet's "from 0.2 % to 0.2 %" said nothing).
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { pctPair } from "../../src/pipeline/explain.js";
+import { pctPair } from "../../src/pipeline/contract-explain.js";
 
 test("pctPair: whole percent from 10 %, one decimal below, more only while both read the same", () => {
   const cases: [number, number, string, string][] = [

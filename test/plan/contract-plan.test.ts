@@ -10,11 +10,11 @@ import { readContractData } from "../../src/data/contract-data.js";
 import { makeContractPlan } from "../../src/plan/contract-plan.js";
 import { money } from "../../src/plan/contract-report.js";
 import { contractRisk, type PlanMachine } from "../../src/plan/contract-risk.js";
-import { pct } from "../../src/plan/explain.js";
+import { pct } from "../../src/plan/task-reasons.js";
 import type { Technician } from "../../src/plan/types.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/service.js";
+import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { historianShop } from "../helpers/historian.js";
 
@@ -28,7 +28,7 @@ const ALL: Technician[] = [
 before(() => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cplan-");
   const { contract, text } = loadContract(shop.contract);
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { createRng, type Rng } from "../../src/core/rng.js";
-import { bestChain } from "../../src/plan/explain.js";
+import { bestChain } from "../../src/plan/task-reasons.js";
 import { greedyPlan } from "../../src/plan/greedy.js";
 import {
   type ChainCosts,

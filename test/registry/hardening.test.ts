@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import { bootId, withLock } from "../../src/registry/lock.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 /** The largest gap between 5 ms ticks while `p` runs: how long the event loop was blocked. */

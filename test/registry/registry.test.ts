@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { MillwrightError } from "../../src/core/errors.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
@@ -30,7 +30,7 @@ describe("model registry", () => {
     const dir = mkdtempSync(join(tmpdir(), "mw-idx-"));
     writeFileSync(join(dir, "registry.json"), "{nope");
     assert.throws(
-      () => new Registry(dir).readIndex(),
+      () => new ModelRegistry(dir).readIndex(),
       (e: MillwrightError) => e.code === "MW_REGISTRY" && e.message.includes("registry.json"),
     );
     rmSync(dir, { recursive: true });
@@ -47,7 +47,7 @@ describe("model registry", () => {
 
   test("a model file of another format version is refused with a message naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "mw-fmt-"));
-    const reg = new Registry(dir);
+    const reg = new ModelRegistry(dir);
     mkdirSync(join(dir, "versions", "1.0.0"), { recursive: true });
     writeFileSync(
       join(dir, "versions", "1.0.0", "model.json"),
@@ -70,7 +70,7 @@ describe("model registry", () => {
     const mnt = mkdtempSync(join(tmpdir(), "mw-full-"));
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=96k", "tmpfs", mnt]);
     try {
-      const reg = new Registry(join(mnt, "models"));
+      const reg = new ModelRegistry(join(mnt, "models"));
       assert.throws(
         () =>
           trainAndRegister(

@@ -10,7 +10,7 @@ import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
 import { parseTimestamp } from "../../src/data/time.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
 import type { LogEntry } from "../../src/store/history/types.js";
@@ -78,7 +78,7 @@ test("retraining a semicolon, decimal-comma, local-time, two-export contract rea
   writeFileSync(shop.contract, text);
   const { contract } = loadContract(shop.contract);
   const data = readContractData(contract, { learn: true, labels: "require" });
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const champion = trainHistoryAndRegister(registry, data, text, {
     seed: 1,
     split: { by: "time", testFrom: null },

@@ -11,7 +11,7 @@ import { simulateFleet } from "../../src/data/simulate.js";
 import { DatasetStore } from "../../src/registry/datasets.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { retrainLocal } from "../../src/retrain/local.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord } from "../../src/store/types.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { Registry as PromRegistry } from "prom-client";
 import { dispatchRetrain } from "../../src/retrain/github.js";
-import { Retrainer } from "../../src/retrain/service.js";
-import { createMetrics } from "../../src/serve/metrics.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
-import { Registry } from "../../src/registry/registry.js";
+import { Retrainer } from "../../src/retrain/retrainer.js";
+import { createMetrics } from "../../src/metrics/ai4i.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 
 async function fakeGitHub(status = 204) {
   const calls: { method: string; url: string; auth: string; body: unknown }[] = [];
@@ -69,7 +69,7 @@ test("in github mode a firing alert dispatches once and the audit log records it
   try {
     const metrics = createMetrics(new PromRegistry(), { defaults: false });
     const r = new Retrainer({
-      registry: new Registry(join(dir, "models")),
+      registry: new ModelRegistry(join(dir, "models")),
       store,
       metrics,
       mode: "github",

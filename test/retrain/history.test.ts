@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

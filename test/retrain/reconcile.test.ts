@@ -10,7 +10,7 @@ import { bootId } from "../../src/registry/lock.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import type { RetrainDecision } from "../../src/retrain/local.js";
 import { reconcileRuns } from "../../src/retrain/reconcile.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 let fx: TrainedFixture;

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
-import { riskWords } from "../../src/train/explain.js";
+import { riskWords } from "../../src/train/ai4i-explain.js";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const TOKENS = { admin: "admin-secret", feedback: "feedback-secret", hook: "hook-secret" };

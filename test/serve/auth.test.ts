@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { AuthFailures } from "../../src/serve/auth-gate.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const TOKENS = { admin: "admin-secret", feedback: "feedback-secret", hook: "hook-secret" };

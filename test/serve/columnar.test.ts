@@ -16,8 +16,8 @@ import { uuidv7, uuidv7Many } from "../../src/serve/ids.js";
 import { parseReadings } from "../../src/serve/reading.js";
 import { type ReadingColumns, scanReadings } from "../../src/serve/scan-readings.js";
 import { batchRecords } from "../../src/store/batch.js";
-import { checkBatch, encodeBatch, encodeGroup } from "../../src/store/sqlite-journal-codec.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { checkBatch, encodeBatch, encodeGroup } from "../../src/store/sqlite/journal-codec.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const MAX = 50;

@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { simulateFleet, simulatedMachines } from "../../src/data/simulate.js";
 import { buildApp } from "../../src/serve/app.js";
 import { toWire } from "../../src/sim/live.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 let fx: TrainedFixture;

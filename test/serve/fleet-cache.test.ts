@@ -41,7 +41,7 @@ test("history, readings and summary equal the last records given, single or batc
             const r = makeRecord(op.i);
             if (r.reading.machine_id) r.reading.machine_id = MACHINES[op.m];
             if (op.odd) r.modes = { twf: 0.5, rnf: 0.1 }; // not the model's four heads: kept as it was
-            if (op.i % 5 === 0) r.modes = { twf: null as unknown as number, hdf: 0, pwf: 1, osf: 0.25 };
+            if (op.i % 5 === 0) r.modes = { twf: null, hdf: 0, pwf: 1, osf: 0.25 };
             cache.add([r]);
             keep(r);
           } else {

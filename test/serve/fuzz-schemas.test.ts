@@ -16,7 +16,7 @@ import { alertmanagerPayloadSchema } from "../../src/serve/hook-schema.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
 import { readingSchema } from "../../src/serve/schemas.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 let fx: TrainedFixture;

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 let fx: TrainedFixture;

@@ -1,13 +1,14 @@
 // The hand-written pieces of the prediction hot path give exactly what the general ones give:
-// answersJson = JSON.stringify, observeAll = one observe() per value, and a journal group round-trips
-// every record field by field (sqlite-journal.ts).
+// answersJson = JSON.stringify, BulkHistogram = prom-client's Histogram, and a journal group round-trips
+// every record field by field (store/sqlite/journal.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
-import { createMetrics, observeAll } from "../../src/serve/metrics.js";
+import { createMetrics } from "../../src/metrics/ai4i.js";
+import { BulkHistogram } from "../../src/metrics/bulk-histogram.js";
 import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
-import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite-journal.js";
+import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite/journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
 import { makeRecord } from "../store/records.js";
 
@@ -52,39 +53,55 @@ test("answersJson writes what JSON.stringify writes, for one answer and for a ba
   assert.equal(answersJson(withExplanation, true), JSON.stringify({ predictions: withExplanation }));
 });
 
-test("observeAll gives the same exposition as one observe() per value", async () => {
+test("BulkHistogram writes the exposition prom-client's Histogram writes for the same values", async () => {
   const values = fc.sample(fc.double({ min: 0, max: 1, noNaN: true }), { numRuns: 2000, seed: 7 });
-  values.push(0.01, 0.9, 1, 0, 0.5); // on bucket bounds, and above the last one
-  const expose = async (fill: (h: Histogram<string>) => void) => {
-    const reg = new Registry();
-    const h = new Histogram({
-      name: "p",
-      help: "p",
-      labelNames: ["model_version"],
-      buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
-      registers: [reg],
-    });
-    fill(h);
-    return reg.metrics();
+  values.push(0.01, 0.9, 1, 0, 0.5, 1e-300, 2); // on bucket bounds, tiny, and above the last one
+  const spec = {
+    name: "p",
+    help: "p help",
+    labelNames: ["model_version"],
+    buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
   };
-  const slow = await expose((h) => {
-    for (const v of values) h.observe({ model_version: "1.0.0" }, v);
-    h.observe({ model_version: "1.1.0" }, 0.3);
-  });
-  const fast = await expose((h) => {
-    observeAll(h, { model_version: "1.0.0" }, values.slice(0, 1000));
-    observeAll(h, { model_version: "1.1.0" }, [0.3]);
-    observeAll(h, { model_version: "1.0.0" }, Float64Array.from(values.slice(1000)));
-  });
-  assert.equal(fast, slow);
-  assert.match(fast, /p_count\{model_version="1.0.0"\} 2005/);
-  // After a reset the cached entry is stale: values must land in the new one, not vanish.
-  const reg = new Registry();
-  const h = new Histogram({ name: "q", help: "q", labelNames: ["v"], buckets: [0.5], registers: [reg] });
-  observeAll(h, { v: "a" }, [0.1, 0.9]);
-  h.reset();
-  observeAll(h, { v: "a" }, [0.2]);
-  assert.match(await reg.metrics(), /q_count\{v="a"\} 1\n/);
+  const slowRegistry = new Registry();
+  const slow = new Histogram({ ...spec, registers: [slowRegistry] });
+  for (const v of values) slow.observe({ model_version: "1.0.0" }, v);
+  slow.observe({ model_version: "1.1.0" }, 0.3);
+  const fastRegistry = new Registry();
+  const fast = new BulkHistogram(spec, [fastRegistry]);
+  const series = fast.series("1.0.0", () => ({ model_version: "1.0.0" }));
+  series.observeMany(values.slice(0, 1000));
+  fast.observe({ model_version: "1.1.0" }, 0.3);
+  series.observeMany(Float64Array.from(values.slice(1000)));
+  const text = await fastRegistry.metrics();
+  assert.equal(text, await slowRegistry.metrics());
+  assert.match(text, /p_count\{model_version="1.0.0"\} 2007/);
+  assert.deepEqual(await fastRegistry.getMetricsAsJSON(), await slowRegistry.getMetricsAsJSON());
+  // A reset empties it, as prom-client's does; a series a caller kept still counts afterwards.
+  fastRegistry.resetMetrics();
+  slowRegistry.resetMetrics();
+  assert.equal(await fastRegistry.metrics(), await slowRegistry.metrics());
+  series.observe(0.2);
+  slow.observe({ model_version: "1.0.0" }, 0.2);
+  assert.equal(await fastRegistry.metrics(), await slowRegistry.metrics());
+  assert.match(await fastRegistry.metrics(), /p_count\{model_version="1.0.0"\} 1\n/);
+  // Without labels the series is shown from the start (zeros), as prom-client shows it.
+  const bare = new Registry();
+  new BulkHistogram({ name: "q", help: "q", buckets: [0.5] }, [bare]);
+  const bareSlow = new Registry();
+  new Histogram({ name: "q", help: "q", buckets: [0.5], registers: [bareSlow] });
+  assert.equal(await bare.metrics(), await bareSlow.metrics());
+  assert.throws(() => fast.series("x", () => ({ other: "1" })), /labels other are not model_version/);
+});
+
+test("the served metrics' hot histograms are BulkHistograms: no slow path to fall back to", async () => {
+  const m = createMetrics(new Registry(), { defaults: false });
+  for (const h of [m.httpDuration, m.failureProbability, m.commitDuration])
+    assert.ok(h instanceof BulkHistogram);
+  m.failureProbability.series("1.0.0", () => ({ model_version: "1.0.0" })).observeMany([0.2, 0.95]);
+  assert.match(
+    await m.registry.metrics(),
+    /millwright_failure_probability_count\{model_version="1.0.0"\} 2\n/,
+  );
 });
 
 test("journal groups round-trip every record exactly: values, nulls, odd modes, repeats and changes", () => {
@@ -92,7 +109,7 @@ test("journal groups round-trip every record exactly: values, nulls, odd modes, 
   const records = [
     makeRecord(0),
     makeRecord(1),
-    makeRecord(2, { modes: { twf: null as unknown as number, hdf: 1e-300, pwf: 0, osf: 1 } }),
+    makeRecord(2, { modes: { twf: null, hdf: 1e-300, pwf: 0, osf: 1 } }),
     makeRecord(3, { modes: { other: 0.5 } }), // keys differ from the group's: kept as an object
     makeRecord(4, { modes: {} }),
     makeRecord(5, { requestId: 'req "quoted"', modelVersion: "9.9.9" }),
@@ -144,7 +161,7 @@ test("journal groups round-trip any id and machine id: quotes, escapes, unicode,
   );
 });
 
-test("buffered request metrics (metrics.hot): every value is in the next scrape, as direct prom-client calls put it", async () => {
+test("request metrics kept by series and by metrics.hot: every value is in the next scrape, as direct calls put it", async () => {
   const direct = createMetrics(new Registry(), { defaults: false });
   const buffered = createMetrics(new Registry(), { defaults: false });
   const values = fc.sample(fc.double({ min: 0, max: 2, noNaN: true }), { numRuns: 1500, seed: 11 });
@@ -163,19 +180,17 @@ test("buffered request metrics (metrics.hot): every value is in the next scrape,
     const version = i % 3 === 0 ? "1.0.0" : "1.1.0";
     const status = i % 10 === 9 ? "400" : "200"; // 200 first in both: series print in order of appearance
     direct.httpDuration.observe({ route: "/v1/predict", method: "POST", status_code: status }, v);
-    buffered.hot
-      .buffer(buffered.httpDuration, status, () => ({
+    buffered.httpDuration
+      .series(status, () => ({
         route: "/v1/predict",
         method: "POST",
         status_code: status,
       }))
       .observe(v);
     direct.failureProbability.observe({ model_version: version }, v / 2);
-    buffered.hot
-      .buffer(buffered.failureProbability, version, () => ({ model_version: version }))
-      .observeMany([v / 2], 1);
+    buffered.failureProbability.series(version, () => ({ model_version: version })).observeMany([v / 2], 1);
     direct.commitDuration.observe(v / 100);
-    buffered.hot.buffer(buffered.commitDuration, "", () => ({})).observe(v / 100);
+    buffered.commitDuration.series("", () => ({})).observe(v / 100);
     direct.predictions.inc({ model_version: version, outcome: v > 1 ? "failure" : "ok" }, 2);
     buffered.hot.count(
       `${version} ${v > 1}`,

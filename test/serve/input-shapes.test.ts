@@ -9,7 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { readingsFromTensors } from "../../src/serve/routes/oip.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const HOOK = "hook-secret";

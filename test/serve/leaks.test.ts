@@ -10,7 +10,7 @@ import { formatCsv } from "../../src/data/csv.js";
 import { buildApp } from "../../src/serve/app.js";
 import { redactPaths } from "../../src/serve/problem.js";
 import { privateDatabase } from "../../src/serve/server.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { runCli } from "../helpers/cli.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

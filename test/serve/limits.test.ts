@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { isDateTime, MAX_ID_LENGTH } from "../../src/core/limits.js";
 import { scanReadings } from "../../src/serve/scan-readings.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 describe("request limits", () => {

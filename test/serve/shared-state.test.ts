@@ -8,7 +8,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const ADMIN = "admin-secret";

@@ -10,7 +10,7 @@ import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { createLeaderElector, type LeaderElector } from "../../src/store/leader.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { postgresOrSkip, withPostgresLogs } from "../helpers/postgres.js";
 
 const { pg: fx, skip } = await postgresOrSkip();

@@ -3,8 +3,8 @@
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
 import pg from "pg";
-import { POSTGRES_MIGRATIONS } from "../../src/store/postgres-schema.js";
-import { PostgresStore } from "../../src/store/postgres.js";
+import { POSTGRES_MIGRATIONS } from "../../src/store/postgres/schema.js";
+import { PostgresStore } from "../../src/store/postgres/store.js";
 import { postgresOrSkip, withPostgresLogs } from "../helpers/postgres.js";
 import { runStoreContract } from "./contract.js";
 import { makeRecord, range } from "./records.js";

@@ -64,7 +64,10 @@ export function makeBatch(n: number, from = 0, requestId = `batch-${from}`): Pre
     failureProbability: Float64Array.from(recs, (r) => r.failureProbability),
     failurePredicted: Uint8Array.from(recs, (r) => (r.failurePredicted ? 1 : 0)),
     modeKeys: [...MODE_KEYS],
-    modes: Float64Array.from({ length: n * k }, (_, j) => recs[Math.floor(j / k)].modes[MODE_KEYS[j % k]]),
+    modes: Float64Array.from(
+      { length: n * k },
+      (_, j) => recs[Math.floor(j / k)].modes[MODE_KEYS[j % k]] ?? Number.NaN,
+    ),
     machineId: col("machine_id"),
     machineModel: col("machine_model"),
     timestamp: col("timestamp"),

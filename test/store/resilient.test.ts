@@ -7,9 +7,9 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
-import { PostgresStore } from "../../src/store/postgres.js";
+import { PostgresStore } from "../../src/store/postgres/store.js";
 import { ResilientStore } from "../../src/store/resilient.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord, PredictionStore } from "../../src/store/types.js";
 import { isUnavailableError } from "../../src/store/unavailable.js";
 import { postgresOrSkip, withPostgresLogs } from "../helpers/postgres.js";

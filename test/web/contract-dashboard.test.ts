@@ -25,14 +25,14 @@ import { loadContract } from "../../src/contract/load.js";
 import type { Contract } from "../../src/contract/types.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { Registry } from "../../src/registry/registry.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { historianShop } from "../helpers/historian.js";
@@ -122,7 +122,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cweb-");
     dir = shop.dir;
     const { contract, text } = loadContract(shop.contract);
-    const registry = new Registry(join(dir, "models"));
+    const registry = new ModelRegistry(join(dir, "models"));
     const data = readContractData(contract, { learn: true, labels: "require" });
     const v = trainHistoryAndRegister(registry, data, text, {
       seed: 1,

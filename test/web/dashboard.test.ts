@@ -15,12 +15,12 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser, Page } from "playwright-core";
 import { simulatedMachines, simulateFleet } from "../../src/data/simulate.js";
-import { Monitor } from "../../src/monitor/service.js";
+import { Monitor } from "../../src/monitor/monitor.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
-import { SqliteStore } from "../../src/store/sqlite.js";
+import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

@@ -1,7 +1,7 @@
 import { loadCsvFile } from "../../data/load.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { featureMatrix } from "../../features/physics.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { evaluateContract } from "./contract-model.js";
 import { predictBundle } from "../../train/bundle.js";
@@ -31,7 +31,7 @@ export async function evaluateCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return outThen(EVALUATE_HELP, 0);
   const file = requireOpt(values, "data", EVALUATE_HELP);
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const ref = (values.model as string | undefined) ?? "champion";
   const stored = registry.readModelJson(ref);
   if (isHistoryModelJSON(stored.obj)) {

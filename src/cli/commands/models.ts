@@ -1,5 +1,5 @@
 import { MillwrightError } from "../../core/errors.js";
-import { ALIASES, type Alias, Registry } from "../../registry/registry.js";
+import { ALIASES, type Alias, ModelRegistry } from "../../registry/registry.js";
 import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
@@ -20,7 +20,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     true,
   );
   if (values.help || !sub) return outThen(MODELS_HELP, sub ? 0 : 2);
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   if (sub === "list") {
     const list = registry.list();
     if (values.json) return outJsonThen({ aliases: registry.readIndex().aliases, versions: list }, 0);

@@ -1,7 +1,7 @@
 import { Registry as PromRegistry } from "prom-client";
-import { Monitor } from "../../monitor/service.js";
-import { Registry } from "../../registry/registry.js";
-import { createMetrics } from "../../serve/metrics.js";
+import { Monitor } from "../../monitor/monitor.js";
+import { ModelRegistry } from "../../registry/registry.js";
+import { createMetrics } from "../../metrics/ai4i.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, out, outJson, parse, outThen } from "../io.js";
@@ -26,7 +26,7 @@ export async function monitorCommand(argv: string[]): Promise<number> {
   );
   if (values.help || !values.once) return outThen(MONITOR_HELP, values.help ? 0 : 2);
   const cfg = readConfig();
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const bundle = registry.load((values.model as string | undefined) ?? "champion");
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {

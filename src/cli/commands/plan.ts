@@ -4,9 +4,9 @@ import type { Reading } from "../../data/schema.js";
 import type { MachineHistory } from "../../plan/forecast.js";
 import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
-import { loadPlanningConfig, planFor } from "../../serve/planning.js";
+import { loadPlanningConfig, planFor } from "../../plan/planning.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { DEFAULT_REGISTRY, out, parse, outThen, outJsonThen } from "../io.js";
@@ -59,7 +59,7 @@ export async function planCommand(argv: string[]): Promise<number> {
   );
   if (values.help) return outThen(HELP, 0);
   if (!values.technicians) throw new MillwrightError("MW_BAD_INPUT", `--technicians is required\n\n${HELP}`);
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const stored = registry.readModelJson("champion");
   if (isHistoryModelJSON(stored.obj)) {
     if (values.costs)

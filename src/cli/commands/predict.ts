@@ -2,7 +2,7 @@ import { formatCsv } from "../../data/csv.js";
 import { loadCsvFile } from "../../data/load.js";
 import { MODE_HEADS } from "../../data/schema.js";
 import { featureMatrix } from "../../features/physics.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { predictContract } from "./contract-model.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
@@ -35,7 +35,7 @@ export async function predictCommand(argv: string[]): Promise<number> {
   if (values.help) return outThen(PREDICT_HELP, 0);
   const file = requireOpt(values, "data", PREDICT_HELP);
   const dest = outputOpt(values, "out", PREDICT_HELP);
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const ref = (values.model as string | undefined) ?? "champion";
   const stored = registry.readModelJson(ref);
   if (isHistoryModelJSON(stored.obj)) {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { describeEvent, retrainHistory } from "../../retrain/history.js";
 import { type RetrainDecision, retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
@@ -58,7 +58,7 @@ export async function retrainCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (sub === "run") {
-      const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+      const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
       const d = await retrainLocal({
         registry,
         store,

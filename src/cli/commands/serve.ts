@@ -1,6 +1,6 @@
 import { readConfig } from "../config.js";
 import { outThen, parse, portOpt } from "../io.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { startContractServer } from "../../serve/contract/server.js";
 import { startServer } from "../../serve/server.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
@@ -33,7 +33,7 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;
   const cfg = readConfig(env);
   const ref = (values.model as string | undefined) ?? "champion";
-  if (isHistoryModelJSON(new Registry(cfg.registryDir).readModelJson(ref).obj)) {
+  if (isHistoryModelJSON(new ModelRegistry(cfg.registryDir).readModelJson(ref).obj)) {
     // A data-contract model: its own app, whose API comes from the contract (README "Data contract").
     const server = await startContractServer(cfg, {
       host: (values.host as string | undefined) ?? "127.0.0.1",

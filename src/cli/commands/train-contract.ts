@@ -4,14 +4,14 @@ import { MillwrightError } from "../../core/errors.js";
 import { readContractData } from "../../data/contract-data.js";
 import { formatTimestamp } from "../../data/time.js";
 import { fmt } from "../../evaluate/format.js";
-import type { Registry } from "../../registry/registry.js";
+import type { ModelRegistry } from "../../registry/registry.js";
 import { trainHistoryAndRegister } from "../../registry/train-history.js";
 import { eventsOpt, testFromOpt } from "../contract-opts.js";
 import { out, outJson, progressBar } from "../io.js";
 
 export async function trainContract(
   values: Record<string, unknown>,
-  registry: Registry,
+  registry: ModelRegistry,
   seed: number,
   threshold: { method: "f1" } | { method: "cost"; costMiss: number; costFalseAlarm: number },
 ): Promise<number> {

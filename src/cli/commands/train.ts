@@ -1,7 +1,7 @@
 import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
 import { bootId, holderDead } from "../../registry/lock.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import { trainContract } from "./train-contract.js";
 import {
@@ -77,7 +77,7 @@ export async function trainCommand(argv: string[]): Promise<number> {
   const costFa = numOpt(values, "cost-false-alarm");
   if ((costMiss === undefined) !== (costFa === undefined))
     throw new MillwrightError("MW_BAD_INPUT", "--cost-miss and --cost-false-alarm go together");
-  const registry = new Registry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   const threshold =
     costMiss !== undefined
       ? { method: "cost" as const, costMiss, costFalseAlarm: costFa as number }

@@ -11,7 +11,7 @@ import { PACKAGE_ROOT } from "../../core/version.js";
 import { readContractData } from "../../data/contract-data.js";
 import { historianToCsv } from "../../data/historian-csv.js";
 import { type Historian, simulateHistorian } from "../../data/historian.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { trainHistoryAndRegister } from "../../registry/train-history.js";
 import { startContractServer } from "../../serve/contract/server.js";
 import { type HistorianPlayer, playHistorian } from "../../sim/historian-player.js";
@@ -39,7 +39,7 @@ function firstHours(h: Historian, hours: number): Historian {
 }
 
 function ensureHistorianModel(cfg: Config, machines: number, h: Historian, log: (s: string) => void): void {
-  const registry = new Registry(cfg.registryDir);
+  const registry = new ModelRegistry(cfg.registryDir);
   const champion = registry.readIndex().aliases.champion;
   if (champion) {
     if (!isHistoryModelJSON(registry.readModelJson("champion").obj))

@@ -7,7 +7,7 @@ import { loadCsvFile } from "../../data/load.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { simulatedMachines, simulateFleet } from "../../data/simulate.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
-import { Registry } from "../../registry/registry.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
 import { startLiveSimulation } from "../../sim/live.js";
@@ -40,7 +40,7 @@ examples/contracts/historian-technicians.yaml unless MILLWRIGHT_TECHNICIANS is s
 
 /** Makes sure there is a champion: simulate and train when the registry is empty. */
 export function ensureModel(cfg: Config, log: (s: string) => void): void {
-  const registry = new Registry(cfg.registryDir);
+  const registry = new ModelRegistry(cfg.registryDir);
   if (registry.readIndex().aliases.champion) return;
   // Versions without a champion are an operator's registry that lost its alias (an edited
   // registry.json, a bad restore), not an empty machine: training a new version on simulated data

@@ -22,8 +22,9 @@ import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
-import { type ContractMetrics, contractMetrics } from "./metrics.js";
-import type { ContractAnswer, ContractService, EventIn } from "./service.js";
+import type { HistogramSeries } from "../../metrics/bulk-histogram.js";
+import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
+import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
 
 export interface ContractAppOptions {
   service: ContractService;
@@ -81,7 +82,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const { events, hot } = metrics;
   // Callback hooks and series cached per route/method/status (bounded: route templates, never raw
   // URLs), as on the AI4I server: these run for every request.
-  const durations = new Map<string, ReturnType<typeof hot.buffer>>();
+  const durations = new Map<string, HistogramSeries>();
   app.decorateRequest("mwCounted", false);
   app.addHook("onRequest", (req, _reply, done) => {
     req.mwCounted = true;
@@ -105,7 +106,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       let h = durations.get(key);
       if (!h) {
         const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = hot.buffer(metrics.httpDuration, key, () => labels);
+        h = metrics.httpDuration.series(key, () => labels);
         durations.set(key, h);
       }
       h.observe(reply.elapsedTime / 1000);
@@ -133,7 +134,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   const count = (answers: readonly ContractAnswer[]): void => {
     const model_version = svc.model.version;
-    const probs = hot.buffer(metrics.failureProbability, model_version, () => ({ model_version }));
+    const probs = metrics.failureProbability.series(model_version, () => ({ model_version }));
     let failures = 0;
     for (const a of answers) {
       probs.observe(a.failure_probability);

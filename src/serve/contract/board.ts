@@ -2,11 +2,11 @@
 // events and failures, kept in memory as the service applies them (live, replayed on start, or
 // caught up from other replicas), so the board and the machine page need no query of the log.
 // Bounded per machine; names, units and words all come from the model's contract.
-import { explainReading } from "../../pipeline/explain.js";
+import { explainReading } from "../../pipeline/contract-explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver, ReadingDetail } from "./service.js";
+import type { HistoryObserver, ReadingDetail } from "./contract-service.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
 export const KEEP_READINGS = 100;

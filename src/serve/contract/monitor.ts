@@ -9,7 +9,7 @@ import { type Columns, type DriftReport, driftReport, predictionDrift } from "..
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver } from "./service.js";
+import type { HistoryObserver } from "./contract-service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
@@ -28,7 +28,7 @@ export interface ContractMonitorReport {
   quality: RealisedQuality;
 }
 
-/** The drift and quality gauges, under the AI4I monitor's names (serve/metrics.ts). */
+/** The drift and quality gauges, under the AI4I monitor's names (metrics/ai4i.ts). */
 export function monitorGauges(registry: PromRegistry) {
   const r = [registry];
   return {

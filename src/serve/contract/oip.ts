@@ -4,7 +4,7 @@
 // reading objects /v1/predict takes, so one pipeline scores both.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { ContractAnswer, ContractService } from "./service.js";
+import type { ContractAnswer, ContractService } from "./contract-service.js";
 
 interface Tensor {
   name: string;

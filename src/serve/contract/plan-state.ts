@@ -10,7 +10,7 @@ import { planMachine } from "../../plan/contract-machines.js";
 import { type ContractPlan, makeContractPlan } from "../../plan/contract-plan.js";
 import type { ContractPlannedTask } from "../../plan/contract-report.js";
 import type { Technician } from "../../plan/types.js";
-import type { ContractService } from "./service.js";
+import type { ContractService } from "./contract-service.js";
 
 export interface TaskOutcome {
   id: string;

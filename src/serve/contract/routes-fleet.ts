@@ -7,7 +7,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { pageOf, pageQuery } from "../routes/fleet.js";
 import type { BoardReading, FleetBoard } from "./board.js";
-import type { ContractService } from "./service.js";
+import type { ContractService } from "./contract-service.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;

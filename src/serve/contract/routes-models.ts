@@ -6,9 +6,9 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { Registry } from "../../registry/registry.js";
+import type { ModelRegistry } from "../../registry/registry.js";
 import type { ContractMonitor } from "./monitor.js";
-import { type ContractService, loadHistoryModel } from "./service.js";
+import { type ContractService, loadHistoryModel } from "./contract-service.js";
 
 function readText(path: string): string | null {
   try {
@@ -38,7 +38,7 @@ export class ContractModels {
   private chain: Promise<unknown> = Promise.resolve();
 
   constructor(
-    readonly registry: Registry,
+    readonly registry: ModelRegistry,
     readonly service: ContractService,
     private readonly monitor: ContractMonitor | undefined,
     /** The alias (or version) a reload without a model follows. */

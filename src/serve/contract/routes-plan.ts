@@ -10,7 +10,7 @@ import { parseTimestamp } from "../../data/time.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { PlanKeeper } from "./plan-state.js";
-import type { ContractService } from "./service.js";
+import type { ContractService } from "./contract-service.js";
 
 function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
   const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);

@@ -4,8 +4,8 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
-import type { Config } from "../../cli/config.js";
-import { Registry } from "../../registry/registry.js";
+import type { Config } from "../../core/config.js";
+import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
@@ -18,10 +18,10 @@ import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
 import { SqliteAuditStore } from "./audit.js";
-import { contractMetrics } from "./metrics.js";
+import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
-import { ContractService, loadHistoryModel } from "./service.js";
+import { ContractService, loadHistoryModel } from "./contract-service.js";
 
 export interface RunningContractServer {
   app: FastifyInstance;
@@ -43,7 +43,7 @@ export async function startContractServer(
   },
 ): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
   mkdirSync(cfg.dataDir, { recursive: true });
-  const registry = new Registry(cfg.registryDir);
+  const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
   const model = loadHistoryModel(registry, version);
   const log: HistoryLog = cfg.databaseUrl

@@ -3,7 +3,7 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { featureMatrix } from "../../features/physics.js";
-import { type Contribution, explainRow } from "../../train/explain.js";
+import { type Contribution, explainRow } from "../../train/ai4i-explain.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";

@@ -1,9 +1,9 @@
 // Monitoring and retraining endpoints: the latest drift/quality state, its history, the alert
 // webhook that feeds the retraining loop, and the audit trail.
 import type { FastifyInstance } from "fastify";
-import type { Monitor } from "../../monitor/service.js";
+import type { Monitor } from "../../monitor/monitor.js";
 import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
-import type { Retrainer } from "../../retrain/service.js";
+import type { Retrainer } from "../../retrain/retrainer.js";
 import { requireToken } from "../auth.js";
 import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import type { Ctx } from "../context.js";

@@ -4,7 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import type { PlanResult } from "../../plan/plan.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
-import { type PlanningConfig, loadPlanningConfig, planFor } from "../planning.js";
+import { type PlanningConfig, loadPlanningConfig, planFor } from "../../plan/planning.js";
 
 export interface PlanState {
   latest: PlanResult | null;

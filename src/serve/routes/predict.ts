@@ -8,7 +8,7 @@ import type { PredictionBatch } from "../../store/types.js";
 import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
 import { batchAnswer, predictColumns } from "../batch-answers.js";
 import type { Ctx } from "../context.js";
-import type { Metrics } from "../metrics.js";
+import type { Metrics } from "../../metrics/ai4i.js";
 import { parseReadings } from "../reading.js";
 import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
@@ -46,8 +46,8 @@ export async function logBuilt(
 /** Counts logged predictions: their probabilities, outcomes and the commit's duration since `t0`. */
 function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, failures: number, t0: number) {
   const hot = m.hot;
-  hot.buffer(m.commitDuration, "", () => ({})).observe((performance.now() - t0) / 1000);
-  hot.buffer(m.failureProbability, version, () => ({ model_version: version })).observeMany(p, n);
+  m.commitDuration.series("", () => ({})).observe((performance.now() - t0) / 1000);
+  m.failureProbability.series(version, () => ({ model_version: version })).observeMany(p, n);
   if (failures > 0)
     hot.count(`${version}\u0000failure`, () => ({ model_version: version, outcome: "failure" }), failures);
   if (n - failures > 0)
@@ -65,13 +65,10 @@ export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: numb
   ctx.fleet.addBatch(b);
 }
 
-/** An array body kept as bytes: read by column (scan-readings.ts) or by a batch worker; parsed on demand otherwise. */
+/** An array body kept as bytes: read by column (scan-readings.ts), parsed on demand otherwise. */
 class RawJson {
   constructor(readonly bytes: Buffer) {}
 }
-
-/** Array bodies at least this big may go to a batch worker (~130 readings). */
-const RAW_MIN_BYTES = 16 * 1024;
 
 function startsWithBracket(b: Buffer): boolean {
   for (let i = 0; i < b.length; i++) {
@@ -104,8 +101,6 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
     new Promise<unknown>((resolve, reject) =>
       parseJson(req, text, (err: Error | null, v?: unknown) => (err ? reject(err) : resolve(v))),
     );
-  /** Batches being predicted or logged on the main thread right now. */
-  let batchesOnMain = 0;
   // Arrays stay bytes until the handler: it reads them by column when it can (and the explain
   // option is off), and parses them exactly as Fastify would otherwise. Objects are parsed here.
   app.removeContentTypeParser("application/json");
@@ -140,49 +135,21 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       const bundle = ctx.models.require().bundle;
       reply.type("application/json; charset=utf-8");
       let body = req.body;
-      // The main thread takes a batch when it has none of its own (no hop: the lowest latency);
-      // batches that arrive meanwhile go to the workers, so concurrent batches use every core.
-      if (
-        body instanceof RawJson &&
-        !explain &&
-        batchesOnMain > 0 &&
-        ctx.batchPool &&
-        body.bytes.length >= RAW_MIN_BYTES
-      ) {
-        const done = await ctx.batchPool.run(bundle, body.bytes, req.id, ctx.maxBatch);
-        if (done) {
-          await logBatchBuilt(ctx, done.batch, done.failures);
-          return reply.send(done.answer);
-        }
-      }
       const cols = body instanceof RawJson && !explain ? scanReadings(body.bytes, ctx.maxBatch) : null;
       if (cols) {
-        batchesOnMain++;
-        try {
-          const { batch, failures } = predictColumns(bundle, cols, req.id);
-          // The log's flush starts now; the answer is written while the writer thread commits.
-          const logged = logBatchBuilt(ctx, batch, failures);
-          const answer = batchAnswer(batch);
-          await logged;
-          return reply.send(answer);
-        } finally {
-          batchesOnMain--;
-        }
+        const { batch, failures } = predictColumns(bundle, cols, req.id);
+        // The log's flush starts now; the answer is written while the writer thread commits.
+        const logged = logBatchBuilt(ctx, batch, failures);
+        const answer = batchAnswer(batch);
+        await logged;
+        return reply.send(answer);
       }
-      const raw = body instanceof RawJson;
-      if (raw) batchesOnMain++; // counted from here, before the first await
-      let answers: PredictionJson[];
-      let batch: boolean;
-      try {
-        if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
-        if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
-        const parsed = parseReadings(body, ctx.maxBatch);
-        if (explain) ctx.explainBudget.take(parsed.readings.length);
-        batch = parsed.batch;
-        answers = await predictAndLog(ctx, bundle, parsed.readings, req.id, explain);
-      } finally {
-        if (raw) batchesOnMain--;
-      }
+      if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
+      if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
+      const parsed = parseReadings(body, ctx.maxBatch);
+      if (explain) ctx.explainBudget.take(parsed.readings.length);
+      const batch = parsed.batch;
+      const answers = await predictAndLog(ctx, bundle, parsed.readings, req.id, explain);
       // Sent as is (a string or Buffer with its content type): the schema above documents the shape,
       // answersJson / answersBuffer write it.
       return reply.send(batch ? answersBuffer(answers) : answersJson(answers, false));

@@ -2,41 +2,20 @@
 // the fsync of its commit (synchronous=FULL) block this thread, never the server's event loop.
 // Groups arrive in the order the main thread posts them and commit in that order; each is answered
 // only after its transaction has committed. Speaks the AI4I writer's envelope (ready message, numbered
-// replies, "close"), so src/store/sqlite-writer.ts's SqliteWriter drives it.
+// replies, "close"), so src/store/sqlite/writer.ts's SqliteWriter drives it.
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite-writer-protocol.js";
+import { openWriterConnection } from "../sqlite/writer-open.js";
+import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
 import { type HistoryWriterRequest, prepareInsert } from "./sqlite-rows.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-function open(path: string, busyTimeoutMs: number) {
-  const db = new Database(path, { fileMustExist: true });
-  try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma("journal_mode = WAL");
-    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an
-    // acknowledged reading must survive that.
-    db.pragma("synchronous = FULL");
-    // One transaction per group: one fsync for every entry the main thread gathered.
-    const append = db.transaction(prepareInsert(db));
-    return { db, append };
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-}
-
-let conn: ReturnType<typeof open>;
-try {
-  conn = open(init.path, init.busyTimeoutMs);
-} catch (e) {
-  port.postMessage({ id: 0, ready: false, error: wire(e) } satisfies WriterReply);
-  process.exit(1); // ends this thread only; SqliteWriter.start() rejects with the message above
-}
-const { db, append } = conn;
+// One transaction per group: one fsync for every entry the main thread gathered.
+const { db, append } = openWriterConnection(port, init, { fileMustExist: true }, (db) => ({
+  append: db.transaction(prepareInsert(db)),
+}));
 
 port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   if (m.op === "close") {

@@ -7,10 +7,10 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { Registry as PromRegistry } from "prom-client";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
@@ -25,7 +25,7 @@ before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-capp-");
   dir = shop.dir;
   const { contract, text } = loadContract(shop.contract);
-  const registry = new Registry(join(dir, "models"));
+  const registry = new ModelRegistry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

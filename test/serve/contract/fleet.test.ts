@@ -8,17 +8,17 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { FleetBoard } from "../../../src/serve/contract/board.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";
 
 const TOKEN = "feedback-token-for-tests";
 const WEB = join(process.cwd(), "web");
-let registry: Registry;
+let registry: ModelRegistry;
 let version: string;
 let dir: string;
 const open: { app: FastifyInstance; log: SqliteHistoryLog }[] = [];
@@ -40,7 +40,7 @@ before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cfleet-");
   dir = shop.dir;
   const { contract, text } = loadContract(shop.contract);
-  registry = new Registry(join(dir, "models"));
+  registry = new ModelRegistry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   version = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

@@ -11,10 +11,10 @@ import fc from "fast-check";
 import { loadContract } from "../../../src/contract/load.js";
 import { ERROR_TABLE } from "../../../src/core/errors.js";
 import { readContractData } from "../../../src/data/contract-data.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";
 
@@ -31,7 +31,7 @@ const nextTime = () => new Date(Date.UTC(2027, 0, 1) + 3600_000 * hour++).toISOS
 before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-fuzz-");
   const { contract, text } = loadContract(shop.contract);
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

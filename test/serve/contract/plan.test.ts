@@ -9,10 +9,10 @@ import type { FastifyInstance } from "fastify";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { parseCsv } from "../../../src/data/csv.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
 import { historianShop } from "../../helpers/historian.js";
@@ -27,7 +27,7 @@ let techniciansFile: string;
 before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-splan-");
   const { contract, text } = loadContract(shop.contract);
-  const registry = new Registry(join(shop.dir, "models"));
+  const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const v = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

@@ -10,17 +10,17 @@ import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { parseCsv } from "../../../src/data/csv.js";
 import { HISTORIAN_DEFAULTS } from "../../../src/data/historian.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { runCli } from "../../helpers/cli.js";
 import { historianShop } from "../../helpers/historian.js";
 
 const TOKEN = "feedback-token-for-tests";
 let dir: string;
-let registry: Registry;
+let registry: ModelRegistry;
 let version: string;
 let telemetry: { header: string[]; rows: string[][] };
 let predicted: Map<string, number[]>;
@@ -28,7 +28,7 @@ let kinds: string[];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), "mw-replay-"));
-  registry = new Registry(join(dir, "models"));
+  registry = new ModelRegistry(join(dir, "models"));
   // A fleet big enough for a model with real spread: 24 machines × 60 days.
   const shop = historianShop({ ...HISTORIAN_DEFAULTS }, "mw-replay-data-");
   const { contract, text } = loadContract(shop.contract);

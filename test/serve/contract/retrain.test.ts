@@ -13,7 +13,7 @@ import { loadContract } from "../../../src/contract/load.js";
 import { formatCsv, parseCsv } from "../../../src/data/csv.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { parseTimestamp } from "../../../src/data/time.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import type { ContractRetrainDecision, ContractTrainer } from "../../../src/retrain/contract-retrain.js";
 import { trainInWorker } from "../../../src/retrain/contract-train-worker.js";
@@ -26,7 +26,7 @@ const FEEDBACK = "feedback-token-for-tests";
 const DAY = 24 * 3600_000;
 
 let server: Awaited<ReturnType<typeof startContractServer>>;
-let registry: Registry;
+let registry: ModelRegistry;
 let champion: string;
 let cutoff: number;
 let sent = { readings: 0, events: 0 };
@@ -71,7 +71,7 @@ before(async () => {
     maintenance: splitCsv(join(hist, "maintenance.csv"), "timestamp", join(shop.dir, "base-maintenance.csv")),
     failures: splitCsv(join(hist, "failures.csv"), "timestamp", join(shop.dir, "base-failures.csv")),
   };
-  registry = new Registry(join(shop.dir, "models"));
+  registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, {
     telemetry: join(shop.dir, "base-telemetry.csv"),
     events: {

@@ -10,19 +10,19 @@ import { Registry as PromRegistry } from "prom-client";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { toColumns } from "../../../src/pipeline/readings.js";
-import { Registry } from "../../../src/registry/registry.js";
+import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/service.js";
+import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";
 
 const ADMIN = "admin-token-for-swap";
 let app: FastifyInstance;
 let log: SqliteHistoryLog;
-let registry: Registry;
+let registry: ModelRegistry;
 let dir: string;
 let v1: string;
 let v2: string;
@@ -32,7 +32,7 @@ before(async () => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-swap-");
   dir = shop.dir;
   const { contract, text } = loadContract(shop.contract);
-  registry = new Registry(join(dir, "models"));
+  registry = new ModelRegistry(join(dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   v1 = trainHistoryAndRegister(registry, data, text, {
     seed: 1,

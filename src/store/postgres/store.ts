@@ -2,10 +2,10 @@
 // in SQLite: each flush is ONE multi-row INSERT (unnest of column arrays: one statement shape, no
 // 65,535-parameter ceiling) committed on its own; ON CONFLICT (id) DO NOTHING makes replays harmless.
 import pg from "pg";
-import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "./group-commit.js";
-import { addFeedbackPg } from "./postgres-feedback.js";
-import { migratePostgres } from "./postgres-schema.js";
-import { countPredictions, streamPredictions } from "./query.js";
+import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "../group-commit.js";
+import { addFeedbackPg } from "./feedback.js";
+import { migratePostgres } from "./schema.js";
+import { countPredictions, streamPredictions } from "../query.js";
 import {
   JOINED_SELECT,
   type JoinedRow,
@@ -13,7 +13,7 @@ import {
   predictionValues,
   rowToPrediction,
   type SqlValue,
-} from "./rows.js";
+} from "../rows.js";
 import type {
   AuditEvent,
   AuditQuery,
@@ -25,12 +25,12 @@ import type {
   PredictionStore,
   QueryOptions,
   StoredAuditEvent,
-} from "./types.js";
-import { auditPageSql } from "./audit.js";
+} from "../types.js";
+import { auditPageSql } from "../audit.js";
 
 /** First key of the per-fingerprint advisory lock ("MWAL"); distinct from migration and leader keys. */
 const ALERT_LOCK_KEY = 0x4d57414c;
-import { isUnavailableError } from "./unavailable.js";
+import { isUnavailableError } from "../unavailable.js";
 
 export interface PostgresStoreOptions {
   /** postgres://user:pass@host:port/db */

@@ -2,7 +2,7 @@
 // Applied at start inside one transaction that holds a transaction-level advisory lock, so replicas
 // starting together queue up and each migration runs exactly once.
 import type pg from "pg";
-import { MillwrightError } from "../core/errors.js";
+import { MillwrightError } from "../../core/errors.js";
 
 /** Advisory lock key for migrations ("MWMG"); distinct from the leader-election key. */
 export const MIGRATION_LOCK_KEY = 0x4d574d47;

@@ -1,10 +1,11 @@
 // The Prometheus metrics of a data-contract server, under the AI4I server's names and labels
-// (declared once in serve/metric-specs.ts), so the dashboards in deploy/grafana/ and the rules in deploy/monitoring/ show
+// (declared once in metrics/specs.ts), so the dashboards in deploy/grafana/ and the rules in deploy/monitoring/ show
 // a contract model too (test/deploy/monitoring-dashboards.test.ts checks every panel it should fill).
-// Drift and quality gauges are the monitor's (monitor.ts, monitorGauges).
-import { Counter, Gauge, Histogram, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
-import { SHARED_METRICS } from "../metric-specs.js";
-import { HotMetrics } from "../metrics.js";
+// Drift and quality gauges are the monitor's (serve/contract/monitor.ts, monitorGauges).
+import { Counter, Gauge, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
+import { HotMetrics } from "./ai4i.js";
+import { BulkHistogram } from "./bulk-histogram.js";
+import { SHARED_METRICS } from "./specs.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
 
@@ -12,9 +13,9 @@ export function contractMetrics(registry: PromRegistry) {
   // Process memory, CPU and event-loop lag, as the AI4I server exports them (the service dashboard).
   collectDefaultMetrics({ register: registry });
   const r = [registry];
-  // The per-request series are kept as plain numbers and buffers and handed to prom-client when a
-  // buffer fills or the registry is read, as on the AI4I server (serve/metrics.ts, HotMetrics): its
-  // label hashing on every call showed in the profile of a single-reading request.
+  // The per-request series are kept as plain numbers (BulkHistogram, HotMetrics' counts), as on the
+  // AI4I server (metrics/ai4i.ts): prom-client's label hashing on every call showed in the profile
+  // of a single-reading request.
   const hot = new HotMetrics();
   return {
     hot,
@@ -25,26 +26,14 @@ export function contractMetrics(registry: PromRegistry) {
         hot.flushCounts(this);
       },
     }),
-    failureProbability: new Histogram({
-      ...SHARED_METRICS.failureProbability,
-      registers: r,
-      collect() {
-        hot.flushHistogram(this);
-      },
-    }),
+    failureProbability: new BulkHistogram(SHARED_METRICS.failureProbability, r),
     events: new Counter({
       name: "millwright_events_total",
       help: "Events received, by outcome (accepted, duplicate, conflict).",
       labelNames: ["outcome"] as const,
       registers: r,
     }),
-    httpDuration: new Histogram({
-      ...SHARED_METRICS.httpDuration,
-      registers: r,
-      collect() {
-        hot.flushHistogram(this);
-      },
-    }),
+    httpDuration: new BulkHistogram(SHARED_METRICS.httpDuration, r),
     inFlight: new Gauge({
       ...SHARED_METRICS.inFlight,
       registers: r,

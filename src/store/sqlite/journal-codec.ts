@@ -1,19 +1,26 @@
-// Encoding of the SQLite log's journal rows (sqlite-journal.ts): the checks a record must pass before
+// Encoding of the SQLite log's journal rows (journal.ts): the checks a record must pass before
 // it is journalled, the group format (numbers in binary, strings as run-length columns), and the
 // decoding back to table rows. Pure: no database here.
-import { MillwrightError } from "../core/errors.js";
-import { PRODUCT_TYPES } from "../data/schema.js";
-import type { PredictionBatch, PredictionRecord } from "./types.js";
+import { MillwrightError } from "../../core/errors.js";
+import { PRODUCT_TYPES } from "../../data/schema.js";
+import { AT, hasKeys, packBatchRecord, packRecord, RAW_COUNT, recordWidth } from "../record-layout.js";
+import type { PredictionBatch, PredictionRecord } from "../types.js";
 
-/** Numbers per record in `nums` before the mode values: predicted_at, the five readings, probability, predicted (0/1). */
-export const NUM_FIELDS = 8;
+/**
+ * The journal format's version: the first byte of a row's text blob (before the JSON). A row with
+ * none (its text starts with `{`, written before the format had a version, as a BLOB or as TEXT) is
+ * format 1 and is read as it always was: same numbers, same text. A row with another byte was written
+ * by a newer Millwright, and is refused with MW_STORE_FORMAT naming the version, not misread.
+ */
+export const JOURNAL_FORMAT = 2;
+const BRACE = 0x7b; // "{": the first byte of a format-1 row's text
 
 /**
  * A group of records as the thread receives and the journal stores it: ONE ArrayBuffer, transferred
  * to the writer thread (moved, not copied) and bound to the journal row's two columns as they are:
  * the numbers in binary (`numsBytes` bytes, native byte order: the journal is written and read by
- * the same machine and emptied on every open), then the UTF-8 JSON text of the string columns
- * (TextColumns, `textBytes` bytes). Each record has NUM_FIELDS + modeKeys.length numbers: its mode
+ * the same machine and emptied on every open), then JOURNAL_FORMAT (one byte) and the UTF-8 JSON
+ * text of the string columns (TextColumns; `textBytes` bytes with the version byte). Each record's numbers are laid out as record-layout.ts says: its mode
  * probabilities are numbers too, unless its mode keys differ from the group's (then its modes object
  * is in `mo`). Formatting doubles as text is the costly part of JSON, and most string columns repeat
  * through a group (one request id, one model version), so they are stored as runs.
@@ -39,7 +46,7 @@ export interface StoredGroup {
 type Runs = [string | null, number][];
 
 export interface TextColumns {
-  /** Mode keys of the numbers after NUM_FIELDS. */
+  /** Mode keys of the numbers from AT.modes. */
   k: string[];
   id: string[];
   rq: Runs;
@@ -96,7 +103,7 @@ export function checkBatch(b: PredictionBatch): void {
   const n = b.n;
   const k = b.modeKeys.length;
   if (!Number.isInteger(n) || n < 0) bad(0, "n", "must be a count");
-  if (b.ids.length !== n || b.type.length !== n || b.raw.length !== n * 5)
+  if (b.ids.length !== n || b.type.length !== n || b.raw.length !== n * RAW_COUNT)
     bad(0, "batch", "columns must have one value per record");
   if (b.failureProbability.length !== n || b.failurePredicted.length !== n || b.modes.length !== n * k)
     bad(0, "batch", "columns must have one value per record");
@@ -113,20 +120,11 @@ export function checkBatch(b: PredictionBatch): void {
     if (!isStr(b.ids[i])) bad(i, "id", "must be a non-empty string");
     if (b.type[i] >= PRODUCT_TYPES.length) bad(i, "reading.type", "must be L, M or H");
     if (!Number.isFinite(b.failureProbability[i])) bad(i, "failureProbability", "must be a finite number");
-    for (let f = 0; f < 5; f++)
-      if (!Number.isFinite(b.raw[i * 5 + f])) bad(i, "reading", "values must be finite numbers");
+    for (let f = 0; f < RAW_COUNT; f++)
+      if (!Number.isFinite(b.raw[i * RAW_COUNT + f])) bad(i, "reading", "values must be finite numbers");
     for (const [name, col] of optional)
       if (col && !optStr(col[i])) bad(i, `reading.${name}`, "must be a string");
   }
-}
-
-function sameKeys(m: Record<string, unknown>, keys: string[]): boolean {
-  let n = 0;
-  for (const k in m) {
-    if (k !== keys[n]) return false;
-    n++;
-  }
-  return n === keys.length;
 }
 
 class RunWriter {
@@ -169,7 +167,7 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
     const r = records[i];
     const x = r.reading;
     const modes = (r.modes ?? {}) as Record<string, unknown>;
-    if (sameKeys(modes, keys)) {
+    if (hasKeys(modes, keys)) {
       if (mo) mo.push(null);
     } else {
       mo ??= new Array(i).fill(null);
@@ -184,28 +182,10 @@ export function encodeGroup(records: readonly PredictionRecord[]): JournalGroup 
     mm.push(x.machine_model ?? null);
     ts.push(x.timestamp ?? null);
   }
-  const stride = NUM_FIELDS + keys.length;
+  const stride = recordWidth(keys.length);
   return pack(n, keys, runs, mo, ids, (nums) => {
-    for (let i = 0; i < n; i++) {
-      const r = records[i];
-      const x = r.reading;
-      let k = i * stride;
-      nums[k++] = r.predictedAt;
-      nums[k++] = x.air_temperature;
-      nums[k++] = x.process_temperature;
-      nums[k++] = x.rotational_speed;
-      nums[k++] = x.torque;
-      nums[k++] = x.tool_wear;
-      nums[k++] = r.failureProbability;
-      nums[k++] = r.failurePredicted ? 1 : 0;
-      if (mo?.[i]) {
-        for (let m = 0; m < keys.length; m++) nums[k + m] = 0; // its modes are in the text
-        continue;
-      }
-      const modes = (r.modes ?? {}) as Record<string, number | null>;
-      // null and NaN both serialise as JSON null, so a null mode travels as NaN.
-      for (let m = 0; m < keys.length; m++) nums[k + m] = modes[keys[m]] ?? Number.NaN;
-    }
+    // A record whose mode keys differ from the group's has zeros there: its modes are in the text.
+    for (let i = 0; i < n; i++) packRecord(nums, i * stride, records[i], keys, !mo?.[i]);
   });
 }
 
@@ -227,24 +207,9 @@ export function encodeBatch(b: PredictionBatch): JournalGroup {
     else for (let i = 0; i < n; i++) w.push(col[i] ?? null);
   }
   const keys = b.modeKeys;
-  const k = keys.length;
-  const stride = NUM_FIELDS + k;
+  const stride = recordWidth(keys.length);
   return pack(n, keys, runs, undefined, b.ids, (nums) => {
-    const { raw, failureProbability: p, failurePredicted: f, modes } = b;
-    const at = b.predictedAt;
-    for (let i = 0; i < n; i++) {
-      let o = i * stride;
-      const a = i * 5;
-      nums[o++] = at;
-      nums[o++] = raw[a];
-      nums[o++] = raw[a + 1];
-      nums[o++] = raw[a + 2];
-      nums[o++] = raw[a + 3];
-      nums[o++] = raw[a + 4];
-      nums[o++] = p[i];
-      nums[o++] = f[i];
-      for (let m = 0; m < k; m++) nums[o + m] = modes[i * k + m];
-    }
+    for (let i = 0; i < n; i++) packBatchRecord(nums, i * stride, b, i, keys.length, true);
   });
 }
 
@@ -262,7 +227,7 @@ function pack(
   ids: readonly string[],
   fill: (nums: Float64Array) => void,
 ): JournalGroup {
-  const numsBytes = n * (NUM_FIELDS + keys.length) * 8;
+  const numsBytes = n * recordWidth(keys.length) * 8;
   // The ids' text in one piece when none needs escaping (the usual case: ours are UUIDs), one by
   // one otherwise.
   let idText: string | null = null;
@@ -286,10 +251,11 @@ function pack(
   if (mo) head += `,"mo":${JSON.stringify(mo)}`;
   head += ',"id":[';
   // allocUnsafeSlow: a buffer of its own (never a slice of the shared pool), so it can be transferred.
-  const buf = Buffer.allocUnsafeSlow(numsBytes + Buffer.byteLength(head) + idBytes).buffer;
+  const buf = Buffer.allocUnsafeSlow(numsBytes + 1 + Buffer.byteLength(head) + idBytes).buffer;
   fill(new Float64Array(buf, 0, numsBytes / 8));
   const out = Buffer.from(buf, numsBytes);
-  let at = out.write(head, 0);
+  out[0] = JOURNAL_FORMAT;
+  let at = 1 + out.write(head, 1);
   if (idText !== null) at += out.write(idText, at);
   else
     for (let i = 0; i < n; i++) {
@@ -306,19 +272,30 @@ function pack(
   return { n, buf, numsBytes, textBytes: at };
 }
 
-/** The stored form of a packed group: what a journal row holds (tests, and the journal's reads). */
-export function storedGroup(n: number, nums: Uint8Array, text: Uint8Array | string): StoredGroup {
+/**
+ * The stored form of a journal row (tests, and the journal's reads): its numbers, and its text
+ * without the version byte. `seq` names the row in an error.
+ */
+export function storedGroup(
+  n: number,
+  nums: Uint8Array,
+  text: Uint8Array | string,
+  seq?: number,
+): StoredGroup {
   // Copied into a fresh (aligned) buffer: a Float64Array view needs an 8-byte aligned offset.
   const aligned = new Float64Array(new Uint8Array(nums).buffer);
-  return {
-    n,
-    nums: aligned,
-    // Text written by this version is a UTF-8 blob; a row left by an older version is TEXT.
-    text:
-      typeof text === "string"
-        ? text
-        : Buffer.from(text.buffer, text.byteOffset, text.byteLength).toString("utf8"),
-  };
+  // A row of format 1 written before the text was a blob is TEXT.
+  if (typeof text === "string") return { n, nums: aligned, text };
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+  const version = bytes.length > 0 ? bytes[0] : -1;
+  if (version === BRACE) return { n, nums: aligned, text: bytes.toString("utf8") }; // format 1
+  if (version !== JOURNAL_FORMAT)
+    throw new MillwrightError(
+      "MW_STORE_FORMAT",
+      `prediction_journal row ${seq ?? "?"}: journal format ${version} is not one this version reads (1 or ${JOURNAL_FORMAT}); it was written by another Millwright version: move it with that version (start and stop it), or remove the row`,
+      { table: "prediction_journal", seq, format: version },
+    );
+  return { n, nums: aligned, text: bytes.toString("utf8", 1) };
 }
 
 type Row = (string | number | null)[];
@@ -352,35 +329,36 @@ export function decodeGroup(g: StoredGroup): DecodedGroup {
 /** Record `i`'s values in PREDICTION_COLUMNS order (modes as JSON text, as JSON.stringify(modes) writes it). */
 export function rowValues(d: DecodedGroup, i: number): Row {
   const { nums, keys, keyText, cols } = d;
-  const a = i * (NUM_FIELDS + keys.length);
+  const a = i * recordWidth(keys.length);
   const own = d.mo?.[i];
   let modes: string;
   if (own) modes = JSON.stringify(own);
   else {
     modes = "{";
     for (let m = 0; m < keys.length; m++) {
-      const v = nums[a + NUM_FIELDS + m];
+      const v = nums[a + AT.modes + m];
       modes += `${m > 0 ? "," : ""}${keyText[m]}${Number.isFinite(v) ? String(v) : "null"}`;
     }
     modes += "}";
   }
+  const raw = a + AT.raw;
   return [
     d.ids[i],
     cols[0][i],
     cols[1][i],
     cols[2][i],
-    nums[a],
+    nums[a + AT.predictedAt],
     cols[3][i],
-    nums[a + 1],
-    nums[a + 2],
-    nums[a + 3],
-    nums[a + 4],
-    nums[a + 5],
+    nums[raw],
+    nums[raw + 1],
+    nums[raw + 2],
+    nums[raw + 3],
+    nums[raw + 4],
     cols[4][i],
     cols[5][i],
     cols[6][i],
-    nums[a + 6],
-    nums[a + 7],
+    nums[a + AT.failureProbability],
+    nums[a + AT.failurePredicted],
     modes,
   ];
 }

@@ -2,8 +2,8 @@
 // prediction, "accepted" for the first label, "duplicate" for the same label again, "conflict" for a
 // different one (the first is kept). Set-based (three statements per batch, not three per item).
 import type pg from "pg";
-import { canonicalModes, sameLabel, validateFeedback } from "./rows.js";
-import type { FeedbackItem, FeedbackOutcome } from "./types.js";
+import { canonicalModes, sameLabel, validateFeedback } from "../rows.js";
+import type { FeedbackItem, FeedbackOutcome } from "../types.js";
 
 export async function addFeedbackPg(pool: pg.Pool, items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
   items.forEach(validateFeedback);

@@ -7,13 +7,13 @@ import { join } from "node:path";
 import { RAW_FEATURES } from "../data/schema.js";
 import { estimateCbpe } from "../evaluate/cbpe.js";
 import { type RealisedQuality, realisedQuality } from "../evaluate/quality.js";
-import type { Registry } from "../registry/registry.js";
-import type { Metrics } from "../serve/metrics.js";
+import type { ModelRegistry } from "../registry/registry.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { LabelledPrediction, PredictionStore } from "../store/types.js";
 import { driftReport, predictionDrift } from "./drift-report.js";
 
 export interface MonitorOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   metrics: Metrics;
   /** The served model version and threshold, read at each run. */
@@ -55,7 +55,7 @@ export class Monitor {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<MonitorState | null> | null = null;
 
-  constructor(private readonly o: MonitorOptions) {}
+  constructor(private readonly opts: MonitorOptions) {}
 
   latest(): MonitorState | null {
     return this.latestState;
@@ -65,7 +65,7 @@ export class Monitor {
     if (this.refCache?.version === version) return this.refCache.ref;
     try {
       const ref = JSON.parse(
-        readFileSync(join(this.o.registry.versionDir(version), "reference.json"), "utf8"),
+        readFileSync(join(this.opts.registry.versionDir(version), "reference.json"), "utf8"),
       ) as Reference;
       this.refCache = { version, ref };
       return ref;
@@ -80,7 +80,7 @@ export class Monitor {
     since?: number;
   }): Promise<LabelledPrediction[]> {
     const out: LabelledPrediction[] = [];
-    for await (const p of this.o.store.queryPredictions(opts)) out.push(p);
+    for await (const p of this.opts.store.queryPredictions(opts)) out.push(p);
     return out;
   }
 
@@ -91,15 +91,15 @@ export class Monitor {
   }
 
   private async compute(): Promise<MonitorState | null> {
-    const served = this.o.served();
+    const served = this.opts.served();
     if (!served) return null;
-    const now = this.o.now?.() ?? Date.now();
+    const now = this.opts.now?.() ?? Date.now();
     const { threshold, version } = served;
-    const recent = await this.collect({ limit: this.o.driftRows ?? 2000 });
+    const recent = await this.collect({ limit: this.opts.driftRows ?? 2000 });
     const ref = this.reference(version);
     let drift: MonitorState["drift"] = null;
     let predDrift: MonitorState["prediction_drift"] = null;
-    if (ref && recent.length >= (this.o.minDriftRows ?? 50)) {
+    if (ref && recent.length >= (this.opts.minDriftRows ?? 50)) {
       const cur: Record<string, Float64Array | string[]> = { type: recent.map((p) => p.reading.type) };
       const refCols: Record<string, Float64Array | string[]> = { type: ref.columns.type as string[] };
       for (const f of RAW_FEATURES) {
@@ -113,7 +113,7 @@ export class Monitor {
         {},
       );
     }
-    const qOpts = { minLabels: this.o.minLabels, minPositives: this.o.minPositives };
+    const qOpts = { minLabels: this.opts.minLabels, minPositives: this.opts.minPositives };
     const realised = (items: LabelledPrediction[]): RealisedQuality =>
       realisedQuality(
         Uint8Array.from(items, (p) => p.label?.machineFailure ?? 0),
@@ -121,20 +121,20 @@ export class Monitor {
         threshold,
         qOpts,
       );
-    const labelledCount = await this.collect({ labelled: true, limit: this.o.windowCount });
-    const labelledTime = await this.collect({ labelled: true, since: now - this.o.windowMs });
+    const labelledCount = await this.collect({ labelled: true, limit: this.opts.windowCount });
+    const labelledTime = await this.collect({ labelled: true, since: now - this.opts.windowMs });
     const estimate = (items: LabelledPrediction[]): Estimated =>
-      items.length < this.o.minLabels
+      items.length < this.opts.minLabels
         ? {
             status: "not_enough_data",
             n: items.length,
-            reason: `${items.length} predictions, need at least ${this.o.minLabels}`,
+            reason: `${items.length} predictions, need at least ${this.opts.minLabels}`,
           }
         : estimateCbpe(
             Float64Array.from(items, (p) => p.failureProbability),
             threshold,
           );
-    const recentTime = recent.filter((p) => p.predictedAt >= now - this.o.windowMs);
+    const recentTime = recent.filter((p) => p.predictedAt >= now - this.opts.windowMs);
     const state: MonitorState = {
       at: new Date(now).toISOString(),
       model_version: version,
@@ -144,17 +144,17 @@ export class Monitor {
       prediction_drift: predDrift,
       quality: {
         realised: { count: realised(labelledCount), time: realised(labelledTime) },
-        estimated: { count: estimate(recent.slice(-this.o.windowCount)), time: estimate(recentTime) },
+        estimated: { count: estimate(recent.slice(-this.opts.windowCount)), time: estimate(recentTime) },
       },
     };
     this.export(state);
     this.latestState = state;
-    await this.o.store.saveSnapshot({ at: now, modelVersion: version, payload: compactForHistory(state) });
+    await this.opts.store.saveSnapshot({ at: now, modelVersion: version, payload: compactForHistory(state) });
     return state;
   }
 
   private export(s: MonitorState): void {
-    const m = this.o.metrics;
+    const m = this.opts.metrics;
     m.featureDriftScore.reset();
     m.featureDrifted.reset();
     if (s.drift) {

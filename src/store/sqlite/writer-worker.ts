@@ -1,52 +1,29 @@
 // The SQLite writer thread: owns the store's only write connection, so the fsync of every commit
 // (synchronous=FULL) blocks this thread, never the main event loop. Prediction groups are appended
 // to the journal and answered once committed; between messages the thread moves journal rows into
-// the predictions table in small steps (sqlite-journal.ts). Requests that read predictions here
+// the predictions table in small steps (journal.ts). Requests that read predictions here
 // (feedback, "compact") and "close" wait, in arrival order, until the journal rows that existed when
 // they arrived have moved; everything else is handled at once, in arrival order.
 import { parentPort, workerData } from "node:worker_threads";
-import Database from "better-sqlite3";
-import { COMPACT_CHUNK, Journal } from "./sqlite-journal.js";
-import {
-  type WriterInit,
-  type WriterReply,
-  type WriterRequest,
-  toWire as wire,
-} from "./sqlite-writer-protocol.js";
-import { prepareWrites } from "./sqlite-writes.js";
+import { COMPACT_CHUNK, Journal } from "./journal.js";
+import { openWriterConnection } from "./writer-open.js";
+import { type WriterInit, type WriterReply, type WriterRequest, toWire as wire } from "./writer-protocol.js";
+import { prepareWrites } from "./writes.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-/** Opens the write connection and prepares the statements; throws if the file cannot be written. */
-function open(path: string, busyTimeoutMs: number) {
-  const db = new Database(path);
-  try {
-    db.pragma(`busy_timeout = ${busyTimeoutMs}`);
-    db.pragma("journal_mode = WAL");
-    // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an
-    // acknowledged prediction must survive that.
-    db.pragma("synchronous = FULL");
-    db.pragma("foreign_keys = ON");
+const { db, apply, journal } = openWriterConnection(
+  port,
+  init,
+  {
     // No automatic checkpoints: SQLite would run one inside whichever commit crosses the WAL size
     // limit, often an append a request is waiting for. The mover checkpoints instead (step()).
-    db.pragma("wal_autocheckpoint = 0");
-    return { db, apply: prepareWrites(db), journal: new Journal(db) };
-  } catch (e) {
-    db.close();
-    throw e;
-  }
-}
-
-let conn: ReturnType<typeof open>;
-try {
-  conn = open(init.path, init.busyTimeoutMs);
-} catch (e) {
-  port.postMessage({ id: 0, ready: false, error: wire(e) } satisfies WriterReply);
-  process.exit(1); // ends this thread only; start() rejects with the message above
-}
-const { db, apply, journal } = conn;
+    pragmas: ["foreign_keys = ON", "wal_autocheckpoint = 0"],
+  },
+  (db) => ({ apply: prepareWrites(db), journal: new Journal(db) }),
+);
 
 // When the thread moves journal rows (README "The prediction log"):
 // - idle (no append for IDLE_MS), or a reader is waiting, or the backlog is over MAX_BACKLOG: step

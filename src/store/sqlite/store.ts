@@ -2,9 +2,9 @@
 // resolved logPredictions() has been fsync'd. Concurrent calls are group-committed: one transaction,
 // one fsync, for every record queued while the previous group commits.
 // Writes (predictions, feedback, snapshots, audit) go through one Writer. With `writerThread: true`
-// (what `millwright serve` uses) a worker thread (sqlite-writer-worker.ts) owns the write connection:
+// (what `millwright serve` uses) a worker thread (writer-worker.ts) owns the write connection:
 // the event loop keeps serving while the disk works, and a group of predictions is made durable as
-// one journal row, moved into the indexed table by the thread in its spare time (sqlite-journal.ts).
+// one journal row, moved into the indexed table by the thread in its spare time (journal.ts).
 // Without it (in-memory databases, MILLWRIGHT_SQLITE_WRITER_THREAD=0) writes run on the main thread,
 // straight into the table. Reads always use the main-thread connection (WAL readers never wait for
 // the writer); they first wait for the journal to be moved (caughtUp), so they see every write whose
@@ -12,8 +12,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
-import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "./group-commit.js";
-import { countPredictions, streamPredictions } from "./query.js";
+import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "../group-commit.js";
+import { countPredictions, streamPredictions } from "../query.js";
 import {
   canonicalModes,
   JOINED_SELECT,
@@ -21,12 +21,12 @@ import {
   rowToPrediction,
   type SqlValue,
   validateFeedback,
-} from "./rows.js";
-import { migrateSqlite } from "./sqlite-schema.js";
-import { SqliteWriter } from "./sqlite-writer.js";
-import { InlineWriter, type Writer } from "./sqlite-writes.js";
-import { batchRecords } from "./batch.js";
-import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./sqlite-journal.js";
+} from "../rows.js";
+import { migrateSqlite } from "./schema.js";
+import { SqliteWriter } from "./writer.js";
+import { InlineWriter, type Writer } from "./writes.js";
+import { batchRecords } from "../batch.js";
+import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./journal.js";
 import type {
   AuditEvent,
   AuditQuery,
@@ -39,11 +39,11 @@ import type {
   PredictionStore,
   QueryOptions,
   StoredAuditEvent,
-} from "./types.js";
-import { auditPageSql } from "./audit.js";
-import { isUnavailableError } from "./unavailable.js";
-import { isMillwrightError, MillwrightError } from "../core/errors.js";
-import { FileWatch, type WriteProblem } from "./file-watch.js";
+} from "../types.js";
+import { auditPageSql } from "../audit.js";
+import { isUnavailableError } from "../unavailable.js";
+import { isMillwrightError, MillwrightError } from "../../core/errors.js";
+import { FileWatch, type WriteProblem } from "../file-watch.js";
 
 export interface SqliteStoreOptions {
   path: string;

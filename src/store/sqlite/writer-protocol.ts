@@ -1,7 +1,7 @@
 // Messages between SqliteStore (main thread) and its writer thread. A group of predictions travels
-// as a JournalGroup (sqlite-journal-codec.ts): one ArrayBuffer holding the numbers and the JSON text of
+// as a JournalGroup (journal-codec.ts): one ArrayBuffer holding the numbers and the JSON text of
 // the strings, transferred (moved, not copied), which the thread binds to the journal row as it is.
-import type { JournalGroup } from "./sqlite-journal.js";
+import type { JournalGroup } from "./journal.js";
 
 export type WriterRequest =
   /** Committed as one transaction (one fsync), a journal row per group. */

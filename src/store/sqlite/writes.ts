@@ -1,13 +1,13 @@
 // The SQLite store's writes (feedback, snapshot/audit inserts, and predictions for the inline mode)
 // on one connection, shared by the two ways of running them: inline on the main thread
 // (InlineWriter: in-memory databases, or MILLWRIGHT_SQLITE_WRITER_THREAD=0) and on the writer thread
-// (sqlite-writer-worker.ts, which appends predictions to the journal instead). Both apply requests
+// (writer-worker.ts, which appends predictions to the journal instead). Both apply requests
 // in call order.
 import type Database from "better-sqlite3";
-import { PREDICTION_COLUMNS, predictionValues, sameLabel } from "./rows.js";
-import { COMPACT_CHUNK, Journal } from "./sqlite-journal.js";
-import type { WriterFeedback, WriterRequest } from "./sqlite-writer-protocol.js";
-import type { PredictionRecord } from "./types.js";
+import { PREDICTION_COLUMNS, predictionValues, sameLabel } from "../rows.js";
+import { COMPACT_CHUNK, Journal } from "./journal.js";
+import type { WriterFeedback, WriterRequest } from "./writer-protocol.js";
+import type { PredictionRecord } from "../types.js";
 
 /** A request without its id (the thread protocol numbers them). */
 export type WriteRequest = WriterRequest extends infer R

@@ -1,6 +1,6 @@
 // The metrics both servers export, declared once: the dashboards in deploy/grafana/ and the alert
-// rules in deploy/monitoring/ read these names and labels, so the AI4I server (serve/metrics.ts, with
-// its hot-path collect hooks) and a data-contract server (serve/contract/metrics.ts) must not drift
+// rules in deploy/monitoring/ read these names and labels, so the AI4I server (metrics/ai4i.ts, with
+// its hot-path collect hooks) and a data-contract server (metrics/contract.ts) must not drift
 // apart. Plain data: each server spreads a spec into its prom-client constructor.
 
 export const SHARED_METRICS = {

@@ -12,14 +12,14 @@
 // every acknowledged record. Records are checked before they are appended (checkRecords): a record
 // the table would refuse must fail its own request, not a compaction after it was acknowledged.
 import type Database from "better-sqlite3";
-import { PREDICTION_COLUMNS } from "./rows.js";
+import { PREDICTION_COLUMNS } from "../rows.js";
 import {
   type DecodedGroup,
   decodeGroup,
   type JournalGroup,
   rowValues,
   storedGroup,
-} from "./sqlite-journal-codec.js";
+} from "./journal-codec.js";
 
 export {
   checkBatch,
@@ -31,7 +31,7 @@ export {
   rowValues,
   type StoredGroup,
   storedGroup,
-} from "./sqlite-journal-codec.js";
+} from "./journal-codec.js";
 
 /**
  * Records moved per compaction step (one transaction). An append that arrives meanwhile waits for at
@@ -88,7 +88,7 @@ export class Journal {
         const r = this.pick.get() as JournalRow | undefined;
         if (!r) break;
         if (this.open?.seq !== r.seq) {
-          this.open = { seq: r.seq, d: decodeGroup(storedGroup(r.n, r.nums, r.strs)) };
+          this.open = { seq: r.seq, d: decodeGroup(storedGroup(r.n, r.nums, r.strs, r.seq)) };
         }
         const d = this.open.d;
         // Part of a row when it is larger than what is left of the budget: `moved` is the resume point.

@@ -1,7 +1,7 @@
 // SQLite schema, versioned by PRAGMA user_version. Append migrations; never edit a shipped one.
 // Times are INTEGER milliseconds since the epoch (the interface's unit); JSON is TEXT.
 import type Database from "better-sqlite3";
-import { MillwrightError } from "../core/errors.js";
+import { MillwrightError } from "../../core/errors.js";
 
 export const SQLITE_MIGRATIONS: string[] = [
   // 1: the prediction log, feedback, monitor history, audit trail.
@@ -47,7 +47,7 @@ export const SQLITE_MIGRATIONS: string[] = [
      payload TEXT NOT NULL
    );
    CREATE INDEX audit_kind_at ON audit (kind, at);`,
-  // 2: the journal the writer thread appends groups of predictions to (sqlite-journal.ts); `moved`
+  // 2: the journal the writer thread appends groups of predictions to (journal.ts); `moved`
   // counts the records of a row already moved into predictions (a big row moves in several steps).
   // AUTOINCREMENT: sequence numbers never come back after the journal empties, so "moved through
   // seq" stays true for a reader waiting on an older one.

@@ -1,7 +1,7 @@
 // The retraining loop's front door: alerts in, at most one retraining at a time, every trigger and
 // decision in the audit log and in metrics.
-import type { Registry } from "../registry/registry.js";
-import type { Metrics } from "../serve/metrics.js";
+import type { ModelRegistry } from "../registry/registry.js";
+import type { Metrics } from "../metrics/ai4i.js";
 import type { PredictionStore } from "../store/types.js";
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -18,7 +18,7 @@ import { type RetrainDecision, retrainLocal } from "./local.js";
 import { reconcileRuns } from "./reconcile.js";
 
 export interface RetrainerOptions {
-  registry: Registry;
+  registry: ModelRegistry;
   store: PredictionStore;
   metrics: Metrics;
   mode: "local" | "github" | "off";
@@ -42,10 +42,10 @@ export class Retrainer {
   /** Alerts are decided one at a time (and after reconciliation): the store holds the state. */
   private queue: Promise<unknown> = Promise.resolve();
 
-  constructor(private readonly o: RetrainerOptions) {
+  constructor(private readonly opts: RetrainerOptions) {
     this.memory = {
-      seenAlert: (fp, at, forgetBefore) => o.store.seenAlert(fp, at, forgetBefore),
-      lastTrigger: async () => (await o.store.pageAudit({ kinds: ["trigger"], limit: 1 }))[0]?.at ?? null,
+      seenAlert: (fp, at, forgetBefore) => opts.store.seenAlert(fp, at, forgetBefore),
+      lastTrigger: async () => (await opts.store.pageAudit({ kinds: ["trigger"], limit: 1 }))[0]?.at ?? null,
     };
   }
 
@@ -63,7 +63,7 @@ export class Retrainer {
   reconcile(): Promise<string[]> {
     return this.serial(() =>
       reconcileRuns({
-        ...this.o,
+        ...this.opts,
         seed: this.seed++,
         onDecision: (d) => this.record(d, d.trigger),
       }),
@@ -88,28 +88,28 @@ export class Retrainer {
   private async decideAlerts(
     payload: AmPayload,
   ): Promise<{ outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] }> {
-    const now = this.o.now?.() ?? Date.now();
+    const now = this.opts.now?.() ?? Date.now();
     const outcomes: { fingerprint: string; alertname: string; outcome: TriggerOutcome }[] = [];
     for (const a of payload.alerts) {
       const alertname = a.labels.alertname ?? "unknown";
-      await this.o.store.appendAudit(alertAudit(a, now));
+      await this.opts.store.appendAudit(alertAudit(a, now));
       const outcome =
-        this.o.mode === "off"
+        this.opts.mode === "off"
           ? "ignored"
-          : await decideTrigger(this.memory, a, now, this.running, this.o.cooldownMs);
+          : await decideTrigger(this.memory, a, now, this.running, this.opts.cooldownMs);
       if (outcome !== "ignored")
-        this.o.metrics.retrainTriggers.inc({ outcome: outcome === "busy" ? "deduplicated" : outcome });
+        this.opts.metrics.retrainTriggers.inc({ outcome: outcome === "busy" ? "deduplicated" : outcome });
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
       if (outcome === "started") {
         const run = randomUUID();
-        await this.o.store.appendAudit({
+        await this.opts.store.appendAudit({
           at: now,
           kind: "trigger",
           payload: {
             source: "alertmanager",
             alertname,
             fingerprint: a.fingerprint,
-            mode: this.o.mode,
+            mode: this.opts.mode,
             run,
             server: thisServer(),
           },
@@ -123,30 +123,30 @@ export class Retrainer {
   /** Starts a retraining now (also used by `millwright retrain run`). */
   start(reason: string, run: string = randomUUID()): Promise<RetrainDecision | null> {
     if (this.current) return this.current;
-    this.o.metrics.retrainRunning.set(1);
+    this.opts.metrics.retrainRunning.set(1);
     this.current = this.execute(reason, run).finally(() => {
       this.current = null;
-      this.o.metrics.retrainRunning.set(0);
+      this.opts.metrics.retrainRunning.set(0);
     });
     return this.current;
   }
 
   private async execute(reason: string, run: string): Promise<RetrainDecision | null> {
-    const now = () => this.o.now?.() ?? Date.now();
+    const now = () => this.opts.now?.() ?? Date.now();
     try {
-      if (this.o.mode === "github") {
+      if (this.opts.mode === "github") {
         await dispatchRetrain({
-          repo: this.o.github?.repo ?? "",
-          token: this.o.github?.token,
-          baseUrl: this.o.github?.baseUrl,
-          payload: { reason, champion: this.o.registry.readIndex().aliases.champion },
+          repo: this.opts.github?.repo ?? "",
+          token: this.opts.github?.token,
+          baseUrl: this.opts.github?.baseUrl,
+          payload: { reason, champion: this.opts.registry.readIndex().aliases.champion },
         });
-        await this.o.store.appendAudit({
+        await this.opts.store.appendAudit({
           at: now(),
           kind: "decision",
           payload: {
             verdict: "dispatched",
-            reason: `retrain workflow dispatched to ${this.o.github?.repo}`,
+            reason: `retrain workflow dispatched to ${this.opts.github?.repo}`,
             trigger: reason,
             run,
           },
@@ -154,14 +154,14 @@ export class Retrainer {
         return null;
       }
       const d = await retrainLocal({
-        registry: this.o.registry,
-        store: this.o.store,
-        workDir: this.o.workDir,
+        registry: this.opts.registry,
+        store: this.opts.store,
+        workDir: this.opts.workDir,
         seed: this.seed++,
-        gate: this.o.gate,
+        gate: this.opts.gate,
         run,
         onChild: (pid) => {
-          void this.o.store
+          void this.opts.store
             .appendAudit({ at: now(), kind: "training", payload: { run, pid, server: thisServer() } })
             .catch(() => {});
         },
@@ -169,33 +169,33 @@ export class Retrainer {
       await this.record(d, reason);
       return d;
     } catch (e) {
-      this.o.metrics.retrainDecisions.inc({ verdict: "failed" });
+      this.opts.metrics.retrainDecisions.inc({ verdict: "failed" });
       const msg = (e as Error).message;
-      await this.o.store
+      await this.opts.store
         .appendAudit({
           at: now(),
           kind: "decision",
           payload: { verdict: "failed", reason: msg, trigger: reason, run },
         })
         .catch(() => {});
-      this.o.log?.(`retraining failed: ${msg}`);
+      this.opts.log?.(`retraining failed: ${msg}`);
       return null;
     }
   }
 
   /** A decision into the audit and the metrics; a promotion too, and the server follows it. */
   private async record(d: RetrainDecision, trigger: string): Promise<void> {
-    const at = this.o.now?.() ?? Date.now();
-    this.o.metrics.retrainDecisions.inc({ verdict: d.verdict });
-    await this.o.store.appendAudit({ at, kind: "decision", payload: { ...d, trigger } });
-    this.o.log?.(`retraining: ${d.verdict}: ${d.reason}`);
+    const at = this.opts.now?.() ?? Date.now();
+    this.opts.metrics.retrainDecisions.inc({ verdict: d.verdict });
+    await this.opts.store.appendAudit({ at, kind: "decision", payload: { ...d, trigger } });
+    this.opts.log?.(`retraining: ${d.verdict}: ${d.reason}`);
     if (d.verdict === "promoted" && d.challenger) {
-      await this.o.store.appendAudit({
+      await this.opts.store.appendAudit({
         at,
         kind: "promotion",
         payload: { from: d.champion.version, to: d.challenger.version },
       });
-      this.o.onPromoted?.(d.challenger.version);
+      this.opts.onPromoted?.(d.challenger.version);
     }
   }
 }

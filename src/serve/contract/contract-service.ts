@@ -8,10 +8,10 @@ import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { parseCsv } from "../../data/csv.js";
 import { readAttributes } from "../../data/events.js";
-import { type ContractReason, explainReading } from "../../pipeline/explain.js";
+import { type ContractReason, explainReading } from "../../pipeline/contract-explain.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
-import type { Registry } from "../../registry/registry.js";
+import type { ModelRegistry } from "../../registry/registry.js";
 import type { HistoryLog, LoggedEvent, LoggedReading, SeqEntry } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { uuidv7 } from "../ids.js";
@@ -35,7 +35,7 @@ export interface ContractAnswer {
 }
 
 /** Loads a version that must be a data-contract model. */
-export function loadHistoryModel(registry: Registry, ref: string): HistoryModel {
+export function loadHistoryModel(registry: ModelRegistry, ref: string): HistoryModel {
   const { obj, file, version } = registry.readModelJson(ref);
   if (!isHistoryModelJSON(obj))
     throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: model ${version} is not a data-contract model`, {

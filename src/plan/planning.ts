@@ -7,10 +7,10 @@ import { PACKAGE_ROOT } from "../core/version.js";
 import { MACHINE_MODELS } from "../data/machines.js";
 import { MODE_HEADS, type ModeHead, type Reading } from "../data/schema.js";
 import { featureMatrix } from "../features/physics.js";
-import { DEFAULT_COSTS, parseCosts, parseTechnicians } from "../plan/config.js";
-import type { MachineHistory } from "../plan/forecast.js";
-import { type PlanResult, makePlan } from "../plan/plan.js";
-import type { CostConfig, PredictFn, Technician } from "../plan/types.js";
+import { DEFAULT_COSTS, parseCosts, parseTechnicians } from "./config.js";
+import type { MachineHistory } from "./forecast.js";
+import { type PlanResult, makePlan } from "./plan.js";
+import type { CostConfig, PredictFn, Technician } from "./types.js";
 import { type ModelBundle, predictBundle } from "../train/bundle.js";
 
 export function predictFnOf(bundle: ModelBundle): PredictFn {

@@ -1,0 +1,40 @@
+// The server's configuration, as a type: read and validated from the environment at the edge
+// (cli/config.ts readConfig), then passed inward. It lives here so serve/ can take it without
+// importing from cli/ (imports flow inward; test/core/layers.test.ts checks it).
+import { join } from "node:path";
+
+export interface Config {
+  registryDir: string;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  tokens: { admin?: string; feedback?: string; hook?: string };
+  maxBatch: number;
+  monitorIntervalMs: number;
+  /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
+  drainDelayMs: number;
+  modelRefreshMs: number;
+  /** How often a follower retries the leader lock (and the leader checks it still holds it). */
+  leaderIntervalMs: number;
+  spoolMaxRecords: number;
+  /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
+  sqliteWriterThread: boolean;
+  rateLimit: { perMinute: number; authPerMinute: number };
+  /** Server timeouts (ms): a whole request, and its headers (see core/limits.ts). */
+  timeouts: { requestMs: number; headersMs: number };
+  retrain: {
+    mode: "local" | "github" | "off";
+    cooldownMs: number;
+    metric: "pr_auc" | "f1" | "recall" | "roc_auc";
+    margin: number;
+    minimum: number;
+    githubRepo?: string;
+    githubToken?: string;
+  };
+  quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
+  /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
+  planning: { techniciansFile?: string; costsFile?: string };
+}
+
+export function sqlitePath(cfg: Config): string {
+  return join(cfg.dataDir, "predictions.db");
+}
