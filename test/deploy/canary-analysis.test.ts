@@ -119,11 +119,18 @@ describe("canary analysis against a real Prometheus and real servers", () => {
     });
     const prom = stack;
 
-    // Traffic for ~8 s, scraped every second. The broken canary's data directory goes after 2 s.
+    // Traffic for at least 8 s (scraped every second) and 250 requests per server. The broken canary's
+    // data directory goes after 2 s.
     const t0 = Date.now();
     const statuses: Record<Scenario, number[]> = { healthy: [], broken: [], drifted: [] };
-    for (let i = 0; Date.now() - t0 < 8000; i++) {
-      if (i === 20) rmSync(canary.broken.dataDir, { recursive: true, force: true });
+    // As fast as the servers answer, one request at a time each: a few hundred samples per window, so a
+    // p99 is not just the slowest request of a box shared with other test processes.
+    let broken = false;
+    for (let i = 0; Date.now() - t0 < 8000 || i < 250; i++) {
+      if (!broken && Date.now() - t0 > 2000) {
+        rmSync(canary.broken.dataDir, { recursive: true, force: true });
+        broken = true;
+      }
       const [, h, b, d] = await Promise.all([
         predict(stable.srv.url, normal(i)),
         predict(canary.healthy.srv.url, normal(i)),
@@ -133,7 +140,6 @@ describe("canary analysis against a real Prometheus and real servers", () => {
       statuses.healthy.push(h);
       statuses.broken.push(b);
       statuses.drifted.push(d);
-      await new Promise((r) => setTimeout(r, 20));
     }
     // the fault is real: the broken canary answered 503 once its directory was gone
     assert.ok(statuses.broken.includes(503), `broken canary statuses ${[...new Set(statuses.broken)]}`);
@@ -178,10 +184,10 @@ describe("canary analysis against a real Prometheus and real servers", () => {
     assert.deepEqual(got, want, table(ns));
   };
 
-  test("every template has measurements to judge: six metrics in four templates", (t) => {
+  test("every template has measurements to judge: five metrics in four templates", (t) => {
     if (skipped) return t.skip("kubectl or Prometheus missing");
     assert.equal(new Set(metrics.map((m) => m.template)).size, 4);
-    assert.equal(metrics.length, 6);
+    assert.equal(metrics.length, 5);
   });
 
   test("a healthy canary passes every analysis metric", (t) => {
@@ -197,15 +203,14 @@ describe("canary analysis against a real Prometheus and real servers", () => {
     // the two that measure the fault, with real numbers: most requests 503, the store degraded
     assert.ok((values.get("broken/canary-5xx-rate") ?? [0])[0] > 0.5, table("broken"));
     assert.deepEqual(values.get("broken/canary-log-commit-errors"), [1]);
-    // A refused prediction is neither scored nor committed: once the canary only refuses, the score and
-    // commit-time queries have nothing to divide (NaN), which compares false and fails them as well. Its
-    // 503s are fast, so latency alone would not have caught it.
-    for (const m of ["canary-log-commit-p99", "score-mean-shift", "predicted-failure-share-shift"])
+    // A refused prediction is not scored: once the canary only refuses, the score queries have nothing to
+    // divide (NaN), which compares false and fails them as well. Its 503s are fast, so latency alone would
+    // not have caught it.
+    for (const m of ["score-mean-shift", "predicted-failure-share-shift"])
       assert.ok(Number.isNaN((values.get(`broken/${m}`) ?? [0])[0]), `${m}: ${table("broken")}`);
     expectVerdicts("broken", [
       "canary-5xx-rate",
       "canary-log-commit-errors",
-      "canary-log-commit-p99",
       "score-mean-shift",
       "predicted-failure-share-shift",
     ]);
