@@ -31,8 +31,13 @@ export function gitTopLevel(dir: string): Promise<string> {
  * repository is not swept into the release commit.
  */
 export async function gitCommitFile(dir: string, file: string, message: string): Promise<string> {
+  return gitCommitFiles(dir, [file], message);
+}
+
+/** As gitCommitFile, for several paths in one commit (a canary release: the tag and its record). */
+export async function gitCommitFiles(dir: string, files: string[], message: string): Promise<string> {
   await gitTopLevel(dir);
-  await git(dir, ["add", "--", file]);
-  await git(dir, ["commit", "--quiet", "-m", message, "--", file]);
+  await git(dir, ["add", "--", ...files]);
+  await git(dir, ["commit", "--quiet", "-m", message, "--", ...files]);
   return git(dir, ["rev-parse", "HEAD"]);
 }

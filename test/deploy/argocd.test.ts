@@ -72,6 +72,11 @@ test("test syncs automatically with prune and self-heal; prod only by hand", (t)
     assert.equal(app.spec.destination.namespace, `millwright-${env}`);
     // the HPA owns replicas: self-heal must not fight it
     assert.deepEqual(app.spec.ignoreDifferences[0].jsonPointers, ["/spec/replicas"]);
+    // ... of the Rollout, which runs the pods (the HPA's target)
+    assert.deepEqual(
+      app.spec.ignoreDifferences.map((d: Any) => `${d.group}/${d.kind}/${d.name}:${d.jsonPointers}`),
+      ["apps/Deployment/millwright:/spec/replicas", "argoproj.io/Rollout/millwright:/spec/replicas"],
+    );
     assert.ok(
       app.spec.syncPolicy.syncOptions.includes("RespectIgnoreDifferences=true"),
       "sync respects it too",

@@ -38,7 +38,12 @@ const dashboards: [string, Any][] = readdirSync(join(root, "deploy/grafana"))
   .map((f) => [f, JSON.parse(readFileSync(join(root, "deploy/grafana", f), "utf8"))]);
 
 /** Panels that read what only the AI4I server has: its prediction store, and CBPE estimates. */
-const AI4I_ONLY = new Set(["Prediction log commit p99", "Store degraded", "Spooled records"]);
+const AI4I_ONLY = new Set([
+  "Prediction log commit p99",
+  "Store degraded",
+  "Spooled records",
+  "Prediction log commit p99, stable vs canary",
+]);
 
 test("every model panel has a query a data-contract server answers", () => {
   const empty: string[] = [];

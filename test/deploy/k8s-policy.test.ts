@@ -93,7 +93,9 @@ for (const env of ENVS) {
     const podLabels = deployment.spec.template.metadata.labels;
     assert.ok(selects(deployment.spec.selector.matchLabels, podLabels));
     const container = deployment.spec.template.spec.containers[0];
-    const service = one(objects, "Service");
+    // the main Service; the Rollout's stable and canary Services are checked in k8s-rollout.test.ts
+    const service: Any = objects.find((o) => o.kind === "Service" && o.metadata?.name === "millwright");
+    assert.ok(service, "Service millwright");
     assert.ok(selects(service.spec.selector, podLabels), "Service selects the pods");
     const port = service.spec.ports.find((p: Any) => p.name === "http");
     assert.equal(port.port, 80);
@@ -111,9 +113,10 @@ for (const env of ENVS) {
     // Prometheus Operator names the job after the Service: the rules select job="millwright"
     assert.equal(service.metadata.name, "millwright");
     const hpa = one(objects, "HorizontalPodAutoscaler");
+    // the HPA scales the Rollout that runs the pods (the Deployment only holds their template)
     assert.deepEqual(hpa.spec.scaleTargetRef, {
-      apiVersion: "apps/v1",
-      kind: "Deployment",
+      apiVersion: "argoproj.io/v1alpha1",
+      kind: "Rollout",
       name: "millwright",
     });
     assert.ok(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas >= hpa.spec.minReplicas);
@@ -189,8 +192,9 @@ test("prod runs more replicas and bigger pods than test", (t) => {
   if (!requireTool(t, "kubectl", KUBECTL)) return;
   const testPod = one(render("test"), "Deployment");
   const prodPod = one(render("prod"), "Deployment");
-  assert.equal(testPod.spec.replicas, 2);
-  assert.equal(prodPod.spec.replicas, 3);
+  // the Rollout runs the replicas; the Deployment runs none (k8s-rollout.test.ts)
+  assert.equal(one(render("test"), "Rollout").spec.replicas, 2);
+  assert.equal(one(render("prod"), "Rollout").spec.replicas, 3);
   assert.equal(one(render("prod"), "HorizontalPodAutoscaler").spec.minReplicas, 3);
   assert.equal(prodPod.spec.template.spec.containers[0].resources.limits.memory, "1Gi");
   assert.equal(testPod.spec.template.spec.containers[0].resources.limits.memory, "512Mi");

@@ -25,12 +25,14 @@ function render(env: keyof typeof ENVS): KubeObject[] {
 }
 
 const EXPECTED_KINDS = [
+  "AnalysisTemplate",
   "ConfigMap",
   "Deployment",
   "HorizontalPodAutoscaler",
   "NetworkPolicy",
   "PodDisruptionBudget",
   "PrometheusRule",
+  "Rollout",
   "Service",
   "ServiceAccount",
   "ServiceMonitor",
@@ -101,6 +103,22 @@ test("the strict check catches misspelled fields at any depth, and the model cat
   assert.deepEqual(await validateObject(monitor), [
     "ServiceMonitor/millwright: unknown field /spec/endpoints/0/intervall",
   ]);
+
+  // Argo Rollouts' CRDs go to their own models: a misspelled canary field and a wrong type are caught
+  const rollout = structuredClone(render("prod").find((o) => o.kind === "Rollout"));
+  assert.ok(rollout);
+  assert.deepEqual(await validateObject(rollout), []);
+  const canary = (rollout.spec as { strategy: { canary: Record<string, unknown> } }).strategy.canary;
+  canary.stableServce = canary.stableService;
+  assert.deepEqual(await validateObject(rollout), [
+    "Rollout/millwright: unknown field /spec/strategy/canary/stableServce",
+  ]);
+  const template = structuredClone(render("prod").find((o) => o.kind === "AnalysisTemplate"));
+  assert.ok(template);
+  (template.spec as { metrics: Array<Record<string, unknown>> }).metrics[0].failureLimit = [1];
+  const templateProblems = await validateObject(template);
+  assert.equal(templateProblems.length, 1, templateProblems.join("; "));
+  assert.match(templateProblems[0], /failureLimit/);
 
   // wrong type: kubernetes-models' own validation
   const typed = structuredClone(render("base").find((o) => o.kind === "Deployment"));

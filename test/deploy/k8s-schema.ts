@@ -21,12 +21,23 @@ interface ModelClass {
   prototype: { validate(this: unknown): void };
 }
 
+const ROLLOUTS_KINDS = new Set([
+  "Rollout",
+  "AnalysisTemplate",
+  "ClusterAnalysisTemplate",
+  "AnalysisRun",
+  "Experiment",
+]);
+
 /** Where the model class for a group lives: core and built-in groups in kubernetes-models, CRDs in add-ons. */
 function modulePath(apiVersion: string, kind: string): string {
   const slash = apiVersion.indexOf("/");
   const group = slash < 0 ? "" : apiVersion.slice(0, slash);
   if (group === "monitoring.coreos.com")
     return `@kubernetes-models/prometheus-operator/${apiVersion}/${kind}`;
+  // argoproj.io holds two projects' CRDs: Argo Rollouts' kinds, and Argo CD's (Application, AppProject, ...)
+  if (group === "argoproj.io" && ROLLOUTS_KINDS.has(kind))
+    return `@kubernetes-models/argo-rollouts/${apiVersion}/${kind}`;
   if (group === "argoproj.io") return `@kubernetes-models/argo-cd/${apiVersion}/${kind}`;
   return `kubernetes-models/${apiVersion}/${kind}`;
 }
@@ -81,7 +92,10 @@ function recorder(target: object, path: string, seen: Seen[]): object {
 export function unknownFields(cls: ModelClass, obj: object): string[] {
   const seen: Seen[] = [];
   try {
-    cls.prototype.validate.call(recorder(obj, "", seen));
+    // The root inherits from the model's prototype: older models (@kubernetes-models/argo-rollouts) find
+    // their schema id there, under a symbol, and validate nothing when it is missing.
+    const rooted = Object.assign(Object.create(cls.prototype) as object, obj);
+    cls.prototype.validate.call(recorder(rooted, "", seen));
   } catch {
     // type errors are reported by validateObject; here only the reads matter
   }

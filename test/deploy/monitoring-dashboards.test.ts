@@ -91,6 +91,7 @@ const queries = (d: Any) => {
 test("there are dashboards for the service, predictions, drift, quality and retraining", () => {
   const uids = dashboards.map(([, d]) => d.uid).sort();
   assert.deepEqual(uids, [
+    "millwright-canary",
     "millwright-drift",
     "millwright-predictions",
     "millwright-quality",
@@ -186,6 +187,26 @@ test("the dashboards cover what they promise", () => {
   for (const [uid, names] of Object.entries(want)) {
     for (const n of names) assert.ok(used(uid).has(n), `${uid} uses ${n}`);
   }
+  // the canary dashboard: every panel compares the two sides of an Argo Rollouts canary, on the series the
+  // AnalysisTemplates judge (request rate, 5xx, p99, score distribution)
+  const canary = dashboards.find(([, d]) => d.uid === "millwright-canary")?.[1];
+  for (const p of canary.panels) {
+    assert.match(p.title, /stable vs canary|by side/, p.title);
+    for (const t of p.targets)
+      assert.match(t.expr, /by \((le, )?role(, version)?\)/, `${p.title}: split by role`);
+  }
+  const canaryExprs = exprs("millwright-canary");
+  assert.match(canaryExprs, /status_code=~"5\.\."/);
+  assert.match(
+    canaryExprs,
+    /histogram_quantile\(0\.99, sum by \(le, role\) \(rate\(millwright_http_request_duration_seconds_bucket/,
+  );
+  for (const n of [
+    "millwright_failure_probability_bucket",
+    "millwright_failure_probability_sum",
+    "millwright_predictions_total",
+  ])
+    assert.ok(used("millwright-canary").has(n), `millwright-canary uses ${n}`);
 });
 
 test("every dashboard query is valid PromQL (promtool parses them as recording rules)", (t) => {

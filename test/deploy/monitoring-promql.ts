@@ -17,7 +17,17 @@ const KEYWORDS = new Set([
 for (const k of ["offset", "bool", "inf", "nan"]) KEYWORDS.add(k);
 
 /** Labels every scraped series carries (static config, or the Prometheus Operator's ServiceMonitor). */
-export const TARGET_LABELS = ["job", "instance", "namespace", "pod", "service", "endpoint", "container"];
+// role: stable or canary, relabelled from the Argo Rollouts pod label (deploy/k8s/base/monitoring/servicemonitor.yaml)
+export const TARGET_LABELS = [
+  "job",
+  "instance",
+  "namespace",
+  "pod",
+  "service",
+  "endpoint",
+  "container",
+  "role",
+];
 
 /** Metric names a PromQL expression selects (function names, labels, keywords and Grafana variables excluded). */
 export function metricNames(expr: string): string[] {

@@ -19,6 +19,7 @@ interface Step {
   with?: Record<string, unknown>;
 }
 interface Job {
+  if?: string;
   permissions?: unknown;
   steps?: Step[];
   uses?: string;
@@ -105,6 +106,18 @@ test("the gates and triggers are where the design says", () => {
   const release = load("release.yml");
   assert.equal(release.jobs["terraform-apply"].environment, "production-infra");
   assert.deepEqual((release.on as { push: { tags: string[] } }).push.tags, ["v*.*.*"]);
+  // prod is released as a canary; its promote / abort decision is a manual run of the same workflow
+  assert.ok(allSteps(release).some((s) => s.run?.includes("--canary") && s.run.includes("--env prod")));
+  assert.deepEqual(
+    (release.on as { workflow_dispatch: { inputs: { decision: { options: string[] } } } }).workflow_dispatch
+      .inputs.decision.options,
+    ["promote", "abort"],
+  );
+  assert.equal(release.jobs.image.if, "github.event_name == 'push'");
+  assert.equal(release.jobs["canary-decision"].if, "github.event_name == 'workflow_dispatch'");
+  assert.ok(
+    (release.jobs["canary-decision"].steps ?? []).some((s) => s.run?.includes('release "--$DECISION"')),
+  );
   const bp = allSteps(release).find((s) => s.uses?.startsWith("docker/build-push-action@"));
   assert.equal(bp?.with?.provenance, true);
   assert.equal(bp?.with?.sbom, true);

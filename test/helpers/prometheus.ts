@@ -15,6 +15,11 @@ export const ALERTMANAGER_BIN = process.env.ALERTMANAGER_BIN ?? "/usr/bin/promet
 export interface StackOptions {
   /** host:port of the Millwright server to scrape (job="millwright"). */
   target: string;
+  /**
+   * Static target groups that replace `target`: several servers, each group with its own labels
+   * (the canary analysis test scrapes stable and canary servers as the Kubernetes relabelling labels them).
+   */
+  targetGroups?: { targets: string[]; labels?: Record<string, string> }[];
   /** Text of the rule file Prometheus loads. */
   rulesText: string;
   /** Alertmanager config; receives the directory it will live in (for credentials files). */
@@ -123,7 +128,9 @@ export async function startPrometheusStack(o: StackOptions): Promise<PrometheusS
       "  - job_name: millwright",
       "    metrics_path: /metrics",
       "    static_configs:",
-      `      - targets: ["${o.target}"]`,
+      ...(o.targetGroups ?? [{ targets: [o.target] }]).map(
+        (g) => `      - ${JSON.stringify({ targets: g.targets, labels: g.labels ?? {} })}`,
+      ),
       "",
     ].join("\n"),
   );
