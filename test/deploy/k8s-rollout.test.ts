@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Registry } from "prom-client";
-import { createMetrics } from "../../src/serve/metrics.js";
+import { createMetrics } from "../../src/metrics/ai4i.js";
 import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { CONDITION, parseCondition } from "./canary-condition.js";
 import { type KubeObject, kustomize } from "./k8s-schema.js";
