@@ -22,6 +22,8 @@ import { contractMetrics } from "./metrics.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./service.js";
+import { ContractShadow } from "./shadow.js";
+import { shadowMetrics } from "../shadow/metrics.js";
 
 export interface RunningContractServer {
   app: FastifyInstance;
@@ -41,7 +43,13 @@ export async function startContractServer(
     /** The technicians YAML the plan uses; default MILLWRIGHT_TECHNICIANS. */
     technicians?: string;
   },
-): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
+): Promise<
+  RunningContractServer & {
+    retrainer: ContractRetrainer | null;
+    models: ContractModels;
+    shadow: ContractShadow;
+  }
+> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new Registry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -54,9 +62,20 @@ export async function startContractServer(
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
   const board = new FleetBoard(model);
+  // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
+  let shadow: ContractShadow | null = null;
+  const shadowSeen = {
+    reading: (m: string, t: number) => shadow?.reading(m, t),
+    event: (tb: string, m: string, t: number) => shadow?.event(tb, m, t),
+    reset: () => shadow?.reset(),
+  };
   let service: ContractService;
   try {
-    service = await ContractService.open(model, registry.versionDir(version), log, [monitor, board]);
+    service = await ContractService.open(model, registry.versionDir(version), log, [
+      monitor,
+      board,
+      shadowSeen,
+    ]);
   } catch (e) {
     await log.close().catch(() => {});
     throw e;
@@ -64,6 +83,16 @@ export async function startContractServer(
   board.follow(() => service.model);
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
+  const shadowGauges = shadowMetrics(metricsRegistry);
+  shadow = new ContractShadow({
+    registry,
+    service,
+    log,
+    metrics: shadowGauges,
+    warn: (msg) => app.log.warn(msg),
+  });
+  const theShadow = shadow;
+  shadowGauges.follow(() => theShadow.summary());
   // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
   const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
   const retrainer = new ContractRetrainer({
@@ -94,6 +123,7 @@ export async function startContractServer(
     metrics,
     models,
     retrain: { audit, retrainer },
+    shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
@@ -110,8 +140,10 @@ export async function startContractServer(
     url,
     retrainer,
     models,
+    shadow: theShadow,
     close: async () => {
       await app.close();
+      theShadow.stop();
       await retrainer.inProgress()?.catch(() => {});
       await log.close();
       audit.close();

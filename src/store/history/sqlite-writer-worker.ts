@@ -6,7 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite-writer-protocol.js";
-import { type HistoryWriterRequest, prepareInsert } from "./sqlite-rows.js";
+import { type HistoryWriterRequest, prepareInsert, prepareShadowInsert } from "./sqlite-rows.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
@@ -22,7 +22,8 @@ function open(path: string, busyTimeoutMs: number) {
     db.pragma("synchronous = FULL");
     // One transaction per group: one fsync for every entry the main thread gathered.
     const append = db.transaction(prepareInsert(db));
-    return { db, append };
+    const shadow = db.transaction(prepareShadowInsert(db));
+    return { db, append, shadow };
   } catch (e) {
     db.close();
     throw e;
@@ -36,7 +37,7 @@ try {
   port.postMessage({ id: 0, ready: false, error: wire(e) } satisfies WriterReply);
   process.exit(1); // ends this thread only; SqliteWriter.start() rejects with the message above
 }
-const { db, append } = conn;
+const { db, append, shadow } = conn;
 
 port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   if (m.op === "close") {
@@ -47,7 +48,7 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { id: m.id, ok: true, result: append(m) };
+    reply = { id: m.id, ok: true, result: m.op === "shadow" ? shadow(m) : append(m) };
   } catch (e) {
     reply = { id: m.id, ok: false, error: wire(e) };
   }
