@@ -19,6 +19,7 @@ import { ContractService, loadHistoryModel } from "../../../src/serve/contract/s
 import { ContractShadow } from "../../../src/serve/contract/shadow.js";
 import { shadowMetrics } from "../../../src/serve/shadow/metrics.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import { runCli } from "../../helpers/cli.js";
 import { historianShop } from "../../helpers/historian.js";
 
 const ADMIN = "admin-token-for-shadow";
@@ -230,4 +231,23 @@ test("a shadow that falls behind drops and counts; the answers do not wait for i
     small.stop();
     service.onScored = null;
   }
+});
+
+test("`millwright models shadow` starts and stops it through the admin API, with clear errors", async () => {
+  const url = await app.listen({ host: "127.0.0.1", port: 0 });
+  const env = { MILLWRIGHT_ADMIN_TOKEN: ADMIN };
+  const on = await runCli(["models", "shadow", v2, "--url", url], { env });
+  assert.equal(on.code, 0, on.stderr);
+  assert.match(on.stdout, new RegExp(`shadow → ${v2.replace(/\./g, "\\.")}`));
+  assert.equal(shadow.version, v2);
+  const wrong = await runCli(["models", "shadow", v2, "--url", url, "--token", "nope"]);
+  assert.equal(wrong.code, 2, wrong.stderr);
+  assert.match(wrong.stderr, /wrong admin token/);
+  const both = await runCli(["models", "shadow", v2, "--off", "--url", url], { env });
+  assert.equal(both.code, 2);
+  assert.match(both.stderr, /a VERSION or --off/);
+  const off = await runCli(["models", "shadow", "--off", "--url", url, "--json"], { env });
+  assert.equal(off.code, 0, off.stderr);
+  assert.deepEqual(JSON.parse(off.stdout), { stopped: v2, active: false });
+  assert.equal(shadow.version, null);
 });
