@@ -33,6 +33,11 @@ export interface Config {
     minimum: number;
     githubRepo?: string;
     githubToken?: string;
+    /** A shadow period before a promotion (0 and 0: none, promote at once): labelled requests, hours. */
+    shadowMinLabels: number;
+    shadowMinHours: number;
+    /** How often the server looks at the shadow evidence (ms). */
+    shadowCheckMs: number;
   };
   quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
   /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
@@ -117,6 +122,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minimum: num(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
       githubRepo,
       githubToken: secret(env, "GITHUB_TOKEN"),
+      shadowMinLabels: num(env, "MILLWRIGHT_SHADOW_MIN_LABELS", 0),
+      shadowMinHours: num(env, "MILLWRIGHT_SHADOW_MIN_HOURS", 0),
+      shadowCheckMs: num(env, "MILLWRIGHT_SHADOW_CHECK_MS", 30_000, 100),
     },
     quality: {
       windowCount: num(env, "MILLWRIGHT_QUALITY_WINDOW", 500, 10),

@@ -37,7 +37,7 @@ export const SHARED_METRICS = {
   },
   retrainDecisions: {
     name: "millwright_retrain_decisions_total",
-    help: "Retraining gate decisions by verdict (promoted, kept, failed).",
+    help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first).",
     labelNames: ["verdict"] as const,
   },
   retrainRunning: {

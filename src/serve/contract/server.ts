@@ -14,6 +14,8 @@ import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { TriggerOutcome } from "../../retrain/alerts.js";
+import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
@@ -48,6 +50,7 @@ export async function startContractServer(
     retrainer: ContractRetrainer | null;
     models: ContractModels;
     shadow: ContractShadow;
+    shadowGate: ShadowGate | null;
   }
 > {
   mkdirSync(cfg.dataDir, { recursive: true });
@@ -95,6 +98,31 @@ export async function startContractServer(
   shadowGauges.follow(() => theShadow.summary());
   // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
   const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const counters = {
+    trigger: (o: TriggerOutcome) =>
+      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
+    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
+  };
+  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
+  const shadowGate = wantsShadow(need)
+    ? new ShadowGate({
+        need,
+        period: {
+          start: (v) => theShadow.start(v),
+          stop: () => theShadow.stop(),
+          evidence: () => ({
+            version: theShadow.version,
+            startedAt: theShadow.startedAt,
+            comparison: theShadow.summary().comparison,
+          }),
+        },
+        promote: (v) => models.serve(v, true),
+        audit,
+        counters,
+        log: (msg) => app.log.info(msg),
+      })
+    : undefined;
   const retrainer = new ContractRetrainer({
     audit,
     registry,
@@ -108,11 +136,8 @@ export async function startContractServer(
     gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
     workDir: join(cfg.dataDir, "retrain"),
     // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
-    counters: {
-      trigger: (o) => metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
-      decision: (verdict) => metrics.retrainDecisions.inc({ verdict }),
-      running: (on) => metrics.retrainRunning.set(on ? 1 : 0),
-    },
+    counters,
+    shadowGate,
   });
   const app = await buildContractApp({
     service,
@@ -135,13 +160,23 @@ export async function startContractServer(
         : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
+  // The shadow period's evidence, looked at now and then (a comparison is not per request).
+  const judging = shadowGate
+    ? setInterval(() => {
+        shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
+      }, cfg.retrain.shadowCheckMs)
+    : null;
+  judging?.unref();
   return {
     app,
     url,
     retrainer,
     models,
     shadow: theShadow,
+    shadowGate: shadowGate ?? null,
     close: async () => {
+      if (judging) clearInterval(judging);
+      await shadowGate?.idle();
       await app.close();
       theShadow.stop();
       await retrainer.inProgress()?.catch(() => {});
