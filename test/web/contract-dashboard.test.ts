@@ -762,7 +762,11 @@ describe("dashboard on a data-contract server, in a real browser", {
     // Shadow: no model in shadow yet; the admin starts one from the versions table, readings arrive,
     // and the comparison fills in (both models' quality rows); then the admin stops it.
     await page.waitForSelector("#shadow-none");
-    assert.equal(await row.locator("button.shadow-start").count(), 0, "the champion cannot be its own shadow");
+    assert.equal(
+      await row.locator("button.shadow-start").count(),
+      0,
+      "the champion cannot be its own shadow",
+    );
     await page.fill("#admin-token", ADMIN);
     await page.click(`button.shadow-start[data-version="${shadowVersion}"]`);
     await page.waitForFunction(
