@@ -14,7 +14,7 @@
 // Run: node dist/bench/serve-history.js
 // Env: BENCH_SECONDS (5), BENCH_WARMUP (1, per row), BENCH_START_WARMUP (5, per server), BENCH_ROUNDS (3).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
