@@ -10,7 +10,8 @@ import type { Happened } from "../../monitor/contract-quality.js";
 import { compareShadow, type ShadowPair } from "../../monitor/shadow.js";
 import type { Registry } from "../../registry/registry.js";
 import type { HistoryLog, LoggedReading, ShadowScore } from "../../store/history/types.js";
-import { type HistoryModel, predictHistoryModel } from "../../train/history-model.js";
+import { headProba } from "../../train/bundle.js";
+import type { HistoryModel } from "../../train/history-model.js";
 import type { ShadowControl, ShadowSummary } from "../shadow/control.js";
 import type { ShadowMetrics } from "../shadow/metrics.js";
 import { ShadowQueue } from "../shadow/queue.js";
@@ -20,6 +21,10 @@ import { type ContractService, type HistoryObserver, loadHistoryModel } from "./
 export const SHADOW_PAIRS = 5000;
 export const SHADOW_QUEUE = 20_000;
 export const SHADOW_BATCH = 2000;
+/** Shadow scores are logged in groups at most this often (ms): each group is one small transaction. */
+export const SHADOW_LOG_MS = 1000;
+/** Scores waiting to be logged at most; beyond, they are counted as not logged (the log is behind). */
+export const SHADOW_LOG_MAX = 50_000;
 
 interface Item {
   rows: readonly LoggedReading[];
@@ -48,6 +53,9 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
   private logErrors = 0;
   private readonly failures: Happened[] = [];
   private readonly seen = new Map<string, number>();
+  /** Scores not yet logged (see toLog), and the timer that logs them. */
+  private unlogged: ShadowScore[] = [];
+  private logTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly o: ContractShadowOptions) {
     o.service.onScored = (rows, X) => {
@@ -104,6 +112,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
 
   stop(): { stopped: string | null } {
     const stopped = this.version;
+    void this.flush(); // what was scored is still worth keeping
     this.queue?.close();
     this.queue = null;
     this.model = null;
@@ -111,9 +120,10 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
     return { stopped };
   }
 
-  /** Everything queued so far scored (tests; a clean stop). */
+  /** Everything queued so far scored and logged (tests; a clean stop). */
   async idle(): Promise<void> {
     await this.queue?.idle();
+    await this.flush();
   }
 
   private run(model: HistoryModel, items: Item[]): void {
@@ -130,7 +140,10 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
         this.pairs = [];
         this.pairsChampion = champion;
       }
-      const p = predictHistoryModel(model, X).machine_failure as Float64Array;
+      // Only the head the comparison reads: the per-kind heads would cost several times as much.
+      const head = model.heads.machine_failure;
+      if (!head) throw new Error(`model ${model.version} has no machine_failure head`);
+      const p = headProba(head, X);
       rows.forEach((r, i) => {
         this.pairs.push({ machine: r.machine, time: r.time, champion: r.failureProbability, shadow: p[i] });
         out.push({
@@ -148,10 +161,36 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
     if (this.pairs.length > SHADOW_PAIRS + 1000) this.pairs = this.pairs.slice(-SHADOW_PAIRS);
     this.scored += out.length;
     this.o.metrics?.scored.inc(out.length);
-    this.o.log.appendShadow(out).catch((e) => {
+    this.toLog(out);
+  }
+
+  /**
+   * Gathers scores and logs them in one group a second: the log's writer thread also commits the
+   * answers, and a commit of its own per drain would make answers wait behind shadow commits.
+   */
+  private toLog(rows: ShadowScore[]): void {
+    if (this.unlogged.length + rows.length > SHADOW_LOG_MAX) {
+      this.logErrors++;
+      return;
+    }
+    for (const r of rows) this.unlogged.push(r);
+    this.logTimer ??= setTimeout(() => void this.flush(), SHADOW_LOG_MS);
+    this.logTimer.unref?.();
+  }
+
+  /** Logs what is gathered now (a timer, a stop, tests). */
+  async flush(): Promise<void> {
+    if (this.logTimer) clearTimeout(this.logTimer);
+    this.logTimer = null;
+    const rows = this.unlogged;
+    this.unlogged = [];
+    if (rows.length === 0) return;
+    try {
+      await this.o.log.appendShadow(rows);
+    } catch (e) {
       this.logErrors++;
       this.o.warn?.(`shadow scores not logged: ${(e as Error).message}`);
-    });
+    }
   }
 
   reading(machine: string, time: number): void {

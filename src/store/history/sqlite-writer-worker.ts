@@ -22,7 +22,18 @@ function open(path: string, busyTimeoutMs: number) {
     db.pragma("synchronous = FULL");
     // One transaction per group: one fsync for every entry the main thread gathered.
     const append = db.transaction(prepareInsert(db));
-    const shadow = db.transaction(prepareShadowInsert(db));
+    const insertShadow = db.transaction(prepareShadowInsert(db));
+    // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
+    // transaction; in WAL mode the frames reach the disk with the next FULL commit or checkpoint), so
+    // they never make the answers' commits wait for a second fsync.
+    const shadow = (g: Parameters<typeof insertShadow>[0]) => {
+      db.pragma("synchronous = NORMAL");
+      try {
+        return insertShadow(g);
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    };
     return { db, append, shadow };
   } catch (e) {
     db.close();
