@@ -11,6 +11,9 @@ import { binnedShares } from "./stats/binning.js";
 import { jensenShannon } from "./stats/jensenshannon.js";
 import { type Happened, realisedQuality } from "./contract-quality.js";
 
+/** Fewer pairs than this give no distance: a histogram of a handful of scores says nothing (the monitor's MIN_CURRENT). */
+export const MIN_DISTANCE_PAIRS = 100;
+
 export interface ShadowPair {
   machine: string;
   time: number;
@@ -35,9 +38,9 @@ export interface ShadowComparison {
   shadow: ModelQuality;
 }
 
-/** Jensen-Shannon distance of two score samples (null when either is empty). */
-export function scoreDistance(a: ArrayLike<number>, b: ArrayLike<number>): number | null {
-  if (a.length === 0 || b.length === 0) return null;
+/** Jensen-Shannon distance of two score samples (null when either has fewer than `min`). */
+export function scoreDistance(a: ArrayLike<number>, b: ArrayLike<number>, min = 1): number | null {
+  if (a.length < Math.max(1, min) || b.length < Math.max(1, min)) return null;
   const sa = Float64Array.from(a).sort();
   const sb = Float64Array.from(b).sort();
   const s = binnedShares(
@@ -68,6 +71,7 @@ export function compareShadow(
       value: scoreDistance(
         pairs.map((p) => p.champion),
         pairs.map((p) => p.shadow),
+        MIN_DISTANCE_PAIRS,
       ),
     },
     labelled: c.n,

@@ -33,7 +33,18 @@ test("agreement, distance and both models' realised quality on the same labelled
   assert.equal(c.champion.recall, 0.5);
   assert.equal(c.shadow.recall, 1);
   assert.equal(c.distance.stat, "jensenshannon");
-  assert.ok((c.distance.value as number) > 0);
+  assert.equal(c.distance.value, null, "five pairs: too few for a distance");
+  // A hundred copies of the same pairs: the distance is the samples' own.
+  const many = Array.from({ length: 20 }, () => pairs).flat();
+  const d = compareShadow(many, [], H, seen, th).distance.value;
+  assert.equal(
+    d,
+    scoreDistance(
+      many.map((p) => p.champion),
+      many.map((p) => p.shadow),
+    ),
+  );
+  assert.ok((d as number) > 0);
 });
 
 test("score distance: zero for the same scores, larger for further-apart ones, null on nothing", () => {

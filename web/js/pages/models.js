@@ -14,7 +14,7 @@ export function modelsPage(root, _arg, ctx) {
   const promotion = section(
     "promote",
     "Promotion",
-    tokenField("admin-token", "Promotion needs the admin token."),
+    tokenField("admin-token", "Promotion and shadow mode need the admin token."),
     msg,
   );
   const versions = section("versions", "Versions", list);
