@@ -11,7 +11,7 @@ import { compareShadow, type ShadowPair } from "../../monitor/shadow.js";
 import type { Registry } from "../../registry/registry.js";
 import type { HistoryLog, LoggedReading, ShadowScore } from "../../store/history/types.js";
 import { headProba } from "../../train/bundle.js";
-import type { HistoryModel } from "../../train/history-model.js";
+import { type HistoryModel, isHistoryModelJSON } from "../../train/history-model.js";
 import type { ShadowControl, ShadowSummary } from "../shadow/control.js";
 import type { ShadowMetrics } from "../shadow/metrics.js";
 import { ShadowQueue } from "../shadow/queue.js";
@@ -73,6 +73,13 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
 
   async start(ref: string): Promise<{ version: string; replaced: string | null }> {
     const version = this.o.registry.resolve(ref);
+    // A version that is no data-contract model (an AI4I bundle) is the caller's mistake, not a corrupt file.
+    if (!isHistoryModelJSON(this.o.registry.readModelJson(version).obj))
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `version ${version} is not a data-contract model: shadow mode compares models of this server's contract`,
+        { version },
+      );
     const model = loadHistoryModel(this.o.registry, version);
     const champ = this.o.service.model;
     if (model.contract.name !== champ.contract.name)

@@ -4,6 +4,7 @@
 // champion's realised PR-AUC is the monitor's own on the same readings), exported on /metrics; a full
 // queue drops and counts.
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -11,7 +12,10 @@ import { Registry as PromRegistry } from "prom-client";
 import { loadContract } from "../../../src/contract/load.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { toColumns } from "../../../src/pipeline/readings.js";
+import { fleetToCsv } from "../../../src/data/fleet-csv.js";
+import { simulateFleet } from "../../../src/data/simulate.js";
 import { Registry } from "../../../src/registry/registry.js";
+import { trainAndRegister } from "../../../src/registry/training.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
@@ -103,6 +107,27 @@ test("the admin API refuses without the token, an unknown version, and the champ
   });
   assert.equal(champ.statusCode, 409, champ.body);
   assert.match(champ.json().detail, /is the champion/);
+  // An AI4I model in the same registry: a 409 naming it, not a 500.
+  const rows = simulateFleet({ machines: 4, days: 3, seed: 3 });
+  const file = join(dir, "fleet.csv");
+  writeFileSync(file, fleetToCsv(rows));
+  const ai4i = trainAndRegister(
+    registry,
+    { rows, data: { file, sha256: "test" } },
+    {
+      seed: 1,
+      params: { nEstimators: 5 },
+    },
+  ).version;
+  const other = await app.inject({
+    method: "POST",
+    url: "/v1/models/shadow",
+    headers: auth,
+    payload: { version: ai4i },
+  });
+  assert.equal(other.statusCode, 409, other.body);
+  assert.equal(other.json().code, "MW_CONFLICT");
+  assert.match(other.json().detail, new RegExp(`${ai4i.replace(/\./g, "\\.")} is not a data-contract model`));
   const idle = (await app.inject({ url: "/v1/models/shadow" })).json();
   assert.deepEqual([idle.active, idle.version, idle.champion], [false, null, v1]);
 });
