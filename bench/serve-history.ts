@@ -14,15 +14,14 @@
 // Run: node dist/bench/serve-history.js
 // Env: BENCH_SECONDS (5), BENCH_WARMUP (1, per row), BENCH_START_WARMUP (5, per server), BENCH_ROUNDS (3).
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { loadContract } from "../src/contract/load.js";
-import { parseCsv } from "../src/data/csv.js";
 import { loadCsvFile } from "../src/data/load.js";
 import { RAW_FEATURES } from "../src/data/schema.js";
 import { type Load, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
+import { HOUR_S, HISTORY_LUA as LUA, machinePrefixes } from "./lib/history-load.js";
 import { ROOT } from "./lib/historian-input.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 
@@ -35,7 +34,6 @@ const DAYS = 8;
 const CONNS = [16, 64];
 // The AI4I path's ratios to bare Fastify, from BENCHMARKS.md's serving section (2026-11-27).
 const AI4I_RATIO: Record<number, number> = { 16: 0.34, 64: 0.65 };
-const HOUR_S = 3600;
 /** Hours each run may use per machine: far more passes than a run can make. */
 const RUN_HOURS = 5000;
 
@@ -50,58 +48,6 @@ const dist = (rel: string) => join(ROOT, "dist", rel);
 function cli(args: string[]): void {
   const r = spawnSync(process.execPath, [dist("src/cli/main.js"), ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`millwright ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
-}
-
-// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
-// "timestamp":"), appends the time and closes the object; the summary as one JSON line.
-const LUA = `
-local counter = 0
-function setup(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-end
-function init(args)
-  local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
-  local all = {}
-  for line in f:lines() do all[#all + 1] = line end
-  f:close()
-  local threads = tonumber(os.getenv("WRK_THREADS"))
-  mine = {}
-  for i = tid + 1, #all, threads do mine[#mine + 1] = all[i] end
-  t0 = tonumber(os.getenv("WRK_T0"))
-  n = 0
-  headers = { ["Content-Type"] = "application/json" }
-end
-function request()
-  local k = n % #mine
-  local pass = math.floor(n / #mine)
-  n = n + 1
-  local body = mine[k + 1] .. os.date("!%Y-%m-%d %H:%M:%S", t0 + pass * ${HOUR_S}) .. '"}'
-  return wrk.format("POST", nil, headers, body)
-end
-done = function(s, lat, req)
-  local e = s.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f}\\n',
-    s.requests, s.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    lat:percentile(50), lat:percentile(99), lat.max))
-end
-`;
-
-/** One JSON prefix per machine: its last training reading, by the contract's names. */
-function machinePrefixes(contractFile: string, telemetry: string): string[] {
-  const c = loadContract(contractFile).contract;
-  const t = parseCsv(readFileSync(telemetry, "utf8"));
-  const col = (name: string) => t.header.indexOf(name);
-  const last = new Map<string, string[]>();
-  for (const row of t.rows) last.set(row[col(c.machine?.column ?? "")], row);
-  return [...last].map(([id, row]) => {
-    const fields: Record<string, unknown> = { machine_id: id };
-    for (const r of c.readings) {
-      const s = row[col(r.column)]?.trim();
-      if (s) fields[r.name] = Number(s);
-    }
-    return `${JSON.stringify(fields).slice(0, -1)},"timestamp":"`;
-  });
 }
 
 function countReadings(db: string): number {

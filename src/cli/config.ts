@@ -85,6 +85,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minimum: envNumber(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
       githubRepo,
       githubToken: secret(env, "GITHUB_TOKEN"),
+      shadowMinLabels: envNumber(env, "MILLWRIGHT_SHADOW_MIN_LABELS", 0),
+      shadowMinHours: envNumber(env, "MILLWRIGHT_SHADOW_MIN_HOURS", 0),
+      shadowCheckMs: envNumber(env, "MILLWRIGHT_SHADOW_CHECK_MS", 30_000, 100),
     },
     quality: {
       windowCount: envNumber(env, "MILLWRIGHT_QUALITY_WINDOW", 500, 10),

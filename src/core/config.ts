@@ -29,6 +29,11 @@ export interface Config {
     minimum: number;
     githubRepo?: string;
     githubToken?: string;
+    /** A shadow period before a promotion (0 and 0: none, promote at once): labelled requests, hours. */
+    shadowMinLabels: number;
+    shadowMinHours: number;
+    /** How often the server looks at the shadow evidence (ms). */
+    shadowCheckMs: number;
   };
   quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
   /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */

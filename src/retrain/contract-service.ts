@@ -10,6 +10,7 @@ import type { LogEntry } from "../store/history/types.js";
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
 import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
+import type { ShadowGate } from "./shadow-gate.js";
 
 export interface AuditStore {
   appendAudit(e: AuditEvent): Promise<void>;
@@ -31,6 +32,8 @@ export interface ContractRetrainerOptions {
   cooldownMs: number;
   gate: { metric: GateMetric; margin: number; minimum: number };
   workDir: string;
+  /** A shadow period before promotion (shadow-gate.ts); none: a pass promotes at once. */
+  shadowGate?: ShadowGate;
   /** Counts for /metrics (the server's millwright_retrain_* metrics); none by default. */
   counters?: RetrainCounters;
   log?: (msg: string) => void;
@@ -39,7 +42,7 @@ export interface ContractRetrainerOptions {
 
 export interface RetrainCounters {
   trigger(outcome: TriggerOutcome): void;
-  decision(verdict: "promoted" | "kept" | "failed"): void;
+  decision(verdict: "promoted" | "kept" | "failed" | "shadow"): void;
   running(on: boolean): void;
 }
 
@@ -134,10 +137,21 @@ export class ContractRetrainer {
         run,
       });
       await registry.setAlias("challenger", d.challenger.version);
+      const { verdict: _, ...rest } = d;
+      if (d.verdict === "promote" && this.opts.shadowGate) {
+        // The offline pass is evidence enough to try it live, not to serve it: the shadow gate decides.
+        await audit.appendAudit({
+          at: this.now(),
+          kind: "decision",
+          payload: { verdict: "offline-pass", ...rest, trigger },
+        });
+        await this.opts.shadowGate.begin({ version: d.challenger.version, champion, run, trigger });
+        this.opts.log?.(`retraining: in shadow: ${d.reason}`);
+        return d;
+      }
       const verdict = d.verdict === "promote" ? "promoted" : "kept";
       if (verdict === "promoted") await this.opts.promote(d.challenger.version);
       this.opts.counters?.decision(verdict);
-      const { verdict: _, ...rest } = d;
       await audit.appendAudit({ at: this.now(), kind: "decision", payload: { verdict, ...rest, trigger } });
       if (verdict === "promoted")
         await audit.appendAudit({

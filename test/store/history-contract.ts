@@ -2,7 +2,13 @@
 // contract server relies on to rebuild its history and, in a cluster, to follow the other replicas.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
-import type { HistoryLog, LoggedEvent, LoggedReading, SeqEntry } from "../../src/store/history/types.js";
+import type {
+  HistoryLog,
+  LoggedEvent,
+  LoggedReading,
+  SeqEntry,
+  ShadowScore,
+} from "../../src/store/history/types.js";
 
 export interface HistoryLogFactory {
   /** A new, empty location: a file path or a database URL. */
@@ -169,6 +175,29 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
       });
       const empty = await a.exclusive(all[49].seq, (entries) => ({ append: [], result: entries.length }));
       assert.deepEqual(empty, { result: 0, seqs: [], lastSeq: all[49].seq });
+    });
+
+    test("shadow scores are kept beside the champion's, exactly, newest last; replay never sees them", async () => {
+      const { log: a, location } = await log();
+      await a.appendReadings([reading(0), reading(1), reading(2)]);
+      const shadow = (i: number, version = "2.0.0"): ShadowScore => ({
+        id: reading(i).id,
+        machine: reading(i).machine,
+        time: reading(i).time,
+        modelVersion: version,
+        failureProbability: [0.1 + 0.2, 5e-324, 1 / 3][i % 3],
+        championVersion: "1.0.0",
+        championProbability: reading(i).failureProbability,
+        scoredAt: 1_750_000_000_123 + i,
+      });
+      await a.appendShadow([shadow(0), shadow(1)]);
+      await a.appendShadow([shadow(2), { ...shadow(0), failureProbability: 0.9 }]); // same id and version: ignored
+      await a.appendShadow([]);
+      await a.close();
+      const { log: b } = await log(location);
+      assert.deepEqual(await b.shadowScores(10), [shadow(0), shadow(1), shadow(2)]);
+      assert.deepEqual(await b.shadowScores(2), [shadow(1), shadow(2)], "the newest, oldest first");
+      assert.equal((await b.entriesAfter(0)).length, 3, "the history holds the readings only");
     });
   });
 }

@@ -33,6 +33,7 @@ import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
 import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractShadow } from "../../src/serve/contract/shadow.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { historianShop } from "../helpers/historian.js";
@@ -116,6 +117,7 @@ describe("dashboard on a data-contract server, in a real browser", {
   let url: string;
   let browser: Browser;
   let models: Map<string, string>;
+  let shadowVersion: string;
   const failed = "M01";
 
   before(async () => {
@@ -135,6 +137,14 @@ describe("dashboard on a data-contract server, in a real browser", {
     const board = new FleetBoard(model);
     const service = await ContractService.open(model, registry.versionDir(v), log, [monitor, board]);
     version = v;
+    // A second, smaller model of the same features, for the models page's shadow section.
+    shadowVersion = trainHistoryAndRegister(registry, data, text, {
+      seed: 2,
+      split: { by: "time", testFrom: null },
+      params: { nEstimators: 8, maxDepth: 2 },
+    }).version;
+    const shadow = new ContractShadow({ registry, service, log });
+    service.observers.push(shadow);
     const technicians = join(dir, "technicians.yaml");
     copyFileSync("examples/contracts/historian-technicians.yaml", technicians);
     techniciansFile = technicians;
@@ -149,6 +159,7 @@ describe("dashboard on a data-contract server, in a real browser", {
       technicians,
       models: new ContractModels(registry, service, monitor),
       retrain: { audit, retrainer: null },
+      shadow,
     });
     url = await app.listen({ port: 0, host: "127.0.0.1" });
     bare = await buildContractApp({
@@ -748,6 +759,44 @@ describe("dashboard on a data-contract server, in a real browser", {
     const card = await fetch(`${url}/v1/models/${version}/card`);
     assert.equal(card.status, 200);
     assert.equal(await page.locator("#models-na").count(), 0);
+    // Shadow: no model in shadow yet; the admin starts one from the versions table, readings arrive,
+    // and the comparison fills in (both models' quality rows); then the admin stops it.
+    await page.waitForSelector("#shadow-none");
+    assert.equal(
+      await row.locator("button.shadow-start").count(),
+      0,
+      "the champion cannot be its own shadow",
+    );
+    await page.fill("#admin-token", ADMIN);
+    await page.click(`button.shadow-start[data-version="${shadowVersion}"]`);
+    await page.waitForFunction(
+      (v) => document.querySelector("#shadow-version dd")?.textContent === v,
+      shadowVersion,
+      { timeout: 10_000 },
+    );
+    assert.match((await page.textContent("#shadow-msg")) ?? "", /now scores every request in shadow/);
+    const later = MACHINES.map((m, i) => ({
+      machine_id: m,
+      timestamp: `2031-01-01T0${i}:00:00Z`,
+      spindle_speed: 9000,
+      spindle_load: 40,
+    }));
+    const res = await fetch(`${url}/v1/predict`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(later),
+    });
+    assert.equal(res.status, 200, await res.text());
+    // The page polls every 5 s: the six readings show up as compared requests.
+    await page.waitForFunction(() => document.querySelector("#shadow-n dd")?.textContent === "6", null, {
+      timeout: 15_000,
+    });
+    assert.match((await page.textContent("#shadow-agreement dd")) ?? "", /^\d+\.\d %$/);
+    assert.equal(await page.locator('#shadow-body tr[data-model="champion"]').count(), 1);
+    assert.equal(await page.locator('#shadow-body tr[data-model="shadow"]').count(), 1);
+    await page.screenshot({ path: join(SHOTS, "contract-models-shadow.png"), fullPage: true });
+    await page.click("#shadow-stop");
+    await page.waitForSelector("#shadow-none", { timeout: 10_000 });
     await noToolWear(w);
     await page.screenshot({ path: join(SHOTS, "contract-models.png"), fullPage: true });
     assert.deepEqual(unexpected(w), []);

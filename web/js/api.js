@@ -48,3 +48,10 @@ export async function putJson(path, body, token, signal) {
   const res = await fetch(path, { method: "PUT", headers, body: JSON.stringify(body ?? {}), signal });
   return parse(res);
 }
+
+export async function deleteJson(path, token, signal) {
+  const headers = { accept: "application/json" };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const res = await fetch(path, { method: "DELETE", headers, signal });
+  return parse(res);
+}

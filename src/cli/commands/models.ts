@@ -1,25 +1,38 @@
-import { MillwrightError } from "../../core/errors.js";
+import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias, ModelRegistry } from "../../registry/registry.js";
 import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
 millwright models promote VERSION [--alias champion|challenger] [--registry DIR]
+millwright models shadow VERSION|--off [--url http://127.0.0.1:8080] [--token T]
 
 Lists the registry's versions with their aliases and test metrics, shows one version's card and
 lineage, or points an alias at a version. A running server that follows the alias picks it up
-within its refresh interval (or at once through POST /v1/models/{version}/promote).`;
+within its refresh interval (or at once through POST /v1/models/{version}/promote).
+
+\`models shadow\` tells a running server (--url, default http://127.0.0.1:$PORT or :8080) to score
+every request with VERSION too, after each answer is sent, and compare it live with the champion
+(GET /v1/models/shadow); --off stops it. Needs the admin token (--token or MILLWRIGHT_ADMIN_TOKEN).`;
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (isHelpWord(sub)) return outThen(MODELS_HELP, 0);
   const { values, positionals } = parse(
     rest,
-    { registry: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" } },
+    {
+      registry: { type: "string" },
+      json: { type: "boolean" },
+      alias: { type: "string" },
+      off: { type: "boolean" },
+      url: { type: "string" },
+      token: { type: "string" },
+    },
     MODELS_HELP,
     true,
   );
   if (values.help || !sub) return outThen(MODELS_HELP, sub ? 0 : 2);
+  if (sub === "shadow") return shadowCommand(values, positionals);
   const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
   if (sub === "list") {
     const list = registry.list();
@@ -58,4 +71,51 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   throw new MillwrightError("MW_BAD_INPUT", `unknown 'models ${sub}'\n\n${MODELS_HELP}`);
+}
+
+/** `models shadow`: the server's admin API (serve/shadow/routes.ts), as an operator would call it. */
+async function shadowCommand(values: Record<string, unknown>, positionals: string[]): Promise<number> {
+  const off = values.off === true;
+  const version = positionals[0];
+  if (off === (version !== undefined))
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `models shadow needs a VERSION or --off (one of them)\n\n${MODELS_HELP}`,
+    );
+  const base = ((values.url as string | undefined) ?? `http://127.0.0.1:${process.env.PORT ?? 8080}`).replace(
+    /\/+$/,
+    "",
+  );
+  const token = (values.token as string | undefined) ?? process.env.MILLWRIGHT_ADMIN_TOKEN;
+  if (!token)
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      "models shadow needs the admin token: --token or MILLWRIGHT_ADMIN_TOKEN",
+    );
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (!off) headers["content-type"] = "application/json";
+  let res: Response;
+  try {
+    res = await fetch(`${base}/v1/models/shadow`, {
+      method: off ? "DELETE" : "POST",
+      headers,
+      body: off ? undefined : JSON.stringify({ version }),
+    });
+  } catch (e) {
+    throw new MillwrightError(
+      "MW_NOT_READY",
+      `${base}: no server answers (${(e as Error).cause ?? (e as Error).message})`,
+    );
+  }
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+  if (!res.ok) {
+    // The server's code when it is one this Millwright knows (a newer server may have more).
+    const code = (
+      typeof body.code === "string" && body.code in ERROR_TABLE ? body.code : "MW_INTERNAL"
+    ) as ErrorCode;
+    throw new MillwrightError(code, `${base}: ${body.detail ?? body.title ?? res.statusText}`);
+  }
+  if (values.json) outJson(body);
+  else out(off ? `shadow stopped (${body.stopped ?? "none was running"})` : `shadow → ${body.version}`);
+  return 0;
 }

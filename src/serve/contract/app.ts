@@ -14,6 +14,8 @@ import { authGate } from "../auth-gate.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import type { ShadowControl } from "../shadow/control.js";
+import { shadowRoutes } from "../shadow/routes.js";
 import { staticRoutes } from "../static.js";
 import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
@@ -51,6 +53,8 @@ export interface ContractAppOptions {
   retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
   authPerMinute?: number;
+  /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
+  shadow?: ShadowControl;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -278,6 +282,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
 
   oipContractRoutes(app, svc, maxBatch, count);
+  if (opts.shadow) shadowRoutes(app, opts.shadow);
   if (opts.models) contractModelRoutes(app, opts.models);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);

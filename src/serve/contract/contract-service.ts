@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { parseCsv } from "../../data/csv.js";
+import type { FeatureMatrix } from "../../features/build.js";
 import { readAttributes } from "../../data/events.js";
 import { type ContractReason, explainReading } from "../../pipeline/contract-explain.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
@@ -107,6 +108,12 @@ export class ContractService {
   /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
   private started = 0;
   private pending = 0;
+  /**
+   * Told of each request's readings once they are logged, with their feature rows (shadow mode:
+   * serve/contract/shadow.ts queues them and returns at once). Not an observer: a replay, a catch-up
+   * or a failed append scores nothing in shadow.
+   */
+  onScored: ((rows: readonly LoggedReading[], X: FeatureMatrix) => void) | null = null;
 
   private constructor(
     public model: HistoryModel,
@@ -214,14 +221,20 @@ export class ContractService {
       );
     const cols = toColumns(this.model.contract, items, single);
     if (!this.lockstep) {
-      const { answers, logged } = this.score(cols, items, single, explain);
+      const { answers, logged, X } = this.score(cols, items, single, explain);
       await this.durably(() => this.log.appendReadings(logged));
+      this.onScored?.(logged, X);
       return answers;
     }
-    return this.lockstep.run(() => {
-      const { answers, logged } = this.score(cols, items, single, explain);
+    let done: { logged: LoggedReading[]; X: FeatureMatrix } | null = null;
+    const answers = await this.lockstep.run(() => {
+      const { answers, logged, X } = this.score(cols, items, single, explain);
+      done = { logged, X };
       return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: answers };
     });
+    const d = done as { logged: LoggedReading[]; X: FeatureMatrix } | null;
+    if (d) this.onScored?.(d.logged, d.X);
+    return answers;
   }
 
   /** Checks (time order per machine), pushes and scores; throws before any state changes. */
@@ -230,7 +243,7 @@ export class ContractService {
     items: readonly unknown[],
     single: boolean,
     explain: boolean,
-  ): { answers: ContractAnswer[]; logged: LoggedReading[] } {
+  ): { answers: ContractAnswer[]; logged: LoggedReading[]; X: FeatureMatrix } {
     const m = this.model;
     this.fleet.check(cols, single);
     const s = this.fleet.score(cols);
@@ -284,7 +297,7 @@ export class ContractService {
       const detail = { id: r.id, predictedAt: r.predictedAt, heads: r.heads, x };
       for (const o of this.observers) o.reading(r.machine, r.time, r.failureProbability, r.values, detail);
     });
-    return { answers, logged };
+    return { answers, logged, X: s.X };
   }
 
   /** Applies new events at once (so readings scored after this call see them) and logs them. */

@@ -14,6 +14,8 @@ import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { TriggerOutcome } from "../../retrain/alerts.js";
+import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
@@ -22,6 +24,8 @@ import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
+import { ContractShadow } from "./shadow.js";
+import { shadowMetrics } from "../shadow/metrics.js";
 
 export interface RunningContractServer {
   app: FastifyInstance;
@@ -41,7 +45,14 @@ export async function startContractServer(
     /** The technicians YAML the plan uses; default MILLWRIGHT_TECHNICIANS. */
     technicians?: string;
   },
-): Promise<RunningContractServer & { retrainer: ContractRetrainer | null; models: ContractModels }> {
+): Promise<
+  RunningContractServer & {
+    retrainer: ContractRetrainer | null;
+    models: ContractModels;
+    shadow: ContractShadow;
+    shadowGate: ShadowGate | null;
+  }
+> {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -54,9 +65,20 @@ export async function startContractServer(
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
   const board = new FleetBoard(model);
+  // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
+  let shadow: ContractShadow | null = null;
+  const shadowSeen = {
+    reading: (m: string, t: number) => shadow?.reading(m, t),
+    event: (tb: string, m: string, t: number) => shadow?.event(tb, m, t),
+    reset: () => shadow?.reset(),
+  };
   let service: ContractService;
   try {
-    service = await ContractService.open(model, registry.versionDir(version), log, [monitor, board]);
+    service = await ContractService.open(model, registry.versionDir(version), log, [
+      monitor,
+      board,
+      shadowSeen,
+    ]);
   } catch (e) {
     await log.close().catch(() => {});
     throw e;
@@ -64,8 +86,43 @@ export async function startContractServer(
   board.follow(() => service.model);
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
+  const shadowGauges = shadowMetrics(metricsRegistry);
+  shadow = new ContractShadow({
+    registry,
+    service,
+    log,
+    metrics: shadowGauges,
+    warn: (msg) => app.log.warn(msg),
+  });
+  const theShadow = shadow;
+  shadowGauges.follow(() => theShadow.summary());
   // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
   const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const counters = {
+    trigger: (o: TriggerOutcome) =>
+      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
+    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
+  };
+  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
+  const shadowGate = wantsShadow(need)
+    ? new ShadowGate({
+        need,
+        period: {
+          start: (v) => theShadow.start(v),
+          stop: () => theShadow.stop(),
+          evidence: () => ({
+            version: theShadow.version,
+            startedAt: theShadow.startedAt,
+            comparison: theShadow.summary().comparison,
+          }),
+        },
+        promote: (v) => models.serve(v, true),
+        audit,
+        counters,
+        log: (msg) => app.log.info(msg),
+      })
+    : undefined;
   const retrainer = new ContractRetrainer({
     audit,
     registry,
@@ -79,11 +136,8 @@ export async function startContractServer(
     gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
     workDir: join(cfg.dataDir, "retrain"),
     // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
-    counters: {
-      trigger: (o) => metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
-      decision: (verdict) => metrics.retrainDecisions.inc({ verdict }),
-      running: (on) => metrics.retrainRunning.set(on ? 1 : 0),
-    },
+    counters,
+    shadowGate,
   });
   const app = await buildContractApp({
     service,
@@ -94,6 +148,7 @@ export async function startContractServer(
     metrics,
     models,
     retrain: { audit, retrainer },
+    shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
@@ -105,13 +160,25 @@ export async function startContractServer(
         : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
+  // The shadow period's evidence, looked at now and then (a comparison is not per request).
+  const judging = shadowGate
+    ? setInterval(() => {
+        shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
+      }, cfg.retrain.shadowCheckMs)
+    : null;
+  judging?.unref();
   return {
     app,
     url,
     retrainer,
     models,
+    shadow: theShadow,
+    shadowGate: shadowGate ?? null,
     close: async () => {
+      if (judging) clearInterval(judging);
+      await shadowGate?.idle();
       await app.close();
+      theShadow.stop();
       await retrainer.inProgress()?.catch(() => {});
       await log.close();
       audit.close();

@@ -5,7 +5,15 @@
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
-import type { HistoryLog, LogEntry, LoggedEvent, LoggedReading, SeqEntry, StepOutput } from "./types.js";
+import type {
+  HistoryLog,
+  LogEntry,
+  LoggedEvent,
+  LoggedReading,
+  SeqEntry,
+  ShadowScore,
+  StepOutput,
+} from "./types.js";
 import { isUnavailableError } from "../unavailable.js";
 
 /** Table layout, checked on init: a database from a newer layout is refused, not misread. */
@@ -26,7 +34,22 @@ const SCHEMA = `
     body text NOT NULL
   );
   CREATE UNIQUE INDEX IF NOT EXISTS history_log_event_id ON history_log (contract, id) WHERE type = 'event';
-  CREATE INDEX IF NOT EXISTS history_log_contract_seq ON history_log (contract, seq);`;
+  CREATE INDEX IF NOT EXISTS history_log_contract_seq ON history_log (contract, seq);
+  CREATE TABLE IF NOT EXISTS history_shadow (
+    contract text NOT NULL,
+    id text COLLATE "C" NOT NULL,
+    machine text NOT NULL,
+    t double precision NOT NULL,
+    model_version text NOT NULL,
+    p double precision NOT NULL,
+    champion_version text NOT NULL,
+    champion_p double precision NOT NULL,
+    scored_at bigint NOT NULL,
+    n bigserial,
+    PRIMARY KEY (contract, id, model_version)
+  );`;
+// history_shadow (shadow mode) is created beside the log by IF NOT EXISTS: a database from before it
+// gains the table on the next init, and replay never reads it, so the layout number stays.
 
 // One statement per write whatever its size (arrays, not one parameter per value); WITH ORDINALITY
 // and ORDER BY make the seqs follow the order the server applied the entries in. The body is text,
@@ -168,6 +191,52 @@ export class PostgresHistoryLog implements HistoryLog {
       const lastSeq = seqs.length > 0 ? seqs[seqs.length - 1] : (before.at(-1)?.seq ?? afterSeq);
       return { result, seqs, lastSeq };
     });
+  }
+
+  async appendShadow(rows: ShadowScore[]): Promise<void> {
+    if (rows.length === 0) return;
+    const col = <T>(f: (r: ShadowScore) => T) => rows.map(f);
+    try {
+      await this.pool.query(
+        `INSERT INTO history_shadow (contract, id, machine, t, model_version, p, champion_version, champion_p, scored_at)
+         SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::float8[], $9::int8[]) AS u
+         ON CONFLICT DO NOTHING`,
+        [
+          this.contract,
+          col((r) => r.id),
+          col((r) => r.machine),
+          col((r) => r.time),
+          col((r) => r.modelVersion),
+          col((r) => r.failureProbability),
+          col((r) => r.championVersion),
+          col((r) => r.championProbability),
+          col((r) => r.scoredAt),
+        ],
+      );
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  async shadowScores(limit: number): Promise<ShadowScore[]> {
+    try {
+      const { rows } = await this.pool.query<Record<string, string | number>>(
+        `SELECT * FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,
+        [this.contract, limit],
+      );
+      return rows.map((r) => ({
+        id: String(r.id),
+        machine: String(r.machine),
+        time: Number(r.t),
+        modelVersion: String(r.model_version),
+        failureProbability: Number(r.p),
+        championVersion: String(r.champion_version),
+        championProbability: Number(r.champion_p),
+        scoredAt: Number(r.scored_at),
+      }));
+    } catch (e) {
+      throw unavailable(e);
+    }
   }
 
   async close(): Promise<void> {

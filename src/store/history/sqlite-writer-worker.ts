@@ -6,16 +6,30 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
-import { type HistoryWriterRequest, prepareInsert } from "./sqlite-rows.js";
+import { type HistoryWriterRequest, prepareInsert, prepareShadowInsert } from "./sqlite-rows.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
 // One transaction per group: one fsync for every entry the main thread gathered.
-const { db, append } = openWriterConnection(port, init, { fileMustExist: true }, (db) => ({
-  append: db.transaction(prepareInsert(db)),
-}));
+const { db, append, shadow } = openWriterConnection(port, init, { fileMustExist: true }, (db) => {
+  const insertShadow = db.transaction(prepareShadowInsert(db));
+  return {
+    append: db.transaction(prepareInsert(db)),
+    // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
+    // transaction; in WAL mode the frames reach the disk with the next FULL commit or checkpoint), so
+    // they never make the answers' commits wait for a second fsync.
+    shadow: (g: Parameters<typeof insertShadow>[0]) => {
+      db.pragma("synchronous = NORMAL");
+      try {
+        return insertShadow(g);
+      } finally {
+        db.pragma("synchronous = FULL");
+      }
+    },
+  };
+});
 
 port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   if (m.op === "close") {
@@ -26,7 +40,7 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { id: m.id, ok: true, result: append(m) };
+    reply = { id: m.id, ok: true, result: m.op === "shadow" ? shadow(m) : append(m) };
   } catch (e) {
     reply = { id: m.id, ok: false, error: wire(e) };
   }

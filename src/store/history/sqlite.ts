@@ -14,8 +14,23 @@ import { GroupCommitter } from "../group-commit.js";
 import { SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { type HistoryWriterRequest, prepareInsert, type RowGroup } from "./sqlite-rows.js";
-import type { HistoryLog, LogEntry, LoggedEvent, LoggedReading, SeqEntry, StepOutput } from "./types.js";
+import {
+  type HistoryWriterRequest,
+  prepareInsert,
+  prepareShadowInsert,
+  type RowGroup,
+  SHADOW_SCHEMA,
+  shadowGroupOf,
+} from "./sqlite-rows.js";
+import type {
+  HistoryLog,
+  LogEntry,
+  LoggedEvent,
+  LoggedReading,
+  SeqEntry,
+  ShadowScore,
+  StepOutput,
+} from "./types.js";
 
 /** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
 const LAYOUT = 1;
@@ -24,6 +39,28 @@ const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
 
 type Row = { seq: number; type: string; body: string };
+
+type ShadowRow = {
+  id: string;
+  machine: string;
+  t: number;
+  model_version: string;
+  p: number;
+  champion_version: string;
+  champion_p: number;
+  scored_at: number;
+};
+
+const fromShadowRow = (r: ShadowRow): ShadowScore => ({
+  id: r.id,
+  machine: r.machine,
+  time: r.t,
+  modelVersion: r.model_version,
+  failureProbability: r.p,
+  championVersion: r.champion_version,
+  championProbability: r.champion_p,
+  scoredAt: r.scored_at,
+});
 
 /** One entry waiting for its group's commit; `seq` is filled in then (0: an event id already logged). */
 interface Slot {
@@ -112,6 +149,7 @@ export class SqliteHistoryLog implements HistoryLog {
       -- a second B-tree write on the writer thread: dropped from files that have it.
       DROP INDEX IF EXISTS log_machine;
     `);
+    this.db.exec(SHADOW_SCHEMA);
     const row = this.db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
       | { value: string }
       | undefined;
@@ -208,6 +246,30 @@ export class SqliteHistoryLog implements HistoryLog {
         return { result, seqs, lastSeq: last.s };
       })
       .immediate();
+  }
+
+  async appendShadow(rows: ShadowScore[]): Promise<void> {
+    if (rows.length === 0) return;
+    const g = shadowGroupOf(rows);
+    try {
+      if (!this.writerThread) {
+        this.db.transaction(prepareShadowInsert(this.db))(g);
+        return;
+      }
+      // Through the writer thread, which owns the write connection: no lock wait on the event loop.
+      const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+      const req: HistoryWriterRequest = { op: "shadow", ...g };
+      await w.request(req as unknown as WriteRequest);
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
+  async shadowScores(limit: number): Promise<ShadowScore[]> {
+    const rows = this.db
+      .prepare(`SELECT * FROM (SELECT rowid AS r, * FROM shadow ORDER BY rowid DESC LIMIT ?) ORDER BY r`)
+      .all(limit) as ShadowRow[];
+    return rows.map(fromShadowRow);
   }
 
   async close(): Promise<void> {

@@ -27,6 +27,23 @@ export interface LoggedEvent {
   receivedAt: number;
 }
 
+/**
+ * A shadow model's score of a reading the champion answered, keyed by that answer's id (the
+ * reading's id in the log), with the champion's score beside it: a copy, so reading the
+ * comparison back needs no join on the log (which has no index on reading ids: it would cost
+ * every answer's insert).
+ */
+export interface ShadowScore {
+  id: string;
+  machine: string;
+  time: number;
+  modelVersion: string;
+  failureProbability: number;
+  championVersion: string;
+  championProbability: number;
+  scoredAt: number;
+}
+
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
 
 export type LogEntry = { type: "reading"; reading: LoggedReading } | { type: "event"; event: LoggedEvent };
@@ -64,5 +81,12 @@ export interface HistoryLog {
     afterSeq: number,
     step: (entries: SeqEntry[]) => StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }>;
+  /**
+   * Logs shadow scores (shadow mode, serve/shadow/): not part of the history, so never replayed;
+   * best effort, off the answer's path (a score already logged for that id and version is ignored).
+   */
+  appendShadow(rows: ShadowScore[]): Promise<void>;
+  /** The newest shadow scores (at most `limit`), each beside the champion's answer, oldest first. */
+  shadowScores(limit: number): Promise<ShadowScore[]>;
   close(): Promise<void>;
 }

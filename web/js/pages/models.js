@@ -3,6 +3,7 @@
 import { describeError, getJson, postJson } from "../api.js";
 import { fill, h, num, section, setText, table, when } from "../dom.js";
 import { isMissingEndpoint, notAvailable } from "../server.js";
+import { shadowPanel } from "./models-shadow.js";
 import { adminToken, tokenField } from "../token.js";
 
 export function modelsPage(root, _arg, ctx) {
@@ -13,11 +14,12 @@ export function modelsPage(root, _arg, ctx) {
   const promotion = section(
     "promote",
     "Promotion",
-    tokenField("admin-token", "Promotion needs the admin token."),
+    tokenField("admin-token", "Promotion and shadow mode need the admin token."),
     msg,
   );
   const versions = section("versions", "Versions", list);
-  root.append(h("h1", {}, "Models"), aliases, promotion, versions);
+  const shadow = shadowPanel(ctx, () => refresh());
+  root.append(h("h1", {}, "Models"), aliases, promotion, shadow.card, versions);
   let last = "";
   /** This server has no model routes: say so once, and stop asking. */
   let missing = false;
@@ -45,17 +47,19 @@ export function modelsPage(root, _arg, ctx) {
 
   async function refresh() {
     if (missing) return;
+    await shadow.refresh();
     let d;
     try {
       d = await getJson("/v1/models");
     } catch (e) {
       if (!isMissingEndpoint(e)) throw e;
       missing = true;
-      for (const s of [aliases, promotion, versions]) s.hidden = true;
+      for (const s of [aliases, promotion, versions, shadow.card]) s.hidden = true;
       root.append(notAvailable("models-na", "Model versions and promotion"));
       return;
     }
-    const key = JSON.stringify(d);
+    // The versions' Shadow buttons depend on which version is in shadow: redraw when it changes.
+    const key = JSON.stringify([d, shadow.version()]);
     if (key === last) return;
     last = key;
     fill(
@@ -109,15 +113,20 @@ export function modelsPage(root, _arg, ctx) {
                 d.champion === m.version
                   ? h("span", { class: "muted" }, "champion")
                   : h(
-                      "button",
-                      {
-                        type: "button",
-                        class: "primary promote",
-                        "data-version": m.version,
-                        onclick: () => promote(m.version),
-                      },
-                      "Promote",
-                      h("span", { class: "sr-only" }, ` ${m.version} to champion`),
+                      "span",
+                      { class: "actions" },
+                      h(
+                        "button",
+                        {
+                          type: "button",
+                          class: "primary promote",
+                          "data-version": m.version,
+                          onclick: () => promote(m.version),
+                        },
+                        "Promote",
+                        h("span", { class: "sr-only" }, ` ${m.version} to champion`),
+                      ),
+                      shadow.button(m.version) ?? "",
                     ),
               ],
             })),

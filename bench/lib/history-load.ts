@@ -1,0 +1,60 @@
+// The load serve-history.ts and serve-shadow.ts send: every request a different (machine, time), a
+// wrk Lua script cycling through the model's machines (each wrk thread its own half), one hour later
+// on each pass, so every machine's readings come in time order (see serve-history.ts).
+import { readFileSync } from "node:fs";
+import { loadContract } from "../../src/contract/load.js";
+import { parseCsv } from "../../src/data/csv.js";
+
+export const HOUR_S = 3600;
+
+// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
+// "timestamp":"), appends the time and closes the object; the summary as one JSON line.
+export const HISTORY_LUA = `
+local counter = 0
+function setup(thread)
+  thread:set("tid", counter)
+  counter = counter + 1
+end
+function init(args)
+  local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
+  local all = {}
+  for line in f:lines() do all[#all + 1] = line end
+  f:close()
+  local threads = tonumber(os.getenv("WRK_THREADS"))
+  mine = {}
+  for i = tid + 1, #all, threads do mine[#mine + 1] = all[i] end
+  t0 = tonumber(os.getenv("WRK_T0"))
+  n = 0
+  headers = { ["Content-Type"] = "application/json" }
+end
+function request()
+  local k = n % #mine
+  local pass = math.floor(n / #mine)
+  n = n + 1
+  local body = mine[k + 1] .. os.date("!%Y-%m-%d %H:%M:%S", t0 + pass * ${HOUR_S}) .. '"}'
+  return wrk.format("POST", nil, headers, body)
+end
+done = function(s, lat, req)
+  local e = s.errors
+  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f}\\n',
+    s.requests, s.duration, e.connect, e.read, e.write, e.status, e.timeout,
+    lat:percentile(50), lat:percentile(99), lat.max))
+end
+`;
+
+/** One JSON prefix per machine: its last training reading, by the contract's names. */
+export function machinePrefixes(contractFile: string, telemetry: string): string[] {
+  const c = loadContract(contractFile).contract;
+  const t = parseCsv(readFileSync(telemetry, "utf8"));
+  const col = (name: string) => t.header.indexOf(name);
+  const last = new Map<string, string[]>();
+  for (const row of t.rows) last.set(row[col(c.machine?.column ?? "")], row);
+  return [...last].map(([id, row]) => {
+    const fields: Record<string, unknown> = { machine_id: id };
+    for (const r of c.readings) {
+      const s = row[col(r.column)]?.trim();
+      if (s) fields[r.name] = Number(s);
+    }
+    return `${JSON.stringify(fields).slice(0, -1)},"timestamp":"`;
+  });
+}

@@ -1,0 +1,87 @@
+// The shadow model's work queue: a request's answer is sent first, its already-validated inputs are
+// queued here, and the shadow scores them in setImmediate batches, which run after the turn's I/O
+// (the reply is written in a microtask of the handler, before any setImmediate). Bounded: when the
+// shadow falls behind, what does not fit is dropped and counted, never waited for, so a slow or
+// broken shadow can cost the live path at most the copy into this queue.
+
+export interface ShadowQueueOptions<T> {
+  /** The most units (readings) waiting; an offer that does not fit whole is dropped whole. */
+  capacity: number;
+  /** Units scored per setImmediate turn, so one drain never holds the event loop long. */
+  batch: number;
+  /** Scores a batch of items (synchronous: the scoring; persisting is the callee's, not awaited here). */
+  run: (items: T[]) => void;
+  /** The units in an item (a request of 50 readings is 50). */
+  size: (item: T) => number;
+  /** Called with the units dropped, for the dropped counter. */
+  dropped?: (n: number) => void;
+  /** A batch that threw: the shadow is best effort, the error is reported and the queue goes on. */
+  failed?: (e: unknown) => void;
+}
+
+export class ShadowQueue<T> {
+  private items: T[] = [];
+  private units = 0;
+  private scheduled = false;
+  private closed = false;
+  /** Totals since start, for the comparison summary. */
+  offered = 0;
+  dropped = 0;
+
+  constructor(private readonly o: ShadowQueueOptions<T>) {}
+
+  get waiting(): number {
+    return this.units;
+  }
+
+  /** Queues `item`; false when it was dropped (the queue is full or closed). */
+  offer(item: T): boolean {
+    const n = this.o.size(item);
+    this.offered += n;
+    if (this.closed || this.units + n > this.o.capacity) {
+      this.dropped += n;
+      this.o.dropped?.(n);
+      return false;
+    }
+    this.items.push(item);
+    this.units += n;
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+    return true;
+  }
+
+  private drain(): void {
+    this.scheduled = false;
+    const take: T[] = [];
+    let n = 0;
+    while (this.items.length > 0 && n < this.o.batch) {
+      const it = this.items.shift() as T;
+      n += this.o.size(it);
+      take.push(it);
+    }
+    this.units -= n;
+    try {
+      if (take.length > 0) this.o.run(take);
+    } catch (e) {
+      this.o.failed?.(e);
+    }
+    if (this.items.length > 0 && !this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.drain());
+    }
+  }
+
+  /** Stops taking offers and forgets what waits (the shadow was switched off or replaced). */
+  close(): void {
+    this.closed = true;
+    this.items = [];
+    this.units = 0;
+  }
+
+  /** Resolves once everything queued before the call has been scored (tests, a clean stop). */
+  async idle(): Promise<void> {
+    while (this.units > 0 || this.scheduled) await new Promise((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,56 @@
+// Shadow mode's API, the same on both servers: the comparison (open, as /v1/models is) and starting
+// or stopping a shadow model (admin token, checked before the body is read as on every admin route).
+import type { FastifyInstance } from "fastify";
+import type { ShadowControl } from "./control.js";
+
+export function shadowRoutes(app: FastifyInstance, shadow: ShadowControl): void {
+  const tags = ["models"];
+  app.get(
+    "/v1/models/shadow",
+    {
+      schema: {
+        tags,
+        summary:
+          "The shadow model's live comparison with the champion: agreement, score distance (Jensen-Shannon), realised PR-AUC and recall of both on the same labelled requests",
+      },
+    },
+    async () => shadow.summary(),
+  );
+  app.post(
+    "/v1/models/shadow",
+    {
+      config: { auth: "admin" },
+      schema: {
+        tags,
+        summary:
+          "Score every request with another version too, after the answer is sent; needs the admin token",
+        security: [{ bearer: [] }],
+        body: {
+          type: "object",
+          required: ["version"],
+          additionalProperties: false,
+          properties: {
+            version: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const { version, replaced } = await shadow.start((req.body as { version: string }).version);
+      req.log.info({ version, replaced }, "shadow started");
+      return { version, replaced, active: true };
+    },
+  );
+  app.delete(
+    "/v1/models/shadow",
+    {
+      config: { auth: "admin" },
+      schema: { tags, summary: "Stop the shadow model; needs the admin token", security: [{ bearer: [] }] },
+    },
+    async (req) => {
+      const { stopped } = shadow.stop();
+      req.log.info({ stopped }, "shadow stopped");
+      return { stopped, active: false };
+    },
+  );
+}
