@@ -211,4 +211,11 @@ test("the README's complete contract is a valid contract, every key as documente
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
   assert.equal(c.readings.length, 4);
   assert.equal(c.failures?.horizon.label, "24h");
+  assert.deepEqual(c.training, {
+    nEstimators: 100,
+    learningRate: 0.05,
+    maxDepth: 3,
+    minSamplesLeaf: 200,
+    earlyStoppingRounds: 50,
+  });
 });
