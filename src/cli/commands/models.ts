@@ -1,10 +1,12 @@
 import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias, Registry } from "../../registry/registry.js";
+import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
 import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
 millwright models promote VERSION [--alias champion|challenger] [--registry DIR]
+${ROLLBACK_HELP}
 
 Lists the registry's versions with their aliases and test metrics, shows one version's card and
 lineage, or points an alias at a version. A running server that follows the alias picks it up
@@ -15,7 +17,12 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   if (isHelpWord(sub)) return outThen(MODELS_HELP, 0);
   const { values, positionals } = parse(
     rest,
-    { registry: { type: "string" }, json: { type: "boolean" }, alias: { type: "string" } },
+    {
+      registry: { type: "string" },
+      json: { type: "boolean" },
+      alias: { type: "string" },
+      reason: { type: "string" },
+    },
     MODELS_HELP,
     true,
   );
@@ -57,5 +64,6 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     else out(`${alias} → ${v}`);
     return 0;
   }
+  if (sub === "rollback") return modelsRollback(registry, values);
   throw new MillwrightError("MW_BAD_INPUT", `unknown 'models ${sub}'\n\n${MODELS_HELP}`);
 }

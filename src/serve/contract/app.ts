@@ -22,6 +22,7 @@ import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
+import { contractRollbackRoute } from "./routes-rollback.js";
 import { type ContractMetrics, contractMetrics } from "./metrics.js";
 import type { ContractAnswer, ContractService, EventIn } from "./service.js";
 
@@ -259,6 +260,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   oipContractRoutes(app, svc, maxBatch, count);
   if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
   contractPlanRoutes(app, svc, {
