@@ -660,6 +660,35 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     await w.close();
   });
 
+  test("models page: Rollback (admin token) returns the champion to the previous one, with the reason", async () => {
+    // The test above promoted the second version: the first is the previous champion.
+    assert.equal((await api("/v1/models")).body.champion, second);
+    const w = await visit("#/models", "#rollback-form");
+    const { page } = w;
+    await page.fill("#rollback-reason", "recall fell after the promotion");
+    await page.fill("#admin-token", "not-the-token");
+    await page.click("#rollback-button");
+    await page.waitForSelector("#rollback-msg.error");
+    assert.match((await page.textContent("#rollback-msg")) ?? "", /Rollback refused: 401/);
+    assert.equal((await api("/v1/models")).body.champion, second, "nothing moved");
+    await page.fill("#admin-token", TOKENS.admin);
+    await page.click("#rollback-button");
+    await page.waitForSelector("#rollback-msg.ok");
+    assert.equal(
+      (await page.textContent("#rollback-msg")) ?? "",
+      `Champion ${second} → ${fx.version}; serving ${fx.version}.`,
+    );
+    assert.equal((await api("/v1/models")).body.champion, fx.version);
+    await page.waitForSelector(`tr[data-version="${second}"] button.promote`);
+    const audit = await store.pageAudit({ kinds: ["rollback"], limit: 1 });
+    assert.equal((audit[0].payload as { reason: string }).reason, "recall fell after the promotion");
+    assert.ok(
+      (w.errors as string[]).every((e) => /401/.test(e) && e.includes("/rollback")),
+      w.errors.join("\n"),
+    );
+    await w.close();
+  });
+
   test("screenshots go to their folder; the README's pictures are left as they were", () => {
     for (const name of SHOT_NAMES) assert.ok(existsSync(join(SHOTS, `${name}.png`)), `${name}.png taken`);
     if (SHOTS_ASKED) return; // `npm run screenshots`: rewriting them was the point

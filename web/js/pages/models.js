@@ -4,6 +4,7 @@ import { describeError, getJson, postJson } from "../api.js";
 import { fill, h, num, section, setText, table, when } from "../dom.js";
 import { isMissingEndpoint, notAvailable } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
+import { rollbackControl } from "./models-rollback.js";
 
 export function modelsPage(root, _arg, ctx) {
   const msg = h("p", { class: "form-msg", id: "promote-msg", role: "alert" });
@@ -15,6 +16,10 @@ export function modelsPage(root, _arg, ctx) {
     "Promotion",
     tokenField("admin-token", "Promotion needs the admin token."),
     msg,
+    rollbackControl(ctx, () => {
+      last = "";
+      refresh();
+    }),
   );
   const versions = section("versions", "Versions", list);
   root.append(h("h1", {}, "Models"), aliases, promotion, versions);
