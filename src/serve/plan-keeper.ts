@@ -87,20 +87,27 @@ export class Ai4iPlanKeeper {
     if (this.latest) this.markStale(`new ${what} were uploaded`);
   }
 
-  /** Makes a plan now (one solve at a time: concurrent asks share it). */
+  /**
+   * Makes a plan now, one solve at a time: asks with the same inputs share the solve under way; a
+   * re-plan with other inputs (POST /v1/plan) waits for it and then solves with its own.
+   */
   replan(maker: PlanMaker, reason: string | null = null): Promise<KeptPlan> {
+    const same = this.maker === maker;
     this.maker = maker;
-    if (this.making) return this.making;
-    this.making = maker(this.planning())
+    if (this.making && same) return this.making;
+    const before = this.making?.catch(() => null) ?? Promise.resolve(null);
+    const making: Promise<KeptPlan> = before
+      .then(() => maker(this.planning()))
       .then((plan) => {
         this.latest = plan;
         if (this.staleReason === reason) this.staleReason = null;
         return plan;
       })
       .finally(() => {
-        this.making = null;
+        if (this.making === making) this.making = null;
       });
-    return this.making;
+    this.making = making;
+    return making;
   }
 
   /** The plan to answer with: made on first ask; a stale one is answered while a new one is made. */

@@ -181,3 +181,20 @@ test("a promotion makes the plan stale; the next plan is the new model's", async
   const p = await freshPlan();
   assert.equal(p.model.version, second);
 });
+
+test("a re-plan with other inputs during a background re-plan gets its own inputs, not the other solve", async () => {
+  await freshPlan();
+  const techs = "technicians:\n  - { name: Ben Night, skills: ['*'], hours_per_shift: 6 }\n";
+  const up = await call("PUT", "/v1/plan/technicians", { yaml: techs }, ADMIN);
+  assert.equal(up.status, 200, JSON.stringify(up.body));
+  // The upload started a background re-plan of 21 shifts; this one asks for 6.
+  const r = await call("POST", "/v1/plan", { horizon_shifts: 6 }, ADMIN);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  assert.equal(r.body.horizon.shifts, 6);
+  assert.deepEqual(
+    r.body.technicians.map((t: { name: string }) => t.name),
+    ["Ben Night"],
+  );
+  const p = await freshPlan();
+  assert.equal(p.horizon.shifts, 6, "the last asked inputs stand");
+});

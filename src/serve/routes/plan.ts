@@ -26,10 +26,14 @@ export function planRoutes(
 ): PlanState {
   const state = new Ai4iPlanKeeper(opts, () => ctx.models.current?.bundle.version ?? null);
   ctx.plan = state;
-  /** A maker for these inputs: the fleet's recent readings as they are when it runs. */
-  const maker =
-    (horizonShifts: number, costPerHour?: number): PlanMaker =>
-    async (config) => {
+  // The last inputs' maker is kept, so asks with the same inputs share a solve (plan-keeper.ts);
+  // one only, so admins re-planning with many costs keep nothing.
+  let last: { key: string; maker: PlanMaker } | null = null;
+  /** A plan maker for these inputs: the fleet's readings as they are when it runs. */
+  const maker = (horizonShifts: number, costPerHour?: number): PlanMaker => {
+    const key = `${horizonShifts}:${costPerHour}`;
+    if (last?.key === key) return last.maker;
+    const made: PlanMaker = async (config) => {
       const machines = ctx.fleet.recentReadings(50).filter((m) => m.history.length > 0);
       if (machines.length === 0)
         throw new MillwrightError(
@@ -52,6 +56,9 @@ export function planRoutes(
         made_at: new Date().toISOString(),
       };
     };
+    last = { key, maker: made };
+    return made;
+  };
   planUploadRoutes(app, ctx, state);
   const tags = ["plan"];
   app.get(
