@@ -39,5 +39,13 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
   const telemetry =
     (o.telemetry as unknown) === null ? [] : typeof o.telemetry === "string" ? [o.telemetry] : o.telemetry;
   // Versions trained before `tasks:` existed have none: the planner then says so.
-  return { ...o, telemetry, csv: o.csv ?? DEFAULT_CSV, derived, tasks: o.tasks ?? null };
+  // Versions trained before `training:` existed used the trainer's defaults; retraining keeps them.
+  return {
+    ...o,
+    telemetry,
+    csv: o.csv ?? DEFAULT_CSV,
+    derived,
+    tasks: o.tasks ?? null,
+    training: o.training ?? null,
+  };
 }

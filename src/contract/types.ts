@@ -4,6 +4,7 @@
 // levels and event kinds seen in training), so prediction and serving need no contract file.
 import type { Expr } from "../features/expr.js";
 import type { ContractTasks } from "./tasks.js";
+import type { TrainingParams } from "./training.js";
 
 /** A window or horizon: milliseconds on a clock, or a number of rows for a counter time. */
 export interface Span {
@@ -114,6 +115,8 @@ export interface Contract {
   labels: LabelSpec | null;
   /** Maintenance tasks and failure costs per head, for the planner (null: the contract has none). */
   tasks: ContractTasks | null;
+  /** GBDT parameters its models train with (`training:`; null: the trainer's defaults). */
+  training: TrainingParams | null;
 }
 
 /** What a history feature's time unit is: hours on a clock, rows on a counter. */

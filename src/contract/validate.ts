@@ -15,6 +15,7 @@ import {
 } from "./fields.js";
 import { parseSpan } from "./spans.js";
 import { validateTasks } from "./tasks.js";
+import { validateTraining } from "./training.js";
 import {
   type Contract,
   type DerivedSpec,
@@ -44,6 +45,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "failures",
       "labels",
       "tasks",
+      "training",
     ],
     ["version", "name", "readings"],
   );
@@ -234,5 +236,6 @@ export function validateContract(doc: unknown, file: string): Contract {
       events,
       heads: labels ? labels.modes.map((m) => m.name) : null,
     }),
+    training: validateTraining(o.training, file),
   };
 }

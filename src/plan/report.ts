@@ -73,7 +73,7 @@ export function describeTasks(ctx: PlanContext, chosen: TaskOption[]): PlannedTa
       let avoided: number;
       let before: number;
       let after: number;
-      let curve: (t: number) => number;
+      let end: number;
       if (o.task === "tool_change") {
         // The tool this change replaces was installed at the previous change (or is today's). Its
         // saving is counted in the plan's context: what the chain would lose without this change.
@@ -88,7 +88,7 @@ export function describeTasks(ctx: PlanContext, chosen: TaskOption[]): PlannedTa
           prev < 0
             ? dominantMode(fc, o.task, costs, o.shift, next)
             : dominantMode(fresh[o.machine], o.task, costs, o.shift - prev, next - prev);
-        curve = riskCurve(fc, fresh[o.machine], mode, prev);
+        end = next;
         const both = (t: number, at: number) =>
           1 - TASK_MODES.tool_change.reduce((p, m) => p * (1 - riskCurve(fc, fresh[o.machine], m, at)(t)), 1);
         before = conditional(both(next - 1, prev), both(o.shift - 1, prev));
@@ -96,11 +96,12 @@ export function describeTasks(ctx: PlanContext, chosen: TaskOption[]): PlannedTa
       } else {
         mode = dominantMode(fc, o.task, costs, o.shift);
         avoided = o.avoided;
-        curve = riskCurve(fc, undefined, mode);
+        end = S;
         const full = taskRiskCurve(fc, o.task);
         before = conditional(full[S - 1], o.shift > 0 ? full[o.shift - 1] : 0);
         after = (1 - costs.tasks[o.task].effectiveness) * before;
       }
+      const numbers = { before: r4(before), after: r4(after), avoided: r2(avoided) };
       return {
         machine_id: fc.machine_id,
         machine_model: fc.machine_model,
@@ -110,11 +111,11 @@ export function describeTasks(ctx: PlanContext, chosen: TaskOption[]): PlannedTa
         shift: { index: o.shift, start: slot.start, label: slot.label },
         technician: ctx.technicians[o.technician].name,
         hours: o.hours,
-        avoided_cost: r2(avoided),
+        avoided_cost: numbers.avoided,
         planned_cost: r2(plannedCostOf(costs, o.task)),
-        risk_before: r4(before),
-        risk_after: r4(after),
-        why: why(curve, mode, o.task, o.shift, slots, costs),
+        risk_before: numbers.before,
+        risk_after: numbers.after,
+        why: why(o.task, numbers, o.shift, end, slots),
       };
     });
   return tasks;

@@ -15,9 +15,6 @@ import {
   type Technician,
 } from "./types.js";
 
-/** A risk is described at the shift it first reaches this, or at the horizon's end. */
-const DESCRIBE_AT = 0.5;
-
 export function pct(p: number): string {
   if (p > 0 && p < 0.01) return "< 1 %";
   return `${Math.round(p * 100)} %`;
@@ -69,24 +66,21 @@ export function riskCurve(
 }
 
 /** "risk of overstrain failure reaches 38 % by Thursday's night shift; tool change avoids it" */
+/**
+ * A task row's sentence, from the row's own numbers (risk_before, risk_after, avoided_cost as the
+ * JSON rounds them), so the words can never say another risk than the row: the risk of the task's
+ * failure modes from its shift to the end of the window it covers, without and with the task.
+ */
 export function why(
-  curve: (t: number) => number,
-  mode: ModeHead,
   task: TaskType,
+  numbers: { before: number; after: number; avoided: number },
   shift: number,
+  end: number,
   slots: ShiftSlot[],
-  costs: CostConfig,
 ): string {
-  let at = slots.length - 1;
-  for (let t = shift; t < slots.length; t++) {
-    if (curve(t) >= DESCRIBE_AT) {
-      at = t;
-      break;
-    }
-  }
-  const eff = task === "tool_change" ? 1 : costs.tasks[task].effectiveness;
-  const avoids = eff >= 0.95 ? "avoids it" : `avoids about ${pct(eff)} of it`;
-  return `risk of ${MODE_WORDS[mode]} failure reaches ${pct(curve(at))} by ${slots[at].words}; ${TASK_WORDS[task]} ${avoids}`;
+  const modes = TASK_MODES[task].map((m) => MODE_WORDS[m]).join(" or ");
+  const until = end >= slots.length ? "the plan's end" : slots[end].words;
+  return `risk of a ${modes} failure from ${slots[shift].words} until ${until}: ${pct(numbers.before)} without the ${TASK_WORDS[task]}, ${pct(numbers.after)} with it; it avoids about ${money(numbers.avoided)} of expected failure cost`;
 }
 
 /** Why no task covers this machine's modes of `task`, in the order a planner would check. */

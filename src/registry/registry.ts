@@ -1,6 +1,7 @@
 // The model registry: a directory of versions, each complete or absent, plus aliases.
 //
 //   DIR/registry.json              {"aliases": {"champion": "1.2.0", "challenger": null}}
+//   DIR/champions.jsonl            every champion change, with its reason (champions.ts; rollback reads it)
 //   DIR/versions/1.2.0/model.json  the bundle (tagged, versioned JSON)
 //   DIR/versions/1.2.0/…           metrics.json, lineage.json, card.md, card.json, report.html, reference.json
 //
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../train/history-model.js";
+import { appendChampionChange, rollbackTarget } from "./champions.js";
 import { fsyncDir, writeFileAtomic } from "./fsutil.js";
 import { withLock, withLockSync } from "./lock.js";
 import { compareSemver as comparePrecedence, tryParseSemver } from "../core/semver.js";
@@ -41,6 +43,12 @@ export interface VersionSummary {
   aliases: Alias[];
   metrics: Record<string, unknown> | null;
   lineage: Record<string, unknown> | null;
+}
+
+/** How a champion change is recorded in champions.jsonl. */
+interface ChampionNote {
+  action: "promote" | "rollback";
+  reason: string | null;
 }
 
 interface RegistryIndex {
@@ -226,13 +234,16 @@ export class ModelRegistry {
    * names a model that does not load (a truncated model.json is refused and registry.json is left as
    * it was). Waits for the registry lock without blocking the event loop.
    */
-  async setAlias(alias: Alias, ref: string | null): Promise<void> {
+  async setAlias(alias: Alias, ref: string | null, reason: string | null = null): Promise<void> {
     const v = ref === null ? null : this.resolve(ref);
     if (v !== null) this.check(v);
     await withLock(this.lockPath, () =>
-      this.changeIndex((idx) => {
-        idx.aliases[alias] = v;
-      }),
+      this.changeIndex(
+        (idx) => {
+          idx.aliases[alias] = v;
+        },
+        { action: "promote", reason },
+      ),
     );
   }
 
@@ -240,10 +251,39 @@ export class ModelRegistry {
     return join(this.dir, ".registry.lock");
   }
 
-  private changeIndex(change: (idx: RegistryIndex) => void): void {
+  private changeIndex(change: (idx: RegistryIndex) => void, note?: ChampionNote): void {
     const idx = this.readIndex();
+    const from = idx.aliases.champion;
     change(idx);
     writeFileAtomic(this.indexPath, `${JSON.stringify(idx, null, 2)}\n`);
+    const to = idx.aliases.champion;
+    if (to !== from)
+      appendChampionChange(this.dir, {
+        at: new Date().toISOString(),
+        action: note?.action ?? (from === null ? "first" : "promote"),
+        from,
+        to,
+        reason: note?.reason ?? null,
+      });
+  }
+
+  /**
+   * Points the champion back at the previous one (champions.ts) and records why. The target is
+   * loaded and checked first, as setAlias does. Returns the change.
+   */
+  async rollback(reason: string | null): Promise<{ from: string; to: string }> {
+    return withLock(this.lockPath, () => {
+      const from = this.readIndex().aliases.champion;
+      const to = rollbackTarget(this.dir, from);
+      this.check(to);
+      this.changeIndex(
+        (idx) => {
+          idx.aliases.champion = to;
+        },
+        { action: "rollback", reason },
+      );
+      return { from: from as string, to };
+    });
   }
 
   /** Blocking: register() runs in processes that serve nothing (training, the CLI). */

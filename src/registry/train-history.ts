@@ -88,7 +88,8 @@ export function trainHistoryAndRegister(
       machine: t.machine,
       nMachines: t.machines.length,
     },
-    opts,
+    // The contract's `training:` parameters, under any the caller gives (a bench's experiment).
+    { ...opts, params: { ...c.training, ...opts.params } },
   );
   let nUsable = 0;
   for (const u of usable) nUsable += u;

@@ -4,7 +4,7 @@
 // last 200 events and dropping alerts afterwards once showed an empty history after 408 alerts.
 import type { PredictionStore, StoredAuditEvent } from "../store/types.js";
 
-export const RETRAIN_KINDS = ["trigger", "decision", "promotion"] as const;
+export const RETRAIN_KINDS = ["trigger", "decision", "promotion", "rollback"] as const;
 
 export interface HistoryOptions {
   /** Events per page (default 50). */
@@ -65,8 +65,8 @@ export function describeEvent(e: HistoryEntry): string {
       ? `${String(p.verdict)}: ${String(p.reason)}`
       : e.kind === "alert"
         ? `${String(p.alertname)} ${String(p.status)}`
-        : e.kind === "promotion"
-          ? `${String(p.from)} → ${String(p.to)}`
+        : e.kind === "promotion" || e.kind === "rollback"
+          ? `${String(p.from)} → ${String(p.to)}${p.reason ? `: ${String(p.reason)}` : ""}`
           : e.kind === "trigger"
             ? `${String(p.source ?? "")} ${String(p.alertname ?? "")}`.trim()
             : JSON.stringify(p);

@@ -30,6 +30,7 @@ import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "
 import { feedbackRoutes } from "./routes/feedback.js";
 import { fleetRoutes } from "./routes/fleet.js";
 import { modelRoutes } from "./routes/models.js";
+import { ai4iRollbackRoute } from "./routes/rollback.js";
 import { oipRoutes } from "./routes/oip.js";
 import { predictRoutes } from "./routes/predict.js";
 import { simRoutes } from "./routes/sim.js";
@@ -239,6 +240,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   feedbackRoutes(app, ctx);
   oipRoutes(app, ctx);
   modelRoutes(app, ctx);
+  ai4iRollbackRoute(app, ctx);
   fleetRoutes(app, ctx);
   simRoutes(app, ctx);
   for (const p of opts.plugins ?? []) p(app, ctx);

@@ -153,7 +153,7 @@ async function assemble(
           () => monitor,
           () => retrainer,
         )(a, ctx),
-      (a, ctx) => planRoutes(a, ctx, cfg.planning),
+      (a, ctx) => planRoutes(a, ctx, { ...cfg.planning, dataDir: cfg.dataDir }),
     ],
   });
   const ctx = app.millwright;

@@ -211,6 +211,13 @@ test("the README's complete contract is a valid contract, every key as documente
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
   assert.equal(c.readings.length, 4);
   assert.equal(c.failures?.horizon.label, "24h");
+  assert.deepEqual(c.training, {
+    nEstimators: 100,
+    learningRate: 0.05,
+    maxDepth: 3,
+    minSamplesLeaf: 200,
+    earlyStoppingRounds: 50,
+  });
 });
 
 test("events of machines the telemetry does not have are skipped and counted, not errors (a plant-wide log)", () => {

@@ -11,7 +11,8 @@ import type { MachineHistory } from "../../src/plan/forecast.js";
 import { makePlan, PLAN_HELP, type PlanResult } from "../../src/plan/plan.js";
 import { buildShifts, works } from "../../src/plan/shifts.js";
 import { syntheticFleet, syntheticPredict } from "../../src/plan/synthetic.js";
-import type { RiskPrediction, Technician } from "../../src/plan/types.js";
+import { money, pct } from "../../src/plan/task-reasons.js";
+import { type RiskPrediction, TASK_WORDS, type Technician } from "../../src/plan/types.js";
 
 const START = new Date("2026-11-26T05:00:00Z"); // Thursday; the first shift is Thu day
 const MODELS = MACHINE_MODELS.map((m) => m.name);
@@ -77,10 +78,18 @@ test("a week for the simulated fleet with the example technicians: optimal, expl
   const kinds = new Set(plan.tasks.map((t) => t.task));
   assert.ok(kinds.has("tool_change") && kinds.size >= 2, [...kinds].join(", "));
   for (const t of plan.tasks) {
-    assert.match(
-      t.why,
-      /^risk of (tool wear|heat dissipation|power|overstrain) failure reaches (\d+|< 1) % by (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day's (day|evening|night) shift; (tool change|cooling-system check|load\/power inspection) avoids (it|about \d+ % of it)$/,
-    );
+    // Issue 16: the words say exactly the row's numbers (a row once said "risk before 16.6 %" and
+    // "reaches 100 %"): the risk from the task's shift without and with it, and what it avoids.
+    const m =
+      /^risk of a (tool wear or overstrain|heat dissipation|power) failure from (\w+day's (?:day|evening|night) shift) until (\w+day's (?:day|evening|night) shift|the plan's end): (\d+ %|< 1 %) without the (tool change|cooling-system check|load\/power inspection), (\d+ %|< 1 %) with it; it avoids about ([\d,]+) of expected failure cost$/.exec(
+        t.why,
+      );
+    assert.ok(m, t.why);
+    assert.equal(m[4], pct(t.risk_before), t.why);
+    assert.equal(m[5], TASK_WORDS[t.task as keyof typeof TASK_WORDS], t.why);
+    assert.equal(m[6], pct(t.risk_after), t.why);
+    assert.equal(m[7], money(t.avoided_cost), t.why);
+    assert.ok(t.risk_before > 0 && t.risk_before <= 1 && t.avoided_cost > 0, t.why);
     assert.ok(t.avoided_cost > t.planned_cost, `${t.machine_id} ${t.task} is worth doing`);
     assert.ok(t.risk_after <= t.risk_before + 1e-9);
   }

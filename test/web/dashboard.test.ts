@@ -128,7 +128,10 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       webDir: join(ROOT, "web"),
       // The readings below come from a simulated fleet of 8: those machines are the shop's.
       knownMachines: simulatedMachines(8),
-      plugins: [(a, ctx) => monitorRoutes(() => monitor, null)(a, ctx), (a, ctx) => void planRoutes(a, ctx)],
+      plugins: [
+        (a, ctx) => monitorRoutes(() => monitor, null)(a, ctx),
+        (a, ctx) => void planRoutes(a, ctx, { dataDir }),
+      ],
     });
     const ctx = app.millwright;
     monitor = new Monitor({
@@ -473,6 +476,55 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     await w.close();
   });
 
+  test("plan page: technicians and costs uploads need the admin token; the plan is re-made with them", async () => {
+    const w = await visit("#/plan", "#plan-facts");
+    const { page } = w;
+    await page.fill(
+      "#tech-yaml",
+      "technicians:\n  - { name: Ada Upload, skills: ['*'], hours_per_shift: 8 }\n",
+    );
+    await page.fill("#tech-token", "wrong-token");
+    await page.click("#tech-form button[type=submit]");
+    await page.waitForSelector("#tech-msg.error");
+    assert.match((await page.textContent("#tech-msg")) ?? "", /Not uploaded: 401/);
+    await page.fill("#tech-token", TOKENS.admin);
+    await page.click("#tech-form button[type=submit]");
+    await page.waitForSelector("#tech-msg.ok");
+    assert.match((await page.textContent("#tech-msg")) ?? "", /Uploaded: Ada Upload/);
+    // A mistake in the costs names the key, as the CLI's message does.
+    await page.fill("#costs-yaml", "planned: { cost_per_hours: 60 }\n");
+    await page.fill("#costs-token", TOKENS.admin);
+    await page.click("#costs-form button[type=submit]");
+    await page.waitForSelector("#costs-msg.error");
+    assert.match((await page.textContent("#costs-msg")) ?? "", /planned\.cost_per_hours: unknown key/);
+    await page.fill("#costs-yaml", "planned: { cost_per_hour: 60 }\n");
+    await page.click("#costs-form button[type=submit]");
+    await page.waitForSelector("#costs-msg.ok");
+    assert.match((await page.textContent("#costs-msg")) ?? "", /Uploaded: planned work 60 an hour/);
+    // The page shows the re-made plan: only the uploaded technician's row in the grid, and its source.
+    await page.waitForFunction(
+      () =>
+        /plan-technicians\.yaml/.test(document.getElementById("plan-freshness")?.textContent ?? "") &&
+        !/stale/.test(document.getElementById("plan-freshness")?.textContent ?? ""),
+      null,
+      { timeout: 20_000 },
+    );
+    const rows = await page.$$eval("table.grid tbody th", (els) => els.map((e) => e.textContent ?? ""));
+    const people = rows.filter((r) => !/^(day|evening|night)$/.test(r.trim()));
+    assert.ok(people.length >= 1 && people.every((r) => /Ada Upload/.test(r)), rows.join(" | "));
+    const plan = (await api("/v1/plan")).body as { technicians: { name: string }[]; costs_source: string };
+    assert.deepEqual(
+      plan.technicians.map((t) => t.name),
+      ["Ada Upload"],
+    );
+    assert.match(plan.costs_source, /plan-costs\.yaml$/);
+    assert.deepEqual(
+      w.errors.filter((e) => !/400|401/.test(e)),
+      [],
+    );
+    await w.close();
+  });
+
   test("monitoring page: drift per feature with histograms, quality over time, alerts and retraining, screenshot", async () => {
     const w = await visit("#/monitor", "table.drift");
     const { page } = w;
@@ -604,6 +656,35 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     assert.ok(
       refused.every((e) => /401/.test(e) && e.includes("/promote")),
       refused.join("\n"),
+    );
+    await w.close();
+  });
+
+  test("models page: Rollback (admin token) returns the champion to the previous one, with the reason", async () => {
+    // The test above promoted the second version: the first is the previous champion.
+    assert.equal((await api("/v1/models")).body.champion, second);
+    const w = await visit("#/models", "#rollback-form");
+    const { page } = w;
+    await page.fill("#rollback-reason", "recall fell after the promotion");
+    await page.fill("#admin-token", "not-the-token");
+    await page.click("#rollback-button");
+    await page.waitForSelector("#rollback-msg.error");
+    assert.match((await page.textContent("#rollback-msg")) ?? "", /Rollback refused: 401/);
+    assert.equal((await api("/v1/models")).body.champion, second, "nothing moved");
+    await page.fill("#admin-token", TOKENS.admin);
+    await page.click("#rollback-button");
+    await page.waitForSelector("#rollback-msg.ok");
+    assert.equal(
+      (await page.textContent("#rollback-msg")) ?? "",
+      `Champion ${second} → ${fx.version}; serving ${fx.version}.`,
+    );
+    assert.equal((await api("/v1/models")).body.champion, fx.version);
+    await page.waitForSelector(`tr[data-version="${second}"] button.promote`);
+    const audit = await store.pageAudit({ kinds: ["rollback"], limit: 1 });
+    assert.equal((audit[0].payload as { reason: string }).reason, "recall fell after the promotion");
+    assert.ok(
+      (w.errors as string[]).every((e) => /401/.test(e) && e.includes("/rollback")),
+      w.errors.join("\n"),
     );
     await w.close();
   });

@@ -1,11 +1,13 @@
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias, ModelRegistry } from "../../registry/registry.js";
+import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
 import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
 millwright models promote VERSION [--alias champion|challenger] [--registry DIR]
 millwright models shadow VERSION|--off [--url http://127.0.0.1:8080] [--token T]
+${ROLLBACK_HELP}
 
 Lists the registry's versions with their aliases and test metrics, shows one version's card and
 lineage, or points an alias at a version. A running server that follows the alias picks it up
@@ -27,6 +29,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       off: { type: "boolean" },
       url: { type: "string" },
       token: { type: "string" },
+      reason: { type: "string" },
     },
     MODELS_HELP,
     true,
@@ -70,6 +73,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     else out(`${alias} → ${v}`);
     return 0;
   }
+  if (sub === "rollback") return modelsRollback(registry, values);
   throw new MillwrightError("MW_BAD_INPUT", `unknown 'models ${sub}'\n\n${MODELS_HELP}`);
 }
 

@@ -27,6 +27,7 @@ import { contractRetrainRoutes } from "./routes-retrain.js";
 import type { HistogramSeries } from "../../metrics/bulk-histogram.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
+import { contractRollbackRoute } from "./routes-rollback.js";
 
 export interface ContractAppOptions {
   service: ContractService;
@@ -284,6 +285,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   oipContractRoutes(app, svc, maxBatch, count);
   if (opts.shadow) shadowRoutes(app, opts.shadow);
   if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
   contractPlanRoutes(app, svc, {

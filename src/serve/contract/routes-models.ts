@@ -53,7 +53,10 @@ export class ContractModels {
    * Loads and checks `ref` (a model of this server's contract) before anything moves, then swaps.
    * With `promote`, the champion alias moves only once the version has loaded (issue 18, item 3).
    */
-  serve(ref: string, promote = false): Promise<{ from: string; to: string }> {
+  serve(
+    ref: string,
+    promote: boolean | (() => Promise<unknown>) = false,
+  ): Promise<{ from: string; to: string }> {
     const run = async () => {
       const version = this.registry.resolve(ref);
       const model = loadHistoryModel(this.registry, version);
@@ -65,7 +68,9 @@ export class ContractModels {
           { version, contract: model.contract.name },
         );
       const from = this.served;
-      if (promote) await this.registry.setAlias("champion", version);
+      // A function moves the alias its own way (a rollback, recorded as one).
+      if (typeof promote === "function") await promote();
+      else if (promote) await this.registry.setAlias("champion", version);
       const dir = this.registry.versionDir(version);
       const state = this.monitor?.stage(model, dir);
       await this.service.swap(model, dir, state ? [state] : [], () => {

@@ -1,14 +1,14 @@
-// GET /v1/plan (the latest plan, made on first ask) and POST /v1/plan (re-plan with other inputs).
+// GET /v1/plan (the latest plan, made on first ask, re-made when stale: plan-keeper.ts) and POST
+// /v1/plan (re-plan with other inputs); the technicians and costs uploads are in plan-uploads.ts.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { PlanResult } from "../../plan/plan.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
-import { type PlanningConfig, loadPlanningConfig, planFor } from "../../plan/planning.js";
+import { planFor } from "../../plan/planning.js";
+import { Ai4iPlanKeeper, type PlanMaker, newestReading } from "../plan-keeper.js";
+import { planUploadRoutes } from "./plan-uploads.js";
 
-export interface PlanState {
-  latest: PlanResult | null;
-}
+export type PlanState = Ai4iPlanKeeper;
 
 function numberIn(v: unknown, field: string, min: number, max: number): number | undefined {
   if (v === undefined || v === null) return undefined;
@@ -22,46 +22,54 @@ function numberIn(v: unknown, field: string, min: number, max: number): number |
 export function planRoutes(
   app: FastifyInstance,
   ctx: Ctx,
-  opts: { techniciansFile?: string; costsFile?: string } = {},
+  opts: { techniciansFile?: string; costsFile?: string; dataDir?: string } = {},
 ): PlanState {
-  const state: PlanState = { latest: null };
+  const state = new Ai4iPlanKeeper(opts, () => ctx.models.current?.bundle.version ?? null);
   ctx.plan = state;
-  let config: PlanningConfig | null = null;
-  const getConfig = () => {
-    config ??= loadPlanningConfig(opts.techniciansFile, opts.costsFile);
-    return config;
+  // The last inputs' maker is kept, so asks with the same inputs share a solve (plan-keeper.ts);
+  // one only, so admins re-planning with many costs keep nothing.
+  let last: { key: string; maker: PlanMaker } | null = null;
+  /** A plan maker for these inputs: the fleet's readings as they are when it runs. */
+  const maker = (horizonShifts: number, costPerHour?: number): PlanMaker => {
+    const key = `${horizonShifts}:${costPerHour}`;
+    if (last?.key === key) return last.maker;
+    const made: PlanMaker = async (config) => {
+      const machines = ctx.fleet.recentReadings(50).filter((m) => m.history.length > 0);
+      if (machines.length === 0)
+        throw new MillwrightError(
+          "MW_NOT_READY",
+          "no machine has sent readings yet: nothing to plan (POST /v1/predict with machine_id first)",
+        );
+      const bundle = ctx.models.require().bundle;
+      const plan = await planFor({
+        machines,
+        bundle,
+        config,
+        horizonShifts,
+        startTime: new Date(),
+        costPerHour,
+      });
+      return {
+        ...plan,
+        model: { name: bundle.name, version: bundle.version },
+        data_time: newestReading(machines),
+        made_at: new Date().toISOString(),
+      };
+    };
+    last = { key, maker: made };
+    return made;
   };
-  const make = async (horizonShifts: number, costPerHour?: number) => {
-    const machines = ctx.fleet.recentReadings(50).filter((m) => m.history.length > 0);
-    if (machines.length === 0)
-      throw new MillwrightError(
-        "MW_NOT_READY",
-        "no machine has sent readings yet: nothing to plan (POST /v1/predict with machine_id first)",
-      );
-    const plan = await planFor({
-      machines,
-      bundle: ctx.models.require().bundle,
-      config: getConfig(),
-      horizonShifts,
-      startTime: new Date(),
-      costPerHour,
-    });
-    state.latest = plan;
-    return plan;
-  };
+  planUploadRoutes(app, ctx, state);
   const tags = ["plan"];
-  // Concurrent first asks share one solve: each would otherwise start its own (seconds of CPU).
-  let first: Promise<PlanResult> | null = null;
   app.get(
     "/v1/plan",
-    { schema: { tags, summary: "The current maintenance plan (made now if there is none yet)" } },
-    async () => {
-      if (state.latest) return state.latest;
-      first ??= make(21).finally(() => {
-        first = null;
-      });
-      return first;
+    {
+      schema: {
+        tags,
+        summary: "The current maintenance plan (made on first ask; stale: true while a new one is made)",
+      },
     },
+    async () => state.current(maker(21)),
   );
   app.post(
     "/v1/plan",
@@ -93,7 +101,7 @@ export function planRoutes(
       const days = numberIn(b.horizon_days, "horizon_days", 1, 14);
       const shifts = numberIn(b.horizon_shifts, "horizon_shifts", 1, 42);
       const cost = numberIn(b.cost_per_hour, "cost_per_hour", 0, 1e7);
-      return make(shifts ?? Math.round((days ?? 7) * 3), cost);
+      return state.view(await state.replan(maker(shifts ?? Math.round((days ?? 7) * 3), cost)));
     },
   );
   return state;

@@ -5,6 +5,7 @@ import { fill, h, num, section, setText, table, when } from "../dom.js";
 import { isMissingEndpoint, notAvailable } from "../server.js";
 import { shadowPanel } from "./models-shadow.js";
 import { adminToken, tokenField } from "../token.js";
+import { rollbackControl } from "./models-rollback.js";
 
 export function modelsPage(root, _arg, ctx) {
   const msg = h("p", { class: "form-msg", id: "promote-msg", role: "alert" });
@@ -16,6 +17,10 @@ export function modelsPage(root, _arg, ctx) {
     "Promotion",
     tokenField("admin-token", "Promotion and shadow mode need the admin token."),
     msg,
+    rollbackControl(ctx, () => {
+      last = "";
+      refresh();
+    }),
   );
   const versions = section("versions", "Versions", list);
   const shadow = shadowPanel(ctx, () => refresh());

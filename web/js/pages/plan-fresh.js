@@ -18,6 +18,7 @@ export function freshnessCard(plan, words) {
     plan.technicians_source
       ? h("p", { class: "hint" }, `Technicians from ${plan.technicians_source}.`)
       : null,
+    plan.costs_source ? h("p", { class: "hint" }, `Costs from ${plan.costs_source}.`) : null,
   );
 }
 

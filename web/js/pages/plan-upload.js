@@ -1,36 +1,38 @@
-// The technicians upload of a data-contract server's Plan page: a manager picks or pastes the
-// technicians YAML (as for `millwright plan --technicians`); the server checks it as the CLI does
-// (errors name the key), keeps it in its data directory and re-plans. Needs the admin token.
+// The Plan page's uploads: a manager picks or pastes the technicians YAML (as for `millwright plan
+// --technicians`, both servers) or the costs YAML (as for `--costs`, the AI4I server: a contract's
+// costs are in its contract); the server checks it as the CLI does (errors name the key), keeps it
+// in its data directory and re-plans. Needs the admin token.
 import { describeError, putJson } from "../api.js";
 import { h, section, setText } from "../dom.js";
 import { adminToken, tokenField } from "../token.js";
 
-export function techniciansUpload(onDone) {
-  const file = h("input", { id: "tech-file", type: "file", accept: ".yaml,.yml,text/yaml" });
+function yamlUpload(o, onDone) {
+  const id = (s) => `${o.key}-${s}`;
+  const file = h("input", { id: id("file"), type: "file", accept: ".yaml,.yml,text/yaml" });
   const text = h("textarea", {
-    id: "tech-yaml",
+    id: id("yaml"),
     rows: "6",
     spellcheck: "false",
-    "aria-describedby": "tech-hint",
+    "aria-describedby": id("hint"),
   });
-  const msg = h("p", { class: "form-msg", id: "tech-msg", role: "status" });
-  const submit = h("button", { type: "submit", class: "primary" }, "Upload technicians");
+  const msg = h("p", { class: "form-msg", id: id("msg"), role: "status" });
+  const submit = h("button", { type: "submit", class: "primary" }, `Upload ${o.what}`);
   file.addEventListener("change", async () => {
     const f = file.files?.[0];
     if (f) text.value = await f.text();
   });
   const form = h(
     "form",
-    { class: "controls", id: "tech-form", "aria-label": "Upload technicians" },
-    h("div", { class: "field" }, h("label", { for: "tech-file" }, "Technicians file (YAML)"), file),
+    { class: "controls", id: id("form"), "aria-label": `Upload ${o.what}` },
+    h("div", { class: "field" }, h("label", { for: id("file") }, `${o.title} file (YAML)`), file),
     h(
       "div",
       { class: "field" },
-      h("label", { for: "tech-yaml" }, "or paste it"),
+      h("label", { for: id("yaml") }, "or paste it"),
       text,
-      h("p", { class: "hint", id: "tech-hint" }, "As for millwright plan --technicians."),
+      h("p", { class: "hint", id: id("hint") }, `As for millwright plan --${o.what}.`),
     ),
-    tokenField("tech-token", "Uploading technicians needs the admin token."),
+    tokenField(id("token"), `Uploading ${o.what} needs the admin token.`),
     h("div", { class: "field field-button" }, submit),
     msg,
   );
@@ -40,9 +42,9 @@ export function techniciansUpload(onDone) {
     msg.className = "form-msg";
     setText(msg, "Uploading…");
     try {
-      const r = await putJson("/v1/plan/technicians", { yaml: text.value }, adminToken() || undefined);
+      const r = await putJson(o.path, { yaml: text.value }, adminToken() || undefined);
       msg.className = "form-msg ok";
-      setText(msg, `Uploaded: ${r.technicians.join(", ")}. Re-planning with them.`);
+      setText(msg, `Uploaded: ${o.done(r)}. Re-planning with them.`);
       onDone?.();
     } catch (err) {
       msg.className = "form-msg error";
@@ -51,7 +53,33 @@ export function techniciansUpload(onDone) {
       submit.disabled = false;
     }
   });
-  const s = section("technicians", "Technicians", form);
+  const s = section(o.what, o.title, form);
   s.hidden = true;
   return s;
+}
+
+export function techniciansUpload(onDone) {
+  return yamlUpload(
+    {
+      key: "tech",
+      what: "technicians",
+      title: "Technicians",
+      path: "/v1/plan/technicians",
+      done: (r) => r.technicians.join(", "),
+    },
+    onDone,
+  );
+}
+
+export function costsUpload(onDone) {
+  return yamlUpload(
+    {
+      key: "costs",
+      what: "costs",
+      title: "Costs",
+      path: "/v1/plan/costs",
+      done: (r) => `planned work ${r.planned_cost_per_hour} an hour`,
+    },
+    onDone,
+  );
 }

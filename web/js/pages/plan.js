@@ -10,7 +10,7 @@ import { adminToken, tokenField } from "../token.js";
 import { modeWords, TASK_WORDS } from "../words.js";
 import { configProblem, contractMoney, freshnessCard, freshnessWords } from "./plan-fresh.js";
 import { printDays } from "./plan-print.js";
-import { techniciansUpload } from "./plan-upload.js";
+import { costsUpload, techniciansUpload } from "./plan-upload.js";
 import { outcomesTable, taskList } from "./plan-tasks.js";
 
 export function planPage(root, _arg, ctx) {
@@ -89,13 +89,15 @@ export function planPage(root, _arg, ctx) {
 
   const costField = cost.closest(".field");
   const replan = section("replan", "Re-plan", form);
-  // Shown on a contract server only (the AI4I server has no upload route). After an upload the
-  // page asks for the plan again at once.
-  const upload = techniciansUpload(() => {
+  // Technicians on both servers, costs on the AI4I server only (a contract's costs are in its
+  // contract). After an upload the page asks for the plan again at once.
+  const again = () => {
     last = "";
     refresh();
-  });
-  root.append(h("h1", {}, "Maintenance plan"), replan, upload, body);
+  };
+  const upload = techniciansUpload(again);
+  const costsForm = costsUpload(again);
+  root.append(h("h1", {}, "Maintenance plan"), replan, upload, costsForm, body);
   /** This server has no plan route at all: say so once, and stop asking. */
   let missing = false;
 
@@ -110,7 +112,8 @@ export function planPage(root, _arg, ctx) {
     contract = !!(await serverInfo()).contract;
     // A contract server's re-plan takes a horizon only: its costs come from the contract.
     if (costField) costField.hidden = contract;
-    upload.hidden = !contract;
+    upload.hidden = false;
+    costsForm.hidden = contract;
     let plan;
     try {
       plan = await getJson("/v1/plan");
@@ -118,6 +121,8 @@ export function planPage(root, _arg, ctx) {
       if (isMissingEndpoint(e)) {
         missing = true;
         replan.hidden = true;
+        upload.hidden = true;
+        costsForm.hidden = true;
         fill(body, notAvailable("plan-na", "Maintenance planning"));
         return;
       }
@@ -159,10 +164,11 @@ export function planPage(root, _arg, ctx) {
   function render(plan) {
     const c = contract;
     const moneyOf = c ? (v) => contractMoney(v, plan.currency) : money;
-    const fresh = c ? freshnessWords(plan) : "";
+    // Both servers' plans say what they were made from (model, data time, made at, stale).
+    const fresh = plan.model ? freshnessWords(plan) : "";
     fill(
       body,
-      c ? freshnessCard(plan, fresh) : null,
+      plan.model ? freshnessCard(plan, fresh) : null,
       section(
         "status",
         "Solver",
