@@ -214,9 +214,13 @@ export class ResilientStore implements PredictionStore {
   logShadow(rows: ShadowScoreRecord[]): Promise<void> {
     if (this.spooling)
       return Promise.reject(
-        new MillwrightError("MW_STORE_UNAVAILABLE", "prediction store degraded: shadow scores are not spooled", {
-          op: "logShadow",
-        }),
+        new MillwrightError(
+          "MW_STORE_UNAVAILABLE",
+          "prediction store degraded: shadow scores are not spooled",
+          {
+            op: "logShadow",
+          },
+        ),
       );
     return this.guard("logShadow", () => this.inner.logShadow(rows));
   }
