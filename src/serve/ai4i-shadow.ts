@@ -176,14 +176,14 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
     const champion = this.o.models.current?.bundle.version ?? null;
     const out: ShadowScoreRecord[] = [];
     const at = Date.now();
+    if (champion === model.version) {
+      this.stop(); // the shadow was promoted: it is the champion now
+      return;
+    }
     for (const it of items) {
       const a = answered(it);
-      if (a.version === model.version) {
-        this.stop(); // the shadow was promoted: it is the champion now
-        return;
-      }
-      // Answers of another version than the one served (an OIP call naming a version) are not the
-      // champion's: they stay out of the comparison.
+      // Answers of another version than the one served (an OIP call naming a version, the shadow's
+      // own included) are not the champion's: they stay out of the comparison.
       if (a.version !== champion) continue;
       if (a.version !== this.pairsChampion) {
         this.pairs = [];

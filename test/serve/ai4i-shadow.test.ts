@@ -210,6 +210,36 @@ describe("shadow mode on the AI4I server", () => {
     assert.equal((await store.shadowScores(1000)).length, 300, "a stopped shadow scores nothing");
   });
 
+  test("Open Inference Protocol answers are scored too; a call naming another version is not the champion's", async () => {
+    assert.equal((await call("POST", "/v1/models/shadow", { version: v2 }, admin)).status, 200);
+    const before = (await store.shadowScores(10_000)).length;
+    const infer = (path: string) =>
+      call("POST", path, {
+        inputs: [
+          {
+            name: "input",
+            shape: [2, 6],
+            datatype: "FP64",
+            data: [0, 298.1, 308.6, 1551, 42.8, 108, 2, 300, 309, 1400, 60, 220],
+          },
+        ],
+      });
+    const res = await infer("/v2/models/millwright-failure/infer");
+    assert.equal(res.status, 200, res.text);
+    const ids = res.json().outputs.find((o: { name: string }) => o.name === "prediction_id").data as string[];
+    // The shadow's own version, asked by name: its answers are no pairs, and the shadow keeps running.
+    assert.equal((await infer(`/v2/models/millwright-failure/versions/${v2}/infer`)).status, 200);
+    await shadow().idle();
+    const rows = (await store.shadowScores(10_000)).slice(before);
+    assert.deepEqual(
+      rows.map((r) => r.predictionId),
+      ids,
+    );
+    assert.equal(shadow().version, v2);
+    assert.equal(shadow().summary().queue?.scored, 2);
+    shadow().stop();
+  });
+
   test("a full queue drops whole requests and counts them, never delaying the answer", async () => {
     const small = await buildApp({
       registry: fx.registry,
