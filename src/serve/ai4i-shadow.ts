@@ -6,7 +6,7 @@
 // of; labels come from POST /v1/feedback by prediction id.
 import { MillwrightError } from "../core/errors.js";
 import { featureMatrix, featureMatrixOfColumns } from "../features/physics.js";
-import { compareShadow, type ShadowPair } from "../monitor/shadow.js";
+import { compareShadowLabelled, type ShadowPair } from "../monitor/shadow.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type {
   FeedbackItem,
@@ -193,8 +193,7 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
       const p = headProba(model.heads.machine_failure, a.features());
       const { ids, champP, version } = a;
       for (let i = 0; i < ids.length; i++) {
-        // The comparison labels by (machine, time); here each answer is its own "machine", labelled
-        // at time 1 (see summary()).
+        // Each answer is its own "machine": labelled by its prediction id (compareShadowLabelled).
         this.pairs.push({ machine: ids[i], time: 0, champion: champP[i], shadow: p[i] });
         out.push({
           predictionId: ids[i],
@@ -228,16 +227,6 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
       };
     const thresholds = { champion: served.threshold.value, shadow: m.threshold.value };
     const pairs = this.pairsChampion === served.version ? this.pairs.slice(-SHADOW_PAIRS) : [];
-    // An AI4I label is the outcome of that one answer: a "failure" at time 1 within a horizon of 1
-    // of the pair at time 0 is a positive; a label of 0 marks the answer seen past its horizon.
-    const failures: { machine: string; time: number }[] = [];
-    const seen = new Map<string, number>();
-    for (const p of pairs) {
-      const y = this.labels.get(p.machine);
-      if (y === undefined) continue;
-      seen.set(p.machine, 1);
-      if (y === 1) failures.push({ machine: p.machine, time: 1 });
-    }
     return {
       active: true,
       version: m.version,
@@ -251,7 +240,7 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
         dropped: q.dropped,
         log_errors: this.log.errors,
       },
-      comparison: compareShadow(pairs, failures, 1, seen, thresholds),
+      comparison: compareShadowLabelled(pairs, this.labels, thresholds),
       thresholds,
     };
   }
