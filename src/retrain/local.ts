@@ -47,6 +47,11 @@ export interface LocalRetrainOptions {
   run?: string;
   /** Called with the training child's pid once it runs (the audit keeps it for reconciliation). */
   onChild?: (pid: number) => void;
+  /**
+   * A challenger that passes stays challenger (verdict "promoted" means "passed the offline gate"):
+   * the caller puts it in shadow first (retrainer.ts with a shadow period).
+   */
+  holdPromotion?: boolean;
 }
 
 export interface RetrainDecision {
@@ -211,7 +216,7 @@ async function judge(o: LocalRetrainOptions, p: Prepared, challenger: string): P
     minMargin: o.gate.margin,
     minimum: o.gate.minimum,
   });
-  if (g.promote) await o.registry.setAlias("champion", challenger);
+  if (g.promote && !o.holdPromotion) await o.registry.setAlias("champion", challenger);
   return {
     verdict: g.promote ? "promoted" : "kept",
     reason: g.reason,

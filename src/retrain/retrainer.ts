@@ -16,6 +16,7 @@ import {
 import { dispatchRetrain } from "./github.js";
 import { type RetrainDecision, retrainLocal } from "./local.js";
 import { reconcileRuns } from "./reconcile.js";
+import type { ShadowGate } from "./shadow-gate.js";
 
 export interface RetrainerOptions {
   registry: ModelRegistry;
@@ -26,6 +27,11 @@ export interface RetrainerOptions {
   gate: { metric: "pr_auc" | "f1" | "recall" | "roc_auc"; margin: number; minimum: number };
   workDir: string;
   github?: { repo?: string; token?: string; baseUrl?: string };
+  /**
+   * The shadow period (MILLWRIGHT_SHADOW_MIN_*): a challenger that passes the offline gate goes in
+   * shadow and this gate promotes it once the live evidence says so (shadow-gate.ts).
+   */
+  shadowGate?: ShadowGate | null;
   /** Called after a promotion so the server swaps to the new champion at once. */
   onPromoted?: (version: string) => void;
   log?: (msg: string, extra?: Record<string, unknown>) => void;
@@ -160,13 +166,14 @@ export class Retrainer {
         seed: this.seed++,
         gate: this.opts.gate,
         run,
+        holdPromotion: !!this.opts.shadowGate,
         onChild: (pid) => {
           void this.opts.store
             .appendAudit({ at: now(), kind: "training", payload: { run, pid, server: thisServer() } })
             .catch(() => {});
         },
       });
-      await this.record(d, reason);
+      await this.record(d, reason, !!this.opts.shadowGate);
       return d;
     } catch (e) {
       this.opts.metrics.retrainDecisions.inc({ verdict: "failed" });
@@ -184,8 +191,26 @@ export class Retrainer {
   }
 
   /** A decision into the audit and the metrics; a promotion too, and the server follows it. */
-  private async record(d: RetrainDecision, trigger: string): Promise<void> {
+  private async record(d: RetrainDecision, trigger: string, held = false): Promise<void> {
     const at = this.opts.now?.() ?? Date.now();
+    const gate = this.opts.shadowGate;
+    if (held && gate && d.verdict === "promoted" && d.challenger) {
+      // Passed offline, not served: audited as such, then in shadow until the live evidence is in.
+      const { verdict: _, ...rest } = d;
+      await this.opts.store.appendAudit({
+        at,
+        kind: "decision",
+        payload: { verdict: "offline-pass", ...rest, trigger },
+      });
+      this.opts.log?.(`retraining: offline-pass: ${d.reason}; ${d.challenger.version} goes in shadow`);
+      await gate.begin({
+        version: d.challenger.version,
+        champion: d.champion.version,
+        run: d.run ?? "",
+        trigger,
+      });
+      return;
+    }
     this.opts.metrics.retrainDecisions.inc({ verdict: d.verdict });
     await this.opts.store.appendAudit({ at, kind: "decision", payload: { ...d, trigger } });
     this.opts.log?.(`retraining: ${d.verdict}: ${d.reason}`);

@@ -35,6 +35,8 @@ import { oipRoutes } from "./routes/oip.js";
 import { predictRoutes } from "./routes/predict.js";
 import { simRoutes } from "./routes/sim.js";
 import { staticRoutes } from "./static.js";
+import { ai4iShadow } from "./ai4i-shadow-app.js";
+import { shadowRoutes } from "./shadow/routes.js";
 
 export interface AppOptions {
   registry: ModelRegistry;
@@ -76,6 +78,8 @@ export interface AppOptions {
    * (default 15 s). Node checks them every `checkIntervalMs` (default 5 s).
    */
   timeouts?: { requestMs?: number; headersMs?: number; checkIntervalMs?: number };
+  /** Shadow mode's queue: readings waiting at most, and scored per turn (ai4i-shadow.ts defaults). */
+  shadowQueue?: { capacity?: number; batch?: number };
 }
 
 declare module "fastify" {
@@ -237,6 +241,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   );
 
   predictRoutes(app, ctx);
+  shadowRoutes(app, (ctx.shadow = ai4iShadow(ctx, metrics.registry, app.log, opts.shadowQueue)));
   feedbackRoutes(app, ctx);
   oipRoutes(app, ctx);
   modelRoutes(app, ctx);

@@ -7,6 +7,7 @@ import type { ModelService } from "./model-service.js";
 import type { FleetCache } from "./fleet-cache.js";
 import type { ExplainBudget } from "./explain-budget.js";
 import type { MachineTable } from "./machine-table.js";
+import type { ShadowTap } from "./ai4i-shadow.js";
 
 export interface Tokens {
   admin?: string;
@@ -39,6 +40,8 @@ export interface Ctx {
    * per-route request limit locked a correct token out after 600 requests.
    */
   authRoute: { rateLimit?: { max: number; timeWindow: number } | false };
+  /** Shadow mode: what was logged and labelled is handed to it (ai4i-shadow.ts). */
+  shadow?: ShadowTap;
   /** The latest maintenance plan, when the plan routes are mounted. */
   plan?: { latest: { tasks: { machine_id: string }[] } | null };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */

@@ -10,6 +10,7 @@ import { MillwrightError } from "../core/errors.js";
 import { Monitor } from "../monitor/monitor.js";
 import { ModelRegistry } from "../registry/registry.js";
 import { Retrainer } from "../retrain/retrainer.js";
+import { ai4iShadowGate } from "./ai4i-shadow-gate.js";
 import { createLeaderElector, type LeaderElector } from "../store/leader.js";
 import { createStore } from "../store/index.js";
 import type { PredictionStore, WriteProblem } from "../store/types.js";
@@ -170,8 +171,14 @@ async function assemble(
     minLabels: cfg.quality.minLabels,
     minPositives: cfg.quality.minPositives,
   });
+  const shadowGate = ai4iShadowGate(
+    app,
+    { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours },
+    cfg.retrain.shadowCheckMs,
+  );
   retrainer = new Retrainer({
     registry,
+    shadowGate: shadowGate?.gate,
     store,
     metrics: ctx.metrics,
     mode: cfg.retrain.mode,
@@ -254,6 +261,7 @@ async function assemble(
         clearInterval(refresh);
         clearInterval(degradedTimer);
         mon.stop();
+        await shadowGate?.stop();
         await app.close();
         await leader.stop().catch(() => {});
         await store.close();

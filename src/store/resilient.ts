@@ -17,6 +17,7 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  ShadowScoreRecord,
   StoreStats,
   StoredAuditEvent,
   WriteProblem,
@@ -207,6 +208,25 @@ export class ResilientStore implements PredictionStore {
 
   seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
     return this.guard("seenAlert", () => this.inner.seenAlert(fingerprint, at, forgetBefore));
+  }
+
+  /** Shadow scores are best effort, never spooled: while degraded they are refused at once. */
+  logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+    if (this.spooling)
+      return Promise.reject(
+        new MillwrightError(
+          "MW_STORE_UNAVAILABLE",
+          "prediction store degraded: shadow scores are not spooled",
+          {
+            op: "logShadow",
+          },
+        ),
+      );
+    return this.guard("logShadow", () => this.inner.logShadow(rows));
+  }
+
+  shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+    return this.guard("shadowScores", () => this.inner.shadowScores(limit));
   }
 
   healthy(): Promise<boolean> {

@@ -64,6 +64,21 @@ export interface LabelledPrediction extends PredictionRecord {
   label: { machineFailure: 0 | 1; modes: Record<string, 0 | 1>; receivedAt: number } | null;
 }
 
+/**
+ * A shadow model's score of an answered prediction (shadow mode, serve/ai4i-shadow.ts), keyed by
+ * the answer's id, with the champion's version and score copied in: reading the comparison back
+ * needs no join on the log.
+ */
+export interface ShadowScoreRecord {
+  predictionId: string;
+  modelVersion: string;
+  failureProbability: number;
+  championVersion: string;
+  championProbability: number;
+  /** Milliseconds since the epoch. */
+  scoredAt: number;
+}
+
 export interface QueryOptions {
   /** Only predictions at or after this time (ms). */
   since?: number;
@@ -138,6 +153,13 @@ export interface PredictionStore {
    * are deleted.
    */
   seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
+  /**
+   * Logs shadow scores: best effort (no fsync of their own, never spooled), so they never make the
+   * answers' commits wait. A score logged twice for one prediction and version is kept once.
+   */
+  logShadow(rows: ShadowScoreRecord[]): Promise<void>;
+  /** The newest `limit` shadow scores, oldest first. */
+  shadowScores(limit: number): Promise<ShadowScoreRecord[]>;
   /** True when the backing database answers. */
   healthy(): Promise<boolean>;
   close(): Promise<void>;

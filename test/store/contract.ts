@@ -325,6 +325,27 @@ export function runStoreContract(name: string, f: StoreFactory): void {
       assert.equal((await collect(exportRows(s, { since: makeRecord(2).predictedAt }))).length, 2);
     });
 
+    test("shadow scores: kept beside the champion's exactly, once per prediction and version, newest last", async () => {
+      const s = await store();
+      await s.logPredictions(range(3).map((i) => makeRecord(i)));
+      const row = (i: number, version: string, p: number) => ({
+        predictionId: makeRecord(i).id,
+        modelVersion: version,
+        failureProbability: p,
+        championVersion: makeRecord(i).modelVersion,
+        championProbability: makeRecord(i).failureProbability,
+        scoredAt: 1_700_000_000_123 + i,
+      });
+      // A score whose prediction is not in the log (yet) is kept too: no foreign key to wait on.
+      const first = [row(0, "v9", 0.1 + 2 ** -40), row(1, "v9", 0), row(7, "v9", 1)];
+      await s.logShadow(first);
+      await s.logShadow([]);
+      await s.logShadow([row(0, "v9", 0.5), row(2, "v9", 0.25)]); // the first p-000000/v9 stays
+      assert.deepStrictEqual(await s.shadowScores(10), [...first, row(2, "v9", 0.25)]);
+      assert.deepStrictEqual(await s.shadowScores(2), [row(7, "v9", 1), row(2, "v9", 0.25)]);
+      assert.equal(await s.countPredictions(), 3, "shadow scores are not predictions");
+    });
+
     test("close and reopen keeps data; init twice and concurrent init are harmless", async () => {
       const loc = await f.fresh();
       const a = f.open(loc);

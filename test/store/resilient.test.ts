@@ -143,6 +143,37 @@ test("feedback for a prediction still in the spool is not 'unknown' once the dat
   await s.close();
 });
 
+test("shadow scores are refused at once while degraded (never spooled), and kept again once back", async () => {
+  const inner = switchable(join(dir, "shadow.db"));
+  const s = new ResilientStore(inner, {
+    dir: join(dir, "spool-shadow"),
+    maxRecords: 100,
+    replayIntervalMs: 60_000,
+  });
+  await s.init();
+  const score = (i: number) => ({
+    predictionId: makeRecord(i).id,
+    modelVersion: "2.0.0",
+    failureProbability: 0.5,
+    championVersion: makeRecord(i).modelVersion,
+    championProbability: makeRecord(i).failureProbability,
+    scoredAt: 1,
+  });
+  inner.down = true;
+  await s.logPredictions([makeRecord(1)]); // spooled: the store is degraded now
+  assert.equal(s.degraded(), true);
+  await assert.rejects(
+    s.logShadow([score(1)]),
+    (e: Error & { code?: string }) => e.code === "MW_STORE_UNAVAILABLE",
+  );
+  inner.down = false;
+  await s.replayNow();
+  assert.equal(s.degraded(), false);
+  await s.logShadow([score(1)]);
+  assert.deepEqual(await s.shadowScores(10), [score(1)]);
+  await s.close();
+});
+
 /** Concurrent writers until stopped; returns the ids acknowledged and any rejections. */
 function load(s: PredictionStore, workers: number) {
   const acked: string[] = [];

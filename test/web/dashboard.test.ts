@@ -657,6 +657,39 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       refused.every((e) => /401/.test(e) && e.includes("/promote")),
       refused.join("\n"),
     );
+
+    // Shadow mode (issue 19): the former champion scores in shadow; readings arrive and are compared.
+    await page.waitForSelector("#shadow-none");
+    assert.equal(
+      await page.locator(`tr[data-version="${second}"] button.shadow-start`).count(),
+      0,
+      "the champion cannot be its own shadow",
+    );
+    await page.click(`button.shadow-start[data-version="${fx.version}"]`);
+    await page.waitForFunction(
+      (v) => document.querySelector("#shadow-version dd")?.textContent === v,
+      fx.version,
+    );
+    assert.match((await page.textContent("#shadow-msg")) ?? "", /now scores every request in shadow/);
+    const six = fx.rows.slice(0, 6).map((r) => ({
+      type: r.type,
+      air_temperature: r.air_temperature,
+      process_temperature: r.process_temperature,
+      rotational_speed: r.rotational_speed,
+      torque: r.torque,
+      tool_wear: r.tool_wear,
+    }));
+    assert.equal((await post("/v1/predict", six)).status, 200);
+    // The page polls every 5 s: the six readings show up as compared requests.
+    await page.waitForFunction(() => document.querySelector("#shadow-n dd")?.textContent === "6", null, {
+      timeout: 15_000,
+    });
+    assert.match((await page.textContent("#shadow-agreement dd")) ?? "", /^\d+\.\d %$/);
+    assert.equal(await page.locator('#shadow-body tr[data-model="shadow"]').count(), 1);
+    await shot(page, "models-shadow");
+    await page.click("#shadow-stop");
+    await page.waitForSelector("#shadow-none", { timeout: 10_000 });
+    assert.equal((w.errors as string[]).length, 2, (w.errors as string[]).join("\n"));
     await w.close();
   });
 

@@ -79,6 +79,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
       const items = raw.map((r, i) => parseItem(r, single ? "body" : `body[${i}]`));
       const outcomes = await ctx.store.addFeedback(items);
       for (const o of outcomes) ctx.metrics.feedback.inc({ outcome: o });
+      ctx.shadow?.labelled(items, outcomes);
       const results = items.map((it, i) => ({
         prediction_id: it.predictionId,
         status: outcomes[i],

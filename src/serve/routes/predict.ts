@@ -41,6 +41,7 @@ export async function logBuilt(
   await ctx.store.logPredictions(b.records);
   counted(ctx.metrics, version, b.failure, n, b.failures, t0);
   ctx.fleet.add(b.records);
+  ctx.shadow?.offerRecords(b.records); // scored in a later turn, after the answer is sent
 }
 
 /** Counts logged predictions: their probabilities, outcomes and the commit's duration since `t0`. */
@@ -63,6 +64,7 @@ export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: numb
   await logBatch(ctx.store, b);
   counted(ctx.metrics, b.modelVersion, b.failureProbability, b.n, failures, t0);
   ctx.fleet.addBatch(b);
+  ctx.shadow?.offerBatch(b);
 }
 
 /** An array body kept as bytes: read by column (scan-readings.ts), parsed on demand otherwise. */

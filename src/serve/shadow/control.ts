@@ -1,6 +1,6 @@
 // What a server's shadow adapter offers the routes, the CLI and the retraining gate: start a
 // version in shadow, stop it, and the comparison so far. The shapes here are the API's; an adapter
-// decides how it scores and labels (serve/contract/shadow.ts; the AI4I server has no adapter yet).
+// decides how it scores and labels (serve/contract/shadow.ts, serve/ai4i-shadow.ts).
 import type { ShadowComparison } from "../../monitor/shadow.js";
 
 export interface ShadowQueueStats {

@@ -58,6 +58,19 @@ export const POSTGRES_MIGRATIONS: string[] = [
      last_seen bigint NOT NULL
    );
    CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
+  // 3: shadow mode's scores beside the champion's (issue 19), keyed by the answer's id; `n` orders
+  // them as written. No foreign key: best-effort rows must never fail on a prediction's commit order.
+  `CREATE TABLE shadow_scores (
+     n bigserial,
+     prediction_id text COLLATE "C" NOT NULL,
+     model_version text NOT NULL,
+     failure_probability double precision NOT NULL,
+     champion_version text NOT NULL,
+     champion_probability double precision NOT NULL,
+     scored_at bigint NOT NULL,
+     PRIMARY KEY (prediction_id, model_version)
+   );
+   CREATE INDEX shadow_scores_n ON shadow_scores (n);`,
 ];
 
 /** Applies missing migrations; returns the versions applied by this call. */

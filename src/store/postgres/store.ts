@@ -24,9 +24,11 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  ShadowScoreRecord,
   StoredAuditEvent,
 } from "../types.js";
 import { auditPageSql } from "../audit.js";
+import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 
 /** First key of the per-fingerprint advisory lock ("MWAL"); distinct from migration and leader keys. */
 const ALERT_LOCK_KEY = 0x4d57414c;
@@ -213,6 +215,43 @@ export class PostgresStore implements PredictionStore {
     } finally {
       client.release();
     }
+  }
+
+  async logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // Best effort: no wait for the WAL flush, so shadow rows never hold up the answers' commits.
+      await client.query("SET LOCAL synchronous_commit = off");
+      await client.query(
+        `INSERT INTO shadow_scores (prediction_id, model_version, failure_probability, champion_version, champion_probability, scored_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::float8[], $4::text[], $5::float8[], $6::bigint[])
+         ON CONFLICT DO NOTHING`,
+        [
+          rows.map((r) => r.predictionId),
+          rows.map((r) => r.modelVersion),
+          rows.map((r) => r.failureProbability),
+          rows.map((r) => r.championVersion),
+          rows.map((r) => r.championProbability),
+          rows.map((r) => r.scoredAt),
+        ],
+      );
+      await client.query("COMMIT");
+    } catch (e) {
+      await client.query("ROLLBACK").catch(() => {});
+      throw e;
+    } finally {
+      client.release();
+    }
+  }
+
+  async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+    const { rows } = await this.pool.query<ShadowRow>(
+      "SELECT * FROM (SELECT * FROM shadow_scores ORDER BY n DESC LIMIT $1) x ORDER BY n",
+      [limit],
+    );
+    return rows.map(shadowOfRow);
   }
 
   async healthy(): Promise<boolean> {

@@ -64,6 +64,17 @@ export const SQLITE_MIGRATIONS: string[] = [
      last_seen INTEGER NOT NULL
    );
    CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
+  // 4: shadow mode's scores beside the champion's (issue 19), keyed by the answer's id. No foreign
+  // key: the answer may still be in the journal when its shadow score is written.
+  `CREATE TABLE shadow_scores (
+     prediction_id TEXT NOT NULL,
+     model_version TEXT NOT NULL,
+     failure_probability REAL NOT NULL,
+     champion_version TEXT NOT NULL,
+     champion_probability REAL NOT NULL,
+     scored_at INTEGER NOT NULL,
+     PRIMARY KEY (prediction_id, model_version)
+   );`,
 ];
 
 /**

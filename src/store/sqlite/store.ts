@@ -38,9 +38,11 @@ import type {
   PredictionRecord,
   PredictionStore,
   QueryOptions,
+  ShadowScoreRecord,
   StoredAuditEvent,
 } from "../types.js";
 import { auditPageSql } from "../audit.js";
+import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 import { isUnavailableError } from "../unavailable.js";
 import { isMillwrightError, MillwrightError } from "../../core/errors.js";
 import { FileWatch, type WriteProblem } from "../file-watch.js";
@@ -263,6 +265,19 @@ export class SqliteStore implements PredictionStore {
         })),
       }),
     ) as Promise<FeedbackOutcome[]>;
+  }
+
+  async logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+    if (rows.length === 0) return;
+    const w = await this.liveWriter();
+    await this.guarded(() => w.request({ op: "shadow", rows }));
+  }
+
+  async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+    const rows = this.stmt(
+      "SELECT * FROM (SELECT rowid AS r, * FROM shadow_scores ORDER BY rowid DESC LIMIT ?) ORDER BY r",
+    ).all(limit) as ShadowRow[];
+    return rows.map(shadowOfRow);
   }
 
   private async write(sql: string, params: (string | number | null)[]): Promise<void> {

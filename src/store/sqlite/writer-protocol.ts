@@ -1,6 +1,7 @@
 // Messages between SqliteStore (main thread) and its writer thread. A group of predictions travels
 // as a JournalGroup (journal-codec.ts): one ArrayBuffer holding the numbers and the JSON text of
 // the strings, transferred (moved, not copied), which the thread binds to the journal row as it is.
+import type { ShadowScoreRecord } from "../types.js";
 import type { JournalGroup } from "./journal.js";
 
 export type WriterRequest =
@@ -10,6 +11,8 @@ export type WriterRequest =
   | { id: number; op: "compact" }
   | { id: number; op: "feedback"; items: WriterFeedback[] }
   | { id: number; op: "run"; sql: string; params: (string | number | null)[] }
+  /** Shadow scores: one transaction without an fsync of its own (best effort). */
+  | { id: number; op: "shadow"; rows: ShadowScoreRecord[] }
   /** Records an alert fingerprint's sighting; answers the previous one (or null). */
   | { id: number; op: "seen"; fingerprint: string; at: number; forgetBefore: number }
   | { id: number; op: "close" };

@@ -7,7 +7,7 @@ import type Database from "better-sqlite3";
 import { PREDICTION_COLUMNS, predictionValues, sameLabel } from "../rows.js";
 import { COMPACT_CHUNK, Journal } from "./journal.js";
 import type { WriterFeedback, WriterRequest } from "./writer-protocol.js";
-import type { PredictionRecord } from "../types.js";
+import type { PredictionRecord, ShadowScoreRecord } from "../types.js";
 
 /** A request without its id (the thread protocol numbers them). */
 export type WriteRequest = WriterRequest extends infer R
@@ -25,7 +25,7 @@ export interface Writer {
 }
 
 /** Feedback, audit and snapshot writes: request kinds both writers apply the same way. */
-export type SharedRequest = Extract<WriteRequest, { op: "feedback" | "run" | "seen" }>;
+export type SharedRequest = Extract<WriteRequest, { op: "feedback" | "run" | "seen" | "shadow" }>;
 
 /** Prepares the shared write statements on `db`; `apply` runs one request and returns its result. */
 export function prepareWrites(db: Database.Database): (req: SharedRequest) => unknown {
@@ -61,9 +61,35 @@ export function prepareWrites(db: Database.Database): (req: SharedRequest) => un
     upsertSeen.run(fp, at);
     return prev && prev.last_seen >= forgetBefore ? prev.last_seen : null;
   });
+  const insertShadow = db.prepare(
+    "INSERT OR IGNORE INTO shadow_scores (prediction_id, model_version, failure_probability, champion_version, champion_probability, scored_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  const shadowTx = db.transaction((rows: ShadowScoreRecord[]) => {
+    for (const r of rows)
+      insertShadow.run(
+        r.predictionId,
+        r.modelVersion,
+        r.failureProbability,
+        r.championVersion,
+        r.championProbability,
+        r.scoredAt,
+      );
+  });
+  // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
+  // transaction; in WAL mode its frames reach the disk with the next FULL commit or checkpoint), so
+  // they never make the answers' commits on this connection wait for a second fsync.
+  const shadow = (rows: ShadowScoreRecord[]) => {
+    db.pragma("synchronous = NORMAL");
+    try {
+      shadowTx(rows);
+    } finally {
+      db.pragma("synchronous = FULL");
+    }
+  };
   const stmts = new Map<string, Database.Statement>();
   return (req) => {
     if (req.op === "feedback") return feedback(req.items);
+    if (req.op === "shadow") return shadow(req.rows);
     if (req.op === "seen") return seen(req.fingerprint, req.at, req.forgetBefore);
     let s = stmts.get(req.sql);
     if (!s) {
@@ -105,7 +131,8 @@ export class InlineWriter implements Writer {
   }
 
   async request(req: WriteRequest): Promise<unknown> {
-    if (req.op === "feedback" || req.op === "run" || req.op === "seen") return this.apply(req);
+    if (req.op === "feedback" || req.op === "run" || req.op === "seen" || req.op === "shadow")
+      return this.apply(req);
     // Predictions go through logNow(); a group meant for the thread's journal must not vanish here.
     if (req.op === "log") throw new Error("InlineWriter: prediction groups are written with logNow()");
     return undefined; // "compact" and "close": nothing is journalled here; the owner closes the connection

@@ -1,11 +1,11 @@
 // The Models page's shadow section (issue 19): the version scoring in shadow, its live comparison
 // with the champion on the same requests (agreement, score distance, realised PR-AUC and recall of
 // both once labels are in), and stopping it or starting one from the versions table (admin token).
-// A server without shadow mode hides the section: the AI4I server (asked nothing, so the browser
-// logs no 404; shadow mode is on the data-contract server so far) or one answering 404.
+// Both servers (AI4I and data contract) have shadow mode; one answering 404 (an older server)
+// hides the section.
 import { deleteJson, describeError, getJson, postJson } from "../api.js";
 import { fill, h, num, pct, section, setText, table, when } from "../dom.js";
-import { isMissingEndpoint, serverInfo } from "../server.js";
+import { isMissingEndpoint } from "../server.js";
 import { adminToken } from "../token.js";
 
 /** `changed`: the page's refresh, run after a start or stop (the versions' buttons change too). */
@@ -50,11 +50,6 @@ export function shadowPanel(ctx, changed) {
     if (!state.available) return;
     let s;
     try {
-      if (!(await serverInfo()).contract) {
-        state.available = false;
-        card.hidden = true;
-        return;
-      }
       s = await getJson("/v1/models/shadow");
     } catch (e) {
       if (!isMissingEndpoint(e)) throw e;
