@@ -28,7 +28,8 @@ import { ShadowQueue } from "./shadow/queue.js";
 export const SHADOW_PAIRS = 5000;
 const LABELS_KEPT = 4 * SHADOW_PAIRS;
 export const SHADOW_QUEUE = 20_000;
-export const SHADOW_BATCH = 2000;
+/** Readings scored per event-loop turn: single readings come one item each and are scored one by one, so 128 keep a turn short. */
+export const SHADOW_BATCH = 128;
 
 /** What the routes hand over: the records logged, or a columnar batch. */
 type Item = { records: readonly PredictionRecord[] } | { batch: PredictionBatch };

@@ -1,9 +1,12 @@
-// Shadow scores gathered and logged in one group a second: the store's writer also commits the
-// answers, and a commit of its own per queue drain would make answers wait behind shadow commits.
+// Shadow scores gathered and logged in groups every SHADOW_LOG_MS: the store's writer also commits
+// the answers, and a commit of its own per queue drain would make answers wait behind shadow
+// commits; one group a second was too big the other way (~13,000 rows at 64 connections: handing
+// them to the writer thread and committing them held answers for tens of ms, the p99 of
+// bench/serve-shadow.ts with BENCH_SHADOW_MODEL=ai4i went from 8 to 50 ms).
 // Best effort: a group that fails is counted and reported, never thrown at a request.
 
 /** Logged at most this often (ms). */
-export const SHADOW_LOG_MS = 1000;
+export const SHADOW_LOG_MS = 100;
 /** Scores waiting to be logged at most; beyond, they are counted as not logged (the store is behind). */
 export const SHADOW_LOG_MAX = 50_000;
 
