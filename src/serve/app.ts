@@ -24,8 +24,8 @@ import {
 } from "../core/limits.js";
 import { type KnownMachine, MachineTable } from "./machine-table.js";
 import { type Metrics, createMetrics } from "../metrics/ai4i.js";
-import type { HistogramSeries } from "../metrics/bulk-histogram.js";
 import { ModelService } from "./model-service.js";
+import { countRequests } from "./request-metrics.js";
 import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "./problem.js";
 import { feedbackRoutes } from "./routes/feedback.js";
 import { fleetRoutes } from "./routes/fleet.js";
@@ -85,10 +85,6 @@ export interface AppOptions {
 declare module "fastify" {
   interface FastifyInstance {
     millwright: Ctx;
-  }
-  interface FastifyRequest {
-    /** Counted in the in-flight gauge and not yet counted out. */
-    mwCounted: boolean;
   }
 }
 
@@ -159,45 +155,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
 
-  // Callback hooks, not async ones, Fastify's own start time (reply.elapsedTime), a decorated flag
-  // instead of a WeakMap, and histogram series (metrics/bulk-histogram.ts) kept per route/method/status: these run
-  // for every request, and promises, bigints and prom-client's label hashing each showed in the profile.
-  app.decorateRequest("mwCounted", false);
-  const hot = metrics.hot;
-  const durations = new Map<string, HistogramSeries>();
-  app.addHook("onRequest", (req, reply, done) => {
-    // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
-    reply.header("x-content-type-options", "nosniff");
-    req.mwCounted = true;
-    hot.inFlight++;
-    done();
-  });
-  // A client that hangs up never reaches onResponse: count it out here, once.
-  app.addHook("onRequestAbort", (req, done) => {
-    if (req.mwCounted) {
-      req.mwCounted = false;
-      hot.inFlight--;
-    }
-    done();
-  });
-  app.addHook("onResponse", (req, reply, done) => {
-    if (req.mwCounted) {
-      req.mwCounted = false;
-      hot.inFlight--;
-      const url = req.routeOptions.url ?? "unmatched";
-      const route = url === "/*" ? "static" : url;
-      const key = `${route} ${req.method} ${reply.statusCode}`;
-      let h = durations.get(key);
-      if (!h) {
-        // Bounded: route templates × methods × status codes, never raw URLs.
-        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = metrics.httpDuration.series(key, () => labels);
-        durations.set(key, h);
-      }
-      h.observe(reply.elapsedTime / 1000);
-    }
-    done();
-  });
+  countRequests(app, metrics.hot, metrics.httpDuration, { nosniff: true });
 
   authGate(app, ctx.tokens, opts.rateLimit?.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {
     if (kind === "hook") metrics.retrainTriggers.inc({ outcome: "rejected_auth" });

@@ -16,6 +16,7 @@ import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
+import { countRequests } from "../request-metrics.js";
 import { staticRoutes } from "../static.js";
 import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
@@ -24,7 +25,6 @@ import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
-import type { HistogramSeries } from "../../metrics/bulk-histogram.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
@@ -85,39 +85,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
   const { events, hot } = metrics;
-  // Callback hooks and series cached per route/method/status (bounded: route templates, never raw
-  // URLs), as on the AI4I server: these run for every request.
-  const durations = new Map<string, HistogramSeries>();
-  app.decorateRequest("mwCounted", false);
-  app.addHook("onRequest", (req, _reply, done) => {
-    req.mwCounted = true;
-    hot.inFlight++;
-    done();
-  });
-  // A client that hangs up never reaches onResponse: count it out here, once.
-  app.addHook("onRequestAbort", (req, done) => {
-    if (req.mwCounted) {
-      req.mwCounted = false;
-      hot.inFlight--;
-    }
-    done();
-  });
-  app.addHook("onResponse", (req, reply, done) => {
-    if (req.mwCounted) {
-      req.mwCounted = false;
-      hot.inFlight--;
-      const route = req.routeOptions.url ?? "unmatched";
-      const key = `${route} ${req.method} ${reply.statusCode}`;
-      let h = durations.get(key);
-      if (!h) {
-        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = metrics.httpDuration.series(key, () => labels);
-        durations.set(key, h);
-      }
-      h.observe(reply.elapsedTime / 1000);
-    }
-    done();
-  });
+  countRequests(app, hot, metrics.httpDuration);
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {

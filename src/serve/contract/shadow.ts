@@ -14,6 +14,7 @@ import { headProba } from "../../train/bundle.js";
 import { type HistoryModel, isHistoryModelJSON } from "../../train/history-model.js";
 import type { ShadowControl, ShadowSummary } from "../shadow/control.js";
 import type { ShadowMetrics } from "../shadow/metrics.js";
+import { ShadowLogBuffer } from "../shadow/log-buffer.js";
 import { ShadowQueue } from "../shadow/queue.js";
 import { type ContractService, type HistoryObserver, loadHistoryModel } from "./contract-service.js";
 
@@ -21,10 +22,6 @@ import { type ContractService, type HistoryObserver, loadHistoryModel } from "./
 export const SHADOW_PAIRS = 5000;
 export const SHADOW_QUEUE = 20_000;
 export const SHADOW_BATCH = 2000;
-/** Shadow scores are logged in groups at most this often (ms): each group is one small transaction. */
-export const SHADOW_LOG_MS = 1000;
-/** Scores waiting to be logged at most; beyond, they are counted as not logged (the log is behind). */
-export const SHADOW_LOG_MAX = 50_000;
 
 interface Item {
   rows: readonly LoggedReading[];
@@ -50,14 +47,13 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
   /** The champion version the pairs were answered by: a swap starts the comparison afresh. */
   private pairsChampion: string | null = null;
   private scored = 0;
-  private logErrors = 0;
   private readonly failures: Happened[] = [];
   private readonly seen = new Map<string, number>();
-  /** Scores not yet logged (see toLog), and the timer that logs them. */
-  private unlogged: ShadowScore[] = [];
-  private logTimer: NodeJS.Timeout | null = null;
+  /** Scores gathered and logged in groups (shared with the AI4I shadow: serve/shadow/log-buffer.ts). */
+  private readonly toLog: ShadowLogBuffer<ShadowScore>;
 
   constructor(private readonly o: ContractShadowOptions) {
+    this.toLog = new ShadowLogBuffer((rows) => o.log.appendShadow(rows), o.warn);
     o.service.onScored = (rows, X) => {
       this.queue?.offer({ rows, X });
     };
@@ -104,7 +100,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
     this.started = Date.now();
     this.pairs = [];
     this.scored = 0;
-    this.logErrors = 0;
+    this.toLog.errors = 0;
     const m = this.o.metrics;
     this.queue = new ShadowQueue<Item>({
       capacity: this.o.capacity ?? SHADOW_QUEUE,
@@ -119,7 +115,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
 
   stop(): { stopped: string | null } {
     const stopped = this.version;
-    void this.flush(); // what was scored is still worth keeping
+    void this.toLog.flush(); // what was scored is still worth keeping
     this.queue?.close();
     this.queue = null;
     this.model = null;
@@ -130,7 +126,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
   /** Everything queued so far scored and logged (tests; a clean stop). */
   async idle(): Promise<void> {
     await this.queue?.idle();
-    await this.flush();
+    await this.toLog.flush();
   }
 
   private run(model: HistoryModel, items: Item[]): void {
@@ -168,36 +164,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
     if (this.pairs.length > SHADOW_PAIRS + 1000) this.pairs = this.pairs.slice(-SHADOW_PAIRS);
     this.scored += out.length;
     this.o.metrics?.scored.inc(out.length);
-    this.toLog(out);
-  }
-
-  /**
-   * Gathers scores and logs them in one group a second: the log's writer thread also commits the
-   * answers, and a commit of its own per drain would make answers wait behind shadow commits.
-   */
-  private toLog(rows: ShadowScore[]): void {
-    if (this.unlogged.length + rows.length > SHADOW_LOG_MAX) {
-      this.logErrors++;
-      return;
-    }
-    for (const r of rows) this.unlogged.push(r);
-    this.logTimer ??= setTimeout(() => void this.flush(), SHADOW_LOG_MS);
-    this.logTimer.unref?.();
-  }
-
-  /** Logs what is gathered now (a timer, a stop, tests). */
-  async flush(): Promise<void> {
-    if (this.logTimer) clearTimeout(this.logTimer);
-    this.logTimer = null;
-    const rows = this.unlogged;
-    this.unlogged = [];
-    if (rows.length === 0) return;
-    try {
-      await this.o.log.appendShadow(rows);
-    } catch (e) {
-      this.logErrors++;
-      this.o.warn?.(`shadow scores not logged: ${(e as Error).message}`);
-    }
+    this.toLog.add(out);
   }
 
   reading(machine: string, time: number): void {
@@ -242,7 +209,7 @@ export class ContractShadow implements HistoryObserver, ShadowControl {
         offered: q.offered,
         scored: this.scored,
         dropped: q.dropped,
-        log_errors: this.logErrors,
+        log_errors: this.toLog.errors,
       },
       comparison: compareShadow(pairs, this.failures, horizon, this.seen, thresholds),
       thresholds,

@@ -1,0 +1,58 @@
+// The per-request metrics both servers keep: requests in flight and the duration histogram, by
+// route template, method and status. Callback hooks, not async ones, Fastify's own start time
+// (reply.elapsedTime), a decorated flag instead of a WeakMap, and histogram series
+// (metrics/bulk-histogram.ts) kept per route/method/status: these run for every request, and
+// promises, bigints and prom-client's label hashing each showed in the profile.
+import type { FastifyInstance } from "fastify";
+import type { BulkHistogram, HistogramSeries } from "../metrics/bulk-histogram.js";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** Counted in the in-flight gauge and not yet counted out. */
+    mwCounted: boolean;
+  }
+}
+
+export function countRequests(
+  app: FastifyInstance,
+  hot: { inFlight: number },
+  httpDuration: BulkHistogram,
+  opts: { nosniff?: boolean } = {},
+): void {
+  app.decorateRequest("mwCounted", false);
+  const durations = new Map<string, HistogramSeries>();
+  const nosniff = opts.nosniff ?? false;
+  app.addHook("onRequest", (req, reply, done) => {
+    // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
+    if (nosniff) reply.header("x-content-type-options", "nosniff");
+    req.mwCounted = true;
+    hot.inFlight++;
+    done();
+  });
+  // A client that hangs up never reaches onResponse: count it out here, once.
+  app.addHook("onRequestAbort", (req, done) => {
+    if (req.mwCounted) {
+      req.mwCounted = false;
+      hot.inFlight--;
+    }
+    done();
+  });
+  app.addHook("onResponse", (req, reply, done) => {
+    if (req.mwCounted) {
+      req.mwCounted = false;
+      hot.inFlight--;
+      const url = req.routeOptions.url ?? "unmatched";
+      const route = url === "/*" ? "static" : url;
+      const key = `${route} ${req.method} ${reply.statusCode}`;
+      let h = durations.get(key);
+      if (!h) {
+        // Bounded: route templates × methods × status codes, never raw URLs.
+        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
+        h = httpDuration.series(key, () => labels);
+        durations.set(key, h);
+      }
+      h.observe(reply.elapsedTime / 1000);
+    }
+    done();
+  });
+}
