@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { ShadowGate, wantsShadow } from "../retrain/shadow-gate.js";
 import type { Ai4iShadow } from "./ai4i-shadow.js";
+import { shadowPeriod } from "./shadow/control.js";
 
 export function ai4iShadowGate(
   app: FastifyInstance,
@@ -17,15 +18,7 @@ export function ai4iShadowGate(
   const m = ctx.metrics;
   const gate = new ShadowGate({
     need,
-    period: {
-      start: (v) => shadow.start(v),
-      stop: () => shadow.stop(),
-      evidence: () => ({
-        version: shadow.version,
-        startedAt: shadow.startedAt,
-        comparison: shadow.summary().comparison,
-      }),
-    },
+    period: shadowPeriod(shadow),
     promote: async (v) => {
       await ctx.registry.setAlias("champion", v);
       ctx.models.refresh(); // served from the next request (a pinned server keeps its version)

@@ -6,7 +6,7 @@
 // of; labels come from POST /v1/feedback by prediction id.
 import { MillwrightError } from "../core/errors.js";
 import { featureMatrix, featureMatrixOfColumns } from "../features/physics.js";
-import { compareShadowLabelled, type ShadowPair } from "../monitor/shadow.js";
+import { compareShadowLabelled } from "../monitor/shadow.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type {
   FeedbackItem,
@@ -19,17 +19,11 @@ import type {
 import { headProba, type ModelBundle } from "../train/bundle.js";
 import { isHistoryModelJSON } from "../train/history-model.js";
 import type { ModelService } from "./model-service.js";
-import { ShadowLogBuffer } from "./shadow/log-buffer.js";
-import type { ShadowControl, ShadowSummary } from "./shadow/control.js";
-import type { ShadowMetrics } from "./shadow/metrics.js";
-import { ShadowQueue } from "./shadow/queue.js";
+import type { ShadowSummary } from "./shadow/control.js";
+import { SHADOW_PAIRS, ShadowRunner, type ShadowRunnerOptions } from "./shadow/runner.js";
 
-/** Pairs kept for the comparison (the contract server's window), and labels kept for them. */
-export const SHADOW_PAIRS = 5000;
+/** Labels kept for the pairs (the oldest forgotten first). */
 const LABELS_KEPT = 4 * SHADOW_PAIRS;
-export const SHADOW_QUEUE = 20_000;
-/** Readings scored per event-loop turn: single readings come one item each and are scored one by one, so 128 keep a turn short. */
-export const SHADOW_BATCH = 128;
 
 /** What the routes hand over: the records logged, or a columnar batch. */
 type Item = { records: readonly PredictionRecord[] } | { batch: PredictionBatch };
@@ -62,42 +56,23 @@ export interface ShadowTap {
   labelled(items: readonly FeedbackItem[], outcomes: readonly FeedbackOutcome[]): void;
 }
 
-export interface Ai4iShadowOptions {
+export interface Ai4iShadowOptions extends ShadowRunnerOptions {
   registry: ModelRegistry;
   models: ModelService;
   store: PredictionStore;
-  metrics?: ShadowMetrics;
-  capacity?: number;
-  batch?: number;
-  warn?: (msg: string) => void;
 }
 
-export class Ai4iShadow implements ShadowControl, ShadowTap {
-  private model: ModelBundle | null = null;
-  private queue: ShadowQueue<Item> | null = null;
-  private started: number | null = null;
-  private pairs: ShadowPair[] = [];
-  private pairsChampion: string | null = null;
-  private scored = 0;
+export class Ai4iShadow extends ShadowRunner<ModelBundle, Item, ShadowScoreRecord> implements ShadowTap {
   /** Labels by prediction id (insertion order: the oldest are forgotten first). */
   private readonly labels = new Map<string, 0 | 1>();
-  private readonly log: ShadowLogBuffer<ShadowScoreRecord>;
 
-  constructor(private readonly o: Ai4iShadowOptions) {
-    this.log = new ShadowLogBuffer((rows) => o.store.logShadow(rows), o.warn);
-  }
-
-  get version(): string | null {
-    return this.model?.version ?? null;
-  }
-
-  get startedAt(): number | null {
-    return this.started;
+  constructor(private readonly deps: Ai4iShadowOptions) {
+    super(deps, (rows) => deps.store.logShadow(rows), sizeOf);
   }
 
   async start(ref: string): Promise<{ version: string; replaced: string | null }> {
-    const champ = this.o.models.require().bundle;
-    const { version, obj } = this.o.registry.readModelJson(ref);
+    const champ = this.deps.models.require().bundle;
+    const { version, obj } = this.deps.registry.readModelJson(ref);
     if (isHistoryModelJSON(obj))
       throw new MillwrightError(
         "MW_CONFLICT",
@@ -116,51 +91,19 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
       throw new MillwrightError("MW_CONFLICT", `version ${version} is the champion: nothing to compare`, {
         version,
       });
-    const model = this.o.registry.load(version); // checked as the model service loads one
-    const replaced = this.stop().stopped;
-    this.model = model;
-    this.started = Date.now();
-    this.pairs = [];
-    this.scored = 0;
-    this.log.errors = 0;
-    const m = this.o.metrics;
-    this.queue = new ShadowQueue<Item>({
-      capacity: this.o.capacity ?? SHADOW_QUEUE,
-      batch: this.o.batch ?? SHADOW_BATCH,
-      size: sizeOf,
-      run: (items) => this.run(model, items),
-      dropped: (n) => m?.dropped.inc(n),
-      failed: (e) => this.o.warn?.(`shadow ${version}: ${(e as Error).message}`),
-    });
-    return { version, replaced };
-  }
-
-  stop(): { stopped: string | null } {
-    const stopped = this.version;
-    void this.log.flush(); // what was scored is still worth keeping
-    this.queue?.close();
-    this.queue = null;
-    this.model = null;
-    this.started = null;
-    return { stopped };
-  }
-
-  /** Everything queued so far scored and logged (tests; a clean stop). */
-  async idle(): Promise<void> {
-    await this.queue?.idle();
-    await this.log.flush();
+    return this.begin(this.deps.registry.load(version)); // checked as the model service loads one
   }
 
   offerRecords(records: readonly PredictionRecord[]): void {
-    if (records.length > 0) this.queue?.offer({ records });
+    if (records.length > 0) this.offer({ records });
   }
 
   offerBatch(batch: PredictionBatch): void {
-    if (batch.n > 0) this.queue?.offer({ batch });
+    if (batch.n > 0) this.offer({ batch });
   }
 
   labelled(items: readonly FeedbackItem[], outcomes: readonly FeedbackOutcome[]): void {
-    if (!this.model) return;
+    if (!this.version) return;
     items.forEach((it, i) => {
       // A duplicate repeats the stored label: it teaches a shadow started after the first one.
       if (outcomes[i] === "accepted" || outcomes[i] === "duplicate")
@@ -172,30 +115,26 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
     }
   }
 
-  private run(model: ModelBundle, items: Item[]): void {
-    if (this.model !== model) return; // stopped or replaced since these were queued
-    const champion = this.o.models.current?.bundle.version ?? null;
-    const out: ShadowScoreRecord[] = [];
-    const at = Date.now();
+  protected score(model: ModelBundle, items: Item[]): void {
+    const champion = this.deps.models.current?.bundle.version ?? null;
     if (champion === model.version) {
       this.stop(); // the shadow was promoted: it is the champion now
       return;
     }
+    const out: ShadowScoreRecord[] = [];
+    const at = Date.now();
     for (const it of items) {
       const a = answered(it);
       // Answers of another version than the one served (an OIP call naming a version, the shadow's
       // own included) are not the champion's: they stay out of the comparison.
       if (a.version !== champion) continue;
-      if (a.version !== this.pairsChampion) {
-        this.pairs = [];
-        this.pairsChampion = a.version;
-      }
+      const pairs = this.pairsOf(a.version);
       // Only the head the comparison reads: the mode heads would cost several times as much.
       const p = headProba(model.heads.machine_failure, a.features());
       const { ids, champP, version } = a;
       for (let i = 0; i < ids.length; i++) {
         // Each answer is its own "machine": labelled by its prediction id (compareShadowLabelled).
-        this.pairs.push({ machine: ids[i], time: 0, champion: champP[i], shadow: p[i] });
+        pairs.push({ machine: ids[i], time: 0, champion: champP[i], shadow: p[i] });
         out.push({
           predictionId: ids[i],
           modelVersion: model.version,
@@ -206,43 +145,12 @@ export class Ai4iShadow implements ShadowControl, ShadowTap {
         });
       }
     }
-    if (this.pairs.length > SHADOW_PAIRS + 1000) this.pairs = this.pairs.slice(-SHADOW_PAIRS);
-    this.scored += out.length;
-    this.o.metrics?.scored.inc(out.length);
-    this.log.add(out);
+    this.scoredAll(out);
   }
 
   summary(): ShadowSummary {
-    const served = this.o.models.current?.bundle ?? null;
-    const m = this.model;
-    const q = this.queue;
-    if (!m || !q || !served)
-      return {
-        active: false,
-        version: null,
-        champion: served?.version ?? "",
-        started_at: null,
-        queue: null,
-        comparison: null,
-        thresholds: null,
-      };
-    const thresholds = { champion: served.threshold.value, shadow: m.threshold.value };
-    const pairs = this.pairsChampion === served.version ? this.pairs.slice(-SHADOW_PAIRS) : [];
-    return {
-      active: true,
-      version: m.version,
-      champion: served.version,
-      started_at: new Date(this.started ?? 0).toISOString(),
-      queue: {
-        capacity: this.o.capacity ?? SHADOW_QUEUE,
-        waiting: q.waiting,
-        offered: q.offered,
-        scored: this.scored,
-        dropped: q.dropped,
-        log_errors: this.log.errors,
-      },
-      comparison: compareShadowLabelled(pairs, this.labels, thresholds),
-      thresholds,
-    };
+    return this.summaryAgainst(this.deps.models.current?.bundle ?? null, (pairs, thresholds) =>
+      compareShadowLabelled(pairs, this.labels, thresholds),
+    );
   }
 }

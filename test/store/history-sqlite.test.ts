@@ -1,11 +1,15 @@
 // The history-log contract against a real SQLite file in a temp dir, with the writer thread (what
-// `millwright serve` uses) and without.
+// `millwright serve` uses) and without; then how shadow scores share the answers' commits.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { after } from "node:test";
+import assert from "node:assert/strict";
+import { after, describe, test } from "node:test";
+import { isMillwrightError } from "../../src/core/errors.js";
+import { SHADOW_RIDE_ROWS, SHADOW_RIDE_WAIT_MS } from "../../src/store/history/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
-import { runHistoryLogContract } from "./history-contract.js";
+import type { ShadowScore } from "../../src/store/history/types.js";
+import { reading, runHistoryLogContract } from "./history-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-hlog-"));
 let n = 0;
@@ -20,4 +24,63 @@ runHistoryLogContract("SQLite", {
 runHistoryLogContract("SQLite, main-thread writes", {
   fresh: async () => join(dir, `history-${++n}.db`),
   open: (path) => new SqliteHistoryLog(path, { writerThread: false }),
+});
+
+// Shadow mode (shadow-rides.ts): with the writer thread, shadow scores ride in the answers' commits.
+describe("SQLite history log: shadow scores ride with the answers' commits", () => {
+  const score = (i: number): ShadowScore => ({
+    id: reading(i).id,
+    machine: reading(i).machine,
+    time: reading(i).time,
+    modelVersion: "2.0.0",
+    failureProbability: i / 10,
+    championVersion: "1.0.0",
+    championProbability: reading(i).failureProbability,
+    scoredAt: 1_750_000_000_000 + i,
+  });
+
+  test("an answers' group takes the waiting scores into its own commit, in chunks", async () => {
+    const log = new SqliteHistoryLog(join(dir, `history-${++n}.db`));
+    await log.init();
+    const rows = Array.from({ length: SHADOW_RIDE_ROWS + 3 }, (_, i) => score(i));
+    let settled = false;
+    const shadowDone = log.appendShadow(rows).then(() => {
+      settled = true;
+    });
+    await log.appendReadings([reading(0)]);
+    // Committed with the first group: the first chunk is readable at once (no 50 ms wait).
+    assert.equal((await log.shadowScores(1000)).length, SHADOW_RIDE_ROWS, "one chunk rode with the group");
+    assert.equal(settled, false, "the second chunk still waits");
+    await log.appendReadings([reading(1)]);
+    await shadowDone;
+    assert.deepEqual(await log.shadowScores(1000), rows);
+    await log.close();
+  });
+
+  test("scores nobody takes are committed on their own after the wait", async () => {
+    const log = new SqliteHistoryLog(join(dir, `history-${++n}.db`));
+    await log.init();
+    const t0 = Date.now();
+    await log.appendShadow([score(1), score(2)]);
+    const waited = Date.now() - t0;
+    assert.ok(waited >= SHADOW_RIDE_WAIT_MS - 5, `waited ${waited} ms for an answers' group first`);
+    assert.equal((await log.shadowScores(10)).length, 2);
+    await log.close();
+  });
+
+  test("shadow rows that fail to insert fail alone: the answers they rode with commit", async () => {
+    const path = join(dir, `history-${++n}.db`);
+    const log = new SqliteHistoryLog(path);
+    await log.init();
+    // A value SQLite cannot bind (an object) makes the shadow insert throw on the writer thread.
+    const bad = log.appendShadow([{ ...score(1), machine: { not: "a string" } as unknown as string }]);
+    const seqs = await log.appendReadings([reading(1), reading(2)]);
+    await assert.rejects(bad, (e: Error) => isMillwrightError(e) && e.code === "MW_STORE_UNAVAILABLE");
+    assert.equal(seqs.length, 2);
+    await log.close();
+    const again = new SqliteHistoryLog(path);
+    assert.equal((await again.entriesAfter(0)).length, 2, "the answers are on disk");
+    assert.equal((await again.shadowScores(10)).length, 0);
+    await again.close();
+  });
 });

@@ -25,6 +25,7 @@ import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
+import { shadowPeriod } from "../shadow/control.js";
 import { shadowMetrics } from "../shadow/metrics.js";
 
 export interface RunningContractServer {
@@ -108,15 +109,7 @@ export async function startContractServer(
   const shadowGate = wantsShadow(need)
     ? new ShadowGate({
         need,
-        period: {
-          start: (v) => theShadow.start(v),
-          stop: () => theShadow.stop(),
-          evidence: () => ({
-            version: theShadow.version,
-            startedAt: theShadow.startedAt,
-            comparison: theShadow.summary().comparison,
-          }),
-        },
+        period: shadowPeriod(theShadow),
         promote: (v) => models.serve(v, true),
         audit,
         counters,

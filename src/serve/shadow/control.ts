@@ -35,3 +35,16 @@ export interface ShadowControl {
   readonly startedAt: number | null;
   readonly version: string | null;
 }
+
+/** The shadow period a retraining gate runs (retrain/shadow-gate.ts): a shadow's start, stop and evidence. */
+export function shadowPeriod(shadow: ShadowControl) {
+  return {
+    start: (version: string) => shadow.start(version),
+    stop: () => shadow.stop(),
+    evidence: () => ({
+      version: shadow.version,
+      startedAt: shadow.startedAt,
+      comparison: shadow.summary().comparison,
+    }),
+  };
+}

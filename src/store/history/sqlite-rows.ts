@@ -27,7 +27,7 @@ export interface ShadowGroup {
 }
 
 export type HistoryWriterRequest =
-  | ({ op: "append" } & RowGroup)
+  | ({ op: "append"; shadow?: ShadowGroup } & RowGroup)
   | ({ op: "shadow" } & ShadowGroup)
   | { op: "close" };
 

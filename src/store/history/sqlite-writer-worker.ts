@@ -6,7 +6,13 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
-import { type HistoryWriterRequest, prepareInsert, prepareShadowInsert } from "./sqlite-rows.js";
+import {
+  type HistoryWriterRequest,
+  prepareInsert,
+  prepareShadowInsert,
+  type RowGroup,
+  type ShadowGroup,
+} from "./sqlite-rows.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
@@ -14,13 +20,27 @@ const init = workerData as WriterInit;
 
 // One transaction per group: one fsync for every entry the main thread gathered.
 const { db, append, shadow } = openWriterConnection(port, init, { fileMustExist: true }, (db) => {
+  const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
   return {
-    append: db.transaction(prepareInsert(db)),
-    // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
-    // transaction; in WAL mode the frames reach the disk with the next FULL commit or checkpoint), so
-    // they never make the answers' commits wait for a second fsync.
-    shadow: (g: Parameters<typeof insertShadow>[0]) => {
+    // An answers' group may carry shadow scores (shadow-rides.ts): inserted in the same transaction,
+    // inside a savepoint (a transaction function called in a transaction), so that shadow rows that
+    // fail are rolled back alone and reported; they never fail the answers they rode with.
+    append: db.transaction((g: RowGroup & { shadow?: ShadowGroup }) => {
+      const seqs = insert(g);
+      let shadowError: string | null = null;
+      if (g.shadow)
+        try {
+          insertShadow(g.shadow);
+        } catch (e) {
+          shadowError = (e as Error).message;
+        }
+      return { seqs, shadowError };
+    }),
+    // Shadow scores no answers' group took (traffic stopped): best effort, their commit skips the
+    // fsync (synchronous=NORMAL for that one transaction; in WAL mode the frames reach the disk with
+    // the next FULL commit or checkpoint).
+    shadow: (g: ShadowGroup) => {
       db.pragma("synchronous = NORMAL");
       try {
         return insertShadow(g);

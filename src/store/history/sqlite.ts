@@ -22,6 +22,7 @@ import {
   SHADOW_SCHEMA,
   shadowGroupOf,
 } from "./sqlite-rows.js";
+import { ShadowRides } from "./shadow-rides.js";
 import type {
   HistoryLog,
   LogEntry,
@@ -39,6 +40,9 @@ const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
 
 type Row = { seq: number; type: string; body: string };
+
+/** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
+type AppendReply = { seqs: number[]; shadowError: string | null };
 
 type ShadowRow = {
   id: string;
@@ -118,6 +122,8 @@ export class SqliteHistoryLog implements HistoryLog {
   private readonly insert: (g: RowGroup) => number[];
   private readonly writerThread: boolean;
   private readonly workerUrl: URL;
+  /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
+  private readonly rides = new ShadowRides<ShadowScore>((rows) => this.shadowAlone(rows));
 
   constructor(
     readonly path: string,
@@ -195,10 +201,19 @@ export class SqliteHistoryLog implements HistoryLog {
 
   /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
   private async post(slots: Slot[]): Promise<void> {
+    const ride = this.rides.take();
     const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
-    const w = this.writer?.alive() ? this.writer : await this.liveWriter();
-    // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
-    fill(slots, (await w.request(req as unknown as WriteRequest)) as number[]);
+    if (ride) req.shadow = shadowGroupOf(ride.rows);
+    try {
+      const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+      // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
+      const r = (await w.request(req as unknown as WriteRequest)) as AppendReply;
+      fill(slots, r.seqs);
+      ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
+    } catch (e) {
+      ride?.settle(e as Error);
+      throw e;
+    }
   }
 
   private async append(entries: LogEntry[]): Promise<number[]> {
@@ -250,19 +265,23 @@ export class SqliteHistoryLog implements HistoryLog {
 
   async appendShadow(rows: ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
-    const g = shadowGroupOf(rows);
     try {
       if (!this.writerThread) {
-        this.db.transaction(prepareShadowInsert(this.db))(g);
+        this.db.transaction(prepareShadowInsert(this.db))(shadowGroupOf(rows));
         return;
       }
-      // Through the writer thread, which owns the write connection: no lock wait on the event loop.
-      const w = this.writer?.alive() ? this.writer : await this.liveWriter();
-      const req: HistoryWriterRequest = { op: "shadow", ...g };
-      await w.request(req as unknown as WriteRequest);
+      // Through the writer thread, which owns the write connection, inside the answers' commits.
+      await this.rides.add(rows);
     } catch (e) {
       throw unavailable(e);
     }
+  }
+
+  /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
+  private async shadowAlone(rows: ShadowScore[]): Promise<void> {
+    const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+    const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
+    await w.request(req as unknown as WriteRequest);
   }
 
   async shadowScores(limit: number): Promise<ShadowScore[]> {
@@ -275,7 +294,9 @@ export class SqliteHistoryLog implements HistoryLog {
   async close(): Promise<void> {
     try {
       await this.committer.close(); // every append made so far has committed (or failed)
+      await this.rides.flush();
     } finally {
+      this.rides.stop();
       await this.writer?.close();
       this.db.close();
     }
