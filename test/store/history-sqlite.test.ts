@@ -6,7 +6,7 @@ import { join } from "node:path";
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { isMillwrightError } from "../../src/core/errors.js";
-import { SHADOW_RIDE_ROWS, SHADOW_RIDE_WAIT_MS } from "../../src/store/history/shadow-rides.js";
+import { SHADOW_RIDE_WAIT_MS } from "../../src/store/history/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { ShadowScore } from "../../src/store/history/types.js";
 import { reading, runHistoryLogContract } from "./history-contract.js";
@@ -39,21 +39,21 @@ describe("SQLite history log: shadow scores ride with the answers' commits", () 
     scoredAt: 1_750_000_000_000 + i,
   });
 
-  test("an answers' group takes the waiting scores into its own commit, in chunks", async () => {
+  test("an answers' group takes as many waiting scores as it has answers into its own commit", async () => {
     const log = new SqliteHistoryLog(join(dir, `history-${++n}.db`));
     await log.init();
-    const rows = Array.from({ length: SHADOW_RIDE_ROWS + 3 }, (_, i) => score(i));
+    const rows = Array.from({ length: 5 }, (_, i) => score(i));
     let settled = false;
     const shadowDone = log.appendShadow(rows).then(() => {
       settled = true;
     });
-    await log.appendReadings([reading(0)]);
-    // Committed with the first group: the first chunk is readable at once (no 50 ms wait).
-    assert.equal((await log.shadowScores(1000)).length, SHADOW_RIDE_ROWS, "one chunk rode with the group");
-    assert.equal(settled, false, "the second chunk still waits");
-    await log.appendReadings([reading(1)]);
+    await log.appendReadings([reading(0), reading(1)]);
+    // Committed with that group: readable at once (no wait for the fallback timer).
+    assert.deepEqual(await log.shadowScores(100), rows.slice(0, 2), "two answers carried two scores");
+    assert.equal(settled, false, "three still wait");
+    await log.appendReadings([reading(2), reading(3), reading(4), reading(5)]);
     await shadowDone;
-    assert.deepEqual(await log.shadowScores(1000), rows);
+    assert.deepEqual(await log.shadowScores(100), rows);
     await log.close();
   });
 

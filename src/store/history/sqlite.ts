@@ -201,7 +201,7 @@ export class SqliteHistoryLog implements HistoryLog {
 
   /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
   private async post(slots: Slot[]): Promise<void> {
-    const ride = this.rides.take();
+    const ride = this.rides.take(slots.length); // as many as it has answers: keeps pace, at most doubles its inserts
     const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
