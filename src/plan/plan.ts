@@ -3,7 +3,8 @@
 import { MillwrightError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "./config.js";
 import { pct } from "./task-reasons.js";
-import { forecastRisk, type MachineHistory } from "./forecast.js";
+import { forecastRisk, type MachineForecast, type MachineHistory } from "./forecast.js";
+import { MODE_HEADS } from "../data/schema.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import {
   describeTasks,
@@ -62,6 +63,28 @@ export interface PlanResult {
   }[];
   unplanned_risks: UnplannedRisk[];
   warnings: string[];
+  /**
+   * AI4I plans: per machine, the probability of a failure (any mode) by the end of each shift if
+   * nothing is done, from the plan's forecast: the risk line a manager plans on (the machine page).
+   */
+  risk_ahead?: RiskAhead[];
+}
+
+export interface RiskAhead {
+  machine_id: string;
+  /** risk[s]: P(a first failure in shifts 0..s), Σ over modes and shifts of first_failure. */
+  risk: number[];
+}
+
+/** The forecast's probability of a failure by the end of each shift, nothing done. */
+export function riskAhead(fc: MachineForecast): RiskAhead {
+  const risk: number[] = [];
+  let sum = 0;
+  for (let s = 0; s < fc.survival.length; s++) {
+    for (const m of MODE_HEADS) sum += fc.first_failure[m][s];
+    risk.push(Math.round(Math.min(1, sum) * 1e4) / 1e4);
+  }
+  return { machine_id: fc.machine_id, risk };
 }
 
 export async function makePlan(input: PlanInput): Promise<PlanResult> {
@@ -163,5 +186,6 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
     technicians,
     unplanned_risks: unplanned,
     warnings,
+    risk_ahead: forecasts.map(riskAhead),
   };
 }

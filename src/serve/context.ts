@@ -7,6 +7,7 @@ import type { ModelService } from "./model-service.js";
 import type { FleetCache } from "./fleet-cache.js";
 import type { ExplainBudget } from "./explain-budget.js";
 import type { MachineTable } from "./machine-table.js";
+import type { KeptPlan } from "./plan-keeper.js";
 import type { ShadowTap } from "./ai4i-shadow.js";
 
 export interface Tokens {
@@ -43,7 +44,7 @@ export interface Ctx {
   /** Shadow mode: what was logged and labelled is handed to it (ai4i-shadow.ts). */
   shadow?: ShadowTap;
   /** The latest maintenance plan, when the plan routes are mounted. */
-  plan?: { latest: { tasks: { machine_id: string }[] } | null };
+  plan?: { latest: KeptPlan | null };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
   simulation?: {
     setScenario(name: ScenarioName | null): void;

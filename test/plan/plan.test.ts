@@ -7,8 +7,8 @@ import { createRng } from "../../src/core/rng.js";
 import { MACHINE_MODELS } from "../../src/data/machines.js";
 import type { Reading } from "../../src/data/schema.js";
 import { parseTechnicians } from "../../src/plan/config.js";
-import type { MachineHistory } from "../../src/plan/forecast.js";
-import { makePlan, PLAN_HELP, type PlanResult } from "../../src/plan/plan.js";
+import { forecastRisk, type MachineHistory } from "../../src/plan/forecast.js";
+import { makePlan, PLAN_HELP, type PlanResult, riskAhead } from "../../src/plan/plan.js";
 import { buildShifts, works } from "../../src/plan/shifts.js";
 import { syntheticFleet, syntheticPredict } from "../../src/plan/synthetic.js";
 import { money, pct } from "../../src/plan/task-reasons.js";
@@ -99,6 +99,24 @@ test("a week for the simulated fleet with the example technicians: optimal, expl
   assert.equal(seen.size, changes.length);
   assertPlanRespects(plan, EXAMPLE, machines, 21);
   assert.doesNotThrow(() => JSON.parse(JSON.stringify(plan)));
+});
+
+test("risk ahead: the chance of a first failure by the end of each shift is 1 − the survival to the next", () => {
+  const machines = syntheticFleet(createRng(3), 4, START);
+  const slots = 9;
+  for (const fcst of forecastRisk({
+    machines,
+    predict: syntheticPredict,
+    startTime: START,
+    horizonShifts: slots,
+    shiftHours: 8,
+  })) {
+    const { risk } = riskAhead(fcst);
+    assert.equal(risk.length, slots);
+    for (let s = 0; s + 1 < slots; s++)
+      assert.ok(Math.abs(risk[s] - (1 - fcst.survival[s + 1])) < 1e-4, `${fcst.machine_id} shift ${s}`);
+    for (let s = 1; s < slots; s++) assert.ok(risk[s] >= risk[s - 1]);
+  }
 });
 
 test("property: capacity, skills and shifts hold on plans for random technicians", async () => {

@@ -101,6 +101,27 @@ test("a plan says which model made it, from data up to when, and when", async ()
   assert.match(p.technicians_source, /examples\/technicians\.yaml$/);
 });
 
+test("a machine's page data carries the plan's risk ahead: per shift, never falling, the plan's own numbers", async () => {
+  const p = await freshPlan();
+  const id = "M01";
+  const m = await call("GET", `/v1/machines/${id}`);
+  assert.equal(m.status, 200, JSON.stringify(m.body));
+  const ahead = m.body.risk_ahead;
+  assert.equal(ahead.model_version, p.model.version);
+  assert.equal(ahead.shifts.length, p.horizon.shifts);
+  assert.deepEqual(
+    ahead.shifts.map((s: { label: string }) => s.label),
+    p.horizon.labels,
+  );
+  assert.equal(ahead.shifts[0].start, p.horizon.start);
+  const risk = ahead.shifts.map((s: { risk: number }) => s.risk);
+  assert.deepEqual(risk, p.risk_ahead.find((r: { machine_id: string }) => r.machine_id === id).risk);
+  risk.forEach((r: number, i: number) => {
+    assert.ok(r >= 0 && r <= 1, `shift ${i}: ${r}`);
+    if (i > 0) assert.ok(r >= risk[i - 1], `a cumulative risk never falls (shift ${i})`);
+  });
+});
+
 test("uploads need the admin token and are checked as the CLI checks a file", async () => {
   const techs = "technicians:\n  - { name: Eve Stone, skills: ['*'], hours_per_shift: 8 }\n";
   assert.equal((await call("PUT", "/v1/plan/technicians", { yaml: techs })).status, 401);

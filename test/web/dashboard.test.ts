@@ -424,6 +424,19 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     assert.equal(new URL(w.page.url()).hash, `#/machine/${id}`);
     assert.equal(await w.page.textContent("h1"), `Machine ${id}`);
     assert.ok((await w.page.locator("svg.line-chart polyline").count()) >= 6, "risk and reading lines drawn");
+    // Issue 16: the risk a manager plans on is the plan's forecast, not the per-reading probability.
+    if (planAvailable) {
+      const words = (await w.page.textContent("#ahead-words")) ?? "";
+      assert.match(
+        words,
+        /^If nothing is done: ([\d.]+ %|under 0.1 %) chance of a failure within the plan's week \(to \w+ (day|evening|night)\)/,
+        words,
+      );
+      assert.equal(
+        await w.page.locator("section[aria-labelledby='ahead-h'] svg.line-chart polyline").count(),
+        1,
+      );
+    } else assert.ok(await w.page.isVisible("#ahead-none"));
     const labels = await w.page.$$eval(
       "section[aria-labelledby='preds-h'] td[data-label='Actual outcome']",
       (els) => els.map((e) => e.textContent),

@@ -8,6 +8,7 @@ import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
 import { MAX_MACHINES, parseMachine } from "../machine-table.js";
+import type { KeptPlan } from "../plan-keeper.js";
 
 /** Machines per page of /v1/fleet: each costs one TreeSHAP explanation (~1 ms) on the event loop. */
 export const MAX_PAGE = 200;
@@ -109,6 +110,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
             : null,
         })),
         tasks: ctx.plan?.latest?.tasks.filter((t) => t.machine_id === id) ?? [],
+        risk_ahead: riskAheadOf(ctx.plan?.latest ?? null, id),
       };
     },
   );
@@ -204,4 +206,24 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
       return { removed: id, total: ctx.machines.size };
     },
   );
+}
+
+/**
+ * The plan's forecast for one machine: the probability of a failure by the end of each shift of the
+ * plan's horizon if nothing is done (null: no plan yet, or the machine is not in it).
+ */
+function riskAheadOf(plan: KeptPlan | null, id: string) {
+  const mine = plan?.risk_ahead?.find((r) => r.machine_id === id);
+  if (!plan || !mine) return null;
+  const start = Date.parse(plan.horizon.start);
+  const hours = plan.horizon.shift_hours;
+  return {
+    model_version: plan.model.version,
+    made_at: plan.made_at,
+    shifts: mine.risk.map((risk, s) => ({
+      start: new Date(start + s * hours * 3_600_000).toISOString(),
+      label: plan.horizon.labels[s],
+      risk,
+    })),
+  };
 }

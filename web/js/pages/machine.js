@@ -87,11 +87,17 @@ export function machinePage(root, id, _ctx) {
       ),
       // Times below are the readings' own (shop) times, the axis's and the table's alike.
       clockText ? h("p", { class: "summary", id: "machine-clock" }, clockText) : [],
+      aheadSection(d, tasks),
       section(
         "risk",
-        "Risk over time",
+        "Model output per reading",
+        h(
+          "p",
+          { class: "summary" },
+          "Each reading is one process, scored on its own: this line jumps between readings as products and loads change. Plan on the risk ahead above, which the planner builds from these readings.",
+        ),
         lineChart(riskSeries, {
-          label: `Failure risk of ${d.machine_id} over time, by failure mode`,
+          label: `Failure probability of each reading of ${d.machine_id}, by failure mode`,
           yMin: 0,
           yMax: 1,
           width: 1000,
@@ -159,6 +165,48 @@ export function machinePage(root, id, _ctx) {
       ),
     );
   }
+}
+
+/**
+ * The plan's forecast for this machine: the chance of a failure by the end of each shift of the
+ * plan's week if nothing is done, with the planned tasks marked (issue 16: a per-reading
+ * probability is no forecast anyone can plan on).
+ */
+function aheadSection(d, tasks) {
+  const ahead = d.risk_ahead;
+  if (!ahead?.shifts?.length)
+    return section(
+      "ahead",
+      "Risk ahead",
+      h("p", { id: "ahead-none" }, "No plan yet: the risk ahead comes with the next plan."),
+    );
+  const pts = ahead.shifts.map((s) => ({ t: Date.parse(s.start), y: s.risk }));
+  const last = ahead.shifts[ahead.shifts.length - 1];
+  const half = ahead.shifts.find((s) => s.risk >= 0.5);
+  const planned = Array.isArray(tasks) ? tasks.filter((t) => t.shift?.label) : [];
+  const series = [{ name: "Failure by the end of the shift, nothing done", cls: "series-0", points: pts }];
+  return section(
+    "ahead",
+    "Risk ahead",
+    h(
+      "p",
+      { class: "summary", id: "ahead-words" },
+      `If nothing is done: ${riskPct(last.risk)} chance of a failure within the plan's week (to ${last.label})`,
+      half && half !== last ? `, over 50 % by the end of ${half.label}` : "",
+      planned.length
+        ? `. Planned: ${planned.map((t) => `${TASK_WORDS[t.task] ?? t.task} ${t.shift.label}`).join(", ")}.`
+        : ". Nothing is planned for it.",
+      ` (the plan of ${when(ahead.made_at)}, model ${ahead.model_version})`,
+    ),
+    lineChart(series, {
+      label: `Probability that ${d.machine_id} fails by the end of each shift of the plan's week, nothing done`,
+      yMin: 0,
+      yMax: 1,
+      width: 1000,
+      height: 200,
+      format: (v) => `${Math.round(v * 100)} %`,
+    }),
+  );
 }
 
 function likeliest(modes) {
