@@ -6,7 +6,10 @@
 // counters (GET /v1/models/shadow) say how many readings the shadow scored and dropped.
 // Run: node dist/bench/serve-shadow.js
 // Env: BENCH_SECONDS (5), BENCH_WARMUP (1, per row), BENCH_START_WARMUP (5, per server), BENCH_ROUNDS (3),
-// BENCH_SHADOW_MODEL=ai4i (the AI4I server, `npm start`'s, with one fixed reading; its own section).
+// BENCH_SHADOW_MODEL=ai4i (the AI4I server, `npm start`'s, with one fixed reading; its own section),
+// BENCH_SHADOW_AA=1 (an A/A run: no shadow on either server, to see how far two identical servers
+// differ on this box; printed, not written to BENCHMARKS.md), BENCH_NODE_ARGS (node flags for the
+// servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": NODE_OPTIONS may not carry --cpu-prof).
 import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
@@ -30,6 +33,7 @@ const RUN_HOURS = 5000;
 const ADMIN = "bench-admin-token";
 /** BENCH_SHADOW_MODEL=ai4i: the AI4I server (`npm start`'s) with one fixed reading, as bench/serve.ts. */
 const AI4I = process.env.BENCH_SHADOW_MODEL === "ai4i";
+const AA = process.env.BENCH_SHADOW_AA === "1";
 const OFF = "shadow off";
 const ON = "shadow on";
 const dist = (rel: string) => join(ROOT, "dist", rel);
@@ -118,6 +122,7 @@ async function main(): Promise<void> {
         name,
         process.execPath,
         [
+          ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(" ") : []),
           dist("src/cli/main.js"),
           "serve",
           "--registry",
@@ -144,11 +149,13 @@ async function main(): Promise<void> {
     procs.push(off);
     const on = await serve("millwright-shadow");
     procs.push(on);
-    const started = await fetch(`${on.url}/v1/models/shadow`, {
-      method: "POST",
-      headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN}` },
-      body: JSON.stringify({ version: other }),
-    });
+    const started = AA
+      ? new Response("")
+      : await fetch(`${on.url}/v1/models/shadow`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN}` },
+          body: JSON.stringify({ version: other }),
+        });
     if (!started.ok) throw new Error(`shadow refused: ${started.status} ${await started.text()}`);
 
     const cells: Cell[] = CONNS.flatMap((c) => [
@@ -269,7 +276,8 @@ function report(
     AI4I ? AI4I_NOTE : NOTE,
   ].join("\n");
   console.log(body);
-  writeSection(AI4I ? "serve-shadow-ai4i" : "serve-shadow", body);
+  if (AA) process.stdout.write(`${body}\n`);
+  else writeSection(AI4I ? "serve-shadow-ai4i" : "serve-shadow", body);
 }
 
 void main().catch((e) => {
