@@ -1,6 +1,7 @@
 // The shadow's queue: nothing runs in the offering turn (the answer goes out first), batches are
 // bounded, a full queue drops and counts, and a failing batch does not stop the next.
 import assert from "node:assert/strict";
+import { stat } from "node:fs";
 import { test } from "node:test";
 import { ShadowQueue } from "../../src/serve/shadow/queue.js";
 
@@ -50,4 +51,25 @@ test("a batch that throws is reported and the queue goes on", async () => {
   await q.idle();
   assert.deepEqual(done, [1, 3]);
   assert.deepEqual(errors, ["boom"]);
+});
+
+test("the scoring waits for the turn's own setImmediate work (the group commit's hand-over)", async () => {
+  const order: string[] = [];
+  const q = new ShadowQueue<number>({
+    capacity: 100,
+    batch: 10,
+    size: () => 1,
+    run: () => order.push("shadow"),
+  });
+  // As in the server: an I/O callback (the writer thread's reply) lets an answer go, whose inputs
+  // are offered, and the next answers' group is handed to the writer in a setImmediate.
+  await new Promise<void>((resolve) =>
+    stat(".", () => {
+      q.offer(1);
+      setImmediate(() => order.push("commit"));
+      resolve();
+    }),
+  );
+  await q.idle();
+  assert.deepEqual(order, ["commit", "shadow"]);
 });

@@ -1,13 +1,17 @@
 // The shadow model's work queue: a request's answer is sent first, its already-validated inputs are
-// queued here, and the shadow scores them in setImmediate batches, which run after the turn's I/O
-// (the reply is written in a microtask of the handler, before any setImmediate). Bounded: when the
-// shadow falls behind, what does not fit is dropped and counted, never waited for, so a slow or
+// queued here, and the shadow scores them in batches on a timer turn. Not setImmediate: the group
+// commit hands each group of answers to the writer thread in a setImmediate too, and a shadow drain
+// queued before it (by the previous answer) made every commit wait for the scoring: at 16
+// connections, where each answer waits for its commit, that cost throughput and p99
+// (bench/serve-shadow.ts). A timer turn runs at the next loop iteration's start, after this turn's
+// commits were handed over, so the scoring overlaps their fsync instead of delaying it. Bounded: when
+// the shadow falls behind, what does not fit is dropped and counted, never waited for, so a slow or
 // broken shadow can cost the live path at most the copy into this queue.
 
 export interface ShadowQueueOptions<T> {
   /** The most units (readings) waiting; an offer that does not fit whole is dropped whole. */
   capacity: number;
-  /** Units scored per setImmediate turn, so one drain never holds the event loop long. */
+  /** Units scored per turn, so one drain never holds the event loop long. */
   batch: number;
   /** Scores a batch of items (synchronous: the scoring; persisting is the callee's, not awaited here). */
   run: (items: T[]) => void;
@@ -45,10 +49,7 @@ export class ShadowQueue<T> {
     }
     this.items.push(item);
     this.units += n;
-    if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (!this.scheduled) this.schedule();
     return true;
   }
 
@@ -67,10 +68,12 @@ export class ShadowQueue<T> {
     } catch (e) {
       this.o.failed?.(e);
     }
-    if (this.items.length > 0 && !this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.drain());
-    }
+    if (this.items.length > 0 && !this.scheduled) this.schedule();
+  }
+
+  private schedule(): void {
+    this.scheduled = true;
+    setTimeout(() => this.drain(), 0);
   }
 
   /** Stops taking offers and forgets what waits (the shadow was switched off or replaced). */
