@@ -115,7 +115,7 @@ export function describeTasks(ctx: PlanContext, chosen: TaskOption[]): PlannedTa
         planned_cost: r2(plannedCostOf(costs, o.task)),
         risk_before: numbers.before,
         risk_after: numbers.after,
-        why: why(o.task, numbers, o.shift, end, slots),
+        why: why(o.task, numbers, o.shift, end, slots, fc.wear_per_hour),
       };
     });
   return tasks;

@@ -77,10 +77,16 @@ export function why(
   shift: number,
   end: number,
   slots: ShiftSlot[],
+  wearPerHour?: number,
 ): string {
   const modes = TASK_MODES[task].map((m) => MODE_WORDS[m]).join(" or ");
   const until = end >= slots.length ? "the plan's end" : slots[end].words;
-  return `risk of a ${modes} failure from ${slots[shift].words} until ${until}: ${pct(numbers.before)} without the ${TASK_WORDS[task]}, ${pct(numbers.after)} with it; it avoids about ${money(numbers.avoided)} of expected failure cost`;
+  // A tool change every day looks wrong until one sees how fast the tool wears (issue 16).
+  const pace =
+    task === "tool_change" && wearPerHour && wearPerHour > 0
+      ? `; its tool wears about ${Math.round(wearPerHour * 24)} min a day at this machine's pace`
+      : "";
+  return `risk of a ${modes} failure from ${slots[shift].words} until ${until}: ${pct(numbers.before)} without the ${TASK_WORDS[task]}, ${pct(numbers.after)} with it; it avoids about ${money(numbers.avoided)} of expected failure cost${pace}`;
 }
 
 /** Why no task covers this machine's modes of `task`, in the order a planner would check. */

@@ -81,7 +81,7 @@ test("a week for the simulated fleet with the example technicians: optimal, expl
     // Issue 16: the words say exactly the row's numbers (a row once said "risk before 16.6 %" and
     // "reaches 100 %"): the risk from the task's shift without and with it, and what it avoids.
     const m =
-      /^risk of a (tool wear or overstrain|heat dissipation|power) failure from (\w+day's (?:day|evening|night) shift) until (\w+day's (?:day|evening|night) shift|the plan's end): (\d+ %|< 1 %) without the (tool change|cooling-system check|load\/power inspection), (\d+ %|< 1 %) with it; it avoids about ([\d,]+) of expected failure cost$/.exec(
+      /^risk of a (tool wear or overstrain|heat dissipation|power) failure from (\w+day's (?:day|evening|night) shift) until (\w+day's (?:day|evening|night) shift|the plan's end): (\d+ %|< 1 %) without the (tool change|cooling-system check|load\/power inspection), (\d+ %|< 1 %) with it; it avoids about ([\d,]+) of expected failure cost(; its tool wears about (\d+) min a day at this machine's pace)?$/.exec(
         t.why,
       );
     assert.ok(m, t.why);
@@ -89,6 +89,9 @@ test("a week for the simulated fleet with the example technicians: optimal, expl
     assert.equal(m[5], TASK_WORDS[t.task as keyof typeof TASK_WORDS], t.why);
     assert.equal(m[6], pct(t.risk_after), t.why);
     assert.equal(m[7], money(t.avoided_cost), t.why);
+    // A tool change says how fast the tool wears (the forecast's rate): why one may be due daily.
+    assert.equal(m[8] !== undefined, t.task === "tool_change", t.why);
+    if (m[9]) assert.ok(Number(m[9]) > 0, t.why);
     assert.ok(t.risk_before > 0 && t.risk_before <= 1 && t.avoided_cost > 0, t.why);
     assert.ok(t.avoided_cost > t.planned_cost, `${t.machine_id} ${t.task} is worth doing`);
     assert.ok(t.risk_after <= t.risk_before + 1e-9);
