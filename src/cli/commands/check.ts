@@ -6,7 +6,7 @@ import { readContractData } from "../../data/contract-data.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
 import { eventsOpt } from "../contract-opts.js";
-import { out, outJson, outThen, parse, requireOpt } from "../io.js";
+import { out, outJson, outThen, parse, requireOpt, type Options } from "../io.js";
 
 export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json]
 
@@ -57,17 +57,10 @@ function render(p: ContractProfile): string {
   return lines.join("\n");
 }
 
+const CHECK_OPTIONS: Options = { strings: ["contract", "data"], flags: ["json"], lists: ["events"] };
+
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      contract: { type: "string" },
-      data: { type: "string" },
-      events: { type: "string", multiple: true },
-      json: { type: "boolean" },
-    },
-    CHECK_HELP,
-  );
+  const { values } = parse(argv, CHECK_OPTIONS, CHECK_HELP);
   if (values.help) return outThen(CHECK_HELP, 0);
   const { contract } = loadContract(requireOpt(values, "contract", CHECK_HELP));
   const data = readContractData(contract, {
