@@ -11,7 +11,7 @@ import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
 import { GroupCommitter } from "../group-commit.js";
-import { SqliteWriter } from "../sqlite/writer.js";
+import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
 import {
@@ -111,9 +111,9 @@ export class SqliteHistoryLog implements HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
-  private writer: SqliteWriter | null = null;
-  /** A writer thread being (re)started; concurrent flushes wait for the same one. */
-  private starting: Promise<SqliteWriter> | null = null;
+  private readonly thread = new LiveWriter(() =>
+    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl),
+  );
   private readonly committer: GroupCommitter<Slot>;
   private readonly insert: (g: RowGroup) => number[];
   private readonly writerThread: boolean;
@@ -174,29 +174,15 @@ export class SqliteHistoryLog implements HistoryLog {
   /** Starts the writer thread (the file was opened and checked in the constructor). */
   async init(): Promise<void> {
     if (!this.writerThread) return;
-    await this.liveWriter().catch((e) => {
+    await this.thread.get().catch((e) => {
       throw unavailable(e);
     });
-  }
-
-  /** The live writer thread; after a crash, a new one (so the log recovers once the cause is gone). */
-  private liveWriter(): Promise<SqliteWriter> {
-    if (this.writer?.alive()) return Promise.resolve(this.writer);
-    this.starting ??= SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl)
-      .then((w) => {
-        this.writer = w;
-        return w;
-      })
-      .finally(() => {
-        this.starting = null;
-      });
-    return this.starting;
   }
 
   /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
   private async post(slots: Slot[]): Promise<void> {
     const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
-    const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+    const w = this.thread.now() ?? (await this.thread.get());
     // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
     fill(slots, (await w.request(req as unknown as WriteRequest)) as number[]);
   }
@@ -257,7 +243,7 @@ export class SqliteHistoryLog implements HistoryLog {
         return;
       }
       // Through the writer thread, which owns the write connection: no lock wait on the event loop.
-      const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+      const w = this.thread.now() ?? (await this.thread.get());
       const req: HistoryWriterRequest = { op: "shadow", ...g };
       await w.request(req as unknown as WriteRequest);
     } catch (e) {
@@ -276,7 +262,7 @@ export class SqliteHistoryLog implements HistoryLog {
     try {
       await this.committer.close(); // every append made so far has committed (or failed)
     } finally {
-      await this.writer?.close();
+      await this.thread.close();
       this.db.close();
     }
   }
