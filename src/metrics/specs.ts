@@ -1,7 +1,7 @@
 // The metrics both servers export, declared once: the dashboards in deploy/grafana/ and the alert
-// rules in deploy/monitoring/ read these names and labels, so the AI4I server (metrics/ai4i.ts, with
-// its hot-path collect hooks) and a data-contract server (metrics/contract.ts) must not drift
-// apart. Plain data: each server spreads a spec into its prom-client constructor.
+// rules in deploy/monitoring/ read these names and labels, so the AI4I server (metrics/ai4i.ts) and
+// a data-contract server (metrics/contract.ts) must not drift apart. Plain data: metrics/shared.ts
+// builds the shared ones, serve/shadow/metrics.ts the shadow's.
 
 export const SHARED_METRICS = {
   httpDuration: {
