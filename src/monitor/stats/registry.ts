@@ -47,6 +47,7 @@ export interface StatTest {
 export interface TestResult {
   test: TestName;
   statistic: number;
+  /** Only for tests that have one (ks, chisquare, ztest). */
   p_value?: number;
   score: number;
   threshold: number;
