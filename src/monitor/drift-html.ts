@@ -3,6 +3,7 @@
 // the verdict is written out (never colour alone), charts are role="img" with a title and description
 // and have the same numbers in a table, and colours are the Okabe–Ito pair that colour-blind readers
 // tell apart. Pure: it returns a string; the CLI writes the file.
+import { esc, htmlPage } from "../evaluate/html.js";
 import type { DriftReport, FeatureDrift, Histogram } from "./drift-report.js";
 
 export interface DriftHtmlMeta {
@@ -17,15 +18,6 @@ export interface DriftHtmlMeta {
 
 const REF_COLOUR = "#0072B2";
 const CUR_COLOUR = "#E69F00";
-
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return "NaN";
@@ -51,7 +43,7 @@ function summaryTable(report: DriftReport): string {
   const rows = report.features
     .map(
       (f, i) => `<tr>
-<th scope="row"><a href="#f-${i}">${escapeHtml(f.feature)}</a></th><td>${f.kind}</td><td>${f.test}</td>
+<th scope="row"><a href="#f-${i}">${esc(f.feature)}</a></th><td>${f.kind}</td><td>${f.test}</td>
 <td class="num">${formatNumber(f.statistic)}</td><td class="num">${f.p_value === undefined ? "—" : formatNumber(f.p_value)}</td>
 <td class="num">${formatNumber(f.score)}</td><td>${rule(f)}</td><td>${verdict(f)}</td></tr>`,
     )
@@ -96,7 +88,7 @@ function chart(h: Histogram, id: string, feature: string): string {
     const text = h.edges ? formatNumber(h.edges[i]) : h.labels[i];
     const x = h.edges ? m.left + i * gw : m.left + (i + 0.5) * gw;
     xLabels.push(
-      `<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${escapeHtml(text)}</text>`,
+      `<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${esc(text)}</text>`,
     );
   }
   if (h.edges) {
@@ -112,8 +104,8 @@ function chart(h: Histogram, id: string, feature: string): string {
     .join("");
   const desc = `Share of rows per ${h.edges ? "bin" : "value"} of ${feature}, reference in blue (left bar), current in orange (right bar); the highest share is ${pct(max)}.`;
   return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">
-<title id="${id}-t">Reference vs current distribution of ${escapeHtml(feature)}</title>
-<desc id="${id}-d">${escapeHtml(desc)}</desc>
+<title id="${id}-t">Reference vs current distribution of ${esc(feature)}</title>
+<desc id="${id}-d">${esc(desc)}</desc>
 ${yTicks}
 ${bars.join("\n")}
 <line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + ph}" y2="${m.top + ph}" class="axis"/>
@@ -126,11 +118,11 @@ function dataTable(h: Histogram, feature: string): string {
   const rows = h.labels
     .map(
       (l, i) =>
-        `<tr><th scope="row">${escapeHtml(l)}</th><td class="num">${pct(h.reference[i])}</td><td class="num">${pct(h.current[i])}</td></tr>`,
+        `<tr><th scope="row">${esc(l)}</th><td class="num">${pct(h.reference[i])}</td><td class="num">${pct(h.current[i])}</td></tr>`,
     )
     .join("\n");
   return `<details><summary>Shares as a table</summary>
-<table><caption>Share of rows per ${h.edges ? "bin" : "value"} of ${escapeHtml(feature)}</caption>
+<table><caption>Share of rows per ${h.edges ? "bin" : "value"} of ${esc(feature)}</caption>
 <thead><tr><th scope="col">${h.edges ? "Bin" : "Value"}</th><th scope="col">Reference</th><th scope="col">Current</th></tr></thead>
 <tbody>
 ${rows}
@@ -140,7 +132,7 @@ ${rows}
 function section(f: FeatureDrift, i: number): string {
   const id = `f-${i}`;
   return `<section id="${id}" aria-labelledby="${id}-h">
-<h2 id="${id}-h">${escapeHtml(f.feature)} — ${verdict(f)}</h2>
+<h2 id="${id}-h">${esc(f.feature)} — ${verdict(f)}</h2>
 <p>${f.kind} feature, test <code>${f.test}</code>: score ${formatNumber(f.score)}, drift when ${rule(f)}
 (${f.n_reference} reference rows, ${f.n_current} current rows).</p>
 <p class="legend"><span class="key" style="background:${REF_COLOUR}"></span> Reference
@@ -162,24 +154,14 @@ a{color:#005a9c}a:focus,summary:focus{outline:3px solid #E69F00}`;
 export function renderDriftHtml(report: DriftReport, meta: DriftHtmlMeta): string {
   const title = meta.title ?? "Millwright data drift report";
   const drifted = report.features.filter((f) => f.drifted).length;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p>Reference: ${escapeHtml(meta.reference)}<br>Current: ${escapeHtml(meta.current)}<br>Generated: ${escapeHtml(meta.generatedAt)}</p>
+  return htmlPage(
+    title,
+    CSS,
+    `<h1>${esc(title)}</h1>
+<p>Reference: ${esc(meta.reference)}<br>Current: ${esc(meta.current)}<br>Generated: ${esc(meta.generatedAt)}</p>
 <p role="status">Dataset drift: ${verdict({ drifted: report.dataset_drift })} — ${drifted} of ${report.features.length} features drifted
 (share ${formatNumber(report.drift_share)}; dataset drift when the share ≥ ${formatNumber(report.share_threshold)}).</p>
 ${summaryTable(report)}
-${report.features.map(section).join("\n")}
-</main>
-</body>
-</html>
-`;
+${report.features.map(section).join("\n")}`,
+  );
 }
