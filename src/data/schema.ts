@@ -46,6 +46,9 @@ export interface Labels {
   rnf?: 0 | 1;
 }
 
+/** Every label known (a simulated process, or the ground truth sent back for one). */
+export type KnownLabels = Required<Labels>;
+
 export type LabelledReading = Reading & Partial<Labels> & { udi?: string; product_id?: string };
 
 /** AI4I 2020 header → canonical name. */
