@@ -10,7 +10,7 @@ import { type Columns, type DriftReport, driftReport, predictionDrift } from "..
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver } from "./contract-service.js";
+import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
@@ -80,7 +80,7 @@ export class MonitorState implements HistoryObserver {
     this.seen.clear();
   }
 
-  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues): void {
     this.see(machine, time);
     this.recent.push(machine, time, 0, p, values);
   }
@@ -118,7 +118,7 @@ export class ContractMonitor implements HistoryObserver {
     this.state.reset();
   }
 
-  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues): void {
     this.state.reading(machine, time, p, values);
   }
 
