@@ -7,6 +7,7 @@ import type { Ctx } from "../context.js";
 import { planFor } from "../../plan/planning.js";
 import { Ai4iPlanKeeper, type PlanMaker, newestReading } from "../plan-keeper.js";
 import { planUploadRoutes } from "./plan-uploads.js";
+import { HORIZON_PROPERTIES } from "../plan-horizon.js";
 
 export type PlanState = Ai4iPlanKeeper;
 
@@ -84,8 +85,7 @@ export function planRoutes(
           type: "object",
           additionalProperties: false,
           properties: {
-            horizon_days: { type: "number", minimum: 1, maximum: 14 },
-            horizon_shifts: { type: "integer", minimum: 1, maximum: 42 },
+            ...HORIZON_PROPERTIES,
             cost_per_hour: {
               type: "number",
               minimum: 0,
