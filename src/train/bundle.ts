@@ -1,7 +1,8 @@
 // A model version's file: every head (machine_failure and one per learnable failure mode), its
 // calibration and the decision threshold, as tagged, versioned JSON checked on load.
 import { MODE_HEADS, type ModeHead } from "../data/schema.js";
-import { FEATURE_NAMES, type FeatureMatrix } from "../features/physics.js";
+import type { FeatureMatrix } from "../features/build.js";
+import { FEATURE_NAMES } from "../features/physics.js";
 import type { Platt } from "../model/calibrate.js";
 import { predictMargin, sigmoid } from "../model/predict.js";
 import type { Booster } from "../model/types.js";
