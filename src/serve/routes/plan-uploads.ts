@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { MODE_HEADS } from "../../data/schema.js";
 import { failureCostOf } from "../../plan/types.js";
 import { requireToken } from "../auth.js";
+import { tokenRoute } from "../auth-gate.js";
 import type { Ctx } from "../context.js";
 import type { Ai4iPlanKeeper } from "../plan-keeper.js";
 
@@ -17,10 +18,7 @@ const YAML_BODY = {
 } as const;
 
 export function planUploadRoutes(app: FastifyInstance, ctx: Ctx, keeper: Ai4iPlanKeeper): void {
-  const route = (summary: string) => ({
-    config: { ...ctx.authRoute, auth: "admin" as const },
-    schema: { tags: ["plan"], security: [{ bearer: [] }], summary, body: YAML_BODY },
-  });
+  const route = (summary: string) => tokenRoute("admin", { tags: ["plan"], summary, body: YAML_BODY });
   app.put(
     "/v1/plan/technicians",
     route(
