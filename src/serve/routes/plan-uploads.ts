@@ -18,31 +18,29 @@ const YAML_BODY = {
 } as const;
 
 export function planUploadRoutes(app: FastifyInstance, ctx: Ctx, keeper: Ai4iPlanKeeper): void {
-  const route = (summary: string) => tokenRoute("admin", { tags: ["plan"], summary, body: YAML_BODY });
-  app.put(
-    "/v1/plan/technicians",
-    route(
-      "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
-    ),
-    async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
-      const technicians = keeper.uploadTechnicians((req.body as { yaml: string }).yaml);
-      return { technicians: technicians.map((t) => t.name), source: keeper.planning().source.technicians };
-    },
-  );
-  app.put(
-    "/v1/plan/costs",
-    route(
-      "Upload the costs (admin token): YAML as for millwright plan --costs, checked the same way; the plan goes stale",
-    ),
-    async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
-      const costs = keeper.uploadCosts((req.body as { yaml: string }).yaml);
-      return {
-        planned_cost_per_hour: costs.plannedCostPerHour,
-        failure_cost: Object.fromEntries(MODE_HEADS.map((m) => [m, failureCostOf(costs.failure[m])])),
-        source: keeper.planning().source.costs,
-      };
-    },
-  );
+  const upload = (what: "technicians" | "costs", apply: (yaml: string) => object) =>
+    app.put(
+      `/v1/plan/${what}`,
+      tokenRoute("admin", {
+        tags: ["plan"],
+        summary: `Upload the ${what} (admin token): YAML as for millwright plan --${what}, checked the same way; the plan goes stale`,
+        body: YAML_BODY,
+      }),
+      async (req) => {
+        requireToken(req, ctx.tokens.admin, "admin");
+        return apply((req.body as { yaml: string }).yaml);
+      },
+    );
+  upload("technicians", (yaml) => ({
+    technicians: keeper.uploadTechnicians(yaml).map((t) => t.name),
+    source: keeper.planning().source.technicians,
+  }));
+  upload("costs", (yaml) => {
+    const costs = keeper.uploadCosts(yaml);
+    return {
+      planned_cost_per_hour: costs.plannedCostPerHour,
+      failure_cost: Object.fromEntries(MODE_HEADS.map((m) => [m, failureCostOf(costs.failure[m])])),
+      source: keeper.planning().source.costs,
+    };
+  });
 }
