@@ -17,7 +17,8 @@ a failure. Then the problems that would make training weak (a sensor with no val
 changes, a failure kind too rare for a head of its own). Bad data is an error naming the file, row
 and column, exit 2, as in training. Exit 0 when it reads; --json prints the profile as JSON.`;
 
-const num = (x: number | null) =>
+/** A profile figure, short: whole numbers as they are, others to three significant digits. */
+const figure = (x: number | null) =>
   x === null ? "–" : Math.abs(x) >= 1000 || Number.isInteger(x) ? x.toFixed(0) : x.toPrecision(3);
 
 function render(p: ContractProfile): string {
@@ -28,7 +29,7 @@ function render(p: ContractProfile): string {
     "readings (present = share of rows with a value):",
     ...p.readings.map(
       (r) =>
-        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${num(r.min)} – ${num(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${num(r.mean)}  ('${r.column}')`,
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  ('${r.column}')`,
     ),
     ...p.events.map(
       (e) =>

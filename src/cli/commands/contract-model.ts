@@ -2,7 +2,7 @@
 // read the data; the telemetry comes from --data and the events from the stored paths or --events.
 import { readFileSync } from "node:fs";
 import { readContractData } from "../../data/contract-data.js";
-import { parseCsv } from "../../data/csv.js";
+import { formatDecimal, parseCsv } from "../../data/csv.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { fmt } from "../../evaluate/format.js";
 import { labelledFeatures } from "../../registry/train-history.js";
@@ -39,7 +39,7 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
     // Shortest round-trip form, not a fixed number of decimals: the file holds the model's exact
     // numbers, so a reading replayed through the server can be compared with it bit for bit.
     // Written the way the input is written, so the shop's spreadsheet reads the numbers.
-    number: (x) => (decimal === "," ? String(x).replace(".", ",") : String(x)),
+    number: (x) => formatDecimal(x, decimal),
     delimiter,
   });
   process.stderr.write(

@@ -130,7 +130,7 @@ export class FleetBoard implements HistoryObserver {
         id: r.label[s],
         time: r.time[s],
         predictedAt: r.predictedAt[s],
-        p: r.p[s],
+        p: r.probability[s],
         heads: r.headsAt(s),
         values: r.valuesAt(s),
       });

@@ -63,7 +63,7 @@ export class MonitorState implements HistoryObserver {
         .map((v, j) =>
           v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
         );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.p[s], values });
+      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
     }
     return out;
   }
