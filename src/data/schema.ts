@@ -21,9 +21,6 @@ export type ModeHead = (typeof MODE_HEADS)[number];
 export const LABELS = ["machine_failure", "twf", "hdf", "pwf", "osf", "rnf"] as const;
 export type Label = (typeof LABELS)[number];
 
-/** Identifiers: carried through, never features. */
-export const IDENTIFIERS = ["udi", "product_id", "machine_id", "machine_model", "timestamp"] as const;
-
 /** One sensor reading. `type` is the product quality variant. */
 export interface Reading {
   type: ProductType;

@@ -12,7 +12,6 @@ import { PRODUCT_TYPES, type ProductType, RAW_FEATURES, type Reading } from "../
 import type { FeatureMatrix } from "./build.js";
 
 export const FEATURE_NAMES = ["type", ...RAW_FEATURES, "temp_diff", "power", "strain"] as const;
-export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const N_FEATURES = FEATURE_NAMES.length;
 
 /** Ordinal code of the quality variant: L < M < H, the order of their OSF thresholds. */

@@ -12,7 +12,6 @@ export const BUNDLE_FORMAT = "millwright-model";
 export const BUNDLE_FORMAT_VERSION = 1;
 
 export const HEADS = ["machine_failure", ...MODE_HEADS] as const;
-export type HeadName = (typeof HEADS)[number];
 
 export interface Head {
   booster: Booster;
