@@ -67,57 +67,45 @@ export function sharedMetrics(registry: Registry) {
  * data-contract server's (serve/contract/monitor.ts): a contract's readings are its features here.
  */
 export function monitorGauges(registry: Registry) {
-  const r = [registry];
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
   return {
-    featureDriftScore: new Gauge({
-      name: "millwright_feature_drift_score",
-      help: "Drift score per feature (p-value or distance, see the test label).",
-      labelNames: ["feature", "test"] as const,
-      registers: r,
-    }),
-    featureDrifted: new Gauge({
-      name: "millwright_feature_drifted",
-      help: "1 when the feature's drift test says drifted.",
-      labelNames: ["feature"] as const,
-      registers: r,
-    }),
-    datasetDriftShare: new Gauge({
-      name: "millwright_dataset_drift_share",
-      help: "Share of monitored features that drifted (ratio 0-1).",
-      registers: r,
-    }),
-    datasetDrift: new Gauge({
-      name: "millwright_dataset_drift",
-      help: "1 when the share of drifted features reaches the dataset drift threshold.",
-      registers: r,
-    }),
-    predictionDriftScore: new Gauge({
-      name: "millwright_prediction_drift_score",
-      help: "Drift score of the predicted failure probability against the reference.",
-      registers: r,
-    }),
-    qualityRealised: new Gauge({
-      name: "millwright_quality_realised",
-      help: "Realised model quality from ground truth (labels, or the failures that happened), by metric and window (count or time). Absent when there is not enough data.",
-      labelNames: ["metric", "window"] as const,
-      registers: r,
-    }),
-    qualityLabels: new Gauge({
-      name: "millwright_quality_labels",
-      help: "Predictions in the quality window whose label is known.",
-      labelNames: ["window"] as const,
-      registers: r,
-    }),
-    qualityPositives: new Gauge({
-      name: "millwright_quality_positives",
-      help: "Of those, the ones labelled failure.",
-      labelNames: ["window"] as const,
-      registers: r,
-    }),
-    monitorLastRun: new Gauge({
-      name: "millwright_monitor_last_run_timestamp_seconds",
-      help: "Unix time of the last completed monitoring run.",
-      registers: r,
-    }),
+    featureDriftScore: gauge(
+      "millwright_feature_drift_score",
+      "Drift score per feature (p-value or distance, see the test label).",
+      ["feature", "test"],
+    ),
+    featureDrifted: gauge("millwright_feature_drifted", "1 when the feature's drift test says drifted.", [
+      "feature",
+    ]),
+    datasetDriftShare: gauge(
+      "millwright_dataset_drift_share",
+      "Share of monitored features that drifted (ratio 0-1).",
+    ),
+    datasetDrift: gauge(
+      "millwright_dataset_drift",
+      "1 when the share of drifted features reaches the dataset drift threshold.",
+    ),
+    predictionDriftScore: gauge(
+      "millwright_prediction_drift_score",
+      "Drift score of the predicted failure probability against the reference.",
+    ),
+    qualityRealised: gauge(
+      "millwright_quality_realised",
+      "Realised model quality from ground truth (labels, or the failures that happened), by metric and window (count or time). Absent when there is not enough data.",
+      ["metric", "window"],
+    ),
+    qualityLabels: gauge(
+      "millwright_quality_labels",
+      "Predictions in the quality window whose label is known.",
+      ["window"],
+    ),
+    qualityPositives: gauge("millwright_quality_positives", "Of those, the ones labelled failure.", [
+      "window",
+    ]),
+    monitorLastRun: gauge(
+      "millwright_monitor_last_run_timestamp_seconds",
+      "Unix time of the last completed monitoring run.",
+    ),
   };
 }
