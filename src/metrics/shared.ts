@@ -1,9 +1,8 @@
-// The metrics both servers export, built in one place: the AI4I server (metrics/ai4i.ts) and a
-// data-contract server (metrics/contract.ts) add their own to these. Names, help and labels are
-// metrics/specs.ts's SHARED_METRICS, which the dashboards and alert rules read.
+// The metrics both servers export, declared and built in one place: the AI4I server
+// (metrics/ai4i.ts) and a data-contract server (metrics/contract.ts) add their own to these. The
+// dashboards in deploy/grafana/ and the alert rules in deploy/monitoring/ read these names and labels.
 import { Counter, Gauge, type Registry } from "prom-client";
 import { BulkHistogram } from "./bulk-histogram.js";
-import { SHARED_METRICS } from "./specs.js";
 
 /**
  * The metrics every prediction request updates, kept as plain numbers: histograms are BulkHistograms
@@ -39,26 +38,64 @@ export function sharedMetrics(registry: Registry) {
   const hot = new HotMetrics();
   return {
     hot,
-    httpDuration: new BulkHistogram(SHARED_METRICS.httpDuration, r),
+    httpDuration: new BulkHistogram(
+      {
+        name: "millwright_http_request_duration_seconds",
+        help: "HTTP request duration in seconds, by route template, method and status code.",
+        labelNames: ["route", "method", "status_code"] as const,
+        buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      },
+      r,
+    ),
     inFlight: new Gauge({
-      ...SHARED_METRICS.inFlight,
+      name: "millwright_http_requests_in_flight",
+      help: "HTTP requests being served right now.",
       registers: r,
       collect() {
         this.set(hot.inFlight);
       },
     }),
     predictions: new Counter({
-      ...SHARED_METRICS.predictions,
+      name: "millwright_predictions_total",
+      help: "Predictions answered, by model version and outcome (failure = predicted failure).",
+      labelNames: ["model_version", "outcome"] as const,
       registers: r,
       collect() {
         hot.flushCounts(this);
       },
     }),
-    failureProbability: new BulkHistogram(SHARED_METRICS.failureProbability, r),
-    modelInfo: new Gauge({ ...SHARED_METRICS.modelInfo, registers: r }),
-    retrainTriggers: new Counter({ ...SHARED_METRICS.retrainTriggers, registers: r }),
-    retrainDecisions: new Counter({ ...SHARED_METRICS.retrainDecisions, registers: r }),
-    retrainRunning: new Gauge({ ...SHARED_METRICS.retrainRunning, registers: r }),
+    failureProbability: new BulkHistogram(
+      {
+        name: "millwright_failure_probability",
+        help: "Distribution of predicted failure probabilities (ratio 0-1).",
+        labelNames: ["model_version"] as const,
+        buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
+      },
+      r,
+    ),
+    modelInfo: new Gauge({
+      name: "millwright_model_info",
+      help: "The model version being served (value is always 1).",
+      labelNames: ["name", "version"] as const,
+      registers: r,
+    }),
+    retrainTriggers: new Counter({
+      name: "millwright_retrain_triggers_total",
+      help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
+      labelNames: ["outcome"] as const,
+      registers: r,
+    }),
+    retrainDecisions: new Counter({
+      name: "millwright_retrain_decisions_total",
+      help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first).",
+      labelNames: ["verdict"] as const,
+      registers: r,
+    }),
+    retrainRunning: new Gauge({
+      name: "millwright_retrain_running",
+      help: "1 while a retraining runs.",
+      registers: r,
+    }),
   };
 }
 
