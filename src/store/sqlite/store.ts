@@ -219,7 +219,7 @@ export class SqliteStore implements PredictionStore {
   }
 
   private writeBatch(items: (PredictionRecord | JournalGroup)[]): void | Promise<void> {
-    const running = this.writer?.running();
+    const running = this.writer?.now();
     if (running instanceof InlineWriter) {
       // logBatch never packs for the inline writer, so these are all records.
       running.logNow(items as PredictionRecord[]);
