@@ -60,24 +60,24 @@ ${rows}
 
 /** Grouped bars, reference then current, on shared bins; a few x labels so they never overlap. */
 function chart(h: Histogram, id: string, feature: string): string {
-  const W = 720;
-  const H = 240;
+  const width = 720;
+  const height = 240;
   const m = { top: 12, right: 12, bottom: 48, left: 52 };
-  const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
+  const plotWidth = width - m.left - m.right;
+  const plotHeight = height - m.top - m.bottom;
   const n = h.labels.length;
   const max = Math.max(1e-12, ...h.reference, ...h.current);
-  const gw = pw / Math.max(n, 1);
+  const gw = plotWidth / Math.max(n, 1);
   const bw = Math.max(1, gw * 0.4);
-  const y = (v: number) => m.top + ph - (v / max) * ph;
+  const y = (v: number) => m.top + plotHeight - (v / max) * plotHeight;
   const bars: string[] = [];
   for (let i = 0; i < n; i++) {
     const x0 = m.left + i * gw + gw * 0.1;
     const r = h.reference[i];
     const c = h.current[i];
     bars.push(
-      `<rect x="${x0.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + ph - y(r)).toFixed(1)}" fill="${REF_COLOUR}"/>`,
-      `<rect x="${(x0 + bw).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + ph - y(c)).toFixed(1)}" fill="${CUR_COLOUR}"/>`,
+      `<rect x="${x0.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + plotHeight - y(r)).toFixed(1)}" fill="${REF_COLOUR}"/>`,
+      `<rect x="${(x0 + bw).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + plotHeight - y(c)).toFixed(1)}" fill="${CUR_COLOUR}"/>`,
     );
   }
   const step = Math.max(1, Math.ceil(n / 8));
@@ -88,29 +88,29 @@ function chart(h: Histogram, id: string, feature: string): string {
     const text = h.edges ? formatNumber(h.edges[i]) : h.labels[i];
     const x = h.edges ? m.left + i * gw : m.left + (i + 0.5) * gw;
     xLabels.push(
-      `<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${esc(text)}</text>`,
+      `<text x="${x.toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle">${esc(text)}</text>`,
     );
   }
   if (h.edges) {
     xLabels.push(
-      `<text x="${(m.left + pw).toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="end">${formatNumber(h.edges[n])}</text>`,
+      `<text x="${(m.left + plotWidth).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="end">${formatNumber(h.edges[n])}</text>`,
     );
   }
   const yTicks = [0, max / 2, max]
     .map(
       (v) =>
-        `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${pct(v)}</text><line x1="${m.left}" x2="${m.left + pw}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
+        `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${pct(v)}</text><line x1="${m.left}" x2="${m.left + plotWidth}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
     )
     .join("");
   const desc = `Share of rows per ${h.edges ? "bin" : "value"} of ${feature}, reference in blue (left bar), current in orange (right bar); the highest share is ${pct(max)}.`;
-  return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">
+  return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">
 <title id="${id}-t">Reference vs current distribution of ${esc(feature)}</title>
 <desc id="${id}-d">${esc(desc)}</desc>
 ${yTicks}
 ${bars.join("\n")}
-<line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + ph}" y2="${m.top + ph}" class="axis"/>
+<line x1="${m.left}" x2="${m.left + plotWidth}" y1="${m.top + plotHeight}" y2="${m.top + plotHeight}" class="axis"/>
 ${xLabels.join("\n")}
-<text x="${m.left + pw / 2}" y="${H - 8}" text-anchor="middle" class="axis-title">${h.edges ? "value (bin start)" : "value"}</text>
+<text x="${m.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" class="axis-title">${h.edges ? "value (bin start)" : "value"}</text>
 </svg>`;
 }
 
