@@ -4,10 +4,26 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { MillwrightError } from "../core/errors.js";
 
-export type OptionSpec = Record<
-  string,
-  { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }
->;
+/**
+ * A command's options by kind, each name said once: `strings` take a value (`--registry DIR`),
+ * `flags` are booleans (`--json`), `lists` take a value and may repeat (`--events a=x --events b=y`).
+ * `--help`/`-h` is added to every command.
+ */
+export interface Options {
+  strings?: readonly string[];
+  flags?: readonly string[];
+  lists?: readonly string[];
+}
+
+type OptionSpec = Record<string, { type: "string" | "boolean"; multiple?: boolean; short?: string }>;
+
+function optionSpec({ strings = [], flags = [], lists = [] }: Options): OptionSpec {
+  const spec: OptionSpec = { help: { type: "boolean", short: "h" } };
+  for (const n of strings) spec[n] = { type: "string" };
+  for (const n of flags) spec[n] = { type: "boolean" };
+  for (const n of lists) spec[n] = { type: "string", multiple: true };
+  return spec;
+}
 
 export interface Parsed {
   values: Record<string, string | boolean | undefined>;
@@ -37,11 +53,12 @@ export function isHelpWord(s: string | undefined): boolean {
   return s === "--help" || s === "-h" || s === "help";
 }
 
-export function parse(argv: string[], options: OptionSpec, help: string, positionals = false): Parsed {
+export function parse(argv: string[], declared: Options, help: string, positionals = false): Parsed {
+  const options = optionSpec(declared);
   try {
     const r = parseArgs({
       args: glueNegativeNumbers(argv, options),
-      options: { ...options, help: { type: "boolean", short: "h" } },
+      options,
       allowPositionals: positionals,
       strict: true,
     });

@@ -118,8 +118,3 @@ export interface Contract {
   /** GBDT parameters its models train with (`training:`; null: the trainer's defaults). */
   training: TrainingParams | null;
 }
-
-/** What a history feature's time unit is: hours on a clock, rows on a counter. */
-export function timeUnit(c: Contract): "h" | "rows" {
-  return c.time?.counter === false ? "h" : "rows";
-}

@@ -112,6 +112,11 @@ export function parseDecimal(s: string, decimal: "." | ","): number {
   return Number(s);
 }
 
+/** A number as a contract's `csv.decimal` writes it (shortest round-trip digits): the inverse of parseDecimal. */
+export function formatDecimal(x: number, decimal: "." | ","): string {
+  return decimal === "," ? String(x).replace(".", ",") : String(x);
+}
+
 /**
  * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
  * apostrophe, as OWASP's "CSV Injection" page recommends: a machine_id "=HYPERLINK(…)" sent to the

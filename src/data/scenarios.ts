@@ -95,10 +95,6 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
-export function isScenarioName(s: string): s is ScenarioName {
-  return (SCENARIO_NAMES as readonly string[]).includes(s);
-}
-
 /** The scenario called `name`; MW_BAD_INPUT naming the valid ones otherwise. */
 export function scenarioByName(name: string): Scenario {
   const s = SCENARIOS.find((x) => x.name === name);

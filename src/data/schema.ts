@@ -21,9 +21,6 @@ export type ModeHead = (typeof MODE_HEADS)[number];
 export const LABELS = ["machine_failure", "twf", "hdf", "pwf", "osf", "rnf"] as const;
 export type Label = (typeof LABELS)[number];
 
-/** Identifiers: carried through, never features. */
-export const IDENTIFIERS = ["udi", "product_id", "machine_id", "machine_model", "timestamp"] as const;
-
 /** One sensor reading. `type` is the product quality variant. */
 export interface Reading {
   type: ProductType;
@@ -45,6 +42,9 @@ export interface Labels {
   osf?: 0 | 1;
   rnf?: 0 | 1;
 }
+
+/** Every label known (a simulated process, or the ground truth sent back for one). */
+export type KnownLabels = Required<Labels>;
 
 export type LabelledReading = Reading & Partial<Labels> & { udi?: string; product_id?: string };
 

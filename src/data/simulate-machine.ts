@@ -8,7 +8,7 @@ import { createRng, type Rng } from "../core/rng.js";
 import type { MachineModel } from "./machines.js";
 import type { Scenario, ToolPolicy } from "./scenarios.js";
 import { BASELINE_TOOLS } from "./scenarios.js";
-import type { ProductType, Reading } from "./schema.js";
+import type { KnownLabels, ProductType, Reading } from "./schema.js";
 import { hdfRule, osfRule, pwfRule, round1 } from "./simulate-rules.js";
 
 const AIR_MEAN = 300; // K
@@ -48,21 +48,9 @@ export const RNF_PROBABILITY = 0.001;
 export const RNF_MARKED_SHARE = 1 / 19;
 
 /** One simulated process: an AI4I row plus the machine and time it ran on, all labels known. */
-export interface FleetReading extends Reading {
+export interface FleetReading extends Reading, KnownLabels {
   udi: string;
   product_id: string;
-  type: ProductType;
-  air_temperature: number;
-  process_temperature: number;
-  rotational_speed: number;
-  torque: number;
-  tool_wear: number;
-  machine_failure: 0 | 1;
-  twf: 0 | 1;
-  hdf: 0 | 1;
-  pwf: 0 | 1;
-  osf: 0 | 1;
-  rnf: 0 | 1;
   machine_id: string;
   machine_model: string;
   timestamp: string;

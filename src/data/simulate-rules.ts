@@ -4,7 +4,7 @@
 // They are applied to the ROUNDED readings (0.1 K, whole rpm, 0.1 Nm, whole minutes), in the same
 // floating-point expression order as src/features/physics.ts, so a row read back from the CSV, or
 // turned into features, satisfies exactly the flags it carries: no boundary row disagrees.
-import type { ProductType } from "./schema.js";
+import type { ProductType, RawFeature, Reading } from "./schema.js";
 
 /** HDF: the process–air temperature difference is below this (K) … */
 export const HDF_MAX_TEMP_DIFF = 8.6;
@@ -18,14 +18,8 @@ export const OSF_MAX_STRAIN: Record<ProductType, number> = { L: 11_000, M: 12_00
 
 const RPM_TO_RAD_S = (2 * Math.PI) / 60;
 
-export interface RuleInput {
-  type: ProductType;
-  air_temperature: number;
-  process_temperature: number;
-  rotational_speed: number;
-  torque: number;
-  tool_wear: number;
-}
+/** What the failure rules read: a reading's variant and sensors. */
+export type RuleInput = Pick<Reading, "type" | RawFeature>;
 
 export function hdfRule(r: RuleInput): boolean {
   return r.process_temperature - r.air_temperature < HDF_MAX_TEMP_DIFF && r.rotational_speed < HDF_MAX_SPEED;

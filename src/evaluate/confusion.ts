@@ -52,15 +52,6 @@ export function accuracyOf(c: Confusion): number {
   return n === 0 ? 0 : (c.tp + c.tn) / n;
 }
 
-export const precisionScore = (y: ArrayLike<number>, predicted: ArrayLike<number>): number =>
-  precisionOf(confusion(y, predicted));
-export const recallScore = (y: ArrayLike<number>, predicted: ArrayLike<number>): number =>
-  recallOf(confusion(y, predicted));
-export const f1Score = (y: ArrayLike<number>, predicted: ArrayLike<number>): number =>
-  f1Of(confusion(y, predicted));
-export const accuracyScore = (y: ArrayLike<number>, predicted: ArrayLike<number>): number =>
-  accuracyOf(confusion(y, predicted));
-
 /** Mean squared error of the probabilities, as sklearn.metrics.brier_score_loss; null for no rows. */
 export function brier(y: ArrayLike<number>, p: ArrayLike<number>): number | null {
   checkLabelsAndScores(y, p, "brier", "p");

@@ -1,5 +1,5 @@
-// HTML escaping for the offline report: every piece of text that reaches the page goes through esc(),
-// so a feature or model name can never inject markup.
+// HTML for the offline reports (the evaluation report and the drift report): every piece of text
+// that reaches a page goes through esc(), so a feature or model name can never inject markup.
 
 export function esc(s: string | number): string {
   return String(s)
@@ -8,6 +8,25 @@ export function esc(s: string | number): string {
     .replace(/>/g, "&gt;")
     .replace(/"/g, "&quot;")
     .replace(/'/g, "&#39;");
+}
+
+/** A self-contained page: inline CSS, no scripts, fonts or links, so it opens offline. */
+export function htmlPage(title: string, css: string, body: string): string {
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${css}</style>
+</head>
+<body>
+<main>
+${body}
+</main>
+</body>
+</html>
+`;
 }
 
 /** A table from a header row and body rows; cells are escaped here. numeric marks right-aligned columns. */

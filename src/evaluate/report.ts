@@ -4,7 +4,7 @@
 import type { ModelCardInput } from "./card.js";
 import { sortedFeatures } from "./card.js";
 import { fmt } from "./format.js";
-import { esc, table } from "./html.js";
+import { esc, htmlPage, table } from "./html.js";
 import type { BinaryEvaluation } from "./metrics.js";
 import { prCurve, rocCurve } from "./ranking.js";
 import { barSvg, curveSvg, INK } from "./svg.js";
@@ -39,21 +39,7 @@ export function renderReportHtml(input: ReportInput): string {
     "<h2>Feature importance</h2>",
     importanceChart(card),
   ].join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${esc(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-${body}
-</main>
-</body>
-</html>
-`;
+  return htmlPage(title, CSS, body);
 }
 
 const KEYS = ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"] as const;

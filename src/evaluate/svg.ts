@@ -2,11 +2,11 @@
 // <desc> for screen readers and keeps colours at ≥ 4.5:1 contrast on white.
 import { esc } from "./html.js";
 
-const W = 380;
-const H = 340;
-const M = { left: 52, right: 16, top: 16, bottom: 48 };
-const PW = W - M.left - M.right;
-const PH = H - M.top - M.bottom;
+const WIDTH = 380;
+const HEIGHT = 340;
+const MARGIN = { left: 52, right: 16, top: 16, bottom: 48 };
+const PLOT_WIDTH = WIDTH - MARGIN.left - MARGIN.right;
+const PLOT_HEIGHT = HEIGHT - MARGIN.top - MARGIN.bottom;
 export const INK = "#1a1a1a";
 export const LINE = "#1f4e99";
 const GRID = "#d0d0d0";
@@ -15,8 +15,8 @@ const REF = "#5c5c5c";
 let seq = 0;
 const uid = (p: string): string => `${p}-${++seq}`;
 
-const sx = (x: number): number => M.left + x * PW;
-const sy = (y: number): number => M.top + (1 - y) * PH;
+const sx = (x: number): number => MARGIN.left + x * PLOT_WIDTH;
+const sy = (y: number): number => MARGIN.top + (1 - y) * PLOT_HEIGHT;
 const r1 = (v: number): string => (Math.round(v * 10) / 10).toString();
 
 /** Polyline points in the unit square → an SVG path, dropping points that round to the previous pixel. */
@@ -51,10 +51,10 @@ export function curveSvg(c: CurveChart): string {
   const ticks = [0, 0.2, 0.4, 0.6, 0.8, 1];
   const parts: string[] = [];
   parts.push(
-    `<svg role="img" aria-labelledby="${tid} ${did}" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="system-ui, sans-serif" font-size="12">`,
+    `<svg role="img" aria-labelledby="${tid} ${did}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="system-ui, sans-serif" font-size="12">`,
     `<title id="${tid}">${esc(c.title)}</title>`,
     `<desc id="${did}">${esc(c.desc)}</desc>`,
-    `<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`,
+    `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
   );
   for (const t of ticks) {
     parts.push(
@@ -65,7 +65,7 @@ export function curveSvg(c: CurveChart): string {
     );
   }
   parts.push(
-    `<rect x="${sx(0)}" y="${sy(1)}" width="${PW}" height="${PH}" fill="none" stroke="${INK}" stroke-width="1"/>`,
+    `<rect x="${sx(0)}" y="${sy(1)}" width="${PLOT_WIDTH}" height="${PLOT_HEIGHT}" fill="none" stroke="${INK}" stroke-width="1"/>`,
   );
   if (c.reference?.kind === "diagonal") {
     parts.push(
@@ -87,7 +87,7 @@ export function curveSvg(c: CurveChart): string {
     `<rect x="${lx}" y="${ly}" width="${boxW}" height="20" fill="#ffffff" stroke="${GRID}"/>`,
     `<line x1="${lx + 6}" y1="${ly + 10}" x2="${lx + 24}" y2="${ly + 10}" stroke="${LINE}" stroke-width="2"/>`,
     `<text x="${lx + 30}" y="${ly + 14}" fill="${INK}">${esc(c.legend)}</text>`,
-    `<text x="${r1(sx(0.5))}" y="${H - 10}" text-anchor="middle" fill="${INK}">${esc(c.xLabel)}</text>`,
+    `<text x="${r1(sx(0.5))}" y="${HEIGHT - 10}" text-anchor="middle" fill="${INK}">${esc(c.xLabel)}</text>`,
     `<text transform="translate(14 ${r1(sy(0.5))}) rotate(-90)" text-anchor="middle" fill="${INK}">${esc(c.yLabel)}</text>`,
     "</svg>",
   );

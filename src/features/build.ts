@@ -16,6 +16,7 @@ export interface HistoryInput {
   resets: { table: number; failures: EventTable } | null;
 }
 
+/** Row-major features, `nRows × nCols` (the AI4I matrix of physics.ts too: nCols = N_FEATURES). */
 export interface FeatureMatrix {
   data: Float64Array;
   nRows: number;

@@ -65,22 +65,17 @@ export function parseExpr(src: string, names: ReadonlySet<string>): Expr {
     p++;
   };
   // Precedence climbing: sum → product → unary → power → atom.
-  const sum = (): Expr => {
-    let a = product();
-    while (isOp("+") || isOp("-")) {
-      const op = (toks[p++] as { v: "+" | "-" }).v;
-      a = { k: "bin", op, a, b: product() };
+  /** One left-associative level: `next (op next)*` with the operators `ops`. */
+  const leftAssoc = (ops: readonly ("+" | "-" | "*" | "/")[], next: () => Expr) => (): Expr => {
+    let a = next();
+    while (ops.some(isOp)) {
+      const op = (toks[p++] as { v: (typeof ops)[number] }).v;
+      a = { k: "bin", op, a, b: next() };
     }
     return a;
   };
-  const product = (): Expr => {
-    let a = unary();
-    while (isOp("*") || isOp("/")) {
-      const op = (toks[p++] as { v: "*" | "/" }).v;
-      a = { k: "bin", op, a, b: unary() };
-    }
-    return a;
-  };
+  const product = leftAssoc(["*", "/"], () => unary());
+  const sum = leftAssoc(["+", "-"], product);
   const unary = (): Expr => {
     if (isOp("-")) {
       p++;

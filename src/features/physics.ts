@@ -9,9 +9,9 @@
 //   A product of two columns is a hyperbola in raw space: no axis-aligned split finds it.
 // - strain = tool wear × torque (min·Nm): overstrain (OSF) above 11,000/12,000/13,000 for L/M/H.
 import { PRODUCT_TYPES, type ProductType, RAW_FEATURES, type Reading } from "../data/schema.js";
+import type { FeatureMatrix } from "./build.js";
 
 export const FEATURE_NAMES = ["type", ...RAW_FEATURES, "temp_diff", "power", "strain"] as const;
-export type FeatureName = (typeof FEATURE_NAMES)[number];
 export const N_FEATURES = FEATURE_NAMES.length;
 
 /** Ordinal code of the quality variant: L < M < H, the order of their OSF thresholds. */
@@ -32,13 +32,6 @@ export function writeFeatures(r: Reading, out: Float64Array, offset: number): vo
   out[offset + 6] = r.process_temperature - r.air_temperature;
   out[offset + 7] = r.torque * r.rotational_speed * RPM_TO_RAD_S;
   out[offset + 8] = r.tool_wear * r.torque;
-}
-
-/** Row-major feature matrix, `nRows × N_FEATURES`. */
-export interface FeatureMatrix {
-  data: Float64Array;
-  nRows: number;
-  nCols: number;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { parseArgs } from "node:util";
 import { MillwrightError } from "../core/errors.js";
 import type { CanaryAction } from "./release-canary.js";
-import type { ReleaseEnv, ReleaseOptions, ReleaseResult } from "./release.js";
+import type { ReleaseEnv, ReleaseOptions } from "./release.js";
 
 export const RELEASE_HELP = `Usage: millwright release --version X.Y.Z --config DIR --env test|prod [--commit] [--force] [--image NAME] [--json]
        millwright release --canary --version X.Y.Z --config DIR --env ENV [--commit]
@@ -92,11 +92,4 @@ export function parseReleaseArgs(argv: string[]): ReleaseArgs {
     help,
     action,
   };
-}
-
-/** One human line for the result. */
-export function formatReleaseResult(r: ReleaseResult, env: string): string {
-  if (!r.changed) return `${env} is already at ${r.to} (${r.file}); nothing to do`;
-  const commit = r.committed ? `, committed ${r.commitSha?.slice(0, 12)}` : " (not committed)";
-  return `${env}: ${r.from ?? "(no tag)"} -> ${r.to} in ${r.file}${commit}`;
 }

@@ -1,50 +1,6 @@
-// The metrics both servers export, declared once: the dashboards in deploy/grafana/ and the alert
-// rules in deploy/monitoring/ read these names and labels, so the AI4I server (metrics/ai4i.ts, with
-// its hot-path collect hooks) and a data-contract server (metrics/contract.ts) must not drift
-// apart. Plain data: each server spreads a spec into its prom-client constructor.
-
-export const SHARED_METRICS = {
-  httpDuration: {
-    name: "millwright_http_request_duration_seconds",
-    help: "HTTP request duration in seconds, by route template, method and status code.",
-    labelNames: ["route", "method", "status_code"] as const,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-  },
-  inFlight: {
-    name: "millwright_http_requests_in_flight",
-    help: "HTTP requests being served right now.",
-  },
-  predictions: {
-    name: "millwright_predictions_total",
-    help: "Predictions answered, by model version and outcome (failure = predicted failure).",
-    labelNames: ["model_version", "outcome"] as const,
-  },
-  failureProbability: {
-    name: "millwright_failure_probability",
-    help: "Distribution of predicted failure probabilities (ratio 0-1).",
-    labelNames: ["model_version"] as const,
-    buckets: [0.01, 0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 0.9],
-  },
-  modelInfo: {
-    name: "millwright_model_info",
-    help: "The model version being served (value is always 1).",
-    labelNames: ["name", "version"] as const,
-  },
-  retrainTriggers: {
-    name: "millwright_retrain_triggers_total",
-    help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
-    labelNames: ["outcome"] as const,
-  },
-  retrainDecisions: {
-    name: "millwright_retrain_decisions_total",
-    help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first).",
-    labelNames: ["verdict"] as const,
-  },
-  retrainRunning: {
-    name: "millwright_retrain_running",
-    help: "1 while a retraining runs.",
-  },
-};
+// Shadow mode's metrics as plain data, for both servers (serve/shadow/metrics.ts builds them; the
+// dashboards and alert rules read these names). The others are declared where they are built:
+// metrics/shared.ts (both servers), metrics/ai4i.ts, metrics/contract.ts.
 
 /** Shadow mode (serve/shadow/): the shadow model's cost and its live comparison with the champion. */
 export const SHADOW_METRICS = {

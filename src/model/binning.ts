@@ -133,29 +133,22 @@ function binColumn(
   }
 }
 
-/** Column-major bins: bins[f * nRows + i] is row i's bin for feature f. */
-export function binMatrix(
-  X: Float64Array,
-  nRows: number,
-  nCols: number,
-  thresholds: BinThresholds,
-): Uint8Array {
-  const bins = new Uint8Array(nRows * nCols);
-  for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f * nRows, 1);
-  return bins;
-}
-
 /**
- * Row-major bins, bins[i * nCols + f]: the trainer's layout, because its histogram kernel reads all
- * of a row's bins at once and they then share one cache line.
+ * The bins in the two layouts the trainer reads. `cols`, column-major: cols[f * nRows + i] is row i's
+ * bin for feature f. `rows`, row-major (rows[i * nCols + f]): the histogram kernel reads all of a
+ * row's bins at once and they then share one cache line. Each value is binned once; `rows` is
+ * `cols` transposed.
  */
-export function binRows(
+export function binLayouts(
   X: Float64Array,
   nRows: number,
   nCols: number,
   thresholds: BinThresholds,
-): Uint8Array {
-  const bins = new Uint8Array(nRows * nCols);
-  for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, bins, f, nCols);
-  return bins;
+): { cols: Uint8Array; rows: Uint8Array } {
+  const cols = new Uint8Array(nRows * nCols);
+  for (let f = 0; f < nCols; f++) binColumn(thresholds[f], X, f, nCols, nRows, cols, f * nRows, 1);
+  const rows = new Uint8Array(nRows * nCols);
+  for (let f = 0; f < nCols; f++)
+    for (let i = 0, k = f * nRows; i < nRows; i++, k++) rows[i * nCols + f] = cols[k];
+  return { cols, rows };
 }

@@ -2,7 +2,7 @@
 // Deterministic by construction: no sampling, fixed iteration orders, ties broken by the first
 // feature and bin, so the same data and parameters give the same trees, bit for bit.
 import { MillwrightError } from "../core/errors.js";
-import { binMatrix, binRows, computeBinThresholds } from "./binning.js";
+import { binLayouts, computeBinThresholds } from "./binning.js";
 import { type GrowContext, growTree } from "./grow.js";
 import { histKernel } from "./hist-kernel.js";
 import { validateParams } from "./params.js";
@@ -155,9 +155,10 @@ export function trainBooster(train: TrainData, opts: TrainOptions): Booster {
     offsets[f] = totalBins;
     totalBins += nBins[f];
   }
+  const binned = binLayouts(X, nRows, nCols, thresholds);
   const ctx: GrowContext = {
-    bins: binRows(X, nRows, nCols, thresholds),
-    colBins: binMatrix(X, nRows, nCols, thresholds),
+    bins: binned.rows,
+    colBins: binned.cols,
     y,
     wPos,
     nRows,

@@ -3,6 +3,7 @@
 // the verdict is written out (never colour alone), charts are role="img" with a title and description
 // and have the same numbers in a table, and colours are the Okabe–Ito pair that colour-blind readers
 // tell apart. Pure: it returns a string; the CLI writes the file.
+import { esc, htmlPage } from "../evaluate/html.js";
 import type { DriftReport, FeatureDrift, Histogram } from "./drift-report.js";
 
 export interface DriftHtmlMeta {
@@ -17,15 +18,6 @@ export interface DriftHtmlMeta {
 
 const REF_COLOUR = "#0072B2";
 const CUR_COLOUR = "#E69F00";
-
-export function escapeHtml(s: string): string {
-  return s
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
-}
 
 export function formatNumber(x: number): string {
   if (Number.isNaN(x)) return "NaN";
@@ -51,7 +43,7 @@ function summaryTable(report: DriftReport): string {
   const rows = report.features
     .map(
       (f, i) => `<tr>
-<th scope="row"><a href="#f-${i}">${escapeHtml(f.feature)}</a></th><td>${f.kind}</td><td>${f.test}</td>
+<th scope="row"><a href="#f-${i}">${esc(f.feature)}</a></th><td>${f.kind}</td><td>${f.test}</td>
 <td class="num">${formatNumber(f.statistic)}</td><td class="num">${f.p_value === undefined ? "—" : formatNumber(f.p_value)}</td>
 <td class="num">${formatNumber(f.score)}</td><td>${rule(f)}</td><td>${verdict(f)}</td></tr>`,
     )
@@ -68,24 +60,24 @@ ${rows}
 
 /** Grouped bars, reference then current, on shared bins; a few x labels so they never overlap. */
 function chart(h: Histogram, id: string, feature: string): string {
-  const W = 720;
-  const H = 240;
+  const width = 720;
+  const height = 240;
   const m = { top: 12, right: 12, bottom: 48, left: 52 };
-  const pw = W - m.left - m.right;
-  const ph = H - m.top - m.bottom;
+  const plotWidth = width - m.left - m.right;
+  const plotHeight = height - m.top - m.bottom;
   const n = h.labels.length;
   const max = Math.max(1e-12, ...h.reference, ...h.current);
-  const gw = pw / Math.max(n, 1);
+  const gw = plotWidth / Math.max(n, 1);
   const bw = Math.max(1, gw * 0.4);
-  const y = (v: number) => m.top + ph - (v / max) * ph;
+  const y = (v: number) => m.top + plotHeight - (v / max) * plotHeight;
   const bars: string[] = [];
   for (let i = 0; i < n; i++) {
     const x0 = m.left + i * gw + gw * 0.1;
     const r = h.reference[i];
     const c = h.current[i];
     bars.push(
-      `<rect x="${x0.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + ph - y(r)).toFixed(1)}" fill="${REF_COLOUR}"/>`,
-      `<rect x="${(x0 + bw).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + ph - y(c)).toFixed(1)}" fill="${CUR_COLOUR}"/>`,
+      `<rect x="${x0.toFixed(1)}" y="${y(r).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + plotHeight - y(r)).toFixed(1)}" fill="${REF_COLOUR}"/>`,
+      `<rect x="${(x0 + bw).toFixed(1)}" y="${y(c).toFixed(1)}" width="${bw.toFixed(1)}" height="${(m.top + plotHeight - y(c)).toFixed(1)}" fill="${CUR_COLOUR}"/>`,
     );
   }
   const step = Math.max(1, Math.ceil(n / 8));
@@ -96,29 +88,29 @@ function chart(h: Histogram, id: string, feature: string): string {
     const text = h.edges ? formatNumber(h.edges[i]) : h.labels[i];
     const x = h.edges ? m.left + i * gw : m.left + (i + 0.5) * gw;
     xLabels.push(
-      `<text x="${x.toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="middle">${escapeHtml(text)}</text>`,
+      `<text x="${x.toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="middle">${esc(text)}</text>`,
     );
   }
   if (h.edges) {
     xLabels.push(
-      `<text x="${(m.left + pw).toFixed(1)}" y="${H - m.bottom + 16}" text-anchor="end">${formatNumber(h.edges[n])}</text>`,
+      `<text x="${(m.left + plotWidth).toFixed(1)}" y="${height - m.bottom + 16}" text-anchor="end">${formatNumber(h.edges[n])}</text>`,
     );
   }
   const yTicks = [0, max / 2, max]
     .map(
       (v) =>
-        `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${pct(v)}</text><line x1="${m.left}" x2="${m.left + pw}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
+        `<text x="${m.left - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${pct(v)}</text><line x1="${m.left}" x2="${m.left + plotWidth}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" class="grid"/>`,
     )
     .join("");
   const desc = `Share of rows per ${h.edges ? "bin" : "value"} of ${feature}, reference in blue (left bar), current in orange (right bar); the highest share is ${pct(max)}.`;
-  return `<svg viewBox="0 0 ${W} ${H}" width="100%" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">
-<title id="${id}-t">Reference vs current distribution of ${escapeHtml(feature)}</title>
-<desc id="${id}-d">${escapeHtml(desc)}</desc>
+  return `<svg viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">
+<title id="${id}-t">Reference vs current distribution of ${esc(feature)}</title>
+<desc id="${id}-d">${esc(desc)}</desc>
 ${yTicks}
 ${bars.join("\n")}
-<line x1="${m.left}" x2="${m.left + pw}" y1="${m.top + ph}" y2="${m.top + ph}" class="axis"/>
+<line x1="${m.left}" x2="${m.left + plotWidth}" y1="${m.top + plotHeight}" y2="${m.top + plotHeight}" class="axis"/>
 ${xLabels.join("\n")}
-<text x="${m.left + pw / 2}" y="${H - 8}" text-anchor="middle" class="axis-title">${h.edges ? "value (bin start)" : "value"}</text>
+<text x="${m.left + plotWidth / 2}" y="${height - 8}" text-anchor="middle" class="axis-title">${h.edges ? "value (bin start)" : "value"}</text>
 </svg>`;
 }
 
@@ -126,11 +118,11 @@ function dataTable(h: Histogram, feature: string): string {
   const rows = h.labels
     .map(
       (l, i) =>
-        `<tr><th scope="row">${escapeHtml(l)}</th><td class="num">${pct(h.reference[i])}</td><td class="num">${pct(h.current[i])}</td></tr>`,
+        `<tr><th scope="row">${esc(l)}</th><td class="num">${pct(h.reference[i])}</td><td class="num">${pct(h.current[i])}</td></tr>`,
     )
     .join("\n");
   return `<details><summary>Shares as a table</summary>
-<table><caption>Share of rows per ${h.edges ? "bin" : "value"} of ${escapeHtml(feature)}</caption>
+<table><caption>Share of rows per ${h.edges ? "bin" : "value"} of ${esc(feature)}</caption>
 <thead><tr><th scope="col">${h.edges ? "Bin" : "Value"}</th><th scope="col">Reference</th><th scope="col">Current</th></tr></thead>
 <tbody>
 ${rows}
@@ -140,7 +132,7 @@ ${rows}
 function section(f: FeatureDrift, i: number): string {
   const id = `f-${i}`;
   return `<section id="${id}" aria-labelledby="${id}-h">
-<h2 id="${id}-h">${escapeHtml(f.feature)} — ${verdict(f)}</h2>
+<h2 id="${id}-h">${esc(f.feature)} — ${verdict(f)}</h2>
 <p>${f.kind} feature, test <code>${f.test}</code>: score ${formatNumber(f.score)}, drift when ${rule(f)}
 (${f.n_reference} reference rows, ${f.n_current} current rows).</p>
 <p class="legend"><span class="key" style="background:${REF_COLOUR}"></span> Reference
@@ -162,24 +154,14 @@ a{color:#005a9c}a:focus,summary:focus{outline:3px solid #E69F00}`;
 export function renderDriftHtml(report: DriftReport, meta: DriftHtmlMeta): string {
   const title = meta.title ?? "Millwright data drift report";
   const drifted = report.features.filter((f) => f.drifted).length;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
-<p>Reference: ${escapeHtml(meta.reference)}<br>Current: ${escapeHtml(meta.current)}<br>Generated: ${escapeHtml(meta.generatedAt)}</p>
+  return htmlPage(
+    title,
+    CSS,
+    `<h1>${esc(title)}</h1>
+<p>Reference: ${esc(meta.reference)}<br>Current: ${esc(meta.current)}<br>Generated: ${esc(meta.generatedAt)}</p>
 <p role="status">Dataset drift: ${verdict({ drifted: report.dataset_drift })} — ${drifted} of ${report.features.length} features drifted
 (share ${formatNumber(report.drift_share)}; dataset drift when the share ≥ ${formatNumber(report.share_threshold)}).</p>
 ${summaryTable(report)}
-${report.features.map(section).join("\n")}
-</main>
-</body>
-</html>
-`;
+${report.features.map(section).join("\n")}`,
+  );
 }

@@ -8,7 +8,7 @@ import { type TestChoice, chooseTest } from "./stats/choose.js";
 import { countValues, type CategoryKey } from "./stats/counts.js";
 import type { KsMethod } from "./stats/ks.js";
 import { radixSortFloat64 } from "./stats/radix-sort.js";
-import { type ColumnKind, runStatTest, type TestName } from "./stats/registry.js";
+import { type ColumnKind, runStatTest, type TestResult } from "./stats/registry.js";
 import { distinctUnionSorted } from "./stats/sorted.js";
 
 export type Column = Float64Array | string[];
@@ -29,16 +29,10 @@ export interface Histogram {
   current: number[];
 }
 
-export interface FeatureDrift {
+/** One feature's test result (stats/registry.ts TestResult) with what it was run on. */
+export interface FeatureDrift extends TestResult {
   feature: string;
   kind: ColumnKind;
-  test: TestName;
-  statistic: number;
-  /** Only for tests that have one (ks, chisquare, ztest). */
-  p_value?: number;
-  score: number;
-  threshold: number;
-  drifted: boolean;
   n_reference: number;
   n_current: number;
   histogram: Histogram;

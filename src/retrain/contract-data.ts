@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { readContractData } from "../data/contract-data.js";
-import { formatCsv } from "../data/csv.js";
+import { formatCsv, formatDecimal } from "../data/csv.js";
 import { formatTimestamp } from "../data/time.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { ModelRegistry } from "../registry/registry.js";
@@ -73,12 +73,12 @@ export function retrainFiles(
   mkdirSync(dir, { recursive: true });
   const { delimiter, decimal } = c.csv;
   const counter = c.time.counter;
-  const timeCell = (t: number): string => (counter ? num(t) : formatTimestamp(t));
-  const num = (v: number): string => (decimal === "," ? String(v).replace(".", ",") : String(v));
+  const number = (v: number): string => formatDecimal(v, decimal);
+  const timeCell = (t: number): string => (counter ? number(t) : formatTimestamp(t));
   const cell = (k: number, v: number | null): string => {
     if (v === null || Number.isNaN(v)) return "";
     const spec = c.readings[k];
-    return spec.kind === "category" ? (spec.levels?.[v] ?? "") : num(v);
+    return spec.kind === "category" ? (spec.levels?.[v] ?? "") : number(v);
   };
 
   // Telemetry: the stored rows, then each logged reading later than its machine's last stored row.

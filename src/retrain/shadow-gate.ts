@@ -40,7 +40,7 @@ export class ShadowGate {
   private pending: Pending | null = null;
   private judging: Promise<ShadowVerdict | null> | null = null;
 
-  constructor(private readonly o: ShadowGateOptions) {}
+  constructor(private readonly deps: ShadowGateOptions) {}
 
   /** The challenger waiting in shadow for its evidence, if any. */
   get waiting(): string | null {
@@ -48,25 +48,25 @@ export class ShadowGate {
   }
 
   private now(): number {
-    return this.o.now?.() ?? Date.now();
+    return this.deps.now?.() ?? Date.now();
   }
 
   /** Puts a challenger that passed the offline gate in shadow (replacing one still waiting). */
   async begin(p: Pending): Promise<void> {
-    await this.o.period.start(p.version);
+    await this.deps.period.start(p.version);
     this.pending = p;
-    this.o.counters?.decision("shadow");
-    await this.o.audit.appendAudit({
+    this.deps.counters?.decision("shadow");
+    await this.deps.audit.appendAudit({
       at: this.now(),
       kind: "decision",
       payload: {
         verdict: "shadow",
-        reason: `passed the offline gate; in shadow until ${needWords(this.o.need)} say it is at least as good`,
+        reason: `passed the offline gate; in shadow until ${needWords(this.deps.need)} say it is at least as good`,
         challenger: { version: p.version },
         champion: { version: p.champion },
         trigger: p.trigger,
         run: p.run,
-        need: this.o.need,
+        need: this.deps.need,
       },
     });
   }
@@ -87,11 +87,11 @@ export class ShadowGate {
   private async decide(): Promise<ShadowVerdict | null> {
     const p = this.pending;
     if (!p) return null;
-    const ev = this.o.period.evidence();
+    const ev = this.deps.period.evidence();
     const decision = async (verdict: "promoted" | "kept", reason: string, comparison: unknown) => {
       this.pending = null;
-      this.o.counters?.decision(verdict);
-      await this.o.audit.appendAudit({
+      this.deps.counters?.decision(verdict);
+      await this.deps.audit.appendAudit({
         at: this.now(),
         kind: "decision",
         payload: {
@@ -105,24 +105,24 @@ export class ShadowGate {
           run: p.run,
         },
       });
-      this.o.log?.(`retraining (shadow): ${verdict}: ${reason}`);
+      this.deps.log?.(`retraining (shadow): ${verdict}: ${reason}`);
     };
     if (ev.version !== p.version || ev.comparison === null || ev.startedAt === null) {
       // Stopped or replaced by hand: no evidence, so no promotion.
       await decision("kept", `shadow of ${p.version} was stopped before its evidence was in`, null);
       return { verdict: "reject", reason: "shadow stopped" };
     }
-    const v = shadowVerdict(ev.comparison, ev.startedAt, this.now(), this.o.need);
+    const v = shadowVerdict(ev.comparison, ev.startedAt, this.now(), this.deps.need);
     if (v.verdict === "wait") return v;
     if (v.verdict === "reject") {
-      this.o.period.stop();
+      this.deps.period.stop();
       await decision("kept", v.reason, ev.comparison);
       return v;
     }
-    await this.o.promote(p.version);
-    this.o.period.stop();
+    await this.deps.promote(p.version);
+    this.deps.period.stop();
     await decision("promoted", v.reason, ev.comparison);
-    await this.o.audit.appendAudit({
+    await this.deps.audit.appendAudit({
       at: this.now(),
       kind: "promotion",
       payload: { from: p.champion, to: p.version, run: p.run, stage: "shadow" },

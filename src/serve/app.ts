@@ -138,7 +138,6 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
       opts.explain?.perSecond ?? DEFAULT_EXPLAIN_PER_SECOND,
       opts.explain?.clock,
     ),
-    authRoute: {},
   };
   app.decorate("millwright", ctx);
   machines.onRemove((id) => ctx.fleet.forget(id));

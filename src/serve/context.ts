@@ -35,12 +35,6 @@ export interface Ctx {
   /** Explanations (TreeSHAP on the event loop) per request at most, and per second for all clients. */
   maxExplain: number;
   explainBudget: ExplainBudget;
-  /**
-   * Spread into a token-protected route's config beside `auth` (auth-gate.ts checks the token
-   * before the body is parsed and limits failures per client across routes). Empty: the old
-   * per-route request limit locked a correct token out after 600 requests.
-   */
-  authRoute: { rateLimit?: { max: number; timeWindow: number } | false };
   /** Shadow mode: what was logged and labelled is handed to it (ai4i-shadow.ts). */
   shadow?: ShadowTap;
   /** The latest maintenance plan, when the plan routes are mounted. */

@@ -2,15 +2,11 @@
 // arrive with a fixed delay, so pushes come in due order and taking from the front is enough.
 // Bounded because a server that stops taking feedback must not grow the client without limit:
 // past the bound the oldest labels are dropped (and counted), the newest kept.
+import type { KnownLabels } from "../data/schema.js";
 
-export interface Label {
+/** The ground truth of one prediction, as POST /v1/feedback takes it. */
+export interface Label extends KnownLabels {
   prediction_id: string | number;
-  machine_failure: 0 | 1;
-  twf: 0 | 1;
-  hdf: 0 | 1;
-  pwf: 0 | 1;
-  osf: 0 | 1;
-  rnf: 0 | 1;
 }
 
 interface Entry {

@@ -1,18 +1,17 @@
 // A model version's file: every head (machine_failure and one per learnable failure mode), its
 // calibration and the decision threshold, as tagged, versioned JSON checked on load.
-import { MillwrightError } from "../core/errors.js";
 import { MODE_HEADS, type ModeHead } from "../data/schema.js";
-import { FEATURE_NAMES, type FeatureMatrix } from "../features/physics.js";
+import type { FeatureMatrix } from "../features/build.js";
+import { FEATURE_NAMES } from "../features/physics.js";
 import type { Platt } from "../model/calibrate.js";
 import { predictMargin, sigmoid } from "../model/predict.js";
-import { boosterFromJSON, boosterToJSON } from "../model/serialize.js";
 import type { Booster } from "../model/types.js";
+import { badModelFile, headsFromJSON, headsToJSON, thresholdFromJSON } from "./stored-heads.js";
 
 export const BUNDLE_FORMAT = "millwright-model";
 export const BUNDLE_FORMAT_VERSION = 1;
 
 export const HEADS = ["machine_failure", ...MODE_HEADS] as const;
-export type HeadName = (typeof HEADS)[number];
 
 export interface Head {
   booster: Booster;
@@ -54,13 +53,7 @@ export function headProba(h: Head, X: FeatureMatrix): Float64Array {
 }
 
 export function bundleToJSON(b: ModelBundle): object {
-  const heads: Record<string, unknown> = {};
-  for (const name of HEADS) {
-    const h = b.heads[name];
-    heads[name] = h
-      ? { booster: boosterToJSON(h.booster), calibration: { method: "platt", ...h.calibration } }
-      : null;
-  }
+  const heads = headsToJSON(HEADS, b.heads);
   return {
     format: BUNDLE_FORMAT,
     formatVersion: BUNDLE_FORMAT_VERSION,
@@ -75,9 +68,7 @@ export function bundleToJSON(b: ModelBundle): object {
 }
 
 export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
-  const bad = (why: string): never => {
-    throw new MillwrightError("MW_MODEL_CORRUPT", `${source}: ${why}`, { file: source });
-  };
+  const bad = badModelFile(source);
   if (typeof obj !== "object" || obj === null) bad("not a JSON object");
   const o = obj as Record<string, unknown>;
   if (o.format !== BUNDLE_FORMAT) bad(`not a Millwright model (format '${String(o.format)}')`);
@@ -91,39 +82,14 @@ export function bundleFromJSON(obj: unknown, source: string): ModelBundle {
     bad(
       `feature names ${JSON.stringify(names)} do not match this Millwright's features ${FEATURE_NAMES.join(",")}`,
     );
-  const t = o.threshold as Record<string, unknown> | undefined;
-  if (!t || typeof t.value !== "number" || !(t.value >= 0 && t.value <= 1))
-    bad("threshold missing or outside 0–1");
-  const rawHeads = o.heads as Record<string, unknown> | undefined;
-  if (!rawHeads || typeof rawHeads !== "object") bad("heads missing");
-  const heads: Record<string, Head | null> = {};
-  for (const name of HEADS) {
-    const h = rawHeads?.[name] as Record<string, unknown> | null | undefined;
-    if (h === null && name !== "machine_failure") {
-      heads[name] = null;
-      continue;
-    }
-    if (!h || typeof h !== "object") bad(`head '${name}' missing`);
-    const c = h?.calibration as Record<string, unknown> | undefined;
-    if (
-      !c ||
-      typeof c.a !== "number" ||
-      typeof c.b !== "number" ||
-      !Number.isFinite(c.a) ||
-      !Number.isFinite(c.b)
-    )
-      bad(`head '${name}': calibration missing or not finite`);
-    const booster = boosterFromJSON(h?.booster, `${source} (head ${name})`);
-    if (booster.nFeatures !== FEATURE_NAMES.length)
-      bad(`head '${name}' expects ${booster.nFeatures} features`);
-    heads[name] = { booster, calibration: { a: c?.a as number, b: c?.b as number } };
-  }
+  const threshold = thresholdFromJSON<ModelBundle["threshold"]>(o.threshold, bad);
+  const heads = headsFromJSON(o.heads, HEADS, FEATURE_NAMES.length, source, bad);
   return {
     name: o.name as string,
     version: o.version as string,
     createdAt: "",
     featureNames: [...FEATURE_NAMES],
-    threshold: t as unknown as ModelBundle["threshold"],
+    threshold,
     heads: heads as unknown as ModelBundle["heads"],
   };
 }

@@ -8,7 +8,7 @@ import { test } from "node:test";
 import { Registry } from "prom-client";
 import { parse, stringify } from "yaml";
 import { contractMetrics } from "../../src/metrics/contract.js";
-import { monitorGauges } from "../../src/serve/contract/monitor.js";
+import { monitorGauges } from "../../src/metrics/shared.js";
 import { createMetrics } from "../../src/metrics/ai4i.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
 import { contract, dashboardQueries, metricNames, problems as problemsIn } from "./monitoring-promql.js";

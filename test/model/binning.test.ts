@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import {
-  binMatrix,
+  binLayouts,
   binOf,
-  binRows,
   computeBinThresholds,
   missingBin,
   thresholdsFromSorted,
@@ -39,8 +38,7 @@ test("bin b ⇔ value ≤ threshold[b]: binned splits equal raw splits", () => {
   const nCols = 3;
   const X = Float64Array.from({ length: nRows * nCols }, (_, k) => Math.sin(k * 12.9898) * 100);
   const th = computeBinThresholds(X, nRows, nCols, 32);
-  const col = binMatrix(X, nRows, nCols, th);
-  const row = binRows(X, nRows, nCols, th);
+  const { cols: col, rows: row } = binLayouts(X, nRows, nCols, th);
   for (let i = 0; i < nRows; i++) {
     for (let f = 0; f < nCols; f++) {
       const b = col[f * nRows + i];
@@ -60,7 +58,7 @@ test("lookup-table binning equals the binary search, skewed data and NaN include
   X[5] = Number.NaN;
   const th = computeBinThresholds(X, nRows, 1, 255);
   assert.ok(th[0].length > 200);
-  const bins = binMatrix(X, nRows, 1, th);
+  const bins = binLayouts(X, nRows, 1, th).cols;
   for (let i = 0; i < nRows; i++) assert.equal(bins[i], binOf(th[0], X[i]), `row ${i} value ${X[i]}`);
   // NaN has its own bin, one past the real ones.
   assert.equal(bins[5], th[0].length + 1);
@@ -78,7 +76,7 @@ test("NaN gets the missing bin, after the real bins, and takes no part in the th
     16,
   );
   assert.deepEqual(th, withoutNaN);
-  const bins = binRows(X, nRows, 1, th);
+  const bins = binLayouts(X, nRows, 1, th).rows;
   for (let i = 0; i < nRows; i++) assert.equal(bins[i] === missingBin(th[0]), Number.isNaN(X[i]), `row ${i}`);
   // All NaN: no thresholds, one (empty) real bin 0, missing bin 1.
   const allNaN = computeBinThresholds(new Float64Array(10).fill(Number.NaN), 10, 1, 255);
@@ -92,7 +90,7 @@ test("capacity: maxBins 255 gives at most 254 thresholds, so the missing bin 255
   const th = computeBinThresholds(X, nRows, 1, 255);
   assert.equal(th[0].length, 254);
   assert.equal(missingBin(th[0]), 255);
-  const bins = binMatrix(X, nRows, 1, th);
+  const bins = binLayouts(X, nRows, 1, th).cols;
   assert.equal(bins[0], 255);
   assert.equal(Math.max(...Array.from(bins).filter((_, i) => i % 50 !== 0)), 254);
 });

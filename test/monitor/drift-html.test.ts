@@ -12,7 +12,7 @@ const meta = { reference: "train.csv & co", current: "week 47", generatedAt: "20
 const html = renderDriftHtml(report, meta);
 
 test("the page is self-contained: no scripts, links, external sources or url() fetches", () => {
-  assert.ok(html.startsWith("<!doctype html>"));
+  assert.ok(html.startsWith("<!DOCTYPE html>"));
   assert.match(html, /<html lang="en">/);
   for (const bad of [
     /<script/i,

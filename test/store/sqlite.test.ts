@@ -206,7 +206,9 @@ test("SQLite, writer thread: a move that fails keeps the rows journalled and ack
   await s.close();
 });
 
-type Internals = { writer: { worker: { terminate(): Promise<number> } } };
+type ThreadHandle = { worker: { terminate(): Promise<number> } };
+/** The store's live writer (store/sqlite/writer.ts LiveWriter): the running thread's handle. */
+type Internals = { writer: { now(): ThreadHandle } };
 
 test("SQLite, writer thread: a commit waiting on the file runs on the thread; the event loop keeps turning", async () => {
   const path = join(dir, "blocked.db");
@@ -243,7 +245,7 @@ test("SQLite writer: a thread that dies rejects every pending request as unavail
   );
   const pending = [w.request({ op: "run", sql: "SELECT 1", params: [] }), w.request({ op: "close" })];
   await sleep(20);
-  await (w as unknown as Internals["writer"]).worker.terminate();
+  await (w as unknown as ThreadHandle).worker.terminate();
   for (const p of await Promise.allSettled(pending)) {
     assert.equal(p.status, "rejected");
     const e = (p as PromiseRejectedResult).reason;
@@ -260,9 +262,9 @@ test("SQLite, writer thread: a store whose thread died starts a new one (healthy
   await s.init();
   await s.logPredictions([makeRecord(0)]);
   // Killed while idle: terminating a thread inside a SQLite call would abort the process.
-  await (s as unknown as Internals).writer.worker.terminate();
+  await (s as unknown as Internals).writer.now().worker.terminate();
   assert.equal(await s.healthy(), true, "healthy() brings a new writer up");
-  await (s as unknown as Internals).writer.worker.terminate();
+  await (s as unknown as Internals).writer.now().worker.terminate();
   await s.logPredictions([makeRecord(1)]); // so does the next write
   assert.deepEqual(
     (await collect(s.queryPredictions({}))).map((p) => p.id),

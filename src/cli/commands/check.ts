@@ -6,7 +6,7 @@ import { readContractData } from "../../data/contract-data.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
 import { eventsOpt } from "../contract-opts.js";
-import { out, outJson, outThen, parse, requireOpt } from "../io.js";
+import { out, outJson, outThen, parse, requireOpt, type Options } from "../io.js";
 
 export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json]
 
@@ -17,7 +17,8 @@ a failure. Then the problems that would make training weak (a sensor with no val
 changes, a failure kind too rare for a head of its own). Bad data is an error naming the file, row
 and column, exit 2, as in training. Exit 0 when it reads; --json prints the profile as JSON.`;
 
-const num = (x: number | null) =>
+/** A profile figure, short: whole numbers as they are, others to three significant digits. */
+const figure = (x: number | null) =>
   x === null ? "–" : Math.abs(x) >= 1000 || Number.isInteger(x) ? x.toFixed(0) : x.toPrecision(3);
 
 function render(p: ContractProfile): string {
@@ -28,7 +29,7 @@ function render(p: ContractProfile): string {
     "readings (present = share of rows with a value):",
     ...p.readings.map(
       (r) =>
-        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${num(r.min)} – ${num(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${num(r.mean)}  ('${r.column}')`,
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  ('${r.column}')`,
     ),
     ...p.events.map(
       (e) =>
@@ -57,17 +58,10 @@ function render(p: ContractProfile): string {
   return lines.join("\n");
 }
 
+const CHECK_OPTIONS: Options = { strings: ["contract", "data"], flags: ["json"], lists: ["events"] };
+
 export async function checkCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      contract: { type: "string" },
-      data: { type: "string" },
-      events: { type: "string", multiple: true },
-      json: { type: "boolean" },
-    },
-    CHECK_HELP,
-  );
+  const { values } = parse(argv, CHECK_OPTIONS, CHECK_HELP);
   if (values.help) return outThen(CHECK_HELP, 0);
   const { contract } = loadContract(requireOpt(values, "contract", CHECK_HELP));
   const data = readContractData(contract, {

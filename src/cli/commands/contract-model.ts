@@ -2,62 +2,54 @@
 // read the data; the telemetry comes from --data and the events from the stored paths or --events.
 import { readFileSync } from "node:fs";
 import { readContractData } from "../../data/contract-data.js";
-import { formatCsv, parseCsv } from "../../data/csv.js";
+import { formatDecimal, parseCsv } from "../../data/csv.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { fmt } from "../../evaluate/format.js";
-import { writeFileAtomic } from "../../registry/fsutil.js";
 import { labelledFeatures } from "../../registry/train-history.js";
 import { takeLabels } from "../../train/split.js";
 import { type HistoryModel, predictHistoryModel } from "../../train/history-model.js";
 import { eventsOpt } from "../contract-opts.js";
 import { out, outJson } from "../io.js";
+import { writeScoredCsv } from "../prediction-csv.js";
 
-export function predictContract(m: HistoryModel, file: string, dest: string, events: unknown): number {
+/** The rows of `file` as the model's stored contract reads them, its warnings on stderr. */
+function readWithContract(m: HistoryModel, file: string, events: unknown, labels: "no" | "require") {
   const data = readContractData(m.contract, {
     telemetry: file,
     events: eventsOpt(events),
     learn: false,
-    labels: "no",
+    labels,
   });
   for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
-  const { X } = labelledFeatures(data);
+  return data;
+}
+
+export function predictContract(m: HistoryModel, file: string, dest: string, events: unknown): number {
+  const { X } = labelledFeatures(readWithContract(m, file, events, "no"));
   const p = predictHistoryModel(m, X);
-  // The raw cells, so the output keeps the input rows exactly as written.
   const { delimiter, decimal } = m.contract.csv;
-  const raw = parseCsv(readFileSync(file, "utf8"), delimiter);
-  // Written back the way the input is written, so the shop's spreadsheet reads the numbers.
-  const num = (x: number) => (decimal === "," ? String(x).replace(".", ",") : String(x));
-  const heads = m.headNames.filter((h) => h !== "machine_failure" && p[h] !== null);
-  const failure = p.machine_failure as Float64Array;
-  const header = [
-    ...raw.header,
-    "failure_probability",
-    "failure_predicted",
-    ...heads.map((h) => `${h}_probability`),
-  ];
-  // Shortest round-trip form, not a fixed number of decimals: the file holds the model's exact
-  // numbers, so a reading replayed through the server can be compared with it bit for bit.
-  const rows = raw.rows.map((cells, i) => [
-    ...cells,
-    num(failure[i]),
-    failure[i] >= m.threshold.value ? 1 : 0,
-    ...heads.map((h) => num((p[h] as Float64Array)[i])),
-  ]);
-  writeFileAtomic(dest, formatCsv(header, rows, { delimiter }));
+  const heads = new Map<string, Float64Array>();
+  for (const h of m.headNames)
+    if (h !== "machine_failure" && p[h] !== null) heads.set(h, p[h] as Float64Array);
+  const n = writeScoredCsv(dest, {
+    raw: parseCsv(readFileSync(file, "utf8"), delimiter),
+    failure: p.machine_failure as Float64Array,
+    threshold: m.threshold.value,
+    heads,
+    // Shortest round-trip form, not a fixed number of decimals: the file holds the model's exact
+    // numbers, so a reading replayed through the server can be compared with it bit for bit.
+    // Written the way the input is written, so the shop's spreadsheet reads the numbers.
+    number: (x) => formatDecimal(x, decimal),
+    delimiter,
+  });
   process.stderr.write(
-    `wrote ${rows.length} predictions by model ${m.version} (contract ${m.contract.name}) to ${dest}\n`,
+    `wrote ${n} predictions by model ${m.version} (contract ${m.contract.name}) to ${dest}\n`,
   );
   return 0;
 }
 
 export function evaluateContract(m: HistoryModel, file: string, events: unknown, json: boolean): number {
-  const data = readContractData(m.contract, {
-    telemetry: file,
-    events: eventsOpt(events),
-    learn: false,
-    labels: "require",
-  });
-  for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+  const data = readWithContract(m, file, events, "require");
   const { X, heads, usable } = labelledFeatures(data);
   const p = predictHistoryModel(m, X);
   const keep: number[] = [];

@@ -5,7 +5,7 @@ import { type Columns, driftReport } from "../../monitor/drift-report.js";
 import { renderDriftHtml } from "../../monitor/drift-html.js";
 import { TEST_NAMES, isTestName } from "../../monitor/stats/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
-import { out, outJson, outThen, outputOpt, parse, requireOpt } from "../io.js";
+import { out, outJson, outThen, outputOpt, parse, requireOpt, type Options } from "../io.js";
 
 export const DRIFT_HELP = `millwright drift --reference A.csv --current B.csv [--test NAME] [--json] [--html report.html]
 
@@ -24,18 +24,10 @@ function columns(rows: readonly LabelledReading[]): Columns {
   return c;
 }
 
+const DRIFT_OPTIONS: Options = { strings: ["reference", "current", "test", "html"], flags: ["json"] };
+
 export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      reference: { type: "string" },
-      current: { type: "string" },
-      test: { type: "string" },
-      json: { type: "boolean" },
-      html: { type: "string" },
-    },
-    DRIFT_HELP,
-  );
+  const { values } = parse(argv, DRIFT_OPTIONS, DRIFT_HELP);
   if (values.help) return outThen(DRIFT_HELP, 0);
   const refFile = requireOpt(values, "reference", DRIFT_HELP);
   const curFile = requireOpt(values, "current", DRIFT_HELP);

@@ -1,11 +1,10 @@
 import { loadCsvFile } from "../../data/load.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { featureMatrix } from "../../features/physics.js";
-import { ModelRegistry } from "../../registry/registry.js";
-import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { evaluateContract } from "./contract-model.js";
 import { predictBundle } from "../../train/bundle.js";
-import { DEFAULT_REGISTRY, out, outJson, parse, requireOpt, outThen } from "../io.js";
+import { registeredModelOpt } from "../model-opts.js";
+import { out, outJson, parse, requireOpt, outThen, type Options } from "../io.js";
 
 export const EVALUATE_HELP = `millwright evaluate --data FILE [--model REF] [--registry DIR] [--events NAME=FILE]… [--json]
 
@@ -17,28 +16,20 @@ A model trained with a data contract: labels come from its failures (rows whose 
 the end of FILE are censored and left out) and --json adds heads {kind: metrics} and censored;
 --events NAME=FILE replaces an event file (NAME "failures" for the failures file).`;
 
+const EVALUATE_OPTIONS: Options = {
+  strings: ["data", "model", "registry"],
+  flags: ["json"],
+  lists: ["events"],
+};
+
 export async function evaluateCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      data: { type: "string" },
-      model: { type: "string" },
-      registry: { type: "string" },
-      events: { type: "string", multiple: true },
-      json: { type: "boolean" },
-    },
-    EVALUATE_HELP,
-  );
+  const { values } = parse(argv, EVALUATE_OPTIONS, EVALUATE_HELP);
   if (values.help) return outThen(EVALUATE_HELP, 0);
   const file = requireOpt(values, "data", EVALUATE_HELP);
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
-  const ref = (values.model as string | undefined) ?? "champion";
-  const stored = registry.readModelJson(ref);
-  if (isHistoryModelJSON(stored.obj)) {
-    const m = historyModelFromJSON(stored.obj, stored.file);
-    return evaluateContract(m, file, values.events, values.json === true);
-  }
-  const bundle = registry.load(ref);
+  const model = registeredModelOpt(values);
+  if (model.kind === "history")
+    return evaluateContract(model.model, file, values.events, values.json === true);
+  const { bundle } = model;
   const data = loadCsvFile(file, { requireLabels: true });
   const p = predictBundle(bundle, featureMatrix(data.rows));
   const y = Uint8Array.from(data.rows, (r) => (r.machine_failure === 1 ? 1 : 0));

@@ -22,28 +22,16 @@ export interface Command {
 export const COMMANDS: Record<string, Command> = {
   up: { summary: "simulate and train if needed, then serve (what npm start runs)", run: upCommand },
   simulate: { summary: "write a simulated fleet's readings as CSV", run: simulateCommand },
-  check: {
-    summary: "read your data through your data contract and say what came through (trains nothing)",
-    run: checkCommand,
-  },
+  check: { summary: "read data through its contract and report it (trains nothing)", run: checkCommand },
   train: { summary: "train, evaluate and register a new model version", run: trainCommand },
   evaluate: { summary: "evaluate a registered model on a labelled CSV", run: evaluateCommand },
   predict: { summary: "score a CSV with a registered model", run: predictCommand },
   models: { summary: "list, show or promote model versions", run: modelsCommand },
-  serve: {
-    summary: "serve a model over HTTP (JSON API, OIP v2, docs, metrics, dashboard)",
-    run: serveCommand,
-  },
-  predictions: {
-    summary: "export logged predictions (with labels) as training CSV",
-    run: predictionsCommand,
-  },
+  serve: { summary: "serve a model over HTTP (JSON, OIP v2, docs, metrics, dashboard)", run: serveCommand },
+  predictions: { summary: "export logged predictions (and labels) as training CSV", run: predictionsCommand },
   drift: { summary: "compare two CSVs feature by feature (Evidently's tests)", run: driftCommand },
   monitor: { summary: "compute drift and quality once (--once)", run: monitorCommand },
-  plan: {
-    summary: "plan maintenance: which machine, which task, which technician, which shift",
-    run: planCommand,
-  },
+  plan: { summary: "plan maintenance: which machine, task, technician and shift", run: planCommand },
   release: { summary: "set the image tag of an environment in the GitOps config repo", run: releaseCommand },
   retrain: { summary: "retraining history, or retrain and gate now", run: retrainCommand },
 };

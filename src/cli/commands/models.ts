@@ -1,7 +1,8 @@
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
-import { ALIASES, type Alias, ModelRegistry } from "../../registry/registry.js";
+import { ALIASES, type Alias } from "../../registry/registry.js";
 import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
-import { isHelpWord, DEFAULT_REGISTRY, out, outJson, parse, outThen, outJsonThen } from "../io.js";
+import { isHelpWord, out, outJson, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { registryOpt } from "../model-opts.js";
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
@@ -17,26 +18,18 @@ within its refresh interval (or at once through POST /v1/models/{version}/promot
 every request with VERSION too, after each answer is sent, and compare it live with the champion
 (GET /v1/models/shadow); --off stops it. Needs the admin token (--token or MILLWRIGHT_ADMIN_TOKEN).`;
 
+const MODELS_OPTIONS: Options = {
+  strings: ["registry", "alias", "url", "token", "reason"],
+  flags: ["json", "off"],
+};
+
 export async function modelsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (isHelpWord(sub)) return outThen(MODELS_HELP, 0);
-  const { values, positionals } = parse(
-    rest,
-    {
-      registry: { type: "string" },
-      json: { type: "boolean" },
-      alias: { type: "string" },
-      off: { type: "boolean" },
-      url: { type: "string" },
-      token: { type: "string" },
-      reason: { type: "string" },
-    },
-    MODELS_HELP,
-    true,
-  );
+  const { values, positionals } = parse(rest, MODELS_OPTIONS, MODELS_HELP, true);
   if (values.help || !sub) return outThen(MODELS_HELP, sub ? 0 : 2);
   if (sub === "shadow") return shadowCommand(values, positionals);
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = registryOpt(values);
   if (sub === "list") {
     const list = registry.list();
     if (values.json) return outJsonThen({ aliases: registry.readIndex().aliases, versions: list }, 0);

@@ -1,10 +1,10 @@
 import { Registry as PromRegistry } from "prom-client";
 import { Monitor } from "../../monitor/monitor.js";
-import { ModelRegistry } from "../../registry/registry.js";
 import { createMetrics } from "../../metrics/ai4i.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, out, outJson, parse, outThen } from "../io.js";
+import { out, outJson, parse, outThen } from "../io.js";
+import { modelRefOpt, registryOpt } from "../model-opts.js";
 
 export const MONITOR_HELP = `millwright monitor --once [--registry DIR] [--model REF] [--json]
 
@@ -14,20 +14,11 @@ time windows) and estimated quality (CBPE). For cron-like use and tests; the ser
 computation on a schedule.`;
 
 export async function monitorCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      once: { type: "boolean" },
-      registry: { type: "string" },
-      model: { type: "string" },
-      json: { type: "boolean" },
-    },
-    MONITOR_HELP,
-  );
+  const { values } = parse(argv, { strings: ["registry", "model"], flags: ["once", "json"] }, MONITOR_HELP);
   if (values.help || !values.once) return outThen(MONITOR_HELP, values.help ? 0 : 2);
   const cfg = readConfig();
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
-  const bundle = registry.load((values.model as string | undefined) ?? "champion");
+  const registry = registryOpt(values);
+  const bundle = registry.load(modelRefOpt(values));
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {
     const monitor = new Monitor({

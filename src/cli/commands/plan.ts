@@ -4,12 +4,12 @@ import type { Reading } from "../../data/schema.js";
 import type { MachineHistory } from "../../plan/forecast.js";
 import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
-import { ModelRegistry } from "../../registry/registry.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { loadPlanningConfig, planFor } from "../../plan/planning.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { DEFAULT_REGISTRY, out, parse, outThen, outJsonThen } from "../io.js";
+import { out, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { registryOpt } from "../model-opts.js";
 import { planContract } from "./plan-contract.js";
 
 const HELP = `${PLAN_HELP.trimEnd()}
@@ -42,24 +42,17 @@ function add(by: Map<string, MachineHistory>, r: Reading): void {
   if (h.history.length > 100) h.history.shift();
 }
 
+const OPTIONS: Options = {
+  strings: ["technicians", "costs", "horizon", "registry", "data"],
+  flags: ["json", "greedy"],
+  lists: ["events"],
+};
+
 export async function planCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      technicians: { type: "string" },
-      costs: { type: "string" },
-      horizon: { type: "string" },
-      registry: { type: "string" },
-      data: { type: "string" },
-      json: { type: "boolean" },
-      events: { type: "string", multiple: true },
-      greedy: { type: "boolean" },
-    },
-    HELP,
-  );
+  const { values } = parse(argv, OPTIONS, HELP);
   if (values.help) return outThen(HELP, 0);
   if (!values.technicians) throw new MillwrightError("MW_BAD_INPUT", `--technicians is required\n\n${HELP}`);
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = registryOpt(values);
   const stored = registry.readModelJson("champion");
   if (isHistoryModelJSON(stored.obj)) {
     if (values.costs)

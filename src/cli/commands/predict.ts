@@ -1,13 +1,11 @@
-import { formatCsv } from "../../data/csv.js";
 import { loadCsvFile } from "../../data/load.js";
 import { MODE_HEADS } from "../../data/schema.js";
 import { featureMatrix } from "../../features/physics.js";
-import { ModelRegistry } from "../../registry/registry.js";
-import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { predictContract } from "./contract-model.js";
-import { writeFileAtomic } from "../../registry/fsutil.js";
 import { predictBundle } from "../../train/bundle.js";
-import { DEFAULT_REGISTRY, outputOpt, outThen, parse, requireOpt } from "../io.js";
+import { registeredModelOpt } from "../model-opts.js";
+import { writeScoredCsv } from "../prediction-csv.js";
+import { outputOpt, outThen, parse, requireOpt, type Options } from "../io.js";
 
 export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR] [--events NAME=FILE]…
 
@@ -20,47 +18,27 @@ history from the rows and the events (the event files named at training, or --ev
 NAME "failures" for the failures file) and writes one <kind>_probability per head, with the
 probabilities' exact digits.`;
 
+const PREDICT_OPTIONS: Options = { strings: ["data", "out", "model", "registry"], lists: ["events"] };
+
 export async function predictCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      data: { type: "string" },
-      out: { type: "string" },
-      model: { type: "string" },
-      registry: { type: "string" },
-      events: { type: "string", multiple: true },
-    },
-    PREDICT_HELP,
-  );
+  const { values } = parse(argv, PREDICT_OPTIONS, PREDICT_HELP);
   if (values.help) return outThen(PREDICT_HELP, 0);
   const file = requireOpt(values, "data", PREDICT_HELP);
   const dest = outputOpt(values, "out", PREDICT_HELP);
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
-  const ref = (values.model as string | undefined) ?? "champion";
-  const stored = registry.readModelJson(ref);
-  if (isHistoryModelJSON(stored.obj)) {
-    const m = historyModelFromJSON(stored.obj, stored.file);
-    return predictContract(m, file, dest, values.events);
-  }
-  const bundle = registry.load(ref);
+  const model = registeredModelOpt(values);
+  if (model.kind === "history") return predictContract(model.model, file, dest, values.events);
+  const { bundle } = model;
   const data = loadCsvFile(file);
   const p = predictBundle(bundle, featureMatrix(data.rows));
-  // The raw cells, so the output keeps the input exactly as written.
-  const raw = data.table;
-  const modes = MODE_HEADS.filter((m) => p.modes[m] !== null);
-  const header = [
-    ...raw.header,
-    "failure_probability",
-    "failure_predicted",
-    ...modes.map((m) => `${m}_probability`),
-  ];
-  const rows = raw.rows.map((cells, i) => [
-    ...cells,
-    p.failure[i].toFixed(6),
-    p.failure[i] >= bundle.threshold.value ? 1 : 0,
-    ...modes.map((m) => (p.modes[m] as Float64Array)[i].toFixed(6)),
-  ]);
-  writeFileAtomic(dest, formatCsv(header, rows));
-  process.stderr.write(`wrote ${rows.length} predictions by model ${bundle.version} to ${dest}\n`);
+  const heads = new Map<string, Float64Array>();
+  for (const m of MODE_HEADS) if (p.modes[m] !== null) heads.set(m, p.modes[m] as Float64Array);
+  const n = writeScoredCsv(dest, {
+    raw: data.table,
+    failure: p.failure,
+    threshold: bundle.threshold.value,
+    heads,
+    number: (x) => x.toFixed(6),
+  });
+  process.stderr.write(`wrote ${n} predictions by model ${bundle.version} to ${dest}\n`);
   return 0;
 }

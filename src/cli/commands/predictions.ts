@@ -4,7 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
 import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { isHelpWord, outputOpt, outThen, parse } from "../io.js";
+import { isHelpWord, outputOpt, outThen, parse, type Options } from "../io.js";
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
 
@@ -13,19 +13,12 @@ where not yet known) plus prediction_id (the id the API returned), model_version
 failure_probability, in prediction time order. --labelled keeps only rows with ground truth, ready
 for \`millwright train\`. Reads the log from MILLWRIGHT_DATA_DIR (SQLite) or DATABASE_URL.`;
 
+const PREDICTIONS_OPTIONS: Options = { strings: ["out", "since", "registry"], flags: ["labelled"] };
+
 export async function predictionsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (isHelpWord(sub)) return outThen(PREDICTIONS_HELP, 0);
-  const { values } = parse(
-    rest,
-    {
-      out: { type: "string" },
-      since: { type: "string" },
-      labelled: { type: "boolean" },
-      registry: { type: "string" },
-    },
-    PREDICTIONS_HELP,
-  );
+  const { values } = parse(rest, PREDICTIONS_OPTIONS, PREDICTIONS_HELP);
   if (values.help || !sub) return outThen(PREDICTIONS_HELP, sub ? 0 : 2);
   if (sub !== "export")
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);

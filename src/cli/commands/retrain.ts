@@ -1,11 +1,11 @@
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
-import { ModelRegistry } from "../../registry/registry.js";
 import { describeEvent, retrainHistory } from "../../retrain/history.js";
 import { type RetrainDecision, retrainLocal } from "../../retrain/local.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
-import { isHelpWord, DEFAULT_REGISTRY, intOpt, out, outJson, parse, outThen, outJsonThen } from "../io.js";
+import { isHelpWord, intOpt, out, outJson, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { registryOpt } from "../model-opts.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -17,21 +17,15 @@ run: trains a challenger now on the champion's data plus the labelled production
 against the champion on the most recent labelled predictions and promotes it if it wins
 (exit 1 when the challenger is kept).`;
 
+const RETRAIN_OPTIONS: Options = {
+  strings: ["limit", "before", "registry", "seed"],
+  flags: ["json", "alerts"],
+};
+
 export async function retrainCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
   if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
-  const { values } = parse(
-    rest,
-    {
-      json: { type: "boolean" },
-      limit: { type: "string" },
-      before: { type: "string" },
-      alerts: { type: "boolean" },
-      registry: { type: "string" },
-      seed: { type: "string" },
-    },
-    RETRAIN_HELP,
-  );
+  const { values } = parse(rest, RETRAIN_OPTIONS, RETRAIN_HELP);
   if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
   const cfg = readConfig();
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
@@ -58,7 +52,7 @@ export async function retrainCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (sub === "run") {
-      const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+      const registry = registryOpt(values);
       const d = await retrainLocal({
         registry,
         store,

@@ -18,16 +18,7 @@ MILLWRIGHT_MONITOR_INTERVAL_MS, MILLWRIGHT_RETRAIN_MODE (local|github|off), MILL
 SIGTERM: readiness turns false, in-flight requests finish, the log is flushed, exit 0.`;
 
 export async function serveCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      registry: { type: "string" },
-      model: { type: "string" },
-      port: { type: "string" },
-      host: { type: "string" },
-    },
-    SERVE_HELP,
-  );
+  const { values } = parse(argv, { strings: ["registry", "model", "port", "host"] }, SERVE_HELP);
   if (values.help) return outThen(SERVE_HELP, 0);
   const env = { ...process.env };
   if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;

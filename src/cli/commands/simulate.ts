@@ -5,7 +5,7 @@ import { HISTORIAN_DEFAULTS, simulateHistorian } from "../../data/historian.js";
 import { historianToCsv } from "../../data/historian-csv.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { simulateFleet } from "../../data/simulate.js";
-import { intOpt, outputOpt, outThen, parse, requireOpt } from "../io.js";
+import { intOpt, outputOpt, outThen, parse, requireOpt, type Options } from "../io.js";
 import { writeFilesAtomic } from "../write-dir.js";
 
 const FORMATS = ["ai4i", "historian"] as const;
@@ -28,20 +28,12 @@ Same seed, same bytes. Files are written whole or not at all.
 Scenarios (ai4i only; drift to test monitoring):
 ${SCENARIOS.map((s) => `  ${s.name.padEnd(20)} ${s.description}`).join("\n")}`;
 
+const SIMULATE_OPTIONS: Options = {
+  strings: ["out", "format", "machines", "days", "seed", "scenario", "start"],
+};
+
 export async function simulateCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      out: { type: "string" },
-      format: { type: "string" },
-      machines: { type: "string" },
-      days: { type: "string" },
-      seed: { type: "string" },
-      scenario: { type: "string" },
-      start: { type: "string" },
-    },
-    SIMULATE_HELP,
-  );
+  const { values } = parse(argv, SIMULATE_OPTIONS, SIMULATE_HELP);
   if (values.help) return outThen(SIMULATE_HELP, 0);
   const format = (values.format as string | undefined) ?? "ai4i";
   if (!(FORMATS as readonly string[]).includes(format))

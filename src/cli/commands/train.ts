@@ -1,11 +1,9 @@
 import { MillwrightError } from "../../core/errors.js";
 import { loadCsvFile } from "../../data/load.js";
 import { bootId, holderDead } from "../../registry/lock.js";
-import { ModelRegistry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import { trainContract } from "./train-contract.js";
 import {
-  DEFAULT_REGISTRY,
   intOpt,
   numOpt,
   out,
@@ -14,7 +12,9 @@ import {
   progressBar,
   requireOpt,
   outThen,
+  type Options,
 } from "../io.js";
+import { registryOpt } from "../model-opts.js";
 
 export const TRAIN_HELP = `millwright train --data FILE [--registry DIR] [--seed N] [--cost-miss X --cost-false-alarm Y] [--json]
 millwright train --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--test-from TIME | --split machine] [...]
@@ -51,33 +51,33 @@ function lineageOpt(v: string | undefined): Record<string, unknown> {
   return o as Record<string, unknown>;
 }
 
+const TRAIN_OPTIONS: Options = {
+  strings: [
+    "data",
+    "registry",
+    "seed",
+    "cost-miss",
+    "cost-false-alarm",
+    "contract",
+    "test-from",
+    "split",
+    "parent-pid",
+    "retrain-run",
+    "lineage",
+  ],
+  flags: ["json"],
+  lists: ["events"],
+};
+
 export async function trainCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      data: { type: "string" },
-      registry: { type: "string" },
-      seed: { type: "string" },
-      "cost-miss": { type: "string" },
-      "cost-false-alarm": { type: "string" },
-      json: { type: "boolean" },
-      contract: { type: "string" },
-      events: { type: "string", multiple: true },
-      "test-from": { type: "string" },
-      split: { type: "string" },
-      "parent-pid": { type: "string" },
-      "retrain-run": { type: "string" },
-      lineage: { type: "string" },
-    },
-    TRAIN_HELP,
-  );
+  const { values } = parse(argv, TRAIN_OPTIONS, TRAIN_HELP);
   if (values.help) return outThen(TRAIN_HELP, 0);
   const seed = intOpt(values, "seed", 42);
   const costMiss = numOpt(values, "cost-miss");
   const costFa = numOpt(values, "cost-false-alarm");
   if ((costMiss === undefined) !== (costFa === undefined))
     throw new MillwrightError("MW_BAD_INPUT", "--cost-miss and --cost-false-alarm go together");
-  const registry = new ModelRegistry((values.registry as string | undefined) ?? DEFAULT_REGISTRY);
+  const registry = registryOpt(values);
   const threshold =
     costMiss !== undefined
       ? { method: "cost" as const, costMiss, costFalseAlarm: costFa as number }

@@ -12,7 +12,7 @@ import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
 import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
-import { intOpt, outThen, parse, portOpt, progressBar } from "../io.js";
+import { intOpt, outThen, parse, portOpt, progressBar, type Options } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
 import { upHistorian } from "./up-historian.js";
 
@@ -90,20 +90,13 @@ export function ensureTokens(cfg: Config): string | null {
   return Object.keys(saved).length > 0 ? file : null;
 }
 
+const UP_OPTIONS: Options = {
+  strings: ["port", "host", "scenario", "pace", "machines", "fleet"],
+  flags: ["simulate"],
+};
+
 export async function upCommand(argv: string[]): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      port: { type: "string" },
-      host: { type: "string" },
-      simulate: { type: "boolean" },
-      scenario: { type: "string" },
-      pace: { type: "string" },
-      machines: { type: "string" },
-      fleet: { type: "string" },
-    },
-    UP_HELP,
-  );
+  const { values } = parse(argv, UP_OPTIONS, UP_HELP);
   if (values.help) return outThen(UP_HELP, 0);
   const scenario = (values.scenario as string | undefined) ?? null;
   if (scenario && !SCENARIOS.some((s) => s.name === scenario))

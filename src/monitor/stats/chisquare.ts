@@ -3,9 +3,8 @@
 // the current sample simply observes 0; one absent from the reference expects 0, which makes the
 // statistic +∞ and the p-value 0 exactly as scipy does (with its divide-by-zero warning). The p-value is
 // the chi-square survival function with k − 1 degrees of freedom.
-import { MillwrightError } from "../../core/errors.js";
 import { chi2Sf } from "./chi2.js";
-import { type Counts, totalCount, unionKeys } from "./counts.js";
+import { type Counts, countedPair } from "./counts.js";
 
 export interface ChiSquareResult {
   statistic: number;
@@ -14,12 +13,7 @@ export interface ChiSquareResult {
 }
 
 export function chiSquareCounts(reference: Counts, current: Counts): ChiSquareResult {
-  const nRef = totalCount(reference);
-  const nCur = totalCount(current);
-  if (nRef === 0 || nCur === 0) {
-    throw new MillwrightError("MW_BAD_INPUT", "chisquare: both samples must be non-empty", { nRef, nCur });
-  }
-  const keys = unionKeys(reference, current);
+  const { nRef, nCur, keys } = countedPair("chisquare", reference, current);
   const kNorm = nCur / nRef;
   let statistic = 0;
   for (const key of keys) {

@@ -1,6 +1,7 @@
 // Category counts: the input of the chi-square and Z tests and of categorical shares. Keys keep their
 // type (numbers stay numbers) so a low-cardinality numeric column can be tested as categories, as
 // Evidently does, and so keys sort the way Python's sorted() sorts them.
+import { MillwrightError } from "../../core/errors.js";
 
 export type CategoryKey = string | number;
 export type Counts = Map<CategoryKey, number>;
@@ -45,4 +46,17 @@ export function compareKeys(a: CategoryKey, b: CategoryKey): number {
 export function unionKeys(a: Counts, b: Counts): CategoryKey[] {
   const keys = new Set<CategoryKey>([...a.keys(), ...b.keys()]);
   return [...keys].sort(compareKeys);
+}
+
+/** Two samples' sizes and categories (sorted union) for a test on counts; an empty one is refused. */
+export function countedPair(
+  test: string,
+  reference: Counts,
+  current: Counts,
+): { nRef: number; nCur: number; keys: CategoryKey[] } {
+  const nRef = totalCount(reference);
+  const nCur = totalCount(current);
+  if (nRef === 0 || nCur === 0)
+    throw new MillwrightError("MW_BAD_INPUT", `${test}: both samples must be non-empty`, { nRef, nCur });
+  return { nRef, nCur, keys: unionKeys(reference, current) };
 }

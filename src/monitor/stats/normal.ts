@@ -9,8 +9,3 @@ export function normSf(z: number): number {
   const upper = 0.5 * gammaQ(0.5, (z * z) / 2);
   return z >= 0 ? upper : 1 - upper;
 }
-
-/** P(Z ≤ z) for a standard normal Z (scipy.stats.norm.cdf). */
-export function normCdf(z: number): number {
-  return normSf(-z);
-}

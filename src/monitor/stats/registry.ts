@@ -47,6 +47,7 @@ export interface StatTest {
 export interface TestResult {
   test: TestName;
   statistic: number;
+  /** Only for tests that have one (ks, chisquare, ztest). */
   p_value?: number;
   score: number;
   threshold: number;
@@ -62,75 +63,72 @@ function numeric(s: Sample, test: TestName): Float64Array {
 
 const counts = (s: Sample): Counts => (s.kind === "numeric" ? countSorted(s.sorted) : s.counts);
 
+type Kernel<T> = (reference: Sample, current: Sample, opts: KernelOptions) => T;
+
+/** A test scored by its p-value: drift below Evidently's default 0.05. */
+function pValueTest(
+  name: TestName,
+  displayName: string,
+  kinds: readonly ColumnKind[],
+  kernel: Kernel<{ statistic: number; pValue: number }>,
+): StatTest {
+  return {
+    name,
+    displayName,
+    kinds,
+    defaultThreshold: 0.05,
+    scoreKind: "p_value",
+    compute(r, c, o) {
+      const { statistic, pValue } = kernel(r, c, o);
+      return { statistic, pValue, score: pValue };
+    },
+  };
+}
+
+/** A test scored by a distance (its statistic): drift at or above Evidently's default 0.1. */
+function distanceTest(
+  name: TestName,
+  displayName: string,
+  kinds: readonly ColumnKind[],
+  kernel: Kernel<number>,
+): StatTest {
+  return {
+    name,
+    displayName,
+    kinds,
+    defaultThreshold: 0.1,
+    scoreKind: "distance",
+    compute(r, c, o) {
+      const d = kernel(r, c, o);
+      return { statistic: d, score: d };
+    },
+  };
+}
+
 const TESTS: Record<TestName, StatTest> = {
-  ks: {
-    name: "ks",
-    displayName: "K-S p-value",
-    kinds: ["numeric"],
-    defaultThreshold: 0.05,
-    scoreKind: "p_value",
-    compute(r, c, o) {
-      const res = ks2sampSorted(numeric(r, "ks"), numeric(c, "ks"), o.ksMethod ?? "auto");
-      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
-    },
-  },
-  chisquare: {
-    name: "chisquare",
-    displayName: "chi-square p-value",
-    kinds: ["categorical"],
-    defaultThreshold: 0.05,
-    scoreKind: "p_value",
-    compute(r, c) {
-      const res = chiSquareCounts(counts(r), counts(c));
-      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
-    },
-  },
-  ztest: {
-    name: "ztest",
-    displayName: "Z-test p-value",
-    kinds: ["categorical"],
-    defaultThreshold: 0.05,
-    scoreKind: "p_value",
-    compute(r, c) {
-      const res = zTestCounts(counts(r), counts(c));
-      return { statistic: res.statistic, pValue: res.pValue, score: res.pValue };
-    },
-  },
-  wasserstein: {
-    name: "wasserstein",
-    displayName: "Wasserstein distance (normed)",
-    kinds: ["numeric"],
-    defaultThreshold: 0.1,
-    scoreKind: "distance",
-    compute(r, c) {
-      const d = wassersteinNormedSorted(numeric(r, "wasserstein"), numeric(c, "wasserstein"));
-      return { statistic: d, score: d };
-    },
-  },
-  psi: {
-    name: "psi",
-    displayName: "PSI",
-    kinds: ["numeric", "categorical"],
-    defaultThreshold: 0.1,
-    scoreKind: "distance",
-    compute(r, c, o) {
-      const s = binnedShares(r, c, { fillZeros: true, bins: o.bins });
-      const d = psiShares(s.reference, s.current);
-      return { statistic: d, score: d };
-    },
-  },
-  jensenshannon: {
-    name: "jensenshannon",
-    displayName: "Jensen-Shannon distance",
-    kinds: ["numeric", "categorical"],
-    defaultThreshold: 0.1,
-    scoreKind: "distance",
-    compute(r, c, o) {
+  ks: pValueTest("ks", "K-S p-value", ["numeric"], (r, c, o) =>
+    ks2sampSorted(numeric(r, "ks"), numeric(c, "ks"), o.ksMethod ?? "auto"),
+  ),
+  chisquare: pValueTest("chisquare", "chi-square p-value", ["categorical"], (r, c) =>
+    chiSquareCounts(counts(r), counts(c)),
+  ),
+  ztest: pValueTest("ztest", "Z-test p-value", ["categorical"], (r, c) => zTestCounts(counts(r), counts(c))),
+  wasserstein: distanceTest("wasserstein", "Wasserstein distance (normed)", ["numeric"], (r, c) =>
+    wassersteinNormedSorted(numeric(r, "wasserstein"), numeric(c, "wasserstein")),
+  ),
+  psi: distanceTest("psi", "PSI", ["numeric", "categorical"], (r, c, o) => {
+    const s = binnedShares(r, c, { fillZeros: true, bins: o.bins });
+    return psiShares(s.reference, s.current);
+  }),
+  jensenshannon: distanceTest(
+    "jensenshannon",
+    "Jensen-Shannon distance",
+    ["numeric", "categorical"],
+    (r, c, o) => {
       const s = binnedShares(r, c, { fillZeros: false, bins: o.bins });
-      const d = jensenShannon(s.reference, s.current);
-      return { statistic: d, score: d };
+      return jensenShannon(s.reference, s.current);
     },
-  },
+  ),
 };
 
 export function isTestName(name: string): name is TestName {

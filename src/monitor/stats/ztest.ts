@@ -2,8 +2,7 @@
 // first is coded 0 and every other 1, so for a 0/1 label the proportion is the failure rate.
 // z = (p₁ − p₂) / √(P(1−P)(1/n₁ + 1/n₂)) with the pooled P, two-sided p = 2·(1 − Φ(|z|)) (computed as
 // 2·sf(|z|), the same number without cancellation). Both samples holding the same single value → p = 1.
-import { MillwrightError } from "../../core/errors.js";
-import { type Counts, totalCount, unionKeys } from "./counts.js";
+import { type Counts, countedPair } from "./counts.js";
 import { normSf } from "./normal.js";
 
 export interface ZTestResult {
@@ -12,12 +11,7 @@ export interface ZTestResult {
 }
 
 export function zTestCounts(reference: Counts, current: Counts): ZTestResult {
-  const n1 = totalCount(reference);
-  const n2 = totalCount(current);
-  if (n1 === 0 || n2 === 0) {
-    throw new MillwrightError("MW_BAD_INPUT", "ztest: both samples must be non-empty", { n1, n2 });
-  }
-  const keys = unionKeys(reference, current);
+  const { nRef: n1, nCur: n2, keys } = countedPair("ztest", reference, current);
   if (keys.length === 1) return { statistic: 0, pValue: 1 };
   const first = keys[0];
   const p1 = (n1 - (reference.get(first) ?? 0)) / n1;

@@ -6,7 +6,7 @@ import { explainReading } from "../../pipeline/contract-explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver, ReadingDetail } from "./contract-service.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
 export const KEEP_READINGS = 100;
@@ -19,7 +19,7 @@ export interface BoardReading {
   p: number;
   heads: Record<string, number | null>;
   /** Contract order as logged (category codes; null where missing). */
-  values: readonly (number | null)[];
+  values: LoggedValues;
 }
 
 export interface BoardEvent {
@@ -85,13 +85,7 @@ export class FleetBoard implements HistoryObserver {
     this.tracks = new Map();
   }
 
-  reading(
-    machine: string,
-    time: number,
-    p: number,
-    values: readonly (number | null)[],
-    detail?: ReadingDetail,
-  ): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
     const t = this.track(machine);
     t.readings ??= new ReadingRing(KEEP_READINGS, values.length);
     t.readings.push(detail?.id ?? "", time, detail?.predictedAt ?? Date.now(), p, values, detail?.heads);
@@ -136,7 +130,7 @@ export class FleetBoard implements HistoryObserver {
         id: r.label[s],
         time: r.time[s],
         predictedAt: r.predictedAt[s],
-        p: r.p[s],
+        p: r.probability[s],
         heads: r.headsAt(s),
         values: r.valuesAt(s),
       });

@@ -74,16 +74,12 @@ export interface ReadingDetail {
   x: Float64Array;
 }
 
+/** A reading's values in contract order as logged (category codes; null where missing). */
+export type LoggedValues = readonly (number | null)[];
+
 /** Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up. */
 export interface HistoryObserver {
-  /** `values` in contract order as logged (category codes; null where missing). */
-  reading(
-    machine: string,
-    time: number,
-    p: number,
-    values: readonly (number | null)[],
-    detail?: ReadingDetail,
-  ): void;
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void;
   event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void;
   /** The history is about to be replayed from the start (cluster mode after a failed step): forget it. */
   reset?(): void;

@@ -4,12 +4,13 @@
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Gauge, type Registry as PromRegistry } from "prom-client";
+import type { Registry as PromRegistry } from "prom-client";
+import { monitorGauges } from "../../metrics/shared.js";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver } from "./contract-service.js";
+import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
@@ -26,63 +27,6 @@ export interface ContractMonitorReport {
   drift: DriftReport | null;
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
-}
-
-/** The drift and quality gauges, under the AI4I monitor's names (metrics/ai4i.ts). */
-export function monitorGauges(registry: PromRegistry) {
-  const r = [registry];
-  return {
-    drift: new Gauge({
-      name: "millwright_feature_drift_score",
-      help: "Drift score per reading (p-value or distance, see the test label).",
-      labelNames: ["feature", "test"],
-      registers: r,
-    }),
-    drifted: new Gauge({
-      name: "millwright_feature_drifted",
-      help: "1 when the reading's drift test says drifted.",
-      labelNames: ["feature"],
-      registers: r,
-    }),
-    share: new Gauge({
-      name: "millwright_dataset_drift_share",
-      help: "Share of monitored readings that drifted (ratio 0-1).",
-      registers: r,
-    }),
-    dataset: new Gauge({
-      name: "millwright_dataset_drift",
-      help: "1 when the share of drifted readings reaches the dataset drift threshold.",
-      registers: r,
-    }),
-    lastRun: new Gauge({
-      name: "millwright_monitor_last_run_timestamp_seconds",
-      help: "When the monitor last computed drift and quality (Unix seconds).",
-      registers: r,
-    }),
-    prediction: new Gauge({
-      name: "millwright_prediction_drift_score",
-      help: "Drift score of the predicted failure probability against the reference.",
-      registers: r,
-    }),
-    quality: new Gauge({
-      name: "millwright_quality_realised",
-      help: "Realised quality from the failures that happened, by metric and window.",
-      labelNames: ["metric", "window"],
-      registers: r,
-    }),
-    labels: new Gauge({
-      name: "millwright_quality_labels",
-      help: "Scored readings whose horizon has passed (their label is known).",
-      labelNames: ["window"],
-      registers: r,
-    }),
-    positives: new Gauge({
-      name: "millwright_quality_positives",
-      help: "Of those, readings followed by a failure within the horizon.",
-      labelNames: ["window"],
-      registers: r,
-    }),
-  };
 }
 
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
@@ -119,7 +63,7 @@ export class MonitorState implements HistoryObserver {
         .map((v, j) =>
           v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
         );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.p[s], values });
+      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
     }
     return out;
   }
@@ -136,7 +80,7 @@ export class MonitorState implements HistoryObserver {
     this.seen.clear();
   }
 
-  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues): void {
     this.see(machine, time);
     this.recent.push(machine, time, 0, p, values);
   }
@@ -174,7 +118,7 @@ export class ContractMonitor implements HistoryObserver {
     this.state.reset();
   }
 
-  reading(machine: string, time: number, p: number, values: readonly (number | null)[]): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues): void {
     this.state.reading(machine, time, p, values);
   }
 
@@ -232,23 +176,23 @@ export class ContractMonitor implements HistoryObserver {
     q: RealisedQuality,
   ): void {
     const g = this.gauges;
-    g.drift.reset();
-    g.drifted.reset();
+    g.featureDriftScore.reset();
+    g.featureDrifted.reset();
     for (const f of drift?.features ?? []) {
-      g.drift.set({ feature: f.feature, test: f.test }, f.score);
-      g.drifted.set({ feature: f.feature }, f.drifted ? 1 : 0);
+      g.featureDriftScore.set({ feature: f.feature, test: f.test }, f.score);
+      g.featureDrifted.set({ feature: f.feature }, f.drifted ? 1 : 0);
     }
     if (drift) {
-      g.share.set(drift.drift_share);
-      g.dataset.set(drift.dataset_drift ? 1 : 0);
+      g.datasetDriftShare.set(drift.drift_share);
+      g.datasetDrift.set(drift.dataset_drift ? 1 : 0);
     }
-    g.lastRun.set(Date.now() / 1000);
-    if (pdrift) g.prediction.set(pdrift.score);
+    g.monitorLastRun.set(Date.now() / 1000);
+    if (pdrift) g.predictionDriftScore.set(pdrift.score);
     // "count": the last RECENT_READINGS readings, the window name the alert rules read.
     const w = { window: "count" };
-    g.labels.set(w, q.n);
-    g.positives.set(w, q.positives);
-    g.quality.reset();
+    g.qualityLabels.set(w, q.n);
+    g.qualityPositives.set(w, q.positives);
+    g.qualityRealised.reset();
     for (const [metric, v] of Object.entries({
       pr_auc: q.pr_auc,
       roc_auc: q.roc_auc,
@@ -257,6 +201,6 @@ export class ContractMonitor implements HistoryObserver {
       f1: q.f1,
       accuracy: q.accuracy,
     }))
-      if (v !== null) g.quality.set({ metric, window: "count" }, v);
+      if (v !== null) g.qualityRealised.set({ metric, window: "count" }, v);
   }
 }

@@ -10,7 +10,8 @@ export class ReadingRing {
   readonly label: string[];
   readonly time: Float64Array;
   readonly predictedAt: Float64Array;
-  readonly p: Float64Array;
+  /** The failure probability the reading was scored with. */
+  readonly probability: Float64Array;
   /** `width` values per slot, contract order; NaN where missing. */
   readonly values: Float64Array;
   /** Per head, a value per slot; NaN where the head had no probability (or did not exist yet). */
@@ -27,7 +28,7 @@ export class ReadingRing {
     this.label = new Array<string>(capacity).fill("");
     this.time = new Float64Array(capacity);
     this.predictedAt = new Float64Array(capacity);
-    this.p = new Float64Array(capacity);
+    this.probability = new Float64Array(capacity);
     this.values = new Float64Array(capacity * width);
   }
 
@@ -35,7 +36,7 @@ export class ReadingRing {
     label: string,
     time: number,
     predictedAt: number,
-    p: number,
+    probability: number,
     values: readonly (number | null)[],
     heads?: Readonly<Record<string, number | null>>,
   ): void {
@@ -45,7 +46,7 @@ export class ReadingRing {
     this.label[s] = label;
     this.time[s] = time;
     this.predictedAt[s] = predictedAt;
-    this.p[s] = p;
+    this.probability[s] = probability;
     const o = s * this.width;
     for (let j = 0; j < this.width; j++) this.values[o + j] = values[j] ?? Number.NaN;
     // The heads seen so far, by position (a Map lookup per head per reading showed in the profile);

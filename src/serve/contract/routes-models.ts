@@ -9,6 +9,7 @@ import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { ContractMonitor } from "./monitor.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
+import { tokenRoute } from "../auth-gate.js";
 
 function readText(path: string): string | null {
   try {
@@ -155,14 +156,10 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
 
   app.post(
     "/v1/models/:version/promote",
-    {
-      config: { auth: "admin" },
-      schema: {
-        tags,
-        summary: "Make a version champion and serve it (history kept); needs the admin token",
-        security: [{ bearer: [] }],
-      },
-    },
+    tokenRoute("admin", {
+      tags,
+      summary: "Make a version champion and serve it (history kept); needs the admin token",
+    }),
     async (req) => {
       const ref = (req.params as { version: string }).version;
       const { from, to } = await models.serve(ref, true);
@@ -174,21 +171,17 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
 
   app.post(
     "/v1/admin/reload",
-    {
-      config: { auth: "admin" },
-      schema: {
-        tags,
-        summary: "Serve another version or alias of this contract (history kept); needs the admin token",
-        security: [{ bearer: [] }],
-        body: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
-          },
+    tokenRoute("admin", {
+      tags,
+      summary: "Serve another version or alias of this contract (history kept); needs the admin token",
+      body: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
         },
       },
-    },
+    }),
     async (req) => {
       const ref = (req.body as { model?: string } | undefined)?.model ?? models.follows;
       const { from, to } = await models.serve(ref);

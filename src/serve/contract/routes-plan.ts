@@ -11,6 +11,7 @@ import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { PlanKeeper } from "./plan-state.js";
 import type { ContractService } from "./contract-service.js";
+import { HORIZON_PROPERTIES } from "../plan-horizon.js";
 
 function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
   const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);
@@ -86,8 +87,7 @@ export function contractPlanRoutes(
           type: "object",
           additionalProperties: false,
           properties: {
-            horizon_days: { type: "number", minimum: 1, maximum: 14 },
-            horizon_shifts: { type: "integer", minimum: 1, maximum: 42 },
+            ...HORIZON_PROPERTIES,
           },
         },
       },

@@ -6,6 +6,7 @@ import type { FeedbackItem, FeedbackOutcome } from "../../store/types.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { feedbackItemSchema } from "../schemas.js";
+import { tokenRoute } from "../auth-gate.js";
 
 const MODES = ["twf", "hdf", "pwf", "osf", "rnf"] as const;
 const ALLOWED = new Set(["prediction_id", "machine_failure", ...MODES]);
@@ -41,13 +42,11 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/feedback",
     {
-      config: { ...ctx.authRoute, auth: "feedback" },
-      schema: {
+      ...tokenRoute("feedback", {
         summary: "Send the ground truth for earlier predictions",
         description:
           "One item, an array, or {feedback: [...]}. Needs the feedback bearer token. The same label twice counts once (status 'duplicate'); a different label for an already-labelled prediction is kept as first received ('conflict', 409 for that item); an unknown id is a 404 for that item only.",
         tags: ["feedback"],
-        security: [{ bearer: [] }],
         body: {
           anyOf: [
             feedbackItemSchema,
@@ -55,7 +54,7 @@ export function feedbackRoutes(app: FastifyInstance, ctx: Ctx): void {
             { type: "object", properties: { feedback: { type: "array", items: feedbackItemSchema } } },
           ],
         },
-      },
+      }),
       validatorCompiler: () => (data: unknown) => ({ value: data }),
     },
     async (req, reply) => {

@@ -9,6 +9,7 @@ import type { Ctx } from "../context.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
 import { MAX_MACHINES, parseMachine } from "../machine-table.js";
 import type { KeptPlan } from "../plan-keeper.js";
+import { tokenRoute } from "../auth-gate.js";
 
 /** Machines per page of /v1/fleet: each costs one TreeSHAP explanation (~1 ms) on the event loop. */
 export const MAX_PAGE = 200;
@@ -152,12 +153,10 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
   app.post(
     "/v1/machines",
     {
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
+      ...tokenRoute("admin", {
         tags,
         summary: "Register machines (admin token): they enter the board and the plan",
         description: `One machine, an array, or {machines: [...]}; at most ${MAX_MACHINES} in all. Registering again updates the model.`,
-        security: [{ bearer: [] }],
         body: {
           anyOf: [
             machineSchema,
@@ -170,7 +169,7 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
             },
           ],
         },
-      },
+      }),
       // Checked by hand below, for field-named messages (the schema documents it).
       validatorCompiler: noValidation,
     },
@@ -191,14 +190,10 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.delete(
     "/v1/machines/:id",
-    {
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
-        tags,
-        summary: "Unregister a machine (admin token): it leaves the board and the plan; its log stays",
-        security: [{ bearer: [] }],
-      },
-    },
+    tokenRoute("admin", {
+      tags,
+      summary: "Unregister a machine (admin token): it leaves the board and the plan; its log stays",
+    }),
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const id = (req.params as { id: string }).id;

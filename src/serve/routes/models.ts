@@ -6,6 +6,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
+import { tokenRoute } from "../auth-gate.js";
 
 function readText(path: string): string | null {
   try {
@@ -95,15 +96,11 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post(
     "/v1/models/:version/promote",
-    {
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
-        tags,
-        summary: "Point an alias (default champion) at a version; needs the admin token",
-        security: [{ bearer: [] }],
-        body: { type: "object", properties: { alias: { type: "string", enum: [...ALIASES] } } },
-      },
-    },
+    tokenRoute("admin", {
+      tags,
+      summary: "Point an alias (default champion) at a version; needs the admin token",
+      body: { type: "object", properties: { alias: { type: "string", enum: [...ALIASES] } } },
+    }),
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const version = ctx.registry.resolve((req.params as { version: string }).version);
@@ -117,15 +114,11 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
 
   app.post(
     "/v1/admin/reload",
-    {
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
-        tags,
-        summary: "Serve another version or alias (atomic swap, no request dropped); needs the admin token",
-        security: [{ bearer: [] }],
-        body: { type: "object", properties: { model: { type: "string", description: "version or alias" } } },
-      },
-    },
+    tokenRoute("admin", {
+      tags,
+      summary: "Serve another version or alias (atomic swap, no request dropped); needs the admin token",
+      body: { type: "object", properties: { model: { type: "string", description: "version or alias" } } },
+    }),
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const ref = (req.body as { model?: string } | undefined)?.model ?? ctx.models.followRef;

@@ -2,13 +2,12 @@
 // webhook that feeds the retraining loop, and the audit trail.
 import type { FastifyInstance } from "fastify";
 import type { Monitor } from "../../monitor/monitor.js";
-import { parseAlertmanagerPayload } from "../../retrain/alerts.js";
 import type { Retrainer } from "../../retrain/retrainer.js";
 import { requireToken } from "../auth.js";
-import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import type { Ctx } from "../context.js";
 import { retrainTrailRoutes } from "./retrain-trail.js";
 import { MillwrightError } from "../../core/errors.js";
+import { tokenRoute } from "../auth-gate.js";
 
 type Lazy<T> = T | (() => T);
 
@@ -37,10 +36,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     );
     app.post(
       "/v1/monitor/run",
-      {
-        config: { ...ctx.authRoute, auth: "admin" },
-        schema: { tags, summary: "Compute drift and quality now (admin token)", security: [{ bearer: [] }] },
-      },
+      tokenRoute("admin", { tags, summary: "Compute drift and quality now (admin token)" }),
       async (req) => {
         requireToken(req, ctx.tokens.admin, "admin");
         return getMonitor().runOnce();
@@ -65,31 +61,7 @@ export function monitorRoutes(monitorRef: Lazy<Monitor | null>, retrainerRef: La
     retrainTrailRoutes(app, {
       alerts: () => ctx.store.listAudit("alert", 100),
       audit: ctx.store,
-      running: () => getRetrainer()?.running ?? false,
+      retrainer: getRetrainer,
     });
-    app.post(
-      "/v1/hooks/alertmanager",
-      {
-        config: { ...ctx.authRoute, auth: "hook" },
-        schema: {
-          tags,
-          summary: "Alertmanager webhook (payload version 4); needs the hook token",
-          description:
-            "Firing alerts may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
-          security: [{ bearer: [] }],
-          body: alertmanagerPayloadSchema,
-        },
-      },
-      async (req) => {
-        requireToken(req, ctx.tokens.hook, "hook"); // also checked (and counted) by auth-gate.ts
-        const payload = parseAlertmanagerPayload(req.body);
-        const retrainer = getRetrainer();
-        if (!retrainer)
-          return {
-            outcomes: payload.alerts.map((a) => ({ fingerprint: a.fingerprint, outcome: "ignored" })),
-          };
-        return retrainer.handleAlerts(payload);
-      },
-    );
   };
 }

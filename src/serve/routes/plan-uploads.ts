@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { MODE_HEADS } from "../../data/schema.js";
 import { failureCostOf } from "../../plan/types.js";
 import { requireToken } from "../auth.js";
+import { tokenRoute } from "../auth-gate.js";
 import type { Ctx } from "../context.js";
 import type { Ai4iPlanKeeper } from "../plan-keeper.js";
 
@@ -17,34 +18,29 @@ const YAML_BODY = {
 } as const;
 
 export function planUploadRoutes(app: FastifyInstance, ctx: Ctx, keeper: Ai4iPlanKeeper): void {
-  const route = (summary: string) => ({
-    config: { ...ctx.authRoute, auth: "admin" as const },
-    schema: { tags: ["plan"], security: [{ bearer: [] }], summary, body: YAML_BODY },
+  const upload = (what: "technicians" | "costs", apply: (yaml: string) => object) =>
+    app.put(
+      `/v1/plan/${what}`,
+      tokenRoute("admin", {
+        tags: ["plan"],
+        summary: `Upload the ${what} (admin token): YAML as for millwright plan --${what}, checked the same way; the plan goes stale`,
+        body: YAML_BODY,
+      }),
+      async (req) => {
+        requireToken(req, ctx.tokens.admin, "admin");
+        return apply((req.body as { yaml: string }).yaml);
+      },
+    );
+  upload("technicians", (yaml) => ({
+    technicians: keeper.uploadTechnicians(yaml).map((t) => t.name),
+    source: keeper.planning().source.technicians,
+  }));
+  upload("costs", (yaml) => {
+    const costs = keeper.uploadCosts(yaml);
+    return {
+      planned_cost_per_hour: costs.plannedCostPerHour,
+      failure_cost: Object.fromEntries(MODE_HEADS.map((m) => [m, failureCostOf(costs.failure[m])])),
+      source: keeper.planning().source.costs,
+    };
   });
-  app.put(
-    "/v1/plan/technicians",
-    route(
-      "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
-    ),
-    async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
-      const technicians = keeper.uploadTechnicians((req.body as { yaml: string }).yaml);
-      return { technicians: technicians.map((t) => t.name), source: keeper.planning().source.technicians };
-    },
-  );
-  app.put(
-    "/v1/plan/costs",
-    route(
-      "Upload the costs (admin token): YAML as for millwright plan --costs, checked the same way; the plan goes stale",
-    ),
-    async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
-      const costs = keeper.uploadCosts((req.body as { yaml: string }).yaml);
-      return {
-        planned_cost_per_hour: costs.plannedCostPerHour,
-        failure_cost: Object.fromEntries(MODE_HEADS.map((m) => [m, failureCostOf(costs.failure[m])])),
-        source: keeper.planning().source.costs,
-      };
-    },
-  );
 }

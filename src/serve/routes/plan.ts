@@ -7,6 +7,8 @@ import type { Ctx } from "../context.js";
 import { planFor } from "../../plan/planning.js";
 import { Ai4iPlanKeeper, type PlanMaker, newestReading } from "../plan-keeper.js";
 import { planUploadRoutes } from "./plan-uploads.js";
+import { HORIZON_PROPERTIES } from "../plan-horizon.js";
+import { tokenRoute } from "../auth-gate.js";
 
 export type PlanState = Ai4iPlanKeeper;
 
@@ -73,28 +75,23 @@ export function planRoutes(
   );
   app.post(
     "/v1/plan",
-    {
-      // It replaces the plan everyone sees and costs a solve: the admin's, like other changes.
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
-        tags,
-        security: [{ bearer: [] }],
-        summary: "Re-plan (admin token): tasks assigned to technicians and shifts, solved exactly with HiGHS",
-        body: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            horizon_days: { type: "number", minimum: 1, maximum: 14 },
-            horizon_shifts: { type: "integer", minimum: 1, maximum: 42 },
-            cost_per_hour: {
-              type: "number",
-              minimum: 0,
-              description: "Cost of one hour of unplanned downtime (overrides the costs file)",
-            },
+    // It replaces the plan everyone sees and costs a solve: the admin's, like other changes.
+    tokenRoute("admin", {
+      tags,
+      summary: "Re-plan (admin token): tasks assigned to technicians and shifts, solved exactly with HiGHS",
+      body: {
+        type: "object",
+        additionalProperties: false,
+        properties: {
+          ...HORIZON_PROPERTIES,
+          cost_per_hour: {
+            type: "number",
+            minimum: 0,
+            description: "Cost of one hour of unplanned downtime (overrides the costs file)",
           },
         },
       },
-    },
+    }),
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const b = (req.body ?? {}) as Record<string, unknown>;

@@ -1,10 +1,20 @@
-// GET /v1/alerts and GET /v1/retrain/history, the same paths and answers on the AI4I server
-// (routes/monitor.ts) and a data-contract server (contract/routes-retrain.ts): the alerts received,
-// and the retraining trail, decisions first, paged.
+// The retraining routes, the same paths and answers on the AI4I server (routes/monitor.ts) and a
+// data-contract server (contract/routes-retrain.ts): POST /v1/hooks/alertmanager (firing alerts may
+// start a retraining), GET /v1/alerts (the alerts received) and GET /v1/retrain/history (the
+// retraining trail, decisions first, paged).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
+import { type AmPayload, parseAlertmanagerPayload } from "../../retrain/alerts.js";
 import { retrainHistory } from "../../retrain/history.js";
 import type { PredictionStore } from "../../store/types.js";
+import { tokenRoute } from "../auth-gate.js";
+import { alertmanagerPayloadSchema } from "../hook-schema.js";
+
+/** What the routes need of the server's retrainer (either kind). */
+export interface AlertRetrainer {
+  readonly running: boolean;
+  handleAlerts(payload: AmPayload): Promise<unknown>;
+}
 
 function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;
@@ -18,19 +28,37 @@ function int(v: string | undefined, name: string, lo: number, hi: number): numbe
 
 export function retrainTrailRoutes(
   app: FastifyInstance,
-  o: {
+  sources: {
     /** The newest alerts received (at most 100), newest first. */
     alerts: () => Promise<{ at: number; payload: unknown }[]>;
     audit: Pick<PredictionStore, "pageAudit">;
-    running: () => boolean;
+    /** The server's retrainer; null when retraining is off (alerts are then ignored). */
+    retrainer: () => AlertRetrainer | null;
   },
 ): void {
   const tags = ["monitoring"];
+  app.post(
+    "/v1/hooks/alertmanager",
+    tokenRoute("hook", {
+      tags,
+      summary: "Alertmanager webhook (payload version 4); needs the hook token",
+      description:
+        "Firing alerts (on a data-contract server: drift or quality alerts labelled action=retrain) may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
+      body: alertmanagerPayloadSchema,
+    }),
+    async (req) => {
+      const payload = parseAlertmanagerPayload(req.body);
+      const retrainer = sources.retrainer();
+      if (!retrainer)
+        return { outcomes: payload.alerts.map((a) => ({ fingerprint: a.fingerprint, outcome: "ignored" })) };
+      return retrainer.handleAlerts(payload);
+    },
+  );
   app.get(
     "/v1/alerts",
     { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } },
     async () => {
-      const events = await o.alerts();
+      const events = await sources.alerts();
       return {
         alerts: events.map((e) => ({ received_at: new Date(e.at).toISOString(), ...(e.payload as object) })),
       };
@@ -48,12 +76,12 @@ export function retrainTrailRoutes(
     },
     async (req) => {
       const q = req.query as { limit?: string; before?: string; alerts?: string };
-      const h = await retrainHistory(o.audit, {
+      const h = await retrainHistory(sources.audit, {
         limit: int(q.limit, "limit", 1, 500),
         before: int(q.before, "before", 1, Number.MAX_SAFE_INTEGER),
         alerts: q.alerts === "true",
       });
-      return { running: o.running(), ...h };
+      return { running: sources.retrainer()?.running ?? false, ...h };
     },
   );
 }

@@ -6,6 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { MAX_REASON, rollbackReason, rollbackTarget } from "../../registry/champions.js";
 import type { AuditEvent } from "../../store/types.js";
 import { requireToken } from "../auth.js";
+import { tokenRoute } from "../auth-gate.js";
 import type { Ctx } from "../context.js";
 
 export interface RollbackHooks {
@@ -14,8 +15,6 @@ export interface RollbackHooks {
   /** The version served after it. */
   served(): string | null;
   audit?: (e: AuditEvent) => Promise<void>;
-  /** Extra route config: the AI4I app's auth route settings. */
-  config?: Record<string, unknown>;
   /** Checks the admin token where the app's auth hook does not (the AI4I app). */
   authorize?: (req: unknown) => void;
 }
@@ -31,15 +30,11 @@ export const ROLLBACK_BODY = {
 export function rollbackRoute(app: FastifyInstance, h: RollbackHooks): void {
   app.post(
     "/v1/models/rollback",
-    {
-      config: { ...h.config, auth: "admin" },
-      schema: {
-        tags: ["models"],
-        summary: "Make the previous champion champion again, with a reason; needs the admin token",
-        security: [{ bearer: [] }],
-        body: ROLLBACK_BODY,
-      },
-    },
+    tokenRoute("admin", {
+      tags: ["models"],
+      summary: "Make the previous champion champion again, with a reason; needs the admin token",
+      body: ROLLBACK_BODY,
+    }),
     async (req) => {
       h.authorize?.(req);
       const reason = rollbackReason((req.body as { reason?: string } | undefined)?.reason);
@@ -62,7 +57,6 @@ export function ai4iRollbackRoute(app: FastifyInstance, ctx: Ctx): void {
     },
     served: () => ctx.models.current?.bundle.version ?? null,
     audit: (e) => ctx.store.appendAudit(e),
-    config: ctx.authRoute,
     authorize: (req) => requireToken(req as Parameters<typeof requireToken>[0], ctx.tokens.admin, "admin"),
   });
 }

@@ -4,6 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
 import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
+import { tokenRoute } from "../auth-gate.js";
 
 export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["simulation"];
@@ -21,20 +22,15 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
   );
   app.post(
     "/v1/sim/scenario",
-    {
-      config: { ...ctx.authRoute, auth: "admin" },
-      schema: {
-        tags,
-        summary:
-          "Switch a drift scenario on (or off with null) in the live simulation; needs the admin token",
-        security: [{ bearer: [] }],
-        body: {
-          type: "object",
-          required: ["scenario"],
-          properties: { scenario: { type: ["string", "null"] } },
-        },
+    tokenRoute("admin", {
+      tags,
+      summary: "Switch a drift scenario on (or off with null) in the live simulation; needs the admin token",
+      body: {
+        type: "object",
+        required: ["scenario"],
+        properties: { scenario: { type: ["string", "null"] } },
       },
-    },
+    }),
     async (req) => {
       requireToken(req, ctx.tokens.admin, "admin");
       const name = (req.body as { scenario: string | null }).scenario;

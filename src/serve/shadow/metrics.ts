@@ -1,4 +1,4 @@
-// The shadow's Prometheus metrics (declared in serve/metric-specs.ts, SHADOW_METRICS), for either
+// The shadow's Prometheus metrics (declared in metrics/specs.ts, SHADOW_METRICS), for either
 // server: counters move as the shadow scores; the comparison gauges are set from the summary when
 // scraped (a prom-client collect hook: a comparison sorts and ranks its window, not a per-request
 // cost), so neither server's /metrics route needs to know about the shadow.

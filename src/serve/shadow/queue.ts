@@ -32,7 +32,7 @@ export class ShadowQueue<T> {
   offered = 0;
   dropped = 0;
 
-  constructor(private readonly o: ShadowQueueOptions<T>) {}
+  constructor(private readonly spec: ShadowQueueOptions<T>) {}
 
   get waiting(): number {
     return this.units;
@@ -40,11 +40,11 @@ export class ShadowQueue<T> {
 
   /** Queues `item`; false when it was dropped (the queue is full or closed). */
   offer(item: T): boolean {
-    const n = this.o.size(item);
+    const n = this.spec.size(item);
     this.offered += n;
-    if (this.closed || this.units + n > this.o.capacity) {
+    if (this.closed || this.units + n > this.spec.capacity) {
       this.dropped += n;
-      this.o.dropped?.(n);
+      this.spec.dropped?.(n);
       return false;
     }
     this.items.push(item);
@@ -57,16 +57,16 @@ export class ShadowQueue<T> {
     this.scheduled = false;
     const take: T[] = [];
     let n = 0;
-    while (this.items.length > 0 && n < this.o.batch) {
+    while (this.items.length > 0 && n < this.spec.batch) {
       const it = this.items.shift() as T;
-      n += this.o.size(it);
+      n += this.spec.size(it);
       take.push(it);
     }
     this.units -= n;
     try {
-      if (take.length > 0) this.o.run(take);
+      if (take.length > 0) this.spec.run(take);
     } catch (e) {
-      this.o.failed?.(e);
+      this.spec.failed?.(e);
     }
     if (this.items.length > 0 && !this.scheduled) this.schedule();
   }

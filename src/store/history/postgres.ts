@@ -5,6 +5,7 @@
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
+import { inTransaction } from "../postgres/transaction.js";
 import type {
   HistoryLog,
   LogEntry,
@@ -90,24 +91,10 @@ export class PostgresHistoryLog implements HistoryLog {
     this.pool.on("error", () => {});
   }
 
-  private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    let c: pg.PoolClient;
-    try {
-      c = await this.pool.connect();
-    } catch (e) {
-      throw unavailable(e);
-    }
-    try {
-      await c.query("BEGIN");
-      const out = await fn(c);
-      await c.query("COMMIT");
-      return out;
-    } catch (e) {
-      await c.query("ROLLBACK").catch(() => {});
+  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, fn).catch((e) => {
       throw e instanceof MillwrightError ? e : unavailable(e);
-    } finally {
-      c.release();
-    }
+    });
   }
 
   async init(): Promise<void> {

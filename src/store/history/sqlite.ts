@@ -11,7 +11,7 @@ import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
 import { GroupCommitter } from "../group-commit.js";
-import { SqliteWriter } from "../sqlite/writer.js";
+import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
 import {
@@ -115,9 +115,9 @@ export class SqliteHistoryLog implements HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
-  private writer: SqliteWriter | null = null;
-  /** A writer thread being (re)started; concurrent flushes wait for the same one. */
-  private starting: Promise<SqliteWriter> | null = null;
+  private readonly thread = new LiveWriter(() =>
+    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl),
+  );
   private readonly committer: GroupCommitter<Slot>;
   private readonly insert: (g: RowGroup) => number[];
   private readonly writerThread: boolean;
@@ -180,23 +180,9 @@ export class SqliteHistoryLog implements HistoryLog {
   /** Starts the writer thread (the file was opened and checked in the constructor). */
   async init(): Promise<void> {
     if (!this.writerThread) return;
-    await this.liveWriter().catch((e) => {
+    await this.thread.get().catch((e) => {
       throw unavailable(e);
     });
-  }
-
-  /** The live writer thread; after a crash, a new one (so the log recovers once the cause is gone). */
-  private liveWriter(): Promise<SqliteWriter> {
-    if (this.writer?.alive()) return Promise.resolve(this.writer);
-    this.starting ??= SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl)
-      .then((w) => {
-        this.writer = w;
-        return w;
-      })
-      .finally(() => {
-        this.starting = null;
-      });
-    return this.starting;
   }
 
   /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
@@ -205,7 +191,7 @@ export class SqliteHistoryLog implements HistoryLog {
     const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
-      const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+      const w = this.thread.now() ?? (await this.thread.get());
       // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
       const r = (await w.request(req as unknown as WriteRequest)) as AppendReply;
       fill(slots, r.seqs);
@@ -279,7 +265,7 @@ export class SqliteHistoryLog implements HistoryLog {
 
   /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
   private async shadowAlone(rows: ShadowScore[]): Promise<void> {
-    const w = this.writer?.alive() ? this.writer : await this.liveWriter();
+    const w = this.thread.now() ?? (await this.thread.get());
     const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
     await w.request(req as unknown as WriteRequest);
   }
@@ -297,7 +283,7 @@ export class SqliteHistoryLog implements HistoryLog {
       await this.rides.flush();
     } finally {
       this.rides.stop();
-      await this.writer?.close();
+      await this.thread.close();
       this.db.close();
     }
   }

@@ -3,6 +3,7 @@
 // starting together queue up and each migration runs exactly once.
 import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
+import { inTransaction } from "./transaction.js";
 
 /** Advisory lock key for migrations ("MWMG"); distinct from the leader-election key. */
 export const MIGRATION_LOCK_KEY = 0x4d574d47;
@@ -75,10 +76,8 @@ export const POSTGRES_MIGRATIONS: string[] = [
 
 /** Applies missing migrations; returns the versions applied by this call. */
 export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
-  const client = await pool.connect();
-  const applied: number[] = [];
-  try {
-    await client.query("BEGIN");
+  return inTransaction(pool, async (client) => {
+    const applied: number[] = [];
     await client.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK_KEY]);
     await client.query(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())",
@@ -99,12 +98,6 @@ export async function migratePostgres(pool: pg.Pool): Promise<number[]> {
       await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [v]);
       applied.push(v);
     }
-    await client.query("COMMIT");
-  } catch (e) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw e;
-  } finally {
-    client.release();
-  }
-  return applied;
+    return applied;
+  });
 }

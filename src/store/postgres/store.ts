@@ -5,6 +5,7 @@ import pg from "pg";
 import { type FlushInfo, GroupCommitter, type GroupCommitStats } from "../group-commit.js";
 import { addFeedbackPg } from "./feedback.js";
 import { migratePostgres } from "./schema.js";
+import { inTransaction } from "./transaction.js";
 import { countPredictions, streamPredictions } from "../query.js";
 import {
   JOINED_SELECT,
@@ -192,9 +193,7 @@ export class PostgresStore implements PredictionStore {
   }
 
   async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    return inTransaction(this.pool, async (client) => {
       // Serialises sightings of one fingerprint across replicas, also when it has no row yet.
       await client.query("SELECT pg_advisory_xact_lock($1, hashtext($2))", [ALERT_LOCK_KEY, fingerprint]);
       const { rows } = await client.query<{ last_seen: string }>(
@@ -206,22 +205,14 @@ export class PostgresStore implements PredictionStore {
         "INSERT INTO alert_fingerprints (fingerprint, last_seen) VALUES ($1, $2) ON CONFLICT (fingerprint) DO UPDATE SET last_seen = EXCLUDED.last_seen",
         [fingerprint, at],
       );
-      await client.query("COMMIT");
       const prev = rows.length ? Number(rows[0].last_seen) : null;
       return prev !== null && prev >= forgetBefore ? prev : null;
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async logShadow(rows: ShadowScoreRecord[]): Promise<void> {
     if (rows.length === 0) return;
-    const client = await this.pool.connect();
-    try {
-      await client.query("BEGIN");
+    return inTransaction(this.pool, async (client) => {
       // Best effort: no wait for the WAL flush, so shadow rows never hold up the answers' commits.
       await client.query("SET LOCAL synchronous_commit = off");
       await client.query(
@@ -237,13 +228,7 @@ export class PostgresStore implements PredictionStore {
           rows.map((r) => r.scoredAt),
         ],
       );
-      await client.query("COMMIT");
-    } catch (e) {
-      await client.query("ROLLBACK").catch(() => {});
-      throw e;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {

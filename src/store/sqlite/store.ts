@@ -23,7 +23,7 @@ import {
   validateFeedback,
 } from "../rows.js";
 import { migrateSqlite } from "./schema.js";
-import { SqliteWriter } from "./writer.js";
+import { LiveWriter, SqliteWriter } from "./writer.js";
 import { InlineWriter, type Writer } from "./writes.js";
 import { batchRecords } from "../batch.js";
 import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./journal.js";
@@ -70,9 +70,8 @@ export class SqliteStore implements PredictionStore {
   readonly kind = "sqlite" as const;
   /** Main-thread connection: reads and migrations; the writes too unless writerThread. */
   private db: Database.Database | null = null;
-  private writer: Writer | null = null;
-  /** A writer thread being (re)started; concurrent writes wait for the same one. */
-  private starting: Promise<Writer> | null = null;
+  /** The inline writer, or the writer thread (restarted after a crash); set by init(). */
+  private writer: LiveWriter<Writer> | null = null;
   private opening: Promise<void> | null = null;
   /** Records, and batches already packed by logBatch (one item standing for many records). */
   private readonly committer: GroupCommitter<PredictionRecord | JournalGroup>;
@@ -123,9 +122,13 @@ export class SqliteStore implements PredictionStore {
       db.pragma("foreign_keys = ON");
       migrateSqlite(db);
       this.watch.open();
-      this.writer = this.opts.writerThread
-        ? await SqliteWriter.start({ path: this.opts.path, busyTimeoutMs: this.busyTimeoutMs() })
-        : new InlineWriter(db);
+      const inline = this.opts.writerThread ? null : new InlineWriter(db);
+      const start = { path: this.opts.path, busyTimeoutMs: this.busyTimeoutMs() };
+      const writer = new LiveWriter<Writer>(() =>
+        inline ? Promise.resolve(inline) : SqliteWriter.start(start),
+      );
+      await writer.get(); // the thread starts now: one that cannot open the file fails init()
+      this.writer = writer;
     } catch (e) {
       db.close();
       throw e;
@@ -183,7 +186,7 @@ export class SqliteStore implements PredictionStore {
 
   logBatch(b: PredictionBatch): Promise<void> {
     if (!this.db) return Promise.reject(new Error("SqliteStore: init() not called or store closed"));
-    if (this.writer instanceof InlineWriter) return this.logPredictions(batchRecords(b));
+    if (this.writer?.now() instanceof InlineWriter) return this.logPredictions(batchRecords(b));
     let group: JournalGroup;
     try {
       checkBatch(b);
@@ -202,7 +205,7 @@ export class SqliteStore implements PredictionStore {
    * a writer thread, or when the journal is empty: one indexed read).
    */
   private async caughtUp(): Promise<void> {
-    if (this.writer instanceof InlineWriter) return;
+    if (this.writer?.now() instanceof InlineWriter) return;
     const row = this.stmt("SELECT EXISTS (SELECT 1 FROM prediction_journal) AS j").get() as { j: number };
     if (row.j === 0) return;
     const w = await this.liveWriter();
@@ -211,23 +214,15 @@ export class SqliteStore implements PredictionStore {
 
   /** The live writer thread; after a crash, a new one (so the store recovers once the cause is gone). */
   private async liveWriter(): Promise<Writer> {
-    if (!this.db) throw new Error("SqliteStore: init() not called or store closed");
-    if (this.writer?.alive()) return this.writer;
-    this.starting ??= SqliteWriter.start({ path: this.opts.path, busyTimeoutMs: this.busyTimeoutMs() })
-      .then((w) => {
-        this.writer = w;
-        return w;
-      })
-      .finally(() => {
-        this.starting = null;
-      });
-    return this.starting;
+    if (!this.db || !this.writer) throw new Error("SqliteStore: init() not called or store closed");
+    return this.writer.get();
   }
 
   private writeBatch(items: (PredictionRecord | JournalGroup)[]): void | Promise<void> {
-    if (this.writer instanceof InlineWriter) {
+    const running = this.writer?.now();
+    if (running instanceof InlineWriter) {
       // logBatch never packs for the inline writer, so these are all records.
-      this.writer.logNow(items as PredictionRecord[]);
+      running.logNow(items as PredictionRecord[]);
       return;
     }
     const records: PredictionRecord[] = [];
@@ -246,8 +241,8 @@ export class SqliteStore implements PredictionStore {
         groups.map((g) => g.buf),
       );
     };
-    // Posted now when the thread is up (logBatch's early flush relies on it), not a microtask later.
-    return this.writer?.alive() ? post(this.writer) : this.liveWriter().then(post);
+    // Posted running when the thread is up (logBatch's early flush relies on it), not a microtask later.
+    return running ? post(running) : this.liveWriter().then(post);
   }
 
   async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
@@ -362,7 +357,6 @@ export class SqliteStore implements PredictionStore {
     if (this.opening) await this.opening.catch(() => {});
     if (!this.db) return;
     await this.committer.drain();
-    await this.starting?.catch(() => {});
     await this.writer?.close();
     this.writer = null;
     this.stmts.clear();

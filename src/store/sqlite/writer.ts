@@ -129,3 +129,39 @@ export class SqliteWriter implements Writer {
     for (const p of all) p.reject(e);
   }
 }
+
+/**
+ * A writer kept running: started on first use, replaced after its thread died (so a store recovers
+ * once the cause is gone, e.g. a full disk freed), one start shared by all who wait meanwhile.
+ */
+export class LiveWriter<W extends { alive(): boolean; close(): Promise<void> }> {
+  private current: W | null = null;
+  private starting: Promise<W> | null = null;
+
+  constructor(private readonly start: () => Promise<W>) {}
+
+  /** The running writer, if alive: a caller posts to it at once rather than a microtask later. */
+  now(): W | null {
+    return this.current?.alive() ? this.current : null;
+  }
+
+  get(): Promise<W> {
+    const w = this.now();
+    if (w) return Promise.resolve(w);
+    this.starting ??= this.start()
+      .then((started) => {
+        this.current = started;
+        return started;
+      })
+      .finally(() => {
+        this.starting = null;
+      });
+    return this.starting;
+  }
+
+  async close(): Promise<void> {
+    await this.starting?.catch(() => {});
+    await this.current?.close();
+    this.current = null;
+  }
+}

@@ -72,3 +72,13 @@ test("the Z-test codes the first sorted category as 0 (numbers sort numerically)
   assert.ok(Math.abs(flipped.statistic + z.statistic) < 1e-15);
   assert.equal(zTestCounts(countValues(["x"]), countValues(["x", "x"])).pValue, 1);
 });
+
+test("an empty sample is refused by both count tests, naming the test", () => {
+  const some = countValues(["a", "b"]);
+  const none = countValues([]);
+  assert.throws(() => chiSquareCounts(none, some), {
+    code: "MW_BAD_INPUT",
+    message: /^chisquare: both samples/,
+  });
+  assert.throws(() => zTestCounts(some, none), { code: "MW_BAD_INPUT", message: /^ztest: both samples/ });
+});

@@ -23,7 +23,7 @@ test("a ring keeps the last `capacity` readings, oldest first, with nulls where 
   assert.deepEqual(r.valuesAt(rows[1]), [3, -3]);
   assert.deepEqual(r.headsAt(rows[2]), { a: 4, b: null });
   assert.equal(r.newest(), rows[2]);
-  assert.equal(r.p[r.newest()], 0.4);
+  assert.equal(r.probability[r.newest()], 0.4);
 });
 
 test("a head first seen late reads null for earlier readings, and one a reading lacks reads null for it", () => {
