@@ -1,57 +1,97 @@
-// The /v1/predict answers: predicting a list of readings into answers and log records, and writing
-// the answers as JSON. No I/O here: routes/predict.ts does that.
-import { MODE_HEADS, type Reading } from "../data/schema.js";
-import { likeliestKey } from "../store/record-layout.js";
-import type { PredictionRecord } from "../store/types.js";
-import type { ModelBundle } from "../train/bundle.js";
-import { uuidv7 } from "./ids.js";
-import { predictReadings } from "./model-service.js";
-
-export interface PredictionJson {
-  id: string;
-  failure_probability: number;
-  failure_predicted: boolean;
-  modes: Record<string, number | null>;
-  likeliest_mode: string | null;
-  model: { name: string; version: string };
-  machine_id?: string;
-  explanation?: { feature: string; value: number | string; contribution: number; text: string }[];
-}
+// The /v1/predict answer, the one writer of it: a PredictionBatch (predict-columns.ts) as JSON
+// bytes, `{"predictions":[...]}` for an array body and the one answer for an object body. No I/O.
+//
+// Written by hand because it is the hot path's biggest single cost: about 3× faster than the
+// schema serializer for 1,000 answers. Each answer has the keys, order and values JSON.stringify
+// gives the documented object (schemas.ts predictionSchema): id, failure_probability,
+// failure_predicted, modes (MODE_HEADS, null for a head the model lacks), likeliest_mode, model,
+// machine_id when the reading had one, explanation when asked. test/serve/hot-path.test.ts
+// checks it against JSON.stringify of those objects. Strings that come from outside (machine ids,
+// the model's name and version, the explanations' words) go through JSON.stringify; ids and mode
+// names are ours.
+import { MODE_HEADS } from "../data/schema.js";
+import { likeliest } from "../store/record-layout.js";
+import type { PredictionBatch } from "../store/types.js";
+import type { Explanations } from "./predict-columns.js";
 
 /** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
 export const jsonNumber = (v: number | null): string | number =>
   typeof v === "number" && Number.isFinite(v) ? v : "null";
 
-/**
- * The /v1/predict answer as JSON text. Written by hand because it is the hot path's biggest single
- * cost: about 3× faster than the schema serializer for 1,000 answers (0.45 against 1.3 ms). Strings
- * that come from outside (machine ids, the model's name and version) go through JSON.stringify;
- * ids and mode names are ours. Same keys, order and values as JSON.stringify of the objects, which
- * test/serve/hot-path.test.ts checks. Answers with explanations (rare, large) use JSON.stringify.
- */
-export function answersJson(answers: PredictionJson[], batch: boolean): string {
-  if (answers.length > 0 && answers[0].explanation !== undefined)
-    return JSON.stringify(batch ? { predictions: answers } : answers[0]);
-  const parts = answerParts(answers);
-  return batch ? `{"predictions":[${parts.join(",")}]}` : parts[0];
+// The row writer below writes the four modes by hand.
+const MODE_COUNT = MODE_HEADS.length as 4;
+const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);
+
+/** Answers per string: ~16 KB, well below V8's large-object size (see predictionsBuffer). */
+const CHUNK = 64;
+
+// Printable ASCII: JSON text never holds raw control characters (JSON.stringify escapes them).
+const ASCII = /^[ -~]*$/;
+
+/** Writes answer after answer of one batch; remembers whether all it wrote was ASCII. */
+class AnswerWriter {
+  private readonly model: string;
+  /** JSON of each machine id, once per distinct id. */
+  private readonly midJson = new Map<string, string>();
+  ascii: boolean;
+
+  constructor(
+    private readonly b: PredictionBatch,
+    private readonly explanations: Explanations | null,
+  ) {
+    this.model = `,"model":{"name":${JSON.stringify(b.modelName)},"version":${JSON.stringify(b.modelVersion)}}`;
+    // Explanations are rare and carry words with non-ASCII units: never worth the test.
+    this.ascii = explanations === null && ASCII.test(this.model);
+  }
+
+  answer(i: number): string {
+    const { ids, failureProbability: p, failurePredicted: f, modes } = this.b;
+    const o = i * MODE_COUNT;
+    const best = likeliest(modes, o, MODE_COUNT);
+    const mid = this.b.machineId?.[i];
+    let tail = "";
+    if (mid) {
+      let j = this.midJson.get(mid);
+      if (j === undefined) {
+        this.midJson.set(mid, (j = JSON.stringify(mid)));
+        this.ascii &&= ASCII.test(j);
+      }
+      tail = `,"machine_id":${j}`;
+    }
+    if (this.explanations) tail += `,"explanation":${JSON.stringify(this.explanations[i])}`;
+    return `{"id":"${ids[i]}","failure_probability":${jsonNumber(p[i])},"failure_predicted":${f[i] === 1},"modes":{"${MODE_HEADS[0]}":${jsonNumber(modes[o])},"${MODE_HEADS[1]}":${jsonNumber(modes[o + 1])},"${MODE_HEADS[2]}":${jsonNumber(modes[o + 2])},"${MODE_HEADS[3]}":${jsonNumber(modes[o + 3])}},"likeliest_mode":${best < 0 ? "null" : LIKELIEST[best]}${this.model}${tail}}`;
+  }
 }
 
-/**
- * The same bytes as answersJson, in a Buffer written part by part; used for every batch: one big
- * string would be a V8 "large object", freed only by a full garbage collection, and at ~100 batches
- * a second those piled up to ~60 MB of RSS; a Buffer's memory is outside the heap and goes as soon
- * as its small wrapper is collected.
- */
-export function answersBuffer(answers: PredictionJson[]): Buffer {
-  if (answers.length > 0 && answers[0].explanation !== undefined)
-    return Buffer.from(JSON.stringify({ predictions: answers }));
-  return predictionsBuffer(answerParts(answers));
+/** The answer to an object body: the batch's one answer. */
+export function singleAnswer(b: PredictionBatch, explanations: Explanations | null = null): string {
+  return new AnswerWriter(b, explanations).answer(0);
+}
+
+/** The answer to an array body: `{"predictions":[...]}`, in reading order. */
+export function batchAnswer(b: PredictionBatch, explanations: Explanations | null = null): Buffer {
+  const w = new AnswerWriter(b, explanations);
+  const chunks: string[] = [];
+  let s = "";
+  for (let i = 0; i < b.n; i++) {
+    s += `${i % CHUNK === 0 ? "" : ","}${w.answer(i)}`;
+    if ((i + 1) % CHUNK === 0 || i === b.n - 1) {
+      chunks.push(s);
+      s = "";
+    }
+  }
+  // ASCII throughout (the usual case) lets the answer be sized by length and copied as latin1,
+  // with no UTF-8 pass over it (Buffer.byteLength alone was ~0.4 µs per answer).
+  return predictionsBuffer(chunks, w.ascii);
 }
 
 /**
  * `{"predictions":[` + the parts (each one answer, or several joined by commas) + `]}`, written
- * part by part into a Buffer of the exact size. `ascii`: the caller knows every part is ASCII, so
- * sizes are lengths and the parts are copied as latin1 (the same bytes, without a UTF-8 pass).
+ * part by part into a Buffer of the exact size. One big string would be a V8 "large object", freed
+ * only by a full garbage collection, and at ~100 batches a second those piled up to ~60 MB of RSS;
+ * a Buffer's memory is outside the heap and goes as soon as its small wrapper is collected.
+ * `ascii`: the caller knows every part is ASCII, so sizes are lengths and the parts are copied as
+ * latin1 (the same bytes, without a UTF-8 pass).
  */
 export function predictionsBuffer(parts: readonly string[], ascii = false): Buffer {
   let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas between parts
@@ -64,92 +104,4 @@ export function predictionsBuffer(parts: readonly string[], ascii = false): Buff
   }
   at += buf.write("]}", at, "latin1");
   return at === size ? buf : buf.subarray(0, at);
-}
-
-/** One JSON text per answer (no explanations). */
-function answerParts(answers: PredictionJson[]): string[] {
-  const parts: string[] = new Array(answers.length);
-  let model = "";
-  let modelOf: PredictionJson["model"] | null = null;
-  for (let i = 0; i < answers.length; i++) {
-    const a = answers[i];
-    if (a.model !== modelOf) {
-      modelOf = a.model;
-      model = `,"model":{"name":${JSON.stringify(a.model.name)},"version":${JSON.stringify(a.model.version)}}`;
-    }
-    const m = a.modes;
-    let out = `{"id":"${a.id}","failure_probability":${jsonNumber(a.failure_probability)},"failure_predicted":${a.failure_predicted},"modes":{`;
-    let first = true;
-    for (const k in m) {
-      out += `${first ? "" : ","}"${k}":${jsonNumber(m[k])}`;
-      first = false;
-    }
-    out += `},"likeliest_mode":${a.likeliest_mode === null ? "null" : `"${a.likeliest_mode}"`}${model}`;
-    parts[i] =
-      a.machine_id === undefined ? `${out}}` : `${out},"machine_id":${JSON.stringify(a.machine_id)}}`;
-  }
-  return parts;
-}
-
-/** What one call predicts: the answers to send and the records to log (the same ids). */
-export interface Built {
-  answers: PredictionJson[];
-  records: PredictionRecord[];
-  failures: number;
-  /** Failure probabilities, in reading order (for the histogram). */
-  failure: Float64Array;
-}
-
-/**
- * Predicts every reading and pairs each answer with its log record. Pure apart from the clock and
- * the ids (predictAndLog in routes/predict.ts logs them).
- */
-export function buildPredictions(
-  bundle: ModelBundle,
-  readings: Reading[],
-  requestId: string,
-  explain: boolean,
-  now = Date.now(),
-): Built {
-  const out = predictReadings(bundle, readings, explain);
-  const version = bundle.version;
-  const threshold = bundle.threshold.value;
-  const model = { name: bundle.name, version };
-  const n = readings.length;
-  const answers: PredictionJson[] = new Array(n);
-  const records: PredictionRecord[] = new Array(n);
-  const heads = MODE_HEADS.map((m) => out.modes[m]);
-  let failures = 0;
-  for (let i = 0; i < n; i++) {
-    const p = out.failure[i];
-    const predicted = p >= threshold;
-    if (predicted) failures++;
-    const modes: Record<string, number | null> = {};
-    for (let h = 0; h < heads.length; h++) modes[MODE_HEADS[h]] = heads[h]?.[i] ?? null;
-    const id = uuidv7(now);
-    const reading = readings[i];
-    const a: PredictionJson = {
-      id,
-      failure_probability: p,
-      failure_predicted: predicted,
-      modes,
-      likeliest_mode: likeliestKey(modes, MODE_HEADS),
-      model,
-    };
-    if (reading.machine_id) a.machine_id = reading.machine_id;
-    if (out.explanations) a.explanation = out.explanations[i].top;
-    answers[i] = a;
-    records[i] = {
-      id,
-      requestId,
-      modelName: bundle.name,
-      modelVersion: version,
-      predictedAt: now,
-      reading,
-      failureProbability: p,
-      failurePredicted: predicted,
-      modes,
-    };
-  }
-  return { answers, records, failures, failure: out.failure };
 }

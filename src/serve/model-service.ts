@@ -2,11 +2,8 @@
 // start and uses it to the end, so a reload never mixes versions inside an answer or drops a
 // request. A failed load leaves the old model serving.
 import { MillwrightError } from "../core/errors.js";
-import type { Reading } from "../data/schema.js";
-import { N_FEATURES, featureMatrix } from "../features/physics.js";
 import type { ModelRegistry, VersionSummary } from "../registry/registry.js";
-import { type BundlePrediction, type ModelBundle, predictBundle } from "../train/bundle.js";
-import { type Contribution, explainRow } from "../train/ai4i-explain.js";
+import type { ModelBundle } from "../train/bundle.js";
 
 export interface Served {
   bundle: ModelBundle;
@@ -73,22 +70,4 @@ export class ModelService {
     if (!this.served) throw new MillwrightError("MW_NOT_READY", "no model is loaded yet");
     return this.served;
   }
-}
-
-export interface PredictionOut {
-  failure: Float64Array;
-  modes: BundlePrediction["modes"];
-  explanations: { expected: number; top: Contribution[] }[] | null;
-}
-
-export function predictReadings(bundle: ModelBundle, readings: Reading[], explain: boolean): PredictionOut {
-  const X = featureMatrix(readings);
-  const p = predictBundle(bundle, X);
-  let explanations: PredictionOut["explanations"] = null;
-  if (explain) {
-    explanations = readings.map((_, i) =>
-      explainRow(bundle, X.data.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)),
-    );
-  }
-  return { failure: p.failure, modes: p.modes, explanations };
 }

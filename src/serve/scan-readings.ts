@@ -6,35 +6,35 @@
 // general path, which also writes every error message. So anything unusual (a string with an
 // escape, a duplicate key, an unknown field, a value out of range, bad JSON, an empty or oversized
 // array) costs nothing here but a return: test/serve/columnar.test.ts checks the equivalence
-// on random and mutated bodies.
-import { PHYSICAL_LIMITS, PRODUCT_TYPES, RAW_FEATURES } from "../data/schema.js";
-import { isDateTime, MAX_ID_LENGTH, MAX_TIMESTAMP_LENGTH } from "../core/limits.js";
+// on random and mutated bodies. Its fields and limits are read from the one rule table,
+// READING_FIELDS in reading-rules.ts, as the parser's are.
+import { isDateTime } from "../core/limits.js";
+import { type FieldRule, READING_FIELDS, type ReadingColumns } from "./reading-rules.js";
 
-/** The readings of a batch, by column. */
-export interface ReadingColumns {
-  n: number;
-  /** Product type of each reading: its index in PRODUCT_TYPES (also the model's type code). */
-  type: Uint8Array;
-  /** The RAW_FEATURES of each reading, row-major (n × 5). */
-  raw: Float64Array;
-  /** Per reading, or null when no reading in the batch has the field. */
-  machineId: (string | undefined)[] | null;
-  machineModel: (string | undefined)[] | null;
-  timestamp: (string | undefined)[] | null;
-}
+type Rule<K extends FieldRule["kind"]> = Extract<FieldRule, { kind: K }>;
+const rules = <K extends FieldRule["kind"]>(kind: K) =>
+  READING_FIELDS.filter((f): f is Rule<K> => f.kind === kind);
+const NUMBERS = rules("number");
+const [TYPE] = rules("type");
+const [ID, MODEL] = rules("id");
+const [STAMP] = rules("timestamp");
 
-const N_RAW = RAW_FEATURES.length;
-const MIN = RAW_FEATURES.map((f) => PHYSICAL_LIMITS[f].min);
-const MAX = RAW_FEATURES.map((f) => PHYSICAL_LIMITS[f].max);
+const N_RAW = NUMBERS.length;
+const MIN = NUMBERS.map((f) => f.min);
+const MAX = NUMBERS.map((f) => f.max);
 
-// Field numbers: 0–4 the raw features, then these.
-const F_TYPE = 5;
-const F_MACHINE_ID = 6;
-const F_MACHINE_MODEL = 7;
-const F_TIMESTAMP = 8;
-const FIELDS = [...RAW_FEATURES, "type", "machine_id", "machine_model", "timestamp"];
+// Field numbers: 0–4 the raw features, then these (a bit each in a 32-bit mask of fields seen).
+const F_TYPE = N_RAW;
+const F_MACHINE_ID = N_RAW + 1;
+const F_MACHINE_MODEL = N_RAW + 2;
+const F_TIMESTAMP = N_RAW + 3;
+const FIELD_RULES: readonly FieldRule[] = [...NUMBERS, TYPE, ID, MODEL, STAMP];
+const FIELDS = FIELD_RULES.map((f) => f.name);
 const FIELD_BYTES = FIELDS.map((f) => Buffer.from(f, "latin1"));
-const REQUIRED = (1 << (F_TYPE + 1)) - 1;
+/** Bits of the required fields. */
+const REQUIRED = FIELD_RULES.reduce((m, f, i) => (f.required ? m | (1 << i) : m), 0);
+/** Longest text per string field, in characters (ids must also be non-empty). */
+const MAX_LENGTH = FIELD_RULES.map((f) => ("maxLength" in f ? f.maxLength : 0));
 /** Field numbers by the first byte of their name. */
 const BY_FIRST_BYTE: number[][] = Array.from({ length: 256 }, (_, c) =>
   FIELDS.flatMap((_f, f) => (FIELD_BYTES[f][0] === c ? [f] : [])),
@@ -42,7 +42,7 @@ const BY_FIRST_BYTE: number[][] = Array.from({ length: 256 }, (_, c) =>
 
 /** PRODUCT_TYPES index by the type's one ASCII byte. */
 const TYPE_OF_BYTE: Record<number, number> = Object.fromEntries(
-  PRODUCT_TYPES.map((t, i) => [t.charCodeAt(0), i]),
+  TYPE.values.map((t, i) => [t.charCodeAt(0), i]),
 );
 
 /** Exact powers of ten (10^22 is the largest a double holds exactly). */
@@ -170,14 +170,14 @@ class Scanner {
     // Bounded by its byte length BEFORE it becomes a string: a 15 MB id built a character at a time
     // took seconds and ~500 MB. A string has at most as many UTF-16 units as UTF-8 bytes, so a long
     // one that would still pass goes the general way, which answers it the same.
-    if (this.s1 - this.s0 > (f === F_TIMESTAMP ? MAX_TIMESTAMP_LENGTH : MAX_ID_LENGTH)) throw STOP;
+    if (this.s1 - this.s0 > MAX_LENGTH[f]) throw STOP;
     const s = this.text();
     if (f === F_TIMESTAMP) {
       if (!isDateTime(s)) throw STOP;
       (this.timestamp ??= [])[i] = s;
       return;
     }
-    if (s.length === 0 || s.length > MAX_ID_LENGTH) throw STOP;
+    if (s.length === 0 || s.length > MAX_LENGTH[f]) throw STOP;
     for (let k = this.s0; k < this.s1; k++) if (this.b[k] === 0x7f) throw STOP; // DEL: a control character
     if (f === F_MACHINE_ID) (this.machineId ??= [])[i] = s;
     else if (f === F_MACHINE_MODEL) (this.machineModel ??= [])[i] = s;

@@ -1,30 +1,29 @@
 // JSON schemas for the OpenAPI document (/docs). Request bodies of /v1/predict and /v1/feedback are
-// validated by hand-written code (reading.ts, feedback route) for precise messages; these schemas
-// describe the same rules so the docs stay true.
-import { PHYSICAL_LIMITS, RAW_FEATURES } from "../data/schema.js";
+// validated by hand-written code (reading.ts, feedback route) for precise messages; the reading's
+// schema is written from the same rule table (READING_FIELDS in reading-rules.ts), so the docs
+// say the rules the parser applies.
+import { type FieldRule, READING_FIELDS } from "./reading-rules.js";
 
-const numberField = (f: (typeof RAW_FEATURES)[number], description: string) => ({
-  type: "number",
-  minimum: PHYSICAL_LIMITS[f].min,
-  maximum: PHYSICAL_LIMITS[f].max,
-  description,
-});
+/** One field's JSON schema, from its rule. */
+function fieldSchema(f: FieldRule): Record<string, unknown> {
+  const described = f.description ? { description: f.description } : {};
+  switch (f.kind) {
+    case "type":
+      return { type: "string", enum: [...f.values], ...described };
+    case "number":
+      return { type: "number", minimum: f.min, maximum: f.max, ...described };
+    case "id":
+      return { type: "string", minLength: 1, maxLength: f.maxLength, ...described };
+    case "timestamp":
+      return { type: "string", format: "date-time", maxLength: f.maxLength, ...described };
+  }
+}
 
 export const readingSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["type", ...RAW_FEATURES],
-  properties: {
-    type: { type: "string", enum: ["L", "M", "H"], description: "Product quality variant" },
-    air_temperature: numberField("air_temperature", "Air temperature, K"),
-    process_temperature: numberField("process_temperature", "Process temperature, K"),
-    rotational_speed: numberField("rotational_speed", "Rotational speed, rpm"),
-    torque: numberField("torque", "Torque, Nm"),
-    tool_wear: numberField("tool_wear", "Tool wear, min"),
-    machine_id: { type: "string", maxLength: 128 },
-    machine_model: { type: "string", maxLength: 128, description: "Make and model" },
-    timestamp: { type: "string", format: "date-time" },
-  },
+  required: READING_FIELDS.filter((f) => f.required).map((f) => f.name),
+  properties: Object.fromEntries(READING_FIELDS.map((f) => [f.name, fieldSchema(f)])),
   example: {
     type: "L",
     air_temperature: 298.1,
@@ -34,7 +33,7 @@ export const readingSchema = {
     tool_wear: 108,
     machine_id: "M07",
   },
-} as const;
+};
 
 export const predictBodySchema = {
   description: "One reading, or an array of readings (at most the configured batch limit, default 10,000)",

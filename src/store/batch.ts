@@ -41,7 +41,12 @@ export function batchRecords(b: PredictionBatch): PredictionRecord[] {
   return out;
 }
 
-/** Logs the batch (durable when this resolves), columnar where the store can. */
+/**
+ * Logs the batch (durable when this resolves), columnar where the store can. One reading (an
+ * object body, the usual request) goes as its record: the group commit packs it with the records
+ * of the requests that arrived with it, one journal group for all of them, where a packed group
+ * of its own would be one per request and flushed alone (SqliteStore.logBatch flushes at once).
+ */
 export function logBatch(store: PredictionStore, b: PredictionBatch): Promise<void> {
-  return store.logBatch ? store.logBatch(b) : store.logPredictions(batchRecords(b));
+  return store.logBatch && b.n > 1 ? store.logBatch(b) : store.logPredictions(batchRecords(b));
 }

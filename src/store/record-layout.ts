@@ -1,7 +1,7 @@
 // One prediction record as numbers, in one place: the log's journal (sqlite/journal-codec.ts) and
 // the fleet cache (serve/fleet-cache.ts) pack a record into a Float64Array at these offsets, a null
 // mode travels as NaN and comes back as null, and the likeliest mode is chosen by one rule for the
-// answers (serve/answers.ts, serve/batch-answers.ts) and the fleet board. Pure: no I/O.
+// answers (serve/answers.ts) and the fleet board. Pure: no I/O.
 import { RAW_FEATURES } from "../data/schema.js";
 import type { PredictionBatch, PredictionRecord } from "./types.js";
 

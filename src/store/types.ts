@@ -22,9 +22,9 @@ export interface PredictionRecord {
 }
 
 /**
- * Many predictions of one request, by column: what a large /v1/predict batch logs without building
- * a PredictionRecord per reading (serve/batch-answers.ts). `batchRecords` (batch.ts) turns it into
- * exactly the records it stands for; a store without a columnar path logs those.
+ * The predictions of one request, by column: what /v1/predict and the OIP route log without
+ * building a PredictionRecord per reading (serve/predict-columns.ts). `batchRecords` (batch.ts)
+ * turns it into exactly the records it stands for; a store without a columnar path logs those.
  */
 export interface PredictionBatch {
   n: number;

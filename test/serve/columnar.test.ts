@@ -1,6 +1,8 @@
-// The columnar path of large /v1/predict batches (scan-readings.ts, batch-answers.ts, the store's
-// logBatch) gives exactly what the general path gives: the same readings or a hand-back to it, the
-// same answer bytes, the same log records and journal bytes, and, end to end, the same answers.
+// The one /v1/predict pipeline over columns (scan-readings.ts or reading.ts → predict-columns.ts →
+// answers.ts → the store's logBatch) gives exactly what predicting reading objects one by one gives:
+// the scanner the parser's readings or a hand-back to it; the same answer bytes (explanations
+// included), log records and journal bytes as the plain object-per-reading way (plainPredictions
+// below, what the server did before the pipeline was one); and, end to end, the same answers.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,16 +10,23 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { PHYSICAL_LIMITS, RAW_FEATURES, type Reading } from "../../src/data/schema.js";
-import { answersBuffer, buildPredictions } from "../../src/serve/answers.js";
+import { MODE_HEADS, PHYSICAL_LIMITS, RAW_FEATURES, type Reading } from "../../src/data/schema.js";
+import { featureMatrix, N_FEATURES } from "../../src/features/physics.js";
+import { batchAnswer, singleAnswer } from "../../src/serve/answers.js";
 import { buildApp } from "../../src/serve/app.js";
-import { batchAnswer, predictColumns } from "../../src/serve/batch-answers.js";
 import { uuidv7, uuidv7Many } from "../../src/serve/ids.js";
+import { predictColumns } from "../../src/serve/predict-columns.js";
 import { parseReadings } from "../../src/serve/reading.js";
-import { type ReadingColumns, scanReadings } from "../../src/serve/scan-readings.js";
+import type { ReadingColumns } from "../../src/serve/reading-rules.js";
+import { scanReadings } from "../../src/serve/scan-readings.js";
 import { batchRecords } from "../../src/store/batch.js";
+import { likeliestKey } from "../../src/store/record-layout.js";
 import { checkBatch, encodeBatch, encodeGroup } from "../../src/store/sqlite/journal-codec.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
+import type { PredictionRecord } from "../../src/store/types.js";
+import { explainRow } from "../../src/train/ai4i-explain.js";
+import { type ModelBundle, predictBundle } from "../../src/train/bundle.js";
+import type { AnswerObject } from "../helpers/answers.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
 const MAX = 50;
@@ -25,13 +34,13 @@ const MAX = 50;
 /** What the general path makes of the same bytes: its readings, or null when it answers 4xx. */
 function general(bytes: Buffer): Reading[] | null {
   try {
-    return parseReadings(JSON.parse(bytes.toString("utf8")), MAX).readings;
+    return readingsOf(parseReadings(JSON.parse(bytes.toString("utf8")), MAX).cols);
   } catch {
     return null;
   }
 }
 
-/** The columns as readings, built as parseReading builds them (same keys, same order). */
+/** The columns as reading objects (same keys, same order as a log record's reading). */
 function readingsOf(c: ReadingColumns): Reading[] {
   return Array.from({ length: c.n }, (_, i) => {
     const r = { type: (["L", "M", "H"] as const)[c.type[i]] } as Reading;
@@ -226,7 +235,7 @@ describe("scanReadings: the general path's readings, or a hand-back", () => {
   });
 });
 
-describe("columnar predictions: the general path's answers, records and journal bytes", () => {
+describe("the pipeline's answers, records and journal bytes: the plain way's", () => {
   let fx: TrainedFixture;
   before(() => {
     fx = trainedRegistry();
@@ -248,17 +257,58 @@ describe("columnar predictions: the general path's answers, records and journal 
       return x;
     });
 
-  /** Columns straight from parsed readings (the scanner would hand some of the odd ids back). */
-  const columnsOf = (general: Reading[]): ReadingColumns => ({
-    n: general.length,
-    type: Uint8Array.from(general, (r) => ["L", "M", "H"].indexOf(r.type)),
-    raw: Float64Array.from(general.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
-    machineId: general.some((r) => r.machine_id) ? general.map((r) => r.machine_id) : null,
-    machineModel: null,
-    timestamp: general.map((r) => r.timestamp),
-  });
+  /** Columns from the general parser (the scanner would hand some of the odd ids back). */
+  const columnsOf = (readings: unknown[]): ReadingColumns => parseReadings(readings, 10_000).cols;
 
-  test("same answer bytes, records and journal group, hostile machine ids included", () => {
+  /**
+   * The plain way: an object per reading, predicted through featureMatrix (not the columns'
+   * featureMatrixOfColumns), each answer and log record built as an object.
+   */
+  function plainPredictions(
+    bundle: ModelBundle,
+    readings: Reading[],
+    ids: string[],
+    requestId: string,
+    explain: boolean,
+  ) {
+    const X = featureMatrix(readings);
+    const p = predictBundle(bundle, X);
+    const model = { name: bundle.name, version: bundle.version };
+    const answers: AnswerObject[] = [];
+    const records: PredictionRecord[] = [];
+    readings.forEach((reading, i) => {
+      const modes: Record<string, number | null> = {};
+      for (const m of MODE_HEADS) modes[m] = p.modes[m]?.[i] ?? null;
+      const predicted = p.failure[i] >= bundle.threshold.value;
+      const a: AnswerObject = {
+        id: ids[i],
+        failure_probability: p.failure[i],
+        failure_predicted: predicted,
+        modes,
+        likeliest_mode: likeliestKey(modes, MODE_HEADS),
+        model,
+      };
+      if (reading.machine_id) a.machine_id = reading.machine_id;
+      if (explain)
+        a.explanation = explainRow(bundle, X.data.subarray(i * N_FEATURES, (i + 1) * N_FEATURES)).top;
+      answers.push(a);
+      records.push({
+        id: ids[i],
+        requestId,
+        modelName: bundle.name,
+        modelVersion: bundle.version,
+        predictedAt: NOW,
+        reading,
+        failureProbability: p.failure[i],
+        failurePredicted: predicted,
+        modes,
+      });
+    });
+    return { answers, records, failures: records.filter((r) => r.failurePredicted).length };
+  }
+  const NOW = 1_800_000_000_000;
+
+  test("same answer bytes, records and journal group as the plain way, hostile machine ids included", () => {
     const bundle = fx.registry.load(fx.version);
     for (const ids of [
       (i: number) => `M${i % 7}`,
@@ -266,38 +316,58 @@ describe("columnar predictions: the general path's answers, records and journal 
       () => undefined,
     ]) {
       const readings = readingsFrom(400, ids);
-      const general = parseReadings(readings, 10_000).readings;
-      const cols = columnsOf(general);
-      const idList = uuidv7Many(general.length, 1_800_000_000_000);
-      const { batch, failures } = predictColumns(bundle, cols, "req-7", 1_800_000_000_000, () => idList);
-      let k = 0;
-      const built = buildPredictions(bundle, general, "req-7", false, 1_800_000_000_000);
-      for (const [i, a] of built.answers.entries()) {
-        a.id = idList[k++];
-        built.records[i].id = a.id;
-      }
-      assert.equal(failures, built.failures);
-      assert.ok(batchAnswer(batch).equals(answersBuffer(built.answers)), "answer bytes");
-      assert.deepStrictEqual(batchRecords(batch), built.records);
+      const cols = columnsOf(readings);
+      const idList = uuidv7Many(cols.n, NOW);
+      const { batch, failures, explanations } = predictColumns(bundle, cols, "req-7", NOW, () => idList);
+      assert.equal(explanations, null);
+      const plain = plainPredictions(bundle, readingsOf(cols), idList, "req-7", false);
+      assert.equal(failures, plain.failures);
+      assert.equal(
+        batchAnswer(batch).toString("utf8"),
+        JSON.stringify({ predictions: plain.answers }),
+        "answer bytes",
+      );
+      assert.deepStrictEqual(batchRecords(batch), plain.records);
       checkBatch(batch);
       const a = encodeBatch(batch);
-      const b = encodeGroup(built.records);
+      const b = encodeGroup(plain.records);
       assert.ok(Buffer.from(a.buf).equals(Buffer.from(b.buf)), "journal bytes");
       assert.deepEqual([a.n, a.numsBytes, a.textBytes], [b.n, b.numsBytes, b.textBytes]);
     }
   });
 
+  test("an object body: the one answer's bytes; explanations: the plain way's, for one and for many", () => {
+    const bundle = fx.registry.load(fx.version);
+    const readings = readingsFrom(30, (i) => (i % 4 ? `M${i}` : undefined));
+    const one = parseReadings(readings[1], 10);
+    assert.equal(one.batch, false);
+    const idList = uuidv7Many(30, NOW);
+    const single = predictColumns(bundle, one.cols, "req-9", NOW, () => idList.slice(0, 1));
+    const plainOne = plainPredictions(bundle, readingsOf(one.cols), idList, "req-9", false);
+    assert.equal(singleAnswer(single.batch), JSON.stringify(plainOne.answers[0]));
+    const cols = columnsOf(readings);
+    const why = predictColumns(bundle, cols, "req-9", NOW, () => idList, true);
+    assert.equal(why.explanations?.length, 30);
+    const plain = plainPredictions(bundle, readingsOf(cols), idList, "req-9", true);
+    const bytes = batchAnswer(why.batch, why.explanations);
+    assert.equal(bytes.toString("utf8"), JSON.stringify({ predictions: plain.answers }));
+    assert.ok(plain.answers[0].explanation?.length, "explained");
+    const explainedOne = predictColumns(bundle, one.cols, "req-9", NOW, () => idList.slice(0, 1), true);
+    const plainExplained = plainPredictions(bundle, readingsOf(one.cols), idList, "req-9", true);
+    assert.equal(
+      singleAnswer(explainedOne.batch, explainedOne.explanations),
+      JSON.stringify(plainExplained.answers[0]),
+    );
+  });
+
   test("same answer bytes with a non-ASCII model name (the answer is then written as UTF-8, not latin1)", () => {
     const bundle = { ...fx.registry.load(fx.version), name: "Fräse-Modell ✓" };
-    const readings = readingsFrom(150, (i) => `M${i % 5}`);
-    const general = parseReadings(readings, 10_000).readings;
-    const cols = columnsOf(general);
-    const idList = uuidv7Many(general.length, 1_800_000_000_000);
-    const { batch } = predictColumns(bundle, cols, "req-8", 1_800_000_000_000, () => idList);
-    const built = buildPredictions(bundle, general, "req-8", false, 1_800_000_000_000);
-    for (const [i, a] of built.answers.entries()) a.id = idList[i];
+    const cols = columnsOf(readingsFrom(150, (i) => `M${i % 5}`));
+    const idList = uuidv7Many(cols.n, NOW);
+    const { batch } = predictColumns(bundle, cols, "req-8", NOW, () => idList);
+    const plain = plainPredictions(bundle, readingsOf(cols), idList, "req-8", false);
     const bytes = batchAnswer(batch);
-    assert.ok(bytes.equals(answersBuffer(built.answers)), "answer bytes");
+    assert.ok(bytes.equals(Buffer.from(JSON.stringify({ predictions: plain.answers }))), "answer bytes");
     assert.equal(JSON.parse(bytes.toString("utf8")).predictions[0].model.name, "Fräse-Modell ✓");
   });
 

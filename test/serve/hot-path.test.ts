@@ -1,5 +1,5 @@
 // The hand-written pieces of the prediction hot path give exactly what the general ones give:
-// answersJson = JSON.stringify, BulkHistogram = prom-client's Histogram, and a journal group round-trips
+// the answer writer = JSON.stringify, BulkHistogram = prom-client's Histogram, and a journal group round-trips
 // every record field by field (store/sqlite/journal.ts).
 import assert from "node:assert/strict";
 import { test } from "node:test";
@@ -7,9 +7,13 @@ import fc from "fast-check";
 import { Histogram, Registry } from "prom-client";
 import { createMetrics } from "../../src/metrics/ai4i.js";
 import { BulkHistogram } from "../../src/metrics/bulk-histogram.js";
-import { answersBuffer, answersJson, type PredictionJson } from "../../src/serve/routes/predict.js";
+import { MODE_HEADS } from "../../src/data/schema.js";
+import { batchAnswer, singleAnswer } from "../../src/serve/answers.js";
+import type { Explanations } from "../../src/serve/predict-columns.js";
+import type { PredictionBatch } from "../../src/store/types.js";
 import { decodeGroup, encodeGroup, rowValues, storedGroup } from "../../src/store/sqlite/journal.js";
 import { PREDICTION_COLUMNS, predictionValues } from "../../src/store/rows.js";
+import { answerObjects } from "../helpers/answers.js";
 import { makeRecord } from "../store/records.js";
 
 const hostile = fc.oneof(
@@ -18,39 +22,63 @@ const hostile = fc.oneof(
 );
 const prob = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.constantFrom(0, 1, 5e-324, 1e-300));
 
-const answer = fc.record(
-  {
-    id: fc.uuid(),
-    failure_probability: prob,
-    failure_predicted: fc.boolean(),
-    modes: fc.record({
-      twf: fc.option(prob),
-      hdf: fc.option(prob),
-      pwf: fc.option(prob),
-      osf: fc.option(prob),
-    }),
-    likeliest_mode: fc.option(fc.constantFrom("twf", "hdf", "pwf", "osf")),
-    model: fc.record({ name: hostile, version: fc.constantFrom("1.0.0", "2.10.3") }),
-    machine_id: hostile,
-  },
-  { requiredKeys: ["id", "failure_probability", "failure_predicted", "modes", "likeliest_mode", "model"] },
-);
+/** A batch of predicted answers with hostile strings, null modes and (sometimes) explanations. */
+const batchOf = (n: { minLength: number; maxLength: number }) =>
+  fc
+    .record({
+      name: hostile,
+      version: fc.constantFrom("1.0.0", "2.10.3"),
+      answers: fc.array(
+        fc.record({
+          p: prob,
+          predicted: fc.boolean(),
+          modes: fc.tuple(fc.option(prob), fc.option(prob), fc.option(prob), fc.option(prob)),
+          machineId: fc.option(hostile, { nil: undefined }),
+          explanation: fc.array(
+            fc.record({
+              feature: hostile,
+              value: fc.oneof(prob, hostile),
+              contribution: fc.double(),
+              text: hostile,
+            }),
+            { maxLength: 3 },
+          ),
+        }),
+        n,
+      ),
+      explained: fc.boolean(),
+    })
+    .map(({ name, version, answers, explained }) => {
+      const batch: PredictionBatch = {
+        n: answers.length,
+        ids: answers.map((_, i) => `0190a1b2-c3d4-7e5f-8a6b-${String(i).padStart(12, "0")}`),
+        requestId: "r",
+        modelName: name,
+        modelVersion: version,
+        predictedAt: 0,
+        type: new Uint8Array(answers.length),
+        raw: new Float64Array(answers.length * 5),
+        failureProbability: Float64Array.from(answers, (a) => a.p),
+        failurePredicted: Uint8Array.from(answers, (a) => (a.predicted ? 1 : 0)),
+        modeKeys: [...MODE_HEADS],
+        modes: Float64Array.from(answers.flatMap((a) => a.modes.map((m) => m ?? Number.NaN))),
+        machineId: answers.some((a) => a.machineId !== undefined) ? answers.map((a) => a.machineId) : null,
+        machineModel: null,
+        timestamp: null,
+      };
+      return { batch, explanations: explained ? answers.map((a) => a.explanation) : null };
+    });
 
-test("answersJson writes what JSON.stringify writes, for one answer and for a batch", () => {
-  fc.assert(
-    fc.property(fc.array(answer, { minLength: 1, maxLength: 8 }), (list) => {
-      const answers = list as PredictionJson[];
-      assert.equal(answersJson(answers, true), JSON.stringify({ predictions: answers }));
-      assert.equal(answersBuffer(answers).toString("utf8"), JSON.stringify({ predictions: answers }));
-      assert.equal(answersJson([answers[0]], false), JSON.stringify(answers[0]));
-    }),
-    { numRuns: 500, seed: 20261127 },
-  );
-  // With explanations the general path is taken, and still equal.
-  const withExplanation = [
-    { ...(fc.sample(answer, { numRuns: 1, seed: 1 })[0] as PredictionJson), explanation: [] },
-  ];
-  assert.equal(answersJson(withExplanation, true), JSON.stringify({ predictions: withExplanation }));
+test("the answer writer writes what JSON.stringify writes of the documented objects, one answer or a batch", () => {
+  const check = ({ batch, explanations }: { batch: PredictionBatch; explanations: unknown[][] | null }) => {
+    const want = answerObjects(batch, explanations);
+    const why = explanations as Explanations | null;
+    assert.equal(batchAnswer(batch, why).toString("utf8"), JSON.stringify({ predictions: want }));
+    assert.equal(singleAnswer(batch, why), JSON.stringify(want[0]));
+  };
+  fc.assert(fc.property(batchOf({ minLength: 1, maxLength: 8 }), check), { numRuns: 500, seed: 20261127 });
+  // Across the writer's 64-answer chunks.
+  for (const b of fc.sample(batchOf({ minLength: 60, maxLength: 200 }), { numRuns: 10, seed: 3 })) check(b);
 });
 
 test("BulkHistogram writes the exposition prom-client's Histogram writes for the same values", async () => {

@@ -7,12 +7,14 @@
 // per mode head, and prediction_id BYTES [N] (send it to /v1/feedback). Errors are {"error": "..."}.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import { MODE_HEADS, PRODUCT_TYPES, RAW_FEATURES, type Reading } from "../../data/schema.js";
+import { MODE_HEADS, PRODUCT_TYPES, RAW_FEATURES } from "../../data/schema.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import type { Ctx } from "../context.js";
 import { short } from "../../core/limits.js";
-import { parseReading } from "../reading.js";
-import { predictAndLog } from "./predict.js";
+import { predictColumns } from "../predict-columns.js";
+import { readingColumns } from "../reading.js";
+import type { ReadingColumns } from "../reading-rules.js";
+import { logPredicted } from "./predict.js";
 
 export const OIP_COLUMNS = ["type", ...RAW_FEATURES] as const;
 
@@ -77,7 +79,8 @@ function typeFrom(v: unknown, where: string): string {
   return bad(`${where}: type must be "L", "M", "H" or 0, 1, 2`);
 }
 
-export function readingsFromTensors(body: unknown, maxBatch: number): Reading[] {
+/** The request's readings, by column (checked by reading.ts, each row named `row i` in errors). */
+export function readingsFromTensors(body: unknown, maxBatch: number): ReadingColumns {
   if (!body || typeof body !== "object") bad("body must be an inference request object with 'inputs'");
   const inputs = (body as { inputs?: unknown }).inputs;
   if (!Array.isArray(inputs) || inputs.length === 0) bad("'inputs' must be a non-empty array of tensors");
@@ -148,7 +151,7 @@ export function readingsFromTensors(body: unknown, maxBatch: number): Reading[] 
     }
   }
   if (rows.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "tensors have no rows");
-  return rows.map((r, i) => parseReading(r, `row ${i}`));
+  return readingColumns(rows, (i) => `row ${i}`);
 }
 
 function modelMeta(ctx: Ctx, name: string, version?: string) {
@@ -241,9 +244,11 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
     // Echoed back in the answer: bounded like any other client string.
     if (id !== undefined && (typeof id !== "string" || id.length > 256))
       bad("id: the request id must be a string of at most 256 characters");
-    const readings = readingsFromTensors(req.body, ctx.maxBatch);
-    const answers = await predictAndLog(ctx, bundle, readings, req.id, false);
-    const n = answers.length;
+    const cols = readingsFromTensors(req.body, ctx.maxBatch);
+    const { batch, failures } = predictColumns(bundle, cols, req.id);
+    await logPredicted(ctx, batch, failures);
+    const n = batch.n;
+    const modes = batch.modeKeys.length;
     return {
       model_name: bundle.name,
       model_version: bundle.version,
@@ -253,21 +258,28 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
           name: "failure_probability",
           datatype: "FP64",
           shape: [n],
-          data: answers.map((a) => a.failure_probability),
+          data: Array.from(batch.failureProbability),
         },
         {
           name: "failure_predicted",
           datatype: "BOOL",
           shape: [n],
-          data: answers.map((a) => a.failure_predicted),
+          data: Array.from(batch.failurePredicted, (f) => f === 1),
         },
-        ...MODE_HEADS.filter((m) => bundle.heads[m] !== null).map((m) => ({
-          name: `${m}_probability`,
-          datatype: "FP64",
-          shape: [n],
-          data: answers.map((a) => a.modes[m]),
-        })),
-        { name: "prediction_id", datatype: "BYTES", shape: [n], data: answers.map((a) => a.id) },
+        // Only the heads the model has: their values are never null (NaN in the batch).
+        ...MODE_HEADS.flatMap((m, h) =>
+          bundle.heads[m] === null
+            ? []
+            : [
+                {
+                  name: `${m}_probability`,
+                  datatype: "FP64",
+                  shape: [n],
+                  data: Array.from({ length: n }, (_, i) => batch.modes[i * modes + h]),
+                },
+              ],
+        ),
+        { name: "prediction_id", datatype: "BYTES", shape: [n], data: batch.ids },
       ],
     };
   };

@@ -1,48 +1,19 @@
 // POST /v1/predict: one reading or many; each answer is logged durably before it is sent.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { Reading } from "../../data/schema.js";
-import type { ModelBundle } from "../../train/bundle.js";
 import { logBatch } from "../../store/batch.js";
 import type { PredictionBatch } from "../../store/types.js";
-import { answersBuffer, answersJson, type Built, buildPredictions, type PredictionJson } from "../answers.js";
-import { batchAnswer, predictColumns } from "../batch-answers.js";
+import { batchAnswer, singleAnswer } from "../answers.js";
 import type { Ctx } from "../context.js";
 import type { Metrics } from "../../metrics/ai4i.js";
 import { parseReadings } from "../reading.js";
+import type { ReadingColumns } from "../reading-rules.js";
+import { uuidv7Many } from "../ids.js";
+import { predictColumns } from "../predict-columns.js";
 import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
 
-export { answersBuffer, answersJson, type PredictionJson } from "../answers.js";
-
 const noValidation = () => (data: unknown) => ({ value: data });
-
-/** Predicts, logs durably, and returns the JSON answers. Shared by /v1/predict and the OIP route. */
-export async function predictAndLog(
-  ctx: Ctx,
-  bundle: ModelBundle,
-  readings: Reading[],
-  requestId: string,
-  explain: boolean,
-): Promise<PredictionJson[]> {
-  const built = buildPredictions(bundle, readings, requestId, explain);
-  await logBuilt(ctx, bundle.version, built);
-  return built.answers;
-}
-
-/** Logs what was predicted (durable when this resolves), then counts it in the metrics and the fleet. */
-export async function logBuilt(
-  ctx: Ctx,
-  version: string,
-  b: Pick<Built, "records" | "failures" | "failure">,
-): Promise<void> {
-  const n = b.records.length;
-  const t0 = performance.now();
-  await ctx.store.logPredictions(b.records);
-  counted(ctx.metrics, version, b.failure, n, b.failures, t0);
-  ctx.fleet.add(b.records);
-  ctx.shadow?.offerRecords(b.records); // scored in a later turn, after the answer is sent
-}
 
 /** Counts logged predictions: their probabilities, outcomes and the commit's duration since `t0`. */
 function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, failures: number, t0: number) {
@@ -56,15 +27,16 @@ function counted(m: Metrics, version: string, p: ArrayLike<number>, n: number, f
 }
 
 /**
- * Logs a columnar batch (durable when this resolves), then counts it in the metrics and the fleet:
- * logBuilt for the batches of scan-readings.ts. The store's flush starts before this returns.
+ * Logs what was predicted (durable when this resolves), then counts it in the metrics, the fleet
+ * cache and the shadow. Shared by /v1/predict and the OIP route. The store's flush starts before
+ * this returns, so the caller can write the answer while the writer thread commits.
  */
-export async function logBatchBuilt(ctx: Ctx, b: PredictionBatch, failures: number): Promise<void> {
+export async function logPredicted(ctx: Ctx, b: PredictionBatch, failures: number): Promise<void> {
   const t0 = performance.now();
   await logBatch(ctx.store, b);
   counted(ctx.metrics, b.modelVersion, b.failureProbability, b.n, failures, t0);
   ctx.fleet.addBatch(b);
-  ctx.shadow?.offerBatch(b);
+  ctx.shadow?.offerBatch(b); // scored in a later turn, after the answer is sent
 }
 
 /** An array body kept as bytes: read by column (scan-readings.ts), parsed on demand otherwise. */
@@ -137,24 +109,34 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
       const bundle = ctx.models.require().bundle;
       reply.type("application/json; charset=utf-8");
       let body = req.body;
-      const cols = body instanceof RawJson && !explain ? scanReadings(body.bytes, ctx.maxBatch) : null;
-      if (cols) {
-        const { batch, failures } = predictColumns(bundle, cols, req.id);
-        // The log's flush starts now; the answer is written while the writer thread commits.
-        const logged = logBatchBuilt(ctx, batch, failures);
-        const answer = batchAnswer(batch);
-        await logged;
-        return reply.send(answer);
+      // An array body is read by column straight from its bytes when it can be (scan-readings.ts);
+      // anything else (an object, explain, whatever the scanner hands back) is parsed into the same
+      // columns by parseReadings, which also writes every error.
+      let cols: ReadingColumns | null =
+        body instanceof RawJson && !explain ? scanReadings(body.bytes, ctx.maxBatch) : null;
+      let single = false;
+      if (!cols) {
+        if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
+        if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
+        const parsed = parseReadings(body, ctx.maxBatch);
+        cols = parsed.cols;
+        single = !parsed.batch;
+        if (explain) ctx.explainBudget.take(cols.n);
       }
-      if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
-      if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
-      const parsed = parseReadings(body, ctx.maxBatch);
-      if (explain) ctx.explainBudget.take(parsed.readings.length);
-      const batch = parsed.batch;
-      const answers = await predictAndLog(ctx, bundle, parsed.readings, req.id, explain);
-      // Sent as is (a string or Buffer with its content type): the schema above documents the shape,
-      // answersJson / answersBuffer write it.
-      return reply.send(batch ? answersBuffer(answers) : answersJson(answers, false));
+      const { batch, failures, explanations } = predictColumns(
+        bundle,
+        cols,
+        req.id,
+        Date.now(),
+        uuidv7Many,
+        explain,
+      );
+      // The log's flush starts now; the answer is written while the writer thread commits, and sent
+      // once the commit is durable. The schema above documents its shape; answers.ts writes it.
+      const logged = logPredicted(ctx, batch, failures);
+      const answer = single ? singleAnswer(batch, explanations) : batchAnswer(batch, explanations);
+      await logged;
+      return reply.send(answer);
     },
   );
 }
