@@ -1,18 +1,17 @@
 // Shadow mode on the AI4I server: a second AI4I version scores every answered prediction after the
-// answer is logged and sent. The routes hand over what they logged (the records, or a columnar
-// batch): the readings in it are already validated, and the shadow rebuilds the five-column
-// features from them in its own setImmediate turn, off the reply path. Its scores go to the
+// answer is logged and sent. The routes hand over the columnar batch they logged (every entry point
+// makes one: serve/predict-columns.ts): its readings are already validated, and the shadow rebuilds
+// the five-column features from them on its own timer turn, off the reply path. Its scores go to the
 // prediction store's shadow table beside the champion's, and into the pairs the comparison is made
 // of; labels come from POST /v1/feedback by prediction id.
 import { MillwrightError } from "../core/errors.js";
-import { featureMatrix, featureMatrixOfColumns } from "../features/physics.js";
+import { featureMatrixOfColumns } from "../features/physics.js";
 import { compareShadowLabelled } from "../monitor/shadow.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type {
   FeedbackItem,
   FeedbackOutcome,
   PredictionBatch,
-  PredictionRecord,
   PredictionStore,
   ShadowScoreRecord,
 } from "../store/types.js";
@@ -25,33 +24,12 @@ import { SHADOW_PAIRS, ShadowRunner, type ShadowRunnerOptions } from "./shadow/r
 /** Labels kept for the pairs (the oldest forgotten first). */
 const LABELS_KEPT = 4 * SHADOW_PAIRS;
 
-/** What the routes hand over: the records logged, or a columnar batch. */
-type Item = { records: readonly PredictionRecord[] } | { batch: PredictionBatch };
-const sizeOf = (it: Item) => ("batch" in it ? it.batch.n : it.records.length);
-
-/** An item's answers: ids, the champion's version and scores, and the features (built on demand). */
-function answered(it: Item) {
-  if ("batch" in it) {
-    const b = it.batch;
-    return {
-      version: b.modelVersion,
-      ids: b.ids,
-      champP: b.failureProbability as ArrayLike<number>,
-      features: () => featureMatrixOfColumns(b.type, b.raw, b.n),
-    };
-  }
-  const rs = it.records;
-  return {
-    version: rs[0].modelVersion,
-    ids: rs.map((r) => r.id),
-    champP: rs.map((r) => r.failureProbability) as ArrayLike<number>,
-    features: () => featureMatrix(rs.map((r) => r.reading)),
-  };
-}
+/** What the routes hand over: the batch they logged. */
+type Item = PredictionBatch;
+const sizeOf = (b: Item) => b.n;
 
 /** What the prediction and feedback routes call (Ctx.shadow); each is a no-op with no shadow running. */
 export interface ShadowTap {
-  offerRecords(records: readonly PredictionRecord[]): void;
   offerBatch(b: PredictionBatch): void;
   labelled(items: readonly FeedbackItem[], outcomes: readonly FeedbackOutcome[]): void;
 }
@@ -94,12 +72,8 @@ export class Ai4iShadow extends ShadowRunner<ModelBundle, Item, ShadowScoreRecor
     return this.begin(this.deps.registry.load(version)); // checked as the model service loads one
   }
 
-  offerRecords(records: readonly PredictionRecord[]): void {
-    if (records.length > 0) this.offer({ records });
-  }
-
   offerBatch(batch: PredictionBatch): void {
-    if (batch.n > 0) this.offer({ batch });
+    if (batch.n > 0) this.offer(batch);
   }
 
   labelled(items: readonly FeedbackItem[], outcomes: readonly FeedbackOutcome[]): void {
@@ -123,23 +97,22 @@ export class Ai4iShadow extends ShadowRunner<ModelBundle, Item, ShadowScoreRecor
     }
     const out: ShadowScoreRecord[] = [];
     const at = Date.now();
-    for (const it of items) {
-      const a = answered(it);
+    for (const b of items) {
       // Answers of another version than the one served (an OIP call naming a version, the shadow's
       // own included) are not the champion's: they stay out of the comparison.
-      if (a.version !== champion) continue;
-      const pairs = this.pairsOf(a.version);
+      if (b.modelVersion !== champion) continue;
+      const pairs = this.pairsOf(champion);
       // Only the head the comparison reads: the mode heads would cost several times as much.
-      const p = headProba(model.heads.machine_failure, a.features());
-      const { ids, champP, version } = a;
-      for (let i = 0; i < ids.length; i++) {
+      const p = headProba(model.heads.machine_failure, featureMatrixOfColumns(b.type, b.raw, b.n));
+      const champP = b.failureProbability;
+      for (let i = 0; i < b.n; i++) {
         // Each answer is its own "machine": labelled by its prediction id (compareShadowLabelled).
-        pairs.push({ machine: ids[i], time: 0, champion: champP[i], shadow: p[i] });
+        pairs.push({ machine: b.ids[i], time: 0, champion: champP[i], shadow: p[i] });
         out.push({
-          predictionId: ids[i],
+          predictionId: b.ids[i],
           modelVersion: model.version,
           failureProbability: p[i],
-          championVersion: version,
+          championVersion: champion,
           championProbability: champP[i],
           scoredAt: at,
         });
