@@ -46,8 +46,10 @@ export interface RowState {
  * reading and each window's mean, min and max move along that window's slope (the reading itself
  * along the longest window's), for at most one window length: a slope is not extrapolated further
  * than the span it was measured over, and after that the row holds. std and slope stay as seen.
+ * `revert`: the rows of persistence; the planner then replaces the risk beyond the model's horizon
+ * by the fleet's (plan/risk-revert.ts), which a single row cannot know.
  */
-export type ForecastMethod = "persistence" | "trend";
+export type ForecastMethod = "persistence" | "trend" | "revert";
 
 /**
  * Writes the forecast row at time `t` (≥ state.time; ms or counter) into `out` at `offset`.

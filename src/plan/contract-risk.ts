@@ -24,6 +24,7 @@ import {
 } from "../features/forecast-row.js";
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import { revertToFleet } from "./risk-revert.js";
 
 export interface PlanMachine {
   id: string;
@@ -198,7 +199,9 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     }
     return { machine: m, heads: out };
   });
+  // renew() caps a replacement's risk with the persistence forecasts, before revert() changes them.
   if (o.renewal) renew(all, c);
+  if (o.forecast === "revert") revertToFleet(all, c, o.start, o.shiftHours);
   return all;
 }
 

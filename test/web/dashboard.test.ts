@@ -424,6 +424,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     assert.equal(new URL(w.page.url()).hash, `#/machine/${id}`);
     assert.equal(await w.page.textContent("h1"), `Machine ${id}`);
     assert.ok((await w.page.locator("svg.line-chart polyline").count()) >= 6, "risk and reading lines drawn");
+    // The risk line is a horizon risk a manager can plan on, and the page says what it is.
+    assert.match((await w.page.textContent("#risk-h")) ?? "", /within the next 8 h/);
+    assert.match((await w.page.textContent("#risk-what")) ?? "", /last 10 readings/);
     const labels = await w.page.$$eval(
       "section[aria-labelledby='preds-h'] td[data-label='Actual outcome']",
       (els) => els.map((e) => e.textContent),
