@@ -10,6 +10,7 @@ interface PlanTask {
   machine_id: string;
   head: string;
   shift: { index: number };
+  technician: string;
   reach: number;
   risk_before: number;
   risk_after: number;
@@ -64,6 +65,15 @@ export class PlanDiff {
       const gs = g.get(k)?.shift.index ?? 0;
       if (gt.has(k) && ms > gs) this.laterInDay++;
       if (gt.has(k) && ms < gs) this.earlierInDay++;
+      if (gt.has(k) && ms !== gs)
+        this.cases.push({
+          morning,
+          key: k,
+          mip: m.get(k),
+          greedy: g.get(k),
+          mipObjective: mip.objective,
+          greedyObjective: greedy.objective,
+        });
     }
     for (const k of differing) {
       this.cases.push({
@@ -107,7 +117,7 @@ export class PlanDiff {
   lines(w: World): string[] {
     const f = (t: PlanTask | undefined) =>
       t
-        ? `shift ${t.shift.index}, reach ${t.reach.toFixed(3)}, before ${t.risk_before.toFixed(3)}, after ${t.risk_after.toFixed(3)}, avoided ${Math.round(t.avoided_cost)}, cost ${Math.round(t.planned_cost)}`
+        ? `shift ${t.shift.index} (${t.technician}), reach ${t.reach.toFixed(3)}, before ${t.risk_before.toFixed(3)}, after ${t.risk_after.toFixed(3)}, avoided ${Math.round(t.avoided_cost)}, cost ${Math.round(t.planned_cost)}`
         : "not planned";
     return this.cases.map((c) => {
       const [machine, head] = c.key.split(":");
