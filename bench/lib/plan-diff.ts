@@ -58,24 +58,7 @@ export class PlanDiff {
     this.mornings++;
     this.mipObj += mip.objective;
     this.greedyObj += greedy.objective;
-    const differing = [...new Set([...mt, ...gt])].filter((k) => mt.has(k) !== gt.has(k));
-    if (differing.length > 0) this.differ++;
-    for (const k of mt) {
-      const ms = m.get(k)?.shift.index ?? 0;
-      const gs = g.get(k)?.shift.index ?? 0;
-      if (gt.has(k) && ms > gs) this.laterInDay++;
-      if (gt.has(k) && ms < gs) this.earlierInDay++;
-      if (gt.has(k) && ms !== gs)
-        this.cases.push({
-          morning,
-          key: k,
-          mip: m.get(k),
-          greedy: g.get(k),
-          mipObjective: mip.objective,
-          greedyObjective: greedy.objective,
-        });
-    }
-    for (const k of differing) {
+    const keep = (k: string) =>
       this.cases.push({
         morning,
         key: k,
@@ -84,6 +67,17 @@ export class PlanDiff {
         mipObjective: mip.objective,
         greedyObjective: greedy.objective,
       });
+    const differing = [...new Set([...mt, ...gt])].filter((k) => mt.has(k) !== gt.has(k));
+    if (differing.length > 0) this.differ++;
+    for (const k of mt) {
+      const ms = m.get(k)?.shift.index ?? 0;
+      const gs = g.get(k)?.shift.index ?? 0;
+      if (gt.has(k) && ms > gs) this.laterInDay++;
+      if (gt.has(k) && ms < gs) this.earlierInDay++;
+      if (gt.has(k) && ms !== gs) keep(k);
+    }
+    for (const k of differing) {
+      keep(k);
       if (gt.has(k) && m.has(k)) {
         this.deferred++;
         this.deferredShift += m.get(k)?.shift.index ?? 0;
