@@ -22,13 +22,16 @@ import { simulateHistorian } from "../src/data/historian.js";
 import { historianToCsv } from "../src/data/historian-csv.js";
 import { featurePlan } from "../src/features/plan.js";
 import { parseTechnicians } from "../src/plan/config.js";
-import { makeContractPlan } from "../src/plan/contract-plan.js";
+import { DEFAULT_FORECAST, makeContractPlan } from "../src/plan/contract-plan.js";
+import type { ForecastMethod } from "../src/features/forecast-row.js";
 import { ModelRegistry } from "../src/registry/registry.js";
 import type { HistoryModel } from "../src/train/history-model.js";
 import { DAY, HOUR, type Task, World } from "./lib/backtest-world.js";
 import { ROOT } from "./lib/historian-input.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 import { solveTimeSection } from "./lib/plan-size.js";
+import { ForecastCheck } from "./lib/forecast-check.js";
+import { PlanDiff } from "./lib/plan-diff.js";
 
 const MACHINES = 24;
 const TRAIN_DAYS = 60;
@@ -97,48 +100,11 @@ function outcome(
 
 let lastModel: HistoryModel | null = null;
 
-/**
- * Why the MIP and the greedy planner part ways over the weeks: on the MIP's own mornings, the
- * greedy plan of the same forecast is made too and the day's tasks (the first 3 shifts, the only
- * ones done before the next plan) compared. A task greedy does today that the MIP puts later in
- * the week is "deferred"; one the MIP does today that greedy leaves for later or never is "pulled".
- */
-const diff = {
-  mornings: 0,
-  differ: 0,
-  deferred: 0,
-  deferredShift: 0,
-  pulled: 0,
-  pulledNever: 0,
-  mipObj: 0,
-  greedyObj: 0,
-};
-function compareWithGreedy(
-  mip: { tasks: { machine_id: string; head: string; shift: { index: number } }[]; objective: number },
-  greedy: { tasks: { machine_id: string; head: string; shift: { index: number } }[]; objective: number },
-): void {
-  const key = (t: { machine_id: string; head: string }) => `${t.machine_id}:${t.head}`;
-  const at = (ts: typeof mip.tasks) => new Map(ts.map((t) => [key(t), t.shift.index]));
-  const m = at(mip.tasks);
-  const g = at(greedy.tasks);
-  const today = (x: Map<string, number>) => [...x].filter(([, s]) => s < 3).map(([k]) => k);
-  const mt = new Set(today(m));
-  const gt = new Set(today(g));
-  diff.mornings++;
-  diff.mipObj += mip.objective;
-  diff.greedyObj += greedy.objective;
-  if ([...mt].some((k) => !gt.has(k)) || [...gt].some((k) => !mt.has(k))) diff.differ++;
-  for (const k of gt)
-    if (!mt.has(k) && m.has(k)) {
-      diff.deferred++;
-      diff.deferredShift += m.get(k) as number;
-    }
-  for (const k of mt)
-    if (!gt.has(k)) {
-      diff.pulled++;
-      if (!g.has(k)) diff.pulledNever++;
-    }
-}
+const diff = new PlanDiff();
+/** The planners' forecast (BACKTEST_FORECAST=trend to try another) and the ones measured against the run-to-failure world. */
+const FORECAST = (process.env.BACKTEST_FORECAST ?? DEFAULT_FORECAST) as ForecastMethod;
+const METHODS: ForecastMethod[] = ["persistence", "trend", "revert"];
+let check: ForecastCheck | null = null;
 
 async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
   const { contract, text } = contractWith(horizon);
@@ -187,9 +153,13 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
           madeAt: new Date(start),
           solver: s,
           timeLimitSeconds: 10,
+          forecast: FORECAST,
         });
       const p = await planWith(solver);
-      if (solver === "mip") compareWithGreedy(p, await planWith("greedy"));
+      if (solver === "mip" && horizon === HORIZONS[0]) {
+        diff.compare(start, p, await planWith("greedy"));
+        check?.morning(model, start);
+      }
       solveMs += p.solve_ms;
       maxSolveMs = Math.max(maxSolveMs, p.solve_ms);
       for (const m of p.machines)
@@ -223,6 +193,7 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
     .map(([k, h]) => `${k} ${h ? h.booster.trees.length : "none"}`)
     .join(", ");
   const seenText = `${seen.length} of ${due.length}`;
+  if (solver === "mip" && horizon === HORIZONS[0]) for (const line of diff.lines(w)) console.log(line);
   return { ...outcome(w, "planned"), solveMs, maxSolveMs, trainS, seen: seenText, trees, kept };
 }
 
@@ -241,6 +212,7 @@ const pm = new World({
   seed: SEED,
   scheduledUntil: Number.POSITIVE_INFINITY,
 });
+check = new ForecastCheck(rtf, METHODS);
 const none = { solveMs: 0, maxSolveMs: 0, trainS: 0, seen: "–", trees: "", kept: 0 };
 const results: [string, Row][] = [
   ["(a) run to failure (PM stopped, no plan)", { ...outcome(rtf, "planned"), ...none }],
@@ -277,20 +249,24 @@ const trees = HORIZONS.map((h, i) => `${h}: ${mips[i].trees}`).join("; ");
 // and a task is worth planning only when re-scoring the machine with the part replaced lowers that risk.
 const why =
   "A plan prevents a failure only when the model's probability for that part rises ahead of it, above the fleet's median for that part (a replacement's risk after is at most that median: src/plan/contract-risk.ts). The part heads are trained on the few failures of each part in the history (early stopping on a validation week stops most of them after a few trees; the counts above), so most move little with the part's signals or age, and many failures are not seen in time.";
+const forecastTable = check.report();
 const cheaper = total(d) < Math.min(total(a), total(b), total(c));
 const fewer = d.failures <= 0.5 * a.failures;
-const body = `Historian fleet, ${MACHINES} machines, seed ${SEED}, contract examples/contracts/historian.yaml with its failure horizon (24 h) and ${HORIZONS.filter((h) => h !== "24h").join(", ")} (a longer one can see a failure coming early enough to plan its task). The first ${TRAIN_DAYS} days ran under the shop's fixed-interval PM in every policy; then ${WEEKS} weeks were replayed per policy by re-running the simulator with that policy (historian-life.ts: a task done replaces the part, so a prevented failure is gone and the new part ages from zero; nothing before a task changes). The planners retrain every week on their own history as it stood at the week's start (time split, the last week as test), and every morning at 06:00 plan the next 7 days (21 shifts, the technicians of examples/contracts/historian-technicians.yaml); the day's tasks are done. Costs and downtime are the contract's: a failure costs its downtime × cost per hour + repair, a task its hours × planned cost per hour + parts (a PM swap is costed as that part's task). Downtime counts a failure's downtime_hours and each task's hours. "Seen" = failures and planned replacements with a morning plan in the horizon before them where the model's probability for that kind was above 10 %. Whole run ${totalS.toFixed(0)} s.${process.env.BACKTEST_PARAMS ? ` GBDT parameters changed for this run: ${process.env.BACKTEST_PARAMS}.` : ""}
+const body = `Historian fleet, ${MACHINES} machines, seed ${SEED}, contract examples/contracts/historian.yaml with its failure horizon (24 h)${HORIZONS.length > 1 ? ` and ${HORIZONS.filter((h) => h !== "24h").join(", ")} (a longer one can see a failure coming early enough to plan its task)` : ""}. The first ${TRAIN_DAYS} days ran under the shop's fixed-interval PM in every policy; then ${WEEKS} weeks were replayed per policy by re-running the simulator with that policy (historian-life.ts: a task done replaces the part, so a prevented failure is gone and the new part ages from zero; nothing before a task changes). The planners retrain every week on their own history as it stood at the week's start (time split, the last week as test), and every morning at 06:00 plan the next 7 days (21 shifts, the technicians of examples/contracts/historian-technicians.yaml); the day's tasks are done. Costs and downtime are the contract's: a failure costs its downtime × cost per hour + repair, a task its hours × planned cost per hour + parts (a PM swap is costed as that part's task). Downtime counts a failure's downtime_hours and each task's hours. "Seen" = failures and planned replacements with a morning plan in the horizon before them where the model's probability for that kind was above 10 %. Whole run ${totalS.toFixed(0)} s.${process.env.BACKTEST_PARAMS ? ` GBDT parameters changed for this run: ${process.env.BACKTEST_PARAMS}.` : ""}
 
 ${table(["policy", "failures", "tasks / swaps", "downtime h", "failure cost", "maintenance cost", "total cost", "seen", "solve ms, 56 plans", "train s, 8 models"], rows)}
 
 The last weekly model of each MIP row, trees per head: ${trees}. ${why}${results.some(([, r]) => r.kept) ? ' "Kept": weeks whose new test week had no failure to evaluate a model on, so the policy planned on with its previous model.' : ""}
 
+The forecast against what happened: every morning of the ${HORIZONS[0]} MIP row's weeks, that week's model forecast each part's risk (within the first day, and within the 7 planned days) on the run-to-failure fleet of row (a), where no task cuts a failure short, and the part failed then or not. The planners used **${FORECAST}**. Skill = 1 − Brier / Brier of the observed rate (0: no better than knowing the base rate).
+
+${forecastTable}
+
 Issue 16's targets, for the best MIP row (${dName}): a total cost below every baseline (${money(total(d))} vs ${money(total(a))}, ${money(total(b))}, ${money(total(c))}): **${cheaper ? "met" : "not met"}**; at least 50 % fewer failures than run to failure (${d.failures} vs ${a.failures}): **${fewer ? "met" : "not met"}**.
 
 ${machineLine()}`;
-console.log(
-  `MIP vs greedy on the MIP's mornings: ${JSON.stringify({ ...diff, deferredShift: diff.deferred ? diff.deferredShift / diff.deferred : 0 })}`,
-);
+console.log(`MIP vs greedy on the MIP's mornings: ${JSON.stringify(diff.summary())}`);
+console.log(forecastTable);
 writeSection(SEED === 7 ? "Plan backtest" : `Plan backtest, seed ${SEED}`, body);
 console.log(body);
 if (!process.env.BACKTEST_SKIP_SIZE && lastModel) await solveTimeSection(dir, lastModel);

@@ -42,6 +42,16 @@ export interface RowState {
 }
 
 /**
+ * How the readings' part of the row is carried forward. `persistence`: as last seen. `trend`: each
+ * reading and each window's mean, min and max move along that window's slope (the reading itself
+ * along the longest window's), for at most one window length: a slope is not extrapolated further
+ * than the span it was measured over, and after that the row holds. std and slope stay as seen.
+ * `revert`: the rows of persistence; the planner then replaces the risk beyond the model's horizon
+ * by the fleet's (plan/risk-revert.ts), which a single row cannot know.
+ */
+export type ForecastMethod = "persistence" | "trend" | "revert";
+
+/**
  * Writes the forecast row at time `t` (≥ state.time; ms or counter) into `out` at `offset`.
  * `effect` applies from its time on (an event at or before t; a reading from `effectFrom`).
  */
@@ -54,10 +64,12 @@ export function forecastRow(
   offset: number,
   effect?: RowEffect,
   effectFrom = Number.NEGATIVE_INFINITY,
+  method: ForecastMethod = "persistence",
 ): void {
   const n = plan.features.length;
   out.set(state.row.subarray(0, n), offset);
   const unit = plan.counter ? 1 : MS_PER_HOUR;
+  if (method === "trend") trend(plan, state.row, (t - state.time) / unit, out, offset);
   const events = [...state.later];
   if (effect && "event" in effect && effect.event.time <= t) events.push(effect.event);
   cols.forEach((c, e) => {
@@ -76,11 +88,40 @@ export function forecastRow(
   });
   if (effect && "slot" in effect && t >= effectFrom) {
     out[offset + effect.slot] = effect.value;
-    // Derived features read the base values: recompute them in plan order.
-    const base = out.subarray(offset, offset + plan.nBase);
-    const first = plan.nReadings + plan.nAttributes;
-    plan.derived.forEach((f, i) => {
-      base[first + i] = f(base);
-    });
+    rederive(plan, out, offset);
   }
+}
+
+/** Derived features read the base values: recompute them in plan order. */
+function rederive(plan: FeaturePlan, out: Float64Array, offset: number): void {
+  const base = out.subarray(offset, offset + plan.nBase);
+  const first = plan.nReadings + plan.nAttributes;
+  plan.derived.forEach((f, i) => {
+    base[first + i] = f(base);
+  });
+}
+
+/** The `trend` method (see ForecastMethod): `dt` is time since the row, in the plan's unit. */
+function trend(plan: FeaturePlan, row: Float64Array, dt: number, out: Float64Array, offset: number): void {
+  if (!(dt > 0)) return;
+  let col = plan.nBase;
+  // The base slot's move: the longest window's slope wins (the steadiest estimate).
+  const baseMove = new Map<number, { window: number; move: number }>();
+  for (const h of plan.history) {
+    const w = plan.windows[h.window];
+    const iSlope = h.stats.indexOf("slope");
+    const slope = iSlope < 0 ? Number.NaN : row[col + iSlope];
+    if (Number.isFinite(slope)) {
+      const move = slope * Math.min(dt, w);
+      h.stats.forEach((s, i) => {
+        if (s === "mean" || s === "min" || s === "max") out[offset + col + i] += move;
+      });
+      const prev = baseMove.get(h.slot);
+      if (!prev || w > prev.window) baseMove.set(h.slot, { window: w, move });
+    }
+    col += h.stats.length;
+  }
+  if (baseMove.size === 0) return;
+  for (const [slot, { move }] of baseMove) out[offset + slot] += move;
+  rederive(plan, out, offset);
 }

@@ -6,7 +6,7 @@
 import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
 import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
 import type { MipOption, MipProblem } from "./mip-model.js";
-import { capacity, type ShiftSlot } from "./shifts.js";
+import { CandidateTally, type ShiftSlot } from "./shifts.js";
 import type { Technician } from "./types.js";
 
 /** The numbers of one task done at one shift: a row's risk_before, risk_after and avoided_cost come from here. */
@@ -70,12 +70,8 @@ export function contractOptions(
   shiftHours: number,
   plannedCostPerHour: number,
 ): ContractOptionSet {
-  const cap = technicians.map((t) => slots.map((sl) => capacity(t, sl, shiftHours)));
+  const tally = new CandidateTally(technicians, slots, shiftHours);
   const options: ContractOption[] = [];
-  let considered = 0;
-  let prunedNoValue = 0;
-  let prunedNoSkillOrShift = 0;
-  let prunedInterval = 0;
   let group = 0;
   forecasts.forEach((fc, i) => {
     fc.heads.forEach((f, k) => {
@@ -86,11 +82,8 @@ export function contractOptions(
         const n = taskNumbers(f, s, plannedCostPerHour);
         const value = n.avoided - n.planned;
         technicians.forEach((tech, t) => {
-          considered++;
-          if (s < f.earliest) prunedInterval++;
-          else if (!qualified(tech, task) || cap[t][s] < task.hours) prunedNoSkillOrShift++;
-          else if (!(value > 0)) prunedNoValue++;
-          else
+          const ok = { skilled: qualified(tech, task), worth: value > 0, tooSoon: s < f.earliest };
+          if (tally.admit(t, s, task.hours, ok))
             options.push({
               group,
               machine: i,
@@ -105,5 +98,6 @@ export function contractOptions(
       }
     });
   });
-  return { options, capacity: cap, considered, prunedNoValue, prunedNoSkillOrShift, prunedInterval };
+  const { capacity, considered, prunedNoValue, prunedNoSkillOrShift, prunedInterval } = tally;
+  return { options, capacity, considered, prunedNoValue, prunedNoSkillOrShift, prunedInterval };
 }

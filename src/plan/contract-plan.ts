@@ -3,6 +3,7 @@
 // JSON shape of the AI4I plan (plan.ts), plus what a manager needs to trust it: which model version
 // made it, from data up to when, and when.
 import { MillwrightError } from "../core/errors.js";
+import type { ForecastMethod } from "../features/forecast-row.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { contractOptions } from "./contract-options.js";
 import {
@@ -18,12 +19,22 @@ import { contractRisk, cumulative, type PlanMachine } from "./contract-risk.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
-import { pct } from "./task-reasons.js";
+import { checkSolved, horizonOf, technicianLoad } from "./plan-shape.js";
 import { buildShifts } from "./shifts.js";
 import type { Technician } from "./types.js";
 
-export const FORECAST_METHOD =
-  "persistence: each machine's last feature row carried forward with its since-features advancing with time, scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start, and after a part replacement at most the fleet's median risk of that part (the carried-forward symptoms are the old part's)";
+const RISK_AFTER =
+  "scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start, and after a part replacement at most the fleet's median risk of that part (the carried-forward symptoms are the old part's)";
+
+/** The forecast the plan uses unless told (chosen by measurement: BENCHMARKS.md, plan backtest). */
+export const DEFAULT_FORECAST: ForecastMethod = "persistence";
+
+/** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
+export function forecastMethodText(method: ForecastMethod): string {
+  return method === "trend"
+    ? `trend: each machine's last feature row carried forward with its since-features advancing with time and each reading (and its windows' mean, min and max) moving along its measured slope for at most one window length, then held; ${RISK_AFTER}`
+    : `persistence: each machine's last feature row carried forward with its since-features advancing with time; ${RISK_AFTER}`;
+}
 
 export interface ContractPlanInput {
   model: HistoryModel;
@@ -42,6 +53,8 @@ export interface ContractPlanInput {
   solver?: "mip" | "greedy";
   /** A replacement's risk after is at most the fleet's median for that part (contract-risk.ts renew); default true. */
   renewal?: boolean;
+  /** How each machine's row is carried forward over the plan (features/forecast-row.ts). */
+  forecast?: ForecastMethod;
 }
 
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
@@ -105,6 +118,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     shifts: slots.length,
     shiftHours,
     renewal: input.renewal ?? true,
+    forecast: input.forecast ?? DEFAULT_FORECAST,
   });
   const set = contractOptions(forecasts, input.technicians, slots, shiftHours, tasks.plannedCostPerHour);
   const t0 = performance.now();
@@ -124,15 +138,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
           };
         })()
       : await solveMip(set, { timeLimitSeconds: input.timeLimitSeconds });
-  if (mip.status === "error" || mip.status === "infeasible")
-    throw new MillwrightError(
-      "MW_INFEASIBLE",
-      `the solver could not find a plan (HiGHS status ${mip.solver_status})`,
-    );
-  if (mip.status === "time_limit")
-    warnings.push(
-      `the solver hit its time limit: the plan is feasible but may be up to ${pct(mip.gap ?? 1)} from the best`,
-    );
+  checkSolved(mip, warnings);
   const chosen = mip.chosen.map((j) => set.options[j]);
   const ctx: ReportContext = {
     set,
@@ -144,8 +150,6 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
   };
   const rows = describeContractTasks(ctx, chosen);
   const { unplanned, expected } = describeContractUnplanned(ctx, chosen, input.riskThreshold ?? 0.05);
-  const used = input.technicians.map(() => slots.map(() => 0));
-  for (const o of chosen) used[o.technician][o.shift] += o.hours;
   const newest = Math.max(...input.machines.map((m) => m.state.time));
   return {
     status: mip.status,
@@ -156,14 +160,8 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     model: { name: model.name, version: model.version, contract: model.contract.name },
     data_time: timeOf(model, newest),
     made_at: input.madeAt.toISOString(),
-    forecast_method: FORECAST_METHOD,
-    horizon: {
-      start: slots[0].start,
-      end: slots[slots.length - 1].end,
-      shifts: slots.length,
-      shift_hours: shiftHours,
-      labels: slots.map((s) => s.label),
-    },
+    forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST),
+    horizon: horizonOf(slots, shiftHours),
     summary: {
       expected_failure_cost: r2(expected),
       avoided_cost: r2(chosen.reduce((a, o) => a + o.numbers.avoided, 0)),
@@ -176,17 +174,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
       pruned_min_interval: set.prunedInterval,
     },
     tasks: rows,
-    technicians: input.technicians.map((t, i) => ({
-      name: t.name,
-      shifts: slots
-        .filter((s) => set.capacity[i][s.index] > 0)
-        .map((s) => ({
-          shift: s.index,
-          label: s.label,
-          hours_used: r2(used[i][s.index]),
-          capacity: set.capacity[i][s.index],
-        })),
-    })),
+    technicians: technicianLoad(input.technicians, slots, set.capacity, chosen),
     unplanned_risks: unplanned,
     machines: forecasts.map((fc) => ({
       machine_id: fc.machine.id,

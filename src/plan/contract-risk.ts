@@ -17,12 +17,14 @@ import { MillwrightError } from "../core/errors.js";
 import {
   type EventColumns,
   eventColumns,
+  type ForecastMethod,
   forecastRow,
   type RowEffect,
   type RowState,
 } from "../features/forecast-row.js";
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import { revertToFleet } from "./risk-revert.js";
 
 export interface PlanMachine {
   id: string;
@@ -61,6 +63,8 @@ export interface RiskOptions {
   shiftHours: number;
   /** Cap the risk after a replacement at the fleet's median risk of that part (renew()); default off. */
   renewal?: boolean;
+  /** How the readings are carried forward (features/forecast-row.ts); default persistence. */
+  forecast?: ForecastMethod;
 }
 
 /** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */
@@ -150,10 +154,12 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     for (const sc of scenarios) rows += S - sc.s;
     const data = new Float64Array(rows * nCols);
     let r = 0;
-    for (let s = 0; s < S; s++) forecastRow(plan, cols, st, mid(s), data, r++ * nCols);
+    const how = o.forecast ?? "persistence";
+    for (let s = 0; s < S; s++)
+      forecastRow(plan, cols, st, mid(s), data, r++ * nCols, undefined, undefined, how);
     for (const sc of scenarios)
       for (let u = sc.s; u < S; u++)
-        forecastRow(plan, cols, st, mid(u), data, r++ * nCols, sc.effect, sc.from);
+        forecastRow(plan, cols, st, mid(u), data, r++ * nCols, sc.effect, sc.from, how);
     const p = predictHistoryModel(o.model, { data, nRows: rows, nCols });
     const nowRow = new Float64Array(nCols);
     nowRow.set(st.row.subarray(0, nCols));
@@ -193,7 +199,9 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     }
     return { machine: m, heads: out };
   });
+  // renew() caps a replacement's risk with the persistence forecasts, before revert() changes them.
   if (o.renewal) renew(all, c);
+  if (o.forecast === "revert") revertToFleet(all, c, o.start, o.shiftHours);
   return all;
 }
 

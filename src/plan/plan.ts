@@ -2,10 +2,16 @@
 // the CLI prints and POST /v1/plan answers.
 import { MillwrightError } from "../core/errors.js";
 import { DEFAULT_COSTS } from "./config.js";
-import { pct } from "./task-reasons.js";
 import { forecastRisk, type MachineForecast, type MachineHistory } from "./forecast.js";
 import { MODE_HEADS } from "../data/schema.js";
 import { type MipStatus, solveMip } from "./mip.js";
+import {
+  checkSolved,
+  horizonOf,
+  type PlanHorizon,
+  type TechnicianLoad,
+  technicianLoad,
+} from "./plan-shape.js";
 import {
   describeTasks,
   describeUnplanned,
@@ -45,7 +51,7 @@ export interface PlanResult {
   objective: number;
   gap: number | null;
   solve_ms: number;
-  horizon: { start: string; end: string; shifts: number; shift_hours: number; labels: string[] };
+  horizon: PlanHorizon;
   summary: {
     expected_failure_cost: number;
     avoided_cost: number;
@@ -57,10 +63,7 @@ export interface PlanResult {
     pruned_no_skill_or_shift: number;
   };
   tasks: PlannedTask[];
-  technicians: {
-    name: string;
-    shifts: { shift: number; label: string; hours_used: number; capacity: number }[];
-  }[];
+  technicians: TechnicianLoad[];
   unplanned_risks: UnplannedRisk[];
   warnings: string[];
   /**
@@ -126,37 +129,15 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
   }
 
   const mip = await solveMip(set, { timeLimitSeconds: input.timeLimitSeconds });
-  if (mip.status === "error" || mip.status === "infeasible") {
-    throw new MillwrightError(
-      "MW_INFEASIBLE",
-      `the solver could not find a plan (HiGHS status ${mip.solver_status})`,
-    );
-  }
+  checkSolved(mip, warnings);
   const chosen = mip.chosen.map((j) => set.options[j]);
   const ctx: PlanContext = { set, forecasts, fresh, slots, costs, technicians: input.technicians };
   const tasks = describeTasks(ctx, chosen);
 
-  const used = input.technicians.map(() => slots.map(() => 0));
-  for (const o of chosen) used[o.technician][o.shift] += o.hours;
-  const technicians = input.technicians.map((t, i) => ({
-    name: t.name,
-    shifts: slots
-      .filter((s) => set.capacity[i][s.index] > 0)
-      .map((s) => ({
-        shift: s.index,
-        label: s.label,
-        hours_used: r2(used[i][s.index]),
-        capacity: set.capacity[i][s.index],
-      })),
-  }));
+  const technicians = technicianLoad(input.technicians, slots, set.capacity, chosen);
 
   const { unplanned, expected } = describeUnplanned(ctx, chosen, input.riskThreshold ?? 0.05);
   unplanned.sort((a, b) => b.expected_cost - a.expected_cost);
-  if (mip.status === "time_limit") {
-    warnings.push(
-      `the solver hit its time limit: the plan is feasible but may be up to ${pct(mip.gap ?? 1)} from the best`,
-    );
-  }
   // The chain savings of several changes do not add up task by task; the MIP's objective does.
   const plannedTotal = chosen.reduce((a, o) => a + plannedCostOf(costs, o.task), 0);
   return {
@@ -165,13 +146,7 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
     objective: r2(mip.objective),
     gap: mip.gap,
     solve_ms: Math.round(mip.solve_ms * 10) / 10,
-    horizon: {
-      start: slots[0].start,
-      end: slots[slots.length - 1].end,
-      shifts: slots.length,
-      shift_hours: shiftHours,
-      labels: slots.map((s) => s.label),
-    },
+    horizon: horizonOf(slots, shiftHours),
     summary: {
       expected_failure_cost: r2(expected),
       avoided_cost: r2(mip.objective + plannedTotal),

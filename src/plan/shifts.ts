@@ -112,3 +112,34 @@ export function parseHorizon(s: string, shiftHours = 8): number {
   if (n < 1) throw bad();
   return n;
 }
+
+/**
+ * The candidates (task × shift × technician) of a plan and why each is or is not a solver variable,
+ * counted for the plan's summary; both planners (tasks.ts, contract-options.ts) admit through it.
+ */
+export class CandidateTally {
+  considered = 0;
+  prunedNoValue = 0;
+  prunedNoSkillOrShift = 0;
+  prunedInterval = 0;
+  /** capacity[t][s]: technician t's hours in shift s. */
+  readonly capacity: number[][];
+  constructor(technicians: Technician[], slots: ShiftSlot[], shiftHours: number) {
+    this.capacity = technicians.map((t) => slots.map((sl) => capacity(t, sl, shiftHours)));
+  }
+
+  /** Whether technician t may take a task of `hours` at shift s; the first reason against is counted. */
+  admit(
+    t: number,
+    s: number,
+    hours: number,
+    o: { skilled: boolean; worth: boolean; tooSoon?: boolean },
+  ): boolean {
+    this.considered++;
+    if (o.tooSoon) this.prunedInterval++;
+    else if (!o.skilled || this.capacity[t][s] < hours) this.prunedNoSkillOrShift++;
+    else if (!o.worth) this.prunedNoValue++;
+    else return true;
+    return false;
+  }
+}

@@ -16,7 +16,7 @@
 // which keeps the objective linear.
 import type { MachineForecast } from "./forecast.js";
 import { type ChainCosts, chainArcs, type MipOption, type MipProblem } from "./mip.js";
-import { capacity, type ShiftSlot } from "./shifts.js";
+import { CandidateTally, type ShiftSlot } from "./shifts.js";
 import {
   type CostConfig,
   failureCostOf,
@@ -106,12 +106,9 @@ export function buildOptions(
   costs: CostConfig,
   shiftHours: number,
 ): OptionSet {
-  const cap = technicians.map((t) => slots.map((sl) => capacity(t, sl, shiftHours)));
+  const tally = new CandidateTally(technicians, slots, shiftHours);
   const options: TaskOption[] = [];
   const chains: ChainCosts[] = [];
-  let considered = 0;
-  let prunedNoValue = 0;
-  let prunedNoSkillOrShift = 0;
   let group = 0;
   forecasts.forEach((fc, i) => {
     const chain = toolChainCosts(fc, fresh[i], costs);
@@ -127,14 +124,11 @@ export function buildOptions(
         const avoided = isChain ? 0 : avoidedCost(fc, task, s, costs);
         const value = avoided - planned;
         technicians.forEach((tech, t) => {
-          considered++;
-          if (!canService(tech, fc.machine_model) || cap[t][s] < hours) prunedNoSkillOrShift++;
-          else if (isChain ? hopeless : !(value > 0)) prunedNoValue++;
-          else {
-            const o: TaskOption = { group, machine: i, task, shift: s, technician: t, hours, avoided, value };
-            if (isChain) o.chain = i;
-            options.push(o);
-          }
+          const skilled = canService(tech, fc.machine_model);
+          if (!tally.admit(t, s, hours, { skilled, worth: isChain ? !hopeless : value > 0 })) return;
+          const o: TaskOption = { group, machine: i, task, shift: s, technician: t, hours, avoided, value };
+          if (isChain) o.chain = i;
+          options.push(o);
         });
       }
     }
@@ -147,6 +141,12 @@ export function buildOptions(
     return new Set(chainArcs(chain, points, plannedCostOf(costs, "tool_change")).map(([, b]) => b));
   });
   const kept = options.filter((o) => o.chain === undefined || reachable[o.chain].has(o.shift));
-  prunedNoValue += options.length - kept.length;
-  return { options: kept, capacity: cap, chains, considered, prunedNoValue, prunedNoSkillOrShift };
+  return {
+    options: kept,
+    capacity: tally.capacity,
+    chains,
+    considered: tally.considered,
+    prunedNoValue: tally.prunedNoValue + options.length - kept.length,
+    prunedNoSkillOrShift: tally.prunedNoSkillOrShift,
+  };
 }

@@ -437,6 +437,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
         1,
       );
     } else assert.ok(await w.page.isVisible("#ahead-none"));
+    // The risk line is a horizon risk a manager can plan on, and the page says what it is.
+    assert.match((await w.page.textContent("#risk-h")) ?? "", /within the next 8 h/);
+    assert.match((await w.page.textContent("#risk-what")) ?? "", /last 10 readings/);
     const labels = await w.page.$$eval(
       "section[aria-labelledby='preds-h'] td[data-label='Actual outcome']",
       (els) => els.map((e) => e.textContent),

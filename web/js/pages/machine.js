@@ -4,6 +4,7 @@
 import { ApiError, describeError, getJson } from "../api.js";
 import { legend, lineChart } from "../charts/line-chart.js";
 import { fill, h, money, num, pct, section, table, when } from "../dom.js";
+import { SHIFT_HOURS, SHIFT_RISK_WORDS, shiftRisk } from "../risk-line.js";
 import { isMissingEndpoint, serverInfo } from "../server.js";
 import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords, TASK_WORDS } from "../words.js";
 import { contractMachineView } from "./machine-contract.js";
@@ -59,18 +60,20 @@ export function machinePage(root, id, _ctx) {
     const hist = d.history ?? [];
     const now = hist[hist.length - 1];
     const lvl = now ? riskLevel(now.failure_probability, now.failure_predicted) : null;
+    // Risk within the next shift, not one reading's probability (risk-line.js says why).
     const riskSeries = [
       {
         name: "Failure",
         cls: "series-0",
-        points: hist.map((p) => ({ t: timeOf(p), y: p.failure_probability })),
+        points: shiftRisk(hist.map((p) => ({ t: timeOf(p), p: p.failure_probability }))),
       },
       ...["twf", "osf", "hdf", "pwf"].map((m, k) => ({
         name: modeWords(m),
         cls: `series-${k + 1}`,
-        points: hist.map((p) => ({ t: timeOf(p), y: p.modes?.[m] ?? null })),
+        points: shiftRisk(hist.map((p) => ({ t: timeOf(p), p: p.modes?.[m] ?? null }))),
       })),
     ];
+    const shiftNow = riskSeries[0].points[riskSeries[0].points.length - 1]?.y;
     fill(
       body,
       h(
@@ -81,7 +84,7 @@ export function machinePage(root, id, _ctx) {
           ? [
               "Current risk: ",
               h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
-              ` ${riskPct(now.failure_probability)}, likeliest failure: ${modeWords(likeliest(now.modes))}.`,
+              ` ${riskPct(now.failure_probability)} for the last reading, ${riskPct(shiftNow ?? 0)} within the next ${SHIFT_HOURS} h; likeliest failure: ${modeWords(likeliest(now.modes))}.`,
             ]
           : "No readings yet.",
       ),
@@ -90,14 +93,10 @@ export function machinePage(root, id, _ctx) {
       aheadSection(d, tasks),
       section(
         "risk",
-        "Model output per reading",
-        h(
-          "p",
-          { class: "summary" },
-          "Each reading is one process, scored on its own: this line jumps between readings as products and loads change. Plan on the risk ahead above, which the planner builds from these readings.",
-        ),
+        `Risk within the next ${SHIFT_HOURS} h, over time`,
+        h("p", { class: "summary", id: "risk-what" }, SHIFT_RISK_WORDS),
         lineChart(riskSeries, {
-          label: `Failure probability of each reading of ${d.machine_id}, by failure mode`,
+          label: `Chance of a failure of ${d.machine_id} within the next ${SHIFT_HOURS} h, over time, by failure mode`,
           yMin: 0,
           yMax: 1,
           width: 1000,
