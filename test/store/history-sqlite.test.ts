@@ -6,7 +6,7 @@ import { join } from "node:path";
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
 import { isMillwrightError } from "../../src/core/errors.js";
-import { SHADOW_RIDE_WAIT_MS } from "../../src/store/history/shadow-rides.js";
+import { SHADOW_RIDE_WAIT_MS } from "../../src/store/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { ShadowScore } from "../../src/store/history/types.js";
 import { reading, runHistoryLogContract } from "./history-contract.js";

@@ -2,7 +2,7 @@
 // are, a failure rejecting exactly the calls whose rows rode in the failed group.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ShadowRides } from "../../src/store/history/shadow-rides.js";
+import { ShadowRides } from "../../src/store/shadow-rides.js";
 
 test("takes the oldest rows first, across calls, and settles each call when its last row does", async () => {
   const alone: number[][] = [];

@@ -292,3 +292,41 @@ test("SQLite, writer thread: close() drains every queued write (predictions, fee
   assert.equal((db.prepare("SELECT COUNT(*) AS n FROM audit").get() as { n: number }).n, 1);
   db.close();
 });
+
+// Shadow mode on the AI4I server (store/shadow-rides.ts): with the writer thread, shadow scores ride
+// in the predictions' own commits instead of a transaction of their own.
+test("SQLite, writer thread: shadow scores ride with the next predictions' commit; a bad one fails alone", async () => {
+  const path = join(dir, `store-${++n}`, "predictions.db");
+  const s = new SqliteStore({ path, writerThread: true });
+  await s.init();
+  const score = (i: number) => ({
+    predictionId: makeRecord(i).id,
+    modelVersion: "v9",
+    failureProbability: i / 10,
+    championVersion: makeRecord(i).modelVersion,
+    championProbability: makeRecord(i).failureProbability,
+    scoredAt: 1_700_000_000_000 + i,
+  });
+  let settled = false;
+  const rode = s.logShadow([score(0), score(1), score(2)]).then(() => {
+    settled = true;
+  });
+  await s.logPredictions([makeRecord(10), makeRecord(11)]);
+  assert.deepStrictEqual(
+    await s.shadowScores(10),
+    [score(0), score(1)],
+    "two predictions carried two scores",
+  );
+  assert.equal(settled, false, "the third waits for the next commit");
+  await s.logPredictions([makeRecord(12)]);
+  await rode;
+  assert.deepStrictEqual(await s.shadowScores(10), [score(0), score(1), score(2)]);
+  // A value SQLite cannot bind makes the shadow insert throw on the writer thread: the predictions
+  // it rode with still commit, and only the shadow call is refused.
+  const bad = s.logShadow([{ ...score(3), modelVersion: { not: "a string" } as unknown as string }]);
+  await s.logPredictions([makeRecord(13)]);
+  await assert.rejects(bad);
+  assert.equal(await s.countPredictions(), 4);
+  assert.equal((await s.shadowScores(10)).length, 3);
+  await s.close();
+});

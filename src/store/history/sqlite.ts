@@ -22,7 +22,7 @@ import {
   SHADOW_SCHEMA,
   shadowGroupOf,
 } from "./sqlite-rows.js";
-import { ShadowRides } from "./shadow-rides.js";
+import { ShadowRides } from "../shadow-rides.js";
 import type {
   HistoryLog,
   LogEntry,

@@ -5,8 +5,11 @@ import type { ShadowScoreRecord } from "../types.js";
 import type { JournalGroup } from "./journal.js";
 
 export type WriterRequest =
-  /** Committed as one transaction (one fsync), a journal row per group. */
-  | { id: number; op: "log"; groups: JournalGroup[] }
+  /**
+   * Committed as one transaction (one fsync), a journal row per group; with `shadow`, shadow scores
+   * riding along (store/shadow-rides.ts), answered with `{ shadowError }` (null: they committed).
+   */
+  | { id: number; op: "log"; groups: JournalGroup[]; shadow?: ShadowScoreRecord[] }
   /** Answered once every journal row that existed when it arrived has moved into the table. */
   | { id: number; op: "compact" }
   | { id: number; op: "feedback"; items: WriterFeedback[] }

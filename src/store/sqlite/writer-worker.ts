@@ -8,13 +8,15 @@ import { parentPort, workerData } from "node:worker_threads";
 import { COMPACT_CHUNK, Journal } from "./journal.js";
 import { openWriterConnection } from "./writer-open.js";
 import { type WriterInit, type WriterReply, type WriterRequest, toWire as wire } from "./writer-protocol.js";
-import { prepareWrites } from "./writes.js";
+import { prepareShadowRows, prepareWrites } from "./writes.js";
+import type { JournalGroup } from "./journal.js";
+import type { ShadowScoreRecord } from "../types.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-const { db, apply, journal } = openWriterConnection(
+const { db, apply, journal, logWithShadow } = openWriterConnection(
   port,
   init,
   {
@@ -22,7 +24,25 @@ const { db, apply, journal } = openWriterConnection(
     // limit, often an append a request is waiting for. The mover checkpoints instead (step()).
     pragmas: ["foreign_keys = ON", "wal_autocheckpoint = 0"],
   },
-  (db) => ({ apply: prepareWrites(db), journal: new Journal(db) }),
+  (db) => {
+    const journal = new Journal(db);
+    const shadowRows = prepareShadowRows(db);
+    return {
+      apply: prepareWrites(db),
+      journal,
+      // An answers' commit that carries shadow scores (store/shadow-rides.ts): one transaction, the
+      // shadow rows in a savepoint of it, so rows that fail fail alone (their message is the result).
+      logWithShadow: db.transaction((groups: JournalGroup[], shadow: ShadowScoreRecord[]): string | null => {
+        journal.appendAll(groups);
+        try {
+          shadowRows(shadow);
+          return null;
+        } catch (e) {
+          return (e as Error).message;
+        }
+      }),
+    };
+  },
 );
 
 // When the thread moves journal rows (README "The prediction log"):
@@ -136,12 +156,16 @@ function handle(m: WriterRequest): void {
   try {
     switch (m.op) {
       case "log":
-        journal.appendAll(m.groups);
+        if (m.shadow && m.shadow.length > 0) {
+          reply = { id: m.id, ok: true, result: { shadowError: logWithShadow(m.groups, m.shadow) } };
+        } else {
+          journal.appendAll(m.groups);
+          reply = { id: m.id, ok: true };
+        }
         commits++;
         lastAppend = performance.now();
         for (const g of m.groups) backlog += g.n;
         schedule();
-        reply = { id: m.id, ok: true };
         break;
       case "close":
         closed = true;

@@ -61,20 +61,7 @@ export function prepareWrites(db: Database.Database): (req: SharedRequest) => un
     upsertSeen.run(fp, at);
     return prev && prev.last_seen >= forgetBefore ? prev.last_seen : null;
   });
-  const insertShadow = db.prepare(
-    "INSERT OR IGNORE INTO shadow_scores (prediction_id, model_version, failure_probability, champion_version, champion_probability, scored_at) VALUES (?, ?, ?, ?, ?, ?)",
-  );
-  const shadowTx = db.transaction((rows: ShadowScoreRecord[]) => {
-    for (const r of rows)
-      insertShadow.run(
-        r.predictionId,
-        r.modelVersion,
-        r.failureProbability,
-        r.championVersion,
-        r.championProbability,
-        r.scoredAt,
-      );
-  });
+  const shadowTx = prepareShadowRows(db);
   // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
   // transaction; in WAL mode its frames reach the disk with the next FULL commit or checkpoint), so
   // they never make the answers' commits on this connection wait for a second fsync.
@@ -144,4 +131,26 @@ export class InlineWriter implements Writer {
   }
 
   async close(): Promise<void> {}
+}
+
+/**
+ * Inserts shadow scores, as a transaction function: on its own, its own transaction; called inside
+ * another (the writer thread's answers' commit: store/shadow-rides.ts), a savepoint, so rows that
+ * fail are rolled back alone and never fail the answers they rode with.
+ */
+export function prepareShadowRows(db: Database.Database): (rows: ShadowScoreRecord[]) => void {
+  const insertShadow = db.prepare(
+    "INSERT OR IGNORE INTO shadow_scores (prediction_id, model_version, failure_probability, champion_version, champion_probability, scored_at) VALUES (?, ?, ?, ?, ?, ?)",
+  );
+  return db.transaction((rows: ShadowScoreRecord[]) => {
+    for (const r of rows)
+      insertShadow.run(
+        r.predictionId,
+        r.modelVersion,
+        r.failureProbability,
+        r.championVersion,
+        r.championProbability,
+        r.scoredAt,
+      );
+  });
 }
