@@ -62,6 +62,7 @@ export class ShadowRides<T> {
 
   /** Up to `max` of the oldest rows, for an answers' group to carry (null when none wait). */
   take(max: number): Ride<T> | null {
+    if (this.queue.length === 0) return null; // every flush asks: no shadow, no allocation
     const rows: T[] = [];
     const parts: [Waiting<T>, number][] = [];
     while (rows.length < max && this.queue.length > 0) {

@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { simulatedMachines, simulateFleet } from "../../src/data/simulate.js";
+import { toWire } from "../../src/sim/live.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
@@ -70,17 +71,7 @@ before(async () => {
   const rows = simulateFleet({ machines: 6, days: 2, seed: 11 });
   newest = new Date(rows.reduce((m, r) => Math.max(m, Date.parse(r.timestamp)), 0)).toISOString();
   for (let i = 0; i < rows.length; i += 500) {
-    const batch = rows.slice(i, i + 500).map((r) => ({
-      type: r.type,
-      air_temperature: r.air_temperature,
-      process_temperature: r.process_temperature,
-      rotational_speed: r.rotational_speed,
-      torque: r.torque,
-      tool_wear: r.tool_wear,
-      machine_id: r.machine_id,
-      machine_model: r.machine_model,
-      timestamp: r.timestamp,
-    }));
+    const batch = rows.slice(i, i + 500).map(toWire);
     const res = await call("POST", "/v1/predict", batch);
     assert.equal(res.status, 200, JSON.stringify(res.body));
   }
