@@ -203,6 +203,15 @@ function median(c: Cell): Run {
   return s[Math.floor((s.length - 1) / 2)];
 }
 
+/**
+ * The server's CPU time per answered request (µs), the median over the rounds: what the shadow
+ * costs in work, which holds still on a box where throughput swings with the neighbours' load.
+ */
+function cpuPerRequest(c: Cell): number {
+  const per = c.runs.map((r) => (r.cpuPct / 100 / r.rps) * 1e6).sort((a, b) => a - b);
+  return per[Math.floor((per.length - 1) / 2)];
+}
+
 function report(
   cells: Cell[],
   o: { load0: number[]; setupS: number; champion: string; other: string },
@@ -221,6 +230,7 @@ function report(
       c.runs.reduce((a, r) => a + r.errors, 0),
       Math.round(Math.max(...c.runs.map((r) => r.rssMb))),
       `${Math.round(m.cpuPct)} %`,
+      `${fmt(cpuPerRequest(c), 0)}`,
       c.server === ON ? `${fmt(scored)} scored, ${fmt(dropped)} dropped, ${fmt(ok)} 2xx` : "—",
     ];
   });
@@ -235,9 +245,11 @@ function report(
     const [a0, a1] = spread(off);
     const [b0, b1] = spread(on);
     const overlap = b0 <= a1 && a0 <= b1;
+    const cpuOff = cpuPerRequest(off);
+    const cpuOn = cpuPerRequest(on);
     return [
-      `${conns} conns: shadow on ÷ off, requests/s; p99 ranges over the rounds`,
-      `${Math.round(r * 100)} % (${r <= 1 ? `${Math.round((1 - r) * 100)} % lower` : `${Math.round((r - 1) * 100)} % higher: noise`}); p99 off ${fmt(a0, 1)}–${fmt(a1, 1)} ms, on ${fmt(b0, 1)}–${fmt(b1, 1)} ms`,
+      `${conns} conns: shadow on ÷ off, requests/s; p99 ranges over the rounds; server CPU per request (median of the rounds)`,
+      `${Math.round(r * 100)} % (${r <= 1 ? `${Math.round((1 - r) * 100)} % lower` : `${Math.round((r - 1) * 100)} % higher: noise`}); p99 off ${fmt(a0, 1)}–${fmt(a1, 1)} ms, on ${fmt(b0, 1)}–${fmt(b1, 1)} ms; CPU ${fmt(cpuOff)} → ${fmt(cpuOn)} µs (${cpuOn >= cpuOff ? "+" : "−"}${Math.round((Math.abs(cpuOn - cpuOff) / cpuOff) * 100)} %)`,
       `≥ 85 % ${r >= 0.85 ? "✔" : "✘"}; p99 ranges overlap ${overlap ? "✔" : "✘"}`,
     ];
   });
@@ -266,6 +278,7 @@ function report(
         "errors",
         "RSS MB",
         "server CPU",
+        "CPU µs / request",
         "shadow",
       ],
       rows,

@@ -95,27 +95,33 @@ export class Ai4iShadow extends ShadowRunner<ModelBundle, Item, ShadowScoreRecor
       this.stop(); // the shadow was promoted: it is the champion now
       return;
     }
-    const out: ShadowScoreRecord[] = [];
+    if (champion === null) return;
+    // Answers of another version than the one served (an OIP call naming a version, the shadow's
+    // own included) are not the champion's: they stay out of the comparison.
+    const mine = items.filter((b) => b.modelVersion === champion);
+    if (mine.length === 0) return;
+    // One feature matrix and one prediction for the whole drain: most items are single readings,
+    // and a one-row matrix each cost an allocation and a pass over the trees' setup per reading.
+    const { type, raw, n } = concatReadings(mine);
+    // Only the head the comparison reads: the mode heads would cost several times as much.
+    const p = headProba(model.heads.machine_failure, featureMatrixOfColumns(type, raw, n));
+    const pairs = this.pairsOf(champion);
+    const out: ShadowScoreRecord[] = new Array(n);
     const at = Date.now();
-    for (const b of items) {
-      // Answers of another version than the one served (an OIP call naming a version, the shadow's
-      // own included) are not the champion's: they stay out of the comparison.
-      if (b.modelVersion !== champion) continue;
-      const pairs = this.pairsOf(champion);
-      // Only the head the comparison reads: the mode heads would cost several times as much.
-      const p = headProba(model.heads.machine_failure, featureMatrixOfColumns(b.type, b.raw, b.n));
+    let k = 0;
+    for (const b of mine) {
       const champP = b.failureProbability;
-      for (let i = 0; i < b.n; i++) {
+      for (let i = 0; i < b.n; i++, k++) {
         // Each answer is its own "machine": labelled by its prediction id (compareShadowLabelled).
-        pairs.push({ machine: b.ids[i], time: 0, champion: champP[i], shadow: p[i] });
-        out.push({
+        pairs.push({ machine: b.ids[i], time: 0, champion: champP[i], shadow: p[k] });
+        out[k] = {
           predictionId: b.ids[i],
           modelVersion: model.version,
-          failureProbability: p[i],
+          failureProbability: p[k],
           championVersion: champion,
           championProbability: champP[i],
           scoredAt: at,
-        });
+        };
       }
     }
     this.scoredAll(out);
@@ -126,4 +132,24 @@ export class Ai4iShadow extends ShadowRunner<ModelBundle, Item, ShadowScoreRecor
       compareShadowLabelled(pairs, this.labels, thresholds),
     );
   }
+}
+
+/** The readings of several batches as one: product types and the five raw columns, in order. */
+function concatReadings(batches: readonly PredictionBatch[]): {
+  type: Uint8Array;
+  raw: Float64Array;
+  n: number;
+} {
+  if (batches.length === 1) return { type: batches[0].type, raw: batches[0].raw, n: batches[0].n };
+  let n = 0;
+  for (const b of batches) n += b.n;
+  const type = new Uint8Array(n);
+  const raw = new Float64Array(n * 5);
+  let at = 0;
+  for (const b of batches) {
+    type.set(b.type.subarray(0, b.n), at);
+    raw.set(b.raw.subarray(0, b.n * 5), at * 5);
+    at += b.n;
+  }
+  return { type, raw, n };
 }

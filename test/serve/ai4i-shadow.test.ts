@@ -13,6 +13,10 @@ import { trainAndRegister } from "../../src/registry/training.js";
 import type { Ai4iShadow } from "../../src/serve/ai4i-shadow.js";
 import { buildApp } from "../../src/serve/app.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
+import type { PredictionBatch } from "../../src/store/types.js";
+import { headProba } from "../../src/train/bundle.js";
+import { featureMatrix } from "../../src/features/physics.js";
+import { PRODUCT_TYPES, RAW_FEATURES } from "../../src/data/schema.js";
 import { HISTORY_FORMAT_VERSION } from "../../src/train/history-model.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
@@ -237,6 +241,45 @@ describe("shadow mode on the AI4I server", () => {
     );
     assert.equal(shadow().version, v2);
     assert.equal(shadow().summary().queue?.scored, 2);
+    shadow().stop();
+  });
+
+  test("one drain of several requests scores each reading as one-at-a-time would; another version's stay out", async () => {
+    assert.equal((await call("POST", "/v1/models/shadow", { version: v2 }, admin)).status, 200);
+    const before = (await store.shadowScores(10_000)).length;
+    const batchOf = (from: number, n: number, version: string): PredictionBatch => {
+      const rows = fx.rows.slice(from, from + n);
+      return {
+        n,
+        ids: rows.map((_, i) => `drain-${version}-${from + i}`),
+        requestId: `drain-${from}`,
+        modelName: "millwright-failure",
+        modelVersion: version,
+        predictedAt: Date.now(),
+        type: Uint8Array.from(rows, (r) => PRODUCT_TYPES.indexOf(r.type)),
+        raw: Float64Array.from(rows.flatMap((r) => RAW_FEATURES.map((f) => r[f]))),
+        failureProbability: Float64Array.from(rows, (_, i) => (from + i) / 1000),
+        failurePredicted: new Uint8Array(n),
+        modeKeys: [],
+        modes: new Float64Array(0),
+        machineId: null,
+        machineModel: null,
+        timestamp: null,
+      };
+    };
+    // Offered in one turn, so one drain takes them all: a single reading, another version's three
+    // (not the champion's answers), four more.
+    shadow().offerBatch(batchOf(40, 1, fx.version));
+    shadow().offerBatch(batchOf(41, 3, v2));
+    shadow().offerBatch(batchOf(44, 4, fx.version));
+    await shadow().idle();
+    const rows = (await store.shadowScores(10_000)).slice(before);
+    const model = fx.registry.load(v2);
+    const alone = (i: number) => headProba(model.heads.machine_failure, featureMatrix([fx.rows[i]]))[0];
+    assert.deepEqual(
+      rows.map((r) => [r.predictionId, r.failureProbability, r.championProbability]),
+      [40, 44, 45, 46, 47].map((i) => [`drain-${fx.version}-${i}`, alone(i), i / 1000]),
+    );
     shadow().stop();
   });
 
