@@ -44,6 +44,7 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
     ...o,
     telemetry,
     csv: o.csv ?? DEFAULT_CSV,
+    long: o.long ?? null, // versions trained before `long:` read wide files
     derived,
     tasks: o.tasks ?? null,
     training: o.training ?? null,

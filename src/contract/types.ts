@@ -103,6 +103,11 @@ export interface Contract {
   telemetry: string[];
   /** How every file of the contract is written: field delimiter and decimal mark. */
   csv: CsvFormat;
+  /**
+   * Telemetry written long (one row per machine, time and tag): the tag and value columns, and the
+   * bucket length tags sampled at their own instants fall into (null: exact times). Null: wide.
+   */
+  long?: { tag: string; value: string; every: Span | null } | null;
   /** `format` and `zone` as the export writes its times (absent in versions trained before them). */
   time: { column: string; counter: boolean; format?: string | null; zone?: string | null } | null;
   machine: { column: string } | null;

@@ -35,6 +35,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "name",
       "telemetry",
       "csv",
+      "long",
       "time",
       "machine",
       "readings",
@@ -221,6 +222,7 @@ export function validateContract(doc: unknown, file: string): Contract {
           ? list(o.telemetry, file, "telemetry").map((t, i) => text(t, file, `telemetry[${i}]`))
           : [text(o.telemetry, file, "telemetry")],
     csv: csvFormat(o.csv, file),
+    long: longLayout(o.long, file, time, machine),
     time,
     machine,
     readings,
@@ -238,4 +240,30 @@ export function validateContract(doc: unknown, file: string): Contract {
     }),
     training: validateTraining(o.training, file),
   };
+}
+
+/** `long: { tag, value, every }`: telemetry written one row per machine, time and tag. */
+function longLayout(
+  v: unknown,
+  file: string,
+  time: Contract["time"],
+  machine: Contract["machine"],
+): Contract["long"] {
+  if (v === undefined || v === null) return null;
+  const o = mapping(v, file, "long", ["tag", "value", "every"], ["tag", "value"]);
+  const tag = text(o.tag, file, "long.tag");
+  const value = text(o.value, file, "long.value");
+  if (tag === value) throw configError(file, "long.value", `must be another column than long.tag ('${tag}')`);
+  const taken: [string, string | undefined][] = [
+    ["time.column", time?.column],
+    ["machine.column", machine?.column],
+  ];
+  for (const [key, col] of taken)
+    if (col === tag || col === value)
+      throw configError(file, col === tag ? "long.tag" : "long.value", `'${col}' is already ${key}`);
+  const every =
+    o.every === undefined || o.every === null
+      ? null
+      : parseSpan(o.every, time?.counter === true, file, "long.every");
+  return { tag, value, every };
 }

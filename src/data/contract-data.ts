@@ -10,6 +10,7 @@ import type { Contract } from "../contract/types.js";
 import type { HistoryInput } from "../features/build.js";
 import { type CsvTable, parseCsv } from "./csv.js";
 import { type EventTable, kindsOf, readAttributes, readEvents } from "./events.js";
+import { pivotLong } from "./telemetry-long.js";
 import { joinTelemetry } from "./telemetry-sources.js";
 import { learnLevels, readTelemetry } from "./telemetry.js";
 
@@ -100,10 +101,12 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     );
   const tFiles = opts.telemetry ? [opts.telemetry] : c0.telemetry.flatMap(expandGlob);
   need(tFiles[0], "telemetry (--data)", c0);
-  const parts = tFiles.map((file) => ({
-    file,
-    table: readTable(file, "telemetry", files, c0.csv.delimiter),
-  }));
+  const longWarnings: string[] = [];
+  const parts = tFiles.map((file) => {
+    const read = pivotLong(c0, { file, table: readTable(file, "telemetry", files, c0.csv.delimiter) });
+    longWarnings.push(...read.warnings);
+    return read.part;
+  });
   const rowLabels =
     c0.labels !== null &&
     (opts.labels === "require" ||
@@ -113,7 +116,7 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   const tTable = joined.table;
   let c = opts.learn ? learnLevels(c0, tTable) : c0;
   const telemetry = readTelemetry(c, tTable, joined.source, { labels: rowLabels });
-  telemetry.warnings.push(...joined.warnings);
+  telemetry.warnings.push(...longWarnings, ...joined.warnings);
   const machineIndex = new Map(telemetry.machines.map((m, i) => [m, i]));
   let attributes: Float64Array[] = [];
   if (c.attributes) {

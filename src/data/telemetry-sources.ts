@@ -104,7 +104,7 @@ export function joinTelemetry(
     // Messages name the file's own column, not the contract's first name for it.
     const own = new Map(header.map((h, j) => [h, t.header[resolved[0][j]]]));
     const locate = (line: number, column: string | null) =>
-      `${parts[0].file} row ${line}${column === null ? "" : `, ${own.get(column) ?? column}`}`;
+      whereIn(parts[0], line, column === null ? null : (own.get(column) ?? column));
     return { table: { ...t, header: renamed, locate }, source: parts[0].file, warnings };
   }
   const rows: string[][] = [];
@@ -134,7 +134,12 @@ export function joinTelemetry(
   );
   const locate = (g: number, column: string | null) => {
     const k = fileOf[g - 1];
-    return `${parts[k].file} row ${lineOf[g - 1]}${column === null ? "" : `, ${own[k].get(column) ?? column}`}`;
+    return whereIn(parts[k], lineOf[g - 1], column === null ? null : (own[k].get(column) ?? column));
   };
   return { table: { header, rows, lines, locate }, source, warnings };
+}
+
+/** Where a file's cell is, by its own row and column name (a long file's table knows its rows). */
+function whereIn(p: TelemetryPart, line: number, column: string | null): string {
+  return p.table.locate?.(line, column) ?? `${p.file} row ${line}${column === null ? "" : `, ${column}`}`;
 }
