@@ -75,6 +75,17 @@ export const SQLITE_MIGRATIONS: string[] = [
      scored_at INTEGER NOT NULL,
      PRIMARY KEY (prediction_id, model_version)
    );`,
+  // 5: shadow scores in groups, a row per group (store/sqlite/shadow-pack.ts): a row per score cost
+  // the answers' commits they ride in 5–7 µs a score and twice the pages. Rows of migration 4's
+  // table stay readable (SqliteStore.shadowScores reads both, the groups being newer).
+  `CREATE TABLE shadow_score_groups (
+     seq INTEGER PRIMARY KEY,
+     model_version TEXT NOT NULL,
+     champion_version TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     ids TEXT NOT NULL,
+     scores BLOB NOT NULL
+   );`,
 ];
 
 /**

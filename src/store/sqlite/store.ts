@@ -44,6 +44,7 @@ import type {
 import { auditPageSql } from "../audit.js";
 import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
+import { packShadow, unpackShadow } from "./shadow-pack.js";
 import { isUnavailableError } from "../unavailable.js";
 import { isMillwrightError, MillwrightError } from "../../core/errors.js";
 import { FileWatch, type WriteProblem } from "../file-watch.js";
@@ -242,12 +243,13 @@ export class SqliteStore implements PredictionStore {
     let n = 0;
     for (const g of groups) n += g.n;
     const ride = this.rides.take(n);
+    const shadow = ride ? packShadow(ride.rows) : null;
     const post = async (w: Writer) => {
       try {
-        const r = (await w.request(
-          ride ? { op: "log", groups, shadow: ride.rows } : { op: "log", groups },
-          groups.map((g) => g.buf),
-        )) as { shadowError: string | null } | undefined;
+        const r = (await w.request(shadow ? { op: "log", groups, shadow } : { op: "log", groups }, [
+          ...groups.map((g) => g.buf),
+          ...(shadow ?? []).map((g) => g.scores.buffer as ArrayBuffer),
+        ])) as { shadowError: string | null } | undefined;
         ride?.settle(r?.shadowError ? new Error(r.shadowError) : undefined);
       } catch (e) {
         ride?.settle(e as Error);
@@ -287,14 +289,38 @@ export class SqliteStore implements PredictionStore {
   /** Shadow scores committed on their own (no flush took them, or the inline writer). */
   private async shadowAlone(rows: ShadowScoreRecord[]): Promise<void> {
     const w = await this.liveWriter();
-    await this.guarded(() => w.request({ op: "shadow", rows }));
+    const groups = packShadow(rows);
+    await this.guarded(() =>
+      w.request(
+        { op: "shadow", groups },
+        groups.map((g) => g.scores.buffer as ArrayBuffer),
+      ),
+    );
   }
 
+  /**
+   * The last `limit` shadow scores, oldest first: migration 4's rows, then the groups. A score
+   * logged twice for one prediction and version counts once, at its first place (as the old
+   * table's INSERT OR IGNORE kept it), so this reads every score: an inspection call (tests, a
+   * person), on no request's path.
+   */
   async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
-    const rows = this.stmt(
-      "SELECT * FROM (SELECT rowid AS r, * FROM shadow_scores ORDER BY rowid DESC LIMIT ?) ORDER BY r",
-    ).all(limit) as ShadowRow[];
-    return rows.map(shadowOfRow);
+    const once = new Set<string>();
+    const out: ShadowScoreRecord[] = [];
+    const keep = (r: ShadowScoreRecord) => {
+      const key = `${r.predictionId}\u0000${r.modelVersion}`;
+      if (once.has(key)) return;
+      once.add(key);
+      out.push(r);
+      if (out.length > 2 * limit) out.splice(0, out.length - limit);
+    };
+    for (const r of this.stmt("SELECT * FROM shadow_scores ORDER BY rowid").iterate() as Iterable<ShadowRow>)
+      keep(shadowOfRow(r));
+    for (const g of this.stmt("SELECT * FROM shadow_score_groups ORDER BY seq").iterate() as Iterable<
+      Parameters<typeof unpackShadow>[0]
+    >)
+      for (const r of unpackShadow(g)) keep(r);
+    return out.slice(-limit);
   }
 
   private async write(sql: string, params: (string | number | null)[]): Promise<void> {

@@ -1,21 +1,21 @@
 // Messages between SqliteStore (main thread) and its writer thread. A group of predictions travels
 // as a JournalGroup (journal-codec.ts): one ArrayBuffer holding the numbers and the JSON text of
 // the strings, transferred (moved, not copied), which the thread binds to the journal row as it is.
-import type { ShadowScoreRecord } from "../types.js";
 import type { JournalGroup } from "./journal.js";
+import type { PackedShadow } from "./shadow-pack.js";
 
 export type WriterRequest =
   /**
    * Committed as one transaction (one fsync), a journal row per group; with `shadow`, shadow scores
    * riding along (store/shadow-rides.ts), answered with `{ shadowError }` (null: they committed).
    */
-  | { id: number; op: "log"; groups: JournalGroup[]; shadow?: ShadowScoreRecord[] }
+  | { id: number; op: "log"; groups: JournalGroup[]; shadow?: PackedShadow[] }
   /** Answered once every journal row that existed when it arrived has moved into the table. */
   | { id: number; op: "compact" }
   | { id: number; op: "feedback"; items: WriterFeedback[] }
   | { id: number; op: "run"; sql: string; params: (string | number | null)[] }
   /** Shadow scores: one transaction without an fsync of its own (best effort). */
-  | { id: number; op: "shadow"; rows: ShadowScoreRecord[] }
+  | { id: number; op: "shadow"; groups: PackedShadow[] }
   /** Records an alert fingerprint's sighting; answers the previous one (or null). */
   | { id: number; op: "seen"; fingerprint: string; at: number; forgetBefore: number }
   | { id: number; op: "close" };

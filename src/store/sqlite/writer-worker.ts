@@ -10,7 +10,7 @@ import { openWriterConnection } from "./writer-open.js";
 import { type WriterInit, type WriterReply, type WriterRequest, toWire as wire } from "./writer-protocol.js";
 import { prepareShadowRows, prepareWrites } from "./writes.js";
 import type { JournalGroup } from "./journal.js";
-import type { ShadowScoreRecord } from "../types.js";
+import type { PackedShadow } from "./shadow-pack.js";
 
 const port = parentPort;
 if (!port) throw new Error("sqlite-writer-worker must run as a worker thread");
@@ -32,7 +32,7 @@ const { db, apply, journal, logWithShadow } = openWriterConnection(
       journal,
       // An answers' commit that carries shadow scores (store/shadow-rides.ts): one transaction, the
       // shadow rows in a savepoint of it, so rows that fail fail alone (their message is the result).
-      logWithShadow: db.transaction((groups: JournalGroup[], shadow: ShadowScoreRecord[]): string | null => {
+      logWithShadow: db.transaction((groups: JournalGroup[], shadow: PackedShadow[]): string | null => {
         journal.appendAll(groups);
         try {
           shadowRows(shadow);

@@ -7,7 +7,8 @@ import type Database from "better-sqlite3";
 import { PREDICTION_COLUMNS, predictionValues, sameLabel } from "../rows.js";
 import { COMPACT_CHUNK, Journal } from "./journal.js";
 import type { WriterFeedback, WriterRequest } from "./writer-protocol.js";
-import type { PredictionRecord, ShadowScoreRecord } from "../types.js";
+import type { PredictionRecord } from "../types.js";
+import type { PackedShadow } from "./shadow-pack.js";
 
 /** A request without its id (the thread protocol numbers them). */
 export type WriteRequest = WriterRequest extends infer R
@@ -65,10 +66,10 @@ export function prepareWrites(db: Database.Database): (req: SharedRequest) => un
   // Shadow scores are best effort: their commit skips the fsync (synchronous=NORMAL for that one
   // transaction; in WAL mode its frames reach the disk with the next FULL commit or checkpoint), so
   // they never make the answers' commits on this connection wait for a second fsync.
-  const shadow = (rows: ShadowScoreRecord[]) => {
+  const shadow = (groups: PackedShadow[]) => {
     db.pragma("synchronous = NORMAL");
     try {
-      shadowTx(rows);
+      shadowTx(groups);
     } finally {
       db.pragma("synchronous = FULL");
     }
@@ -76,7 +77,7 @@ export function prepareWrites(db: Database.Database): (req: SharedRequest) => un
   const stmts = new Map<string, Database.Statement>();
   return (req) => {
     if (req.op === "feedback") return feedback(req.items);
-    if (req.op === "shadow") return shadow(req.rows);
+    if (req.op === "shadow") return shadow(req.groups);
     if (req.op === "seen") return seen(req.fingerprint, req.at, req.forgetBefore);
     let s = stmts.get(req.sql);
     if (!s) {
@@ -134,23 +135,23 @@ export class InlineWriter implements Writer {
 }
 
 /**
- * Inserts shadow scores, as a transaction function: on its own, its own transaction; called inside
- * another (the writer thread's answers' commit: store/shadow-rides.ts), a savepoint, so rows that
- * fail are rolled back alone and never fail the answers they rode with.
+ * Inserts groups of shadow scores (a row each: shadow-pack.ts), as a transaction function: on its
+ * own, its own transaction; called inside another (the writer thread's answers' commit:
+ * store/shadow-rides.ts), a savepoint, so rows that fail are rolled back alone and never fail the
+ * answers they rode with.
  */
-export function prepareShadowRows(db: Database.Database): (rows: ShadowScoreRecord[]) => void {
-  const insertShadow = db.prepare(
-    "INSERT OR IGNORE INTO shadow_scores (prediction_id, model_version, failure_probability, champion_version, champion_probability, scored_at) VALUES (?, ?, ?, ?, ?, ?)",
+export function prepareShadowRows(db: Database.Database): (groups: PackedShadow[]) => void {
+  const insert = db.prepare(
+    "INSERT INTO shadow_score_groups (model_version, champion_version, n, ids, scores) VALUES (?, ?, ?, ?, ?)",
   );
-  return db.transaction((rows: ShadowScoreRecord[]) => {
-    for (const r of rows)
-      insertShadow.run(
-        r.predictionId,
-        r.modelVersion,
-        r.failureProbability,
-        r.championVersion,
-        r.championProbability,
-        r.scoredAt,
+  return db.transaction((groups: PackedShadow[]) => {
+    for (const g of groups)
+      insert.run(
+        g.modelVersion,
+        g.championVersion,
+        g.n,
+        g.ids,
+        Buffer.from(g.scores.buffer, g.scores.byteOffset, g.scores.byteLength),
       );
   });
 }

@@ -1,0 +1,70 @@
+// Shadow scores as the SQLite log keeps them: a group of scores in one row (the ids as a JSON text,
+// the numbers as one blob), not a row each. A row per score in a table keyed by prediction id cost
+// the writer thread 5–7 µs of CPU per score and doubled the pages each answers' commit wrote and
+// fsynced (the shadow rides in those commits); one row per group costs under 1 µs a score
+// (BENCHMARKS.md, "Shadow mode's cost on the AI4I server"). The same reason the predictions go
+// through a journal (journal.ts). Pure: packing runs on the main thread, so what crosses to the
+// writer thread is one string and one transferable buffer per group, not thousands of objects.
+import type { ShadowScoreRecord } from "../types.js";
+
+/** Scores of one shadow version against one champion version, in the order they were scored. */
+export interface PackedShadow {
+  modelVersion: string;
+  championVersion: string;
+  n: number;
+  /** JSON array of the prediction ids. */
+  ids: string;
+  /** n × [shadow's probability, champion's probability, scored at (ms)], row-major. */
+  scores: Float64Array;
+}
+
+const PER = 3;
+
+/** `rows` as groups: a new group wherever the shadow or champion version changes. */
+export function packShadow(rows: readonly ShadowScoreRecord[]): PackedShadow[] {
+  const out: PackedShadow[] = [];
+  let i = 0;
+  while (i < rows.length) {
+    const { modelVersion, championVersion } = rows[i];
+    let j = i + 1;
+    while (
+      j < rows.length &&
+      rows[j].modelVersion === modelVersion &&
+      rows[j].championVersion === championVersion
+    )
+      j++;
+    const scores = new Float64Array((j - i) * PER);
+    const ids: string[] = new Array(j - i);
+    for (let k = i; k < j; k++) {
+      const r = rows[k];
+      const o = (k - i) * PER;
+      scores[o] = r.failureProbability;
+      scores[o + 1] = r.championProbability;
+      scores[o + 2] = r.scoredAt;
+      ids[k - i] = r.predictionId;
+    }
+    out.push({ modelVersion, championVersion, n: j - i, ids: JSON.stringify(ids), scores });
+    i = j;
+  }
+  return out;
+}
+
+/** One stored group back as records. */
+export function unpackShadow(g: {
+  model_version: string;
+  champion_version: string;
+  ids: string;
+  scores: Uint8Array;
+}): ShadowScoreRecord[] {
+  const ids = JSON.parse(g.ids) as string[];
+  // A Buffer from SQLite may sit at any offset of a shared pool: copy to an aligned array.
+  const scores = new Float64Array(new Uint8Array(g.scores).buffer);
+  return ids.map((predictionId, k) => ({
+    predictionId,
+    modelVersion: g.model_version,
+    failureProbability: scores[k * PER],
+    championVersion: g.champion_version,
+    championProbability: scores[k * PER + 1],
+    scoredAt: scores[k * PER + 2],
+  }));
+}
