@@ -76,7 +76,7 @@ export const SQLITE_MIGRATIONS: string[] = [
      PRIMARY KEY (prediction_id, model_version)
    );`,
   // 5: shadow scores in groups, a row per group (store/sqlite/shadow-pack.ts): a row per score cost
-  // the answers' commits they ride in 5–7 µs a score and twice the pages. Rows of migration 4's
+  // the answers' commits they ride in 7.7 µs a score and doubled their time (bench/shadow-log.ts). Rows of migration 4's
   // table stay readable (SqliteStore.shadowScores reads both, the groups being newer).
   `CREATE TABLE shadow_score_groups (
      seq INTEGER PRIMARY KEY,

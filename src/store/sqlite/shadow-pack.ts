@@ -1,10 +1,11 @@
 // Shadow scores as the SQLite log keeps them: a group of scores in one row (the ids as a JSON text,
-// the numbers as one blob), not a row each. A row per score in a table keyed by prediction id cost
-// the writer thread 5–7 µs of CPU per score and doubled the pages each answers' commit wrote and
-// fsynced (the shadow rides in those commits); one row per group costs under 1 µs a score
-// (BENCHMARKS.md, "Shadow mode's cost on the AI4I server"). The same reason the predictions go
-// through a journal (journal.ts). Pure: packing runs on the main thread, so what crosses to the
-// writer thread is one string and one transferable buffer per group, not thousands of objects.
+// the numbers as one blob), not a row each. The shadow rides in the answers' own commits
+// (store/shadow-rides.ts), and a row per score in a table keyed by prediction id cost each commit
+// 7.7 µs of CPU per prediction and 2.3 times the wall time (0.45 → 1.03 ms for 64); one row per
+// group costs 1.1 µs and no commit time (bench/shadow-log.ts, BENCHMARKS.md): the same reason the
+// predictions go through a journal (journal.ts). Pure: packing runs on the main thread, so what
+// crosses to the writer thread is one string and one transferable buffer per group, not thousands
+// of objects.
 import type { ShadowScoreRecord } from "../types.js";
 
 /** Scores of one shadow version against one champion version, in the order they were scored. */
