@@ -4,6 +4,7 @@
 // made it, from data up to when, and when.
 import { MillwrightError } from "../core/errors.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
+import type { PlanCalibration } from "../train/plan-calibration.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { contractOptions } from "./contract-options.js";
 import {
@@ -30,10 +31,13 @@ const RISK_AFTER =
 export const DEFAULT_FORECAST: ForecastMethod = "persistence";
 
 /** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
-export function forecastMethodText(method: ForecastMethod): string {
+export function forecastMethodText(method: ForecastMethod, cal?: PlanCalibration | null): string {
+  if (method === "calibrated" && cal)
+    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe}); ${RISK_AFTER}`;
+  const uncalibrated = method === "calibrated" ? " (the model has no planning calibration)" : "";
   return method === "trend"
     ? `trend: each machine's last feature row carried forward with its since-features advancing with time and each reading (and its windows' mean, min and max) moving along its measured slope for at most one window length, then held; ${RISK_AFTER}`
-    : `persistence: each machine's last feature row carried forward with its since-features advancing with time; ${RISK_AFTER}`;
+    : `persistence${uncalibrated}: each machine's last feature row carried forward with its since-features advancing with time; ${RISK_AFTER}`;
 }
 
 export interface ContractPlanInput {
@@ -160,7 +164,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     model: { name: model.name, version: model.version, contract: model.contract.name },
     data_time: timeOf(model, newest),
     made_at: input.madeAt.toISOString(),
-    forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST),
+    forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST, model.planCalibration),
     horizon: horizonOf(slots, shiftHours),
     summary: {
       expected_failure_cost: r2(expected),
