@@ -66,7 +66,7 @@ test("calibrated: the risk before and each task's whole risk sequence mapped thr
   const plain = contractRisk({ ...opts, forecast: "persistence" });
   const cal = contractRisk({ ...opts, forecast: "calibrated" });
   let lowered = 0;
-  plain.forEach((f, i) =>
+  plain.forEach((f, i) => {
     f.heads.forEach((h, k) => {
       const c = cal[i].heads[k];
       assert.deepEqual(c.hazard, calibrateHazard(HAND, h.hazard, 8));
@@ -79,8 +79,8 @@ test("calibrated: the risk before and each task's whole risk sequence mapped thr
           lowered++;
         }
       });
-    }),
-  );
+    });
+  });
   assert.ok(lowered > 0);
   // A model without a map plans on persistence, and says so.
   const none = contractRisk({ ...opts, model: { ...m, planCalibration: null }, forecast: "calibrated" });
@@ -142,7 +142,7 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
   const want: number[] = [];
   const failed: number[] = [];
   const f = data.failures!;
-  fc.forEach((x, m) =>
+  fc.forEach((x, m) => {
     x.heads.forEach((h) => {
       want.push(cumulative(h.hazard, 0, 21));
       let hit = 0;
@@ -150,10 +150,12 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
         if (f.machine[i] === m && f.kind[i] === h.head && f.time[i] >= from && f.time[i] < from + 168 * HOUR)
           hit = 1;
       failed.push(hit);
-    }),
-  );
+    });
+  });
   assert.equal(week.risk.length, want.length);
-  week.risk.forEach((r, i) => assert.ok(Math.abs(r - want[i]) < 1e-12, `sample ${i}: ${r} vs ${want[i]}`));
+  week.risk.forEach((r, i) => {
+    assert.ok(Math.abs(r - want[i]) < 1e-12, `sample ${i}: ${r} vs ${want[i]}`);
+  });
   assert.deepEqual(week.failed, failed);
   // A replacement of machine 0's first planned part 1 h into the week, before any failure: unknown outcome.
   const head = fc[0].heads[0].head;

@@ -102,7 +102,9 @@ test("calibrated per-shift risks compound to the mapped cumulative risk, and a s
   assert.ok(1 - s2 < 1 - s1, "the task's calibrated risk after is below its risk before");
   // The identity map (a = 1, b = 0) changes nothing.
   const id: PlanCalibration = { ...TWO, anchors: [{ hours: 24, a: 1, b: 0, samples: 1, failures: 1 }] };
-  calibrateHazard(id, h, 8).forEach((v, u) => assert.ok(Math.abs(v - h[u]) < 1e-9, `shift ${u}`));
+  calibrateHazard(id, h, 8).forEach((v, u) => {
+    assert.ok(Math.abs(v - h[u]) < 1e-9, `shift ${u}`);
+  });
 });
 
 test("the model file's planCalibration is read back as written, and a broken one names the file", () => {
