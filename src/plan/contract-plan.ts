@@ -33,7 +33,7 @@ export const DEFAULT_FORECAST: ForecastMethod = "persistence";
 /** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
 export function forecastMethodText(method: ForecastMethod, cal?: PlanCalibration | null): string {
   if (method === "calibrated" && cal)
-    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe}); ${RISK_AFTER}`;
+    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe}); a task's risk after is that risk times the model's re-scored risk ÷ its own risk before (the map was fitted on parts no task touched); ${RISK_AFTER}`;
   const uncalibrated = method === "calibrated" ? " (the model has no planning calibration)" : "";
   return method === "trend"
     ? `trend: each machine's last feature row carried forward with its since-features advancing with time and each reading (and its windows' mean, min and max) moving along its measured slope for at most one window length, then held; ${RISK_AFTER}`

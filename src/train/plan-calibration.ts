@@ -7,8 +7,9 @@
 // fitted on) and, per anchor horizon (24 h, 168 h), a Platt map on the logit of the forecast
 // cumulative risk is fitted to whether the part failed within that horizon:
 //   C′ = σ(a · logit(C) + b)   (scikit-learn's _sigmoid_calibration on logit(C), A = −a, B = −b).
-// Platt, not isotonic: a few dozen failures per fit, and a smooth, strictly increasing map keeps a
-// task's "risk after" below its "risk before" (an isotonic step would flatten both to one value).
+// Platt, not isotonic: a few dozen failures per fit, and a smooth, strictly increasing map keeps
+// the ranking of the parts (an isotonic step would flatten a range of forecasts to one value).
+// How a task's risk after uses the map: plan/risk-calibrated.ts.
 // Applying it (calibrateHazard) maps the cumulative risk by each shift's end, with (a, b)
 // interpolated linearly in hours between the anchors and held beyond them; the map at a shift
 // depends only on the risk up to it, so a task at shift s leaves shifts before s as they were.
