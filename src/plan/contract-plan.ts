@@ -28,7 +28,7 @@ const RISK_AFTER =
   "scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start, and after a part replacement at most the fleet's median risk of that part (the carried-forward symptoms are the old part's)";
 
 /** The forecast the plan uses unless told (chosen by measurement: BENCHMARKS.md, plan backtest). */
-export const DEFAULT_FORECAST: ForecastMethod = "persistence";
+export const DEFAULT_FORECAST: ForecastMethod = "calibrated";
 
 /** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
 export function forecastMethodText(method: ForecastMethod, cal?: PlanCalibration | null): string {
