@@ -142,7 +142,16 @@ export function trainHistoryAndRegister(
       // The machine table as trained: the server reads attributes (and which machines exist) from here.
       ...(c.attributes?.file ? { "attributes.csv": readFileSync(c.attributes.file, "utf8") } : {}),
       "reference.json": JSON.stringify(referenceSample(data, fit, opts.seed)),
-      "card.md": renderHistoryCard({ version: v, created, contract: c, plan, fit, files: data.files, rows }),
+      "card.md": renderHistoryCard({
+        version: v,
+        created,
+        contract: c,
+        plan,
+        fit,
+        files: data.files,
+        rows,
+        planCalibration,
+      }),
     },
   }));
   return { version, fit, rows };

@@ -16,6 +16,7 @@ import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { calibrateHazard, type PlanCalibration } from "../../src/train/plan-calibration.js";
 import { calibrationSamples } from "../../src/train/plan-calibration-samples.js";
+import { fmt } from "../../src/evaluate/format.js";
 import { historianShop } from "../helpers/historian.js";
 
 const HOUR = 3_600_000;
@@ -56,6 +57,13 @@ test("training stores the planning calibration in the model file, fitted on the 
     assert.ok(a.a >= 0, "a slope below 0 is cut to 0");
   }
   assert.match(cal.describe, /validation mornings every 8 h from \d{4}-\d\d-\d\d/);
+  // The model card shows it in numbers: 30 % as forecast → what the map says.
+  const card = readFileSync(join(metricsFile, "..", "card.md"), "utf8");
+  const week = cal.anchors.find((a) => a.hours === 168)!;
+  const at30 = 1 / (1 + Math.exp(-(week.a * Math.log(0.3 / 0.7) + week.b)));
+  assert.match(card, /## Planning forecast/);
+  assert.ok(card.includes(`| 168 h | ${week.samples} | ${week.failures} |`), card);
+  assert.ok(card.includes(fmt(at30)), `${fmt(at30)} in the card`);
 });
 
 test("calibrated: the risk before mapped through the model's map, a task's risk after by the model's own ratio", () => {
