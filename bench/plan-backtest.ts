@@ -103,7 +103,7 @@ let lastModel: HistoryModel | null = null;
 const diff = new PlanDiff();
 /** The planners' forecast (BACKTEST_FORECAST=trend to try another) and the ones measured against the run-to-failure world. */
 const FORECAST = (process.env.BACKTEST_FORECAST ?? DEFAULT_FORECAST) as ForecastMethod;
-const METHODS: ForecastMethod[] = ["persistence", "trend", "revert"];
+const METHODS: ForecastMethod[] = ["persistence", "calibrated", "trend", "revert"];
 let check: ForecastCheck | null = null;
 
 async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {

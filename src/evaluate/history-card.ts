@@ -4,6 +4,7 @@
 import type { Contract } from "../contract/types.js";
 import type { FeaturePlan } from "../features/plan.js";
 import type { HistoryFit } from "../train/fit-history.js";
+import type { PlanCalibration } from "../train/plan-calibration.js";
 import { fmt } from "./format.js";
 
 export interface HistoryCardInput {
@@ -14,6 +15,28 @@ export interface HistoryCardInput {
   fit: HistoryFit;
   files: { role: string; file: string; sha256: string; rows: number }[];
   rows: { total: number; usable: number; censored: number };
+  /** The planning forecast's calibration (train/plan-calibration.ts), if one was fitted. */
+  planCalibration?: PlanCalibration | null;
+}
+
+/** What the planner does with this model's forecast, in numbers a planner can check. */
+function planningLines(cal: PlanCalibration | null | undefined): string[] {
+  if (!cal)
+    return [
+      "No planning calibration (too few failures in the validation period, or a split by machine): the planner carries the last row forward uncalibrated (persistence).",
+    ];
+  const at = (a: { a: number; b: number }, p: number) =>
+    1 / (1 + Math.exp(-(a.a * Math.log(p / (1 - p)) + a.b)));
+  return [
+    `The planner's forecast risk is calibrated on ${cal.describe}: a Platt map on the logit of the forecast risk, fitted to what followed.`,
+    "",
+    "| within | part-mornings | failures | a | b | forecast 5 % → | 30 % → | 80 % → |",
+    "|---|---|---|---|---|---|---|---|",
+    ...cal.anchors.map(
+      (a) =>
+        `| ${a.hours} h | ${a.samples} | ${a.failures} | ${fmt(a.a)} | ${fmt(a.b)} | ${fmt(at(a, 0.05))} | ${fmt(at(a, 0.3))} | ${fmt(at(a, 0.8))} |`,
+    ),
+  ];
 }
 
 export function renderHistoryCard(x: HistoryCardInput): string {
@@ -48,6 +71,10 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     }),
     "",
     `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation).`,
+    "",
+    "## Planning forecast",
+    "",
+    ...planningLines(x.planCalibration),
     "",
     "## Features (most important first)",
     "",

@@ -47,9 +47,11 @@ export interface RowState {
  * along the longest window's), for at most one window length: a slope is not extrapolated further
  * than the span it was measured over, and after that the row holds. std and slope stay as seen.
  * `revert`: the rows of persistence; the planner then replaces the risk beyond the model's horizon
- * by the fleet's (plan/risk-revert.ts), which a single row cannot know.
+ * by the fleet's (plan/risk-revert.ts), which a single row cannot know. `calibrated`: the rows of
+ * persistence; the planner then maps the risk through the model's planning calibration
+ * (train/plan-calibration.ts, fitted on what followed the validation period's mornings).
  */
-export type ForecastMethod = "persistence" | "trend" | "revert";
+export type ForecastMethod = "persistence" | "trend" | "revert" | "calibrated";
 
 /**
  * Writes the forecast row at time `t` (≥ state.time; ms or counter) into `out` at `offset`.

@@ -4,6 +4,7 @@
 // made it, from data up to when, and when.
 import { MillwrightError } from "../core/errors.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
+import type { PlanCalibration } from "../train/plan-calibration.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { contractOptions } from "./contract-options.js";
 import {
@@ -27,13 +28,16 @@ const RISK_AFTER =
   "scored by the model at each shift's middle; a task's risk after is the same model re-scoring the machine with the task's event inserted at the shift's start, and after a part replacement at most the fleet's median risk of that part (the carried-forward symptoms are the old part's)";
 
 /** The forecast the plan uses unless told (chosen by measurement: BENCHMARKS.md, plan backtest). */
-export const DEFAULT_FORECAST: ForecastMethod = "persistence";
+export const DEFAULT_FORECAST: ForecastMethod = "calibrated";
 
 /** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
-export function forecastMethodText(method: ForecastMethod): string {
+export function forecastMethodText(method: ForecastMethod, cal?: PlanCalibration | null): string {
+  if (method === "calibrated" && cal)
+    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe}); a task's risk after is that risk times the model's re-scored risk ÷ its own risk before (the map was fitted on parts no task touched); ${RISK_AFTER}`;
+  const uncalibrated = method === "calibrated" ? " (the model has no planning calibration)" : "";
   return method === "trend"
     ? `trend: each machine's last feature row carried forward with its since-features advancing with time and each reading (and its windows' mean, min and max) moving along its measured slope for at most one window length, then held; ${RISK_AFTER}`
-    : `persistence: each machine's last feature row carried forward with its since-features advancing with time; ${RISK_AFTER}`;
+    : `persistence${uncalibrated}: each machine's last feature row carried forward with its since-features advancing with time; ${RISK_AFTER}`;
 }
 
 export interface ContractPlanInput {
@@ -160,7 +164,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     model: { name: model.name, version: model.version, contract: model.contract.name },
     data_time: timeOf(model, newest),
     made_at: input.madeAt.toISOString(),
-    forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST),
+    forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST, model.planCalibration),
     horizon: horizonOf(slots, shiftHours),
     summary: {
       expected_failure_cost: r2(expected),

@@ -24,6 +24,7 @@ import {
 } from "../features/forecast-row.js";
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import { calibrateForecasts } from "./risk-calibrated.js";
 import { revertToFleet } from "./risk-revert.js";
 
 export interface PlanMachine {
@@ -202,6 +203,8 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
   // renew() caps a replacement's risk with the persistence forecasts, before revert() changes them.
   if (o.renewal) renew(all, c);
   if (o.forecast === "revert") revertToFleet(all, c, o.start, o.shiftHours);
+  if (o.forecast === "calibrated" && o.model.planCalibration)
+    calibrateForecasts(all, o.model.planCalibration, o.shiftHours);
   return all;
 }
 

@@ -10,6 +10,8 @@ import { featurePlan } from "../features/plan.js";
 import { renderHistoryCard } from "../evaluate/history-card.js";
 import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../train/fit-history.js";
 import { historyModelToJSON } from "../train/history-model.js";
+import { type PlanCalibration, fitPlanCalibration } from "../train/plan-calibration.js";
+import { calibrationSamples } from "../train/plan-calibration-samples.js";
 import type { ModelRegistry } from "./registry.js";
 import { DatasetStore } from "./datasets.js";
 import { gitCommit } from "./training.js";
@@ -91,6 +93,7 @@ export function trainHistoryAndRegister(
     // The contract's `training:` parameters, under any the caller gives (a bench's experiment).
     { ...opts, params: { ...c.training, ...opts.params } },
   );
+  const planCalibration = planCalibrationOf(data, fit, X);
   let nUsable = 0;
   for (const u of usable) nUsable += u;
   const rows = { total: t.n, usable: nUsable, censored: t.n - nUsable };
@@ -102,6 +105,7 @@ export function trainHistoryAndRegister(
     heads: fit.metrics,
     rounds: fit.rounds,
     rows,
+    plan_calibration: planCalibration,
   };
   // Every file trained on, kept by content beside the registry (datasets.ts), so the version can be
   // retrained or audited after the exports have changed.
@@ -129,6 +133,7 @@ export function trainHistoryAndRegister(
         headNames: fit.headNames,
         heads: fit.heads,
         threshold: fit.threshold,
+        planCalibration,
       }),
     files: {
       "contract.yaml": contractText,
@@ -137,8 +142,51 @@ export function trainHistoryAndRegister(
       // The machine table as trained: the server reads attributes (and which machines exist) from here.
       ...(c.attributes?.file ? { "attributes.csv": readFileSync(c.attributes.file, "utf8") } : {}),
       "reference.json": JSON.stringify(referenceSample(data, fit, opts.seed)),
-      "card.md": renderHistoryCard({ version: v, created, contract: c, plan, fit, files: data.files, rows }),
+      "card.md": renderHistoryCard({
+        version: v,
+        created,
+        contract: c,
+        plan,
+        fit,
+        files: data.files,
+        rows,
+        planCalibration,
+      }),
     },
   }));
   return { version, fit, rows };
+}
+
+/**
+ * The planning forecast's calibration (train/plan-calibration.ts), fitted on the validation
+ * period's mornings: rows the trees were not fitted on, all before the test part and the data's
+ * end. Null without a time split, tasks or enough failures there: the planner then uses persistence.
+ */
+function planCalibrationOf(
+  data: ContractData,
+  fit: HistoryFit,
+  X: ReturnType<typeof buildFeatures>,
+): PlanCalibration | null {
+  const c = data.contract;
+  const from = fit.split.validationFrom;
+  const t = data.telemetry;
+  if (from === null || !Number.isFinite(from) || !data.failures || !c.tasks || t.n === 0) return null;
+  let to = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < t.n; i++) if (t.time[i] > to) to = t.time[i];
+  const samples = calibrationSamples({
+    model: { contract: c, headNames: fit.headNames, heads: fit.heads },
+    X,
+    time: t.time,
+    machine: t.machine,
+    nMachines: t.machines.length,
+    failures: data.failures,
+    resets: data.resets ? data.events[data.resets.table] : null,
+    from,
+    to,
+  });
+  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return fitPlanCalibration(
+    samples,
+    `validation mornings every 8 h from ${day(from)} while the window ends by ${day(to)}`,
+  );
 }

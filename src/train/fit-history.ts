@@ -39,7 +39,15 @@ export interface HistoryFit {
   /** Test metrics per head (null: a head without a model, or one class only in the test part). */
   metrics: Record<string, BinaryEvaluation | null>;
   importance: { feature: string; importance: number }[];
-  split: { fit: number; validation: number; test: number; describe: string; testFrom: number | null };
+  split: {
+    fit: number;
+    validation: number;
+    test: number;
+    describe: string;
+    testFrom: number | null;
+    /** The earliest validation row's time (a time split; null by machine): where the plan's calibration starts. */
+    validationFrom: number | null;
+  };
   params: GbdtParams;
   rounds: Record<string, number>;
   test: { y: Uint8Array; p: Float64Array; rows: Uint32Array };
@@ -127,6 +135,10 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
       test: split.test.length,
       describe: split.describe,
       testFrom: split.testFrom,
+      validationFrom:
+        split.testFrom === null
+          ? null
+          : split.validation.reduce((a, i) => Math.min(a, input.time[i]), Infinity),
     },
     params,
     rounds,

@@ -7,6 +7,7 @@ import type { Contract } from "../contract/types.js";
 import type { FeatureMatrix } from "../features/build.js";
 import { featurePlan } from "../features/plan.js";
 import { BUNDLE_FORMAT, type Head, headProba } from "./bundle.js";
+import { type PlanCalibration, planCalibrationFromJSON } from "./plan-calibration.js";
 import { badModelFile, headsFromJSON, headsToJSON, thresholdFromJSON } from "./stored-heads.js";
 
 export const HISTORY_FORMAT_VERSION = 2;
@@ -20,6 +21,8 @@ export interface HistoryModel {
   headNames: string[];
   heads: Record<string, Head | null>;
   threshold: { value: number; method: string; costMiss?: number; costFalseAlarm?: number };
+  /** The planning forecast's calibration (plan-calibration.ts); null or absent: none was fitted. */
+  planCalibration?: PlanCalibration | null;
 }
 
 export function historyModelToJSON(m: HistoryModel): object {
@@ -34,6 +37,7 @@ export function historyModelToJSON(m: HistoryModel): object {
     headNames: m.headNames,
     threshold: m.threshold,
     heads,
+    ...(m.planCalibration ? { planCalibration: m.planCalibration } : {}),
   };
 }
 
@@ -65,6 +69,7 @@ export function historyModelFromJSON(obj: unknown, source: string): HistoryModel
     headNames: headNames as string[],
     heads,
     threshold,
+    planCalibration: planCalibrationFromJSON(o.planCalibration, bad),
   };
 }
 

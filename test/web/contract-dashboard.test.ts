@@ -131,6 +131,9 @@ describe("dashboard on a data-contract server, in a real browser", {
       split: { by: "time", testFrom: null },
     }).version;
     const model = loadHistoryModel(registry, v);
+    // The plan's pages need a task to show: persistence plans one on this seeded fleet, the
+    // calibrated forecast (17 validation failures) none (test/serve/contract/plan.test.ts).
+    model.planCalibration = null;
     log = new SqliteHistoryLog(join(dir, "history.db"));
     const metricsRegistry = new PromRegistry();
     const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);

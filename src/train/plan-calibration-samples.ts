@@ -1,0 +1,106 @@
+// The mornings a planning-forecast calibration is fitted on (plan-calibration.ts): every 8 hours
+// from `from` until the anchor's whole horizon still lies within the data, each machine's newest
+// row before that time is carried forward as the planner carries it (persistence, since-features
+// advancing: features/forecast-row.ts), scored at each shift's middle by the model, and the
+// per-shift risks compounded exactly as plan/contract-risk.ts does; the outcome is whether that
+// part failed within the anchor's hours. A part replaced (its reset event) before it failed within
+// the window is left out of that window: what it would have done is not known. Pure: no I/O.
+import type { Contract } from "../contract/types.js";
+import type { EventTable } from "../data/events.js";
+import type { FeatureMatrix } from "../features/build.js";
+import { eventColumns, forecastRow } from "../features/forecast-row.js";
+import { featurePlan, MS_PER_HOUR } from "../features/plan.js";
+import { type HistoryModel, predictHistoryModel } from "./history-model.js";
+import { type AnchorSamples, PLAN_CALIBRATION_HOURS } from "./plan-calibration.js";
+
+export interface CalibrationInput {
+  model: Pick<HistoryModel, "contract" | "headNames" | "heads">;
+  X: FeatureMatrix;
+  time: Float64Array;
+  machine: Int32Array;
+  nMachines: number;
+  failures: EventTable;
+  /** The table a failure's repair and a replacement write (the contract's `failures.resets`), if any. */
+  resets: EventTable | null;
+  /** First morning (ms) and the end of the known data (ms, exclusive). */
+  from: number;
+  to: number;
+  shiftHours?: number;
+  hours?: readonly number[];
+}
+
+/** The heads the planner plans for: a task whose event is known, and a trained head. */
+function plannedHeads(c: Contract, m: CalibrationInput["model"]): string[] {
+  return (c.tasks?.heads ?? []).filter((h) => h.task && m.heads[h.head]).map((h) => h.head);
+}
+
+/** First time ≥ t of `kind` on machine m in an event table (rows sorted by machine, then time). */
+function nextEvent(e: EventTable | null, m: number, kind: string, t: number): number {
+  if (!e) return Number.POSITIVE_INFINITY;
+  for (let i = 0; i < e.n; i++)
+    if (e.machine[i] === m && e.kind[i] === kind && e.time[i] >= t) return e.time[i];
+  return Number.POSITIVE_INFINITY;
+}
+
+export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
+  const c = x.model.contract;
+  const hoursList = x.hours ?? PLAN_CALIBRATION_HOURS;
+  const out = hoursList.map((hours) => ({ hours, risk: [] as number[], failed: [] as number[] }));
+  const heads = plannedHeads(c, x.model);
+  if (!c.failures || c.time?.counter !== false || heads.length === 0) return out;
+  const plan = featurePlan(c);
+  const cols = eventColumns(plan);
+  const nCols = plan.features.length;
+  const shiftHours = x.shiftHours ?? 8;
+  const horizonMs = c.failures.horizon.size;
+  const power = (shiftHours * MS_PER_HOUR) / horizonMs;
+  const maxHours = Math.max(...hoursList);
+  const S = Math.ceil(maxHours / shiftHours);
+  // Each machine's rows in time order.
+  const rowsOf: number[][] = Array.from({ length: x.nMachines }, () => []);
+  for (let i = 0; i < x.time.length; i++) rowsOf[x.machine[i]].push(i);
+  for (const rs of rowsOf) rs.sort((i, j) => x.time[i] - x.time[j]);
+  const ptr = new Int32Array(x.nMachines).fill(-1);
+  const step = shiftHours * MS_PER_HOUR;
+  for (let t = x.from; t + Math.min(...hoursList) * MS_PER_HOUR <= x.to; t += step) {
+    const states: { m: number; time: number; row: Float64Array }[] = [];
+    for (let m = 0; m < x.nMachines; m++) {
+      const rs = rowsOf[m];
+      while (ptr[m] + 1 < rs.length && x.time[rs[ptr[m] + 1]] < t) ptr[m]++;
+      if (ptr[m] < 0) continue;
+      const i = rs[ptr[m]];
+      // A machine silent for a whole horizon is not planned from its old row either.
+      if (t - x.time[i] > horizonMs) continue;
+      states.push({ m, time: x.time[i], row: x.X.data.subarray(i * x.X.nCols, (i + 1) * x.X.nCols) });
+    }
+    if (states.length === 0) continue;
+    const data = new Float64Array(states.length * S * nCols);
+    states.forEach((st, k) => {
+      for (let u = 0; u < S; u++)
+        forecastRow(plan, cols, { ...st, later: [] }, t + (u + 0.5) * step, data, (k * S + u) * nCols);
+    });
+    const p = predictHistoryModel(x.model as HistoryModel, { data, nRows: states.length * S, nCols });
+    states.forEach((st, k) => {
+      for (const head of heads) {
+        const ph = p[head] as Float64Array;
+        const failedAt = nextEvent(x.failures, st.m, head, t);
+        const resetAt = nextEvent(x.resets, st.m, head, t);
+        let survive = 1;
+        let u = 0;
+        for (const o of out) {
+          const end = t + o.hours * MS_PER_HOUR;
+          const shifts = Math.round(o.hours / shiftHours);
+          // Each shift's risk is 1 − (1 − p)^(L / H) (contract-risk.ts): its survival (1 − p)^(L / H).
+          for (; u < shifts; u++) survive *= (1 - Math.min(1, Math.max(0, ph[k * S + u]))) ** power;
+          if (end > x.to) continue;
+          const failed = failedAt < end;
+          // A replacement before the failure (or with none) cuts the window short: unknown outcome.
+          if (resetAt < Math.min(failedAt, end) && resetAt !== failedAt) continue;
+          o.risk.push(1 - survive);
+          o.failed.push(failed ? 1 : 0);
+        }
+      }
+    });
+  }
+  return out;
+}
