@@ -9,6 +9,7 @@ import type { FastifyInstance } from "fastify";
 import { buildApp } from "../../src/serve/app.js";
 import { AuthFailures } from "../../src/serve/auth-gate.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
+import { planRoutes } from "../../src/serve/routes/plan.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
@@ -30,7 +31,7 @@ describe("authentication", () => {
       store,
       tokens: TOKENS,
       rateLimit: { authPerMinute: 20 },
-      plugins: [monitorRoutes(null, null)],
+      plugins: [monitorRoutes(null, null), (a, ctx) => void planRoutes(a, ctx, { dataDir: dir })],
     });
   });
   after(async () => {
@@ -68,6 +69,47 @@ describe("authentication", () => {
     const res = await post("/v1/feedback", junk, TOKENS.feedback, "10.0.0.9");
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, "MW_INVALID_JSON");
+  });
+
+  test("every route the docs mark as needing a token refuses a missing or wrong one: the gate is its only check", async () => {
+    // The handlers no longer check the token again, so without the gate every one of these would
+    // act on the request: the list comes from the OpenAPI document (tokenRoute sets both).
+    const doc = (await app.inject("/docs/json")).json() as { paths: Record<string, Record<string, object>> };
+    const secured = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => "security" in op)
+        .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{\w+\}/g, "x")}`),
+    );
+    for (const route of [
+      "POST /v1/feedback",
+      "POST /v1/models/x/promote",
+      "POST /v1/admin/reload",
+      "POST /v1/models/rollback",
+      "POST /v1/monitor/run",
+      "POST /v1/machines",
+      "DELETE /v1/machines/x",
+      "POST /v1/sim/scenario",
+      "POST /v1/plan",
+      "PUT /v1/plan/technicians",
+      "PUT /v1/plan/costs",
+    ])
+      assert.ok(secured.includes(route), `${route} is not marked as needing a token`);
+    for (const [i, route] of secured.entries()) {
+      const [method, url] = route.split(" ") as ["POST", string];
+      for (const token of [undefined, "guess"]) {
+        const res = await app.inject({
+          method,
+          url,
+          payload: "{}",
+          remoteAddress: `10.0.1.${i}`,
+          headers: {
+            "content-type": "application/json",
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+        assert.equal(res.statusCode, 401, `${route} with ${token ?? "no"} token: ${res.body.slice(0, 200)}`);
+      }
+    }
   });
 
   test("failures count per client over all routes; a correct token still passes; other clients are not affected", async () => {
