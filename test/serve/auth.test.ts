@@ -1,45 +1,27 @@
 // Issue 18 item 12: the token is checked before the body is parsed, failures are limited per client
 // across routes, a correct token is never locked out, and a 401 says which scheme it wants.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { AuthFailures } from "../../src/serve/auth-gate.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 const TOKENS = { admin: "admin-secret", feedback: "feedback-secret", hook: "hook-secret" };
 
 describe("authentication", () => {
-  let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
-  let dir: string;
+  let close: () => Promise<void>;
 
   before(async () => {
-    fx = trainedRegistry({ machines: 4, days: 6 });
-    dir = mkdtempSync(join(tmpdir(), "mw-auth-"));
-    store = new SqliteStore({ path: join(dir, "p.db") });
-    await store.init();
-    app = await buildApp({
-      registry: fx.registry,
-      store,
+    ({ app, close } = await startAi4iApp({ machines: 4, days: 6 }, (dir) => ({
       tokens: TOKENS,
       rateLimit: { authPerMinute: 20 },
       plugins: [monitorRoutes(null, null), (a, ctx) => void planRoutes(a, ctx, { dataDir: dir })],
-    });
+    })));
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const post = (url: string, payload: string, token?: string, ip = "10.0.0.1") =>
     app.inject({
