@@ -6,18 +6,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { Registry as PromRegistry } from "prom-client";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
+import type { Registry as PromRegistry } from "prom-client";
 import { toColumns } from "../../../src/pipeline/readings.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
+import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
+import type { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { historianShop } from "../../helpers/historian.js";
+import { serveTwoVersions } from "../../helpers/contract-served.js";
 
 const ADMIN = "admin-token-for-swap";
 let app: FastifyInstance;
@@ -29,28 +26,13 @@ let v2: string;
 let service: ContractService;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-swap-");
-  dir = shop.dir;
-  const { contract, text } = loadContract(shop.contract);
-  registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  v1 = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
-  v2 = trainHistoryAndRegister(registry, data, text, {
-    seed: 2,
-    split: { by: "time", testFrom: null },
-  }).version;
-  log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, v1);
-  const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(model, registry.versionDir(v1), metricsRegistry);
-  service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
+  let monitor: ContractMonitor;
+  let prom: PromRegistry;
+  ({ dir, registry, v1, v2, log, service, monitor, prom } = await serveTwoVersions("mw-swap-"));
   app = await buildContractApp({
     service,
     monitor,
-    metricsRegistry,
+    metricsRegistry: prom,
     tokens: { admin: ADMIN, feedback: "f" },
     models: new ContractModels(registry, service, monitor),
   });

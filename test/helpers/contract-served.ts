@@ -1,0 +1,44 @@
+// A data-contract model served in-process, as the swap and shadow tests start it: a simulated
+// historian shop, two versions trained on it (v1 seed 1, v2 seed 2 with `v2Params`), and v1's
+// service on a real SQLite history log with its monitor. The test builds its app on top.
+import { join } from "node:path";
+import { Registry as PromRegistry } from "prom-client";
+import { loadContract } from "../../src/contract/load.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractMonitor } from "../../src/serve/contract/monitor.js";
+import type { GbdtParams } from "../../src/model/types.js";
+import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
+import { historianShop } from "./historian.js";
+
+export interface ServedContract {
+  dir: string;
+  registry: ModelRegistry;
+  v1: string;
+  v2: string;
+  log: SqliteHistoryLog;
+  prom: PromRegistry;
+  monitor: ContractMonitor;
+  service: ContractService;
+}
+
+export async function serveTwoVersions(
+  prefix: string,
+  v2Params?: Partial<GbdtParams>,
+): Promise<ServedContract> {
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, prefix);
+  const { contract, text } = loadContract(shop.contract);
+  const registry = new ModelRegistry(join(shop.dir, "models"));
+  const data = readContractData(contract, { learn: true, labels: "require" });
+  const split = { by: "time" as const, testFrom: null };
+  const v1 = trainHistoryAndRegister(registry, data, text, { seed: 1, split }).version;
+  const v2 = trainHistoryAndRegister(registry, data, text, { seed: 2, split, params: v2Params }).version;
+  const log = new SqliteHistoryLog(join(shop.dir, "h.db"));
+  const model = loadHistoryModel(registry, v1);
+  const prom = new PromRegistry();
+  const monitor = new ContractMonitor(model, registry.versionDir(v1), prom);
+  const service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
+  return { dir: shop.dir, registry, v1, v2, log, prom, monitor, service };
+}
