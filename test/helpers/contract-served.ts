@@ -22,7 +22,25 @@ export interface ServedContract {
   prom: PromRegistry;
   monitor: ContractMonitor;
   service: ContractService;
+  /** What buildContractApp takes of these: the service, its monitor and the metrics registry. */
+  appOptions: { service: ContractService; monitor: ContractMonitor; metricsRegistry: PromRegistry };
 }
+
+/** The shop's machine ids M01 … Mnn. */
+export const machineIds = (n: number) =>
+  Array.from({ length: n }, (_, i) => `M${String(i + 1).padStart(2, "0")}`);
+
+/** Hour `h` from 2027-01-01T00:00Z, as the readings' timestamps. */
+export const at = (h: number) => new Date(Date.UTC(2027, 0, 1) + h * 3600_000).toISOString();
+
+/** Machine `m`'s reading at hour `h`: values that move with the hour (`loadShift` moves the load). */
+export const hourlyReading = (m: string, h: number, loadShift = 0) => ({
+  machine_id: m,
+  timestamp: at(h),
+  spindle_speed: 8000 + ((h * 37) % 2000),
+  spindle_load: 30 + ((h * 13 + loadShift) % 40),
+  vibration: 1 + ((h * 7) % 10) / 10,
+});
 
 export async function serveTwoVersions(
   prefix: string,
@@ -40,5 +58,6 @@ export async function serveTwoVersions(
   const prom = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v1), prom);
   const service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
-  return { dir: shop.dir, registry, v1, v2, log, prom, monitor, service };
+  const appOptions = { service, monitor, metricsRegistry: prom };
+  return { dir: shop.dir, registry, v1, v2, log, prom, monitor, service, appOptions };
 }

@@ -21,7 +21,7 @@ import { ContractShadow } from "../../../src/serve/contract/shadow.js";
 import { shadowMetrics } from "../../../src/serve/shadow/metrics.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { runCli } from "../../helpers/cli.js";
-import { serveTwoVersions } from "../../helpers/contract-served.js";
+import { at, hourlyReading, machineIds, serveTwoVersions } from "../../helpers/contract-served.js";
 
 const ADMIN = "admin-token-for-shadow";
 const auth = { authorization: `Bearer ${ADMIN}` };
@@ -60,16 +60,9 @@ after(async () => {
   await log.close();
 });
 
-const machines = Array.from({ length: 6 }, (_, i) => `M${String(i + 1).padStart(2, "0")}`);
-const start = Date.UTC(2027, 0, 1);
-const at = (h: number) => new Date(start + h * 3600_000).toISOString();
-const reading = (m: string, h: number) => ({
-  machine_id: m,
-  timestamp: at(h),
-  spindle_speed: 8000 + ((h * 37) % 2000),
-  spindle_load: 30 + ((h * 13 + m.charCodeAt(2) * 7) % 40),
-  vibration: 1 + ((h * 7) % 10) / 10,
-});
+const machines = machineIds(6);
+// Each machine's load apart from the others' (a shift by its number).
+const reading = (m: string, h: number) => hourlyReading(m, h, m.charCodeAt(2) * 7);
 const post = async (payload: object) => app.inject({ method: "POST", url: "/v1/predict", payload });
 
 test("the admin API refuses without the token, an unknown version, and the champion itself", async () => {
