@@ -1,17 +1,46 @@
-// A data-contract model served in-process, as the swap and shadow tests start it: a simulated
-// historian shop, two versions trained on it (v1 seed 1, v2 seed 2 with `v2Params`), and v1's
-// service on a real SQLite history log with its monitor. The test builds its app on top.
+// Data-contract models for the tests: a simulated historian shop with one version trained on it
+// (trainedShop), or two versions and v1's service on a real SQLite history log with its monitor
+// (serveTwoVersions, as the swap and shadow tests start it); the test builds its app on top.
 import { join } from "node:path";
 import { Registry as PromRegistry } from "prom-client";
 import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
+import type { Contract } from "../../src/contract/types.js";
+import { type ContractData, readContractData } from "../../src/data/contract-data.js";
+import type { GbdtParams } from "../../src/model/types.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
-import type { GbdtParams } from "../../src/model/types.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
+import type { HistoryModel } from "../../src/train/history-model.js";
 import { historianShop } from "./historian.js";
+
+const SPLIT = { by: "time" as const, testFrom: null };
+
+export interface TrainedShop {
+  dir: string;
+  registry: ModelRegistry;
+  /** The trained version (seed 1, split by time), and its model loaded. */
+  version: string;
+  model: HistoryModel;
+  /** What it was trained from, to train another version the same way. */
+  contract: Contract;
+  data: ContractData;
+  text: string;
+  /** The telemetry file's path. */
+  telemetry: string;
+}
+
+/** A simulated historian shop (12 machines, 45 days, seed 7) in a temp folder, one version trained. */
+export function trainedShop(prefix: string): TrainedShop {
+  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, prefix);
+  const { contract, text } = loadContract(shop.contract);
+  const registry = new ModelRegistry(join(shop.dir, "models"));
+  const data = readContractData(contract, { learn: true, labels: "require" });
+  const version = trainHistoryAndRegister(registry, data, text, { seed: 1, split: SPLIT }).version;
+  const model = loadHistoryModel(registry, version);
+  return { dir: shop.dir, registry, version, model, contract, data, text, telemetry: shop.telemetry };
+}
 
 export interface ServedContract {
   dir: string;
@@ -42,22 +71,21 @@ export const hourlyReading = (m: string, h: number, loadShift = 0) => ({
   vibration: 1 + ((h * 7) % 10) / 10,
 });
 
+/** A trained shop with a second version (seed 2, `v2Params`) and v1 served on `h.db`. */
 export async function serveTwoVersions(
   prefix: string,
   v2Params?: Partial<GbdtParams>,
 ): Promise<ServedContract> {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, prefix);
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const split = { by: "time" as const, testFrom: null };
-  const v1 = trainHistoryAndRegister(registry, data, text, { seed: 1, split }).version;
-  const v2 = trainHistoryAndRegister(registry, data, text, { seed: 2, split, params: v2Params }).version;
-  const log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  const model = loadHistoryModel(registry, v1);
+  const { dir, registry, version: v1, model, data, text } = trainedShop(prefix);
+  const v2 = trainHistoryAndRegister(registry, data, text, {
+    seed: 2,
+    split: SPLIT,
+    params: v2Params,
+  }).version;
+  const log = new SqliteHistoryLog(join(dir, "h.db"));
   const prom = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v1), prom);
   const service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
   const appOptions = { service, monitor, metricsRegistry: prom };
-  return { dir: shop.dir, registry, v1, v2, log, prom, monitor, service, appOptions };
+  return { dir, registry, v1, v2, log, prom, monitor, service, appOptions };
 }

@@ -21,22 +21,19 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { Registry as PromRegistry } from "prom-client";
-import { loadContract } from "../../src/contract/load.js";
 import type { Contract } from "../../src/contract/types.js";
-import { readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../src/serve/contract/shadow.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
-import { historianShop } from "../helpers/historian.js";
+import { trainedShop } from "../helpers/contract-served.js";
 
 const TOKEN = "feedback-secret";
 const ADMIN = "admin-secret";
@@ -121,16 +118,10 @@ describe("dashboard on a data-contract server, in a real browser", {
   const failed = "M01";
 
   before(async () => {
-    const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cweb-");
+    const shop = trainedShop("mw-cweb-");
     dir = shop.dir;
-    const { contract, text } = loadContract(shop.contract);
-    const registry = new ModelRegistry(join(dir, "models"));
-    const data = readContractData(contract, { learn: true, labels: "require" });
-    const v = trainHistoryAndRegister(registry, data, text, {
-      seed: 1,
-      split: { by: "time", testFrom: null },
-    }).version;
-    const model = loadHistoryModel(registry, v);
+    const { registry, version: v, contract, data, text } = shop;
+    const model = shop.model;
     log = new SqliteHistoryLog(join(dir, "history.db"));
     const metricsRegistry = new PromRegistry();
     const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);

@@ -6,16 +6,12 @@ import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
 import { parseCsv } from "../../../src/data/csv.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
-import { historianShop } from "../../helpers/historian.js";
+import { trainedShop } from "../../helpers/contract-served.js";
 
 const FEEDBACK = "feedback-token-for-tests";
 const ADMIN = "admin-token-for-tests";
@@ -25,16 +21,10 @@ let model: HistoryModel;
 let techniciansFile: string;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-splan-");
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
+  const shop = trainedShop("mw-splan-");
+  const { registry, version: v } = shop;
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  model = loadHistoryModel(registry, v);
+  model = shop.model;
   techniciansFile = join(shop.dir, "technicians.yaml");
   copyFileSync("examples/contracts/historian-technicians.yaml", techniciansFile);
   app = await buildContractApp({
