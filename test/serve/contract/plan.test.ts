@@ -2,16 +2,16 @@
 // model): the plan is made from the history the server holds, carries its freshness, and a task
 // marked done becomes a maintenance event that changes the machine's risk in the next plan.
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { parseCsv } from "../../../src/data/csv.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
 import { trainedShop } from "../../helpers/contract-served.js";
+import { shopExports } from "../../helpers/historian.js";
 
 const FEEDBACK = "feedback-token-for-tests";
 const ADMIN = "admin-token-for-tests";
@@ -43,29 +43,9 @@ after(async () => {
 
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
-function csv(file: string) {
-  return parseCsv(readFileSync(file, "utf8"));
-}
-
 /** The shop's exports, posted as a client would: every event, then every reading in time order. */
 async function feed(): Promise<void> {
-  const c = model.contract;
-  const events: Record<string, unknown>[] = [];
-  const add = (file: string, table: string, kind: string) => {
-    const t = csv(file);
-    t.rows.forEach((r, i) => {
-      events.push({
-        id: `${table}-${i}`,
-        table,
-        machine_id: r[t.header.indexOf("machine_id")],
-        timestamp: r[t.header.indexOf("timestamp")],
-        kind: r[t.header.indexOf(kind)],
-      });
-    });
-  };
-  add(c.events[0].file as string, "alarms", "code");
-  add(c.events[1].file as string, "maintenance", "component");
-  add(c.failures?.file as string, "failures", "component");
+  const { events, readings } = shopExports(model.contract);
   const e = await app.inject({
     method: "POST",
     url: "/v1/events",
@@ -73,18 +53,6 @@ async function feed(): Promise<void> {
     payload: { events },
   });
   assert.equal(e.statusCode, 200, e.body);
-  const t = csv(c.telemetry[0]);
-  const readings = t.rows.map((row) => {
-    const o: Record<string, unknown> = {
-      machine_id: row[t.header.indexOf("machine_id")],
-      timestamp: row[t.header.indexOf("timestamp")],
-    };
-    for (const r of c.readings) {
-      const s = row[t.header.indexOf(r.column)];
-      o[r.name] = s === "" ? null : Number(s);
-    }
-    return o;
-  });
   for (let i = 0; i < readings.length; i += 5000) {
     const r = await app.inject({ method: "POST", url: "/v1/predict", payload: readings.slice(i, i + 5000) });
     assert.equal(r.statusCode, 200, r.body.slice(0, 300));
