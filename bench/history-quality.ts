@@ -23,7 +23,7 @@ import { readContractData } from "../src/data/contract-data.js";
 import { simulateHistorian } from "../src/data/historian.js";
 import { historianToCsv } from "../src/data/historian-csv.js";
 import { averagePrecision, rocAuc } from "../src/evaluate/ranking.js";
-import { labelledFeatures } from "../src/registry/train-history.js";
+import { historyFitInput } from "../src/registry/train-history.js";
 import { fitHistoryModel } from "../src/train/fit-history.js";
 import { takeLabels, takeRows } from "../src/train/split.js";
 import { type SplitSpec, splitRows } from "../src/train/time-split.js";
@@ -71,18 +71,7 @@ function contractIn(dir: string): Contract {
 /** Trains a contract's model on the data in `dir` and scores the machine_failure head on the test rows. */
 function train(c: Contract) {
   const d = readContractData(c, { learn: true, labels: "require" });
-  const { plan, X, heads, usable, horizon } = labelledFeatures(d);
-  const t = d.telemetry;
-  const input = {
-    X,
-    featureNames: plan.features.map((f) => f.name),
-    heads,
-    usable,
-    horizon,
-    time: t.time,
-    machine: t.machine,
-    nMachines: t.machines.length,
-  };
+  const { plan: _plan, ...input } = historyFitInput(d);
   const fit = fitHistoryModel(input, { seed: TRAIN_SEED, split: SPLIT });
   const scores: Scores = {
     pr: averagePrecision(fit.test.y, fit.test.p),

@@ -44,7 +44,7 @@ function instance(seed: number) {
   };
   const forecasts = forecastRisk(base);
   const fresh = forecastRisk({ ...base, toolChangeAt: Object.fromEntries(machines.map((m) => [m.id, 0])) });
-  const set = buildOptions(forecasts, fresh, technicians, slots, DEFAULT_COSTS, 8);
+  const set = buildOptions({ technicians, slots, shiftHours: 8 }, forecasts, fresh, DEFAULT_COSTS);
   return { set, build_ms: performance.now() - t0 };
 }
 

@@ -3,7 +3,7 @@
 // types and physical ranges, nothing else allowed) and answering a constant. No model, no log.
 // Run: node dist/bench/baseline/fastify-bare.js PORT   (prints "listening URL" when ready)
 import Fastify from "fastify";
-import { PHYSICAL_LIMITS, RAW_FEATURES } from "../../src/data/schema.js";
+import { MODE_HEADS, PHYSICAL_LIMITS, RAW_FEATURES } from "../../src/data/schema.js";
 
 const num = (f: (typeof RAW_FEATURES)[number]) => ({
   type: "number",
@@ -37,15 +37,7 @@ const responseSchema = {
     id: { type: "string" },
     failure_probability: { type: "number" },
     failure_predicted: { type: "boolean" },
-    modes: {
-      type: "object",
-      properties: {
-        twf: { type: "number" },
-        hdf: { type: "number" },
-        pwf: { type: "number" },
-        osf: { type: "number" },
-      },
-    },
+    modes: { type: "object", properties: Object.fromEntries(MODE_HEADS.map((m) => [m, { type: "number" }])) },
     likeliest_mode: { type: "string" },
     model: { type: "object", properties: { name: { type: "string" }, version: { type: "string" } } },
   },

@@ -11,6 +11,7 @@ Accepts the AI4I header or the canonical snake_case names.
 import csv
 import math
 import pickle
+import re
 import sys
 
 import numpy as np
@@ -18,15 +19,13 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import precision_recall_curve
 from sklearn.model_selection import train_test_split
 
-AI4I = {
-    "Type": "type",
-    "Air temperature [K]": "air_temperature",
-    "Process temperature [K]": "process_temperature",
-    "Rotational speed [rpm]": "rotational_speed",
-    "Torque [Nm]": "torque",
-    "Tool wear [min]": "tool_wear",
-    "Machine failure": "machine_failure",
-}
+
+def canonical(header):
+    """AI4I header to canonical name by the header's own rule ("Air temperature [K]" -> "air_temperature");
+    canonical names pass unchanged."""
+    return re.sub(r"\s*\[[^\]]*\]$", "", header).lower().replace(" ", "_")
+
+
 TYPES = {"L": 0.0, "M": 1.0, "H": 2.0}
 RAW = ["air_temperature", "process_temperature", "rotational_speed", "torque", "tool_wear"]
 RPM_TO_RAD_S = 2 * math.pi / 60
@@ -43,7 +42,7 @@ def features(rows):
 
 def main(data_path, out_path):
     with open(data_path, newline="", encoding="utf-8-sig") as f:
-        rows = [{AI4I.get(k, k): v for k, v in r.items()} for r in csv.DictReader(f)]
+        rows = [{canonical(k): v for k, v in r.items()} for r in csv.DictReader(f)]
     X = features(rows)
     y = np.array([int(r["machine_failure"]) for r in rows])
     X_tr, X_val, y_tr, y_val = train_test_split(X, y, test_size=0.2, stratify=y, random_state=7)

@@ -75,6 +75,33 @@ export function requireOpt(values: Record<string, unknown>, name: string, help: 
   return v;
 }
 
+/** A command's parsed options, its help bound in: `required` and `output` name the option in errors. */
+export interface CommandArgs extends Parsed {
+  required(name: string): string;
+  output(name: string): string;
+}
+
+/**
+ * A command from its help, its options and its body, which gets the parsed options: `--help` prints
+ * the help and exits 0, and usage errors end with the help, the same way for every command.
+ */
+export function command(
+  help: string,
+  declared: Options,
+  run: (cli: CommandArgs) => Promise<number>,
+): (argv: string[]) => Promise<number> {
+  return async (argv) => {
+    const { values, positionals } = parse(argv, declared, help);
+    if (values.help) return outThen(help, 0);
+    return run({
+      values,
+      positionals,
+      required: (name) => requireOpt(values, name, help),
+      output: (name) => outputOpt(values, name, help),
+    });
+  };
+}
+
 export function intOpt(values: Record<string, unknown>, name: string, dflt: number, min = 0): number {
   const v = values[name];
   if (v === undefined) return dflt;

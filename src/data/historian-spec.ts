@@ -77,6 +77,8 @@ export const HISTORIAN_MODELS: readonly HistorianModel[] = [
 
 export type ComponentName = "spindle_bearing" | "ball_screw" | "coolant_pump" | "tool_changer";
 
+type Signals = Partial<Record<SensorName, number>>;
+
 export interface ComponentSpec {
   name: ComponentName;
   /** Scheduled replacement interval (hours); each replacement is jittered by ±10 %. */
@@ -85,46 +87,33 @@ export interface ComponentSpec {
   shape: number;
   scaleH: number;
   /** How far a failing part pushes each signal at the failure hour (the push grows as progress²). */
-  signals: Partial<Record<SensorName, number>>;
+  signals: Signals;
   /** Codes the controller raises while this part fails. */
   alarmCodes: readonly string[];
 }
 
-export const COMPONENTS: readonly ComponentSpec[] = [
-  {
-    name: "spindle_bearing",
-    intervalH: 3000,
-    shape: 4,
-    scaleH: 3900,
-    signals: { vibration: 3.5, spindle_temp: 9, spindle_load: 4 },
-    alarmCodes: ["SP9012", "SP1241", "OH0704"],
-  },
-  {
-    name: "ball_screw",
-    intervalH: 2600,
-    shape: 4,
-    scaleH: 3450,
-    signals: { x_axis_load: 22, vibration: 0.5, spindle_load: 2 },
-    alarmCodes: ["SV0401", "SV0411", "SV0436"],
-  },
-  {
-    name: "coolant_pump",
-    intervalH: 2200,
-    shape: 3.5,
-    scaleH: 3200,
-    signals: { coolant_temp: 9, spindle_temp: 2 },
-    alarmCodes: ["OH0700", "EX2010"],
-  },
-  {
-    // No sensor watches the tool changer: only its alarms and its age foretell a failure.
-    name: "tool_changer",
-    intervalH: 3600,
-    shape: 3.5,
-    scaleH: 4800,
-    signals: {},
-    alarmCodes: ["EX1001", "EX1002", "EX1015"],
-  },
+type ComponentRow = readonly [ComponentName, number, number, number, Signals, readonly string[]];
+
+// One row a component: name, interval (h), Weibull shape and scale (h), signal pushes, alarm codes.
+// No sensor watches the tool changer: only its alarms and its age foretell a failure.
+// biome-ignore format: a table reads best one row a line
+const COMPONENT_ROWS: readonly ComponentRow[] = [
+  ["spindle_bearing", 3000, 4, 3900, { vibration: 3.5, spindle_temp: 9, spindle_load: 4 }, ["SP9012", "SP1241", "OH0704"]],
+  ["ball_screw", 2600, 4, 3450, { x_axis_load: 22, vibration: 0.5, spindle_load: 2 }, ["SV0401", "SV0411", "SV0436"]],
+  ["coolant_pump", 2200, 3.5, 3200, { coolant_temp: 9, spindle_temp: 2 }, ["OH0700", "EX2010"]],
+  ["tool_changer", 3600, 3.5, 4800, {}, ["EX1001", "EX1002", "EX1015"]],
 ];
+
+export const COMPONENTS: readonly ComponentSpec[] = COMPONENT_ROWS.map(
+  ([name, intervalH, shape, scaleH, signals, alarmCodes]) => ({
+    name,
+    intervalH,
+    shape,
+    scaleH,
+    signals,
+    alarmCodes,
+  }),
+);
 
 /** Everyday alarms unrelated to any failure (overtravel, program, door, operator). */
 export const BACKGROUND_CODES: readonly string[] = [

@@ -46,6 +46,16 @@ export interface Labels {
 /** Every label known (a simulated process, or the ground truth sent back for one). */
 export type KnownLabels = Required<Labels>;
 
+/** The labels of a process that did not fail (a simulated one starts so; its rules may set some). */
+export const NO_FAILURE: Readonly<KnownLabels> = {
+  machine_failure: 0,
+  twf: 0,
+  hdf: 0,
+  pwf: 0,
+  osf: 0,
+  rnf: 0,
+};
+
 export type LabelledReading = Reading & Partial<Labels> & { udi?: string; product_id?: string };
 
 /** AI4I 2020 header → canonical name. */

@@ -8,7 +8,7 @@ import { createRng, type Rng } from "../core/rng.js";
 import type { MachineModel } from "./machines.js";
 import type { Scenario, ToolPolicy } from "./scenarios.js";
 import { BASELINE_TOOLS } from "./scenarios.js";
-import type { KnownLabels, ProductType, Reading } from "./schema.js";
+import { type KnownLabels, NO_FAILURE, type ProductType, type Reading } from "./schema.js";
 import { hdfRule, osfRule, pwfRule, round1 } from "./simulate-rules.js";
 
 const AIR_MEAN = 300; // K
@@ -150,12 +150,7 @@ export function stepMachine(
     rotational_speed: Math.round(speed),
     torque: round1(torque),
     tool_wear: Math.round(m.wear),
-    machine_failure: 0,
-    twf: 0,
-    hdf: 0,
-    pwf: 0,
-    osf: 0,
-    rnf: 0,
+    ...NO_FAILURE,
     machine_id: m.id,
     machine_model: model.name,
     timestamp,

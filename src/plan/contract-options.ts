@@ -6,7 +6,7 @@
 import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
 import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
 import type { MipOption, MipProblem } from "./mip-model.js";
-import { CandidateTally, type ShiftSlot } from "./shifts.js";
+import { CandidateTally, type Crew } from "./shifts.js";
 import type { Technician } from "./types.js";
 
 /** The numbers of one task done at one shift: a row's risk_before, risk_after and avoided_cost come from here. */
@@ -64,13 +64,11 @@ export function qualified(tech: Technician, task: TaskSpec): boolean {
 }
 
 export function contractOptions(
+  crew: Crew,
   forecasts: ContractForecast[],
-  technicians: Technician[],
-  slots: ShiftSlot[],
-  shiftHours: number,
   plannedCostPerHour: number,
 ): ContractOptionSet {
-  const tally = new CandidateTally(technicians, slots, shiftHours);
+  const tally = new CandidateTally(crew);
   const options: ContractOption[] = [];
   let group = 0;
   forecasts.forEach((fc, i) => {
@@ -78,10 +76,10 @@ export function contractOptions(
       const task = f.spec.task;
       if (!task) return;
       group++;
-      for (let s = 0; s < slots.length; s++) {
+      for (let s = 0; s < crew.slots.length; s++) {
         const n = taskNumbers(f, s, plannedCostPerHour);
         const value = n.avoided - n.planned;
-        technicians.forEach((tech, t) => {
+        crew.technicians.forEach((tech, t) => {
           const ok = { skilled: qualified(tech, task), worth: value > 0, tooSoon: s < f.earliest };
           if (tally.admit(t, s, task.hours, ok))
             options.push({

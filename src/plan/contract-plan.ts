@@ -124,7 +124,11 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     renewal: input.renewal ?? true,
     forecast: input.forecast ?? DEFAULT_FORECAST,
   });
-  const set = contractOptions(forecasts, input.technicians, slots, shiftHours, tasks.plannedCostPerHour);
+  const set = contractOptions(
+    { technicians: input.technicians, slots, shiftHours },
+    forecasts,
+    tasks.plannedCostPerHour,
+  );
   const t0 = performance.now();
   const mip =
     input.solver === "greedy"

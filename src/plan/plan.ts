@@ -112,7 +112,7 @@ export async function makePlan(input: PlanInput): Promise<PlanResult> {
   const base = { ...input, machines: usable, shiftHours, startTime: slots[0].start };
   const forecasts = forecastRisk(base);
   const fresh = forecastRisk({ ...base, toolChangeAt: Object.fromEntries(usable.map((m) => [m.id, 0])) });
-  const set = buildOptions(forecasts, fresh, input.technicians, slots, costs, shiftHours);
+  const set = buildOptions({ technicians: input.technicians, slots, shiftHours }, forecasts, fresh, costs);
   const totalCap = set.capacity.reduce((a, row) => a + row.reduce((b, c) => b + c, 0), 0);
   if (totalCap === 0) {
     throw new MillwrightError(

@@ -113,6 +113,13 @@ export function parseHorizon(s: string, shiftHours = 8): number {
   return n;
 }
 
+/** Who can work when: the technicians, the plan's shifts and their length. Both planners take it. */
+export interface Crew {
+  technicians: Technician[];
+  slots: ShiftSlot[];
+  shiftHours: number;
+}
+
 /**
  * The candidates (task × shift × technician) of a plan and why each is or is not a solver variable,
  * counted for the plan's summary; both planners (tasks.ts, contract-options.ts) admit through it.
@@ -124,7 +131,7 @@ export class CandidateTally {
   prunedInterval = 0;
   /** capacity[t][s]: technician t's hours in shift s. */
   readonly capacity: number[][];
-  constructor(technicians: Technician[], slots: ShiftSlot[], shiftHours: number) {
+  constructor({ technicians, slots, shiftHours }: Crew) {
     this.capacity = technicians.map((t) => slots.map((sl) => capacity(t, sl, shiftHours)));
   }
 

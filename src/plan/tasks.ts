@@ -16,7 +16,7 @@
 // which keeps the objective linear.
 import type { MachineForecast } from "./forecast.js";
 import { type ChainCosts, chainArcs, type MipOption, type MipProblem } from "./mip.js";
-import { CandidateTally, type ShiftSlot } from "./shifts.js";
+import { CandidateTally, type Crew } from "./shifts.js";
 import {
   type CostConfig,
   failureCostOf,
@@ -98,15 +98,13 @@ export function canService(tech: Technician, model: string): boolean {
  *   technician's hours in that shift: the variable would be fixed at 0 by its constraints anyway.
  */
 export function buildOptions(
+  crew: Crew,
   forecasts: MachineForecast[],
   /** The same machines' forecasts with a new tool at the horizon's start (toolChangeAt 0). */
   fresh: MachineForecast[],
-  technicians: Technician[],
-  slots: ShiftSlot[],
   costs: CostConfig,
-  shiftHours: number,
 ): OptionSet {
-  const tally = new CandidateTally(technicians, slots, shiftHours);
+  const tally = new CandidateTally(crew);
   const options: TaskOption[] = [];
   const chains: ChainCosts[] = [];
   let group = 0;
@@ -117,13 +115,13 @@ export function buildOptions(
       const hours = costs.tasks[task].hours;
       const planned = plannedCostOf(costs, task);
       const isChain = task === "tool_change";
-      const hopeless = isChain && chain.cost[0][slots.length] <= planned;
+      const hopeless = isChain && chain.cost[0][crew.slots.length] <= planned;
       if (!isChain) group++;
-      for (let s = 0; s < slots.length; s++) {
+      for (let s = 0; s < crew.slots.length; s++) {
         if (isChain) group++; // one change per machine per shift
         const avoided = isChain ? 0 : avoidedCost(fc, task, s, costs);
         const value = avoided - planned;
-        technicians.forEach((tech, t) => {
+        crew.technicians.forEach((tech, t) => {
           const skilled = canService(tech, fc.machine_model);
           if (!tally.admit(t, s, hours, { skilled, worth: isChain ? !hopeless : value > 0 })) return;
           const o: TaskOption = { group, machine: i, task, shift: s, technician: t, hours, avoided, value };

@@ -6,9 +6,14 @@ import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { ContractData } from "../data/contract-data.js";
 import { buildFeatures } from "../features/build.js";
 import { horizonLabels } from "../features/labels.js";
-import { featurePlan } from "../features/plan.js";
+import { type FeaturePlan, featurePlan } from "../features/plan.js";
 import { renderHistoryCard } from "../evaluate/history-card.js";
-import { type HistoryFit, type HistoryFitOptions, fitHistoryModel } from "../train/fit-history.js";
+import {
+  type HistoryFit,
+  type HistoryFitInput,
+  type HistoryFitOptions,
+  fitHistoryModel,
+} from "../train/fit-history.js";
 import { historyModelToJSON } from "../train/history-model.js";
 import { type PlanCalibration, fitPlanCalibration } from "../train/plan-calibration.js";
 import { calibrationSamples } from "../train/plan-calibration-samples.js";
@@ -44,6 +49,24 @@ export function labelledFeatures(d: ContractData) {
   return { plan, X, heads, usable, horizon };
 }
 
+/** What fitHistoryModel takes of a contract's data: the labelled features, each row's time and machine. */
+export function historyFitInput(d: ContractData): HistoryFitInput & { plan: FeaturePlan } {
+  const { plan, X, heads, usable, horizon } = labelledFeatures(d);
+  const t = d.telemetry;
+  const featureNames = plan.features.map((f) => f.name);
+  return {
+    plan,
+    X,
+    featureNames,
+    heads,
+    usable,
+    horizon,
+    time: t.time,
+    machine: t.machine,
+    nMachines: t.machines.length,
+  };
+}
+
 /** Rows kept as the drift reference (a seeded sample of the training telemetry, by contract names). */
 export const REFERENCE_ROWS = 5000;
 
@@ -76,24 +99,15 @@ export function trainHistoryAndRegister(
   opts: HistoryFitOptions,
 ): HistoryTrainOutcome {
   const c = data.contract;
-  const { plan, X, heads, usable, horizon } = labelledFeatures(data);
-  const featureNames = plan.features.map((f) => f.name);
+  const { plan, ...input } = historyFitInput(data);
+  const { featureNames, usable } = input;
   const t = data.telemetry;
   const fit = fitHistoryModel(
-    {
-      X,
-      featureNames,
-      heads,
-      usable,
-      horizon,
-      time: t.time,
-      machine: t.machine,
-      nMachines: t.machines.length,
-    },
+    input,
     // The contract's `training:` parameters, under any the caller gives (a bench's experiment).
     { ...opts, params: { ...c.training, ...opts.params } },
   );
-  const planCalibration = planCalibrationOf(data, fit, X);
+  const planCalibration = planCalibrationOf(data, fit, input.X);
   let nUsable = 0;
   for (const u of usable) nUsable += u;
   const rows = { total: t.n, usable: nUsable, censored: t.n - nUsable };

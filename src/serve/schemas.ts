@@ -2,6 +2,7 @@
 // validated by hand-written code (reading.ts, feedback route) for precise messages; the reading's
 // schema is written from the same rule table (READING_FIELDS in reading-rules.ts), so the docs
 // say the rules the parser applies.
+import { MODE_HEADS } from "../data/schema.js";
 import { type FieldRule, READING_FIELDS } from "./reading-rules.js";
 
 /** One field's JSON schema, from its rule. */
@@ -43,12 +44,7 @@ export const predictBodySchema = {
 const modesSchema = {
   type: "object",
   description: "Probability per failure mode (null when the model has no head for that mode)",
-  properties: {
-    twf: { type: ["number", "null"] },
-    hdf: { type: ["number", "null"] },
-    pwf: { type: ["number", "null"] },
-    osf: { type: ["number", "null"] },
-  },
+  properties: Object.fromEntries(MODE_HEADS.map((m) => [m, { type: ["number", "null"] }])),
 };
 
 export const predictionSchema = {

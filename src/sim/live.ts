@@ -9,6 +9,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
 import { createFleet, DEFAULT_PROCESSES_PER_HOUR, type FleetReading } from "../data/simulate.js";
+import type { Reading } from "../data/schema.js";
 import { type Label, LabelQueue } from "./label-queue.js";
 
 export interface LiveOptions {
@@ -70,22 +71,34 @@ class HttpError extends Error {
   }
 }
 
+/** What of a reading a client sends: all of it by default; a plain AI4I client knows no model or time. */
+export interface WireOptions {
+  machineId?: boolean;
+  machineModel?: boolean;
+  timestamp?: boolean;
+}
+
 /** The reading as the API takes it: canonical names only, no labels or row identifiers. */
-export function toWire(r: FleetReading): Record<string, unknown> {
-  return {
+export function wireReading(r: FleetReading, opts: WireOptions = {}): Reading {
+  const w: Reading = {
     type: r.type,
     air_temperature: r.air_temperature,
     process_temperature: r.process_temperature,
     rotational_speed: r.rotational_speed,
     torque: r.torque,
     tool_wear: r.tool_wear,
-    machine_id: r.machine_id,
-    machine_model: r.machine_model,
-    timestamp: r.timestamp,
   };
+  if (opts.machineId !== false) w.machine_id = r.machine_id;
+  if (opts.machineModel !== false) w.machine_model = r.machine_model;
+  if (opts.timestamp !== false) w.timestamp = r.timestamp;
+  return w;
 }
 
-function labelOf(id: string | number, r: FleetReading): Label {
+/** All of the reading, as the live fleet sends it (one argument: safe to pass to `map`). */
+export const toWire = (r: FleetReading): Reading => wireReading(r);
+
+/** The reading's ground truth as /v1/feedback takes it, for the answer `id`. */
+export function wireLabel(id: string | number, r: FleetReading): Label {
   return {
     prediction_id: id,
     machine_failure: r.machine_failure,
@@ -176,7 +189,7 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
     const due = Date.now() + opts.labelDelayMs;
     for (let i = 0; i < preds.length; i++) {
       const id = (preds[i] as { id?: unknown })?.id;
-      if (typeof id === "string" || typeof id === "number") queue.push(due, labelOf(id, readings[i]));
+      if (typeof id === "string" || typeof id === "number") queue.push(due, wireLabel(id, readings[i]));
       else counts.rejected++;
     }
   };

@@ -6,22 +6,7 @@
 import { isMillwrightError, MillwrightError } from "../core/errors.js";
 import { batchRecords, logBatch } from "./batch.js";
 import { Spool } from "./spool.js";
-import type {
-  AuditEvent,
-  AuditQuery,
-  FeedbackItem,
-  FeedbackOutcome,
-  LabelledPrediction,
-  MonitorSnapshot,
-  PredictionBatch,
-  PredictionRecord,
-  PredictionStore,
-  QueryOptions,
-  ShadowScoreRecord,
-  StoreStats,
-  StoredAuditEvent,
-  WriteProblem,
-} from "./types.js";
+import type * as Store from "./types.js";
 import { isUnavailableError } from "./unavailable.js";
 
 export interface ResilientOptions {
@@ -39,7 +24,7 @@ export interface ResilientOptions {
   }) => void;
 }
 
-export class ResilientStore implements PredictionStore {
+export class ResilientStore implements Store.PredictionStore {
   readonly kind: "sqlite" | "postgres";
   private readonly spool: Spool;
   private spooling = false;
@@ -50,7 +35,7 @@ export class ResilientStore implements PredictionStore {
   private readonly isUnavailable: (e: unknown) => boolean;
 
   constructor(
-    readonly inner: PredictionStore,
+    readonly inner: Store.PredictionStore,
     private readonly opts: ResilientOptions,
   ) {
     this.kind = inner.kind;
@@ -63,7 +48,7 @@ export class ResilientStore implements PredictionStore {
     return this.spooling || this.spool.size() > 0;
   }
 
-  writeProblem(): WriteProblem | null {
+  writeProblem(): Store.WriteProblem | null {
     return this.inner.writeProblem?.() ?? null;
   }
 
@@ -87,7 +72,7 @@ export class ResilientStore implements PredictionStore {
     if (this.spool.size() > 0) void this.replayNow(); // records a previous process left behind
   }
 
-  logPredictions(records: PredictionRecord[]): Promise<void> {
+  logPredictions(records: Store.PredictionRecord[]): Promise<void> {
     const p = this.log(records);
     this.inFlight.add(p);
     const done = () => this.inFlight.delete(p);
@@ -95,7 +80,7 @@ export class ResilientStore implements PredictionStore {
     return p;
   }
 
-  logBatch(b: PredictionBatch): Promise<void> {
+  logBatch(b: Store.PredictionBatch): Promise<void> {
     const p = this.log(b);
     this.inFlight.add(p);
     const done = () => this.inFlight.delete(p);
@@ -103,7 +88,7 @@ export class ResilientStore implements PredictionStore {
     return p;
   }
 
-  private async log(what: PredictionRecord[] | PredictionBatch): Promise<void> {
+  private async log(what: Store.PredictionRecord[] | Store.PredictionBatch): Promise<void> {
     if (!this.spooling) {
       try {
         if (Array.isArray(what)) await this.inner.logPredictions(what);
@@ -168,41 +153,41 @@ export class ResilientStore implements PredictionStore {
     }
   }
 
-  async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
+  async addFeedback(items: Store.FeedbackItem[]): Promise<Store.FeedbackOutcome[]> {
     // A label may refer to a prediction still in the spool: replay first so it is not "unknown".
     if (this.spool.size() > 0) await this.replayNow();
     return this.guard("addFeedback", () => this.inner.addFeedback(items));
   }
 
-  getPrediction(id: string): Promise<LabelledPrediction | null> {
+  getPrediction(id: string): Promise<Store.LabelledPrediction | null> {
     return this.guard("getPrediction", () => this.inner.getPrediction(id));
   }
 
-  queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction> {
+  queryPredictions(opts: Store.QueryOptions): AsyncIterable<Store.LabelledPrediction> {
     return this.inner.queryPredictions(opts);
   }
 
-  countPredictions(opts?: QueryOptions): Promise<number> {
+  countPredictions(opts?: Store.QueryOptions): Promise<number> {
     return this.guard("countPredictions", () => this.inner.countPredictions(opts));
   }
 
-  saveSnapshot(s: MonitorSnapshot): Promise<void> {
+  saveSnapshot(s: Store.MonitorSnapshot): Promise<void> {
     return this.guard("saveSnapshot", () => this.inner.saveSnapshot(s));
   }
 
-  listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+  listSnapshots(limit: number): Promise<Store.MonitorSnapshot[]> {
     return this.guard("listSnapshots", () => this.inner.listSnapshots(limit));
   }
 
-  appendAudit(e: AuditEvent): Promise<void> {
+  appendAudit(e: Store.AuditEvent): Promise<void> {
     return this.guard("appendAudit", () => this.inner.appendAudit(e));
   }
 
-  listAudit(kind?: string, limit?: number): Promise<AuditEvent[]> {
+  listAudit(kind?: string, limit?: number): Promise<Store.AuditEvent[]> {
     return this.guard("listAudit", () => this.inner.listAudit(kind, limit));
   }
 
-  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+  pageAudit(q: Store.AuditQuery): Promise<Store.StoredAuditEvent[]> {
     return this.guard("pageAudit", () => this.inner.pageAudit(q));
   }
 
@@ -211,7 +196,7 @@ export class ResilientStore implements PredictionStore {
   }
 
   /** Shadow scores are best effort, never spooled: while degraded they are refused at once. */
-  logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+  logShadow(rows: Store.ShadowScoreRecord[]): Promise<void> {
     if (this.spooling)
       return Promise.reject(
         new MillwrightError(
@@ -225,7 +210,7 @@ export class ResilientStore implements PredictionStore {
     return this.guard("logShadow", () => this.inner.logShadow(rows));
   }
 
-  shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+  shadowScores(limit: number): Promise<Store.ShadowScoreRecord[]> {
     return this.guard("shadowScores", () => this.inner.shadowScores(limit));
   }
 
@@ -233,7 +218,7 @@ export class ResilientStore implements PredictionStore {
     return this.inner.healthy();
   }
 
-  stats(): StoreStats {
+  stats(): Store.StoreStats {
     return this.inner.stats?.() ?? { flushes: 0, records: 0, failedFlushes: 0 };
   }
 

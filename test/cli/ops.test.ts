@@ -13,6 +13,7 @@ import { featureMatrix } from "../../src/features/physics.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord } from "../../src/store/types.js";
 import { predictBundle } from "../../src/train/bundle.js";
+import { toWire } from "../../src/sim/live.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
@@ -45,17 +46,7 @@ describe("operational CLI commands", () => {
       modelName: bundle.name,
       modelVersion: bundle.version,
       predictedAt: t0 + i * 60_000,
-      reading: {
-        type: r.type,
-        air_temperature: r.air_temperature,
-        process_temperature: r.process_temperature,
-        rotational_speed: r.rotational_speed,
-        torque: r.torque,
-        tool_wear: r.tool_wear,
-        machine_id: r.machine_id,
-        machine_model: r.machine_model,
-        timestamp: r.timestamp,
-      },
+      reading: toWire(r),
       failureProbability: p.failure[i],
       failurePredicted: p.failure[i] >= bundle.threshold.value,
       modes: {

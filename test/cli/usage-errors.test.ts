@@ -36,6 +36,16 @@ describe("CLI usage errors: exit 2 and one clear line", () => {
     assert.doesNotMatch(r.stderr, STACK);
   });
 
+  test("predict --out into a missing folder, drift without --reference: the option named, then the help", async () => {
+    const out = await runCli(["predict", "--data", "x.csv", "--out", join(fx.dir, "no", "p.csv")], { env });
+    assert.equal(out.code, 2, out.stderr);
+    assert.match(out.stderr, /--out .*the folder .*\/no does not exist/);
+    const ref = await runCli(["drift", "--current", "x.csv"], { env });
+    assert.equal(ref.code, 2, ref.stderr);
+    assert.match(ref.stderr, /--reference is required\n\nmillwright drift --reference/);
+    for (const r of [out, ref]) assert.doesNotMatch(r.stderr, STACK);
+  });
+
   test("a file-system error nobody checked for: exit 2 and the path, not a stack trace", async () => {
     const file = join(fx.dir, "a-file");
     writeFileSync(file, "not a folder\n");

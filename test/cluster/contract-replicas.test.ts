@@ -34,6 +34,32 @@ after(async () => {
 
 const predict = (body: Record<string, unknown>): Step => ({ kind: "predict", body });
 
+type InProcess = Awaited<ReturnType<typeof inProcess>>;
+
+/**
+ * Two in-process replicas `a` and `b` on one new PostgreSQL database, and `ref`, one on the
+ * single-node path (a SQLite log `refFile`) to compare them with; all three closed after `body`.
+ */
+const withTwoReplicas = (
+  refFile: string,
+  body: (r: { url: string; contract: string; a: InProcess; b: InProcess; ref: InProcess }) => Promise<void>,
+) =>
+  withPostgresLogs(fx!, async () => {
+    const t = trained!;
+    const url = await fx!.createDatabase();
+    const contract = t.model.contract.name;
+    const a = await inProcess(t, new PostgresHistoryLog({ url, contract }));
+    const b = await inProcess(t, new PostgresHistoryLog({ url, contract }));
+    const ref = await inProcess(t, new SqliteHistoryLog(join(t.dir, refFile)));
+    try {
+      await body({ url, contract, a, b, ref });
+    } finally {
+      await a.close();
+      await b.close();
+      await ref.close();
+    }
+  });
+
 test(
   "two replicas (server processes) fed alternating readings and events of one machine answer exactly as one; a third started later rebuilds the same history",
   { skip },
@@ -101,13 +127,8 @@ test(
   "two readings of one machine at once on two replicas: the second to take the log's lock gets 409 unless it is later, and every logged answer is what one replica fed the log's order gives",
   { skip },
   () =>
-    withPostgresLogs(fx!, async () => {
+    withTwoReplicas("race-reference.db", async ({ url, contract, a, b, ref }) => {
       const t = trained!;
-      const url = await fx!.createDatabase();
-      const contract = t.model.contract.name;
-      const a = await inProcess(t, new PostgresHistoryLog({ url, contract }));
-      const b = await inProcess(t, new PostgresHistoryLog({ url, contract }));
-      const ref = await inProcess(t, new SqliteHistoryLog(join(t.dir, "race-reference.db")));
       const reader = new PostgresHistoryLog({ url, contract });
       try {
         const readings = readingsOf(t.contract, new Set(["M03"])).slice(0, 160);
@@ -235,9 +256,6 @@ test(
           assert.deepStrictEqual(stateOf(r.service), want, `replica ${name}`);
         await c.close();
       } finally {
-        await a.close();
-        await b.close();
-        await ref.close();
         await reader.close();
       }
     }),
@@ -247,13 +265,8 @@ test(
   "the database away: a contract replica answers 503 MW_STORE_UNAVAILABLE (no spool), and carries on in step once it is back",
   { skip },
   () =>
-    withPostgresLogs(fx!, async () => {
+    withTwoReplicas("outage-reference.db", async ({ a, b, ref }) => {
       const t = trained!;
-      const url = await fx!.createDatabase();
-      const contract = t.model.contract.name;
-      const a = await inProcess(t, new PostgresHistoryLog({ url, contract }));
-      const b = await inProcess(t, new PostgresHistoryLog({ url, contract }));
-      const ref = await inProcess(t, new SqliteHistoryLog(join(t.dir, "outage-reference.db")));
       const rs = readingsOf(t.contract, new Set(["M05"])).slice(0, 20);
       const same = async (from: number, to: number) => {
         for (let i = from; i < to; i++)
@@ -271,9 +284,6 @@ test(
         await same(10, 20);
       } finally {
         await fx!.start();
-        await a.close();
-        await b.close();
-        await ref.close();
       }
     }),
 );

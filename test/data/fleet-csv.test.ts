@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { parseCsv } from "../../src/data/csv.js";
+import { NO_FAILURE } from "../../src/data/schema.js";
 import { FLEET_CSV_HEADER, fleetToCsv } from "../../src/data/fleet-csv.js";
 import { type FleetReading, simulateFleet } from "../../src/data/simulate.js";
 import { toDataset } from "../../src/data/validate.js";
@@ -25,12 +26,7 @@ test("numbers are written at AI4I's precision", () => {
     rotational_speed: 1551,
     torque: 42,
     tool_wear: 0,
-    machine_failure: 0,
-    twf: 0,
-    hdf: 0,
-    pwf: 0,
-    osf: 0,
-    rnf: 0,
+    ...NO_FAILURE,
     machine_id: "M01",
     machine_model: "Haas VF-2",
     timestamp: "2026-01-05T00:00:00Z",

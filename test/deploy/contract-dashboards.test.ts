@@ -10,19 +10,15 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { parse } from "yaml";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { contractMetrics } from "../../src/metrics/contract.js";
 import { monitorGauges } from "../../src/metrics/shared.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { repoRoot } from "../helpers/exec.js";
-import { historianShop } from "../helpers/historian.js";
 import { contract, dashboardQueries, metricNames, problems } from "./monitoring-promql.js";
+import { trainedShop } from "../helpers/contract-served.js";
 
 const root = repoRoot();
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
@@ -71,16 +67,10 @@ let app: FastifyInstance;
 let log: SqliteHistoryLog;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-dash-");
-  const { contract: c, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(c, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
+  const shop = trainedShop("mw-dash-");
+  const { registry, version: v } = shop;
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  const model = loadHistoryModel(registry, v);
+  const model = shop.model;
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
   app = await buildContractApp({

@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { simulateFleet } from "../../src/data/simulate.js";
+import { wireReading } from "../../src/sim/live.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import {
@@ -35,15 +36,7 @@ after(async () => {
 
 /** Sends readings and then their true labels (as a technician would report them). */
 async function predictAndLabel(url: string, rows: ReturnType<typeof simulateFleet>): Promise<void> {
-  const body = rows.map((r) => ({
-    type: r.type,
-    air_temperature: r.air_temperature,
-    process_temperature: r.process_temperature,
-    rotational_speed: r.rotational_speed,
-    torque: r.torque,
-    tool_wear: r.tool_wear,
-    machine_id: r.machine_id,
-  }));
+  const body = rows.map((r) => wireReading(r, { machineModel: false, timestamp: false }));
   const res = await fetch(`${url}/v1/predict`, {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -24,6 +24,7 @@ import type { ContractTrainer } from "../../src/retrain/contract-retrain.js";
 import { trainInWorker } from "../../src/retrain/contract-train-worker.js";
 import { startContractServer } from "../../src/serve/contract/server.js";
 import { historianShop } from "../helpers/historian.js";
+import { jsonClient } from "../helpers/http.js";
 
 const ADMIN = "admin-e2e-shadow";
 const HOOK = "hook-e2e-shadow";
@@ -41,18 +42,7 @@ let stump = false;
 type Table = { header: string[]; rows: string[][] };
 const files: Record<"telemetry" | (typeof TABLES)[number], Table> = {} as never;
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : null };
-}
+const call = jsonClient(() => server.url);
 
 const inDays = (t: Table, col: string, from: number, to: number) => {
   const j = t.header.indexOf(col);

@@ -8,6 +8,7 @@ import { simulateFleet } from "../../src/data/simulate.js";
 import { writeFileAtomic } from "../../src/registry/fsutil.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainAndRegister } from "../../src/registry/training.js";
+import { readingSchema } from "../../src/serve/schemas.js";
 import type { FleetReading } from "../../src/data/simulate.js";
 
 export interface TrainedFixture {
@@ -42,14 +43,5 @@ export function trainedRegistry(
   };
 }
 
-/** A valid reading for API tests. */
-export const READING = {
-  type: "L",
-  air_temperature: 298.1,
-  process_temperature: 308.6,
-  rotational_speed: 1551,
-  torque: 42.8,
-  tool_wear: 108,
-  machine_id: "M01",
-  machine_model: "Haas VF-2",
-};
+/** A valid reading for API tests: the API's documented example (so the docs' example is tried too). */
+export const READING = { ...readingSchema.example, machine_id: "M01", machine_model: "Haas VF-2" };

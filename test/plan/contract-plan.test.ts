@@ -2,21 +2,15 @@
 // words and with the others; "risk after" is the model's own re-score (the same as when the event
 // really happens); unplanned risk is explained in numbers; the exact MIP is never worse than greedy.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { before, test } from "node:test";
 import { contractMachines } from "../../src/cli/commands/plan-contract.js";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
 import { makeContractPlan } from "../../src/plan/contract-plan.js";
 import { money } from "../../src/plan/contract-report.js";
 import { contractRisk, type PlanMachine } from "../../src/plan/contract-risk.js";
 import { pct } from "../../src/plan/task-reasons.js";
 import type { Technician } from "../../src/plan/types.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
-import { historianShop } from "../helpers/historian.js";
+import { trainedShop } from "../helpers/contract-served.js";
 
 let model: HistoryModel;
 let machines: PlanMachine[];
@@ -26,15 +20,8 @@ const ALL: Technician[] = [
 ];
 
 before(() => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cplan-");
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
-  model = loadHistoryModel(registry, v);
+  const shop = trainedShop("mw-cplan-");
+  model = shop.model;
   machines = contractMachines(model);
 });
 

@@ -18,6 +18,7 @@ import { headProba } from "../../src/train/bundle.js";
 import { featureMatrix } from "../../src/features/physics.js";
 import { PRODUCT_TYPES, RAW_FEATURES } from "../../src/data/schema.js";
 import { HISTORY_FORMAT_VERSION } from "../../src/train/history-model.js";
+import { wireReading } from "../../src/sim/live.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
@@ -73,15 +74,7 @@ describe("shadow mode on the AI4I server", () => {
   };
   const shadow = () => app.millwright.shadow as Ai4iShadow;
   const readings = (from: number, n: number) =>
-    fx.rows.slice(from, from + n).map((r) => ({
-      type: r.type,
-      air_temperature: r.air_temperature,
-      process_temperature: r.process_temperature,
-      rotational_speed: r.rotational_speed,
-      torque: r.torque,
-      tool_wear: r.tool_wear,
-      machine_id: r.machine_id,
-    }));
+    fx.rows.slice(from, from + n).map((r) => wireReading(r, { machineModel: false, timestamp: false }));
 
   test("start refuses without the admin token, an unknown version, the champion, a contract model, other features", async () => {
     assert.equal((await call("POST", "/v1/models/shadow", { version: v2 })).status, 401);

@@ -182,6 +182,12 @@ describe("HTTP API", () => {
     assert.equal(meta.name, name);
     assert.ok(meta.versions.includes(fx.version));
     assert.equal((await app.inject(`/v2/models/${name}/ready`)).json().ready, true);
+    // Each model route is spelled for one version too; an unknown model is a 404 on both.
+    const versioned = `/v2/models/${name}/versions/${fx.version}`;
+    assert.deepEqual((await app.inject(versioned)).json(), meta);
+    assert.deepEqual((await app.inject(`${versioned}/ready`)).json(), { name, ready: true });
+    for (const path of ["/v2/models/nope", "/v2/models/nope/versions/1.0.0/ready"])
+      assert.equal((await app.inject(path)).statusCode, 404, path);
     let res = await post(`/v2/models/${name}/infer`, {
       id: "r1",
       inputs: [

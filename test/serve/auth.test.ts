@@ -1,44 +1,27 @@
 // Issue 18 item 12: the token is checked before the body is parsed, failures are limited per client
 // across routes, a correct token is never locked out, and a 401 says which scheme it wants.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { AuthFailures } from "../../src/serve/auth-gate.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { planRoutes } from "../../src/serve/routes/plan.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 const TOKENS = { admin: "admin-secret", feedback: "feedback-secret", hook: "hook-secret" };
 
 describe("authentication", () => {
-  let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
-  let dir: string;
+  let close: () => Promise<void>;
 
   before(async () => {
-    fx = trainedRegistry({ machines: 4, days: 6 });
-    dir = mkdtempSync(join(tmpdir(), "mw-auth-"));
-    store = new SqliteStore({ path: join(dir, "p.db") });
-    await store.init();
-    app = await buildApp({
-      registry: fx.registry,
-      store,
+    ({ app, close } = await startAi4iApp({ machines: 4, days: 6 }, (dir) => ({
       tokens: TOKENS,
       rateLimit: { authPerMinute: 20 },
-      plugins: [monitorRoutes(null, null)],
-    });
+      plugins: [monitorRoutes(null, null), (a, ctx) => void planRoutes(a, ctx, { dataDir: dir })],
+    })));
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const post = (url: string, payload: string, token?: string, ip = "10.0.0.1") =>
     app.inject({
@@ -68,6 +51,47 @@ describe("authentication", () => {
     const res = await post("/v1/feedback", junk, TOKENS.feedback, "10.0.0.9");
     assert.equal(res.statusCode, 400);
     assert.equal(res.json().code, "MW_INVALID_JSON");
+  });
+
+  test("every route the docs mark as needing a token refuses a missing or wrong one: the gate is its only check", async () => {
+    // The handlers no longer check the token again, so without the gate every one of these would
+    // act on the request: the list comes from the OpenAPI document (tokenRoute sets both).
+    const doc = (await app.inject("/docs/json")).json() as { paths: Record<string, Record<string, object>> };
+    const secured = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.entries(ops)
+        .filter(([, op]) => "security" in op)
+        .map(([method]) => `${method.toUpperCase()} ${path.replace(/\{\w+\}/g, "x")}`),
+    );
+    for (const route of [
+      "POST /v1/feedback",
+      "POST /v1/models/x/promote",
+      "POST /v1/admin/reload",
+      "POST /v1/models/rollback",
+      "POST /v1/monitor/run",
+      "POST /v1/machines",
+      "DELETE /v1/machines/x",
+      "POST /v1/sim/scenario",
+      "POST /v1/plan",
+      "PUT /v1/plan/technicians",
+      "PUT /v1/plan/costs",
+    ])
+      assert.ok(secured.includes(route), `${route} is not marked as needing a token`);
+    for (const [i, route] of secured.entries()) {
+      const [method, url] = route.split(" ") as ["POST", string];
+      for (const token of [undefined, "guess"]) {
+        const res = await app.inject({
+          method,
+          url,
+          payload: "{}",
+          remoteAddress: `10.0.1.${i}`,
+          headers: {
+            "content-type": "application/json",
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+          },
+        });
+        assert.equal(res.statusCode, 401, `${route} with ${token ?? "no"} token: ${res.body.slice(0, 200)}`);
+      }
+    }
   });
 
   test("failures count per client over all routes; a correct token still passes; other clients are not affected", async () => {

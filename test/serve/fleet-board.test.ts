@@ -2,35 +2,22 @@
 // reasons that raise the risk were kept, and a low-risk machine has none. Every machine now has
 // reasons (what keeps a low risk low), and its last reading is given in the machine's own time.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { simulateFleet, simulatedMachines } from "../../src/data/simulate.js";
-import { buildApp } from "../../src/serve/app.js";
 import { toWire } from "../../src/sim/live.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
-let fx: TrainedFixture;
 let app: FastifyInstance;
-let store: SqliteStore;
-let dataDir: string;
+let close: () => Promise<void>;
 before(async () => {
-  fx = trainedRegistry({ machines: 8, days: 10 });
-  dataDir = mkdtempSync(join(tmpdir(), "mw-fleet-"));
-  store = new SqliteStore({ path: join(dataDir, "p.db") });
-  await store.init();
   // Only known machines are on the board (issue 18): the simulated fleet's, as under `up --simulate`.
-  app = await buildApp({ registry: fx.registry, store, tokens: {}, knownMachines: simulatedMachines(24) });
+  ({ app, close } = await startAi4iApp({ machines: 8, days: 10 }, () => ({
+    tokens: {},
+    knownMachines: simulatedMachines(24),
+  })));
 });
-after(async () => {
-  await app.close();
-  await store.close();
-  fx.cleanup();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+after(() => close());
 
 test("after a drift scenario every machine has reasons in words and its shop time", async () => {
   const rows = simulateFleet({

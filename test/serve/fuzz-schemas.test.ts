@@ -5,46 +5,32 @@
 // A schema that grows a field grows the fuzz with it. Never a 5xx, errors are problem+json (or
 // OIP's {"error"} on /v2), and no answer names a server path.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { alertmanagerPayloadSchema } from "../../src/serve/hook-schema.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
 import { readingSchema } from "../../src/serve/schemas.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import type { TrainedFixture } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 let fx: TrainedFixture;
 let app: FastifyInstance;
-let store: SqliteStore;
 let dir: string;
+let close: () => Promise<void>;
 
 before(async () => {
-  fx = trainedRegistry({ machines: 4, days: 6 });
-  dir = mkdtempSync(join(tmpdir(), "mw-fuzz-schemas-"));
-  store = new SqliteStore({ path: join(dir, "p.db") });
-  await store.init();
-  app = await buildApp({
-    registry: fx.registry,
-    store,
+  ({ fx, app, dir, close } = await startAi4iApp({ machines: 4, days: 6 }, (dir) => ({
     tokens: { admin: "a", feedback: "f", hook: "h" },
     maxBatch: 50,
     knownMachines: [{ machine_id: "M01" }],
     machinesFile: join(dir, "machines.json"),
     plugins: [monitorRoutes(null, null), (a, ctx) => void planRoutes(a, ctx)],
-  });
+  })));
 });
-after(async () => {
-  await app.close();
-  await store.close();
-  fx.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => close());
 
 type Prop = {
   type?: string | readonly string[];

@@ -1,42 +1,25 @@
 // Property-based: 10,000 random and mutated bodies at every input route. No 5xx, the server stays
 // up, and memory stays bounded.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { READING } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
-let fx: TrainedFixture;
 let app: FastifyInstance;
-let store: SqliteStore;
-let dir: string;
+let close: () => Promise<void>;
 
 before(async () => {
-  fx = trainedRegistry({ machines: 8, days: 10 });
-  dir = mkdtempSync(join(tmpdir(), "mw-fuzz-"));
-  store = new SqliteStore({ path: join(dir, "p.db") });
-  await store.init();
-  app = await buildApp({
-    registry: fx.registry,
-    store,
+  ({ app, close } = await startAi4iApp({ machines: 8, days: 10 }, () => ({
     tokens: { admin: "a", feedback: "f", hook: "h" },
     maxBatch: 50,
     // The webhook route too (it was not mounted here, so its bodies were never fuzzed past a 404).
     plugins: [monitorRoutes(null, null)],
-  });
+  })));
 });
-after(async () => {
-  await app.close();
-  await store.close();
-  fx.cleanup();
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => close());
 
 const fieldValue = fc.oneof(
   fc.double(),

@@ -1,45 +1,27 @@
 // Issue 18 item 9: client input that answered 500: OIP tensors nested 8,000 deep, a 12 MB tensor
 // flattened before its 413, and hook payloads whose strings are objects with a bad toString.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { readingsFromTensors } from "../../src/serve/routes/oip.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 const HOOK = "hook-secret";
 
 describe("OIP tensors and hook payloads", () => {
-  let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
-  let dir: string;
+  let close: () => Promise<void>;
   let infer: string;
 
   before(async () => {
-    fx = trainedRegistry({ machines: 4, days: 6 });
-    dir = mkdtempSync(join(tmpdir(), "mw-shapes-"));
-    store = new SqliteStore({ path: join(dir, "p.db") });
-    await store.init();
-    app = await buildApp({
-      registry: fx.registry,
-      store,
+    ({ app, close } = await startAi4iApp({ machines: 4, days: 6 }, () => ({
       tokens: { hook: HOOK },
       plugins: [monitorRoutes(null, null)],
-    });
+    })));
     infer = `/v2/models/${app.millwright.models.require().bundle.name}/infer`;
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const post = (url: string, payload: string, token?: string) =>
     app.inject({

@@ -7,32 +7,22 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { formatCsv } from "../../src/data/csv.js";
-import { buildApp } from "../../src/serve/app.js";
 import { redactPaths } from "../../src/serve/problem.js";
 import { privateDatabase } from "../../src/serve/server.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { runCli } from "../helpers/cli.js";
-import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { READING, type TrainedFixture } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 describe("what answers give away", () => {
   let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
-  let dir: string;
+  let close: () => Promise<void>;
 
   before(async () => {
-    fx = trainedRegistry({ machines: 4, days: 6 });
-    dir = mkdtempSync(join(tmpdir(), "mw-leaks-"));
-    store = new SqliteStore({ path: join(dir, "p.db") });
-    await store.init();
-    app = await buildApp({ registry: fx.registry, store, tokens: { admin: "a" } });
+    ({ fx, app, close } = await startAi4iApp({ machines: 4, days: 6 }, () => ({ tokens: { admin: "a" } })));
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   test("unauthenticated 404s and 500s carry no absolute path", async () => {
     for (const url of [

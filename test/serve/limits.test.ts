@@ -1,37 +1,25 @@
 // Issue 18 items 1 and 14: strings bounded before they are built, limits that agree, real ISO 8601
 // timestamps, and server timeouts. Each test reproduces the probe from the issue.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
 import { connect } from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { isDateTime, MAX_ID_LENGTH } from "../../src/core/limits.js";
 import { scanReadings } from "../../src/serve/scan-readings.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { READING } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 describe("request limits", () => {
-  let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
-  let dataDir: string;
+  let close: () => Promise<void>;
 
   before(async () => {
-    fx = trainedRegistry({ machines: 4, days: 6 });
-    dataDir = mkdtempSync(join(tmpdir(), "mw-limits-"));
-    store = new SqliteStore({ path: join(dataDir, "p.db") });
-    await store.init();
-    app = await buildApp({ registry: fx.registry, store, maxBatch: 100, knownMachines: [] });
+    ({ app, close } = await startAi4iApp({ machines: 4, days: 6 }, () => ({
+      maxBatch: 100,
+      knownMachines: [],
+    })));
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dataDir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const post = (url: string, payload: string) =>
     app.inject({ method: "POST", url, payload, headers: { "content-type": "application/json" } });
@@ -128,15 +116,9 @@ describe("request limits", () => {
 
 describe("server timeouts", () => {
   test("a body sent slowly and headers never finished are cut off (408), not held forever", async () => {
-    const fx = trainedRegistry({ machines: 4, days: 6 });
-    const dataDir = mkdtempSync(join(tmpdir(), "mw-timeouts-"));
-    const store = new SqliteStore({ path: join(dataDir, "p.db") });
-    await store.init();
-    const app = await buildApp({
-      registry: fx.registry,
-      store,
+    const { app, close } = await startAi4iApp({ machines: 4, days: 6 }, () => ({
       timeouts: { requestMs: 800, headersMs: 400, checkIntervalMs: 100 },
-    });
+    }));
     try {
       await app.listen({ host: "127.0.0.1", port: 0 });
       const port = (app.server.address() as { port: number }).port;
@@ -166,10 +148,7 @@ describe("server timeouts", () => {
       assert.match(slowHeaders.answer, /^HTTP\/1\.1 4\d\d/);
       assert.ok(slowHeaders.ms < 5000, `${slowHeaders.ms} ms`);
     } finally {
-      await app.close();
-      await store.close();
-      fx.cleanup();
-      rmSync(dataDir, { recursive: true, force: true });
+      await close();
     }
   });
 });

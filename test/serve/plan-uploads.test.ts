@@ -15,6 +15,7 @@ import { buildApp } from "../../src/serve/app.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { jsonClient } from "../helpers/http.js";
 
 const ADMIN = "admin-plan-secret";
 let fx: TrainedFixture;
@@ -25,17 +26,7 @@ let url: string;
 let second: string;
 let newest: string;
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const r = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
+const call = jsonClient(() => url);
 
 /** The plan once it is no longer stale (the background re-plan finished). */
 async function freshPlan() {

@@ -1,24 +1,21 @@
 // Issue 18 item 2: unauthenticated requests must neither block the event loop (explanations) nor
 // change what everyone sees (made-up machines on the board and in the plan, re-planning).
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { buildApp } from "../../src/serve/app.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { READING } from "../helpers/model.js";
+import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 const ADMIN = "admin-secret";
 const REAL = Array.from({ length: 12 }, (_, i) => `M${String(i + 1).padStart(2, "0")}`);
 
 describe("shared state and the event loop", () => {
-  let fx: TrainedFixture;
   let app: FastifyInstance;
-  let store: SqliteStore;
   let dir: string;
+  let close: () => Promise<void>;
 
   const post = (url: string, body: unknown, token?: string) =>
     app.inject({
@@ -29,32 +26,21 @@ describe("shared state and the event loop", () => {
     });
 
   before(async () => {
-    fx = trainedRegistry({ machines: 6, days: 8 });
-    dir = mkdtempSync(join(tmpdir(), "mw-shared-"));
-    store = new SqliteStore({ path: join(dir, "p.db") });
-    await store.init();
-    app = await buildApp({
-      registry: fx.registry,
-      store,
+    ({ app, dir, close } = await startAi4iApp({ machines: 6, days: 8 }, (dir) => ({
       tokens: { admin: ADMIN },
       knownMachines: REAL.map((machine_id) => ({ machine_id, machine_model: "Haas VF-2" })),
       machinesFile: join(dir, "machines.json"),
       // A stopped clock: the budget never refills here, whatever the machine's load.
       explain: { maxPerRequest: 100, perSecond: 150, clock: () => 0 },
       plugins: [(a, ctx) => void planRoutes(a, ctx)],
-    });
+    })));
     const res = await post(
       "/v1/predict",
       REAL.map((machine_id, i) => ({ ...READING, machine_id, tool_wear: 20 * i })),
     );
     assert.equal(res.statusCode, 200, res.body);
   });
-  after(async () => {
-    await app.close();
-    await store.close();
-    fx.cleanup();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => close());
 
   const board = async (query = "") => {
     const res = await app.inject(`/v1/fleet${query}`);

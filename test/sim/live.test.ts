@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createFleet } from "../../src/data/simulate.js";
-import { startLiveSimulation } from "../../src/sim/live.js";
+import { startLiveSimulation, toWire } from "../../src/sim/live.js";
 
 // A stand-in for the Millwright server: a real HTTP server on 127.0.0.1 that records every call.
 interface Call {
@@ -88,6 +88,12 @@ after(() => {
 });
 
 const START = "2026-03-02T06:00:00Z";
+// What the API takes of a reading, in order: written out here, so a label or row id sent by
+// toWire by mistake fails the test instead of being compared with itself.
+const CANONICAL =
+  "type air_temperature process_temperature rotational_speed torque tool_wear machine_id machine_model timestamp".split(
+    " ",
+  );
 
 test("streams every machine each interval, labels follow after the delay, stop() drains", async () => {
   const rec = await startRecorder();
@@ -118,17 +124,8 @@ test("streams every machine each interval, labels follow after the delay, stop()
   for (let t = 0; t < batches.length; t++)
     for (let j = 0; j < 6; j++) {
       const r = expected[t][j];
-      assert.deepEqual(batches[t][j], {
-        type: r.type,
-        air_temperature: r.air_temperature,
-        process_temperature: r.process_temperature,
-        rotational_speed: r.rotational_speed,
-        torque: r.torque,
-        tool_wear: r.tool_wear,
-        machine_id: r.machine_id,
-        machine_model: r.machine_model,
-        timestamp: r.timestamp,
-      });
+      assert.deepEqual(Object.keys(batches[t][j]), CANONICAL);
+      assert.deepEqual(batches[t][j], toWire(r));
     }
 
   // Every prediction got its label (the drain sent the last ones), with the true labels, once.

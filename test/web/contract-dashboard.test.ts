@@ -21,22 +21,20 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { Registry as PromRegistry } from "prom-client";
-import { loadContract } from "../../src/contract/load.js";
 import type { Contract } from "../../src/contract/types.js";
-import { readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../src/serve/contract/shadow.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
-import { historianShop } from "../helpers/historian.js";
+import { trainedShop } from "../helpers/contract-served.js";
+import { shopExports } from "../helpers/historian.js";
 
 const TOKEN = "feedback-secret";
 const ADMIN = "admin-secret";
@@ -50,24 +48,7 @@ const ABSENT = /\/v1\/(plan|models|alerts|retrain\/history)\b/;
 
 /** The shop's exports posted as a client would: every event, then every reading in time order. */
 async function feedAll(base: string, c: Contract): Promise<void> {
-  const csv = (file: string) => parseCsv(readFileSync(file, "utf8"));
-  const events: Record<string, unknown>[] = [];
-  const add = (file: string, table: string, kind: string) => {
-    const t = csv(file);
-    t.rows.forEach((r, i) => {
-      const col = (name: string) => r[t.header.indexOf(name)];
-      events.push({
-        id: `${table}-${i}`,
-        table,
-        machine_id: col("machine_id"),
-        timestamp: col("timestamp"),
-        kind: col(kind),
-      });
-    });
-  };
-  add(c.events[0].file as string, "alarms", "code");
-  add(c.events[1].file as string, "maintenance", "component");
-  add(c.failures?.file as string, "failures", "component");
+  const { events, readings } = shopExports(c);
   const post = (path: string, body: unknown) =>
     fetch(`${base}${path}`, {
       method: "POST",
@@ -76,18 +57,6 @@ async function feedAll(base: string, c: Contract): Promise<void> {
     });
   const e = await post("/v1/events", { events });
   assert.equal(e.status, 200, await e.text());
-  const t = csv(c.telemetry[0]);
-  const readings = t.rows.map((row) => {
-    const o: Record<string, unknown> = {
-      machine_id: row[t.header.indexOf("machine_id")],
-      timestamp: row[t.header.indexOf("timestamp")],
-    };
-    for (const r of c.readings) {
-      const cell = row[t.header.indexOf(r.column)];
-      o[r.name] = cell === "" ? null : Number(cell);
-    }
-    return o;
-  });
   for (let i = 0; i < readings.length; i += 5000) {
     const r = await post("/v1/predict", readings.slice(i, i + 5000));
     assert.equal(r.status, 200, (await r.text()).slice(0, 300));
@@ -121,16 +90,10 @@ describe("dashboard on a data-contract server, in a real browser", {
   const failed = "M01";
 
   before(async () => {
-    const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cweb-");
+    const shop = trainedShop("mw-cweb-");
     dir = shop.dir;
-    const { contract, text } = loadContract(shop.contract);
-    const registry = new ModelRegistry(join(dir, "models"));
-    const data = readContractData(contract, { learn: true, labels: "require" });
-    const v = trainHistoryAndRegister(registry, data, text, {
-      seed: 1,
-      split: { by: "time", testFrom: null },
-    }).version;
-    const model = loadHistoryModel(registry, v);
+    const { registry, version: v, contract, data, text } = shop;
+    const model = shop.model;
     // The plan's pages need a task to show: persistence plans one on this seeded fleet, the
     // calibrated forecast (17 validation failures) none (test/serve/contract/plan.test.ts).
     model.planCalibration = null;

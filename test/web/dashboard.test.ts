@@ -21,6 +21,7 @@ import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
+import { toWire, wireLabel, wireReading } from "../../src/sim/live.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
@@ -153,17 +154,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     const rows = simulateFleet({ machines: 8, days: 3, seed: 11 });
     const ids: string[] = [];
     for (let i = 0; i < rows.length; i += 500) {
-      const batch = rows.slice(i, i + 500).map((r) => ({
-        type: r.type,
-        air_temperature: r.air_temperature,
-        process_temperature: r.process_temperature,
-        rotational_speed: r.rotational_speed,
-        torque: r.torque,
-        tool_wear: r.tool_wear,
-        machine_id: r.machine_id,
-        machine_model: r.machine_model,
-        timestamp: r.timestamp,
-      }));
+      const batch = rows.slice(i, i + 500).map(toWire);
       const res = await post("/v1/predict", batch);
       assert.equal(res.status, 200, JSON.stringify(res.body));
       ids.push(...(res.body.predictions as { id: string }[]).map((p) => p.id));
@@ -171,29 +162,14 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     // A few worn, loaded tools at the end, so the board shows more than one risk level.
     const last = new Map(rows.map((r) => [r.machine_id, r]));
     const worn = [...last.values()].slice(0, 3).map((r, k) => ({
-      type: r.type,
-      air_temperature: r.air_temperature,
-      process_temperature: r.process_temperature,
+      ...toWire(r),
       rotational_speed: r.rotational_speed - 150,
       torque: 55 + 5 * k,
       tool_wear: 200 + 15 * k,
-      machine_id: r.machine_id,
-      machine_model: r.machine_model,
       timestamp: new Date(Date.parse(r.timestamp) + 1_800_000).toISOString(),
     }));
     assert.equal((await post("/v1/predict", worn)).status, 200);
-    const feedback = ids.slice(0, Math.floor(ids.length * 0.7)).map((id, i) => {
-      const r = rows[i];
-      return {
-        prediction_id: id,
-        machine_failure: r.machine_failure,
-        twf: r.twf,
-        hdf: r.hdf,
-        pwf: r.pwf,
-        osf: r.osf,
-        rnf: r.rnf,
-      };
-    });
+    const feedback = ids.slice(0, Math.floor(ids.length * 0.7)).map((id, i) => wireLabel(id, rows[i]));
     const fb = await post("/v1/feedback", { feedback }, TOKENS.feedback);
     assert.equal(fb.status, 200);
     for (let k = 0; k < 3; k++) assert.ok(await monitor.runOnce(), "the monitor ran");
@@ -396,12 +372,7 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
     );
     assert.equal(reg.status, 200, JSON.stringify(reg.body));
     const res = await post("/v1/predict", {
-      type: r.type,
-      air_temperature: r.air_temperature,
-      process_temperature: r.process_temperature,
-      rotational_speed: r.rotational_speed,
-      torque: r.torque,
-      tool_wear: r.tool_wear,
+      ...wireReading(r, { timestamp: false }),
       machine_id: evil,
       machine_model: "<b>Evil</b> Co",
     });
@@ -687,14 +658,9 @@ describe("dashboard in a real browser", { skip: skip ?? false, timeout: 120_000 
       fx.version,
     );
     assert.match((await page.textContent("#shadow-msg")) ?? "", /now scores every request in shadow/);
-    const six = fx.rows.slice(0, 6).map((r) => ({
-      type: r.type,
-      air_temperature: r.air_temperature,
-      process_temperature: r.process_temperature,
-      rotational_speed: r.rotational_speed,
-      torque: r.torque,
-      tool_wear: r.tool_wear,
-    }));
+    const six = fx.rows
+      .slice(0, 6)
+      .map((r) => wireReading(r, { machineId: false, machineModel: false, timestamp: false }));
     assert.equal((await post("/v1/predict", six)).status, 200);
     // The page polls every 5 s: the six readings show up as compared requests.
     await page.waitForFunction(() => document.querySelector("#shadow-n dd")?.textContent === "6", null, {

@@ -5,7 +5,7 @@ import { type Columns, driftReport } from "../../monitor/drift-report.js";
 import { renderDriftHtml } from "../../monitor/drift-html.js";
 import { TEST_NAMES, isTestName } from "../../monitor/stats/registry.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
-import { out, outJson, outThen, outputOpt, parse, requireOpt, type Options } from "../io.js";
+import { command, type Options, out, outJson } from "../io.js";
 
 export const DRIFT_HELP = `millwright drift --reference A.csv --current B.csv [--test NAME] [--json] [--html report.html]
 
@@ -26,13 +26,11 @@ function columns(rows: readonly LabelledReading[]): Columns {
 
 const DRIFT_OPTIONS: Options = { strings: ["reference", "current", "test", "html"], flags: ["json"] };
 
-export async function driftCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, DRIFT_OPTIONS, DRIFT_HELP);
-  if (values.help) return outThen(DRIFT_HELP, 0);
-  const refFile = requireOpt(values, "reference", DRIFT_HELP);
-  const curFile = requireOpt(values, "current", DRIFT_HELP);
-  const html = values.html === undefined ? undefined : outputOpt(values, "html", DRIFT_HELP);
-  const test = values.test as string | undefined;
+export const driftCommand = command(DRIFT_HELP, DRIFT_OPTIONS, async (cli) => {
+  const refFile = cli.required("reference");
+  const curFile = cli.required("current");
+  const html = cli.values.html === undefined ? undefined : cli.output("html");
+  const test = cli.values.test as string | undefined;
   if (test !== undefined && !isTestName(test))
     throw new MillwrightError("MW_BAD_INPUT", `--test: unknown '${test}'; one of ${TEST_NAMES.join(", ")}`);
   const ref = loadCsvFile(refFile);
@@ -48,7 +46,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
       }),
     );
   }
-  if (values.json) {
+  if (cli.values.json) {
     outJson({
       dataset_drift: report.dataset_drift,
       drift_share: report.drift_share,
@@ -65,7 +63,7 @@ export async function driftCommand(argv: string[]): Promise<number> {
       out(
         `  ${f.feature.padEnd(20)} ${f.test.padEnd(13)} score ${f.score.toPrecision(4).padStart(10)}  threshold ${String(f.threshold).padEnd(5)} ${f.drifted ? "DRIFTED" : "ok"}`,
       );
-    if (values.html) out(`report: ${String(values.html)}`);
+    if (cli.values.html) out(`report: ${String(cli.values.html)}`);
   }
   return 0;
-}
+});

@@ -5,7 +5,7 @@ import { predictContract } from "./contract-model.js";
 import { predictBundle } from "../../train/bundle.js";
 import { registeredModelOpt } from "../model-opts.js";
 import { writeScoredCsv } from "../prediction-csv.js";
-import { outputOpt, outThen, parse, requireOpt, type Options } from "../io.js";
+import { command, type Options } from "../io.js";
 
 export const PREDICT_HELP = `millwright predict --data FILE --out FILE.csv [--model REF] [--registry DIR] [--events NAME=FILE]…
 
@@ -20,13 +20,11 @@ probabilities' exact digits.`;
 
 const PREDICT_OPTIONS: Options = { strings: ["data", "out", "model", "registry"], lists: ["events"] };
 
-export async function predictCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, PREDICT_OPTIONS, PREDICT_HELP);
-  if (values.help) return outThen(PREDICT_HELP, 0);
-  const file = requireOpt(values, "data", PREDICT_HELP);
-  const dest = outputOpt(values, "out", PREDICT_HELP);
-  const model = registeredModelOpt(values);
-  if (model.kind === "history") return predictContract(model.model, file, dest, values.events);
+export const predictCommand = command(PREDICT_HELP, PREDICT_OPTIONS, async (cli) => {
+  const file = cli.required("data");
+  const dest = cli.output("out");
+  const model = registeredModelOpt(cli.values);
+  if (model.kind === "history") return predictContract(model.model, file, dest, cli.values.events);
   const { bundle } = model;
   const data = loadCsvFile(file);
   const p = predictBundle(bundle, featureMatrix(data.rows));
@@ -41,4 +39,4 @@ export async function predictCommand(argv: string[]): Promise<number> {
   });
   process.stderr.write(`wrote ${n} predictions by model ${bundle.version} to ${dest}\n`);
   return 0;
-}
+});

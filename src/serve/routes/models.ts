@@ -4,7 +4,6 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
-import { requireToken } from "../auth.js";
 import type { Ctx } from "../context.js";
 import { tokenRoute } from "../auth-gate.js";
 
@@ -102,7 +101,6 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
       body: { type: "object", properties: { alias: { type: "string", enum: [...ALIASES] } } },
     }),
     async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
       const version = ctx.registry.resolve((req.params as { version: string }).version);
       const alias = ((req.body as { alias?: Alias } | undefined)?.alias ?? "champion") as Alias;
       await ctx.registry.setAlias(alias, version);
@@ -120,7 +118,6 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
       body: { type: "object", properties: { model: { type: "string", description: "version or alias" } } },
     }),
     async (req) => {
-      requireToken(req, ctx.tokens.admin, "admin");
       const ref = (req.body as { model?: string } | undefined)?.model ?? ctx.models.followRef;
       const before = ctx.models.current?.bundle.version ?? null;
       const s = ctx.models.load(ref);

@@ -208,27 +208,19 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
       return reply.code(ready ? 200 : 503).send(problem ? { ready, degraded, problem } : { ready, degraded });
     },
   );
-  const meta = async (req: FastifyRequest) => {
-    const p = req.params as { name: string; version?: string };
-    return modelMeta(ctx, p.name, p.version);
+  // OIP spells every model route twice: for the model, and for one of its versions.
+  type ModelParams = { name: string; version?: string };
+  const modelRoutes = (suffix: string, summary: string, answer: (p: ModelParams) => unknown) => {
+    const handler = async (req: FastifyRequest) => answer(req.params as ModelParams);
+    app.get(`/v2/models/:name${suffix}`, { schema: { tags, summary: `Model ${summary}` } }, handler);
+    const versioned = { schema: { tags, summary: `Model version ${summary}` } };
+    app.get(`/v2/models/:name/versions/:version${suffix}`, versioned, handler);
   };
-  app.get("/v2/models/:name", { schema: { tags, summary: "Model metadata" } }, meta);
-  app.get(
-    "/v2/models/:name/versions/:version",
-    { schema: { tags, summary: "Model version metadata" } },
-    meta,
-  );
-  const ready = async (req: FastifyRequest) => {
-    const p = req.params as { name: string; version?: string };
+  modelRoutes("", "metadata", (p) => modelMeta(ctx, p.name, p.version));
+  modelRoutes("/ready", "readiness", (p) => {
     modelMeta(ctx, p.name, p.version);
     return { name: p.name, ready: ctx.state.accepting };
-  };
-  app.get("/v2/models/:name/ready", { schema: { tags, summary: "Model readiness" } }, ready);
-  app.get(
-    "/v2/models/:name/versions/:version/ready",
-    { schema: { tags, summary: "Model version readiness" } },
-    ready,
-  );
+  });
   const infer = async (req: FastifyRequest) => {
     const p = req.params as { name: string; version?: string };
     const s = ctx.models.require();

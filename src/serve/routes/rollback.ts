@@ -5,7 +5,6 @@
 import type { FastifyInstance } from "fastify";
 import { MAX_REASON, rollbackReason, rollbackTarget } from "../../registry/champions.js";
 import type { AuditEvent } from "../../store/types.js";
-import { requireToken } from "../auth.js";
 import { tokenRoute } from "../auth-gate.js";
 import type { Ctx } from "../context.js";
 
@@ -15,8 +14,6 @@ export interface RollbackHooks {
   /** The version served after it. */
   served(): string | null;
   audit?: (e: AuditEvent) => Promise<void>;
-  /** Checks the admin token where the app's auth hook does not (the AI4I app). */
-  authorize?: (req: unknown) => void;
 }
 
 export const ROLLBACK_BODY = {
@@ -36,7 +33,6 @@ export function rollbackRoute(app: FastifyInstance, h: RollbackHooks): void {
       body: ROLLBACK_BODY,
     }),
     async (req) => {
-      h.authorize?.(req);
       const reason = rollbackReason((req.body as { reason?: string } | undefined)?.reason);
       const { from, to } = await h.rollback(reason);
       await h.audit?.({ at: Date.now(), kind: "rollback", payload: { from, to, reason, by: "api" } });
@@ -57,6 +53,5 @@ export function ai4iRollbackRoute(app: FastifyInstance, ctx: Ctx): void {
     },
     served: () => ctx.models.current?.bundle.version ?? null,
     audit: (e) => ctx.store.appendAudit(e),
-    authorize: (req) => requireToken(req as Parameters<typeof requireToken>[0], ctx.tokens.admin, "admin"),
   });
 }

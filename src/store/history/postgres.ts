@@ -6,15 +6,7 @@
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { inTransaction } from "../postgres/transaction.js";
-import type {
-  HistoryLog,
-  LogEntry,
-  LoggedEvent,
-  LoggedReading,
-  SeqEntry,
-  ShadowScore,
-  StepOutput,
-} from "./types.js";
+import type * as Log from "./types.js";
 import { isUnavailableError } from "../unavailable.js";
 
 /** Table layout, checked on init: a database from a newer layout is refused, not misread. */
@@ -72,7 +64,7 @@ export interface PostgresHistoryLogOptions {
 
 type Row = { seq: string; type: string; body: string };
 
-export class PostgresHistoryLog implements HistoryLog {
+export class PostgresHistoryLog implements Log.HistoryLog {
   readonly shared = true;
   private readonly pool: pg.Pool;
   private readonly contract: string;
@@ -115,7 +107,7 @@ export class PostgresHistoryLog implements HistoryLog {
     });
   }
 
-  private async insert(c: pg.PoolClient, entries: LogEntry[]): Promise<number[]> {
+  private async insert(c: pg.PoolClient, entries: Log.LogEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const cols: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
     for (const e of entries) {
@@ -130,19 +122,19 @@ export class PostgresHistoryLog implements HistoryLog {
     return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
 
-  private async after(c: pg.ClientBase | pg.Pool, seq: number, limit?: number): Promise<SeqEntry[]> {
+  private async after(c: pg.ClientBase | pg.Pool, seq: number, limit?: number): Promise<Log.SeqEntry[]> {
     const { rows } = await c.query<Row>(
       `SELECT seq, type, body FROM history_log WHERE contract = $1 AND seq > $2 ORDER BY seq${limit ? " LIMIT $3" : ""}`,
       limit ? [this.contract, seq, limit] : [this.contract, seq],
     );
     return rows.map((r) =>
       r.type === "reading"
-        ? { seq: Number(r.seq), type: "reading", reading: JSON.parse(r.body) as LoggedReading }
-        : { seq: Number(r.seq), type: "event", event: JSON.parse(r.body) as LoggedEvent },
+        ? { seq: Number(r.seq), type: "reading", reading: JSON.parse(r.body) as Log.LoggedReading }
+        : { seq: Number(r.seq), type: "event", event: JSON.parse(r.body) as Log.LoggedEvent },
     );
   }
 
-  private append(entries: LogEntry[]): Promise<number[]> {
+  private append(entries: Log.LogEntry[]): Promise<number[]> {
     if (entries.length === 0) return Promise.resolve([]);
     return this.tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
@@ -150,15 +142,15 @@ export class PostgresHistoryLog implements HistoryLog {
     });
   }
 
-  appendReadings(rows: LoggedReading[]): Promise<number[]> {
+  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
-  appendEvents(events: LoggedEvent[]): Promise<number[]> {
+  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
     return this.append(events.map((event) => ({ type: "event", event })));
   }
 
-  async entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
+  async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
     try {
       return await this.after(this.pool, seq, limit);
     } catch (e) {
@@ -168,7 +160,7 @@ export class PostgresHistoryLog implements HistoryLog {
 
   exclusive<T>(
     afterSeq: number,
-    step: (entries: SeqEntry[]) => StepOutput<T>,
+    step: (entries: Log.SeqEntry[]) => Log.StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
     return this.tx(async (c) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
@@ -180,9 +172,9 @@ export class PostgresHistoryLog implements HistoryLog {
     });
   }
 
-  async appendShadow(rows: ShadowScore[]): Promise<void> {
+  async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <T>(f: (r: ShadowScore) => T) => rows.map(f);
+    const col = <T>(f: (r: Log.ShadowScore) => T) => rows.map(f);
     try {
       await this.pool.query(
         `INSERT INTO history_shadow (contract, id, machine, t, model_version, p, champion_version, champion_p, scored_at)
@@ -205,7 +197,7 @@ export class PostgresHistoryLog implements HistoryLog {
     }
   }
 
-  async shadowScores(limit: number): Promise<ShadowScore[]> {
+  async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
     try {
       const { rows } = await this.pool.query<Record<string, string | number>>(
         `SELECT * FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,

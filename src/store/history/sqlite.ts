@@ -23,15 +23,7 @@ import {
   shadowGroupOf,
 } from "./sqlite-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
-import type {
-  HistoryLog,
-  LogEntry,
-  LoggedEvent,
-  LoggedReading,
-  SeqEntry,
-  ShadowScore,
-  StepOutput,
-} from "./types.js";
+import type * as Log from "./types.js";
 
 /** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
 const LAYOUT = 1;
@@ -55,7 +47,7 @@ type ShadowRow = {
   scored_at: number;
 };
 
-const fromShadowRow = (r: ShadowRow): ShadowScore => ({
+const fromShadowRow = (r: ShadowRow): Log.ShadowScore => ({
   id: r.id,
   machine: r.machine,
   time: r.t,
@@ -76,13 +68,13 @@ interface Slot {
   seq: number;
 }
 
-function entryOf(row: Row): SeqEntry {
+function entryOf(row: Row): Log.SeqEntry {
   return row.type === "reading"
-    ? { seq: row.seq, type: "reading", reading: JSON.parse(row.body) as LoggedReading }
-    : { seq: row.seq, type: "event", event: JSON.parse(row.body) as LoggedEvent };
+    ? { seq: row.seq, type: "reading", reading: JSON.parse(row.body) as Log.LoggedReading }
+    : { seq: row.seq, type: "event", event: JSON.parse(row.body) as Log.LoggedEvent };
 }
 
-const slotOf = (e: LogEntry): Slot => {
+const slotOf = (e: Log.LogEntry): Slot => {
   const x = e.type === "reading" ? e.reading : e.event;
   return {
     event: e.type === "event" ? 1 : 0,
@@ -111,7 +103,7 @@ const unavailable = (e: unknown) =>
     ? e
     : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
 
-export class SqliteHistoryLog implements HistoryLog {
+export class SqliteHistoryLog implements Log.HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
@@ -123,7 +115,7 @@ export class SqliteHistoryLog implements HistoryLog {
   private readonly writerThread: boolean;
   private readonly workerUrl: URL;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
-  private readonly rides = new ShadowRides<ShadowScore>((rows) => this.shadowAlone(rows));
+  private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
 
   constructor(
     readonly path: string,
@@ -202,7 +194,7 @@ export class SqliteHistoryLog implements HistoryLog {
     }
   }
 
-  private async append(entries: LogEntry[]): Promise<number[]> {
+  private async append(entries: Log.LogEntry[]): Promise<number[]> {
     const slots = entries.map(slotOf);
     try {
       await this.committer.enqueue(slots);
@@ -214,28 +206,28 @@ export class SqliteHistoryLog implements HistoryLog {
     return seqs;
   }
 
-  appendReadings(rows: LoggedReading[]): Promise<number[]> {
+  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
-  appendEvents(events: LoggedEvent[]): Promise<number[]> {
+  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
     return this.append(events.map((event) => ({ type: "event", event })));
   }
 
-  private after(seq: number, limit?: number): SeqEntry[] {
+  private after(seq: number, limit?: number): Log.SeqEntry[] {
     const rows = this.db
       .prepare(`SELECT seq, type, body FROM log WHERE seq > ? ORDER BY seq${limit ? " LIMIT ?" : ""}`)
       .all(...(limit ? [seq, limit] : [seq])) as Row[];
     return rows.map(entryOf);
   }
 
-  async entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
+  async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
     return this.after(seq, limit);
   }
 
   async exclusive<T>(
     afterSeq: number,
-    step: (entries: SeqEntry[]) => StepOutput<T>,
+    step: (entries: Log.SeqEntry[]) => Log.StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
     await this.committer.drain(); // appends made before this call come first
     // IMMEDIATE takes the write lock at BEGIN, so another connection on the file waits for us.
@@ -249,7 +241,7 @@ export class SqliteHistoryLog implements HistoryLog {
       .immediate();
   }
 
-  async appendShadow(rows: ShadowScore[]): Promise<void> {
+  async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
     try {
       if (!this.writerThread) {
@@ -264,13 +256,13 @@ export class SqliteHistoryLog implements HistoryLog {
   }
 
   /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
-  private async shadowAlone(rows: ShadowScore[]): Promise<void> {
+  private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
     const w = this.thread.now() ?? (await this.thread.get());
     const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
     await w.request(req as unknown as WriteRequest);
   }
 
-  async shadowScores(limit: number): Promise<ShadowScore[]> {
+  async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
     const rows = this.db
       .prepare(`SELECT * FROM (SELECT rowid AS r, * FROM shadow ORDER BY rowid DESC LIMIT ?) ORDER BY r`)
       .all(limit) as ShadowRow[];

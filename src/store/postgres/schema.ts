@@ -3,62 +3,18 @@
 // starting together queue up and each migration runs exactly once.
 import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
+import { alertFingerprints, coreTables } from "../schema-tables.js";
 import { inTransaction } from "./transaction.js";
 
 /** Advisory lock key for migrations ("MWMG"); distinct from the leader-election key. */
 export const MIGRATION_LOCK_KEY = 0x4d574d47;
 
 export const POSTGRES_MIGRATIONS: string[] = [
-  // 1: the prediction log, feedback, monitor history, audit trail. Times are bigint milliseconds
-  // since the epoch, the interface's unit, so both stores round-trip them exactly. Ids collate "C"
-  // (bytewise, like SQLite): the keyset order is then the same on every server, whatever its locale.
-  `CREATE TABLE predictions (
-     id text COLLATE "C" PRIMARY KEY,
-     request_id text NOT NULL,
-     model_name text NOT NULL,
-     model_version text NOT NULL,
-     predicted_at bigint NOT NULL,
-     type text NOT NULL,
-     air_temperature double precision NOT NULL,
-     process_temperature double precision NOT NULL,
-     rotational_speed double precision NOT NULL,
-     torque double precision NOT NULL,
-     tool_wear double precision NOT NULL,
-     machine_id text,
-     machine_model text,
-     reading_timestamp text,
-     failure_probability double precision NOT NULL,
-     failure_predicted boolean NOT NULL,
-     modes jsonb NOT NULL
-   );
-   CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
-   CREATE TABLE feedback (
-     prediction_id text PRIMARY KEY REFERENCES predictions (id),
-     machine_failure smallint NOT NULL CHECK (machine_failure IN (0, 1)),
-     modes jsonb NOT NULL,
-     received_at bigint NOT NULL
-   );
-   CREATE TABLE snapshots (
-     id bigserial PRIMARY KEY,
-     at bigint NOT NULL,
-     model_version text NOT NULL,
-     payload jsonb NOT NULL
-   );
-   CREATE INDEX snapshots_at ON snapshots (at);
-   CREATE TABLE audit (
-     id bigserial PRIMARY KEY,
-     at bigint NOT NULL,
-     kind text NOT NULL,
-     payload jsonb NOT NULL
-   );
-   CREATE INDEX audit_kind_at ON audit (kind, at);`,
+  // 1: the prediction log, feedback, monitor history, audit trail (the types: schema-tables.ts).
+  coreTables("postgres"),
   // 2: when each alert fingerprint was last seen, so retraining dedupe survives a restart and holds
   // across replicas (issue 18).
-  `CREATE TABLE alert_fingerprints (
-     fingerprint text PRIMARY KEY,
-     last_seen bigint NOT NULL
-   );
-   CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
+  alertFingerprints("postgres"),
   // 3: shadow mode's scores beside the champion's (issue 19), keyed by the answer's id; `n` orders
   // them as written. No foreign key: best-effort rows must never fail on a prediction's commit order.
   `CREATE TABLE shadow_scores (

@@ -15,19 +15,7 @@ import {
   rowToPrediction,
   type SqlValue,
 } from "../rows.js";
-import type {
-  AuditEvent,
-  AuditQuery,
-  FeedbackItem,
-  FeedbackOutcome,
-  LabelledPrediction,
-  MonitorSnapshot,
-  PredictionRecord,
-  PredictionStore,
-  QueryOptions,
-  ShadowScoreRecord,
-  StoredAuditEvent,
-} from "../types.js";
+import type * as Store from "../types.js";
 import { auditPageSql } from "../audit.js";
 import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 
@@ -78,11 +66,11 @@ const numbered = (sql: string): string => {
   return sql.replace(/\?/g, () => `$${++i}`);
 };
 
-export class PostgresStore implements PredictionStore {
+export class PostgresStore implements Store.PredictionStore {
   readonly kind = "postgres" as const;
   readonly url: string;
   private readonly pool: pg.Pool;
-  private readonly committer: GroupCommitter<PredictionRecord>;
+  private readonly committer: GroupCommitter<Store.PredictionRecord>;
   private readonly pageSize: number;
   private closed = false;
 
@@ -116,12 +104,12 @@ export class PostgresStore implements PredictionStore {
     return { ...this.committer.stats };
   }
 
-  logPredictions(records: PredictionRecord[]): Promise<void> {
+  logPredictions(records: Store.PredictionRecord[]): Promise<void> {
     if (this.closed) return Promise.reject(new Error("PostgresStore: store closed"));
     return this.committer.enqueue(records);
   }
 
-  private async writeBatch(records: PredictionRecord[]): Promise<void> {
+  private async writeBatch(records: Store.PredictionRecord[]): Promise<void> {
     const columns: SqlValue[][] = PREDICTION_COLUMNS.map(() => new Array(records.length));
     records.forEach((r, i) => {
       predictionValues(r, (b) => b).forEach((v, c) => {
@@ -132,24 +120,24 @@ export class PostgresStore implements PredictionStore {
     await this.pool.query(INSERT_PREDICTIONS, columns);
   }
 
-  addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
+  addFeedback(items: Store.FeedbackItem[]): Promise<Store.FeedbackOutcome[]> {
     return addFeedbackPg(this.pool, items);
   }
 
-  async getPrediction(id: string): Promise<LabelledPrediction | null> {
+  async getPrediction(id: string): Promise<Store.LabelledPrediction | null> {
     const { rows } = await this.pool.query<JoinedRow>(`${JOINED_SELECT} WHERE p.id = $1`, [id]);
     return rows.length ? rowToPrediction(rows[0]) : null;
   }
 
-  queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction> {
+  queryPredictions(opts: Store.QueryOptions): AsyncIterable<Store.LabelledPrediction> {
     return streamPredictions(this.all, opts, this.pageSize);
   }
 
-  countPredictions(opts?: QueryOptions): Promise<number> {
+  countPredictions(opts?: Store.QueryOptions): Promise<number> {
     return countPredictions(this.all, opts);
   }
 
-  async saveSnapshot(s: MonitorSnapshot): Promise<void> {
+  async saveSnapshot(s: Store.MonitorSnapshot): Promise<void> {
     await this.pool.query("INSERT INTO snapshots (at, model_version, payload) VALUES ($1, $2, $3::jsonb)", [
       s.at,
       s.modelVersion,
@@ -157,7 +145,7 @@ export class PostgresStore implements PredictionStore {
     ]);
   }
 
-  async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+  async listSnapshots(limit: number): Promise<Store.MonitorSnapshot[]> {
     const { rows } = await this.pool.query<{ at: string; model_version: string; payload: unknown }>(
       "SELECT at, model_version, payload FROM snapshots ORDER BY at DESC, id DESC LIMIT $1",
       [limit],
@@ -165,7 +153,7 @@ export class PostgresStore implements PredictionStore {
     return rows.map((r) => ({ at: Number(r.at), modelVersion: r.model_version, payload: r.payload }));
   }
 
-  async appendAudit(e: AuditEvent): Promise<void> {
+  async appendAudit(e: Store.AuditEvent): Promise<void> {
     await this.pool.query("INSERT INTO audit (at, kind, payload) VALUES ($1, $2, $3::jsonb)", [
       e.at,
       e.kind,
@@ -173,7 +161,7 @@ export class PostgresStore implements PredictionStore {
     ]);
   }
 
-  async listAudit(kind?: string, limit = 100): Promise<AuditEvent[]> {
+  async listAudit(kind?: string, limit = 100): Promise<Store.AuditEvent[]> {
     const { rows } = await this.pool.query<{ at: string; kind: string; payload: unknown }>(
       kind === undefined
         ? "SELECT at, kind, payload FROM audit ORDER BY at DESC, id DESC LIMIT $1"
@@ -183,7 +171,7 @@ export class PostgresStore implements PredictionStore {
     return rows.map((r) => ({ at: Number(r.at), kind: r.kind, payload: r.payload }));
   }
 
-  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+  async pageAudit(q: Store.AuditQuery): Promise<Store.StoredAuditEvent[]> {
     const { sql, params } = auditPageSql(q, "$");
     const { rows } = await this.pool.query<{ id: string; at: string; kind: string; payload: unknown }>(
       sql,
@@ -210,7 +198,7 @@ export class PostgresStore implements PredictionStore {
     });
   }
 
-  async logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+  async logShadow(rows: Store.ShadowScoreRecord[]): Promise<void> {
     if (rows.length === 0) return;
     return inTransaction(this.pool, async (client) => {
       // Best effort: no wait for the WAL flush, so shadow rows never hold up the answers' commits.
@@ -231,7 +219,7 @@ export class PostgresStore implements PredictionStore {
     });
   }
 
-  async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+  async shadowScores(limit: number): Promise<Store.ShadowScoreRecord[]> {
     const { rows } = await this.pool.query<ShadowRow>(
       "SELECT * FROM (SELECT * FROM shadow_scores ORDER BY n DESC LIMIT $1) x ORDER BY n",
       [limit],

@@ -2,51 +2,13 @@
 // Times are INTEGER milliseconds since the epoch (the interface's unit); JSON is TEXT.
 import type Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
+import { alertFingerprints, coreTables } from "../schema-tables.js";
 
 export const SQLITE_MIGRATIONS: string[] = [
   // 1: the prediction log, feedback, monitor history, audit trail.
   // A rowid table with a UNIQUE id, not WITHOUT ROWID: inserts append to the rowid B-tree instead of
   // placing wide rows by id, measured ~2x faster per batch (bench/store.ts); one secondary index only.
-  `CREATE TABLE predictions (
-     id TEXT NOT NULL UNIQUE,
-     request_id TEXT NOT NULL,
-     model_name TEXT NOT NULL,
-     model_version TEXT NOT NULL,
-     predicted_at INTEGER NOT NULL,
-     type TEXT NOT NULL,
-     air_temperature REAL NOT NULL,
-     process_temperature REAL NOT NULL,
-     rotational_speed REAL NOT NULL,
-     torque REAL NOT NULL,
-     tool_wear REAL NOT NULL,
-     machine_id TEXT,
-     machine_model TEXT,
-     reading_timestamp TEXT,
-     failure_probability REAL NOT NULL,
-     failure_predicted INTEGER NOT NULL,
-     modes TEXT NOT NULL
-   );
-   CREATE INDEX predictions_predicted_at ON predictions (predicted_at, id);
-   CREATE TABLE feedback (
-     prediction_id TEXT PRIMARY KEY REFERENCES predictions (id),
-     machine_failure INTEGER NOT NULL CHECK (machine_failure IN (0, 1)),
-     modes TEXT NOT NULL,
-     received_at INTEGER NOT NULL
-   );
-   CREATE TABLE snapshots (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     at INTEGER NOT NULL,
-     model_version TEXT NOT NULL,
-     payload TEXT NOT NULL
-   );
-   CREATE INDEX snapshots_at ON snapshots (at);
-   CREATE TABLE audit (
-     id INTEGER PRIMARY KEY AUTOINCREMENT,
-     at INTEGER NOT NULL,
-     kind TEXT NOT NULL,
-     payload TEXT NOT NULL
-   );
-   CREATE INDEX audit_kind_at ON audit (kind, at);`,
+  coreTables("sqlite"),
   // 2: the journal the writer thread appends groups of predictions to (journal.ts); `moved`
   // counts the records of a row already moved into predictions (a big row moves in several steps).
   // AUTOINCREMENT: sequence numbers never come back after the journal empties, so "moved through
@@ -59,11 +21,7 @@ export const SQLITE_MIGRATIONS: string[] = [
      strs TEXT NOT NULL
    );`,
   // 3: when each alert fingerprint was last seen, so retraining dedupe survives a restart (issue 18).
-  `CREATE TABLE alert_fingerprints (
-     fingerprint TEXT PRIMARY KEY,
-     last_seen INTEGER NOT NULL
-   );
-   CREATE INDEX alert_fingerprints_last_seen ON alert_fingerprints (last_seen);`,
+  alertFingerprints("sqlite"),
   // 4: shadow mode's scores beside the champion's (issue 19), keyed by the answer's id. No foreign
   // key: the answer may still be in the journal when its shadow score is written.
   `CREATE TABLE shadow_scores (

@@ -27,20 +27,7 @@ import { LiveWriter, SqliteWriter } from "./writer.js";
 import { InlineWriter, type Writer } from "./writes.js";
 import { batchRecords } from "../batch.js";
 import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./journal.js";
-import type {
-  AuditEvent,
-  AuditQuery,
-  FeedbackItem,
-  FeedbackOutcome,
-  LabelledPrediction,
-  MonitorSnapshot,
-  PredictionBatch,
-  PredictionRecord,
-  PredictionStore,
-  QueryOptions,
-  ShadowScoreRecord,
-  StoredAuditEvent,
-} from "../types.js";
+import type * as Store from "../types.js";
 import { auditPageSql } from "../audit.js";
 import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
@@ -68,7 +55,7 @@ export interface SqliteStoreOptions {
   onWriteProblem?: (p: WriteProblem | null) => void;
 }
 
-export class SqliteStore implements PredictionStore {
+export class SqliteStore implements Store.PredictionStore {
   readonly kind = "sqlite" as const;
   /** Main-thread connection: reads and migrations; the writes too unless writerThread. */
   private db: Database.Database | null = null;
@@ -76,9 +63,9 @@ export class SqliteStore implements PredictionStore {
   private writer: LiveWriter<Writer> | null = null;
   private opening: Promise<void> | null = null;
   /** Records, and batches already packed by logBatch (one item standing for many records). */
-  private readonly committer: GroupCommitter<PredictionRecord | JournalGroup>;
+  private readonly committer: GroupCommitter<Store.PredictionRecord | JournalGroup>;
   /** Shadow scores waiting to ride with the next flush of predictions (writer thread only). */
-  private readonly rides = new ShadowRides<ShadowScoreRecord>((rows) => this.shadowAlone(rows));
+  private readonly rides = new ShadowRides<Store.ShadowScoreRecord>((rows) => this.shadowAlone(rows));
   private readonly stmts = new Map<string, Database.Statement>();
   private readonly pageSize: number;
   private readonly watch: FileWatch;
@@ -176,7 +163,7 @@ export class SqliteStore implements PredictionStore {
     return { ...this.committer.stats };
   }
 
-  logPredictions(records: PredictionRecord[]): Promise<void> {
+  logPredictions(records: Store.PredictionRecord[]): Promise<void> {
     if (!this.db) return Promise.reject(new Error("SqliteStore: init() not called or store closed"));
     try {
       // Checked here, per call: a record the table would refuse fails its own call only, before it
@@ -188,13 +175,13 @@ export class SqliteStore implements PredictionStore {
     return this.committer.enqueue(records);
   }
 
-  logBatch(b: PredictionBatch): Promise<void> {
+  logBatch(b: Store.PredictionBatch): Promise<void> {
     if (!this.db) return Promise.reject(new Error("SqliteStore: init() not called or store closed"));
     if (this.writer?.now() instanceof InlineWriter) return this.logPredictions(batchRecords(b));
     let group: JournalGroup;
     try {
       checkBatch(b);
-      // Packed now, by the caller: a batch's records are never built (see PredictionBatch).
+      // Packed now, by the caller: a batch's records are never built (see Store.PredictionBatch).
       group = encodeBatch(b);
     } catch (e) {
       return Promise.reject(e);
@@ -222,14 +209,14 @@ export class SqliteStore implements PredictionStore {
     return this.writer.get();
   }
 
-  private writeBatch(items: (PredictionRecord | JournalGroup)[]): void | Promise<void> {
+  private writeBatch(items: (Store.PredictionRecord | JournalGroup)[]): void | Promise<void> {
     const running = this.writer?.now();
     if (running instanceof InlineWriter) {
       // logBatch never packs for the inline writer, so these are all records.
-      running.logNow(items as PredictionRecord[]);
+      running.logNow(items as Store.PredictionRecord[]);
       return;
     }
-    const records: PredictionRecord[] = [];
+    const records: Store.PredictionRecord[] = [];
     const groups: JournalGroup[] = [];
     for (const it of items) {
       if (!isGroup(it)) records.push(it);
@@ -260,7 +247,7 @@ export class SqliteStore implements PredictionStore {
     return running ? post(running) : this.liveWriter().then(post);
   }
 
-  async addFeedback(items: FeedbackItem[]): Promise<FeedbackOutcome[]> {
+  async addFeedback(items: Store.FeedbackItem[]): Promise<Store.FeedbackOutcome[]> {
     items.forEach(validateFeedback);
     const now = Date.now();
     const w = await this.liveWriter();
@@ -274,10 +261,10 @@ export class SqliteStore implements PredictionStore {
           receivedAt: i.receivedAt ?? now,
         })),
       }),
-    ) as Promise<FeedbackOutcome[]>;
+    ) as Promise<Store.FeedbackOutcome[]>;
   }
 
-  async logShadow(rows: ShadowScoreRecord[]): Promise<void> {
+  async logShadow(rows: Store.ShadowScoreRecord[]): Promise<void> {
     if (rows.length === 0) return;
     // With a writer thread, inside the answers' own commits: a transaction of its own every 100 ms
     // (about 1,800 rows at 18,000 requests/s) held their commits for milliseconds (p99 at 64
@@ -287,7 +274,7 @@ export class SqliteStore implements PredictionStore {
   }
 
   /** Shadow scores committed on their own (no flush took them, or the inline writer). */
-  private async shadowAlone(rows: ShadowScoreRecord[]): Promise<void> {
+  private async shadowAlone(rows: Store.ShadowScoreRecord[]): Promise<void> {
     const w = await this.liveWriter();
     const groups = packShadow(rows);
     await this.guarded(() =>
@@ -304,10 +291,10 @@ export class SqliteStore implements PredictionStore {
    * table's INSERT OR IGNORE kept it), so this reads every score: an inspection call (tests, a
    * person), on no request's path.
    */
-  async shadowScores(limit: number): Promise<ShadowScoreRecord[]> {
+  async shadowScores(limit: number): Promise<Store.ShadowScoreRecord[]> {
     const once = new Set<string>();
-    const out: ShadowScoreRecord[] = [];
-    const keep = (r: ShadowScoreRecord) => {
+    const out: Store.ShadowScoreRecord[] = [];
+    const keep = (r: Store.ShadowScoreRecord) => {
       const key = `${r.predictionId}\u0000${r.modelVersion}`;
       if (once.has(key)) return;
       once.add(key);
@@ -328,21 +315,21 @@ export class SqliteStore implements PredictionStore {
     await this.guarded(() => w.request({ op: "run", sql, params }));
   }
 
-  async getPrediction(id: string): Promise<LabelledPrediction | null> {
+  async getPrediction(id: string): Promise<Store.LabelledPrediction | null> {
     await this.caughtUp();
     const row = this.stmt(`${JOINED_SELECT} WHERE p.id = ?`).get(id) as JoinedRow | undefined;
     return row ? rowToPrediction(row) : null;
   }
 
-  queryPredictions(opts: QueryOptions): AsyncIterable<LabelledPrediction> {
+  queryPredictions(opts: Store.QueryOptions): AsyncIterable<Store.LabelledPrediction> {
     return streamPredictions(this.all, opts, this.pageSize, "sqlite");
   }
 
-  countPredictions(opts?: QueryOptions): Promise<number> {
+  countPredictions(opts?: Store.QueryOptions): Promise<number> {
     return countPredictions(this.all, opts, "sqlite");
   }
 
-  saveSnapshot(s: MonitorSnapshot): Promise<void> {
+  saveSnapshot(s: Store.MonitorSnapshot): Promise<void> {
     return this.write("INSERT INTO snapshots (at, model_version, payload) VALUES (?, ?, ?)", [
       s.at,
       s.modelVersion,
@@ -350,14 +337,14 @@ export class SqliteStore implements PredictionStore {
     ]);
   }
 
-  async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+  async listSnapshots(limit: number): Promise<Store.MonitorSnapshot[]> {
     const rows = this.stmt(
       "SELECT at, model_version, payload FROM snapshots ORDER BY at DESC, id DESC LIMIT ?",
     ).all(limit) as { at: number; model_version: string; payload: string }[];
     return rows.map((r) => ({ at: r.at, modelVersion: r.model_version, payload: JSON.parse(r.payload) }));
   }
 
-  appendAudit(e: AuditEvent): Promise<void> {
+  appendAudit(e: Store.AuditEvent): Promise<void> {
     return this.write("INSERT INTO audit (at, kind, payload) VALUES (?, ?, ?)", [
       e.at,
       e.kind,
@@ -365,7 +352,7 @@ export class SqliteStore implements PredictionStore {
     ]);
   }
 
-  async listAudit(kind?: string, limit = 100): Promise<AuditEvent[]> {
+  async listAudit(kind?: string, limit = 100): Promise<Store.AuditEvent[]> {
     const rows = (
       kind === undefined
         ? this.stmt("SELECT at, kind, payload FROM audit ORDER BY at DESC, id DESC LIMIT ?").all(limit)
@@ -376,7 +363,7 @@ export class SqliteStore implements PredictionStore {
     return rows.map((r) => ({ at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
   }
 
-  async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+  async pageAudit(q: Store.AuditQuery): Promise<Store.StoredAuditEvent[]> {
     const { sql, params } = auditPageSql(q, "?");
     const rows = this.stmt(sql).all(...params) as { id: number; at: number; kind: string; payload: string }[];
     return rows.map((r) => ({ id: r.id, at: r.at, kind: r.kind, payload: JSON.parse(r.payload) }));
@@ -436,6 +423,6 @@ export class SqliteStore implements PredictionStore {
   }
 }
 
-function isGroup(it: PredictionRecord | JournalGroup): it is JournalGroup {
+function isGroup(it: Store.PredictionRecord | JournalGroup): it is JournalGroup {
   return (it as JournalGroup).buf !== undefined;
 }

@@ -5,16 +5,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { Registry as PromRegistry } from "prom-client";
 import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { historianShop } from "../../helpers/historian.js";
+import { trainedShop } from "../../helpers/contract-served.js";
 
 const TOKEN = "feedback-token-for-tests";
 let app: FastifyInstance;
@@ -22,17 +18,11 @@ let log: SqliteHistoryLog;
 let dir: string;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-capp-");
+  const shop = trainedShop("mw-capp-");
   dir = shop.dir;
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
+  const { registry, version: v } = shop;
   log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, v);
+  const model = shop.model;
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
   app = await buildContractApp({

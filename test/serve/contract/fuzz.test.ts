@@ -8,15 +8,11 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import fc from "fast-check";
-import { loadContract } from "../../../src/contract/load.js";
 import { ERROR_TABLE } from "../../../src/core/errors.js";
-import { readContractData } from "../../../src/data/contract-data.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { historianShop } from "../../helpers/historian.js";
+import { trainedShop } from "../../helpers/contract-served.js";
 
 const TOKEN = "feedback-token-for-fuzz";
 const RUNS = Number(process.env.MW_FUZZ_RUNS ?? 150);
@@ -29,16 +25,10 @@ let hour = 0;
 const nextTime = () => new Date(Date.UTC(2027, 0, 1) + 3600_000 * hour++).toISOString();
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-fuzz-");
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
+  const shop = trainedShop("mw-fuzz-");
+  const { registry, version: v } = shop;
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  const model = loadHistoryModel(registry, v);
+  const model = shop.model;
   modelName = model.name;
   readings = model.contract.readings.map((r) => r.name);
   app = await buildContractApp({

@@ -2,20 +2,16 @@
 // model): the plan is made from the history the server holds, carries its freshness, and a task
 // marked done becomes a maintenance event that changes the machine's risk in the next plan.
 import assert from "node:assert/strict";
-import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
-import { parseCsv } from "../../../src/data/csv.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
-import { historianShop } from "../../helpers/historian.js";
+import { trainedShop } from "../../helpers/contract-served.js";
+import { shopExports } from "../../helpers/historian.js";
 
 const FEEDBACK = "feedback-token-for-tests";
 const ADMIN = "admin-token-for-tests";
@@ -25,16 +21,10 @@ let model: HistoryModel;
 let techniciansFile: string;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-splan-");
-  const { contract, text } = loadContract(shop.contract);
-  const registry = new ModelRegistry(join(shop.dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const v = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
+  const shop = trainedShop("mw-splan-");
+  const { registry, version: v } = shop;
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  model = loadHistoryModel(registry, v);
+  model = shop.model;
   // These tests check the plan's mechanics (freshness, done and skipped) on a seeded fleet where
   // persistence plans a task; the calibrated forecast, fitted on this small shop's 17 validation
   // failures, finds none worth its cost (test/plan/contract-risk-calibrated.test.ts).
@@ -57,29 +47,9 @@ after(async () => {
 
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 
-function csv(file: string) {
-  return parseCsv(readFileSync(file, "utf8"));
-}
-
 /** The shop's exports, posted as a client would: every event, then every reading in time order. */
 async function feed(): Promise<void> {
-  const c = model.contract;
-  const events: Record<string, unknown>[] = [];
-  const add = (file: string, table: string, kind: string) => {
-    const t = csv(file);
-    t.rows.forEach((r, i) => {
-      events.push({
-        id: `${table}-${i}`,
-        table,
-        machine_id: r[t.header.indexOf("machine_id")],
-        timestamp: r[t.header.indexOf("timestamp")],
-        kind: r[t.header.indexOf(kind)],
-      });
-    });
-  };
-  add(c.events[0].file as string, "alarms", "code");
-  add(c.events[1].file as string, "maintenance", "component");
-  add(c.failures?.file as string, "failures", "component");
+  const { events, readings } = shopExports(model.contract);
   const e = await app.inject({
     method: "POST",
     url: "/v1/events",
@@ -87,18 +57,6 @@ async function feed(): Promise<void> {
     payload: { events },
   });
   assert.equal(e.statusCode, 200, e.body);
-  const t = csv(c.telemetry[0]);
-  const readings = t.rows.map((row) => {
-    const o: Record<string, unknown> = {
-      machine_id: row[t.header.indexOf("machine_id")],
-      timestamp: row[t.header.indexOf("timestamp")],
-    };
-    for (const r of c.readings) {
-      const s = row[t.header.indexOf(r.column)];
-      o[r.name] = s === "" ? null : Number(s);
-    }
-    return o;
-  });
   for (let i = 0; i < readings.length; i += 5000) {
     const r = await app.inject({ method: "POST", url: "/v1/predict", payload: readings.slice(i, i + 5000) });
     assert.equal(r.statusCode, 200, r.body.slice(0, 300));

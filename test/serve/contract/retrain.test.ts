@@ -19,6 +19,7 @@ import type { ContractRetrainDecision, ContractTrainer } from "../../../src/retr
 import { trainInWorker } from "../../../src/retrain/contract-train-worker.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
 import { historianShop } from "../../helpers/historian.js";
+import { jsonClient } from "../../helpers/http.js";
 
 const ADMIN = "admin-token-for-tests";
 const HOOK = "hook-token-for-tests";
@@ -46,18 +47,7 @@ function splitCsv(file: string, timeCol: string, dest: string): { header: string
   return { header: t.header, rows: t.rows.filter((r) => parseTimestamp(r[j]) >= cutoff) };
 }
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await r.text();
-  return { status: r.status, body: text ? JSON.parse(text) : null };
-}
+const call = jsonClient(() => server.url);
 
 before(async () => {
   const shop = historianShop({ machines: 12, days: 60, seed: 7 }, "mw-cretrain-");

@@ -12,6 +12,7 @@ import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
 import { historianShop } from "../../helpers/historian.js";
+import { jsonClient } from "../../helpers/http.js";
 
 const ADMIN = "admin-token-for-rollback";
 let server: Awaited<ReturnType<typeof startContractServer>>;
@@ -37,17 +38,7 @@ before(async () => {
 });
 after(async () => server?.close());
 
-async function call(method: string, path: string, body?: unknown, token?: string) {
-  const r = await fetch(`${server.url}${path}`, {
-    method,
-    headers: {
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: r.status, body: await r.json() };
-}
+const call = jsonClient(() => server.url);
 
 test("rollback: admin only, back to the previous champion and served, the reason audited", async () => {
   assert.equal((await call("GET", "/v1/model")).body.version, "1.0.0");

@@ -8,23 +8,20 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { Registry as PromRegistry } from "prom-client";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
+import type { Registry as PromRegistry } from "prom-client";
 import { toColumns } from "../../../src/pipeline/readings.js";
 import { fleetToCsv } from "../../../src/data/fleet-csv.js";
 import { simulateFleet } from "../../../src/data/simulate.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
+import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainAndRegister } from "../../../src/registry/training.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
+import type { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../../src/serve/contract/shadow.js";
 import { shadowMetrics } from "../../../src/serve/shadow/metrics.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { runCli } from "../../helpers/cli.js";
-import { historianShop } from "../../helpers/historian.js";
+import { at, hourlyReading, machineIds, serveTwoVersions } from "../../helpers/contract-served.js";
 
 const ADMIN = "admin-token-for-shadow";
 const auth = { authorization: `Bearer ${ADMIN}` };
@@ -40,24 +37,11 @@ let shadow: ContractShadow;
 let prom: PromRegistry;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-shadow-");
-  dir = shop.dir;
-  const { contract, text } = loadContract(shop.contract);
-  registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const split = { by: "time" as const, testFrom: null };
-  v1 = trainHistoryAndRegister(registry, data, text, { seed: 1, split }).version;
-  // Another model of the same features (a smaller one), so the two score differently.
-  v2 = trainHistoryAndRegister(registry, data, text, {
-    seed: 2,
-    split,
-    params: { nEstimators: 8, maxDepth: 2 },
-  }).version;
-  log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, v1);
-  prom = new PromRegistry();
-  monitor = new ContractMonitor(model, registry.versionDir(v1), prom);
-  service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
+  // v2: another model of the same features (a smaller one), so the two score differently.
+  ({ dir, registry, v1, v2, log, service, monitor, prom } = await serveTwoVersions("mw-shadow-", {
+    nEstimators: 8,
+    maxDepth: 2,
+  }));
   const gauges = shadowMetrics(prom);
   shadow = new ContractShadow({ registry, service, log, metrics: gauges });
   gauges.follow(() => shadow.summary());
@@ -76,16 +60,9 @@ after(async () => {
   await log.close();
 });
 
-const machines = Array.from({ length: 6 }, (_, i) => `M${String(i + 1).padStart(2, "0")}`);
-const start = Date.UTC(2027, 0, 1);
-const at = (h: number) => new Date(start + h * 3600_000).toISOString();
-const reading = (m: string, h: number) => ({
-  machine_id: m,
-  timestamp: at(h),
-  spindle_speed: 8000 + ((h * 37) % 2000),
-  spindle_load: 30 + ((h * 13 + m.charCodeAt(2) * 7) % 40),
-  vibration: 1 + ((h * 7) % 10) / 10,
-});
+const machines = machineIds(6);
+// Each machine's load apart from the others' (a shift by its number).
+const reading = (m: string, h: number) => hourlyReading(m, h, m.charCodeAt(2) * 7);
 const post = async (payload: object) => app.inject({ method: "POST", url: "/v1/predict", payload });
 
 test("the admin API refuses without the token, an unknown version, and the champion itself", async () => {

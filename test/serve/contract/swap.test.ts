@@ -6,18 +6,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { Registry as PromRegistry } from "prom-client";
-import { loadContract } from "../../../src/contract/load.js";
-import { readContractData } from "../../../src/data/contract-data.js";
 import { toColumns } from "../../../src/pipeline/readings.js";
-import { ModelRegistry } from "../../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
+import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { historianShop } from "../../helpers/historian.js";
+import { at, hourlyReading, machineIds, serveTwoVersions } from "../../helpers/contract-served.js";
 
 const ADMIN = "admin-token-for-swap";
 let app: FastifyInstance;
@@ -29,31 +24,10 @@ let v2: string;
 let service: ContractService;
 
 before(async () => {
-  const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-swap-");
-  dir = shop.dir;
-  const { contract, text } = loadContract(shop.contract);
-  registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  v1 = trainHistoryAndRegister(registry, data, text, {
-    seed: 1,
-    split: { by: "time", testFrom: null },
-  }).version;
-  v2 = trainHistoryAndRegister(registry, data, text, {
-    seed: 2,
-    split: { by: "time", testFrom: null },
-  }).version;
-  log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, v1);
-  const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(model, registry.versionDir(v1), metricsRegistry);
-  service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
-  app = await buildContractApp({
-    service,
-    monitor,
-    metricsRegistry,
-    tokens: { admin: ADMIN, feedback: "f" },
-    models: new ContractModels(registry, service, monitor),
-  });
+  const served = await serveTwoVersions("mw-swap-");
+  ({ dir, registry, v1, v2, log, service } = served);
+  const models = new ContractModels(registry, service, served.monitor);
+  app = await buildContractApp({ ...served.appOptions, tokens: { admin: ADMIN, feedback: "f" }, models });
 });
 
 after(async () => {
@@ -61,16 +35,8 @@ after(async () => {
   await log.close();
 });
 
-const machines = Array.from({ length: 12 }, (_, i) => `M${String(i + 1).padStart(2, "0")}`);
-const start = Date.UTC(2027, 0, 1);
-const at = (h: number) => new Date(start + h * 3600_000).toISOString();
-const reading = (m: string, h: number) => ({
-  machine_id: m,
-  timestamp: at(h),
-  spindle_speed: 8000 + ((h * 37) % 2000),
-  spindle_load: 30 + ((h * 13) % 40),
-  vibration: 1 + ((h * 7) % 10) / 10,
-});
+const machines = machineIds(12);
+const reading = (m: string, h: number) => hourlyReading(m, h);
 
 test("promotions under traffic drop no request, and the served history is the log replayed", async () => {
   // Twelve clients, one machine each, 40 hourly readings in order (an alarm every 10th hour), while
