@@ -40,7 +40,7 @@ const dist = (rel: string) => join(ROOT, "dist", rel);
 // Measured by hand; kept with the table so a re-run keeps the explanation.
 const NOTE = `How it got here. The first run (2026-12-03 06:05, load 13–15): 38 % / 79 % of the no-shadow throughput: each drain logged its scores in a transaction of its own with an fsync, and the shadow scored all five heads; then one head and one fsync-less group a second. On a quiet box (07:45, load about 2) those one-a-second groups tripled the p99 (16 conns: 21.5–30.6 against 3.6–5.1 ms); with a group every 100 ms and 128 readings per turn: 89 % / 109 %, p99 at 16 conns 5.8–11.9 against 3.9–5.3 ms, the one target missed. A CPU profile of both servers under this load (BENCH_NODE_ARGS="--cpu-prof ...") then showed the shadow's own work small: its drains about 1 % of the main thread's samples, its inserts about 1 % of the writer thread's. The cost was in the order of turns: the drain ran in a setImmediate queued by the answer before it, and the group commit hands the next answers to the writer thread in a setImmediate too, so every hand-over waited for the scoring, and at 16 connections each answer waits for its commit. Two changes, each with a test: the queue drains on a timer turn, after the turn's hand-overs, so the scoring overlaps their fsync (serve/shadow/queue.ts); and the scores ride in the answers' own commits, as many per group as it has answers, instead of a 900-row transaction every 100 ms (store/history/shadow-rides.ts; 64 rows a group cut the 16-connection throughput to 81 % at load 2, with p99 6.1–7.8 against 3.8–4.7 ms). This table is the run after both. An A/A run (BENCH_SHADOW_AA=1, no shadow on either server) on a busy box (load 5–9) put two identical servers 80 % and 8 % apart in median throughput at 16 and 64 connections: read single rounds with that in mind.`;
 
-const AI4I_NOTE = `Before (2026-12-03 07:15, load 2): 95 % / 87 % of the no-shadow throughput, but the p99 doubled (16 conns: 22–31 ms against 11–20; 64: 35–41 against 18–25): the shadow's scores were handed to the writer thread in one group a second, about 13,000 rows at 64 connections, and cloning and committing them held the answers' commits for tens of ms once a second. Now they go every 100 ms (src/serve/shadow/log-buffer.ts), and the shadow scores 128 readings per event-loop turn instead of 2,000. Then (2026-12-03 09:56–10:00, load about 1, 5 rounds, after the shadow queue moved to a timer turn and every AI4I entry point to one pipeline): 93 % / 99 %, but the p99 at 64 connections 10.2–12.4 ms against 6.1–6.7 ms, every round: the 100 ms groups were now about 1,800 rows (18,000 requests/s), each a transaction of its own on the writer thread that also commits the answers. A group every 10 ms instead was worse (p99 16–19 ms at 64 connections: each small transaction also set the journal mover going). Now the shadow scores ride inside the predictions' own commits, as many per flush as it has predictions (store/sqlite/store.ts with store/shadow-rides.ts, as on the history log): this table.`;
+const AI4I_NOTE = `Before (2026-12-03 07:15, load 2): 95 % / 87 % of the no-shadow throughput, but the p99 doubled (16 conns: 22–31 ms against 11–20; 64: 35–41 against 18–25): the shadow's scores were handed to the writer thread in one group a second, about 13,000 rows at 64 connections, and cloning and committing them held the answers' commits for tens of ms once a second. Now they go every 100 ms (src/serve/shadow/log-buffer.ts), and the shadow scores 128 readings per event-loop turn instead of 2,000. Then (2026-12-03 09:56–10:00, load about 1, 5 rounds, after the shadow queue moved to a timer turn and every AI4I entry point to one pipeline): 93 % / 99 %, but the p99 at 64 connections 10.2–12.4 ms against 6.1–6.7 ms, every round: the 100 ms groups were now about 1,800 rows (18,000 requests/s), each a transaction of its own on the writer thread that also commits the answers. A group every 10 ms instead was worse (p99 16–19 ms at 64 connections: each small transaction also set the journal mover going). Then (10:08) the shadow scores rode inside the predictions' own commits, as many per flush as it has predictions (store/sqlite/store.ts with store/shadow-rides.ts, as on the history log): 87 % / 85 %, p99 at 64 connections 9.8–14.1 ms against 6.3–8.2 in four of five rounds. A CPU profile then put the shadow's scoring at about 3 % of the main thread's busy time, and bench/shadow-log.ts found the rest: a row per score in migration 4's indexed table cost the writer thread 7.7 µs per prediction and doubled the time of every commit the answers wait for. Now (this table) the scores are packed a group to a row (store/sqlite/shadow-pack.ts, migration 5: +1.1 µs and no commit time), packed on the main thread and sent as one string and one buffer, and the shadow scores a drain's readings as one matrix (one prediction call instead of one per request). The CPU per request column is the shadow's cost in work, which holds still where throughput swings with the neighbours' load.`;
 
 function cli(args: string[]): void {
   const r = spawnSync(process.execPath, [dist("src/cli/main.js"), ...args], { encoding: "utf8" });
@@ -50,7 +50,6 @@ function cli(args: string[]): void {
 type Run = Load & { scored?: number; dropped?: number };
 interface Cell {
   server: string;
-  proc: Proc;
   connections: number;
   runs: Run[];
 }
@@ -145,22 +144,28 @@ async function main(): Promise<void> {
           },
         },
       );
-    const off = await serve("millwright-no-shadow");
-    procs.push(off);
-    const on = await serve("millwright-shadow");
-    procs.push(on);
-    const started = AA
-      ? new Response("")
-      : await fetch(`${on.url}/v1/models/shadow`, {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${ADMIN}` },
-          body: JSON.stringify({ version: other }),
-        });
-    if (!started.ok) throw new Error(`shadow refused: ${started.status} ${await started.text()}`);
+    // Two identical servers; which one carries the shadow alternates by round. An A/A run (no
+    // shadow on either) put the second-started server 13–28 % behind the first on this box, so a
+    // shadow kept on one server measured that server as much as the shadow.
+    const a = await serve("millwright-a");
+    procs.push(a);
+    const b = await serve("millwright-b");
+    procs.push(b);
+    const shadowCall = async (p: Proc, method: "POST" | "DELETE") => {
+      const res = await fetch(`${p.url}/v1/models/shadow`, {
+        method,
+        headers:
+          method === "POST"
+            ? { "content-type": "application/json", authorization: `Bearer ${ADMIN}` }
+            : { authorization: `Bearer ${ADMIN}` },
+        body: method === "POST" ? JSON.stringify({ version: other }) : undefined,
+      });
+      if (!res.ok) throw new Error(`shadow ${method} refused: ${res.status} ${await res.text()}`);
+    };
 
     const cells: Cell[] = CONNS.flatMap((c) => [
-      { server: OFF, proc: off, connections: c, runs: [] },
-      { server: ON, proc: on, connections: c, runs: [] },
+      { server: OFF, connections: c, runs: [] },
+      { server: ON, connections: c, runs: [] },
     ]);
     const wrk = (p: Proc, connections: number, seconds: number) => {
       process.env.WRK_T0 = String(nextT0);
@@ -170,21 +175,29 @@ async function main(): Promise<void> {
     for (const p of procs) await wrk(p, 16, START_WARMUP);
     for (let r = 1; r <= ROUNDS; r++) {
       process.stderr.write(`round ${r} of ${ROUNDS}, load average ${loadavg()[0].toFixed(1)}\n`);
+      const shadowed = r % 2 === 1 ? b : a;
+      const plain = shadowed === a ? b : a;
+      if (!AA) {
+        if (r > 1) await shadowCall(plain, "DELETE");
+        await shadowCall(shadowed, "POST");
+      }
+      const procOf = (c: Cell) => (c.server === ON ? shadowed : plain);
       // Alternate which goes first, so neither always runs right after the other's load.
       const order = r % 2 === 1 ? cells : [...cells].reverse();
       for (const c of order) {
-        await wrk(c.proc, c.connections, WARMUP);
-        const before = c.server === ON ? await shadowCounts(on.url) : null;
-        const load: Run = await wrk(c.proc, c.connections, SECONDS);
+        const proc = procOf(c);
+        await wrk(proc, c.connections, WARMUP);
+        const before = c.server === ON && !AA ? await shadowCounts(proc.url) : null;
+        const load: Run = await wrk(proc, c.connections, SECONDS);
         if (before) {
           await new Promise((res) => setTimeout(res, 500)); // the queue drains after the last answers
-          const after = await shadowCounts(on.url);
+          const after = await shadowCounts(proc.url);
           load.scored = after.scored - before.scored;
           load.dropped = after.dropped - before.dropped;
         }
         c.runs.push(load);
         process.stderr.write(
-          `${c.server} c=${c.connections}: ${Math.round(load.rps)} req/s, p99 ${load.p99.toFixed(2)} ms, errors ${load.errors}${load.scored === undefined ? "" : `, shadow scored ${load.scored}, dropped ${load.dropped}`}\n`,
+          `${c.server} (${proc === a ? "a" : "b"}) c=${c.connections}: ${Math.round(load.rps)} req/s, p99 ${load.p99.toFixed(2)} ms, errors ${load.errors}${load.scored === undefined ? "" : `, shadow scored ${load.scored}, dropped ${load.dropped}`}\n`,
         );
       }
     }
@@ -254,7 +267,7 @@ function report(
     ];
   });
   const model = AI4I
-    ? `Model: the AI4I example (a simulated fleet, physics features), trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both AI4I servers (the one \`npm start\` runs), ${o.other} in shadow on one of them. The load is bench/serve.ts's (wrk, 2 threads, one fixed reading). With a shadow, each logged answer's readings are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer, and its scores go to the prediction log's shadow_scores table inside the predictions' own commits (as many per flush as it has predictions).`
+    ? `Model: the AI4I example (a simulated fleet, physics features), trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both AI4I servers (the one \`npm start\` runs), ${o.other} in shadow on one of them. The load is bench/serve.ts's (wrk, 2 threads, one fixed reading). With a shadow, each logged answer's readings are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer, and its scores go to the prediction log inside the predictions' own commits (as many per flush as it has predictions), packed a group to a row (shadow_score_groups).`
     : `Model: examples/contracts/historian.yaml on a historian simulation of ${MACHINES} machines × ${DAYS} days, trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both servers, ${o.other} in shadow on one of them. The load is bench/serve-history.ts's (wrk, 2 threads, each request one reading of a different machine and time, in time order per machine). With a shadow, each answered request's feature rows are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer (at most 128 per turn), and its scores go to the history log's shadow table inside the answers' own commits (as many per group as it has answers).`;
   const body = [
     AI4I
@@ -266,7 +279,7 @@ function report(
       .join(
         " / ",
       )} at the end: the 2 cores were shared with other engineers' builds and tests (and with wrk), so the figures are noisy.`,
-    `${model} ${SECONDS} s per row after a ${WARMUP} s warm-up, both servers warmed ${START_WARMUP} s first, ${ROUNDS} rounds (order alternating), the median round shown (every round in brackets).`,
+    `${model} ${SECONDS} s per row after a ${WARMUP} s warm-up, both servers warmed ${START_WARMUP} s first, ${ROUNDS} rounds (the order alternating, and which of the two identical servers carries the shadow too: an A/A run put the second-started one 13–28 % behind the first), the median round shown (every round in brackets).`,
     "",
     table(
       [

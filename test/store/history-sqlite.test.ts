@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import Database from "better-sqlite3";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { SHADOW_RIDE_WAIT_MS } from "../../src/store/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
@@ -68,12 +69,42 @@ describe("SQLite history log: shadow scores ride with the answers' commits", () 
     await log.close();
   });
 
+  test("shadow scores of a file from before the groups (a row each in `shadow`) stay readable, first", async () => {
+    const path = join(dir, `history-${++n}.db`);
+    const first = new SqliteHistoryLog(path);
+    await first.init();
+    await first.close();
+    const db = new Database(path);
+    const s0 = score(0);
+    db.prepare("INSERT INTO shadow VALUES (?, ?, ?, ?, ?, ?, ?, ?)").run(
+      s0.id,
+      s0.machine,
+      s0.time,
+      s0.modelVersion,
+      s0.failureProbability,
+      s0.championVersion,
+      s0.championProbability,
+      s0.scoredAt,
+    );
+    db.close();
+    const log = new SqliteHistoryLog(path);
+    await log.init();
+    await log.appendShadow([score(0), score(1), score(2)]); // score 0 again: counts once, first
+    await log.appendReadings([reading(1), reading(2), reading(3)]);
+    assert.deepEqual(await log.shadowScores(10), [score(0), score(1), score(2)]);
+    assert.deepEqual(await log.shadowScores(1), [score(2)]);
+    await log.close();
+    const raw = new Database(path, { readonly: true });
+    assert.equal((raw.prepare("SELECT COUNT(*) AS n FROM shadow_groups").get() as { n: number }).n, 1);
+    raw.close();
+  });
+
   test("shadow rows that fail to insert fail alone: the answers they rode with commit", async () => {
     const path = join(dir, `history-${++n}.db`);
     const log = new SqliteHistoryLog(path);
     await log.init();
     // A value SQLite cannot bind (an object) makes the shadow insert throw on the writer thread.
-    const bad = log.appendShadow([{ ...score(1), machine: { not: "a string" } as unknown as string }]);
+    const bad = log.appendShadow([{ ...score(1), modelVersion: { not: "a string" } as unknown as string }]);
     const seqs = await log.appendReadings([reading(1), reading(2)]);
     await assert.rejects(bad, (e: Error) => isMillwrightError(e) && e.code === "MW_STORE_UNAVAILABLE");
     assert.equal(seqs.length, 2);

@@ -32,9 +32,12 @@ export type HistoryWriterRequest =
   | { op: "close" };
 
 /**
- * The shadow table (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
- * before it simply gains the table and a Millwright without shadow mode ignores it: the log's
- * layout (what replay reads) is unchanged, hence no layout bump.
+ * The shadow tables (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
+ * before them simply gains them and a Millwright without shadow mode ignores them: the log's layout
+ * (what replay reads) is unchanged, hence no layout bump. Scores are kept a group to a row in
+ * `shadow_groups`, as the prediction log keeps the AI4I shadow's (store/sqlite/shadow-pack.ts): a
+ * row per score in `shadow`, keyed by id, doubled the work of the answers' commits they ride in
+ * (bench/shadow-log.ts). `shadow` stays for the rows written before.
  */
 export const SHADOW_SCHEMA = `CREATE TABLE IF NOT EXISTS shadow (
   id TEXT NOT NULL,
@@ -46,7 +49,42 @@ export const SHADOW_SCHEMA = `CREATE TABLE IF NOT EXISTS shadow (
   champion_p REAL NOT NULL,
   scored_at INTEGER NOT NULL,
   PRIMARY KEY (id, model_version)
+);
+CREATE TABLE IF NOT EXISTS shadow_groups (
+  seq INTEGER PRIMARY KEY,
+  model_version TEXT NOT NULL,
+  champion_version TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  strs TEXT NOT NULL,
+  scores BLOB NOT NULL
 )`;
+
+/** A stored group: `strs` is the JSON [ids, machines]; `scores` n × [t, p, champion_p, scored_at]. */
+export interface ShadowGroupRow {
+  model_version: string;
+  champion_version: string;
+  strs: string;
+  scores: Uint8Array;
+}
+
+const PER = 4;
+
+/** One stored group back as scores. */
+export function shadowOfGroupRow(g: ShadowGroupRow): ShadowScore[] {
+  const [ids, machines] = JSON.parse(g.strs) as [string[], string[]];
+  // A Buffer from SQLite may sit at any offset of a shared pool: copy to an aligned array.
+  const x = new Float64Array(new Uint8Array(g.scores).buffer);
+  return ids.map((id, k) => ({
+    id,
+    machine: machines[k],
+    time: x[k * PER],
+    modelVersion: g.model_version,
+    failureProbability: x[k * PER + 1],
+    championVersion: g.champion_version,
+    championProbability: x[k * PER + 2],
+    scoredAt: x[k * PER + 3],
+  }));
+}
 
 /** Shadow scores by column, to post to the writer thread. */
 export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup => ({
@@ -60,23 +98,41 @@ export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup => ({
   at: rows.map((r) => r.scoredAt),
 });
 
-/** Inserts a group of shadow scores (inside the caller's transaction). */
+/**
+ * Inserts a group of shadow scores (inside the caller's transaction): a row per run of one shadow
+ * version against one champion version.
+ */
 export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => number {
   const ins = db.prepare(
-    "INSERT OR IGNORE INTO shadow (id, machine, t, model_version, p, champion_version, champion_p, scored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    "INSERT INTO shadow_groups (model_version, champion_version, n, strs, scores) VALUES (?, ?, ?, ?, ?)",
   );
   return (g) => {
-    for (let i = 0; i < g.ids.length; i++)
+    let i = 0;
+    while (i < g.ids.length) {
+      let j = i + 1;
+      while (
+        j < g.ids.length &&
+        g.versions[j] === g.versions[i] &&
+        g.championVersions[j] === g.championVersions[i]
+      )
+        j++;
+      const x = new Float64Array((j - i) * PER);
+      for (let k = i; k < j; k++) {
+        const o = (k - i) * PER;
+        x[o] = g.times[k];
+        x[o + 1] = g.ps[k];
+        x[o + 2] = g.championPs[k];
+        x[o + 3] = g.at[k];
+      }
       ins.run(
-        g.ids[i],
-        g.machines[i],
-        g.times[i],
         g.versions[i],
-        g.ps[i],
         g.championVersions[i],
-        g.championPs[i],
-        g.at[i],
+        j - i,
+        JSON.stringify([g.ids.slice(i, j), g.machines.slice(i, j)]),
+        Buffer.from(x.buffer),
       );
+      i = j;
+    }
     return g.ids.length;
   };
 }

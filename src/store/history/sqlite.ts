@@ -20,6 +20,8 @@ import {
   prepareShadowInsert,
   type RowGroup,
   SHADOW_SCHEMA,
+  type ShadowGroupRow,
+  shadowOfGroupRow,
   shadowGroupOf,
 } from "./sqlite-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
@@ -262,11 +264,28 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     await w.request(req as unknown as WriteRequest);
   }
 
+  /**
+   * The last `limit` shadow scores, oldest first: the rows of the old `shadow` table, then the
+   * groups. A score logged twice for one id and version counts once, at its first place, so this
+   * reads every score: an inspection call (tests, a person), on no request's path.
+   */
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    const rows = this.db
-      .prepare(`SELECT * FROM (SELECT rowid AS r, * FROM shadow ORDER BY rowid DESC LIMIT ?) ORDER BY r`)
-      .all(limit) as ShadowRow[];
-    return rows.map(fromShadowRow);
+    const once = new Set<string>();
+    const out: Log.ShadowScore[] = [];
+    const keep = (r: Log.ShadowScore) => {
+      const key = `${r.id}\u0000${r.modelVersion}`;
+      if (once.has(key)) return;
+      once.add(key);
+      out.push(r);
+      if (out.length > 2 * limit) out.splice(0, out.length - limit);
+    };
+    for (const r of this.db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
+      keep(fromShadowRow(r));
+    for (const g of this.db
+      .prepare("SELECT * FROM shadow_groups ORDER BY seq")
+      .iterate() as Iterable<ShadowGroupRow>)
+      for (const r of shadowOfGroupRow(g)) keep(r);
+    return out.slice(-limit);
   }
 
   async close(): Promise<void> {
