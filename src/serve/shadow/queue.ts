@@ -21,7 +21,17 @@ export interface ShadowQueueOptions<T> {
   dropped?: (n: number) => void;
   /** A batch that threw: the shadow is best effort, the error is reported and the queue goes on. */
   failed?: (e: unknown) => void;
+  /** How long the first offer waits for others to join its drain (ms; default SHADOW_DRAIN_MS). */
+  gatherMs?: number;
 }
+
+/**
+ * A drain gathers what arrives within this long. A timer of 0 woke the event loop about once a
+ * millisecond under load, between the answers' I/O, and the contract server served 14-21 % fewer
+ * requests with a shadow on (bench/serve-shadow.ts) while the shadow's own frames were under 1 % of
+ * its CPU profile.
+ */
+export const SHADOW_DRAIN_MS = 10;
 
 export class ShadowQueue<T> {
   private items: T[] = [];
@@ -68,12 +78,13 @@ export class ShadowQueue<T> {
     } catch (e) {
       this.spec.failed?.(e);
     }
-    if (this.items.length > 0 && !this.scheduled) this.schedule();
+    // More than a batch was waiting: the rest is already gathered, take it on the next turn.
+    if (this.items.length > 0 && !this.scheduled) this.schedule(0);
   }
 
-  private schedule(): void {
+  private schedule(delay = this.spec.gatherMs ?? SHADOW_DRAIN_MS): void {
     this.scheduled = true;
-    setTimeout(() => this.drain(), 0);
+    setTimeout(() => this.drain(), delay);
   }
 
   /** Stops taking offers and forgets what waits (the shadow was switched off or replaced). */
