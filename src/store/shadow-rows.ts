@@ -19,3 +19,38 @@ export const shadowOfRow = (r: ShadowRow): ShadowScoreRecord => ({
   championProbability: r.champion_probability,
   scoredAt: Number(r.scored_at),
 });
+
+// Both SQLite logs keep shadow scores a group to a row (store/sqlite/shadow-pack.ts,
+// store/history/sqlite-rows.ts); what their packing and reading share:
+
+/** [first, end) of each run of rows that `same(first, k)` keeps together, in order. */
+export function runsOf(n: number, same: (first: number, k: number) => boolean): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < n; ) {
+    let j = i + 1;
+    while (j < n && same(i, j)) j++;
+    out.push([i, j]);
+    i = j;
+  }
+  return out;
+}
+
+/** A stored blob's numbers: a Buffer from SQLite may sit at any offset of a shared pool, so copied. */
+export const float64sOf = (blob: Uint8Array): Float64Array => new Float64Array(new Uint8Array(blob).buffer);
+
+/**
+ * The last `limit` of `rows`, oldest first, a key counted once at its first place (as INSERT OR
+ * IGNORE on the old per-score tables kept it). Reads them all: an inspection call, on no request's path.
+ */
+export function lastDistinct<T>(rows: Iterable<T>, key: (r: T) => string, limit: number): T[] {
+  const seen = new Set<string>();
+  const out: T[] = [];
+  for (const r of rows) {
+    const k = key(r);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(r);
+    if (out.length > 2 * limit) out.splice(0, out.length - limit);
+  }
+  return out.slice(-limit);
+}

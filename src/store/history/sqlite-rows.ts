@@ -2,6 +2,7 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
+import { float64sOf, runsOf } from "../shadow-rows.js";
 import type { ShadowScore } from "./types.js";
 
 export interface RowGroup {
@@ -72,8 +73,7 @@ const PER = 4;
 /** One stored group back as scores. */
 export function shadowOfGroupRow(g: ShadowGroupRow): ShadowScore[] {
   const [ids, machines] = JSON.parse(g.strs) as [string[], string[]];
-  // A Buffer from SQLite may sit at any offset of a shared pool: copy to an aligned array.
-  const x = new Float64Array(new Uint8Array(g.scores).buffer);
+  const x = float64sOf(g.scores);
   return ids.map((id, k) => ({
     id,
     machine: machines[k],
@@ -106,16 +106,10 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
   const ins = db.prepare(
     "INSERT INTO shadow_groups (model_version, champion_version, n, strs, scores) VALUES (?, ?, ?, ?, ?)",
   );
+  const same = (g: ShadowGroup) => (i: number, k: number) =>
+    g.versions[k] === g.versions[i] && g.championVersions[k] === g.championVersions[i];
   return (g) => {
-    let i = 0;
-    while (i < g.ids.length) {
-      let j = i + 1;
-      while (
-        j < g.ids.length &&
-        g.versions[j] === g.versions[i] &&
-        g.championVersions[j] === g.championVersions[i]
-      )
-        j++;
+    for (const [i, j] of runsOf(g.ids.length, same(g))) {
       const x = new Float64Array((j - i) * PER);
       for (let k = i; k < j; k++) {
         const o = (k - i) * PER;
@@ -131,7 +125,6 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
         JSON.stringify([g.ids.slice(i, j), g.machines.slice(i, j)]),
         Buffer.from(x.buffer),
       );
-      i = j;
     }
     return g.ids.length;
   };

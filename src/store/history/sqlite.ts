@@ -25,6 +25,7 @@ import {
   shadowGroupOf,
 } from "./sqlite-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
+import { lastDistinct } from "../shadow-rows.js";
 import type * as Log from "./types.js";
 
 /** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
@@ -264,28 +265,18 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     await w.request(req as unknown as WriteRequest);
   }
 
-  /**
-   * The last `limit` shadow scores, oldest first: the rows of the old `shadow` table, then the
-   * groups. A score logged twice for one id and version counts once, at its first place, so this
-   * reads every score: an inspection call (tests, a person), on no request's path.
-   */
+  /** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    const once = new Set<string>();
-    const out: Log.ShadowScore[] = [];
-    const keep = (r: Log.ShadowScore) => {
-      const key = `${r.id}\u0000${r.modelVersion}`;
-      if (once.has(key)) return;
-      once.add(key);
-      out.push(r);
-      if (out.length > 2 * limit) out.splice(0, out.length - limit);
+    const db = this.db;
+    const scores = function* () {
+      for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
+        yield fromShadowRow(r);
+      for (const g of db
+        .prepare("SELECT * FROM shadow_groups ORDER BY seq")
+        .iterate() as Iterable<ShadowGroupRow>)
+        yield* shadowOfGroupRow(g);
     };
-    for (const r of this.db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
-      keep(fromShadowRow(r));
-    for (const g of this.db
-      .prepare("SELECT * FROM shadow_groups ORDER BY seq")
-      .iterate() as Iterable<ShadowGroupRow>)
-      for (const r of shadowOfGroupRow(g)) keep(r);
-    return out.slice(-limit);
+    return lastDistinct(scores(), (r) => `${r.id}\u0000${r.modelVersion}`, limit);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@
 // predictions go through a journal (journal.ts). Pure: packing runs on the main thread, so what
 // crosses to the writer thread is one string and one transferable buffer per group, not thousands
 // of objects.
+import { float64sOf, runsOf } from "../shadow-rows.js";
 import type { ShadowScoreRecord } from "../types.js";
 
 /** Scores of one shadow version against one champion version, in the order they were scored. */
@@ -23,17 +24,9 @@ const PER = 3;
 
 /** `rows` as groups: a new group wherever the shadow or champion version changes. */
 export function packShadow(rows: readonly ShadowScoreRecord[]): PackedShadow[] {
-  const out: PackedShadow[] = [];
-  let i = 0;
-  while (i < rows.length) {
-    const { modelVersion, championVersion } = rows[i];
-    let j = i + 1;
-    while (
-      j < rows.length &&
-      rows[j].modelVersion === modelVersion &&
-      rows[j].championVersion === championVersion
-    )
-      j++;
+  const same = (i: number, k: number) =>
+    rows[k].modelVersion === rows[i].modelVersion && rows[k].championVersion === rows[i].championVersion;
+  return runsOf(rows.length, same).map(([i, j]) => {
     const scores = new Float64Array((j - i) * PER);
     const ids: string[] = new Array(j - i);
     for (let k = i; k < j; k++) {
@@ -44,22 +37,23 @@ export function packShadow(rows: readonly ShadowScoreRecord[]): PackedShadow[] {
       scores[o + 2] = r.scoredAt;
       ids[k - i] = r.predictionId;
     }
-    out.push({ modelVersion, championVersion, n: j - i, ids: JSON.stringify(ids), scores });
-    i = j;
-  }
-  return out;
+    const { modelVersion, championVersion } = rows[i];
+    return { modelVersion, championVersion, n: j - i, ids: JSON.stringify(ids), scores };
+  });
 }
 
-/** One stored group back as records. */
-export function unpackShadow(g: {
+/** A group as `shadow_score_groups` holds it. */
+export interface PackedShadowRow {
   model_version: string;
   champion_version: string;
   ids: string;
   scores: Uint8Array;
-}): ShadowScoreRecord[] {
+}
+
+/** One stored group back as records. */
+export function unpackShadow(g: PackedShadowRow): ShadowScoreRecord[] {
   const ids = JSON.parse(g.ids) as string[];
-  // A Buffer from SQLite may sit at any offset of a shared pool: copy to an aligned array.
-  const scores = new Float64Array(new Uint8Array(g.scores).buffer);
+  const scores = float64sOf(g.scores);
   return ids.map((predictionId, k) => ({
     predictionId,
     modelVersion: g.model_version,

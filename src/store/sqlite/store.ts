@@ -29,9 +29,9 @@ import { batchRecords } from "../batch.js";
 import { checkBatch, checkRecords, encodeBatch, encodeGroup, type JournalGroup } from "./journal.js";
 import type * as Store from "../types.js";
 import { auditPageSql } from "../audit.js";
-import { type ShadowRow, shadowOfRow } from "../shadow-rows.js";
+import { lastDistinct, type ShadowRow, shadowOfRow } from "../shadow-rows.js";
 import { ShadowRides } from "../shadow-rides.js";
-import { packShadow, unpackShadow } from "./shadow-pack.js";
+import { type PackedShadowRow, packShadow, unpackShadow } from "./shadow-pack.js";
 import { isUnavailableError } from "../unavailable.js";
 import { isMillwrightError, MillwrightError } from "../../core/errors.js";
 import { FileWatch, type WriteProblem } from "../file-watch.js";
@@ -233,10 +233,11 @@ export class SqliteStore implements Store.PredictionStore {
     const shadow = ride ? packShadow(ride.rows) : null;
     const post = async (w: Writer) => {
       try {
-        const r = (await w.request(shadow ? { op: "log", groups, shadow } : { op: "log", groups }, [
-          ...groups.map((g) => g.buf),
-          ...(shadow ?? []).map((g) => g.scores.buffer as ArrayBuffer),
-        ])) as { shadowError: string | null } | undefined;
+        const bufs = groups.map((g) => g.buf);
+        if (shadow) for (const g of shadow) bufs.push(g.scores.buffer as ArrayBuffer);
+        const r = (await w.request(shadow ? { op: "log", groups, shadow } : { op: "log", groups }, bufs)) as
+          | { shadowError: string | null }
+          | undefined;
         ride?.settle(r?.shadowError ? new Error(r.shadowError) : undefined);
       } catch (e) {
         ride?.settle(e as Error);
@@ -285,29 +286,16 @@ export class SqliteStore implements Store.PredictionStore {
     );
   }
 
-  /**
-   * The last `limit` shadow scores, oldest first: migration 4's rows, then the groups. A score
-   * logged twice for one prediction and version counts once, at its first place (as the old
-   * table's INSERT OR IGNORE kept it), so this reads every score: an inspection call (tests, a
-   * person), on no request's path.
-   */
+  /** The last `limit` shadow scores, oldest first: migration 4's rows, then the groups. */
   async shadowScores(limit: number): Promise<Store.ShadowScoreRecord[]> {
-    const once = new Set<string>();
-    const out: Store.ShadowScoreRecord[] = [];
-    const keep = (r: Store.ShadowScoreRecord) => {
-      const key = `${r.predictionId}\u0000${r.modelVersion}`;
-      if (once.has(key)) return;
-      once.add(key);
-      out.push(r);
-      if (out.length > 2 * limit) out.splice(0, out.length - limit);
+    const rows = (sql: string) => this.stmt(sql).iterate();
+    const scores = function* () {
+      for (const r of rows("SELECT * FROM shadow_scores ORDER BY rowid") as Iterable<ShadowRow>)
+        yield shadowOfRow(r);
+      for (const g of rows("SELECT * FROM shadow_score_groups ORDER BY seq") as Iterable<PackedShadowRow>)
+        yield* unpackShadow(g);
     };
-    for (const r of this.stmt("SELECT * FROM shadow_scores ORDER BY rowid").iterate() as Iterable<ShadowRow>)
-      keep(shadowOfRow(r));
-    for (const g of this.stmt("SELECT * FROM shadow_score_groups ORDER BY seq").iterate() as Iterable<
-      Parameters<typeof unpackShadow>[0]
-    >)
-      for (const r of unpackShadow(g)) keep(r);
-    return out.slice(-limit);
+    return lastDistinct(scores(), (r) => `${r.predictionId}\u0000${r.modelVersion}`, limit);
   }
 
   private async write(sql: string, params: (string | number | null)[]): Promise<void> {
