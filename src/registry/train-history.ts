@@ -183,10 +183,12 @@ function planCalibrationOf(
 ): PlanCalibration | null {
   const c = data.contract;
   const from = fit.split.validationFrom;
+  // Up to the test period, never into it: a morning's window, and the failures that label it, end
+  // before the first test row, so the test period stays unseen by everything the version stores.
+  const to = fit.split.testFrom;
   const t = data.telemetry;
-  if (from === null || !Number.isFinite(from) || !data.failures || !c.tasks || t.n === 0) return null;
-  let to = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < t.n; i++) if (t.time[i] > to) to = t.time[i];
+  if (from === null || to === null || !Number.isFinite(from) || !data.failures || !c.tasks || t.n === 0)
+    return null;
   const samples = calibrationSamples({
     model: { contract: c, headNames: fit.headNames, heads: fit.heads },
     X,

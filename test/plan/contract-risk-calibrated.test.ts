@@ -57,6 +57,12 @@ test("training stores the planning calibration in the model file, fitted on the 
     assert.ok(a.a >= 0, "a slope below 0 is cut to 0");
   }
   assert.match(cal.describe, /validation mornings every 8 h from \d{4}-\d\d-\d\d/);
+  // Never into the test period: every morning's window, and the failures that label it, end by its start.
+  const { testFrom } = JSON.parse(readFileSync(metricsFile, "utf8")).split as { testFrom: number };
+  assert.ok(
+    cal.describe.endsWith(`while the window ends by ${new Date(testFrom).toISOString().slice(0, 10)}`),
+    cal.describe,
+  );
   // The model card shows it in numbers: 30 % as forecast → what the map says.
   const card = readFileSync(join(metricsFile, "..", "card.md"), "utf8");
   const week = cal.anchors.find((a) => a.hours === 168)!;
