@@ -13,7 +13,7 @@ import { buildFeatures } from "../../src/features/build.js";
 import type { KnownEvent } from "../../src/features/forecast-row.js";
 import type { FeaturePlan } from "../../src/features/plan.js";
 import { planMachine } from "../../src/plan/contract-machines.js";
-import type { PlanMachine } from "../../src/plan/contract-risk.js";
+import type { PlanMachine } from "../../src/plan/contract-forecast.js";
 import type { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";

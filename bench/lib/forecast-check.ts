@@ -6,7 +6,8 @@
 // rate, and a calibration table. The model is the planner's model of that week.
 import type { ForecastMethod } from "../../src/features/forecast-row.js";
 import { featurePlan } from "../../src/features/plan.js";
-import { contractRisk, cumulative } from "../../src/plan/contract-risk.js";
+import { cumulative } from "../../src/plan/contract-forecast.js";
+import { contractRisk } from "../../src/plan/contract-risk.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { DAY, HOUR, type World } from "./backtest-world.js";
 import { table } from "./report.js";

@@ -15,45 +15,7 @@ import {
 } from "../core/yamlcheck.js";
 import { optText } from "./fields.js";
 import { parseSpan } from "./spans.js";
-import type { EventSpec, ReadingSpec, Span } from "./types.js";
-
-/** What a done task puts into the machine's history: the planner re-scores the machine with it. */
-export type TaskEffect =
-  /** A row of a `since: true` event table with this kind: that kind's `since` feature restarts. */
-  | { table: string; kind: string }
-  /** A reading set to a value (a new tool: tool_wear 0); derived features follow. */
-  | { reading: string; value: number };
-
-export interface TaskSpec {
-  name: string;
-  words: string;
-  hours: number;
-  partsCost: number;
-  /** Skills a technician needs, all of them ("*" in a technician's skills covers any). */
-  skills: string[];
-  /** Shortest time between two of these tasks on one machine (ms, or rows on a counter). */
-  minInterval: Span | null;
-  /** Fraction of the risk the event removes that a real task removes (0–1]. */
-  effectiveness: number;
-  /** Null: a check that changes no feature; its effect is `effectiveness` of the risk. */
-  event: TaskEffect | null;
-}
-
-export interface HeadTasks {
-  head: string;
-  failure: { downtimeHours: number; costPerHour: number; repairCost: number };
-  task: TaskSpec | null;
-}
-
-export interface ContractTasks {
-  /** Cost per hour of planned work: technician time plus the planned stop of the machine. */
-  plannedCostPerHour: number;
-  /** Counter-time contracts only: readings (rows) per hour, to turn per-row risk into per-shift risk. */
-  rowsPerHour: number | null;
-  /** Printed before money in the plan's words ("$"); empty by default. */
-  currency: string;
-  heads: HeadTasks[];
-}
+import type { ContractTasks, EventSpec, HeadTasks, ReadingSpec, TaskEffect, TaskSpec } from "./types.js";
 
 export function failureCostOf(h: HeadTasks): number {
   return h.failure.downtimeHours * h.failure.costPerHour + h.failure.repairCost;

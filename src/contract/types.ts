@@ -3,7 +3,6 @@
 // only here, in `column` fields. A model version carries its resolved contract (with the category
 // levels and event kinds seen in training), so prediction and serving need no contract file.
 import type { Expr } from "../features/expr.js";
-import type { ContractTasks } from "./tasks.js";
 import type { TrainingParams } from "./training.js";
 
 /** A window or horizon: milliseconds on a clock, or a number of rows for a counter time. */
@@ -122,4 +121,44 @@ export interface Contract {
   tasks: ContractTasks | null;
   /** GBDT parameters its models train with (`training:`; null: the trainer's defaults). */
   training: TrainingParams | null;
+}
+
+// Tasks: what prevents each failure kind, and what it costs (contract/tasks.ts reads them).
+
+/** What a done task puts into the machine's history: the planner re-scores the machine with it. */
+export type TaskEffect =
+  /** A row of a `since: true` event table with this kind: that kind's `since` feature restarts. */
+  | { table: string; kind: string }
+  /** A reading set to a value (a new tool: tool_wear 0); derived features follow. */
+  | { reading: string; value: number };
+
+export interface TaskSpec {
+  name: string;
+  words: string;
+  hours: number;
+  partsCost: number;
+  /** Skills a technician needs, all of them ("*" in a technician's skills covers any). */
+  skills: string[];
+  /** Shortest time between two of these tasks on one machine (ms, or rows on a counter). */
+  minInterval: Span | null;
+  /** Fraction of the risk the event removes that a real task removes (0–1]. */
+  effectiveness: number;
+  /** Null: a check that changes no feature; its effect is `effectiveness` of the risk. */
+  event: TaskEffect | null;
+}
+
+export interface HeadTasks {
+  head: string;
+  failure: { downtimeHours: number; costPerHour: number; repairCost: number };
+  task: TaskSpec | null;
+}
+
+export interface ContractTasks {
+  /** Cost per hour of planned work: technician time plus the planned stop of the machine. */
+  plannedCostPerHour: number;
+  /** Counter-time contracts only: readings (rows) per hour, to turn per-row risk into per-shift risk. */
+  rowsPerHour: number | null;
+  /** Printed before money in the plan's words ("$"); empty by default. */
+  currency: string;
+  heads: HeadTasks[];
 }

@@ -6,40 +6,9 @@
 // Float64Arrays (grad, hess, count per bin); and only the smaller child's histogram is built, the
 // larger one is the parent's minus it.
 // The split search is split.ts; a NaN reading's bin is routed there by the learnt direction.
-import type { HistKernel } from "./hist-kernel.js";
+import type { GrowContext } from "./grow-context.js";
 import { findBest, type Leaf, newLeaf } from "./split.js";
-import type { GbdtParams, Tree } from "./types.js";
-
-export interface GrowContext {
-  /** Row-major bins, bins[i * nCols + f], read by the histogram kernel a row at a time. */
-  bins: Uint8Array;
-  /** The same bins column-major, colBins[f * nRows + i], read by the partition a feature at a time. */
-  colBins: Uint8Array;
-  /** Labels: a row's weight is wPos when y = 1, else 1, so covers come from counts. */
-  y: Uint8Array;
-  wPos: number;
-  nRows: number;
-  nCols: number;
-  /**
-   * Bins per feature (the real ones, plus the missing bin where hasMissing) and the offset of each
-   * feature's first bin in a histogram.
-   */
-  nBins: Int32Array;
-  /** 1 for features with NaN in the training set: their last bin is the missing bin. */
-  hasMissing: Uint8Array;
-  offsets: Int32Array;
-  totalBins: number;
-  thresholds: Float64Array[];
-  /** Interleaved gradient and hessian: gh[2i], gh[2i + 1]. */
-  gh: Float64Array;
-  /** Training margins, updated in place with the new tree's leaf values. */
-  margin: Float64Array;
-  idx: Int32Array;
-  scratch: Int32Array;
-  pool: Float64Array[];
-  kernel: HistKernel;
-  params: GbdtParams;
-}
+import type { Tree } from "./types.js";
 
 function takeHist(ctx: GrowContext): Float64Array {
   return ctx.pool.pop() ?? new Float64Array(ctx.totalBins * 3);

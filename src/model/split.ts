@@ -6,7 +6,7 @@
 // features that have NaN in the training set. Where a node has NaN rows for a feature, both
 // directions are scored and the better kept, as scikit-learn's HistGradientBoosting and LightGBM
 // do; where it has none, NaN follows scikit-learn's rule (see decideMissing).
-import type { GrowContext } from "./grow.js";
+import type { GrowContext } from "./grow-context.js";
 
 export interface Leaf {
   node: number;

@@ -3,7 +3,8 @@
 // feature and bin, so the same data and parameters give the same trees, bit for bit.
 import { MillwrightError } from "../core/errors.js";
 import { binLayouts, computeBinThresholds } from "./binning.js";
-import { type GrowContext, growTree } from "./grow.js";
+import type { GrowContext } from "./grow-context.js";
+import { growTree } from "./grow.js";
 import { histKernel } from "./hist-kernel.js";
 import { validateParams } from "./params.js";
 import { predictTree } from "./predict.js";

@@ -4,7 +4,7 @@
 import type { Contract } from "../contract/types.js";
 import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import type { FeaturePlan } from "../features/plan.js";
-import type { PlanMachine } from "./contract-risk.js";
+import type { PlanMachine } from "./contract-forecast.js";
 
 /** The machine's make and model: the attribute called `model`, else the first category attribute. */
 export function machineModelOf(c: Contract, plan: FeaturePlan, row: Float64Array): string | null {

@@ -3,8 +3,9 @@
 // the generic MipOption (mip-model.ts): tasks are named by the contract, not by a fixed union.
 // At most one of a task per machine per plan (group): a second one's worth depends on the first,
 // which a fixed value per candidate cannot say; min_interval keeps it from following the last one.
-import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
-import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
+import { failureCostOf, plannedCostOfTask } from "../contract/tasks.js";
+import type { TaskSpec } from "../contract/types.js";
+import { type ContractForecast, cumulative, type HeadForecast } from "./contract-forecast.js";
 import type { MipOption, MipProblem } from "./mip-model.js";
 import { CandidateTally, type Crew } from "./shifts.js";
 import type { Technician } from "./types.js";

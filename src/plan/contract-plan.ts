@@ -16,7 +16,8 @@ import {
   r4,
   type ReportContext,
 } from "./contract-report.js";
-import { contractRisk, cumulative, type PlanMachine } from "./contract-risk.js";
+import { cumulative, type PlanMachine } from "./contract-forecast.js";
+import { contractRisk } from "./contract-risk.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";

@@ -1,8 +1,9 @@
 // A data-contract plan in words and numbers. Every sentence is printed from the same numbers as the
 // row it belongs to (taskNumbers), so a manager who checks one against the other finds they agree.
-import { failureCostOf, plannedCostOfTask, type TaskSpec } from "../contract/tasks.js";
+import { failureCostOf, plannedCostOfTask } from "../contract/tasks.js";
+import type { TaskSpec } from "../contract/types.js";
 import { type ContractOption, type ContractOptionSet, qualified, taskNumbers } from "./contract-options.js";
-import { type ContractForecast, cumulative, type HeadForecast } from "./contract-risk.js";
+import { type ContractForecast, cumulative, type HeadForecast } from "./contract-forecast.js";
 import { pct } from "./task-reasons.js";
 import type { ShiftSlot } from "./shifts.js";
 import type { Technician } from "./types.js";

@@ -11,7 +11,7 @@
 // re-scores every later shift with it: h′. Heads are treated one at a time (the plan counts at
 // most one failure of each kind per horizon; the part is replaced after a failure).
 // Pure: the caller passes the machines' states; no I/O, no clock.
-import type { ContractTasks, HeadTasks, TaskSpec } from "../contract/tasks.js";
+import type { ContractTasks, TaskSpec } from "../contract/types.js";
 import type { Contract } from "../contract/types.js";
 import { MillwrightError } from "../core/errors.js";
 import {
@@ -24,35 +24,9 @@ import {
 } from "../features/forecast-row.js";
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import type { ContractForecast, HeadForecast, PlanMachine } from "./contract-forecast.js";
 import { calibrateForecasts } from "./risk-calibrated.js";
 import { revertToFleet } from "./risk-revert.js";
-
-export interface PlanMachine {
-  id: string;
-  /** Make and model, for messages (null: the contract has no model attribute). */
-  model: string | null;
-  state: RowState;
-}
-
-export interface HeadForecast {
-  head: string;
-  spec: HeadTasks;
-  /** The model's own probability at the machine's last reading (within the contract's horizon). */
-  now: number;
-  /** Per-shift risk without a task. */
-  hazard: number[];
-  /** hazardAfter[s][u]: per-shift risk at shift u ≥ s after the task's event at shift s (null: a check, no event). */
-  hazardAfter: number[][] | null;
-  /** First shift the task may be done at (its min_interval since the last one), S when none. */
-  earliest: number;
-  /** Last time the task's event happened on this machine (ms or counter), if known. */
-  lastDone: number | null;
-}
-
-export interface ContractForecast {
-  machine: PlanMachine;
-  heads: HeadForecast[];
-}
 
 export interface RiskOptions {
   model: HistoryModel;
@@ -66,13 +40,6 @@ export interface RiskOptions {
   renewal?: boolean;
   /** How the readings are carried forward (features/forecast-row.ts); default persistence. */
   forecast?: ForecastMethod;
-}
-
-/** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */
-export function cumulative(h: readonly number[], from: number, to: number): number {
-  let s = 1;
-  for (let u = from; u < to; u++) s *= 1 - h[u];
-  return 1 - s;
 }
 
 function perShift(c: Contract, tasks: ContractTasks, shiftHours: number): (p: number) => number {

@@ -8,7 +8,7 @@
 // the fleet's low-scored old ones (measured: seed 7's MIP then did 44 tasks instead of 54, and 23
 // failures instead of 19; BENCHMARKS.md, plan backtest).
 import { calibrateHazard, type PlanCalibration } from "../train/plan-calibration.js";
-import type { ContractForecast } from "./contract-risk.js";
+import type { ContractForecast } from "./contract-forecast.js";
 
 export function calibrateForecasts(all: ContractForecast[], cal: PlanCalibration, shiftHours: number): void {
   for (const f of all)

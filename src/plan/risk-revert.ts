@@ -10,7 +10,7 @@
 // Needs a clock time and a fleet (3 machines or more); otherwise the forecast stays persistence.
 import type { Contract } from "../contract/types.js";
 import { MS_PER_HOUR } from "../features/plan.js";
-import type { ContractForecast } from "./contract-risk.js";
+import type { ContractForecast } from "./contract-forecast.js";
 
 export function revertToFleet(all: ContractForecast[], c: Contract, start: number, shiftHours: number): void {
   const horizon = c.failures?.horizon.size;

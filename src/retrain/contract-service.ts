@@ -7,16 +7,10 @@ import { randomUUID } from "node:crypto";
 import type { GateMetric } from "../evaluate/compare.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../store/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
 import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
+import type { AuditStore, RetrainCounters } from "./ports.js";
 import type { ShadowGate } from "./shadow-gate.js";
-
-export interface AuditStore {
-  appendAudit(e: AuditEvent): Promise<void>;
-  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]>;
-  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
-}
 
 export interface ContractRetrainerOptions {
   audit: AuditStore;
@@ -38,12 +32,6 @@ export interface ContractRetrainerOptions {
   counters?: RetrainCounters;
   log?: (msg: string) => void;
   now?: () => number;
-}
-
-export interface RetrainCounters {
-  trigger(outcome: TriggerOutcome): void;
-  decision(verdict: "promoted" | "kept" | "failed" | "shadow"): void;
-  running(on: boolean): void;
 }
 
 /** Drift and quality alerts retrain; an outage or a latency alert would only retrain the same model. */

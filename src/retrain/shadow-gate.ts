@@ -6,7 +6,7 @@
 // step is in the audit, as the offline gate's are.
 import type { ShadowComparison, ShadowEvidenceNeed, ShadowVerdict } from "../monitor/shadow.js";
 import { shadowVerdict } from "../monitor/shadow.js";
-import type { AuditStore, RetrainCounters } from "./contract-service.js";
+import type { AuditStore, RetrainCounters } from "./ports.js";
 
 /** The server's shadow, as the gate sees it. */
 export interface ShadowPeriod {

@@ -3,21 +3,13 @@
 import { MODE_HEADS, type ModeHead } from "../data/schema.js";
 import type { FeatureMatrix } from "../features/build.js";
 import { FEATURE_NAMES } from "../features/physics.js";
-import type { Platt } from "../model/calibrate.js";
 import { predictMargin, sigmoid } from "../model/predict.js";
-import type { Booster } from "../model/types.js";
-import { badModelFile, headsFromJSON, headsToJSON, thresholdFromJSON } from "./stored-heads.js";
+import { badModelFile, type Head, headsFromJSON, headsToJSON, thresholdFromJSON } from "./stored-heads.js";
 
 export const BUNDLE_FORMAT = "millwright-model";
 export const BUNDLE_FORMAT_VERSION = 1;
 
 export const HEADS = ["machine_failure", ...MODE_HEADS] as const;
-
-export interface Head {
-  booster: Booster;
-  /** Platt scaling of the margin, p = sigmoid(a·margin + b), fitted on the validation split. */
-  calibration: Platt;
-}
 
 export interface ModelBundle {
   name: string;

@@ -15,7 +15,8 @@ import { gainImportance } from "../model/importance.js";
 import { predictMargin } from "../model/predict.js";
 import { DEFAULT_PARAMS, trainBooster } from "../model/train.js";
 import type { GbdtParams } from "../model/types.js";
-import { type BundlePrediction, type Head, type ModelBundle, predictBundle } from "./bundle.js";
+import { type BundlePrediction, type ModelBundle, predictBundle } from "./bundle.js";
+import type { Head } from "./stored-heads.js";
 import { stratifiedSplit, takeLabels, takeRows } from "./split.js";
 
 /** A mode needs this many positive rows in the fit split to get its own head. */

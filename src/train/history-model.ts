@@ -6,7 +6,8 @@ import { contractFromJSON, contractToJSON } from "../contract/serialize.js";
 import type { Contract } from "../contract/types.js";
 import type { FeatureMatrix } from "../features/build.js";
 import { featurePlan } from "../features/plan.js";
-import { BUNDLE_FORMAT, type Head, headProba } from "./bundle.js";
+import { BUNDLE_FORMAT, headProba } from "./bundle.js";
+import type { Head } from "./stored-heads.js";
 import { type PlanCalibration, planCalibrationFromJSON } from "./plan-calibration.js";
 import { badModelFile, headsFromJSON, headsToJSON, thresholdFromJSON } from "./stored-heads.js";
 

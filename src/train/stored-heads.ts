@@ -3,7 +3,15 @@
 // calibration, and the decision threshold. Reading checks every part and names the file on failure.
 import { MillwrightError } from "../core/errors.js";
 import { boosterFromJSON, boosterToJSON } from "../model/serialize.js";
-import type { Head } from "./bundle.js";
+import type { Platt } from "../model/calibrate.js";
+import type { Booster } from "../model/types.js";
+
+/** One head of a model file: its trees and their calibration. */
+export interface Head {
+  booster: Booster;
+  /** Platt scaling of the margin, p = sigmoid(a·margin + b), fitted on the validation split. */
+  calibration: Platt;
+}
 
 /** Throws the model file's error (MW_MODEL_CORRUPT naming the file). */
 export type Bad = (why: string) => never;

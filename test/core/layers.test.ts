@@ -5,6 +5,8 @@
 //    outer layer by path is caught too. A new folder must be given a layer here before it passes.
 // 2. The pure core (features, model, evaluate, pipeline, monitor/stats, train, and contract/ but its
 //    file reader) does no I/O (no fs, network, child processes or environment).
+// 3. No two files of src/ import each other, directly or round a loop (type imports count: a loop
+//    of types is still two files a reader must hold in mind at once; a shared type gets its own file).
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, normalize } from "node:path";
@@ -67,6 +69,65 @@ test("imports flow inward: no file of src/ names a file of an outer layer", () =
   assert.ok(all.length > 200, `checked ${all.length} files`);
   const problems = all.flatMap((f) => outwardReferences(f, readFileSync(f, "utf8")));
   assert.deepEqual(problems, []);
+});
+
+/** Relative imports (static, type or dynamic) of a file, as paths of src/ ending in .ts. */
+function importsOf(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(?:from|import)\s*\(?\s*"(\.\.?\/[^"]+)\.js"/g))
+    out.push(`${normalize(join(dirname(file), m[1]))}.ts`);
+  return out;
+}
+
+/** Every import loop, each as its files in order (Tarjan's strongly connected components). */
+export function importCycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const on = new Set<string>();
+  const out: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    on.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!graph.has(w)) continue;
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (on.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const scc: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        on.delete(w);
+        scc.push(w);
+      } while (w !== v);
+      if (scc.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(scc.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return out;
+}
+
+test("no import loops: no two files of src/ import each other, directly or round a loop", () => {
+  const graph = new Map(files("src").map((f) => [f, importsOf(f, readFileSync(f, "utf8"))]));
+  assert.deepEqual(importCycles(graph), []);
+  // The check finds a loop of types, and one three files round.
+  const loop = new Map([
+    ["a.ts", ["b.ts"]],
+    ["b.ts", ["c.ts"]],
+    ["c.ts", ["a.ts"]],
+    ["d.ts", ["a.ts"]],
+  ]);
+  assert.deepEqual(importCycles(loop), [["a.ts", "b.ts", "c.ts"]]);
+  assert.deepEqual(importsOf("src/x/a.ts", 'import type { T } from "./b.js";\nimport("../y/c.js")'), [
+    "src/x/b.ts",
+    "src/y/c.ts",
+  ]);
 });
 
 test("the layer check catches an outward import, a spawn by path and a folder with no layer", () => {

@@ -5,10 +5,10 @@
 // within the model's horizon, the fleet's mean beyond it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { HeadTasks } from "../../src/contract/tasks.js";
+import type { HeadTasks } from "../../src/contract/types.js";
 import { taskNumbers } from "../../src/plan/contract-options.js";
 import type { Contract } from "../../src/contract/types.js";
-import type { ContractForecast, HeadForecast } from "../../src/plan/contract-risk.js";
+import type { ContractForecast, HeadForecast } from "../../src/plan/contract-forecast.js";
 import { revertToFleet } from "../../src/plan/risk-revert.js";
 
 const S = 21;

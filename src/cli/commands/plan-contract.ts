@@ -8,7 +8,7 @@ import { buildFeatures } from "../../features/build.js";
 import { featurePlan } from "../../features/plan.js";
 import { type ContractPlan, makeContractPlan } from "../../plan/contract-plan.js";
 import { newestRows, planMachine } from "../../plan/contract-machines.js";
-import type { PlanMachine } from "../../plan/contract-risk.js";
+import type { PlanMachine } from "../../plan/contract-forecast.js";
 import { parseTechnicians } from "../../plan/config.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { MillwrightError } from "../../core/errors.js";

@@ -19,7 +19,7 @@ import { isHistoryModelJSON } from "../../train/history-model.js";
 import type { Config } from "../config.js";
 import { progressBar } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
-import { ensureTokens } from "./up.js";
+import { ensureTokens } from "../tokens.js";
 
 /** Days of the simulation the first model trains on; the rest is played live. */
 export const TRAIN_DAYS = 60;

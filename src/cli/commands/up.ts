@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { fleetToCsv } from "../../data/fleet-csv.js";
@@ -12,6 +11,7 @@ import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
 import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
+import { ensureTokens } from "../tokens.js";
 import { intOpt, outThen, parse, portOpt, progressBar, type Options } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
 import { upHistorian } from "./up-historian.js";
@@ -70,24 +70,6 @@ export function ensureModel(cfg: Config, log: (s: string) => void): void {
   log(
     `model ${res.version}: PR-AUC ${m.pr_auc?.toFixed(3)} ROC-AUC ${m.roc_auc?.toFixed(3)} F1 ${m.f1.toFixed(3)} (test split)`,
   );
-}
-
-/** Tokens from the environment, else generated once and kept in the data dir (never printed). */
-export function ensureTokens(cfg: Config): string | null {
-  const file = join(cfg.dataDir, "tokens.json");
-  let saved: Record<string, string> = {};
-  if (existsSync(file)) saved = JSON.parse(readFileSync(file, "utf8")) as Record<string, string>;
-  let changed = false;
-  for (const k of ["admin", "feedback", "hook"] as const) {
-    if (cfg.tokens[k]) continue;
-    if (!saved[k]) {
-      saved[k] = randomBytes(24).toString("base64url");
-      changed = true;
-    }
-    cfg.tokens[k] = saved[k];
-  }
-  if (changed) writeFileAtomic(file, `${JSON.stringify(saved, null, 2)}\n`, 0o600);
-  return Object.keys(saved).length > 0 ? file : null;
 }
 
 const UP_OPTIONS: Options = {

@@ -5,7 +5,7 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { auditPageSql } from "../../store/audit.js";
-import type { AuditStore } from "../../retrain/contract-service.js";
+import type { AuditStore } from "../../retrain/ports.js";
 import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../../store/types.js";
 
 type Row = { id: number; at: number; kind: string; payload: string };

@@ -2,7 +2,8 @@
 // by the auth gate before the body is read), the alerts received and the retraining trail, as the
 // AI4I app has them (routes/retrain-trail.ts).
 import type { FastifyInstance } from "fastify";
-import type { AuditStore, ContractRetrainer } from "../../retrain/contract-service.js";
+import type { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { AuditStore } from "../../retrain/ports.js";
 import { retrainTrailRoutes } from "../routes/retrain-trail.js";
 
 export function contractRetrainRoutes(

@@ -3,7 +3,7 @@
 // fleet history kept, as a promotion is. The route itself is shared with the AI4I app (routes/rollback.ts).
 import type { FastifyInstance } from "fastify";
 import { rollbackTarget } from "../../registry/champions.js";
-import type { AuditStore } from "../../retrain/contract-service.js";
+import type { AuditStore } from "../../retrain/ports.js";
 import { rollbackRoute } from "../routes/rollback.js";
 import type { ContractModels } from "./routes-models.js";
 

@@ -1,0 +1,39 @@
+// What the planner knows of each machine's risk over the plan (contract-risk.ts makes it; the
+// calibrated and revert forecasts (risk-calibrated.ts, risk-revert.ts) adjust it; the options and
+// the report read it). Its own file so those modules need not import the forecast's maker.
+import type { HeadTasks } from "../contract/types.js";
+import type { RowState } from "../features/forecast-row.js";
+
+export interface PlanMachine {
+  id: string;
+  /** Make and model, for messages (null: the contract has no model attribute). */
+  model: string | null;
+  state: RowState;
+}
+
+export interface HeadForecast {
+  head: string;
+  spec: HeadTasks;
+  /** The model's own probability at the machine's last reading (within the contract's horizon). */
+  now: number;
+  /** Per-shift risk without a task. */
+  hazard: number[];
+  /** hazardAfter[s][u]: per-shift risk at shift u ≥ s after the task's event at shift s (null: a check, no event). */
+  hazardAfter: number[][] | null;
+  /** First shift the task may be done at (its min_interval since the last one), S when none. */
+  earliest: number;
+  /** Last time the task's event happened on this machine (ms or counter), if known. */
+  lastDone: number | null;
+}
+
+export interface ContractForecast {
+  machine: PlanMachine;
+  heads: HeadForecast[];
+}
+
+/** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */
+export function cumulative(h: readonly number[], from: number, to: number): number {
+  let s = 1;
+  for (let u = from; u < to; u++) s *= 1 - h[u];
+  return 1 - s;
+}
