@@ -4,7 +4,7 @@
 // them to the writer thread and committing them held answers for tens of ms, the p99 of
 // bench/serve-shadow.ts with BENCH_SHADOW_MODEL=ai4i went from 8 to 50 ms).
 // On the history log's SQLite file a group is then split further and rides in the answers' own
-// commits (store/history/shadow-rides.ts). Best effort: a group that fails is counted and reported,
+// commits (store/shadow-rides.ts). Best effort: a group that fails is counted and reported,
 // never thrown at a request.
 
 /** Logged at most this often (ms). */
