@@ -97,6 +97,19 @@ export function profileContractData(d: ContractData): ContractProfile {
     }
     const byKind = kinds(d.failures);
     if (d.failures.n === 0) problems.push("no failures: there is nothing to learn to predict");
+    // A failure of a machine in neither the telemetry nor the machine table is skipped (a warning),
+    // so a misspelt id ("VF2 #1" for "VF-2 #1") drops it from the labels: name its row here.
+    const file = d.files.find((f) => f.role === "failures")?.file ?? "failures";
+    for (const u of d.failures.skipped ?? [])
+      if (!d.machineTable?.has(u.machine))
+        problems.push(
+          `${file} row ${u.line}, ${c.failures.machine ?? "machine"}: '${u.machine}' is in neither the telemetry nor the machine table, so its ${u.rows} failure${u.rows === 1 ? " is" : "s are"} skipped (a misspelt machine id?)`,
+        );
+    // The same failure logged twice counts twice in the failures by kind (and the card).
+    for (const r of d.failures.repeats ?? [])
+      problems.push(
+        `${file} row ${r.line}: the same failure as row ${r.first} (machine, time and kind): logged twice?`,
+      );
     for (const [k, n] of Object.entries(byKind))
       if (n < MIN_MODE_POSITIVES)
         problems.push(
