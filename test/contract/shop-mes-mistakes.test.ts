@@ -51,6 +51,20 @@ const cases: [string, string, (s: string) => string, (dir: string) => void, RegE
     /shop-a\.yaml: readings\[2\]\.optinal: unknown key \(expected one of .*optional/,
   ],
   [
+    "a decimal comma in the contract",
+    "says it is one",
+    (s) => s.replace("unit: mm/s, min: 0, max: 50,", "unit: mm/s, min: 0, max: 50,5,"),
+    () => {},
+    /readings\[2\]\.5: unknown key .*: a decimal comma in a number\? YAML numbers take a dot/,
+  ],
+  [
+    "a decimal-comma export without csv.decimal",
+    "names the key to set",
+    (s) => s.replace('csv: { delimiter: ";", decimal: "," }', 'csv: { delimiter: ";" }'),
+    () => {},
+    /Telemetrie DMG MORI NLX 2500\.csv row 2, Spindellast \[%\]: '\d+,\d' is not a number \(csv\.decimal is "\.": a decimal comma needs csv: \{ decimal: "," \}/,
+  ],
+  [
     "a time format with hh",
     "is said once, for the contract",
     (s) => s.replace("DD.MM.YYYY HH:mm:ss", "DD.MM.YYYY hh:mm:ss"),
