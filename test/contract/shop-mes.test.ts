@@ -221,6 +221,24 @@ test("serve: predict, events, fleet, machine, plan, monitor and OIP in the contr
     { id: "a1", outcome: "accepted" },
     { id: "f1", outcome: "accepted" },
   ]);
+  // The failures log's file name for its table: the answer lists the contract's tables.
+  const wrong = await post(
+    "/v1/events",
+    {
+      events: [
+        {
+          id: "f2",
+          table: "Ausfaelle",
+          machine_id: "QTN 200 #1",
+          timestamp: "20.11.2026 07:00:00",
+          kind: "Spindellager",
+        },
+      ],
+    },
+    "fb",
+  );
+  assert.equal(wrong.status, 400);
+  assert.match(wrong.body.detail, /table: .*"alarms", "maintenance", "failures"/);
   const fleet = await get("/v1/fleet");
   assert.equal(fleet.total, 3);
   const qtn = fleet.machines.find((m: { machine_id: string }) => m.machine_id === "QTN 200 #1");
