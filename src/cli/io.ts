@@ -55,17 +55,31 @@ export function isHelpWord(s: string | undefined): boolean {
 
 export function parse(argv: string[], declared: Options, help: string, positionals = false): Parsed {
   const options = optionSpec(declared);
+  let r: ReturnType<typeof parseArgs>;
   try {
-    const r = parseArgs({
+    r = parseArgs({
       args: glueNegativeNumbers(argv, options),
       options,
       allowPositionals: positionals,
       strict: true,
+      tokens: true,
     });
-    return { values: r.values as Parsed["values"], positionals: r.positionals };
   } catch (e) {
     throw new MillwrightError("MW_BAD_INPUT", `${(e as Error).message}\n\n${help}`);
   }
+  // parseArgs keeps the last of a repeated single-value option: `--data a.csv --data b.csv` read
+  // only b.csv and said nothing. Say so instead (options that may repeat are `lists`).
+  const seen = new Set<string>();
+  for (const t of r.tokens ?? []) {
+    if (t.kind !== "option" || options[t.name]?.type !== "string" || options[t.name].multiple) continue;
+    if (seen.has(t.name))
+      throw new MillwrightError(
+        "MW_BAD_INPUT",
+        `--${t.name} is given more than once: it takes one value${t.name === "data" ? " (one file; a contract's telemetry: list several files or a pattern under telemetry: in the contract)" : ""}\n\n${help}`,
+      );
+    seen.add(t.name);
+  }
+  return { values: r.values as Parsed["values"], positionals: r.positionals };
 }
 
 export function requireOpt(values: Record<string, unknown>, name: string, help: string): string {

@@ -42,7 +42,11 @@ export function mapping(
   const o = v as Obj;
   for (const k of Object.keys(o)) {
     if (!allowed.includes(k)) {
-      throw configError(file, join(path, k), `unknown key (expected one of ${allowed.join(", ")})`);
+      // `max: 50,5` in a { … } mapping is `max: 50` and a key `5`: a decimal comma, not a typo.
+      const comma = /^\d+$/.test(k)
+        ? ": a decimal comma in a number? YAML numbers take a dot (50.5, not 50,5; in { … } a comma ends the value)"
+        : "";
+      throw configError(file, join(path, k), `unknown key (expected one of ${allowed.join(", ")})${comma}`);
     }
   }
   for (const k of required) {

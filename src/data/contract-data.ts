@@ -20,6 +20,8 @@ export interface ContractData extends HistoryInput {
   /** Every file read, with its content hash, for lineage. */
   files: { role: string; file: string; sha256: string; rows: number }[];
   warnings: string[];
+  /** The machine table's ids (null: the contract has none), beside the telemetry's machines. */
+  machineTable?: ReadonlySet<string> | null;
 }
 
 export interface ReadOptions {
@@ -119,11 +121,13 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   telemetry.warnings.push(...longWarnings, ...joined.warnings);
   const machineIndex = new Map(telemetry.machines.map((m, i) => [m, i]));
   let attributes: Float64Array[] = [];
+  let machineTable: Set<string> | null = null;
   if (c.attributes) {
     const f = need(c.attributes.file, "attributes", c);
     const r = readAttributes(c, readTable(f, "attributes", files, c0.csv.delimiter), f, telemetry.machines);
     c = r.contract;
     attributes = r.values;
+    machineTable = r.ids;
   }
   const events = c.events.map((e, i) => {
     const f = need(opts.events?.[e.name] ?? e.file, `event (${e.name})`, c);
@@ -169,5 +173,6 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     resets: failures && resetTable >= 0 ? { table: resetTable, failures } : null,
     files,
     warnings: telemetry.warnings,
+    machineTable,
   };
 }

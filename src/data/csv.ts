@@ -149,7 +149,9 @@ export function formatCsv(
 
 /** The error for a cell that is not a number, with the decimal mark when it is not the point. */
 export function notANumber(s: string, decimal: "." | ","): string {
-  return decimal === ","
-    ? `'${s}' is not a number (csv.decimal is ",": 1,5 not 1.5)`
+  if (decimal === ",") return `'${s}' is not a number (csv.decimal is ",": 1,5 not 1.5)`;
+  // A European export read without `csv: { decimal: "," }`: say which key reads it.
+  return /^[+-]?\d*,\d+$/.test(s.trim())
+    ? `'${s}' is not a number (csv.decimal is ".": a decimal comma needs csv: { decimal: "," } in the contract)`
     : `'${s}' is not a number`;
 }

@@ -1,6 +1,8 @@
 // Event tables (alarms, maintenance, failures) and the per-machine attribute table, read by the
-// contract. Events are joined to telemetry by machine and time; an event for a machine the
-// telemetry does not know is an error, because it is almost always a wrong id or a wrong file.
+// contract. Events are joined to telemetry by machine and time; rows of a machine the telemetry
+// does not know are skipped with a warning (a plant-wide log, one make's file), and `check` names
+// failures of a machine in neither the telemetry nor the machine table (profile.ts): a typo there
+// silently drops a failure from the labels.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
@@ -15,6 +17,10 @@ export interface EventTable {
   time: Float64Array;
   /** The kind column's value ("" when the table has no kind). */
   kind: string[];
+  /** Machines not in the telemetry whose rows were skipped: rows, and the first one's line. */
+  skipped?: { machine: string; rows: number; line: number }[];
+  /** Rows that repeat an earlier one (machine, time and kind): their line and the first one's. */
+  repeats?: { line: number; first: number }[];
 }
 
 export interface EventColumns {
@@ -42,7 +48,7 @@ export function readEvents(
   const machineCol = spec.machine ? mc : -1;
   const errors = new RowErrors(source);
   const rows: { m: number; t: number; k: string; i: number }[] = [];
-  const unknown = new Map<string, number>();
+  const unknown = new Map<string, { rows: number; line: number }>();
   const parseTime = parserFor(c.time);
   table.rows.forEach((cells, i) => {
     const ln = table.lines[i];
@@ -60,7 +66,11 @@ export function readEvents(
     // lathe): their rows are skipped and counted, not errors, so a typo still shows as a warning.
     if (m === undefined) {
       if (id === "") errors.add(ln, spec.machine, "empty machine id");
-      else unknown.set(id, (unknown.get(id) ?? 0) + 1);
+      else {
+        const u = unknown.get(id);
+        if (u) u.rows++;
+        else unknown.set(id, { rows: 1, line: ln });
+      }
       return;
     }
     rows.push({ m, t, k: kindCol >= 0 ? cells[kindCol].trim() : "", i });
@@ -68,17 +78,28 @@ export function readEvents(
   errors.throwIfAny();
   if (unknown.size > 0) {
     const ids = [...unknown.keys()];
-    const n = [...unknown.values()].reduce((a, b) => a + b, 0);
+    const n = [...unknown.values()].reduce((a, b) => a + b.rows, 0);
     warnings.push(
       `${source}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
     );
   }
   rows.sort((a, b) => a.m - b.m || a.t - b.t || a.i - b.i);
+  const repeats: { line: number; first: number }[] = [];
+  for (let j = 1, first = 0; j < rows.length; j++) {
+    const [p, r] = [rows[j - 1], rows[j]];
+    if (p.m === r.m && p.t === r.t && p.k === r.k)
+      repeats.push({ line: table.lines[r.i], first: table.lines[rows[first].i] });
+    else first = j;
+  }
   return {
     n: rows.length,
     machine: Int32Array.from(rows, (r) => r.m),
     time: Float64Array.from(rows, (r) => r.t),
     kind: rows.map((r) => r.k),
+    ...(repeats.length > 0 ? { repeats } : {}),
+    ...(unknown.size > 0
+      ? { skipped: [...unknown].map(([machine, u]) => ({ machine, rows: u.rows, line: u.line })) }
+      : {}),
   };
 }
 
@@ -95,9 +116,9 @@ export function readAttributes(
   table: CsvTable,
   source: string,
   machines: readonly string[],
-): { contract: Contract; values: Float64Array[] } {
+): { contract: Contract; values: Float64Array[]; ids: Set<string> } {
   const a = c.attributes;
-  if (!a) return { contract: c, values: [] };
+  if (!a) return { contract: c, values: [], ids: new Set() };
   const idx = columnIndex(
     table.header,
     [
@@ -148,5 +169,5 @@ export function readAttributes(
     }),
   );
   errors.throwIfAny();
-  return { contract: { ...c, attributes: { ...a, columns } }, values };
+  return { contract: { ...c, attributes: { ...a, columns } }, values, ids: new Set(byId.keys()) };
 }

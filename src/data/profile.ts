@@ -2,8 +2,11 @@
 // contract for an export we have never seen wants to know, in a minute, whether the columns, times,
 // events and failures came through as they meant (how much of each sensor is there, its range, how
 // many failures of each kind fall within the horizon) and what would make training weak. Pure.
+import { isMillwrightError } from "../core/errors.js";
+import { createRng } from "../core/rng.js";
 import { horizonLabels } from "../features/labels.js";
 import { MIN_MODE_POSITIVES } from "../train/fit.js";
+import { splitRows } from "../train/time-split.js";
 import type { ContractData } from "./contract-data.js";
 import type { EventTable } from "./events.js";
 
@@ -97,11 +100,25 @@ export function profileContractData(d: ContractData): ContractProfile {
     }
     const byKind = kinds(d.failures);
     if (d.failures.n === 0) problems.push("no failures: there is nothing to learn to predict");
+    // A failure of a machine in neither the telemetry nor the machine table is skipped (a warning),
+    // so a misspelt id ("VF2 #1" for "VF-2 #1") drops it from the labels: name its row here.
+    const file = d.files.find((f) => f.role === "failures")?.file ?? "failures";
+    for (const u of d.failures.skipped ?? [])
+      if (!d.machineTable?.has(u.machine))
+        problems.push(
+          `${file} row ${u.line}, ${c.failures.machine ?? "machine"}: '${u.machine}' is in neither the telemetry nor the machine table, so its ${u.rows} failure${u.rows === 1 ? " is" : "s are"} skipped (a misspelt machine id?)`,
+        );
+    // The same failure logged twice counts twice in the failures by kind (and the card).
+    for (const r of d.failures.repeats ?? [])
+      problems.push(
+        `${file} row ${r.line}: the same failure as row ${r.first} (machine, time and kind): logged twice?`,
+      );
     for (const [k, n] of Object.entries(byKind))
       if (n < MIN_MODE_POSITIVES)
         problems.push(
           `failure kind '${k}': ${n} failure${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`,
         );
+    problems.push(...headless(d, l, any, byKind));
     failures = {
       rows: d.failures.n,
       kinds: byKind,
@@ -124,4 +141,41 @@ export function profileContractData(d: ContractData): ContractProfile {
     warnings: d.warnings,
     problems,
   };
+}
+
+/**
+ * The kinds `train --contract` (its default time split, time-split.ts) would give no head: a head
+ * needs failure rows in the fit part and in validation (fit-history.ts). `check` said "no problems"
+ * and training then dropped a kind with 8 failures, none of them in the validation period.
+ */
+function headless(
+  d: ContractData,
+  l: ReturnType<typeof horizonLabels>,
+  any: Uint8Array,
+  byKind: Record<string, number>,
+): string[] {
+  const t = d.telemetry;
+  const fs = d.contract.failures;
+  if (!fs) return [];
+  let split: ReturnType<typeof splitRows>;
+  try {
+    const usable = l.censored.map((x) => 1 - x);
+    const x = { time: t.time, machine: t.machine, nMachines: t.machines.length, usable, y: any };
+    split = splitRows({ ...x, horizon: fs.horizon.size }, { by: "time", testFrom: null }, createRng(0));
+  } catch (e) {
+    if (isMillwrightError(e)) return []; // training says why it cannot split
+    throw e;
+  }
+  const rows = (y: Uint8Array, idx: Uint32Array) => idx.reduce((s, i) => s + y[i], 0);
+  const out: string[] = [];
+  for (const k of fs.kinds ?? []) {
+    if ((byKind[k] ?? 0) < MIN_MODE_POSITIVES) continue; // said above: too few failures
+    const y = l.heads.get(k) as Uint8Array;
+    const [fit, val] = [rows(y, split.fit), rows(y, split.validation)];
+    if (fit < MIN_MODE_POSITIVES || val === 0)
+      out.push(
+        `failure kind '${k}': ${fit} rows within its horizon in the fit part and ${val} in validation (${split.describe}), so train --contract gives it no head (it still counts in machine_failure): more history, or --test-from a later time`,
+      );
+  }
+  return out;
 }

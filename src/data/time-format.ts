@@ -24,7 +24,13 @@ export function formatProblem(format: string): string | null {
   for (const t of ["YYYY", "MM", "DD"])
     if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
   if (new Set(tokens).size !== tokens.length) return "names a token twice";
-  if (/[0-9]/.test(format.replace(TOKEN, ""))) return "has a digit outside the tokens";
+  const rest = format.replace(TOKEN, "");
+  if (/[0-9]/.test(rest)) return "has a digit outside the tokens";
+  // A token in the wrong case (hh, yyyy, dd, SS) would be read as literal text, and every row of
+  // every file would then be refused one by one: say it once, here. Other words ("Uhr", "T") are text.
+  for (const word of rest.match(/[A-Za-z]+/g) ?? [])
+    if (/^(y{1,4}|d{1,2}|h{1,2}|m{1,2}|s{1,2})$/i.test(word))
+      return `has '${word}', which is not a token (tokens: YYYY MM DD HH mm ss; MM is the month, mm the minutes)`;
   return null;
 }
 
@@ -77,6 +83,11 @@ function offsets(zone: string): (t: number) => number {
     }
     return o;
   };
+}
+
+/** Minutes `zone` (IANA) is ahead of UTC at instant `t`: a plan's shifts in the shop's own time. */
+export function zoneOffsetMinutes(zone: string, t: number): number {
+  return offsets(zone)(t) / 60_000;
 }
 
 export function timeParser(spec: TimeSpec | null | undefined): TimeParser {

@@ -17,6 +17,12 @@ export interface ReadingColumns {
   time: Float64Array;
   /** One column per contract reading (categories as level codes, missing = NaN). */
   values: Float64Array[];
+  /**
+   * A `time.zone` contract: a local time the clock shows twice (the hour repeated when clocks go
+   * back) has `time` the first instant and this the second (NaN when not ambiguous), so the fleet
+   * can read it in time order per machine as a file's rows are read (FleetHistory.check).
+   */
+  later?: Float64Array;
 }
 
 /** JSON schema of one reading, from the contract. */
@@ -37,7 +43,8 @@ export function readingSchema(c: Contract): Record<string, unknown> {
       : {
           type: "string",
           maxLength: 40,
-          description: "ISO 8601 (no zone = UTC)",
+          // The contract's own time rules (toColumns reads them), not the AI4I API's RFC 3339.
+          description: timeDescription(c),
           examples: ["2026-03-06T06:00:00Z"],
         };
   for (const r of c.readings) {
@@ -63,6 +70,15 @@ export function readingSchema(c: Contract): Record<string, unknown> {
     ...c.readings.filter((r) => !r.optional).map((r) => r.name),
   ];
   return { type: "object", properties, required, additionalProperties: false };
+}
+
+/** What a reading's `timestamp` may be, in the OpenAPI schema: as the contract's files write it. */
+function timeDescription(c: Contract): string {
+  if (!c.time?.format && !c.time?.zone) return "ISO 8601 (no zone = UTC)";
+  const zone = c.time.zone
+    ? `; without an offset it is ${c.time.zone} wall-clock time, the hour the clocks repeat read in time order per machine`
+    : "; no zone = UTC";
+  return `${timeWords(c.time)}${zone}`;
 }
 
 function bad(i: number | null, field: string, msg: string): never {
@@ -91,6 +107,7 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
   const { known, parseTime } = rulesOf(c);
+  const later = c.time?.zone && !c.time.counter ? new Float64Array(n).fill(Number.NaN) : undefined;
   for (let i = 0; i < n; i++) {
     const at = single ? null : i;
     const o = items[i];
@@ -120,6 +137,7 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
           c.time.counter ? "must be a number (the counter)" : `must be ${timeWords(c.time)}`,
         );
       time[i] = v;
+      if (later) later[i] = parseTime.later(t as string);
     } else time[i] = i;
     for (let j = 0; j < c.readings.length; j++) {
       const spec = c.readings[j];
@@ -143,5 +161,5 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
       }
     }
   }
-  return { n, machine, time, values };
+  return later ? { n, machine, time, values, later } : { n, machine, time, values };
 }

@@ -58,7 +58,10 @@ export class FleetHistory {
     return h;
   }
 
-  /** Throws MW_VALIDATION for an unknown machine, or MW_CONFLICT for a reading older than the machine's newest. */
+  /**
+   * Throws MW_VALIDATION for an unknown machine, or MW_CONFLICT for a reading older than the
+   * machine's newest. Changes no machine's state; it may resolve a repeated local hour in `cols.time`.
+   */
   check(cols: ReadingColumns, single: boolean): void {
     const at = (i: number) => (single ? "" : `readings[${i}].`);
     // A batch may hold several readings of one machine: each must be after the one before it.
@@ -76,6 +79,11 @@ export class FleetHistory {
         );
       const before = newest?.get(m) ?? this.lastTime(m);
       if (before === null && !this.machines.has(m) && !newest?.has(m)) added++;
+      // Local time repeats an hour when the clocks go back: as in a file (data/telemetry.ts), a
+      // machine's readings come in time order, so a repeated wall-clock time that would go
+      // backwards is the second pass through that hour (README, time.zone).
+      const later = cols.later?.[i] ?? Number.NaN;
+      if (before !== null && cols.time[i] <= before && later > before) cols.time[i] = later;
       if (before !== null && cols.time[i] <= before)
         throw new MillwrightError(
           "MW_CONFLICT",

@@ -3,6 +3,7 @@
 // JSON shape of the AI4I plan (plan.ts), plus what a manager needs to trust it: which model version
 // made it, from data up to when, and when.
 import { MillwrightError } from "../core/errors.js";
+import { zoneOffsetMinutes } from "../data/time-format.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
 import type { PlanCalibration } from "../train/plan-calibration.js";
 import type { HistoryModel } from "../train/history-model.js";
@@ -102,12 +103,17 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
       "no technicians: a plan needs at least one technician to assign tasks to",
     );
   const shiftHours = input.shiftHours ?? 8;
-  const slots = buildShifts({ ...input, shiftHours });
+  // Shifts are the shop's: a contract that reads local time (time.zone) plans in that zone, so its
+  // day shift starts at 06:00 on the shop's clock, not UTC's (the offset at the plan's start).
+  const zone = model.contract.time?.zone;
+  const utcOffsetMinutes =
+    input.utcOffsetMinutes ?? (zone ? zoneOffsetMinutes(zone, new Date(input.startTime).getTime()) : 0);
+  const slots = buildShifts({ ...input, shiftHours, utcOffsetMinutes });
   const warnings: string[] = [];
   for (const h of tasks.heads)
     if (!model.headNames.includes(h.head) || !model.heads[h.head])
       warnings.push(
-        `tasks.heads.${h.head}: model ${model.version} has no head for it (no such failures in training)`,
+        `tasks.heads.${h.head}: model ${model.version} has no head for it (too few such failures in its training data's fit or validation part to learn; see its card)`,
       );
   for (const h of model.headNames)
     if (h !== "machine_failure" && model.heads[h] && !tasks.heads.some((x) => x.head === h))

@@ -33,7 +33,16 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
   if (err.validation) {
     const v = err.validation[0];
     const field = `${err.validationContext ?? "body"}${v?.instancePath?.replace(/\//g, ".") ?? ""}`;
-    return { code: "MW_VALIDATION", detail: `${field}: ${v?.message ?? err.message}`, extra: { field } };
+    // An enum's message ("must be equal to one of the allowed values") names none of them: a client
+    // that sent table "Ausfaelle" for "failures" should read what the contract's tables are.
+    const allowed =
+      v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
+    const values = Array.isArray(allowed) ? `: ${allowed.map((a) => JSON.stringify(a)).join(", ")}` : "";
+    return {
+      code: "MW_VALIDATION",
+      detail: `${field}: ${v?.message ?? err.message}${values}`,
+      extra: { field },
+    };
   }
   if (fcode === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413)
     return { code: "MW_BATCH_TOO_LARGE", detail: "the request body is over the size limit" };

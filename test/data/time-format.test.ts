@@ -22,6 +22,11 @@ test("time.format: fields in any order, real dates only; ISO 8601 is accepted to
   assert.equal(formatProblem("DD.MM.YY"), "needs YYYY (tokens: YYYY MM DD HH mm ss)");
   assert.equal(formatProblem("YYYY-MM-DD DD"), "names a token twice");
   assert.equal(formatProblem("YYYY-MM-DD"), null);
+  // A token in the wrong case is said once, for the contract, not as an error on every row.
+  assert.match(formatProblem("DD.MM.YYYY hh:mm:ss") ?? "", /has 'hh', which is not a token/);
+  assert.match(formatProblem("dd.MM.YYYY HH:mm") ?? "", /needs DD|has 'dd'/);
+  assert.equal(formatProblem("YYYY-MM-DDTHH:mm:ss"), null, "a T between date and time is text");
+  assert.equal(formatProblem("DD.MM.YYYY HH:mm Uhr"), null, "a word is text");
 });
 
 test("time.zone: Berlin and New York wall-clock times, both clock changes, explicit offsets win", () => {
