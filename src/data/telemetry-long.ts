@@ -5,8 +5,10 @@
 // rest of the reader takes, one row per machine and time, so nothing downstream knows the layout.
 // Rows of one machine and time need not be together (exports sorted by tag, then time, are common):
 // the rows come out in each machine's time order. With `every`, times fall into buckets of that
-// length (tags sampled at their own instants), and a tag's latest value in a bucket counts.
-// Tags the contract does not read are skipped and counted. Pure.
+// length (tags sampled at their own instants), and a tag's latest value in a bucket counts; with
+// `hold` too, a bucket a tag has no sample in keeps its latest earlier one (a historian stores a
+// value only when it changes). With `quality`, rows of another quality than `good` are skipped.
+// Tags the contract does not read, and rows skipped for their quality, are counted. Pure.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { parseDecimal } from "./csv.js";
@@ -17,12 +19,23 @@ import { parserFor, timeWords } from "./time-format.js";
 /** Skipped tags named in the warning at most. */
 const TAGS_NAMED = 8;
 
-/** The tags a contract reads: every reading's names and the label columns. */
-function wantedTags(c: Contract): Set<string> {
-  const tags = new Set<string>();
-  for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.add(n);
-  if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.add(n);
+/**
+ * The tags a contract reads, each to the wide column it becomes: every name of a reading becomes its
+ * first name (two makes in one long file tag the same reading differently, and the wide reader takes
+ * two names of one reading in one file for a mistake), a label column itself.
+ */
+function wantedTags(c: Contract): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.set(n, r.column);
+  if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.set(n, n);
   return tags;
+}
+
+interface Cell {
+  value: string;
+  tag: string;
+  line: number;
+  at: number;
 }
 
 interface Group {
@@ -30,8 +43,8 @@ interface Group {
   time: number;
   /** The time cell as written (exact times), or the bucket's start (with `every`). */
   stamp: string;
-  /** Per wanted tag: its value, the line it came from and that row's time. */
-  cells: Map<string, { value: string; line: number; at: number }>;
+  /** Per wide column: its value, the tag and line it came from and that row's time. */
+  cells: Map<string, Cell>;
   line: number;
 }
 
@@ -47,21 +60,29 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       ...(c.machine ? [{ column: c.machine.column, key: "machine.column" }] : []),
       { column: long.tag, key: "long.tag" },
       { column: long.value, key: "long.value" },
+      ...(long.quality ? [{ column: long.quality.column, key: "long.quality.column" }] : []),
     ],
     file,
     c.source,
   );
-  const [timeCol, machineCol, tagCol, valueCol] = [
+  const q = long.quality ? 1 : 0;
+  const [timeCol, machineCol, tagCol, valueCol, qualityCol] = [
     c.time ? cols[0] : -1,
     c.machine ? cols[c.time ? 1 : 0] : -1,
-    cols[cols.length - 2],
-    cols[cols.length - 1],
+    cols[cols.length - 2 - q],
+    cols[cols.length - 1 - q],
+    q ? cols[cols.length - 1] : -1,
   ];
+  const good = new Set(long.quality?.good ?? []);
+  /** Rows skipped for their quality, by quality as written. */
+  const unfit = new Map<string, number>();
   const tags = wantedTags(c);
   const parseTime = parserFor(c.time);
   const errors = new RowErrors(file);
   const groups = new Map<string, Group>();
   const skipped = new Map<string, number>();
+  /** Machine and wide column → the tag it first came as: a machine sends one name per reading. */
+  const spelling = new Map<string, { tag: string; line: number }>();
   const width = table.header.length;
   table.rows.forEach((cells, i) => {
     const line = table.lines[i];
@@ -70,11 +91,29 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       return;
     }
     const tag = cells[tagCol].trim();
-    if (!tags.has(tag)) {
+    const column = tags.get(tag);
+    if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
       return;
     }
+    if (qualityCol >= 0 && !good.has(cells[qualityCol].trim())) {
+      // A historian marks a sample it could not read (its value then often a state such as
+      // "I/O Timeout"): skipped, so the tag's previous value holds (with `hold`) or the cell is empty.
+      const k = cells[qualityCol].trim();
+      unfit.set(k, (unfit.get(k) ?? 0) + 1);
+      return;
+    }
     const machine = machineCol >= 0 ? cells[machineCol].trim() : "";
+    const first = spelling.get(`${machine}\u0000${column}`);
+    if (!first) spelling.set(`${machine}\u0000${column}`, { tag, line });
+    else if (first.tag !== tag) {
+      errors.add(
+        line,
+        long.tag,
+        `machine '${machine}' sends '${column}' as '${first.tag}' (row ${first.line}) and as '${tag}'; keep one name per machine`,
+      );
+      return;
+    }
     let at = i;
     let stamp = "";
     if (c.time) {
@@ -97,20 +136,20 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       g = { machine, time, stamp, cells: new Map(), line };
       groups.set(key, g);
     }
-    const before = g.cells.get(tag);
+    const before = g.cells.get(column);
     if (before && before.at === at)
       errors.add(
         line,
         long.value,
         `a second '${tag}' for machine '${machine}' at ${cells[timeCol] ?? "this time"} (the first is row ${before.line})`,
       );
-    else if (!before || at > before.at) g.cells.set(tag, { value: cells[valueCol], line, at });
+    else if (!before || at > before.at) g.cells.set(column, { value: cells[valueCol], tag, line, at });
   });
   errors.throwIfAny();
   if (groups.size === 0)
     throw new MillwrightError(
       "MW_CSV",
-      `${file}: no row holds a tag ${c.source} reads (its readings' column names: ${[...tags].slice(0, TAGS_NAMED).join(", ")}); the ${long.tag} column holds ${[...skipped.keys()].slice(0, TAGS_NAMED).join(", ") || "nothing"}`,
+      `${file}: no row holds a tag ${c.source} reads (its readings' column names: ${[...tags.keys()].slice(0, TAGS_NAMED).join(", ")}); the ${long.tag} column holds ${[...skipped.keys()].slice(0, TAGS_NAMED).join(", ") || "nothing"}`,
       { file },
     );
   // Each machine's rows in time order, machines in the order they first appear.
@@ -119,7 +158,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const rows = [...groups.values()].sort(
     (a, b) => (order.get(a.machine) as number) - (order.get(b.machine) as number) || a.time - b.time,
   );
-  const tagList = [...tags];
+  if (long.every && long.hold) holdValues(rows, c, long.hold.size);
+  const tagList = [...new Set(tags.values())];
   const header = [...(c.time ? [c.time.column] : []), ...(c.machine ? [c.machine.column] : []), ...tagList];
   const wide = rows.map((g) => [
     ...(c.time ? [g.stamp] : []),
@@ -131,8 +171,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const locate = (line: number, column: string | null) => {
     const g = rows[line - 1];
     const cell = column === null ? undefined : g.cells.get(column);
-    if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${column}')`;
-    if (column !== null && tags.has(column))
+    if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${cell.tag}')`;
+    if (column !== null && tagList.includes(column))
       return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${column}' row`;
     return `${file} row ${g.line}${column === null ? "" : `, ${column}`}`;
   };
@@ -147,8 +187,44 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         .join(", ")}${names.length > TAGS_NAMED ? ", …" : ""})`,
     );
   }
+  const nUnfit = [...unfit.values()].reduce((a, b) => a + b, 0);
+  if (nUnfit > 0)
+    warnings.push(
+      `${file}: ${nUnfit} row${nUnfit > 1 ? "s" : ""} of quality other than ${[...good].map((g) => `'${g}'`).join(", ")} skipped (${[
+        ...unfit,
+      ]
+        .slice(0, TAGS_NAMED)
+        .map(([k, n]) => `'${k}': ${n}`)
+        .join(", ")})`,
+    );
   return {
     part: { file, table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate } },
     warnings,
   };
+}
+
+/**
+ * `hold`: a reading's tag with no sample in a bucket keeps the machine's latest earlier sample of it
+ * when that is at most `hold` before the bucket's start, as a historian's step interpolation reads a
+ * tag stored only on change. The held cell keeps its own row, so a message about it names that row.
+ * Label columns are never held. `rows` is each machine's buckets in time order.
+ */
+function holdValues(rows: Group[], c: Contract, hold: number): void {
+  const columns = c.readings.map((r) => r.column);
+  let machine: string | null = null;
+  const last = new Map<string, Cell>();
+  for (const g of rows) {
+    if (g.machine !== machine) {
+      machine = g.machine;
+      last.clear();
+    }
+    for (const col of columns) {
+      const cell = g.cells.get(col);
+      if (cell) last.set(col, cell);
+      else {
+        const before = last.get(col);
+        if (before && g.time - before.at <= hold) g.cells.set(col, before);
+      }
+    }
+  }
 }
