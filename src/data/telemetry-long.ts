@@ -13,6 +13,7 @@ import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
+import { type Group, type TagSeen, checkCoverage, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { parserFor, timeWords } from "./time-format.js";
 
@@ -29,23 +30,6 @@ function wantedTags(c: Contract): Map<string, string> {
   for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.set(n, r.column);
   if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.set(n, n);
   return tags;
-}
-
-interface Cell {
-  value: string;
-  tag: string;
-  line: number;
-  at: number;
-}
-
-interface Group {
-  machine: string;
-  time: number;
-  /** The time cell as written (exact times), or the bucket's start (with `every`). */
-  stamp: string;
-  /** Per wide column: its value, the tag and line it came from and that row's time. */
-  cells: Map<string, Cell>;
-  line: number;
 }
 
 /** One long-layout file as the wide table `joinTelemetry` reads, with warnings. */
@@ -81,8 +65,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const errors = new RowErrors(file);
   const groups = new Map<string, Group>();
   const skipped = new Map<string, number>();
-  /** Machine and wide column → the tag it first came as: a machine sends one name per reading. */
-  const spelling = new Map<string, { tag: string; line: number }>();
+  /** Machine and wide column → what its rows said (a machine sends one name per reading). */
+  const seen = new Map<string, TagSeen>();
   const width = table.header.length;
   table.rows.forEach((cells, i) => {
     const line = table.lines[i];
@@ -96,35 +80,51 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
       return;
     }
+    const machine = machineCol >= 0 ? cells[machineCol].trim() : "";
+    let s = seen.get(`${machine}\u0000${column}`);
+    if (!s) {
+      s = { tag, line, good: 0, unfit: 0, at: Number.NEGATIVE_INFINITY, atLine: 0 };
+      seen.set(`${machine}\u0000${column}`, s);
+    } else if (s.tag !== tag) {
+      errors.add(
+        line,
+        long.tag,
+        `machine '${machine}' sends '${column}' as '${s.tag}' (row ${s.line}) and as '${tag}'; keep one name per machine`,
+      );
+      return;
+    }
     if (qualityCol >= 0 && !good.has(cells[qualityCol].trim())) {
       // A historian marks a sample it could not read (its value then often a state such as
       // "I/O Timeout"): skipped, so the tag's previous value holds (with `hold`) or the cell is empty.
       const k = cells[qualityCol].trim();
       unfit.set(k, (unfit.get(k) ?? 0) + 1);
-      return;
-    }
-    const machine = machineCol >= 0 ? cells[machineCol].trim() : "";
-    const first = spelling.get(`${machine}\u0000${column}`);
-    if (!first) spelling.set(`${machine}\u0000${column}`, { tag, line });
-    else if (first.tag !== tag) {
-      errors.add(
-        line,
-        long.tag,
-        `machine '${machine}' sends '${column}' as '${first.tag}' (row ${first.line}) and as '${tag}'; keep one name per machine`,
-      );
+      s.unfit++;
       return;
     }
     let at = i;
     let stamp = "";
     if (c.time) {
-      const s = cells[timeCol];
-      at = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTime(s);
+      const ts = cells[timeCol];
+      at = c.time.counter ? parseDecimal(ts.trim(), c.csv.decimal) : parseTime(ts);
       if (!Number.isFinite(at)) {
-        errors.add(line, c.time.column, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
+        errors.add(line, c.time.column, ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`);
         return;
       }
-      stamp = s;
+      // Rows are grouped and sorted by time below, so a clock that went back would be merged
+      // silently: each tag's rows of a machine must go forward, as a historian writes them.
+      if (at < s.at) {
+        errors.add(
+          line,
+          c.time.column,
+          `time goes backwards for tag '${tag}' of machine '${machine}' (${cells[timeCol]} after row ${s.atLine} at ${c.time.counter ? s.at : new Date(s.at).toISOString()}; each tag's rows of a machine must be in time order)`,
+        );
+        return;
+      }
+      stamp = cells[timeCol];
     }
+    s.good++;
+    s.at = at;
+    s.atLine = line;
     let time = at;
     if (long.every) {
       time = Math.floor(at / long.every.size) * long.every.size;
@@ -146,6 +146,11 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     else if (!before || at > before.at) g.cells.set(column, { value: cells[valueCol], tag, line, at });
   });
   errors.throwIfAny();
+  const warnings: string[] = [];
+  if (groups.size > 0) {
+    warnings.push(...checkCoverage(c, file, seen, groups.values(), [...skipped.keys()], errors));
+    errors.throwIfAny();
+  }
   if (groups.size === 0)
     throw new MillwrightError(
       "MW_CSV",
@@ -173,10 +178,9 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     const cell = column === null ? undefined : g.cells.get(column);
     if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${cell.tag}')`;
     if (column !== null && tagList.includes(column))
-      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${column}' row`;
+      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${seen.get(`${g.machine}\u0000${column}`)?.tag ?? column}' row`;
     return `${file} row ${g.line}${column === null ? "" : `, ${column}`}`;
   };
-  const warnings: string[] = [];
   const nSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
   if (nSkipped > 0) {
     const names = [...skipped.keys()];
@@ -201,30 +205,4 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     part: { file, table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate } },
     warnings,
   };
-}
-
-/**
- * `hold`: a reading's tag with no sample in a bucket keeps the machine's latest earlier sample of it
- * when that is at most `hold` before the bucket's start, as a historian's step interpolation reads a
- * tag stored only on change. The held cell keeps its own row, so a message about it names that row.
- * Label columns are never held. `rows` is each machine's buckets in time order.
- */
-function holdValues(rows: Group[], c: Contract, hold: number): void {
-  const columns = c.readings.map((r) => r.column);
-  let machine: string | null = null;
-  const last = new Map<string, Cell>();
-  for (const g of rows) {
-    if (g.machine !== machine) {
-      machine = g.machine;
-      last.clear();
-    }
-    for (const col of columns) {
-      const cell = g.cells.get(col);
-      if (cell) last.set(col, cell);
-      else {
-        const before = last.get(col);
-        if (before && g.time - before.at <= hold) g.cells.set(col, before);
-      }
-    }
-  }
 }
