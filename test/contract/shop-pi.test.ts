@@ -178,9 +178,8 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     // A reading posted before the restart is refused: the replayed history knows it.
     assert.equal((await call("POST", "/v1/predict", reading(rows[half - 1]))).status, 409);
     await postRows(half, rows.length);
-    rows.forEach((r, i) =>
-      assert.equal(answers[i], Number(r[col("failure_probability")]), `${r[1]} ${r[0]}`),
-    );
+    for (const [i, r] of rows.entries())
+      assert.equal(answers[i], Number(r[col("failure_probability")]), `${r[1]} ${r[0]}`);
 
     // The other routes, as a user calls them.
     const one = await call("POST", "/v1/predict", {
