@@ -42,6 +42,7 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
   assert.equal(check.machines, 12);
   assert.equal(check.rows, 12 * DAYS * 24);
   assert.deepEqual(check.problems, []);
+  assert.deepEqual(check.readings[1].columns, ["SPINDLE.LOAD_PCT", "SP1.LOAD"]);
   for (const r of check.readings.filter((x: { name: string }) => x.name !== "vibration"))
     assert.equal(r.present, 1, r.name);
   assert.ok(
@@ -93,6 +94,8 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     MILLWRIGHT_TECHNICIANS: shop.technicians,
     MILLWRIGHT_FEEDBACK_TOKEN: "shop-b-feedback-token",
     MILLWRIGHT_ADMIN_TOKEN: "shop-b-admin-token",
+    MILLWRIGHT_LOG_FORMAT: "text",
+    LOG_LEVEL: "info",
   };
   const auth = {
     authorization: `Bearer ${env.MILLWRIGHT_FEEDBACK_TOKEN}`,
@@ -176,6 +179,9 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     await server.exited;
     server = await startServerProcess(["serve", "--registry", registry], env);
     assert.deepEqual(await fleet(), before, "the restarted server replays its history to the same board");
+    // MILLWRIGHT_LOG_FORMAT=text: log lines for a person, not pino's JSON.
+    assert.match(server.output(), /INFO {2}Server listening/);
+    assert.doesNotMatch(server.output(), /\{"level":/);
     // A reading posted before the restart is refused: the replayed history knows it.
     assert.equal((await call("POST", "/v1/predict", reading(rows[half - 1]))).status, 409);
     await postRows(half, rows.length);
