@@ -119,3 +119,41 @@ export function holdValues(rows: Group[], c: Contract, hold: number): void {
     }
   }
 }
+
+/**
+ * With `hold`, a machine's first buckets before every non-optional reading has had a sample are
+ * left out (counted in a warning): tags start at their own instants, and before a tag's first
+ * sample there is nothing to hold. Later gaps are still errors. `rows` is each machine's buckets in
+ * time order.
+ */
+export function dropLeading(
+  rows: Group[],
+  c: Contract,
+  file: string,
+): { rows: Group[]; warning: string | null } {
+  const need = c.readings.filter((r) => !r.optional).map((r) => r.column);
+  const kept: Group[] = [];
+  const dropped = new Map<string, number>();
+  let machine: string | null = null;
+  let started = false;
+  for (const g of rows) {
+    if (g.machine !== machine) {
+      machine = g.machine;
+      started = false;
+    }
+    if (!started) started = need.every((col) => g.cells.has(col));
+    if (started) kept.push(g);
+    else dropped.set(g.machine, (dropped.get(g.machine) ?? 0) + 1);
+  }
+  if (dropped.size === 0) return { rows, warning: null };
+  const n = [...dropped.values()].reduce((a, b) => a + b, 0);
+  return {
+    rows: kept,
+    warning: `${file}: ${n} first row${n > 1 ? "s" : ""} of ${dropped.size} machine${dropped.size > 1 ? "s" : ""} left out, before each reading's first sample (${[
+      ...dropped,
+    ]
+      .slice(0, 8)
+      .map(([m, k]) => `${m}: ${k}`)
+      .join(", ")})`,
+  };
+}

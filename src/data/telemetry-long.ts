@@ -13,7 +13,7 @@ import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
-import { type Group, type TagSeen, checkCoverage, holdValues } from "./telemetry-long-checks.js";
+import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { parserFor, timeWords } from "./time-format.js";
 
@@ -160,10 +160,15 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   // Each machine's rows in time order, machines in the order they first appear.
   const order = new Map<string, number>();
   for (const g of groups.values()) if (!order.has(g.machine)) order.set(g.machine, order.size);
-  const rows = [...groups.values()].sort(
+  let rows = [...groups.values()].sort(
     (a, b) => (order.get(a.machine) as number) - (order.get(b.machine) as number) || a.time - b.time,
   );
-  if (long.every && long.hold) holdValues(rows, c, long.hold.size);
+  if (long.every && long.hold) {
+    holdValues(rows, c, long.hold.size);
+    const lead = dropLeading(rows, c, file);
+    rows = lead.rows;
+    if (lead.warning) warnings.push(lead.warning);
+  }
   const tagList = [...new Set(tags.values())];
   const header = [...(c.time ? [c.time.column] : []), ...(c.machine ? [c.machine.column] : []), ...tagList];
   const wide = rows.map((g) => [

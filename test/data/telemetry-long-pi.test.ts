@@ -112,6 +112,26 @@ test("`hold` fills buckets a tag stored on change has no sample in, for at most 
   );
 });
 
+test("with `hold`, a machine's buckets before each reading's first sample are left out and counted", () => {
+  // M2's load starts at hour 2 (a tag's first sample after the others').
+  const late = rows({ skipLoad: (m, h) => m === "M2" && h < 2 });
+  const d = read(LONG(", every: 1h, hold: 2h, quality: { column: quality }"), late);
+  assert.equal(loadOf(d, "M2").length, 70);
+  assert.equal(loadOf(d, "M1").length, 72);
+  assert.ok(
+    d.warnings.some((w) =>
+      /2 first rows of 1 machine left out, before each reading's first sample \(M2: 2\)/.test(w),
+    ),
+    d.warnings.join("\n"),
+  );
+  // Without hold every bucket must have its own sample: the first one is an error.
+  throwsLike(
+    LONG(", every: 1h, quality: { column: quality }"),
+    late,
+    /machine 'M2' at 2026-01-01T00:00:00\.000Z \(from row \d+\) has no 'SP1\.LOAD' row: empty/,
+  );
+});
+
 test("a reading no row holds is one error naming its key; an optional one a warning", () => {
   throwsLike(
     LONG(", every: 1h, quality: { column: quality }"),

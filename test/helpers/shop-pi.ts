@@ -16,6 +16,12 @@ export interface ShopPiOptions {
   seed?: number;
   /** The first instant, ISO (default 2026-03-02T00:00:00.000Z). */
   start?: string;
+  /**
+   * Time as each machine's spindle-hours counter (column SpindleHours, 4 decimals) instead of a clock,
+   * in every file; the counter stands still while the spindle is idle, so samples taken then are not
+   * exported (the export's filter: spindle running), as two samples of a tag at one count would clash.
+   */
+  counter?: boolean;
 }
 
 export interface ShopPi {
@@ -59,6 +65,7 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
   const n = opts.machines ?? 12;
   const days = opts.days ?? 60;
   const rng = createRng(opts.seed ?? 7);
+  const counter = opts.counter === true;
   const t0 = Date.parse(opts.start ?? "2026-03-02T00:00:00.000Z");
   const end = t0 + days * DAY;
   const iso = (t: number) => new Date(t).toISOString();
@@ -86,13 +93,24 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
       String(2008 + rng.int(15)),
     ]);
     const tags: Record<string, string> = TAGS[make];
+    let speed = 0;
     const rows: string[][] = [];
+    // The spindle-hours counter at the current minute `tm` (counter mode), and a time's cell.
+    let sh = counter ? u(5000, 20000) : 0;
+    let tm = t0;
+    const when = (t: number, cmms = 0) =>
+      counter
+        ? (sh + (speed > 0 ? Math.min(t - tm, MIN) / HOUR : 0)).toFixed(4)
+        : cmms
+          ? iso(t).replace("T", " ").slice(0, cmms)
+          : iso(t);
     // A sample at t (jittered by up to `jitter` ms, never past the end), Bad now and then.
     const sample = (tag: string, t: number, v: number, digits: number) => {
+      if (counter && speed === 0) return;
       if (rng.next() < 0.004) {
-        rows.push([asset, tags[tag], iso(t), SYSTEM_STATES[rng.int(3)], "Bad"]);
+        rows.push([asset, tags[tag], when(t), SYSTEM_STATES[rng.int(3)], "Bad"]);
         badRows++;
-      } else rows.push([asset, tags[tag], iso(t), v.toFixed(digits), "Good"]);
+      } else rows.push([asset, tags[tag], when(t), v.toFixed(digits), "Good"]);
     };
     // Component lives: the next failure, its 4-day (bearing) or 3-day (pump) run-up, the repair.
     const parts = [
@@ -100,7 +118,6 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
       { name: "COOLANT_PUMP", ramp: 3 * DAY, next: t0 + u(8, 35) * DAY },
     ];
     const wear = (p: (typeof parts)[number], t: number) => Math.max(0, 1 - (p.next - t) / p.ramp);
-    let speed = 0;
     let speedAt = t0;
     let nextProgram = t0;
     let coolantLast = Number.NaN;
@@ -110,24 +127,21 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
     let lastLube = t0 + u(0, 14) * DAY;
     const phase = [rng.int(5), rng.int(10), rng.int(15)];
     for (let t = t0; t < end; t += MIN) {
+      tm = t;
       for (const p of parts)
         if (t >= p.next) {
           failures.push({ asset, time: p.next, component: p.name });
           const down = Math.round(u(3, 8));
-          breakdowns.push([asset, iso(p.next).replace("T", " ").slice(0, 19), p.name, String(down)]);
+          breakdowns.push([asset, when(p.next, 19), p.name, String(down)]);
           const done = p.next + down * HOUR;
-          orders.push([`WO-${wo++}`, asset, iso(done).replace("T", " ").slice(0, 16), p.name, "CORRECTIVE"]);
+          // The repair is hours away on the clock, none on the spindle (it is stopped).
+          const doneAt = counter ? (sh + 0.001).toFixed(4) : when(done, 16);
+          orders.push([`WO-${wo++}`, asset, doneAt, p.name, "CORRECTIVE"]);
           p.next = done + u(15, 45) * DAY;
         }
       if (t - lastLube >= 14 * DAY) {
         lastLube = t;
-        orders.push([
-          `WO-${wo++}`,
-          asset,
-          iso(t).replace("T", " ").slice(0, 16),
-          "LUBRICATION",
-          "PREVENTIVE",
-        ]);
+        orders.push([`WO-${wo++}`, asset, when(t, 16), "LUBRICATION", "PREVENTIVE"]);
       }
       const dB = wear(parts[0], t);
       const dP = wear(parts[1], t);
@@ -135,11 +149,12 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
       // Speed is stored on change, and at least every 8 h (the historian's compression maximum).
       if (t >= nextProgram) {
         const s = rng.next() < 0.15 ? 0 : PROGRAMS[1 + rng.int(4)];
-        if (s !== speed || t === t0) {
+        const changed = s !== speed || t === t0;
+        speed = s;
+        if (changed) {
           sample("speed", t + rng.int(30_000), s, 0);
           speedAt = t;
         }
-        speed = s;
         nextProgram = t + u(20, 120) * MIN;
       } else if (t - speedAt >= 8 * HOUR) {
         sample("speed", t, speed, 0);
@@ -169,30 +184,41 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
         coolantAt = t;
       }
       if (temp > 50 && t - lastTempAlarm > 2 * HOUR && rng.next() < 0.2) {
-        alarms.push([iso(t + 1234), asset, "SP_TEMP_HIGH", "HIGH", "Spindle temperature high"]);
+        alarms.push([when(t + 1234), asset, "SP_TEMP_HIGH", "HIGH", "Spindle temperature high"]);
         lastTempAlarm = t;
       }
       if (coolant > 26.5 && t - lastCoolAlarm > 3 * HOUR && rng.next() < 0.2) {
-        alarms.push([iso(t + 4321), asset, "CLNT_TEMP_HIGH", "MEDIUM", "Coolant temperature high"]);
+        alarms.push([when(t + 4321), asset, "CLNT_TEMP_HIGH", "MEDIUM", "Coolant temperature high"]);
         lastCoolAlarm = t;
       }
       if (rng.next() < 2 / 1440)
-        alarms.push([iso(t + rng.int(MIN)), asset, "DOOR_INTERLOCK", "LOW", "Door opened during cycle"]);
+        alarms.push([when(t + rng.int(MIN)), asset, "DOOR_INTERLOCK", "LOW", "Door opened during cycle"]);
+      if (speed > 0) sh += 1 / 60;
     }
     // A historian exports tag by tag: sorted by asset, tag, then time.
-    rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
+    const byTime = (x: string, y: string) => (counter ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0);
+    rows.sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : byTime(a[2], b[2])));
     tel.push(...rows);
   }
-  alarms.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  alarms.sort((a, b) =>
+    counter
+      ? a[1].localeCompare(b[1]) || Number(a[0]) - Number(b[0])
+      : a[0] < b[0]
+        ? -1
+        : a[0] > b[0]
+          ? 1
+          : 0,
+  );
+  const T = (clock: string) => (counter ? "SpindleHours" : clock);
   const csv = (header: string[], rows: string[][]) =>
     `${[header, ...rows].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",")).join("\n")}\n`;
   return {
     files: {
-      "telemetry.csv": csv(["Asset", "Tag", "Timestamp", "Value", "Quality"], tel),
+      "telemetry.csv": csv(["Asset", "Tag", T("Timestamp"), "Value", "Quality"], tel),
       "machines.csv": csv(["Asset", "Manufacturer", "Model", "InstallYear"], machineRows),
-      "alarms.csv": csv(["Time", "Asset", "AlarmCode", "Severity", "Message"], alarms),
-      "workorders.csv": csv(["WO_Number", "Asset", "Completed", "Component", "Type"], orders),
-      "breakdowns.csv": csv(["Asset", "Start", "Component", "Downtime_h"], breakdowns),
+      "alarms.csv": csv([T("Time"), "Asset", "AlarmCode", "Severity", "Message"], alarms),
+      "workorders.csv": csv(["WO_Number", "Asset", T("Completed"), "Component", "Type"], orders),
+      "breakdowns.csv": csv(["Asset", T("Start"), "Component", "Downtime_h"], breakdowns),
     },
     machines,
     makes,
