@@ -1,6 +1,7 @@
 // The scored CSV `millwright predict` writes, for either kind of model: the input rows as they
 // were written, then failure_probability, failure_predicted (0/1 at the threshold) and one
 // <head>_probability column per further head.
+import { MillwrightError } from "../core/errors.js";
 import { formatCsv } from "../data/csv.js";
 import { writeFileAtomic } from "../registry/fsutil.js";
 
@@ -18,6 +19,13 @@ export interface ScoredRows {
 
 /** Writes the file whole or not at all and returns the number of rows written. */
 export function writeScoredCsv(dest: string, s: ScoredRows): number {
+  // One probability per input row: a mismatch (input rows that are not what the model scored) would
+  // write misplaced numbers and "undefined", so it is refused before anything is written.
+  if (s.raw.rows.length !== s.failure.length)
+    throw new MillwrightError(
+      "MW_INTERNAL",
+      `${s.failure.length} predictions for ${s.raw.rows.length} input rows: nothing written`,
+    );
   const names = [...s.heads.keys()];
   const header = [
     ...s.raw.header,

@@ -104,9 +104,18 @@ export interface Contract {
   csv: CsvFormat;
   /**
    * Telemetry written long (one row per machine, time and tag): the tag and value columns, and the
-   * bucket length tags sampled at their own instants fall into (null: exact times). Null: wide.
+   * bucket length tags sampled at their own instants fall into (null: exact times), how long a tag's
+   * latest value fills later buckets it has no sample in (`hold`, null: not at all; a historian
+   * stores a value only when it changes), and the quality column whose rows other than `good` are
+   * skipped (absent in versions trained before them). Null: wide.
    */
-  long?: { tag: string; value: string; every: Span | null } | null;
+  long?: {
+    tag: string;
+    value: string;
+    every: Span | null;
+    hold?: Span | null;
+    quality?: { column: string; good: string[] } | null;
+  } | null;
   /** `format` and `zone` as the export writes its times (absent in versions trained before them). */
   time: { column: string; counter: boolean; format?: string | null; zone?: string | null } | null;
   machine: { column: string } | null;

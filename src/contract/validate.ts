@@ -13,6 +13,7 @@ import {
   spans,
   timeSpec,
 } from "./fields.js";
+import { longLayout } from "./long.js";
 import { parseSpan } from "./spans.js";
 import { validateTasks } from "./tasks.js";
 import { validateTraining } from "./training.js";
@@ -240,30 +241,4 @@ export function validateContract(doc: unknown, file: string): Contract {
     }),
     training: validateTraining(o.training, file),
   };
-}
-
-/** `long: { tag, value, every }`: telemetry written one row per machine, time and tag. */
-function longLayout(
-  v: unknown,
-  file: string,
-  time: Contract["time"],
-  machine: Contract["machine"],
-): Contract["long"] {
-  if (v === undefined || v === null) return null;
-  const o = mapping(v, file, "long", ["tag", "value", "every"], ["tag", "value"]);
-  const tag = text(o.tag, file, "long.tag");
-  const value = text(o.value, file, "long.value");
-  if (tag === value) throw configError(file, "long.value", `must be another column than long.tag ('${tag}')`);
-  const taken: [string, string | undefined][] = [
-    ["time.column", time?.column],
-    ["machine.column", machine?.column],
-  ];
-  for (const [key, col] of taken)
-    if (col === tag || col === value)
-      throw configError(file, col === tag ? "long.tag" : "long.value", `'${col}' is already ${key}`);
-  const every =
-    o.every === undefined || o.every === null
-      ? null
-      : parseSpan(o.every, time?.counter === true, file, "long.every");
-  return { tag, value, every };
 }

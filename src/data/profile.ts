@@ -13,6 +13,8 @@ import type { EventTable } from "./events.js";
 export interface ReadingProfile {
   name: string;
   column: string;
+  /** Every name the contract gives it (two makes' column or tag names), the first being `column`. */
+  columns: string[];
   unit: string;
   /** Share of telemetry rows with a value. */
   present: number;
@@ -80,6 +82,7 @@ export function profileContractData(d: ContractData): ContractProfile {
     return {
       name: r.name,
       column: r.column,
+      columns: [r.column, ...(r.aliases ?? [])],
       unit: r.unit,
       present: t.n === 0 ? 0 : n / t.n,
       min: n === 0 || category ? null : min,

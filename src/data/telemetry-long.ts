@@ -5,34 +5,31 @@
 // rest of the reader takes, one row per machine and time, so nothing downstream knows the layout.
 // Rows of one machine and time need not be together (exports sorted by tag, then time, are common):
 // the rows come out in each machine's time order. With `every`, times fall into buckets of that
-// length (tags sampled at their own instants), and a tag's latest value in a bucket counts.
-// Tags the contract does not read are skipped and counted. Pure.
+// length (tags sampled at their own instants), and a tag's latest value in a bucket counts; with
+// `hold` too, a bucket a tag has no sample in keeps its latest earlier one (a historian stores a
+// value only when it changes). With `quality`, rows of another quality than `good` are skipped.
+// Tags the contract does not read, and rows skipped for their quality, are counted. Pure.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
+import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 /** Skipped tags named in the warning at most. */
 const TAGS_NAMED = 8;
 
-/** The tags a contract reads: every reading's names and the label columns. */
-function wantedTags(c: Contract): Set<string> {
-  const tags = new Set<string>();
-  for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.add(n);
-  if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.add(n);
+/**
+ * The tags a contract reads, each to the wide column it becomes: every name of a reading becomes its
+ * first name (two makes in one long file tag the same reading differently, and the wide reader takes
+ * two names of one reading in one file for a mistake), a label column itself.
+ */
+function wantedTags(c: Contract): Map<string, string> {
+  const tags = new Map<string, string>();
+  for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.set(n, r.column);
+  if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.set(n, n);
   return tags;
-}
-
-interface Group {
-  machine: string;
-  time: number;
-  /** The time cell as written (exact times), or the bucket's start (with `every`). */
-  stamp: string;
-  /** Per wanted tag: its value, the line it came from and that row's time. */
-  cells: Map<string, { value: string; line: number; at: number }>;
-  line: number;
 }
 
 /** One long-layout file as the wide table `joinTelemetry` reads, with warnings. */
@@ -47,21 +44,29 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       ...(c.machine ? [{ column: c.machine.column, key: "machine.column" }] : []),
       { column: long.tag, key: "long.tag" },
       { column: long.value, key: "long.value" },
+      ...(long.quality ? [{ column: long.quality.column, key: "long.quality.column" }] : []),
     ],
     file,
     c.source,
   );
-  const [timeCol, machineCol, tagCol, valueCol] = [
+  const q = long.quality ? 1 : 0;
+  const [timeCol, machineCol, tagCol, valueCol, qualityCol] = [
     c.time ? cols[0] : -1,
     c.machine ? cols[c.time ? 1 : 0] : -1,
-    cols[cols.length - 2],
-    cols[cols.length - 1],
+    cols[cols.length - 2 - q],
+    cols[cols.length - 1 - q],
+    q ? cols[cols.length - 1] : -1,
   ];
+  const good = new Set(long.quality?.good ?? []);
+  /** Rows skipped for their quality, by quality as written. */
+  const unfit = new Map<string, number>();
   const tags = wantedTags(c);
   const parseTime = parserFor(c.time);
   const errors = new RowErrors(file);
   const groups = new Map<string, Group>();
   const skipped = new Map<string, number>();
+  /** Machine and wide column → what its rows said (a machine sends one name per reading). */
+  const seen = new Map<string, TagSeen>();
   const width = table.header.length;
   table.rows.forEach((cells, i) => {
     const line = table.lines[i];
@@ -70,22 +75,56 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       return;
     }
     const tag = cells[tagCol].trim();
-    if (!tags.has(tag)) {
+    const column = tags.get(tag);
+    if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
       return;
     }
     const machine = machineCol >= 0 ? cells[machineCol].trim() : "";
+    let s = seen.get(`${machine}\u0000${column}`);
+    if (!s) {
+      s = { tag, line, good: 0, unfit: 0, at: Number.NEGATIVE_INFINITY, atLine: 0 };
+      seen.set(`${machine}\u0000${column}`, s);
+    } else if (s.tag !== tag) {
+      errors.add(
+        line,
+        long.tag,
+        `machine '${machine}' sends '${column}' as '${s.tag}' (row ${s.line}) and as '${tag}'; keep one name per machine`,
+      );
+      return;
+    }
+    if (qualityCol >= 0 && !good.has(cells[qualityCol].trim())) {
+      // A historian marks a sample it could not read (its value then often a state such as
+      // "I/O Timeout"): skipped, so the tag's previous value holds (with `hold`) or the cell is empty.
+      const k = cells[qualityCol].trim();
+      unfit.set(k, (unfit.get(k) ?? 0) + 1);
+      s.unfit++;
+      return;
+    }
     let at = i;
     let stamp = "";
     if (c.time) {
-      const s = cells[timeCol];
-      at = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTime(s);
+      const ts = cells[timeCol];
+      at = c.time.counter ? parseDecimal(ts.trim(), c.csv.decimal) : parseTime(ts);
       if (!Number.isFinite(at)) {
-        errors.add(line, c.time.column, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
+        errors.add(line, c.time.column, ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`);
         return;
       }
-      stamp = s;
+      // Rows are grouped and sorted by time below, so a clock that went back would be merged
+      // silently: each tag's rows of a machine must go forward, as a historian writes them.
+      if (at < s.at) {
+        errors.add(
+          line,
+          c.time.column,
+          `time goes backwards for tag '${tag}' of machine '${machine}' (${cells[timeCol]} after row ${s.atLine} at ${c.time.counter ? s.at : new Date(s.at).toISOString()}; each tag's rows of a machine must be in time order)`,
+        );
+        return;
+      }
+      stamp = cells[timeCol];
     }
+    s.good++;
+    s.at = at;
+    s.atLine = line;
     let time = at;
     if (long.every) {
       time = Math.floor(at / long.every.size) * long.every.size;
@@ -97,29 +136,40 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       g = { machine, time, stamp, cells: new Map(), line };
       groups.set(key, g);
     }
-    const before = g.cells.get(tag);
+    const before = g.cells.get(column);
     if (before && before.at === at)
       errors.add(
         line,
         long.value,
         `a second '${tag}' for machine '${machine}' at ${cells[timeCol] ?? "this time"} (the first is row ${before.line})`,
       );
-    else if (!before || at > before.at) g.cells.set(tag, { value: cells[valueCol], line, at });
+    else if (!before || at > before.at) g.cells.set(column, { value: cells[valueCol], tag, line, at });
   });
   errors.throwIfAny();
+  const warnings: string[] = [];
+  if (groups.size > 0) {
+    warnings.push(...checkCoverage(c, file, seen, groups.values(), [...skipped.keys()], errors));
+    errors.throwIfAny();
+  }
   if (groups.size === 0)
     throw new MillwrightError(
       "MW_CSV",
-      `${file}: no row holds a tag ${c.source} reads (its readings' column names: ${[...tags].slice(0, TAGS_NAMED).join(", ")}); the ${long.tag} column holds ${[...skipped.keys()].slice(0, TAGS_NAMED).join(", ") || "nothing"}`,
+      `${file}: no row holds a tag ${c.source} reads (its readings' column names: ${[...tags.keys()].slice(0, TAGS_NAMED).join(", ")}); the ${long.tag} column holds ${[...skipped.keys()].slice(0, TAGS_NAMED).join(", ") || "nothing"}`,
       { file },
     );
   // Each machine's rows in time order, machines in the order they first appear.
   const order = new Map<string, number>();
   for (const g of groups.values()) if (!order.has(g.machine)) order.set(g.machine, order.size);
-  const rows = [...groups.values()].sort(
+  let rows = [...groups.values()].sort(
     (a, b) => (order.get(a.machine) as number) - (order.get(b.machine) as number) || a.time - b.time,
   );
-  const tagList = [...tags];
+  if (long.every && long.hold) {
+    holdValues(rows, c, long.hold.size);
+    const lead = dropLeading(rows, c, file);
+    rows = lead.rows;
+    if (lead.warning) warnings.push(lead.warning);
+  }
+  const tagList = [...new Set(tags.values())];
   const header = [...(c.time ? [c.time.column] : []), ...(c.machine ? [c.machine.column] : []), ...tagList];
   const wide = rows.map((g) => [
     ...(c.time ? [g.stamp] : []),
@@ -131,12 +181,11 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const locate = (line: number, column: string | null) => {
     const g = rows[line - 1];
     const cell = column === null ? undefined : g.cells.get(column);
-    if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${column}')`;
-    if (column !== null && tags.has(column))
-      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${column}' row`;
+    if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${cell.tag}')`;
+    if (column !== null && tagList.includes(column))
+      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${seen.get(`${g.machine}\u0000${column}`)?.tag ?? column}' row`;
     return `${file} row ${g.line}${column === null ? "" : `, ${column}`}`;
   };
-  const warnings: string[] = [];
   const nSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
   if (nSkipped > 0) {
     const names = [...skipped.keys()];
@@ -147,6 +196,16 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         .join(", ")}${names.length > TAGS_NAMED ? ", …" : ""})`,
     );
   }
+  const nUnfit = [...unfit.values()].reduce((a, b) => a + b, 0);
+  if (nUnfit > 0)
+    warnings.push(
+      `${file}: ${nUnfit} row${nUnfit > 1 ? "s" : ""} of quality other than ${[...good].map((g) => `'${g}'`).join(", ")} skipped (${[
+        ...unfit,
+      ]
+        .slice(0, TAGS_NAMED)
+        .map(([k, n]) => `'${k}': ${n}`)
+        .join(", ")})`,
+    );
   return {
     part: { file, table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate } },
     warnings,

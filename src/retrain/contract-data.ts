@@ -46,7 +46,8 @@ function storedFiles(registry: ModelRegistry, version: string, role: string): st
  * Writes the champion's training data plus what the server received since as files the champion's
  * own contract reads: its delimiter and decimal mark, each reading under its first column name (one
  * file, so several exports and their column aliases become one), times as ISO 8601 in UTC (which a
- * `time.format` or `time.zone` contract also reads: a time with its offset wins). The stored files
+ * `time.format` or `time.zone` contract also reads: a time with its offset wins; a long contract's
+ * telemetry long again). The stored files
  * are read back through the contract first, exactly as training read them, so nothing is guessed.
  */
 export function retrainFiles(
@@ -106,7 +107,8 @@ export function retrainFiles(
   }
   const header = [c.machine.column, c.time.column, ...c.readings.map((r) => r.column)];
   const telemetry = join(dir, "telemetry.csv");
-  writeFileSync(telemetry, formatCsv(header, rows, { delimiter }));
+  const written = c.long ? asLong(c, rows) : { header, rows };
+  writeFileSync(telemetry, formatCsv(written.header, written.rows, { delimiter }));
 
   // Event tables and failures: the stored rows, then the logged events that are not already there.
   const events: Record<string, string> = {};
@@ -148,4 +150,28 @@ export function retrainFiles(
     production_rows: rows.length - baseRows,
     production_events: nEvents,
   };
+}
+
+/**
+ * A long contract reads only long files (its `long:` is stored with it, and the challenger keeps
+ * it): the wide rows [machine, time, ...readings] as one row per machine, time and reading, the tag
+ * being the reading's first column name, a missing value no row, and the quality (with
+ * `long.quality`) its first good value. A time is its bucket's start, so it falls in the same bucket.
+ */
+function asLong(c: Contract, wide: string[][]): { header: string[]; rows: string[][] } {
+  const long = c.long as NonNullable<Contract["long"]>;
+  const q = long.quality;
+  const header = [
+    (c.time as NonNullable<Contract["time"]>).column,
+    (c.machine as NonNullable<Contract["machine"]>).column,
+    long.tag,
+    long.value,
+    ...(q ? [q.column] : []),
+  ];
+  const rows: string[][] = [];
+  for (const [machine, time, ...cells] of wide)
+    cells.forEach((v, k) => {
+      if (v !== "") rows.push([time, machine, c.readings[k].column, v, ...(q ? [q.good[0]] : [])]);
+    });
+  return { header, rows };
 }

@@ -32,17 +32,19 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
   const fcode = err.code ?? "";
   if (err.validation) {
     const v = err.validation[0];
-    const field = `${err.validationContext ?? "body"}${v?.instancePath?.replace(/\//g, ".") ?? ""}`;
-    // An enum's message ("must be equal to one of the allowed values") names none of them: a client
-    // that sent table "Ausfaelle" for "failures" should read what the contract's tables are.
+    // An item of an array as the README writes fields (`body.events[0].table`, `body[3].torque`).
+    const path = (v?.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
+    const field = `${err.validationContext ?? "body"}${path}`;
+    // A value outside a list (an event table the contract does not have): say which values there are.
     const allowed =
       v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
-    const values = Array.isArray(allowed) ? `: ${allowed.map((a) => JSON.stringify(a)).join(", ")}` : "";
-    return {
-      code: "MW_VALIDATION",
-      detail: `${field}: ${v?.message ?? err.message}${values}`,
-      extra: { field },
-    };
+    const message = allowed
+      ? `must be one of ${allowed
+          .slice(0, 20)
+          .map((a) => JSON.stringify(a))
+          .join(", ")}${allowed.length > 20 ? ", …" : ""}`
+      : (v?.message ?? err.message);
+    return { code: "MW_VALIDATION", detail: `${field}: ${message}`, extra: { field } };
   }
   if (fcode === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413)
     return { code: "MW_BATCH_TOO_LARGE", detail: "the request body is over the size limit" };

@@ -29,7 +29,7 @@ function render(p: ContractProfile): string {
     "readings (present = share of rows with a value):",
     ...p.readings.map(
       (r) =>
-        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  ('${r.column}')`,
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})`,
     ),
     ...p.events.map(
       (e) =>

@@ -1,8 +1,9 @@
 // `predict` and `evaluate` for a data-contract model: the version's stored contract says how to
 // read the data; the telemetry comes from --data and the events from the stored paths or --events.
 import { readFileSync } from "node:fs";
-import { readContractData } from "../../data/contract-data.js";
+import { type ContractData, readContractData } from "../../data/contract-data.js";
 import { formatDecimal, parseCsv } from "../../data/csv.js";
+import { formatTimestamp } from "../../data/time.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { fmt } from "../../evaluate/format.js";
 import { labelledFeatures } from "../../registry/train-history.js";
@@ -24,15 +25,42 @@ function readWithContract(m: HistoryModel, file: string, events: unknown, labels
   return data;
 }
 
+/**
+ * The rows a long export was read into, as a wide table (time, machine, each reading under its first
+ * column name): one row per machine and time (or bucket), which is what the model scores. The long
+ * file's own rows (one per tag) have no probability of their own.
+ */
+function wideRows(d: ContractData): { header: string[]; rows: string[][] } {
+  const c = d.contract;
+  const t = d.telemetry;
+  const num = (v: number) => formatDecimal(v, c.csv.decimal);
+  const cell = (k: number, v: number) =>
+    Number.isNaN(v) ? "" : c.readings[k].kind === "category" ? (c.readings[k].levels?.[v] ?? "") : num(v);
+  const rows: string[][] = [];
+  for (let i = 0; i < t.n; i++)
+    rows.push([
+      ...(c.time ? [c.time.counter ? num(t.time[i]) : formatTimestamp(t.time[i])] : []),
+      ...(c.machine ? [t.machines[t.machine[i]]] : []),
+      ...c.readings.map((_, k) => cell(k, t.values[k][i])),
+    ]);
+  const header = [
+    ...(c.time ? [c.time.column] : []),
+    ...(c.machine ? [c.machine.column] : []),
+    ...c.readings.map((r) => r.column),
+  ];
+  return { header, rows };
+}
+
 export function predictContract(m: HistoryModel, file: string, dest: string, events: unknown): number {
-  const { X } = labelledFeatures(readWithContract(m, file, events, "no"));
+  const data = readWithContract(m, file, events, "no");
+  const { X } = labelledFeatures(data);
   const p = predictHistoryModel(m, X);
   const { delimiter, decimal } = m.contract.csv;
   const heads = new Map<string, Float64Array>();
   for (const h of m.headNames)
     if (h !== "machine_failure" && p[h] !== null) heads.set(h, p[h] as Float64Array);
   const n = writeScoredCsv(dest, {
-    raw: parseCsv(readFileSync(file, "utf8"), delimiter),
+    raw: m.contract.long ? wideRows(data) : parseCsv(readFileSync(file, "utf8"), delimiter),
     failure: p.machine_failure as Float64Array,
     threshold: m.threshold.value,
     heads,

@@ -16,7 +16,9 @@ failure_probability, failure_predicted (0/1 at the model's threshold) and one
 A model trained with a data contract reads FILE as its stored contract says, builds each machine's
 history from the rows and the events (the event files named at training, or --events NAME=FILE;
 NAME "failures" for the failures file) and writes one <kind>_probability per head, with the
-probabilities' exact digits.`;
+probabilities' exact digits. A long export (the contract's long:) is written as the rows it was
+read into, one per machine and time (or long.every bucket), each reading under its first column
+name, since the model scores those, not the file's one row per tag.`;
 
 const PREDICT_OPTIONS: Options = { strings: ["data", "out", "model", "registry"], lists: ["events"] };
 

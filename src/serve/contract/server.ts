@@ -10,6 +10,7 @@ import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
+import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
@@ -150,7 +151,14 @@ export async function startContractServer(
     logger:
       opts.logger === false
         ? false
-        : { level: process.env.LOG_LEVEL ?? "info", redact: ["req.headers.authorization"] },
+        : {
+            level: process.env.LOG_LEVEL ?? "info",
+            redact: ["req.headers.authorization"],
+            // MILLWRIGHT_LOG_FORMAT, as on the AI4I server (this one wrote JSON on a terminal too).
+            ...(chooseLogFormat(process.env, process.stdout.isTTY === true) === "text"
+              ? { stream: textLogStream() }
+              : {}),
+          },
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
