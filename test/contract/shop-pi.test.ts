@@ -13,7 +13,7 @@ import { startServerProcess } from "../helpers/server-process.js";
 import { shopPi } from "../helpers/shop-pi.js";
 import { writeShopPi } from "../helpers/shop-pi-files.js";
 
-const DAYS = 45;
+const DAYS = 40;
 const shop = writeShopPi({ machines: 12, days: DAYS, seed: 7 });
 const registry = join(shop.dir, "models");
 after(() => rmSync(shop.dir, { recursive: true, force: true }));
@@ -220,5 +220,34 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
   } finally {
     server.child.kill("SIGTERM");
     await server.exited;
+  }
+});
+
+test("the spindle-hours variant: every time a counter, split by machine, planned in shifts by rows_per_hour", async () => {
+  const hours = writeShopPi({ machines: 8, days: 35, seed: 11, counter: true }, "mw-shop-pi-hours-");
+  try {
+    const reg = join(hours.dir, "models");
+    const check = JSON.parse((await cli(["check", "--contract", hours.contract, "--json"])).stdout);
+    assert.equal(check.counter, true);
+    assert.equal(check.machines, 8);
+    assert.deepEqual(check.problems, []);
+    // Each machine's counter starts where it stands: a cut at one count would test only the
+    // machines with the highest counters, so whole machines are held out.
+    const train = JSON.parse(
+      (await cli(["train", "--contract", hours.contract, "--registry", reg, "--split", "machine", "--json"]))
+        .stdout,
+    );
+    assert.match(train.split.describe, /^by machine/);
+    assert.ok(
+      train.metrics.pr_auc > 3 * (train.metrics.positives / train.metrics.n),
+      JSON.stringify(train.metrics),
+    );
+    const plan = JSON.parse(
+      (await cli(["plan", "--technicians", hours.technicians, "--registry", reg, "--json"])).stdout,
+    );
+    assert.equal(plan.model.contract, "shop-b-pi-hours");
+    assert.ok(Array.isArray(plan.tasks));
+  } finally {
+    rmSync(hours.dir, { recursive: true, force: true });
   }
 });
