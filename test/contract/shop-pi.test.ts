@@ -198,6 +198,11 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     const machine = await call("GET", "/v1/machines/CNC02");
     assert.equal(machine.status, 200);
     assert.equal(machine.body.attributes.make, "Mazak");
+    const stranger = await call("GET", "/v1/machines/CNC99");
+    assert.equal(stranger.status, 404);
+    assert.match(stranger.body.detail, /'CNC99' is not in the contract's machine table/);
+    const quiet = await call("GET", "/v1/machines/CNC05"); // in the table, no reading yet
+    assert.match(quiet.body.detail, /no readings for machine 'CNC05' yet/);
     const served = await call("GET", "/v1/plan");
     assert.equal(served.status, 200, JSON.stringify(served.body));
     assert.equal(served.body.model.version, "1.0.0");
