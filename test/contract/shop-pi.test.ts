@@ -229,7 +229,10 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
 });
 
 test("the spindle-hours variant: every time a counter, split by machine, planned in shifts by rows_per_hour", async () => {
-  const hours = writeShopPi({ machines: 8, days: 35, seed: 11, counter: true }, "mw-shop-pi-hours-");
+  const hours = writeShopPi(
+    { machines: 8, days: 35, seed: 11, counter: true, asset: true },
+    "mw-shop-pi-hours-",
+  );
   try {
     const reg = join(hours.dir, "models");
     const check = JSON.parse((await cli(["check", "--contract", hours.contract, "--json"])).stdout);
