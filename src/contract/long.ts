@@ -4,7 +4,7 @@ import { configError, join, list, mapping, text } from "../core/yamlcheck.js";
 import { parseSpan } from "./spans.js";
 import type { Contract } from "./types.js";
 
-/** `long: { tag, value, every, hold, quality }`. */
+/** `long: { tag, value, every, hold, quality, split }`. */
 export function longLayout(
   v: unknown,
   file: string,
@@ -12,14 +12,24 @@ export function longLayout(
   machine: Contract["machine"],
 ): Contract["long"] {
   if (v === undefined || v === null) return null;
-  const o = mapping(v, file, "long", ["tag", "value", "every", "hold", "quality"], ["tag", "value"]);
+  const o = mapping(v, file, "long", ["tag", "value", "every", "hold", "quality", "split"], ["tag", "value"]);
   const tag = text(o.tag, file, "long.tag");
   const value = text(o.value, file, "long.value");
   if (tag === value) throw configError(file, "long.value", `must be another column than long.tag ('${tag}')`);
   const quality = qualityOf(o.quality, file);
+  // `split: "."`: a historian's tag names the machine first (CNC07.SPINDLE.LOAD_PCT): the machine is
+  // the text before the first split, the tag the readings name the rest; machine.column is then the
+  // tag column itself.
+  const split = o.split === undefined || o.split === null ? null : text(o.split, file, "long.split");
+  if (split !== null && machine?.column !== tag)
+    throw configError(
+      file,
+      "long.split",
+      `the machine is read from the tag column: give machine: { column: ${tag} } (it is ${machine ? `'${machine.column}'` : "absent"})`,
+    );
   const taken: [string, string | undefined][] = [
     ["time.column", time?.column],
-    ["machine.column", machine?.column],
+    ["machine.column", split === null ? machine?.column : undefined],
   ];
   for (const [key, col] of taken)
     for (const [k, mine] of [
@@ -38,7 +48,7 @@ export function longLayout(
   // to fill (a machine's tags must then share times).
   if (hold && !every)
     throw configError(file, "long.hold", "needs long.every (the buckets a held value fills)");
-  return { tag, value, every, hold, quality };
+  return { tag, value, every, hold, quality, split };
 }
 
 /** `quality: { column, good: [...] }`: rows whose quality is not one of `good` are skipped. */

@@ -115,6 +115,8 @@ export interface Contract {
     every: Span | null;
     hold?: Span | null;
     quality?: { column: string; good: string[] } | null;
+    /** The machine is the tag's text before the first `split`, the tag the rest (null: not). */
+    split?: string | null;
   } | null;
   /** `format` and `zone` as the export writes its times (absent in versions trained before them). */
   time: { column: string; counter: boolean; format?: string | null; zone?: string | null } | null;

@@ -130,6 +130,8 @@ export function profileContractData(d: ContractData): ContractProfile {
       censored_rows: censored,
     };
   }
+  const staggered = c.time?.counter ? staggeredCounts(t) : null;
+  if (staggered) problems.push(staggered);
   return {
     contract: c.name,
     files: d.files.map(({ role, file, rows }) => ({ role, file, rows })),
@@ -181,4 +183,26 @@ function headless(
       );
   }
   return out;
+}
+
+/**
+ * A counter each machine started at its own count (an hours meter, not cycles from 1): a split by
+ * time cuts every machine at one count, so its test part would hold only the machines whose meters
+ * stand highest. Said when the machines' first counts spread over more than half the counts seen.
+ */
+function staggeredCounts(t: ContractData["telemetry"]): string | null {
+  const first = new Map<number, number>();
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < t.n; i++) {
+    const m = t.machine[i];
+    if (!first.has(m) || t.time[i] < (first.get(m) as number)) first.set(m, t.time[i]);
+    if (t.time[i] < lo) lo = t.time[i];
+    if (t.time[i] > hi) hi = t.time[i];
+  }
+  if (first.size < 2) return null;
+  const starts = [...first].sort((a, b) => a[1] - b[1]);
+  const [low, high] = [starts[0], starts[starts.length - 1]];
+  if (high[1] - low[1] <= 0.5 * (hi - lo)) return null;
+  return `time is a counter each machine starts at its own count ('${t.machines[low[0]]}' at ${low[1]}, '${t.machines[high[0]]}' at ${high[1]}): a split by time tests only the machines with the highest counts; train with --split machine`;
 }

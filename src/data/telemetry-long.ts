@@ -74,13 +74,23 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       errors.add(line, null, `${cells.length} cells, the header has ${width}`);
       return;
     }
-    const tag = cells[tagCol].trim();
+    let tag = cells[tagCol].trim();
+    let machine = machineCol >= 0 ? cells[machineCol].trim() : "";
+    if (long.split) {
+      // CNC07.SPINDLE.LOAD_PCT: machine CNC07, tag SPINDLE.LOAD_PCT (no split: no machine's, skipped).
+      const cut = tag.indexOf(long.split);
+      if (cut <= 0) {
+        skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
+        return;
+      }
+      machine = tag.slice(0, cut);
+      tag = tag.slice(cut + long.split.length);
+    }
     const column = tags.get(tag);
     if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
       return;
     }
-    const machine = machineCol >= 0 ? cells[machineCol].trim() : "";
     let s = seen.get(`${machine}\u0000${column}`);
     if (!s) {
       s = { tag, line, good: 0, unfit: 0, at: Number.NEGATIVE_INFINITY, atLine: 0 };

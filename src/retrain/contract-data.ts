@@ -161,9 +161,11 @@ export function retrainFiles(
 function asLong(c: Contract, wide: string[][]): { header: string[]; rows: string[][] } {
   const long = c.long as NonNullable<Contract["long"]>;
   const q = long.quality;
+  // With `split` the machine is written into the tag (CNC07.SPINDLE.LOAD_PCT), its column being the tag's.
+  const split = long.split ?? null;
   const header = [
     (c.time as NonNullable<Contract["time"]>).column,
-    (c.machine as NonNullable<Contract["machine"]>).column,
+    ...(split === null ? [(c.machine as NonNullable<Contract["machine"]>).column] : []),
     long.tag,
     long.value,
     ...(q ? [q.column] : []),
@@ -171,7 +173,14 @@ function asLong(c: Contract, wide: string[][]): { header: string[]; rows: string
   const rows: string[][] = [];
   for (const [machine, time, ...cells] of wide)
     cells.forEach((v, k) => {
-      if (v !== "") rows.push([time, machine, c.readings[k].column, v, ...(q ? [q.good[0]] : [])]);
+      const tag = c.readings[k].column;
+      if (v === "") return;
+      rows.push([
+        time,
+        ...(split === null ? [machine, tag] : [`${machine}${split}${tag}`]),
+        v,
+        ...(q ? [q.good[0]] : []),
+      ]);
     });
   return { header, rows };
 }

@@ -13,7 +13,7 @@ import { startServerProcess } from "../helpers/server-process.js";
 import { shopPi } from "../helpers/shop-pi.js";
 import { writeShopPi } from "../helpers/shop-pi-files.js";
 
-const DAYS = 45;
+const DAYS = 40;
 const shop = writeShopPi({ machines: 12, days: DAYS, seed: 7 });
 const registry = join(shop.dir, "models");
 after(() => rmSync(shop.dir, { recursive: true, force: true }));
@@ -198,6 +198,11 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     const machine = await call("GET", "/v1/machines/CNC02");
     assert.equal(machine.status, 200);
     assert.equal(machine.body.attributes.make, "Mazak");
+    const stranger = await call("GET", "/v1/machines/CNC99");
+    assert.equal(stranger.status, 404);
+    assert.match(stranger.body.detail, /'CNC99' is not in the contract's machine table/);
+    const quiet = await call("GET", "/v1/machines/CNC05"); // in the table, no reading yet
+    assert.match(quiet.body.detail, /no readings for machine 'CNC05' yet/);
     const served = await call("GET", "/v1/plan");
     assert.equal(served.status, 200, JSON.stringify(served.body));
     assert.equal(served.body.model.version, "1.0.0");
@@ -220,5 +225,41 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
   } finally {
     server.child.kill("SIGTERM");
     await server.exited;
+  }
+});
+
+test("the spindle-hours variant: every time a counter, split by machine, planned in shifts by rows_per_hour", async () => {
+  const hours = writeShopPi(
+    { machines: 8, days: 35, seed: 11, counter: true, asset: true },
+    "mw-shop-pi-hours-",
+  );
+  try {
+    const reg = join(hours.dir, "models");
+    const check = JSON.parse((await cli(["check", "--contract", hours.contract, "--json"])).stdout);
+    assert.equal(check.counter, true);
+    assert.equal(check.machines, 8);
+    assert.equal(check.problems.length, 1, check.problems.join("\n"));
+    assert.match(
+      check.problems[0],
+      /time is a counter each machine starts at its own count .*train with --split machine/,
+    );
+    // Each machine's counter starts where it stands: a cut at one count would test only the
+    // machines with the highest counters, so whole machines are held out.
+    const train = JSON.parse(
+      (await cli(["train", "--contract", hours.contract, "--registry", reg, "--split", "machine", "--json"]))
+        .stdout,
+    );
+    assert.match(train.split.describe, /^by machine/);
+    assert.ok(
+      train.metrics.pr_auc > 3 * (train.metrics.positives / train.metrics.n),
+      JSON.stringify(train.metrics),
+    );
+    const plan = JSON.parse(
+      (await cli(["plan", "--technicians", hours.technicians, "--registry", reg, "--json"])).stdout,
+    );
+    assert.equal(plan.model.contract, "shop-b-pi-hours");
+    assert.ok(Array.isArray(plan.tasks));
+  } finally {
+    rmSync(hours.dir, { recursive: true, force: true });
   }
 });

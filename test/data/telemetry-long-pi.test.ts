@@ -159,3 +159,49 @@ test("a tag's clock going back within a machine is an error naming the row and b
     /row \d+, ts: time goes backwards for tag 'Load \[%\]' of machine 'M1' \(2026-01-01T05:08:00\.000Z after row \d+ at 2026-01-01T09:07:00\.000Z/,
   );
 });
+
+test("`split`: the raw PI export names the machine first in the tag (CNC07.SPINDLE.LOAD_PCT)", () => {
+  const raw = (lines: string[]) =>
+    lines.map((r) => {
+      const [ts, m, tag, ...rest] = r.split(",");
+      return [ts, `${m}.${tag}`, ...rest].join(",");
+    });
+  const split = LONG(', every: 1h, quality: { column: quality }, split: "."').replace(
+    "machine: { column: machine }",
+    "machine: { column: tag }",
+  );
+  const pi = (lines: string[]) => {
+    const shop = writeShop(
+      { ...shopFiles(), "telemetry.csv": `ts,tag,value,quality\n${lines.join("\n")}\n` },
+      split,
+    );
+    try {
+      return readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+    } finally {
+      rmSync(shop.dir, { recursive: true, force: true });
+    }
+  };
+  // A plant tag with no machine before the split is skipped and counted like any other.
+  const d = pi([...raw(rows()), "2026-01-01T00:10:00.000Z,SITE_POWER_KW,412,Good"]);
+  const asset = read(LONG(", every: 1h, quality: { column: quality }"), rows());
+  assert.deepEqual(d.telemetry.machines, ["M1", "M2"]);
+  assert.deepEqual([...d.telemetry.values[0]], [...asset.telemetry.values[0]]);
+  assert.deepEqual([...d.telemetry.time], [...asset.telemetry.time]);
+  assert.ok(
+    d.warnings.some((w) => /1 row of 1 tag the contract does not read skipped \('SITE_POWER_KW'\)/.test(w)),
+  );
+  // split reads the machine from the tag column, so machine.column must be that column.
+  const shop = writeShop(shopFiles(), LONG(', every: 1h, split: "."'));
+  try {
+    assert.throws(
+      () => loadContract(shop.contract),
+      (e: unknown) =>
+        isMillwrightError(e) &&
+        /long\.split: the machine is read from the tag column: give machine: \{ column: tag \}/.test(
+          e.message,
+        ),
+    );
+  } finally {
+    rmSync(shop.dir, { recursive: true, force: true });
+  }
+});

@@ -11,9 +11,9 @@ export const SHOP_PI_CONTRACT = `# Shop B: PI historian export (long), machines 
 version: 1
 name: shop-b-pi
 telemetry: telemetry.csv
-long: { tag: Tag, value: Value, every: 1h, hold: 8h, quality: { column: Quality, good: [Good] } }
+long: { tag: Tag, value: Value, every: 1h, hold: 8h, quality: { column: Quality, good: [Good] }, split: "." }
 time: { column: Timestamp }
-machine: { column: Asset }
+machine: { column: Tag }                # CNC07.SPINDLE.LOAD_PCT: machine CNC07 (long.split)
 readings:
   - { name: spindle_speed, column: [SPINDLE.SPEED_RPM, SP1.RPM], unit: rpm, min: 0, max: 20000, words: spindle speed }
   - { name: spindle_load, column: [SPINDLE.LOAD_PCT, SP1.LOAD], unit: "%", min: 0, max: 200, words: spindle load }
@@ -57,6 +57,26 @@ tasks:
               event: { table: maintenance, kind: COOLANT_PUMP } }
 `;
 
+/**
+ * The same shop exported with an Asset column (PI AF) and timed by each machine's spindle-hours counter: windows, the horizon, the buckets and
+ * the hold in spindle hours (the README's counter time counts rows; a bucket of 1 is one spindle
+ * hour), task intervals in rows, and rows_per_hour for the plan's shifts (the spindles run ~85 %).
+ */
+export const SHOP_PI_COUNTER_CONTRACT = SHOP_PI_CONTRACT.replace("name: shop-b-pi", "name: shop-b-pi-hours")
+  .replace(', split: "." }', " }")
+  .replace("machine: { column: Tag }", "machine: { column: Asset }")
+  .replace("every: 1h, hold: 8h,", "every: 1, hold: 8,")
+  .replace("time: { column: Timestamp }", "time: { column: SpindleHours, counter: true }")
+  .replace("windows: [6h, 24h, 72h]", "windows: [6, 24, 72]")
+  .replace("time: Time,", "time: SpindleHours,")
+  .replace("time: Completed,", "time: SpindleHours,")
+  .replace("count: [24h]", "count: [24]")
+  .replace("  time: Start\n", "  time: SpindleHours\n")
+  .replace("horizon: 24h", "horizon: 24")
+  .replace('  currency: "€"\n', '  currency: "€"\n  rows_per_hour: 0.85\n')
+  .replace("min_interval: 14d", "min_interval: 280")
+  .replace("min_interval: 7d", "min_interval: 140");
+
 export const SHOP_PI_TECHNICIANS = `technicians:
   - { name: Marta Silva, skills: [spindle, coolant], hours_per_shift: 6, shifts: [weekdays day] }
   - { name: Joe Baptiste, skills: [coolant], hours_per_shift: 4, shifts: [weekdays evening, Sat day] }
@@ -73,7 +93,9 @@ export function writeShopPi(opts: ShopPiOptions = {}, prefix = "mw-shop-pi-"): S
   const shop = shopPi(opts);
   const dir = mkdtempSync(join(tmpdir(), prefix));
   for (const [name, text] of Object.entries(shop.files)) writeFileSync(join(dir, name), text);
-  writeFileSync(join(dir, "shop-b.yaml"), SHOP_PI_CONTRACT);
+  writeFileSync(join(dir, "shop-b.yaml"), opts.counter ? SHOP_PI_COUNTER_CONTRACT : SHOP_PI_CONTRACT);
+  if (opts.counter && !opts.asset)
+    throw new Error("the counter contract reads the Asset layout: pass asset: true");
   writeFileSync(join(dir, "technicians.yaml"), SHOP_PI_TECHNICIANS);
   return {
     ...shop,

@@ -1,6 +1,7 @@
 // Shop B: a plant whose sensor data comes out of a process historian (PI-style), written the way
 // such an export looks, not the way Millwright's own simulator writes it: telemetry LONG (one row per
-// tag and sample: Asset,Tag,Timestamp,Value,Quality), UTC ISO times with milliseconds and 'Z', each
+// tag and sample: Tag,Timestamp,Value,Quality, the tag CNC07.SPINDLE.LOAD_PCT naming the machine
+// first; or an Asset column beside SPINDLE.LOAD_PCT), UTC ISO times with milliseconds and 'Z', each
 // tag at its own rate (5 min, 10 min, 15 min, on change, and a 1-minute scan kept only on change as a
 // historian's compression does), `Bad` quality rows whose value is a system state ("I/O Timeout"),
 // and two makes whose controllers name the same physical reading differently. Machines, alarms (with
@@ -22,6 +23,12 @@ export interface ShopPiOptions {
    * exported (the export's filter: spindle running), as two samples of a tag at one count would clash.
    */
   counter?: boolean;
+  /**
+   * An Asset column beside a tag name relative to it (SPINDLE.LOAD_PCT), as a PI AF export writes it.
+   * Default: the raw PI export, Tag,Timestamp,Value,Quality, the machine first in the tag name
+   * (CNC07.SPINDLE.LOAD_PCT).
+   */
+  asset?: boolean;
 }
 
 export interface ShopPi {
@@ -214,7 +221,12 @@ export function shopPi(opts: ShopPiOptions = {}): ShopPi {
     `${[header, ...rows].map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(",")).join("\n")}\n`;
   return {
     files: {
-      "telemetry.csv": csv(["Asset", "Tag", T("Timestamp"), "Value", "Quality"], tel),
+      "telemetry.csv": opts.asset
+        ? csv(["Asset", "Tag", T("Timestamp"), "Value", "Quality"], tel)
+        : csv(
+            ["Tag", T("Timestamp"), "Value", "Quality"],
+            tel.map(([a, tag, ...rest]) => [`${a}.${tag}`, ...rest]),
+          ),
       "machines.csv": csv(["Asset", "Manufacturer", "Model", "InstallYear"], machineRows),
       "alarms.csv": csv([T("Time"), "Asset", "AlarmCode", "Severity", "Message"], alarms),
       "workorders.csv": csv(["WO_Number", "Asset", T("Completed"), "Component", "Type"], orders),

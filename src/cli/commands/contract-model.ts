@@ -45,7 +45,8 @@ function wideRows(d: ContractData): { header: string[]; rows: string[][] } {
     ]);
   const header = [
     ...(c.time ? [c.time.column] : []),
-    ...(c.machine ? [c.machine.column] : []),
+    // With long.split the machine column is the tag's: its header would say "Tag" above machine ids.
+    ...(c.machine ? [c.long?.split ? "machine" : c.machine.column] : []),
     ...c.readings.map((r) => r.column),
   ];
   return { header, rows };

@@ -121,7 +121,13 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
       const id = (req.params as { id: string }).id;
       const rs = board.readings(id);
       if (rs.length === 0)
-        throw new MillwrightError("MW_NOT_FOUND", `no readings for machine '${id.slice(0, 128)}' yet`);
+        throw new MillwrightError(
+          "MW_NOT_FOUND",
+          // A machine the contract's machine table lacks never will have readings: say so.
+          svc.attributes && !svc.attributes.has(id)
+            ? `machine '${id.slice(0, 128)}' is not in the contract's machine table`
+            : `no readings for machine '${id.slice(0, 128)}' yet`,
+        );
       const attributes = attributesOf(id);
       return {
         machine_id: id,

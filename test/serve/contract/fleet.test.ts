@@ -160,7 +160,7 @@ test("GET /v1/machines/:id: readings by the contract's names and units, labels f
   assert.deepEqual(m2.history[5].label, { machine_failure: false, kinds: [] });
   const none = await app.inject({ url: "/v1/machines/M99" });
   assert.equal(none.statusCode, 404);
-  assert.match(none.json().detail, /no readings for machine 'M99'/);
+  assert.match(none.json().detail, /machine 'M99' is not in the contract's machine table/);
 });
 
 test("a server restarted on the same log shows the same board and history", async () => {
