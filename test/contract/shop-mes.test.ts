@@ -7,8 +7,16 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { runCli } from "../helpers/cli.js";
+import { jsonClient } from "../helpers/http.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
-import { MAKES, PARTS, SHOP_MES_CONTRACT, SHOP_MES_TECHNICIANS, shopMes } from "../helpers/shop-mes.js";
+import {
+  MAKES,
+  PARTS,
+  postedReadings,
+  SHOP_MES_CONTRACT,
+  SHOP_MES_TECHNICIANS,
+  shopMes,
+} from "../helpers/shop-mes.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-shop-mes-"));
 const shop = shopMes(dir);
@@ -26,8 +34,6 @@ const berlinHour = (iso: string) =>
   new Intl.DateTimeFormat("en-GB", { timeZone: "Europe/Berlin", hour: "2-digit", hourCycle: "h23" }).format(
     new Date(iso),
   );
-// biome-ignore lint/suspicious/noExplicitAny: the server's JSON answers, read field by field
-type Json = any;
 let heads: string[] = [];
 let server: ServerProcess | null = null;
 after(() => server?.child.kill("SIGKILL"));
@@ -132,29 +138,7 @@ test("plan: the contract's tasks in the shop's own shifts (Berlin time), technic
   );
 });
 
-/** The Mazak file's first rows of one machine, as its MES would post them: the contract's names, local time. */
-function mazakReadings(n: number): Record<string, unknown>[] {
-  const names = [
-    "spindle_speed",
-    "spindle_load",
-    "vibration",
-    "spindle_temp",
-    "coolant_temp",
-    "hydraulic_pressure",
-  ];
-  return readFileSync(mazakLater, "utf8")
-    .trim()
-    .split("\n")
-    .slice(1, n + 1)
-    .map((line) => {
-      const [timestamp, machine_id, ...cells] = line.split(";");
-      const o: Record<string, unknown> = { machine_id, timestamp };
-      cells.forEach((c, i) => {
-        o[names[i]] = c === "" ? null : Number(c.replace(",", "."));
-      });
-      return o;
-    });
-}
+const mazakReadings = (n: number) => postedReadings(mazakLater, n);
 
 test("serve: predict, events, fleet, machine, plan, monitor and OIP in the contract's names and local time", async () => {
   const tokens = { MILLWRIGHT_ADMIN_TOKEN: "adm", MILLWRIGHT_FEEDBACK_TOKEN: "fb" };
@@ -164,15 +148,9 @@ test("serve: predict, events, fleet, machine, plan, monitor and OIP in the contr
     MILLWRIGHT_TECHNICIANS: technicians,
     MILLWRIGHT_RETRAIN_MODE: "off",
   });
-  const post = async (path: string, body: unknown, token?: string) => {
-    const r = await fetch(`${server?.url}${path}`, {
-      method: "POST",
-      headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: JSON.stringify(body),
-    });
-    return { status: r.status, body: (await r.json()) as Json };
-  };
-  const get = async (path: string) => (await fetch(`${server?.url}${path}`)).json() as Promise<Json>;
+  const call = jsonClient(() => server?.url ?? "");
+  const post = (path: string, body: unknown, token?: string) => call("POST", path, body, token);
+  const get = async (path: string) => (await call("GET", path)).body;
   const kinds = [...PARTS].sort();
   const batch = await post("/v1/predict", mazakReadings(36));
   assert.equal(batch.status, 200, JSON.stringify(batch.body));

@@ -20,7 +20,7 @@ import {
   type Service,
 } from "./shop-mes-files.js";
 
-export { SHOP_MES_CONTRACT, SHOP_MES_TECHNICIANS } from "./shop-mes-files.js";
+export { postedReadings, SHOP_MES_CONTRACT, SHOP_MES_TECHNICIANS } from "./shop-mes-files.js";
 
 export interface ShopMesOptions {
   machines?: number;
