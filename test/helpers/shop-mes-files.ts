@@ -146,7 +146,7 @@ const NAMES = [
   "hydraulic_pressure",
 ];
 
-/** A telemetry file's first `n` rows as the shop's MES posts them: the contract's names, local time. */
+/** A telemetry file's first `n` rows (all: Infinity) as the shop's MES posts them: the contract's names, local time. */
 export function postedReadings(file: string, n: number): Record<string, unknown>[] {
   const lines = readFileSync(file, "utf8")
     .trim()
@@ -160,4 +160,25 @@ export function postedReadings(file: string, n: number): Record<string, unknown>
     });
     return o;
   });
+}
+
+/** A folder's alarm, maintenance and failure logs as the MES posts them to /v1/events (ids `<table>-<row>`). */
+export function postedEvents(dir: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const [file, table] of [
+    ["Alarme.csv", "alarms"],
+    ["Wartung.csv", "maintenance"],
+    ["Ausfaelle.csv", "failures"],
+  ]) {
+    const lines = readFileSync(`${dir}/${file}`, "utf8")
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
+    lines.slice(1).forEach((line, i) => {
+      // time, machine and kind come before the one quoted column (which may hold a ';')
+      const [timestamp, machine_id, kind] = line.split(";");
+      out.push({ id: `${table}-${i}`, table, machine_id, timestamp, kind });
+    });
+  }
+  return out;
 }
