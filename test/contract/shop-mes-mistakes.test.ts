@@ -86,6 +86,13 @@ const cases: [string, string, (s: string) => string, (dir: string) => void, RegE
     /Telemetrie Haas VF-2\.csv row 7, Zeitstempel: '09\/21\/2026 00:50:00' is not a time written DD\.MM\.YYYY HH:mm:ss \(Europe\/Berlin time\)/,
   ],
   [
+    "a Windows-1252 export",
+    "names the file and says to save it as UTF-8",
+    same,
+    (d) => writeFileSync(join(d, HAAS), Buffer.from(readFileSync(join(d, HAAS), "utf8"), "latin1")),
+    /Telemetrie Haas VF-2\.csv \(telemetry\) row 1: not UTF-8 text \('.*Spindeltemperatur \[\uFFFDC\].*'\): .*Save it as UTF-8/,
+  ],
+  [
     "a duplicated row",
     "names the second row",
     same,
