@@ -111,6 +111,13 @@ test("predict and evaluate on the month after, in the export's own dialect", asy
   assert.equal(e.code, 0, e.stderr);
   const m = JSON.parse(e.stdout);
   assert.ok(m.positives > 0 && m.pr_auc > 5 * (m.positives / m.n), JSON.stringify(m));
+  // Without this period's logs the training period's failures label nothing here: said, not silent.
+  const stale = await runCli(["evaluate", "--data", mazakLater, "--registry", registry]);
+  assert.equal(stale.code, 0, stale.stderr);
+  assert.match(
+    stale.stderr,
+    /Ausfaelle\.csv: their last failure at .*, before this data starts .*--events failures=FILE/,
+  );
   // Two files for one --data: said, not the last one taken silently.
   const two = await runCli(["evaluate", "--data", mazakLater, "--data", mazakLater, "--registry", registry]);
   assert.equal(two.code, 2);
