@@ -226,6 +226,13 @@ test("serve: plan in Berlin shifts, a task done in local time, monitor, OIP, doc
   );
   assert.equal(wrong.status, 400);
   assert.match(wrong.body.detail, /table: .*"alarms", "maintenance", "failures"/);
+  // A misspelt kind is taken (a new kind of failure is news) but said.
+  const typo = { id: "f3", table: "failures", machine_id: "QTN 200 #1", timestamp: "29.11.2026 07:00:00" };
+  const said = await post("/v1/events", { events: [{ ...typo, kind: "Spindel" }] }, "fb");
+  assert.match(
+    said.body.results[0].warning,
+    /'Spindel' is not a failure kind of this model \(.*Spindellager/,
+  );
   assert.ok("quality" in (await get("/v1/monitor")));
   const oip = await post("/v2/models/shop-a-mes/infer", {
     inputs: [
