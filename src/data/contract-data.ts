@@ -50,11 +50,35 @@ function readTable(file: string, role: string, files: ContractData["files"], del
       { file },
     );
   }
-  const table = parseCsv(buf.toString("utf8"), delimiter);
+  const table = parseCsv(utf8(buf, file, role), delimiter);
   if (table.header.length === 0 || (table.header.length === 1 && table.header[0] === ""))
     throw new MillwrightError("MW_CSV", `${file} (${role}): the file is empty`, { file });
   files.push({ role, file, sha256: createHash("sha256").update(buf).digest("hex"), rows: table.rows.length });
   return table;
+}
+
+/**
+ * The file's text. A Windows export in its ANSI code page (Windows-1252: "Kühlmitteltemp. °C" as
+ * bytes FC and B0) is not UTF-8, and decoded anyway its header no longer matched the contract's
+ * column names: "missing column 'Kühlmitteltemp. °C'; the file has 'K�hlmitteltemp. �C'". Say why.
+ */
+function utf8(buf: Buffer, file: string, role: string): string {
+  const text = buf.toString("utf8");
+  const bad = text.indexOf("\uFFFD");
+  if (bad < 0) return text;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(buf);
+    return text; // a real U+FFFD in valid UTF-8
+  } catch {
+    const line = text.slice(0, bad).split("\n").length;
+    const from = Math.max(text.lastIndexOf("\n", bad) + 1, bad - 30);
+    const snippet = text.slice(from, Math.min(text.indexOf("\n", bad) >>> 0, bad + 30)).trim();
+    throw new MillwrightError(
+      "MW_CSV",
+      `${file} (${role}) row ${line}: not UTF-8 text ('${snippet}'): a Windows export in its own code page? Save it as UTF-8 (Excel: "CSV UTF-8")`,
+      { file, row: line },
+    );
+  }
 }
 
 /** A path whose last segment may hold * and ?: every matching file, sorted by name. */

@@ -85,9 +85,10 @@ function offsets(zone: string): (t: number) => number {
   };
 }
 
-/** Minutes `zone` (IANA) is ahead of UTC at instant `t`: a plan's shifts in the shop's own time. */
-export function zoneOffsetMinutes(zone: string, t: number): number {
-  return offsets(zone)(t) / 60_000;
+/** Minutes `zone` (IANA) is ahead of UTC at an instant: a plan's shifts in the shop's own time. */
+export function zoneOffsetMinutes(zone: string): (t: number) => number {
+  const at = offsets(zone);
+  return (t) => at(t) / 60_000;
 }
 
 export function timeParser(spec: TimeSpec | null | undefined): TimeParser {

@@ -72,8 +72,8 @@ export function readingSchema(c: Contract): Record<string, unknown> {
   return { type: "object", properties, required, additionalProperties: false };
 }
 
-/** What a reading's `timestamp` may be, in the OpenAPI schema: as the contract's files write it. */
-function timeDescription(c: Contract): string {
+/** What a reading's or event's `timestamp` may be, in the OpenAPI schema: as the contract's files write it. */
+export function timeDescription(c: Contract): string {
   if (!c.time?.format && !c.time?.zone) return "ISO 8601 (no zone = UTC)";
   const zone = c.time.zone
     ? `; without an offset it is ${c.time.zone} wall-clock time, the hour the clocks repeat read in time order per machine`

@@ -104,11 +104,10 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     );
   const shiftHours = input.shiftHours ?? 8;
   // Shifts are the shop's: a contract that reads local time (time.zone) plans in that zone, so its
-  // day shift starts at 06:00 on the shop's clock, not UTC's (the offset at the plan's start).
+  // day shift starts at 06:00 on the shop's clock, not UTC's, also after a clock change.
   const zone = model.contract.time?.zone;
-  const utcOffsetMinutes =
-    input.utcOffsetMinutes ?? (zone ? zoneOffsetMinutes(zone, new Date(input.startTime).getTime()) : 0);
-  const slots = buildShifts({ ...input, shiftHours, utcOffsetMinutes });
+  const offsetAt = input.utcOffsetMinutes === undefined && zone ? zoneOffsetMinutes(zone) : undefined;
+  const slots = buildShifts({ ...input, shiftHours, offsetAt });
   const warnings: string[] = [];
   for (const h of tasks.heads)
     if (!model.headNames.includes(h.head) || !model.heads[h.head])

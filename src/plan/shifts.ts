@@ -25,6 +25,12 @@ export interface CalendarOptions {
   /** Local hour the first shift of the day starts. */
   dayStartHour?: number;
   utcOffsetMinutes?: number;
+  /**
+   * The shop's offset from UTC at an instant, in minutes (a zone with daylight saving): wins over
+   * `utcOffsetMinutes`, so the shifts after a clock change still start at 06:00, 14:00 and 22:00
+   * on the shop's clock (the night the clocks change is an hour longer or shorter).
+   */
+  offsetAt?: (t: number) => number;
 }
 
 const SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -59,10 +65,13 @@ export function buildShifts(o: CalendarOptions): ShiftSlot[] {
       field: "start_time",
     });
   }
-  const off = (o.utcOffsetMinutes ?? 0) * 60_000;
+  const fixed = (o.utcOffsetMinutes ?? 0) * 60_000;
+  const off = o.offsetAt ? (u: number) => (o.offsetAt as (t: number) => number)(u) * 60_000 : () => fixed;
+  // A local wall-clock time as an instant: its offset is the zone's there (a time shown twice: the first).
+  const utc = (w: number) => w - off(w - off(w));
   const shiftMs = shiftHours * HOUR;
   const anchor = (o.dayStartHour ?? 6) * HOUR; // local 1970-01-01 at the day's first shift
-  const k0 = Math.ceil((t + off - anchor) / shiftMs);
+  const k0 = Math.ceil((t + off(t) - anchor) / shiftMs);
   const names = shiftNames(shiftHours);
   const out: ShiftSlot[] = [];
   for (let i = 0; i < o.horizonShifts; i++) {
@@ -73,8 +82,8 @@ export function buildShifts(o: CalendarOptions): ShiftSlot[] {
     const name = names[within];
     out.push({
       index: i,
-      start: new Date(localStart - off).toISOString(),
-      end: new Date(localStart - off + shiftMs).toISOString(),
+      start: new Date(utc(localStart)).toISOString(),
+      end: new Date(utc(localStart + shiftMs)).toISOString(),
       name,
       day,
       label: `${SHORT[day]} ${name}`,

@@ -86,6 +86,13 @@ const cases: [string, string, (s: string) => string, (dir: string) => void, RegE
     /Telemetrie Haas VF-2\.csv row 7, Zeitstempel: '09\/21\/2026 00:50:00' is not a time written DD\.MM\.YYYY HH:mm:ss \(Europe\/Berlin time\)/,
   ],
   [
+    "a Windows-1252 export",
+    "names the file and says to save it as UTF-8",
+    same,
+    (d) => writeFileSync(join(d, HAAS), Buffer.from(readFileSync(join(d, HAAS), "utf8"), "latin1")),
+    /Telemetrie Haas VF-2\.csv \(telemetry\) row 1: not UTF-8 text \('.*Spindeltemperatur \[\uFFFDC\].*'\): .*Save it as UTF-8/,
+  ],
+  [
     "a duplicated row",
     "names the second row",
     same,
@@ -121,6 +128,12 @@ test("a failure of a misspelt machine, and one logged twice: check names each ro
     appendFileSync(failures, "03.10.2026 10:00:00;VF2 #1;Spindellager;4,0\r\n");
     appendFileSync(failures, "24.09.2026 10:00:00;VF-2 #1;Spindellager;4,0\r\n".repeat(2));
   });
+  const text = await runCli(["check", "--contract", join(dir, "shop-a.yaml")]);
+  // The range as the files show it too: the export starts 21.09.2026 00:00 Berlin time (22:00Z).
+  assert.match(
+    text.stdout,
+    /, 2026-09-20T22:00:00Z to .* \(2026-09-21T00:00:00 to .* Europe\/Berlin time\)\n/,
+  );
   const r = await runCli(["check", "--contract", join(dir, "shop-a.yaml"), "--json"]);
   assert.equal(r.code, 0, r.stderr);
   const problems: string[] = JSON.parse(r.stdout).problems;

@@ -1,5 +1,6 @@
 // Shop A's files as its tools write them (see shop-mes.ts), and the contract and technicians file its
 // engineer wrote from the README alone (README "Data contract"), kept as written.
+import { readFileSync } from "node:fs";
 
 export interface Failure {
   t: number;
@@ -134,3 +135,50 @@ export const SHOP_MES_TECHNICIANS = `technicians:
     hours_per_shift: 4
     shifts: [Sat day]
 `;
+
+/** The contract's reading names, in a telemetry file's column order after time and machine. */
+const NAMES = [
+  "spindle_speed",
+  "spindle_load",
+  "vibration",
+  "spindle_temp",
+  "coolant_temp",
+  "hydraulic_pressure",
+];
+
+/** A telemetry file's first `n` rows (all: Infinity) as the shop's MES posts them: the contract's names, local time. */
+export function postedReadings(file: string, n: number): Record<string, unknown>[] {
+  const lines = readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1, n + 1);
+  return lines.map((line) => {
+    const [timestamp, machine_id, ...cells] = line.split(";");
+    const o: Record<string, unknown> = { machine_id, timestamp };
+    cells.forEach((c, i) => {
+      o[NAMES[i]] = c === "" ? null : Number(c.replace(",", "."));
+    });
+    return o;
+  });
+}
+
+/** A folder's alarm, maintenance and failure logs as the MES posts them to /v1/events (ids `<table>-<row>`). */
+export function postedEvents(dir: string): Record<string, unknown>[] {
+  const out: Record<string, unknown>[] = [];
+  for (const [file, table] of [
+    ["Alarme.csv", "alarms"],
+    ["Wartung.csv", "maintenance"],
+    ["Ausfaelle.csv", "failures"],
+  ]) {
+    const lines = readFileSync(`${dir}/${file}`, "utf8")
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split(/\r?\n/);
+    lines.slice(1).forEach((line, i) => {
+      // time, machine and kind come before the one quoted column (which may hold a ';')
+      const [timestamp, machine_id, kind] = line.split(";");
+      out.push({ id: `${table}-${i}`, table, machine_id, timestamp, kind });
+    });
+  }
+  return out;
+}

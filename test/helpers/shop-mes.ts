@@ -20,7 +20,13 @@ import {
   type Service,
 } from "./shop-mes-files.js";
 
-export { SHOP_MES_CONTRACT, SHOP_MES_TECHNICIANS } from "./shop-mes-files.js";
+export {
+  berlin,
+  postedEvents,
+  postedReadings,
+  SHOP_MES_CONTRACT,
+  SHOP_MES_TECHNICIANS,
+} from "./shop-mes-files.js";
 
 export interface ShopMesOptions {
   machines?: number;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { zoneOffsetMinutes } from "../../src/data/time-format.js";
 import { buildShifts, capacity, parseHorizon, works } from "../../src/plan/shifts.js";
 
 test("the horizon starts at the next shift boundary; labels name the day the shift starts", () => {
@@ -21,6 +22,24 @@ test("the horizon starts at the next shift boundary; labels name the day the shi
   assert.equal(t[0].label, "Fri day");
   // Exactly on a boundary: that shift.
   assert.equal(buildShifts({ startTime: "2026-11-26T22:00:00Z", horizonShifts: 1 })[0].label, "Thu night");
+});
+
+test("a zone with daylight saving: shifts keep the shop's clock across the change; that night is 9 hours", () => {
+  // Berlin, 25.10.2026: 03:00 CEST becomes 02:00 CET. Saturday's night shift runs 22:00-06:00 local.
+  const s = buildShifts({
+    startTime: "2026-10-24T12:00:00Z",
+    horizonShifts: 4,
+    offsetAt: zoneOffsetMinutes("Europe/Berlin"),
+  });
+  assert.deepEqual(
+    s.map((x) => [x.label, x.start, x.end]),
+    [
+      ["Sat evening", "2026-10-24T12:00:00.000Z", "2026-10-24T20:00:00.000Z"], // 14:00-22:00 CEST
+      ["Sat night", "2026-10-24T20:00:00.000Z", "2026-10-25T05:00:00.000Z"], // 22:00 CEST - 06:00 CET
+      ["Sun day", "2026-10-25T05:00:00.000Z", "2026-10-25T13:00:00.000Z"], // 06:00-14:00 CET
+      ["Sun evening", "2026-10-25T13:00:00.000Z", "2026-10-25T21:00:00.000Z"],
+    ],
+  );
 });
 
 test("local time: a UTC offset moves the boundaries, 12-hour shifts are day and night", () => {

@@ -5,6 +5,7 @@ import { loadContract } from "../../contract/load.js";
 import { readContractData } from "../../data/contract-data.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
+import { zoneOffsetMinutes } from "../../data/time-format.js";
 import { eventsOpt } from "../contract-opts.js";
 import { out, outJson, outThen, parse, requireOpt, type Options } from "../io.js";
 
@@ -14,17 +15,23 @@ Reads your data through your data contract (README "Data contract") exactly as t
 would, and prints what came through: rows, machines and time range; per reading, the share of rows
 that have it and its range; events and failures by kind; how many rows fall within the horizon of
 a failure. Then the problems that would make training weak (a sensor with no value, one that never
-changes, a failure kind too rare for a head of its own). Bad data is an error naming the file, row
+changes, a failure kind too rare for a head of its own or with none in the validation period, a
+failure of a machine in neither the telemetry nor the machine table, a failure logged twice). Bad data is an error naming the file, row
 and column, exit 2, as in training. Exit 0 when it reads; --json prints the profile as JSON.`;
 
 /** A profile figure, short: whole numbers as they are, others to three significant digits. */
 const figure = (x: number | null) =>
   x === null ? "–" : Math.abs(x) >= 1000 || Number.isInteger(x) ? x.toFixed(0) : x.toPrecision(3);
 
-function render(p: ContractProfile): string {
+function render(p: ContractProfile, zone: string | null): string {
   const t = (x: number | null) => (x === null ? "–" : p.counter ? String(x) : formatTimestamp(x));
+  // A local-time export is checked against the times its files show, not only their UTC instants.
+  const off = zone && !p.counter && p.from !== null ? zoneOffsetMinutes(zone) : null;
+  const local = (x: number) =>
+    new Date(x + (off as (t: number) => number)(x) * 60_000).toISOString().slice(0, 19);
+  const wall = off ? ` (${local(p.from as number)} to ${local(p.to as number)} ${zone} time)` : "";
   const lines = [
-    `contract ${p.contract}: ${p.rows} telemetry rows, ${p.machines} machines, ${t(p.from)} to ${t(p.to)}`,
+    `contract ${p.contract}: ${p.rows} telemetry rows, ${p.machines} machines, ${t(p.from)} to ${t(p.to)}${wall}`,
     ...p.files.map((f) => `  ${f.role.padEnd(12)} ${f.file} (${f.rows} rows)`),
     "readings (present = share of rows with a value):",
     ...p.readings.map(
@@ -72,6 +79,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
   });
   const profile = profileContractData(data);
   if (values.json) outJson(profile);
-  else out(render(profile));
+  else out(render(profile, contract.time?.zone ?? null));
   return 0;
 }

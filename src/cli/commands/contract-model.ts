@@ -77,8 +77,28 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
   return 0;
 }
 
+/**
+ * Evaluating a later period with the contract's own failures file (the training period's) labels
+ * no row positive, and the metrics say "precision 0, recall 0" as if the model missed everything.
+ */
+function warnStaleFailures(data: ReturnType<typeof readWithContract>): void {
+  const f = data.failures;
+  const t = data.telemetry.time;
+  if (!f || data.contract.time?.counter !== false || t.length === 0) return;
+  const last = f.time.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+  const first = t.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+  if (last >= first) return;
+  const file = data.files.find((x) => x.role === "failures")?.file ?? "the failures file";
+  const when =
+    f.n === 0 ? "no failure of these machines" : `their last failure at ${new Date(last).toISOString()}`;
+  process.stderr.write(
+    `warning: ${file}: ${when}, before this data starts (${new Date(first).toISOString()}): no row can be a failure; for a later period pass its logs (--events failures=FILE, and alarms and maintenance)\n`,
+  );
+}
+
 export function evaluateContract(m: HistoryModel, file: string, events: unknown, json: boolean): number {
   const data = readWithContract(m, file, events, "require");
+  warnStaleFailures(data);
   const { X, heads, usable } = labelledFeatures(data);
   const p = predictHistoryModel(m, X);
   const keep: number[] = [];

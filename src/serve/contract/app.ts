@@ -8,7 +8,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
-import { readingSchema } from "../../pipeline/readings.js";
+import { readingSchema, timeDescription } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
@@ -28,6 +28,7 @@ import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
+import { kindWarning } from "./events.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
 
 export interface ContractAppOptions {
@@ -192,7 +193,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       },
       table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
-      timestamp: m.contract.time?.counter ? { type: "number" } : { type: "string", maxLength: 40 },
+      timestamp: m.contract.time?.counter
+        ? { type: "number" }
+        : { type: "string", maxLength: 40, description: timeDescription(m.contract) },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },
   };
@@ -217,7 +220,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       const items = (req.body as { events: EventIn[] }).events;
       const outcomes = await svc.events(items);
       for (const o of outcomes) events.inc({ outcome: o });
-      return { results: items.map((e, i) => ({ id: e.id, outcome: outcomes[i] })) };
+      const c = svc.model.contract;
+      return { results: items.map((e, i) => ({ id: e.id, outcome: outcomes[i], ...kindWarning(c, e) })) };
     },
   );
 

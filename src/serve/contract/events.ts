@@ -2,6 +2,7 @@
 // Checks that need no history (table, machine table, time format), so they run before any lock.
 import { MillwrightError } from "../../core/errors.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
+import type { Contract } from "../../contract/types.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
 import type { LoggedEvent } from "../../store/history/types.js";
 
@@ -63,4 +64,17 @@ export function outcomeOf(prior: LoggedEvent | undefined, e: LoggedEvent): Event
   const same =
     prior.table === e.table && prior.machine === e.machine && prior.time === e.time && prior.kind === e.kind;
   return same ? "duplicate" : "conflict";
+}
+
+/**
+ * A failure of a kind the model was not trained on ("Spindel" for "Spindellager") is taken, since a
+ * new kind of failure is real news, but said: it counts for the machine, and a retraining would
+ * learn it as a kind of its own.
+ */
+export function kindWarning(contract: Contract, e: EventIn): { warning: string } | Record<string, never> {
+  const kinds = contract.failures?.kinds;
+  if (e.table !== "failures" || !kinds || kinds.includes(e.kind ?? "")) return {};
+  return {
+    warning: `kind '${e.kind ?? ""}' is not a failure kind of this model (${kinds.join(", ")}): it counts as a failure of the machine, and a retraining would learn it as a kind of its own`,
+  };
 }

@@ -6,7 +6,7 @@
 // admin token.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import { parseTimestamp } from "../../data/time.js";
+import { parserFor, timeWords } from "../../data/time-format.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { PlanKeeper } from "./plan-state.js";
@@ -134,11 +134,12 @@ export function contractPlanRoutes(
       if (
         counter
           ? typeof when !== "number"
-          : typeof when !== "string" || !Number.isFinite(parseTimestamp(when))
+          : // as POST /v1/events reads it (the contract's time.format and zone), which it goes through
+            typeof when !== "string" || !Number.isFinite(parserFor(svc.model.contract.time)(when))
       )
         throw new MillwrightError(
           "MW_VALIDATION",
-          `body.timestamp: must be ${counter ? "a number (the contract's time is a counter)" : "an ISO 8601 date-time"}`,
+          `body.timestamp: must be ${counter ? "a number (the contract's time is a counter)" : timeWords(svc.model.contract.time)}`,
           { field: "body.timestamp" },
         );
       let event_id: string | undefined;
