@@ -11,6 +11,7 @@ import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
 import type { LogEntry } from "../../src/store/history/types.js";
+import { readRetrainFiles, rowKey } from "../helpers/retrain-files.js";
 import { writeShopPi } from "../helpers/shop-pi-files.js";
 
 test("retraining a long-export contract writes its telemetry long and reads back the same rows", () => {
@@ -45,19 +46,11 @@ test("retraining a long-export contract writes its telemetry long and reads back
     // The machine written back into the tag, as the export wrote it (long.split).
     assert.equal(lines[0], "Timestamp,Tag,Value,Quality");
     assert.match(lines[1], /^2026-03-02T00:00:00Z,CNC01\.SPINDLE\.SPEED_RPM,\d+,Good$/);
-    const back = readContractData(files.contract, {
-      telemetry: files.telemetry,
-      events: files.events,
-      learn: true,
-      labels: "require",
-    });
-    const t = back.telemetry;
+    const t = readRetrainFiles(files).telemetry;
     assert.equal(t.n, m.n + 1);
-    const key = (tel: typeof m, i: number) =>
-      `${tel.machines[tel.machine[i]]} ${tel.time[i]} ${tel.values.map((v) => v[i]).join(",")}`;
-    const after = new Set(Array.from({ length: t.n }, (_, i) => key(t, i)));
+    const after = new Set(Array.from({ length: t.n }, (_, i) => rowKey(t, i)));
     for (let i = 0; i < m.n; i++)
-      assert.ok(after.has(key(m, i)), `row ${i} (${key(m, i)}) did not come back`);
+      assert.ok(after.has(rowKey(m, i)), `row ${i} (${rowKey(m, i)}) did not come back`);
     assert.ok(after.has(`CNC02 ${next} 9000,61.5,40.25,22,1.75`));
   } finally {
     rmSync(shop.dir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
 import type { LogEntry } from "../../src/store/history/types.js";
 import { historianShop } from "../helpers/historian.js";
+import { readRetrainFiles, rowKey } from "../helpers/retrain-files.js";
 
 const BERLIN = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/Berlin",
@@ -126,19 +127,12 @@ test("retraining a semicolon, decimal-comma, local-time, two-export contract rea
   assert.equal(files.production_events, 1);
   assert.match(readFileSync(files.telemetry, "utf8").split("\n")[1], /^M0\d;\d{4}-\d\d-\d\dT[\d:]+Z;[\d,]+;/);
 
-  const back = readContractData(files.contract, {
-    telemetry: files.telemetry,
-    events: files.events,
-    learn: true,
-    labels: "require",
-  });
+  const back = readRetrainFiles(files);
   const t = back.telemetry;
   assert.equal(t.n, m.n + 2);
   // Every stored row comes back with the same machine, time and values (NaN where missing).
-  const key = (tel: typeof m, i: number) =>
-    `${tel.machines[tel.machine[i]]} ${tel.time[i]} ${tel.values.map((v) => v[i]).join(",")}`;
-  const before = new Set(Array.from({ length: m.n }, (_, i) => key(m, i)));
-  const after = Array.from({ length: t.n }, (_, i) => key(t, i));
+  const before = new Set(Array.from({ length: m.n }, (_, i) => rowKey(m, i)));
+  const after = Array.from({ length: t.n }, (_, i) => rowKey(t, i));
   assert.equal(after.filter((k) => before.has(k)).length, m.n);
   const added = after.filter((k) => !before.has(k));
   assert.deepEqual(added.sort(), [
