@@ -3,7 +3,14 @@
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { formatProblem } from "../data/time-format.js";
 import { parseSpan } from "./spans.js";
-import { type AttributeSpec, type Contract, type CsvFormat, DEFAULT_CSV, type ReadingSpec } from "./types.js";
+import {
+  type AttributeSpec,
+  type Contract,
+  type CsvFormat,
+  DEFAULT_CSV,
+  type ReadingSpec,
+  type TableClock,
+} from "./types.js";
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 
@@ -150,23 +157,54 @@ export function csvFormat(v: unknown, file: string): CsvFormat {
 }
 
 /** `time: { column, counter, format, zone }`: how the export writes its times. */
-export function timeSpec(t: Obj, file: string): NonNullable<Contract["time"]> {
-  const counter = optBool(t, "counter", file, "time");
-  const format = optText(t, "format", file, "time");
-  const zone = optText(t, "zone", file, "time");
+export function timeSpec(t: Obj, file: string, path = "time"): NonNullable<Contract["time"]> {
+  const counter = optBool(t, "counter", file, path);
+  const format = optText(t, "format", file, path);
+  const zone = optText(t, "zone", file, path);
   if (counter && (format !== null || zone !== null))
-    throw configError(file, format !== null ? "time.format" : "time.zone", "a counter has no format or zone");
+    throw configError(
+      file,
+      `${path}.${format !== null ? "format" : "zone"}`,
+      "a counter has no format or zone",
+    );
   const problem = format === null ? null : formatProblem(format);
-  if (problem) throw configError(file, "time.format", `${problem}, e.g. "DD.MM.YYYY HH:mm:ss"`);
+  if (problem) throw configError(file, `${path}.format`, `${problem}, e.g. "DD.MM.YYYY HH:mm:ss"`);
   if (zone !== null)
     try {
       new Intl.DateTimeFormat("en-US", { timeZone: zone });
     } catch {
       throw configError(
         file,
-        "time.zone",
+        `${path}.zone`,
         `unknown time zone '${zone}' (an IANA name such as Europe/Berlin)`,
       );
     }
-  return { column: text(t.column, file, "time.column"), counter, format, zone };
+  return { column: text(t.column, file, `${path}.column`), counter, format, zone };
+}
+
+/**
+ * An event table's (or the failures file's) `time`: its column, or `{ column, format, zone }` when
+ * that file writes its times its own way (a CMMS exporting "03.11.2026" beside a historian's ISO
+ * times). Without format and zone the contract's `time` rules read it.
+ */
+export function tableTime(
+  v: unknown,
+  file: string,
+  path: string,
+  time: Contract["time"],
+): { column: string; clock: TableClock | null } {
+  if (typeof v === "string" || v === undefined || v === null)
+    return { column: text(v, file, path), clock: null };
+  const o = mapping(v, file, path, ["column", "format", "zone"], ["column"]);
+  const t = timeSpec(o, file, path);
+  if ((t.format !== null || t.zone !== null) && time?.counter)
+    throw configError(
+      file,
+      `${path}.${t.format !== null ? "format" : "zone"}`,
+      "time is a counter: a counter has no format or zone",
+    );
+  return {
+    column: t.column,
+    clock: t.format === null && t.zone === null ? null : { format: t.format ?? null, zone: t.zone ?? null },
+  };
 }

@@ -50,11 +50,18 @@ export interface DerivedSpec {
   words: string;
 }
 
+/** How one file writes its times when not as the contract's `time` says (absent: as it says). */
+export interface TableClock {
+  format: string | null;
+  zone: string | null;
+}
+
 export interface EventSpec {
   name: string;
   /** Path as resolved against the contract's folder (null in a contract read back from a model). */
   file: string | null;
   time: string;
+  clock?: TableClock | null;
   machine: string | null;
   /** Column whose value is the event's kind (alarm code, component); null: all one kind. */
   kind: string | null;
@@ -67,6 +74,7 @@ export interface EventSpec {
 export interface FailureSpec {
   file: string | null;
   time: string;
+  clock?: TableClock | null;
   machine: string | null;
   kind: string | null;
   horizon: Span;

@@ -11,6 +11,7 @@ import {
   optText,
   reading,
   spans,
+  tableTime,
   timeSpec,
 } from "./fields.js";
 import { longLayout } from "./long.js";
@@ -146,10 +147,12 @@ export function validateContract(doc: unknown, file: string): Contract {
       ["name", "file", "time", "machine", "kind", "count", "since"],
       ["name", "file", "time"],
     );
+    const at = tableTime(x.time, file, join(path, "time"), time);
     const ev: EventSpec = {
       name: names.add(x.name, join(path, "name")),
       file: text(x.file, file, join(path, "file")),
-      time: text(x.time, file, join(path, "time")),
+      time: at.column,
+      ...(at.clock ? { clock: at.clock } : {}),
       machine: optText(x, "machine", file, path) ?? machine?.column ?? null,
       kind: optText(x, "kind", file, path),
       count:
@@ -184,9 +187,11 @@ export function validateContract(doc: unknown, file: string): Contract {
             .join(", ") || "none"
         })`,
       );
+    const at = tableTime(f.time, file, "failures.time", time);
     failures = {
       file: text(f.file, file, "failures.file"),
-      time: text(f.time, file, "failures.time"),
+      time: at.column,
+      ...(at.clock ? { clock: at.clock } : {}),
       machine: optText(f, "machine", file, "failures") ?? machine?.column ?? null,
       kind: optText(f, "kind", file, "failures"),
       horizon: parseSpan(f.horizon, counter, file, "failures.horizon"),

@@ -4,7 +4,7 @@
 // failures of a machine in neither the telemetry nor the machine table (profile.ts): a typo there
 // silently drops a failure from the labels.
 import { MillwrightError } from "../core/errors.js";
-import type { Contract } from "../contract/types.js";
+import type { Contract, TableClock } from "../contract/types.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
@@ -25,6 +25,8 @@ export interface EventTable {
 
 export interface EventColumns {
   time: string;
+  /** The file's own time format and zone, when not the contract's. */
+  clock?: TableClock | null;
   machine: string | null;
   kind: string | null;
 }
@@ -49,7 +51,9 @@ export function readEvents(
   const errors = new RowErrors(source);
   const rows: { m: number; t: number; k: string; i: number }[] = [];
   const unknown = new Map<string, { rows: number; line: number }>();
-  const parseTime = parserFor(c.time);
+  // The file's own time rules when the contract gives it some (`time: { column, format, zone }`).
+  const clock = spec.clock ?? c.time;
+  const parseTime = parserFor(clock);
   table.rows.forEach((cells, i) => {
     const ln = table.lines[i];
     if (cells.length !== table.header.length) {
@@ -59,7 +63,7 @@ export function readEvents(
     const s = cells[tc].trim();
     const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTime(s);
     if (!Number.isFinite(t))
-      errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
+      errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(clock)}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored

@@ -34,17 +34,21 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
         `${at}.machine_id: '${e.machine_id}' is not in the contract's machine table`,
         { field: `${at}.machine_id` },
       );
-    const t = counter
-      ? typeof e.timestamp === "number"
-        ? e.timestamp
-        : Number.NaN
-      : typeof e.timestamp === "string"
-        ? parserFor(contract.time)(e.timestamp)
-        : Number.NaN;
+    // A table whose file writes times its own way (time: { format, zone }) takes them that way too,
+    // as well as the contract's (its system may post either).
+    const clock = (
+      e.table === "failures" ? contract.failures : contract.events.find((x) => x.name === e.table)
+    )?.clock;
+    let t = Number.NaN;
+    if (counter) t = typeof e.timestamp === "number" ? e.timestamp : Number.NaN;
+    else if (typeof e.timestamp === "string") {
+      t = clock ? parserFor(clock)(e.timestamp) : Number.NaN;
+      if (!Number.isFinite(t)) t = parserFor(contract.time)(e.timestamp);
+    }
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? "a number (the counter)" : timeWords(contract.time)}`,
+        `${at}.timestamp: must be ${counter ? "a number (the counter)" : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
         { field: `${at}.timestamp` },
       );
     return {
