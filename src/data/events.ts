@@ -1,8 +1,10 @@
 // Event tables (alarms, maintenance, failures) and the per-machine attribute table, read by the
 // contract. Events are joined to telemetry by machine and time; an event for a machine the
-// telemetry does not know is an error, because it is almost always a wrong id or a wrong file.
+// telemetry does not know is skipped with a counted warning naming the machines (a plant-wide log
+// covers machines one export lacks), so a wrong id still shows.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
+import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
@@ -51,9 +53,10 @@ export function readEvents(
       return;
     }
     const s = cells[tc].trim();
-    const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTime(s);
-    if (!Number.isFinite(t))
-      errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(c.time)}`);
+    const t = c.time?.counter ? parseCounter(s, c.csv.decimal) : parseTime(s);
+    // A counter's cell is not a date: say what it must be (it said "an ISO 8601 time").
+    const want = c.time?.counter ? COUNTER_WORDS : timeWords(c.time);
+    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored

@@ -87,7 +87,7 @@ export function profileContractData(d: ContractData): ContractProfile {
   let failures: ContractProfile["failures"] = null;
   if (c.failures && d.failures) {
     const fk = c.failures.kinds ?? [];
-    const l = horizonLabels(t, d.failures, fk, c.failures.horizon.size);
+    const l = horizonLabels(t, d.failures, fk, c.failures.horizon.size, c.time?.counter === true);
     const any = l.heads.get("machine_failure") as Uint8Array;
     let positive = 0;
     let censored = 0;

@@ -4,6 +4,7 @@
 // the reading is optional.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
+import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { parserFor, timeWords } from "./time-format.js";
@@ -107,14 +108,14 @@ export function readTelemetry(
       // Rows of one instant often come together (sorted by time, then machine): parse once.
       if (s !== lastStamp) {
         lastStamp = s;
-        lastParsed = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTime(s);
+        lastParsed = c.time.counter ? parseCounter(s, c.csv.decimal) : parseTime(s);
       }
       let t = lastParsed;
       if (!Number.isFinite(t))
         errors.add(
           ln,
           c.time.column,
-          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? "a number" : timeWords(c.time)}`,
+          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
         );
       const before = lastTime.get(m);
       // Local time repeats an hour when the clocks go back: a machine's rows are in time order, so

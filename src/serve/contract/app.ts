@@ -192,7 +192,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       },
       table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
-      timestamp: m.contract.time?.counter ? { type: "number" } : { type: "string", maxLength: 40 },
+      timestamp: m.contract.time?.counter ? { type: "integer" } : { type: "string", maxLength: 40 },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },
   };

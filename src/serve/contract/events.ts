@@ -1,6 +1,7 @@
 // Events as a client posts them, checked against the contract and turned into the logged shape.
 // Checks that need no history (table, machine table, time format), so they run before any lock.
 import { MillwrightError } from "../../core/errors.js";
+import { COUNTER_WORDS, counterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
 import type { LoggedEvent } from "../../store/history/types.js";
@@ -34,16 +35,14 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
         { field: `${at}.machine_id` },
       );
     const t = counter
-      ? typeof e.timestamp === "number"
-        ? e.timestamp
-        : Number.NaN
+      ? counterValue(e.timestamp)
       : typeof e.timestamp === "string"
         ? parserFor(contract.time)(e.timestamp)
         : Number.NaN;
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? "a number (the counter)" : timeWords(contract.time)}`,
+        `${at}.timestamp: must be ${counter ? COUNTER_WORDS : timeWords(contract.time)}`,
         { field: `${at}.timestamp` },
       );
     return {

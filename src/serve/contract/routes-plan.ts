@@ -6,6 +6,7 @@
 // admin token.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
+import { COUNTER_WORDS, counterValue } from "../../data/counter.js";
 import { parseTimestamp } from "../../data/time.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
@@ -133,12 +134,12 @@ export function contractPlanRoutes(
       const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
       if (
         counter
-          ? typeof when !== "number"
+          ? !Number.isFinite(counterValue(when))
           : typeof when !== "string" || !Number.isFinite(parseTimestamp(when))
       )
         throw new MillwrightError(
           "MW_VALIDATION",
-          `body.timestamp: must be ${counter ? "a number (the contract's time is a counter)" : "an ISO 8601 date-time"}`,
+          `body.timestamp: must be ${counter ? COUNTER_WORDS : "an ISO 8601 date-time"}`,
           { field: "body.timestamp" },
         );
       let event_id: string | undefined;
