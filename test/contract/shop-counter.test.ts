@@ -59,11 +59,17 @@ test("counter labels: each unit's end censors its own last rows; a still-running
   // U1: cycles 5..9 see the failure at 10; cycle 10 itself looks past the unit's end: unknown.
   assert.equal(any[at("U1", 4)], 0);
   assert.equal(l.censored[at("U1", 4)], 0);
-  assert.deepEqual([5, 6, 7, 8, 9].map((c) => any[at("U1", c)]), [1, 1, 1, 1, 1]);
+  assert.deepEqual(
+    [5, 6, 7, 8, 9].map((c) => any[at("U1", c)]),
+    [1, 1, 1, 1, 1],
+  );
   assert.equal(l.censored[at("U1", 10)], 1);
   // U2 was never seen past cycle 30: its last 5 cycles' labels are not known (the fleet's end, 40, is U3's).
   assert.equal(l.censored[at("U2", 25)], 0);
-  assert.deepEqual([26, 27, 28, 29, 30].map((c) => l.censored[at("U2", c)]), [1, 1, 1, 1, 1]);
+  assert.deepEqual(
+    [26, 27, 28, 29, 30].map((c) => l.censored[at("U2", c)]),
+    [1, 1, 1, 1, 1],
+  );
   // U3's last rows before its failure are known positives, as in run-to-failure data.
   assert.equal(any[at("U3", 39)], 1);
   assert.equal(l.censored[at("U3", 39)], 0);
@@ -75,13 +81,19 @@ test("counter labels: each unit's end censors its own last rows; a still-running
 test("a counter cell that is not a whole number is refused, naming the file, row and column", () => {
   const f = files();
   f["telemetry.csv"] = f["telemetry.csv"].replace("U1,4,", "U1,4.5,");
-  rejects(f, /telemetry\.csv row 5, cycle: '4\.5' is not a whole number \(the contract's time is a counter\)/);
+  rejects(
+    f,
+    /telemetry\.csv row 5, cycle: '4\.5' is not a whole number \(the contract's time is a counter\)/,
+  );
 });
 
 test("a failures file's counter cell is checked as a counter, not as a date", () => {
   const f = files();
   f["failures.csv"] = "unit,cycle\nU1,10\nU3,forty\n";
-  rejects(f, /failures\.csv row 3, cycle: 'forty' is not a whole number \(the contract's time is a counter\)/);
+  rejects(
+    f,
+    /failures\.csv row 3, cycle: 'forty' is not a whole number \(the contract's time is a counter\)/,
+  );
   f["failures.csv"] = "unit,cycle\nU1,9.5\n";
   rejects(f, /failures\.csv row 2, cycle: '9\.5' is not a whole number/);
 });
