@@ -60,8 +60,10 @@ function machineStrata(input: HistoryFitInput): Int32Array {
   const any = input.heads.get("machine_failure") as Uint8Array;
   const heads = kinds.length > 0 ? kinds.map(([, y]) => y) : [any];
   const counts = heads.map(() => new Float64Array(input.nMachines));
-  for (let i = 0; i < any.length; i++)
-    if (input.usable[i]) heads.forEach((y, k) => (counts[k][input.machine[i]] += y[i] === 1 ? 1 : 0));
+  for (let i = 0; i < any.length; i++) {
+    if (!input.usable[i]) continue;
+    for (let k = 0; k < heads.length; k++) if (heads[k][i] === 1) counts[k][input.machine[i]]++;
+  }
   const out = new Int32Array(input.nMachines);
   for (let m = 0; m < input.nMachines; m++) {
     let best = 0;
