@@ -4,9 +4,11 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
+import { spanWords } from "../../src/contract/spans.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { horizonLabels } from "../../src/features/labels.js";
+import { featurePlan } from "../../src/features/plan.js";
 import { toColumns } from "../../src/pipeline/readings.js";
 import { writeShop } from "./helpers.js";
 
@@ -16,7 +18,8 @@ telemetry: telemetry.csv
 time: { column: cycle, counter: true }
 machine: { column: unit }
 readings:
-  - { name: vib, column: vib, min: 0, max: 100 }
+  - { name: vib, column: vib, min: 0, max: 100, words: vibration }
+history: { windows: [1, 3], stats: [mean] }
 failures: { file: failures.csv, time: cycle, machine: unit, horizon: 5 }
 `;
 
@@ -111,4 +114,17 @@ test("a reading's counter sent as JSON must be a whole number, and the error nam
         /timestamp: must be a whole number \(the contract's time is a counter\)/.test(e.message),
       `timestamp ${JSON.stringify(bad)}`,
     );
+});
+
+test("a counter's spans read as rows in words, and stay compact in feature names", () => {
+  const { contract } = loadContract(writeShop(files(), CONTRACT).contract);
+  const f = featurePlan(contract).features.filter((x) => x.name.startsWith("vib_mean"));
+  assert.deepEqual(
+    f.map((x) => [x.name, x.words]),
+    [
+      ["vib_mean_1rows", "vibration, mean over 1 row"],
+      ["vib_mean_3rows", "vibration, mean over 3 rows"],
+    ],
+  );
+  assert.equal(spanWords("24h"), "24h");
 });

@@ -2,6 +2,7 @@
 // what came through (rows, machines, time range, each sensor's presence and range, events and
 // failures by kind, labelled rows) and what would make training weak. Trains nothing, writes nothing.
 import { loadContract } from "../../contract/load.js";
+import { spanWords } from "../../contract/spans.js";
 import { readContractData } from "../../data/contract-data.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
@@ -46,7 +47,7 @@ function render(p: ContractProfile): string {
         .map(([k, n]) => `${k} ${n}`)
         .join(
           ", ",
-        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${f.horizon}, ${f.censored_rows} censored`,
+        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${spanWords(f.horizon)}, ${f.censored_rows} censored`,
     );
   }
   for (const w of p.warnings) lines.push(`warning: ${w}`);
