@@ -35,6 +35,8 @@ export interface ContractProfile {
     positive_rows: number;
     censored_rows: number;
   } | null;
+  /** A row-labelled contract: rows labelled a failure, and per mode (null: no labels read). */
+  labels: { column: string; failure_rows: number; modes: Record<string, number> } | null;
   warnings: string[];
   /** What would make training weak or fail: fix these first. */
   problems: string[];
@@ -110,6 +112,7 @@ export function profileContractData(d: ContractData): ContractProfile {
       censored_rows: censored,
     };
   }
+  const labels = labelProfile(d, problems);
   return {
     contract: c.name,
     files: d.files.map(({ role, file, rows }) => ({ role, file, rows })),
@@ -121,7 +124,41 @@ export function profileContractData(d: ContractData): ContractProfile {
     readings,
     events: c.events.map((e, i) => ({ name: e.name, rows: d.events[i].n, kinds: kinds(d.events[i]) })),
     failures,
+    labels,
     warnings: d.warnings,
     problems,
   };
+}
+
+/**
+ * A row-labelled contract's labels, counted. check reads labels only where the file has the
+ * column (so it can profile a file to score), which let a misspelt `labels.column` pass as
+ * "no problems found" and fail only at train: it is a problem here.
+ */
+function labelProfile(d: ContractData, problems: string[]): ContractProfile["labels"] {
+  const c = d.contract;
+  if (!c.labels) return null;
+  const t = d.telemetry;
+  if (!t.labels) {
+    problems.push(
+      `labels: column '${c.labels.column}' is not in the telemetry, so train --contract cannot read what to predict (predict can still score this file)`,
+    );
+    return null;
+  }
+  const count = (y: Uint8Array) => y.reduce((s, v) => s + (v === 1 ? 1 : 0), 0);
+  const failureRows = count(t.labels.get("machine_failure") as Uint8Array);
+  if (failureRows === 0)
+    problems.push(
+      `labels: no row of '${c.labels.column}' is a failure: there is nothing to learn to predict`,
+    );
+  const modes: Record<string, number> = {};
+  for (const m of c.labels.modes) {
+    const n = count(t.labels.get(m.name) as Uint8Array);
+    modes[m.name] = n;
+    if (n < MIN_MODE_POSITIVES)
+      problems.push(
+        `label mode '${m.name}' ('${m.column}'): ${n} row${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`,
+      );
+  }
+  return { column: c.labels.column, failure_rows: failureRows, modes };
 }

@@ -7,6 +7,7 @@ import type { Contract } from "../contract/types.js";
 import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
+import { LABEL_WORDS, labelCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 export interface Telemetry {
@@ -162,7 +163,8 @@ export function readTelemetry(
       labelNames.forEach((name, j) => {
         const s = cells[labelCols[j]].trim();
         const y = labels.get(name) as Uint8Array;
-        if (s === "1" || s === "0") y[i] = s === "1" ? 1 : 0;
+        const v = labelCell(s);
+        if (v !== undefined) y[i] = v;
         else if (s === "" && j > 0) y[i] = 0;
         else
           errors.add(
@@ -170,7 +172,7 @@ export function readTelemetry(
             j === 0
               ? (c.labels as NonNullable<Contract["labels"]>).column
               : (c.labels as NonNullable<Contract["labels"]>).modes[j - 1].column,
-            `'${s}' is not 0 or 1`,
+            s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
           );
       });
     }

@@ -50,6 +50,12 @@ function render(p: ContractProfile): string {
         )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${spanWords(f.horizon)}, ${f.censored_rows} censored`,
     );
   }
+  if (p.labels) {
+    const modes = Object.entries(p.labels.modes).map(([k, n]) => `${k} ${n}`);
+    lines.push(
+      `labels ('${p.labels.column}'): ${p.labels.failure_rows} rows (${((p.labels.failure_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) are failures${modes.length > 0 ? ` (${modes.join(", ")})` : ""}`,
+    );
+  }
   for (const w of p.warnings) lines.push(`warning: ${w}`);
   lines.push(
     p.problems.length === 0

@@ -1,0 +1,114 @@
+// Shop C2: a per-part process log where each row carries its outcome (AI4I's shape, the shop's
+// own names): semicolons and decimal commas, a part counter `Werkstück-Nr`, `Failure` written
+// yes/no, a tool-breakage mode column 1/empty; the contract uses `labels:`. Labels written as
+// spreadsheets write them are read; anything else is refused naming the row and column; check
+// counts the labels and flags a labels column the file lacks (it said "no problems found").
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { loadContract } from "../../src/contract/load.js";
+import { isMillwrightError } from "../../src/core/errors.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { runCli } from "../helpers/cli.js";
+import { writeShop } from "./helpers.js";
+
+const CONTRACT = `version: 1
+name: shop-c-parts
+telemetry: teile.csv
+csv: { delimiter: ";", decimal: "," }
+time: { column: Werkstück-Nr, counter: true }
+machine: { column: Maschine }
+readings:
+  - { name: feed_force, column: "Vorschubkraft [N]", unit: N, min: 0, max: 5000, words: feed force }
+  - { name: coolant_temp, column: "Kühlmitteltemp [°C]", unit: °C, min: 0, max: 80 }
+history: { windows: [5], stats: [mean, max] }
+labels: { column: Failure, modes: { Werkzeugbruch: tool_breakage } }
+`;
+
+/** 4 machines × 300 parts; the tool breaks once the feed force has crept past 1,150 N. */
+function parts(): { text: string; failures: number } {
+  const lines = ["Werkstück-Nr;Maschine;Vorschubkraft [N];Kühlmitteltemp [°C];Failure;Werkzeugbruch"];
+  let n = 1;
+  let failures = 0;
+  for (const m of ["M-01", "M-02", "M-03", "M-04"]) {
+    let wear = (n * 37) % 90;
+    for (let i = 0; i < 300; i++, n++) {
+      wear++;
+      const force = 800 + wear * 4 + ((n * 7919) % 40);
+      const broke = force > 1150 && n % 3 === 0;
+      if (broke) failures++;
+      const cool = 20 + ((n * 31) % 50) / 10;
+      lines.push(
+        `${n};${m};${force.toFixed(1).replace(".", ",")};${cool.toFixed(1).replace(".", ",")};${broke ? "yes" : "no"};${broke ? 1 : ""}`,
+      );
+      if (broke) wear = 0;
+    }
+  }
+  return { text: `${lines.join("\n")}\n`, failures };
+}
+
+test("labels written yes/no: check counts them, train and predict run on the shop's own names", async () => {
+  const p = parts();
+  const shop = writeShop({ "teile.csv": p.text }, CONTRACT);
+  const c = await runCli(["check", "--contract", shop.contract, "--json"]);
+  assert.equal(c.code, 0, c.stderr);
+  const prof = JSON.parse(c.stdout);
+  assert.deepEqual(prof.labels, {
+    column: "Failure",
+    failure_rows: p.failures,
+    modes: { tool_breakage: p.failures },
+  });
+  assert.deepEqual(prof.problems, []);
+  const reg = join(shop.dir, "models");
+  const t = await runCli(["train", "--contract", shop.contract, "--registry", reg, "--json"]);
+  assert.equal(t.code, 0, t.stderr);
+  const m = JSON.parse(t.stdout).metrics;
+  assert.ok(m.pr_auc > 2 * (m.positives / m.n), `PR-AUC ${m.pr_auc}, base rate ${m.positives / m.n}`);
+  const out = join(shop.dir, "scored.csv");
+  const r = await runCli(["predict", "--data", join(shop.dir, "teile.csv"), "--out", out, "--registry", reg]);
+  assert.equal(r.code, 0, r.stderr);
+  const head = readFileSync(out, "utf8").split("\n")[0];
+  assert.match(
+    head,
+    /^Werkstück-Nr;Maschine;.*;failure_probability;failure_predicted;tool_breakage_probability$/,
+  );
+});
+
+test("a label cell that is not 1/0, yes/no or true/false is refused naming the row and column", () => {
+  const lines = parts().text.split("\n");
+  const cases: [string, RegExp][] = [
+    ["Y", /teile\.csv row 3, Failure: 'Y' is not a label: 1 or 0 \(also yes\/no, true\/false\)/],
+    ["2", /teile\.csv row 3, Failure: '2' is not a label/],
+    ["", /teile\.csv row 3, Failure: empty: a failure label is 1 or 0/],
+  ];
+  for (const [cell, want] of cases) {
+    const l = [...lines];
+    l[2] = l[2].replace(/;no;$/, `;${cell};`);
+    const shop = writeShop({ "teile.csv": l.join("\n") }, CONTRACT);
+    assert.throws(
+      () => readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" }),
+      (e: unknown) => isMillwrightError(e) && want.test(e.message),
+      `cell '${cell}'`,
+    );
+  }
+  // TRUE/False as a spreadsheet writes them read as labels.
+  const l = [...lines];
+  l[2] = l[2].replace(/;no;$/, ";False;");
+  l[3] = l[3].replace(/;no;$/, ";TRUE;");
+  const shop = writeShop({ "teile.csv": l.join("\n") }, CONTRACT);
+  const d = readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+  const y = d.telemetry.labels?.get("machine_failure") as Uint8Array;
+  assert.deepEqual([y[1], y[2]], [0, 1]);
+});
+
+test("check flags a labels column the file lacks instead of saying it is ready", async () => {
+  const shop = writeShop(
+    { "teile.csv": parts().text },
+    CONTRACT.replace("column: Failure", "column: Failur"),
+  );
+  const c = await runCli(["check", "--contract", shop.contract]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.match(c.stdout, /labels: column 'Failur' is not in the telemetry/);
+  assert.doesNotMatch(c.stdout, /no problems found/);
+});
