@@ -6,12 +6,22 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { test } from "node:test";
+import { after, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { runCli } from "../helpers/cli.js";
+import { jsonClient } from "../helpers/http.js";
+import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { writeShop } from "./helpers.js";
+
+let srv: ServerProcess | undefined;
+after(async () => {
+  if (srv) {
+    srv.child.kill("SIGTERM");
+    await srv.exited;
+  }
+});
 
 const CONTRACT = `version: 1
 name: shop-c-parts
@@ -73,6 +83,32 @@ test("labels written yes/no: check counts them, train and predict run on the sho
     head,
     /^Werkstück-Nr;Maschine;.*;failure_probability;failure_predicted;tool_breakage_probability$/,
   );
+
+  // Served: the contract server started (an empty event-table enum made its schema invalid and
+  // it died at start), answers a part by its number, and claims no realised quality it cannot know.
+  srv = await startServerProcess(["serve", "--registry", reg], {
+    MILLWRIGHT_DATA_DIR: join(shop.dir, "data"),
+    MILLWRIGHT_RETRAIN_MODE: "off",
+    MILLWRIGHT_FEEDBACK_TOKEN: "c2-feedback",
+  });
+  const call = jsonClient(() => srv?.url ?? "");
+  const posted = [1, 2, 3].map((k) => ({
+    machine_id: "M-09",
+    timestamp: 5000 + k,
+    feed_force: 900,
+    coolant_temp: 22,
+  }));
+  const res = await call("POST", "/v1/predict", posted);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.predictions.length, 3);
+  assert.ok("tool_breakage" in res.body.predictions[0].heads);
+  const mon = await call("GET", "/v1/monitor");
+  assert.equal(mon.body.quality.n, 0, JSON.stringify(mon.body.quality));
+  const ev = { id: "x", table: "failures", machine_id: "M-09", timestamp: 5004, kind: "x" };
+  const bad = await call("POST", "/v1/events", { events: [ev] }, "c2-feedback");
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.field, "events[0].table");
+  assert.match(bad.body.detail, /it has none: its labels are a column of each row/);
 });
 
 test("a label cell that is not 1/0, yes/no or true/false is refused naming the row and column", () => {

@@ -25,7 +25,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
     if (!tables.includes(e.table))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.table: '${e.table}' is not an event table of contract '${contract.name}' (${tables.join(", ")})`,
+        `${at}.table: '${e.table}' is not an event table of contract '${contract.name}' (${tables.length > 0 ? tables.join(", ") : "it has none: its labels are a column of each row"})`,
         { field: `${at}.table` },
       );
     if (contract.attributes && !known.has(e.machine_id))
