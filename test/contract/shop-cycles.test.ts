@@ -206,7 +206,7 @@ test("an export's mistakes are refused naming the file, row and column", async (
   );
 });
 
-test("plan: a counter contract's tasks need rows_per_hour, and the message says so", async () => {
+test("plan: a counter contract's tasks need rows_per_hour, and a shift counts rows_per_hour × hours ÷ horizon", async () => {
   const tasks = `tasks:
   heads:
     bearing:
@@ -226,4 +226,36 @@ test("plan: a counter contract's tasks need rows_per_hour, and the message says 
   const p = await runCli(["plan", "--technicians", techs, "--registry", r2, "--horizon", "2d"]);
   assert.equal(p.code, 2, p.stdout);
   assert.match(p.stderr, /tasks\.rows_per_hour: a contract whose time is a counter needs it/);
+
+  // With 4 cycles an hour, a day is 96 cycles: 4.8 horizons of 20, so a unit's risk by the end of
+  // a one-day plan is 1 − (1 − p)^4.8 of its risk p now (it was ^96: a healthy unit at 1.7 % per
+  // 20 cycles planned as 80 % likely to fail that day). Units cut at 60 % of their life: healthy.
+  const c4 = writeShop(
+    join(into, "rph"),
+    { "telemetry.csv": shop.telemetry, "failures.csv": shop.failures },
+    SHOP_CYCLES_CONTRACT + tasks.replace("tasks:\n", "tasks:\n  rows_per_hour: 4\n"),
+  );
+  const r4 = join(into, "models-rph");
+  assert.equal((await runCli(["train", "--contract", c4, "--split", "machine", "--registry", r4])).code, 0);
+  const head = shop.telemetry.split("\n")[0];
+  const young = shop.units.flatMap((u) =>
+    shop.telemetry
+      .split("\n")
+      .filter((l) => l.startsWith(`${u.id},`))
+      .slice(0, Math.floor(0.6 * u.life)),
+  );
+  writeFileSync(join(into, "young.csv"), `${[head, ...young].join("\n")}\n`);
+  const args = ["plan", "--technicians", techs, "--registry", r4, "--horizon", "1d", "--json"];
+  const q = await runCli(args.concat(["--data", join(into, "young.csv")]));
+  assert.equal(q.code, 0, q.stderr);
+  const machines = JSON.parse(q.stdout).machines as { heads: { bearing: { now: number; by_end: number } } }[];
+  assert.equal(machines.length, 20);
+  for (const m of machines) {
+    const { now, by_end } = m.heads.bearing;
+    assert.ok(now < 0.2, `a unit at 60 % of its life: ${now}`);
+    assert.ok(
+      Math.abs(by_end - (1 - (1 - now) ** 4.8)) < 1e-3,
+      `now ${now}, by the end of the day ${by_end}`,
+    );
+  }
 });
