@@ -113,6 +113,12 @@ export function profileContractData(d: ContractData): ContractProfile {
     };
   }
   const labels = labelProfile(d, problems);
+  // Said at plan time otherwise, long after training: a counter's tasks need rows_per_hour.
+  const warnings = [...d.warnings];
+  if (c.tasks && c.time?.counter !== false && c.tasks.rowsPerHour === null)
+    warnings.push(
+      `${c.source}: tasks.rows_per_hour is missing: a contract whose time is a counter needs it to plan (rows per hour turn per-row risk into per-shift risk)`,
+    );
   return {
     contract: c.name,
     files: d.files.map(({ role, file, rows }) => ({ role, file, rows })),
@@ -125,7 +131,7 @@ export function profileContractData(d: ContractData): ContractProfile {
     events: c.events.map((e, i) => ({ name: e.name, rows: d.events[i].n, kinds: kinds(d.events[i]) })),
     failures,
     labels,
-    warnings: d.warnings,
+    warnings,
     problems,
   };
 }

@@ -102,6 +102,9 @@ test("evaluate and predict on units the model never saw: ranks them, and each un
   const ev = JSON.parse(e.stdout);
   assert.equal(ev.censored, 8);
   assert.ok(ev.pr_auc > Math.max(0.7, 4 * (ev.positives / ev.n)), `PR-AUC ${ev.pr_auc}`);
+  // In words, it names the failures file that labelled it (without --events it is the training one).
+  const words = await runCli(["evaluate", "--data", join(dir, "fresh.csv"), "--registry", reg]);
+  assert.match(words.stdout, /labelled by the failures in .*[/\\]failures\.csv/);
   const out = join(dir, "fresh-scored.csv");
   const p = await runCli(["predict", "--data", join(dir, "fresh.csv"), "--out", out, "--registry", reg]);
   assert.equal(p.code, 0, p.stderr);
@@ -218,6 +221,13 @@ test("plan: a counter contract's tasks need rows_per_hour, and a shift counts ro
     into,
     { "telemetry.csv": shop.telemetry, "failures.csv": shop.failures },
     SHOP_CYCLES_CONTRACT + tasks,
+  );
+  // check says so before training, not only plan after it.
+  const chk = await runCli(["check", "--contract", c]);
+  assert.equal(chk.code, 0, chk.stderr);
+  assert.match(
+    chk.stdout + chk.stderr,
+    /contract\.yaml: tasks\.rows_per_hour is missing: a contract whose time is a counter needs it to plan/,
   );
   const techs = join(into, "techs.yaml");
   writeFileSync(techs, "technicians:\n  - { name: Ana, skills: ['*'], hours_per_shift: 6 }\n");
