@@ -97,6 +97,7 @@ export function profileContractData(d: ContractData): ContractProfile {
       positive += any[i];
       censored += l.censored[i];
     }
+    if (c.time?.counter === true) lateFailures(d, problems);
     const byKind = kinds(d.failures);
     if (d.failures.n === 0) problems.push("no failures: there is nothing to learn to predict");
     for (const [k, n] of Object.entries(byKind))
@@ -167,4 +168,24 @@ function labelProfile(d: ContractData, problems: string[]): ContractProfile["lab
       );
   }
   return { column: c.labels.column, failure_rows: failureRows, modes };
+}
+
+/**
+ * A counter's failure after its unit's last row: no row of that unit sees it (its last rows are
+ * censored instead of positive), so a run-to-failure unit would silently teach nothing; almost
+ * always a wrong cycle or a wrong unit id in the failures file.
+ */
+function lateFailures(d: ContractData, problems: string[]): void {
+  const t = d.telemetry;
+  const f = d.failures as EventTable;
+  const last = new Float64Array(t.machines.length).fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < t.n; i++) if (t.time[i] > last[t.machine[i]]) last[t.machine[i]] = t.time[i];
+  const late: string[] = [];
+  for (let i = 0; i < f.n; i++)
+    if (f.time[i] > last[f.machine[i]])
+      late.push(`${t.machines[f.machine[i]]} at ${f.time[i]}, its last row ${last[f.machine[i]]}`);
+  if (late.length > 0)
+    problems.push(
+      `${late.length} failure${late.length === 1 ? "" : "s"} after its unit's last row, seen by no row (${late.slice(0, 5).join("; ")}${late.length > 5 ? "; …" : ""})`,
+    );
 }

@@ -207,6 +207,16 @@ test("an export's mistakes are refused naming the file, row and column", async (
     w.stdout + w.stderr,
     /failures\.csv: 1 row of 1 machine not in the telemetry skipped \(SP-412\)/,
   );
+  // A failure after its unit's last cycle is seen by no row: check names it as a problem.
+  const late = writeShop(join(dir, "late"), {
+    "telemetry.csv": shop.telemetry,
+    "failures.csv": `${shop.failures}SP-0400,500,bearing\n`,
+  });
+  const l = await runCli(["check", "--contract", late]);
+  assert.match(
+    l.stdout,
+    /1 failure after its unit's last row, seen by no row \(SP-0400 at 500, its last row 121\)/,
+  );
 });
 
 test("plan: a counter contract's tasks need rows_per_hour, and a shift counts rows_per_hour × hours ÷ horizon", async () => {
