@@ -191,7 +191,9 @@ export function readTelemetry(
  * forward do not exist, and an export from a controller whose clock ignores daylight saving has them.
  */
 function backwardsHint(time: { counter?: boolean; zone?: string | null }, t: number, before: number): string {
-  if (time.counter) return "";
+  // A counter that starts again at 1 is nearly always a new unit logged under its position's id.
+  if (time.counter)
+    return `: ${t} after ${before}. A counter that starts again (a new unit after a replacement) needs its own machine id, such as the unit's serial`;
   const utc = (x: number) => `${new Date(x).toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const at = `: read as ${utc(t)}, after a row at ${utc(before)}`;
   if (!time.zone) return at;

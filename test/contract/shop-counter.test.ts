@@ -128,3 +128,13 @@ test("a counter's spans read as rows in words, and stay compact in feature names
   );
   assert.equal(spanWords("24h"), "24h");
 });
+
+test("a counter that starts again under one id is refused with the likely cause: a new unit needs its own id", () => {
+  const f = files();
+  // The shop logged position U1's replacement unit under the position's id: cycles 1..10, then 1, 2.
+  f["telemetry.csv"] = f["telemetry.csv"].replace("U2,1,", "U1,1,").replace("U2,2,", "U1,2,");
+  rejects(
+    f,
+    /telemetry\.csv row 12, cycle: time goes backwards for machine 'U1' \(rows of a machine must be in time order\): 1 after 10\. A counter that starts again \(a new unit after a replacement\) needs its own machine id/,
+  );
+});
