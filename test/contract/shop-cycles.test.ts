@@ -141,10 +141,26 @@ test("serve: cycle numbers in, the same probabilities as predict, the machine pa
   assert.deepEqual(served, offline);
   assert.ok(res.body.predictions[rows.length - 1].timestamp === unit.life);
 
+  // The failure arrives as an event at the unit's last cycle: the ground truth joins by cycle.
+  const failure = {
+    id: "c1-fail",
+    table: "failures",
+    machine_id: unit.id,
+    timestamp: unit.life,
+    kind: unit.mode,
+  };
+  const posted = await call("POST", "/v1/events", { events: [failure] }, FEEDBACK);
+  assert.equal(posted.status, 200, JSON.stringify(posted.body));
   const page = await call("GET", `/v1/machines/${unit.id}`);
   assert.equal(page.status, 200);
   assert.equal(page.body.horizon, "20rows");
   assert.equal(page.body.history.at(-1).timestamp, unit.life);
+  type Row = { timestamp: number; label: { machine_failure: boolean } | null };
+  const label = (c: number) => (page.body.history as Row[]).find((h) => h.timestamp === c)?.label;
+  assert.equal(label(unit.life - 21)?.machine_failure, false);
+  assert.equal(label(unit.life - 20)?.machine_failure, true);
+  assert.equal(label(unit.life - 1)?.machine_failure, true);
+  assert.equal(label(unit.life), null, "the failure cycle's own horizon is past the unit's last row");
   const board = await call("GET", "/v1/fleet");
   assert.equal(board.body.total, 1);
   assert.equal(board.body.machines[0].last_reading_at, unit.life);
