@@ -7,7 +7,7 @@ import type { Contract } from "../contract/types.js";
 import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
-import { LABEL_WORDS, labelCell } from "./label-cell.js";
+import { LABEL_WORDS, labelCell, labelColumns, modeOfCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 export interface Telemetry {
@@ -61,7 +61,9 @@ export function readTelemetry(
     ...(opts.labels && c.labels
       ? [
           { column: c.labels.column, key: "labels.column" },
-          ...c.labels.modes.map((m) => ({ column: m.column, key: `labels.modes.${m.column}` })),
+          ...(c.labels.modeColumn
+            ? [{ column: c.labels.modeColumn, key: "labels.mode_column" }]
+            : c.labels.modes.map((m) => ({ column: m.column, key: `labels.modes.${m.column}` }))),
         ]
       : []),
   ];
@@ -70,8 +72,8 @@ export function readTelemetry(
   const timeCol = c.time ? idx[k++] : -1;
   const machineCol = c.machine ? idx[k++] : -1;
   const readingCols = c.readings.map(() => idx[k++]);
-  const labelCols =
-    opts.labels && c.labels ? [c.labels.column, ...c.labels.modes.map(() => 0)].map(() => idx[k++]) : [];
+  const labelCols = opts.labels && c.labels ? labelColumns(c.labels).map(() => idx[k++]) : [];
+  const byValue = opts.labels && c.labels?.modeColumn ? c.labels : null;
 
   const errors = new RowErrors(source, table.locate);
   const machines: string[] = [];
@@ -159,7 +161,21 @@ export function readTelemetry(
         );
       values[j][i] = v;
     });
-    if (labels) {
+    if (labels && byValue) {
+      // One column names the mode: the failure cell as below, then that mode's head is 1.
+      const s = cells[labelCols[0]].trim();
+      const v = labelCell(s);
+      if (v === undefined)
+        errors.add(
+          ln,
+          byValue.column,
+          s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
+        );
+      else (labels.get("machine_failure") as Uint8Array)[i] = v;
+      const mode = modeOfCell(cells[labelCols[1]].trim(), byValue);
+      if (typeof mode === "string") errors.add(ln, byValue.modeColumn as string, mode);
+      else if (mode >= 0) (labels.get(byValue.modes[mode].name) as Uint8Array)[i] = 1;
+    } else if (labels) {
       labelNames.forEach((name, j) => {
         const s = cells[labelCols[j]].trim();
         const y = labels.get(name) as Uint8Array;

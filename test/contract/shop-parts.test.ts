@@ -148,3 +148,36 @@ test("check flags a labels column the file lacks instead of saying it is ready",
   assert.match(c.stdout, /labels: column 'Failur' is not in the telemetry/);
   assert.doesNotMatch(c.stdout, /no problems found/);
 });
+
+test("one column naming the mode (mode_column): its values map to heads, an unlisted value names row and column", async () => {
+  // The shop's own layout: Fehlerart holds the mode's name on a failure row, empty otherwise.
+  const p = parts();
+  const text = p.text.replace(/;Werkzeugbruch$/m, ";Fehlerart").replace(/;yes;1$/gm, ";yes;Werkzeugbruch");
+  const contract = CONTRACT.replace(
+    "labels: { column: Failure, modes: { Werkzeugbruch: tool_breakage } }",
+    "labels: { column: Failure, mode_column: Fehlerart, modes: { Werkzeugbruch: tool_breakage, Überhitzung: overheating } }",
+  );
+  const shop = writeShop({ "teile.csv": text }, contract);
+  const c = await runCli(["check", "--contract", shop.contract, "--json"]);
+  assert.equal(c.code, 0, c.stderr);
+  assert.deepEqual(JSON.parse(c.stdout).labels.modes, { tool_breakage: p.failures, overheating: 0 });
+  const typo = writeShop({ "teile.csv": text.replace(";yes;Werkzeugbruch", ";yes;Werkzeugbrch") }, contract);
+  assert.throws(
+    () => readContractData(loadContract(typo.contract).contract, { learn: true, labels: "require" }),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      /teile\.csv row \d+, Fehlerart: 'Werkzeugbrch' is not a mode of labels\.modes \(Werkzeugbruch, Überhitzung\)/.test(
+        e.message,
+      ),
+  );
+  assert.throws(
+    () =>
+      loadContract(
+        writeShop(
+          {},
+          contract.replace(", modes: { Werkzeugbruch: tool_breakage, Überhitzung: overheating }", ""),
+        ).contract,
+      ),
+    (e: unknown) => isMillwrightError(e) && /labels\.modes: is needed with mode_column/.test(e.message),
+  );
+});
