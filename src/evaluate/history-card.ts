@@ -24,7 +24,7 @@ export interface HistoryCardInput {
 function planningLines(cal: PlanCalibration | null | undefined): string[] {
   if (!cal)
     return [
-      "No planning calibration (too few failures in the validation period, or a split by machine): the planner carries the last row forward uncalibrated (persistence).",
+      "No planning calibration (too few failures in the validation period, a split by machine, or a counter time, whose mornings are not known): the planner carries the last row forward uncalibrated (persistence).",
     ];
   const at = (a: { a: number; b: number }, p: number) =>
     1 / (1 + Math.exp(-(a.a * Math.log(p / (1 - p)) + a.b)));

@@ -86,6 +86,9 @@ test("check, then train split by machine: every kind gets a head, test PR-AUC fa
   assert.ok(res.heads.bearing && res.heads.winding, JSON.stringify(Object.keys(res.heads)));
   const card = readFileSync(join(reg, "versions", "1.0.0", "card.md"), "utf8");
   assert.match(card, /fails within 20 rows of a reading/);
+  // The planner's forecast is uncalibrated on a counter (plan-calibration-samples replays clock
+  // mornings), and the card gives that reason too.
+  assert.match(card, /No planning calibration \([^)]*a counter time/);
 });
 
 test("evaluate and predict on units the model never saw: ranks them, and each unit's risk rises toward its failure", async () => {
