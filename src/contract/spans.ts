@@ -34,3 +34,12 @@ export function parseSpan(v: unknown, counter: boolean, file: string, path: stri
   if (!(size > 0)) throw configError(file, path, `must be longer than zero, got ${describe(v)}`);
   return { label: `${m[1]}${m[2]}`, size };
 }
+
+/**
+ * A span's label as people read it: "20rows" (a feature name's part, kept as it is in names and
+ * JSON) is "20 rows" in words ("1 row"), so reasons do not say "a failure within 20rows".
+ */
+export function spanWords(label: string): string {
+  const m = /^(\d+)rows$/.exec(label);
+  return m ? `${m[1]} ${m[1] === "1" ? "row" : "rows"}` : label;
+}

@@ -86,8 +86,10 @@ export interface FailureSpec {
 
 export interface LabelSpec {
   column: string;
-  /** Mode column → head name (AI4I: TWF → twf). */
+  /** Mode column → head name (AI4I: TWF → twf); with modeColumn, a value of that column → head name. */
   modes: { column: string; name: string }[];
+  /** One column naming each row's failure mode (a shop's "Fehlerart"), instead of a 0/1 column per mode. */
+  modeColumn?: string | null;
 }
 
 /**

@@ -203,7 +203,7 @@ export function validateContract(doc: unknown, file: string): Contract {
   if (o.labels !== undefined && o.labels !== null) {
     if (failures)
       throw configError(file, "labels", "give either failures (events) or labels (a column), not both");
-    const l = mapping(o.labels, file, "labels", ["column", "modes"], ["column"]);
+    const l = mapping(o.labels, file, "labels", ["column", "modes", "mode_column"], ["column"]);
     const modes =
       l.modes === undefined || l.modes === null
         ? []
@@ -213,7 +213,18 @@ export function validateContract(doc: unknown, file: string): Contract {
               name: names.add(n, `labels.modes.${column}`),
             }),
           );
-    labels = { column: text(l.column, file, "labels.column"), modes };
+    // mode_column: one column names the mode, and modes map its values (not columns) to heads.
+    const modeColumn =
+      l.mode_column === undefined || l.mode_column === null
+        ? null
+        : text(l.mode_column, file, "labels.mode_column");
+    if (modeColumn !== null && modes.length === 0)
+      throw configError(
+        file,
+        "labels.modes",
+        "is needed with mode_column: which of its values is which head",
+      );
+    labels = { column: text(l.column, file, "labels.column"), modes, modeColumn };
   }
   if (!failures && !labels)
     throw configError(file, "", "says nothing to predict: add failures: { … } or labels: { column: … }");

@@ -5,6 +5,7 @@
 // silently drops a failure from the labels.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract, TableClock } from "../contract/types.js";
+import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
@@ -61,9 +62,10 @@ export function readEvents(
       return;
     }
     const s = cells[tc].trim();
-    const t = c.time?.counter ? parseDecimal(s, c.csv.decimal) : parseTime(s);
-    if (!Number.isFinite(t))
-      errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${timeWords(clock)}`);
+    const t = c.time?.counter ? parseCounter(s, c.csv.decimal) : parseTime(s);
+    // A counter's cell is not a date: say what it must be (it said "an ISO 8601 time").
+    const want = c.time?.counter ? COUNTER_WORDS : timeWords(clock);
+    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored

@@ -40,6 +40,8 @@ export interface ContractProfile {
     positive_rows: number;
     censored_rows: number;
   } | null;
+  /** A row-labelled contract: rows labelled a failure, and per mode (null: no labels read). */
+  labels: { column: string; failure_rows: number; modes: Record<string, number> } | null;
   warnings: string[];
   /** What would make training weak or fail: fix these first. */
   problems: string[];
@@ -93,7 +95,7 @@ export function profileContractData(d: ContractData): ContractProfile {
   let failures: ContractProfile["failures"] = null;
   if (c.failures && d.failures) {
     const fk = c.failures.kinds ?? [];
-    const l = horizonLabels(t, d.failures, fk, c.failures.horizon.size);
+    const l = horizonLabels(t, d.failures, fk, c.failures.horizon.size, c.time?.counter === true);
     const any = l.heads.get("machine_failure") as Uint8Array;
     let positive = 0;
     let censored = 0;
@@ -101,6 +103,7 @@ export function profileContractData(d: ContractData): ContractProfile {
       positive += any[i];
       censored += l.censored[i];
     }
+    if (c.time?.counter === true) lateFailures(d, problems);
     const byKind = kinds(d.failures);
     if (d.failures.n === 0) problems.push("no failures: there is nothing to learn to predict");
     // A failure of a machine in neither the telemetry nor the machine table is skipped (a warning),
@@ -132,6 +135,13 @@ export function profileContractData(d: ContractData): ContractProfile {
   }
   const staggered = c.time?.counter ? staggeredCounts(t) : null;
   if (staggered) problems.push(staggered);
+  const labels = labelProfile(d, problems);
+  // Said at plan time otherwise, long after training: a counter's tasks need rows_per_hour.
+  const warnings = [...d.warnings];
+  if (c.tasks && c.time?.counter !== false && c.tasks.rowsPerHour === null)
+    warnings.push(
+      `${c.source}: tasks.rows_per_hour is missing: a contract whose time is a counter needs it to plan (rows per hour turn per-row risk into per-shift risk)`,
+    );
   return {
     contract: c.name,
     files: d.files.map(({ role, file, rows }) => ({ role, file, rows })),
@@ -143,7 +153,8 @@ export function profileContractData(d: ContractData): ContractProfile {
     readings,
     events: c.events.map((e, i) => ({ name: e.name, rows: d.events[i].n, kinds: kinds(d.events[i]) })),
     failures,
-    warnings: d.warnings,
+    labels,
+    warnings,
     problems,
   };
 }
@@ -205,4 +216,57 @@ function staggeredCounts(t: ContractData["telemetry"]): string | null {
   const [low, high] = [starts[0], starts[starts.length - 1]];
   if (high[1] - low[1] <= 0.5 * (hi - lo)) return null;
   return `time is a counter each machine starts at its own count ('${t.machines[low[0]]}' at ${low[1]}, '${t.machines[high[0]]}' at ${high[1]}): a split by time tests only the machines with the highest counts; train with --split machine`;
+}
+
+/**
+ * A row-labelled contract's labels, counted. check reads labels only where the file has the
+ * column (so it can profile a file to score), which let a misspelt `labels.column` pass as
+ * "no problems found" and fail only at train: it is a problem here.
+ */
+function labelProfile(d: ContractData, problems: string[]): ContractProfile["labels"] {
+  const c = d.contract;
+  if (!c.labels) return null;
+  const t = d.telemetry;
+  if (!t.labels) {
+    problems.push(
+      `labels: column '${c.labels.column}' is not in the telemetry, so train --contract cannot read what to predict (predict can still score this file)`,
+    );
+    return null;
+  }
+  const count = (y: Uint8Array) => y.reduce((s, v) => s + (v === 1 ? 1 : 0), 0);
+  const failureRows = count(t.labels.get("machine_failure") as Uint8Array);
+  if (failureRows === 0)
+    problems.push(
+      `labels: no row of '${c.labels.column}' is a failure: there is nothing to learn to predict`,
+    );
+  const modes: Record<string, number> = {};
+  for (const m of c.labels.modes) {
+    const n = count(t.labels.get(m.name) as Uint8Array);
+    modes[m.name] = n;
+    if (n < MIN_MODE_POSITIVES)
+      problems.push(
+        `label mode '${m.name}' ('${m.column}'): ${n} row${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`,
+      );
+  }
+  return { column: c.labels.column, failure_rows: failureRows, modes };
+}
+
+/**
+ * A counter's failure after its unit's last row: no row of that unit sees it (its last rows are
+ * censored instead of positive), so a run-to-failure unit would silently teach nothing; almost
+ * always a wrong cycle or a wrong unit id in the failures file.
+ */
+function lateFailures(d: ContractData, problems: string[]): void {
+  const t = d.telemetry;
+  const f = d.failures as EventTable;
+  const last = new Float64Array(t.machines.length).fill(Number.NEGATIVE_INFINITY);
+  for (let i = 0; i < t.n; i++) if (t.time[i] > last[t.machine[i]]) last[t.machine[i]] = t.time[i];
+  const late: string[] = [];
+  for (let i = 0; i < f.n; i++)
+    if (f.time[i] > last[f.machine[i]])
+      late.push(`${t.machines[f.machine[i]]} at ${f.time[i]}, its last row ${last[f.machine[i]]}`);
+  if (late.length > 0)
+    problems.push(
+      `${late.length} failure${late.length === 1 ? "" : "s"} after its unit's last row, seen by no row (${late.slice(0, 5).join("; ")}${late.length > 5 ? "; …" : ""})`,
+    );
 }

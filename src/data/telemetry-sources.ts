@@ -9,6 +9,7 @@ import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import type { CsvTable } from "./csv.js";
 import { RowErrors } from "./errors.js";
+import { labelColumns } from "./label-cell.js";
 
 export interface TelemetryPart {
   file: string;
@@ -31,7 +32,7 @@ function wanted(c: Contract, labels: boolean): Want[] {
       optional: r.optional,
     })),
     ...(labels && c.labels
-      ? [c.labels.column, ...c.labels.modes.map((m) => m.column)].map((col) => ({
+      ? labelColumns(c.labels).map((col) => ({
           names: [col],
           key: "labels",
           optional: false,

@@ -4,8 +4,10 @@
 // the reading is optional.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
+import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
+import { LABEL_WORDS, labelCell, labelColumns, modeOfCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 export interface Telemetry {
@@ -59,7 +61,9 @@ export function readTelemetry(
     ...(opts.labels && c.labels
       ? [
           { column: c.labels.column, key: "labels.column" },
-          ...c.labels.modes.map((m) => ({ column: m.column, key: `labels.modes.${m.column}` })),
+          ...(c.labels.modeColumn
+            ? [{ column: c.labels.modeColumn, key: "labels.mode_column" }]
+            : c.labels.modes.map((m) => ({ column: m.column, key: `labels.modes.${m.column}` }))),
         ]
       : []),
   ];
@@ -68,8 +72,8 @@ export function readTelemetry(
   const timeCol = c.time ? idx[k++] : -1;
   const machineCol = c.machine ? idx[k++] : -1;
   const readingCols = c.readings.map(() => idx[k++]);
-  const labelCols =
-    opts.labels && c.labels ? [c.labels.column, ...c.labels.modes.map(() => 0)].map(() => idx[k++]) : [];
+  const labelCols = opts.labels && c.labels ? labelColumns(c.labels).map(() => idx[k++]) : [];
+  const byValue = opts.labels && c.labels?.modeColumn ? c.labels : null;
 
   const errors = new RowErrors(source, table.locate);
   const machines: string[] = [];
@@ -107,14 +111,14 @@ export function readTelemetry(
       // Rows of one instant often come together (sorted by time, then machine): parse once.
       if (s !== lastStamp) {
         lastStamp = s;
-        lastParsed = c.time.counter ? parseDecimal(s.trim(), c.csv.decimal) : parseTime(s);
+        lastParsed = c.time.counter ? parseCounter(s, c.csv.decimal) : parseTime(s);
       }
       let t = lastParsed;
       if (!Number.isFinite(t))
         errors.add(
           ln,
           c.time.column,
-          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? "a number" : timeWords(c.time)}`,
+          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
         );
       const before = lastTime.get(m);
       // Local time repeats an hour when the clocks go back: a machine's rows are in time order, so
@@ -157,11 +161,26 @@ export function readTelemetry(
         );
       values[j][i] = v;
     });
-    if (labels) {
+    if (labels && byValue) {
+      // One column names the mode: the failure cell as below, then that mode's head is 1.
+      const s = cells[labelCols[0]].trim();
+      const v = labelCell(s);
+      if (v === undefined)
+        errors.add(
+          ln,
+          byValue.column,
+          s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
+        );
+      else (labels.get("machine_failure") as Uint8Array)[i] = v;
+      const mode = modeOfCell(cells[labelCols[1]].trim(), byValue);
+      if (typeof mode === "string") errors.add(ln, byValue.modeColumn as string, mode);
+      else if (mode >= 0) (labels.get(byValue.modes[mode].name) as Uint8Array)[i] = 1;
+    } else if (labels) {
       labelNames.forEach((name, j) => {
         const s = cells[labelCols[j]].trim();
         const y = labels.get(name) as Uint8Array;
-        if (s === "1" || s === "0") y[i] = s === "1" ? 1 : 0;
+        const v = labelCell(s);
+        if (v !== undefined) y[i] = v;
         else if (s === "" && j > 0) y[i] = 0;
         else
           errors.add(
@@ -169,7 +188,7 @@ export function readTelemetry(
             j === 0
               ? (c.labels as NonNullable<Contract["labels"]>).column
               : (c.labels as NonNullable<Contract["labels"]>).modes[j - 1].column,
-            `'${s}' is not 0 or 1`,
+            s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
           );
       });
     }
@@ -188,7 +207,9 @@ export function readTelemetry(
  * forward do not exist, and an export from a controller whose clock ignores daylight saving has them.
  */
 function backwardsHint(time: { counter?: boolean; zone?: string | null }, t: number, before: number): string {
-  if (time.counter) return "";
+  // A counter that starts again at 1 is nearly always a new unit logged under its position's id.
+  if (time.counter)
+    return `: ${t} after ${before}. A counter that starts again (a new unit after a replacement) needs its own machine id, such as the unit's serial`;
   const utc = (x: number) => `${new Date(x).toISOString().slice(0, 16).replace("T", " ")} UTC`;
   const at = `: read as ${utc(t)}, after a row at ${utc(before)}`;
   if (!time.zone) return at;

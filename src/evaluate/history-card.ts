@@ -1,6 +1,7 @@
 // The model card of a data-contract model, in Markdown: what it predicts (from the contract, in the
 // contract's words), on which data (files and hashes), how it was split, and how good each head is
 // on the held-out part. Pure.
+import { spanWords } from "../contract/spans.js";
 import type { Contract } from "../contract/types.js";
 import type { FeaturePlan } from "../features/plan.js";
 import type { HistoryFit } from "../train/fit-history.js";
@@ -23,7 +24,7 @@ export interface HistoryCardInput {
 function planningLines(cal: PlanCalibration | null | undefined): string[] {
   if (!cal)
     return [
-      "No planning calibration (too few failures in the validation period, or a split by machine): the planner carries the last row forward uncalibrated (persistence).",
+      "No planning calibration (too few failures in the validation period, a split by machine, or a counter time, whose mornings are not known): the planner carries the last row forward uncalibrated (persistence).",
     ];
   const at = (a: { a: number; b: number }, p: number) =>
     1 / (1 + Math.exp(-(a.a * Math.log(p / (1 - p)) + a.b)));
@@ -43,7 +44,7 @@ export function renderHistoryCard(x: HistoryCardInput): string {
   const c = x.contract;
   const f = x.fit;
   const what = c.failures
-    ? `the probability that a machine fails within ${c.failures.horizon.label} of a reading, for any failure and for each kind (${(c.failures.kinds ?? []).join(", ") || "one kind"})`
+    ? `the probability that a machine fails within ${spanWords(c.failures.horizon.label)} of a reading, for any failure and for each kind (${(c.failures.kinds ?? []).join(", ") || "one kind"})`
     : `the probability that a row is labelled a failure in column '${c.labels?.column}'`;
   const lines = [
     `# Model card: ${c.name} ${x.version}`,

@@ -3,6 +3,10 @@
 // not know its label, so it neither trains nor tests; unless a failure already falls inside it,
 // which makes the row a known positive (dropping those would drop the failures closest to the end
 // of an export, and every failure of run-to-failure data such as engines counted in cycles). Pure.
+// On a counter time (`perMachineEnd`) each machine's counter is its own clock, so "the end of the
+// data" is that machine's last row: unit A's cycle 150 says nothing about unit B's cycle 150, and
+// a fleet-wide end would label a still-running unit's last rows as known negatives (and the row
+// of each run-to-failure unit's failure cycle as "no failure ahead").
 import type { EventTable } from "../data/events.js";
 import type { Telemetry } from "../data/telemetry.js";
 import { rowsByMachine } from "./build.js";
@@ -12,7 +16,7 @@ export interface HorizonLabels {
   heads: Map<string, Uint8Array>;
   /** 1 where the horizon runs past the end of the data and holds no failure. */
   censored: Uint8Array;
-  /** Time of the last telemetry row: the end of what is known. */
+  /** Time of the last telemetry row: the end of what is known (the fleet's, on a counter too). */
   dataEnd: number;
 }
 
@@ -21,6 +25,7 @@ export function horizonLabels(
   failures: EventTable,
   kinds: readonly string[],
   horizon: number,
+  perMachineEnd = false,
 ): HorizonLabels {
   const any = new Uint8Array(t.n);
   const heads = new Map<string, Uint8Array>([["machine_failure", any]]);
@@ -52,7 +57,19 @@ export function horizonLabels(
     }
     f = end;
   }
+  const end = perMachineEnd ? machineEnds(t, byMachine) : null;
   const censored = new Uint8Array(t.n);
-  for (let i = 0; i < t.n; i++) if (t.time[i] + horizon > dataEnd && any[i] === 0) censored[i] = 1;
+  for (let i = 0; i < t.n; i++)
+    if (t.time[i] + horizon > (end ? end[t.machine[i]] : dataEnd) && any[i] === 0) censored[i] = 1;
   return { heads, censored, dataEnd };
+}
+
+/** Each machine's last time (its rows are in time order). */
+function machineEnds(t: Telemetry, byMachine: Int32Array[]): Float64Array {
+  const end = new Float64Array(byMachine.length).fill(Number.NEGATIVE_INFINITY);
+  for (let m = 0; m < byMachine.length; m++) {
+    const rows = byMachine[m];
+    if (rows.length > 0) end[m] = t.time[rows[rows.length - 1]];
+  }
+  return end;
 }

@@ -1,6 +1,7 @@
 // The feature plan: which columns a contract's model sees, in which order, with their words and
 // units. Pure; built from the resolved contract (with its learned levels and kinds), so a model
 // version and its contract always agree on the columns.
+import { spanWords } from "../contract/spans.js";
 import type { Contract } from "../contract/types.js";
 import { compileExpr } from "./expr.js";
 
@@ -58,7 +59,7 @@ export function featurePlan(c: Contract): FeaturePlan {
       for (const s of stats)
         features.push({
           name: `${name}_${s}_${w.label}`,
-          words: `${info.words}, ${s === "slope" ? "trend" : s} over ${w.label}`,
+          words: `${info.words}, ${s === "slope" ? "trend" : s} over ${spanWords(w.label)}`,
           unit: s === "slope" ? `${info.unit || "units"}/${counter ? "row" : "h"}` : info.unit,
           source: "history",
         });
@@ -68,7 +69,7 @@ export function featurePlan(c: Contract): FeaturePlan {
     for (const w of e.count)
       features.push({
         name: `${e.name}_count_${w.label}`,
-        words: `${e.name.replace(/_/g, " ")} in the last ${w.label}`,
+        words: `${e.name.replace(/_/g, " ")} in the last ${spanWords(w.label)}`,
         unit: "",
         source: "events",
       });

@@ -2,6 +2,7 @@
 // machine_failure head, the three largest contributions, each said as the risk with and without
 // that feature's contribution ("spindle vibration, trend over 24h 0.31 mm/s/h raises the risk of a
 // failure within 24h from 4 % to 19 %"): a shop floor reads percentages, not log-odds. Pure.
+import { spanWords } from "../contract/spans.js";
 import type { Contract } from "../contract/types.js";
 import type { FeaturePlan } from "../features/plan.js";
 import { sigmoid } from "../model/predict.js";
@@ -53,7 +54,7 @@ export function explainReading(m: HistoryModel, plan: FeaturePlan, x: Float64Arr
   for (const c of contributions) margin += c;
   const { a, b } = head.calibration;
   const p = sigmoid(a * margin + b);
-  const horizon = m.contract.failures ? ` within ${m.contract.failures.horizon.label}` : "";
+  const horizon = m.contract.failures ? ` within ${spanWords(m.contract.failures.horizon.label)}` : "";
   const order = Array.from(contributions.keys()).sort(
     (i, j) => Math.abs(contributions[j]) - Math.abs(contributions[i]),
   );

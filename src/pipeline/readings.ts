@@ -5,6 +5,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { MAX_ID_LENGTH } from "../core/limits.js";
 import type { Contract } from "../contract/types.js";
+import { COUNTER_WORDS, counterValue } from "../data/counter.js";
 import { parserFor, timeWords } from "../data/time-format.js";
 
 /** The longest machine id a request may carry: the same bound as every route parameter. */
@@ -39,7 +40,7 @@ export function readingSchema(c: Contract): Record<string, unknown> {
   };
   if (c.time)
     properties.timestamp = c.time.counter
-      ? { type: "number", description: `the counter (${c.time.column})` }
+      ? { type: "integer", description: `the counter (${c.time.column}), a whole number` }
       : {
           type: "string",
           maxLength: 40,
@@ -124,18 +125,12 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     if (c.time) {
       const t = r.timestamp;
       const v = c.time.counter
-        ? typeof t === "number"
-          ? t
-          : Number.NaN
+        ? counterValue(t)
         : typeof t === "string" && t.length <= 40
           ? parseTime(t)
           : Number.NaN;
       if (!Number.isFinite(v))
-        bad(
-          at,
-          "timestamp",
-          c.time.counter ? "must be a number (the counter)" : `must be ${timeWords(c.time)}`,
-        );
+        bad(at, "timestamp", `must be ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`);
       time[i] = v;
       if (later) later[i] = parseTime.later(t as string);
     } else time[i] = i;

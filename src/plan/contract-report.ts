@@ -1,5 +1,6 @@
 // A data-contract plan in words and numbers. Every sentence is printed from the same numbers as the
 // row it belongs to (taskNumbers), so a manager who checks one against the other finds they agree.
+import { spanWords } from "../contract/spans.js";
 import { failureCostOf, plannedCostOfTask } from "../contract/tasks.js";
 import type { TaskSpec } from "../contract/types.js";
 import { type ContractOption, type ContractOptionSet, qualified, taskNumbers } from "./contract-options.js";
@@ -118,7 +119,7 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
   const skills = task.skills.length > 0 ? `skill ${task.skills.join(" and ")}` : "any skill";
   if (skilled.length === 0) return `no technician has ${skills} for a ${task.words}`;
   if (f.earliest >= slots.length)
-    return `a ${task.words} was done less than ${task.minInterval?.label} ago (its minimum interval), so none fits before ${slots[slots.length - 1].label}`;
+    return `a ${task.words} was done less than ${spanWords(task.minInterval?.label ?? "")} ago (its minimum interval), so none fits before ${slots[slots.length - 1].label}`;
   const open = (s: number, left: boolean) =>
     skilled.some((t) => ctx.set.capacity[t][s] - (left ? used[t][s] : 0) >= task.hours);
   let best = -1;

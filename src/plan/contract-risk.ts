@@ -54,7 +54,11 @@ function perShift(c: Contract, tasks: ContractTasks, shiftHours: number): (p: nu
       `${c.source}: tasks.rows_per_hour: a contract whose time is a counter needs it, to turn per-row risk into per-shift risk`,
       { file: c.source, field: "tasks.rows_per_hour" },
     );
-  return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** (rows * shiftHours);
+  // Row labels: p is one row's risk. A counter with failures: p is the risk within the horizon
+  // of H rows, so a shift of rows × L rows is (rows × L / H) horizons (it was taken as rows × L
+  // horizons: a unit at 0.2 % per 20 cycles read as 17 % over a day at 4 cycles an hour).
+  const perHorizon = c.failures ? c.failures.horizon.size : 1;
+  return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** ((rows * shiftHours) / perHorizon);
 }
 
 function effectOf(plan: FeaturePlan, c: Contract, t: TaskSpec, at: number): RowEffect | undefined {

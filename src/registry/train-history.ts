@@ -39,7 +39,7 @@ export function labelledFeatures(d: ContractData) {
   let horizon = 0;
   if (c.failures && d.failures) {
     horizon = c.failures.horizon.size;
-    const l = horizonLabels(t, d.failures, c.failures.kinds ?? [], horizon);
+    const l = horizonLabels(t, d.failures, c.failures.kinds ?? [], horizon, c.time?.counter === true);
     heads = l.heads;
     usable = l.censored.map((x) => 1 - x);
   } else {

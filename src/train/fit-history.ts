@@ -54,6 +54,27 @@ export interface HistoryFit {
   test: { y: Uint8Array; p: Float64Array; rows: Uint32Array };
 }
 
+/** Each machine's commonest failure kind by positive rows (1-based head order; 0: it never fails). */
+function machineStrata(input: HistoryFitInput): Int32Array {
+  const kinds = [...input.heads.entries()].filter(([name]) => name !== "machine_failure");
+  const any = input.heads.get("machine_failure") as Uint8Array;
+  const heads = kinds.length > 0 ? kinds.map(([, y]) => y) : [any];
+  const counts = heads.map(() => new Float64Array(input.nMachines));
+  for (let i = 0; i < any.length; i++) {
+    if (!input.usable[i]) continue;
+    for (let k = 0; k < heads.length; k++) if (heads[k][i] === 1) counts[k][input.machine[i]]++;
+  }
+  const out = new Int32Array(input.nMachines);
+  for (let m = 0; m < input.nMachines; m++) {
+    let best = 0;
+    heads.forEach((_, k) => {
+      if (counts[k][m] > (best === 0 ? 0 : counts[best - 1][m])) best = k + 1;
+    });
+    out[m] = best;
+  }
+  return out;
+}
+
 function count(y: Uint8Array): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) s += y[i];
@@ -66,7 +87,11 @@ function part(X: FeatureMatrix, idx: Uint32Array): FeatureMatrix {
 
 export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions): HistoryFit {
   const any = input.heads.get("machine_failure") as Uint8Array;
-  const split = splitRows({ ...input, y: any }, opts.split, createRng(opts.seed));
+  const split = splitRows(
+    { ...input, y: any, strata: machineStrata(input) },
+    opts.split,
+    createRng(opts.seed),
+  );
   const names = { fit: split.fit, validation: split.validation, test: split.test };
   for (const [what, idx] of Object.entries(names)) {
     const pos = count(takeLabels(any, idx));

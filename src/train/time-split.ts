@@ -17,6 +17,8 @@ export interface SplitInput {
   horizon: number;
   /** Any-failure labels: the validation cut moves earlier until validation holds some failures. */
   y?: Uint8Array;
+  /** Per machine, a split by machine's stratum (its commonest failure kind; 0: none): see pick(). */
+  strata?: Int32Array;
 }
 
 export interface Split {
@@ -48,6 +50,17 @@ function range(x: SplitInput, rows: number[]): [number, number] {
   return [lo, hi];
 }
 
+/** `n` of `list` spread evenly along it (positions where ⌊k·n/N⌋ steps up), and the others. */
+function pick(list: number[], n: number): [number[], number[]] {
+  const chosen: number[] = [];
+  const rest: number[] = [];
+  list.forEach((m, k) => {
+    const step = Math.floor(((k + 1) * n) / list.length) > Math.floor((k * n) / list.length);
+    (step ? chosen : rest).push(m);
+  });
+  return [chosen, rest];
+}
+
 export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
   const all: number[] = [];
   for (let i = 0; i < x.time.length; i++) if (x.usable[i]) all.push(i);
@@ -65,9 +78,19 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
     const nTest = Math.max(1, Math.round(0.2 * x.nMachines));
     const nVal = Math.max(1, Math.round(0.2 * (x.nMachines - nTest)));
     const part = new Int8Array(x.nMachines);
-    order.forEach((m, k) => {
-      part[m] = k < nTest ? 2 : k < nTest + nVal ? 1 : 0;
-    });
+    if (x.strata) {
+      // Machines sorted by stratum (the shuffle kept within each), then every (N/n)-th taken: each
+      // part gets its share of every failure kind. Drawn blindly, 3 validation units of 20 missed
+      // all 6 of a kind's units one time in three, and that kind got no head ("too few failures").
+      const strata = x.strata;
+      order.sort((a, b) => strata[a] - strata[b]);
+      const [test, rest] = pick(order, nTest);
+      for (const m of test) part[m] = 2;
+      for (const m of pick(rest, nVal)[0]) part[m] = 1;
+    } else
+      order.forEach((m, k) => {
+        part[m] = k < nTest ? 2 : k < nTest + nVal ? 1 : 0;
+      });
     const parts: number[][] = [[], [], []];
     for (const i of all) parts[part[x.machine[i]]].push(i);
     return {

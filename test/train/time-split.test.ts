@@ -68,3 +68,22 @@ test("by machine: whole machines held out, seeded", () => {
   );
   assert.deepEqual(Array.from(again.test), Array.from(s.test));
 });
+
+test("by machine with strata: every part gets machines of every failure kind, for any seed", () => {
+  // Shop C1: 20 units run to failure, 14 of one kind and 6 of another. Drawn blindly, the 3
+  // validation units held none of the 6 for about one seed in three, and that kind lost its head.
+  const nMachines = 20;
+  const m = Int32Array.from({ length: 200 }, (_, i) => i % nMachines);
+  const t = Float64Array.from({ length: 200 }, (_, i) => i);
+  const strata = Int32Array.from({ length: nMachines }, (_, k) => (k < 14 ? 1 : 2));
+  const x = { time: t, machine: m, nMachines, usable: new Uint8Array(200).fill(1), horizon: 0, strata };
+  for (let seed = 1; seed <= 60; seed++) {
+    const s = splitRows(x, { by: "machine" }, createRng(seed));
+    for (const [what, idx] of Object.entries({ fit: s.fit, validation: s.validation, test: s.test })) {
+      const kinds = new Set(Array.from(idx, (i) => strata[m[i]]));
+      assert.deepEqual([...kinds].sort(), [1, 2], `seed ${seed}: ${what} holds kinds ${[...kinds]}`);
+    }
+    assert.equal(new Set(Array.from(s.test, (i) => m[i])).size, 4);
+    assert.equal(new Set(Array.from(s.validation, (i) => m[i])).size, 3);
+  }
+});

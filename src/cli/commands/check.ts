@@ -2,6 +2,7 @@
 // what came through (rows, machines, time range, each sensor's presence and range, events and
 // failures by kind, labelled rows) and what would make training weak. Trains nothing, writes nothing.
 import { loadContract } from "../../contract/load.js";
+import { spanWords } from "../../contract/spans.js";
 import { readContractData } from "../../data/contract-data.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
@@ -53,7 +54,13 @@ function render(p: ContractProfile, zone: string | null): string {
         .map(([k, n]) => `${k} ${n}`)
         .join(
           ", ",
-        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${f.horizon}, ${f.censored_rows} censored`,
+        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${spanWords(f.horizon)}, ${f.censored_rows} censored`,
+    );
+  }
+  if (p.labels) {
+    const modes = Object.entries(p.labels.modes).map(([k, n]) => `${k} ${n}`);
+    lines.push(
+      `labels ('${p.labels.column}'): ${p.labels.failure_rows} rows (${((p.labels.failure_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) are failures${modes.length > 0 ? ` (${modes.join(", ")})` : ""}`,
     );
   }
   for (const w of p.warnings) lines.push(`warning: ${w}`);

@@ -127,8 +127,11 @@ export function evaluateContract(m: HistoryModel, file: string, events: unknown,
   Object.assign(res, perHead.machine_failure ?? {}, { heads: perHead });
   if (json) outJson(res);
   else {
+    // Which failures file labelled it: on new data without --events failures=FILE, the training
+    // failures are used, and a shop whose unit ids repeat would read a wrong PR-AUC without knowing why.
+    const fails = data.files.find((f) => f.role === "failures")?.file;
     out(
-      `model ${m.version} (contract ${m.contract.name}) on ${file}: ${idx.length} rows with known labels (${usable.length - idx.length} censored)`,
+      `model ${m.version} (contract ${m.contract.name}) on ${file}: ${idx.length} rows with known labels (${usable.length - idx.length} censored)${fails ? `, labelled by the failures in ${fails}` : ""}`,
     );
     for (const h of m.headNames) {
       const e = perHead[h];

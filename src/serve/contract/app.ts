@@ -191,10 +191,16 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
         maxLength: 200,
         description: "your id: the same id twice is one event",
       },
-      table: { type: "string", enum: svc.fleet.eventTables(), description: "the contract's event table" },
+      // A row-labelled contract without event tables has none: an empty enum is an invalid
+      // schema, and the server died at start; parseEvents refuses any table by name instead.
+      table: {
+        type: "string",
+        ...(svc.fleet.eventTables().length > 0 ? { enum: svc.fleet.eventTables() } : {}),
+        description: "the contract's event table",
+      },
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter
-        ? { type: "number" }
+        ? { type: "integer" }
         : { type: "string", maxLength: 40, description: timeDescription(m.contract) },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },

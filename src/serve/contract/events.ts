@@ -1,6 +1,7 @@
 // Events as a client posts them, checked against the contract and turned into the logged shape.
 // Checks that need no history (table, machine table, time format), so they run before any lock.
 import { MillwrightError } from "../../core/errors.js";
+import { COUNTER_WORDS, counterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import type { Contract } from "../../contract/types.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
@@ -25,7 +26,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
     if (!tables.includes(e.table))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.table: '${e.table}' is not an event table of contract '${contract.name}' (${tables.join(", ")})`,
+        `${at}.table: '${e.table}' is not an event table of contract '${contract.name}' (${tables.length > 0 ? tables.join(", ") : "it has none: its labels are a column of each row"})`,
         { field: `${at}.table` },
       );
     if (contract.attributes && !known.has(e.machine_id))
@@ -40,7 +41,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
       e.table === "failures" ? contract.failures : contract.events.find((x) => x.name === e.table)
     )?.clock;
     let t = Number.NaN;
-    if (counter) t = typeof e.timestamp === "number" ? e.timestamp : Number.NaN;
+    if (counter) t = counterValue(e.timestamp);
     else if (typeof e.timestamp === "string") {
       t = clock ? parserFor(clock)(e.timestamp) : Number.NaN;
       if (!Number.isFinite(t)) t = parserFor(contract.time)(e.timestamp);
@@ -48,7 +49,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? "a number (the counter)" : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
+        `${at}.timestamp: must be ${counter ? COUNTER_WORDS : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
         { field: `${at}.timestamp` },
       );
     return {

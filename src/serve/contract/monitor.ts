@@ -165,7 +165,10 @@ export class ContractMonitor implements HistoryObserver {
         );
     }
     const horizon = c.failures?.horizon.size ?? 0;
-    const quality = realisedQuality(recent, st.failures, horizon, st.seen, st.model.threshold.value);
+    // A row-labelled contract's server never learns a label (no failures are posted): with a
+    // horizon of 0 every reading seen counted as a known "no failure" (accuracy 1 on nothing).
+    const labelled = c.failures ? recent : [];
+    const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
     this.export(drift, pdrift, quality);
     return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
   }
