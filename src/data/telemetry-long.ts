@@ -15,6 +15,7 @@ import { parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
+import { labelColumns } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 /** Skipped tags named in the warning at most. */
@@ -28,7 +29,8 @@ const TAGS_NAMED = 8;
 function wantedTags(c: Contract): Map<string, string> {
   const tags = new Map<string, string>();
   for (const r of c.readings) for (const n of [r.column, ...(r.aliases ?? [])]) tags.set(n, r.column);
-  if (c.labels) for (const n of [c.labels.column, ...c.labels.modes.map((m) => m.column)]) tags.set(n, n);
+  // The labels' columns as training reads them (with mode_column, that one column, not a tag per mode).
+  if (c.labels) for (const n of labelColumns(c.labels)) tags.set(n, n);
   return tags;
 }
 
