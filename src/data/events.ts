@@ -5,7 +5,7 @@
 // silently drops a failure from the labels.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract, TableClock } from "../contract/types.js";
-import { COUNTER_WORDS, parseCounter } from "./counter.js";
+import { EVENT_COUNTER_WORDS, parseEventCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
@@ -62,9 +62,9 @@ export function readEvents(
       return;
     }
     const s = cells[tc].trim();
-    const t = c.time?.counter ? parseCounter(s, c.csv.decimal) : parseTime(s);
+    const t = c.time?.counter ? parseEventCounter(s, c.csv.decimal) : parseTime(s);
     // A counter's cell is not a date: say what it must be (it said "an ISO 8601 time").
-    const want = c.time?.counter ? COUNTER_WORDS : timeWords(clock);
+    const want = c.time?.counter ? EVENT_COUNTER_WORDS : timeWords(clock);
     if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);

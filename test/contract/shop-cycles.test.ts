@@ -179,11 +179,11 @@ test("serve: cycle numbers in, the same probabilities as predict, the machine pa
   const old = await call("POST", "/v1/predict", { ...next, timestamp: 3 });
   assert.equal(old.status, 409);
   assert.equal(old.body.field, "timestamp");
-  const ev = { id: "f-1", table: "failures", machine_id: unit.id, timestamp: 12.5, kind: "bearing" };
+  const ev = { id: "f-1", table: "failures", machine_id: unit.id, timestamp: "twelve", kind: "bearing" };
   const badEvent = await call("POST", "/v1/events", { events: [ev] }, FEEDBACK);
   assert.equal(badEvent.status, 400, JSON.stringify(badEvent.body));
   assert.equal(badEvent.body.code, "MW_VALIDATION");
-  assert.equal(badEvent.body.field, "body.events.0.timestamp");
+  assert.equal(badEvent.body.field, "body.events[0].timestamp");
 });
 
 test("an export's mistakes are refused naming the file, row and column", async () => {

@@ -200,7 +200,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       },
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter
-        ? { type: "integer" }
+        ? { type: "number", description: "the counter; an event may fall between two rows" }
         : { type: "string", maxLength: 40, description: timeDescription(m.contract) },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },

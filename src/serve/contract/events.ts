@@ -1,7 +1,7 @@
 // Events as a client posts them, checked against the contract and turned into the logged shape.
 // Checks that need no history (table, machine table, time format), so they run before any lock.
 import { MillwrightError } from "../../core/errors.js";
-import { COUNTER_WORDS, counterValue } from "../../data/counter.js";
+import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import type { Contract } from "../../contract/types.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
@@ -41,7 +41,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
       e.table === "failures" ? contract.failures : contract.events.find((x) => x.name === e.table)
     )?.clock;
     let t = Number.NaN;
-    if (counter) t = counterValue(e.timestamp);
+    if (counter) t = eventCounterValue(e.timestamp);
     else if (typeof e.timestamp === "string") {
       t = clock ? parserFor(clock)(e.timestamp) : Number.NaN;
       if (!Number.isFinite(t)) t = parserFor(contract.time)(e.timestamp);
@@ -49,7 +49,7 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? COUNTER_WORDS : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
+        `${at}.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
         { field: `${at}.timestamp` },
       );
     return {

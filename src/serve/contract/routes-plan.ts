@@ -6,7 +6,7 @@
 // admin token.
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import { COUNTER_WORDS, counterValue } from "../../data/counter.js";
+import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
@@ -134,13 +134,13 @@ export function contractPlanRoutes(
       const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
       if (
         counter
-          ? !Number.isFinite(counterValue(when))
+          ? !Number.isFinite(eventCounterValue(when))
           : // as POST /v1/events reads it (the contract's time.format and zone), which it goes through
             typeof when !== "string" || !Number.isFinite(parserFor(svc.model.contract.time)(when))
       )
         throw new MillwrightError(
           "MW_VALIDATION",
-          `body.timestamp: must be ${counter ? COUNTER_WORDS : timeWords(svc.model.contract.time)}`,
+          `body.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : timeWords(svc.model.contract.time)}`,
           { field: "body.timestamp" },
         );
       let event_id: string | undefined;
