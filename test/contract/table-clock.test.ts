@@ -6,6 +6,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
+import { parseEvents } from "../../src/serve/contract/events.js";
 import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
 
 const CMMS = CONTRACT.replace(
@@ -84,5 +85,38 @@ test("a table's time is checked like the contract's: format, zone, keys, and non
   assert.deepEqual(
     [...(d.failures?.time ?? [])],
     [Date.parse("2026-01-02T12:00:00Z"), Date.parse("2026-01-03T03:00:00Z")],
+  );
+});
+
+test("POST /v1/events reads a table's own format, and the contract's too; a time neither reads names both", () => {
+  const { contract } = loadContract(writeShop(shopFiles(), CMMS).contract);
+  // What parseEvents reads of the server's FleetHistory: its contract, tables and machines.
+  const fleet = {
+    model: { contract },
+    eventTables: () => ["alarms", "maintenance", "failures"],
+    knownMachines: () => ["M1", "M2"],
+  } as unknown as Parameters<typeof parseEvents>[0];
+  const ev = (table: string, timestamp: string) => ({
+    id: `e-${timestamp}`,
+    table,
+    machine_id: "M1",
+    timestamp,
+  });
+  const [cmms, iso, alarm] = parseEvents(fleet, false, [
+    ev("maintenance", "02.01.2026"),
+    ev("maintenance", "2026-01-02T06:00:00Z"),
+    ev("alarms", "2026-01-02 06:00:00"),
+  ]);
+  assert.equal(cmms.time, Date.parse("2026-01-01T23:00:00Z"));
+  assert.equal(iso.time, Date.parse("2026-01-02T06:00:00Z"));
+  assert.equal(alarm.time, Date.parse("2026-01-02T06:00:00Z"));
+  assert.throws(
+    () => parseEvents(fleet, false, [ev("maintenance", "Jan 2")]),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      e.code === "MW_VALIDATION" &&
+      /events\[0\]\.timestamp: must be a time written DD\.MM\.YYYY \(Europe\/Berlin time\) or ISO 8601, or an ISO 8601 time/.test(
+        e.message,
+      ),
   );
 });
