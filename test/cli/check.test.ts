@@ -31,6 +31,11 @@ test("check: rows, machines, each sensor's presence and range, failures by kind,
   assert.equal(p.failures.positive_rows, 24 * 12);
   for (const r of p.readings)
     assert.ok(r.present > 0 && r.present <= 1 && r.min <= r.mean && r.mean <= r.max);
+  // --strict: the same profile, and exit 1 because it lists a problem (the rare coolant pump).
+  const strict = await runCli(["check", "--contract", CONTRACT, "--json", "--strict"]);
+  assert.equal(strict.code, 1, strict.stderr);
+  assert.deepEqual(JSON.parse(strict.stdout).problems, p.problems);
+  assert.ok(p.problems.length > 0);
 });
 
 test("check: a contract naming a column the file lacks is exit 2 naming the file, column and key", async () => {

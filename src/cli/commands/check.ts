@@ -10,7 +10,7 @@ import { zoneOffsetMinutes } from "../../data/time-format.js";
 import { eventsOpt } from "../contract-opts.js";
 import { out, outJson, outThen, parse, requireOpt, type Options } from "../io.js";
 
-export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json]
+export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json] [--strict]
 
 Reads your data through your data contract (README "Data contract") exactly as train --contract
 would, and prints what came through: rows, machines and time range; per reading, the share of rows
@@ -18,7 +18,8 @@ that have it and its range; events and failures by kind; how many rows fall with
 a failure. Then the problems that would make training weak (a sensor with no value, one that never
 changes, a failure kind too rare for a head of its own or with none in the validation period, a
 failure of a machine in neither the telemetry nor the machine table, a failure logged twice). Bad data is an error naming the file, row
-and column, exit 2, as in training. Exit 0 when it reads; --json prints the profile as JSON.`;
+and column, exit 2, as in training. Exit 0 when it reads; with --strict, exit 1 when it lists a
+problem (a pipeline that checks each new export before retraining). --json prints the profile as JSON.`;
 
 /** A profile figure, short: whole numbers as they are, others to three significant digits. */
 const figure = (x: number | null) =>
@@ -72,7 +73,11 @@ function render(p: ContractProfile, zone: string | null): string {
   return lines.join("\n");
 }
 
-const CHECK_OPTIONS: Options = { strings: ["contract", "data"], flags: ["json"], lists: ["events"] };
+const CHECK_OPTIONS: Options = {
+  strings: ["contract", "data"],
+  flags: ["json", "strict"],
+  lists: ["events"],
+};
 
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, CHECK_OPTIONS, CHECK_HELP);
@@ -87,5 +92,6 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const profile = profileContractData(data);
   if (values.json) outJson(profile);
   else out(render(profile, contract.time?.zone ?? null));
-  return 0;
+  // A problem is advice to a person reading it, so exit 0; a pipeline asks for --strict to stop on one.
+  return values.strict && profile.problems.length > 0 ? 1 : 0;
 }
