@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { readContractData } from "../data/contract-data.js";
-import { formatCsv, formatDecimal } from "../data/csv.js";
-import { formatTimestamp } from "../data/time.js";
+import { formatCsv } from "../data/csv.js";
+import { telemetryCells } from "../data/telemetry-cells.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
@@ -72,15 +72,8 @@ export function retrainFiles(
     { events: stored, learn: true, labels: "require" },
   );
   mkdirSync(dir, { recursive: true });
-  const { delimiter, decimal } = c.csv;
-  const counter = c.time.counter;
-  const number = (v: number): string => formatDecimal(v, decimal);
-  const timeCell = (t: number): string => (counter ? number(t) : formatTimestamp(t));
-  const cell = (k: number, v: number | null): string => {
-    if (v === null || Number.isNaN(v)) return "";
-    const spec = c.readings[k];
-    return spec.kind === "category" ? (spec.levels?.[v] ?? "") : number(v);
-  };
+  const { delimiter } = c.csv;
+  const { time: timeCell, reading: cell } = telemetryCells(c);
 
   // Telemetry: the stored rows, then each logged reading later than its machine's last stored row.
   const t = base.telemetry;

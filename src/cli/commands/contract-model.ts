@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs";
 import { type ContractData, readContractData } from "../../data/contract-data.js";
 import { formatDecimal, parseCsv } from "../../data/csv.js";
-import { formatTimestamp } from "../../data/time.js";
+import { telemetryCells } from "../../data/telemetry-cells.js";
 import { evaluateBinary } from "../../evaluate/metrics.js";
 import { fmt } from "../../evaluate/format.js";
 import { labelledFeatures } from "../../registry/train-history.js";
@@ -33,15 +33,13 @@ function readWithContract(m: HistoryModel, file: string, events: unknown, labels
 function wideRows(d: ContractData): { header: string[]; rows: string[][] } {
   const c = d.contract;
   const t = d.telemetry;
-  const num = (v: number) => formatDecimal(v, c.csv.decimal);
-  const cell = (k: number, v: number) =>
-    Number.isNaN(v) ? "" : c.readings[k].kind === "category" ? (c.readings[k].levels?.[v] ?? "") : num(v);
+  const cells = telemetryCells(c);
   const rows: string[][] = [];
   for (let i = 0; i < t.n; i++)
     rows.push([
-      ...(c.time ? [c.time.counter ? num(t.time[i]) : formatTimestamp(t.time[i])] : []),
+      ...(c.time ? [cells.time(t.time[i])] : []),
       ...(c.machine ? [t.machines[t.machine[i]]] : []),
-      ...c.readings.map((_, k) => cell(k, t.values[k][i])),
+      ...c.readings.map((_, k) => cells.reading(k, t.values[k][i])),
     ]);
   const header = [
     ...(c.time ? [c.time.column] : []),
