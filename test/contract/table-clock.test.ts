@@ -6,7 +6,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { parseEvents } from "../../src/serve/contract/events.js";
+import { eventTimeDescription, parseEvents } from "../../src/serve/contract/events.js";
 import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
 
 const CMMS = CONTRACT.replace(
@@ -110,6 +110,11 @@ test("POST /v1/events reads a table's own format, and the contract's too; a time
   assert.equal(cmms.time, Date.parse("2026-01-01T23:00:00Z"));
   assert.equal(iso.time, Date.parse("2026-01-02T06:00:00Z"));
   assert.equal(alarm.time, Date.parse("2026-01-02T06:00:00Z"));
+  // The OpenAPI document says so: the contract's rule, and the table's own.
+  assert.equal(
+    eventTimeDescription(contract),
+    "ISO 8601 (no zone = UTC); table maintenance also a time written DD.MM.YYYY (Europe/Berlin time) or ISO 8601",
+  );
   assert.throws(
     () => parseEvents(fleet, false, [ev("maintenance", "Jan 2")]),
     (e: unknown) =>

@@ -8,7 +8,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
-import { readingSchema, timeDescription } from "../../pipeline/readings.js";
+import { readingSchema } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
@@ -28,7 +28,7 @@ import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService, EventIn } from "./contract-service.js";
-import { kindWarning } from "./events.js";
+import { eventTimeDescription, kindWarning } from "./events.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
 
 export interface ContractAppOptions {
@@ -201,7 +201,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter
         ? { type: "number", description: "the counter; an event may fall between two rows" }
-        : { type: "string", maxLength: 40, description: timeDescription(m.contract) },
+        : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },
   };

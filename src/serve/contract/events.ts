@@ -4,6 +4,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import type { Contract } from "../../contract/types.js";
+import { timeDescription } from "../../pipeline/readings.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
 import type { LoggedEvent } from "../../store/history/types.js";
 
@@ -16,6 +17,14 @@ export interface EventIn {
 }
 
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
+
+/** An event's `timestamp` in the OpenAPI schema: the contract's rules, and a table's own where it has some. */
+export function eventTimeDescription(contract: Contract): string {
+  const own = [...contract.events, ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : [])]
+    .filter((t) => t.clock)
+    .map((t) => `; table ${t.name} also ${timeWords(t.clock)}`);
+  return `${timeDescription(contract)}${own.join("")}`;
+}
 
 export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventIn[]): LoggedEvent[] {
   const tables = fleet.eventTables();
