@@ -132,11 +132,22 @@ export function evaluateContract(m: HistoryModel, file: string, events: unknown,
       `model ${m.version} (contract ${m.contract.name}) on ${file}: ${idx.length} rows with known labels (${usable.length - idx.length} censored)${fails ? `, labelled by the failures in ${fails}` : ""}`,
     );
     for (const h of m.headNames) {
-      const e = perHead[h];
-      out(
-        `  ${h.padEnd(20)} ${e ? `PR-AUC ${fmt(e.pr_auc)}  ROC-AUC ${fmt(e.roc_auc)}  precision ${fmt(e.precision)}  recall ${fmt(e.recall)}  F1 ${fmt(e.f1)}  failures ${e.positives}` : "no head or no labels"}`,
-      );
+      out(`  ${h.padEnd(20)} ${headLine(perHead[h])}`);
     }
   }
   return 0;
+}
+
+/**
+ * One head's line. With no failure of that kind in the file, recall, precision and F1 are
+ * undefined (scikit-learn's zero_division gives 0 with a warning, which the JSON keeps), and a
+ * printed "recall 0" would read as "missed every failure": the line says what is there instead.
+ */
+export function headLine(e: ReturnType<typeof evaluateBinary> | null): string {
+  if (!e) return "no head or no labels";
+  if (e.positives === 0) {
+    const alarms = e.confusion_matrix.fp;
+    return `no failures of this kind in these rows: PR-AUC, recall and F1 are undefined (n/a); ${alarms} false alarm${alarms === 1 ? "" : "s"} in ${e.n} rows at threshold ${fmt(e.threshold)}`;
+  }
+  return `PR-AUC ${fmt(e.pr_auc)}  ROC-AUC ${fmt(e.roc_auc)}  precision ${fmt(e.precision)}  recall ${fmt(e.recall)}  F1 ${fmt(e.f1)}  failures ${e.positives}`;
 }
