@@ -64,6 +64,7 @@ export function historyFitInput(d: ContractData): HistoryFitInput & { plan: Feat
     time: t.time,
     machine: t.machine,
     nMachines: t.machines.length,
+    machineIds: t.machines,
   };
 }
 

@@ -1,6 +1,7 @@
 // One retraining of a data-contract model: a challenger trained with the champion's stored contract
 // on the champion's training data plus what the server received since (contract-data.ts), then
-// champion and challenger scored on the same latest time slice and gated (evaluate/compare.ts, the
+// champion and challenger scored on the same latest time slice (or the champion's held-out
+// machines, when it was split by machine) and gated (evaluate/compare.ts, the
 // AI4I loop's rules). The trainer is passed in (registry/train-history.ts in the server), so this
 // module never reaches into the CLI.
 import { join } from "node:path";
@@ -49,8 +50,8 @@ export interface ContractRetrainDecision {
   challenger: { version: string; metrics: BinaryEvaluation | null };
   gate: GateDecision;
   run: string;
-  /** The gate's slice: every row at or after test_from whose label is known. */
-  slice: { test_from: number; rows: number; failures: number };
+  /** The gate's slice: every row at or after test_from (a time split), or of the champion's held-out machines, whose label is known. */
+  slice: { test_from: number | null; machines?: string[]; rows: number; failures: number };
   data: { base_rows: number; production_rows: number; production_events: number; rows: number };
 }
 
@@ -63,12 +64,15 @@ export function readHistoryModel(registry: ModelRegistry, version: string): Hist
   return historyModelFromJSON(obj, file);
 }
 
-/** A model's machine-failure metrics on the rows at or after `from` whose label is known. */
+/** The gate's rows: from a time on (a time split), or every row of the held-out machines. */
+type Slice = { from: number } | { machines: ReadonlySet<string> };
+
+/** A model's machine-failure metrics on the slice's rows whose label is known. */
 function evaluateSlice(
   m: HistoryModel,
   files: { telemetry: string; events: Record<string, string> },
   attributes: string | null,
-  from: number,
+  slice: Slice,
 ): { metrics: BinaryEvaluation; rows: number; failures: number } {
   const c = {
     ...m.contract,
@@ -85,8 +89,10 @@ function evaluateSlice(
   const y = heads.get("machine_failure") as Uint8Array;
   const ys: number[] = [];
   const ps: number[] = [];
+  const { machine, machines } = data.telemetry;
   data.telemetry.time.forEach((t, i) => {
-    if (t >= from && usable[i]) {
+    const inSlice = "from" in slice ? t >= slice.from : slice.machines.has(machines[machine[i]]);
+    if (inSlice && usable[i]) {
       ys.push(y[i]);
       ps.push(p[i]);
     }
@@ -120,7 +126,12 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
     }
     const champSplit = (o.registry.readJson(o.champion, "lineage.json")?.split ?? null) as {
       testFrom?: number | null;
+      testMachines?: string[] | null;
     } | null;
+    // A champion tested on held-out machines (run-to-failure units, --split machine) was fitted on
+    // every time of the others, so a latest-time slice would grade it on rows it learned: the
+    // challenger holds out the same machines, and both are scored on all of their rows.
+    const held = champSplit?.testMachines?.length ? champSplit.testMachines : null;
     const from = Math.max(lo + 0.8 * (hi - lo), champSplit?.testFrom ?? Number.NEGATIVE_INFINITY);
     const testFrom = champ.contract.time?.counter ? Math.ceil(from) : from;
     const threshold =
@@ -133,13 +144,14 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
         : { method: "f1" as const };
     const { version } = await o.train(o.registry, data, files.contractText, {
       seed: o.seed,
-      split: { by: "time", testFrom },
+      split: held ? { by: "machine", testMachines: held } : { by: "time", testFrom },
       threshold,
     });
     const chall = readHistoryModel(o.registry, version);
     const attributes = files.contract.attributes?.file ?? null;
-    const ce = evaluateSlice(champ, files, attributes, testFrom);
-    const xe = evaluateSlice(chall, files, attributes, testFrom);
+    const slice: Slice = held ? { machines: new Set(held) } : { from: testFrom };
+    const ce = evaluateSlice(champ, files, attributes, slice);
+    const xe = evaluateSlice(chall, files, attributes, slice);
     const g = gate(ce.metrics, xe.metrics, {
       metric: o.gate.metric,
       minMargin: o.gate.margin,
@@ -152,7 +164,9 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
       challenger: { version, metrics: xe.metrics },
       gate: g,
       run: o.run,
-      slice: { test_from: testFrom, rows: xe.rows, failures: xe.failures },
+      slice: held
+        ? { test_from: null, machines: held, rows: xe.rows, failures: xe.failures }
+        : { test_from: testFrom, rows: xe.rows, failures: xe.failures },
       data: {
         base_rows: files.base_rows,
         production_rows: files.production_rows,

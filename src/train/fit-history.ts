@@ -48,6 +48,8 @@ export interface HistoryFit {
     testFrom: number | null;
     /** The earliest validation row's time (a time split; null by machine): where the plan's calibration starts. */
     validationFrom: number | null;
+    /** A split by machine: the held-out machines' ids (a retraining tests on the same ones). */
+    testMachines: string[] | null;
   };
   params: GbdtParams;
   rounds: Record<string, number>;
@@ -165,6 +167,7 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
         split.testFrom === null
           ? null
           : split.validation.reduce((a, i) => Math.min(a, input.time[i]), Infinity),
+      testMachines: split.testMachines,
     },
     params,
     rounds,

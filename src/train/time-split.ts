@@ -5,12 +5,17 @@
 import { MillwrightError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 
-export type SplitSpec = { by: "time"; testFrom: number | null } | { by: "machine" };
+export type SplitSpec =
+  | { by: "time"; testFrom: number | null }
+  /** testMachines: hold out exactly these (a retraining keeps its champion's test machines). */
+  | { by: "machine"; testMachines?: readonly string[] };
 
 export interface SplitInput {
   time: Float64Array;
   machine: Int32Array;
   nMachines: number;
+  /** Machine ids by index (for a split by machine: which ones were held out). */
+  machineIds?: readonly string[];
   /** 0 where the row's label is unknown (censored): it neither trains nor tests. */
   usable: Uint8Array;
   /** The label horizon in time units (0 for row labels). */
@@ -28,6 +33,8 @@ export interface Split {
   /** Where each part starts and ends, for the model card. */
   describe: string;
   testFrom: number | null;
+  /** A split by machine: the ids of the machines held out for the test (null by time). */
+  testMachines: string[] | null;
 }
 
 function cutByTime(x: SplitInput, rows: number[], cut: number): [number[], number[]] {
@@ -75,10 +82,21 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
       const j = rng.int(i + 1);
       [order[i], order[j]] = [order[j], order[i]];
     }
-    const nTest = Math.max(1, Math.round(0.2 * x.nMachines));
+    const given = spec.testMachines ? givenTestMachines(x, spec.testMachines) : null;
+    const nTest = given ? given.size : Math.max(1, Math.round(0.2 * x.nMachines));
     const nVal = Math.max(1, Math.round(0.2 * (x.nMachines - nTest)));
     const part = new Int8Array(x.nMachines);
-    if (x.strata) {
+    if (given) {
+      // The champion's test machines stay the test (the challenger fits on none of their rows, and
+      // the champion never did); validation is drawn from the rest as below.
+      for (const m of given) part[m] = 2;
+      const rest = order.filter((m) => !given.has(m));
+      if (x.strata) {
+        const strata = x.strata;
+        rest.sort((a, b) => strata[a] - strata[b]);
+      }
+      for (const m of pick(rest, nVal)[0]) part[m] = 1;
+    } else if (x.strata) {
       // Machines sorted by stratum (the shuffle kept within each), then every (N/n)-th taken: each
       // part gets its share of every failure kind. Drawn blindly, 3 validation units of 20 missed
       // all 6 of a kind's units one time in three, and that kind got no head ("too few failures").
@@ -97,8 +115,14 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
       fit: Uint32Array.from(parts[0]),
       validation: Uint32Array.from(parts[1]),
       test: Uint32Array.from(parts[2]),
-      describe: `by machine: ${nTest} of ${x.nMachines} machines held out for the test, ${nVal} for validation`,
+      describe: `by machine: ${nTest} of ${x.nMachines} machines held out for the test${given ? " (the champion's)" : ""}, ${nVal} for validation`,
       testFrom: null,
+      testMachines: x.machineIds
+        ? order
+            .filter((m) => part[m] === 2)
+            .map((m) => x.machineIds![m])
+            .sort()
+        : null,
     };
   }
   const [lo, hi] = range(x, all);
@@ -124,5 +148,22 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
     test: Uint32Array.from(test),
     describe: `by time: test from the cut on, validation the last ${Math.round(share * 100)} % of the time before it, a gap of one horizon before each`,
     testFrom,
+    testMachines: null,
   };
+}
+
+/** Indices of the named test machines present in the data; none present is an error naming them. */
+function givenTestMachines(x: SplitInput, ids: readonly string[]): Set<number> {
+  const index = new Map((x.machineIds ?? []).map((id, i) => [id, i]));
+  const found = new Set<number>();
+  for (const id of ids) {
+    const i = index.get(id);
+    if (i !== undefined) found.add(i);
+  }
+  if (found.size === 0 || found.size >= x.nMachines)
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `split by machine: the test machines (${ids.join(", ")}) must be some, not all, of the data's machines; found ${found.size} of ${x.nMachines}`,
+    );
+  return found;
 }
