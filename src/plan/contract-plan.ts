@@ -127,6 +127,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     start,
     shifts: slots.length,
     shiftHours,
+    slots: slots.map((x) => ({ start: Date.parse(x.start), end: Date.parse(x.end) })),
     renewal: input.renewal ?? true,
     forecast: input.forecast ?? DEFAULT_FORECAST,
   });

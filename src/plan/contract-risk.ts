@@ -36,16 +36,23 @@ export interface RiskOptions {
   start: number;
   shifts: number;
   shiftHours: number;
+  /**
+   * Each shift's start and end (ms), from the shop's calendar (shifts.ts): in a week with a clock
+   * change a local night shift is 7 or 9 hours, and its risk and task times are that shift's, not
+   * start + s × shiftHours. Absent (or a counter contract): every shift is shiftHours long.
+   */
+  slots?: readonly { start: number; end: number }[];
   /** Cap the risk after a replacement at the fleet's median risk of that part (renew()); default off. */
   renewal?: boolean;
   /** How the readings are carried forward (features/forecast-row.ts); default persistence. */
   forecast?: ForecastMethod;
 }
 
-function perShift(c: Contract, tasks: ContractTasks, shiftHours: number): (p: number) => number {
+/** A shift's risk of `hours` from the model's horizon probability p. */
+function perShift(c: Contract, tasks: ContractTasks): (p: number, hours: number) => number {
   if (c.failures && c.time?.counter === false) {
     const horizonHours = c.failures.horizon.size / MS_PER_HOUR;
-    return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** (shiftHours / horizonHours);
+    return (p, hours) => 1 - (1 - Math.min(1, Math.max(0, p))) ** (hours / horizonHours);
   }
   const rows = tasks.rowsPerHour;
   if (rows === null)
@@ -58,7 +65,7 @@ function perShift(c: Contract, tasks: ContractTasks, shiftHours: number): (p: nu
   // of H rows, so a shift of rows × L rows is (rows × L / H) horizons (it was taken as rows × L
   // horizons: a unit at 0.2 % per 20 cycles read as 17 % over a day at 4 cycles an hour).
   const perHorizon = c.failures ? c.failures.horizon.size : 1;
-  return (p) => 1 - (1 - Math.min(1, Math.max(0, p))) ** ((rows * shiftHours) / perHorizon);
+  return (p, hours) => 1 - (1 - Math.min(1, Math.max(0, p))) ** ((rows * hours) / perHorizon);
 }
 
 function effectOf(plan: FeaturePlan, c: Contract, t: TaskSpec, at: number): RowEffect | undefined {
@@ -91,8 +98,11 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
   const c = o.model.contract;
   const plan = featurePlan(c);
   const cols = eventColumns(plan);
-  const hz = perShift(c, o.tasks, o.shiftHours);
+  const perShiftRisk = perShift(c, o.tasks);
   const S = o.shifts;
+  const slots = o.slots && !plan.counter && o.slots.length >= S ? o.slots : null;
+  const hoursOf = (s: number) => (slots ? (slots[s].end - slots[s].start) / MS_PER_HOUR : o.shiftHours);
+  const hz = (p: number, s: number) => perShiftRisk(p, hoursOf(s));
   const nCols = plan.features.length;
   const unit = plan.counter ? 1 : MS_PER_HOUR;
   const heads = o.tasks.heads.filter((h) => o.model.headNames.includes(h.head) && o.model.heads[h.head]);
@@ -110,7 +120,9 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     // Times in the model's units: ms on a clock; on a counter, rows from the last one on.
     const at = (hours: number) =>
       plan.counter ? st.time + (o.tasks.rowsPerHour ?? 0) * hours : o.start + hours * MS_PER_HOUR;
-    const mid = (s: number) => at((s + 0.5) * o.shiftHours);
+    // A shift's start and middle: the calendar's where given (a clock change makes a shift 7 or 9 h).
+    const startOf = (s: number) => (slots ? slots[s].start : at(s * o.shiftHours));
+    const mid = (s: number) => (slots ? (slots[s].start + slots[s].end) / 2 : at((s + 0.5) * o.shiftHours));
     const scenarios: { head: number; s: number; effect: RowEffect | undefined; from: number }[] = [];
     heads.forEach((h, k) => {
       if (!h.task?.event) return;
@@ -118,8 +130,8 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
         scenarios.push({
           head: k,
           s,
-          effect: effectOf(plan, c, h.task, at(s * o.shiftHours)),
-          from: at(s * o.shiftHours),
+          effect: effectOf(plan, c, h.task, startOf(s)),
+          from: startOf(s),
         });
     });
     let rows = S;
@@ -138,14 +150,14 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     const pNow = predictHistoryModel(o.model, { data: nowRow, nRows: 1, nCols });
     const out: HeadForecast[] = heads.map((h) => {
       const ph = p[h.head] as Float64Array;
-      const hazard = Array.from({ length: S }, (_, s) => hz(ph[s]));
+      const hazard = Array.from({ length: S }, (_, s) => hz(ph[s], s));
       const lastDone = h.task ? lastEvent(c, cols, st, h.task, unit) : null;
       let earliest = 0;
       const gap = h.task?.minInterval?.size;
       if (gap !== undefined && lastDone !== null) {
         earliest = S;
         for (let s = 0; s < S; s++)
-          if (at(s * o.shiftHours) - lastDone >= gap) {
+          if (startOf(s) - lastDone >= gap) {
             earliest = s;
             break;
           }
@@ -166,7 +178,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
       f.hazardAfter ??= [];
       const ph = p[heads[sc.head].head] as Float64Array;
       const row = new Array<number>(S).fill(0);
-      for (let u = sc.s; u < S; u++) row[u] = hz(ph[r++]);
+      for (let u = sc.s; u < S; u++) row[u] = hz(ph[r++], u);
       f.hazardAfter[sc.s] = row;
     }
     return { machine: m, heads: out };

@@ -168,3 +168,43 @@ test("renewal: a part replacement's risk after is at most the fleet's median ris
   const two = { ...opts, machines: machines.slice(0, 2) };
   assert.deepEqual(contractRisk({ ...two, renewal: true }), contractRisk(two));
 });
+
+test("a shift's risk is its own length's: a 9-hour night (clock change) counts 9 hours, not 8", () => {
+  const m = cheap(model);
+  const start = Math.max(...machines.map((x) => x.state.time));
+  const H = 3_600_000;
+  const grid = Array.from({ length: 6 }, (_, s) => ({
+    start: start + s * 8 * H,
+    end: start + (s + 1) * 8 * H,
+  }));
+  // Shift 1 half an hour longer at each end, around the same middle (so the model scores the same
+  // row); its neighbours 7.5 hours each; the shifts after them as before.
+  const long = grid.map((g) => ({ ...g }));
+  long[0].end -= H / 2;
+  long[1].start -= H / 2;
+  long[1].end += H / 2;
+  long[2].start += H / 2;
+  const opts = { model: m, tasks: m.contract.tasks!, machines, start, shifts: 6, shiftHours: 8 };
+  const a = contractRisk({ ...opts, slots: grid });
+  const b = contractRisk({ ...opts, slots: long });
+  const plain = contractRisk(opts);
+  assert.deepEqual(
+    a.map((f) => f.heads.map((h) => h.hazard)),
+    plain.map((f) => f.heads.map((h) => h.hazard)),
+    "an even 8-hour calendar is the default",
+  );
+  let checked = 0;
+  a.forEach((fa, i) =>
+    fa.heads.forEach((ha, k) => {
+      const hb = b[i].heads[k];
+      const pa = ha.hazard[1];
+      if (pa < 1e-9 || pa > 1 - 1e-9) return;
+      // 1 − h = (1 − p)^(L / H): the same p over 9 hours instead of 8.
+      const ratio = Math.log(1 - hb.hazard[1]) / Math.log(1 - pa);
+      assert.ok(Math.abs(ratio - 9 / 8) < 1e-9, `${fa.machine.id} ${ha.head}: ${ratio}`);
+      for (let s = 3; s < 6; s++) assert.equal(hb.hazard[s], ha.hazard[s]);
+      checked++;
+    }),
+  );
+  assert.ok(checked > 10, `${checked} machine-heads checked`);
+});
