@@ -30,7 +30,7 @@ history:
   stats: [mean, max, slope]
   readings: [spindle_load_max, coolant_temp, way_lube_pressure, spindle_vib]
 events:
-  - { name: alarms, file: alarms.csv, time: Date Time, machine: Machine, kind: Alarm No., count: [24h, 72h] }
+  - { name: alarms, file: alarms.csv, time: Date Time, machine: Machine, kind: Alarm No., count: [24h, 72h], since: true }
   - name: work_orders
     file: work_orders.csv
     time: { column: Opened, format: "MM/DD/YYYY HH:mm", zone: America/New_York }
