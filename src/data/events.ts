@@ -78,7 +78,10 @@ export function readEvents(
     const t = c.time?.counter ? parseEventCounter(s, c.csv.decimal) : parseTime(s);
     // A counter's cell is not a date: say what it must be (it said "an ISO 8601 time").
     const want = c.time?.counter ? EVENT_COUNTER_WORDS : timeWords(clock);
-    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${want}`);
+    // An open work order's Closed is empty: the event has not happened, so it has no place in time.
+    const empty =
+      "empty time (an event with no time yet, such as an open work order's close: read another time column, or leave the row out)";
+    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? empty : `'${s}' is not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored
