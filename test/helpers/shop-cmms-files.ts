@@ -2,6 +2,7 @@
 // the export), and writing the generated files into a folder.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseCsv } from "../../src/data/csv.js";
 import { type ShopCmms, shopCmms } from "./shop-cmms.js";
 
 export const SHOP_CMMS_CONTRACT = `# Shop D (US job shop): hourly aggregates from the monitoring system, the CMMS's work orders as the
@@ -87,4 +88,42 @@ export function writeShopCmms(dir: string, seed = 11): ShopCmms & { contract: st
   writeFileSync(contract, SHOP_CMMS_CONTRACT);
   writeFileSync(technicians, SHOP_CMMS_TECHNICIANS);
   return { ...shop, contract, technicians };
+}
+
+/** The names the contract gives the telemetry columns after Asset and Hour Start, in file order. */
+export const READING_NAMES = [
+  "spindle_load_avg",
+  "spindle_load_max",
+  "spindle_rpm",
+  "feed_rate",
+  "coolant_temp",
+  "way_lube_pressure",
+  "spindle_vib",
+];
+
+/** An hourly.csv's rows as /v1/predict readings: the contract's names, times as the file writes them. */
+export function postedReadings(csvText: string): Record<string, string | number | null>[] {
+  const t = parseCsv(csvText);
+  return t.rows.map((r) => ({
+    machine_id: r[0],
+    timestamp: r[1],
+    ...Object.fromEntries(READING_NAMES.map((n, i) => [n, r[i + 2] === "" ? null : Number(r[i + 2])])),
+  }));
+}
+
+/**
+ * A work_orders.csv as /v1/events posts it: every CNC order to the work_orders table, and the CM and
+ * EMERG ones also to failures (the server does not apply `where`), times as the CMMS writes them.
+ */
+export function postedWorkOrders(csvText: string): Record<string, string>[] {
+  const t = parseCsv(csvText);
+  return t.rows
+    .filter((r) => r[1].startsWith("CNC-"))
+    .flatMap(([wo, asset, type, component, , opened]) => {
+      const e = { machine_id: asset, timestamp: opened, kind: component };
+      return [
+        { id: wo, table: "work_orders", ...e },
+        ...(type === "PM" ? [] : [{ id: `${wo}-failure`, table: "failures", ...e }]),
+      ];
+    });
 }

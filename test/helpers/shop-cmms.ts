@@ -157,7 +157,10 @@ export function shopCmms(seed = 11): ShopCmms {
               p.name === "Spindle" && rng.next() < 0.5 ? "EMERG" : rng.next() < 0.2 ? "EMERG" : "CM";
             const id = `WO${wo++}`;
             failures.push({ asset, time: Math.floor(at / 60_000) * 60_000, part: p.name, type, wo: id });
-            const down = Math.round(u(4, 30));
+            // One waits on parts over the export's end: its Closed is empty in the training export.
+            const drawn = Math.round(u(4, 30));
+            const waits = at >= LATER_FROM - 3 * DAY && at < LATER_FROM;
+            const down = waits ? Math.ceil((LATER_FROM - at) / HOUR) + 24 : drawn;
             const closed = at + down * HOUR;
             const cost = p.name === "Spindle" ? u(4000, 14000) : u(150, 2500);
             const what = {
