@@ -116,6 +116,15 @@ test("plan: New York shifts, and the decommissioned machine is left out with a w
   );
   for (const t of plan.tasks) assert.ok((PARTS as readonly string[]).includes(t.head), t.head);
   for (const u of plan.unplanned_risks) assert.notEqual(u.machine_id, DECOMMISSIONED.asset);
+  // A spindle that failed days ago (its repair is a Spindle work order) blocks a rebuild by the
+  // minimum interval: said as what happened, not as "a spindle rebuild was done".
+  const interval = plan.unplanned_risks.filter((u: { reason: string }) => /minimum interval/.test(u.reason));
+  assert.ok(interval.length > 0, JSON.stringify(plan.unplanned_risks.slice(0, 3)));
+  for (const u of interval)
+    assert.match(
+      u.reason,
+      /^the last (Spindle|Way lube pump|ATC) event in work_orders was less than (14|7)d ago/,
+    );
   // machine_model is the attribute the contract calls so (the Model column), not the first (Make).
   assert.ok(plan.machines.every((m: { machine_model: string }) => m.machine_model !== "Haas"));
 });
