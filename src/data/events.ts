@@ -101,8 +101,12 @@ export function readEvents(
   if (unknown.size > 0) {
     const ids = [...unknown.keys()];
     const n = [...unknown.values()].reduce((a, b) => a + b.rows, 0);
+    // One file read as two tables (a CMMS's work orders, and by `where` its failures) skips different
+    // counts of rows: say which table's these are.
+    const w = spec.where;
+    const label = w ? `${source} (${key}, where ${w.column} in ${w.in.join(", ")})` : source;
     warnings.push(
-      `${source}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
+      `${label}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
     );
   }
   rows.sort((a, b) => a.m - b.m || a.t - b.t || a.i - b.i);

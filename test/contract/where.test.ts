@@ -73,6 +73,8 @@ test("where keeps the CM and EMERG work orders as failures; without it the PMs w
   assert.equal(d.events[1].n, f.n + f.filtered);
   const all = readContractData(load(TEXT.replace(`  ${WHERE}\n`, "")), { learn: true, labels: "require" });
   assert.equal(all.failures?.n, d.events[1].n);
+  // The same file as two tables says its skipped machines once, not once per table.
+  assert.equal(all.warnings.filter((w) => /COMP-0001/.test(w)).length, 1, all.warnings.join("\n"));
   // A left-out row is not read: a PM with a broken Opened cell is no error for the failures.
   const broken = shop.files["work_orders.csv"].replace(
     /"PM","([^"]+)","([^"]+)","[^"]+"/,
