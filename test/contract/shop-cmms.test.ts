@@ -4,7 +4,7 @@
 // commissioned late and one decommissioned; a contract written from the README alone, through the
 // real CLI and server: check → train → predict/evaluate on the 15 days after → plan → serve.
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -79,6 +79,9 @@ test("train: heads are the CMMS's components, the test PR-AUC far above the base
   assert.ok(m.pr_auc > 3 * (m.positives / m.n) && m.pr_auc > 0.7, JSON.stringify(m));
   const heads = Object.keys(t.heads).filter((h) => h !== "machine_failure" && t.heads[h]);
   assert.deepEqual(heads.sort(), [...PARTS].sort());
+  // The card says the failures' file is not all failures.
+  const card = readFileSync(join(registry, "versions", t.version, "card.md"), "utf8");
+  assert.match(card, /\nfailures: only the rows whose Type is CM or EMERG \(where\)\.\n/);
   for (const h of ["Spindle", "Way lube pump"])
     assert.ok(t.heads[h].pr_auc > 3 * (t.heads[h].positives / t.heads[h].n), h);
 });
