@@ -4,7 +4,7 @@
 // commissioned late and one decommissioned; a contract written from the README alone, through the
 // real CLI and server: check → train → predict/evaluate on the 15 days after → plan → serve.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
@@ -12,12 +12,7 @@ import { runCli } from "../helpers/cli.js";
 import { jsonClient } from "../helpers/http.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { DECOMMISSIONED, LATER_FROM, PARTS, START } from "../helpers/shop-cmms.js";
-import {
-  postedReadings,
-  postedWorkOrders,
-  SHOP_CMMS_CONTRACT,
-  writeShopCmms,
-} from "../helpers/shop-cmms-files.js";
+import { postedReadings, postedWorkOrders, writeShopCmms } from "../helpers/shop-cmms-files.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-shop-cmms-"));
 const shop = writeShopCmms(dir);
@@ -267,51 +262,3 @@ test("serve: a US user's mistakes are refused naming the field, never a 500", as
   assert.equal(await s.exited, 0, s.output());
   server = null;
 });
-
-test("check: a US export's mistakes name file, row and column", async () => {
-  const tel = shop.files["hourly.csv"].split("\r\n");
-  const bad = (name: string, text: string) => {
-    writeFileSync(join(dir, name), text);
-    return join(dir, name);
-  };
-  // A row in month/day/year, a number with a thousands separator.
-  const mdy = tel.map((l, i) =>
-    i === 6 ? l.replace(/"2026-09-18T00:00:00-04:00"/, '"09/18/2026 00:00"') : l,
-  );
-  const sep = tel.map((l, i) =>
-    i === 300 ? l.replace(/^("[^"]*","[^"]*","[^"]*","[^"]*",)"\d+"/, '$1"8,250"') : l,
-  );
-  assert.notEqual(mdy.join(""), tel.join(""));
-  assert.notEqual(sep.join(""), tel.join(""));
-  const a = await runCli(["check", "--contract", shop.contract, "--data", bad("mdy.csv", mdy.join("\r\n"))]);
-  assert.equal(a.code, 2);
-  assert.match(a.stderr, /mdy\.csv row 7, Hour Start: '09\/18\/2026 00:00' is not an ISO 8601 time/);
-  const b = await runCli(["check", "--contract", shop.contract, "--data", bad("sep.csv", sep.join("\r\n"))]);
-  assert.equal(b.code, 2);
-  assert.match(
-    b.stderr,
-    /sep\.csv row 301, Spindle RPM Avg: '8,250' is not a number \(a thousands separator\?/,
-  );
-  assert.doesNotMatch(a.stderr + b.stderr, /\n\s+at /, "no stack trace");
-  // The same CM work order exported twice is a problem for --strict, naming both rows.
-  const orders = shop.files["work_orders.csv"].trimEnd().split("\r\n");
-  const cm = orders.findIndex((l) => l.includes('"CM","'));
-  const twice = bad("twice.csv", [...orders, orders[cm], ""].join("\r\n"));
-  const c = await runCli(["check", "--contract", shop.contract, "--events", `failures=${twice}`, "--strict"]);
-  assert.equal(c.code, 1, c.stderr);
-  assert.match(
-    c.stdout,
-    new RegExp(`twice\\.csv row ${orders.length + 1}: the same failure as row ${cm + 1}`),
-  );
-  // An open work order's empty Closed, read as the event's time: an error naming row and column.
-  const closed = await runCli(["check", "--contract", bad("closed.yaml", readClosed())]);
-  assert.equal(closed.code, 2);
-  assert.match(closed.stderr, /work_orders\.csv row \d+, Closed: empty time \(an event with no time yet/);
-});
-
-/** The contract with the work-order table read at Closed instead of Opened (its folder's files). */
-function readClosed(): string {
-  const out = SHOP_CMMS_CONTRACT.replace("time: { column: Opened,", "time: { column: Closed,");
-  assert.notEqual(out, SHOP_CMMS_CONTRACT);
-  return out;
-}

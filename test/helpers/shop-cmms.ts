@@ -13,13 +13,9 @@
 // the way lube pressure sags over 3 days before the pump fails, ATC alarms burst over the 2 days
 // before the tool changer fails. Seeded (core/rng), pure: it returns file texts, the test writes them.
 import { createRng } from "../../src/core/rng.js";
+import { cmmsTime, csv, DAY, HOUR, isoNewYork, local, money, pad, START } from "./shop-cmms-format.js";
 
-const HOUR = 3600_000;
-const DAY = 24 * HOUR;
-/** 2026-09-18 00:00 in New York (EDT), the export's first hour. */
-export const START = Date.parse("2026-09-18T04:00:00Z");
-/** The US clock change: 2026-11-01 02:00 EDT = 06:00 UTC, after which New York is UTC-5. */
-export const DST_END = Date.parse("2026-11-01T06:00:00Z");
+export { DST_END, START } from "./shop-cmms-format.js";
 export const DAYS = 75;
 /** The training export is the first 60 days; `later` holds the 15 after it. */
 export const LATER_FROM = START + 60 * DAY + HOUR; // midnight EST
@@ -59,39 +55,7 @@ export interface ShopCmms {
   assets: string[];
   failures: CmmsFailure[];
   rows: { export: number; later: number };
-  /** Each machine's first and last telemetry hour (UTC ms). */
-  span: Record<string, [number, number]>;
 }
-
-const pad = (n: number, w = 2) => String(n).padStart(w, "0");
-const offsetHours = (t: number) => (t < DST_END ? -4 : -5);
-/** New York wall-clock fields of an instant. */
-function local(t: number) {
-  const d = new Date(t + offsetHours(t) * HOUR);
-  return {
-    y: d.getUTCFullYear(),
-    mo: d.getUTCMonth() + 1,
-    d: d.getUTCDate(),
-    h: d.getUTCHours(),
-    mi: d.getUTCMinutes(),
-    s: d.getUTCSeconds(),
-    dow: d.getUTCDay(),
-  };
-}
-/** "2026-11-03T14:00:00-05:00", as the monitoring system writes it. */
-export function isoNewYork(t: number): string {
-  const l = local(t);
-  return `${l.y}-${pad(l.mo)}-${pad(l.d)}T${pad(l.h)}:${pad(l.mi)}:${pad(l.s)}-${pad(-offsetHours(t))}:00`;
-}
-/** "11/03/2026 14:05", as the CMMS writes it: New York wall clock, no offset. */
-export function cmmsTime(t: number): string {
-  const l = local(t);
-  return `${pad(l.mo)}/${pad(l.d)}/${l.y} ${pad(l.h)}:${pad(l.mi)}`;
-}
-const quote = (cells: string[]) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(",");
-const csv = (header: string[], rows: string[][]) => `${[header, ...rows].map(quote).join("\r\n")}\r\n`;
-const money = (x: number) =>
-  x.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 const ALARM_HEADER = ["Machine", "Date Time", "Alarm No.", "Severity", "Message"];
 const WO_HEADER = [
@@ -121,7 +85,6 @@ export function shopCmms(seed = 11): ShopCmms {
   const failures: CmmsFailure[] = [];
   const machines: string[][] = [];
   const assets: string[] = [];
-  const span: ShopCmms["span"] = {};
   let wo = 24800;
   let m = 0;
   for (const mk of MAKES)
@@ -230,7 +193,6 @@ export function shopCmms(seed = 11): ShopCmms {
             vib === null ? "" : vib.toFixed(3),
           ],
         ]);
-        span[asset] = [span[asset]?.[0] ?? t, t];
         const alarm = (code: string, sev: string, msg: string) =>
           alarms.push([t + rng.int(3600) * 1000, [asset, "", code, sev, msg]]);
         if (run && rng.next() < 0.004 + 0.3 * dS * dS) alarm("SP9012", "Alarm", "SPINDLE LOAD EXCESSIVE");
@@ -275,6 +237,5 @@ export function shopCmms(seed = 11): ShopCmms {
     assets,
     failures,
     rows: { export: before(tel, false).length, later: before(tel, true).length },
-    span,
   };
 }
