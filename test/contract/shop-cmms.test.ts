@@ -225,7 +225,7 @@ test("serve: a US user's mistakes are refused naming the field, never a 500", as
     id: "WO-90001",
     table: "failures",
     machine_id: "CNC-0102",
-    timestamp: "12/03/2026 08:15",
+    timestamp: "12/3/2026 8:15 AM",
     kind: "ATC",
   };
   for (const [path, body, field, detail] of [
@@ -244,7 +244,7 @@ test("serve: a US user's mistakes are refused naming the field, never a 500", as
     ],
     ["/v1/events", { events: [{ ...wo, machine_id: "COMP-0001" }] }, "events[0].machine_id", /machine table/],
     ["/v1/events", { events: [{ ...wo, type: "CM" }] }, "body.events[0].type", /unknown field/],
-    ["/v1/events", { events: [{ ...wo, timestamp: "" }] }, "events[0].timestamp", /MM\/DD\/YYYY HH:mm/],
+    ["/v1/events", { events: [{ ...wo, timestamp: "" }] }, "events[0].timestamp", /MM\/DD\/YYYY hh:mm A/],
   ] as const) {
     const r = await post(path, body, "fb");
     assert.equal(r.status, 400, `${field}: ${JSON.stringify(r.body)}`);

@@ -34,14 +34,14 @@ events:
   - { name: alarms, file: alarms.csv, time: Date Time, machine: Machine, kind: Alarm No., count: [24h, 72h], since: true }
   - name: work_orders
     file: work_orders.csv
-    time: { column: Opened, format: "MM/DD/YYYY HH:mm", zone: America/New_York }
+    time: { column: Opened, format: "MM/DD/YYYY hh:mm A", zone: America/New_York }
     machine: Asset
     kind: Component
     since: true
 failures:
   file: work_orders.csv
   where: { column: Type, in: [CM, EMERG] }
-  time: { column: Opened, format: "MM/DD/YYYY HH:mm", zone: America/New_York }
+  time: { column: Opened, format: "MM/DD/YYYY hh:mm A", zone: America/New_York }
   machine: Asset
   kind: Component
   horizon: 48h

@@ -28,10 +28,10 @@ export function isoNewYork(t: number): string {
   const l = local(t);
   return `${l.y}-${pad(l.mo)}-${pad(l.d)}T${pad(l.h)}:${pad(l.mi)}:${pad(l.s)}-${pad(-offsetHours(t))}:00`;
 }
-/** "11/03/2026 14:05", as the CMMS writes it: New York wall clock, no offset. */
+/** "11/3/2026 2:05 PM", as the CMMS writes it: New York wall clock, a 12-hour clock, no offset. */
 export function cmmsTime(t: number): string {
   const l = local(t);
-  return `${pad(l.mo)}/${pad(l.d)}/${l.y} ${pad(l.h)}:${pad(l.mi)}`;
+  return `${l.mo}/${l.d}/${l.y} ${l.h % 12 === 0 ? 12 : l.h % 12}:${pad(l.mi)} ${l.h < 12 ? "AM" : "PM"}`;
 }
 const quote = (cells: string[]) => cells.map((c) => `"${c.replaceAll('"', '""')}"`).join(",");
 export const csv = (header: string[], rows: string[][]) => `${[header, ...rows].map(quote).join("\r\n")}\r\n`;

@@ -6,7 +6,7 @@
 // column is empty before and on the other makes); CNC-0115 was commissioned on day 22, CNC-0109
 // decommissioned on day 45; some hours are missing and a machine is down while it is repaired. The
 // CMMS work-order export is the maintenance AND failure source: PM, CM and EMERG rows in one file,
-// local times "MM/DD/YYYY HH:mm" without an offset, an empty Closed on an open work order, "Parts $"
+// local times on a 12-hour clock ("10/14/2026 2:35 PM") without an offset, an empty Closed on an open work order, "Parts $"
 // with thousands separators, and work orders on the air compressor (not a CNC). The Fanuc alarm log
 // has codes (SV0401, OH0700, SP9012, EX1020) and a severity. Failures are foretold by the signals:
 // a spindle's peak load, coolant temperature and vibration drift up over the 4 days before it fails,
