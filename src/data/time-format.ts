@@ -24,7 +24,8 @@ const TOKENS = "YYYY MM DD HH mm ss, or hh and A for a 12-hour clock";
 /** Why a `time.format` cannot be used, or null. */
 export function formatProblem(format: string): string | null {
   const tokens: string[] = format.match(TOKEN) ?? [];
-  for (const t of ["YYYY", "MM", "DD"]) if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
+  for (const t of ["YYYY", "MM", "DD"])
+    if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
   if (new Set(tokens).size !== tokens.length) return "names a token twice";
   const twelve = tokens.includes("A");
   if (tokens.includes("hh") && !twelve)
