@@ -9,6 +9,7 @@ import {
   type CsvFormat,
   DEFAULT_CSV,
   type ReadingSpec,
+  type RowFilter,
   type TableClock,
 } from "./types.js";
 
@@ -207,4 +208,19 @@ export function tableTime(
     column: t.column,
     clock: t.format === null && t.zone === null ? null : { format: t.format ?? null, zone: t.zone ?? null },
   };
+}
+
+/**
+ * An event table's (or the failures file's) `where: { column, in: [values] }`: only its rows whose
+ * column holds one of the values count (a CMMS's CM and EMERG work orders are failures, its PMs are
+ * not). Numbers are read as written (`in: [2, 3]` keeps priority 2 and 3).
+ */
+export function rowFilter(o: Obj, file: string, path: string): RowFilter | null {
+  if (o.where === undefined || o.where === null) return null;
+  const at = join(path, "where");
+  const w = mapping(o.where, file, at, ["column", "in"], ["column", "in"]);
+  const values = list(w.in, file, join(at, "in")).map((v, i) =>
+    typeof v === "number" ? String(v) : text(v, file, join(join(at, "in"), i)).trim(),
+  );
+  return { column: text(w.column, file, join(at, "column")), in: values };
 }

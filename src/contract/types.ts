@@ -56,12 +56,24 @@ export interface TableClock {
   zone: string | null;
 }
 
+/**
+ * Which rows of a file a table takes (`where: { column: Type, in: [CM, EMERG] }`): a CMMS exports
+ * planned and corrective work orders in one file, and only the corrective ones are failures.
+ */
+export interface RowFilter {
+  column: string;
+  /** The cell values kept, compared as written after trimming (case counts). */
+  in: string[];
+}
+
 export interface EventSpec {
   name: string;
   /** Path as resolved against the contract's folder (null in a contract read back from a model). */
   file: string | null;
   time: string;
   clock?: TableClock | null;
+  /** Only the rows whose column holds one of these values (absent: every row). */
+  where?: RowFilter | null;
   machine: string | null;
   /** Column whose value is the event's kind (alarm code, component); null: all one kind. */
   kind: string | null;
@@ -75,6 +87,8 @@ export interface FailureSpec {
   file: string | null;
   time: string;
   clock?: TableClock | null;
+  /** Only the rows whose column holds one of these values (absent: every row). */
+  where?: RowFilter | null;
   machine: string | null;
   kind: string | null;
   horizon: Span;

@@ -10,6 +10,7 @@ import {
   optBool,
   optText,
   reading,
+  rowFilter,
   spans,
   tableTime,
   timeSpec,
@@ -23,9 +24,13 @@ import {
   type DerivedSpec,
   type EventSpec,
   type FailureSpec,
+  type RowFilter,
   STATS,
   type Stat,
 } from "./types.js";
+
+// Absent unless given, so a contract without one serializes (model.json) as before.
+const where = (w: RowFilter | null) => (w ? { where: w } : {});
 
 export function validateContract(doc: unknown, file: string): Contract {
   const o = mapping(
@@ -144,7 +149,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       e,
       file,
       path,
-      ["name", "file", "time", "machine", "kind", "count", "since"],
+      ["name", "file", "time", "machine", "kind", "count", "since", "where"],
       ["name", "file", "time"],
     );
     const at = tableTime(x.time, file, join(path, "time"), time);
@@ -153,6 +158,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       file: text(x.file, file, join(path, "file")),
       time: at.column,
       ...(at.clock ? { clock: at.clock } : {}),
+      ...where(rowFilter(x, file, path)),
       machine: optText(x, "machine", file, path) ?? machine?.column ?? null,
       kind: optText(x, "kind", file, path),
       count:
@@ -172,7 +178,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       o.failures,
       file,
       "failures",
-      ["file", "time", "machine", "kind", "horizon", "resets"],
+      ["file", "time", "machine", "kind", "horizon", "resets", "where"],
       ["file", "time", "horizon"],
     );
     const resets = optText(f, "resets", file, "failures");
@@ -192,6 +198,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       file: text(f.file, file, "failures.file"),
       time: at.column,
       ...(at.clock ? { clock: at.clock } : {}),
+      ...where(rowFilter(f, file, "failures")),
       machine: optText(f, "machine", file, "failures") ?? machine?.column ?? null,
       kind: optText(f, "kind", file, "failures"),
       horizon: parseSpan(f.horizon, counter, file, "failures.horizon"),

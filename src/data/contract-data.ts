@@ -196,7 +196,9 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     failures,
     resets: failures && resetTable >= 0 ? { table: resetTable, failures } : null,
     files,
-    warnings: telemetry.warnings,
+    // One file read as two tables (a CMMS export: the work orders and, by `where`, the failures)
+    // gave its skipped-machines warning twice.
+    warnings: [...new Set(telemetry.warnings)],
     machineTable,
   };
 }

@@ -150,6 +150,10 @@ export function formatCsv(
 /** The error for a cell that is not a number, with the decimal mark when it is not the point. */
 export function notANumber(s: string, decimal: "." | ","): string {
   if (decimal === ",") return `'${s}' is not a number (csv.decimal is ",": 1,5 not 1.5)`;
+  // "8,250" from a US export is eight thousand two hundred and fifty, and the decimal-comma hint
+  // below would have the user read it as 8.25: name both readings and guess neither.
+  if (/^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$/.test(s.trim()))
+    return `'${s}' is not a number (a thousands separator? export numbers without one, 8250 not 8,250; if the comma is a decimal mark, csv: { decimal: "," } in the contract)`;
   // A European export read without `csv: { decimal: "," }`: say which key reads it.
   return /^[+-]?\d*,\d+$/.test(s.trim())
     ? `'${s}' is not a number (csv.decimal is ".": a decimal comma needs csv: { decimal: "," } in the contract)`

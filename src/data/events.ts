@@ -4,7 +4,7 @@
 // failures of a machine in neither the telemetry nor the machine table (profile.ts): a typo there
 // silently drops a failure from the labels.
 import { MillwrightError } from "../core/errors.js";
-import type { Contract, TableClock } from "../contract/types.js";
+import type { Contract, RowFilter, TableClock } from "../contract/types.js";
 import { EVENT_COUNTER_WORDS, parseEventCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
@@ -22,12 +22,15 @@ export interface EventTable {
   skipped?: { machine: string; rows: number; line: number }[];
   /** Rows that repeat an earlier one (machine, time and kind): their line and the first one's. */
   repeats?: { line: number; first: number }[];
+  /** Rows the table's `where` left out (a CMMS's PM work orders in the failures' file). */
+  filtered?: number;
 }
 
 export interface EventColumns {
   time: string;
   /** The file's own time format and zone, when not the contract's. */
   clock?: TableClock | null;
+  where?: RowFilter | null;
   machine: string | null;
   kind: string | null;
 }
@@ -45,8 +48,13 @@ export function readEvents(
     { column: spec.time, key: `${key}.time` },
     ...(spec.machine ? [{ column: spec.machine, key: `${key}.machine` }] : []),
     ...(spec.kind ? [{ column: spec.kind, key: `${key}.kind` }] : []),
+    ...(spec.where ? [{ column: spec.where.column, key: `${key}.where.column` }] : []),
   ];
-  const [tc, mc, kc] = columnIndex(table.header, wanted, source, c.source);
+  const idx = columnIndex(table.header, wanted, source, c.source);
+  const [tc, mc, kc] = idx;
+  const keep = spec.where ? new Set(spec.where.in) : null;
+  const whereCol = keep ? idx[idx.length - 1] : -1;
+  let filtered = 0;
   const kindCol = spec.kind ? (spec.machine ? kc : mc) : -1;
   const machineCol = spec.machine ? mc : -1;
   const errors = new RowErrors(source);
@@ -61,11 +69,19 @@ export function readEvents(
       errors.add(ln, null, `${cells.length} cells, the header has ${table.header.length}`);
       return;
     }
+    // A row `where` leaves out is not this table's (a PM among failures): none of its cells count.
+    if (keep && !keep.has(cells[whereCol].trim())) {
+      filtered++;
+      return;
+    }
     const s = cells[tc].trim();
     const t = c.time?.counter ? parseEventCounter(s, c.csv.decimal) : parseTime(s);
     // A counter's cell is not a date: say what it must be (it said "an ISO 8601 time").
     const want = c.time?.counter ? EVENT_COUNTER_WORDS : timeWords(clock);
-    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? "empty time" : `'${s}' is not ${want}`);
+    // An open work order's Closed is empty: the event has not happened, so it has no place in time.
+    const empty =
+      "empty time (an event with no time yet, such as an open work order's close: read another time column, or leave the row out)";
+    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? empty : `'${s}' is not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored
@@ -85,8 +101,12 @@ export function readEvents(
   if (unknown.size > 0) {
     const ids = [...unknown.keys()];
     const n = [...unknown.values()].reduce((a, b) => a + b.rows, 0);
+    // One file read as two tables (a CMMS's work orders, and by `where` its failures) skips different
+    // counts of rows: say which table's these are.
+    const w = spec.where;
+    const label = w ? `${source} (${key}, where ${w.column} in ${w.in.join(", ")})` : source;
     warnings.push(
-      `${source}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
+      `${label}: ${n} row${n === 1 ? "" : "s"} of ${ids.length} machine${ids.length === 1 ? "" : "s"} not in the telemetry skipped (${ids.slice(0, 5).join(", ")}${ids.length > 5 ? ", …" : ""})`,
     );
   }
   rows.sort((a, b) => a.m - b.m || a.t - b.t || a.i - b.i);
@@ -103,6 +123,7 @@ export function readEvents(
     time: Float64Array.from(rows, (r) => r.t),
     kind: rows.map((r) => r.k),
     ...(repeats.length > 0 ? { repeats } : {}),
+    ...(keep ? { filtered } : {}),
     ...(unknown.size > 0
       ? { skipped: [...unknown].map(([machine, u]) => ({ machine, rows: u.rows, line: u.line })) }
       : {}),

@@ -36,9 +36,11 @@ export interface ContractProfile {
   to: number | null;
   counter: boolean;
   readings: ReadingProfile[];
-  events: { name: string; rows: number; kinds: Record<string, number> }[];
+  /** `filtered`: rows the table's `where` left out (absent without one). */
+  events: { name: string; rows: number; kinds: Record<string, number>; filtered?: number }[];
   failures: {
     rows: number;
+    filtered?: number;
     kinds: Record<string, number>;
     horizon: string;
     positive_rows: number;
@@ -131,6 +133,7 @@ export function profileContractData(d: ContractData): ContractProfile {
     problems.push(...headless(d, l, any, byKind));
     failures = {
       rows: d.failures.n,
+      ...left(d.failures),
       kinds: byKind,
       horizon: c.failures.horizon.label,
       positive_rows: positive,
@@ -155,10 +158,18 @@ export function profileContractData(d: ContractData): ContractProfile {
     to: t.n === 0 ? null : to,
     counter: c.time?.counter !== false,
     readings,
-    events: c.events.map((e, i) => ({ name: e.name, rows: d.events[i].n, kinds: kinds(d.events[i]) })),
+    events: c.events.map((e, i) => ({
+      name: e.name,
+      rows: d.events[i].n,
+      ...left(d.events[i]),
+      kinds: kinds(d.events[i]),
+    })),
     failures,
     labels,
     warnings,
     problems,
   };
 }
+
+/** The rows a table's `where` left out, when it has one (a PM among the failures is not one). */
+const left = (e: EventTable) => (e.filtered === undefined ? {} : { filtered: e.filtered });

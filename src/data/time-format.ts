@@ -16,7 +16,10 @@ export interface TimeParser {
   later: (s: string) => number;
 }
 
-const TOKEN = /YYYY|MM|DD|HH|mm|ss/g;
+// hh and A read a 12-hour clock with AM/PM ("10/14/2026 2:35 PM", as US CMMS and Excel exports
+// write it); A only as a word of its own, so a literal capital A inside text stays text.
+const TOKEN = /YYYY|MM|DD|HH|hh|mm|ss|\bA\b/g;
+const TOKENS = "YYYY MM DD HH mm ss, or hh and A for a 12-hour clock";
 
 /** Why a `time.format` cannot be used, or null. */
 export function formatProblem(format: string): string | null {
@@ -24,13 +27,19 @@ export function formatProblem(format: string): string | null {
   for (const t of ["YYYY", "MM", "DD"])
     if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
   if (new Set(tokens).size !== tokens.length) return "names a token twice";
+  const twelve = tokens.includes("A");
+  if (tokens.includes("hh") && !twelve)
+    return `has 'hh', which is not a token without A (tokens: ${TOKENS}; MM is the month, mm the minutes)`;
+  if (twelve && tokens.includes("HH")) return "has HH (a 24-hour clock) with A (AM/PM): use hh";
+  if (twelve && !tokens.includes("hh"))
+    return "has A (AM/PM), which needs hh, the hour on a 12-hour clock (hh reads 2 and 02)";
   const rest = format.replace(TOKEN, "");
   if (/[0-9]/.test(rest)) return "has a digit outside the tokens";
   // A token in the wrong case (hh, yyyy, dd, SS) would be read as literal text, and every row of
   // every file would then be refused one by one: say it once, here. Other words ("Uhr", "T") are text.
   for (const word of rest.match(/[A-Za-z]+/g) ?? [])
     if (/^(y{1,4}|d{1,2}|h{1,2}|m{1,2}|s{1,2})$/i.test(word))
-      return `has '${word}', which is not a token (tokens: YYYY MM DD HH mm ss; MM is the month, mm the minutes)`;
+      return `has '${word}', which is not a token (tokens: ${TOKENS}; MM is the month, mm the minutes)`;
   return null;
 }
 
@@ -39,6 +48,7 @@ function fieldsBy(format: string): (s: string) => number[] | null {
   const order: string[] = [];
   const source = format.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(TOKEN, (t) => {
     order.push(t);
+    if (t === "A") return "([AaPp][Mm])";
     return t === "YYYY" ? "(\\d{4})" : t === "mm" || t === "ss" ? "(\\d{2})" : "(\\d{1,2})";
   });
   const re = new RegExp(`^${source}$`);
@@ -46,9 +56,16 @@ function fieldsBy(format: string): (s: string) => number[] | null {
     const m = re.exec(s.trim());
     if (!m) return null;
     const f = [0, 1, 1, 0, 0, 0];
+    let pm: boolean | null = null;
     order.forEach((t, i) => {
-      f[["YYYY", "MM", "DD", "HH", "mm", "ss"].indexOf(t)] = Number(m[i + 1]);
+      if (t === "A") pm = /^p/i.test(m[i + 1]);
+      else f[["YYYY", "MM", "DD", "HH", "mm", "ss"].indexOf(t === "hh" ? "HH" : t)] = Number(m[i + 1]);
     });
+    // 12 AM is midnight, 12 PM noon; a 12-hour clock has no hour 0 or 13.
+    if (pm !== null) {
+      if (f[3] < 1 || f[3] > 12) return null;
+      f[3] = (f[3] % 12) + (pm ? 12 : 0);
+    }
     const [y, mo, d, h, mi, se] = f;
     if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || se > 59) return null;
     if (new Date(Date.UTC(y, mo - 1, d)).getUTCDate() !== d) return null;

@@ -57,6 +57,13 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "|---|---|---|---|",
     ...x.files.map((d) => `| ${d.role} | ${d.file} | ${d.rows} | \`${d.sha256.slice(0, 16)}…\` |`),
     "",
+    // A file's rows are not its table's when `where` picks some (a CMMS's failures among its PMs).
+    ...[...c.events, ...(c.failures ? [{ ...c.failures, name: "failures" }] : [])]
+      .filter((t) => t.where)
+      .flatMap((t) => [
+        `${t.name}: only the rows whose ${t.where?.column} is ${t.where?.in.join(" or ")} (where).`,
+        "",
+      ]),
     `${x.rows.total} telemetry rows; ${x.rows.censored} censored (their horizon runs past the end of the data and holds no failure, so their label is unknown).`,
     `Split ${f.split.describe}: ${f.split.fit} rows fit, ${f.split.validation} validate (early stopping, calibration, threshold), ${f.split.test} test.`,
     "",

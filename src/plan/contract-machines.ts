@@ -6,12 +6,24 @@ import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import type { FeaturePlan } from "../features/plan.js";
 import type { PlanMachine } from "./contract-forecast.js";
 
-/** The machine's make and model: the attribute called `model`, else the first category attribute. */
-export function machineModelOf(c: Contract, plan: FeaturePlan, row: Float64Array): string | null {
+/**
+ * Which category attribute answers as a machine's `machine_model` (plan and board): the one called
+ * `machine_model`, else `model`, else the first. One rule for both: a shop whose table lists `make`
+ * before `machine_model` saw its make under machine_model and its model under attributes.
+ */
+export function modelAttributeIndex(c: Contract): number {
   const cols = c.attributes?.columns ?? [];
-  let i = cols.findIndex((a) => a.name === "model" && a.kind === "category");
-  if (i < 0) i = cols.findIndex((a) => a.kind === "category");
-  const a = cols[i];
+  for (const name of ["machine_model", "model"]) {
+    const i = cols.findIndex((a) => a.name === name && a.kind === "category");
+    if (i >= 0) return i;
+  }
+  return cols.findIndex((a) => a.kind === "category");
+}
+
+/** The machine's make and model, as modelAttributeIndex picks it. */
+export function machineModelOf(c: Contract, plan: FeaturePlan, row: Float64Array): string | null {
+  const i = modelAttributeIndex(c);
+  const a = c.attributes?.columns[i];
   if (a?.kind !== "category" || !a.levels) return null;
   const code = row[plan.nReadings + i];
   return Number.isInteger(code) ? (a.levels[code] ?? null) : null;

@@ -19,6 +19,7 @@ import {
 } from "./contract-report.js";
 import { cumulative, type PlanMachine } from "./contract-forecast.js";
 import { contractRisk } from "./contract-risk.js";
+import { leaveOutSilent } from "./contract-silent.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
@@ -120,10 +121,16 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
         `${h}: the contract's tasks name no task or cost for this failure kind, so the plan ignores its risk`,
       );
   const start = Date.parse(slots[0].start);
+  const silent = leaveOutSilent(
+    input.machines,
+    slots.length * shiftHours * 3600_000,
+    model.contract.time?.counter !== false,
+  );
+  warnings.push(...silent.warnings);
   const forecasts = contractRisk({
     model,
     tasks,
-    machines: input.machines,
+    machines: silent.kept,
     start,
     shifts: slots.length,
     shiftHours,

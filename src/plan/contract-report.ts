@@ -118,8 +118,12 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
   const skilled = technicians.map((t, i) => (qualified(t, task) ? i : -1)).filter((i) => i >= 0);
   const skills = task.skills.length > 0 ? `skill ${task.skills.join(" and ")}` : "any skill";
   if (skilled.length === 0) return `no technician has ${skills} for a ${task.words}`;
+  // The interval runs from the table's last event of the task's kind, which may be no task at all (a
+  // CMMS's PM or a failure's repair of that component): name the event, not "a task was done".
+  const ev = task.event && "table" in task.event ? task.event : null;
+  const last = ev ? `the last ${ev.kind} event in ${ev.table}` : `a ${task.words}`;
   if (f.earliest >= slots.length)
-    return `a ${task.words} was done less than ${spanWords(task.minInterval?.label ?? "")} ago (its minimum interval), so none fits before ${slots[slots.length - 1].label}`;
+    return `${last} was less than ${spanWords(task.minInterval?.label ?? "")} ago (the ${task.words}'s minimum interval), so none fits before ${slots[slots.length - 1].label}`;
   const open = (s: number, left: boolean) =>
     skilled.some((t) => ctx.set.capacity[t][s] - (left ? used[t][s] : 0) >= task.hours);
   let best = -1;

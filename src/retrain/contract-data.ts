@@ -123,13 +123,17 @@ export function retrainFiles(
         out.push(e);
         nEvents++;
       }
-    // Only the columns the contract reads: time, machine (when the table has one), kind.
+    // Only the columns the contract reads: time, machine (when the table has one), kind, and its
+    // `where` column with a value it keeps (every row written is one the table took), or the
+    // contract would find that column missing when it reads the file back.
     const m = spec.machine;
-    const cols = [spec.time, ...(m ? [m] : []), ...(spec.kind ? [spec.kind] : [])];
+    const w = spec.where;
+    const cols = [spec.time, ...(m ? [m] : []), ...(spec.kind ? [spec.kind] : []), ...(w ? [w.column] : [])];
     const line = (e: (typeof out)[number]) => [
       timeCell(e.time),
       ...(m ? [e.machine] : []),
       ...(spec.kind ? [e.kind] : []),
+      ...(w ? [w.in[0]] : []),
     ];
     events[spec.name] = join(dir, `${spec.name}.csv`);
     writeFileSync(events[spec.name], formatCsv(cols, out.map(line), { delimiter }));

@@ -34,7 +34,12 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
     const v = err.validation[0];
     // An item of an array as the README writes fields (`body.events[0].table`, `body[3].torque`).
     const path = (v?.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
-    const field = `${err.validationContext ?? "body"}${path}`;
+    // An unknown property names itself ("body.events[0].Kind"), not only the object it is in.
+    const extraProp =
+      v?.keyword === "additionalProperties"
+        ? (v.params as { additionalProperty?: string }).additionalProperty
+        : undefined;
+    const field = `${err.validationContext ?? "body"}${path}${extraProp !== undefined ? `.${extraProp}` : ""}`;
     // A value outside a list (an event table the contract does not have): say which values there are.
     const allowed =
       v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
@@ -43,7 +48,9 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
           .slice(0, 20)
           .map((a) => JSON.stringify(a))
           .join(", ")}${allowed.length > 20 ? ", …" : ""}`
-      : (v?.message ?? err.message);
+      : extraProp !== undefined
+        ? "unknown field"
+        : (v?.message ?? err.message);
     return { code: "MW_VALIDATION", detail: `${field}: ${message}`, extra: { field } };
   }
   if (fcode === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413)

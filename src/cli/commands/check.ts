@@ -25,6 +25,9 @@ problem (a pipeline that checks each new export before retraining). --json print
 const figure = (x: number | null) =>
   x === null ? "–" : Math.abs(x) >= 1000 || Number.isInteger(x) ? x.toFixed(0) : x.toPrecision(3);
 
+/** So the user sees that `where` took the rows it meant (the PMs out of the failures). */
+const leftOut = (n: number | undefined) => (n === undefined ? "" : `, ${n} other rows left out by where`);
+
 function render(p: ContractProfile, zone: string | null): string {
   const t = (x: number | null) => (x === null ? "–" : p.counter ? String(x) : formatTimestamp(x));
   // A local-time export is checked against the times its files show, not only their UTC instants.
@@ -45,7 +48,7 @@ function render(p: ContractProfile, zone: string | null): string {
         `events ${e.name}: ${e.rows} (${Object.entries(e.kinds)
           .slice(0, 8)
           .map(([k, n]) => `${k} ${n}`)
-          .join(", ")}${Object.keys(e.kinds).length > 8 ? ", …" : ""})`,
+          .join(", ")}${Object.keys(e.kinds).length > 8 ? ", …" : ""})${leftOut(e.filtered)}`,
     ),
   ];
   if (p.failures) {
@@ -55,7 +58,7 @@ function render(p: ContractProfile, zone: string | null): string {
         .map(([k, n]) => `${k} ${n}`)
         .join(
           ", ",
-        )}); ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${spanWords(f.horizon)}, ${f.censored_rows} censored`,
+        )})${leftOut(f.filtered)}; ${f.positive_rows} rows (${((f.positive_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) have a failure within ${spanWords(f.horizon)}, ${f.censored_rows} censored`,
     );
   }
   if (p.labels) {

@@ -78,6 +78,10 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 60_000,
+    // As the AI4I app: Fastify's default Ajv strips properties a schema does not list, so an event
+    // posted with "Kind" for "kind", or a CMMS's "type": "PM" to the failures table, was taken
+    // without them; additionalProperties: false now refuses them, naming the field.
+    ajv: { customOptions: { removeAdditional: false } },
   });
   app.removeContentTypeParser("text/plain");
   app.setErrorHandler(errorHandler);

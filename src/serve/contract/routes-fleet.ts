@@ -5,6 +5,7 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
+import { modelAttributeIndex } from "../../plan/contract-machines.js";
 import { pageOf, pageQuery } from "../routes/fleet.js";
 import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
@@ -21,7 +22,7 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
   const kinds = m.headNames.filter((h) => h !== "machine_failure");
   const attrs = c.attributes?.columns ?? [];
   // The board's "make and model" column: the contract's first category attribute, when it has one.
-  const modelAttr = attrs.findIndex((a) => a.kind === "category");
+  const modelAttr = modelAttributeIndex(c);
   const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
 
   const attributesOf = (id: string): Record<string, number | string | null> => {
