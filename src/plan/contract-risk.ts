@@ -201,6 +201,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
 function renew(all: ContractForecast[], c: Contract): void {
   const resets = c.failures?.resets;
   if (!resets || all.length < 3) return;
+  const resetsTable = c.events.findIndex((x) => x.name === resets);
   const nHeads = all[0]?.heads.length ?? 0;
   for (let k = 0; k < nHeads; k++) {
     const { spec, head } = all[0].heads[k];
@@ -211,8 +212,16 @@ function renew(all: ContractForecast[], c: Contract): void {
       const xs = all.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];
     });
-    for (const f of all)
-      for (const row of f.heads[k].hazardAfter ?? [])
-        for (let u = 0; u < S; u++) if (row[u] > median[u]) row[u] = median[u];
+    const cap = (row: number[]) => {
+      for (let u = 0; u < S; u++) if (row[u] > median[u]) row[u] = median[u];
+    };
+    for (const f of all) {
+      for (const row of f.heads[k].hazardAfter ?? []) cap(row);
+      // The part was already replaced after the machine's last reading (a failure repaired, or the
+      // task done, while no reading came in, e.g. the machine was down): the forecast row carries the
+      // old part's symptoms exactly as a planned replacement's does, so the same cap applies.
+      if (f.machine.state.later.some((ev) => ev.table === resetsTable && ev.kind === head))
+        cap(f.heads[k].hazard);
+    }
   }
 }

@@ -207,3 +207,46 @@ test("a shift's risk is its own length's: a 9-hour night (clock change) counts 9
     }
   assert.ok(checked > 10, `${checked} machine-heads checked`);
 });
+
+test("renewal: a part already replaced after the last reading is forecast as a typical part, not the old one", () => {
+  const m = cheap(model);
+  const c = m.contract;
+  const resets = c.events.findIndex((x) => x.name === c.failures?.resets);
+  assert.ok(resets >= 0, "the historian contract names the table a repair writes");
+  const start = Math.max(...machines.map((x) => x.state.time));
+  const opts = { model: m, tasks: m.contract.tasks!, start, shifts: 9, shiftHours: 8 };
+  const base = contractRisk({ ...opts, machines });
+  const k = base[0].heads.findIndex((h) => h.head === "spindle_bearing");
+  // The machine whose spindle bearing looks worst, repaired an hour after its last reading
+  // (a failure logged while no reading came in): its row still carries the old bearing's symptoms.
+  const worst = base.reduce((a, f, i) => (f.heads[k].hazard[0] > base[a].heads[k].hazard[0] ? i : a), 0);
+  const repaired = machines.map((x, i) =>
+    i === worst
+      ? {
+          ...x,
+          state: {
+            ...x.state,
+            later: [
+              ...x.state.later,
+              { table: resets, kind: "spindle_bearing", time: x.state.time + 3_600_000 },
+            ],
+          },
+        }
+      : x,
+  );
+  const plain = contractRisk({ ...opts, machines: repaired });
+  const renewed = contractRisk({ ...opts, machines: repaired, renewal: true });
+  const median = plain[0].heads[k].hazard.map((_, u) => {
+    const xs = plain.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
+    return xs[Math.floor(xs.length / 2)];
+  });
+  assert.ok(plain[worst].heads[k].hazard[0] > median[0], "the re-score alone stays above the fleet's median");
+  assert.deepEqual(
+    renewed[worst].heads[k].hazard,
+    plain[worst].heads[k].hazard.map((h, u) => Math.min(h, median[u])),
+  );
+  renewed.forEach((f, i) => {
+    if (i !== worst)
+      assert.deepEqual(f.heads[k].hazard, plain[i].heads[k].hazard, "other machines untouched");
+  });
+});
