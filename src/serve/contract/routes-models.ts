@@ -83,6 +83,27 @@ export class ContractModels {
     this.chain = next.catch(() => {});
     return next;
   }
+
+  private following: Promise<unknown> | null = null;
+
+  /**
+   * Follows the alias this server serves by (cluster mode: another replica's retraining, or
+   * `millwright models promote`, moves it in the shared registry; without this only the replica that
+   * moved it served the new version). A pinned version resolves to itself and never moves. One
+   * swap at a time: a swap replays the log, and the next tick would otherwise queue the same one.
+   */
+  async refresh(): Promise<{ from: string; to: string } | null> {
+    if (this.following) return null;
+    const ref = this.follows;
+    if (this.registry.resolve(ref) === this.served) return null;
+    const p = this.serve(ref);
+    this.following = p;
+    try {
+      return await p;
+    } finally {
+      this.following = null;
+    }
+  }
 }
 
 export function contractModelRoutes(app: FastifyInstance, models: ContractModels): void {
