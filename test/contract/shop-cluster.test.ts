@@ -61,7 +61,7 @@ test(
           MILLWRIGHT_RETRAIN_MODE: "local",
           MILLWRIGHT_GATE_MINIMUM: "0",
           MILLWRIGHT_GATE_MARGIN: "0",
-        MILLWRIGHT_GATE_METRIC: "recall",
+          MILLWRIGHT_GATE_METRIC: "recall",
         });
       // One server on the single-node path (a SQLite log), fed the same steps: what the cluster must answer.
       const ref = await inProcess(s, new SqliteHistoryLog(join(s.dir, "reference.db")));
