@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import pg from "pg";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
@@ -62,6 +62,7 @@ test(
           MILLWRIGHT_GATE_MINIMUM: "0",
           MILLWRIGHT_GATE_MARGIN: "0",
           MILLWRIGHT_GATE_METRIC: "recall",
+          MILLWRIGHT_TECHNICIANS: resolve("examples/contracts/historian-technicians.yaml"),
         });
       // One server on the single-node path (a SQLite log), fed the same steps: what the cluster must answer.
       const ref = await inProcess(s, new SqliteHistoryLog(join(s.dir, "reference.db")));
@@ -144,6 +145,21 @@ test(
         });
         assert.deepStrictEqual(moved.value, await quality(0), "both monitors count the late failure");
 
+        // The plan: each replica makes its own from the one history: the same tasks and risks on both.
+        const plans = await Promise.all(urls.map((u) => call(u, "GET", "/v1/plan")));
+        assert.equal(plans[0].status, 200, JSON.stringify(plans[0].body));
+        const gist = (p: Reply) => [p.body.data_time, p.body.tasks, p.body.risk_ahead, p.body.summary];
+        assert.deepStrictEqual(gist(plans[1]), gist(plans[0]), "the same plan on both");
+        // An upload would stay on one replica, which would then plan with other technicians: refused.
+        const upload = await call(
+          urls[0],
+          "PUT",
+          "/v1/plan/technicians",
+          { yaml: "technicians: []\n" },
+          TOKENS.MILLWRIGHT_ADMIN_TOKEN,
+        );
+        assert.deepEqual([upload.status, upload.body.code], [400, "MW_CONFIG"]);
+
         // 4. Alertmanager notifies both replicas at once: one retraining, one promotion, the same trail on both.
         const hook = await Promise.all(
           urls.map((u) =>
@@ -153,9 +169,11 @@ test(
         const outcomes = hook.map((h) => (h.body.outcomes as { outcome: string }[])[0].outcome).sort();
         assert.deepEqual(outcomes, ["deduplicated", "started"], JSON.stringify(hook.map((h) => h.body)));
         const trail = async (i: number) => (await call(urls[i], "GET", "/v1/retrain/history")).body;
+        // `running` is each replica's own; the trail is the one both read (the one that retrained
+        // appends its promotion after its decision: wait until neither runs).
         const done = await until(60_000, async () => {
-          const h = await trail(0);
-          return !h.running && (h.decisions as unknown[]).length > 0 ? h : undefined;
+          const [h, g] = [await trail(0), await trail(1)];
+          return !h.running && !g.running && (h.decisions as unknown[]).length > 0 ? h : undefined;
         });
         assert.deepStrictEqual(await trail(1), done.value, "one audit trail");
         const decisions = done.value.decisions as { payload: { verdict: string } }[];

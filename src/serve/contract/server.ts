@@ -156,7 +156,10 @@ export async function startContractServer(
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
-    uploadedTechnicians: join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
+    // Cluster mode: no uploads (each replica's data directory is its own; plan-state.ts says why).
+    uploadedTechnicians: cfg.databaseUrl
+      ? undefined
+      : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
     logger:
       opts.logger === false
         ? false
