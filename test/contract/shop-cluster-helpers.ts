@@ -141,6 +141,7 @@ export function alert(fingerprint: string) {
 
 /** Polls `check` until it returns a value (not undefined) or `ms` pass; returns it and the time taken. */
 export async function until<T>(
+  what: string,
   ms: number,
   check: () => Promise<T | undefined>,
 ): Promise<{ value: T; ms: number }> {
@@ -148,7 +149,7 @@ export async function until<T>(
   for (;;) {
     const v = await check();
     if (v !== undefined) return { value: v, ms: Date.now() - t0 };
-    if (Date.now() - t0 > ms) throw new Error(`not within ${ms} ms`);
+    if (Date.now() - t0 > ms) throw new Error(`${what}: not within ${ms} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
 }

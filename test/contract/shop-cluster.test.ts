@@ -120,11 +120,12 @@ test(
         await refPredict(next[0]);
         const machine = next[0].machine_id as string;
         const page = async (i: number) => (await call(urls[i], "GET", `/v1/machines/${machine}`)).body;
-        const seen = await until(5_000, async () => {
+        const seen = await until("B follows A's reading", 5_000, async () => {
           const h = (await page(1)).history as { prediction_id: string }[];
           return h.at(-1)?.prediction_id === r.body.id ? true : undefined;
         });
-        assert.ok(seen.ms <= FOLLOW_MS * 3 + 500, `B saw A's reading after ${seen.ms} ms`);
+        // The interval plus the time to take it in; generous, for a loaded machine (never, without following).
+        assert.ok(seen.ms <= FOLLOW_MS + 2_000, `B saw A's reading after ${seen.ms} ms`);
         assert.deepStrictEqual(await page(1), await page(0), "the machine's page is the same on both");
 
         // 3. A late failure posted to A changes B's realised quality (its monitor), as it does A's.
@@ -139,7 +140,7 @@ test(
           kind: "spindle_bearing",
         };
         await postEvents(0, [late]);
-        const moved = await until(5_000, async () => {
+        const moved = await until("B's monitor counts the late failure", 5_000, async () => {
           const q = await quality(1);
           return q.positives > before.positives ? q : undefined;
         });
@@ -171,7 +172,7 @@ test(
         const trail = async (i: number) => (await call(urls[i], "GET", "/v1/retrain/history")).body;
         // `running` is each replica's own; the trail is the one both read (the one that retrained
         // appends its promotion after its decision: wait until neither runs).
-        const done = await until(60_000, async () => {
+        const done = await until("the retraining decided", 60_000, async () => {
           const [h, g] = [await trail(0), await trail(1)];
           return !h.running && !g.running && (h.decisions as unknown[]).length > 0 ? h : undefined;
         });
@@ -187,7 +188,7 @@ test(
         const v2 = s.registry.resolve("champion");
         assert.notEqual(v2, s.version);
         const serving = async (v: string) =>
-          until(REFRESH_MS * 4 + 5_000, async () => {
+          until("both serve the version", REFRESH_MS * 4 + 5_000, async () => {
             const got = await Promise.all(urls.map((u) => call(u, "GET", "/v1/model")));
             return got.every((g) => g.body.version === v) ? true : undefined;
           });
@@ -197,7 +198,8 @@ test(
         const cli = await runCli(["models", "promote", s.version, "--registry", s.registry.dir]);
         assert.equal(cli.code, 0, cli.stderr);
         const back = await serving(s.version);
-        assert.ok(back.ms <= REFRESH_MS * 2 + 2_000, `both serve ${s.version} after ${back.ms} ms`);
+        // The interval plus the swap (the log replayed under the model): generous, for a loaded machine.
+        assert.ok(back.ms <= REFRESH_MS + 5_000, `both serve ${s.version} after ${back.ms} ms`);
 
         // 6. SIGKILL A while every machine streams readings to it; the balancer retries on B.
         const stream = s.batches.slice(151, 171);
@@ -215,7 +217,9 @@ test(
             );
           }
         });
-        await until(10_000, async () => (answeredByA >= 30 ? true : undefined));
+        await until("A answered 30 of the stream", 10_000, async () =>
+          answeredByA >= 30 ? true : undefined,
+        );
         a.child.kill("SIGKILL");
         await Promise.all(streams);
         const readingIds = async () => {
@@ -251,7 +255,7 @@ test(
           assert.deepEqual([got.status, got.body.code], [503, "MW_STORE_UNAVAILABLE"]);
         }
         await fx!.start();
-        const back2 = await until(15_000, async () => {
+        const back2 = await until("answers again after the outage", 15_000, async () => {
           const got = await predict(1, tail);
           return got.status === 200 ? got : undefined;
         });

@@ -190,9 +190,21 @@ export async function startContractServer(
   }, cfg.modelRefreshMs);
   refresh.unref();
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.
+  // Said once when it starts failing and once when it works again, not every interval of an outage.
+  let followFailing = false;
   const following = log.shared
     ? setInterval(() => {
-        service.follow().catch((e) => app.log.warn(`history log: ${(e as Error).message}`));
+        service.follow().then(
+          () => {
+            if (followFailing) app.log.warn("history log reachable again: following the other replicas");
+            followFailing = false;
+          },
+          (e) => {
+            if (!followFailing)
+              app.log.error(`history log: cannot follow the other replicas: ${(e as Error).message}`);
+            followFailing = true;
+          },
+        );
       }, cfg.historyFollowMs)
     : null;
   following?.unref();
