@@ -7,7 +7,7 @@
 // MILLWRIGHT_MODEL_REFRESH_MS, a replica killed mid-stream loses nothing it answered, and the
 // database away is a clean 503 and nothing acknowledged is lost.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
@@ -32,6 +32,7 @@ import {
 const { pg: fx, skip } = await postgresOrSkip();
 const FOLLOW_MS = 200;
 const REFRESH_MS = 300;
+const technicians = resolve("examples/contracts/historian-technicians.yaml");
 let shop: Shop | null = null;
 after(async () => {
   await fx?.dispose();
@@ -62,7 +63,7 @@ test(
           MILLWRIGHT_GATE_MINIMUM: "0",
           MILLWRIGHT_GATE_MARGIN: "0",
           MILLWRIGHT_GATE_METRIC: "recall",
-          MILLWRIGHT_TECHNICIANS: resolve("examples/contracts/historian-technicians.yaml"),
+          MILLWRIGHT_TECHNICIANS: technicians,
         });
       // One server on the single-node path (a SQLite log), fed the same steps: what the cluster must answer.
       const ref = await inProcess(s, new SqliteHistoryLog(join(s.dir, "reference.db")));
@@ -156,10 +157,15 @@ test(
           urls[0],
           "PUT",
           "/v1/plan/technicians",
-          { yaml: "technicians: []\n" },
+          // A valid file (the one they plan with): refused for where it would be kept, not for what it says.
+          { yaml: readFileSync(technicians, "utf8") },
           TOKENS.MILLWRIGHT_ADMIN_TOKEN,
         );
-        assert.deepEqual([upload.status, upload.body.code], [400, "MW_CONFIG"]);
+        assert.deepEqual(
+          [upload.status, upload.body.code, upload.body.field],
+          [400, "MW_CONFIG", "MILLWRIGHT_TECHNICIANS"],
+          JSON.stringify(upload.body),
+        );
 
         // 4. Alertmanager notifies both replicas at once: one retraining, one promotion, the same trail on both.
         const hook = await Promise.all(
@@ -205,11 +211,15 @@ test(
         const stream = s.batches.slice(151, 171);
         const machines = [...new Set(stream.flat().map((x) => x.machine_id as string))];
         let answeredByA = 0;
+        let answeredByB = 0;
         const streams = machines.map(async (m) => {
           for (const body of stream.flat().filter((x) => x.machine_id === m)) {
             let got = await predict(0, body);
             if (got.status === 200) answeredByA++;
-            if (got.status === 0) got = await predict(1, body);
+            if (got.status === 0) {
+              got = await predict(1, body);
+              if (got.status === 200) answeredByB++;
+            }
             // 409: the reading reached A's log before A died, unanswered: B knows it already.
             assert.ok(
               got.status === 200 || (got.status === 409 && got.body.code === "MW_CONFLICT"),
@@ -222,6 +232,7 @@ test(
         );
         a.child.kill("SIGKILL");
         await Promise.all(streams);
+        assert.ok(answeredByB >= machines.length, `B went on: ${answeredByB} answered after the kill`);
         const readingIds = async () => {
           const db = new pg.Client({ connectionString: dbUrl });
           await db.connect();
