@@ -265,6 +265,25 @@ test(
           const got = await predict(i, tail);
           assert.deepEqual([got.status, got.body.code], [503, "MW_STORE_UNAVAILABLE"]);
         }
+        // An event and an alert too: 503 with the code (Alertmanager sends a 5xx again later), not a 500.
+        const ev = await call(
+          urls[0],
+          "POST",
+          "/v1/events",
+          { events: [{ ...late, id: "during-outage" }] },
+          TOKENS.MILLWRIGHT_FEEDBACK_TOKEN,
+        );
+        const hooked = await call(
+          urls[1],
+          "POST",
+          "/v1/hooks/alertmanager",
+          alert("fp-outage"),
+          TOKENS.MILLWRIGHT_HOOK_TOKEN,
+        );
+        assert.deepEqual(
+          [ev.status, ev.body.code, hooked.status, hooked.body.code],
+          [503, "MW_STORE_UNAVAILABLE", 503, "MW_STORE_UNAVAILABLE"],
+        );
         await fx!.start();
         const back2 = await until("answers again after the outage", 15_000, async () => {
           const got = await predict(1, tail);
