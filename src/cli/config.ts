@@ -66,6 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     monitorIntervalMs: envNumber(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
     drainDelayMs: envNumber(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: envNumber(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
+    historyFollowMs: envNumber(env, "MILLWRIGHT_HISTORY_FOLLOW_MS", 1_000, 100),
     leaderIntervalMs: envNumber(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
     spoolMaxRecords: envNumber(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
     sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",

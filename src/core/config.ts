@@ -13,6 +13,8 @@ export interface Config {
   /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
   drainDelayMs: number;
   modelRefreshMs: number;
+  /** Cluster mode, data-contract server: how often a replica takes in the others' history log entries. */
+  historyFollowMs: number;
   /** How often a follower retries the leader lock (and the leader checks it still holds it). */
   leaderIntervalMs: number;
   spoolMaxRecords: number;

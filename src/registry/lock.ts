@@ -1,4 +1,4 @@
-// A lock file for read-modify-write of registry.json across processes.
+// A lock file for read-modify-write of registry.json across processes (and hosts sharing the folder).
 //
 // The file is created complete or not at all (written under a temp name, then hard-linked into
 // place, which fails atomically if a lock exists) and names its holder: pid, the kernel's boot id
@@ -8,17 +8,28 @@
 // health probes and predictions while another process holds the lock. withLockSync is for
 // processes that serve nothing (a training child, the CLI).
 import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
 import { linkSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { MillwrightError } from "../core/errors.js";
 
 /** Only for lock files without a holder record (written by an older Millwright). */
 const LEGACY_STALE_MS = 30_000;
+/**
+ * A holder on another host (replicas sharing one registry volume: another pod, container or
+ * machine) cannot be looked up here: its pid means nothing in this pid namespace and its boot id
+ * is another kernel's. It is taken for dead only when its lock is this old (a registry change
+ * takes milliseconds). Judged by pid and boot id, every such lock looked dead, was taken over at
+ * once, and two replicas wrote registry.json together.
+ */
+export const OTHER_HOST_STALE_MS = 30_000;
 
 export interface LockHolder {
   pid: number;
   boot: string;
   nonce: string;
   at: number;
+  /** os.hostname() of the holder (absent in locks of older versions). */
+  host?: string;
 }
 
 let cachedBoot: string | null = null;
@@ -83,6 +94,7 @@ function tryAcquire(path: string): LockHolder | null {
     boot: bootId(),
     nonce: randomBytes(8).toString("hex"),
     at: Date.now(),
+    host: hostname(),
   };
   const tmp = `${path}.${me.nonce}`;
   writeFileSync(tmp, JSON.stringify(me));
@@ -96,7 +108,12 @@ function tryAcquire(path: string): LockHolder | null {
   }
   const h = readHolder(path);
   if (h === null) return null; // gone: the caller retries at once
-  const stale = h === "legacy" ? Date.now() - mtimeOr(path, Date.now()) > LEGACY_STALE_MS : holderDead(h);
+  const stale =
+    h === "legacy"
+      ? Date.now() - mtimeOr(path, Date.now()) > LEGACY_STALE_MS
+      : h.host !== undefined && h.host !== hostname()
+        ? Date.now() - h.at > OTHER_HOST_STALE_MS
+        : holderDead(h);
   if (stale) takeOver(path, h);
   return null;
 }

@@ -62,7 +62,11 @@ export class ContractRetrainer {
 
   /** Alerts are decided one at a time: the audit file holds the state (sightings, last trigger). */
   handleAlerts(payload: AmPayload): Promise<{ outcomes: Outcome[] }> {
-    const next = this.queue.then(() => this.decide(payload));
+    // Cluster mode: Alertmanager reaches every replica (or whichever the Service picks); the shared
+    // audit's lock makes the sightings and the last trigger one memory, so one retraining starts.
+    const audit = this.opts.audit;
+    const decide = () => this.decide(payload);
+    const next = this.queue.then(() => (audit.exclusive ? audit.exclusive(decide) : decide()));
     this.queue = next.catch(() => {});
     return next;
   }

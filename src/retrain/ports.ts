@@ -8,6 +8,12 @@ export interface AuditStore {
   appendAudit(e: AuditEvent): Promise<void>;
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]>;
   seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
+  /**
+   * Runs `fn` alone among every server sharing this audit (cluster mode: a PostgreSQL advisory
+   * lock), so two replicas given the same alerts decide them one after the other. A store only one
+   * process uses need not have it.
+   */
+  exclusive?<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 export interface RetrainCounters {

@@ -2,19 +2,26 @@
 // LIMIT, which is how 408 alerts once hid every decision), newest first by id, paged by id.
 import type { AuditQuery } from "./types.js";
 
-/** `style`: "?" placeholders (SQLite) or "$n" (PostgreSQL). */
-export function auditPageSql(q: AuditQuery, style: "?" | "$"): { sql: string; params: (string | number)[] } {
+/**
+ * `style`: "?" placeholders (SQLite) or "$n" (PostgreSQL). `from`: another table, with the rows of
+ * one contract only (a contract server's audit in the cluster's PostgreSQL, serve/contract/audit-postgres.ts).
+ */
+export function auditPageSql(
+  q: AuditQuery,
+  style: "?" | "$",
+  from: { table: string; contract: string } | null = null,
+): { sql: string; params: (string | number)[] } {
   const params: (string | number)[] = [];
   const p = (v: string | number): string => {
     params.push(v);
     return style === "?" ? "?" : `$${params.length}`;
   };
-  const where: string[] = [];
+  const where: string[] = from ? [`contract = ${p(from.contract)}`] : [];
   if (q.kinds && q.kinds.length > 0) where.push(`kind IN (${q.kinds.map(p).join(", ")})`);
   if (q.before !== undefined) where.push(`id < ${p(q.before)}`);
   const limit = p(Math.max(0, Math.floor(q.limit ?? 100)));
   return {
-    sql: `SELECT id, at, kind, payload FROM audit${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit}`,
+    sql: `SELECT id, at, kind, payload FROM ${from?.table ?? "audit"}${where.length ? ` WHERE ${where.join(" AND ")}` : ""} ORDER BY id DESC LIMIT ${limit}`,
     params,
   };
 }

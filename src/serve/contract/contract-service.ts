@@ -311,6 +311,16 @@ export class ContractService {
     });
   }
 
+  /**
+   * Cluster mode: takes in what the other replicas logged since this one last wrote. Requests do
+   * that anyway before they are scored; this is for the reads (the board, a machine's page, the
+   * monitor), which otherwise showed a replica's history as of its own last write, however old
+   * (the server calls it every MILLWRIGHT_HISTORY_FOLLOW_MS). A single server: nothing to do.
+   */
+  async follow(): Promise<void> {
+    if (this.lockstep) await this.lockstep.run(() => ({ append: [], result: null }));
+  }
+
   /** An append the fleet already holds: counted until durable, so a swap waits for it (see swap). */
   private async durably(append: () => Promise<unknown>): Promise<void> {
     this.started++;

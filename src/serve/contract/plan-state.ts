@@ -59,7 +59,13 @@ export class PlanKeeper {
   /** A manager's new technicians (YAML): checked as the CLI checks a file, kept, and the plan made stale. */
   upload(text: string): Technician[] {
     if (!this.uploadedFile)
-      throw new MillwrightError("MW_CONFIG", "this server keeps no uploaded technicians (no data directory)");
+      throw new MillwrightError(
+        "MW_CONFIG",
+        // Cluster mode: an upload would stay in one replica's data directory, and the replicas
+        // would plan with different technicians, answering different plans by turns.
+        "this server takes no technicians upload (cluster mode, DATABASE_URL: each replica would keep its own): set MILLWRIGHT_TECHNICIANS to the same file on every replica",
+        { field: "MILLWRIGHT_TECHNICIANS" },
+      );
     const technicians = parseTechnicians(text, "uploaded technicians");
     writeFileAtomic(this.uploadedFile, text.endsWith("\n") ? text : `${text}\n`);
     this.seenMtime = this.techniciansMtime();
@@ -171,6 +177,19 @@ export class PlanKeeper {
   markStale(reason: string): void {
     this.staleReason = reason;
     this.replan(reason).catch(() => {});
+  }
+
+  /**
+   * A task of a plan made here or, when this server has made none yet, of the plan it makes now
+   * from the same history (cluster mode: the page a technician works from came from another
+   * replica, and this one answered 404 for every task of it).
+   */
+  async taskOfAnyPlan(id: string): Promise<ContractPlannedTask> {
+    if (!this.known.has(id)) {
+      if (this.making) await this.making.catch(() => {});
+      else if (!this.latest) await this.replan().catch(() => {});
+    }
+    return this.task(id);
   }
 
   task(id: string): ContractPlannedTask {

@@ -79,9 +79,25 @@ export class ContractModels {
       });
       return { from, to: version };
     };
-    const next = this.chain.then(run);
+    this.swaps++;
+    const next = this.chain.then(run).finally(() => this.swaps--);
     this.chain = next.catch(() => {});
     return next;
+  }
+
+  /** Swaps asked for and not finished (the follower leaves the alias to them). */
+  private swaps = 0;
+
+  /**
+   * Follows the alias this server serves by (cluster mode: another replica's retraining, or
+   * `millwright models promote`, moves it in the shared registry; without this only the replica that
+   * moved it served the new version). A pinned version resolves to itself and never moves. Not
+   * while a swap is under way (a promotion here moves the alias before its swap ends, and the next
+   * tick would otherwise queue the same version again): a swap replays the whole log.
+   */
+  refresh(): Promise<{ from: string; to: string } | null> {
+    if (this.swaps > 0 || this.registry.resolve(this.follows) === this.served) return Promise.resolve(null);
+    return this.serve(this.follows);
   }
 }
 

@@ -126,7 +126,7 @@ export function contractPlanRoutes(
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const t = keeper.task(id);
+      const t = await keeper.taskOfAnyPlan(id);
       keeper.checkOpen(id, "done");
       const spec = svc.model.contract.tasks?.heads.find((h) => h.head === t.head)?.task;
       const body = (req.body ?? {}) as { timestamp?: string | number };
@@ -197,7 +197,7 @@ export function contractPlanRoutes(
     },
     async (req) => {
       const { id } = req.params as { id: string };
-      const t = keeper.task(id);
+      const t = await keeper.taskOfAnyPlan(id);
       keeper.checkOpen(id, "skipped");
       const { reason } = req.body as { reason: string };
       const at = new Date().toISOString();

@@ -21,6 +21,7 @@ import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import type { LogEntry } from "../../store/history/types.js";
 import { SqliteAuditStore } from "./audit.js";
+import { PostgresAuditStore } from "./audit-postgres.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
@@ -98,8 +99,16 @@ export async function startContractServer(
   });
   const theShadow = shadow;
   shadowGauges.follow(() => theShadow.summary());
-  // The audit lives beside the history log, one file per contract (SQLite in both modes for now).
-  const audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  // The audit lives beside the history log, one per contract: a file for one server; in cluster
+  // mode the shared PostgreSQL, so an alert sent to every replica starts one retraining.
+  let audit: SqliteAuditStore | PostgresAuditStore;
+  if (cfg.databaseUrl) {
+    audit = new PostgresAuditStore(cfg.databaseUrl, model.contract.name);
+    await audit.init().catch(async (e) => {
+      await log.close().catch(() => {});
+      throw e;
+    });
+  } else audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
   const counters = {
     trigger: (o: TriggerOutcome) =>
       metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
@@ -147,7 +156,10 @@ export async function startContractServer(
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
-    uploadedTechnicians: join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
+    // Cluster mode: no uploads (each replica's data directory is its own; plan-state.ts says why).
+    uploadedTechnicians: cfg.databaseUrl
+      ? undefined
+      : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
     logger:
       opts.logger === false
         ? false
@@ -168,6 +180,34 @@ export async function startContractServer(
       }, cfg.retrain.shadowCheckMs)
     : null;
   judging?.unref();
+  // Follow the alias (another replica's retraining or `models promote` moves it in the shared
+  // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
+  const refresh = setInterval(() => {
+    models
+      .refresh()
+      .then((moved) => moved && app.log.info(moved, "now serving a new version"))
+      .catch((e) => app.log.error({ err: e }, "model refresh failed; the old model keeps serving"));
+  }, cfg.modelRefreshMs);
+  refresh.unref();
+  // Cluster mode: take in the other replicas' readings and events without waiting for a request.
+  // Said once when it starts failing and once when it works again, not every interval of an outage.
+  let followFailing = false;
+  const following = log.shared
+    ? setInterval(() => {
+        service.follow().then(
+          () => {
+            if (followFailing) app.log.warn("history log reachable again: following the other replicas");
+            followFailing = false;
+          },
+          (e) => {
+            if (!followFailing)
+              app.log.error(`history log: cannot follow the other replicas: ${(e as Error).message}`);
+            followFailing = true;
+          },
+        );
+      }, cfg.historyFollowMs)
+    : null;
+  following?.unref();
   return {
     app,
     url,
@@ -177,12 +217,14 @@ export async function startContractServer(
     shadowGate: shadowGate ?? null,
     close: async () => {
       if (judging) clearInterval(judging);
+      clearInterval(refresh);
+      if (following) clearInterval(following);
       await shadowGate?.idle();
       await app.close();
       theShadow.stop();
       await retrainer.inProgress()?.catch(() => {});
       await log.close();
-      audit.close();
+      await audit.close();
     },
   };
 }

@@ -1,0 +1,145 @@
+// The retraining audit of a data-contract server in cluster mode: the same trail as audit.ts, in
+// the PostgreSQL every replica shares (one trail per contract). Kept in a file of each replica's
+// data directory, every replica had its own alert sightings and last trigger: an Alertmanager
+// webhook that reached two replicas started two retrainings, and both promoted. One table here,
+// and `exclusive` (a session advisory lock) makes deciding an alert one replica's step at a time.
+import pg from "pg";
+import { MillwrightError } from "../../core/errors.js";
+import { auditPageSql } from "../../store/audit.js";
+import { inTransaction } from "../../store/postgres/transaction.js";
+import type { AuditStore } from "../../retrain/ports.js";
+import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../../store/types.js";
+
+/** Advisory lock keys ("MWAS", "MWAD"): creating the tables, deciding alerts; distinct from the others. */
+const SCHEMA_LOCK = 0x4d574153;
+const DECIDE_LOCK = 0x4d574144;
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS contract_audit (
+    id bigserial PRIMARY KEY,
+    contract text NOT NULL,
+    at bigint NOT NULL,
+    kind text NOT NULL,
+    payload text NOT NULL);
+  CREATE INDEX IF NOT EXISTS contract_audit_kind ON contract_audit (contract, kind, id);
+  CREATE TABLE IF NOT EXISTS contract_alert_seen (
+    contract text NOT NULL,
+    fingerprint text NOT NULL,
+    at bigint NOT NULL,
+    PRIMARY KEY (contract, fingerprint));`;
+
+type Row = { id: string; at: string; kind: string; payload: string };
+
+export class PostgresAuditStore implements AuditStore {
+  private readonly pool: pg.Pool;
+
+  constructor(
+    url: string,
+    private readonly contract: string,
+  ) {
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: 4,
+      connectionTimeoutMillis: 3000,
+      query_timeout: 30_000,
+      application_name: "millwright-audit",
+    });
+    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
+    this.pool.on("error", () => {});
+  }
+
+  private async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (e) {
+      if (e instanceof MillwrightError) throw e;
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `retraining audit (PostgreSQL): ${(e as Error).message}`,
+      );
+    }
+  }
+
+  /** Creates the tables if missing (safe from several replicas at once: the lock queues them). */
+  init(): Promise<void> {
+    return this.run(() =>
+      inTransaction(this.pool, async (c) => {
+        await c.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
+        await c.query(SCHEMA);
+      }),
+    );
+  }
+
+  appendAudit(e: AuditEvent): Promise<void> {
+    return this.run(async () => {
+      await this.pool.query(
+        "INSERT INTO contract_audit (contract, at, kind, payload) VALUES ($1, $2, $3, $4)",
+        [this.contract, e.at, e.kind, JSON.stringify(e.payload ?? null)],
+      );
+    });
+  }
+
+  pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
+    return this.run(async () => {
+      const { sql, params } = auditPageSql(q, "$", { table: "contract_audit", contract: this.contract });
+      const { rows } = await this.pool.query<Row>(sql, params);
+      return rows.map((r) => ({
+        id: Number(r.id),
+        at: Number(r.at),
+        kind: r.kind,
+        payload: JSON.parse(r.payload) as unknown,
+      }));
+    });
+  }
+
+  /** As audit.ts: the last sighting is kept, older ones forgotten; one transaction. */
+  seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
+    return this.run(() =>
+      inTransaction(this.pool, async (c) => {
+        const { rows } = await c.query<{ at: string }>(
+          "SELECT at FROM contract_alert_seen WHERE contract = $1 AND fingerprint = $2 FOR UPDATE",
+          [this.contract, fingerprint],
+        );
+        await c.query("DELETE FROM contract_alert_seen WHERE contract = $1 AND at < $2", [
+          this.contract,
+          forgetBefore,
+        ]);
+        await c.query(
+          `INSERT INTO contract_alert_seen (contract, fingerprint, at) VALUES ($1, $2, $3)
+           ON CONFLICT (contract, fingerprint) DO UPDATE SET at = excluded.at`,
+          [this.contract, fingerprint, at],
+        );
+        const prev = rows[0] ? Number(rows[0].at) : null;
+        return prev !== null && prev >= forgetBefore ? prev : null;
+      }),
+    );
+  }
+
+  /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const c = await this.run(async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]);
+      } catch (e) {
+        client.release(true);
+        throw e;
+      }
+      return client;
+    });
+    let broken = false;
+    try {
+      return await fn();
+    } finally {
+      // A connection that cannot unlock is closed, which releases the lock with the session.
+      await c.query("SELECT pg_advisory_unlock($1)", [DECIDE_LOCK]).catch(() => {
+        broken = true;
+      });
+      c.release(broken);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
