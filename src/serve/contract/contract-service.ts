@@ -241,7 +241,7 @@ export class ContractService {
     explain: boolean,
   ): { answers: ContractAnswer[]; logged: LoggedReading[]; X: FeatureMatrix } {
     const m = this.model;
-    this.fleet.check(cols, single);
+    this.fleet.check(cols, single, this.fleet.notAfter(Date.now()));
     const s = this.fleet.score(cols);
     const failure = s.heads.machine_failure as Float64Array;
     const kinds = m.headNames.filter((h) => h !== "machine_failure");

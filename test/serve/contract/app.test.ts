@@ -106,6 +106,25 @@ test("a machine's readings come in time order; a rejected batch changes no histo
   assert.equal(bad.statusCode, 409);
   const ok = await post("/v1/predict", reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }));
   assert.equal(ok.statusCode, 200, ok.body);
+  // The 409 says where the machine stands, so a bridge that retried knows what to drop.
+  assert.match(old.json().detail, /its newest: 2026-06-01T05:00:00.000Z/);
+});
+
+test("a reading stamped far in the future is refused naming its field, and does not block the machine", async () => {
+  // A controller clock a year ahead: taken, it would make every true reading of M12 a 409.
+  const ahead = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const r = await post("/v1/predict", [
+    reading({ machine_id: "M12", timestamp: "2026-06-01T06:00:00Z" }),
+    reading({ machine_id: "M12", timestamp: ahead }),
+  ]);
+  assert.equal(r.statusCode, 400, r.body);
+  assert.equal(r.json().field, "readings[1].timestamp");
+  assert.match(r.json().detail, /more than 7 days ahead of both the server's clock and the fleet's newest/);
+  const next = await post("/v1/predict", reading({ machine_id: "M12", timestamp: "2026-06-01T07:00:00Z" }));
+  assert.equal(next.statusCode, 200, next.body);
+  // Within a week of the fleet's clock is taken (a simulated or replayed shop runs ahead of the wall clock).
+  const soon = new Date(Date.now() + 86_400_000).toISOString();
+  assert.equal((await post("/v1/predict", reading({ machine_id: "M12", timestamp: soon }))).statusCode, 200);
 });
 
 test("events need the feedback token, are idempotent by id, and change the next reading's features", async () => {
