@@ -34,7 +34,11 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
     const v = err.validation[0];
     // An item of an array as the README writes fields (`body.events[0].table`, `body[3].torque`).
     const path = (v?.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
-    const field = `${err.validationContext ?? "body"}${path}`;
+    // A missing property is named itself (`body.reason`), not the object it is missing from: a
+    // client reads `field` to know what to fix.
+    const missing =
+      v?.keyword === "required" ? (v.params as { missingProperty?: string }).missingProperty : undefined;
+    const field = `${err.validationContext ?? "body"}${path}${missing ? `.${missing}` : ""}`;
     // A value outside a list (an event table the contract does not have): say which values there are.
     const allowed =
       v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;

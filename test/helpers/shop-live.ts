@@ -55,6 +55,12 @@ export interface ShopLive {
   /** The live readings in time order (all machines interleaved), and the live events. */
   readings: LiveReading[];
   events: LiveEvent[];
+  /**
+   * What the bridge posts once before going live (README "Serving a contract model": the last
+   * horizon of telemetry and the events in it): the export's last 24 h of readings, its alarms, and
+   * each machine's last maintenance of each part, whose time-since features would be unknown without.
+   */
+  warmup: { readings: LiveReading[]; events: Omit<LiveEvent, "postAt">[] };
   /** Every failure of both periods. */
   failures: { t: number; machine: string; part: string }[];
   exportRows: number;
@@ -118,11 +124,13 @@ export function shopLive(dir: string, opts: ShopLiveOptions = {}): ShopLive {
       const [bearing, drive] = [wear(parts[0]), wear(parts[1])];
       const rpm = (make === 0 ? 6000 : 9000) + rng.int(40) * 100;
       const power = (make === 0 ? 6 : 4) + rng.next() * 8;
-      const vibTrue = 0.9 + rpm / 20000 + 3.2 * bearing + 0.12 * rng.normal();
+      // After the change the new coolant damps the spindle (a worn bearing barely shakes it) and
+      // carries the bearing's heat away instead; the recalibrated sensor reads 0.8 of before.
       const drifted = t >= driftFrom;
-      const vib = Math.max(0, drifted ? 0.45 * vibTrue : vibTrue);
+      const vibTrue = 0.9 + rpm / 20000 + (drifted ? 0.8 : 3.2) * bearing + 0.12 * rng.normal();
+      const vib = Math.max(0, drifted ? 0.8 * vibTrue : vibTrue);
       const current = (make === 0 ? 11 : 8) + power * 0.4 + 6 * drive + 0.5 * rng.normal();
-      const coolant = 21 + power * 0.2 + 0.6 * rng.normal() - (drifted ? 5 : 0);
+      const coolant = 21 + power * 0.2 + (drifted ? 6 * bearing : 0) + 0.6 * rng.normal();
       rows.push({
         t,
         cells: {
@@ -184,12 +192,34 @@ export function shopLive(dir: string, opts: ShopLiveOptions = {}): ShopLive {
         postAt: f.t + FAILURE_DELAY_MS,
       });
   events.sort((a, b) => a.postAt - b.postAt);
+  const warmFrom = liveFrom - DAY_MS;
+  const warmEvents: Omit<LiveEvent, "postAt">[] = alarms
+    .filter((a) => a.t >= warmFrom && a.t < liveFrom)
+    .map((a, i) => ({
+      id: `w${i}`,
+      table: "alarms",
+      machine_id: a.machine,
+      timestamp: iso(a.t),
+      kind: a.code,
+    }));
+  const lastService = new Map<string, (typeof services)[number]>();
+  for (const sv of services.filter((x) => x.t < liveFrom).sort((a, b) => a.t - b.t))
+    lastService.set(`${sv.machine}/${sv.part}`, sv);
+  for (const [key, sv] of lastService)
+    warmEvents.push({
+      id: `w-${key}`,
+      table: "maintenance",
+      machine_id: sv.machine,
+      timestamp: iso(sv.t),
+      kind: sv.part,
+    });
   return {
     dir,
     machines: ids,
     liveFrom,
     driftFrom,
     readings: rows.filter((r) => r.t >= liveFrom).map((r) => r.cells),
+    warmup: { readings: exported.filter((r) => r.t >= warmFrom).map((r) => r.cells), events: warmEvents },
     events,
     failures: failures.sort((a, b) => a.t - b.t),
     exportRows: exported.length,

@@ -58,30 +58,50 @@ export class ContractModels {
     ref: string,
     promote: boolean | (() => Promise<unknown>) = false,
   ): Promise<{ from: string; to: string }> {
-    const run = async () => {
-      const version = this.registry.resolve(ref);
-      const model = loadHistoryModel(this.registry, version);
-      const want = this.service.model.contract.name;
-      if (model.contract.name !== want)
-        throw new MillwrightError(
-          "MW_CONFLICT",
-          `version ${version} is a model for contract '${model.contract.name}'; this server serves contract '${want}': start a server for that contract instead`,
-          { version, contract: model.contract.name },
-        );
-      const from = this.served;
-      // A function moves the alias its own way (a rollback, recorded as one).
-      if (typeof promote === "function") await promote();
-      else if (promote) await this.registry.setAlias("champion", version);
-      const dir = this.registry.versionDir(version);
-      const state = this.monitor?.stage(model, dir);
-      await this.service.swap(model, dir, state ? [state] : [], () => {
-        if (state) this.monitor?.adopt(state);
-      });
-      return { from, to: version };
-    };
+    return this.enqueue(() => this.swapTo(ref, promote));
+  }
+
+  /**
+   * Serves what the followed alias names now, when another process moved it (`millwright models
+   * rollback` or `promote`): the README promises a server following the champion picks that up, and
+   * this one never looked again. Checked in the swap queue, so an alias a promotion here is moving
+   * is not swapped to twice. Null when nothing moved.
+   */
+  follow(): Promise<{ from: string; to: string } | null> {
+    return this.enqueue(async () =>
+      this.registry.resolve(this.follows) === this.served ? null : this.swapTo(this.follows, false),
+    );
+  }
+
+  private enqueue<T>(run: () => Promise<T>): Promise<T> {
     const next = this.chain.then(run);
     this.chain = next.catch(() => {});
     return next;
+  }
+
+  private async swapTo(
+    ref: string,
+    promote: boolean | (() => Promise<unknown>),
+  ): Promise<{ from: string; to: string }> {
+    const version = this.registry.resolve(ref);
+    const model = loadHistoryModel(this.registry, version);
+    const want = this.service.model.contract.name;
+    if (model.contract.name !== want)
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `version ${version} is a model for contract '${model.contract.name}'; this server serves contract '${want}': start a server for that contract instead`,
+        { version, contract: model.contract.name },
+      );
+    const from = this.served;
+    // A function moves the alias its own way (a rollback, recorded as one).
+    if (typeof promote === "function") await promote();
+    else if (promote) await this.registry.setAlias("champion", version);
+    const dir = this.registry.versionDir(version);
+    const state = this.monitor?.stage(model, dir);
+    await this.service.swap(model, dir, state ? [state] : [], () => {
+      if (state) this.monitor?.adopt(state);
+    });
+    return { from, to: version };
   }
 }
 

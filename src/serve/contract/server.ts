@@ -168,6 +168,19 @@ export async function startContractServer(
       }, cfg.retrain.shadowCheckMs)
     : null;
   judging?.unref();
+  // Follow the alias as the AI4I server does (serve/server.ts): another process may move it. A
+  // version it cannot serve (another contract's) is said once, not every interval.
+  let refused = "";
+  const following = setInterval(() => {
+    models.follow().then(
+      (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
+      (e: Error) => {
+        if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
+        refused = e.message;
+      },
+    );
+  }, cfg.modelRefreshMs);
+  following.unref();
   return {
     app,
     url,
@@ -177,6 +190,7 @@ export async function startContractServer(
     shadowGate: shadowGate ?? null,
     close: async () => {
       if (judging) clearInterval(judging);
+      clearInterval(following);
       await shadowGate?.idle();
       await app.close();
       theShadow.stop();
