@@ -180,6 +180,10 @@ test("retraining on the posted history: gated by time on the labels after the dr
   assert.equal(d.verdict, "kept", JSON.stringify(d.gate));
   assert.ok(d.challenger.metrics.pr_auc < d.champion.metrics.pr_auc);
   assert.equal((await get("/v1/model")).version, "1.0.0");
+  // `millwright retrain run` reads the AI4I log: for a contract champion it says where retraining is.
+  const cli = await runCli(["retrain", "run", "--registry", registry], { env });
+  assert.equal(cli.code, 2, cli.stdout);
+  assert.match(cli.stderr, /data-contract model .*POST \/v1\/hooks\/alertmanager/);
 });
 
 test("shadow, promote, rollback (route and CLI) and the plan, as an operator does them", async () => {
