@@ -12,7 +12,7 @@ import { runCli } from "../helpers/cli.js";
 import { jsonClient } from "../helpers/http.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { SHOP_LIVE_CONTRACT, SHOP_LIVE_TECHNICIANS, shopLive } from "../helpers/shop-live.js";
-import { Bridge, type Decision, retrainAlert } from "../helpers/shop-live-bridge.js";
+import { Bridge, type Decision, poll, retrainAlert } from "../helpers/shop-live-bridge.js";
 
 type Event = { id: string; kind: string; table: string; payload: { reason?: string } };
 
@@ -43,15 +43,6 @@ after(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The monitor's realised quality at each half day of shop time, with enough failures to say. */
-const snapshots: { at: number; recall: number; pr_auc: number }[] = [];
-async function watch(): Promise<void> {
-  if (bridge.clock % (12 * H) !== 0) return;
-  const q = (await get("/v1/monitor")).quality;
-  if (q.positives >= 50 && q.pr_auc !== null)
-    snapshots.push({ at: bridge.clock, recall: q.recall, pr_auc: q.pr_auc });
-}
-
 test("check and train --contract: model 1 from the 30-day export, written from the README", async () => {
   const c = await runCli(["check", "--contract", join(dir, "shop-e.yaml"), "--json", "--strict"]);
   assert.equal(c.code, 0, c.stdout + c.stderr);
@@ -71,7 +62,7 @@ test("the bridge goes live: every documented mistake gets its answer, nothing is
   assert.equal(over.status, 413);
   assert.equal(over.body.code, "MW_BATCH_TOO_LARGE");
   await bridge.catchUp(10_000);
-  await bridge.until(day(4), H, watch);
+  await bridge.until(day(4), H, () => bridge.watchQuality());
   const [a, b] = bridge.lastBatch.slice(-2);
   const cases: [string, string, unknown, number, string][] = [
     // a retry after a timeout: refused whole, naming the machine's newest reading (README)
@@ -109,7 +100,7 @@ test("the bridge goes live: every documented mistake gets its answer, nothing is
     assert.deepEqual([r.status, r.body.code], [401, "MW_UNAUTHORIZED"], path as string);
   }
   // None of it got in the way: the bridge goes on.
-  await bridge.until(day(10), H, watch);
+  await bridge.until(day(10), H, () => bridge.watchQuality());
 });
 
 test("killed half-way (SIGKILL) and restarted: every acknowledged reading is in the history, board and monitor go on", async () => {
@@ -129,20 +120,21 @@ test("killed half-way (SIGKILL) and restarted: every acknowledged reading is in 
     assert.equal(r.status, 409, `${machine}'s last acknowledged reading is in the replayed history`);
     assert.match(r.body.detail, new RegExp(`its newest: ${timestamp.replace("Z", ".000Z")}`));
   }
-  await bridge.until(day(20), H, watch);
+  await bridge.until(day(20), H, () => bridge.watchQuality());
 });
 
 test("the monitor sees the recalibration: drift on the vibration sensor, realised quality falls", async () => {
   const m = await get("/v1/monitor");
   const vib = m.drift.features.find((f: { feature: string }) => f.feature === "spindle_vib_rms");
   assert.equal(vib.drifted, true);
-  const before = snapshots.filter((x) => x.at <= shop.driftFrom);
-  const afterDrift = snapshots.filter((x) => x.at >= shop.driftFrom + 2 * 24 * H);
-  assert.ok(before.length >= 3 && afterDrift.length >= 3, JSON.stringify(snapshots));
-  const mean = (xs: typeof snapshots, k: "recall" | "pr_auc") => xs.reduce((t, x) => t + x[k], 0) / xs.length;
+  const before = bridge.snapshots.filter((x) => x.at <= shop.driftFrom);
+  const afterDrift = bridge.snapshots.filter((x) => x.at >= shop.driftFrom + 2 * 24 * H);
+  assert.ok(before.length >= 3 && afterDrift.length >= 3, JSON.stringify(bridge.snapshots));
+  const mean = (xs: typeof bridge.snapshots, k: "recall" | "pr_auc") =>
+    xs.reduce((t, x) => t + x[k], 0) / xs.length;
   assert.ok(mean(before, "recall") > 0.8, JSON.stringify(before));
   assert.ok(mean(afterDrift, "recall") < mean(before, "recall") - 0.3, JSON.stringify(afterDrift));
-  assert.ok(mean(afterDrift, "pr_auc") < mean(before, "pr_auc"), JSON.stringify(snapshots));
+  assert.ok(mean(afterDrift, "pr_auc") < mean(before, "pr_auc"), JSON.stringify(bridge.snapshots));
   const metrics = await (await fetch(`${(server as ServerProcess).url}/metrics`)).text();
   const recall = metrics.match(/^millwright_quality_realised\{metric="recall",window="count"\} (\S+)$/m);
   assert.equal(Number(recall?.[1]), (await get("/v1/monitor")).quality.recall ?? Number.NaN);
@@ -158,10 +150,7 @@ test("retraining on the posted history: gated by time on the labels after the dr
   await bridge.until(day(22), H, async () => {
     d ??= (await get("/v1/retrain/history")).decisions[0]?.payload;
   });
-  for (let i = 0; !d && i < 300; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    d = (await get("/v1/retrain/history")).decisions[0]?.payload;
-  }
+  d ??= await poll(async () => (await get("/v1/retrain/history")).decisions[0]?.payload, 300);
   assert.ok(d, "a decision");
   // It trained on the export plus what the bridge posted before the alert (none of the warm-up twice).
   assert.equal(d.data.base_rows, shop.exportRows);
@@ -196,9 +185,10 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
   assert.equal((await call("POST", "/v1/models/shadow", { version: B }, admin)).status, 200);
   const n0 = bridge.acked;
   await bridge.until(day(23), H);
-  for (let i = 0; i < 50 && (await get("/v1/models/shadow")).queue.waiting > 0; i++)
-    await new Promise((r) => setTimeout(r, 100));
-  const sh = await get("/v1/models/shadow");
+  const sh = await poll(async () => {
+    const now = await get("/v1/models/shadow");
+    return now.queue.waiting === 0 && now;
+  });
   assert.deepEqual(
     [sh.version, sh.champion, sh.queue.scored, sh.queue.dropped],
     [B, A, bridge.acked - n0, 0],
@@ -215,12 +205,8 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
   // `millwright models promote` in another process: the server follows the champion alias.
   const cli = await runCli(["models", "promote", B, "--registry", registry]);
   assert.equal(cli.code, 0, cli.stderr);
-  let served = "";
-  for (let i = 0; i < 50 && served !== B; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    served = (await get("/v1/model")).version;
-  }
-  assert.equal(served, B, "the server follows an alias another process moved");
+  const served = await poll(async () => (await get("/v1/model")).version === B);
+  assert.ok(served, "the server follows an alias another process moved");
   // The plan: a task done becomes a maintenance event in its machine's history; one skipped, with a reason.
   const plan = await get("/v1/plan");
   assert.ok(plan.tasks.length >= 2, JSON.stringify({ u: plan.unplanned_risks }).slice(0, 2000));
@@ -234,11 +220,10 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
   assert.equal(skipped.status, 200, JSON.stringify(skipped.body));
   const machine = await get(`/v1/machines/${t1.machine_id}`);
   assert.ok(machine.events.some((e: Event) => e.id === `plan-task:${t1.id}` && e.table === "maintenance"));
-  let again = await get("/v1/plan");
-  for (let i = 0; again.stale && i < 100; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-    again = await get("/v1/plan");
-  }
+  const again = await poll(async () => {
+    const p = await get("/v1/plan");
+    return !p.stale && p;
+  });
   assert.ok(again.made_at > plan.made_at, "re-planned");
   const outcomes = again.outcomes.map((o: { id: string; status: string; reason?: string }) => [
     o.id,

@@ -13,6 +13,8 @@ export class Bridge {
   ackedEvents = 0;
   /** Each machine's newest acknowledged reading time. */
   readonly newest = new Map<string, string>();
+  /** The monitor's realised quality at each half day of shop time, with enough failures to say. */
+  readonly snapshots: { at: number; recall: number; pr_auc: number }[] = [];
   /** The last batch of readings sent (what a retry after a timeout sends again). */
   lastBatch: LiveReading[] = [];
 
@@ -74,6 +76,14 @@ export class Bridge {
     }
   }
 
+  /** Asks GET /v1/monitor at each half day of shop time (an operator's look at the dashboard). */
+  async watchQuality(): Promise<void> {
+    if (this.clock % (12 * 3600_000) !== 0) return;
+    const q = (await this.call("GET", "/v1/monitor")).body.quality;
+    if (q.positives >= 50 && q.pr_auc !== null)
+      this.snapshots.push({ at: this.clock, recall: q.recall, pr_auc: q.pr_auc });
+  }
+
   private async postEventsDue(before: number): Promise<void> {
     const E = this.shop.events;
     const due: Omit<LiveEvent, "postAt">[] = [];
@@ -111,3 +121,13 @@ export const retrainAlert = (fingerprint: string) => ({
     },
   ],
 });
+
+/** Asks `probe` every 100 ms until it answers something truthy, at most `tries` times. */
+export async function poll<T>(probe: () => Promise<T>, tries = 100): Promise<T> {
+  let v = await probe();
+  for (let i = 0; !v && i < tries; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    v = await probe();
+  }
+  return v;
+}

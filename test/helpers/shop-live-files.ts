@@ -1,5 +1,28 @@
 // Shop E's contract and technicians file, as its integration engineer wrote them from the README
-// alone (README "Data contract": "A complete contract, every key explained"), kept as written.
+// alone (README "Data contract": "A complete contract, every key explained"), kept as written, and
+// the 30-day export its tools wrote (comma CSVs under the shop's own column names, ISO times in UTC).
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+
+/** A reading's cells by the contract's names (shop-live.ts LiveReading). */
+interface ExportedReading {
+  machine_id: string;
+  timestamp: string;
+  spindle_vib_rms: number;
+  axis_x_current: number;
+  spindle_rpm: number;
+  spindle_power_kw: number;
+  coolant_temp_c: number;
+}
+
+/** The shop's two makes and the prefix of their machine ids. */
+export const MAKES = [
+  { make: "Okuma GENOS M560", prefix: "OK" },
+  { make: "Brother Speedio S700", prefix: "BR" },
+] as const;
+
+/** ISO 8601 in UTC to the second, as the shop's tools and its bridge write times. */
+export const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
 
 export const SHOP_LIVE_CONTRACT = `version: 1
 name: shop-e-live
@@ -57,3 +80,56 @@ export const SHOP_LIVE_TECHNICIANS = `technicians:
     hours_per_shift: 6
     shifts: [weekdays day, weekend day]
 `;
+
+/** The 30-day export as the shop's tools write it: comma CSVs under the shop's own column names. */
+export function writeExport(
+  dir: string,
+  ids: string[],
+  rows: { t: number; cells: ExportedReading }[],
+  alarms: { t: number; machine: string; code: string }[],
+  services: { t: number; machine: string; part: string; why: string }[],
+  failures: { t: number; machine: string; part: string }[],
+  liveFrom: number,
+): void {
+  const ex = join(dir, "export");
+  mkdirSync(ex, { recursive: true });
+  const before = <T extends { t: number }>(xs: T[]) =>
+    xs.filter((x) => x.t < liveFrom).sort((a, b) => a.t - b.t);
+  const tele = rows.map(({ cells: c }) =>
+    [
+      c.timestamp,
+      c.machine_id,
+      c.spindle_vib_rms,
+      c.axis_x_current,
+      c.spindle_rpm,
+      c.spindle_power_kw,
+      c.coolant_temp_c,
+    ].join(","),
+  );
+  writeFileSync(
+    join(ex, "telemetry.csv"),
+    `ts_utc,asset,SpindleVibRMS,AxisXCurrent_A,SpindleRPM,SpindlePower_kW,CoolantTemp\n${tele.join("\n")}\n`,
+  );
+  writeFileSync(
+    join(ex, "assets.csv"),
+    `asset,make,commissioned\n${ids.map((id, i) => `${id},${MAKES[i % 2].make},${2015 + ((i * 3) % 9)}`).join("\n")}\n`,
+  );
+  writeFileSync(
+    join(ex, "alarms.csv"),
+    `ts_utc,asset,alarm\n${before(alarms)
+      .map((a) => `${iso(a.t)},${a.machine},${a.code}`)
+      .join("\n")}\n`,
+  );
+  writeFileSync(
+    join(ex, "maintenance.csv"),
+    `ts_utc,asset,part,note\n${before(services)
+      .map((s) => `${iso(s.t)},${s.machine},${s.part},${s.why}`)
+      .join("\n")}\n`,
+  );
+  writeFileSync(
+    join(ex, "failures.csv"),
+    `ts_utc,asset,part\n${before(failures)
+      .map((f) => `${iso(f.t)},${f.machine},${f.part}`)
+      .join("\n")}\n`,
+  );
+}

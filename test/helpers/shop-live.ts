@@ -7,9 +7,9 @@
 // read 0.45 of what they did, and the controller's vibration alarm, set on the reading, goes quiet)
 // and a new coolant runs 5 °C cooler, so the first model misses bearing failures and a retrained one
 // has something to win. Seeded: same options, same bytes.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { createRng, type Rng } from "../../src/core/rng.js";
+
+import { iso, MAKES, writeExport } from "./shop-live-files.js";
 
 export { SHOP_LIVE_CONTRACT, SHOP_LIVE_TECHNICIANS } from "./shop-live-files.js";
 
@@ -75,12 +75,6 @@ const DAY_MS = 86_400_000;
 /** How late the bridge learns of a failure (the maintenance system confirms it). */
 export const FAILURE_DELAY_MS = 3 * 3600_000;
 export const START = Date.UTC(2027, 2, 1);
-const MAKES = [
-  { make: "Okuma GENOS M560", prefix: "OK" },
-  { make: "Brother Speedio S700", prefix: "BR" },
-] as const;
-
-const iso = (t: number) => new Date(t).toISOString().replace(".000Z", "Z");
 
 interface Part {
   name: PartName;
@@ -224,59 +218,6 @@ export function shopLive(dir: string, opts: ShopLiveOptions = {}): ShopLive {
     failures: failures.sort((a, b) => a.t - b.t),
     exportRows: exported.length,
   };
-}
-
-/** The 30-day export as the shop's tools write it: comma CSVs under the shop's own column names. */
-function writeExport(
-  dir: string,
-  ids: string[],
-  rows: { t: number; cells: LiveReading }[],
-  alarms: { t: number; machine: string; code: string }[],
-  services: { t: number; machine: string; part: string; why: string }[],
-  failures: { t: number; machine: string; part: string }[],
-  liveFrom: number,
-): void {
-  const ex = join(dir, "export");
-  mkdirSync(ex, { recursive: true });
-  const before = <T extends { t: number }>(xs: T[]) =>
-    xs.filter((x) => x.t < liveFrom).sort((a, b) => a.t - b.t);
-  const tele = rows.map(({ cells: c }) =>
-    [
-      c.timestamp,
-      c.machine_id,
-      c.spindle_vib_rms,
-      c.axis_x_current,
-      c.spindle_rpm,
-      c.spindle_power_kw,
-      c.coolant_temp_c,
-    ].join(","),
-  );
-  writeFileSync(
-    join(ex, "telemetry.csv"),
-    `ts_utc,asset,SpindleVibRMS,AxisXCurrent_A,SpindleRPM,SpindlePower_kW,CoolantTemp\n${tele.join("\n")}\n`,
-  );
-  writeFileSync(
-    join(ex, "assets.csv"),
-    `asset,make,commissioned\n${ids.map((id, i) => `${id},${MAKES[i % 2].make},${2015 + ((i * 3) % 9)}`).join("\n")}\n`,
-  );
-  writeFileSync(
-    join(ex, "alarms.csv"),
-    `ts_utc,asset,alarm\n${before(alarms)
-      .map((a) => `${iso(a.t)},${a.machine},${a.code}`)
-      .join("\n")}\n`,
-  );
-  writeFileSync(
-    join(ex, "maintenance.csv"),
-    `ts_utc,asset,part,note\n${before(services)
-      .map((s) => `${iso(s.t)},${s.machine},${s.part},${s.why}`)
-      .join("\n")}\n`,
-  );
-  writeFileSync(
-    join(ex, "failures.csv"),
-    `ts_utc,asset,part\n${before(failures)
-      .map((f) => `${iso(f.t)},${f.machine},${f.part}`)
-      .join("\n")}\n`,
-  );
 }
 
 function lifeOf(rng: Rng, part: PartName): number {
