@@ -62,14 +62,14 @@ export class FleetHistory {
   }
 
   /**
-   * The latest time a reading may have at wall-clock `now`: MAX_AHEAD_MS past the later of `now`
-   * and the fleet's newest reading. None before the first reading (nothing to judge a simulated
-   * clock by) or on a counter time (a cycle count is no clock).
+   * The latest time a reading may have at wall-clock `now`: `ahead` past the later of `now` and the
+   * fleet's newest reading (core/limits.ts MAX_AHEAD_MS says why). None before the first reading
+   * (nothing to judge a simulated clock by) or on a counter time (a cycle count is no clock).
    */
-  notAfter(now: number): number {
+  notAfter(now: number, ahead: number): number {
     if (this.newestAny === Number.NEGATIVE_INFINITY || this.model.contract.time?.counter)
       return Number.POSITIVE_INFINITY;
-    return Math.max(now, this.newestAny) + MAX_AHEAD_MS;
+    return Math.max(now, this.newestAny) + ahead;
   }
 
   /**

@@ -14,6 +14,7 @@ import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
+import { MAX_AHEAD_MS } from "../../core/limits.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
@@ -86,6 +87,8 @@ export async function startContractServer(
     throw e;
   }
   board.follow(() => service.model);
+  // A reading a controller stamped far ahead would block its machine (core/limits.ts MAX_AHEAD_MS).
+  service.maxAheadMs = MAX_AHEAD_MS;
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
   const shadowGauges = shadowMetrics(metricsRegistry);

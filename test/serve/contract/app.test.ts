@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { MAX_AHEAD_MS } from "../../../src/core/limits.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { Registry as PromRegistry } from "prom-client";
@@ -25,8 +26,10 @@ before(async () => {
   const model = shop.model;
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
+  const service = await ContractService.open(model, registry.versionDir(v), log, [monitor]);
+  service.maxAheadMs = MAX_AHEAD_MS; // as the server sets it (serve/contract/server.ts)
   app = await buildContractApp({
-    service: await ContractService.open(model, registry.versionDir(v), log, [monitor]),
+    service,
     monitor,
     metricsRegistry,
     tokens: { feedback: TOKEN },
