@@ -62,6 +62,10 @@ test("the bridge goes live: every documented mistake gets its answer, nothing is
   assert.equal(over.status, 413);
   assert.equal(over.body.code, "MW_BATCH_TOO_LARGE");
   await bridge.catchUp(10_000);
+  // The readings of the last horizon have no label yet: the monitor estimates their quality too.
+  const early = await get("/v1/monitor");
+  assert.equal(early.estimated.n, early.current_rows);
+  assert.ok(early.quality.n < early.current_rows - 2000 && early.estimated.f1 > 0.5, JSON.stringify(early));
   await bridge.until(day(4), H, () => bridge.watchQuality());
   const [a, b] = bridge.lastBatch.slice(-2);
   const cases: [string, string, unknown, number, string][] = [

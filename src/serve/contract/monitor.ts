@@ -9,6 +9,7 @@ import { monitorGauges } from "../../metrics/shared.js";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
 import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
@@ -27,6 +28,11 @@ export interface ContractMonitorReport {
   drift: DriftReport | null;
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
+  /**
+   * Estimated quality of the same readings before their labels are known (CBPE from the calibrated
+   * probabilities, as the AI4I monitor): the realised figures wait a horizon for each label.
+   */
+  estimated: CbpeEstimate | null;
 }
 
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
@@ -169,14 +175,17 @@ export class ContractMonitor implements HistoryObserver {
     // horizon of 0 every reading seen counted as a known "no failure" (accuracy 1 on nothing).
     const labelled = c.failures ? recent : [];
     const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
-    this.export(drift, pdrift, quality);
-    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
+    const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
+    const estimated = ps.length > 0 ? estimateCbpe(ps, st.model.threshold.value) : null;
+    this.export(drift, pdrift, quality, estimated);
+    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality, estimated };
   }
 
   private export(
     drift: DriftReport | null,
     pdrift: ContractMonitorReport["prediction_drift"],
     q: RealisedQuality,
+    e: CbpeEstimate | null,
   ): void {
     const g = this.gauges;
     g.featureDriftScore.reset();
@@ -205,5 +214,10 @@ export class ContractMonitor implements HistoryObserver {
       accuracy: q.accuracy,
     }))
       if (v !== null) g.qualityRealised.set({ metric, window: "count" }, v);
+    g.qualityEstimated.reset();
+    for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
+      const v = e?.[metric];
+      if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
+    }
   }
 }

@@ -272,4 +272,13 @@ test("the monitor: drift by the contract's readings, realised quality from failu
   const metrics = (await app.inject({ url: "/metrics" })).body;
   assert.match(metrics, /millwright_feature_drift_score\{feature="spindle_load",test="[a-z]+"\} /);
   assert.match(metrics, /millwright_quality_labels\{window="count"\} \d+/);
+  // Estimated quality (CBPE) of every recent reading, labelled or not: what
+  // MillwrightEstimatedQualityDrop reads, which the contract server did not export.
+  assert.equal(mon.estimated.n, mon.current_rows);
+  assert.ok(
+    mon.estimated.expected_positives > 0 && mon.estimated.accuracy > 0,
+    JSON.stringify(mon.estimated),
+  );
+  const f1 = metrics.match(/^millwright_quality_estimated\{metric="accuracy",window="count"\} (\S+)$/m);
+  assert.equal(Number(f1?.[1]), mon.estimated.accuracy);
 });
