@@ -68,33 +68,26 @@ test("the bridge goes live: every documented mistake gets its answer, nothing is
   assert.ok(early.quality.n < early.current_rows - 2000 && early.estimated.f1 > 0.5, JSON.stringify(early));
   await bridge.until(day(4), H, () => bridge.watchQuality());
   const [a, b] = bridge.lastBatch.slice(-2);
-  const cases: [string, string, unknown, number, string][] = [
+  const newest = bridge.newest.get(bridge.lastBatch[0].machine_id)?.replace("Z", ".000Z");
+  const cases: [unknown, number, string][] = [
     // a retry after a timeout: refused whole, naming the machine's newest reading (README)
-    ["POST", "/v1/predict", bridge.lastBatch, 409, "readings[0].timestamp"],
-    ["POST", "/v1/predict", [{ ...a, timestamp: iso(day(4) + H) }, a], 409, "readings[1].timestamp"],
-    ["POST", "/v1/predict", { ...b, timestamp: iso(day(4)), spindle_temp_c: 40 }, 400, "spindle_temp_c"],
-    ["POST", "/v1/predict", { ...b, timestamp: iso(Date.now() + 400 * 24 * H) }, 400, "timestamp"],
-    ["POST", "/v1/predict", { ...b, machine_id: "OK-11", timestamp: iso(day(4)) }, 400, "machine_id"],
+    [bridge.lastBatch, 409, "readings[0].timestamp"],
+    [[{ ...a, timestamp: iso(day(4) + H) }, a], 409, "readings[1].timestamp"],
+    [{ ...b, timestamp: iso(day(4)), spindle_temp_c: 40 }, 400, "spindle_temp_c"],
+    [{ ...b, timestamp: iso(Date.now() + 400 * 24 * H) }, 400, "timestamp"],
+    [{ ...b, machine_id: "OK-11", timestamp: iso(day(4)) }, 400, "machine_id"],
   ];
-  for (const [method, path, body, status, field] of cases) {
-    const r = await call(method, path, body);
-    assert.equal(r.status, status, `${field}: ${JSON.stringify(r.body)}`);
-    assert.equal(r.body.field, field);
+  for (const [body, status, field] of cases) {
+    const r = await call("POST", "/v1/predict", body);
+    assert.deepEqual([r.status, r.body.field], [status, field], JSON.stringify(r.body));
+    if (body === bridge.lastBatch) assert.match(r.body.detail, new RegExp(`its newest: ${newest}`));
   }
-  const retry = await call("POST", "/v1/predict", bridge.lastBatch);
-  assert.match(
-    retry.body.detail,
-    new RegExp(`its newest: ${bridge.newest.get(bridge.lastBatch[0].machine_id)}`.replace("Z", ".000Z")),
-  );
   const ev = { id: "x1", table: "alarms", machine_id: "BR-77", timestamp: iso(day(4)), kind: "DOOR-OPEN" };
   const unknown = await call("POST", "/v1/events", { events: [ev] }, env.MILLWRIGHT_FEEDBACK_TOKEN);
   assert.deepEqual([unknown.status, unknown.body.field], [400, "events[0].machine_id"]);
   // An event batch sent again is idempotent by id.
   const again = await call("POST", "/v1/events", { events: shop.warmup.events.slice(0, 3) }, "bridge-e");
-  assert.deepEqual(
-    again.body.results.map((x: { outcome: string }) => x.outcome),
-    ["duplicate", "duplicate", "duplicate"],
-  );
+  assert.ok(again.body.results.every((x: { outcome: string }) => x.outcome === "duplicate"));
   for (const [path, body] of [
     ["/v1/models/shadow", { version: "1.0.0" }],
     ["/v1/models/rollback", {}],
@@ -151,7 +144,7 @@ test("retraining on the posted history: gated by time on the labels after the dr
   assert.equal(hook.body.outcomes[0].outcome, "started", JSON.stringify(hook.body));
   // The bridge keeps posting, an hour at a time (each answered 200), while the challenger trains.
   let d: Decision | undefined;
-  await bridge.until(day(22), H, async () => {
+  await bridge.until(day(21), H, async () => {
     d ??= (await get("/v1/retrain/history")).decisions[0]?.payload;
   });
   d ??= await poll(async () => (await get("/v1/retrain/history")).decisions[0]?.payload, 300);
@@ -166,12 +159,12 @@ test("retraining on the posted history: gated by time on the labels after the dr
   assert.ok(d.slice.test_from > shop.driftFrom, JSON.stringify(d.slice));
   assert.equal(d.challenger.metrics.n, d.champion.metrics.n);
   // What a shop with a drift 12 days old gets: the challenger's trees are fitted only before its
-  // validation part (the last 20-25 % of its training time), which starts before the live period, so
-  // it learned nothing the bridge posted and the gate keeps the champion (README, "Retraining a
-  // contract model"; PR-AUC 0.58 against 0.59). The readings posted while it ran move the slice's
+  // validation part (the last 20-25 % of its training time), which starts before the drift (here
+  // before the live period), so it learned nothing of the new coolant and the gate keeps the
+  // champion (README, "Retraining a contract model"; PR-AUC 0.58 against 0.59). The readings posted while it ran move the slice's
   // end by an hour or so: the verdict is asserted as the gate's rule, not as a figure.
   const split = JSON.parse(readFileSync(join(registry, "versions", "1.1.0", "metrics.json"), "utf8")).split;
-  assert.ok(split.validationFrom < shop.liveFrom, JSON.stringify(split));
+  assert.ok(split.validationFrom < shop.driftFrom, JSON.stringify(split));
   const wins = d.challenger.metrics.pr_auc > d.champion.metrics.pr_auc;
   assert.equal(d.verdict, wins ? "promoted" : "kept", JSON.stringify(d.gate));
   assert.equal((await get("/v1/model")).version, wins ? "1.1.0" : "1.0.0");
@@ -188,7 +181,8 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
   // The other version, live in shadow beside the champion.
   assert.equal((await call("POST", "/v1/models/shadow", { version: B }, admin)).status, 200);
   const n0 = bridge.acked;
-  await bridge.until(day(23), H);
+  await bridge.until(day(21.5), H);
+  assert.ok(bridge.acked - n0 > 1000);
   const sh = await poll(async () => {
     const now = await get("/v1/models/shadow");
     return now.queue.waiting === 0 && now;
@@ -198,6 +192,9 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
     [B, A, bridge.acked - n0, 0],
   );
   assert.equal((await call("DELETE", "/v1/models/shadow", undefined, admin)).status, 200);
+  // The swaps below happen while the bridge posts the last day, a batch every 5 minutes of shop
+  // time: each is answered 200 (Bridge throws otherwise), none is lost between two models.
+  const posting = bridge.until(day(22), 5 * 60_000);
   // Promoted by hand, then rolled back through the route with a reason, which the trail keeps.
   assert.equal((await call("POST", `/v1/models/${B}/promote`, {}, admin)).status, 200);
   const rb = await call("POST", "/v1/models/rollback", { reason: "trial E: worse on the week" }, admin);
@@ -211,6 +208,8 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
   assert.equal(cli.code, 0, cli.stderr);
   const served = await poll(async () => (await get("/v1/model")).version === B);
   assert.ok(served, "the server follows an alias another process moved");
+  await posting;
+  assert.equal(bridge.clock, Number.POSITIVE_INFINITY, "every live reading answered");
   // The plan: a task done becomes a maintenance event in its machine's history; one skipped, with a reason.
   const plan = await get("/v1/plan");
   assert.ok(plan.tasks.length >= 2, JSON.stringify({ u: plan.unplanned_risks }).slice(0, 2000));
