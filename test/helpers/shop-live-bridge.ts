@@ -15,6 +15,8 @@ export class Bridge {
   readonly newest = new Map<string, string>();
   /** The monitor's realised quality at each half day of shop time, with enough failures to say. */
   readonly snapshots: { at: number; recall: number; pr_auc: number }[] = [];
+  /** At each look: readings over the threshold in the window, and whether /metrics had the estimate. */
+  readonly estimates: { alarms: number; exported: boolean }[] = [];
   /** The last batch of readings sent (what a retry after a timeout sends again). */
   lastBatch: LiveReading[] = [];
 
@@ -22,6 +24,8 @@ export class Bridge {
     private readonly shop: ShopLive,
     private readonly call: JsonCall,
     private readonly token: string,
+    /** The server's base URL now (a restart moves it). */
+    private readonly url: () => string,
   ) {}
 
   /** Shop time the bridge has reached: the next reading's time. */
@@ -79,7 +83,12 @@ export class Bridge {
   /** Asks GET /v1/monitor at each half day of shop time (an operator's look at the dashboard). */
   async watchQuality(): Promise<void> {
     if (this.clock % (12 * 3600_000) !== 0) return;
-    const q = (await this.call("GET", "/v1/monitor")).body.quality;
+    const { quality: q, estimated } = (await this.call("GET", "/v1/monitor")).body;
+    const metrics = await (await fetch(`${this.url()}/metrics`)).text();
+    this.estimates.push({
+      alarms: estimated.alarms,
+      exported: /^millwright_quality_estimated\{/m.test(metrics),
+    });
     if (q.positives >= 50 && q.pr_auc !== null)
       this.snapshots.push({ at: this.clock, recall: q.recall, pr_auc: q.pr_auc });
   }

@@ -16,6 +16,15 @@ import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
 export const MIN_CURRENT = 100;
+/**
+ * Readings at or over the threshold a window needs before its estimated quality goes to /metrics.
+ * With none, CBPE's recall and F1 are 0 whatever happens (the spread-out probabilities are all
+ * expected misses), so a fleet's calm spell looked like a quality drop: in shop E's trial the
+ * 5,000-reading window held no alarm at 3 of 11 looks (one before the drift), each enough to fire
+ * MillwrightEstimatedQualityDrop (F1 under 0.4 for 15 min) and retrain. 50 rows is about one
+ * failure's warning at a reading every 5 minutes.
+ */
+export const ESTIMATE_MIN_ALARMS = 50;
 
 interface Reference {
   columns: Record<string, (number | string | null)[]>;
@@ -32,7 +41,7 @@ export interface ContractMonitorReport {
    * Estimated quality of the same readings before their labels are known (CBPE from the calibrated
    * probabilities, as the AI4I monitor): the realised figures wait a horizon for each label.
    */
-  estimated: CbpeEstimate | null;
+  estimated: (CbpeEstimate & { alarms: number }) | null;
 }
 
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
@@ -176,7 +185,9 @@ export class ContractMonitor implements HistoryObserver {
     const labelled = c.failures ? recent : [];
     const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
     const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
-    const estimated = ps.length > 0 ? estimateCbpe(ps, st.model.threshold.value) : null;
+    const t = st.model.threshold.value;
+    const estimated =
+      ps.length > 0 ? { ...estimateCbpe(ps, t), alarms: ps.filter((p) => p >= t).length } : null;
     this.export(drift, pdrift, quality, estimated);
     return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality, estimated };
   }
@@ -185,7 +196,7 @@ export class ContractMonitor implements HistoryObserver {
     drift: DriftReport | null,
     pdrift: ContractMonitorReport["prediction_drift"],
     q: RealisedQuality,
-    e: CbpeEstimate | null,
+    e: ContractMonitorReport["estimated"],
   ): void {
     const g = this.gauges;
     g.featureDriftScore.reset();
@@ -215,9 +226,10 @@ export class ContractMonitor implements HistoryObserver {
     }))
       if (v !== null) g.qualityRealised.set({ metric, window: "count" }, v);
     g.qualityEstimated.reset();
-    for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
-      const v = e?.[metric];
-      if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
-    }
+    if (e && e.alarms >= ESTIMATE_MIN_ALARMS)
+      for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
+        const v = e?.[metric];
+        if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
+      }
   }
 }
