@@ -88,3 +88,12 @@ export function isDateTime(s: string): boolean {
   const om = digits(s, i + 4, 2);
   return oh >= 0 && oh <= 23 && om >= 0 && om <= 59;
 }
+
+/**
+ * How far a reading may lie ahead of both the server's clock and the fleet's newest reading. A
+ * reading is refused once older than its machine's newest, so one stamped by a controller clock gone
+ * wrong (a year ahead) would make every later true reading of that machine a 409, and with them
+ * every batch that holds one. The fleet's newest counts too because a replayed or simulated shop
+ * runs on its own clock, ahead of the wall clock.
+ */
+export const MAX_AHEAD_MS = 7 * 86_400_000;

@@ -39,11 +39,5 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
       registers: r,
     }),
     ...monitorGauges(registry),
-    qualityEstimated: new Gauge({
-      name: "millwright_quality_estimated",
-      help: "Estimated model quality before labels arrive (CBPE), by metric and window.",
-      labelNames: ["metric", "window"] as const,
-      registers: r,
-    }),
   };
 }

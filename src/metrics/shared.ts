@@ -132,6 +132,13 @@ export function monitorGauges(registry: Registry) {
       "Realised model quality from ground truth (labels, or the failures that happened), by metric and window (count or time). Absent when there is not enough data.",
       ["metric", "window"],
     ),
+    // Both servers: the contract server's monitor estimates too, and MillwrightEstimatedQualityDrop
+    // (a retraining alert for both) reads it.
+    qualityEstimated: gauge(
+      "millwright_quality_estimated",
+      "Estimated model quality before labels arrive (CBPE), by metric and window.",
+      ["metric", "window"],
+    ),
     qualityLabels: gauge(
       "millwright_quality_labels",
       "Predictions in the quality window whose label is known.",

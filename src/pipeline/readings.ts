@@ -3,7 +3,7 @@
 // names the reading's index and field. The JSON schema for the API docs and Fastify's first pass
 // comes from the same contract (readingSchema), so the docs and the checks cannot disagree.
 import { MillwrightError } from "../core/errors.js";
-import { MAX_ID_LENGTH } from "../core/limits.js";
+import { MAX_AHEAD_MS, MAX_ID_LENGTH } from "../core/limits.js";
 import type { Contract } from "../contract/types.js";
 import { COUNTER_WORDS, counterValue } from "../data/counter.js";
 import { parserFor, timeWords } from "../data/time-format.js";
@@ -40,12 +40,15 @@ export function readingSchema(c: Contract): Record<string, unknown> {
   };
   if (c.time)
     properties.timestamp = c.time.counter
-      ? { type: "integer", description: `the counter (${c.time.column}), a whole number` }
+      ? {
+          type: "integer",
+          description: `the counter (${c.time.column}), a whole number, after the machine's newest (else 409)`,
+        }
       : {
           type: "string",
           maxLength: 40,
           // The contract's own time rules (toColumns reads them), not the AI4I API's RFC 3339.
-          description: timeDescription(c),
+          description: `${timeDescription(c)}; after the machine's newest reading (else 409, naming it), at most ${MAX_AHEAD_MS / 86_400_000} days ahead of the server's clock and the fleet's newest reading (else 400)`,
           examples: ["2026-03-06T06:00:00Z"],
         };
   for (const r of c.readings) {

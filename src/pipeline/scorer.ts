@@ -4,6 +4,7 @@
 // A batch is checked whole before any machine's state changes, so a bad reading in the middle
 // leaves no half-applied history.
 import { MillwrightError } from "../core/errors.js";
+import { MAX_AHEAD_MS } from "../core/limits.js";
 import type { FeatureMatrix } from "../features/build.js";
 import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import { MachineHistory } from "../features/history.js";
@@ -25,6 +26,8 @@ export class FleetHistory {
   private readonly tables: Map<string, number>;
   /** Each machine's newest feature row and the events after it: where a plan's forecast starts. */
   private readonly latest = new Map<string, RowState>();
+  /** The newest reading's time across the fleet (-Infinity before the first). */
+  private newestAny = Number.NEGATIVE_INFINITY;
 
   /** `attributes`: each known machine's attribute values (contract order), or null when the contract has none. */
   constructor(
@@ -59,10 +62,22 @@ export class FleetHistory {
   }
 
   /**
-   * Throws MW_VALIDATION for an unknown machine, or MW_CONFLICT for a reading older than the
-   * machine's newest. Changes no machine's state; it may resolve a repeated local hour in `cols.time`.
+   * The latest time a reading may have at wall-clock `now`: `ahead` past the later of `now` and the
+   * fleet's newest reading (core/limits.ts MAX_AHEAD_MS says why). None before the first reading
+   * (nothing to judge a simulated clock by) or on a counter time (a cycle count is no clock).
    */
-  check(cols: ReadingColumns, single: boolean): void {
+  notAfter(now: number, ahead: number): number {
+    if (this.newestAny === Number.NEGATIVE_INFINITY || this.model.contract.time?.counter)
+      return Number.POSITIVE_INFINITY;
+    return Math.max(now, this.newestAny) + ahead;
+  }
+
+  /**
+   * Throws MW_VALIDATION for an unknown machine or a time after `notAfter`, or MW_CONFLICT for a
+   * reading older than the machine's newest. Changes no machine's state; it may resolve a repeated
+   * local hour in `cols.time`.
+   */
+  check(cols: ReadingColumns, single: boolean, notAfter = Number.POSITIVE_INFINITY): void {
     const at = (i: number) => (single ? "" : `readings[${i}].`);
     // A batch may hold several readings of one machine: each must be after the one before it.
     const newest = cols.n > 1 ? new Map<string, number>() : null;
@@ -77,6 +92,12 @@ export class FleetHistory {
             field: `${at(i)}machine_id`,
           },
         );
+      if (cols.time[i] > notAfter)
+        throw new MillwrightError(
+          "MW_VALIDATION",
+          `${at(i)}timestamp: ${new Date(cols.time[i]).toISOString()} is more than ${MAX_AHEAD_MS / 86_400_000} days ahead of both the server's clock and the fleet's newest reading (a controller clock gone wrong?); taken, it would refuse every later reading of machine '${m}' as out of order`,
+          { field: `${at(i)}timestamp` },
+        );
       const before = newest?.get(m) ?? this.lastTime(m);
       if (before === null && !this.machines.has(m) && !newest?.has(m)) added++;
       // Local time repeats an hour when the clocks go back: as in a file (data/telemetry.ts), a
@@ -87,7 +108,7 @@ export class FleetHistory {
       if (before !== null && cols.time[i] <= before)
         throw new MillwrightError(
           "MW_CONFLICT",
-          `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (readings of a machine come in time order)`,
+          `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (its newest: ${this.timeWords(before)}; readings of a machine come in time order, so a batch sent again is refused whole and changes nothing)`,
           { field: `${at(i)}timestamp` },
         );
       newest?.set(m, cols.time[i]);
@@ -97,6 +118,11 @@ export class FleetHistory {
         "MW_CONFLICT",
         `more than ${MAX_MACHINES} machines: give the contract a machine table (attributes)`,
       );
+  }
+
+  /** A time as the client wrote it: ISO 8601, or the count on a counter time. */
+  private timeWords(t: number): string {
+    return this.model.contract.time?.counter ? String(t) : new Date(t).toISOString();
   }
 
   /** Pushes checked readings into their machines' histories and scores them (call check first). */
@@ -123,6 +149,7 @@ export class FleetHistory {
       if (!state)
         this.latest.set(cols.machine[i], (state = { time: 0, row: new Float64Array(nCols), later: [] }));
       state.time = cols.time[i];
+      if (cols.time[i] > this.newestAny) this.newestAny = cols.time[i];
       for (let c = 0; c < nCols; c++) state.row[c] = data[o + c];
       if (state.later.length > 0) state.later = state.later.filter((e) => e.time > cols.time[i]);
     }

@@ -34,12 +34,15 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
     const v = err.validation[0];
     // An item of an array as the README writes fields (`body.events[0].table`, `body[3].torque`).
     const path = (v?.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
-    // An unknown property names itself ("body.events[0].Kind"), not only the object it is in.
-    const extraProp =
+    // An unknown property names itself ("body.events[0].Kind"), and so does a missing one
+    // (`body.reason`), not only the object it is in: a client reads `field` to know what to fix.
+    const named =
       v?.keyword === "additionalProperties"
         ? (v.params as { additionalProperty?: string }).additionalProperty
-        : undefined;
-    const field = `${err.validationContext ?? "body"}${path}${extraProp !== undefined ? `.${extraProp}` : ""}`;
+        : v?.keyword === "required"
+          ? (v.params as { missingProperty?: string }).missingProperty
+          : undefined;
+    const field = `${err.validationContext ?? "body"}${path}${named !== undefined ? `.${named}` : ""}`;
     // A value outside a list (an event table the contract does not have): say which values there are.
     const allowed =
       v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
@@ -48,7 +51,7 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
           .slice(0, 20)
           .map((a) => JSON.stringify(a))
           .join(", ")}${allowed.length > 20 ? ", …" : ""}`
-      : extraProp !== undefined
+      : v?.keyword === "additionalProperties"
         ? "unknown field"
         : (v?.message ?? err.message);
     return { code: "MW_VALIDATION", detail: `${field}: ${message}`, extra: { field } };

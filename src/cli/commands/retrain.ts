@@ -6,6 +6,8 @@ import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { isHelpWord, intOpt, out, outJson, parse, outThen, outJsonThen, type Options } from "../io.js";
 import { registryOpt } from "../model-opts.js";
+import type { ModelRegistry } from "../../registry/registry.js";
+import { isHistoryModelJSON } from "../../train/history-model.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -15,7 +17,8 @@ log, newest first, --limit per page (default 50); --before ID shows the next old
 prints it), --alerts includes the alerts themselves.
 run: trains a challenger now on the champion's data plus the labelled production data, gates it
 against the champion on the most recent labelled predictions and promotes it if it wins
-(exit 1 when the challenger is kept).`;
+(exit 1 when the challenger is kept). An AI4I champion only: a data-contract champion retrains in its
+server (POST /v1/hooks/alertmanager, README "Retraining a contract model"; exit 2 here).`;
 
 const RETRAIN_OPTIONS: Options = {
   strings: ["limit", "before", "registry", "seed"],
@@ -27,6 +30,7 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
   const { values } = parse(rest, RETRAIN_OPTIONS, RETRAIN_HELP);
   if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
+  if (sub === "run") refuseContractChampion(registryOpt(values));
   const cfg = readConfig();
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {
@@ -69,6 +73,27 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   } finally {
     await store.close();
   }
+}
+
+/**
+ * A data-contract champion retrains in its server, which holds the history log the challenger trains
+ * on (README "Retraining a contract model"). This command reads the AI4I prediction log: for a
+ * contract champion it found "0 labelled predictions", recorded a "kept" decision in an audit the
+ * contract server never shows, and said nothing of why.
+ */
+function refuseContractChampion(registry: ModelRegistry): void {
+  let contract: string | null = null;
+  try {
+    const { obj } = registry.readModelJson("champion");
+    if (isHistoryModelJSON(obj)) contract = (obj as { contract?: { name?: string } }).contract?.name ?? "";
+  } catch {
+    return; // no champion or an unreadable one: retrainLocal says so in its own words
+  }
+  if (contract !== null)
+    throw new MillwrightError(
+      "MW_CONFLICT",
+      `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/hooks/alertmanager with a firing alert labelled action="retrain" (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history`,
+    );
 }
 
 /** The verdict with the versions first: which model serves now is what the reader needs. */

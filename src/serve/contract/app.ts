@@ -144,7 +144,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     "/v1/monitor",
     {
       schema: {
-        summary: "Drift of the recent readings and predictions, and realised quality from failures",
+        summary:
+          "Drift of the recent readings and predictions, realised quality from failures, estimated before",
         tags: ["monitor"],
       },
     },

@@ -97,6 +97,11 @@ export class ContractService {
   readonly counter: boolean;
   /** The last log seq applied (cluster mode catches up from here). */
   applied = 0;
+  /**
+   * How far past the wall clock and the fleet's newest a reading may be (the server sets
+   * MAX_AHEAD_MS); null: no bound, for tests that post a simulated clock days at a jump.
+   */
+  maxAheadMs: number | null = null;
   /** Each known machine's attribute values (contract order; category codes), or null; a swap replaces it. */
   attributes: Map<string, Float64Array> | null;
   private readonly lockstep: LockStep | null;
@@ -241,7 +246,12 @@ export class ContractService {
     explain: boolean,
   ): { answers: ContractAnswer[]; logged: LoggedReading[]; X: FeatureMatrix } {
     const m = this.model;
-    this.fleet.check(cols, single);
+    const ahead = this.maxAheadMs;
+    this.fleet.check(
+      cols,
+      single,
+      ahead === null ? Number.POSITIVE_INFINITY : this.fleet.notAfter(Date.now(), ahead),
+    );
     const s = this.fleet.score(cols);
     const failure = s.heads.machine_failure as Float64Array;
     const kinds = m.headNames.filter((h) => h !== "machine_failure");

@@ -9,12 +9,22 @@ import { monitorGauges } from "../../metrics/shared.js";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
 import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
 /** Readings kept for the drift window, and the fewest that make a drift test worth running. */
 export const RECENT_READINGS = 5000;
 export const MIN_CURRENT = 100;
+/**
+ * Readings at or over the threshold a window needs before its estimated quality goes to /metrics.
+ * With none, CBPE's recall and F1 are 0 whatever happens (the spread-out probabilities are all
+ * expected misses), so a fleet's calm spell looked like a quality drop: in shop E's trial the
+ * 5,000-reading window held no alarm at 3 of 11 looks (one before the drift), each enough to fire
+ * MillwrightEstimatedQualityDrop (F1 under 0.4 for 15 min) and retrain. 50 rows is about one
+ * failure's warning at a reading every 5 minutes.
+ */
+export const ESTIMATE_MIN_ALARMS = 50;
 
 interface Reference {
   columns: Record<string, (number | string | null)[]>;
@@ -27,6 +37,11 @@ export interface ContractMonitorReport {
   drift: DriftReport | null;
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
+  /**
+   * Estimated quality of the same readings before their labels are known (CBPE from the calibrated
+   * probabilities, as the AI4I monitor): the realised figures wait a horizon for each label.
+   */
+  estimated: (CbpeEstimate & { alarms: number }) | null;
 }
 
 /** What the monitor knows of one model version's production: its reference and what it has seen. */
@@ -169,14 +184,19 @@ export class ContractMonitor implements HistoryObserver {
     // horizon of 0 every reading seen counted as a known "no failure" (accuracy 1 on nothing).
     const labelled = c.failures ? recent : [];
     const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
-    this.export(drift, pdrift, quality);
-    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality };
+    const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
+    const t = st.model.threshold.value;
+    const estimated =
+      ps.length > 0 ? { ...estimateCbpe(ps, t), alarms: ps.filter((p) => p >= t).length } : null;
+    this.export(drift, pdrift, quality, estimated);
+    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality, estimated };
   }
 
   private export(
     drift: DriftReport | null,
     pdrift: ContractMonitorReport["prediction_drift"],
     q: RealisedQuality,
+    e: ContractMonitorReport["estimated"],
   ): void {
     const g = this.gauges;
     g.featureDriftScore.reset();
@@ -205,5 +225,11 @@ export class ContractMonitor implements HistoryObserver {
       accuracy: q.accuracy,
     }))
       if (v !== null) g.qualityRealised.set({ metric, window: "count" }, v);
+    g.qualityEstimated.reset();
+    if (e && e.alarms >= ESTIMATE_MIN_ALARMS)
+      for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
+        const v = e?.[metric];
+        if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
+      }
   }
 }

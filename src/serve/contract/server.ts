@@ -14,6 +14,7 @@ import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
+import { MAX_AHEAD_MS } from "../../core/limits.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
@@ -87,6 +88,8 @@ export async function startContractServer(
     throw e;
   }
   board.follow(() => service.model);
+  // A reading a controller stamped far ahead would block its machine (core/limits.ts MAX_AHEAD_MS).
+  service.maxAheadMs = MAX_AHEAD_MS;
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
   const shadowGauges = shadowMetrics(metricsRegistry);
@@ -182,11 +185,16 @@ export async function startContractServer(
   judging?.unref();
   // Follow the alias (another replica's retraining or `models promote` moves it in the shared
   // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
+  // A version it cannot serve (another contract's) is said once, not every interval.
+  let refused = "";
   const refresh = setInterval(() => {
-    models
-      .refresh()
-      .then((moved) => moved && app.log.info(moved, "now serving a new version"))
-      .catch((e) => app.log.error({ err: e }, "model refresh failed; the old model keeps serving"));
+    models.refresh().then(
+      (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
+      (e: Error) => {
+        if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
+        refused = e.message;
+      },
+    );
   }, cfg.modelRefreshMs);
   refresh.unref();
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.

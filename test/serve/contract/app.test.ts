@@ -5,10 +5,11 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { MAX_AHEAD_MS } from "../../../src/core/limits.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { Registry as PromRegistry } from "prom-client";
-import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
+import { ContractMonitor, ESTIMATE_MIN_ALARMS } from "../../../src/serve/contract/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { trainedShop } from "../../helpers/contract-served.js";
 
@@ -25,8 +26,10 @@ before(async () => {
   const model = shop.model;
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
+  const service = await ContractService.open(model, registry.versionDir(v), log, [monitor]);
+  service.maxAheadMs = MAX_AHEAD_MS; // as the server sets it (serve/contract/server.ts)
   app = await buildContractApp({
-    service: await ContractService.open(model, registry.versionDir(v), log, [monitor]),
+    service,
     monitor,
     metricsRegistry,
     tokens: { feedback: TOKEN },
@@ -106,6 +109,25 @@ test("a machine's readings come in time order; a rejected batch changes no histo
   assert.equal(bad.statusCode, 409);
   const ok = await post("/v1/predict", reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }));
   assert.equal(ok.statusCode, 200, ok.body);
+  // The 409 says where the machine stands, so a bridge that retried knows what to drop.
+  assert.match(old.json().detail, /its newest: 2026-06-01T05:00:00.000Z/);
+});
+
+test("a reading stamped far in the future is refused naming its field, and does not block the machine", async () => {
+  // A controller clock a year ahead: taken, it would make every true reading of M12 a 409.
+  const ahead = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const r = await post("/v1/predict", [
+    reading({ machine_id: "M12", timestamp: "2026-06-01T06:00:00Z" }),
+    reading({ machine_id: "M12", timestamp: ahead }),
+  ]);
+  assert.equal(r.statusCode, 400, r.body);
+  assert.equal(r.json().field, "readings[1].timestamp");
+  assert.match(r.json().detail, /more than 7 days ahead of both the server's clock and the fleet's newest/);
+  const next = await post("/v1/predict", reading({ machine_id: "M12", timestamp: "2026-06-01T07:00:00Z" }));
+  assert.equal(next.statusCode, 200, next.body);
+  // Within a week of the fleet's clock is taken (a simulated or replayed shop runs ahead of the wall clock).
+  const soon = new Date(Date.now() + 86_400_000).toISOString();
+  assert.equal((await post("/v1/predict", reading({ machine_id: "M12", timestamp: soon }))).statusCode, 200);
 });
 
 test("events need the feedback token, are idempotent by id, and change the next reading's features", async () => {
@@ -250,4 +272,14 @@ test("the monitor: drift by the contract's readings, realised quality from failu
   const metrics = (await app.inject({ url: "/metrics" })).body;
   assert.match(metrics, /millwright_feature_drift_score\{feature="spindle_load",test="[a-z]+"\} /);
   assert.match(metrics, /millwright_quality_labels\{window="count"\} \d+/);
+  // Estimated quality (CBPE) of every recent reading, labelled or not: what
+  // MillwrightEstimatedQualityDrop reads, which the contract server did not export.
+  assert.equal(mon.estimated.n, mon.current_rows);
+  assert.ok(
+    mon.estimated.expected_positives > 0 && mon.estimated.accuracy > 0,
+    JSON.stringify(mon.estimated),
+  );
+  const acc = metrics.match(/^millwright_quality_estimated\{metric="accuracy",window="count"\} (\S+)$/m);
+  if (mon.estimated.alarms >= ESTIMATE_MIN_ALARMS) assert.equal(Number(acc?.[1]), mon.estimated.accuracy);
+  else assert.equal(acc, null, "a window without enough alarms exports no estimate");
 });
