@@ -1,0 +1,66 @@
+// POST /v1/events: a shop's alarms, maintenance and failures into the machines' history, idempotent
+// by id. Its own file so the app's wiring (app.ts) stays short.
+import type { FastifyInstance } from "fastify";
+import type { Counter } from "prom-client";
+import { MAX_PARAM_LENGTH } from "../../core/limits.js";
+import type { ContractService, EventIn } from "./contract-service.js";
+import { eventTimeDescription, kindWarning } from "./events.js";
+
+export function contractEventRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  maxBatch: number,
+  events: Counter<"outcome">,
+): void {
+  const m = svc.model;
+  const eventSchema = {
+    type: "object",
+    required: ["id", "table", "machine_id", "timestamp"],
+    additionalProperties: false,
+    properties: {
+      id: {
+        type: "string",
+        minLength: 1,
+        maxLength: 200,
+        description: "your id: the same id twice is one event",
+      },
+      // A row-labelled contract without event tables has none: an empty enum is an invalid
+      // schema, and the server died at start; parseEvents refuses any table by name instead.
+      table: {
+        type: "string",
+        ...(svc.fleet.eventTables().length > 0 ? { enum: svc.fleet.eventTables() } : {}),
+        description: "the contract's event table",
+      },
+      machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
+      timestamp: m.contract.time?.counter
+        ? { type: "number", description: "the counter; an event may fall between two rows" }
+        : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
+      kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
+    },
+  };
+  app.post(
+    "/v1/events",
+    {
+      schema: {
+        summary: "Alarms, maintenance and failures: they update the machines' history (token: feedback)",
+        tags: ["events"],
+        security: [{ bearer: [] }],
+        body: {
+          type: "object",
+          required: ["events"],
+          additionalProperties: false,
+          properties: { events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } },
+        },
+      },
+      // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
+      config: { auth: "feedback" },
+    },
+    async (req) => {
+      const items = (req.body as { events: EventIn[] }).events;
+      const outcomes = await svc.events(items);
+      for (const o of outcomes) events.inc({ outcome: o });
+      const c = svc.model.contract;
+      return { results: items.map((e, i) => ({ id: e.id, outcome: outcomes[i], ...kindWarning(c, e) })) };
+    },
+  );
+}
