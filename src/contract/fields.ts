@@ -210,6 +210,9 @@ export function tableTime(
   };
 }
 
+/** `{ where }` when given, else nothing: a contract without one serializes (model.json) as before. */
+export const optionalWhere = (w: RowFilter | null): { where?: RowFilter } => (w ? { where: w } : {});
+
 /**
  * An event table's (or the failures file's) `where: { column, in: [values] }`: only its rows whose
  * column holds one of the values count (a CMMS's CM and EMERG work orders are failures, its PMs are

@@ -1,6 +1,6 @@
 // Checks a parsed contract YAML and resolves its defaults. Pure: `file` names the source in every
 // message ("shop.yaml: readings[2].min: must be a number"), and paths are resolved by the caller.
-import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
+import { configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { ExprError, parseExpr } from "../features/expr.js";
 import {
   Names,
@@ -8,6 +8,7 @@ import {
   csvFormat,
   needTime,
   optBool,
+  optionalWhere,
   optText,
   reading,
   rowFilter,
@@ -16,21 +17,10 @@ import {
   timeSpec,
 } from "./fields.js";
 import { longLayout } from "./long.js";
-import { parseSpan } from "./spans.js";
+import { failuresSpec, labelsSpec } from "./outcomes.js";
 import { validateTasks } from "./tasks.js";
 import { validateTraining } from "./training.js";
-import {
-  type Contract,
-  type DerivedSpec,
-  type EventSpec,
-  type FailureSpec,
-  type RowFilter,
-  STATS,
-  type Stat,
-} from "./types.js";
-
-// Absent unless given, so a contract without one serializes (model.json) as before.
-const where = (w: RowFilter | null) => (w ? { where: w } : {});
+import { type Contract, type DerivedSpec, type EventSpec, STATS, type Stat } from "./types.js";
 
 export function validateContract(doc: unknown, file: string): Contract {
   const o = mapping(
@@ -158,7 +148,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       file: text(x.file, file, join(path, "file")),
       time: at.column,
       ...(at.clock ? { clock: at.clock } : {}),
-      ...where(rowFilter(x, file, path)),
+      ...optionalWhere(rowFilter(x, file, path)),
       machine: optText(x, "machine", file, path) ?? machine?.column ?? null,
       kind: optText(x, "kind", file, path),
       count:
@@ -171,68 +161,8 @@ export function validateContract(doc: unknown, file: string): Contract {
     return ev;
   });
 
-  let failures: FailureSpec | null = null;
-  if (o.failures !== undefined && o.failures !== null) {
-    const counter = needTime({ time }, file, "failures");
-    const f = mapping(
-      o.failures,
-      file,
-      "failures",
-      ["file", "time", "machine", "kind", "horizon", "resets", "where"],
-      ["file", "time", "horizon"],
-    );
-    const resets = optText(f, "resets", file, "failures");
-    if (resets !== null && !events.some((e) => e.name === resets && e.since))
-      throw configError(
-        file,
-        "failures.resets",
-        `'${resets}' is not an event table with since: true (known: ${
-          events
-            .filter((e) => e.since)
-            .map((e) => e.name)
-            .join(", ") || "none"
-        })`,
-      );
-    const at = tableTime(f.time, file, "failures.time", time);
-    failures = {
-      file: text(f.file, file, "failures.file"),
-      time: at.column,
-      ...(at.clock ? { clock: at.clock } : {}),
-      ...where(rowFilter(f, file, "failures")),
-      machine: optText(f, "machine", file, "failures") ?? machine?.column ?? null,
-      kind: optText(f, "kind", file, "failures"),
-      horizon: parseSpan(f.horizon, counter, file, "failures.horizon"),
-      resets,
-      kinds: null,
-    };
-  }
-  let labels: Contract["labels"] = null;
-  if (o.labels !== undefined && o.labels !== null) {
-    if (failures)
-      throw configError(file, "labels", "give either failures (events) or labels (a column), not both");
-    const l = mapping(o.labels, file, "labels", ["column", "modes", "mode_column"], ["column"]);
-    const modes =
-      l.modes === undefined || l.modes === null
-        ? []
-        : Object.entries(mapping(l.modes, file, "labels.modes", Object.keys(l.modes as Obj))).map(
-            ([column, n]) => ({
-              column,
-              name: names.add(n, `labels.modes.${column}`),
-            }),
-          );
-    // mode_column: one column names the mode, and modes map its values (not columns) to heads.
-    const modeColumn =
-      l.mode_column === undefined || l.mode_column === null
-        ? null
-        : text(l.mode_column, file, "labels.mode_column");
-    if (modeColumn !== null && modes.length === 0)
-      throw configError(
-        file,
-        "labels.modes",
-        "is needed with mode_column: which of its values is which head",
-      );
-    labels = { column: text(l.column, file, "labels.column"), modes, modeColumn };
-  }
+  const failures = failuresSpec(o.failures, file, { time, machine, events });
+  const labels = labelsSpec(o.labels, file, names, failures !== null);
   if (!failures && !labels)
     throw configError(file, "", "says nothing to predict: add failures: { … } or labels: { column: … }");
   return {
