@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { jsonClient } from "../helpers/http.js";
+import { restClient } from "../helpers/http.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { DECOMMISSIONED, LATER_FROM, PARTS, START } from "../helpers/shop-cmms.js";
 import { postedReadings, postedWorkOrders, writeShopCmms } from "../helpers/shop-cmms-files.js";
@@ -136,9 +136,7 @@ test("plan: New York shifts, and the decommissioned machine is left out with a w
   assert.ok(plan.machines.every((m: { machine_model: string }) => m.machine_model !== "Haas"));
 });
 
-const call = jsonClient(() => server?.url ?? "");
-const post = (path: string, body: unknown, token?: string) => call("POST", path, body, token);
-const get = async (path: string) => (await call("GET", path)).body;
+const { call, post, get } = restClient(() => server?.url ?? "");
 
 test("serve: work orders and readings as the shop's systems post them, the clock change, the decommissioned machine", async () => {
   server = await startServerProcess(["serve", "--registry", registry], {

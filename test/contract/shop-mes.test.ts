@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { jsonClient } from "../helpers/http.js";
+import { restClient } from "../helpers/http.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import {
   berlin,
@@ -148,9 +148,7 @@ test("plan: the contract's tasks in the shop's own shifts (Berlin time), technic
 });
 
 const mazakReadings = (n: number) => postedReadings(mazakLater, n);
-const call = jsonClient(() => server?.url ?? "");
-const post = (path: string, body: unknown, token?: string) => call("POST", path, body, token);
-const get = async (path: string) => (await call("GET", path)).body;
+const { post, get } = restClient(() => server?.url ?? "");
 
 test("serve: the month after, posted as the MES posts it (events first, readings by make, local time)", async () => {
   server = await startServerProcess(["serve", "--registry", registry], {

@@ -23,3 +23,17 @@ export function jsonClient(base: () => string): JsonCall {
     return { status: r.status, body: text ? JSON.parse(text) : null };
   };
 }
+
+/** The three calls the customer-trial tests make: any method, a POST, and a GET's body. */
+export function restClient(base: () => string): {
+  call: JsonCall;
+  post: (path: string, body: unknown, token?: string) => ReturnType<JsonCall>;
+  get: (path: string) => Promise<ReturnType<typeof JSON.parse>>;
+} {
+  const call = jsonClient(base);
+  return {
+    call,
+    post: (path, body, token) => call("POST", path, body, token),
+    get: async (path) => (await call("GET", path)).body,
+  };
+}

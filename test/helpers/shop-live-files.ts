@@ -4,8 +4,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** A reading's cells by the contract's names (shop-live.ts LiveReading). */
-interface ExportedReading {
+/** A reading by the contract's names: a cell of the export, and what the bridge posts to /v1/predict. */
+export interface LiveReading {
   machine_id: string;
   timestamp: string;
   spindle_vib_rms: number;
@@ -85,7 +85,7 @@ export const SHOP_LIVE_TECHNICIANS = `technicians:
 export function writeExport(
   dir: string,
   ids: string[],
-  rows: { t: number; cells: ExportedReading }[],
+  rows: { t: number; cells: LiveReading }[],
   alarms: { t: number; machine: string; code: string }[],
   services: { t: number; machine: string; part: string; why: string }[],
   failures: { t: number; machine: string; part: string }[],

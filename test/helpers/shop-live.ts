@@ -9,7 +9,7 @@
 // has something to win. Seeded: same options, same bytes.
 import { createRng, type Rng } from "../../src/core/rng.js";
 
-import { iso, MAKES, writeExport } from "./shop-live-files.js";
+import { iso, type LiveReading, MAKES, writeExport } from "./shop-live-files.js";
 
 export { SHOP_LIVE_CONTRACT, SHOP_LIVE_TECHNICIANS } from "./shop-live-files.js";
 
@@ -24,16 +24,7 @@ export interface ShopLiveOptions {
   seed?: number;
 }
 
-/** A reading as the bridge posts it to /v1/predict (the contract's names). */
-export interface LiveReading {
-  machine_id: string;
-  timestamp: string;
-  spindle_vib_rms: number;
-  axis_x_current: number;
-  spindle_rpm: number;
-  spindle_power_kw: number;
-  coolant_temp_c: number;
-}
+export type { LiveReading };
 
 /** An event as the bridge posts it to /v1/events, and when the bridge learns of it (`postAt`). */
 export interface LiveEvent {
