@@ -4,6 +4,7 @@
 // the server's audit file. A challenger that passes the gate is promoted through `promote`, which
 // loads and checks it before the alias moves and swaps the served model in place.
 import { randomUUID } from "node:crypto";
+import { MillwrightError } from "../core/errors.js";
 import type { GateMetric } from "../evaluate/compare.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
@@ -98,6 +99,40 @@ export class ContractRetrainer {
       void this.start(`alert ${alertname}`, run);
     }
     return { outcomes };
+  }
+
+  /**
+   * An operator's "retrain now" (POST /v1/retrain, admin token): no cooldown, since a person chose
+   * it; refused while one runs or when retraining is off, so the answer says what happened. Decided
+   * in the same queue (and, in cluster mode, under the same lock) as the alerts.
+   */
+  requestRun(reason: string): Promise<{ run: string; started_at: string }> {
+    const audit = this.opts.audit;
+    const decide = async () => {
+      if (this.opts.mode === "off")
+        throw new MillwrightError(
+          "MW_CONFLICT",
+          "retraining is off on this server (MILLWRIGHT_RETRAIN_MODE=off): nothing started",
+        );
+      if (this.running)
+        throw new MillwrightError(
+          "MW_CONFLICT",
+          "a retraining is running: its decision will be in GET /v1/retrain/history",
+        );
+      const run = randomUUID();
+      const at = this.now();
+      await audit.appendAudit({
+        at,
+        kind: "trigger",
+        payload: { source: "manual", reason, mode: this.opts.mode, run },
+      });
+      this.opts.counters?.trigger("started");
+      void this.start(`manual: ${reason}`, run);
+      return { run, started_at: new Date(at).toISOString() };
+    };
+    const next = this.queue.then(() => (audit.exclusive ? audit.exclusive(decide) : decide()));
+    this.queue = next.catch(() => {});
+    return next;
   }
 
   /** Starts a retraining now, or returns the one running. */

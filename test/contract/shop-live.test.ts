@@ -177,7 +177,7 @@ test("retraining on the posted history: gated by time on the labels after the dr
   // `millwright retrain run` reads the AI4I log: for a contract champion it says where retraining is.
   const cli = await runCli(["retrain", "run", "--registry", registry], { env });
   assert.equal(cli.code, 2, cli.stdout);
-  assert.match(cli.stderr, /data-contract model .*POST \/v1\/hooks\/alertmanager/);
+  assert.match(cli.stderr, /data-contract model .*POST \/v1\/retrain .*POST \/v1\/hooks\/alertmanager/);
 });
 
 test("shadow, promote, rollback (route and CLI) and the plan, as an operator does them", async () => {

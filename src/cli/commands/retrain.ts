@@ -92,7 +92,7 @@ function refuseContractChampion(registry: ModelRegistry): void {
   if (contract !== null)
     throw new MillwrightError(
       "MW_CONFLICT",
-      `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/hooks/alertmanager with a firing alert labelled action="retrain" (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history`,
+      `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/retrain (admin token; {"reason": "…"}), or an alert labelled action="retrain" to POST /v1/hooks/alertmanager (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history`,
     );
 }
 

@@ -330,6 +330,7 @@ test("the OpenAPI document lists the model and retraining routes, token-protecte
     ["/v1/hooks/alertmanager", "post", true],
     ["/v1/alerts", "get", false],
     ["/v1/retrain/history", "get", false],
+    ["/v1/retrain", "post", true],
   ] as const) {
     const op = doc.paths[path]?.[method];
     assert.ok(op, `${method} ${path} documented`);
@@ -349,4 +350,39 @@ test("a version whose model file is corrupt is refused before the alias moves (i
   assert.equal(registry.readIndex().aliases.champion, before);
   assert.equal(server.models.served, served);
   assert.equal((await call("GET", "/v1/model")).body.version, served);
+});
+
+test("retrain now (POST /v1/retrain, admin token): one at a time, past the alerts' cooldown, its reason in the trail", async () => {
+  // Two at once: the first starts, the second is told one is running (decided in one queue).
+  const [a, b] = await Promise.all([
+    call("POST", "/v1/retrain", { reason: "new coolant since Monday" }, ADMIN),
+    call("POST", "/v1/retrain", {}, ADMIN),
+  ]);
+  assert.equal(a.status, 202, JSON.stringify(a.body));
+  assert.match(a.body.run, /^[0-9a-f-]{36}$/);
+  assert.equal(a.body.reason, "new coolant since Monday");
+  assert.equal(b.status, 409, JSON.stringify(b.body));
+  assert.equal(b.body.code, "MW_CONFLICT");
+  assert.match(b.body.detail, /a retraining is running/);
+  const bad = await call("POST", "/v1/retrain", { reason: "x", force: true }, ADMIN);
+  assert.equal(bad.status, 400);
+  assert.equal(bad.body.field, "body.force");
+  let d: Decision | undefined;
+  for (let i = 0; i < 600 && !d; i++) {
+    const h = (await call("GET", "/v1/retrain/history")).body;
+    d = h.decisions.map((x: { payload: Decision }) => x.payload).find((p: Decision) => p.run === a.body.run);
+    if (!d) await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!d) assert.fail("no decision within 60 s");
+  assert.equal(d.trigger, "manual: new coolant since Monday");
+  assert.ok(["promoted", "kept"].includes(d.verdict), d.reason);
+  const trail = (await call("GET", "/v1/retrain/history?limit=500")).body.events as {
+    kind: string;
+    payload: { source?: string; reason?: string; run?: string };
+  }[];
+  const trigger = trail.find((e) => e.kind === "trigger" && e.payload.run === a.body.run);
+  assert.deepEqual(
+    [trigger?.payload.source, trigger?.payload.reason],
+    ["manual", "new coolant since Monday"],
+  );
 });
