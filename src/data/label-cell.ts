@@ -14,7 +14,12 @@ export function labelCell(s: string): 0 | 1 | undefined {
 }
 
 /** What a label cell may hold, for the error messages. */
-export const LABEL_WORDS = "1 or 0 (also yes/no, true/false)";
+const LABEL_WORDS = "1 or 0 (also yes/no, true/false)";
+
+/** The error for a label cell labelCell could not read (an empty failure cell, or another word). */
+export function labelProblem(s: string): string {
+  return s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`;
+}
 
 /** The telemetry columns a labels spec reads: the failure column, then each mode's or the mode column. */
 export function labelColumns(l: LabelSpec): string[] {

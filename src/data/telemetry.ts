@@ -7,7 +7,7 @@ import type { Contract } from "../contract/types.js";
 import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
-import { LABEL_WORDS, labelCell, labelColumns, modeOfCell } from "./label-cell.js";
+import { labelCell, labelColumns, labelProblem, modeOfCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 
 export interface Telemetry {
@@ -165,12 +165,7 @@ export function readTelemetry(
       // One column names the mode: the failure cell as below, then that mode's head is 1.
       const s = cells[labelCols[0]].trim();
       const v = labelCell(s);
-      if (v === undefined)
-        errors.add(
-          ln,
-          byValue.column,
-          s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
-        );
+      if (v === undefined) errors.add(ln, byValue.column, labelProblem(s));
       else (labels.get("machine_failure") as Uint8Array)[i] = v;
       const mode = modeOfCell(cells[labelCols[1]].trim(), byValue);
       if (typeof mode === "string") errors.add(ln, byValue.modeColumn as string, mode);
@@ -188,7 +183,7 @@ export function readTelemetry(
             j === 0
               ? (c.labels as NonNullable<Contract["labels"]>).column
               : (c.labels as NonNullable<Contract["labels"]>).modes[j - 1].column,
-            s === "" ? `empty: a failure label is ${LABEL_WORDS}` : `'${s}' is not a label: ${LABEL_WORDS}`,
+            labelProblem(s),
           );
       });
     }

@@ -90,7 +90,8 @@ function part(X: FeatureMatrix, idx: Uint32Array): FeatureMatrix {
 export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions): HistoryFit {
   const any = input.heads.get("machine_failure") as Uint8Array;
   const split = splitRows(
-    { ...input, y: any, strata: machineStrata(input) },
+    // Strata only matter to a split by machine: a time split needs no pass over every head's rows.
+    { ...input, y: any, strata: opts.split.by === "machine" ? machineStrata(input) : undefined },
     opts.split,
     createRng(opts.seed),
   );

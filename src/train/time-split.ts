@@ -86,23 +86,17 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
     const nTest = given ? given.size : Math.max(1, Math.round(0.2 * x.nMachines));
     const nVal = Math.max(1, Math.round(0.2 * (x.nMachines - nTest)));
     const part = new Int8Array(x.nMachines);
-    if (given) {
-      // The champion's test machines stay the test (the challenger fits on none of their rows, and
-      // the champion never did); validation is drawn from the rest as below.
-      for (const m of given) part[m] = 2;
-      const rest = order.filter((m) => !given.has(m));
-      if (x.strata) {
-        const strata = x.strata;
-        rest.sort((a, b) => strata[a] - strata[b]);
-      }
-      for (const m of pick(rest, nVal)[0]) part[m] = 1;
-    } else if (x.strata) {
-      // Machines sorted by stratum (the shuffle kept within each), then every (N/n)-th taken: each
-      // part gets its share of every failure kind. Drawn blindly, 3 validation units of 20 missed
-      // all 6 of a kind's units one time in three, and that kind got no head ("too few failures").
+    // Machines sorted by stratum (the shuffle kept within each), then every (N/n)-th taken: each
+    // part gets its share of every failure kind. Drawn blindly, 3 validation units of 20 missed
+    // all 6 of a kind's units one time in three, and that kind got no head ("too few failures").
+    if (x.strata) {
       const strata = x.strata;
       order.sort((a, b) => strata[a] - strata[b]);
-      const [test, rest] = pick(order, nTest);
+    }
+    if (given || x.strata) {
+      // Given: the champion's test machines stay the test (the challenger fits on none of their
+      // rows, and the champion never did); validation is drawn from the rest as for a drawn test.
+      const [test, rest] = given ? [[...given], order.filter((m) => !given.has(m))] : pick(order, nTest);
       for (const m of test) part[m] = 2;
       for (const m of pick(rest, nVal)[0]) part[m] = 1;
     } else

@@ -228,7 +228,7 @@ export class ContractMonitor implements HistoryObserver {
     g.qualityEstimated.reset();
     if (e && e.alarms >= ESTIMATE_MIN_ALARMS)
       for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
-        const v = e?.[metric];
+        const v = e[metric];
         if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
       }
   }

@@ -37,6 +37,8 @@ function lineageOf(l: Record<string, unknown> | null | undefined) {
 /** Which version the server serves, and the one way to change it (swaps are one at a time). */
 export class ContractModels {
   private chain: Promise<unknown> = Promise.resolve();
+  /** Swaps asked for and not finished (the follower leaves the alias to them). */
+  private swaps = 0;
 
   constructor(
     readonly registry: ModelRegistry,
@@ -84,9 +86,6 @@ export class ContractModels {
     this.chain = next.catch(() => {});
     return next;
   }
-
-  /** Swaps asked for and not finished (the follower leaves the alias to them). */
-  private swaps = 0;
 
   /**
    * Follows the alias this server serves by (cluster mode: another replica's retraining, or
