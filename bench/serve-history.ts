@@ -10,7 +10,7 @@
 // machines (each wrk thread its own half), one hour later on each pass, so every machine's readings
 // come in time order. A machine recurs only after 96 other requests of its thread, and at most 32
 // are in flight per thread, so two readings of one machine are never in flight together. Each run
-// starts a fresh stretch of hours, later than every run before it.
+// starts at the hour after the server's newest reading (history-load.ts hourAfterNewest).
 // Run: node dist/bench/serve-history.js
 // Env: BENCH_SECONDS (5), BENCH_WARMUP (1, per row), BENCH_START_WARMUP (5, per server), BENCH_ROUNDS (3).
 import { spawnSync } from "node:child_process";
@@ -21,7 +21,14 @@ import Database from "better-sqlite3";
 import { loadCsvFile } from "../src/data/load.js";
 import { RAW_FEATURES } from "../src/data/schema.js";
 import { type Load, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
-import { HOUR_S, HISTORY_LUA as LUA, machinePrefixes } from "./lib/history-load.js";
+import {
+  answeredSome,
+  FIRST_T0,
+  HISTORY_LUA as LUA,
+  HOUR_S,
+  hourAfterNewest,
+  machinePrefixes,
+} from "./lib/history-load.js";
 import { ROOT } from "./lib/historian-input.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 
@@ -35,7 +42,6 @@ const CONNS = [16, 64];
 // The AI4I path's ratios to bare Fastify, from BENCHMARKS.md's serving section (2026-11-27).
 const AI4I_RATIO: Record<number, number> = { 16: 0.34, 64: 0.65 };
 /** Hours each run may use per machine: far more passes than a run can make. */
-const RUN_HOURS = 5000;
 
 const NOTE = `Second profile, 2026-12-03 (after the writer thread; node --cpu-prof on the main and writer threads, and each thread's CPU time from /proc/PID/task under this bench's load at 64 connections): per request, the history server spent about 145 µs of CPU against the AI4I path's 90 and bare Fastify's 45. Its own work on the main thread (features about 10 µs, scoring, the answer, the log entry) was not the whole gap: V8's garbage collector took about 7 µs on the main thread and 12–19 µs on its helper threads (the AI4I server: about 4), and the RSS was twice the AI4I server's. The cause: every reading left objects that lived just long enough to reach the old generation and die there (the board's copy of the reading, its feature row and heads; the monitor's window entry; the scorer's latest row, a fresh copy per reading). Now the board and the monitor keep their recent readings in typed columns overwritten in place (src/serve/contract/reading-ring.ts), the scorer overwrites each machine's row (and copies it only when a plan asks), the per-request metrics are buffered as on the AI4I server, the history log's unused (machine, seq) index is gone (a second B-tree write per append), and the per-contract reading rules are built once. A/B by hand, old build against new, same load, alternating 10 s runs at load 11–15: 124–166 → 85–125 µs of CPU per request (all threads), RSS 200–300 → 166–177 MB.
 
@@ -125,7 +131,6 @@ async function main(): Promise<void> {
     );
     const fixedLua = writeWrkScript(dir);
     process.env.WRK_THREADS = "2"; // runWrk runs min(2, connections) threads: 2 at 16 and 64
-    let nextT0 = Date.UTC(2030, 0, 1) / 1000;
 
     const dataDir = join(dir, "mw-data");
     const mw = await start(
@@ -141,7 +146,7 @@ async function main(): Promise<void> {
     );
     procs.push(mw);
     // An answer the real server gives, for the bare route to send back (a reading before every run's hours).
-    const probe = `${prefixes[0]}${new Date((nextT0 - HOUR_S) * 1000).toISOString().slice(0, 19)}"}`;
+    const probe = `${prefixes[0]}${new Date((FIRST_T0 - HOUR_S) * 1000).toISOString().slice(0, 19)}"}`;
     const res = await fetch(`${mw.url}/v1/predict`, {
       method: "POST",
       body: probe,
@@ -228,8 +233,10 @@ async function main(): Promise<void> {
     for (const c of CONNS) cells.push({ server: AI4I, proc: ai4i, connections: c, runs: [] });
 
     const wrk = async (p: Proc, connections: number, seconds: number) => {
-      process.env.WRK_T0 = String(nextT0);
-      nextT0 += RUN_HOURS * HOUR_S;
+      // A contract server's hours follow on from its newest reading (hourAfterNewest says why).
+      const history = p === mw || p === inline;
+      // (The bare route and the AI4I server keep no history: any hour will do.)
+      process.env.WRK_T0 = String(history ? await hourAfterNewest(p.url) : FIRST_T0);
       const fixed = p === ai4i;
       const o = { bodyFile: fixed ? ai4iBody : bodies, lua: fixed ? fixedLua : lua };
       return runWrk({ url: `${p.url}/v1/predict`, connections, seconds, pid: p.pid, ...o });
@@ -241,6 +248,7 @@ async function main(): Promise<void> {
         await wrk(c.proc, c.connections, WARMUP);
         const before = c.db ? await settled(c.db) : 0;
         const load = await wrk(c.proc, c.connections, SECONDS);
+        if (c.db) answeredSome(`${c.server} c=${c.connections}`, load);
         const logged = c.db ? (await settled(c.db)) - before : undefined;
         c.runs.push({ ...load, logged });
         process.stderr.write(

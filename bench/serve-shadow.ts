@@ -18,7 +18,7 @@ import { ModelRegistry } from "../src/registry/registry.js";
 import { loadCsvFile } from "../src/data/load.js";
 import { RAW_FEATURES } from "../src/data/schema.js";
 import { type Load, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
-import { HISTORY_LUA, HOUR_S, machinePrefixes } from "./lib/history-load.js";
+import { answeredSome, HISTORY_LUA, hourAfterNewest, machinePrefixes } from "./lib/history-load.js";
 import { ROOT } from "./lib/historian-input.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 
@@ -29,7 +29,6 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const MACHINES = 384;
 const DAYS = 8;
 const CONNS = [16, 64];
-const RUN_HOURS = 5000;
 const ADMIN = "bench-admin-token";
 /** BENCH_SHADOW_MODEL=ai4i: the AI4I server (`npm start`'s) with one fixed reading, as bench/serve.ts. */
 const AI4I = process.env.BENCH_SHADOW_MODEL === "ai4i";
@@ -114,7 +113,6 @@ async function main(): Promise<void> {
     if (!other) throw new Error("no second version to shadow");
     const setupS = (performance.now() - t0) / 1000;
     process.env.WRK_THREADS = "2";
-    let nextT0 = Date.UTC(2030, 0, 1) / 1000;
 
     const serve = (name: string) =>
       start(
@@ -167,10 +165,19 @@ async function main(): Promise<void> {
       { server: OFF, connections: c, runs: [] },
       { server: ON, connections: c, runs: [] },
     ]);
-    const wrk = (p: Proc, connections: number, seconds: number) => {
-      process.env.WRK_T0 = String(nextT0);
-      nextT0 += RUN_HOURS * HOUR_S;
-      return runWrk({ url: `${p.url}/v1/predict`, connections, seconds, pid: p.pid, bodyFile: bodies, lua });
+    const wrk = async (p: Proc, connections: number, seconds: number) => {
+      // Its hours follow on from the server's newest reading (history-load.ts hourAfterNewest).
+      process.env.WRK_T0 = String(await hourAfterNewest(p.url));
+      const run = await runWrk({
+        url: `${p.url}/v1/predict`,
+        connections,
+        seconds,
+        pid: p.pid,
+        bodyFile: bodies,
+        lua,
+      });
+      answeredSome(p === a ? "server a" : "server b", run);
+      return run;
     };
     for (const p of procs) await wrk(p, 16, START_WARMUP);
     for (let r = 1; r <= ROUNDS; r++) {

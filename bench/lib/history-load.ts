@@ -58,3 +58,39 @@ export function machinePrefixes(contractFile: string, telemetry: string): string
     return `${JSON.stringify(fields).slice(0, -1)},"timestamp":"`;
   });
 }
+
+/** The first hour of the benches' readings (seconds since 1970): later than any training data. */
+export const FIRST_T0 = Date.UTC(2030, 0, 1) / 1000;
+
+/**
+ * Where a contract server's next run of readings starts (seconds since 1970): the hour after the
+ * newest reading it holds (GET /v1/fleet), and never before FIRST_T0. Each run's readings must come
+ * after the last run's (a reading at or before its machine's newest is a 409) and no more than 7
+ * days after the fleet's newest (core/limits.ts MAX_AHEAD_MS: a 400). A fixed jump per run can keep
+ * only the first: 5,000 hours per run made every reading of every run after the first a 400.
+ */
+export async function hourAfterNewest(url: string): Promise<number> {
+  let newest = 0;
+  let cursor: string | null = null;
+  do {
+    const res: Response = await fetch(
+      `${url}/v1/fleet?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+    );
+    if (!res.ok) throw new Error(`GET /v1/fleet answered ${res.status}: ${await res.text()}`);
+    const page = (await res.json()) as {
+      machines: { last_reading_at: string }[];
+      next_cursor: string | null;
+    };
+    for (const m of page.machines) newest = Math.max(newest, Date.parse(m.last_reading_at));
+    cursor = page.next_cursor;
+  } while (cursor);
+  return Math.max(FIRST_T0, Math.floor(newest / 1000 / HOUR_S) * HOUR_S + HOUR_S);
+}
+
+/** A contract server's run that answered nothing is not a throughput: stop the bench, saying so. */
+export function answeredSome(server: string, run: { ok: number; errors: number }): void {
+  if (run.ok === 0)
+    throw new Error(
+      `${server}: no 2xx answer in the run (${run.errors} errors): the load, not the server, is wrong`,
+    );
+}
