@@ -1,6 +1,7 @@
 // Data, prediction and label drift for one reference/current pair: per feature the test Evidently would
 // choose (or the one asked for), its score, threshold and verdict, plus reference-vs-current shares on
-// the same bins for plotting; dataset drift when at least half the features drifted. Pure: no I/O.
+// the same bins for plotting; dataset drift when at least half the features drifted (Evidently's
+// drift_share, or the share asked for). Pure: no I/O.
 // The JSON shape is what `millwright drift --json` prints and what scripts read.
 import { MillwrightError } from "../core/errors.js";
 import { binnedShares, type Sample } from "./stats/binning.js";
@@ -19,6 +20,8 @@ export interface DriftOptions extends TestChoice {
   thresholds?: Record<string, number>;
   ksMethod?: KsMethod;
   bins?: number;
+  /** Share of drifted features at which the dataset drifted; default Evidently's 0.5. */
+  shareThreshold?: number;
 }
 
 export interface Histogram {
@@ -43,7 +46,7 @@ export const SHARE_THRESHOLD = 0.5;
 export interface DriftReport {
   dataset_drift: boolean;
   drift_share: number;
-  share_threshold: typeof SHARE_THRESHOLD;
+  share_threshold: number;
   features: FeatureDrift[];
 }
 
@@ -95,13 +98,13 @@ function histogram(r: Sample, c: Sample, bins?: number): Histogram {
   return { edges, labels, reference: Array.from(s.reference), current: Array.from(s.current) };
 }
 
-/** Drift of one column; `feature` names it in the result and in errors. */
-export function featureDrift(
+/** One column's test result without the histogram (what a calibration needs, many times over). */
+export function scoreFeature(
   feature: string,
   reference: Column,
   current: Column,
   opts: DriftOptions = {},
-): FeatureDrift {
+): TestResult & { kind: ColumnKind; n_reference: number; n_current: number; samples: [Sample, Sample] } {
   const r = toSample(reference, feature, "reference");
   const c = toSample(current, feature, "current");
   if (r.kind !== c.kind) {
@@ -119,17 +122,28 @@ export function featureDrift(
     ksMethod: opts.ksMethod,
     bins: opts.bins,
   });
+  return { ...res, kind: r.kind, n_reference: nRef, n_current: sizeOf(c), samples: [r, c] };
+}
+
+/** Drift of one column; `feature` names it in the result and in errors. */
+export function featureDrift(
+  feature: string,
+  reference: Column,
+  current: Column,
+  opts: DriftOptions = {},
+): FeatureDrift {
+  const res = scoreFeature(feature, reference, current, opts);
   const out: FeatureDrift = {
     feature,
-    kind: r.kind,
+    kind: res.kind,
     test: res.test,
     statistic: res.statistic,
     score: res.score,
     threshold: res.threshold,
     drifted: res.drifted,
-    n_reference: nRef,
-    n_current: sizeOf(c),
-    histogram: histogram(r, c, opts.bins),
+    n_reference: res.n_reference,
+    n_current: res.n_current,
+    histogram: histogram(res.samples[0], res.samples[1], opts.bins),
   };
   if (res.p_value !== undefined) out.p_value = res.p_value;
   // Keep p_value next to statistic in the JSON, where people look for it.
@@ -157,10 +171,11 @@ export function driftReport(reference: Columns, current: Columns, opts: DriftOpt
   });
   const drifted = features.filter((f) => f.drifted).length;
   const share = drifted / features.length;
+  const shareThreshold = opts.shareThreshold ?? SHARE_THRESHOLD;
   return {
-    dataset_drift: share >= SHARE_THRESHOLD,
+    dataset_drift: share >= shareThreshold,
     drift_share: share,
-    share_threshold: SHARE_THRESHOLD,
+    share_threshold: shareThreshold,
     features,
   };
 }

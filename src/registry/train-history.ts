@@ -20,7 +20,7 @@ import { calibrationSamples } from "../train/plan-calibration-samples.js";
 import type { ModelRegistry } from "./registry.js";
 import { DatasetStore } from "./datasets.js";
 import { gitCommit } from "./training.js";
-import { createRng } from "../core/rng.js";
+import { referenceSample } from "./reference-sample.js";
 
 export interface HistoryTrainOutcome {
   version: string;
@@ -66,31 +66,6 @@ export function historyFitInput(d: ContractData): HistoryFitInput & { plan: Feat
     nMachines: t.machines.length,
     machineIds: t.machines,
   };
-}
-
-/** Rows kept as the drift reference (a seeded sample of the training telemetry, by contract names). */
-export const REFERENCE_ROWS = 5000;
-
-/** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities. */
-export function referenceSample(d: ContractData, fit: HistoryFit, seed: number): object {
-  const t = d.telemetry;
-  const rng = createRng(seed ^ 0x5eed);
-  const idx = Array.from({ length: t.n }, (_, i) => i);
-  const k = Math.min(REFERENCE_ROWS, t.n);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(t.n - i);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  const rows = idx.slice(0, k).sort((a, b) => a - b);
-  const columns: Record<string, (number | string | null)[]> = {};
-  d.contract.readings.forEach((r, j) => {
-    columns[r.name] = rows.map((i) => {
-      const v = t.values[j][i];
-      if (Number.isNaN(v)) return null;
-      return r.kind === "category" ? ((r.levels as string[])[v] ?? null) : v;
-    });
-  });
-  return { rows: k, columns, failure_probability: Array.from(fit.test.p) };
 }
 
 export function trainHistoryAndRegister(

@@ -15,6 +15,8 @@ export class Bridge {
   readonly newest = new Map<string, string>();
   /** The monitor's realised quality at each half day of shop time, with enough failures to say. */
   readonly snapshots: { at: number; recall: number; pr_auc: number }[] = [];
+  /** At each look: whether the monitor reported dataset drift (null: its window not full yet). */
+  readonly drifts: { at: number; dataset_drift: boolean | null; drifted: string[] }[] = [];
   /** At each look: readings over the threshold in the window, and whether /metrics had the estimate. */
   readonly estimates: { alarms: number; exported: boolean }[] = [];
   /** The last batch of readings sent (what a retry after a timeout sends again). */
@@ -83,7 +85,14 @@ export class Bridge {
   /** Asks GET /v1/monitor at each half day of shop time (an operator's look at the dashboard). */
   async watchQuality(): Promise<void> {
     if (this.clock % (12 * 3600_000) !== 0) return;
-    const { quality: q, estimated } = (await this.call("GET", "/v1/monitor")).body;
+    const { quality: q, estimated, drift } = (await this.call("GET", "/v1/monitor")).body;
+    this.drifts.push({
+      at: this.clock,
+      dataset_drift: drift?.dataset_drift ?? null,
+      drifted: (drift?.features ?? [])
+        .filter((f: { drifted: boolean }) => f.drifted)
+        .map((f: { feature: string }) => f.feature),
+    });
     const metrics = await (await fetch(`${this.url()}/metrics`)).text();
     this.estimates.push({
       alarms: estimated.alarms,

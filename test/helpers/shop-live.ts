@@ -4,9 +4,10 @@
 // an alarm and a maintenance stream, and two parts that fail foretold by their signals (a spindle
 // bearing by vibration over the two days before, an X-axis drive by its motor current). From day
 // `driftDay` of the live period the shop changes: the vibration sensors are recalibrated (they now
-// read 0.45 of what they did, and the controller's vibration alarm, set on the reading, goes quiet)
-// and a new coolant runs 5 °C cooler, so the first model misses bearing failures and a retrained one
-// has something to win. Seeded: same options, same bytes.
+// read 0.8 of what they did, and the controller's vibration alarm, set on the reading, goes quiet)
+// and a new coolant damps a worn bearing's shaking and carries its heat away, so the first model
+// misses bearing failures and a retrained one has something to win (`change: "recalibration"` is the
+// trial's first version: 0.45× and 5 °C cooler). Seeded: same options, same bytes.
 import { createRng, type Rng } from "../../src/core/rng.js";
 
 import { iso, type LiveReading, MAKES, writeExport } from "./shop-live-files.js";
@@ -22,6 +23,12 @@ export interface ShopLiveOptions {
   /** The live day (0-based) from which the vibration sensors read differently. */
   driftDay?: number;
   seed?: number;
+  /**
+   * What changes on `driftDay`: "coolant" (the default) as above; "recalibration", the first
+   * version of this trial, only rescales and cools (vibration 0.45×, coolant 5 °C cooler), a
+   * change the model barely feels but a drift monitor must see.
+   */
+  change?: "coolant" | "recalibration";
 }
 
 export type { LiveReading };
@@ -75,6 +82,7 @@ interface Part {
 
 export function shopLive(dir: string, opts: ShopLiveOptions = {}): ShopLive {
   const { machines: n = 10, days = 30, liveDays = 20, driftDay = 8, seed = 5 } = opts;
+  const recal = opts.change === "recalibration";
   const rng = createRng(seed);
   const liveFrom = START + days * DAY_MS;
   const driftFrom = liveFrom + driftDay * DAY_MS;
@@ -113,9 +121,10 @@ export function shopLive(dir: string, opts: ShopLiveOptions = {}): ShopLive {
       // carries the bearing's heat away instead; the recalibrated sensor reads 0.8 of before.
       const drifted = t >= driftFrom;
       const vibTrue = 0.9 + rpm / 20000 + (drifted ? 0.8 : 3.2) * bearing + 0.12 * rng.normal();
-      const vib = Math.max(0, drifted ? 0.8 * vibTrue : vibTrue);
+      const vib = Math.max(0, drifted ? (recal ? 0.45 : 0.8) * vibTrue : vibTrue);
       const current = (make === 0 ? 11 : 8) + power * 0.4 + 6 * drive + 0.5 * rng.normal();
-      const coolant = 21 + power * 0.2 + (drifted ? 6 * bearing : 0) + 0.6 * rng.normal();
+      const heat = drifted ? (recal ? -5 : 6 * bearing) : 0;
+      const coolant = 21 + power * 0.2 + heat + 0.6 * rng.normal();
       rows.push({
         t,
         cells: {

@@ -27,7 +27,7 @@ const PLAY_DAYS = 120;
 const SEED = 7;
 
 /** The first `hours` of a simulation, as the export of that moment would hold it. */
-function firstHours(h: Historian, hours: number): Historian {
+export function firstHours(h: Historian, hours: number): Historian {
   const end = h.startMs + hours * 3_600_000;
   return {
     ...h,

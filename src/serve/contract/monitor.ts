@@ -6,14 +6,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Registry as PromRegistry } from "prom-client";
 import { monitorGauges } from "../../metrics/shared.js";
-import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
+import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
+import type { DriftCalibration } from "../../monitor/drift-window.js";
+import type { ReferenceSample } from "../../registry/reference-sample.js";
+import { contractDrift, type DriftWindow } from "./monitor-drift.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
 import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
-/** Readings kept for the drift window, and the fewest that make a drift test worth running. */
+/** Readings kept (the drift window is the last day of them), and the fewest for prediction drift. */
 export const RECENT_READINGS = 5000;
 export const MIN_CURRENT = 100;
 /**
@@ -26,14 +29,16 @@ export const MIN_CURRENT = 100;
  */
 export const ESTIMATE_MIN_ALARMS = 50;
 
-interface Reference {
-  columns: Record<string, (number | string | null)[]>;
-  failure_probability: number[];
-}
+type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
+  /** Absent in a version trained before thresholds were calibrated. */
+  calibration?: DriftCalibration;
+};
 
 export interface ContractMonitorReport {
   at: number;
   current_rows: number;
+  /** The readings dataset drift is tested on (the last day); drift is null until it is full. */
+  drift_window: DriftWindow | null;
   drift: DriftReport | null;
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
@@ -147,33 +152,10 @@ export class ContractMonitor implements HistoryObserver {
     const c = st.model.contract;
     let drift: DriftReport | null = null;
     let pdrift: ContractMonitorReport["prediction_drift"] = null;
-    if (st.reference && recent.length >= MIN_CURRENT) {
-      const column = (vals: (number | string | null)[], categorical: boolean) =>
-        categorical
-          ? vals.filter((v) => v !== null).map(String)
-          : Float64Array.from(vals, (v) => (typeof v === "number" ? v : Number.NaN));
-      const ref: Columns = {};
-      const cur: Columns = {};
-      c.readings.forEach((r, j) => {
-        const rv = st.reference?.columns[r.name];
-        if (!rv) return;
-        ref[r.name] = column(rv, r.kind === "category");
-        cur[r.name] = column(
-          recent.map((x) => x.values[j]),
-          r.kind === "category",
-        );
-      });
-      // A reading no machine in the window has (an optional sensor) cannot be tested: leave it out.
-      for (const k of Object.keys(ref)) {
-        const n = (x: Columns[string]) =>
-          x instanceof Float64Array ? x.filter((v) => !Number.isNaN(v)).length : x.length;
-        if (n(ref[k]) === 0 || n(cur[k]) === 0) {
-          delete ref[k];
-          delete cur[k];
-        }
-      }
-      if (Object.keys(ref).length > 0) drift = driftReport(ref, cur);
-      if (st.reference.failure_probability.length > 0)
+    let window: DriftWindow | null = null;
+    if (st.reference) {
+      ({ drift, window } = contractDrift(c, st.reference, recent));
+      if (recent.length >= MIN_CURRENT && st.reference.failure_probability.length > 0)
         pdrift = predictionDrift(
           st.reference.failure_probability,
           recent.map((x) => x.p),
@@ -189,7 +171,15 @@ export class ContractMonitor implements HistoryObserver {
     const estimated =
       ps.length > 0 ? { ...estimateCbpe(ps, t), alarms: ps.filter((p) => p >= t).length } : null;
     this.export(drift, pdrift, quality, estimated);
-    return { at: now, current_rows: recent.length, drift, prediction_drift: pdrift, quality, estimated };
+    return {
+      at: now,
+      current_rows: recent.length,
+      drift_window: window,
+      drift,
+      prediction_drift: pdrift,
+      quality,
+      estimated,
+    };
   }
 
   private export(
@@ -205,6 +195,9 @@ export class ContractMonitor implements HistoryObserver {
       g.featureDriftScore.set({ feature: f.feature, test: f.test }, f.score);
       g.featureDrifted.set({ feature: f.feature }, f.drifted ? 1 : 0);
     }
+    // Until the window is full no drift is known: 0, not a value left from the state before a swap.
+    g.datasetDriftShare.reset();
+    g.datasetDrift.reset();
     if (drift) {
       g.datasetDriftShare.set(drift.drift_share);
       g.datasetDrift.set(drift.dataset_drift ? 1 : 0);

@@ -1,0 +1,95 @@
+// Dataset drift of a contract model's recent readings (monitor.ts): the last day of readings (at most
+// the window's rows), tested only once full, against the version's reference sample with the
+// thresholds its training calibrated (monitor/drift-window.ts), and dataset drift from a third of
+// the readings: a contract has a handful of readings, each a sensor, and with calibrated thresholds
+// two sensors out of six past anything the training period showed is a changed shop (Evidently's
+// drift_share 0.5 would need three). A version trained before the calibration keeps Evidently's
+// default thresholds.
+import type { Contract } from "../../contract/types.js";
+import { type Columns, type DriftReport, driftReport } from "../../monitor/drift-report.js";
+import {
+  DRIFT_WINDOW_MS,
+  DRIFT_WINDOW_ROWS,
+  type DriftCalibration,
+  windowStart,
+} from "../../monitor/drift-window.js";
+import { referenceColumns } from "../../registry/reference-sample.js";
+
+/** Share of a contract's readings drifted at which its dataset drifted. */
+export const CONTRACT_DRIFT_SHARE = 1 / 3;
+
+export interface DriftWindow {
+  rows: number;
+  /** Hours between the window's oldest and newest reading. */
+  hours: number;
+  /** False until the window covers its whole span (or its row cap): no drift is tested before. */
+  full: boolean;
+  /** The span asked for, in hours; null on a counter clock (rows only). */
+  span_hours: number | null;
+}
+
+interface Recent {
+  time: number;
+  values: (number | string | null)[];
+}
+
+export function contractDrift(
+  contract: Contract,
+  reference: { columns: Record<string, (number | string | null)[]>; calibration?: DriftCalibration },
+  recent: readonly Recent[],
+): { drift: DriftReport | null; window: DriftWindow } {
+  const span = contract.time && !contract.time.counter ? DRIFT_WINDOW_MS : null;
+  const rows = [...recent].sort((a, b) => a.time - b.time);
+  const w = windowStart(
+    rows.map((r) => r.time),
+    rows.length,
+    span,
+    DRIFT_WINDOW_ROWS,
+  );
+  const cur = rows.slice(w.from);
+  const hours = cur.length > 0 ? (cur[cur.length - 1].time - cur[0].time) / 3_600_000 : 0;
+  const window: DriftWindow = {
+    rows: cur.length,
+    hours: Math.round(hours * 100) / 100,
+    full: w.full,
+    span_hours: span === null ? null : span / 3_600_000,
+  };
+  if (!w.full) return { drift: null, window };
+  const categorical = (name: string) =>
+    contract.readings.some((r) => r.name === name && r.kind === "category");
+  const refAll = referenceColumns(reference.columns, categorical);
+  const ref: Columns = {};
+  const now: Record<string, (number | string | null)[]> = {};
+  contract.readings.forEach((r, j) => {
+    if (refAll[r.name]) now[r.name] = cur.map((x) => x.values[j]);
+  });
+  const curAll = referenceColumns(now, categorical);
+  const current: Columns = {};
+  // A reading no machine in the window has (an optional sensor) cannot be tested: leave it out.
+  for (const k of Object.keys(curAll))
+    if (count(refAll[k]) > 0 && count(curAll[k]) > 0) {
+      ref[k] = refAll[k];
+      current[k] = curAll[k];
+    }
+  if (Object.keys(ref).length === 0) return { drift: null, window };
+  const thresholds: Record<string, number> = {};
+  for (const [k, f] of Object.entries(reference.calibration?.features ?? {})) thresholds[k] = f.threshold;
+  return {
+    drift: driftReport(ref, current, {
+      // Each threshold belongs to the test it was calibrated with.
+      tests: Object.fromEntries(
+        Object.entries(reference.calibration?.features ?? {}).map(([k, f]) => [k, f.test]),
+      ),
+      thresholds,
+      shareThreshold: CONTRACT_DRIFT_SHARE,
+    }),
+    window,
+  };
+}
+
+function count(x: Columns[string]): number {
+  if (!(x instanceof Float64Array)) return x.length;
+  let n = 0;
+  for (const v of x) if (!Number.isNaN(v)) n++;
+  return n;
+}
