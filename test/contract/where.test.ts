@@ -13,6 +13,9 @@ import { readContractData } from "../../src/data/contract-data.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
+import { buildContractApp } from "../../src/serve/contract/app.js";
+import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { readRetrainFiles } from "../helpers/retrain-files.js";
 import { SHOP_CMMS_CONTRACT as TEXT, writeShopCmms } from "../helpers/shop-cmms-files.js";
 
@@ -114,4 +117,25 @@ test("retraining writes the failures back with their where column, so they read 
   assert.equal(back.failures?.n, data.failures?.n);
   assert.deepEqual(Array.from(back.failures?.time ?? []), Array.from(data.failures?.time ?? []));
   assert.deepEqual(back.failures?.kind, data.failures?.kind);
+});
+
+test("GET /v1/contract shows each table's where, so what the server reads as a failure is visible", async () => {
+  const registry = new ModelRegistry(join(dir, "models-served"));
+  const data = readContractData(load(TEXT), { learn: true, labels: "require" });
+  const { version } = trainHistoryAndRegister(registry, data, TEXT, {
+    seed: 1,
+    split: { by: "time", testFrom: null },
+    params: { nEstimators: 5 },
+  });
+  const log = new SqliteHistoryLog(join(dir, "h.db"));
+  const model = loadHistoryModel(registry, version);
+  const service = await ContractService.open(model, registry.versionDir(version), log, []);
+  const app = await buildContractApp({ service });
+  try {
+    const body = (await app.inject({ url: "/v1/contract" })).json();
+    assert.deepEqual(body.where, { failures: { column: "Type", in: ["CM", "EMERG"] } });
+  } finally {
+    await app.close();
+    await log.close();
+  }
 });

@@ -28,6 +28,7 @@ import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService } from "./contract-service.js";
+import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
 
@@ -187,35 +188,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   contractEventRoutes(app, svc, maxBatch, events);
 
-  app.get(
-    "/v1/contract",
-    { schema: { summary: "The served model's data contract", tags: ["models"] } },
-    async () => ({
-      model: { name: svc.model.name, version: svc.model.version },
-      contract: m.contract.name,
-      readings: m.contract.readings.map((r) => ({
-        name: r.name,
-        unit: r.unit,
-        words: r.words,
-        optional: r.optional,
-        min: r.min,
-        max: r.max,
-        levels: r.levels,
-      })),
-      event_tables: svc.fleet.eventTables(),
-      heads: m.headNames,
-      horizon: m.contract.failures?.horizon.label ?? null,
-      time: { counter: m.contract.time?.counter !== false },
-      attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
-        name: a.name,
-        kind: a.kind,
-        unit: a.unit,
-        words: a.words,
-        levels: a.levels,
-      })),
-      features: svc.fleet.plan.features,
-    }),
-  );
+  contractRoute(app, svc);
 
   oipContractRoutes(app, svc, maxBatch, count);
   if (opts.shadow) shadowRoutes(app, opts.shadow);

@@ -1,0 +1,49 @@
+// GET /v1/contract: the served contract as a client needs it, including which rows of a file each
+// table reads (`where`), so what the server counts as a failure or a maintenance is visible.
+import type { FastifyInstance } from "fastify";
+import type { Contract, RowFilter } from "../../contract/types.js";
+import type { ContractService } from "./contract-service.js";
+
+/** Each table's row filter by table name (event tables by their name, the failures as "failures"). */
+export function rowFilters(c: Contract): Record<string, RowFilter> {
+  const out: Record<string, RowFilter> = {};
+  for (const e of c.events) if (e.where) out[e.name] = { column: e.where.column, in: [...e.where.in] };
+  if (c.failures?.where) out.failures = { column: c.failures.where.column, in: [...c.failures.where.in] };
+  return out;
+}
+
+export function contractRoute(app: FastifyInstance, svc: ContractService): void {
+  // The model at start: a swap serves another version of the same contract.
+  const m = svc.model;
+  app.get(
+    "/v1/contract",
+    { schema: { summary: "The served model's data contract", tags: ["models"] } },
+    async () => ({
+      model: { name: svc.model.name, version: svc.model.version },
+      contract: m.contract.name,
+      readings: m.contract.readings.map((r) => ({
+        name: r.name,
+        unit: r.unit,
+        words: r.words,
+        optional: r.optional,
+        min: r.min,
+        max: r.max,
+        levels: r.levels,
+      })),
+      event_tables: svc.fleet.eventTables(),
+      // Which rows each table reads from its file (only tables with a `where`).
+      where: rowFilters(m.contract),
+      heads: m.headNames,
+      horizon: m.contract.failures?.horizon.label ?? null,
+      time: { counter: m.contract.time?.counter !== false },
+      attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
+        name: a.name,
+        kind: a.kind,
+        unit: a.unit,
+        words: a.words,
+        levels: a.levels,
+      })),
+      features: svc.fleet.plan.features,
+    }),
+  );
+}
