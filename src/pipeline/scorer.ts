@@ -20,6 +20,11 @@ export interface Scored {
   heads: Record<string, Float64Array | null>;
 }
 
+/** Why a time past FleetHistory.notAfter is refused, for a reading's or an event's message. */
+export function tooFarAhead(time: number): string {
+  return `${new Date(time).toISOString()} is more than ${MAX_AHEAD_MS / 86_400_000} days ahead of both the server's clock and the fleet's newest reading (a controller clock gone wrong?)`;
+}
+
 export class FleetHistory {
   readonly plan: FeaturePlan;
   private readonly machines = new Map<string, MachineHistory>();
@@ -62,7 +67,7 @@ export class FleetHistory {
   }
 
   /**
-   * The latest time a reading may have at wall-clock `now`: `ahead` past the later of `now` and the
+   * The latest time a reading (or an event) may have at wall-clock `now`: `ahead` past the later of `now` and the
    * fleet's newest reading (core/limits.ts MAX_AHEAD_MS says why). None before the first reading
    * (nothing to judge a simulated clock by) or on a counter time (a cycle count is no clock).
    */
@@ -95,7 +100,7 @@ export class FleetHistory {
       if (cols.time[i] > notAfter)
         throw new MillwrightError(
           "MW_VALIDATION",
-          `${at(i)}timestamp: ${new Date(cols.time[i]).toISOString()} is more than ${MAX_AHEAD_MS / 86_400_000} days ahead of both the server's clock and the fleet's newest reading (a controller clock gone wrong?); taken, it would refuse every later reading of machine '${m}' as out of order`,
+          `${at(i)}timestamp: ${tooFarAhead(cols.time[i])}; taken, it would refuse every later reading of machine '${m}' as out of order`,
           { field: `${at(i)}timestamp` },
         );
       const before = newest?.get(m) ?? this.lastTime(m);

@@ -308,7 +308,9 @@ export class ContractService {
 
   /** Applies new events at once (so readings scored after this call see them) and logs them. */
   async events(items: EventIn[]): Promise<EventOutcome[]> {
-    const parsed = parseEvents(this.fleet, this.counter, items);
+    const ahead = this.maxAheadMs;
+    const notAfter = ahead === null ? Number.POSITIVE_INFINITY : this.fleet.notAfter(Date.now(), ahead);
+    const parsed = parseEvents(this.fleet, this.counter, items, notAfter);
     if (!this.lockstep) {
       const { out, fresh } = this.applyEvents(parsed);
       if (fresh.length > 0) await this.durably(() => this.log.appendEvents(fresh));

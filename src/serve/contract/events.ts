@@ -5,7 +5,7 @@ import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import type { Contract } from "../../contract/types.js";
 import { timeDescription } from "../../pipeline/readings.js";
-import type { FleetHistory } from "../../pipeline/scorer.js";
+import { type FleetHistory, tooFarAhead } from "../../pipeline/scorer.js";
 import type { LoggedEvent } from "../../store/history/types.js";
 
 export interface EventIn {
@@ -26,7 +26,13 @@ export function eventTimeDescription(contract: Contract): string {
   return `${timeDescription(contract)}${own.join("")}`;
 }
 
-export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventIn[]): LoggedEvent[] {
+/** `notAfter`: the latest time an event may have (FleetHistory.notAfter, as for readings). */
+export function parseEvents(
+  fleet: FleetHistory,
+  counter: boolean,
+  items: EventIn[],
+  notAfter = Number.POSITIVE_INFINITY,
+): LoggedEvent[] {
   const tables = fleet.eventTables();
   const contract = fleet.model.contract;
   const known = new Set(fleet.knownMachines());
@@ -59,6 +65,14 @@ export function parseEvents(fleet: FleetHistory, counter: boolean, items: EventI
       throw new MillwrightError(
         "MW_VALIDATION",
         `${at}.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
+        { field: `${at}.timestamp` },
+      );
+    // As a reading's: an event stamped by a clock gone wrong would sit in the machine's history
+    // ahead of everything it gets (a maintenance there makes every `since` feature negative).
+    if (t > notAfter)
+      throw new MillwrightError(
+        "MW_VALIDATION",
+        `${at}.timestamp: ${tooFarAhead(t)}; taken, it would stay ahead of every later reading of machine '${e.machine_id}'`,
         { field: `${at}.timestamp` },
       );
     return {

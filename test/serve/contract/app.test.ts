@@ -130,6 +130,38 @@ test("a reading stamped far in the future is refused naming its field, and does 
   assert.equal((await post("/v1/predict", reading({ machine_id: "M12", timestamp: soon }))).statusCode, 200);
 });
 
+test("an event stamped far in the future is refused as a reading is, naming its field; the batch changes nothing", async () => {
+  const auth = { authorization: `Bearer ${TOKEN}` };
+  const ev = (id: string, timestamp: string) => ({
+    id,
+    table: "maintenance",
+    machine_id: "M12",
+    timestamp,
+    kind: "spindle_bearing",
+  });
+  const ahead = new Date(Date.now() + 365 * 86_400_000).toISOString();
+  const r = await post(
+    "/v1/events",
+    { events: [ev("m13-now", "2026-06-01T06:00:00Z"), ev("m13-ahead", ahead)] },
+    auth,
+  );
+  assert.equal(r.statusCode, 400, r.body);
+  assert.deepEqual([r.json().code, r.json().field], ["MW_VALIDATION", "events[1].timestamp"]);
+  assert.match(r.json().detail, /more than 7 days ahead of both the server's clock and the fleet's newest/);
+  // Refused whole: the first event was not taken, so it is new now; within a week is taken.
+  const soon = new Date(Date.now() + 86_400_000).toISOString();
+  const ok = await post(
+    "/v1/events",
+    { events: [ev("m13-now", "2026-06-01T06:00:00Z"), ev("m13-soon", soon)] },
+    auth,
+  );
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.deepEqual(
+    ok.json().results.map((x: { outcome: string }) => x.outcome),
+    ["accepted", "accepted"],
+  );
+});
+
 test("events need the feedback token, are idempotent by id, and change the next reading's features", async () => {
   const ev = {
     id: "maint-1",
