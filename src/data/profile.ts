@@ -13,12 +13,15 @@ import {
   lateFailures,
   staggeredCounts,
 } from "./profile-problems.js";
+import { describeConversion } from "../contract/units.js";
 
 export interface ReadingProfile {
   name: string;
   column: string;
   /** Every name the contract gives it (two makes' column or tag names), the first being `column`. */
   columns: string[];
+  /** The columns read in another unit, each said once: "'LUBE_OIL_F' from °F", "'OilTemp' of R-01 from °F". */
+  converted: string[];
   unit: string;
   /** Share of telemetry rows with a value. */
   present: number;
@@ -91,6 +94,7 @@ export function profileContractData(d: ContractData): ContractProfile {
       name: r.name,
       column: r.column,
       columns: [r.column, ...(r.aliases ?? [])],
+      converted: (r.convert ?? []).map(describeConversion),
       unit: r.unit,
       present: t.n === 0 ? 0 : n / t.n,
       min: n === 0 || category ? null : min,
