@@ -3,7 +3,6 @@
 // events and failures came through as they meant (how much of each sensor is there, its range, how
 // many failures of each kind fall within the horizon) and what would make training weak. Pure.
 import { horizonLabels } from "../features/labels.js";
-import { MIN_MODE_POSITIVES } from "../train/fit.js";
 import type { ContractData } from "./contract-data.js";
 import type { EventTable } from "./events.js";
 import {
@@ -129,11 +128,6 @@ export function profileContractData(d: ContractData): ContractProfile {
       problems.push(
         `${file} row ${r.line}: the same failure as row ${r.first} (machine, time and kind): logged twice?`,
       );
-    for (const [k, n] of Object.entries(byKind))
-      if (n < MIN_MODE_POSITIVES)
-        problems.push(
-          `failure kind '${k}': ${n} failure${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`,
-        );
     problems.push(...headless(d, l, any, byKind));
     failures = {
       rows: d.failures.n,
