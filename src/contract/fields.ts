@@ -3,8 +3,10 @@
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { formatProblem } from "../data/time-format.js";
 import { parseSpan } from "./spans.js";
+import { columnConversion } from "./units.js";
 import {
   type AttributeSpec,
+  type ColumnConversion,
   type Contract,
   type CsvFormat,
   DEFAULT_CSV,
@@ -80,16 +82,27 @@ export function reading(v: unknown, file: string, path: string, names: Names): R
   const max = optNum(o, "max", file, path);
   if (min !== null && max !== null && min > max)
     throw configError(file, join(path, "max"), `${max} is below min ${min}`);
-  const columns = Array.isArray(o.column)
-    ? list(o.column, file, join(path, "column")).map((c, i) => text(c, file, join(path, `column[${i}]`)))
-    : [text(o.column, file, join(path, "column"))];
+  const unit = optText(o, "unit", file, path) ?? "";
+  const entries = Array.isArray(o.column) ? list(o.column, file, join(path, "column")) : [o.column];
+  // A name, or { column, unit | scale/offset, machines }: a column written in another unit.
+  const convert: ColumnConversion[] = [];
+  const columns = entries.map((c, i) => {
+    const at = Array.isArray(o.column) ? join(path, `column[${i}]`) : join(path, "column");
+    if (c === null || typeof c !== "object") return text(c, file, at);
+    const first = i === 0 || (c as { column?: unknown }).column === entries[0];
+    const conv = columnConversion(c, file, at, { unit, first });
+    convert.push(conv);
+    return conv.column;
+  });
   if (columns.length === 0) throw configError(file, join(path, "column"), "needs at least one column name");
   return {
     name,
     column: columns[0],
-    aliases: columns.slice(1),
+    // A name given twice (plain, and converted for some machines) is looked for once.
+    aliases: [...new Set(columns.slice(1))].filter((x) => x !== columns[0]),
+    ...(convert.length > 0 ? { convert } : {}),
     kind: kindOf(o, file, path),
-    unit: optText(o, "unit", file, path) ?? "",
+    unit,
     min,
     max,
     words: optText(o, "words", file, path) ?? name.replace(/_/g, " "),

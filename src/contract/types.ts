@@ -21,6 +21,8 @@ export interface ReadingSpec {
   column: string;
   /** Other names of the same column (another make's controller calls it S_ACT); absent in old versions. */
   aliases?: string[];
+  /** Columns (among the names) written in another unit, read into this one; absent in old versions. */
+  convert?: ColumnConversion[];
   kind: "number" | "category";
   unit: string;
   min: number | null;
@@ -31,6 +33,19 @@ export interface ReadingSpec {
   optional: boolean;
   /** Category levels in code order (code = index); learned from training data when not given. */
   levels: string[] | null;
+}
+
+/**
+ * A column of a reading written in another unit (`{ column: LUBE_OIL_F, unit: "°F" }`): its values
+ * are read as value × scale + offset, for every machine or only for `machines`.
+ */
+export interface ColumnConversion {
+  column: string;
+  /** The unit as the contract gave it (null: given by scale and offset). */
+  unit: string | null;
+  scale: number;
+  offset: number;
+  machines: string[] | null;
 }
 
 export interface AttributeSpec {

@@ -125,7 +125,8 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
       "MW_BAD_INPUT",
       `--events: no event table named ${unknown.map((u) => `'${u}'`).join(", ")} (the contract has ${[...c0.events.map((e) => e.name), "failures"].join(", ")})`,
     );
-  const tFiles = opts.telemetry ? [opts.telemetry] : c0.telemetry.flatMap(expandGlob);
+  // --data may be a pattern too: a shop with one file per make scores all its makes at once.
+  const tFiles = opts.telemetry ? expandGlob(opts.telemetry) : c0.telemetry.flatMap(expandGlob);
   need(tFiles[0], "telemetry (--data)", c0);
   const longWarnings: string[] = [];
   const parts = tFiles.map((file) => {
@@ -148,7 +149,8 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   let machineTable: Set<string> | null = null;
   if (c.attributes) {
     const f = need(c.attributes.file, "attributes", c);
-    const r = readAttributes(c, readTable(f, "attributes", files, c0.csv.delimiter), f, telemetry.machines);
+    const table = readTable(f, "attributes", files, c0.csv.delimiter);
+    const r = readAttributes(c, table, f, telemetry.machines, telemetry.warnings);
     c = r.contract;
     attributes = r.values;
     machineTable = r.ids;

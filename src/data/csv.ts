@@ -12,6 +12,8 @@ export interface CsvTable {
    * file's own row and its own name for the column the table calls `column`).
    */
   locate?: (line: number, column: string | null) => string;
+  /** The file's own name for the column the table calls `column`, at a (joined) line. */
+  own?: (line: number, column: string) => string;
 }
 
 /** `delimiter`: one character (",", ";", "\t", "|"); a contract's `csv.delimiter`. */

@@ -143,6 +143,8 @@ export function readAttributes(
   table: CsvTable,
   source: string,
   machines: readonly string[],
+  /** Where a category level the model never saw is said (a new make after training): it is missing. */
+  warnings?: string[],
 ): { contract: Contract; values: Float64Array[]; ids: Set<string> } {
   const a = c.attributes;
   if (!a) return { contract: c, values: [], ids: new Set() };
@@ -183,6 +185,10 @@ export function readAttributes(
       if (s === "") return Number.NaN;
       if (x.kind === "category") {
         const code = (x.levels as string[]).indexOf(s);
+        if (code < 0)
+          warnings?.push(
+            `${source}: machine '${id}': ${x.name} '${s}' is a level the model never saw; it counts as missing`,
+          );
         return code < 0 ? Number.NaN : code;
       }
       const v = parseDecimal(s, c.csv.decimal);

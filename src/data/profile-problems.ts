@@ -17,9 +17,11 @@ export interface LabelsProfile {
 }
 
 /**
- * The kinds `train --contract` (its default time split, time-split.ts) would give no head: a head
- * needs failure rows in the fit part and in validation (fit-history.ts). `check` said "no problems"
- * and training then dropped a kind with 8 failures, none of them in the validation period.
+ * Which kinds `train --contract` (its default time split, time-split.ts) gives a head, said the way
+ * training decides it: a head needs failure rows in the fit part and in validation (fit-history.ts).
+ * `check` said "no problems" and training then dropped a kind with 8 failures, none of them in the
+ * validation period; and it said a kind of 4 failures was too few for a head, which training then
+ * gave one (trial G: its 48-hour horizon gave their rows enough), learnt from 3 of them.
  */
 export function headless(
   d: ContractData,
@@ -29,28 +31,39 @@ export function headless(
 ): string[] {
   const t = d.telemetry;
   const fs = d.contract.failures;
+  if (!fs) return [];
+  const few = (k: string, n: number) =>
+    `failure kind '${k}': ${n} failure${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`;
+  const rare = Object.entries(byKind).filter(([, n]) => n < MIN_MODE_POSITIVES);
   // A counter time is trained split by machine (README: each unit's count is its own clock), drawn
   // at random and stratified by failure kind (time-split.ts), so no kind is left out by the split:
   // the default time split, judged here, is not the one such data is trained with.
-  if (!fs || d.contract.time?.counter) return [];
+  if (d.contract.time?.counter) return rare.map(([k, n]) => few(k, n));
   let split: ReturnType<typeof splitRows>;
   try {
     const usable = l.censored.map((x) => 1 - x);
     const x = { time: t.time, machine: t.machine, nMachines: t.machines.length, usable, y: any };
     split = splitRows({ ...x, horizon: fs.horizon.size }, { by: "time", testFrom: null }, createRng(0));
   } catch (e) {
-    if (isMillwrightError(e)) return []; // training says why it cannot split
+    if (isMillwrightError(e)) return rare.map(([k, n]) => few(k, n)); // training says why it cannot split
     throw e;
   }
   const rows = (y: Uint8Array, idx: Uint32Array) => idx.reduce((s, i) => s + y[i], 0);
   const out: string[] = [];
   for (const k of fs.kinds ?? []) {
-    if ((byKind[k] ?? 0) < MIN_MODE_POSITIVES) continue; // said above: too few failures
+    const n = byKind[k] ?? 0;
     const y = l.heads.get(k) as Uint8Array;
     const [fit, val] = [rows(y, split.fit), rows(y, split.validation)];
-    if (fit < MIN_MODE_POSITIVES || val === 0)
+    const head = fit >= MIN_MODE_POSITIVES && val > 0;
+    const parts = `${fit} rows within its horizon in the fit part and ${val} in validation (${split.describe})`;
+    if (!head && n < MIN_MODE_POSITIVES) out.push(few(k, n));
+    else if (!head)
       out.push(
-        `failure kind '${k}': ${fit} rows within its horizon in the fit part and ${val} in validation (${split.describe}), so train --contract gives it no head (it still counts in machine_failure): more history, or --test-from a later time`,
+        `failure kind '${k}': ${parts}, so train --contract gives it no head (it still counts in machine_failure): more history, or --test-from a later time`,
+      );
+    else if (n < MIN_MODE_POSITIVES)
+      out.push(
+        `failure kind '${k}': only ${n} failure${n === 1 ? "" : "s"}, and train --contract gives it a head (${parts}): learnt from that few, its figures and its risk in the plan are rough`,
       );
   }
   return out;

@@ -3,7 +3,6 @@
 // events and failures came through as they meant (how much of each sensor is there, its range, how
 // many failures of each kind fall within the horizon) and what would make training weak. Pure.
 import { horizonLabels } from "../features/labels.js";
-import { MIN_MODE_POSITIVES } from "../train/fit.js";
 import type { ContractData } from "./contract-data.js";
 import type { EventTable } from "./events.js";
 import {
@@ -13,12 +12,15 @@ import {
   lateFailures,
   staggeredCounts,
 } from "./profile-problems.js";
+import { describeConversion } from "../contract/units.js";
 
 export interface ReadingProfile {
   name: string;
   column: string;
   /** Every name the contract gives it (two makes' column or tag names), the first being `column`. */
   columns: string[];
+  /** The columns read in another unit, each said once: "'LUBE_OIL_F' from °F", "'OilTemp' of R-01 from °F". */
+  converted: string[];
   unit: string;
   /** Share of telemetry rows with a value. */
   present: number;
@@ -91,6 +93,7 @@ export function profileContractData(d: ContractData): ContractProfile {
       name: r.name,
       column: r.column,
       columns: [r.column, ...(r.aliases ?? [])],
+      converted: (r.convert ?? []).map(describeConversion),
       unit: r.unit,
       present: t.n === 0 ? 0 : n / t.n,
       min: n === 0 || category ? null : min,
@@ -125,11 +128,6 @@ export function profileContractData(d: ContractData): ContractProfile {
       problems.push(
         `${file} row ${r.line}: the same failure as row ${r.first} (machine, time and kind): logged twice?`,
       );
-    for (const [k, n] of Object.entries(byKind))
-      if (n < MIN_MODE_POSITIVES)
-        problems.push(
-          `failure kind '${k}': ${n} failure${n === 1 ? "" : "s"}, too few for a head of its own (it still counts in machine_failure)`,
-        );
     problems.push(...headless(d, l, any, byKind));
     failures = {
       rows: d.failures.n,

@@ -106,7 +106,8 @@ export function joinTelemetry(
     const own = new Map(header.map((h, j) => [h, t.header[resolved[0][j]]]));
     const locate = (line: number, column: string | null) =>
       whereIn(parts[0], line, column === null ? null : (own.get(column) ?? column));
-    return { table: { ...t, header: renamed, locate }, source: parts[0].file, warnings };
+    const ownName = (_: number, column: string) => own.get(column) ?? column;
+    return { table: { ...t, header: renamed, locate, own: ownName }, source: parts[0].file, warnings };
   }
   const rows: string[][] = [];
   const lines: number[] = [];
@@ -137,7 +138,8 @@ export function joinTelemetry(
     const k = fileOf[g - 1];
     return whereIn(parts[k], lineOf[g - 1], column === null ? null : (own[k].get(column) ?? column));
   };
-  return { table: { header, rows, lines, locate }, source, warnings };
+  const ownName = (g: number, column: string) => own[fileOf[g - 1]].get(column) ?? column;
+  return { table: { header, rows, lines, locate, own: ownName }, source, warnings };
 }
 
 /** Where a file's cell is, by its own row and column name (a long file's table knows its rows). */

@@ -4,6 +4,7 @@
 // the reading is optional.
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
+import { conversionFor } from "../contract/units.js";
 import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
@@ -151,13 +152,16 @@ export function readTelemetry(
         values[j][i] = code < 0 ? Number.NaN : code;
         return;
       }
-      const v = parseDecimal(s, c.csv.decimal);
+      const raw = parseDecimal(s, c.csv.decimal);
+      // A column in another unit (a °F controller beside °C ones) is read into the reading's unit.
+      const conv = r.convert ? conversionFor(r.convert, table.own?.(ln, r.column) ?? r.column, id) : null;
+      const v = conv ? raw * conv.scale + conv.offset : raw;
       if (!Number.isFinite(v)) errors.add(ln, r.column, notANumber(s, c.csv.decimal));
       else if ((r.min !== null && v < r.min) || (r.max !== null && v > r.max))
         errors.add(
           ln,
           r.column,
-          `${v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
+          `${conv ? `${raw}${conv.unit ? ` ${conv.unit}` : ""}, read as ` : ""}${v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
         );
       values[j][i] = v;
     });

@@ -136,8 +136,14 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
       bestValue = n.avoided - n.planned;
     }
   }
-  if (best < 0)
+  if (best < 0) {
+    // A technician booked for 10 h still gives a shift at most its own length: a task longer than a
+    // shift is never planned, however the technicians file is written (trial G's 10-hour bearing job).
+    const most = Math.max(...skilled.map((t) => Math.max(0, ...ctx.set.capacity[t])));
+    if (most < task.hours && skilled.some((t) => technicians[t].hoursPerShift >= task.hours))
+      return `the ${task.words} takes ${task.hours} h, longer than a shift (${most} h), and a task is planned within one shift: it never fits (a task of at most ${most} h would)`;
     return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}`;
+  }
   const n = taskNumbers(f, best, ctx.plannedCostPerHour);
   if (!(n.avoided > n.planned))
     return `the ${task.words} costs ${money(n.planned, currency)}, it avoids at most ${money(n.avoided, currency)} (done at ${slots[best].label})`;

@@ -17,6 +17,13 @@ test("check: rows, machines, each sensor's presence and range, failures by kind,
   assert.match(text.stdout, /vibration\s+83\.3 %\s+[\d.]+ – [\d.]+ mm\/s/);
   assert.match(text.stdout, /failures: 12 \(/);
   assert.match(text.stdout, /failure kind 'coolant_pump': 2 failures, too few for a head of its own/);
+  // Said as training decides it (rows within the horizon in the fit part and in validation), not
+  // by a count of failures: the tool changer's 2 failures get a head, as `train` prints (trial G).
+  assert.match(
+    text.stdout,
+    /failure kind 'tool_changer': only 2 failures, and train --contract gives it a head \(24 rows within its horizon in the fit part and 18 in validation/,
+  );
+  assert.doesNotMatch(text.stdout, /'tool_changer': 2 failures, too few/);
   const json = await runCli(["check", "--contract", CONTRACT, "--json"]);
   assert.equal(json.code, 0, json.stderr);
   const p = JSON.parse(json.stdout);

@@ -209,7 +209,15 @@ test("the README's complete contract is a valid contract, every key as documente
   const c = validateContract(parse(block[1]), "README.md");
   assert.equal(c.name, "traumware-cnc");
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
-  assert.equal(c.readings.length, 4);
+  assert.equal(c.readings.length, 5);
+  // A column in another unit, for every machine or for some (trial G).
+  assert.deepEqual(
+    c.readings[2].convert?.map((x) => [x.column, x.unit, x.machines]),
+    [
+      ["LUBE_OIL_F", "°F", null],
+      ["Oil", "°F", ["R-01", "R-02"]],
+    ],
+  );
   assert.equal(c.failures?.horizon.label, "24h");
   assert.deepEqual(c.training, {
     nEstimators: 100,

@@ -41,7 +41,9 @@ function render(p: ContractProfile, zone: string | null): string {
     "readings (present = share of rows with a value):",
     ...p.readings.map(
       (r) =>
-        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})`,
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})${
+          r.converted.length > 0 ? `; read into ${r.unit}: ${r.converted.join(", ")}` : ""
+        }`,
     ),
     ...p.events.map(
       (e) =>

@@ -26,7 +26,7 @@ function readWithContract(m: HistoryModel, file: string, events: unknown, labels
 }
 
 /**
- * The rows a long export was read into, as a wide table (time, machine, each reading under its first
+ * The rows a long export (or several files) was read into, as a wide table (time, machine, each reading under its first
  * column name): one row per machine and time (or bucket), which is what the model scores. The long
  * file's own rows (one per tag) have no probability of their own.
  */
@@ -59,7 +59,11 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
   for (const h of m.headNames)
     if (h !== "machine_failure" && p[h] !== null) heads.set(h, p[h] as Float64Array);
   const n = writeScoredCsv(dest, {
-    raw: m.contract.long ? wideRows(data) : parseCsv(readFileSync(file, "utf8"), delimiter),
+    // A long export, or several files (a pattern: each make's own columns), as the rows scored.
+    raw:
+      m.contract.long || data.files.filter((f) => f.role === "telemetry").length > 1
+        ? wideRows(data)
+        : parseCsv(readFileSync(file, "utf8"), delimiter),
     failure: p.machine_failure as Float64Array,
     threshold: m.threshold.value,
     heads,

@@ -12,7 +12,8 @@ Evaluates a registered model (REF: a version or an alias; default champion) on a
 its stored threshold. --json prints roc_auc, pr_auc, precision, recall, f1, accuracy, brier,
 threshold, n, positives, confusion_matrix {tp, fp, tn, fn} and model_version.
 
-A model trained with a data contract: labels come from its failures (rows whose horizon runs past
+A model trained with a data contract (FILE may be a pattern, 'later/*.csv': one file per make):
+labels come from its failures (rows whose horizon runs past
 the end of FILE are censored and left out) and --json adds heads {kind: metrics} and censored;
 --events NAME=FILE replaces an event file (NAME "failures" for the failures file).`;
 

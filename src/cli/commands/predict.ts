@@ -13,7 +13,8 @@ Scores every row of a CSV (labels optional) and writes the input rows in order p
 failure_probability, failure_predicted (0/1 at the model's threshold) and one
 <mode>_probability column per failure-mode head (twf, hdf, pwf, osf).
 
-A model trained with a data contract reads FILE as its stored contract says, builds each machine's
+A model trained with a data contract reads FILE (or every file a pattern such as 'later/*.csv'
+matches: one file per make, written back as the rows read) as its stored contract says, builds each machine's
 history from the rows and the events (the event files named at training, or --events NAME=FILE;
 NAME "failures" for the failures file) and writes one <kind>_probability per head, with the
 probabilities' exact digits. A long export (the contract's long:) is written as the rows it was

@@ -47,6 +47,8 @@ export async function trainContract(
       contract: data.contract.name,
       metrics: f.metrics.machine_failure,
       heads: f.metrics,
+      // A head whose test part holds one class has null metrics, as a kind with no head: say which exist.
+      trained_heads: Object.keys(f.heads).filter((h) => f.heads[h]),
       split: f.split,
       rows: res.rows,
     });
