@@ -71,7 +71,11 @@ export function historyFitInput(d: ContractData): HistoryFitInput & { plan: Feat
 /** Rows kept as the drift reference (a seeded sample of the training telemetry, by contract names). */
 export const REFERENCE_ROWS = 5000;
 
-/** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities. */
+/**
+ * The readings of a seeded sample of rows (categories by level name, missing as null), and the test
+ * part's probabilities with their labels in the same order (the evaluation report's curves,
+ * evaluate/history-report.ts; the monitor reads the probabilities only).
+ */
 export function referenceSample(d: ContractData, fit: HistoryFit, seed: number): object {
   const t = d.telemetry;
   const rng = createRng(seed ^ 0x5eed);
@@ -90,7 +94,13 @@ export function referenceSample(d: ContractData, fit: HistoryFit, seed: number):
       return r.kind === "category" ? ((r.levels as string[])[v] ?? null) : v;
     });
   });
-  return { rows: k, columns, failure_probability: Array.from(fit.test.p) };
+  return {
+    rows: k,
+    columns,
+    failure_probability: Array.from(fit.test.p),
+    // Empty with the probabilities when the test part holds one class (no machine_failure metrics).
+    failure_label: fit.test.p.length > 0 ? Array.from(fit.test.y) : [],
+  };
 }
 
 export function trainHistoryAndRegister(
