@@ -190,6 +190,17 @@ test("POST /v1/monitor/run (admin) keeps a point; GET /v1/monitor/history serves
   assert.ok(h2[1].at >= h2[0].at);
   assert.deepEqual((await call("GET", "/v1/monitor/history?limit=1")).body.points, [h2[1]]);
 
+  for (const bad of ["limit=0", "limit=1001", "limit=x"]) {
+    const r = await call("GET", `/v1/monitor/history?${bad}`);
+    assert.equal(r.status, 400, bad);
+    assert.equal(r.body.code, "MW_VALIDATION");
+    assert.match(r.body.detail, /querystring\.limit/);
+  }
+  const doc = (await call("GET", "/docs/json")).body;
+  assert.ok(doc.paths["/v1/monitor/run"].post.security, "run documented as token-protected");
+  for (const path of ["/v1/monitor/history", "/v1/machines", "/v1/models/{version}/report"])
+    assert.ok(doc.paths[path]?.get, `GET ${path} documented`);
+
   await server.close();
   server = await start();
   assert.deepEqual((await call("GET", "/v1/monitor/history")).body.points, h2, "kept across a restart");
