@@ -6,7 +6,7 @@ import type { Monitor } from "../../monitor/monitor.js";
 import type { Retrainer } from "../../retrain/retrainer.js";
 import type { Ctx } from "../context.js";
 import type { MonitorSnapshot } from "../../store/types.js";
-import { retrainTrailRoutes } from "./retrain-trail.js";
+import { queryInt, retrainTrailRoutes } from "./retrain-trail.js";
 import { MillwrightError } from "../../core/errors.js";
 import { tokenRoute } from "../auth-gate.js";
 
@@ -40,10 +40,7 @@ export function monitorHistoryRoutes(
       },
     },
     async (req) => {
-      const limit = Math.min(
-        1000,
-        Math.max(1, Number((req.query as { limit?: string }).limit ?? 100) || 100),
-      );
+      const limit = queryInt((req.query as { limit?: string }).limit, "limit", 1, 1000) ?? 100;
       const snaps = await sources.snapshots(limit);
       return {
         points: snaps
