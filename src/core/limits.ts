@@ -97,3 +97,9 @@ export function isDateTime(s: string): boolean {
  * runs on its own clock, ahead of the wall clock.
  */
 export const MAX_AHEAD_MS = 7 * 86_400_000;
+
+/**
+ * Monitoring snapshots a data-contract server keeps (the oldest go): about a week at the default
+ * interval of a minute (MILLWRIGHT_MONITOR_INTERVAL_MS); GET /v1/monitor/history shows at most 1,000.
+ */
+export const MONITOR_HISTORY_KEEP = 10_000;

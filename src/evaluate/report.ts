@@ -15,7 +15,7 @@ export interface ReportInput {
   test: { y: ArrayLike<number>; p: ArrayLike<number> };
 }
 
-const CSS = `body{font-family:system-ui,sans-serif;color:${INK};background:#fff;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
+export const REPORT_CSS = `body{font-family:system-ui,sans-serif;color:${INK};background:#fff;max-width:60rem;margin:2rem auto;padding:0 1rem;line-height:1.45}
 h1{font-size:1.6rem}h2{font-size:1.25rem;margin-top:2rem;border-bottom:1px solid #999}
 table{border-collapse:collapse;margin:0.75rem 0}caption{text-align:left;font-weight:600;padding-bottom:0.25rem}
 th,td{border:1px solid #8a8a8a;padding:0.3rem 0.6rem;text-align:left}td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
@@ -30,16 +30,16 @@ export function renderReportHtml(input: ReportInput): string {
     `<h1>${esc(title)}</h1>`,
     `<p>Created ${esc(card.created)} by Millwright ${esc(card.millwrightVersion)}. Metrics on the ${esc(card.metrics.split)}: ${m.n} rows, ${m.positives} failures. Threshold ${esc(fmt(card.threshold.value, 6))} (${esc(card.threshold.method === "f1" ? "max F1" : "min cost")} on the validation split); calibration ${esc(card.calibration)}.</p>`,
     "<h2>Metrics</h2>",
-    metricsTable(card),
+    metricsTable([["machine_failure", card.metrics.main], ...Object.entries(card.metrics.modes ?? {})]),
     "<h2>Curves</h2>",
-    curves(input),
+    curves(input.test, m),
     "<h2>Confusion matrix</h2>",
-    confusionTable(m),
+    confusionTable("machine_failure", m),
     modeSection(card),
     "<h2>Feature importance</h2>",
-    importanceChart(card),
+    importanceChart(sortedFeatures(card.features)),
   ].join("\n");
-  return htmlPage(title, CSS, body);
+  return htmlPage(title, REPORT_CSS, body);
 }
 
 const KEYS = ["roc_auc", "pr_auc", "precision", "recall", "f1", "accuracy", "brier"] as const;
@@ -56,21 +56,23 @@ const HEADS = [
   "Failures",
 ];
 
-function metricsTable(card: ModelCardInput): string {
+/** One row per head: its name and its evaluation on the test rows. */
+export function metricsTable(
+  heads: [string, BinaryEvaluation][],
+  caption = "Metrics per head on the test split",
+): string {
   const row = (name: string, e: BinaryEvaluation) => [name, ...KEYS.map((k) => fmt(e[k])), e.n, e.positives];
-  const rows = [row("machine_failure", card.metrics.main)];
-  for (const [mode, e] of Object.entries(card.metrics.modes ?? {})) rows.push(row(mode, e));
   return table(
-    "Metrics per head on the test split",
+    caption,
     HEADS,
-    rows,
+    heads.map(([name, e]) => row(name, e)),
     HEADS.map((_, i) => i > 0),
   );
 }
 
-function curves(input: ReportInput): string {
-  const { y, p } = input.test;
-  const m = input.card.metrics.main;
+/** ROC and precision–recall curves of the main head from the test rows' labels and probabilities. */
+export function curves(test: ReportInput["test"], m: BinaryEvaluation): string {
+  const { y, p } = test;
   const roc = rocCurve(y, p);
   const pr = prCurve(y, p);
   if (!roc || !pr) {
@@ -115,10 +117,10 @@ function curves(input: ReportInput): string {
 </div>`;
 }
 
-function confusionTable(m: BinaryEvaluation): string {
+export function confusionTable(head: string, m: BinaryEvaluation): string {
   const c = m.confusion_matrix;
   return table(
-    `machine_failure at threshold ${fmt(m.threshold, 6)}`,
+    `${head} at threshold ${fmt(m.threshold, 6)}`,
     ["", "Predicted failure", "Predicted no failure"],
     [
       ["Actual failure", `${c.tp} (TP)`, `${c.fn} (FN)`],
@@ -146,8 +148,8 @@ function modeSection(card: ModelCardInput): string {
   ].join("\n");
 }
 
-function importanceChart(card: ModelCardInput): string {
-  const feats = sortedFeatures(card.features);
+/** A bar per feature, in the order given (most important first). */
+export function importanceChart(feats: { name: string; importance: number }[]): string {
   if (feats.length === 0) return '<p class="note">No feature importances recorded.</p>';
   const items = feats.map((f) => ({
     label: f.name,

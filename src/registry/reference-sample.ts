@@ -19,10 +19,12 @@ export interface ReferenceSample {
   rows: number;
   columns: Record<string, (number | string | null)[]>;
   failure_probability: number[];
+  /** The test part's labels in the same order (the evaluation report's curves: evaluate/history-report.ts). */
+  failure_label: number[];
   calibration: DriftCalibration;
 }
 
-/** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities. */
+/** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities and labels. */
 export function referenceSample(
   d: ContractData,
   fit: Pick<HistoryFit, "test">,
@@ -51,6 +53,8 @@ export function referenceSample(
     rows: k,
     columns,
     failure_probability: Array.from(fit.test.p),
+    // Empty with the probabilities when the test part holds one class (no machine_failure metrics).
+    failure_label: fit.test.p.length > 0 ? Array.from(fit.test.y) : [],
     calibration: calibrate(d, columns, cell),
   };
 }

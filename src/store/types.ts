@@ -96,6 +96,18 @@ export interface MonitorSnapshot {
   payload: unknown;
 }
 
+/** A data-contract server's monitoring history (beside its retraining audit: serve/contract/audit*.ts). */
+export interface MonitorSnapshotStore {
+  /**
+   * Keeps `s` (and only the newest MONITOR_HISTORY_KEEP); with `unlessAfter`, not when a snapshot
+   * newer than that is kept already (decided atomically: replicas sharing the history on a timer
+   * keep one point per interval between them). True when kept.
+   */
+  saveSnapshot(s: MonitorSnapshot, unlessAfter?: number): Promise<boolean>;
+  /** The `limit` most recent snapshots, newest first. */
+  listSnapshots(limit: number): Promise<MonitorSnapshot[]>;
+}
+
 export interface AuditEvent {
   at: number;
   kind: string;

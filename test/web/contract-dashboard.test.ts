@@ -28,6 +28,7 @@ import { buildContractApp } from "../../src/serve/contract/app.js";
 import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
 import { FleetBoard } from "../../src/serve/contract/board.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
+import { MonitorHistory } from "../../src/serve/contract/monitor-history.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";
 import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../src/serve/contract/shadow.js";
@@ -118,6 +119,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     app = await buildContractApp({
       service,
       monitor,
+      monitorHistory: new MonitorHistory(monitor, audit),
       metricsRegistry,
       board,
       webDir: join(process.cwd(), "web"),
@@ -358,6 +360,20 @@ describe("dashboard on a data-contract server, in a real browser", {
     );
     assert.ok(rows.includes("spindle load (%)"), String(rows));
     assert.match((await page.textContent("#quality-facts")) ?? "", /Labelled readings/);
+    // The kept history: none yet, then a run (admin token) is charted at the next poll.
+    await page.waitForSelector("#quality-history-h");
+    assert.match(
+      (await page.textContent("section[aria-labelledby='quality-history-h']")) ?? "",
+      /No point kept yet/,
+    );
+    for (let i = 0; i < 2; i++) {
+      const run = await fetch(`${url}/v1/monitor/run`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${ADMIN}` },
+      });
+      assert.equal(run.status, 200);
+    }
+    await page.waitForSelector("section[aria-labelledby='quality-history-h'] svg", { timeout: 15_000 });
     // This server has the retraining routes: their sections, not "not available".
     await page.waitForSelector("#alerts-h");
     assert.match((await page.textContent("section[aria-labelledby='alerts-h']")) ?? "", /No alerts received/);
@@ -721,6 +737,11 @@ describe("dashboard on a data-contract server, in a real browser", {
     const { page } = w;
     const row = page.locator(`tr[data-version="${version}"]`);
     assert.equal(await row.locator("a[href$='/card']").count(), 1);
+    const reportLink = row.locator("a[href$='/report']");
+    assert.equal(await reportLink.count(), 1);
+    const report = await fetch(`${url}${await reportLink.getAttribute("href")}`);
+    assert.equal(report.status, 200);
+    assert.match(await report.text(), /evaluation report<\/h1>/);
     assert.match((await row.textContent()) ?? "", new RegExp(`^${version.replaceAll(".", "\\.")}`));
     const card = await fetch(`${url}/v1/models/${version}/card`);
     assert.equal(card.status, 200);

@@ -21,6 +21,8 @@ import { countRequests } from "../request-metrics.js";
 import { staticRoutes } from "../static.js";
 import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
+import type { MonitorHistory } from "./monitor-history.js";
+import { monitorHistoryRoutes } from "../routes/monitor.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
@@ -31,11 +33,14 @@ import type { ContractAnswer, ContractService } from "./contract-service.js";
 import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
+import { contractReportRoute } from "./routes-report.js";
 
 export interface ContractAppOptions {
   service: ContractService;
   /** Drift and realised quality, exported on /metrics and answered on /v1/monitor. */
   monitor?: ContractMonitor;
+  /** The monitor's kept history (GET /v1/monitor/history, POST /v1/monitor/run), when the server keeps one. */
+  monitorHistory?: MonitorHistory;
   tokens?: Tokens;
   maxBatch?: number;
   bodyLimit?: number;
@@ -157,6 +162,13 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     },
   );
 
+  const history = opts.monitorHistory;
+  if (history)
+    monitorHistoryRoutes(app, {
+      run: () => history.run(),
+      snapshots: (limit) => history.store.listSnapshots(limit),
+    });
+
   app.post(
     "/v1/predict",
     {
@@ -193,6 +205,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   oipContractRoutes(app, svc, maxBatch, count);
   if (opts.shadow) shadowRoutes(app, opts.shadow);
   if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.models) contractReportRoute(app, opts.models.registry);
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);

@@ -3,16 +3,26 @@
 // data directory, every replica had its own alert sightings and last trigger: an Alertmanager
 // webhook that reached two replicas started two retrainings, and both promoted. One table here,
 // and `exclusive` (a session advisory lock) makes deciding an alert one replica's step at a time.
+// The monitor's history is here too, one for the replicas (each keeps a point only when none of
+// the others has kept one within the interval).
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { auditPageSql } from "../../store/audit.js";
 import { inTransaction } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../../store/types.js";
+import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
+import type {
+  AuditEvent,
+  AuditQuery,
+  MonitorSnapshot,
+  MonitorSnapshotStore,
+  StoredAuditEvent,
+} from "../../store/types.js";
 
-/** Advisory lock keys ("MWAS", "MWAD"): creating the tables, deciding alerts; distinct from the others. */
+/** Advisory lock keys ("MWAS", "MWAD", "MWAM"): creating the tables, deciding alerts, keeping a snapshot. */
 const SCHEMA_LOCK = 0x4d574153;
 const DECIDE_LOCK = 0x4d574144;
+const SNAPSHOT_LOCK = 0x4d57414d;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS contract_audit (
@@ -26,11 +36,18 @@ const SCHEMA = `
     contract text NOT NULL,
     fingerprint text NOT NULL,
     at bigint NOT NULL,
-    PRIMARY KEY (contract, fingerprint));`;
+    PRIMARY KEY (contract, fingerprint));
+  CREATE TABLE IF NOT EXISTS contract_snapshots (
+    id bigserial PRIMARY KEY,
+    contract text NOT NULL,
+    at bigint NOT NULL,
+    model_version text NOT NULL,
+    payload text NOT NULL);
+  CREATE INDEX IF NOT EXISTS contract_snapshots_at ON contract_snapshots (contract, at);`;
 
 type Row = { id: string; at: string; kind: string; payload: string };
 
-export class PostgresAuditStore implements AuditStore {
+export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly pool: pg.Pool;
 
   constructor(
@@ -113,6 +130,46 @@ export class PostgresAuditStore implements AuditStore {
         return prev !== null && prev >= forgetBefore ? prev : null;
       }),
     );
+  }
+
+  /** As audit.ts; the check and the insert under a transaction lock, so two replicas' timers keep one point. */
+  saveSnapshot(s: MonitorSnapshot, unlessAfter?: number): Promise<boolean> {
+    return this.run(() =>
+      inTransaction(this.pool, async (c) => {
+        await c.query("SELECT pg_advisory_xact_lock($1)", [SNAPSHOT_LOCK]);
+        if (unlessAfter !== undefined) {
+          const { rowCount } = await c.query(
+            "SELECT 1 FROM contract_snapshots WHERE contract = $1 AND at > $2 LIMIT 1",
+            [this.contract, unlessAfter],
+          );
+          if (rowCount) return false;
+        }
+        await c.query(
+          "INSERT INTO contract_snapshots (contract, at, model_version, payload) VALUES ($1, $2, $3, $4)",
+          [this.contract, s.at, s.modelVersion, JSON.stringify(s.payload ?? null)],
+        );
+        await c.query(
+          `DELETE FROM contract_snapshots WHERE contract = $1 AND id <= (
+             SELECT id FROM contract_snapshots WHERE contract = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)`,
+          [this.contract, MONITOR_HISTORY_KEEP],
+        );
+        return true;
+      }),
+    );
+  }
+
+  listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ at: string; model_version: string; payload: string }>(
+        "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
+        [this.contract, limit],
+      );
+      return rows.map((r) => ({
+        at: Number(r.at),
+        modelVersion: r.model_version,
+        payload: JSON.parse(r.payload) as unknown,
+      }));
+    });
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */

@@ -1,16 +1,23 @@
 // The retraining audit of a data-contract server: alerts, triggers, decisions and promotions, and
-// the alert sightings that deduplicate a storm. A small SQLite file beside the history log (one per
-// contract), so a restart forgets nothing (issue 18, item 10). The same queries as the AI4I store's
+// the alert sightings that deduplicate a storm; and the monitor's history (its snapshots). A small
+// SQLite file beside the history log (one per contract), so a restart forgets nothing (issue 18, item 10). The same queries as the AI4I store's
 // audit (store/audit.ts), so retrain/history.ts pages it unchanged.
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
+import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import { auditPageSql } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
-import type { AuditEvent, AuditQuery, StoredAuditEvent } from "../../store/types.js";
+import type {
+  AuditEvent,
+  AuditQuery,
+  MonitorSnapshot,
+  MonitorSnapshotStore,
+  StoredAuditEvent,
+} from "../../store/types.js";
 
 type Row = { id: number; at: number; kind: string; payload: string };
 
-export class SqliteAuditStore implements AuditStore {
+export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
@@ -24,7 +31,13 @@ export class SqliteAuditStore implements AuditStore {
         kind TEXT NOT NULL,
         payload TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS audit_kind ON audit (kind, id);
-      CREATE TABLE IF NOT EXISTS alert_seen (fingerprint TEXT PRIMARY KEY, at INTEGER NOT NULL);`);
+      CREATE TABLE IF NOT EXISTS alert_seen (fingerprint TEXT PRIMARY KEY, at INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS monitor_snapshots (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        model_version TEXT NOT NULL,
+        payload TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS monitor_snapshots_at ON monitor_snapshots (at);`);
     // Alert texts and training reasons are operators' business only, like the tokens file.
     if (path !== ":memory:") chmodSync(path, 0o600);
   }
@@ -60,6 +73,32 @@ export class SqliteAuditStore implements AuditStore {
       return prev && prev.at >= forgetBefore ? prev.at : null;
     });
     return step();
+  }
+
+  async saveSnapshot(s: MonitorSnapshot, unlessAfter?: number): Promise<boolean> {
+    const step = this.db.transaction((): boolean => {
+      if (
+        unlessAfter !== undefined &&
+        this.db.prepare("SELECT 1 FROM monitor_snapshots WHERE at > ? LIMIT 1").get(unlessAfter)
+      )
+        return false;
+      const { lastInsertRowid } = this.db
+        .prepare("INSERT INTO monitor_snapshots (at, model_version, payload) VALUES (?, ?, ?)")
+        .run(s.at, s.modelVersion, JSON.stringify(s.payload ?? null));
+      // Ids are consecutive (AUTOINCREMENT, rows leave only here): the newest KEEP are the last KEEP ids.
+      this.db
+        .prepare("DELETE FROM monitor_snapshots WHERE id <= ?")
+        .run(Number(lastInsertRowid) - MONITOR_HISTORY_KEEP);
+      return true;
+    });
+    return step();
+  }
+
+  async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+    const rows = this.db
+      .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
+      .all(limit) as { at: number; model_version: string; payload: string }[];
+    return rows.map((r) => ({ at: r.at, modelVersion: r.model_version, payload: JSON.parse(r.payload) }));
   }
 
   close(): void {

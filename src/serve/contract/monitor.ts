@@ -2,23 +2,16 @@
 // training sample (by the contract's names), drift of the predicted probability, and realised
 // quality from the failures that happened. Exported under the same metric names as the AI4I
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Registry as PromRegistry } from "prom-client";
 import { monitorGauges } from "../../metrics/shared.js";
 import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
-import type { DriftCalibration } from "../../monitor/drift-window.js";
-import type { ReferenceSample } from "../../registry/reference-sample.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
 import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import { ReadingRing } from "./reading-ring.js";
 import type { HistoryObserver, LoggedValues } from "./contract-service.js";
+import { MIN_CURRENT, MonitorState } from "./monitor-state.js";
 
-/** Readings kept (the drift window is the last day of them), and the fewest for prediction drift. */
-export const RECENT_READINGS = 5000;
-export const MIN_CURRENT = 100;
 /**
  * Readings at or over the threshold a window needs before its estimated quality goes to /metrics.
  * With none, CBPE's recall and F1 are 0 whatever happens (the spread-out probabilities are all
@@ -29,13 +22,15 @@ export const MIN_CURRENT = 100;
  */
 export const ESTIMATE_MIN_ALARMS = 50;
 
-type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
-  /** Absent in a version trained before thresholds were calibrated. */
-  calibration?: DriftCalibration;
-};
+/** The estimate as /metrics and the history show it: none below ESTIMATE_MIN_ALARMS alarms (see there). */
+export function shownEstimate(e: ContractMonitorReport["estimated"]): ContractMonitorReport["estimated"] {
+  return e && e.alarms >= ESTIMATE_MIN_ALARMS ? e : null;
+}
 
 export interface ContractMonitorReport {
   at: number;
+  /** The version whose readings and reference these are (the served one). */
+  model_version: string;
   current_rows: number;
   /** The readings dataset drift is tested on (the last day); drift is null until it is full. */
   drift_window: DriftWindow | null;
@@ -47,68 +42,6 @@ export interface ContractMonitorReport {
    * probabilities, as the AI4I monitor): the realised figures wait a horizon for each label.
    */
   estimated: (CbpeEstimate & { alarms: number }) | null;
-}
-
-/** What the monitor knows of one model version's production: its reference and what it has seen. */
-export class MonitorState implements HistoryObserver {
-  readonly reference: Reference | null;
-  /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
-  private recent: ReadingRing;
-  readonly failures: { machine: string; time: number }[] = [];
-  readonly seen = new Map<string, number>();
-
-  constructor(
-    readonly model: HistoryModel,
-    versionDir: string,
-  ) {
-    let ref: Reference | null = null;
-    try {
-      ref = JSON.parse(readFileSync(join(versionDir, "reference.json"), "utf8")) as Reference;
-    } catch {
-      ref = null; // a version without a reference sample: quality only
-    }
-    this.reference = ref;
-    this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
-  }
-
-  /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
-  recentRows(): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
-    const r = this.recent;
-    const readings = this.model.contract.readings;
-    const out = [];
-    for (let i = 0; i < r.size; i++) {
-      const s = r.slot(i);
-      const values = r
-        .valuesAt(s)
-        .map((v, j) =>
-          v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-        );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
-    }
-    return out;
-  }
-
-  private see(machine: string, time: number): void {
-    if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
-  }
-
-  /** A scored reading: values in contract order as logged (category codes, missing as null). */
-  /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
-  reset(): void {
-    this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
-    this.failures.length = 0;
-    this.seen.clear();
-  }
-
-  reading(machine: string, time: number, p: number, values: LoggedValues): void {
-    this.see(machine, time);
-    this.recent.push(machine, time, 0, p, values);
-  }
-
-  event(table: string, machine: string, time: number): void {
-    this.see(machine, time);
-    if (table === "failures") this.failures.push({ machine, time });
-  }
 }
 
 /**
@@ -173,6 +106,7 @@ export class ContractMonitor implements HistoryObserver {
     this.export(drift, pdrift, quality, estimated);
     return {
       at: now,
+      model_version: st.model.version,
       current_rows: recent.length,
       drift_window: window,
       drift,
@@ -219,9 +153,10 @@ export class ContractMonitor implements HistoryObserver {
     }))
       if (v !== null) g.qualityRealised.set({ metric, window: "count" }, v);
     g.qualityEstimated.reset();
-    if (e && e.alarms >= ESTIMATE_MIN_ALARMS)
+    const shown = shownEstimate(e);
+    if (shown)
       for (const metric of ["precision", "recall", "f1", "accuracy"] as const) {
-        const v = e[metric];
+        const v = shown[metric];
         if (typeof v === "number") g.qualityEstimated.set({ metric, window: "count" }, v);
       }
   }

@@ -1,5 +1,5 @@
-// The dashboard's read API on a contract server: the fleet board (GET /v1/fleet) and one machine's
-// page (GET /v1/machines/:id), in the JSON shape of the AI4I server's routes where it fits (so the
+// The dashboard's read API on a contract server: the fleet board (GET /v1/fleet), the machines it
+// knows (GET /v1/machines) and one machine's page (GET /v1/machines/:id), in the JSON shape of the AI4I server's routes where it fits (so the
 // page code stays one), with the contract's names: readings, attributes and heads by their contract
 // names, category codes as their level names, times as the contract's (ISO, or the counter).
 import type { FastifyInstance } from "fastify";
@@ -105,6 +105,45 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
         machines,
         next_cursor: ids.length > limit ? page[page.length - 1] : null,
         unregistered: { recent: 0 },
+      };
+    },
+  );
+
+  app.get(
+    "/v1/machines",
+    {
+      schema: {
+        tags: ["fleet"],
+        summary:
+          "The machines this server knows (the contract's machine table and every machine that has sent a reading), by page",
+        description:
+          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
+        querystring: pageQuery,
+      },
+      validatorCompiler: noValidation,
+    },
+    async (req) => {
+      const { limit, cursor } = pageOf(req.query);
+      const table = svc.attributes;
+      let ids = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
+      const total = ids.length;
+      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
+      const page = ids.slice(0, limit);
+      return {
+        total,
+        machines: page.map((id) => {
+          const last = board.readings(id, 1)[0];
+          const attributes = attributesOf(id);
+          return {
+            machine_id: id,
+            machine_model: modelOf(attributes),
+            attributes,
+            registered: table ? table.has(id) : true,
+            last_reading_at: last ? timeOut(last.time) : null,
+            last_seen: last ? new Date(last.predictedAt).toISOString() : null,
+          };
+        }),
+        next_cursor: ids.length > limit ? page[page.length - 1] : null,
       };
     },
   );

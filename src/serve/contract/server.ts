@@ -26,6 +26,7 @@ import { PostgresAuditStore } from "./audit-postgres.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
+import { MonitorHistory } from "./monitor-history.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { shadowPeriod } from "../shadow/control.js";
@@ -112,6 +113,7 @@ export async function startContractServer(
       throw e;
     });
   } else audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const history = new MonitorHistory(monitor, audit);
   const counters = {
     trigger: (o: TriggerOutcome) =>
       metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
@@ -148,6 +150,7 @@ export async function startContractServer(
   const app = await buildContractApp({
     service,
     monitor,
+    monitorHistory: history,
     metricsRegistry,
     board,
     webDir: defaultWebDir(),
@@ -183,6 +186,7 @@ export async function startContractServer(
       }, cfg.retrain.shadowCheckMs)
     : null;
   judging?.unref();
+  history.start(cfg.monitorIntervalMs, (e) => app.log.warn(`monitor history: ${(e as Error).message}`));
   // Follow the alias (another replica's retraining or `models promote` moves it in the shared
   // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
   // A version it cannot serve (another contract's) is said once, not every interval.
@@ -231,6 +235,7 @@ export async function startContractServer(
       await app.close();
       theShadow.stop();
       await retrainer.inProgress()?.catch(() => {});
+      await history.stop();
       await log.close();
       await audit.close();
     },

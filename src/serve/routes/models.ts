@@ -6,6 +6,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
 import type { Ctx } from "../context.js";
 import { tokenRoute } from "../auth-gate.js";
+import { sendReport } from "../report-headers.js";
 
 function readText(path: string): string | null {
   try {
@@ -14,18 +15,6 @@ function readText(path: string): string | null {
     return null;
   }
 }
-
-/**
- * The report is a file from the registry, served from the API's origin: no script may run in it
- * (it has none: inline CSS and SVG only), nothing may frame it, and the browser must not sniff it.
- */
-const REPORT_HEADERS: Record<string, string> = {
-  "content-security-policy":
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
-  "x-content-type-options": "nosniff",
-  "x-frame-options": "DENY",
-  "referrer-policy": "no-referrer",
-};
 
 export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
   const tags = ["models"];
@@ -88,8 +77,7 @@ export function modelRoutes(app: FastifyInstance, ctx: Ctx): void {
       const v = ctx.registry.resolve((req.params as { version: string }).version);
       const html = readText(join(ctx.registry.versionDir(v), "report.html"));
       if (html === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no report`);
-      for (const [k, v] of Object.entries(REPORT_HEADERS)) reply.header(k, v);
-      return reply.type("text/html; charset=utf-8").send(html);
+      return sendReport(reply, html);
     },
   );
 

@@ -16,7 +16,8 @@ export interface AlertRetrainer {
   handleAlerts(payload: AmPayload): Promise<unknown>;
 }
 
-function int(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
+/** An optional integer query parameter; out of range or not an integer: 400 naming it. */
+export function queryInt(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
   if (!Number.isInteger(n) || n < lo || n > hi)
@@ -77,8 +78,8 @@ export function retrainTrailRoutes(
     async (req) => {
       const q = req.query as { limit?: string; before?: string; alerts?: string };
       const h = await retrainHistory(sources.audit, {
-        limit: int(q.limit, "limit", 1, 500),
-        before: int(q.before, "before", 1, Number.MAX_SAFE_INTEGER),
+        limit: queryInt(q.limit, "limit", 1, 500),
+        before: queryInt(q.before, "before", 1, Number.MAX_SAFE_INTEGER),
         alerts: q.alerts === "true",
       });
       return { running: sources.retrainer()?.running ?? false, ...h };

@@ -104,16 +104,12 @@ export function modelsPage(root, _arg, ctx) {
                   : "—",
                 m.lineage?.rows ?? "—",
                 when(m.created_at),
+                // A contract server's versions have a model card besides the HTML report.
                 h(
-                  "a",
-                  {
-                    // A contract server's versions have a model card, not an HTML report.
-                    href: `/v1/models/${encodeURIComponent(m.version)}/${m.contract ? "card" : "report"}`,
-                    target: "_blank",
-                    rel: "noopener",
-                  },
-                  m.contract ? "Card" : "Report",
-                  h("span", { class: "sr-only" }, ` for ${m.version} (opens in a new tab)`),
+                  "span",
+                  {},
+                  m.contract ? [versionLink(m.version, "card", "Card"), " · "] : null,
+                  versionLink(m.version, "report", "Report"),
                 ),
                 d.champion === m.version
                   ? h("span", { class: "muted" }, "champion")
@@ -157,4 +153,14 @@ function aliasBadges(m, d) {
 
 function fact(k, v) {
   return h("div", {}, h("dt", {}, k), h("dd", {}, v));
+}
+
+/** A link to one of a version's documents (its card or its report), opened in a new tab. */
+function versionLink(version, doc, text) {
+  return h(
+    "a",
+    { href: `/v1/models/${encodeURIComponent(version)}/${doc}`, target: "_blank", rel: "noopener" },
+    text,
+    h("span", { class: "sr-only" }, ` for ${version} (opens in a new tab)`),
+  );
 }

@@ -1,5 +1,5 @@
 // The monitoring page's quality part on a data-contract server: realised quality from /v1/monitor
-// (the failures told label the readings; no estimate before labels, no history of it).
+// (the failures told label the readings); its history is charted below it (monitor.js).
 import { h, num, section } from "../dom.js";
 
 function fact(k, v) {

@@ -32,8 +32,7 @@ export function monitorPage(root, _arg, ctx) {
       // Asked for once more each poll, also when the server lacks them: another may have them soon.
       const [mon, hist, retrain, alerts, simState] = await Promise.allSettled([
         getJson("/v1/monitor"),
-        // A contract server's quality comes with /v1/monitor (it keeps no history of it).
-        contract ? Promise.resolve(null) : getJson("/v1/monitor/history?limit=100"),
+        getJson("/v1/monitor/history?limit=100"),
         getJson("/v1/retrain/history"),
         getJson("/v1/alerts"),
         // Only the AI4I server runs a live simulation.
@@ -51,7 +50,11 @@ export function monitorPage(root, _arg, ctx) {
         body,
         part(mon, driftSections),
         contract
-          ? part(mon, (v) => realisedSection(v, contract))
+          ? [
+              part(mon, (v) => realisedSection(v, contract)),
+              // A contract server without a kept history (one built without its store) says nothing of it.
+              hist.status === "fulfilled" ? qualityHistory(hist.value.points ?? []) : null,
+            ]
           : part(hist, (v) => qualitySection(v, mon.status === "fulfilled" ? mon.value : null)),
         part(alerts, alertsSection, "alerts-na", "Alerts"),
         part(retrain, retrainSection, "retrain-na", "Retraining history"),
@@ -134,8 +137,8 @@ function driftSections(m) {
   );
 }
 
-function qualitySection(history, mon) {
-  const pts = history.points ?? [];
+/** Realised against estimated F1, point by point of the monitor's kept history. */
+function qualityChart(pts) {
   const series = [
     {
       name: "Realised F1 (from labels)",
@@ -148,6 +151,32 @@ function qualitySection(history, mon) {
       points: pts.map((p) => ({ t: Date.parse(p.at), y: p.estimated_f1 })),
     },
   ];
+  return [
+    lineChart(series, {
+      width: 1000,
+      height: 260,
+      label: "Realised versus estimated F1 over time",
+      yMin: 0,
+      yMax: 1,
+      format: (v) => v.toFixed(1),
+    }),
+    legend(series),
+  ];
+}
+
+/** A contract server's history: its chart, under the realised quality of /v1/monitor. */
+function qualityHistory(pts) {
+  return section(
+    "quality-history",
+    "Quality over time",
+    pts.length > 0
+      ? qualityChart(pts)
+      : h("p", {}, "No point kept yet: the monitor keeps one every interval, or when asked to run."),
+  );
+}
+
+function qualitySection(history, mon) {
+  const pts = history.points ?? [];
   const q = mon?.quality;
   const r = q?.realised?.count;
   const e = q?.estimated?.count;
@@ -163,15 +192,7 @@ function qualitySection(history, mon) {
           fact("Estimated F1", e && !("status" in e) ? num(e.f1, 3) : `unknown: ${e?.reason ?? "no data"}`),
         )
       : null,
-    lineChart(series, {
-      width: 1000,
-      height: 260,
-      label: "Realised versus estimated F1 over time",
-      yMin: 0,
-      yMax: 1,
-      format: (v) => v.toFixed(1),
-    }),
-    legend(series),
+    qualityChart(pts),
   );
 }
 

@@ -1,0 +1,60 @@
+// GET /v1/models/{version}/report on a data-contract server: the version's HTML evaluation report,
+// rendered from what the registry keeps of it (evaluate/history-report.ts). A version trained by
+// the AI4I pipeline has its report.html stored; that file is sent as the AI4I server sends it.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { FastifyInstance } from "fastify";
+import { type HistoryMetrics, renderHistoryReportHtml } from "../../evaluate/history-report.js";
+import type { ModelRegistry } from "../../registry/registry.js";
+import { sendReport } from "../report-headers.js";
+import { loadHistoryModel } from "./contract-service.js";
+
+function readOr<T>(path: string, parse: (text: string) => T): T | null {
+  try {
+    return parse(readFileSync(path, "utf8"));
+  } catch {
+    return null; // not kept by this version: the report says what it lacks
+  }
+}
+
+/** The test part's labels and probabilities, when the version kept both (reference.json, in one order). */
+function testPart(dir: string): { y: number[]; p: number[] } | null {
+  const ref = readOr(join(dir, "reference.json"), (t) => JSON.parse(t) as Record<string, unknown>);
+  const y = ref?.failure_label;
+  const p = ref?.failure_probability;
+  return Array.isArray(y) && Array.isArray(p) && y.length === p.length && y.length > 0
+    ? { y: y as number[], p: p as number[] }
+    : null;
+}
+
+export function contractReportRoute(app: FastifyInstance, reg: ModelRegistry): void {
+  app.get(
+    "/v1/models/:version/report",
+    {
+      schema: {
+        tags: ["models"],
+        summary: "A version's HTML evaluation report (self-contained: inline CSS and SVG, no scripts)",
+        description:
+          "Metrics per head on the test part, ROC and precision–recall curves (versions that kept the test part's labels), the confusion matrix and feature importance. 404 MW_MODEL_NOT_FOUND for an unknown version or alias.",
+      },
+    },
+    async (req, reply) => {
+      const v = reg.resolve((req.params as { version: string }).version);
+      const dir = reg.versionDir(v);
+      const stored = readOr(join(dir, "report.html"), (t) => t);
+      if (stored !== null) return sendReport(reply, stored);
+      const lineage = reg.readJson(v, "lineage.json") as {
+        created_at?: string;
+        millwright_version?: string;
+      } | null;
+      const html = renderHistoryReportHtml({
+        model: loadHistoryModel(reg, v),
+        metrics: reg.readJson(v, "metrics.json") as HistoryMetrics | null,
+        created: lineage?.created_at ?? null,
+        millwrightVersion: lineage?.millwright_version ?? null,
+        test: testPart(dir),
+      });
+      return sendReport(reply, html);
+    },
+  );
+}
