@@ -148,7 +148,8 @@ test("a version that kept no test labels still has a report, without curves, say
 
 test("POST /v1/monitor/run (admin) keeps a point; GET /v1/monitor/history serves them oldest first, after a restart too", async () => {
   assert.deepEqual((await call("GET", "/v1/monitor/history")).body, { points: [] });
-  const rows = machineIds(12).flatMap((m) => Array.from({ length: 12 }, (_, h) => hourlyReading(m, 10 + h)));
+  // A day and more of readings: the contract monitor tests drift on a full 24-hour window only.
+  const rows = machineIds(12).flatMap((m) => Array.from({ length: 26 }, (_, h) => hourlyReading(m, 10 + h)));
   assert.equal((await call("POST", "/v1/predict", rows)).status, 200);
   const anon = await call("POST", "/v1/monitor/run");
   assert.equal(anon.status, 401);
@@ -163,7 +164,7 @@ test("POST /v1/monitor/run (admin) keeps a point; GET /v1/monitor/history serves
   assert.equal(run.status, 200, JSON.stringify(run.body));
   const report = run.body;
   assert.equal(report.model_version, shop.version);
-  assert.equal(report.current_rows, 3 + 144);
+  assert.equal(report.current_rows, 3 + 12 * 26);
   assert.ok(report.drift, "enough readings for a drift verdict");
   const h1 = (await call("GET", "/v1/monitor/history")).body.points;
   assert.equal(h1.length, 1);
@@ -178,15 +179,15 @@ test("POST /v1/monitor/run (admin) keeps a point; GET /v1/monitor/history serves
     dataset_drift: report.drift.dataset_drift,
     prediction_drift: report.prediction_drift.score,
     labels: report.quality.n,
-    current_rows: 147,
+    current_rows: 315,
   });
 
-  assert.equal((await call("POST", "/v1/predict", hourlyReading("M01", 30))).status, 200);
+  assert.equal((await call("POST", "/v1/predict", hourlyReading("M01", 36))).status, 200);
   assert.equal((await call("POST", "/v1/monitor/run", undefined, ADMIN)).status, 200);
   const h2 = (await call("GET", "/v1/monitor/history")).body.points;
   assert.equal(h2.length, 2, "the history grows after a run");
   assert.deepEqual(h2[0], h1[0]);
-  assert.equal(h2[1].current_rows, 148);
+  assert.equal(h2[1].current_rows, 316);
   assert.ok(h2[1].at >= h2[0].at);
   assert.deepEqual((await call("GET", "/v1/monitor/history?limit=1")).body.points, [h2[1]]);
 
