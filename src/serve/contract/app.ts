@@ -29,6 +29,7 @@ import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractAnswer, ContractService } from "./contract-service.js";
 import { contractEventRoutes } from "./routes-events.js";
+import { contractFeedbackRoutes } from "./routes-feedback.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
 
 export interface ContractAppOptions {
@@ -145,7 +146,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     {
       schema: {
         summary:
-          "Drift of the recent readings and predictions, realised quality from failures, estimated before",
+          "Drift of the recent readings and predictions, realised quality from failures (or feedback labels), estimated before",
         tags: ["monitor"],
       },
     },
@@ -186,6 +187,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
 
   contractEventRoutes(app, svc, maxBatch, events);
+  contractFeedbackRoutes(app, svc, maxBatch, metrics.feedback);
 
   app.get(
     "/v1/contract",

@@ -1,20 +1,19 @@
 // Watching a data-contract model in production: drift of the recent readings against the
 // training sample (by the contract's names), drift of the predicted probability, and realised
-// quality from the failures that happened. Exported under the same metric names as the AI4I
+// quality from the failures that happened (or, for a row-labelled contract, from the labels sent
+// to POST /v1/feedback). Exported under the same metric names as the AI4I
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Registry as PromRegistry } from "prom-client";
 import { monitorGauges } from "../../metrics/shared.js";
 import { type Columns, type DriftReport, driftReport, predictionDrift } from "../../monitor/drift-report.js";
-import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
+import { qualityOf, type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver, LoggedValues } from "./contract-service.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
+import { MonitorState, RECENT_READINGS } from "./monitor-state.js";
 
-/** Readings kept for the drift window, and the fewest that make a drift test worth running. */
-export const RECENT_READINGS = 5000;
+export { MonitorState, RECENT_READINGS };
+/** The fewest recent readings that make a drift test worth running. */
 export const MIN_CURRENT = 100;
 /**
  * Readings at or over the threshold a window needs before its estimated quality goes to /metrics.
@@ -25,11 +24,6 @@ export const MIN_CURRENT = 100;
  * failure's warning at a reading every 5 minutes.
  */
 export const ESTIMATE_MIN_ALARMS = 50;
-
-interface Reference {
-  columns: Record<string, (number | string | null)[]>;
-  failure_probability: number[];
-}
 
 export interface ContractMonitorReport {
   at: number;
@@ -42,68 +36,6 @@ export interface ContractMonitorReport {
    * probabilities, as the AI4I monitor): the realised figures wait a horizon for each label.
    */
   estimated: (CbpeEstimate & { alarms: number }) | null;
-}
-
-/** What the monitor knows of one model version's production: its reference and what it has seen. */
-export class MonitorState implements HistoryObserver {
-  readonly reference: Reference | null;
-  /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
-  private recent: ReadingRing;
-  readonly failures: { machine: string; time: number }[] = [];
-  readonly seen = new Map<string, number>();
-
-  constructor(
-    readonly model: HistoryModel,
-    versionDir: string,
-  ) {
-    let ref: Reference | null = null;
-    try {
-      ref = JSON.parse(readFileSync(join(versionDir, "reference.json"), "utf8")) as Reference;
-    } catch {
-      ref = null; // a version without a reference sample: quality only
-    }
-    this.reference = ref;
-    this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
-  }
-
-  /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
-  recentRows(): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
-    const r = this.recent;
-    const readings = this.model.contract.readings;
-    const out = [];
-    for (let i = 0; i < r.size; i++) {
-      const s = r.slot(i);
-      const values = r
-        .valuesAt(s)
-        .map((v, j) =>
-          v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-        );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
-    }
-    return out;
-  }
-
-  private see(machine: string, time: number): void {
-    if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
-  }
-
-  /** A scored reading: values in contract order as logged (category codes, missing as null). */
-  /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
-  reset(): void {
-    this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
-    this.failures.length = 0;
-    this.seen.clear();
-  }
-
-  reading(machine: string, time: number, p: number, values: LoggedValues): void {
-    this.see(machine, time);
-    this.recent.push(machine, time, 0, p, values);
-  }
-
-  event(table: string, machine: string, time: number): void {
-    this.see(machine, time);
-    if (table === "failures") this.failures.push({ machine, time });
-  }
 }
 
 /**
@@ -133,12 +65,16 @@ export class ContractMonitor implements HistoryObserver {
     this.state.reset();
   }
 
-  reading(machine: string, time: number, p: number, values: LoggedValues): void {
-    this.state.reading(machine, time, p, values);
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
+    this.state.reading(machine, time, p, values, detail);
   }
 
   event(table: string, machine: string, time: number): void {
     this.state.event(table, machine, time);
+  }
+
+  label(id: string, y: 0 | 1): void {
+    this.state.label(id, y);
   }
 
   report(now = Date.now()): ContractMonitorReport {
@@ -179,11 +115,19 @@ export class ContractMonitor implements HistoryObserver {
           recent.map((x) => x.p),
         );
     }
-    const horizon = c.failures?.horizon.size ?? 0;
-    // A row-labelled contract's server never learns a label (no failures are posted): with a
-    // horizon of 0 every reading seen counted as a known "no failure" (accuracy 1 on nothing).
-    const labelled = c.failures ? recent : [];
-    const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
+    // A row-labelled contract learns its labels by prediction id (POST /v1/feedback), never from
+    // failures: with a horizon of 0 every reading seen counted as a known "no failure" (accuracy 1
+    // on nothing), so only the readings labelled count.
+    const rows = st.rowLabels();
+    const quality = rows
+      ? qualityOf(rows.y, rows.p, st.model.threshold.value)
+      : realisedQuality(
+          recent,
+          st.failures,
+          c.failures?.horizon.size ?? 0,
+          st.seen,
+          st.model.threshold.value,
+        );
     const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
     const t = st.model.threshold.value;
     const estimated =

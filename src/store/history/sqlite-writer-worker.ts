@@ -41,7 +41,10 @@ const { db, append, shadow, label } = openWriterConnection(port, init, { fileMus
     }),
     // Labels: judged and logged in one transaction, IMMEDIATE so that its look-ups and its inserts
     // see one state of the file (a second server on the file waits, not slips in between).
-    label: ((tx) => (labels: LabelIn[]) => tx.immediate(labels))(db.transaction(prepareLabels(db))),
+    label: (
+      (tx) => (labels: LabelIn[]) =>
+        tx.immediate(labels)
+    )(db.transaction(prepareLabels(db))),
     // Shadow scores no answers' group took (traffic stopped): best effort, their commit skips the
     // fsync (synchronous=NORMAL for that one transaction; in WAL mode the frames reach the disk with
     // the next FULL commit or checkpoint).
