@@ -32,6 +32,11 @@ export const ERROR_TABLE = {
   MW_GATE_FAILED: { status: 409, exit: 1, title: "Challenger did not pass the gate" },
   MW_INFEASIBLE: { status: 422, exit: 1, title: "Plan is infeasible" },
   MW_CONFLICT: { status: 409, exit: 2, title: "Conflict" },
+  MW_EVENT_LABELLED: {
+    status: 409,
+    exit: 2,
+    title: "The contract's ground truth comes from failure events, not feedback",
+  },
   MW_INTERNAL: { status: 500, exit: 1, title: "Internal error" },
 } as const;
 

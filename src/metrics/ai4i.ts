@@ -2,7 +2,7 @@
 // and the CBPE quality estimate, with help text, base units and bounded labels. The registry is
 // passed in (never prom-client's global one), so tests and several apps in one process do not
 // collide. Names are the contract with deploy/monitoring/rules.yml and deploy/grafana.
-import { Counter, Gauge, type Registry, collectDefaultMetrics } from "prom-client";
+import { Gauge, type Registry, collectDefaultMetrics } from "prom-client";
 import { BulkHistogram } from "./bulk-histogram.js";
 import { monitorGauges, sharedMetrics } from "./shared.js";
 
@@ -30,12 +30,6 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
     spoolRecords: new Gauge({
       name: "millwright_store_spool_records",
       help: "Prediction records waiting in the local spool for the database to return.",
-      registers: r,
-    }),
-    feedback: new Counter({
-      name: "millwright_feedback_total",
-      help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
-      labelNames: ["outcome"] as const,
       registers: r,
     }),
     ...monitorGauges(registry),

@@ -73,6 +73,12 @@ export function sharedMetrics(registry: Registry) {
       },
       r,
     ),
+    feedback: new Counter({
+      name: "millwright_feedback_total",
+      help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
+      labelNames: ["outcome"] as const,
+      registers: r,
+    }),
     modelInfo: new Gauge({
       name: "millwright_model_info",
       help: "The model version being served (value is always 1).",

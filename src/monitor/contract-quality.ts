@@ -1,7 +1,9 @@
 // Realised quality of a data-contract model from the failures that happened: a reading scored at
 // t was right to warn when its machine failed in (t, t + horizon]. Its label is known as soon as
 // such a failure is in, or else once the machine has been seen past t + horizon (a later reading or
-// event); until then it is left out: the same censoring training uses (features/labels.ts). Pure.
+// event); until then it is left out: the same censoring training uses (features/labels.ts). A
+// row-labelled contract's labels come by prediction id instead (POST /v1/feedback): qualityOf
+// takes them as they are. Pure.
 import { upperBound } from "../core/search.js";
 import { averagePrecision, rocAuc } from "../evaluate/ranking.js";
 
@@ -57,6 +59,11 @@ export function realisedQuality(
     y.push(positive ? 1 : 0);
     p.push(s.p);
   }
+  return qualityOf(y, p, threshold);
+}
+
+/** Quality of scores `p` against known labels `y` (0/1), a warning at p ≥ threshold. */
+export function qualityOf(y: readonly number[], p: readonly number[], threshold: number): RealisedQuality {
   let positives = 0;
   let tp = 0;
   let flagged = 0;

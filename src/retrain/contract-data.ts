@@ -92,7 +92,7 @@ export function retrainFiles(
       if (r.time <= (last.get(r.machine) ?? Number.NEGATIVE_INFINITY)) continue;
       last.set(r.machine, r.time);
       rows.push([r.machine, timeCell(r.time), ...c.readings.map((_, k) => cell(k, r.values[k] ?? null))]);
-    } else {
+    } else if (e.type === "event") {
       const list = evAdded.get(e.event.table) ?? [];
       list.push(e.event);
       evAdded.set(e.event.table, list);

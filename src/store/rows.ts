@@ -2,6 +2,7 @@
 // the same shapes. Column order here is the INSERT order of both stores.
 import { MillwrightError } from "../core/errors.js";
 import { type ProductType, RAW_FEATURES, type Reading } from "../data/schema.js";
+import { sameModes } from "./history/labels.js";
 import type { FeedbackItem, LabelledPrediction, PredictionRecord, QueryOptions } from "./types.js";
 
 export const PREDICTION_COLUMNS = [
@@ -109,24 +110,14 @@ export function rowToPrediction(row: JoinedRow): LabelledPrediction {
   };
 }
 
-/** Feedback modes in a canonical form (sorted keys, only 0/1 values) so equal labels compare equal. */
-export function canonicalModes(modes: FeedbackItem["modes"]): Record<string, 0 | 1> {
-  const out: Record<string, 0 | 1> = {};
-  for (const k of Object.keys(modes ?? {}).sort()) {
-    const v = modes![k as keyof typeof modes];
-    if (v !== undefined) out[k] = v === 1 ? 1 : 0;
-  }
-  return out;
-}
+// One rule for both servers' labels (store/history/labels.ts): equal labels compare equal.
+export { canonicalModes } from "./history/labels.js";
 
 export function sameLabel(
   a: { machineFailure: number; modes: Record<string, number> },
   b: { machineFailure: number; modes: Record<string, number> },
 ): boolean {
-  if (a.machineFailure !== b.machineFailure) return false;
-  const ka = Object.keys(a.modes).sort();
-  const kb = Object.keys(b.modes).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && a.modes[k] === b.modes[k]);
+  return a.machineFailure === b.machineFailure && sameModes(a.modes, b.modes);
 }
 
 /**

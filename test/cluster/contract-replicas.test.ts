@@ -194,6 +194,7 @@ test(
             assert.deepEqual(await ref.send({ kind: "events", body: { events: [item] } }), ["accepted"]);
             continue;
           }
+          assert.ok(e.type === "reading", "no labels here");
           const r = e.reading;
           const body: Record<string, unknown> = {
             machine_id: r.machine,

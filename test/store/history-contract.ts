@@ -2,8 +2,10 @@
 // contract server relies on to rebuild its history and, in a cluster, to follow the other replicas.
 import assert from "node:assert/strict";
 import { after, describe, test } from "node:test";
+import { rowOf } from "../../src/store/history/entries.js";
 import type {
   HistoryLog,
+  LabelIn,
   LoggedEvent,
   LoggedReading,
   SeqEntry,
@@ -13,8 +15,8 @@ import type {
 export interface HistoryLogFactory {
   /** A new, empty location: a file path or a database URL. */
   fresh(): Promise<string>;
-  /** A log on that location, not yet initialised. */
-  open(location: string): HistoryLog;
+  /** A log on that location, not yet initialised (`labelled`: a row-labelled contract's). */
+  open(location: string, labelled?: boolean): HistoryLog;
   /** Skip reason (printed), or false. */
   skip?: string | false;
 }
@@ -35,18 +37,25 @@ export function reading(i: number, machine = `M${i % 3}`): LoggedReading {
   };
 }
 
+export function label(i: number, y: 0 | 1, modes: Record<string, 0 | 1> = {}): LabelIn {
+  return { id: reading(i).id, label: y, modes, receivedAt: 1_750_000_000_500 + i };
+}
+
 export function event(id: string, machine = "M1", kind = "E42"): LoggedEvent {
   return { id, table: "alarms", machine, time: 1_750_000_000_000, kind, receivedAt: 1 };
 }
 
-const idOf = (e: SeqEntry) => (e.type === "reading" ? e.reading.id : e.event.id);
+const idOf = (e: SeqEntry) => rowOf(e).id;
 
 export function runHistoryLogContract(name: string, f: HistoryLogFactory): void {
   describe(`HistoryLog contract: ${name}`, { skip: f.skip }, () => {
     const open: HistoryLog[] = [];
-    const log = async (location?: string): Promise<{ log: HistoryLog; location: string }> => {
+    const log = async (
+      location?: string,
+      labelled = false,
+    ): Promise<{ log: HistoryLog; location: string }> => {
       const loc = location ?? (await f.fresh());
-      const l = f.open(loc);
+      const l = f.open(loc, labelled);
       open.push(l);
       await l.init();
       return { log: l, location: loc };
@@ -198,6 +207,75 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
       assert.deepEqual(await b.shadowScores(10), [shadow(0), shadow(1), shadow(2)]);
       assert.deepEqual(await b.shadowScores(2), [shadow(1), shadow(2)], "the newest, oldest first");
       assert.equal((await b.entriesAfter(0)).length, 3, "the history holds the readings only");
+    });
+
+    test("labels: judged by prediction id, the first one kept, logged with their reading's machine and time", async () => {
+      const { log: a, location } = await log(undefined, true);
+      await a.appendReadings([reading(0), reading(1), reading(2)]);
+      await a.appendEvents([event("e-1")]);
+      assert.deepEqual(
+        await a.appendLabels([label(0, 1, { tool: 1 }), { ...label(9, 0) }, label(1, 0), label(1, 1)]),
+        ["accepted", "unknown", "accepted", "conflict"],
+        "an id no reading has is unknown; a batch's second label for an id is judged against its first",
+      );
+      assert.deepEqual(
+        await a.appendLabels([label(0, 1, { tool: 1 }), label(0, 1), label(0, 0, { tool: 1 }), label(1, 0)]),
+        ["duplicate", "conflict", "conflict", "duplicate"],
+        "the same label and modes again is a duplicate; any difference a conflict",
+      );
+      assert.deepEqual(
+        await a.appendLabels([{ ...label(0, 1), id: "e-1" }]),
+        ["unknown"],
+        "an event is no prediction",
+      );
+      assert.deepEqual(await a.appendLabels([]), []);
+      const s = await a.appendReadings([reading(3)]);
+      await a.close();
+      const { log: b } = await log(location, true);
+      const all = await b.entriesAfter(0);
+      assert.deepEqual(
+        all.map((e) => `${e.type}:${idOf(e)}`),
+        [0, 1, 2]
+          .map((i) => `reading:${reading(i).id}`)
+          .concat(
+            "event:e-1",
+            `label:${reading(0).id}`,
+            `label:${reading(1).id}`,
+            `reading:${reading(3).id}`,
+          ),
+        "labels in the log's order, after their readings",
+      );
+      const labels = all.flatMap((e) => (e.type === "label" ? [e.label] : []));
+      assert.deepStrictEqual(labels, [
+        { ...label(0, 1, { tool: 1 }), machine: reading(0).machine, time: reading(0).time },
+        { ...label(1, 0), machine: reading(1).machine, time: reading(1).time },
+      ]);
+      assert.equal(all.at(-1)?.seq, s[0]);
+    });
+
+    test("labels sent to two logs on one location at once: one label per prediction, the other a conflict", async () => {
+      const { log: a, location } = await log(undefined, true);
+      const { log: b } = await log(location, true);
+      const n = 30;
+      await a.appendReadings(Array.from({ length: n }, (_, i) => reading(i)));
+      const ids = Array.from({ length: n }, (_, i) => i);
+      const [ra, rb] = await Promise.all([
+        Promise.all(ids.map((i) => a.appendLabels([label(i, 1)]))),
+        Promise.all(ids.map((i) => b.appendLabels([label(i, 0)]))),
+      ]);
+      const logged = new Map(
+        (await a.entriesAfter(0)).flatMap((e) => (e.type === "label" ? [[e.label.id, e.label.label]] : [])),
+      );
+      assert.equal(logged.size, n, "one label each");
+      for (const i of ids) {
+        const outcomes = [ra[i][0], rb[i][0]].sort();
+        assert.deepEqual(outcomes, ["accepted", "conflict"], `prediction ${i}`);
+        assert.equal(
+          logged.get(reading(i).id),
+          ra[i][0] === "accepted" ? 1 : 0,
+          `prediction ${i}: the accepted one`,
+        );
+      }
     });
   });
 }

@@ -2,9 +2,10 @@
 // plus: replicas creating the table at once, and contracts kept apart in one database.
 import assert from "node:assert/strict";
 import { after, test } from "node:test";
+import pg from "pg";
 import { PostgresHistoryLog } from "../../src/store/history/postgres.js";
 import { postgresOrSkip, withPostgresLogs } from "../helpers/postgres.js";
-import { reading, runHistoryLogContract } from "./history-contract.js";
+import { label, reading, runHistoryLogContract } from "./history-contract.js";
 
 const { pg: fx, skip } = await postgresOrSkip();
 after(async () => {
@@ -14,7 +15,7 @@ after(async () => {
 runHistoryLogContract("PostgreSQL", {
   skip,
   fresh: () => fx!.createDatabase(),
-  open: (url) => new PostgresHistoryLog({ url, contract: "traumware-cnc" }),
+  open: (url, labelled) => new PostgresHistoryLog({ url, contract: "traumware-cnc", labelled }),
 });
 
 test("PostgreSQL: five replicas creating the log at once all succeed; contracts keep apart", { skip }, () =>
@@ -31,4 +32,57 @@ test("PostgreSQL: five replicas creating the log at once all succeed; contracts 
       await Promise.all(logs.map((l) => l.close()));
     }
   }),
+);
+
+test(
+  "PostgreSQL: a layout-1 database (before labels) is brought to layout 2 on init, rows kept",
+  { skip },
+  () =>
+    withPostgresLogs(fx!, async () => {
+      const url = await fx!.createDatabase();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        await c.query(`
+        CREATE TABLE history_meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO history_meta VALUES ('layout', '1');
+        CREATE TABLE history_log (
+          seq bigserial PRIMARY KEY, contract text NOT NULL,
+          type text NOT NULL CHECK (type IN ('reading', 'event')),
+          id text COLLATE "C" NOT NULL, machine text NOT NULL, t double precision NOT NULL, body text NOT NULL
+        );
+        CREATE UNIQUE INDEX history_log_event_id ON history_log (contract, id) WHERE type = 'event';
+        CREATE INDEX history_log_contract_seq ON history_log (contract, seq);`);
+        for (const i of [0, 1])
+          await c.query(
+            "INSERT INTO history_log (contract, type, id, machine, t, body) VALUES ('c', 'reading', $1, $2, $3, $4)",
+            [reading(i).id, reading(i).machine, reading(i).time, JSON.stringify(reading(i))],
+          );
+        const log = new PostgresHistoryLog({ url, contract: "c", labelled: true });
+        try {
+          await log.init();
+          assert.deepEqual(await log.appendLabels([label(1, 1), label(5, 0)]), ["accepted", "unknown"]);
+          assert.deepEqual(
+            (await log.entriesAfter(0)).map((e) => `${e.seq}:${e.type}`),
+            ["1:reading", "2:reading", "3:label"],
+          );
+        } finally {
+          await log.close();
+        }
+        const meta = await c.query("SELECT value FROM history_meta WHERE key = 'layout'");
+        assert.equal(meta.rows[0].value, "2");
+        const idx = await c.query("SELECT indexname FROM pg_indexes WHERE tablename = 'history_log'");
+        const names = idx.rows.map((r) => r.indexname as string);
+        assert.ok(
+          names.includes("history_log_reading_id") && names.includes("history_log_label_id"),
+          names.join(),
+        );
+        await c.query("UPDATE history_meta SET value = '3'");
+        const newer = new PostgresHistoryLog({ url, contract: "c" });
+        await assert.rejects(newer.init(), /layout 3 in the database, this Millwright reads 2/);
+        await newer.close();
+      } finally {
+        await c.end();
+      }
+    }),
 );

@@ -10,7 +10,7 @@ import { isMillwrightError } from "../../src/core/errors.js";
 import { SHADOW_RIDE_WAIT_MS } from "../../src/store/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { ShadowScore } from "../../src/store/history/types.js";
-import { reading, runHistoryLogContract } from "./history-contract.js";
+import { event, label, reading, runHistoryLogContract } from "./history-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-hlog-"));
 let n = 0;
@@ -18,13 +18,13 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 runHistoryLogContract("SQLite", {
   fresh: async () => join(dir, `history-${++n}.db`),
-  open: (path) => new SqliteHistoryLog(path),
+  open: (path, labelled) => new SqliteHistoryLog(path, { labelled }),
 });
 
 // MILLWRIGHT_SQLITE_WRITER_THREAD=0: the same log, its groups committed on the main thread.
 runHistoryLogContract("SQLite, main-thread writes", {
   fresh: async () => join(dir, `history-${++n}.db`),
-  open: (path) => new SqliteHistoryLog(path, { writerThread: false }),
+  open: (path, labelled) => new SqliteHistoryLog(path, { writerThread: false, labelled }),
 });
 
 // Shadow mode (shadow-rides.ts): with the writer thread, shadow scores ride in the answers' commits.
@@ -113,5 +113,80 @@ describe("SQLite history log: shadow scores ride with the answers' commits", () 
     assert.equal((await again.entriesAfter(0)).length, 2, "the answers are on disk");
     assert.equal((await again.shadowScores(10)).length, 0);
     await again.close();
+  });
+});
+
+// Layout 2 (labels): SQLite cannot widen a CHECK in place, so a layout-1 file's log is copied once.
+describe("SQLite history log: a file from before labels (layout 1)", () => {
+  /** A layout-1 file as Millwright wrote it before labels: the old type check, 3 readings and an event. */
+  function layout1(path: string): void {
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('layout', '1');
+      CREATE TABLE log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL CHECK (type IN ('reading', 'event')),
+        id TEXT NOT NULL, machine TEXT NOT NULL, t REAL NOT NULL, body TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX log_event_id ON log (id) WHERE type = 'event';`);
+    const ins = db.prepare("INSERT INTO log (type, id, machine, t, body) VALUES (?, ?, ?, ?, ?)");
+    for (const i of [0, 1, 2])
+      ins.run("reading", reading(i).id, reading(i).machine, reading(i).time, JSON.stringify(reading(i)));
+    const e = event("e-1");
+    ins.run("event", e.id, e.machine, e.time, JSON.stringify(e));
+    // Seqs never go back: one more reading was written and removed (AUTOINCREMENT remembers 5).
+    ins.run("reading", "gone", "M0", 0, JSON.stringify(reading(9)));
+    db.exec("DELETE FROM log WHERE id = 'gone'");
+    assert.throws(
+      () => ins.run("label", "x", "M0", 0, "{}"),
+      /CHECK constraint failed/,
+      "layout 1 refuses labels",
+    );
+    db.close();
+  }
+
+  test("is brought to layout 2 on open: entries and seqs kept, labels taken, new seqs after the old", async () => {
+    const path = join(dir, `history-${++n}.db`);
+    layout1(path);
+    const log = new SqliteHistoryLog(path, { labelled: true });
+    await log.init();
+    const before = await log.entriesAfter(0);
+    assert.deepEqual(
+      before.map((e) => e.seq),
+      [1, 2, 3, 4],
+    );
+    assert.deepStrictEqual(before[3], { seq: 4, type: "event", event: event("e-1") });
+    assert.deepEqual(await log.appendLabels([label(1, 1), label(7, 0)]), ["accepted", "unknown"]);
+    assert.deepEqual(await log.appendReadings([reading(3)]), [7], "after the label (6), past the removed 5");
+    await log.close();
+    const raw = new Database(path, { readonly: true });
+    assert.equal(
+      (raw.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as { value: string }).value,
+      "2",
+    );
+    const plan = raw
+      .prepare("EXPLAIN QUERY PLAN SELECT machine, t FROM log WHERE type = 'reading' AND id = ?")
+      .all("x") as { detail: string }[];
+    assert.match(plan.map((p) => p.detail).join(" "), /log_reading_id/, "labels find readings by the index");
+    raw.close();
+  });
+
+  test("a layout it does not know is refused, not misread; an event-labelled log gets no reading-id index", async () => {
+    const path = join(dir, `history-${++n}.db`);
+    const fresh = new SqliteHistoryLog(path);
+    await fresh.init();
+    await fresh.close();
+    const raw = new Database(path);
+    const names = (
+      raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]
+    ).map((r) => r.name);
+    assert.ok(names.includes("log_label_id") && !names.includes("log_reading_id"), names.join(", "));
+    raw.exec("UPDATE meta SET value = '3' WHERE key = 'layout'");
+    raw.close();
+    assert.throws(
+      () => new SqliteHistoryLog(path),
+      (e: Error) => isMillwrightError(e) && /layout 3, this Millwright reads 2/.test(e.message),
+    );
   });
 });

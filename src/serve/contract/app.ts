@@ -32,6 +32,7 @@ import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js
 import type { ContractAnswer, ContractService } from "./contract-service.js";
 import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
+import { contractFeedbackRoutes } from "./routes-feedback.js";
 import { contractRollbackRoute } from "./routes-rollback.js";
 import { contractReportRoute } from "./routes-report.js";
 
@@ -151,7 +152,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     {
       schema: {
         summary:
-          "Drift of the recent readings and predictions, realised quality from failures, estimated before",
+          "Drift of the recent readings and predictions, realised quality from failures (or feedback labels), estimated before",
         tags: ["monitor"],
       },
     },
@@ -199,6 +200,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
 
   contractEventRoutes(app, svc, maxBatch, events);
+  contractFeedbackRoutes(app, svc, maxBatch, metrics.feedback);
 
   contractRoute(app, svc);
 

@@ -13,7 +13,14 @@ import { type ContractReason, explainReading } from "../../pipeline/contract-exp
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import type { HistoryLog, LoggedEvent, LoggedReading, SeqEntry } from "../../store/history/types.js";
+import type {
+  HistoryLog,
+  LabelIn,
+  LabelOutcome,
+  LoggedEvent,
+  LoggedReading,
+  SeqEntry,
+} from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { uuidv7 } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
@@ -81,6 +88,8 @@ export type LoggedValues = readonly (number | null)[];
 export interface HistoryObserver {
   reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void;
   event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void;
+  /** The ground truth of the reading with this id (a row-labelled contract's feedback). */
+  label?(id: string, label: 0 | 1): void;
   /** The history is about to be replayed from the start (cluster mode after a failed step): forget it. */
   reset?(): void;
 }
@@ -195,7 +204,9 @@ export class ContractService {
 
   /** Applies one logged entry as it was applied when it was logged. */
   apply(e: SeqEntry): void {
-    if (e.type === "event") {
+    if (e.type === "label") {
+      for (const o of this.observers) o.label?.(e.label.id, e.label.label);
+    } else if (e.type === "event") {
       this.eventIds.set(e.event.id, e.event);
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
       for (const o of this.observers) o.event(e.event.table, e.event.machine, e.event.time, e.event);
@@ -321,6 +332,36 @@ export class ContractService {
       const { out, fresh } = this.applyEvents(parsed);
       return { append: fresh.map((event) => ({ type: "event" as const, event })), result: out };
     });
+  }
+
+  /** Refuses feedback for a contract whose ground truth is its failure events (they come by POST /v1/events). */
+  takesFeedback(): void {
+    const c = this.model.contract;
+    if (c.failures)
+      throw new MillwrightError(
+        "MW_EVENT_LABELLED",
+        `contract '${c.name}' learns its ground truth from failure events: send them to POST /v1/events (table 'failures'); /v1/feedback is for contracts whose rows carry their label`,
+      );
+  }
+
+  /**
+   * Ground truth for earlier answers (a row-labelled contract), by their ids: judged and logged by
+   * the log (labels.ts), then told to the observers (the monitor joins them to its readings). One
+   * server: at once. A cluster: taken in from the log, with whatever the other replicas logged
+   * before it, so every replica applies labels in the log's order; done before the caller answers.
+   */
+  async labels(items: LabelIn[]): Promise<LabelOutcome[]> {
+    this.takesFeedback();
+    let outcomes: LabelOutcome[] = [];
+    await this.durably(async () => {
+      outcomes = await this.log.appendLabels(items);
+    });
+    if (this.lockstep) await this.follow();
+    else
+      items.forEach((l, i) => {
+        if (outcomes[i] === "accepted") for (const o of this.observers) o.label?.(l.id, l.label);
+      });
+    return outcomes;
   }
 
   /**

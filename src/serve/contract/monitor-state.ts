@@ -1,28 +1,60 @@
-// What the contract monitor knows of one model version's production: the version's training
-// reference (reference.json) and the readings, failures and machine clocks it has seen since. The
-// monitor (monitor.ts) reports on it; a swap stages the next version's state and replays into it.
+// What the contract monitor knows of one model version's production (monitor.ts reports it): its
+// training reference, the recent readings, the failures told, the newest time seen per machine
+// and, for a row-labelled contract, the labels sent for the recent readings by their ids.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { DriftCalibration } from "../../monitor/drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver, LoggedValues } from "./contract-service.js";
 
-/** Readings kept (the drift window is the last day of them), and the fewest for prediction drift. */
+/** Readings kept (the drift window is the last day of them; the realised quality's window), and the fewest for prediction drift. */
 export const RECENT_READINGS = 5000;
 export const MIN_CURRENT = 100;
 
-type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
+export type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
   /** Absent in a version trained before thresholds were calibrated. */
   calibration?: DriftCalibration;
 };
 
-/** What the monitor knows of one model version's production: its reference and what it has seen. */
+/**
+ * The labels of the readings in the window, by slot of the ring: a label names its reading by id,
+ * so the window keeps each slot's id and a map back (only for a row-labelled contract: the others
+ * learn labels from failures, and pay nothing per reading for this).
+ */
+class WindowLabels {
+  private readonly ids: string[];
+  private readonly slotOf = new Map<string, number>();
+  /** Per slot: -1 while unlabelled, else the label. */
+  readonly truth: Int8Array;
+
+  constructor(capacity: number) {
+    this.ids = new Array<string>(capacity).fill("");
+    this.truth = new Int8Array(capacity).fill(-1);
+  }
+
+  /** Slot `s` now holds reading `id`: the reading it held is out of the window, its label with it. */
+  took(s: number, id: string): void {
+    const old = this.ids[s];
+    if (old !== "" && this.slotOf.get(old) === s) this.slotOf.delete(old);
+    this.ids[s] = id;
+    this.truth[s] = -1;
+    if (id !== "") this.slotOf.set(id, s);
+  }
+
+  /** A label for a reading no longer in the window is logged, but is not the window's to count. */
+  label(id: string, y: 0 | 1): void {
+    const s = this.slotOf.get(id);
+    if (s !== undefined) this.truth[s] = y;
+  }
+}
+
 export class MonitorState implements HistoryObserver {
   readonly reference: Reference | null;
   /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
   private recent: ReadingRing;
+  private labels: WindowLabels | null;
   readonly failures: { machine: string; time: number }[] = [];
   readonly seen = new Map<string, number>();
 
@@ -38,6 +70,11 @@ export class MonitorState implements HistoryObserver {
     }
     this.reference = ref;
     this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
+    this.labels = this.windowLabels();
+  }
+
+  private windowLabels(): WindowLabels | null {
+    return this.model.contract.failures ? null : new WindowLabels(RECENT_READINGS);
   }
 
   /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
@@ -57,6 +94,22 @@ export class MonitorState implements HistoryObserver {
     return out;
   }
 
+  /** A row-labelled contract's labelled readings in the window, oldest first; null for the others. */
+  rowLabels(): { y: number[]; p: number[] } | null {
+    const l = this.labels;
+    if (!l) return null;
+    const r = this.recent;
+    const y: number[] = [];
+    const p: number[] = [];
+    for (let i = 0; i < r.size; i++) {
+      const s = r.slot(i);
+      if (l.truth[s] < 0) continue;
+      y.push(l.truth[s]);
+      p.push(r.probability[s]);
+    }
+    return { y, p };
+  }
+
   private see(machine: string, time: number): void {
     if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
   }
@@ -64,18 +117,24 @@ export class MonitorState implements HistoryObserver {
   /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
   reset(): void {
     this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
+    this.labels = this.windowLabels();
     this.failures.length = 0;
     this.seen.clear();
   }
 
   /** A scored reading: values in contract order as logged (category codes, missing as null). */
-  reading(machine: string, time: number, p: number, values: LoggedValues): void {
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
     this.see(machine, time);
-    this.recent.push(machine, time, 0, p, values);
+    const s = this.recent.push(machine, time, 0, p, values);
+    this.labels?.took(s, detail?.id ?? "");
   }
 
   event(table: string, machine: string, time: number): void {
     this.see(machine, time);
     if (table === "failures") this.failures.push({ machine, time });
+  }
+
+  label(id: string, y: 0 | 1): void {
+    this.labels?.label(id, y);
   }
 }

@@ -1,17 +1,19 @@
 // Watching a data-contract model in production: drift of the recent readings against the
 // training sample (by the contract's names), drift of the predicted probability, and realised
-// quality from the failures that happened. Exported under the same metric names as the AI4I
+// quality from the failures that happened (or, for a row-labelled contract, from the labels sent
+// to POST /v1/feedback). Exported under the same metric names as the AI4I
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
 import type { Registry as PromRegistry } from "prom-client";
 import { monitorGauges } from "../../metrics/shared.js";
 import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
-import { type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
+import { qualityOf, type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import type { HistoryObserver, LoggedValues } from "./contract-service.js";
-import { MIN_CURRENT, MonitorState } from "./monitor-state.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
+import { MIN_CURRENT, MonitorState, RECENT_READINGS } from "./monitor-state.js";
 
+export { MonitorState, RECENT_READINGS };
 /**
  * Readings at or over the threshold a window needs before its estimated quality goes to /metrics.
  * With none, CBPE's recall and F1 are 0 whatever happens (the spread-out probabilities are all
@@ -71,12 +73,16 @@ export class ContractMonitor implements HistoryObserver {
     this.state.reset();
   }
 
-  reading(machine: string, time: number, p: number, values: LoggedValues): void {
-    this.state.reading(machine, time, p, values);
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
+    this.state.reading(machine, time, p, values, detail);
   }
 
   event(table: string, machine: string, time: number): void {
     this.state.event(table, machine, time);
+  }
+
+  label(id: string, y: 0 | 1): void {
+    this.state.label(id, y);
   }
 
   report(now = Date.now()): ContractMonitorReport {
@@ -94,11 +100,19 @@ export class ContractMonitor implements HistoryObserver {
           recent.map((x) => x.p),
         );
     }
-    const horizon = c.failures?.horizon.size ?? 0;
-    // A row-labelled contract's server never learns a label (no failures are posted): with a
-    // horizon of 0 every reading seen counted as a known "no failure" (accuracy 1 on nothing).
-    const labelled = c.failures ? recent : [];
-    const quality = realisedQuality(labelled, st.failures, horizon, st.seen, st.model.threshold.value);
+    // A row-labelled contract learns its labels by prediction id (POST /v1/feedback), never from
+    // failures: with a horizon of 0 every reading seen counted as a known "no failure" (accuracy 1
+    // on nothing), so only the readings labelled count.
+    const rows = st.rowLabels();
+    const quality = rows
+      ? qualityOf(rows.y, rows.p, st.model.threshold.value)
+      : realisedQuality(
+          recent,
+          st.failures,
+          c.failures?.horizon.size ?? 0,
+          st.seen,
+          st.model.threshold.value,
+        );
     const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
     const t = st.model.threshold.value;
     const estimated =

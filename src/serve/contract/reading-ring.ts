@@ -32,6 +32,7 @@ export class ReadingRing {
     this.values = new Float64Array(capacity * width);
   }
 
+  /** Keeps a reading in the oldest slot (once full); returns that slot. */
   push(
     label: string,
     time: number,
@@ -39,7 +40,7 @@ export class ReadingRing {
     probability: number,
     values: readonly (number | null)[],
     heads?: Readonly<Record<string, number | null>>,
-  ): void {
+  ): number {
     const s = this.next;
     this.next = s + 1 === this.capacity ? 0 : s + 1;
     if (this.size < this.capacity) this.size++;
@@ -66,6 +67,7 @@ export class ReadingRing {
           this.headNames.push(k);
           this.headCols.push(col);
         }
+    return s;
   }
 
   /** The slot of the i-th oldest reading kept (0 ≤ i < size). */

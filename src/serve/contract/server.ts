@@ -62,10 +62,13 @@ export async function startContractServer(
   const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
   const model = loadHistoryModel(registry, version);
+  // A row-labelled contract's labels come by prediction id: its log finds readings by id.
+  const labelled = !model.contract.failures;
   const log: HistoryLog = cfg.databaseUrl
-    ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name })
+    ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name, labelled })
     : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`), {
         writerThread: cfg.sqliteWriterThread,
+        labelled,
       });
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);

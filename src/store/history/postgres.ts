@@ -1,5 +1,5 @@
 // The history log in PostgreSQL, shared by every replica serving one contract: one table, one
-// bigserial sequence for readings and events of every replica. Every write takes one advisory
+// bigserial sequence for the readings, events and labels of every replica. Every write takes one advisory
 // lock inside its transaction, so seqs are handed out in commit order: a reader that sees seq n
 // committed also sees every seq below n, and "entries after the last seq I applied" never misses
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
@@ -8,41 +8,12 @@ import { MillwrightError } from "../../core/errors.js";
 import { inTransaction } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
 import { isUnavailableError } from "../unavailable.js";
+import { entryOf, rowOf } from "./entries.js";
+import { judgeLabels } from "./labels.js";
+import { prepareHistoryTables } from "./postgres-schema.js";
 
-/** Table layout, checked on init: a database from a newer layout is refused, not misread. */
-const LAYOUT = 1;
-/** Advisory lock keys ("MWHL", "MWHS"): writes, and creating the table; distinct from the others. */
+/** Advisory lock key ("MWHL"): writes; distinct from the others. */
 const WRITE_LOCK = 0x4d57484c;
-const SCHEMA_LOCK = 0x4d574853;
-
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS history_meta (key text PRIMARY KEY, value text NOT NULL);
-  CREATE TABLE IF NOT EXISTS history_log (
-    seq bigserial PRIMARY KEY,
-    contract text NOT NULL,
-    type text NOT NULL CHECK (type IN ('reading', 'event')),
-    id text COLLATE "C" NOT NULL,
-    machine text NOT NULL,
-    t double precision NOT NULL,
-    body text NOT NULL
-  );
-  CREATE UNIQUE INDEX IF NOT EXISTS history_log_event_id ON history_log (contract, id) WHERE type = 'event';
-  CREATE INDEX IF NOT EXISTS history_log_contract_seq ON history_log (contract, seq);
-  CREATE TABLE IF NOT EXISTS history_shadow (
-    contract text NOT NULL,
-    id text COLLATE "C" NOT NULL,
-    machine text NOT NULL,
-    t double precision NOT NULL,
-    model_version text NOT NULL,
-    p double precision NOT NULL,
-    champion_version text NOT NULL,
-    champion_p double precision NOT NULL,
-    scored_at bigint NOT NULL,
-    n bigserial,
-    PRIMARY KEY (contract, id, model_version)
-  );`;
-// history_shadow (shadow mode) is created beside the log by IF NOT EXISTS: a database from before it
-// gains the table on the next init, and replay never reads it, so the layout number stays.
 
 // One statement per write whatever its size (arrays, not one parameter per value); WITH ORDINALITY
 // and ORDER BY make the seqs follow the order the server applied the entries in. The body is text,
@@ -60,6 +31,8 @@ export interface PostgresHistoryLogOptions {
   /** The contract's name: replicas of one contract share a log; other contracts' entries are apart. */
   contract: string;
   poolSize?: number;
+  /** A row-labelled contract's log: its labels find readings by id (postgres-schema.ts). */
+  labelled?: boolean;
 }
 
 type Row = { seq: string; type: string; body: string };
@@ -68,9 +41,11 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   readonly shared = true;
   private readonly pool: pg.Pool;
   private readonly contract: string;
+  private readonly labelled: boolean;
 
   constructor(opts: PostgresHistoryLogOptions) {
     this.contract = opts.contract;
+    this.labelled = opts.labelled ?? false;
     this.pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolSize ?? 4,
@@ -90,33 +65,19 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   }
 
   async init(): Promise<void> {
-    // CREATE ... IF NOT EXISTS alone races (two creators collide on the catalog): the lock queues them.
-    await this.tx(async (c) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [SCHEMA_LOCK]);
-      await c.query(SCHEMA);
-      const { rows } = await c.query<{ value: string }>(
-        "SELECT value FROM history_meta WHERE key = 'layout'",
-      );
-      if (rows.length === 0)
-        await c.query("INSERT INTO history_meta (key, value) VALUES ('layout', $1)", [String(LAYOUT)]);
-      else if (Number(rows[0].value) !== LAYOUT)
-        throw new MillwrightError(
-          "MW_CONFIG",
-          `history log layout ${rows[0].value} in the database, this Millwright reads ${LAYOUT}`,
-        );
-    });
+    await this.tx((c) => prepareHistoryTables(c, this.labelled));
   }
 
   private async insert(c: pg.PoolClient, entries: Log.LogEntry[]): Promise<number[]> {
     if (entries.length === 0) return [];
     const cols: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
     for (const e of entries) {
-      const x = e.type === "reading" ? e.reading : e.event;
-      cols[0].push(e.type);
-      cols[1].push(x.id);
-      cols[2].push(x.machine);
-      cols[3].push(x.time);
-      cols[4].push(JSON.stringify(x));
+      const r = rowOf(e);
+      cols[0].push(r.type);
+      cols[1].push(r.id);
+      cols[2].push(r.machine);
+      cols[3].push(r.time);
+      cols[4].push(r.body);
     }
     const { rows } = await c.query<{ seq: string }>(INSERT, [this.contract, ...cols]);
     return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
@@ -127,11 +88,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
       `SELECT seq, type, body FROM history_log WHERE contract = $1 AND seq > $2 ORDER BY seq${limit ? " LIMIT $3" : ""}`,
       limit ? [this.contract, seq, limit] : [this.contract, seq],
     );
-    return rows.map((r) =>
-      r.type === "reading"
-        ? { seq: Number(r.seq), type: "reading", reading: JSON.parse(r.body) as Log.LoggedReading }
-        : { seq: Number(r.seq), type: "event", event: JSON.parse(r.body) as Log.LoggedEvent },
-    );
+    return rows.map((r) => entryOf(Number(r.seq), r.type, r.body));
   }
 
   private append(entries: Log.LogEntry[]): Promise<number[]> {
@@ -148,6 +105,39 @@ export class PostgresHistoryLog implements Log.HistoryLog {
 
   appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
     return this.append(events.map((event) => ({ type: "event", event })));
+  }
+
+  /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */
+  appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
+    if (labels.length === 0) return Promise.resolve([]);
+    const ids = [...new Set(labels.map((l) => l.id))];
+    return this.tx(async (c) => {
+      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+      const { rows } = await c.query<{ type: string; id: string; machine: string; t: number; body: string }>(
+        // One SELECT per type: each matches its partial index's predicate exactly (an IN would not).
+        `SELECT type, id, machine, t, body FROM history_log
+           WHERE contract = $1 AND type = 'reading' AND id = ANY($2::text[])
+         UNION ALL
+         SELECT type, id, machine, t, body FROM history_log
+           WHERE contract = $1 AND type = 'label' AND id = ANY($2::text[])`,
+        [this.contract, ids],
+      );
+      const reading = new Map<string, { machine: string; time: number }>();
+      const prior = new Map<string, Log.LoggedLabel>();
+      for (const r of rows)
+        if (r.type === "reading") reading.set(r.id, { machine: r.machine, time: r.t });
+        else prior.set(r.id, JSON.parse(r.body) as Log.LoggedLabel);
+      const { outcomes, fresh } = judgeLabels(
+        labels,
+        (id) => reading.get(id),
+        (id) => prior.get(id),
+      );
+      await this.insert(
+        c,
+        fresh.map((label) => ({ type: "label", label })),
+      );
+      return outcomes;
+    });
   }
 
   async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {

@@ -3,11 +3,13 @@
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
 import { float64sOf, runsOf } from "../shadow-rows.js";
-import type { ShadowScore } from "./types.js";
+import { type EntryRow, rowOf } from "./entries.js";
+import { judgeLabels } from "./labels.js";
+import type { LabelIn, LabelOutcome, LoggedLabel, ShadowScore } from "./types.js";
 
 export interface RowGroup {
-  /** 1 for an event (INSERT OR IGNORE on its id), 0 for a reading. */
-  events: number[];
+  /** Each row's entry type: reading, event (INSERT OR IGNORE on its id) or label. */
+  types: string[];
   ids: string[];
   machines: string[];
   times: number[];
@@ -27,8 +29,18 @@ export interface ShadowGroup {
   at: number[];
 }
 
+/** Entries as their rows, by column. */
+export const groupOf = (rows: readonly EntryRow[]): RowGroup => ({
+  types: rows.map((r) => r.type),
+  ids: rows.map((r) => r.id),
+  machines: rows.map((r) => r.machine),
+  times: rows.map((r) => r.time),
+  bodies: rows.map((r) => r.body),
+});
+
 export type HistoryWriterRequest =
   | ({ op: "append"; shadow?: ShadowGroup } & RowGroup)
+  | { op: "label"; labels: LabelIn[] }
   | ({ op: "shadow" } & ShadowGroup)
   | { op: "close" };
 
@@ -59,6 +71,29 @@ CREATE TABLE IF NOT EXISTS shadow_groups (
   strs TEXT NOT NULL,
   scores BLOB NOT NULL
 )`;
+
+/** A row of the old `shadow` table (one score a row). */
+export type ShadowRow = {
+  id: string;
+  machine: string;
+  t: number;
+  model_version: string;
+  p: number;
+  champion_version: string;
+  champion_p: number;
+  scored_at: number;
+};
+
+export const fromShadowRow = (r: ShadowRow): ShadowScore => ({
+  id: r.id,
+  machine: r.machine,
+  time: r.t,
+  modelVersion: r.model_version,
+  failureProbability: r.p,
+  championVersion: r.champion_version,
+  championProbability: r.champion_p,
+  scoredAt: r.scored_at,
+});
 
 /** A stored group: `strs` is the JSON [ids, machines]; `scores` n × [t, p, champion_p, scored_at]. */
 export interface ShadowGroupRow {
@@ -135,18 +170,44 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
  * transaction) and returns each row's seq, 0 where an event id was already logged.
  */
 export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] {
-  const reading = db.prepare("INSERT INTO log (type, id, machine, t, body) VALUES ('reading', ?, ?, ?, ?)");
+  const insert = (type: string, conflict = "") =>
+    db.prepare(`INSERT ${conflict} INTO log (type, id, machine, t, body) VALUES ('${type}', ?, ?, ?, ?)`);
   // Duplicates are settled by the server before it applies an event (it knows every id it was
   // told); OR IGNORE only keeps a retried write from failing on the unique index.
-  const event = db.prepare(
-    "INSERT OR IGNORE INTO log (type, id, machine, t, body) VALUES ('event', ?, ?, ?, ?)",
-  );
+  const byType: Record<string, Database.Statement> = {
+    reading: insert("reading"),
+    event: insert("event", "OR IGNORE"),
+    label: insert("label"),
+  };
   return (g) => {
     const seqs = new Array<number>(g.ids.length);
     for (let i = 0; i < g.ids.length; i++) {
-      const r = (g.events[i] ? event : reading).run(g.ids[i], g.machines[i], g.times[i], g.bodies[i]);
+      const r = byType[g.types[i]].run(g.ids[i], g.machines[i], g.times[i], g.bodies[i]);
       seqs[i] = r.changes > 0 ? Number(r.lastInsertRowid) : 0;
     }
     return seqs;
+  };
+}
+
+/**
+ * Judges and logs labels (inside the caller's transaction, on the connection that writes: nothing
+ * can log a label between the look-up and the insert). Readings are found by id through the
+ * log_reading_id index (sqlite-schema.ts), labels through log_label_id.
+ */
+export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => LabelOutcome[] {
+  const reading = db.prepare("SELECT machine, t AS time FROM log WHERE type = 'reading' AND id = ?");
+  const prior = db.prepare("SELECT body FROM log WHERE type = 'label' AND id = ?");
+  const insert = prepareInsert(db);
+  return (labels) => {
+    const { outcomes, fresh } = judgeLabels(
+      labels,
+      (id) => reading.get(id) as { machine: string; time: number } | undefined,
+      (id) => {
+        const r = prior.get(id) as { body: string } | undefined;
+        return r ? (JSON.parse(r.body) as LoggedLabel) : undefined;
+      },
+    );
+    insert(groupOf(fresh.map((label) => rowOf({ type: "label", label }))));
+    return outcomes;
   };
 }

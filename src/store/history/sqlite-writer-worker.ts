@@ -9,17 +9,19 @@ import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/wri
 import {
   type HistoryWriterRequest,
   prepareInsert,
+  prepareLabels,
   prepareShadowInsert,
   type RowGroup,
   type ShadowGroup,
 } from "./sqlite-rows.js";
+import type { LabelIn } from "./types.js";
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
 // One transaction per group: one fsync for every entry the main thread gathered.
-const { db, append, shadow } = openWriterConnection(port, init, { fileMustExist: true }, (db) => {
+const { db, append, shadow, label } = openWriterConnection(port, init, { fileMustExist: true }, (db) => {
   const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
   return {
@@ -37,6 +39,12 @@ const { db, append, shadow } = openWriterConnection(port, init, { fileMustExist:
         }
       return { seqs, shadowError };
     }),
+    // Labels: judged and logged in one transaction, IMMEDIATE so that its look-ups and its inserts
+    // see one state of the file (a second server on the file waits, not slips in between).
+    label: (
+      (tx) => (labels: LabelIn[]) =>
+        tx.immediate(labels)
+    )(db.transaction(prepareLabels(db))),
     // Shadow scores no answers' group took (traffic stopped): best effort, their commit skips the
     // fsync (synchronous=NORMAL for that one transaction; in WAL mode the frames reach the disk with
     // the next FULL commit or checkpoint).
@@ -60,7 +68,8 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   let reply: WriterReply;
   try {
-    reply = { id: m.id, ok: true, result: m.op === "shadow" ? shadow(m) : append(m) };
+    const result = m.op === "shadow" ? shadow(m) : m.op === "label" ? label(m.labels) : append(m);
+    reply = { id: m.id, ok: true, result };
   } catch (e) {
     reply = { id: m.id, ok: false, error: wire(e) };
   }

@@ -14,22 +14,24 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
+import { type EntryRow, entryOf, rowOf } from "./entries.js";
 import {
+  groupOf,
   type HistoryWriterRequest,
   prepareInsert,
+  prepareLabels,
   prepareShadowInsert,
   type RowGroup,
-  SHADOW_SCHEMA,
+  fromShadowRow,
   type ShadowGroupRow,
+  type ShadowRow,
   shadowOfGroupRow,
   shadowGroupOf,
 } from "./sqlite-rows.js";
+import { prepareHistoryFile } from "./sqlite-schema.js";
 import { ShadowRides } from "../shadow-rides.js";
 import { lastDistinct } from "../shadow-rows.js";
 import type * as Log from "./types.js";
-
-/** On-disk layout version, checked on open: a file from a newer layout is refused, not misread. */
-const LAYOUT = 1;
 
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
@@ -39,63 +41,10 @@ type Row = { seq: number; type: string; body: string };
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
 
-type ShadowRow = {
-  id: string;
-  machine: string;
-  t: number;
-  model_version: string;
-  p: number;
-  champion_version: string;
-  champion_p: number;
-  scored_at: number;
-};
-
-const fromShadowRow = (r: ShadowRow): Log.ShadowScore => ({
-  id: r.id,
-  machine: r.machine,
-  time: r.t,
-  modelVersion: r.model_version,
-  failureProbability: r.p,
-  championVersion: r.champion_version,
-  championProbability: r.champion_p,
-  scoredAt: r.scored_at,
-});
-
 /** One entry waiting for its group's commit; `seq` is filled in then (0: an event id already logged). */
-interface Slot {
-  event: number;
-  id: string;
-  machine: string;
-  time: number;
-  body: string;
-  seq: number;
-}
+type Slot = EntryRow & { seq: number };
 
-function entryOf(row: Row): Log.SeqEntry {
-  return row.type === "reading"
-    ? { seq: row.seq, type: "reading", reading: JSON.parse(row.body) as Log.LoggedReading }
-    : { seq: row.seq, type: "event", event: JSON.parse(row.body) as Log.LoggedEvent };
-}
-
-const slotOf = (e: Log.LogEntry): Slot => {
-  const x = e.type === "reading" ? e.reading : e.event;
-  return {
-    event: e.type === "event" ? 1 : 0,
-    id: x.id,
-    machine: x.machine,
-    time: x.time,
-    body: JSON.stringify(x),
-    seq: 0,
-  };
-};
-
-const groupOf = (slots: Slot[]): RowGroup => ({
-  events: slots.map((s) => s.event),
-  ids: slots.map((s) => s.id),
-  machines: slots.map((s) => s.machine),
-  times: slots.map((s) => s.time),
-  bodies: slots.map((s) => s.body),
-});
+const slotOf = (e: Log.LogEntry): Slot => ({ ...rowOf(e), seq: 0 });
 
 function fill(slots: Slot[], seqs: number[]): void {
   for (let i = 0; i < slots.length; i++) slots[i].seq = seqs[i];
@@ -115,6 +64,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   );
   private readonly committer: GroupCommitter<Slot>;
   private readonly insert: (g: RowGroup) => number[];
+  private inlineLabels: Database.Transaction<(labels: Log.LabelIn[]) => Log.LabelOutcome[]> | null = null;
   private readonly writerThread: boolean;
   private readonly workerUrl: URL;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
@@ -122,7 +72,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
 
   constructor(
     readonly path: string,
-    opts: { writerThread?: boolean; workerUrl?: URL } = {},
+    /** labelled: a row-labelled contract's log, whose labels find readings by id (sqlite-schema.ts). */
+    opts: { writerThread?: boolean; workerUrl?: URL; labelled?: boolean } = {},
   ) {
     try {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -135,31 +86,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
-    this.db.exec(`
-      CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-      CREATE TABLE IF NOT EXISTS log (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        type TEXT NOT NULL CHECK (type IN ('reading', 'event')),
-        id TEXT NOT NULL,
-        machine TEXT NOT NULL,
-        t REAL NOT NULL,
-        body TEXT NOT NULL
-      );
-      CREATE UNIQUE INDEX IF NOT EXISTS log_event_id ON log (id) WHERE type = 'event';
-      -- Nothing reads the log by machine (replays read by seq), and the index cost every append
-      -- a second B-tree write on the writer thread: dropped from files that have it.
-      DROP INDEX IF EXISTS log_machine;
-    `);
-    this.db.exec(SHADOW_SCHEMA);
-    const row = this.db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
-      | { value: string }
-      | undefined;
-    if (!row) this.db.prepare("INSERT INTO meta (key, value) VALUES ('layout', ?)").run(String(LAYOUT));
-    else if (Number(row.value) !== LAYOUT)
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${path}: history log layout ${row.value}, this Millwright reads ${LAYOUT}`,
-      );
+    prepareHistoryFile(this.db, path, opts.labelled ?? false);
     this.insert = prepareInsert(this.db);
     this.writerThread = opts.writerThread ?? true;
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
@@ -217,11 +144,28 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.append(events.map((event) => ({ type: "event", event })));
   }
 
+  /** Judged and logged on the connection that writes, after every append made before (labels.ts). */
+  async appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
+    if (labels.length === 0) return [];
+    try {
+      if (!this.writerThread) {
+        await this.committer.drain();
+        this.inlineLabels ??= this.db.transaction(prepareLabels(this.db));
+        return this.inlineLabels.immediate(labels);
+      }
+      const w = this.thread.now() ?? (await this.thread.get());
+      const req: HistoryWriterRequest = { op: "label", labels };
+      return (await w.request(req as unknown as WriteRequest)) as Log.LabelOutcome[];
+    } catch (e) {
+      throw unavailable(e);
+    }
+  }
+
   private after(seq: number, limit?: number): Log.SeqEntry[] {
     const rows = this.db
       .prepare(`SELECT seq, type, body FROM log WHERE seq > ? ORDER BY seq${limit ? " LIMIT ?" : ""}`)
       .all(...(limit ? [seq, limit] : [seq])) as Row[];
-    return rows.map(entryOf);
+    return rows.map((r) => entryOf(r.seq, r.type, r.body));
   }
 
   async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {

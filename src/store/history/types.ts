@@ -46,7 +46,32 @@ export interface ShadowScore {
 
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
 
-export type LogEntry = { type: "reading"; reading: LoggedReading } | { type: "event"; event: LoggedEvent };
+/**
+ * The ground truth of one answer (a row-labelled contract: POST /v1/feedback), keyed by the answer's
+ * id, which is its reading's id in the log: one label per prediction, the first one told.
+ */
+export interface LoggedLabel {
+  id: string;
+  /** 1: the row was a failure (the contract's label column). */
+  label: 0 | 1;
+  /** Per mode head the client named (the contract's mode names), sorted by name. */
+  modes: Record<string, 0 | 1>;
+  /** The labelled reading's machine and time, copied from it (the log's indexed columns). */
+  machine: string;
+  time: number;
+  receivedAt: number;
+}
+
+/** A label as a client sends it; the log fills in the reading's machine and time. */
+export type LabelIn = Pick<LoggedLabel, "id" | "label" | "modes" | "receivedAt">;
+
+/** "unknown": no reading has the id; "conflict": it already has a different label, which stays. */
+export type LabelOutcome = "accepted" | "duplicate" | "unknown" | "conflict";
+
+export type LogEntry =
+  | { type: "reading"; reading: LoggedReading }
+  | { type: "event"; event: LoggedEvent }
+  | { type: "label"; label: LoggedLabel };
 
 /** An entry with its place in the log: seqs grow with commit order (gaps allowed). */
 export type SeqEntry = LogEntry & { seq: number };
@@ -69,6 +94,12 @@ export interface HistoryLog {
   appendReadings(rows: LoggedReading[]): Promise<number[]>;
   /** Events with ids new to the log (an id already stored is ignored); returns the seqs written. */
   appendEvents(events: LoggedEvent[]): Promise<number[]>;
+  /**
+   * Labels for logged readings, under the log's write lock: each looked up by its reading's id and
+   * against the label the log already has for it, and the new ones appended (labels.ts says how).
+   * Durable when resolved; an outcome per label, in order.
+   */
+  appendLabels(labels: LabelIn[]): Promise<LabelOutcome[]>;
   /** Entries with seq > `seq`, in sequence order, at most `limit` (default: all). */
   entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]>;
   /**

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { LockStep, type LockStepTarget } from "../../../src/serve/contract/lockstep.js";
 import type { HistoryLog, LogEntry, SeqEntry, StepOutput } from "../../../src/store/history/types.js";
+import { rowOf } from "../../../src/store/history/entries.js";
 import { reading } from "../../store/history-contract.js";
 
 /** A shared log in memory; `failNext` makes the next exclusive fail before or after its step. */
@@ -37,7 +38,7 @@ class Target implements LockStepTarget {
   rebuilds = 0;
   constructor(private readonly log: MemoryLog) {}
   apply(e: SeqEntry) {
-    this.state.push(e.type === "reading" ? e.reading.id : e.event.id);
+    this.state.push(rowOf(e).id);
     this.applied = e.seq;
   }
   async rebuild() {
