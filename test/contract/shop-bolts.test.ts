@@ -24,8 +24,9 @@
 //   bearing replacement, on H-02, whose lube system had just failed and been repaired (its 24 h
 //   window still holds the hot oil, and the 4-failure LUBE head is weak), while H-04's lube
 //   failure 6 h after the plan's start is left unplanned ("costs $505, avoids at most $380").
-// - Still so (not fixed here): a cumulative counter is a raw feature and always "drifted" (5 of 7
-//   readings drift on an unchanged fleet, by a short window's mix of makes and jobs); a task is
+// - Still so (not fixed here): a cumulative counter is a raw feature and drifts as it grows (before
+//   the calibrated drift thresholds 5 of 7 readings drifted on an unchanged fleet; now none, the
+//   counter at 0.89 of its threshold after 7 days); a task is
 //   one per failure kind for every make (a 1982 header's main bearing and a lathe's spindle are
 //   one "bearing_replacement"); a machine bought after training is a 400 (readings, and a whole
 //   event batch) until the machine table is updated, the model trained again and promoted.
@@ -189,13 +190,11 @@ test("served: the gateway posts 2 warm-up and 7 later days; the board of 40; dri
       assert.doesNotMatch(r, /year built \d,\d{3}/, r);
     }
   }
-  // Drift on an unchanged fleet (not fixed here, README "Monitoring"): a cumulative counter's
-  // values are always new, and a short window's mix of makes is not the export's.
+  // Drift on an unchanged fleet: with the contract monitor's thresholds calibrated on the training
+  // period's own full days (README "Monitoring"), no dataset drift; the cumulative counter is the
+  // reading nearest its threshold (its values are always new: it will cross it as the count grows).
   const mon = await get("/v1/monitor");
-  const drifted = mon.drift.features
-    .filter((f: { drifted: boolean }) => f.drifted)
-    .map((f: { feature: string }) => f.feature);
-  assert.ok(drifted.includes("parts"), JSON.stringify(mon.drift.features));
+  assert.equal(mon.drift.dataset_drift, false, JSON.stringify(mon.drift.features).slice(0, 2000));
   // The plan: a 10-hour bearing job, and no technician with 10 hours in a shift.
   const plan = await planned();
   assert.ok(

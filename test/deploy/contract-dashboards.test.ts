@@ -128,8 +128,10 @@ test("a contract server's /metrics holds the series the drift, quality, predicti
       for (const n of metricNames(expr)) if (n.startsWith("millwright_") && KNOWN.has(n)) want.add(n);
   }
   // Counters a retraining moves, and per-feature series of a drift no reading showed, have no sample
-  // yet; nor has the estimated quality, exported only from a window with 50 alarms (monitor.ts).
+  // yet; nor has the estimated quality, exported only from a window with 50 alarms (monitor.ts), nor
+  // the feedback counter, which a row-labelled contract's POST /v1/feedback moves (this one has events).
   const later = [
+    "millwright_feedback_total",
     "millwright_retrain_triggers_total",
     "millwright_retrain_decisions_total",
     "millwright_quality_estimated",
