@@ -7,12 +7,10 @@
 //   that a not-ready pod never gets).
 import { closeSync, fstatSync, openSync, statfsSync } from "node:fs";
 import { dirname } from "node:path";
-import { type ErrorCode, MillwrightError } from "../core/errors.js";
+import { MillwrightError } from "../core/errors.js";
+import type { WriteProblem } from "./write-problem.js";
 
-export interface WriteProblem {
-  code: Extract<ErrorCode, "MW_DISK_FULL" | "MW_DATA_DIR_GONE">;
-  reason: string;
-}
+export type { WriteProblem } from "./write-problem.js";
 
 /** Free space below this after a disk-full error keeps the store refusing writes. */
 const MIN_FREE_BYTES = 1024 * 1024;
@@ -31,6 +29,8 @@ export class FileWatch {
     private readonly path: string,
     /** Called when a problem starts or ends (the server logs it loudly and flips readiness). */
     private readonly onChange?: (p: WriteProblem | null) => void,
+    /** The log's name in the reasons. */
+    private readonly what = "prediction log",
   ) {}
 
   open(): void {
@@ -78,6 +78,29 @@ export class FileWatch {
     return new MillwrightError(p.code, p.reason);
   }
 
+  /**
+   * Runs a write, refusing it while the disk is full or the file deleted, and re-checking the file
+   * after it: a commit into a deleted file is not durable and must not be acknowledged.
+   */
+  guard<T>(fn: () => T | Promise<T>): Promise<T> | T {
+    this.check();
+    const fail = (e: unknown): never => {
+      throw this.translate(e);
+    };
+    const done = (v: T): T => {
+      this.check();
+      this.ok();
+      return v;
+    };
+    let r: T | Promise<T>;
+    try {
+      r = fn();
+    } catch (e) {
+      return fail(e);
+    }
+    return r instanceof Promise ? r.then(done, fail) : done(r);
+  }
+
   /** A write went through: the disk has room again. */
   ok(): void {
     if (this.full) {
@@ -90,13 +113,12 @@ export class FileWatch {
     if (this.gone)
       return {
         code: "MW_DATA_DIR_GONE",
-        reason:
-          "the prediction log's file was deleted while serving (data directory removed); predictions are refused until the server is restarted",
+        reason: `the ${this.what}'s file was deleted while serving (data directory removed); predictions are refused until the server is restarted`,
       };
     if (this.full)
       return {
         code: "MW_DISK_FULL",
-        reason: "the prediction log's disk is full; predictions are refused until space is freed",
+        reason: `the ${this.what}'s disk is full; predictions are refused until space is freed`,
       };
     return null;
   }

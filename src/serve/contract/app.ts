@@ -15,6 +15,7 @@ import { authGate } from "../auth-gate.js";
 import type { Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import { readyRoute } from "../readiness.js";
 import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
 import { countRequests } from "../request-metrics.js";
@@ -65,6 +66,8 @@ export interface ContractAppOptions {
   authPerMinute?: number;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
   shadow?: ShadowControl;
+  /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
+  state?: { accepting: boolean };
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -134,7 +137,13 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   const reading = readingSchema(m.contract);
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
-  app.get("/v2/health/ready", { schema: { tags: ["ops"] } }, async () => ({ ready: true }));
+  // Not ready while the history log cannot be written (every prediction would be a 503) or while
+  // shutting down; the model is there from the start (the server does not start without one).
+  readyRoute(app, ["ops"], () => ({
+    accepting: opts.state?.accepting ?? true,
+    model: true,
+    problem: svc.writeProblem(),
+  }));
   // Drift and quality are computed when scraped (at most every 10 s), not per reading.
   let lastReport = 0;
   app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) => {

@@ -8,7 +8,7 @@
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { auditPageSql } from "../../store/audit.js";
-import { inTransaction } from "../../store/postgres/transaction.js";
+import { checkOut, inTransaction } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import type {
@@ -175,21 +175,21 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const c = await this.run(async () => {
-      const client = await this.pool.connect();
+      const out = await checkOut(this.pool);
       try {
-        await client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]);
+        await out.client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]);
       } catch (e) {
-        client.release(true);
+        out.release(true);
         throw e;
       }
-      return client;
+      return out;
     });
     let broken = false;
     try {
       return await fn();
     } finally {
       // A connection that cannot unlock is closed, which releases the lock with the session.
-      await c.query("SELECT pg_advisory_unlock($1)", [DECIDE_LOCK]).catch(() => {
+      await c.client.query("SELECT pg_advisory_unlock($1)", [DECIDE_LOCK]).catch(() => {
         broken = true;
       });
       c.release(broken);

@@ -22,6 +22,7 @@ import type {
   SeqEntry,
 } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
+import type { WriteProblem } from "../../store/write-problem.js";
 import { uuidv7 } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
 import { LockStep } from "./lockstep.js";
@@ -370,6 +371,11 @@ export class ContractService {
    * monitor), which otherwise showed a replica's history as of its own last write, however old
    * (the server calls it every MILLWRIGHT_HISTORY_FOLLOW_MS). A single server: nothing to do.
    */
+  /** Why the history log refuses appends now, or null: its own state, no query (readiness). */
+  writeProblem(): WriteProblem | null {
+    return this.log.writeProblem();
+  }
+
   async follow(): Promise<void> {
     if (this.lockstep) await this.lockstep.run(() => ({ append: [], result: null }));
   }

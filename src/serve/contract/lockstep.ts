@@ -111,3 +111,30 @@ export class LockStep {
     });
   }
 }
+
+/**
+ * Follows the log every `ms` (cluster mode): a replica takes in the others' entries without waiting
+ * for a request, and the log's reachability (readiness) stays fresh with no traffic. A failure is
+ * said once when it starts and once when it ends, not every interval of an outage.
+ */
+export function followEvery(
+  ms: number,
+  follow: () => Promise<void>,
+  say: { warn(msg: string): void; error(msg: string): void },
+): NodeJS.Timeout {
+  let failing = false;
+  const timer = setInterval(() => {
+    follow().then(
+      () => {
+        if (failing) say.warn("history log reachable again: following the other replicas");
+        failing = false;
+      },
+      (e) => {
+        if (!failing) say.error(`history log: cannot follow the other replicas: ${(e as Error).message}`);
+        failing = true;
+      },
+    );
+  }, ms);
+  timer.unref();
+  return timer;
+}

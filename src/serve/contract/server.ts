@@ -29,6 +29,7 @@ import { ContractMonitor } from "./monitor.js";
 import { MonitorHistory } from "./monitor-history.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
+import { followEvery } from "./lockstep.js";
 import { shadowPeriod } from "../shadow/control.js";
 import { shadowMetrics } from "../shadow/metrics.js";
 
@@ -150,8 +151,10 @@ export async function startContractServer(
     counters,
     shadowGate,
   });
+  const state = { accepting: true };
   const app = await buildContractApp({
     service,
+    state,
     monitor,
     monitorHistory: history,
     metricsRegistry,
@@ -205,24 +208,7 @@ export async function startContractServer(
   }, cfg.modelRefreshMs);
   refresh.unref();
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.
-  // Said once when it starts failing and once when it works again, not every interval of an outage.
-  let followFailing = false;
-  const following = log.shared
-    ? setInterval(() => {
-        service.follow().then(
-          () => {
-            if (followFailing) app.log.warn("history log reachable again: following the other replicas");
-            followFailing = false;
-          },
-          (e) => {
-            if (!followFailing)
-              app.log.error(`history log: cannot follow the other replicas: ${(e as Error).message}`);
-            followFailing = true;
-          },
-        );
-      }, cfg.historyFollowMs)
-    : null;
-  following?.unref();
+  const following = log.shared ? followEvery(cfg.historyFollowMs, () => service.follow(), app.log) : null;
   return {
     app,
     url,
@@ -231,6 +217,9 @@ export async function startContractServer(
     shadow: theShadow,
     shadowGate: shadowGate ?? null,
     close: async () => {
+      // As the AI4I server: readiness false for the drain delay, so traffic moves before the close.
+      state.accepting = false;
+      if (cfg.drainDelayMs > 0) await new Promise((r) => setTimeout(r, cfg.drainDelayMs));
       if (judging) clearInterval(judging);
       clearInterval(refresh);
       if (following) clearInterval(following);

@@ -15,6 +15,7 @@ import { predictColumns } from "../predict-columns.js";
 import { readingColumns } from "../reading.js";
 import type { ReadingColumns } from "../reading-rules.js";
 import { logPredicted } from "./predict.js";
+import { readyRoute } from "../readiness.js";
 
 export const OIP_COLUMNS = ["type", ...RAW_FEATURES] as const;
 
@@ -194,20 +195,14 @@ export function oipRoutes(app: FastifyInstance, ctx: Ctx): void {
     extensions: [],
   }));
   app.get("/v2/health/live", { schema: { tags, summary: "Liveness" } }, async () => ({ live: true }));
-  app.get(
-    "/v2/health/ready",
-    { schema: { tags, summary: "Readiness: a model is loaded and the server accepts work" } },
-    async (_req, reply) => {
-      // A log that cannot be written (disk full, data directory deleted) makes the replica not
-      // ready: it would only answer 503s, and the reason is in the body.
-      const problem = ctx.store.writeProblem?.() ?? null;
-      const ready = ctx.state.accepting && ctx.models.current !== null && problem === null;
-      // Degraded (database away, predictions spooled locally) stays ready: the replica still answers
-      // and loses nothing, so it keeps its traffic; the flag and a metric say so.
-      const degraded = ctx.store.degraded?.() ?? false;
-      return reply.code(ready ? 200 : 503).send(problem ? { ready, degraded, problem } : { ready, degraded });
-    },
-  );
+  // Degraded (database away, predictions spooled locally) stays ready: the replica still answers
+  // and loses nothing, so it keeps its traffic; the flag and a metric say so.
+  readyRoute(app, tags, () => ({
+    accepting: ctx.state.accepting,
+    model: ctx.models.current !== null,
+    problem: ctx.store.writeProblem?.() ?? null,
+    degraded: ctx.store.degraded?.() ?? false,
+  }));
   // OIP spells every model route twice: for the model, and for one of its versions.
   type ModelParams = { name: string; version?: string };
   const modelRoutes = (suffix: string, summary: string, answer: (p: ModelParams) => unknown) => {

@@ -11,6 +11,7 @@ import { isUnavailableError } from "../unavailable.js";
 import { entryOf, rowOf } from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
+import type { WriteProblem } from "../write-problem.js";
 
 /** Advisory lock key ("MWHL"): writes; distinct from the others. */
 const WRITE_LOCK = 0x4d57484c;
@@ -42,6 +43,8 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   private readonly pool: pg.Pool;
   private readonly contract: string;
   private readonly labelled: boolean;
+  /** Set when an operation finds the server unreachable, cleared by the next that reaches it. */
+  private problem: WriteProblem | null = null;
 
   constructor(opts: PostgresHistoryLogOptions) {
     this.contract = opts.contract;
@@ -59,9 +62,30 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   }
 
   private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return inTransaction(this.pool, fn).catch((e) => {
+    return this.seen(inTransaction(this.pool, fn));
+  }
+
+  /**
+   * Every operation passes through here, so the log knows whether the server answers without a
+   * query of its own: readiness asks per probe, and a replica's follow (every
+   * MILLWRIGHT_HISTORY_FOLLOW_MS, a write-lock transaction) keeps it fresh with no traffic.
+   */
+  private async seen<T>(op: Promise<T>): Promise<T> {
+    try {
+      const v = await op;
+      this.problem = null;
+      return v;
+    } catch (e) {
+      // Only "unreachable": a write refused for what it holds says nothing of the server.
+      if (isUnavailableError(e))
+        this.problem = { code: "MW_STORE_UNAVAILABLE", reason: unavailable(e).message };
+      else if (!(e instanceof MillwrightError)) this.problem = null;
       throw e instanceof MillwrightError ? e : unavailable(e);
-    });
+    }
+  }
+
+  writeProblem(): WriteProblem | null {
+    return this.problem;
   }
 
   async init(): Promise<void> {
@@ -140,12 +164,8 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     });
   }
 
-  async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    try {
-      return await this.after(this.pool, seq, limit);
-    } catch (e) {
-      throw unavailable(e);
-    }
+  entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
+    return this.seen(this.after(this.pool, seq, limit));
   }
 
   exclusive<T>(
@@ -165,8 +185,8 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
     const col = <T>(f: (r: Log.ShadowScore) => T) => rows.map(f);
-    try {
-      await this.pool.query(
+    await this.seen(
+      this.pool.query(
         `INSERT INTO history_shadow (contract, id, machine, t, model_version, p, champion_version, champion_p, scored_at)
          SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::float8[], $9::int8[]) AS u
          ON CONFLICT DO NOTHING`,
@@ -181,31 +201,27 @@ export class PostgresHistoryLog implements Log.HistoryLog {
           col((r) => r.championProbability),
           col((r) => r.scoredAt),
         ],
-      );
-    } catch (e) {
-      throw unavailable(e);
-    }
+      ),
+    );
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    try {
-      const { rows } = await this.pool.query<Record<string, string | number>>(
+    const { rows } = await this.seen(
+      this.pool.query<Record<string, string | number>>(
         `SELECT * FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,
         [this.contract, limit],
-      );
-      return rows.map((r) => ({
-        id: String(r.id),
-        machine: String(r.machine),
-        time: Number(r.t),
-        modelVersion: String(r.model_version),
-        failureProbability: Number(r.p),
-        championVersion: String(r.champion_version),
-        championProbability: Number(r.champion_p),
-        scoredAt: Number(r.scored_at),
-      }));
-    } catch (e) {
-      throw unavailable(e);
-    }
+      ),
+    );
+    return rows.map((r) => ({
+      id: String(r.id),
+      machine: String(r.machine),
+      time: Number(r.t),
+      modelVersion: String(r.model_version),
+      failureProbability: Number(r.p),
+      championVersion: String(r.champion_version),
+      championProbability: Number(r.champion_p),
+      scoredAt: Number(r.scored_at),
+    }));
   }
 
   async close(): Promise<void> {

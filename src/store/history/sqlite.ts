@@ -4,12 +4,13 @@
 // and the fsync happen off the event loop. Appends from one event-loop turn share one transaction
 // (group commit), and the next group is posted while one commits (as the AI4I prediction log does),
 // so the thread is never idle waiting for the main thread. Reads and `exclusive` use the main
-// thread's connection; `exclusive` first waits for every append made before it. With
-// `writerThread: false` (MILLWRIGHT_SQLITE_WRITER_THREAD=0) the groups commit on the main thread, as
-// before: bench/serve-history.ts runs both side by side.
+// thread's connection; `exclusive` first waits for every append made before it. `writerThread: false`
+// (MILLWRIGHT_SQLITE_WRITER_THREAD=0) commits on the main thread (bench/serve-history.ts runs both).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
+import { FileWatch } from "../file-watch.js";
+import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
@@ -69,6 +70,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   private readonly workerUrl: URL;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
   private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
+  private readonly watch: FileWatch; // a deleted file, a full disk: appends refused (file-watch.ts)
 
   constructor(
     readonly path: string,
@@ -87,6 +89,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     prepareHistoryFile(this.db, path, opts.labelled ?? false);
+    this.watch = new FileWatch(path, undefined, "history log");
+    this.watch.open();
     this.insert = prepareInsert(this.db);
     this.writerThread = opts.writerThread ?? true;
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
@@ -124,10 +128,14 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     }
   }
 
+  writeProblem(): WriteProblem | null {
+    return this.watch.problem();
+  }
+
   private async append(entries: Log.LogEntry[]): Promise<number[]> {
     const slots = entries.map(slotOf);
     try {
-      await this.committer.enqueue(slots);
+      await this.watch.guard(() => this.committer.enqueue(slots));
     } catch (e) {
       throw unavailable(e);
     }
@@ -148,14 +156,16 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   async appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
     if (labels.length === 0) return [];
     try {
-      if (!this.writerThread) {
-        await this.committer.drain();
-        this.inlineLabels ??= this.db.transaction(prepareLabels(this.db));
-        return this.inlineLabels.immediate(labels);
-      }
-      const w = this.thread.now() ?? (await this.thread.get());
-      const req: HistoryWriterRequest = { op: "label", labels };
-      return (await w.request(req as unknown as WriteRequest)) as Log.LabelOutcome[];
+      return await this.watch.guard(async () => {
+        if (!this.writerThread) {
+          await this.committer.drain();
+          this.inlineLabels ??= this.db.transaction(prepareLabels(this.db));
+          return this.inlineLabels.immediate(labels);
+        }
+        const w = this.thread.now() ?? (await this.thread.get());
+        const req: HistoryWriterRequest = { op: "label", labels };
+        return (await w.request(req as unknown as WriteRequest)) as Log.LabelOutcome[];
+      });
     } catch (e) {
       throw unavailable(e);
     }
@@ -178,14 +188,16 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
     await this.committer.drain(); // appends made before this call come first
     // IMMEDIATE takes the write lock at BEGIN, so another connection on the file waits for us.
-    return this.db
-      .transaction(() => {
-        const { append, result } = step(this.after(afterSeq));
-        const seqs = this.insert(groupOf(append.map(slotOf))).filter((q) => q > 0);
-        const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
-        return { result, seqs, lastSeq: last.s };
-      })
-      .immediate();
+    return this.watch.guard(() =>
+      this.db
+        .transaction(() => {
+          const { append, result } = step(this.after(afterSeq));
+          const seqs = this.insert(groupOf(append.map(slotOf))).filter((q) => q > 0);
+          const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
+          return { result, seqs, lastSeq: last.s };
+        })
+        .immediate(),
+    );
   }
 
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
@@ -231,6 +243,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
       this.rides.stop();
       await this.thread.close();
       this.db.close();
+      this.watch.close();
     }
   }
 }

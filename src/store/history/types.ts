@@ -3,6 +3,7 @@
 // order on start, which rebuilds each machine's history exactly as it was (a late event is replayed
 // where it arrived, as it was applied). SQLite for one server (sqlite.ts); PostgreSQL for a cluster
 // (postgres.ts), where every replica appends to one log and follows the others through it.
+import type { WriteProblem } from "../write-problem.js";
 
 export interface LoggedReading {
   id: string;
@@ -119,5 +120,11 @@ export interface HistoryLog {
   appendShadow(rows: ShadowScore[]): Promise<void>;
   /** The newest shadow scores (at most `limit`), each beside the champion's answer, oldest first. */
   shadowScores(limit: number): Promise<ShadowScore[]>;
+  /**
+   * Why appends fail now, or null: the log's own state, no query (readiness asks it every probe).
+   * SQLite: the file deleted or the disk full (re-checked with an fstat, and statfs while full).
+   * PostgreSQL: the last operation found the server unreachable; the next that reaches it clears it.
+   */
+  writeProblem(): WriteProblem | null;
   close(): Promise<void>;
 }

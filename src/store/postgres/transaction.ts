@@ -3,11 +3,39 @@
 // returned to the pool.
 import type pg from "pg";
 
+export interface CheckedOut {
+  client: pg.PoolClient;
+  /** Back to the pool; destroyed instead when `broken` or when the connection failed meanwhile. */
+  release(broken?: boolean): void;
+}
+
+/**
+ * A pooled connection with an 'error' listener while it is out. The pool listens only on idle
+ * clients: a server that went away (stopped, killed, network cut) while one is checked out made it
+ * emit an unhandled 'error', which ended the process. The query in flight fails with the error
+ * anyway; the client that saw it is not pooled again.
+ */
+export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+  const client = await pool.connect();
+  let failed = false;
+  const onError = () => {
+    failed = true;
+  };
+  client.on("error", onError);
+  return {
+    client,
+    release(broken = false) {
+      client.removeListener("error", onError);
+      client.release(broken || failed);
+    },
+  };
+}
+
 export async function inTransaction<T>(
   pool: pg.Pool,
   work: (client: pg.PoolClient) => Promise<T>,
 ): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   try {
     await client.query("BEGIN");
     const result = await work(client);
@@ -17,6 +45,6 @@ export async function inTransaction<T>(
     await client.query("ROLLBACK").catch(() => {});
     throw e;
   } finally {
-    client.release();
+    release();
   }
 }

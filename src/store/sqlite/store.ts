@@ -136,27 +136,9 @@ export class SqliteStore implements Store.PredictionStore {
     return this.watch.problem();
   }
 
-  /**
-   * Runs a write, refusing it while the disk is full or the file deleted, and re-checking the file
-   * after it: a commit into a deleted file is not durable and must not be acknowledged.
-   */
+  /** A write refused while the disk is full or the file deleted, and re-checked after (file-watch.ts). */
   private guarded<T>(fn: () => T | Promise<T>): Promise<T> | T {
-    this.watch.check();
-    const fail = (e: unknown): never => {
-      throw this.watch.translate(e);
-    };
-    const done = (v: T): T => {
-      this.watch.check();
-      this.watch.ok();
-      return v;
-    };
-    let r: T | Promise<T>;
-    try {
-      r = fn();
-    } catch (e) {
-      return fail(e);
-    }
-    return r instanceof Promise ? r.then(done, fail) : done(r);
+    return this.watch.guard(fn);
   }
 
   stats(): GroupCommitStats {

@@ -1,0 +1,82 @@
+// A contract server in cluster mode (history log in a real PostgreSQL) while the database is away:
+// predictions are refused (503 MW_STORE_UNAVAILABLE, no spool for contract models), so readiness
+// says not ready with the same code, with no request needed to notice; and ready again by itself,
+// answering, once PostgreSQL is back. PostgreSQL is stopped and started as in db-outage.test.ts.
+import assert from "node:assert/strict";
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { readConfig } from "../../../src/cli/config.js";
+import { startContractServer } from "../../../src/serve/contract/server.js";
+import { jsonClient } from "../../helpers/http.js";
+import { postgresOrSkip, withPostgresLogs } from "../../helpers/postgres.js";
+import { rowLabelledShop, rowReading } from "../../helpers/row-labelled.js";
+
+const { pg: fx, skip } = await postgresOrSkip();
+let shop: { dir: string; registryDir: string };
+let server: Awaited<ReturnType<typeof startContractServer>> | null = null;
+
+before(async () => {
+  if (skip) return;
+  shop = rowLabelledShop("mw-cready-pg-");
+  const cfg = readConfig({
+    MILLWRIGHT_REGISTRY: shop.registryDir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, "data"),
+    MILLWRIGHT_RETRAIN_MODE: "off",
+    MILLWRIGHT_MONITOR_INTERVAL_MS: "600000",
+    MILLWRIGHT_HISTORY_FOLLOW_MS: "200",
+    DATABASE_URL: await fx!.createDatabase(),
+  });
+  server = await startContractServer(cfg, { host: "127.0.0.1", port: 0, logger: false });
+});
+after(async () => {
+  await server?.close().catch(() => {});
+  await fx?.dispose();
+  if (shop) rmSync(shop.dir, { recursive: true, force: true });
+});
+
+const call = jsonClient(() => server!.url);
+
+/** Polls readiness until it answers `status` (no other request meanwhile); the last answer. */
+async function readyUntil(status: number, ms: number) {
+  const t0 = Date.now();
+  for (;;) {
+    const r = await call("GET", "/v2/health/ready");
+    if (r.status === status || Date.now() - t0 > ms) return { ...r, ms: Date.now() - t0 };
+    await new Promise((res) => setTimeout(res, 50));
+  }
+}
+
+test(
+  "PostgreSQL away: not ready (MW_STORE_UNAVAILABLE) without a request, ready again by itself once back",
+  { skip },
+  () =>
+    withPostgresLogs(fx!, async () => {
+      try {
+        assert.deepEqual(await call("GET", "/v2/health/ready"), { status: 200, body: { ready: true } });
+        assert.equal((await call("POST", "/v1/predict", rowReading(0, 0))).status, 200);
+
+        await fx!.stop();
+        const down = await readyUntil(503, 10_000);
+        assert.equal(down.status, 503, `still ready ${down.ms} ms after PostgreSQL stopped`);
+        assert.equal(down.body.ready, false);
+        assert.equal(down.body.problem.code, "MW_STORE_UNAVAILABLE");
+        assert.match(down.body.problem.reason, /history log \(PostgreSQL\) unreachable/);
+        const refused = await call("POST", "/v1/predict", rowReading(0, 1));
+        assert.equal(refused.status, 503, JSON.stringify(refused.body));
+        assert.equal(refused.body.code, "MW_STORE_UNAVAILABLE");
+        // Still not ready: the probe asks the log's state, it does not reset it.
+        assert.equal((await call("GET", "/v2/health/ready")).status, 503);
+
+        await fx!.start();
+        // Only probes from here: the replica's follow loop finds the database back.
+        const up = await readyUntil(200, 10_000);
+        assert.deepEqual(up.body, { ready: true }, `not ready ${up.ms} ms after PostgreSQL started`);
+        const again = await call("POST", "/v1/predict", rowReading(0, 2));
+        assert.equal(again.status, 200, JSON.stringify(again.body));
+        console.log(`readiness: false ${down.ms} ms after the stop, true ${up.ms} ms after the start`);
+      } finally {
+        await fx!.start();
+      }
+    }),
+);
