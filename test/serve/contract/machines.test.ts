@@ -148,6 +148,12 @@ test("the admin token is required: 401 without it or with another, 403 on a serv
     await open.close();
   }
   assert.equal(await listed("M15"), undefined);
+  // The docs say so, and name the contract's attributes.
+  const op = (await call("GET", "/docs/json")).body.paths["/v1/machines/{id}"]?.put;
+  assert.ok(op?.security, "PUT /v1/machines/{id} documented as token-protected");
+  const body = JSON.stringify(op.requestBody);
+  assert.match(body, /"model":\{"type":"string","nullable":true/);
+  assert.match(body, /"age":\{"type":"number","nullable":true/);
 });
 
 test("a restart keeps the machine (the history log replayed), as last corrected", async () => {
