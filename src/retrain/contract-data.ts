@@ -12,9 +12,13 @@ import { telemetryCells } from "../data/telemetry-cells.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
+import { addedMachines, writeMachineTable } from "./machine-table.js";
 
 export interface RetrainFiles {
-  /** The champion's stored contract with its attributes file pointed at the version's copy. */
+  /**
+   * The champion's stored contract with its attributes file pointed at the version's copy, or, when
+   * machines were added on the server, at that copy with them (machine-table.ts).
+   */
   contract: Contract;
   contractText: string;
   telemetry: string;
@@ -138,9 +142,22 @@ export function retrainFiles(
     events[spec.name] = join(dir, `${spec.name}.csv`);
     writeFileSync(events[spec.name], formatCsv(cols, out.map(line), { delimiter }));
   }
+  // The machine table: the stored one, with the machines added on the server since.
+  const contractText = readFileSync(join(vdir, "contract.yaml"), "utf8");
+  const added = addedMachines(entries);
+  const trainWith =
+    attributes && added.size > 0
+      ? writeMachineTable(
+          { ...c, attributes },
+          contractText,
+          attributes.file,
+          added,
+          join(dir, "attributes.csv"),
+        )
+      : { ...c, attributes };
   return {
-    contract: { ...c, attributes, telemetry: [telemetry] },
-    contractText: readFileSync(join(vdir, "contract.yaml"), "utf8"),
+    contract: { ...trainWith, telemetry: [telemetry] },
+    contractText,
     telemetry,
     events,
     base_rows: baseRows,

@@ -29,7 +29,8 @@
 //   counter at 0.89 of its threshold after 7 days); a task is
 //   one per failure kind for every make (a 1982 header's main bearing and a lathe's spindle are
 //   one "bearing_replacement"); a machine bought after training is a 400 (readings, and a whole
-//   event batch) until the machine table is updated, the model trained again and promoted.
+//   event batch) until it is in the machine table: this trial updates the file and trains again;
+//   a running server now takes it with PUT /v1/machines/{id} (test/serve/contract/machines*.test.ts).
 import assert from "node:assert/strict";
 import { copyFileSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -84,6 +84,27 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
       assert.deepEqual(await b.appendReadings([]), []);
     });
 
+    test("machines added to the table are kept, each time it changes, in order with the rest", async () => {
+      const { log: a, location } = await log();
+      const m = (machine: string, year: number | null) => ({
+        machine,
+        attributes: { model: "Chun Zu CTR-20 ü", year },
+        receivedAt: 1_750_000_000_000 + (year ?? 0),
+      });
+      const [s1] = await a.appendReadings([reading(0)]);
+      const s2 = await a.appendMachines([m("R-09", 2024), m("R-10", null)]);
+      // The same machine again (its attributes corrected) is a second entry, not ignored as a duplicate id.
+      const s3 = await a.appendMachines([m("R-09", 2023)]);
+      assert.equal(s2.length + s3.length, 3);
+      await a.close();
+      const { log: b } = await log(location);
+      assert.deepStrictEqual(await b.entriesAfter(s1), [
+        { seq: s2[0], type: "machine", machine: m("R-09", 2024) },
+        { seq: s2[1], type: "machine", machine: m("R-10", null) },
+        { seq: s3[0], type: "machine", machine: m("R-09", 2023) },
+      ]);
+    });
+
     test("an event id is stored once, however often it is appended", async () => {
       const { log: a } = await log();
       assert.equal((await a.appendEvents([event("same")])).length, 1);

@@ -35,7 +35,7 @@ test("PostgreSQL: five replicas creating the log at once all succeed; contracts 
 );
 
 test(
-  "PostgreSQL: a layout-1 database (before labels) is brought to layout 2 on init, rows kept",
+  "PostgreSQL: a layout-1 database (before labels) is brought to layout 3 on init, rows kept",
   { skip },
   () =>
     withPostgresLogs(fx!, async () => {
@@ -70,16 +70,16 @@ test(
           await log.close();
         }
         const meta = await c.query("SELECT value FROM history_meta WHERE key = 'layout'");
-        assert.equal(meta.rows[0].value, "2");
+        assert.equal(meta.rows[0].value, "3");
         const idx = await c.query("SELECT indexname FROM pg_indexes WHERE tablename = 'history_log'");
         const names = idx.rows.map((r) => r.indexname as string);
         assert.ok(
           names.includes("history_log_reading_id") && names.includes("history_log_label_id"),
           names.join(),
         );
-        await c.query("UPDATE history_meta SET value = '3'");
+        await c.query("UPDATE history_meta SET value = '4'");
         const newer = new PostgresHistoryLog({ url, contract: "c" });
-        await assert.rejects(newer.init(), /layout 3 in the database, this Millwright reads 2/);
+        await assert.rejects(newer.init(), /layout 4 in the database, this Millwright reads 3/);
         await newer.close();
       } finally {
         await c.end();

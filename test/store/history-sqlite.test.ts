@@ -146,7 +146,7 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
     db.close();
   }
 
-  test("is brought to layout 2 on open: entries and seqs kept, labels taken, new seqs after the old", async () => {
+  test("is brought to layout 3 on open: entries and seqs kept, labels taken, new seqs after the old", async () => {
     const path = join(dir, `history-${++n}.db`);
     layout1(path);
     const log = new SqliteHistoryLog(path, { labelled: true });
@@ -163,7 +163,7 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
     const raw = new Database(path, { readonly: true });
     assert.equal(
       (raw.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as { value: string }).value,
-      "2",
+      "3",
     );
     const plan = raw
       .prepare("EXPLAIN QUERY PLAN SELECT machine, t FROM log WHERE type = 'reading' AND id = ?")
@@ -182,11 +182,50 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
       raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]
     ).map((r) => r.name);
     assert.ok(names.includes("log_label_id") && !names.includes("log_reading_id"), names.join(", "));
-    raw.exec("UPDATE meta SET value = '3' WHERE key = 'layout'");
+    raw.exec("UPDATE meta SET value = '4' WHERE key = 'layout'");
     raw.close();
     assert.throws(
       () => new SqliteHistoryLog(path),
-      (e: Error) => isMillwrightError(e) && /layout 3, this Millwright reads 2/.test(e.message),
+      (e: Error) => isMillwrightError(e) && /layout 4, this Millwright reads 3/.test(e.message),
     );
+  });
+});
+
+// Layout 3 (machines added on the server): a layout-2 file, as every server wrote it until then, is
+// copied once into a log whose type check allows them.
+describe("SQLite history log: a file from before machine entries (layout 2)", () => {
+  test("is brought to layout 3 on open: its entries, labels and seqs kept, and a machine taken", async () => {
+    const path = join(dir, `history-${++n}.db`);
+    const db = new Database(path);
+    db.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      INSERT INTO meta VALUES ('layout', '2');
+      CREATE TABLE log (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        type TEXT NOT NULL CHECK (type IN ('reading', 'event', 'label')),
+        id TEXT NOT NULL, machine TEXT NOT NULL, t REAL NOT NULL, body TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX log_event_id ON log (id) WHERE type = 'event';
+      CREATE UNIQUE INDEX log_label_id ON log (id) WHERE type = 'label';`);
+    const ins = db.prepare("INSERT INTO log (type, id, machine, t, body) VALUES (?, ?, ?, ?, ?)");
+    ins.run("reading", reading(0).id, reading(0).machine, reading(0).time, JSON.stringify(reading(0)));
+    const l = { ...label(0, 1), machine: reading(0).machine, time: reading(0).time };
+    ins.run("label", l.id, l.machine, l.time, JSON.stringify(l));
+    assert.throws(() => ins.run("machine", "R-09", "R-09", 0, "{}"), /CHECK constraint failed/);
+    db.close();
+    const log = new SqliteHistoryLog(path, { labelled: true });
+    await log.init();
+    const m = { machine: "R-09", attributes: { model: "CTR-20" }, receivedAt: 5 };
+    assert.deepEqual(await log.appendMachines([m]), [3]);
+    assert.deepEqual(
+      (await log.entriesAfter(0)).map((e) => `${e.seq}:${e.type}`),
+      ["1:reading", "2:label", "3:machine"],
+    );
+    assert.deepEqual(
+      await log.appendLabels([label(0, 1)]),
+      ["duplicate"],
+      "the label index survived the copy",
+    );
+    await log.close();
   });
 });

@@ -27,6 +27,7 @@ import { monitorHistoryRoutes } from "../routes/monitor.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
+import { contractMachineRoutes } from "./routes-machines.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
@@ -220,6 +221,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   if (opts.board) contractFleetRoutes(app, svc, opts.board);
+  contractMachineRoutes(app, svc);
   contractPlanRoutes(app, svc, {
     tokens: opts.tokens,
     technicians: opts.technicians,

@@ -3,12 +3,8 @@
 // models: validate (pipeline/readings) → features and predict (pipeline/scorer) → answer → log.
 // One server (SQLite): score, then log (group commit), with no query before a request. A cluster
 // (a shared log, PostgreSQL): the same steps in lock step with the log (lockstep.ts says why).
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
-import { parseCsv } from "../../data/csv.js";
 import type { FeatureMatrix } from "../../features/build.js";
-import { readAttributes } from "../../data/events.js";
 import { type ContractReason, explainReading } from "../../pipeline/contract-explain.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
@@ -26,6 +22,7 @@ import type { WriteProblem } from "../../store/write-problem.js";
 import { uuidv7 } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
 import { LockStep } from "./lockstep.js";
+import { type MachineAnswer, MachineTable } from "./machine-table.js";
 
 export type { EventIn } from "./events.js";
 
@@ -51,26 +48,6 @@ export function loadHistoryModel(registry: ModelRegistry, ref: string): HistoryM
       file,
     });
   return historyModelFromJSON(obj, file);
-}
-
-/** Each known machine's attribute values, from the copy of the attributes table kept with the version. */
-function attributesOf(m: HistoryModel, dir: string): Map<string, Float64Array> | null {
-  const a = m.contract.attributes;
-  if (!a) return null;
-  const file = join(dir, "attributes.csv");
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch {
-    throw new MillwrightError("MW_MODEL_CORRUPT", `${file}: the version's machine table is missing`, {
-      file,
-    });
-  }
-  const table = parseCsv(text, m.contract.csv.delimiter);
-  const key = table.header.indexOf(a.key);
-  const ids = table.rows.map((r) => (r[key] ?? "").trim()).filter((x) => x !== "");
-  const { values } = readAttributes(m.contract, table, file, ids);
-  return new Map(ids.map((id, i) => [id, Float64Array.from(values, (col) => col[i])]));
 }
 
 /** More about a scored reading, for observers that show it (the fleet board). */
@@ -114,6 +91,10 @@ export class ContractService {
   maxAheadMs: number | null = null;
   /** Each known machine's attribute values (contract order; category codes), or null; a swap replaces it. */
   attributes: Map<string, Float64Array> | null;
+  /** The machine table those codes come from (the version's, plus machines added since), or null. */
+  machines: MachineTable | null;
+  /** PUTs of machines on one server, one at a time (a cluster's are in lock step). */
+  private machineQueue: Promise<unknown> = Promise.resolve();
   private readonly lockstep: LockStep | null;
   readonly observers: HistoryObserver[] = [];
   /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
@@ -131,7 +112,8 @@ export class ContractService {
     versionDir: string,
     private readonly log: HistoryLog,
   ) {
-    this.attributes = attributesOf(model, versionDir);
+    this.machines = MachineTable.load(model, versionDir);
+    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(model, this.attributes);
     this.counter = model.contract.time?.counter !== false;
     this.lockstep = log.shared ? new LockStep(log, this) : null;
@@ -183,6 +165,7 @@ export class ContractService {
     }
     // From here on nothing awaits: one step, between two requests.
     this.model = model;
+    this.machines = next.machines;
     this.attributes = next.attributes;
     this.fleet = next.fleet;
     this.eventIds = next.eventIds;
@@ -192,6 +175,9 @@ export class ContractService {
 
   /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
   async rebuild(): Promise<void> {
+    // Machines added are in the log too: the table starts again from the version's.
+    this.machines = this.machines?.fresh() ?? null;
+    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(this.model, this.attributes);
     this.eventIds = new Map();
     this.applied = 0;
@@ -207,6 +193,8 @@ export class ContractService {
   apply(e: SeqEntry): void {
     if (e.type === "label") {
       for (const o of this.observers) o.label?.(e.label.id, e.label.label);
+    } else if (e.type === "machine") {
+      this.machines?.apply(e.machine);
     } else if (e.type === "event") {
       this.eventIds.set(e.event.id, e.event);
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
@@ -333,6 +321,36 @@ export class ContractService {
       const { out, fresh } = this.applyEvents(parsed);
       return { append: fresh.map((event) => ({ type: "event" as const, event })), result: out };
     });
+  }
+
+  /**
+   * Adds a machine to the machine table, or changes its attributes (PUT /v1/machines/{id}): logged
+   * before the answer, then known to every reading and event (and, in a cluster, to every replica
+   * once it follows the log). The same attributes again log nothing.
+   */
+  async putMachine(id: string, given: Readonly<Record<string, unknown>>): Promise<MachineAnswer> {
+    if (!this.machines)
+      throw new MillwrightError(
+        "MW_CONFLICT",
+        `contract '${this.model.contract.name}' has no machine table (attributes): every machine id is taken as it comes`,
+      );
+    if (this.lockstep)
+      return this.lockstep.run(() => {
+        const { answer, entry } = (this.machines as MachineTable).judge(id, given);
+        if (entry) this.machines?.apply(entry);
+        return { append: entry ? [{ type: "machine" as const, machine: entry }] : [], result: answer };
+      });
+    // Logged first, applied once durable: no reading is taken for a machine the log does not hold.
+    const put = this.machineQueue.then(async () => {
+      const { answer, entry } = (this.machines as MachineTable).judge(id, given);
+      if (entry) {
+        await this.durably(() => this.log.appendMachines([entry]));
+        this.machines?.apply(entry);
+      }
+      return answer;
+    });
+    this.machineQueue = put.catch(() => {});
+    return put;
   }
 
   /** Refuses feedback for a contract whose ground truth is its failure events (they come by POST /v1/events). */

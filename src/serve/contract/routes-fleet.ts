@@ -25,15 +25,10 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
   const modelAttr = modelAttributeIndex(c);
   const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
 
+  // As registered: a machine added on the server shows the level it was given, even one the model never saw.
   const attributesOf = (id: string): Record<string, number | string | null> => {
-    const v = svc.attributes?.get(id);
-    return Object.fromEntries(
-      attrs.map((a, j) => {
-        const x = v ? v[j] : Number.NaN;
-        if (Number.isNaN(x)) return [a.name, null];
-        return [a.name, a.kind === "category" ? (a.levels?.[x] ?? null) : x];
-      }),
-    );
+    const v = svc.machines?.attributesOf(id);
+    return Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
   };
   const modelOf = (named: Record<string, unknown>) =>
     modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null;

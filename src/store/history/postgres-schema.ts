@@ -1,18 +1,20 @@
 // The PostgreSQL history log's tables, created on init, and the layout check: a database from a
-// newer layout is refused, not misread; one from layout 1 is brought to 2 first.
+// newer layout is refused, not misread; one from layout 1 or 2 is brought to 3 first.
 //
-// Layout 2 adds the `label` entry (ground truth by prediction id, row-labelled contracts): the type
-// check is replaced by one that allows it (NOT VALID: every row already passes the older, narrower
-// check, so no scan). A replica of a Millwright from before keeps running on the new layout until it
-// restarts, and would replay a label as an event: upgrade every replica before feedback is sent.
+// Layout 2 adds the `label` entry (ground truth by prediction id, row-labelled contracts), layout 3
+// the `machine` entry (a machine added to the machine table on the server): the type check is
+// replaced by one that allows them (NOT VALID: every row already passes the older, narrower check,
+// so no scan). A replica of a Millwright from before keeps running on the new layout until it
+// restarts, and would replay a label or a machine as an event: upgrade every replica before
+// feedback is sent or a machine is added.
 import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 
-export const LAYOUT = 2;
+export const LAYOUT = 3;
 /** Advisory lock key ("MWHS"): creating the tables; distinct from the others. */
 const SCHEMA_LOCK = 0x4d574853;
 
-const TYPES = "CHECK (type IN ('reading', 'event', 'label'))";
+const TYPES = "CHECK (type IN ('reading', 'event', 'label', 'machine'))";
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS history_meta (key text PRIMARY KEY, value text NOT NULL);
@@ -61,7 +63,7 @@ export async function prepareHistoryTables(c: pg.PoolClient, labelled: boolean):
   const { rows } = await c.query<{ value: string }>("SELECT value FROM history_meta WHERE key = 'layout'");
   if (rows.length === 0)
     await c.query("INSERT INTO history_meta (key, value) VALUES ('layout', $1)", [String(LAYOUT)]);
-  else if (Number(rows[0].value) === 1) {
+  else if (Number(rows[0].value) === 1 || Number(rows[0].value) === 2) {
     await c.query(`ALTER TABLE history_log DROP CONSTRAINT IF EXISTS history_log_type_check;
       ALTER TABLE history_log ADD CONSTRAINT history_log_type_check ${TYPES} NOT VALID`);
     await c.query("UPDATE history_meta SET value = $1 WHERE key = 'layout'", [String(LAYOUT)]);

@@ -131,6 +131,10 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     return this.append(events.map((event) => ({ type: "event", event })));
   }
 
+  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
+    return this.append(machines.map((machine) => ({ type: "machine", machine })));
+  }
+
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */
   appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
     if (labels.length === 0) return Promise.resolve([]);

@@ -8,7 +8,7 @@ import { judgeLabels } from "./labels.js";
 import type { LabelIn, LabelOutcome, LoggedLabel, ShadowScore } from "./types.js";
 
 export interface RowGroup {
-  /** Each row's entry type: reading, event (INSERT OR IGNORE on its id) or label. */
+  /** Each row's entry type: reading, event (INSERT OR IGNORE on its id), label or machine. */
   types: string[];
   ids: string[];
   machines: string[];
@@ -178,6 +178,7 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
     reading: insert("reading"),
     event: insert("event", "OR IGNORE"),
     label: insert("label"),
+    machine: insert("machine"),
   };
   return (g) => {
     const seqs = new Array<number>(g.ids.length);

@@ -1,20 +1,21 @@
 // The SQLite history log's tables, created on open, and the layout check: a file from a newer
-// layout is refused, not misread; a file from layout 1 is brought to 2 first.
+// layout is refused, not misread; a file from layout 1 or 2 is brought to 3 first.
 //
-// Layout 2 adds the `label` entry (ground truth by prediction id, row-labelled contracts). SQLite
-// cannot change a CHECK constraint in place, so the log is copied once into a table that allows it,
-// in one transaction (SQLite's documented way, lang_altertable.html): a crash leaves layout 1. The
+// Layout 2 adds the `label` entry (ground truth by prediction id, row-labelled contracts), layout 3
+// the `machine` entry (a machine added to the machine table on the server). SQLite cannot change a
+// CHECK constraint in place, so the log is copied once into a table that allows them, in one
+// transaction (SQLite's documented way, lang_altertable.html): a crash leaves the old layout. The
 // number is bumped so that a Millwright from before refuses the file rather than replaying a label
-// as an event.
+// or a machine as an event.
 import type Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
 import { SHADOW_SCHEMA } from "./sqlite-rows.js";
 
-export const LAYOUT = 2;
+export const LAYOUT = 3;
 
 const logTable = (name: string) => `CREATE TABLE IF NOT EXISTS ${name} (
   seq INTEGER PRIMARY KEY AUTOINCREMENT,
-  type TEXT NOT NULL CHECK (type IN ('reading', 'event', 'label')),
+  type TEXT NOT NULL CHECK (type IN ('reading', 'event', 'label', 'machine')),
   id TEXT NOT NULL,
   machine TEXT NOT NULL,
   t REAL NOT NULL,
@@ -32,15 +33,16 @@ const INDEXES = `
  */
 const READING_IDS = "CREATE INDEX IF NOT EXISTS log_reading_id ON log (id) WHERE type = 'reading'";
 
-function fromLayout1(db: Database.Database): void {
+/** Copies the log of layout 1 or 2 into a table whose type check allows every entry of this layout. */
+function fromOlderLayout(db: Database.Database): void {
   db.transaction(() => {
     const last = db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'log'").get() as
       | { seq: number }
       | undefined;
-    db.exec(`${logTable("log_v2")};
-      INSERT INTO log_v2 (seq, type, id, machine, t, body) SELECT seq, type, id, machine, t, body FROM log ORDER BY seq;
+    db.exec(`${logTable("log_new")};
+      INSERT INTO log_new (seq, type, id, machine, t, body) SELECT seq, type, id, machine, t, body FROM log ORDER BY seq;
       DROP TABLE log;
-      ALTER TABLE log_v2 RENAME TO log;`);
+      ALTER TABLE log_new RENAME TO log;`);
     // Seqs never go back, even past entries that were never committed (AUTOINCREMENT's promise).
     if (last) db.prepare("UPDATE sqlite_sequence SET seq = MAX(seq, ?) WHERE name = 'log'").run(last.seq);
     db.exec(INDEXES);
@@ -62,7 +64,7 @@ export function prepareHistoryFile(db: Database.Database, path: string, labelled
     | { value: string }
     | undefined;
   if (!row) db.prepare("INSERT INTO meta (key, value) VALUES ('layout', ?)").run(String(LAYOUT));
-  else if (Number(row.value) === 1) fromLayout1(db);
+  else if (Number(row.value) === 1 || Number(row.value) === 2) fromOlderLayout(db);
   else if (Number(row.value) !== LAYOUT)
     throw new MillwrightError(
       "MW_STORE_UNAVAILABLE",

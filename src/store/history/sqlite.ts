@@ -152,6 +152,10 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.append(events.map((event) => ({ type: "event", event })));
   }
 
+  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
+    return this.append(machines.map((machine) => ({ type: "machine", machine })));
+  }
+
   /** Judged and logged on the connection that writes, after every append made before (labels.ts). */
   async appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
     if (labels.length === 0) return [];

@@ -1,8 +1,10 @@
-// The history log of a data-contract server: every reading it scored (with what it answered) and
-// every event it was told, in one sequence. Durable when a promise resolves; replayed in sequence
-// order on start, which rebuilds each machine's history exactly as it was (a late event is replayed
-// where it arrived, as it was applied). SQLite for one server (sqlite.ts); PostgreSQL for a cluster
-// (postgres.ts), where every replica appends to one log and follows the others through it.
+// The history log of a data-contract server: every reading it scored (with what it answered), every
+// event it was told and every machine added to its machine table, in one sequence. Durable when a
+// promise resolves; replayed in sequence order on start, which rebuilds each machine's history
+// exactly as it was (a late event is replayed where it arrived, as it was applied). SQLite for one
+// server (sqlite.ts); PostgreSQL for a cluster (postgres.ts), where every replica appends to one log
+// and follows the others through it.
+import type { MachineAttributes } from "../../contract/machine-table.js";
 import type { WriteProblem } from "../write-problem.js";
 
 export interface LoggedReading {
@@ -69,10 +71,23 @@ export type LabelIn = Pick<LoggedLabel, "id" | "label" | "modes" | "receivedAt">
 /** "unknown": no reading has the id; "conflict": it already has a different label, which stays. */
 export type LabelOutcome = "accepted" | "duplicate" | "unknown" | "conflict";
 
+/**
+ * A machine put into the contract's machine table on the running server (PUT /v1/machines/{id}),
+ * bought after the model was trained: its attributes by the contract's names, in contract order,
+ * as the client gave them (a level the model never saw stays as written, so a retraining learns
+ * it). The last entry of a machine is its attributes.
+ */
+export interface LoggedMachine {
+  machine: string;
+  attributes: MachineAttributes;
+  receivedAt: number;
+}
+
 export type LogEntry =
   | { type: "reading"; reading: LoggedReading }
   | { type: "event"; event: LoggedEvent }
-  | { type: "label"; label: LoggedLabel };
+  | { type: "label"; label: LoggedLabel }
+  | { type: "machine"; machine: LoggedMachine };
 
 /** An entry with its place in the log: seqs grow with commit order (gaps allowed). */
 export type SeqEntry = LogEntry & { seq: number };
@@ -101,6 +116,8 @@ export interface HistoryLog {
    * Durable when resolved; an outcome per label, in order.
    */
   appendLabels(labels: LabelIn[]): Promise<LabelOutcome[]>;
+  /** Machines added to (or changed in) the machine table; durable when resolved; returns the seqs written. */
+  appendMachines(machines: LoggedMachine[]): Promise<number[]>;
   /** Entries with seq > `seq`, in sequence order, at most `limit` (default: all). */
   entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]>;
   /**
