@@ -12,7 +12,7 @@ import { readingSchema } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
-import type { Tokens } from "../context.js";
+import type { SimulationView, Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import type { ShadowControl } from "../shadow/control.js";
@@ -23,6 +23,7 @@ import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
 import type { MonitorHistory } from "./monitor-history.js";
 import { monitorHistoryRoutes } from "../routes/monitor.js";
+import { simRoutes } from "../routes/sim.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
@@ -65,6 +66,8 @@ export interface ContractAppOptions {
   authPerMinute?: number;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
   shadow?: ShadowControl;
+  /** The live simulation feeding it (GET /v1/sim, POST /v1/sim/scenario), when started with a simulator. */
+  simulation?: () => SimulationView | null;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -210,7 +213,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractReportRoute(app, opts.models.registry);
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
-  if (opts.board) contractFleetRoutes(app, svc, opts.board);
+  if (opts.board) contractFleetRoutes(app, svc, opts.board, opts.simulation ? ["live-simulation"] : []);
+  // The AI4I app's routes and answers; absent without a simulator (404, as any missing route).
+  if (opts.simulation) simRoutes(app, opts.simulation);
   contractPlanRoutes(app, svc, {
     tokens: opts.tokens,
     technicians: opts.technicians,
