@@ -8,7 +8,7 @@
 // thrown into the event loop; stop() finishes the request in flight and sends all pending labels.
 import { MillwrightError } from "../core/errors.js";
 import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
-import { createFleet, DEFAULT_PROCESSES_PER_HOUR, type FleetReading } from "../data/simulate.js";
+import { createFleet, DEFAULT_PROCESSES_PER_HOUR } from "../data/simulate.js";
 import { LabelQueue } from "./label-queue.js";
 import { AI4I_WIRE, type LiveWire } from "./wire.js";
 
