@@ -80,7 +80,7 @@ describe("the live AI4I simulator on a contract server", { timeout: 180_000 }, (
 
   test("hot-summer switched over HTTP drifts the readings the monitor sees; labels give realised quality", async () => {
     // A full window of baseline readings (5,000 on a counter contract): air temperature is calm.
-    const before = await sentAtLeast(5_200);
+    await sentAtLeast(5_200);
     const calm = await monitor();
     assert.equal(calm.drift_window?.full, true, JSON.stringify(calm.drift_window));
     assert.equal(air(calm)?.drifted, false, JSON.stringify(air(calm)));
