@@ -3,8 +3,8 @@
 // contract such as examples/contracts/ai4i.yaml, else the shop time), and each ground truth with
 // the failure modes the contract declares. What the contract does not declare is left out, since a
 // contract server refuses it (400 naming the field): the simulator's machine_model, and rnf, which
-// ai4i.yaml has no head for (random failures: nothing in the readings to learn). Declaring rnf in
-// the contract instead would make every AI4I export carry a mode column no model can use.
+// ai4i.yaml has no head for. Declaring rnf in the contract instead would add a head for random
+// failures (0.1 % of processes whatever the readings), which has nothing to learn.
 import type { Contract } from "../contract/types.js";
 import { MillwrightError } from "../core/errors.js";
 import { type KnownLabels, LABELS, RAW_FEATURES } from "../data/schema.js";
