@@ -13,7 +13,7 @@ import { upAi4iContract } from "./up-ai4i-contract.js";
 import { needsFirstModel, simulatedFleetCsv, startFleetSimulation } from "./up-fleet.js";
 import { upHistorian } from "./up-historian.js";
 
-export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N] [--fleet ai4i|historian]
+export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N] [--fleet ai4i|ai4i-contract|historian]
 
 Millwright's main job on one machine (what \`npm start\` runs): if the registry is empty, it
 simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model (versions
