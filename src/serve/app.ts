@@ -204,7 +204,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
   modelRoutes(app, ctx);
   ai4iRollbackRoute(app, ctx);
   fleetRoutes(app, ctx);
-  simRoutes(app, ctx);
+  simRoutes(app, () => ctx.simulation);
   for (const p of opts.plugins ?? []) p(app, ctx);
   staticRoutes(app, opts.webDir ?? null);
   return app;

@@ -40,10 +40,13 @@ export interface Ctx {
   /** The latest maintenance plan, when the plan routes are mounted. */
   plan?: { latest: KeptPlan | null };
   /** The live fleet simulation, when `millwright up --simulate` runs one. */
-  simulation?: {
-    setScenario(name: ScenarioName | null): void;
-    scenario(): ScenarioName | null;
-    clock(): { shop_time: string | null; speedup: number };
-    stats(): object;
-  } | null;
+  simulation?: SimulationView | null;
+}
+
+/** What the sim routes (routes/sim.ts) see of a live simulation, on either server. */
+export interface SimulationView {
+  setScenario(name: ScenarioName | null): void;
+  scenario(): ScenarioName | null;
+  clock(): { shop_time: string | null; speedup: number };
+  stats(): object;
 }

@@ -2,12 +2,13 @@
 // arrive with a fixed delay, so pushes come in due order and taking from the front is enough.
 // Bounded because a server that stops taking feedback must not grow the client without limit:
 // past the bound the oldest labels are dropped (and counted), the newest kept.
-import type { KnownLabels } from "../data/schema.js";
+import type { Labels } from "../data/schema.js";
 
-/** The ground truth of one prediction, as POST /v1/feedback takes it. */
-export interface Label extends KnownLabels {
-  prediction_id: string | number;
-}
+/**
+ * The ground truth of one prediction, as POST /v1/feedback takes it: every AI4I mode for the AI4I
+ * app, only the modes its contract declares for a contract server (sim/contract-wire.ts).
+ */
+export type Label = Labels & { prediction_id: string | number };
 
 interface Entry {
   due: number;

@@ -8,9 +8,9 @@
 // thrown into the event loop; stop() finishes the request in flight and sends all pending labels.
 import { MillwrightError } from "../core/errors.js";
 import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
-import { createFleet, DEFAULT_PROCESSES_PER_HOUR, type FleetReading } from "../data/simulate.js";
-import type { Reading } from "../data/schema.js";
-import { type Label, LabelQueue } from "./label-queue.js";
+import { createFleet, DEFAULT_PROCESSES_PER_HOUR } from "../data/simulate.js";
+import { LabelQueue } from "./label-queue.js";
+import { AI4I_WIRE, type LiveWire } from "./wire.js";
 
 export interface LiveOptions {
   baseUrl: string;
@@ -30,6 +30,8 @@ export interface LiveOptions {
   /** Labels per feedback request; default 1,000. */
   feedbackBatch?: number;
   requestTimeoutMs?: number;
+  /** How readings and labels are written for the server; default the AI4I app's (AI4I_WIRE). */
+  wire?: LiveWire;
 }
 
 export interface LiveStats {
@@ -71,45 +73,6 @@ class HttpError extends Error {
   }
 }
 
-/** What of a reading a client sends: all of it by default; a plain AI4I client knows no model or time. */
-export interface WireOptions {
-  machineId?: boolean;
-  machineModel?: boolean;
-  timestamp?: boolean;
-}
-
-/** The reading as the API takes it: canonical names only, no labels or row identifiers. */
-export function wireReading(r: FleetReading, opts: WireOptions = {}): Reading {
-  const w: Reading = {
-    type: r.type,
-    air_temperature: r.air_temperature,
-    process_temperature: r.process_temperature,
-    rotational_speed: r.rotational_speed,
-    torque: r.torque,
-    tool_wear: r.tool_wear,
-  };
-  if (opts.machineId !== false) w.machine_id = r.machine_id;
-  if (opts.machineModel !== false) w.machine_model = r.machine_model;
-  if (opts.timestamp !== false) w.timestamp = r.timestamp;
-  return w;
-}
-
-/** All of the reading, as the live fleet sends it (one argument: safe to pass to `map`). */
-export const toWire = (r: FleetReading): Reading => wireReading(r);
-
-/** The reading's ground truth as /v1/feedback takes it, for the answer `id`. */
-export function wireLabel(id: string | number, r: FleetReading): Label {
-  return {
-    prediction_id: id,
-    machine_failure: r.machine_failure,
-    twf: r.twf,
-    hdf: r.hdf,
-    pwf: r.pwf,
-    osf: r.osf,
-    rnf: r.rnf,
-  };
-}
-
 /**
  * Labels the server took: Millwright answers {summary: {accepted, duplicate, unknown, conflict}}
  * (a duplicate was already taken); any other 2xx answer counts the whole batch.
@@ -138,6 +101,7 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
   const log = opts.log ?? (() => {});
   const base = opts.baseUrl.replace(/\/+$/, "");
   const batchSize = opts.feedbackBatch ?? 1000;
+  const wire = opts.wire ?? AI4I_WIRE;
   const timeoutMs = opts.requestTimeoutMs ?? 10_000;
   const fleet = createFleet({
     machines: opts.machines,
@@ -178,7 +142,10 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
     shopTime = readings[0]?.timestamp ?? shopTime;
     let answer: unknown;
     try {
-      answer = await post("/v1/predict", readings.map(toWire));
+      answer = await post(
+        "/v1/predict",
+        readings.map((r) => wire.reading(r)),
+      );
     } catch (e) {
       return fail("predict", e);
     }
@@ -189,7 +156,7 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
     const due = Date.now() + opts.labelDelayMs;
     for (let i = 0; i < preds.length; i++) {
       const id = (preds[i] as { id?: unknown })?.id;
-      if (typeof id === "string" || typeof id === "number") queue.push(due, wireLabel(id, readings[i]));
+      if (typeof id === "string" || typeof id === "number") queue.push(due, wire.label(id, readings[i]));
       else counts.rejected++;
     }
   };

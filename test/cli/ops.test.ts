@@ -13,7 +13,7 @@ import { featureMatrix } from "../../src/features/physics.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord } from "../../src/store/types.js";
 import { predictBundle } from "../../src/train/bundle.js";
-import { toWire } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

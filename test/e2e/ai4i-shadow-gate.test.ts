@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import { simulateFleet } from "../../src/data/simulate.js";
-import { wireReading } from "../../src/sim/live.js";
+import { wireReading } from "../../src/sim/wire.js";
 import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import {

@@ -22,7 +22,7 @@ import { test } from "node:test";
 import { parseDocument } from "yaml";
 import { fastAlertmanagerConfig, fastRules } from "../../scripts/gen-prometheusrule.js";
 import { createFleet, type FleetReading } from "../../src/data/simulate.js";
-import { toWire } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 import { repoRoot } from "../helpers/exec.js";
 import { READING, trainedRegistry } from "../helpers/model.js";
 import { requirePrometheusStack, startPrometheusStack, withStackLogs } from "../helpers/prometheus.js";

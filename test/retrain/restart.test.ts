@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import Database from "better-sqlite3";
 import { holderDead, bootId } from "../../src/registry/lock.js";
-import { toWire } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import { amPayload, FEEDBACK_TOKEN, HOOK_TOKEN, postHook, waitFor } from "../e2e/support.js";

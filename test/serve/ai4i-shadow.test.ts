@@ -18,7 +18,7 @@ import { headProba } from "../../src/train/bundle.js";
 import { featureMatrix } from "../../src/features/physics.js";
 import { PRODUCT_TYPES, RAW_FEATURES } from "../../src/data/schema.js";
 import { HISTORY_FORMAT_VERSION } from "../../src/train/history-model.js";
-import { wireReading } from "../../src/sim/live.js";
+import { wireReading } from "../../src/sim/wire.js";
 import { runCli } from "../helpers/cli.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

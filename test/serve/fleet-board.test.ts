@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { simulateFleet, simulatedMachines } from "../../src/data/simulate.js";
-import { toWire } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 import { startAi4iApp } from "../helpers/ai4i-app.js";
 
 let app: FastifyInstance;

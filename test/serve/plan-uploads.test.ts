@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { simulatedMachines, simulateFleet } from "../../src/data/simulate.js";
-import { toWire } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 import { trainAndRegister } from "../../src/registry/training.js";
 import { buildApp } from "../../src/serve/app.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";

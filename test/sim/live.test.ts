@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createFleet } from "../../src/data/simulate.js";
-import { startLiveSimulation, toWire } from "../../src/sim/live.js";
+import { startLiveSimulation } from "../../src/sim/live.js";
+import { toWire } from "../../src/sim/wire.js";
 
 // A stand-in for the Millwright server: a real HTTP server on 127.0.0.1 that records every call.
 interface Call {

@@ -21,7 +21,7 @@ import { buildApp } from "../../src/serve/app.js";
 import { monitorRoutes } from "../../src/serve/routes/monitor.js";
 import { planRoutes } from "../../src/serve/routes/plan.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { toWire, wireLabel, wireReading } from "../../src/sim/live.js";
+import { toWire, wireLabel, wireReading } from "../../src/sim/wire.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
 import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 

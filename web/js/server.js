@@ -6,13 +6,17 @@ import { h } from "./dom.js";
 
 let info = null;
 
-/** {contract: null} on the AI4I server; {contract: GET /v1/contract} on a contract server. Asked once. */
+/**
+ * {contract: null} on the AI4I server; {contract: GET /v1/contract} on a contract server. `sim`: the
+ * server has GET /v1/sim (the AI4I server always; a contract server when a live simulator feeds it,
+ * extension "live-simulation"), so no page asks a server for a route it lacks. Asked once.
+ */
 export function serverInfo() {
   if (!info)
     info = (async () => {
-      const meta = await getJson("/v2");
-      if (!(meta?.extensions ?? []).includes("data-contract")) return { contract: null };
-      return { contract: await getJson("/v1/contract") };
+      const ext = (await getJson("/v2"))?.extensions ?? [];
+      if (!ext.includes("data-contract")) return { contract: null, sim: true };
+      return { contract: await getJson("/v1/contract"), sim: ext.includes("live-simulation") };
     })().catch((e) => {
       info = null;
       throw e;

@@ -6,7 +6,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { loadContract } from "../../contract/load.js";
-import { MillwrightError } from "../../core/errors.js";
 import { PACKAGE_ROOT } from "../../core/version.js";
 import { readContractData } from "../../data/contract-data.js";
 import { historianToCsv } from "../../data/historian-csv.js";
@@ -19,6 +18,7 @@ import { isHistoryModelJSON } from "../../train/history-model.js";
 import type { Config } from "../config.js";
 import { progressBar } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
+import { fleetNewest, needsFirstModel } from "./up-fleet.js";
 import { ensureTokens } from "../tokens.js";
 
 /** Days of the simulation the first model trains on; the rest is played live. */
@@ -40,20 +40,11 @@ export function firstHours(h: Historian, hours: number): Historian {
 
 function ensureHistorianModel(cfg: Config, machines: number, h: Historian, log: (s: string) => void): void {
   const registry = new ModelRegistry(cfg.registryDir);
-  const champion = registry.readIndex().aliases.champion;
-  if (champion) {
-    if (!isHistoryModelJSON(registry.readModelJson("champion").obj))
-      throw new MillwrightError(
-        "MW_REGISTRY",
-        `${registry.dir}: its champion ${champion} is an AI4I model; for the historian fleet set MILLWRIGHT_REGISTRY to another folder`,
-      );
-    return;
-  }
-  if (registry.versions().length > 0)
-    throw new MillwrightError(
-      "MW_REGISTRY",
-      `${registry.dir} holds versions ${registry.versions().join(", ")} but no champion alias; promote one (millwright models promote VERSION --registry ${registry.dir}), then start again`,
-    );
+  const notContract = (obj: unknown) =>
+    isHistoryModelJSON(obj)
+      ? null
+      : "is an AI4I model; for the historian fleet set MILLWRIGHT_REGISTRY to another folder";
+  if (!needsFirstModel(registry, notContract)) return;
   const dir = join(cfg.dataDir, "historian");
   mkdirSync(dir, { recursive: true });
   log(`no model yet: simulating ${machines} machines × ${TRAIN_DAYS} days of historian export into ${dir}`);
@@ -92,15 +83,8 @@ export async function upHistorian(
   let player: HistorianPlayer | null = null;
   if (opts.simulate) {
     // A restarted server goes on from where its history log ends, not from day 60 again.
-    const fleet = (await (await fetch(`${server.url}/v1/fleet?limit=200`)).json()) as {
-      machines: { last_reading_at?: string | null }[];
-    };
-    const newest = Math.max(
-      TRAIN_DAYS * 24 - 1,
-      ...fleet.machines.map((m) =>
-        m.last_reading_at ? (Date.parse(m.last_reading_at) - h.startMs) / 3_600_000 : 0,
-      ),
-    );
+    const newestMs = await fleetNewest(server.url);
+    const newest = Math.max(TRAIN_DAYS * 24 - 1, newestMs === null ? 0 : (newestMs - h.startMs) / 3_600_000);
     player = playHistorian(h, {
       baseUrl: server.url,
       feedbackToken: cfg.tokens.feedback,

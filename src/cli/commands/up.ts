@@ -1,22 +1,19 @@
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
-import { fleetToCsv } from "../../data/fleet-csv.js";
 import { loadCsvFile } from "../../data/load.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
-import { simulatedMachines, simulateFleet } from "../../data/simulate.js";
-import { writeFileAtomic } from "../../registry/fsutil.js";
+import { simulatedMachines } from "../../data/simulate.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { trainAndRegister } from "../../registry/training.js";
 import { startServer } from "../../serve/server.js";
-import { startLiveSimulation } from "../../sim/live.js";
 import { type Config, readConfig } from "../config.js";
 import { ensureTokens } from "../tokens.js";
 import { intOpt, outThen, parse, portOpt, progressBar, type Options } from "../io.js";
 import { printUrls, waitForSignal } from "./serve.js";
+import { upAi4iContract } from "./up-ai4i-contract.js";
+import { needsFirstModel, simulatedFleetCsv, startFleetSimulation } from "./up-fleet.js";
 import { upHistorian } from "./up-historian.js";
 
-export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N] [--fleet ai4i|historian]
+export const UP_HELP = `millwright up [--port 8080] [--host 127.0.0.1] [--simulate] [--scenario NAME] [--pace MS] [--machines N] [--fleet ai4i|ai4i-contract|historian]
 
 Millwright's main job on one machine (what \`npm start\` runs): if the registry is empty, it
 simulates a fleet (24 machines, 30 days) into MILLWRIGHT_DATA_DIR and trains the first model (versions
@@ -31,6 +28,12 @@ registered, so they appear on the fleet board and in the plan; other machines ar
 POST /v1/machines (admin token).
 Scenarios: ${SCENARIOS.map((s) => s.name).join(", ")}
 
+--fleet ai4i-contract serves the same AI4I fleet as a data-contract model: on an empty registry
+(./models-ai4i-contract unless MILLWRIGHT_REGISTRY is set) it trains examples/contracts/ai4i.yaml on
+the simulated fleet and serves the contract server; --simulate, --scenario and POST /v1/sim/scenario
+work as above, the readings in the contract's names (UDI its process counter; rnf, which the contract
+has no head for, is left out of the labels).
+
 --fleet historian runs the data-contract product instead: on an empty registry (./models-historian
 unless MILLWRIGHT_REGISTRY is set) it simulates a historian fleet, writes its first 60 days as the
 shop's export with a copy of examples/contracts/historian.yaml into MILLWRIGHT_DATA_DIR/historian,
@@ -41,24 +44,8 @@ examples/contracts/historian-technicians.yaml unless MILLWRIGHT_TECHNICIANS is s
 /** Makes sure there is a champion: simulate and train when the registry is empty. */
 export function ensureModel(cfg: Config, log: (s: string) => void): void {
   const registry = new ModelRegistry(cfg.registryDir);
-  if (registry.readIndex().aliases.champion) return;
-  // Versions without a champion are an operator's registry that lost its alias (an edited
-  // registry.json, a bad restore), not an empty machine: training a new version on simulated data
-  // would bury the real models under a synthetic champion. Refuse, and say how to pick one.
-  const versions = registry.versions();
-  if (versions.length > 0) {
-    const last = versions[versions.length - 1];
-    throw new MillwrightError(
-      "MW_REGISTRY",
-      `${registry.dir} holds versions ${versions.join(", ")} but no champion alias; promote one, e.g. \`millwright models promote ${last} --registry ${registry.dir}\`, then start again`,
-      { versions },
-    );
-  }
-  const file = join(cfg.dataDir, "fleet.csv");
-  if (!existsSync(file)) {
-    log(`no model yet: simulating 24 machines × 30 days into ${file}`);
-    writeFileAtomic(file, fleetToCsv(simulateFleet({ machines: 24, days: 30, seed: 7 })));
-  }
+  if (!needsFirstModel(registry)) return;
+  const file = simulatedFleetCsv(cfg, log);
   const data = loadCsvFile(file, { requireLabels: true });
   log(`training on ${data.rows.length} readings`);
   const res = trainAndRegister(
@@ -71,6 +58,8 @@ export function ensureModel(cfg: Config, log: (s: string) => void): void {
     `model ${res.version}: PR-AUC ${m.pr_auc?.toFixed(3)} ROC-AUC ${m.roc_auc?.toFixed(3)} F1 ${m.f1.toFixed(3)} (test split)`,
   );
 }
+
+const FLEETS = ["ai4i", "ai4i-contract", "historian"];
 
 const UP_OPTIONS: Options = {
   strings: ["port", "host", "scenario", "pace", "machines", "fleet"],
@@ -92,45 +81,44 @@ export async function upCommand(argv: string[]): Promise<number> {
   const pace = intOpt(values, "pace", 2000, 50);
   const cfg = readConfig();
   const fleet = (values.fleet as string | undefined) ?? "ai4i";
-  if (fleet !== "ai4i" && fleet !== "historian")
-    throw new MillwrightError("MW_BAD_INPUT", `--fleet: '${fleet}' is not ai4i or historian`);
+  if (!FLEETS.includes(fleet))
+    throw new MillwrightError("MW_BAD_INPUT", `--fleet: '${fleet}' is not one of ${FLEETS.join(", ")}`);
+  const host = (values.host as string | undefined) ?? "127.0.0.1";
+  const simulate = values.simulate === true;
   if (fleet === "historian") {
     if (scenario)
       throw new MillwrightError("MW_BAD_INPUT", "--scenario is for the AI4I fleet, not --fleet historian");
-    return upHistorian(cfg, {
-      host: (values.host as string | undefined) ?? "127.0.0.1",
+    return upHistorian(cfg, { host, port, simulate, pace, machines });
+  }
+  if (fleet === "ai4i-contract")
+    return upAi4iContract(cfg, {
+      host,
       port,
-      simulate: values.simulate === true,
+      simulate,
       pace,
       machines,
+      scenario: scenario as ScenarioName | null,
     });
-  }
   const log = (s: string) => process.stderr.write(`${s}\n`);
   ensureModel(cfg, log);
   const tokenFile = ensureTokens(cfg);
   const server = await startServer(cfg, {
-    host: (values.host as string | undefined) ?? "127.0.0.1",
+    host,
     port,
     // Only known machines enter the board and the plan: the simulated fleet's are known.
-    knownMachines: values.simulate ? simulatedMachines(intOpt(values, "machines", 24, 1)) : undefined,
+    knownMachines: simulate ? simulatedMachines(machines) : undefined,
   });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
-  let sim: ReturnType<typeof startLiveSimulation> | null = null;
-  if (values.simulate) {
-    sim = startLiveSimulation({
-      baseUrl: server.url,
-      feedbackToken: cfg.tokens.feedback,
-      machines,
-      seed: 11,
-      intervalMs: pace,
-      labelDelayMs: 10_000,
-      scenario: scenario as ScenarioName | null,
-      log,
-    });
-    server.app.millwright.simulation = sim;
-    log(`  simulating ${machines} machines${scenario ? ` with scenario ${scenario}` : ""}`);
-  }
+  const sim = simulate
+    ? startFleetSimulation(
+        server.url,
+        cfg,
+        { machines, pace, scenario: scenario as ScenarioName | null },
+        log,
+      )
+    : null;
+  server.app.millwright.simulation = sim;
   await waitForSignal(async () => {
     await sim?.stop();
     await server.close();

@@ -12,7 +12,7 @@ import { readingSchema } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
-import type { Tokens } from "../context.js";
+import type { SimulationView, Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandler, problemOf, sendProblem } from "../problem.js";
 import { readyRoute } from "../readiness.js";
@@ -24,6 +24,7 @@ import type { FleetBoard } from "./board.js";
 import type { ContractMonitor } from "./monitor.js";
 import type { MonitorHistory } from "./monitor-history.js";
 import { monitorHistoryRoutes } from "../routes/monitor.js";
+import { simRoutes } from "../routes/sim.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
@@ -69,6 +70,8 @@ export interface ContractAppOptions {
   shadow?: ShadowControl;
   /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
   state?: { accepting: boolean };
+  /** The live simulation feeding it (GET /v1/sim, POST /v1/sim/scenario), when started with a simulator. */
+  simulation?: () => SimulationView | null;
 }
 
 const ACCEPT_ALL = () => () => true;
@@ -220,8 +223,10 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractReportRoute(app, opts.models.registry);
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
-  if (opts.board) contractFleetRoutes(app, svc, opts.board);
+  if (opts.board) contractFleetRoutes(app, svc, opts.board, opts.simulation ? ["live-simulation"] : []);
   contractMachineRoutes(app, svc);
+  // The AI4I app's routes and answers; absent without a simulator (404, as any missing route).
+  if (opts.simulation) simRoutes(app, opts.simulation);
   contractPlanRoutes(app, svc, {
     tokens: opts.tokens,
     technicians: opts.technicians,

@@ -15,7 +15,13 @@ const TREND = 20;
 
 const noValidation = () => (data: unknown) => ({ value: data });
 
-export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, board: FleetBoard): void {
+/** `extensions`: what else the server offers beside its contract API (the /v2 metadata says so). */
+export function contractFleetRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  board: FleetBoard,
+  extensions: readonly string[] = [],
+): void {
   const m = svc.model;
   const c = m.contract;
   const counter = c.time?.counter !== false;
@@ -49,12 +55,13 @@ export function contractFleetRoutes(app: FastifyInstance, svc: ContractService, 
   };
   const predicted = (p: number) => p >= m.threshold.value;
 
-  // OIP server metadata, as on the AI4I server, with an extension naming the contract API: the
-  // dashboard reads it to know which kind of server it talks to without asking for a missing route.
+  // OIP server metadata, as on the AI4I server, with an extension naming the contract API (and
+  // "live-simulation" when a simulator feeds it): the dashboard reads it to know which kind of
+  // server it talks to without asking for a missing route.
   app.get("/v2", { schema: { tags: ["oip"], summary: "Server metadata" } }, async () => ({
     name: "millwright",
     version: MILLWRIGHT_VERSION,
-    extensions: ["data-contract"],
+    extensions: ["data-contract", ...extensions],
   }));
 
   app.get(

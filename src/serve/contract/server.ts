@@ -8,8 +8,9 @@ import type { Config } from "../../core/config.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
-import type { HistoryLog } from "../../store/history/types.js";
+import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
+import type { SimulationView } from "../context.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir } from "../server.js";
 import { buildContractApp } from "./app.js";
@@ -20,7 +21,6 @@ import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
-import type { LogEntry } from "../../store/history/types.js";
 import { SqliteAuditStore } from "./audit.js";
 import { PostgresAuditStore } from "./audit-postgres.js";
 import { contractMetrics } from "../../metrics/contract.js";
@@ -50,6 +50,8 @@ export async function startContractServer(
     train?: ContractTrainer;
     /** The technicians YAML the plan uses; default MILLWRIGHT_TECHNICIANS. */
     technicians?: string;
+    /** The live simulation that will feed it (up --simulate): mounts the sim routes. */
+    simulation?: () => SimulationView | null;
   },
 ): Promise<
   RunningContractServer & {
@@ -165,6 +167,7 @@ export async function startContractServer(
     retrain: { audit, retrainer },
     shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
+    simulation: opts.simulation,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,

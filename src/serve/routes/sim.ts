@@ -1,23 +1,29 @@
-// Switch the live simulation's drift scenario while it runs (admin token).
+// Switch the live simulation's drift scenario while it runs (admin token). One module for both
+// servers: the AI4I app mounts it always (no simulation: GET says running: false), the contract
+// server only when it was started with a simulator (without one both routes are its 404).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
-import type { Ctx } from "../context.js";
+import type { SimulationView } from "../context.js";
 import { tokenRoute } from "../auth-gate.js";
 
-export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
+/** `simulation` is asked per request: the simulation starts once the server listens (it needs the URL). */
+export function simRoutes(app: FastifyInstance, simulation: () => SimulationView | null | undefined): void {
   const tags = ["simulation"];
   app.get(
     "/v1/sim",
     { schema: { tags, summary: "The live simulation's state and the scenarios it knows" } },
-    async () => ({
-      running: Boolean(ctx.simulation),
-      // The scenario now, not the one it started with: the Monitoring page's selector shows it.
-      scenario: ctx.simulation?.scenario() ?? null,
-      clock: ctx.simulation?.clock() ?? null,
-      stats: ctx.simulation?.stats() ?? null,
-      scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
-    }),
+    async () => {
+      const sim = simulation();
+      return {
+        running: Boolean(sim),
+        // The scenario now, not the one it started with: the Monitoring page's selector shows it.
+        scenario: sim?.scenario() ?? null,
+        clock: sim?.clock() ?? null,
+        stats: sim?.stats() ?? null,
+        scenarios: SCENARIOS.map((s) => ({ name: s.name, description: s.description })),
+      };
+    },
   );
   app.post(
     "/v1/sim/scenario",
@@ -40,12 +46,13 @@ export function simRoutes(app: FastifyInstance, ctx: Ctx): void {
             field: "body.scenario",
           },
         );
-      if (!ctx.simulation)
+      const sim = simulation();
+      if (!sim)
         throw new MillwrightError(
           "MW_NOT_FOUND",
           "no live simulation is running (start with `millwright up --simulate`)",
         );
-      ctx.simulation.setScenario(name as ScenarioName | null);
+      sim.setScenario(name as ScenarioName | null);
       return { scenario: name };
     },
   );

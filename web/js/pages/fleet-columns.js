@@ -14,7 +14,6 @@ export function layout(contract) {
       failure: (m) => modeWords(m.likeliest_mode),
       timeLabel: "Last reading (shop time)",
       time: (m) => when(m.last_reading_at ?? m.last_seen),
-      live: true,
     };
   const attrs = contract.attributes ?? [];
   const cat = attrs.find((a) => a.kind === "category");
@@ -35,6 +34,5 @@ export function layout(contract) {
     failure: (m) => (m.likeliest_kind ? nameWords(m.likeliest_kind) : "—"),
     timeLabel: contract.time?.counter ? "Last reading (count)" : "Last reading",
     time: (m) => (contract.time?.counter ? String(m.last_reading_at) : when(m.last_reading_at)),
-    live: false,
   };
 }

@@ -182,13 +182,14 @@ export function fleetPage(root, _arg, ctx) {
   return {
     async refresh() {
       if (!cols) {
-        cols = layout((await serverInfo()).contract);
+        const info = await serverInfo();
+        cols = { ...layout(info.contract), live: info.sim };
         build();
         render(false);
       }
       // The board is paged (a page costs the server one explanation per machine): follow the
-      // cursor to the end, since sorting and filtering here need every machine. Only the AI4I
-      // server runs a live simulation (GET /v1/sim).
+      // cursor to the end, since sorting and filtering here need every machine. The shop clock
+      // of a live simulation, when the server has one (GET /v1/sim).
       const sim = cols.live ? getJson("/v1/sim").catch(() => null) : null;
       const machines = [];
       let cursor = null;

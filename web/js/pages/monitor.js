@@ -23,7 +23,7 @@ export function monitorPage(root, _arg, ctx) {
 
   return {
     async refresh() {
-      const { contract } = await serverInfo();
+      const { contract, sim: simulated } = await serverInfo();
       if (contract) {
         const spec = new Map(contract.readings.map((r) => [r.name, r]));
         featureWords = (f) =>
@@ -35,8 +35,8 @@ export function monitorPage(root, _arg, ctx) {
         getJson("/v1/monitor/history?limit=100"),
         getJson("/v1/retrain/history"),
         getJson("/v1/alerts"),
-        // Only the AI4I server runs a live simulation.
-        contract ? Promise.resolve(null) : getJson("/v1/sim"),
+        // The AI4I server, or a contract server a live simulator feeds (up --fleet ai4i-contract).
+        simulated ? getJson("/v1/sim") : Promise.resolve(null),
       ]);
       // A contract server's report does not name the model: its contract does.
       if (contract && mon.status === "fulfilled") mon.value.model_version ??= contract.model?.version;

@@ -1,0 +1,85 @@
+// The AI4I example as a data-contract model (examples/contracts/ai4i.yaml) trained here on a small
+// simulated fleet, served by a real contract server on 127.0.0.1 (SQLite history in a temp folder),
+// with the live AI4I simulator feeding it as `up --fleet ai4i-contract --simulate` does.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import { readConfig } from "../../src/cli/config.js";
+import { loadContract } from "../../src/contract/load.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { fleetToCsv } from "../../src/data/fleet-csv.js";
+import { simulateFleet } from "../../src/data/simulate.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
+import { startContractServer } from "../../src/serve/contract/server.js";
+import { contractWire } from "../../src/sim/contract-wire.js";
+import { type LiveSimulation, startLiveSimulation } from "../../src/sim/live.js";
+
+export const AI4I_TOKENS = { admin: "admin-token-for-scenarios", feedback: "feedback-token-for-labels" };
+/** The machines of the trained fleet and of the live one: the same mix, so the baseline is calm. */
+export const AI4I_MACHINES = 96;
+
+/** A temp folder with version 1.0.0 of the AI4I contract trained on 24 machines × 10 days (seed 7). */
+export function ai4iContractShop(prefix: string): { dir: string; registryDir: string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const file = join(dir, "fleet.csv");
+  writeFileSync(file, fleetToCsv(simulateFleet({ machines: AI4I_MACHINES, days: 6, seed: 7 })));
+  const { contract, text } = loadContract(AI4I_CONTRACT);
+  const registry = new ModelRegistry(join(dir, "models"));
+  const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
+  trainHistoryAndRegister(registry, data, text, { seed: 42, split: { by: "time", testFrom: null } });
+  return { dir, registryDir: registry.dir };
+}
+
+export interface Ai4iContractServed {
+  url: string;
+  /** Null when started without a simulator. */
+  sim: LiveSimulation | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The shop's contract server (its data in `dataDir` under the shop), with the live simulator when
+ * `simulate` (a tick every `intervalMs`, labels at once): the simulation is attached as `up` does.
+ */
+export async function serveAi4iContract(
+  shop: { dir: string; registryDir: string },
+  o: { dataDir: string; simulate: boolean; intervalMs?: number },
+): Promise<Ai4iContractServed> {
+  const cfg = readConfig({
+    MILLWRIGHT_REGISTRY: shop.registryDir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, o.dataDir),
+    MILLWRIGHT_ADMIN_TOKEN: AI4I_TOKENS.admin,
+    MILLWRIGHT_FEEDBACK_TOKEN: AI4I_TOKENS.feedback,
+    MILLWRIGHT_RETRAIN_MODE: "off",
+  });
+  let sim: LiveSimulation | null = null;
+  const server = await startContractServer(cfg, {
+    host: "127.0.0.1",
+    port: 0,
+    logger: false,
+    simulation: o.simulate ? () => sim : undefined,
+  });
+  if (o.simulate)
+    sim = startLiveSimulation({
+      baseUrl: server.url,
+      feedbackToken: AI4I_TOKENS.feedback,
+      machines: AI4I_MACHINES,
+      seed: 11,
+      intervalMs: o.intervalMs ?? 1,
+      labelDelayMs: 0,
+      wire: contractWire(server.models.service.model.contract),
+    });
+  return {
+    url: server.url,
+    sim,
+    close: async () => {
+      await sim?.stop();
+      await server.close();
+    },
+  };
+}
+
+export const removeShop = (shop: { dir: string } | undefined) =>
+  shop && rmSync(shop.dir, { recursive: true, force: true });
