@@ -22,7 +22,7 @@ import type {
   SeqEntry,
 } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
-import { uuidv7 } from "../ids.js";
+import { uuidv7Many } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
 import { LockStep } from "./lockstep.js";
 
@@ -267,8 +267,11 @@ export class ContractService {
     const failure = s.heads.machine_failure as Float64Array;
     const kinds = m.headNames.filter((h) => h !== "machine_failure");
     const now = Date.now();
+    // One object for every answer of the request: JSON writes it out the same each time.
+    const model = { name: m.name, version: m.version };
     const answers: ContractAnswer[] = [];
     const logged: LoggedReading[] = [];
+    const ids = uuidv7Many(cols.n, now);
     for (let i = 0; i < cols.n; i++) {
       const heads: Record<string, number | null> = {};
       let best: string | null = null;
@@ -277,9 +280,9 @@ export class ContractService {
         heads[k] = p ? p[i] : null;
         if (p && (best === null || p[i] > (heads[best] as number))) best = k;
       }
-      const id = uuidv7();
+      const id = ids[i];
       const raw = (items[i] as Record<string, unknown>).timestamp;
-      answers.push({
+      const answer: ContractAnswer = {
         id,
         machine_id: cols.machine[i],
         timestamp: typeof raw === "string" || typeof raw === "number" ? raw : i,
@@ -287,22 +290,27 @@ export class ContractService {
         failure_predicted: failure[i] >= m.threshold.value,
         heads,
         likeliest_kind: best,
-        model: { name: m.name, version: m.version },
-        ...(explain
-          ? {
-              explanation: explainReading(
-                m,
-                this.fleet.plan,
-                s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
-              ),
-            }
-          : {}),
-      });
+        model,
+      };
+      // Set after, not spread in (`...(explain ? {…} : {})` built a throwaway object per answer):
+      // the same keys in the same order.
+      if (explain)
+        answer.explanation = explainReading(
+          m,
+          this.fleet.plan,
+          s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
+        );
+      answers.push(answer);
+      const values = new Array<number | null>(cols.values.length);
+      for (let j = 0; j < values.length; j++) {
+        const v = cols.values[j][i];
+        values[j] = Number.isNaN(v) ? null : v;
+      }
       logged.push({
         id,
         machine: cols.machine[i],
         time: cols.time[i],
-        values: cols.values.map((c) => (Number.isNaN(c[i]) ? null : c[i])),
+        values,
         modelVersion: m.version,
         predictedAt: now,
         failureProbability: failure[i],
