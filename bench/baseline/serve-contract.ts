@@ -12,7 +12,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { RAW_FEATURES, type Reading } from "../../src/data/schema.js";
-import { COUNTER_LUA, WRK_DONE } from "../lib/history-load.js";
+import { COUNTER_LUA, WRK_THREAD_IDS } from "../lib/history-load.js";
+import { WRK_DONE } from "./harness.js";
 
 export const CONTRACT = "Millwright contract server (ai4i.yaml)";
 export const CONTRACT_BEFORE = "Millwright contract server (ai4i.yaml), before";
@@ -21,12 +22,7 @@ export const CONTRACT_DB = "history-ai4i-2020.db";
 const MACHINES = 384;
 const BLOCKS = 8;
 
-const BATCH_LUA = `
-local counter = 0
-function setup(thread)
-  thread:set("tid", counter)
-  counter = counter + 1
-end
+const BATCH_LUA = `${WRK_THREAD_IDS}
 function init(args)
   local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
   rows = {}
@@ -55,8 +51,6 @@ ${WRK_DONE}`;
 export interface ContractLoad {
   single: { file: string; n: number; lua: string };
   batch: { file: string; n: number; lua: string };
-  /** A body the server accepts once, for its start probe. */
-  probe: string;
 }
 
 /** The wrk scripts and their body files, from the rows the AI4I app's bodies come from. */
@@ -75,9 +69,7 @@ export function contractLoad(dir: string, rows: readonly Reading[]): ContractLoa
   const lines = rows.slice(0, 1000).map((r) => `${r.machine_id}\t${fields(r)}`);
   writeFileSync(batch.file, `${lines.join("\n")}\n`);
   writeFileSync(batch.lua, BATCH_LUA);
-  const probe = join(dir, "contract-probe.json");
-  writeFileSync(probe, `{"machine_id":"probe",${fields(rows[0])},"timestamp":1}`);
-  return { single, batch, probe };
+  return { single, batch };
 }
 
 /** The environment the scripts read for one run: every run's counts after the last run's. */

@@ -5,28 +5,22 @@ import { readFileSync } from "node:fs";
 import Database from "better-sqlite3";
 import { loadContract } from "../../src/contract/load.js";
 import { parseCsv } from "../../src/data/csv.js";
+import { WRK_DONE } from "../baseline/harness.js";
 
 export const HOUR_S = 3600;
 
-/** The wrk scripts' summary: one JSON line the harness reads (harness.ts runWrk). */
-export const WRK_DONE = `
-done = function(s, lat, req)
-  local e = s.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f}\\n',
-    s.requests, s.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    lat:percentile(50), lat:percentile(99), lat.max))
-end
-`;
-
-// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
-// "timestamp":), appends the time (`stamp`, a Lua expression of t0 and pass) and closes the object.
-function cyclingLua(stamp: string): string {
-  return `
+/** Numbers wrk's threads 0, 1, … (each its own Lua state): `tid` in init and request. */
+export const WRK_THREAD_IDS = `
 local counter = 0
 function setup(thread)
   thread:set("tid", counter)
   counter = counter + 1
-end
+end`;
+
+// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
+// "timestamp":), appends the time (`stamp`, a Lua expression of t0 and pass) and closes the object.
+function cyclingLua(stamp: string): string {
+  return `${WRK_THREAD_IDS}
 function init(args)
   local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
   local all = {}
