@@ -17,13 +17,13 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
 import { loadCsvFile } from "../src/data/load.js";
 import { RAW_FEATURES } from "../src/data/schema.js";
 import { type Load, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
 import {
   answeredSome,
   FIRST_T0,
+  settled,
   HISTORY_LUA as LUA,
   HOUR_S,
   hourAfterNewest,
@@ -54,29 +54,6 @@ const dist = (rel: string) => join(ROOT, "dist", rel);
 function cli(args: string[]): void {
   const r = spawnSync(process.execPath, [dist("src/cli/main.js"), ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`millwright ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
-}
-
-function countReadings(db: string): number {
-  const conn = new Database(db, { readonly: true, fileMustExist: true });
-  try {
-    return (conn.prepare("SELECT COUNT(*) AS n FROM log WHERE type = 'reading'").get() as { n: number }).n;
-  } finally {
-    conn.close();
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** The log count once it has stopped moving for a second (requests wrk abandoned at stop still land). */
-async function settled(db: string): Promise<number> {
-  let last = countReadings(db);
-  for (let stable = 0, i = 0; stable < 4 && i < 240; i++) {
-    await sleep(250);
-    const n = countReadings(db);
-    stable = n === last ? stable + 1 : 0;
-    last = n;
-  }
-  return last;
 }
 
 interface Cell {

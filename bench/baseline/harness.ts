@@ -140,13 +140,8 @@ function cpuTicks(pid: number): number {
   }
 }
 
-// wrk script: POST the body file named by WRK_BODY; print the summary as one JSON line.
-const WRK_SCRIPT = `
-local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
-wrk.method = "POST"
-wrk.headers["Content-Type"] = "application/json"
-wrk.body = f:read("*a")
-f:close()
+/** Every wrk script's summary: one JSON line runWrk reads. */
+export const WRK_DONE = `
 done = function(s, lat, req)
   local e = s.errors
   io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f}\\n',
@@ -154,6 +149,15 @@ done = function(s, lat, req)
     lat:percentile(50), lat:percentile(99), lat.max))
 end
 `;
+
+// wrk script: POST the body file named by WRK_BODY; print the summary as one JSON line.
+const WRK_SCRIPT = `
+local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+wrk.body = f:read("*a")
+f:close()
+${WRK_DONE}`;
 
 export function writeWrkScript(dir: string): string {
   const p = join(dir, "post.lua");

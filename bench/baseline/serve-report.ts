@@ -3,6 +3,7 @@
 import { cpus } from "node:os";
 import { machineLine, table, writeSection } from "../lib/report.js";
 import type { Load, Proc } from "./harness.js";
+import { CONTRACT, CONTRACT_BEFORE } from "./serve-contract.js";
 
 export interface Run extends Load {
   /** Rows the SQLite log gained during the run (Millwright only). */
@@ -13,7 +14,8 @@ export interface Cell {
   server: string;
   proc: Proc;
   url: string;
-  body: { file: string; n: number };
+  /** `lua`: a wrk script making each request's body from the file (else the file is the body). */
+  body: { file: string; n: number; lua?: string };
   connections: number;
   /** The server's prediction log, counted after each run. */
   db?: string;
@@ -134,6 +136,30 @@ export function report(
       ]);
     if (m && fl)
       ratios.push([`batch 1,000, ${c} conns: Millwright / Flask`, `${fmt(m.med.rps / fl.med.rps, 1)}×`, "–"]);
+  }
+  // The contract server on the AI4I example (issue 15: no worse than the AI4I app beyond the spread).
+  for (const [n, c] of [
+    [1, 16],
+    [1, 64],
+    [1000, 1],
+    [1000, 4],
+  ]) {
+    const m = find(MW, n, c);
+    const k = find(CONTRACT, n, c);
+    const b = find(CONTRACT_BEFORE, n, c);
+    const what = `${n === 1 ? "single" : `batch ${fmt(n)}`}, ${c} conn(s)`;
+    if (m && k)
+      ratios.push([
+        `${what}: contract server / AI4I app, requests/s (per CPU-s)`,
+        `${fmt((100 * k.med.rps) / m.med.rps)} % (${fmt((100 * k.perCpuSec) / m.perCpuSec)} %)`,
+        "≈ 100 % (issue 15)",
+      ]);
+    if (b && k)
+      ratios.push([
+        `${what}: contract server / the same before, requests/s (per CPU-s)`,
+        `${fmt((100 * k.med.rps) / b.med.rps)} % (${fmt((100 * k.perCpuSec) / b.perCpuSec)} %)`,
+        "(A/B)",
+      ]);
   }
   const mwRss = sums.filter((s) => s.cell.server === MW).map((s) => s.rssMb);
   if (mwRss.length) {

@@ -1,20 +1,26 @@
 // The load serve-history.ts and serve-shadow.ts send: every request a different (machine, time), a
-// wrk Lua script cycling through the model's machines (each wrk thread its own half), one hour later
-// on each pass, so every machine's readings come in time order (see serve-history.ts).
+// wrk Lua script cycling through the model's machines (each wrk thread its own half), one hour (or
+// one count) later on each pass, so every machine's readings come in time order (see serve-history.ts).
 import { readFileSync } from "node:fs";
+import Database from "better-sqlite3";
 import { loadContract } from "../../src/contract/load.js";
 import { parseCsv } from "../../src/data/csv.js";
+import { WRK_DONE } from "../baseline/harness.js";
 
 export const HOUR_S = 3600;
 
-// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
-// "timestamp":"), appends the time and closes the object; the summary as one JSON line.
-export const HISTORY_LUA = `
+/** Numbers wrk's threads 0, 1, … (each its own Lua state): `tid` in init and request. */
+export const WRK_THREAD_IDS = `
 local counter = 0
 function setup(thread)
   thread:set("tid", counter)
   counter = counter + 1
-end
+end`;
+
+// wrk: each thread takes every other machine line of WRK_BODY (a JSON prefix ending in
+// "timestamp":), appends the time (`stamp`, a Lua expression of t0 and pass) and closes the object.
+function cyclingLua(stamp: string): string {
+  return `${WRK_THREAD_IDS}
 function init(args)
   local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
   local all = {}
@@ -31,16 +37,16 @@ function request()
   local k = n % #mine
   local pass = math.floor(n / #mine)
   n = n + 1
-  local body = mine[k + 1] .. os.date("!%Y-%m-%d %H:%M:%S", t0 + pass * ${HOUR_S}) .. '"}'
+  local body = mine[k + 1] .. ${stamp}
   return wrk.format("POST", nil, headers, body)
 end
-done = function(s, lat, req)
-  local e = s.errors
-  io.write(string.format('WRKJSON {"requests":%d,"duration_us":%d,"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d,"p50_us":%.0f,"p99_us":%.0f,"max_us":%.0f}\\n',
-    s.requests, s.duration, e.connect, e.read, e.write, e.status, e.timeout,
-    lat:percentile(50), lat:percentile(99), lat.max))
-end
-`;
+${WRK_DONE}`;
+}
+
+/** Time strings, an hour later on each pass (each prefix ends in "timestamp":"). */
+export const HISTORY_LUA = cyclingLua(`os.date("!%Y-%m-%d %H:%M:%S", t0 + pass * ${HOUR_S}) .. '"}'`);
+/** A counter time, one more on each pass (each prefix ends in "timestamp":). */
+export const COUNTER_LUA = cyclingLua(`string.format("%.0f}", t0 + pass)`);
 
 /** One JSON prefix per machine: its last training reading, by the contract's names. */
 export function machinePrefixes(contractFile: string, telemetry: string): string[] {
@@ -93,4 +99,28 @@ export function answeredSome(server: string, run: { ok: number; errors: number }
     throw new Error(
       `${server}: no 2xx answer in the run (${run.errors} errors): the load, not the server, is wrong`,
     );
+}
+
+/** Readings in a contract server's history log, read-only beside the server (WAL). */
+export function countReadings(db: string): number {
+  const conn = new Database(db, { readonly: true, fileMustExist: true });
+  try {
+    return (conn.prepare("SELECT COUNT(*) AS n FROM log WHERE type = 'reading'").get() as { n: number }).n;
+  } finally {
+    conn.close();
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The log count once it has stopped moving for a second (requests wrk abandoned at stop still land). */
+export async function settled(db: string): Promise<number> {
+  let last = countReadings(db);
+  for (let stable = 0, i = 0; stable < 4 && i < 240; i++) {
+    await sleep(250);
+    const n = countReadings(db);
+    stable = n === last ? stable + 1 : 0;
+    last = n;
+  }
+  return last;
 }

@@ -19,7 +19,7 @@ import type {
 } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import type { WriteProblem } from "../../store/write-problem.js";
-import { uuidv7 } from "../ids.js";
+import { uuidv7, uuidv7Many } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
 import { LockStep } from "./lockstep.js";
 import { type MachineAnswer, MachineTable } from "./machine-table.js";
@@ -256,8 +256,11 @@ export class ContractService {
     const failure = s.heads.machine_failure as Float64Array;
     const kinds = m.headNames.filter((h) => h !== "machine_failure");
     const now = Date.now();
+    // One object for every answer of the request: JSON writes it out the same each time.
+    const model = { name: m.name, version: m.version };
     const answers: ContractAnswer[] = [];
     const logged: LoggedReading[] = [];
+    const ids = uuidv7Many(cols.n, now);
     for (let i = 0; i < cols.n; i++) {
       const heads: Record<string, number | null> = {};
       let best: string | null = null;
@@ -266,9 +269,9 @@ export class ContractService {
         heads[k] = p ? p[i] : null;
         if (p && (best === null || p[i] > (heads[best] as number))) best = k;
       }
-      const id = uuidv7();
+      const id = ids[i];
       const raw = (items[i] as Record<string, unknown>).timestamp;
-      answers.push({
+      const answer: ContractAnswer = {
         id,
         machine_id: cols.machine[i],
         timestamp: typeof raw === "string" || typeof raw === "number" ? raw : i,
@@ -276,22 +279,27 @@ export class ContractService {
         failure_predicted: failure[i] >= m.threshold.value,
         heads,
         likeliest_kind: best,
-        model: { name: m.name, version: m.version },
-        ...(explain
-          ? {
-              explanation: explainReading(
-                m,
-                this.fleet.plan,
-                s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
-              ),
-            }
-          : {}),
-      });
+        model,
+      };
+      // Set after, not spread in (`...(explain ? {…} : {})` built a throwaway object per answer):
+      // the same keys in the same order.
+      if (explain)
+        answer.explanation = explainReading(
+          m,
+          this.fleet.plan,
+          s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
+        );
+      answers.push(answer);
+      const values = new Array<number | null>(cols.values.length);
+      for (let j = 0; j < values.length; j++) {
+        const v = cols.values[j][i];
+        values[j] = Number.isNaN(v) ? null : v;
+      }
       logged.push({
         id,
         machine: cols.machine[i],
         time: cols.time[i],
-        values: cols.values.map((c) => (Number.isNaN(c[i]) ? null : c[i])),
+        values,
         modelVersion: m.version,
         predictedAt: now,
         failureProbability: failure[i],

@@ -1,0 +1,79 @@
+// The contract server in bench/serve.ts (issue 15): the AI4I example served as a data-contract model
+// (examples/contracts/ai4i.yaml), trained on the same simulated CSV as the AI4I app and loaded the
+// same way, in the contract's names. Its time is a counter (UDI) checked in order per machine, so a
+// fixed body would be a 409 from the second request on: every request carries a later count.
+//   single: reading 0's values (the AI4I rows' one fixed reading), the machine cycling over 384 ids
+//     (each wrk thread its own half) and the count one more on each pass, as serve-history.ts's load;
+//   batch: the first 1,000 CSV rows (their own 24 machines interleaved, counts increasing), the
+//     machine ids prefixed by the wrk thread and one of BLOCKS blocks, so a machine recurs only
+//     after BLOCKS - 1 other requests of its thread and two batches in flight never share one.
+// Each run's counts start at the wall clock in µs: far past the last run's (a run adds fewer than
+// 10^6 counts a second), so no run needs to ask the server where the last one stopped.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { RAW_FEATURES, type Reading } from "../../src/data/schema.js";
+import { COUNTER_LUA, WRK_THREAD_IDS } from "../lib/history-load.js";
+import { WRK_DONE } from "./harness.js";
+
+export const CONTRACT = "Millwright contract server (ai4i.yaml)";
+export const CONTRACT_BEFORE = "Millwright contract server (ai4i.yaml), before";
+/** The history log's file in the server's data dir (the contract's name). */
+export const CONTRACT_DB = "history-ai4i-2020.db";
+const MACHINES = 384;
+const BLOCKS = 8;
+
+const BATCH_LUA = `${WRK_THREAD_IDS}
+function init(args)
+  local f = assert(io.open(os.getenv("WRK_BODY"), "rb"))
+  rows = {}
+  for line in f:lines() do
+    local m, rest = line:match("^([^\\t]*)\\t(.*)$")
+    rows[#rows + 1] = { m = m, f = rest }
+  end
+  f:close()
+  t0 = tonumber(os.getenv("WRK_T0"))
+  n = 0
+  headers = { ["Content-Type"] = "application/json" }
+end
+function request()
+  local k = n % ${BLOCKS}
+  local base = t0 + math.floor(n / ${BLOCKS}) * #rows
+  n = n + 1
+  local parts = {}
+  for i = 1, #rows do
+    local r = rows[i]
+    parts[i] = string.format('{"machine_id":"t%db%d-%s","timestamp":%.0f,%s}', tid, k, r.m, base + i, r.f)
+  end
+  return wrk.format("POST", nil, headers, "[" .. table.concat(parts, ",") .. "]")
+end
+${WRK_DONE}`;
+
+export interface ContractLoad {
+  single: { file: string; n: number; lua: string };
+  batch: { file: string; n: number; lua: string };
+}
+
+/** The wrk scripts and their body files, from the rows the AI4I app's bodies come from. */
+export function contractLoad(dir: string, rows: readonly Reading[]): ContractLoad {
+  // The contract names its readings as the AI4I app does: the same six fields, the same values.
+  const fields = (r: Reading) =>
+    JSON.stringify({ type: r.type, ...Object.fromEntries(RAW_FEATURES.map((f) => [f, r[f]])) }).slice(1, -1);
+  const prefixes = Array.from(
+    { length: MACHINES },
+    (_, i) => `{"machine_id":"S${i}",${fields(rows[0])},"timestamp":`,
+  );
+  const single = { file: join(dir, "contract-single.txt"), n: 1, lua: join(dir, "contract-single.lua") };
+  writeFileSync(single.file, `${prefixes.join("\n")}\n`);
+  writeFileSync(single.lua, COUNTER_LUA);
+  const batch = { file: join(dir, "contract-batch.txt"), n: 1000, lua: join(dir, "contract-batch.lua") };
+  const lines = rows.slice(0, 1000).map((r) => `${r.machine_id}\t${fields(r)}`);
+  writeFileSync(batch.file, `${lines.join("\n")}\n`);
+  writeFileSync(batch.lua, BATCH_LUA);
+  return { single, batch };
+}
+
+/** The environment the scripts read for one run: every run's counts after the last run's. */
+export function contractRunEnv(connections: number): void {
+  process.env.WRK_T0 = String(Date.now() * 1000);
+  process.env.WRK_THREADS = String(Math.min(2, connections));
+}
