@@ -8,6 +8,8 @@ import { contractFromJSON, contractToJSON } from "../../src/contract/serialize.j
 import { resolveHead } from "../../src/contract/task-overrides.js";
 import { failureCostOf, plannedCostOfTask } from "../../src/contract/tasks.js";
 import { isMillwrightError } from "../../src/core/errors.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { profileContractData } from "../../src/data/profile.js";
 import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
 
 const TASKS = `tasks:
@@ -137,4 +139,27 @@ test("override mistakes name the file, the override and the key", () => {
 `,
     /tasks\.heads\.pump\.for\[0\]\.task: the head has no task of its own to change/,
   );
+});
+
+test("check lists each head's task per group of machines, and warns of an override that takes none", () => {
+  const shop = writeShop(shopFiles(), `${CONTRACT}${TASKS}`);
+  const { contract } = loadContract(shop.contract);
+  const p = profileContractData(readContractData(contract, { learn: true, labels: "if-present" }));
+  assert.deepEqual(
+    p.tasks.map((g) => [g.rule, g.hours, g.parts_cost, g.failure_cost, g.models]),
+    [
+      ["for[0]: model Okuma LB3000", 7, 2600, 30 * 300 + 9000, { "Okuma LB3000": 1 }],
+      ["for[3]: age ≤ 5", 3, 400, 10 * 500 + 2000, { "Haas VF-2": 1 }],
+    ],
+  );
+  const w = p.warnings.join("\n");
+  assert.match(
+    w,
+    /tasks\.heads\.spindle\.for\[1\] \(model Okuma LB3000 or Haas VF-2, age ≥ 10\) applies to no machine: an earlier override takes/,
+  );
+  assert.match(
+    w,
+    /tasks\.heads\.spindle\.for\[2\]\.machines: 'M9' is in neither the telemetry nor the machine table/,
+  );
+  assert.match(w, /tasks\.heads\.spindle\.for\[2\] \(machine M9\) matches no machine of the data/);
 });
