@@ -219,6 +219,16 @@ test("the README's complete contract is a valid contract, every key as documente
     ],
   );
   assert.equal(c.failures?.horizon.label, "24h");
+  // A task per make, model or machine: keys left out are the head's own.
+  const bearing = c.tasks?.heads[0];
+  assert.deepEqual(
+    bearing?.for?.map((o) => [o.label, o.task?.hours, o.task?.partsCost, o.failure.repairCost]),
+    [
+      ["model Okuma LB3000", 7, 5200, 14000],
+      ["age ≥ 15", 4, 1800, 6500],
+      ["machine VF2-07", 6, 1800, 6500],
+    ],
+  );
   assert.deepEqual(c.training, {
     nEstimators: 100,
     learningRate: 0.05,
