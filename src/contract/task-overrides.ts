@@ -4,12 +4,12 @@
 // id, and lays its keys over the head's default; the first that matches a machine wins, in file
 // order. Read here, resolved here (resolveHead), so the planner and the check read one rule. Pure.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
-import type { MachineAttributes } from "./machine-table.js";
 import type {
   AttributeMatch,
   AttributeSpec,
   FailureCosts,
   HeadTasks,
+  MachineAttributes,
   TaskOverride,
   TaskSpec,
 } from "./types.js";

@@ -48,6 +48,12 @@ export interface ColumnConversion {
   machines: string[] | null;
 }
 
+/** An attribute's value as registered: a category's level as written, a number, or null (missing). */
+export type AttributeValue = string | number | null;
+
+/** A machine's attributes by the contract's names, in contract order. */
+export type MachineAttributes = Record<string, AttributeValue>;
+
 export interface AttributeSpec {
   name: string;
   column: string;

@@ -269,7 +269,10 @@ test("served: the gateway posts 2 warm-up and 7 later days; the board of 40; dri
         (t: { technician: string; shift: { index: number } }) =>
           t.technician === x.name && t.shift.index === s.shift,
       );
-      assert.equal(s.hours_used, mine.reduce((a: number, t: { hours: number }) => a + t.hours, 0));
+      assert.equal(
+        s.hours_used,
+        mine.reduce((a: number, t: { hours: number }) => a + t.hours, 0),
+      );
     }
   // An unplanned bearing job's words are its machine type's too.
   for (const u of again.unplanned_risks.filter((x: { task: string }) => x.task === "bearing_replacement")) {
