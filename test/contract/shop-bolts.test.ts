@@ -24,11 +24,13 @@
 //   bearing replacement, on H-02, whose lube system had just failed and been repaired (its 24 h
 //   window still holds the hot oil, and the 4-failure LUBE head is weak), while H-04's lube
 //   failure 6 h after the plan's start is left unplanned ("costs $505, avoids at most $380").
+// - A task was one per failure kind for every make (a 1982 header's main bearing and a lathe's
+//   spindle one "bearing_replacement" of 10 h). Now each machine type has its own (for:, by the
+//   machine table's Type: header 8 h, $6,800 of parts, a failure $58,400; lathe and centre 4 h;
+//   roller 6 h): the plan replaces H-02's main bearing in 8 h for $7,480 against $58,400.
 // - Still so (not fixed here): a cumulative counter is a raw feature and drifts as it grows (before
 //   the calibrated drift thresholds 5 of 7 readings drifted on an unchanged fleet; now none, the
-//   counter at 0.89 of its threshold after 7 days); a task is
-//   one per failure kind for every make (a 1982 header's main bearing and a lathe's spindle are
-//   one "bearing_replacement"); a machine bought after training is a 400 (readings, and a whole
+//   counter at 0.89 of its threshold after 7 days); a machine bought after training is a 400 (readings, and a whole
 //   event batch) until it is in the machine table: this trial updates the file and trains again;
 //   a running server now takes it with PUT /v1/machines/{id} (test/serve/contract/machines*.test.ts).
 import assert from "node:assert/strict";

@@ -131,15 +131,31 @@ test("with per-make and per-machine tasks, each row's hours, costs, risks and wo
         `${x.name} ${s.label}`,
       );
     }
-  // An unplanned risk of the other make names its own task's numbers.
+  // The greedy baseline reads the same candidates: its rows are the machines' own tasks too.
+  const greedy = await plan({ model: { ...m, contract: { ...m.contract, tasks } }, solver: "greedy" });
+  const g = greedy.tasks.find((t) => t.machine_id === first.machine_id && t.head === first.head);
+  assert.equal(g?.hours, 2);
+  assert.equal(g?.planned_cost, 2 * 120 + 7);
+  // An unplanned risk names its machine's own task: the other make's 5 h, a third machine's skill.
+  const third = machines.find(
+    (x) => x.id !== first.machine_id && x.attributes.model !== other.attributes.model,
+  )!;
+  h.for.push({
+    match: [],
+    machines: [third.id],
+    label: `machine ${third.id}`,
+    failure: h.failure,
+    task: { ...own, skills: [...own.skills, "hydraulic"], minInterval: null },
+  });
   const dear = await plan({
     model: { ...m, contract: { ...m.contract, tasks } },
-    technicians: [{ name: "Dee", skills: ["*"], hoursPerShift: 4 }],
+    technicians: [{ name: "Dee", skills: [...own.skills], hoursPerShift: 4 }],
     riskThreshold: 0,
   });
-  const u = dear.unplanned_risks.find((x) => x.machine_id === other.id && x.head === first.head);
-  assert.ok(u, JSON.stringify(dear.unplanned_risks.map((x) => x.machine_id)));
-  assert.match(u.reason, /has 5 h in any shift/);
+  const reason = (id: string) =>
+    dear.unplanned_risks.find((x) => x.machine_id === id && x.head === first.head)?.reason ?? "";
+  assert.match(reason(other.id), /has 5 h in any shift/);
+  assert.match(reason(third.id), new RegExp(`no technician has skill ${own.skills[0]} and hydraulic for`));
 });
 
 test("risk after a task is the model re-scoring the machine with the task's event, as if it had happened", async () => {
