@@ -82,14 +82,14 @@ function readMatch(
   path: string,
   attrs: readonly AttributeSpec[],
 ): AttributeMatch[] {
+  if (attrs.length === 0)
+    throw configError(file, path, "the contract has no attributes: (a machine table) to match");
   const o = mapping(
     v,
     file,
     path,
     attrs.map((a) => a.name),
   );
-  if (attrs.length === 0)
-    throw configError(file, path, "the contract has no attributes: (a machine table) to match");
   const out = Object.entries(o).map(([name, raw]) => {
     const a = attrs.find((x) => x.name === name) as AttributeSpec;
     const p = join(path, name);

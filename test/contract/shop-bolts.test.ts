@@ -45,13 +45,13 @@ import { type ServerProcess, startServerProcess } from "../helpers/server-proces
 import { shopBolts } from "../helpers/shop-bolts.js";
 import { type Reading, posted } from "../helpers/shop-bolts-bridge.js";
 import {
-  BEARING_BY_TYPE,
   SHOP_BOLTS_CONTRACT,
   SHOP_BOLTS_CONTRACT_FIRST,
   SHOP_BOLTS_CONTRACT_PER_MAKE,
   SHOP_BOLTS_TECHNICIANS,
 } from "../helpers/shop-bolts-contract.js";
 import { writeShopBolts } from "../helpers/shop-bolts-files.js";
+import { bearingGroups, bearingJobs } from "../helpers/shop-bolts-plan.js";
 
 const DAY = 86_400_000;
 const shop = writeShopBolts(
@@ -226,19 +226,7 @@ test("served: the gateway posts 2 warm-up and 7 later days; the board of 40; dri
   // machines get which, and the shop trains again: the server follows the new champion.
   writeFileSync(at("shop-g.yaml"), SHOP_BOLTS_CONTRACT_PER_MAKE);
   const checked = JSON.parse((await cli(["check", "--contract", at("shop-g.yaml"), "--json"])).stdout);
-  const groups = checked.tasks.filter((g: { head: string }) => g.head === "BEARING");
-  assert.deepEqual(
-    groups.map((g: { rule: string; hours: number }) => [g.rule, g.hours]),
-    [
-      ["for[0]: type header", 8],
-      ["for[1]: type lathe or mc", 4],
-      ["for[2]: type roller", 6],
-    ],
-  );
-  assert.equal(
-    groups.reduce((a: number, g: { machines: number }) => a + g.machines, 0),
-    40,
-  );
+  bearingGroups(checked);
   const t2 = JSON.parse(
     (await cli(["train", "--contract", at("shop-g.yaml"), "--registry", registry, "--json"])).stdout,
   );
@@ -254,33 +242,7 @@ test("served: the gateway posts 2 warm-up and 7 later days; the board of 40; dri
   assert.ok(await follows(), `the server serves ${t2.version}`);
   const again = await planned();
   // Each bearing job is its machine type's: its hours in the shift grid, its costs in the row.
-  const typeOf = new Map(shop.machines.map((m) => [m.id, m.spec.type]));
-  const jobs = again.tasks.filter((t: { task: string }) => t.task === "bearing_replacement");
-  assert.ok(jobs.length > 0, JSON.stringify(again.unplanned_risks).slice(0, 1500));
-  for (const t of jobs) {
-    const b = BEARING_BY_TYPE[typeOf.get(t.machine_id) as keyof typeof BEARING_BY_TYPE];
-    assert.equal(t.hours, b.hours, `${t.id} of a ${typeOf.get(t.machine_id)}`);
-    assert.equal(t.planned_cost, b.hours * 85 + b.parts, t.id);
-    assert.equal(t.failure_cost, b.failure, t.id);
-    assert.equal(t.task_words, b.words, t.id);
-    assert.ok(t.why.includes(`with the ${b.words}`), t.why);
-  }
-  for (const x of again.technicians)
-    for (const s of x.shifts as { shift: number; hours_used: number }[]) {
-      const mine = again.tasks.filter(
-        (t: { technician: string; shift: { index: number } }) =>
-          t.technician === x.name && t.shift.index === s.shift,
-      );
-      assert.equal(
-        s.hours_used,
-        mine.reduce((a: number, t: { hours: number }) => a + t.hours, 0),
-      );
-    }
-  // An unplanned bearing job's words are its machine type's too.
-  for (const u of again.unplanned_risks.filter((x: { task: string }) => x.task === "bearing_replacement")) {
-    const b = BEARING_BY_TYPE[typeOf.get(u.machine_id) as keyof typeof BEARING_BY_TYPE];
-    if (/ costs \$/.test(u.reason)) assert.match(u.reason, new RegExp(`the ${b.words} costs`), u.reason);
-  }
+  bearingJobs(again, shop.machines);
   const taken = await post("/v1/predict", r09);
   assert.equal(taken.status, 200, JSON.stringify(taken.body).slice(0, 500));
   server.child.kill("SIGTERM");

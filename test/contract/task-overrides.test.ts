@@ -7,10 +7,9 @@ import { loadContract } from "../../src/contract/load.js";
 import { contractFromJSON, contractToJSON } from "../../src/contract/serialize.js";
 import { resolveHead } from "../../src/contract/task-overrides.js";
 import { failureCostOf, plannedCostOfTask } from "../../src/contract/tasks.js";
-import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { profileContractData } from "../../src/data/profile.js";
-import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
+import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
 
 const TASKS = `tasks:
   planned_cost_per_hour: 100
@@ -34,17 +33,8 @@ const TASKS = `tasks:
 const load = (tasks = TASKS, contract = CONTRACT) =>
   loadContract(writeShop(shopFiles(), `${contract}${tasks}`).contract).contract;
 
-function tasksError(tasks: string, pattern: RegExp, contract = CONTRACT): void {
-  assert.throws(
-    () => load(tasks, contract),
-    (e: unknown) =>
-      isMillwrightError(e) &&
-      e.code === "MW_CONFIG" &&
-      e.message.includes("shop.yaml") &&
-      pattern.test(e.message),
-    pattern.source,
-  );
-}
+const tasksError = (tasks: string, pattern: RegExp, contract = CONTRACT) =>
+  contractError(`${contract}${tasks}`, pattern);
 
 test("the first matching override wins, laid over the head's own; no match: the head's own", () => {
   const h = load().tasks!.heads[0];
@@ -128,6 +118,17 @@ test("override mistakes name the file, the override and the key", () => {
     one("{ match: { model: Okuma LB300 }, task: { hours: 4 } }"),
     /tasks\.heads\.spindle\.for\[0\]\.match\.model: 'Okuma LB300' is not a level of model \(Haas VF-2, Okuma LB3000\)/,
     CONTRACT.replace("kind: category }", "kind: category, levels: [Haas VF-2, Okuma LB3000] }"),
+  );
+  // A contract without a machine table has no attributes to match (ids still can be).
+  const noTable = CONTRACT.replace(/attributes:\n(?: {2}.*\n)+/, "").replace(/derived:\n(?: {2}.*\n)+/, "");
+  tasksError(
+    one("{ match: { model: Okuma }, task: { hours: 4 } }"),
+    /tasks\.heads\.spindle\.for\[0\]\.match: the contract has no attributes: \(a machine table\) to match/,
+    noTable,
+  );
+  assert.equal(
+    load(one("{ machines: [M1], task: { hours: 4 } }"), noTable).tasks?.heads[0].for?.[0].task?.hours,
+    4,
   );
   // A head with no task of its own has none to change.
   tasksError(

@@ -5,19 +5,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
-
-function contractError(text: string, pattern: RegExp): void {
-  const shop = writeShop(shopFiles(), text);
-  assert.throws(
-    () => loadContract(shop.contract),
-    (e: unknown) =>
-      isMillwrightError(e) &&
-      e.code === "MW_CONFIG" &&
-      e.message.includes("shop.yaml") &&
-      pattern.test(e.message),
-  );
-}
+import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
 
 test("the example contract loads, with paths resolved against its folder", () => {
   const shop = writeShop(shopFiles());
