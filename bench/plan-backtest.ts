@@ -17,6 +17,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadContract } from "../src/contract/load.js";
 import { isMillwrightError } from "../src/core/errors.js";
+import { resolveHead } from "../src/contract/task-overrides.js";
 import { failureCostOf, plannedCostOfTask } from "../src/contract/tasks.js";
 import { simulateHistorian } from "../src/data/historian.js";
 import { historianToCsv } from "../src/data/historian-csv.js";
@@ -55,8 +56,16 @@ function contractWith(horizon: string) {
 const { contract } = contractWith(HORIZONS[0]);
 const registry = new ModelRegistry(join(dir, "models"));
 const tasks = contract.tasks!;
-const head = (kind: string) => tasks.heads.find((h) => h.head === kind)!;
-const taskCost = (kind: string) => plannedCostOfTask(head(kind).task!, tasks.plannedCostPerHour);
+/** A part's head as it applies to machine i: its make's or model's task and costs (the contract's `for:`). */
+const head = (kind: string, i: number) => {
+  const m = first.machines[i];
+  return resolveHead(tasks.heads.find((h) => h.head === kind)!, m.id, {
+    model: m.model.name,
+    age: m.ageYears,
+  });
+};
+const taskCost = (kind: string, i: number) =>
+  plannedCostOfTask(head(kind, i).task!, tasks.plannedCostPerHour);
 const technicians = parseTechnicians(
   readFileSync(join(ROOT, "examples/contracts/historian-technicians.yaml"), "utf8"),
   "historian-technicians.yaml",
@@ -91,10 +100,10 @@ function outcome(
     failures: failures.length,
     tasks: swaps.length,
     downtime:
-      failures.reduce((a, f) => a + head(f.component).failure.downtimeHours, 0) +
-      swaps.reduce((a, e) => a + head(e.component).task!.hours, 0),
-    failureCost: failures.reduce((a, f) => a + failureCostOf(head(f.component)), 0),
-    taskCost: swaps.reduce((a, e) => a + taskCost(e.component), 0),
+      failures.reduce((a, f) => a + head(f.component, f.machine).failure.downtimeHours, 0) +
+      swaps.reduce((a, e) => a + head(e.component, e.machine).task!.hours, 0),
+    failureCost: failures.reduce((a, f) => a + failureCostOf(head(f.component, f.machine)), 0),
+    taskCost: swaps.reduce((a, e) => a + taskCost(e.component, e.machine), 0),
   };
 }
 

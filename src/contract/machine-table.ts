@@ -10,14 +10,10 @@
 // an open list, and a new one is taken.
 import { MillwrightError } from "../core/errors.js";
 import { parseYaml } from "../core/yamlcheck.js";
-import type { Contract } from "./types.js";
+import type { Contract, MachineAttributes } from "./types.js";
 import { validateContract } from "./validate.js";
 
-/** An attribute's value as registered: a category's level as written, a number, or null (missing). */
-export type AttributeValue = string | number | null;
-
-/** A machine's attributes by the contract's names, in contract order. */
-export type MachineAttributes = Record<string, AttributeValue>;
+export type { AttributeValue, MachineAttributes } from "./types.js";
 
 /** A level or id longer than this is no machine's (as the event kinds' limit). */
 export const MAX_ATTRIBUTE_LENGTH = 200;

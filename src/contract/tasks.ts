@@ -10,14 +10,26 @@ import {
   list,
   mapping,
   nonNegative,
+  type Obj,
   positive,
   text,
 } from "../core/yamlcheck.js";
 import { optText } from "./fields.js";
 import { parseSpan } from "./spans.js";
-import type { ContractTasks, EventSpec, HeadTasks, ReadingSpec, TaskEffect, TaskSpec } from "./types.js";
+import { readOverrides } from "./task-overrides.js";
+import type {
+  AttributeSpec,
+  ContractTasks,
+  EventSpec,
+  FailureCosts,
+  HeadTasks,
+  ReadingSpec,
+  TaskEffect,
+  TaskSpec,
+} from "./types.js";
 
-export function failureCostOf(h: HeadTasks): number {
+/** A head's failure cost: pass the machine's resolved head (task-overrides.ts resolveHead) where it differs per make. */
+export function failureCostOf(h: Pick<HeadTasks, "failure">): number {
   return h.failure.downtimeHours * h.failure.costPerHour + h.failure.repairCost;
 }
 
@@ -31,6 +43,8 @@ interface Known {
   events: EventSpec[];
   /** Head names known when the contract is read (labels' modes); null: learned in training. */
   heads: string[] | null;
+  /** The machine table's attributes, which a head's `for:` overrides match on. */
+  attributes: readonly AttributeSpec[];
 }
 
 export function validateTasks(v: unknown, file: string, k: Known): ContractTasks | null {
@@ -51,24 +65,21 @@ export function validateTasks(v: unknown, file: string, k: Known): ContractTasks
         path,
         `'${head}' is not a failure kind of this contract (known: ${k.heads.join(", ")})`,
       );
-    const h = mapping(raw, file, path, ["failure", "task"], ["failure"]);
+    const h = mapping(raw, file, path, ["failure", "task", "for"], ["failure"]);
     const fp = join(path, "failure");
-    const f = mapping(
-      h.failure,
+    const f = mapping(h.failure, file, fp, FAILURE_KEYS, FAILURE_KEYS);
+    const readTask = (o: unknown, p: string) => task(o, file, p, k);
+    const own = h.task === undefined || h.task === null ? null : readTask(h.task, join(path, "task"));
+    const out: HeadTasks = { head, failure: failureCosts(f, file, fp), task: own };
+    const overrides = readOverrides(
+      h.for,
       file,
-      fp,
-      ["downtime_hours", "cost_per_hour", "repair_cost"],
-      ["downtime_hours", "cost_per_hour", "repair_cost"],
+      join(path, "for"),
+      { failure: f, task: own ? (h.task as Obj) : null, parsed: own },
+      { attributes: k.attributes, failure: (o, p) => failureCosts(o, file, p), task: readTask },
     );
-    return {
-      head,
-      failure: {
-        downtimeHours: nonNegative(f.downtime_hours, file, join(fp, "downtime_hours")),
-        costPerHour: nonNegative(f.cost_per_hour, file, join(fp, "cost_per_hour")),
-        repairCost: nonNegative(f.repair_cost, file, join(fp, "repair_cost")),
-      },
-      task: h.task === undefined || h.task === null ? null : task(h.task, file, join(path, "task"), k),
-    };
+    if (overrides.length > 0) out.for = overrides;
+    return out;
   });
   if (heads.length === 0) throw configError(file, "tasks.heads", "names no failure kind");
   const names = new Set<string>();
@@ -91,6 +102,16 @@ export function validateTasks(v: unknown, file: string, k: Known): ContractTasks
       o.rows_per_hour === undefined ? null : positive(o.rows_per_hour, file, "tasks.rows_per_hour"),
     currency: o.currency === undefined || o.currency === null ? "" : String(o.currency),
     heads,
+  };
+}
+
+const FAILURE_KEYS = ["downtime_hours", "cost_per_hour", "repair_cost"];
+
+function failureCosts(f: Obj, file: string, fp: string): FailureCosts {
+  return {
+    downtimeHours: nonNegative(f.downtime_hours, file, join(fp, "downtime_hours")),
+    costPerHour: nonNegative(f.cost_per_hour, file, join(fp, "cost_per_hour")),
+    repairCost: nonNegative(f.repair_cost, file, join(fp, "repair_cost")),
   };
 }
 

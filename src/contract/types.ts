@@ -48,6 +48,12 @@ export interface ColumnConversion {
   machines: string[] | null;
 }
 
+/** An attribute's value as registered: a category's level as written, a number, or null (missing). */
+export type AttributeValue = string | number | null;
+
+/** A machine's attributes by the contract's names, in contract order. */
+export type MachineAttributes = Record<string, AttributeValue>;
+
 export interface AttributeSpec {
   name: string;
   column: string;
@@ -197,10 +203,41 @@ export interface TaskSpec {
   event: TaskEffect | null;
 }
 
+export interface FailureCosts {
+  downtimeHours: number;
+  costPerHour: number;
+  repairCost: number;
+}
+
+/** One attribute condition of an override: the machine's value is one of `values`, or within [min, max]. */
+export interface AttributeMatch {
+  attribute: string;
+  /** Levels (or numbers) any of which matches; null: a number range. */
+  values: (string | number)[] | null;
+  min: number | null;
+  max: number | null;
+}
+
+/**
+ * A head's failure cost and task for some machines (`for:` in the contract): every condition of
+ * `match` holds and, when `machines` is not empty, the machine is one of them. Stored resolved (the
+ * head's default with the override's keys laid over it), so a plan reads one spec per machine.
+ */
+export interface TaskOverride {
+  match: AttributeMatch[];
+  machines: string[];
+  /** The override as written, for messages ("make Hyodo, model HC-12"). */
+  label: string;
+  failure: FailureCosts;
+  task: TaskSpec | null;
+}
+
 export interface HeadTasks {
   head: string;
-  failure: { downtimeHours: number; costPerHour: number; repairCost: number };
+  failure: FailureCosts;
   task: TaskSpec | null;
+  /** Per make, model or machine: first match wins, in file order (absent: none; a version trained before them). */
+  for?: TaskOverride[];
 }
 
 export interface ContractTasks {

@@ -191,6 +191,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       readings,
       events,
       heads: labels ? labels.modes.map((m) => m.name) : null,
+      attributes: attrs?.columns ?? [],
     }),
     training: validateTraining(o.training, file),
   };

@@ -13,6 +13,7 @@ import {
   staggeredCounts,
 } from "./profile-problems.js";
 import { describeConversion } from "../contract/units.js";
+import { profileTasks, type TaskGroupProfile } from "./profile-tasks.js";
 
 export interface ReadingProfile {
   name: string;
@@ -50,6 +51,8 @@ export interface ContractProfile {
   } | null;
   /** A row-labelled contract: rows labelled a failure, and per mode (null: no labels read). */
   labels: LabelsProfile | null;
+  /** The contract's tasks as each machine gets them, grouped by head and override (empty: no tasks). */
+  tasks: TaskGroupProfile[];
   warnings: string[];
   /** What would make training weak or fail: fix these first. */
   problems: string[];
@@ -147,6 +150,8 @@ export function profileContractData(d: ContractData): ContractProfile {
     warnings.push(
       `${c.source}: tasks.rows_per_hour is missing: a contract whose time is a counter needs it to plan (rows per hour turn per-row risk into per-shift risk)`,
     );
+  const tasks = profileTasks(c, t.machines, d.attributes, d.machineTable ?? null);
+  warnings.push(...tasks.warnings);
   return {
     contract: c.name,
     files: d.files.map(({ role, file, rows }) => ({ role, file, rows })),
@@ -164,6 +169,7 @@ export function profileContractData(d: ContractData): ContractProfile {
     })),
     failures,
     labels,
+    tasks: tasks.groups,
     warnings,
     problems,
   };

@@ -1,6 +1,7 @@
 // What the planner knows of each machine's risk over the plan (contract-risk.ts makes it; the
 // calibrated and revert forecasts (risk-calibrated.ts, risk-revert.ts) adjust it; the options and
 // the report read it). Its own file so those modules need not import the forecast's maker.
+import type { MachineAttributes } from "../contract/machine-table.js";
 import type { HeadTasks } from "../contract/types.js";
 import type { RowState } from "../features/forecast-row.js";
 
@@ -8,11 +9,14 @@ export interface PlanMachine {
   id: string;
   /** Make and model, for messages (null: the contract has no model attribute). */
   model: string | null;
+  /** Its attributes by name: they pick the head's task and costs for it (contract/task-overrides.ts). */
+  attributes: MachineAttributes;
   state: RowState;
 }
 
 export interface HeadForecast {
   head: string;
+  /** The head's failure cost and task for this machine (its first matching `for:` override, else the head's own). */
   spec: HeadTasks;
   /** The model's own probability at the machine's last reading (within the contract's horizon). */
   now: number;

@@ -1,6 +1,7 @@
 // Planning states of a fleet's machines from feature rows: the one place that turns "the newest row
 // of each machine" into what contract-risk.ts forecasts from, for the CLI (rows built from files) and
 // the server (rows kept by FleetHistory). Pure.
+import { decodeAttributes, type MachineAttributes } from "../contract/machine-table.js";
 import type { Contract } from "../contract/types.js";
 import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import type { FeaturePlan } from "../features/plan.js";
@@ -29,8 +30,25 @@ export function machineModelOf(c: Contract, plan: FeaturePlan, row: Float64Array
   return Number.isInteger(code) ? (a.levels[code] ?? null) : null;
 }
 
-export function planMachine(c: Contract, plan: FeaturePlan, id: string, state: RowState): PlanMachine {
-  return { id, model: machineModelOf(c, plan, state.row), state };
+/**
+ * A machine to plan. Its attributes pick its tasks (a head's `for:` overrides): as registered when
+ * the caller knows them (the server's machine table keeps a level the model never saw as written),
+ * else as its row codes them.
+ */
+export function planMachine(
+  c: Contract,
+  plan: FeaturePlan,
+  id: string,
+  state: RowState,
+  attributes?: MachineAttributes | null,
+): PlanMachine {
+  const n = c.attributes?.columns.length ?? 0;
+  return {
+    id,
+    model: machineModelOf(c, plan, state.row),
+    attributes: attributes ?? decodeAttributes(c, state.row.subarray(plan.nReadings, plan.nReadings + n)),
+    state,
+  };
 }
 
 /** Each machine's newest row in a feature matrix (rows of a machine in time order), with events the rows do not see. */

@@ -25,6 +25,7 @@ import {
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
 import type { ContractForecast, HeadForecast, PlanMachine } from "./contract-forecast.js";
+import { resolveHead } from "../contract/task-overrides.js";
 import { calibrateForecasts } from "./risk-calibrated.js";
 import { revertToFleet } from "./risk-revert.js";
 
@@ -106,17 +107,26 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
   const nCols = plan.features.length;
   const unit = plan.counter ? 1 : MS_PER_HOUR;
   const heads = o.tasks.heads.filter((h) => o.model.headNames.includes(h.head) && o.model.heads[h.head]);
-  for (const h of heads) {
-    const e = h.task?.event;
-    if (e && "table" in e && !(c.events.find((x) => x.name === e.table)?.kinds ?? []).includes(e.kind))
-      throw new MillwrightError(
-        "MW_CONFIG",
-        `${c.source}: tasks.heads.${h.head}.task.event.kind: '${e.kind}' is not a kind of ${e.table} this model was trained with (known: ${(c.events.find((x) => x.name === e.table)?.kinds ?? []).join(", ")})`,
-        { file: c.source, field: `tasks.heads.${h.head}.task.event.kind` },
-      );
-  }
+  // A task's event kind the model never saw is a contract error, in a head's own task or an override's.
+  for (const h of heads)
+    for (const [t, at] of [
+      [h.task, "task"] as const,
+      ...(h.for ?? []).map((x, i) => [x.task, `for[${i}].task`] as const),
+    ]) {
+      const e = t?.event;
+      if (!e || !("table" in e)) continue;
+      const kinds = c.events.find((x) => x.name === e.table)?.kinds ?? [];
+      if (!kinds.includes(e.kind))
+        throw new MillwrightError(
+          "MW_CONFIG",
+          `${c.source}: tasks.heads.${h.head}.${at}.event.kind: '${e.kind}' is not a kind of ${e.table} this model was trained with (known: ${kinds.join(", ")})`,
+          { file: c.source, field: `tasks.heads.${h.head}.${at}.event.kind` },
+        );
+    }
   const all = o.machines.map((m) => {
     const st = m.state;
+    // Each head as it applies to this machine: its make's or model's task and costs (`for:`).
+    const specs = heads.map((h) => resolveHead(h, m.id, m.attributes));
     // Times in the model's units: ms on a clock; on a counter, rows from the last one on.
     const at = (hours: number) =>
       plan.counter ? st.time + (o.tasks.rowsPerHour ?? 0) * hours : o.start + hours * MS_PER_HOUR;
@@ -124,7 +134,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     const startOf = (s: number) => (slots ? slots[s].start : at(s * o.shiftHours));
     const mid = (s: number) => (slots ? (slots[s].start + slots[s].end) / 2 : at((s + 0.5) * o.shiftHours));
     const scenarios: { head: number; s: number; effect: RowEffect | undefined; from: number }[] = [];
-    heads.forEach((h, k) => {
+    specs.forEach((h, k) => {
       if (!h.task?.event) return;
       for (let s = 0; s < S; s++)
         scenarios.push({
@@ -148,7 +158,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     const nowRow = new Float64Array(nCols);
     nowRow.set(st.row.subarray(0, nCols));
     const pNow = predictHistoryModel(o.model, { data: nowRow, nRows: 1, nCols });
-    const out: HeadForecast[] = heads.map((h) => {
+    const out: HeadForecast[] = specs.map((h) => {
       const ph = p[h.head] as Float64Array;
       const hazard = Array.from({ length: S }, (_, s) => hz(ph[s], s));
       const lastDone = h.task ? lastEvent(c, cols, st, h.task, unit) : null;
@@ -204,9 +214,13 @@ function renew(all: ContractForecast[], c: Contract): void {
   const resetsTable = c.events.findIndex((x) => x.name === resets);
   const nHeads = all[0]?.heads.length ?? 0;
   for (let k = 0; k < nHeads; k++) {
-    const { spec, head } = all[0].heads[k];
-    const e = spec.task?.event;
-    if (!e || !("table" in e) || e.table !== resets || e.kind !== head) continue;
+    const { head } = all[0].heads[k];
+    // Whether a task replaces the part is each machine's own (an override may change its event).
+    const replaces = (f: ContractForecast) => {
+      const e = f.heads[k].spec.task?.event;
+      return !!e && "table" in e && e.table === resets && e.kind === head;
+    };
+    if (!all.some(replaces)) continue;
     const S = all[0].heads[k].hazard.length;
     const median = Array.from({ length: S }, (_, u) => {
       const xs = all.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
@@ -216,6 +230,7 @@ function renew(all: ContractForecast[], c: Contract): void {
       for (let u = 0; u < S; u++) if (row[u] > median[u]) row[u] = median[u];
     };
     for (const f of all) {
+      if (!replaces(f)) continue;
       for (const row of f.heads[k].hazardAfter ?? []) cap(row);
       // The part was already replaced after the machine's last reading (a failure repaired, or the
       // task done, while no reading came in, e.g. the machine was down): the forecast row carries the

@@ -24,6 +24,11 @@ test("check: rows, machines, each sensor's presence and range, failures by kind,
     /failure kind 'tool_changer': only 2 failures, and train --contract gives it a head \(24 rows within its horizon in the fit part and 18 in validation/,
   );
   assert.doesNotMatch(text.stdout, /'tool_changer': 2 failures, too few/);
+  // The task each group of machines gets (this contract has no for: overrides: one group a head).
+  assert.match(
+    text.stdout,
+    /spindle_bearing own: spindle_bearing_replacement 6 h, parts 1,800, skills spindle; a failure costs 22,700; 12 machines \(Haas VF-2 3, /,
+  );
   const json = await runCli(["check", "--contract", CONTRACT, "--json"]);
   assert.equal(json.code, 0, json.stderr);
   const p = JSON.parse(json.stdout);

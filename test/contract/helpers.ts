@@ -1,7 +1,10 @@
 // A tiny shop written to a temp folder: a contract and its CSVs, for the contract and history tests.
+import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { loadContract } from "../../src/contract/load.js";
+import { isMillwrightError } from "../../src/core/errors.js";
 
 export const CONTRACT = `version: 1
 name: tiny-shop
@@ -72,4 +75,18 @@ export function shopFiles(hours = 72): Record<string, string> {
     "maintenance.csv": MAINTENANCE,
     "failures.csv": FAILURES,
   };
+}
+
+/** A contract text that must not load: an MW_CONFIG error naming shop.yaml and matching `pattern`. */
+export function contractError(text: string, pattern: RegExp): void {
+  const shop = writeShop(shopFiles(), text);
+  assert.throws(
+    () => loadContract(shop.contract),
+    (e: unknown) =>
+      isMillwrightError(e) &&
+      e.code === "MW_CONFIG" &&
+      e.message.includes("shop.yaml") &&
+      pattern.test(e.message),
+    pattern.source,
+  );
 }

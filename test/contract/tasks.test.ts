@@ -6,7 +6,7 @@ import { loadContract } from "../../src/contract/load.js";
 import { contractFromJSON, contractToJSON } from "../../src/contract/serialize.js";
 import { failureCostOf, plannedCostOfTask } from "../../src/contract/tasks.js";
 import { isMillwrightError } from "../../src/core/errors.js";
-import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
+import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
 
 const TASKS = `tasks:
   planned_cost_per_hour: 100
@@ -20,18 +20,7 @@ const TASKS = `tasks:
       failure: { downtime_hours: 2, cost_per_hour: 300, repair_cost: 100 }
 `;
 
-function tasksError(tasks: string, pattern: RegExp): void {
-  const shop = writeShop(shopFiles(), `${CONTRACT}${tasks}`);
-  assert.throws(
-    () => loadContract(shop.contract),
-    (e: unknown) =>
-      isMillwrightError(e) &&
-      e.code === "MW_CONFIG" &&
-      e.message.includes("shop.yaml") &&
-      pattern.test(e.message),
-    pattern.source,
-  );
-}
+const tasksError = (tasks: string, pattern: RegExp) => contractError(`${CONTRACT}${tasks}`, pattern);
 
 test("tasks load with their costs, skills, interval and event, and are stored with the model", () => {
   const shop = writeShop(shopFiles(), `${CONTRACT}${TASKS}`);

@@ -5,19 +5,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { CONTRACT, shopFiles, writeShop } from "./helpers.js";
-
-function contractError(text: string, pattern: RegExp): void {
-  const shop = writeShop(shopFiles(), text);
-  assert.throws(
-    () => loadContract(shop.contract),
-    (e: unknown) =>
-      isMillwrightError(e) &&
-      e.code === "MW_CONFIG" &&
-      e.message.includes("shop.yaml") &&
-      pattern.test(e.message),
-  );
-}
+import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
 
 test("the example contract loads, with paths resolved against its folder", () => {
   const shop = writeShop(shopFiles());
@@ -219,6 +207,16 @@ test("the README's complete contract is a valid contract, every key as documente
     ],
   );
   assert.equal(c.failures?.horizon.label, "24h");
+  // A task per make, model or machine: keys left out are the head's own.
+  const bearing = c.tasks?.heads[0];
+  assert.deepEqual(
+    bearing?.for?.map((o) => [o.label, o.task?.hours, o.task?.partsCost, o.failure.repairCost]),
+    [
+      ["model Okuma LB3000", 7, 5200, 14000],
+      ["age ≥ 15", 4, 1800, 6500],
+      ["machine VF2-07", 6, 1800, 6500],
+    ],
+  );
   assert.deepEqual(c.training, {
     nEstimators: 100,
     learningRate: 0.05,

@@ -112,3 +112,32 @@ export const SHOP_BOLTS_TECHNICIANS = `technicians:
   - { name: Rosa Medina, skills: [lube], hours_per_shift: 4, shifts: [weekdays day, weekdays evening] }
   - { name: Tom Nguyen, skills: [lube], hours_per_shift: 4, shifts: [Sat day] }
 `;
+
+/** What each machine type's bearing job is, as the contract below says it (the trial's assertions read it). */
+export const BEARING_BY_TYPE = {
+  header: { words: "main bearing replacement", hours: 8, parts: 6800, failure: 72 * 450 + 26000 },
+  roller: { words: "main or spindle bearing replacement", hours: 6, parts: 2400, failure: 40 * 300 + 7500 },
+  lathe: { words: "spindle bearing cartridge swap", hours: 4, parts: 1900, failure: 24 * 180 + 5200 },
+  mc: { words: "spindle bearing cartridge swap", hours: 4, parts: 1900, failure: 24 * 180 + 5200 },
+} as const;
+
+/**
+ * The contract once the shop gives each machine type its own bearing job (`for:`, README "Data
+ * contract"): a cold header's main bearing takes a full shift and a press-fit set, and a stopped
+ * header stops the line; a lathe's spindle cartridge is half a shift; the rollers take 6 hours.
+ */
+export const SHOP_BOLTS_CONTRACT_PER_MAKE = SHOP_BOLTS_CONTRACT.replace(
+  `              event: { table: maintenance, kind: BEARING } }
+`,
+  `              event: { table: maintenance, kind: BEARING } }
+      for:
+        - match: { type: header }
+          failure: { downtime_hours: 72, cost_per_hour: 450, repair_cost: 26000 }
+          task: { words: main bearing replacement, hours: 8, parts_cost: 6800 }
+        - match: { type: [lathe, mc] }
+          failure: { downtime_hours: 24, cost_per_hour: 180, repair_cost: 5200 }
+          task: { words: spindle bearing cartridge swap, hours: 4, parts_cost: 1900 }
+        - match: { type: roller }
+          task: { hours: 6 }
+`,
+);

@@ -65,7 +65,12 @@ test("revert: beyond the model's horizon from the last reading, each machine's r
   } as unknown as Contract;
   const own = [0.3, 0.01, 0.02];
   const all: ContractForecast[] = own.map((h, i) => ({
-    machine: { id: `M${i}`, model: null, state: { time: last, row: new Float64Array(0), later: [] } },
+    machine: {
+      id: `M${i}`,
+      model: null,
+      attributes: {},
+      state: { time: last, row: new Float64Array(0), later: [] },
+    },
     heads: [
       {
         ...flat,

@@ -12,13 +12,10 @@ import { pct } from "../../src/plan/task-reasons.js";
 import type { Technician } from "../../src/plan/types.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { trainedShop } from "../helpers/contract-served.js";
+import { ALL, cheap, type PlanOptions, seededPlan } from "../helpers/contract-plan.js";
 
 let model: HistoryModel;
 let machines: PlanMachine[];
-const ALL: Technician[] = [
-  { name: "Ana", skills: ["*"], hoursPerShift: 8 },
-  { name: "Ben", skills: ["spindle", "axes", "coolant", "tool_changer"], hoursPerShift: 8 },
-];
 
 before(() => {
   const shop = trainedShop("mw-cplan-");
@@ -26,23 +23,7 @@ before(() => {
   machines = contractMachines(model);
 });
 
-/** The same model with cheap tasks, so a seeded plan has many of them to check. */
-function cheap(m: HistoryModel): HistoryModel {
-  const c = structuredClone(m.contract.tasks!);
-  for (const h of c.heads) if (h.task) Object.assign(h.task, { hours: 1, partsCost: 20 });
-  return { ...m, contract: { ...m.contract, tasks: c } };
-}
-
-const plan = (over: Partial<Parameters<typeof makeContractPlan>[0]> = {}) =>
-  makeContractPlan({
-    model: cheap(model),
-    machines,
-    technicians: ALL,
-    startTime: new Date(Math.max(...machines.map((x) => x.state.time))),
-    horizonShifts: 21,
-    madeAt: new Date("2026-12-03T00:00:00Z"),
-    ...over,
-  });
+const plan = (over: PlanOptions = {}) => seededPlan(model, machines, over);
 
 test("every task row's risk before, risk after, avoided cost and words come from the same numbers", async () => {
   const p = await plan();

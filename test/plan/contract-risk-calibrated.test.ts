@@ -146,6 +146,7 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
     return {
       id,
       model: null,
+      attributes: {},
       state: { time: t.time[last], row: X.data.slice(last * X.nCols, (last + 1) * X.nCols), later: [] },
     };
   });

@@ -11,6 +11,7 @@ const T = Date.parse("2026-11-17T04:00:00Z");
 const machine = (id: string, daysAgo: number): PlanMachine => ({
   id,
   model: null,
+  attributes: {},
   state: { time: T - daysAgo * DAY, row: new Float64Array(1), later: [] },
 });
 const fleet = [machine("CNC-0101", 0), machine("CNC-0102", 2.5), machine("CNC-0109", 15)];

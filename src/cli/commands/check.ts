@@ -17,7 +17,9 @@ would, and prints what came through: rows, machines and time range; per reading,
 that have it and its range; events and failures by kind; how many rows fall within the horizon of
 a failure. Then the problems that would make training weak (a sensor with no value, one that never
 changes, a failure kind too rare for a head of its own or with none in the validation period, a
-failure of a machine in neither the telemetry nor the machine table, a failure logged twice). Bad data is an error naming the file, row
+failure of a machine in neither the telemetry nor the machine table, a failure logged twice), and
+the task and failure cost each machine gets per failure kind (a head's own, or its first matching
+for: override), grouped, with their makes and models. Bad data is an error naming the file, row
 and column, exit 2, as in training. Exit 0 when it reads; with --strict, exit 1 when it lists a
 problem (a pipeline that checks each new export before retraining). --json prints the profile as JSON.`;
 
@@ -28,7 +30,24 @@ const figure = (x: number | null) =>
 /** So the user sees that `where` took the rows it meant (the PMs out of the failures). */
 const leftOut = (n: number | undefined) => (n === undefined ? "" : `, ${n} other rows left out by where`);
 
-function render(p: ContractProfile, zone: string | null): string {
+/** One line per head and override: the task each group of machines gets, and its makes and models. */
+function taskLines(p: ContractProfile, currency: string): string[] {
+  if (p.tasks.length === 0) return [];
+  const money = (v: number) => `${currency}${Math.round(v).toLocaleString("en-GB")}`;
+  return [
+    "tasks per machine (the head's own, or its first matching for: override):",
+    ...p.tasks.map((g) => {
+      const models = Object.entries(g.models).map(([k, n]) => `${k} ${n}`);
+      const task =
+        g.task === null
+          ? "no task"
+          : `${g.task} ${g.hours} h, parts ${money(g.parts_cost ?? 0)}${g.skills.length > 0 ? `, skills ${g.skills.join(" and ")}` : ""}`;
+      return `  ${g.head} ${g.rule}: ${task}; a failure costs ${money(g.failure_cost)}; ${g.machines} machine${g.machines === 1 ? "" : "s"} (${models.slice(0, 6).join(", ")}${models.length > 6 ? `, and ${models.length - 6} more` : ""})`;
+    }),
+  ];
+}
+
+function render(p: ContractProfile, zone: string | null, currency = ""): string {
   const t = (x: number | null) => (x === null ? "–" : p.counter ? String(x) : formatTimestamp(x));
   // A local-time export is checked against the times its files show, not only their UTC instants.
   const off = zone && !p.counter && p.from !== null ? zoneOffsetMinutes(zone) : null;
@@ -69,6 +88,7 @@ function render(p: ContractProfile, zone: string | null): string {
       `labels ('${p.labels.column}'): ${p.labels.failure_rows} rows (${((p.labels.failure_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) are failures${modes.length > 0 ? ` (${modes.join(", ")})` : ""}`,
     );
   }
+  lines.push(...taskLines(p, currency));
   for (const w of p.warnings) lines.push(`warning: ${w}`);
   lines.push(
     p.problems.length === 0
@@ -96,7 +116,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   });
   const profile = profileContractData(data);
   if (values.json) outJson(profile);
-  else out(render(profile, contract.time?.zone ?? null));
+  else out(render(profile, contract.time?.zone ?? null, contract.tasks?.currency));
   // A problem is advice to a person reading it, so exit 0; a pipeline asks for --strict to stop on one.
   return values.strict && profile.problems.length > 0 ? 1 : 0;
 }

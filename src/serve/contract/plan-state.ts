@@ -110,7 +110,9 @@ export class PlanKeeper {
       const c = svc.model.contract;
       const machines = svc.fleet
         .machinesWithReadings()
-        .map((id) => planMachine(c, svc.fleet.plan, id, svc.fleet.snapshot(id)!));
+        .map((id) =>
+          planMachine(c, svc.fleet.plan, id, svc.fleet.snapshot(id)!, svc.machines?.attributesOf(id)),
+        );
       if (machines.length === 0)
         throw new MillwrightError(
           "MW_NOT_READY",

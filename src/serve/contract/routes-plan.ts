@@ -5,6 +5,7 @@
 // change) and POST /v1/plan/tasks/{id}/skipped (with a reason). Either needs the feedback or the
 // admin token.
 import type { FastifyInstance, FastifyRequest } from "fastify";
+import { resolveHead } from "../../contract/task-overrides.js";
 import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
@@ -128,7 +129,10 @@ export function contractPlanRoutes(
       const { id } = req.params as { id: string };
       const t = await keeper.taskOfAnyPlan(id);
       keeper.checkOpen(id, "done");
-      const spec = svc.model.contract.tasks?.heads.find((h) => h.head === t.head)?.task;
+      // The machine's own task (its make's or model's override): its event is what the plan counted on.
+      const head = svc.model.contract.tasks?.heads.find((h) => h.head === t.head);
+      const spec =
+        head && resolveHead(head, t.machine_id, svc.machines?.attributesOf(t.machine_id) ?? {}).task;
       const body = (req.body ?? {}) as { timestamp?: string | number };
       const counter = svc.model.contract.time?.counter !== false;
       const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
