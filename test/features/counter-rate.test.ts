@@ -87,6 +87,22 @@ test("the model sees the rate per hour, converted first; its windows are windows
   );
 });
 
+test("on a counter time (cycles), the rate is per step of the time counter", () => {
+  const contract = CONTRACT.replace("time: { column: ts }", "time: { column: cycle, counter: true }")
+    .replace("windows: [3h]", "windows: [3]")
+    .replace("horizon: 24h", "horizon: 2")
+    .replace("time: ts,", "time: cycle,");
+  const files = {
+    "m1.csv": "cycle,machine,load,StrokeCount\n1,M1,50,100\n3,M1,50,160\n4,M1,50,190\n",
+    "m2.csv": "cycle,machine,load,kStrokes\n1,M2,50,1\n2,M2,50,1.5\n",
+    "failures.csv": "cycle,machine\n4,M1\n",
+  };
+  const s = shop(contract, files);
+  assert.deepEqual(values("strokes", "M1", s), [null, 30, 30]);
+  assert.deepEqual(values("strokes", "M2", s), [null, 500]);
+  assert.equal(s.plan.features.find((x) => x.name === "strokes")?.unit, "strokes/step");
+});
+
 test("served as trained: the server's pipeline (JSON readings → FleetHistory) makes training's feature rows", () => {
   const s = shop();
   const fleet = new FleetHistory({ contract: s.d.contract } as HistoryModel, null);
