@@ -28,6 +28,8 @@
 //   thresholds 5 of 7 readings drifted on an unchanged fleet; then none, the counter at 0.89 of its
 //   threshold after 7 days, crossing it later): now declared `kind: counter`, the model and the
 //   monitor see its rate (test/contract/shop-bolts-counter.test.ts measures both over 14 days).
+//   The model gained by it: machine_failure PR-AUC 0.58 on 0.030 (ROC-AUC 0.80), the 14 later days
+//   0.62 on 0.025 (ROC-AUC 0.85), against 0.50 and 0.53 with the count as a number.
 // - Still so (not fixed here): a task is
 //   one per failure kind for every make (a 1982 header's main bearing and a lathe's spindle are
 //   one "bearing_replacement"); a machine bought after training is a 400 (readings, and a whole
