@@ -11,7 +11,6 @@ import {
   type CsvFormat,
   DEFAULT_CSV,
   type ReadingSpec,
-  type RowFilter,
   type TableClock,
 } from "./types.js";
 
@@ -37,11 +36,19 @@ export function optBool(o: Obj, k: string, file: string, path: string): boolean 
   return v;
 }
 
-function kindOf(o: Obj, file: string, path: string): "number" | "category" {
+/** A reading's kind (number, category, counter) or, with `reading` false, an attribute's (no counter). */
+function kindOf<R extends boolean>(o: Obj, file: string, path: string, reading: R) {
   const v = o.kind ?? "number";
-  if (v !== "number" && v !== "category")
-    throw configError(file, join(path, "kind"), `must be number or category, got ${describe(v)}`);
-  return v;
+  const kinds = reading ? ["number", "category", "counter"] : ["number", "category"];
+  if (!kinds.includes(v as string))
+    throw configError(
+      file,
+      join(path, "kind"),
+      v === "counter"
+        ? "counter is a reading's kind (a count that grows between readings); an attribute is number or category"
+        : `must be ${kinds.join(", ").replace(/, (\w+)$/, " or $1")}, got ${describe(v)}`,
+    );
+  return v as R extends true ? ReadingSpec["kind"] : "number" | "category";
 }
 
 function levelsOf(o: Obj, file: string, path: string): string[] | null {
@@ -95,13 +102,16 @@ export function reading(v: unknown, file: string, path: string, names: Names): R
     return conv.column;
   });
   if (columns.length === 0) throw configError(file, join(path, "column"), "needs at least one column name");
+  const kind = kindOf(o, file, path, true);
+  if (kind === "counter" && o.levels !== undefined && o.levels !== null)
+    throw configError(file, join(path, "levels"), "a counter is a number that grows: it has no levels");
   return {
     name,
     column: columns[0],
     // A name given twice (plain, and converted for some machines) is looked for once.
     aliases: [...new Set(columns.slice(1))].filter((x) => x !== columns[0]),
     ...(convert.length > 0 ? { convert } : {}),
-    kind: kindOf(o, file, path),
+    kind,
     unit,
     min,
     max,
@@ -127,7 +137,7 @@ export function attributes(v: unknown, file: string, names: Names): Contract["at
     return {
       name,
       column: text(a.column, file, join(path, "column")),
-      kind: kindOf(a, file, path),
+      kind: kindOf(a, file, path, false),
       unit: optText(a, "unit", file, path) ?? "",
       words: optText(a, "words", file, path) ?? name.replace(/_/g, " "),
       levels: levelsOf(a, file, path),
@@ -144,8 +154,6 @@ export function needTime(c: { time: Contract["time"] }, file: string, path: stri
   if (!c.time) throw configError(file, path, "needs a time column: add time: { column: … }");
   return c.time.counter;
 }
-
-/** Validates a parsed contract document. Relative file paths are returned as written. */
 
 /** `csv: { delimiter, decimal }`; absent = comma-separated with a decimal point. */
 export function csvFormat(v: unknown, file: string): CsvFormat {
@@ -221,22 +229,4 @@ export function tableTime(
     column: t.column,
     clock: t.format === null && t.zone === null ? null : { format: t.format ?? null, zone: t.zone ?? null },
   };
-}
-
-/** `{ where }` when given, else nothing: a contract without one serializes (model.json) as before. */
-export const optionalWhere = (w: RowFilter | null): { where?: RowFilter } => (w ? { where: w } : {});
-
-/**
- * An event table's (or the failures file's) `where: { column, in: [values] }`: only its rows whose
- * column holds one of the values count (a CMMS's CM and EMERG work orders are failures, its PMs are
- * not). Numbers are read as written (`in: [2, 3]` keeps priority 2 and 3).
- */
-export function rowFilter(o: Obj, file: string, path: string): RowFilter | null {
-  if (o.where === undefined || o.where === null) return null;
-  const at = join(path, "where");
-  const w = mapping(o.where, file, at, ["column", "in"], ["column", "in"]);
-  const values = list(w.in, file, join(at, "in")).map((v, i) =>
-    typeof v === "number" ? String(v) : text(v, file, join(join(at, "in"), i)).trim(),
-  );
-  return { column: text(w.column, file, join(at, "column")), in: values };
 }

@@ -1,9 +1,9 @@
 // What a contract predicts: a failures log (events within a horizon) or a labels column (one row,
 // one outcome). Checked with errors naming the key path; split from validate.ts to keep it short.
-import { type Obj, configError, mapping, text } from "../core/yamlcheck.js";
-import { type Names, needTime, optText, optionalWhere, rowFilter, tableTime } from "./fields.js";
+import { type Obj, configError, join, list, mapping, text } from "../core/yamlcheck.js";
+import { type Names, needTime, optText, tableTime } from "./fields.js";
 import { parseSpan } from "./spans.js";
-import type { Contract, EventSpec, FailureSpec } from "./types.js";
+import type { Contract, EventSpec, FailureSpec, RowFilter } from "./types.js";
 
 export function failuresSpec(
   value: unknown,
@@ -73,4 +73,22 @@ export function labelsSpec(
   if (modeColumn !== null && modes.length === 0)
     throw configError(file, "labels.modes", "is needed with mode_column: which of its values is which head");
   return { column: text(l.column, file, "labels.column"), modes, modeColumn };
+}
+
+/** `{ where }` when given, else nothing: a contract without one serializes (model.json) as before. */
+export const optionalWhere = (w: RowFilter | null): { where?: RowFilter } => (w ? { where: w } : {});
+
+/**
+ * An event table's (or the failures file's) `where: { column, in: [values] }`: only its rows whose
+ * column holds one of the values count (a CMMS's CM and EMERG work orders are failures, its PMs are
+ * not). Numbers are read as written (`in: [2, 3]` keeps priority 2 and 3).
+ */
+export function rowFilter(o: Obj, file: string, path: string): RowFilter | null {
+  if (o.where === undefined || o.where === null) return null;
+  const at = join(path, "where");
+  const w = mapping(o.where, file, at, ["column", "in"], ["column", "in"]);
+  const values = list(w.in, file, join(at, "in")).map((v, i) =>
+    typeof v === "number" ? String(v) : text(v, file, join(join(at, "in"), i)).trim(),
+  );
+  return { column: text(w.column, file, join(at, "column")), in: values };
 }

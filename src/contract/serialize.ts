@@ -3,7 +3,7 @@
 // defaults `predict` and `evaluate` read events from (`--events NAME=FILE` replaces them).
 import { MillwrightError } from "../core/errors.js";
 import { parseExpr } from "../features/expr.js";
-import { type Contract, DEFAULT_CSV } from "./types.js";
+import { type Contract, DEFAULT_CSV, isNumeric } from "./types.js";
 
 export function contractToJSON(c: Contract): object {
   return { ...c, derived: c.derived.map(({ ast: _ast, ...d }) => d) };
@@ -26,7 +26,7 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
       },
     );
   const names = new Set<string>([
-    ...o.readings.filter((r) => r.kind === "number").map((r) => r.name),
+    ...o.readings.filter(isNumeric).map((r) => r.name),
     ...(o.attributes?.columns ?? []).filter((a) => a.kind === "number").map((a) => a.name),
   ]);
   const derived = o.derived.map((d) => {

@@ -170,6 +170,12 @@ function effect(v: unknown, file: string, path: string, k: Known): TaskEffect {
   if (e.reading !== undefined) {
     const reading = text(e.reading, file, join(path, "reading"));
     const r = k.readings.find((x) => x.name === reading && x.kind === "number");
+    if (k.readings.some((x) => x.name === reading && x.kind === "counter"))
+      throw configError(
+        file,
+        join(path, "reading"),
+        `'${reading}' is a counter: the model sees its rate, which a task does not set`,
+      );
     if (!r)
       throw configError(
         file,

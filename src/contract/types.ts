@@ -16,6 +16,13 @@ export interface Span {
 export type Stat = "mean" | "std" | "min" | "max" | "slope";
 export const STATS: readonly Stat[] = ["mean", "std", "min", "max", "slope"];
 
+/** A reading whose values are numbers: a number, or a counter (the model sees its rate). */
+export const isNumeric = (r: { kind: string }): boolean => r.kind === "number" || r.kind === "counter";
+
+/** The indices of a contract's counter readings (`kind: counter`), in contract order. */
+export const counterSlots = (c: { readings: readonly { kind: string }[] }): number[] =>
+  c.readings.flatMap((r, i) => (r.kind === "counter" ? [i] : []));
+
 export interface ReadingSpec {
   name: string;
   column: string;
@@ -23,7 +30,11 @@ export interface ReadingSpec {
   aliases?: string[];
   /** Columns (among the names) written in another unit, read into this one; absent in old versions. */
   convert?: ColumnConversion[];
-  kind: "number" | "category";
+  /**
+   * counter: a cumulative count (strokes, spindle hours) that only grows, but for a reset: the model
+   * and the monitor see its rate between a machine's consecutive readings (features/counter-rate.ts).
+   */
+  kind: "number" | "category" | "counter";
   unit: string;
   min: number | null;
   max: number | null;

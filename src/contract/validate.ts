@@ -8,19 +8,17 @@ import {
   csvFormat,
   needTime,
   optBool,
-  optionalWhere,
   optText,
   reading,
-  rowFilter,
   spans,
   tableTime,
   timeSpec,
 } from "./fields.js";
 import { longLayout } from "./long.js";
-import { failuresSpec, labelsSpec } from "./outcomes.js";
+import { failuresSpec, labelsSpec, optionalWhere, rowFilter } from "./outcomes.js";
 import { validateTasks } from "./tasks.js";
 import { validateTraining } from "./training.js";
-import { type Contract, type DerivedSpec, type EventSpec, STATS, type Stat } from "./types.js";
+import { type Contract, type DerivedSpec, type EventSpec, isNumeric, STATS, type Stat } from "./types.js";
 
 export function validateContract(doc: unknown, file: string): Contract {
   const o = mapping(
@@ -59,14 +57,21 @@ export function validateContract(doc: unknown, file: string): Contract {
       ? null
       : mapping(o.machine, file, "machine", ["column"], ["column"]);
   const machine = m ? { column: text(m.column, file, "machine.column") } : null;
-  const readings = list(o.readings, file, "readings").map((r, i) =>
-    reading(r, file, `readings[${i}]`, names),
-  );
+  const readings = list(o.readings, file, "readings").map((r, i) => {
+    const spec = reading(r, file, `readings[${i}]`, names);
+    if (spec.kind === "counter" && !time)
+      throw configError(
+        file,
+        `readings[${i}].kind`,
+        "a counter's rate is per hour between a machine's readings: it needs time: { column: … }",
+      );
+    return spec;
+  });
   const attrs = attributes(o.attributes, file, names);
   if (attrs && !machine) throw configError(file, "attributes", "needs machine: { column: … } to join on");
 
   const numeric = new Set<string>([
-    ...readings.filter((r) => r.kind === "number").map((r) => r.name),
+    ...readings.filter(isNumeric).map((r) => r.name),
     ...(attrs?.columns ?? []).filter((a) => a.kind === "number").map((a) => a.name),
   ]);
   const derived: DerivedSpec[] = (o.derived === undefined ? [] : list(o.derived, file, "derived")).map(
@@ -108,7 +113,7 @@ export function validateContract(doc: unknown, file: string): Contract {
         );
       return s as Stat;
     });
-    const numericReadings = readings.filter((r) => r.kind === "number").map((r) => r.name);
+    const numericReadings = readings.filter(isNumeric).map((r) => r.name);
     const allowed = [...numericReadings, ...derived.map((d) => d.name)];
     const rs =
       h.readings === undefined || h.readings === "all"

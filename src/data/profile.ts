@@ -2,9 +2,12 @@
 // contract for an export we have never seen wants to know, in a minute, whether the columns, times,
 // events and failures came through as they meant (how much of each sensor is there, its range, how
 // many failures of each kind fall within the horizon) and what would make training weak. Pure.
+import { telemetryRates } from "../features/counter-rate.js";
 import { horizonLabels } from "../features/labels.js";
+import { featurePlan } from "../features/plan.js";
 import type { ContractData } from "./contract-data.js";
 import type { EventTable } from "./events.js";
+import type { Telemetry } from "./telemetry.js";
 import {
   headless,
   type LabelsProfile,
@@ -28,6 +31,53 @@ export interface ReadingProfile {
   min: number | null;
   max: number | null;
   mean: number | null;
+  /** A counter reading (`kind: counter`): its rate between a machine's readings, which the model sees. */
+  counter?: CounterProfile;
+}
+
+export interface CounterProfile {
+  /** "strokes/h" (per step on a counter time). */
+  unit: string;
+  min: number | null;
+  max: number | null;
+  mean: number | null;
+  /** Rows whose count went down (a reset or rollover): rate unknown there. */
+  resets: number;
+}
+
+/** How many values are present, and their range and mean. */
+function summary(v: Float64Array): { n: number; min: number; max: number; mean: number } {
+  let n = 0;
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const x of v) {
+    if (Number.isNaN(x)) continue;
+    n++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return { n, min, max, mean: sum / n };
+}
+
+/** A counter's rates: unknown at each machine's first value and at each reset, so those are counted. */
+function counterProfile(t: Telemetry, raw: Float64Array, rate: Float64Array, unit: string): CounterProfile {
+  const s = summary(rate);
+  const machines = new Set<number>();
+  let present = 0;
+  for (let i = 0; i < t.n; i++)
+    if (!Number.isNaN(raw[i])) {
+      present++;
+      machines.add(t.machine[i]);
+    }
+  return {
+    unit,
+    min: s.n === 0 ? null : s.min,
+    max: s.n === 0 ? null : s.max,
+    mean: s.n === 0 ? null : s.mean,
+    resets: Math.max(0, present - s.n - machines.size),
+  };
 }
 
 export interface ContractProfile {
@@ -74,20 +124,11 @@ export function profileContractData(d: ContractData): ContractProfile {
     if (t.time[i] > to) to = t.time[i];
   }
   const problems: string[] = [];
-  const readings = c.readings.map((r, j) => {
-    const v = t.values[j];
-    let n = 0;
-    let sum = 0;
-    let min = Number.POSITIVE_INFINITY;
-    let max = Number.NEGATIVE_INFINITY;
-    for (let i = 0; i < t.n; i++) {
-      const x = v[i];
-      if (Number.isNaN(x)) continue;
-      n++;
-      sum += x;
-      if (x < min) min = x;
-      if (x > max) max = x;
-    }
+  // A counter's rates, as the model and the drift monitor see them (features/counter-rate.ts).
+  const plan = featurePlan(c);
+  const rates = plan.counters.length > 0 ? telemetryRates(plan, t) : null;
+  const readings = c.readings.map((r, j): ReadingProfile => {
+    const { n, min, max, mean } = summary(t.values[j]);
     if (n === 0) problems.push(`${r.name} ('${r.column}'): no value in any row`);
     else if (min === max)
       problems.push(`${r.name} ('${r.column}'): always ${min}, it tells the model nothing`);
@@ -101,7 +142,10 @@ export function profileContractData(d: ContractData): ContractProfile {
       present: t.n === 0 ? 0 : n / t.n,
       min: n === 0 || category ? null : min,
       max: n === 0 || category ? null : max,
-      mean: n === 0 || category ? null : sum / n,
+      mean: n === 0 || category ? null : mean,
+      ...(rates && r.kind === "counter"
+        ? { counter: counterProfile(t, t.values[j], rates[j], plan.features[j].unit) }
+        : {}),
     };
   });
   let failures: ContractProfile["failures"] = null;

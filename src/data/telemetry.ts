@@ -156,7 +156,13 @@ export function readTelemetry(
       // A column in another unit (a °F controller beside °C ones) is read into the reading's unit.
       const conv = r.convert ? conversionFor(r.convert, table.own?.(ln, r.column) ?? r.column, id) : null;
       const v = conv ? raw * conv.scale + conv.offset : raw;
-      if (!Number.isFinite(v)) errors.add(ln, r.column, notANumber(s, c.csv.decimal));
+      if (!Number.isFinite(v))
+        errors.add(
+          ln,
+          r.column,
+          // A counter on a column of words (a program name): say which contract key wants a count.
+          `${notANumber(s, c.csv.decimal)}${r.kind === "counter" ? ` (${c.source}: readings[${j}] is a counter, a count that grows)` : ""}`,
+        );
       else if ((r.min !== null && v < r.min) || (r.max !== null && v > r.max))
         errors.add(
           ln,

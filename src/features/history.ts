@@ -3,8 +3,8 @@
 // so the same history gives the same features, bit for bit (no look-ahead: a row at t sees only
 // rows and events at or before t). Pure: no I/O, no clock.
 import { upperBound } from "../core/search.js";
+import { CounterRates, planUnits } from "./counter-rate.js";
 import type { FeaturePlan } from "./plan.js";
-import { MS_PER_HOUR } from "./plan.js";
 import { RollingWindow } from "./rolling.js";
 
 /** Adds v to sorted `a`: appended when in order (the usual case), inserted in place when late. */
@@ -45,6 +45,8 @@ export class MachineHistory {
   private readonly events: EventTimes[];
   private readonly kindIndex: Map<string, number>[];
   private readonly longest: number[];
+  /** The counter readings' last values: a counter's slot gets its rate before anything reads it. */
+  private readonly counters: CounterRates | null;
   private rows = 0;
   /** Time of the newest row (ms or counter): a machine's rows must not go back past it. */
   newest = Number.NEGATIVE_INFINITY;
@@ -54,11 +56,12 @@ export class MachineHistory {
     this.events = plan.events.map((e) => new EventTimes(e.since?.length ?? 0));
     this.longest = plan.events.map((e) => Math.max(0, ...e.counts));
     this.kindIndex = plan.events.map((e) => new Map((e.since ?? []).map((k, i) => [k, i])));
+    this.counters = plan.counters.length > 0 ? new CounterRates(plan.counters) : null;
   }
 
   /** Time in the plan's units: hours on a clock, the counter's value otherwise. */
   private units(t: number): number {
-    return this.plan.counter ? t : t / MS_PER_HOUR;
+    return planUnits(t, this.plan.counter);
   }
 
   /** Records an event of table `table` at time `t` (ms or counter) with kind `kind`. */
@@ -79,6 +82,7 @@ export class MachineHistory {
     const u = this.units(t);
     this.newest = t;
     const base = out.subarray(offset, offset + p.nBase);
+    this.counters?.apply(u, base);
     let o = offset + p.nReadings + p.nAttributes;
     for (const f of p.derived) {
       out[o] = f(base);

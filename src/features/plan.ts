@@ -2,7 +2,7 @@
 // units. Pure; built from the resolved contract (with its learned levels and kinds), so a model
 // version and its contract always agree on the columns.
 import { spanWords } from "../contract/spans.js";
-import type { Contract } from "../contract/types.js";
+import { type Contract, counterSlots } from "../contract/types.js";
 import { compileExpr } from "./expr.js";
 
 export interface FeatureInfo {
@@ -16,6 +16,8 @@ export interface FeatureInfo {
 
 export interface FeaturePlan {
   features: FeatureInfo[];
+  /** Base slots of the counter readings (`kind: counter`): the row holds their rate (features/counter-rate.ts). */
+  counters: number[];
   /** Base values per row: readings, then attributes, then derived (the slots derived read). */
   nBase: number;
   nReadings: number;
@@ -38,7 +40,17 @@ export function featurePlan(c: Contract): FeaturePlan {
     slotOf.set(name, features.length);
     features.push({ name, words, unit, source });
   };
-  for (const r of c.readings) base(r.name, r.words, r.unit, "reading");
+  const counter = c.time?.counter !== false;
+  // A counter reading's slot holds its rate, and its windows are windows of the rate.
+  for (const r of c.readings)
+    if (r.kind !== "counter") base(r.name, r.words, r.unit, "reading");
+    else
+      base(
+        r.name,
+        `${r.words} per ${counter ? "step" : "hour"}`,
+        `${r.unit || "counts"}/${counter ? "step" : "h"}`,
+        "reading",
+      );
   for (const a of c.attributes?.columns ?? []) base(a.name, a.words, a.unit, "attribute");
   const derived = c.derived.map((d) => {
     const f = compileExpr(d.ast, (n) => slotOf.get(n) as number);
@@ -46,7 +58,6 @@ export function featurePlan(c: Contract): FeaturePlan {
     return f;
   });
   const nBase = features.length;
-  const counter = c.time?.counter !== false;
   const toUnits = (size: number) => (counter ? size : size / MS_PER_HOUR);
   const history: FeaturePlan["history"] = [];
   const windows = (c.history?.windows ?? []).map((w) => toUnits(w.size));
@@ -86,6 +97,7 @@ export function featurePlan(c: Contract): FeaturePlan {
   });
   return {
     features,
+    counters: counterSlots(c),
     nBase,
     nReadings: c.readings.length,
     nAttributes: c.attributes?.columns.length ?? 0,

@@ -52,7 +52,11 @@ export function readingSchema(c: Contract): Record<string, unknown> {
           examples: ["2026-03-06T06:00:00Z"],
         };
   for (const r of c.readings) {
-    const desc = `${r.words}${r.unit ? ` (${r.unit})` : ""}${r.optional ? "; may be null or left out" : ""}`;
+    const desc = `${r.words}${r.unit ? ` (${r.unit})` : ""}${r.optional ? "; may be null or left out" : ""}${
+      r.kind === "counter"
+        ? "; a counter: its value as read, the model uses its rate since the machine's previous reading"
+        : ""
+    }`;
     properties[r.name] =
       r.kind === "category"
         ? {

@@ -1,8 +1,10 @@
 // What a contract model's monitor compares production with (reference.json in its version): a seeded
-// sample of the training telemetry's readings by contract names, the test part's probabilities, and
+// sample of the training telemetry's readings by contract names (a counter's rates), the test part's probabilities, and
 // the drift thresholds calibrated on the training period's own full windows (monitor/drift-window.ts).
 import { createRng } from "../core/rng.js";
 import type { ContractData } from "../data/contract-data.js";
+import { telemetryRates } from "../features/counter-rate.js";
+import { featurePlan } from "../features/plan.js";
 import type { Column, Columns } from "../monitor/drift-report.js";
 import {
   calibrateDrift,
@@ -39,8 +41,10 @@ export function referenceSample(
     [idx[i], idx[j]] = [idx[j], idx[i]];
   }
   const rows = idx.slice(0, k).sort((a, b) => a - b);
+  // A counter reading drifts by its rate, as the model and the live window see it, not its count.
+  const values = telemetryRates(featurePlan(d.contract), t);
   const cell = (j: number, i: number): number | string | null => {
-    const v = t.values[j][i];
+    const v = values[j][i];
     if (Number.isNaN(v)) return null;
     const r = d.contract.readings[j];
     return r.kind === "category" ? ((r.levels as string[])[v] ?? null) : v;
@@ -55,7 +59,7 @@ export function referenceSample(
     failure_probability: Array.from(fit.test.p),
     // Empty with the probabilities when the test part holds one class (no machine_failure metrics).
     failure_label: fit.test.p.length > 0 ? Array.from(fit.test.y) : [],
-    calibration: calibrate(d, columns, cell),
+    calibration: calibrate(d, values, columns, cell),
   };
 }
 
@@ -77,6 +81,7 @@ function driftColumn(vals: (number | string | null)[], categorical: boolean): Co
 
 function calibrate(
   d: ContractData,
+  values: Float64Array[],
   columns: Record<string, (number | string | null)[]>,
   cell: (j: number, i: number) => number | string | null,
 ): DriftCalibration {
@@ -92,7 +97,7 @@ function calibrate(
             const v = cell(j, i);
             return v === null ? null : String(v);
           })
-        : Float64Array.from(order, (i) => t.values[j][i]);
+        : Float64Array.from(order, (i) => values[j][i]);
   });
   const times = Float64Array.from(order, (i) => t.time[i]);
   // A counter clock (rows, cycles) has no day: its window is the last rows only.

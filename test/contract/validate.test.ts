@@ -197,7 +197,8 @@ test("the README's complete contract is a valid contract, every key as documente
   const c = validateContract(parse(block[1]), "README.md");
   assert.equal(c.name, "traumware-cnc");
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
-  assert.equal(c.readings.length, 5);
+  assert.equal(c.readings.length, 6);
+  assert.equal(c.readings[5].kind, "counter");
   // A column in another unit, for every machine or for some (trial G).
   assert.deepEqual(
     c.readings[2].convert?.map((x) => [x.column, x.unit, x.machines]),

@@ -78,12 +78,17 @@ tasks:
 
 /**
  * The same contract once the README gave a column its unit (this trial's fix): one reading per
- * physical quantity, each make's column read into its unit (Reed-Rico's OilTemp for its machines).
+ * physical quantity, each make's column read into its unit (Reed-Rico's OilTemp for its machines);
+ * and once it had counters, the stroke or part counter declared one (the model sees its rate).
  */
 export const SHOP_BOLTS_CONTRACT = SHOP_BOLTS_CONTRACT_FIRST.replace(
-  "max: 200, optional: true, words: main motor or spindle load,",
-  "max: 200, words: main motor or spindle load,",
+  "  - { name: parts, unit: parts, min: 0, words: stroke or part counter,",
+  "  - { name: parts, unit: parts, min: 0, kind: counter, words: stroke or part counter,",
 )
+  .replace(
+    "max: 200, optional: true, words: main motor or spindle load,",
+    "max: 200, words: main motor or spindle load,",
+  )
   .replace(
     `               S1_LOAD, SPDL_LOAD] }
   - { name: load_kw, unit: kW, min: 0, max: 200, optional: true, words: main motor power,

@@ -62,6 +62,10 @@ function render(p: ContractProfile, zone: string | null, currency = ""): string 
       (r) =>
         `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})${
           r.converted.length > 0 ? `; read into ${r.unit}: ${r.converted.join(", ")}` : ""
+        }${
+          r.counter
+            ? `\n  ${"".padEnd(29)}a counter: the model sees its rate, ${figure(r.counter.min)} – ${figure(r.counter.max)} ${r.counter.unit}, mean ${figure(r.counter.mean)}; ${r.counter.resets} reset${r.counter.resets === 1 ? "" : "s"} (rate unknown there)`
+            : ""
         }`,
     ),
     ...p.events.map(

@@ -19,7 +19,7 @@ import type {
 } from "../../store/history/types.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import type { WriteProblem } from "../../store/write-problem.js";
-import { uuidv7, uuidv7Many } from "../ids.js";
+import { uuidv7Many } from "../ids.js";
 import { type EventIn, type EventOutcome, outcomeOf, parseEvents } from "./events.js";
 import { LockStep } from "./lockstep.js";
 import { type MachineAnswer, MachineTable } from "./machine-table.js";

@@ -3,6 +3,7 @@
 // and, for a row-labelled contract, the labels sent for the recent readings by their ids.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { counterSlots } from "../../contract/types.js";
 import type { DriftCalibration } from "../../monitor/drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
@@ -57,6 +58,8 @@ export class MonitorState implements HistoryObserver {
   private labels: WindowLabels | null;
   readonly failures: { machine: string; time: number }[] = [];
   readonly seen = new Map<string, number>();
+  /** The counter readings' indices: their feature slot holds the rate the drift test compares. */
+  private readonly counters: number[];
 
   constructor(
     readonly model: HistoryModel,
@@ -71,6 +74,7 @@ export class MonitorState implements HistoryObserver {
     this.reference = ref;
     this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
     this.labels = this.windowLabels();
+    this.counters = counterSlots(model.contract);
   }
 
   private windowLabels(): WindowLabels | null {
@@ -122,9 +126,17 @@ export class MonitorState implements HistoryObserver {
     this.seen.clear();
   }
 
-  /** A scored reading: values in contract order as logged (category codes, missing as null). */
+  /**
+   * A scored reading: values in contract order as logged (category codes, missing as null). A counter
+   * reading is kept as its rate, from the feature row (the reference holds rates: reference-sample.ts).
+   */
   reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
     this.see(machine, time);
+    if (this.counters.length > 0 && detail) {
+      const withRates = values.slice();
+      for (const j of this.counters) withRates[j] = Number.isNaN(detail.x[j]) ? null : detail.x[j];
+      values = withRates;
+    }
     const s = this.recent.push(machine, time, 0, p, values);
     this.labels?.took(s, detail?.id ?? "");
   }

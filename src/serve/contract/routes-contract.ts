@@ -23,6 +23,7 @@ export function contractRoute(app: FastifyInstance, svc: ContractService): void 
       contract: m.contract.name,
       readings: m.contract.readings.map((r) => ({
         name: r.name,
+        kind: r.kind,
         unit: r.unit,
         words: r.words,
         optional: r.optional,
