@@ -21,6 +21,8 @@ import { ensureTokens } from "../tokens.js";
 import { fleetNewest, needsFirstModel, simulatedFleetCsv, startFleetSimulation } from "./up-fleet.js";
 
 export const AI4I_CONTRACT = join(PACKAGE_ROOT, "examples", "contracts", "ai4i.yaml");
+/** Who the plan may give the contract's tasks to (their skills are the tasks' skills, not makes). */
+export const AI4I_TECHNICIANS = join(PACKAGE_ROOT, "examples", "contracts", "ai4i-technicians.yaml");
 
 /** A champion this fleet cannot serve: an AI4I app model, or another contract's. */
 function notAi4iContract(name: string) {
@@ -72,6 +74,7 @@ export async function upAi4iContract(
     host: opts.host,
     port: opts.port,
     simulation: opts.simulate ? () => sim : undefined,
+    technicians: cfg.planning.techniciansFile ?? AI4I_TECHNICIANS,
   });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);

@@ -1,0 +1,94 @@
+// Retraining a row-labelled contract (the AI4I example: no failures table, each row's label in the
+// row, told to the server by POST /v1/feedback): the files retraining writes hold the champion's
+// stored rows with their labels, then each logged reading a label names with that label, in log
+// order after the stored counter; a reading no label has named yet is left out.
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "node:test";
+import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import { loadContract } from "../../src/contract/load.js";
+import { readContractData } from "../../src/data/contract-data.js";
+import { fleetToCsv } from "../../src/data/fleet-csv.js";
+import { simulateFleet } from "../../src/data/simulate.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
+import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
+import { retrainFiles } from "../../src/retrain/contract-data.js";
+import { readHistoryModel } from "../../src/retrain/contract-retrain.js";
+import type { LogEntry } from "../../src/store/history/types.js";
+import { readRetrainFiles } from "../helpers/retrain-files.js";
+
+test("a row-labelled contract retrains on its stored rows plus the logged readings a label names", () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-rows-"));
+  try {
+    const file = join(dir, "fleet.csv");
+    writeFileSync(file, fleetToCsv(simulateFleet({ machines: 6, days: 4, seed: 7 })));
+    const { contract, text } = loadContract(AI4I_CONTRACT);
+    const registry = new ModelRegistry(join(dir, "models"));
+    const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
+    const { version } = trainHistoryAndRegister(registry, data, text, {
+      seed: 1,
+      split: { by: "time", testFrom: null },
+    });
+    const stored = data.telemetry;
+    // The live simulator's counter starts at 1 again, below the stored rows' (it may: a counter
+    // without a machine column only orders the rows).
+    const entries: LogEntry[] = [];
+    const live = [
+      { id: "a", machine: "M01", values: [0, 300, 310, 1500, 40, 200] },
+      { id: "b", machine: "M02", values: [1, 299, 309, 1400, 65, 230] },
+      { id: "c", machine: "M03", values: [2, 301, 311, 1600, 30, 10] },
+    ];
+    for (const [i, r] of live.entries())
+      entries.push({
+        type: "reading",
+        reading: {
+          ...r,
+          time: i + 1,
+          modelVersion: version,
+          predictedAt: 0,
+          failureProbability: 0.5,
+          heads: {},
+        },
+      });
+    const label = (id: string, y: 0 | 1, modes: Record<string, 0 | 1>): LogEntry => ({
+      type: "label",
+      label: { id, label: y, modes, machine: "M01", time: 0, receivedAt: 0 },
+    });
+    // "b" was a tool-wear failure, "c" no failure; "a" has no label yet.
+    entries.push(label("c", 0, {}), label("b", 1, { twf: 1 }));
+
+    const champion = readHistoryModel(registry, version).contract;
+    const files = retrainFiles(registry, version, champion, entries, join(dir, "run"));
+    assert.equal(files.base_rows, stored.n);
+    assert.equal(files.production_rows, 2, "the labelled readings, not the one without a label");
+    const back = readRetrainFiles(files).telemetry;
+    assert.equal(back.n, stored.n + 2);
+    const last = stored.time[stored.n - 1];
+    assert.deepEqual(
+      [back.time[stored.n], back.time[stored.n + 1]],
+      [last + 1, last + 2],
+      "after the stored counter, in log order",
+    );
+    const y = (h: string, i: number) => back.labels?.get(h)?.[i];
+    assert.deepEqual(
+      ["machine_failure", "twf", "hdf"].map((h) => y(h, stored.n)),
+      [1, 1, 0],
+      "b: a failure of the tool-wear mode",
+    );
+    assert.deepEqual(
+      ["machine_failure", "twf"].map((h) => y(h, stored.n + 1)),
+      [0, 0],
+    );
+    assert.equal(back.values[5][stored.n], 230, "b's tool wear");
+    // The stored rows keep their own labels.
+    const failures = (l: typeof back.labels, n: number) =>
+      Array.from(l?.get("machine_failure") ?? [])
+        .slice(0, n)
+        .reduce((a, b) => a + b, 0);
+    assert.equal(failures(back.labels, stored.n), failures(stored.labels, stored.n));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
