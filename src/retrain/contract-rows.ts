@@ -2,7 +2,10 @@
 // the readings the server logged since. A row-labelled contract (AI4I: no failures table, the label
 // in the row) keeps its labels in the same row: the stored rows' as read, a logged reading's from
 // its `label` entry (POST /v1/feedback, keyed by the answer's id), and a reading no label has named
-// yet is left out, since training requires every row's label. Pure: contract-data.ts writes them.
+// yet is left out, since training requires every row's label. Without a machine column every row is
+// one machine's: a logged reading goes in when its time is later than every row before it (a live
+// simulator's counter goes on after the training data's: up-ai4i-contract.ts). Pure: contract-data.ts
+// writes them.
 import type { Contract } from "../contract/types.js";
 import { labelColumns } from "../data/label-cell.js";
 import { telemetryCells } from "../data/telemetry-cells.js";
@@ -58,17 +61,13 @@ export function retrainRows(
   const base = rows.length;
   const told = new Map<string, LoggedLabel>();
   if (l) for (const e of entries) if (e.type === "label") told.set(e.label.id, e.label);
-  // A counter without a machine column only orders the rows (AI4I's UDI): the logged readings go on
-  // after the stored ones in log order, whatever counter the client sent (a live simulator starts
-  // its own from 0).
-  const renumber = !c.machine && c.time.counter;
   let unlabelled = 0;
   for (const e of entries) {
     if (e.type !== "reading") continue;
     const r = e.reading;
     const key = c.machine ? r.machine : (t.machines[0] ?? r.machine);
     const before = last.get(key) ?? Number.NEGATIVE_INFINITY;
-    const time = renumber ? Math.max(before + 1, 1) : r.time;
+    const time = r.time;
     if (time <= before) continue;
     const y = l ? told.get(r.id) : null;
     if (l && !y) {

@@ -1,7 +1,7 @@
 // Retraining a row-labelled contract (the AI4I example: no failures table, each row's label in the
 // row, told to the server by POST /v1/feedback): the files retraining writes hold the champion's
 // stored rows with their labels, then each logged reading a label names with that label, in log
-// order after the stored counter; a reading no label has named yet is left out.
+// order; a reading no label has named yet, or one not later than the stored rows, is left out.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,44 +32,51 @@ test("a row-labelled contract retrains on its stored rows plus the logged readin
       split: { by: "time", testFrom: null },
     });
     const stored = data.telemetry;
-    // The live simulator's counter starts at 1 again, below the stored rows' (it may: a counter
-    // without a machine column only orders the rows).
+    // The live counter goes on after the stored rows' (the model's lineage says where they end); a
+    // reading at a counter the stored rows already passed ("z", a client that started again from 1)
+    // is not later than every row before it, so it is left out like an unlabelled one.
+    const last = stored.time[stored.n - 1];
+    const lineage = registry.readJson(version, "lineage.json") as { time_range: unknown };
+    assert.deepEqual(lineage.time_range, { from: stored.time[0], to: last });
     const entries: LogEntry[] = [];
     const live = [
-      { id: "a", machine: "M01", values: [0, 300, 310, 1500, 40, 200] },
-      { id: "b", machine: "M02", values: [1, 299, 309, 1400, 65, 230] },
-      { id: "c", machine: "M03", values: [2, 301, 311, 1600, 30, 10] },
+      { id: "z", machine: "M04", values: [0, 300, 310, 1500, 40, 100], at: 1 },
+      { id: "a", machine: "M01", values: [0, 300, 310, 1500, 40, 200], at: last + 1 },
+      { id: "b", machine: "M02", values: [1, 299, 309, 1400, 65, 230], at: last + 2 },
+      { id: "c", machine: "M03", values: [2, 301, 311, 1600, 30, 10], at: last + 3 },
     ];
-    for (const [i, r] of live.entries())
-      entries.push({
-        type: "reading",
-        reading: {
-          ...r,
-          time: i + 1,
-          modelVersion: version,
-          predictedAt: 0,
-          failureProbability: 0.5,
-          heads: {},
-        },
-      });
+    for (const { at, ...r } of live) {
+      const reading = {
+        ...r,
+        time: at,
+        modelVersion: version,
+        predictedAt: 0,
+        failureProbability: 0.5,
+        heads: {},
+      };
+      entries.push({ type: "reading", reading });
+    }
     const label = (id: string, y: 0 | 1, modes: Record<string, 0 | 1>): LogEntry => ({
       type: "label",
       label: { id, label: y, modes, machine: "M01", time: 0, receivedAt: 0 },
     });
     // "b" was a tool-wear failure, "c" no failure; "a" has no label yet.
-    entries.push(label("c", 0, {}), label("b", 1, { twf: 1 }));
+    entries.push(label("c", 0, {}), label("b", 1, { twf: 1 }), label("z", 1, { twf: 1 }));
 
     const champion = readHistoryModel(registry, version).contract;
     const files = retrainFiles(registry, version, champion, entries, join(dir, "run"));
     assert.equal(files.base_rows, stored.n);
-    assert.equal(files.production_rows, 2, "the labelled readings, not the one without a label");
+    assert.equal(
+      files.production_rows,
+      2,
+      "the labelled readings after the stored ones, not the one without a label",
+    );
     const back = readRetrainFiles(files).telemetry;
     assert.equal(back.n, stored.n + 2);
-    const last = stored.time[stored.n - 1];
     assert.deepEqual(
       [back.time[stored.n], back.time[stored.n + 1]],
-      [last + 1, last + 2],
-      "after the stored counter, in log order",
+      [last + 2, last + 3],
+      "b and c, in log order",
     );
     const y = (h: string, i: number) => back.labels?.get(h)?.[i];
     assert.deepEqual(

@@ -79,8 +79,14 @@ export async function upAi4iContract(
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
   if (opts.simulate) {
-    // The contract counts processes (UDI): a restarted server's counters go on after its history's.
-    const wire = contractWire(server.models.service.model.contract, (await fleetNewest(server.url)) ?? 0);
+    // The contract counts processes (UDI): the counter goes on after its history's newest, and after
+    // the champion's training data (a retraining takes a logged reading later than those only).
+    const registry = new ModelRegistry(cfg.registryDir);
+    const trained = registry.readJson(registry.resolve("champion"), "lineage.json") as {
+      time_range?: { to: number } | null;
+    } | null;
+    const newest = Math.max((await fleetNewest(server.url)) ?? 0, trained?.time_range?.to ?? 0);
+    const wire = contractWire(server.models.service.model.contract, newest);
     sim = startFleetSimulation(server.url, cfg, { ...opts, wire }, log);
   }
   await waitForSignal(async () => {
