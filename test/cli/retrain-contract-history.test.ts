@@ -3,29 +3,18 @@
 // retraining events yet" after the server had promoted a challenger); `retrain run` still names the
 // server's routes. A real registry, a real SQLite audit, the real CLI.
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { fleetToCsv } from "../../src/data/fleet-csv.js";
-import { simulateFleet } from "../../src/data/simulate.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { contractAuditFile, openContractAudit } from "../../src/serve/contract/audit-open.js";
+import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
 
 test("retrain history shows a contract champion's server audit; retrain run names the routes", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mw-rhc-"));
   try {
-    const file = join(dir, "fleet.csv");
-    writeFileSync(file, fleetToCsv(simulateFleet({ machines: 4, days: 3, seed: 7 })));
-    const { contract, text } = loadContract(AI4I_CONTRACT);
-    const registry = new ModelRegistry(join(dir, "models"));
-    const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
-    trainHistoryAndRegister(registry, data, text, { seed: 1, split: { by: "time", testFrom: null } });
+    const { registry } = trainAi4iContract(dir, { machines: 4, days: 3 });
     const env = { MILLWRIGHT_REGISTRY: registry.dir, MILLWRIGHT_DATA_DIR: join(dir, "data") };
 
     // Before the server wrote an audit: nothing to show, and no empty file left behind.

@@ -3,34 +3,20 @@
 // stored rows with their labels, then each logged reading a label names with that label, in log
 // order; a reading no label has named yet, or one not later than the stored rows, is left out.
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { fleetToCsv } from "../../src/data/fleet-csv.js";
-import { simulateFleet } from "../../src/data/simulate.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
 import { readHistoryModel } from "../../src/retrain/contract-retrain.js";
 import type { LogEntry } from "../../src/store/history/types.js";
+import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { readRetrainFiles } from "../helpers/retrain-files.js";
 
 test("a row-labelled contract retrains on its stored rows plus the logged readings a label names", () => {
   const dir = mkdtempSync(join(tmpdir(), "mw-rows-"));
   try {
-    const file = join(dir, "fleet.csv");
-    writeFileSync(file, fleetToCsv(simulateFleet({ machines: 6, days: 4, seed: 7 })));
-    const { contract, text } = loadContract(AI4I_CONTRACT);
-    const registry = new ModelRegistry(join(dir, "models"));
-    const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
-    const { version } = trainHistoryAndRegister(registry, data, text, {
-      seed: 1,
-      split: { by: "time", testFrom: null },
-    });
+    const { registry, version, data } = trainAi4iContract(dir, { machines: 6, days: 4 });
     const stored = data.telemetry;
     // The live counter goes on after the stored rows' (the model's lineage says where they end); a
     // reading at a counter the stored rows already passed ("z", a client that started again from 1)
