@@ -109,6 +109,8 @@ export function trainHistoryAndRegister(
     seed: opts.seed,
     threshold: fit.threshold,
     split: fit.split,
+    // The telemetry's first and last time (ms or the counter): where a live feed's counter goes on.
+    time_range: timeRange(t.time),
     git_commit: commit,
     millwright_version: MILLWRIGHT_VERSION,
   };
@@ -181,4 +183,15 @@ function planCalibrationOf(
     samples,
     `validation mornings every 8 h from ${day(from)} while the window ends by ${day(to)}`,
   );
+}
+
+/** The earliest and latest of `time` (null when empty). */
+function timeRange(time: Float64Array): { from: number; to: number } | null {
+  let from = Number.POSITIVE_INFINITY;
+  let to = Number.NEGATIVE_INFINITY;
+  for (const x of time) {
+    if (x < from) from = x;
+    if (x > to) to = x;
+  }
+  return time.length > 0 ? { from, to } : null;
 }

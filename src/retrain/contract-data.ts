@@ -12,6 +12,7 @@ import { telemetryCells } from "../data/telemetry-cells.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
+import { retrainRows } from "./contract-rows.js";
 import { addedMachines, writeMachineTable } from "./machine-table.js";
 
 export interface RetrainFiles {
@@ -62,14 +63,21 @@ export function retrainFiles(
   dir: string,
 ): RetrainFiles {
   const c = contract;
-  if (!c.failures || !c.time || !c.machine)
+  const time = c.time;
+  if (!time || (c.failures ? !c.machine : !c.labels))
     throw new MillwrightError(
       "MW_TRAINING_DATA",
-      `contract '${c.name}' labels rows in the telemetry (no failures table): readings from the server carry no labels to retrain on`,
+      `contract '${c.name}' needs a time column, and a machine column with a failures table or a label column without one, for its server to retrain it on the readings it logged`,
+    );
+  if (c.long && !c.failures)
+    throw new MillwrightError(
+      "MW_TRAINING_DATA",
+      `contract '${c.name}' is long and labels rows in the telemetry: its server does not retrain it yet (train it again with \`millwright train --contract\`)`,
     );
   const vdir = registry.versionDir(version);
   const attributes = c.attributes ? { ...c.attributes, file: join(vdir, "attributes.csv") } : null;
-  const stored: Record<string, string> = { failures: storedFiles(registry, version, "failures")[0] };
+  const stored: Record<string, string> = {};
+  if (c.failures) stored.failures = storedFiles(registry, version, "failures")[0];
   for (const e of c.events) stored[e.name] = storedFiles(registry, version, e.name)[0];
   const base = readContractData(
     { ...c, attributes, telemetry: storedFiles(registry, version, "telemetry") },
@@ -77,34 +85,21 @@ export function retrainFiles(
   );
   mkdirSync(dir, { recursive: true });
   const { delimiter } = c.csv;
-  const { time: timeCell, reading: cell } = telemetryCells(c);
+  const { time: timeCell } = telemetryCells(c);
 
-  // Telemetry: the stored rows, then each logged reading later than its machine's last stored row.
+  // Telemetry: the stored rows, then each logged reading later than its machine's last stored row
+  // (with its label, on a row-labelled contract: contract-rows.ts).
   const t = base.telemetry;
-  const rows: string[][] = [];
-  const last = new Map<string, number>();
-  for (let i = 0; i < t.n; i++) {
-    const m = t.machines[t.machine[i]];
-    rows.push([m, timeCell(t.time[i]), ...c.readings.map((_, k) => cell(k, t.values[k][i]))]);
-    last.set(m, Math.max(last.get(m) ?? Number.NEGATIVE_INFINITY, t.time[i]));
-  }
-  const baseRows = rows.length;
+  const tr = retrainRows({ ...c, time }, t, entries);
   const evAdded = new Map<string, { machine: string; time: number; kind: string }[]>();
-  for (const e of entries) {
-    if (e.type === "reading") {
-      const r = e.reading;
-      if (r.time <= (last.get(r.machine) ?? Number.NEGATIVE_INFINITY)) continue;
-      last.set(r.machine, r.time);
-      rows.push([r.machine, timeCell(r.time), ...c.readings.map((_, k) => cell(k, r.values[k] ?? null))]);
-    } else if (e.type === "event") {
+  for (const e of entries)
+    if (e.type === "event") {
       const list = evAdded.get(e.event.table) ?? [];
       list.push(e.event);
       evAdded.set(e.event.table, list);
     }
-  }
-  const header = [c.machine.column, c.time.column, ...c.readings.map((r) => r.column)];
   const telemetry = join(dir, "telemetry.csv");
-  const written = c.long ? asLong(c, rows) : { header, rows };
+  const written = c.long ? asLong(c, tr.rows) : tr;
   writeFileSync(telemetry, formatCsv(written.header, written.rows, { delimiter }));
 
   // Event tables and failures: the stored rows, then the logged events that are not already there.
@@ -112,7 +107,7 @@ export function retrainFiles(
   let nEvents = 0;
   const tables = [
     ...c.events.map((e, i) => ({ spec: e, table: base.events[i] })),
-    { spec: { ...c.failures, name: "failures" }, table: base.failures },
+    ...(c.failures ? [{ spec: { ...c.failures, name: "failures" }, table: base.failures }] : []),
   ];
   for (const { spec, table } of tables) {
     const key = (m: string, time: number, kind: string) => `${m}\u0000${time}\u0000${kind}`;
@@ -160,8 +155,8 @@ export function retrainFiles(
     contractText,
     telemetry,
     events,
-    base_rows: baseRows,
-    production_rows: rows.length - baseRows,
+    base_rows: tr.base_rows,
+    production_rows: tr.rows.length - tr.base_rows,
     production_events: nEvents,
   };
 }

@@ -132,7 +132,14 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
     // every time of the others, so a latest-time slice would grade it on rows it learned: the
     // challenger holds out the same machines, and both are scored on all of their rows.
     const held = champSplit?.testMachines?.length ? champSplit.testMachines : null;
-    const from = Math.max(lo + 0.8 * (hi - lo), champSplit?.testFrom ?? Number.NEGATIVE_INFINITY);
+    // Rows that time only orders (a row-labelled contract without a machine column: AI4I) are gated,
+    // as the AI4I loop gates, on the newest 30 % of the labelled readings the server logged, and the
+    // challenger fits on the older 70 % (its validation spread among them, not their newest part).
+    const c = champ.contract;
+    const rowsOnly = !c.machine && !c.failures && !c.history && files.production_rows > 0;
+    const firstLogged = time[files.base_rows] ?? hi;
+    const cut = rowsOnly ? firstLogged + 0.7 * (hi - firstLogged) : lo + 0.8 * (hi - lo);
+    const from = Math.max(cut, champSplit?.testFrom ?? Number.NEGATIVE_INFINITY);
     const testFrom = champ.contract.time?.counter ? Math.ceil(from) : from;
     const threshold =
       champ.threshold.method === "cost"
@@ -144,7 +151,9 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
         : { method: "f1" as const };
     const { version } = await o.train(o.registry, data, files.contractText, {
       seed: o.seed,
-      split: held ? { by: "machine", testMachines: held } : { by: "time", testFrom },
+      split: held
+        ? { by: "machine", testMachines: held }
+        : { by: "time", testFrom, validation: rowsOnly ? "spread" : "latest" },
       threshold,
     });
     const chall = readHistoryModel(o.registry, version);

@@ -6,7 +6,13 @@ import { MillwrightError } from "../core/errors.js";
 import type { Rng } from "../core/rng.js";
 
 export type SplitSpec =
-  | { by: "time"; testFrom: number | null }
+  /**
+   * validation "spread": every fifth row before the cut, not the latest stretch. Only for rows whose
+   * time merely orders them (a row-labelled contract without a machine column, AI4I: no row is a
+   * neighbour's near copy); a retraining needs it, or the newest rows, the ones it is for, would all
+   * fall in validation and slice and none would be fitted (contract-retrain.ts).
+   */
+  | { by: "time"; testFrom: number | null; validation?: "latest" | "spread" }
   /** testMachines: hold out exactly these (a retraining keeps its champion's test machines). */
   | { by: "machine"; testMachines?: readonly string[] };
 
@@ -122,6 +128,18 @@ export function splitRows(x: SplitInput, spec: SplitSpec, rng: Rng): Split {
   const [lo, hi] = range(x, all);
   const testFrom = spec.testFrom ?? lo + 0.8 * (hi - lo);
   const [dev, test] = cutByTime(x, all, testFrom);
+  if (spec.validation === "spread") {
+    const [validation, fit] = pick(dev, Math.max(1, Math.round(0.2 * dev.length)));
+    return {
+      fit: Uint32Array.from(fit),
+      validation: Uint32Array.from(validation),
+      test: Uint32Array.from(test),
+      describe:
+        "by time: test from the cut on, validation every fifth row before it (time only orders the rows)",
+      testFrom,
+      testMachines: null,
+    };
+  }
   const [dlo, dhi] = range(x, dev);
   // Validation is the latest stretch of the training time. Failures are rare and come in clusters,
   // so a fixed last 20 % can hold none (then nothing can early-stop, calibrate or pick a threshold):

@@ -1,11 +1,13 @@
 // The contract's `tasks:` key: the shipped examples carry sensible values, the tasks survive the
 // round trip into a model version, and every mistake names the file and the key path.
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { contractFromJSON, contractToJSON } from "../../src/contract/serialize.js";
 import { failureCostOf, plannedCostOfTask } from "../../src/contract/tasks.js";
 import { isMillwrightError } from "../../src/core/errors.js";
+import { parseTechnicians } from "../../src/plan/config.js";
 import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
 
 const TASKS = `tasks:
@@ -59,6 +61,22 @@ test("the shipped contracts carry tasks for every failure kind", () => {
   assert.deepEqual(a.heads.map((x) => x.head).sort(), ["hdf", "osf", "pwf", "twf"]);
   assert.deepEqual(a.heads.find((x) => x.head === "twf")?.task?.event, { reading: "tool_wear", value: 0 });
   assert.equal(a.rowsPerHour, 2);
+});
+
+test("each shipped contract's technicians file covers every task's skills twice over", () => {
+  for (const [contract, file] of [
+    ["examples/contracts/ai4i.yaml", "examples/contracts/ai4i-technicians.yaml"],
+    ["examples/contracts/historian.yaml", "examples/contracts/historian-technicians.yaml"],
+  ]) {
+    const techs = parseTechnicians(readFileSync(file, "utf8"), file);
+    for (const h of loadContract(contract).contract.tasks!.heads) {
+      const need = h.task?.skills ?? [];
+      assert.ok(need.length > 0, `${contract}: ${h.head}'s task names its skills`);
+      const able = techs.filter((t) => t.skills.includes("*") || need.every((s) => t.skills.includes(s)));
+      // One absence must not strand a task (the technicians files say so).
+      assert.ok(able.length >= 2, `${file}: ${able.length} technician(s) can do ${h.head}'s task`);
+    }
+  }
 });
 
 test("task mistakes are errors naming the file and key path", () => {

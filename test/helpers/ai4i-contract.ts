@@ -32,6 +32,20 @@ export function ai4iContractShop(prefix: string): { dir: string; registryDir: st
   return { dir, registryDir: registry.dir };
 }
 
+/** The AI4I contract trained (seed 1) into `dir`/models on a small simulated fleet written to `dir`. */
+export function trainAi4iContract(dir: string, fleet: { machines: number; days: number }) {
+  const file = join(dir, "fleet.csv");
+  writeFileSync(file, fleetToCsv(simulateFleet({ ...fleet, seed: 7 })));
+  const { contract, text } = loadContract(AI4I_CONTRACT);
+  const registry = new ModelRegistry(join(dir, "models"));
+  const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
+  const { version } = trainHistoryAndRegister(registry, data, text, {
+    seed: 1,
+    split: { by: "time", testFrom: null },
+  });
+  return { registry, version, data };
+}
+
 export interface Ai4iContractServed {
   url: string;
   /** Null when started without a simulator. */

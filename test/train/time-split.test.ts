@@ -87,3 +87,23 @@ test("by machine with strata: every part gets machines of every failure kind, fo
     assert.equal(new Set(Array.from(s.validation, (i) => m[i])).size, 3);
   }
 });
+
+test("validation spread: every fifth row before the cut, so the newest rows are fitted too", () => {
+  // Row labels (horizon 0), one ordered sequence: AI4I's processes, time only orders them.
+  const m = 100;
+  const seq = Float64Array.from({ length: m }, (_, i) => i);
+  const s = splitRows(
+    { time: seq, machine: new Int32Array(m), nMachines: 1, usable: new Uint8Array(m).fill(1), horizon: 0 },
+    { by: "time", testFrom: 70, validation: "spread" },
+    createRng(1),
+  );
+  const t = (idx: Uint32Array) => Array.from(idx, (i) => seq[i]).sort((a, b) => a - b);
+  assert.deepEqual(
+    t(s.test),
+    Array.from({ length: 30 }, (_, i) => 70 + i),
+  );
+  assert.equal(s.validation.length, 14, "a fifth of the 70 rows before the cut");
+  assert.deepEqual(t(s.validation).slice(0, 3), [4, 9, 14], "spread, not the latest stretch");
+  assert.ok(t(s.fit).includes(68), "the newest rows before the cut are fitted");
+  assert.equal(s.fit.length + s.validation.length + s.test.length, m, "no gap: row labels look nowhere");
+});

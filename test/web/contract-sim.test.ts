@@ -1,7 +1,8 @@
 // The Monitoring page's scenario switch against a data-contract server the live AI4I simulator
 // feeds (up --fleet ai4i-contract --simulate), in a real browser: the page finds the simulation
 // from the server's /v2 metadata, lists the scenarios, switches one with the admin token, and
-// GET /v1/sim then runs under it. Without the token the switch is refused and says so.
+// GET /v1/sim then runs under it. Without the token the switch is refused and says so. The machine
+// page shows the simulation's shop clock.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Browser } from "playwright-core";
@@ -68,6 +69,26 @@ describe("dashboard: the scenario switch on a contract server", {
     // The refused switch's 401 is the only error the page met.
     assert.deepEqual(
       w.errors.filter((e) => !/401/.test(e)),
+      [],
+    );
+    await w.close();
+  });
+
+  test("Machine: the page shows the live simulation's shop clock, as on the AI4I server", async () => {
+    const url = live?.url ?? "";
+    const w = await openPage(browser as Browser);
+    const { page } = w;
+    await page.goto(`${url}/#/machine/M01`);
+    await page.waitForSelector("#machine-clock", { timeout: 15_000 });
+    const clock = (await page.textContent("#machine-clock")) ?? "";
+    assert.match(
+      clock,
+      /^Simulated fleet\. Times are simulated shop time, running \d+× faster than real time/,
+    );
+    assert.match(clock, /shop time now/, "the clock, not only its speed");
+    // This server has no technicians: its plan's 400 is the page's "set MILLWRIGHT_TECHNICIANS".
+    assert.deepEqual(
+      w.errors.filter((e) => !/400 .*\/v1\/plan$/.test(e)),
       [],
     );
     await w.close();

@@ -8,6 +8,8 @@ import { isHelpWord, intOpt, out, outJson, parse, outThen, outJsonThen, type Opt
 import { registryOpt } from "../model-opts.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
+import { openContractAudit } from "../../serve/contract/audit-open.js";
+import type { PredictionStore } from "../../store/types.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--json]
@@ -18,7 +20,8 @@ prints it), --alerts includes the alerts themselves.
 run: trains a challenger now on the champion's data plus the labelled production data, gates it
 against the champion on the most recent labelled predictions and promotes it if it wins
 (exit 1 when the challenger is kept). An AI4I champion only: a data-contract champion retrains in its
-server (POST /v1/hooks/alertmanager, README "Retraining a contract model"; exit 2 here).`;
+server (POST /v1/retrain or POST /v1/hooks/alertmanager, README "Retraining a contract model"; exit 2
+here), and history then shows its server's audit.`;
 
 const RETRAIN_OPTIONS: Options = {
   strings: ["limit", "before", "registry", "seed"],
@@ -30,31 +33,22 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
   const { values } = parse(rest, RETRAIN_OPTIONS, RETRAIN_HELP);
   if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
-  if (sub === "run") refuseContractChampion(registryOpt(values));
+  const contract = sub === "run" || sub === "history" ? contractChampion(registryOpt(values)) : null;
+  if (sub === "run" && contract !== null) refuseContractChampion(contract);
   const cfg = readConfig();
+  if (sub === "history" && contract !== null) {
+    // A contract champion's decisions are in its server's audit, not the AI4I prediction log's.
+    const audit = await openContractAudit(cfg, contract, true);
+    if (!audit) return outThen("no retraining events yet", 0);
+    try {
+      return await printHistory(audit, values);
+    } finally {
+      await audit.close();
+    }
+  }
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   try {
-    if (sub === "history") {
-      const h = await retrainHistory(store, {
-        limit: intOpt(values, "limit", 50, 1),
-        before: values.before === undefined ? undefined : intOpt(values, "before", 1, 1),
-        alerts: values.alerts === true,
-      });
-      if (values.json) return outJsonThen(h, 0);
-      if (h.decisions.length === 0 && h.events.length === 0) return outThen("no retraining events yet", 0);
-      out("latest decisions:");
-      if (h.decisions.length === 0) out("  none yet");
-      for (const e of h.decisions) out(`  ${describeEvent(e)}`);
-      out(
-        values.alerts
-          ? "\ntriggers, decisions, promotions and alerts:"
-          : "\ntriggers, decisions and promotions:",
-      );
-      for (const e of h.events) out(`  ${describeEvent(e)}`);
-      if (h.next !== null)
-        out(`\nolder: millwright retrain history --before ${h.next}${values.alerts ? " --alerts" : ""}`);
-      return 0;
-    }
+    if (sub === "history") return await printHistory(store, values);
     if (sub === "run") {
       const registry = registryOpt(values);
       const d = await retrainLocal({
@@ -75,25 +69,51 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   }
 }
 
+/** The champion's contract name when it is a data-contract model; null for an AI4I one or none. */
+function contractChampion(registry: ModelRegistry): string | null {
+  try {
+    const { obj } = registry.readModelJson("champion");
+    return isHistoryModelJSON(obj) ? ((obj as { contract?: { name?: string } }).contract?.name ?? "") : null;
+  } catch {
+    return null; // no champion or an unreadable one: retrainLocal says so in its own words
+  }
+}
+
 /**
  * A data-contract champion retrains in its server, which holds the history log the challenger trains
  * on (README "Retraining a contract model"). This command reads the AI4I prediction log: for a
  * contract champion it found "0 labelled predictions", recorded a "kept" decision in an audit the
  * contract server never shows, and said nothing of why.
  */
-function refuseContractChampion(registry: ModelRegistry): void {
-  let contract: string | null = null;
-  try {
-    const { obj } = registry.readModelJson("champion");
-    if (isHistoryModelJSON(obj)) contract = (obj as { contract?: { name?: string } }).contract?.name ?? "";
-  } catch {
-    return; // no champion or an unreadable one: retrainLocal says so in its own words
-  }
-  if (contract !== null)
-    throw new MillwrightError(
-      "MW_CONFLICT",
-      `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/retrain (admin token; {"reason": "…"}), or an alert labelled action="retrain" to POST /v1/hooks/alertmanager (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history`,
-    );
+function refuseContractChampion(contract: string): never {
+  throw new MillwrightError(
+    "MW_CONFLICT",
+    `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/retrain (admin token; {"reason": "…"}), or an alert labelled action="retrain" to POST /v1/hooks/alertmanager (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history and \`millwright retrain history\``,
+  );
+}
+
+/** The audit's decisions and events, a page at a time (either kind of champion's audit). */
+async function printHistory(
+  store: Pick<PredictionStore, "pageAudit">,
+  values: Record<string, unknown>,
+): Promise<number> {
+  const h = await retrainHistory(store, {
+    limit: intOpt(values, "limit", 50, 1),
+    before: values.before === undefined ? undefined : intOpt(values, "before", 1, 1),
+    alerts: values.alerts === true,
+  });
+  if (values.json) return outJsonThen(h, 0);
+  if (h.decisions.length === 0 && h.events.length === 0) return outThen("no retraining events yet", 0);
+  out("latest decisions:");
+  if (h.decisions.length === 0) out("  none yet");
+  for (const e of h.decisions) out(`  ${describeEvent(e)}`);
+  out(
+    values.alerts ? "\ntriggers, decisions, promotions and alerts:" : "\ntriggers, decisions and promotions:",
+  );
+  for (const e of h.events) out(`  ${describeEvent(e)}`);
+  if (h.next !== null)
+    out(`\nolder: millwright retrain history --before ${h.next}${values.alerts ? " --alerts" : ""}`);
+  return 0;
 }
 
 /** The verdict with the versions first: which model serves now is what the reader needs. */

@@ -21,6 +21,8 @@ import { ensureTokens } from "../tokens.js";
 import { fleetNewest, needsFirstModel, simulatedFleetCsv, startFleetSimulation } from "./up-fleet.js";
 
 export const AI4I_CONTRACT = join(PACKAGE_ROOT, "examples", "contracts", "ai4i.yaml");
+/** Who the plan may give the contract's tasks to (their skills are the tasks' skills, not makes). */
+export const AI4I_TECHNICIANS = join(PACKAGE_ROOT, "examples", "contracts", "ai4i-technicians.yaml");
 
 /** A champion this fleet cannot serve: an AI4I app model, or another contract's. */
 function notAi4iContract(name: string) {
@@ -72,12 +74,19 @@ export async function upAi4iContract(
     host: opts.host,
     port: opts.port,
     simulation: opts.simulate ? () => sim : undefined,
+    technicians: cfg.planning.techniciansFile ?? AI4I_TECHNICIANS,
   });
   printUrls(server.url);
   if (tokenFile) log(`  tokens    ${tokenFile} (admin, feedback, hook)`);
   if (opts.simulate) {
-    // The contract counts processes (UDI): a restarted server's counters go on after its history's.
-    const wire = contractWire(server.models.service.model.contract, (await fleetNewest(server.url)) ?? 0);
+    // The contract counts processes (UDI): the counter goes on after its history's newest, and after
+    // the champion's training data (a retraining takes a logged reading later than those only).
+    const registry = new ModelRegistry(cfg.registryDir);
+    const trained = registry.readJson(registry.resolve("champion"), "lineage.json") as {
+      time_range?: { to: number } | null;
+    } | null;
+    const newest = Math.max((await fleetNewest(server.url)) ?? 0, trained?.time_range?.to ?? 0);
+    const wire = contractWire(server.models.service.model.contract, newest);
     sim = startFleetSimulation(server.url, cfg, { ...opts, wire }, log);
   }
   await waitForSignal(async () => {

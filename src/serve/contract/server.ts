@@ -21,8 +21,7 @@ import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
-import { SqliteAuditStore } from "./audit.js";
-import { PostgresAuditStore } from "./audit-postgres.js";
+import { type ContractAudit, openContractAudit } from "./audit-open.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "./monitor.js";
@@ -111,14 +110,10 @@ export async function startContractServer(
   shadowGauges.follow(() => theShadow.summary());
   // The audit lives beside the history log, one per contract: a file for one server; in cluster
   // mode the shared PostgreSQL, so an alert sent to every replica starts one retraining.
-  let audit: SqliteAuditStore | PostgresAuditStore;
-  if (cfg.databaseUrl) {
-    audit = new PostgresAuditStore(cfg.databaseUrl, model.contract.name);
-    await audit.init().catch(async (e) => {
-      await log.close().catch(() => {});
-      throw e;
-    });
-  } else audit = new SqliteAuditStore(join(cfg.dataDir, `retrain-${model.contract.name}.db`));
+  const audit = (await openContractAudit(cfg, model.contract.name).catch(async (e) => {
+    await log.close().catch(() => {});
+    throw e;
+  })) as ContractAudit;
   const history = new MonitorHistory(monitor, audit);
   const counters = {
     trigger: (o: TriggerOutcome) =>

@@ -8,8 +8,11 @@ import { riskLevel, riskPct } from "../words.js";
 
 const SERIES = 5;
 
-/** The page body for GET /v1/machines/:id `d`, with `contract` from GET /v1/contract; `tasks` is a node. */
-export function contractMachineView(d, contract, tasks) {
+/**
+ * The page body for GET /v1/machines/:id `d`, with `contract` from GET /v1/contract; `tasks` is a
+ * node; `clock` the live simulation's shop clock in words ("" without one).
+ */
+export function contractMachineView(d, contract, tasks, clock = "") {
   const counter = !!contract.time?.counter;
   const hist = d.history ?? [];
   const now = hist[hist.length - 1];
@@ -58,6 +61,7 @@ export function contractMachineView(d, contract, tasks) {
           ]
         : "No readings yet.",
     ),
+    clock ? h("p", { class: "summary", id: "machine-clock" }, clock) : [],
     section(
       "risk",
       "Risk over time",

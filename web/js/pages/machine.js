@@ -28,7 +28,7 @@ export function machinePage(root, id, _ctx) {
         fill(body, h("p", { role: "alert" }, "No machine chosen: pick one on the fleet board."));
         return;
       }
-      const { contract } = await serverInfo();
+      const { contract, sim: simulated } = await serverInfo();
       let data;
       try {
         data = await getJson(`/v1/machines/${encodeURIComponent(id)}`);
@@ -39,16 +39,17 @@ export function machinePage(root, id, _ctx) {
       }
       // A contract server's plan changes as tasks are done: asked for on every poll there.
       if (!data.tasks?.length && (planTasks === null || contract)) planTasks = await tasksFromPlan(id);
+      // The shop clock of a live simulation (a contract server has GET /v1/sim only when one feeds it).
+      const sim = simulated ? await getJson("/v1/sim").catch(() => null) : null;
+      clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
       if (contract) {
-        const key = JSON.stringify([data, planTasks]);
+        const key = JSON.stringify([data, planTasks, clockText]);
         if (key !== last) {
           last = key;
-          fill(body, contractMachineView(data, contract, tasksTable(planTasks ?? [])));
+          fill(body, contractMachineView(data, contract, tasksTable(planTasks ?? []), clockText));
         }
         return;
       }
-      const sim = await getJson("/v1/sim").catch(() => null);
-      clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
       const key = JSON.stringify([data, clockText]);
       if (key === last) return;
       last = key;
