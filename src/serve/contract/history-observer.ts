@@ -1,0 +1,31 @@
+// Who else sees the contract server's history (the monitor, the board): what they are told of each
+// reading and event applied, live, replayed or caught up, and the one way a reading is told.
+import type { LoggedReading } from "../../store/history/types.js";
+
+/** More about a scored reading, for observers that show it (the fleet board). */
+export interface ReadingDetail {
+  id: string;
+  predictedAt: number;
+  heads: Record<string, number | null>;
+  /** The reading's feature row: valid during the call only (copy it to keep it). */
+  x: Float64Array;
+}
+
+/** A reading's values in contract order as logged (category codes; null where missing). */
+export type LoggedValues = readonly (number | null)[];
+
+/** Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up. */
+export interface HistoryObserver {
+  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void;
+  event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void;
+  /** The ground truth of the reading with this id (a row-labelled contract's feedback). */
+  label?(id: string, label: 0 | 1): void;
+  /** The history is about to be replayed from the start (cluster mode after a failed step): forget it. */
+  reset?(): void;
+}
+
+/** Tells every observer of a reading applied, with its feature row `x` (scored now or replayed). */
+export function tellReading(observers: readonly HistoryObserver[], r: LoggedReading, x: Float64Array): void {
+  const detail = { id: r.id, predictedAt: r.predictedAt, heads: r.heads, x };
+  for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, detail);
+}
