@@ -24,6 +24,12 @@ export interface ReadingColumns {
    * can read it in time order per machine as a file's rows are read (FleetHistory.check).
    */
   later?: Float64Array;
+  /**
+   * Each reading's `timestamp` as the client wrote it, which the answer echoes: every reading's for a
+   * time written (not counted); on a contract without a time, those sent one anyway (a string or a
+   * number; a hole elsewhere). Absent on a counter time: the count is `time`.
+   */
+  stamp?: (string | number | undefined)[];
 }
 
 /** JSON schema of one reading, from the contract. */
@@ -94,14 +100,79 @@ function bad(i: number | null, field: string, msg: string): never {
   throw new MillwrightError("MW_VALIDATION", `${where}: ${msg}`, { field: where });
 }
 
-/** Per contract, built once: a single reading must not pay for them on every request. */
-const RULES = new WeakMap<Contract, { known: Set<string>; parseTime: ReturnType<typeof parserFor> }>();
-function rulesOf(c: Contract) {
+/**
+ * The contract's rule for each field of one reading, said once: toColumns applies them to parsed
+ * objects, and the byte scanner (scan-readings.ts) to each value it reads from a request's bytes,
+ * so both take exactly the same values into the same columns (and the scanner leaves whatever a
+ * rule refuses to toColumns, which names it). Built once per contract.
+ */
+export interface ReadingRules {
+  /** Every field a reading may have: machine_id, timestamp (a contract with a time), the readings. */
+  readonly fields: readonly string[];
+  /** The machine's id (a whole number as its digits), or null: refused. */
+  machineId(v: unknown): string | null;
+  /** The reading's time (ms since the epoch, or the count), or NaN: refused; null: the contract has no time. */
+  readonly time: ((v: unknown) => number) | null;
+  /** The time is written (a string, kept in `stamp` for the answer), not counted. */
+  readonly written: boolean;
+  /** A `time.zone` contract: the second instant of a repeated local hour (NaN when not ambiguous); else null. */
+  readonly later: ((t: string) => number) | null;
+  /** Per contract reading: its column value (a level's code; NaN: missing, optional), or why `v` is refused. */
+  readonly values: readonly ((v: unknown) => number | string)[];
+}
+
+const MACHINE_ID_WORDS = `must be a string of 1–${MAX_MACHINE_ID} characters or a whole number`;
+
+function machineId(raw: unknown): string | null {
+  const id = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0 ? String(raw) : raw;
+  return typeof id === "string" && id.length > 0 && id.length <= MAX_MACHINE_ID ? id : null;
+}
+
+function valueRule(spec: Contract["readings"][number]): (v: unknown) => number | string {
+  const missing = spec.optional ? Number.NaN : "is required";
+  if (spec.kind === "category") {
+    const levels = spec.levels ?? [];
+    return (v) => {
+      if (v === undefined || v === null) return missing;
+      const code = typeof v === "string" ? levels.indexOf(v) : -1;
+      return code < 0 ? `must be one of ${levels.join(", ")}` : code;
+    };
+  }
+  const { min, max, unit } = spec;
+  return (v) => {
+    if (v === undefined || v === null) return missing;
+    if (typeof v !== "number" || !Number.isFinite(v)) return "must be a number";
+    if ((min !== null && v < min) || (max !== null && v > max))
+      return `${v}${unit ? ` ${unit}` : ""} is outside ${min ?? "−∞"}–${max ?? "∞"}`;
+    return v;
+  };
+}
+
+const RULES = new WeakMap<Contract, ReadingRules & { known: Set<string> }>();
+/** The contract's reading rules, built once: a single reading must not pay for them on every request. */
+export function readingRules(c: Contract): ReadingRules {
+  return rulesOf(c);
+}
+
+function rulesOf(c: Contract): ReadingRules & { known: Set<string> } {
   let r = RULES.get(c);
   if (!r) {
+    const parseTime = parserFor(c.time);
+    const counter = c.time?.counter === true;
+    const fields = ["machine_id", ...(c.time ? ["timestamp"] : []), ...c.readings.map((x) => x.name)];
     r = {
+      fields,
+      // Messages list every name a reading may have, timestamp included even without a time.
       known: new Set(["machine_id", "timestamp", ...c.readings.map((x) => x.name)]),
-      parseTime: parserFor(c.time),
+      machineId,
+      time: !c.time
+        ? null
+        : counter
+          ? counterValue
+          : (t) => (typeof t === "string" && t.length <= 40 ? parseTime(t) : Number.NaN),
+      written: !!c.time && !counter,
+      later: c.time?.zone && !counter ? (t) => parseTime.later(t) : null,
+      values: c.readings.map(valueRule),
     };
     RULES.set(c, r);
   }
@@ -114,8 +185,10 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
   const machine: string[] = new Array(n);
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
-  const { known, parseTime } = rulesOf(c);
-  const later = c.time?.zone && !c.time.counter ? new Float64Array(n).fill(Number.NaN) : undefined;
+  const rules = rulesOf(c);
+  const { known } = rules;
+  const later = rules.later ? new Float64Array(n).fill(Number.NaN) : undefined;
+  let stamp = rules.written ? new Array<string | number | undefined>(n) : undefined;
   for (let i = 0; i < n; i++) {
     const at = single ? null : i;
     const o = items[i];
@@ -124,44 +197,27 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     for (const k of Object.keys(r))
       if (!known.has(k))
         bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
-    const raw = r.machine_id;
-    const id = typeof raw === "number" && Number.isSafeInteger(raw) && raw >= 0 ? String(raw) : raw;
-    if (typeof id !== "string" || id.length === 0 || id.length > MAX_MACHINE_ID)
-      bad(at, "machine_id", `must be a string of 1–${MAX_MACHINE_ID} characters or a whole number`);
+    const id = rules.machineId(r.machine_id);
+    if (id === null) bad(at, "machine_id", MACHINE_ID_WORDS);
     machine[i] = id;
-    if (c.time) {
+    if (rules.time && c.time) {
       const t = r.timestamp;
-      const v = c.time.counter
-        ? counterValue(t)
-        : typeof t === "string" && t.length <= 40
-          ? parseTime(t)
-          : Number.NaN;
+      const v = rules.time(t);
       if (!Number.isFinite(v))
         bad(at, "timestamp", `must be ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`);
       time[i] = v;
-      if (later) later[i] = parseTime.later(t as string);
-    } else time[i] = i;
+      if (later && rules.later) later[i] = rules.later(t as string);
+      if (stamp) stamp[i] = t as string;
+    } else {
+      time[i] = i;
+      const t = r.timestamp; // taken and echoed, though the contract has no time
+      if (typeof t === "string" || typeof t === "number") (stamp ??= new Array(n))[i] = t;
+    }
     for (let j = 0; j < c.readings.length; j++) {
-      const spec = c.readings[j];
-      const v = r[spec.name];
-      if (v === undefined || v === null) {
-        if (!spec.optional) bad(at, spec.name, "is required");
-        values[j][i] = Number.NaN;
-      } else if (spec.kind === "category") {
-        const code = typeof v === "string" ? (spec.levels ?? []).indexOf(v) : -1;
-        if (code < 0) bad(at, spec.name, `must be one of ${(spec.levels ?? []).join(", ")}`);
-        values[j][i] = code;
-      } else {
-        if (typeof v !== "number" || !Number.isFinite(v)) bad(at, spec.name, "must be a number");
-        if ((spec.min !== null && v < spec.min) || (spec.max !== null && v > spec.max))
-          bad(
-            at,
-            spec.name,
-            `${v}${spec.unit ? ` ${spec.unit}` : ""} is outside ${spec.min ?? "−∞"}–${spec.max ?? "∞"}`,
-          );
-        values[j][i] = v;
-      }
+      const v = rules.values[j](r[c.readings[j].name]);
+      if (typeof v === "string") bad(at, c.readings[j].name, v);
+      values[j][i] = v;
     }
   }
-  return later ? { n, machine, time, values, later } : { n, machine, time, values };
+  return { n, machine, time, values, ...(later ? { later } : {}), ...(stamp ? { stamp } : {}) };
 }

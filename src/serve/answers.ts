@@ -12,21 +12,12 @@
 import { MODE_HEADS } from "../data/schema.js";
 import { likeliest } from "../store/record-layout.js";
 import type { PredictionBatch } from "../store/types.js";
+import { ASCII, CHUNK, jsonNumber, predictionsBuffer } from "./json-buffer.js";
 import type { Explanations } from "./predict-columns.js";
-
-/** A finite number as JSON, anything else as null (a probability is always finite; this keeps JSON valid regardless). */
-export const jsonNumber = (v: number | null): string | number =>
-  typeof v === "number" && Number.isFinite(v) ? v : "null";
 
 // The row writer below writes the four modes by hand.
 const MODE_COUNT = MODE_HEADS.length as 4;
 const LIKELIEST = MODE_HEADS.map((m) => `"${m}"`);
-
-/** Answers per string: ~16 KB, well below V8's large-object size (see predictionsBuffer). */
-const CHUNK = 64;
-
-// Printable ASCII: JSON text never holds raw control characters (JSON.stringify escapes them).
-const ASCII = /^[ -~]*$/;
 
 /** Writes answer after answer of one batch; remembers whether all it wrote was ASCII. */
 class AnswerWriter {
@@ -83,25 +74,4 @@ export function batchAnswer(b: PredictionBatch, explanations: Explanations | nul
   // ASCII throughout (the usual case) lets the answer be sized by length and copied as latin1,
   // with no UTF-8 pass over it (Buffer.byteLength alone was ~0.4 µs per answer).
   return predictionsBuffer(chunks, w.ascii);
-}
-
-/**
- * `{"predictions":[` + the parts (each one answer, or several joined by commas) + `]}`, written
- * part by part into a Buffer of the exact size. One big string would be a V8 "large object", freed
- * only by a full garbage collection, and at ~100 batches a second those piled up to ~60 MB of RSS;
- * a Buffer's memory is outside the heap and goes as soon as its small wrapper is collected.
- * `ascii`: the caller knows every part is ASCII, so sizes are lengths and the parts are copied as
- * latin1 (the same bytes, without a UTF-8 pass).
- */
-export function predictionsBuffer(parts: readonly string[], ascii = false): Buffer {
-  let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas between parts
-  for (const p of parts) size += ascii ? p.length : Buffer.byteLength(p);
-  const buf = Buffer.allocUnsafe(size);
-  let at = buf.write('{"predictions":[', 0, "latin1");
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) buf[at++] = 0x2c; // ,
-    at += ascii ? buf.write(parts[i], at, "latin1") : buf.write(parts[i], at);
-  }
-  at += buf.write("]}", at, "latin1");
-  return at === size ? buf : buf.subarray(0, at);
 }

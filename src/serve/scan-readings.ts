@@ -9,6 +9,7 @@
 // on random and mutated bodies. Its fields and limits are read from the one rule table,
 // READING_FIELDS in reading-rules.ts, as the parser's are.
 import { isDateTime } from "../core/limits.js";
+import { JsonBytes, KeyTable, STOP } from "../pipeline/json-bytes.js";
 import { type FieldRule, READING_FIELDS, type ReadingColumns } from "./reading-rules.js";
 
 type Rule<K extends FieldRule["kind"]> = Extract<FieldRule, { kind: K }>;
@@ -29,27 +30,15 @@ const F_MACHINE_ID = N_RAW + 1;
 const F_MACHINE_MODEL = N_RAW + 2;
 const F_TIMESTAMP = N_RAW + 3;
 const FIELD_RULES: readonly FieldRule[] = [...NUMBERS, TYPE, ID, MODEL, STAMP];
-const FIELDS = FIELD_RULES.map((f) => f.name);
-const FIELD_BYTES = FIELDS.map((f) => Buffer.from(f, "latin1"));
+const KEYS = new KeyTable(FIELD_RULES.map((f) => f.name));
 /** Bits of the required fields. */
 const REQUIRED = FIELD_RULES.reduce((m, f, i) => (f.required ? m | (1 << i) : m), 0);
 /** Longest text per string field, in characters (ids must also be non-empty). */
 const MAX_LENGTH = FIELD_RULES.map((f) => ("maxLength" in f ? f.maxLength : 0));
-/** Field numbers by the first byte of their name. */
-const BY_FIRST_BYTE: number[][] = Array.from({ length: 256 }, (_, c) =>
-  FIELDS.flatMap((_f, f) => (FIELD_BYTES[f][0] === c ? [f] : [])),
-);
-
 /** PRODUCT_TYPES index by the type's one ASCII byte. */
 const TYPE_OF_BYTE: Record<number, number> = Object.fromEntries(
   TYPE.values.map((t, i) => [t.charCodeAt(0), i]),
 );
-
-/** Exact powers of ten (10^22 is the largest a double holds exactly). */
-const P10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
-
-class Stop extends Error {}
-const STOP = new Stop();
 
 /** The columns of `body` (a UTF-8 JSON array of readings), or null: use the general path. */
 export function scanReadings(body: Uint8Array, maxBatch: number): ReadingColumns | null {
@@ -66,8 +55,7 @@ function cut<T>(col: T[] | null, n: number): T[] | null {
   return col === null ? null : col.slice(0, n);
 }
 
-class Scanner {
-  private at = 0;
+class Scanner extends JsonBytes {
   private n = 0;
   private cap: number;
   private type: Uint8Array;
@@ -75,15 +63,11 @@ class Scanner {
   private machineId: (string | undefined)[] | null = null;
   private machineModel: (string | undefined)[] | null = null;
   private timestamp: (string | undefined)[] | null = null;
-  /** Bounds of the last string scanned, and whether it has bytes above 0x7f. */
-  private s0 = 0;
-  private s1 = 0;
-  private wide = false;
-
   constructor(
-    private readonly b: Uint8Array,
+    b: Uint8Array,
     private readonly maxBatch: number,
   ) {
+    super(b);
     // A reading takes at least ~100 bytes; start there and grow if readings are smaller.
     this.cap = Math.max(1, Math.min(maxBatch, (b.length >> 6) + 1));
     this.type = new Uint8Array(this.cap);
@@ -104,8 +88,7 @@ class Scanner {
       if (c !== 0x2c) throw STOP;
       this.ws();
     }
-    this.ws();
-    if (this.at !== this.b.length) throw STOP;
+    this.end();
     const n = this.n;
     return {
       n,
@@ -126,7 +109,7 @@ class Scanner {
     if (this.peek() !== 0x7d) {
       for (;;) {
         this.expect(0x22);
-        const f = this.key();
+        const f = this.key(KEYS);
         if (seen & (1 << f)) throw STOP; // duplicate key: JSON.parse keeps the last; leave it to it
         seen |= 1 << f;
         this.ws();
@@ -181,152 +164,6 @@ class Scanner {
     for (let k = this.s0; k < this.s1; k++) if (this.b[k] === 0x7f) throw STOP; // DEL: a control character
     if (f === F_MACHINE_ID) (this.machineId ??= [])[i] = s;
     else if (f === F_MACHINE_MODEL) (this.machineModel ??= [])[i] = s;
-  }
-
-  /**
-   * A key (after its opening quote): its field number. Matched in one pass against the fields that
-   * start with its first byte, instead of scanning the string and then comparing it (key reading
-   * was ~45 % of this reader's time). The same keys pass: no field name holds a quote, a backslash
-   * or a control byte, so bytes equal to a name followed by a quote are exactly that name.
-   */
-  private key(): number {
-    const b = this.b;
-    const at = this.at;
-    const candidates = BY_FIRST_BYTE[at < b.length ? b[at] : 0];
-    for (let c = 0; c < candidates.length; c++) {
-      const f = candidates[c];
-      const k = FIELD_BYTES[f];
-      const len = k.length;
-      if (b[at + len] !== 0x22) continue;
-      let j = 1;
-      while (j < len && k[j] === b[at + j]) j++;
-      if (j === len) {
-        this.at = at + len + 1;
-        return f;
-      }
-    }
-    throw STOP; // unknown field (or "__proto__" and friends)
-  }
-
-  /** A string after its opening quote, without escapes (those go the general way). */
-  private string(): void {
-    const b = this.b;
-    let k = this.at;
-    this.s0 = k;
-    let wide = false;
-    for (;;) {
-      if (k >= b.length) throw STOP;
-      const c = b[k];
-      if (c === 0x22) break;
-      if (c === 0x5c || c < 0x20) throw STOP;
-      if (c > 0x7f) wide = true;
-      k++;
-    }
-    this.s1 = k;
-    this.wide = wide;
-    this.at = k + 1;
-  }
-
-  private text(): string {
-    const { b, s0, s1 } = this;
-    if (this.wide) return Buffer.from(b.buffer, b.byteOffset + s0, s1 - s0).toString("utf8");
-    let s = "";
-    for (let k = s0; k < s1; k++) s += String.fromCharCode(b[k]);
-    return s;
-  }
-
-  /**
-   * A JSON number, as JSON.parse reads it. Up to 15 significant digits and a decimal exponent
-   * within ±22, the mantissa and the power of ten are both exact doubles, so one multiplication
-   * or division rounds correctly (Clinger's fast path, what every strtod tries first); anything
-   * longer is handed to Number() on its text.
-   */
-  private number(): number {
-    const b = this.b;
-    const start = this.at;
-    let k = start;
-    let neg = false;
-    if (b[k] === 0x2d) {
-      neg = true;
-      k++;
-    }
-    let m = 0;
-    let digits = 0; // significant digits in m
-    let exp = 0;
-    let c = b[k];
-    if (c === 0x30) {
-      k++;
-      c = b[k];
-    } else if (c >= 0x31 && c <= 0x39) {
-      do {
-        if (digits < 16) {
-          m = m * 10 + (c - 0x30);
-          if (m > 0) digits++;
-        } else exp++;
-        c = b[++k];
-      } while (c >= 0x30 && c <= 0x39);
-    } else throw STOP;
-    if (c === 0x2e) {
-      c = b[++k];
-      if (!(c >= 0x30 && c <= 0x39)) throw STOP;
-      do {
-        if (digits < 16) {
-          m = m * 10 + (c - 0x30);
-          if (m > 0) digits++;
-          exp--;
-        }
-        c = b[++k];
-      } while (c >= 0x30 && c <= 0x39);
-    }
-    let slow = digits > 15;
-    if (c === 0x65 || c === 0x45) {
-      c = b[++k];
-      let eneg = false;
-      if (c === 0x2b || c === 0x2d) {
-        eneg = c === 0x2d;
-        c = b[++k];
-      }
-      if (!(c >= 0x30 && c <= 0x39)) throw STOP;
-      let e = 0;
-      do {
-        if (e < 10_000) e = e * 10 + (c - 0x30);
-        c = b[++k];
-      } while (c >= 0x30 && c <= 0x39);
-      exp += eneg ? -e : e;
-    }
-    this.at = k;
-    if (!slow && m !== 0 && (exp < -22 || exp > 22)) slow = true;
-    if (slow) {
-      // Never a long text a character at a time (see value()): a number this long is unusual.
-      if (k - start > 40) throw STOP;
-      let s = "";
-      for (let j = start; j < k; j++) s += String.fromCharCode(b[j]);
-      return Number(s);
-    }
-    const v = m === 0 ? 0 : exp < 0 ? m / P10[-exp] : m * P10[exp];
-    return neg ? -v : v;
-  }
-
-  private literal(word: string): void {
-    for (let j = 0; j < word.length; j++) if (this.b[this.at++] !== word.charCodeAt(j)) throw STOP;
-  }
-
-  private ws(): void {
-    const b = this.b;
-    let c = b[this.at];
-    while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++this.at];
-  }
-
-  private peek(): number {
-    return this.b[this.at];
-  }
-
-  private next(): number {
-    return this.b[this.at++];
-  }
-
-  private expect(c: number): void {
-    if (this.b[this.at++] !== c) throw STOP;
   }
 
   private grow(): void {

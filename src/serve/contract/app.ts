@@ -8,7 +8,6 @@ import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
-import { readingSchema } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
@@ -32,7 +31,8 @@ import { contractMachineRoutes } from "./routes-machines.js";
 import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
-import type { ContractAnswer, ContractService } from "./contract-service.js";
+import type { ContractService, ScoredBatch } from "./contract-service.js";
+import { contractPredictRoute } from "./routes-predict.js";
 import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
 import { contractFeedbackRoutes } from "./routes-feedback.js";
@@ -73,8 +73,6 @@ export interface ContractAppOptions {
   /** The live simulation feeding it (GET /v1/sim, POST /v1/sim/scenario), when started with a simulator. */
   simulation?: () => SimulationView | null;
 }
-
-const ACCEPT_ALL = () => () => true;
 
 export async function buildContractApp(opts: ContractAppOptions): Promise<FastifyInstance> {
   const svc = opts.service;
@@ -125,21 +123,20 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   });
   await app.register(swaggerUi, { routePrefix: "/docs", staticCSP: true });
 
-  const count = (answers: readonly ContractAnswer[]): void => {
-    const model_version = svc.model.version;
+  const count = (b: ScoredBatch): void => {
+    const model_version = b.model.version;
     const probs = metrics.failureProbability.series(model_version, () => ({ model_version }));
     let failures = 0;
-    for (const a of answers) {
-      probs.observe(a.failure_probability);
-      if (a.failure_predicted) failures++;
+    for (let i = 0; i < b.cols.n; i++) {
+      probs.observe(b.failure[i]);
+      if (b.failure[i] >= b.threshold) failures++;
     }
     if (failures > 0)
       hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
-    if (answers.length > failures)
-      hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), answers.length - failures);
+    if (b.cols.n > failures)
+      hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), b.cols.n - failures);
   };
 
-  const reading = readingSchema(m.contract);
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
   // Not ready while the history log cannot be written (every prediction would be a 503) or while
   // shutting down; the model is there from the start (the server does not start without one).
@@ -183,35 +180,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       snapshots: (limit) => history.store.listSnapshots(limit),
     });
 
-  app.post(
-    "/v1/predict",
-    {
-      // Our own checks (pipeline/readings.ts) name the reading's index and field; the schema is the
-      // same contract's, for the docs.
-      validatorCompiler: ACCEPT_ALL,
-      schema: {
-        summary: "Score one reading (an object) or many (an array), each pushed into its machine's history",
-        tags: ["predict"],
-        body: { oneOf: [reading, { type: "array", items: reading, maxItems: maxBatch }] },
-      },
-    },
-    async (req) => {
-      const body = req.body;
-      const single = !Array.isArray(body);
-      const items = single ? [body] : (body as unknown[]);
-      if (items.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
-      if (items.length > maxBatch)
-        throw new MillwrightError(
-          "MW_BATCH_TOO_LARGE",
-          `${items.length} readings: at most ${maxBatch} per request`,
-        );
-      const explain = (req.query as { explain?: string }).explain === "true";
-      const answers = await svc.predict(items, single, explain);
-      count(answers);
-      return single ? answers[0] : { predictions: answers };
-    },
-  );
-
+  contractPredictRoute(app, svc, maxBatch, count);
   contractEventRoutes(app, svc, maxBatch, events);
   contractFeedbackRoutes(app, svc, maxBatch, metrics.feedback);
 

@@ -7,7 +7,7 @@
 // request's readings is score-batch.ts's; this file is the requests that add to the history.
 import { MillwrightError } from "../../core/errors.js";
 import type { FeatureMatrix } from "../../features/build.js";
-import { toColumns } from "../../pipeline/readings.js";
+import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import type { HistoryLog, LabelIn, LabelOutcome, LoggedReading } from "../../store/history/types.js";
 import type { WriteProblem } from "../../store/write-problem.js";
 import type { HistoryModel } from "../../train/history-model.js";
@@ -16,12 +16,12 @@ import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
 import type { HistoryObserver } from "./history-observer.js";
 import { LockStep } from "./lockstep.js";
 import type { MachineAnswer, MachineTable } from "./machine-table.js";
-import { type ContractAnswer, scoreBatch } from "./score-batch.js";
+import { type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
 export type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
 export { loadHistoryModel } from "./load-model.js";
-export type { ContractAnswer } from "./score-batch.js";
+export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
 
 /** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
 export const MAX_EXPLAIN = 100;
@@ -64,28 +64,47 @@ export class ContractService extends ContractHistory {
     return s;
   }
 
-  async predict(items: readonly unknown[], single: boolean, explain = false): Promise<ContractAnswer[]> {
-    if (explain && items.length > MAX_EXPLAIN)
+  /**
+   * Scores a request's readings (parsed objects, checked here, or columns the byte scanner read with
+   * the same rules) and logs them; resolves once they are durable. `answered` is called with the
+   * scored batch while the log commits (the caller writes its answer then), before this resolves.
+   */
+  async predict(
+    readings: readonly unknown[] | ReadingColumns,
+    single: boolean,
+    explain = false,
+    answered?: (batch: ScoredBatch) => void,
+  ): Promise<ScoredBatch> {
+    const n = Array.isArray(readings) ? readings.length : (readings as ReadingColumns).n;
+    if (explain && n > MAX_EXPLAIN)
       throw new MillwrightError(
         "MW_BATCH_TOO_LARGE",
-        `explanations for ${items.length} readings: at most ${MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
+        `explanations for ${n} readings: at most ${MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
       );
-    const cols = toColumns(this.model.contract, items, single);
+    const cols = Array.isArray(readings)
+      ? toColumns(this.model.contract, readings, single)
+      : (readings as ReadingColumns);
     if (!this.lockstep) {
-      const { answers, logged, X } = scoreBatch(this, this.notAfter(), cols, items, single, explain);
-      await this.durably(() => this.log.appendReadings(logged));
+      const { batch, logged, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
+      const durable = this.durably(() => this.log.appendReadings(logged));
+      try {
+        answered?.(batch);
+      } finally {
+        await durable;
+      }
       this.onScored?.(logged, X);
-      return answers;
+      return batch;
     }
     let done: { logged: LoggedReading[]; X: FeatureMatrix } | null = null;
-    const answers = await this.lockstep.run(() => {
-      const { answers, logged, X } = scoreBatch(this, this.notAfter(), cols, items, single, explain);
+    const batch = await this.lockstep.run(() => {
+      const { batch, logged, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
       done = { logged, X };
-      return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: answers };
+      return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: batch };
     });
+    answered?.(batch);
     const d = done as { logged: LoggedReading[]; X: FeatureMatrix } | null;
     if (d) this.onScored?.(d.logged, d.X);
-    return answers;
+    return batch;
   }
 
   /** The latest time a reading or event may have now (maxAheadMs past the wall clock and the fleet). */

@@ -4,7 +4,7 @@
 // reading objects /v1/predict takes, so one pipeline scores both.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
-import type { ContractAnswer, ContractService } from "./contract-service.js";
+import type { ContractService, ScoredBatch } from "./contract-service.js";
 
 interface Tensor {
   name: string;
@@ -17,7 +17,7 @@ export function oipContractRoutes(
   app: FastifyInstance,
   svc: ContractService,
   maxBatch: number,
-  counted: (answers: ContractAnswer[]) => void = () => {},
+  counted: (batch: ScoredBatch) => void = () => {},
 ): void {
   const m = svc.model;
   const c = m.contract;
@@ -85,8 +85,13 @@ export function oipContractRoutes(
       for (const [k, t] of byName) o[k] = t.data[i];
       return o;
     });
-    const answers = await svc.predict(items, false);
-    counted(answers);
+    const scored = await svc.predict(items, false);
+    counted(scored);
+    // A kind the served model has no head for answers null for every row, as its answers' heads do.
+    const head = (k: string) => {
+      const p = scored.heads[scored.kinds.indexOf(k)];
+      return p ? Array.from(p) : new Array<null>(n).fill(null);
+    };
     return {
       model_name: m.name,
       model_version: svc.model.version,
@@ -96,13 +101,13 @@ export function oipContractRoutes(
           name: "failure_probability",
           datatype: "FP64",
           shape: [n],
-          data: answers.map((a) => a.failure_probability),
+          data: Array.from(scored.failure),
         },
         ...kinds.map((k) => ({
           name: `${k}_probability`,
           datatype: "FP64",
           shape: [n],
-          data: answers.map((a) => a.heads[k]),
+          data: head(k),
         })),
       ],
     };

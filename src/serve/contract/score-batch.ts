@@ -10,6 +10,10 @@ import type { HistoryModel } from "../../train/history-model.js";
 import { uuidv7Many } from "../ids.js";
 import { type HistoryObserver, tellReading } from "./history-observer.js";
 
+/**
+ * One answer of POST /v1/predict, as documented: answer-json.ts writes it from a ScoredBatch without
+ * building it (the keys in this order).
+ */
 export interface ContractAnswer {
   id: string;
   machine_id: string;
@@ -22,6 +26,21 @@ export interface ContractAnswer {
   model: { name: string; version: string };
   /** With ?explain=true: the three largest reasons, in the contract's words. */
   explanation?: ContractReason[];
+}
+
+/** A request's readings scored, by column: what its answer (answer-json.ts) and its metrics are made of. */
+export interface ScoredBatch {
+  /** The readings (machine, time, and `stamp`: the timestamp as written, which the answer echoes). */
+  cols: ReadingColumns;
+  ids: string[];
+  failure: Float64Array;
+  threshold: number;
+  /** The failure kinds (the model's heads but machine_failure) and each one's probabilities (null: no head). */
+  kinds: readonly string[];
+  heads: readonly (Float64Array | null)[];
+  model: { name: string; version: string };
+  /** With ?explain=true: per reading, the three largest reasons. */
+  explanations: ContractReason[][] | null;
 }
 
 /** What a batch is scored with: the model served, its fleet history, and who sees each reading. */
@@ -39,68 +58,52 @@ export function scoreBatch(
   state: ScoringState,
   notAfter: number,
   cols: ReadingColumns,
-  items: readonly unknown[],
   single: boolean,
   explain: boolean,
-): { answers: ContractAnswer[]; logged: LoggedReading[]; X: FeatureMatrix } {
+): { batch: ScoredBatch; logged: LoggedReading[]; X: FeatureMatrix } {
   const { model: m, fleet } = state;
   fleet.check(cols, single, notAfter);
   const s = fleet.score(cols);
   const failure = s.heads.machine_failure as Float64Array;
   const kinds = m.headNames.filter((h) => h !== "machine_failure");
+  const heads = kinds.map((k) => s.heads[k] ?? null);
   const now = Date.now();
-  // One object for every answer of the request: JSON writes it out the same each time.
-  const model = { name: m.name, version: m.version };
-  const answers: ContractAnswer[] = [];
-  const logged: LoggedReading[] = [];
+  const logged: LoggedReading[] = new Array(cols.n);
   const ids = uuidv7Many(cols.n, now);
+  const nr = cols.values.length;
+  const nx = s.X.nCols;
   for (let i = 0; i < cols.n; i++) {
-    const heads: Record<string, number | null> = {};
-    let best: string | null = null;
-    for (const k of kinds) {
-      const p = s.heads[k];
-      heads[k] = p ? p[i] : null;
-      if (p && (best === null || p[i] > (heads[best] as number))) best = k;
+    // The log's copy of the answer's heads (its JSON body): the one object per reading besides the row.
+    const h: Record<string, number | null> = {};
+    for (let k = 0; k < kinds.length; k++) {
+      const p = heads[k];
+      h[kinds[k]] = p ? p[i] : null;
     }
-    const id = ids[i];
-    const raw = (items[i] as Record<string, unknown>).timestamp;
-    const answer: ContractAnswer = {
-      id,
-      machine_id: cols.machine[i],
-      timestamp: typeof raw === "string" || typeof raw === "number" ? raw : i,
-      failure_probability: failure[i],
-      failure_predicted: failure[i] >= m.threshold.value,
-      heads,
-      likeliest_kind: best,
-      model,
-    };
-    // Set after, not spread in (`...(explain ? {…} : {})` built a throwaway object per answer):
-    // the same keys in the same order.
-    if (explain)
-      answer.explanation = explainReading(
-        m,
-        fleet.plan,
-        s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols),
-      );
-    answers.push(answer);
-    const values = new Array<number | null>(cols.values.length);
-    for (let j = 0; j < values.length; j++) {
+    const values = new Array<number | null>(nr);
+    for (let j = 0; j < nr; j++) {
       const v = cols.values[j][i];
       values[j] = Number.isNaN(v) ? null : v;
     }
-    logged.push({
-      id,
+    const r: LoggedReading = {
+      id: ids[i],
       machine: cols.machine[i],
       time: cols.time[i],
       values,
       modelVersion: m.version,
       predictedAt: now,
       failureProbability: failure[i],
-      heads,
-    });
+      heads: h,
+    };
+    logged[i] = r;
+    tellReading(state.observers, r, s.X.data.subarray(i * nx, (i + 1) * nx));
   }
-  logged.forEach((r, i) => {
-    tellReading(state.observers, r, s.X.data.subarray(i * s.X.nCols, (i + 1) * s.X.nCols));
-  });
-  return { answers, logged, X: s.X };
+  let explanations: ContractReason[][] | null = null;
+  if (explain) {
+    explanations = new Array(cols.n);
+    for (let i = 0; i < cols.n; i++)
+      explanations[i] = explainReading(m, fleet.plan, s.X.data.subarray(i * nx, (i + 1) * nx));
+  }
+  const model = { name: m.name, version: m.version };
+  const batch = { cols, ids, failure, threshold: m.threshold.value, kinds, heads, model, explanations };
+  return { batch, logged, X: s.X };
 }

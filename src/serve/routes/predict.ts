@@ -1,5 +1,5 @@
 // POST /v1/predict: one reading or many; each answer is logged durably before it is sent.
-import type { FastifyInstance, FastifyRequest } from "fastify";
+import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { logBatch } from "../../store/batch.js";
 import type { PredictionBatch } from "../../store/types.js";
@@ -10,6 +10,7 @@ import { parseReadings } from "../reading.js";
 import type { ReadingColumns } from "../reading-rules.js";
 import { uuidv7Many } from "../ids.js";
 import { predictColumns } from "../predict-columns.js";
+import { keepArraysRaw, RawJson } from "../raw-json.js";
 import { scanReadings } from "../scan-readings.js";
 import { predictBodySchema, predictResponseSchema } from "../schemas.js";
 
@@ -39,20 +40,6 @@ export async function logPredicted(ctx: Ctx, b: PredictionBatch, failures: numbe
   ctx.shadow?.offerBatch(b); // scored in a later turn, after the answer is sent
 }
 
-/** An array body kept as bytes: read by column (scan-readings.ts), parsed on demand otherwise. */
-class RawJson {
-  constructor(readonly bytes: Buffer) {}
-}
-
-function startsWithBracket(b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (c === 0x5b) return true; // [
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
-  }
-  return false;
-}
-
 /** Explanations run on the event loop: a request may ask for at most ctx.maxExplain of them. */
 function explainAllowed(ctx: Ctx, n: number): void {
   if (n > ctx.maxExplain)
@@ -69,20 +56,9 @@ export function predictRoutes(app: FastifyInstance, ctx: Ctx): void {
 }
 
 function predictRoute(app: FastifyInstance, ctx: Ctx): void {
-  const parseJson = app.getDefaultJsonParser("error", "error");
-  /** Fastify's own JSON parsing, errors included: exactly what every other route gets. */
-  const parse = (req: FastifyRequest, text: string) =>
-    new Promise<unknown>((resolve, reject) =>
-      parseJson(req, text, (err: Error | null, v?: unknown) => (err ? reject(err) : resolve(v))),
-    );
   // Arrays stay bytes until the handler: it reads them by column when it can (and the explain
-  // option is off), and parses them exactly as Fastify would otherwise. Objects are parsed here.
-  app.removeContentTypeParser("application/json");
-  app.addContentTypeParser("application/json", { parseAs: "buffer" }, (req, body, done) => {
-    const b = body as Buffer;
-    if (startsWithBracket(b)) return done(null, new RawJson(b));
-    parseJson(req, b.toString("utf8"), done);
-  });
+  // option is off), and parses them exactly as Fastify would otherwise. Objects are parsed as usual.
+  const parse = keepArraysRaw(app);
   app.post(
     "/v1/predict",
     {
@@ -116,7 +92,7 @@ function predictRoute(app: FastifyInstance, ctx: Ctx): void {
         body instanceof RawJson && !explain ? scanReadings(body.bytes, ctx.maxBatch) : null;
       let single = false;
       if (!cols) {
-        if (body instanceof RawJson) body = await parse(req, body.bytes.toString("utf8"));
+        if (body instanceof RawJson) body = await parse(req, body);
         if (explain) explainAllowed(ctx, Array.isArray(body) ? body.length : 1);
         const parsed = parseReadings(body, ctx.maxBatch);
         cols = parsed.cols;
