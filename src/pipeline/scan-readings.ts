@@ -118,6 +118,7 @@ class Scanner extends JsonBytes {
       }
     // A field left out is what its rule says of undefined (a required one is refused).
     for (let f = 0; f < this.seen.length; f++) if (this.seen[f] !== mark) this.field(f, i, undefined);
+    if (!this.rules.time) this.time[i] = i; // no time: the reading's place, as toColumns has it
   }
 
   /** Field `f` of reading `i` is `v`, if its rule takes it. */
