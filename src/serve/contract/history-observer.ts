@@ -2,7 +2,7 @@
 // reading and event applied, live, replayed or caught up, and the one way a reading is told.
 import type { LoggedReading } from "../../store/history/types.js";
 
-/** More about a scored reading, for observers that show it (the fleet board). */
+/** More about a scored reading, for observers that show it (the fleet board): valid during the call only. */
 export interface ReadingDetail {
   id: string;
   predictedAt: number;
@@ -24,8 +24,14 @@ export interface HistoryObserver {
   reset?(): void;
 }
 
+/** One detail for every reading told: observers copy what they keep (x is only valid during the call anyway). */
+const DETAIL: ReadingDetail = { id: "", predictedAt: 0, heads: {}, x: new Float64Array(0) };
+
 /** Tells every observer of a reading applied, with its feature row `x` (scored now or replayed). */
 export function tellReading(observers: readonly HistoryObserver[], r: LoggedReading, x: Float64Array): void {
-  const detail = { id: r.id, predictedAt: r.predictedAt, heads: r.heads, x };
-  for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, detail);
+  DETAIL.id = r.id;
+  DETAIL.predictedAt = r.predictedAt;
+  DETAIL.heads = r.heads;
+  DETAIL.x = x;
+  for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, DETAIL);
 }
