@@ -10,6 +10,11 @@
 import { ASCII, CHUNK, jsonNumber, predictionsBuffer } from "../json-buffer.js";
 import type { ScoredBatch } from "./score-batch.js";
 
+const FIXED = new WeakMap<
+  object,
+  { kinds: readonly string[]; keys: string[]; model: string; ascii: boolean }
+>();
+
 /** Writes answer after answer of one batch; remembers whether all it wrote was ASCII. */
 class AnswerWriter {
   /** `"<kind>":` per kind. */
@@ -20,10 +25,18 @@ class AnswerWriter {
   ascii: boolean;
 
   constructor(private readonly b: ScoredBatch) {
-    this.keys = b.kinds.map((k) => `${JSON.stringify(k)}:`);
-    this.model = `,"model":${JSON.stringify(b.model)}`;
+    // The same kinds and model objects for every batch of a model (score-batch.ts): their JSON once.
+    let fixed = FIXED.get(b.model);
+    if (fixed?.kinds !== b.kinds) {
+      const keys = b.kinds.map((k) => `${JSON.stringify(k)}:`);
+      const model = `,"model":${JSON.stringify(b.model)}`;
+      fixed = { kinds: b.kinds, keys, model, ascii: ASCII.test(model) && keys.every((k) => ASCII.test(k)) };
+      FIXED.set(b.model, fixed);
+    }
+    this.keys = fixed.keys;
+    this.model = fixed.model;
     // Explanations are rare and carry words with non-ASCII units: never worth the test.
-    this.ascii = b.explanations === null && ASCII.test(this.model) && this.keys.every((k) => ASCII.test(k));
+    this.ascii = b.explanations === null && fixed.ascii;
   }
 
   answer(i: number): string {

@@ -50,6 +50,23 @@ export interface ScoringState {
   readonly observers: readonly HistoryObserver[];
 }
 
+/** Per model, once: the kinds and the model's name and version, the same objects for every answer (answer-json.ts keeps their JSON). */
+const PARTS = new WeakMap<
+  HistoryModel,
+  { kinds: readonly string[]; model: { name: string; version: string } }
+>();
+function answerPartsOf(m: HistoryModel) {
+  let p = PARTS.get(m);
+  if (!p) {
+    p = {
+      kinds: m.headNames.filter((h) => h !== "machine_failure"),
+      model: { name: m.name, version: m.version },
+    };
+    PARTS.set(m, p);
+  }
+  return p;
+}
+
 /**
  * Checks (time order per machine; no time after `notAfter`), pushes and scores; throws before any
  * state changes.
@@ -65,7 +82,7 @@ export function scoreBatch(
   fleet.check(cols, single, notAfter);
   const s = fleet.score(cols);
   const failure = s.heads.machine_failure as Float64Array;
-  const kinds = m.headNames.filter((h) => h !== "machine_failure");
+  const { kinds, model } = answerPartsOf(m);
   const heads = kinds.map((k) => s.heads[k] ?? null);
   const now = Date.now();
   const logged: LoggedReading[] = new Array(cols.n);
@@ -103,7 +120,6 @@ export function scoreBatch(
     for (let i = 0; i < cols.n; i++)
       explanations[i] = explainReading(m, fleet.plan, s.X.data.subarray(i * nx, (i + 1) * nx));
   }
-  const model = { name: m.name, version: m.version };
   const batch = { cols, ids, failure, threshold: m.threshold.value, kinds, heads, model, explanations };
   return { batch, logged, X: s.X };
 }
