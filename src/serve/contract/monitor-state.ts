@@ -4,14 +4,18 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { counterSlots } from "../../contract/types.js";
+import { CONTRACT_QUALITY_WINDOW } from "../../core/limits.js";
 import type { DriftCalibration } from "../../monitor/drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
 import { ReadingRing } from "./reading-ring.js";
 
-/** Readings kept (the drift window is the last day of them; the realised quality's window), and the fewest for prediction drift. */
-export const RECENT_READINGS = 5000;
+/**
+ * The fewest readings kept (the drift window is the last day of them, prediction drift all of them),
+ * and the realised quality's window unless MILLWRIGHT_QUALITY_WINDOW says otherwise.
+ */
+export const RECENT_READINGS = CONTRACT_QUALITY_WINDOW;
 export const MIN_CURRENT = 100;
 
 export type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
@@ -53,8 +57,10 @@ class WindowLabels {
 
 export class MonitorState implements HistoryObserver {
   readonly reference: Reference | null;
-  /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
+  /** The last `capacity` scored readings (machine, time, p, values as logged): columns, no garbage. */
   private recent: ReadingRing;
+  /** Readings kept: RECENT_READINGS, or the quality window when that is longer. */
+  private readonly capacity: number;
   private labels: WindowLabels | null;
   readonly failures: { machine: string; time: number }[] = [];
   readonly seen = new Map<string, number>();
@@ -64,6 +70,8 @@ export class MonitorState implements HistoryObserver {
   constructor(
     readonly model: HistoryModel,
     versionDir: string,
+    /** The realised (and estimated) quality's window: the last this many readings (MILLWRIGHT_QUALITY_WINDOW). */
+    readonly window = RECENT_READINGS,
   ) {
     let ref: Reference | null = null;
     try {
@@ -72,13 +80,14 @@ export class MonitorState implements HistoryObserver {
       ref = null; // a version without a reference sample: quality only
     }
     this.reference = ref;
-    this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
+    this.capacity = Math.max(RECENT_READINGS, window);
+    this.recent = new ReadingRing(this.capacity, model.contract.readings.length);
     this.labels = this.windowLabels();
     this.counters = counterSlots(model.contract);
   }
 
   private windowLabels(): WindowLabels | null {
-    return this.model.contract.failures ? null : new WindowLabels(RECENT_READINGS);
+    return this.model.contract.failures ? null : new WindowLabels(this.capacity);
   }
 
   /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
@@ -98,14 +107,14 @@ export class MonitorState implements HistoryObserver {
     return out;
   }
 
-  /** A row-labelled contract's labelled readings in the window, oldest first; null for the others. */
+  /** A row-labelled contract's labelled readings in the quality window, oldest first; null for the others. */
   rowLabels(): { y: number[]; p: number[] } | null {
     const l = this.labels;
     if (!l) return null;
     const r = this.recent;
     const y: number[] = [];
     const p: number[] = [];
-    for (let i = 0; i < r.size; i++) {
+    for (let i = Math.max(0, r.size - this.window); i < r.size; i++) {
       const s = r.slot(i);
       if (l.truth[s] < 0) continue;
       y.push(l.truth[s]);
@@ -120,7 +129,7 @@ export class MonitorState implements HistoryObserver {
 
   /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
   reset(): void {
-    this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
+    this.recent = new ReadingRing(this.capacity, this.model.contract.readings.length);
     this.labels = this.windowLabels();
     this.failures.length = 0;
     this.seen.clear();

@@ -73,7 +73,12 @@ export async function startContractServer(
         labelled,
       });
   const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
+  const monitor = new ContractMonitor(
+    model,
+    registry.versionDir(version),
+    metricsRegistry,
+    cfg.quality.contractWindow,
+  );
   const board = new FleetBoard(model);
   // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
   let shadow: ContractShadow | null = null;
