@@ -37,7 +37,6 @@ const dashboards: [string, Any][] = readdirSync(join(root, "deploy/grafana"))
 /** Panels that read what only the AI4I server has: its prediction store, and CBPE estimates. */
 const AI4I_ONLY = new Set([
   "Prediction log commit p99",
-  "Store degraded",
   "Spooled records",
   "Prediction log commit p99, stable vs canary",
 ]);
