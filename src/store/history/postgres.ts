@@ -4,12 +4,11 @@
 // committed also sees every seq below n, and "entries after the last seq I applied" never misses
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
 import pg from "pg";
-import { MillwrightError } from "../../core/errors.js";
 import { inTransaction } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
-import { isUnavailableError } from "../unavailable.js";
 import { entryOf, rowOf } from "./entries.js";
 import { judgeLabels } from "./labels.js";
+import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
@@ -43,8 +42,8 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   private readonly pool: pg.Pool;
   private readonly contract: string;
   private readonly labelled: boolean;
-  /** Set when an operation finds the server unreachable, cleared by the next that reaches it. */
-  private problem: WriteProblem | null = null;
+  /** Unreachable, or refusing writes: learnt from every operation (postgres-health.ts). */
+  private readonly health = new PgHealth();
 
   constructor(opts: PostgresHistoryLogOptions) {
     this.contract = opts.contract;
@@ -61,8 +60,12 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     this.pool.on("error", () => {});
   }
 
-  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.seen(inTransaction(this.pool, fn));
+  private tx<T>(fn: (c: pg.PoolClient, w: Wrote) => Promise<T>): Promise<T> {
+    const w: Wrote = { wrote: false };
+    return this.seen(
+      inTransaction(this.pool, (c) => fn(c, w)),
+      w,
+    );
   }
 
   /**
@@ -70,29 +73,19 @@ export class PostgresHistoryLog implements Log.HistoryLog {
    * query of its own: readiness asks per probe, and a replica's follow (every
    * MILLWRIGHT_HISTORY_FOLLOW_MS, a write-lock transaction) keeps it fresh with no traffic.
    */
-  private async seen<T>(op: Promise<T>): Promise<T> {
-    try {
-      const v = await op;
-      this.problem = null;
-      return v;
-    } catch (e) {
-      // Only "unreachable": a write refused for what it holds says nothing of the server.
-      if (isUnavailableError(e))
-        this.problem = { code: "MW_STORE_UNAVAILABLE", reason: unavailable(e).message };
-      else if (!(e instanceof MillwrightError)) this.problem = null;
-      throw e instanceof MillwrightError ? e : unavailable(e);
-    }
+  private seen<T>(op: Promise<T>, w?: Wrote): Promise<T> {
+    return this.health.seen(op, w);
   }
 
   writeProblem(): WriteProblem | null {
-    return this.problem;
+    return this.health.problem();
   }
 
   async init(): Promise<void> {
     await this.tx((c) => prepareHistoryTables(c, this.labelled));
   }
 
-  private async insert(c: pg.PoolClient, entries: Log.LogEntry[]): Promise<number[]> {
+  private async insert(c: pg.PoolClient, entries: Log.LogEntry[], w: Wrote): Promise<number[]> {
     if (entries.length === 0) return [];
     const cols: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
     for (const e of entries) {
@@ -104,6 +97,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
       cols[4].push(r.body);
     }
     const { rows } = await c.query<{ seq: string }>(INSERT, [this.contract, ...cols]);
+    w.wrote = true;
     return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
   }
 
@@ -117,9 +111,9 @@ export class PostgresHistoryLog implements Log.HistoryLog {
 
   private append(entries: Log.LogEntry[]): Promise<number[]> {
     if (entries.length === 0) return Promise.resolve([]);
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      return this.insert(c, entries);
+      return this.insert(c, entries, w);
     });
   }
 
@@ -139,7 +133,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
     if (labels.length === 0) return Promise.resolve([]);
     const ids = [...new Set(labels.map((l) => l.id))];
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const { rows } = await c.query<{ type: string; id: string; machine: string; t: number; body: string }>(
         // One SELECT per type: each matches its partial index's predicate exactly (an IN would not).
@@ -163,6 +157,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
       await this.insert(
         c,
         fresh.map((label) => ({ type: "label", label })),
+        w,
       );
       return outcomes;
     });
@@ -176,11 +171,12 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     afterSeq: number,
     step: (entries: Log.SeqEntry[]) => Log.StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const before = await this.after(c, afterSeq);
       const { append, result } = step(before);
-      const seqs = await this.insert(c, append);
+      const seqs = await this.insert(c, append, w);
+      if (!w.wrote && this.health.refusing()) await probeWrite(c, w);
       const lastSeq = seqs.length > 0 ? seqs[seqs.length - 1] : (before.at(-1)?.seq ?? afterSeq);
       return { result, seqs, lastSeq };
     });
@@ -231,12 +227,4 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function unavailable(e: unknown): MillwrightError {
-  const why = isUnavailableError(e) ? "unreachable" : "write failed";
-  return new MillwrightError(
-    "MW_STORE_UNAVAILABLE",
-    `history log (PostgreSQL) ${why}: ${(e as Error).message}`,
-  );
 }
