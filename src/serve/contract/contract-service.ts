@@ -191,8 +191,9 @@ export class ContractService extends ContractHistory {
   }
 
   /**
-   * One server, before a request changes the fleet: refused at once while the log is known not to
-   * take appends (nothing scored, nothing to undo), else once the fleet is the log's (uptodate).
+   * One server, before a request changes the fleet: throws while the log is known not to take
+   * appends (nothing scored, nothing to undo); else what to wait for until the fleet is the log's
+   * again (uptodate), or null: score now.
    */
   private notWritable(): Promise<void> | null {
     const p = this.log.writeProblem();
