@@ -244,3 +244,27 @@ test("events of machines the telemetry does not have are skipped and counted, no
     d.warnings.join("\n"),
   );
 });
+
+test("monitor.drift_by names category attributes of the machine table; absent, the fleet's test only", () => {
+  const shop = writeShop(shopFiles());
+  assert.equal(loadContract(shop.contract).contract.monitor, null);
+  const by = (v: string) => CONTRACT.replace("\nderived:", `\nmonitor: { drift_by: ${v} }\nderived:`);
+  const ok = writeShop(shopFiles(), by("[model]"));
+  assert.deepEqual(loadContract(ok.contract).contract.monitor, { driftBy: ["model"] });
+  contractError(
+    by("[make]"),
+    /monitor\.drift_by\[0\]: 'make' is not an attribute of the machine table \(known: model, age\)/,
+  );
+  contractError(by("[model, age]"), /monitor\.drift_by\[1\]: 'age' is a number/);
+  contractError(by("[model, model]"), /monitor\.drift_by: names an attribute twice/);
+  contractError(
+    by("[model]")
+      .replace(/attributes:\n(.*\n){5}/, "")
+      .replace(/derived:\n.*\n/, ""),
+    /monitor\.drift_by: groups machines by the machine table/,
+  );
+  contractError(
+    CONTRACT.replace("\nderived:", "\nmonitor: { drift: [model] }\nderived:"),
+    /monitor\.drift: unknown key/,
+  );
+});
