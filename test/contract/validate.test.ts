@@ -218,6 +218,7 @@ test("the README's complete contract is a valid contract, every key as documente
       ["machine VF2-07", 6, 1800, 6500],
     ],
   );
+  assert.deepEqual(c.monitor, { driftBy: ["model"] });
   assert.deepEqual(c.training, {
     nEstimators: 100,
     learningRate: 0.05,
