@@ -16,36 +16,21 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { type ContractData, readContractData } from "../../src/data/contract-data.js";
-import { telemetryRates } from "../../src/features/counter-rate.js";
-import { featurePlan } from "../../src/features/plan.js";
 import { type ReferenceSample, referenceSample } from "../../src/registry/reference-sample.js";
 import { contractDrift } from "../../src/serve/contract/monitor-drift.js";
 import { type GroupDrift, GroupWindows } from "../../src/serve/contract/monitor-groups.js";
 import { SHOP_BOLTS_CONTRACT } from "../helpers/shop-bolts-contract.js";
 import { writeShopBolts } from "../helpers/shop-bolts-files.js";
+import { laterContract, liveRows } from "../helpers/shop-bolts-live.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const BY_MAKE = SHOP_BOLTS_CONTRACT.replace("\nhistory:", "\nmonitor: { drift_by: [make] }\nhistory:");
-const later = (c: string) =>
-  c
-    .replace("telemetry: export/exports/*.csv", "telemetry: later/exports/*.csv")
-    .replace(/export\//g, "later/");
+const later = laterContract;
 const shop = writeShopBolts({ seed: 9 }, { "make.yaml": BY_MAKE, "make-later.yaml": later(BY_MAKE) });
 after(() => rmSync(shop.dir, { recursive: true, force: true }));
 const read = (file: string, learn: boolean) =>
   readContractData(loadContract(join(shop.dir, file)).contract, { learn, labels: "no" });
-
-/** The live rows in time order as the monitor keeps them: values in contract order (a counter's as its rate). */
-function liveRows(d: ContractData) {
-  const t = d.telemetry;
-  const values = telemetryRates(featurePlan(d.contract), t);
-  return Array.from({ length: t.n }, (_, i) => ({
-    machine: t.machines[t.machine[i]],
-    time: t.time[i],
-    values: values.map((v) => (Number.isNaN(v[i]) ? null : v[i])),
-  })).sort((a, b) => a.time - b.time);
-}
 
 type Row = ReturnType<typeof liveRows>[number];
 
