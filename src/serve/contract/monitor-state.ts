@@ -9,7 +9,8 @@ import type { DriftCalibration } from "../../monitor/drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
-import { ReadingRing } from "./reading-ring.js";
+import { GroupWindows } from "./monitor-groups.js";
+import { ReadingRing, ringRows } from "./reading-ring.js";
 
 /**
  * The fewest readings kept (the drift window is the last day of them, prediction drift all of them),
@@ -18,7 +19,10 @@ import { ReadingRing } from "./reading-ring.js";
 export const RECENT_READINGS = CONTRACT_QUALITY_WINDOW;
 export const MIN_CURRENT = 100;
 
-export type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
+export type Reference = Pick<
+  ReferenceSample,
+  "columns" | "failure_probability" | "groups" | "groups_skipped"
+> & {
   /** Absent in a version trained before thresholds were calibrated. */
   calibration?: DriftCalibration;
 };
@@ -66,6 +70,8 @@ export class MonitorState implements HistoryObserver {
   readonly seen = new Map<string, number>();
   /** The counter readings' indices: their feature slot holds the rate the drift test compares. */
   private readonly counters: number[];
+  /** Each group of machines' own window (`monitor.drift_by`); null: the fleet's test only. */
+  groups: GroupWindows | null;
 
   constructor(
     readonly model: HistoryModel,
@@ -84,6 +90,7 @@ export class MonitorState implements HistoryObserver {
     this.recent = new ReadingRing(this.capacity, model.contract.readings.length);
     this.labels = this.windowLabels();
     this.counters = counterSlots(model.contract);
+    this.groups = GroupWindows.of(model.contract, ref);
   }
 
   private windowLabels(): WindowLabels | null {
@@ -91,20 +98,8 @@ export class MonitorState implements HistoryObserver {
   }
 
   /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
-  recentRows(): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
-    const r = this.recent;
-    const readings = this.model.contract.readings;
-    const out = [];
-    for (let i = 0; i < r.size; i++) {
-      const s = r.slot(i);
-      const values = r
-        .valuesAt(s)
-        .map((v, j) =>
-          v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-        );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
-    }
-    return out;
+  recentRows(): ReturnType<typeof ringRows> {
+    return ringRows(this.recent, this.model.contract.readings);
   }
 
   /** A row-labelled contract's labelled readings in the quality window, oldest first; null for the others. */
@@ -131,6 +126,7 @@ export class MonitorState implements HistoryObserver {
   reset(): void {
     this.recent = new ReadingRing(this.capacity, this.model.contract.readings.length);
     this.labels = this.windowLabels();
+    this.groups = GroupWindows.of(this.model.contract, this.reference);
     this.failures.length = 0;
     this.seen.clear();
   }
@@ -147,6 +143,7 @@ export class MonitorState implements HistoryObserver {
       values = withRates;
     }
     const s = this.recent.push(machine, time, 0, p, values);
+    this.groups?.reading(machine, time, values);
     this.labels?.took(s, detail?.id ?? "");
   }
 

@@ -4,9 +4,12 @@
 // to POST /v1/feedback). Exported under the same metric names as the AI4I
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
 import type { Registry as PromRegistry } from "prom-client";
+import { groupDriftGauges } from "../../metrics/group-drift.js";
 import { monitorGauges } from "../../metrics/shared.js";
+import type { SkippedGroup } from "../../registry/reference-sample.js";
 import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
+import { exportGroupDrift, type GroupDrift } from "./monitor-groups.js";
 import { qualityOf, type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
@@ -37,6 +40,10 @@ export interface ContractMonitorReport {
   /** The readings dataset drift is tested on (the last day); drift is null until it is full. */
   drift_window: DriftWindow | null;
   drift: DriftReport | null;
+  /** Each group of machines' drift (`monitor.drift_by`), as the fleet's; empty without groups. */
+  groups: GroupDrift[];
+  /** The groups training kept no reference for, and why (too few rows). */
+  groups_skipped: SkippedGroup[];
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
   /**
@@ -53,6 +60,7 @@ export interface ContractMonitorReport {
 export class ContractMonitor implements HistoryObserver {
   private state: MonitorState;
   private readonly gauges: ReturnType<typeof monitorGauges>;
+  private readonly groupGauges: ReturnType<typeof groupDriftGauges>;
 
   constructor(
     model: HistoryModel,
@@ -63,6 +71,7 @@ export class ContractMonitor implements HistoryObserver {
   ) {
     this.state = new MonitorState(model, versionDir, window);
     this.gauges = monitorGauges(registry);
+    this.groupGauges = groupDriftGauges(registry);
   }
 
   /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
@@ -128,12 +137,16 @@ export class ContractMonitor implements HistoryObserver {
     const estimated =
       ps.length > 0 ? { ...estimateCbpe(ps, t), alarms: ps.filter((p) => p >= t).length } : null;
     this.export(drift, pdrift, quality, estimated);
+    const groups = st.groups?.report() ?? [];
+    exportGroupDrift(this.groupGauges, groups);
     return {
       at: now,
       model_version: st.model.version,
       current_rows: latest.length,
       drift_window: window,
       drift,
+      groups,
+      groups_skipped: st.groups?.skipped ?? [],
       prediction_drift: pdrift,
       quality,
       estimated,
