@@ -15,20 +15,22 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { type EntryRow, entryOf, rowOf } from "./entries.js";
+import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
   prepareInsert,
   prepareLabels,
-  prepareShadowInsert,
   type RowGroup,
+} from "./sqlite-rows.js";
+import {
   fromShadowRow,
+  prepareShadowInsert,
   type ShadowGroupRow,
   type ShadowRow,
-  shadowOfGroupRow,
   shadowGroupOf,
-} from "./sqlite-rows.js";
+  shadowOfGroupRow,
+} from "./sqlite-shadow.js";
 import { prepareHistoryFile } from "./sqlite-schema.js";
 import { ShadowRides } from "../shadow-rides.js";
 import { lastDistinct } from "../shadow-rows.js";
@@ -37,23 +39,34 @@ import type * as Log from "./types.js";
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
 
-type Row = { seq: number; type: string; body: string };
-
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
 
-/** One entry waiting for its group's commit; `seq` is filled in then (0: an event id already logged). */
-type Slot = EntryRow & { seq: number };
+/**
+ * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
+ * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
+ * into packed rows together (entries.ts): one row per group, not one per reading.
+ */
+type Slot = { entries: Log.LogEntry[]; seqs: number[] };
 
-// The row itself becomes the slot: a spread copy per entry showed in the batch profile (and its garbage).
-const slotOf = (e: Log.LogEntry): Slot => {
-  const slot = rowOf(e) as Slot;
-  slot.seq = 0;
-  return slot;
-};
+const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
 
-function fill(slots: Slot[], seqs: number[]): void {
-  for (let i = 0; i < slots.length; i++) slots[i].seq = seqs[i];
+/** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
+function writeSlots(
+  slots: Slot[],
+  write: (g: RowGroup) => number[] | Promise<number[]>,
+): void | Promise<void> {
+  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
+  const fill = (rowSeqs: number[]) => {
+    const seqs = entrySeqs(rows, rowSeqs);
+    let k = 0;
+    for (const s of slots) {
+      s.seqs = seqs.slice(k, k + s.entries.length);
+      k += s.entries.length;
+    }
+  };
+  const r = write(groupOf(rows));
+  return Array.isArray(r) ? fill(r) : r.then(fill);
 }
 
 const unavailable = (e: unknown) =>
@@ -101,7 +114,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
     const inline = this.db.transaction((g: RowGroup) => this.insert(g));
     this.committer = new GroupCommitter<Slot>({
-      write: this.writerThread ? (slots) => this.post(slots) : (slots) => fill(slots, inline(groupOf(slots))),
+      write: (slots) => writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
       maxInFlight: this.writerThread ? 2 : 1,
@@ -116,17 +129,17 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     });
   }
 
-  /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
-  private async post(slots: Slot[]): Promise<void> {
-    const ride = this.rides.take(slots.length); // as many as it has answers: keeps pace, at most doubles its inserts
-    const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
+  /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
+  private async post(g: RowGroup, answers: number): Promise<number[]> {
+    const ride = this.rides.take(answers); // as many as it has answers: keeps pace, at most doubles its inserts
+    const req: HistoryWriterRequest = { op: "append", ...g };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
       const w = this.thread.now() ?? (await this.thread.get());
       // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
       const r = (await w.request(req as unknown as WriteRequest)) as AppendReply;
-      fill(slots, r.seqs);
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
+      return r.seqs;
     } catch (e) {
       ride?.settle(e as Error);
       throw e;
@@ -138,15 +151,14 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   }
 
   private async append(entries: Log.LogEntry[]): Promise<number[]> {
-    const slots = entries.map(slotOf);
+    if (entries.length === 0) return [];
+    const slot: Slot = { entries, seqs: [] };
     try {
-      await this.watch.guard(() => this.committer.enqueue(slots));
+      await this.watch.guard(() => this.committer.enqueue([slot], entries.length));
     } catch (e) {
       throw unavailable(e);
     }
-    const seqs: number[] = [];
-    for (const s of slots) if (s.seq > 0) seqs.push(s.seq);
-    return seqs;
+    return slot.seqs.filter((q) => q > 0);
   }
 
   appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
@@ -180,11 +192,16 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     }
   }
 
+  /** Rows are read one at a time until `limit` entries are in: a packed row holds many. */
   private after(seq: number, limit?: number): Log.SeqEntry[] {
-    const rows = this.db
-      .prepare(`SELECT seq, type, body FROM log WHERE seq > ? ORDER BY seq${limit ? " LIMIT ?" : ""}`)
-      .all(...(limit ? [seq, limit] : [seq])) as Row[];
-    return rows.map((r) => entryOf(r.seq, r.type, r.body));
+    const out: Log.SeqEntry[] = [];
+    const max = limit || Number.POSITIVE_INFINITY;
+    const rows = this.db.prepare("SELECT seq, type, body, nums FROM log WHERE seq > ? ORDER BY seq");
+    for (const r of rows.iterate(seq) as Iterable<ReadRow>) {
+      pushEntries(out, r, seq, max);
+      if (out.length >= max) break;
+    }
+    return out;
   }
 
   async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
@@ -201,7 +218,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
       this.db
         .transaction(() => {
           const { append, result } = step(this.after(afterSeq));
-          const seqs = this.insert(groupOf(append.map(slotOf))).filter((q) => q > 0);
+          const rows = storedRows(append);
+          const seqs = entrySeqs(rows, this.insert(groupOf(rows))).filter((q) => q > 0);
           const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
           return { result, seqs, lastSeq: last.s };
         })
