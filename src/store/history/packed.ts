@@ -126,7 +126,9 @@ export function unpackReadings(body: string, nums: Uint8Array): LoggedReading[] 
   const out = new Array<LoggedReading>(ids.length);
   let o = 0;
   for (let i = 0; i < ids.length; i++) {
-    const [modelVersion, names, k] = shapes[x[o]];
+    const s = shapes[x[o] | 0]; // an int index: a double key is looked up as text
+    const names = s[1];
+    const k = s[2];
     const time = x[o + 1];
     const predictedAt = x[o + 2];
     const failureProbability = x[o + 3];
@@ -134,13 +136,13 @@ export function unpackReadings(body: string, nums: Uint8Array): LoggedReading[] 
     const values = new Array<number | null>(k);
     for (let j = 0; j < k; j++) values[j] = orNull(x[o++]);
     const heads: Record<string, number | null> = {};
-    for (const name of names) heads[name] = orNull(x[o++]);
+    for (let j = 0; j < names.length; j++) heads[names[j]] = orNull(x[o++]);
     out[i] = {
       id: ids[i],
       machine: machines[i],
       time,
       values,
-      modelVersion,
+      modelVersion: s[0],
       predictedAt,
       failureProbability,
       heads,
@@ -149,19 +151,29 @@ export function unpackReadings(body: string, nums: Uint8Array): LoggedReading[] 
   return out;
 }
 
-/** Where each id of a packed row is: its machine and time (what a label copies), without building readings. */
-export function locateReadings(
-  body: string,
-  nums: Uint8Array,
-): Map<string, { machine: string; time: number }> {
-  const [ids, machines, shapes] = JSON.parse(body) as [string[], string[], Shape[]];
-  const x = float64sOf(nums);
-  const at = new Map<string, { machine: string; time: number }>();
-  for (let i = 0, o = 0; i < ids.length; i++) {
-    const s = shapes[x[o]];
-    // The first of a repeated id, as the layout-3 index found the first reading with it.
-    if (!at.has(ids[i])) at.set(ids[i], { machine: machines[i], time: x[o + 1] });
-    o += 4 + s[2] + s[1].length;
+/**
+ * A packed row read for its ids: where a reading is (its machine and time, what a label copies),
+ * without building the readings. The first of a repeated id, as the layout-3 index found the first.
+ */
+export class PackedIds {
+  private readonly ids: string[];
+  private readonly machines: string[];
+  private readonly shapes: Shape[];
+  private readonly x: Float64Array;
+
+  constructor(body: string, nums: Uint8Array) {
+    [this.ids, this.machines, this.shapes] = JSON.parse(body) as [string[], string[], Shape[]];
+    this.x = float64sOf(nums);
   }
-  return at;
+
+  find(id: string): { machine: string; time: number } | undefined {
+    const k = this.ids.indexOf(id);
+    if (k < 0) return undefined;
+    const width = (s: Shape) => 4 + s[2] + s[1].length;
+    // One shape (the usual group): the reading's numbers are at k widths; else walked to.
+    let o = 0;
+    if (this.shapes.length === 1) o = k * width(this.shapes[0]);
+    else for (let i = 0; i < k; i++) o += width(this.shapes[this.x[o] | 0]);
+    return { machine: this.machines[k], time: this.x[o + 1] };
+  }
 }

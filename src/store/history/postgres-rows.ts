@@ -2,7 +2,7 @@
 // under the write lock), read back a page at a time, and how labels find their readings.
 import type pg from "pg";
 import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
-import { idFloor, locateReadings } from "./packed.js";
+import { idFloor, PackedIds } from "./packed.js";
 import type { LogEntry, LoggedLabel, SeqEntry } from "./types.js";
 
 const SEQ = "pg_get_serial_sequence('history_log', 'seq')";
@@ -103,22 +103,27 @@ export async function lookUpLabels(
        WHERE contract = $1 AND type = 'label' AND id = ANY($2::text[])`,
     [contract, ids],
   );
-  const { rows: packed } = await c.query<{ body: string; nums: Buffer }>(
-    `SELECT DISTINCT ON (h.seq) h.seq, h.body, h.nums
-     FROM unnest($2::text[], $3::text[]) AS x(id, lo)
-     JOIN LATERAL (SELECT seq, body, nums FROM history_log
+  // Which rows may hold each id (the range index), then those rows, each read once.
+  const { rows: holds } = await c.query<{ id: string; seq: string }>(
+    `SELECT x.id, h.seq FROM unnest($2::text[], $3::text[]) AS x(id, lo)
+     JOIN LATERAL (SELECT seq FROM history_log
        WHERE contract = $1 AND type = 'readings' AND id >= x.lo AND id <= x.id AND id_hi >= x.id) h ON true
      ORDER BY h.seq`,
     [contract, ids, ids.map(idFloor)],
   );
+  const { rows: packed } = await c.query<{ seq: string; body: string; nums: Buffer }>(
+    "SELECT seq, body, nums FROM history_log WHERE contract = $1 AND seq = ANY($2::int8[])",
+    [contract, [...new Set(holds.map((h) => h.seq))]],
+  );
+  const rowAt = new Map(packed.map((p) => [p.seq, new PackedIds(p.body, p.nums)]));
   const reading = new Map<string, Found>();
   const prior = new Map<string, LoggedLabel>();
   for (const r of rows)
     if (r.type === "reading") reading.set(r.id, { machine: r.machine, time: r.t });
     else prior.set(r.id, JSON.parse(r.body) as LoggedLabel);
-  const wanted = new Set(ids);
-  for (const p of packed)
-    for (const [id, at] of locateReadings(p.body, p.nums))
-      if (wanted.has(id) && !reading.has(id)) reading.set(id, at);
+  for (const h of holds) {
+    const at = reading.has(h.id) ? undefined : rowAt.get(h.seq)?.find(h.id);
+    if (at) reading.set(h.id, at);
+  }
   return { reading, prior };
 }

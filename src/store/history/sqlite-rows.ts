@@ -2,11 +2,11 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { type StoredRow, storedRows } from "./entries.js";
+import { entrySeqs, type StoredRow, storedRows } from "./entries.js";
 import { judgeLabels } from "./labels.js";
-import { idFloor, locateReadings } from "./packed.js";
+import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
-import type { LabelIn, LabelOutcome, LoggedLabel } from "./types.js";
+import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel } from "./types.js";
 
 export interface RowGroup {
   /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
@@ -85,6 +85,33 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
 }
 
 /**
+ * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
+ * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
+ * into packed rows together (entries.ts): one row per group, not one per reading.
+ */
+export type Slot = { entries: LogEntry[]; seqs: number[] };
+
+export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
+
+/** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
+export function writeSlots(
+  slots: Slot[],
+  write: (g: RowGroup) => number[] | Promise<number[]>,
+): void | Promise<void> {
+  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
+  const fill = (rowSeqs: number[]) => {
+    const seqs = entrySeqs(rows, rowSeqs);
+    let k = 0;
+    for (const s of slots) {
+      s.seqs = seqs.slice(k, k + s.entries.length);
+      k += s.entries.length;
+    }
+  };
+  const r = write(groupOf(rows));
+  return Array.isArray(r) ? fill(r) : r.then(fill);
+}
+
+/**
  * Judges and logs labels (inside the caller's transaction, on the connection that writes: nothing
  * can log a label between the look-up and the insert). A reading is found by id in a packed row
  * through log_readings_range (the rows whose id range holds it, packed.ts ID_PREFIX), else in a
@@ -99,7 +126,7 @@ export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => Lab
   const insert = prepareInsert(db);
   return (labels) => {
     // A batch's labels often share rows: each row's ids are read once per call.
-    const rows = new Map<number, Map<string, { machine: string; time: number }>>();
+    const rows = new Map<number, PackedIds>();
     const packedReading = (id: string) => {
       for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<{
         seq: number;
@@ -107,8 +134,8 @@ export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => Lab
         nums: Buffer;
       }>) {
         let at = rows.get(r.seq);
-        if (!at) rows.set(r.seq, (at = locateReadings(r.body, r.nums)));
-        const hit = at.get(id);
+        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums)));
+        const hit = at.find(id);
         if (hit) return hit;
       }
       return undefined;

@@ -1,7 +1,7 @@
 // The history log's shadow scores (shadow mode) in SQLite, as both of its writers insert them (the
 // writer thread, and the main thread without it), and read back: a group to a row.
 import type Database from "better-sqlite3";
-import { float64sOf, runsOf } from "../shadow-rows.js";
+import { float64sOf, lastDistinct, runsOf } from "../shadow-rows.js";
 import type { ShadowScore } from "./types.js";
 
 /** Shadow scores by column (types.ts ShadowScore). */
@@ -135,4 +135,17 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
     }
     return g.ids.length;
   };
+}
+
+/** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
+export function readShadowScores(db: Database.Database, limit: number): ShadowScore[] {
+  const scores = function* () {
+    for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
+      yield fromShadowRow(r);
+    for (const g of db
+      .prepare("SELECT * FROM shadow_groups ORDER BY seq")
+      .iterate() as Iterable<ShadowGroupRow>)
+      yield* shadowOfGroupRow(g);
+  };
+  return lastDistinct(scores(), (r) => `${r.id}\u0000${r.modelVersion}`, limit);
 }

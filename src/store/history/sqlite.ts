@@ -22,18 +22,13 @@ import {
   prepareInsert,
   prepareLabels,
   type RowGroup,
+  type Slot,
+  entriesIn,
+  writeSlots,
 } from "./sqlite-rows.js";
-import {
-  fromShadowRow,
-  prepareShadowInsert,
-  type ShadowGroupRow,
-  type ShadowRow,
-  shadowGroupOf,
-  shadowOfGroupRow,
-} from "./sqlite-shadow.js";
+import { prepareShadowInsert, readShadowScores, shadowGroupOf } from "./sqlite-shadow.js";
 import { prepareHistoryFile } from "./sqlite-schema.js";
 import { ShadowRides } from "../shadow-rides.js";
-import { lastDistinct } from "../shadow-rows.js";
 import type * as Log from "./types.js";
 
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
@@ -41,33 +36,6 @@ const BUSY_TIMEOUT_MS = 5000;
 
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
-
-/**
- * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
- * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
- * into packed rows together (entries.ts): one row per group, not one per reading.
- */
-type Slot = { entries: Log.LogEntry[]; seqs: number[] };
-
-const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
-
-/** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
-function writeSlots(
-  slots: Slot[],
-  write: (g: RowGroup) => number[] | Promise<number[]>,
-): void | Promise<void> {
-  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
-  const fill = (rowSeqs: number[]) => {
-    const seqs = entrySeqs(rows, rowSeqs);
-    let k = 0;
-    for (const s of slots) {
-      s.seqs = seqs.slice(k, k + s.entries.length);
-      k += s.entries.length;
-    }
-  };
-  const r = write(groupOf(rows));
-  return Array.isArray(r) ? fill(r) : r.then(fill);
-}
 
 const unavailable = (e: unknown) =>
   e instanceof MillwrightError
@@ -248,18 +216,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     await w.request(req as unknown as WriteRequest);
   }
 
-  /** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    const db = this.db;
-    const scores = function* () {
-      for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
-        yield fromShadowRow(r);
-      for (const g of db
-        .prepare("SELECT * FROM shadow_groups ORDER BY seq")
-        .iterate() as Iterable<ShadowGroupRow>)
-        yield* shadowOfGroupRow(g);
-    };
-    return lastDistinct(scores(), (r) => `${r.id}\u0000${r.modelVersion}`, limit);
+    return readShadowScores(this.db, limit);
   }
 
   async close(): Promise<void> {
