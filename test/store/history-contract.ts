@@ -369,7 +369,8 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
       all.push(...(await a.appendReadings([reading(50), reading(51)])));
       for (const limit of [1, 4, 7, 100]) {
         const seen: number[] = [];
-        for (let last = 0; ; ) {
+        for (let last = 0, pages = 0; ; pages++) {
+          assert.ok(pages <= all.length, "the pages come to an end");
           const page = await a.entriesAfter(last, limit);
           assert.ok(page.length <= limit);
           if (page.length < limit)
