@@ -6,25 +6,14 @@
 import pg from "pg";
 import { inTransaction } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
-import { entryOf, rowOf } from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
+import { entriesAfter, insertEntries, lookUpLabels } from "./postgres-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
 /** Advisory lock key ("MWHL"): writes; distinct from the others. */
 const WRITE_LOCK = 0x4d57484c;
-
-// One statement per write whatever its size (arrays, not one parameter per value); WITH ORDINALITY
-// and ORDER BY make the seqs follow the order the server applied the entries in. The body is text,
-// not jsonb: the exact JSON the server wrote comes back, floats and all.
-const INSERT = `INSERT INTO history_log (contract, type, id, machine, t, body)
-  SELECT $1, u.type, u.id, u.machine, u.t, u.body
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[]) WITH ORDINALITY
-    AS u(type, id, machine, t, body, ord)
-  ORDER BY u.ord
-  ON CONFLICT (contract, id) WHERE type = 'event' DO NOTHING
-  RETURNING seq`;
 
 export interface PostgresHistoryLogOptions {
   url: string;
@@ -34,8 +23,6 @@ export interface PostgresHistoryLogOptions {
   /** A row-labelled contract's log: its labels find readings by id (postgres-schema.ts). */
   labelled?: boolean;
 }
-
-type Row = { seq: string; type: string; body: string };
 
 export class PostgresHistoryLog implements Log.HistoryLog {
   readonly shared = true;
@@ -85,28 +72,11 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     await this.tx((c) => prepareHistoryTables(c, this.labelled));
   }
 
+  /** Inserts (postgres-rows.ts) and notes that this transaction wrote, for the health's recovery. */
   private async insert(c: pg.PoolClient, entries: Log.LogEntry[], w: Wrote): Promise<number[]> {
-    if (entries.length === 0) return [];
-    const cols: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
-    for (const e of entries) {
-      const r = rowOf(e);
-      cols[0].push(r.type);
-      cols[1].push(r.id);
-      cols[2].push(r.machine);
-      cols[3].push(r.time);
-      cols[4].push(r.body);
-    }
-    const { rows } = await c.query<{ seq: string }>(INSERT, [this.contract, ...cols]);
-    w.wrote = true;
-    return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-  }
-
-  private async after(c: pg.ClientBase | pg.Pool, seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    const { rows } = await c.query<Row>(
-      `SELECT seq, type, body FROM history_log WHERE contract = $1 AND seq > $2 ORDER BY seq${limit ? " LIMIT $3" : ""}`,
-      limit ? [this.contract, seq, limit] : [this.contract, seq],
-    );
-    return rows.map((r) => entryOf(Number(r.seq), r.type, r.body));
+    const seqs = await insertEntries(c, this.contract, entries);
+    if (entries.length > 0) w.wrote = true;
+    return seqs;
   }
 
   private append(entries: Log.LogEntry[]): Promise<number[]> {
@@ -135,20 +105,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     const ids = [...new Set(labels.map((l) => l.id))];
     return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const { rows } = await c.query<{ type: string; id: string; machine: string; t: number; body: string }>(
-        // One SELECT per type: each matches its partial index's predicate exactly (an IN would not).
-        `SELECT type, id, machine, t, body FROM history_log
-           WHERE contract = $1 AND type = 'reading' AND id = ANY($2::text[])
-         UNION ALL
-         SELECT type, id, machine, t, body FROM history_log
-           WHERE contract = $1 AND type = 'label' AND id = ANY($2::text[])`,
-        [this.contract, ids],
-      );
-      const reading = new Map<string, { machine: string; time: number }>();
-      const prior = new Map<string, Log.LoggedLabel>();
-      for (const r of rows)
-        if (r.type === "reading") reading.set(r.id, { machine: r.machine, time: r.t });
-        else prior.set(r.id, JSON.parse(r.body) as Log.LoggedLabel);
+      const { reading, prior } = await lookUpLabels(c, this.contract, ids);
       const { outcomes, fresh } = judgeLabels(
         labels,
         (id) => reading.get(id),
@@ -164,7 +121,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   }
 
   entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    return this.seen(this.after(this.pool, seq, limit));
+    return this.seen(entriesAfter(this.pool, this.contract, seq, limit));
   }
 
   exclusive<T>(
@@ -173,7 +130,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
     return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const before = await this.after(c, afterSeq);
+      const before = await entriesAfter(c, this.contract, afterSeq);
       const { append, result } = step(before);
       const seqs = await this.insert(c, append, w);
       if (!w.wrote && this.health.refusing()) await probeWrite(c, w);
