@@ -105,7 +105,12 @@ export function answeredSome(server: string, run: { ok: number; errors: number }
 export function countReadings(db: string): number {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return (conn.prepare("SELECT COUNT(*) AS n FROM log WHERE type = 'reading'").get() as { n: number }).n;
+    // Layout 4 packs a group's readings in one row of n; a build from before (an A/B run) has a row each.
+    const packed = (conn.pragma("table_info(log)") as { name: string }[]).some((c) => c.name === "n");
+    const sql = packed
+      ? "SELECT COALESCE(SUM(n), 0) AS n FROM log WHERE type IN ('reading', 'readings')"
+      : "SELECT COUNT(*) AS n FROM log WHERE type = 'reading'";
+    return (conn.prepare(sql).get() as { n: number }).n;
   } finally {
     conn.close();
   }

@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
+import { CONTRACT_QUALITY_WINDOW } from "../core/limits.js";
 
 export { type Config, sqlitePath } from "../core/config.js";
 
@@ -95,6 +96,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       windowMs: envNumber(env, "MILLWRIGHT_QUALITY_WINDOW_MS", 24 * 3600_000, 1000),
       minLabels: envNumber(env, "MILLWRIGHT_QUALITY_MIN_LABELS", 50, 1),
       minPositives: envNumber(env, "MILLWRIGHT_QUALITY_MIN_POSITIVES", 3, 1),
+      contractWindow: envNumber(env, "MILLWRIGHT_QUALITY_WINDOW", CONTRACT_QUALITY_WINDOW, 10),
     },
     planning: {
       techniciansFile: env.MILLWRIGHT_TECHNICIANS ? resolve(env.MILLWRIGHT_TECHNICIANS) : undefined,

@@ -48,5 +48,6 @@ export function contractFromJSON(obj: unknown, source: string): Contract {
     derived,
     tasks: o.tasks ?? null,
     training: o.training ?? null,
+    monitor: o.monitor ?? null, // versions trained before `monitor:` test the fleet only
   };
 }

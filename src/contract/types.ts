@@ -188,6 +188,14 @@ export interface Contract {
   tasks: ContractTasks | null;
   /** GBDT parameters its models train with (`training:`; null: the trainer's defaults). */
   training: TrainingParams | null;
+  /** How its model is watched (`monitor:`; null or absent, in versions trained before it: the fleet only). */
+  monitor?: MonitorSpec | null;
+}
+
+/** `monitor: { drift_by: [make] }`: machine-table attributes whose levels get a drift test each (contract/monitor.ts). */
+export interface MonitorSpec {
+  /** Category attributes, in the contract's order of writing. */
+  driftBy: string[];
 }
 
 // Tasks: what prevents each failure kind, and what it costs (contract/tasks.ts reads them).

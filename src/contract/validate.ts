@@ -15,6 +15,7 @@ import {
   timeSpec,
 } from "./fields.js";
 import { longLayout } from "./long.js";
+import { validateMonitor } from "./monitor.js";
 import { failuresSpec, labelsSpec, optionalWhere, rowFilter } from "./outcomes.js";
 import { validateTasks } from "./tasks.js";
 import { validateTraining } from "./training.js";
@@ -42,6 +43,7 @@ export function validateContract(doc: unknown, file: string): Contract {
       "labels",
       "tasks",
       "training",
+      "monitor",
     ],
     ["version", "name", "readings"],
   );
@@ -199,5 +201,6 @@ export function validateContract(doc: unknown, file: string): Contract {
       attributes: attrs?.columns ?? [],
     }),
     training: validateTraining(o.training, file),
+    monitor: validateMonitor(o.monitor, file, attrs?.columns ?? null),
   };
 }

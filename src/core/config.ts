@@ -37,7 +37,18 @@ export interface Config {
     /** How often the server looks at the shadow evidence (ms). */
     shadowCheckMs: number;
   };
-  quality: { windowCount: number; windowMs: number; minLabels: number; minPositives: number };
+  quality: {
+    windowCount: number;
+    windowMs: number;
+    minLabels: number;
+    minPositives: number;
+    /**
+     * A data-contract server's count window, in readings (MILLWRIGHT_QUALITY_WINDOW too): 5,000 when
+     * unset, not the AI4I app's 500 labels, since a contract reading is labelled only once its
+     * horizon has passed and 500 readings of a fleet are often all younger than that.
+     */
+    contractWindow: number;
+  };
   /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
   planning: { techniciansFile?: string; costsFile?: string };
 }

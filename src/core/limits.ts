@@ -103,3 +103,9 @@ export const MAX_AHEAD_MS = 7 * 86_400_000;
  * interval of a minute (MILLWRIGHT_MONITOR_INTERVAL_MS); GET /v1/monitor/history shows at most 1,000.
  */
 export const MONITOR_HISTORY_KEEP = 10_000;
+
+/**
+ * A data-contract server's realised-quality window when MILLWRIGHT_QUALITY_WINDOW is unset, in
+ * readings; also the fewest its monitor keeps (the drift window's cap, prediction drift).
+ */
+export const CONTRACT_QUALITY_WINDOW = 5000;

@@ -6,6 +6,7 @@ import { telemetryRates } from "../features/counter-rate.js";
 import { horizonLabels } from "../features/labels.js";
 import { featurePlan } from "../features/plan.js";
 import type { ContractData } from "./contract-data.js";
+import { driftGroupRows, MIN_GROUP_ROWS } from "./drift-groups.js";
 import type { EventTable } from "./events.js";
 import type { Telemetry } from "./telemetry.js";
 import {
@@ -103,6 +104,8 @@ export interface ContractProfile {
   labels: LabelsProfile | null;
   /** The contract's tasks as each machine gets them, grouped by head and override (empty: no tasks). */
   tasks: TaskGroupProfile[];
+  /** `monitor.drift_by`'s groups of machines; `tested`: enough rows for a drift test of their own. */
+  drift_groups: { attribute: string; value: string; machines: number; rows: number; tested: boolean }[];
   warnings: string[];
   /** What would make training weak or fail: fix these first. */
   problems: string[];
@@ -214,6 +217,15 @@ export function profileContractData(d: ContractData): ContractProfile {
     failures,
     labels,
     tasks: tasks.groups,
+    // Training skips a group with too few rows (registry/reference-groups.ts; also one whose rows
+    // span less than a day of windows, which only training's calibration finds).
+    drift_groups: driftGroupRows(c, d).map((g) => ({
+      attribute: g.attribute,
+      value: g.value,
+      machines: g.machines.length,
+      rows: g.rows.length,
+      tested: g.rows.length >= MIN_GROUP_ROWS,
+    })),
     warnings,
     problems,
   };

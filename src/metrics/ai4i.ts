@@ -22,11 +22,6 @@ export function createMetrics(registry: Registry, opts: { defaults?: boolean } =
       },
       r,
     ),
-    storeDegraded: new Gauge({
-      name: "millwright_store_degraded",
-      help: "1 while the prediction log database is unreachable and records are spooled locally.",
-      registers: r,
-    }),
     spoolRecords: new Gauge({
       name: "millwright_store_spool_records",
       help: "Prediction records waiting in the local spool for the database to return.",

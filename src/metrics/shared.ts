@@ -97,6 +97,13 @@ export function sharedMetrics(registry: Registry) {
       labelNames: ["verdict"] as const,
       registers: r,
     }),
+    // Both servers, one name, so deploy/monitoring's MillwrightStoreDegraded and the canary analysis
+    // read either: the AI4I app also sets it while it spools.
+    storeDegraded: new Gauge({
+      name: "millwright_store_degraded",
+      help: "1 while the prediction log cannot take writes: the database unreachable (the AI4I app spools meanwhile), refusing writes, the disk full or the data directory gone (predictions refused with 503).",
+      registers: r,
+    }),
     retrainRunning: new Gauge({
       name: "millwright_retrain_running",
       help: "1 while a retraining runs.",

@@ -23,6 +23,12 @@ export const DRIFT_WINDOW_ROWS = 5000;
  * threshold once the window holds only the new day).
  */
 export const CALM_MARGIN = 1.2;
+/**
+ * A group of machines' window (`monitor.drift_by`), at most: the server keeps this many readings per
+ * group (serve/contract/monitor-groups.ts), so a shop of 40 groups holds 80,000 rows, not 200,000;
+ * a group logging more than 2,000 readings a day is tested on its last 2,000, as its calibration was.
+ */
+export const GROUP_WINDOW_ROWS = 2000;
 /** Calibration windows at most (ends evenly spread): enough for a year of hourly ends to be sampled. */
 export const MAX_CALIBRATION_WINDOWS = 400;
 

@@ -1,18 +1,18 @@
 // What a contract model's monitor compares production with (reference.json in its version): a seeded
 // sample of the training telemetry's readings by contract names (a counter's rates), the test part's probabilities, and
-// the drift thresholds calibrated on the training period's own full windows (monitor/drift-window.ts).
+// the drift thresholds calibrated on the training period's own full windows (monitor/drift-window.ts);
+// with `monitor: { drift_by: […] }`, the same for each group of machines (reference-groups.ts).
 import { createRng } from "../core/rng.js";
 import type { ContractData } from "../data/contract-data.js";
 import { telemetryRates } from "../features/counter-rate.js";
 import { featurePlan } from "../features/plan.js";
-import type { Column, Columns } from "../monitor/drift-report.js";
-import {
-  calibrateDrift,
-  DRIFT_WINDOW_MS,
-  type DriftCalibration,
-  type SeriesColumn,
-} from "../monitor/drift-window.js";
+import type { DriftCalibration } from "../monitor/drift-window.js";
 import type { HistoryFit } from "../train/fit-history.js";
+import { calibrateColumns, columnsAt, sampleRows } from "./reference-columns.js";
+import { type GroupReference, referenceGroups, type SkippedGroup } from "./reference-groups.js";
+
+export { referenceColumns } from "./reference-columns.js";
+export type { GroupReference, SkippedGroup } from "./reference-groups.js";
 
 /** Rows kept as the drift reference (a seeded sample of the training telemetry, by contract names). */
 export const REFERENCE_ROWS = 5000;
@@ -24,6 +24,9 @@ export interface ReferenceSample {
   /** The test part's labels in the same order (the evaluation report's curves: evaluate/history-report.ts). */
   failure_label: number[];
   calibration: DriftCalibration;
+  /** Only with `monitor.drift_by`: each group's reference, and the groups too small for one. */
+  groups?: GroupReference[];
+  groups_skipped?: SkippedGroup[];
 }
 
 /** The readings of a seeded sample of rows (categories by level name, missing as null) and the test part's probabilities and labels. */
@@ -33,74 +36,20 @@ export function referenceSample(
   seed: number,
 ): ReferenceSample {
   const t = d.telemetry;
-  const rng = createRng(seed ^ 0x5eed);
-  const idx = Array.from({ length: t.n }, (_, i) => i);
-  const k = Math.min(REFERENCE_ROWS, t.n);
-  for (let i = 0; i < k; i++) {
-    const j = i + rng.int(t.n - i);
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  const rows = idx.slice(0, k).sort((a, b) => a - b);
+  const rows = sampleRows(t.n, REFERENCE_ROWS, createRng(seed ^ 0x5eed));
   // A counter reading drifts by its rate, as the model and the live window see it, not its count.
   const values = telemetryRates(featurePlan(d.contract), t);
-  const cell = (j: number, i: number): number | string | null => {
-    const v = values[j][i];
-    if (Number.isNaN(v)) return null;
-    const r = d.contract.readings[j];
-    return r.kind === "category" ? ((r.levels as string[])[v] ?? null) : v;
-  };
-  const columns: Record<string, (number | string | null)[]> = {};
-  d.contract.readings.forEach((r, j) => {
-    columns[r.name] = rows.map((i) => cell(j, i));
-  });
-  return {
-    rows: k,
+  const columns = columnsAt(d, values, rows);
+  const sample: ReferenceSample = {
+    rows: rows.length,
     columns,
     failure_probability: Array.from(fit.test.p),
     // Empty with the probabilities when the test part holds one class (no machine_failure metrics).
     failure_label: fit.test.p.length > 0 ? Array.from(fit.test.y) : [],
-    calibration: calibrate(d, values, columns, cell),
+    calibration: calibrateColumns(d, values, columns),
   };
-}
-
-/** The reference as drift columns: numbers (NaN missing) or the category names present. */
-export function referenceColumns(
-  columns: Record<string, (number | string | null)[]>,
-  categorical: (name: string) => boolean,
-): Columns {
-  const out: Columns = {};
-  for (const [name, vals] of Object.entries(columns)) out[name] = driftColumn(vals, categorical(name));
-  return out;
-}
-
-function driftColumn(vals: (number | string | null)[], categorical: boolean): Column {
-  return categorical
-    ? vals.filter((v): v is string | number => v !== null).map(String)
-    : Float64Array.from(vals, (v) => (typeof v === "number" ? v : Number.NaN));
-}
-
-function calibrate(
-  d: ContractData,
-  values: Float64Array[],
-  columns: Record<string, (number | string | null)[]>,
-  cell: (j: number, i: number) => number | string | null,
-): DriftCalibration {
-  const t = d.telemetry;
-  const order = Array.from({ length: t.n }, (_, i) => i).sort((a, b) => t.time[a] - t.time[b]);
-  const isCategory = (name: string) =>
-    d.contract.readings.some((r) => r.name === name && r.kind === "category");
-  const series: Record<string, SeriesColumn> = {};
-  d.contract.readings.forEach((r, j) => {
-    series[r.name] =
-      r.kind === "category"
-        ? order.map((i) => {
-            const v = cell(j, i);
-            return v === null ? null : String(v);
-          })
-        : Float64Array.from(order, (i) => values[j][i]);
-  });
-  const times = Float64Array.from(order, (i) => t.time[i]);
-  // A counter clock (rows, cycles) has no day: its window is the last rows only.
-  const span = d.contract.time && !d.contract.time.counter ? DRIFT_WINDOW_MS : null;
-  return calibrateDrift(referenceColumns(columns, isCategory), series, times, span);
+  // Kept additively: a contract without drift_by writes the reference.json it always did.
+  if (!d.contract.monitor?.driftBy.length) return sample;
+  const { groups, skipped } = referenceGroups(d, values, seed);
+  return { ...sample, groups, groups_skipped: skipped };
 }

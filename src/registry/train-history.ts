@@ -20,12 +20,14 @@ import { calibrationSamples } from "../train/plan-calibration-samples.js";
 import type { ModelRegistry } from "./registry.js";
 import { DatasetStore } from "./datasets.js";
 import { gitCommit } from "./training.js";
-import { referenceSample } from "./reference-sample.js";
+import { referenceSample, type SkippedGroup } from "./reference-sample.js";
 
 export interface HistoryTrainOutcome {
   version: string;
   fit: HistoryFit;
   rows: { total: number; usable: number; censored: number };
+  /** `monitor.drift_by`'s groups given a drift test of their own, and those skipped with why. */
+  driftGroups: { tested: string[]; skipped: SkippedGroup[] };
 }
 
 /** Features and labels for every telemetry row; `usable` = the label is known. */
@@ -89,6 +91,7 @@ export function trainHistoryAndRegister(
   const rows = { total: t.n, usable: nUsable, censored: t.n - nUsable };
   const created = new Date().toISOString();
   const commit = gitCommit();
+  const reference = referenceSample(data, fit, opts.seed);
   const metrics = {
     split: fit.split,
     test: fit.metrics.machine_failure,
@@ -133,7 +136,7 @@ export function trainHistoryAndRegister(
       "lineage.json": `${JSON.stringify(lineage, null, 2)}\n`,
       // The machine table as trained: the server reads attributes (and which machines exist) from here.
       ...(c.attributes?.file ? { "attributes.csv": readFileSync(c.attributes.file, "utf8") } : {}),
-      "reference.json": JSON.stringify(referenceSample(data, fit, opts.seed)),
+      "reference.json": JSON.stringify(reference),
       "card.md": renderHistoryCard({
         version: v,
         created,
@@ -146,7 +149,11 @@ export function trainHistoryAndRegister(
       }),
     },
   }));
-  return { version, fit, rows };
+  const driftGroups = {
+    tested: (reference.groups ?? []).map((g) => `${g.attribute}=${g.value}`),
+    skipped: reference.groups_skipped ?? [],
+  };
+  return { version, fit, rows, driftGroups };
 }
 
 /**

@@ -2,6 +2,8 @@
 // write is wrong" (fail the request). Only the first kind may be spooled: a bad record would block
 // the replay forever.
 
+import type { WriteProblem } from "./write-problem.js";
+
 const NODE_NET_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",
@@ -39,4 +41,26 @@ export function isUnavailableError(e: unknown): boolean {
   }
   if (e instanceof AggregateError) return e.errors.some(isUnavailableError);
   return PG_MESSAGES.some((m) => e.message.includes(m));
+}
+
+// PostgreSQL up but refusing every write for a while: the server's state, not this write's fault,
+// so a log holds it as its write problem (readiness 503 with the code) until a write goes through.
+const PG_REFUSALS: Record<string, { code: WriteProblem["code"]; name: string }> = {
+  "53100": { code: "MW_DISK_FULL", name: "disk_full" },
+  "53200": { code: "MW_STORE_UNAVAILABLE", name: "out_of_memory" },
+  "25006": {
+    code: "MW_STORE_UNAVAILABLE",
+    name: "read_only_sql_transaction: a hot standby (after a failover?) or default_transaction_read_only",
+  },
+};
+
+/** The write problem a PostgreSQL error means (disk full, out of memory, read-only), or null. */
+export function writeRefusal(e: unknown, what: string): WriteProblem | null {
+  const code = (e as { code?: unknown } | null)?.code;
+  const r = typeof code === "string" ? PG_REFUSALS[code] : undefined;
+  if (!r) return null;
+  return {
+    code: r.code,
+    reason: `${what} refuses writes: SQLSTATE ${code} ${r.name} (${(e as Error).message})`,
+  };
 }

@@ -14,20 +14,16 @@ import { join } from "node:path";
 import { after, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { type ContractData, readContractData } from "../../src/data/contract-data.js";
-import { telemetryRates } from "../../src/features/counter-rate.js";
-import { featurePlan } from "../../src/features/plan.js";
 import { referenceSample } from "../../src/registry/reference-sample.js";
 import { contractDrift } from "../../src/serve/contract/monitor-drift.js";
 import { SHOP_BOLTS_CONTRACT } from "../helpers/shop-bolts-contract.js";
 import { writeShopBolts } from "../helpers/shop-bolts-files.js";
+import { laterContract, liveRows } from "../helpers/shop-bolts-live.js";
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const AS_NUMBER = SHOP_BOLTS_CONTRACT.replace("kind: counter, ", "");
-const later = (c: string) =>
-  c
-    .replace("telemetry: export/exports/*.csv", "telemetry: later/exports/*.csv")
-    .replace(/export\//g, "later/");
+const later = laterContract;
 const shop = writeShopBolts(
   { seed: 9 },
   {
@@ -41,17 +37,6 @@ after(() => rmSync(shop.dir, { recursive: true, force: true }));
 
 const read = (file: string, learn: boolean) =>
   readContractData(loadContract(join(shop.dir, file)).contract, { learn, labels: "no" });
-
-/** The live rows as the monitor keeps them: values in contract order (a counter's as its rate). */
-function liveRows(d: ContractData) {
-  const t = d.telemetry;
-  const values = telemetryRates(featurePlan(d.contract), t);
-  const rows = Array.from({ length: t.n }, (_, i) => ({
-    time: t.time[i],
-    values: values.map((v) => (Number.isNaN(v[i]) ? null : v[i])),
-  }));
-  return rows.sort((a, b) => a.time - b.time);
-}
 
 /** `parts`' drift score and threshold at each hour from a day after `from` to `to`. */
 function hourly(trained: ContractData, live: ContractData) {

@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { after, test } from "node:test";
 import pg from "pg";
+import { unpackReadings } from "../../src/store/history/packed.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { inProcess, TOKEN as REF_TOKEN } from "../cluster/contract-helpers.js";
 import { runCli } from "../helpers/cli.js";
@@ -237,10 +238,11 @@ test(
           const db = new pg.Client({ connectionString: dbUrl });
           await db.connect();
           try {
-            const { rows } = await db.query<{ id: string }>(
-              "SELECT id FROM history_log WHERE type = 'reading'",
+            // A request's readings are one packed row (layout 4): read back as a replay does.
+            const { rows } = await db.query<{ body: string; nums: Buffer }>(
+              "SELECT body, nums FROM history_log WHERE type = 'readings'",
             );
-            return new Set(rows.map((x) => x.id));
+            return new Set(rows.flatMap((r) => unpackReadings(r.body, r.nums).map((x) => x.id)));
           } finally {
             await db.end();
           }

@@ -218,6 +218,7 @@ test("the README's complete contract is a valid contract, every key as documente
       ["machine VF2-07", 6, 1800, 6500],
     ],
   );
+  assert.deepEqual(c.monitor, { driftBy: ["model"] });
   assert.deepEqual(c.training, {
     nEstimators: 100,
     learningRate: 0.05,
@@ -242,5 +243,29 @@ test("events of machines the telemetry does not have are skipped and counted, no
       /alarms\.csv: 3 rows of 2 machines not in the telemetry skipped \(M9, LATHE-2\)/.test(w),
     ),
     d.warnings.join("\n"),
+  );
+});
+
+test("monitor.drift_by names category attributes of the machine table; absent, the fleet's test only", () => {
+  const shop = writeShop(shopFiles());
+  assert.equal(loadContract(shop.contract).contract.monitor, null);
+  const by = (v: string) => CONTRACT.replace("\nderived:", `\nmonitor: { drift_by: ${v} }\nderived:`);
+  const ok = writeShop(shopFiles(), by("[model]"));
+  assert.deepEqual(loadContract(ok.contract).contract.monitor, { driftBy: ["model"] });
+  contractError(
+    by("[make]"),
+    /monitor\.drift_by\[0\]: 'make' is not an attribute of the machine table \(known: model, age\)/,
+  );
+  contractError(by("[model, age]"), /monitor\.drift_by\[1\]: 'age' is a number/);
+  contractError(by("[model, model]"), /monitor\.drift_by: names an attribute twice/);
+  contractError(
+    by("[model]")
+      .replace(/attributes:\n(.*\n){5}/, "")
+      .replace(/derived:\n.*\n/, ""),
+    /monitor\.drift_by: groups machines by the machine table/,
+  );
+  contractError(
+    CONTRACT.replace("\nderived:", "\nmonitor: { drift: [model] }\nderived:"),
+    /monitor\.drift: unknown key/,
   );
 });

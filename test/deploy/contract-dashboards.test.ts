@@ -12,6 +12,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { parse } from "yaml";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { contractMetrics } from "../../src/metrics/contract.js";
+import { groupDriftGauges } from "../../src/metrics/group-drift.js";
 import { monitorGauges } from "../../src/metrics/shared.js";
 import { ContractMonitor } from "../../src/serve/contract/monitor.js";
 import { ContractService } from "../../src/serve/contract/contract-service.js";
@@ -28,6 +29,7 @@ const recorded = rules.groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.r
 const declared = new PromRegistry();
 contractMetrics(declared);
 monitorGauges(declared);
+groupDriftGauges(declared);
 const KNOWN = contract(declared, recorded);
 
 const dashboards: [string, Any][] = readdirSync(join(root, "deploy/grafana"))
@@ -37,7 +39,6 @@ const dashboards: [string, Any][] = readdirSync(join(root, "deploy/grafana"))
 /** Panels that read what only the AI4I server has: its prediction store, and CBPE estimates. */
 const AI4I_ONLY = new Set([
   "Prediction log commit p99",
-  "Store degraded",
   "Spooled records",
   "Prediction log commit p99, stable vs canary",
 ]);
@@ -129,8 +130,13 @@ test("a contract server's /metrics holds the series the drift, quality, predicti
   }
   // Counters a retraining moves, and per-feature series of a drift no reading showed, have no sample
   // yet; nor has the estimated quality, exported only from a window with 50 alarms (monitor.ts), nor
-  // the feedback counter, which a row-labelled contract's POST /v1/feedback moves (this one has events).
+  // the feedback counter, which a row-labelled contract's POST /v1/feedback moves (this one has events),
+  // nor the drift per group of machines, of a contract with monitor.drift_by (monitor-groups.test.ts).
   const later = [
+    "millwright_group_dataset_drift",
+    "millwright_group_drift_share",
+    "millwright_group_feature_drift_score",
+    "millwright_group_feature_drifted",
     "millwright_feedback_total",
     "millwright_retrain_triggers_total",
     "millwright_retrain_decisions_total",

@@ -8,6 +8,7 @@ import { test } from "node:test";
 import { Registry } from "prom-client";
 import { parse, stringify } from "yaml";
 import { contractMetrics } from "../../src/metrics/contract.js";
+import { groupDriftGauges } from "../../src/metrics/group-drift.js";
 import { monitorGauges } from "../../src/metrics/shared.js";
 import { createMetrics } from "../../src/metrics/ai4i.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
@@ -24,6 +25,8 @@ createMetrics(registry);
 const contractRegistry = new Registry();
 contractMetrics(contractRegistry);
 monitorGauges(contractRegistry);
+// The contract monitor's drift per group of machines (serve/contract/monitor.ts sets both).
+groupDriftGauges(contractRegistry);
 const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
 type Any = any;

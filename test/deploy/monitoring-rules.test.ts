@@ -28,7 +28,12 @@ after(() => rmSync(work, { recursive: true, force: true }));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Any = any;
 const alerts: Any[] = parse(rulesText).groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.alert));
-const RETRAIN = ["MillwrightDatasetDrift", "MillwrightEstimatedQualityDrop", "MillwrightQualityLow"];
+const RETRAIN = [
+  "MillwrightDatasetDrift",
+  "MillwrightEstimatedQualityDrop",
+  "MillwrightGroupDrift",
+  "MillwrightQualityLow",
+];
 const REQUIRED = [
   ...RETRAIN,
   "MillwrightDown",

@@ -1,6 +1,7 @@
 // Data-contract models for the tests: a simulated historian shop with one version trained on it
 // (trainedShop), or two versions and v1's service on a real SQLite history log with its monitor
 // (serveTwoVersions, as the swap and shadow tests start it); the test builds its app on top.
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Registry as PromRegistry } from "prom-client";
 import { loadContract } from "../../src/contract/load.js";
@@ -32,8 +33,10 @@ export interface TrainedShop {
 }
 
 /** A simulated historian shop (12 machines, 45 days, seed 7) in a temp folder, one version trained. */
-export function trainedShop(prefix: string): TrainedShop {
+/** `edit`: the example contract's text changed before training (a key the example leaves out). */
+export function trainedShop(prefix: string, edit?: (contract: string) => string): TrainedShop {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, prefix);
+  if (edit) writeFileSync(shop.contract, edit(readFileSync(shop.contract, "utf8")));
   const { contract, text } = loadContract(shop.contract);
   const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });

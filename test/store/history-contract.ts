@@ -24,9 +24,13 @@ export interface HistoryLogFactory {
 /** Floats that a lossy path (decimal rounding, float4) would change. */
 const AWKWARD = [0.1 + 0.2, 5e-324, 1.7976931348623157e308, -1 / 3, null];
 
+/**
+ * Ids as the server makes them (UUIDv7: a shared time prefix, so a group packs into one row), with a
+ * non-ASCII tail. packed() below logs ids of other shapes.
+ */
 export function reading(i: number, machine = `M${i % 3}`): LoggedReading {
   return {
-    id: `r-${i}-ü`,
+    id: `01975a3c-1f00-7000-8000-${String(i).padStart(10, "0")}ü`,
     machine,
     time: 1_750_000_000_000 + i * 3_600_000,
     values: [AWKWARD[i % AWKWARD.length], i],
@@ -296,6 +300,86 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
           ra[i][0] === "accepted" ? 1 : 0,
           `prediction ${i}: the accepted one`,
         );
+      }
+    });
+
+    test("a group's readings of every shape come back exactly, in order, each found by its id", async () => {
+      const { log: a, location } = await log(undefined, true);
+      // Ids sharing no prefix (a row each), astral characters (code point order differs from
+      // UTF-16's), a model changed inside the group, other heads, another number of values.
+      const odd: LoggedReading[] = [
+        { ...reading(0), id: "short-1" },
+        { ...reading(1), id: "01975a3c-1f\u{1F600}a" },
+        { ...reading(2), id: "01975a3c-1f\uFF21b" },
+        { ...reading(3), modelVersion: "1.1.0", values: [] },
+        { ...reading(4), heads: { coolant_pump: 0.5, spindle_bearing: null } },
+        { ...reading(5), heads: {}, values: [-0, Number.NaN, 1e-310] },
+        { ...reading(6), id: "01975a3c-1f\uFF21a" },
+        reading(7),
+      ];
+      const seqs = await a.appendReadings(odd);
+      const more = await a.appendReadings(Array.from({ length: 300 }, (_, i) => reading(100 + i)));
+      assert.equal(seqs.length, odd.length);
+      await a.close();
+      const { log: b } = await log(location, true);
+      const got = await b.entriesAfter(0);
+      const want = [...odd, ...Array.from({ length: 300 }, (_, i) => reading(100 + i))].map((r) => ({
+        ...r,
+        values: r.values.map((v) => (Number.isNaN(v) ? null : v)), // NaN is logged as null, as JSON did
+      }));
+      assert.deepStrictEqual(
+        got.map((e) => (e.type === "reading" ? e.reading : e)),
+        want,
+      );
+      assert.deepEqual(
+        got.map((e) => e.seq),
+        [...seqs, ...more],
+      );
+      assert.ok(Object.is((got[5] as { reading: LoggedReading }).reading.values[0], -0), "-0 kept");
+      const outcomes = await b.appendLabels(
+        want.map((r, i) => ({ ...label(0, 1), id: r.id, receivedAt: i })),
+      );
+      assert.deepEqual(
+        outcomes,
+        want.map(() => "accepted"),
+      );
+      const labelled = (await b.entriesAfter(more[299])).flatMap((e) =>
+        e.type === "label" ? [e.label] : [],
+      );
+      assert.deepEqual(
+        labelled.map((l) => [l.id, l.machine, l.time]),
+        want.map((r) => [r.id, r.machine, r.time]),
+      );
+      assert.deepEqual(
+        await b.appendLabels([
+          { ...label(0, 1), id: "01975a3c-1f\uFF21c" },
+          { ...label(0, 1), id: "01975a3c-1f" },
+        ]),
+        ["unknown", "unknown"],
+        "inside a row's id range is not in the row",
+      );
+    });
+
+    test("pages with a limit cut across groups and inside them, and miss nothing", async () => {
+      const { log: a } = await log();
+      const all: number[] = [];
+      for (const n of [10, 1, 25, 3])
+        all.push(...(await a.appendReadings(Array.from({ length: n }, (_, i) => reading(all.length + i)))));
+      all.push(...(await a.appendEvents([event("e-mid")])));
+      all.push(...(await a.appendReadings([reading(50), reading(51)])));
+      for (const limit of [1, 4, 7, 100]) {
+        const seen: number[] = [];
+        for (let last = 0, pages = 0; ; pages++) {
+          assert.ok(pages <= all.length, "the pages come to an end");
+          const page = await a.entriesAfter(last, limit);
+          assert.ok(page.length <= limit);
+          if (page.length < limit)
+            assert.equal(seen.length + page.length, all.length, "short only at the end");
+          seen.push(...page.map((e) => e.seq));
+          if (page.length < limit) break;
+          last = page[page.length - 1].seq;
+        }
+        assert.deepEqual(seen, all, `limit ${limit}`);
       }
     });
   });

@@ -35,7 +35,7 @@ test("PostgreSQL: five replicas creating the log at once all succeed; contracts 
 );
 
 test(
-  "PostgreSQL: a layout-1 database (before labels) is brought to layout 3 on init, rows kept",
+  "PostgreSQL: a layout-1 database (before labels) is brought to layout 4 on init, rows kept",
   { skip },
   () =>
     withPostgresLogs(fx!, async () => {
@@ -70,17 +70,90 @@ test(
           await log.close();
         }
         const meta = await c.query("SELECT value FROM history_meta WHERE key = 'layout'");
-        assert.equal(meta.rows[0].value, "3");
+        assert.equal(meta.rows[0].value, "4");
         const idx = await c.query("SELECT indexname FROM pg_indexes WHERE tablename = 'history_log'");
         const names = idx.rows.map((r) => r.indexname as string);
         assert.ok(
           names.includes("history_log_reading_id") && names.includes("history_log_label_id"),
           names.join(),
         );
-        await c.query("UPDATE history_meta SET value = '4'");
+        await c.query("UPDATE history_meta SET value = '5'");
         const newer = new PostgresHistoryLog({ url, contract: "c" });
-        await assert.rejects(newer.init(), /layout 4 in the database, this Millwright reads 3/);
+        await assert.rejects(newer.init(), /layout 5 in the database, this Millwright reads 4/);
         await newer.close();
+      } finally {
+        await c.end();
+      }
+    }),
+);
+
+test(
+  "PostgreSQL: a layout-3 database (a row per reading) is brought to 4: rows, seqs and labels kept, groups packed",
+  { skip },
+  () =>
+    withPostgresLogs(fx!, async () => {
+      const url = await fx!.createDatabase();
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      try {
+        // As the layout-3 code created it (postgres-schema.ts before layout 4), labelled.
+        await c.query(`
+        CREATE TABLE history_meta (key text PRIMARY KEY, value text NOT NULL);
+        INSERT INTO history_meta VALUES ('layout', '3');
+        CREATE TABLE history_log (
+          seq bigserial PRIMARY KEY, contract text NOT NULL,
+          type text NOT NULL CONSTRAINT history_log_type_check CHECK (type IN ('reading', 'event', 'label', 'machine')),
+          id text COLLATE "C" NOT NULL, machine text NOT NULL, t double precision NOT NULL, body text NOT NULL
+        );
+        CREATE UNIQUE INDEX history_log_event_id ON history_log (contract, id) WHERE type = 'event';
+        CREATE INDEX history_log_contract_seq ON history_log (contract, seq);
+        CREATE UNIQUE INDEX history_log_label_id ON history_log (contract, id) WHERE type = 'label';
+        CREATE INDEX history_log_reading_id ON history_log (contract, id) WHERE type = 'reading';`);
+        for (const i of [0, 1, 2])
+          await c.query(
+            "INSERT INTO history_log (contract, type, id, machine, t, body) VALUES ('c', 'reading', $1, $2, $3, $4)",
+            [reading(i).id, reading(i).machine, reading(i).time, JSON.stringify(reading(i))],
+          );
+        const l = { ...label(0, 1), machine: reading(0).machine, time: reading(0).time };
+        await c.query(
+          "INSERT INTO history_log (contract, type, id, machine, t, body) VALUES ('c', 'label', $1, $2, $3, $4)",
+          [l.id, l.machine, l.time, JSON.stringify(l)],
+        );
+        const log = new PostgresHistoryLog({ url, contract: "c", labelled: true });
+        try {
+          await log.init();
+          assert.deepStrictEqual((await log.entriesAfter(0))[2], {
+            seq: 3,
+            type: "reading",
+            reading: reading(2),
+          });
+          const seqs = await log.appendReadings(Array.from({ length: 50 }, (_, i) => reading(10 + i)));
+          assert.deepEqual(
+            seqs,
+            Array.from({ length: 50 }, (_, i) => 5 + i),
+          );
+          assert.deepEqual(await log.appendLabels([label(0, 1), label(1, 0), label(59, 1), label(60, 0)]), [
+            "duplicate",
+            "accepted",
+            "accepted",
+            "unknown",
+          ]);
+          assert.deepEqual(
+            (await log.entriesAfter(0, 6)).map((e) => `${e.seq}:${e.type}`),
+            ["1:reading", "2:reading", "3:reading", "4:label", "5:reading", "6:reading"],
+          );
+          assert.equal((await log.entriesAfter(0)).length, 4 + 50 + 2);
+        } finally {
+          await log.close();
+        }
+        const meta = await c.query("SELECT value FROM history_meta WHERE key = 'layout'");
+        assert.equal(meta.rows[0].value, "4");
+        const rows = await c.query("SELECT type, n FROM history_log WHERE seq > 4 ORDER BY seq");
+        assert.deepEqual(
+          rows.rows.map((r) => `${r.type}:${r.n}`),
+          ["readings:50", "label:1", "label:1"],
+          "the group is one row",
+        );
       } finally {
         await c.end();
       }

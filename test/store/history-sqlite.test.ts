@@ -146,7 +146,7 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
     db.close();
   }
 
-  test("is brought to layout 3 on open: entries and seqs kept, labels taken, new seqs after the old", async () => {
+  test("is brought to layout 4 on open: entries and seqs kept, labels taken, new seqs after the old", async () => {
     const path = join(dir, `history-${++n}.db`);
     layout1(path);
     const log = new SqliteHistoryLog(path, { labelled: true });
@@ -163,7 +163,7 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
     const raw = new Database(path, { readonly: true });
     assert.equal(
       (raw.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as { value: string }).value,
-      "3",
+      "4",
     );
     const plan = raw
       .prepare("EXPLAIN QUERY PLAN SELECT machine, t FROM log WHERE type = 'reading' AND id = ?")
@@ -182,11 +182,11 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
       raw.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all() as { name: string }[]
     ).map((r) => r.name);
     assert.ok(names.includes("log_label_id") && !names.includes("log_reading_id"), names.join(", "));
-    raw.exec("UPDATE meta SET value = '4' WHERE key = 'layout'");
+    raw.exec("UPDATE meta SET value = '5' WHERE key = 'layout'");
     raw.close();
     assert.throws(
       () => new SqliteHistoryLog(path),
-      (e: Error) => isMillwrightError(e) && /layout 4, this Millwright reads 3/.test(e.message),
+      (e: Error) => isMillwrightError(e) && /layout 5, this Millwright reads 4/.test(e.message),
     );
   });
 });
@@ -194,7 +194,7 @@ describe("SQLite history log: a file from before labels (layout 1)", () => {
 // Layout 3 (machines added on the server): a layout-2 file, as every server wrote it until then, is
 // copied once into a log whose type check allows them.
 describe("SQLite history log: a file from before machine entries (layout 2)", () => {
-  test("is brought to layout 3 on open: its entries, labels and seqs kept, and a machine taken", async () => {
+  test("is brought to layout 4 on open: its entries, labels and seqs kept, and a machine taken", async () => {
     const path = join(dir, `history-${++n}.db`);
     const db = new Database(path);
     db.exec(`

@@ -11,7 +11,7 @@ import { PostgresStore } from "../../src/store/postgres/store.js";
 import { ResilientStore } from "../../src/store/resilient.js";
 import { SqliteStore } from "../../src/store/sqlite/store.js";
 import type { PredictionRecord, PredictionStore } from "../../src/store/types.js";
-import { isUnavailableError } from "../../src/store/unavailable.js";
+import { isUnavailableError, writeRefusal } from "../../src/store/unavailable.js";
 import { postgresOrSkip, withPostgresLogs } from "../helpers/postgres.js";
 import { collect, makeRecord, range } from "./records.js";
 
@@ -55,6 +55,20 @@ test("classifies connection errors as unavailable, data errors as not", () => {
   assert.equal(isUnavailableError(Object.assign(new Error("dup"), { code: "23505" })), false);
   assert.equal(isUnavailableError(Object.assign(new Error("bad"), { code: "SQLITE_CONSTRAINT" })), false);
   assert.equal(isUnavailableError("ECONNREFUSED"), false);
+});
+
+test("PostgreSQL refusing writes while up is a write problem with its SQLSTATE; other errors are not", () => {
+  const pgError = (code: string) => Object.assign(new Error("no"), { code });
+  const codes = (code: string) => writeRefusal(pgError(code), "log")?.code ?? null;
+  assert.equal(codes("53100"), "MW_DISK_FULL");
+  assert.equal(codes("53200"), "MW_STORE_UNAVAILABLE");
+  assert.equal(codes("25006"), "MW_STORE_UNAVAILABLE");
+  assert.match(
+    writeRefusal(pgError("53100"), "log")?.reason ?? "",
+    /^log refuses writes: SQLSTATE 53100 disk_full/,
+  );
+  for (const other of ["23505", "57P01", "08006", "ECONNREFUSED"]) assert.equal(codes(other), null, other);
+  assert.equal(writeRefusal(null, "log"), null);
 });
 
 test("spools while down, replays on return, survives a restart of the process, refuses when full", async () => {

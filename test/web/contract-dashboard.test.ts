@@ -91,7 +91,10 @@ describe("dashboard on a data-contract server, in a real browser", {
   const failed = "M01";
 
   before(async () => {
-    const shop = trainedShop("mw-cweb-");
+    // Drift per make and model too (monitor.drift_by), for the monitoring page's groups.
+    const shop = trainedShop("mw-cweb-", (c) =>
+      c.replace("\nderived:", "\nmonitor: { drift_by: [model] }\nderived:"),
+    );
     dir = shop.dir;
     const { registry, version: v, contract, data, text } = shop;
     const model = shop.model;
@@ -360,6 +363,16 @@ describe("dashboard on a data-contract server, in a real browser", {
     );
     assert.ok(rows.includes("spindle load (%)"), String(rows));
     assert.match((await page.textContent("#quality-facts")) ?? "", /Labelled readings/);
+    // Each make and model's drift, beside the fleet's: a row per group the model was trained with.
+    const groups = (await (await fetch(`${url}/v1/monitor`)).json()).groups;
+    assert.ok(groups.length >= 2, JSON.stringify(groups.map((g: { value: string }) => g.value)));
+    const groupRows = await page.$$eval("section[aria-labelledby='groups-h'] tbody th", (ths) =>
+      ths.map((t) => t.textContent),
+    );
+    assert.deepEqual(
+      groupRows,
+      groups.map((g: { attribute: string; value: string }) => `${g.attribute} ${g.value}`),
+    );
     // The kept history: none yet, then a run (admin token) is charted at the next poll.
     await page.waitForSelector("#quality-history-h");
     assert.match(

@@ -4,6 +4,7 @@
 import { loadContract } from "../../contract/load.js";
 import { spanWords } from "../../contract/spans.js";
 import { readContractData } from "../../data/contract-data.js";
+import { MIN_GROUP_ROWS } from "../../data/drift-groups.js";
 import { type ContractProfile, profileContractData } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
 import { zoneOffsetMinutes } from "../../data/time-format.js";
@@ -19,7 +20,8 @@ a failure. Then the problems that would make training weak (a sensor with no val
 changes, a failure kind too rare for a head of its own or with none in the validation period, a
 failure of a machine in neither the telemetry nor the machine table, a failure logged twice), and
 the task and failure cost each machine gets per failure kind (a head's own, or its first matching
-for: override), grouped, with their makes and models. Bad data is an error naming the file, row
+for: override), grouped, with their makes and models; with monitor: { drift_by: [...] }, the groups
+of machines whose drift is tested on its own, and those too small to be. Bad data is an error naming the file, row
 and column, exit 2, as in training. Exit 0 when it reads; with --strict, exit 1 when it lists a
 problem (a pipeline that checks each new export before retraining). --json prints the profile as JSON.`;
 
@@ -44,6 +46,20 @@ function taskLines(p: ContractProfile, currency: string): string[] {
           : `${g.task} ${g.hours} h, parts ${money(g.parts_cost ?? 0)}${g.skills.length > 0 ? `, skills ${g.skills.join(" and ")}` : ""}`;
       return `  ${g.head} ${g.rule}: ${task}; a failure costs ${money(g.failure_cost)}; ${g.machines} machine${g.machines === 1 ? "" : "s"} (${models.slice(0, 6).join(", ")}${models.length > 6 ? `, and ${models.length - 6} more` : ""})`;
     }),
+  ];
+}
+
+/** `monitor.drift_by`'s groups: each tested for drift on its own, beside the fleet, or why not. */
+function driftGroupLines(p: ContractProfile): string[] {
+  const g = p.drift_groups;
+  if (g.length === 0) return [];
+  const by = [...new Set(g.map((x) => x.attribute))].join(", ");
+  return [
+    `drift groups (monitor.drift_by: ${by}): ${g.filter((x) => x.tested).length} of ${g.length} tested on their own, beside the fleet`,
+    ...g.map(
+      (x) =>
+        `  ${`${x.attribute}=${x.value}`.padEnd(28)} ${x.machines} machine${x.machines === 1 ? "" : "s"}, ${x.rows} rows${x.tested ? "" : `: not tested (fewer than ${MIN_GROUP_ROWS} rows; the fleet's test covers it)`}`,
+    ),
   ];
 }
 
@@ -92,7 +108,7 @@ function render(p: ContractProfile, zone: string | null, currency = ""): string 
       `labels ('${p.labels.column}'): ${p.labels.failure_rows} rows (${((p.labels.failure_rows / Math.max(1, p.rows)) * 100).toFixed(2)} %) are failures${modes.length > 0 ? ` (${modes.join(", ")})` : ""}`,
     );
   }
-  lines.push(...taskLines(p, currency));
+  lines.push(...taskLines(p, currency), ...driftGroupLines(p));
   for (const w of p.warnings) lines.push(`warning: ${w}`);
   lines.push(
     p.problems.length === 0

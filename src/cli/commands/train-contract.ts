@@ -51,6 +51,7 @@ export async function trainContract(
       trained_heads: Object.keys(f.heads).filter((h) => f.heads[h]),
       split: f.split,
       rows: res.rows,
+      drift_groups: res.driftGroups,
     });
     return 0;
   }
@@ -71,6 +72,11 @@ export async function trainContract(
   if (m)
     out(
       `threshold ${fmt(f.threshold.value)}: precision ${fmt(m.precision)} recall ${fmt(m.recall)} F1 ${fmt(m.f1)}`,
+    );
+  const g = res.driftGroups;
+  if (g.tested.length + g.skipped.length > 0)
+    out(
+      `drift tested per group (monitor.drift_by): ${g.tested.length} groups${g.skipped.map((x) => `; skipped ${x.attribute}=${x.value}: ${x.reason}`).join("")}`,
     );
   out(`card: ${registry.versionDir(res.version)}/card.md`);
   out(`champion: ${registry.readIndex().aliases.champion ?? "none"}`);

@@ -2,14 +2,15 @@
 // history in memory, the events and machines known, and who else sees every entry applied, all
 // the log replayed in seq order. Swapping to another version replays the log under it beside the
 // live history and takes it in one step, once no append the live one holds is still in flight
-// (the pending-append accounting below). The requests that add to it are contract-service.ts's.
+// (the pending-append accounting below). A failed append repairs it the same way (see `repair`).
+// The requests that add to it are contract-service.ts's.
 import { MillwrightError } from "../../core/errors.js";
 import type { ReadingColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/types.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type EventOutcome, outcomeOf } from "./events.js";
-import { type HistoryObserver, tellReading } from "./history-observer.js";
+import { type HistoryObserver, tellEvent, tellReading } from "./history-observer.js";
 import { MachineTable } from "./machine-table.js";
 
 /** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */
@@ -28,10 +29,13 @@ export class ContractHistory {
   /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
   private started = 0;
   private pending = 0;
+  /** An append failed after its readings or events were applied: memory is ahead of the log. */
+  private stale = false;
+  private repairing: Promise<void> | null = null;
 
   protected constructor(
     public model: HistoryModel,
-    versionDir: string,
+    protected versionDir: string,
     protected readonly log: HistoryLog,
   ) {
     this.machines = MachineTable.load(model, versionDir);
@@ -58,6 +62,18 @@ export class ContractHistory {
         `model ${model.version} is for contract '${model.contract.name}'; this server serves '${this.model.contract.name}'`,
         { version: model.version },
       );
+    const next = await this.replayed(model, versionDir, staging);
+    // From here on nothing awaits: one step, between two requests.
+    this.take(next);
+    commit();
+  }
+
+  /** The log replayed under `model` beside the live history, until no append is in flight and it holds every one. */
+  private async replayed(
+    model: HistoryModel,
+    versionDir: string,
+    staging: HistoryObserver[],
+  ): Promise<ContractHistory> {
     const next = new ContractHistory(model, versionDir, this.log);
     next.observers.push(...staging);
     for (;;) {
@@ -65,17 +81,53 @@ export class ContractHistory {
       const mark = this.started;
       const page = await this.log.entriesAfter(next.applied, REBUILD_PAGE);
       for (const e of page) next.apply(e);
-      if (page.length === 0 && idle && mark === this.started) break;
+      if (page.length === 0 && idle && mark === this.started) return next;
       if (page.length === 0) await new Promise((r) => setTimeout(r, 2));
     }
-    // From here on nothing awaits: one step, between two requests.
-    this.model = model;
+  }
+
+  private take(next: ContractHistory): void {
+    this.model = next.model;
+    this.versionDir = next.versionDir;
     this.machines = next.machines;
     this.attributes = next.attributes;
     this.fleet = next.fleet;
     this.eventIds = next.eventIds;
     this.applied = next.applied;
-    commit();
+  }
+
+  /**
+   * What to wait for before the history in memory is the log's, or null when it is (one server):
+   * after a failed append it held
+   * readings or events the log never got, so their machines' next reading at the same time would
+   * be refused as out of order and scored with features a restart would not give. The fleet is
+   * then replayed from the log beside the live one (as a swap), with every append still in flight
+   * settled first (group commit: other requests' readings, which stay), and taken in one step;
+   * requests wait for it, and look again (another append may have failed meanwhile). The observers need nothing: they are told of an append once it is durable.
+   */
+  protected uptodate(): Promise<void> | null {
+    if (!this.stale) return null;
+    this.repairing ??= this.repair().finally(() => {
+      this.repairing = null;
+    });
+    return this.repairing;
+  }
+
+  private async repair(): Promise<void> {
+    const model = this.model;
+    this.stale = false;
+    let next: ContractHistory;
+    try {
+      next = await this.replayed(model, this.versionDir, []);
+    } catch (e) {
+      this.stale = true;
+      throw new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `history log: cannot replay it after a failed append (${(e as Error).message})`,
+      );
+    }
+    // A swap meanwhile replayed the log itself, after the failed append had settled.
+    if (this.model === model) this.take(next);
   }
 
   /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
@@ -103,7 +155,7 @@ export class ContractHistory {
     } else if (e.type === "event") {
       this.eventIds.set(e.event.id, e.event);
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
-      for (const o of this.observers) o.event(e.event.table, e.event.machine, e.event.time, e.event);
+      tellEvent(this.observers, e.event);
     } else {
       const r = e.reading;
       const cols: ReadingColumns = {
@@ -117,8 +169,14 @@ export class ContractHistory {
     this.applied = e.seq;
   }
 
-  /** New events applied (their ids not yet known), with each one's outcome; those to log in `fresh`. */
-  protected applyEvents(parsed: LoggedEvent[]): { out: EventOutcome[]; fresh: LoggedEvent[] } {
+  /**
+   * New events applied (their ids not yet known), with each one's outcome; those to log in `fresh`.
+   * `observers`: who is told now (one server tells its own once the append is durable).
+   */
+  protected applyEvents(
+    parsed: LoggedEvent[],
+    observers: readonly HistoryObserver[] = this.observers,
+  ): { out: EventOutcome[]; fresh: LoggedEvent[] } {
     const out: EventOutcome[] = [];
     const fresh: LoggedEvent[] = [];
     for (const e of parsed) {
@@ -127,18 +185,27 @@ export class ContractHistory {
       if (o !== "accepted") continue;
       this.eventIds.set(e.id, e);
       this.fleet.addEvent(e.table, e.machine, e.time, e.kind);
-      for (const o of this.observers) o.event(e.table, e.machine, e.time, e);
+      tellEvent(observers, e);
       fresh.push(e);
     }
     return { out, fresh };
   }
 
-  /** An append the fleet already holds: counted until durable, so a swap waits for it (see swap). */
-  protected async durably(append: () => Promise<unknown>): Promise<void> {
+  /**
+   * An append the fleet already holds: counted until durable, so a swap waits for it (see swap).
+   * `then` runs once it is durable, still counted, so a swap never takes its state in between
+   * (the observers told). `applied`: the fleet already holds the entries, so a failure leaves it
+   * ahead of the log until `uptodate` replays it.
+   */
+  protected async durably(append: () => Promise<unknown>, then?: () => void, applied = false): Promise<void> {
     this.started++;
     this.pending++;
     try {
       await append();
+      then?.();
+    } catch (e) {
+      if (applied) this.stale = true;
+      throw e;
     } finally {
       this.pending--;
     }

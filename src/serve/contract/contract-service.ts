@@ -13,7 +13,7 @@ import type { WriteProblem } from "../../store/write-problem.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ContractHistory } from "./contract-history.js";
 import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
-import type { HistoryObserver } from "./history-observer.js";
+import { type HistoryObserver, tellEvent, tellScored } from "./history-observer.js";
 import { LockStep } from "./lockstep.js";
 import type { MachineAnswer, MachineTable } from "./machine-table.js";
 import { type ScoredBatch, scoreBatch } from "./score-batch.js";
@@ -22,6 +22,9 @@ export type { EventIn } from "./events.js";
 export type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
 export { loadHistoryModel } from "./load-model.js";
 export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
+
+/** Who scoreBatch tells on one server: nobody until the log holds the readings (predict). */
+const NO_OBSERVERS: readonly HistoryObserver[] = [];
 
 /** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
 export const MAX_EXPLAIN = 100;
@@ -85,8 +88,18 @@ export class ContractService extends ContractHistory {
       ? toColumns(this.model.contract, readings, single)
       : (readings as ReadingColumns);
     if (!this.lockstep) {
-      const { batch, logged, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
-      const durable = this.durably(() => this.log.appendReadings(logged));
+      // Looked at again after each wait: the last look and the scoring are one step.
+      for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
+      // Scored on the fleet, the observers told once the log holds the readings (durably's then):
+      // a failed append leaves them as they were, and the fleet is replayed (uptodate).
+      const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
+      const { batch, logged, X } = scoreBatch(state, this.notAfter(), cols, single, explain);
+      const durable = this.durably(
+        () => this.log.appendReadings(logged),
+        () => tellScored(this.observers, logged, X),
+        true,
+      );
+      // The answer is written while the log commits; sent (by the caller) once it is durable.
       try {
         answered?.(batch);
       } finally {
@@ -115,12 +128,21 @@ export class ContractService extends ContractHistory {
 
   /** Applies new events at once (so readings scored after this call see them) and logs them. */
   async events(items: EventIn[]): Promise<EventOutcome[]> {
-    const parsed = parseEvents(this.fleet, this.counter, items, this.notAfter());
     if (!this.lockstep) {
-      const { out, fresh } = this.applyEvents(parsed);
-      if (fresh.length > 0) await this.durably(() => this.log.appendEvents(fresh));
+      for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
+      const parsed = parseEvents(this.fleet, this.counter, items, this.notAfter());
+      const { out, fresh } = this.applyEvents(parsed, NO_OBSERVERS);
+      if (fresh.length > 0)
+        await this.durably(
+          () => this.log.appendEvents(fresh),
+          () => {
+            for (const e of fresh) tellEvent(this.observers, e);
+          },
+          true,
+        );
       return out;
     }
+    const parsed = parseEvents(this.fleet, this.counter, items, this.notAfter());
     // In lock step the ids known include every replica's, so a duplicate is one across the cluster.
     return this.lockstep.run(() => {
       const { out, fresh } = this.applyEvents(parsed);
@@ -186,6 +208,17 @@ export class ContractService extends ContractHistory {
         if (outcomes[i] === "accepted") for (const o of this.observers) o.label?.(l.id, l.label);
       });
     return outcomes;
+  }
+
+  /**
+   * One server, before a request changes the fleet: throws while the log is known not to take
+   * appends (nothing scored, nothing to undo); else what to wait for until the fleet is the log's
+   * again (uptodate), or null: score now.
+   */
+  private notWritable(): Promise<void> | null {
+    const p = this.log.writeProblem();
+    if (p) throw new MillwrightError(p.code, p.reason);
+    return this.uptodate();
   }
 
   /** Why the history log refuses appends now, or null: its own state, no query (readiness). */

@@ -1,6 +1,7 @@
 // Who else sees the contract server's history (the monitor, the board): what they are told of each
 // reading and event applied, live, replayed or caught up, and the one way a reading is told.
-import type { LoggedReading } from "../../store/history/types.js";
+import type { FeatureMatrix } from "../../features/build.js";
+import type { LoggedEvent, LoggedReading } from "../../store/history/types.js";
 
 /** More about a scored reading, for observers that show it (the fleet board): valid during the call only. */
 export interface ReadingDetail {
@@ -34,4 +35,20 @@ export function tellReading(observers: readonly HistoryObserver[], r: LoggedRead
   DETAIL.heads = r.heads;
   DETAIL.x = x;
   for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, DETAIL);
+}
+
+/** Tells every observer of a request's readings, scored together: row i of `X` is reading i's. */
+export function tellScored(
+  observers: readonly HistoryObserver[],
+  rows: readonly LoggedReading[],
+  X: FeatureMatrix,
+): void {
+  rows.forEach((r, i) => {
+    tellReading(observers, r, X.data.subarray(i * X.nCols, (i + 1) * X.nCols));
+  });
+}
+
+/** Tells every observer of an event applied (new or replayed). */
+export function tellEvent(observers: readonly HistoryObserver[], e: LoggedEvent): void {
+  for (const o of observers) o.event(e.table, e.machine, e.time, e);
 }

@@ -37,14 +37,17 @@ export function contractDrift(
   contract: Contract,
   reference: { columns: Record<string, (number | string | null)[]>; calibration?: DriftCalibration },
   recent: readonly Recent[],
+  /** The share of the `tested` readings at which the dataset drifted (a group's: one reading). */
+  shareOf: (tested: number) => number = () => CONTRACT_DRIFT_SHARE,
 ): { drift: DriftReport | null; window: DriftWindow } {
   const span = contract.time && !contract.time.counter ? DRIFT_WINDOW_MS : null;
   const rows = [...recent].sort((a, b) => a.time - b.time);
+  // A group's window holds fewer rows than the fleet's (GROUP_WINDOW_ROWS): as its calibration did.
   const w = windowStart(
     rows.map((r) => r.time),
     rows.length,
     span,
-    DRIFT_WINDOW_ROWS,
+    reference.calibration?.max_rows ?? DRIFT_WINDOW_ROWS,
   );
   const cur = rows.slice(w.from);
   const hours = cur.length > 0 ? (cur[cur.length - 1].time - cur[0].time) / 3_600_000 : 0;
@@ -81,7 +84,7 @@ export function contractDrift(
         Object.entries(reference.calibration?.features ?? {}).map(([k, f]) => [k, f.test]),
       ),
       thresholds,
-      shareThreshold: CONTRACT_DRIFT_SHARE,
+      shareThreshold: shareOf(Object.keys(ref).length),
     }),
     window,
   };

@@ -4,17 +4,25 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { counterSlots } from "../../contract/types.js";
+import { CONTRACT_QUALITY_WINDOW } from "../../core/limits.js";
 import type { DriftCalibration } from "../../monitor/drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
-import { ReadingRing } from "./reading-ring.js";
+import { GroupWindows } from "./monitor-groups.js";
+import { ReadingRing, ringRows } from "./reading-ring.js";
 
-/** Readings kept (the drift window is the last day of them; the realised quality's window), and the fewest for prediction drift. */
-export const RECENT_READINGS = 5000;
+/**
+ * The fewest readings kept (the drift window is the last day of them, prediction drift all of them),
+ * and the realised quality's window unless MILLWRIGHT_QUALITY_WINDOW says otherwise.
+ */
+export const RECENT_READINGS = CONTRACT_QUALITY_WINDOW;
 export const MIN_CURRENT = 100;
 
-export type Reference = Pick<ReferenceSample, "columns" | "failure_probability"> & {
+export type Reference = Pick<
+  ReferenceSample,
+  "columns" | "failure_probability" | "groups" | "groups_skipped"
+> & {
   /** Absent in a version trained before thresholds were calibrated. */
   calibration?: DriftCalibration;
 };
@@ -59,17 +67,23 @@ class WindowLabels {
 
 export class MonitorState implements HistoryObserver {
   readonly reference: Reference | null;
-  /** The last RECENT_READINGS scored readings (machine, time, p, values as logged): columns, no garbage. */
+  /** The last `capacity` scored readings (machine, time, p, values as logged): columns, no garbage. */
   private recent: ReadingRing;
+  /** Readings kept: RECENT_READINGS, or the quality window when that is longer. */
+  private readonly capacity: number;
   private labels: WindowLabels | null;
   readonly failures: { machine: string; time: number }[] = [];
   readonly seen = new Map<string, number>();
   /** The counter readings' indices: their feature slot holds the rate the drift test compares. */
   private readonly counters: number[];
+  /** Each group of machines' own window (`monitor.drift_by`); null: the fleet's test only. */
+  groups: GroupWindows | null;
 
   constructor(
     readonly model: HistoryModel,
     versionDir: string,
+    /** The realised (and estimated) quality's window: the last this many readings (MILLWRIGHT_QUALITY_WINDOW). */
+    readonly window = RECENT_READINGS,
   ) {
     let ref: Reference | null = null;
     try {
@@ -78,40 +92,30 @@ export class MonitorState implements HistoryObserver {
       ref = null; // a version without a reference sample: quality only
     }
     this.reference = ref;
-    this.recent = new ReadingRing(RECENT_READINGS, model.contract.readings.length);
+    this.capacity = Math.max(RECENT_READINGS, window);
+    this.recent = new ReadingRing(this.capacity, model.contract.readings.length);
     this.labels = this.windowLabels();
     this.counters = counterSlots(model.contract);
+    this.groups = GroupWindows.of(model.contract, ref);
   }
 
   private windowLabels(): WindowLabels | null {
-    return this.model.contract.failures ? null : new WindowLabels(RECENT_READINGS);
+    return this.model.contract.failures ? null : new WindowLabels(this.capacity);
   }
 
   /** The recent readings, oldest first, with category readings by name (built per report, not per reading). */
-  recentRows(): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
-    const r = this.recent;
-    const readings = this.model.contract.readings;
-    const out = [];
-    for (let i = 0; i < r.size; i++) {
-      const s = r.slot(i);
-      const values = r
-        .valuesAt(s)
-        .map((v, j) =>
-          v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
-        );
-      out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
-    }
-    return out;
+  recentRows(): ReturnType<typeof ringRows> {
+    return ringRows(this.recent, this.model.contract.readings);
   }
 
-  /** A row-labelled contract's labelled readings in the window, oldest first; null for the others. */
+  /** A row-labelled contract's labelled readings in the quality window, oldest first; null for the others. */
   rowLabels(): { y: number[]; p: number[] } | null {
     const l = this.labels;
     if (!l) return null;
     const r = this.recent;
     const y: number[] = [];
     const p: number[] = [];
-    for (let i = 0; i < r.size; i++) {
+    for (let i = Math.max(0, r.size - this.window); i < r.size; i++) {
       const s = r.slot(i);
       if (l.truth[s] < 0) continue;
       y.push(l.truth[s]);
@@ -126,8 +130,9 @@ export class MonitorState implements HistoryObserver {
 
   /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */
   reset(): void {
-    this.recent = new ReadingRing(RECENT_READINGS, this.model.contract.readings.length);
+    this.recent = new ReadingRing(this.capacity, this.model.contract.readings.length);
     this.labels = this.windowLabels();
+    this.groups = GroupWindows.of(this.model.contract, this.reference);
     this.failures.length = 0;
     this.seen.clear();
   }
@@ -144,6 +149,7 @@ export class MonitorState implements HistoryObserver {
       values = withRates;
     }
     const s = this.recent.push(machine, time, 0, p, values);
+    this.groups?.reading(machine, time, values);
     this.labels?.took(s, detail?.id ?? "");
   }
 

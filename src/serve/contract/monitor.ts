@@ -4,9 +4,12 @@
 // to POST /v1/feedback). Exported under the same metric names as the AI4I
 // server's monitor, so the alert rules and dashboards in deploy/monitoring/ apply unchanged.
 import type { Registry as PromRegistry } from "prom-client";
+import { groupDriftGauges } from "../../metrics/group-drift.js";
 import { monitorGauges } from "../../metrics/shared.js";
+import type { SkippedGroup } from "../../registry/reference-sample.js";
 import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
+import { exportGroupDrift, type GroupDrift } from "./monitor-groups.js";
 import { qualityOf, type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
@@ -37,6 +40,10 @@ export interface ContractMonitorReport {
   /** The readings dataset drift is tested on (the last day); drift is null until it is full. */
   drift_window: DriftWindow | null;
   drift: DriftReport | null;
+  /** Each group of machines' drift (`monitor.drift_by`), as the fleet's; empty without groups. */
+  groups: GroupDrift[];
+  /** The groups training kept no reference for, and why (too few rows). */
+  groups_skipped: SkippedGroup[];
   prediction_drift: ReturnType<typeof predictionDrift> | null;
   quality: RealisedQuality;
   /**
@@ -53,15 +60,23 @@ export interface ContractMonitorReport {
 export class ContractMonitor implements HistoryObserver {
   private state: MonitorState;
   private readonly gauges: ReturnType<typeof monitorGauges>;
+  private readonly groupGauges: ReturnType<typeof groupDriftGauges>;
 
-  constructor(model: HistoryModel, versionDir: string, registry: PromRegistry) {
-    this.state = new MonitorState(model, versionDir);
+  constructor(
+    model: HistoryModel,
+    versionDir: string,
+    registry: PromRegistry,
+    /** The realised quality's window in readings (MILLWRIGHT_QUALITY_WINDOW; monitor-state.ts). */
+    private readonly window = RECENT_READINGS,
+  ) {
+    this.state = new MonitorState(model, versionDir, window);
     this.gauges = monitorGauges(registry);
+    this.groupGauges = groupDriftGauges(registry);
   }
 
   /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
   stage(model: HistoryModel, versionDir: string): MonitorState {
-    return new MonitorState(model, versionDir);
+    return new MonitorState(model, versionDir, this.window);
   }
 
   adopt(state: MonitorState): void {
@@ -88,16 +103,20 @@ export class ContractMonitor implements HistoryObserver {
   report(now = Date.now()): ContractMonitorReport {
     const st = this.state;
     const recent = st.recentRows();
+    // Drift reads the last day (at most 5,000: monitor-drift.ts) and prediction drift the last
+    // RECENT_READINGS, whatever the quality window; quality, realised and estimated, its window.
+    const latest = recent.slice(-RECENT_READINGS);
+    const windowed = recent.slice(-st.window);
     const c = st.model.contract;
     let drift: DriftReport | null = null;
     let pdrift: ContractMonitorReport["prediction_drift"] = null;
     let window: DriftWindow | null = null;
     if (st.reference) {
-      ({ drift, window } = contractDrift(c, st.reference, recent));
-      if (recent.length >= MIN_CURRENT && st.reference.failure_probability.length > 0)
+      ({ drift, window } = contractDrift(c, st.reference, latest));
+      if (latest.length >= MIN_CURRENT && st.reference.failure_probability.length > 0)
         pdrift = predictionDrift(
           st.reference.failure_probability,
-          recent.map((x) => x.p),
+          latest.map((x) => x.p),
         );
     }
     // A row-labelled contract learns its labels by prediction id (POST /v1/feedback), never from
@@ -107,23 +126,27 @@ export class ContractMonitor implements HistoryObserver {
     const quality = rows
       ? qualityOf(rows.y, rows.p, st.model.threshold.value)
       : realisedQuality(
-          recent,
+          windowed,
           st.failures,
           c.failures?.horizon.size ?? 0,
           st.seen,
           st.model.threshold.value,
         );
-    const ps = recent.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
+    const ps = windowed.map((x) => x.p).filter((p) => p >= 0 && p <= 1);
     const t = st.model.threshold.value;
     const estimated =
       ps.length > 0 ? { ...estimateCbpe(ps, t), alarms: ps.filter((p) => p >= t).length } : null;
     this.export(drift, pdrift, quality, estimated);
+    const groups = st.groups?.report() ?? [];
+    exportGroupDrift(this.groupGauges, groups);
     return {
       at: now,
       model_version: st.model.version,
-      current_rows: recent.length,
+      current_rows: latest.length,
       drift_window: window,
       drift,
+      groups,
+      groups_skipped: st.groups?.skipped ?? [],
       prediction_drift: pdrift,
       quality,
       estimated,
@@ -152,7 +175,7 @@ export class ContractMonitor implements HistoryObserver {
     }
     g.monitorLastRun.set(Date.now() / 1000);
     if (pdrift) g.predictionDriftScore.set(pdrift.score);
-    // "count": the last RECENT_READINGS readings, the window name the alert rules read.
+    // "count": the last MILLWRIGHT_QUALITY_WINDOW readings, the window name the alert rules read.
     const w = { window: "count" };
     g.qualityLabels.set(w, q.n);
     g.qualityPositives.set(w, q.positives);

@@ -96,3 +96,21 @@ export class ReadingRing {
     return out;
   }
 }
+
+/** A ring's readings, oldest first, with category readings by level name (built per report, not per reading). */
+export function ringRows(
+  r: ReadingRing,
+  readings: readonly { kind: string; levels: string[] | null }[],
+): { machine: string; time: number; p: number; values: (number | string | null)[] }[] {
+  const out = [];
+  for (let i = 0; i < r.size; i++) {
+    const s = r.slot(i);
+    const values = r
+      .valuesAt(s)
+      .map((v, j) =>
+        v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
+      );
+    out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
+  }
+  return out;
+}

@@ -28,6 +28,7 @@ import { ContractMonitor } from "./monitor.js";
 import { MonitorHistory } from "./monitor-history.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
+import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
 import { shadowPeriod } from "../shadow/control.js";
 import { shadowMetrics } from "../shadow/metrics.js";
@@ -73,7 +74,12 @@ export async function startContractServer(
         labelled,
       });
   const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(model, registry.versionDir(version), metricsRegistry);
+  const monitor = new ContractMonitor(
+    model,
+    registry.versionDir(version),
+    metricsRegistry,
+    cfg.quality.contractWindow,
+  );
   const board = new FleetBoard(model);
   // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
   let shadow: ContractShadow | null = null;
@@ -180,9 +186,15 @@ export async function startContractServer(
             ...(chooseLogFormat(process.env, process.stdout.isTTY === true) === "text"
               ? { stream: textLogStream() }
               : {}),
+            // A caller's own options win (tests pass a stream to read the lines).
+            ...(typeof opts.logger === "object" ? opts.logger : {}),
           },
   });
   const url = await app.listen({ host: opts.host, port: opts.port });
+  // Predictions refused because the log cannot be written: said once per episode, and a gauge.
+  const alarm = new WriteAlarm(() => service.writeProblem(), metrics.storeDegraded, app.log);
+  alarm.look();
+  const alarming = alarm.every(1000);
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
   const judging = shadowGate
     ? setInterval(() => {
@@ -220,6 +232,7 @@ export async function startContractServer(
       if (cfg.drainDelayMs > 0) await new Promise((r) => setTimeout(r, cfg.drainDelayMs));
       if (judging) clearInterval(judging);
       clearInterval(refresh);
+      clearInterval(alarming);
       if (following) clearInterval(following);
       await shadowGate?.idle();
       await app.close();

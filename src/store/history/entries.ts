@@ -1,6 +1,10 @@
 // A log entry as both logs store it: its type, the columns they index (id, machine, time) and the
-// body, the entry's JSON, which a replay reads back exactly (floats and all).
-import type { LogEntry, SeqEntry } from "./types.js";
+// body, the entry's JSON, which a replay reads back exactly (floats and all). Readings appended
+// together are one row of type `readings` (layout 4, packed.ts) holding n entries: the row's seq is
+// its last reading's, and its readings have the n seqs up to it. A `reading` row (one reading as
+// JSON) is what layouts 1–3 wrote: still read back, never written.
+import { type PackedRow, packReadings, unpackReadings } from "./packed.js";
+import type { LogEntry, LoggedReading, SeqEntry } from "./types.js";
 
 export interface EntryRow {
   type: LogEntry["type"];
@@ -8,6 +12,18 @@ export interface EntryRow {
   machine: string;
   time: number;
   body: string;
+}
+
+/** A row to insert: one entry, or a packed group of readings (n of them, its largest id `hi`). */
+export interface StoredRow {
+  type: "readings" | Exclude<LogEntry["type"], "reading">;
+  id: string;
+  machine: string;
+  time: number;
+  body: string;
+  n: number;
+  hi: string | null;
+  nums: Uint8Array | null;
 }
 
 export function rowOf(e: LogEntry): EntryRow {
@@ -20,10 +36,76 @@ export function rowOf(e: LogEntry): EntryRow {
   return { type: e.type, id: x.id, machine: x.machine, time: x.time, body: JSON.stringify(x) };
 }
 
+const packedRow = (p: PackedRow): StoredRow => ({
+  type: "readings",
+  id: p.lo,
+  machine: p.machine,
+  time: p.time,
+  body: p.body,
+  n: p.n,
+  hi: p.hi,
+  nums: p.nums,
+});
+
+/** Entries as the rows that hold them, in order: each run of readings packed, the rest a row each. */
+export function storedRows(entries: readonly LogEntry[]): StoredRow[] {
+  const out: StoredRow[] = [];
+  let run: LoggedReading[] = [];
+  const flush = () => {
+    for (const p of packReadings(run)) out.push(packedRow(p));
+    run = [];
+  };
+  for (const e of entries) {
+    if (e.type === "reading") {
+      run.push(e.reading);
+      continue;
+    }
+    flush();
+    const r = rowOf(e) as EntryRow & { type: StoredRow["type"] };
+    out.push({ ...r, n: 1, hi: null, nums: null });
+  }
+  flush();
+  return out;
+}
+
+/** Each entry's seq from its row's (0 for a row not written: an event id already logged), in order. */
+export function entrySeqs(rows: readonly StoredRow[], rowSeqs: readonly number[]): number[] {
+  const out: number[] = [];
+  rows.forEach((r, k) => {
+    for (let i = r.n - 1; i >= 0; i--) out.push(rowSeqs[k] > 0 ? rowSeqs[k] - i : 0);
+  });
+  return out;
+}
+
 export function entryOf(seq: number, type: string, body: string): SeqEntry {
   const x = JSON.parse(body);
   if (type === "reading") return { seq, type, reading: x };
   if (type === "label") return { seq, type, label: x };
   if (type === "machine") return { seq, type, machine: x };
   return { seq, type: "event", event: x };
+}
+
+/** A stored row as it is read back. */
+export interface ReadRow {
+  seq: number;
+  type: string;
+  body: string;
+  nums: Uint8Array | null;
+}
+
+/** A row's entries with seq > `after`, pushed onto `out` until it holds `limit`. */
+export function pushEntries(
+  out: SeqEntry[],
+  r: ReadRow,
+  after: number,
+  limit = Number.POSITIVE_INFINITY,
+): void {
+  if (r.type !== "readings") {
+    if (r.seq > after && out.length < limit) out.push(entryOf(r.seq, r.type, r.body));
+    return;
+  }
+  const rs = unpackReadings(r.body, r.nums as Uint8Array);
+  const first = r.seq - rs.length + 1;
+  for (let i = Math.max(0, after + 1 - first); i < rs.length && out.length < limit; i++)
+    out.push({ seq: first + i, type: "reading", reading: rs[i] });
 }

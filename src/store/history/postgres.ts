@@ -4,28 +4,16 @@
 // committed also sees every seq below n, and "entries after the last seq I applied" never misses
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
 import pg from "pg";
-import { MillwrightError } from "../../core/errors.js";
 import { inTransaction } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
-import { isUnavailableError } from "../unavailable.js";
-import { entryOf, rowOf } from "./entries.js";
 import { judgeLabels } from "./labels.js";
+import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
+import { entriesAfter, insertEntries, lookUpLabels } from "./postgres-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
 /** Advisory lock key ("MWHL"): writes; distinct from the others. */
 const WRITE_LOCK = 0x4d57484c;
-
-// One statement per write whatever its size (arrays, not one parameter per value); WITH ORDINALITY
-// and ORDER BY make the seqs follow the order the server applied the entries in. The body is text,
-// not jsonb: the exact JSON the server wrote comes back, floats and all.
-const INSERT = `INSERT INTO history_log (contract, type, id, machine, t, body)
-  SELECT $1, u.type, u.id, u.machine, u.t, u.body
-  FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::text[]) WITH ORDINALITY
-    AS u(type, id, machine, t, body, ord)
-  ORDER BY u.ord
-  ON CONFLICT (contract, id) WHERE type = 'event' DO NOTHING
-  RETURNING seq`;
 
 export interface PostgresHistoryLogOptions {
   url: string;
@@ -36,15 +24,13 @@ export interface PostgresHistoryLogOptions {
   labelled?: boolean;
 }
 
-type Row = { seq: string; type: string; body: string };
-
 export class PostgresHistoryLog implements Log.HistoryLog {
   readonly shared = true;
   private readonly pool: pg.Pool;
   private readonly contract: string;
   private readonly labelled: boolean;
-  /** Set when an operation finds the server unreachable, cleared by the next that reaches it. */
-  private problem: WriteProblem | null = null;
+  /** Unreachable, or refusing writes: learnt from every operation (postgres-health.ts). */
+  private readonly health = new PgHealth();
 
   constructor(opts: PostgresHistoryLogOptions) {
     this.contract = opts.contract;
@@ -61,8 +47,12 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     this.pool.on("error", () => {});
   }
 
-  private tx<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return this.seen(inTransaction(this.pool, fn));
+  private tx<T>(fn: (c: pg.PoolClient, w: Wrote) => Promise<T>): Promise<T> {
+    const w: Wrote = { wrote: false };
+    return this.seen(
+      inTransaction(this.pool, (c) => fn(c, w)),
+      w,
+    );
   }
 
   /**
@@ -70,56 +60,30 @@ export class PostgresHistoryLog implements Log.HistoryLog {
    * query of its own: readiness asks per probe, and a replica's follow (every
    * MILLWRIGHT_HISTORY_FOLLOW_MS, a write-lock transaction) keeps it fresh with no traffic.
    */
-  private async seen<T>(op: Promise<T>): Promise<T> {
-    try {
-      const v = await op;
-      this.problem = null;
-      return v;
-    } catch (e) {
-      // Only "unreachable": a write refused for what it holds says nothing of the server.
-      if (isUnavailableError(e))
-        this.problem = { code: "MW_STORE_UNAVAILABLE", reason: unavailable(e).message };
-      else if (!(e instanceof MillwrightError)) this.problem = null;
-      throw e instanceof MillwrightError ? e : unavailable(e);
-    }
+  private seen<T>(op: Promise<T>, w?: Wrote): Promise<T> {
+    return this.health.seen(op, w);
   }
 
   writeProblem(): WriteProblem | null {
-    return this.problem;
+    return this.health.problem();
   }
 
   async init(): Promise<void> {
     await this.tx((c) => prepareHistoryTables(c, this.labelled));
   }
 
-  private async insert(c: pg.PoolClient, entries: Log.LogEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
-    const cols: [string[], string[], string[], number[], string[]] = [[], [], [], [], []];
-    for (const e of entries) {
-      const r = rowOf(e);
-      cols[0].push(r.type);
-      cols[1].push(r.id);
-      cols[2].push(r.machine);
-      cols[3].push(r.time);
-      cols[4].push(r.body);
-    }
-    const { rows } = await c.query<{ seq: string }>(INSERT, [this.contract, ...cols]);
-    return rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
-  }
-
-  private async after(c: pg.ClientBase | pg.Pool, seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    const { rows } = await c.query<Row>(
-      `SELECT seq, type, body FROM history_log WHERE contract = $1 AND seq > $2 ORDER BY seq${limit ? " LIMIT $3" : ""}`,
-      limit ? [this.contract, seq, limit] : [this.contract, seq],
-    );
-    return rows.map((r) => entryOf(Number(r.seq), r.type, r.body));
+  /** Inserts (postgres-rows.ts) and notes that this transaction wrote, for the health's recovery. */
+  private async insert(c: pg.PoolClient, entries: Log.LogEntry[], w: Wrote): Promise<number[]> {
+    const seqs = await insertEntries(c, this.contract, entries);
+    if (entries.length > 0) w.wrote = true;
+    return seqs;
   }
 
   private append(entries: Log.LogEntry[]): Promise<number[]> {
     if (entries.length === 0) return Promise.resolve([]);
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      return this.insert(c, entries);
+      return this.insert(c, entries, w);
     });
   }
 
@@ -139,22 +103,9 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   appendLabels(labels: Log.LabelIn[]): Promise<Log.LabelOutcome[]> {
     if (labels.length === 0) return Promise.resolve([]);
     const ids = [...new Set(labels.map((l) => l.id))];
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const { rows } = await c.query<{ type: string; id: string; machine: string; t: number; body: string }>(
-        // One SELECT per type: each matches its partial index's predicate exactly (an IN would not).
-        `SELECT type, id, machine, t, body FROM history_log
-           WHERE contract = $1 AND type = 'reading' AND id = ANY($2::text[])
-         UNION ALL
-         SELECT type, id, machine, t, body FROM history_log
-           WHERE contract = $1 AND type = 'label' AND id = ANY($2::text[])`,
-        [this.contract, ids],
-      );
-      const reading = new Map<string, { machine: string; time: number }>();
-      const prior = new Map<string, Log.LoggedLabel>();
-      for (const r of rows)
-        if (r.type === "reading") reading.set(r.id, { machine: r.machine, time: r.t });
-        else prior.set(r.id, JSON.parse(r.body) as Log.LoggedLabel);
+      const { reading, prior } = await lookUpLabels(c, this.contract, ids);
       const { outcomes, fresh } = judgeLabels(
         labels,
         (id) => reading.get(id),
@@ -163,24 +114,26 @@ export class PostgresHistoryLog implements Log.HistoryLog {
       await this.insert(
         c,
         fresh.map((label) => ({ type: "label", label })),
+        w,
       );
       return outcomes;
     });
   }
 
   entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    return this.seen(this.after(this.pool, seq, limit));
+    return this.seen(entriesAfter(this.pool, this.contract, seq, limit));
   }
 
   exclusive<T>(
     afterSeq: number,
     step: (entries: Log.SeqEntry[]) => Log.StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
-    return this.tx(async (c) => {
+    return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const before = await this.after(c, afterSeq);
+      const before = await entriesAfter(c, this.contract, afterSeq);
       const { append, result } = step(before);
-      const seqs = await this.insert(c, append);
+      const seqs = await this.insert(c, append, w);
+      if (!w.wrote && this.health.refusing()) await probeWrite(c, w);
       const lastSeq = seqs.length > 0 ? seqs[seqs.length - 1] : (before.at(-1)?.seq ?? afterSeq);
       return { result, seqs, lastSeq };
     });
@@ -231,12 +184,4 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-function unavailable(e: unknown): MillwrightError {
-  const why = isUnavailableError(e) ? "unreachable" : "write failed";
-  return new MillwrightError(
-    "MW_STORE_UNAVAILABLE",
-    `history log (PostgreSQL) ${why}: ${(e as Error).message}`,
-  );
 }

@@ -2,40 +2,36 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { float64sOf, runsOf } from "../shadow-rows.js";
-import { type EntryRow, rowOf } from "./entries.js";
+import { entrySeqs, type StoredRow, storedRows } from "./entries.js";
 import { judgeLabels } from "./labels.js";
-import type { LabelIn, LabelOutcome, LoggedLabel, ShadowScore } from "./types.js";
+import { idFloor, PackedIds } from "./packed.js";
+import type { ShadowGroup } from "./sqlite-shadow.js";
+import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel } from "./types.js";
 
 export interface RowGroup {
-  /** Each row's entry type: reading, event (INSERT OR IGNORE on its id), label or machine. */
+  /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
   types: string[];
   ids: string[];
   machines: string[];
   times: number[];
-  /** The entry as JSON, as the log stores it. */
+  /** The entry as JSON, or a packed row's strings. */
   bodies: string[];
+  /** Entries in each row (1 but for a packed row), its largest id and its numbers (packed rows only). */
+  ns: number[];
+  his: (string | null)[];
+  nums: (Uint8Array | null)[];
 }
 
-/** Shadow scores by column (types.ts ShadowScore). */
-export interface ShadowGroup {
-  ids: string[];
-  machines: string[];
-  times: number[];
-  versions: string[];
-  ps: number[];
-  championVersions: string[];
-  championPs: number[];
-  at: number[];
-}
-
-/** Entries as their rows, by column. */
-export const groupOf = (rows: readonly EntryRow[]): RowGroup => ({
+/** Rows by column. */
+export const groupOf = (rows: readonly StoredRow[]): RowGroup => ({
   types: rows.map((r) => r.type),
   ids: rows.map((r) => r.id),
   machines: rows.map((r) => r.machine),
   times: rows.map((r) => r.time),
   bodies: rows.map((r) => r.body),
+  ns: rows.map((r) => r.n),
+  his: rows.map((r) => r.hi),
+  nums: rows.map((r) => r.nums),
 });
 
 export type HistoryWriterRequest =
@@ -44,126 +40,9 @@ export type HistoryWriterRequest =
   | ({ op: "shadow" } & ShadowGroup)
   | { op: "close" };
 
-/**
- * The shadow tables (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
- * before them simply gains them and a Millwright without shadow mode ignores them: the log's layout
- * (what replay reads) is unchanged, hence no layout bump. Scores are kept a group to a row in
- * `shadow_groups`, as the prediction log keeps the AI4I shadow's (store/sqlite/shadow-pack.ts): a
- * row per score in `shadow`, keyed by id, doubled the work of the answers' commits they ride in
- * (bench/shadow-log.ts). `shadow` stays for the rows written before.
- */
-export const SHADOW_SCHEMA = `CREATE TABLE IF NOT EXISTS shadow (
-  id TEXT NOT NULL,
-  machine TEXT NOT NULL,
-  t REAL NOT NULL,
-  model_version TEXT NOT NULL,
-  p REAL NOT NULL,
-  champion_version TEXT NOT NULL,
-  champion_p REAL NOT NULL,
-  scored_at INTEGER NOT NULL,
-  PRIMARY KEY (id, model_version)
-);
-CREATE TABLE IF NOT EXISTS shadow_groups (
-  seq INTEGER PRIMARY KEY,
-  model_version TEXT NOT NULL,
-  champion_version TEXT NOT NULL,
-  n INTEGER NOT NULL,
-  strs TEXT NOT NULL,
-  scores BLOB NOT NULL
-)`;
-
-/** A row of the old `shadow` table (one score a row). */
-export type ShadowRow = {
-  id: string;
-  machine: string;
-  t: number;
-  model_version: string;
-  p: number;
-  champion_version: string;
-  champion_p: number;
-  scored_at: number;
-};
-
-export const fromShadowRow = (r: ShadowRow): ShadowScore => ({
-  id: r.id,
-  machine: r.machine,
-  time: r.t,
-  modelVersion: r.model_version,
-  failureProbability: r.p,
-  championVersion: r.champion_version,
-  championProbability: r.champion_p,
-  scoredAt: r.scored_at,
-});
-
-/** A stored group: `strs` is the JSON [ids, machines]; `scores` n × [t, p, champion_p, scored_at]. */
-export interface ShadowGroupRow {
-  model_version: string;
-  champion_version: string;
-  strs: string;
-  scores: Uint8Array;
-}
-
-const PER = 4;
-
-/** One stored group back as scores. */
-export function shadowOfGroupRow(g: ShadowGroupRow): ShadowScore[] {
-  const [ids, machines] = JSON.parse(g.strs) as [string[], string[]];
-  const x = float64sOf(g.scores);
-  return ids.map((id, k) => ({
-    id,
-    machine: machines[k],
-    time: x[k * PER],
-    modelVersion: g.model_version,
-    failureProbability: x[k * PER + 1],
-    championVersion: g.champion_version,
-    championProbability: x[k * PER + 2],
-    scoredAt: x[k * PER + 3],
-  }));
-}
-
-/** Shadow scores by column, to post to the writer thread. */
-export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup => ({
-  ids: rows.map((r) => r.id),
-  machines: rows.map((r) => r.machine),
-  times: rows.map((r) => r.time),
-  versions: rows.map((r) => r.modelVersion),
-  ps: rows.map((r) => r.failureProbability),
-  championVersions: rows.map((r) => r.championVersion),
-  championPs: rows.map((r) => r.championProbability),
-  at: rows.map((r) => r.scoredAt),
-});
-
-/**
- * Inserts a group of shadow scores (inside the caller's transaction): a row per run of one shadow
- * version against one champion version.
- */
-export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => number {
-  const ins = db.prepare(
-    "INSERT INTO shadow_groups (model_version, champion_version, n, strs, scores) VALUES (?, ?, ?, ?, ?)",
-  );
-  const same = (g: ShadowGroup) => (i: number, k: number) =>
-    g.versions[k] === g.versions[i] && g.championVersions[k] === g.championVersions[i];
-  return (g) => {
-    for (const [i, j] of runsOf(g.ids.length, same(g))) {
-      const x = new Float64Array((j - i) * PER);
-      for (let k = i; k < j; k++) {
-        const o = (k - i) * PER;
-        x[o] = g.times[k];
-        x[o + 1] = g.ps[k];
-        x[o + 2] = g.championPs[k];
-        x[o + 3] = g.at[k];
-      }
-      ins.run(
-        g.versions[i],
-        g.championVersions[i],
-        j - i,
-        JSON.stringify([g.ids.slice(i, j), g.machines.slice(i, j)]),
-        Buffer.from(x.buffer),
-      );
-    }
-    return g.ids.length;
-  };
-}
+/** A packed row's numbers as better-sqlite3 binds a blob (a Buffer arrives on the thread as a Uint8Array). */
+const blob = (u: Uint8Array | null) =>
+  u === null || Buffer.isBuffer(u) ? u : Buffer.from(u.buffer, u.byteOffset, u.byteLength);
 
 /**
  * Prepares the inserts once per connection; the function inserts a group (inside the caller's
@@ -175,15 +54,30 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
   // Duplicates are settled by the server before it applies an event (it knows every id it was
   // told); OR IGNORE only keeps a retried write from failing on the unique index.
   const byType: Record<string, Database.Statement> = {
-    reading: insert("reading"),
     event: insert("event", "OR IGNORE"),
     label: insert("label"),
     machine: insert("machine"),
   };
+  // A packed row takes the n seqs after the last one handed out (AUTOINCREMENT's counter, which
+  // never goes back): its own is the last of them, and the counter moves on to it.
+  const packed = db.prepare(`INSERT INTO log (seq, type, id, machine, t, body, n, id_hi, nums)
+    VALUES (COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) + ?, 'readings', ?, ?, ?, ?, ?, ?, ?)`);
   return (g) => {
     const seqs = new Array<number>(g.ids.length);
     for (let i = 0; i < g.ids.length; i++) {
-      const r = byType[g.types[i]].run(g.ids[i], g.machines[i], g.times[i], g.bodies[i]);
+      const r =
+        g.types[i] === "readings"
+          ? packed.run(
+              g.ns[i],
+              g.ids[i],
+              g.machines[i],
+              g.times[i],
+              g.bodies[i],
+              g.ns[i],
+              g.his[i],
+              blob(g.nums[i]),
+            )
+          : byType[g.types[i]].run(g.ids[i], g.machines[i], g.times[i], g.bodies[i]);
       seqs[i] = r.changes > 0 ? Number(r.lastInsertRowid) : 0;
     }
     return seqs;
@@ -191,24 +85,70 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
 }
 
 /**
+ * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
+ * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
+ * into packed rows together (entries.ts): one row per group, not one per reading.
+ */
+export type Slot = { entries: LogEntry[]; seqs: number[] };
+
+export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
+
+/** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
+export function writeSlots(
+  slots: Slot[],
+  write: (g: RowGroup) => number[] | Promise<number[]>,
+): void | Promise<void> {
+  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
+  const fill = (rowSeqs: number[]) => {
+    const seqs = entrySeqs(rows, rowSeqs);
+    let k = 0;
+    for (const s of slots) {
+      s.seqs = seqs.slice(k, k + s.entries.length);
+      k += s.entries.length;
+    }
+  };
+  const r = write(groupOf(rows));
+  return Array.isArray(r) ? fill(r) : r.then(fill);
+}
+
+/**
  * Judges and logs labels (inside the caller's transaction, on the connection that writes: nothing
- * can log a label between the look-up and the insert). Readings are found by id through the
- * log_reading_id index (sqlite-schema.ts), labels through log_label_id.
+ * can log a label between the look-up and the insert). A reading is found by id in a packed row
+ * through log_readings_range (the rows whose id range holds it, packed.ts ID_PREFIX), else in a
+ * layout-3 row through log_reading_id; labels through log_label_id (sqlite-schema.ts).
  */
 export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => LabelOutcome[] {
-  const reading = db.prepare("SELECT machine, t AS time FROM log WHERE type = 'reading' AND id = ?");
+  const single = db.prepare("SELECT machine, t AS time FROM log WHERE type = 'reading' AND id = ?");
+  const ranges = db.prepare(
+    "SELECT seq, body, nums FROM log WHERE type = 'readings' AND id >= ? AND id <= ? AND id_hi >= ? ORDER BY seq",
+  );
   const prior = db.prepare("SELECT body FROM log WHERE type = 'label' AND id = ?");
   const insert = prepareInsert(db);
   return (labels) => {
+    // A batch's labels often share rows: each row's ids are read once per call.
+    const rows = new Map<number, PackedIds>();
+    const packedReading = (id: string) => {
+      for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<{
+        seq: number;
+        body: string;
+        nums: Buffer;
+      }>) {
+        let at = rows.get(r.seq);
+        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums)));
+        const hit = at.find(id);
+        if (hit) return hit;
+      }
+      return undefined;
+    };
     const { outcomes, fresh } = judgeLabels(
       labels,
-      (id) => reading.get(id) as { machine: string; time: number } | undefined,
+      (id) => (single.get(id) as { machine: string; time: number } | undefined) ?? packedReading(id),
       (id) => {
         const r = prior.get(id) as { body: string } | undefined;
         return r ? (JSON.parse(r.body) as LoggedLabel) : undefined;
       },
     );
-    insert(groupOf(fresh.map((label) => rowOf({ type: "label", label }))));
+    insert(groupOf(storedRows(fresh.map((label) => ({ type: "label", label })))));
     return outcomes;
   };
 }

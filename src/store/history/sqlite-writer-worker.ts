@@ -6,14 +6,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
-import {
-  type HistoryWriterRequest,
-  prepareInsert,
-  prepareLabels,
-  prepareShadowInsert,
-  type RowGroup,
-  type ShadowGroup,
-} from "./sqlite-rows.js";
+import { type HistoryWriterRequest, prepareInsert, prepareLabels, type RowGroup } from "./sqlite-rows.js";
+import { prepareShadowInsert, type ShadowGroup } from "./sqlite-shadow.js";
 import type { LabelIn } from "./types.js";
 
 const port = parentPort;

@@ -15,46 +15,27 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { type EntryRow, entryOf, rowOf } from "./entries.js";
+import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
   prepareInsert,
   prepareLabels,
-  prepareShadowInsert,
   type RowGroup,
-  fromShadowRow,
-  type ShadowGroupRow,
-  type ShadowRow,
-  shadowOfGroupRow,
-  shadowGroupOf,
+  type Slot,
+  entriesIn,
+  writeSlots,
 } from "./sqlite-rows.js";
+import { prepareShadowInsert, readShadowScores, shadowGroupOf } from "./sqlite-shadow.js";
 import { prepareHistoryFile } from "./sqlite-schema.js";
 import { ShadowRides } from "../shadow-rides.js";
-import { lastDistinct } from "../shadow-rows.js";
 import type * as Log from "./types.js";
 
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
 
-type Row = { seq: number; type: string; body: string };
-
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
-
-/** One entry waiting for its group's commit; `seq` is filled in then (0: an event id already logged). */
-type Slot = EntryRow & { seq: number };
-
-// The row itself becomes the slot: a spread copy per entry showed in the batch profile (and its garbage).
-const slotOf = (e: Log.LogEntry): Slot => {
-  const slot = rowOf(e) as Slot;
-  slot.seq = 0;
-  return slot;
-};
-
-function fill(slots: Slot[], seqs: number[]): void {
-  for (let i = 0; i < slots.length; i++) slots[i].seq = seqs[i];
-}
 
 const unavailable = (e: unknown) =>
   e instanceof MillwrightError
@@ -101,7 +82,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.workerUrl = opts.workerUrl ?? WORKER_URL;
     const inline = this.db.transaction((g: RowGroup) => this.insert(g));
     this.committer = new GroupCommitter<Slot>({
-      write: this.writerThread ? (slots) => this.post(slots) : (slots) => fill(slots, inline(groupOf(slots))),
+      write: (slots) => writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
       maxInFlight: this.writerThread ? 2 : 1,
@@ -116,17 +97,17 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     });
   }
 
-  /** Sends one group to the thread; resolves once it has committed, with each slot's seq filled in. */
-  private async post(slots: Slot[]): Promise<void> {
-    const ride = this.rides.take(slots.length); // as many as it has answers: keeps pace, at most doubles its inserts
-    const req: HistoryWriterRequest = { op: "append", ...groupOf(slots) };
+  /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
+  private async post(g: RowGroup, answers: number): Promise<number[]> {
+    const ride = this.rides.take(answers); // as many as it has answers: keeps pace, at most doubles its inserts
+    const req: HistoryWriterRequest = { op: "append", ...g };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
       const w = this.thread.now() ?? (await this.thread.get());
       // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
       const r = (await w.request(req as unknown as WriteRequest)) as AppendReply;
-      fill(slots, r.seqs);
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
+      return r.seqs;
     } catch (e) {
       ride?.settle(e as Error);
       throw e;
@@ -138,15 +119,14 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   }
 
   private async append(entries: Log.LogEntry[]): Promise<number[]> {
-    const slots = entries.map(slotOf);
+    if (entries.length === 0) return [];
+    const slot: Slot = { entries, seqs: [] };
     try {
-      await this.watch.guard(() => this.committer.enqueue(slots));
+      await this.watch.guard(() => this.committer.enqueue([slot], entries.length));
     } catch (e) {
       throw unavailable(e);
     }
-    const seqs: number[] = [];
-    for (const s of slots) if (s.seq > 0) seqs.push(s.seq);
-    return seqs;
+    return slot.seqs.filter((q) => q > 0);
   }
 
   appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
@@ -180,11 +160,16 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     }
   }
 
+  /** Rows are read one at a time until `limit` entries are in: a packed row holds many. */
   private after(seq: number, limit?: number): Log.SeqEntry[] {
-    const rows = this.db
-      .prepare(`SELECT seq, type, body FROM log WHERE seq > ? ORDER BY seq${limit ? " LIMIT ?" : ""}`)
-      .all(...(limit ? [seq, limit] : [seq])) as Row[];
-    return rows.map((r) => entryOf(r.seq, r.type, r.body));
+    const out: Log.SeqEntry[] = [];
+    const max = limit || Number.POSITIVE_INFINITY;
+    const rows = this.db.prepare("SELECT seq, type, body, nums FROM log WHERE seq > ? ORDER BY seq");
+    for (const r of rows.iterate(seq) as Iterable<ReadRow>) {
+      pushEntries(out, r, seq, max);
+      if (out.length >= max) break;
+    }
+    return out;
   }
 
   async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
@@ -201,7 +186,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
       this.db
         .transaction(() => {
           const { append, result } = step(this.after(afterSeq));
-          const seqs = this.insert(groupOf(append.map(slotOf))).filter((q) => q > 0);
+          const rows = storedRows(append);
+          const seqs = entrySeqs(rows, this.insert(groupOf(rows))).filter((q) => q > 0);
           const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
           return { result, seqs, lastSeq: last.s };
         })
@@ -230,18 +216,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     await w.request(req as unknown as WriteRequest);
   }
 
-  /** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    const db = this.db;
-    const scores = function* () {
-      for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
-        yield fromShadowRow(r);
-      for (const g of db
-        .prepare("SELECT * FROM shadow_groups ORDER BY seq")
-        .iterate() as Iterable<ShadowGroupRow>)
-        yield* shadowOfGroupRow(g);
-    };
-    return lastDistinct(scores(), (r) => `${r.id}\u0000${r.modelVersion}`, limit);
+    return readShadowScores(this.db, limit);
   }
 
   async close(): Promise<void> {

@@ -230,3 +230,38 @@ test("an event-labelled contract's server says its ground truth is the failure e
     await log.close();
   }
 });
+
+test("MILLWRIGHT_QUALITY_WINDOW: the realised and estimated quality read the last that many readings only", async () => {
+  const cfg = readConfig({
+    MILLWRIGHT_REGISTRY: shop.registryDir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, "data-window"),
+    MILLWRIGHT_FEEDBACK_TOKEN: FEEDBACK,
+    MILLWRIGHT_RETRAIN_MODE: "off",
+    MILLWRIGHT_QUALITY_WINDOW: "20",
+  });
+  assert.equal(readConfig({}).quality.contractWindow, 5000, "unset: the contract server's 5,000 readings");
+  const s = await startContractServer(cfg, { host: "127.0.0.1", port: 0, logger: false });
+  const at = jsonClient(() => s.url);
+  try {
+    const readings = ROW_MACHINES.flatMap((_, m) => Array.from({ length: 12 }, (_, i) => rowReading(m, i)));
+    const all = (await at("POST", "/v1/predict", readings)).body.predictions as Answer[];
+    // Every answer labelled; only the newest 20 readings are the window's.
+    const labels = all.map((a, i) => (a.failure_predicted ? (i % 4 === 0 ? 0 : 1) : i % 5 === 0 ? 1 : 0));
+    const sent = await at(
+      "POST",
+      "/v1/feedback",
+      all.map((a, i) => ({ prediction_id: a.id, label: labels[i] })),
+      FEEDBACK,
+    );
+    assert.equal(sent.body.summary.accepted, all.length, JSON.stringify(sent.body.summary));
+    const report = (await at("GET", "/v1/monitor")).body;
+    const want = expected(all.slice(-20), labels.slice(-20));
+    assert.equal(report.quality.n, 20, "labelled readings in the window");
+    assert.equal(report.quality.positives, want.positives);
+    assert.ok(Math.abs(report.quality.recall - want.recall) < 1e-12, `recall ${report.quality.recall}`);
+    // Drift and prediction drift keep their own window: every reading the server holds.
+    assert.equal(report.current_rows, all.length);
+  } finally {
+    await s.close();
+  }
+});

@@ -9,6 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Database from "better-sqlite3";
+import { unpackReadings } from "../../../src/store/history/packed.js";
 import { readingsOf, type Trained, trainContractModel } from "../../cluster/contract-helpers.js";
 import { startServerProcess } from "../../helpers/server-process.js";
 
@@ -76,10 +77,13 @@ for (const [mode, thread] of [
     await srv.exited;
 
     const db = new Database(join(dataDir, `history-${t.contract.name}.db`), { readonly: true });
+    // Each request's readings are one packed row (layout 4): read back as the log replays them.
+    const rows = db.prepare("SELECT body, nums FROM log WHERE type = 'readings'").all() as {
+      body: string;
+      nums: Buffer;
+    }[];
     const logged = new Map(
-      (
-        db.prepare("SELECT id, body FROM log WHERE type = 'reading'").all() as { id: string; body: string }[]
-      ).map((r) => [r.id, JSON.parse(r.body) as { machine: string; failureProbability: number }]),
+      rows.flatMap((r) => unpackReadings(r.body, r.nums).map((x) => [x.id, x] as const)),
     );
     db.close();
     const lost = [...acked.keys()].filter((id) => !logged.has(id));

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import pg from "pg";
 import { readConfig } from "../../../src/cli/config.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
 import { jsonClient } from "../../helpers/http.js";
@@ -80,3 +81,49 @@ test(
       }
     }),
 );
+
+/**
+ * The whole PostgreSQL read-only (as a hot standby is after a failover) or not: ALTER SYSTEM and a
+ * reload reach the server's open connections too, at their next transaction. The admin's own
+ * session stays writable whatever the setting.
+ */
+async function readOnly(on: boolean): Promise<void> {
+  const c = new pg.Client({ connectionString: fx!.url });
+  await c.connect();
+  try {
+    await c.query("SET default_transaction_read_only = off");
+    await c.query(`ALTER SYSTEM SET default_transaction_read_only = ${on ? "on" : "off"}`);
+    await c.query("SELECT pg_reload_conf()");
+  } finally {
+    await c.end();
+  }
+}
+
+test("PostgreSQL up but read-only (SQLSTATE 25006): predictions 503 and not ready with the code; ready again by itself once writable", {
+  skip,
+}, async () => {
+  try {
+    assert.equal((await call("POST", "/v1/predict", rowReading(1, 0))).status, 200);
+    await readOnly(true);
+    const refused = await call("POST", "/v1/predict", rowReading(1, 1));
+    assert.equal(refused.status, 503, JSON.stringify(refused.body));
+    assert.equal(refused.body.code, "MW_STORE_UNAVAILABLE");
+    assert.match(refused.body.detail, /SQLSTATE 25006 read_only_sql_transaction/);
+    // Not ready, and it stays so: the replica's follow reads on, and its write probe is refused.
+    const down = await readyUntil(503, 5000);
+    assert.equal(down.status, 503);
+    assert.equal(down.body.problem.code, "MW_STORE_UNAVAILABLE");
+    assert.match(down.body.problem.reason, /refuses writes: SQLSTATE 25006/);
+    await new Promise((r) => setTimeout(r, 1000)); // five follows
+    assert.equal((await call("GET", "/v2/health/ready")).status, 503, "still not ready while read-only");
+
+    await readOnly(false);
+    // Only probes from here: the follow's write probe goes through.
+    const up = await readyUntil(200, 10_000);
+    assert.deepEqual(up.body, { ready: true }, `not ready ${up.ms} ms after the database took writes again`);
+    const again = await call("POST", "/v1/predict", rowReading(1, 1));
+    assert.equal(again.status, 200, JSON.stringify(again.body));
+  } finally {
+    await readOnly(false);
+  }
+});

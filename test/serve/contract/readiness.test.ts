@@ -21,7 +21,10 @@ before(() => {
 });
 after(() => rmSync(shop.dir, { recursive: true, force: true }));
 
-const serve = (dataDir: string, env: Record<string, string> = {}): Promise<Server> =>
+/** The server's log lines (pino's JSON), read from the stream it writes to. */
+type LogLine = { level: number; msg: string; code?: string };
+
+const serve = (dataDir: string, env: Record<string, string> = {}, lines?: LogLine[]): Promise<Server> =>
   startContractServer(
     readConfig({
       MILLWRIGHT_REGISTRY: shop.registryDir,
@@ -30,8 +33,22 @@ const serve = (dataDir: string, env: Record<string, string> = {}): Promise<Serve
       MILLWRIGHT_MONITOR_INTERVAL_MS: "600000",
       ...env,
     }),
-    { host: "127.0.0.1", port: 0, logger: false },
+    {
+      host: "127.0.0.1",
+      port: 0,
+      logger: lines ? { stream: { write: (l: string) => lines.push(JSON.parse(l)) } } : false,
+    },
   );
+
+/** The lines that say predictions are refused, and those that say they are accepted again. */
+const refusals = (lines: LogLine[]) => lines.filter((l) => /PREDICTIONS REFUSED/.test(l.msg));
+const recoveries = (lines: LogLine[]) => lines.filter((l) => /writable again/.test(l.msg));
+
+async function degraded(url: string): Promise<number | undefined> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith("millwright_store_degraded "));
+  return line === undefined ? undefined : Number(line.split(" ")[1]);
+}
 
 /** Every machine's reading `i` (ids differ by machine), as one batch. */
 const batch = (i: number) => ROW_MACHINES.map((_, m) => rowReading(m, i));
@@ -44,9 +61,10 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 8000): Pro
   }
 }
 
-test("data directory deleted while serving: not ready (MW_DATA_DIR_GONE), predictions refused with it", async () => {
+test("data directory deleted while serving: not ready (MW_DATA_DIR_GONE), predictions refused with it, said once", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "mw-cready-gone-"));
-  const s = await serve(dataDir);
+  const lines: LogLine[] = [];
+  const s = await serve(dataDir, {}, lines);
   const call = jsonClient(() => s.url);
   try {
     assert.deepEqual(await call("GET", "/v2/health/ready"), { status: 200, body: { ready: true } });
@@ -61,6 +79,15 @@ test("data directory deleted while serving: not ready (MW_DATA_DIR_GONE), predic
     const p = await call("POST", "/v1/predict", batch(1));
     assert.equal(p.status, 503, JSON.stringify(p.body));
     assert.equal(p.body.code, "MW_DATA_DIR_GONE");
+    // Loud, once: an error line naming the cause, and the gauge the alert rules read.
+    await until("the refusal logged", async () => refusals(lines).length > 0);
+    assert.equal(await degraded(s.url), 1);
+    await call("POST", "/v1/predict", batch(2));
+    await new Promise((r) => setTimeout(r, 1200));
+    assert.deepEqual(
+      refusals(lines).map((l) => [l.level, l.code]),
+      [[50, "MW_DATA_DIR_GONE"]],
+    );
     // The OpenAPI document has the probe's two answers.
     const doc = (await call("GET", "/docs/json")).body;
     const answers = doc.paths["/v2/health/ready"].get.responses;
@@ -101,10 +128,12 @@ test("disk full: not ready (MW_DISK_FULL), ready again by itself once space retu
   execFileSync("mount", ["-t", "tmpfs", "-o", "size=20m", "tmpfs", mnt]);
   const dataDir = join(mnt, "data");
   mkdirSync(dataDir);
-  const s = await serve(dataDir);
+  const lines: LogLine[] = [];
+  const s = await serve(dataDir, {}, lines);
   const call = jsonClient(() => s.url);
   try {
     assert.equal((await call("POST", "/v1/predict", batch(0))).status, 200);
+    assert.equal(await degraded(s.url), 0, "the gauge is there, 0, before any trouble");
     // Fill the file system but for 256 KiB: a few more batches fit, then the log runs out.
     const free = statfsSync(mnt);
     const filler = join(mnt, "filler");
@@ -121,12 +150,25 @@ test("disk full: not ready (MW_DISK_FULL), ready again by itself once space retu
     const r = await call("GET", "/v2/health/ready");
     assert.equal(r.status, 503, JSON.stringify(r.body));
     assert.equal(r.body.problem.code, "MW_DISK_FULL");
+    await until("the gauge at 1", async () => (await degraded(s.url)) === 1);
+    assert.equal((await call("POST", "/v1/predict", batch(i + 1))).status, 503);
     rmSync(filler);
     await until("ready again after space returned", async () => {
       return (await call("GET", "/v2/health/ready")).status === 200;
     });
     const again = await call("POST", "/v1/predict", batch(i + 1));
     assert.equal(again.status, 200, JSON.stringify(again.body));
+    await until("the recovery logged", async () => recoveries(lines).length > 0);
+    assert.equal(await degraded(s.url), 0);
+    // One episode: one error line naming the cause, one info line when it ended.
+    assert.deepEqual(
+      refusals(lines).map((l) => [l.level, l.code]),
+      [[50, "MW_DISK_FULL"]],
+    );
+    assert.deepEqual(
+      recoveries(lines).map((l) => [l.level, l.code]),
+      [[30, "MW_DISK_FULL"]],
+    );
   } finally {
     await s.close().catch(() => {});
     execFileSync("umount", [mnt]);

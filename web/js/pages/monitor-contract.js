@@ -1,6 +1,7 @@
-// The monitoring page's quality part on a data-contract server: realised quality from /v1/monitor
-// (the failures told label the readings); its history is charted below it (monitor.js).
-import { h, num, section } from "../dom.js";
+// The monitoring page's contract parts: realised quality from /v1/monitor (the failures told label
+// the readings), its history charted below it (monitor.js), and the drift of each group of machines
+// the contract's monitor.drift_by names (make=Okuma: its readings against its own training days).
+import { h, num, pct, section, table } from "../dom.js";
 
 function fact(k, v) {
   return h("div", {}, h("dt", {}, k), h("dd", {}, v));
@@ -30,5 +31,41 @@ export function realisedSection(m, contract) {
       { class: "hint" },
       "A reading's label is known once its machine's clock has passed the horizon, or a failure was told within it (POST /v1/events).",
     ),
+  );
+}
+
+/** Drift per group of machines (monitor.drift_by), beside the fleet's; nothing when the contract names none. */
+export function groupsSection(m, words) {
+  const groups = m.groups ?? [];
+  const skipped = m.groups_skipped ?? [];
+  if (groups.length + skipped.length === 0) return null;
+  const drifted = (g) => (g.drift?.features ?? []).filter((f) => f.drifted).map((f) => words(f.feature));
+  return section(
+    "groups",
+    "Drift per group of machines",
+    table(
+      "Each group's last day of readings against its own training days",
+      ["Group", "Machines", "Dataset drift", "Drifted readings"],
+      groups.map((g) => [
+        `${g.attribute} ${g.value}`,
+        g.machines.join(", ") || "—",
+        g.drift
+          ? h(
+              "span",
+              { class: `badge ${g.drift.dataset_drift ? "risk-high" : "risk-low"}` },
+              g.drift.dataset_drift ? "Drifted" : "Stable",
+            )
+          : "not enough data",
+        g.drift ? `${drifted(g).join(", ") || "none"} (${pct(g.drift.drift_share, 0)})` : "—",
+      ]),
+      { rowHeaders: true, class: "groups" },
+    ),
+    skipped.length > 0
+      ? h(
+          "p",
+          { class: "hint" },
+          `Tested with the fleet only: ${skipped.map((g) => `${g.attribute} ${g.value} (${g.reason})`).join("; ")}.`,
+        )
+      : null,
   );
 }

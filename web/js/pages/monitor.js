@@ -9,7 +9,7 @@ import { legend, lineChart } from "../charts/line-chart.js";
 import { fill, h, num, pct, section, setText, table, when } from "../dom.js";
 import { isMissingEndpoint, notAvailable, serverInfo, withUnit } from "../server.js";
 import { adminToken, tokenField } from "../token.js";
-import { realisedSection } from "./monitor-contract.js";
+import { groupsSection, realisedSection } from "./monitor-contract.js";
 import { FEATURE_WORDS, shopClockWords } from "../words.js";
 
 /** A drift row's name: the contract's words and unit on a contract server, else AI4I's words. */
@@ -51,6 +51,7 @@ export function monitorPage(root, _arg, ctx) {
         part(mon, driftSections),
         contract
           ? [
+              part(mon, (v) => groupsSection(v, featureWords)),
               part(mon, (v) => realisedSection(v, contract)),
               // A contract server without a kept history (one built without its store) says nothing of it.
               hist.status === "fulfilled" ? qualityHistory(hist.value.points ?? []) : null,

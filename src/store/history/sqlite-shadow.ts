@@ -1,0 +1,151 @@
+// The history log's shadow scores (shadow mode) in SQLite, as both of its writers insert them (the
+// writer thread, and the main thread without it), and read back: a group to a row.
+import type Database from "better-sqlite3";
+import { float64sOf, lastDistinct, runsOf } from "../shadow-rows.js";
+import type { ShadowScore } from "./types.js";
+
+/** Shadow scores by column (types.ts ShadowScore). */
+export interface ShadowGroup {
+  ids: string[];
+  machines: string[];
+  times: number[];
+  versions: string[];
+  ps: number[];
+  championVersions: string[];
+  championPs: number[];
+  at: number[];
+}
+
+/**
+ * The shadow tables (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
+ * before them simply gains them and a Millwright without shadow mode ignores them: the log's layout
+ * (what replay reads) is unchanged, hence no layout bump. Scores are kept a group to a row in
+ * `shadow_groups`, as the prediction log keeps the AI4I shadow's (store/sqlite/shadow-pack.ts): a
+ * row per score in `shadow`, keyed by id, doubled the work of the answers' commits they ride in
+ * (bench/shadow-log.ts). `shadow` stays for the rows written before.
+ */
+export const SHADOW_SCHEMA = `CREATE TABLE IF NOT EXISTS shadow (
+  id TEXT NOT NULL,
+  machine TEXT NOT NULL,
+  t REAL NOT NULL,
+  model_version TEXT NOT NULL,
+  p REAL NOT NULL,
+  champion_version TEXT NOT NULL,
+  champion_p REAL NOT NULL,
+  scored_at INTEGER NOT NULL,
+  PRIMARY KEY (id, model_version)
+);
+CREATE TABLE IF NOT EXISTS shadow_groups (
+  seq INTEGER PRIMARY KEY,
+  model_version TEXT NOT NULL,
+  champion_version TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  strs TEXT NOT NULL,
+  scores BLOB NOT NULL
+)`;
+
+/** A row of the old `shadow` table (one score a row). */
+export type ShadowRow = {
+  id: string;
+  machine: string;
+  t: number;
+  model_version: string;
+  p: number;
+  champion_version: string;
+  champion_p: number;
+  scored_at: number;
+};
+
+export const fromShadowRow = (r: ShadowRow): ShadowScore => ({
+  id: r.id,
+  machine: r.machine,
+  time: r.t,
+  modelVersion: r.model_version,
+  failureProbability: r.p,
+  championVersion: r.champion_version,
+  championProbability: r.champion_p,
+  scoredAt: r.scored_at,
+});
+
+/** A stored group: `strs` is the JSON [ids, machines]; `scores` n × [t, p, champion_p, scored_at]. */
+export interface ShadowGroupRow {
+  model_version: string;
+  champion_version: string;
+  strs: string;
+  scores: Uint8Array;
+}
+
+const PER = 4;
+
+/** One stored group back as scores. */
+export function shadowOfGroupRow(g: ShadowGroupRow): ShadowScore[] {
+  const [ids, machines] = JSON.parse(g.strs) as [string[], string[]];
+  const x = float64sOf(g.scores);
+  return ids.map((id, k) => ({
+    id,
+    machine: machines[k],
+    time: x[k * PER],
+    modelVersion: g.model_version,
+    failureProbability: x[k * PER + 1],
+    championVersion: g.champion_version,
+    championProbability: x[k * PER + 2],
+    scoredAt: x[k * PER + 3],
+  }));
+}
+
+/** Shadow scores by column, to post to the writer thread. */
+export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup => ({
+  ids: rows.map((r) => r.id),
+  machines: rows.map((r) => r.machine),
+  times: rows.map((r) => r.time),
+  versions: rows.map((r) => r.modelVersion),
+  ps: rows.map((r) => r.failureProbability),
+  championVersions: rows.map((r) => r.championVersion),
+  championPs: rows.map((r) => r.championProbability),
+  at: rows.map((r) => r.scoredAt),
+});
+
+/**
+ * Inserts a group of shadow scores (inside the caller's transaction): a row per run of one shadow
+ * version against one champion version.
+ */
+export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => number {
+  const ins = db.prepare(
+    "INSERT INTO shadow_groups (model_version, champion_version, n, strs, scores) VALUES (?, ?, ?, ?, ?)",
+  );
+  const same = (g: ShadowGroup) => (i: number, k: number) =>
+    g.versions[k] === g.versions[i] && g.championVersions[k] === g.championVersions[i];
+  return (g) => {
+    for (const [i, j] of runsOf(g.ids.length, same(g))) {
+      const x = new Float64Array((j - i) * PER);
+      for (let k = i; k < j; k++) {
+        const o = (k - i) * PER;
+        x[o] = g.times[k];
+        x[o + 1] = g.ps[k];
+        x[o + 2] = g.championPs[k];
+        x[o + 3] = g.at[k];
+      }
+      ins.run(
+        g.versions[i],
+        g.championVersions[i],
+        j - i,
+        JSON.stringify([g.ids.slice(i, j), g.machines.slice(i, j)]),
+        Buffer.from(x.buffer),
+      );
+    }
+    return g.ids.length;
+  };
+}
+
+/** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
+export function readShadowScores(db: Database.Database, limit: number): ShadowScore[] {
+  const scores = function* () {
+    for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
+      yield fromShadowRow(r);
+    for (const g of db
+      .prepare("SELECT * FROM shadow_groups ORDER BY seq")
+      .iterate() as Iterable<ShadowGroupRow>)
+      yield* shadowOfGroupRow(g);
+  };
+  return lastDistinct(scores(), (r) => `${r.id}\u0000${r.modelVersion}`, limit);
+}
