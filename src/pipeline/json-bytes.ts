@@ -214,6 +214,29 @@ export class JsonBytes {
     if (this.b[this.at++] !== c) throw STOP;
   }
 
+  /**
+   * The body: a JSON array of 1 to `max` items, each read by `item` (given its index), and nothing
+   * after it but whitespace. Returns how many; an empty array goes the general way, which says so.
+   */
+  protected array(max: number, item: (i: number) => void): number {
+    this.ws();
+    this.expect(0x5b); // [
+    this.ws();
+    if (this.peek() === 0x5d) throw STOP;
+    let n = 0;
+    for (;;) {
+      if (n >= max) throw STOP;
+      item(n++);
+      this.ws();
+      const c = this.next();
+      if (c === 0x5d) break; // ]
+      if (c !== 0x2c) throw STOP;
+      this.ws();
+    }
+    this.end();
+    return n;
+  }
+
   /** After the value: nothing but whitespace to the end. */
   protected end(): void {
     this.ws();

@@ -66,22 +66,10 @@ class Scanner extends JsonBytes {
   }
 
   run(): ReadingColumns {
-    this.ws();
-    this.expect(0x5b); // [
-    this.ws();
-    if (this.peek() === 0x5d) throw STOP; // empty: the general path says so
-    for (;;) {
-      if (this.n >= this.maxBatch) throw STOP;
-      if (this.n === this.cap) this.grow(Math.min(this.maxBatch, this.cap * 2));
-      this.reading(this.n);
-      this.n++;
-      this.ws();
-      const c = this.next();
-      if (c === 0x5d) break; // ]
-      if (c !== 0x2c) throw STOP;
-      this.ws();
-    }
-    this.end();
+    this.n = this.array(this.maxBatch, (i) => {
+      if (i === this.cap) this.grow(Math.min(this.maxBatch, this.cap * 2));
+      this.reading(i);
+    });
     const n = this.n;
     const cols: ReadingColumns = {
       n,

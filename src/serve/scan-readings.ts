@@ -75,20 +75,7 @@ class Scanner extends JsonBytes {
   }
 
   run(): ReadingColumns {
-    this.ws();
-    this.expect(0x5b); // [
-    this.ws();
-    if (this.peek() === 0x5d) throw STOP; // empty: the general path says so
-    for (;;) {
-      if (this.n >= this.maxBatch) throw STOP;
-      this.reading();
-      this.ws();
-      const c = this.next();
-      if (c === 0x5d) break; // ]
-      if (c !== 0x2c) throw STOP;
-      this.ws();
-    }
-    this.end();
+    this.array(this.maxBatch, () => this.reading());
     const n = this.n;
     return {
       n,
