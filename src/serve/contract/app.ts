@@ -14,7 +14,7 @@ import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
 import type { SimulationView, Tokens } from "../context.js";
 import { uuidv7 } from "../ids.js";
-import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "../problem.js";
 import { readyRoute } from "../readiness.js";
 import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
@@ -66,6 +66,8 @@ export interface ContractAppOptions {
   retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
   authPerMinute?: number;
+  /** The registry's folder, named "the registry" in errors rather than by its path (issue 18, item 13). */
+  registryDir?: string;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
   shadow?: ShadowControl;
   /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
@@ -89,6 +91,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
+    frameworkErrors: frameworkErrorHandler,
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     requestTimeout: 60_000,
@@ -98,14 +102,16 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.removeContentTypeParser("text/plain");
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(
+    errorHandlerFor(opts.registryDir ? [{ dir: opts.registryDir, name: "the registry" }] : []),
+  );
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
   const { events, hot } = metrics;
-  countRequests(app, hot, metrics.httpDuration);
+  countRequests(app, hot, metrics.httpDuration, { nosniff: true });
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {

@@ -162,6 +162,7 @@ export async function startContractServer(
     retrain: { audit, retrainer },
     shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
+    registryDir: registry.dir,
     simulation: opts.simulation,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
