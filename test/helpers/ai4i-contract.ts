@@ -7,6 +7,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { AI4I_CONTRACT, AI4I_TECHNICIANS } from "../../src/cli/commands/up-ai4i-contract.js";
 import { readConfig } from "../../src/cli/config.js";
+import type { Config } from "../../src/core/config.js";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { fleetToCsv } from "../../src/data/fleet-csv.js";
@@ -118,6 +119,8 @@ export interface Ai4iContractApp {
 export async function startAi4iContractApp(
   prefix: string,
   env: Record<string, string> = {},
+  /** Changes what the environment cannot say (timeouts under its 1 s floor). */
+  tweak: (cfg: Config) => void = () => {},
 ): Promise<Ai4iContractApp> {
   const shop = ai4iContractShop(prefix);
   const cfg = readConfig({
@@ -129,6 +132,7 @@ export async function startAi4iContractApp(
     MILLWRIGHT_RETRAIN_MODE: "off",
     ...env,
   });
+  tweak(cfg);
   const server = await startContractServer(cfg, {
     host: "127.0.0.1",
     port: 0,

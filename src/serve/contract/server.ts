@@ -163,6 +163,7 @@ export async function startContractServer(
     shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
     registryDir: registry.dir,
+    timeouts: cfg.timeouts,
     simulation: opts.simulation,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
