@@ -12,7 +12,7 @@ import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
 import type { SimulationView } from "../context.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
-import { defaultWebDir } from "../server.js";
+import { defaultWebDir, listenError } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
@@ -184,7 +184,18 @@ export async function startContractServer(
               : {}),
           },
   });
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    // Close what was opened (the log's writer thread would keep the process alive), then say which
+    // port and what to do, as the AI4I server did, instead of a stack trace.
+    await app.close().catch(() => {});
+    theShadow.stop();
+    await log.close().catch(() => {});
+    await Promise.resolve(audit.close()).catch(() => {});
+    throw listenError(e, opts.host, opts.port);
+  }
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
   const judging = shadowGate
     ? setInterval(() => {
