@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
-import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import {
   type PrometheusStack,
   requirePrometheusStack,
@@ -34,15 +34,7 @@ interface AnalysisMetric {
 const SCENARIOS = ["healthy", "broken", "drifted"] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
-/** One process of the AI4I contract, in its names. */
-const READING = {
-  type: "L",
-  air_temperature: 298.1,
-  process_temperature: 308.6,
-  rotational_speed: 1551,
-  torque: 42.8,
-  tool_wear: 108,
-};
+const READING = AI4I_READING;
 /** Normal readings, a little varied; stable and canary get the same ones. `i` is also the counter. */
 const normal = (i: number) => ({
   ...READING,

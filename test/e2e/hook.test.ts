@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { ModelRegistry } from "../../src/registry/registry.js";
-import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import {
   amPayload,
@@ -27,16 +27,7 @@ const dirs: string[] = [];
 const servers: ServerProcess[] = [];
 /** A process of the AI4I contract; each call a later counter, so none is refused for its order. */
 let udi = 0;
-const reading = () => ({
-  machine_id: "L-01",
-  timestamp: ++udi,
-  type: "L",
-  air_temperature: 298.1,
-  process_temperature: 308.6,
-  rotational_speed: 1551,
-  torque: 42.8,
-  tool_wear: 108,
-});
+const reading = () => ({ ...AI4I_READING, timestamp: ++udi });
 
 before(() => {
   shop = ai4iContractShop("mw-hook-shop-");

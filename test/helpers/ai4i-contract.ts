@@ -23,6 +23,17 @@ export const AI4I_TOKENS = {
   feedback: "feedback-token-for-labels",
   hook: "hook-token-for-alerts",
 };
+/** One process of the AI4I contract in its names (`timestamp` is its counter, UDI): what tests send. */
+export const AI4I_READING = {
+  machine_id: "L-01",
+  timestamp: 1,
+  type: "L",
+  air_temperature: 298.1,
+  process_temperature: 308.6,
+  rotational_speed: 1551,
+  torque: 42.8,
+  tool_wear: 108,
+};
 /** The machines of the trained fleet and of the live one: the same mix, so the baseline is calm. */
 export const AI4I_MACHINES = 96;
 

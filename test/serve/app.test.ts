@@ -9,19 +9,9 @@ import { cpSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
-/** One process of the AI4I contract, in its names; `timestamp` is its counter (UDI). */
-const READING = {
-  machine_id: "L-01",
-  timestamp: 1,
-  type: "L",
-  air_temperature: 298.1,
-  process_temperature: 308.6,
-  rotational_speed: 1551,
-  torque: 42.8,
-  tool_wear: 108,
-};
+const READING = AI4I_READING;
 
 describe("the AI4I example's server", () => {
   let app: FastifyInstance;

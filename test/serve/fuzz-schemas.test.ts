@@ -13,7 +13,7 @@ import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
 import { loadContract } from "../../src/contract/load.js";
 import { readingSchema as contractReadingSchema } from "../../src/pipeline/readings.js";
 import { alertmanagerPayloadSchema } from "../../src/serve/hook-schema.js";
-import { AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
 let app: FastifyInstance;
 let dir: string;
@@ -27,17 +27,7 @@ after(() => close());
 const readingSchema = contractReadingSchema(loadContract(AI4I_CONTRACT).contract) as {
   properties: Record<string, unknown>;
 };
-/** One process of the AI4I contract, in its names: what most fuzzed readings keep of each field. */
-const EXAMPLE: Record<string, unknown> = {
-  machine_id: "L-01",
-  timestamp: 1,
-  type: "L",
-  air_temperature: 300,
-  process_temperature: 310,
-  rotational_speed: 1500,
-  torque: 40,
-  tool_wear: 10,
-};
+const EXAMPLE: Record<string, unknown> = AI4I_READING;
 
 type Prop = {
   type?: string | readonly string[];

@@ -5,19 +5,9 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
-/** One process of the AI4I contract, in its names; `timestamp` is its counter (UDI). */
-const READING = {
-  machine_id: "L-01",
-  timestamp: 1,
-  type: "L",
-  air_temperature: 300,
-  process_temperature: 310,
-  rotational_speed: 1500,
-  torque: 40,
-  tool_wear: 10,
-};
+const READING = AI4I_READING;
 
 let app: FastifyInstance;
 let close: () => Promise<void>;

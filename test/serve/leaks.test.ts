@@ -9,19 +9,9 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { formatCsv } from "../../src/data/csv.js";
 import { redactPaths } from "../../src/serve/problem.js";
-import { startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
-/** One process of the AI4I contract, in its names (UDI is its counter). */
-const READING = {
-  machine_id: "L-01",
-  timestamp: 1,
-  type: "L",
-  air_temperature: 300,
-  process_temperature: 310,
-  rotational_speed: 1500,
-  torque: 40,
-  tool_wear: 10,
-};
+const READING = AI4I_READING;
 
 describe("what answers give away", () => {
   let dir: string;

@@ -6,19 +6,9 @@ import { connect } from "node:net";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { isDateTime, MAX_ID_LENGTH } from "../../src/core/limits.js";
-import { startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
-/** One process of the AI4I contract, in its names; `timestamp` is its counter (UDI). */
-const READING = {
-  machine_id: "L-01",
-  timestamp: 1,
-  type: "L",
-  air_temperature: 300,
-  process_temperature: 310,
-  rotational_speed: 1500,
-  torque: 40,
-  tool_wear: 10,
-};
+const READING = AI4I_READING;
 
 describe("request limits", () => {
   let app: FastifyInstance;

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
 test("SIGTERM under load: no request sent before the signal fails, every 200 is logged, exit 0", async () => {
@@ -24,16 +24,7 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     let signalledAt = Number.POSITIVE_INFINITY;
     let stop = false;
     // A machine per worker, its counter going on: no reading is refused for its time order.
-    const reading = (machine_id: string, timestamp: number) => ({
-      machine_id,
-      timestamp,
-      type: "L",
-      air_temperature: 298.1,
-      process_temperature: 308.6,
-      rotational_speed: 1551,
-      torque: 42.8,
-      tool_wear: 108,
-    });
+    const reading = (machine_id: string, timestamp: number) => ({ ...AI4I_READING, machine_id, timestamp });
     const worker = async (_: unknown, w: number) => {
       for (let t = 0; !stop; t += 2) {
         const started = Date.now();

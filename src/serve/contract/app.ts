@@ -6,18 +6,14 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
-import {
-  DEFAULT_AUTH_FAILURES_PER_MIN,
-  DEFAULT_HEADERS_TIMEOUT_MS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  MAX_PARAM_LENGTH,
-} from "../../core/limits.js";
+import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { readingSchema } from "../../pipeline/readings.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
 import type { SimulationView, Tokens } from "../context.js";
+import { type ServerTimeouts, timeoutOptions } from "../http-options.js";
 import { uuidv7 } from "../ids.js";
 import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "../problem.js";
 import { readyRoute } from "../readiness.js";
@@ -72,7 +68,7 @@ export interface ContractAppOptions {
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
   authPerMinute?: number;
   /** A request (headers and body) and its headers alone must arrive within these (core/limits.ts). */
-  timeouts?: { requestMs: number; headersMs: number; checkIntervalMs?: number };
+  timeouts?: ServerTimeouts;
   /** The registry's folder, named "the registry" in errors rather than by its path (issue 18, item 13). */
   registryDir?: string;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
@@ -102,15 +98,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     frameworkErrors: frameworkErrorHandler,
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    // Fastify's default is 0 (never): a body sent a byte a minute would hold its socket for good.
-    requestTimeout: opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    http: {
-      headersTimeout: Math.min(
-        opts.timeouts?.headersMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-        opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      ),
-      connectionsCheckingInterval: opts.timeouts?.checkIntervalMs ?? 5_000,
-    },
+    ...timeoutOptions(opts.timeouts),
     // As the AI4I app: Fastify's default Ajv strips properties a schema does not list, so an event
     // posted with "Kind" for "kind", or a CMMS's "type": "PM" to the failures table, was taken
     // without them; additionalProperties: false now refuses them, naming the field.
