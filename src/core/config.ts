@@ -22,7 +22,7 @@ export interface Config {
   sqliteWriterThread: boolean;
   rateLimit: { perMinute: number; authPerMinute: number };
   /** Server timeouts (ms): a whole request, and its headers (see core/limits.ts). */
-  timeouts: { requestMs: number; headersMs: number };
+  timeouts: { requestMs: number; headersMs: number; checkIntervalMs?: number };
   retrain: {
     mode: "local" | "github" | "off";
     cooldownMs: number;

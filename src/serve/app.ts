@@ -12,14 +12,13 @@ import type { PredictionStore } from "../store/types.js";
 import type { Ctx, ServerState, Tokens } from "./context.js";
 import { authGate } from "./auth-gate.js";
 import { FleetCache } from "./fleet-cache.js";
+import { timeoutOptions } from "./http-options.js";
 import { uuidv7 } from "./ids.js";
 import { ExplainBudget } from "./explain-budget.js";
 import {
   DEFAULT_AUTH_FAILURES_PER_MIN,
   DEFAULT_EXPLAIN_PER_SECOND,
-  DEFAULT_HEADERS_TIMEOUT_MS,
   DEFAULT_MAX_EXPLAIN,
-  DEFAULT_REQUEST_TIMEOUT_MS,
   MAX_PARAM_LENGTH,
 } from "../core/limits.js";
 import { type KnownMachine, MachineTable } from "./machine-table.js";
@@ -106,15 +105,7 @@ export async function buildApp(opts: AppOptions): Promise<FastifyInstance> {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
     frameworkErrors: frameworkErrorHandler,
-    // Fastify's default is 0 (never): a body sent a byte a minute would hold its socket for good.
-    requestTimeout: opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-    http: {
-      headersTimeout: Math.min(
-        opts.timeouts?.headersMs ?? DEFAULT_HEADERS_TIMEOUT_MS,
-        opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
-      ),
-      connectionsCheckingInterval: opts.timeouts?.checkIntervalMs ?? 5_000,
-    },
+    ...timeoutOptions(opts.timeouts),
   });
   // Only JSON bodies: a text/plain body is a 415, not a string that fails later.
   app.removeContentTypeParser("text/plain");

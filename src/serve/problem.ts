@@ -122,8 +122,6 @@ export function frameworkErrorHandler(
   return errorHandlerFor([])(err, req, reply);
 }
 
-export const errorHandler = errorHandlerFor([]);
-
 /** The error handler; `roots` are directories named by a word instead of their paths (the registry). */
 export function errorHandlerFor(roots: readonly { dir: string; name: string }[]) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply =>

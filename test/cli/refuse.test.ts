@@ -1,25 +1,26 @@
 // Issue 18, items 3 and 11: a server that cannot serve exits 2 with the reason instead of hanging,
-// and `up` refuses to train a synthetic champion over a registry that only lost its alias.
+// and `up` refuses to train a synthetic champion over a registry that only lost its alias, or over
+// one whose champion is a model of the AI4I app issue 15 retired. The registry is the AI4I contract's.
 import assert from "node:assert/strict";
 import { cpSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { freePort } from "../helpers/server-process.js";
 
 describe("a server that cannot serve exits 2", () => {
-  let fx: TrainedFixture;
+  let shop: { dir: string; registryDir: string };
   before(() => {
-    fx = trainedRegistry({ machines: 6, days: 8 });
+    shop = ai4iContractShop("mw-refuse-shop-");
   });
-  after(() => fx.cleanup());
+  after(() => removeShop(shop));
 
   /** A copy of the trained registry, changed by `edit`. */
   function registryCopy(edit: (dir: string) => void): string {
     const dir = mkdtempSync(join(tmpdir(), "mw-refuse-"));
-    cpSync(fx.registry.dir, join(dir, "models"), { recursive: true });
+    cpSync(shop.registryDir, join(dir, "models"), { recursive: true });
     edit(join(dir, "models"));
     return dir;
   }
@@ -81,6 +82,26 @@ describe("a server that cannot serve exits 2", () => {
         JSON.parse(readFileSync(join(dir, "models", "registry.json"), "utf8")).aliases.champion,
         null,
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("up over a champion of the retired AI4I app refuses (exit 2), says what to do, trains nothing", async () => {
+    // What a ./models from before issue 15 holds: an AI4I app model file (any model.json that is not
+    // a data-contract model's reads as one).
+    const dir = registryCopy((m) =>
+      writeFileSync(
+        join(m, "versions", "1.0.0", "model.json"),
+        JSON.stringify({ format: "millwright-model", formatVersion: 1 }),
+      ),
+    );
+    try {
+      const r = await serve("up", dir);
+      assert.equal(r.code, 2, r.stderr);
+      assert.match(r.stderr, /retired AI4I app.*MILLWRIGHT_REGISTRY/);
+      assert.equal(existsSync(join(dir, "models", "versions", "1.1.0")), false, "no new version");
+      assert.equal(existsSync(join(dir, "data", "fleet.csv")), false, "no fleet simulated");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

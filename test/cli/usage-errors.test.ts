@@ -8,24 +8,28 @@ import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { runCli } from "../helpers/cli.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { CLI } from "../helpers/server-process.js";
 
 /** A stack trace line ("    at foo (file.js:1:2)") means the CLI crashed instead of explaining. */
 const STACK = /\n\s+at /;
 
 describe("CLI usage errors: exit 2 and one clear line", () => {
-  let fx: TrainedFixture;
+  // The AI4I contract's registry: `serve` starts the contract server, as for every model now.
+  let fx: { dir: string; dataFile: string };
+  let shop: { dir: string; registryDir: string };
   let env: Record<string, string>;
   before(() => {
-    fx = trainedRegistry({ machines: 4, days: 5 });
+    shop = ai4iContractShop("mw-usage-");
+    fx = { dir: shop.dir, dataFile: join(shop.dir, "fleet.csv") };
     env = {
       MILLWRIGHT_DATA_DIR: join(fx.dir, "data"),
-      MILLWRIGHT_REGISTRY: fx.registry.dir,
+      MILLWRIGHT_REGISTRY: shop.registryDir,
+      MILLWRIGHT_RETRAIN_MODE: "off",
       LOG_LEVEL: "warn",
     };
   });
-  after(() => fx.cleanup());
+  after(() => removeShop(shop));
 
   test("simulate --out into a folder that does not exist", async () => {
     const r = await runCli(["simulate", "--out", join(fx.dir, "no", "such", "s.csv"), "--days", "1"], {

@@ -1,10 +1,9 @@
 // The README's five-minute walkthrough, step by step, with each claim it makes checked against the
 // real thing: `millwright up --simulate` on an empty machine, the scenario switched by the README's
-// own request, the Monitoring state, `millwright retrain run`, the server following the promotion,
-// and the plan. Faster than a person (readings every 100 ms, the monitor every 2 s), otherwise as
-// written. If this test fails, the README promises something that does not happen. The same steps
-// run against the contract server serving examples/contracts/ai4i.yaml (`up --fleet ai4i-contract
-// --simulate`), what `npm start` serves after issue 15's switch; where the two differ is in
+// own request, the Monitoring state, `POST /v1/retrain` with the admin token, the server following
+// the promotion, and the plan. Faster than a person (readings every 100 ms, the monitor every 2 s),
+// otherwise as written. If this test fails, the README promises something that does not happen.
+// The server is the contract server serving examples/contracts/ai4i.yaml; its particulars are in
 // test/helpers/walkthrough-fleets.ts.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -126,8 +125,8 @@ function walkthrough(fleet: WalkFleet): void {
         `realised recall fell: ${q0.recall} → ${q1.recall}`,
       );
 
-      // 4. millwright retrain run (the AI4I app; a contract server: POST /v1/retrain): trains, gates,
-      //    promotes, and says the new version; the server follows the champion without failing a request.
+      // 4. POST /v1/retrain (`millwright retrain run` says to use it): trains, gates, promotes, and
+      //    says the new version; the server follows the champion without failing a request.
       const verdict = await fleet.retrain({ url: srv.url, env, admin });
       console.log(`# ${fleet.name}: ${verdict.trim()}`);
       assert.match(verdict, fleet.promoted);

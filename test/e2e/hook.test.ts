@@ -1,12 +1,15 @@
 // The retraining webhook on a real server process, without Prometheus: Alertmanager v4 payloads
 // posted straight at POST /v1/hooks/alertmanager. Authentication, a storm deduplicated into one
 // retraining, resolved alerts ignored, and a retraining that fails leaving the champion in place.
+// `millwright serve` of the AI4I contract: the contract server, which retrains in a worker thread
+// (issue 15 retired the AI4I app and its training child process).
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { READING, type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { ModelRegistry } from "../../src/registry/registry.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { type ServerProcess, startServerProcess } from "../helpers/server-process.js";
 import {
   amPayload,
@@ -18,12 +21,17 @@ import {
   waitFor,
 } from "./support.js";
 
-let fx: TrainedFixture;
+let shop: { dir: string; registryDir: string };
+let registry: ModelRegistry;
 const dirs: string[] = [];
 const servers: ServerProcess[] = [];
+/** A process of the AI4I contract; each call a later counter, so none is refused for its order. */
+let udi = 0;
+const reading = () => ({ ...AI4I_READING, timestamp: ++udi });
 
 before(() => {
-  fx = trainedRegistry({ machines: 6, days: 7, seed: 11 });
+  shop = ai4iContractShop("mw-hook-shop-");
+  registry = new ModelRegistry(shop.registryDir);
 });
 
 after(async () => {
@@ -33,14 +41,14 @@ after(async () => {
       await s.exited;
     }
   }
-  fx.cleanup();
+  removeShop(shop);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 async function serve(): Promise<ServerProcess> {
   const dataDir = mkdtempSync(join(tmpdir(), "mw-hook-"));
   dirs.push(dataDir);
-  const srv = await startServerProcess(["serve", "--registry", fx.registry.dir], {
+  const srv = await startServerProcess(["serve", "--registry", shop.registryDir], {
     MILLWRIGHT_DATA_DIR: dataDir,
     MILLWRIGHT_HOOK_TOKEN: HOOK_TOKEN,
     MILLWRIGHT_RETRAIN_MODE: "local",
@@ -108,14 +116,16 @@ test("the webhook: auth, a storm of 20 identical alerts starts one retraining, r
     );
     assert.equal(await metric(srv.url, "millwright_retrain_triggers_total", { outcome: "started" }), 1);
 
-    // No labelled production data: the retraining has nothing to gate on and keeps the champion.
+    // One decision. (No production data: the AI4I app kept its champion; the contract server trains
+    // the same rows again and its gate, at margin 0, promotes the equal challenger: said as it is.)
     const d = await decision(srv.url);
-    assert.equal(d.payload.verdict, "kept", JSON.stringify(d.payload));
+    assert.ok(["kept", "promoted"].includes(String(d.payload.verdict)), JSON.stringify(d.payload));
+    assert.equal((d.payload.data as { production_rows: number }).production_rows, 0);
     const h = await retrainHistory(srv.url);
     assert.equal(h.events.filter((e) => e.kind === "trigger").length, 1, "exactly one trigger in the audit");
     const alerts = (await (await fetch(`${srv.url}/v1/alerts`)).json()) as { alerts: { status: string }[] };
     assert.equal(alerts.alerts.length, 21, "every notification is in the audit, the resolved one too");
-    assert.equal(await servedVersion(srv.url, READING), fx.version);
+    assert.equal(await servedVersion(srv.url, reading()), registry.readIndex().aliases.champion);
   } catch (e) {
     console.error(srv.output());
     throw e;
@@ -124,15 +134,14 @@ test("the webhook: auth, a storm of 20 identical alerts starts one retraining, r
 
 test("a retraining that fails half-way (the champion's stored training data is damaged) keeps the champion and records 'failed'", async () => {
   // The lineage names the champion's data in the dataset store: its stored copy is damaged (a header
-  // and a row the validator rejects, whose bytes no longer match the hash).
-  const lineage = fx.registry.readJson(fx.version, "lineage.json") as {
-    data: { dataset: { sha256: string } };
-  };
-  const sha = lineage.data.dataset.sha256;
-  writeFileSync(
-    join(fx.registry.dir, "datasets", "sha256", `${sha}.csv`),
-    "type,air_temperature,process_temperature,rotational_speed,torque,tool_wear,machine_failure\nL,298.1,308.6,not-a-number,42.8,108,0\n",
-  );
+  // and a row the contract rejects, whose bytes no longer match the hash).
+  const champion = registry.readIndex().aliases.champion;
+  const store = join(shop.registryDir, "datasets", "sha256");
+  for (const f of readdirSync(store))
+    writeFileSync(
+      join(store, f),
+      "UDI,Type,Air temperature [K],Process temperature [K],Rotational speed [rpm],Torque [Nm],Tool wear [min],Machine failure\n1,L,298.1,308.6,not-a-number,42.8,108,0\n",
+    );
   const srv = await serve();
   try {
     const r = await postHook(
@@ -149,8 +158,8 @@ test("a retraining that fails half-way (the champion's stored training data is d
     assert.equal(d.payload.verdict, "failed", JSON.stringify(d.payload));
     assert.match(String(d.payload.reason), /\S/, "the failure says why");
     assert.equal(await metric(srv.url, "millwright_retrain_decisions_total", { verdict: "failed" }), 1);
-    assert.equal(fx.registry.readIndex().aliases.champion, fx.version, "the champion alias is untouched");
-    assert.equal(await servedVersion(srv.url, READING), fx.version);
+    assert.equal(registry.readIndex().aliases.champion, champion, "the champion alias is untouched");
+    assert.equal(await servedVersion(srv.url, reading()), champion);
     const h = await retrainHistory(srv.url);
     assert.equal(h.events.filter((e) => e.kind === "promotion").length, 0);
   } catch (e) {

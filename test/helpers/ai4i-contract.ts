@@ -1,11 +1,13 @@
 // The AI4I example as a data-contract model (examples/contracts/ai4i.yaml) trained here on a small
 // simulated fleet, served by a real contract server on 127.0.0.1 (SQLite history in a temp folder),
-// with the live AI4I simulator feeding it as `up --fleet ai4i-contract --simulate` does.
+// with the live AI4I simulator feeding it as `up --simulate` does.
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import type { FastifyInstance } from "fastify";
+import { AI4I_CONTRACT, AI4I_TECHNICIANS } from "../../src/cli/commands/up-ai4i-contract.js";
 import { readConfig } from "../../src/cli/config.js";
+import type { Config } from "../../src/core/config.js";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { fleetToCsv } from "../../src/data/fleet-csv.js";
@@ -16,7 +18,22 @@ import { startContractServer } from "../../src/serve/contract/server.js";
 import { contractWire } from "../../src/sim/contract-wire.js";
 import { type LiveSimulation, startLiveSimulation } from "../../src/sim/live.js";
 
-export const AI4I_TOKENS = { admin: "admin-token-for-scenarios", feedback: "feedback-token-for-labels" };
+export const AI4I_TOKENS = {
+  admin: "admin-token-for-scenarios",
+  feedback: "feedback-token-for-labels",
+  hook: "hook-token-for-alerts",
+};
+/** One process of the AI4I contract in its names (`timestamp` is its counter, UDI): what tests send. */
+export const AI4I_READING = {
+  machine_id: "L-01",
+  timestamp: 1,
+  type: "L",
+  air_temperature: 298.1,
+  process_temperature: 308.6,
+  rotational_speed: 1551,
+  torque: 42.8,
+  tool_wear: 108,
+};
 /** The machines of the trained fleet and of the live one: the same mix, so the baseline is calm. */
 export const AI4I_MACHINES = 96;
 
@@ -97,3 +114,52 @@ export async function serveAi4iContract(
 
 export const removeShop = (shop: { dir: string } | undefined) =>
   shop && rmSync(shop.dir, { recursive: true, force: true });
+
+export interface Ai4iContractApp {
+  app: FastifyInstance;
+  url: string;
+  /** The shop's temp folder (the server's data folder is `data` in it). */
+  dir: string;
+  close(): Promise<void>;
+}
+
+/**
+ * `millwright serve` of the AI4I contract (ai4iContractShop), in this process so a test can
+ * `app.inject`: the shop's tokens, retraining off, `env` over both; close() removes the shop.
+ */
+export async function startAi4iContractApp(
+  prefix: string,
+  env: Record<string, string> = {},
+  /** Changes what the environment cannot say (timeouts under its 1 s floor). */
+  tweak: (cfg: Config) => void = () => {},
+): Promise<Ai4iContractApp> {
+  const shop = ai4iContractShop(prefix);
+  const cfg = readConfig({
+    MILLWRIGHT_REGISTRY: shop.registryDir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, "data"),
+    MILLWRIGHT_ADMIN_TOKEN: AI4I_TOKENS.admin,
+    MILLWRIGHT_FEEDBACK_TOKEN: AI4I_TOKENS.feedback,
+    MILLWRIGHT_HOOK_TOKEN: AI4I_TOKENS.hook,
+    MILLWRIGHT_RETRAIN_MODE: "off",
+    ...env,
+  });
+  tweak(cfg);
+  const server = await startContractServer(cfg, {
+    host: "127.0.0.1",
+    port: 0,
+    logger: false,
+    technicians: AI4I_TECHNICIANS,
+  }).catch((e) => {
+    removeShop(shop);
+    throw e;
+  });
+  return {
+    app: server.app,
+    url: server.url,
+    dir: shop.dir,
+    close: async () => {
+      await server.close();
+      removeShop(shop);
+    },
+  };
+}

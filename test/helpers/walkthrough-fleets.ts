@@ -1,8 +1,8 @@
-// The two servers the README walkthrough (test/cli/walkthrough.test.ts) runs on, and where they
-// differ: the AI4I app (`up --simulate`, until issue 15's switch) and the contract server serving
-// examples/contracts/ai4i.yaml (`up --fleet ai4i-contract --simulate`). Each names its board's
-// likeliest-failure field, its realised quality (one shape for the steps), how many labels make a
-// quality window of only later readings, and how `retrain` is asked for (step 4).
+// The server the README walkthrough (test/cli/walkthrough.test.ts) runs on: the contract server
+// serving examples/contracts/ai4i.yaml (`up --simulate`, what `npm start -- --simulate` runs; the
+// AI4I app it ran on before issue 15 is retired). It names its board's likeliest-failure field, its
+// realised quality, how many labels make a quality window of only later readings, and how
+// `retrain` is asked for (step 4).
 import assert from "node:assert/strict";
 import { runCli } from "./cli.js";
 
@@ -18,7 +18,7 @@ export interface Quality {
 export interface MonitorState {
   model_version: string;
   drift: { features: { feature: string; drifted: boolean; score: number }[] } | null;
-  /** The AI4I app: {realised: {count: …, status}}; a contract server: the window's metrics. */
+  /** The window's realised metrics (null before labels). */
   quality: unknown;
 }
 
@@ -45,25 +45,6 @@ export interface WalkFleet {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** The AI4I app: `millwright retrain run` trains, gates and promotes from its prediction log. */
-const ai4i: WalkFleet = {
-  name: "the AI4I app (up --simulate)",
-  args: ["up", "--simulate", "--pace", "100"],
-  env: { MILLWRIGHT_RETRAIN_MODE: "off", MILLWRIGHT_QUALITY_WINDOW: "2000" },
-  likeliest: "likeliest_mode",
-  quality: (s) => {
-    const q = (s.quality as { realised: { count: Quality & { status: string } } }).realised.count;
-    return { ...q, ok: q.status === "ok" };
-  },
-  window: 2000,
-  async retrain(c) {
-    const r = await runCli(["retrain", "run"], { env: c.env });
-    assert.equal(r.code, 0, `${r.stdout}\n${r.stderr}`);
-    return r.stdout;
-  },
-  promoted: /^promoted 1\.1\.0: champion is now 1\.1\.0 \(was 1\.0\.0\); challenger PR-AUC/,
-};
-
 type Decision = {
   payload: { run?: string; verdict: string; reason: string; challenger?: { version: string } };
 };
@@ -73,8 +54,8 @@ type Decision = {
  * (`retrain run` exits 2 and names the route); the decision is in GET /v1/retrain/history.
  */
 const contract: WalkFleet = {
-  name: "the contract server (up --fleet ai4i-contract --simulate)",
-  args: ["up", "--fleet", "ai4i-contract", "--simulate", "--pace", "100"],
+  name: "the contract server (up --simulate)",
+  args: ["up", "--simulate", "--pace", "100"],
   env: { MILLWRIGHT_RETRAIN_MODE: "local" },
   likeliest: "likeliest_kind",
   quality: (s) => {
@@ -108,4 +89,4 @@ const contract: WalkFleet = {
   promoted: /^promoted 1\.1\.0: challenger PR-AUC [\d.]+ beats champion [\d.]+/,
 };
 
-export const WALK_FLEETS: readonly WalkFleet[] = [ai4i, contract];
+export const WALK_FLEETS: readonly WalkFleet[] = [contract];

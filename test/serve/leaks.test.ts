@@ -1,26 +1,25 @@
 // Issue 18 item 13: no absolute paths in answers, security headers on the report, /docs and JSON,
-// problem+json for URLs Fastify cannot route, formula-safe CSV exports, a private prediction log.
+// problem+json for URLs Fastify cannot route, formula-safe CSV, a private history log. On the server
+// `millwright serve` starts for the AI4I example (the contract server; issue 15 retired the AI4I app).
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { formatCsv } from "../../src/data/csv.js";
 import { redactPaths } from "../../src/serve/problem.js";
-import { privateDatabase } from "../../src/serve/server.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
-import { runCli } from "../helpers/cli.js";
-import { READING, type TrainedFixture } from "../helpers/model.js";
-import { startAi4iApp } from "../helpers/ai4i-app.js";
+import { AI4I_READING, startAi4iContractApp } from "../helpers/ai4i-contract.js";
+
+const READING = AI4I_READING;
 
 describe("what answers give away", () => {
-  let fx: TrainedFixture;
+  let dir: string;
   let app: FastifyInstance;
   let close: () => Promise<void>;
 
   before(async () => {
-    ({ fx, app, close } = await startAi4iApp({ machines: 4, days: 6 }, () => ({ tokens: { admin: "a" } })));
+    ({ dir, app, close } = await startAi4iContractApp("mw-leaks-"));
   });
   after(() => close());
 
@@ -32,7 +31,7 @@ describe("what answers give away", () => {
     ]) {
       const res = await app.inject(url);
       assert.equal(res.statusCode, 404, url);
-      assert.ok(!res.body.includes(fx.registry.dir), `${url}: ${res.body}`);
+      assert.ok(!res.body.includes(dir), `${url}: ${res.body}`);
       assert.ok(!res.body.includes(tmpdir()), `${url}: ${res.body}`);
     }
     const res = await app.inject("/v1/models/9.9.9/report");
@@ -52,7 +51,7 @@ describe("what answers give away", () => {
   });
 
   test("the model report: CSP, nosniff, no framing", async () => {
-    const res = await app.inject(`/v1/models/${fx.version}/report`);
+    const res = await app.inject("/v1/models/1.0.0/report");
     assert.equal(res.statusCode, 200);
     const csp = String(res.headers["content-security-policy"]);
     assert.match(csp, /default-src 'none'/);
@@ -69,7 +68,15 @@ describe("what answers give away", () => {
       assert.equal(res.headers["x-content-type-options"], "nosniff", url);
     }
     const p = await app.inject({ method: "POST", url: "/v1/predict", payload: READING });
+    assert.equal(p.statusCode, 200, p.body);
     assert.equal(p.headers["x-content-type-options"], "nosniff");
+  });
+
+  test("the history log and its -wal/-shm files are 0600", async () => {
+    const p = await app.inject({ method: "POST", url: "/v1/predict", payload: { ...READING, timestamp: 2 } });
+    assert.equal(p.statusCode, 200, p.body);
+    const path = join(dir, "data", "history-ai4i-2020.db");
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
   });
 
   test("GET /% and an over-long parameter answer problem+json", async () => {
@@ -112,72 +119,4 @@ test("CSV for people: text cells that start like a formula get an apostrophe (OW
   ]);
   // Data files Millwright reads back are written as they are.
   assert.equal(formatCsv(["a"], [["=1"]]), "a\n=1\n");
-});
-
-test("predictions export defuses formula cells end to end", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-export-"));
-  try {
-    const store = new SqliteStore({ path: join(dir, "predictions.db") });
-    await store.init();
-    const reading = {
-      ...READING,
-      machine_id: '=HYPERLINK("http://evil.example")',
-      machine_model: "@SUM(1+1)",
-    };
-    await store.logPredictions([
-      {
-        id: "p1",
-        requestId: "r1",
-        modelName: "m",
-        modelVersion: "1.0.0",
-        predictedAt: Date.parse("2026-11-27T08:00:00Z"),
-        reading: reading as never,
-        failureProbability: 0.1,
-        failurePredicted: false,
-        modes: {},
-      },
-    ]);
-    await store.close();
-    const out = join(dir, "export.csv");
-    const r = await runCli(["predictions", "export", "--out", out], { env: { MILLWRIGHT_DATA_DIR: dir } });
-    assert.equal(r.code, 0, r.stderr);
-    const text = readFileSync(out, "utf8");
-    assert.ok(text.includes(`"'=HYPERLINK(""http://evil.example"")"`), text);
-    assert.ok(text.includes("'@SUM(1+1)"), text);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
-
-test("the prediction log and its -wal/-shm files are 0600", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-mode-"));
-  try {
-    const path = join(dir, "predictions.db");
-    privateDatabase(path);
-    const store = new SqliteStore({ path });
-    await store.init();
-    await store.logPredictions([
-      {
-        id: "p1",
-        requestId: "r1",
-        modelName: "m",
-        modelVersion: "1.0.0",
-        predictedAt: Date.now(),
-        reading: READING as never,
-        failureProbability: 0.1,
-        failurePredicted: false,
-        modes: {},
-      },
-    ]);
-    for (const f of [path, `${path}-wal`, `${path}-shm`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
-    await store.close();
-    // A log left world-readable by an older version is tightened at the next start.
-    writeFileSync(`${path}-wal`, "");
-    chmodSync(path, 0o644);
-    chmodSync(`${path}-wal`, 0o644);
-    privateDatabase(path);
-    for (const f of [path, `${path}-wal`]) assert.equal(statSync(f).mode & 0o777, 0o600, f);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import { chooseLogFormat, formatLogLine } from "../../src/serve/log-format.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
+import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
 test("text on a terminal, JSON elsewhere; MILLWRIGHT_LOG_FORMAT decides when set", () => {
@@ -54,17 +54,20 @@ test("a pino line becomes one line of text with its fields", () => {
   assert.equal(formatLogLine("not json"), "not json\n");
 });
 
+// `millwright serve` of the AI4I contract: the contract server (issue 15 retired the AI4I app, whose
+// leader lock logged "elected leader" and "leadership released"; the contract server has no leader).
 describe("the server's own log", () => {
-  let fx: TrainedFixture;
+  let shop: { dir: string; registryDir: string };
   before(() => {
-    fx = trainedRegistry({ machines: 4, days: 5 });
+    shop = ai4iContractShop("mw-logfmt-");
   });
-  after(() => fx.cleanup());
+  after(() => removeShop(shop));
 
   const env = (format: string) => ({
-    MILLWRIGHT_DATA_DIR: join(fx.dir, `data-${format}`),
-    MILLWRIGHT_REGISTRY: fx.registry.dir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, `data-${format}`),
+    MILLWRIGHT_REGISTRY: shop.registryDir,
     MILLWRIGHT_LOG_FORMAT: format,
+    MILLWRIGHT_RETRAIN_MODE: "off",
     LOG_LEVEL: "info",
   });
 
@@ -73,20 +76,15 @@ describe("the server's own log", () => {
     srv.child.kill("SIGTERM");
     assert.equal(await srv.exited, 0, srv.output());
     const lines = srv.output().trim().split("\n");
-    assert.ok(lines.length > 3, srv.output());
+    assert.ok(
+      lines.some((l) => / INFO {2}/.test(l)),
+      srv.output(),
+    );
     for (const l of lines) assert.ok(!l.trimStart().startsWith("{"), `a JSON line among the text: ${l}`);
-    assert.ok(
-      lines.some((l) => / INFO {2}elected leader/.test(l)),
-      srv.output(),
-    );
-    assert.ok(
-      lines.some((l) => / INFO {2}shutting down: monitor stopped, leadership released/.test(l)),
-      srv.output(),
-    );
-    assert.ok(!lines.some((l) => / WARN |lost leadership/.test(l)), srv.output());
+    assert.ok(!lines.some((l) => / WARN | ERROR /.test(l)), srv.output());
   });
 
-  test("json in a pipe: every log line parses; SIGTERM releases leadership at info level", async () => {
+  test("json in a pipe: every log line parses; a normal SIGTERM logs nothing at warning level", async () => {
     const srv = await startServerProcess(["serve"], { ...env("json"), MILLWRIGHT_LOG_FORMAT: "" });
     srv.child.kill("SIGTERM");
     assert.equal(await srv.exited, 0, srv.output());
@@ -96,12 +94,9 @@ describe("the server's own log", () => {
       .filter((l) => l.startsWith("{"))
       .map((l) => JSON.parse(l) as { level: number; msg: string });
     assert.ok(
-      logs.some((l) => l.msg.startsWith("elected leader")),
+      logs.some((l) => l.level === 30),
       srv.output(),
     );
-    const bye = logs.find((l) => /leadership released/.test(l.msg));
-    assert.ok(bye, srv.output());
-    assert.equal(bye.level, 30);
     assert.deepEqual(
       logs.filter((l) => l.level >= 40),
       [],

@@ -1,19 +1,20 @@
 // SIGTERM under load: readiness turns false, requests in flight finish, the log is flushed, exit 0,
-// and every prediction that got a 200 is in the log.
+// and every prediction that got a 200 is in the log. `millwright serve` of the AI4I contract (the
+// contract server and its history log; issue 15 retired the AI4I app this first ran on).
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
-import { READING, trainedRegistry } from "../helpers/model.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
 test("SIGTERM under load: no request sent before the signal fails, every 200 is logged, exit 0", async () => {
-  const fx = trainedRegistry({ machines: 8, days: 10 });
+  const shop = ai4iContractShop("mw-term-shop-");
   const dataDir = mkdtempSync(join(tmpdir(), "mw-term-"));
   try {
-    const srv = await startServerProcess(["serve", "--registry", fx.registry.dir], {
+    const srv = await startServerProcess(["serve", "--registry", shop.registryDir], {
       MILLWRIGHT_DATA_DIR: dataDir,
       MILLWRIGHT_DRAIN_DELAY_MS: "1500",
       MILLWRIGHT_RETRAIN_MODE: "off",
@@ -22,14 +23,16 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     const failedBeforeSignal: string[] = [];
     let signalledAt = Number.POSITIVE_INFINITY;
     let stop = false;
-    const worker = async () => {
-      while (!stop) {
+    // A machine per worker, its counter going on: no reading is refused for its time order.
+    const reading = (machine_id: string, timestamp: number) => ({ ...AI4I_READING, machine_id, timestamp });
+    const worker = async (_: unknown, w: number) => {
+      for (let t = 0; !stop; t += 2) {
         const started = Date.now();
         try {
           const r = await fetch(`${srv.url}/v1/predict`, {
             method: "POST",
             headers: { "content-type": "application/json" },
-            body: JSON.stringify([READING, READING]),
+            body: JSON.stringify([reading(`W${w}`, t), reading(`W${w}`, t + 1)]),
           });
           if (r.status === 200)
             for (const p of ((await r.json()) as { predictions: { id: string }[] }).predictions)
@@ -62,15 +65,15 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     assert.equal(code, 0, srv.output());
     assert.deepEqual(failedBeforeSignal, []);
     assert.ok(ok.length > 100, `only ${ok.length} predictions answered`);
-    const db = new Database(join(dataDir, "predictions.db"), { readonly: true });
+    const db = new Database(join(dataDir, "history-ai4i-2020.db"), { readonly: true });
     const ids = new Set(
-      (db.prepare("SELECT id FROM predictions").all() as { id: string }[]).map((r) => r.id),
+      (db.prepare("SELECT id FROM log WHERE type = 'reading'").all() as { id: string }[]).map((r) => r.id),
     );
     db.close();
     const missing = ok.filter((id) => !ids.has(id));
     assert.deepEqual(missing, [], "every 200 is in the log");
   } finally {
-    fx.cleanup();
+    removeShop(shop);
     rmSync(dataDir, { recursive: true, force: true });
   }
 });

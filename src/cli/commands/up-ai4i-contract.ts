@@ -1,9 +1,9 @@
-// `millwright up --fleet ai4i-contract`: the AI4I example served as a data-contract model (issue 15:
-// one prediction pipeline; docs/one-server.md). On an empty registry it simulates the AI4I fleet as
-// `up` does, trains examples/contracts/ai4i.yaml on it and serves the contract server; --simulate
+// `millwright up` (what `npm start` runs): the AI4I example served as a data-contract model (issue 15:
+// one server; docs/one-server.md). On an empty registry it simulates the AI4I fleet, trains
+// examples/contracts/ai4i.yaml on it and serves the contract server; --simulate
 // streams the live AI4I simulator into it in the contract's names, the ground truth following on
 // POST /v1/feedback, with the drift scenarios switchable over GET /v1/sim and POST /v1/sim/scenario.
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { loadContract } from "../../contract/load.js";
 import { PACKAGE_ROOT } from "../../core/version.js";
 import { readContractData } from "../../data/contract-data.js";
@@ -27,7 +27,8 @@ export const AI4I_TECHNICIANS = join(PACKAGE_ROOT, "examples", "contracts", "ai4
 /** A champion this fleet cannot serve: an AI4I app model, or another contract's. */
 function notAi4iContract(name: string) {
   return (obj: unknown): string | null => {
-    if (!isHistoryModelJSON(obj)) return "is an AI4I app model; set MILLWRIGHT_REGISTRY to another folder";
+    if (!isHistoryModelJSON(obj))
+      return "is a model of the retired AI4I app, which Millwright no longer serves (docs/one-server.md); move the folder away or set MILLWRIGHT_REGISTRY to another one, and the AI4I contract is trained there";
     const theirs = (obj as { contract?: { name?: string } }).contract?.name;
     return theirs === name
       ? null
@@ -65,8 +66,6 @@ export async function upAi4iContract(
   },
 ): Promise<number> {
   const log = (s: string) => process.stderr.write(`${s}\n`);
-  // Its own registry unless one is named: the AI4I app's champion (./models) stays where it is.
-  if (!process.env.MILLWRIGHT_REGISTRY) cfg.registryDir = resolve("./models-ai4i-contract");
   ensureAi4iContractModel(cfg, log);
   const tokenFile = ensureTokens(cfg);
   let sim: LiveSimulation | null = null;

@@ -12,8 +12,9 @@ import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { authGate } from "../auth-gate.js";
 import type { SimulationView, Tokens } from "../context.js";
+import { type ServerTimeouts, timeoutOptions } from "../http-options.js";
 import { uuidv7 } from "../ids.js";
-import { errorHandler, problemOf, sendProblem } from "../problem.js";
+import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "../problem.js";
 import { readyRoute } from "../readiness.js";
 import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
@@ -66,6 +67,10 @@ export interface ContractAppOptions {
   retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
   authPerMinute?: number;
+  /** A request (headers and body) and its headers alone must arrive within these (core/limits.ts). */
+  timeouts?: ServerTimeouts;
+  /** The registry's folder, named "the registry" in errors rather than by its path (issue 18, item 13). */
+  registryDir?: string;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
   shadow?: ShadowControl;
   /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
@@ -87,23 +92,27 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     requestIdHeader: false,
     return503OnClosing: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
+    frameworkErrors: frameworkErrorHandler,
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    requestTimeout: 60_000,
+    ...timeoutOptions(opts.timeouts),
     // As the AI4I app: Fastify's default Ajv strips properties a schema does not list, so an event
     // posted with "Kind" for "kind", or a CMMS's "type": "PM" to the failures table, was taken
     // without them; additionalProperties: false now refuses them, naming the field.
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.removeContentTypeParser("text/plain");
-  app.setErrorHandler(errorHandler);
+  app.setErrorHandler(
+    errorHandlerFor(opts.registryDir ? [{ dir: opts.registryDir, name: "the registry" }] : []),
+  );
   app.setNotFoundHandler((req, reply) =>
     sendProblem(reply, problemOf("MW_NOT_FOUND", `no such endpoint: ${req.method} ${req.url.split("?")[0]}`)),
   );
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
   const { events, hot } = metrics;
-  countRequests(app, hot, metrics.httpDuration);
+  countRequests(app, hot, metrics.httpDuration, { nosniff: true });
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {

@@ -12,7 +12,7 @@ import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
 import type { SimulationView } from "../context.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
-import { defaultWebDir } from "../server.js";
+import { defaultWebDir, listenError } from "../server.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
@@ -168,6 +168,8 @@ export async function startContractServer(
     retrain: { audit, retrainer },
     shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
+    registryDir: registry.dir,
+    timeouts: cfg.timeouts,
     simulation: opts.simulation,
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
@@ -190,7 +192,18 @@ export async function startContractServer(
             ...(typeof opts.logger === "object" ? opts.logger : {}),
           },
   });
-  const url = await app.listen({ host: opts.host, port: opts.port });
+  let url: string;
+  try {
+    url = await app.listen({ host: opts.host, port: opts.port });
+  } catch (e) {
+    // Close what was opened (the log's writer thread would keep the process alive), then say which
+    // port and what to do, as the AI4I server did, instead of a stack trace.
+    await app.close().catch(() => {});
+    theShadow.stop();
+    await log.close().catch(() => {});
+    await Promise.resolve(audit.close()).catch(() => {});
+    throw listenError(e, opts.host, opts.port);
+  }
   // Predictions refused because the log cannot be written: said once per episode, and a gauge.
   const alarm = new WriteAlarm(() => service.writeProblem(), metrics.storeDegraded, app.log);
   alarm.look();
