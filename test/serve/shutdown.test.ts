@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import Database from "better-sqlite3";
+import { unpackReadings } from "../../src/store/history/packed.js";
 import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { startServerProcess } from "../helpers/server-process.js";
 
@@ -66,9 +67,12 @@ test("SIGTERM under load: no request sent before the signal fails, every 200 is 
     assert.deepEqual(failedBeforeSignal, []);
     assert.ok(ok.length > 100, `only ${ok.length} predictions answered`);
     const db = new Database(join(dataDir, "history-ai4i-2020.db"), { readonly: true });
-    const ids = new Set(
-      (db.prepare("SELECT id FROM log WHERE type = 'reading'").all() as { id: string }[]).map((r) => r.id),
-    );
+    // Each commit's readings are one packed row (layout 4): read back as a replay does.
+    const rows = db.prepare("SELECT body, nums FROM log WHERE type = 'readings'").all() as {
+      body: string;
+      nums: Uint8Array;
+    }[];
+    const ids = new Set(rows.flatMap((r) => unpackReadings(r.body, r.nums).map((x) => x.id)));
     db.close();
     const missing = ok.filter((id) => !ids.has(id));
     assert.deepEqual(missing, [], "every 200 is in the log");
