@@ -87,28 +87,62 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
 /**
  * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
  * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
- * into packed rows together (entries.ts): one row per group, not one per reading.
+ * into packed rows together (entries.ts): one row per group, not one per reading. A request's
+ * scored columns come packed already (`rows`, appendReadingColumns): their rows go in as they are.
  */
-export type Slot = { entries: LogEntry[]; seqs: number[] };
+export type Slot = { entries: LogEntry[]; rows?: StoredRow[]; seqs: number[] };
 
-export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
+const slotSize = (s: Slot) => (s.rows ? s.rows.reduce((n, r) => n + r.n, 0) : s.entries.length);
+
+export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + slotSize(s), 0);
+
+/** The slots' rows, in order: runs of entries packed as before, packed rows as they came. */
+function rowsOf(slots: Slot[]): StoredRow[] {
+  if (slots.length === 1 && !slots[0].rows) return storedRows(slots[0].entries);
+  const out: StoredRow[] = [];
+  let run: LogEntry[] = [];
+  for (const s of slots) {
+    if (!s.rows) {
+      run.push(...s.entries);
+      continue;
+    }
+    if (run.length > 0) out.push(...storedRows(run));
+    run = [];
+    out.push(...s.rows);
+  }
+  if (run.length > 0) out.push(...storedRows(run));
+  return out;
+}
 
 /** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
 export function writeSlots(
   slots: Slot[],
   write: (g: RowGroup) => number[] | Promise<number[]>,
 ): void | Promise<void> {
-  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
+  const rows = rowsOf(slots);
   const fill = (rowSeqs: number[]) => {
     const seqs = entrySeqs(rows, rowSeqs);
     let k = 0;
     for (const s of slots) {
-      s.seqs = seqs.slice(k, k + s.entries.length);
-      k += s.entries.length;
+      const n = slotSize(s);
+      s.seqs = seqs.slice(k, k + n);
+      k += n;
     }
   };
   const r = write(groupOf(rows));
   return Array.isArray(r) ? fill(r) : r.then(fill);
+}
+
+/**
+ * The packed rows' number buffers, to transfer to the writer thread rather than copy: each is a
+ * buffer of its own (packed.ts, packed-columns.ts), never read again on this thread once posted.
+ */
+export function transferable(g: RowGroup): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const u of g.nums)
+    if (u && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer instanceof ArrayBuffer)
+      out.add(u.buffer);
+  return [...out];
 }
 
 /**

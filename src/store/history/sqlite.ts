@@ -15,7 +15,7 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
+import { columnRows, entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
@@ -24,6 +24,7 @@ import {
   type RowGroup,
   type Slot,
   entriesIn,
+  transferable,
   writeSlots,
 } from "./sqlite-rows.js";
 import { prepareShadowInsert, readShadowScores, shadowGroupOf } from "./sqlite-shadow.js";
@@ -105,7 +106,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     try {
       const w = this.thread.now() ?? (await this.thread.get());
       // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
-      const r = (await w.request(req as unknown as WriteRequest)) as AppendReply;
+      // The packed numbers are moved, not copied (a 1,000-reading request's are ~100 KB).
+      const r = (await w.request(req as unknown as WriteRequest, transferable(g))) as AppendReply;
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
       return r.seqs;
     } catch (e) {
@@ -118,11 +120,11 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.watch.problem();
   }
 
-  private async append(entries: Log.LogEntry[]): Promise<number[]> {
-    if (entries.length === 0) return [];
-    const slot: Slot = { entries, seqs: [] };
+  private async append(entries: Log.LogEntry[], rows?: StoredRow[], n = entries.length): Promise<number[]> {
+    if (n === 0) return [];
+    const slot: Slot = { entries, rows, seqs: [] };
     try {
-      await this.watch.guard(() => this.committer.enqueue([slot], entries.length));
+      await this.watch.guard(() => this.committer.enqueue([slot], n));
     } catch (e) {
       throw unavailable(e);
     }
@@ -131,6 +133,11 @@ export class SqliteHistoryLog implements Log.HistoryLog {
 
   appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
+  }
+
+  /** Packed here, on the main thread (a ~0.2 µs a reading), and posted to the writer thread as rows. */
+  appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
+    return this.append([], g.n > 0 ? columnRows(g) : [], g.n);
   }
 
   appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
