@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { uuidv7Many } from "../../src/serve/ids.js";
 import { packReadings } from "../../src/store/history/packed.js";
-import { packColumns, readingsOf } from "../../src/store/history/packed-columns.js";
+import { packGroups, readingsOf } from "../../src/store/history/packed-columns.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { ReadingGroup } from "../../src/store/history/types.js";
 
@@ -31,11 +31,11 @@ const AWKWARD = [Number.NaN, -0, 0, 1e-310, -1.5e308, Math.PI, 0.1 + 0.2];
 
 /** A random group: NaN (null), -0 and subnormal values, heads missing (null column) or NaN, ids
  * that split into several rows (other prefixes, one with an astral character). */
-function randomGroup(r: () => number, n: number): ReadingGroup {
+function randomGroup(r: () => number, n: number, at?: number): ReadingGroup {
   const pick = () => (r() < 0.4 ? AWKWARD[Math.floor(r() * AWKWARD.length)] : (r() - 0.5) * 1e4);
   const nv = 1 + Math.floor(r() * 6);
   const headNames = ["tool_wear", "spindle_bearing", "coolant_pump"].slice(0, Math.floor(r() * 4));
-  const ids = uuidv7Many(n, 1_750_000_000_000 + Math.floor(r() * 1e6));
+  const ids = uuidv7Many(n, at ?? 1_750_000_000_000 + Math.floor(r() * 1e6));
   if (n > 3) ids[n - 2] = `other-${ids[n - 2]}`;
   if (n > 5) ids[n - 1] = `😀-${ids[n - 1]}`;
   const col = () => Float64Array.from({ length: n }, pick);
@@ -57,9 +57,11 @@ describe("layout 4 packed from columns", () => {
   test("the rows packReadings makes of the same readings, byte for byte", () => {
     const r = rng(7);
     for (let k = 0; k < 200; k++) {
-      const g = randomGroup(r, [0, 1, 2, 7, 50, 1000][k % 6]);
-      const want = packReadings(readingsOf(g));
-      const got = packColumns(g);
+      // One request, or several in one group commit (of one model or two; in one millisecond or not).
+      const at = k % 3 === 0 ? 1_750_000_000_000 : undefined;
+      const gs = Array.from({ length: 1 + (k % 4) }, () => randomGroup(r, [0, 1, 2, 7, 50, 1000][k % 6], at));
+      const want = packReadings(gs.flatMap(readingsOf));
+      const got = packGroups(gs);
       assert.equal(got.length, want.length);
       got.forEach((row, i) => {
         const { nums, ...rest } = row;
@@ -82,7 +84,8 @@ describe("layout 4 packed from columns", () => {
         first,
         Array.from({ length: 1000 }, (_, i) => i + 1),
       );
-      // Several requests in one group commit (with an object append between): one transaction, seqs in call order.
+      // Several requests in one group commit (with an object append between): one transaction, seqs in
+      // call order, and the neighbouring requests' readings packed together.
       const rest = await Promise.all([
         log.appendReadingColumns(groups[1]),
         log.appendReadings(readingsOf(groups[2])),

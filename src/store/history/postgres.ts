@@ -95,7 +95,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
     if (g.n === 0) return Promise.resolve([]);
-    const rows = columnRows(g);
+    const rows = columnRows([g]);
     return this.tx(async (c, w) => {
       await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const seqs = await insertRows(c, this.contract, rows);

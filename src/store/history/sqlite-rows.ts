@@ -2,11 +2,11 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { entrySeqs, type StoredRow, storedRows } from "./entries.js";
+import { columnRows, entrySeqs, type StoredRow, storedRows } from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
-import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel } from "./types.js";
+import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup } from "./types.js";
 
 export interface RowGroup {
   /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
@@ -88,29 +88,33 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
  * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
  * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
  * into packed rows together (entries.ts): one row per group, not one per reading. A request's
- * scored columns come packed already (`rows`, appendReadingColumns): their rows go in as they are.
+ * scored columns (`group`, appendReadingColumns) are packed with the columns of the requests beside
+ * it, straight from the columns (packed-columns.ts).
  */
-export type Slot = { entries: LogEntry[]; rows?: StoredRow[]; seqs: number[] };
+export type Slot = { entries: LogEntry[]; group?: ReadingGroup; seqs: number[] };
 
-const slotSize = (s: Slot) => (s.rows ? s.rows.reduce((n, r) => n + r.n, 0) : s.entries.length);
+const slotSize = (s: Slot) => (s.group ? s.group.n : s.entries.length);
 
 export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + slotSize(s), 0);
 
-/** The slots' rows, in order: runs of entries packed as before, packed rows as they came. */
+/** The slots' rows, in order: each run of entries packed as before, each run of columns likewise. */
 function rowsOf(slots: Slot[]): StoredRow[] {
-  if (slots.length === 1 && !slots[0].rows) return storedRows(slots[0].entries);
+  if (slots.length === 1 && !slots[0].group) return storedRows(slots[0].entries);
   const out: StoredRow[] = [];
   let run: LogEntry[] = [];
-  for (const s of slots) {
-    if (!s.rows) {
-      run.push(...s.entries);
-      continue;
-    }
+  let groups: ReadingGroup[] = [];
+  const flush = () => {
     if (run.length > 0) out.push(...storedRows(run));
+    if (groups.length > 0) out.push(...columnRows(groups));
     run = [];
-    out.push(...s.rows);
+    groups = [];
+  };
+  for (const s of slots) {
+    if (s.group ? run.length > 0 : groups.length > 0) flush();
+    if (s.group) groups.push(s.group);
+    else run.push(...s.entries);
   }
-  if (run.length > 0) out.push(...storedRows(run));
+  flush();
   return out;
 }
 

@@ -15,7 +15,7 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { columnRows, entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
+import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
@@ -120,9 +120,10 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.watch.problem();
   }
 
-  private async append(entries: Log.LogEntry[], rows?: StoredRow[], n = entries.length): Promise<number[]> {
+  private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup): Promise<number[]> {
+    const n = group ? group.n : entries.length;
     if (n === 0) return [];
-    const slot: Slot = { entries, rows, seqs: [] };
+    const slot: Slot = { entries, group, seqs: [] };
     try {
       await this.watch.guard(() => this.committer.enqueue([slot], n));
     } catch (e) {
@@ -135,9 +136,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
-  /** Packed here, on the main thread (a ~0.2 µs a reading), and posted to the writer thread as rows. */
+  /** Packed on the main thread when its group commits (with its neighbours), posted to the writer thread as rows. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return this.append([], g.n > 0 ? columnRows(g) : [], g.n);
+    return this.append([], g);
   }
 
   appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
