@@ -11,21 +11,10 @@ import { packReadings } from "../../src/store/history/packed.js";
 import { packGroups, readingsOf } from "../../src/store/history/packed-columns.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { ReadingGroup } from "../../src/store/history/types.js";
+import { rng } from "../helpers/shop-cycles.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-hcols-"));
 after(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A seeded generator (mulberry32): the same groups every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const AWKWARD = [Number.NaN, -0, 0, 1e-310, -1.5e308, Math.PI, 0.1 + 0.2];
 
