@@ -25,7 +25,7 @@ export interface ShopCycles {
 }
 
 /** mulberry32: a tiny seeded generator, enough for test data. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

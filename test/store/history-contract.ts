@@ -88,6 +88,41 @@ export function runHistoryLogContract(name: string, f: HistoryLogFactory): void 
       assert.deepEqual(await b.appendReadings([]), []);
     });
 
+    test("a request's columns are logged as the same readings as objects, in order with the rest", async () => {
+      const { log: a, location } = await log();
+      const rs = Array.from({ length: 7 }, (_, i) => reading(i));
+      const kinds = Object.keys(rs[0].heads);
+      const nan = (v: number | null) => v ?? Number.NaN;
+      const s1 = await a.appendReadingColumns({
+        n: 5,
+        ids: rs.slice(0, 5).map((r) => r.id),
+        machines: rs.slice(0, 5).map((r) => r.machine),
+        times: Float64Array.from(rs.slice(0, 5), (r) => r.time),
+        values: rs[0].values.map((_, j) => Float64Array.from(rs.slice(0, 5), (r) => nan(r.values[j]))),
+        modelVersion: rs[0].modelVersion,
+        predictedAt: rs[0].predictedAt,
+        failure: Float64Array.from(rs.slice(0, 5), (r) => r.failureProbability),
+        headNames: kinds,
+        heads: kinds.map((k) =>
+          k === "coolant_pump" ? null : Float64Array.from(rs.slice(0, 5), (r) => nan(r.heads[k])),
+        ),
+      });
+      const s2 = await a.appendEvents([event("e1")]);
+      const s3 = await a.appendReadings(rs.slice(5));
+      await a.close();
+      const { log: b } = await log(location);
+      const got = await b.entriesAfter(0);
+      // predictedAt is one per request: the columns' readings share reading(0)'s.
+      const want = rs.map((r, i) => (i < 5 ? { ...r, predictedAt: rs[0].predictedAt } : r));
+      const seqs = [...s1, ...s2, ...s3];
+      assert.equal(seqs.length, 8);
+      assert.deepStrictEqual(got, [
+        ...want.slice(0, 5).map((reading, i) => ({ seq: seqs[i], type: "reading", reading })),
+        { seq: seqs[5], type: "event", event: event("e1") },
+        ...want.slice(5).map((reading, i) => ({ seq: seqs[6 + i], type: "reading", reading })),
+      ]);
+    });
+
     test("machines added to the table are kept, each time it changes, in order with the rest", async () => {
       const { log: a, location } = await log();
       const m = (machine: string, year: number | null) => ({

@@ -8,12 +8,13 @@
 import { MillwrightError } from "../../core/errors.js";
 import type { FeatureMatrix } from "../../features/build.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
-import type { HistoryLog, LabelIn, LabelOutcome, LoggedReading } from "../../store/history/types.js";
+import { readingsOf } from "../../store/history/packed-columns.js";
+import type { HistoryLog, LabelIn, LabelOutcome, ReadingGroup } from "../../store/history/types.js";
 import type { WriteProblem } from "../../store/write-problem.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ContractHistory } from "./contract-history.js";
 import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
-import { type HistoryObserver, tellEvent, tellScored } from "./history-observer.js";
+import { type HistoryObserver, tellEvent, tellGroup } from "./history-observer.js";
 import { LockStep } from "./lockstep.js";
 import type { MachineAnswer, MachineTable } from "./machine-table.js";
 import { type ScoredBatch, scoreBatch } from "./score-batch.js";
@@ -44,7 +45,7 @@ export class ContractService extends ContractHistory {
    * serve/contract/shadow.ts queues them and returns at once). Not an observer: a replay, a catch-up
    * or a failed append scores nothing in shadow.
    */
-  onScored: ((rows: readonly LoggedReading[], X: FeatureMatrix) => void) | null = null;
+  onScored: ((group: ReadingGroup, X: FeatureMatrix) => void) | null = null;
 
   private constructor(model: HistoryModel, versionDir: string, log: HistoryLog) {
     super(model, versionDir, log);
@@ -93,10 +94,10 @@ export class ContractService extends ContractHistory {
       // Scored on the fleet, the observers told once the log holds the readings (durably's then):
       // a failed append leaves them as they were, and the fleet is replayed (uptodate).
       const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
-      const { batch, logged, X } = scoreBatch(state, this.notAfter(), cols, single, explain);
+      const { batch, group, X } = scoreBatch(state, this.notAfter(), cols, single, explain);
       const durable = this.durably(
-        () => this.log.appendReadings(logged),
-        () => tellScored(this.observers, logged, X),
+        () => this.log.appendReadingColumns(group),
+        () => tellGroup(this.observers, group, X),
         true,
       );
       // The answer is written while the log commits; sent (by the caller) once it is durable.
@@ -105,18 +106,20 @@ export class ContractService extends ContractHistory {
       } finally {
         await durable;
       }
-      this.onScored?.(logged, X);
+      this.onScored?.(group, X);
       return batch;
     }
-    let done: { logged: LoggedReading[]; X: FeatureMatrix } | null = null;
+    let done: { group: ReadingGroup; X: FeatureMatrix } | null = null;
     const batch = await this.lockstep.run(() => {
-      const { batch, logged, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
-      done = { logged, X };
-      return { append: logged.map((reading) => ({ type: "reading" as const, reading })), result: batch };
+      const { batch, group, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
+      done = { group, X };
+      // The lock-step step appends entries (objects): the cluster path keeps them for now.
+      const append = readingsOf(group).map((reading) => ({ type: "reading" as const, reading }));
+      return { append, result: batch };
     });
     answered?.(batch);
-    const d = done as { logged: LoggedReading[]; X: FeatureMatrix } | null;
-    if (d) this.onScored?.(d.logged, d.X);
+    const d = done as { group: ReadingGroup; X: FeatureMatrix } | null;
+    if (d) this.onScored?.(d.group, d.X);
     return batch;
   }
 

@@ -1,7 +1,7 @@
 // Who else sees the contract server's history (the monitor, the board): what they are told of each
 // reading and event applied, live, replayed or caught up, and the one way a reading is told.
 import type { FeatureMatrix } from "../../features/build.js";
-import type { LoggedEvent, LoggedReading } from "../../store/history/types.js";
+import type { LoggedEvent, LoggedReading, ReadingGroup } from "../../store/history/types.js";
 
 /** More about a scored reading, for observers that show it (the fleet board): valid during the call only. */
 export interface ReadingDetail {
@@ -12,7 +12,10 @@ export interface ReadingDetail {
   x: Float64Array;
 }
 
-/** A reading's values in contract order as logged (category codes; null where missing). */
+/**
+ * A reading's values in contract order as logged (category codes; null where missing). Valid during
+ * the call only, as the detail: a scored group tells every reading with one array (tellGroup).
+ */
 export type LoggedValues = readonly (number | null)[];
 
 /** Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up. */
@@ -37,15 +40,29 @@ export function tellReading(observers: readonly HistoryObserver[], r: LoggedRead
   for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, DETAIL);
 }
 
-/** Tells every observer of a request's readings, scored together: row i of `X` is reading i's. */
-export function tellScored(
-  observers: readonly HistoryObserver[],
-  rows: readonly LoggedReading[],
-  X: FeatureMatrix,
-): void {
-  rows.forEach((r, i) => {
-    tellReading(observers, r, X.data.subarray(i * X.nCols, (i + 1) * X.nCols));
-  });
+/**
+ * Tells every observer of a request's readings, scored together (row i of `X` is reading i's), from
+ * its columns: one values array and one heads object for the whole group, no object per reading.
+ */
+export function tellGroup(observers: readonly HistoryObserver[], g: ReadingGroup, X: FeatureMatrix): void {
+  if (observers.length === 0) return;
+  const values = new Array<number | null>(g.values.length);
+  const heads: Record<string, number | null> = {};
+  DETAIL.predictedAt = g.predictedAt;
+  DETAIL.heads = heads;
+  for (let i = 0; i < g.n; i++) {
+    for (let j = 0; j < values.length; j++) {
+      const v = g.values[j][i];
+      values[j] = Number.isNaN(v) ? null : v;
+    }
+    for (let k = 0; k < g.headNames.length; k++) {
+      const h = g.heads[k];
+      heads[g.headNames[k]] = h ? h[i] : null;
+    }
+    DETAIL.id = g.ids[i];
+    DETAIL.x = X.data.subarray(i * X.nCols, (i + 1) * X.nCols);
+    for (const o of observers) o.reading(g.machines[i], g.times[i], g.failure[i], values, DETAIL);
+  }
 }
 
 /** Tells every observer of an event applied (new or replayed). */

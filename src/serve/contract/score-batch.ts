@@ -1,14 +1,15 @@
 // The scoring of one request's readings against the fleet's history: checked (time order per
 // machine) before anything changes, then pushed and scored, answered in the contract's words and
-// turned into the rows the history log keeps. The caller logs them (contract-service.ts).
+// handed to the history log as columns (ReadingGroup: no object per reading). The caller logs them
+// (contract-service.ts).
 import type { FeatureMatrix } from "../../features/build.js";
 import { type ContractReason, explainReading } from "../../pipeline/contract-explain.js";
 import type { ReadingColumns } from "../../pipeline/readings.js";
 import type { FleetHistory } from "../../pipeline/scorer.js";
-import type { LoggedReading } from "../../store/history/types.js";
+import type { ReadingGroup } from "../../store/history/types.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { uuidv7Many } from "../ids.js";
-import { type HistoryObserver, tellReading } from "./history-observer.js";
+import { type HistoryObserver, tellGroup } from "./history-observer.js";
 
 /**
  * One answer of POST /v1/predict, as documented: answer-json.ts writes it from a ScoredBatch without
@@ -77,7 +78,7 @@ export function scoreBatch(
   cols: ReadingColumns,
   single: boolean,
   explain: boolean,
-): { batch: ScoredBatch; logged: LoggedReading[]; X: FeatureMatrix } {
+): { batch: ScoredBatch; group: ReadingGroup; X: FeatureMatrix } {
   const { model: m, fleet } = state;
   fleet.check(cols, single, notAfter);
   const s = fleet.score(cols);
@@ -85,35 +86,21 @@ export function scoreBatch(
   const { kinds, model } = answerPartsOf(m);
   const heads = kinds.map((k) => s.heads[k] ?? null);
   const now = Date.now();
-  const logged: LoggedReading[] = new Array(cols.n);
   const ids = uuidv7Many(cols.n, now);
-  const nr = cols.values.length;
   const nx = s.X.nCols;
-  for (let i = 0; i < cols.n; i++) {
-    // The log's copy of the answer's heads (its JSON body): the one object per reading besides the row.
-    const h: Record<string, number | null> = {};
-    for (let k = 0; k < kinds.length; k++) {
-      const p = heads[k];
-      h[kinds[k]] = p ? p[i] : null;
-    }
-    const values = new Array<number | null>(nr);
-    for (let j = 0; j < nr; j++) {
-      const v = cols.values[j][i];
-      values[j] = Number.isNaN(v) ? null : v;
-    }
-    const r: LoggedReading = {
-      id: ids[i],
-      machine: cols.machine[i],
-      time: cols.time[i],
-      values,
-      modelVersion: m.version,
-      predictedAt: now,
-      failureProbability: failure[i],
-      heads: h,
-    };
-    logged[i] = r;
-    tellReading(state.observers, r, s.X.data.subarray(i * nx, (i + 1) * nx));
-  }
+  const group: ReadingGroup = {
+    n: cols.n,
+    ids,
+    machines: cols.machine,
+    times: cols.time,
+    values: cols.values,
+    modelVersion: m.version,
+    predictedAt: now,
+    failure,
+    headNames: kinds,
+    heads,
+  };
+  tellGroup(state.observers, group, s.X);
   let explanations: ContractReason[][] | null = null;
   if (explain) {
     explanations = new Array(cols.n);
@@ -121,5 +108,5 @@ export function scoreBatch(
       explanations[i] = explainReading(m, fleet.plan, s.X.data.subarray(i * nx, (i + 1) * nx));
   }
   const batch = { cols, ids, failure, threshold: m.threshold.value, kinds, heads, model, explanations };
-  return { batch, logged, X: s.X };
+  return { batch, group, X: s.X };
 }

@@ -9,7 +9,7 @@ import type { FeatureMatrix } from "../../features/build.js";
 import type { Happened } from "../../monitor/contract-quality.js";
 import { compareShadow } from "../../monitor/shadow.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import type { HistoryLog, LoggedReading, ShadowScore } from "../../store/history/types.js";
+import type { HistoryLog, ReadingGroup, ShadowScore } from "../../store/history/types.js";
 import { headProba } from "../../train/bundle.js";
 import { type HistoryModel, isHistoryModelJSON } from "../../train/history-model.js";
 import type { ShadowSummary } from "../shadow/control.js";
@@ -17,7 +17,8 @@ import { ShadowRunner, type ShadowRunnerOptions } from "../shadow/runner.js";
 import { type ContractService, type HistoryObserver, loadHistoryModel } from "./contract-service.js";
 
 interface Item {
-  rows: readonly LoggedReading[];
+  /** The request's readings by column, as logged (no object per reading). */
+  group: ReadingGroup;
   X: FeatureMatrix;
 }
 
@@ -35,9 +36,9 @@ export class ContractShadow extends ShadowRunner<HistoryModel, Item, ShadowScore
     super(
       deps,
       (rows) => deps.log.appendShadow(rows),
-      (it) => it.rows.length,
+      (it) => it.group.n,
     );
-    deps.service.onScored = (rows, X) => this.offer({ rows, X });
+    deps.service.onScored = (group, X) => this.offer({ group, X });
   }
 
   async start(ref: string): Promise<{ version: string; replaced: string | null }> {
@@ -77,27 +78,29 @@ export class ContractShadow extends ShadowRunner<HistoryModel, Item, ShadowScore
     // Only the head the comparison reads: the per-kind heads would cost several times as much.
     const head = model.heads.machine_failure;
     if (!head) throw new Error(`model ${model.version} has no machine_failure head`);
-    for (const { rows, X } of items) {
-      const champion = rows[0]?.modelVersion;
+    for (const { group: g, X } of items) {
+      const champion = g.modelVersion;
       if (champion === model.version) {
         this.stop(); // the shadow was promoted: it is the champion now
         return;
       }
       const pairs = this.pairsOf(champion);
       const p = headProba(head, X);
-      rows.forEach((r, i) => {
-        pairs.push({ machine: r.machine, time: r.time, champion: r.failureProbability, shadow: p[i] });
+      for (let i = 0; i < g.n; i++) {
+        const machine = g.machines[i];
+        const time = g.times[i];
+        pairs.push({ machine, time, champion: g.failure[i], shadow: p[i] });
         out.push({
-          id: r.id,
-          machine: r.machine,
-          time: r.time,
+          id: g.ids[i],
+          machine,
+          time,
           modelVersion: model.version,
           failureProbability: p[i],
-          championVersion: r.modelVersion,
-          championProbability: r.failureProbability,
+          championVersion: g.modelVersion,
+          championProbability: g.failure[i],
           scoredAt: at,
         });
-      });
+      }
     }
     this.scoredAll(out);
   }

@@ -4,7 +4,8 @@
 // its last reading's, and its readings have the n seqs up to it. A `reading` row (one reading as
 // JSON) is what layouts 1–3 wrote: still read back, never written.
 import { type PackedRow, packReadings, unpackReadings } from "./packed.js";
-import type { LogEntry, LoggedReading, SeqEntry } from "./types.js";
+import { packGroups } from "./packed-columns.js";
+import type { LogEntry, LoggedReading, ReadingGroup, SeqEntry } from "./types.js";
 
 export interface EntryRow {
   type: LogEntry["type"];
@@ -46,6 +47,9 @@ const packedRow = (p: PackedRow): StoredRow => ({
   hi: p.hi,
   nums: p.nums,
 });
+
+/** Requests' scored columns, one after another, as the rows that hold them (packed-columns.ts). */
+export const columnRows = (gs: readonly ReadingGroup[]): StoredRow[] => packGroups(gs).map(packedRow);
 
 /** Entries as the rows that hold them, in order: each run of readings packed, the rest a row each. */
 export function storedRows(entries: readonly LogEntry[]): StoredRow[] {

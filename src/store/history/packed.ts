@@ -18,7 +18,7 @@ import type { LoggedReading } from "./types.js";
  */
 export const ID_PREFIX = 11;
 
-type Shape = [version: string, heads: string[], values: number];
+export type Shape = [version: string, heads: string[], values: number];
 
 export interface PackedRow {
   n: number;
@@ -92,7 +92,7 @@ function packRun(rs: readonly LoggedReading[], i0: number, i1: number): PackedRo
   return { n, lo, hi, machine: machines[0], time: rs[i0].time, body, nums: Buffer.from(x.buffer) };
 }
 
-const SURROGATE = /[\ud800-\udfff]/;
+export const SURROGATE = /[\ud800-\udfff]/;
 
 /** UTF-16 order is code point order but where a surrogate meets U+E000–U+FFFF: then compared by code point. */
 function codePointLess(a: string, b: string): boolean {
@@ -106,7 +106,7 @@ function codePointLess(a: string, b: string): boolean {
   return a.length < b.length;
 }
 
-function bounds(ids: string[], astral: boolean): [string, string] {
+export function bounds(ids: string[], astral: boolean): [string, string] {
   const less = astral ? codePointLess : (a: string, b: string) => a < b;
   let lo = ids[0];
   let hi = ids[0];

@@ -1,7 +1,7 @@
 // The PostgreSQL history log's rows: how a group is inserted (one statement, its seqs handed out
 // under the write lock), read back a page at a time, and how labels find their readings.
 import type pg from "pg";
-import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
+import { entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { LogEntry, LoggedLabel, SeqEntry } from "./types.js";
 
@@ -26,13 +26,18 @@ export async function insertEntries(
   contract: string,
   entries: LogEntry[],
 ): Promise<number[]> {
-  if (entries.length === 0) return [];
-  const rows = storedRows(entries);
+  return entries.length === 0 ? [] : insertRows(c, contract, storedRows(entries));
+}
+
+/** Rows (entries as storedRows makes them, or a request's packed columns) inserted likewise. */
+export async function insertRows(c: pg.PoolClient, contract: string, rows: StoredRow[]): Promise<number[]> {
+  const count = rows.reduce((n, r) => n + r.n, 0);
+  if (count === 0) return [];
   const { rows: block } = await c.query<{ last: string }>(
     `SELECT setval(${SEQ}, nextval(${SEQ}) + $1::int8 - 1) AS last`,
-    [entries.length],
+    [count],
   );
-  let seq = Number(block[0].last) - entries.length;
+  let seq = Number(block[0].last) - count;
   const seqs = rows.map((r) => (seq += r.n));
   const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   const { rows: written } = await c.query<{ seq: string }>(INSERT, [

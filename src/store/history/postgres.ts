@@ -8,7 +8,8 @@ import { inTransaction } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
-import { entriesAfter, insertEntries, lookUpLabels } from "./postgres-rows.js";
+import { entriesAfter, insertEntries, insertRows, lookUpLabels } from "./postgres-rows.js";
+import { columnRows } from "./entries.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
@@ -89,6 +90,18 @@ export class PostgresHistoryLog implements Log.HistoryLog {
 
   appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
+  }
+
+  /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
+  appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
+    if (g.n === 0) return Promise.resolve([]);
+    const rows = columnRows([g]);
+    return this.tx(async (c, w) => {
+      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+      const seqs = await insertRows(c, this.contract, rows);
+      w.wrote = true;
+      return seqs;
+    });
   }
 
   appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {

@@ -2,11 +2,11 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { entrySeqs, type StoredRow, storedRows } from "./entries.js";
+import { columnRows, entrySeqs, type StoredRow, storedRows } from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
-import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel } from "./types.js";
+import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup } from "./types.js";
 
 export interface RowGroup {
   /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
@@ -87,28 +87,66 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
 /**
  * One append call's entries waiting for their group's commit; `seqs` is filled in then, an entry's
  * seq each (0: an event id already logged). The readings of a group's calls, one after another, go
- * into packed rows together (entries.ts): one row per group, not one per reading.
+ * into packed rows together (entries.ts): one row per group, not one per reading. A request's
+ * scored columns (`group`, appendReadingColumns) are packed with the columns of the requests beside
+ * it, straight from the columns (packed-columns.ts).
  */
-export type Slot = { entries: LogEntry[]; seqs: number[] };
+export type Slot = { entries: LogEntry[]; group?: ReadingGroup; seqs: number[] };
 
-export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + s.entries.length, 0);
+const slotSize = (s: Slot) => (s.group ? s.group.n : s.entries.length);
+
+export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + slotSize(s), 0);
+
+/** The slots' rows, in order: each run of entries packed as before, each run of columns likewise. */
+function rowsOf(slots: Slot[]): StoredRow[] {
+  if (slots.length === 1 && !slots[0].group) return storedRows(slots[0].entries);
+  const out: StoredRow[] = [];
+  let run: LogEntry[] = [];
+  let groups: ReadingGroup[] = [];
+  const flush = () => {
+    if (run.length > 0) out.push(...storedRows(run));
+    if (groups.length > 0) out.push(...columnRows(groups));
+    run = [];
+    groups = [];
+  };
+  for (const s of slots) {
+    if (s.group ? run.length > 0 : groups.length > 0) flush();
+    if (s.group) groups.push(s.group);
+    else run.push(...s.entries);
+  }
+  flush();
+  return out;
+}
 
 /** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
 export function writeSlots(
   slots: Slot[],
   write: (g: RowGroup) => number[] | Promise<number[]>,
 ): void | Promise<void> {
-  const rows = storedRows(slots.length === 1 ? slots[0].entries : slots.flatMap((s) => s.entries));
+  const rows = rowsOf(slots);
   const fill = (rowSeqs: number[]) => {
     const seqs = entrySeqs(rows, rowSeqs);
     let k = 0;
     for (const s of slots) {
-      s.seqs = seqs.slice(k, k + s.entries.length);
-      k += s.entries.length;
+      const n = slotSize(s);
+      s.seqs = seqs.slice(k, k + n);
+      k += n;
     }
   };
   const r = write(groupOf(rows));
   return Array.isArray(r) ? fill(r) : r.then(fill);
+}
+
+/**
+ * The packed rows' number buffers, to transfer to the writer thread rather than copy: each is a
+ * buffer of its own (packed.ts, packed-columns.ts), never read again on this thread once posted.
+ */
+export function transferable(g: RowGroup): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const u of g.nums)
+    if (u && u.byteOffset === 0 && u.byteLength === u.buffer.byteLength && u.buffer instanceof ArrayBuffer)
+      out.add(u.buffer);
+  return [...out];
 }
 
 /**

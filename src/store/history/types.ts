@@ -20,6 +20,25 @@ export interface LoggedReading {
   heads: Record<string, number | null>;
 }
 
+/**
+ * One request's readings as they were scored, by column (what a LoggedReading each would hold): the
+ * log packs them straight into its row (packed-columns.ts), no object per reading. NaN is null.
+ */
+export interface ReadingGroup {
+  n: number;
+  ids: readonly string[];
+  machines: readonly string[];
+  times: Float64Array;
+  /** One column per contract reading, in contract order. */
+  values: readonly Float64Array[];
+  modelVersion: string;
+  predictedAt: number;
+  failure: Float64Array;
+  /** The heads a LoggedReading names, in order, and each one's probabilities (null: no head, all null). */
+  headNames: readonly string[];
+  heads: readonly (Float64Array | null)[];
+}
+
 export interface LoggedEvent {
   /** The client's id: the same id twice is one event (idempotent). */
   id: string;
@@ -108,6 +127,8 @@ export interface HistoryLog {
   init(): Promise<void>;
   /** Durable when resolved; returns the seqs written, in order. */
   appendReadings(rows: LoggedReading[]): Promise<number[]>;
+  /** The same rows as appendReadings(readingsOf(group)) writes, packed from the columns (the hot path). */
+  appendReadingColumns(group: ReadingGroup): Promise<number[]>;
   /** Events with ids new to the log (an id already stored is ignored); returns the seqs written. */
   appendEvents(events: LoggedEvent[]): Promise<number[]>;
   /**
