@@ -1,5 +1,6 @@
 // The options that name a registered model: `--registry DIR` (default ./models or
 // MILLWRIGHT_REGISTRY) and `--model REF` (a version or an alias; default champion).
+import { MillwrightError } from "../core/errors.js";
 import { ModelRegistry } from "../registry/registry.js";
 import type { ModelBundle } from "../train/bundle.js";
 import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../train/history-model.js";
@@ -25,4 +26,28 @@ export function registeredModelOpt(values: Record<string, unknown>): RegisteredM
   if (isHistoryModelJSON(stored.obj))
     return { kind: "history", model: historyModelFromJSON(stored.obj, stored.file) };
   return { kind: "ai4i", bundle: registry.load(ref) };
+}
+
+/**
+ * Refuses a command that reads the AI4I app's log (`monitor --once`, `predictions export`) when the
+ * registry's champion is a data-contract model: its server keeps a history log the command cannot
+ * read, and exporting nothing or blaming "this server" misled (docs/one-server.md, step 2).
+ */
+export function refuseContractChampion(
+  values: Record<string, unknown>,
+  command: string,
+  instead: string,
+): void {
+  const registry = registryOpt(values);
+  let stored: { version: string; obj: unknown };
+  try {
+    stored = registry.readModelJson(modelRefOpt(values));
+  } catch {
+    return; // no champion here: the command says so itself, or reads the log without one
+  }
+  if (isHistoryModelJSON(stored.obj))
+    throw new MillwrightError(
+      "MW_BAD_INPUT",
+      `model ${stored.version} is a data-contract model: \`millwright ${command}\` reads the AI4I app's log, not its server's history log; ${instead}`,
+    );
 }

@@ -1,32 +1,25 @@
 // `models rollback`: the champion goes back to the previous one, as the registry's champion trail
-// records it, with the reason. A real registry folder with three trained AI4I versions, the real
-// CLI (spawned), and the real AI4I server on a port (POST /v1/models/rollback, admin token).
+// records it, with the reason. A real registry folder with three versions of the AI4I contract and
+// the real CLI (spawned). The server's POST /v1/models/rollback is test/serve/contract/rollback.test.ts.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import type { FastifyInstance } from "fastify";
+import type { ModelRegistry } from "../../src/registry/registry.js";
 import { championStack, readChampionTrail, trailPath } from "../../src/registry/champions.js";
-import { trainAndRegister } from "../../src/registry/training.js";
-import { buildApp } from "../../src/serve/app.js";
-import { SqliteStore } from "../../src/store/sqlite/store.js";
+import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
-import { type TrainedFixture, trainedRegistry } from "../helpers/model.js";
 
-const ADMIN = "admin-secret";
-let fx: TrainedFixture;
+let dir: string;
+let fx: { registry: ModelRegistry };
 
 before(() => {
-  fx = trainedRegistry({ machines: 6, days: 10 });
-  for (let i = 0; i < 2; i++)
-    trainAndRegister(
-      fx.registry,
-      { rows: fx.rows, data: { file: fx.dataFile, sha256: "test" } },
-      { seed: 2 + i, params: { nEstimators: 5 } },
-    );
+  dir = mkdtempSync(join(tmpdir(), "mw-rollback-"));
+  // Three versions (1.0.0 the champion): each call trains the contract again into dir/models.
+  for (let i = 0; i < 3; i++) fx = trainAi4iContract(dir, { machines: 6, days: 3 });
 });
-after(() => fx.cleanup());
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 const cli = (...args: string[]) => runCli(["models", ...args, "--registry", fx.registry.dir]);
 
@@ -81,58 +74,4 @@ test("CLI: rollback returns to the previous champion with the reason, twice; the
   );
   const long = await cli("rollback", "--reason", "x".repeat(501));
   assert.match(long.stderr, /reason: at most 500 characters, got 501/);
-});
-
-test("AI4I server: POST /v1/models/rollback needs the admin token, serves the previous champion, audits the reason", async () => {
-  await fx.registry.setAlias("champion", "1.1.0");
-  await fx.registry.setAlias("champion", "1.2.0");
-  const dataDir = mkdtempSync(join(tmpdir(), "mw-rollback-"));
-  const store = new SqliteStore({ path: join(dataDir, "p.db") });
-  await store.init();
-  const app: FastifyInstance = await buildApp({
-    registry: fx.registry,
-    store,
-    tokens: { admin: ADMIN, feedback: "f", hook: "h" },
-    maxBatch: 10,
-  });
-  try {
-    const url = await app.listen({ host: "127.0.0.1", port: 0 });
-    const post = (body: unknown, token?: string) =>
-      fetch(`${url}/v1/models/rollback`, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-        body: JSON.stringify(body),
-      });
-    assert.equal((await (await fetch(`${url}/v1/model`)).json()).version, "1.2.0");
-    const denied = await post({ reason: "no token" });
-    assert.equal(denied.status, 401);
-    assert.equal(fx.registry.readIndex().aliases.champion, "1.2.0");
-    const bad = await post({ reason: 7 }, ADMIN);
-    assert.equal(bad.status, 400);
-    assert.equal((await bad.json()).code, "MW_VALIDATION");
-    const ok = await post({ reason: "false alarms doubled" }, ADMIN);
-    assert.equal(ok.status, 200);
-    assert.deepEqual(await ok.json(), {
-      from: "1.2.0",
-      to: "1.1.0",
-      reason: "false alarms doubled",
-      served: "1.1.0",
-    });
-    assert.equal((await (await fetch(`${url}/v1/model`)).json()).version, "1.1.0");
-    const audit = await store.pageAudit({ kinds: ["rollback"], limit: 5 });
-    assert.equal(audit.length, 1);
-    assert.deepEqual(audit[0].payload, {
-      from: "1.2.0",
-      to: "1.1.0",
-      reason: "false alarms doubled",
-      by: "api",
-    });
-  } finally {
-    await app.close();
-    await store.close();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
 });

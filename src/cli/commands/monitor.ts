@@ -4,7 +4,7 @@ import { createMetrics } from "../../metrics/ai4i.js";
 import { createStore } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { out, outJson, parse, outThen } from "../io.js";
-import { modelRefOpt, registryOpt } from "../model-opts.js";
+import { modelRefOpt, refuseContractChampion, registryOpt } from "../model-opts.js";
 
 export const MONITOR_HELP = `millwright monitor --once [--registry DIR] [--model REF] [--json]
 
@@ -16,6 +16,11 @@ computation on a schedule.`;
 export async function monitorCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { strings: ["registry", "model"], flags: ["once", "json"] }, MONITOR_HELP);
   if (values.help || !values.once) return outThen(MONITOR_HELP, values.help ? 0 : 2);
+  refuseContractChampion(
+    values,
+    "monitor --once",
+    "ask the server: GET /v1/monitor, or POST /v1/monitor/run with the admin token",
+  );
   const cfg = readConfig();
   const registry = registryOpt(values);
   const bundle = registry.load(modelRefOpt(values));

@@ -5,6 +5,7 @@ import { formatCsv } from "../../data/csv.js";
 import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
 import { readConfig, sqlitePath } from "../config.js";
 import { isHelpWord, outputOpt, outThen, parse, type Options } from "../io.js";
+import { refuseContractChampion } from "../model-opts.js";
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
 
@@ -29,6 +30,11 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     if (Number.isNaN(since))
       throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
   }
+  refuseContractChampion(
+    values,
+    "predictions export",
+    "exporting a contract server's history log is not built yet (docs/one-server.md)",
+  );
   const cfg = readConfig();
   const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
   const tmp = `${dest}.tmp-${process.pid}`;

@@ -99,8 +99,10 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     ...timeoutOptions(opts.timeouts),
     // As the AI4I app: Fastify's default Ajv strips properties a schema does not list, so an event
     // posted with "Kind" for "kind", or a CMMS's "type": "PM" to the failures table, was taken
-    // without them; additionalProperties: false now refuses them, naming the field.
-    ajv: { customOptions: { removeAdditional: false } },
+    // without them; additionalProperties: false now refuses them, naming the field. Nor does it
+    // coerce: Fastify's default turned a rollback's `"reason": 7` into "7" and rolled back (a 400
+    // on the AI4I app). Query strings are read by hand (pageOf), as there.
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false } },
   });
   app.removeContentTypeParser("text/plain");
   app.setErrorHandler(

@@ -57,6 +57,11 @@ test("rollback: admin only, back to the previous champion and served, the reason
   assert.equal(tooLong.status, 400);
   assert.equal(tooLong.body.code, "MW_VALIDATION");
   assert.match(tooLong.body.detail, /reason/);
+  // A reason that is not text is a 400 naming the field too (moved from the AI4I app's test).
+  const notText = await call("POST", "/v1/models/rollback", { reason: 7 }, ADMIN);
+  assert.equal(notText.status, 400, JSON.stringify(notText.body));
+  assert.equal(notText.body.code, "MW_VALIDATION");
+  assert.match(notText.body.detail, /reason/);
   assert.equal(registry.readIndex().aliases.champion, "1.1.0");
 
   const r = await call("POST", "/v1/models/rollback", { reason: "scores drifted after 1.1.0" }, ADMIN);
