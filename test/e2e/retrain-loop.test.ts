@@ -13,8 +13,8 @@
 //
 // The derived rule file sets the quality floors to 0, so only the drift alert can start the
 // retraining this test follows (the quality alerts' expressions are promtool-tested in
-// test/deploy/monitoring-rules.test.ts); everything else, the alert names, labels, routes and timings (but `for:`), is the
-// shipped configuration.
+// test/deploy/monitoring-rules.test.ts); everything else, the alert names, labels, routes and
+// timings (but `for:`), is the shipped configuration.
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
