@@ -97,7 +97,7 @@ test(
       assert.equal(m.drift, null, "a window of 300 readings is not full: no drift tested");
 
       // Read-only: had the first command created the tables, the second would find an empty log.
-    const unused = await fx!.createDatabase();
+      const unused = await fx!.createDatabase();
       for (const args of [
         ["monitor", "--once"],
         ["predictions", "export", "--out", join(shop?.dir ?? "", "u.csv")],

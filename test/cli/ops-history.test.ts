@@ -7,25 +7,19 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
-import { loadContract } from "../../src/contract/load.js";
 import { parseCsv } from "../../src/data/csv.js";
-import { simulateFleet } from "../../src/data/simulate.js";
-import { contractWire } from "../../src/sim/contract-wire.js";
 import {
-  AI4I_MACHINES,
-  AI4I_TOKENS,
   type Ai4iContractServed,
   ai4iContractShop,
   removeShop,
   serveAi4iContract,
 } from "../helpers/ai4i-contract.js";
+import { AI4I_WINDOW, type SentReading, sendAi4iLabels, sendAi4iWindow } from "../helpers/ai4i-windows.js";
 import { runCli } from "../helpers/cli.js";
 import { jsonClient } from "../helpers/http.js";
 import { trainedRegistry } from "../helpers/model.js";
 
-/** A full drift window on a counter contract (DRIFT_WINDOW_ROWS). */
-const WINDOW = 5000;
+const WINDOW = AI4I_WINDOW;
 const LABELLED = 300;
 
 let shop: { dir: string; registryDir: string } | undefined;
@@ -33,30 +27,11 @@ let served: Ai4iContractServed | undefined;
 let env: Record<string, string>;
 const call = jsonClient(() => served?.url ?? "");
 
-interface Answer {
-  id: string;
-  failure_probability: number;
-}
 /** What was sent and answered, in order. */
-const sent: { reading: Record<string, unknown>; answer: Answer; label: number }[] = [];
-
-/** The first WINDOW readings of a simulated AI4I fleet (`scenario` from its first row). */
-const fleet = (seed: number, scenario?: "hot-summer") =>
-  simulateFleet({ machines: AI4I_MACHINES, days: 2, seed, scenario }).slice(0, WINDOW);
-
-/** Sent to the server in batches of 1,000, each reading's counter after `counterFrom`. */
-async function send(rows: ReturnType<typeof fleet>, counterFrom: number): Promise<void> {
-  const wire = contractWire(loadContract(AI4I_CONTRACT).contract, counterFrom);
-  for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000);
-    const readings = batch.map((r) => wire.reading(r) as Record<string, unknown>);
-    const r = await call("POST", "/v1/predict", readings);
-    assert.equal(r.status, 200, JSON.stringify(r.body).slice(0, 400));
-    (r.body.predictions as Answer[]).forEach((answer, k) => {
-      sent.push({ reading: readings[k], answer, label: Number(batch[k].machine_failure) });
-    });
-  }
-}
+const sent: SentReading[] = [];
+const send = async (o: Parameters<typeof sendAi4iWindow>[1]) => {
+  sent.push(...(await sendAi4iWindow(served?.url ?? "", o)));
+};
 
 const cli = (args: string[], extra: Record<string, string> = {}) =>
   runCli(args, { env: { ...env, ...extra } });
@@ -110,12 +85,9 @@ describe("predictions export and monitor --once on a contract server's history l
   });
 
   test("a calm window and labels by prediction id: monitor --once sees no drift and the labels' quality", async () => {
-    await send(fleet(11), 0);
+    await send({ seed: 11, counterFrom: 0 });
     assert.equal(sent.length, WINDOW);
-    const items = sent.slice(0, LABELLED).map((s) => ({ prediction_id: s.answer.id, label: s.label }));
-    const fb = await call("POST", "/v1/feedback", { feedback: items }, AI4I_TOKENS.feedback);
-    assert.equal(fb.status, 200, JSON.stringify(fb.body).slice(0, 400));
-    assert.equal(fb.body.summary.accepted, LABELLED);
+    await sendAi4iLabels(served?.url ?? "", sent.slice(0, LABELLED));
     const calm = await monitorOnce();
     assert.equal(calm.model_version, "1.0.0");
     assert.equal(calm.current_rows, WINDOW);
@@ -166,8 +138,8 @@ describe("predictions export and monitor --once on a contract server's history l
     const col = (name: string) => header.indexOf(name);
     rows.forEach((row, i) => {
       const s = sent[i];
-      assert.equal(row[col("prediction_id")], s.answer.id, `row ${i}`);
-      assert.equal(Number(row[col("failure_probability")]), s.answer.failure_probability, `row ${i}`);
+      assert.equal(row[col("prediction_id")], s.id, `row ${i}`);
+      assert.equal(Number(row[col("failure_probability")]), s.failure_probability, `row ${i}`);
       for (const k of ["machine_id", "timestamp", "type", "torque"])
         assert.equal(row[col(k)], String(s.reading[k]), `row ${i} ${k}`);
       assert.equal(row[col("label")], i < LABELLED ? String(s.label) : "", `row ${i} label`);
@@ -186,7 +158,7 @@ describe("predictions export and monitor --once on a contract server's history l
   });
 
   test("after a hot-summer window monitor --once reports the drift, and export has every reading", async () => {
-    await send(fleet(12, "hot-summer"), 10_000_000);
+    await send({ seed: 12, counterFrom: 10_000_000, scenario: "hot-summer" });
     const hot = await monitorOnce();
     assert.equal(hot.current_rows, WINDOW);
     assert.equal(air(hot)?.drifted, true, JSON.stringify(air(hot)));

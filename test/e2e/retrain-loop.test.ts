@@ -22,19 +22,16 @@ import { join } from "node:path";
 import { test } from "node:test";
 import { parseDocument } from "yaml";
 import { fastAlertmanagerConfig, fastRules } from "../../scripts/gen-prometheusrule.js";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
-import { loadContract } from "../../src/contract/load.js";
-import { simulateFleet } from "../../src/data/simulate.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
-import { contractWire } from "../../src/sim/contract-wire.js";
-import { AI4I_MACHINES, AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
+import { AI4I_WINDOW, sendAi4iLabels, sendAi4iWindow } from "../helpers/ai4i-windows.js";
 import { repoRoot } from "../helpers/exec.js";
 import { requirePrometheusStack, startPrometheusStack, withStackLogs } from "../helpers/prometheus.js";
 import { startServerProcess } from "../helpers/server-process.js";
 import { FEEDBACK_TOKEN, HOOK_TOKEN, metric, retrainHistory, servedVersion, waitFor } from "./support.js";
 
-/** A full drift window on a counter contract (DRIFT_WINDOW_ROWS), and the quality window. */
-const WINDOW = 5000;
+/** A full drift window, and the quality window. */
+const WINDOW = AI4I_WINDOW;
 const CALM_LABELS = 2000;
 const HOT_LABELS = 3000;
 
@@ -58,50 +55,6 @@ function derivedRules(): string {
     });
   assert.equal(moved, 3, "rules.yml has the recall, F1 and estimated F1 floors");
   return doc.toString({ lineWidth: 0 });
-}
-
-interface Sent {
-  id: string;
-  label: number;
-}
-
-/** WINDOW readings of the simulated fleet, in batches of 1,000, each counter after `counterFrom`. */
-async function sendWindow(
-  url: string,
-  o: { seed: number; counterFrom: number; scenario?: "hot-summer" },
-): Promise<Sent[]> {
-  const wire = contractWire(loadContract(AI4I_CONTRACT).contract, o.counterFrom);
-  const rows = simulateFleet({ machines: AI4I_MACHINES, days: 2, seed: o.seed, scenario: o.scenario }).slice(
-    0,
-    WINDOW,
-  );
-  assert.equal(rows.length, WINDOW);
-  const out: Sent[] = [];
-  for (let i = 0; i < rows.length; i += 1000) {
-    const batch = rows.slice(i, i + 1000);
-    const r = await fetch(`${url}/v1/predict`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(batch.map((x) => wire.reading(x))),
-    });
-    assert.equal(r.status, 200, await r.clone().text());
-    const j = (await r.json()) as { predictions: { id: string }[] };
-    j.predictions.forEach((p, k) => {
-      out.push({ id: p.id, label: Number(batch[k].machine_failure) });
-    });
-  }
-  return out;
-}
-
-async function sendLabels(url: string, sent: Sent[]): Promise<void> {
-  const r = await fetch(`${url}/v1/feedback`, {
-    method: "POST",
-    headers: { "content-type": "application/json", authorization: `Bearer ${FEEDBACK_TOKEN}` },
-    body: JSON.stringify({ feedback: sent.map((s) => ({ prediction_id: s.id, label: s.label })) }),
-  });
-  assert.equal(r.status, 200, await r.clone().text());
-  const j = (await r.json()) as { summary: { accepted: number } };
-  assert.equal(j.summary.accepted, sent.length);
 }
 
 test("drift on the AI4I contract → alert → Alertmanager → webhook → challenger trained, gated, decided → served", {
@@ -164,8 +117,8 @@ test("drift on the AI4I contract → alert → Alertmanager → webhook → chal
       // Calm: labels for part of it by prediction id; Prometheus scrapes them and no drift. Its
       // counter goes on after the training data's, as the live simulator's does (a logged reading
       // earlier than the rows before it cannot join the retraining's one-machine series).
-      const calm = await sendWindow(srv.url, { seed: 11, counterFrom: 1_000_000 });
-      await sendLabels(srv.url, calm.slice(0, CALM_LABELS));
+      const calm = await sendAi4iWindow(srv.url, { seed: 11, counterFrom: 1_000_000 });
+      await sendAi4iLabels(srv.url, calm.slice(0, CALM_LABELS), FEEDBACK_TOKEN);
       await waitFor(
         "Prometheus to scrape the calm window's labels and no drift",
         async () => ((await labels()) === CALM_LABELS && (await drift()) === 0 ? true : undefined),
@@ -183,8 +136,12 @@ test("drift on the AI4I contract → alert → Alertmanager → webhook → chal
 
       // Hot summer: the window now holds only its readings, so the calm labels leave it; its own
       // labels come in by prediction id and realised quality follows them.
-      const hot = await sendWindow(srv.url, { seed: 12, counterFrom: 10_000_000, scenario: "hot-summer" });
-      await sendLabels(srv.url, hot.slice(0, HOT_LABELS));
+      const hot = await sendAi4iWindow(srv.url, {
+        seed: 12,
+        counterFrom: 10_000_000,
+        scenario: "hot-summer",
+      });
+      await sendAi4iLabels(srv.url, hot.slice(0, HOT_LABELS), FEEDBACK_TOKEN);
       mark(`${hot.length} hot-summer readings and ${HOT_LABELS} labels sent`);
       await waitFor(
         "Prometheus to scrape the drift and the hot window's labels",
