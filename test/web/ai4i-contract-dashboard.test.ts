@@ -1,5 +1,5 @@
 // The dashboard's page mechanics on the contract server serving the AI4I contract (what `npm start`
-// serves), in a real browser: the checks test/web/dashboard.test.ts made on the AI4I app that
+// serves), in a real browser: checks the AI4I app's dashboard test made (gone with it) that
 // contract-dashboard.test.ts (the historian contract's words, plan and shadow) does not make. The
 // keyboard sort and skip link, contrast and touch targets, the board as cards on a tablet, the text
 // filter, and on the models page promotion refused without or with a wrong admin token, then made,

@@ -101,6 +101,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     await page.click(`tr[data-machine="${id}"] td[data-label='Risk']`);
     await page.waitForSelector("#ahead-words");
     assert.equal(new URL(page.url()).hash, `#/machine/${id}`);
+    assert.equal(await page.textContent("h1"), `Machine ${id}`);
     const words = (await page.textContent("#ahead-words")) ?? "";
     assert.match(
       words,

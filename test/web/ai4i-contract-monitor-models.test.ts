@@ -31,6 +31,7 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
   let served: Ai4iContractApp;
   let browser: Browser;
   let second: string;
+  let champion: string;
   const shotsBefore = readmeShots();
   const shots = shotsFolder();
 
@@ -54,7 +55,8 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     await feedAi4iContract(served.url);
     await alertAndRetrain(served.url);
     const models = (await api("/v1/models")).body as { champion: string; models: { version: string }[] };
-    second = models.models.map((m) => m.version).find((v) => v !== models.champion) as string;
+    champion = models.champion;
+    second = models.models.map((m) => m.version).find((v) => v !== champion) as string;
     assert.ok(second, "the retraining registered its challenger");
     browser = await launchBrowser();
   });
@@ -151,6 +153,8 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     await assertContrast(page);
     // The challenger the gate kept scores in shadow; readings arrive and are compared.
     await page.waitForSelector("#shadow-none");
+    const own = page.locator(`tr[data-version="${champion}"] button.shadow-start`);
+    assert.equal(await own.count(), 0, "the champion cannot be its own shadow");
     await page.click(`button.shadow-start[data-version="${second}"]`);
     await page.waitForFunction(
       (v) => document.querySelector("#shadow-version dd")?.textContent === v,
