@@ -17,7 +17,7 @@ import {
   feedAi4iContract,
   startAi4iContractApp,
 } from "../helpers/ai4i-contract.js";
-import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
+import { assertNoErrors, browserSkipReason, launchBrowser, visitPage } from "../helpers/browser.js";
 import { assertContrast } from "../helpers/contrast.js";
 import { readmeShots, shotsFolder } from "../helpers/readme-shots.js";
 
@@ -58,18 +58,9 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     shots.done();
   });
 
-  async function visit(hash: string, ready: string, viewport?: { width: number; height: number }) {
-    const w = await openPage(browser, viewport);
-    await w.page.goto(`${served.url}/${hash}`);
-    await w.page.waitForSelector(ready, { timeout: 15_000 });
-    return w;
-  }
+  const visit = (hash: string, ready: string, viewport?: { width: number; height: number }) =>
+    visitPage(browser, `${served.url}/${hash}`, ready, viewport);
   const shot = (page: Page, name: string) => page.screenshot({ path: join(shots.dir, `${name}.png`) });
-  const noErrors = (w: WatchedPage, allowed?: RegExp) =>
-    assert.deepEqual(
-      w.errors.filter((e) => !allowed?.test(e)),
-      [],
-    );
 
   test("fleet board: every machine, failure kinds, more than one risk level, a trend each; screenshot", async () => {
     const w = await visit("#/fleet", "table.fleet tbody tr[data-machine]");
@@ -89,7 +80,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     assert.ok(new Set(levels).size >= 2, `the worn tools stand out: ${levels}`);
     assert.equal(await page.locator("table.fleet svg.spark").count(), machines.length);
     await shot(page, "fleet");
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -140,7 +131,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     );
     await shot(page, "machine");
     await assertContrast(page);
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -198,7 +189,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     assert.equal(await page.locator(".print-day").first().isVisible(), true);
     const breaks = await page.$$eval(".print-day", (s) => s.map((x) => getComputedStyle(x).breakAfter));
     assert.deepEqual(breaks, [...Array(days - 1).fill("page"), "auto"]);
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -235,7 +226,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
       ["Ada Upload"],
     );
     assert.match(after.technicians_source, /technicians-ai4i-2020\.yaml$/);
-    noErrors(w, /401/);
+    assertNoErrors(w, /401/);
     await w.close();
   });
 

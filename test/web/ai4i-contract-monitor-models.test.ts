@@ -17,7 +17,7 @@ import {
   feedAi4iContract,
   startAi4iContractApp,
 } from "../helpers/ai4i-contract.js";
-import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
+import { assertNoErrors, browserSkipReason, launchBrowser, visitPage } from "../helpers/browser.js";
 import { assertContrast } from "../helpers/contrast.js";
 import { readmeShots, shotsFolder } from "../helpers/readme-shots.js";
 
@@ -67,19 +67,10 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     shots.done();
   });
 
-  async function visit(hash: string, ready: string, viewport?: { width: number; height: number }) {
-    const w = await openPage(browser, viewport);
-    await w.page.goto(`${served.url}/${hash}`);
-    await w.page.waitForSelector(ready, { timeout: 15_000 });
-    return w;
-  }
+  const visit = (hash: string, ready: string, viewport?: { width: number; height: number }) =>
+    visitPage(browser, `${served.url}/${hash}`, ready, viewport);
   const shot = (page: Page, name: string, fullPage = false) =>
     page.screenshot({ path: join(shots.dir, `${name}.png`), fullPage });
-  const noErrors = (w: WatchedPage, allowed?: RegExp) =>
-    assert.deepEqual(
-      w.errors.filter((e) => !allowed?.test(e)),
-      [],
-    );
 
   test("monitoring page: drift per reading with histograms, quality over time, the alert, the gate's verdict; screenshot", async () => {
     const w = await visit("#/monitor", "table.drift");
@@ -120,7 +111,7 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     assert.equal(await page.isHidden("section[aria-labelledby='sim-h']"), true);
     await shot(page, "monitor");
     await assertContrast(page);
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -178,7 +169,7 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     assert.equal(await page.locator('#shadow-body tr[data-model="shadow"]').count(), 1);
     await page.click("#shadow-stop");
     await page.waitForSelector("#shadow-none", { timeout: 10_000 });
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
