@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
-import { CONTRACT_QUALITY_WINDOW } from "../core/limits.js";
+import { CONTRACT_QUALITY_WINDOW, DEFAULT_EXPLAIN_PER_SECOND, DEFAULT_MAX_EXPLAIN } from "../core/limits.js";
 
 export { type Config, sqlitePath } from "../core/config.js";
 
@@ -64,6 +64,13 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       hook: secret(env, "MILLWRIGHT_HOOK_TOKEN"),
     },
     maxBatch: envNumber(env, "MILLWRIGHT_MAX_BATCH", 10_000, 1),
+    // At least one request's most, else a request of DEFAULT_MAX_EXPLAIN could never be explained.
+    explainPerSecond: envNumber(
+      env,
+      "MILLWRIGHT_EXPLAIN_PER_SECOND",
+      DEFAULT_EXPLAIN_PER_SECOND,
+      DEFAULT_MAX_EXPLAIN,
+    ),
     monitorIntervalMs: envNumber(env, "MILLWRIGHT_MONITOR_INTERVAL_MS", 60_000, 100),
     drainDelayMs: envNumber(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: envNumber(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),

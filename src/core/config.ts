@@ -9,6 +9,8 @@ export interface Config {
   databaseUrl: string | undefined;
   tokens: { admin?: string; feedback?: string; hook?: string };
   maxBatch: number;
+  /** Readings explained (TreeSHAP, on the event loop) per second for all clients together. */
+  explainPerSecond: number;
   monitorIntervalMs: number;
   /** Wait this long after SIGTERM with readiness false before closing (lets load balancers notice). */
   drainDelayMs: number;

@@ -77,6 +77,15 @@ export function gate(champion: MetricValues, challenger: MetricValues, opts: Gat
     };
   }
   const delta = improvement(champ, chall, lower);
+  // A tie keeps the champion even at margin 0: a retraining that learned nothing new (the same data,
+  // the same seed) must not churn out a new version and move every replica to it.
+  if (Math.abs(delta) <= EPS)
+    return {
+      ...base,
+      promote: false,
+      delta: 0,
+      reason: `challenger ${label} ${fmt(chall)} equals champion ${fmt(champ)}; a tie keeps the champion`,
+    };
   if (delta >= minMargin - EPS) {
     return {
       ...base,

@@ -41,3 +41,18 @@ export function cumulative(h: readonly number[], from: number, to: number): numb
   for (let u = from; u < to; u++) s *= 1 - h[u];
   return 1 - s;
 }
+
+/**
+ * The machine page's risk ahead: P(a failure of any kind the plan covers by the end of shift s),
+ * nothing done, for each shift; heads taken as independent, each as `cumulative` reads it (so a
+ * plan of one head ends at that head's by_end).
+ */
+export function riskAhead(heads: readonly { hazard: readonly number[] }[], shifts: number): number[] {
+  const out: number[] = [];
+  let survive = 1;
+  for (let s = 0; s < shifts; s++) {
+    for (const f of heads) survive *= 1 - (f.hazard[s] ?? 0);
+    out.push(Math.round((1 - survive) * 1e4) / 1e4);
+  }
+  return out;
+}

@@ -17,7 +17,7 @@ import {
   r4,
   type ReportContext,
 } from "./contract-report.js";
-import { cumulative, type PlanMachine } from "./contract-forecast.js";
+import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
 import { greedyPlan } from "./greedy.js";
@@ -80,6 +80,8 @@ export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "un
     machine_model: string | null;
     data_time: string | number;
     heads: Record<string, { now: number; by_end: number }>;
+    /** P(a failure of any planned kind by the end of each shift), nothing done (the machine page). */
+    risk_ahead: number[];
   }[];
 }
 
@@ -208,6 +210,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
           { now: r4(f.now), by_end: r4(cumulative(f.hazard, 0, f.hazard.length)) },
         ]),
       ),
+      risk_ahead: riskAhead(fc.heads, slots.length),
     })),
     warnings,
   };

@@ -168,7 +168,7 @@ test(
           JSON.stringify(upload.body),
         );
 
-        // 4. Alertmanager notifies both replicas at once: one retraining, one promotion, the same trail on both.
+        // 4. Alertmanager notifies both replicas at once: one retraining, one decision, the same trail on both.
         const hook = await Promise.all(
           urls.map((u) =>
             call(u, "POST", "/v1/hooks/alertmanager", alert("fp-shop-f"), TOKENS.MILLWRIGHT_HOOK_TOKEN),
@@ -184,16 +184,30 @@ test(
           return !h.running && !g.running && (h.decisions as unknown[]).length > 0 ? h : undefined;
         });
         assert.deepStrictEqual(await trail(1), done.value, "one audit trail");
-        const decisions = done.value.decisions as { payload: { verdict: string } }[];
-        assert.deepEqual(
-          decisions.map((d) => d.payload.verdict),
-          ["promoted"],
-          JSON.stringify(decisions),
-        );
+        const decisions = done.value.decisions as {
+          payload: { verdict: string; reason: string; challenger: { version: string } };
+        }[];
+        assert.equal(decisions.length, 1, JSON.stringify(decisions));
+        const [decision] = decisions;
         const models = (await call(urls[0], "GET", "/v1/models")).body.models as { version: string }[];
         assert.equal(models.length, 2, "one challenger registered");
-        const v2 = s.registry.resolve("champion");
+        const v2 = decision.payload.challenger.version;
         assert.notEqual(v2, s.version);
+        if (decision.payload.verdict === "kept") {
+          // This shop's challenger is no better on the gate's metric (a tie keeps the champion, and it
+          // is worse on the others): promote it by hand on A, so B still has a promotion to follow.
+          assert.match(decision.payload.reason, /keep/, JSON.stringify(decision));
+          assert.equal(s.registry.resolve("champion"), s.version, "kept: the champion alias did not move");
+          const p = await call(
+            urls[0],
+            "POST",
+            `/v1/models/${v2}/promote`,
+            {},
+            TOKENS.MILLWRIGHT_ADMIN_TOKEN,
+          );
+          assert.equal(p.status, 200, JSON.stringify(p.body));
+        } else assert.equal(decision.payload.verdict, "promoted", JSON.stringify(decision));
+        assert.equal(s.registry.resolve("champion"), v2);
         const serving = async (v: string) =>
           until("both serve the version", REFRESH_MS * 4 + 5_000, async () => {
             const got = await Promise.all(urls.map((u) => call(u, "GET", "/v1/model")));

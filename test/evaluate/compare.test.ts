@@ -60,3 +60,14 @@ test("bad options are configuration errors", () => {
   });
   assert.throws(() => gate({}, {}, { metric: "f1", minMargin: -1, minimum: 0 }), { code: "MW_CONFIG" });
 });
+
+test("a tie keeps the champion even at margin 0: nothing learned, no new version", () => {
+  const d = gate({ pr_auc: 0.9 }, { pr_auc: 0.9 }, { metric: "pr_auc", minMargin: 0, minimum: 0.5 });
+  assert.equal(d.promote, false);
+  assert.equal(d.delta, 0);
+  assert.equal(d.reason, "challenger PR-AUC 0.9 equals champion 0.9; a tie keeps the champion");
+  const brier = gate({ brier: 0.06 }, { brier: 0.06 }, { metric: "brier", minMargin: 0, minimum: 0.1 });
+  assert.equal(brier.promote, false);
+  // Better by any amount still promotes at margin 0.
+  assert.equal(gate({ f1: 0.9 }, { f1: 0.9001 }, { metric: "f1", minMargin: 0, minimum: 0 }).promote, true);
+});

@@ -163,3 +163,79 @@ export async function startAi4iContractApp(
     },
   };
 }
+
+/**
+ * A simulated AI4I fleet (seed 11, another than training's) posted to the contract server at `url`
+ * in the contract's names, 500 readings a request, then a worn, loaded tool on the first three
+ * machines (so the board shows more than one risk level), then the ground truth of the first 70 %
+ * (feedback token). 8 machines × 14 days is 5,376 readings: the drift window (5,000) is full.
+ */
+export async function feedAi4iContract(
+  url: string,
+  fleet = { machines: 8, days: 14 },
+): Promise<{ machines: string[] }> {
+  const wire = contractWire(loadContract(AI4I_CONTRACT).contract);
+  const rows = simulateFleet({ ...fleet, seed: 11 });
+  const post = async (path: string, body: unknown) => {
+    const res = await fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${AI4I_TOKENS.feedback}` },
+      body: JSON.stringify(body),
+    });
+    if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as { predictions: { id: string }[] };
+  };
+  const ids: string[] = [];
+  for (let i = 0; i < rows.length; i += 500)
+    ids.push(
+      ...(await post("/v1/predict", rows.slice(i, i + 500).map(wire.reading))).predictions.map((p) => p.id),
+    );
+  const machines = [...new Set(rows.map((r) => r.machine_id))].sort();
+  const newest = Math.max(...rows.map((r) => Number(r.udi)));
+  const worn = machines.slice(0, 3).map((id, k) => ({
+    ...(wire.reading(rows.findLast((r) => r.machine_id === id) ?? rows[0]) as object),
+    timestamp: newest + 1 + k,
+    rotational_speed: 1400,
+    torque: 55 + 5 * k,
+    tool_wear: 200 + 15 * k,
+  }));
+  await post("/v1/predict", worn);
+  const labelled = ids.slice(0, Math.floor(ids.length * 0.7)).map((id, i) => wire.label(id, rows[i]));
+  await post("/v1/feedback", { feedback: labelled });
+  return { machines };
+}
+
+/**
+ * The monitor run three times (admin token), then a MillwrightDataDrift alert to the hook, which
+ * starts a retraining (the server needs MILLWRIGHT_RETRAIN_MODE=local); waits for its decision.
+ */
+export async function alertAndRetrain(url: string): Promise<void> {
+  const post = (path: string, body: unknown, token: string) =>
+    fetch(url + path, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify(body),
+    });
+  for (let k = 0; k < 3; k++) await post("/v1/monitor/run", {}, AI4I_TOKENS.admin);
+  const alert = {
+    status: "firing",
+    labels: { alertname: "MillwrightDataDrift", severity: "warning" },
+    annotations: { summary: "tool wear drifted" },
+    fingerprint: "f1",
+  };
+  const hook = await post(
+    "/v1/hooks/alertmanager",
+    { version: "4", status: "firing", alerts: [alert] },
+    AI4I_TOKENS.hook,
+  );
+  if (hook.status !== 200) throw new Error(`the hook: ${hook.status} ${await hook.text()}`);
+  for (let i = 0; i < 240; i++) {
+    const h = (await (await fetch(`${url}/v1/retrain/history`)).json()) as {
+      running: boolean;
+      decisions: unknown[];
+    };
+    if (!h.running && h.decisions.length > 0) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the retraining made no decision in 2 minutes");
+}

@@ -1,5 +1,6 @@
 // Launches Debian's Chromium through playwright-core for browser tests, and collects every console
 // error and page error of a page so a test can assert there were none (or only expected ones).
+import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { type Browser, type ConsoleMessage, type Page, chromium } from "playwright-core";
 
@@ -47,4 +48,25 @@ export async function openPage(
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   return { page, errors, close: () => context.close() };
+}
+
+/** openPage, then `url` loaded and `ready` (a selector) there within 15 s. */
+export async function visitPage(
+  browser: Browser,
+  url: string,
+  ready: string,
+  viewport?: { width: number; height: number },
+): Promise<WatchedPage> {
+  const w = await openPage(browser, viewport);
+  await w.page.goto(url);
+  await w.page.waitForSelector(ready, { timeout: 15_000 });
+  return w;
+}
+
+/** Fails on any console or page error the page met, except those `allowed` matches. */
+export function assertNoErrors(w: WatchedPage, allowed?: RegExp): void {
+  assert.deepEqual(
+    w.errors.filter((e) => !allowed?.test(e)),
+    [],
+  );
 }

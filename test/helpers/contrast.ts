@@ -1,4 +1,6 @@
-// Shared by the dashboard browser tests: the AI4I app's (dashboard.test.ts) and the contract server's.
+// Shared by the dashboard browser tests (test/web/ai4i-contract-*.test.ts).
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
 
 /**
  * The lowest WCAG contrast ratio of visible text on the page. A string, not a function: tsx would
@@ -25,3 +27,9 @@ export const CONTRAST_SCRIPT = `(() => {
   }
   return min;
 })()`;
+
+/** Fails when any text on the page has a contrast under 4.5:1 against its background (WCAG AA). */
+export async function assertContrast(page: Page): Promise<void> {
+  const worst = (await page.evaluate(CONTRAST_SCRIPT)) as { ratio: number; what: string };
+  assert.ok(worst.ratio >= 4.5, `contrast ${worst.ratio.toFixed(2)} < 4.5 for ${worst.what}`);
+}

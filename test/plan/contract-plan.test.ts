@@ -52,6 +52,21 @@ test("every task row's risk before, risk after, avoided cost and words come from
   assert.match(p.forecast_method, /persistence/);
 });
 
+test("risk ahead per machine: a value per shift, never falling, ending at the heads' by_end together", async () => {
+  const p = await plan();
+  assert.ok(p.machines.length >= 1);
+  for (const m of p.machines) {
+    assert.equal(m.risk_ahead.length, p.horizon.shifts, m.machine_id);
+    for (let s = 1; s < m.risk_ahead.length; s++)
+      assert.ok(m.risk_ahead[s] >= m.risk_ahead[s - 1], `${m.machine_id} falls at shift ${s}`);
+    const end = 1 - Object.values(m.heads).reduce((a, h) => a * (1 - h.by_end), 1);
+    assert.ok(
+      Math.abs((m.risk_ahead.at(-1) ?? -1) - end) < 1e-3,
+      `${m.machine_id}: ${m.risk_ahead.at(-1)} vs ${end}`,
+    );
+  }
+});
+
 test("risk after a task is the model re-scoring the machine with the task's event, as if it had happened", async () => {
   const m = cheap(model);
   const start = Math.max(...machines.map((x) => x.state.time));

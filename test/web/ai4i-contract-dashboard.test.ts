@@ -1,5 +1,5 @@
 // The dashboard's page mechanics on the contract server serving the AI4I contract (what `npm start`
-// serves), in a real browser: the checks test/web/dashboard.test.ts made on the AI4I app that
+// serves), in a real browser: checks the AI4I app's dashboard test made (gone with it) that
 // contract-dashboard.test.ts (the historian contract's words, plan and shadow) does not make. The
 // keyboard sort and skip link, contrast and touch targets, the board as cards on a tablet, the text
 // filter, and on the models page promotion refused without or with a wrong admin token, then made,
@@ -15,8 +15,8 @@ import {
   startAi4iContractApp,
   trainAi4iContract,
 } from "../helpers/ai4i-contract.js";
-import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";
-import { CONTRAST_SCRIPT } from "../helpers/contrast.js";
+import { assertNoErrors, browserSkipReason, launchBrowser, visitPage } from "../helpers/browser.js";
+import { assertContrast } from "../helpers/contrast.js";
 
 const MACHINES = ["H-01", "L-01", "L-02", "L-03", "M-01", "M-02"];
 const skip = browserSkipReason();
@@ -66,24 +66,11 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     await served?.close();
   });
 
-  async function visit(hash: string, ready: string, viewport?: { width: number; height: number }) {
-    const w = await openPage(browser, viewport);
-    await w.page.goto(`${served.url}/${hash}`);
-    await w.page.waitForSelector(ready, { timeout: 15_000 });
-    return w;
-  }
+  const visit = (hash: string, ready: string, viewport?: { width: number; height: number }) =>
+    visitPage(browser, `${served.url}/${hash}`, ready, viewport);
   const rowIds = (page: Page) =>
     page.$$eval("table.fleet tbody tr[data-machine]", (trs) =>
       trs.map((tr) => tr.getAttribute("data-machine") ?? ""),
-    );
-  async function assertContrast(page: Page): Promise<void> {
-    const worst = (await page.evaluate(CONTRAST_SCRIPT)) as { ratio: number; what: string };
-    assert.ok(worst.ratio >= 4.5, `contrast ${worst.ratio.toFixed(2)} < 4.5 for ${worst.what}`);
-  }
-  const noErrors = (w: WatchedPage, allowed?: RegExp) =>
-    assert.deepEqual(
-      w.errors.filter((e) => !allowed?.test(e)),
-      [],
     );
 
   test("fleet board: risk sorted, levels in words, the text filter and its empty state", async () => {
@@ -110,7 +97,7 @@ describe("dashboard on the AI4I contract server, in a real browser", {
       await page.locator("table.fleet tbody td.empty").textContent(),
       "No machine matches the filter.",
     );
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -128,7 +115,7 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     await w.page.waitForSelector(`tr[data-machine="${evil}"]`, { timeout: 9_000 });
     assert.equal(await w.page.locator("#pwned").count(), 0, "no element was injected");
     assert.equal(await w.page.locator(`tr[data-machine="${evil}"] th a`).textContent(), evil);
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -164,7 +151,7 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     );
     assert.deepEqual(small, [], "touch targets are at least 44 px high");
     assert.equal(await page.locator("header[role=banner], nav, main, footer").count(), 4, "landmarks");
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -182,7 +169,7 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     assert.ok(scroll <= client, `no sideways scroll: ${scroll} > ${client}`);
     await w.page.tap(`tr[data-machine="L-02"] th a`);
     await w.page.waitForSelector("#risk-h");
-    noErrors(w);
+    assertNoErrors(w);
     await w.close();
   });
 
@@ -242,7 +229,7 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     assert.equal((await api("/v1/models")).body.champion, first);
     const history = await api("/v1/retrain/history");
     assert.match(JSON.stringify(history.body), /recall fell after the promotion/);
-    noErrors(w, /401 .*\/rollback/);
+    assertNoErrors(w, /401 .*\/rollback/);
     await w.close();
   });
 });

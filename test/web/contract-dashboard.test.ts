@@ -4,7 +4,8 @@
 // readings and the risk per failure kind over time, events are shown as text (never markup), the
 // Plan page renders the contract plan (rows, freshness, Done and Skipped, a week grid that fits
 // 1,400 px, a print view of one page per day), the models page lists the versions, and nothing
-// says "tool wear" (the historian contract does not). Screenshots go where dashboard.test.ts puts its.
+// says "tool wear" (the historian contract does not). Screenshots go to a temporary
+// folder, or to MILLWRIGHT_SCREENSHOTS_DIR when set.
 import assert from "node:assert/strict";
 import {
   copyFileSync,

@@ -66,6 +66,10 @@ describe("dashboard: the scenario switch on a contract server", {
     await page.waitForFunction(() =>
       /runs under hot-summer/.test(document.getElementById("sim-current")?.textContent ?? ""),
     );
+    // Still so after the next polls (the selector once fell back to the baseline), in shop time.
+    await new Promise((r) => setTimeout(r, 6_000));
+    assert.equal(await page.inputValue("#sim-scenario"), "hot-summer");
+    assert.match((await page.textContent("#sim-current")) ?? "", /runs under hot-summer.*simulated/s);
     // The refused switch's 401 is the only error the page met.
     assert.deepEqual(
       w.errors.filter((e) => !/401/.test(e)),

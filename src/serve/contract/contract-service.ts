@@ -6,11 +6,13 @@
 // The history itself (the model, its replay, a swap) is contract-history.ts's; the scoring of a
 // request's readings is score-batch.ts's; this file is the requests that add to the history.
 import { MillwrightError } from "../../core/errors.js";
+import { DEFAULT_MAX_EXPLAIN } from "../../core/limits.js";
 import type { FeatureMatrix } from "../../features/build.js";
 import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { readingsOf } from "../../store/history/packed-columns.js";
 import type { HistoryLog, LabelIn, LabelOutcome, ReadingGroup } from "../../store/history/types.js";
 import type { WriteProblem } from "../../store/write-problem.js";
+import type { ExplainBudget } from "../explain-budget.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ContractHistory } from "./contract-history.js";
 import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
@@ -28,7 +30,7 @@ export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
 const NO_OBSERVERS: readonly HistoryObserver[] = [];
 
 /** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
-export const MAX_EXPLAIN = 100;
+export const MAX_EXPLAIN = DEFAULT_MAX_EXPLAIN;
 
 export class ContractService extends ContractHistory {
   readonly counter: boolean;
@@ -37,6 +39,11 @@ export class ContractService extends ContractHistory {
    * MAX_AHEAD_MS); null: no bound, for tests that post a simulated clock days at a jump.
    */
   maxAheadMs: number | null = null;
+  /**
+   * Explained readings per second for all clients (the server sets MILLWRIGHT_EXPLAIN_PER_SECOND):
+   * TreeSHAP runs on the event loop, so the total rate decides whether liveness still answers.
+   */
+  explainBudget: ExplainBudget | null = null;
   /** PUTs of machines on one server, one at a time (a cluster's are in lock step). */
   private machineQueue: Promise<unknown> = Promise.resolve();
   private readonly lockstep: LockStep | null;
@@ -90,6 +97,8 @@ export class ContractService extends ContractHistory {
     const cols = Array.isArray(readings)
       ? toColumns(this.model.contract, readings, single)
       : (readings as ReadingColumns);
+    // Taken once the readings are known good: a refused request costs no one's budget.
+    if (explain) this.explainBudget?.take(cols.n);
     if (!this.lockstep) {
       // Looked at again after each wait: the last look and the scoring are one step.
       for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;

@@ -1,6 +1,7 @@
 // Starts a data-contract model's server: its history log (SQLite in the data directory, one file
 // per contract, so the history outlives a model version; or, with DATABASE_URL, the contract's log
 // in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, and the app.
+import { ExplainBudget } from "../explain-budget.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
@@ -103,6 +104,7 @@ export async function startContractServer(
   board.follow(() => service.model);
   // A reading a controller stamped far ahead would block its machine (core/limits.ts MAX_AHEAD_MS).
   service.maxAheadMs = MAX_AHEAD_MS;
+  service.explainBudget = new ExplainBudget(cfg.explainPerSecond);
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion");
   const shadowGauges = shadowMetrics(metricsRegistry);

@@ -9,10 +9,11 @@ import { riskLevel, riskPct } from "../words.js";
 const SERIES = 5;
 
 /**
- * The page body for GET /v1/machines/:id `d`, with `contract` from GET /v1/contract; `tasks` is a
- * node; `clock` the live simulation's shop clock in words ("" without one).
+ * The page body for GET /v1/machines/:id `d`, with `contract` from GET /v1/contract; `parts.tasks`
+ * and `parts.ahead` are nodes (the plan's, machine.js); `clock` the live simulation's shop clock in
+ * words ("" without one).
  */
-export function contractMachineView(d, contract, tasks, clock = "") {
+export function contractMachineView(d, contract, parts, clock = "") {
   const counter = !!contract.time?.counter;
   const hist = d.history ?? [];
   const now = hist[hist.length - 1];
@@ -62,6 +63,7 @@ export function contractMachineView(d, contract, tasks, clock = "") {
         : "No readings yet.",
     ),
     clock ? h("p", { class: "summary", id: "machine-clock" }, clock) : [],
+    parts.ahead,
     section(
       "risk",
       "Risk over time",
@@ -110,7 +112,7 @@ export function contractMachineView(d, contract, tasks, clock = "") {
         ? h("p", { class: "hint" }, `Not reported by this machine: ${absent.map((r) => r.words).join(", ")}.`)
         : [],
     ),
-    section("tasks", "Planned maintenance", tasks),
+    section("tasks", "Planned maintenance", parts.tasks),
     section(
       "events",
       "Recent events",

@@ -1,12 +1,13 @@
 // Machine page: risk and readings over time, recent predictions with their labels once known, and
 // the tasks planned for this machine. On a data-contract server, machine-contract.js draws it
 // with the contract's readings, units and failure kinds.
-import { ApiError, describeError, getJson } from "../api.js";
+import { describeError, getJson } from "../api.js";
 import { legend, lineChart } from "../charts/line-chart.js";
-import { fill, h, money, num, pct, section, table, when } from "../dom.js";
+import { fill, h, section, table, when } from "../dom.js";
 import { SHIFT_HOURS, SHIFT_RISK_WORDS, shiftRisk } from "../risk-line.js";
-import { isMissingEndpoint, serverInfo } from "../server.js";
-import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords, TASK_WORDS } from "../words.js";
+import { serverInfo } from "../server.js";
+import { FEATURE_WORDS, modeWords, riskLevel, riskPct, shopClockWords } from "../words.js";
+import { aheadSection, fromPlan, tasksTable } from "./machine-plan.js";
 import { contractMachineView } from "./machine-contract.js";
 
 const READINGS = ["tool_wear", "torque", "rotational_speed", "air_temperature", "process_temperature"];
@@ -20,6 +21,7 @@ export function machinePage(root, id, _ctx) {
   );
   let last = "";
   let planTasks = null;
+  let ahead = null;
   let clockText = "";
 
   return {
@@ -38,15 +40,17 @@ export function machinePage(root, id, _ctx) {
         return;
       }
       // A contract server's plan changes as tasks are done: asked for on every poll there.
-      if (!data.tasks?.length && (planTasks === null || contract)) planTasks = await tasksFromPlan(id);
+      if (!data.tasks?.length && (planTasks === null || contract))
+        ({ tasks: planTasks, ahead } = await fromPlan(id));
       // The shop clock of a live simulation (a contract server has GET /v1/sim only when one feeds it).
       const sim = simulated ? await getJson("/v1/sim").catch(() => null) : null;
       clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
       if (contract) {
-        const key = JSON.stringify([data, planTasks, clockText]);
+        const key = JSON.stringify([data, planTasks, ahead, clockText]);
         if (key !== last) {
           last = key;
-          fill(body, contractMachineView(data, contract, tasksTable(planTasks ?? []), clockText));
+          const parts = { tasks: tasksTable(planTasks ?? []), ahead: aheadSection(id, ahead, planTasks) };
+          fill(body, contractMachineView(data, contract, parts, clockText));
         }
         return;
       }
@@ -91,7 +95,7 @@ export function machinePage(root, id, _ctx) {
       ),
       // Times below are the readings' own (shop) times, the axis's and the table's alike.
       clockText ? h("p", { class: "summary", id: "machine-clock" }, clockText) : [],
-      aheadSection(d, tasks),
+      aheadSection(d.machine_id, d.risk_ahead, tasks),
       section(
         "risk",
         `Risk within the next ${SHIFT_HOURS} h, over time`,
@@ -167,48 +171,6 @@ export function machinePage(root, id, _ctx) {
   }
 }
 
-/**
- * The plan's forecast for this machine: the chance of a failure by the end of each shift of the
- * plan's week if nothing is done, with the planned tasks marked (issue 16: a per-reading
- * probability is no forecast anyone can plan on).
- */
-function aheadSection(d, tasks) {
-  const ahead = d.risk_ahead;
-  if (!ahead?.shifts?.length)
-    return section(
-      "ahead",
-      "Risk ahead",
-      h("p", { id: "ahead-none" }, "No plan yet: the risk ahead comes with the next plan."),
-    );
-  const pts = ahead.shifts.map((s) => ({ t: Date.parse(s.start), y: s.risk }));
-  const last = ahead.shifts[ahead.shifts.length - 1];
-  const half = ahead.shifts.find((s) => s.risk >= 0.5);
-  const planned = Array.isArray(tasks) ? tasks.filter((t) => t.shift?.label) : [];
-  const series = [{ name: "Failure by the end of the shift, nothing done", cls: "series-0", points: pts }];
-  return section(
-    "ahead",
-    "Risk ahead",
-    h(
-      "p",
-      { class: "summary", id: "ahead-words" },
-      `If nothing is done: ${riskPct(last.risk)} chance of a failure within the plan's week (to ${last.label})`,
-      half && half !== last ? `, over 50 % by the end of ${half.label}` : "",
-      planned.length
-        ? `. Planned: ${planned.map((t) => `${TASK_WORDS[t.task] ?? t.task} ${t.shift.label}`).join(", ")}.`
-        : ". Nothing is planned for it.",
-      ` (the plan of ${when(ahead.made_at)}, model ${ahead.model_version})`,
-    ),
-    lineChart(series, {
-      label: `Probability that ${d.machine_id} fails by the end of each shift of the plan's week, nothing done`,
-      yMin: 0,
-      yMax: 1,
-      width: 1000,
-      height: 200,
-      format: (v) => `${Math.round(v * 100)} %`,
-    }),
-  );
-}
-
 function likeliest(modes) {
   let best = null;
   for (const [k, v] of Object.entries(modes ?? {}))
@@ -223,63 +185,6 @@ function labelWords(label) {
     .filter(([, v]) => v === 1)
     .map(([k]) => modeWords(k));
   return `failure${modes.length ? ` (${modes.join(", ")})` : ""}`;
-}
-
-function tasksTable(tasks) {
-  if (tasks === "missing")
-    return h("p", { id: "tasks-na" }, "Maintenance planning is not available on this server.");
-  if (tasks.config) return h("p", { id: "tasks-config" }, tasks.config);
-  if (!tasks.length) return h("p", {}, "No maintenance is planned for this machine in the current plan.");
-  // A contract plan's rows: the contract's task words, the computed risk after, the status.
-  if (tasks[0].task_words !== undefined)
-    return table(
-      "Tasks planned for this machine",
-      ["Shift", "Task", "Technician", "Hours", "Risk before", "Risk after", "Avoided cost", "Status", "Why"],
-      tasks.map((t) => ({
-        attrs: { "data-task": t.id },
-        cells: [
-          t.shift?.label ?? when(t.shift?.start),
-          t.task_words,
-          t.technician ?? "—",
-          num(t.hours, 1),
-          pct(t.risk_before),
-          pct(t.risk_after),
-          num(t.avoided_cost, 0),
-          t.status ?? "planned",
-          t.why ?? "",
-        ],
-      })),
-    );
-  return table(
-    "Tasks planned for this machine",
-    ["Shift", "Task", "Failure mode", "Technician", "Hours", "Avoided cost", "Why"],
-    tasks.map((t) => [
-      t.shift?.label ?? when(t.shift?.start),
-      TASK_WORDS[t.task] ?? t.task,
-      modeWords(t.mode),
-      t.technician ?? "—",
-      num(t.hours, 1),
-      money(t.avoided_cost),
-      t.why ?? "",
-    ]),
-  );
-}
-
-/**
- * The machine route may not list tasks; the current plan does. A missing plan is not an error here;
- * a server without the plan route at all gives "missing".
- */
-async function tasksFromPlan(id) {
-  try {
-    const plan = await getJson("/v1/plan");
-    return (plan?.tasks ?? []).filter((t) => t.machine_id === id);
-  } catch (e) {
-    if (isMissingEndpoint(e)) return "missing";
-    // No technicians configured (contract server): its sentence says what to set.
-    if (e instanceof ApiError && e.problem?.code === "MW_CONFIG") return { config: e.problem.detail };
-    if (e instanceof ApiError) return [];
-    throw e;
-  }
 }
 
 /** Readings carry the machine's own clock (timestamp) when sent; otherwise the prediction time. */

@@ -75,7 +75,7 @@ export function planPage(root, _arg, ctx) {
       last = JSON.stringify(plan);
       lastPlan = plan;
       render(plan);
-      const msg = `Re-planned: ${plan.tasks?.length ?? 0} tasks, status ${plan.status}, objective ${money(plan.objective)}.`;
+      const msg = `Re-planned: ${plan.tasks?.length ?? 0} tasks, status ${plan.status}, objective ${contract ? contractMoney(plan.objective, plan.currency) : money(plan.objective)}.`;
       setText(formMsg, msg);
       ctx.announce(msg);
     } catch (err) {
