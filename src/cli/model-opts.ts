@@ -29,25 +29,24 @@ export function registeredModelOpt(values: Record<string, unknown>): RegisteredM
 }
 
 /**
- * Refuses a command that reads the AI4I app's log (`monitor --once`, `predictions export`) when the
- * registry's champion is a data-contract model: its server keeps a history log the command cannot
- * read, and exporting nothing or blaming "this server" misled (docs/one-server.md, step 2).
+ * The data-contract model --model names (default the champion) with its folder, for a command that
+ * reads its server's history log (`monitor --once`, `predictions export`). An AI4I app model is
+ * refused: the AI4I app and its log are retired (docs/one-server.md); the AI4I example trains as
+ * a contract model.
  */
-export function refuseContractChampion(
+export function contractModelOpt(
   values: Record<string, unknown>,
   command: string,
-  instead: string,
-): void {
+): { model: HistoryModel; versionDir: string } {
   const registry = registryOpt(values);
-  let stored: { version: string; obj: unknown };
-  try {
-    stored = registry.readModelJson(modelRefOpt(values));
-  } catch {
-    return; // no champion here: the command says so itself, or reads the log without one
-  }
-  if (isHistoryModelJSON(stored.obj))
+  const stored = registry.readModelJson(modelRefOpt(values));
+  if (!isHistoryModelJSON(stored.obj))
     throw new MillwrightError(
       "MW_BAD_INPUT",
-      `model ${stored.version} is a data-contract model: \`millwright ${command}\` reads the AI4I app's log, not its server's history log; ${instead}`,
+      `model ${stored.version} in ${registry.dir} is an AI4I app model: \`millwright ${command}\` reads a data-contract server's history log; train the AI4I example as a contract model (\`millwright train --contract examples/contracts/ai4i.yaml\`) and serve that`,
     );
+  return {
+    model: historyModelFromJSON(stored.obj, stored.file),
+    versionDir: registry.versionDir(stored.version),
+  };
 }

@@ -31,6 +31,36 @@ export interface RealisedQuality {
   accuracy: number | null;
 }
 
+/** Each machine's failure times, sorted: what `knownLabel` looks a reading's label up in. */
+export function failureTimes(failures: readonly Happened[]): Map<string, number[]> {
+  const byMachine = new Map<string, number[]>();
+  for (const f of failures) {
+    const a = byMachine.get(f.machine) ?? [];
+    a.push(f.time);
+    byMachine.set(f.machine, a);
+  }
+  for (const a of byMachine.values()) a.sort((x, y) => x - y);
+  return byMachine;
+}
+
+/**
+ * The label of a reading at `time` on a machine with these (sorted) failure `times` and seen up to
+ * `seen`: 1 when it failed in (time, time + horizon], 0 once seen past that with no failure in it,
+ * null while not known yet (or never seen).
+ */
+export function knownLabel(
+  times: readonly number[],
+  time: number,
+  horizon: number,
+  seen: number | undefined,
+): 0 | 1 | null {
+  if (seen === undefined) return null;
+  // The first failure after t, positive when it falls within the horizon.
+  const lo = upperBound(times, time);
+  if (lo < times.length && times[lo] <= time + horizon) return 1;
+  return time + horizon > seen ? null : 0;
+}
+
 /** Labels of the readings whose horizon has passed on their machine (`seenUntil`: newest time seen per machine). */
 export function realisedQuality(
   scored: readonly Scored[],
@@ -39,24 +69,13 @@ export function realisedQuality(
   seenUntil: ReadonlyMap<string, number>,
   threshold: number,
 ): RealisedQuality {
-  const byMachine = new Map<string, number[]>();
-  for (const f of failures) {
-    const a = byMachine.get(f.machine) ?? [];
-    a.push(f.time);
-    byMachine.set(f.machine, a);
-  }
-  for (const a of byMachine.values()) a.sort((x, y) => x - y);
+  const byMachine = failureTimes(failures);
   const y: number[] = [];
   const p: number[] = [];
   for (const s of scored) {
-    const seen = seenUntil.get(s.machine);
-    if (seen === undefined) continue;
-    const times = byMachine.get(s.machine) ?? [];
-    // The first failure after t, positive when it falls within the horizon.
-    const lo = upperBound(times, s.time);
-    const positive = lo < times.length && times[lo] <= s.time + horizon;
-    if (!positive && s.time + horizon > seen) continue;
-    y.push(positive ? 1 : 0);
+    const label = knownLabel(byMachine.get(s.machine) ?? [], s.time, horizon, seenUntil.get(s.machine));
+    if (label === null) continue;
+    y.push(label);
     p.push(s.p);
   }
   return qualityOf(y, p, threshold);

@@ -1,13 +1,17 @@
-// The operational commands of test/cli/ops.test.ts on a registry whose champion is the AI4I
-// contract (what `npm start` trains): `models list/promote/rollback` work on it
-// (test/registry/rollback.test.ts); `monitor --once` and `predictions export` read the AI4I app's
-// log, so on it they refuse with exit 2 and say what to use instead, rather than exporting nothing
-// or blaming "this server" (docs/one-server.md, step 2).
+// The operational commands scripts call, on a registry whose champion is the AI4I contract (what
+// `npm start` trains): models list, drift, release and retrain history here; `models
+// promote/rollback` in test/registry/rollback.test.ts; `predictions export` and `monitor --once`
+// against a real server's history log in ops-history.test.ts; `plan` in plan-contract.test.ts.
+// Real processes, a real git repository.
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
+import { PACKAGE_ROOT } from "../../src/core/version.js";
+import { fleetToCsv } from "../../src/data/fleet-csv.js";
+import { simulateFleet } from "../../src/data/simulate.js";
 import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
 
@@ -27,19 +31,62 @@ test("models list shows the contract champion with its metrics", async () => {
   assert.match(r.stdout, /1\.0\.0 .* champion\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}/);
 });
 
-test("monitor --once on a contract champion: exit 2 naming the server's monitor routes", async () => {
-  const r = await runCli(["monitor", "--once", "--json"], { env });
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /1\.0\.0 is a data-contract model/);
-  assert.match(r.stderr, /GET \/v1\/monitor/);
-  assert.doesNotMatch(r.stderr, /this server/);
+test("drift --json: the documented shape; --test forces a test", async () => {
+  const a = join(dir, "a.csv");
+  const b = join(dir, "b.csv");
+  writeFileSync(a, fleetToCsv(simulateFleet({ machines: 4, days: 3, seed: 1 })));
+  writeFileSync(b, fleetToCsv(simulateFleet({ machines: 4, days: 3, seed: 2, scenario: "hot-summer" })));
+  const r = await runCli(
+    ["drift", "--reference", a, "--current", b, "--test", "ks", "--json", "--html", join(dir, "d.html")],
+    { env },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout);
+  assert.equal(typeof d.dataset_drift, "boolean");
+  const air = d.features.find((f: { feature: string }) => f.feature === "air_temperature");
+  assert.equal(air.test, "ks");
+  assert.equal(air.drifted, true);
+  assert.ok(air.p_value < 0.05);
+  for (const k of ["feature", "test", "statistic", "score", "threshold", "drifted"]) assert.ok(k in air, k);
+  assert.match(readFileSync(join(dir, "d.html"), "utf8"), /air_temperature/);
+  const bad = await runCli(["drift", "--reference", a, "--current", b, "--test", "nope"], { env });
+  assert.equal(bad.code, 2);
 });
 
-test("predictions export on a contract champion: exit 2, no empty file", async () => {
-  const out = join(dir, "export.csv");
-  const r = await runCli(["predictions", "export", "--out", out], { env });
-  assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /1\.0\.0 is a data-contract model/);
-  assert.match(r.stderr, /history log/);
-  assert.equal(existsSync(out), false);
+test("release bumps the tag in a real config repo and commits; a downgrade is refused", async () => {
+  const repo = mkdtempSync(join(tmpdir(), "mw-cfg-"));
+  try {
+    mkdirSync(join(repo, "deploy", "k8s"), { recursive: true });
+    cpSync(join(PACKAGE_ROOT, "deploy", "k8s"), join(repo, "deploy", "k8s"), { recursive: true });
+    const git = (...a: string[]) => execFileSync("git", a, { cwd: repo }).toString().trim();
+    git("init", "-q", "-b", "main");
+    git("config", "user.email", "ci@example.com");
+    git("config", "user.name", "CI");
+    git("add", "-A");
+    git("commit", "-qm", "init");
+    let r = await runCli(["release", "--version", "9.1.0", "--config", repo, "--env", "test", "--commit"], {
+      env,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(
+      readFileSync(join(repo, "deploy/k8s/overlays/test/kustomization.yaml"), "utf8"),
+      /newTag: "?9\.1\.0"?/,
+    );
+    assert.equal(git("log", "-1", "--format=%s"), "release: millwright 9.1.0 to test");
+    r = await runCli(["release", "--version", "9.0.0", "--config", repo, "--env", "test"], { env });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /downgrade/);
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
+  }
+});
+
+test("retrain history of a contract never served: the empty history, as JSON and as text", async () => {
+  let r = await runCli(["retrain", "history", "--json"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout).events, []);
+  assert.deepEqual(JSON.parse(r.stdout).decisions, []);
+  r = await runCli(["retrain", "history"], { env });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /no retraining events yet/);
 });

@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
+import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
 import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { CLI } from "../helpers/server-process.js";
@@ -15,7 +16,8 @@ import { CLI } from "../helpers/server-process.js";
 const STACK = /\n\s+at /;
 
 describe("CLI usage errors: exit 2 and one clear line", () => {
-  // The AI4I contract's registry: `serve` starts the contract server, as for every model now.
+  // The AI4I contract's registry: `serve` starts the contract server, as for every model now, and
+  // `train` reads data through the AI4I contract (--contract), not the AI4I app's own reader.
   let fx: { dir: string; dataFile: string };
   let shop: { dir: string; registryDir: string };
   let env: Record<string, string>;
@@ -53,7 +55,10 @@ describe("CLI usage errors: exit 2 and one clear line", () => {
   test("a file-system error nobody checked for: exit 2 and the path, not a stack trace", async () => {
     const file = join(fx.dir, "a-file");
     writeFileSync(file, "not a folder\n");
-    const r = await runCli(["train", "--data", fx.dataFile, "--registry", join(file, "reg")], { env });
+    const r = await runCli(
+      ["train", "--contract", AI4I_CONTRACT, "--data", fx.dataFile, "--registry", join(file, "reg")],
+      { env },
+    );
     assert.equal(r.code, 2, r.stderr);
     // The first write under the registry names the path: the dataset store (training data) or versions/.
     assert.match(
@@ -134,9 +139,12 @@ describe("CLI usage errors: exit 2 and one clear line", () => {
     ]) {
       const file = join(fx.dir, name);
       writeFileSync(file, text);
-      const r = await runCli(["train", "--data", file, "--registry", join(fx.dir, "reg-empty")], { env });
+      const r = await runCli(
+        ["train", "--contract", AI4I_CONTRACT, "--data", file, "--registry", join(fx.dir, "reg-empty")],
+        { env },
+      );
       assert.equal(r.code, 2, r.stderr);
-      assert.match(r.stderr, new RegExp(`${name}: the file is empty`));
+      assert.match(r.stderr, new RegExp(`${name} \\(telemetry\\): the file is empty`));
       assert.doesNotMatch(r.stderr, /missing column/);
     }
   });

@@ -28,9 +28,15 @@ export const COMMANDS: Record<string, Command> = {
   predict: { summary: "score a CSV with a registered model", run: predictCommand },
   models: { summary: "list, show or promote model versions", run: modelsCommand },
   serve: { summary: "serve a model over HTTP (JSON, OIP v2, docs, metrics, dashboard)", run: serveCommand },
-  predictions: { summary: "export logged predictions (and labels) as training CSV", run: predictionsCommand },
+  predictions: {
+    summary: "export a contract server's logged predictions (and labels) as CSV",
+    run: predictionsCommand,
+  },
   drift: { summary: "compare two CSVs feature by feature (Evidently's tests)", run: driftCommand },
-  monitor: { summary: "compute drift and quality once (--once)", run: monitorCommand },
+  monitor: {
+    summary: "compute a contract model's drift and quality once from its log (--once)",
+    run: monitorCommand,
+  },
   plan: { summary: "plan maintenance: which machine, task, technician and shift", run: planCommand },
   release: { summary: "set the image tag of an environment in the GitOps config repo", run: releaseCommand },
   retrain: { summary: "retraining history, or retrain and gate now", run: retrainCommand },

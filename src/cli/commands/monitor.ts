@@ -1,64 +1,77 @@
 import { Registry as PromRegistry } from "prom-client";
-import { Monitor } from "../../monitor/monitor.js";
-import { createMetrics } from "../../metrics/ai4i.js";
-import { createStore } from "../../store/index.js";
-import { readConfig, sqlitePath } from "../config.js";
+import { MillwrightError } from "../../core/errors.js";
+import type { DriftReport } from "../../monitor/drift-report.js";
+import { ContractHistory } from "../../serve/contract/contract-history.js";
+import { type ContractMonitorReport, ContractMonitor } from "../../serve/contract/monitor.js";
+import { openHistoryReader } from "../../store/history/reader.js";
+import { readConfig } from "../config.js";
 import { out, outJson, parse, outThen } from "../io.js";
-import { modelRefOpt, refuseContractChampion, registryOpt } from "../model-opts.js";
+import { contractModelOpt } from "../model-opts.js";
 
 export const MONITOR_HELP = `millwright monitor --once [--registry DIR] [--model REF] [--json]
 
-Computes the current monitoring state once and prints it: data drift of recent logged predictions
-against the model's training reference, prediction drift, realised quality from labels (count and
-time windows) and estimated quality (CBPE). For cron-like use and tests; the server runs the same
-computation on a schedule.`;
+Computes a data-contract model's monitoring state once, as its server's monitor does (GET
+/v1/monitor answers the same JSON), and prints it: dataset drift of the recent logged readings
+against the model's training reference (and per group of machines with monitor.drift_by),
+prediction drift, realised quality from the labels or failures known, and estimated quality (CBPE).
+Reads the server's history log read-only (history-<contract>.db in MILLWRIGHT_DATA_DIR, or
+PostgreSQL's history_log with DATABASE_URL), replayed under the champion (or --model): for cron-like
+use and tests, the server may be running.`;
+
+const f3 = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(3) : "n/a");
+
+function printDrift(title: string, d: DriftReport): void {
+  out(`${title}: ${d.dataset_drift ? "YES" : "no"} (share ${d.drift_share.toFixed(2)})`);
+  for (const f of d.features)
+    out(
+      `  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${f.threshold}  ${f.drifted ? "DRIFTED" : "ok"}`,
+    );
+}
+
+function printReport(s: ContractMonitorReport): void {
+  out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${new Date(s.at).toISOString()}`);
+  const w = s.drift_window;
+  if (s.drift) printDrift("dataset drift", s.drift);
+  else
+    out(
+      `drift: not enough recent predictions${w ? ` (window ${w.rows} rows over ${w.hours} h, not full yet)` : " (no reference sample)"}`,
+    );
+  for (const g of s.groups)
+    if (g.drift) printDrift(`dataset drift of ${g.attribute}=${g.value}`, g.drift);
+    else out(`drift of ${g.attribute}=${g.value}: not enough recent predictions`);
+  for (const g of s.groups_skipped) out(`no drift test for ${g.attribute}=${g.value}: ${g.reason}`);
+  if (s.prediction_drift)
+    out(
+      `prediction drift: score ${s.prediction_drift.score.toFixed(4)} threshold ${s.prediction_drift.threshold}  ${s.prediction_drift.drifted ? "DRIFTED" : "ok"}`,
+    );
+  const q = s.quality;
+  out(
+    `realised quality: ${q.n > 0 ? `F1 ${f3(q.f1)} recall ${f3(q.recall)} precision ${f3(q.precision)} on ${q.n} labels (${q.positives} failures)` : "not enough data: no labels known yet"}`,
+  );
+  const e = s.estimated;
+  out(
+    `estimated quality: ${e ? `F1 ${f3(e.f1)} recall ${f3(e.recall)} on ${e.n} predictions (${e.alarms} alarms)` : "not enough data"}`,
+  );
+}
 
 export async function monitorCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, { strings: ["registry", "model"], flags: ["once", "json"] }, MONITOR_HELP);
   if (values.help || !values.once) return outThen(MONITOR_HELP, values.help ? 0 : 2);
-  refuseContractChampion(
-    values,
-    "monitor --once",
-    "ask the server: GET /v1/monitor, or POST /v1/monitor/run with the admin token",
-  );
+  const { model, versionDir } = contractModelOpt(values, "monitor --once");
   const cfg = readConfig();
-  const registry = registryOpt(values);
-  const bundle = registry.load(modelRefOpt(values));
-  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
+  const log = await openHistoryReader(cfg, model.contract.name);
+  let s: ContractMonitorReport;
   try {
-    const monitor = new Monitor({
-      registry,
-      store,
-      metrics: createMetrics(new PromRegistry(), { defaults: false }),
-      served: () => ({ version: bundle.version, threshold: bundle.threshold.value }),
-      ...cfg.quality,
-    });
-    const s = await monitor.runOnce();
-    if (values.json) outJson(s);
-    else if (s) {
-      out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${s.at}`);
-      if (s.drift) {
-        out(
-          `dataset drift: ${s.drift.dataset_drift ? "YES" : "no"} (share ${s.drift.drift_share.toFixed(2)})`,
-        );
-        for (const f of s.drift.features)
-          out(
-            `  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${f.threshold}  ${f.drifted ? "DRIFTED" : "ok"}`,
-          );
-      } else out("drift: not enough recent predictions");
-      for (const w of ["count", "time"] as const) {
-        const r = s.quality.realised[w];
-        out(
-          `realised quality (${w} window): ${r.status === "ok" ? `F1 ${r.f1.toFixed(3)} recall ${r.recall.toFixed(3)} on ${r.n} labels` : `not enough data: ${r.reason}`}`,
-        );
-        const e = s.quality.estimated[w];
-        out(
-          `estimated quality (${w} window): ${"status" in e ? `not enough data: ${e.reason}` : `F1 ${e.f1?.toFixed(3) ?? "n/a"}`}`,
-        );
-      }
-    }
+    // The server's monitor, fed the log as a server's start replays it.
+    const monitor = new ContractMonitor(model, versionDir, new PromRegistry(), cfg.quality.contractWindow);
+    await ContractHistory.replay(model, versionDir, log, [monitor]);
+    s = monitor.report();
   } finally {
-    await store.close();
+    await log.close();
   }
+  if (s.current_rows === 0)
+    throw new MillwrightError("MW_NOT_FOUND", `${log.where}: no predictions logged yet`);
+  if (values.json) outJson(s);
+  else printReport(s);
   return 0;
 }

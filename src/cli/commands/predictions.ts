@@ -2,19 +2,24 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
-import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
-import { readConfig, sqlitePath } from "../config.js";
+import { historyExport } from "../../store/history/export.js";
+import { openHistoryReader } from "../../store/history/reader.js";
+import { readConfig } from "../config.js";
 import { isHelpWord, outputOpt, outThen, parse, type Options } from "../io.js";
-import { refuseContractChampion } from "../model-opts.js";
+import { contractModelOpt } from "../model-opts.js";
 
-export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
+export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR] [--model REF]
 
-Writes logged predictions in the training CSV format (canonical names, labels where known, empty
-where not yet known) plus prediction_id (the id the API returned), model_version, predicted_at and
-failure_probability, in prediction time order. --labelled keeps only rows with ground truth, ready
-for \`millwright train\`. Reads the log from MILLWRIGHT_DATA_DIR (SQLite) or DATABASE_URL.`;
+Writes the predictions a data-contract server logged (the champion's contract, or --model's), in
+log order: prediction_id (the id the API returned), predicted_at, model_version, machine_id,
+timestamp, the contract's readings by name, failure_probability and <head>_probability, then label
+(1 failure, 0 none, empty while not known: a row-labelled contract's POST /v1/feedback label, a
+failure-event contract's failure within the horizon) and, for a row-labelled contract, <mode>_label.
+--since keeps predictions made at or after the time; --labelled only rows whose label is known.
+Reads the server's history log: history-<contract>.db in MILLWRIGHT_DATA_DIR, or PostgreSQL's
+history_log with DATABASE_URL (read-only; the server may be running).`;
 
-const PREDICTIONS_OPTIONS: Options = { strings: ["out", "since", "registry"], flags: ["labelled"] };
+const PREDICTIONS_OPTIONS: Options = { strings: ["out", "since", "registry", "model"], flags: ["labelled"] };
 
 export async function predictionsCommand(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -30,20 +35,16 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     if (Number.isNaN(since))
       throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
   }
-  refuseContractChampion(
-    values,
-    "predictions export",
-    "exporting a contract server's history log is not built yet (docs/one-server.md)",
-  );
-  const cfg = readConfig();
-  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
+  const { model } = contractModelOpt(values, "predictions export");
+  const log = await openHistoryReader(readConfig(), model.contract.name);
   const tmp = `${dest}.tmp-${process.pid}`;
   let n = 0;
   try {
+    const x = historyExport(log, model, { since, labelled: values.labelled === true, where: log.where });
     const ws = createWriteStream(tmp);
-    ws.write(formatCsv(EXPORT_COLUMNS, []));
-    for await (const row of exportRows(store, { since, labelled: values.labelled === true })) {
-      const line = formatCsv([], [EXPORT_COLUMNS.map((c) => row[c])], { formulaSafe: true }).slice(1);
+    ws.write(formatCsv(x.header, []));
+    for await (const row of x.rows) {
+      const line = formatCsv([], [row], { formulaSafe: true }).slice(1);
       if (!ws.write(line)) await new Promise<void>((r) => ws.once("drain", () => r()));
       n++;
     }
@@ -53,8 +54,8 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     await rm(tmp, { force: true });
     throw e;
   } finally {
-    await store.close();
+    await log.close();
   }
-  process.stderr.write(`exported ${n} predictions to ${dest}\n`);
+  process.stderr.write(`exported ${n} predictions from ${log.where} to ${dest}\n`);
   return 0;
 }

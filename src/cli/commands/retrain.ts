@@ -39,7 +39,11 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   if (sub === "history" && contract !== null) {
     // A contract champion's decisions are in its server's audit, not the AI4I prediction log's.
     const audit = await openContractAudit(cfg, contract, true);
-    if (!audit) return outThen("no retraining events yet", 0);
+    // No audit yet (never served): the empty history, in the shape --json promises.
+    if (!audit)
+      return values.json
+        ? outJsonThen({ decisions: [], events: [], next: null }, 0)
+        : outThen("no retraining events yet", 0);
     try {
       return await printHistory(audit, values);
     } finally {

@@ -8,6 +8,9 @@ import { MillwrightError } from "../../core/errors.js";
 import type { ReadingColumns } from "../../pipeline/readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/types.js";
+
+/** What a history is rebuilt from: a log it serves with, or one opened only to read it. */
+export type HistorySource = Pick<HistoryLog, "entriesAfter">;
 import type { HistoryModel } from "../../train/history-model.js";
 import { type EventOutcome, outcomeOf } from "./events.js";
 import { type HistoryObserver, tellEvent, tellReading } from "./history-observer.js";
@@ -36,11 +39,27 @@ export class ContractHistory {
   protected constructor(
     public model: HistoryModel,
     protected versionDir: string,
-    protected readonly log: HistoryLog,
+    protected readonly log: HistorySource,
   ) {
     this.machines = MachineTable.load(model, versionDir);
     this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(model, this.attributes);
+  }
+
+  /**
+   * The history `log` holds, replayed under `model` with `observers` told of every entry: what a
+   * server holds after its start, for a command that reads a log without serving (monitor --once).
+   */
+  static async replay(
+    model: HistoryModel,
+    versionDir: string,
+    log: HistorySource,
+    observers: HistoryObserver[],
+  ): Promise<ContractHistory> {
+    const h = new ContractHistory(model, versionDir, log);
+    h.observers.push(...observers);
+    await h.rebuild();
+    return h;
   }
 
   /**

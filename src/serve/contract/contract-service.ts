@@ -47,6 +47,8 @@ export class ContractService extends ContractHistory {
   /** PUTs of machines on one server, one at a time (a cluster's are in lock step). */
   private machineQueue: Promise<unknown> = Promise.resolve();
   private readonly lockstep: LockStep | null;
+  /** The log it appends to (the history reads it back through the same object). */
+  declare protected readonly log: HistoryLog;
   /**
    * Told of each request's readings once they are logged, with their feature rows (shadow mode:
    * serve/contract/shadow.ts queues them and returns at once). Not an observer: a replay, a catch-up

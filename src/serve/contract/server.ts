@@ -8,6 +8,7 @@ import type { FastifyInstance } from "fastify";
 import type { Config } from "../../core/config.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
+import { historyLogFile } from "../../store/history/reader.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
@@ -70,7 +71,7 @@ export async function startContractServer(
   const labelled = !model.contract.failures;
   const log: HistoryLog = cfg.databaseUrl
     ? new PostgresHistoryLog({ url: cfg.databaseUrl, contract: model.contract.name, labelled })
-    : new SqliteHistoryLog(join(cfg.dataDir, `history-${model.contract.name}.db`), {
+    : new SqliteHistoryLog(historyLogFile(cfg.dataDir, model.contract.name), {
         writerThread: cfg.sqliteWriterThread,
         labelled,
       });

@@ -2,11 +2,11 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { columnRows, entrySeqs, type StoredRow, storedRows } from "./entries.js";
+import { columnRows, entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
-import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup } from "./types.js";
+import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup, SeqEntry } from "./types.js";
 
 export interface RowGroup {
   /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
@@ -189,4 +189,20 @@ export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => Lab
     insert(groupOf(storedRows(fresh.map((label) => ({ type: "label", label })))));
     return outcomes;
   };
+}
+
+/**
+ * Entries with seq > `seq`, in order, at most `limit` (0 or none: all), on any connection to the
+ * file (the server's, or a read-only reader's). Rows are read one at a time until `limit` entries
+ * are in: a packed row holds many.
+ */
+export function sqliteEntriesAfter(db: Database.Database, seq: number, limit?: number): SeqEntry[] {
+  const out: SeqEntry[] = [];
+  const max = limit || Number.POSITIVE_INFINITY;
+  const rows = db.prepare("SELECT seq, type, body, nums FROM log WHERE seq > ? ORDER BY seq");
+  for (const r of rows.iterate(seq) as Iterable<ReadRow>) {
+    pushEntries(out, r, seq, max);
+    if (out.length >= max) break;
+  }
+  return out;
 }

@@ -15,7 +15,7 @@ import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { entrySeqs, pushEntries, type ReadRow, storedRows } from "./entries.js";
+import { entrySeqs, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
@@ -25,6 +25,7 @@ import {
   type Slot,
   entriesIn,
   transferable,
+  sqliteEntriesAfter,
   writeSlots,
 } from "./sqlite-rows.js";
 import { prepareShadowInsert, readShadowScores, shadowGroupOf } from "./sqlite-shadow.js";
@@ -168,20 +169,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     }
   }
 
-  /** Rows are read one at a time until `limit` entries are in: a packed row holds many. */
-  private after(seq: number, limit?: number): Log.SeqEntry[] {
-    const out: Log.SeqEntry[] = [];
-    const max = limit || Number.POSITIVE_INFINITY;
-    const rows = this.db.prepare("SELECT seq, type, body, nums FROM log WHERE seq > ? ORDER BY seq");
-    for (const r of rows.iterate(seq) as Iterable<ReadRow>) {
-      pushEntries(out, r, seq, max);
-      if (out.length >= max) break;
-    }
-    return out;
-  }
-
   async entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    return this.after(seq, limit);
+    return sqliteEntriesAfter(this.db, seq, limit);
   }
 
   async exclusive<T>(
@@ -193,7 +182,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.watch.guard(() =>
       this.db
         .transaction(() => {
-          const { append, result } = step(this.after(afterSeq));
+          const { append, result } = step(sqliteEntriesAfter(this.db, afterSeq));
           const rows = storedRows(append);
           const seqs = entrySeqs(rows, this.insert(groupOf(rows))).filter((q) => q > 0);
           const last = this.db.prepare("SELECT COALESCE(MAX(seq), 0) AS s FROM log").get() as { s: number };
