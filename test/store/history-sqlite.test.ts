@@ -9,7 +9,7 @@ import Database from "better-sqlite3";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { SHADOW_RIDE_WAIT_MS } from "../../src/store/shadow-rides.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
-import type { LoggedReading, ReadingGroup, ShadowScore } from "../../src/store/history/types.js";
+import type { ShadowScore } from "../../src/store/history/types.js";
 import { event, label, reading, runHistoryLogContract } from "./history-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-hlog-"));
@@ -25,67 +25,6 @@ runHistoryLogContract("SQLite", {
 runHistoryLogContract("SQLite, main-thread writes", {
   fresh: async () => join(dir, `history-${++n}.db`),
   open: (path, labelled) => new SqliteHistoryLog(path, { writerThread: false, labelled }),
-});
-
-/** Readings as a request's columns (appendReadingColumns), predictedAt the first one's. */
-function columnsOf(rs: LoggedReading[]): ReadingGroup {
-  const kinds = Object.keys(rs[0].heads);
-  const col = (f: (r: LoggedReading) => number | null) => Float64Array.from(rs, (r) => f(r) ?? Number.NaN);
-  return {
-    n: rs.length,
-    ids: rs.map((r) => r.id),
-    machines: rs.map((r) => r.machine),
-    times: col((r) => r.time),
-    values: rs[0].values.map((_, j) => col((r) => r.values[j])),
-    modelVersion: rs[0].modelVersion,
-    predictedAt: rs[0].predictedAt,
-    failure: col((r) => r.failureProbability),
-    headNames: kinds,
-    heads: kinds.map((k) => col((r) => r.heads[k])),
-  };
-}
-
-// A batch is handed to the writer thread at once, however many are in flight, and the thread commits
-// together what arrived while it committed (sqlite-thread-commit.ts): the order and the durability
-// of what the callers were told must not change.
-test("SQLite history log: batches in flight at once and readings between them commit in call order, each durable when it resolves", async () => {
-  const path = join(dir, `history-${++n}.db`);
-  const log = new SqliteHistoryLog(path);
-  await log.init();
-  const reader = new Database(path, { readonly: true });
-  const lastSeq = () =>
-    (reader.prepare("SELECT MAX(seq) AS s FROM log").get() as { s: number | null }).s ?? 0;
-  const calls: { ids: string[]; done: Promise<number[]> }[] = [];
-  const notYetVisible: number[] = [];
-  for (let k = 0; k < 24; k++) {
-    const rs = Array.from({ length: k % 3 === 2 ? 1 : 50 }, (_, i) => reading(k * 100 + i, `M${k % 5}`));
-    const done = k % 3 === 2 ? log.appendReadings(rs) : log.appendReadingColumns(columnsOf(rs));
-    // What another connection sees when the caller is told: every one of its readings.
-    const checked = done.then((seqs) => {
-      if (lastSeq() < Math.max(...seqs)) notYetVisible.push(k);
-      return seqs;
-    });
-    calls.push({ ids: rs.map((r) => r.id), done: checked });
-  }
-  const seqs = (await Promise.all(calls.map((c) => c.done))).flat();
-  assert.deepEqual(notYetVisible, [], "resolved before its rows were committed");
-  assert.deepEqual(
-    seqs,
-    [...seqs].sort((a, b) => a - b),
-    "seqs follow the calls",
-  );
-  assert.equal(new Set(seqs).size, seqs.length);
-  const got = await log.entriesAfter(0);
-  assert.deepEqual(
-    got.map((e) => (e.type === "reading" ? e.reading.id : "")),
-    calls.flatMap((c) => c.ids),
-  );
-  assert.deepEqual(
-    got.map((e) => e.seq),
-    seqs,
-  );
-  reader.close();
-  await log.close();
 });
 
 // Shadow mode (shadow-rides.ts): with the writer thread, shadow scores ride in the answers' commits.

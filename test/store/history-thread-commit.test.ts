@@ -2,15 +2,19 @@
 // mode, watched from a second connection (what another reader of the file sees): groups that
 // arrive together share one transaction, in arrival order; each is answered only once that
 // transaction has committed; a group whose rows fail fails alone; a failed COMMIT fails its own
-// transaction's groups, and the groups that arrived meanwhile commit in the next one.
+// transaction's groups, and the groups that arrived meanwhile commit in the next one. Then the
+// history log through its real writer thread, many batches in flight at once.
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import Database from "better-sqlite3";
+import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { ThreadCommits } from "../../src/store/history/sqlite-thread-commit.js";
+import type { LoggedReading, ReadingGroup } from "../../src/store/history/types.js";
 import type { WriterReply } from "../../src/store/sqlite/writer-protocol.js";
+import { reading } from "./history-contract.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mw-thread-commit-"));
 let n = 0;
@@ -116,4 +120,65 @@ test("flush() commits what is queued at once: a message that must come after the
   assert.deepEqual(t.visible(), ["a"]);
   assert.equal(t.replies.length, 1);
   t.close();
+});
+
+/** Readings as a request's columns (appendReadingColumns), predictedAt the first one's. */
+function columnsOf(rs: LoggedReading[]): ReadingGroup {
+  const kinds = Object.keys(rs[0].heads);
+  const col = (f: (r: LoggedReading) => number | null) => Float64Array.from(rs, (r) => f(r) ?? Number.NaN);
+  return {
+    n: rs.length,
+    ids: rs.map((r) => r.id),
+    machines: rs.map((r) => r.machine),
+    times: col((r) => r.time),
+    values: rs[0].values.map((_, j) => col((r) => r.values[j])),
+    modelVersion: rs[0].modelVersion,
+    predictedAt: rs[0].predictedAt,
+    failure: col((r) => r.failureProbability),
+    headNames: kinds,
+    heads: kinds.map((k) => col((r) => r.heads[k])),
+  };
+}
+
+// A batch is handed to the writer thread at once, however many are in flight, and the thread commits
+// together what arrived while it committed (sqlite-thread-commit.ts): the order and the durability
+// of what the callers were told must not change.
+test("SQLite history log: batches in flight at once and readings between them commit in call order, each durable when it resolves", async () => {
+  const path = join(dir, `history-${++n}.db`);
+  const log = new SqliteHistoryLog(path);
+  await log.init();
+  const reader = new Database(path, { readonly: true });
+  const lastSeq = () =>
+    (reader.prepare("SELECT MAX(seq) AS s FROM log").get() as { s: number | null }).s ?? 0;
+  const calls: { ids: string[]; done: Promise<number[]> }[] = [];
+  const notYetVisible: number[] = [];
+  for (let k = 0; k < 24; k++) {
+    const rs = Array.from({ length: k % 3 === 2 ? 1 : 50 }, (_, i) => reading(k * 100 + i, `M${k % 5}`));
+    const done = k % 3 === 2 ? log.appendReadings(rs) : log.appendReadingColumns(columnsOf(rs));
+    // What another connection sees when the caller is told: every one of its readings.
+    const checked = done.then((seqs) => {
+      if (lastSeq() < Math.max(...seqs)) notYetVisible.push(k);
+      return seqs;
+    });
+    calls.push({ ids: rs.map((r) => r.id), done: checked });
+  }
+  const seqs = (await Promise.all(calls.map((c) => c.done))).flat();
+  assert.deepEqual(notYetVisible, [], "resolved before its rows were committed");
+  assert.deepEqual(
+    seqs,
+    [...seqs].sort((a, b) => a - b),
+    "seqs follow the calls",
+  );
+  assert.equal(new Set(seqs).size, seqs.length);
+  const got = await log.entriesAfter(0);
+  assert.deepEqual(
+    got.map((e) => (e.type === "reading" ? e.reading.id : "")),
+    calls.flatMap((c) => c.ids),
+  );
+  assert.deepEqual(
+    got.map((e) => e.seq),
+    seqs,
+  );
+  reader.close();
+  await log.close();
 });

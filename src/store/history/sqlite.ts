@@ -2,11 +2,11 @@
 // promise resolves). Appends go to a writer thread (sqlite-writer-worker.ts), which owns the write
 // connection: the main thread only turns each entry into a row and posts the group, and the INSERTs
 // and the fsync happen off the event loop. Appends from one event-loop turn share one row and one
-// post (group commit); the next group is posted while one commits, and a batch at once, before its
-// caller writes the answer; the thread commits together what arrived while it committed
-// (sqlite-thread-commit.ts). So neither thread waits for the other's turn. Reads and `exclusive` use the main
-// thread's connection; `exclusive` first waits for every append made before it. `writerThread: false`
-// (MILLWRIGHT_SQLITE_WRITER_THREAD=0) commits on the main thread (bench/serve-history.ts runs both).
+// post (group commit), posted while the last one commits; a batch is posted at once, before its
+// answer is written; the thread commits together what arrived while it committed
+// (sqlite-thread-commit.ts). Reads and `exclusive` use the main thread's connection; `exclusive`
+// first waits for every append made before it. `writerThread: false` (MILLWRIGHT_SQLITE_WRITER_THREAD=0)
+// commits on the main thread (bench/serve-history.ts runs both).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
@@ -126,10 +126,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.watch.problem();
   }
 
-  /**
-   * `now`: flush at once if a flush may start (a batch, whose caller still has its answer to write:
-   * the group is packed and handed to the thread first, and the answer is written while it commits).
-   */
+  /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
   private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
@@ -146,11 +143,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
-  /**
-   * Packed on the main thread when its group commits, posted to the writer thread as rows. A single
-   * reading waits for the next loop turn (packed with its neighbours, one row for all); a batch is
-   * flushed at once, with whatever was queued before it.
-   */
+  /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
     return this.append([], g, g.n > 1);
   }
