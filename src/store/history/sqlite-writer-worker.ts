@@ -24,9 +24,9 @@ const { db, append, shadow, label } = openWriterConnection(port, init, opts, (db
   const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
   return {
-    // A group's rows, inside the open transaction (ThreadCommits gives it a savepoint). It may carry
-    // shadow scores (shadow-rides.ts): in a savepoint of their own, so that shadow rows that fail
-    // are rolled back alone and reported; they never fail the answers they rode with.
+    // A group's rows, inside the open transaction (if they fail, ThreadCommits commits the others
+    // without it). It may carry shadow scores (shadow-rides.ts): in a savepoint of their own, so that
+    // shadow rows that fail are rolled back alone and reported; they never fail the answers they rode with.
     append: (g: Append) => {
       const seqs = insert(g);
       let shadowError: string | null = null;
