@@ -28,6 +28,12 @@ export interface GroupCommitOptions<T> {
    * main thread; `write` must then apply groups in call order (the SQLite writer thread does).
    */
   maxInFlight?: number;
+  /**
+   * Flushes allowed at once when a caller asks for one now (enqueue's `now`; default maxInFlight).
+   * More suits a writer thread that commits together whatever it was handed while it committed
+   * (history/sqlite-thread-commit.ts): a batch is handed over the moment it is packed.
+   */
+  maxInFlightNow?: number;
 }
 
 export type GroupCommitStats = StoreStats;
@@ -48,11 +54,13 @@ export class GroupCommitter<T> {
   private closed = false;
   private readonly maxBatch: number;
   private readonly maxInFlight: number;
+  private readonly maxInFlightNow: number;
   readonly stats: GroupCommitStats = { flushes: 0, records: 0, failedFlushes: 0 };
 
   constructor(private readonly opts: GroupCommitOptions<T>) {
     this.maxBatch = opts.maxBatch ?? 5000;
     this.maxInFlight = Math.max(1, opts.maxInFlight ?? 1);
+    this.maxInFlightNow = Math.max(this.maxInFlight, opts.maxInFlightNow ?? 1);
   }
 
   /** Records waiting for a flush (not yet committed). */
@@ -71,7 +79,7 @@ export class GroupCommitter<T> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ records, weight, resolve, reject });
       this.queued += weight;
-      if (now && this.inFlight.size < this.maxInFlight) void this.flush();
+      if (now && this.inFlight.size < this.maxInFlightNow) void this.flush(this.maxInFlightNow);
       else this.schedule();
     });
   }
@@ -105,8 +113,8 @@ export class GroupCommitter<T> {
     });
   }
 
-  private flush(): Promise<void> {
-    if (this.queue.length === 0 || this.inFlight.size >= this.maxInFlight) return Promise.resolve();
+  private flush(limit = this.maxInFlight): Promise<void> {
+    if (this.queue.length === 0 || this.inFlight.size >= limit) return Promise.resolve();
     const run: Promise<void> = this.runOnce().finally(() => {
       this.inFlight.delete(run);
       if (this.queue.length > 0) this.schedule();

@@ -7,7 +7,7 @@
 // keys in its order): test/serve/contract/answer-json.test.ts compares them. Strings that come from
 // outside (machine ids, timestamps, the contract's kind names, the model's name and version, the
 // explanations' words) go through JSON.stringify; ids are ours.
-import { ASCII, CHUNK, jsonNumber, predictionsBuffer } from "../json-buffer.js";
+import { ASCII, jsonNumber, predictionsOf } from "../json-buffer.js";
 import type { ScoredBatch } from "./score-batch.js";
 
 const FIXED = new WeakMap<
@@ -76,15 +76,9 @@ export function singleAnswerJson(b: ScoredBatch): string {
 /** The answer to an array body: `{"predictions":[...]}`, in reading order. */
 export function batchAnswerJson(b: ScoredBatch): Buffer {
   const w = new AnswerWriter(b);
-  const chunks: string[] = [];
-  const n = b.cols.n;
-  let s = "";
-  for (let i = 0; i < n; i++) {
-    s += `${i % CHUNK === 0 ? "" : ","}${w.answer(i)}`;
-    if ((i + 1) % CHUNK === 0 || i === n - 1) {
-      chunks.push(s);
-      s = "";
-    }
-  }
-  return predictionsBuffer(chunks, w.ascii);
+  return predictionsOf(
+    b.cols.n,
+    (i) => w.answer(i),
+    () => w.ascii,
+  );
 }

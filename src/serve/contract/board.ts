@@ -127,7 +127,7 @@ export class FleetBoard implements HistoryObserver {
     for (let i = Math.max(0, r.size - last); i < r.size; i++) {
       const s = r.slot(i);
       out.push({
-        id: r.label[s],
+        id: r.label(s),
         time: r.time[s],
         predictedAt: r.predictedAt[s],
         p: r.probability[s],

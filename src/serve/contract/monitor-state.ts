@@ -10,6 +10,7 @@ import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
 import { GroupWindows } from "./monitor-groups.js";
+import { LabelColumn } from "./label-column.js";
 import { ReadingRing, ringRows } from "./reading-ring.js";
 
 /**
@@ -35,19 +36,20 @@ export type Reference = Pick<
  * 1,000-reading batch's time; rebuilt per label request it is ~0.3 ms for the whole window.
  */
 class WindowLabels {
-  private readonly ids: string[];
+  /** Per slot: its reading's id (kept as bytes, label-column.ts). */
+  private readonly ids: LabelColumn;
   private slotOf: Map<string, number> | null = null;
   /** Per slot: -1 while unlabelled, else the label. */
   readonly truth: Int8Array;
 
   constructor(capacity: number) {
-    this.ids = new Array<string>(capacity).fill("");
+    this.ids = new LabelColumn(capacity);
     this.truth = new Int8Array(capacity).fill(-1);
   }
 
   /** Slot `s` now holds reading `id`: the reading it held is out of the window, its label with it. */
   took(s: number, id: string): void {
-    this.ids[s] = id;
+    this.ids.set(s, id);
     this.truth[s] = -1;
     this.slotOf = null;
   }
@@ -56,9 +58,10 @@ class WindowLabels {
   label(id: string, y: 0 | 1): void {
     if (!this.slotOf) {
       this.slotOf = new Map();
-      this.ids.forEach((x, s) => {
-        if (x !== "") this.slotOf?.set(x, s);
-      });
+      for (let s = 0; s < this.ids.capacity; s++) {
+        const x = this.ids.get(s);
+        if (x !== "") this.slotOf.set(x, s);
+      }
     }
     const s = this.slotOf.get(id);
     if (s !== undefined) this.truth[s] = y;

@@ -3,11 +3,13 @@
 // machine's next 100 readings) to be promoted to V8's old generation and die there, and at 64
 // connections the major collections that swept them cost more CPU than building the features
 // (profiled, BENCHMARKS.md "Serving one reading with history"). Typed columns make no garbage.
-// Readers build objects on demand: a page of the board, a monitor report every 10 s.
+// Readers build objects on demand: a page of the board, a monitor report every 10 s. The ids are
+// kept as bytes (label-column.ts), for the same reason.
+import { LabelColumn } from "./label-column.js";
 
 export class ReadingRing {
-  /** Per slot: the reading's id (board) or machine (monitor). */
-  readonly label: string[];
+  /** Per slot: the reading's id (board) or machine (monitor): `label(slot)`. */
+  private readonly labels: LabelColumn;
   readonly time: Float64Array;
   readonly predictedAt: Float64Array;
   /** The failure probability the reading was scored with. */
@@ -25,7 +27,7 @@ export class ReadingRing {
     readonly capacity: number,
     readonly width: number,
   ) {
-    this.label = new Array<string>(capacity).fill("");
+    this.labels = new LabelColumn(capacity);
     this.time = new Float64Array(capacity);
     this.predictedAt = new Float64Array(capacity);
     this.probability = new Float64Array(capacity);
@@ -44,7 +46,7 @@ export class ReadingRing {
     const s = this.next;
     this.next = s + 1 === this.capacity ? 0 : s + 1;
     if (this.size < this.capacity) this.size++;
-    this.label[s] = label;
+    this.labels.set(s, label);
     this.time[s] = time;
     this.predictedAt[s] = predictedAt;
     this.probability[s] = probability;
@@ -68,6 +70,11 @@ export class ReadingRing {
           this.headCols.push(col);
         }
     return s;
+  }
+
+  /** Slot `s`'s reading's id (board) or machine (monitor). */
+  label(s: number): string {
+    return this.labels.get(s);
   }
 
   /** The slot of the i-th oldest reading kept (0 ≤ i < size). */
@@ -110,7 +117,7 @@ export function ringRows(
       .map((v, j) =>
         v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
       );
-    out.push({ machine: r.label[s], time: r.time[s], p: r.probability[s], values });
+    out.push({ machine: r.label(s), time: r.time[s], p: r.probability[s], values });
   }
   return out;
 }

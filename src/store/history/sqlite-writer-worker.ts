@@ -1,28 +1,33 @@
 // The history log's writer thread: owns the log's write connection, so the INSERTs of a group and
 // the fsync of its commit (synchronous=FULL) block this thread, never the server's event loop.
-// Groups arrive in the order the main thread posts them and commit in that order; each is answered
-// only after its transaction has committed. Speaks the AI4I writer's envelope (ready message, numbered
-// replies, "close"), so src/store/sqlite/writer.ts's SqliteWriter drives it.
+// Groups arrive in the order the main thread posts them and commit in that order; the groups that
+// arrive while one commits are committed together next (sqlite-thread-commit.ts), and each is
+// answered only after its transaction has committed. Speaks the AI4I writer's envelope (ready
+// message, numbered replies, "close"), so src/store/sqlite/writer.ts's SqliteWriter drives it.
 import { parentPort, workerData } from "node:worker_threads";
 import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
 import { type HistoryWriterRequest, prepareInsert, prepareLabels, type RowGroup } from "./sqlite-rows.js";
 import { prepareShadowInsert, type ShadowGroup } from "./sqlite-shadow.js";
+import { ThreadCommits } from "./sqlite-thread-commit.js";
 import type { LabelIn } from "./types.js";
+
+type Append = RowGroup & { shadow?: ShadowGroup; id: number };
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-// One transaction per group: one fsync for every entry the main thread gathered.
-const { db, append, shadow, label } = openWriterConnection(port, init, { fileMustExist: true }, (db) => {
+// No automatic checkpoints: ThreadCommits runs them between commits, not inside one.
+const opts = { fileMustExist: true, pragmas: ["wal_autocheckpoint = 0"] };
+const { db, append, shadow, label } = openWriterConnection(port, init, opts, (db) => {
   const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
   return {
-    // An answers' group may carry shadow scores (shadow-rides.ts): inserted in the same transaction,
-    // inside a savepoint (a transaction function called in a transaction), so that shadow rows that
-    // fail are rolled back alone and reported; they never fail the answers they rode with.
-    append: db.transaction((g: RowGroup & { shadow?: ShadowGroup }) => {
+    // A group's rows, inside the open transaction (if they fail, ThreadCommits commits the others
+    // without it). It may carry shadow scores (shadow-rides.ts): in a savepoint of their own, so that
+    // shadow rows that fail are rolled back alone and reported; they never fail the answers they rode with.
+    append: (g: Append) => {
       const seqs = insert(g);
       let shadowError: string | null = null;
       if (g.shadow)
@@ -32,7 +37,7 @@ const { db, append, shadow, label } = openWriterConnection(port, init, { fileMus
           shadowError = (e as Error).message;
         }
       return { seqs, shadowError };
-    }),
+    },
     // Labels: judged and logged in one transaction, IMMEDIATE so that its look-ups and its inserts
     // see one state of the file (a second server on the file waits, not slips in between).
     label: (
@@ -53,7 +58,20 @@ const { db, append, shadow, label } = openWriterConnection(port, init, { fileMus
   };
 });
 
+/** What a group adds to the WAL, about: its texts and numbers, a page of overhead a row, its shadow scores. */
+const bytes = (g: Append) => {
+  let n = 0;
+  for (let i = 0; i < g.bodies.length; i++) n += 4096 + g.bodies[i].length + (g.nums[i]?.byteLength ?? 0);
+  return n + (g.shadow ? 4096 + 128 * g.shadow.ids.length : 0);
+};
+const commits = new ThreadCommits<Append>({ db, insert: append, bytes, reply: (r) => port.postMessage(r) });
+
 port.on("message", (m: HistoryWriterRequest & { id: number }) => {
+  if (m.op === "append") {
+    commits.add(m);
+    return;
+  }
+  commits.flush(); // the groups that came before it commit first: arrival order
   if (m.op === "close") {
     db.close();
     port.postMessage({ id: m.id, ok: true } satisfies WriterReply);
@@ -62,7 +80,7 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   let reply: WriterReply;
   try {
-    const result = m.op === "shadow" ? shadow(m) : m.op === "label" ? label(m.labels) : append(m);
+    const result = m.op === "shadow" ? shadow(m) : label(m.labels);
     reply = { id: m.id, ok: true, result };
   } catch (e) {
     reply = { id: m.id, ok: false, error: wire(e) };

@@ -1,11 +1,12 @@
 // The history log in an embedded SQLite file (WAL, synchronous=FULL: a commit is on disk before a
 // promise resolves). Appends go to a writer thread (sqlite-writer-worker.ts), which owns the write
 // connection: the main thread only turns each entry into a row and posts the group, and the INSERTs
-// and the fsync happen off the event loop. Appends from one event-loop turn share one transaction
-// (group commit), and the next group is posted while one commits (as the AI4I prediction log does),
-// so the thread is never idle waiting for the main thread. Reads and `exclusive` use the main
-// thread's connection; `exclusive` first waits for every append made before it. `writerThread: false`
-// (MILLWRIGHT_SQLITE_WRITER_THREAD=0) commits on the main thread (bench/serve-history.ts runs both).
+// and the fsync happen off the event loop. Appends from one event-loop turn share one row and one
+// post (group commit), posted while the last one commits; a batch is posted at once, before its
+// answer is written; the thread commits together what arrived while it committed
+// (sqlite-thread-commit.ts). Reads and `exclusive` use the main thread's connection; `exclusive`
+// first waits for every append made before it. `writerThread: false` (MILLWRIGHT_SQLITE_WRITER_THREAD=0)
+// commits on the main thread (bench/serve-history.ts runs both).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
@@ -35,6 +36,8 @@ import type * as Log from "./types.js";
 
 const WORKER_URL = siblingWorkerUrl(import.meta.url, "sqlite-writer-worker");
 const BUSY_TIMEOUT_MS = 5000;
+/** Batches handed to the writer thread and not yet committed, at most (each holds its packed rows there). */
+const MAX_BATCHES_IN_FLIGHT = 8;
 
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
@@ -88,6 +91,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
       maxInFlight: this.writerThread ? 2 : 1,
+      // A batch is posted the moment it is packed (appendReadingColumns), whatever is in flight: the
+      // thread commits together the groups that arrive while it commits (sqlite-thread-commit.ts).
+      maxInFlightNow: this.writerThread ? MAX_BATCHES_IN_FLIGHT : 1,
     });
   }
 
@@ -121,12 +127,13 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.watch.problem();
   }
 
-  private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup): Promise<number[]> {
+  /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
+  private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
     try {
-      await this.watch.guard(() => this.committer.enqueue([slot], n));
+      await this.watch.guard(() => this.committer.enqueue([slot], n, now));
     } catch (e) {
       throw unavailable(e);
     }
@@ -137,9 +144,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
-  /** Packed on the main thread when its group commits (with its neighbours), posted to the writer thread as rows. */
+  /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return this.append([], g);
+    return this.append([], g, g.n > 1);
   }
 
   appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {

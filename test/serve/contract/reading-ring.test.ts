@@ -1,8 +1,9 @@
 // The board's and the monitor's reading columns: what goes in comes out, oldest first, after the
 // ring has wrapped; missing values and heads read back as null; a head first seen late has no
-// value for the readings before it.
+// value for the readings before it; a label (a reading id kept as bytes, or any string) reads back as given.
 import assert from "node:assert/strict";
 import { test } from "node:test";
+import { LabelColumn } from "../../../src/serve/contract/label-column.js";
 import { ReadingRing } from "../../../src/serve/contract/reading-ring.js";
 
 test("a ring keeps the last `capacity` readings, oldest first, with nulls where values were missing", () => {
@@ -12,7 +13,7 @@ test("a ring keeps the last `capacity` readings, oldest first, with nulls where 
   assert.equal(r.size, 3);
   const rows = [0, 1, 2].map((i) => r.slot(i));
   assert.deepEqual(
-    rows.map((s) => r.label[s]),
+    rows.map((s) => r.label(s)),
     ["id2", "id3", "id4"],
   );
   assert.deepEqual(
@@ -35,4 +36,19 @@ test("a head first seen late reads null for earlier readings, and one a reading 
   assert.deepEqual(r.headsAt(r.slot(1)), { a: 0.6, c: 0.9 });
   assert.deepEqual(r.headsAt(r.slot(2)), { a: null, c: 0.7 });
   assert.equal(r.size, 3);
+});
+
+test("labels: our reading ids (kept as bytes) and any other string come back as given, a slot overwritten either way", () => {
+  const c = new LabelColumn(3);
+  const id = "01975a3c-1f00-7000-8000-000000000042";
+  const wide = "01975a3c-1f00-7000-8000-00000000004ü"; // 36 characters, not ASCII: kept as a string
+  c.set(0, id);
+  c.set(1, wide);
+  c.set(2, "M7");
+  assert.deepEqual([c.get(0), c.get(1), c.get(2)], [id, wide, "M7"]);
+  c.set(0, "M8");
+  c.set(1, id);
+  c.set(2, id.replace("42", "43"));
+  assert.deepEqual([c.get(0), c.get(1), c.get(2)], ["M8", id, id.replace("42", "43")]);
+  assert.equal(new LabelColumn(1).get(0), "", "an empty slot reads as no label");
 });
