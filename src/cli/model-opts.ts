@@ -51,3 +51,24 @@ export function refuseContractChampion(
       `model ${stored.version} is a data-contract model: \`millwright ${command}\` reads the AI4I app's log, not its server's history log; ${instead}`,
     );
 }
+
+/** What to do with a registry of the retired AI4I app: train the AI4I example as a data contract. */
+export const TRAIN_AI4I_CONTRACT = "millwright train --contract examples/contracts/ai4i.yaml";
+
+/**
+ * Refuses a command on a model of the retired AI4I app (docs/one-server.md, step 3): nothing serves,
+ * retrains or plans with one any more, and the AI4I example trains as a data contract instead.
+ */
+export function refuseAi4iModel(version: string, command: string): never {
+  throw new MillwrightError(
+    "MW_BAD_INPUT",
+    `model ${version} is a model of the retired AI4I app, which \`millwright ${command}\` no longer runs; train the AI4I example as a data contract with \`${TRAIN_AI4I_CONTRACT}\` (into another --registry, or promote it here)`,
+  );
+}
+
+/** The data-contract model --model names; a model of the retired AI4I app is refused (exit 2). */
+export function historyModelOpt(values: Record<string, unknown>, command: string): HistoryModel {
+  const stored = registryOpt(values).readModelJson(modelRefOpt(values));
+  if (!isHistoryModelJSON(stored.obj)) refuseAi4iModel(stored.version, command);
+  return historyModelFromJSON(stored.obj, stored.file);
+}
