@@ -1,11 +1,6 @@
-import { createWriteStream } from "node:fs";
-import { rename, rm } from "node:fs/promises";
 import { MillwrightError } from "../../core/errors.js";
-import { formatCsv } from "../../data/csv.js";
-import { EXPORT_COLUMNS, createStore, exportRows } from "../../store/index.js";
-import { readConfig, sqlitePath } from "../config.js";
 import { isHelpWord, outputOpt, outThen, parse, type Options } from "../io.js";
-import { refuseContractChampion } from "../model-opts.js";
+import { modelRefOpt, refuseAi4iModel, refuseContractChampion, registryOpt } from "../model-opts.js";
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR]
 
@@ -23,7 +18,7 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
   if (values.help || !sub) return outThen(PREDICTIONS_HELP, sub ? 0 : 2);
   if (sub !== "export")
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
-  const dest = outputOpt(values, "out", PREDICTIONS_HELP);
+  outputOpt(values, "out", PREDICTIONS_HELP);
   let since: number | undefined;
   if (values.since !== undefined) {
     since = Date.parse(values.since as string);
@@ -35,26 +30,7 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     "predictions export",
     "exporting a contract server's history log is not built yet (docs/one-server.md)",
   );
-  const cfg = readConfig();
-  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
-  const tmp = `${dest}.tmp-${process.pid}`;
-  let n = 0;
-  try {
-    const ws = createWriteStream(tmp);
-    ws.write(formatCsv(EXPORT_COLUMNS, []));
-    for await (const row of exportRows(store, { since, labelled: values.labelled === true })) {
-      const line = formatCsv([], [EXPORT_COLUMNS.map((c) => row[c])], { formulaSafe: true }).slice(1);
-      if (!ws.write(line)) await new Promise<void>((r) => ws.once("drain", () => r()));
-      n++;
-    }
-    await new Promise<void>((res, rej) => ws.end((e?: Error | null) => (e ? rej(e) : res())));
-    await rename(tmp, dest);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  } finally {
-    await store.close();
-  }
-  process.stderr.write(`exported ${n} predictions to ${dest}\n`);
+  // The AI4I app's log this read is deleted (docs/one-server.md, step 3).
+  refuseAi4iModel(registryOpt(values).readModelJson(modelRefOpt(values)).version, "predictions export");
   return 0;
 }
