@@ -44,7 +44,14 @@ describe("millwright CLI: simulate, train, evaluate, predict, models", () => {
       assert.ok(k in out.metrics, k);
     assert.ok(out.metrics.roc_auc > 0.95, `ROC-AUC ${out.metrics.roc_auc}`);
     const vdir = join(dir, "reg", "versions", "1.0.0");
-    for (const f of ["model.json", "metrics.json", "lineage.json", "card.md", "contract.yaml", "reference.json"])
+    for (const f of [
+      "model.json",
+      "metrics.json",
+      "lineage.json",
+      "card.md",
+      "contract.yaml",
+      "reference.json",
+    ])
       assert.ok(existsSync(join(vdir, f)), f);
     const lineage = JSON.parse(readFileSync(join(vdir, "lineage.json"), "utf8"));
     assert.match(lineage.data[0].sha256, /^[0-9a-f]{64}$/);

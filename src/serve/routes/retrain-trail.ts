@@ -1,5 +1,4 @@
-// The retraining routes, the same paths and answers on the AI4I server (routes/monitor.ts) and a
-// data-contract server (contract/routes-retrain.ts): POST /v1/hooks/alertmanager (firing alerts may
+// The retraining routes (mounted by contract/routes-retrain.ts): POST /v1/hooks/alertmanager (firing alerts may
 // start a retraining), GET /v1/alerts (the alerts received) and GET /v1/retrain/history (the
 // retraining trail, decisions first, paged).
 import type { FastifyInstance } from "fastify";
