@@ -1,23 +1,29 @@
-// Cluster throughput (issue 7, "Load and soak"): POST /v1/predict with one reading, every prediction
-// logged durably before the answer, in one run on this machine:
+// Cluster throughput (issue 7, "Load and soak"): the contract server on the AI4I example
+// (examples/contracts/ai4i.yaml), POST /v1/predict with one reading, every reading logged durably to
+// its history log before the answer, in one run on this machine:
 //   SQLite, 1 replica | PostgreSQL, 1 replica | PostgreSQL, 2 replicas (two processes, two ports, the
 //   load split evenly across them, as a Service would).
 // Two replicas on SQLite are not a configuration: the file belongs to one process (and each would
 // elect itself leader), so a cluster means PostgreSQL. PostgreSQL runs with fsync on (test fixture,
 // 127.0.0.1, its own data dir) so both stores pay for durability.
-// Load from wrk (C, light on the shared cores), rows measured round-robin BENCH_ROUNDS times, median
-// round reported; after each run the log is counted against the 2xx answers.
+// Load from wrk (C, light on the shared cores) in the contract's names, each request a later count for
+// one of the replica's own machines (bench/baseline/serve-contract.ts; replicas never share a machine,
+// as a reading at or before its machine's newest is a 409), rows measured round-robin BENCH_ROUNDS
+// times, median round reported; after each run the log is counted against the 2xx answers.
 // Run: node dist/bench/cluster.js   Env: BENCH_SECONDS (10), BENCH_WARMUP (2), BENCH_ROUNDS (3),
 // BENCH_CLUSTER_CONNECTIONS (32, split across replicas).
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
-import { READING, trainedRegistry } from "../test/helpers/model.js";
+import { loadCsvFile } from "../src/data/load.js";
+import { trainAi4iContract } from "../test/helpers/ai4i-contract.js";
 import { startPostgres } from "../test/helpers/postgres.js";
 import { type ServerProcess, startServerProcess } from "../test/helpers/server-process.js";
-import { countLogged, type Load, runWrk, writeWrkScript } from "./baseline/harness.js";
+import { type Load, runWrk } from "./baseline/harness.js";
+import { CONTRACT_DB, contractLoad, contractRunEnv } from "./baseline/serve-contract.js";
+import { countReadings } from "./lib/history-load.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -39,7 +45,9 @@ async function pgCount(url: string): Promise<number> {
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query<{ n: string }>("SELECT COUNT(*) AS n FROM predictions")).rows[0].n);
+    // A commit's readings are one row of n (layout 4).
+    const sql = "SELECT COALESCE(SUM(n), 0) AS n FROM history_log WHERE type IN ('reading', 'readings')";
+    return Number((await c.query<{ n: string }>(sql)).rows[0].n);
   } finally {
     await c.end();
   }
@@ -57,18 +65,19 @@ async function settle(count: () => Promise<number>): Promise<number> {
   return last;
 }
 
-/** wrk on every replica at once, the connections split evenly. */
-async function measure(row: Row, bodyFile: string, lua: string, seconds: number): Promise<Load[]> {
+/** wrk on every replica at once, the connections split evenly, each replica its own machines. */
+async function measure(row: Row, bodies: string[], lua: string, seconds: number): Promise<Load[]> {
   const per = Math.max(1, Math.round(CONNS / row.servers.length));
+  contractRunEnv(per); // this run's counts after the last run's
   // Now and then a wrk exits 0 without its summary line (seen with two wrk at once on this busy
   // box); the whole measurement is repeated then, so both replicas are always loaded together.
   for (let attempt = 1; ; attempt++) {
     try {
       return await Promise.all(
-        row.servers.map((s) =>
+        row.servers.map((s, i) =>
           runWrk({
             url: `${s.url}/v1/predict`,
-            bodyFile,
+            bodyFile: bodies[i],
             connections: per,
             seconds,
             pid: s.child.pid as number,
@@ -85,17 +94,25 @@ async function measure(row: Row, bodyFile: string, lua: string, seconds: number)
 
 async function main(): Promise<void> {
   const load0 = loadavg();
-  const model = trainedRegistry({ machines: 8, days: 10 });
   const work = mkdtempSync(join(tmpdir(), "mw-bench-cluster-"));
-  const bodyFile = join(work, "reading.json");
-  writeFileSync(bodyFile, JSON.stringify(READING));
-  const lua = writeWrkScript(work);
+  const { registry } = trainAi4iContract(work, { machines: 8, days: 10 });
+  const load = contractLoad(work, loadCsvFile(join(work, "fleet.csv")).rows);
+  // Replica i's machines are R<i>S0…: a machine's readings all go to one replica.
+  const bodies = [0, 1].map((i) => {
+    const file = join(work, `single-${i}.txt`);
+    writeFileSync(
+      file,
+      readFileSync(load.single.file, "utf8").replaceAll('"machine_id":"S', `"machine_id":"R${i}S`),
+    );
+    return file;
+  });
+  const lua = load.single.lua;
   const postgres = await startPostgres({ fsync: true });
   const all: ServerProcess[] = [];
   const env = { MILLWRIGHT_RETRAIN_MODE: "off", MILLWRIGHT_MONITOR_INTERVAL_MS: "600000" };
   const serve = async (extra: Record<string, string>) => {
     const dataDir = mkdtempSync(join(work, "data-"));
-    const s = await startServerProcess(["serve", "--registry", model.registry.dir], {
+    const s = await startServerProcess(["serve", "--registry", registry.dir], {
       ...env,
       MILLWRIGHT_DATA_DIR: dataDir,
       ...extra,
@@ -114,18 +131,18 @@ async function main(): Promise<void> {
       {
         name: "SQLite, 1 replica",
         servers: [lite.s],
-        count: async () => countLogged(join(lite.dataDir, "predictions.db")),
+        count: async () => countReadings(join(lite.dataDir, CONTRACT_DB)),
         runs: [],
       },
       { name: "PostgreSQL, 1 replica", servers: [one.s], count: () => pgCount(db1), runs: [] },
       { name: "PostgreSQL, 2 replicas", servers: [twoA.s, twoB.s], count: () => pgCount(db2), runs: [] },
     ];
-    for (const row of rows) await measure(row, bodyFile, lua, 5); // per-server warm-up
+    for (const row of rows) await measure(row, bodies, lua, 5); // per-server warm-up
     for (let round = 0; round < ROUNDS; round++) {
       for (const row of rows) {
-        if (WARMUP > 0) await measure(row, bodyFile, lua, WARMUP);
+        if (WARMUP > 0) await measure(row, bodies, lua, WARMUP);
         const before = await settle(row.count);
-        const loads = await measure(row, bodyFile, lua, SECONDS);
+        const loads = await measure(row, bodies, lua, SECONDS);
         const logged = (await settle(row.count)) - before;
         const ok = loads.reduce((a, l) => a + l.ok, 0);
         const run = {
@@ -146,7 +163,6 @@ async function main(): Promise<void> {
     for (const s of all) s.child.kill("SIGTERM");
     await Promise.all(all.map((s) => s.exited));
     await postgres.dispose();
-    model.cleanup();
     rmSync(work, { recursive: true, force: true });
   }
 }
@@ -177,7 +193,7 @@ function report(rows: Row[], load0: number[]): void {
     "## Cluster throughput (bench/cluster.ts)",
     "",
     `${machineLine()}. Load average ${la(load0)} at the start, ${la(loadavg())} at the end: the 2 cores were shared with other work, so the figures are noisy.`,
-    `POST /v1/predict with one reading, each prediction logged durably before the answer (SQLite WAL with group commit; PostgreSQL 15 on 127.0.0.1 with fsync on, batched inserts). Load from wrk, ${CONNS} connections in total, split evenly across the replicas (two wrk processes for two replicas); ${SECONDS} s per row after a ${WARMUP} s warm-up, rows round-robin, ${ROUNDS} round(s), median round shown (every round in brackets). p50/p99 of two replicas: the larger of the two. Server CPU sums the replicas (100 % = one core; PostgreSQL's own CPU is not included).`,
+    `The contract server on the AI4I example (examples/contracts/ai4i.yaml). POST /v1/predict with one reading, each reading logged durably to its history log before the answer (SQLite WAL with group commit by its writer thread; PostgreSQL 15 on 127.0.0.1 with fsync on, the replicas sharing the contract's log). Load from wrk, ${CONNS} connections in total, split evenly across the replicas (two wrk processes for two replicas); ${SECONDS} s per row after a ${WARMUP} s warm-up, rows round-robin, ${ROUNDS} round(s), median round shown (every round in brackets). p50/p99 of two replicas: the larger of the two. Server CPU sums the replicas (100 % = one core; PostgreSQL's own CPU is not included).`,
     "Everything — load generator, replicas, PostgreSQL — shares the same 2 cores, so a second replica cannot add CPU here: this measures the cost of the cluster wiring, not the scaling a second machine would give. SQLite × 2 replicas is not a configuration (the log file belongs to one process).",
     "",
     table(

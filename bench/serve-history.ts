@@ -51,8 +51,21 @@ const HISTORY = "Millwright, contract model with history (log on its writer thre
 const INLINE = "Millwright, contract model with history, log committed on the main thread (before)";
 const dist = (rel: string) => join(ROOT, "dist", rel);
 
-function cli(args: string[]): void {
-  const r = spawnSync(process.execPath, [dist("src/cli/main.js"), ...args], { encoding: "utf8" });
+/**
+ * The retired AI4I app, the row this bench compares with: from a built checkout from before its
+ * deletion (BENCH_AI4I_BEFORE=DIR; this checkout's `train --data` trains the AI4I contract instead).
+ */
+function ai4iCli(): string {
+  const before = process.env.BENCH_AI4I_BEFORE;
+  if (!before)
+    throw new Error(
+      "bench/serve-history.ts compares with the retired AI4I app: set BENCH_AI4I_BEFORE=DIR, a built checkout before its deletion",
+    );
+  return join(before, "dist", "src", "cli", "main.js");
+}
+
+function cli(args: string[], main = dist("src/cli/main.js")): void {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8" });
   if (r.status !== 0) throw new Error(`millwright ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
 }
 
@@ -99,7 +112,7 @@ async function main(): Promise<void> {
     // The AI4I path in the same run, for its ratio on today's (busy) box: one fixed reading, as bench/serve.ts.
     const fleet = join(dir, "fleet.csv");
     cli(["simulate", "--out", fleet, "--seed", "7"]);
-    cli(["train", "--data", fleet, "--registry", join(dir, "registry-ai4i"), "--seed", "7"]);
+    cli(["train", "--data", fleet, "--registry", join(dir, "registry-ai4i"), "--seed", "7"], ai4iCli());
     const ai4iBody = join(dir, "ai4i.json");
     const r0 = loadCsvFile(fleet).rows[0];
     writeFileSync(
@@ -148,15 +161,7 @@ async function main(): Promise<void> {
     const ai4i = await start(
       "millwright-ai4i",
       process.execPath,
-      [
-        dist("src/cli/main.js"),
-        "serve",
-        "--registry",
-        join(dir, "registry-ai4i"),
-        "--host",
-        "127.0.0.1",
-        "--port",
-      ],
+      [ai4iCli(), "serve", "--registry", join(dir, "registry-ai4i"), "--host", "127.0.0.1", "--port"],
       {
         dir,
         probe: { path: "/v2/health/ready" },

@@ -15,9 +15,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "nod
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { ModelRegistry } from "../src/registry/registry.js";
-import { loadCsvFile } from "../src/data/load.js";
-import { RAW_FEATURES } from "../src/data/schema.js";
-import { type Load, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
+import { type Load, type Proc, runWrk, start } from "./baseline/harness.js";
 import { answeredSome, HISTORY_LUA, hourAfterNewest, machinePrefixes } from "./lib/history-load.js";
 import { ROOT } from "./lib/historian-input.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
@@ -68,45 +66,34 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   try {
     const registry = join(dir, "registry");
-    let bodies: string;
-    let lua: string;
-    if (AI4I) {
-      // Two AI4I versions; the load is bench/serve.ts's: one fixed reading, POSTed again and again.
-      const fleet = join(dir, "fleet.csv");
-      cli(["simulate", "--out", fleet, "--seed", "7"]);
-      cli(["train", "--data", fleet, "--registry", registry, "--seed", "7"]);
-      cli(["train", "--data", fleet, "--registry", registry, "--seed", "8"]);
-      const r0 = loadCsvFile(fleet).rows[0];
-      bodies = join(dir, "ai4i.json");
-      writeFileSync(
-        bodies,
-        JSON.stringify({ type: r0.type, ...Object.fromEntries(RAW_FEATURES.map((f) => [f, r0[f]])) }),
+
+    // The AI4I app is retired (docs/one-server.md): its section was measured before its deletion.
+    if (AI4I)
+      throw new Error(
+        "BENCH_SHADOW_MODEL=ai4i measured the retired AI4I app; run it from a checkout before its deletion",
       );
-      lua = writeWrkScript(dir);
-    } else {
-      const sim = join(dir, "historian");
-      cli([
-        "simulate",
-        "--format",
-        "historian",
-        "--machines",
-        String(MACHINES),
-        "--days",
-        String(DAYS),
-        "--out",
-        sim,
-      ]);
-      mkdirSync(join(dir, "contracts"));
-      const contract = join(dir, "contracts", "historian.yaml");
-      copyFileSync(join(ROOT, "examples", "contracts", "historian.yaml"), contract);
-      // Two versions of the same contract: the champion, and another one to score in shadow.
-      cli(["train", "--contract", contract, "--registry", registry, "--seed", "7"]);
-      cli(["train", "--contract", contract, "--registry", registry, "--seed", "8"]);
-      bodies = join(dir, "machines.txt");
-      writeFileSync(bodies, `${machinePrefixes(contract, join(sim, "telemetry.csv")).join("\n")}\n`);
-      lua = join(dir, "history.lua");
-      writeFileSync(lua, HISTORY_LUA);
-    }
+    const sim = join(dir, "historian");
+    cli([
+      "simulate",
+      "--format",
+      "historian",
+      "--machines",
+      String(MACHINES),
+      "--days",
+      String(DAYS),
+      "--out",
+      sim,
+    ]);
+    mkdirSync(join(dir, "contracts"));
+    const contract = join(dir, "contracts", "historian.yaml");
+    copyFileSync(join(ROOT, "examples", "contracts", "historian.yaml"), contract);
+    // Two versions of the same contract: the champion, and another one to score in shadow.
+    cli(["train", "--contract", contract, "--registry", registry, "--seed", "7"]);
+    cli(["train", "--contract", contract, "--registry", registry, "--seed", "8"]);
+    const bodies = join(dir, "machines.txt");
+    writeFileSync(bodies, `${machinePrefixes(contract, join(sim, "telemetry.csv")).join("\n")}\n`);
+    const lua = join(dir, "history.lua");
+    writeFileSync(lua, HISTORY_LUA);
     const reg = new ModelRegistry(registry);
     const champion = reg.resolve("champion");
     const other = reg.list().find((v) => v.version !== champion)?.version;

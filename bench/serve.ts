@@ -1,26 +1,28 @@
 // Serving throughput and latency (issue 3, "Targets"), measured side by side in one run, each server
 // in its own process on 127.0.0.1, the load from wrk in another process:
 //   a) bare Fastify, one process: the same JSON reading validated by a JSON schema, a constant answer;
-//   b) Millwright POST /v1/predict, one reading, durable SQLite log (WAL, group commit), 16 and 64 conns;
-//   c) Millwright batches of 1,000 readings at 1 and 4 connections;
-//   e) the contract server on the AI4I example (examples/contracts/ai4i.yaml, trained on the same CSV),
-//      the same two workloads in the contract's names (baseline/serve-contract.ts), its history log counted;
+//   b) the contract server on the AI4I example (examples/contracts/ai4i.yaml, trained on the CSV):
+//      POST /v1/predict, one reading, durable SQLite history log (writer thread), 16 and 64 conns,
+//      and batches of 1,000 readings at 1 and 4 connections (baseline/serve-contract.ts);
+//   c) with BENCH_AI4I_BEFORE=DIR, the retired AI4I app of a built checkout from before its deletion
+//      (trained and served by that checkout's CLI), the same workloads: BENCHMARKS.md's baseline row;
 //   d) the original design: Flask + scikit-learn under gunicorn (2 workers), when installed;
-//   and, as a diagnostic, Millwright with its log on tmpfs (fsync costs nothing there: NOT durable)
-//   to separate the disk's share from the CPU's.
+//   and, as a diagnostic, the contract server with its log on tmpfs (fsync costs nothing there: NOT
+//   durable) to separate the disk's share from the CPU's.
 // All servers stay up for the whole run and the rows are measured round-robin, BENCH_ROUNDS times,
 // reporting the median round: the 2 cores are shared with other work, and interleaving spreads
 // that noise over every row instead of letting it fall on one.
-// After every Millwright run the SQLite log is counted (read-only) against the 2xx answers.
+// After every Millwright run its SQLite log is counted (read-only) against the 2xx answers.
 // Why wrk and not autocannon: wrk is C and needs a fraction of a core for ~10k requests/s, while
 // autocannon's single Node thread needs about as much CPU as the server it measures. With 2 cores
 // shared by client and server, a heavier client would cap every row at the client's speed.
 // Run: node dist/bench/serve.js   (or node --import tsx bench/serve.ts)
 // Env: BENCH_SECONDS (10), BENCH_WARMUP (2, per row), BENCH_START_WARMUP (5, per server),
-// BENCH_ROUNDS (3), BENCH_SKIP_FLASK=1, BENCH_SKIP_TMPFS=1, BENCH_DATA + BENCH_REGISTRY (reuse),
-// BENCH_SERVERS (the rows to run, of fastify,ai4i,tmpfs,contract,flask; default all),
-// BENCH_CONTRACT_BEFORE=DIR (also the contract server of another built checkout, e.g. main: an A/B
-// in one run), BENCH_NODE_ARGS (node flags for the Millwright servers, e.g. "--cpu-prof
+// BENCH_ROUNDS (3), BENCH_SKIP_FLASK=1, BENCH_SKIP_TMPFS=1, BENCH_DATA + BENCH_REGISTRY (reuse; the
+// contract registry), BENCH_SERVERS (the rows to run, of fastify,ai4i,tmpfs,contract,flask; default
+// all; ai4i only with BENCH_AI4I_BEFORE), BENCH_AI4I_BEFORE=DIR (a built checkout that still has the
+// AI4I app, e.g. 5898ea3), BENCH_CONTRACT_BEFORE=DIR (also the contract server of another built
+// checkout, e.g. main: an A/B in one run), BENCH_NODE_ARGS (node flags for the Millwright servers, e.g. "--cpu-prof
 // --cpu-prof-dir=/tmp/prof"; NODE_OPTIONS may not carry --cpu-prof).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -32,6 +34,7 @@ import { RAW_FEATURES } from "../src/data/schema.js";
 import { FLASK, startFlask } from "./baseline/flask.js";
 import { fsyncLatency, type Proc, runWrk, start, writeWrkScript } from "./baseline/harness.js";
 import {
+  AI4I_BEFORE,
   CONTRACT,
   CONTRACT_BEFORE,
   CONTRACT_DB,
@@ -56,8 +59,11 @@ function nodeArgs(rel: string, root = ROOT): string[] {
   return FROM_DIST ? [join(root, "dist", rel.replace(/\.ts$/, ".js"))] : ["--import", "tsx", join(root, rel)];
 }
 
-function cli(args: string[]): void {
-  const r = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts"), ...args], { encoding: "utf8" });
+/** `millwright ARGS` of this checkout, or of the built checkout at `root`. */
+function cli(args: string[], root = ROOT): void {
+  const r = spawnSync(process.execPath, [...nodeArgs("src/cli/main.ts", root), ...args], {
+    encoding: "utf8",
+  });
   if (r.status !== 0) throw new Error(`millwright ${args.join(" ")} failed (${r.status}):\n${r.stderr}`);
 }
 /** A Millwright server (`millwright serve`, of this checkout or `root`'s) on `registry`, its log in `dataDir`. */
@@ -89,7 +95,9 @@ async function main(): Promise<void> {
     const data = process.env.BENCH_DATA ?? join(dir, "fleet.csv");
     const registry = process.env.BENCH_REGISTRY ?? join(dir, "registry");
     if (!process.env.BENCH_DATA) cli(["simulate", "--out", data, "--seed", "7"]);
-    if (!process.env.BENCH_REGISTRY) cli(["train", "--data", data, "--registry", registry, "--seed", "7"]);
+    const yaml = join(ROOT, "examples", "contracts", "ai4i.yaml");
+    if (!process.env.BENCH_REGISTRY)
+      cli(["train", "--contract", yaml, "--data", data, "--registry", registry, "--seed", "7"]);
     const fs = fsyncLatency(dir);
     notes.push(
       `fsync of a 4 KiB write on the log's disk (${dir.split("/").slice(0, 2).join("/")}): p50 ${fs.p50.toFixed(1)} ms, p99 ${fs.p99.toFixed(1)} ms (200 samples, just before the run).`,
@@ -129,32 +137,42 @@ async function main(): Promise<void> {
         cells.push({ server: "bare Fastify", proc: bare, url, body: single, connections: c });
     }
 
-    const ai4i = async (name: string, label: string, dataDir: string) => {
-      const p = await serveMillwright(name, { dir, registry, dataDir });
+    // The retired AI4I app, from a checkout that still has it: the baseline BENCHMARKS.md compares with.
+    const ai4iBefore = process.env.BENCH_AI4I_BEFORE;
+    if (SERVERS.has("ai4i") && ai4iBefore) {
+      const reg = join(dir, "registry-ai4i");
+      cli(["train", "--data", data, "--registry", reg, "--seed", "7"], ai4iBefore);
+      const dataDir = join(dir, "ai4i-data");
+      const p = await serveMillwright("millwright-ai4i", { dir, registry: reg, dataDir, root: ai4iBefore });
       procs.push(p);
-      rowsOf(label, p, { single, batch }, { db: join(dataDir, "predictions.db") });
-    };
-    if (SERVERS.has("ai4i")) await ai4i("millwright", "Millwright", join(dir, "mw-data"));
-    if (shm) await ai4i("millwright-tmpfs", "Millwright, log on tmpfs (diagnostic, not durable)", shm);
-
-    if (SERVERS.has("contract")) {
-      const reg = join(dir, "registry-contract");
-      const yaml = join(ROOT, "examples", "contracts", "ai4i.yaml");
-      cli(["train", "--contract", yaml, "--data", data, "--registry", reg, "--seed", "7"]);
-      const load = contractLoad(dir, rows);
+      rowsOf(AI4I_BEFORE, p, { single, batch }, { db: join(dataDir, "predictions.db") });
       notes.push(
-        `${CONTRACT}: the AI4I example as a data-contract model, trained on the same CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
+        `${AI4I_BEFORE}: the AI4I app of the build in ${ai4iBefore}, trained by its own CLI on the same CSV.`,
       );
-      const contract = async (name: string, label: string, root?: string) => {
-        const dataDir = join(dir, `${name}-data`);
-        const p = await serveMillwright(name, { dir, registry: reg, dataDir, root });
-        procs.push(p);
-        rowsOf(label, p, load, { db: join(dataDir, CONTRACT_DB) });
-      };
+    } else if (SERVERS.has("ai4i"))
+      notes.push(
+        "The AI4I app is retired: set BENCH_AI4I_BEFORE=DIR (a built checkout before its deletion) for its row.",
+      );
+
+    const load = contractLoad(dir, rows);
+    const contract = async (name: string, label: string, o: { root?: string; dataDir?: string } = {}) => {
+      const dataDir = o.dataDir ?? join(dir, `${name}-data`);
+      const p = await serveMillwright(name, { dir, registry, dataDir, root: o.root });
+      procs.push(p);
+      rowsOf(label, p, load, { db: join(dataDir, CONTRACT_DB) });
+    };
+    if (SERVERS.has("contract")) {
+      notes.push(
+        `${CONTRACT}: the AI4I example as a data-contract model, trained on the CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
+      );
       await contract("contract", CONTRACT);
       const before = process.env.BENCH_CONTRACT_BEFORE;
-      if (before) await contract("contract-before", CONTRACT_BEFORE, before);
+      if (before) await contract("contract-before", CONTRACT_BEFORE, { root: before });
     }
+    if (shm)
+      await contract("contract-tmpfs", `${CONTRACT}, log on tmpfs (diagnostic, not durable)`, {
+        dataDir: shm,
+      });
 
     if (SERVERS.has("flask")) {
       const flask = await startFlask(ROOT, dir, data, notes);

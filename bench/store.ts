@@ -1,19 +1,18 @@
-// Prediction-log write path: logPredictions throughput (records/s) and commit latency (p50/p99 of the
-// time from call to durable resolve) for SQLite and PostgreSQL, at concurrency 1/16/64 and batches of
-// 1 and 1,000 records, with group commit; baseline in the same run: one transaction + fsync per record.
-// Both databases run with real fsync (SQLite WAL synchronous=FULL; PostgreSQL fsync=on, synchronous_commit=on).
+// The history log's write path (what `millwright serve` logs every reading to before answering):
+// appendReadings throughput (readings/s) and commit latency (p50/p99 of the time from call to durable
+// resolve) for SQLite (the writer thread the server uses, and the main-thread writer) and PostgreSQL
+// (cluster mode), at concurrency 1/16/64 and requests of 1 and 1,000 readings, with group commit.
+// Both databases run with real fsync (SQLite WAL synchronous=FULL; PostgreSQL fsync=on,
+// synchronous_commit=on). The log is a row-labelled contract's (the AI4I example's: readings found by id).
 // Run: node dist/bench/store.js [seconds-per-cell]   (or node --import tsx bench/store.ts)
 import { mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import Database from "better-sqlite3";
-import pg from "pg";
-import { PREDICTION_COLUMNS, predictionValues } from "../src/store/rows.js";
-import { PostgresStore } from "../src/store/postgres/store.js";
-import { SqliteStore } from "../src/store/sqlite/store.js";
-import type { PredictionRecord, PredictionStore } from "../src/store/types.js";
+import { uuidv7Many } from "../src/serve/ids.js";
+import { PostgresHistoryLog } from "../src/store/history/postgres.js";
+import { SqliteHistoryLog } from "../src/store/history/sqlite.js";
+import type { HistoryLog, LoggedReading } from "../src/store/history/types.js";
 import { startPostgres } from "../test/helpers/postgres.js";
-import { makeRecord } from "../test/store/records.js";
 import { machineLine, table, writeSection } from "./lib/report.js";
 
 const SECONDS = Number(process.argv[2] ?? process.env.BENCH_SECONDS ?? 2);
@@ -28,22 +27,36 @@ interface Cell {
   recordsPerSec: number;
   p50: number;
   p99: number;
-  txPerCall?: number;
 }
 
 let seq = 0;
-const batchOf = (n: number): PredictionRecord[] =>
-  Array.from({ length: n }, () => makeRecord(seq++ % 250, { id: `b-${seq}` }));
+/** One request's readings as the server logs them: AI4I's 6 values, 4 mode heads, one time. */
+function request(n: number): LoggedReading[] {
+  const now = 1_750_000_000_000 + seq;
+  return uuidv7Many(n, now).map((id, i) => {
+    const k = seq++;
+    return {
+      id,
+      machine: `M${k % 384}`,
+      time: now + i,
+      values: [298.1 + (k % 50) / 10, 308.6, 1551 + (k % 97), 42.8, k % 240, k % 3],
+      modelVersion: "1.0.0",
+      predictedAt: now,
+      failureProbability: ((k * Math.PI) % 1) / 3,
+      heads: { twf: 0.01, hdf: 0.02, pwf: 0.03, osf: null },
+    };
+  });
+}
 
 const quantile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
-/** Workers call `write` back to back for SECONDS; latency is per call, throughput counts records. */
+/** Workers append back to back for SECONDS; latency is per call, throughput counts readings. */
 async function measure(
-  write: (rs: PredictionRecord[]) => Promise<void>,
+  log: HistoryLog,
   concurrency: number,
   batch: number,
-): Promise<{ recordsPerSec: number; p50: number; p99: number; calls: number }> {
+): Promise<{ recordsPerSec: number; p50: number; p99: number }> {
   const lat: number[] = [];
   let records = 0;
   const t0 = performance.now();
@@ -51,9 +64,9 @@ async function measure(
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (performance.now() < end) {
-        const rs = batchOf(batch);
+        const rs = request(batch);
         const s = performance.now();
-        await write(rs);
+        await log.appendReadings(rs);
         lat.push(performance.now() - s);
         records += rs.length;
       }
@@ -61,91 +74,20 @@ async function measure(
   );
   const secs = (performance.now() - t0) / 1000;
   lat.sort((a, b) => a - b);
-  return {
-    recordsPerSec: records / secs,
-    p50: quantile(lat, 0.5),
-    p99: quantile(lat, 0.99),
-    calls: lat.length,
-  };
+  return { recordsPerSec: records / secs, p50: quantile(lat, 0.5), p99: quantile(lat, 0.99) };
 }
 
-/** Baseline: every record its own transaction (and fsync), no batching across callers. */
-function sqliteBaseline(path: string): {
-  write: (rs: PredictionRecord[]) => Promise<void>;
-  close: () => void;
-} {
-  const db = new Database(path);
-  db.pragma("journal_mode = WAL");
-  db.pragma("synchronous = FULL");
-  const ins = db.prepare(
-    `INSERT OR IGNORE INTO predictions (${PREDICTION_COLUMNS.join(", ")}) VALUES (${PREDICTION_COLUMNS.map(() => "?").join(", ")})`,
-  );
-  const one = db.transaction((r: PredictionRecord) => ins.run(predictionValues(r, (b) => (b ? 1 : 0))));
-  return {
-    write: async (rs) => {
-      for (const r of rs) {
-        one(r);
-        await new Promise((res) => setImmediate(res)); // let other callers in, as a server would
-      }
-    },
-    close: () => db.close(),
-  };
-}
-
-function pgBaseline(url: string): {
-  write: (rs: PredictionRecord[]) => Promise<void>;
-  close: () => Promise<void>;
-} {
-  const pool = new pg.Pool({ connectionString: url, max: 16 });
-  const sql = `INSERT INTO predictions (${PREDICTION_COLUMNS.join(", ")}) VALUES (${PREDICTION_COLUMNS.map((_, i) => `$${i + 1}`).join(", ")}) ON CONFLICT (id) DO NOTHING`;
-  return {
-    write: async (rs) => {
-      for (const r of rs)
-        await pool.query(
-          sql,
-          predictionValues(r, (b) => b),
-        );
-    },
-    close: () => pool.end(),
-  };
-}
-
-async function runBackend(
-  name: string,
-  make: () => Promise<PredictionStore>,
-  baseline:
-    | (() => Promise<{
-        write: (rs: PredictionRecord[]) => Promise<void>;
-        close: () => void | Promise<void>;
-      }>)
-    | null,
-  mode = "group commit",
-): Promise<Cell[]> {
+async function runBackend(name: string, mode: string, open: () => Promise<HistoryLog>): Promise<Cell[]> {
   const cells: Cell[] = [];
-  for (const concurrency of CONCURRENCY) {
-    if (baseline) {
-      const b = await baseline();
-      const m = await measure(b.write, concurrency, 1);
-      await b.close();
-      cells.push({ backend: name, mode: "per-record commit (baseline)", concurrency, batch: 1, ...m });
-      console.log(cells.at(-1));
-    }
+  for (const concurrency of CONCURRENCY)
     for (const batch of BATCHES) {
-      const store = await make();
-      const m2 = await measure((rs) => store.logPredictions(rs), concurrency, batch);
-      const st = store.stats!();
-      await store.close();
-      cells.push({
-        backend: name,
-        mode,
-        concurrency,
-        batch,
-        ...m2,
-        txPerCall: st.flushes / m2.calls,
-      });
+      const log = await open();
+      await log.init();
+      const m = await measure(log, concurrency, batch);
+      await log.close();
+      cells.push({ backend: name, mode, concurrency, batch, ...m });
       console.log(cells.at(-1));
     }
-  }
   return cells;
 }
 
@@ -155,37 +97,17 @@ async function main(): Promise<void> {
   const cells: Cell[] = [];
   let n = 0;
   try {
-    const sqlitePath = () => join(dir, `s${++n}.db`);
+    const path = () => join(dir, `s${++n}.db`);
     cells.push(
       ...(await runBackend(
         "SQLite",
-        async () => {
-          const s = new SqliteStore({ path: sqlitePath() });
-          await s.init();
-          return s;
-        },
-        async () => {
-          const p = sqlitePath();
-          const s = new SqliteStore({ path: p });
-          await s.init(); // schema
-          await s.close();
-          return sqliteBaseline(p);
-        },
-        "group commit, main thread, a table row per record",
+        "writer thread (what serve uses)",
+        async () => new SqliteHistoryLog(path(), { labelled: true }),
       )),
-    );
-    // What `millwright serve` uses: the writer thread appends one journal row per group (the table
-    // rows are written later, off the caller's path; the close() at the end of each cell waits for them).
-    cells.push(
       ...(await runBackend(
         "SQLite",
-        async () => {
-          const s = new SqliteStore({ path: sqlitePath(), writerThread: true });
-          await s.init();
-          return s;
-        },
-        null,
-        "group commit, writer thread, one journal row per group",
+        "main thread",
+        async () => new SqliteHistoryLog(path(), { labelled: true, writerThread: false }),
       )),
     );
     const fx = await startPostgres({ fsync: true });
@@ -193,18 +115,9 @@ async function main(): Promise<void> {
       cells.push(
         ...(await runBackend(
           "PostgreSQL 15",
-          async () => {
-            const s = new PostgresStore({ url: await fx.createDatabase() });
-            await s.init();
-            return s;
-          },
-          async () => {
-            const url = await fx.createDatabase();
-            const s = new PostgresStore({ url });
-            await s.init();
-            await s.close();
-            return pgBaseline(url);
-          },
+          "shared log (cluster mode)",
+          async () =>
+            new PostgresHistoryLog({ url: await fx.createDatabase(), contract: "ai4i-2020", labelled: true }),
         )),
       );
     } finally {
@@ -221,25 +134,15 @@ async function main(): Promise<void> {
     Math.round(c.recordsPerSec).toLocaleString("en-US"),
     c.p50.toFixed(2),
     c.p99.toFixed(2),
-    c.txPerCall === undefined ? (c.batch === 1 ? "1" : String(c.batch)) : c.txPerCall.toFixed(3),
   ]);
-  const header = [
-    "store",
-    "mode",
-    "concurrency",
-    "batch",
-    "records/s",
-    "p50 ms",
-    "p99 ms",
-    "transactions per call",
-  ];
+  const header = ["store", "mode", "concurrency", "readings per call", "readings/s", "p50 ms", "p99 ms"];
   const body = [
-    "## Prediction log writes (bench/store.ts)",
+    "## History log writes (bench/store.ts)",
     "",
     `${machineLine()}; ${SECONDS} s per cell; 1-minute load average ${load} at the start (the cores are shared, so`,
     "absolute figures are low; compare rows of the same run). SQLite WAL synchronous=FULL on ext4; PostgreSQL 15 on",
     "127.0.0.1 with fsync=on, synchronous_commit=on.",
-    "Latency is call-to-durable-resolve of one logPredictions call. The baseline commits (and fsyncs) every record on its own.",
+    "Latency is call-to-durable-resolve of one appendReadings call (one request's readings); concurrent calls share a commit.",
     "",
     table(header, rows),
   ].join("\n");

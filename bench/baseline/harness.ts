@@ -16,7 +16,6 @@ import {
 import { createServer } from "node:net";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import { countLoggedRecords } from "../../src/store/sqlite/journal.js";
 
 export interface Proc {
   name: string;
@@ -242,13 +241,16 @@ export async function runWrk(o: {
 }
 
 /**
- * Records in the prediction log, read-only (the server keeps writing; WAL lets us read beside it):
- * the table plus the journal rows the writer thread has not moved yet, both durable.
+ * Records in the retired AI4I app's prediction log (BENCH_AI4I_BEFORE), read-only (the server keeps
+ * writing; WAL lets us read beside it): the table plus the journal rows its writer thread has not
+ * moved yet, both durable. One statement, one read snapshot: a move between the two is not counted twice.
  */
 export function countLogged(db: string): number {
   const conn = new Database(db, { readonly: true, fileMustExist: true });
   try {
-    return countLoggedRecords(conn);
+    const sql =
+      "SELECT (SELECT COUNT(*) FROM predictions) + (SELECT COALESCE(SUM(n - moved), 0) FROM prediction_journal) AS n";
+    return (conn.prepare(sql).get() as { n: number }).n;
   } finally {
     conn.close();
   }

@@ -17,6 +17,8 @@ import { WRK_DONE } from "./harness.js";
 
 export const CONTRACT = "Millwright contract server (ai4i.yaml)";
 export const CONTRACT_BEFORE = "Millwright contract server (ai4i.yaml), before";
+/** The retired AI4I app, served by an older checkout (BENCH_AI4I_BEFORE). */
+export const AI4I_BEFORE = "Millwright AI4I app (before its deletion)";
 /** The history log's file in the server's data dir (the contract's name). */
 export const CONTRACT_DB = "history-ai4i-2020.db";
 const MACHINES = 384;

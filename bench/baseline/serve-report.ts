@@ -3,7 +3,7 @@
 import { cpus } from "node:os";
 import { machineLine, table, writeSection } from "../lib/report.js";
 import type { Load, Proc } from "./harness.js";
-import { CONTRACT, CONTRACT_BEFORE } from "./serve-contract.js";
+import { AI4I_BEFORE, CONTRACT, CONTRACT_BEFORE } from "./serve-contract.js";
 
 export interface Run extends Load {
   /** Rows the SQLite log gained during the run (Millwright only). */
@@ -89,7 +89,8 @@ export function report(
   const find = (server: string, n: number, c: number) =>
     sums.find((s) => s.cell.server === server && s.cell.body.n === n && s.cell.connections === c);
   const mark = (ok: boolean) => (ok ? " ✔" : " ✘");
-  const MW = "Millwright";
+  // The targets are the served product's: the contract server.
+  const MW = CONTRACT;
   const ratios: (string | number)[][] = [];
   for (const c of [16, 64]) {
     const m = find(MW, 1, c);
@@ -144,7 +145,7 @@ export function report(
     [1000, 1],
     [1000, 4],
   ]) {
-    const m = find(MW, n, c);
+    const m = find(AI4I_BEFORE, n, c);
     const k = find(CONTRACT, n, c);
     const b = find(CONTRACT_BEFORE, n, c);
     const what = `${n === 1 ? "single" : `batch ${fmt(n)}`}, ${c} conn(s)`;
@@ -211,9 +212,9 @@ export function report(
 ${machineLine()}. Load average ${la(o.load0)} at the start, ${la(o.load1)} at the end: the ${cpus().length} cores were shared with other work, so the figures are noisy.
 Load from wrk (C; ${o.seconds} s per row after a ${o.warmup} s warm-up, keep-alive, one fixed body per row) running on the same cores as the servers: the load generator shares the CPU with the server it measures.
 Each server runs in its own process on 127.0.0.1, all up for the whole run; every server first gets a ${o.startWarmup} s warm-up, then the rows are measured round-robin, ${o.rounds} round(s); each row shows its median round (requests/s of every round in brackets).
-Millwright logs every prediction durably (SQLite WAL, synchronous=FULL, group commit; one journal row per group, written by the writer thread) before answering; the log check counts the records in the SQLite file (read-only: table rows plus journal records) after each run, and each row starts once the journal has been moved into the table.
+Millwright logs every reading durably to its history log (SQLite WAL, synchronous=FULL, group commit, written by the writer thread) before answering; the log check counts the readings in the SQLite file (read-only) after each run.
 RSS is the largest VmRSS seen while loaded (gunicorn: master + workers); server CPU is its CPU time over the run (100 % = one core); requests per CPU-second divides the two, which is less sensitive to how much CPU the shared box gave the server.
-The tmpfs rows put Millwright's log on /dev/shm, where fsync costs nothing: not durable, shown only to separate the disk's share of the cost from the CPU's.
+The tmpfs rows put the contract server's log on /dev/shm, where fsync costs nothing: not durable, shown only to separate the disk's share of the cost from the CPU's.
 Flask runs with OMP_NUM_THREADS=1 (scikit-learn's OpenMP threads spin-wait; with 2 workers on 2 busy cores it collapsed to a few requests/s otherwise).
 ${o.notes.join("\n")}
 

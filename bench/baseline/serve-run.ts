@@ -1,7 +1,7 @@
-// One measured run of a bench/serve.ts row, and what the runs said about the AI4I app's prediction
-// log (its journal's backlog, its commit wait) for the report's notes.
+// One measured run of a bench/serve.ts row, and what the runs said about the retired AI4I app's
+// prediction log (BENCH_AI4I_BEFORE) (its journal's backlog, its commit wait) for the report's notes.
 import { journalMoved, runWrk, settleCount } from "./harness.js";
-import { contractRunEnv } from "./serve-contract.js";
+import { AI4I_BEFORE, contractRunEnv } from "./serve-contract.js";
 import type { Cell, Run } from "./serve-report.js";
 import { settled } from "../lib/history-load.js";
 
@@ -62,12 +62,12 @@ export async function runCell(c: Cell, fixedLua: string, warmup: number, seconds
 export function runNotes(seconds: number): string[] {
   const out: string[] = [];
   for (const [c, secs] of drains)
-    if (c.body.n > 1 && c.server === "Millwright")
+    if (c.body.n > 1 && c.server === AI4I_BEFORE)
       out.push(
         `After each ${seconds}-second run of ${c.body.n}-reading batches at ${c.connections} connection(s) the prediction log's journal held a backlog; the writer thread moved it into the indexed table in ${Math.min(...secs).toFixed(1)}–${Math.max(...secs).toFixed(1)} s more, the server answering meanwhile (moving takes at most a quarter of the writer thread's time while predictions keep arriving, see README "The prediction log").`,
       );
   const waits = [...commitWaits]
-    .filter(([c]) => c.server === "Millwright")
+    .filter(([c]) => c.server === AI4I_BEFORE)
     .map(([c, runs]) => {
       // The median round, as the table's: by requests/s, i.e. by latency, the lower of two.
       const [w, l] = [...runs].sort((a, b) => b[1] - a[1])[Math.floor((runs.length - 1) / 2)];
@@ -75,7 +75,7 @@ export function runNotes(seconds: number): string[] {
     });
   if (waits.length > 0)
     out.push(
-      `Millwright's mean wait for the durable log commit, per request (${COMMIT_METRIC} from its /metrics, over the measured run), against its mean request latency (connections ÷ requests/s), median round: ${waits.join("; ")}. The wait covers the group's wait for its flush, the hand-off to the writer thread, the append and its fsync, the reply, and the main thread getting back to it; with few connections and the main thread not saturated, it bounds throughput (a closed loop answers connections ÷ latency requests a second).`,
+      `The AI4I app's mean wait for the durable log commit, per request (${COMMIT_METRIC} from its /metrics, over the measured run), against its mean request latency (connections ÷ requests/s), median round: ${waits.join("; ")}. The wait covers the group's wait for its flush, the hand-off to the writer thread, the append and its fsync, the reply, and the main thread getting back to it; with few connections and the main thread not saturated, it bounds throughput (a closed loop answers connections ÷ latency requests a second).`,
     );
   return out;
 }

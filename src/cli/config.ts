@@ -75,8 +75,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     drainDelayMs: envNumber(env, "MILLWRIGHT_DRAIN_DELAY_MS", 0),
     modelRefreshMs: envNumber(env, "MILLWRIGHT_MODEL_REFRESH_MS", 5_000, 100),
     historyFollowMs: envNumber(env, "MILLWRIGHT_HISTORY_FOLLOW_MS", 1_000, 100),
-    leaderIntervalMs: envNumber(env, "MILLWRIGHT_LEADER_INTERVAL_MS", 2_000, 100),
-    spoolMaxRecords: envNumber(env, "MILLWRIGHT_SPOOL_MAX_RECORDS", 100_000, 1),
     sqliteWriterThread: env.MILLWRIGHT_SQLITE_WRITER_THREAD !== "0",
     rateLimit: {
       perMinute: envNumber(env, "MILLWRIGHT_RATE_LIMIT_PER_MIN", 0),
@@ -107,7 +105,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     planning: {
       techniciansFile: env.MILLWRIGHT_TECHNICIANS ? resolve(env.MILLWRIGHT_TECHNICIANS) : undefined,
-      costsFile: env.MILLWRIGHT_COSTS ? resolve(env.MILLWRIGHT_COSTS) : undefined,
     },
   };
 }

@@ -40,13 +40,30 @@ export function contractModelOpt(
 ): { model: HistoryModel; versionDir: string } {
   const registry = registryOpt(values);
   const stored = registry.readModelJson(modelRefOpt(values));
-  if (!isHistoryModelJSON(stored.obj))
-    throw new MillwrightError(
-      "MW_BAD_INPUT",
-      `model ${stored.version} in ${registry.dir} is an AI4I app model: \`millwright ${command}\` reads a data-contract server's history log; train the AI4I example as a contract model (\`millwright train --contract examples/contracts/ai4i.yaml\`) and serve that`,
-    );
+  if (!isHistoryModelJSON(stored.obj)) refuseAi4iModel(stored.version, command);
   return {
     model: historyModelFromJSON(stored.obj, stored.file),
     versionDir: registry.versionDir(stored.version),
   };
+}
+
+/** What to do with a registry of the retired AI4I app: train the AI4I example as a data contract. */
+export const TRAIN_AI4I_CONTRACT = "millwright train --contract examples/contracts/ai4i.yaml";
+
+/**
+ * Refuses a command on a model of the retired AI4I app (docs/one-server.md, step 3): nothing serves,
+ * retrains or plans with one any more, and the AI4I example trains as a data contract instead.
+ */
+export function refuseAi4iModel(version: string, command: string): never {
+  throw new MillwrightError(
+    "MW_BAD_INPUT",
+    `model ${version} is a model of the retired AI4I app, which \`millwright ${command}\` no longer runs; train the AI4I example as a data contract with \`${TRAIN_AI4I_CONTRACT}\` (into another --registry, or promote it here)`,
+  );
+}
+
+/** The data-contract model --model names; a model of the retired AI4I app is refused (exit 2). */
+export function historyModelOpt(values: Record<string, unknown>, command: string): HistoryModel {
+  const stored = registryOpt(values).readModelJson(modelRefOpt(values));
+  if (!isHistoryModelJSON(stored.obj)) refuseAi4iModel(stored.version, command);
+  return historyModelFromJSON(stored.obj, stored.file);
 }

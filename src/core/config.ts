@@ -17,9 +17,6 @@ export interface Config {
   modelRefreshMs: number;
   /** Cluster mode, data-contract server: how often a replica takes in the others' history log entries. */
   historyFollowMs: number;
-  /** How often a follower retries the leader lock (and the leader checks it still holds it). */
-  leaderIntervalMs: number;
-  spoolMaxRecords: number;
   /** SQLite: commit on a worker thread (lower event-loop lag and tail latency; not faster here). */
   sqliteWriterThread: boolean;
   rateLimit: { perMinute: number; authPerMinute: number };
@@ -51,8 +48,8 @@ export interface Config {
      */
     contractWindow: number;
   };
-  /** The plan's technicians and (AI4I) costs YAML files; unset: the shipped examples. */
-  planning: { techniciansFile?: string; costsFile?: string };
+  /** The plan's technicians YAML file; unset: the fleet's shipped example, or none. */
+  planning: { techniciansFile?: string };
 }
 
 export function sqlitePath(cfg: Config): string {

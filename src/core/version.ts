@@ -16,13 +16,3 @@ function find(): string {
 export const PACKAGE_ROOT = dirname(find());
 export const MILLWRIGHT_VERSION: string = (JSON.parse(readFileSync(find(), "utf8")) as { version: string })
   .version;
-
-/**
- * The `millwright` command as package.json's bin names it (dist/src/cli/main.js): what a server
- * runs as a child to train a challenger (retrain/local.ts), found from the package rather than by
- * a path relative to the caller's own file, so the caller need not know where cli/ sits.
- */
-export const MILLWRIGHT_BIN: string = join(
-  PACKAGE_ROOT,
-  (JSON.parse(readFileSync(find(), "utf8")) as { bin: { millwright: string } }).bin.millwright,
-);

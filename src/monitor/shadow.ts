@@ -81,29 +81,6 @@ export function compareShadow(
   };
 }
 
-/**
- * The comparison when each answer has its own label (the AI4I server: an outcome sent to
- * /v1/feedback by prediction id), not a failure in time: each pair (its `machine` is the answer's
- * id) is scored at time 0, a label of 1 is a failure at time 1 within a horizon of 1, and any label
- * marks the answer as seen past its horizon; unlabelled answers stay out of the quality figures.
- */
-export function compareShadowLabelled(
-  pairs: readonly ShadowPair[],
-  labels: ReadonlyMap<string, 0 | 1>,
-  thresholds: { champion: number; shadow: number },
-): ShadowComparison {
-  const failures: Happened[] = [];
-  const seen = new Map<string, number>();
-  const at0 = pairs.map((p) => ({ ...p, time: 0 }));
-  for (const p of at0) {
-    const y = labels.get(p.machine);
-    if (y === undefined) continue;
-    seen.set(p.machine, 1);
-    if (y === 1) failures.push({ machine: p.machine, time: 1 });
-  }
-  return compareShadow(at0, failures, 1, seen, thresholds);
-}
-
 /** What a shadow period must show before the retraining gate promotes (0: that requirement is off). */
 export interface ShadowEvidenceNeed {
   minLabels: number;

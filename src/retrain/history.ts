@@ -2,7 +2,8 @@
 // the latest decisions first, whatever else happened since, then one page of the trail. Kinds are
 // filtered in the store, before the limit: alerts arrive by the hundred in a storm, and taking the
 // last 200 events and dropping alerts afterwards once showed an empty history after 408 alerts.
-import type { PredictionStore, StoredAuditEvent } from "../store/types.js";
+import type { StoredAuditEvent } from "../store/types.js";
+import type { AuditStore } from "./ports.js";
 
 export const RETRAIN_KINDS = ["trigger", "decision", "promotion", "rollback"] as const;
 
@@ -39,7 +40,7 @@ const entry = (e: StoredAuditEvent): HistoryEntry => ({
 });
 
 export async function retrainHistory(
-  store: Pick<PredictionStore, "pageAudit">,
+  store: Pick<AuditStore, "pageAudit">,
   o: HistoryOptions = {},
 ): Promise<RetrainHistory> {
   const limit = o.limit ?? 50;

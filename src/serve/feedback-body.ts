@@ -1,6 +1,5 @@
-// POST /v1/feedback's body and answer, one shape for both servers (the AI4I app's
-// routes/feedback.ts and the contract server's contract/routes-feedback.ts), so a client of one
-// works against the other unchanged: one item, an array, or {feedback: [...]}; a batch answers 200
+// POST /v1/feedback's body and answer (contract/routes-feedback.ts), the retired AI4I app's shape,
+// so its clients work unchanged: one item, an array, or {feedback: [...]}; a batch answers 200
 // with an outcome per item and a summary, a single item's unknown id is a 404 and its conflicting
 // label a 409. Items are checked here, naming the field (`body[3].twf: must be 0 or 1`).
 import { MillwrightError } from "../core/errors.js";

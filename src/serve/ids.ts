@@ -1,5 +1,5 @@
 // Time-ordered unique ids in the UUID version 7 layout (RFC 9562): 48-bit milliseconds, then random.
-// Time order keeps the prediction log's index append-mostly. Random bytes come from a pooled
+// Time order keeps the history log's id ranges append-mostly. Random bytes come from a pooled
 // crypto buffer; each id is written as ASCII bytes and read back as one flat string (a string built
 // by concatenation is a rope of ~20 pieces that every later use, the journal's byte length and the
 // answer's text, first has to flatten). This runs once per prediction on the hot path.

@@ -1,5 +1,4 @@
-// The pieces both /v1/predict answer writers share (answers.ts for the AI4I app,
-// contract/answer-json.ts for a data-contract model): numbers as JSON.stringify writes them, and a
+// The pieces of the /v1/predict answer writer (contract/answer-json.ts): numbers as JSON.stringify writes them, and a
 // batch's answer `{"predictions":[...]}` put together from strings of a few answers each into one
 // Buffer. No I/O.
 

@@ -1,7 +1,7 @@
 // A JSON body parser for a /v1/predict route that reads array bodies itself: an array stays bytes
 // (RawJson) until the handler, which reads it by column straight from them when it can (a scanner)
-// and otherwise parses it exactly as Fastify would have; any other body is parsed as usual. Shared
-// by the AI4I app's route (routes/predict.ts) and the data-contract server's (contract/routes-predict.ts).
+// and otherwise parses it exactly as Fastify would have; any other body is parsed as usual
+// (contract/routes-predict.ts).
 import type { FastifyInstance, FastifyRequest } from "fastify";
 
 /** An array body kept as its bytes. */

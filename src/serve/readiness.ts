@@ -1,4 +1,4 @@
-// GET /v2/health/ready, one answer for both servers: 200 {ready: true} while the server can take
+// GET /v2/health/ready: 200 {ready: true} while the server can take
 // work; 503 {ready: false, problem} while it would only answer 503s (its log cannot be written:
 // disk full, data directory deleted, PostgreSQL away), is shutting down, or has no model yet. A
 // Kubernetes readinessProbe then sends the traffic to another replica, and `problem` says why.
@@ -13,16 +13,10 @@ export interface ReadyState {
   model: boolean;
   /** Why the log refuses writes now, or null. Read from the log's state: no query per probe. */
   problem: WriteProblem | null;
-  /**
-   * The AI4I store: records go to the local spool while the database is away. Still ready (it
-   * answers and loses nothing, so it keeps its traffic); absent where there is no spool.
-   */
-  degraded?: boolean;
 }
 
 export interface ReadyAnswer {
   ready: boolean;
-  degraded?: boolean;
   problem?: { code: ErrorCode; reason: string };
 }
 
@@ -32,9 +26,8 @@ export function readiness(s: ReadyState): { status: 200 | 503; body: ReadyAnswer
     : !s.model
       ? { code: "MW_NOT_READY" as const, reason: "no model is loaded yet" }
       : s.problem;
-  const degraded = s.degraded === undefined ? {} : { degraded: s.degraded };
-  if (!problem) return { status: 200, body: { ready: true, ...degraded } };
-  return { status: 503, body: { ready: false, ...degraded, problem } };
+  if (!problem) return { status: 200, body: { ready: true } };
+  return { status: 503, body: { ready: false, problem } };
 }
 
 const ANSWER = {
@@ -42,10 +35,6 @@ const ANSWER = {
   required: ["ready"],
   properties: {
     ready: { type: "boolean" },
-    degraded: {
-      type: "boolean",
-      description: "AI4I server: predictions are spooled locally while the database is away (still ready)",
-    },
     problem: {
       type: "object",
       description: "why not ready (absent when ready)",

@@ -1,5 +1,4 @@
-// How an HTML evaluation report is sent, by either server (routes/models.ts for an AI4I version's
-// stored report.html, contract/routes-report.ts for a contract version's rendered one).
+// How an HTML evaluation report is sent (contract/routes-report.ts, a version's rendered report).
 import type { FastifyReply } from "fastify";
 
 /**

@@ -10,7 +10,7 @@ import { MillwrightError } from "../core/errors.js";
 import { type KnownLabels, LABELS, RAW_FEATURES } from "../data/schema.js";
 import type { FleetReading } from "../data/simulate.js";
 import type { Label } from "./label-queue.js";
-import type { LiveWire } from "./wire.js";
+import type { LiveWire } from "./live.js";
 
 /** What the simulator's readings and labels hold, by name. */
 const READINGS: readonly string[] = ["type", ...RAW_FEATURES];

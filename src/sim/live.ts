@@ -10,7 +10,14 @@ import { MillwrightError } from "../core/errors.js";
 import { type ScenarioName, scenarioByName } from "../data/scenarios.js";
 import { createFleet, DEFAULT_PROCESSES_PER_HOUR } from "../data/simulate.js";
 import { LabelQueue } from "./label-queue.js";
-import { AI4I_WIRE, type LiveWire } from "./wire.js";
+import type { FleetReading } from "../data/simulate.js";
+import type { Label } from "./label-queue.js";
+
+/** A fleet reading as the server's POST /v1/predict takes it, and its ground truth for /v1/feedback. */
+export interface LiveWire {
+  reading(r: FleetReading): object;
+  label(id: string | number, r: FleetReading): Label;
+}
 
 export interface LiveOptions {
   baseUrl: string;
@@ -30,8 +37,8 @@ export interface LiveOptions {
   /** Labels per feedback request; default 1,000. */
   feedbackBatch?: number;
   requestTimeoutMs?: number;
-  /** How readings and labels are written for the server; default the AI4I app's (AI4I_WIRE). */
-  wire?: LiveWire;
+  /** How readings and labels are written for the server: a contract's names (contract-wire.ts). */
+  wire: LiveWire;
 }
 
 export interface LiveStats {
@@ -101,7 +108,7 @@ export function startLiveSimulation(opts: LiveOptions): LiveSimulation {
   const log = opts.log ?? (() => {});
   const base = opts.baseUrl.replace(/\/+$/, "");
   const batchSize = opts.feedbackBatch ?? 1000;
-  const wire = opts.wire ?? AI4I_WIRE;
+  const wire = opts.wire;
   const timeoutMs = opts.requestTimeoutMs ?? 10_000;
   const fleet = createFleet({
     machines: opts.machines,

@@ -1,27 +1,5 @@
-// Shadow scores (shadow mode) as both stores' tables hold them: the same columns, so one row mapping.
-import type { ShadowScoreRecord } from "./types.js";
-
-export interface ShadowRow {
-  prediction_id: string;
-  model_version: string;
-  failure_probability: number;
-  champion_version: string;
-  champion_probability: number;
-  /** PostgreSQL returns a bigint as text. */
-  scored_at: number | string;
-}
-
-export const shadowOfRow = (r: ShadowRow): ShadowScoreRecord => ({
-  predictionId: r.prediction_id,
-  modelVersion: r.model_version,
-  failureProbability: r.failure_probability,
-  championVersion: r.champion_version,
-  championProbability: r.champion_probability,
-  scoredAt: Number(r.scored_at),
-});
-
-// Both SQLite logs keep shadow scores a group to a row (store/sqlite/shadow-pack.ts,
-// store/history/sqlite-rows.ts); what their packing and reading share:
+// Shadow scores packed a group to a row, as the history log keeps them (store/history/sqlite-rows.ts,
+// packed.ts): what their packing and reading share.
 
 /** [first, end) of each run of rows that `same(first, k)` keeps together, in order. */
 export function runsOf(n: number, same: (first: number, k: number) => boolean): [number, number][] {

@@ -1,6 +1,5 @@
-// Which errors mean "the database is unreachable right now" (spool and retry) as opposed to "this
-// write is wrong" (fail the request). Only the first kind may be spooled: a bad record would block
-// the replay forever.
+// Which errors mean "the database is unreachable right now" (503 MW_STORE_UNAVAILABLE, readiness
+// false until it answers) as opposed to "this write is wrong" (fail the request alone).
 
 import type { WriteProblem } from "./write-problem.js";
 

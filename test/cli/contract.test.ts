@@ -125,7 +125,8 @@ test("bad input: exit 2 and a message that names the file, key or option", async
       /--test-from splits by time/,
     ],
     [["train", "--contract", contract, "--split", "random"], /--split: 'random' is not time or machine/],
-    [["train", "--data", data, "--test-from", "2026-02-01"], /--test-from needs --contract/],
+    // Without --contract the AI4I example's contract: its time is a counter.
+    [["train", "--data", data, "--test-from", "2026-02-01"], /--test-from: '2026-02-01' is not a number/],
     [
       ["train", "--contract", contract, "--test-from", "2030-01-01", "--registry", join(dir, "m4")],
       /the test part has 0 rows/,

@@ -181,7 +181,7 @@ describe("predictions export and monitor --once on a contract server's history l
       ]) {
         const r = await cli(args, { MILLWRIGHT_REGISTRY: fx.registry.dir });
         assert.equal(r.code, 2, r.stderr);
-        assert.match(r.stderr, /is an AI4I app model/);
+        assert.match(r.stderr, /is a model of the retired AI4I app/);
         assert.match(r.stderr, /millwright train --contract examples\/contracts\/ai4i\.yaml/);
       }
     } finally {

@@ -106,4 +106,40 @@ describe("a server that cannot serve exits 2", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test("serve, plan, retrain run, monitor --once, predictions export on an AI4I app model: exit 2 naming the train command", async () => {
+    // The AI4I app and its log are deleted (docs/one-server.md, step 3): each says what to do instead.
+    const dir = registryCopy((m) =>
+      writeFileSync(
+        join(m, "versions", "1.0.0", "model.json"),
+        JSON.stringify({ format: "millwright-model", formatVersion: 1 }),
+      ),
+    );
+    const registry = join(dir, "models");
+    try {
+      const serveRun = await serve("serve", dir);
+      assert.equal(serveRun.code, 2, serveRun.stderr);
+      assert.match(
+        serveRun.stderr,
+        /retired AI4I app.*millwright train --contract examples\/contracts\/ai4i\.yaml/,
+      );
+      for (const args of [
+        ["plan", "--technicians", "x.yaml", "--registry", registry],
+        ["retrain", "run", "--registry", registry],
+        ["monitor", "--once", "--registry", registry],
+        ["predictions", "export", "--out", join(dir, "p.csv"), "--registry", registry],
+      ]) {
+        const r = await runCli(args, { env: { MILLWRIGHT_DATA_DIR: join(dir, "data") } });
+        assert.equal(r.code, 2, `${args.join(" ")}: ${r.stderr}`);
+        assert.match(
+          r.stderr,
+          /model 1\.0\.0 is a model of the retired AI4I app.*`millwright train --contract examples\/contracts\/ai4i\.yaml`/,
+          args.join(" "),
+        );
+      }
+      assert.equal(existsSync(join(dir, "p.csv")), false, "no file written");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -7,7 +7,7 @@ import { writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import { AI4I_CONTRACT } from "../../src/cli/commands/train.js";
 import { runCli } from "../helpers/cli.js";
 import { ai4iContractShop, removeShop } from "../helpers/ai4i-contract.js";
 import { CLI } from "../helpers/server-process.js";

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
 import { Registry } from "prom-client";
-import { createMetrics } from "../../src/metrics/ai4i.js";
+import { contractMetrics } from "../../src/metrics/contract.js";
+import { monitorGauges } from "../../src/metrics/shared.js";
 import { INSTALL, repoRoot, requireTool } from "../helpers/exec.js";
 import { CONDITION, parseCondition } from "./canary-condition.js";
 import { type KubeObject, kustomize } from "./k8s-schema.js";
@@ -130,9 +131,10 @@ test("test: a fast rollout, no manual gate, the same analysis", (t) => {
 
 test("every analysis metric: a condition the test can evaluate, a failure budget, Millwright's real metrics", async (t) => {
   if (!requireTool(t, "kubectl", KUBECTL)) return;
-  // the names the AI4I server exports (the data-contract server exports a subset under the same names)
+  // the names the server exports (its own and its monitor's)
   const registry = new Registry();
-  createMetrics(registry, { defaults: false });
+  contractMetrics(registry);
+  monitorGauges(registry);
   const exported = new Set(
     (await registry.getMetricsAsJSON()).flatMap((m) =>
       String(m.type) === "histogram" ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],

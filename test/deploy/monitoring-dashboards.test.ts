@@ -10,32 +10,25 @@ import { parse, stringify } from "yaml";
 import { contractMetrics } from "../../src/metrics/contract.js";
 import { groupDriftGauges } from "../../src/metrics/group-drift.js";
 import { monitorGauges } from "../../src/metrics/shared.js";
-import { createMetrics } from "../../src/metrics/ai4i.js";
 import { INSTALL, repoRoot, requireTool, run } from "../helpers/exec.js";
 import { contract, dashboardQueries, metricNames, problems as problemsIn } from "./monitoring-promql.js";
 
 const root = repoRoot();
 
-// The metrics and labels come from the servers' own declarations (src/metrics/ai4i.ts, with prom-client's
-// defaults, and the data-contract server's src/metrics/contract.ts and monitor.ts), so a renamed
+// The metrics and labels come from the server's own declarations (src/metrics/contract.ts, with
+// prom-client's defaults, and the monitor's gauges, metrics/shared.ts), so a renamed
 // metric or label breaks this test instead of a dashboard. contract-dashboards.test.ts checks that a
 // contract server alone fills the model panels.
 const registry = new Registry();
-createMetrics(registry);
-const contractRegistry = new Registry();
-contractMetrics(contractRegistry);
-monitorGauges(contractRegistry);
+contractMetrics(registry);
+monitorGauges(registry);
 // The contract monitor's drift per group of machines (serve/contract/monitor.ts sets both).
-groupDriftGauges(contractRegistry);
+groupDriftGauges(registry);
 const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
 type Any = any;
 const recorded = rulesDoc.groups.flatMap((g: Any) => g.rules.filter((r: Any) => r.record));
 const KNOWN = contract(registry, recorded);
-for (const [name, labels] of contract(contractRegistry, recorded)) {
-  const had = KNOWN.get(name);
-  KNOWN.set(name, had === "any" || labels === "any" ? "any" : new Set([...(had ?? []), ...labels]));
-}
 const problems = (where: string, expr: string) => problemsIn(KNOWN, where, expr);
 
 test("problems() reports a misspelled metric and a label the metric does not have", () => {
@@ -148,7 +141,8 @@ test("every millwright_* metric the server exports is on a dashboard or in a rul
   const used = new Set<string>();
   for (const [, d] of dashboards) for (const [, e] of queries(d)) for (const n of metricNames(e)) used.add(n);
   for (const g of rulesDoc.groups) for (const r of g.rules) for (const n of metricNames(r.expr)) used.add(n);
-  const unused = [...registry.getMetricsAsArray(), ...contractRegistry.getMetricsAsArray()]
+  const unused = registry
+    .getMetricsAsArray()
     .map((m) => m.name)
     .filter((n) => n.startsWith("millwright_"))
     .filter((n) => ![n, `${n}_bucket`, `${n}_sum`, `${n}_count`].some((v) => used.has(v)));

@@ -2,7 +2,7 @@
 // would: readings in the contract's names (batches of 1,000 to POST /v1/predict), then ground truth
 // by prediction id (POST /v1/feedback). A window is a full drift window on a counter contract.
 import assert from "node:assert/strict";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import { AI4I_CONTRACT } from "../../src/cli/commands/train.js";
 import { loadContract } from "../../src/contract/load.js";
 import { simulateFleet } from "../../src/data/simulate.js";
 import { contractWire } from "../../src/sim/contract-wire.js";

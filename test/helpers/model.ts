@@ -8,7 +8,6 @@ import { simulateFleet } from "../../src/data/simulate.js";
 import { writeFileAtomic } from "../../src/registry/fsutil.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainAndRegister } from "../../src/registry/training.js";
-import { readingSchema } from "../../src/serve/schemas.js";
 import type { FleetReading } from "../../src/data/simulate.js";
 
 export interface TrainedFixture {
@@ -42,6 +41,3 @@ export function trainedRegistry(
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
-
-/** A valid reading for API tests: the API's documented example (so the docs' example is tried too). */
-export const READING = { ...readingSchema.example, machine_id: "M01", machine_model: "Haas VF-2" };

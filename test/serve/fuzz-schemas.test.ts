@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
-import { AI4I_CONTRACT } from "../../src/cli/commands/up-ai4i-contract.js";
+import { AI4I_CONTRACT } from "../../src/cli/commands/train.js";
 import { loadContract } from "../../src/contract/load.js";
 import { readingSchema as contractReadingSchema } from "../../src/pipeline/readings.js";
 import { alertmanagerPayloadSchema } from "../../src/serve/hook-schema.js";

@@ -2,8 +2,36 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import { createFleet } from "../../src/data/simulate.js";
-import { startLiveSimulation } from "../../src/sim/live.js";
-import { toWire } from "../../src/sim/wire.js";
+import type { FleetReading } from "../../src/data/simulate.js";
+import { type LiveOptions, type LiveWire, startLiveSimulation } from "../../src/sim/live.js";
+
+// A wire in the simulator's own (canonical) names, written out here, so what live.ts sends is
+// compared with what the fleet produced rather than with a server's renaming (contract-wire.ts has
+// its own test, contract-live.test.ts).
+const toWire = (r: FleetReading) => ({
+  type: r.type,
+  air_temperature: r.air_temperature,
+  process_temperature: r.process_temperature,
+  rotational_speed: r.rotational_speed,
+  torque: r.torque,
+  tool_wear: r.tool_wear,
+  machine_id: r.machine_id,
+  machine_model: r.machine_model,
+  timestamp: r.timestamp,
+});
+const WIRE: LiveWire = {
+  reading: toWire,
+  label: (id, r) => ({
+    prediction_id: id,
+    machine_failure: r.machine_failure,
+    twf: r.twf,
+    hdf: r.hdf,
+    pwf: r.pwf,
+    osf: r.osf,
+    rnf: r.rnf,
+  }),
+};
+const startSim = (o: Omit<LiveOptions, "wire">) => startLiveSimulation({ wire: WIRE, ...o });
 
 // A stand-in for the Millwright server: a real HTTP server on 127.0.0.1 that records every call.
 interface Call {
@@ -99,7 +127,7 @@ const CANONICAL =
 test("streams every machine each interval, labels follow after the delay, stop() drains", async () => {
   const rec = await startRecorder();
   const logs: string[] = [];
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: rec.url,
     feedbackToken: "s3cret",
     machines: 6,
@@ -157,7 +185,7 @@ test("streams every machine each interval, labels follow after the delay, stop()
 
 test("a scenario switched on while running shifts the readings that follow", async () => {
   const rec = await startRecorder();
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: rec.url,
     feedbackToken: "s3cret",
     machines: 8,
@@ -181,7 +209,7 @@ test("server errors are counted and retried, never thrown; rejected labels are n
   const rec = await startRecorder();
   rec.failPredict.push(500, 503);
   rec.failFeedback.push(503);
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: rec.url,
     feedbackToken: "s3cret",
     machines: 3,
@@ -197,7 +225,7 @@ test("server errors are counted and retried, never thrown; rejected labels are n
   assert.equal(s.labelled, s.sent, "the 503'd batch was retried");
 
   // A wrong token: 401 is not retryable, the labels are dropped and counted.
-  const bad = startLiveSimulation({
+  const bad = startSim({
     baseUrl: rec.url,
     feedbackToken: "wrong",
     machines: 2,
@@ -216,7 +244,7 @@ test("server errors are counted and retried, never thrown; rejected labels are n
 
 test("labels the server does not know are counted as dropped, not labelled", async () => {
   const rec = await startRecorder();
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: rec.url,
     feedbackToken: "s3cret",
     machines: 4,
@@ -240,7 +268,7 @@ test("an unreachable server: errors counted, stop() resolves", async () => {
   const url = rec.url;
   await rec.app.close();
   const logs: string[] = [];
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: url,
     machines: 2,
     seed: 1,
@@ -259,7 +287,7 @@ test("an unreachable server: errors counted, stop() resolves", async () => {
 test("pending labels are bounded while feedback keeps failing", async () => {
   const rec = await startRecorder();
   rec.failFeedback.push(...Array(1000).fill(503));
-  const sim = startLiveSimulation({
+  const sim = startSim({
     baseUrl: rec.url,
     feedbackToken: "s3cret",
     machines: 10,
@@ -284,7 +312,7 @@ test("pending labels are bounded while feedback keeps failing", async () => {
 
 test("bad options are rejected naming the option", () => {
   const base = { baseUrl: "http://127.0.0.1:1", machines: 2, seed: 1, intervalMs: 10, labelDelayMs: 0 };
-  assert.throws(() => startLiveSimulation({ ...base, baseUrl: "nope" }), /baseUrl 'nope' is not a URL/);
-  assert.throws(() => startLiveSimulation({ ...base, intervalMs: 0 }), /intervalMs/);
-  assert.throws(() => startLiveSimulation({ ...base, labelDelayMs: -1 }), /labelDelayMs/);
+  assert.throws(() => startSim({ ...base, baseUrl: "nope" }), /baseUrl 'nope' is not a URL/);
+  assert.throws(() => startSim({ ...base, intervalMs: 0 }), /intervalMs/);
+  assert.throws(() => startSim({ ...base, labelDelayMs: -1 }), /labelDelayMs/);
 });

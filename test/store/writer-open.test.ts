@@ -1,4 +1,4 @@
-// Both writer threads open their connection through store/sqlite/writer-open.ts: a file that cannot
+// The history log's writer thread opens its connection through store/sqlite/writer-open.ts: a file that cannot
 // be opened for writing, or whose statements cannot be prepared, fails SqliteWriter.start() with
 // SQLite's own reason (sent in the ready message), not a bare "exited with code 1".
 import assert from "node:assert/strict";
@@ -14,7 +14,6 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 
 const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";
 const WORKERS = {
-  predictions: new URL(`../../src/store/sqlite/writer-worker.${ext}`, import.meta.url),
   history: new URL(`../../src/store/history/sqlite-writer-worker.${ext}`, import.meta.url),
 };
 

@@ -1,27 +1,22 @@
-import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
 import { describeEvent, retrainHistory } from "../../retrain/history.js";
-import { type RetrainDecision, retrainLocal } from "../../retrain/local.js";
-import { createStore } from "../../store/index.js";
-import { readConfig, sqlitePath } from "../config.js";
-import { isHelpWord, intOpt, out, outJson, parse, outThen, outJsonThen, type Options } from "../io.js";
-import { registryOpt } from "../model-opts.js";
+import { readConfig } from "../config.js";
+import { isHelpWord, intOpt, out, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { refuseAi4iModel, registryOpt } from "../model-opts.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
 import { openContractAudit } from "../../serve/contract/audit-open.js";
-import type { PredictionStore } from "../../store/types.js";
+import type { AuditStore } from "../../retrain/ports.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
-millwright retrain run [--registry DIR] [--seed N] [--json]
+millwright retrain run [--registry DIR]
 
 history: the latest gate decisions first, then triggers, decisions and promotions from the audit
 log, newest first, --limit per page (default 50); --before ID shows the next older page (the command
 prints it), --alerts includes the alerts themselves.
-run: trains a challenger now on the champion's data plus the labelled production data, gates it
-against the champion on the most recent labelled predictions and promotes it if it wins
-(exit 1 when the challenger is kept). An AI4I champion only: a data-contract champion retrains in its
-server (POST /v1/retrain or POST /v1/hooks/alertmanager, README "Retraining a contract model"; exit 2
-here), and history then shows its server's audit.`;
+run: a data-contract champion retrains in its server, from the history it logged (POST /v1/retrain
+or POST /v1/hooks/alertmanager, README "Retraining a contract model"); this says so (exit 2).
+history shows that server's audit.`;
 
 const RETRAIN_OPTIONS: Options = {
   strings: ["limit", "before", "registry", "seed"],
@@ -33,61 +28,34 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
   const { values } = parse(rest, RETRAIN_OPTIONS, RETRAIN_HELP);
   if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
-  const contract = sub === "run" || sub === "history" ? contractChampion(registryOpt(values)) : null;
-  if (sub === "run" && contract !== null) refuseContractChampion(contract);
-  const cfg = readConfig();
-  if (sub === "history" && contract !== null) {
-    // A contract champion's decisions are in its server's audit, not the AI4I prediction log's.
-    const audit = await openContractAudit(cfg, contract, true);
-    // No audit yet (never served): the empty history, in the shape --json promises.
-    if (!audit)
-      return values.json
-        ? outJsonThen({ decisions: [], events: [], next: null }, 0)
-        : outThen("no retraining events yet", 0);
-    try {
-      return await printHistory(audit, values);
-    } finally {
-      await audit.close();
-    }
-  }
-  const store = await createStore({ databaseUrl: cfg.databaseUrl, sqlitePath: sqlitePath(cfg) });
-  try {
-    if (sub === "history") return await printHistory(store, values);
-    if (sub === "run") {
-      const registry = registryOpt(values);
-      const d = await retrainLocal({
-        registry,
-        store,
-        workDir: join(cfg.dataDir, "retrain"),
-        seed: intOpt(values, "seed", 1),
-        gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
-      });
-      await store.appendAudit({ at: Date.now(), kind: "decision", payload: { ...d, trigger: "cli" } });
-      if (values.json) outJson(d);
-      else out(decisionWords(d));
-      return d.verdict === "promoted" ? 0 : 1;
-    }
+  if (sub !== "run" && sub !== "history")
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'retrain ${sub}'\n\n${RETRAIN_HELP}`);
+  const contract = contractChampion(registryOpt(values), `retrain ${sub}`);
+  if (sub === "run") refuseContractChampion(contract);
+  // A contract champion's decisions are in its server's audit.
+  const audit = await openContractAudit(readConfig(), contract, true);
+  // No audit yet (never served): the empty history, in the shape --json promises.
+  if (!audit)
+    return values.json
+      ? outJsonThen({ decisions: [], events: [], next: null }, 0)
+      : outThen("no retraining events yet", 0);
+  try {
+    return await printHistory(audit, values);
   } finally {
-    await store.close();
+    await audit.close();
   }
 }
 
-/** The champion's contract name when it is a data-contract model; null for an AI4I one or none. */
-function contractChampion(registry: ModelRegistry): string | null {
-  try {
-    const { obj } = registry.readModelJson("champion");
-    return isHistoryModelJSON(obj) ? ((obj as { contract?: { name?: string } }).contract?.name ?? "") : null;
-  } catch {
-    return null; // no champion or an unreadable one: retrainLocal says so in its own words
-  }
+/** The champion's contract name; a champion of the retired AI4I app is refused (exit 2). */
+function contractChampion(registry: ModelRegistry, command: string): string {
+  const { version, obj } = registry.readModelJson("champion");
+  if (!isHistoryModelJSON(obj)) refuseAi4iModel(version, command);
+  return (obj as { contract?: { name?: string } }).contract?.name ?? "";
 }
 
 /**
  * A data-contract champion retrains in its server, which holds the history log the challenger trains
- * on (README "Retraining a contract model"). This command reads the AI4I prediction log: for a
- * contract champion it found "0 labelled predictions", recorded a "kept" decision in an audit the
- * contract server never shows, and said nothing of why.
+ * on (README "Retraining a contract model"); this command cannot, so it says where to ask.
  */
 function refuseContractChampion(contract: string): never {
   throw new MillwrightError(
@@ -96,9 +64,9 @@ function refuseContractChampion(contract: string): never {
   );
 }
 
-/** The audit's decisions and events, a page at a time (either kind of champion's audit). */
+/** The audit's decisions and events, a page at a time. */
 async function printHistory(
-  store: Pick<PredictionStore, "pageAudit">,
+  store: Pick<AuditStore, "pageAudit">,
   values: Record<string, unknown>,
 ): Promise<number> {
   const h = await retrainHistory(store, {
@@ -118,13 +86,4 @@ async function printHistory(
   if (h.next !== null)
     out(`\nolder: millwright retrain history --before ${h.next}${values.alerts ? " --alerts" : ""}`);
   return 0;
-}
-
-/** The verdict with the versions first: which model serves now is what the reader needs. */
-export function decisionWords(d: RetrainDecision): string {
-  const ch = d.challenger?.version;
-  if (d.verdict === "promoted")
-    return `promoted ${ch}: champion is now ${ch} (was ${d.champion.version}); ${d.reason}`;
-  const trained = ch ? `challenger ${ch} not promoted, ` : "";
-  return `${d.verdict}: champion stays ${d.champion.version}; ${trained}${d.reason}`;
 }

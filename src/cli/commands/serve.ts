@@ -2,15 +2,16 @@ import { readConfig } from "../config.js";
 import { outThen, parse, portOpt } from "../io.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { startContractServer } from "../../serve/contract/server.js";
-import { startServer } from "../../serve/server.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
+import { refuseAi4iModel } from "../model-opts.js";
 
 export const SERVE_HELP = `millwright serve [--registry DIR] [--model REF] [--port 8080] [--host 127.0.0.1]
 
-Serves a model version (default: the champion, followed as it moves) over HTTP: the JSON API
-(/v1), the Open Inference Protocol v2 (/v2), OpenAPI docs (/docs), Prometheus metrics (/metrics)
-and the dashboard (/). Every prediction is logged durably (SQLite in MILLWRIGHT_DATA_DIR, or
-PostgreSQL when DATABASE_URL is set) before it is answered.
+Serves a data-contract model version (default: the champion, followed as it moves) over HTTP: the
+JSON API (/v1, from the contract), the Open Inference Protocol v2 (/v2), OpenAPI docs (/docs),
+Prometheus metrics (/metrics) and the dashboard (/). Every reading is logged durably (SQLite in
+MILLWRIGHT_DATA_DIR, or PostgreSQL when DATABASE_URL is set) before it is answered. A model of the
+retired AI4I app is refused (exit 2): train examples/contracts/ai4i.yaml instead.
 
 Environment: MILLWRIGHT_REGISTRY, MILLWRIGHT_DATA_DIR, DATABASE_URL, MILLWRIGHT_ADMIN_TOKEN,
 MILLWRIGHT_FEEDBACK_TOKEN, MILLWRIGHT_HOOK_TOKEN (each also as NAME_FILE), MILLWRIGHT_MAX_BATCH,
@@ -24,25 +25,17 @@ export async function serveCommand(argv: string[]): Promise<number> {
   if (values.registry) env.MILLWRIGHT_REGISTRY = values.registry as string;
   const cfg = readConfig(env);
   const ref = (values.model as string | undefined) ?? "champion";
-  if (isHistoryModelJSON(new ModelRegistry(cfg.registryDir).readModelJson(ref).obj)) {
-    // A data-contract model: its own app, whose API comes from the contract (README "Data contract").
-    const server = await startContractServer(cfg, {
-      host: (values.host as string | undefined) ?? "127.0.0.1",
-      port: portOpt(values, 8080),
-      modelRef: ref,
-    });
-    process.stderr.write(
-      `Millwright is serving ${server.url} (data contract; dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
-    );
-    await waitForSignal(server.close);
-    return 0;
-  }
-  const server = await startServer(cfg, {
+  const stored = new ModelRegistry(cfg.registryDir).readModelJson(ref);
+  if (!isHistoryModelJSON(stored.obj)) refuseAi4iModel(stored.version, "serve");
+  // A data-contract model: the contract server, whose API comes from the contract (README "Data contract").
+  const server = await startContractServer(cfg, {
     host: (values.host as string | undefined) ?? "127.0.0.1",
     port: portOpt(values, 8080),
-    modelRef: values.model as string | undefined,
+    modelRef: ref,
   });
-  printUrls(server.url);
+  process.stderr.write(
+    `Millwright is serving ${server.url} (data contract; dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
+  );
   await waitForSignal(server.close);
   return 0;
 }

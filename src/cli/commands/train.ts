@@ -1,20 +1,15 @@
+// `millwright train`: a data contract's model (train-contract.ts); without --contract, the AI4I
+// example's contract, so that what it trains serves (the AI4I app's own model is retired,
+// docs/one-server.md).
+import { join } from "node:path";
 import { MillwrightError } from "../../core/errors.js";
-import { loadCsvFile } from "../../data/load.js";
-import { bootId, holderDead } from "../../registry/lock.js";
-import { trainAndRegister } from "../../registry/training.js";
+import { PACKAGE_ROOT } from "../../core/version.js";
 import { trainContract } from "./train-contract.js";
-import {
-  intOpt,
-  numOpt,
-  out,
-  outJson,
-  parse,
-  progressBar,
-  requireOpt,
-  outThen,
-  type Options,
-} from "../io.js";
+import { intOpt, numOpt, parse, requireOpt, outThen, type Options } from "../io.js";
 import { registryOpt } from "../model-opts.js";
+
+/** The built-in contract: the AI4I data set's columns (real or simulated). */
+export const AI4I_CONTRACT = join(PACKAGE_ROOT, "examples", "contracts", "ai4i.yaml");
 
 export const TRAIN_HELP = `millwright train --data FILE [--registry DIR] [--seed N] [--cost-miss X --cost-false-alarm Y] [--json]
 millwright train --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--test-from TIME | --split machine] [...]
@@ -27,44 +22,15 @@ with --split machine, holds out whole machines. --data replaces the contract's t
 --events NAME=FILE an event file (NAME "failures" for the failures file). The contract is stored
 with the version, so predict and evaluate need no --contract.
 
-Without --contract: trains the failure model (machine_failure head and one head per learnable failure mode) on a CSV
-with the AI4I header or canonical names, evaluates it on a held-out stratified test split, and
-registers it as a new version with its card, report, lineage and drift reference.
+Without --contract, --data FILE is a CSV with the AI4I header (the UCI file, or \`millwright
+simulate\` output) trained with the built-in contract examples/contracts/ai4i.yaml, so the model
+serves like any contract model (\`millwright serve\`).
 The decision threshold maximises F1 on the validation split, or with --cost-miss and
 --cost-false-alarm minimises the expected cost of misses and false alarms.
-With --json prints {"version": "...", "metrics": {...}} on stdout.
-The training data is stored by content in REGISTRY/datasets/ and the lineage names it.
-Used by the retraining loop: --retrain-run ID writes the run's id into the lineage, --lineage JSON
-adds fields to it (what the retraining built the data from); --parent-pid PID stops the training
-(nothing registered) once that process is gone.`;
-
-function lineageOpt(v: string | undefined): Record<string, unknown> {
-  if (v === undefined) return {};
-  let o: unknown;
-  try {
-    o = JSON.parse(v);
-  } catch {
-    o = null;
-  }
-  if (!o || typeof o !== "object" || Array.isArray(o))
-    throw new MillwrightError("MW_BAD_INPUT", "--lineage: must be a JSON object");
-  return o as Record<string, unknown>;
-}
+With --json prints {"version": "...", "metrics": {...}, "heads": {...}} on stdout.`;
 
 const TRAIN_OPTIONS: Options = {
-  strings: [
-    "data",
-    "registry",
-    "seed",
-    "cost-miss",
-    "cost-false-alarm",
-    "contract",
-    "test-from",
-    "split",
-    "parent-pid",
-    "retrain-run",
-    "lineage",
-  ],
+  strings: ["data", "registry", "seed", "cost-miss", "cost-false-alarm", "contract", "test-from", "split"],
   flags: ["json"],
   lists: ["events"],
 };
@@ -82,54 +48,9 @@ export async function trainCommand(argv: string[]): Promise<number> {
     costMiss !== undefined
       ? { method: "cost" as const, costMiss, costFalseAlarm: costFa as number }
       : { method: "f1" as const };
-  if (values.contract !== undefined) return trainContract(values, registry, seed, threshold);
-  for (const k of ["events", "test-from", "split"])
-    if (values[k] !== undefined)
-      throw new MillwrightError("MW_BAD_INPUT", `--${k} needs --contract\n\n${TRAIN_HELP}`);
-  const file = requireOpt(values, "data", TRAIN_HELP);
-  const data = loadCsvFile(file, { requireLabels: true });
-  const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
-  // A retraining child: stop (nothing registered) once the server that started it is gone. Checked
-  // after each head, the last time just before the version is registered.
-  const parent = values["parent-pid"] === undefined ? null : intOpt(values, "parent-pid", 0, 1);
-  const onProgress = (f: number, what: string) => {
-    if (parent !== null && holderDead({ pid: parent, boot: bootId() }))
-      throw new MillwrightError(
-        "MW_INTERNAL",
-        `the process that started this training (pid ${parent}) is gone: stopped, nothing registered`,
-      );
-    bar(f, what);
-  };
-  const run = values["retrain-run"] as string | undefined;
-  const extra = lineageOpt(values.lineage as string | undefined);
-  if (run) extra.retrain_run = run;
-  const res = trainAndRegister(
-    registry,
-    { rows: data.rows, data: { file, sha256: data.sha256 }, lineage: extra },
-    {
-      seed,
-      threshold,
-      onProgress,
-    },
-  );
-  if (values.json)
-    outJson({
-      version: res.version,
-      metrics: res.fit.metrics,
-      modes: res.fit.modeMetrics,
-      mode_recall: res.fit.modeRecall,
-    });
-  else {
-    const m = res.fit.metrics;
-    const f = (x: number | null) => (x === null ? "n/a" : x.toFixed(4));
-    out(`registered ${registry.dir}/versions/${res.version}`);
-    out(
-      `test split: n=${m.n} positives=${m.positives}  PR-AUC ${f(m.pr_auc)}  ROC-AUC ${f(m.roc_auc)}  F1 ${f(m.f1)}  precision ${f(m.precision)}  recall ${f(m.recall)}  threshold ${m.threshold.toFixed(4)}`,
-    );
-    out(`card:   ${registry.versionDir(res.version)}/card.md`);
-    out(`report: ${registry.versionDir(res.version)}/report.html`);
-    const idx = registry.readIndex();
-    out(`champion: ${idx.aliases.champion ?? "none"}`);
+  if (values.contract === undefined) {
+    requireOpt(values, "data", TRAIN_HELP);
+    values.contract = AI4I_CONTRACT;
   }
-  return 0;
+  return trainContract(values, registry, seed, threshold);
 }

@@ -20,7 +20,7 @@ import { printUrls, waitForSignal } from "./serve.js";
 import { ensureTokens } from "../tokens.js";
 import { fleetNewest, needsFirstModel, simulatedFleetCsv, startFleetSimulation } from "./up-fleet.js";
 
-export const AI4I_CONTRACT = join(PACKAGE_ROOT, "examples", "contracts", "ai4i.yaml");
+import { AI4I_CONTRACT } from "./train.js";
 /** Who the plan may give the contract's tasks to (their skills are the tasks' skills, not makes). */
 export const AI4I_TECHNICIANS = join(PACKAGE_ROOT, "examples", "contracts", "ai4i-technicians.yaml");
 

@@ -9,8 +9,7 @@ import type { ScenarioName } from "../../data/scenarios.js";
 import { simulateFleet } from "../../data/simulate.js";
 import { writeFileAtomic } from "../../registry/fsutil.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import { type LiveSimulation, startLiveSimulation } from "../../sim/live.js";
-import type { LiveWire } from "../../sim/wire.js";
+import { type LiveSimulation, type LiveWire, startLiveSimulation } from "../../sim/live.js";
 import type { Config } from "../config.js";
 
 /**
@@ -56,8 +55,8 @@ export interface FleetSimulationOptions {
   machines: number;
   pace: number;
   scenario: ScenarioName | null;
-  /** The server's names for readings and labels (default the AI4I app's). */
-  wire?: LiveWire;
+  /** The server's names for readings and labels (its contract's: sim/contract-wire.ts). */
+  wire: LiveWire;
 }
 
 /** `up --simulate`: the live AI4I fleet into the server at `url`, its labels 10 s later. */

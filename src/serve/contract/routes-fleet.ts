@@ -6,7 +6,7 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
-import { pageOf, pageQuery } from "../routes/fleet.js";
+import { pageOf, pageQuery } from "./page.js";
 import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
 

@@ -14,7 +14,7 @@ import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
 import type { SimulationView } from "../context.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
-import { defaultWebDir, listenError } from "../server.js";
+import { defaultWebDir, listenError } from "../listen.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";

@@ -1,12 +1,11 @@
-// The retraining routes, the same paths and answers on the AI4I server (routes/monitor.ts) and a
-// data-contract server (contract/routes-retrain.ts): POST /v1/hooks/alertmanager (firing alerts may
+// The retraining routes (mounted by contract/routes-retrain.ts): POST /v1/hooks/alertmanager (firing alerts may
 // start a retraining), GET /v1/alerts (the alerts received) and GET /v1/retrain/history (the
 // retraining trail, decisions first, paged).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { type AmPayload, parseAlertmanagerPayload } from "../../retrain/alerts.js";
 import { retrainHistory } from "../../retrain/history.js";
-import type { PredictionStore } from "../../store/types.js";
+import type { AuditStore } from "../../retrain/ports.js";
 import { tokenRoute } from "../auth-gate.js";
 import { alertmanagerPayloadSchema } from "../hook-schema.js";
 
@@ -32,7 +31,7 @@ export function retrainTrailRoutes(
   sources: {
     /** The newest alerts received (at most 100), newest first. */
     alerts: () => Promise<{ at: number; payload: unknown }[]>;
-    audit: Pick<PredictionStore, "pageAudit">;
+    audit: Pick<AuditStore, "pageAudit">;
     /** The server's retrainer; null when retraining is off (alerts are then ignored). */
     retrainer: () => AlertRetrainer | null;
   },

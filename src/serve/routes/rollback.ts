@@ -3,10 +3,9 @@
 // server's audit log (so `millwright retrain history` and GET /v1/retrain/history show it), and a
 // server that follows the champion serves the version it rolled back to.
 import type { FastifyInstance } from "fastify";
-import { MAX_REASON, rollbackReason, rollbackTarget } from "../../registry/champions.js";
+import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
 import type { AuditEvent } from "../../store/types.js";
 import { tokenRoute } from "../auth-gate.js";
-import type { Ctx } from "../context.js";
 
 export interface RollbackHooks {
   /** Moves the alias (registry.rollback, or a swap that loads and checks the model first). */
@@ -40,18 +39,4 @@ export function rollbackRoute(app: FastifyInstance, h: RollbackHooks): void {
       return { from, to, reason, served: h.served() };
     },
   );
-}
-
-/** The AI4I app's: the target must load as an AI4I model before the alias moves. */
-export function ai4iRollbackRoute(app: FastifyInstance, ctx: Ctx): void {
-  rollbackRoute(app, {
-    async rollback(reason) {
-      ctx.registry.load(rollbackTarget(ctx.registry.dir, ctx.registry.readIndex().aliases.champion));
-      const moved = await ctx.registry.rollback(reason);
-      if (ctx.models.followRef === "champion") ctx.models.load("champion");
-      return moved;
-    },
-    served: () => ctx.models.current?.bundle.version ?? null,
-    audit: (e) => ctx.store.appendAudit(e),
-  });
 }

@@ -1,6 +1,5 @@
-// Switch the live simulation's drift scenario while it runs (admin token). One module for both
-// servers: the AI4I app mounts it always (no simulation: GET says running: false), the contract
-// server only when it was started with a simulator (without one both routes are its 404).
+// Switch the live simulation's drift scenario while it runs (admin token). Mounted only when the
+// server was started with a simulator (without one both routes are its 404).
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";

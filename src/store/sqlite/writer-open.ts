@@ -1,6 +1,5 @@
-// How a writer thread opens its write connection, for both SQLite logs (sqlite/writer-worker.ts for
-// predictions, history/sqlite-writer-worker.ts for a contract model's history): the same pragmas, and
-// the same way of failing: the main thread is told why, in the ready message SqliteWriter.start()
+// How a writer thread opens its write connection (history/sqlite-writer-worker.ts for a contract
+// model's history): its pragmas, and its way of failing: the main thread is told why, in the ready message SqliteWriter.start()
 // waits for, and the thread ends.
 import type { MessagePort } from "node:worker_threads";
 import Database from "better-sqlite3";

@@ -1,19 +1,17 @@
-// Main-thread handle on the SQLite writer thread (writer-worker.ts): numbered requests, one
-// promise each, settled by the worker's reply, which it posts only after the transaction committed.
-// If the thread dies, every pending request rejects (its outcome is unknown: a replay is safe, the
-// inserts are idempotent) with an SQLITE_IOERR-coded error, which isUnavailableError() classifies as
-// "database unreachable", so a ResilientStore spools instead of failing the request.
+// Main-thread handle on a SQLite writer thread (the history log's, history/sqlite-writer-worker.ts):
+// numbered requests, one promise each, settled by the worker's reply, which it posts only after the
+// transaction committed. If the thread dies, every pending request rejects (its outcome is unknown:
+// a replay is safe, the inserts are idempotent) with an SQLITE_IOERR-coded error, which
+// isUnavailableError() classifies as "database unreachable".
 import type { Worker } from "node:worker_threads";
 import type { WireError, WriterInit, WriterReply } from "./writer-protocol.js";
 import type { WriteRequest, Writer } from "./writes.js";
-import { siblingWorkerUrl, spawnWorker } from "../thread.js";
+import { spawnWorker } from "../thread.js";
 
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: unknown) => void;
 }
-
-const WORKER_URL = siblingWorkerUrl(import.meta.url, "writer-worker");
 
 // The thread holds little: one group being moved and its statements. Without limits V8 sizes its
 // heap like the main thread's, and the young generation alone added ~40 MB of RSS under load.
@@ -54,7 +52,7 @@ export class SqliteWriter implements Writer {
   }
 
   /** Starts the thread and resolves once its connection is open (WAL, synchronous=FULL). */
-  static start(init: WriterInit, workerUrl: URL = WORKER_URL): Promise<SqliteWriter> {
+  static start(init: WriterInit, workerUrl: URL): Promise<SqliteWriter> {
     const worker = spawn(workerUrl, init);
     // An 'error' event without a listener would throw in this thread; start() reports through its promise.
     worker.on("error", () => {});

@@ -1,0 +1,31 @@
+// A page of a list route (GET /v1/fleet, GET /v1/machines): `limit` and `cursor`, read by hand
+// because the app does not coerce query strings.
+import { MillwrightError } from "../../core/errors.js";
+import { MAX_ID_LENGTH } from "../../core/limits.js";
+
+/** Rows per page at most: each board row carries its readings and reasons. */
+export const MAX_PAGE = 200;
+
+export const pageQuery = {
+  type: "object",
+  properties: {
+    limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 100 },
+    cursor: { type: "string", maxLength: MAX_ID_LENGTH, description: "next_cursor of the previous page" },
+  },
+} as const;
+
+/** Query strings are strings (the app does not coerce): read limit and cursor by hand. */
+export function pageOf(query: unknown): { limit: number; cursor?: string } {
+  const q = (query ?? {}) as Record<string, unknown>;
+  const fail = (f: string, m: string): never => {
+    throw new MillwrightError("MW_VALIDATION", `querystring.${f}: ${m}`, { field: `querystring.${f}` });
+  };
+  let limit = 100;
+  if (q.limit !== undefined) {
+    limit = typeof q.limit === "string" && /^[0-9]{1,4}$/.test(q.limit) ? Number(q.limit) : 0;
+    if (limit < 1 || limit > MAX_PAGE) fail("limit", `must be an integer from 1 to ${MAX_PAGE}`);
+  }
+  if (q.cursor !== undefined && (typeof q.cursor !== "string" || q.cursor.length > MAX_ID_LENGTH))
+    fail("cursor", "must be the next_cursor of the previous page");
+  return { limit, cursor: q.cursor as string | undefined };
+}
