@@ -18,7 +18,7 @@ import { HISTORIAN_SENSORS } from "../../src/data/historian-spec.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
-import { type ContractMonitorReport, ContractMonitor } from "../../src/serve/contract/monitor.js";
+import { type ContractMonitorReport, ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { SHOP_LIVE_CONTRACT, shopLive } from "../helpers/shop-live.js";
 
 const H = 3_600_000;

@@ -15,7 +15,7 @@ import { after, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { type ContractData, readContractData } from "../../src/data/contract-data.js";
 import { referenceSample } from "../../src/registry/reference-sample.js";
-import { contractDrift } from "../../src/serve/contract/monitor-drift.js";
+import { contractDrift } from "../../src/monitor/live/monitor-drift.js";
 import { SHOP_BOLTS_CONTRACT } from "../helpers/shop-bolts-contract.js";
 import { writeShopBolts } from "../helpers/shop-bolts-files.js";
 import { laterContract, liveRows } from "../helpers/shop-bolts-live.js";

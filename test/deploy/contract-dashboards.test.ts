@@ -14,7 +14,7 @@ import { buildContractApp } from "../../src/serve/contract/app.js";
 import { contractMetrics } from "../../src/metrics/contract.js";
 import { groupDriftGauges } from "../../src/metrics/group-drift.js";
 import { monitorGauges } from "../../src/metrics/shared.js";
-import { ContractMonitor } from "../../src/serve/contract/monitor.js";
+import { ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { repoRoot } from "../helpers/exec.js";

@@ -11,7 +11,7 @@ import type { GbdtParams } from "../../src/model/types.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
-import { ContractMonitor } from "../../src/serve/contract/monitor.js";
+import { ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { historianShop } from "./historian.js";

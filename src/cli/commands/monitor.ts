@@ -2,7 +2,7 @@ import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
 import type { DriftReport } from "../../monitor/drift-report.js";
 import { ContractHistory } from "../../serve/contract/contract-history.js";
-import { type ContractMonitorReport, ContractMonitor } from "../../serve/contract/monitor.js";
+import { type ContractMonitorReport, ContractMonitor } from "../../monitor/live/monitor.js";
 import { openHistoryReader } from "../../store/history/reader.js";
 import { readConfig } from "../config.js";
 import { out, outJson, parse, outThen } from "../io.js";

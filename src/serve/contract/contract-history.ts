@@ -13,7 +13,7 @@ import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/type
 export type HistorySource = Pick<HistoryLog, "entriesAfter">;
 import type { HistoryModel } from "../../train/history-model.js";
 import { type EventOutcome, outcomeOf } from "./events.js";
-import { type HistoryObserver, tellEvent, tellReading } from "./history-observer.js";
+import { type HistoryObserver, tellEvent, tellReading } from "../../monitor/live/history-observer.js";
 import { MachineTable } from "./machine-table.js";
 
 /** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */

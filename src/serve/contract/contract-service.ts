@@ -16,13 +16,13 @@ import type { ExplainBudget } from "../explain-budget.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ContractHistory } from "./contract-history.js";
 import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
-import { type HistoryObserver, tellEvent, tellGroup } from "./history-observer.js";
+import { type HistoryObserver, tellEvent, tellGroup } from "../../monitor/live/history-observer.js";
 import { LockStep } from "./lockstep.js";
 import type { MachineAnswer, MachineTable } from "./machine-table.js";
 import { type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
-export type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
+export type { HistoryObserver, LoggedValues, ReadingDetail } from "../../monitor/live/history-observer.js";
 export { loadHistoryModel } from "./load-model.js";
 export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
 

@@ -11,7 +11,8 @@ import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
-import { PlanKeeper } from "./plan-state.js";
+import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
+import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
 import { HORIZON_PROPERTIES } from "../plan-horizon.js";
 
@@ -44,7 +45,24 @@ export function contractPlanRoutes(
   svc: ContractService,
   opts: { tokens?: Tokens; technicians?: string; uploadedTechnicians?: string },
 ): PlanKeeper {
-  const keeper = new PlanKeeper(svc, opts.technicians, opts.uploadedTechnicians);
+  const source: PlanSource = {
+    get model() {
+      return svc.model;
+    },
+    planMachines: () =>
+      svc.fleet
+        .machinesWithReadings()
+        .map((id) =>
+          planMachine(
+            svc.model.contract,
+            svc.fleet.plan,
+            id,
+            svc.fleet.snapshot(id)!,
+            svc.machines?.attributesOf(id),
+          ),
+        ),
+  };
+  const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians);
   const tags = ["plan"];
   app.put(
     "/v1/plan/technicians",

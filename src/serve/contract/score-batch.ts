@@ -9,7 +9,7 @@ import type { FleetHistory } from "../../pipeline/scorer.js";
 import type { ReadingGroup } from "../../store/history/types.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { uuidv7Many } from "../ids.js";
-import { type HistoryObserver, tellGroup } from "./history-observer.js";
+import { type HistoryObserver, tellGroup } from "../../monitor/live/history-observer.js";
 
 /**
  * One answer of POST /v1/predict, as documented: answer-json.ts writes it from a ScoredBatch without

@@ -26,8 +26,8 @@ import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { type ContractAudit, openContractAudit } from "./audit-open.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
-import { ContractMonitor } from "./monitor.js";
-import { MonitorHistory } from "./monitor-history.js";
+import { ContractMonitor } from "../../monitor/live/monitor.js";
+import { MonitorHistory } from "../../monitor/live/monitor-history.js";
 import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
@@ -177,7 +177,7 @@ export async function startContractServer(
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
-    // Cluster mode: no uploads (each replica's data directory is its own; plan-state.ts says why).
+    // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
     uploadedTechnicians: cfg.databaseUrl
       ? undefined
       : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),

@@ -9,7 +9,7 @@ import { MAX_AHEAD_MS } from "../../../src/core/limits.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { Registry as PromRegistry } from "prom-client";
-import { ContractMonitor, ESTIMATE_MIN_ALARMS } from "../../../src/serve/contract/monitor.js";
+import { ContractMonitor, ESTIMATE_MIN_ALARMS } from "../../../src/monitor/live/monitor.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { trainedShop } from "../../helpers/contract-served.js";
 

@@ -177,7 +177,7 @@ test("a server restarted on the same log shows the same board and history", asyn
 
 test("a rebuild from the log (cluster mode after a failed step) leaves the board and the monitor as they were", async () => {
   const { Registry: PromRegistry } = await import("prom-client");
-  const { ContractMonitor } = await import("../../../src/serve/contract/monitor.js");
+  const { ContractMonitor } = await import("../../../src/monitor/live/monitor.js");
   const log = new SqliteHistoryLog(join(dir, "h.db"));
   const model = loadHistoryModel(registry, version);
   const board = new FleetBoard(model);

@@ -15,7 +15,7 @@ import { simulateFleet } from "../../../src/data/simulate.js";
 import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainAndRegister } from "../../../src/registry/training.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import type { ContractMonitor } from "../../../src/serve/contract/monitor.js";
+import type { ContractMonitor } from "../../../src/monitor/live/monitor.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../../src/serve/contract/shadow.js";
 import { shadowMetrics } from "../../../src/serve/shadow/metrics.js";

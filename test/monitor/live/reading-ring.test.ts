@@ -3,8 +3,8 @@
 // value for the readings before it; a label (a reading id kept as bytes, or any string) reads back as given.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { LabelColumn } from "../../../src/serve/contract/label-column.js";
-import { ReadingRing } from "../../../src/serve/contract/reading-ring.js";
+import { LabelColumn } from "../../../src/monitor/live/label-column.js";
+import { ReadingRing } from "../../../src/monitor/live/reading-ring.js";
 
 test("a ring keeps the last `capacity` readings, oldest first, with nulls where values were missing", () => {
   const r = new ReadingRing(3, 2);

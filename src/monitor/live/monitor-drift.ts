@@ -6,13 +6,8 @@
 // drift_share 0.5 would need three). A version trained before the calibration keeps Evidently's
 // default thresholds.
 import type { Contract } from "../../contract/types.js";
-import { type Columns, type DriftReport, driftReport } from "../../monitor/drift-report.js";
-import {
-  DRIFT_WINDOW_MS,
-  DRIFT_WINDOW_ROWS,
-  type DriftCalibration,
-  windowStart,
-} from "../../monitor/drift-window.js";
+import { type Columns, type DriftReport, driftReport } from "../drift-report.js";
+import { DRIFT_WINDOW_MS, DRIFT_WINDOW_ROWS, type DriftCalibration, windowStart } from "../drift-window.js";
 import { referenceColumns } from "../../registry/reference-sample.js";
 
 /** Share of a contract's readings drifted at which its dataset drifted. */

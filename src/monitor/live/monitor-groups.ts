@@ -11,8 +11,8 @@
 import type { Contract } from "../../contract/types.js";
 import { groupKey } from "../../data/drift-groups.js";
 import type { GroupDriftGauges } from "../../metrics/group-drift.js";
-import type { DriftReport } from "../../monitor/drift-report.js";
-import { GROUP_WINDOW_ROWS } from "../../monitor/drift-window.js";
+import type { DriftReport } from "../drift-report.js";
+import { GROUP_WINDOW_ROWS } from "../drift-window.js";
 import type { GroupReference, SkippedGroup } from "../../registry/reference-sample.js";
 import type { LoggedValues } from "./history-observer.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";

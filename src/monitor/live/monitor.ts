@@ -7,13 +7,13 @@ import type { Registry as PromRegistry } from "prom-client";
 import { groupDriftGauges } from "../../metrics/group-drift.js";
 import { monitorGauges } from "../../metrics/shared.js";
 import type { SkippedGroup } from "../../registry/reference-sample.js";
-import { type DriftReport, predictionDrift } from "../../monitor/drift-report.js";
+import { type DriftReport, predictionDrift } from "../drift-report.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
 import { exportGroupDrift, type GroupDrift } from "./monitor-groups.js";
-import { qualityOf, type RealisedQuality, realisedQuality } from "../../monitor/contract-quality.js";
+import { qualityOf, type RealisedQuality, realisedQuality } from "../contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail } from "./contract-service.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
 import { MIN_CURRENT, MonitorState, RECENT_READINGS } from "./monitor-state.js";
 
 export { MonitorState, RECENT_READINGS };

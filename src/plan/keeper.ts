@@ -3,14 +3,14 @@
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
 // tasks are kept across re-plans, so a manager sees what was done against what was planned.
 import { existsSync, readFileSync, statSync } from "node:fs";
-import { writeFileAtomic } from "../../registry/fsutil.js";
-import { MillwrightError } from "../../core/errors.js";
-import { parseTechnicians } from "../../plan/config.js";
-import { planMachine } from "../../plan/contract-machines.js";
-import { type ContractPlan, makeContractPlan } from "../../plan/contract-plan.js";
-import type { ContractPlannedTask } from "../../plan/contract-report.js";
-import type { Technician } from "../../plan/types.js";
-import type { ContractService } from "./contract-service.js";
+import { writeFileAtomic } from "../registry/fsutil.js";
+import { MillwrightError } from "../core/errors.js";
+import { parseTechnicians } from "./config.js";
+import type { PlanMachine } from "./contract-forecast.js";
+import { type ContractPlan, makeContractPlan } from "./contract-plan.js";
+import type { ContractPlannedTask } from "./contract-report.js";
+import type { Technician } from "./types.js";
+import type { HistoryModel } from "../train/history-model.js";
 
 export interface TaskOutcome {
   id: string;
@@ -33,6 +33,13 @@ export type ServedPlan = ContractPlan & {
   currency: string;
 };
 
+/** What the keeper plans from: the served model and the fleet's machines as they are now. */
+export interface PlanSource {
+  readonly model: HistoryModel;
+  /** Every machine that has sent readings, with its history state, as the planner takes it. */
+  planMachines(): PlanMachine[];
+}
+
 export class PlanKeeper {
   private latest: ContractPlan | null = null;
   private staleReason: string | null = null;
@@ -43,7 +50,7 @@ export class PlanKeeper {
   horizonShifts = 21;
 
   constructor(
-    private readonly svc: ContractService,
+    private readonly svc: PlanSource,
     private readonly configuredFile: string | undefined,
     /** Where an uploaded technicians file is kept (the data dir); it wins over the configured one. */
     private readonly uploadedFile?: string,
@@ -108,11 +115,7 @@ export class PlanKeeper {
       const technicians = this.loadTechnicians();
       const svc = this.svc;
       const c = svc.model.contract;
-      const machines = svc.fleet
-        .machinesWithReadings()
-        .map((id) =>
-          planMachine(c, svc.fleet.plan, id, svc.fleet.snapshot(id)!, svc.machines?.attributesOf(id)),
-        );
+      const machines = svc.planMachines();
       if (machines.length === 0)
         throw new MillwrightError(
           "MW_NOT_READY",

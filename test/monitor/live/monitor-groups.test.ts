@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
-import { ContractMonitor } from "../../../src/serve/contract/monitor.js";
+import { ContractMonitor } from "../../../src/monitor/live/monitor.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { CONTRACT, MACHINES, shopFiles, writeShop } from "../../contract/helpers.js";
