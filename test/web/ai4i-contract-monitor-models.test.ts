@@ -105,7 +105,7 @@ describe("Monitoring and Models pages on the AI4I contract server, in a real bro
     );
     assert.match(
       (await page.textContent("section[aria-labelledby='retrain-h']")) ?? "",
-      /kept.*keeping the champion.*alert MillwrightDataDrift/s,
+      /kept.*(keeping|keeps) the champion.*alert MillwrightDataDrift/s,
     );
     // No simulator: no scenario switch (test/web/contract-sim.test.ts switches one).
     assert.equal(await page.isHidden("section[aria-labelledby='sim-h']"), true);
