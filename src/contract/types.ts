@@ -192,7 +192,7 @@ export interface Contract {
   monitor?: MonitorSpec | null;
 }
 
-/** `monitor: { drift_by: [make] }`: machine-table attributes whose levels get a drift test each (contract/monitor.ts). */
+/** `monitor: { drift_by: [make] }`: machine-table attributes whose levels get a drift test each (monitor/live/monitor.ts). */
 export interface MonitorSpec {
   /** Category attributes, in the contract's order of writing. */
   driftBy: string[];

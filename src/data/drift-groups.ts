@@ -1,4 +1,4 @@
-// The groups of machines a contract's `monitor: { drift_by: […] }` tests drift by (contract/monitor.ts):
+// The groups of machines a contract's `monitor: { drift_by: […] }` tests drift by (monitor/live/monitor.ts):
 // for each attribute named, one group per level of the machine table (make=Tsugami, make=Haas, …),
 // its machines and the telemetry rows they logged. Training keeps a reference sample and a
 // calibrated threshold for each group with at least MIN_GROUP_ROWS rows (registry/reference-groups.ts),

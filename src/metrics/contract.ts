@@ -2,7 +2,7 @@
 // (built once in metrics/shared.ts), so the dashboards in deploy/grafana/ and the rules in
 // deploy/monitoring/ show a contract model too (test/deploy/monitoring-dashboards.test.ts checks every
 // panel it should fill). Drift and quality gauges are the monitor's (metrics/shared.ts monitorGauges,
-// set by serve/contract/monitor.ts).
+// set by monitor/live/monitor.ts).
 import { Counter, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
 import { sharedMetrics } from "./shared.js";
 

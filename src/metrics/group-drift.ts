@@ -1,5 +1,5 @@
 // The drift gauges of each group of machines a contract's `monitor.drift_by` names, set by a
-// data-contract server's monitor (serve/contract/monitor-groups.ts). Their own names, not a `group`
+// data-contract server's monitor (monitor/live/monitor-groups.ts). Their own names, not a `group`
 // label on the fleet's: the fleet's alert and drift dashboard read `max(millwright_dataset_drift)`,
 // which would then page on one make as on the fleet. The `group` label (`make=Tsugami`) takes only
 // the groups the served version was trained with (its reference.json), so its values are bounded by

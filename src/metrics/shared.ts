@@ -114,7 +114,7 @@ export function sharedMetrics(registry: Registry) {
 
 /**
  * The monitor's drift and quality gauges, set by the AI4I monitor (monitor/monitor.ts) and a
- * data-contract server's (serve/contract/monitor.ts): a contract's readings are its features here.
+ * data-contract server's (monitor/live/monitor.ts): a contract's readings are its features here.
  */
 export function monitorGauges(registry: Registry) {
   const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[] = []) =>

@@ -25,7 +25,7 @@ export const DRIFT_WINDOW_ROWS = 5000;
 export const CALM_MARGIN = 1.2;
 /**
  * A group of machines' window (`monitor.drift_by`), at most: the server keeps this many readings per
- * group (serve/contract/monitor-groups.ts), so a shop of 40 groups holds 80,000 rows, not 200,000;
+ * group (monitor/live/monitor-groups.ts), so a shop of 40 groups holds 80,000 rows, not 200,000;
  * a group logging more than 2,000 readings a day is tested on its last 2,000, as its calibration was.
  */
 export const GROUP_WINDOW_ROWS = 2000;

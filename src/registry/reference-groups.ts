@@ -1,4 +1,4 @@
-// Each group of machines' drift reference (`monitor: { drift_by: […] }`, contract/monitor.ts): a
+// Each group of machines' drift reference (`monitor: { drift_by: […] }`, monitor/live/monitor.ts): a
 // seeded sample of the group's own training rows and thresholds calibrated as the fleet's are (1.2×
 // the worst score of the group's own full windows of the training period, never below Evidently's
 // default), so a make is compared with what that make's days looked like, not with the fleet's

@@ -1,5 +1,5 @@
 // Shop G's stroke or part counter (test/helpers/shop-bolts*.ts; `parts`, 18 controller names), drift-
-// tested as the contract monitor tests it (serve/contract/monitor-drift.ts: the last 24 h of the
+// tested as the contract monitor tests it (monitor/live/monitor-drift.ts: the last 24 h of the
 // fleet's readings against the version's reference sample, with the thresholds training calibrated)
 // at every hour of the 14 days after the export. Declared `kind: counter`, the reference and the
 // live window hold its rate per hour (features/counter-rate.ts, the function MachineHistory uses

@@ -1,6 +1,6 @@
 // Shop G's drift tested per make (`monitor: { drift_by: [make] }`, README "Monitoring"): each make's
 // readings against its own reference sample and calibrated thresholds (registry/reference-groups.ts),
-// its last 24 h kept and tested as the served monitor does (serve/contract/monitor-groups.ts), at
+// its last 24 h kept and tested as the served monitor does (monitor/live/monitor-groups.ts), at
 // every hour of the 14 days after the export, as shop-bolts-counter.test.ts tests the fleet. The
 // fleet's test dilutes one make: Okuma's two lathes are 2 of 40 machines.
 // Figures (seed 9): 20 makes, none skipped (3,282 to 16,417 training rows each). Okuma's vibration

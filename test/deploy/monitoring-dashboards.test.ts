@@ -22,7 +22,7 @@ const root = repoRoot();
 const registry = new Registry();
 contractMetrics(registry);
 monitorGauges(registry);
-// The contract monitor's drift per group of machines (serve/contract/monitor.ts sets both).
+// The contract monitor's drift per group of machines (monitor/live/monitor.ts sets both).
 groupDriftGauges(registry);
 const rulesDoc = parse(readFileSync(join(root, "deploy/monitoring/rules.yml"), "utf8"));
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML and JSON
