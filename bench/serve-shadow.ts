@@ -6,7 +6,6 @@
 // counters (GET /v1/models/shadow) say how many readings the shadow scored and dropped.
 // Run: node dist/bench/serve-shadow.js
 // Env: BENCH_SECONDS (5), BENCH_WARMUP (1, per row), BENCH_START_WARMUP (5, per server), BENCH_ROUNDS (3),
-// BENCH_SHADOW_MODEL=ai4i (the AI4I server, `npm start`'s, with one fixed reading; its own section),
 // BENCH_SHADOW_AA=1 (an A/A run: no shadow on either server, to see how far two identical servers
 // differ on this box; printed, not written to BENCHMARKS.md), BENCH_NODE_ARGS (node flags for the
 // servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof": NODE_OPTIONS may not carry --cpu-prof).
@@ -28,16 +27,12 @@ const MACHINES = 384;
 const DAYS = 8;
 const CONNS = [16, 64];
 const ADMIN = "bench-admin-token";
-/** BENCH_SHADOW_MODEL=ai4i: the AI4I server (`npm start`'s) with one fixed reading, as bench/serve.ts. */
-const AI4I = process.env.BENCH_SHADOW_MODEL === "ai4i";
 const AA = process.env.BENCH_SHADOW_AA === "1";
 const OFF = "shadow off";
 const ON = "shadow on";
 const dist = (rel: string) => join(ROOT, "dist", rel);
 // Measured by hand; kept with the table so a re-run keeps the explanation.
 const NOTE = `How it got here. The first run (2026-12-03 06:05, load 13–15): 38 % / 79 % of the no-shadow throughput: each drain logged its scores in a transaction of its own with an fsync, and the shadow scored all five heads; then one head and one fsync-less group a second. On a quiet box (07:45, load about 2) those one-a-second groups tripled the p99 (16 conns: 21.5–30.6 against 3.6–5.1 ms); with a group every 100 ms and 128 readings per turn: 89 % / 109 %, p99 at 16 conns 5.8–11.9 against 3.9–5.3 ms, the one target missed. A CPU profile of both servers under this load (BENCH_NODE_ARGS="--cpu-prof ...") then showed the shadow's own work small: its drains about 1 % of the main thread's samples, its inserts about 1 % of the writer thread's. The cost was in the order of turns: the drain ran in a setImmediate queued by the answer before it, and the group commit hands the next answers to the writer thread in a setImmediate too, so every hand-over waited for the scoring, and at 16 connections each answer waits for its commit. Two changes, each with a test: the queue drains on a timer turn, after the turn's hand-overs, so the scoring overlaps their fsync (serve/shadow/queue.ts); and the scores ride in the answers' own commits, as many per group as it has answers, instead of a 900-row transaction every 100 ms (store/history/shadow-rides.ts; 64 rows a group cut the 16-connection throughput to 81 % at load 2, with p99 6.1–7.8 against 3.8–4.7 ms). Then (2026-12-03 12:05, a quiet box, 5 rounds, the shadow now alternating between two identical servers: an A/A run had put the second-started server 13–28 % behind the first, and the shadow had always been on the second): 83 % / 94 %, then after the history log's shadow scores were packed a group to a row (store/history/sqlite-rows.ts) 86 % / 79 %, CPU per request +18 % / +24 %, while a CPU profile put the shadow's own frames under 1 % of either thread. The queue's drain had run on a timer of 0, which under load woke the event loop about once a millisecond between the answers' I/O; it now gathers for 10 ms (serve/shadow/queue.ts SHADOW_DRAIN_MS): this table. An A/A run (BENCH_SHADOW_AA=1, no shadow on either server) on a busy box (load 5–9) put two identical servers 80 % and 8 % apart in median throughput at 16 and 64 connections: read single rounds with that in mind.`;
-
-const AI4I_NOTE = `Before (2026-12-03 07:15, load 2): 95 % / 87 % of the no-shadow throughput, but the p99 doubled (16 conns: 22–31 ms against 11–20; 64: 35–41 against 18–25): the shadow's scores were handed to the writer thread in one group a second, about 13,000 rows at 64 connections, and cloning and committing them held the answers' commits for tens of ms once a second. Now they go every 100 ms (src/serve/shadow/log-buffer.ts), and the shadow scores 128 readings per event-loop turn instead of 2,000. Then (2026-12-03 09:56–10:00, load about 1, 5 rounds, after the shadow queue moved to a timer turn and every AI4I entry point to one pipeline): 93 % / 99 %, but the p99 at 64 connections 10.2–12.4 ms against 6.1–6.7 ms, every round: the 100 ms groups were now about 1,800 rows (18,000 requests/s), each a transaction of its own on the writer thread that also commits the answers. A group every 10 ms instead was worse (p99 16–19 ms at 64 connections: each small transaction also set the journal mover going). Then (10:08) the shadow scores rode inside the predictions' own commits, as many per flush as it has predictions (store/sqlite/store.ts with store/shadow-rides.ts, as on the history log): 87 % / 85 %, p99 at 64 connections 9.8–14.1 ms against 6.3–8.2 in four of five rounds. A CPU profile then put the shadow's scoring at about 3 % of the main thread's busy time, and bench/shadow-log.ts found the rest: a row per score in migration 4's indexed table cost the writer thread 7.7 µs per prediction and doubled the time of every commit the answers wait for. Then the scores were packed a group to a row (store/sqlite/shadow-pack.ts, migration 5: +1.1 µs and no commit time), packed on the main thread and sent as one string and one buffer, and the shadow scores a drain's readings as one matrix (one prediction call instead of one per request). This table: after that, with the shadow alternating between two identical servers by round and the queue gathering for 10 ms (see the runs below the table). The CPU per request column is the shadow's cost in work, which holds steadier than throughput where the neighbours' load swings.`;
 
 function cli(args: string[]): void {
   const r = spawnSync(process.execPath, [dist("src/cli/main.js"), ...args], { encoding: "utf8" });
@@ -67,11 +62,6 @@ async function main(): Promise<void> {
   try {
     const registry = join(dir, "registry");
 
-    // The AI4I app is retired (docs/one-server.md): its section was measured before its deletion.
-    if (AI4I)
-      throw new Error(
-        "BENCH_SHADOW_MODEL=ai4i measured the retired AI4I app; run it from a checkout before its deletion",
-      );
     const sim = join(dir, "historian");
     cli([
       "simulate",
@@ -260,13 +250,9 @@ function report(
       `≥ 85 % ${r >= 0.85 ? "✔" : "✘"}; p99 ranges overlap ${overlap ? "✔" : "✘"}`,
     ];
   });
-  const model = AI4I
-    ? `Model: the AI4I example (a simulated fleet, physics features), trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both AI4I servers (the one \`npm start\` runs), ${o.other} in shadow on one of them. The load is bench/serve.ts's (wrk, 2 threads, one fixed reading). With a shadow, each logged answer's readings are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer, and its scores go to the prediction log inside the predictions' own commits (as many per flush as it has predictions), packed a group to a row (shadow_score_groups).`
-    : `Model: examples/contracts/historian.yaml on a historian simulation of ${MACHINES} machines × ${DAYS} days, trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both servers, ${o.other} in shadow on one of them. The load is bench/serve-history.ts's (wrk, 2 threads, each request one reading of a different machine and time, in time order per machine). With a shadow, each answered request's feature rows are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer (at most 128 per turn), and its scores go to the history log's shadow table inside the answers' own commits (as many per group as it has answers).`;
+  const model = `Model: examples/contracts/historian.yaml on a historian simulation of ${MACHINES} machines × ${DAYS} days, trained twice (setup ${o.setupS.toFixed(0)} s): ${o.champion} served by both servers, ${o.other} in shadow on one of them. The load is bench/serve-history.ts's (wrk, 2 threads, each request one reading of a different machine and time, in time order per machine). With a shadow, each answered request's feature rows are queued (bounded, 20,000 readings) and scored by the shadow on a timer turn after the answer (at most 128 per turn), and its scores go to the history log's shadow table inside the answers' own commits (as many per group as it has answers).`;
   const body = [
-    AI4I
-      ? "## Shadow mode's cost on the AI4I server (`BENCH_SHADOW_MODEL=ai4i node dist/bench/serve-shadow.js`)"
-      : "## Shadow mode's cost (`bench/serve-shadow.ts`)",
+    "## Shadow mode's cost (`bench/serve-shadow.ts`)",
     "",
     `${machineLine()}. Load average ${o.load0.map((x) => x.toFixed(1)).join(" / ")} at the start, ${loadavg()
       .map((x) => x.toFixed(1))
@@ -293,11 +279,11 @@ function report(
     "",
     table(["comparison (median rounds)", "measured", "target"], ratios),
     "",
-    AI4I ? AI4I_NOTE : NOTE,
+    NOTE,
   ].join("\n");
   console.log(body);
   if (AA) process.stdout.write(`${body}\n`);
-  else writeSection(AI4I ? "serve-shadow-ai4i" : "serve-shadow", body);
+  else writeSection("serve-shadow", body);
 }
 
 void main().catch((e) => {
