@@ -36,7 +36,8 @@ export interface ContractRetrainerOptions {
   shadowGate?: ShadowGate;
   /** Counts for /metrics (the server's millwright_retrain_* metrics); none by default. */
   counters?: RetrainCounters;
-  log?: (msg: string) => void;
+  /** The server's log: a decision at info, a failure (to train, to dispatch) at warn. */
+  log?: (msg: string, level?: "info" | "warn") => void;
   now?: () => number;
 }
 
@@ -220,7 +221,7 @@ export class ContractRetrainer {
           payload: { verdict: "failed", reason: msg, trigger, run },
         })
         .catch(() => {});
-      this.opts.log?.(`retraining failed: ${msg}`);
+      this.opts.log?.(`retraining failed: ${msg}`, "warn");
       return null;
     }
   }

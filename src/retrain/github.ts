@@ -68,7 +68,7 @@ export async function dispatchAudited(o: {
   payload: RetrainDispatch;
   audit: Pick<AuditStore, "appendAudit">;
   counters?: Pick<RetrainCounters, "decision">;
-  log?: (msg: string) => void;
+  log?: (msg: string, level: "warn") => void;
   now: () => number;
 }): Promise<"dispatched" | "dispatch-failed"> {
   const { run, reason } = o.payload;
@@ -91,14 +91,14 @@ export async function dispatchAudited(o: {
       trigger: reason,
       run,
     };
-    o.log?.(`retraining: ${String(payload.reason)}`);
+    o.log?.(`retraining: ${String(payload.reason)}`, "warn");
   }
   const verdict = payload.verdict as "dispatched" | "dispatch-failed";
   o.counters?.decision(verdict);
   await o.audit
     .appendAudit({ at: o.now(), kind: "decision", payload })
     .catch((e) =>
-      o.log?.(`retraining: could not record the dispatch of run ${run}: ${(e as Error).message}`),
+      o.log?.(`retraining: could not record the dispatch of run ${run}: ${(e as Error).message}`, "warn"),
     );
   return verdict;
 }

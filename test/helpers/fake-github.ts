@@ -1,6 +1,6 @@
 // GitHub's REST API played by a real HTTP server on 127.0.0.1 (GitHub is not reachable from the
 // tests): it records every call (method, path, Authorization header, JSON body) and answers with
-// `status`, which a test may change between calls (401 answers as GitHub does: "Bad credentials").
+// `status`, or 401 ("Bad credentials", as GitHub answers) to any token but `token` when one is given.
 import { createServer } from "node:http";
 
 export interface GitHubCall {
@@ -10,7 +10,7 @@ export interface GitHubCall {
   body: unknown;
 }
 
-export async function fakeGitHub(status = 204) {
+export async function fakeGitHub(status = 204, token?: string) {
   const calls: GitHubCall[] = [];
   const state = { status };
   const server = createServer((req, res) => {
@@ -25,8 +25,9 @@ export async function fakeGitHub(status = 204) {
         auth: String(req.headers.authorization ?? ""),
         body: body ? JSON.parse(body) : null,
       });
-      res.statusCode = state.status;
-      if (state.status === 204) return res.end();
+      const refused = token !== undefined && calls[calls.length - 1].auth.replace(/^\w+ /, "") !== token;
+      res.statusCode = refused ? 401 : state.status;
+      if (res.statusCode === 204) return res.end();
       res.setHeader("content-type", "application/json");
       res.end(
         JSON.stringify({ message: "Bad credentials", documentation_url: "https://docs.github.com/rest" }),

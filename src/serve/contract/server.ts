@@ -158,7 +158,7 @@ export async function startContractServer(
     // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
     counters,
     shadowGate,
-    log: (msg) => app.log.warn(msg),
+    log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
   const app = await buildContractApp({

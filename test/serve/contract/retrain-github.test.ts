@@ -1,7 +1,7 @@
-// MILLWRIGHT_RETRAIN_MODE=github on a data-contract server (the AI4I contract, startAi4iContractApp),
+// MILLWRIGHT_RETRAIN_MODE=github on data-contract servers of the AI4I contract (ai4iContractShop),
 // GitHub played by a real HTTP server on 127.0.0.1: a retraining alert sends one repository_dispatch
 // (the token, event type "retrain", the run in the payload) instead of training; the cooldown holds
-// a second alert back; GitHub refusing the token is a `dispatch-failed` decision while the hook
+// a second alert back; GitHub refusing a server's token is a `dispatch-failed` decision while the hook
 // still answers 200; and POST /v1/retrain (what the approved workflow calls) trains in the server.
 // Last, the steps of .github/workflows/retrain.yml run with bash against this server, as a runner would.
 import assert from "node:assert/strict";
@@ -13,46 +13,34 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { PACKAGE_ROOT } from "../../../src/core/version.js";
-import { AI4I_TOKENS, type Ai4iContractApp, startAi4iContractApp } from "../../helpers/ai4i-contract.js";
+import { readConfig } from "../../../src/cli/config.js";
+import { startContractServer } from "../../../src/serve/contract/server.js";
+import { AI4I_TOKENS, ai4iContractShop, removeShop } from "../../helpers/ai4i-contract.js";
+import { firingAlert } from "../../helpers/alertmanager.js";
 import { fakeGitHub } from "../../helpers/fake-github.js";
 import { jsonClient } from "../../helpers/http.js";
 
-const COOLDOWN_MS = 10_000;
+const GH_TOKEN = "gh-token-for-tests";
 let gh: Awaited<ReturnType<typeof fakeGitHub>>;
-let app: Ai4iContractApp;
+let shop: { dir: string; registryDir: string } | undefined;
+/** Dispatches with the token GitHub accepts; `revoked`, with one it refuses (401). */
+let app: Started;
+let revoked: Started;
 const call = jsonClient(() => app.url);
+const callRevoked = jsonClient(() => revoked.url);
+/** The revoked server's log lines (warnings and worse). */
+const revokedLog: string[] = [];
 
+type Started = Awaited<ReturnType<typeof startContractServer>>;
 type Entry = { kind: string; payload: Record<string, unknown> };
 
-const alert = (alertname: string) => ({
-  version: "4",
-  groupKey: `{}:{alertname="${alertname}"}`,
-  status: "firing",
-  receiver: "millwright-retrain",
-  groupLabels: { alertname },
-  commonLabels: { alertname },
-  commonAnnotations: {},
-  externalURL: "http://alertmanager:9093",
-  alerts: [
-    {
-      status: "firing",
-      labels: { alertname, action: "retrain" },
-      annotations: {},
-      startsAt: new Date().toISOString(),
-      endsAt: "0001-01-01T00:00:00Z",
-      generatorURL: "http://prometheus:9090/graph",
-      fingerprint: `fp-${alertname}`,
-    },
-  ],
-});
-
-const hook = (alertname: string) =>
-  call("POST", "/v1/hooks/alertmanager", alert(alertname), AI4I_TOKENS.hook);
+const hook = (alertname: string, to = call) =>
+  to("POST", "/v1/hooks/alertmanager", firingAlert(alertname, { action: "retrain" }), AI4I_TOKENS.hook);
 
 /** The decision of `run` in GET /v1/retrain/history, waited for (training holds the event loop). */
-async function decisionOf(run: string, seconds = 120): Promise<Record<string, unknown>> {
+async function decisionOf(run: string, seconds = 120, from = call): Promise<Record<string, unknown>> {
   for (let i = 0; i < seconds * 10; i++) {
-    const h = await call("GET", "/v1/retrain/history?limit=500");
+    const h = await from("GET", "/v1/retrain/history?limit=500");
     const d = (h.body.decisions as Entry[]).find((e) => e.payload.run === run);
     if (d) return d.payload;
     await new Promise((r) => setTimeout(r, 100));
@@ -60,33 +48,52 @@ async function decisionOf(run: string, seconds = 120): Promise<Record<string, un
   assert.fail(`no decision for run ${run} within ${seconds} s`);
 }
 
-/** The run id of the newest trigger of `alertname`. */
-async function triggerOf(alertname: string): Promise<Record<string, unknown>> {
-  const h = await call("GET", "/v1/retrain/history?limit=500");
+/** The newest trigger of `alertname`. */
+async function triggerOf(alertname: string, from = call): Promise<Record<string, unknown>> {
+  const h = await from("GET", "/v1/retrain/history?limit=500");
   const t = (h.body.events as Entry[]).find((e) => e.kind === "trigger" && e.payload.alertname === alertname);
   assert.ok(t, `a trigger of ${alertname} in ${JSON.stringify(h.body.events)}`);
   return t.payload;
 }
 
-before(async () => {
-  gh = await fakeGitHub();
-  app = await startAi4iContractApp("mw-retrain-github-", {
+/** A github-mode server of the shop's AI4I model, its own data folder, dispatching with `token`. */
+async function serveGithubMode(dataDir: string, token: string, log?: string[]): Promise<Started> {
+  if (!shop) throw new Error("no shop");
+  const cfg = readConfig({
+    MILLWRIGHT_REGISTRY: shop.registryDir,
+    MILLWRIGHT_DATA_DIR: join(shop.dir, dataDir),
+    MILLWRIGHT_ADMIN_TOKEN: AI4I_TOKENS.admin,
+    MILLWRIGHT_HOOK_TOKEN: AI4I_TOKENS.hook,
     MILLWRIGHT_RETRAIN_MODE: "github",
     MILLWRIGHT_GITHUB_REPO: "shop/millwright",
-    GITHUB_TOKEN: "gh-token-for-tests",
+    GITHUB_TOKEN: token,
     MILLWRIGHT_GITHUB_API_URL: gh.baseUrl,
-    MILLWRIGHT_RETRAIN_COOLDOWN_MS: String(COOLDOWN_MS),
+    // An hour: every alert after the first is inside it.
+    MILLWRIGHT_RETRAIN_COOLDOWN_MS: "3600000",
     MILLWRIGHT_GATE_MINIMUM: "0",
   });
+  return startContractServer(cfg, {
+    host: "127.0.0.1",
+    port: 0,
+    logger: log ? { level: "warn", stream: { write: (l: string) => log.push(l) } } : false,
+  });
+}
+
+before(async () => {
+  gh = await fakeGitHub(204, GH_TOKEN);
+  shop = ai4iContractShop("mw-retrain-github-");
+  app = await serveGithubMode("data", GH_TOKEN);
+  revoked = await serveGithubMode("data-revoked", "revoked-token", revokedLog);
 });
 
 after(async () => {
   await app?.close();
+  await revoked?.close();
   await gh?.close();
+  removeShop(shop);
 });
 
 test("github mode: an alert sends exactly one repository_dispatch; a second alert in the cooldown sends none", async () => {
-  const started = Date.now();
   const r = await hook("MillwrightDatasetDrift");
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.outcomes[0].outcome, "started");
@@ -98,7 +105,7 @@ test("github mode: an alert sends exactly one repository_dispatch; a second aler
   const served = (await call("GET", "/v1/model")).body.version;
   assert.deepEqual(
     { method: gh.calls[0].method, url: gh.calls[0].url, auth: gh.calls[0].auth.replace(/^\w+ /, "") },
-    { method: "POST", url: "/repos/shop/millwright/dispatches", auth: "gh-token-for-tests" },
+    { method: "POST", url: "/repos/shop/millwright/dispatches", auth: GH_TOKEN },
   );
   assert.deepEqual(gh.calls[0].body, {
     event_type: "retrain",
@@ -110,12 +117,10 @@ test("github mode: an alert sends exactly one repository_dispatch; a second aler
       contract: "ai4i-2020",
     },
   });
-  // Nothing trained in the server: no challenger, the served model unchanged.
-  const history = await call("GET", "/v1/retrain/history");
-  assert.equal(history.body.running, false);
+  // Nothing trains in the server on an alert.
+  assert.equal((await call("GET", "/v1/retrain/history")).body.running, false);
 
   const again = await hook("MillwrightQualityLow");
-  assert.ok(Date.now() - started < COOLDOWN_MS, "the second alert came inside the cooldown");
   assert.equal(again.status, 200);
   assert.equal(again.body.outcomes[0].outcome, "cooldown");
   await new Promise((r) => setTimeout(r, 500));
@@ -123,24 +128,25 @@ test("github mode: an alert sends exactly one repository_dispatch; a second aler
 });
 
 test("github mode: GitHub refusing the token is a dispatch-failed decision in the audit; the hook still answers 200", async () => {
-  gh.state.status = 401;
-  // Past the first test's cooldown.
-  const last = Date.parse((await call("GET", "/v1/retrain/history")).body.decisions[0].at);
-  await new Promise((r) => setTimeout(r, Math.max(0, last + COOLDOWN_MS + 200 - Date.now())));
-  const r = await hook("MillwrightEstimatedQualityDrop");
+  const before = gh.calls.length;
+  const r = await hook("MillwrightEstimatedQualityDrop", callRevoked);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.equal(r.body.outcomes[0].outcome, "started");
-  const trigger = await triggerOf("MillwrightEstimatedQualityDrop");
-  const d = await decisionOf(String(trigger.run), 20);
+  const trigger = await triggerOf("MillwrightEstimatedQualityDrop", callRevoked);
+  const d = await decisionOf(String(trigger.run), 20, callRevoked);
   assert.equal(d.verdict, "dispatch-failed", JSON.stringify(d));
   assert.equal(d.status, 401);
   assert.match(String(d.reason), /repository_dispatch to GitHub failed: Bad credentials/);
-  assert.equal(gh.calls.length, 2);
+  assert.equal(gh.calls.length, before + 1);
+  assert.ok(
+    revokedLog.some((l) => /retraining: repository_dispatch to GitHub failed: Bad credentials/.test(l)),
+    `logged: ${revokedLog.join("")}`,
+  );
   // The server is fine: it still answers.
-  assert.equal((await call("GET", "/v2/health/live")).status, 200);
-  const metrics = await (await fetch(`${app.url}/metrics`)).text();
+  assert.equal((await callRevoked("GET", "/v2/health/live")).status, 200);
+  const metrics = await (await fetch(`${revoked.url}/metrics`)).text();
   assert.match(metrics, /millwright_retrain_decisions_total\{verdict="dispatch-failed"\} 1/);
-  assert.match(metrics, /millwright_retrain_decisions_total\{verdict="dispatched"\} 1/);
+  assert.doesNotMatch(metrics, /millwright_retrain_decisions_total\{verdict="dispatched"\} [1-9]/);
 });
 
 test("github mode: POST /v1/retrain (what the approved workflow calls) trains in the server", async () => {
