@@ -54,6 +54,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       "MW_CONFIG",
       "MILLWRIGHT_GITHUB_REPO (owner/name) is required when MILLWRIGHT_RETRAIN_MODE=github",
     );
+  const githubApiUrl = env.MILLWRIGHT_GITHUB_API_URL || undefined;
+  if (githubApiUrl && !/^https?:\/\/[^\s/]+/.test(githubApiUrl))
+    throw new MillwrightError(
+      "MW_CONFIG",
+      `MILLWRIGHT_GITHUB_API_URL: '${githubApiUrl}' must be an http(s) URL (GitHub Enterprise: https://HOST/api/v3)`,
+    );
   return {
     registryDir: resolve(env.MILLWRIGHT_REGISTRY ?? "./models"),
     dataDir,
@@ -92,6 +98,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       minimum: envNumber(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
       githubRepo,
       githubToken: secret(env, "GITHUB_TOKEN"),
+      githubApiUrl,
       shadowMinLabels: envNumber(env, "MILLWRIGHT_SHADOW_MIN_LABELS", 0),
       shadowMinHours: envNumber(env, "MILLWRIGHT_SHADOW_MIN_HOURS", 0),
       shadowCheckMs: envNumber(env, "MILLWRIGHT_SHADOW_CHECK_MS", 30_000, 100),

@@ -30,6 +30,8 @@ export interface Config {
     minimum: number;
     githubRepo?: string;
     githubToken?: string;
+    /** GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); none: api.github.com. */
+    githubApiUrl?: string;
     /** A shadow period before a promotion (0 and 0: none, promote at once): labelled requests, hours. */
     shadowMinLabels: number;
     shadowMinHours: number;

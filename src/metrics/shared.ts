@@ -93,7 +93,7 @@ export function sharedMetrics(registry: Registry) {
     }),
     retrainDecisions: new Counter({
       name: "millwright_retrain_decisions_total",
-      help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first).",
+      help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first; github mode: dispatched, dispatch-failed).",
       labelNames: ["verdict"] as const,
       registers: r,
     }),

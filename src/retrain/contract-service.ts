@@ -2,7 +2,9 @@
 // (labelled action="retrain" in deploy/monitoring/rules.yml) start at most one retraining at a
 // time, deduplicated and cooled down by the same rule as the AI4I loop (alerts.ts), every step in
 // the server's audit file. A challenger that passes the gate is promoted through `promote`, which
-// loads and checks it before the alias moves and swaps the served model in place.
+// loads and checks it before the alias moves and swaps the served model in place. In github mode an
+// alert that would start one sends a repository_dispatch instead (github.ts), and the retraining is
+// the one the approved workflow asks for with POST /v1/retrain, trained here as in local mode.
 import { randomUUID } from "node:crypto";
 import { MillwrightError } from "../core/errors.js";
 import type { GateMetric } from "../evaluate/compare.js";
@@ -10,6 +12,7 @@ import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
 import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
+import { dispatchAudited, type RetrainDispatch } from "./github.js";
 import type { AuditStore, RetrainCounters } from "./ports.js";
 import type { ShadowGate } from "./shadow-gate.js";
 
@@ -23,7 +26,9 @@ export interface ContractRetrainerOptions {
   train: ContractTrainer;
   /** Loads and checks a version, makes it champion and serves it. */
   promote: (version: string) => Promise<unknown>;
-  mode: "local" | "off";
+  mode: "local" | "github" | "off";
+  /** github mode: sends the repository_dispatch (dispatchRetrain bound to the repository). */
+  dispatch?: (p: RetrainDispatch) => Promise<void>;
   cooldownMs: number;
   gate: { metric: GateMetric; margin: number; minimum: number };
   workDir: string;
@@ -31,7 +36,8 @@ export interface ContractRetrainerOptions {
   shadowGate?: ShadowGate;
   /** Counts for /metrics (the server's millwright_retrain_* metrics); none by default. */
   counters?: RetrainCounters;
-  log?: (msg: string) => void;
+  /** The server's log: a decision at info, a failure (to train, to dispatch) at warn. */
+  log?: (msg: string, level?: "info" | "warn") => void;
   now?: () => number;
 }
 
@@ -96,14 +102,31 @@ export class ContractRetrainer {
         kind: "trigger",
         payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.opts.mode, run },
       });
-      void this.start(`alert ${alertname}`, run);
+      if (this.opts.mode === "github") void this.dispatch(`alert ${alertname}`, alertname, run);
+      else void this.start(`alert ${alertname}`, run);
     }
     return { outcomes };
   }
 
+  /** github mode: the cooldown is already running from the trigger; the decision says whether GitHub took it. */
+  private dispatch(reason: string, alertname: string, run: string) {
+    const dispatch =
+      this.opts.dispatch ??
+      (() => Promise.reject(new MillwrightError("MW_CONFIG", "github mode without a dispatcher")));
+    return dispatchAudited({
+      dispatch,
+      payload: { reason, alertname, run, model_version: this.opts.served() },
+      audit: this.opts.audit,
+      counters: this.opts.counters,
+      log: this.opts.log,
+      now: () => this.now(),
+    });
+  }
+
   /**
    * An operator's "retrain now" (POST /v1/retrain, admin token): no cooldown, since a person chose
-   * it; refused while one runs or when retraining is off, so the answer says what happened. Decided
+   * it; refused while one runs or when retraining is off, so the answer says what happened. In github
+   * mode it trains here too: it is what the retrain workflow calls once a person approved. Decided
    * in the same queue (and, in cluster mode, under the same lock) as the alerts.
    */
   requestRun(reason: string): Promise<{ run: string; started_at: string }> {
@@ -198,7 +221,7 @@ export class ContractRetrainer {
           payload: { verdict: "failed", reason: msg, trigger, run },
         })
         .catch(() => {});
-      this.opts.log?.(`retraining failed: ${msg}`);
+      this.opts.log?.(`retraining failed: ${msg}`, "warn");
       return null;
     }
   }

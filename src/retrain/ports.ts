@@ -18,6 +18,6 @@ export interface AuditStore {
 
 export interface RetrainCounters {
   trigger(outcome: TriggerOutcome): void;
-  decision(verdict: "promoted" | "kept" | "failed" | "shadow"): void;
+  decision(verdict: "promoted" | "kept" | "failed" | "shadow" | "dispatched" | "dispatch-failed"): void;
   running(on: boolean): void;
 }

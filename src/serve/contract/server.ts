@@ -19,6 +19,7 @@ import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
+import { githubDispatcher } from "../../retrain/github.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
@@ -148,14 +149,16 @@ export async function startContractServer(
     entries: async () => (await log.entriesAfter(0)) as LogEntry[],
     train: opts.train ?? trainInWorker,
     promote: (v) => models.serve(v, true),
-    // Dispatching a GitHub workflow knows only the AI4I data: contract models retrain here or not at all.
-    mode: cfg.retrain.mode === "local" ? "local" : "off",
+    // github: an alert dispatches .github/workflows/retrain.yml, which calls POST /v1/retrain once approved.
+    mode: cfg.retrain.mode,
+    dispatch: githubDispatcher(cfg.retrain, model.contract.name),
     cooldownMs: cfg.retrain.cooldownMs,
     gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
     workDir: join(cfg.dataDir, "retrain"),
     // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
     counters,
     shadowGate,
+    log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
   const app = await buildContractApp({

@@ -43,7 +43,7 @@ export function retrainTrailRoutes(
       tags,
       summary: "Alertmanager webhook (payload version 4); needs the hook token",
       description:
-        "Firing alerts (on a data-contract server: drift or quality alerts labelled action=retrain) may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining.",
+        "Firing alerts (on a data-contract server: drift or quality alerts labelled action=retrain) may start a retraining: one at a time, deduplicated by alert fingerprint and limited by a cooldown, so a storm of the same alert starts exactly one retraining. With MILLWRIGHT_RETRAIN_MODE=github the server does not train on an alert: it sends a repository_dispatch to the retrain workflow (decision `dispatched` or `dispatch-failed`).",
       body: alertmanagerPayloadSchema,
     }),
     async (req) => {

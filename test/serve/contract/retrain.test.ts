@@ -18,6 +18,7 @@ import { trainHistoryAndRegister } from "../../../src/registry/train-history.js"
 import type { ContractRetrainDecision, ContractTrainer } from "../../../src/retrain/contract-retrain.js";
 import { trainInWorker } from "../../../src/retrain/contract-train-worker.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
+import { firingAlert } from "../../helpers/alertmanager.js";
 import { historianShop } from "../../helpers/historian.js";
 import { jsonClient } from "../../helpers/http.js";
 
@@ -138,27 +139,7 @@ after(async () => {
   await server?.close();
 });
 
-const alert = (alertname: string, labels: Record<string, string> = {}) => ({
-  version: "4",
-  groupKey: `{}:{alertname="${alertname}"}`,
-  status: "firing",
-  receiver: "millwright-retrain",
-  groupLabels: { alertname },
-  commonLabels: { alertname },
-  commonAnnotations: {},
-  externalURL: "http://alertmanager:9093",
-  alerts: [
-    {
-      status: "firing",
-      labels: { alertname, service: "millwright", ...labels },
-      annotations: { summary: `${alertname} fired` },
-      startsAt: new Date().toISOString(),
-      endsAt: "0001-01-01T00:00:00Z",
-      generatorURL: "http://prometheus:9090/graph",
-      fingerprint: `fp-${alertname}`,
-    },
-  ],
-});
+const alert = firingAlert;
 
 test("GET /v1/model and /v1/models: the served version, its contract, heads, horizon and card", async () => {
   const m = await call("GET", "/v1/model");
