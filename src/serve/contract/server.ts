@@ -18,12 +18,7 @@ import { defaultWebDir, listenError } from "../listen.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
-import { ContractRetrainer } from "../../retrain/contract-service.js";
-import { githubDispatcher } from "../../retrain/github.js";
-import type { TriggerOutcome } from "../../retrain/alerts.js";
-import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
-import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { type ContractAudit, openContractAudit } from "./audit-open.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
@@ -33,7 +28,9 @@ import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
-import { shadowPeriod } from "../shadow/control.js";
+import { contractRetrainer } from "./server-retrain.js";
+import type { ContractRetrainer } from "../../retrain/contract-service.js";
+import type { ShadowGate } from "../../retrain/shadow-gate.js";
 import { shadowMetrics } from "../shadow/metrics.js";
 
 export interface RunningContractServer {
@@ -125,39 +122,16 @@ export async function startContractServer(
     throw e;
   })) as ContractAudit;
   const history = new MonitorHistory(monitor, audit);
-  const counters = {
-    trigger: (o: TriggerOutcome) =>
-      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
-    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
-    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
-  };
-  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
-  const shadowGate = wantsShadow(need)
-    ? new ShadowGate({
-        need,
-        period: shadowPeriod(theShadow),
-        promote: (v) => models.serve(v, true),
-        audit,
-        counters,
-        log: (msg) => app.log.info(msg),
-      })
-    : undefined;
-  const retrainer = new ContractRetrainer({
+  const { retrainer, shadowGate } = contractRetrainer({
+    cfg,
     audit,
     registry,
-    served: () => models.served,
+    models,
+    metrics,
+    shadow: theShadow,
+    contract: model.contract.name,
     entries: async () => (await log.entriesAfter(0)) as LogEntry[],
-    train: opts.train ?? trainInWorker,
-    promote: (v) => models.serve(v, true),
-    // github: an alert dispatches .github/workflows/retrain.yml, which calls POST /v1/retrain once approved.
-    mode: cfg.retrain.mode,
-    dispatch: githubDispatcher(cfg.retrain, model.contract.name),
-    cooldownMs: cfg.retrain.cooldownMs,
-    gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
-    workDir: join(cfg.dataDir, "retrain"),
-    // As the AI4I loop counts: a repeat while one runs is a deduplicated trigger.
-    counters,
-    shadowGate,
+    train: opts.train,
     log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
