@@ -148,7 +148,8 @@ until [[ $(curl -s -o /dev/null -w '%{http_code}' "$URL/v2/health/ready" || true
 done
 log "ready: GET /v2/health/ready -> 200"
 
-READING='{"type":"L","air_temperature":300.1,"process_temperature":310.2,"rotational_speed":1500,"torque":40.1,"tool_wear":100}'
+# The AI4I contract's names: a machine and its process counter (UDI), then the readings.
+READING='{"machine_id":"smoke-01","timestamp":1,"type":"L","air_temperature":300.1,"process_temperature":310.2,"rotational_speed":1500,"torque":40.1,"tool_wear":100}'
 BODY=$(curl -s -f -X POST -H 'content-type: application/json' --data "$READING" "$URL/v1/predict") \
   || die "POST /v1/predict failed"
 echo "$BODY" | jq -e '(.failure_probability | type == "number") and .failure_probability >= 0 and .failure_probability <= 1' \
