@@ -150,7 +150,7 @@ test("the gates and triggers are where the design says", () => {
   assert.match(wait.run ?? "", /"\$MILLWRIGHT_URL\/v1\/retrain\/history/);
   assert.match(wait.run ?? "", /select\(\.payload\.run == \$run\)/);
   assert.match(wait.run ?? "", />> "\$GITHUB_STEP_SUMMARY"/);
-  assert.match(wait.run ?? "", /if \[ "\$verdict" = "failed" \]; then[^]*exit 1/);
+  assert.match(wait.run ?? "", /if \[ "\$verdict" = "failed" \]; then[\s\S]*exit 1/);
   assert.match(wait.run ?? "", /DECISION_TIMEOUT_S/);
   assert.ok(!allSteps(retrain).some((s) => s.run?.includes("predictions export")));
 });
