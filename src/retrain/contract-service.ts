@@ -39,6 +39,8 @@ export interface ContractRetrainerOptions {
   /** The server's log: a decision at info, a failure (to train, to dispatch) at warn. */
   log?: (msg: string, level?: "info" | "warn") => void;
   now?: () => number;
+  /** The first run's training seed (each later run takes the next); 1 by default. */
+  seed?: number;
 }
 
 /** Drift and quality alerts retrain; an outage or a latency alert would only retrain the same model. */
@@ -50,9 +52,13 @@ type Outcome = { fingerprint: string; alertname: string; outcome: TriggerOutcome
 export class ContractRetrainer {
   private current: Promise<ContractRetrainDecision | null> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private seed = 1;
+  private seed: number;
+  /** Why the last run failed (its decision is "failed"): `millwright retrain run` exits with it. */
+  lastError: unknown = null;
 
-  constructor(private readonly opts: ContractRetrainerOptions) {}
+  constructor(private readonly opts: ContractRetrainerOptions) {
+    this.seed = opts.seed ?? 1;
+  }
 
   get running(): boolean {
     return this.current !== null;
@@ -212,6 +218,7 @@ export class ContractRetrainer {
       this.opts.log?.(`retraining: ${verdict}: ${d.reason}`);
       return d;
     } catch (e) {
+      this.lastError = e;
       const msg = (e as Error).message;
       this.opts.counters?.decision("failed");
       await audit
