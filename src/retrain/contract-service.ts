@@ -3,8 +3,8 @@
 // time, deduplicated and cooled down by the same rule as the AI4I loop (alerts.ts), every step in
 // the server's audit file. A challenger that passes the gate is promoted through `promote`, which
 // loads and checks it before the alias moves and swaps the served model in place. In github mode an
-// alert that would start one sends a repository_dispatch instead (github.ts), and the retraining is
-// the one the approved workflow asks for with POST /v1/retrain, trained here as in local mode.
+// alert that would start one sends a repository_dispatch instead (github.ts): the approved workflow
+// runs this same loop offline (`millwright retrain run`, local mode, on a copy of the registry).
 import { randomUUID } from "node:crypto";
 import { MillwrightError } from "../core/errors.js";
 import type { GateMetric } from "../evaluate/compare.js";
@@ -132,8 +132,8 @@ export class ContractRetrainer {
   /**
    * An operator's "retrain now" (POST /v1/retrain, admin token): no cooldown, since a person chose
    * it; refused while one runs or when retraining is off, so the answer says what happened. In github
-   * mode it trains here too: it is what the retrain workflow calls once a person approved. Decided
-   * in the same queue (and, in cluster mode, under the same lock) as the alerts.
+   * mode it trains here too (a single server with a writable registry); `millwright retrain run` calls
+   * it in local mode. Decided in the same queue (and, in cluster mode, under the same lock) as the alerts.
    */
   requestRun(reason: string): Promise<{ run: string; started_at: string }> {
     const audit = this.opts.audit;
