@@ -6,21 +6,15 @@
 // model reaches keeps the champion.
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { after, before, describe, test } from "node:test";
-import { AI4I_CONTRACT } from "../../src/cli/commands/train.js";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { fleetToCsv } from "../../src/data/fleet-csv.js";
-import { simulateFleet } from "../../src/data/simulate.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
-import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { contractAuditFile } from "../../src/serve/contract/audit-open.js";
-import { AI4I_MACHINES, type Ai4iContractServed, serveAi4iContract } from "../helpers/ai4i-contract.js";
-import { sendAi4iLabels, sendAi4iWindow } from "../helpers/ai4i-windows.js";
+import type { Ai4iContractServed } from "../helpers/ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
+import { servedWeakChampion } from "../helpers/retrain-run.js";
 
 let dir = "";
 let registryDir = "";
@@ -70,23 +64,7 @@ describe("retrain run: a contract champion retrained offline from its server's h
   let original: Record<string, string>;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), "mw-retrain-run-"));
-    const rows = simulateFleet({ machines: AI4I_MACHINES, days: 4, seed: 7 });
-    const file = join(dir, "fleet.csv");
-    writeFileSync(file, fleetToCsv(rows));
-    const { contract, text } = loadContract(AI4I_CONTRACT);
-    const registry = new ModelRegistry(join(dir, "models"));
-    registryDir = registry.dir;
-    const data = readContractData(contract, { telemetry: file, learn: true, labels: "require" });
-    trainHistoryAndRegister(registry, data, text, {
-      seed: 42,
-      split: { by: "time", testFrom: null },
-      params: { nEstimators: 1, maxDepth: 1 },
-    });
-    served = await serveAi4iContract({ dir, registryDir }, { dataDir: "data", simulate: false });
-    // Logged readings join the training data after its last counter.
-    const counterFrom = Math.max(...rows.map((r) => Number(r.udi)));
-    const sent = await sendAi4iWindow(served.url, { seed: 11, counterFrom });
-    await sendAi4iLabels(served.url, sent);
+    ({ registryDir, served } = await servedWeakChampion(dir));
     env = { MILLWRIGHT_DATA_DIR: join(dir, "data"), MILLWRIGHT_GATE_MINIMUM: "0" };
     original = snapshot(registryDir);
   });
