@@ -3,8 +3,8 @@
 // time, deduplicated and cooled down by the same rule as the AI4I loop (alerts.ts), every step in
 // the server's audit file. A challenger that passes the gate is promoted through `promote`, which
 // loads and checks it before the alias moves and swaps the served model in place. In github mode an
-// alert that would start one sends a repository_dispatch instead (github.ts), and the retraining is
-// the one the approved workflow asks for with POST /v1/retrain, trained here as in local mode.
+// alert that would start one sends a repository_dispatch instead (github.ts): the approved workflow
+// runs this same loop offline (`millwright retrain run`, local mode, on a copy of the registry).
 import { randomUUID } from "node:crypto";
 import { MillwrightError } from "../core/errors.js";
 import type { GateMetric } from "../evaluate/compare.js";
@@ -39,6 +39,8 @@ export interface ContractRetrainerOptions {
   /** The server's log: a decision at info, a failure (to train, to dispatch) at warn. */
   log?: (msg: string, level?: "info" | "warn") => void;
   now?: () => number;
+  /** The first run's training seed (each later run takes the next); 1 by default. */
+  seed?: number;
 }
 
 /** Drift and quality alerts retrain; an outage or a latency alert would only retrain the same model. */
@@ -50,9 +52,13 @@ type Outcome = { fingerprint: string; alertname: string; outcome: TriggerOutcome
 export class ContractRetrainer {
   private current: Promise<ContractRetrainDecision | null> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private seed = 1;
+  private seed: number;
+  /** Why the last run failed (its decision is "failed"): `millwright retrain run` exits with it. */
+  lastError: unknown = null;
 
-  constructor(private readonly opts: ContractRetrainerOptions) {}
+  constructor(private readonly opts: ContractRetrainerOptions) {
+    this.seed = opts.seed ?? 1;
+  }
 
   get running(): boolean {
     return this.current !== null;
@@ -126,8 +132,8 @@ export class ContractRetrainer {
   /**
    * An operator's "retrain now" (POST /v1/retrain, admin token): no cooldown, since a person chose
    * it; refused while one runs or when retraining is off, so the answer says what happened. In github
-   * mode it trains here too: it is what the retrain workflow calls once a person approved. Decided
-   * in the same queue (and, in cluster mode, under the same lock) as the alerts.
+   * mode it trains here too (a single server with a writable registry); `millwright retrain run` calls
+   * it in local mode. Decided in the same queue (and, in cluster mode, under the same lock) as the alerts.
    */
   requestRun(reason: string): Promise<{ run: string; started_at: string }> {
     const audit = this.opts.audit;
@@ -212,6 +218,7 @@ export class ContractRetrainer {
       this.opts.log?.(`retraining: ${verdict}: ${d.reason}`);
       return d;
     } catch (e) {
+      this.lastError = e;
       const msg = (e as Error).message;
       this.opts.counters?.decision("failed");
       await audit

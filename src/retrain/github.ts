@@ -1,7 +1,7 @@
 // GitHub retraining mode (MILLWRIGHT_RETRAIN_MODE=github): instead of training in the server, an
 // alert asks GitHub to run .github/workflows/retrain.yml with a repository_dispatch event, so a
-// person (the `retrain` environment's reviewer) approves before the workflow asks the server to
-// retrain. `baseUrl` is GitHub Enterprise's API (MILLWRIGHT_GITHUB_API_URL), or a test's server.
+// person (the `retrain` environment's reviewer) approves before the workflow retrains, in GitHub
+// Actions (`millwright retrain run` on a copy of the image's registry and the logged history). `baseUrl` is GitHub Enterprise's API (MILLWRIGHT_GITHUB_API_URL), or a test's server.
 import { Octokit } from "@octokit/rest";
 import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";

@@ -1,7 +1,7 @@
 // `millwright retrain history` with a data-contract champion reads that contract's audit, the one its
 // server writes and GET /v1/retrain/history pages (it read the AI4I prediction log and said "no
-// retraining events yet" after the server had promoted a challenger); `retrain run` still names the
-// server's routes. A real registry, a real SQLite audit, the real CLI.
+// retraining events yet" after the server had promoted a challenger); `retrain run` with no history
+// log says which file it looked for. A real registry, a real SQLite audit, the real CLI.
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { contractAuditFile, openContractAudit } from "../../src/serve/contract/a
 import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { runCli } from "../helpers/cli.js";
 
-test("retrain history shows a contract champion's server audit; retrain run names the routes", async () => {
+test("retrain history shows a contract champion's server audit; retrain run names the missing log", async () => {
   const dir = mkdtempSync(join(tmpdir(), "mw-rhc-"));
   try {
     const { registry } = trainAi4iContract(dir, { machines: 4, days: 3 });
@@ -40,9 +40,10 @@ test("retrain history shows a contract champion's server audit; retrain run name
     assert.match(h.stdout, /promotion 1\.0\.0 → 1\.1\.0/);
     assert.equal(existsSync(join(dir, "data", "predictions.db")), false, "the AI4I log is not opened");
 
+    // retrain run trains from the server's history log (test/cli/retrain-run.test.ts): none here.
     const run = await runCli(["retrain", "run"], { env });
     assert.equal(run.code, 2, run.stdout);
-    assert.match(run.stderr, /POST \/v1\/retrain .*`millwright retrain history`/);
+    assert.match(run.stderr, /history-ai4i-2020\.db: no history log/);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

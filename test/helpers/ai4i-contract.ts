@@ -77,7 +77,8 @@ export interface Ai4iContractServed {
  */
 export async function serveAi4iContract(
   shop: { dir: string; registryDir: string },
-  o: { dataDir: string; simulate: boolean; intervalMs?: number },
+  /** `env`: more settings (DATABASE_URL: cluster mode). */
+  o: { dataDir: string; simulate: boolean; intervalMs?: number; env?: Record<string, string> },
 ): Promise<Ai4iContractServed> {
   const cfg = readConfig({
     MILLWRIGHT_REGISTRY: shop.registryDir,
@@ -85,6 +86,7 @@ export async function serveAi4iContract(
     MILLWRIGHT_ADMIN_TOKEN: AI4I_TOKENS.admin,
     MILLWRIGHT_FEEDBACK_TOKEN: AI4I_TOKENS.feedback,
     MILLWRIGHT_RETRAIN_MODE: "off",
+    ...o.env,
   });
   let sim: LiveSimulation | null = null;
   const server = await startContractServer(cfg, {

@@ -7,19 +7,25 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
 import { openContractAudit } from "../../serve/contract/audit-open.js";
 import type { AuditStore } from "../../retrain/ports.js";
+import { retrainRun } from "./retrain-run.js";
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
-millwright retrain run [--registry DIR]
+millwright retrain run [--registry DIR] [--seed N] [--reason TEXT] [--json]
 
 history: the latest gate decisions first, then triggers, decisions and promotions from the audit
 log, newest first, --limit per page (default 50); --before ID shows the next older page (the command
-prints it), --alerts includes the alerts themselves.
-run: a data-contract champion retrains in its server, from the history it logged (POST /v1/retrain
-or POST /v1/hooks/alertmanager, README "Retraining a contract model"); this says so (exit 2).
-history shows that server's audit.`;
+prints it), --alerts includes the alerts themselves. It shows the champion's server's audit.
+run: the data-contract champion's retraining, run here as its server runs it: a challenger trained
+on the champion's stored training files plus the history its server logged (history-<contract>.db
+in MILLWRIGHT_DATA_DIR, or PostgreSQL's history_log with DATABASE_URL, read only: the server may be
+running), gated against the champion by MILLWRIGHT_GATE_METRIC, _MARGIN and _MINIMUM on the same
+latest slice, registered in --registry (a writable copy of the served registry) and made champion
+there only when it passes. No shadow period. --seed the training seed (default 1), --reason is kept
+in the champion history. Prints the decision (--json: verdict promoted or kept, reason, champion and
+challenger versions and metrics, gate, slice, data). Exit 0 promoted, 1 kept, 2 no log or bad input.`;
 
 const RETRAIN_OPTIONS: Options = {
-  strings: ["limit", "before", "registry", "seed"],
+  strings: ["limit", "before", "registry", "seed", "reason"],
   flags: ["json", "alerts"],
 };
 
@@ -30,8 +36,9 @@ export async function retrainCommand(argv: string[]): Promise<number> {
   if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
   if (sub !== "run" && sub !== "history")
     throw new MillwrightError("MW_BAD_INPUT", `unknown 'retrain ${sub}'\n\n${RETRAIN_HELP}`);
-  const contract = contractChampion(registryOpt(values), `retrain ${sub}`);
-  if (sub === "run") refuseContractChampion(contract);
+  const registry = registryOpt(values);
+  const contract = contractChampion(registry, `retrain ${sub}`);
+  if (sub === "run") return retrainRun(registry, contract, values);
   // A contract champion's decisions are in its server's audit.
   const audit = await openContractAudit(readConfig(), contract, true);
   // No audit yet (never served): the empty history, in the shape --json promises.
@@ -51,17 +58,6 @@ function contractChampion(registry: ModelRegistry, command: string): string {
   const { version, obj } = registry.readModelJson("champion");
   if (!isHistoryModelJSON(obj)) refuseAi4iModel(version, command);
   return (obj as { contract?: { name?: string } }).contract?.name ?? "";
-}
-
-/**
- * A data-contract champion retrains in its server, which holds the history log the challenger trains
- * on (README "Retraining a contract model"); this command cannot, so it says where to ask.
- */
-function refuseContractChampion(contract: string): never {
-  throw new MillwrightError(
-    "MW_CONFLICT",
-    `the champion is a data-contract model (contract '${contract}'): it retrains in its server, from the readings and events it logged: POST /v1/retrain (admin token; {"reason": "…"}), or an alert labelled action="retrain" to POST /v1/hooks/alertmanager (hook token), as Alertmanager sends it; the decision is in GET /v1/retrain/history and \`millwright retrain history\``,
-  );
 }
 
 /** The audit's decisions and events, a page at a time. */

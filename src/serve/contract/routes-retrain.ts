@@ -25,7 +25,7 @@ export function contractRetrainRoutes(
       tags: ["monitoring"],
       summary: "Retrain now (admin token): a challenger on the stored data plus the logged history, gated",
       description:
-        "Starts the same retraining an alert starts (no cooldown: a person asked), and answers at once with its run id (202); the decision follows in GET /v1/retrain/history. With MILLWRIGHT_RETRAIN_MODE=github it trains here too (the approved retrain workflow calls it). 409 MW_CONFLICT while one runs or when retraining is off.",
+        "Starts the same retraining an alert starts (no cooldown: a person asked), and answers at once with its run id (202); the decision follows in GET /v1/retrain/history. With MILLWRIGHT_RETRAIN_MODE=github it trains here too, which needs a writable registry: the approved retrain workflow does not call it, it trains in GitHub Actions (millwright retrain run). 409 MW_CONFLICT while one runs or when retraining is off.",
       body: {
         type: "object",
         additionalProperties: false,

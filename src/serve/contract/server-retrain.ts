@@ -59,7 +59,8 @@ export function contractRetrainer(w: RetrainWiring): {
     entries: w.entries,
     train: w.train ?? trainInWorker,
     promote: (v) => models.serve(v, true),
-    // github: an alert dispatches .github/workflows/retrain.yml, which calls POST /v1/retrain once approved.
+    // github: an alert dispatches .github/workflows/retrain.yml, which trains in GitHub Actions once
+    // approved (`millwright retrain run` on a copy of the image's registry and this server's log).
     mode: cfg.retrain.mode,
     dispatch: githubDispatcher(cfg.retrain, w.contract),
     cooldownMs: cfg.retrain.cooldownMs,

@@ -2,17 +2,11 @@
 // GitHub played by a real HTTP server on 127.0.0.1: a retraining alert sends one repository_dispatch
 // (the token, event type "retrain", the run in the payload) instead of training; the cooldown holds
 // a second alert back; GitHub refusing a server's token is a `dispatch-failed` decision while the hook
-// still answers 200; and POST /v1/retrain (what the approved workflow calls) trains in the server.
-// Last, the steps of .github/workflows/retrain.yml run with bash against this server, as a runner would.
+// still answers 200; and POST /v1/retrain (for a single server with a writable registry) trains in
+// the server. The approved workflow trains in GitHub Actions instead: test/deploy/retrain-workflow.test.ts.
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
-import { promisify } from "node:util";
-import { parse } from "yaml";
-import { PACKAGE_ROOT } from "../../../src/core/version.js";
 import { readConfig } from "../../../src/cli/config.js";
 import { startContractServer } from "../../../src/serve/contract/server.js";
 import { AI4I_TOKENS, ai4iContractShop, removeShop } from "../../helpers/ai4i-contract.js";
@@ -149,7 +143,7 @@ test("github mode: GitHub refusing the token is a dispatch-failed decision in th
   assert.doesNotMatch(metrics, /millwright_retrain_decisions_total\{verdict="dispatched"\} [1-9]/);
 });
 
-test("github mode: POST /v1/retrain (what the approved workflow calls) trains in the server", async () => {
+test("github mode: POST /v1/retrain (a single server with a writable registry) trains in the server", async () => {
   const r = await call("POST", "/v1/retrain", { reason: "approved in GitHub run 42" }, AI4I_TOKENS.admin);
   assert.equal(r.status, 202, JSON.stringify(r.body));
   const d = await decisionOf(r.body.run);
@@ -164,70 +158,4 @@ test("github mode: POST /v1/retrain (what the approved workflow calls) trains in
     { source: trigger.payload.source, mode: trigger.payload.mode },
     { source: "manual", mode: "github" },
   );
-});
-
-type WorkflowStep = { name: string; env?: Record<string, string>; run: string };
-
-/** One `run:` step of retrain.yml in bash -e -o pipefail (as GitHub runs it), in `dir`, with `env`. */
-async function runStep(step: WorkflowStep, dir: string, env: Record<string, string>) {
-  try {
-    // Asynchronous: the server answering the script runs in this process.
-    await promisify(execFile)("bash", ["-e", "-o", "pipefail", "-c", step.run], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, ...env },
-    });
-    return { code: 0, stdout: "" };
-  } catch (e) {
-    const x = e as { code: number; stdout: string; stderr: string };
-    return { code: x.code, stdout: `${x.stdout}${x.stderr}` };
-  }
-}
-
-test("retrain.yml's steps, run with bash against the server, start a retraining and write its decision to the summary", async () => {
-  const wf = parse(readFileSync(join(PACKAGE_ROOT, ".github/workflows/retrain.yml"), "utf8"));
-  const [start, wait] = wf.jobs.retrain.steps as WorkflowStep[];
-  const dir = mkdtempSync(join(tmpdir(), "mw-retrain-wf-"));
-  try {
-    const output = join(dir, "output");
-    const summary = join(dir, "summary.md");
-    writeFileSync(output, "");
-    writeFileSync(summary, "");
-    const env = {
-      ...wf.jobs.retrain.env,
-      MILLWRIGHT_URL: app.url,
-      MILLWRIGHT_ADMIN_TOKEN: AI4I_TOKENS.admin,
-      POLL_INTERVAL_S: "1",
-      DECISION_TIMEOUT_S: "120",
-      GITHUB_OUTPUT: output,
-      GITHUB_STEP_SUMMARY: summary,
-      GITHUB_REPOSITORY: "shop/millwright",
-      GITHUB_RUN_ID: "42",
-    };
-    // A payload that would be shell code if the script spliced it in: it must arrive as text.
-    const reason = 'drift `touch pwned` $(touch pwned2) "quoted"';
-    const s1 = await runStep(start, dir, { ...env, REASON: reason, ALERT_RUN: "abc-123; rm -rf /" });
-    assert.equal(s1.code, 0, s1.stdout);
-    const run = /^run=(.+)$/m.exec(readFileSync(output, "utf8"))?.[1];
-    assert.ok(run, "the step wrote the run id to GITHUB_OUTPUT");
-    const s2 = await runStep(wait, dir, { ...env, RUN: run });
-    assert.equal(s2.code, 0, s2.stdout);
-    const d = await decisionOf(run);
-    assert.equal(d.trigger, `manual: ${reason} (approved in shop/millwright run 42; alert run abc-123rm-rf)`);
-    const md = readFileSync(summary, "utf8");
-    assert.match(md, new RegExp(`^# Retraining run ${run}: ${String(d.verdict)}$`, "m"));
-    assert.match(md, /\| challenger \| \d+\.\d+\.\d+ \| [\d.]+ \|/);
-    for (const f of ["pwned", "pwned2"]) assert.throws(() => readFileSync(join(dir, f)), f);
-
-    // A refusal (here a wrong token) fails the step, with the server's answer in the error.
-    const bad = await runStep(start, dir, {
-      ...env,
-      MILLWRIGHT_ADMIN_TOKEN: "wrong",
-      REASON: "x",
-      ALERT_RUN: "",
-    });
-    assert.notEqual(bad.code, 0);
-    assert.match(bad.stdout, /::error::POST \/v1\/retrain refused: .*MW_UNAUTHORIZED/);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 });
