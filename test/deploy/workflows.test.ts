@@ -145,14 +145,6 @@ test("the gates and triggers are where the design says", () => {
     (s) => /docker cp "\$cid:\/app\/models" work\/models/.test(s.run ?? ""),
     "registry from the image",
   );
-<<<<<<< HEAD
-  assert.match(wait.run ?? "", /"\$MILLWRIGHT_URL\/v1\/retrain\/history/);
-  assert.match(wait.run ?? "", /select\(\.payload\.run == \$run\)/);
-  assert.match(wait.run ?? "", />> "\$GITHUB_STEP_SUMMARY"/);
-  assert.match(wait.run ?? "", /if \[ "\$verdict" = "failed" \]; then[\s\S]*exit 1/);
-  assert.match(wait.run ?? "", /DECISION_TIMEOUT_S/);
-  assert.ok(!allSteps(retrain).some((s) => s.run?.includes("predictions export")));
-=======
   assert.match(steps[cp].run ?? "", /docker create "\$IMAGE:latest"/);
   const run = idx((s) => s.id === "retrain", "the retrain step");
   assert.ok(cp < run, "the registry is copied before the retraining");
@@ -174,7 +166,6 @@ test("the gates and triggers are where the design says", () => {
   assert.match(String(pr.with?.["add-paths"]), /^\$\{\{ steps\.report\.outputs\.dir \}\}$/);
   // It no longer asks a server to train (a replica's registry is read-only).
   assert.ok(!allSteps(retrain).some((s) => s.run?.includes("/v1/retrain")));
->>>>>>> retrain-offline
 });
 
 const shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].find((p) => existsSync(p));
