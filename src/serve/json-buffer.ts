@@ -1,43 +1,18 @@
 // The pieces of the /v1/predict answer writer (contract/answer-json.ts): numbers as JSON.stringify writes them, and a
-// batch's answer `{"predictions":[...]}` put together from strings of a few answers each into one
-// Buffer. No I/O.
+// batch's answer `{"predictions":[...]}` written answer by answer into one Buffer (not one big
+// string: that would be a V8 "large object", freed only by a full garbage collection, and at ~100
+// batches a second those piled up to ~60 MB of RSS; a Buffer's memory is outside the heap). No I/O.
 
 /** A finite number as JSON, anything else as null (JSON.stringify's way; a probability is always finite). */
 export const jsonNumber = (v: number | null): string | number =>
   typeof v === "number" && Number.isFinite(v) ? v : "null";
 
-/** Answers per string: ~16 KB, well below V8's large-object size (see predictionsBuffer). */
-export const CHUNK = 64;
-
 /** Printable ASCII: JSON text never holds raw control characters (JSON.stringify escapes them). */
 export const ASCII = /^[ -~]*$/;
 
 /**
- * `{"predictions":[` + the parts (each one answer, or several joined by commas) + `]}`, written
- * part by part into a Buffer of the exact size. One big string would be a V8 "large object", freed
- * only by a full garbage collection, and at ~100 batches a second those piled up to ~60 MB of RSS;
- * a Buffer's memory is outside the heap and goes as soon as its small wrapper is collected (and a
- * socket writes it as it is, where a string is first measured and copied as UTF-8).
- * `ascii`: the caller knows every part is ASCII, so sizes are lengths and the parts are copied as
- * latin1 (the same bytes, without a UTF-8 pass).
- */
-export function predictionsBuffer(parts: readonly string[], ascii = false): Buffer {
-  let size = 17 + parts.length; // {"predictions":[ ... ]} and the commas between parts
-  for (const p of parts) size += ascii ? p.length : Buffer.byteLength(p);
-  const buf = Buffer.allocUnsafe(size);
-  let at = buf.write('{"predictions":[', 0, "latin1");
-  for (let i = 0; i < parts.length; i++) {
-    if (i > 0) buf[at++] = 0x2c; // ,
-    at += ascii ? buf.write(parts[i], at, "latin1") : buf.write(parts[i], at);
-  }
-  at += buf.write("]}", at, "latin1");
-  return at === size ? buf : buf.subarray(0, at);
-}
-
-/**
  * `{"predictions":[` + answer 0 … answer n-1 + `]}`, each answer written into the Buffer as soon as
- * it is made, so no string outlives its answer: with the parts kept until the end (predictionsBuffer),
- * a garbage collection during a 1,000-reading batch's answer promoted them to V8's old generation,
+ * it is made, so no string outlives its answer: with the parts kept until the end, a garbage collection during a 1,000-reading batch's answer promoted them to V8's old generation,
  * to die there (a sampling heap profile: ~30 KB a batch). `ascii()`: every answer written so far
  * (this one included) is ASCII, so its bytes are its characters (copied as latin1, no UTF-8 pass).
  * The Buffer is sized from the first answer and doubled when an answer would not fit.
