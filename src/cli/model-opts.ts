@@ -60,10 +60,3 @@ export function refuseAi4iModel(version: string, command: string): never {
     `model ${version} is a model of the retired AI4I app, which \`millwright ${command}\` no longer runs; train the AI4I example as a data contract with \`${TRAIN_AI4I_CONTRACT}\` (into another --registry, or promote it here)`,
   );
 }
-
-/** The data-contract model --model names; a model of the retired AI4I app is refused (exit 2). */
-export function historyModelOpt(values: Record<string, unknown>, command: string): HistoryModel {
-  const stored = registryOpt(values).readModelJson(modelRefOpt(values));
-  if (!isHistoryModelJSON(stored.obj)) refuseAi4iModel(stored.version, command);
-  return historyModelFromJSON(stored.obj, stored.file);
-}
