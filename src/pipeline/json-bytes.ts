@@ -70,7 +70,7 @@ export class JsonBytes {
   protected s1 = 0;
   protected wide = false;
 
-  constructor(protected readonly b: Uint8Array) {}
+  constructor(protected readonly bytes: Uint8Array) {}
 
   /**
    * A key (after its opening quote) of `keys`: its index, past its closing quote; STOP if none.
@@ -78,7 +78,7 @@ export class JsonBytes {
    * tried first.
    */
   protected key(keys: KeyTable, guess = -1): number {
-    const f = guess >= 0 && keys.is(this.b, this.at, guess) ? guess : keys.match(this.b, this.at);
+    const f = guess >= 0 && keys.is(this.bytes, this.at, guess) ? guess : keys.match(this.bytes, this.at);
     if (f < 0) throw STOP; // unknown field (or "__proto__" and friends): the general path names it
     this.at += keys.length(f) + 1;
     return f;
@@ -86,7 +86,7 @@ export class JsonBytes {
 
   /** A string after its opening quote, without escapes (those go the general way). */
   protected string(): void {
-    const b = this.b;
+    const b = this.bytes;
     let k = this.at;
     this.s0 = k;
     let wide = false;
@@ -105,7 +105,7 @@ export class JsonBytes {
 
   /** The last string scanned, as JSON.parse gives it. */
   protected text(): string {
-    const { b, s0, s1 } = this;
+    const { bytes: b, s0, s1 } = this;
     const len = s1 - s0;
     if (this.wide) return Buffer.from(b.buffer, b.byteOffset + s0, len).toString("utf8");
     if (len === 1) return String.fromCharCode(b[s0]); // V8 keeps one-character strings: no allocation
@@ -131,7 +131,7 @@ export class JsonBytes {
    * first); anything longer is handed to Number() on its text.
    */
   protected number(): number {
-    const b = this.b;
+    const b = this.bytes;
     const start = this.at;
     let k = start;
     let neg = false;
@@ -193,25 +193,25 @@ export class JsonBytes {
   }
 
   protected literal(word: string): void {
-    for (let j = 0; j < word.length; j++) if (this.b[this.at++] !== word.charCodeAt(j)) throw STOP;
+    for (let j = 0; j < word.length; j++) if (this.bytes[this.at++] !== word.charCodeAt(j)) throw STOP;
   }
 
   protected ws(): void {
-    const b = this.b;
+    const b = this.bytes;
     let c = b[this.at];
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++this.at];
   }
 
   protected peek(): number {
-    return this.b[this.at];
+    return this.bytes[this.at];
   }
 
   protected next(): number {
-    return this.b[this.at++];
+    return this.bytes[this.at++];
   }
 
   protected expect(c: number): void {
-    if (this.b[this.at++] !== c) throw STOP;
+    if (this.bytes[this.at++] !== c) throw STOP;
   }
 
   /**
@@ -240,6 +240,6 @@ export class JsonBytes {
   /** After the value: nothing but whitespace to the end. */
   protected end(): void {
     this.ws();
-    if (this.at !== this.b.length) throw STOP;
+    if (this.at !== this.bytes.length) throw STOP;
   }
 }

@@ -24,23 +24,28 @@ class AnswerWriter {
   private readonly midJson = new Map<string, string>();
   ascii: boolean;
 
-  constructor(private readonly b: ScoredBatch) {
+  constructor(private readonly batch: ScoredBatch) {
     // The same kinds and model objects for every batch of a model (score-batch.ts): their JSON once.
-    let fixed = FIXED.get(b.model);
-    if (fixed?.kinds !== b.kinds) {
-      const keys = b.kinds.map((k) => `${JSON.stringify(k)}:`);
-      const model = `,"model":${JSON.stringify(b.model)}`;
-      fixed = { kinds: b.kinds, keys, model, ascii: ASCII.test(model) && keys.every((k) => ASCII.test(k)) };
-      FIXED.set(b.model, fixed);
+    let fixed = FIXED.get(batch.model);
+    if (fixed?.kinds !== batch.kinds) {
+      const keys = batch.kinds.map((k) => `${JSON.stringify(k)}:`);
+      const model = `,"model":${JSON.stringify(batch.model)}`;
+      fixed = {
+        kinds: batch.kinds,
+        keys,
+        model,
+        ascii: ASCII.test(model) && keys.every((k) => ASCII.test(k)),
+      };
+      FIXED.set(batch.model, fixed);
     }
     this.keys = fixed.keys;
     this.model = fixed.model;
     // Explanations are rare and carry words with non-ASCII units: never worth the test.
-    this.ascii = b.explanations === null && fixed.ascii;
+    this.ascii = batch.explanations === null && fixed.ascii;
   }
 
   answer(i: number): string {
-    const { cols, heads, failure } = this.b;
+    const { cols, heads, failure } = this.batch;
     const mid = cols.machine[i];
     let m = this.midJson.get(mid);
     if (m === undefined) {
@@ -63,8 +68,10 @@ class AnswerWriter {
       if (p && (best < 0 || p[i] > (heads[best] as Float64Array)[i])) best = k;
     }
     const likeliest = best < 0 ? "null" : this.keys[best].slice(0, -1);
-    const explained = this.b.explanations ? `,"explanation":${JSON.stringify(this.b.explanations[i])}` : "";
-    return `{"id":"${this.b.ids[i]}","machine_id":${m},"timestamp":${t},"failure_probability":${jsonNumber(failure[i])},"failure_predicted":${failure[i] >= this.b.threshold},"heads":{${h}},"likeliest_kind":${likeliest}${this.model}${explained}}`;
+    const explained = this.batch.explanations
+      ? `,"explanation":${JSON.stringify(this.batch.explanations[i])}`
+      : "";
+    return `{"id":"${this.batch.ids[i]}","machine_id":${m},"timestamp":${t},"failure_probability":${jsonNumber(failure[i])},"failure_predicted":${failure[i] >= this.batch.threshold},"heads":{${h}},"likeliest_kind":${likeliest}${this.model}${explained}}`;
   }
 }
 

@@ -159,11 +159,11 @@ export class PackedIds {
   private readonly ids: string[];
   private readonly machines: string[];
   private readonly shapes: Shape[];
-  private readonly x: Float64Array;
+  private readonly numbers: Float64Array;
 
   constructor(body: string, nums: Uint8Array) {
     [this.ids, this.machines, this.shapes] = JSON.parse(body) as [string[], string[], Shape[]];
-    this.x = float64sOf(nums);
+    this.numbers = float64sOf(nums);
   }
 
   find(id: string): { machine: string; time: number } | undefined {
@@ -173,7 +173,7 @@ export class PackedIds {
     // One shape (the usual group): the reading's numbers are at k widths; else walked to.
     let o = 0;
     if (this.shapes.length === 1) o = k * width(this.shapes[0]);
-    else for (let i = 0; i < k; i++) o += width(this.shapes[this.x[o] | 0]);
-    return { machine: this.machines[k], time: this.x[o + 1] };
+    else for (let i = 0; i < k; i++) o += width(this.shapes[this.numbers[o] | 0]);
+    return { machine: this.machines[k], time: this.numbers[o + 1] };
   }
 }

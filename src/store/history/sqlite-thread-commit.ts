@@ -37,11 +37,11 @@ export class ThreadCommits<M extends { id: number }> {
   private readonly rollback: Database.Statement;
   private readonly passive: Database.Statement;
 
-  constructor(private readonly o: ThreadCommitOptions<M>) {
-    this.begin = o.db.prepare("BEGIN");
-    this.commit = o.db.prepare("COMMIT");
-    this.rollback = o.db.prepare("ROLLBACK");
-    this.passive = o.db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  constructor(private readonly options: ThreadCommitOptions<M>) {
+    this.begin = options.db.prepare("BEGIN");
+    this.commit = options.db.prepare("COMMIT");
+    this.rollback = options.db.prepare("ROLLBACK");
+    this.passive = options.db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
   }
 
   /**
@@ -85,10 +85,10 @@ export class ThreadCommits<M extends { id: number }> {
     for (let i = 0; i < groups.length; i++) {
       const m = groups[i];
       try {
-        done.push({ m, result: this.o.insert(m) });
-        bytes += this.o.bytes(m);
+        done.push({ m, result: this.options.insert(m) });
+        bytes += this.options.bytes(m);
       } catch (e) {
-        if (this.o.db.inTransaction) this.rollback.run(); // SQLite may have done it (a full disk)
+        if (this.options.db.inTransaction) this.rollback.run(); // SQLite may have done it (a full disk)
         this.fail(m, e);
         return groups.filter((g) => g !== m);
       }
@@ -96,17 +96,17 @@ export class ThreadCommits<M extends { id: number }> {
     try {
       this.commit.run();
     } catch (e) {
-      if (this.o.db.inTransaction) this.rollback.run();
+      if (this.options.db.inTransaction) this.rollback.run();
       for (const d of done) this.fail(d.m, e);
       return [];
     }
     this.walBytes += bytes;
-    for (const d of done) this.o.reply({ id: d.m.id, ok: true, result: d.result });
+    for (const d of done) this.options.reply({ id: d.m.id, ok: true, result: d.result });
     return [];
   }
 
   private fail(m: M, e: unknown): void {
-    this.o.reply({ id: m.id, ok: false, error: toWire(e) });
+    this.options.reply({ id: m.id, ok: false, error: toWire(e) });
   }
 
   /**
