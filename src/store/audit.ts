@@ -1,6 +1,6 @@
 // The one query behind pageAudit, for both stores: kinds filtered in the database (not after a
 // LIMIT, which is how 408 alerts once hid every decision), newest first by id, paged by id.
-import type { AuditQuery } from "./types.js";
+import type { AuditQuery, MonitorSnapshot, StoredAuditEvent } from "./types.js";
 
 /**
  * `style`: "?" placeholders (SQLite) or "$n" (PostgreSQL). `from`: another table, with the rows of
@@ -25,3 +25,20 @@ export function auditPageSql(
     params,
   };
 }
+
+/** A row of either store's audit table (PostgreSQL's bigints come as strings). */
+export type AuditRow = { id: number | string; at: number | string; kind: string; payload: string };
+export type SnapshotRow = { at: number | string; model_version: string; payload: string };
+
+export const auditEventOf = (r: AuditRow): StoredAuditEvent => ({
+  id: Number(r.id),
+  at: Number(r.at),
+  kind: r.kind,
+  payload: JSON.parse(r.payload) as unknown,
+});
+
+export const snapshotOf = (r: SnapshotRow): MonitorSnapshot => ({
+  at: Number(r.at),
+  modelVersion: r.model_version,
+  payload: JSON.parse(r.payload) as unknown,
+});

@@ -7,7 +7,13 @@
 // the others has kept one within the interval).
 import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
-import { auditPageSql } from "../../store/audit.js";
+import {
+  type AuditRow,
+  auditEventOf,
+  auditPageSql,
+  type SnapshotRow,
+  snapshotOf,
+} from "../../store/audit.js";
 import { checkOut, inTransaction } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
@@ -44,8 +50,6 @@ const SCHEMA = `
     model_version text NOT NULL,
     payload text NOT NULL);
   CREATE INDEX IF NOT EXISTS contract_snapshots_at ON contract_snapshots (contract, at);`;
-
-type Row = { id: string; at: string; kind: string; payload: string };
 
 export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly pool: pg.Pool;
@@ -99,13 +103,8 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     return this.run(async () => {
       const { sql, params } = auditPageSql(q, "$", { table: "contract_audit", contract: this.contract });
-      const { rows } = await this.pool.query<Row>(sql, params);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        at: Number(r.at),
-        kind: r.kind,
-        payload: JSON.parse(r.payload) as unknown,
-      }));
+      const { rows } = await this.pool.query<AuditRow>(sql, params);
+      return rows.map(auditEventOf);
     });
   }
 
@@ -160,15 +159,11 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
 
   listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
     return this.run(async () => {
-      const { rows } = await this.pool.query<{ at: string; model_version: string; payload: string }>(
+      const { rows } = await this.pool.query<SnapshotRow>(
         "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
         [this.contract, limit],
       );
-      return rows.map((r) => ({
-        at: Number(r.at),
-        modelVersion: r.model_version,
-        payload: JSON.parse(r.payload) as unknown,
-      }));
+      return rows.map(snapshotOf);
     });
   }
 

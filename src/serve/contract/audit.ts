@@ -5,7 +5,13 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
-import { auditPageSql } from "../../store/audit.js";
+import {
+  type AuditRow,
+  auditEventOf,
+  auditPageSql,
+  type SnapshotRow,
+  snapshotOf,
+} from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import type {
   AuditEvent,
@@ -14,8 +20,6 @@ import type {
   MonitorSnapshotStore,
   StoredAuditEvent,
 } from "../../store/types.js";
-
-type Row = { id: number; at: number; kind: string; payload: string };
 
 export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly db: Database.Database;
@@ -50,12 +54,7 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
 
   async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     const { sql, params } = auditPageSql(q, "?");
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => ({
-      id: r.id,
-      at: r.at,
-      kind: r.kind,
-      payload: JSON.parse(r.payload) as unknown,
-    }));
+    return (this.db.prepare(sql).all(...params) as AuditRow[]).map(auditEventOf);
   }
 
   /** As the AI4I store's (store/sqlite/writes.ts): the last sighting is kept, older ones forgotten. */
@@ -97,8 +96,8 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
   async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
     const rows = this.db
       .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
-      .all(limit) as { at: number; model_version: string; payload: string }[];
-    return rows.map((r) => ({ at: r.at, modelVersion: r.model_version, payload: JSON.parse(r.payload) }));
+      .all(limit) as SnapshotRow[];
+    return rows.map(snapshotOf);
   }
 
   close(): void {

@@ -1,5 +1,5 @@
 // A page of a list route (GET /v1/fleet, GET /v1/machines): `limit` and `cursor`, read by hand
-// because the app does not coerce query strings.
+// because the app does not coerce query strings; and the integer parameters of the other routes.
 import { MillwrightError } from "../../core/errors.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
 
@@ -28,4 +28,15 @@ export function pageOf(query: unknown): { limit: number; cursor?: string } {
   if (q.cursor !== undefined && (typeof q.cursor !== "string" || q.cursor.length > MAX_ID_LENGTH))
     fail("cursor", "must be the next_cursor of the previous page");
   return { limit, cursor: q.cursor as string | undefined };
+}
+
+/** An optional integer query parameter; out of range or not an integer: 400 naming it. */
+export function queryInt(v: string | undefined, name: string, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new MillwrightError("MW_VALIDATION", `querystring.${name}: an integer from ${lo} to ${hi}`, {
+      field: `querystring.${name}`,
+    });
+  return n;
 }

@@ -1,7 +1,7 @@
 // The monitoring history's endpoints: run the monitor now, and the points it kept.
 import type { FastifyInstance } from "fastify";
 import type { MonitorSnapshot } from "../../store/types.js";
-import { queryInt } from "./retrain-trail.js";
+import { queryInt } from "../contract/page.js";
 import { tokenRoute } from "../auth-gate.js";
 
 /**
