@@ -57,7 +57,7 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
     return (this.db.prepare(sql).all(...params) as AuditRow[]).map(auditEventOf);
   }
 
-  /** As the AI4I store's (store/sqlite/writes.ts): the last sighting is kept, older ones forgotten. */
+  /** The last sighting is kept, older ones forgotten. */
   async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
     const step = this.db.transaction((): number | null => {
       const prev = this.db.prepare("SELECT at FROM alert_seen WHERE fingerprint = ?").get(fingerprint) as

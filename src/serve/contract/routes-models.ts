@@ -10,6 +10,7 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 
 function readText(path: string): string | null {
   try {
@@ -189,13 +190,9 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
     tokenRoute("admin", {
       tags,
       summary: "Serve another version or alias of this contract (history kept); needs the admin token",
-      body: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
-        },
-      },
+      body: closedObject({
+        model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
+      }),
     }),
     async (req) => {
       const ref = (req.body as { model?: string } | undefined)?.model ?? models.follows;

@@ -15,6 +15,7 @@ import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
 import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
 import { HORIZON_PROPERTIES } from "../plan-horizon.js";
+import { closedObject } from "../body-schema.js";
 
 function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
   const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);
@@ -72,12 +73,7 @@ export function contractPlanRoutes(
         security: [{ bearer: [] }],
         summary:
           "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
-        body: {
-          type: "object",
-          required: ["yaml"],
-          additionalProperties: false,
-          properties: { yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } },
-        },
+        body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
       },
       onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
     },
@@ -103,13 +99,7 @@ export function contractPlanRoutes(
         tags,
         security: [{ bearer: [] }],
         summary: "Re-plan now (admin token), optionally over another horizon",
-        body: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            ...HORIZON_PROPERTIES,
-          },
-        },
+        body: closedObject(HORIZON_PROPERTIES),
       },
       onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
     },
@@ -208,12 +198,7 @@ export function contractPlanRoutes(
         security: [{ bearer: [] }],
         summary: "A technician marks a task skipped, with a reason (feedback or admin token)",
         params: idParam,
-        body: {
-          type: "object",
-          required: ["reason"],
-          additionalProperties: false,
-          properties: { reason: { type: "string", minLength: 1, maxLength: 500 } },
-        },
+        body: closedObject({ reason: { type: "string", minLength: 1, maxLength: 500 } }, ["reason"]),
       },
       onRequest: async (req) => requireAny(req, opts.tokens, ["feedback", "admin"]),
     },

@@ -9,6 +9,7 @@ import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import { retrainHistory } from "../../retrain/history.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 import { alertmanagerPayloadSchema } from "../hook-schema.js";
 import { queryInt } from "./page.js";
 
@@ -72,11 +73,9 @@ export function contractRetrainRoutes(
       summary: "Retrain now (admin token): a challenger on the stored data plus the logged history, gated",
       description:
         "Starts the same retraining an alert starts (no cooldown: a person asked), and answers at once with its run id (202); the decision follows in GET /v1/retrain/history. With MILLWRIGHT_RETRAIN_MODE=github it trains here too, which needs a writable registry: the approved retrain workflow does not call it, it trains in GitHub Actions (millwright retrain run). 409 MW_CONFLICT while one runs or when retraining is off.",
-      body: {
-        type: "object",
-        additionalProperties: false,
-        properties: { reason: { type: "string", maxLength: 500, description: "why, for the audit trail" } },
-      },
+      body: closedObject({
+        reason: { type: "string", maxLength: 500, description: "why, for the audit trail" },
+      }),
     }),
     async (req, reply) => {
       if (!retrainer)

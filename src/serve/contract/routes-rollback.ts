@@ -7,6 +7,7 @@ import type { FastifyInstance } from "fastify";
 import { MAX_REASON, rollbackReason, rollbackTarget } from "../../registry/champions.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 import type { ContractModels } from "./routes-models.js";
 
 export function contractRollbackRoute(
@@ -19,13 +20,9 @@ export function contractRollbackRoute(
     tokenRoute("admin", {
       tags: ["models"],
       summary: "Make the previous champion champion again, with a reason; needs the admin token",
-      body: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          reason: { type: "string", maxLength: MAX_REASON, description: "why: kept in the audit log" },
-        },
-      } as const,
+      body: closedObject({
+        reason: { type: "string", maxLength: MAX_REASON, description: "why: kept in the audit log" },
+      }),
     }),
     async (req) => {
       const reason = rollbackReason((req.body as { reason?: string } | undefined)?.reason);

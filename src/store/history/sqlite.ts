@@ -14,7 +14,6 @@ import { FileWatch } from "../file-watch.js";
 import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
-import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
 import { entrySeqs, storedRows } from "./entries.js";
 import {
@@ -52,13 +51,12 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   readonly shared = false;
   private readonly db: Database.Database;
   private readonly thread = new LiveWriter(() =>
-    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl),
+    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, WORKER_URL),
   );
   private readonly committer: GroupCommitter<Slot>;
   private readonly insert: (g: RowGroup) => number[];
   private inlineLabels: Database.Transaction<(labels: Log.LabelIn[]) => Log.LabelOutcome[]> | null = null;
   private readonly writerThread: boolean;
-  private readonly workerUrl: URL;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
   private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
   private readonly watch: FileWatch; // a deleted file, a full disk: appends refused (file-watch.ts)
@@ -66,7 +64,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   constructor(
     readonly path: string,
     /** labelled: a row-labelled contract's log, whose labels find readings by id (sqlite-schema.ts). */
-    opts: { writerThread?: boolean; workerUrl?: URL; labelled?: boolean } = {},
+    opts: { writerThread?: boolean; labelled?: boolean } = {},
   ) {
     try {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
@@ -84,7 +82,6 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.watch.open();
     this.insert = prepareInsert(this.db);
     this.writerThread = opts.writerThread ?? true;
-    this.workerUrl = opts.workerUrl ?? WORKER_URL;
     const inline = this.db.transaction((g: RowGroup) => this.insert(g));
     this.committer = new GroupCommitter<Slot>({
       write: (slots) => writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
@@ -112,9 +109,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
       const w = this.thread.now() ?? (await this.thread.get());
-      // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
       // The packed numbers are moved, not copied (a 1,000-reading request's are ~100 KB).
-      const r = (await w.request(req as unknown as WriteRequest, transferable(g))) as AppendReply;
+      const r = (await w.request(req, transferable(g))) as AppendReply;
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
       return r.seqs;
     } catch (e) {
@@ -169,7 +165,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
         }
         const w = this.thread.now() ?? (await this.thread.get());
         const req: HistoryWriterRequest = { op: "label", labels };
-        return (await w.request(req as unknown as WriteRequest)) as Log.LabelOutcome[];
+        return (await w.request(req)) as Log.LabelOutcome[];
       });
     } catch (e) {
       throw unavailable(e);
@@ -217,7 +213,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
     const w = this.thread.now() ?? (await this.thread.get());
     const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
-    await w.request(req as unknown as WriteRequest);
+    await w.request(req);
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {

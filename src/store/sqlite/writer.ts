@@ -5,7 +5,6 @@
 // isUnavailableError() classifies as "database unreachable".
 import type { Worker } from "node:worker_threads";
 import type { WireError, WriterInit, WriterReply } from "./writer-protocol.js";
-import type { WriteRequest, Writer } from "./writes.js";
 import { spawnWorker } from "../thread.js";
 
 interface Pending {
@@ -37,7 +36,7 @@ export function writerGone(path: string, why: string): Error {
   );
 }
 
-export class SqliteWriter implements Writer {
+export class SqliteWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | null = null;
@@ -81,7 +80,11 @@ export class SqliteWriter implements Writer {
     return this.dead === null;
   }
 
-  request(req: WriteRequest, transfer?: ArrayBuffer[]): Promise<unknown> {
+  /**
+   * Settles after the write committed (or failed); `transfer` moves buffers to the thread. A request
+   * is the thread's own (an append, labels, shadow scores…, sqlite-rows.ts) or "close", numbered here.
+   */
+  request(req: { op: string }, transfer?: ArrayBuffer[]): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
