@@ -113,7 +113,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
   const { events, hot } = metrics;
-  countRequests(app, hot, metrics.httpDuration, { nosniff: true });
+  countRequests(app, hot, metrics.httpDuration);
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {

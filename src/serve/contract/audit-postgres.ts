@@ -5,7 +5,7 @@
 // and `exclusive` (a session advisory lock) makes deciding an alert one replica's step at a time.
 // The monitor's history is here too, one for the replicas (each keeps a point only when none of
 // the others has kept one within the interval).
-import pg from "pg";
+import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import {
   type AuditRow,
@@ -14,7 +14,7 @@ import {
   type SnapshotRow,
   snapshotOf,
 } from "../../store/audit.js";
-import { checkOut, inTransaction } from "../../store/postgres/transaction.js";
+import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import type {
@@ -58,15 +58,7 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
     url: string,
     private readonly contract: string,
   ) {
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: 4,
-      connectionTimeoutMillis: 3000,
-      query_timeout: 30_000,
-      application_name: "millwright-audit",
-    });
-    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
-    this.pool.on("error", () => {});
+    this.pool = openPool(url, "millwright-audit");
   }
 
   private async run<T>(fn: () => Promise<T>): Promise<T> {

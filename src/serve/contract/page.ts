@@ -14,8 +14,15 @@ export const pageQuery = {
   },
 } as const;
 
-/** Query strings are strings (the app does not coerce): read limit and cursor by hand. */
-export function pageOf(query: unknown): { limit: number; cursor?: string } {
+/**
+ * The page of `all` (sorted ids) the query asks for: the ids after `cursor`, at most `limit`, how
+ * many there are in all, and the next page's cursor (null on the last). Query strings are strings
+ * (the app does not coerce): limit and cursor are read by hand.
+ */
+export function pageOf(
+  query: unknown,
+  all: string[],
+): { page: string[]; total: number; next_cursor: string | null } {
   const q = (query ?? {}) as Record<string, unknown>;
   const fail = (f: string, m: string): never => {
     throw new MillwrightError("MW_VALIDATION", `querystring.${f}: ${m}`, { field: `querystring.${f}` });
@@ -27,7 +34,10 @@ export function pageOf(query: unknown): { limit: number; cursor?: string } {
   }
   if (q.cursor !== undefined && (typeof q.cursor !== "string" || q.cursor.length > MAX_ID_LENGTH))
     fail("cursor", "must be the next_cursor of the previous page");
-  return { limit, cursor: q.cursor as string | undefined };
+  const cursor = q.cursor as string | undefined;
+  const ids = cursor === undefined ? all : all.filter((id) => id > cursor);
+  const page = ids.slice(0, limit);
+  return { page, total: all.length, next_cursor: ids.length > limit ? page[page.length - 1] : null };
 }
 
 /** An optional integer query parameter; out of range or not an integer: 400 naming it. */

@@ -78,11 +78,7 @@ export function contractFleetRoutes(
       validatorCompiler: noValidation,
     },
     async (req) => {
-      const { limit, cursor } = pageOf(req.query);
-      let ids = board.machineIds();
-      const total = ids.length;
-      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
-      const page = ids.slice(0, limit);
+      const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
         const last = rs[rs.length - 1];
@@ -105,7 +101,7 @@ export function contractFleetRoutes(
         generated_at: new Date().toISOString(),
         total,
         machines,
-        next_cursor: ids.length > limit ? page[page.length - 1] : null,
+        next_cursor,
         unregistered: { recent: 0 },
       };
     },
@@ -125,12 +121,9 @@ export function contractFleetRoutes(
       validatorCompiler: noValidation,
     },
     async (req) => {
-      const { limit, cursor } = pageOf(req.query);
       const table = svc.attributes;
-      let ids = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
-      const total = ids.length;
-      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
-      const page = ids.slice(0, limit);
+      const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
+      const { page, total, next_cursor } = pageOf(req.query, all);
       return {
         total,
         machines: page.map((id) => {
@@ -145,7 +138,7 @@ export function contractFleetRoutes(
             last_seen: last ? new Date(last.predictedAt).toISOString() : null,
           };
         }),
-        next_cursor: ids.length > limit ? page[page.length - 1] : null,
+        next_cursor,
       };
     },
   );

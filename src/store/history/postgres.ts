@@ -3,8 +3,8 @@
 // lock inside its transaction, so seqs are handed out in commit order: a reader that sees seq n
 // committed also sees every seq below n, and "entries after the last seq I applied" never misses
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
-import pg from "pg";
-import { inTransaction } from "../postgres/transaction.js";
+import type pg from "pg";
+import { inTransaction, openPool } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
@@ -36,16 +36,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   constructor(opts: PostgresHistoryLogOptions) {
     this.contract = opts.contract;
     this.labelled = opts.labelled ?? false;
-    this.pool = new pg.Pool({
-      connectionString: opts.url,
-      max: 4,
-      connectionTimeoutMillis: 3000,
-      query_timeout: 30_000,
-      keepAlive: true,
-      application_name: "millwright-history",
-    });
-    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
-    this.pool.on("error", () => {});
+    this.pool = openPool(opts.url, "millwright-history", { keepAlive: true });
   }
 
   /**

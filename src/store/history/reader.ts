@@ -6,8 +6,9 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
+import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
+import { openPool } from "../postgres/transaction.js";
 import { entriesAfter } from "./postgres-rows.js";
 import { sqliteEntriesAfter } from "./sqlite-rows.js";
 import { LAYOUT } from "./sqlite-schema.js";
@@ -76,15 +77,13 @@ class PostgresHistoryReader implements HistoryReader {
     private readonly contract: string,
   ) {
     this.where = `PostgreSQL history_log (contract '${contract}')`;
-    this.pool = new pg.Pool({
-      connectionString: url,
+    this.pool = openPool(url, "millwright-history-reader", {
       max: 1,
-      connectionTimeoutMillis: 3000,
+      // An export reads the whole log: no time limit per query.
+      query_timeout: undefined,
       // Every statement in a read-only transaction: this reader can never change the log.
       options: "-c default_transaction_read_only=on",
-      application_name: "millwright-history-reader",
     });
-    this.pool.on("error", () => {});
   }
 
   async check(): Promise<void> {

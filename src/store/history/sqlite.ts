@@ -78,7 +78,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     prepareHistoryFile(this.db, path, opts.labelled ?? false);
-    this.watch = new FileWatch(path, undefined, "history log");
+    this.watch = new FileWatch(path);
     this.watch.open();
     this.insert = prepareInsert(this.db);
     this.writerThread = opts.writerThread ?? true;
