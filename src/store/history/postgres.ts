@@ -9,7 +9,7 @@ import type * as Log from "./types.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
 import { entriesAfter, insertRows, lookUpLabels } from "./postgres-rows.js";
-import { columnRows, type StoredRow, storedRows } from "./entries.js";
+import { columnRows, EntryAppends, type StoredRow, storedRows } from "./entries.js";
 import { fromShadowRow, type ShadowRow } from "../shadow-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
@@ -25,7 +25,7 @@ export interface PostgresHistoryLogOptions {
   labelled?: boolean;
 }
 
-export class PostgresHistoryLog implements Log.HistoryLog {
+export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
   readonly shared = true;
   private readonly pool: pg.Pool;
   private readonly contract: string;
@@ -34,6 +34,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   private readonly health = new PgHealth();
 
   constructor(opts: PostgresHistoryLogOptions) {
+    super();
     this.contract = opts.contract;
     this.labelled = opts.labelled ?? false;
     this.pool = openPool(opts.url, "millwright-history", { keepAlive: true });
@@ -76,25 +77,13 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     return this.tx((c, w) => this.insert(c, rows, w));
   }
 
-  private append(entries: Log.LogEntry[]): Promise<number[]> {
+  protected append(entries: Log.LogEntry[]): Promise<number[]> {
     return this.write(storedRows(entries));
-  }
-
-  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
-    return this.append(rows.map((reading) => ({ type: "reading", reading })));
   }
 
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
     return g.n === 0 ? Promise.resolve([]) : this.write(columnRows([g]));
-  }
-
-  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
-    return this.append(events.map((event) => ({ type: "event", event })));
-  }
-
-  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
-    return this.append(machines.map((machine) => ({ type: "machine", machine })));
   }
 
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */

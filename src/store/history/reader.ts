@@ -25,11 +25,21 @@ export const historyLogFile = (dataDir: string, contract: string): string =>
 
 const missing = (msg: string) => new MillwrightError("MW_NOT_FOUND", msg);
 
-const layoutProblem = (where: string, layout: string | undefined) =>
-  layout === String(LAYOUT)
-    ? null
-    : missing(
-        `${where}: history log layout ${layout ?? "unknown"}, this command reads ${LAYOUT}: start this Millwright's server on it once, which brings it up`,
+/** Throws unless the log is of this Millwright's layout. */
+const checkLayout = (where: string, layout: string | undefined) => {
+  if (layout !== String(LAYOUT))
+    throw missing(
+      `${where}: history log layout ${layout ?? "unknown"}, this command reads ${LAYOUT}: start this Millwright's server on it once, which brings it up`,
+    );
+};
+
+/** A failure to read: our own errors as they are, any other as the store being unavailable. */
+const unreadable = (where: string, e: unknown) =>
+  e instanceof MillwrightError
+    ? e
+    : new MillwrightError(
+        "MW_STORE_UNAVAILABLE",
+        `${where}: cannot read the history log (${(e as Error).message})`,
       );
 
 class SqliteHistoryReader implements HistoryReader {
@@ -46,15 +56,10 @@ class SqliteHistoryReader implements HistoryReader {
       const row = db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
         | { value: string }
         | undefined;
-      const bad = layoutProblem(where, row?.value);
-      if (bad) throw bad;
+      checkLayout(where, row?.value);
     } catch (e) {
       db?.close();
-      if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${where}: cannot read the history log (${(e as Error).message})`,
-      );
+      throw unreadable(where, e);
     }
     this.db = db;
   }
@@ -97,14 +102,9 @@ class PostgresHistoryReader implements HistoryReader {
       );
       layout = meta.rows[0]?.value;
     } catch (e) {
-      if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${this.where}: cannot read the history log (${(e as Error).message})`,
-      );
+      throw unreadable(this.where, e);
     }
-    const bad = layoutProblem(this.where, layout);
-    if (bad) throw bad;
+    checkLayout(this.where, layout);
   }
 
   entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {

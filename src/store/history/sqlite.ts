@@ -15,7 +15,7 @@ import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { entrySeqs, storedRows } from "./entries.js";
+import { EntryAppends, entrySeqs, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
@@ -46,7 +46,7 @@ const unavailable = (e: unknown) =>
     ? e
     : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
 
-export class SqliteHistoryLog implements Log.HistoryLog {
+export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
@@ -66,6 +66,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     /** labelled: a row-labelled contract's log, whose labels find readings by id (sqlite-schema.ts). */
     opts: { writerThread?: boolean; labelled?: boolean } = {},
   ) {
+    super();
     try {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       chmodSync(path, 0o600);
@@ -124,7 +125,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   }
 
   /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
-  private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
+  protected async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
@@ -136,21 +137,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return slot.seqs.filter((q) => q > 0);
   }
 
-  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
-    return this.append(rows.map((reading) => ({ type: "reading", reading })));
-  }
-
   /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
     return this.append([], g, g.n > 1);
-  }
-
-  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
-    return this.append(events.map((event) => ({ type: "event", event })));
-  }
-
-  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
-    return this.append(machines.map((machine) => ({ type: "machine", machine })));
   }
 
   /** Judged and logged on the connection that writes, after every append made before (labels.ts). */

@@ -16,10 +16,6 @@ interface Pending {
 // heap like the main thread's, and the young generation alone added ~40 MB of RSS under load.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
 
-function spawn(url: URL, init: WriterInit): Worker {
-  return spawnWorker(url, { workerData: init, resourceLimits: RESOURCE_LIMITS });
-}
-
 function fromWire(w: WireError): Error {
   const e = new Error(w.message);
   if (w.name && w.name !== "Error") e.name = w.name;
@@ -52,7 +48,7 @@ export class SqliteWriter {
 
   /** Starts the thread and resolves once its connection is open (WAL, synchronous=FULL). */
   static start(init: WriterInit, workerUrl: URL): Promise<SqliteWriter> {
-    const worker = spawn(workerUrl, init);
+    const worker = spawnWorker(workerUrl, { workerData: init, resourceLimits: RESOURCE_LIMITS });
     // An 'error' event without a listener would throw in this thread; start() reports through its promise.
     worker.on("error", () => {});
     return new Promise((resolve, reject) => {
