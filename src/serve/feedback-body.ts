@@ -3,9 +3,8 @@
 // with an outcome per item and a summary, a single item's unknown id is a 404 and its conflicting
 // label a 409. Items are checked here, naming the field (`body[3].twf: must be 0 or 1`).
 import { MillwrightError } from "../core/errors.js";
+import type { LabelOutcome as FeedbackOutcome } from "../store/history/types.js";
 import { closedObject } from "./body-schema.js";
-
-export type FeedbackOutcome = "accepted" | "duplicate" | "unknown" | "conflict";
 
 /** What a server takes: the names its label goes by (any one of them; equal if more), its modes. */
 export interface FeedbackShape {

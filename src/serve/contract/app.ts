@@ -179,12 +179,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     },
   );
 
-  const history = opts.monitorHistory;
-  if (history)
-    monitorHistoryRoutes(app, {
-      run: () => history.run(),
-      snapshots: (limit) => history.store.listSnapshots(limit),
-    });
+  if (opts.monitorHistory) monitorHistoryRoutes(app, opts.monitorHistory);
 
   contractPredictRoute(app, svc, maxBatch, count);
   contractEventRoutes(app, svc, maxBatch, events);

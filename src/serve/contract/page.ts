@@ -6,13 +6,24 @@ import { MAX_ID_LENGTH } from "../../core/limits.js";
 /** Rows per page at most: each board row carries its readings and reasons. */
 export const MAX_PAGE = 200;
 
-export const pageQuery = {
+const pageQuery = {
   type: "object",
   properties: {
     limit: { type: "integer", minimum: 1, maximum: MAX_PAGE, default: 100 },
     cursor: { type: "string", maxLength: MAX_ID_LENGTH, description: "next_cursor of the previous page" },
   },
 } as const;
+
+/** A list route's options: its docs (the paging said once) and no Ajv on the query (pageOf reads it). */
+export const pagedRoute = (summary: string, more: string) => ({
+  schema: {
+    tags: ["fleet"],
+    summary,
+    description: `Sorted by machine id; \`limit\` (≤ ${MAX_PAGE}) machines after \`cursor\`; \`next_cursor\` is null on the last page. ${more}`,
+    querystring: pageQuery,
+  },
+  validatorCompiler: () => (data: unknown) => ({ value: data }),
+});
 
 /**
  * The page of `all` (sorted ids) the query asks for: the ids after `cursor`, at most `limit`, how

@@ -6,14 +6,12 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
-import { pageOf, pageQuery } from "./page.js";
+import { pageOf, pagedRoute } from "./page.js";
 import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
-
-const noValidation = () => (data: unknown) => ({ value: data });
 
 /** `extensions`: what else the server offers beside its contract API (the /v2 metadata says so). */
 export function contractFleetRoutes(
@@ -66,17 +64,10 @@ export function contractFleetRoutes(
 
   app.get(
     "/v1/fleet",
-    {
-      schema: {
-        tags: ["fleet"],
-        summary:
-          "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
-        description:
-          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
-        querystring: pageQuery,
-      },
-      validatorCompiler: noValidation,
-    },
+    pagedRoute(
+      "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
+      "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
+    ),
     async (req) => {
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
@@ -109,17 +100,10 @@ export function contractFleetRoutes(
 
   app.get(
     "/v1/machines",
-    {
-      schema: {
-        tags: ["fleet"],
-        summary:
-          "The machines this server knows (the contract's machine table and every machine that has sent a reading), by page",
-        description:
-          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
-        querystring: pageQuery,
-      },
-      validatorCompiler: noValidation,
-    },
+    pagedRoute(
+      "The machines this server knows (the contract's machine table and every machine that has sent a reading), by page",
+      "`registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
+    ),
     async (req) => {
       const table = svc.attributes;
       const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();

@@ -18,9 +18,7 @@ const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-// No automatic checkpoints: ThreadCommits runs them between commits, not inside one.
-const opts = { fileMustExist: true, pragmas: ["wal_autocheckpoint = 0"] };
-const { db, append, shadow, label } = openWriterConnection(port, init, opts, (db) => {
+const { db, append, shadow, label } = openWriterConnection(port, init, (db) => {
   const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
   return {
