@@ -59,7 +59,7 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
 
   /** The last sighting is kept, older ones forgotten. */
   async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
-    const step = this.db.transaction((): number | null => {
+    return this.db.transaction((): number | null => {
       const prev = this.db.prepare("SELECT at FROM alert_seen WHERE fingerprint = ?").get(fingerprint) as
         | { at: number }
         | undefined;
@@ -70,12 +70,11 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         )
         .run(fingerprint, at);
       return prev && prev.at >= forgetBefore ? prev.at : null;
-    });
-    return step();
+    })();
   }
 
   async saveSnapshot(s: MonitorSnapshot, unlessAfter?: number): Promise<boolean> {
-    const step = this.db.transaction((): boolean => {
+    return this.db.transaction((): boolean => {
       if (
         unlessAfter !== undefined &&
         this.db.prepare("SELECT 1 FROM monitor_snapshots WHERE at > ? LIMIT 1").get(unlessAfter)
@@ -89,8 +88,7 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         .prepare("DELETE FROM monitor_snapshots WHERE id <= ?")
         .run(Number(lastInsertRowid) - MONITOR_HISTORY_KEEP);
       return true;
-    });
-    return step();
+    })();
   }
 
   async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {

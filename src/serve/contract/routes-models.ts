@@ -134,11 +134,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
             version: s.version,
             created_at: s.createdAt,
             aliases: s.aliases,
-            stage: s.aliases.includes("champion")
-              ? "champion"
-              : s.aliases.includes("challenger")
-                ? "challenger"
-                : "registered",
+            stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
             contract: c,
             metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
             seed: s.lineage?.seed ?? null,

@@ -119,6 +119,11 @@ export class ContractShadow extends ShadowRunner<Item> implements ShadowControl,
     this.seen.clear();
   }
 
+  /** The shadow period's evidence: which version, since when, and the comparison so far. */
+  evidence() {
+    return { version: this.version, startedAt: this.startedAt, comparison: this.summary().comparison };
+  }
+
   summary(): ShadowSummary {
     const champ = this.deps.service.model;
     const horizon = champ.contract.failures?.horizon.size ?? 0;

@@ -6,13 +6,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { openPool } from "../postgres/transaction.js";
 import { entriesAfter } from "./postgres-rows.js";
 import { sqliteEntriesAfter } from "./sqlite-rows.js";
 import { LAYOUT } from "./sqlite-schema.js";
-import type { HistoryLog, SeqEntry } from "./types.js";
+import type { HistoryLog } from "./types.js";
 
 export interface HistoryReader extends Pick<HistoryLog, "entriesAfter" | "close"> {
   /** Where the log is, for messages: the file, or the database's table and contract. */
@@ -42,78 +41,58 @@ const unreadable = (where: string, e: unknown) =>
         `${where}: cannot read the history log (${(e as Error).message})`,
       );
 
-class SqliteHistoryReader implements HistoryReader {
-  private readonly db: Database.Database;
-
-  constructor(readonly where: string) {
-    if (!existsSync(where))
-      throw missing(
-        `${where}: no history log (no contract server has logged a reading in this data directory)`,
-      );
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(where, { readonly: true, fileMustExist: true });
-      const row = db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
-        | { value: string }
-        | undefined;
-      checkLayout(where, row?.value);
-    } catch (e) {
-      db?.close();
-      throw unreadable(where, e);
-    }
-    this.db = db;
+/** The SQLite log, opened read-only once it is known to be there and of this layout. */
+function sqliteReader(where: string): HistoryReader {
+  if (!existsSync(where))
+    throw missing(
+      `${where}: no history log (no contract server has logged a reading in this data directory)`,
+    );
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(where, { readonly: true, fileMustExist: true });
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
+      | { value: string }
+      | undefined;
+    checkLayout(where, row?.value);
+  } catch (e) {
+    db?.close();
+    throw unreadable(where, e);
   }
-
-  async entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
-    return sqliteEntriesAfter(this.db, seq, limit);
-  }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
+  const open = db;
+  return {
+    where,
+    entriesAfter: async (seq, limit) => sqliteEntriesAfter(open, seq, limit),
+    close: async () => {
+      open.close();
+    },
+  };
 }
 
-class PostgresHistoryReader implements HistoryReader {
-  readonly where: string;
-  private readonly pool: pg.Pool;
-
-  constructor(
-    url: string,
-    private readonly contract: string,
-  ) {
-    this.where = `PostgreSQL history_log (contract '${contract}')`;
-    this.pool = openPool(url, "millwright-history-reader", {
-      max: 1,
-      // An export reads the whole log: no time limit per query.
-      query_timeout: undefined,
-      // Every statement in a read-only transaction: this reader can never change the log.
-      options: "-c default_transaction_read_only=on",
-    });
+/** The PostgreSQL log, read in read-only transactions once it is known to be there and of this layout. */
+async function postgresReader(url: string, contract: string): Promise<HistoryReader> {
+  const where = `PostgreSQL history_log (contract '${contract}')`;
+  const pool = openPool(url, "millwright-history-reader", {
+    max: 1,
+    // An export reads the whole log: no time limit per query.
+    query_timeout: undefined,
+    // Every statement in a read-only transaction: this reader can never change the log.
+    options: "-c default_transaction_read_only=on",
+  });
+  try {
+    const { rows } = await pool.query<{ t: string | null }>("SELECT to_regclass('history_meta') AS t");
+    if (rows[0].t === null)
+      throw missing(`${where}: no history log in this database (no contract server has used it)`);
+    const meta = await pool.query<{ value: string }>("SELECT value FROM history_meta WHERE key = 'layout'");
+    checkLayout(where, meta.rows[0]?.value);
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw unreadable(where, e);
   }
-
-  async check(): Promise<void> {
-    let layout: string | undefined;
-    try {
-      const { rows } = await this.pool.query<{ t: string | null }>("SELECT to_regclass('history_meta') AS t");
-      if (rows[0].t === null)
-        throw missing(`${this.where}: no history log in this database (no contract server has used it)`);
-      const meta = await this.pool.query<{ value: string }>(
-        "SELECT value FROM history_meta WHERE key = 'layout'",
-      );
-      layout = meta.rows[0]?.value;
-    } catch (e) {
-      throw unreadable(this.where, e);
-    }
-    checkLayout(this.where, layout);
-  }
-
-  entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
-    return entriesAfter(this.pool, this.contract, seq, limit);
-  }
-
-  close(): Promise<void> {
-    return this.pool.end();
-  }
+  return {
+    where,
+    entriesAfter: (seq, limit) => entriesAfter(pool, contract, seq, limit),
+    close: () => pool.end(),
+  };
 }
 
 /** Opens `contract`'s log where its server keeps it: PostgreSQL with DATABASE_URL, else its file. */
@@ -121,13 +100,7 @@ export async function openHistoryReader(
   o: { databaseUrl?: string | null; dataDir: string },
   contract: string,
 ): Promise<HistoryReader> {
-  if (!o.databaseUrl) return new SqliteHistoryReader(historyLogFile(o.dataDir, contract));
-  const r = new PostgresHistoryReader(o.databaseUrl, contract);
-  try {
-    await r.check();
-  } catch (e) {
-    await r.close().catch(() => {});
-    throw e;
-  }
-  return r;
+  return o.databaseUrl
+    ? postgresReader(o.databaseUrl, contract)
+    : sqliteReader(historyLogFile(o.dataDir, contract));
 }
