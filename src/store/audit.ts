@@ -27,18 +27,22 @@ export function auditPageSql(
 }
 
 /** A row of either store's audit table (PostgreSQL's bigints come as strings). */
-export type AuditRow = { id: number | string; at: number | string; kind: string; payload: string };
-export type SnapshotRow = { at: number | string; model_version: string; payload: string };
+type AuditRow = { id: number | string; at: number | string; kind: string; payload: string };
+type SnapshotRow = { at: number | string; model_version: string; payload: string };
 
-export const auditEventOf = (r: AuditRow): StoredAuditEvent => ({
-  id: Number(r.id),
-  at: Number(r.at),
-  kind: r.kind,
-  payload: JSON.parse(r.payload) as unknown,
-});
+/** Rows as either database returns them (SELECT id, at, kind, payload): the events they hold. */
+export const auditEventsOf = (rows: readonly unknown[]): StoredAuditEvent[] =>
+  (rows as AuditRow[]).map((r) => ({
+    id: Number(r.id),
+    at: Number(r.at),
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as unknown,
+  }));
 
-export const snapshotOf = (r: SnapshotRow): MonitorSnapshot => ({
-  at: Number(r.at),
-  modelVersion: r.model_version,
-  payload: JSON.parse(r.payload) as unknown,
-});
+/** Rows as either database returns them (SELECT at, model_version, payload): the snapshots. */
+export const snapshotsOf = (rows: readonly unknown[]): MonitorSnapshot[] =>
+  (rows as SnapshotRow[]).map((r) => ({
+    at: Number(r.at),
+    modelVersion: r.model_version,
+    payload: JSON.parse(r.payload) as unknown,
+  }));

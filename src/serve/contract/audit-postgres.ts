@@ -7,13 +7,7 @@
 // the others has kept one within the interval).
 import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
-import {
-  type AuditRow,
-  auditEventOf,
-  auditPageSql,
-  type SnapshotRow,
-  snapshotOf,
-} from "../../store/audit.js";
+import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
@@ -95,8 +89,7 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     return this.run(async () => {
       const { sql, params } = auditPageSql(q, "$", { table: "contract_audit", contract: this.contract });
-      const { rows } = await this.pool.query<AuditRow>(sql, params);
-      return rows.map(auditEventOf);
+      return auditEventsOf((await this.pool.query(sql, params)).rows);
     });
   }
 
@@ -151,11 +144,11 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
 
   listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
     return this.run(async () => {
-      const { rows } = await this.pool.query<SnapshotRow>(
+      const { rows } = await this.pool.query(
         "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
         [this.contract, limit],
       );
-      return rows.map(snapshotOf);
+      return snapshotsOf(rows);
     });
   }
 

@@ -5,13 +5,7 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
-import {
-  type AuditRow,
-  auditEventOf,
-  auditPageSql,
-  type SnapshotRow,
-  snapshotOf,
-} from "../../store/audit.js";
+import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import type {
   AuditEvent,
@@ -54,7 +48,7 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
 
   async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     const { sql, params } = auditPageSql(q, "?");
-    return (this.db.prepare(sql).all(...params) as AuditRow[]).map(auditEventOf);
+    return auditEventsOf(this.db.prepare(sql).all(...params));
   }
 
   /** The last sighting is kept, older ones forgotten. */
@@ -92,10 +86,11 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
   }
 
   async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
-    const rows = this.db
-      .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
-      .all(limit) as SnapshotRow[];
-    return rows.map(snapshotOf);
+    return snapshotsOf(
+      this.db
+        .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
+        .all(limit),
+    );
   }
 
   close(): void {
