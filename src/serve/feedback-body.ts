@@ -3,8 +3,8 @@
 // with an outcome per item and a summary, a single item's unknown id is a 404 and its conflicting
 // label a 409. Items are checked here, naming the field (`body[3].twf: must be 0 or 1`).
 import { MillwrightError } from "../core/errors.js";
-
-export type FeedbackOutcome = "accepted" | "duplicate" | "unknown" | "conflict";
+import type { LabelOutcome as FeedbackOutcome } from "../store/history/types.js";
+import { closedObject } from "./body-schema.js";
 
 /** What a server takes: the names its label goes by (any one of them; equal if more), its modes. */
 export interface FeedbackShape {
@@ -108,11 +108,8 @@ export function feedbackItemSchema(shape: FeedbackShape, words: Record<string, s
     enum: [0, 1],
     ...(words[n] ? { description: words[n] } : {}),
   });
-  return {
-    type: "object",
-    required: ["prediction_id"],
-    additionalProperties: false,
-    properties: {
+  return closedObject(
+    {
       prediction_id: {
         type: "string",
         minLength: 1,
@@ -121,7 +118,8 @@ export function feedbackItemSchema(shape: FeedbackShape, words: Record<string, s
       },
       ...Object.fromEntries([...shape.labelNames, ...shape.modes].map((n) => [n, flag(n)])),
     },
-  };
+    ["prediction_id"],
+  );
 }
 
 /** The body in the OpenAPI document: one item, an array, or {feedback: [...]}. */

@@ -123,31 +123,23 @@ export function frameworkErrorHandler(
 }
 
 /** The error handler; `roots` are directories named by a word instead of their paths (the registry). */
-export function errorHandlerFor(roots: readonly { dir: string; name: string }[]) {
-  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply =>
-    handle(err, req, reply, roots);
-}
-
-function handle(
-  err: FastifyError,
-  req: FastifyRequest,
-  reply: FastifyReply,
-  roots: readonly { dir: string; name: string }[],
-): FastifyReply {
-  const raw = classify(err);
-  const c = {
-    ...raw,
-    detail: redactPaths(raw.detail, roots),
-    extra: raw.extra && redactExtra(raw.extra, roots),
+export const errorHandlerFor =
+  (roots: readonly { dir: string; name: string }[]) =>
+  (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
+    const raw = classify(err);
+    const c = {
+      ...raw,
+      detail: redactPaths(raw.detail, roots),
+      extra: raw.extra && redactExtra(raw.extra, roots),
+    };
+    if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500)
+      req.log.error({ err, reqId: req.id }, "request failed");
+    const p = problemOf(c.code, c.detail, { ...(c.extra ?? {}), instance: req.url.split("?")[0] });
+    const wait = c.extra?.retry_after_seconds;
+    if (typeof wait === "number") reply.header("retry-after", String(wait));
+    // RFC 9110 §11.6.1: a 401 names the scheme it wants.
+    if (c.code === "MW_UNAUTHORIZED") reply.header("www-authenticate", 'Bearer realm="millwright"');
+    // OIP v2 clients expect {"error": "..."}; keep that shape on /v2 while still naming the code.
+    if (req.url.startsWith("/v2/")) return reply.code(p.status).send({ error: p.detail, code: p.code });
+    return sendProblem(reply, p);
   };
-  if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500)
-    req.log.error({ err, reqId: req.id }, "request failed");
-  const p = problemOf(c.code, c.detail, { ...(c.extra ?? {}), instance: req.url.split("?")[0] });
-  const wait = c.extra?.retry_after_seconds;
-  if (typeof wait === "number") reply.header("retry-after", String(wait));
-  // RFC 9110 §11.6.1: a 401 names the scheme it wants.
-  if (c.code === "MW_UNAUTHORIZED") reply.header("www-authenticate", 'Bearer realm="millwright"');
-  // OIP v2 clients expect {"error": "..."}; keep that shape on /v2 while still naming the code.
-  if (req.url.startsWith("/v2/")) return reply.code(p.status).send({ error: p.detail, code: p.code });
-  return sendProblem(reply, p);
-}

@@ -1,4 +1,4 @@
-// The per-request metrics both servers keep: requests in flight and the duration histogram, by
+// The per-request metrics the server keeps: requests in flight and the duration histogram, by
 // route template, method and status. Callback hooks, not async ones, Fastify's own start time
 // (reply.elapsedTime), a decorated flag instead of a WeakMap, and histogram series
 // (metrics/bulk-histogram.ts) kept per route/method/status: these run for every request, and
@@ -17,14 +17,12 @@ export function countRequests(
   app: FastifyInstance,
   hot: { inFlight: number },
   httpDuration: BulkHistogram,
-  opts: { nosniff?: boolean } = {},
 ): void {
   app.decorateRequest("mwCounted", false);
   const durations = new Map<string, HistogramSeries>();
-  const nosniff = opts.nosniff ?? false;
   app.addHook("onRequest", (req, reply, done) => {
     // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
-    if (nosniff) reply.header("x-content-type-options", "nosniff");
+    reply.header("x-content-type-options", "nosniff");
     req.mwCounted = true;
     hot.inFlight++;
     done();

@@ -1,6 +1,6 @@
 // The one query behind pageAudit, for both stores: kinds filtered in the database (not after a
 // LIMIT, which is how 408 alerts once hid every decision), newest first by id, paged by id.
-import type { AuditQuery } from "./types.js";
+import type { AuditQuery, MonitorSnapshot, StoredAuditEvent } from "./types.js";
 
 /**
  * `style`: "?" placeholders (SQLite) or "$n" (PostgreSQL). `from`: another table, with the rows of
@@ -25,3 +25,24 @@ export function auditPageSql(
     params,
   };
 }
+
+/** A row of either store's audit table (PostgreSQL's bigints come as strings). */
+type AuditRow = { id: number | string; at: number | string; kind: string; payload: string };
+type SnapshotRow = { at: number | string; model_version: string; payload: string };
+
+/** Rows as either database returns them (SELECT id, at, kind, payload): the events they hold. */
+export const auditEventsOf = (rows: readonly unknown[]): StoredAuditEvent[] =>
+  (rows as AuditRow[]).map((r) => ({
+    id: Number(r.id),
+    at: Number(r.at),
+    kind: r.kind,
+    payload: JSON.parse(r.payload) as unknown,
+  }));
+
+/** Rows as either database returns them (SELECT at, model_version, payload): the snapshots. */
+export const snapshotsOf = (rows: readonly unknown[]): MonitorSnapshot[] =>
+  (rows as SnapshotRow[]).map((r) => ({
+    at: Number(r.at),
+    modelVersion: r.model_version,
+    payload: JSON.parse(r.payload) as unknown,
+  }));

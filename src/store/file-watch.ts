@@ -1,4 +1,4 @@
-// Watches the SQLite file a store writes to, for the two ways the disk can betray an acknowledged
+// Watches the history log's SQLite file, for the two ways the disk can betray an acknowledged
 // prediction (issue 18):
 // - the data directory is deleted while serving: SQLite keeps writing into the unlinked inode, every
 //   commit "succeeds" and is gone. An fd held open on the file shows it: its link count drops to 0.
@@ -10,12 +10,10 @@ import { dirname } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import type { WriteProblem } from "./write-problem.js";
 
-export type { WriteProblem } from "./write-problem.js";
-
 /** Free space below this after a disk-full error keeps the store refusing writes. */
 const MIN_FREE_BYTES = 1024 * 1024;
 
-export function isDiskFull(e: unknown): boolean {
+function isDiskFull(e: unknown): boolean {
   const code = (e as { code?: unknown } | null)?.code;
   return code === "SQLITE_FULL" || code === "ENOSPC";
 }
@@ -25,13 +23,7 @@ export class FileWatch {
   private full = false;
   private gone = false;
 
-  constructor(
-    private readonly path: string,
-    /** Called when a problem starts or ends (the server logs it loudly and flips readiness). */
-    private readonly onChange?: (p: WriteProblem | null) => void,
-    /** The log's name in the reasons. */
-    private readonly what = "prediction log",
-  ) {}
+  constructor(private readonly path: string) {}
 
   open(): void {
     if (this.path !== ":memory:" && this.fd === null) this.fd = openSync(this.path, "r");
@@ -44,7 +36,6 @@ export class FileWatch {
 
   /** The current problem, re-checked now (an fstat, and a statfs while the disk was full). */
   problem(): WriteProblem | null {
-    const before = this.full || this.gone;
     if (!this.gone && this.fd !== null) {
       try {
         this.gone = fstatSync(this.fd).nlink === 0;
@@ -53,27 +44,22 @@ export class FileWatch {
       }
     }
     if (this.full && !this.gone && this.freeBytes() >= MIN_FREE_BYTES) this.full = false;
-    const p = this.current();
-    if (before !== (p !== null)) this.onChange?.(p);
-    return p;
+    return this.current();
   }
 
   /** Throws the client-facing error when writes must be refused. */
-  check(): void {
+  private check(): void {
     const p = this.problem();
     if (p) throw new MillwrightError(p.code, p.reason);
   }
 
   /** After a failed write: a disk-full error becomes MW_DISK_FULL (and the state); others pass through. */
-  translate(e: unknown): unknown {
+  private translate(e: unknown): unknown {
     // A deleted file shows up as all sorts of SQLite errors; the cause is what the client hears.
     if (this.problem()?.code === "MW_DATA_DIR_GONE")
       return new MillwrightError("MW_DATA_DIR_GONE", this.current()?.reason ?? "");
     if (!isDiskFull(e)) return e;
-    if (!this.full) {
-      this.full = true;
-      this.onChange?.(this.current());
-    }
+    this.full = true;
     const p = this.current() as WriteProblem;
     return new MillwrightError(p.code, p.reason);
   }
@@ -89,7 +75,7 @@ export class FileWatch {
     };
     const done = (v: T): T => {
       this.check();
-      this.ok();
+      this.full = false; // a write went through: the disk has room again
       return v;
     };
     let r: T | Promise<T>;
@@ -101,24 +87,16 @@ export class FileWatch {
     return r instanceof Promise ? r.then(done, fail) : done(r);
   }
 
-  /** A write went through: the disk has room again. */
-  ok(): void {
-    if (this.full) {
-      this.full = false;
-      this.onChange?.(this.current());
-    }
-  }
-
   private current(): WriteProblem | null {
     if (this.gone)
       return {
         code: "MW_DATA_DIR_GONE",
-        reason: `the ${this.what}'s file was deleted while serving (data directory removed); predictions are refused until the server is restarted`,
+        reason: `the history log's file was deleted while serving (data directory removed); predictions are refused until the server is restarted`,
       };
     if (this.full)
       return {
         code: "MW_DISK_FULL",
-        reason: `the ${this.what}'s disk is full; predictions are refused until space is freed`,
+        reason: `the history log's disk is full; predictions are refused until space is freed`,
       };
     return null;
   }

@@ -48,7 +48,6 @@ export interface ContractAppOptions {
   monitorHistory?: MonitorHistory;
   tokens?: Tokens;
   maxBatch?: number;
-  bodyLimit?: number;
   logger?: boolean | object;
   metricsRegistry?: PromRegistry;
   /** The dashboard's view of the fleet (an observer of the service): with it, /v1/fleet and /v1/machines/:id. */
@@ -87,7 +86,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const maxBatch = opts.maxBatch ?? 10_000;
   const app = Fastify({
     logger: opts.logger ?? false,
-    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    bodyLimit: 16 * 1024 * 1024,
     genReqId: () => uuidv7(),
     requestIdHeader: false,
     return503OnClosing: true,
@@ -114,7 +113,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
   const { events, hot } = metrics;
-  countRequests(app, hot, metrics.httpDuration, { nosniff: true });
+  countRequests(app, hot, metrics.httpDuration);
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {
@@ -150,12 +149,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
   // Not ready while the history log cannot be written (every prediction would be a 503) or while
-  // shutting down; the model is there from the start (the server does not start without one).
-  readyRoute(app, ["ops"], () => ({
-    accepting: opts.state?.accepting ?? true,
-    model: true,
-    problem: svc.writeProblem(),
-  }));
+  // shutting down.
+  readyRoute(app, () => ({ accepting: opts.state?.accepting ?? true, problem: svc.writeProblem() }));
   // Drift and quality are computed when scraped (at most every 10 s), not per reading.
   let lastReport = 0;
   app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) => {
@@ -184,12 +179,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     },
   );
 
-  const history = opts.monitorHistory;
-  if (history)
-    monitorHistoryRoutes(app, {
-      run: () => history.run(),
-      snapshots: (limit) => history.store.listSnapshots(limit),
-    });
+  if (opts.monitorHistory) monitorHistoryRoutes(app, opts.monitorHistory);
 
   contractPredictRoute(app, svc, maxBatch, count);
   contractEventRoutes(app, svc, maxBatch, events);

@@ -5,10 +5,10 @@
 // and `exclusive` (a session advisory lock) makes deciding an alert one replica's step at a time.
 // The monitor's history is here too, one for the replicas (each keeps a point only when none of
 // the others has kept one within the interval).
-import pg from "pg";
+import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
-import { auditPageSql } from "../../store/audit.js";
-import { checkOut, inTransaction } from "../../store/postgres/transaction.js";
+import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
+import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import type {
@@ -45,8 +45,6 @@ const SCHEMA = `
     payload text NOT NULL);
   CREATE INDEX IF NOT EXISTS contract_snapshots_at ON contract_snapshots (contract, at);`;
 
-type Row = { id: string; at: string; kind: string; payload: string };
-
 export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly pool: pg.Pool;
 
@@ -54,15 +52,7 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
     url: string,
     private readonly contract: string,
   ) {
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: 4,
-      connectionTimeoutMillis: 3000,
-      query_timeout: 30_000,
-      application_name: "millwright-audit",
-    });
-    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
-    this.pool.on("error", () => {});
+    this.pool = openPool(url, "millwright-audit");
   }
 
   private async run<T>(fn: () => Promise<T>): Promise<T> {
@@ -99,13 +89,7 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     return this.run(async () => {
       const { sql, params } = auditPageSql(q, "$", { table: "contract_audit", contract: this.contract });
-      const { rows } = await this.pool.query<Row>(sql, params);
-      return rows.map((r) => ({
-        id: Number(r.id),
-        at: Number(r.at),
-        kind: r.kind,
-        payload: JSON.parse(r.payload) as unknown,
-      }));
+      return auditEventsOf((await this.pool.query(sql, params)).rows);
     });
   }
 
@@ -160,15 +144,11 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
 
   listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
     return this.run(async () => {
-      const { rows } = await this.pool.query<{ at: string; model_version: string; payload: string }>(
+      const { rows } = await this.pool.query(
         "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
         [this.contract, limit],
       );
-      return rows.map((r) => ({
-        at: Number(r.at),
-        modelVersion: r.model_version,
-        payload: JSON.parse(r.payload) as unknown,
-      }));
+      return snapshotsOf(rows);
     });
   }
 

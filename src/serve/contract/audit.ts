@@ -5,7 +5,7 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
-import { auditPageSql } from "../../store/audit.js";
+import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import type {
   AuditEvent,
@@ -14,8 +14,6 @@ import type {
   MonitorSnapshotStore,
   StoredAuditEvent,
 } from "../../store/types.js";
-
-type Row = { id: number; at: number; kind: string; payload: string };
 
 export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
   private readonly db: Database.Database;
@@ -50,17 +48,12 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
 
   async pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
     const { sql, params } = auditPageSql(q, "?");
-    return (this.db.prepare(sql).all(...params) as Row[]).map((r) => ({
-      id: r.id,
-      at: r.at,
-      kind: r.kind,
-      payload: JSON.parse(r.payload) as unknown,
-    }));
+    return auditEventsOf(this.db.prepare(sql).all(...params));
   }
 
-  /** As the AI4I store's (store/sqlite/writes.ts): the last sighting is kept, older ones forgotten. */
+  /** The last sighting is kept, older ones forgotten. */
   async seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null> {
-    const step = this.db.transaction((): number | null => {
+    return this.db.transaction((): number | null => {
       const prev = this.db.prepare("SELECT at FROM alert_seen WHERE fingerprint = ?").get(fingerprint) as
         | { at: number }
         | undefined;
@@ -71,12 +64,11 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         )
         .run(fingerprint, at);
       return prev && prev.at >= forgetBefore ? prev.at : null;
-    });
-    return step();
+    })();
   }
 
   async saveSnapshot(s: MonitorSnapshot, unlessAfter?: number): Promise<boolean> {
-    const step = this.db.transaction((): boolean => {
+    return this.db.transaction((): boolean => {
       if (
         unlessAfter !== undefined &&
         this.db.prepare("SELECT 1 FROM monitor_snapshots WHERE at > ? LIMIT 1").get(unlessAfter)
@@ -90,15 +82,15 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         .prepare("DELETE FROM monitor_snapshots WHERE id <= ?")
         .run(Number(lastInsertRowid) - MONITOR_HISTORY_KEEP);
       return true;
-    });
-    return step();
+    })();
   }
 
   async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
-    const rows = this.db
-      .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
-      .all(limit) as { at: number; model_version: string; payload: string }[];
-    return rows.map((r) => ({ at: r.at, modelVersion: r.model_version, payload: JSON.parse(r.payload) }));
+    return snapshotsOf(
+      this.db
+        .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
+        .all(limit),
+    );
   }
 
   close(): void {

@@ -31,10 +31,11 @@ export function oipContractRoutes(
     })),
   ];
   const kinds = m.headNames.filter((h) => h !== "machine_failure" && m.heads[h]);
-  const outputs = [
-    { name: "failure_probability", datatype: "FP64", shape: [-1] },
-    ...kinds.map((k) => ({ name: `${k}_probability`, datatype: "FP64", shape: [-1] })),
-  ];
+  const outputs = ["failure_probability", ...kinds.map((k) => `${k}_probability`)].map((name) => ({
+    name,
+    datatype: "FP64",
+    shape: [-1],
+  }));
   app.get("/v2/models/:name", { schema: { tags: ["oip"] } }, async (req) => {
     const { name } = req.params as { name: string };
     if (name !== m.name)
@@ -92,24 +93,12 @@ export function oipContractRoutes(
       const p = scored.heads[scored.kinds.indexOf(k)];
       return p ? Array.from(p) : new Array<null>(n).fill(null);
     };
+    const data = [Array.from(scored.failure), ...kinds.map(head)];
     return {
       model_name: m.name,
       model_version: svc.model.version,
       ...(typeof body.id === "string" ? { id: body.id } : {}),
-      outputs: [
-        {
-          name: "failure_probability",
-          datatype: "FP64",
-          shape: [n],
-          data: Array.from(scored.failure),
-        },
-        ...kinds.map((k) => ({
-          name: `${k}_probability`,
-          datatype: "FP64",
-          shape: [n],
-          data: head(k),
-        })),
-      ],
+      outputs: outputs.map((o, i) => ({ ...o, shape: [n], data: data[i] })),
     };
   });
 }

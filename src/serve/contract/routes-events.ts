@@ -3,6 +3,8 @@
 import type { FastifyInstance } from "fastify";
 import type { Counter } from "prom-client";
 import { MAX_PARAM_LENGTH } from "../../core/limits.js";
+import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 import type { ContractService, EventIn } from "./contract-service.js";
 import { eventTimeDescription, kindWarning } from "./events.js";
 
@@ -13,11 +15,8 @@ export function contractEventRoutes(
   events: Counter<"outcome">,
 ): void {
   const m = svc.model;
-  const eventSchema = {
-    type: "object",
-    required: ["id", "table", "machine_id", "timestamp"],
-    additionalProperties: false,
-    properties: {
+  const eventSchema = closedObject(
+    {
       id: {
         type: "string",
         minLength: 1,
@@ -37,24 +36,18 @@ export function contractEventRoutes(
         : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
       kind: { type: "string", maxLength: 200, description: "alarm code, component, failure kind…" },
     },
-  };
+    ["id", "table", "machine_id", "timestamp"],
+  );
   app.post(
     "/v1/events",
-    {
-      schema: {
-        summary: "Alarms, maintenance and failures: they update the machines' history (token: feedback)",
-        tags: ["events"],
-        security: [{ bearer: [] }],
-        body: {
-          type: "object",
-          required: ["events"],
-          additionalProperties: false,
-          properties: { events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } },
-        },
-      },
-      // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
-      config: { auth: "feedback" },
-    },
+    // Checked before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
+    tokenRoute("feedback", {
+      summary: "Alarms, maintenance and failures: they update the machines' history (token: feedback)",
+      tags: ["events"],
+      body: closedObject({ events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } }, [
+        "events",
+      ]),
+    }),
     async (req) => {
       const items = (req.body as { events: EventIn[] }).events;
       const outcomes = await svc.events(items);

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Counter } from "prom-client";
 import { feedbackAnswer, feedbackBodySchema, feedbackItems, feedbackItemSchema } from "../feedback-body.js";
+import { tokenRoute } from "../auth-gate.js";
 import type { ContractService } from "./contract-service.js";
 
 export function contractFeedbackRoutes(
@@ -26,18 +27,16 @@ export function contractFeedbackRoutes(
     {
       // Our own checks (feedback-body.ts) name the item and field; the schema is for the docs.
       validatorCompiler: () => (data: unknown) => ({ value: data }),
-      schema: {
+      // Checked before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
+      ...tokenRoute("feedback", {
         summary:
           "The ground truth of earlier answers, by their ids (row-labelled contracts; token: feedback)",
         description: c.failures
           ? `Contract '${c.name}' learns its ground truth from failure events (POST /v1/events): this route answers 409 MW_EVENT_LABELLED.`
           : "One item, an array, or {feedback: [...]}. The label is logged in the history log before the answer, and the monitor's realised quality counts it while its reading is among the last 5,000. The same label twice counts once ('duplicate'); a different label for a labelled prediction is kept as first received ('conflict': 409 for a single item); an unknown id is 'unknown' (404 for a single item).",
         tags: ["feedback"],
-        security: [{ bearer: [] }],
         body: feedbackBodySchema(feedbackItemSchema(shape, words)),
-      },
-      // Before the body is read: an unauthenticated client cannot make us parse 16 MB (issue 18).
-      config: { auth: "feedback" },
+      }),
     },
     async (req) => {
       svc.takesFeedback();

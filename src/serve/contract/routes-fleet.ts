@@ -6,14 +6,12 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
-import { pageOf, pageQuery } from "./page.js";
+import { pageOf, pagedRoute } from "./page.js";
 import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
-
-const noValidation = () => (data: unknown) => ({ value: data });
 
 /** `extensions`: what else the server offers beside its contract API (the /v2 metadata says so). */
 export function contractFleetRoutes(
@@ -66,23 +64,12 @@ export function contractFleetRoutes(
 
   app.get(
     "/v1/fleet",
-    {
-      schema: {
-        tags: ["fleet"],
-        summary:
-          "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
-        description:
-          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
-        querystring: pageQuery,
-      },
-      validatorCompiler: noValidation,
-    },
+    pagedRoute(
+      "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
+      "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
+    ),
     async (req) => {
-      const { limit, cursor } = pageOf(req.query);
-      let ids = board.machineIds();
-      const total = ids.length;
-      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
-      const page = ids.slice(0, limit);
+      const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
         const last = rs[rs.length - 1];
@@ -105,7 +92,7 @@ export function contractFleetRoutes(
         generated_at: new Date().toISOString(),
         total,
         machines,
-        next_cursor: ids.length > limit ? page[page.length - 1] : null,
+        next_cursor,
         unregistered: { recent: 0 },
       };
     },
@@ -113,24 +100,14 @@ export function contractFleetRoutes(
 
   app.get(
     "/v1/machines",
-    {
-      schema: {
-        tags: ["fleet"],
-        summary:
-          "The machines this server knows (the contract's machine table and every machine that has sent a reading), by page",
-        description:
-          "Sorted by machine id; `limit` (≤ 200) machines after `cursor`; `next_cursor` is null on the last page. `registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
-        querystring: pageQuery,
-      },
-      validatorCompiler: noValidation,
-    },
+    pagedRoute(
+      "The machines this server knows (the contract's machine table and every machine that has sent a reading), by page",
+      "`registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
+    ),
     async (req) => {
-      const { limit, cursor } = pageOf(req.query);
       const table = svc.attributes;
-      let ids = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
-      const total = ids.length;
-      if (cursor !== undefined) ids = ids.filter((id) => id > cursor);
-      const page = ids.slice(0, limit);
+      const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
+      const { page, total, next_cursor } = pageOf(req.query, all);
       return {
         total,
         machines: page.map((id) => {
@@ -145,7 +122,7 @@ export function contractFleetRoutes(
             last_seen: last ? new Date(last.predictedAt).toISOString() : null,
           };
         }),
-        next_cursor: ids.length > limit ? page[page.length - 1] : null,
+        next_cursor,
       };
     },
   );

@@ -6,6 +6,7 @@ import { MAX_ATTRIBUTE_LENGTH } from "../../contract/machine-table.js";
 import { MillwrightError } from "../../core/errors.js";
 import { MAX_ID_LENGTH } from "../../core/limits.js";
 import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 import type { ContractService } from "./contract-service.js";
 
 /** A machine id a file could hold: no blank around it (the file's ids are trimmed), no control characters. */
@@ -38,12 +39,7 @@ export function contractMachineRoutes(app: FastifyInstance, svc: ContractService
         type: "object",
         properties: { id: { type: "string", minLength: 1, maxLength: MAX_ID_LENGTH } },
       },
-      body: {
-        type: "object",
-        required: ["attributes"],
-        additionalProperties: false,
-        properties: { attributes: { type: "object", additionalProperties: false, properties } },
-      },
+      body: closedObject({ attributes: closedObject(properties) }, ["attributes"]),
     }),
     async (req, reply) => {
       const id = (req.params as { id: string }).id;

@@ -2,7 +2,6 @@
 // promotion and reload (admin token). The same JSON shapes as the AI4I app's routes/models.ts where
 // they fit. A swap keeps the history: the log is per contract, not per version, so the new model's
 // fleet history is the same log replayed (ContractService.swap).
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
@@ -10,14 +9,8 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
-
-function readText(path: string): string | null {
-  try {
-    return readFileSync(path, "utf8");
-  } catch {
-    return null;
-  }
-}
+import { readOr } from "./routes-report.js";
+import { closedObject } from "../body-schema.js";
 
 type StoredFile = { role?: string; sha256?: string; rows?: number };
 
@@ -121,7 +114,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
         metrics: reg.readJson(v, "metrics.json"),
         lineage: reg.readJson(v, "lineage.json"),
         card_url: `/v1/models/${encodeURIComponent(v)}/card`,
-        card_markdown: readText(join(reg.versionDir(v), "card.md")),
+        card_markdown: readOr(join(reg.versionDir(v), "card.md"), (t) => t),
       };
     },
   );
@@ -141,11 +134,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
             version: s.version,
             created_at: s.createdAt,
             aliases: s.aliases,
-            stage: s.aliases.includes("champion")
-              ? "champion"
-              : s.aliases.includes("challenger")
-                ? "challenger"
-                : "registered",
+            stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
             contract: c,
             metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
             seed: s.lineage?.seed ?? null,
@@ -163,7 +152,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
     { schema: { tags, summary: "A version's model card (Markdown)" } },
     async (req, reply) => {
       const v = reg.resolve((req.params as { version: string }).version);
-      const md = readText(join(reg.versionDir(v), "card.md"));
+      const md = readOr(join(reg.versionDir(v), "card.md"), (t) => t);
       if (md === null) throw new MillwrightError("MW_NOT_FOUND", `version ${v} has no model card`);
       return reply.header("x-content-type-options", "nosniff").type("text/markdown; charset=utf-8").send(md);
     },
@@ -189,13 +178,9 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
     tokenRoute("admin", {
       tags,
       summary: "Serve another version or alias of this contract (history kept); needs the admin token",
-      body: {
-        type: "object",
-        additionalProperties: false,
-        properties: {
-          model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
-        },
-      },
+      body: closedObject({
+        model: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
+      }),
     }),
     async (req) => {
       const ref = (req.body as { model?: string } | undefined)?.model ?? models.follows;

@@ -15,6 +15,7 @@ import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
 import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
 import { HORIZON_PROPERTIES } from "../plan-horizon.js";
+import { closedObject } from "../body-schema.js";
 
 function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
   const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);
@@ -64,23 +65,35 @@ export function contractPlanRoutes(
   };
   const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians);
   const tags = ["plan"];
+  /** A route that needs one of `names`' tokens: checked on request, and said in the docs. */
+  const guarded = (names: ("admin" | "feedback")[], schema: object) => ({
+    schema: { tags, security: [{ bearer: [] }], ...schema },
+    onRequest: async (req: FastifyRequest) => requireAny(req, opts.tokens, names),
+  });
+  /** The open task a request names (not yet `status`), and how to record what became of it. */
+  const openTask = async (req: FastifyRequest, status: "done" | "skipped") => {
+    const { id } = req.params as { id: string };
+    const t = await keeper.taskOfAnyPlan(id);
+    keeper.checkOpen(id, status);
+    const record = (at: string, more: { event_id?: string; reason?: string } = {}) =>
+      keeper.record({
+        id,
+        machine_id: t.machine_id,
+        task: t.task,
+        shift: t.shift.label,
+        status,
+        at,
+        ...more,
+      });
+    return { id, t, record };
+  };
   app.put(
     "/v1/plan/technicians",
-    {
-      schema: {
-        tags,
-        security: [{ bearer: [] }],
-        summary:
-          "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
-        body: {
-          type: "object",
-          required: ["yaml"],
-          additionalProperties: false,
-          properties: { yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } },
-        },
-      },
-      onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
-    },
+    guarded(["admin"], {
+      summary:
+        "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
+      body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
+    }),
     async (req) => {
       const technicians = keeper.upload((req.body as { yaml: string }).yaml);
       return { technicians: technicians.map((t) => t.name), source: keeper.techniciansFile };
@@ -98,21 +111,10 @@ export function contractPlanRoutes(
   );
   app.post(
     "/v1/plan",
-    {
-      schema: {
-        tags,
-        security: [{ bearer: [] }],
-        summary: "Re-plan now (admin token), optionally over another horizon",
-        body: {
-          type: "object",
-          additionalProperties: false,
-          properties: {
-            ...HORIZON_PROPERTIES,
-          },
-        },
-      },
-      onRequest: async (req) => requireAny(req, opts.tokens, ["admin"]),
-    },
+    guarded(["admin"], {
+      summary: "Re-plan now (admin token), optionally over another horizon",
+      body: closedObject(HORIZON_PROPERTIES),
+    }),
     async (req) => {
       const b = (req.body ?? {}) as { horizon_days?: number; horizon_shifts?: number };
       if (b.horizon_shifts !== undefined) keeper.horizonShifts = b.horizon_shifts;
@@ -122,31 +124,24 @@ export function contractPlanRoutes(
   );
   app.post(
     "/v1/plan/tasks/:id/done",
-    {
-      schema: {
-        tags,
-        security: [{ bearer: [] }],
-        summary:
-          "A technician marks a task done (feedback or admin token): it becomes the contract task's event",
-        params: idParam,
-        body: {
-          type: ["object", "null"],
-          additionalProperties: false,
-          properties: {
-            // anyOf, not a type list: Ajv's strict mode warns at start-up on union types.
-            timestamp: {
-              anyOf: [{ type: "string" }, { type: "number" }],
-              description: "when it was done (default: the start of its shift)",
-            },
+    guarded(["feedback", "admin"], {
+      summary:
+        "A technician marks a task done (feedback or admin token): it becomes the contract task's event",
+      params: idParam,
+      body: {
+        type: ["object", "null"],
+        additionalProperties: false,
+        properties: {
+          // anyOf, not a type list: Ajv's strict mode warns at start-up on union types.
+          timestamp: {
+            anyOf: [{ type: "string" }, { type: "number" }],
+            description: "when it was done (default: the start of its shift)",
           },
         },
       },
-      onRequest: async (req) => requireAny(req, opts.tokens, ["feedback", "admin"]),
-    },
+    }),
     async (req) => {
-      const { id } = req.params as { id: string };
-      const t = await keeper.taskOfAnyPlan(id);
-      keeper.checkOpen(id, "done");
+      const { id, t, record } = await openTask(req, "done");
       // The machine's own task (its make's or model's override): its event is what the plan counted on.
       const head = svc.model.contract.tasks?.heads.find((h) => h.head === t.head);
       const spec =
@@ -175,15 +170,7 @@ export function contractPlanRoutes(
           { id: event_id, table: e.table, machine_id: t.machine_id, timestamp: when, kind: e.kind },
         ]);
       }
-      keeper.record({
-        id,
-        machine_id: t.machine_id,
-        task: t.task,
-        shift: t.shift.label,
-        status: "done",
-        at: typeof when === "number" ? String(when) : when,
-        ...(event_id ? { event_id } : {}),
-      });
+      record(typeof when === "number" ? String(when) : when, event_id ? { event_id } : {});
       keeper.markStale(`task ${id} was done`);
       return {
         id,
@@ -202,36 +189,15 @@ export function contractPlanRoutes(
   );
   app.post(
     "/v1/plan/tasks/:id/skipped",
-    {
-      schema: {
-        tags,
-        security: [{ bearer: [] }],
-        summary: "A technician marks a task skipped, with a reason (feedback or admin token)",
-        params: idParam,
-        body: {
-          type: "object",
-          required: ["reason"],
-          additionalProperties: false,
-          properties: { reason: { type: "string", minLength: 1, maxLength: 500 } },
-        },
-      },
-      onRequest: async (req) => requireAny(req, opts.tokens, ["feedback", "admin"]),
-    },
+    guarded(["feedback", "admin"], {
+      summary: "A technician marks a task skipped, with a reason (feedback or admin token)",
+      params: idParam,
+      body: closedObject({ reason: { type: "string", minLength: 1, maxLength: 500 } }, ["reason"]),
+    }),
     async (req) => {
-      const { id } = req.params as { id: string };
-      const t = await keeper.taskOfAnyPlan(id);
-      keeper.checkOpen(id, "skipped");
+      const { id, record } = await openTask(req, "skipped");
       const { reason } = req.body as { reason: string };
-      const at = new Date().toISOString();
-      keeper.record({
-        id,
-        machine_id: t.machine_id,
-        task: t.task,
-        shift: t.shift.label,
-        status: "skipped",
-        at,
-        reason,
-      });
+      record(new Date().toISOString(), { reason });
       return { id, status: "skipped", reason };
     },
   );

@@ -9,7 +9,8 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import { sendReport } from "../report-headers.js";
 import { loadHistoryModel } from "./contract-service.js";
 
-function readOr<T>(path: string, parse: (text: string) => T): T | null {
+/** A version's file parsed, or null when it is missing or unreadable (routes-models.ts reads its card so). */
+export function readOr<T>(path: string, parse: (text: string) => T): T | null {
   try {
     return parse(readFileSync(path, "utf8"));
   } catch {

@@ -11,7 +11,7 @@ import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { githubDispatcher } from "../../retrain/github.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { LogEntry } from "../../store/history/types.js";
-import { type ShadowControl, shadowPeriod } from "../shadow/control.js";
+import type { ShadowControl } from "../shadow/control.js";
 import type { ContractAudit } from "./audit-open.js";
 import type { ContractModels } from "./routes-models.js";
 
@@ -45,7 +45,7 @@ export function contractRetrainer(w: RetrainWiring): {
   const shadowGate = wantsShadow(need)
     ? new ShadowGate({
         need,
-        period: shadowPeriod(w.shadow),
+        period: w.shadow,
         promote: (v) => models.serve(v, true),
         audit,
         counters,

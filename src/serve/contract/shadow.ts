@@ -12,7 +12,7 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import type { HistoryLog, ReadingGroup, ShadowScore } from "../../store/history/types.js";
 import { headProba } from "../../train/bundle.js";
 import { type HistoryModel, isHistoryModelJSON } from "../../train/history-model.js";
-import type { ShadowSummary } from "../shadow/control.js";
+import type { ShadowControl, ShadowSummary } from "../shadow/control.js";
 import { ShadowRunner, type ShadowRunnerOptions } from "../shadow/runner.js";
 import { type ContractService, type HistoryObserver, loadHistoryModel } from "./contract-service.js";
 
@@ -28,7 +28,7 @@ export interface ContractShadowOptions extends ShadowRunnerOptions {
   log: HistoryLog;
 }
 
-export class ContractShadow extends ShadowRunner<HistoryModel, Item, ShadowScore> implements HistoryObserver {
+export class ContractShadow extends ShadowRunner<Item> implements ShadowControl, HistoryObserver {
   private readonly failures: Happened[] = [];
   private readonly seen = new Map<string, number>();
 
@@ -117,6 +117,11 @@ export class ContractShadow extends ShadowRunner<HistoryModel, Item, ShadowScore
   reset(): void {
     this.failures.length = 0;
     this.seen.clear();
+  }
+
+  /** The shadow period's evidence: which version, since when, and the comparison so far. */
+  evidence() {
+    return { version: this.version, startedAt: this.startedAt, comparison: this.summary().comparison };
   }
 
   summary(): ShadowSummary {

@@ -1,7 +1,7 @@
 // The monitoring history's endpoints: run the monitor now, and the points it kept.
 import type { FastifyInstance } from "fastify";
-import type { MonitorSnapshot } from "../../store/types.js";
-import { queryInt } from "./retrain-trail.js";
+import type { MonitorHistory } from "../../monitor/live/monitor-history.js";
+import { queryInt } from "../contract/page.js";
 import { tokenRoute } from "../auth-gate.js";
 
 /**
@@ -9,10 +9,7 @@ import { tokenRoute } from "../auth-gate.js";
  * /v1/monitor/history (the kept points, oldest first): a data-contract server keeps them beside its
  * retraining audit.
  */
-export function monitorHistoryRoutes(
-  app: FastifyInstance,
-  sources: { run: () => Promise<unknown>; snapshots: (limit: number) => Promise<MonitorSnapshot[]> },
-): void {
+export function monitorHistoryRoutes(app: FastifyInstance, history: MonitorHistory): void {
   const tags = ["monitoring"];
   app.post(
     "/v1/monitor/run",
@@ -20,7 +17,7 @@ export function monitorHistoryRoutes(
       tags,
       summary: "Compute drift and quality now (admin token); the result is a point of the history",
     }),
-    async () => sources.run(),
+    async () => history.run(),
   );
   app.get(
     "/v1/monitor/history",
@@ -33,7 +30,7 @@ export function monitorHistoryRoutes(
     },
     async (req) => {
       const limit = queryInt((req.query as { limit?: string }).limit, "limit", 1, 1000) ?? 100;
-      const snaps = await sources.snapshots(limit);
+      const snaps = await history.store.listSnapshots(limit);
       return {
         points: snaps
           .map((s) => s.payload)

@@ -2,6 +2,7 @@
 // version in shadow, stop it, and the comparison so far. The shapes here are the API's; an adapter
 // decides how it scores and labels (serve/contract/shadow.ts, serve/ai4i-shadow.ts).
 import type { ShadowComparison } from "../../monitor/shadow.js";
+import type { ShadowPeriod } from "../../retrain/shadow-gate.js";
 
 export interface ShadowQueueStats {
   capacity: number;
@@ -25,26 +26,11 @@ export interface ShadowSummary {
   thresholds: { champion: number; shadow: number } | null;
 }
 
-export interface ShadowControl {
+/** Also the shadow period a retraining gate runs (retrain/shadow-gate.ts): its start, stop and evidence. */
+export interface ShadowControl extends ShadowPeriod {
   /** Loads `ref` (version or alias) and starts scoring in shadow; replaces a shadow already running. */
   start(ref: string): Promise<{ version: string; replaced: string | null }>;
   /** Stops the shadow (none running: a no-op); returns the version stopped. */
   stop(): { stopped: string | null };
   summary(): ShadowSummary;
-  /** When the shadow started (ms), or null. */
-  readonly startedAt: number | null;
-  readonly version: string | null;
-}
-
-/** The shadow period a retraining gate runs (retrain/shadow-gate.ts): a shadow's start, stop and evidence. */
-export function shadowPeriod(shadow: ShadowControl) {
-  return {
-    start: (version: string) => shadow.start(version),
-    stop: () => shadow.stop(),
-    evidence: () => ({
-      version: shadow.version,
-      startedAt: shadow.startedAt,
-      comparison: shadow.summary().comparison,
-    }),
-  };
 }

@@ -3,7 +3,6 @@
 // scraped (a prom-client collect hook: a comparison sorts and ranks its window, not a per-request
 // cost), so neither server's /metrics route needs to know about the shadow.
 import { Counter, Gauge, type Registry as PromRegistry } from "prom-client";
-import type { ShadowComparison } from "../../monitor/shadow.js";
 import { SHADOW_METRICS } from "../../metrics/specs.js";
 import type { ShadowSummary } from "./control.js";
 
@@ -20,10 +19,21 @@ export function shadowMetrics(registry: PromRegistry) {
     info: new Gauge({
       ...SHADOW_METRICS.info,
       registers: r,
+      // The gauges from the comparison; no shadow: cleared, not left stale.
       collect() {
         if (!source) return;
-        const s = source();
-        exportShadow(g, s.version, s.comparison);
+        const { version, comparison: c } = source();
+        for (const gauge of [g.info, g.agreement, g.distance, g.quality, g.labels]) gauge.reset();
+        if (version === null || c === null) return;
+        g.info.set({ version }, 1);
+        g.labels.set(c.labelled);
+        if (c.agreement !== null) g.agreement.set(c.agreement);
+        if (c.distance.value !== null) g.distance.set({ stat: c.distance.stat }, c.distance.value);
+        for (const model of ["champion", "shadow"] as const)
+          for (const metric of ["pr_auc", "recall"] as const) {
+            const v = c[model][metric];
+            if (v !== null) g.quality.set({ model, metric }, v);
+          }
       },
     }),
     scored: new Counter({ ...SHADOW_METRICS.scored, registers: r }),
@@ -34,27 +44,4 @@ export function shadowMetrics(registry: PromRegistry) {
     labels: new Gauge({ ...SHADOW_METRICS.labels, registers: r }),
   };
   return g;
-}
-
-/** Sets the gauges from a comparison; no shadow (null): the gauges are cleared, not left stale. */
-export function exportShadow(
-  g: Omit<ShadowMetrics, "follow">,
-  version: string | null,
-  c: ShadowComparison | null,
-): void {
-  g.info.reset();
-  g.agreement.reset();
-  g.distance.reset();
-  g.quality.reset();
-  g.labels.reset();
-  if (version === null || c === null) return;
-  g.info.set({ version }, 1);
-  g.labels.set(c.labelled);
-  if (c.agreement !== null) g.agreement.set(c.agreement);
-  if (c.distance.value !== null) g.distance.set({ stat: c.distance.stat }, c.distance.value);
-  for (const model of ["champion", "shadow"] as const)
-    for (const metric of ["pr_auc", "recall"] as const) {
-      const v = c[model][metric];
-      if (v !== null) g.quality.set({ model, metric }, v);
-    }
 }

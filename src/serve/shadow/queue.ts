@@ -21,8 +21,6 @@ export interface ShadowQueueOptions<T> {
   dropped?: (n: number) => void;
   /** A batch that threw: the shadow is best effort, the error is reported and the queue goes on. */
   failed?: (e: unknown) => void;
-  /** How long the first offer waits for others to join its drain (ms; default SHADOW_DRAIN_MS). */
-  gatherMs?: number;
 }
 
 /**
@@ -82,7 +80,7 @@ export class ShadowQueue<T> {
     if (this.items.length > 0 && !this.scheduled) this.schedule(0);
   }
 
-  private schedule(delay = this.spec.gatherMs ?? SHADOW_DRAIN_MS): void {
+  private schedule(delay = SHADOW_DRAIN_MS): void {
     this.scheduled = true;
     setTimeout(() => this.drain(), delay);
   }

@@ -1,6 +1,8 @@
 // Shadow mode's API, the same on both servers: the comparison (open, as /v1/models is) and starting
 // or stopping a shadow model (admin token, checked before the body is read as on every admin route).
 import type { FastifyInstance } from "fastify";
+import { tokenRoute } from "../auth-gate.js";
+import { closedObject } from "../body-schema.js";
 import type { ShadowControl } from "./control.js";
 
 export function shadowRoutes(app: FastifyInstance, shadow: ShadowControl): void {
@@ -18,23 +20,15 @@ export function shadowRoutes(app: FastifyInstance, shadow: ShadowControl): void 
   );
   app.post(
     "/v1/models/shadow",
-    {
-      config: { auth: "admin" },
-      schema: {
-        tags,
-        summary:
-          "Score every request with another version too, after the answer is sent; needs the admin token",
-        security: [{ bearer: [] }],
-        body: {
-          type: "object",
-          required: ["version"],
-          additionalProperties: false,
-          properties: {
-            version: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" },
-          },
-        },
-      },
-    },
+    tokenRoute("admin", {
+      tags,
+      summary:
+        "Score every request with another version too, after the answer is sent; needs the admin token",
+      body: closedObject(
+        { version: { type: "string", minLength: 1, maxLength: 200, description: "version or alias" } },
+        ["version"],
+      ),
+    }),
     async (req) => {
       const { version, replaced } = await shadow.start((req.body as { version: string }).version);
       req.log.info({ version, replaced }, "shadow started");
@@ -43,10 +37,7 @@ export function shadowRoutes(app: FastifyInstance, shadow: ShadowControl): void 
   );
   app.delete(
     "/v1/models/shadow",
-    {
-      config: { auth: "admin" },
-      schema: { tags, summary: "Stop the shadow model; needs the admin token", security: [{ bearer: [] }] },
-    },
+    tokenRoute("admin", { tags, summary: "Stop the shadow model; needs the admin token" }),
     async (req) => {
       const { stopped } = shadow.stop();
       req.log.info({ stopped }, "shadow stopped");

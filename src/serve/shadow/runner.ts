@@ -1,9 +1,11 @@
-// What both servers' shadows share (serve/ai4i-shadow.ts, serve/contract/shadow.ts): the model in
-// shadow, its bounded queue, the champion/shadow score pairs the comparison reads, the scores logged
-// in groups, and the summary's queue figures. A server's shadow adds what differs: which versions
-// it accepts, how it scores an item, and how its pairs are labelled.
+// The shadow's running part (serve/contract/shadow.ts adds which versions it accepts, how it scores
+// an item, and how its pairs are labelled): the model in shadow, its bounded queue, the
+// champion/shadow score pairs the comparison reads, the scores logged in groups, and the summary's
+// queue figures.
 import type { ShadowComparison, ShadowPair } from "../../monitor/shadow.js";
-import type { ShadowControl, ShadowSummary } from "./control.js";
+import type { ShadowScore } from "../../store/history/types.js";
+import type { HistoryModel } from "../../train/history-model.js";
+import type { ShadowSummary } from "./control.js";
 import { ShadowLogBuffer } from "./log-buffer.js";
 import type { ShadowMetrics } from "./metrics.js";
 import { ShadowQueue } from "./queue.js";
@@ -15,11 +17,6 @@ export const SHADOW_QUEUE = 20_000;
 /** Readings scored per event-loop turn, so a turn stays short (2,000 held answers longer). */
 export const SHADOW_BATCH = 128;
 
-export interface ShadowModel {
-  version: string;
-  threshold: { value: number };
-}
-
 export interface ShadowRunnerOptions {
   metrics?: ShadowMetrics;
   capacity?: number;
@@ -28,19 +25,19 @@ export interface ShadowRunnerOptions {
   warn?: (msg: string) => void;
 }
 
-export abstract class ShadowRunner<M extends ShadowModel, Item, Score> implements ShadowControl {
-  private model: M | null = null;
+export abstract class ShadowRunner<Item> {
+  private model: HistoryModel | null = null;
   private queue: ShadowQueue<Item> | null = null;
   private started: number | null = null;
   private pairs: ShadowPair[] = [];
   /** The champion version the pairs were answered by: a new champion starts the comparison afresh. */
   private pairsChampion: string | null = null;
   private scored = 0;
-  private readonly toLog: ShadowLogBuffer<Score>;
+  private readonly toLog: ShadowLogBuffer<ShadowScore>;
 
   constructor(
     private readonly runner: ShadowRunnerOptions,
-    write: (rows: Score[]) => Promise<void>,
+    write: (rows: ShadowScore[]) => Promise<void>,
     private readonly sizeOf: (item: Item) => number,
   ) {
     this.toLog = new ShadowLogBuffer(write, runner.warn);
@@ -54,14 +51,11 @@ export abstract class ShadowRunner<M extends ShadowModel, Item, Score> implement
     return this.started;
   }
 
-  /** Validates `ref` against the champion and starts it (the server's own rules). */
-  abstract start(ref: string): Promise<{ version: string; replaced: string | null }>;
-  abstract summary(): ShadowSummary;
   /** Scores `items` with `model` (the one in shadow when they were queued). */
-  protected abstract score(model: M, items: Item[]): void;
+  protected abstract score(model: HistoryModel, items: Item[]): void;
 
   /** Puts `model` in shadow, replacing the one there. */
-  protected begin(model: M): { version: string; replaced: string | null } {
+  protected begin(model: HistoryModel): { version: string; replaced: string | null } {
     const replaced = this.stop().stopped;
     this.model = model;
     this.started = Date.now();
@@ -112,25 +106,25 @@ export abstract class ShadowRunner<M extends ShadowModel, Item, Score> implement
   }
 
   /** Counts and logs a turn's scores (their pairs are in already). */
-  protected scoredAll(out: Score[]): void {
+  protected scoredAll(out: ShadowScore[]): void {
     if (this.pairs.length > SHADOW_PAIRS + 1000) this.pairs = this.pairs.slice(-SHADOW_PAIRS);
     this.scored += out.length;
     this.runner.metrics?.scored.inc(out.length);
     this.toLog.add(out);
   }
 
-  /** The summary against `champion` (null: nothing served), compared by the server's `compare`. */
+  /** The summary against `champion`, compared by the server's `compare`. */
   protected summaryAgainst(
-    champion: ShadowModel | null,
+    champion: HistoryModel,
     compare: (pairs: ShadowPair[], thresholds: { champion: number; shadow: number }) => ShadowComparison,
   ): ShadowSummary {
     const m = this.model;
     const q = this.queue;
-    if (!m || !q || !champion)
+    if (!m || !q)
       return {
         active: false,
         version: null,
-        champion: champion?.version ?? "",
+        champion: champion.version,
         started_at: null,
         queue: null,
         comparison: null,

@@ -5,7 +5,7 @@
 // JSON) is what layouts 1–3 wrote: still read back, never written.
 import { type PackedRow, packReadings, unpackReadings } from "./packed.js";
 import { packGroups } from "./packed-columns.js";
-import type { LogEntry, LoggedReading, ReadingGroup, SeqEntry } from "./types.js";
+import type { LogEntry, LoggedEvent, LoggedMachine, LoggedReading, ReadingGroup, SeqEntry } from "./types.js";
 
 export interface EntryRow {
   type: LogEntry["type"];
@@ -112,4 +112,21 @@ export function pushEntries(
   const first = r.seq - rs.length + 1;
   for (let i = Math.max(0, after + 1 - first); i < rs.length && out.length < limit; i++)
     out.push({ seq: first + i, type: "reading", reading: rs[i] });
+}
+
+/** Each kind of entry appended, as both logs append them: through the log's own `append`. */
+export abstract class EntryAppends {
+  protected abstract append(entries: LogEntry[]): Promise<number[]>;
+
+  appendReadings(rows: LoggedReading[]): Promise<number[]> {
+    return this.append(rows.map((reading) => ({ type: "reading", reading })));
+  }
+
+  appendEvents(events: LoggedEvent[]): Promise<number[]> {
+    return this.append(events.map((event) => ({ type: "event", event })));
+  }
+
+  appendMachines(machines: LoggedMachine[]): Promise<number[]> {
+    return this.append(machines.map((machine) => ({ type: "machine", machine })));
+  }
 }

@@ -1,9 +1,9 @@
 // The PostgreSQL history log's rows: how a group is inserted (one statement, its seqs handed out
 // under the write lock), read back a page at a time, and how labels find their readings.
 import type pg from "pg";
-import { entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
+import { entrySeqs, pushEntries, type ReadRow, type StoredRow } from "./entries.js";
 import { idFloor, PackedIds } from "./packed.js";
-import type { LogEntry, LoggedLabel, SeqEntry } from "./types.js";
+import type { LoggedLabel, SeqEntry } from "./types.js";
 
 const SEQ = "pg_get_serial_sequence('history_log', 'seq')";
 
@@ -20,16 +20,10 @@ const INSERT = `INSERT INTO history_log (seq, contract, type, id, machine, t, bo
   ON CONFLICT (contract, id) WHERE type = 'event' DO NOTHING
   RETURNING seq`;
 
-/** Inserts entries (under the write lock, in the caller's transaction); the seqs written, in order. */
-export async function insertEntries(
-  c: pg.PoolClient,
-  contract: string,
-  entries: LogEntry[],
-): Promise<number[]> {
-  return entries.length === 0 ? [] : insertRows(c, contract, storedRows(entries));
-}
-
-/** Rows (entries as storedRows makes them, or a request's packed columns) inserted likewise. */
+/**
+ * Rows (entries as storedRows makes them, or a request's packed columns) inserted under the write
+ * lock, in the caller's transaction; each entry's seq written, in order.
+ */
 export async function insertRows(c: pg.PoolClient, contract: string, rows: StoredRow[]): Promise<number[]> {
   const count = rows.reduce((n, r) => n + r.n, 0);
   if (count === 0) return [];

@@ -3,13 +3,14 @@
 // lock inside its transaction, so seqs are handed out in commit order: a reader that sees seq n
 // committed also sees every seq below n, and "entries after the last seq I applied" never misses
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
-import pg from "pg";
-import { inTransaction } from "../postgres/transaction.js";
+import type pg from "pg";
+import { inTransaction, openPool } from "../postgres/transaction.js";
 import type * as Log from "./types.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
-import { entriesAfter, insertEntries, insertRows, lookUpLabels } from "./postgres-rows.js";
-import { columnRows } from "./entries.js";
+import { entriesAfter, insertRows, lookUpLabels } from "./postgres-rows.js";
+import { columnRows, EntryAppends, type StoredRow, storedRows } from "./entries.js";
+import { fromShadowRow, type ShadowRow } from "../shadow-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
@@ -20,12 +21,11 @@ export interface PostgresHistoryLogOptions {
   url: string;
   /** The contract's name: replicas of one contract share a log; other contracts' entries are apart. */
   contract: string;
-  poolSize?: number;
   /** A row-labelled contract's log: its labels find readings by id (postgres-schema.ts). */
   labelled?: boolean;
 }
 
-export class PostgresHistoryLog implements Log.HistoryLog {
+export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
   readonly shared = true;
   private readonly pool: pg.Pool;
   private readonly contract: string;
@@ -34,35 +34,27 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   private readonly health = new PgHealth();
 
   constructor(opts: PostgresHistoryLogOptions) {
+    super();
     this.contract = opts.contract;
     this.labelled = opts.labelled ?? false;
-    this.pool = new pg.Pool({
-      connectionString: opts.url,
-      max: opts.poolSize ?? 4,
-      connectionTimeoutMillis: 3000,
-      query_timeout: 30_000,
-      keepAlive: true,
-      application_name: "millwright-history",
-    });
-    // An idle client whose server went away emits 'error'; unhandled, it would end the process.
-    this.pool.on("error", () => {});
-  }
-
-  private tx<T>(fn: (c: pg.PoolClient, w: Wrote) => Promise<T>): Promise<T> {
-    const w: Wrote = { wrote: false };
-    return this.seen(
-      inTransaction(this.pool, (c) => fn(c, w)),
-      w,
-    );
+    this.pool = openPool(opts.url, "millwright-history", { keepAlive: true });
   }
 
   /**
-   * Every operation passes through here, so the log knows whether the server answers without a
-   * query of its own: readiness asks per probe, and a replica's follow (every
-   * MILLWRIGHT_HISTORY_FOLLOW_MS, a write-lock transaction) keeps it fresh with no traffic.
+   * A transaction, under the write lock unless `lock` is false. Every operation passes through
+   * this.health.seen, so the log knows whether the server answers without a query of its own:
+   * readiness asks per probe, and a replica's follow (every MILLWRIGHT_HISTORY_FOLLOW_MS, a
+   * write-lock transaction) keeps it fresh with no traffic.
    */
-  private seen<T>(op: Promise<T>, w?: Wrote): Promise<T> {
-    return this.health.seen(op, w);
+  private tx<T>(fn: (c: pg.PoolClient, w: Wrote) => Promise<T>, lock = true): Promise<T> {
+    const w: Wrote = { wrote: false };
+    return this.health.seen(
+      inTransaction(this.pool, async (c) => {
+        if (lock) await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
+        return fn(c, w);
+      }),
+      w,
+    );
   }
 
   writeProblem(): WriteProblem | null {
@@ -70,46 +62,28 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   }
 
   async init(): Promise<void> {
-    await this.tx((c) => prepareHistoryTables(c, this.labelled));
+    await this.tx((c) => prepareHistoryTables(c, this.labelled), false);
   }
 
   /** Inserts (postgres-rows.ts) and notes that this transaction wrote, for the health's recovery. */
-  private async insert(c: pg.PoolClient, entries: Log.LogEntry[], w: Wrote): Promise<number[]> {
-    const seqs = await insertEntries(c, this.contract, entries);
-    if (entries.length > 0) w.wrote = true;
+  private async insert(c: pg.PoolClient, rows: StoredRow[], w: Wrote): Promise<number[]> {
+    const seqs = await insertRows(c, this.contract, rows);
+    if (rows.length > 0) w.wrote = true;
     return seqs;
   }
 
-  private append(entries: Log.LogEntry[]): Promise<number[]> {
-    if (entries.length === 0) return Promise.resolve([]);
-    return this.tx(async (c, w) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      return this.insert(c, entries, w);
-    });
+  private write(rows: StoredRow[]): Promise<number[]> {
+    if (rows.length === 0) return Promise.resolve([]);
+    return this.tx((c, w) => this.insert(c, rows, w));
   }
 
-  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
-    return this.append(rows.map((reading) => ({ type: "reading", reading })));
+  protected append(entries: Log.LogEntry[]): Promise<number[]> {
+    return this.write(storedRows(entries));
   }
 
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    if (g.n === 0) return Promise.resolve([]);
-    const rows = columnRows([g]);
-    return this.tx(async (c, w) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
-      const seqs = await insertRows(c, this.contract, rows);
-      w.wrote = true;
-      return seqs;
-    });
-  }
-
-  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
-    return this.append(events.map((event) => ({ type: "event", event })));
-  }
-
-  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
-    return this.append(machines.map((machine) => ({ type: "machine", machine })));
+    return g.n === 0 ? Promise.resolve([]) : this.write(columnRows([g]));
   }
 
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */
@@ -117,24 +91,19 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     if (labels.length === 0) return Promise.resolve([]);
     const ids = [...new Set(labels.map((l) => l.id))];
     return this.tx(async (c, w) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const { reading, prior } = await lookUpLabels(c, this.contract, ids);
       const { outcomes, fresh } = judgeLabels(
         labels,
         (id) => reading.get(id),
         (id) => prior.get(id),
       );
-      await this.insert(
-        c,
-        fresh.map((label) => ({ type: "label", label })),
-        w,
-      );
+      await this.insert(c, storedRows(fresh.map((label) => ({ type: "label", label }))), w);
       return outcomes;
     });
   }
 
   entriesAfter(seq: number, limit?: number): Promise<Log.SeqEntry[]> {
-    return this.seen(entriesAfter(this.pool, this.contract, seq, limit));
+    return this.health.seen(entriesAfter(this.pool, this.contract, seq, limit));
   }
 
   exclusive<T>(
@@ -142,10 +111,9 @@ export class PostgresHistoryLog implements Log.HistoryLog {
     step: (entries: Log.SeqEntry[]) => Log.StepOutput<T>,
   ): Promise<{ result: T; seqs: number[]; lastSeq: number }> {
     return this.tx(async (c, w) => {
-      await c.query("SELECT pg_advisory_xact_lock($1)", [WRITE_LOCK]);
       const before = await entriesAfter(c, this.contract, afterSeq);
       const { append, result } = step(before);
-      const seqs = await this.insert(c, append, w);
+      const seqs = await this.insert(c, storedRows(append), w);
       if (!w.wrote && this.health.refusing()) await probeWrite(c, w);
       const lastSeq = seqs.length > 0 ? seqs[seqs.length - 1] : (before.at(-1)?.seq ?? afterSeq);
       return { result, seqs, lastSeq };
@@ -155,7 +123,7 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
     const col = <T>(f: (r: Log.ShadowScore) => T) => rows.map(f);
-    await this.seen(
+    await this.health.seen(
       this.pool.query(
         `INSERT INTO history_shadow (contract, id, machine, t, model_version, p, champion_version, champion_p, scored_at)
          SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::float8[], $9::int8[]) AS u
@@ -176,22 +144,14 @@ export class PostgresHistoryLog implements Log.HistoryLog {
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
-    const { rows } = await this.seen(
-      this.pool.query<Record<string, string | number>>(
+    const { rows } = await this.health.seen(
+      this.pool.query<Omit<ShadowRow, "scored_at"> & { scored_at: string }>(
         `SELECT * FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,
         [this.contract, limit],
       ),
     );
-    return rows.map((r) => ({
-      id: String(r.id),
-      machine: String(r.machine),
-      time: Number(r.t),
-      modelVersion: String(r.model_version),
-      failureProbability: Number(r.p),
-      championVersion: String(r.champion_version),
-      championProbability: Number(r.champion_p),
-      scoredAt: Number(r.scored_at),
-    }));
+    // bigint comes back as a string; the double precision columns as numbers.
+    return rows.map((r) => fromShadowRow({ ...r, scored_at: Number(r.scored_at) }));
   }
 
   async close(): Promise<void> {

@@ -6,12 +6,12 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import Database from "better-sqlite3";
-import pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
+import { openPool } from "../postgres/transaction.js";
 import { entriesAfter } from "./postgres-rows.js";
 import { sqliteEntriesAfter } from "./sqlite-rows.js";
 import { LAYOUT } from "./sqlite-schema.js";
-import type { HistoryLog, SeqEntry } from "./types.js";
+import type { HistoryLog } from "./types.js";
 
 export interface HistoryReader extends Pick<HistoryLog, "entriesAfter" | "close"> {
   /** Where the log is, for messages: the file, or the database's table and contract. */
@@ -24,97 +24,75 @@ export const historyLogFile = (dataDir: string, contract: string): string =>
 
 const missing = (msg: string) => new MillwrightError("MW_NOT_FOUND", msg);
 
-const layoutProblem = (where: string, layout: string | undefined) =>
-  layout === String(LAYOUT)
-    ? null
-    : missing(
-        `${where}: history log layout ${layout ?? "unknown"}, this command reads ${LAYOUT}: start this Millwright's server on it once, which brings it up`,
-      );
+/** Throws unless the log is of this Millwright's layout. */
+const checkLayout = (where: string, layout: string | undefined) => {
+  if (layout !== String(LAYOUT))
+    throw missing(
+      `${where}: history log layout ${layout ?? "unknown"}, this command reads ${LAYOUT}: start this Millwright's server on it once, which brings it up`,
+    );
+};
 
-class SqliteHistoryReader implements HistoryReader {
-  private readonly db: Database.Database;
-
-  constructor(readonly where: string) {
-    if (!existsSync(where))
-      throw missing(
-        `${where}: no history log (no contract server has logged a reading in this data directory)`,
-      );
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(where, { readonly: true, fileMustExist: true });
-      const row = db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
-        | { value: string }
-        | undefined;
-      const bad = layoutProblem(where, row?.value);
-      if (bad) throw bad;
-    } catch (e) {
-      db?.close();
-      if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError(
+/** A failure to read: our own errors as they are, any other as the store being unavailable. */
+const unreadable = (where: string, e: unknown) =>
+  e instanceof MillwrightError
+    ? e
+    : new MillwrightError(
         "MW_STORE_UNAVAILABLE",
         `${where}: cannot read the history log (${(e as Error).message})`,
       );
-    }
-    this.db = db;
-  }
 
-  async entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
-    return sqliteEntriesAfter(this.db, seq, limit);
+/** The SQLite log, opened read-only once it is known to be there and of this layout. */
+function sqliteReader(where: string): HistoryReader {
+  if (!existsSync(where))
+    throw missing(
+      `${where}: no history log (no contract server has logged a reading in this data directory)`,
+    );
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(where, { readonly: true, fileMustExist: true });
+    const row = db.prepare("SELECT value FROM meta WHERE key = 'layout'").get() as
+      | { value: string }
+      | undefined;
+    checkLayout(where, row?.value);
+  } catch (e) {
+    db?.close();
+    throw unreadable(where, e);
   }
-
-  async close(): Promise<void> {
-    this.db.close();
-  }
+  const open = db;
+  return {
+    where,
+    entriesAfter: async (seq, limit) => sqliteEntriesAfter(open, seq, limit),
+    close: async () => {
+      open.close();
+    },
+  };
 }
 
-class PostgresHistoryReader implements HistoryReader {
-  readonly where: string;
-  private readonly pool: pg.Pool;
-
-  constructor(
-    url: string,
-    private readonly contract: string,
-  ) {
-    this.where = `PostgreSQL history_log (contract '${contract}')`;
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: 1,
-      connectionTimeoutMillis: 3000,
-      // Every statement in a read-only transaction: this reader can never change the log.
-      options: "-c default_transaction_read_only=on",
-      application_name: "millwright-history-reader",
-    });
-    this.pool.on("error", () => {});
+/** The PostgreSQL log, read in read-only transactions once it is known to be there and of this layout. */
+async function postgresReader(url: string, contract: string): Promise<HistoryReader> {
+  const where = `PostgreSQL history_log (contract '${contract}')`;
+  const pool = openPool(url, "millwright-history-reader", {
+    max: 1,
+    // An export reads the whole log: no time limit per query.
+    query_timeout: undefined,
+    // Every statement in a read-only transaction: this reader can never change the log.
+    options: "-c default_transaction_read_only=on",
+  });
+  try {
+    const { rows } = await pool.query<{ t: string | null }>("SELECT to_regclass('history_meta') AS t");
+    if (rows[0].t === null)
+      throw missing(`${where}: no history log in this database (no contract server has used it)`);
+    const meta = await pool.query<{ value: string }>("SELECT value FROM history_meta WHERE key = 'layout'");
+    checkLayout(where, meta.rows[0]?.value);
+  } catch (e) {
+    await pool.end().catch(() => {});
+    throw unreadable(where, e);
   }
-
-  async check(): Promise<void> {
-    let layout: string | undefined;
-    try {
-      const { rows } = await this.pool.query<{ t: string | null }>("SELECT to_regclass('history_meta') AS t");
-      if (rows[0].t === null)
-        throw missing(`${this.where}: no history log in this database (no contract server has used it)`);
-      const meta = await this.pool.query<{ value: string }>(
-        "SELECT value FROM history_meta WHERE key = 'layout'",
-      );
-      layout = meta.rows[0]?.value;
-    } catch (e) {
-      if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${this.where}: cannot read the history log (${(e as Error).message})`,
-      );
-    }
-    const bad = layoutProblem(this.where, layout);
-    if (bad) throw bad;
-  }
-
-  entriesAfter(seq: number, limit?: number): Promise<SeqEntry[]> {
-    return entriesAfter(this.pool, this.contract, seq, limit);
-  }
-
-  close(): Promise<void> {
-    return this.pool.end();
-  }
+  return {
+    where,
+    entriesAfter: (seq, limit) => entriesAfter(pool, contract, seq, limit),
+    close: () => pool.end(),
+  };
 }
 
 /** Opens `contract`'s log where its server keeps it: PostgreSQL with DATABASE_URL, else its file. */
@@ -122,13 +100,7 @@ export async function openHistoryReader(
   o: { databaseUrl?: string | null; dataDir: string },
   contract: string,
 ): Promise<HistoryReader> {
-  if (!o.databaseUrl) return new SqliteHistoryReader(historyLogFile(o.dataDir, contract));
-  const r = new PostgresHistoryReader(o.databaseUrl, contract);
-  try {
-    await r.check();
-  } catch (e) {
-    await r.close().catch(() => {});
-    throw e;
-  }
-  return r;
+  return o.databaseUrl
+    ? postgresReader(o.databaseUrl, contract)
+    : sqliteReader(historyLogFile(o.dataDir, contract));
 }

@@ -1,7 +1,7 @@
 // The history log's shadow scores (shadow mode) in SQLite, as both of its writers insert them (the
 // writer thread, and the main thread without it), and read back: a group to a row.
 import type Database from "better-sqlite3";
-import { float64sOf, lastDistinct, runsOf } from "../shadow-rows.js";
+import { float64sOf, fromShadowRow, lastDistinct, runsOf, type ShadowRow } from "../shadow-rows.js";
 import type { ShadowScore } from "./types.js";
 
 /** Shadow scores by column (types.ts ShadowScore). */
@@ -43,29 +43,6 @@ CREATE TABLE IF NOT EXISTS shadow_groups (
   strs TEXT NOT NULL,
   scores BLOB NOT NULL
 )`;
-
-/** A row of the old `shadow` table (one score a row). */
-export type ShadowRow = {
-  id: string;
-  machine: string;
-  t: number;
-  model_version: string;
-  p: number;
-  champion_version: string;
-  champion_p: number;
-  scored_at: number;
-};
-
-export const fromShadowRow = (r: ShadowRow): ShadowScore => ({
-  id: r.id,
-  machine: r.machine,
-  time: r.t,
-  modelVersion: r.model_version,
-  failureProbability: r.p,
-  championVersion: r.champion_version,
-  championProbability: r.champion_p,
-  scoredAt: r.scored_at,
-});
 
 /** A stored group: `strs` is the JSON [ids, machines]; `scores` n × [t, p, champion_p, scored_at]. */
 export interface ShadowGroupRow {

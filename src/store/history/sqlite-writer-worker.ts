@@ -18,11 +18,10 @@ const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
 const init = workerData as WriterInit;
 
-// No automatic checkpoints: ThreadCommits runs them between commits, not inside one.
-const opts = { fileMustExist: true, pragmas: ["wal_autocheckpoint = 0"] };
-const { db, append, shadow, label } = openWriterConnection(port, init, opts, (db) => {
+const { db, append, shadow, label } = openWriterConnection(port, init, (db) => {
   const insert = prepareInsert(db);
   const insertShadow = db.transaction(prepareShadowInsert(db));
+  const labels = db.transaction(prepareLabels(db));
   return {
     // A group's rows, inside the open transaction (if they fail, ThreadCommits commits the others
     // without it). It may carry shadow scores (shadow-rides.ts): in a savepoint of their own, so that
@@ -40,10 +39,7 @@ const { db, append, shadow, label } = openWriterConnection(port, init, opts, (db
     },
     // Labels: judged and logged in one transaction, IMMEDIATE so that its look-ups and its inserts
     // see one state of the file (a second server on the file waits, not slips in between).
-    label: (
-      (tx) => (labels: LabelIn[]) =>
-        tx.immediate(labels)
-    )(db.transaction(prepareLabels(db))),
+    label: (l: LabelIn[]) => labels.immediate(l),
     // Shadow scores no answers' group took (traffic stopped): best effort, their commit skips the
     // fsync (synchronous=NORMAL for that one transaction; in WAL mode the frames reach the disk with
     // the next FULL commit or checkpoint).

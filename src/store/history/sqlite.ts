@@ -14,9 +14,8 @@ import { FileWatch } from "../file-watch.js";
 import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
-import type { WriteRequest } from "../sqlite/writes.js";
 import { siblingWorkerUrl } from "../thread.js";
-import { entrySeqs, storedRows } from "./entries.js";
+import { EntryAppends, entrySeqs, storedRows } from "./entries.js";
 import {
   groupOf,
   type HistoryWriterRequest,
@@ -47,18 +46,17 @@ const unavailable = (e: unknown) =>
     ? e
     : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
 
-export class SqliteHistoryLog implements Log.HistoryLog {
+export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
   readonly shared = false;
   private readonly db: Database.Database;
   private readonly thread = new LiveWriter(() =>
-    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, this.workerUrl),
+    SqliteWriter.start({ path: this.path, busyTimeoutMs: BUSY_TIMEOUT_MS }, WORKER_URL),
   );
   private readonly committer: GroupCommitter<Slot>;
   private readonly insert: (g: RowGroup) => number[];
   private inlineLabels: Database.Transaction<(labels: Log.LabelIn[]) => Log.LabelOutcome[]> | null = null;
   private readonly writerThread: boolean;
-  private readonly workerUrl: URL;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
   private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
   private readonly watch: FileWatch; // a deleted file, a full disk: appends refused (file-watch.ts)
@@ -66,8 +64,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   constructor(
     readonly path: string,
     /** labelled: a row-labelled contract's log, whose labels find readings by id (sqlite-schema.ts). */
-    opts: { writerThread?: boolean; workerUrl?: URL; labelled?: boolean } = {},
+    opts: { writerThread?: boolean; labelled?: boolean } = {},
   ) {
+    super();
     try {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       chmodSync(path, 0o600);
@@ -80,11 +79,10 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
     prepareHistoryFile(this.db, path, opts.labelled ?? false);
-    this.watch = new FileWatch(path, undefined, "history log");
+    this.watch = new FileWatch(path);
     this.watch.open();
     this.insert = prepareInsert(this.db);
     this.writerThread = opts.writerThread ?? true;
-    this.workerUrl = opts.workerUrl ?? WORKER_URL;
     const inline = this.db.transaction((g: RowGroup) => this.insert(g));
     this.committer = new GroupCommitter<Slot>({
       write: (slots) => writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
@@ -112,9 +110,8 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
       const w = this.thread.now() ?? (await this.thread.get());
-      // SqliteWriter is typed for the prediction log's requests; it only numbers and posts them.
       // The packed numbers are moved, not copied (a 1,000-reading request's are ~100 KB).
-      const r = (await w.request(req as unknown as WriteRequest, transferable(g))) as AppendReply;
+      const r = (await w.request(req, transferable(g))) as AppendReply;
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
       return r.seqs;
     } catch (e) {
@@ -128,7 +125,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   }
 
   /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
-  private async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
+  protected async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
@@ -140,21 +137,9 @@ export class SqliteHistoryLog implements Log.HistoryLog {
     return slot.seqs.filter((q) => q > 0);
   }
 
-  appendReadings(rows: Log.LoggedReading[]): Promise<number[]> {
-    return this.append(rows.map((reading) => ({ type: "reading", reading })));
-  }
-
   /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
     return this.append([], g, g.n > 1);
-  }
-
-  appendEvents(events: Log.LoggedEvent[]): Promise<number[]> {
-    return this.append(events.map((event) => ({ type: "event", event })));
-  }
-
-  appendMachines(machines: Log.LoggedMachine[]): Promise<number[]> {
-    return this.append(machines.map((machine) => ({ type: "machine", machine })));
   }
 
   /** Judged and logged on the connection that writes, after every append made before (labels.ts). */
@@ -169,7 +154,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
         }
         const w = this.thread.now() ?? (await this.thread.get());
         const req: HistoryWriterRequest = { op: "label", labels };
-        return (await w.request(req as unknown as WriteRequest)) as Log.LabelOutcome[];
+        return (await w.request(req)) as Log.LabelOutcome[];
       });
     } catch (e) {
       throw unavailable(e);
@@ -217,7 +202,7 @@ export class SqliteHistoryLog implements Log.HistoryLog {
   private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
     const w = this.thread.now() ?? (await this.thread.get());
     const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
-    await w.request(req as unknown as WriteRequest);
+    await w.request(req);
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {

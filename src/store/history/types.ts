@@ -66,8 +66,6 @@ export interface ShadowScore {
   scoredAt: number;
 }
 
-export type EventOutcome = "accepted" | "duplicate" | "conflict";
-
 /**
  * The ground truth of one answer (a row-labelled contract: POST /v1/feedback), keyed by the answer's
  * id, which is its reading's id in the log: one label per prediction, the first one told.

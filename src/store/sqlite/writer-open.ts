@@ -6,24 +6,26 @@ import Database from "better-sqlite3";
 import { type WriterInit, type WriterReply, toWire } from "./writer-protocol.js";
 
 /**
- * The connection, with what `prepare` makes of it (statements, transactions). Does not return when
- * the file cannot be opened for writing or `prepare` throws: it reports that and ends the thread.
+ * The connection to the file the main thread created, with what `prepare` makes of it (statements,
+ * transactions). Does not return when the file cannot be opened for writing or `prepare` throws: it
+ * reports that and ends the thread.
  */
 export function openWriterConnection<T>(
   port: MessagePort,
   init: WriterInit,
-  opts: { fileMustExist?: boolean; pragmas?: readonly string[] },
   prepare: (db: Database.Database) => T,
 ): { db: Database.Database } & T {
   try {
-    const db = new Database(init.path, { fileMustExist: opts.fileMustExist ?? false });
+    const db = new Database(init.path, { fileMustExist: true });
     try {
       db.pragma(`busy_timeout = ${init.busyTimeoutMs}`);
       db.pragma("journal_mode = WAL");
       // FULL, not NORMAL: in WAL mode NORMAL may lose the last commits on power loss, and an
       // acknowledged record must survive that.
       db.pragma("synchronous = FULL");
-      for (const p of opts.pragmas ?? []) db.pragma(p);
+      // No automatic checkpoints: the thread runs them between commits, not inside one
+      // (history/sqlite-thread-commit.ts).
+      db.pragma("wal_autocheckpoint = 0");
       return { db, ...prepare(db) };
     } catch (e) {
       db.close();

@@ -2,11 +2,6 @@
 // history log's, history/sqlite-writer-worker.ts): numbered requests, one reply each, posted only
 // after the transaction committed.
 
-/** A request as posted: the thread's own ops (an append, labels, shadow scores…) and "close". */
-export type WriterRequest =
-  | { id: number; op: "close" }
-  | { id: number; op: string; [field: string]: unknown };
-
 export type WriterReply =
   | { id: number; ok: true; result?: unknown }
   | { id: number; ok: false; error: WireError }

@@ -5,7 +5,6 @@
 // isUnavailableError() classifies as "database unreachable".
 import type { Worker } from "node:worker_threads";
 import type { WireError, WriterInit, WriterReply } from "./writer-protocol.js";
-import type { WriteRequest, Writer } from "./writes.js";
 import { spawnWorker } from "../thread.js";
 
 interface Pending {
@@ -16,10 +15,6 @@ interface Pending {
 // The thread holds little: one group being moved and its statements. Without limits V8 sizes its
 // heap like the main thread's, and the young generation alone added ~40 MB of RSS under load.
 const RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 128 };
-
-function spawn(url: URL, init: WriterInit): Worker {
-  return spawnWorker(url, { workerData: init, resourceLimits: RESOURCE_LIMITS });
-}
 
 function fromWire(w: WireError): Error {
   const e = new Error(w.message);
@@ -37,7 +32,7 @@ export function writerGone(path: string, why: string): Error {
   );
 }
 
-export class SqliteWriter implements Writer {
+export class SqliteWriter {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private dead: Error | null = null;
@@ -53,7 +48,7 @@ export class SqliteWriter implements Writer {
 
   /** Starts the thread and resolves once its connection is open (WAL, synchronous=FULL). */
   static start(init: WriterInit, workerUrl: URL): Promise<SqliteWriter> {
-    const worker = spawn(workerUrl, init);
+    const worker = spawnWorker(workerUrl, { workerData: init, resourceLimits: RESOURCE_LIMITS });
     // An 'error' event without a listener would throw in this thread; start() reports through its promise.
     worker.on("error", () => {});
     return new Promise((resolve, reject) => {
@@ -81,7 +76,11 @@ export class SqliteWriter implements Writer {
     return this.dead === null;
   }
 
-  request(req: WriteRequest, transfer?: ArrayBuffer[]): Promise<unknown> {
+  /**
+   * Settles after the write committed (or failed); `transfer` moves buffers to the thread. A request
+   * is the thread's own (an append, labels, shadow scores…, sqlite-rows.ts) or "close", numbered here.
+   */
+  request(req: { op: string }, transfer?: ArrayBuffer[]): Promise<unknown> {
     if (this.dead) return Promise.reject(this.dead);
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
