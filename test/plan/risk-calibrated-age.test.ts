@@ -6,6 +6,8 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Contract, HeadTasks } from "../../src/contract/types.js";
 import type { ContractForecast, HeadForecast } from "../../src/plan/contract-forecast.js";
+import { planningLines } from "../../src/evaluate/history-card.js";
+import { forecastMethodText } from "../../src/plan/contract-plan.js";
 import { calibrateForecasts } from "../../src/plan/risk-calibrated.js";
 import { calibrateHazard, type PlanCalibration } from "../../src/train/plan-calibration.js";
 import { ageLogHazard } from "../../src/train/plan-calibration-age.js";
@@ -80,4 +82,22 @@ test("an aged part: its risk before through the age map, a replacement re-comput
     const row = h.hazardAfter?.[s] as number[];
     for (let u = s; u < S; u++) assert.ok(Math.abs(row[u] - (mapped[u] * AFTER[u]) / RAW[u]) < 1e-15);
   }
+});
+
+test("the plan's forecast_method and the model card name the age input and its life laws, and only when there is one", () => {
+  const text = forecastMethodText("calibrated", CAL);
+  assert.match(text, /part's age as a second input .*Weibull hazard/);
+  assert.match(text, /sb shape 4\.00, scale 3000 h/);
+  assert.match(
+    text,
+    /such a task's risk after goes through the same map with the part's age restarting at 0/,
+  );
+  const card = planningLines(CAL).join("\n");
+  assert.match(card, /C′ = σ\(a · logit\(C\) \+ c · ln H \+ b\)/);
+  assert.match(card, /\| sb \| 4 \| 3000 \| 30 \| 8 \|/);
+  assert.match(card, /\| 168 h \| 0\.4 \| 0\.9 \| 1\.2 \| -25 to 1 \|/);
+  // The Platt map alone: neither says a word about age.
+  const platt = { ...CAL, weibull: undefined };
+  assert.doesNotMatch(forecastMethodText("calibrated", platt), /Weibull|age/);
+  assert.doesNotMatch(planningLines(platt).join("\n"), /Weibull|ln H/);
 });
