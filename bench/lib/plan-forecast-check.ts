@@ -22,7 +22,7 @@ import type { HistoryModel } from "../../src/train/history-model.js";
 import { DAY, HOUR, type World } from "./backtest-world.js";
 import { table } from "./report.js";
 
-interface Forecast {
+export interface Forecast {
   machine: string;
   head: string;
   start: number;
@@ -38,7 +38,7 @@ const WINDOWS = [
 ] as const;
 
 /** Outcome of a forecast over `ms` in the world: 1 failed, 0 did not, null replaced first (censored) or past the end. */
-export function outcomeIn(w: World, f: Forecast, ms: number): 0 | 1 | null {
+export function outcomeIn(w: Pick<World, "sim">, f: Forecast, ms: number): 0 | 1 | null {
   const sim = w.sim;
   if (f.start + ms > sim.startMs + sim.hours * HOUR) return null;
   const m = sim.machines.findIndex((x) => x.id === f.machine);
