@@ -20,6 +20,7 @@ import type { ContractPlan } from "../../src/plan/contract-plan.js";
 import { contractRisk } from "../../src/plan/contract-risk.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { DAY, HOUR, type World } from "./backtest-world.js";
+import { BINS } from "./forecast-check.js";
 import { table } from "./report.js";
 
 export interface Forecast {
@@ -51,6 +52,21 @@ export function outcomeIn(w: Pick<World, "sim">, f: Forecast, ms: number): 0 | 1
   if (failed <= replaced && failed < f.start + ms) return 1;
   if (replaced < f.start + ms) return null;
   return 0;
+}
+
+/** Rows of a calibration table by the planner's forecast (method 0). */
+function calibration(scored: { p: number[]; y: number }[], left: number[]): string[][] {
+  return BINS.slice(0, -1).map((lo, b) => {
+    const hi = BINS[b + 1];
+    const xs = scored.filter((s) => s.p[0] >= lo && s.p[0] < hi);
+    const mean = xs.reduce((a, s) => a + s.p[0], 0) / (xs.length || 1);
+    const rate = xs.reduce((a, s) => a + s.y, 0) / (xs.length || 1);
+    return [
+      `${lo}–${Math.min(1, hi).toFixed(2)}`,
+      xs.length ? `${xs.length}: ${mean.toFixed(4)} / ${rate.toFixed(4)}` : "–",
+      String(left.filter((p) => p >= lo && p < hi).length),
+    ];
+  });
 }
 
 export class PlanForecastCheck {
@@ -88,11 +104,12 @@ export class PlanForecastCheck {
   scores(w: World) {
     return WINDOWS.map(({ label, ms, pick }) => {
       const scored: { p: number[]; y: number }[] = [];
-      let censored = 0;
+      /** The planner's forecasts of the part-mornings left out (a task replaced the part first). */
+      const left: number[] = [];
       for (const f of this.forecasts) {
         const y = outcomeIn(w, f, ms);
         if (y === null) {
-          if (f.start + ms <= w.sim.startMs + w.sim.hours * HOUR) censored++;
+          if (f.start + ms <= w.sim.startMs + w.sim.hours * HOUR) left.push(pick(f)[0]);
         } else scored.push({ p: pick(f), y });
       }
       const n = scored.length || 1;
@@ -100,7 +117,7 @@ export class PlanForecastCheck {
       const ref = scored.reduce((a, s) => a + (rate - s.y) ** 2, 0) / n;
       const brier = this.methods.map((_, j) => scored.reduce((a, s) => a + (s.p[j] - s.y) ** 2, 0) / n);
       const mean = this.methods.map((_, j) => scored.reduce((a, s) => a + s.p[j], 0) / n);
-      return { label, n: scored.length, censored, rate, ref, brier, mean };
+      return { label, n: scored.length, censored: left.length, rate, ref, brier, mean, scored, left };
     });
   }
 
@@ -108,7 +125,8 @@ export class PlanForecastCheck {
   report(w: World): string {
     const f4 = (v: number) => v.toFixed(4);
     const pct = (v: number) => `${(100 * v).toFixed(1)} %`;
-    const rows = this.scores(w).flatMap((s) =>
+    const scores = this.scores(w);
+    const rows = scores.flatMap((s) =>
       this.methods.map((m, j) => [
         s.label,
         m,
@@ -123,6 +141,10 @@ export class PlanForecastCheck {
       ]),
     );
     return `${table(["window", "forecast", "part-mornings scored", "left out (replaced first)", "Brier", "Brier of the observed rate", "skill vs rate", `skill vs ${this.methods[1]}`, "mean forecast", "observed rate"], rows)}
+
+7-day calibration of the ${this.methods[0]} forecast in this world (part-mornings scored in the bin: mean forecast / observed failure rate; and how many of the bin a task replaced first, left out):
+
+${table(["forecast risk within 7 days", "scored: forecast / observed", "left out"], calibration(scores[1].scored, scores[1].left))}
 
 Largest difference between this check's 7-day risk and the plan's own by_end: ${this.maxDiff.toFixed(4)}.`;
   }
