@@ -29,10 +29,12 @@ import { ModelRegistry } from "../src/registry/registry.js";
 import type { HistoryModel } from "../src/train/history-model.js";
 import { DAY, HOUR, type Task, World } from "./lib/backtest-world.js";
 import { ROOT } from "./lib/historian-input.js";
-import { machineLine, table, writeSection } from "./lib/report.js";
+import { writeSection } from "./lib/report.js";
+import { backtestSection, type Row } from "./lib/backtest-section.js";
 import { solveTimeSection } from "./lib/plan-size.js";
 import { ForecastCheck } from "./lib/forecast-check.js";
 import { PlanDiff } from "./lib/plan-diff.js";
+import { PlanForecastCheck } from "./lib/plan-forecast-check.js";
 
 const MACHINES = 24;
 const TRAIN_DAYS = 60;
@@ -74,21 +76,6 @@ const testFrom = first.startMs + TRAIN_DAYS * DAY;
 const testEnd = testFrom + WEEKS * 7 * DAY;
 const inTest = (ms: number) => ms >= testFrom && ms < testEnd;
 
-interface Row {
-  failures: number;
-  tasks: number;
-  downtime: number;
-  failureCost: number;
-  taskCost: number;
-  solveMs: number;
-  maxSolveMs: number;
-  trainS: number;
-  seen: string;
-  trees: string;
-  /** Weeks that kept the previous model (no failure in the new test week). */
-  kept: number;
-}
-
 /** What a policy's world cost over the replayed weeks (costs and downtime hours of the contract). */
 function outcome(
   w: World,
@@ -108,22 +95,22 @@ function outcome(
 }
 
 let lastModel: HistoryModel | null = null;
+/** The fleet re-simulated under a policy whose shop PM stops at hour `scheduledUntil`. */
+const worldOf = (name: string, scheduledUntil: number) =>
+  new World({ dir: join(dir, name), machines: MACHINES, days, seed: SEED, scheduledUntil });
 
 const diff = new PlanDiff();
 /** The planners' forecast (BACKTEST_FORECAST=trend to try another) and the ones measured against the run-to-failure world. */
 const FORECAST = (process.env.BACKTEST_FORECAST ?? DEFAULT_FORECAST) as ForecastMethod;
 const METHODS: ForecastMethod[] = ["persistence", "calibrated", "trend", "revert"];
 let check: ForecastCheck | null = null;
+/** The MIP's own forecasts scored in its replayed world, with persistence's of the same mornings. */
+const own = new PlanForecastCheck([FORECAST, "persistence"]);
+let ownTable = "";
 
 async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
   const { contract, text } = contractWith(horizon);
-  const w = new World({
-    dir: join(dir, `${solver}-${horizon}`),
-    machines: MACHINES,
-    days,
-    seed: SEED,
-    scheduledUntil: TRAIN_DAYS * 24,
-  });
+  const w = worldOf(`${solver}-${horizon}`, TRAIN_DAYS * 24);
   let solveMs = 0;
   let maxSolveMs = 0;
   let trainS = 0;
@@ -168,6 +155,7 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
       if (solver === "mip" && horizon === HORIZONS[0]) {
         diff.compare(start, p, await planWith("greedy"));
         check?.morning(model, start);
+        own.morning(model, machines, start, p);
       }
       solveMs += p.solve_ms;
       maxSolveMs = Math.max(maxSolveMs, p.solve_ms);
@@ -202,25 +190,16 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
     .map(([k, h]) => `${k} ${h ? h.booster.trees.length : "none"}`)
     .join(", ");
   const seenText = `${seen.length} of ${due.length}`;
-  if (solver === "mip" && horizon === HORIZONS[0]) for (const line of diff.lines(w)) console.log(line);
+  if (solver === "mip" && horizon === HORIZONS[0]) {
+    for (const line of diff.lines(w)) console.log(line);
+    ownTable = own.report(w);
+  }
   return { ...outcome(w, "planned"), solveMs, maxSolveMs, trainS, seen: seenText, trees, kept };
 }
 
 const t0 = performance.now();
-const rtf = new World({
-  dir: join(dir, "rtf"),
-  machines: MACHINES,
-  days,
-  seed: SEED,
-  scheduledUntil: TRAIN_DAYS * 24,
-});
-const pm = new World({
-  dir: join(dir, "pm"),
-  machines: MACHINES,
-  days,
-  seed: SEED,
-  scheduledUntil: Number.POSITIVE_INFINITY,
-});
+const rtf = worldOf("rtf", TRAIN_DAYS * 24);
+const pm = worldOf("pm", Number.POSITIVE_INFINITY);
 check = new ForecastCheck(rtf, METHODS);
 const none = { solveMs: 0, maxSolveMs: 0, trainS: 0, seen: "–", trees: "", kept: 0 };
 const results: [string, Row][] = [
@@ -235,47 +214,24 @@ for (const h of HORIZONS) {
   results.push([`(d) MIP planner (HiGHS), ${h} horizon (no PM)`, r]);
 }
 const totalS = (performance.now() - t0) / 1000;
-const money = (v: number) => Math.round(v).toLocaleString("en-GB");
-const rows = results.map(([name, r]) => [
-  name,
-  r.failures,
-  r.tasks,
-  r.downtime,
-  money(r.failureCost),
-  money(r.taskCost),
-  money(r.failureCost + r.taskCost),
-  r.seen,
-  r.solveMs ? `${Math.round(r.solveMs)} (max ${Math.round(r.maxSolveMs)})` : "–",
-  r.trainS ? `${r.trainS.toFixed(0)}${r.kept ? ` (${r.kept} kept)` : ""}` : "–",
-]);
-for (const r of rows) console.log(r.join(" | "));
-const total = (r: Row) => r.failureCost + r.taskCost;
-const [a, b, c] = results.map(([, r]) => r);
-const d = mips.reduce((x, y) => (total(y) < total(x) ? y : x));
-const dName = results.find(([, r]) => r === d)![0];
-const trees = HORIZONS.map((h, i) => `${h}: ${mips[i].trees}`).join("; ");
-// Why, in the numbers above: a planner can only prevent what the model sees coming for that part,
-// and a task is worth planning only when re-scoring the machine with the part replaced lowers that risk.
-const why =
-  "A plan prevents a failure only when the model's probability for that part rises ahead of it, above the fleet's median for that part (a replacement's risk after is at most that median: src/plan/contract-risk.ts). The part heads are trained on the few failures of each part in the history (early stopping on a validation week stops most of them after a few trees; the counts above), so most move little with the part's signals or age, and many failures are not seen in time.";
 const forecastTable = check.report();
-const cheaper = total(d) < Math.min(total(a), total(b), total(c));
-const fewer = d.failures <= 0.5 * a.failures;
-const body = `Historian fleet, ${MACHINES} machines, seed ${SEED}, contract examples/contracts/historian.yaml with its failure horizon (24 h)${HORIZONS.length > 1 ? ` and ${HORIZONS.filter((h) => h !== "24h").join(", ")} (a longer one can see a failure coming early enough to plan its task)` : ""}. The first ${TRAIN_DAYS} days ran under the shop's fixed-interval PM in every policy; then ${WEEKS} weeks were replayed per policy by re-running the simulator with that policy (historian-life.ts: a task done replaces the part, so a prevented failure is gone and the new part ages from zero; nothing before a task changes). The planners retrain every week on their own history as it stood at the week's start (time split, the last week as test), and every morning at 06:00 plan the next 7 days (21 shifts, the technicians of examples/contracts/historian-technicians.yaml); the day's tasks are done. Costs and downtime are the contract's: a failure costs its downtime × cost per hour + repair, a task its hours × planned cost per hour + parts (a PM swap is costed as that part's task). Downtime counts a failure's downtime_hours and each task's hours. "Seen" = failures and planned replacements with a morning plan in the horizon before them where the model's probability for that kind was above 10 %. Whole run ${totalS.toFixed(0)} s.${process.env.BACKTEST_PARAMS ? ` GBDT parameters changed for this run: ${process.env.BACKTEST_PARAMS}.` : ""}
-
-${table(["policy", "failures", "tasks / swaps", "downtime h", "failure cost", "maintenance cost", "total cost", "seen", "solve ms, 56 plans", "train s, 8 models"], rows)}
-
-The last weekly model of each MIP row, trees per head: ${trees}. ${why}${results.some(([, r]) => r.kept) ? ' "Kept": weeks whose new test week had no failure to evaluate a model on, so the policy planned on with its previous model.' : ""}
-
-The forecast against what happened: every morning of the ${HORIZONS[0]} MIP row's weeks, that week's model forecast each part's risk (within the first day, and within the 7 planned days) on the run-to-failure fleet of row (a), where no task cuts a failure short, and the part failed then or not. The planners used **${FORECAST}**. Skill = 1 − Brier / Brier of the observed rate (0: no better than knowing the base rate).
-
-${forecastTable}
-
-Issue 16's targets, for the best MIP row (${dName}): a total cost below every baseline (${money(total(d))} vs ${money(total(a))}, ${money(total(b))}, ${money(total(c))}): **${cheaper ? "met" : "not met"}**; at least 50 % fewer failures than run to failure (${d.failures} vs ${a.failures}): **${fewer ? "met" : "not met"}**.
-
-${machineLine()}`;
+const { rows, body } = backtestSection({
+  machines: MACHINES,
+  seed: SEED,
+  horizons: HORIZONS,
+  trainDays: TRAIN_DAYS,
+  weeks: WEEKS,
+  forecast: FORECAST,
+  totalS,
+  results,
+  mips,
+  forecastTable,
+  ownTable,
+});
+for (const r of rows) console.log(r.join(" | "));
 console.log(`MIP vs greedy on the MIP's mornings: ${JSON.stringify(diff.summary())}`);
 console.log(forecastTable);
+console.log(ownTable);
 writeSection(SEED === 7 ? "Plan backtest" : `Plan backtest, seed ${SEED}`, body);
 console.log(body);
 if (!process.env.BACKTEST_SKIP_SIZE && lastModel) await solveTimeSection(dir, lastModel);

@@ -23,7 +23,7 @@ interface Sample {
 }
 
 const SHIFTS = 21;
-const BINS = [0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.000001];
+export const BINS = [0, 0.02, 0.05, 0.1, 0.2, 0.5, 1.000001];
 
 export class ForecastCheck {
   private samples: Sample[] = [];

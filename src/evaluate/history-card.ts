@@ -5,7 +5,7 @@ import { spanWords } from "../contract/spans.js";
 import type { Contract } from "../contract/types.js";
 import type { FeaturePlan } from "../features/plan.js";
 import type { HistoryFit } from "../train/fit-history.js";
-import type { PlanCalibration } from "../train/plan-calibration.js";
+import { hasAgeMap, type PlanCalibration } from "../train/plan-calibration.js";
 import { fmt } from "./format.js";
 
 export interface HistoryCardInput {
@@ -21,7 +21,7 @@ export interface HistoryCardInput {
 }
 
 /** What the planner does with this model's forecast, in numbers a planner can check. */
-function planningLines(cal: PlanCalibration | null | undefined): string[] {
+export function planningLines(cal: PlanCalibration | null | undefined): string[] {
   if (!cal)
     return [
       "No planning calibration (too few failures in the validation period, a split by machine, or a counter time, whose mornings are not known): the planner carries the last row forward uncalibrated (persistence).",
@@ -36,6 +36,29 @@ function planningLines(cal: PlanCalibration | null | undefined): string[] {
     ...cal.anchors.map(
       (a) =>
         `| ${a.hours} h | ${a.samples} | ${a.failures} | ${fmt(a.a)} | ${fmt(a.b)} | ${fmt(at(a, 0.05))} | ${fmt(at(a, 0.3))} | ${fmt(at(a, 0.8))} |`,
+    ),
+    ...ageLines(cal),
+  ];
+}
+
+/** The age input, when the model has one (train/plan-calibration-age.ts). */
+function ageLines(cal: PlanCalibration): string[] {
+  if (!hasAgeMap(cal) || !cal.weibull) return [];
+  return [
+    "",
+    "A part whose task replaces it is mapped with its age too: each failure kind's Weibull life law is fitted by maximum likelihood on the training period's part lifetimes (renewal to failure, or censored at the next renewal or the period's end), and the map is C′ = σ(a · logit(C) + c · ln H + b), H the part's cumulative Weibull hazard over the window (ln H held within the range it was fitted on). A replacement's risk after goes through the same map with the hazard restarting at age 0.",
+    "",
+    "| part | shape | scale h | lifetimes | failures |",
+    "|---|---|---|---|---|",
+    ...Object.entries(cal.weibull).map(
+      ([k, w]) => `| ${k} | ${fmt(w.shape)} | ${Math.round(w.scale)} | ${w.lifetimes} | ${w.failures} |`,
+    ),
+    "",
+    "| within | a | c (ln H) | b | ln H range |",
+    "|---|---|---|---|---|",
+    ...cal.anchors.map(
+      (x) =>
+        `| ${x.hours} h | ${fmt(x.age!.a)} | ${fmt(x.age!.c)} | ${fmt(x.age!.b)} | ${fmt(x.age!.lo)} to ${fmt(x.age!.hi)} |`,
     ),
   ];
 }

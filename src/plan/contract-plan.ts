@@ -5,7 +5,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { zoneOffsetMinutes } from "../data/time-format.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
-import type { PlanCalibration } from "../train/plan-calibration.js";
+import { hasAgeMap, type PlanCalibration } from "../train/plan-calibration.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { contractOptions } from "./contract-options.js";
 import {
@@ -33,10 +33,19 @@ const RISK_AFTER =
 /** The forecast the plan uses unless told (chosen by measurement: BENCHMARKS.md, plan backtest). */
 export const DEFAULT_FORECAST: ForecastMethod = "calibrated";
 
+/** The age input of the calibration, when the model has one (train/plan-calibration-age.ts). */
+function ageText(cal: PlanCalibration): string {
+  if (!hasAgeMap(cal) || !cal.weibull) return "";
+  const laws = Object.entries(cal.weibull)
+    .map(([k, w]) => `${k} shape ${w.shape.toFixed(2)}, scale ${Math.round(w.scale)} h`)
+    .join("; ");
+  return `, with the part's age as a second input for a part its task replaces (ln of the part's cumulative Weibull hazard over the window; life laws fitted by maximum likelihood on the training period's part lifetimes: ${laws}); such a task's risk after goes through the same map with the part's age restarting at 0 from the task`;
+}
+
 /** The plan's `forecast_method`, in words (README "Tasks and the plan"). */
 export function forecastMethodText(method: ForecastMethod, cal?: PlanCalibration | null): string {
   if (method === "calibrated" && cal)
-    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe}); a task's risk after is that risk times the model's re-scored risk ÷ its own risk before (the map was fitted on parts no task touched); ${RISK_AFTER}`;
+    return `calibrated: persistence (each machine's last feature row carried forward with its since-features advancing with time), its cumulative risk by each shift's end mapped by the model's planning calibration (Platt on the logit, ${cal.anchors.map((a) => `${a.hours} h: a ${a.a.toFixed(2)}, b ${a.b.toFixed(2)}, ${a.failures} failures in ${a.samples} part-mornings`).join("; ")}; ${cal.describe})${ageText(cal)}; ${hasAgeMap(cal) ? "any other task's" : "a task's"} risk after is that risk times the model's re-scored risk ÷ its own risk before (the map was fitted on parts no task touched); ${RISK_AFTER}`;
   const uncalibrated = method === "calibrated" ? " (the model has no planning calibration)" : "";
   return method === "trend"
     ? `trend: each machine's last feature row carried forward with its since-features advancing with time and each reading (and its windows' mean, min and max) moving along its measured slope for at most one window length, then held; ${RISK_AFTER}`

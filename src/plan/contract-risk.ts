@@ -197,7 +197,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
   if (o.renewal) renew(all, c);
   if (o.forecast === "revert") revertToFleet(all, c, o.start, o.shiftHours);
   if (o.forecast === "calibrated" && o.model.planCalibration)
-    calibrateForecasts(all, o.model.planCalibration, o.shiftHours);
+    calibrateForecasts(all, o.model.planCalibration, o.shiftHours, c, o.start);
   return all;
 }
 

@@ -16,6 +16,7 @@ import {
 } from "../train/fit-history.js";
 import { historyModelToJSON } from "../train/history-model.js";
 import { type PlanCalibration, fitPlanCalibration } from "../train/plan-calibration.js";
+import { fitPartLives, renewsPart, withAgeMaps } from "../train/plan-calibration-age.js";
 import { calibrationSamples } from "../train/plan-calibration-samples.js";
 import type { ModelRegistry } from "./registry.js";
 import { DatasetStore } from "./datasets.js";
@@ -186,10 +187,16 @@ function planCalibrationOf(
     to,
   });
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return fitPlanCalibration(
+  const platt = fitPlanCalibration(
     samples,
     `validation mornings every 8 h from ${day(from)} while the window ends by ${day(to)}`,
   );
+  // The parts' life laws, on every lifetime seen before the test period (plan-calibration-age.ts).
+  const resets = data.resets ? data.events[data.resets.table] : null;
+  const heads = (c.tasks.heads ?? []).map((h) => h.head).filter((h) => renewsPart(c, h));
+  const start = timeRange(t.time)?.from ?? from;
+  const lives = fitPartLives(heads, data.failures, resets, t.machines.length, start, to);
+  return withAgeMaps(platt, samples, lives);
 }
 
 /** The earliest and latest of `time` (null when empty). */

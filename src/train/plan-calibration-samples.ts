@@ -12,6 +12,7 @@ import { eventColumns, forecastRow } from "../features/forecast-row.js";
 import { featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "./history-model.js";
 import { type AnchorSamples, PLAN_CALIBRATION_HOURS } from "./plan-calibration.js";
+import { renewsPart } from "./plan-calibration-age.js";
 
 export interface CalibrationInput {
   model: Pick<HistoryModel, "contract" | "headNames" | "heads">;
@@ -45,7 +46,13 @@ function nextEvent(e: EventTable | null, m: number, kind: string, t: number): nu
 export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
   const c = x.model.contract;
   const hoursList = x.hours ?? PLAN_CALIBRATION_HOURS;
-  const out = hoursList.map((hours) => ({ hours, risk: [] as number[], failed: [] as number[] }));
+  const out = hoursList.map((hours) => ({
+    hours,
+    risk: [] as number[],
+    failed: [] as number[],
+    head: [] as string[],
+    age: [] as number[],
+  }));
   const heads = plannedHeads(c, x.model);
   if (!c.failures || c.time?.counter !== false || heads.length === 0) return out;
   const plan = featurePlan(c);
@@ -55,6 +62,14 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
   const horizonMs = c.failures.horizon.size;
   const power = (shiftHours * MS_PER_HOUR) / horizonMs;
   const maxHours = Math.max(...hoursList);
+  // The part's age (plan-calibration-age.ts): its `since` column, where its task renews it.
+  const resetsTable = c.events.findIndex((e) => e.name === c.failures?.resets);
+  const ageCol = new Map(
+    heads.map((h) => [
+      h,
+      renewsPart(c, h) ? cols[resetsTable]?.since.find((x) => x.kind === h)?.col : undefined,
+    ]),
+  );
   const S = Math.ceil(maxHours / shiftHours);
   // Each machine's rows in time order.
   const rowsOf: number[][] = Array.from({ length: x.nMachines }, () => []);
@@ -85,6 +100,8 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
         const ph = p[head] as Float64Array;
         const failedAt = nextEvent(x.failures, st.m, head, t);
         const resetAt = nextEvent(x.resets, st.m, head, t);
+        const col = ageCol.get(head);
+        const age = col === undefined ? Number.NaN : st.row[col] + (t - st.time) / MS_PER_HOUR;
         let survive = 1;
         let u = 0;
         for (const o of out) {
@@ -98,6 +115,8 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
           if (resetAt < Math.min(failedAt, end) && resetAt !== failedAt) continue;
           o.risk.push(1 - survive);
           o.failed.push(failed ? 1 : 0);
+          o.head.push(head);
+          o.age.push(age);
         }
       }
     });

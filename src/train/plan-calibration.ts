@@ -15,7 +15,14 @@
 // depends only on the risk up to it, so a task at shift s leaves shifts before s as they were.
 // Pure: no I/O.
 import { fitPlatt } from "../model/calibrate.js";
+import type { Weibull } from "../model/weibull.js";
 import type { Bad } from "./stored-heads.js";
+
+/** A failure kind's Weibull life law and the lifetimes it was fitted on. */
+export interface PartLife extends Weibull {
+  lifetimes: number;
+  failures: number;
+}
 
 export interface PlanCalibrationAnchor {
   /** Hours from the plan's start the map is fitted for. */
@@ -25,12 +32,31 @@ export interface PlanCalibrationAnchor {
   /** Part-mornings and failures it was fitted on. */
   samples: number;
   failures: number;
+  /**
+   * The map with the part's age stacked in (plan-calibration-age.ts), fitted on the part-mornings
+   * whose age and life law are known: C′ = σ(a · logit(C) + c · ln H + b), H the part's cumulative
+   * Weibull hazard over the window. Absent in a model trained before it, or with too few failures.
+   */
+  age?: AgeMap;
+}
+
+export interface AgeMap {
+  a: number;
+  c: number;
+  b: number;
+  /** The range of ln H among the part-mornings it was fitted on: ln H is held within it when applied. */
+  lo: number;
+  hi: number;
+  samples: number;
+  failures: number;
 }
 
 export interface PlanCalibration {
   method: "platt-logit";
   /** Increasing hours. */
   anchors: PlanCalibrationAnchor[];
+  /** Each failure kind's life law, fitted on the training period's part lifetimes (plan-calibration-age.ts). */
+  weibull?: Record<string, PartLife>;
   /** Where the mornings came from, for the model card and the plan's method text. */
   describe: string;
 }
@@ -52,6 +78,9 @@ export interface AnchorSamples {
   risk: number[];
   /** 1: the part failed within `hours` of the morning. */
   failed: number[];
+  /** Each part-morning's failure kind and the part's age then (hours; NaN: not known). */
+  head?: string[];
+  age?: number[];
 }
 
 /**
@@ -76,39 +105,64 @@ export function fitPlanCalibration(anchors: AnchorSamples[], describe: string): 
   return out.length ? { method: "platt-logit", anchors: out, describe } : null;
 }
 
-/** (a, b) at `hours`: linear between anchors, the nearest anchor's outside them. */
-function paramsAt(cal: PlanCalibration, hours: number): { a: number; b: number } {
-  const xs = cal.anchors;
-  if (hours <= xs[0].hours) return xs[0];
+/** (a, c, b) at `hours`: linear between anchors, the nearest anchor's outside them. */
+function paramsAt(xs: readonly AgeMap[], hours: readonly number[], at: number): AgeMap {
+  if (at <= hours[0]) return xs[0];
   for (let i = 1; i < xs.length; i++)
-    if (hours <= xs[i].hours) {
-      const w = (hours - xs[i - 1].hours) / (xs[i].hours - xs[i - 1].hours);
-      return { a: xs[i - 1].a + w * (xs[i].a - xs[i - 1].a), b: xs[i - 1].b + w * (xs[i].b - xs[i - 1].b) };
+    if (at <= hours[i]) {
+      const w = (at - hours[i - 1]) / (hours[i] - hours[i - 1]);
+      const mix = (f: (x: AgeMap) => number) => f(xs[i - 1]) + w * (f(xs[i]) - f(xs[i - 1]));
+      const [a, c, b, lo, hi] = [
+        mix((x) => x.a),
+        mix((x) => x.c),
+        mix((x) => x.b),
+        mix((x) => x.lo),
+        mix((x) => x.hi),
+      ];
+      return { ...xs[i], a, c, b, lo, hi };
     }
   return xs[xs.length - 1];
 }
 
-/** The calibrated cumulative risk for a forecast cumulative risk `c` within `hours`. */
-export function calibrateCumulative(cal: PlanCalibration, hours: number, c: number): number {
-  const { a, b } = paramsAt(cal, hours);
-  return 1 / (1 + Math.exp(-(a * logit(c) + b)));
+/** Whether every anchor has the age map (then a part whose age is known is mapped with it). */
+export function hasAgeMap(cal: PlanCalibration): boolean {
+  return !!cal.weibull && cal.anchors.every((x) => x.age);
+}
+
+/**
+ * The calibrated cumulative risk for a forecast cumulative risk `c` within `hours`; with `logH`
+ * (the part's ln cumulative Weibull hazard over those hours) and an age map, the age map's.
+ */
+export function calibrateCumulative(cal: PlanCalibration, hours: number, c: number, logH?: number): number {
+  const hs = cal.anchors.map((x) => x.hours);
+  const useAge = logH !== undefined && hasAgeMap(cal);
+  const xs = useAge
+    ? cal.anchors.map((x) => x.age as AgeMap)
+    : cal.anchors.map((x) => ({ ...x, c: 0, lo: 0, hi: 0 }));
+  const p = paramsAt(xs, hs, hours);
+  // An age beyond those the map saw (a part far past its maintenance interval) is not extrapolated.
+  const h = useAge ? Math.min(p.hi, Math.max(p.lo, logH as number)) : 0;
+  return 1 / (1 + Math.exp(-(p.a * logit(c) + p.c * h + p.b)));
 }
 
 /**
  * Per-shift risks → calibrated per-shift risks: the cumulative risk by each shift's end is mapped,
  * kept non-decreasing, and turned back into the risk within each shift given none before.
+ * `logH`: the part's ln cumulative Weibull hazard from the plan's start to `hours` (age map).
  */
 export function calibrateHazard(
   cal: PlanCalibration,
   hazard: readonly number[],
   shiftHours: number,
+  logH?: (hours: number) => number,
 ): number[] {
   const out = new Array<number>(hazard.length);
   let survive = 1;
   let prev = 0;
   for (let u = 0; u < hazard.length; u++) {
     survive *= 1 - hazard[u];
-    const c = Math.max(prev, calibrateCumulative(cal, (u + 1) * shiftHours, 1 - survive));
+    const hours = (u + 1) * shiftHours;
+    const c = Math.max(prev, calibrateCumulative(cal, hours, 1 - survive, logH?.(hours)));
     out[u] = prev >= 1 ? 0 : (c - prev) / (1 - prev);
     prev = c;
   }
@@ -126,7 +180,30 @@ export function planCalibrationFromJSON(raw: unknown, bad: Bad): PlanCalibration
     if (!nums.every((v) => typeof v === "number" && Number.isFinite(v)) || (x.hours as number) <= last)
       bad(`planCalibration.anchors[${i}]: needs finite hours (increasing), a, b, samples, failures`);
     last = x.hours as number;
+    const age = x.age as Record<string, unknown> | undefined;
+    if (age !== undefined && !finite(age, ["a", "c", "b", "lo", "hi", "samples", "failures"]))
+      bad(`planCalibration.anchors[${i}].age: needs finite a, c, b, lo, hi, samples, failures`);
     return x as unknown as PlanCalibrationAnchor;
   });
-  return { method: "platt-logit", anchors, describe: typeof o.describe === "string" ? o.describe : "" };
+  const out: PlanCalibration = {
+    method: "platt-logit",
+    anchors,
+    describe: typeof o.describe === "string" ? o.describe : "",
+  };
+  // A model trained before the age map has neither `weibull` nor anchors' `age`: the Platt map alone.
+  if (o.weibull !== undefined) {
+    const w = o.weibull as Record<string, Record<string, unknown>>;
+    for (const [k, v] of Object.entries(w ?? {}))
+      if (
+        !finite(v, ["shape", "scale", "lifetimes", "failures"]) ||
+        !((v.shape as number) > 0 && (v.scale as number) > 0)
+      )
+        bad(`planCalibration.weibull.${k}: needs positive shape and scale, and lifetimes, failures`);
+    out.weibull = w as unknown as Record<string, PartLife>;
+  }
+  return out;
+}
+
+function finite(o: Record<string, unknown> | null | undefined, keys: string[]): boolean {
+  return !!o && typeof o === "object" && keys.every((k) => typeof o[k] === "number" && Number.isFinite(o[k]));
 }
