@@ -123,11 +123,52 @@ test("plan: New York shifts, and the decommissioned machine is left out with a w
   );
   for (const t of plan.tasks) assert.ok((PARTS as readonly string[]).includes(t.head), t.head);
   for (const u of plan.unplanned_risks) assert.notEqual(u.machine_id, DECOMMISSIONED.asset);
-  // A spindle that failed days ago (its repair is a Spindle work order) blocks a rebuild by the
-  // minimum interval: said as what happened, not as "a spindle rebuild was done".
-  const interval = plan.unplanned_risks.filter((u: { reason: string }) => /minimum interval/.test(u.reason));
-  assert.ok(interval.length > 0, JSON.stringify(plan.unplanned_risks.slice(0, 3)));
-  for (const u of interval)
+  // A part that failed days ago was replaced by its repair (a CM or EMERG work order of its
+  // component): within its task's minimum interval it gets no task, the forecast starts it again
+  // (the part's age, not the old part's last symptoms), and if it is listed as unplanned the reason
+  // says what happened, not "a spindle rebuild was done".
+  const start = new Date(plan.horizon.start).getTime();
+  const interval: Record<string, number> = { Spindle: 14, "Way lube pump": 7, ATC: 7 };
+  const repaired = trained.filter(
+    (f) => f.asset !== DECOMMISSIONED.asset && f.time > start - interval[f.part] * 86_400_000,
+  );
+  assert.ok(repaired.length >= 3, "the shop has parts repaired within their task's minimum interval");
+  const byEnd = (m: { heads: Record<string, { by_end: number }> }, part: string) => m.heads[part].by_end;
+  for (const f of repaired) {
+    const what = `${f.asset} ${f.part} repaired ${new Date(f.time).toISOString()}`;
+    const tasks = plan.tasks.filter(
+      (t: { machine_id: string; head: string }) => t.machine_id === f.asset && t.head === f.part,
+    );
+    assert.deepEqual(tasks, [], what);
+    const risks = plan.machines
+      .map((m: { heads: Record<string, { by_end: number }> }) => byEnd(m, f.part))
+      .sort((a: number, b: number) => a - b);
+    const mine = byEnd(
+      plan.machines.find((m: { machine_id: string }) => m.machine_id === f.asset),
+      f.part,
+    );
+    // Spindles and tool changers are fitted life laws that wear out (shape 1.8 and 2.3 in the
+    // plan's forecast_method), so a new one is less likely to fail than the fleet's middle; the way
+    // lube pump's is fitted at shape 0.9 from its few failures (no wear-out), and its forecast is
+    // about the fleet's (0.1–0.2 %) whatever its age.
+    if (f.part !== "Way lube pump")
+      assert.ok(
+        mine <= risks[Math.floor(risks.length / 2)],
+        `${what}: risk by the plan's end ${mine} above the fleet's median`,
+      );
+    // Once the interval ends inside the plan, another reason may hold from then on (no technician).
+    const blockedThroughout = f.time + interval[f.part] * 86_400_000 >= new Date(plan.horizon.end).getTime();
+    for (const u of plan.unplanned_risks.filter(
+      (x: { machine_id: string; head: string }) => x.machine_id === f.asset && x.head === f.part,
+    ))
+      if (blockedThroughout)
+        assert.match(
+          u.reason,
+          /^the last (Spindle|Way lube pump|ATC) event in work_orders was less than (14|7)d ago/,
+          what,
+        );
+  }
+  for (const u of plan.unplanned_risks.filter((x: { reason: string }) => /minimum interval/.test(x.reason)))
     assert.match(
       u.reason,
       /^the last (Spindle|Way lube pump|ATC) event in work_orders was less than (14|7)d ago/,
