@@ -10,7 +10,8 @@
 // planner runs with each (the greedy one with the first), every one with its own weekly models.
 // Run: npm run build && node dist/bench/plan-backtest.js   (BACKTEST_HORIZONS=24h,48h to change;
 // BACKTEST_SEED=11 for another fleet, written to its own section; BACKTEST_PARAMS='{"maxDepth":3,...}'
-// overrides the contract's `training:` parameters for an experiment). Each MIP morning also makes
+// overrides the contract's `training:` parameters for an experiment; BACKTEST_MIN_RETURN=0.2 plans
+// both planners with that margin, contract-options.ts worthPlanning). Each MIP morning also makes
 // the greedy plan of the same forecast and compares the day's tasks (printed at the end).
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,7 @@ import { historianToCsv } from "../src/data/historian-csv.js";
 import { featurePlan } from "../src/features/plan.js";
 import { parseTechnicians } from "../src/plan/config.js";
 import { DEFAULT_FORECAST, makeContractPlan } from "../src/plan/contract-plan.js";
+import { checkMinReturn, DEFAULT_MIN_RETURN } from "../src/plan/contract-options.js";
 import type { ForecastMethod } from "../src/features/forecast-row.js";
 import { ModelRegistry } from "../src/registry/registry.js";
 import type { HistoryModel } from "../src/train/history-model.js";
@@ -103,6 +105,8 @@ const diff = new PlanDiff();
 /** The planners' forecast (BACKTEST_FORECAST=trend to try another) and the ones measured against the run-to-failure world. */
 const FORECAST = (process.env.BACKTEST_FORECAST ?? DEFAULT_FORECAST) as ForecastMethod;
 const METHODS: ForecastMethod[] = ["persistence", "calibrated", "trend", "revert"];
+/** The margin a task must promise over its cost, the same for both planners (the planner's default unless told). */
+const MIN_RETURN = checkMinReturn(Number(process.env.BACKTEST_MIN_RETURN ?? DEFAULT_MIN_RETURN));
 let check: ForecastCheck | null = null;
 /** The MIP's own forecasts scored in its replayed world, with persistence's of the same mornings. */
 const own = new PlanForecastCheck([FORECAST, "persistence"]);
@@ -150,6 +154,7 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
           solver: s,
           timeLimitSeconds: 10,
           forecast: FORECAST,
+          minReturn: MIN_RETURN,
         });
       const p = await planWith(solver);
       if (solver === "mip" && horizon === HORIZONS[0]) {
@@ -222,6 +227,7 @@ const { rows, body } = backtestSection({
   trainDays: TRAIN_DAYS,
   weeks: WEEKS,
   forecast: FORECAST,
+  minReturn: MIN_RETURN,
   totalS,
   results,
   mips,

@@ -24,6 +24,7 @@ export interface SectionInput {
   trainDays: number;
   weeks: number;
   forecast: string;
+  minReturn: number;
   totalS: number;
   results: [string, Row][];
   mips: Row[];
@@ -34,7 +35,7 @@ export interface SectionInput {
 /** The table rows (also printed) and the section's markdown. */
 export function backtestSection(o: SectionInput): { rows: (string | number)[][]; body: string } {
   const { machines: MACHINES, seed: SEED, horizons: HORIZONS, trainDays: TRAIN_DAYS, weeks: WEEKS } = o;
-  const { forecast: FORECAST, totalS, results, mips, forecastTable, ownTable } = o;
+  const { forecast: FORECAST, minReturn, totalS, results, mips, forecastTable, ownTable } = o;
   const money = (v: number) => Math.round(v).toLocaleString("en-GB");
   const rows = results.map(([name, r]) => [
     name,
@@ -59,7 +60,7 @@ export function backtestSection(o: SectionInput): { rows: (string | number)[][];
     "A plan prevents a failure only when the model's probability for that part rises ahead of it, above the fleet's median for that part (a replacement's risk after is at most that median: src/plan/contract-risk.ts). The part heads are trained on the few failures of each part in the history (early stopping on a validation week stops most of them after a few trees; the counts above), so most move little with the part's signals or age, and many failures are not seen in time.";
   const cheaper = total(d) < Math.min(total(a), total(b), total(c));
   const fewer = d.failures <= 0.5 * a.failures;
-  const body = `Historian fleet, ${MACHINES} machines, seed ${SEED}, contract examples/contracts/historian.yaml with its failure horizon (24 h)${HORIZONS.length > 1 ? ` and ${HORIZONS.filter((h) => h !== "24h").join(", ")} (a longer one can see a failure coming early enough to plan its task)` : ""}. The first ${TRAIN_DAYS} days ran under the shop's fixed-interval PM in every policy; then ${WEEKS} weeks were replayed per policy by re-running the simulator with that policy (historian-life.ts: a task done replaces the part, so a prevented failure is gone and the new part ages from zero; nothing before a task changes). The planners retrain every week on their own history as it stood at the week's start (time split, the last week as test), and every morning at 06:00 plan the next 7 days (21 shifts, the technicians of examples/contracts/historian-technicians.yaml); the day's tasks are done. Costs and downtime are the contract's: a failure costs its downtime × cost per hour + repair, a task its hours × planned cost per hour + parts (a PM swap is costed as that part's task). Downtime counts a failure's downtime_hours and each task's hours. "Seen" = failures and planned replacements with a morning plan in the horizon before them where the model's probability for that kind was above 10 %. Whole run ${totalS.toFixed(0)} s.${process.env.BACKTEST_PARAMS ? ` GBDT parameters changed for this run: ${process.env.BACKTEST_PARAMS}.` : ""}
+  const body = `Historian fleet, ${MACHINES} machines, seed ${SEED}, contract examples/contracts/historian.yaml with its failure horizon (24 h)${HORIZONS.length > 1 ? ` and ${HORIZONS.filter((h) => h !== "24h").join(", ")} (a longer one can see a failure coming early enough to plan its task)` : ""}. The first ${TRAIN_DAYS} days ran under the shop's fixed-interval PM in every policy; then ${WEEKS} weeks were replayed per policy by re-running the simulator with that policy (historian-life.ts: a task done replaces the part, so a prevented failure is gone and the new part ages from zero; nothing before a task changes). The planners retrain every week on their own history as it stood at the week's start (time split, the last week as test), and every morning at 06:00 plan the next 7 days (21 shifts, the technicians of examples/contracts/historian-technicians.yaml); the day's tasks are done.${minReturn > 0 ? ` Both planners plan a task only when it avoids at least ${Math.round(minReturn * 100)} % more than it costs (min_return ${minReturn}).` : ""} Costs and downtime are the contract's: a failure costs its downtime × cost per hour + repair, a task its hours × planned cost per hour + parts (a PM swap is costed as that part's task). Downtime counts a failure's downtime_hours and each task's hours. "Seen" = failures and planned replacements with a morning plan in the horizon before them where the model's probability for that kind was above 10 %. Whole run ${totalS.toFixed(0)} s.${process.env.BACKTEST_PARAMS ? ` GBDT parameters changed for this run: ${process.env.BACKTEST_PARAMS}.` : ""}
 
 ${table(["policy", "failures", "tasks / swaps", "downtime h", "failure cost", "maintenance cost", "total cost", "seen", "solve ms, 56 plans", "train s, 8 models"], rows)}
 

@@ -50,8 +50,11 @@ export interface Config {
      */
     contractWindow: number;
   };
-  /** The plan's technicians YAML file; unset: the fleet's shipped example, or none. */
-  planning: { techniciansFile?: string };
+  /**
+   * The plan's technicians YAML file (unset: the fleet's shipped example, or none), and the margin a
+   * task must promise over its cost (unset: the planner's default, plan/contract-options.ts).
+   */
+  planning: { techniciansFile?: string; minReturn?: number };
 }
 
 export function sqlitePath(cfg: Config): string {

@@ -7,7 +7,7 @@ import { zoneOffsetMinutes } from "../data/time-format.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
 import { hasAgeMap, type PlanCalibration } from "../train/plan-calibration.js";
 import type { HistoryModel } from "../train/history-model.js";
-import { contractOptions } from "./contract-options.js";
+import { checkMinReturn, contractOptions, DEFAULT_MIN_RETURN } from "./contract-options.js";
 import {
   type ContractPlannedTask,
   type ContractUnplanned,
@@ -71,6 +71,8 @@ export interface ContractPlanInput {
   renewal?: boolean;
   /** How each machine's row is carried forward over the plan (features/forecast-row.ts). */
   forecast?: ForecastMethod;
+  /** A task is planned only when it avoids ≥ (1 + minReturn) × its cost; default DEFAULT_MIN_RETURN. */
+  minReturn?: number;
 }
 
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
@@ -80,6 +82,8 @@ export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "un
   data_time: string | number | null;
   made_at: string;
   forecast_method: string;
+  /** The margin the plan asked of a task: it avoids at least (1 + min_return) × its cost. */
+  min_return: number;
   summary: PlanResult["summary"] & { pruned_min_interval: number };
   tasks: ContractPlannedTask[];
   unplanned_risks: ContractUnplanned[];
@@ -115,6 +119,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
       "no technicians: a plan needs at least one technician to assign tasks to",
     );
   const shiftHours = input.shiftHours ?? 8;
+  const minReturn = checkMinReturn(input.minReturn ?? DEFAULT_MIN_RETURN);
   // Shifts are the shop's: a contract that reads local time (time.zone) plans in that zone, so its
   // day shift starts at 06:00 on the shop's clock, not UTC's, also after a clock change.
   const zone = model.contract.time?.zone;
@@ -153,6 +158,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     { technicians: input.technicians, slots, shiftHours },
     forecasts,
     tasks.plannedCostPerHour,
+    minReturn,
   );
   const t0 = performance.now();
   const mip =
@@ -180,6 +186,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     technicians: input.technicians,
     plannedCostPerHour: tasks.plannedCostPerHour,
     currency: tasks.currency,
+    minReturn,
   };
   const rows = describeContractTasks(ctx, chosen);
   const { unplanned, expected } = describeContractUnplanned(ctx, chosen, input.riskThreshold ?? 0.05);
@@ -194,6 +201,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     data_time: timeOf(model, newest),
     made_at: input.madeAt.toISOString(),
     forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST, model.planCalibration),
+    min_return: minReturn,
     horizon: horizonOf(slots, shiftHours),
     summary: {
       expected_failure_cost: r2(expected),

@@ -3,7 +3,13 @@
 import { spanWords } from "../contract/spans.js";
 import { failureCostOf, plannedCostOfTask } from "../contract/tasks.js";
 import type { TaskSpec } from "../contract/types.js";
-import { type ContractOption, type ContractOptionSet, qualified, taskNumbers } from "./contract-options.js";
+import {
+  type ContractOption,
+  type ContractOptionSet,
+  qualified,
+  taskNumbers,
+  worthPlanning,
+} from "./contract-options.js";
 import { type ContractForecast, cumulative, type HeadForecast } from "./contract-forecast.js";
 import { pct } from "./task-reasons.js";
 import type { ShiftSlot } from "./shifts.js";
@@ -64,6 +70,8 @@ export interface ReportContext {
   technicians: Technician[];
   plannedCostPerHour: number;
   currency: string;
+  /** The plan's margin (contract-options.ts worthPlanning): the reasons judge a task by it too. */
+  minReturn: number;
 }
 
 export function taskId(machine: string, task: string, slot: ShiftSlot): string {
@@ -144,17 +152,22 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
       return `the ${task.words} takes ${task.hours} h, longer than a shift (${most} h), and a task is planned within one shift: it never fits (a task of at most ${most} h would)`;
     return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}`;
   }
+  // A task's cost is the same at every shift, so the shift of most value also avoids the most: if it
+  // misses the margin, every shift does.
   const n = taskNumbers(f, best, ctx.plannedCostPerHour);
+  const m = ctx.minReturn;
   if (!(n.avoided > n.planned))
     return `the ${task.words} costs ${money(n.planned, currency)}, it avoids at most ${money(n.avoided, currency)} (done at ${slots[best].label})`;
+  if (!worthPlanning(n, m))
+    return `the ${task.words} costs ${money(n.planned, currency)}, it avoids at most ${money(n.avoided, currency)} (done at ${slots[best].label}), less than the ${pct(m)} margin over its cost the plan asks (${money((1 + m) * n.planned, currency)})`;
   let free = -1;
   for (let s = f.earliest; s < slots.length && free < 0; s++) if (open(s, true)) free = s;
   const worth = `at ${slots[best].label} the ${task.words} would avoid ${money(n.avoided, currency)} for ${money(n.planned, currency)}`;
   if (free < 0)
     return `no technician with ${skills} is free for ${task.hours} h before the plan ends (${slots[slots.length - 1].label}): their hours went to tasks worth more; ${worth}`;
   const nf = taskNumbers(f, free, ctx.plannedCostPerHour);
-  if (!(nf.avoided > nf.planned))
-    return `no technician with ${skills} is free before ${slots[free].label}, and by then the ${task.words} avoids only ${money(nf.avoided, currency)} for ${money(nf.planned, currency)} (${worth})`;
+  if (!worthPlanning(nf, m))
+    return `no technician with ${skills} is free before ${slots[free].label}, and by then the ${task.words} avoids only ${money(nf.avoided, currency)} for ${money(nf.planned, currency)}${m > 0 ? ` (less than the ${pct(m)} margin over its cost)` : ""} (${worth})`;
   return `the solver left it out within its time limit (${worth})`;
 }
 

@@ -48,6 +48,8 @@ export class PlanKeeper {
   /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
   private readonly known = new Map<string, ContractPlannedTask>();
   horizonShifts = 21;
+  /** The margin a task must promise over its cost (MILLWRIGHT_PLAN_MIN_RETURN); unset: the planner's default. */
+  minReturn: number | undefined;
 
   constructor(
     private readonly svc: PlanSource,
@@ -129,6 +131,7 @@ export class PlanKeeper {
         // The plan starts where the fleet's data ends (for a live fleet, now).
         startTime: c.time?.counter === false ? new Date(newest) : new Date(),
         horizonShifts: this.horizonShifts,
+        minReturn: this.minReturn,
         timeLimitSeconds: 10,
         madeAt: new Date(),
       });

@@ -6,7 +6,16 @@ import { test } from "node:test";
 import { readConfig } from "../../src/cli/config.js";
 
 test("MILLWRIGHT_TECHNICIANS names the plan's file; unset, none (the fleet's example)", () => {
-  assert.deepEqual(readConfig({}).planning, { techniciansFile: undefined });
+  assert.deepEqual(readConfig({}).planning, { techniciansFile: undefined, minReturn: undefined });
   const cfg = readConfig({ MILLWRIGHT_TECHNICIANS: "shop/techs.yaml" });
   assert.equal(cfg.planning.techniciansFile, resolve("shop/techs.yaml"));
+});
+
+test("MILLWRIGHT_PLAN_MIN_RETURN is the plan's margin over a task's cost; unset, the planner's default; not a number ≥ 0: MW_CONFIG naming it", () => {
+  assert.equal(readConfig({ MILLWRIGHT_PLAN_MIN_RETURN: "0.2" }).planning.minReturn, 0.2);
+  assert.equal(readConfig({}).planning.minReturn, undefined);
+  assert.throws(
+    () => readConfig({ MILLWRIGHT_PLAN_MIN_RETURN: "-0.1" }),
+    (e: Error & { code?: string }) => e.code === "MW_CONFIG" && /MILLWRIGHT_PLAN_MIN_RETURN/.test(e.message),
+  );
 });

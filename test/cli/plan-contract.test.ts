@@ -43,6 +43,7 @@ test("plan --json with a contract champion: tasks from the contract, model versi
   ];
   for (const t of p.tasks) assert.ok(names.includes(t.task), t.task);
   assert.equal(p.machines.length, 12);
+  assert.equal(p.min_return, 0, "the planner's default margin");
 });
 
 test("plan in words, and --costs is not used for a contract model", async () => {
@@ -69,4 +70,24 @@ test("a technicians file with a mistake is exit 2 naming the file and key", asyn
   const r = await runCli(["plan", "--technicians", "examples/contracts/historian.yaml", "--registry", reg]);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /historian\.yaml/);
+});
+
+test("plan --min-return: every task avoids at least that margin over its cost, and the plan says which margin", async () => {
+  const r = await runCli([
+    "plan",
+    "--technicians",
+    TECHS,
+    "--registry",
+    reg,
+    "--json",
+    "--min-return",
+    "0.2",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.equal(p.min_return, 0.2);
+  for (const t of p.tasks) assert.ok(t.avoided_cost >= 1.2 * t.planned_cost - 0.01, JSON.stringify(t));
+  const bad = await runCli(["plan", "--technicians", TECHS, "--registry", reg, "--min-return", "lots"]);
+  assert.equal(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /--min-return: 'lots' is not a non-negative number/);
 });

@@ -20,6 +20,8 @@ export interface ContractPlanArgs {
   events?: unknown;
   horizonShifts: number;
   solver?: "mip" | "greedy";
+  /** contract-options.ts worthPlanning; the planner's default when not given. */
+  minReturn?: number;
 }
 
 export function readTechniciansFile(file: string) {
@@ -80,5 +82,6 @@ export async function planContract(m: HistoryModel, a: ContractPlanArgs): Promis
     timeLimitSeconds: 10,
     madeAt: new Date(),
     solver: a.solver,
+    minReturn: a.minReturn,
   });
 }

@@ -1,8 +1,9 @@
 import { MillwrightError } from "../../core/errors.js";
+import { DEFAULT_MIN_RETURN } from "../../plan/contract-options.js";
 import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
-import { out, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { numOpt, out, parse, outThen, outJsonThen, type Options } from "../io.js";
 import { refuseAi4iModel, registryOpt } from "../model-opts.js";
 import { planContract } from "./plan-contract.js";
 
@@ -11,10 +12,12 @@ const HELP = `${PLAN_HELP.trimEnd()}
 The champion is a data-contract model (a model of the retired AI4I app is refused, exit 2): the
 tasks and failure costs come from its contract's \`tasks:\` key (--costs is not used), the
 machines' history from the contract's telemetry and event files (--data TELEMETRY.csv and --events
-NAME=FILE override them), and the plan starts at the newest reading in the data. --greedy plans with the greedy baseline instead of the exact MIP.`;
+NAME=FILE override them), and the plan starts at the newest reading in the data. --greedy plans with the greedy baseline instead of the exact MIP.
+--min-return R plans a task only when its expected avoided failure cost is at least (1 + R) × its
+cost (default ${DEFAULT_MIN_RETURN}; 0.2 = 20 % over its cost); the plan still maximises avoided − cost.`;
 
 const OPTIONS: Options = {
-  strings: ["technicians", "costs", "horizon", "registry", "data"],
+  strings: ["technicians", "costs", "horizon", "registry", "data", "min-return"],
   flags: ["json", "greedy"],
   lists: ["events"],
 };
@@ -36,6 +39,7 @@ export async function planCommand(argv: string[]): Promise<number> {
       events: values.events,
       horizonShifts: parseHorizon((values.horizon as string | undefined) ?? "7d"),
       solver: values.greedy ? "greedy" : "mip",
+      minReturn: numOpt(values, "min-return"),
     });
     if (values.json) return outJsonThen(plan, 0);
     out(

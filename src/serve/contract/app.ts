@@ -56,6 +56,8 @@ export interface ContractAppOptions {
   webDir?: string | null;
   /** Technicians YAML for the plan (MILLWRIGHT_TECHNICIANS). */
   technicians?: string;
+  /** The margin a planned task must promise over its cost (MILLWRIGHT_PLAN_MIN_RETURN); unset: the planner's default. */
+  planMinReturn?: number;
   /** Where PUT /v1/plan/technicians keeps an upload (it wins over `technicians`); unset: no uploads. */
   uploadedTechnicians?: string;
   /** The server's metrics in that registry (created here when not given). */
@@ -201,6 +203,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     tokens: opts.tokens,
     technicians: opts.technicians,
     uploadedTechnicians: opts.uploadedTechnicians,
+    minReturn: opts.planMinReturn,
   });
   // Last: its catch-all GET answers only what no route above does.
   staticRoutes(app, opts.webDir ?? null);

@@ -44,7 +44,7 @@ const idParam = {
 export function contractPlanRoutes(
   app: FastifyInstance,
   svc: ContractService,
-  opts: { tokens?: Tokens; technicians?: string; uploadedTechnicians?: string },
+  opts: { tokens?: Tokens; technicians?: string; uploadedTechnicians?: string; minReturn?: number },
 ): PlanKeeper {
   const source: PlanSource = {
     get model() {
@@ -64,6 +64,7 @@ export function contractPlanRoutes(
         ),
   };
   const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians);
+  keeper.minReturn = opts.minReturn;
   const tags = ["plan"];
   /** A route that needs one of `names`' tokens: checked on request, and said in the docs. */
   const guarded = (names: ("admin" | "feedback")[], schema: object) => ({

@@ -154,6 +154,7 @@ export async function startContractServer(
     tokens: cfg.tokens,
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
+    planMinReturn: cfg.planning.minReturn,
     // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
     uploadedTechnicians: cfg.databaseUrl
       ? undefined

@@ -19,6 +19,7 @@ let app: FastifyInstance;
 let log: SqliteHistoryLog;
 let model: HistoryModel;
 let techniciansFile: string;
+let versionDir: string;
 
 before(async () => {
   const shop = trainedShop("mw-splan-");
@@ -32,7 +33,7 @@ before(async () => {
   techniciansFile = join(shop.dir, "technicians.yaml");
   copyFileSync("examples/contracts/historian-technicians.yaml", techniciansFile);
   app = await buildContractApp({
-    service: await ContractService.open(model, registry.versionDir(v), log),
+    service: await ContractService.open(model, (versionDir = registry.versionDir(v)), log),
     tokens: { feedback: FEEDBACK, admin: ADMIN },
     maxBatch: 20_000,
     technicians: techniciansFile,
@@ -108,6 +109,31 @@ test("GET /v1/plan: the AI4I plan's shape, with model version, data time and whe
     again.json().tasks.map((t: { id: string }) => t.id),
     p.tasks.map((t: { id: string }) => t.id),
   );
+});
+
+test("the server's margin (MILLWRIGHT_PLAN_MIN_RETURN → planMinReturn) reaches its plan: the task nearest break-even is left out", async () => {
+  const p = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(p.min_return, 0, "the planner's default");
+  const ratio = (t: { avoided_cost: number; planned_cost: number }) => t.avoided_cost / t.planned_cost;
+  const nearest = p.tasks.reduce((a: { avoided_cost: number; planned_cost: number }, b: typeof a) =>
+    ratio(b) < ratio(a) ? b : a,
+  );
+  // A second server on the same history log, asking a little more than that task promises.
+  const margin = ratio(nearest) - 1 + 1e-3;
+  const other = await buildContractApp({
+    service: await ContractService.open(model, versionDir, log),
+    maxBatch: 20_000,
+    technicians: techniciansFile,
+    planMinReturn: margin,
+  });
+  try {
+    const q = (await other.inject({ method: "GET", url: "/v1/plan" })).json();
+    assert.equal(q.min_return, margin);
+    assert.ok(!q.tasks.some((t: { id: string }) => t.id === nearest.id), nearest.id);
+    for (const t of q.tasks) assert.ok(t.avoided_cost >= (1 + margin) * t.planned_cost - 0.01, t.id);
+  } finally {
+    await other.close();
+  }
 });
 
 test("skipped needs a reason; done becomes a maintenance event and the next plan sees the part replaced", async () => {
