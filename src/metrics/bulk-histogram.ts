@@ -4,7 +4,7 @@
 // ~1 µs per prediction in 1,000-reading batches), and bulk-adding into it meant writing its private
 // fields. Here a series is looked up once (by a key the caller builds once) and then observe() is a
 // bucket search and two additions. The exposition is byte for byte what prom-client's Histogram
-// writes for the same observations (test/serve/hot-path.test.ts compares the two).
+// writes for the same observations (test/metrics/bulk-histogram.test.ts compares the two).
 import type { Histogram, Registry } from "prom-client";
 
 /** One line of the exposition, in the shape prom-client's Histogram.get() gives. */

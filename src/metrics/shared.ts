@@ -1,5 +1,5 @@
-// The metrics both servers export, declared and built in one place: the AI4I server
-// (metrics/ai4i.ts) and a data-contract server (metrics/contract.ts) add their own to these. The
+// The server's general metrics (requests, predictions, feedback, the model, retraining, the store), declared and built in
+// one place; metrics/contract.ts adds the data-contract model's own to these. The
 // dashboards in deploy/grafana/ and the alert rules in deploy/monitoring/ read these names and labels.
 import { Counter, Gauge, type Registry } from "prom-client";
 import { BulkHistogram } from "./bulk-histogram.js";

@@ -1,6 +1,6 @@
-// Shadow mode's metrics as plain data, for both servers (serve/shadow/metrics.ts builds them; the
-// dashboards and alert rules read these names). The others are declared where they are built:
-// metrics/shared.ts (both servers), metrics/ai4i.ts, metrics/contract.ts.
+// Shadow mode's metrics as plain data (serve/shadow/metrics.ts builds them; the dashboards and alert
+// rules read these names). The others are declared where they are built: metrics/shared.ts and
+// metrics/contract.ts.
 
 /** Shadow mode (serve/shadow/): the shadow model's cost and its live comparison with the champion. */
 export const SHADOW_METRICS = {

@@ -1,6 +1,6 @@
 // What a server's shadow adapter offers the routes, the CLI and the retraining gate: start a
 // version in shadow, stop it, and the comparison so far. The shapes here are the API's; an adapter
-// decides how it scores and labels (serve/contract/shadow.ts, serve/ai4i-shadow.ts).
+// decides how it scores and labels (serve/contract/shadow.ts, the one server's).
 import type { ShadowComparison } from "../../monitor/shadow.js";
 import type { ShadowPeriod } from "../../retrain/shadow-gate.js";
 
