@@ -1,6 +1,6 @@
-// The server's general metrics (requests, predictions, feedback, the model, retraining, the store), declared and built in
-// one place; metrics/contract.ts adds the data-contract model's own to these. The
-// dashboards in deploy/grafana/ and the alert rules in deploy/monitoring/ read these names and labels.
+// The server's general metrics (requests, predictions, feedback, the model, retraining, the store),
+// declared and built in one place; metrics/contract.ts adds the data-contract model's own to these.
+// The dashboards in deploy/grafana/ and the alert rules in deploy/monitoring/ read these names and labels.
 import { Counter, Gauge, type Registry } from "prom-client";
 import { BulkHistogram } from "./bulk-histogram.js";
 
