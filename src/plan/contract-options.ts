@@ -99,7 +99,7 @@ export function contractOptions(
   crew: Crew,
   forecasts: ContractForecast[],
   plannedCostPerHour: number,
-  minReturn = 0,
+  minReturn = DEFAULT_MIN_RETURN,
 ): ContractOptionSet {
   const tally = new CandidateTally(crew);
   const options: ContractOption[] = [];

@@ -13,6 +13,8 @@ import { historianShop } from "../helpers/historian.js";
 let reg: string;
 let version: string;
 const TECHS = "examples/contracts/historian-technicians.yaml";
+/** `millwright plan` with the example technicians and this test's registry, then `args`. */
+const plan = (...args: string[]) => runCli(["plan", "--technicians", TECHS, "--registry", reg, ...args]);
 
 before(() => {
   const shop = historianShop({ machines: 12, days: 45, seed: 7 }, "mw-cliplan-");
@@ -26,7 +28,7 @@ before(() => {
 });
 
 test("plan --json with a contract champion: tasks from the contract, model version, data time, made at", async () => {
-  const r = await runCli(["plan", "--technicians", TECHS, "--registry", reg, "--json"]);
+  const r = await plan("--json");
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout);
   assert.equal(p.model.version, version);
@@ -47,17 +49,7 @@ test("plan --json with a contract champion: tasks from the contract, model versi
 });
 
 test("plan in words, and --costs is not used for a contract model", async () => {
-  const r = await runCli([
-    "plan",
-    "--technicians",
-    TECHS,
-    "--registry",
-    reg,
-    "--costs",
-    "examples/costs.yaml",
-    "--horizon",
-    "3d",
-  ]);
+  const r = await plan("--costs", "examples/costs.yaml", "--horizon", "3d");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /--costs is not used: a contract model's costs are its contract's tasks/);
   assert.match(
@@ -73,21 +65,12 @@ test("a technicians file with a mistake is exit 2 naming the file and key", asyn
 });
 
 test("plan --min-return: every task avoids at least that margin over its cost, and the plan says which margin", async () => {
-  const r = await runCli([
-    "plan",
-    "--technicians",
-    TECHS,
-    "--registry",
-    reg,
-    "--json",
-    "--min-return",
-    "0.2",
-  ]);
+  const r = await plan("--json", "--min-return", "0.2");
   assert.equal(r.code, 0, r.stderr);
   const p = JSON.parse(r.stdout);
   assert.equal(p.min_return, 0.2);
   for (const t of p.tasks) assert.ok(t.avoided_cost >= 1.2 * t.planned_cost - 0.01, JSON.stringify(t));
-  const bad = await runCli(["plan", "--technicians", TECHS, "--registry", reg, "--min-return", "lots"]);
+  const bad = await plan("--min-return", "lots");
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--min-return: 'lots' is not a non-negative number/);
 });

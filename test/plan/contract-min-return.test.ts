@@ -4,7 +4,6 @@
 // machines: one whose best task avoids 1.1 × its cost (near break-even), one 1.5 ×.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { HeadTasks } from "../../src/contract/types.js";
 import type { ContractForecast } from "../../src/plan/contract-forecast.js";
 import { contractOptions, taskNumbers, worthPlanning } from "../../src/plan/contract-options.js";
 import { describeContractUnplanned, type ReportContext } from "../../src/plan/contract-report.js";
@@ -12,23 +11,11 @@ import { greedyPlan } from "../../src/plan/greedy.js";
 import { solveMip } from "../../src/plan/mip.js";
 import { buildShifts } from "../../src/plan/shifts.js";
 import type { Technician } from "../../src/plan/types.js";
+import { spindleSwap } from "../helpers/spindle-task.js";
 
 const S = 21;
 const PER_HOUR = 120;
-const spec: HeadTasks = {
-  head: "spindle_bearing",
-  failure: { downtimeHours: 36, costPerHour: 450, repairCost: 6500 },
-  task: {
-    name: "swap",
-    words: "spindle bearing swap",
-    hours: 6,
-    partsCost: 1800,
-    skills: [],
-    minInterval: null,
-    effectiveness: 0.95,
-    event: { table: "maintenance", kind: "spindle_bearing" },
-  },
-};
+const spec = spindleSwap("spindle bearing swap");
 const FAILURE = 36 * 450 + 6500;
 const PLANNED = 6 * PER_HOUR + 1800;
 

@@ -5,27 +5,14 @@
 // within the model's horizon, the fleet's mean beyond it.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import type { HeadTasks } from "../../src/contract/types.js";
 import { taskNumbers } from "../../src/plan/contract-options.js";
 import type { Contract } from "../../src/contract/types.js";
 import type { ContractForecast, HeadForecast } from "../../src/plan/contract-forecast.js";
 import { revertToFleet } from "../../src/plan/risk-revert.js";
+import { spindleSwap } from "../helpers/spindle-task.js";
 
 const S = 21;
-const spec: HeadTasks = {
-  head: "spindle_bearing",
-  failure: { downtimeHours: 36, costPerHour: 450, repairCost: 6500 },
-  task: {
-    name: "swap",
-    words: "swap",
-    hours: 6,
-    partsCost: 1800,
-    skills: [],
-    minInterval: null,
-    effectiveness: 0.95,
-    event: { table: "maintenance", kind: "spindle_bearing" },
-  },
-};
+const spec = spindleSwap("swap");
 const flat: HeadForecast = {
   head: spec.head,
   spec,
