@@ -252,7 +252,13 @@ console.log(`MIP vs greedy on the MIP's mornings: ${JSON.stringify(diff.summary(
 if (process.env.BACKTEST_DUMP)
   writeFileSync(
     process.env.BACKTEST_DUMP,
-    JSON.stringify({ ...dumped, rtf: worldEvents(rtf), pm: worldEvents(pm), diff: diff.records() }),
+    JSON.stringify({
+      ...dumped,
+      rtf: worldEvents(rtf),
+      pm: worldEvents(pm),
+      diff: diff.records(),
+      forecasts: own.records(),
+    }),
   );
 console.log(forecastTable);
 console.log(ownTable);
