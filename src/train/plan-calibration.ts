@@ -81,6 +81,11 @@ export interface AnchorSamples {
   /** Each part-morning's failure kind and the part's age then (hours; NaN: not known). */
   head?: string[];
   age?: number[];
+  /**
+   * Hours each part-morning's window covers: `hours`, or fewer when a replacement cut it short (the
+   * part then counts as not failed over the shifts before the replacement: plan-calibration-samples.ts).
+   */
+  window?: number[];
 }
 
 /**
