@@ -37,6 +37,7 @@ import { solveTimeSection } from "./lib/plan-size.js";
 import { ForecastCheck } from "./lib/forecast-check.js";
 import { PlanDiff } from "./lib/plan-diff.js";
 import { PlanForecastCheck } from "./lib/plan-forecast-check.js";
+import { fatesOfTasks } from "./lib/part-lives.js";
 
 const MACHINES = 24;
 const TRAIN_DAYS = 60;
@@ -97,6 +98,17 @@ function outcome(
 }
 
 let lastModel: HistoryModel | null = null;
+/** BACKTEST_DUMP=file: each replayed world's test-period failures and tasks as JSON (for comparing two policies part by part). */
+const dumped: Record<string, unknown> = {};
+const worldEvents = (w: World) => ({
+  failures: w.sim.failures
+    .filter((f) => inTest(f.ms))
+    .map((f) => ({ machine: w.sim.machines[f.machine].id, kind: f.component, ms: f.ms })),
+  tasks: w.sim.maintenance
+    .filter((e) => e.reason === "planned" && inTest(e.ms))
+    .map((e) => ({ machine: w.sim.machines[e.machine].id, kind: e.component, ms: e.ms })),
+  fates: fatesOfTasks(w.sim, SEED).filter((f) => inTest(f.ms)),
+});
 /** The fleet re-simulated under a policy whose shop PM stops at hour `scheduledUntil`. */
 const worldOf = (name: string, scheduledUntil: number) =>
   new World({ dir: join(dir, name), machines: MACHINES, days, seed: SEED, scheduledUntil });
@@ -195,6 +207,7 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
     .map(([k, h]) => `${k} ${h ? h.booster.trees.length : "none"}`)
     .join(", ");
   const seenText = `${seen.length} of ${due.length}`;
+  dumped[`${solver}-${horizon}`] = worldEvents(w);
   if (solver === "mip" && horizon === HORIZONS[0]) {
     for (const line of diff.lines(w)) console.log(line);
     ownTable = own.report(w);
@@ -236,6 +249,17 @@ const { rows, body } = backtestSection({
 });
 for (const r of rows) console.log(r.join(" | "));
 console.log(`MIP vs greedy on the MIP's mornings: ${JSON.stringify(diff.summary())}`);
+if (process.env.BACKTEST_DUMP)
+  writeFileSync(
+    process.env.BACKTEST_DUMP,
+    JSON.stringify({
+      ...dumped,
+      rtf: worldEvents(rtf),
+      pm: worldEvents(pm),
+      diff: diff.records(),
+      forecasts: own.records(),
+    }),
+  );
 console.log(forecastTable);
 console.log(ownTable);
 writeSection(SEED === 7 ? "Plan backtest" : `Plan backtest, seed ${SEED}`, body);

@@ -107,6 +107,11 @@ export class PlanDiff {
     };
   }
 
+  /** The differing tasks as data (BACKTEST_DUMP). */
+  records(): Differing[] {
+    return this.cases;
+  }
+
   /** One line per differing task: both plans' numbers and what the MIP's world did with that part next. */
   lines(w: World): string[] {
     const f = (t: PlanTask | undefined) =>

@@ -30,6 +30,8 @@ export interface Forecast {
   /** Risk within the first day (3 shifts) and within 7 days (21 shifts), per method. */
   p1: number[];
   p7: number[];
+  /** The planners' forecast's cumulative risk by the end of each shift (BACKTEST_DUMP). */
+  byShift?: number[];
 }
 
 const SHIFTS = 21;
@@ -95,9 +97,15 @@ export class PlanForecastCheck {
           start,
           p1: runs.map((r) => cumulative(r[i].heads[k].hazard, 0, 3)),
           p7,
+          byShift: h.hazard.map((_, u) => cumulative(h.hazard, 0, u + 1)),
         });
       });
     });
+  }
+
+  /** Every part-morning's forecasts (BACKTEST_DUMP). */
+  records(): readonly Forecast[] {
+    return this.forecasts;
   }
 
   /** Per window: counts, Brier per method, skill against the observed rate and against persistence. */

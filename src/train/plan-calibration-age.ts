@@ -128,7 +128,7 @@ export function withAgeMaps(
       const age = (s.age as number[])[i];
       if (!life || !(age >= 0)) return;
       lc.push(logit(s.risk[i]));
-      lh.push(ageLogHazard(life, age)(s.hours));
+      lh.push(ageLogHazard(life, age)(s.window?.[i] ?? s.hours));
       y.push(f);
     });
     const failures = y.filter((v) => v > 0).length;

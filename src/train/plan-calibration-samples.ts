@@ -4,7 +4,12 @@
 // advancing: features/forecast-row.ts), scored at each shift's middle by the model, and the
 // per-shift risks compounded exactly as plan/contract-risk.ts does; the outcome is whether that
 // part failed within the anchor's hours. A part replaced (its reset event) before it failed within
-// the window is left out of that window: what it would have done is not known. Pure: no I/O.
+// the window is known not to have failed until then: it counts as a no-failure over the whole shifts
+// before the replacement (its risk compounded over those shifts only; a replacement within the first
+// shift tells nothing, and that window is left out). Leaving every such window out, as before, kept
+// the windows that ended in a failure and dropped those a replacement cut short without one, so the
+// parts a policy replaces (old ones under PM, high-risk ones under a planner) looked likelier to fail
+// than they are: the censored-data likelihood counts what is known of both. Pure: no I/O.
 import type { Contract } from "../contract/types.js";
 import type { EventTable } from "../data/events.js";
 import type { FeatureMatrix } from "../features/build.js";
@@ -52,6 +57,7 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
     failed: [] as number[],
     head: [] as string[],
     age: [] as number[],
+    window: [] as number[],
   }));
   const heads = plannedHeads(c, x.model);
   if (!c.failures || c.time?.counter !== false || heads.length === 0) return out;
@@ -102,21 +108,27 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
         const resetAt = nextEvent(x.resets, st.m, head, t);
         const col = ageCol.get(head);
         const age = col === undefined ? Number.NaN : st.row[col] + (t - st.time) / MS_PER_HOUR;
-        let survive = 1;
-        let u = 0;
+        // Survival over the first u shifts, u = 0..S (each shift's risk is 1 − (1 − p)^(L / H),
+        // contract-risk.ts: its survival (1 − p)^(L / H)).
+        const survive = [1];
+        for (let u = 0; u < S; u++)
+          survive.push(survive[u] * (1 - Math.min(1, Math.max(0, ph[k * S + u]))) ** power);
         for (const o of out) {
           const end = t + o.hours * MS_PER_HOUR;
-          const shifts = Math.round(o.hours / shiftHours);
-          // Each shift's risk is 1 − (1 − p)^(L / H) (contract-risk.ts): its survival (1 − p)^(L / H).
-          for (; u < shifts; u++) survive *= (1 - Math.min(1, Math.max(0, ph[k * S + u]))) ** power;
           if (end > x.to) continue;
+          let shifts = Math.round(o.hours / shiftHours);
           const failed = failedAt < end;
-          // A replacement before the failure (or with none) cuts the window short: unknown outcome.
-          if (resetAt < Math.min(failedAt, end) && resetAt !== failedAt) continue;
-          o.risk.push(1 - survive);
-          o.failed.push(failed ? 1 : 0);
+          // A replacement before the failure (or with none) cuts the window short: no failure until
+          // it, so a no-failure over the whole shifts before it (none: unknown, left out).
+          if (resetAt < Math.min(failedAt, end) && resetAt !== failedAt) {
+            shifts = Math.floor((resetAt - t) / step);
+            if (shifts < 1) continue;
+          }
+          o.risk.push(1 - survive[shifts]);
+          o.failed.push(failed && shifts * shiftHours >= o.hours ? 1 : 0);
           o.head.push(head);
           o.age.push(age);
+          o.window.push(shifts * shiftHours);
         }
       }
     });

@@ -10,9 +10,9 @@
 // Platt, not isotonic: a few dozen failures per fit, and a smooth, strictly increasing map keeps
 // the ranking of the parts (an isotonic step would flatten a range of forecasts to one value).
 // How a task's risk after uses the map: plan/risk-calibrated.ts.
-// Applying it (calibrateHazard) maps the cumulative risk by each shift's end, with (a, b)
-// interpolated linearly in hours between the anchors and held beyond them; the map at a shift
-// depends only on the risk up to it, so a task at shift s leaves shifts before s as they were.
+// Applying it (calibrateHazard) maps the cumulative risk by the anchors' hours (and the plan's end,
+// with (a, b) interpolated linearly in hours between the anchors and held beyond them) and shares
+// the calibrated cumulative hazard between them out as the model's own is.
 // Pure: no I/O.
 import { fitPlatt } from "../model/calibrate.js";
 import type { Weibull } from "../model/weibull.js";
@@ -81,6 +81,11 @@ export interface AnchorSamples {
   /** Each part-morning's failure kind and the part's age then (hours; NaN: not known). */
   head?: string[];
   age?: number[];
+  /**
+   * Hours each part-morning's window covers: `hours`, or fewer when a replacement cut it short (the
+   * part then counts as not failed over the shifts before the replacement: plan-calibration-samples.ts).
+   */
+  window?: number[];
 }
 
 /**
@@ -146,8 +151,17 @@ export function calibrateCumulative(cal: PlanCalibration, hours: number, c: numb
 }
 
 /**
- * Per-shift risks → calibrated per-shift risks: the cumulative risk by each shift's end is mapped,
- * kept non-decreasing, and turned back into the risk within each shift given none before.
+ * Per-shift risks → calibrated per-shift risks. The map is fitted for the cumulative risk within its
+ * anchors' hours (24 h, 168 h), so that is where it is applied: the cumulative risk by the end of the
+ * shift ending on an anchor's hour (and by the plan's last shift, and by each shift past the last
+ * anchor, with the nearest anchor's parameters) is mapped, kept non-decreasing. Between two such
+ * shifts the calibrated cumulative hazard (−ln of the survival) is shared out in proportion to the
+ * model's own, so the model says when within the day or the week the risk comes, and the map how
+ * much there is. (Mapping every shift's cumulative risk with parameters interpolated in hours, as
+ * before, gave the week a shape no data had: the day's map follows the trees, the week's follows a
+ * part's age, so a part the trees score low and the age map high came out with 2 % of its 39 % week
+ * risk in the first 3 days, and the MIP put its task off to the next week's Monday: BENCHMARKS.md,
+ * plan backtest, issue 16.) A shift's risk reads the shifts up to the next such shift.
  * `logH`: the part's ln cumulative Weibull hazard from the plan's start to `hours` (age map).
  */
 export function calibrateHazard(
@@ -156,15 +170,36 @@ export function calibrateHazard(
   shiftHours: number,
   logH?: (hours: number) => number,
 ): number[] {
-  const out = new Array<number>(hazard.length);
-  let survive = 1;
-  let prev = 0;
-  for (let u = 0; u < hazard.length; u++) {
-    survive *= 1 - hazard[u];
+  const n = hazard.length;
+  const MAX_LAMBDA = -Math.log(1e-15);
+  const lambda = (p: number) => Math.min(MAX_LAMBDA, -Math.log(Math.max(1e-15, 1 - p)));
+  // The model's cumulative hazard by the end of each shift (raw[u + 1]: shifts 0..u).
+  const raw = [0];
+  for (let u = 0; u < n; u++)
+    raw.push(Math.min(MAX_LAMBDA, raw[u] + lambda(Math.min(1, Math.max(0, hazard[u])))));
+  const last = cal.anchors[cal.anchors.length - 1].hours;
+  const isKnot = (u: number) => {
     const hours = (u + 1) * shiftHours;
-    const c = Math.max(prev, calibrateCumulative(cal, hours, 1 - survive, logH?.(hours)));
-    out[u] = prev >= 1 ? 0 : (c - prev) / (1 - prev);
-    prev = c;
+    return u === n - 1 || hours > last || cal.anchors.some((a) => Math.abs(a.hours - hours) < 1e-9);
+  };
+  const out = new Array<number>(n);
+  let from = -1; // the previous knot (−1: the plan's start)
+  let mappedFrom = 0;
+  for (let k = 0; k < n; k++) {
+    if (!isKnot(k)) continue;
+    const hours = (k + 1) * shiftHours;
+    const c = calibrateCumulative(cal, hours, 1 - Math.exp(-raw[k + 1]), logH?.(hours));
+    const mappedTo = Math.max(mappedFrom, lambda(c));
+    const span = raw[k + 1] - raw[from + 1];
+    let prev = mappedFrom;
+    for (let u = from + 1; u <= k; u++) {
+      const share = span > 1e-15 ? (raw[u + 1] - raw[from + 1]) / span : (u - from) / (k - from);
+      const now = mappedFrom + (mappedTo - mappedFrom) * share;
+      out[u] = 1 - Math.exp(-(now - prev));
+      prev = now;
+    }
+    from = k;
+    mappedFrom = mappedTo;
   }
   return out;
 }

@@ -121,7 +121,7 @@ test("the plan names its forecast: the model's map with its numbers, or persiste
   assert.match(q.forecast_method, /^persistence \(the model has no planning calibration\)/);
 });
 
-test("a calibration morning is the planner's own 7-day forecast and what followed; a replacement first leaves it out", () => {
+test("a calibration morning is the planner's own 7-day forecast and what followed; a replacement first cuts it short", () => {
   const { X } = labelledFeatures(data);
   const t = data.telemetry;
   let end = 0;
@@ -182,4 +182,32 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
   const cut = calibrationSamples({ ...input, resets }).find((s) => s.hours === 168)!;
   assert.equal(cut.risk.length, want.length - 1);
   assert.deepEqual(cut.risk, week.risk.slice(1));
+  assert.ok(week.window!.every((w) => w === 168));
+  // A replacement 50 h in of a part that did not fail that week: known not to have failed over the
+  // 6 whole shifts before it, so a no-failure with its risk over those 6 shifts, not left out (leaving
+  // it out kept only the windows that ended in a failure: the parts a policy replaces looked riskier).
+  const i = failed.indexOf(0);
+  let k = 0;
+  let pick: { m: number; head: string; hazard: number[] } | null = null;
+  fc.forEach((x, m) =>
+    x.heads.forEach((h) => {
+      if (k++ === i) pick = { m, head: h.head, hazard: h.hazard };
+    }),
+  );
+  const p = pick as unknown as { m: number; head: string; hazard: number[] };
+  const later = {
+    n: 1,
+    machine: Int32Array.of(p.m),
+    time: Float64Array.of(from + 50 * HOUR),
+    kind: [p.head],
+  };
+  const short = calibrationSamples({ ...input, resets: later }).find((s) => s.hours === 168)!;
+  assert.equal(short.risk.length, want.length);
+  assert.equal(short.failed[i], 0);
+  assert.equal(short.window![i], 48);
+  assert.ok(Math.abs(short.risk[i] - cumulative(p.hazard, 0, 6)) < 1e-12, `${short.risk[i]}`);
+  assert.ok(short.risk[i] < week.risk[i]);
+  short.risk.forEach((r, j) => {
+    if (j !== i) assert.equal(r, week.risk[j]);
+  });
 });

@@ -101,6 +101,17 @@ test("the age map is the 2-input logistic fit on logit(C) and ln H; a kind witho
     Math.abs(m.a - fit.w[0]) < 1e-12 && Math.abs(m.c - fit.w[1]) < 1e-12 && Math.abs(m.b - fit.b) < 1e-12,
   );
   assert.ok(m.c > 0, "older parts failed more here");
+  // A part-morning a replacement cut short (its window, plan-calibration-samples.ts) gets ln H over
+  // the hours it covers, not the anchor's.
+  const window = risk.map((_, i) => (i % 5 === 0 ? 48 : 168));
+  const cut = withAgeMaps(platt, [{ ...samples[0], window }], lives) as PlanCalibration;
+  const lhCut = age
+    .map((x, i) => (keep[i] ? ageLogHazard(lives[head[i]], x)(window[i]) : Number.NaN))
+    .filter((_, i) => keep[i]);
+  const fitCut = fitLogisticPlatt([lc, lhCut], y, true);
+  const mc = cut.anchors[0].age!;
+  assert.ok(Math.abs(mc.c - fitCut.w[1]) < 1e-12 && Math.abs(mc.b - fitCut.b) < 1e-12);
+  assert.ok(Math.abs(mc.c - m.c) > 1e-6, "the cut windows change the fit");
   assert.deepEqual(cal.weibull, lives);
   // The stacked map: with ln H, a worn part maps higher than a new one at the same forecast.
   const worn = calibrateCumulative(cal, 168, 0.05, ageLogHazard(lives.a, 2800)(168));

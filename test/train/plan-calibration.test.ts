@@ -75,24 +75,38 @@ test("between anchors (a, b) move linearly in hours; outside them the nearest an
   assert.ok(Math.abs(calibrateCumulative(TWO, 300, c) - sigma(0.4 * logit(c) - 1.5)) < 1e-12);
 });
 
-test("calibrated per-shift risks compound to the mapped cumulative risk, and a shift's risk reads only the shifts up to it", () => {
+test("calibrated per-shift risks: the mapped cumulative risk at each anchor's hour and the plan's end, shared out between them as the model's own hazard is", () => {
   const h = [0.01, 0.02, 0.05, 0.01, 0.0, 0.03, 0.02, 0.04, 0.01, 0.02, 0.01, 0.01];
   const out = calibrateHazard(TWO, h, 8);
+  const L = (p: number) => -Math.log(1 - p);
   let raw = 1;
   let cal = 1;
   let prev = 0;
   for (let u = 0; u < h.length; u++) {
     raw *= 1 - h[u];
     cal *= 1 - out[u];
-    const want = Math.max(prev, calibrateCumulative(TWO, (u + 1) * 8, 1 - raw));
-    assert.ok(Math.abs(1 - cal - want) < 1e-12, `shift ${u}: ${1 - cal} vs ${want}`);
     assert.ok(out[u] >= 0 && out[u] <= 1);
-    prev = want;
+    // 24 h (shift 2) is an anchor's hour and shift 11 the plan's last: mapped there.
+    if (u === 2 || u === 11) {
+      const want = Math.max(prev, calibrateCumulative(TWO, (u + 1) * 8, 1 - raw));
+      assert.ok(Math.abs(1 - cal - want) < 1e-12, `shift ${u}: ${1 - cal} vs ${want}`);
+      prev = want;
+    }
   }
-  // Lower risks from shift 6 on (a task there) leave shifts 0–5 as they were, and lower the rest.
+  // Between them each shift gets the same share of the calibrated hazard as of the model's own:
+  // a shift the model gives no risk gets none (mapping every shift, a shift could get risk from the
+  // map's parameters moving with the hours alone, or none where the mapped curve had to be held flat).
+  const ratio = (u: number) => L(out[u]) / L(h[u]);
+  for (const u of [0, 1]) assert.ok(Math.abs(ratio(u) - ratio(2)) < 1e-9, `shift ${u}`);
+  for (const u of [5, 6, 7, 8, 9, 10, 11]) assert.ok(Math.abs(ratio(u) - ratio(3)) < 1e-9, `shift ${u}`);
+  assert.equal(out[4], 0);
+  // A part the model scores flat all week gets a flat calibrated risk after the first day.
+  const flat = calibrateHazard(TWO, Array<number>(21).fill(0.004), 8);
+  for (let u = 4; u < 21; u++) assert.ok(Math.abs(flat[u] - flat[3]) < 1e-12, `flat shift ${u}`);
+  // Lower risks from shift 6 on (a task there) leave the first day as it was, and lower the rest.
   const after = h.map((v, u) => (u < 6 ? v : v / 4));
   const out2 = calibrateHazard(TWO, after, 8);
-  assert.deepEqual(out2.slice(0, 6), out.slice(0, 6));
+  assert.deepEqual(out2.slice(0, 3), out.slice(0, 3));
   let s1 = 1;
   let s2 = 1;
   for (let u = 6; u < h.length; u++) {
