@@ -13,7 +13,7 @@
 // overrides the contract's `training:` parameters for an experiment; BACKTEST_MIN_RETURN=0.2 plans
 // both planners with that margin, contract-options.ts worthPlanning). Each MIP morning also makes
 // the greedy plan of the same forecast and compares the day's tasks (printed at the end).
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadContract } from "../src/contract/load.js";
@@ -46,6 +46,9 @@ const SEED = Number(process.env.BACKTEST_SEED ?? 7);
 const HORIZONS = (process.env.BACKTEST_HORIZONS ?? "24h,72h").split(",");
 
 const dir = mkdtempSync(join(tmpdir(), "mw-backtest-"));
+// The fleets, contracts and registries of one run (hundreds of MB over 8 weeks × 4 policies): gone
+// when the process ends, however it ends.
+process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
 mkdirSync(join(dir, "historian"));
 mkdirSync(join(dir, "contracts"));
 const days = TRAIN_DAYS + 7 * WEEKS;
