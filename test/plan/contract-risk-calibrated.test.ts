@@ -189,11 +189,8 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
   const i = failed.indexOf(0);
   let k = 0;
   let pick: { m: number; head: string; hazard: number[] } | null = null;
-  fc.forEach((x, m) =>
-    x.heads.forEach((h) => {
-      if (k++ === i) pick = { m, head: h.head, hazard: h.hazard };
-    }),
-  );
+  for (const [m, x] of fc.entries())
+    for (const h of x.heads) if (k++ === i) pick = { m, head: h.head, hazard: h.hazard };
   const p = pick as unknown as { m: number; head: string; hazard: number[] };
   const later = {
     n: 1,
