@@ -98,8 +98,8 @@ export interface RowFilter {
   in: string[];
 }
 
-export interface EventSpec {
-  name: string;
+/** Where an event or failure table's rows come from, and which of its columns say when, where and what. */
+export interface EventTableSource {
   /** Path as resolved against the contract's folder (null in a contract read back from a model). */
   file: string | null;
   time: string;
@@ -107,22 +107,19 @@ export interface EventSpec {
   /** Only the rows whose column holds one of these values (absent: every row). */
   where?: RowFilter | null;
   machine: string | null;
-  /** Column whose value is the event's kind (alarm code, component); null: all one kind. */
+  /** Column whose value is the row's kind (alarm code, component); null: all one kind. */
   kind: string | null;
+}
+
+export interface EventSpec extends EventTableSource {
+  name: string;
   count: Span[];
   since: boolean;
   /** Kinds with a `since` feature each, in feature order: learned from the training events. */
   kinds: string[] | null;
 }
 
-export interface FailureSpec {
-  file: string | null;
-  time: string;
-  clock?: TableClock | null;
-  /** Only the rows whose column holds one of these values (absent: every row). */
-  where?: RowFilter | null;
-  machine: string | null;
-  kind: string | null;
+export interface FailureSpec extends EventTableSource {
   horizon: Span;
   /** Name of the event table whose `since` a failure resets (the part is replaced). */
   resets: string | null;
