@@ -43,13 +43,22 @@ export class FileWatch {
         this.gone = true;
       }
     }
+    return this.known();
+  }
+
+  /**
+   * The problem as last seen, without the fstat: a deleted file stays deleted, and only a full disk
+   * is re-checked (statfs), so that freed space lets writes in again. Enough before a write: a
+   * deletion not seen yet is seen by the fstat after it (guard), before anything is acknowledged.
+   */
+  known(): WriteProblem | null {
     if (this.full && !this.gone && this.freeBytes() >= MIN_FREE_BYTES) this.full = false;
     return this.current();
   }
 
-  /** Throws the client-facing error when writes must be refused. */
-  private check(): void {
-    const p = this.problem();
+  /** Throws the client-facing error when writes must be refused (`fresh`: after an fstat). */
+  private check(fresh: boolean): void {
+    const p = fresh ? this.problem() : this.known();
     if (p) throw new MillwrightError(p.code, p.reason);
   }
 
@@ -65,16 +74,18 @@ export class FileWatch {
   }
 
   /**
-   * Runs a write, refusing it while the disk is full or the file deleted, and re-checking the file
-   * after it: a commit into a deleted file is not durable and must not be acknowledged.
+   * Runs a write, refusing it while the disk is known to be full or the file deleted, and
+   * re-checking the file after it (an fstat): a commit into a deleted file is not durable and must
+   * not be acknowledged. The log guards each group commit, not each request in it: one fstat per
+   * commit answers for every request the commit carried.
    */
   guard<T>(fn: () => T | Promise<T>): Promise<T> | T {
-    this.check();
+    this.check(false);
     const fail = (e: unknown): never => {
       throw this.translate(e);
     };
     const done = (v: T): T => {
-      this.check();
+      this.check(true);
       this.full = false; // a write went through: the disk has room again
       return v;
     };

@@ -85,7 +85,11 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     this.writerThread = opts.writerThread ?? true;
     const inline = this.db.transaction((g: RowGroup) => this.insert(g));
     this.committer = new GroupCommitter<Slot>({
-      write: (slots) => writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
+      // Guarded per group: one fstat after each commit answers for all the requests it carried.
+      write: (slots) =>
+        this.watch.guard(() =>
+          writeSlots(slots, this.writerThread ? (g) => this.post(g, entriesIn(slots)) : inline),
+        ),
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
       maxInFlight: this.writerThread ? 2 : 1,
@@ -120,8 +124,8 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     }
   }
 
-  writeProblem(): WriteProblem | null {
-    return this.watch.problem();
+  writeProblem(recheck = true): WriteProblem | null {
+    return recheck ? this.watch.problem() : this.watch.known();
   }
 
   /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
@@ -130,7 +134,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
     try {
-      await this.watch.guard(() => this.committer.enqueue([slot], n, now));
+      await this.committer.enqueue([slot], n, now);
     } catch (e) {
       throw unavailable(e);
     }

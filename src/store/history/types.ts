@@ -158,9 +158,11 @@ export interface HistoryLog {
   shadowScores(limit: number): Promise<ShadowScore[]>;
   /**
    * Why appends fail now, or null: the log's own state, no query (readiness asks it every probe).
-   * SQLite: the file deleted or the disk full (re-checked with an fstat, and statfs while full).
-   * PostgreSQL: the last operation found the server unreachable; the next that reaches it clears it.
+   * SQLite: the file deleted or the disk full (re-checked with an fstat, and statfs while full;
+   * `recheck` false: no fstat, as a request asks before it scores: its commit's fstat catches what
+   * this misses). PostgreSQL: the last operation found the server unreachable; the next that
+   * reaches it clears it.
    */
-  writeProblem(): WriteProblem | null;
+  writeProblem(recheck?: boolean): WriteProblem | null;
   close(): Promise<void>;
 }

@@ -61,6 +61,30 @@ async function until(what: string, cond: () => Promise<boolean>, ms = 8000): Pro
   }
 }
 
+test("data directory deleted, no probe since: every request of the next group commit is refused, none acknowledged", async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), "mw-cready-gone1-"));
+  const s = await serve(dataDir);
+  const call = jsonClient(() => s.url);
+  try {
+    assert.equal((await call("POST", "/v1/predict", batch(0))).status, 200);
+    rmSync(dataDir, { recursive: true, force: true });
+    // Single readings sent together ride one commit (store/file-watch.ts: the fstat after it is
+    // the only check that can see the deletion, and it answers for every request in the commit).
+    const answers = await Promise.all(
+      ROW_MACHINES.map((_, m) => call("POST", "/v1/predict", rowReading(m, 1))),
+    );
+    assert.deepEqual(
+      answers.map((a) => [a.status, a.body.code]),
+      ROW_MACHINES.map(() => [503, "MW_DATA_DIR_GONE"]),
+    );
+    const again = await call("POST", "/v1/predict", batch(2));
+    assert.equal(again.body.code, "MW_DATA_DIR_GONE", JSON.stringify(again.body));
+  } finally {
+    await s.close().catch(() => {});
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
 test("data directory deleted while serving: not ready (MW_DATA_DIR_GONE), predictions refused with it, said once", async () => {
   const dataDir = mkdtempSync(join(tmpdir(), "mw-cready-gone-"));
   const lines: LogLine[] = [];
