@@ -261,7 +261,16 @@ test("impossible requests say why", async () => {
 });
 
 test("PLAN_HELP documents the options the CLI takes", () => {
-  for (const opt of ["--technicians", "--costs", "--horizon", "--registry", "--json"])
+  for (const opt of [
+    "--technicians",
+    "--data",
+    "--events",
+    "--horizon",
+    "--greedy",
+    "--min-return",
+    "--registry",
+    "--json",
+  ])
     assert.ok(PLAN_HELP.includes(opt), opt);
   assert.match(PLAN_HELP, /^Usage: millwright plan/);
 });

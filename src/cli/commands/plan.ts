@@ -1,5 +1,5 @@
 import { MillwrightError } from "../../core/errors.js";
-import { DEFAULT_MIN_RETURN } from "../../plan/contract-options.js";
+import { money } from "../../plan/contract-report.js";
 import { PLAN_HELP } from "../../plan/plan.js";
 import { parseHorizon } from "../../plan/shifts.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
@@ -9,12 +9,8 @@ import { planContract } from "./plan-contract.js";
 
 const HELP = `${PLAN_HELP.trimEnd()}
 
-The champion is a data-contract model (a model of the retired AI4I app is refused, exit 2): the
-tasks and failure costs come from its contract's \`tasks:\` key (--costs is not used), the
-machines' history from the contract's telemetry and event files (--data TELEMETRY.csv and --events
-NAME=FILE override them), and the plan starts at the newest reading in the data. --greedy plans with the greedy baseline instead of the exact MIP.
---min-return R plans a task only when its expected avoided failure cost is at least (1 + R) × its
-cost (default ${DEFAULT_MIN_RETURN}; 0.2 = 20 % over its cost); the plan still maximises avoided − cost.`;
+The champion must be a data-contract model (a model of the retired AI4I app is refused, exit 2).
+--costs is not used: a contract model's costs are its contract's tasks.`;
 
 const OPTIONS: Options = {
   strings: ["technicians", "costs", "horizon", "registry", "data", "min-return"],
@@ -33,7 +29,8 @@ export async function planCommand(argv: string[]): Promise<number> {
       process.stderr.write(
         "warning: --costs is not used: a contract model's costs are its contract's tasks\n",
       );
-    const plan = await planContract(historyModelFromJSON(stored.obj, stored.file), {
+    const model = historyModelFromJSON(stored.obj, stored.file);
+    const plan = await planContract(model, {
       technicians: values.technicians as string,
       data: values.data as string | undefined,
       events: values.events,
@@ -42,8 +39,9 @@ export async function planCommand(argv: string[]): Promise<number> {
       minReturn: numOpt(values, "min-return"),
     });
     if (values.json) return outJsonThen(plan, 0);
+    const currency = model.contract.tasks?.currency ?? "";
     out(
-      `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length} tasks, avoids ${plan.summary.avoided_cost.toFixed(0)} for ${plan.summary.planned_cost.toFixed(0)}`,
+      `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length} tasks, avoids ${money(plan.summary.avoided_cost, currency)} of expected failure cost for ${money(plan.summary.planned_cost, currency)} of work and parts`,
     );
     for (const t of plan.tasks)
       out(`  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(14)} ${t.machine_id} ${t.task}: ${t.why}`);
