@@ -55,7 +55,8 @@ test("plan in words, and --costs is not used for a contract model", async () => 
   assert.match(
     r.stdout,
     new RegExp(`^plan optimal by model ${version.replace(/\./g, "\\.")} from data up to \\d{4}-`, "m"),
-  ); // Money as the task rows write it: whole units, grouped (the contract's currency, none here).
+  );
+  // Money as the task rows write it: whole units, grouped (the contract's currency, none here).
   assert.match(
     r.stdout,
     /tasks, avoids \d{1,3}(,\d{3})* of expected failure cost for \d{1,3}(,\d{3})* of work and parts$/m,
