@@ -19,6 +19,8 @@ export interface TelemetryPart {
 interface Want {
   names: string[];
   key: string;
+  /** The reading it is (absent: time, machine or label columns). */
+  reading?: string;
   optional: boolean;
 }
 
@@ -29,6 +31,7 @@ function wanted(c: Contract, labels: boolean): Want[] {
     ...c.readings.map((r, i) => ({
       names: [r.column, ...(r.aliases ?? [])],
       key: `readings[${i}].column`,
+      reading: r.name,
       optional: r.optional,
     })),
     ...(labels && c.labels
@@ -89,10 +92,16 @@ export function joinTelemetry(
       );
   });
   resolved.forEach((idx, k) => {
-    const lacks = want.filter((_, j) => idx[j] < 0).map((w) => w.names[0]);
+    // Named as the user knows it: the reading, then every column name the contract accepts for it.
+    const lacks = want
+      .filter((_, j) => idx[j] < 0)
+      .map(
+        (w) =>
+          `${w.reading ? `reading '${w.reading}'` : w.key} (${w.names.map((n) => `'${n}'`).join(" or ")})`,
+      );
     if (lacks.length > 0)
       warnings.push(
-        `${parts[k].file}: no column for ${lacks.map((l) => `'${l}'`).join(", ")}: missing in its ${parts[k].table.rows.length} rows`,
+        `${parts[k].file}: no column for ${lacks.join(", ")}: missing in its ${parts[k].table.rows.length} rows`,
       );
   });
   // One file whose columns are all there: rename the header, copy no row.

@@ -102,7 +102,7 @@ test("data mistakes are errors naming file, row and column", () => {
   );
   dataError(
     { "machines.csv": "machine,make_model,age_years\nM1,Haas VF-2,3\n" },
-    /machines\.csv: no row for machine 'M2'/,
+    /machines\.csv: no row for machine 'M2' \(key column '\w+'\), which the telemetry names: add its row here, or correct the machine id in the telemetry/,
   );
   dataError({ "failures.csv": "" }, /failures\.csv \(failures\): the file is empty/);
 });
