@@ -175,7 +175,9 @@ export function readAttributes(
       `${source}: no row for machine${missing.length > 1 ? "s" : ""} ${missing
         .slice(0, 10)
         .map((m) => `'${m}'`)
-        .join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (key column '${a.key}'), which the telemetry names: add ${missing.length > 1 ? "their rows" : "its row"} here, or correct the machine id in the telemetry`,
+        .join(
+          ", ",
+        )}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} (key column '${a.key}'), which the telemetry names: add ${missing.length > 1 ? "their rows" : "its row"} here, or correct the machine id in the telemetry`,
       { file: source, missing },
     );
   const errors = new RowErrors(source);

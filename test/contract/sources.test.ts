@@ -58,7 +58,9 @@ test("one file per make: columns by any of their names, a sensor a make lacks is
     ["exports/a-haas.csv", "exports/b-siemens.csv"],
   );
   assert.ok(
-    d.warnings.some((w) => /b-siemens\.csv: no column for reading 'vib' \('vib_rms'\): missing in its 72 rows/.test(w)),
+    d.warnings.some((w) =>
+      /b-siemens\.csv: no column for reading 'vib' \('vib_rms'\): missing in its 72 rows/.test(w),
+    ),
   );
 });
 
