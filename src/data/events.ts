@@ -95,6 +95,8 @@ export function readEvents(
       }
       return;
     }
+    // Trimmed, as POST /v1/events trims a posted kind (serve/contract/events.ts, kindText): "SPDL_BRG "
+    // in one and "SPDL_BRG" in the other must be one kind, not two heads after a retraining.
     rows.push({ m, t, k: kindCol >= 0 ? cells[kindCol].trim() : "", i });
   });
   errors.throwIfAny();

@@ -32,9 +32,9 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
   const fcode = err.code ?? "";
   if (err.validation) {
     const v = err.validation[0];
-    // An item of an array as the README writes fields (`body.events[0].table`, `body[3].torque`).
+    // An item of an array as the README writes fields (`body[3].torque`, `events[0].table`).
     const path = (v?.instancePath ?? "").replace(/\/(\d+)(?=\/|$)/g, "[$1]").replace(/\//g, ".");
-    // An unknown property names itself ("body.events[0].Kind"), and so does a missing one
+    // An unknown property names itself ("events[0].Kind"), and so does a missing one
     // (`body.reason`), not only the object it is in: a client reads `field` to know what to fix.
     const named =
       v?.keyword === "additionalProperties"
@@ -42,7 +42,15 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
         : v?.keyword === "required"
           ? (v.params as { missingProperty?: string }).missingProperty
           : undefined;
-    const field = `${err.validationContext ?? "body"}${path}${named !== undefined ? `.${named}` : ""}`;
+    // A route whose own checks name fields from the body's root has its schema's errors do so too
+    // (fieldsFromBodyRoot): `events[0].kind`, not `body.events[0].kind`; the body itself is `body`.
+    const root = (err as { fieldRoot?: string }).fieldRoot ?? err.validationContext ?? "body";
+    const full = `${root}${path}${named !== undefined ? `.${named}` : ""}`;
+    const field = full.replace(/^\./, "") || "body";
+    // A value of neither type of a union (anyOf string or number) fails once per type: say them all.
+    const types = err.validation
+      .filter((x) => x.keyword === "type" && x.instancePath === v?.instancePath)
+      .map((x) => String((x.params as { type?: unknown }).type));
     // A value outside a list (an event table the contract does not have): say which values there are.
     const allowed =
       v?.keyword === "enum" ? (v.params as { allowedValues?: unknown[] }).allowedValues : undefined;
@@ -53,7 +61,9 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
           .join(", ")}${allowed.length > 20 ? ", …" : ""}`
       : v?.keyword === "additionalProperties"
         ? "unknown field"
-        : (v?.message ?? err.message);
+        : types.length > 1
+          ? `must be ${types.join(" or ")}`
+          : (v?.message ?? err.message);
     return { code: "MW_VALIDATION", detail: `${field}: ${message}`, extra: { field } };
   }
   if (fcode === "FST_ERR_CTP_BODY_TOO_LARGE" || err.statusCode === 413)
@@ -73,6 +83,16 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
   if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500)
     return { code: "MW_BAD_INPUT", detail: err.message };
   return { code: "MW_INTERNAL", detail: "internal error; it has been logged" };
+}
+
+/**
+ * A route's schemaErrorFormatter when its own errors name fields from the body's root (/v1/events:
+ * `events[1].timestamp`): classify then names the schema's fields the same way.
+ */
+export function fieldsFromBodyRoot(_errors: unknown, dataVar: string): Error {
+  return Object.assign(new Error(`${dataVar} is not valid`), {
+    fieldRoot: dataVar === "body" ? "" : dataVar,
+  });
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem): FastifyReply {

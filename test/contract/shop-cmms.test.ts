@@ -282,7 +282,7 @@ test("serve: a US user's mistakes are refused naming the field, never a 500", as
       /unknown/,
     ],
     ["/v1/events", { events: [{ ...wo, machine_id: "COMP-0001" }] }, "events[0].machine_id", /machine table/],
-    ["/v1/events", { events: [{ ...wo, type: "CM" }] }, "body.events[0].type", /unknown field/],
+    ["/v1/events", { events: [{ ...wo, type: "CM" }] }, "events[0].type", /unknown field/],
     ["/v1/events", { events: [{ ...wo, timestamp: "" }] }, "events[0].timestamp", /MM\/DD\/YYYY hh:mm A/],
   ] as const) {
     const r = await post(path, body, "fb");

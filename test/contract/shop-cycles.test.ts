@@ -183,7 +183,7 @@ test("serve: cycle numbers in, the same probabilities as predict, the machine pa
   const badEvent = await call("POST", "/v1/events", { events: [ev] }, FEEDBACK);
   assert.equal(badEvent.status, 400, JSON.stringify(badEvent.body));
   assert.equal(badEvent.body.code, "MW_VALIDATION");
-  assert.equal(badEvent.body.field, "body.events[0].timestamp");
+  assert.equal(badEvent.body.field, "events[0].timestamp");
 });
 
 test("an export's mistakes are refused naming the file, row and column", async () => {

@@ -148,7 +148,7 @@ test("check, train, evaluate, predict and plan on shop B's files; the server agr
     );
     assert.equal(unknown.status, 400);
     assert.equal(unknown.body.code, "MW_VALIDATION");
-    assert.equal(unknown.body.field, "body.events[0].table");
+    assert.equal(unknown.body.field, "events[0].table");
     assert.match(unknown.body.detail, /must be one of "alarms", "maintenance", "failures"/);
 
     const rows = scored.rows.filter((r) => two.has(r[1]));

@@ -101,6 +101,7 @@ test("POST /v1/events reads a table's own format, and the contract's too; a time
     table,
     machine_id: "M1",
     timestamp,
+    kind: "spindle",
   });
   const [cmms, iso, alarm] = parseEvents(fleet, false, [
     ev("maintenance", "02.01.2026"),

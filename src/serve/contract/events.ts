@@ -13,7 +13,8 @@ export interface EventIn {
   table: string;
   machine_id: string;
   timestamp: string | number;
-  kind?: string;
+  /** An alarm code may come as a JSON number (the file's codes are numbers): read by kindText. */
+  kind?: string | number;
 }
 
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
@@ -24,6 +25,21 @@ export function eventTimeDescription(contract: Contract): string {
     .filter((t) => t.clock)
     .map((t) => `; table ${t.name} also ${timeWords(t.clock)}`);
   return `${timeDescription(contract)}${own.join("")}`;
+}
+
+/** An event's `kind` in the OpenAPI schema: the tables that must give one (those with a kind column). */
+export function kindDescription(contract: Contract): string {
+  const tables = [
+    ...contract.events,
+    ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : []),
+  ]
+    .filter((t) => t.kind !== null)
+    .map((t) => t.name);
+  const required =
+    tables.length > 0
+      ? `required for ${tables.join(", ")} (their kind column); other tables need none`
+      : "no table needs one";
+  return `alarm code, component, failure kind…: ${required}; trimmed of surrounding spaces, a number read as its decimal text (1402 is "1402"), as the files' cells are`;
 }
 
 /** `notAfter`: the latest time an event may have (FleetHistory.notAfter, as for readings). */
@@ -50,11 +66,11 @@ export function parseEvents(
         `${at}.machine_id: '${e.machine_id}' is not in the contract's machine table`,
         { field: `${at}.machine_id` },
       );
+    const spec = e.table === "failures" ? contract.failures : contract.events.find((x) => x.name === e.table);
+    const kind = checkedKind(e, at, spec?.kind ?? null);
     // A table whose file writes times its own way (time: { format, zone }) takes them that way too,
     // as well as the contract's (its system may post either).
-    const clock = (
-      e.table === "failures" ? contract.failures : contract.events.find((x) => x.name === e.table)
-    )?.clock;
+    const clock = spec?.clock;
     let t = Number.NaN;
     if (counter) t = eventCounterValue(e.timestamp);
     else if (typeof e.timestamp === "string") {
@@ -80,10 +96,42 @@ export function parseEvents(
       table: e.table,
       machine: e.machine_id,
       time: t,
-      kind: e.kind ?? "",
+      kind,
       receivedAt: Date.now(),
     };
   });
+}
+
+/**
+ * An event's kind as the file reader (data/events.ts) reads the same cell: trimmed, so "SPDL_BRG "
+ * is the kind SPDL_BRG and not a new one a retraining would learn; a number as its decimal text
+ * (1402 is the file's cell "1402"). Checked by checkedKind first.
+ */
+export function kindText(kind: string | number | undefined): string {
+  return typeof kind === "number" ? String(kind) : (kind ?? "").trim();
+}
+
+/**
+ * The kind of an event of a table whose contract names a kind column (`column`) must say one: an
+ * event without it would be logged for good as a kind of its own, "" (a retraining would learn it).
+ * A table without one takes events with or without it.
+ */
+function checkedKind(e: EventIn, at: string, column: string | null): string {
+  const k = kindText(e.kind);
+  const field = `${at}.kind`;
+  // String(1e21) is "1e+21" and 2 ** 60 lost its last digits in JSON: neither is the file's cell.
+  const n = typeof e.kind === "number" ? e.kind : 0;
+  if (/e/i.test(String(n)) || (Number.isInteger(n) && !Number.isSafeInteger(n)))
+    throw new MillwrightError("MW_VALIDATION", `${field}: ${k} has no exact decimal text: send it as text`, {
+      field,
+    });
+  if (column !== null && k === "")
+    throw new MillwrightError(
+      "MW_VALIDATION",
+      `${field}: is required, and not blank, for table '${e.table}' (its contract's kind column '${column}': the alarm code, component or failure kind)`,
+      { field },
+    );
+  return k;
 }
 
 /** The same id again: "duplicate" when it says the same, "conflict" when it says something else. */
@@ -101,8 +149,9 @@ export function outcomeOf(prior: LoggedEvent | undefined, e: LoggedEvent): Event
  */
 export function kindWarning(contract: Contract, e: EventIn): { warning: string } | Record<string, never> {
   const kinds = contract.failures?.kinds;
-  if (e.table !== "failures" || !kinds || kinds.includes(e.kind ?? "")) return {};
+  const kind = kindText(e.kind);
+  if (e.table !== "failures" || !kinds || kinds.includes(kind)) return {};
   return {
-    warning: `kind '${e.kind ?? ""}' is not a failure kind of this model (${kinds.join(", ")}): it counts as a failure of the machine, and a retraining would learn it as a kind of its own`,
+    warning: `kind '${kind}' is not a failure kind of this model (${kinds.join(", ")}): it counts as a failure of the machine, and a retraining would learn it as a kind of its own`,
   };
 }
