@@ -12,7 +12,9 @@ const HELP = `${PLAN_HELP.trimEnd()}
 The champion is a data-contract model (a model of the retired AI4I app is refused, exit 2): the
 tasks and failure costs come from its contract's \`tasks:\` key (--costs is not used), the
 machines' history from the contract's telemetry and event files (--data TELEMETRY.csv and --events
-NAME=FILE override them), and the plan starts at the newest reading in the data. --greedy plans with the greedy baseline instead of the exact MIP.
+NAME=FILE override them), and the plan starts at the newest reading in the data. A technician's
+skill that no task asks for (skills match exactly) is a warning naming the skills the tasks use.
+--greedy plans with the greedy baseline instead of the exact MIP.
 --min-return R plans a task only when its expected avoided failure cost is at least (1 + R) × its
 cost (default ${DEFAULT_MIN_RETURN}; 0.2 = 20 % over its cost); the plan still maximises avoided − cost.`;
 
