@@ -81,3 +81,21 @@ test("train --contract refuses a tasks head or task event kind the data lacks, b
     assert.ok(r.stderr.includes(`${bad}: ${key}: ${words}`), `${key} in ${r.stderr}`);
   assert.equal(existsSync(reg), false, "no registry, no version, no champion");
 });
+
+test("train --contract with --data (one make's file, say) says the kinds that file's machines lack, and trains", async () => {
+  const reg = join(dir, "models-data");
+  const r = await runCli([
+    "train",
+    "--contract",
+    bad,
+    "--data",
+    join(HISTORIAN, "telemetry.csv"),
+    "--registry",
+    reg,
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  for (const [key, words] of EXPECTED)
+    assert.ok(r.stderr.includes(`warning: ${bad}: ${key}: ${words}`), `${key} as a warning in ${r.stderr}`);
+  assert.match(r.stderr, /\(in this --data; the contract's whole telemetry may have it\)/);
+  assert.ok(existsSync(reg), "a version was registered");
+});
