@@ -18,6 +18,7 @@ import {
 } from "./profile-problems.js";
 import { describeConversion } from "../contract/units.js";
 import { profileTasks, type TaskGroupProfile } from "./profile-tasks.js";
+import { taskKindMismatches } from "../contract/task-kinds.js";
 
 export interface ReadingProfile {
   name: string;
@@ -198,6 +199,8 @@ export function profileContractData(d: ContractData): ContractProfile {
       `${c.source}: tasks.rows_per_hour is missing: a contract whose time is a counter needs it to plan (rows per hour turn per-row risk into per-shift risk)`,
     );
   const tasks = profileTasks(c, t.machines, d.attributes, d.machineTable ?? null);
+  // A head or task event kind the data does not have: train --contract refuses it, so a problem here.
+  problems.push(...taskKindMismatches(c).map((m) => m.message));
   warnings.push(...tasks.warnings);
   return {
     contract: c.name,

@@ -20,6 +20,7 @@ import {
 import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
+import { headWarnings, skillWarnings } from "./contract-warnings.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
@@ -56,6 +57,8 @@ export interface ContractPlanInput {
   model: HistoryModel;
   machines: PlanMachine[];
   technicians: Technician[];
+  /** Where the technicians came from, named in a warning of a skill no task asks for (default "technicians"). */
+  techniciansFile?: string;
   /** The horizon starts at the first shift boundary at or after this. */
   startTime: Date | string;
   horizonShifts: number;
@@ -125,17 +128,10 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
   const zone = model.contract.time?.zone;
   const offsetAt = input.utcOffsetMinutes === undefined && zone ? zoneOffsetMinutes(zone) : undefined;
   const slots = buildShifts({ ...input, shiftHours, offsetAt });
-  const warnings: string[] = [];
-  for (const h of tasks.heads)
-    if (!model.headNames.includes(h.head) || !model.heads[h.head])
-      warnings.push(
-        `tasks.heads.${h.head}: model ${model.version} has no head for it (too few such failures in its training data's fit or validation part to learn; see its card)`,
-      );
-  for (const h of model.headNames)
-    if (h !== "machine_failure" && model.heads[h] && !tasks.heads.some((x) => x.head === h))
-      warnings.push(
-        `${h}: the contract's tasks name no task or cost for this failure kind, so the plan ignores its risk`,
-      );
+  const warnings = [
+    ...headWarnings(model, tasks),
+    ...skillWarnings(input.technicians, tasks, input.techniciansFile ?? "technicians"),
+  ];
   const start = Date.parse(slots[0].start);
   const silent = leaveOutSilent(
     input.machines,

@@ -11,6 +11,7 @@
 // re-scores every later shift with it: h′. Heads are treated one at a time (the plan counts at
 // most one failure of each kind per horizon; the part is replaced after a failure).
 // Pure: the caller passes the machines' states; no I/O, no clock.
+import { didYouMean } from "../core/did-you-mean.js";
 import type { ContractTasks, TaskSpec } from "../contract/types.js";
 import type { Contract } from "../contract/types.js";
 import { MillwrightError } from "../core/errors.js";
@@ -119,7 +120,7 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
       if (!kinds.includes(e.kind))
         throw new MillwrightError(
           "MW_CONFIG",
-          `${c.source}: tasks.heads.${h.head}.${at}.event.kind: '${e.kind}' is not a kind of ${e.table} this model was trained with (known: ${kinds.join(", ")})`,
+          `${c.source}: tasks.heads.${h.head}.${at}.event.kind: '${e.kind}' is not a kind of ${e.table} this model was trained with (known: ${kinds.join(", ")}${didYouMean(e.kind, kinds)})`,
           { file: c.source, field: `tasks.heads.${h.head}.${at}.event.kind` },
         );
     }

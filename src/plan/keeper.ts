@@ -8,6 +8,7 @@ import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
 import { type ContractPlan, makeContractPlan } from "./contract-plan.js";
+import { skillWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
 import type { HistoryModel } from "../train/history-model.js";
@@ -65,8 +66,12 @@ export class PlanKeeper {
     return this.uploadedFile && existsSync(this.uploadedFile) ? this.uploadedFile : this.configuredFile;
   }
 
-  /** A manager's new technicians (YAML): checked as the CLI checks a file, kept, and the plan made stale. */
-  upload(text: string): Technician[] {
+  /**
+   * A manager's new technicians (YAML): checked as the CLI checks a file, kept, and the plan made
+   * stale; `warnings`: a skill no task of the served contract asks for (taken: it may be a skill
+   * for other work, but a misspelt one would leave that technician's tasks unplanned).
+   */
+  upload(text: string): { technicians: Technician[]; warnings: string[] } {
     if (!this.uploadedFile)
       throw new MillwrightError(
         "MW_CONFIG",
@@ -79,7 +84,8 @@ export class PlanKeeper {
     writeFileAtomic(this.uploadedFile, text.endsWith("\n") ? text : `${text}\n`);
     this.seenMtime = this.techniciansMtime();
     if (this.latest) this.markStale("new technicians were uploaded");
-    return technicians;
+    const tasks = this.svc.model.contract.tasks;
+    return { technicians, warnings: tasks ? skillWarnings(technicians, tasks, "uploaded technicians") : [] };
   }
 
   private techniciansMtime(): number {
@@ -128,6 +134,7 @@ export class PlanKeeper {
         model: svc.model,
         machines,
         technicians,
+        techniciansFile: this.techniciansFile,
         // The plan starts where the fleet's data ends (for a live fleet, now).
         startTime: c.time?.counter === false ? new Date(newest) : new Date(),
         horizonShifts: this.horizonShifts,

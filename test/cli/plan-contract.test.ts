@@ -79,3 +79,18 @@ test("plan --min-return: every task avoids at least that margin over its cost, a
   assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /--min-return: 'lots' is not a non-negative number/);
 });
+
+test("a technicians file with a skill no task asks for plans, with a warning naming file, key, technician and the skill meant", async () => {
+  const { mkdtempSync, readFileSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const techs = join(mkdtempSync(join(tmpdir(), "mw-cliplan-techs-")), "technicians.yaml");
+  const text = readFileSync(TECHS, "utf8");
+  assert.ok(text.includes("skills: [spindle, axes]"));
+  writeFileSync(techs, text.replace("skills: [spindle, axes]", "skills: [spindel, axes]"));
+  const r = await runCli(["plan", "--technicians", techs, "--registry", reg, "--horizon", "3d"]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /^warning: .*technicians\.yaml: technicians\[0\]\.skills\[0\]: 'spindel' \(Ana Ribeiro\) is a skill no task of the contract asks for \(its tasks ask for axes, coolant, spindle, tool_changer; did you mean 'spindle'\?\)/m,
+  );
+});

@@ -15,15 +15,17 @@ export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.cs
 
 Reads your data through your data contract (README "Data contract") exactly as train --contract
 would, and prints what came through: rows, machines and time range; per reading, the share of rows
-that have it and its range; events and failures by kind; how many rows fall within the horizon of
-a failure. Then the problems that would make training weak (a sensor with no value, one that never
+that have it and its range; events and failures by kind; how many rows fall within the horizon of a
+failure. Then the problems that would make training weak (a sensor with no value, one that never
 changes, a failure kind too rare for a head of its own or with none in the validation period, a
-failure of a machine in neither the telemetry nor the machine table, a failure logged twice), and
-the task and failure cost each machine gets per failure kind (a head's own, or its first matching
-for: override), grouped, with their makes and models; with monitor: { drift_by: [...] }, the groups
-of machines whose drift is tested on its own, and those too small to be. Bad data is an error naming the file, row
-and column, exit 2, as in training. Exit 0 when it reads; with --strict, exit 1 when it lists a
-problem (a pipeline that checks each new export before retraining). --json prints the profile as JSON.`;
+failure of a machine in neither the telemetry nor the machine table, a failure logged twice, a
+tasks: head or task event kind the data does not have, named with the kinds it has and the one
+meant: train refuses it), and the task and failure cost each machine gets per failure kind (a head's
+own, or its first matching for: override), grouped, with their makes and models; with
+monitor: { drift_by: [...] }, the groups of machines whose drift is tested on its own, and those too
+small to be. Bad data is an error naming the file, row and column, exit 2, as in training. Exit 0 when it
+reads; with --strict, exit 1 when it lists a problem (a pipeline that checks each new export before
+retraining). --json prints the profile as JSON.`;
 
 /** A profile figure, short: whole numbers as they are, others to three significant digits. */
 const figure = (x: number | null) =>

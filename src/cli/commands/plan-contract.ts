@@ -76,6 +76,7 @@ export async function planContract(m: HistoryModel, a: ContractPlanArgs): Promis
     model: m,
     machines,
     technicians,
+    techniciansFile: a.technicians,
     // The plan starts where the data ends: a file is a snapshot, and its "now" is its newest reading.
     startTime: m.contract.time?.counter === false ? new Date(newest) : new Date(),
     horizonShifts: a.horizonShifts,

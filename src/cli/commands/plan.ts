@@ -10,7 +10,8 @@ import { planContract } from "./plan-contract.js";
 const HELP = `${PLAN_HELP.trimEnd()}
 
 The champion must be a data-contract model (a model of the retired AI4I app is refused, exit 2).
---costs is not used: a contract model's costs are its contract's tasks.`;
+--costs is not used: a contract model's costs are its contract's tasks. A technician's skill that
+no task asks for (skills match exactly) is a warning naming the skills the tasks use.`;
 
 const OPTIONS: Options = {
   strings: ["technicians", "costs", "horizon", "registry", "data", "min-return"],

@@ -1,5 +1,6 @@
 // `millwright train --contract FILE`: the user's own data, through their data contract.
 import { loadContract } from "../../contract/load.js";
+import { taskKindMismatches } from "../../contract/task-kinds.js";
 import { MillwrightError } from "../../core/errors.js";
 import { readContractData } from "../../data/contract-data.js";
 import { formatTimestamp } from "../../data/time.js";
@@ -33,6 +34,21 @@ export async function trainContract(
     labels: "require",
   });
   for (const w of data.warnings) process.stderr.write(`warning: ${w}\n`);
+  // Refused before anything is written: a champion whose tasks name kinds its data lacks plans
+  // nothing for them (a misspelt head's risk silently unplanned), and only plan would say so.
+  // With --data (say one make's telemetry) a kind may be missing only because its failures are
+  // all on machines outside that file: said, not refused.
+  const wrong = taskKindMismatches(data.contract);
+  if (wrong.length > 0 && values.data !== undefined)
+    for (const m of wrong)
+      process.stderr.write(
+        `warning: ${m.message} (in this --data; the contract's whole telemetry may have it)\n`,
+      );
+  else if (wrong.length > 0)
+    throw new MillwrightError("MW_CONFIG", wrong.map((m) => m.message).join("\n"), {
+      file: data.contract.source,
+      key: wrong[0].field,
+    });
   const bar = progressBar("training", !values.json && process.stderr.isTTY === true);
   const res = trainHistoryAndRegister(registry, data, text, {
     seed,

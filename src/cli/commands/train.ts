@@ -19,8 +19,10 @@ telemetry, machine attributes, alarm/maintenance/failure events; builds the hist
 machine; trains machine_failure and one head per failure kind; splits by time (rows before
 --test-from train, with a gap of one horizon; default: the last 20 % of the time range tests) or,
 with --split machine, holds out whole machines. --data replaces the contract's telemetry file and
---events NAME=FILE an event file (NAME "failures" for the failures file). The contract is stored
-with the version, so predict and evaluate need no --contract.
+--events NAME=FILE an event file (NAME "failures" for the failures file). A tasks: head that is no
+failure kind of the data, or a task's event kind its table does not have (a misspelling), is
+refused before anything is written (millwright check lists it). The contract is stored with the
+version, so predict and evaluate need no --contract.
 
 Without --contract, --data FILE is a CSV with the AI4I header (the UCI file, or \`millwright
 simulate\` output) trained with the built-in contract examples/contracts/ai4i.yaml, so the model

@@ -96,8 +96,8 @@ export function contractPlanRoutes(
       body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
     }),
     async (req) => {
-      const technicians = keeper.upload((req.body as { yaml: string }).yaml);
-      return { technicians: technicians.map((t) => t.name), source: keeper.techniciansFile };
+      const { technicians, warnings } = keeper.upload((req.body as { yaml: string }).yaml);
+      return { technicians: technicians.map((t) => t.name), source: keeper.techniciansFile, warnings };
     },
   );
   app.get(

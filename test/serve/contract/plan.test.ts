@@ -250,6 +250,7 @@ test("PUT /v1/plan/technicians: admin only, checked as the CLI checks a file, ke
   const ok = await put(good, ADMIN);
   assert.equal(ok.statusCode, 200, ok.body);
   assert.deepEqual(ok.json().technicians, ["Ada Upload"]);
+  assert.deepEqual(ok.json().warnings, [], "'*' covers every task");
   let next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
   for (let i = 0; i < 100 && next.stale; i++) {
     await new Promise((r) => setTimeout(r, 100));
@@ -260,4 +261,29 @@ test("PUT /v1/plan/technicians: admin only, checked as the CLI checks a file, ke
     ["Ada Upload"],
   );
   assert.match(next.technicians_source, /uploaded-technicians\.yaml$/);
+});
+
+test("PUT /v1/plan/technicians: a skill no task asks for is taken, with a warning naming it and the skill meant; the plan says it too", async () => {
+  const yaml =
+    "technicians:\n  - { name: Ada Upload, skills: ['*'], hours_per_shift: 8 }\n  - { name: Bo Typo, skills: [spindel, axes], hours_per_shift: 8 }\n";
+  const r = await app.inject({
+    method: "PUT",
+    url: "/v1/plan/technicians",
+    payload: { yaml },
+    headers: auth(ADMIN),
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.deepEqual(r.json().technicians, ["Ada Upload", "Bo Typo"]);
+  const words =
+    "technicians[1].skills[0]: 'spindel' (Bo Typo) is a skill no task of the contract asks for (its tasks ask for axes, coolant, spindle, tool_changer; did you mean 'spindle'?), so it qualifies Bo Typo for no task";
+  assert.deepEqual(r.json().warnings, [`uploaded technicians: ${words}`]);
+  let next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((res) => setTimeout(res, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.ok(
+    next.warnings.some((w: string) => w.endsWith(`uploaded-technicians.yaml: ${words}`)),
+    next.warnings.join("\n"),
+  );
 });

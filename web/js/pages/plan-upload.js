@@ -65,7 +65,9 @@ export function techniciansUpload(onDone) {
       what: "technicians",
       title: "Technicians",
       path: "/v1/plan/technicians",
-      done: (r) => r.technicians.join(", "),
+      // A skill no task asks for is taken but warned of (a misspelt one leaves tasks unplanned).
+      done: (r) =>
+        `${r.technicians.join(", ")}${r.warnings?.length ? ` (warning: ${r.warnings.join("; ")})` : ""}`,
     },
     onDone,
   );

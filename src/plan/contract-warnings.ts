@@ -1,0 +1,62 @@
+// What a contract plan warns of before it plans: a tasks head the model has no head for (and the
+// true reason: too few failures to learn, or no such failure kind in its training data at all, a
+// misspelt head), a failure kind with a head but no task, and a technician's skill that no task
+// asks for (trial: `spindel` for `spindle` was taken silently, and the spindle tasks went
+// unplanned as "no technician has skill spindle"). Pure.
+import { notAFailureKind } from "../contract/task-kinds.js";
+import type { ContractTasks } from "../contract/types.js";
+import { didYouMean } from "../core/did-you-mean.js";
+import type { HistoryModel } from "../train/history-model.js";
+import type { Technician } from "./types.js";
+
+export function headWarnings(model: HistoryModel, tasks: ContractTasks): string[] {
+  const out: string[] = [];
+  const kinds = model.contract.failures?.kinds ?? null;
+  for (const h of tasks.heads) {
+    if (model.headNames.includes(h.head) && model.heads[h.head]) continue;
+    // A model trained before train refused these (or with a labels contract, whose heads are its modes).
+    out.push(
+      model.headNames.includes(h.head) || !kinds
+        ? `tasks.heads.${h.head}: model ${model.version} has no head for it (too few such failures in its training data's fit or validation part to learn; see its card)`
+        : `tasks.heads.${h.head}: model ${model.version} has no head for it: ${notAFailureKind(model.contract, h.head, kinds, "its training data")}, so its risk is not planned: correct the contract and train again`,
+    );
+  }
+  for (const h of model.headNames)
+    if (h !== "machine_failure" && model.heads[h] && !tasks.heads.some((x) => x.head === h))
+      out.push(
+        `${h}: the contract's tasks name no task or cost for this failure kind, so the plan ignores its risk`,
+      );
+  return out;
+}
+
+/** Every skill a task of the contract asks for, a head's own or an override's, sorted. */
+export function taskSkills(tasks: ContractTasks): string[] {
+  const s = new Set<string>();
+  for (const h of tasks.heads)
+    for (const t of [h.task, ...(h.for ?? []).map((o) => o.task)]) for (const k of t?.skills ?? []) s.add(k);
+  return [...s].sort();
+}
+
+/**
+ * A technician's skill that no task asks for (`file` names the technicians file): taken, since a
+ * shop's file may list skills for work outside the contract, but said with the skills the tasks use,
+ * as skills match exactly. Silent when no task asks for a skill: every technician may do any task.
+ */
+export function skillWarnings(
+  technicians: readonly Technician[],
+  tasks: ContractTasks,
+  file: string,
+): string[] {
+  const used = taskSkills(tasks);
+  if (used.length === 0) return [];
+  const out: string[] = [];
+  technicians.forEach((t, i) => {
+    t.skills.forEach((s, j) => {
+      if (s === "*" || used.includes(s)) return;
+      out.push(
+        `${file}: technicians[${i}].skills[${j}]: '${s}' (${t.name}) is a skill no task of the contract asks for (its tasks ask for ${used.join(", ")}${didYouMean(s, used)}), so it qualifies ${t.name} for no task`,
+      );
+    });
+  });
+  return out;
+}
