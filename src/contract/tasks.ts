@@ -165,7 +165,15 @@ function effect(v: unknown, file: string, path: string, k: Known): TaskEffect {
       );
     if (e.reading !== undefined)
       throw configError(file, path, "give either table (an event) or reading, not both");
-    return { table, kind: e.kind === undefined ? "" : text(e.kind, file, join(path, "kind")) };
+    // A table with a kind column keeps a since feature per kind: a task's event must say which
+    // (without one, marking the task done would post an event the server refuses for lack of kind).
+    if (spec.kind && (e.kind === undefined || e.kind === null || String(e.kind).trim() === ""))
+      throw configError(
+        file,
+        join(path, "kind"),
+        `${table} has a kind column (${spec.kind}): say which kind the task's event is, e.g. the component it replaces`,
+      );
+    return { table, kind: e.kind === undefined ? "" : text(e.kind, file, join(path, "kind")).trim() };
   }
   if (e.reading !== undefined) {
     const reading = text(e.reading, file, join(path, "reading"));

@@ -88,6 +88,15 @@ test("task mistakes are errors naming the file and key path", () => {
     TASKS.replace("table: maintenance", "table: alarms"),
     /tasks\.heads\.bearing\.task\.event\.table: 'alarms' is not an event table with since: true/,
   );
+  // The maintenance table has a kind column: a task's event without a kind would be refused when done.
+  tasksError(
+    TASKS.replace("event: { table: maintenance, kind: bearing }", "event: { table: maintenance }"),
+    /tasks\.heads\.bearing\.task\.event\.kind: maintenance has a kind column \(\w+\): say which kind/,
+  );
+  tasksError(
+    TASKS.replace("event: { table: maintenance, kind: bearing }", 'event: { table: maintenance, kind: " " }'),
+    /tasks\.heads\.bearing\.task\.event\.kind: maintenance has a kind column/,
+  );
   tasksError(
     TASKS.replace("effectiveness: 0.9", "effectiveness: 1.5"),
     /tasks\.heads\.bearing\.task\.effectiveness: must be a fraction/,
