@@ -10,6 +10,7 @@ import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, columnIndex } from "./errors.js";
 import { labelCell, labelColumns, labelProblem, modeOfCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
+import { backwardsMessage } from "./time-backwards.js";
 
 export interface Telemetry {
   n: number;
@@ -86,6 +87,16 @@ export function readTelemetry(
   const labelNames = c.labels ? ["machine_failure", ...c.labels.modes.map((m) => m.name)] : [];
   const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
   const lastTime = new Map<number, number>();
+  /** Each machine's latest row (its index), named when a later row steps back before it. */
+  const lastRow = new Map<number, number>();
+  // The earlier row as errors name rows, without its file when that is the erring row's (a
+  // contract may join several telemetry files; the error's location names the file already).
+  const rowName = (line: number, here: number) => {
+    const at = table.locate?.(line, null);
+    if (!at) return `row ${line}`;
+    const file = table.locate?.(here, null).replace(/ row \d+$/, "");
+    return file && at.startsWith(`${file} row `) ? at.slice(file.length + 1) : at;
+  };
   let unknownLevels = 0;
   const parseTime = parserFor(c.time);
   let lastStamp: string | null = null;
@@ -128,15 +139,26 @@ export function readTelemetry(
         const later = parseTime.later(s);
         if (later > before) t = later;
       }
-      if (before !== undefined && t < before)
+      if (before !== undefined && t < before) {
+        const above = lastRow.get(m) as number;
         errors.add(
           ln,
           c.time.column,
-          `time goes backwards for machine '${id}' (rows of a machine must be in time order)${backwardsHint(c.time, t, before)}`,
+          backwardsMessage(
+            c.time,
+            id,
+            { t, text: s },
+            {
+              t: before,
+              text: table.rows[above][timeCol],
+              row: rowName(table.lines[above], ln),
+            },
+          ),
         );
-      else if (before !== undefined && t === before)
+      } else if (before !== undefined && t === before)
         errors.add(ln, c.time.column, `a second row for machine '${id}' at the same time`);
       lastTime.set(m, t);
+      lastRow.set(m, i);
       time[i] = t;
     } else time[i] = i;
     c.readings.forEach((r, j) => {
@@ -205,18 +227,4 @@ export function readTelemetry(
       `${source}: ${unknownLevels} cells hold a category level the model never saw; they count as missing`,
     );
   return { n, machines, machine, time, values, line, labels, warnings };
-}
-
-/**
- * Why a zone's times went backwards, in the user's terms: local times in the hour the clocks go
- * forward do not exist, and an export from a controller whose clock ignores daylight saving has them.
- */
-function backwardsHint(time: { counter?: boolean; zone?: string | null }, t: number, before: number): string {
-  // A counter that starts again at 1 is nearly always a new unit logged under its position's id.
-  if (time.counter)
-    return `: ${t} after ${before}. A counter that starts again (a new unit after a replacement) needs its own machine id, such as the unit's serial`;
-  const utc = (x: number) => `${new Date(x).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  const at = `: read as ${utc(t)}, after a row at ${utc(before)}`;
-  if (!time.zone) return at;
-  return `${at}. In ${time.zone} the hour the clocks go forward does not exist; if this machine's clock does not follow daylight saving time, give time.zone a fixed offset (Etc/GMT-1 is UTC+1) or leave it out (UTC)`;
 }

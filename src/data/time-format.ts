@@ -74,6 +74,9 @@ function fieldsBy(format: string): (s: string) => number[] | null {
 }
 
 const HAS_OFFSET = /\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+
+/** Whether a time as written carries its own offset (Z, +02:00): then no zone is used to read it. */
+export const carriesOffset = (s: string): boolean => HAS_OFFSET.test(s.trim());
 const HOUR = 3_600_000;
 
 /** Offset of `zone` (local − UTC, ms) at an instant, cached by the hour: transitions fall on the hour. */
@@ -123,7 +126,7 @@ export function timeParser(spec: TimeSpec | null | undefined): TimeParser {
   const wall = (s: string): { t: number; absolute: boolean } => {
     const f = byFormat?.(s);
     if (f) return { t: Date.UTC(f[0], f[1] - 1, f[2], f[3], f[4], f[5]), absolute: zone === null };
-    return { t: parseTimestamp(s), absolute: zone === null || HAS_OFFSET.test(s.trim()) };
+    return { t: parseTimestamp(s), absolute: zone === null || carriesOffset(s) };
   };
   /** The instants whose local time in the zone is `w`: none (skipped hour), one, or two (repeated). */
   const instants = (w: number): number[] => {

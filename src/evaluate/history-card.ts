@@ -16,6 +16,11 @@ export interface HistoryCardInput {
   fit: HistoryFit;
   files: { role: string; file: string; sha256: string; rows: number }[];
   rows: { total: number; usable: number; censored: number };
+  /**
+   * Per head, the failures behind the test part's positive rows; null or absent: the labels are
+   * per row, so each positive row is a failure.
+   */
+  testFailures?: Record<string, number> | null;
   /** The planning forecast's calibration (train/plan-calibration.ts), if one was fitted. */
   planCalibration?: PlanCalibration | null;
 }
@@ -63,6 +68,15 @@ function ageLines(cal: PlanCalibration): string[] {
   ];
 }
 
+/** What the quality table's counts are: rows within the horizon, or rows labelled failures. */
+function positiveWords(c: Contract): string[] {
+  return c.failures
+    ? [
+        `A positive row is a reading with a failure within ${spanWords(c.failures.horizon.label)} after it, so one failure makes many; failures counts the failures behind them.`,
+      ]
+    : [`A positive row is a row labelled a failure in column '${c.labels?.column}': each is one failure.`];
+}
+
 export function renderHistoryCard(x: HistoryCardInput): string {
   const c = x.contract;
   const f = x.fit;
@@ -92,13 +106,15 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "",
     "## Quality on the test part",
     "",
-    "| head | n | failures | PR-AUC | ROC-AUC | precision | recall | F1 |",
-    "|---|---|---|---|---|---|---|---|",
+    ...positiveWords(c),
+    "",
+    "| head | n | positive rows | failures | PR-AUC | ROC-AUC | precision | recall | F1 |",
+    "|---|---|---|---|---|---|---|---|---|",
     ...f.headNames.map((h) => {
       const m = f.metrics[h];
       if (!m)
-        return `| ${h} | – | – | ${f.heads[h] ? "one class in test" : "no head (too few failures)"} | | | | |`;
-      return `| ${h} | ${m.n} | ${m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
+        return `| ${h} | – | – | – | ${f.heads[h] ? "one class in test" : "no head (too few failures)"} | | | | |`;
+      return `| ${h} | ${m.n} | ${m.positives} | ${x.testFailures?.[h] ?? m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
     }),
     "",
     `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation).`,

@@ -15,6 +15,8 @@ import { confusionTable, curves, importanceChart, metricsTable, REPORT_CSS } fro
 export interface HistoryMetrics {
   split?: { fit?: number; validation?: number; test?: number; describe?: string };
   heads?: Record<string, BinaryEvaluation | null>;
+  /** Per head, the failures behind the test part's positive rows (null: labels per row; absent: older versions). */
+  test_failures?: Record<string, number> | null;
 }
 
 export interface HistoryReportInput {
@@ -55,15 +57,22 @@ export function renderHistoryReportHtml(x: HistoryReportInput): string {
     0,
     TOP_FEATURES,
   );
+  // A contract's horizon labels make many positive rows per failure: say both, as the card does
+  // (a version trained before the failures were counted shows n/a for them).
+  const failuresOf = c.failures ? (h: string) => x.metrics?.test_failures?.[h] ?? null : undefined;
+  const counts = (e: BinaryEvaluation) =>
+    failuresOf
+      ? `${e.n} rows, ${e.positives} positive rows, ${failuresOf("machine_failure") ?? "n/a"} failures`
+      : `${e.n} rows, ${e.positives} failures`;
   const body = [
     `<h1>${esc(title)}</h1>`,
     `<p>Created ${esc(x.created ?? "at an unknown time")}${x.millwrightVersion ? ` by Millwright ${esc(x.millwrightVersion)}` : ""} from the data contract <code>${esc(c.name)}</code>. It predicts ${esc(what)}.</p>`,
     `<p>Split ${esc(split?.describe ?? "unknown")}: ${esc(split?.fit ?? "?")} rows fit, ${esc(split?.validation ?? "?")} validate (early stopping, calibration, threshold), ${esc(split?.test ?? "?")} test. Threshold ${esc(fmt(m.threshold.value, 6))} (${m.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation).</p>`,
     main
-      ? `<p id="headline">machine_failure on the test part (${main.n} rows, ${main.positives} failures): PR-AUC <span class="pr-auc">${exact(main.pr_auc)}</span>, ROC-AUC <span class="roc-auc">${exact(main.roc_auc)}</span>, precision ${exact(main.precision)}, recall ${exact(main.recall)}, F1 ${exact(main.f1)}.</p>`
+      ? `<p id="headline">machine_failure on the test part (${counts(main)}): PR-AUC <span class="pr-auc">${exact(main.pr_auc)}</span>, ROC-AUC <span class="roc-auc">${exact(main.roc_auc)}</span>, precision ${exact(main.precision)}, recall ${exact(main.recall)}, F1 ${exact(main.f1)}.</p>`
       : '<p class="note">The test part holds one class only (or no metrics were stored): no quality figures for machine_failure.</p>',
     "<h2>Metrics</h2>",
-    scored.length > 0 ? metricsTable(scored, "Metrics per head on the test part") : "",
+    scored.length > 0 ? metricsTable(scored, "Metrics per head on the test part", failuresOf) : "",
     unscored.length > 0
       ? `<p class="note">No test metrics for ${esc(unscored.join(", "))} (no head: too few failures, or one class in the test part).</p>`
       : "",

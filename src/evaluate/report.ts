@@ -56,17 +56,29 @@ const HEADS = [
   "Failures",
 ];
 
-/** One row per head: its name and its evaluation on the test rows. */
+/**
+ * One row per head: its name and its evaluation on the test rows. `failures`: per head, the failures
+ * behind the positive rows when a positive row is not itself a failure (a contract's horizon
+ * labels); the table then shows both.
+ */
 export function metricsTable(
   heads: [string, BinaryEvaluation][],
   caption = "Metrics per head on the test split",
+  failures?: (head: string) => number | null,
 ): string {
-  const row = (name: string, e: BinaryEvaluation) => [name, ...KEYS.map((k) => fmt(e[k])), e.n, e.positives];
+  const cols = failures ? [...HEADS.slice(0, -1), "Positive rows", "Failures"] : HEADS;
+  const row = (name: string, e: BinaryEvaluation) => [
+    name,
+    ...KEYS.map((k) => fmt(e[k])),
+    e.n,
+    e.positives,
+    ...(failures ? [failures(name) ?? "n/a"] : []),
+  ];
   return table(
     caption,
-    HEADS,
+    cols,
     heads.map(([name, e]) => row(name, e)),
-    HEADS.map((_, i) => i > 0),
+    cols.map((_, i) => i > 0),
   );
 }
 

@@ -73,3 +73,46 @@ function machineEnds(t: Telemetry, byMachine: Int32Array[]): Float64Array {
   }
   return end;
 }
+
+/**
+ * Per head, how many failures lie behind the positive rows of `rows` (a test part): the distinct
+ * failure events within the horizon after at least one of those rows. A positive row is a reading
+ * within the horizon before a failure, so hourly readings and a 24 h horizon make some 24 positive
+ * rows per failure; a card or a summary that calls positive rows "failures" overstates them by that.
+ */
+export function failuresBehind(
+  t: Telemetry,
+  failures: EventTable,
+  kinds: readonly string[],
+  horizon: number,
+  rows: ArrayLike<number>,
+): Record<string, number> {
+  const inPart = new Uint8Array(t.n);
+  for (let k = 0; k < rows.length; k++) inPart[rows[k]] = 1;
+  const seen = new Uint8Array(failures.n);
+  const byMachine = rowsByMachine(t);
+  let f = 0;
+  // The same two pointers as horizonLabels: failures sorted by machine then time, rows in time order.
+  for (let m = 0; m < byMachine.length; m++) {
+    while (f < failures.n && failures.machine[f] < m) f++;
+    let end = f;
+    while (end < failures.n && failures.machine[end] === m) end++;
+    let lo = f;
+    for (const i of byMachine[m]) {
+      const now = t.time[i];
+      while (lo < end && failures.time[lo] <= now) lo++;
+      if (!inPart[i]) continue;
+      for (let j = lo; j < end && failures.time[j] <= now + horizon; j++) seen[j] = 1;
+    }
+    f = end;
+  }
+  const perKind = new Map(kinds.map((k) => [k, 0]));
+  let any = 0;
+  for (let j = 0; j < failures.n; j++) {
+    if (!seen[j]) continue;
+    any++;
+    const k = perKind.get(failures.kind[j]);
+    if (k !== undefined) perKind.set(failures.kind[j], k + 1);
+  }
+  return { machine_failure: any, ...Object.fromEntries(perKind) };
+}

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { MILLWRIGHT_VERSION } from "../core/version.js";
 import type { ContractData } from "../data/contract-data.js";
 import { buildFeatures } from "../features/build.js";
-import { horizonLabels } from "../features/labels.js";
+import { failuresBehind, horizonLabels } from "../features/labels.js";
 import { type FeaturePlan, featurePlan } from "../features/plan.js";
 import { renderHistoryCard } from "../evaluate/history-card.js";
 import {
@@ -27,6 +27,11 @@ export interface HistoryTrainOutcome {
   version: string;
   fit: HistoryFit;
   rows: { total: number; usable: number; censored: number };
+  /**
+   * Per head, the failures behind the test part's positive rows (features/labels.ts failuresBehind);
+   * null when the labels are per row (each positive row is then one labelled failure).
+   */
+  testFailures: Record<string, number> | null;
   /** `monitor.drift_by`'s groups given a drift test of their own, and those skipped with why. */
   driftGroups: { tested: string[]; skipped: SkippedGroup[] };
 }
@@ -87,6 +92,10 @@ export function trainHistoryAndRegister(
     { ...opts, params: { ...c.training, ...opts.params } },
   );
   const planCalibration = planCalibrationOf(data, fit, input.X);
+  const testFailures =
+    c.failures && data.failures
+      ? failuresBehind(t, data.failures, c.failures.kinds ?? [], input.horizon, fit.test.rows)
+      : null;
   let nUsable = 0;
   for (const u of usable) nUsable += u;
   const rows = { total: t.n, usable: nUsable, censored: t.n - nUsable };
@@ -99,6 +108,8 @@ export function trainHistoryAndRegister(
     heads: fit.metrics,
     rounds: fit.rounds,
     rows,
+    // Positive rows are readings within the horizon before a failure; these are the failures.
+    test_failures: testFailures,
     plan_calibration: planCalibration,
   };
   // Every file trained on, kept by content beside the registry (datasets.ts), so the version can be
@@ -146,6 +157,7 @@ export function trainHistoryAndRegister(
         fit,
         files: data.files,
         rows,
+        testFailures,
         planCalibration,
       }),
     },
@@ -154,7 +166,7 @@ export function trainHistoryAndRegister(
     tested: (reference.groups ?? []).map((g) => `${g.attribute}=${g.value}`),
     skipped: reference.groups_skipped ?? [],
   };
-  return { version, fit, rows, driftGroups };
+  return { version, fit, rows, testFailures, driftGroups };
 }
 
 /**

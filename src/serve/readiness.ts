@@ -13,23 +13,31 @@ export interface ReadyState {
   problem: WriteProblem | null;
 }
 
+/** Why the server is not ready now (null: ready); the model-ready routes (contract/oip-models.ts) answer the same. */
+export function notReadyBecause(s: ReadyState): { code: string; reason: string } | null {
+  return s.accepting ? s.problem : { code: "MW_NOT_READY", reason: "the server is shutting down" };
+}
+
+/** The readiness problem's schema, for the OpenAPI document of every readiness route. */
+export const READY_PROBLEM = {
+  type: "object",
+  description: "why not ready (absent when ready)",
+  required: ["code", "reason"],
+  properties: {
+    code: {
+      type: "string",
+      enum: ["MW_NOT_READY", "MW_STORE_UNAVAILABLE", "MW_DISK_FULL", "MW_DATA_DIR_GONE"],
+    },
+    reason: { type: "string" },
+  },
+};
+
 const ANSWER = {
   type: "object",
   required: ["ready"],
   properties: {
     ready: { type: "boolean" },
-    problem: {
-      type: "object",
-      description: "why not ready (absent when ready)",
-      required: ["code", "reason"],
-      properties: {
-        code: {
-          type: "string",
-          enum: ["MW_NOT_READY", "MW_STORE_UNAVAILABLE", "MW_DISK_FULL", "MW_DATA_DIR_GONE"],
-        },
-        reason: { type: "string" },
-      },
-    },
+    problem: READY_PROBLEM,
   },
 };
 
@@ -44,10 +52,7 @@ export function readyRoute(app: FastifyInstance, state: () => ReadyState): void 
       },
     },
     async (_req, reply) => {
-      const s = state();
-      const problem = s.accepting
-        ? s.problem
-        : { code: "MW_NOT_READY", reason: "the server is shutting down" };
+      const problem = notReadyBecause(state());
       return problem
         ? reply.code(503).send({ ready: false, problem })
         : reply.code(200).send({ ready: true });

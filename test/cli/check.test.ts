@@ -4,6 +4,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { runCli } from "../helpers/cli.js";
+import { CONTRACT as SHOP_CONTRACT, writeShop } from "../contract/helpers.js";
 
 const CONTRACT = join(process.cwd(), "examples", "contracts", "historian.yaml");
 
@@ -67,4 +68,25 @@ test("check: a contract naming a column the file lacks is exit 2 naming the file
     r.stderr,
     /telemetry\.csv: missing column 'vibration_rms' \(.*bad\.yaml: readings\[2\]\.column\)/,
   );
+});
+
+test("check: rows out of order on an ordinary day with explicit offsets: the rows and sorting, no daylight-saving hint", async () => {
+  // A trial's export: a swapped pair on a June day, times with +02:00, a zone in the contract.
+  const contract = SHOP_CONTRACT.replace(
+    "time: { column: ts }",
+    "time: { column: ts, zone: Europe/Berlin }",
+  ).replace(/\n(attributes|derived|history|events|failures):[\s\S]*$/, "\nlabels: { column: failed }\n");
+  const stamps = ["2026-06-10T13:00:00+02:00", "2026-06-10T15:00:00+02:00", "2026-06-10T14:00:00+02:00"];
+  const rows = stamps.map((t, i) => `${t},M1,${50 + i},1.5,0`);
+  const shop = writeShop(
+    { "telemetry.csv": `ts,machine,Load [%],vib_rms,failed\n${rows.join("\n")}\n` },
+    contract,
+  );
+  const r = await runCli(["check", "--contract", shop.contract]);
+  assert.equal(r.code, 2, r.stdout);
+  assert.match(
+    r.stderr,
+    /telemetry\.csv row 4, ts: time goes backwards for machine 'M1' \(rows of a machine must be in time order\): '2026-06-10T14:00:00\+02:00' comes after '2026-06-10T15:00:00\+02:00' \(row 3\), so the rows are out of order; sort the file by time/,
+  );
+  assert.doesNotMatch(r.stderr, /clocks go forward|daylight saving/);
 });

@@ -96,6 +96,30 @@ test("--test-from splits where asked; --split machine holds out machines", async
   assert.match(JSON.parse(b.stdout).split.describe, /by machine: 3 of 16 machines held out/);
 });
 
+test("train says positive rows and the failures behind them, not positive rows as failures", async () => {
+  const reg = join(dir, "m5");
+  const t = await runCli(["train", "--contract", contract, "--registry", reg, "--test-from", "2026-02-01"]);
+  assert.equal(t.code, 0, t.stderr);
+  assert.doesNotMatch(t.stdout, /failures in test/);
+  const m = t.stdout.match(
+    /machine_failure\s+PR-AUC \S+\s+ROC-AUC \S+\s+recall \S+\s+test: ([\d,]+) positive rows \(([\d,]+) failures\)/,
+  );
+  assert.ok(m, t.stdout);
+  const [positives, failures] = [Number(m[1].replace(/,/g, "")), Number(m[2].replace(/,/g, ""))];
+  // The failures file's failures in the test part (from the cut on, hourly readings before each).
+  const cut = Date.UTC(2026, 1, 1);
+  const inFile = parseCsv(readFileSync(join(dir, "historian", "failures.csv"), "utf8")).rows.filter(
+    (r) => Date.parse(`${r[0].replace(" ", "T")}Z`) > cut,
+  ).length;
+  assert.equal(failures, inFile);
+  assert.ok(positives > 10 * failures, `${positives} positive rows, ${failures} failures`);
+  const metrics = JSON.parse(readFileSync(join(reg, "versions", "1.0.0", "metrics.json"), "utf8"));
+  assert.equal(metrics.test_failures.machine_failure, failures);
+  const card = readFileSync(join(reg, "versions", "1.0.0", "card.md"), "utf8");
+  assert.match(card, /\| head \| n \| positive rows \| failures \|/);
+  assert.match(card, new RegExp(`\\| machine_failure \\| \\d+ \\| ${positives} \\| ${failures} \\|`));
+});
+
 test("bad input: exit 2 and a message that names the file, key or option", async () => {
   const bad = join(dir, "contracts", "bad.yaml");
   writeFileSync(

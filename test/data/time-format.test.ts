@@ -116,3 +116,61 @@ test("an export with the hour a zone skips says why its time goes backwards, and
     ["00:30", "01:00", "01:30", "02:00"],
   );
 });
+
+test("rows out of order on a day without a clock change: the rows and how to sort, no daylight-saving hint", () => {
+  const contract = CONTRACT.replace(
+    "time: { column: ts }",
+    "time: { column: ts, zone: Europe/Berlin }",
+  ).replace(/\n(attributes|derived|history|events|failures):[\s\S]*$/, "\nlabels: { column: failed }\n");
+  const read = (stamps: string[]) => {
+    const rows = stamps.map((t, i) => `${t},M1,${50 + i},1.5,0`);
+    const shop = writeShop(
+      { "telemetry.csv": `ts,machine,Load [%],vib_rms,failed\n${rows.join("\n")}\n` },
+      contract,
+    );
+    try {
+      readContractData(loadContract(shop.contract).contract, { learn: true, labels: "require" });
+    } catch (e) {
+      if (isMillwrightError(e)) return e.message;
+      throw e;
+    }
+    assert.fail("the file was read");
+  };
+  // A swapped pair with explicit offsets (the zone reads neither), and the same without offsets on
+  // a June day (no clock change near): rows out of order, named with their times as written.
+  for (const [stamps, earlier, later] of [
+    [
+      [
+        "2026-06-10T13:00:00+02:00",
+        "2026-06-10T15:00:00+02:00",
+        "2026-06-10T14:00:00+02:00",
+        "2026-06-10T16:00:00+02:00",
+      ],
+      "2026-06-10T14:00:00+02:00",
+      "2026-06-10T15:00:00+02:00",
+    ],
+    [
+      ["2026-06-10 13:00", "2026-06-10 15:00", "2026-06-10 14:00", "2026-06-10 16:00"],
+      "2026-06-10 14:00",
+      "2026-06-10 15:00",
+    ],
+  ] as const) {
+    const message = read([...stamps]);
+    assert.match(
+      message,
+      new RegExp(
+        `row 4, ts: time goes backwards for machine 'M1' \\(rows of a machine must be in time order\\): '${earlier.replace("+", "\\+")}' comes after '${later.replace("+", "\\+")}' \\(row 3\\), so the rows are out of order; sort the file by time`,
+      ),
+      message,
+    );
+    assert.doesNotMatch(message, /clocks go forward|daylight saving|fixed offset/);
+  }
+  // Explicit offsets on the spring-forward day itself: still no zone involved, still no hint.
+  const spring = read([
+    "2026-03-29T01:30:00+01:00",
+    "2026-03-29T03:30:00+02:00",
+    "2026-03-29T03:00:00+02:00",
+  ]);
+  assert.match(spring, /comes after '2026-03-29T03:30:00\+02:00' \(row 3\)/);
+  assert.doesNotMatch(spring, /clocks go forward/);
+});

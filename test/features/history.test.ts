@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
 import { buildFeatures } from "../../src/features/build.js";
-import { horizonLabels } from "../../src/features/labels.js";
+import { failuresBehind, horizonLabels } from "../../src/features/labels.js";
 import { featurePlan } from "../../src/features/plan.js";
 import { FAILURES, shopFiles, telemetry, writeShop } from "../contract/helpers.js";
 
@@ -120,4 +120,32 @@ test("labels: a failure in (t, t + horizon] per kind; rows whose horizon passes 
   assert.equal(l.censored[row("M2", 50)], 0);
   assert.equal(l.censored[row("M2", 51)], 1); // the failure hour itself: (51, 75] holds nothing known
   assert.ok(FAILURES.includes("2026-01-03 03:00:00,M2,pump"));
+});
+
+test("failures behind a part's rows: each failure once, not its positive rows", () => {
+  const { d, row } = build(shopFiles(72));
+  const failures = d.failures as NonNullable<typeof d.failures>;
+  const h = 24 * 3_600_000;
+  const any = horizonLabels(d.telemetry, failures, ["pump", "spindle"], h).heads.get(
+    "machine_failure",
+  ) as Uint8Array;
+  const from = (hour: number) => [
+    ...Array.from({ length: 72 - hour }, (_, k) => row("M1", hour + k)),
+    ...Array.from({ length: 72 - hour }, (_, k) => row("M2", hour + k)),
+  ];
+  // From hour 30: M1's spindle (hour 36) and M2's pump (hour 51) are both ahead of some rows.
+  const part = from(30);
+  const positives = part.reduce((s, i) => s + any[i], 0);
+  assert.equal(positives, 6 + 21, "hours 30–35 of M1, 30–50 of M2");
+  assert.deepEqual(failuresBehind(d.telemetry, failures, ["pump", "spindle"], h, part), {
+    machine_failure: 2,
+    pump: 1,
+    spindle: 1,
+  });
+  // From hour 36 on, M1's failure is behind no row of the part: only the pump's is counted.
+  assert.deepEqual(failuresBehind(d.telemetry, failures, ["pump", "spindle"], h, from(36)), {
+    machine_failure: 1,
+    pump: 1,
+    spindle: 0,
+  });
 });

@@ -67,6 +67,7 @@ export async function trainContract(
       trained_heads: Object.keys(f.heads).filter((h) => f.heads[h]),
       split: f.split,
       rows: res.rows,
+      test_failures: res.testFailures,
       drift_groups: res.driftGroups,
     });
     return 0;
@@ -82,7 +83,7 @@ export async function trainContract(
   for (const h of f.headNames) {
     const hm = f.metrics[h];
     out(
-      `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  failures in test ${hm.positives}` : f.heads[h] ? "one class in the test part" : "no head: too few failures"}`,
+      `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  test: ${testCounts(hm.positives, res.testFailures?.[h])}` : f.heads[h] ? "one class in the test part" : "no head: too few failures"}`,
     );
   }
   if (m)
@@ -97,4 +98,13 @@ export async function trainContract(
   out(`card: ${registry.versionDir(res.version)}/card.md`);
   out(`champion: ${registry.readIndex().aliases.champion ?? "none"}`);
   return 0;
+}
+
+/**
+ * "3,933 positive rows (20 failures)": a positive row is a reading within the horizon before a
+ * failure, so there are many per failure; without failure events (labels per row) each is one.
+ */
+function testCounts(positives: number, failures: number | undefined): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `${n(positives)} positive rows (${n(failures ?? positives)} failures)`;
 }

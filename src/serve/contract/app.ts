@@ -152,7 +152,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));
   // Not ready while the history log cannot be written (every prediction would be a 503) or while
   // shutting down.
-  readyRoute(app, () => ({ accepting: opts.state?.accepting ?? true, problem: svc.writeProblem() }));
+  const ready = () => ({ accepting: opts.state?.accepting ?? true, problem: svc.writeProblem() });
+  readyRoute(app, ready);
   // Drift and quality are computed when scraped (at most every 10 s), not per reading.
   let lastReport = 0;
   app.get("/metrics", { schema: { tags: ["ops"] } }, async (_req, reply) => {
@@ -189,7 +190,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   contractRoute(app, svc);
 
-  oipContractRoutes(app, svc, maxBatch, count);
+  oipContractRoutes(app, svc, maxBatch, count, opts.models?.registry, ready);
   if (opts.shadow) shadowRoutes(app, opts.shadow);
   if (opts.models) contractModelRoutes(app, opts.models);
   if (opts.models) contractReportRoute(app, opts.models.registry);

@@ -105,7 +105,17 @@ test("GET /v1/models/{version}/report: a self-contained page whose numbers are t
   const card = readFileSync(join(shop.registry.versionDir(v), "card.md"), "utf8");
   assert.match(
     card,
-    new RegExp(`\\| machine_failure \\| ${main.n} \\| ${main.positives} \\| ${pr.text} \\|`),
+    new RegExp(
+      `\\| machine_failure \\| ${main.n} \\| ${main.positives} \\| ${metrics.test_failures.machine_failure} \\| ${pr.text} \\|`,
+    ),
+  );
+  // Positive rows are readings within the horizon before a failure: the report says both counts.
+  assert.ok(metrics.test_failures.machine_failure < main.positives);
+  assert.match(
+    html,
+    new RegExp(
+      `\\(${main.n} rows, ${main.positives} positive rows, ${metrics.test_failures.machine_failure} failures\\)`,
+    ),
   );
   const ref = JSON.parse(readFileSync(join(shop.registry.versionDir(v), "reference.json"), "utf8"));
   assert.equal(ref.failure_label.length, main.n);

@@ -1,0 +1,184 @@
+// Open Inference Protocol v2 model metadata and readiness for a data-contract server:
+// GET /v2/models/{name}[/versions/{version}] and the same with /ready. A server serves one model
+// (the contract's) at one version, the one its alias points to now, so that version answers and
+// every other is a 404 MW_MODEL_NOT_FOUND naming it. A version the registry holds but this server
+// does not serve is a 404 too, not a 200 {ready: false}: OIP clients (tritonclient, KServe's) read
+// only the status of a ready call, and that version cannot take an infer here; its detail says
+// which version is served and how to serve the asked one.
+import type { FastifyInstance } from "fastify";
+import { MillwrightError } from "../../core/errors.js";
+import type { ModelRegistry } from "../../registry/registry.js";
+import type { HistoryModel } from "../../train/history-model.js";
+import { notReadyBecause, READY_PROBLEM, type ReadyState } from "../readiness.js";
+import type { ContractService } from "./contract-service.js";
+
+export interface OipTensor {
+  name: string;
+  datatype: string;
+  shape: number[];
+}
+
+/** A model's tensors, once per model: a swap may serve a version with other heads. */
+const TENSORS = new WeakMap<HistoryModel, { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] }>();
+
+/**
+ * The inputs (one per contract field, shape [N]) and outputs (failure_probability, one
+ * <kind>_probability per trained head, and prediction_id: the id /v1/predict answers as `id`).
+ */
+export function tensorsOf(m: HistoryModel): { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] } {
+  let t = TENSORS.get(m);
+  if (t) return t;
+  const c = m.contract;
+  const inputs = [
+    { name: "machine_id", datatype: "BYTES", shape: [-1] },
+    ...(c.time ? [{ name: "timestamp", datatype: c.time.counter ? "FP64" : "BYTES", shape: [-1] }] : []),
+    ...c.readings.map((r) => ({
+      name: r.name,
+      datatype: r.kind === "category" ? "BYTES" : "FP64",
+      shape: [-1],
+    })),
+  ];
+  const kinds = m.headNames.filter((h) => h !== "machine_failure" && m.heads[h]);
+  const outputs = [
+    ...["failure_probability", ...kinds.map((k) => `${k}_probability`)].map((name) => ({
+      name,
+      datatype: "FP64",
+      shape: [-1],
+    })),
+    { name: "prediction_id", datatype: "BYTES", shape: [-1] },
+  ];
+  t = { inputs, outputs, kinds };
+  TENSORS.set(m, t);
+  return t;
+}
+
+const clip = (s: string) => s.slice(0, 100);
+
+/**
+ * The served model when `name` (and `version`, when the URL has one) name it; else a 404 naming
+ * the parameter that did not match. Read per request: a swap serves another version.
+ */
+export function servedModel(
+  svc: ContractService,
+  registry: ModelRegistry | undefined,
+  name: string,
+  version?: string,
+): HistoryModel {
+  const m = svc.model;
+  if (name !== m.name)
+    throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${clip(name)}'`, {
+      field: "params.name",
+    });
+  if (version === undefined || version === m.version) return m;
+  const field = { field: "params.version" };
+  // Only a version of this contract is "registered here": another contract's cannot be served by
+  // this server at all (a reload refuses it), so it answers as an unknown version.
+  const contract = registry?.versions().includes(version)
+    ? (registry.readJson(version, "lineage.json")?.contract as { name?: string } | undefined)?.name
+    : undefined;
+  if (contract === m.contract.name)
+    throw new MillwrightError(
+      "MW_MODEL_NOT_FOUND",
+      `version ${version} of '${m.name}' is registered but not served: this server serves ${m.version} (POST /v1/admin/reload {"model": "${version}"} or POST /v1/models/${version}/promote serves it)`,
+      field,
+    );
+  throw new MillwrightError(
+    "MW_MODEL_NOT_FOUND",
+    `model '${m.name}' has no version '${clip(version)}' (this server serves ${m.version})`,
+    field,
+  );
+}
+
+const tensorSchema = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    datatype: { type: "string", enum: ["BYTES", "FP64"] },
+    shape: { type: "array", items: { type: "integer" } },
+  },
+};
+const NAME = { name: { type: "string", description: "the served model's name (GET /v1/model)" } };
+const VERSION = {
+  version: {
+    type: "string",
+    description:
+      "the served version; another version, even a registered one, is a 404 MW_MODEL_NOT_FOUND naming it",
+  },
+};
+const paramsOf = (p: Record<string, object>) => ({
+  type: "object",
+  required: Object.keys(p),
+  properties: p,
+});
+
+const METADATA = {
+  type: "object",
+  properties: {
+    name: { type: "string" },
+    versions: { type: "array", items: { type: "string" }, description: "the served version" },
+    platform: { type: "string" },
+    inputs: { type: "array", items: tensorSchema },
+    outputs: { type: "array", items: tensorSchema },
+  },
+};
+const MODEL_READY = {
+  type: "object",
+  required: ["name", "ready"],
+  properties: { name: { type: "string" }, ready: { type: "boolean" }, problem: READY_PROBLEM },
+};
+
+export function oipModelRoutes(
+  app: FastifyInstance,
+  svc: ContractService,
+  registry: ModelRegistry | undefined,
+  readiness: () => ReadyState,
+): void {
+  const metadata = (p: { name: string; version?: string }) => {
+    const m = servedModel(svc, registry, p.name, p.version);
+    const { inputs, outputs } = tensorsOf(m);
+    return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
+  };
+  for (const [url, params] of [
+    ["/v2/models/:name", NAME],
+    ["/v2/models/:name/versions/:version", { ...NAME, ...VERSION }],
+  ] as const)
+    app.get(
+      url,
+      {
+        schema: {
+          tags: ["oip"],
+          summary: "Model metadata: the served version, one input tensor per contract field, the outputs",
+          params: paramsOf(params),
+          response: { 200: METADATA },
+        },
+      },
+      async (req) => metadata(req.params as { name: string; version?: string }),
+    );
+
+  // Ready as the server is (/v2/health/ready): the model is loaded from the start, so it can
+  // answer an infer exactly when the history log can take its readings.
+  for (const [url, params] of [
+    ["/v2/models/:name/ready", NAME],
+    ["/v2/models/:name/versions/:version/ready", { ...NAME, ...VERSION }],
+  ] as const)
+    app.get(
+      url,
+      {
+        schema: {
+          tags: ["oip"],
+          summary:
+            "Model readiness: 200 {name, ready: true}; 503 {name, ready: false, problem} while the server is not ready",
+          params: paramsOf(params),
+          response: { 200: MODEL_READY, 503: MODEL_READY },
+        },
+      },
+      async (req, reply) => {
+        const p = req.params as { name: string; version?: string };
+        const m = servedModel(svc, registry, p.name, p.version);
+        const problem = notReadyBecause(readiness());
+        return problem
+          ? reply.code(503).send({ name: m.name, ready: false, problem })
+          : reply.code(200).send({ name: m.name, ready: true });
+      },
+    );
+}
