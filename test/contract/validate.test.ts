@@ -5,7 +5,7 @@ import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { readContractData } from "../../src/data/contract-data.js";
-import { CONTRACT, contractError, shopFiles, writeShop } from "./helpers.js";
+import { ALARMS, CONTRACT, contractError, FAILURES, shopFiles, writeShop } from "./helpers.js";
 
 test("the example contract loads, with paths resolved against its folder", () => {
   const shop = writeShop(shopFiles());
@@ -105,6 +105,28 @@ test("data mistakes are errors naming file, row and column", () => {
     /machines\.csv: no row for machine 'M2' \(key column '\w+'\), which the telemetry names: add its row here, or correct the machine id in the telemetry/,
   );
   dataError({ "failures.csv": "" }, /failures\.csv \(failures\): the file is empty/);
+  // A failure of no kind would train a head named "" (POST /v1/events refuses it too).
+  dataError(
+    { "failures.csv": FAILURES.replace("M2,pump", "M2, ") },
+    /failures\.csv row 3, component: empty failure kind: fill it in, or leave the row out \(where:\)/,
+  );
+});
+
+test("an event of an empty kind is one kind more, and said (POST /v1/events refuses one)", () => {
+  const files = shopFiles();
+  const d = readContractData(
+    loadContract(writeShop({ ...files, "alarms.csv": `${ALARMS}2026-01-02 02:00:00,M2,\n` }).contract)
+      .contract,
+    { learn: true, labels: "require" },
+  );
+  assert.ok(
+    d.warnings.some((w) =>
+      /alarms\.csv \(events\[0\]\): 1 row with an empty code \(line 5\) count as one kind of their own, ''/.test(
+        w,
+      ),
+    ),
+    d.warnings.join("\n"),
+  );
 });
 
 test("an optional reading may be missing; the value is NaN", () => {
