@@ -36,7 +36,7 @@ export async function shopF(cut: string): Promise<Shop> {
     const t = read(name);
     const p = join(dir, `train-${name}.csv`);
     const rows = t.rows.filter((r) => r[0] < cut);
-    writeFileSync(p, [t.header.join(","), ...rows.map((r) => r.join(","))].join("\n") + "\n");
+    writeFileSync(p, `${[t.header.join(","), ...rows.map((r) => r.join(","))].join("\n")}\n`);
     return p;
   };
   const registryDir = join(dir, "models");
