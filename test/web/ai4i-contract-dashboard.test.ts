@@ -126,6 +126,8 @@ describe("dashboard on the AI4I contract server, in a real browser", {
     assert.equal(await page.evaluate(() => document.activeElement?.className), "skip-link");
     await page.keyboard.press("Enter");
     assert.equal(await page.evaluate(() => document.activeElement?.id), "main");
+    // Focus moved, the route kept: a hash change would re-make the page (and lose the sort below).
+    assert.equal(await page.evaluate(() => location.hash), "#/fleet");
     await page.focus("button.sort[data-sort='id']");
     await page.keyboard.press("Enter");
     const asc = await rowIds(page);

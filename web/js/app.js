@@ -74,6 +74,12 @@ function show() {
 }
 
 window.addEventListener("hashchange", show);
+// The skip link moves focus to the page, not the route: followed as a link, its "#main" was a
+// hash change, which re-made the page (sort and filters lost; from the Plan page, the Fleet page).
+document.querySelector(".skip-link")?.addEventListener("click", (e) => {
+  e.preventDefault();
+  main.focus();
+});
 document.addEventListener("visibilitychange", () => {
   if (!document.hidden) tick();
 });
