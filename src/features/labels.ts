@@ -37,31 +37,46 @@ export function horizonLabels(
   const kindIdx = new Map(kinds.map((k, i) => [k, i]));
   let dataEnd = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < t.n; i++) if (t.time[i] > dataEnd) dataEnd = t.time[i];
-  // Failures per machine (the table is sorted by machine, then time); rows in time order: two pointers.
-  const byMachine = rowsByMachine(t);
-  let f = 0;
-  for (let m = 0; m < byMachine.length; m++) {
-    while (f < failures.n && failures.machine[f] < m) f++;
-    const start = f;
-    let end = f;
-    while (end < failures.n && failures.machine[end] === m) end++;
-    let lo = start;
-    for (const i of byMachine[m]) {
-      const now = t.time[i];
-      while (lo < end && failures.time[lo] <= now) lo++;
-      for (let j = lo; j < end && failures.time[j] <= now + horizon; j++) {
-        any[i] = 1;
-        const k = kindIdx.get(failures.kind[j]);
-        if (k !== undefined) perKind[k][i] = 1;
-      }
-    }
-    f = end;
-  }
+  const byMachine = eachFailureAhead(t, failures, horizon, (i, j) => {
+    any[i] = 1;
+    const k = kindIdx.get(failures.kind[j]);
+    if (k !== undefined) perKind[k][i] = 1;
+  });
   const end = perMachineEnd ? machineEnds(t, byMachine) : null;
   const censored = new Uint8Array(t.n);
   for (let i = 0; i < t.n; i++)
     if (t.time[i] + horizon > (end ? end[t.machine[i]] : dataEnd) && any[i] === 0) censored[i] = 1;
   return { heads, censored, dataEnd };
+}
+
+/**
+ * Calls `hit(i, j)` for every reading i (of `only`, when given) and every failure j of its machine
+ * in (time of i, time of i + horizon]. Failures are sorted by machine, then time, and each machine's
+ * rows are in time order: two pointers, so the walk is linear. Returns the rows by machine.
+ */
+function eachFailureAhead(
+  t: Telemetry,
+  failures: EventTable,
+  horizon: number,
+  hit: (i: number, j: number) => void,
+  only?: Uint8Array,
+): Int32Array[] {
+  const byMachine = rowsByMachine(t);
+  let f = 0;
+  for (let m = 0; m < byMachine.length; m++) {
+    while (f < failures.n && failures.machine[f] < m) f++;
+    let end = f;
+    while (end < failures.n && failures.machine[end] === m) end++;
+    let lo = f;
+    for (const i of byMachine[m]) {
+      const now = t.time[i];
+      while (lo < end && failures.time[lo] <= now) lo++;
+      if (only && !only[i]) continue;
+      for (let j = lo; j < end && failures.time[j] <= now + horizon; j++) hit(i, j);
+    }
+    f = end;
+  }
+  return byMachine;
 }
 
 /** Each machine's last time (its rows are in time order). */
@@ -90,22 +105,15 @@ export function failuresBehind(
   const inPart = new Uint8Array(t.n);
   for (let k = 0; k < rows.length; k++) inPart[rows[k]] = 1;
   const seen = new Uint8Array(failures.n);
-  const byMachine = rowsByMachine(t);
-  let f = 0;
-  // The same two pointers as horizonLabels: failures sorted by machine then time, rows in time order.
-  for (let m = 0; m < byMachine.length; m++) {
-    while (f < failures.n && failures.machine[f] < m) f++;
-    let end = f;
-    while (end < failures.n && failures.machine[end] === m) end++;
-    let lo = f;
-    for (const i of byMachine[m]) {
-      const now = t.time[i];
-      while (lo < end && failures.time[lo] <= now) lo++;
-      if (!inPart[i]) continue;
-      for (let j = lo; j < end && failures.time[j] <= now + horizon; j++) seen[j] = 1;
-    }
-    f = end;
-  }
+  eachFailureAhead(
+    t,
+    failures,
+    horizon,
+    (_i, j) => {
+      seen[j] = 1;
+    },
+    inPart,
+  );
   const perKind = new Map(kinds.map((k) => [k, 0]));
   let any = 0;
   for (let j = 0; j < failures.n; j++) {

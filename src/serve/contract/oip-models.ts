@@ -5,7 +5,7 @@
 // does not serve is a 404 too, not a 200 {ready: false}: OIP clients (tritonclient, KServe's) read
 // only the status of a ready call, and that version cannot take an infer here; its detail says
 // which version is served and how to serve the asked one.
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { HistoryModel } from "../../train/history-model.js";
@@ -133,52 +133,48 @@ export function oipModelRoutes(
   registry: ModelRegistry | undefined,
   readiness: () => ReadyState,
 ): void {
-  const metadata = (p: { name: string; version?: string }) => {
-    const m = servedModel(svc, registry, p.name, p.version);
-    const { inputs, outputs } = tensorsOf(m);
-    return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
+  type Params = { name: string; version?: string };
+  // Each route at /v2/models/{name}… and at /v2/models/{name}/versions/{version}….
+  const both = (
+    suffix: string,
+    schema: { summary: string; response: Record<number, object> },
+    handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) => {
+    for (const [url, params] of [
+      [`/v2/models/:name${suffix}`, NAME],
+      [`/v2/models/:name/versions/:version${suffix}`, { ...NAME, ...VERSION }],
+    ] as const)
+      app.get(url, { schema: { tags: ["oip"], params: paramsOf(params), ...schema } }, handler);
   };
-  for (const [url, params] of [
-    ["/v2/models/:name", NAME],
-    ["/v2/models/:name/versions/:version", { ...NAME, ...VERSION }],
-  ] as const)
-    app.get(
-      url,
-      {
-        schema: {
-          tags: ["oip"],
-          summary: "Model metadata: the served version, one input tensor per contract field, the outputs",
-          params: paramsOf(params),
-          response: { 200: METADATA },
-        },
-      },
-      async (req) => metadata(req.params as { name: string; version?: string }),
-    );
-
+  both(
+    "",
+    {
+      summary: "Model metadata: the served version, one input tensor per contract field, the outputs",
+      response: { 200: METADATA },
+    },
+    async (req) => {
+      const p = req.params as Params;
+      const m = servedModel(svc, registry, p.name, p.version);
+      const { inputs, outputs } = tensorsOf(m);
+      return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
+    },
+  );
   // Ready as the server is (/v2/health/ready): the model is loaded from the start, so it can
   // answer an infer exactly when the history log can take its readings.
-  for (const [url, params] of [
-    ["/v2/models/:name/ready", NAME],
-    ["/v2/models/:name/versions/:version/ready", { ...NAME, ...VERSION }],
-  ] as const)
-    app.get(
-      url,
-      {
-        schema: {
-          tags: ["oip"],
-          summary:
-            "Model readiness: 200 {name, ready: true}; 503 {name, ready: false, problem} while the server is not ready",
-          params: paramsOf(params),
-          response: { 200: MODEL_READY, 503: MODEL_READY },
-        },
-      },
-      async (req, reply) => {
-        const p = req.params as { name: string; version?: string };
-        const m = servedModel(svc, registry, p.name, p.version);
-        const problem = notReadyBecause(readiness());
-        return problem
-          ? reply.code(503).send({ name: m.name, ready: false, problem })
-          : reply.code(200).send({ name: m.name, ready: true });
-      },
-    );
+  both(
+    "/ready",
+    {
+      summary:
+        "Model readiness: 200 {name, ready: true}; 503 {name, ready: false, problem} while the server is not ready",
+      response: { 200: MODEL_READY, 503: MODEL_READY },
+    },
+    async (req, reply) => {
+      const p = req.params as Params;
+      const m = servedModel(svc, registry, p.name, p.version);
+      const problem = notReadyBecause(readiness());
+      return problem
+        ? reply.code(503).send({ name: m.name, ready: false, problem })
+        : reply.code(200).send({ name: m.name, ready: true });
+    },
+  );
 }
