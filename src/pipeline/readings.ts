@@ -96,7 +96,8 @@ export function timeDescription(c: Contract): string {
 }
 
 function bad(i: number | null, field: string, msg: string): never {
-  const where = i === null ? field : `readings[${i}].${field}`;
+  // field "" is the reading itself: the body of a single reading, readings[i] of a batch.
+  const where = i === null ? field || "body" : field ? `readings[${i}].${field}` : `readings[${i}]`;
   throw new MillwrightError("MW_VALIDATION", `${where}: ${msg}`, { field: where });
 }
 
@@ -119,6 +120,17 @@ export interface ReadingRules {
   readonly later: ((t: string) => number) | null;
   /** Per contract reading: its column value (a level's code; NaN: missing, optional), or why `v` is refused. */
   readonly values: readonly ((v: unknown) => number | string)[];
+  /**
+   * Every reading is optional, so a reading must carry at least one of them: one with none (a bridge
+   * that sent only machine_id and timestamp, trial 2) was scored on nothing and logged. With a
+   * required reading the rule for that reading already refuses it.
+   */
+  readonly needsAValue: boolean;
+}
+
+/** Why a reading with none of the contract's readings is refused. */
+export function noValueWords(c: Contract): string {
+  return `carries none of the contract's readings (${c.readings.map((r) => r.name).join(", ")}): each is optional, but a reading must have at least one`;
 }
 
 const MACHINE_ID_WORDS = `must be a string of 1–${MAX_MACHINE_ID} characters or a whole number`;
@@ -173,6 +185,7 @@ function rulesOf(c: Contract): ReadingRules & { known: Set<string> } {
       written: !!c.time && !counter,
       later: c.time?.zone && !counter ? (t) => parseTime.later(t) : null,
       values: c.readings.map(valueRule),
+      needsAValue: c.readings.every((x) => x.optional),
     };
     RULES.set(c, r);
   }
@@ -198,13 +211,17 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
       if (!known.has(k))
         bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
     const id = rules.machineId(r.machine_id);
-    if (id === null) bad(at, "machine_id", MACHINE_ID_WORDS);
+    if (id === null) bad(at, "machine_id", r.machine_id == null ? "is required" : MACHINE_ID_WORDS);
     machine[i] = id;
     if (rules.time && c.time) {
       const t = r.timestamp;
       const v = rules.time(t);
       if (!Number.isFinite(v))
-        bad(at, "timestamp", `must be ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`);
+        bad(
+          at,
+          "timestamp",
+          `${t == null ? "is required: " : ""}must be ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
+        );
       time[i] = v;
       if (later && rules.later) later[i] = rules.later(t as string);
       if (stamp) stamp[i] = t as string;
@@ -213,11 +230,14 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
       const t = r.timestamp; // taken and echoed, though the contract has no time
       if (typeof t === "string" || typeof t === "number") (stamp ??= new Array(n))[i] = t;
     }
+    let any = false;
     for (let j = 0; j < c.readings.length; j++) {
       const v = rules.values[j](r[c.readings[j].name]);
       if (typeof v === "string") bad(at, c.readings[j].name, v);
       values[j][i] = v;
+      any ||= !Number.isNaN(v);
     }
+    if (!any && rules.needsAValue) bad(at, "", noValueWords(c));
   }
   return { n, machine, time, values, ...(later ? { later } : {}), ...(stamp ? { stamp } : {}) };
 }

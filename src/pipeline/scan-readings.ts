@@ -106,6 +106,8 @@ class Scanner extends JsonBytes {
       }
     // A field left out is what its rule says of undefined (a required one is refused).
     for (let f = 0; f < this.seen.length; f++) if (this.seen[f] !== mark) this.field(f, i, undefined);
+    // No reading at all where every one is optional: toColumns names it.
+    if (this.rules.needsAValue && this.values.every((v) => Number.isNaN(v[i]))) throw STOP;
     if (!this.rules.time) this.time[i] = i; // no time: the reading's place, as toColumns has it
   }
 

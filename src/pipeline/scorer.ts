@@ -84,7 +84,8 @@ export class FleetHistory {
    */
   check(cols: ReadingColumns, single: boolean, notAfter = Number.POSITIVE_INFINITY): void {
     const at = (i: number) => (single ? "" : `readings[${i}].`);
-    // A batch may hold several readings of one machine: each must be after the one before it.
+    // A batch may hold several readings of one machine: each must be after the one before it
+    // (the index of the machine's latest reading so far in this batch).
     const newest = cols.n > 1 ? new Map<string, number>() : null;
     let added = 0;
     for (let i = 0; i < cols.n; i++) {
@@ -103,8 +104,9 @@ export class FleetHistory {
           `${at(i)}timestamp: ${tooFarAhead(cols.time[i])}; taken, it would refuse every later reading of machine '${m}' as out of order`,
           { field: `${at(i)}timestamp` },
         );
-      const before = newest?.get(m) ?? this.lastTime(m);
-      if (before === null && !this.machines.has(m) && !newest?.has(m)) added++;
+      const prior = newest?.get(m);
+      const before = prior !== undefined ? cols.time[prior] : this.lastTime(m);
+      if (before === null && !this.machines.has(m) && prior === undefined) added++;
       // Local time repeats an hour when the clocks go back: as in a file (data/telemetry.ts), a
       // machine's readings come in time order, so a repeated wall-clock time that would go
       // backwards is the second pass through that hour (README, time.zone).
@@ -113,10 +115,14 @@ export class FleetHistory {
       if (before !== null && cols.time[i] <= before)
         throw new MillwrightError(
           "MW_CONFLICT",
-          `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (its newest: ${this.timeWords(before)}; readings of a machine come in time order, so a batch sent again is refused whole and changes nothing)`,
+          prior !== undefined
+            ? // Not a resend: the batch itself repeats or unsorts a machine's readings (trial: the old
+              // words sent an integrator looking for a resend bug).
+              `${at(i)}timestamp: is not after readings[${prior}] of this batch, the same machine '${m}' at ${this.timeWords(before)}: a machine's readings in a batch must be in time order, each once; nothing of this batch was stored`
+            : `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (its newest: ${this.timeWords(before)}; readings of a machine come in time order, so a batch sent again is refused whole and changes nothing)`,
           { field: `${at(i)}timestamp` },
         );
-      newest?.set(m, cols.time[i]);
+      newest?.set(m, i);
     }
     if (!this.attributes && this.machines.size + added > MAX_MACHINES)
       throw new MillwrightError(

@@ -125,7 +125,7 @@ test("each rule of the contract: the scanner hands the reading back, the general
   refused(AI4I, body(ai4i(), ai4i({ type: "l" })), /readings\[1\]\.type: must be one of/);
   refused(AI4I, body(ai4i(), ai4i({ timestamp: 7.5 })), /readings\[1\]\.timestamp: must be a whole number/);
   refused(AI4I, body(ai4i(), ai4i({ timestamp: "7" })), /readings\[1\]\.timestamp: must be a whole number/);
-  refused(AI4I, body(ai4i(), 5), /readings\[1\]\.: must be an object/);
+  refused(AI4I, body(ai4i(), 5), /readings\[1\]: must be an object/);
   refused(
     TIMELESS,
     body({ machine_id: "a", load: 1, mode: "walk" }),
@@ -192,5 +192,29 @@ test("random and mutated bodies: the same columns or a hand-back, never a value 
       }
     }),
     { numRuns: 400 },
+  );
+});
+
+test("where every reading is optional, a reading with none of them is refused by both paths, naming it", () => {
+  const file = join(dir, "all-optional.yaml");
+  writeFileSync(
+    file,
+    `version: 1\nname: allopt\ntelemetry: t.csv\ntime: { column: t }\nmachine: { column: m }\nreadings:\n  - { name: load, column: L, unit: "%", min: 0, max: 200, words: load, optional: true }\n  - { name: mode, column: M, kind: category, levels: [auto, jog], words: mode, optional: true }\nlabels: { column: f }\n`,
+  );
+  const c = loadContract(file).contract;
+  const at = (h: number) => `"machine_id":"A","timestamp":"2026-01-01T0${h}:00:00Z"`;
+  assert.equal(agree(c, `[{${at(1)},"load":5},{${at(2)},"mode":"jog"}]`), "scanned");
+  for (const empty of [`{${at(2)}}`, `{${at(2)},"load":null,"mode":null}`])
+    refused(
+      c,
+      `[{${at(1)},"load":5},${empty}]`,
+      /^readings\[1\]: carries none of the contract's readings \(load, mode\)/,
+    );
+  // A single reading: the body itself.
+  assert.throws(() => toColumns(c, [JSON.parse(`{${at(1)}}`)], true), /: body: carries none/);
+  // With a required reading its own rule says it (HISTORIAN's spindle load is required).
+  assert.match(
+    general(HISTORIAN, `[{"machine_id":"M01","timestamp":"2026-01-01T00:00:00Z"}]`) as string,
+    /is required/,
   );
 });

@@ -61,3 +61,19 @@ export function queryInt(v: string | undefined, name: string, lo: number, hi: nu
     });
   return n;
 }
+
+const TRUE_WORDS = new Set(["true", "1", "yes"]);
+const FALSE_WORDS = new Set(["false", "0", "no", ""]);
+/**
+ * An optional flag in the query: true/1/yes or false/0/no (any case); anything else a 400 naming it,
+ * rather than read as false (trial 2: `?explain=yes` answered without the explanation it asked for).
+ */
+export function queryBool(v: unknown, name: string): boolean {
+  if (v === undefined) return false;
+  const w = typeof v === "string" ? v.toLowerCase() : null;
+  if (w !== null && TRUE_WORDS.has(w)) return true;
+  if (w !== null && FALSE_WORDS.has(w)) return false;
+  throw new MillwrightError("MW_VALIDATION", `querystring.${name}: must be true or false (1/0, yes/no)`, {
+    field: `querystring.${name}`,
+  });
+}

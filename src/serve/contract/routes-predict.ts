@@ -11,6 +11,7 @@ import { readingSchema } from "../../pipeline/readings.js";
 import { scanReadings } from "../../pipeline/scan-readings.js";
 import { keepArraysRaw, RawJson } from "../raw-json.js";
 import { batchAnswerJson, singleAnswerJson } from "./answer-json.js";
+import { queryBool } from "./page.js";
 import type { ContractService, ScoredBatch } from "./contract-service.js";
 
 const ACCEPT_ALL = () => () => true;
@@ -88,6 +89,16 @@ function predictRoute(
         summary: "Score one reading (an object) or many (an array), each pushed into its machine's history",
         tags: ["predict"],
         body: { oneOf: [reading, { type: "array", items: reading, maxItems: maxBatch }] },
+        querystring: {
+          type: "object",
+          properties: {
+            explain: {
+              type: "string",
+              enum: ["true", "false", "1", "0", "yes", "no"],
+              description: "true: each answer carries its explanation (anything else but false: 400)",
+            },
+          },
+        },
         response: {
           200: {
             description: "one answer for an object, {predictions: [...]} in reading order for an array",
@@ -100,7 +111,7 @@ function predictRoute(
       },
     },
     async (req, reply) => {
-      const explain = (req.query as { explain?: string }).explain === "true";
+      const explain = queryBool((req.query as { explain?: unknown }).explain, "explain");
       let body = req.body;
       let json: Buffer | string = "";
       const write = (single: boolean) => (b: ScoredBatch) => {

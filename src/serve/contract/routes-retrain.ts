@@ -11,7 +11,7 @@ import type { AuditStore } from "../../retrain/ports.js";
 import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
 import { alertmanagerPayloadSchema } from "../hook-schema.js";
-import { queryInt } from "./page.js";
+import { queryBool, queryInt } from "./page.js";
 
 export function contractRetrainRoutes(
   app: FastifyInstance,
@@ -61,7 +61,7 @@ export function contractRetrainRoutes(
       const h = await retrainHistory(audit, {
         limit: queryInt(q.limit, "limit", 1, 500),
         before: queryInt(q.before, "before", 1, Number.MAX_SAFE_INTEGER),
-        alerts: q.alerts === "true",
+        alerts: queryBool(q.alerts, "alerts"),
       });
       return { running: retrainer?.running ?? false, ...h };
     },

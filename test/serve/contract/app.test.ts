@@ -76,6 +76,9 @@ test("errors name the reading's index and field, from the contract's limits", as
       /readings\[1\]\.spindle_load: 250 % is outside 0–200/,
     ],
     [reading({ timestamp: "1" }), 400, /timestamp: must be an ISO 8601 time/],
+    [reading({ timestamp: undefined }), 400, /^timestamp: is required: must be an ISO 8601 time/],
+    [reading({ machine_id: undefined }), 400, /^machine_id: is required$/],
+    [null, 400, /^body: must be an object/],
     [reading({ torque: 3 }), 400, /torque: unknown field/],
     [reading({ spindle_load: undefined }), 400, /spindle_load: is required/],
     [reading({ machine_id: "M99" }), 400, /machine_id: 'M99' is not in the contract's machine table/],
@@ -107,6 +110,9 @@ test("a machine's readings come in time order; a rejected batch changes no histo
     reading({ machine_id: "M04", timestamp: "2026-06-01T04:00:00Z" }),
   ]);
   assert.equal(bad.statusCode, 409);
+  // Said as the batch's own disorder, not as a resend (nothing of it was stored).
+  assert.equal(bad.json().field, "readings[1].timestamp");
+  assert.match(bad.json().detail, /is not after readings\[0\] of this batch, the same machine 'M04'/);
   const ok = await post("/v1/predict", reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }));
   assert.equal(ok.statusCode, 200, ok.body);
   // The 409 says where the machine stands, so a bridge that retried knows what to drop.
@@ -256,6 +262,24 @@ test("?explain=true gives the three largest reasons in the contract's words, as 
     assert.match(x.text, /(raises|lowers) the risk of a failure within 24h from .+ % to .+ %/);
     assert.doesNotMatch(x.text, /log-odds/);
   }
+  // The flag as people write it; anything else is a 400, not a silent "no explanation".
+  const yes = await post(
+    "/v1/predict?explain=YES",
+    reading({ machine_id: "M08", timestamp: "2026-06-01T01:00:00Z" }),
+  );
+  assert.equal(yes.statusCode, 200, yes.body);
+  assert.ok(yes.json().explanation.length > 0);
+  const no = await post(
+    "/v1/predict?explain=0",
+    reading({ machine_id: "M08", timestamp: "2026-06-01T02:00:00Z" }),
+  );
+  assert.equal(no.json().explanation, undefined);
+  const maybe = await post(
+    "/v1/predict?explain=maybe",
+    reading({ machine_id: "M08", timestamp: "2026-06-01T03:00:00Z" }),
+  );
+  assert.equal(maybe.statusCode, 400);
+  assert.equal(maybe.json().field, "querystring.explain");
   const many = await post(
     "/v1/predict?explain=true",
     Array.from({ length: 101 }, (_, i) =>
