@@ -108,16 +108,16 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "",
     ...positiveWords(c),
     "",
-    "| head | n | positive rows | failures | PR-AUC | ROC-AUC | precision | recall | F1 |",
-    "|---|---|---|---|---|---|---|---|---|",
+    "| head | n | positive rows | failures | PR-AUC | ROC-AUC | at threshold | precision | recall | F1 |",
+    "|---|---|---|---|---|---|---|---|---|---|",
     ...f.headNames.map((h) => {
       const m = f.metrics[h];
       if (!m)
-        return `| ${h} | – | – | – | ${f.heads[h] ? "one class in test" : "no head (too few failures)"} | | | | |`;
-      return `| ${h} | ${m.n} | ${m.positives} | ${x.testFailures?.[h] ?? m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
+        return `| ${h} | – | – | – | ${f.heads[h] ? "one class in test" : `no head: ${f.noHead?.[h] ?? "too few failures"}`} | | | | | |`;
+      return `| ${h} | ${m.n} | ${m.positives} | ${x.testFailures?.[h] ?? m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.threshold)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
     }),
     "",
-    `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation).`,
+    `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation): machine_failure's, the one \`failure_predicted\` answers at. A kind's precision, recall and F1 are at 0.5 of its calibrated probability (no kind is decided on alone); its PR-AUC and ROC-AUC do not depend on a threshold.`,
     "",
     "## Planning forecast",
     "",

@@ -54,6 +54,8 @@ export interface HistoryFit {
   params: GbdtParams;
   rounds: Record<string, number>;
   test: { y: Uint8Array; p: Float64Array; rows: Uint32Array };
+  /** Why a kind got no head, in words (absent in a fit made before it) (trial 2: the card said "too few failures" of a kind with 5). */
+  noHead?: Record<string, string>;
 }
 
 /** Each machine's commonest failure kind by positive rows (1-based head order; 0: it never fails). */
@@ -113,6 +115,7 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
   const params: GbdtParams = { ...DEFAULT_PARAMS, ...opts.params };
   const heads: Record<string, Head | null> = {};
   const rounds: Record<string, number> = {};
+  const noHead: Record<string, string> = {};
   const headNames = [...input.heads.keys()];
   headNames.forEach((name, k) => {
     const y = input.heads.get(name) as Uint8Array;
@@ -120,7 +123,11 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
     const yVal = takeLabels(y, split.validation);
     if (name !== "machine_failure" && (count(yFit) < MIN_MODE_POSITIVES || count(yVal) === 0)) {
       heads[name] = null;
-      opts.onProgress?.((k + 1) / headNames.length, `${name}: too few failures, no head`);
+      noHead[name] =
+        count(yFit) < MIN_MODE_POSITIVES
+          ? `${count(yFit)} positive rows in the fit part, fewer than ${MIN_MODE_POSITIVES}: more history of this kind`
+          : `none in the validation part (split ${split.describe}): more history, or a split that puts one of its failures in validation${split.testFrom !== null ? " (another --test-from)" : ""}`;
+      opts.onProgress?.((k + 1) / headNames.length, `${name}: no head, ${noHead[name]}`);
       return;
     }
     const booster = trainBooster(
@@ -172,6 +179,7 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
     },
     params,
     rounds,
+    noHead,
     test: { y: takeLabels(any, split.test), p: testP, rows: split.test },
   };
 }

@@ -63,15 +63,28 @@ test("check reads the export as the README says: every make's file, local times 
 });
 
 test("train --contract learns the failures: the test PR-AUC is far above the base rate", async () => {
-  const r = await runCli(["train", "--contract", contract, "--registry", registry, "--json"]);
+  // A gate floor above what this model reaches: training says retraining could never promote.
+  const r = await runCli(["train", "--contract", contract, "--registry", registry, "--json"], {
+    env: { MILLWRIGHT_GATE_MINIMUM: "0.99" },
+  });
   assert.equal(r.code, 0, r.stderr);
   const t = JSON.parse(r.stdout);
+  assert.ok(t.metrics.pr_auc < 0.99);
+  assert.match(
+    r.stderr,
+    /warning: test PR-AUC [\d.]+ is below the retraining gate's minimum 0\.99 \(MILLWRIGHT_GATE_MINIMUM, on PR-AUC\)/,
+  );
   assert.equal(t.version, "1.0.0");
   const m = t.metrics;
   assert.ok(m.pr_auc > 5 * (m.positives / m.n) && m.pr_auc > 0.6, JSON.stringify(m));
   heads = Object.keys(t.heads).filter((h) => h !== "machine_failure" && t.heads[h]);
   assert.deepEqual(heads.sort(), ["Kühlmittelpumpe", "Spindellager"]);
   assert.equal(t.heads.Hydraulikaggregat, null, "no head, as check said");
+  assert.match(t.no_head.Hydraulikaggregat, /^none in the validation part/);
+  // The card gives check's reason, not "too few failures" (it failed 8 times), and each head's threshold.
+  const card = readFileSync(join(registry, "versions", "1.0.0", "card.md"), "utf8");
+  assert.match(card, /\| Hydraulikaggregat \| – \| – \| – \| no head: none in the validation part \(split /);
+  assert.match(card, /\| Spindellager \| \d+ \| \d+ \| \d+ \| [\d.]+ \| [\d.]+ \| 0\.5 \|/);
   for (const h of heads) assert.ok(t.heads[h].pr_auc > t.heads[h].positives / t.heads[h].n, h);
   assert.deepEqual(readdirSync(join(registry, "versions")), ["1.0.0"]);
   assert.equal(readFileSync(join(registry, "versions", "1.0.0", "contract.yaml"), "utf8"), SHOP_MES_CONTRACT);

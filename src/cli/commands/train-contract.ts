@@ -4,9 +4,11 @@ import { taskKindMismatches } from "../../contract/task-kinds.js";
 import { MillwrightError } from "../../core/errors.js";
 import { readContractData } from "../../data/contract-data.js";
 import { formatTimestamp } from "../../data/time.js";
-import { fmt } from "../../evaluate/format.js";
+import type { BinaryEvaluation } from "../../evaluate/metrics.js";
+import { fmt, METRIC_LABELS } from "../../evaluate/format.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { trainHistoryAndRegister } from "../../registry/train-history.js";
+import { readConfig } from "../config.js";
 import { eventsOpt, testFromOpt } from "../contract-opts.js";
 import { out, outJson, progressBar } from "../io.js";
 
@@ -57,6 +59,8 @@ export async function trainContract(
     onProgress: bar,
   });
   const f = res.fit;
+  const floor = gateFloorWarning(f.metrics.machine_failure);
+  if (floor) process.stderr.write(`warning: ${floor}\n`);
   if (values.json) {
     outJson({
       version: res.version,
@@ -65,6 +69,7 @@ export async function trainContract(
       heads: f.metrics,
       // A head whose test part holds one class has null metrics, as a kind with no head: say which exist.
       trained_heads: Object.keys(f.heads).filter((h) => f.heads[h]),
+      no_head: f.noHead ?? {},
       split: f.split,
       rows: res.rows,
       test_failures: res.testFailures,
@@ -83,7 +88,7 @@ export async function trainContract(
   for (const h of f.headNames) {
     const hm = f.metrics[h];
     out(
-      `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  test: ${testCounts(hm.positives, res.testFailures?.[h])}` : f.heads[h] ? "one class in the test part" : "no head: too few failures"}`,
+      `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  test: ${testCounts(hm.positives, res.testFailures?.[h])}` : f.heads[h] ? "one class in the test part" : `no head: ${f.noHead?.[h] ?? "too few failures"}`}`,
     );
   }
   if (m)
@@ -98,6 +103,25 @@ export async function trainContract(
   out(`card: ${registry.versionDir(res.version)}/card.md`);
   out(`champion: ${registry.readIndex().aliases.champion ?? "none"}`);
   return 0;
+}
+
+/**
+ * The server's retraining gate keeps every challenger below its minimum (MILLWRIGHT_GATE_MINIMUM,
+ * 0.5 PR-AUC by default), however much better than the champion: a shop whose model scores under it
+ * already would never see a retraining promote (trial 2: 0.35 against a champion's 0.33, kept).
+ * Said at training, from this environment's gate settings; none when they do not read.
+ */
+function gateFloorWarning(m: BinaryEvaluation | null): string | null {
+  let g: ReturnType<typeof readConfig>["retrain"];
+  try {
+    g = readConfig().retrain;
+  } catch {
+    return null;
+  }
+  const v = m?.[g.metric];
+  if (typeof v !== "number" || v >= g.minimum) return null;
+  const label = METRIC_LABELS[g.metric];
+  return `test ${label} ${fmt(v)} is below the retraining gate's minimum ${fmt(g.minimum)} (MILLWRIGHT_GATE_MINIMUM, on ${label}): a server with this model would keep every retrained challenger under ${fmt(g.minimum)}, however much better; set MILLWRIGHT_GATE_MINIMUM for this shop (below what its models reach) where it serves`;
 }
 
 /**
