@@ -198,7 +198,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     made_at: input.madeAt.toISOString(),
     forecast_method: forecastMethodText(input.forecast ?? DEFAULT_FORECAST, model.planCalibration),
     min_return: minReturn,
-    horizon: horizonOf(slots, shiftHours),
+    horizon: { ...horizonOf(slots, shiftHours), clock: clockOf(zone ?? undefined, input.utcOffsetMinutes) },
     summary: {
       expected_failure_cost: r2(expected),
       avoided_cost: r2(chosen.reduce((a, o) => a + o.numbers.avoided, 0)),
@@ -227,4 +227,14 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     })),
     warnings,
   };
+}
+
+/** The shifts' clock in words: the zone, a fixed offset given by the caller, or UTC. */
+function clockOf(zone: string | undefined, offsetMinutes: number | undefined): string {
+  if (offsetMinutes !== undefined) {
+    const a = Math.abs(offsetMinutes);
+    const hhmm = `${String(Math.floor(a / 60)).padStart(2, "0")}:${String(a % 60).padStart(2, "0")}`;
+    return offsetMinutes === 0 ? "UTC" : `UTC${offsetMinutes < 0 ? "−" : "+"}${hhmm}`;
+  }
+  return zone ?? "UTC";
 }

@@ -31,6 +31,8 @@ export interface PlanHorizon {
   shifts: number;
   shift_hours: number;
   labels: string[];
+  /** The clock the shifts are on: the contract's time.zone, or "UTC" (trial 2: a UTC plan read as local). */
+  clock?: string;
 }
 
 export function horizonOf(slots: ShiftSlot[], shiftHours: number): PlanHorizon {

@@ -37,6 +37,7 @@ test("plan --json with a contract champion: tasks from the contract, model versi
   assert.ok(Date.now() - Date.parse(p.made_at) < 60_000);
   assert.ok(Date.parse(p.horizon.start) >= Date.parse(p.data_time));
   assert.equal(p.horizon.shifts, 21);
+  assert.equal(p.horizon.clock, "UTC", "the historian contract has no time.zone");
   const names = [
     "spindle_bearing_replacement",
     "ball_screw_service",
@@ -52,6 +53,11 @@ test("plan in words, and --costs is not used for a contract model", async () => 
   const r = await plan("--costs", "examples/costs.yaml", "--horizon", "3d");
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /--costs is not used: a contract model's costs are its contract's tasks/);
+  // The clock the shifts are on, and how to change it.
+  assert.match(
+    r.stdout,
+    /^shifts of 8 h on UTC time, \S+ day \d{4}-\S+ to \S+ night \(the contract has no time\.zone: set it/m,
+  );
   assert.match(
     r.stdout,
     new RegExp(`^plan optimal by model ${version.replace(/\./g, "\\.")} from data up to \\d{4}-`, "m"),

@@ -246,3 +246,16 @@ test("renewal: a part already replaced after the last reading is forecast as a t
       assert.deepEqual(f.heads[k].hazard, plain[i].heads[k].hazard, "other machines untouched");
   });
 });
+
+test("the plan says the clock its shifts are on: the contract's time.zone, a given offset, or UTC", async () => {
+  assert.equal((await plan({ horizonShifts: 3 })).horizon.clock, "UTC");
+  const zoned = {
+    ...model,
+    contract: { ...model.contract, time: { ...model.contract.time!, zone: "America/Chicago" } },
+  };
+  const p = await seededPlan(zoned, machines, { horizonShifts: 3 });
+  assert.equal(p.horizon.clock, "America/Chicago");
+  // A shift starts at 06:00, 14:00 or 22:00 on that clock (UTC−6, or −5 in summer).
+  assert.ok([12, 20, 4, 11, 19, 3].includes(new Date(p.horizon.start).getUTCHours()), p.horizon.start);
+  assert.equal((await plan({ horizonShifts: 3, utcOffsetMinutes: -330 })).horizon.clock, "UTC−05:30");
+});

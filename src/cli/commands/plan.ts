@@ -44,6 +44,10 @@ export async function planCommand(argv: string[]): Promise<number> {
     out(
       `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length} tasks, avoids ${money(plan.summary.avoided_cost, currency)} of expected failure cost for ${money(plan.summary.planned_cost, currency)} of work and parts`,
     );
+    const clock = plan.horizon.clock ?? "UTC";
+    out(
+      `shifts of ${plan.horizon.shift_hours} h on ${clock} time, ${plan.horizon.labels[0]} ${plan.horizon.start} to ${plan.horizon.labels[plan.horizon.labels.length - 1]}${model.contract.time?.zone ? "" : " (the contract has no time.zone: set it to plan on the shop's own clock)"}`,
+    );
     for (const t of plan.tasks)
       out(`  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(14)} ${t.machine_id} ${t.task}: ${t.why}`);
     for (const u of plan.unplanned_risks)
