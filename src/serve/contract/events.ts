@@ -80,7 +80,7 @@ export function parseEvents(
     if (!Number.isFinite(t))
       throw new MillwrightError(
         "MW_VALIDATION",
-        `${at}.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : `${clock ? `${timeWords(clock)}, or ` : ""}${timeWords(contract.time)}`}`,
+        `${at}.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : eventTimeWords(timeWords(contract.time), clock ? timeWords(clock) : null)}`,
         { field: `${at}.timestamp` },
       );
     // As a reading's: an event stamped by a clock gone wrong would sit in the machine's history
@@ -154,4 +154,10 @@ export function kindWarning(contract: Contract, e: EventIn): { warning: string }
   return {
     warning: `kind '${kind}' is not a failure kind of this model (${kinds.join(", ")}): it counts as a failure of the machine, and a retraining would learn it as a kind of its own`,
   };
+}
+
+/** The table's own way and the contract's, said once when the contract's is plain ISO (which the table's words include). */
+function eventTimeWords(contract: string, table: string | null): string {
+  if (!table || table === contract) return contract;
+  return contract === timeWords(null) && table.includes("ISO 8601") ? table : `${table}, or ${contract}`;
 }
