@@ -2,7 +2,7 @@
 import { statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { MillwrightError } from "../core/errors.js";
+import { ERROR_TABLE, MillwrightError } from "../core/errors.js";
 
 /**
  * A command's options by kind, each name said once: `strings` take a value (`--registry DIR`),
@@ -194,6 +194,18 @@ export const DEFAULT_REGISTRY = process.env.MILLWRIGHT_REGISTRY ?? "./models";
 export function outThen(s: string, code: number): number {
   out(s);
   return code;
+}
+
+/**
+ * A failed command's error as `--json` prints it on stdout: a pipeline parsing stdout got 0 bytes
+ * and a text line on stderr. The code, title and message as the error table and stderr say them,
+ * with the error's details (the file, the rows shown, their count, the errors per file and kind).
+ * The exit code stays the error's; stderr still has the message for a person.
+ */
+export function errorJson(e: MillwrightError): { error: Record<string, unknown> } {
+  return {
+    error: { ...e.details, code: e.code, title: ERROR_TABLE[e.code].title, message: e.message },
+  };
 }
 
 export function outJsonThen(o: unknown, code: number): number {

@@ -37,6 +37,15 @@ function eventKindWords(c: Contract, spec: EventSpec, kind: string): string {
   return `'${kind}' is not a kind of ${spec.name} in the data (its ${spec.kind} column${reset}: ${kinds.join(", ") || "none"}${didYouMean(kind, kinds)}): doing the task would restart no since feature, and plan refuses it`;
 }
 
+/**
+ * A mismatch in a part of the contract's telemetry (`--data`, say one make's file), as `train` and
+ * `check` warn of it rather than refuse it: the kind may only be missing because its failures are
+ * all on machines outside that file.
+ */
+export function partMismatchWarning(m: TaskKindMismatch): string {
+  return `${m.message} (in this --data; the contract's whole telemetry may have it)`;
+}
+
 export function taskKindMismatches(c: Contract): TaskKindMismatch[] {
   const tasks = c.tasks;
   const kinds = c.failures?.kinds;

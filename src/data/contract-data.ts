@@ -22,6 +22,11 @@ export interface ContractData extends HistoryInput {
   warnings: string[];
   /** The machine table's ids (null: the contract has none), beside the telemetry's machines. */
   machineTable?: ReadonlySet<string> | null;
+  /**
+   * Readings no telemetry file read has a column for (only without `whole`: one make's file that
+   * lacks an optional sensor), said as a warning: their empty rows are the make's, not a problem.
+   */
+  absent?: string[];
 }
 
 export interface ReadOptions {
@@ -33,6 +38,13 @@ export interface ReadOptions {
   learn: boolean;
   /** Labels (the failures table or the label column): required, read when present, or not read. */
   labels: "require" | "if-present" | "no";
+  /**
+   * The telemetry read is the contract's whole telemetry, so a column that no file has is an error
+   * (a misspelt name is not a missing sensor), as is an optional one the only file lacks. Without it
+   * (scoring, or `check --data` on one make's file) an optional reading a file lacks is a warning.
+   * Default: `learn` (training reads the whole telemetry).
+   */
+  whole?: boolean;
 }
 
 function readTable(file: string, role: string, files: ContractData["files"], delimiter: string): CsvTable {
@@ -139,7 +151,7 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     (opts.labels === "require" ||
       (opts.labels === "if-present" &&
         parts.every((p) => p.table.header.includes((c0.labels as { column: string }).column))));
-  const joined = joinTelemetry(c0, parts, rowLabels, opts.learn);
+  const joined = joinTelemetry(c0, parts, rowLabels, opts.whole ?? opts.learn);
   const tTable = joined.table;
   let c = opts.learn ? learnLevels(c0, tTable) : c0;
   const telemetry = readTelemetry(c, tTable, joined.source, { labels: rowLabels });
@@ -202,5 +214,6 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
     // gave its skipped-machines warning twice.
     warnings: [...new Set(telemetry.warnings)],
     machineTable,
+    absent: joined.absent,
   };
 }

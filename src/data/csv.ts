@@ -14,6 +14,8 @@ export interface CsvTable {
   locate?: (line: number, column: string | null) => string;
   /** The file's own name for the column the table calls `column`, at a (joined) line. */
   own?: (line: number, column: string) => string;
+  /** The file a (joined) line comes from, so errors can be counted per file. */
+  fileOf?: (line: number) => string;
 }
 
 /** `delimiter`: one character (",", ";", "\t", "|"); a contract's `csv.delimiter`. */

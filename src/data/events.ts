@@ -7,7 +7,7 @@ import { MillwrightError } from "../core/errors.js";
 import type { Contract, RowFilter, TableClock } from "../contract/types.js";
 import { EVENT_COUNTER_WORDS, parseEventCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
-import { RowErrors, columnIndex } from "./errors.js";
+import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
 import { parserFor, timeWords } from "./time-format.js";
 
@@ -67,7 +67,12 @@ export function readEvents(
   table.rows.forEach((cells, i) => {
     const ln = table.lines[i];
     if (cells.length !== table.header.length) {
-      errors.add(ln, null, `${cells.length} cells, the header has ${table.header.length}`);
+      errors.add(
+        ln,
+        null,
+        `${cells.length} cells, the header has ${table.header.length}`,
+        cellsKind(table.header.length),
+      );
       return;
     }
     // A row `where` leaves out is not this table's (a PM among failures): none of its cells count.
@@ -82,7 +87,13 @@ export function readEvents(
     // An open work order's Closed is empty: the event has not happened, so it has no place in time.
     const empty =
       "empty time (an event with no time yet, such as an open work order's close: read another time column, or leave the row out)";
-    if (!Number.isFinite(t)) errors.add(ln, spec.time, s === "" ? empty : `'${s}' is not ${want}`);
+    if (!Number.isFinite(t))
+      errors.add(
+        ln,
+        spec.time,
+        s === "" ? empty : `'${s}' is not ${want}`,
+        s === "" ? "empty time" : `not ${want}`,
+      );
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored
@@ -214,6 +225,7 @@ export function readAttributes(
           table.lines[table.rows.indexOf(byId.get(id) as string[])],
           x.column,
           notANumber(s, c.csv.decimal),
+          "not a number",
         );
       return v;
     }),

@@ -7,6 +7,7 @@ import { horizonLabels } from "../features/labels.js";
 import { featurePlan } from "../features/plan.js";
 import type { ContractData } from "./contract-data.js";
 import { driftGroupRows, MIN_GROUP_ROWS } from "./drift-groups.js";
+import { mostFirst } from "./errors.js";
 import type { EventTable } from "./events.js";
 import type { Telemetry } from "./telemetry.js";
 import {
@@ -18,7 +19,7 @@ import {
 } from "./profile-problems.js";
 import { describeConversion } from "../contract/units.js";
 import { profileTasks, type TaskGroupProfile } from "./profile-tasks.js";
-import { taskKindMismatches } from "../contract/task-kinds.js";
+import { partMismatchWarning, taskKindMismatches } from "../contract/task-kinds.js";
 
 export interface ReadingProfile {
   name: string;
@@ -35,6 +36,36 @@ export interface ReadingProfile {
   mean: number | null;
   /** A counter reading (`kind: counter`): its rate between a machine's readings, which the model sees. */
   counter?: CounterProfile;
+  /**
+   * A category's levels as written, the most rows first (at most LEVELS_NAMED): what a user needs
+   * to write `levels:`. `listed`: among the levels it is read with (the contract's `levels:`, or
+   * those learned from this data); an unlisted one reads as missing.
+   */
+  levels?: { level: string; rows: number; listed: boolean }[];
+  /** The levels seen beyond those in `levels`, and their rows. */
+  more_levels?: { levels: number; rows: number };
+  /** No file read has a column for it (`check --data` on one make's file): a warning, not a problem. */
+  no_column?: true;
+}
+
+/** Category levels named per reading; the rest are counted. */
+export const LEVELS_NAMED = 10;
+
+/** A category's levels as written, the most rows first. */
+function levelProfile(
+  seen: Map<string, number>,
+  levels: readonly string[],
+): Pick<ReadingProfile, "levels" | "more_levels"> {
+  const all = mostFirst(seen);
+  const rest = all.slice(LEVELS_NAMED);
+  return {
+    levels: all
+      .slice(0, LEVELS_NAMED)
+      .map(([level, rows]) => ({ level, rows, listed: levels.includes(level) })),
+    ...(rest.length > 0
+      ? { more_levels: { levels: rest.length, rows: rest.reduce((a, [, n]) => a + n, 0) } }
+      : {}),
+  };
 }
 
 export interface CounterProfile {
@@ -118,7 +149,11 @@ function kinds(t: EventTable): Record<string, number> {
   return out;
 }
 
-export function profileContractData(d: ContractData): ContractProfile {
+/**
+ * `part`: the data is a part of the contract's telemetry (`check --data`, one make's file): a task
+ * kind it lacks is a warning, as `train --data` says it, not a problem.
+ */
+export function profileContractData(d: ContractData, opts: { part?: boolean } = {}): ContractProfile {
   const c = d.contract;
   const t = d.telemetry;
   let from = Number.POSITIVE_INFINITY;
@@ -133,10 +168,15 @@ export function profileContractData(d: ContractData): ContractProfile {
   const rates = plan.counters.length > 0 ? telemetryRates(plan, t) : null;
   const readings = c.readings.map((r, j): ReadingProfile => {
     const { n, min, max, mean } = summary(t.values[j]);
-    if (n === 0) problems.push(`${r.name} ('${r.column}'): no value in any row`);
-    else if (min === max)
-      problems.push(`${r.name} ('${r.column}'): always ${min}, it tells the model nothing`);
     const category = r.kind === "category";
+    // A reading one make's file has no column for is that make's lack, said as a warning already.
+    const noColumn = d.absent?.includes(r.name) === true;
+    if (n === 0 && !noColumn) problems.push(`${r.name} ('${r.column}'): no value in any row`);
+    else if (n > 0 && min === max)
+      problems.push(
+        `${r.name} ('${r.column}'): always ${category ? `'${(r.levels as string[])[min]}'` : min}, it tells the model nothing`,
+      );
+    const seen = t.levelRows?.[j];
     return {
       name: r.name,
       column: r.column,
@@ -150,6 +190,8 @@ export function profileContractData(d: ContractData): ContractProfile {
       ...(rates && r.kind === "counter"
         ? { counter: counterProfile(t, t.values[j], rates[j], plan.features[j].unit) }
         : {}),
+      ...(category && seen ? levelProfile(seen, r.levels ?? []) : {}),
+      ...(noColumn ? { no_column: true as const } : {}),
     };
   });
   let failures: ContractProfile["failures"] = null;
@@ -199,8 +241,11 @@ export function profileContractData(d: ContractData): ContractProfile {
       `${c.source}: tasks.rows_per_hour is missing: a contract whose time is a counter needs it to plan (rows per hour turn per-row risk into per-shift risk)`,
     );
   const tasks = profileTasks(c, t.machines, d.attributes, d.machineTable ?? null);
-  // A head or task event kind the data does not have: train --contract refuses it, so a problem here.
-  problems.push(...taskKindMismatches(c).map((m) => m.message));
+  // A head or task event kind the data does not have: train --contract refuses it, so a problem here
+  // (with --data, train warns of it: so does check).
+  const wrong = taskKindMismatches(c);
+  if (opts.part) warnings.push(...wrong.map(partMismatchWarning));
+  else problems.push(...wrong.map((m) => m.message));
   warnings.push(...tasks.warnings);
   return {
     contract: c.name,

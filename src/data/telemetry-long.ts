@@ -12,7 +12,7 @@
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import { parseDecimal } from "./csv.js";
-import { RowErrors, columnIndex } from "./errors.js";
+import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { labelColumns } from "./label-cell.js";
@@ -73,7 +73,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   table.rows.forEach((cells, i) => {
     const line = table.lines[i];
     if (cells.length !== width) {
-      errors.add(line, null, `${cells.length} cells, the header has ${width}`);
+      errors.add(line, null, `${cells.length} cells, the header has ${width}`, cellsKind(width));
       return;
     }
     let tag = cells[tagCol].trim();
@@ -102,6 +102,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         line,
         long.tag,
         `machine '${machine}' sends '${column}' as '${s.tag}' (row ${s.line}) and as '${tag}'; keep one name per machine`,
+        "a machine sends a reading under two tags",
       );
       return;
     }
@@ -119,7 +120,12 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       const ts = cells[timeCol];
       at = c.time.counter ? parseDecimal(ts.trim(), c.csv.decimal) : parseTime(ts);
       if (!Number.isFinite(at)) {
-        errors.add(line, c.time.column, ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`);
+        errors.add(
+          line,
+          c.time.column,
+          ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`,
+          ts === "" ? "empty time" : `not ${timeWords(c.time)}`,
+        );
         return;
       }
       // Rows are grouped and sorted by time below, so a clock that went back would be merged
@@ -129,6 +135,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
           line,
           c.time.column,
           `time goes backwards for tag '${tag}' of machine '${machine}' (${cells[timeCol]} after row ${s.atLine} at ${c.time.counter ? s.at : new Date(s.at).toISOString()}; each tag's rows of a machine must be in time order)`,
+          "time goes backwards for a tag",
         );
         return;
       }
@@ -154,6 +161,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         line,
         long.value,
         `a second '${tag}' for machine '${machine}' at ${cells[timeCol] ?? "this time"} (the first is row ${before.line})`,
+        "a second sample of a tag at the same time",
       );
     else if (!before || at > before.at) g.cells.set(column, { value: cells[valueCol], tag, line, at });
   });

@@ -8,7 +8,7 @@
 import { MillwrightError } from "../core/errors.js";
 import type { Contract } from "../contract/types.js";
 import type { CsvTable } from "./csv.js";
-import { RowErrors } from "./errors.js";
+import { RowErrors, cellsKind } from "./errors.js";
 import { labelColumns } from "./label-cell.js";
 
 export interface TelemetryPart {
@@ -76,9 +76,12 @@ export function joinTelemetry(
   c: Contract,
   parts: readonly TelemetryPart[],
   labels: boolean,
-  /** Training: a column no file has is an error. Scoring one make's file that lacks a sensor is not. */
+  /**
+   * The contract's whole telemetry (training): a column no file has is an error. Scoring one make's
+   * file that lacks a sensor is not.
+   */
   training: boolean,
-): { table: CsvTable; source: string; warnings: string[] } {
+): { table: CsvTable; source: string; warnings: string[]; absent: string[] } {
   const want = wanted(c, labels);
   const header = want.map((w) => w.names[0]);
   const warnings: string[] = [];
@@ -91,6 +94,9 @@ export function joinTelemetry(
         { file: parts[0].file },
       );
   });
+  const absent = want
+    .filter((w, j) => w.reading !== undefined && resolved.every((idx) => idx[j] < 0))
+    .map((w) => w.reading as string);
   resolved.forEach((idx, k) => {
     // Named as the user knows it: the reading, then every column name the contract accepts for it.
     const lacks = want
@@ -116,7 +122,12 @@ export function joinTelemetry(
     const locate = (line: number, column: string | null) =>
       whereIn(parts[0], line, column === null ? null : (own.get(column) ?? column));
     const ownName = (_: number, column: string) => own.get(column) ?? column;
-    return { table: { ...t, header: renamed, locate, own: ownName }, source: parts[0].file, warnings };
+    return {
+      table: { ...t, header: renamed, locate, own: ownName },
+      source: parts[0].file,
+      warnings,
+      absent,
+    };
   }
   const rows: string[][] = [];
   const lines: number[] = [];
@@ -128,7 +139,12 @@ export function joinTelemetry(
     const errors = new RowErrors(p.file);
     p.table.rows.forEach((cells, i) => {
       if (cells.length !== width) {
-        errors.add(p.table.lines[i], null, `${cells.length} cells, the header has ${width}`);
+        errors.add(
+          p.table.lines[i],
+          null,
+          `${cells.length} cells, the header has ${width}`,
+          cellsKind(width),
+        );
         return;
       }
       rows.push(idx.map((j) => (j < 0 ? "" : cells[j])));
@@ -148,7 +164,8 @@ export function joinTelemetry(
     return whereIn(parts[k], lineOf[g - 1], column === null ? null : (own[k].get(column) ?? column));
   };
   const ownName = (g: number, column: string) => own[fileOf[g - 1]].get(column) ?? column;
-  return { table: { header, rows, lines, locate, own: ownName }, source, warnings };
+  const fileAt = (g: number) => parts[fileOf[g - 1]].file;
+  return { table: { header, rows, lines, locate, own: ownName, fileOf: fileAt }, source, warnings, absent };
 }
 
 /** Where a file's cell is, by its own row and column name (a long file's table knows its rows). */

@@ -7,7 +7,7 @@ import type { Contract } from "../contract/types.js";
 import { conversionFor } from "../contract/units.js";
 import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
-import { RowErrors, columnIndex } from "./errors.js";
+import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { labelCell, labelColumns, labelProblem, modeOfCell } from "./label-cell.js";
 import { parserFor, timeWords } from "./time-format.js";
 import { backwardsMessage } from "./time-backwards.js";
@@ -27,7 +27,14 @@ export interface Telemetry {
   labels: Map<string, Uint8Array> | null;
   /** Counted, documented warnings (e.g. a category level the model never saw). */
   warnings: string[];
+  /**
+   * Per reading, a category's levels as written, each with its row count (those outside its
+   * `levels` too, which read as missing): what `check` lists for writing `levels:`. Null: not a category.
+   */
+  levelRows?: (Map<string, number> | null)[];
 }
+
+const labelKind = (s: string) => (s === "" ? "empty label" : "not a label");
 
 /** The machine id of a contract without a machine column: the whole file is one machine. */
 export const ONE_MACHINE = "all";
@@ -77,12 +84,13 @@ export function readTelemetry(
   const labelCols = opts.labels && c.labels ? labelColumns(c.labels).map(() => idx[k++]) : [];
   const byValue = opts.labels && c.labels?.modeColumn ? c.labels : null;
 
-  const errors = new RowErrors(source, table.locate);
+  const errors = new RowErrors(source, table);
   const machines: string[] = [];
   const machineIndex = new Map<string, number>();
   const machine = new Int32Array(n);
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
+  const levelRows = c.readings.map((r) => (r.kind === "category" ? new Map<string, number>() : null));
   const line = Int32Array.from(table.lines);
   const labelNames = c.labels ? ["machine_failure", ...c.labels.modes.map((m) => m.name)] : [];
   const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
@@ -106,7 +114,7 @@ export function readTelemetry(
     const cells = table.rows[i];
     const ln = table.lines[i];
     if (cells.length !== width) {
-      errors.add(ln, null, `${cells.length} cells, the header has ${width}`);
+      errors.add(ln, null, `${cells.length} cells, the header has ${width}`, cellsKind(width));
       continue;
     }
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
@@ -131,6 +139,7 @@ export function readTelemetry(
           ln,
           c.time.column,
           s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
+          s === "" ? "empty time" : `not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
         );
       const before = lastTime.get(m);
       // Local time repeats an hour when the clocks go back: a machine's rows are in time order, so
@@ -154,9 +163,15 @@ export function readTelemetry(
               row: rowName(table.lines[above], ln),
             },
           ),
+          "time goes backwards for a machine",
         );
       } else if (before !== undefined && t === before)
-        errors.add(ln, c.time.column, `a second row for machine '${id}' at the same time`);
+        errors.add(
+          ln,
+          c.time.column,
+          `a second row for machine '${id}' at the same time`,
+          "a second row for a machine at the same time",
+        );
       lastTime.set(m, t);
       lastRow.set(m, i);
       time[i] = t;
@@ -169,6 +184,8 @@ export function readTelemetry(
         return;
       }
       if (r.kind === "category") {
+        const seen = levelRows[j] as Map<string, number>;
+        seen.set(s, (seen.get(s) ?? 0) + 1);
         const code = (r.levels as string[]).indexOf(s);
         if (code < 0) unknownLevels++;
         values[j][i] = code < 0 ? Number.NaN : code;
@@ -184,12 +201,14 @@ export function readTelemetry(
           r.column,
           // A counter on a column of words (a program name): say which contract key wants a count.
           `${notANumber(s, c.csv.decimal)}${r.kind === "counter" ? ` (${c.source}: readings[${j}] is a counter, a count that grows)` : ""}`,
+          "not a number",
         );
       else if ((r.min !== null && v < r.min) || (r.max !== null && v > r.max))
         errors.add(
           ln,
           r.column,
           `${conv ? `${raw}${conv.unit ? ` ${conv.unit}` : ""}, read as ` : ""}${v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
+          `outside ${r.min ?? "−∞"}–${r.max ?? "∞"}${r.unit ? ` ${r.unit}` : ""}`,
         );
       values[j][i] = v;
     });
@@ -197,10 +216,11 @@ export function readTelemetry(
       // One column names the mode: the failure cell as below, then that mode's head is 1.
       const s = cells[labelCols[0]].trim();
       const v = labelCell(s);
-      if (v === undefined) errors.add(ln, byValue.column, labelProblem(s));
+      if (v === undefined) errors.add(ln, byValue.column, labelProblem(s), labelKind(s));
       else (labels.get("machine_failure") as Uint8Array)[i] = v;
       const mode = modeOfCell(cells[labelCols[1]].trim(), byValue);
-      if (typeof mode === "string") errors.add(ln, byValue.modeColumn as string, mode);
+      if (typeof mode === "string")
+        errors.add(ln, byValue.modeColumn as string, mode, "not a mode of labels.modes");
       else if (mode >= 0) (labels.get(byValue.modes[mode].name) as Uint8Array)[i] = 1;
     } else if (labels) {
       labelNames.forEach((name, j) => {
@@ -216,6 +236,7 @@ export function readTelemetry(
               ? (c.labels as NonNullable<Contract["labels"]>).column
               : (c.labels as NonNullable<Contract["labels"]>).modes[j - 1].column,
             labelProblem(s),
+            labelKind(s),
           );
       });
     }
@@ -226,5 +247,5 @@ export function readTelemetry(
     warnings.push(
       `${source}: ${unknownLevels} cells hold a category level the model never saw; they count as missing`,
     );
-  return { n, machines, machine, time, values, line, labels, warnings };
+  return { n, machines, machine, time, values, line, labels, warnings, levelRows };
 }

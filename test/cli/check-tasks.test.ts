@@ -73,6 +73,22 @@ test("check: a tasks head or task event kind the data lacks is a problem naming 
   );
 });
 
+test("check --data (one make's file, say): a tasks kind that file lacks is a warning, as train --data says it", async () => {
+  const r = await runCli(["check", "--contract", bad, "--data", join(HISTORIAN, "telemetry.csv"), "--json"]);
+  assert.equal(r.code, 0, r.stderr);
+  const p = JSON.parse(r.stdout);
+  assert.ok(!p.problems.some((x: string) => x.includes("tasks.heads.")), p.problems.join("\n"));
+  for (const [key, words] of EXPECTED)
+    assert.ok(
+      p.warnings.some(
+        (w: string) =>
+          w.startsWith(`${bad}: ${key}: ${words}`) &&
+          w.endsWith("(in this --data; the contract's whole telemetry may have it)"),
+      ),
+      `${key} as a warning in ${p.warnings.join("\n")}`,
+    );
+});
+
 test("train --contract refuses a tasks head or task event kind the data lacks, before writing anything", async () => {
   const reg = join(dir, "models");
   const r = await runCli(["train", "--contract", bad, "--registry", reg]);

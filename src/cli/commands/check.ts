@@ -5,27 +5,32 @@ import { loadContract } from "../../contract/load.js";
 import { spanWords } from "../../contract/spans.js";
 import { readContractData } from "../../data/contract-data.js";
 import { MIN_GROUP_ROWS } from "../../data/drift-groups.js";
-import { type ContractProfile, profileContractData } from "../../data/profile.js";
+import { type ContractProfile, profileContractData, type ReadingProfile } from "../../data/profile.js";
 import { formatTimestamp } from "../../data/time.js";
 import { zoneOffsetMinutes } from "../../data/time-format.js";
 import { eventsOpt } from "../contract-opts.js";
-import { out, outJson, outThen, parse, requireOpt, type Options } from "../io.js";
+import { isMillwrightError } from "../../core/errors.js";
+import { errorJson, type Options, out, outJson, outThen, type Parsed, parse, requireOpt } from "../io.js";
 
 export const CHECK_HELP = `millwright check --contract FILE [--data TELEMETRY.csv] [--events NAME=FILE]… [--json] [--strict]
 
 Reads your data through your data contract (README "Data contract") exactly as train --contract
-would, and prints what came through: rows, machines and time range; per reading, the share of rows
-that have it and its range; events and failures by kind; how many rows fall within the horizon of a
+would (--data, one make's file say, as predict and evaluate read it: an optional reading it has no
+column for is a warning), and prints what came through: rows, machines and time range; per reading,
+the share of rows that have it and its range (a category: its levels by rows, the top 10, marking
+those not in its levels:); events and failures by kind; how many rows fall within the horizon of a
 failure. Then the problems that would make training weak (a sensor with no value, one that never
 changes, a failure kind too rare for a head of its own or with none in the validation period, a
 failure of a machine in neither the telemetry nor the machine table, a failure logged twice, a
 tasks: head or task event kind the data does not have, named with the kinds it has and the one
-meant: train refuses it), and the task and failure cost each machine gets per failure kind (a head's
-own, or its first matching for: override), grouped, with their makes and models; with
-monitor: { drift_by: [...] }, the groups of machines whose drift is tested on its own, and those too
-small to be. Bad data is an error naming the file, row and column, exit 2, as in training. Exit 0 when it
-reads; with --strict, exit 1 when it lists a problem (a pipeline that checks each new export before
-retraining). --json prints the profile as JSON.`;
+meant: train refuses it; with --data a warning, as train --data says it), and the task and failure
+cost each machine gets per failure kind (a head's own, or its first matching for: override),
+grouped, with their makes and models; with monitor: { drift_by: [...] }, the groups of machines
+whose drift is tested on its own, and those too small to be. Bad data is an error naming the file,
+row and column, exit 2, as in training (past 20 lines, each file's errors counted by kind). Exit 0
+when it reads; with --strict, exit 1 when it lists a problem (a pipeline that checks each new export
+before retraining). --json prints the profile as JSON, or {"error": {"code", "message", …}} when the
+data cannot be read (exit 2).`;
 
 /** A profile figure, short: whole numbers as they are, others to three significant digits. */
 const figure = (x: number | null) =>
@@ -33,6 +38,23 @@ const figure = (x: number | null) =>
 
 /** So the user sees that `where` took the rows it meant (the PMs out of the failures). */
 const leftOut = (n: number | undefined) => (n === undefined ? "" : `, ${n} other rows left out by where`);
+
+/** A category's levels and their rows, as `levels:` would list them; an unlisted one reads as missing. */
+function levelWords(r: ReadingProfile): string {
+  const n = (x: number) => x.toLocaleString("en-US");
+  const seen = (r.levels ?? []).map(
+    (l) => `${l.level} ${n(l.rows)}${l.listed ? "" : " (not in levels:, read as missing)"}`,
+  );
+  const more = r.more_levels ? `, … ${n(r.more_levels.levels)} more (${n(r.more_levels.rows)} rows)` : "";
+  return seen.length === 0 ? "no level" : `levels ${seen.join(", ")}${more}`;
+}
+
+/** A reading's values: a category's levels, a number's range and mean. */
+function valueWords(r: ReadingProfile): string {
+  if (r.no_column) return "no column in the file read";
+  if (r.levels) return levelWords(r);
+  return `${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}`;
+}
 
 /** One line per head and override: the task each group of machines gets, and its makes and models. */
 function taskLines(p: ContractProfile, currency: string): string[] {
@@ -78,10 +100,10 @@ function render(p: ContractProfile, zone: string | null, currency = ""): string 
     "readings (present = share of rows with a value):",
     ...p.readings.map(
       (r) =>
-        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${figure(r.min)} – ${figure(r.max)}${r.unit ? ` ${r.unit}` : ""}, mean ${figure(r.mean)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})${
+        `  ${r.name.padEnd(20)} ${`${(r.present * 100).toFixed(1)} %`.padStart(7)}  ${valueWords(r)}  (${r.columns.map((n) => `'${n}'`).join(" or ")})${
           r.converted.length > 0 ? `; read into ${r.unit}: ${r.converted.join(", ")}` : ""
         }${
-          r.counter
+          r.counter && !r.no_column
             ? `\n  ${"".padEnd(29)}a counter: the model sees its rate, ${figure(r.counter.min)} – ${figure(r.counter.max)} ${r.counter.unit}, mean ${figure(r.counter.mean)}; ${r.counter.resets} reset${r.counter.resets === 1 ? "" : "s"} (rate unknown there)`
             : ""
         }`,
@@ -129,14 +151,27 @@ const CHECK_OPTIONS: Options = {
 export async function checkCommand(argv: string[]): Promise<number> {
   const { values } = parse(argv, CHECK_OPTIONS, CHECK_HELP);
   if (values.help) return outThen(CHECK_HELP, 0);
+  try {
+    return check(values);
+  } catch (e) {
+    // A pipeline reads --json from stdout: the error there too (main still says it on stderr, exit 2).
+    if (values.json && isMillwrightError(e)) outJson(errorJson(e));
+    throw e;
+  }
+}
+
+function check(values: Parsed["values"]): number {
   const { contract } = loadContract(requireOpt(values, "contract", CHECK_HELP));
+  // --data (one make's file, say) is read as predict and evaluate read it: an optional reading it
+  // has no column for is a warning, not the error it is in the contract's whole telemetry.
   const data = readContractData(contract, {
     telemetry: values.data as string | undefined,
     events: eventsOpt(values.events),
     learn: true,
     labels: "if-present",
+    whole: values.data === undefined,
   });
-  const profile = profileContractData(data);
+  const profile = profileContractData(data, { part: values.data !== undefined });
   if (values.json) outJson(profile);
   else out(render(profile, contract.time?.zone ?? null, contract.tasks?.currency));
   // A problem is advice to a person reading it, so exit 0; a pipeline asks for --strict to stop on one.

@@ -1,6 +1,6 @@
 // `millwright train --contract FILE`: the user's own data, through their data contract.
 import { loadContract } from "../../contract/load.js";
-import { taskKindMismatches } from "../../contract/task-kinds.js";
+import { partMismatchWarning, taskKindMismatches } from "../../contract/task-kinds.js";
 import { MillwrightError } from "../../core/errors.js";
 import { readContractData } from "../../data/contract-data.js";
 import { formatTimestamp } from "../../data/time.js";
@@ -42,10 +42,7 @@ export async function trainContract(
   // all on machines outside that file: said, not refused.
   const wrong = taskKindMismatches(data.contract);
   if (wrong.length > 0 && values.data !== undefined)
-    for (const m of wrong)
-      process.stderr.write(
-        `warning: ${m.message} (in this --data; the contract's whole telemetry may have it)\n`,
-      );
+    for (const m of wrong) process.stderr.write(`warning: ${partMismatchWarning(m)}\n`);
   else if (wrong.length > 0)
     throw new MillwrightError("MW_CONFIG", wrong.map((m) => m.message).join("\n"), {
       file: data.contract.source,
