@@ -1,7 +1,8 @@
 // The contract server's plan: made from the fleet's history as the service holds it, kept until
 // something makes it stale (a task done, a new technicians file, a re-plan asked for), then made
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
-// tasks are kept across re-plans, so a manager sees what was done against what was planned.
+// tasks are kept across re-plans, so a manager sees what was done against what was planned, and,
+// given a store (the contract's audit), across restarts and between replicas (plan/outcomes.ts).
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { writeFileAtomic } from "../registry/fsutil.js";
 import { MillwrightError } from "../core/errors.js";
@@ -12,18 +13,9 @@ import { skillWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
 import type { HistoryModel } from "../train/history-model.js";
+import { OUTCOMES_KEPT_MS, type OutcomeStore, type TaskOutcome, mayFollow } from "./outcomes.js";
 
-export interface TaskOutcome {
-  id: string;
-  machine_id: string;
-  task: string;
-  shift: string;
-  status: "done" | "skipped";
-  at: string;
-  reason?: string;
-  /** The maintenance event it became (done tasks whose contract task has an event table). */
-  event_id?: string;
-}
+export type { TaskOutcome } from "./outcomes.js";
 
 export type ServedPlan = ContractPlan & {
   stale: boolean;
@@ -45,7 +37,8 @@ export class PlanKeeper {
   private latest: ContractPlan | null = null;
   private staleReason: string | null = null;
   private making: Promise<ContractPlan> | null = null;
-  readonly outcomes: TaskOutcome[] = [];
+  /** The store's recent outcomes as last read (all of them, without a store). */
+  private kept: TaskOutcome[] = [];
   /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
   private readonly known = new Map<string, ContractPlannedTask>();
   horizonShifts = 21;
@@ -57,7 +50,21 @@ export class PlanKeeper {
     private readonly configuredFile: string | undefined,
     /** Where an uploaded technicians file is kept (the data dir); it wins over the configured one. */
     private readonly uploadedFile?: string,
+    /** Where outcomes are kept (the contract's audit); none: in memory only, for this process's life. */
+    private readonly store?: OutcomeStore,
   ) {}
+
+  /**
+   * Reads the recent outcomes back from the store: at start (a restart must not plan a skipped task
+   * as open again) and before each answer or mark (another replica may have marked one).
+   */
+  async loadOutcomes(): Promise<void> {
+    if (this.store) this.kept = await this.store.listOutcomes(Date.now() - OUTCOMES_KEPT_MS);
+  }
+
+  get outcomes(): readonly TaskOutcome[] {
+    return this.kept;
+  }
 
   private seenMtime = 0;
 
@@ -163,6 +170,7 @@ export class PlanKeeper {
     if (this.latest && this.latest.model.version !== this.svc.model.version && !this.staleReason)
       this.markStale(`the served model is now ${this.svc.model.version}`);
     this.seenMtime = mtime;
+    await this.loadOutcomes();
     if (!this.latest) await this.replan();
     else if (this.staleReason && !this.making)
       // A failed background re-plan leaves the old plan, still marked stale, and is retried next ask.
@@ -183,7 +191,7 @@ export class PlanKeeper {
       tasks,
       stale: this.staleReason !== null,
       stale_reason: this.staleReason,
-      outcomes: this.outcomes,
+      outcomes: [...this.kept],
       technicians_source: this.techniciansFile ?? "",
       currency: this.svc.model.contract.tasks?.currency ?? "",
     };
@@ -220,27 +228,25 @@ export class PlanKeeper {
     return t;
   }
 
-  /** A skipped task may still be done later; anything else twice is a conflict. */
-  record(o: TaskOutcome): void {
-    const i = this.outcomes.findIndex((x) => x.id === o.id);
-    if (i >= 0 && !(this.outcomes[i].status === "skipped" && o.status === "done"))
-      throw new MillwrightError(
-        "MW_CONFLICT",
-        `task '${o.id}' is already marked ${this.outcomes[i].status}`,
-        {
-          field: "id",
-        },
-      );
-    if (i >= 0) this.outcomes.splice(i, 1);
-    this.outcomes.push(o);
+  /**
+   * A skipped task may still be done later; anything else twice is a conflict. With a store, in it
+   * before this returns (the answer acknowledges it: nothing acknowledged is lost), and the store
+   * judges the conflict, so two requests (or replicas) marking one task at once cannot both win.
+   */
+  async record(o: TaskOutcome): Promise<void> {
+    this.checkOpen(o.id, o.status);
+    const prior = this.store ? await this.store.recordOutcome(o, Date.now()) : null;
+    if (prior) throw alreadyMarked(o.id, prior.status);
+    this.kept = [...this.kept.filter((x) => x.id !== o.id), o];
   }
 
   /** Throws MW_CONFLICT before a done task's event is posted, if it could not be recorded. */
   checkOpen(id: string, status: "done" | "skipped"): void {
     const prior = this.outcomes.find((x) => x.id === id);
-    if (prior && !(prior.status === "skipped" && status === "done"))
-      throw new MillwrightError("MW_CONFLICT", `task '${id}' is already marked ${prior.status}`, {
-        field: "id",
-      });
+    if (prior && !mayFollow(prior.status, status)) throw alreadyMarked(id, prior.status);
   }
+}
+
+function alreadyMarked(id: string, status: TaskOutcome["status"]): MillwrightError {
+  return new MillwrightError("MW_CONFLICT", `task '${id}' is already marked ${status}`, { field: "id" });
 }

@@ -10,6 +10,7 @@ import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limi
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
+import type { OutcomeStore } from "../../plan/outcomes.js";
 import { authGate } from "../auth-gate.js";
 import type { SimulationView, Tokens } from "../context.js";
 import { type ServerTimeouts, timeoutOptions } from "../http-options.js";
@@ -64,6 +65,8 @@ export interface ContractAppOptions {
   metrics?: ContractMetrics;
   /** Model management (GET /v1/model, promote, reload), when the server has a registry. */
   models?: ContractModels;
+  /** Where the plan's done and skipped tasks are kept (the contract's audit); unset: in memory only. */
+  planOutcomes?: OutcomeStore;
   /** The retraining audit and loop (alerts webhook, history), when the server keeps one. */
   retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
@@ -200,12 +203,16 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   contractMachineRoutes(app, svc);
   // The AI4I app's routes and answers; absent without a simulator (404, as any missing route).
   if (opts.simulation) simRoutes(app, opts.simulation);
-  contractPlanRoutes(app, svc, {
+  const keeper = contractPlanRoutes(app, svc, {
     tokens: opts.tokens,
     technicians: opts.technicians,
     uploadedTechnicians: opts.uploadedTechnicians,
     minReturn: opts.planMinReturn,
+    outcomes: opts.planOutcomes,
   });
+  // At start, so the first plan after a restart shows the tasks skipped before it (and a store
+  // that cannot be read fails the start, as the audit's own opening does).
+  await keeper.loadOutcomes();
   // Last: its catch-all GET answers only what no route above does.
   staticRoutes(app, opts.webDir ?? null);
   return app;

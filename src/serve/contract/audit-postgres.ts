@@ -4,12 +4,14 @@
 // webhook that reached two replicas started two retrainings, and both promoted. One table here,
 // and `exclusive` (a session advisory lock) makes deciding an alert one replica's step at a time.
 // The monitor's history is here too, one for the replicas (each keeps a point only when none of
-// the others has kept one within the interval).
+// the others has kept one within the interval). And what became of the plan's tasks (done, skipped
+// with a reason): one list for the replicas, so a task skipped on one is not planned on another.
 import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
 import type { AuditStore } from "../../retrain/ports.js";
+import type { OutcomeStore, TaskOutcome } from "../../plan/outcomes.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import type {
   AuditEvent,
@@ -43,9 +45,18 @@ const SCHEMA = `
     at bigint NOT NULL,
     model_version text NOT NULL,
     payload text NOT NULL);
-  CREATE INDEX IF NOT EXISTS contract_snapshots_at ON contract_snapshots (contract, at);`;
+  CREATE INDEX IF NOT EXISTS contract_snapshots_at ON contract_snapshots (contract, at);
+  CREATE TABLE IF NOT EXISTS contract_plan_outcomes (
+    contract text NOT NULL,
+    id text NOT NULL,
+    seq bigserial NOT NULL,
+    status text NOT NULL,
+    recorded_at bigint NOT NULL,
+    payload text NOT NULL,
+    PRIMARY KEY (contract, id));
+  CREATE INDEX IF NOT EXISTS contract_plan_outcomes_at ON contract_plan_outcomes (contract, recorded_at);`;
 
-export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
+export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore, OutcomeStore {
   private readonly pool: pg.Pool;
 
   constructor(
@@ -55,15 +66,13 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
     this.pool = openPool(url, "millwright-audit");
   }
 
-  private async run<T>(fn: () => Promise<T>): Promise<T> {
+  /** `what` names the store in the error: a technician's skip is not about retraining. */
+  private async run<T>(fn: () => Promise<T>, what = "retraining audit"): Promise<T> {
     try {
       return await fn();
     } catch (e) {
       if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `retraining audit (PostgreSQL): ${(e as Error).message}`,
-      );
+      throw new MillwrightError("MW_STORE_UNAVAILABLE", `${what} (PostgreSQL): ${(e as Error).message}`);
     }
   }
 
@@ -150,6 +159,41 @@ export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore {
       );
       return snapshotsOf(rows);
     });
+  }
+
+  /**
+   * One statement, so two replicas marking one task at once cannot both succeed: the insert, or the
+   * replacement plan/outcomes.ts mayFollow allows (skipped, then done), else nothing and the
+   * outcome already there is returned. A new seq on replacement keeps the order they were marked in.
+   */
+  recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null> {
+    return this.run(async () => {
+      const { rowCount } = await this.pool.query(
+        `INSERT INTO contract_plan_outcomes (contract, id, status, recorded_at, payload)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (contract, id) DO UPDATE SET status = excluded.status,
+           recorded_at = excluded.recorded_at, payload = excluded.payload,
+           seq = nextval(pg_get_serial_sequence('contract_plan_outcomes', 'seq'))
+         WHERE contract_plan_outcomes.status = 'skipped' AND excluded.status = 'done'`,
+        [this.contract, o.id, o.status, recordedAt, JSON.stringify(o)],
+      );
+      if (rowCount) return null;
+      const { rows } = await this.pool.query<{ payload: string }>(
+        "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND id = $2",
+        [this.contract, o.id],
+      );
+      return rows[0] ? (JSON.parse(rows[0].payload) as TaskOutcome) : null;
+    }, "plan outcomes");
+  }
+
+  listOutcomes(since: number): Promise<TaskOutcome[]> {
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ payload: string }>(
+        "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND recorded_at >= $2 ORDER BY seq",
+        [this.contract, since],
+      );
+      return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
+    }, "plan outcomes");
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */

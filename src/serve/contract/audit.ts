@@ -1,5 +1,6 @@
 // The retraining audit of a data-contract server: alerts, triggers, decisions and promotions, and
-// the alert sightings that deduplicate a storm; and the monitor's history (its snapshots). A small
+// the alert sightings that deduplicate a storm; the monitor's history (its snapshots); and what
+// became of the plan's tasks (done, skipped with a reason: plan/outcomes.ts). A small
 // SQLite file beside the history log (one per contract), so a restart forgets nothing (issue 18, item 10). The same queries as the AI4I store's
 // audit (store/audit.ts), so retrain/history.ts pages it unchanged.
 import { chmodSync } from "node:fs";
@@ -7,6 +8,7 @@ import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
+import { type OutcomeStore, type TaskOutcome, mayFollow } from "../../plan/outcomes.js";
 import type {
   AuditEvent,
   AuditQuery,
@@ -15,7 +17,7 @@ import type {
   StoredAuditEvent,
 } from "../../store/types.js";
 
-export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
+export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore, OutcomeStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {
@@ -35,7 +37,13 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         at INTEGER NOT NULL,
         model_version TEXT NOT NULL,
         payload TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS monitor_snapshots_at ON monitor_snapshots (at);`);
+      CREATE INDEX IF NOT EXISTS monitor_snapshots_at ON monitor_snapshots (at);
+      CREATE TABLE IF NOT EXISTS plan_outcomes (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        id TEXT NOT NULL UNIQUE,
+        recorded_at INTEGER NOT NULL,
+        payload TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS plan_outcomes_at ON plan_outcomes (recorded_at);`);
     // Alert texts and training reasons are operators' business only, like the tokens file.
     if (path !== ":memory:") chmodSync(path, 0o600);
   }
@@ -91,6 +99,30 @@ export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore {
         .prepare("SELECT at, model_version, payload FROM monitor_snapshots ORDER BY at DESC, id DESC LIMIT ?")
         .all(limit),
     );
+  }
+
+  /** Checked and written in one transaction; synchronous = FULL: on disk when it returns. */
+  async recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null> {
+    return this.db.transaction((): TaskOutcome | null => {
+      const prev = this.db.prepare("SELECT payload FROM plan_outcomes WHERE id = ?").get(o.id) as
+        | { payload: string }
+        | undefined;
+      const prior = prev ? (JSON.parse(prev.payload) as TaskOutcome) : null;
+      if (prior && !mayFollow(prior.status, o.status)) return prior;
+      // Deleted and inserted, not updated: a new seq, so the list keeps the order they were marked in.
+      this.db.prepare("DELETE FROM plan_outcomes WHERE id = ?").run(o.id);
+      this.db
+        .prepare("INSERT INTO plan_outcomes (id, recorded_at, payload) VALUES (?, ?, ?)")
+        .run(o.id, recordedAt, JSON.stringify(o));
+      return null;
+    })();
+  }
+
+  async listOutcomes(since: number): Promise<TaskOutcome[]> {
+    const rows = this.db
+      .prepare("SELECT payload FROM plan_outcomes WHERE recorded_at >= ? ORDER BY seq")
+      .all(since) as { payload: string }[];
+    return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
   }
 
   close(): void {

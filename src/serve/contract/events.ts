@@ -1,5 +1,6 @@
 // Events as a client posts them, checked against the contract and turned into the logged shape.
 // Checks that need no history (table, machine table, time format), so they run before any lock.
+import { didYouMean } from "../../core/did-you-mean.js";
 import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
@@ -143,16 +144,23 @@ export function outcomeOf(prior: LoggedEvent | undefined, e: LoggedEvent): Event
 }
 
 /**
- * A failure of a kind the model was not trained on ("Spindel" for "Spindellager") is taken, since a
- * new kind of failure is real news, but said: it counts for the machine, and a retraining would
- * learn it as a kind of its own.
+ * A kind the model was not trained on is taken, since a new kind is real news (a new failure mode,
+ * a new maintenance job), but said, with the kinds it knows and the likeliest slip ("Spindel" for
+ * "Spindellager"): a failure of it counts for the machine, a `since` table's restarts no feature of
+ * this model; a retraining would learn either as a kind of its own. A table the model counts only
+ * (no `since`) learned no kinds (every kind counts the same), so has nothing to compare with.
  */
 export function kindWarning(contract: Contract, e: EventIn): { warning: string } | Record<string, never> {
-  const kinds = contract.failures?.kinds;
+  const failures = e.table === "failures";
+  const spec = failures ? contract.failures : contract.events.find((x) => x.name === e.table && x.since);
+  const kinds = spec?.kind ? spec.kinds : null;
   const kind = kindText(e.kind);
-  if (e.table !== "failures" || !kinds || kinds.includes(kind)) return {};
+  if (!kinds || kinds.includes(kind)) return {};
+  const known = `(${kinds.join(", ") || "none"}${didYouMean(kind, kinds)})`;
   return {
-    warning: `kind '${kind}' is not a failure kind of this model (${kinds.join(", ")}): it counts as a failure of the machine, and a retraining would learn it as a kind of its own`,
+    warning: failures
+      ? `kind '${kind}' is not a failure kind of this model ${known}: it counts as a failure of the machine, and a retraining would learn it as a kind of its own`
+      : `kind '${kind}' is not a kind of table '${e.table}' this model knows ${known}: it is kept in the machine's history but restarts no 'since' feature of this model, and a retraining would learn it as a kind of its own`,
   };
 }
 

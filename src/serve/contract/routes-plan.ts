@@ -12,6 +12,7 @@ import { parserFor, timeWords } from "../../data/time-format.js";
 import { tokenMatches } from "../auth.js";
 import type { Tokens } from "../context.js";
 import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
+import type { OutcomeStore } from "../../plan/outcomes.js";
 import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
 import { HORIZON_PROPERTIES } from "../plan-horizon.js";
@@ -44,7 +45,14 @@ const idParam = {
 export function contractPlanRoutes(
   app: FastifyInstance,
   svc: ContractService,
-  opts: { tokens?: Tokens; technicians?: string; uploadedTechnicians?: string; minReturn?: number },
+  opts: {
+    tokens?: Tokens;
+    technicians?: string;
+    uploadedTechnicians?: string;
+    minReturn?: number;
+    /** Where done and skipped tasks are kept (the contract's audit); none: in memory only. */
+    outcomes?: OutcomeStore;
+  },
 ): PlanKeeper {
   const source: PlanSource = {
     get model() {
@@ -63,7 +71,7 @@ export function contractPlanRoutes(
           ),
         ),
   };
-  const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians);
+  const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians, opts.outcomes);
   keeper.minReturn = opts.minReturn;
   const tags = ["plan"];
   /** A route that needs one of `names`' tokens: checked on request, and said in the docs. */
@@ -74,8 +82,12 @@ export function contractPlanRoutes(
   /** The open task a request names (not yet `status`), and how to record what became of it. */
   const openTask = async (req: FastifyRequest, status: "done" | "skipped") => {
     const { id } = req.params as { id: string };
-    const t = await keeper.taskOfAnyPlan(id);
+    // First: a task marked before a restart (or on another replica) may be in no plan made here
+    // since (done, it is planned no more), and is a conflict, not an unknown task; nor is a done
+    // task's event posted again.
+    await keeper.loadOutcomes();
     keeper.checkOpen(id, status);
+    const t = await keeper.taskOfAnyPlan(id);
     const record = (at: string, more: { event_id?: string; reason?: string } = {}) =>
       keeper.record({
         id,
@@ -120,7 +132,9 @@ export function contractPlanRoutes(
       const b = (req.body ?? {}) as { horizon_days?: number; horizon_shifts?: number };
       if (b.horizon_shifts !== undefined) keeper.horizonShifts = b.horizon_shifts;
       else if (b.horizon_days !== undefined) keeper.horizonShifts = Math.round(b.horizon_days * 3);
-      return keeper.view(await keeper.replan("re-plan asked for"));
+      const plan = await keeper.replan("re-plan asked for");
+      await keeper.loadOutcomes();
+      return keeper.view(plan);
     },
   );
   app.post(
@@ -171,7 +185,7 @@ export function contractPlanRoutes(
           { id: event_id, table: e.table, machine_id: t.machine_id, timestamp: when, kind: e.kind },
         ]);
       }
-      record(typeof when === "number" ? String(when) : when, event_id ? { event_id } : {});
+      await record(typeof when === "number" ? String(when) : when, event_id ? { event_id } : {});
       keeper.markStale(`task ${id} was done`);
       return {
         id,
@@ -198,7 +212,8 @@ export function contractPlanRoutes(
     async (req) => {
       const { id, record } = await openTask(req, "skipped");
       const { reason } = req.body as { reason: string };
-      record(new Date().toISOString(), { reason });
+      // Answered only once it is in the store: a restart must not plan a skipped task again.
+      await record(new Date().toISOString(), { reason });
       return { id, status: "skipped", reason };
     },
   );

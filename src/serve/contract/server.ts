@@ -146,6 +146,8 @@ export async function startContractServer(
     metrics,
     models,
     retrain: { audit, retrainer },
+    // Done and skipped tasks beside the audit: a restart, or another replica, knows them too.
+    planOutcomes: audit,
     shadow,
     authPerMinute: cfg.rateLimit.authPerMinute,
     registryDir: registry.dir,

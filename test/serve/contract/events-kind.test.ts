@@ -124,6 +124,40 @@ test("a kind is trimmed: a failure kind with a trailing space is the model's kin
   assert.match(spdl.json().results[0].warning, /^kind 'SPDL_BRG' is not a failure kind/);
 });
 
+test("a maintenance kind the model never saw is taken, with a warning naming the table's kinds and the likeliest slip, as a failure's", async () => {
+  const kinds = shop.model.contract.events.find((e) => e.name === "maintenance")?.kinds ?? [];
+  assert.ok(kinds.includes("spindle_bearing"), String(kinds));
+  const r = await post([
+    ev("mnt-new", "maintenance", { kind: "way_lube" }),
+    ev("mnt-typo", "maintenance", { kind: "spindle_baering" }),
+    ev("mnt-known", "maintenance", { kind: "spindle_bearing" }),
+    ev("fail-typo", "failures", { kind: "Spindle Bearing" }),
+    // A table the model only counts learned no kinds (every one counts the same): nothing to say.
+    ev("alarm-any", "alarms", { kind: "A-never-seen" }),
+  ]);
+  assert.equal(r.statusCode, 200, r.body);
+  const [fresh, typo, known, failure, alarm] = r.json().results;
+  assert.deepEqual(
+    [fresh, typo, known, failure, alarm].map((x: { outcome: string }) => x.outcome),
+    ["accepted", "accepted", "accepted", "accepted", "accepted"],
+  );
+  assert.equal(
+    fresh.warning,
+    `kind 'way_lube' is not a kind of table 'maintenance' this model knows (${kinds.join(", ")}): it is kept in the machine's history but restarts no 'since' feature of this model, and a retraining would learn it as a kind of its own`,
+  );
+  assert.match(
+    typo.warning,
+    /^kind 'spindle_baering' is not a kind of table 'maintenance' .*; did you mean 'spindle_bearing'\?\)/,
+  );
+  assert.equal(known.warning, undefined);
+  assert.match(
+    failure.warning,
+    /^kind 'Spindle Bearing' is not a failure kind of this model \(.*; did you mean 'spindle_bearing'\?\): it counts/,
+  );
+  assert.equal(alarm.warning, undefined);
+  assert.deepEqual(await loggedKinds(["mnt-new"]), { "mnt-new": "way_lube" });
+});
+
 test("a numeric alarm code is taken as its decimal text, as the file reader reads the same cell", async () => {
   const r = await post([
     ev("alarm-num", "alarms", { kind: 1402 }),
