@@ -16,7 +16,7 @@ import { RowErrors, columnIndex } from "./errors.js";
 import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { labelColumns } from "./label-cell.js";
-import { parserFor, timeWords } from "./time-format.js";
+import { notATime, parserFor } from "./time-format.js";
 
 /** Skipped tags named in the warning at most. */
 const TAGS_NAMED = 8;
@@ -39,11 +39,16 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const long = c.long;
   if (!long) return { part, warnings: [] };
   const { file, table } = part;
+  // A time or machine column with several names: this file's is the one its header has (the
+  // first name when none is, which the missing-column error then names).
+  const present = (col: { column: string; aliases?: string[] }) =>
+    [col.column, ...(col.aliases ?? [])].find((n) => table.header.includes(n)) ?? col.column;
+  const timeName = c.time ? present(c.time) : "";
   const cols = columnIndex(
     table.header,
     [
-      ...(c.time ? [{ column: c.time.column, key: "time.column" }] : []),
-      ...(c.machine ? [{ column: c.machine.column, key: "machine.column" }] : []),
+      ...(c.time ? [{ column: timeName, key: "time.column" }] : []),
+      ...(c.machine ? [{ column: present(c.machine), key: "machine.column" }] : []),
       { column: long.tag, key: "long.tag" },
       { column: long.value, key: "long.value" },
       ...(long.quality ? [{ column: long.quality.column, key: "long.quality.column" }] : []),
@@ -119,7 +124,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       const ts = cells[timeCol];
       at = c.time.counter ? parseDecimal(ts.trim(), c.csv.decimal) : parseTime(ts);
       if (!Number.isFinite(at)) {
-        errors.add(line, c.time.column, ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`);
+        errors.add(line, timeName, ts === "" ? "empty time" : notATime(ts, c.time, "time.format"));
         return;
       }
       // Rows are grouped and sorted by time below, so a clock that went back would be merged
@@ -127,7 +132,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       if (at < s.at) {
         errors.add(
           line,
-          c.time.column,
+          timeName,
           `time goes backwards for tag '${tag}' of machine '${machine}' (${cells[timeCol]} after row ${s.atLine} at ${c.time.counter ? s.at : new Date(s.at).toISOString()}; each tag's rows of a machine must be in time order)`,
         );
         return;
