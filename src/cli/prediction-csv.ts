@@ -2,7 +2,7 @@
 // were written, then failure_probability, failure_predicted (0/1 at the threshold) and one
 // <head>_probability column per further head.
 import { MillwrightError } from "../core/errors.js";
-import { formatCsv } from "../data/csv.js";
+import { type CsvTable, formatCsv } from "../data/csv.js";
 import { writeFileAtomic } from "../registry/fsutil.js";
 
 export interface ScoredRows {
@@ -15,6 +15,16 @@ export interface ScoredRows {
   /** How a probability is written (the model kinds differ: fixed digits or the exact number). */
   number: (x: number) => string;
   delimiter?: string;
+}
+
+/**
+ * A telemetry file's rows the model scored: all of them, but for the repeats `csv.duplicates: drop`
+ * left out (`lines`: the file line of each row read, as the reader keeps them).
+ */
+export function keptRows(raw: CsvTable, read: { n: number; line: ArrayLike<number> }): CsvTable {
+  if (raw.rows.length === read.n) return raw;
+  const kept = new Set(Array.from(read.line));
+  return { ...raw, rows: raw.rows.filter((_, i) => kept.has(raw.lines[i])) };
 }
 
 /** Writes the file whole or not at all and returns the number of rows written. */

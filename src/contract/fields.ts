@@ -3,7 +3,7 @@
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import { formatProblem } from "../data/time-format.js";
 import { parseSpan } from "./spans.js";
-import { columnConversion } from "./units.js";
+import { columnConversion, missingValues } from "./units.js";
 import {
   type AttributeSpec,
   type ColumnConversion,
@@ -76,12 +76,19 @@ export class Names {
   }
 }
 
+/** A column's name, or names (`[DateTimeUTC, timestamp]`: one per make's file): the first, then the others. */
+export function columnNames(v: unknown, file: string, path: string): { column: string; aliases: string[] } {
+  if (!Array.isArray(v)) return { column: text(v, file, path), aliases: [] };
+  const names = list(v, file, path).map((n, i) => text(n, file, join(path, i)));
+  return { column: names[0], aliases: [...new Set(names.slice(1))].filter((n) => n !== names[0]) };
+}
+
 export function reading(v: unknown, file: string, path: string, names: Names): ReadingSpec {
   const o = mapping(
     v,
     file,
     path,
-    ["name", "column", "unit", "min", "max", "words", "optional", "kind", "levels"],
+    ["name", "column", "unit", "min", "max", "words", "optional", "kind", "levels", "missing"],
     ["name", "column"],
   );
   const name = names.add(o.name, join(path, "name"));
@@ -105,6 +112,13 @@ export function reading(v: unknown, file: string, path: string, names: Names): R
   const kind = kindOf(o, file, path, true);
   if (kind === "counter" && o.levels !== undefined && o.levels !== null)
     throw configError(file, join(path, "levels"), "a counter is a number that grows: it has no levels");
+  const missing = missingValues(o, file, path);
+  if (kind === "category" && (missing !== null || convert.some((x) => x.missing)))
+    throw configError(
+      file,
+      join(path, "missing"),
+      "is for numbers: a category's cell that is not one of its levels already counts as missing (give levels:)",
+    );
   return {
     name,
     column: columns[0],
@@ -118,6 +132,7 @@ export function reading(v: unknown, file: string, path: string, names: Names): R
     words: optText(o, "words", file, path) ?? name.replace(/_/g, " "),
     optional: optBool(o, "optional", file, path),
     levels: levelsOf(o, file, path),
+    ...(missing ? { missing } : {}),
   };
 }
 
@@ -155,10 +170,10 @@ export function needTime(c: { time: Contract["time"] }, file: string, path: stri
   return c.time.counter;
 }
 
-/** `csv: { delimiter, decimal }`; absent = comma-separated with a decimal point. */
+/** `csv: { delimiter, decimal, duplicates }`; absent = comma-separated with a decimal point. */
 export function csvFormat(v: unknown, file: string): CsvFormat {
   if (v === undefined || v === null) return DEFAULT_CSV;
-  const o = mapping(v, file, "csv", ["delimiter", "decimal"]);
+  const o = mapping(v, file, "csv", ["delimiter", "decimal", "duplicates"]);
   const delimiter = o.delimiter ?? ",";
   if (delimiter !== "," && delimiter !== ";" && delimiter !== "\t" && delimiter !== "|")
     throw configError(
@@ -175,11 +190,21 @@ export function csvFormat(v: unknown, file: string): CsvFormat {
       "csv.decimal",
       'a decimal comma needs another delimiter (csv: { delimiter: ";" })',
     );
-  return { delimiter, decimal };
+  const duplicates = o.duplicates ?? "error";
+  if (duplicates !== "error" && duplicates !== "drop")
+    throw configError(
+      file,
+      "csv.duplicates",
+      `must be drop (a telemetry row repeated cell for cell is left out, counted) or error, got ${describe(duplicates)}`,
+    );
+  return { delimiter, decimal, ...(duplicates === "drop" ? { duplicates } : {}) };
 }
 
-/** `time: { column, counter, format, zone }`: how the export writes its times. */
-export function timeSpec(t: Obj, file: string, path = "time"): NonNullable<Contract["time"]> {
+/**
+ * `time: { column, counter, format, zone }`: how the export writes its times. `names`: the column
+ * may be a list (the telemetry's time, named differently by each make's file).
+ */
+export function timeSpec(t: Obj, file: string, path = "time", names = false): NonNullable<Contract["time"]> {
   const counter = optBool(t, "counter", file, path);
   const format = optText(t, "format", file, path);
   const zone = optText(t, "zone", file, path);
@@ -201,6 +226,10 @@ export function timeSpec(t: Obj, file: string, path = "time"): NonNullable<Contr
         `unknown time zone '${zone}' (an IANA name such as Europe/Berlin)`,
       );
     }
+  if (names) {
+    const { column, aliases } = columnNames(t.column, file, `${path}.column`);
+    return { column, ...(aliases.length > 0 ? { aliases } : {}), counter, format, zone };
+  }
   return { column: text(t.column, file, `${path}.column`), counter, format, zone };
 }
 

@@ -42,6 +42,11 @@ export interface ReadingSpec {
   words: string;
   /** Missing cells allowed (a model without that sensor): the value is NaN and the trees route it. */
   optional: boolean;
+  /**
+   * Values an export writes for "no value" (-9999), as written in the cell, before any unit
+   * conversion: read as an empty cell (absent: none; versions trained before it).
+   */
+  missing?: number[];
   /** Category levels in code order (code = index); learned from training data when not given. */
   levels: string[] | null;
 }
@@ -57,6 +62,8 @@ export interface ColumnConversion {
   scale: number;
   offset: number;
   machines: string[] | null;
+  /** This column's own "no value" cells (-9999 in its own unit), besides the reading's `missing`. */
+  missing?: number[];
 }
 
 /** An attribute's value as registered: a category's level as written, a number, or null (missing). */
@@ -142,6 +149,11 @@ export interface LabelSpec {
 export interface CsvFormat {
   delimiter: "," | ";" | "\t" | "|";
   decimal: "." | ",";
+  /**
+   * A telemetry row that repeats its machine's row before it cell for cell (an exporter writing a
+   * row twice): "drop" leaves it out with a counted warning; absent or "error": a row error.
+   */
+  duplicates?: "error" | "drop";
 }
 
 export const DEFAULT_CSV: CsvFormat = { delimiter: ",", decimal: "." };
@@ -172,8 +184,16 @@ export interface Contract {
     split?: string | null;
   } | null;
   /** `format` and `zone` as the export writes its times (absent in versions trained before them). */
-  time: { column: string; counter: boolean; format?: string | null; zone?: string | null } | null;
-  machine: { column: string } | null;
+  time: {
+    column: string;
+    /** Other names of the time column (one per make's file); absent in versions trained before them. */
+    aliases?: string[];
+    counter: boolean;
+    format?: string | null;
+    zone?: string | null;
+  } | null;
+  /** `aliases`: the machine column's other names, as the time's. */
+  machine: { column: string; aliases?: string[] } | null;
   readings: ReadingSpec[];
   attributes: { file: string | null; key: string; columns: AttributeSpec[] } | null;
   derived: DerivedSpec[];

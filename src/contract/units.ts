@@ -26,6 +26,26 @@ const UNITS: Record<string, [string, number, number]> = {
   µm: ["length", 0.001, 0],
 };
 
+/**
+ * `missing: [-9999, 9999]`: the numbers an export writes for "no value", compared with the cell as
+ * written (before a unit conversion); null when not given.
+ */
+export function missingValues(o: Obj, file: string, path: string): number[] | null {
+  if (o.missing === undefined || o.missing === null) return null;
+  const at = join(path, "missing");
+  const items = Array.isArray(o.missing) ? o.missing : [o.missing];
+  if (items.length === 0) throw configError(file, at, "must not be empty");
+  return items.map((x, i) => {
+    if (typeof x !== "number" || !Number.isFinite(x))
+      throw configError(
+        file,
+        Array.isArray(o.missing) ? join(at, i) : at,
+        `must be a number as the file writes it (such as -9999), got ${describe(x)}`,
+      );
+    return x;
+  });
+}
+
 /** The units a `unit:` conversion knows, for messages. */
 export const KNOWN_UNITS = Object.keys(UNITS);
 
@@ -48,7 +68,13 @@ export function columnConversion(
   path: string,
   reading: { unit: string; first: boolean },
 ): ColumnConversion {
-  const o: Obj = mapping(v, file, path, ["column", "unit", "scale", "offset", "machines"], ["column"]);
+  const o: Obj = mapping(
+    v,
+    file,
+    path,
+    ["column", "unit", "scale", "offset", "machines", "missing"],
+    ["column"],
+  );
   const column = text(o.column, file, join(path, "column"));
   const num = (k: string) => {
     const x = o[k];
@@ -70,7 +96,9 @@ export function columnConversion(
     throw configError(
       file,
       path,
-      `give the column's unit (it is read into ${reading.unit || "the reading's unit"}), or scale and offset`,
+      `give the column's unit (it is read into ${reading.unit || "the reading's unit"}), or scale and offset${
+        o.missing !== undefined ? " (a column in the reading's own unit takes the reading's missing:)" : ""
+      }`,
     );
   if (reading.first)
     throw configError(
@@ -95,7 +123,8 @@ export function columnConversion(
       : list(o.machines, file, join(path, "machines")).map((m, i) =>
           typeof m === "number" ? String(m) : text(m, file, join(join(path, "machines"), i)),
         );
-  return { column, unit, ...conv, machines };
+  const missing = missingValues(o, file, path);
+  return { column, unit, ...conv, machines, ...(missing ? { missing } : {}) };
 }
 
 /**

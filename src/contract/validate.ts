@@ -5,6 +5,7 @@ import { ExprError, parseExpr } from "../features/expr.js";
 import {
   Names,
   attributes,
+  columnNames,
   csvFormat,
   needTime,
   optBool,
@@ -53,12 +54,18 @@ export function validateContract(doc: unknown, file: string): Contract {
     o.time === undefined || o.time === null
       ? null
       : mapping(o.time, file, "time", ["column", "counter", "format", "zone"], ["column"]);
-  const time = t ? timeSpec(t, file) : null;
+  const time = t ? timeSpec(t, file, "time", true) : null;
   const m =
     o.machine === undefined || o.machine === null
       ? null
       : mapping(o.machine, file, "machine", ["column"], ["column"]);
-  const machine = m ? { column: text(m.column, file, "machine.column") } : null;
+  const machineNames = m ? columnNames(m.column, file, "machine.column") : null;
+  const machine = machineNames
+    ? {
+        column: machineNames.column,
+        ...(machineNames.aliases.length > 0 ? { aliases: machineNames.aliases } : {}),
+      }
+    : null;
   const readings = list(o.readings, file, "readings").map((r, i) => {
     const spec = reading(r, file, `readings[${i}]`, names);
     if (spec.kind === "counter" && !time)

@@ -9,7 +9,7 @@ import { EVENT_COUNTER_WORDS, parseEventCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { ONE_MACHINE } from "./telemetry.js";
-import { parserFor, timeWords } from "./time-format.js";
+import { notATime, parserFor, timeWords } from "./time-format.js";
 
 export interface EventTable {
   n: number;
@@ -87,13 +87,11 @@ export function readEvents(
     // An open work order's Closed is empty: the event has not happened, so it has no place in time.
     const empty =
       "empty time (an event with no time yet, such as an open work order's close: read another time column, or leave the row out)";
+    // All digits may be epoch time: the hint names this table's own time (time: { column, format }).
+    const refused = () =>
+      c.time?.counter ? `'${s}' is not ${want}` : notATime(s, clock, `${key}.time.format`);
     if (!Number.isFinite(t))
-      errors.add(
-        ln,
-        spec.time,
-        s === "" ? empty : `'${s}' is not ${want}`,
-        s === "" ? "empty time" : `not ${want}`,
-      );
+      errors.add(ln, spec.time, s === "" ? empty : refused(), s === "" ? "empty time" : `not ${want}`);
     const id = machineCol >= 0 ? cells[machineCol].trim() : ONE_MACHINE;
     const m = machines.get(id);
     // A plant-wide log covers machines this telemetry has not (one make's export, an unmonitored

@@ -16,7 +16,7 @@ import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { type Group, type TagSeen, checkCoverage, dropLeading, holdValues } from "./telemetry-long-checks.js";
 import type { TelemetryPart } from "./telemetry-sources.js";
 import { labelColumns } from "./label-cell.js";
-import { parserFor, timeWords } from "./time-format.js";
+import { notATime, parserFor, timeWords } from "./time-format.js";
 
 /** Skipped tags named in the warning at most. */
 const TAGS_NAMED = 8;
@@ -39,11 +39,16 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const long = c.long;
   if (!long) return { part, warnings: [] };
   const { file, table } = part;
+  // A time or machine column with several names: this file's is the one its header has (the
+  // first name when none is, which the missing-column error then names).
+  const present = (col: { column: string; aliases?: string[] }) =>
+    [col.column, ...(col.aliases ?? [])].find((n) => table.header.includes(n)) ?? col.column;
+  const timeName = c.time ? present(c.time) : "";
   const cols = columnIndex(
     table.header,
     [
-      ...(c.time ? [{ column: c.time.column, key: "time.column" }] : []),
-      ...(c.machine ? [{ column: c.machine.column, key: "machine.column" }] : []),
+      ...(c.time ? [{ column: timeName, key: "time.column" }] : []),
+      ...(c.machine ? [{ column: present(c.machine), key: "machine.column" }] : []),
       { column: long.tag, key: "long.tag" },
       { column: long.value, key: "long.value" },
       ...(long.quality ? [{ column: long.quality.column, key: "long.quality.column" }] : []),
@@ -122,8 +127,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       if (!Number.isFinite(at)) {
         errors.add(
           line,
-          c.time.column,
-          ts === "" ? "empty time" : `'${ts}' is not ${timeWords(c.time)}`,
+          timeName,
+          ts === "" ? "empty time" : notATime(ts, c.time, "time.format"),
           ts === "" ? "empty time" : `not ${timeWords(c.time)}`,
         );
         return;
@@ -133,7 +138,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       if (at < s.at) {
         errors.add(
           line,
-          c.time.column,
+          timeName,
           `time goes backwards for tag '${tag}' of machine '${machine}' (${cells[timeCol]} after row ${s.atLine} at ${c.time.counter ? s.at : new Date(s.at).toISOString()}; each tag's rows of a machine must be in time order)`,
           "time goes backwards for a tag",
         );

@@ -26,8 +26,13 @@ interface Want {
 
 function wanted(c: Contract, labels: boolean): Want[] {
   return [
-    ...(c.time ? [{ names: [c.time.column], key: "time.column", optional: false }] : []),
-    ...(c.machine ? [{ names: [c.machine.column], key: "machine.column", optional: false }] : []),
+    // The time and machine columns may have a name per make's file too (`column: [DateTimeUTC, timestamp]`).
+    ...(c.time
+      ? [{ names: [c.time.column, ...(c.time.aliases ?? [])], key: "time.column", optional: false }]
+      : []),
+    ...(c.machine
+      ? [{ names: [c.machine.column, ...(c.machine.aliases ?? [])], key: "machine.column", optional: false }]
+      : []),
     ...c.readings.map((r, i) => ({
       names: [r.column, ...(r.aliases ?? [])],
       key: `readings[${i}].column`,

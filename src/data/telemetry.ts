@@ -9,7 +9,7 @@ import { COUNTER_WORDS, parseCounter } from "./counter.js";
 import { type CsvTable, notANumber, parseDecimal } from "./csv.js";
 import { RowErrors, cellsKind, columnIndex } from "./errors.js";
 import { labelCell, labelColumns, labelProblem, modeOfCell } from "./label-cell.js";
-import { parserFor, timeWords } from "./time-format.js";
+import { notATime, parserFor, timeWords } from "./time-format.js";
 import { backwardsMessage } from "./time-backwards.js";
 
 export interface Telemetry {
@@ -106,6 +106,17 @@ export function readTelemetry(
     return file && at.startsWith(`${file} row `) ? at.slice(file.length + 1) : at;
   };
   let unknownLevels = 0;
+  // The cells a row is made of here: a repeated row is one whose cells are all these of the row before.
+  const read = [timeCol, machineCol, ...readingCols, ...labelCols].filter((x) => x >= 0);
+  const dropRepeats = c.csv.duplicates === "drop";
+  /** Rows left out as repeats (csv.duplicates: drop), in order; null while there are none. */
+  let dropped: number[] | null = null;
+  // "No value" cells (-9999) per reading, checked only for a reading that has some, so a contract
+  // without `missing:` pays one null test per cell.
+  const sentinels = c.readings.map((r) =>
+    r.missing || r.convert?.some((x) => x.missing) ? (r.missing ?? []) : null,
+  );
+  const sentinelCells = c.readings.map(() => 0);
   const parseTime = parserFor(c.time);
   let lastStamp: string | null = null;
   let lastParsed = Number.NaN;
@@ -138,7 +149,11 @@ export function readTelemetry(
         errors.add(
           ln,
           c.time.column,
-          s === "" ? "empty time" : `'${s}' is not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
+          s === ""
+            ? "empty time"
+            : c.time.counter
+              ? `'${s}' is not ${COUNTER_WORDS}`
+              : notATime(s, c.time, "time.format"),
           s === "" ? "empty time" : `not ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
         );
       const before = lastTime.get(m);
@@ -165,13 +180,29 @@ export function readTelemetry(
           ),
           "time goes backwards for a machine",
         );
-      } else if (before !== undefined && t === before)
+      } else if (before !== undefined && t === before) {
+        const above = lastRow.get(m) as number;
+        const first = table.rows[above];
+        const differ = read.find((x) => first[x].trim() !== cells[x].trim());
+        if (differ === undefined && dropRepeats) {
+          (dropped ??= []).push(i);
+          continue;
+        }
+        // Name the other row, and whether it is the same row written twice (an exporter's repeat,
+        // which csv.duplicates: drop leaves out) or two readings at one time (which one is right?).
+        const col = differ === undefined ? "" : table.header[differ];
+        const own = table.own?.(ln, col) ?? col;
         errors.add(
           ln,
           c.time.column,
-          `a second row for machine '${id}' at the same time`,
+          `a second row for machine '${id}' at the same time as ${rowName(table.lines[above], ln)}${
+            differ === undefined
+              ? ": the same row twice (the exporter repeated it): drop one, or give csv: { duplicates: drop }"
+              : ` (${own}: '${first[differ].trim()}' there, '${cells[differ].trim()}' here): which one is right?`
+          }`,
           "a second row for a machine at the same time",
         );
+      }
       lastTime.set(m, t);
       lastRow.set(m, i);
       time[i] = t;
@@ -194,6 +225,19 @@ export function readTelemetry(
       const raw = parseDecimal(s, c.csv.decimal);
       // A column in another unit (a °F controller beside °C ones) is read into the reading's unit.
       const conv = r.convert ? conversionFor(r.convert, table.own?.(ln, r.column) ?? r.column, id) : null;
+      const none = sentinels[j];
+      // A "no value" cell (-9999), as written (before conversion): an empty cell, by `optional`.
+      if (none !== null && (none.includes(raw) || conv?.missing?.includes(raw))) {
+        sentinelCells[j]++;
+        if (!r.optional)
+          errors.add(
+            ln,
+            r.column,
+            `empty: '${s}' is a missing value (${c.source}: readings[${j}].missing), and ${r.name} is not optional`,
+          );
+        values[j][i] = Number.NaN;
+        return;
+      }
       const v = conv ? raw * conv.scale + conv.offset : raw;
       if (!Number.isFinite(v))
         errors.add(
@@ -207,7 +251,8 @@ export function readTelemetry(
         errors.add(
           ln,
           r.column,
-          `${conv ? `${raw}${conv.unit ? ` ${conv.unit}` : ""}, read as ` : ""}${v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
+          // A converted value to 6 significant digits: -5572.78 °C, not -5572.777777777777.
+          `${conv ? `${raw}${conv.unit ? ` ${conv.unit}` : ""}, read as ${Number(v.toPrecision(6))}` : v}${r.unit ? ` ${r.unit}` : ""} is outside ${r.min ?? "−∞"}–${r.max ?? "∞"} (${c.source}: readings[${j}])`,
           `outside ${r.min ?? "−∞"}–${r.max ?? "∞"}${r.unit ? ` ${r.unit}` : ""}`,
         );
       values[j][i] = v;
@@ -247,5 +292,49 @@ export function readTelemetry(
     warnings.push(
       `${source}: ${unknownLevels} cells hold a category level the model never saw; they count as missing`,
     );
+  c.readings.forEach((r, j) => {
+    if (sentinelCells[j] === 0) return;
+    const values = [...new Set([...(r.missing ?? []), ...(r.convert ?? []).flatMap((x) => x.missing ?? [])])];
+    warnings.push(
+      `${source}: ${sentinelCells[j]} cell${sentinelCells[j] === 1 ? "" : "s"} of ${r.name} hold a missing value (${values.join(", ")}; ${c.source}: readings[${j}]${r.missing ? ".missing" : ".column"}): read as missing`,
+    );
+  });
+  if (dropped) {
+    const at = table.locate?.(table.lines[dropped[0]], null) ?? `${source} row ${table.lines[dropped[0]]}`;
+    warnings.push(
+      `${source}: ${dropped.length} row${dropped.length === 1 ? " repeating its" : "s repeating their"} machine's row before, cell for cell, left out (${c.source}: csv.duplicates: drop; the first: ${at})`,
+    );
+    return {
+      ...withoutRows({ n, machine, time, values, line, labels }, dropped),
+      machines,
+      warnings,
+      levelRows,
+    };
+  }
   return { n, machines, machine, time, values, line, labels, warnings, levelRows };
+}
+
+/** The columns without the rows `drop` (sorted indices): once, after reading, only when some were dropped. */
+function withoutRows(
+  t: Pick<Telemetry, "n" | "machine" | "time" | "values" | "line" | "labels">,
+  drop: readonly number[],
+): Pick<Telemetry, "n" | "machine" | "time" | "values" | "line" | "labels"> {
+  const keep = new Int32Array(t.n - drop.length);
+  for (let i = 0, d = 0, k = 0; i < t.n; i++) {
+    if (d < drop.length && drop[d] === i) d++;
+    else keep[k++] = i;
+  }
+  const pick = <A extends Int32Array | Float64Array | Uint8Array>(a: A): A => {
+    const out = new (a.constructor as new (n: number) => A)(keep.length);
+    for (let k = 0; k < keep.length; k++) out[k] = a[keep[k]];
+    return out;
+  };
+  return {
+    n: keep.length,
+    machine: pick(t.machine),
+    time: pick(t.time),
+    values: t.values.map(pick),
+    line: pick(t.line),
+    labels: t.labels ? new Map([...t.labels].map(([k, v]) => [k, pick(v)])) : null,
+  };
 }

@@ -3,7 +3,7 @@
 // jump, so its rows step back by up to an hour right at the spring change: only there is the zone
 // the likely cause, and a fixed offset the fix. A time written with its own offset is not read in
 // the zone at all, and a step back on any other day is rows out of order, whose fix is sorting.
-import { carriesOffset, zoneOffsetMinutes } from "./time-format.js";
+import { carriesOffset, isEpoch, zoneOffsetMinutes } from "./time-format.js";
 
 const HOUR = 3_600_000;
 /** How near a clock change a step back must be for the change to explain it. */
@@ -42,7 +42,7 @@ function atSpringChange(zone: string, now: RowTime, before: RowTime): boolean {
  * (`row`: where that is, as errors name rows; the error's own location names `now`'s).
  */
 export function backwardsMessage(
-  time: { counter?: boolean; zone?: string | null },
+  time: { counter?: boolean; zone?: string | null; format?: string | null },
   id: string,
   now: RowTime,
   before: RowTime & { row: string },
@@ -52,7 +52,11 @@ export function backwardsMessage(
   if (time.counter)
     return `${head}: ${now.t} after ${before.t}. A counter that starts again (a new unit after a replacement) needs its own machine id, such as the unit's serial`;
   const utc = (x: number) => `${new Date(x).toISOString().slice(0, 16).replace("T", " ")} UTC`;
-  if (time.zone && atSpringChange(time.zone, now, before))
+  // An epoch time is an instant, never read in the zone: no clock change explains it.
+  const epoch = isEpoch(time.format);
+  if (time.zone && !epoch && atSpringChange(time.zone, now, before))
     return `${head}: read as ${utc(now.t)}, after a row at ${utc(before.t)}. In ${time.zone} the hour the clocks go forward does not exist; if this machine's clock does not follow daylight saving time, give time.zone a fixed offset (Etc/GMT-1 is UTC+1) or leave it out (UTC)`;
-  return `${head}: '${now.text.trim()}' comes after '${before.text.trim()}' (${before.row}), so the rows are out of order; sort the file by time (or by machine, then time)`;
+  // 1767619040 says nothing to a reader: an epoch time is shown as the instant it is, too.
+  const shown = (r: RowTime) => `'${r.text.trim()}'${epoch && Number.isFinite(r.t) ? ` (${utc(r.t)})` : ""}`;
+  return `${head}: ${shown(now)} comes after ${shown(before)} (${before.row}), so the rows are out of order; sort the file by time (or by machine, then time)`;
 }

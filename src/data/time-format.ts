@@ -1,7 +1,9 @@
 // Timestamps as a shop's export writes them: the contract's `time.format` (day-first, month-first,
 // any order of YYYY MM DD HH mm ss) and `time.zone` (the wall-clock time of an IANA zone, daylight
 // saving included). Without either, parseTimestamp's ISO 8601 rules hold (no zone = UTC). An ISO
-// time is always accepted too (a client of the API may send one), and an explicit offset wins. Pure.
+// time is always accepted too (a client of the API may send one), and an explicit offset wins.
+// `format: epoch` (Unix seconds, a fraction allowed) and `epoch_ms` (milliseconds) are instants: a
+// zone does not move them (it still reads an ISO time without an offset, and sets the plan's clock). Pure.
 import { parseTimestamp } from "./time.js";
 
 export interface TimeSpec {
@@ -21,8 +23,44 @@ export interface TimeParser {
 const TOKEN = /YYYY|MM|DD|HH|hh|mm|ss|\bA\b/g;
 const TOKENS = "YYYY MM DD HH mm ss, or hh and A for a 12-hour clock";
 
+/** Milliseconds per unit of each epoch format. */
+const EPOCH: Record<string, number> = { epoch: 1000, epoch_ms: 1 };
+
+/** Whether a `time.format` is a count since 1970 (`epoch`, `epoch_ms`) rather than a layout. */
+export const isEpoch = (format: string | null | undefined): boolean =>
+  format === "epoch" || format === "epoch_ms";
+
+// Epoch times outside these years are refused: seconds read as milliseconds land in January 1970,
+// milliseconds read as seconds some 55,000 years ahead, and either would be taken without a word.
+const EPOCH_FROM = Date.UTC(1980, 0, 1);
+const EPOCH_TO = Date.UTC(2100, 0, 1);
+const DIGITS = /^\d+(?:[.,]\d+)?$/;
+
+/** `s` (digits, a fraction allowed) as an instant, `unit` ms each; NaN when not that or out of 1980–2100. */
+function epochAt(s: string, unit: number): number {
+  const x = s.trim();
+  if (!DIGITS.test(x)) return Number.NaN;
+  const t = Math.round(Number(x.replace(",", ".")) * unit);
+  return t >= EPOCH_FROM && t < EPOCH_TO ? t : Number.NaN;
+}
+
+/**
+ * Why a time cell that was refused may be epoch time, or "": all digits that read as 1980–2100 in
+ * seconds or milliseconds, with the format to give (`key`: where, such as "time.format"). Only on
+ * the error path, so it costs the hot path nothing.
+ */
+export function epochHint(s: string, format: string | null | undefined, key: string): string {
+  for (const f of ["epoch", "epoch_ms"])
+    if (f !== format && Number.isFinite(epochAt(s, EPOCH[f])))
+      return `; it looks like Unix epoch ${f === "epoch" ? "seconds" : "milliseconds"}: ${key}: ${f}`;
+  return "";
+}
+
 /** Why a `time.format` cannot be used, or null. */
 export function formatProblem(format: string): string | null {
+  if (isEpoch(format)) return null;
+  if (/^(epoch|unix)/i.test(format.trim()))
+    return "is not a format: give epoch (Unix seconds, 1767619040) or epoch_ms (milliseconds, 1767619040000)";
   const tokens: string[] = format.match(TOKEN) ?? [];
   for (const t of ["YYYY", "MM", "DD"])
     if (!tokens.includes(t)) return `needs ${t} (tokens: YYYY MM DD HH mm ss)`;
@@ -120,10 +158,24 @@ export function timeParser(spec: TimeSpec | null | undefined): TimeParser {
     iso.later = () => Number.NaN;
     return iso;
   }
-  const byFormat = format ? fieldsBy(format) : null;
+  const epoch = format !== null && isEpoch(format) ? EPOCH[format] : 0;
+  if (epoch > 0 && zone === null) {
+    // Epoch seconds or milliseconds, else ISO 8601 (what retraining writes back, or an API client).
+    const at = ((s: string) => {
+      const t = epochAt(s, epoch);
+      return Number.isNaN(t) ? parseTimestamp(s) : t;
+    }) as TimeParser;
+    at.later = () => Number.NaN;
+    return at;
+  }
+  const byFormat = format && epoch === 0 ? fieldsBy(format) : null;
   const offsetAt = zone ? offsets(zone) : null;
   /** Wall-clock ms (as if UTC), or NaN; `absolute` when the text carried its own offset. */
   const wall = (s: string): { t: number; absolute: boolean } => {
+    if (epoch > 0) {
+      const t = epochAt(s, epoch);
+      if (!Number.isNaN(t)) return { t, absolute: true };
+    }
     const f = byFormat?.(s);
     if (f) return { t: Date.UTC(f[0], f[1] - 1, f[2], f[3], f[4], f[5]), absolute: zone === null };
     return { t: parseTimestamp(s), absolute: zone === null || carriesOffset(s) };
@@ -167,5 +219,17 @@ export function parserFor(spec: (TimeSpec & object) | null | undefined): TimePar
 /** What a time must look like, for messages. */
 export function timeWords(spec: TimeSpec | null | undefined): string {
   const zone = spec?.zone ? ` (${spec.zone} time)` : "";
+  if (spec?.format === "epoch")
+    return `Unix epoch seconds (such as 1767619040, 1980–2100) or an ISO 8601 time${zone}`;
+  if (spec?.format === "epoch_ms")
+    return `Unix epoch milliseconds (such as 1767619040000, 1980–2100) or an ISO 8601 time${zone}`;
   return spec?.format ? `a time written ${spec.format}${zone} or ISO 8601` : `an ISO 8601 time${zone}`;
+}
+
+/**
+ * A time cell refused: what it must be, and when it is all digits that read as epoch time under
+ * another format, which format to give (`key`: "time.format", or an event table's own time).
+ */
+export function notATime(s: string, spec: TimeSpec | null | undefined, key: string): string {
+  return `'${s}' is not ${timeWords(spec)}${epochHint(s, spec?.format, key)}`;
 }

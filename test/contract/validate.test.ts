@@ -221,6 +221,7 @@ test("the README's complete contract is a valid contract, every key as documente
   assert.deepEqual(c.csv, { delimiter: ",", decimal: "." });
   assert.equal(c.readings.length, 6);
   assert.equal(c.readings[5].kind, "counter");
+  assert.deepEqual(c.readings[3].missing, [-9999, 9999]);
   // A column in another unit, for every machine or for some (trial G).
   assert.deepEqual(
     c.readings[2].convert?.map((x) => [x.column, x.unit, x.machines]),

@@ -11,7 +11,7 @@ import { takeLabels } from "../../train/split.js";
 import { type HistoryModel, predictHistoryModel } from "../../train/history-model.js";
 import { eventsOpt } from "../contract-opts.js";
 import { out, outJson } from "../io.js";
-import { writeScoredCsv } from "../prediction-csv.js";
+import { keptRows, writeScoredCsv } from "../prediction-csv.js";
 
 /** The rows of `file` as the model's stored contract reads them, its warnings on stderr. */
 function readWithContract(m: HistoryModel, file: string, events: unknown, labels: "no" | "require") {
@@ -63,7 +63,7 @@ export function predictContract(m: HistoryModel, file: string, dest: string, eve
     raw:
       m.contract.long || data.files.filter((f) => f.role === "telemetry").length > 1
         ? wideRows(data)
-        : parseCsv(readFileSync(file, "utf8"), delimiter),
+        : keptRows(parseCsv(readFileSync(file, "utf8"), delimiter), data.telemetry),
     failure: p.machine_failure as Float64Array,
     threshold: m.threshold.value,
     heads,
