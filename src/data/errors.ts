@@ -9,6 +9,8 @@ import type { CsvTable } from "./csv.js";
 export const MAX_REPORTED = 20;
 /** Kinds named per file in the summary; the rest are counted together. */
 export const KINDS_NAMED = 5;
+/** Distinct kinds counted per file at most (memory bound on a file of bad rows). */
+const KINDS_KEPT = 1000;
 
 /** One file's errors, by kind ("DateTimeUTC: not an ISO 8601 time"), most first. */
 export interface FileErrors {
@@ -63,7 +65,10 @@ export class RowErrors {
       this.files.set(file, kinds);
     }
     const own = column === null ? null : (this.table?.own?.(line, column) ?? column);
-    const k = own === null ? kind : `${own}: ${kind}`;
+    let k = own === null ? kind : `${own}: ${kind}`;
+    // A kind that still holds the cell's value would make one entry per bad row of a large file:
+    // past KINDS_KEPT distinct kinds the rest count together.
+    if (!kinds.has(k) && kinds.size >= KINDS_KEPT) k = "other errors";
     kinds.set(k, (kinds.get(k) ?? 0) + 1);
     if (seq >= MAX_REPORTED && !first) return;
     const at =
