@@ -181,7 +181,7 @@ async function replay(solver: "mip" | "greedy", horizon: string): Promise<Row> {
       maxSolveMs = Math.max(maxSolveMs, p.solve_ms);
       for (const m of p.machines)
         for (const [kind, h] of Object.entries(m.heads))
-          if (h.now > 0.1) warned.push({ machine: m.machine_id, kind, ms: start });
+          if (h && h.now > 0.1) warned.push({ machine: m.machine_id, kind, ms: start });
       const today: Task[] = p.tasks
         .filter((t) => t.shift.index < 3)
         .map((t) => ({

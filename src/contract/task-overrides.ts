@@ -2,7 +2,9 @@
 // header's main bearing is not a lathe's spindle bearing, in hours, parts or downtime. Each override
 // names machines by their attributes (the machine table's columns the contract declares) and/or by
 // id, and lays its keys over the head's default; the first that matches a machine wins, in file
-// order. Read here, resolved here (resolveHead), so the planner and the check read one rule. Pure.
+// order. Read here, resolved here (resolveHead), so the planner and the check read one rule.
+// `applies: false` says the kind cannot happen on the machines it matches (a lathe has no tool
+// changer): the model still scores it there, but the plan leaves that machine's kind out. Pure.
 import { type Obj, configError, describe, join, list, mapping, text } from "../core/yamlcheck.js";
 import type {
   AttributeMatch,
@@ -35,14 +37,25 @@ export function readOverrides(
   if (v === undefined || v === null) return [];
   return list(v, file, path).map((raw, i) => {
     const p = join(path, i);
-    const o = mapping(raw, file, p, ["match", "machines", "failure", "task"]);
+    const o = mapping(raw, file, p, ["match", "machines", "applies", "failure", "task"]);
     if (o.match === undefined && o.machines === undefined)
       throw configError(
         file,
         p,
         "give match: (machine attributes) or machines: (machine ids); an override for every machine is the head's own failure: and task:",
       );
-    if (o.failure === undefined && o.task === undefined)
+    if (o.applies !== undefined && typeof o.applies !== "boolean")
+      throw configError(file, join(p, "applies"), `must be true or false, got ${describe(o.applies)}`);
+    const applies = o.applies !== false;
+    // A kind that cannot happen has no cost or task to change there: both written is a contradiction.
+    for (const k of ["failure", "task"] as const)
+      if (!applies && o[k] !== undefined)
+        throw configError(
+          file,
+          join(p, k),
+          `applies: false says this kind does not happen on these machines, so it has no ${k} to change: drop ${k}: or applies: false`,
+        );
+    if (applies && o.failure === undefined && o.task === undefined)
       throw configError(file, p, "overrides nothing: give failure: or task: keys to change");
     const match = o.match === undefined ? [] : readMatch(o.match, file, join(p, "match"), r.attributes);
     const machines =
@@ -51,6 +64,16 @@ export function readOverrides(
         : list(o.machines, file, join(p, "machines")).map((m, j) =>
             typeof m === "number" ? String(m) : text(m, file, join(join(p, "machines"), j)),
           );
+    const label = labelOf(match, machines);
+    if (!applies)
+      return {
+        match,
+        machines,
+        label,
+        failure: r.failure(defaults.failure, join(p, "failure")),
+        task: null,
+        applies: false as const,
+      };
     const f = o.failure === undefined ? {} : mapping(o.failure, file, join(p, "failure"), FAILURE_KEYS);
     let task: TaskSpec | null = null;
     if (o.task !== undefined) {
@@ -69,7 +92,7 @@ export function readOverrides(
     return {
       match,
       machines,
-      label: labelOf(match, machines),
+      label,
       failure: r.failure({ ...defaults.failure, ...f }, join(p, "failure")),
       task,
     };
@@ -150,14 +173,17 @@ export function overrideMatches(o: TaskOverride, id: string, attrs: Readonly<Mac
   });
 }
 
-/** The head as it applies to one machine: its first matching override's failure and task, else its own. */
+/**
+ * The head as it applies to one machine: its first matching override's failure and task, else its
+ * own; `applies` false when that override says the kind does not happen on it (task then null).
+ */
 export function resolveHead(
   h: HeadTasks,
   id: string,
   attrs: Readonly<MachineAttributes>,
-): HeadTasks & { rule: number | null } {
+): HeadTasks & { rule: number | null; applies: boolean } {
   const i = (h.for ?? []).findIndex((o) => overrideMatches(o, id, attrs));
-  if (i < 0) return { ...h, rule: null };
+  if (i < 0) return { ...h, rule: null, applies: true };
   const o = (h.for as TaskOverride[])[i];
-  return { ...h, failure: o.failure, task: o.task, rule: i };
+  return { ...h, failure: o.failure, task: o.task, rule: i, applies: o.applies !== false };
 }

@@ -266,6 +266,12 @@ export interface TaskOverride {
   label: string;
   failure: FailureCosts;
   task: TaskSpec | null;
+  /**
+   * false (`applies: false`): the kind cannot happen on these machines (a lathe with no tool
+   * changer), so the plan gives them no task, risk or cost of it; its failure is then the head's own
+   * and its task null. Absent: it applies (written only when false, so older models read the same).
+   */
+  applies?: false;
 }
 
 export interface HeadTasks {

@@ -16,6 +16,8 @@ export interface TaskGroupProfile {
   parts_cost: number | null;
   skills: string[];
   failure_cost: number;
+  /** false: the rule says the kind does not happen on these machines (`applies: false`); the plan leaves it out. */
+  applies: boolean;
   machines: number;
   /** Machines per make and model. */
   models: Record<string, number>;
@@ -58,7 +60,9 @@ export function profileTasks(
           hours: r.task?.hours ?? null,
           parts_cost: r.task?.partsCost ?? null,
           skills: r.task?.skills ?? [],
-          failure_cost: failureCostOf(r),
+          // A kind that does not happen costs nothing there, whatever the head's own failure costs.
+          failure_cost: r.applies ? failureCostOf(r) : 0,
+          applies: r.applies,
           machines: 0,
           models: {},
         };

@@ -32,7 +32,17 @@ export interface HeadForecast {
 
 export interface ContractForecast {
   machine: PlanMachine;
+  /** The kinds the plan covers on this machine: one not applying to it (`applies: false`) is not here. */
   heads: HeadForecast[];
+  /** The kinds the contract says do not happen on this machine (`applies: false`), in the tasks' order. */
+  notApplying?: string[];
+}
+
+/** Every head any machine has a forecast of, in first-seen order (a machine may lack some: `applies: false`). */
+export function headNames(all: readonly ContractForecast[]): string[] {
+  const out = new Set<string>();
+  for (const f of all) for (const h of f.heads) out.add(h.head);
+  return [...out];
 }
 
 /** Standalone cumulative risk 1 − Π (1 − h) over shifts [from, to). */

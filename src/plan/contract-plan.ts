@@ -95,7 +95,8 @@ export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "un
     machine_id: string;
     machine_model: string | null;
     data_time: string | number;
-    heads: Record<string, { now: number; by_end: number }>;
+    /** null: the contract says the kind does not happen on this machine (`applies: false`). */
+    heads: Record<string, { now: number; by_end: number } | null>;
     /** P(a failure of any planned kind by the end of each shift), nothing done (the machine page). */
     risk_ahead: number[];
   }[];
@@ -217,11 +218,13 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
       machine_id: fc.machine.id,
       machine_model: fc.machine.model,
       data_time: timeOf(model, fc.machine.state.time),
+      // A kind that does not apply is null, not absent: absent would read as "the model has no head".
       heads: Object.fromEntries(
-        fc.heads.map((f) => [
-          f.head,
-          { now: r4(f.now), by_end: r4(cumulative(f.hazard, 0, f.hazard.length)) },
-        ]),
+        tasks.heads.flatMap((h): [string, { now: number; by_end: number } | null][] => {
+          const f = fc.heads.find((x) => x.head === h.head);
+          if (f) return [[h.head, { now: r4(f.now), by_end: r4(cumulative(f.hazard, 0, f.hazard.length)) }]];
+          return fc.notApplying?.includes(h.head) ? [[h.head, null]] : [];
+        }),
       ),
       risk_ahead: riskAhead(fc.heads, slots.length),
     })),

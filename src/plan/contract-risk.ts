@@ -25,7 +25,12 @@ import {
 } from "../features/forecast-row.js";
 import { type FeaturePlan, featurePlan, MS_PER_HOUR } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
-import type { ContractForecast, HeadForecast, PlanMachine } from "./contract-forecast.js";
+import {
+  type ContractForecast,
+  type HeadForecast,
+  headNames,
+  type PlanMachine,
+} from "./contract-forecast.js";
 import { resolveHead } from "../contract/task-overrides.js";
 import { calibrateForecasts } from "./risk-calibrated.js";
 import { revertToFleet } from "./risk-revert.js";
@@ -126,8 +131,11 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     }
   const all = o.machines.map((m) => {
     const st = m.state;
-    // Each head as it applies to this machine: its make's or model's task and costs (`for:`).
-    const specs = heads.map((h) => resolveHead(h, m.id, m.attributes));
+    // Each head as it applies to this machine: its make's or model's task and costs (`for:`). A kind
+    // that cannot happen on it (`applies: false`) is left out here, so no task, risk or cost of it
+    // reaches the plan, and no fleet median or mean (renew, revertToFleet) counts it.
+    const resolved = heads.map((h) => resolveHead(h, m.id, m.attributes));
+    const specs = resolved.filter((h) => h.applies);
     // Times in the model's units: ms on a clock; on a counter, rows from the last one on.
     const at = (hours: number) =>
       plan.counter ? st.time + (o.tasks.rowsPerHour ?? 0) * hours : o.start + hours * MS_PER_HOUR;
@@ -187,12 +195,12 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
     for (const sc of scenarios) {
       const f = out[sc.head];
       f.hazardAfter ??= [];
-      const ph = p[heads[sc.head].head] as Float64Array;
+      const ph = p[specs[sc.head].head] as Float64Array;
       const row = new Array<number>(S).fill(0);
       for (let u = sc.s; u < S; u++) row[u] = hz(ph[r++], u);
       f.hazardAfter[sc.s] = row;
     }
-    return { machine: m, heads: out };
+    return { machine: m, heads: out, notApplying: resolved.filter((h) => !h.applies).map((h) => h.head) };
   });
   // renew() caps a replacement's risk with the persistence forecasts, before revert() changes them.
   if (o.renewal) renew(all, c);
@@ -207,37 +215,38 @@ export function contractRisk(o: RiskOptions): ContractForecast[] {
  * (drifted readings, alarm counts) in the re-scored row, so the re-score alone only removes the age
  * effect. So after a task whose event is what a failure's repair writes (the contract's `resets`
  * table, kind = the head), the risk at each later shift is at most the fleet's median risk of that
- * part at that shift: a typical part, not the failing one. Needs a fleet (3 machines or more).
+ * part at that shift: a typical part, not the failing one, among the machines that have the part
+ * (a kind that does not apply to a make is no part of its median). Needs 3 such machines or more.
  */
 function renew(all: ContractForecast[], c: Contract): void {
   const resets = c.failures?.resets;
-  if (!resets || all.length < 3) return;
+  if (!resets) return;
   const resetsTable = c.events.findIndex((x) => x.name === resets);
-  const nHeads = all[0]?.heads.length ?? 0;
-  for (let k = 0; k < nHeads; k++) {
-    const { head } = all[0].heads[k];
+  // By name, not position: a machine a kind does not apply to has no forecast of it.
+  for (const head of headNames(all)) {
+    const has = all.flatMap((f) => f.heads.filter((h) => h.head === head).map((h) => ({ f, h })));
+    if (has.length < 3) continue;
     // Whether a task replaces the part is each machine's own (an override may change its event).
-    const replaces = (f: ContractForecast) => {
-      const e = f.heads[k].spec.task?.event;
+    const replaces = (h: HeadForecast) => {
+      const e = h.spec.task?.event;
       return !!e && "table" in e && e.table === resets && e.kind === head;
     };
-    if (!all.some(replaces)) continue;
-    const S = all[0].heads[k].hazard.length;
+    if (!has.some((x) => replaces(x.h))) continue;
+    const S = has[0].h.hazard.length;
     const median = Array.from({ length: S }, (_, u) => {
-      const xs = all.map((f) => f.heads[k].hazard[u]).sort((a, b) => a - b);
+      const xs = has.map((x) => x.h.hazard[u]).sort((a, b) => a - b);
       return xs[Math.floor(xs.length / 2)];
     });
     const cap = (row: number[]) => {
       for (let u = 0; u < S; u++) if (row[u] > median[u]) row[u] = median[u];
     };
-    for (const f of all) {
-      if (!replaces(f)) continue;
-      for (const row of f.heads[k].hazardAfter ?? []) cap(row);
+    for (const { f, h } of has) {
+      if (!replaces(h)) continue;
+      for (const row of h.hazardAfter ?? []) cap(row);
       // The part was already replaced after the machine's last reading (a failure repaired, or the
       // task done, while no reading came in, e.g. the machine was down): the forecast row carries the
       // old part's symptoms exactly as a planned replacement's does, so the same cap applies.
-      if (f.machine.state.later.some((ev) => ev.table === resetsTable && ev.kind === head))
-        cap(f.heads[k].hazard);
+      if (f.machine.state.later.some((ev) => ev.table === resetsTable && ev.kind === head)) cap(h.hazard);
     }
   }
 }

@@ -90,3 +90,26 @@ test("check: rows out of order on an ordinary day with explicit offsets: the row
   );
   assert.doesNotMatch(r.stderr, /clocks go forward|daylight saving/);
 });
+
+test("check: a kind that does not apply to a make (applies: false) is said so for its machines", async () => {
+  const { mkdtempSync, readFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const dir = mkdtempSync(join(tmpdir(), "mw-check-"));
+  const file = join(dir, "lathes.yaml");
+  writeFileSync(
+    file,
+    readFileSync(CONTRACT, "utf8")
+      .replace(/\.\.\/historian\//g, `${join(process.cwd(), "examples", "historian")}/`)
+      .replace(
+        /(\n {4}tool_changer:\n(?: {6}.*\n)+)/,
+        "$1      for:\n        - { match: { model: [Okuma LB3000, Mazak QTN-200] }, applies: false }\n",
+      ),
+  );
+  const r = await runCli(["check", "--contract", file]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(
+    r.stdout,
+    /tool_changer for\[0\]: model Okuma LB3000 or Mazak QTN-200: does not apply \(applies: false\): no task, risk or failure cost planned; 4 machines \((Okuma LB3000 2, Mazak QTN-200 2|Mazak QTN-200 2, Okuma LB3000 2)\)/,
+  );
+  assert.match(r.stdout, /tool_changer own: tool_changer_service 3 h, .*; 8 machines/);
+});

@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { contractFromJSON, contractToJSON } from "../../src/contract/serialize.js";
+import { taskKindMismatches } from "../../src/contract/task-kinds.js";
 import { resolveHead } from "../../src/contract/task-overrides.js";
 import { failureCostOf, plannedCostOfTask } from "../../src/contract/tasks.js";
 import { readContractData } from "../../src/data/contract-data.js";
@@ -163,4 +164,62 @@ test("check lists each head's task per group of machines, and warns of an overri
     /tasks\.heads\.spindle\.for\[2\]\.machines: 'M9' is in neither the telemetry nor the machine table/,
   );
   assert.match(w, /tasks\.heads\.spindle\.for\[2\] \(machine M9\) matches no machine of the data/);
+});
+
+// Trial 2 item 11: a lathe has no tool changer, so the kind cannot happen on it. `applies: false`
+// says so; it overrides no cost or task (it has none to change there), and `applies: true` is the
+// default, which may be written.
+test("applies: false: the kind does not happen on the machines it names; it changes no failure: or task:", () => {
+  const tasks = TASKS.replace(
+    "      for:\n",
+    "      for:\n        - { match: { model: Okuma LB3000 }, applies: false }\n        - { machines: [M7], applies: true, task: { hours: 2 } }\n",
+  );
+  const h = load(tasks).tasks!.heads[0];
+  assert.equal(h.for?.[0].applies, false);
+  assert.equal(h.for?.[0].task, null);
+  assert.equal(h.for?.[1].applies, undefined, "applies: true is the default: not stored");
+  const okuma = resolveHead(h, "M2", { model: "Okuma LB3000", age: 11 });
+  assert.deepEqual([okuma.applies, okuma.rule, okuma.task], [false, 0, null]);
+  const haas = resolveHead(h, "M1", { model: "Haas VF-2", age: 6 });
+  assert.deepEqual([haas.applies, haas.rule], [true, null]);
+  assert.equal(resolveHead(h, "M7", { model: "Haas VF-2", age: 6 }).task?.hours, 2);
+  // Stored with the model and read back the same.
+  const c = load(tasks);
+  const back = contractFromJSON(JSON.parse(JSON.stringify(contractToJSON(c))), "model.json");
+  assert.equal(resolveHead(back.tasks!.heads[0], "M2", { model: "Okuma LB3000", age: 11 }).applies, false);
+
+  const one = (entry: string) => TASKS.replace(/ {6}for:\n[\s\S]*$/, `      for:\n        - ${entry}\n`);
+  tasksError(
+    one("{ match: { model: Okuma }, applies: false, task: { hours: 4 } }"),
+    /tasks\.heads\.spindle\.for\[0\]\.task: applies: false says this kind does not happen on these machines, so it has no task to change/,
+  );
+  tasksError(
+    one("{ match: { model: Okuma }, applies: false, failure: { repair_cost: 1 } }"),
+    /tasks\.heads\.spindle\.for\[0\]\.failure: applies: false says .* no failure to change/,
+  );
+  tasksError(
+    one("{ match: { model: Okuma }, applies: no }"),
+    /tasks\.heads\.spindle\.for\[0\]\.applies: must be true or false/,
+  );
+  tasksError(one("{ machines: [M1], applies: true }"), /tasks\.heads\.spindle\.for\[0\]: overrides nothing/);
+  tasksError(one("{ applies: false }"), /tasks\.heads\.spindle\.for\[0\]: give match: .* or machines:/);
+});
+
+test("check shows a kind that does not apply as such, and its task-kind checks stay quiet", () => {
+  const tasks = TASKS.replace(
+    "      for:\n",
+    "      for:\n        - { match: { model: Okuma LB3000 }, applies: false }\n",
+  );
+  const shop = writeShop(shopFiles(), `${CONTRACT}${tasks}`);
+  const { contract } = loadContract(shop.contract);
+  const data = readContractData(contract, { learn: true, labels: "if-present" });
+  const p = profileContractData(data);
+  const okuma = p.tasks.find((g) => g.models["Okuma LB3000"]);
+  assert.deepEqual(
+    [okuma?.rule, okuma?.applies, okuma?.task, okuma?.failure_cost],
+    ["for[0]: model Okuma LB3000", false, null, 0],
+  );
+  assert.equal(p.tasks.find((g) => g.models["Haas VF-2"])?.applies, true);
+  assert.deepEqual(taskKindMismatches(data.contract), []);
+  assert.doesNotMatch(p.warnings.join("\n"), /for\[0\]/);
 });

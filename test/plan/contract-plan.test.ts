@@ -59,7 +59,7 @@ test("risk ahead per machine: a value per shift, never falling, ending at the he
     assert.equal(m.risk_ahead.length, p.horizon.shifts, m.machine_id);
     for (let s = 1; s < m.risk_ahead.length; s++)
       assert.ok(m.risk_ahead[s] >= m.risk_ahead[s - 1], `${m.machine_id} falls at shift ${s}`);
-    const end = 1 - Object.values(m.heads).reduce((a, h) => a * (1 - h.by_end), 1);
+    const end = 1 - Object.values(m.heads).reduce((a, h) => a * (1 - (h?.by_end ?? 0)), 1);
     assert.ok(
       Math.abs((m.risk_ahead.at(-1) ?? -1) - end) < 1e-3,
       `${m.machine_id}: ${m.risk_ahead.at(-1)} vs ${end}`,

@@ -64,11 +64,14 @@ function taskLines(p: ContractProfile, currency: string): string[] {
     "tasks per machine (the head's own, or its first matching for: override):",
     ...p.tasks.map((g) => {
       const models = Object.entries(g.models).map(([k, n]) => `${k} ${n}`);
+      const machines = `${g.machines} machine${g.machines === 1 ? "" : "s"} (${models.slice(0, 6).join(", ")}${models.length > 6 ? `, and ${models.length - 6} more` : ""})`;
+      if (!g.applies)
+        return `  ${g.head} ${g.rule}: does not apply (applies: false): no task, risk or failure cost planned; ${machines}`;
       const task =
         g.task === null
           ? "no task"
           : `${g.task} ${g.hours} h, parts ${money(g.parts_cost ?? 0)}${g.skills.length > 0 ? `, skills ${g.skills.join(" and ")}` : ""}`;
-      return `  ${g.head} ${g.rule}: ${task}; a failure costs ${money(g.failure_cost)}; ${g.machines} machine${g.machines === 1 ? "" : "s"} (${models.slice(0, 6).join(", ")}${models.length > 6 ? `, and ${models.length - 6} more` : ""})`;
+      return `  ${g.head} ${g.rule}: ${task}; a failure costs ${money(g.failure_cost)}; ${machines}`;
     }),
   ];
 }
