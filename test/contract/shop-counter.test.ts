@@ -112,7 +112,10 @@ test("a reading's counter sent as JSON must be a whole number, and the error nam
       (e: unknown) =>
         isMillwrightError(e) &&
         e.code === "MW_VALIDATION" &&
-        /timestamp: must be a whole number \(the contract's time is a counter\)/.test(e.message),
+        // null is a missing timestamp: said as required, with what it must be.
+        new RegExp(
+          `timestamp: ${bad === null ? "is required: " : ""}must be a whole number \\(the contract's time is a counter\\)`,
+        ).test(e.message),
       `timestamp ${JSON.stringify(bad)}`,
     );
 });
