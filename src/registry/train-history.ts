@@ -193,6 +193,7 @@ function planCalibrationOf(
     time: t.time,
     machine: t.machine,
     nMachines: t.machines.length,
+    machineIds: t.machines,
     failures: data.failures,
     resets: data.resets ? data.events[data.resets.table] : null,
     from,

@@ -10,6 +10,8 @@
 // the windows that ended in a failure and dropped those a replacement cut short without one, so the
 // parts a policy replaces (old ones under PM, high-risk ones under a planner) looked likelier to fail
 // than they are: the censored-data likelihood counts what is known of both. Pure: no I/O.
+import { decodeAttributes } from "../contract/machine-table.js";
+import { resolveHead } from "../contract/task-overrides.js";
 import type { Contract } from "../contract/types.js";
 import type { EventTable } from "../data/events.js";
 import type { FeatureMatrix } from "../features/build.js";
@@ -25,6 +27,8 @@ export interface CalibrationInput {
   time: Float64Array;
   machine: Int32Array;
   nMachines: number;
+  /** The machines' ids (by index), which a head's `for:` overrides may name; without them only attributes match. */
+  machineIds?: readonly string[];
   failures: EventTable;
   /** The table a failure's repair and a replacement write (the contract's `failures.resets`), if any. */
   resets: EventTable | null;
@@ -76,6 +80,25 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
       renewsPart(c, h) ? cols[resetsTable]?.since.find((x) => x.kind === h)?.col : undefined,
     ]),
   );
+  // A kind that does not happen on a machine (`applies: false`) is never planned there, and its
+  // part-mornings there never fail: counted, they would teach the map that the part fails less
+  // often than it does where it exists. Decided per machine once, from its attributes as coded.
+  const nAttr = c.attributes?.columns.length ?? 0;
+  const specs = new Map((c.tasks?.heads ?? []).map((h) => [h.head, h]));
+  const appliesOf = new Map<number, Map<string, boolean>>();
+  const applies = (m: number, row: Float64Array, head: string): boolean => {
+    const h = specs.get(head);
+    if (!h?.for?.some((o) => o.applies === false)) return true;
+    let byHead = appliesOf.get(m);
+    if (!byHead) appliesOf.set(m, (byHead = new Map()));
+    let a = byHead.get(head);
+    if (a === undefined) {
+      const attrs = decodeAttributes(c, row.subarray(plan.nReadings, plan.nReadings + nAttr));
+      a = resolveHead(h, x.machineIds?.[m] ?? "", attrs).applies;
+      byHead.set(head, a);
+    }
+    return a;
+  };
   const S = Math.ceil(maxHours / shiftHours);
   // Each machine's rows in time order.
   const rowsOf: number[][] = Array.from({ length: x.nMachines }, () => []);
@@ -103,6 +126,7 @@ export function calibrationSamples(x: CalibrationInput): AnchorSamples[] {
     const p = predictHistoryModel(x.model as HistoryModel, { data, nRows: states.length * S, nCols });
     states.forEach((st, k) => {
       for (const head of heads) {
+        if (!applies(st.m, st.row, head)) continue;
         const ph = p[head] as Float64Array;
         const failedAt = nextEvent(x.failures, st.m, head, t);
         const resetAt = nextEvent(x.resets, st.m, head, t);

@@ -198,6 +198,28 @@ test("a calibration morning is the planner's own 7-day forecast and what followe
     time: Float64Array.of(from + 50 * HOUR),
     kind: [p.head],
   };
+  // A kind that does not happen on two machines (applies: false): their mornings of it are left out,
+  // the rest unchanged (they never fail, and would pull the map down where the part exists).
+  const gone = fc[0].heads[0].head;
+  const tasks = structuredClone(model.contract.tasks!);
+  const spec = tasks.heads.find((h) => h.head === gone)!;
+  const ids = [t.machines[0], t.machines[1]];
+  spec.for = [
+    { match: [], machines: ids, label: ids.join(", "), failure: spec.failure, task: null, applies: false },
+  ];
+  const without = calibrationSamples({
+    ...input,
+    machineIds: t.machines,
+    model: { ...model, contract: { ...model.contract, tasks } },
+  }).find((s) => s.hours === 168)!;
+  // One morning here: a sample per machine (in order) per planned head.
+  const nHeads = fc[0].heads.length;
+  const kept = week.risk.flatMap((_, j) => (week.head![j] === gone && Math.floor(j / nHeads) < 2 ? [] : [j]));
+  assert.equal(without.risk.length, week.risk.length - 2);
+  assert.deepEqual(
+    without.risk,
+    kept.map((j) => week.risk[j]),
+  );
   const short = calibrationSamples({ ...input, resets: later }).find((s) => s.hours === 168)!;
   assert.equal(short.risk.length, want.length);
   assert.equal(short.failed[i], 0);
