@@ -45,6 +45,8 @@ export interface ReadOptions {
    * Default: `learn` (training reads the whole telemetry).
    */
   whole?: boolean;
+  /** Count each category's levels by rows (`telemetry.levelRows`): `check` lists them; training need not pay for it. */
+  countLevels?: boolean;
 }
 
 function readTable(file: string, role: string, files: ContractData["files"], delimiter: string): CsvTable {
@@ -154,7 +156,10 @@ export function readContractData(c0: Contract, opts: ReadOptions): ContractData 
   const joined = joinTelemetry(c0, parts, rowLabels, opts.whole ?? opts.learn);
   const tTable = joined.table;
   let c = opts.learn ? learnLevels(c0, tTable) : c0;
-  const telemetry = readTelemetry(c, tTable, joined.source, { labels: rowLabels });
+  const telemetry = readTelemetry(c, tTable, joined.source, {
+    labels: rowLabels,
+    countLevels: opts.countLevels === true,
+  });
   telemetry.warnings.push(...longWarnings, ...joined.warnings);
   const machineIndex = new Map(telemetry.machines.map((m, i) => [m, i]));
   let attributes: Float64Array[] = [];

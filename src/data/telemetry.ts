@@ -56,7 +56,8 @@ export function readTelemetry(
   c: Contract,
   table: CsvTable,
   source: string,
-  opts: { labels: boolean },
+  /** countLevels: each category's levels by rows (`levelRows`), for `check` only: a Map update per cell. */
+  opts: { labels: boolean; countLevels?: boolean },
 ): Telemetry {
   const n = table.rows.length;
   if (n === 0)
@@ -90,7 +91,9 @@ export function readTelemetry(
   const machine = new Int32Array(n);
   const time = new Float64Array(n);
   const values = c.readings.map(() => new Float64Array(n));
-  const levelRows = c.readings.map((r) => (r.kind === "category" ? new Map<string, number>() : null));
+  const levelRows = opts.countLevels
+    ? c.readings.map((r) => (r.kind === "category" ? new Map<string, number>() : null))
+    : undefined;
   const line = Int32Array.from(table.lines);
   const labelNames = c.labels ? ["machine_failure", ...c.labels.modes.map((m) => m.name)] : [];
   const labels = labelCols.length > 0 ? new Map(labelNames.map((l) => [l, new Uint8Array(n)])) : null;
@@ -215,8 +218,8 @@ export function readTelemetry(
         return;
       }
       if (r.kind === "category") {
-        const seen = levelRows[j] as Map<string, number>;
-        seen.set(s, (seen.get(s) ?? 0) + 1);
+        const seen = levelRows?.[j];
+        if (seen) seen.set(s, (seen.get(s) ?? 0) + 1);
         const code = (r.levels as string[]).indexOf(s);
         if (code < 0) unknownLevels++;
         values[j][i] = code < 0 ? Number.NaN : code;
@@ -308,10 +311,10 @@ export function readTelemetry(
       ...withoutRows({ n, machine, time, values, line, labels }, dropped),
       machines,
       warnings,
-      levelRows,
+      ...(levelRows ? { levelRows } : {}),
     };
   }
-  return { n, machines, machine, time, values, line, labels, warnings, levelRows };
+  return { n, machines, machine, time, values, line, labels, warnings, ...(levelRows ? { levelRows } : {}) };
 }
 
 /** The columns without the rows `drop` (sorted indices): once, after reading, only when some were dropped. */

@@ -173,6 +173,7 @@ function check(values: Parsed["values"]): number {
     learn: true,
     labels: "if-present",
     whole: values.data === undefined,
+    countLevels: true,
   });
   const profile = profileContractData(data, { part: values.data !== undefined });
   if (values.json) outJson(profile);
