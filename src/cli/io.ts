@@ -191,6 +191,25 @@ export function progressBar(
 export const DEFAULT_REGISTRY = process.env.MILLWRIGHT_REGISTRY ?? "./models";
 
 /** Prints and returns the exit code, so a command can `return outThen(HELP, 0)`. */
+/**
+ * `millwright COMMAND SUB [options]`: SUB and its options, or the exit code when only the help was
+ * printed (asked for: 0; no SUB: 2). A SUB not among `subs` is refused with the help.
+ */
+export function parseSub(
+  command: string,
+  argv: string[],
+  spec: Options & { subs: readonly string[]; positionals?: boolean },
+  help: string,
+): (Parsed & { sub: string }) | number {
+  const [sub, ...rest] = argv;
+  if (isHelpWord(sub)) return outThen(help, 0);
+  const parsed = parse(rest, spec, help, spec.positionals === true);
+  if (parsed.values.help || !sub) return outThen(help, sub ? 0 : 2);
+  if (!spec.subs.includes(sub))
+    throw new MillwrightError("MW_BAD_INPUT", `unknown '${command} ${sub}'\n\n${help}`);
+  return { ...parsed, sub };
+}
+
 export function outThen(s: string, code: number): number {
   out(s);
   return code;

@@ -2,42 +2,41 @@
 // in this one table. The API answers application/problem+json with `code`; the CLI exits with
 // `exit`. A test keeps this table and the README's error table in agreement.
 
+interface ErrorRow {
+  status: number;
+  exit: number;
+  title: string;
+}
+const row = (status: number, exit: number, title: string): ErrorRow => ({ status, exit, title });
+
 export const ERROR_TABLE = {
-  MW_BAD_INPUT: { status: 400, exit: 2, title: "Bad input" },
-  MW_INVALID_JSON: { status: 400, exit: 2, title: "Request body is not valid JSON" },
-  MW_VALIDATION: { status: 400, exit: 2, title: "A field is missing, unknown or out of range" },
-  MW_EMPTY_BATCH: { status: 400, exit: 2, title: "Empty batch" },
-  MW_BATCH_TOO_LARGE: { status: 413, exit: 2, title: "Batch or body over the limit" },
-  MW_UNSUPPORTED_MEDIA: { status: 415, exit: 2, title: "Unsupported content type" },
-  MW_UNAUTHORIZED: { status: 401, exit: 2, title: "Missing or wrong bearer token" },
-  MW_FORBIDDEN: { status: 403, exit: 2, title: "Not allowed" },
-  MW_NOT_FOUND: { status: 404, exit: 2, title: "Not found" },
-  MW_MODEL_NOT_FOUND: { status: 404, exit: 2, title: "Unknown model or version" },
-  MW_PREDICTION_NOT_FOUND: { status: 404, exit: 2, title: "Unknown prediction id" },
-  MW_CSV: { status: 400, exit: 2, title: "CSV file rejected" },
-  MW_TRAINING_DATA: { status: 400, exit: 2, title: "Data cannot train a model" },
-  MW_MODEL_CORRUPT: { status: 500, exit: 2, title: "Model file missing, corrupt or incompatible" },
-  MW_REGISTRY: { status: 500, exit: 2, title: "Registry error" },
-  MW_CONFIG: { status: 400, exit: 2, title: "Bad configuration" },
-  MW_RATE_LIMITED: { status: 429, exit: 1, title: "Too many requests" },
-  MW_NOT_READY: { status: 503, exit: 1, title: "Not ready" },
-  MW_STORE_UNAVAILABLE: { status: 503, exit: 1, title: "Prediction log unavailable and spool full" },
-  MW_DISK_FULL: { status: 503, exit: 1, title: "The prediction log's disk is full" },
-  MW_DATA_DIR_GONE: { status: 503, exit: 1, title: "The data directory was removed while serving" },
-  MW_STORE_FORMAT: {
-    status: 500,
-    exit: 1,
-    title: "Prediction log written in a format this version cannot read",
-  },
-  MW_GATE_FAILED: { status: 409, exit: 1, title: "Challenger did not pass the gate" },
-  MW_INFEASIBLE: { status: 422, exit: 1, title: "Plan is infeasible" },
-  MW_CONFLICT: { status: 409, exit: 2, title: "Conflict" },
-  MW_EVENT_LABELLED: {
-    status: 409,
-    exit: 2,
-    title: "The contract's ground truth comes from failure events, not feedback",
-  },
-  MW_INTERNAL: { status: 500, exit: 1, title: "Internal error" },
+  MW_BAD_INPUT: row(400, 2, "Bad input"),
+  MW_INVALID_JSON: row(400, 2, "Request body is not valid JSON"),
+  MW_VALIDATION: row(400, 2, "A field is missing, unknown or out of range"),
+  MW_EMPTY_BATCH: row(400, 2, "Empty batch"),
+  MW_BATCH_TOO_LARGE: row(413, 2, "Batch or body over the limit"),
+  MW_UNSUPPORTED_MEDIA: row(415, 2, "Unsupported content type"),
+  MW_UNAUTHORIZED: row(401, 2, "Missing or wrong bearer token"),
+  MW_FORBIDDEN: row(403, 2, "Not allowed"),
+  MW_NOT_FOUND: row(404, 2, "Not found"),
+  MW_MODEL_NOT_FOUND: row(404, 2, "Unknown model or version"),
+  MW_PREDICTION_NOT_FOUND: row(404, 2, "Unknown prediction id"),
+  MW_CSV: row(400, 2, "CSV file rejected"),
+  MW_TRAINING_DATA: row(400, 2, "Data cannot train a model"),
+  MW_MODEL_CORRUPT: row(500, 2, "Model file missing, corrupt or incompatible"),
+  MW_REGISTRY: row(500, 2, "Registry error"),
+  MW_CONFIG: row(400, 2, "Bad configuration"),
+  MW_RATE_LIMITED: row(429, 1, "Too many requests"),
+  MW_NOT_READY: row(503, 1, "Not ready"),
+  MW_STORE_UNAVAILABLE: row(503, 1, "Prediction log unavailable and spool full"),
+  MW_DISK_FULL: row(503, 1, "The prediction log's disk is full"),
+  MW_DATA_DIR_GONE: row(503, 1, "The data directory was removed while serving"),
+  MW_STORE_FORMAT: row(500, 1, "Prediction log written in a format this version cannot read"),
+  MW_GATE_FAILED: row(409, 1, "Challenger did not pass the gate"),
+  MW_INFEASIBLE: row(422, 1, "Plan is infeasible"),
+  MW_CONFLICT: row(409, 2, "Conflict"),
+  MW_EVENT_LABELLED: row(409, 2, "The contract's ground truth comes from failure events, not feedback"),
+  MW_INTERNAL: row(500, 1, "Internal error"),
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_TABLE;

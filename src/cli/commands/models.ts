@@ -1,8 +1,15 @@
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
 import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
-import { isHelpWord, out, outJson, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { out, outJson, outThen, outJsonThen, parseSub } from "../io.js";
 import { registryOpt } from "../model-opts.js";
+
+const MODELS_SPEC = {
+  subs: ["list", "show", "promote", "rollback", "shadow"],
+  strings: ["registry", "alias", "url", "token", "reason"],
+  flags: ["json", "off"],
+  positionals: true,
+};
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
@@ -18,16 +25,10 @@ within its refresh interval (or at once through POST /v1/models/{version}/promot
 every request with VERSION too, after each answer is sent, and compare it live with the champion
 (GET /v1/models/shadow); --off stops it. Needs the admin token (--token or MILLWRIGHT_ADMIN_TOKEN).`;
 
-const MODELS_OPTIONS: Options = {
-  strings: ["registry", "alias", "url", "token", "reason"],
-  flags: ["json", "off"],
-};
-
 export async function modelsCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (isHelpWord(sub)) return outThen(MODELS_HELP, 0);
-  const { values, positionals } = parse(rest, MODELS_OPTIONS, MODELS_HELP, true);
-  if (values.help || !sub) return outThen(MODELS_HELP, sub ? 0 : 2);
+  const p = parseSub("models", argv, MODELS_SPEC, MODELS_HELP);
+  if (typeof p === "number") return p;
+  const { sub, values, positionals } = p;
   if (sub === "shadow") return shadowCommand(values, positionals);
   const registry = registryOpt(values);
   if (sub === "list") {
@@ -66,8 +67,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     else out(`${alias} → ${v}`);
     return 0;
   }
-  if (sub === "rollback") return modelsRollback(registry, values);
-  throw new MillwrightError("MW_BAD_INPUT", `unknown 'models ${sub}'\n\n${MODELS_HELP}`);
+  return modelsRollback(registry, values);
 }
 
 /** `models shadow`: the server's admin API (serve/shadow/routes.ts), as an operator would call it. */

@@ -5,8 +5,14 @@ import { formatCsv } from "../../data/csv.js";
 import { historyExport } from "../../store/history/export.js";
 import { openHistoryReader } from "../../store/history/reader.js";
 import { readConfig } from "../config.js";
-import { isHelpWord, outputOpt, outThen, parse, type Options } from "../io.js";
+import { outputOpt, parseSub } from "../io.js";
 import { contractModelOpt } from "../model-opts.js";
+
+const PREDICTIONS_SPEC = {
+  subs: ["export"],
+  strings: ["out", "since", "registry", "model"],
+  flags: ["labelled"],
+};
 
 export const PREDICTIONS_HELP = `millwright predictions export --out FILE.csv [--since ISO-TIME] [--labelled] [--registry DIR] [--model REF]
 
@@ -19,15 +25,10 @@ failure-event contract's failure within the horizon) and, for a row-labelled con
 Reads the server's history log: history-<contract>.db in MILLWRIGHT_DATA_DIR, or PostgreSQL's
 history_log with DATABASE_URL (read-only; the server may be running).`;
 
-const PREDICTIONS_OPTIONS: Options = { strings: ["out", "since", "registry", "model"], flags: ["labelled"] };
-
 export async function predictionsCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (isHelpWord(sub)) return outThen(PREDICTIONS_HELP, 0);
-  const { values } = parse(rest, PREDICTIONS_OPTIONS, PREDICTIONS_HELP);
-  if (values.help || !sub) return outThen(PREDICTIONS_HELP, sub ? 0 : 2);
-  if (sub !== "export")
-    throw new MillwrightError("MW_BAD_INPUT", `unknown 'predictions ${sub}'\n\n${PREDICTIONS_HELP}`);
+  const p = parseSub("predictions", argv, PREDICTIONS_SPEC, PREDICTIONS_HELP);
+  if (typeof p === "number") return p;
+  const { values } = p;
   const dest = outputOpt(values, "out", PREDICTIONS_HELP);
   let since: number | undefined;
   if (values.since !== undefined) {

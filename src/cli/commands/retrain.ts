@@ -1,13 +1,18 @@
-import { MillwrightError } from "../../core/errors.js";
 import { describeEvent, retrainHistory } from "../../retrain/history.js";
 import { readConfig } from "../config.js";
-import { isHelpWord, intOpt, out, parse, outThen, outJsonThen, type Options } from "../io.js";
+import { intOpt, out, outThen, outJsonThen, parseSub } from "../io.js";
 import { refuseAi4iModel, registryOpt } from "../model-opts.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { isHistoryModelJSON } from "../../train/history-model.js";
 import { openContractAudit } from "../../serve/contract/audit-open.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { retrainRun } from "./retrain-run.js";
+
+const RETRAIN_SPEC = {
+  subs: ["run", "history"],
+  strings: ["limit", "before", "registry", "seed", "reason"],
+  flags: ["json", "alerts"],
+};
 
 export const RETRAIN_HELP = `millwright retrain history [--json] [--limit N] [--before ID] [--alerts]
 millwright retrain run [--registry DIR] [--seed N] [--reason TEXT] [--json]
@@ -24,18 +29,10 @@ there only when it passes. No shadow period. --seed the training seed (default 1
 in the champion history. Prints the decision (--json: verdict promoted or kept, reason, champion and
 challenger versions and metrics, gate, slice, data). Exit 0 promoted, 1 kept, 2 no log or bad input.`;
 
-const RETRAIN_OPTIONS: Options = {
-  strings: ["limit", "before", "registry", "seed", "reason"],
-  flags: ["json", "alerts"],
-};
-
 export async function retrainCommand(argv: string[]): Promise<number> {
-  const [sub, ...rest] = argv;
-  if (isHelpWord(sub)) return outThen(RETRAIN_HELP, 0);
-  const { values } = parse(rest, RETRAIN_OPTIONS, RETRAIN_HELP);
-  if (values.help || !sub) return outThen(RETRAIN_HELP, sub ? 0 : 2);
-  if (sub !== "run" && sub !== "history")
-    throw new MillwrightError("MW_BAD_INPUT", `unknown 'retrain ${sub}'\n\n${RETRAIN_HELP}`);
+  const p = parseSub("retrain", argv, RETRAIN_SPEC, RETRAIN_HELP);
+  if (typeof p === "number") return p;
+  const { sub, values } = p;
   const registry = registryOpt(values);
   const contract = contractChampion(registry, `retrain ${sub}`);
   if (sub === "run") return retrainRun(registry, contract, values);

@@ -10,16 +10,10 @@ import type pg from "pg";
 import { MillwrightError } from "../../core/errors.js";
 import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
-import type { AuditStore } from "../../retrain/ports.js";
-import type { OutcomeStore, TaskOutcome } from "../../plan/outcomes.js";
+import type { TaskOutcome } from "../../plan/outcomes.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
-import type {
-  AuditEvent,
-  AuditQuery,
-  MonitorSnapshot,
-  MonitorSnapshotStore,
-  StoredAuditEvent,
-} from "../../store/types.js";
+import type { AuditEvent, AuditQuery, MonitorSnapshot, StoredAuditEvent } from "../../store/types.js";
+import type { ContractAuditStore } from "./audit.js";
 
 /** Advisory lock keys ("MWAS", "MWAD", "MWAM"): creating the tables, deciding alerts, keeping a snapshot. */
 const SCHEMA_LOCK = 0x4d574153;
@@ -56,7 +50,7 @@ const SCHEMA = `
     PRIMARY KEY (contract, id));
   CREATE INDEX IF NOT EXISTS contract_plan_outcomes_at ON contract_plan_outcomes (contract, recorded_at);`;
 
-export class PostgresAuditStore implements AuditStore, MonitorSnapshotStore, OutcomeStore {
+export class PostgresAuditStore implements ContractAuditStore {
   private readonly pool: pg.Pool;
 
   constructor(

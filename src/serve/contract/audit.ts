@@ -17,7 +17,10 @@ import type {
   StoredAuditEvent,
 } from "../../store/types.js";
 
-export class SqliteAuditStore implements AuditStore, MonitorSnapshotStore, OutcomeStore {
+/** What an audit store of a contract server is, in a file here or in PostgreSQL (audit-postgres.ts). */
+export interface ContractAuditStore extends AuditStore, MonitorSnapshotStore, OutcomeStore {}
+
+export class SqliteAuditStore implements ContractAuditStore {
   private readonly db: Database.Database;
 
   constructor(readonly path: string) {

@@ -27,6 +27,9 @@ export interface StoredRow {
   nums: Uint8Array | null;
 }
 
+/** StoredRow's fields in the order a row is inserted (sqlite-rows.ts, postgres-rows.ts). */
+export const STORED_ROW_FIELDS = ["type", "id", "machine", "time", "body", "n", "hi", "nums"] as const;
+
 export function rowOf(e: LogEntry): EntryRow {
   // A machine's entry is keyed by the machine (its id column) and stamped when it was received.
   if (e.type === "machine") {

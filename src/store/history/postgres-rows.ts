@@ -1,7 +1,8 @@
 // The PostgreSQL history log's rows: how a group is inserted (one statement, its seqs handed out
 // under the write lock), read back a page at a time, and how labels find their readings.
 import type pg from "pg";
-import { entrySeqs, pushEntries, type ReadRow, type StoredRow } from "./entries.js";
+import { columnList } from "../../core/columns.js";
+import { entrySeqs, pushEntries, type ReadRow, STORED_ROW_FIELDS, type StoredRow } from "./entries.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { LoggedLabel, SeqEntry } from "./types.js";
 
@@ -33,18 +34,10 @@ export async function insertRows(c: pg.PoolClient, contract: string, rows: Store
   );
   let seq = Number(block[0].last) - count;
   const seqs = rows.map((r) => (seq += r.n));
-  const col = <T>(f: (r: (typeof rows)[number]) => T) => rows.map(f);
   const { rows: written } = await c.query<{ seq: string }>(INSERT, [
     contract,
     seqs,
-    col((r) => r.type),
-    col((r) => r.id),
-    col((r) => r.machine),
-    col((r) => r.time),
-    col((r) => r.body),
-    col((r) => r.n),
-    col((r) => r.hi),
-    col((r) => r.nums),
+    ...columnList(rows, STORED_ROW_FIELDS),
   ]);
   const kept = new Set(written.map((w) => Number(w.seq)));
   return entrySeqs(

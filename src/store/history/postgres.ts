@@ -5,7 +5,9 @@
 // one that was still in flight. Durable when a promise resolves (synchronous_commit on).
 import type pg from "pg";
 import { inTransaction, openPool } from "../postgres/transaction.js";
+import { columnList } from "../../core/columns.js";
 import type * as Log from "./types.js";
+import { SHADOW_SCORE_FIELDS } from "./types.js";
 import { judgeLabels } from "./labels.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
 import { entriesAfter, insertRows, lookUpLabels } from "./postgres-rows.js";
@@ -122,23 +124,12 @@ export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
-    const col = <T>(f: (r: Log.ShadowScore) => T) => rows.map(f);
     await this.health.seen(
       this.pool.query(
         `INSERT INTO history_shadow (contract, id, machine, t, model_version, p, champion_version, champion_p, scored_at)
          SELECT $1, u.* FROM unnest($2::text[], $3::text[], $4::float8[], $5::text[], $6::float8[], $7::text[], $8::float8[], $9::int8[]) AS u
          ON CONFLICT DO NOTHING`,
-        [
-          this.contract,
-          col((r) => r.id),
-          col((r) => r.machine),
-          col((r) => r.time),
-          col((r) => r.modelVersion),
-          col((r) => r.failureProbability),
-          col((r) => r.championVersion),
-          col((r) => r.championProbability),
-          col((r) => r.scoredAt),
-        ],
+        [this.contract, ...columnList(rows, SHADOW_SCORE_FIELDS)],
       ),
     );
   }

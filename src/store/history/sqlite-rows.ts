@@ -2,42 +2,34 @@
 // (sqlite-writer-worker.ts) and the main thread (MILLWRIGHT_SQLITE_WRITER_THREAD=0, and `exclusive`).
 // A group travels to the thread by column: flat arrays of strings clone cheaper than an object each.
 import type Database from "better-sqlite3";
-import { columnRows, entrySeqs, pushEntries, type ReadRow, type StoredRow, storedRows } from "./entries.js";
+import { type Columns, columnsOf } from "../../core/columns.js";
+import {
+  columnRows,
+  entrySeqs,
+  pushEntries,
+  type ReadRow,
+  STORED_ROW_FIELDS,
+  type StoredRow,
+  storedRows,
+} from "./entries.js";
 import { judgeLabels } from "./labels.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
 import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup, SeqEntry } from "./types.js";
 
-export interface RowGroup {
-  /** Each row's type: readings (packed), event (INSERT OR IGNORE on its id), label or machine. */
-  types: string[];
-  ids: string[];
-  machines: string[];
-  times: number[];
-  /** The entry as JSON, or a packed row's strings. */
-  bodies: string[];
-  /** Entries in each row (1 but for a packed row), its largest id and its numbers (packed rows only). */
-  ns: number[];
-  his: (string | null)[];
-  nums: (Uint8Array | null)[];
-}
+/**
+ * A group's rows by column (StoredRow: each row's type, readings (packed), event (INSERT OR IGNORE on
+ * its id), label or machine; the entry as JSON or a packed row's strings; entries in the row (1 but
+ * for a packed row), its largest id and its numbers (packed rows only)).
+ */
+export type RowGroup = Columns<StoredRow>;
 
-/** Rows by column. */
-export const groupOf = (rows: readonly StoredRow[]): RowGroup => ({
-  types: rows.map((r) => r.type),
-  ids: rows.map((r) => r.id),
-  machines: rows.map((r) => r.machine),
-  times: rows.map((r) => r.time),
-  bodies: rows.map((r) => r.body),
-  ns: rows.map((r) => r.n),
-  his: rows.map((r) => r.hi),
-  nums: rows.map((r) => r.nums),
-});
+export const groupOf = (rows: readonly StoredRow[]): RowGroup => columnsOf(rows, STORED_ROW_FIELDS);
 
 export type HistoryWriterRequest =
-  | ({ op: "append"; shadow?: ShadowGroup } & RowGroup)
+  | { op: "append"; rows: RowGroup; shadow?: ShadowGroup }
   | { op: "label"; labels: LabelIn[] }
-  | ({ op: "shadow" } & ShadowGroup)
+  | { op: "shadow"; scores: ShadowGroup }
   | { op: "close" };
 
 /** A packed row's numbers as better-sqlite3 binds a blob (a Buffer arrives on the thread as a Uint8Array). */
@@ -63,21 +55,12 @@ export function prepareInsert(db: Database.Database): (g: RowGroup) => number[] 
   const packed = db.prepare(`INSERT INTO log (seq, type, id, machine, t, body, n, id_hi, nums)
     VALUES (COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'log'), 0) + ?, 'readings', ?, ?, ?, ?, ?, ?, ?)`);
   return (g) => {
-    const seqs = new Array<number>(g.ids.length);
-    for (let i = 0; i < g.ids.length; i++) {
+    const seqs = new Array<number>(g.id.length);
+    for (let i = 0; i < g.id.length; i++) {
       const r =
-        g.types[i] === "readings"
-          ? packed.run(
-              g.ns[i],
-              g.ids[i],
-              g.machines[i],
-              g.times[i],
-              g.bodies[i],
-              g.ns[i],
-              g.his[i],
-              blob(g.nums[i]),
-            )
-          : byType[g.types[i]].run(g.ids[i], g.machines[i], g.times[i], g.bodies[i]);
+        g.type[i] === "readings"
+          ? packed.run(g.n[i], g.id[i], g.machine[i], g.time[i], g.body[i], g.n[i], g.hi[i], blob(g.nums[i]))
+          : byType[g.type[i]].run(g.id[i], g.machine[i], g.time[i], g.body[i]);
       seqs[i] = r.changes > 0 ? Number(r.lastInsertRowid) : 0;
     }
     return seqs;

@@ -2,19 +2,11 @@
 // writer thread, and the main thread without it), and read back: a group to a row.
 import type Database from "better-sqlite3";
 import { float64sOf, fromShadowRow, lastDistinct, runsOf, type ShadowRow } from "../shadow-rows.js";
-import type { ShadowScore } from "./types.js";
+import { type Columns, columnsOf } from "../../core/columns.js";
+import { SHADOW_SCORE_FIELDS, type ShadowScore } from "./types.js";
 
 /** Shadow scores by column (types.ts ShadowScore). */
-export interface ShadowGroup {
-  ids: string[];
-  machines: string[];
-  times: number[];
-  versions: string[];
-  ps: number[];
-  championVersions: string[];
-  championPs: number[];
-  at: number[];
-}
+export type ShadowGroup = Columns<ShadowScore>;
 
 /**
  * The shadow tables (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
@@ -71,16 +63,8 @@ export function shadowOfGroupRow(g: ShadowGroupRow): ShadowScore[] {
 }
 
 /** Shadow scores by column, to post to the writer thread. */
-export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup => ({
-  ids: rows.map((r) => r.id),
-  machines: rows.map((r) => r.machine),
-  times: rows.map((r) => r.time),
-  versions: rows.map((r) => r.modelVersion),
-  ps: rows.map((r) => r.failureProbability),
-  championVersions: rows.map((r) => r.championVersion),
-  championPs: rows.map((r) => r.championProbability),
-  at: rows.map((r) => r.scoredAt),
-});
+export const shadowGroupOf = (rows: readonly ShadowScore[]): ShadowGroup =>
+  columnsOf(rows, SHADOW_SCORE_FIELDS);
 
 /**
  * Inserts a group of shadow scores (inside the caller's transaction): a row per run of one shadow
@@ -91,26 +75,26 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
     "INSERT INTO shadow_groups (model_version, champion_version, n, strs, scores) VALUES (?, ?, ?, ?, ?)",
   );
   const same = (g: ShadowGroup) => (i: number, k: number) =>
-    g.versions[k] === g.versions[i] && g.championVersions[k] === g.championVersions[i];
+    g.modelVersion[k] === g.modelVersion[i] && g.championVersion[k] === g.championVersion[i];
   return (g) => {
-    for (const [i, j] of runsOf(g.ids.length, same(g))) {
+    for (const [i, j] of runsOf(g.id.length, same(g))) {
       const x = new Float64Array((j - i) * PER);
       for (let k = i; k < j; k++) {
         const o = (k - i) * PER;
-        x[o] = g.times[k];
-        x[o + 1] = g.ps[k];
-        x[o + 2] = g.championPs[k];
-        x[o + 3] = g.at[k];
+        x[o] = g.time[k];
+        x[o + 1] = g.failureProbability[k];
+        x[o + 2] = g.championProbability[k];
+        x[o + 3] = g.scoredAt[k];
       }
       ins.run(
-        g.versions[i],
-        g.championVersions[i],
+        g.modelVersion[i],
+        g.championVersion[i],
         j - i,
-        JSON.stringify([g.ids.slice(i, j), g.machines.slice(i, j)]),
+        JSON.stringify([g.id.slice(i, j), g.machine.slice(i, j)]),
         Buffer.from(x.buffer),
       );
     }
-    return g.ids.length;
+    return g.id.length;
   };
 }
 

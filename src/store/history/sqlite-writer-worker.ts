@@ -7,12 +7,12 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
-import { type HistoryWriterRequest, prepareInsert, prepareLabels, type RowGroup } from "./sqlite-rows.js";
+import { type HistoryWriterRequest, prepareInsert, prepareLabels } from "./sqlite-rows.js";
 import { prepareShadowInsert, type ShadowGroup } from "./sqlite-shadow.js";
 import { ThreadCommits } from "./sqlite-thread-commit.js";
 import type { LabelIn } from "./types.js";
 
-type Append = RowGroup & { shadow?: ShadowGroup; id: number };
+type Append = Extract<HistoryWriterRequest, { op: "append" }> & { id: number };
 
 const port = parentPort;
 if (!port) throw new Error("history sqlite-writer-worker must run as a worker thread");
@@ -27,7 +27,7 @@ const { db, append, shadow, label } = openWriterConnection(port, init, (db) => {
     // without it). It may carry shadow scores (shadow-rides.ts): in a savepoint of their own, so that
     // shadow rows that fail are rolled back alone and reported; they never fail the answers they rode with.
     append: (g: Append) => {
-      const seqs = insert(g);
+      const seqs = insert(g.rows);
       let shadowError: string | null = null;
       if (g.shadow)
         try {
@@ -57,8 +57,9 @@ const { db, append, shadow, label } = openWriterConnection(port, init, (db) => {
 /** What a group adds to the WAL, about: its texts and numbers, a page of overhead a row, its shadow scores. */
 const bytes = (g: Append) => {
   let n = 0;
-  for (let i = 0; i < g.bodies.length; i++) n += 4096 + g.bodies[i].length + (g.nums[i]?.byteLength ?? 0);
-  return n + (g.shadow ? 4096 + 128 * g.shadow.ids.length : 0);
+  const { body, nums } = g.rows;
+  for (let i = 0; i < body.length; i++) n += 4096 + body[i].length + (nums[i]?.byteLength ?? 0);
+  return n + (g.shadow ? 4096 + 128 * g.shadow.id.length : 0);
 };
 const commits = new ThreadCommits<Append>({ db, insert: append, bytes, reply: (r) => port.postMessage(r) });
 
@@ -76,7 +77,7 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   let reply: WriterReply;
   try {
-    const result = m.op === "shadow" ? shadow(m) : label(m.labels);
+    const result = m.op === "shadow" ? shadow(m.scores) : label(m.labels);
     reply = { id: m.id, ok: true, result };
   } catch (e) {
     reply = { id: m.id, ok: false, error: wire(e) };

@@ -110,7 +110,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
   private async post(g: RowGroup, answers: number): Promise<number[]> {
     const ride = this.rides.take(answers); // as many as it has answers: keeps pace, at most doubles its inserts
-    const req: HistoryWriterRequest = { op: "append", ...g };
+    const req: HistoryWriterRequest = { op: "append", rows: g };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
       const w = this.thread.now() ?? (await this.thread.get());
@@ -205,7 +205,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
   private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
     const w = this.thread.now() ?? (await this.thread.get());
-    const req: HistoryWriterRequest = { op: "shadow", ...shadowGroupOf(rows) };
+    const req: HistoryWriterRequest = { op: "shadow", scores: shadowGroupOf(rows) };
     await w.request(req);
   }
 

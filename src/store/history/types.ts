@@ -66,6 +66,18 @@ export interface ShadowScore {
   scoredAt: number;
 }
 
+/** ShadowScore's fields in the order a score is inserted (sqlite-shadow.ts, postgres.ts). */
+export const SHADOW_SCORE_FIELDS = [
+  "id",
+  "machine",
+  "time",
+  "modelVersion",
+  "failureProbability",
+  "championVersion",
+  "championProbability",
+  "scoredAt",
+] as const;
+
 /**
  * The ground truth of one answer (a row-labelled contract: POST /v1/feedback), keyed by the answer's
  * id, which is its reading's id in the log: one label per prediction, the first one told.
