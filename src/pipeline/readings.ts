@@ -6,7 +6,7 @@ import { MillwrightError } from "../core/errors.js";
 import { MAX_AHEAD_MS, MAX_ID_LENGTH } from "../core/limits.js";
 import type { Contract } from "../contract/types.js";
 import { COUNTER_WORDS, counterValue } from "../data/counter.js";
-import { parserFor, timeWords } from "../data/time-format.js";
+import { isEpoch, parserFor, timeWords } from "../data/time-format.js";
 
 /** The longest machine id a request may carry: the same bound as every route parameter. */
 export const MAX_MACHINE_ID = MAX_ID_LENGTH;
@@ -51,7 +51,8 @@ export function readingSchema(c: Contract): Record<string, unknown> {
           description: `the counter (${c.time.column}), a whole number, after the machine's newest (else 409)`,
         }
       : {
-          type: "string",
+          // An epoch contract also takes the count as a JSON number (rulesOf's timeText).
+          type: isEpoch(c.time.format) ? ["string", "number"] : "string",
           maxLength: 40,
           // The contract's own time rules (toColumns reads them), not the AI4I API's RFC 3339.
           description: `${timeDescription(c)}; after the machine's newest reading (else 409, naming it), at most ${MAX_AHEAD_MS / 86_400_000} days ahead of the server's clock and the fleet's newest reading (else 400)`,
@@ -117,7 +118,7 @@ export interface ReadingRules {
   /** The time is written (a string, kept in `stamp` for the answer), not counted. */
   readonly written: boolean;
   /** A `time.zone` contract: the second instant of a repeated local hour (NaN when not ambiguous); else null. */
-  readonly later: ((t: string) => number) | null;
+  readonly later: ((t: string | number) => number) | null;
   /** Per contract reading: its column value (a level's code; NaN: missing, optional), or why `v` is refused. */
   readonly values: readonly ((v: unknown) => number | string)[];
   /**
@@ -171,6 +172,11 @@ function rulesOf(c: Contract): ReadingRules & { known: Set<string> } {
   if (!r) {
     const parseTime = parserFor(c.time);
     const counter = c.time?.counter === true;
+    // An epoch contract's time may come as a JSON number too (a bridge posting what its PLC counts);
+    // it is read as its digits would be, range check included.
+    const epoch = isEpoch(c.time?.format);
+    const timeText = (t: unknown): string | null =>
+      typeof t === "string" ? (t.length <= 40 ? t : null) : epoch && typeof t === "number" ? String(t) : null;
     const fields = ["machine_id", ...(c.time ? ["timestamp"] : []), ...c.readings.map((x) => x.name)];
     r = {
       fields,
@@ -181,9 +187,12 @@ function rulesOf(c: Contract): ReadingRules & { known: Set<string> } {
         ? null
         : counter
           ? counterValue
-          : (t) => (typeof t === "string" && t.length <= 40 ? parseTime(t) : Number.NaN),
+          : (t) => {
+              const s = timeText(t);
+              return s === null ? Number.NaN : parseTime(s);
+            },
       written: !!c.time && !counter,
-      later: c.time?.zone && !counter ? (t) => parseTime.later(t) : null,
+      later: c.time?.zone && !counter ? (t) => parseTime.later(String(t)) : null,
       values: c.readings.map(valueRule),
       needsAValue: c.readings.every((x) => x.optional),
     };
@@ -223,8 +232,8 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
           `${t == null ? "is required: " : ""}must be ${c.time.counter ? COUNTER_WORDS : timeWords(c.time)}`,
         );
       time[i] = v;
-      if (later && rules.later) later[i] = rules.later(t as string);
-      if (stamp) stamp[i] = t as string;
+      if (later && rules.later) later[i] = rules.later(t as string | number);
+      if (stamp) stamp[i] = t as string | number;
     } else {
       time[i] = i;
       const t = r.timestamp; // taken and echoed, though the contract has no time

@@ -41,7 +41,7 @@ class Scanner extends JsonBytes {
   private time = new Float64Array(0);
   private values: Float64Array[];
   private later: Float64Array | null;
-  private stamp: string[] | null;
+  private stamp: (string | number)[] | null;
   /** Per field, the reading (+1) it was last seen in: a key twice in one reading is left to JSON.parse. */
   private readonly seen: Int32Array;
   /** The fields in the order the last reading listed them: the next reading's likely order. */
@@ -126,8 +126,8 @@ class Scanner extends JsonBytes {
       const t = rules.time(v);
       if (!Number.isFinite(t)) throw STOP;
       this.time[i] = t;
-      if (this.later && rules.later) this.later[i] = rules.later(v as string);
-      if (this.stamp) this.stamp[i] = v as string;
+      if (this.later && rules.later) this.later[i] = rules.later(v as string | number);
+      if (this.stamp) this.stamp[i] = v as string | number;
     }
   }
 

@@ -166,6 +166,39 @@ test("a repeated local hour: both instants, and the time as written for the answ
   assert.deepEqual(cols.stamp, ["2026-10-25T02:30:00", "2026-10-25 01:30:00"]);
 });
 
+test("an epoch contract takes its time as a JSON number too, the range check included, echoed as sent", () => {
+  // Trial 2: a bridge posting its PLC's Unix seconds as a number was refused ("must be a string").
+  const EPOCH = contractOf("epoch", "time: { column: t, format: epoch, zone: America/Chicago }\n");
+  const text = body(
+    { machine_id: "a", timestamp: 1767619040, load: 1 },
+    { machine_id: "a", timestamp: "1767619041.5", load: 2 },
+    { machine_id: "a", timestamp: 1767619042.25, load: 3 },
+  );
+  assert.equal(agree(EPOCH, text), "scanned");
+  const cols = scanReadings(EPOCH, Buffer.from(text), MAX) as ReadingColumns;
+  assert.deepEqual([...cols.time], [1767619040000, 1767619041500, 1767619042250]);
+  assert.deepEqual(cols.stamp, [1767619040, "1767619041.5", 1767619042.25]);
+  // An instant: the zone does not make it ambiguous.
+  assert.ok(cols.later?.every((x) => Number.isNaN(x)));
+  // Seconds read as milliseconds would land in 1970: refused by both paths, naming the field.
+  refused(
+    EPOCH,
+    body({ machine_id: "a", timestamp: 1767619040000, load: 1 }),
+    /readings\[0\]\.timestamp: must be Unix epoch seconds/,
+  );
+  refused(
+    EPOCH,
+    body({ machine_id: "a", timestamp: true, load: 1 }),
+    /readings\[0\]\.timestamp: must be Unix epoch seconds/,
+  );
+  // Any other written time stays a string: a number is refused as before.
+  refused(
+    ZONED,
+    body({ machine_id: "a", timestamp: 1767619040, load: 1 }),
+    /readings\[0\]\.timestamp: must be an ISO 8601 time/,
+  );
+});
+
 test("random and mutated bodies: the same columns or a hand-back, never a value of its own", () => {
   const value = fc.oneof(
     fc.double({ min: -10, max: 250 }),

@@ -3,7 +3,7 @@
 import { didYouMean } from "../../core/did-you-mean.js";
 import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
-import { parserFor, timeWords } from "../../data/time-format.js";
+import { isEpoch, parserFor, timeWords } from "../../data/time-format.js";
 import type { Contract } from "../../contract/types.js";
 import { timeDescription } from "../../pipeline/readings.js";
 import { type FleetHistory, tooFarAhead } from "../../pipeline/scorer.js";
@@ -26,6 +26,13 @@ export function eventTimeDescription(contract: Contract): string {
     .filter((t) => t.clock)
     .map((t) => `; table ${t.name} also ${timeWords(t.clock)}`);
   return `${timeDescription(contract)}${own.join("")}`;
+}
+
+/** Whether an event's time may be a JSON number: the contract's, or a table's own, is an epoch count. */
+export function epochEvents(contract: Contract): boolean {
+  return [contract.time, ...contract.events.map((t) => t.clock), contract.failures?.clock].some((t) =>
+    isEpoch(t?.format),
+  );
 }
 
 /** An event's `kind` in the OpenAPI schema: the tables that must give one (those with a kind column). */
@@ -74,9 +81,13 @@ export function parseEvents(
     const clock = spec?.clock;
     let t = Number.NaN;
     if (counter) t = eventCounterValue(e.timestamp);
-    else if (typeof e.timestamp === "string") {
-      t = clock ? parserFor(clock)(e.timestamp) : Number.NaN;
-      if (!Number.isFinite(t)) t = parserFor(contract.time)(e.timestamp);
+    else if (typeof e.timestamp === "string" || typeof e.timestamp === "number") {
+      // A JSON number only where the time is an epoch count (as for readings: pipeline/readings.ts).
+      const s = String(e.timestamp);
+      const takes = (f: { format?: string | null } | null | undefined) =>
+        typeof e.timestamp === "string" || isEpoch(f?.format);
+      t = clock && takes(clock) ? parserFor(clock)(s) : Number.NaN;
+      if (!Number.isFinite(t) && takes(contract.time)) t = parserFor(contract.time)(s);
     }
     if (!Number.isFinite(t))
       throw new MillwrightError(

@@ -7,7 +7,7 @@ import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
 import { fieldsFromBodyRoot } from "../problem.js";
 import type { ContractService, EventIn } from "./contract-service.js";
-import { eventTimeDescription, kindDescription, kindWarning } from "./events.js";
+import { epochEvents, eventTimeDescription, kindDescription, kindWarning } from "./events.js";
 
 export function contractEventRoutes(
   app: FastifyInstance,
@@ -34,7 +34,13 @@ export function contractEventRoutes(
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter
         ? { type: "number", description: "the counter; an event may fall between two rows" }
-        : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
+        : epochEvents(m.contract)
+          ? {
+              // An epoch time may come as a JSON number (events.ts parseEvents).
+              anyOf: [{ type: "string", maxLength: 40 }, { type: "number" }],
+              description: eventTimeDescription(m.contract),
+            }
+          : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
       // anyOf, not a type list: Ajv's strict mode warns at start-up on union types. Not in
       // `required`: whether it is depends on the table, which parseEvents checks.
       kind: {
