@@ -31,7 +31,12 @@ export interface PlanSource {
   readonly model: HistoryModel;
   /** Every machine that has sent readings, with its history state, as the planner takes it. */
   planMachines(): PlanMachine[];
+  /** Each machine's newest reading time (ms, or the count on a counter time): cheap, asked on every GET. */
+  dataTimes(): number[];
 }
+
+/** The fleet's data time a plan starts from: its newest reading. */
+const fleetTime = (times: readonly number[]): number => Math.max(...times);
 
 export class PlanKeeper {
   private latest: ContractPlan | null = null;
@@ -103,7 +108,8 @@ export class PlanKeeper {
     }
   }
 
-  private loadTechnicians(): Technician[] {
+  /** The technicians the plan uses, read and checked now (throws MW_CONFIG as the plan would). */
+  technicians(): Technician[] {
     const file = this.techniciansFile;
     if (!file)
       throw new MillwrightError(
@@ -127,7 +133,7 @@ export class PlanKeeper {
     if (this.making) return this.making;
     const run = async () => {
       this.seenMtime = this.techniciansMtime();
-      const technicians = this.loadTechnicians();
+      const technicians = this.technicians();
       const svc = this.svc;
       const c = svc.model.contract;
       const machines = svc.planMachines();
@@ -136,7 +142,7 @@ export class PlanKeeper {
           "MW_NOT_READY",
           "no machine has sent readings yet: nothing to plan (POST /v1/predict first)",
         );
-      const newest = Math.max(...machines.map((m) => m.state.time));
+      const newest = fleetTime(machines.map((m) => m.state.time));
       const plan = await makeContractPlan({
         model: svc.model,
         machines,
@@ -170,12 +176,34 @@ export class PlanKeeper {
     if (this.latest && this.latest.model.version !== this.svc.model.version && !this.staleReason)
       this.markStale(`the served model is now ${this.svc.model.version}`);
     this.seenMtime = mtime;
+    const moved = this.latest && !this.staleReason ? this.dataMovedOn(this.latest) : null;
+    if (moved) this.markStale(moved);
     await this.loadOutcomes();
     if (!this.latest) await this.replan();
     else if (this.staleReason && !this.making)
       // A failed background re-plan leaves the old plan, still marked stale, and is retried next ask.
       this.replan(this.staleReason).catch(() => {});
     return this.view(this.latest as ContractPlan);
+  }
+
+  /**
+   * Why the plan is behind the fleet, or null: once the data has moved past the plan's first shift,
+   * its first tasks lie in the past and its risks are a shift old (trial 3: a whole day of readings
+   * left the morning's plan "fresh", and only the admin token could re-plan). On a counter time the
+   * plan started at the wall clock, so the wall clock says when its first shift is over.
+   */
+  private dataMovedOn(plan: ContractPlan): string | null {
+    const firstShiftEnd = Date.parse(plan.horizon.start) + plan.horizon.shift_hours * 3_600_000;
+    if (this.svc.model.contract.time?.counter !== false)
+      return Date.now() >= firstShiftEnd
+        ? `the plan's first shift (${plan.horizon.labels[0]}) is over`
+        : null;
+    const times = this.svc.dataTimes();
+    if (times.length === 0) return null;
+    const now = fleetTime(times);
+    return now >= firstShiftEnd
+      ? `new readings up to ${new Date(now).toISOString()}, past the plan's first shift (${plan.horizon.labels[0]}; it was made from data up to ${plan.data_time})`
+      : null;
   }
 
   view(plan: ContractPlan): ServedPlan {

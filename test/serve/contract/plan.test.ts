@@ -287,3 +287,75 @@ test("PUT /v1/plan/technicians: a skill no task asks for is taken, with a warnin
     next.warnings.join("\n"),
   );
 });
+
+test("new readings past the plan's first shift make it stale, and it is re-planned from them (trial 3: a day of readings left it fresh)", async () => {
+  let first = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && first.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    first = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(first.stale, false);
+  // Each machine's readings go on, hourly, until just before the plan's first shift ends: still fresh.
+  const { readings } = shopExports(model.contract);
+  const newest = new Map<string, number>();
+  for (const r of readings) newest.set(r.machine_id as string, Date.parse(`${r.timestamp as string}Z`));
+  const shiftEnd = Date.parse(first.horizon.start) + first.horizon.shift_hours * 3_600_000;
+  const post = async (until: number) => {
+    const batch: Record<string, unknown>[] = [];
+    for (const [m, t0] of newest) {
+      let t = t0;
+      while (t + 3_600_000 <= until) {
+        t += 3_600_000;
+        batch.push({
+          machine_id: m,
+          timestamp: new Date(t).toISOString(),
+          spindle_speed: 9000,
+          spindle_load: 40,
+        });
+      }
+      newest.set(m, t);
+    }
+    batch.sort((a, b) => Date.parse(a.timestamp as string) - Date.parse(b.timestamp as string));
+    const r = await app.inject({ method: "POST", url: "/v1/predict", payload: batch });
+    assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+  };
+  await post(shiftEnd - 3_600_000);
+  const still = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(still.stale, false, still.stale_reason);
+  assert.equal(still.made_at, first.made_at);
+  // One more hour reaches the end of the first shift: the plan's first tasks are now in the past.
+  await post(shiftEnd);
+  const stale = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  assert.equal(stale.stale, true);
+  assert.match(stale.stale_reason, /^new readings up to .*, past the plan's first shift \(/);
+  let next = stale;
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(next.stale, false);
+  assert.equal(Date.parse(next.data_time), shiftEnd);
+  assert.ok(Date.parse(next.horizon.start) >= shiftEnd);
+});
+
+test("a technicians file the plan cannot use is logged as a warning at start, not first found by GET /v1/plan (trial 3)", async () => {
+  const bad = join(versionDir, "..", "..", "bad-technicians.yaml");
+  writeFileSync(bad, "technicians:\n  - { name: Ana, skills: [mechanical], hours_per_shfit: 8 }\n");
+  const lines: string[] = [];
+  const stream = { write: (s: string) => lines.push(s) };
+  const other = await buildContractApp({
+    service: await ContractService.open(model, versionDir, log),
+    technicians: bad,
+    logger: { level: "warn", stream },
+  });
+  try {
+    const warned = lines.map((l) => JSON.parse(l)).filter((l) => l.level === 40);
+    assert.equal(warned.length, 1, lines.join(""));
+    assert.match(
+      warned[0].msg,
+      /^technicians: .*technicians\[0\]\.hours_per_shfit.*; GET \/v1\/plan answers this error/,
+    );
+  } finally {
+    await other.close();
+  }
+});
