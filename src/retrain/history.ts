@@ -67,9 +67,10 @@ export function describeEvent(e: HistoryEntry): string {
       : e.kind === "alert"
         ? `${String(p.alertname)} ${String(p.status)}`
         : e.kind === "promotion" || e.kind === "rollback"
-          ? `${String(p.from)} → ${String(p.to)}${p.reason ? `: ${String(p.reason)}` : ""}`
+          ? `${String(p.from)} → ${String(p.to)}${p.by ? ` (by ${String(p.by)})` : ""}${p.reason ? `: ${String(p.reason)}` : ""}`
           : e.kind === "trigger"
-            ? `${String(p.source ?? "")} ${String(p.alertname ?? "")}`.trim()
+            ? `${String(p.source ?? "")} ${String(p.alertname ?? "")}`.trim() +
+              (p.reason ? `: ${String(p.reason)}` : "")
             : JSON.stringify(p);
   return `${e.at}  #${String(e.id).padEnd(6)} ${e.kind.padEnd(9)} ${what}`;
 }

@@ -216,7 +216,9 @@ test(
         await serving(v2);
 
         // 5. `millwright models promote` (the registry, no HTTP): both replicas follow within the refresh interval.
-        const cli = await runCli(["models", "promote", s.version, "--registry", s.registry.dir]);
+        const cli = await runCli(["models", "promote", s.version, "--registry", s.registry.dir], {
+          env: { DATABASE_URL: dbUrl },
+        });
         assert.equal(cli.code, 0, cli.stderr);
         const back = await serving(s.version);
         // The interval plus the swap (the log replayed under the model): generous, for a loaded machine.

@@ -15,7 +15,12 @@ import { SHOP_LIVE_CONTRACT, SHOP_LIVE_TECHNICIANS, shopLive } from "../helpers/
 import { iso } from "../helpers/shop-live-files.js";
 import { Bridge, type Decision, poll, retrainAlert } from "../helpers/shop-live-bridge.js";
 
-type Event = { id: string; kind: string; table: string; payload: { reason?: string } };
+type Event = {
+  id: string;
+  kind: string;
+  table: string;
+  payload: { reason?: string; to?: string; by?: string };
+};
 
 const H = 3600_000;
 const dir = mkdtempSync(join(tmpdir(), "mw-shop-live-"));
@@ -218,10 +223,23 @@ test("shadow, promote, rollback (route and CLI) and the plan, as an operator doe
     trail.some((e: Event) => e.kind === "rollback" && e.payload.reason === "trial E: worse on the week"),
   );
   // `millwright models promote` in another process: the server follows the champion alias.
-  const cli = await runCli(["models", "promote", B, "--registry", registry]);
+  const cli = await runCli(
+    ["models", "promote", B, "--registry", registry, "--reason", "trial E: back to B"],
+    {
+      env,
+    },
+  );
   assert.equal(cli.code, 0, cli.stderr);
   const served = await poll(async () => (await get("/v1/model")).version === B);
   assert.ok(served, "the server follows an alias another process moved");
+  // The hand promotions are in the server's trail too, the route's and the CLI's (trial 3).
+  const byHand = (await get("/v1/retrain/history")).events
+    .filter((e: Event) => e.kind === "promotion")
+    .map((e: Event) => [e.payload.to, e.payload.by, e.payload.reason ?? null]);
+  assert.deepEqual(byHand.slice(0, 2), [
+    [B, "cli", "trial E: back to B"],
+    [B, "api", null],
+  ]);
   await posting;
   assert.equal(bridge.clock, Number.POSITIVE_INFINITY, "every live reading answered");
   // The plan: a task done becomes a maintenance event in its machine's history; one skipped, with a reason.

@@ -21,7 +21,9 @@ before(() => {
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-const cli = (...args: string[]) => runCli(["models", ...args, "--registry", fx.registry.dir]);
+// The CLI writes a champion it moves into the contract's audit in the data directory (trial 3).
+const env = () => ({ MILLWRIGHT_DATA_DIR: join(dir, "data") });
+const cli = (...args: string[]) => runCli(["models", ...args, "--registry", fx.registry.dir], { env: env() });
 
 test("the trail: promotions push, rollbacks pop; a hand-edited registry.json restarts it", () => {
   const at = "2026-01-01T00:00:00Z";
@@ -72,6 +74,31 @@ test("CLI: rollback returns to the previous champion with the reason, twice; the
       "rollback 1.1.0→1.0.0",
     ],
   );
+  // The same moves in the contract's retraining audit, newest first, each said as by the CLI, so
+  // `retrain history` shows what is served (trial 3: it ended at the last automatic promotion).
+  const h = await runCli(["retrain", "history", "--json", "--registry", fx.registry.dir], { env: env() });
+  assert.equal(h.code, 0, h.stderr);
+  const moves = (JSON.parse(h.stdout).events as { kind: string; payload: Record<string, unknown> }[]).map(
+    (e) => `${e.kind} ${String(e.payload.from)}→${String(e.payload.to)} ${String(e.payload.by)}`,
+  );
+  assert.deepEqual(moves, [
+    "rollback 1.1.0→1.0.0 cli",
+    "rollback 1.2.0→1.1.0 cli",
+    "promotion 1.1.0→1.2.0 cli",
+    "promotion 1.0.0→1.1.0 cli",
+  ]);
+  const text = await runCli(["retrain", "history", "--registry", fx.registry.dir], { env: env() });
+  assert.match(text.stdout, /rollback +1\.2\.0 → 1\.1\.0 \(by cli\): recall fell on the night shift/);
   const long = await cli("rollback", "--reason", "x".repeat(501));
   assert.match(long.stderr, /reason: at most 500 characters, got 501/);
+  // An audit that cannot be written does not undo or fail the move the registry already made: said on stderr.
+  const noAudit = await runCli(["models", "promote", "1.1.0", "--registry", fx.registry.dir], {
+    env: { MILLWRIGHT_DATA_DIR: "/dev/null/data" },
+  });
+  assert.equal(noAudit.code, 0, noAudit.stderr);
+  assert.match(
+    noAudit.stderr,
+    /the champion moved, but the retraining audit was not written \(\/dev\/null\/data\)/,
+  );
+  assert.equal(fx.registry.readIndex().aliases.champion, "1.1.0");
 });

@@ -4,6 +4,7 @@
 // through POST /v1/models/rollback.
 import { rollbackReason } from "../../registry/champions.js";
 import type { ModelRegistry } from "../../registry/registry.js";
+import { auditChampionChange } from "../champion-audit.js";
 import { out, outJson } from "../io.js";
 
 export const ROLLBACK_HELP =
@@ -13,7 +14,9 @@ export async function modelsRollback(
   registry: ModelRegistry,
   values: Record<string, unknown>,
 ): Promise<number> {
-  const { from, to } = await registry.rollback(rollbackReason(values.reason));
+  const reason = rollbackReason(values.reason);
+  const { from, to } = await registry.rollback(reason);
+  await auditChampionChange(registry, to, "rollback", { from, to, reason });
   if (values.json) outJson({ from, to, reason: rollbackReason(values.reason) });
   else
     out(`champion ${from} → ${to} (rolled back${values.reason ? `: ${rollbackReason(values.reason)}` : ""})`);

@@ -1,3 +1,4 @@
+import { auditChampionChange } from "../champion-audit.js";
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
 import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
@@ -13,7 +14,7 @@ const MODELS_SPEC = {
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
-millwright models promote VERSION [--alias champion|challenger] [--registry DIR]
+millwright models promote VERSION [--alias champion|challenger] [--reason TEXT] [--registry DIR]
 millwright models shadow VERSION|--off [--url http://127.0.0.1:8080] [--token T]
 ${ROLLBACK_HELP}
 
@@ -62,7 +63,15 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     if (!ALIASES.includes(alias))
       throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
     const v = registry.resolve(ref);
+    const from = registry.readIndex().aliases.champion ?? null;
     await registry.setAlias(alias, v);
+    // A champion moved by hand goes into the retraining audit, as the server's own moves do.
+    if (alias === "champion" && from !== v)
+      await auditChampionChange(registry, v, "promotion", {
+        from,
+        to: v,
+        ...(values.reason ? { reason: String(values.reason) } : {}),
+      });
     if (values.json) outJson({ version: v, alias });
     else out(`${alias} → ${v}`);
     return 0;

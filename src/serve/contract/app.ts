@@ -195,7 +195,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
 
   oipContractRoutes(app, svc, maxBatch, count, opts.models?.registry, ready);
   if (opts.shadow) shadowRoutes(app, opts.shadow);
-  if (opts.models) contractModelRoutes(app, opts.models);
+  if (opts.models) contractModelRoutes(app, opts.models, opts.retrain?.audit);
   if (opts.models) contractReportRoute(app, opts.models.registry);
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);

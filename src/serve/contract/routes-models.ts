@@ -11,6 +11,7 @@ import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
 import { readOr } from "./routes-report.js";
 import { closedObject } from "../body-schema.js";
+import type { AuditStore } from "../../retrain/ports.js";
 
 type StoredFile = { role?: string; sha256?: string; rows?: number };
 
@@ -93,7 +94,7 @@ export class ContractModels {
   }
 }
 
-export function contractModelRoutes(app: FastifyInstance, models: ContractModels): void {
+export function contractModelRoutes(app: FastifyInstance, models: ContractModels, audit?: AuditStore): void {
   const tags = ["models"];
   const reg = models.registry;
   app.get(
@@ -168,6 +169,9 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
       const ref = (req.params as { version: string }).version;
       const { from, to } = await models.serve(ref, true);
       models.follows = "champion";
+      // In the retraining audit, beside the loop's own promotions (trial 3: a hand promotion was missing).
+      if (from !== to)
+        await audit?.appendAudit({ at: Date.now(), kind: "promotion", payload: { from, to, by: "api" } });
       req.log.info({ from, to }, "promoted and served");
       return { version: to, alias: "champion", served: models.served, from };
     },
