@@ -2,6 +2,7 @@
 // by id. Its own file so the app's wiring (app.ts) stays short.
 import type { FastifyInstance } from "fastify";
 import type { Counter } from "prom-client";
+import { MillwrightError } from "../../core/errors.js";
 import { MAX_PARAM_LENGTH } from "../../core/limits.js";
 import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
@@ -58,7 +59,8 @@ export function contractEventRoutes(
         summary: "Alarms, maintenance and failures: they update the machines' history (token: feedback)",
         tags: ["events"],
         body: closedObject(
-          { events: { type: "array", minItems: 1, maxItems: maxBatch, items: eventSchema } },
+          // Not minItems: an empty list is MW_EMPTY_BATCH, as an empty /v1/predict batch is (trial 3).
+          { events: { type: "array", maxItems: maxBatch, items: eventSchema, description: "one or more" } },
           ["events"],
         ),
       }),
@@ -67,6 +69,7 @@ export function contractEventRoutes(
     },
     async (req) => {
       const items = (req.body as { events: EventIn[] }).events;
+      if (items.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "events: the batch is empty");
       const outcomes = await svc.events(items);
       for (const o of outcomes) events.inc({ outcome: o });
       const c = svc.model.contract;
