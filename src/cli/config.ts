@@ -112,6 +112,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     planning: {
       techniciansFile: env.MILLWRIGHT_TECHNICIANS ? resolve(env.MILLWRIGHT_TECHNICIANS) : undefined,
+      costsFile: env.MILLWRIGHT_COSTS ? resolve(env.MILLWRIGHT_COSTS) : undefined,
       minReturn: env.MILLWRIGHT_PLAN_MIN_RETURN ? envNumber(env, "MILLWRIGHT_PLAN_MIN_RETURN", 0) : undefined,
     },
   };

@@ -54,7 +54,7 @@ export interface Config {
    * The plan's technicians YAML file (unset: the fleet's shipped example, or none), and the margin a
    * task must promise over its cost (unset: the planner's default, plan/contract-options.ts).
    */
-  planning: { techniciansFile?: string; minReturn?: number };
+  planning: { techniciansFile?: string; costsFile?: string; minReturn?: number };
 }
 
 export function sqlitePath(cfg: Config): string {

@@ -13,6 +13,8 @@ mixed-integer program with HiGHS (--greedy: the greedy baseline).
 Options:
   --technicians FILE   YAML: technicians: [{name, skills: [skills or "*"], hours_per_shift,
                        shifts: optional, e.g. [day, evening] or ["Mon night", weekdays day]}]
+  --costs FILE         YAML: the contract's tasks: key in a file of its own (prices, hours, skills),
+                       planned with in place of the model's contract's (as MILLWRIGHT_COSTS)
   --data FILE          telemetry CSV instead of the contract's (the plan starts at its newest reading)
   --events NAME=FILE   an event table's file instead of the contract's (repeatable)
   --horizon SPAN       how far ahead: 7d, 36h or 21 shifts (default 7d)

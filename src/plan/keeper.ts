@@ -3,8 +3,6 @@
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
 // tasks are kept across re-plans, so a manager sees what was done against what was planned, and,
 // given a store (the contract's audit), across restarts and between replicas (plan/outcomes.ts).
-import { existsSync, readFileSync, statSync } from "node:fs";
-import { writeFileAtomic } from "../registry/fsutil.js";
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
@@ -12,6 +10,9 @@ import { type ContractPlan, makeContractPlan } from "./contract-plan.js";
 import { skillWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
+import type { ContractTasks } from "../contract/types.js";
+import { parseCostsFile, withTasks } from "./costs-file.js";
+import { PlanFile } from "./plan-file.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { OUTCOMES_KEPT_MS, type OutcomeStore, type TaskOutcome, mayFollow } from "./outcomes.js";
 
@@ -22,7 +23,9 @@ export type ServedPlan = ContractPlan & {
   stale_reason: string | null;
   outcomes: TaskOutcome[];
   technicians_source: string;
-  /** The contract's currency prefix for amounts (tasks.currency; "" when it names none). */
+  /** The costs file the plan used, or "the contract's tasks". */
+  costs_source: string;
+  /** The currency prefix for amounts (tasks.currency; "" when it names none). */
   currency: string;
 };
 
@@ -50,14 +53,33 @@ export class PlanKeeper {
   /** The margin a task must promise over its cost (MILLWRIGHT_PLAN_MIN_RETURN); unset: the planner's default. */
   minReturn: number | undefined;
 
+  /** The technicians (MILLWRIGHT_TECHNICIANS, or the last upload). */
+  private readonly crew: PlanFile;
+  /** The tasks and costs (MILLWRIGHT_COSTS, or the last upload); none: the model's contract's `tasks:`. */
+  private readonly costs: PlanFile;
+  /** The tasks the latest plan was made with (its amounts' currency). */
+  private usedTasks: ContractTasks | null = null;
+
   constructor(
     private readonly svc: PlanSource,
-    private readonly configuredFile: string | undefined,
-    /** Where an uploaded technicians file is kept (the data dir); it wins over the configured one. */
-    private readonly uploadedFile?: string,
+    files: {
+      technicians?: string;
+      /** Where an uploaded technicians file is kept (the data dir); it wins over the configured one. */
+      uploadedTechnicians?: string;
+      costs?: string;
+      uploadedCosts?: string;
+    },
     /** Where outcomes are kept (the contract's audit); none: in memory only, for this process's life. */
     private readonly store?: OutcomeStore,
-  ) {}
+  ) {
+    this.crew = new PlanFile(
+      "technicians",
+      "MILLWRIGHT_TECHNICIANS",
+      files.technicians,
+      files.uploadedTechnicians,
+    );
+    this.costs = new PlanFile("costs", "MILLWRIGHT_COSTS", files.costs, files.uploadedCosts);
+  }
 
   /**
    * Reads the recent outcomes back from the store: at start (a restart must not plan a skipped task
@@ -71,11 +93,19 @@ export class PlanKeeper {
     return this.kept;
   }
 
-  private seenMtime = 0;
-
   /** The technicians file the plan uses: the last upload, else MILLWRIGHT_TECHNICIANS. */
   get techniciansFile(): string | undefined {
-    return this.uploadedFile && existsSync(this.uploadedFile) ? this.uploadedFile : this.configuredFile;
+    return this.crew.path;
+  }
+
+  /** The tasks the latest plan was made with (a task marked done writes its event), else the contract's. */
+  get planTasks(): ContractTasks | null {
+    return this.usedTasks ?? this.svc.model.contract.tasks;
+  }
+
+  /** The costs file the plan uses: the last upload, else MILLWRIGHT_COSTS; none: the contract's tasks. */
+  get costsFile(): string | undefined {
+    return this.costs.path;
   }
 
   /**
@@ -84,57 +114,47 @@ export class PlanKeeper {
    * for other work, but a misspelt one would leave that technician's tasks unplanned).
    */
   upload(text: string): { technicians: Technician[]; warnings: string[] } {
-    if (!this.uploadedFile)
-      throw new MillwrightError(
-        "MW_CONFIG",
-        // Cluster mode: an upload would stay in one replica's data directory, and the replicas
-        // would plan with different technicians, answering different plans by turns.
-        "this server takes no technicians upload (cluster mode, DATABASE_URL: each replica would keep its own): set MILLWRIGHT_TECHNICIANS to the same file on every replica",
-        { field: "MILLWRIGHT_TECHNICIANS" },
-      );
     const technicians = parseTechnicians(text, "uploaded technicians");
-    writeFileAtomic(this.uploadedFile, text.endsWith("\n") ? text : `${text}\n`);
-    this.seenMtime = this.techniciansMtime();
+    this.crew.keep(text);
     if (this.latest) this.markStale("new technicians were uploaded");
-    const tasks = this.svc.model.contract.tasks;
+    const tasks = this.planTasks;
     return { technicians, warnings: tasks ? skillWarnings(technicians, tasks, "uploaded technicians") : [] };
   }
 
-  private techniciansMtime(): number {
-    try {
-      return this.techniciansFile ? statSync(this.techniciansFile as string).mtimeMs : 0;
-    } catch {
-      return 0;
-    }
+  /** A manager's new tasks and costs (YAML, the contract's `tasks:` key): checked, kept, the plan made stale. */
+  uploadCosts(text: string): ContractTasks {
+    const tasks = parseCostsFile(text, "uploaded costs", this.svc.model);
+    this.costs.keep(text);
+    if (this.latest) this.markStale("new costs were uploaded");
+    return tasks;
   }
 
   /** The technicians the plan uses, read and checked now (throws MW_CONFIG as the plan would). */
   technicians(): Technician[] {
-    const file = this.techniciansFile;
-    if (!file)
+    const f = this.crew.read();
+    if (!f)
       throw new MillwrightError(
         "MW_CONFIG",
         "no technicians: set MILLWRIGHT_TECHNICIANS to a technicians YAML file (examples/contracts/historian-technicians.yaml)",
         { field: "MILLWRIGHT_TECHNICIANS" },
       );
-    let text: string;
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      throw new MillwrightError("MW_CONFIG", `${file}: technicians file not found (MILLWRIGHT_TECHNICIANS)`, {
-        file,
-      });
-    }
-    return parseTechnicians(text, file);
+    return parseTechnicians(f.text, f.path);
+  }
+
+  /** The tasks and costs the plan uses: the costs file's, read and checked now, else the served contract's. */
+  tasks(): ContractTasks | null {
+    const f = this.costs.read();
+    return f ? parseCostsFile(f.text, f.path, this.svc.model) : this.svc.model.contract.tasks;
   }
 
   /** Makes a plan now from the history as it is (one solve at a time: concurrent asks share it). */
   replan(reason: string | null = null): Promise<ContractPlan> {
     if (this.making) return this.making;
     const run = async () => {
-      this.seenMtime = this.techniciansMtime();
       const technicians = this.technicians();
       const svc = this.svc;
+      const model = withTasks(svc.model, this.tasks());
+      this.usedTasks = model.contract.tasks;
       const c = svc.model.contract;
       const machines = svc.planMachines();
       if (machines.length === 0)
@@ -144,7 +164,7 @@ export class PlanKeeper {
         );
       const newest = fleetTime(machines.map((m) => m.state.time));
       const plan = await makeContractPlan({
-        model: svc.model,
+        model,
         machines,
         technicians,
         techniciansFile: this.techniciansFile,
@@ -168,14 +188,12 @@ export class PlanKeeper {
 
   /** The plan to answer with: made on first ask; a stale one is answered while a new one is made. */
   async current(): Promise<ServedPlan> {
-    // A new technicians file makes the plan stale (checked by its modification time, each ask).
-    const mtime = this.techniciansMtime();
-    if (this.latest && mtime !== this.seenMtime && !this.staleReason)
-      this.markStale("the technicians file changed");
+    // A new technicians or costs file makes the plan stale (checked by its modification time, each ask).
+    for (const f of [this.crew, this.costs])
+      if (this.latest && f.changed() && !this.staleReason) this.markStale(`the ${f.what} file changed`);
     // A promotion or reload swapped the served model: the plan's risks are the old model's.
     if (this.latest && this.latest.model.version !== this.svc.model.version && !this.staleReason)
       this.markStale(`the served model is now ${this.svc.model.version}`);
-    this.seenMtime = mtime;
     const moved = this.latest && !this.staleReason ? this.dataMovedOn(this.latest) : null;
     if (moved) this.markStale(moved);
     await this.loadOutcomes();
@@ -221,7 +239,8 @@ export class PlanKeeper {
       stale_reason: this.staleReason,
       outcomes: [...this.kept],
       technicians_source: this.techniciansFile ?? "",
-      currency: this.svc.model.contract.tasks?.currency ?? "",
+      costs_source: this.costsFile ?? "the contract's tasks",
+      currency: this.usedTasks?.currency ?? "",
     };
   }
 

@@ -1,7 +1,10 @@
 // `millwright plan` when the champion is a data-contract model: the tasks and costs come from the
 // contract stored with the version, the history from its telemetry and event files.
 import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { before, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { readContractData } from "../../src/data/contract-data.js";
@@ -49,10 +52,50 @@ test("plan --json with a contract champion: tasks from the contract, model versi
   assert.equal(p.min_return, 0, "the planner's default margin");
 });
 
-test("plan in words, and --costs is not used for a contract model", async () => {
-  const r = await plan("--costs", "examples/costs.yaml", "--horizon", "3d");
+test("plan --costs: the contract's tasks: key in a file of its own, checked against the model's contract (trial 3)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "mw-cliplan-costs-"));
+  const tasks = parseYaml(readFileSync("examples/contracts/historian.yaml", "utf8")).tasks;
+  const costs = join(dir, "costs.yaml");
+  // A cheaper technician hour and failures ten times dearer: tasks worth planning, costed the new way.
+  const dear = Object.fromEntries(
+    Object.entries(tasks.heads as Record<string, { failure: { repair_cost: number } }>).map(([k, h]) => [
+      k,
+      { ...h, failure: { ...h.failure, repair_cost: h.failure.repair_cost * 10 } },
+    ]),
+  );
+  writeFileSync(costs, stringifyYaml({ tasks: { ...tasks, planned_cost_per_hour: 20, heads: dear } }));
+  const r = await plan("--costs", costs, "--json");
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /--costs is not used: a contract model's costs are its contract's tasks/);
+  const p = JSON.parse(r.stdout);
+  assert.ok(p.tasks.length > 0);
+  const hours = new Map(
+    Object.values(
+      tasks.heads as Record<string, { task: { name: string; hours: number; parts_cost: number } }>,
+    ).map((h) => [h.task.name, h.task]),
+  );
+  for (const t of p.tasks as { task: string; planned_cost: number }[]) {
+    const spec = hours.get(t.task);
+    assert.ok(
+      spec && Math.abs(t.planned_cost - (spec.hours * 20 + spec.parts_cost)) < 1e-6,
+      JSON.stringify(t),
+    );
+  }
+  // The retired AI4I planner's costs file is refused with what to give instead; so is a typo.
+  const old = await plan("--costs", "examples/costs.yaml");
+  assert.equal(old.code, 2);
+  assert.match(old.stderr, /examples\/costs\.yaml: failure: is the retired AI4I planner's costs format/);
+  writeFileSync(
+    costs,
+    stringifyYaml({ tasks: { ...tasks, heads: { ...tasks.heads, ballscrew: tasks.heads.ball_screw } } }),
+  );
+  const typo = await plan("--costs", costs);
+  assert.equal(typo.code, 2);
+  assert.match(typo.stderr, /tasks\.heads\.ballscrew: 'ballscrew' is not a failure kind of this contract/);
+});
+
+test("plan in words", async () => {
+  const r = await plan("--horizon", "3d");
+  assert.equal(r.code, 0, r.stderr);
   // The clock the shifts are on, and how to change it.
   assert.match(
     r.stdout,

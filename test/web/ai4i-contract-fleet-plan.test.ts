@@ -7,7 +7,7 @@
 // upload with the admin token. It takes the README's fleet, machine and plan pictures
 // (test/helpers/readme-shots.ts).
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { Browser, Page } from "playwright-core";
@@ -139,16 +139,35 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     const w = await visit("#/plan", "#plan-facts", { width: 1400, height: 900 });
     const { page } = w;
     assert.match((await page.textContent("#plan-facts")) ?? "", /Status.*Objective.*gap.*Solve time/s);
-    // A contract's costs are in its tasks: no downtime-cost field, no costs upload, no such route.
+    // A contract's costs are its tasks: key, uploaded as a file of its own (trial 3); no downtime-cost field.
     assert.equal(await page.locator("#plan-cost").isVisible(), false);
-    assert.equal(await page.locator("#costs-form").isVisible(), false);
+    assert.equal(await page.locator("#costs-form").isVisible(), true);
     assert.equal(await page.locator("#tech-form").isVisible(), true);
     const costs = await fetch(`${served.url}/v1/plan/costs`, {
       method: "PUT",
       headers: { "content-type": "application/json", authorization: `Bearer ${AI4I_TOKENS.admin}` },
       body: JSON.stringify({ yaml: "planned: { cost_per_hour: 60 }\n" }),
     });
-    assert.equal(costs.status, 404);
+    assert.equal(costs.status, 400);
+    assert.match(
+      ((await costs.json()) as { detail: string }).detail,
+      /^uploaded costs: planned: unknown key/,
+    );
+    // The contract's own tasks: key, pasted into the form: taken, and the plan is made again with it.
+    const own =
+      readFileSync("examples/contracts/ai4i.yaml", "utf8").match(/^tasks:\n(?: .*\n|\n)+/m)?.[0] ?? "";
+    await page.fill("#costs-yaml", own);
+    await page.fill("#costs-token", AI4I_TOKENS.admin);
+    await page.click("#costs-form button[type=submit]");
+    await page.waitForFunction(
+      () => /Uploaded|Not uploaded/.test(document.getElementById("costs-msg")?.textContent ?? ""),
+      null,
+      { timeout: 20_000 },
+    );
+    assert.match(
+      (await page.textContent("#costs-msg")) ?? "",
+      /^Uploaded: planned work 120 an hour, \d+ failure kinds\./,
+    );
     await page.fill("#plan-horizon", "3");
     await page.fill("#plan-token", AI4I_TOKENS.admin); // re-planning needs the admin token
     await page.click("#plan-form button[type=submit]");

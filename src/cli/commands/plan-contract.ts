@@ -1,6 +1,8 @@
 // `millwright plan` when the champion is a data-contract model: the machines' newest feature rows
 // from the telemetry file (the contract's, or --data) and its event files, technicians from
 // --technicians, tasks and costs from the contract stored with the model version.
+import { parseCostsFile } from "../../plan/costs-file.js";
+import type { ContractTasks } from "../../contract/types.js";
 import { readFileSync } from "node:fs";
 import { readContractData } from "../../data/contract-data.js";
 import type { KnownEvent } from "../../features/forecast-row.js";
@@ -32,6 +34,17 @@ export function readTechniciansFile(file: string) {
     throw new MillwrightError("MW_CONFIG", `${file}: technicians file not found`, { file });
   }
   return parseTechnicians(text, file);
+}
+
+/** `plan --costs FILE`: the contract's tasks: key in a file of its own, checked against the model's contract. */
+export function readCostsFile(file: string, m: HistoryModel): ContractTasks {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    throw new MillwrightError("MW_CONFIG", `${file}: costs file not found`, { file });
+  }
+  return parseCostsFile(text, file, m);
 }
 
 /** Each machine's newest feature row from the telemetry and event files, as the model's contract reads them. */

@@ -5,12 +5,13 @@ import { parseHorizon } from "../../plan/shifts.js";
 import { historyModelFromJSON, isHistoryModelJSON } from "../../train/history-model.js";
 import { numOpt, out, parse, outThen, outJsonThen, type Options } from "../io.js";
 import { refuseAi4iModel, registryOpt } from "../model-opts.js";
-import { planContract } from "./plan-contract.js";
+import { planContract, readCostsFile } from "./plan-contract.js";
+import { withTasks } from "../../plan/costs-file.js";
 
 const HELP = `${PLAN_HELP.trimEnd()}
 
 The champion must be a data-contract model (a model of the retired AI4I app is refused, exit 2).
---costs is not used: a contract model's costs are its contract's tasks. A technician's skill that
+A technician's skill that
 no task asks for (skills match exactly) is a warning naming the skills the tasks use.`;
 
 const OPTIONS: Options = {
@@ -26,11 +27,8 @@ export async function planCommand(argv: string[]): Promise<number> {
   const registry = registryOpt(values);
   const stored = registry.readModelJson("champion");
   if (isHistoryModelJSON(stored.obj)) {
-    if (values.costs)
-      process.stderr.write(
-        "warning: --costs is not used: a contract model's costs are its contract's tasks\n",
-      );
-    const model = historyModelFromJSON(stored.obj, stored.file);
+    const trained = historyModelFromJSON(stored.obj, stored.file);
+    const model = values.costs ? withTasks(trained, readCostsFile(values.costs as string, trained)) : trained;
     const plan = await planContract(model, {
       technicians: values.technicians as string,
       data: values.data as string | undefined,

@@ -61,6 +61,10 @@ export interface ContractAppOptions {
   planMinReturn?: number;
   /** Where PUT /v1/plan/technicians keeps an upload (it wins over `technicians`); unset: no uploads. */
   uploadedTechnicians?: string;
+  /** Tasks and costs YAML for the plan (MILLWRIGHT_COSTS); unset: the model's contract's tasks. */
+  costs?: string;
+  /** Where PUT /v1/plan/costs keeps an upload (it wins over `costs`); unset: no uploads. */
+  uploadedCosts?: string;
   /** The server's metrics in that registry (created here when not given). */
   metrics?: ContractMetrics;
   /** Model management (GET /v1/model, promote, reload), when the server has a registry. */
@@ -207,6 +211,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     tokens: opts.tokens,
     technicians: opts.technicians,
     uploadedTechnicians: opts.uploadedTechnicians,
+    costs: opts.costs,
+    uploadedCosts: opts.uploadedCosts,
     minReturn: opts.planMinReturn,
     outcomes: opts.planOutcomes,
   });

@@ -49,6 +49,9 @@ export function contractPlanRoutes(
     tokens?: Tokens;
     technicians?: string;
     uploadedTechnicians?: string;
+    /** Tasks and costs YAML (MILLWRIGHT_COSTS), and where PUT /v1/plan/costs keeps an upload. */
+    costs?: string;
+    uploadedCosts?: string;
     minReturn?: number;
     /** Where done and skipped tasks are kept (the contract's audit); none: in memory only. */
     outcomes?: OutcomeStore;
@@ -72,15 +75,28 @@ export function contractPlanRoutes(
           ),
         ),
   };
-  const keeper = new PlanKeeper(source, opts.technicians, opts.uploadedTechnicians, opts.outcomes);
+  const keeper = new PlanKeeper(
+    source,
+    {
+      technicians: opts.technicians,
+      uploadedTechnicians: opts.uploadedTechnicians,
+      costs: opts.costs,
+      uploadedCosts: opts.uploadedCosts,
+    },
+    opts.outcomes,
+  );
   keeper.minReturn = opts.minReturn;
   // Read at start too (trial 3: a misspelt key in the file of a Friday-night restart was found only
   // when someone asked for Monday's plan). The server serves on: only the plan needs them.
-  try {
-    keeper.technicians();
-  } catch (e) {
-    app.log.warn(`technicians: ${(e as Error).message}; GET /v1/plan answers this error until it is fixed`);
-  }
+  for (const [what, check] of [
+    ["technicians", () => keeper.technicians()],
+    ["costs", () => keeper.tasks()],
+  ] as const)
+    try {
+      check();
+    } catch (e) {
+      app.log.warn(`${what}: ${(e as Error).message}; GET /v1/plan answers this error until it is fixed`);
+    }
   const tags = ["plan"];
   /** A route that needs one of `names`' tokens: checked on request, and said in the docs. */
   const guarded = (names: ("admin" | "feedback")[], schema: object) => ({
@@ -118,6 +134,22 @@ export function contractPlanRoutes(
     async (req) => {
       const { technicians, warnings } = keeper.upload((req.body as { yaml: string }).yaml);
       return { technicians: technicians.map((t) => t.name), source: keeper.techniciansFile, warnings };
+    },
+  );
+  app.put(
+    "/v1/plan/costs",
+    guarded(["admin"], {
+      summary:
+        "Upload the tasks and costs (admin token): YAML, the contract's tasks: key, as for millwright plan --costs, checked against the served contract; the plan goes stale",
+      body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
+    }),
+    async (req) => {
+      const tasks = keeper.uploadCosts((req.body as { yaml: string }).yaml);
+      return {
+        planned_cost_per_hour: tasks.plannedCostPerHour,
+        heads: tasks.heads.map((h) => ({ head: h.head, task: h.task?.name ?? null })),
+        source: keeper.costsFile,
+      };
     },
   );
   app.get(
@@ -166,7 +198,7 @@ export function contractPlanRoutes(
     async (req) => {
       const { id, t, record } = await openTask(req, "done");
       // The machine's own task (its make's or model's override): its event is what the plan counted on.
-      const head = svc.model.contract.tasks?.heads.find((h) => h.head === t.head);
+      const head = keeper.planTasks?.heads.find((h) => h.head === t.head);
       const spec =
         head && resolveHead(head, t.machine_id, svc.machines?.attributesOf(t.machine_id) ?? {}).task;
       const body = (req.body ?? {}) as { timestamp?: string | number };

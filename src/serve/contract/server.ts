@@ -161,6 +161,8 @@ export async function startContractServer(
     uploadedTechnicians: cfg.databaseUrl
       ? undefined
       : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
+    costs: cfg.planning.costsFile,
+    uploadedCosts: cfg.databaseUrl ? undefined : join(cfg.dataDir, `costs-${model.contract.name}.yaml`),
     logger:
       opts.logger === false
         ? false

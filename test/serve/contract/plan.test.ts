@@ -2,7 +2,8 @@
 // model): the plan is made from the history the server holds, carries its freshness, and a task
 // marked done becomes a maintenance event that changes the machine's risk in the next plan.
 import assert from "node:assert/strict";
-import { copyFileSync, utimesSync, writeFileSync } from "node:fs";
+import { copyFileSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -38,6 +39,7 @@ before(async () => {
     maxBatch: 20_000,
     technicians: techniciansFile,
     uploadedTechnicians: join(shop.dir, "uploaded-technicians.yaml"),
+    uploadedCosts: join(shop.dir, "uploaded-costs.yaml"),
   });
 });
 
@@ -357,5 +359,58 @@ test("a technicians file the plan cannot use is logged as a warning at start, no
     );
   } finally {
     await other.close();
+  }
+});
+
+test("PUT /v1/plan/costs: admin only, checked against the served contract, and the next plan costs its tasks by it (trial 3)", async () => {
+  const put = (yaml: string, token = ADMIN) =>
+    app.inject({ method: "PUT", url: "/v1/plan/costs", payload: { yaml }, headers: auth(token) });
+  // The contract's own tasks: key, copied out and edited: a dearer technician hour and a currency.
+  const tasks = parseYaml(readFileSync("examples/contracts/historian.yaml", "utf8")).tasks;
+  const edited = { ...tasks, planned_cost_per_hour: 300, currency: "€" };
+  assert.equal((await put(stringifyYaml({ tasks: edited }), FEEDBACK)).statusCode, 401);
+  const typo = await put(stringifyYaml({ tasks: { ...tasks, planed_cost_per_hour: 300 } }));
+  assert.equal(typo.statusCode, 400);
+  assert.equal(typo.json().code, "MW_CONFIG");
+  assert.match(typo.json().detail, /^uploaded costs: tasks\.planed_cost_per_hour: /);
+  const kind = await put(stringifyYaml({ tasks: { heads: { coffee_machine: tasks.heads.ball_screw } } }));
+  assert.equal(kind.statusCode, 400);
+  assert.match(
+    kind.json().detail,
+    /tasks\.heads\.coffee_machine: 'coffee_machine' is not a failure kind of this contract/,
+  );
+  let before = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && before.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    before = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(before.costs_source, "the contract's tasks");
+  const ok = await put(stringifyYaml({ tasks: edited }));
+  assert.equal(ok.statusCode, 200, ok.body);
+  assert.ok(
+    ok.json().heads.some((h: { head: string; task: string }) => h.task === "spindle_bearing_replacement"),
+  );
+  const stale = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  // The upload starts the re-plan: it may be done by the next ask; if not, it says why it is stale.
+  if (stale.stale) assert.equal(stale.stale_reason, "new costs were uploaded");
+  let next = stale;
+  for (let i = 0; i < 100 && next.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    next = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  assert.equal(next.costs_source, ok.json().source);
+  assert.notEqual(next.made_at, before.made_at);
+  assert.equal(next.currency, "€");
+  // Each task's planned cost is its hours at the new rate plus its parts.
+  const specs = new Map(
+    Object.values(
+      tasks.heads as Record<string, { task?: { name: string; hours: number; parts_cost: number } }>,
+    ).flatMap((h) => (h.task ? [[h.task.name, h.task]] : [])),
+  );
+  assert.ok(next.tasks.length > 0);
+  for (const t of next.tasks as { task: string; planned_cost: number }[]) {
+    const spec = specs.get(t.task);
+    if (spec)
+      assert.ok(Math.abs(t.planned_cost - (spec.hours * 300 + spec.parts_cost)) < 1e-6, JSON.stringify(t));
   }
 });

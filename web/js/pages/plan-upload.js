@@ -1,7 +1,7 @@
 // The Plan page's uploads: a manager picks or pastes the technicians YAML (as for `millwright plan
-// --technicians`, both servers) or the costs YAML (as for `--costs`, the AI4I server: a contract's
-// costs are in its contract); the server checks it as the CLI does (errors name the key), keeps it
-// in its data directory and re-plans. Needs the admin token.
+// --technicians`) or the costs YAML (as for `--costs`: the contract's tasks: key as a file of its
+// own); the server checks it as the CLI does (errors name the key), keeps it in its data directory
+// and re-plans. Needs the admin token.
 import { describeError, putJson } from "../api.js";
 import { h, section, setText } from "../dom.js";
 import { adminToken, tokenField } from "../token.js";
@@ -80,7 +80,7 @@ export function costsUpload(onDone) {
       what: "costs",
       title: "Costs",
       path: "/v1/plan/costs",
-      done: (r) => `planned work ${r.planned_cost_per_hour} an hour`,
+      done: (r) => `planned work ${r.planned_cost_per_hour} an hour, ${r.heads.length} failure kinds`,
     },
     onDone,
   );

@@ -89,8 +89,8 @@ export function planPage(root, _arg, ctx) {
 
   const costField = cost.closest(".field");
   const replan = section("replan", "Re-plan", form);
-  // Technicians on both servers, costs on the AI4I server only (a contract's costs are in its
-  // contract). After an upload the page asks for the plan again at once.
+  // Technicians and costs (a contract server's: its tasks: key as a file of its own, MILLWRIGHT_COSTS).
+  // After an upload the page asks for the plan again at once.
   const again = () => {
     last = "";
     refresh();
@@ -110,10 +110,10 @@ export function planPage(root, _arg, ctx) {
   async function refresh() {
     if (posting || missing) return;
     contract = !!(await serverInfo()).contract;
-    // A contract server's re-plan takes a horizon only: its costs come from the contract.
+    // A contract server's re-plan takes a horizon only: its costs come from its tasks (the upload).
     if (costField) costField.hidden = contract;
     upload.hidden = false;
-    costsForm.hidden = contract;
+    costsForm.hidden = false;
     let plan;
     try {
       plan = await getJson("/v1/plan");
