@@ -11,8 +11,8 @@ import { withTasks } from "../../plan/costs-file.js";
 const HELP = `${PLAN_HELP.trimEnd()}
 
 The champion must be a data-contract model (a model of the retired AI4I app is refused, exit 2).
-A technician's skill that
-no task asks for (skills match exactly) is a warning naming the skills the tasks use.`;
+A technician's skill that no task asks for (skills match exactly) is a warning naming the
+skills the tasks use.`;
 
 const OPTIONS: Options = {
   strings: ["technicians", "costs", "horizon", "registry", "data", "min-return"],
