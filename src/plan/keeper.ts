@@ -8,7 +8,7 @@ import { writeFileAtomic } from "../registry/fsutil.js";
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
-import { type ContractPlan, makeContractPlan } from "./contract-plan.js";
+import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { skillWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
@@ -129,21 +129,20 @@ export class PlanKeeper {
       this.seenMtime = this.techniciansMtime();
       const technicians = this.loadTechnicians();
       const svc = this.svc;
-      const c = svc.model.contract;
       const machines = svc.planMachines();
       if (machines.length === 0)
         throw new MillwrightError(
           "MW_NOT_READY",
           "no machine has sent readings yet: nothing to plan (POST /v1/predict first)",
         );
-      const newest = Math.max(...machines.map((m) => m.state.time));
       const plan = await makeContractPlan({
         model: svc.model,
         machines,
         technicians,
         techniciansFile: this.techniciansFile,
-        // The plan starts where the fleet's data ends (for a live fleet, now).
-        startTime: c.time?.counter === false ? new Date(newest) : new Date(),
+        // The plan starts where the fleet's data ends (for a live fleet, now), not where one machine
+        // whose clock runs ahead says it does (core/fleet-time.ts).
+        startTime: planStartTime(svc.model, machines),
         horizonShifts: this.horizonShifts,
         minReturn: this.minReturn,
         timeLimitSeconds: 10,
