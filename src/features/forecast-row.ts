@@ -68,6 +68,9 @@ export function forecastRow(
   effectFrom = Number.NEGATIVE_INFINITY,
   method: ForecastMethod = "persistence",
 ): void {
+  // A machine whose clock ran ahead of the fleet's (core/fleet-time.ts) is planned from before its
+  // own last reading: its last row held until the plan reaches it, not its ages run backwards.
+  if (t < state.time) t = state.time;
   const n = plan.features.length;
   out.set(state.row.subarray(0, n), offset);
   const unit = plan.counter ? 1 : MS_PER_HOUR;

@@ -10,6 +10,7 @@
 // the training period scored against the same reference, never below Evidently's default: the
 // training period is by definition calm for the model, and its windows carry every structure above.
 // Pure: no I/O.
+import { fleetTime, type LeadingMachine } from "../core/fleet-time.js";
 import { type Column, type Columns, scoreFeature } from "./drift-report.js";
 import { getStatTest, type TestName } from "./stats/registry.js";
 
@@ -60,6 +61,59 @@ export function windowStart(
   while (from > floor && (spanMs === null || times[from - 1] > newest - spanMs)) from--;
   const full = end - from >= maxRows || (from > 0 && spanMs !== null);
   return { from, full };
+}
+
+/**
+ * A live window is not full when it holds under this share of the readings of the window before it
+ * and at most half of that window's machines: a handful of readings of a few machines where the day
+ * before held the fleet's day (trial 3: one reading of a machine whose clock ran 5 days fast, against
+ * 240 of 10 machines) is not a day of the fleet, and its mix is not the reference's. Either count
+ * alone is a normal shop: the first hours after a whole-shop weekend stop hold 5 % of Friday's
+ * readings but nearly all its machines (shop G's Monday noon: 190 readings of 40 machines against
+ * 3,657 of 41), and a weekend on which most machines stop holds few machines but a fair share of the
+ * readings (three of ten running: 30 %).
+ */
+export const MIN_WINDOW_SHARE = 0.1;
+
+/**
+ * The live drift window over readings in time order (`times` ascending, `machines` row-aligned):
+ * rows `from` to `to` (exclusive). On a clock (`spanMs` set) it ends at the fleet's time
+ * (core/fleet-time.ts), not at the newest reading, so one machine whose clock runs ahead neither
+ * empties the window nor is tested: its readings past the fleet's time are left out and the
+ * machine is named in `leading`. `full` as windowStart's, unless the window holds few readings of
+ * few machines beside the window before it (MIN_WINDOW_SHARE). A counter clock has no common time
+ * (each machine's counter is its own): its window is the last rows.
+ */
+export function liveWindow(
+  times: ArrayLike<number>,
+  machines: ArrayLike<string>,
+  spanMs: number | null,
+  maxRows = DRIFT_WINDOW_ROWS,
+): { from: number; to: number; full: boolean; leading: LeadingMachine[]; reference: number | null } {
+  let to = times.length;
+  let leading: LeadingMachine[] = [];
+  let reference: number | null = null;
+  if (spanMs !== null && to > 0) {
+    const newest = new Map<string, number>();
+    for (let i = 0; i < to; i++)
+      if (times[i] > (newest.get(machines[i]) ?? Number.NEGATIVE_INFINITY)) newest.set(machines[i], times[i]);
+    const ft = fleetTime(newest);
+    if (ft) {
+      ({ leading, reference } = ft);
+      while (to > 0 && times[to - 1] > ft.time) to--;
+    }
+  }
+  const w = windowStart(times, to, spanMs, maxRows);
+  const before = windowStart(times, w.from, spanMs, maxRows);
+  const count = (a: number, b: number) => {
+    const seen = new Set<string>();
+    for (let i = a; i < b; i++) seen.add(machines[i]);
+    return seen.size;
+  };
+  const few =
+    to - w.from < MIN_WINDOW_SHARE * (w.from - before.from) &&
+    count(w.from, to) <= count(before.from, w.from) / 2;
+  return { from: w.from, to, full: w.full && !few, leading, reference };
 }
 
 /** A reading over time: numbers (NaN missing) or category names (null missing), row-aligned with times. */

@@ -3,6 +3,7 @@
 // JSON shape of the AI4I plan (plan.ts), plus what a manager needs to trust it: which model version
 // made it, from data up to when, and when.
 import { MillwrightError } from "../core/errors.js";
+import { CLOCK_LEAD_MS, type FleetTime, fleetTime, isoMinute, leadSentence } from "../core/fleet-time.js";
 import { zoneOffsetMinutes } from "../data/time-format.js";
 import type { ForecastMethod } from "../features/forecast-row.js";
 import { hasAgeMap, type PlanCalibration } from "../train/plan-calibration.js";
@@ -81,7 +82,11 @@ export interface ContractPlanInput {
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
 export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "unplanned_risks"> {
   model: { name: string; version: string; contract: string };
-  /** The newest reading the plan used (ISO, or a counter value) and when the plan was made. */
+  /**
+   * The newest reading the plan used (ISO, or a counter value) and when the plan was made. On a clock,
+   * a machine whose newest reading leads the fleet's by more than 12 h does not count (a warning
+   * names it: core/fleet-time.ts).
+   */
   data_time: string | number | null;
   made_at: string;
   forecast_method: string;
@@ -100,6 +105,35 @@ export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "un
     /** P(a failure of any planned kind by the end of each shift), nothing done (the machine page). */
     risk_ahead: number[];
   }[];
+}
+
+/**
+ * The fleet's data time of a plan on a clock (core/fleet-time.ts): the newest reading of the machines
+ * whose newest is not more than 12 h past the fleet's, so one controller clock running days fast does
+ * not move the plan. Null on a counter time (each machine's counter is its own: no common clock).
+ */
+export function planFleetTime(model: HistoryModel, machines: readonly PlanMachine[]): FleetTime | null {
+  if (model.contract.time?.counter !== false) return null;
+  return fleetTime(machines.map((m) => [m.id, m.state.time] as const));
+}
+
+/**
+ * Where a plan starts, for the server's plan and `millwright plan` alike: on a clock, the fleet's data
+ * time (the data's "now": a file is a snapshot, a replayed shop runs on its own clock); on a counter,
+ * the caller's clock.
+ */
+export function planStartTime(model: HistoryModel, machines: readonly PlanMachine[], now = new Date()): Date {
+  const ft = planFleetTime(model, machines);
+  return ft ? new Date(ft.time) : now;
+}
+
+/** The warning of each machine whose newest reading leads the fleet's (core/fleet-time.ts). */
+export function leadWarnings(ft: FleetTime | null): string[] {
+  if (!ft) return [];
+  return ft.leading.map(
+    (l) =>
+      `${leadSentence(l, ft.reference)}, more than ${CLOCK_LEAD_MS / 3_600_000} h: its clock may be wrong; the plan starts from the fleet's newest reading without it (${isoMinute(ft.time)}), and its risks are its last reading's held until the plan reaches it. Its later true readings are refused (409) until they pass ${isoMinute(l.time)}: fix the controller's clock (README, Tasks and the plan)`,
+  );
 }
 
 function timeOf(model: HistoryModel, t: number): string | number {
@@ -134,10 +168,14 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     ...skillWarnings(input.technicians, tasks, input.techniciansFile ?? "technicians"),
   ];
   const start = Date.parse(slots[0].start);
+  // One machine's clock running ahead moves neither the plan's data time nor what counts as silent.
+  const ft = planFleetTime(model, input.machines);
+  warnings.push(...leadWarnings(ft));
   const silent = leaveOutSilent(
     input.machines,
     slots.length * shiftHours * 3600_000,
     model.contract.time?.counter !== false,
+    ft?.time,
   );
   warnings.push(...silent.warnings);
   const forecasts = contractRisk({
@@ -187,7 +225,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
   };
   const rows = describeContractTasks(ctx, chosen);
   const { unplanned, expected } = describeContractUnplanned(ctx, chosen, input.riskThreshold ?? 0.05);
-  const newest = Math.max(...input.machines.map((m) => m.state.time));
+  const newest = ft ? ft.time : Math.max(...input.machines.map((m) => m.state.time));
   return {
     status: mip.status,
     solver_status: mip.solver_status,

@@ -17,9 +17,11 @@ export function leaveOutSilent(
   machines: PlanMachine[],
   lookAheadMs: number,
   counter: boolean,
+  /** The fleet's newest reading (default the newest of all; the plan passes core/fleet-time.ts's). */
+  fleetNewest?: number,
 ): { kept: PlanMachine[]; warnings: string[] } {
   if (counter || machines.length === 0) return { kept: machines, warnings: [] };
-  const newest = Math.max(...machines.map((m) => m.state.time));
+  const newest = fleetNewest ?? Math.max(...machines.map((m) => m.state.time));
   const limit = Math.max(lookAheadMs, 7 * DAY_MS);
   const kept: PlanMachine[] = [];
   const warnings: string[] = [];

@@ -6,7 +6,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
-import { type ContractPlan, makeContractPlan } from "./contract-plan.js";
+import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { skillWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
@@ -15,6 +15,7 @@ import { parseCostsFile, withTasks } from "./costs-file.js";
 import { PlanFile } from "./plan-file.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { OUTCOMES_KEPT_MS, type OutcomeStore, type TaskOutcome, mayFollow } from "./outcomes.js";
+import { fleetTime } from "../core/fleet-time.js";
 
 export type { TaskOutcome } from "./outcomes.js";
 
@@ -35,11 +36,8 @@ export interface PlanSource {
   /** Every machine that has sent readings, with its history state, as the planner takes it. */
   planMachines(): PlanMachine[];
   /** Each machine's newest reading time (ms, or the count on a counter time): cheap, asked on every GET. */
-  dataTimes(): number[];
+  dataTimes(): [string, number][];
 }
-
-/** The fleet's data time a plan starts from: its newest reading. */
-const fleetTime = (times: readonly number[]): number => Math.max(...times);
 
 export class PlanKeeper {
   private latest: ContractPlan | null = null;
@@ -155,21 +153,20 @@ export class PlanKeeper {
       const svc = this.svc;
       const model = withTasks(svc.model, this.tasks());
       this.usedTasks = model.contract.tasks;
-      const c = svc.model.contract;
       const machines = svc.planMachines();
       if (machines.length === 0)
         throw new MillwrightError(
           "MW_NOT_READY",
           "no machine has sent readings yet: nothing to plan (POST /v1/predict first)",
         );
-      const newest = fleetTime(machines.map((m) => m.state.time));
       const plan = await makeContractPlan({
         model,
         machines,
         technicians,
         techniciansFile: this.techniciansFile,
-        // The plan starts where the fleet's data ends (for a live fleet, now).
-        startTime: c.time?.counter === false ? new Date(newest) : new Date(),
+        // The plan starts where the fleet's data ends (for a live fleet, now), not where one machine
+        // whose clock runs ahead says it does (core/fleet-time.ts).
+        startTime: planStartTime(svc.model, machines),
         horizonShifts: this.horizonShifts,
         minReturn: this.minReturn,
         timeLimitSeconds: 10,
@@ -216,9 +213,9 @@ export class PlanKeeper {
       return Date.now() >= firstShiftEnd
         ? `the plan's first shift (${plan.horizon.labels[0]}) is over`
         : null;
-    const times = this.svc.dataTimes();
-    if (times.length === 0) return null;
-    const now = fleetTime(times);
+    // The fleet's time, as the plan's start takes it: one machine whose clock runs ahead does not move it.
+    const now = fleetTime(this.svc.dataTimes())?.time;
+    if (now === undefined) return null;
     return now >= firstShiftEnd
       ? `new readings up to ${new Date(now).toISOString()}, past the plan's first shift (${plan.horizon.labels[0]}; it was made from data up to ${plan.data_time})`
       : null;

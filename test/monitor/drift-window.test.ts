@@ -4,7 +4,14 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { driftReport } from "../../src/monitor/drift-report.js";
-import { CALM_MARGIN, calibrateDrift, DRIFT_WINDOW_MS, windowStart } from "../../src/monitor/drift-window.js";
+import { fleetTime } from "../../src/core/fleet-time.js";
+import {
+  CALM_MARGIN,
+  calibrateDrift,
+  DRIFT_WINDOW_MS,
+  liveWindow,
+  windowStart,
+} from "../../src/monitor/drift-window.js";
 
 const H = 3_600_000;
 
@@ -47,6 +54,111 @@ test("the window: the last 24 h of readings, at most the row cap; full once it r
   // A counter clock has no span: the last rows only.
   assert.deepEqual(windowStart(hourly, 30, null, 10), { from: 20, full: true });
   assert.deepEqual(windowStart(hourly, 8, null, 10), { from: 0, full: false });
+});
+
+/** `machines` machines reading hourly at hours 0 … hours − 1, in time order. */
+function fleet(machines: number, hours: number): { times: number[]; ids: string[] } {
+  const times: number[] = [];
+  const ids: string[] = [];
+  for (let h = 0; h < hours; h++)
+    for (let m = 1; m <= machines; m++) {
+      times.push(h * H);
+      ids.push(`H${String(m).padStart(2, "0")}`);
+    }
+  return { times, ids };
+}
+
+test("live window: one machine whose clock runs 5 days fast neither empties the window nor is tested (trial 3, F1)", () => {
+  const { times, ids } = fleet(10, 30);
+  times.push(29 * H + 5 * 24 * H);
+  ids.push("H05");
+  // As it was: the window ended at H05's reading and held it alone, "full".
+  assert.deepEqual(windowStart(times, times.length, DRIFT_WINDOW_MS), { from: 300, full: true });
+  // It ends at the fleet's time: the day before it, 240 readings, and H05's fast one left out and named.
+  const w = liveWindow(times, ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([w.from, w.to, w.full], [60, 300, true]);
+  assert.deepEqual(w.leading, [{ machine: "H05", time: 149 * H, lead_ms: 120 * H }]);
+  assert.equal(w.reference, 29 * H);
+  // A normal fleet: as windowStart, nobody leads.
+  const normal = fleet(10, 30);
+  const n = liveWindow(normal.times, normal.ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([n.from, n.to, n.full, n.leading], [60, 300, true, []]);
+  assert.deepEqual(windowStart(normal.times, 300, DRIFT_WINDOW_MS), { from: 60, full: true });
+});
+
+test("live window: a handful of readings of a few machines where the day before held the fleet's is not full", () => {
+  // Three of ten machines 5 days fast: more than the quarter the fleet's time stands, so the window
+  // ends at theirs, and holds their 3 readings against the 240 of the day before.
+  const { times, ids } = fleet(10, 30);
+  for (const m of ["H01", "H02", "H03"]) {
+    times.push(149 * H);
+    ids.push(m);
+  }
+  const w = liveWindow(times, ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([w.to - w.from, w.full], [3, false]);
+  // The first hour of a whole fleet back after a pause of 3 days (a weekend stop): 10 readings
+  // against a day of 240, but all of its machines: tested, as before.
+  const back = fleet(10, 30);
+  for (let m = 1; m <= 10; m++) {
+    back.times.push(101 * H);
+    back.ids.push(`H${String(m).padStart(2, "0")}`);
+  }
+  const b = liveWindow(back.times, back.ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([b.to - b.from, b.full, b.leading], [10, true, []]);
+  // Two machines (a group's window), one 5 days fast: the robust time cannot tell which is right,
+  // but one reading of one machine against a day of two is not a day.
+  const two = fleet(2, 30);
+  two.times.push(149 * H);
+  two.ids.push("H02");
+  const t2 = liveWindow(two.times, two.ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([t2.to - t2.from, t2.full], [1, false]);
+  // A weekend on which seven of ten machines stop: the three running are not "ahead", and their day
+  // (72 readings, 30 % of the day before) is tested.
+  const weekend = fleet(10, 30);
+  for (let h = 30; h < 60; h++)
+    for (const m of ["H08", "H09", "H10"]) {
+      weekend.times.push(h * H);
+      weekend.ids.push(m);
+    }
+  const wk = liveWindow(weekend.times, weekend.ids, DRIFT_WINDOW_MS);
+  assert.deepEqual([wk.to - wk.from, wk.full, wk.leading], [72, true, []]);
+});
+
+test("the fleet's time: the newest reading of the machines not more than 12 h past the quarter from the top", () => {
+  const ft = (xs: [string, number][]) => fleetTime(xs);
+  assert.equal(ft([]), null);
+  // One or two machines: nothing to judge by.
+  assert.deepEqual(ft([["A", 0]]), { time: 0, reference: 0, leading: [] });
+  assert.deepEqual(
+    ft([
+      ["A", 0],
+      ["B", 100 * H],
+    ])?.leading,
+    [],
+  );
+  // Three: the median; a lead of 12 h exactly is no lead.
+  assert.deepEqual(
+    ft([
+      ["A", 0],
+      ["B", H],
+      ["C", 13 * H],
+    ]),
+    { time: 13 * H, reference: H, leading: [] },
+  );
+  const three = ft([
+    ["A", 0],
+    ["B", H],
+    ["C", 13 * H + 1],
+  ]);
+  assert.deepEqual([three?.time, three?.leading.map((l) => l.machine)], [H, ["C"]]);
+  // Eight: two may lead; the third would be the reference itself.
+  const eight: [string, number][] = Array.from({ length: 8 }, (_, i) => [`M${i}`, i < 6 ? 0 : 50 * H]);
+  assert.deepEqual(
+    ft(eight)?.leading.map((l) => l.machine),
+    ["M6", "M7"],
+  );
+  eight[5][1] = 50 * H;
+  assert.deepEqual(ft(eight)?.leading, []);
 });
 
 test("calibrated thresholds: the margin × the most drifted full training window, scipy's Wasserstein over the reference's std, never under 0.1", () => {

@@ -31,6 +31,10 @@ function printDrift(title: string, d: DriftReport): void {
 function printReport(s: ContractMonitorReport): void {
   out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${new Date(s.at).toISOString()}`);
   const w = s.drift_window;
+  for (const l of w?.leading ?? [])
+    out(
+      `machine ${l.machine_id}'s newest reading is ${l.lead_hours} h ahead of the fleet's (${l.newest} vs ${l.fleet}): its clock may be wrong; the drift window ends at the fleet's time`,
+    );
   if (s.drift) printDrift("dataset drift", s.drift);
   else
     out(

@@ -8,7 +8,7 @@ import { readContractData } from "../../data/contract-data.js";
 import type { KnownEvent } from "../../features/forecast-row.js";
 import { buildFeatures } from "../../features/build.js";
 import { featurePlan } from "../../features/plan.js";
-import { type ContractPlan, makeContractPlan } from "../../plan/contract-plan.js";
+import { type ContractPlan, makeContractPlan, planStartTime } from "../../plan/contract-plan.js";
 import { newestRows, planMachine } from "../../plan/contract-machines.js";
 import type { PlanMachine } from "../../plan/contract-forecast.js";
 import { parseTechnicians } from "../../plan/config.js";
@@ -84,14 +84,14 @@ export function contractMachines(m: HistoryModel, data?: string, events?: unknow
 export async function planContract(m: HistoryModel, a: ContractPlanArgs): Promise<ContractPlan> {
   const technicians = readTechniciansFile(a.technicians);
   const machines = contractMachines(m, a.data, a.events);
-  const newest = Math.max(...machines.map((r) => r.state.time));
   return makeContractPlan({
     model: m,
     machines,
     technicians,
     techniciansFile: a.technicians,
     // The plan starts where the data ends: a file is a snapshot, and its "now" is its newest reading.
-    startTime: m.contract.time?.counter === false ? new Date(newest) : new Date(),
+    // One machine whose clock runs ahead does not move it (core/fleet-time.ts; the server's plan alike).
+    startTime: planStartTime(m, machines),
     horizonShifts: a.horizonShifts,
     timeLimitSeconds: 10,
     madeAt: new Date(),

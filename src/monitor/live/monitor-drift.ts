@@ -7,7 +7,8 @@
 // default thresholds.
 import type { Contract } from "../../contract/types.js";
 import { type Columns, type DriftReport, driftReport } from "../drift-report.js";
-import { DRIFT_WINDOW_MS, DRIFT_WINDOW_ROWS, type DriftCalibration, windowStart } from "../drift-window.js";
+import { isoMinute } from "../../core/fleet-time.js";
+import { DRIFT_WINDOW_MS, DRIFT_WINDOW_ROWS, type DriftCalibration, liveWindow } from "../drift-window.js";
 import { referenceColumns } from "../../registry/reference-sample.js";
 
 /** Share of a contract's readings drifted at which its dataset drifted. */
@@ -17,34 +18,46 @@ export interface DriftWindow {
   rows: number;
   /** Hours between the window's oldest and newest reading. */
   hours: number;
-  /** False until the window covers its whole span (or its row cap): no drift is tested before. */
+  /**
+   * False until the window covers its whole span (or its row cap), or while it holds under a tenth of
+   * the readings and at most half the machines of the window before it (drift-window.ts
+   * MIN_WINDOW_SHARE): no drift is tested then.
+   */
   full: boolean;
   /** The span asked for, in hours; null on a counter clock (rows only). */
   span_hours: number | null;
+  /**
+   * Only when some machine's newest reading is more than 12 h past the fleet's (core/fleet-time.ts):
+   * those machines, most ahead first. The window ends at the fleet's time, so their readings past it
+   * are not tested (a controller clock running fast?).
+   */
+  leading?: { machine_id: string; newest: string; fleet: string; lead_hours: number }[];
 }
 
 interface Recent {
+  /** Absent: the window ends at the newest reading (no machine can lead). */
+  machine?: string;
   time: number;
   values: (number | string | null)[];
 }
 
-export function contractDrift(
+export function contractDrift<R extends Recent>(
   contract: Contract,
   reference: { columns: Record<string, (number | string | null)[]>; calibration?: DriftCalibration },
-  recent: readonly Recent[],
+  recent: readonly R[],
   /** The share of the `tested` readings at which the dataset drifted (a group's: one reading). */
   shareOf: (tested: number) => number = () => CONTRACT_DRIFT_SHARE,
-): { drift: DriftReport | null; window: DriftWindow } {
+): { drift: DriftReport | null; window: DriftWindow; rows: R[] } {
   const span = contract.time && !contract.time.counter ? DRIFT_WINDOW_MS : null;
   const rows = [...recent].sort((a, b) => a.time - b.time);
   // A group's window holds fewer rows than the fleet's (GROUP_WINDOW_ROWS): as its calibration did.
-  const w = windowStart(
+  const w = liveWindow(
     rows.map((r) => r.time),
-    rows.length,
+    rows.map((r) => r.machine ?? ""),
     span,
     reference.calibration?.max_rows ?? DRIFT_WINDOW_ROWS,
   );
-  const cur = rows.slice(w.from);
+  const cur = rows.slice(w.from, w.to);
   const hours = cur.length > 0 ? (cur[cur.length - 1].time - cur[0].time) / 3_600_000 : 0;
   const window: DriftWindow = {
     rows: cur.length,
@@ -52,7 +65,16 @@ export function contractDrift(
     full: w.full,
     span_hours: span === null ? null : span / 3_600_000,
   };
-  if (!w.full) return { drift: null, window };
+  if (w.leading.length > 0 && w.reference !== null) {
+    const ref = w.reference;
+    window.leading = w.leading.map((l) => ({
+      machine_id: l.machine,
+      newest: isoMinute(l.time),
+      fleet: isoMinute(ref),
+      lead_hours: Math.round((l.lead_ms / 3_600_000) * 10) / 10,
+    }));
+  }
+  if (!w.full) return { drift: null, window, rows: cur };
   const categorical = (name: string) =>
     contract.readings.some((r) => r.name === name && r.kind === "category");
   const refAll = referenceColumns(reference.columns, categorical);
@@ -69,7 +91,7 @@ export function contractDrift(
       ref[k] = refAll[k];
       current[k] = curAll[k];
     }
-  if (Object.keys(ref).length === 0) return { drift: null, window };
+  if (Object.keys(ref).length === 0) return { drift: null, window, rows: cur };
   const thresholds: Record<string, number> = {};
   for (const [k, f] of Object.entries(reference.calibration?.features ?? {})) thresholds[k] = f.threshold;
   return {
@@ -82,6 +104,7 @@ export function contractDrift(
       shareThreshold: shareOf(Object.keys(ref).length),
     }),
     window,
+    rows: cur,
   };
 }
 

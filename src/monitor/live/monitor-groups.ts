@@ -89,8 +89,7 @@ export class GroupWindows {
   private test(key: string, g: GroupReference): GroupDrift {
     const ring = this.rings.get(key);
     const rows = ring ? ringRows(ring, this.contract.readings) : [];
-    const { drift, window } = contractDrift(this.contract, g, rows, groupDriftShare);
-    const inWindow = rows.sort((a, b) => a.time - b.time).slice(rows.length - window.rows);
+    const { drift, window, rows: inWindow } = contractDrift(this.contract, g, rows, groupDriftShare);
     return {
       attribute: g.attribute,
       value: g.value,

@@ -61,7 +61,8 @@ export function contractPlanRoutes(
     get model() {
       return svc.model;
     },
-    dataTimes: () => svc.fleet.machinesWithReadings().map((id) => svc.fleet.lastTime(id) as number),
+    dataTimes: () =>
+      svc.fleet.machinesWithReadings().map((id): [string, number] => [id, svc.fleet.lastTime(id) as number]),
     planMachines: () =>
       svc.fleet
         .machinesWithReadings()
