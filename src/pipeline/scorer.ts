@@ -3,6 +3,7 @@
 // the log that makes it durable and rebuilds it on restart lives at the edge (serve/contract/).
 // A batch is checked whole before any machine's state changes, so a bad reading in the middle
 // leaves no half-applied history.
+import { zoneOffsetMinutes } from "../data/time-format.js";
 import { MillwrightError } from "../core/errors.js";
 import { MAX_AHEAD_MS } from "../core/limits.js";
 import type { FeatureMatrix } from "../features/build.js";
@@ -132,9 +133,18 @@ export class FleetHistory {
   }
 
   /** A time as the client wrote it: ISO 8601, or the count on a counter time. */
+  /** A time in a message: the count, or the instant, and on a zoned contract its wall-clock time there too. */
   private timeWords(t: number): string {
-    return this.model.contract.time?.counter ? String(t) : new Date(t).toISOString();
+    const time = this.model.contract.time;
+    if (time?.counter) return String(t);
+    const iso = new Date(t).toISOString();
+    if (!time?.zone) return iso;
+    // A shop thinks in its own clock (trial 3: "01.12.2026 23:00" posted, "22:00:00.000Z" answered).
+    this.localOffset ??= zoneOffsetMinutes(time.zone);
+    const local = new Date(t + this.localOffset(t) * 60_000).toISOString().slice(0, 16).replace("T", " ");
+    return `${iso} (${local} ${time.zone} time)`;
   }
+  private localOffset: ((t: number) => number) | undefined;
 
   /** Pushes checked readings into their machines' histories and scores them (call check first). */
   score(cols: ReadingColumns): Scored {

@@ -21,7 +21,10 @@ let log: SqliteHistoryLog;
 before(async () => {
   // The example's files write ISO times, which an epoch contract reads too.
   shop = trainedShop("mw-epoch-", (t) =>
-    t.replace("time: { column: timestamp }", "time: { column: timestamp, format: epoch }"),
+    t.replace(
+      "time: { column: timestamp }",
+      "time: { column: timestamp, format: epoch, zone: Europe/Berlin }",
+    ),
   );
   assert.equal(shop.model.contract.time?.format, "epoch");
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
@@ -71,6 +74,11 @@ test("a reading's epoch time as a JSON number: scored at that instant, echoed as
   // The log has them at their instants, in order: one at or before the newest is a 409.
   const again = await predict(reading("M02", 4, seconds(4)));
   assert.equal(again.statusCode, 409, again.body);
+  // Said in the shop's clock too (trial 3: a 409 in UTC only, to a shop that thinks in Berlin time).
+  assert.match(
+    again.json().detail,
+    /its newest: 2027-01-01T04:00:00\.500Z \(2027-01-01 05:00 Europe\/Berlin time\)/,
+  );
 });
 
 test("an epoch number out of 1980–2100 (milliseconds sent as seconds) is a 400 naming the field", async () => {
