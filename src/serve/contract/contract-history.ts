@@ -188,6 +188,11 @@ export class ContractHistory {
     this.applied = e.seq;
   }
 
+  /** The event logged under `id`, if any (a conflict's answer says what it was). */
+  loggedEvent(id: string): LoggedEvent | undefined {
+    return this.eventIds.get(id);
+  }
+
   /**
    * New events applied (their ids not yet known), with each one's outcome; those to log in `fresh`.
    * `observers`: who is told now (one server tells its own once the append is durable).

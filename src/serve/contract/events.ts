@@ -155,6 +155,22 @@ export function outcomeOf(prior: LoggedEvent | undefined, e: LoggedEvent): Event
 }
 
 /**
+ * A conflict said in words (trial 3: a failure re-posted with its kind corrected got a bare
+ * "conflict"): what the id was logged as, and that it stays. The log is append-only and every
+ * replica and retraining replays it, so an event is not changed once logged.
+ */
+export function conflictDetail(
+  prior: LoggedEvent | undefined,
+  counter: boolean,
+): { detail: string } | Record<string, never> {
+  if (!prior) return {};
+  const at = counter ? String(prior.time) : new Date(prior.time).toISOString();
+  return {
+    detail: `this id was logged before with other values (table ${prior.table}, machine ${prior.machine}, ${prior.kind ? `kind '${prior.kind}', ` : ""}at ${at}), which stay: a logged event is not changed (the log is append-only)`,
+  };
+}
+
+/**
  * A kind the model was not trained on is taken, since a new kind is real news (a new failure mode,
  * a new maintenance job), but said, with the kinds it knows and the likeliest slip ("Spindel" for
  * "Spindellager"): a failure of it counts for the machine, a `since` table's restarts no feature of

@@ -8,7 +8,7 @@ import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
 import { fieldsFromBodyRoot } from "../problem.js";
 import type { ContractService, EventIn } from "./contract-service.js";
-import { epochEvents, eventTimeDescription, kindDescription, kindWarning } from "./events.js";
+import { conflictDetail, epochEvents, eventTimeDescription, kindDescription, kindWarning } from "./events.js";
 
 export function contractEventRoutes(
   app: FastifyInstance,
@@ -73,7 +73,15 @@ export function contractEventRoutes(
       const outcomes = await svc.events(items);
       for (const o of outcomes) events.inc({ outcome: o });
       const c = svc.model.contract;
-      return { results: items.map((e, i) => ({ id: e.id, outcome: outcomes[i], ...kindWarning(c, e) })) };
+      return {
+        results: items.map((e, i) => ({
+          id: e.id,
+          outcome: outcomes[i],
+          ...(outcomes[i] === "conflict"
+            ? conflictDetail(svc.loggedEvent(e.id), c.time?.counter !== false)
+            : kindWarning(c, e)),
+        })),
+      };
     },
   );
 }

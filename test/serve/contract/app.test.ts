@@ -191,6 +191,11 @@ test("events need the feedback token, are idempotent by id, and change the next 
     r2.json().results.map((x: { outcome: string }) => x.outcome),
     ["duplicate", "conflict"],
   );
+  // The conflict says what the id was logged as, and that it stays (trial 3: a bare "conflict").
+  assert.equal(
+    r2.json().results[1].detail,
+    "this id was logged before with other values (table maintenance, machine M05, kind 'spindle_bearing', at 2026-06-01T06:00:00.000Z), which stay: a logged event is not changed (the log is append-only)",
+  );
   const afterEv = (
     await post("/v1/predict", reading({ machine_id: "M05", timestamp: "2026-06-01T08:00:00Z" }))
   ).json();
