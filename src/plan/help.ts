@@ -13,6 +13,8 @@ mixed-integer program with HiGHS (--greedy: the greedy baseline).
 Options:
   --technicians FILE   YAML: technicians: [{name, skills: [skills or "*"], hours_per_shift,
                        shifts: optional, e.g. [day, evening] or ["Mon night", weekdays day]}]
+  --url URL            print the plan a running server holds (GET /v1/plan: its own history,
+                       technicians and costs; its done and skipped tasks) instead of planning here
   --costs FILE         YAML: the contract's tasks: key in a file of its own (prices, hours, skills),
                        planned with in place of the model's contract's (as MILLWRIGHT_COSTS)
   --data FILE          telemetry CSV instead of the contract's (the plan starts at its newest reading)
@@ -31,4 +33,5 @@ plan is possible (it says why).
 Examples:
   millwright plan --technicians examples/contracts/historian-technicians.yaml
   millwright plan --technicians techs.yaml --horizon 3d --json
+  millwright plan --url http://127.0.0.1:8080
 `;

@@ -11,6 +11,7 @@ import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
+import { runCli } from "../../helpers/cli.js";
 import { trainedShop } from "../../helpers/contract-served.js";
 import { shopExports } from "../../helpers/historian.js";
 
@@ -413,4 +414,44 @@ test("PUT /v1/plan/costs: admin only, checked against the served contract, and t
     if (spec)
       assert.ok(Math.abs(t.planned_cost - (spec.hours * 300 + spec.parts_cost)) < 1e-6, JSON.stringify(t));
   }
+});
+
+test("millwright plan --url prints the plan the server holds, its marks and freshness; --json is GET /v1/plan (trial 3)", async () => {
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  let served = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  for (let i = 0; i < 100 && served.stale; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    served = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
+  }
+  const first = served.tasks[0] as { id: string; machine_id: string };
+  const skip = await app.inject({
+    method: "POST",
+    url: `/v1/plan/tasks/${encodeURIComponent(first.id)}/skipped`,
+    headers: auth(FEEDBACK),
+    payload: { reason: "no crane this week" },
+  });
+  assert.equal(skip.statusCode, 200, skip.body);
+  const r = await runCli(["plan", "--url", url]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.ok(
+    r.stdout.startsWith(
+      `plan ${served.status} by model ${served.model.version} from data up to ${served.data_time}, made ${served.made_at}: ${served.tasks.length} tasks`,
+    ),
+    r.stdout,
+  );
+  for (const t of served.tasks as { machine_id: string; task: string }[])
+    assert.ok(r.stdout.includes(` ${t.machine_id} ${t.task}: `));
+  // The tasks marked earlier in this file, done and skipped with its reason.
+  assert.match(r.stdout, /^ {2}done +M\d+ \w+ \([^)]+\) at \S+$/m);
+  assert.match(
+    r.stdout,
+    new RegExp(`^ {2}skipped +${first.machine_id} \\w+ \\([^)]+\\) at \\S+: no crane this week$`, "m"),
+  );
+  assert.match(r.stdout, / \[skipped\]$/m);
+  const j = await runCli(["plan", "--url", url, "--json"]);
+  assert.equal(j.code, 0, j.stderr);
+  assert.equal(JSON.parse(j.stdout).made_at, served.made_at);
+  const gone = await runCli(["plan", "--url", "http://127.0.0.1:9"]);
+  assert.equal(gone.code, 2);
+  assert.match(gone.stderr, /--url: cannot reach http:\/\/127\.0\.0\.1:9\/v1\/plan/);
 });
