@@ -2,6 +2,7 @@
 import { DEFAULT_MIN_RETURN } from "./contract-options.js";
 
 export const PLAN_HELP = `Usage: millwright plan --technicians FILE [options]
+       millwright plan --url URL [--json]
 
 Plan maintenance for the fleet with the champion model: forecast each machine's risk of each
 failure kind over the horizon from its history, then choose the contract's tasks (its tasks: key
