@@ -78,7 +78,8 @@ export function gate(champion: MetricValues, challenger: MetricValues, opts: Gat
   }
   const delta = improvement(champ, chall, lower);
   // A tie keeps the champion even at margin 0: a retraining that learned nothing new (the same data,
-  // the same seed) must not churn out a new version and move every replica to it.
+  // the same seed) must not become champion and move every replica to it. Its challenger is
+  // registered all the same (retrain/contract-service.ts: a candidate with its metrics and lineage).
   if (Math.abs(delta) <= EPS)
     return {
       ...base,

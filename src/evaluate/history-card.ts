@@ -14,7 +14,11 @@ export interface HistoryCardInput {
   contract: Contract;
   plan: FeaturePlan;
   fit: HistoryFit;
-  files: { role: string; file: string; sha256: string; rows: number }[];
+  /**
+   * The files read, each with where the registry keeps its bytes (`dataset.path`, relative to the
+   * registry: registry/datasets.ts); a retraining's files are in its work folder, removed after it.
+   */
+  files: { role: string; file: string; sha256: string; rows: number; dataset?: { path: string } }[];
   rows: { total: number; usable: number; censored: number };
   /**
    * Per head, the failures behind the test part's positive rows; null or absent: the labels are
@@ -90,9 +94,14 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "",
     "## Data",
     "",
-    "| role | file | rows | sha256 |",
+    "| role | read from | rows | kept in the registry as |",
     "|---|---|---|---|",
-    ...x.files.map((d) => `| ${d.role} | ${d.file} | ${d.rows} | \`${d.sha256.slice(0, 16)}…\` |`),
+    ...x.files.map(
+      (d) =>
+        `| ${d.role} | ${d.file} | ${d.rows} | ${d.dataset ? `\`${d.dataset.path}\`` : `sha256 \`${d.sha256}\``} |`,
+    ),
+    "",
+    "The registry keeps the exact bytes read (relative to the registry folder; the name is their SHA-256): what a retraining or an audit reads, once the file read from has changed or is gone (a retraining reads from its work folder, removed when it ends).",
     "",
     // A file's rows are not its table's when `where` picks some (a CMMS's failures among its PMs).
     ...[...c.events, ...(c.failures ? [{ ...c.failures, name: "failures" }] : [])]

@@ -21,7 +21,18 @@ export interface Happened {
 export interface RealisedQuality {
   /** Readings whose label is known. */
   n: number;
+  /**
+   * Positive rows: the known readings labelled a failure. With failure events each is a reading
+   * with a failure within the horizon after it, so one failure makes as many as its machine sent
+   * readings in that horizon (hourly readings and 24 h: about 24).
+   */
   positives: number;
+  /**
+   * The failures behind the positive rows: the distinct failure events within the horizon after
+   * at least one of them (features/labels.ts failuresBehind, as the card counts the test part's).
+   * A row-labelled contract's positive row is one failure, so there it equals `positives`.
+   */
+  failures: number;
   pr_auc: number | null;
   roc_auc: number | null;
   recall: number | null;
@@ -72,13 +83,24 @@ export function realisedQuality(
   const byMachine = failureTimes(failures);
   const y: number[] = [];
   const p: number[] = [];
+  // Each failure behind a positive row, once: its machine's times and its place among them.
+  const behind = new Map<readonly number[], Set<number>>();
   for (const s of scored) {
-    const label = knownLabel(byMachine.get(s.machine) ?? [], s.time, horizon, seenUntil.get(s.machine));
+    const times = byMachine.get(s.machine) ?? [];
+    const label = knownLabel(times, s.time, horizon, seenUntil.get(s.machine));
     if (label === null) continue;
     y.push(label);
     p.push(s.p);
+    if (label === 1) {
+      const seen = behind.get(times) ?? new Set<number>();
+      behind.set(times, seen);
+      for (let j = upperBound(times, s.time); j < times.length && times[j] <= s.time + horizon; j++)
+        seen.add(j);
+    }
   }
-  return qualityOf(y, p, threshold);
+  let counted = 0;
+  for (const seen of behind.values()) counted += seen.size;
+  return { ...qualityOf(y, p, threshold), failures: counted };
 }
 
 /** Quality of scores `p` against known labels `y` (0/1), a warning at p ≥ threshold. */
@@ -101,6 +123,8 @@ export function qualityOf(y: readonly number[], p: readonly number[], threshold:
   return {
     n: y.length,
     positives,
+    // Labels per row (feedback): each positive row is one failure. realisedQuality counts events.
+    failures: positives,
     pr_auc: mixed ? averagePrecision(y, p) : null,
     roc_auc: mixed ? rocAuc(y, p) : null,
     recall,

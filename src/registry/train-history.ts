@@ -155,7 +155,7 @@ export function trainHistoryAndRegister(
         contract: c,
         plan,
         fit,
-        files: data.files,
+        files: stored,
         rows,
         testFailures,
         planCalibration,

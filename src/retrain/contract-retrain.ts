@@ -5,7 +5,6 @@
 // AI4I loop's rules). The trainer is passed in (registry/train-history.ts in the server), so this
 // module never reaches into the CLI.
 import { join } from "node:path";
-import { rmSync } from "node:fs";
 import type { ContractData } from "../data/contract-data.js";
 import { readContractData } from "../data/contract-data.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
@@ -19,9 +18,11 @@ import {
   predictHistoryModel,
 } from "../train/history-model.js";
 import type { ModelRegistry } from "../registry/registry.js";
+import { failuresBehind } from "../features/labels.js";
 import { labelledFeatures } from "../registry/train-history.js";
 import type { LogEntry } from "../store/history/types.js";
 import { retrainFiles } from "./contract-data.js";
+import { makeRunDir, removeRunDir, removeStaleRunDirs } from "./run-dirs.js";
 
 /** Trains and registers a version: trainHistoryAndRegister, or trainInWorker off the event loop. */
 export type ContractTrainer = (
@@ -50,8 +51,20 @@ export interface ContractRetrainDecision {
   challenger: { version: string; metrics: BinaryEvaluation | null };
   gate: GateDecision;
   run: string;
-  /** The gate's slice: every row at or after test_from (a time split), or of the champion's held-out machines, whose label is known. */
-  slice: { test_from: number | null; machines?: string[]; rows: number; failures: number };
+  /**
+   * The gate's slice: every row at or after test_from (a time split), or of the champion's held-out
+   * machines, whose label is known. `positive_rows` are its rows labelled a failure (with failure
+   * events, readings with one within the horizon after them: many per failure); `failures` the
+   * failures behind them (the distinct failure events within the horizon after a slice row, as the
+   * card counts its test part's), equal to `positive_rows` for a row-labelled contract.
+   */
+  slice: {
+    test_from: number | null;
+    machines?: string[];
+    rows: number;
+    positive_rows: number;
+    failures: number;
+  };
   data: { base_rows: number; production_rows: number; production_events: number; rows: number };
 }
 
@@ -73,7 +86,7 @@ function evaluateSlice(
   files: { telemetry: string; events: Record<string, string> },
   attributes: string | null,
   slice: Slice,
-): { metrics: BinaryEvaluation; rows: number; failures: number } {
+): { metrics: BinaryEvaluation; rows: number; positive_rows: number; failures: number } {
   const c = {
     ...m.contract,
     attributes: m.contract.attributes && { ...m.contract.attributes, file: attributes },
@@ -84,29 +97,42 @@ function evaluateSlice(
     learn: false,
     labels: "require",
   });
-  const { X, heads, usable } = labelledFeatures(data);
+  const { X, heads, usable, horizon } = labelledFeatures(data);
   const p = predictHistoryModel(m, X).machine_failure as Float64Array;
   const y = heads.get("machine_failure") as Uint8Array;
   const ys: number[] = [];
   const ps: number[] = [];
+  const rows: number[] = [];
   const { machine, machines } = data.telemetry;
   data.telemetry.time.forEach((t, i) => {
     const inSlice = "from" in slice ? t >= slice.from : slice.machines.has(machines[machine[i]]);
     if (inSlice && usable[i]) {
       ys.push(y[i]);
       ps.push(p[i]);
+      rows.push(i);
     }
   });
+  const positives = ys.reduce((a, b) => a + b, 0);
+  // A positive row of a failure-event contract is a reading within the horizon before a failure:
+  // count the failures themselves, as the card and `train` do (trial 3: 160 "failures" were 8).
+  const failures =
+    c.failures && data.failures
+      ? failuresBehind(data.telemetry, data.failures, [], horizon, rows).machine_failure
+      : positives;
   return {
     metrics: evaluateBinary(ys, ps, m.threshold.value),
     rows: ys.length,
-    failures: ys.reduce((a, b) => a + b, 0),
+    positive_rows: positives,
+    failures,
   };
 }
 
 export async function retrainContract(o: ContractRetrainOptions): Promise<ContractRetrainDecision> {
   const champ = readHistoryModel(o.registry, o.champion);
+  // A run killed before its end left its folder: gone now, unless a live retraining owns it.
+  removeStaleRunDirs(o.workDir);
   const dir = join(o.workDir, `run-${o.run}`);
+  makeRunDir(dir);
   try {
     const files = retrainFiles(o.registry, o.champion, champ.contract, o.entries, dir);
     const data = readContractData(files.contract, {
@@ -173,9 +199,13 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
       challenger: { version, metrics: xe.metrics },
       gate: g,
       run: o.run,
-      slice: held
-        ? { test_from: null, machines: held, rows: xe.rows, failures: xe.failures }
-        : { test_from: testFrom, rows: xe.rows, failures: xe.failures },
+      slice: {
+        test_from: held ? null : testFrom,
+        ...(held ? { machines: held } : {}),
+        rows: xe.rows,
+        positive_rows: xe.positive_rows,
+        failures: xe.failures,
+      },
       data: {
         base_rows: files.base_rows,
         production_rows: files.production_rows,
@@ -184,6 +214,6 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
       },
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    removeRunDir(dir);
   }
 }

@@ -208,14 +208,25 @@ export class ContractRetrainer {
       const verdict = d.verdict === "promote" ? "promoted" : "kept";
       if (verdict === "promoted") await this.opts.promote(d.challenger.version);
       this.opts.counters?.decision(verdict);
-      await audit.appendAudit({ at: this.now(), kind: "decision", payload: { verdict, ...rest, trigger } });
+      // A kept challenger stays registered, as a candidate is in MLflow: its version, metrics and
+      // lineage, and the `challenger` alias. The decision names it (trial 3: a kept run's 1.3.0 was
+      // found only in `models list`).
+      const reason =
+        verdict === "kept"
+          ? `${d.reason}; challenger ${d.challenger.version} stays registered (alias challenger), not served`
+          : d.reason;
+      await audit.appendAudit({
+        at: this.now(),
+        kind: "decision",
+        payload: { verdict, ...rest, reason, trigger },
+      });
       if (verdict === "promoted")
         await audit.appendAudit({
           at: this.now(),
           kind: "promotion",
           payload: { from: champion, to: d.challenger.version, run },
         });
-      this.opts.log?.(`retraining: ${verdict}: ${d.reason}`);
+      this.opts.log?.(`retraining: ${verdict}: ${reason}`);
       return d;
     } catch (e) {
       this.lastError = e;

@@ -61,7 +61,7 @@ test("bad options are configuration errors", () => {
   assert.throws(() => gate({}, {}, { metric: "f1", minMargin: -1, minimum: 0 }), { code: "MW_CONFIG" });
 });
 
-test("a tie keeps the champion even at margin 0: nothing learned, no new version", () => {
+test("a tie keeps the champion even at margin 0: nothing learned, no new champion", () => {
   const d = gate({ pr_auc: 0.9 }, { pr_auc: 0.9 }, { metric: "pr_auc", minMargin: 0, minimum: 0.5 });
   assert.equal(d.promote, false);
   assert.equal(d.delta, 0);

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { averagePrecision } from "../../src/evaluate/ranking.js";
+import { labelWords } from "../../src/cli/commands/monitor.js";
 import { realisedQuality } from "../../src/monitor/contract-quality.js";
 
 const H = 24;
@@ -33,6 +34,7 @@ test("a reading's label is a failure of its machine in (t, t + horizon], known o
   );
   assert.equal(q.n, 6);
   assert.equal(q.positives, 3);
+  assert.equal(q.failures, 3);
   // Flagged at 0.5: A@0 (tp), B@0 (fp), C@0 (tp), D@0 (tp).
   assert.equal(q.recall, 1);
   assert.equal(q.precision, 3 / 4);
@@ -47,6 +49,7 @@ test("one class only: no PR-AUC, said as null, never NaN", () => {
   assert.deepEqual(q, {
     n: 1,
     positives: 0,
+    failures: 0,
     pr_auc: null,
     roc_auc: null,
     recall: null,
@@ -54,4 +57,46 @@ test("one class only: no PR-AUC, said as null, never NaN", () => {
     f1: null,
     accuracy: 1,
   });
+});
+
+test("failures are the failure events behind the positive rows, each once, not the positive rows (trial 3, F4)", () => {
+  // Hourly readings and a 24 h horizon: one failure makes up to 24 positive rows.
+  const scored: { machine: string; time: number; p: number }[] = [];
+  for (let t = 0; t < 100; t++)
+    scored.push({ machine: "A", time: t, p: 0.5 }, { machine: "B", time: t, p: 0.5 });
+  const q = realisedQuality(
+    scored,
+    [
+      { machine: "A", time: 30 }, // rows 6-29 positive
+      { machine: "A", time: 40 }, // rows 16-39: overlaps the first's, still a failure of its own
+      { machine: "B", time: 50 }, // rows 26-49
+      { machine: "B", time: 50 }, // two parts failing at once: two failures, as training counts them
+      { machine: "C", time: 10 }, // C sent no reading: no positive row, not counted
+      { machine: "A", time: 500 }, // beyond every reading's horizon: not counted
+    ],
+    H,
+    new Map([
+      ["A", 200],
+      ["B", 200],
+    ]),
+    0.5,
+  );
+  assert.equal(q.n, 200);
+  assert.equal(q.positives, 34 + 24);
+  assert.equal(q.failures, 4);
+});
+
+test("monitor --once says positive rows and failures (trial 3: '209 failures' were 209 positive rows)", () => {
+  const q = realisedQuality(
+    [
+      { machine: "A", time: 0, p: 0.9 },
+      { machine: "A", time: 1, p: 0.9 },
+    ],
+    [{ machine: "A", time: 5 }],
+    H,
+    new Map([["A", 50]]),
+    0.5,
+  );
+  assert.equal(labelWords(q), "2 positive rows, 1 failure");
+  assert.equal(labelWords({ ...q, positives: 1, failures: 1 }), "1 positive row, 1 failure");
 });

@@ -28,6 +28,16 @@ function printDrift(title: string, d: DriftReport): void {
     );
 }
 
+const count = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * What the labels hold, as the card and `train` say it: positive rows (with failure events, readings
+ * with a failure within the horizon after them, many per failure) and the failures behind them.
+ */
+export function labelWords(q: ContractMonitorReport["quality"]): string {
+  return `${count(q.positives, "positive row", "positive rows")}, ${count(q.failures, "failure", "failures")}`;
+}
+
 function printReport(s: ContractMonitorReport): void {
   out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${new Date(s.at).toISOString()}`);
   const w = s.drift_window;
@@ -50,7 +60,7 @@ function printReport(s: ContractMonitorReport): void {
     );
   const q = s.quality;
   out(
-    `realised quality: ${q.n > 0 ? `F1 ${f3(q.f1)} recall ${f3(q.recall)} precision ${f3(q.precision)} on ${q.n} labels (${q.positives} failures)` : "not enough data: no labels known yet"}`,
+    `realised quality: ${q.n > 0 ? `F1 ${f3(q.f1)} recall ${f3(q.recall)} precision ${f3(q.precision)} on ${q.n} labels (${labelWords(q)})` : "not enough data: no labels known yet"}`,
   );
   const e = s.estimated;
   out(

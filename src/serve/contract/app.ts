@@ -179,6 +179,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       schema: {
         summary:
           "Drift of the recent readings and predictions, realised quality from failures (or feedback labels), estimated before",
+        description:
+          "`quality`: `n` readings whose label is known, `positives` the positive rows among them (with failure events, readings with a failure within the horizon after them: many per failure), `failures` the failures behind those positive rows (distinct failure events; a row-labelled contract: `positives`), and the realised `pr_auc`, `roc_auc`, `recall`, `precision`, `f1`, `accuracy`.",
         tags: ["monitor"],
       },
     },

@@ -7,6 +7,7 @@ import type { ModelRegistry } from "../../registry/registry.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
+import { removeStaleRunDirs } from "../../retrain/run-dirs.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { githubDispatcher } from "../../retrain/github.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
@@ -26,6 +27,19 @@ export interface RetrainWiring {
   entries: () => Promise<LogEntry[]>;
   train?: ContractTrainer;
   log: (msg: string, level?: "info" | "warn") => void;
+}
+
+/** Where a retraining writes the files it trains on, a folder per run (retrain/run-dirs.ts). */
+export const retrainWorkDir = (cfg: Config) => join(cfg.dataDir, "retrain");
+
+/**
+ * At a server's start: a retraining killed with its server (kill -9) left its work folder, which
+ * nothing else removes (trial 3: 520 KB after two restarts). Gone now, unless a live process owns it.
+ */
+export function sweepRetrainWork(cfg: Config, log: (msg: string) => void): void {
+  const dir = retrainWorkDir(cfg);
+  for (const r of removeStaleRunDirs(dir))
+    log(`retraining: removed the work folder ${join(dir, r.name)} of a run that never ended (${r.why})`);
 }
 
 /** The loop, and its shadow gate when MILLWRIGHT_SHADOW_MIN_* ask for a shadow period (the server judges it now and then). */
@@ -65,7 +79,7 @@ export function contractRetrainer(w: RetrainWiring): {
     dispatch: githubDispatcher(cfg.retrain, w.contract),
     cooldownMs: cfg.retrain.cooldownMs,
     gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
-    workDir: join(cfg.dataDir, "retrain"),
+    workDir: retrainWorkDir(cfg),
     counters,
     shadowGate,
     log: w.log,

@@ -28,7 +28,7 @@ import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
-import { contractRetrainer } from "./server-retrain.js";
+import { contractRetrainer, sweepRetrainWork } from "./server-retrain.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { ShadowGate } from "../../retrain/shadow-gate.js";
 import { shadowMetrics } from "../shadow/metrics.js";
@@ -177,6 +177,7 @@ export async function startContractServer(
             ...(typeof opts.logger === "object" ? opts.logger : {}),
           },
   });
+  sweepRetrainWork(cfg, (msg) => app.log.info(msg));
   let url: string;
   try {
     url = await app.listen({ host: opts.host, port: opts.port });

@@ -19,7 +19,7 @@ export function realisedSection(m, contract) {
       { class: "facts", id: "quality-facts" },
       fact(
         "Labelled readings",
-        `${q.n ?? 0} (${q.positives ?? 0} followed by a failure within ${contract.horizon ?? "the horizon"})`,
+        `${q.n ?? 0} (${q.positives ?? 0} followed by a failure within ${contract.horizon ?? "the horizon"}${typeof q.failures === "number" ? `: ${q.failures} ${q.failures === 1 ? "failure" : "failures"}` : ""})`,
       ),
       fact("Realised PR-AUC", v(q.pr_auc)),
       fact("Realised ROC-AUC", v(q.roc_auc)),
