@@ -15,6 +15,8 @@ import { ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { historianShop } from "./historian.js";
+import type { FastifyInstance } from "fastify";
+import { buildContractApp, type ContractAppOptions } from "../../src/serve/contract/app.js";
 
 const SPLIT = { by: "time" as const, testFrom: null };
 
@@ -91,4 +93,37 @@ export async function serveTwoVersions(
   const service = await ContractService.open(model, registry.versionDir(v1), log, [monitor]);
   const appOptions = { service, monitor, metricsRegistry: prom };
   return { dir, registry, v1, v2, log, prom, monitor, service, appOptions };
+}
+
+export interface ShopApp {
+  app: FastifyInstance;
+  log: SqliteHistoryLog;
+  /** Closes the app, then its log. */
+  close(): Promise<void>;
+}
+
+/**
+ * A trained shop's version served as the server wires it (its monitor on a metrics registry, a
+ * real SQLite history log `h.db` in the shop's folder), built with `options` (tokens, maxBatch, …).
+ */
+export async function servedShop(
+  shop: TrainedShop,
+  options: Omit<ContractAppOptions, "service" | "monitor" | "metricsRegistry">,
+  setup?: (service: ContractService) => void,
+): Promise<ShopApp> {
+  const log = new SqliteHistoryLog(join(shop.dir, "h.db"));
+  const metricsRegistry = new PromRegistry();
+  const dir = shop.registry.versionDir(shop.version);
+  const monitor = new ContractMonitor(shop.model, dir, metricsRegistry);
+  const service = await ContractService.open(shop.model, dir, log, [monitor]);
+  setup?.(service);
+  const app = await buildContractApp({ ...options, service, monitor, metricsRegistry });
+  return {
+    app,
+    log,
+    close: async () => {
+      await app.close();
+      await log.close();
+    },
+  };
 }

@@ -2,45 +2,27 @@
 // tensors, errors naming the reading and field); events need the token and are idempotent; a
 // machine's readings come in time order; a bad reading in a batch changes nothing.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { MAX_AHEAD_MS } from "../../../src/core/limits.js";
-import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService } from "../../../src/serve/contract/contract-service.js";
-import { Registry as PromRegistry } from "prom-client";
-import { ContractMonitor, ESTIMATE_MIN_ALARMS } from "../../../src/monitor/live/monitor.js";
-import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { trainedShop } from "../../helpers/contract-served.js";
+import { ESTIMATE_MIN_ALARMS } from "../../../src/monitor/live/monitor.js";
+import { type ShopApp, servedShop, trainedShop } from "../../helpers/contract-served.js";
 
 const TOKEN = "feedback-token-for-tests";
 let app: FastifyInstance;
-let log: SqliteHistoryLog;
-let dir: string;
+let served: ShopApp;
+let _dir: string;
 
 before(async () => {
   const shop = trainedShop("mw-capp-");
-  dir = shop.dir;
-  const { registry, version: v } = shop;
-  log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = shop.model;
-  const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(model, registry.versionDir(v), metricsRegistry);
-  const service = await ContractService.open(model, registry.versionDir(v), log, [monitor]);
-  service.maxAheadMs = MAX_AHEAD_MS; // as the server sets it (serve/contract/server.ts)
-  app = await buildContractApp({
-    service,
-    monitor,
-    metricsRegistry,
-    tokens: { feedback: TOKEN },
-    maxBatch: 100,
+  _dir = shop.dir;
+  served = await servedShop(shop, { tokens: { feedback: TOKEN }, maxBatch: 100 }, (service) => {
+    service.maxAheadMs = MAX_AHEAD_MS; // as the server sets it (serve/contract/server.ts)
   });
+  ({ app } = served);
 });
 
-after(async () => {
-  await app.close();
-  await log.close();
-});
+after(() => served.close());
 
 const reading = (over: Record<string, unknown> = {}) => ({
   machine_id: "M01",

@@ -3,20 +3,22 @@
 // was refused, "must be a string"): read as its digits would be, with the same 1980–2100 check, and
 // echoed as sent. A real server on a real SQLite history log.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { Registry as PromRegistry } from "prom-client";
-import { ContractMonitor } from "../../../src/monitor/live/monitor.js";
-import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService } from "../../../src/serve/contract/contract-service.js";
-import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { hourlyReading, type TrainedShop, trainedShop } from "../../helpers/contract-served.js";
+import type { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import {
+  hourlyReading,
+  type ShopApp,
+  servedShop,
+  type TrainedShop,
+  trainedShop,
+} from "../../helpers/contract-served.js";
 
 const TOKEN = "feedback-token-for-tests";
 let shop: TrainedShop;
 let app: FastifyInstance;
 let log: SqliteHistoryLog;
+let served: ShopApp;
 
 before(async () => {
   // The example's files write ISO times, which an epoch contract reads too.
@@ -27,25 +29,11 @@ before(async () => {
     ),
   );
   assert.equal(shop.model.contract.time?.format, "epoch");
-  log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(shop.model, shop.registry.versionDir(shop.version), metricsRegistry);
-  const service = await ContractService.open(shop.model, shop.registry.versionDir(shop.version), log, [
-    monitor,
-  ]);
-  app = await buildContractApp({
-    service,
-    monitor,
-    metricsRegistry,
-    tokens: { feedback: TOKEN },
-    maxBatch: 100,
-  });
+  served = await servedShop(shop, { tokens: { feedback: TOKEN }, maxBatch: 100 });
+  ({ app, log } = served);
 });
 
-after(async () => {
-  await app.close();
-  await log.close();
-});
+after(() => served.close());
 
 /** Hour `h` of hourlyReading's clock as Unix seconds. */
 const seconds = (h: number) => Date.UTC(2027, 0, 1) / 1000 + h * 3600;

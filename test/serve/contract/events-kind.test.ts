@@ -4,23 +4,19 @@
 // route names its field from the body's root (`events[0].kind`), the schema's as well as the
 // route's own checks. A real server on a real SQLite history log.
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { Registry as PromRegistry } from "prom-client";
 import { parseCsv } from "../../../src/data/csv.js";
 import { readEvents } from "../../../src/data/events.js";
-import { ContractMonitor } from "../../../src/monitor/live/monitor.js";
-import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService } from "../../../src/serve/contract/contract-service.js";
-import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
-import { type TrainedShop, trainedShop } from "../../helpers/contract-served.js";
+import type { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import { type ShopApp, servedShop, type TrainedShop, trainedShop } from "../../helpers/contract-served.js";
 
 const TOKEN = "feedback-token-for-tests";
 const auth = { authorization: `Bearer ${TOKEN}` };
 let shop: TrainedShop;
 let app: FastifyInstance;
 let log: SqliteHistoryLog;
+let served: ShopApp;
 
 // The example's tables, and `stops`: the alarm file again with no kind column (every row one kind).
 const addStops = (text: string) =>
@@ -31,25 +27,11 @@ const addStops = (text: string) =>
 
 before(async () => {
   shop = trainedShop("mw-evkind-", addStops);
-  log = new SqliteHistoryLog(join(shop.dir, "h.db"));
-  const metricsRegistry = new PromRegistry();
-  const monitor = new ContractMonitor(shop.model, shop.registry.versionDir(shop.version), metricsRegistry);
-  const service = await ContractService.open(shop.model, shop.registry.versionDir(shop.version), log, [
-    monitor,
-  ]);
-  app = await buildContractApp({
-    service,
-    monitor,
-    metricsRegistry,
-    tokens: { feedback: TOKEN },
-    maxBatch: 100,
-  });
+  served = await servedShop(shop, { tokens: { feedback: TOKEN }, maxBatch: 100 });
+  ({ app, log } = served);
 });
 
-after(async () => {
-  await app.close();
-  await log.close();
-});
+after(() => served.close());
 
 const post = (events: unknown[]) =>
   app.inject({ method: "POST", url: "/v1/events", payload: { events }, headers: auth });
