@@ -88,11 +88,17 @@ export function contractPlanRoutes(
   );
   keeper.minReturn = opts.minReturn;
   // Read at start too (trial 3: a misspelt key in the file of a Friday-night restart was found only
-  // when someone asked for Monday's plan). The server serves on: only the plan needs them.
-  for (const [what, check] of [
-    ["technicians", () => keeper.technicians()],
+  // when someone asked for Monday's plan). The server serves on: only the plan needs them. No
+  // technicians at all is a choice (a shop that does not plan yet): said, not warned of.
+  if (!keeper.techniciansFile)
+    app.log.info(
+      "no technicians (MILLWRIGHT_TECHNICIANS): GET /v1/plan answers MW_CONFIG until they are given",
+    );
+  const checks = [
+    ["technicians", () => keeper.techniciansFile && keeper.technicians()],
     ["costs", () => keeper.tasks()],
-  ] as const)
+  ] as const;
+  for (const [what, check] of checks)
     try {
       check();
     } catch (e) {
