@@ -3,6 +3,7 @@
 // the log that makes it durable and rebuilds it on restart lives at the edge (serve/contract/).
 // A batch is checked whole before any machine's state changes, so a bad reading in the middle
 // leaves no half-applied history.
+import { fleetTime } from "../core/fleet-time.js";
 import { zoneOffsetMinutes } from "../data/time-format.js";
 import { MillwrightError } from "../core/errors.js";
 import { MAX_AHEAD_MS } from "../core/limits.js";
@@ -23,7 +24,7 @@ export interface Scored {
 
 /** Why a time past FleetHistory.notAfter is refused, for a reading's or an event's message. */
 export function tooFarAhead(time: number): string {
-  return `${new Date(time).toISOString()} is more than ${MAX_AHEAD_MS / 86_400_000} days ahead of both the server's clock and the fleet's newest reading (a controller clock gone wrong?)`;
+  return `${new Date(time).toISOString()} is more than ${MAX_AHEAD_MS / 86_400_000} days ahead of both the server's clock and the fleet's newest reading (a machine whose clock runs ahead of the rest not counted; a controller clock gone wrong?)`;
 }
 
 export class FleetHistory {
@@ -75,7 +76,13 @@ export class FleetHistory {
   notAfter(now: number, ahead: number): number {
     if (this.newestAny === Number.NEGATIVE_INFINITY || this.model.contract.time?.counter)
       return Number.POSITIVE_INFINITY;
-    return Math.max(now, this.newestAny) + ahead;
+    // Data at or behind the wall clock (a live shop): the clock is the bound, nothing to look at.
+    if (this.newestAny <= now) return now + ahead;
+    // Ahead of it (a replayed or simulated shop, or a controller clock running fast): the fleet's
+    // time, which one fast clock does not move (core/fleet-time.ts), so a second wrong reading cannot
+    // go another week past the first (trial 3).
+    const newest = [...this.machines].map(([id, h]) => [id, h.newest] as const);
+    return Math.max(now, fleetTime(newest)?.time ?? this.newestAny) + ahead;
   }
 
   /**

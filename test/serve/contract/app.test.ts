@@ -326,3 +326,18 @@ test("the monitor: drift by the contract's readings, realised quality from failu
   if (mon.estimated.alarms >= ESTIMATE_MIN_ALARMS) assert.equal(Number(acc?.[1]), mon.estimated.accuracy);
   else assert.equal(acc, null, "a window without enough alarms exports no estimate");
 });
+
+test("the week ahead counts from the fleet's time: a machine whose clock runs days fast does not stretch it (trial 3)", async () => {
+  const day = 86_400_000;
+  const at = (d: number) => new Date(Date.now() + d * day).toISOString();
+  // M10's clock runs 5 days fast: within the week, taken.
+  assert.equal((await post("/v1/predict", reading({ machine_id: "M10", timestamp: at(5) }))).statusCode, 200);
+  // Counted from M10, a week would reach 12 days; from the fleet's time (M12 a day ahead, above) it is 8.
+  const far = await post("/v1/predict", reading({ machine_id: "M11", timestamp: at(10) }));
+  assert.equal(far.statusCode, 400, far.body);
+  assert.match(
+    far.json().detail,
+    /more than 7 days ahead .* \(a machine whose clock runs ahead of the rest not counted/,
+  );
+  assert.equal((await post("/v1/predict", reading({ machine_id: "M11", timestamp: at(6) }))).statusCode, 200);
+});
