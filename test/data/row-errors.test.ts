@@ -24,7 +24,8 @@ function thrown(errors: RowErrors) {
   assert.fail("no error thrown");
 }
 
-test("each file's first error is among the lines shown, and a summary counts each file's errors by kind", () => {
+/** a.csv's 30 non-numbers and 3 short rows, then an error on every row of b.csv (4,242). */
+function filled(): RowErrors {
   const errors = new RowErrors("3 telemetry files", joined());
   for (let i = 0; i < 30; i++) errors.add(2 + i, "load", `'x${i}' is not a number`, "not a number");
   for (let i = 0; i < 3; i++)
@@ -37,6 +38,11 @@ test("each file's first error is among the lines shown, and a summary counts eac
       `'${1767619040 + i}' is not an ISO 8601 time`,
       "not an ISO 8601 time",
     );
+  return errors;
+}
+
+test("each file's first error is among the lines shown, and a summary counts each file's errors by kind", () => {
+  const errors = filled();
   const e = thrown(errors);
   const lines = e.message.split("\n");
   assert.equal(lines[0], "3 telemetry files: 4275 errors");
@@ -64,16 +70,7 @@ test("each file's first error is among the lines shown, and a summary counts eac
   ]);
   assert.equal(e.details?.error_count, 4275);
   // The same errors give the same message.
-  const again = new RowErrors("3 telemetry files", joined());
-  for (let i = 0; i < 30; i++) again.add(2 + i, "load", `'x${i}' is not a number`, "not a number");
-  for (let i = 0; i < 3; i++) again.add(2 + i, null, "4 cells, the header has 3", "not the header's 3 cells");
-  for (let i = 0; i < 4242; i++)
-    again.add(
-      1002 + (i % 998),
-      "DateTimeUTC",
-      `'${1767619040 + i}' is not an ISO 8601 time`,
-      "not an ISO 8601 time",
-    );
+  const again = filled();
   assert.equal(thrown(again).message, e.message);
 });
 

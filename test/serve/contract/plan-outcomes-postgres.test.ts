@@ -8,6 +8,7 @@ import { copyFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { getPlan, markTask } from "../../helpers/plan-calls.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { PostgresAuditStore } from "../../../src/serve/contract/audit-postgres.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
@@ -25,9 +26,6 @@ after(async () => {
   await fx?.dispose();
   if (shop) rmSync(shop.dir, { recursive: true, force: true });
 });
-
-type Task = { id: string; status: string; skipped_reason?: string };
-type Outcome = { id: string; status: string; reason?: string; at: string };
 
 test(
   "cluster: a task skipped on one replica is skipped on the other, taken once when marked on both, and listed by a replica started later",
@@ -59,18 +57,9 @@ test(
         apps.push(app);
         return app;
       };
-      const plan = async (app: FastifyInstance) => {
-        const r = await app.inject({ method: "GET", url: "/v1/plan" });
-        assert.equal(r.statusCode, 200, r.body);
-        return r.json() as { tasks: Task[]; outcomes: Outcome[] };
-      };
+      const plan = getPlan;
       const mark = (app: FastifyInstance, id: string, what: "done" | "skipped", payload: object = {}) =>
-        app.inject({
-          method: "POST",
-          url: `/v1/plan/tasks/${encodeURIComponent(id)}/${what}`,
-          headers: auth,
-          payload,
-        });
+        markTask(app, auth, id, what, payload);
       try {
         const [a, b] = await Promise.all([replica(), replica()]);
         const { events, readings } = shopExports(model.contract);

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { getPlan, markTask, type PlanOutcome, type PlanTask } from "../../helpers/plan-calls.js";
 import { MillwrightError } from "../../../src/core/errors.js";
 import type { OutcomeStore } from "../../../src/plan/outcomes.js";
 import { contractAuditFile, openContractAudit } from "../../../src/serve/contract/audit-open.js";
@@ -60,20 +61,9 @@ async function open(outcomes?: OutcomeStore): Promise<Server & { service: Contra
   };
 }
 
-type Task = { id: string; status: string; skipped_reason?: string };
-type Outcome = { id: string; status: string; reason?: string; at: string; event_id?: string };
-const plan = async (app: FastifyInstance) => {
-  const r = await app.inject({ method: "GET", url: "/v1/plan" });
-  assert.equal(r.statusCode, 200, r.body);
-  return r.json() as { tasks: Task[]; outcomes: Outcome[]; stale: boolean };
-};
+const plan = getPlan;
 const mark = (app: FastifyInstance, id: string, what: "done" | "skipped", payload: object = {}) =>
-  app.inject({
-    method: "POST",
-    url: `/v1/plan/tasks/${encodeURIComponent(id)}/${what}`,
-    headers: auth,
-    payload,
-  });
+  markTask(app, auth, id, what, payload);
 
 /** The shop's exports, posted once as a client would; the history log keeps them for every later open. */
 before(async () => {
@@ -119,8 +109,8 @@ test("a skip the store cannot write is not acknowledged: 503, and the task stays
 
 test("a skipped task, and then done, survives each restart on the same data directory: listed, and not planned again as open", async () => {
   const first = await open();
-  let skipped: Task;
-  let outcomes: Outcome[];
+  let skipped: PlanTask;
+  let outcomes: PlanOutcome[];
   try {
     const p = await plan(first.app);
     skipped = p.tasks[0];
