@@ -6,6 +6,7 @@ import { resolve } from "node:path";
 import type { Config } from "../core/config.js";
 import { MillwrightError } from "../core/errors.js";
 import { CONTRACT_QUALITY_WINDOW, DEFAULT_EXPLAIN_PER_SECOND, DEFAULT_MAX_EXPLAIN } from "../core/limits.js";
+import { KIND_TOLERANCE } from "../evaluate/kind-guard.js";
 
 export { type Config, sqlitePath } from "../core/config.js";
 
@@ -96,6 +97,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       metric,
       margin: envNumber(env, "MILLWRIGHT_GATE_MARGIN", 0.0),
       minimum: envNumber(env, "MILLWRIGHT_GATE_MINIMUM", 0.5),
+      kindTolerance: envNumber(env, "MILLWRIGHT_GATE_KIND_TOLERANCE", KIND_TOLERANCE, 0),
       githubRepo,
       githubToken: secret(env, "GITHUB_TOKEN"),
       githubApiUrl,

@@ -28,6 +28,8 @@ export interface Config {
     metric: "pr_auc" | "f1" | "recall" | "roc_auc";
     margin: number;
     minimum: number;
+    /** The most PR-AUC a failure kind's head may lose on the slice (evaluate/kind-guard.ts; 1: not checked). */
+    kindTolerance: number;
     githubRepo?: string;
     githubToken?: string;
     /** GitHub's REST API (GitHub Enterprise: https://HOST/api/v3); none: api.github.com. */

@@ -8,7 +8,9 @@ import { join } from "node:path";
 import type { ContractData } from "../data/contract-data.js";
 import { readContractData } from "../data/contract-data.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
+import { KIND_TOLERANCE, type KindGuard, type KindSlice, kindGuard } from "../evaluate/kind-guard.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
+import { averagePrecision } from "../evaluate/ranking.js";
 import { MillwrightError } from "../core/errors.js";
 import type { HistoryFitOptions } from "../train/fit-history.js";
 import {
@@ -40,8 +42,17 @@ export interface ContractRetrainOptions {
   train: ContractTrainer;
   workDir: string;
   seed: number;
-  gate: { metric: GateMetric; margin: number; minimum: number };
+  gate: ContractGate;
   run: string;
+}
+
+/** The gate's settings: the overall head's metric, margin and minimum, and the kinds' tolerance (kind-guard.ts). */
+export interface ContractGate {
+  metric: GateMetric;
+  margin: number;
+  minimum: number;
+  /** The most PR-AUC a kind head with enough failures in the slice may lose (1: not checked; default KIND_TOLERANCE). */
+  kindTolerance?: number;
 }
 
 export interface ContractRetrainDecision {
@@ -50,6 +61,8 @@ export interface ContractRetrainDecision {
   champion: { version: string; metrics: BinaryEvaluation | null };
   challenger: { version: string; metrics: BinaryEvaluation | null };
   gate: GateDecision;
+  /** Each failure kind's head on the same slice (kind-guard.ts); a judged kind that lost too much keeps the champion. */
+  kinds: KindGuard["kinds"];
   run: string;
   /**
    * The gate's slice: every row at or after test_from (a time split), or of the champion's held-out
@@ -77,6 +90,11 @@ export function readHistoryModel(registry: ModelRegistry, version: string): Hist
   return historyModelFromJSON(obj, file);
 }
 
+/** The gate of a server's retraining settings (MILLWRIGHT_GATE_*). */
+export function gateOf(r: ContractGate): ContractGate {
+  return { metric: r.metric, margin: r.margin, minimum: r.minimum, kindTolerance: r.kindTolerance };
+}
+
 /** The gate's rows: from a time on (a time split), or every row of the held-out machines. */
 type Slice = { from: number } | { machines: ReadonlySet<string> };
 
@@ -86,7 +104,14 @@ function evaluateSlice(
   files: { telemetry: string; events: Record<string, string> },
   attributes: string | null,
   slice: Slice,
-): { metrics: BinaryEvaluation; rows: number; positive_rows: number; failures: number } {
+): {
+  metrics: BinaryEvaluation;
+  kinds: Record<string, KindSlice>;
+  rows: number;
+  positive_rows: number;
+  /** Failures behind the slice's readings: machine_failure's and each kind's. */
+  failures: Record<string, number>;
+} {
   const c = {
     ...m.contract,
     attributes: m.contract.attributes && { ...m.contract.attributes, file: attributes },
@@ -98,7 +123,8 @@ function evaluateSlice(
     labels: "require",
   });
   const { X, heads, usable, horizon } = labelledFeatures(data);
-  const p = predictHistoryModel(m, X).machine_failure as Float64Array;
+  const scored = predictHistoryModel(m, X);
+  const p = scored.machine_failure as Float64Array;
   const y = heads.get("machine_failure") as Uint8Array;
   const ys: number[] = [];
   const ps: number[] = [];
@@ -113,14 +139,31 @@ function evaluateSlice(
     }
   });
   const positives = ys.reduce((a, b) => a + b, 0);
+  // A kind without labels here, or without a head in this model (too few failures to fit one), is not scored.
+  const kindNames = m.headNames.filter((h) => h !== "machine_failure" && heads.get(h) && scored[h]);
+  const kinds: Record<string, KindSlice> = {};
+  const kindPositives: Record<string, number> = {};
+  for (const k of kindNames) {
+    const yk = heads.get(k) as Uint8Array;
+    const pk = scored[k] as Float64Array;
+    const ys = rows.map((i) => yk[i]);
+    kinds[k] = {
+      pr_auc: averagePrecision(
+        ys,
+        rows.map((i) => pk[i]),
+      ),
+    };
+    kindPositives[k] = ys.reduce((a, b) => a + b, 0);
+  }
   // A positive row of a failure-event contract is a reading within the horizon before a failure:
   // count the failures themselves, as the card and `train` do (trial 3: 160 "failures" were 8).
   const failures =
     c.failures && data.failures
-      ? failuresBehind(data.telemetry, data.failures, [], horizon, rows).machine_failure
-      : positives;
+      ? failuresBehind(data.telemetry, data.failures, kindNames, horizon, rows)
+      : { machine_failure: positives, ...kindPositives };
   return {
     metrics: evaluateBinary(ys, ps, m.threshold.value),
+    kinds,
     rows: ys.length,
     positive_rows: positives,
     failures,
@@ -192,9 +235,15 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
       minMargin: o.gate.margin,
       minimum: o.gate.minimum,
     });
+    // Failures of a kind only one model has a head for are counted too (listed, never judged).
+    const failures = { ...ce.failures, ...xe.failures };
+    const guard = kindGuard(ce.kinds, xe.kinds, failures, o.gate.kindTolerance ?? KIND_TOLERANCE);
+    const promote = g.promote && guard.pass;
     return {
-      verdict: g.promote ? "promote" : "kept",
-      reason: g.reason,
+      verdict: promote ? "promote" : "kept",
+      // The overall head's verdict first: a kept challenger is kept by the gate before any kind.
+      reason: g.promote && guard.reason ? `${g.reason}, but the ${guard.reason}` : g.reason,
+      kinds: guard.kinds,
       champion: { version: o.champion, metrics: ce.metrics },
       challenger: { version, metrics: xe.metrics },
       gate: g,
@@ -204,7 +253,7 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
         ...(held ? { machines: held } : {}),
         rows: xe.rows,
         positive_rows: xe.positive_rows,
-        failures: xe.failures,
+        failures: xe.failures.machine_failure,
       },
       data: {
         base_rows: files.base_rows,

@@ -7,11 +7,15 @@
 // runs this same loop offline (`millwright retrain run`, local mode, on a copy of the registry).
 import { randomUUID } from "node:crypto";
 import { MillwrightError } from "../core/errors.js";
-import type { GateMetric } from "../evaluate/compare.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import type { LogEntry } from "../store/history/types.js";
 import { type AmAlert, type AmPayload, alertAudit, decideTrigger, type TriggerOutcome } from "./alerts.js";
-import { type ContractRetrainDecision, type ContractTrainer, retrainContract } from "./contract-retrain.js";
+import {
+  type ContractGate,
+  type ContractRetrainDecision,
+  type ContractTrainer,
+  retrainContract,
+} from "./contract-retrain.js";
 import { dispatchAudited, type RetrainDispatch } from "./github.js";
 import type { AuditStore, RetrainCounters } from "./ports.js";
 import type { ShadowGate } from "./shadow-gate.js";
@@ -30,7 +34,7 @@ export interface ContractRetrainerOptions {
   /** github mode: sends the repository_dispatch (dispatchRetrain bound to the repository). */
   dispatch?: (p: RetrainDispatch) => Promise<void>;
   cooldownMs: number;
-  gate: { metric: GateMetric; margin: number; minimum: number };
+  gate: ContractGate;
   workDir: string;
   /** A shadow period before promotion (shadow-gate.ts); none: a pass promotes at once. */
   shadowGate?: ShadowGate;

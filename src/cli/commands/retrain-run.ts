@@ -12,7 +12,7 @@ import { readConfig } from "../config.js";
 import { intOpt, outJsonThen, outThen } from "../io.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { trainHistoryAndRegister } from "../../registry/train-history.js";
-import type { ContractRetrainDecision } from "../../retrain/contract-retrain.js";
+import { type ContractRetrainDecision, gateOf } from "../../retrain/contract-retrain.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import { SqliteAuditStore } from "../../serve/contract/audit.js";
 import { openHistoryReader } from "../../store/history/reader.js";
@@ -61,7 +61,7 @@ export async function retrainRun(
       promote: (v) => registry.setAlias("champion", v, `retrain run: ${reason}`),
       mode: "local",
       cooldownMs: 0,
-      gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
+      gate: gateOf(cfg.retrain),
       workDir: work,
       seed,
     });

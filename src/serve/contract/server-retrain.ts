@@ -5,7 +5,7 @@ import type { Config } from "../../core/config.js";
 import type { ContractMetrics } from "../../metrics/contract.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
-import type { ContractTrainer } from "../../retrain/contract-retrain.js";
+import { type ContractTrainer, gateOf } from "../../retrain/contract-retrain.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import { removeStaleRunDirs } from "../../retrain/run-dirs.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
@@ -78,7 +78,7 @@ export function contractRetrainer(w: RetrainWiring): {
     mode: cfg.retrain.mode,
     dispatch: githubDispatcher(cfg.retrain, w.contract),
     cooldownMs: cfg.retrain.cooldownMs,
-    gate: { metric: cfg.retrain.metric, margin: cfg.retrain.margin, minimum: cfg.retrain.minimum },
+    gate: gateOf(cfg.retrain),
     workDir: retrainWorkDir(cfg),
     counters,
     shadowGate,
