@@ -3,18 +3,14 @@
 // latest fifth of the counter would grade it on rows it learned. The challenger holds out the
 // champion's own test machines, and both are scored on all of their rows.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { loadContract } from "../../src/contract/load.js";
 import { createRng } from "../../src/core/rng.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainContract } from "../../src/retrain/contract-retrain.js";
 import { splitRows } from "../../src/train/time-split.js";
-import { SHOP_CYCLES_CONTRACT, shopCycles } from "../helpers/shop-cycles.js";
+import { cyclesChampion } from "../helpers/cycles-champion.js";
 
 test("a split by machine holds out exactly the machines named, and says which", () => {
   const n = 10;
@@ -44,18 +40,7 @@ test("a split by machine holds out exactly the machines named, and says which", 
 });
 
 test("retraining a machine-split champion tests both on the champion's held-out machines", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-retrain-msplit-"));
-  const shop = shopCycles({ units: 20, seed: 7 });
-  writeFileSync(join(dir, "telemetry.csv"), shop.telemetry);
-  writeFileSync(join(dir, "failures.csv"), shop.failures);
-  writeFileSync(join(dir, "contract.yaml"), SHOP_CYCLES_CONTRACT);
-  const { contract } = loadContract(join(dir, "contract.yaml"));
-  const registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const champ = trainHistoryAndRegister(registry, data, SHOP_CYCLES_CONTRACT, {
-    seed: 7,
-    split: { by: "machine" },
-  });
+  const { dir, registry, champ } = cyclesChampion(20, "mw-retrain-msplit-");
   const lineage = JSON.parse(readFileSync(join(registry.versionDir(champ.version), "lineage.json"), "utf8"));
   const held: string[] = lineage.split.testMachines;
   assert.equal(held.length, 4, "a fifth of 20 units held out, recorded in the lineage");

@@ -2,16 +2,13 @@
 // that beats the champion overall but ranks a kind's failures worse is kept, the kind named. The
 // models are made so on purpose: a head's calibration slope negated ranks its rows backwards.
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
-import { loadContract } from "../../src/contract/load.js";
-import { readContractData } from "../../src/data/contract-data.js";
-import { ModelRegistry } from "../../src/registry/registry.js";
+import type { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { type ContractTrainer, retrainContract } from "../../src/retrain/contract-retrain.js";
-import { SHOP_CYCLES_CONTRACT, shopCycles } from "../helpers/shop-cycles.js";
+import { cyclesChampion } from "../helpers/cycles-champion.js";
 
 /** Ranks the heads' rows backwards: p = σ(−a·margin + b). Returns the heads flipped. */
 function flip(registry: ModelRegistry, version: string, which: (head: string) => boolean): string[] {
@@ -24,18 +21,7 @@ function flip(registry: ModelRegistry, version: string, which: (head: string) =>
 }
 
 test("a challenger better overall but worse at a failure kind is kept, naming the kind; the guard off promotes it", async () => {
-  const dir = mkdtempSync(join(tmpdir(), "mw-kind-gate-"));
-  const shop = shopCycles({ units: 60, seed: 7 });
-  writeFileSync(join(dir, "telemetry.csv"), shop.telemetry);
-  writeFileSync(join(dir, "failures.csv"), shop.failures);
-  writeFileSync(join(dir, "contract.yaml"), SHOP_CYCLES_CONTRACT);
-  const { contract } = loadContract(join(dir, "contract.yaml"));
-  const registry = new ModelRegistry(join(dir, "models"));
-  const data = readContractData(contract, { learn: true, labels: "require" });
-  const champ = trainHistoryAndRegister(registry, data, SHOP_CYCLES_CONTRACT, {
-    seed: 7,
-    split: { by: "machine" },
-  });
+  const { dir, registry, champ } = cyclesChampion(60, "mw-kind-gate-");
   // The champion's overall head ranks backwards, so any trained challenger beats it overall.
   assert.deepEqual(
     flip(registry, champ.version, (h) => h === "machine_failure"),
