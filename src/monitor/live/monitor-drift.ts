@@ -10,6 +10,7 @@ import { type Columns, type DriftReport, driftReport } from "../drift-report.js"
 import { isoMinute } from "../../core/fleet-time.js";
 import { DRIFT_WINDOW_MS, DRIFT_WINDOW_ROWS, type DriftCalibration, liveWindow } from "../drift-window.js";
 import { referenceColumns } from "../../registry/reference-sample.js";
+import { getStatTest, isTestName, type TestName } from "../stats/registry.js";
 
 /** Share of a contract's readings drifted at which its dataset drifted. */
 export const CONTRACT_DRIFT_SHARE = 1 / 3;
@@ -92,14 +93,25 @@ export function contractDrift<R extends Recent>(
       current[k] = curAll[k];
     }
   if (Object.keys(ref).length === 0) return { drift: null, window, rows: cur };
+  // Each threshold belongs to the test it was calibrated with, and is used only where that test
+  // takes the reading's kind: a sensor a group's training window held a stray value or two of (a
+  // make without it) was calibrated as categories (Evidently's choice for ≤ 5 values), and forcing
+  // that test on the numbers it has now threw, every monitor tick, until the process died (trial 4).
+  // Such a reading gets the default test and threshold.
+  const tests: Record<string, TestName> = {};
   const thresholds: Record<string, number> = {};
-  for (const [k, f] of Object.entries(reference.calibration?.features ?? {})) thresholds[k] = f.threshold;
+  for (const [k, f] of Object.entries(reference.calibration?.features ?? {})) {
+    if (
+      !isTestName(f.test) ||
+      !getStatTest(f.test).kinds.includes(categorical(k) ? "categorical" : "numeric")
+    )
+      continue;
+    tests[k] = f.test;
+    thresholds[k] = f.threshold;
+  }
   return {
     drift: driftReport(ref, current, {
-      // Each threshold belongs to the test it was calibrated with.
-      tests: Object.fromEntries(
-        Object.entries(reference.calibration?.features ?? {}).map(([k, f]) => [k, f.test]),
-      ),
+      tests,
       thresholds,
       shareThreshold: shareOf(Object.keys(ref).length),
     }),

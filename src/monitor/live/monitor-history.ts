@@ -53,7 +53,15 @@ export class MonitorHistory {
   start(intervalMs: number, onError: (e: unknown) => void): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = setInterval(() => {
-      const r = this.monitor.report();
+      // A report that throws is said and skipped: thrown from a timer it ended the process, on every
+      // replica at once and again after each restart (trial 4).
+      let r: ContractMonitorReport;
+      try {
+        r = this.monitor.report();
+      } catch (e) {
+        onError(e);
+        return;
+      }
       this.pending = this.store.saveSnapshot(snapshotOf(r), r.at - DUE_FRACTION * intervalMs).catch(onError);
     }, intervalMs);
     this.timer.unref();
