@@ -34,6 +34,11 @@ function wantedTags(c: Contract): Map<string, string> {
   return tags;
 }
 
+/** Each wide line's own tag for a column (the first name): the tag its value came from. */
+function ownTag(rows: readonly Group[]): (line: number, column: string) => string {
+  return (line, column) => rows[line - 1]?.cells.get(column)?.tag ?? column;
+}
+
 /** One long-layout file as the wide table `joinTelemetry` reads, with warnings. */
 export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPart; warnings: string[] } {
   const long = c.long;
@@ -232,7 +237,12 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         .join(", ")})`,
     );
   return {
-    part: { file, table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate } },
+    part: {
+      file,
+      // The tag a wide cell came from (CoolantTemp_F, where the reading's first name is COOLANT.TEMP):
+      // a column's unit or scale is chosen by it, and errors name it (trial 4: neither was, in long files).
+      table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate, own: ownTag(rows) },
+    },
     warnings,
   };
 }

@@ -126,7 +126,11 @@ export function joinTelemetry(
     const own = new Map(header.map((h, j) => [h, t.header[resolved[0][j]]]));
     const locate = (line: number, column: string | null) =>
       whereIn(parts[0], line, column === null ? null : (own.get(column) ?? column));
-    const ownName = (_: number, column: string) => own.get(column) ?? column;
+    // A long file's table knows each line's own tag (telemetry-long.ts).
+    const ownName = (line: number, column: string) => {
+      const name = own.get(column) ?? column;
+      return t.own?.(line, name) ?? name;
+    };
     return {
       table: { ...t, header: renamed, locate, own: ownName },
       source: parts[0].file,
@@ -168,7 +172,11 @@ export function joinTelemetry(
     const k = fileOf[g - 1];
     return whereIn(parts[k], lineOf[g - 1], column === null ? null : (own[k].get(column) ?? column));
   };
-  const ownName = (g: number, column: string) => own[fileOf[g - 1]].get(column) ?? column;
+  const ownName = (g: number, column: string) => {
+    const k = fileOf[g - 1];
+    const name = own[k].get(column) ?? column;
+    return parts[k].table.own?.(lineOf[g - 1], name) ?? name;
+  };
   const fileAt = (g: number) => parts[fileOf[g - 1]].file;
   return { table: { header, rows, lines, locate, own: ownName, fileOf: fileAt }, source, warnings, absent };
 }
