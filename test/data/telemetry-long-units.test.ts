@@ -81,12 +81,11 @@ test("a long export's tags in °F and rev/s are read into °C and rpm, as the wi
       assert.equal(a.length, b.length);
       assert.ok(a.length > 100);
       // Converted there and back: equal to a millionth of the value.
-      a.forEach((v, i) =>
+      for (let i = 0; i < a.length; i++)
         assert.ok(
-          Math.abs(v - b[i]) <= 1e-6 * Math.max(1, Math.abs(b[i])),
-          `${name} row ${i}: ${v} vs ${b[i]}`,
-        ),
-      );
+          Math.abs(a[i] - b[i]) <= 1e-6 * Math.max(1, Math.abs(b[i])),
+          `${name} row ${i}: ${a[i]} vs ${b[i]}`,
+        );
     }
   } finally {
     rmSync(s.dir, { recursive: true, force: true });
