@@ -45,6 +45,11 @@ export class PlanKeeper {
   private making: Promise<ContractPlan> | null = null;
   /** The store's recent outcomes as last read (all of them, without a store). */
   private kept: TaskOutcome[] = [];
+  /**
+   * The done tasks known when the latest plan was begun. A task of that plan done since, here or on
+   * another replica (cluster mode: its mark reaches this one only through the store), makes it stale.
+   */
+  private doneAtPlan = new Set<string>();
   /** Every task of every plan made: a technician working from a printed plan may mark one after a re-plan. */
   private readonly known = new Map<string, ContractPlannedTask>();
   horizonShifts = 21;
@@ -150,6 +155,9 @@ export class PlanKeeper {
     if (this.making) return this.making;
     const run = async () => {
       const technicians = this.technicians();
+      // Read before the history is: a task done after this read is newer than the plan, so stales it.
+      await this.loadOutcomes().catch(() => {}); // the store away: the outcomes last read
+      const done = new Set(this.kept.filter((o) => o.status === "done").map((o) => o.id));
       const svc = this.svc;
       const model = withTasks(svc.model, this.tasks());
       this.usedTasks = model.contract.tasks;
@@ -173,6 +181,7 @@ export class PlanKeeper {
         madeAt: new Date(),
       });
       this.latest = plan;
+      this.doneAtPlan = done;
       for (const t of plan.tasks) this.known.set(t.id, t);
       if (this.staleReason === reason) this.staleReason = null;
       return plan;
@@ -194,11 +203,21 @@ export class PlanKeeper {
     const moved = this.latest && !this.staleReason ? this.dataMovedOn(this.latest) : null;
     if (moved) this.markStale(moved);
     await this.loadOutcomes();
+    const done = this.latest && !this.staleReason ? this.doneSincePlan(this.latest) : null;
+    if (done) this.markStale(`task ${done} was done`);
     if (!this.latest) await this.replan();
     else if (this.staleReason && !this.making)
       // A failed background re-plan leaves the old plan, still marked stale, and is retried next ask.
       this.replan(this.staleReason).catch(() => {});
     return this.view(this.latest as ContractPlan);
+  }
+
+  /** A task of `plan` marked done since it was begun (on any replica), or null. */
+  private doneSincePlan(plan: ContractPlan): string | null {
+    const inPlan = new Set(plan.tasks.map((t) => t.id));
+    return (
+      this.kept.find((o) => o.status === "done" && inPlan.has(o.id) && !this.doneAtPlan.has(o.id))?.id ?? null
+    );
   }
 
   /**
