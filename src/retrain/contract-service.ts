@@ -53,6 +53,13 @@ export const retrains = (a: AmAlert): boolean =>
 
 type Outcome = { fingerprint: string; alertname: string; outcome: TriggerOutcome };
 
+/**
+ * How long another replica's retraining, started and not decided, holds a manual one back (cluster
+ * mode): longer than any run takes (seconds to minutes), so that a replica that died mid-run blocks
+ * "retrain now" for this long at most.
+ */
+export const RUN_GIVEN_UP_MS = 60 * 60_000;
+
 export class ContractRetrainer {
   private current: Promise<ContractRetrainDecision | null> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
@@ -152,6 +159,10 @@ export class ContractRetrainer {
           "MW_CONFLICT",
           "a retraining is running: its decision will be in GET /v1/retrain/history",
         );
+      // Cluster mode: another replica's run counts too (trial 4: one POST per replica trained two
+      // identical challengers). Its trigger without a decision is a run in progress, until it is older
+      // than a run can be (the replica running it died: its run never decides).
+      if (audit.exclusive) await this.noRunElsewhere();
       const run = randomUUID();
       const at = this.now();
       await audit.appendAudit({
@@ -166,6 +177,20 @@ export class ContractRetrainer {
     const next = this.queue.then(() => (audit.exclusive ? audit.exclusive(decide) : decide()));
     this.queue = next.catch(() => {});
     return next;
+  }
+
+  /** Throws MW_CONFLICT when the newest trigger in the shared audit has no decision and is recent. */
+  private async noRunElsewhere(): Promise<void> {
+    const audit = this.opts.audit;
+    const [last] = await audit.pageAudit({ kinds: ["trigger"], limit: 1 });
+    const run = (last?.payload as { run?: string } | undefined)?.run;
+    if (!last || !run || this.now() - last.at > RUN_GIVEN_UP_MS) return;
+    const decisions = await audit.pageAudit({ kinds: ["decision"], limit: 20 });
+    if (decisions.some((d) => (d.payload as { run?: string }).run === run)) return;
+    throw new MillwrightError(
+      "MW_CONFLICT",
+      `a retraining is running on another replica (run ${run}, started ${new Date(last.at).toISOString()}): its decision will be in GET /v1/retrain/history (a run without a decision is given up ${RUN_GIVEN_UP_MS / 60_000} minutes after its start)`,
+    );
   }
 
   /** Starts a retraining now, or returns the one running. */
