@@ -28,7 +28,7 @@ export const ERROR_TABLE = {
   MW_CONFIG: row(400, 2, "Bad configuration"),
   MW_RATE_LIMITED: row(429, 1, "Too many requests"),
   MW_NOT_READY: row(503, 1, "Not ready"),
-  MW_STORE_UNAVAILABLE: row(503, 1, "Prediction log unavailable and spool full"),
+  MW_STORE_UNAVAILABLE: row(503, 1, "History log unavailable"),
   MW_DISK_FULL: row(503, 1, "The prediction log's disk is full"),
   MW_DATA_DIR_GONE: row(503, 1, "The data directory was removed while serving"),
   MW_STORE_FORMAT: row(500, 1, "Prediction log written in a format this version cannot read"),

@@ -97,11 +97,10 @@ export function sharedMetrics(registry: Registry) {
       labelNames: ["verdict"] as const,
       registers: r,
     }),
-    // Both servers, one name, so deploy/monitoring's MillwrightStoreDegraded and the canary analysis
-    // read either: the AI4I app also sets it while it spools.
+    // deploy/monitoring's MillwrightStoreDegraded and the canary analysis read it.
     storeDegraded: new Gauge({
       name: "millwright_store_degraded",
-      help: "1 while the prediction log cannot take writes: the database unreachable (the AI4I app spools meanwhile), refusing writes, the disk full or the data directory gone (predictions refused with 503).",
+      help: "1 while the history log cannot take writes: the database unreachable, refusing writes, the disk full or the data directory gone (readings refused with 503).",
       registers: r,
     }),
     retrainRunning: new Gauge({

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
+import { rollbackReason } from "../../registry/champions.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
@@ -48,11 +49,13 @@ export class ContractModels {
 
   /**
    * Loads and checks `ref` (a model of this server's contract) before anything moves, then swaps.
-   * With `promote`, the champion alias moves only once the version has loaded (issue 18, item 3).
+   * With `promote`, the champion alias moves only once the version has loaded (issue 18, item 3),
+   * `reason` kept in the registry's champion trail.
    */
   serve(
     ref: string,
     promote: boolean | (() => Promise<unknown>) = false,
+    reason: string | null = null,
   ): Promise<{ from: string; to: string }> {
     const run = async () => {
       const version = this.registry.resolve(ref);
@@ -67,7 +70,7 @@ export class ContractModels {
       const from = this.served;
       // A function moves the alias its own way (a rollback, recorded as one).
       if (typeof promote === "function") await promote();
-      else if (promote) await this.registry.setAlias("champion", version);
+      else if (promote) await this.registry.setAlias("champion", version, reason);
       const dir = this.registry.versionDir(version);
       const state = this.monitor?.stage(model, dir);
       await this.service.swap(model, dir, state ? [state] : [], () => {
@@ -92,6 +95,19 @@ export class ContractModels {
     if (this.swaps > 0 || this.registry.resolve(this.follows) === this.served) return Promise.resolve(null);
     return this.serve(this.follows);
   }
+}
+
+/** The promotion's optional body, `{reason?}`: any other field is a 400 naming it. */
+function promoteBody(body: unknown): { reason?: unknown } {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== "object" || Array.isArray(body))
+    throw new MillwrightError("MW_VALIDATION", "body: must be an object {reason?}", { field: "body" });
+  const extra = Object.keys(body).find((k) => k !== "reason");
+  if (extra !== undefined)
+    throw new MillwrightError("MW_VALIDATION", `body.${extra}: not a field of a promotion (only reason)`, {
+      field: `body.${extra}`,
+    });
+  return body as { reason?: unknown };
 }
 
 export function contractModelRoutes(app: FastifyInstance, models: ContractModels, audit?: AuditStore): void {
@@ -163,17 +179,24 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
     "/v1/models/:version/promote",
     tokenRoute("admin", {
       tags,
-      summary: "Make a version champion and serve it (history kept); needs the admin token",
+      summary: "Make a version champion and serve it (history kept), with a reason; needs the admin token",
     }),
     async (req) => {
       const ref = (req.params as { version: string }).version;
-      const { from, to } = await models.serve(ref, true);
+      // Kept as a rollback's is (trial 4: a reason sent was dropped without a word). No schema: a
+      // promotion without a body (curl -X POST) stays valid, so the one field is checked here.
+      const reason = rollbackReason(promoteBody(req.body).reason);
+      const { from, to } = await models.serve(ref, true, reason);
       models.follows = "champion";
       // In the retraining audit, beside the loop's own promotions (trial 3: a hand promotion was missing).
       if (from !== to)
-        await audit?.appendAudit({ at: Date.now(), kind: "promotion", payload: { from, to, by: "api" } });
-      req.log.info({ from, to }, "promoted and served");
-      return { version: to, alias: "champion", served: models.served, from };
+        await audit?.appendAudit({
+          at: Date.now(),
+          kind: "promotion",
+          payload: { from, to, by: "api", ...(reason ? { reason } : {}) },
+        });
+      req.log.info({ from, to, reason }, "promoted and served");
+      return { version: to, alias: "champion", served: models.served, from, reason };
     },
   );
 

@@ -13,6 +13,7 @@ import { loadContract } from "../../../src/contract/load.js";
 import { formatCsv, parseCsv } from "../../../src/data/csv.js";
 import { readContractData } from "../../../src/data/contract-data.js";
 import { parseTimestamp } from "../../../src/data/time.js";
+import { readChampionTrail } from "../../../src/registry/champions.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import type { ContractRetrainDecision, ContractTrainer } from "../../../src/retrain/contract-retrain.js";
@@ -237,10 +238,26 @@ test("promote by hand swaps the served model in place and keeps the history", as
   const other = versions.find((v) => v !== server.models.served) as string;
   const denied = await call("POST", `/v1/models/${other}/promote`, undefined, "wrong");
   assert.equal(denied.status, 401);
-  const p = await call("POST", `/v1/models/${other}/promote`, undefined, ADMIN);
+  // A field the route does not take is refused, naming it, and nothing moves.
+  const typo = await call("POST", `/v1/models/${other}/promote`, { reson: "typo" }, ADMIN);
+  assert.equal(typo.status, 400, JSON.stringify(typo.body));
+  assert.match(JSON.stringify(typo.body), /reson/);
+  assert.equal(server.models.served, served0);
+  const p = await call(
+    "POST",
+    `/v1/models/${other}/promote`,
+    { reason: "  better on the night shift  " },
+    ADMIN,
+  );
   assert.equal(p.status, 200, JSON.stringify(p.body));
   assert.equal(p.body.served, other);
+  assert.equal(p.body.reason, "better on the night shift");
   assert.equal(registry.readIndex().aliases.champion, other);
+  // The reason is kept (trial 4: it was dropped): in the champion trail and the audit's promotion.
+  assert.equal(readChampionTrail(registry.dir).at(-1)?.reason, "better on the night shift");
+  const hist = await call("GET", "/v1/retrain/history", undefined, ADMIN);
+  const promo = hist.body.events.find((e: { kind: string }) => e.kind === "promotion")?.payload;
+  assert.deepEqual([promo?.to, promo?.by, promo?.reason], [other, "api", "better on the night shift"]);
   // History kept: a machine's reading earlier than its last one is still refused, and a new one is
   // answered by the new version.
   const last = sent.readings > 0 ? cutoff + 15 * DAY - 3600_000 : cutoff;
