@@ -34,9 +34,34 @@ function wantedTags(c: Contract): Map<string, string> {
   return tags;
 }
 
-/** Each wide line's own tag for a column (the first name): the tag its value came from. */
-function ownTag(rows: readonly Group[]): (line: number, column: string) => string {
-  return (line, column) => rows[line - 1]?.cells.get(column)?.tag ?? column;
+/**
+ * Each wide line's own tag for a column (the first name): the tag its value came from, or for a
+ * missing value the tag its machine sends that reading as.
+ */
+function ownTag(
+  rows: readonly Group[],
+  seen: ReadonlyMap<string, TagSeen>,
+): (line: number, column: string) => string {
+  return (line, column) => {
+    const g = rows[line - 1];
+    if (!g) return column;
+    return g.cells.get(column)?.tag ?? seen.get(`${g.machine}\u0000${column}`)?.tag ?? column;
+  };
+}
+
+/**
+ * A machine missing a tag that sends tags the contract does not read: most likely one was renamed
+ * (a controller's firmware update: SP1.LOAD became SP1.LOAD_PCT), so name them and their first time.
+ */
+function unreadHint(
+  mine: ReadonlyMap<string, { stamp: string; at: number }> | undefined,
+  machineFirst: number,
+): string {
+  // Tags it sent from its first row on are other sensors (a door switch), not a rename.
+  const later = [...(mine ?? [])].filter(([, s]) => s.at > machineFirst);
+  if (later.length === 0) return "";
+  const named = later.map(([tag, s]) => `'${tag}' (from ${s.stamp})`).join(", ");
+  return `; it began sending tags the contract does not read: ${named}. Renamed? Add the new name to the reading's column names`;
 }
 
 /** One long-layout file as the wide table `joinTelemetry` reads, with warnings. */
@@ -79,6 +104,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const skipped = new Map<string, number>();
   /** Machine and wide column → what its rows said (a machine sends one name per reading). */
   const seen = new Map<string, TagSeen>();
+  /** Per machine, the first few tags it sends that the contract does not read: their first time as written and read. */
+  const unread = new Map<string, Map<string, { stamp: string; at: number }>>();
   const width = table.header.length;
   table.rows.forEach((cells, i) => {
     const line = table.lines[i];
@@ -101,6 +128,15 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     const column = tags.get(tag);
     if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
+      const mine = unread.get(machine) ?? new Map<string, { stamp: string; at: number }>();
+      if (mine.size < TAGS_NAMED && !mine.has(tag)) {
+        const stamp = c.time ? cells[timeCol].trim() : `row ${line}`;
+        const raw = !c.time ? i : c.time.counter ? parseDecimal(stamp, c.csv.decimal) : parseTime(stamp);
+        // In buckets, as the machine's rows are (a tag sampled seconds into the first bucket is not late).
+        const at = long.every ? Math.floor(raw / long.every.size) * long.every.size : raw;
+        mine.set(tag, { stamp, at });
+      }
+      unread.set(machine, mine);
       return;
     }
     let s = seen.get(`${machine}\u0000${column}`);
@@ -206,6 +242,10 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     ...(c.machine ? [g.machine] : []),
     ...tagList.map((t) => g.cells.get(t)?.value ?? ""),
   ]);
+  // Each machine's first time (its rows are in time order): a tag it began sending later may be a rename.
+  const firsts = new Map<string, number>();
+  for (const g of rows) if (!firsts.has(g.machine)) firsts.set(g.machine, g.time);
+  const firstOf = (m: string) => firsts.get(m) ?? Number.NEGATIVE_INFINITY;
   // A message about a wide row points at the long row it came from: the tag's own row for a value,
   // else the first row of that machine and time (a tag with no row at all is said so).
   const locate = (line: number, column: string | null) => {
@@ -213,7 +253,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     const cell = column === null ? undefined : g.cells.get(column);
     if (cell) return `${file} row ${cell.line}, ${long.value} (tag '${cell.tag}')`;
     if (column !== null && tagList.includes(column))
-      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${seen.get(`${g.machine}\u0000${column}`)?.tag ?? column}' row`;
+      return `${file}: machine '${g.machine}' at ${g.stamp} (from row ${g.line}) has no '${seen.get(`${g.machine}\u0000${column}`)?.tag ?? column}' row${unreadHint(unread.get(g.machine), firstOf(g.machine))}`;
     return `${file} row ${g.line}${column === null ? "" : `, ${column}`}`;
   };
   const nSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
@@ -241,7 +281,7 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
       file,
       // The tag a wide cell came from (CoolantTemp_F, where the reading's first name is COOLANT.TEMP):
       // a column's unit or scale is chosen by it, and errors name it (trial 4: neither was, in long files).
-      table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate, own: ownTag(rows) },
+      table: { header, rows: wide, lines: rows.map((_, i) => i + 1), locate, own: ownTag(rows, seen) },
     },
     warnings,
   };

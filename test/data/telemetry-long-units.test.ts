@@ -16,7 +16,11 @@ const EXAMPLE = join(process.cwd(), "examples");
 const IMPERIAL = new Set(["M02", "M05"]);
 
 /** The example's wide telemetry as long rows; IMPERIAL's coolant and speed under their own tags and units. */
-function toLong(wideCsv: string, hot: { machine: string; row: number } | null = null): string {
+function toLong(
+  wideCsv: string,
+  hot: { machine: string; row: number } | null = null,
+  renamed: { machine: string; from: number } | null = null,
+): string {
   const t = parseCsv(wideCsv);
   const out = ["timestamp,machine_id,TagName,Value"];
   t.rows.forEach((r, i) => {
@@ -28,6 +32,8 @@ function toLong(wideCsv: string, hot: { machine: string; row: number } | null = 
         tag = "COOLANT_F";
         v = String((Number(v) * 9) / 5 + 32);
         if (hot && r[1] === hot.machine && i === hot.row) v = "500";
+      } else if (renamed && r[1] === renamed.machine && i >= renamed.from && tag === "spindle_load_pct") {
+        tag = "SPINDLE_LOAD_PCT_V2"; // a firmware update renamed it
       } else if (IMPERIAL.has(r[1]) && tag === "Spindle speed [rpm]") {
         tag = "SPINDLE_RPS";
         v = String(Number(v) / 60);
@@ -104,6 +110,34 @@ test("an out-of-range value of a converted tag is named by the machine's own tag
         assert.match(e.message, /tag 'COOLANT_F'\): 500 °F, read as 260 °C is outside 0–80 /);
         const summary = JSON.stringify((e.details as { by_file?: unknown }).by_file ?? e.message);
         assert.doesNotMatch(summary, /coolant_temp_C: outside/, "the summary names the machine's own tag");
+        return true;
+      },
+    );
+  } finally {
+    rmSync(s.dir, { recursive: true, force: true });
+  }
+});
+
+test("a machine that stops sending a tag and begins sending an unread one is told the new tag: renamed?", () => {
+  const wideText = readFileSync(join(EXAMPLE, "historian", "telemetry.csv"), "utf8");
+  const rows = parseCsv(wideText).rows;
+  const from = rows.findIndex((r, i) => r[1] === "M03" && i > rows.length / 2);
+  const s = shop(
+    `${toLong(wideText, null, { machine: "M03", from })}${"2026-01-05 00:00:00,M03,door_open,0\n"}`,
+  );
+  try {
+    assert.throws(
+      () => read(s.contract),
+      (e: unknown) => {
+        assert.ok(isMillwrightError(e));
+        assert.match(
+          e.message,
+          new RegExp(
+            `machine 'M03' at .* has no 'spindle_load_pct' row; it began sending tags the contract does not read: 'SPINDLE_LOAD_PCT_V2' \\(from ${rows[from][0]}\\)\\. Renamed\\?`,
+          ),
+        );
+        // A tag it sent from its first row on (a door switch) is not offered as the new name.
+        assert.doesNotMatch(e.message, /'door_open' \(from/);
         return true;
       },
     );
