@@ -21,7 +21,7 @@ import {
 import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
-import { headWarnings, skillWarnings } from "./contract-warnings.js";
+import { flatHeadWarnings, headWarnings, skillWarnings } from "./contract-warnings.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
@@ -189,6 +189,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     renewal: input.renewal ?? true,
     forecast: input.forecast ?? DEFAULT_FORECAST,
   });
+  warnings.push(...flatHeadWarnings(forecasts));
   const set = contractOptions(
     { technicians: input.technicians, slots, shiftHours },
     forecasts,

@@ -29,6 +29,32 @@ export function headWarnings(model: HistoryModel, tasks: ContractTasks): string[
   return out;
 }
 
+/** A head that gives at least this many machines one and the same risk is said to be flat. */
+export const FLAT_HEAD_MACHINES = 3;
+
+/**
+ * A failure kind whose head gives every machine the same risk now (trial 4: the ball screw at 8.23 %
+ * on all 22, its service "avoids at most $0" everywhere, and nothing said the forecast was flat): it
+ * learned nothing that tells the machines apart, so the plan cannot rank them for it.
+ */
+export function flatHeadWarnings(
+  forecasts: readonly { heads: readonly { head: string; now: number }[] }[],
+): string[] {
+  const byHead = new Map<string, number[]>();
+  for (const f of forecasts)
+    for (const h of f.heads) byHead.set(h.head, [...(byHead.get(h.head) ?? []), h.now]);
+  const out: string[] = [];
+  for (const [head, now] of byHead) {
+    if (now.length < FLAT_HEAD_MACHINES) continue;
+    const lo = Math.min(...now);
+    if (Math.max(...now) - lo > 1e-9) continue;
+    out.push(
+      `${head}: the model gives all ${now.length} machines the same risk now (${(lo * 100).toFixed(2)} %): its head learned nothing that tells them apart (too few ${head} failures in its training data? see its card), so the plan cannot tell which machine needs the task first`,
+    );
+  }
+  return out;
+}
+
 /** Every skill a task of the contract asks for, a head's own or an override's, sorted. */
 export function taskSkills(tasks: ContractTasks): string[] {
   const s = new Set<string>();

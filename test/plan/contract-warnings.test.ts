@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import { contractMachines } from "../../src/cli/commands/plan-contract.js";
 import { parseTechnicians } from "../../src/plan/config.js";
 import type { PlanMachine } from "../../src/plan/contract-forecast.js";
-import { skillWarnings, taskSkills } from "../../src/plan/contract-warnings.js";
+import { flatHeadWarnings, skillWarnings, taskSkills } from "../../src/plan/contract-warnings.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { seededPlan } from "../helpers/contract-plan.js";
 import { trainedShop } from "../helpers/contract-served.js";
@@ -72,4 +72,29 @@ test("a technician's skill no task asks for is a warning naming file, key, techn
   for (const h of tasks.heads) if (h.task) h.task.skills = [];
   assert.deepEqual(taskSkills(tasks), []);
   assert.deepEqual(skillWarnings(techs, tasks, "techs.yaml"), []);
+});
+
+test("a head that gives every machine the same risk is said (trial 4: a flat 8.23 % ball screw), one that varies is not", async () => {
+  const head = "spindle_bearing";
+  const p0 = await seededPlan(model, machines);
+  // This small shop's own tool changer head is flat already (and said so);
+  // its spindle bearing head is not.
+  assert.ok(!p0.warnings.some((x) => x.startsWith(`${head}: the model gives`)), p0.warnings.join("\n"));
+  // Its calibration's slope 0: p = σ(b) whatever the trees say, the same for every machine.
+  const h = model.heads[head];
+  assert.ok(h);
+  const flat: HistoryModel = {
+    ...model,
+    heads: { ...model.heads, [head]: { ...h, calibration: { ...h.calibration, a: 0 } } },
+  };
+  const p = await seededPlan(flat, machines);
+  const risk = 1 / (1 + Math.exp(-h.calibration.b));
+  assert.ok(
+    p.warnings.includes(
+      `${head}: the model gives all ${machines.length} machines the same risk now (${(risk * 100).toFixed(2)} %): its head learned nothing that tells them apart (too few ${head} failures in its training data? see its card), so the plan cannot tell which machine needs the task first`,
+    ),
+    p.warnings.join("\n"),
+  );
+  // Two machines are too few to call a head flat.
+  assert.deepEqual(flatHeadWarnings([{ heads: [{ head, now: 0.1 }] }, { heads: [{ head, now: 0.1 }] }]), []);
 });
