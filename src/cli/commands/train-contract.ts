@@ -127,5 +127,6 @@ function gateFloorWarning(m: BinaryEvaluation | null): string | null {
  */
 function testCounts(positives: number, failures: number | undefined): string {
   const n = (x: number) => x.toLocaleString("en-US");
-  return `${n(positives)} positive rows (${n(failures ?? positives)} failures)`;
+  const f = failures ?? positives;
+  return `${n(positives)} positive row${positives === 1 ? "" : "s"} (${n(f)} failure${f === 1 ? "" : "s"})`;
 }
