@@ -27,10 +27,15 @@ test("a manual retraining on one replica is a 409 on the others until it decides
     const url = await fx!.createDatabase();
     const stores: PostgresAuditStore[] = [];
     // Training waits for `release`: the first run stays in progress while the others are asked.
+    // (Held again for the last run: a run that trains at once may decide before its POST returns.)
     let release = () => {};
-    const held = new Promise<void>((r) => {
-      release = r;
-    });
+    let held = Promise.resolve();
+    const hold = () => {
+      held = new Promise<void>((r) => {
+        release = r;
+      });
+    };
+    hold();
     const slow: ContractTrainer = async (r, d, text, opts) => {
       await held;
       return trainHistoryAndRegister(r, d, text, opts);
@@ -68,10 +73,14 @@ test("a manual retraining on one replica is a 409 on the others until it decides
       assert.notEqual(late.run, first.run);
       running.push(later.inProgress());
       release();
-      for (const r of await Promise.all(running)) assert.equal(r?.verdict, "kept");
+      const decided = await Promise.all(running);
+      decided.forEach((r, i) => assert.equal(r?.verdict, "kept", String([a, later][i].lastError)));
       // Decided: B may start one now.
+      hold();
       const again = await b.requestRun("third");
-      assert.equal((await b.inProgress())?.verdict, "kept", String(b.lastError));
+      const third = b.inProgress();
+      release();
+      assert.equal((await third)?.verdict, "kept", String(b.lastError));
       assert.notEqual(again.run, late.run);
     } finally {
       release();
