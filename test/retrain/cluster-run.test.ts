@@ -74,7 +74,8 @@ test("a manual retraining on one replica is a 409 on the others until it decides
       running.push(later.inProgress());
       release();
       const decided = await Promise.all(running);
-      decided.forEach((r, i) => assert.equal(r?.verdict, "kept", String([a, later][i].lastError)));
+      for (const [i, r] of decided.entries())
+        assert.equal(r?.verdict, "kept", String([a, later][i].lastError));
       // Decided: B may start one now.
       hold();
       const again = await b.requestRun("third");

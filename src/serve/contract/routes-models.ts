@@ -97,16 +97,29 @@ export class ContractModels {
   }
 }
 
-/** The promotion's optional body, `{reason?}`: any other field is a 400 naming it. */
+/**
+ * The promotion's optional body, `{alias?, reason?}`: `alias` may only say champion (the dashboard
+ * sends it; a promotion serves the version, and the retraining alone sets challenger), any other
+ * field is a 400 naming it.
+ */
 function promoteBody(body: unknown): { reason?: unknown } {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body))
-    throw new MillwrightError("MW_VALIDATION", "body: must be an object {reason?}", { field: "body" });
-  const extra = Object.keys(body).find((k) => k !== "reason");
+    throw new MillwrightError("MW_VALIDATION", "body: must be an object {alias?, reason?}", {
+      field: "body",
+    });
+  const extra = Object.keys(body).find((k) => k !== "reason" && k !== "alias");
   if (extra !== undefined)
-    throw new MillwrightError("MW_VALIDATION", `body.${extra}: not a field of a promotion (only reason)`, {
+    throw new MillwrightError("MW_VALIDATION", `body.${extra}: not a field of a promotion (alias, reason)`, {
       field: `body.${extra}`,
     });
+  const alias = (body as { alias?: unknown }).alias;
+  if (alias !== undefined && alias !== "champion")
+    throw new MillwrightError(
+      "MW_VALIDATION",
+      `body.alias: ${JSON.stringify(alias)}: a promotion makes the version champion and serves it (alias 'champion'); set another alias with millwright models promote --alias`,
+      { field: "body.alias" },
+    );
   return body as { reason?: unknown };
 }
 

@@ -242,11 +242,14 @@ test("promote by hand swaps the served model in place and keeps the history", as
   const typo = await call("POST", `/v1/models/${other}/promote`, { reson: "typo" }, ADMIN);
   assert.equal(typo.status, 400, JSON.stringify(typo.body));
   assert.match(JSON.stringify(typo.body), /reson/);
+  const challenger = await call("POST", `/v1/models/${other}/promote`, { alias: "challenger" }, ADMIN);
+  assert.deepEqual([challenger.status, challenger.body.field], [400, "body.alias"]);
   assert.equal(server.models.served, served0);
+  // As the dashboard sends it: alias champion, and a reason.
   const p = await call(
     "POST",
     `/v1/models/${other}/promote`,
-    { reason: "  better on the night shift  " },
+    { alias: "champion", reason: "  better on the night shift  " },
     ADMIN,
   );
   assert.equal(p.status, 200, JSON.stringify(p.body));
