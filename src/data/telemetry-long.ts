@@ -128,7 +128,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     const column = tags.get(tag);
     if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
-      const mine = unread.get(machine) ?? new Map<string, { stamp: string; at: number }>();
+      let mine = unread.get(machine);
+      if (!mine) unread.set(machine, (mine = new Map()));
       if (mine.size < TAGS_NAMED && !mine.has(tag)) {
         const stamp = c.time ? cells[timeCol].trim() : `row ${line}`;
         const raw = !c.time ? i : c.time.counter ? parseDecimal(stamp, c.csv.decimal) : parseTime(stamp);
@@ -136,7 +137,6 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
         const at = long.every ? Math.floor(raw / long.every.size) * long.every.size : raw;
         mine.set(tag, { stamp, at });
       }
-      unread.set(machine, mine);
       return;
     }
     let s = seen.get(`${machine}\u0000${column}`);

@@ -42,7 +42,11 @@ export function flatHeadWarnings(
 ): string[] {
   const byHead = new Map<string, number[]>();
   for (const f of forecasts)
-    for (const h of f.heads) byHead.set(h.head, [...(byHead.get(h.head) ?? []), h.now]);
+    for (const h of f.heads) {
+      const now = byHead.get(h.head);
+      if (now) now.push(h.now);
+      else byHead.set(h.head, [h.now]);
+    }
   const out: string[] = [];
   for (const [head, now] of byHead) {
     if (now.length < FLAT_HEAD_MACHINES) continue;

@@ -2,14 +2,14 @@
 // converts its values, as in a wide file, and an error names the machine's own tag. Trial 4: in long
 // files neither held (°F and rev/s were read as °C and rpm, and the errors named another make's tag).
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { isMillwrightError } from "../../src/core/errors.js";
 import { type ContractData, readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
+import { exampleLongShop } from "../helpers/historian-long.js";
 
 const EXAMPLE = join(process.cwd(), "examples");
 /** Machines whose controllers write coolant in °F (tag COOLANT_F) and the spindle in rev/s (SPINDLE_RPS). */
@@ -44,24 +44,20 @@ function toLong(
   return `${out.join("\n")}\n`;
 }
 
+/** The example written long, its contract reading IMPERIAL's tags in their own units. */
 function shop(telemetry: string): { dir: string; contract: string } {
-  const dir = mkdtempSync(join(tmpdir(), "mw-long-units-"));
-  for (const f of ["machines.csv", "alarms.csv", "maintenance.csv", "failures.csv"])
-    copyFileSync(join(EXAMPLE, "historian", f), join(dir, f));
-  writeFileSync(join(dir, "telemetry-long.csv"), telemetry);
-  const yaml = readFileSync(join(EXAMPLE, "contracts", "historian.yaml"), "utf8")
-    .replaceAll("../historian/", "")
-    .replace(
-      "telemetry: telemetry.csv",
-      "telemetry: telemetry-long.csv\nlong: { tag: TagName, value: Value }",
-    )
-    .replace(
-      'column: "Spindle speed [rpm]",',
-      'column: ["Spindle speed [rpm]", { column: SPINDLE_RPS, scale: 60 }],',
-    )
-    .replace("column: coolant_temp_C,", 'column: [coolant_temp_C, { column: COOLANT_F, unit: "°F" }],');
-  writeFileSync(join(dir, "shop.yaml"), yaml);
-  return { dir, contract: join(dir, "shop.yaml") };
+  return exampleLongShop(
+    "long: { tag: TagName, value: Value }",
+    telemetry,
+    (yaml) =>
+      yaml
+        .replace(
+          'column: "Spindle speed [rpm]",',
+          'column: ["Spindle speed [rpm]", { column: SPINDLE_RPS, scale: 60 }],',
+        )
+        .replace("column: coolant_temp_C,", 'column: [coolant_temp_C, { column: COOLANT_F, unit: "°F" }],'),
+    "mw-long-units-",
+  );
 }
 
 const read = (contract: string): ContractData =>

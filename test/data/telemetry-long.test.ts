@@ -4,8 +4,7 @@
 // own instants fall into `every` buckets; a duplicate, a missing tag and a bad layout are errors
 // naming the row, the machine and time, or the contract key.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
@@ -13,6 +12,7 @@ import { isMillwrightError } from "../../src/core/errors.js";
 import { type ContractData, readContractData } from "../../src/data/contract-data.js";
 import { parseCsv } from "../../src/data/csv.js";
 import { runCli } from "../helpers/cli.js";
+import { exampleLongShop } from "../helpers/historian-long.js";
 import { CONTRACT, shopFiles, writeShop } from "../contract/helpers.js";
 
 const EXAMPLE = join(process.cwd(), "examples");
@@ -34,17 +34,7 @@ function toLong(wideCsv: string, opts: { jitterMin?: boolean } = {}): string {
   return `${out.join("\n")}\n`;
 }
 
-function exampleShop(longKey: string, telemetry: string): { dir: string; contract: string } {
-  const dir = mkdtempSync(join(tmpdir(), "mw-long-"));
-  for (const f of ["machines.csv", "alarms.csv", "maintenance.csv", "failures.csv"])
-    copyFileSync(join(EXAMPLE, "historian", f), join(dir, f));
-  writeFileSync(join(dir, "telemetry-long.csv"), telemetry);
-  const yaml = readFileSync(join(EXAMPLE, "contracts", "historian.yaml"), "utf8")
-    .replaceAll("../historian/", "")
-    .replace("telemetry: telemetry.csv", `telemetry: telemetry-long.csv\n${longKey}`);
-  writeFileSync(join(dir, "shop.yaml"), yaml);
-  return { dir, contract: join(dir, "shop.yaml") };
-}
+const exampleShop = (longKey: string, telemetry: string) => exampleLongShop(longKey, telemetry);
 
 const read = (contract: string): ContractData =>
   readContractData(loadContract(contract).contract, { learn: true, labels: "require" });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import { rollbackReason } from "../../registry/champions.js";
+import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
@@ -190,14 +190,22 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
 
   app.post(
     "/v1/models/:version/promote",
-    tokenRoute("admin", {
-      tags,
-      summary: "Make a version champion and serve it (history kept), with a reason; needs the admin token",
-    }),
+    {
+      // The schema is for the docs: a promotion without a body (curl -X POST) stays valid, which Ajv
+      // would refuse, so promoteBody checks the fields (naming the one refused).
+      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      ...tokenRoute("admin", {
+        tags,
+        summary: "Make a version champion and serve it (history kept), with a reason; needs the admin token",
+        body: closedObject({
+          alias: { type: "string", enum: ["champion"], description: "the only alias a promotion sets" },
+          reason: { type: "string", maxLength: MAX_REASON, description: "why: kept in the audit log" },
+        }),
+      }),
+    },
     async (req) => {
       const ref = (req.params as { version: string }).version;
-      // Kept as a rollback's is (trial 4: a reason sent was dropped without a word). No schema: a
-      // promotion without a body (curl -X POST) stays valid, so the one field is checked here.
+      // Kept as a rollback's is (trial 4: a reason sent was dropped without a word).
       const reason = rollbackReason(promoteBody(req.body).reason);
       const { from, to } = await models.serve(ref, true, reason);
       models.follows = "champion";
