@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     // JIT and caches warm once per server before any row counts.
     for (const p of procs) {
       const c = cells.find((x) => x.proc === p)!;
-      if (c.body.lua) contractRunEnv(16);
+      if (c.body.lua) contractRunEnv(16, START_WARMUP);
       await runWrk({
         url: c.url,
         bodyFile: c.body.file,

@@ -32,9 +32,9 @@ export async function runCell(c: Cell, fixedLua: string, warmup: number, seconds
   if (c.db && !contract) await journalMoved(c.db);
   const o = { url: c.url, bodyFile: c.body.file, connections: c.connections, pid: c.proc.pid };
   const lua = c.body.lua ?? fixedLua;
-  if (contract) contractRunEnv(c.connections);
+  if (contract) contractRunEnv(c.connections, warmup);
   await runWrk({ ...o, lua, seconds: warmup });
-  if (contract) contractRunEnv(c.connections);
+  if (contract) contractRunEnv(c.connections, seconds);
   const before = c.db ? await count(c.db) : 0;
   const commits0 = c.db && !contract ? await commitTotals(c) : null;
   const load = await runWrk({ ...o, lua, seconds });

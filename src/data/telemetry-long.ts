@@ -102,6 +102,8 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   const errors = new RowErrors(file);
   const groups = new Map<string, Group>();
   const skipped = new Map<string, number>();
+  /** With `split`, the machines (the tag's first part) that sent each skipped tag: a plant tag has one. */
+  const skippedFrom = new Map<string, Set<string>>();
   /** Machine and wide column → what its rows said (a machine sends one name per reading). */
   const seen = new Map<string, TagSeen>();
   /** Per machine, the first few tags it sends that the contract does not read: their first time as written and read. */
@@ -128,6 +130,11 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
     const column = tags.get(tag);
     if (column === undefined) {
       skipped.set(tag, (skipped.get(tag) ?? 0) + 1);
+      if (long.split) {
+        let from = skippedFrom.get(tag);
+        if (!from) skippedFrom.set(tag, (from = new Set()));
+        if (from.size < 2) from.add(machine);
+      }
       let mine = unread.get(machine);
       if (!mine) unread.set(machine, (mine = new Map()));
       if (mine.size < TAGS_NAMED && !mine.has(tag)) {
@@ -258,7 +265,12 @@ export function pivotLong(c: Contract, part: TelemetryPart): { part: TelemetryPa
   };
   const nSkipped = [...skipped.values()].reduce((a, b) => a + b, 0);
   if (nSkipped > 0) {
-    const names = [...skipped.keys()];
+    // A tag one "machine" alone sent is named whole: PLANT.COMPRESSOR.PRESS, not COMPRESSOR.PRESS as
+    // if a machine PLANT sent it (trial 4); one many machines send is named once, by its own part.
+    const names = [...skipped.keys()].map((t) => {
+      const from = skippedFrom.get(t);
+      return from?.size === 1 ? `${[...from][0]}${long.split}${t}` : t;
+    });
     warnings.push(
       `${file}: ${nSkipped} row${nSkipped > 1 ? "s" : ""} of ${names.length} tag${names.length > 1 ? "s" : ""} the contract does not read skipped (${names
         .slice(0, TAGS_NAMED)

@@ -182,13 +182,26 @@ test("`split`: the raw PI export names the machine first in the tag (CNC07.SPIND
     }
   };
   // A plant tag with no machine before the split is skipped and counted like any other.
-  const d = pi([...raw(rows()), "2026-01-01T00:10:00.000Z,SITE_POWER_KW,412,Good"]);
+  const d = pi([
+    ...raw(rows()),
+    "2026-01-01T00:10:00.000Z,SITE_POWER_KW,412,Good",
+    // A plant tag split like a machine's is named whole (trial 4 read 'COMPRESSOR.PRESS', as if a
+    // machine PLANT sent it); a tag two machines send, by its own part.
+    "2026-01-01T00:10:00.000Z,PLANT.COMPRESSOR.PRESS,6.1,Good",
+    "2026-01-01T00:10:00.000Z,M1.DOOR_OPEN,1,Good",
+    "2026-01-01T00:20:00.000Z,M2.DOOR_OPEN,0,Good",
+  ]);
   const asset = read(LONG(", every: 1h, quality: { column: quality }"), rows());
   assert.deepEqual(d.telemetry.machines, ["M1", "M2"]);
   assert.deepEqual([...d.telemetry.values[0]], [...asset.telemetry.values[0]]);
   assert.deepEqual([...d.telemetry.time], [...asset.telemetry.time]);
   assert.ok(
-    d.warnings.some((w) => /1 row of 1 tag the contract does not read skipped \('SITE_POWER_KW'\)/.test(w)),
+    d.warnings.some((w) =>
+      /4 rows of 3 tags the contract does not read skipped \('SITE_POWER_KW', 'PLANT\.COMPRESSOR\.PRESS', 'DOOR_OPEN'\)/.test(
+        w,
+      ),
+    ),
+    d.warnings.join("\n"),
   );
   // split reads the machine from the tag column, so machine.column must be that column.
   const shop = writeShop(shopFiles(), LONG(', every: 1h, split: "."'));
