@@ -9,8 +9,10 @@ import type { Contract } from "../contract/types.js";
 import { readContractData } from "../data/contract-data.js";
 import { formatCsv } from "../data/csv.js";
 import { telemetryCells } from "../data/telemetry-cells.js";
+import { ValueAligner } from "../pipeline/align-values.js";
 import { DatasetStore } from "../registry/datasets.js";
 import type { ModelRegistry } from "../registry/registry.js";
+import { siblingReadings } from "../registry/version-readings.js";
 import type { LogEntry } from "../store/history/types.js";
 import { retrainRows } from "./contract-rows.js";
 import { addedMachines, writeMachineTable } from "./machine-table.js";
@@ -90,7 +92,16 @@ export function retrainFiles(
   // Telemetry: the stored rows, then each logged reading later than its machine's last stored row
   // (with its label, on a row-labelled contract: contract-rows.ts).
   const t = base.telemetry;
-  const tr = retrainRows({ ...c, time }, t, entries);
+  // Each logged reading by name in this contract (an earlier version of it may order them otherwise).
+  const aligner = new ValueAligner(c.readings, siblingReadings(vdir));
+  const tr = retrainRows(
+    { ...c, time },
+    t,
+    entries.map((e) => {
+      const r = e.type === "reading" ? aligner.reading(e.reading) : null;
+      return r && e.type === "reading" && r !== e.reading ? { ...e, reading: r } : e;
+    }),
+  );
   const evAdded = new Map<string, { machine: string; time: number; kind: string }[]>();
   for (const e of entries)
     if (e.type === "event") {

@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
+import { siblingReadings } from "../../registry/version-readings.js";
 import { historyExport } from "../../store/history/export.js";
 import { openHistoryReader } from "../../store/history/reader.js";
 import { readConfig } from "../config.js";
@@ -36,12 +37,17 @@ export async function predictionsCommand(argv: string[]): Promise<number> {
     if (Number.isNaN(since))
       throw new MillwrightError("MW_BAD_INPUT", `--since: '${String(values.since)}' is not an ISO 8601 time`);
   }
-  const { model } = contractModelOpt(values, "predictions export");
+  const { model, versionDir } = contractModelOpt(values, "predictions export");
   const log = await openHistoryReader(readConfig(), model.contract.name);
   const tmp = `${dest}.tmp-${process.pid}`;
   let n = 0;
   try {
-    const x = historyExport(log, model, { since, labelled: values.labelled === true, where: log.where });
+    const x = historyExport(log, model, {
+      since,
+      labelled: values.labelled === true,
+      where: log.where,
+      readingsOf: siblingReadings(versionDir),
+    });
     const ws = createWriteStream(tmp);
     ws.write(formatCsv(x.header, []));
     for await (const row of x.rows) {

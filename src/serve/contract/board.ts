@@ -65,6 +65,21 @@ export class FleetBoard implements HistoryObserver {
     this.current = served;
   }
 
+  /**
+   * An empty board for a swap's replay (routes-models.ts), as the monitor stages its state: the
+   * version swapped in may read the contract's readings in another order (an edited contract), so
+   * the board is filled again by the replay under it, and adopted in the swap's step.
+   */
+  stage(): FleetBoard {
+    const next = new FleetBoard(this.current());
+    next.current = this.current;
+    return next;
+  }
+
+  adopt(staged: FleetBoard): void {
+    this.tracks = staged.tracks;
+  }
+
   private track(machine: string): Track {
     let t = this.tracks.get(machine);
     if (!t) {

@@ -5,7 +5,9 @@
 // (the pending-append accounting below). A failed append repairs it the same way (see `repair`).
 // The requests that add to it are contract-service.ts's.
 import { MillwrightError } from "../../core/errors.js";
+import { ValueAligner } from "../../pipeline/align-values.js";
 import type { ReadingColumns } from "../../pipeline/readings.js";
+import { siblingReadings } from "../../registry/version-readings.js";
 import { FleetHistory } from "../../pipeline/scorer.js";
 import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/types.js";
 
@@ -35,6 +37,8 @@ export class ContractHistory {
   /** An append failed after its readings or events were applied: memory is ahead of the log. */
   private stale = false;
   private repairing: Promise<void> | null = null;
+  /** A logged reading's values by name in this model's contract (the version that logged it may order them otherwise). */
+  private aligner: ValueAligner;
 
   protected constructor(
     public model: HistoryModel,
@@ -44,6 +48,7 @@ export class ContractHistory {
     this.machines = MachineTable.load(model, versionDir);
     this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(model, this.attributes);
+    this.aligner = new ValueAligner(model.contract.readings, siblingReadings(versionDir));
   }
 
   /**
@@ -113,6 +118,7 @@ export class ContractHistory {
     this.fleet = next.fleet;
     this.eventIds = next.eventIds;
     this.applied = next.applied;
+    this.aligner = next.aligner;
   }
 
   /**
@@ -176,7 +182,7 @@ export class ContractHistory {
       this.fleet.addEvent(e.event.table, e.event.machine, e.event.time, e.event.kind);
       tellEvent(this.observers, e.event);
     } else {
-      const r = e.reading;
+      const r = this.aligner.reading(e.reading);
       const cols: ReadingColumns = {
         n: 1,
         machine: [r.machine],

@@ -13,38 +13,42 @@ export function rowFilters(c: Contract): Record<string, RowFilter> {
 }
 
 export function contractRoute(app: FastifyInstance, svc: ContractService): void {
-  // The model at start: a swap serves another version of the same contract.
-  const m = svc.model;
   app.get(
     "/v1/contract",
     { schema: { summary: "The served model's data contract", tags: ["models"] } },
-    async () => ({
-      model: { name: svc.model.name, version: svc.model.version },
-      contract: m.contract.name,
-      readings: m.contract.readings.map((r) => ({
-        name: r.name,
-        kind: r.kind,
-        unit: r.unit,
-        words: r.words,
-        optional: r.optional,
-        min: r.min,
-        max: r.max,
-        levels: r.levels,
-      })),
-      event_tables: svc.fleet.eventTables(),
-      // Which rows each table reads from its file (only tables with a `where`).
-      where: rowFilters(m.contract),
-      heads: m.headNames,
-      horizon: m.contract.failures?.horizon.label ?? null,
-      time: { counter: m.contract.time?.counter !== false },
-      attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
-        name: a.name,
-        kind: a.kind,
-        unit: a.unit,
-        words: a.words,
-        levels: a.levels,
-      })),
-      features: svc.fleet.plan.features,
-    }),
+    // The served model's: a promotion may serve a version of the contract edited since.
+    async () => contractOf(svc),
   );
+}
+
+function contractOf(svc: ContractService) {
+  const m = svc.model;
+  return {
+    model: { name: svc.model.name, version: svc.model.version },
+    contract: m.contract.name,
+    readings: m.contract.readings.map((r) => ({
+      name: r.name,
+      kind: r.kind,
+      unit: r.unit,
+      words: r.words,
+      optional: r.optional,
+      min: r.min,
+      max: r.max,
+      levels: r.levels,
+    })),
+    event_tables: svc.fleet.eventTables(),
+    // Which rows each table reads from its file (only tables with a `where`).
+    where: rowFilters(m.contract),
+    heads: m.headNames,
+    horizon: m.contract.failures?.horizon.label ?? null,
+    time: { counter: m.contract.time?.counter !== false },
+    attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
+      name: a.name,
+      kind: a.kind,
+      unit: a.unit,
+      words: a.words,
+      levels: a.levels,
+    })),
+    features: svc.fleet.plan.features,
+  };
 }

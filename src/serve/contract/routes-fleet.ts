@@ -20,38 +20,46 @@ export function contractFleetRoutes(
   board: FleetBoard,
   extensions: readonly string[] = [],
 ): void {
-  const m = svc.model;
-  const c = m.contract;
-  const counter = c.time?.counter !== false;
-  const kinds = m.headNames.filter((h) => h !== "machine_failure");
-  const attrs = c.attributes?.columns ?? [];
-  // The board's "make and model" column: the contract's first category attribute, when it has one.
-  const modelAttr = modelAttributeIndex(c);
-  const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
-
-  // As registered: a machine added on the server shows the level it was given, even one the model never saw.
-  const attributesOf = (id: string): Record<string, number | string | null> => {
-    const v = svc.machines?.attributesOf(id);
-    return Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+  // Read per request: a promotion may serve a version whose contract was edited (readings added or
+  // moved, heads gained, another threshold), and the board holds what that version was told.
+  const view = () => {
+    const m = svc.model;
+    const c = m.contract;
+    const counter = c.time?.counter !== false;
+    const kinds = m.headNames.filter((h) => h !== "machine_failure");
+    const attrs = c.attributes?.columns ?? [];
+    // The board's "make and model" column: the contract's first category attribute, when it has one.
+    const modelAttr = modelAttributeIndex(c);
+    return {
+      m,
+      c,
+      kinds,
+      timeOut: (t: number): string | number => (counter ? t : new Date(t).toISOString()),
+      // As registered: a machine added on the server shows the level it was given, even one the model never saw.
+      attributesOf: (id: string): Record<string, number | string | null> => {
+        const v = svc.machines?.attributesOf(id);
+        return Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+      },
+      modelOf: (named: Record<string, unknown>) =>
+        modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null,
+      readingOf: (r: BoardReading) =>
+        Object.fromEntries(
+          c.readings.map((s, j) => {
+            const v = r.values[j] ?? null;
+            return [s.name, v !== null && s.kind === "category" ? (s.levels?.[v] ?? null) : v];
+          }),
+        ),
+      likeliest: (heads: Record<string, number | null>): string | null => {
+        let best: string | null = null;
+        for (const k of kinds) {
+          const p = heads[k];
+          if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
+        }
+        return best;
+      },
+      predicted: (p: number) => p >= m.threshold.value,
+    };
   };
-  const modelOf = (named: Record<string, unknown>) =>
-    modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null;
-  const readingOf = (r: BoardReading) =>
-    Object.fromEntries(
-      c.readings.map((s, j) => {
-        const v = r.values[j] ?? null;
-        return [s.name, v !== null && s.kind === "category" ? (s.levels?.[v] ?? null) : v];
-      }),
-    );
-  const likeliest = (heads: Record<string, number | null>): string | null => {
-    let best: string | null = null;
-    for (const k of kinds) {
-      const p = heads[k];
-      if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
-    }
-    return best;
-  };
-  const predicted = (p: number) => p >= m.threshold.value;
 
   // OIP server metadata, as on the AI4I server, with an extension naming the contract API (and
   // "live-simulation" when a simulator feeds it): the dashboard reads it to know which kind of
@@ -69,6 +77,7 @@ export function contractFleetRoutes(
       "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
     ),
     async (req) => {
+      const { timeOut, attributesOf, modelOf, likeliest, predicted } = view();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
@@ -105,6 +114,7 @@ export function contractFleetRoutes(
       "`registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
     ),
     async (req) => {
+      const { timeOut, attributesOf, modelOf } = view();
       const table = svc.attributes;
       const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
       const { page, total, next_cursor } = pageOf(req.query, all);
@@ -138,6 +148,7 @@ export function contractFleetRoutes(
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
+      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliest, predicted } = view();
       const rs = board.readings(id);
       if (rs.length === 0)
         throw new MillwrightError(

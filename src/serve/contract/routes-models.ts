@@ -8,6 +8,7 @@ import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
+import type { FleetBoard } from "./board.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
 import { readOr } from "./routes-report.js";
@@ -41,6 +42,8 @@ export class ContractModels {
     private readonly monitor: ContractMonitor | undefined,
     /** The alias (or version) a reload without a model follows. */
     public follows = "champion",
+    /** The dashboard's board, filled again by a swap's replay (null: the server has none). */
+    private readonly board: FleetBoard | null = null,
   ) {}
 
   get served(): string {
@@ -68,20 +71,49 @@ export class ContractModels {
           { version, contract: model.contract.name },
         );
       const from = this.served;
+      const champion = promote ? this.champion() : null;
       // A function moves the alias its own way (a rollback, recorded as one).
       if (typeof promote === "function") await promote();
       else if (promote) await this.registry.setAlias("champion", version, reason);
       const dir = this.registry.versionDir(version);
       const state = this.monitor?.stage(model, dir);
-      await this.service.swap(model, dir, state ? [state] : [], () => {
-        if (state) this.monitor?.adopt(state);
-      });
+      const board = this.board?.stage() ?? null;
+      const staging = [...(state ? [state] : []), ...(board ? [board] : [])];
+      try {
+        await this.service.swap(model, dir, staging, () => {
+          if (state) this.monitor?.adopt(state);
+          if (board) this.board?.adopt(board);
+        });
+      } catch (e) {
+        // Nothing is served but the old model: the alias goes back, or every restart would load a
+        // version this server could not replay its log under (trial 5: a restart loop).
+        if (champion !== null && champion !== version)
+          await this.registry
+            .setAlias("champion", champion, `the swap to ${version} failed: ${(e as Error).message}`.slice(0, MAX_REASON))
+            .catch(() => {});
+        throw e instanceof MillwrightError
+          ? e
+          : new MillwrightError(
+              "MW_MODEL_CORRUPT",
+              `version ${version} could not be served (its replay of the history log failed: ${(e as Error).message}); ${this.served} is still served${champion !== null ? ` and the champion alias is back on ${champion}` : ""}`,
+              { version },
+            );
+      }
       return { from, to: version };
     };
     this.swaps++;
     const next = this.chain.then(run).finally(() => this.swaps--);
     this.chain = next.catch(() => {});
     return next;
+  }
+
+  /** The champion alias's version now, or null when it names none. */
+  private champion(): string | null {
+    try {
+      return this.registry.resolve("champion");
+    } catch {
+      return null;
+    }
   }
 
   /**

@@ -7,6 +7,7 @@
 // time: the first gathers the truth (labels, failures, how far each machine was seen), the second
 // writes the readings, so memory holds the truth, never the readings.
 import type { Contract } from "../../contract/types.js";
+import { type ReadingShape, ValueAligner } from "../../pipeline/align-values.js";
 import { MillwrightError } from "../../core/errors.js";
 import { failureTimes, knownLabel } from "../../monitor/contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
@@ -71,9 +72,16 @@ export function historyExport(
   log: Source,
   model: HistoryModel,
   /** `where`: the log, named when it holds no reading at all (an error, not an empty file). */
-  opts: { since?: number; labelled: boolean; where: string },
+  opts: {
+    since?: number;
+    labelled: boolean;
+    where: string;
+    /** A logged version's readings (its values are written under this model's names, aligned by name). */
+    readingsOf?: (version: string) => readonly ReadingShape[] | null;
+  },
 ): HistoryExport {
   const c = model.contract;
+  const aligner = new ValueAligner(c.readings, opts.readingsOf ?? (() => null));
   const heads = model.headNames.slice(1);
   const modes = labelModes(c);
   const header = [
@@ -106,7 +114,7 @@ export function historyExport(
       throw new MillwrightError("MW_NOT_FOUND", `${opts.where}: no predictions logged yet`);
     for await (const e of entries(log)) {
       if (e.type !== "reading") continue;
-      const r = e.reading;
+      const r = aligner.reading(e.reading);
       if (opts.since !== undefined && r.predictedAt < opts.since) continue;
       const t = truthOf(r, truth);
       if (opts.labelled && t.label === null) continue;
