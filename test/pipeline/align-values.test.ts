@@ -7,7 +7,12 @@ import { type ReadingShape, ValueAligner } from "../../src/pipeline/align-values
 const num = (name: string, unit: string): ReadingShape => ({ name, kind: "number", unit, levels: null });
 const cat = (name: string, levels: string[]): ReadingShape => ({ name, kind: "category", unit: "", levels });
 
-const V1 = [num("load", "%"), num("vibration", "mm/s"), num("bearing_temp", "°C"), cat("mode", ["auto", "manual"])];
+const V1 = [
+  num("load", "%"),
+  num("vibration", "mm/s"),
+  num("bearing_temp", "°C"),
+  cat("mode", ["auto", "manual"]),
+];
 
 test("a version with the same readings in the same order: the values as logged, not copied", () => {
   const a = new ValueAligner(V1, (v) => (v === "1.0.0" ? V1 : null));

@@ -89,7 +89,11 @@ export class ContractModels {
         // version this server could not replay its log under (trial 5: a restart loop).
         if (champion !== null && champion !== version)
           await this.registry
-            .setAlias("champion", champion, `the swap to ${version} failed: ${(e as Error).message}`.slice(0, MAX_REASON))
+            .setAlias(
+              "champion",
+              champion,
+              `the swap to ${version} failed: ${(e as Error).message}`.slice(0, MAX_REASON),
+            )
             .catch(() => {});
         throw e instanceof MillwrightError
           ? e

@@ -48,7 +48,11 @@ async function serve(version: string) {
     models,
     tokens: { admin: ADMIN, feedback: "f" },
   });
-  return { app, log, service, close: async () => (await app.close(), await log.close()) };
+  const close = async () => {
+    await app.close();
+    await log.close();
+  };
+  return { app, log, service, close };
 }
 
 before(() => {
