@@ -131,6 +131,12 @@ export class ModelRegistry {
     }
   }
 
+  /** The data contract a version was trained with, by name (null: a model of the retired AI4I app). */
+  contractName(ref: string): string | null {
+    const { obj } = this.readModelJson(ref);
+    return isHistoryModelJSON(obj) ? String((obj as { contract?: { name?: unknown } }).contract?.name) : null;
+  }
+
   /** Loads a version's model in whichever format it is, so a corrupt one throws MW_MODEL_CORRUPT. */
   check(ref: string): void {
     const { file, obj } = this.readModelJson(ref);
@@ -271,11 +277,16 @@ export class ModelRegistry {
    * Points the champion back at the previous one (champions.ts) and records why. The target is
    * loaded and checked first, as setAlias does. Returns the change.
    */
-  async rollback(reason: string | null): Promise<{ from: string; to: string }> {
+  /** `accept`: may refuse the move (it throws), under the lock, before anything changes. */
+  async rollback(
+    reason: string | null,
+    accept: (from: string | null, to: string) => void = () => {},
+  ): Promise<{ from: string; to: string }> {
     return withLock(this.lockPath, () => {
       const from = this.readIndex().aliases.champion;
       const to = rollbackTarget(this.dir, from);
       this.check(to);
+      accept(from, to);
       this.changeIndex(
         (idx) => {
           idx.aliases.champion = to;

@@ -1,26 +1,29 @@
 import { auditChampionChange } from "../champion-audit.js";
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
+import { rollbackReason } from "../../registry/champions.js";
 import { ALIASES, type Alias } from "../../registry/registry.js";
-import { ROLLBACK_HELP, modelsRollback } from "./models-rollback.js";
+import { ROLLBACK_HELP, modelsRollback, sameContract } from "./models-rollback.js";
 import { out, outJson, outThen, outJsonThen, parseSub } from "../io.js";
 import { registryOpt } from "../model-opts.js";
 
 const MODELS_SPEC = {
   subs: ["list", "show", "promote", "rollback", "shadow"],
   strings: ["registry", "alias", "url", "token", "reason"],
-  flags: ["json", "off"],
+  flags: ["json", "off", "switch-contract"],
   positionals: true,
 };
 
 export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
-millwright models promote VERSION [--alias champion|challenger] [--reason TEXT] [--registry DIR]
+millwright models promote VERSION [--alias champion|challenger] [--reason TEXT] [--switch-contract] [--registry DIR]
 millwright models shadow VERSION|--off [--url http://127.0.0.1:8080] [--token T]
 ${ROLLBACK_HELP}
 
 Lists the registry's versions with their aliases and test metrics, shows one version's card and
 lineage, or points an alias at a version. A running server that follows the alias picks it up
-within its refresh interval (or at once through POST /v1/models/{version}/promote).
+within its refresh interval (or at once through POST /v1/models/{version}/promote). The champion
+moves to a model of another contract (another name, so another history log) only with
+--switch-contract.
 
 \`models shadow\` tells a running server (--url, default http://127.0.0.1:$PORT or :8080) to score
 every request with VERSION too, after each answer is sent, and compare it live with the champion
@@ -64,7 +67,8 @@ export async function modelsCommand(argv: string[]): Promise<number> {
       throw new MillwrightError("MW_BAD_INPUT", `--alias must be one of ${ALIASES.join(", ")}`);
     const v = registry.resolve(ref);
     const from = registry.readIndex().aliases.champion ?? null;
-    await registry.setAlias(alias, v);
+    if (alias === "champion") sameContract(registry, from, v, values);
+    await registry.setAlias(alias, v, rollbackReason(values.reason));
     // A champion moved by hand goes into the retraining audit, as the server's own moves do.
     if (alias === "champion" && from !== v)
       await auditChampionChange(registry, v, "promotion", {
