@@ -205,7 +205,6 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractReportRoute(app, opts.models.registry);
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
-  if (opts.board) contractFleetRoutes(app, svc, opts.board, opts.simulation ? ["live-simulation"] : []);
   contractMachineRoutes(app, svc);
   // The AI4I app's routes and answers; absent without a simulator (404, as any missing route).
   if (opts.simulation) simRoutes(app, opts.simulation);
@@ -218,6 +217,14 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     minReturn: opts.planMinReturn,
     outcomes: opts.planOutcomes,
   });
+  if (opts.board)
+    contractFleetRoutes(
+      app,
+      svc,
+      opts.board,
+      opts.simulation ? ["live-simulation"] : [],
+      () => keeper.planTasks,
+    );
   // At start, so the first plan after a restart shows the tasks skipped before it (and a store
   // that cannot be read fails the start, as the audit's own opening does).
   await keeper.loadOutcomes();

@@ -3,6 +3,8 @@
 // page code stays one), with the contract's names: readings, attributes and heads by their contract
 // names, category codes as their level names, times as the contract's (ISO, or the counter).
 import type { FastifyInstance } from "fastify";
+import { resolveHead } from "../../contract/task-overrides.js";
+import type { ContractTasks } from "../../contract/types.js";
 import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
@@ -19,6 +21,8 @@ export function contractFleetRoutes(
   svc: ContractService,
   board: FleetBoard,
   extensions: readonly string[] = [],
+  /** The tasks the plan uses (a costs file may replace the contract's): their `applies: false`. */
+  tasks: () => ContractTasks | null = () => svc.model.contract.tasks,
 ): void {
   // Read per request: a promotion may serve a version whose contract was edited (readings added or
   // moved, heads gained, another threshold), and the board holds what that version was told.
@@ -49,9 +53,17 @@ export function contractFleetRoutes(
             return [s.name, v !== null && s.kind === "category" ? (s.levels?.[v] ?? null) : v];
           }),
         ),
-      likeliest: (heads: Record<string, number | null>): string | null => {
+      // The likeliest kind that can happen on the machine: one the contract says does not
+      // (`applies: false`, a hydraulic leak on a lathe without hydraulics) is no answer to
+      // "what will fail" there (trial 5), though its head still scores it (`heads` keeps it).
+      likeliest: (id: string, heads: Record<string, number | null>): string | null => {
+        const attrs = svc.machines?.attributesOf(id) ?? {};
+        const never = new Set(
+          (tasks()?.heads ?? []).filter((h) => !resolveHead(h, id, attrs).applies).map((h) => h.head),
+        );
         let best: string | null = null;
         for (const k of kinds) {
+          if (never.has(k)) continue;
           const p = heads[k];
           if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
         }
@@ -91,7 +103,7 @@ export function contractFleetRoutes(
           last_reading_at: timeOut(last.time),
           failure_probability: last.p,
           failure_predicted: predicted(last.p),
-          likeliest_kind: likeliest(last.heads),
+          likeliest_kind: likeliest(id, last.heads),
           heads: last.heads,
           trend: rs.slice(-TREND).map((r) => r.p),
           reasons: board.reasons(id, svc.fleet.plan),
@@ -175,7 +187,7 @@ export function contractFleetRoutes(
           failure_probability: r.p,
           failure_predicted: predicted(r.p),
           heads: r.heads,
-          likeliest_kind: likeliest(r.heads),
+          likeliest_kind: likeliest(id, r.heads),
           label: board.label(id, r.time),
         })),
         events: board
