@@ -163,7 +163,7 @@ async function main(): Promise<void> {
     };
     if (SERVERS.has("contract")) {
       notes.push(
-        `${CONTRACT}: the AI4I example as a data-contract model, trained on the CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
+        `${CONTRACT}: the AI4I example as a data-contract model, trained on the CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread, each batch made in wrk's `init` before its clock starts, as a fixed body is (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
       );
       await contract("contract", CONTRACT);
       const before = process.env.BENCH_CONTRACT_BEFORE;
