@@ -129,7 +129,7 @@ describe("dashboard on a data-contract server, in a real browser", {
       webDir: join(process.cwd(), "web"),
       tokens: { feedback: TOKEN, admin: ADMIN },
       technicians,
-      models: new ContractModels(registry, service, monitor),
+      models: new ContractModels(registry, service),
       retrain: { audit, retrainer: null },
       shadow,
     });

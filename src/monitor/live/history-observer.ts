@@ -1,6 +1,7 @@
 // Who else sees the contract server's history (the monitor, the board): what they are told of each
 // reading and event applied, live, replayed or caught up, and the one way a reading is told.
 import type { FeatureMatrix } from "../../features/build.js";
+import type { HistoryModel } from "../../train/history-model.js";
 import type { LoggedEvent, LoggedReading, ReadingGroup } from "../../store/history/types.js";
 
 /** More about a scored reading, for observers that show it (the fleet board): valid during the call only. */
@@ -26,6 +27,18 @@ export interface HistoryObserver {
   label?(id: string, label: 0 | 1): void;
   /** The history is about to be replayed from the start (cluster mode after a failed step): forget it. */
   reset?(): void;
+  /**
+   * A fresh copy for a replay beside the live history (a swap to another version, or the repair of a
+   * failed append): filled by the replay, then `adopt`ed in the step that takes the replayed history.
+   * An observer without it keeps what it was told.
+   */
+  restage?(model: HistoryModel, versionDir: string): Restaged;
+}
+
+/** An observer's copy being filled by a replay, and how the observer takes it over. */
+export interface Restaged {
+  observer: HistoryObserver;
+  adopt(): void;
 }
 
 /** One detail for every reading told: observers copy what they keep (x is only valid during the call anyway). */

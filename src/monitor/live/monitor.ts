@@ -13,7 +13,7 @@ import { exportGroupDrift, type GroupDrift } from "./monitor-groups.js";
 import { qualityOf, type RealisedQuality, realisedQuality } from "../contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail, Restaged } from "./history-observer.js";
 import { MIN_CURRENT, MonitorState, RECENT_READINGS } from "./monitor-state.js";
 
 export { MonitorState, RECENT_READINGS };
@@ -55,7 +55,7 @@ export interface ContractMonitorReport {
 
 /**
  * The monitor the server keeps: one set of gauges, and the state of the version served. A swap
- * (routes-models.ts) stages the next version's state, fills it from the log, then adopts it.
+ * or a repair (contract-history.ts) restages it: the next state, filled from the log, then adopted.
  */
 export class ContractMonitor implements HistoryObserver {
   private state: MonitorState;
@@ -74,13 +74,15 @@ export class ContractMonitor implements HistoryObserver {
     this.groupGauges = groupDriftGauges(registry);
   }
 
-  /** The next version's state, empty: the caller fills it (a swap replays the log into it). */
-  stage(model: HistoryModel, versionDir: string): MonitorState {
-    return new MonitorState(model, versionDir, this.window);
-  }
-
-  adopt(state: MonitorState): void {
-    this.state = state;
+  /** The next state, empty, for `model`: a swap or a repair replays the log into it, then it is adopted. */
+  restage(model: HistoryModel, versionDir: string): Restaged {
+    const state = new MonitorState(model, versionDir, this.window);
+    return {
+      observer: state,
+      adopt: () => {
+        this.state = state;
+      },
+    };
   }
 
   /** The history is replayed from the start (cluster mode): forget it, or it would count twice. */

@@ -6,7 +6,12 @@ import { explainReading } from "../../pipeline/contract-explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "../../monitor/live/reading-ring.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail } from "../../monitor/live/history-observer.js";
+import type {
+  HistoryObserver,
+  LoggedValues,
+  ReadingDetail,
+  Restaged,
+} from "../../monitor/live/history-observer.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
 export const KEEP_READINGS = 100;
@@ -66,18 +71,19 @@ export class FleetBoard implements HistoryObserver {
   }
 
   /**
-   * An empty board for a swap's replay (routes-models.ts), as the monitor stages its state: the
-   * version swapped in may read the contract's readings in another order (an edited contract), so
-   * the board is filled again by the replay under it, and adopted in the swap's step.
+   * An empty board for a replay beside the live history, as the monitor restages its state: the
+   * version swapped in may read the contract's readings in another order (an edited contract), and a
+   * repair forgets what a failed append told it; filled by the replay, adopted in its step.
    */
-  stage(): FleetBoard {
+  restage(): Restaged {
     const next = new FleetBoard(this.current());
     next.current = this.current;
-    return next;
-  }
-
-  adopt(staged: FleetBoard): void {
-    this.tracks = staged.tracks;
+    return {
+      observer: next,
+      adopt: () => {
+        this.tracks = next.tracks;
+      },
+    };
   }
 
   private track(machine: string): Track {

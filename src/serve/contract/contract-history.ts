@@ -15,7 +15,12 @@ import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/type
 export type HistorySource = Pick<HistoryLog, "entriesAfter">;
 import type { HistoryModel } from "../../train/history-model.js";
 import { type EventOutcome, outcomeOf } from "./events.js";
-import { type HistoryObserver, tellEvent, tellReading } from "../../monitor/live/history-observer.js";
+import {
+  type HistoryObserver,
+  type Restaged,
+  tellEvent,
+  tellReading,
+} from "../../monitor/live/history-observer.js";
 import { MachineTable } from "./machine-table.js";
 
 /** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */
@@ -71,25 +76,29 @@ export class ContractHistory {
    * Serves another version of the same contract in place: its fleet history is the log replayed
    * under the new model (the log is per contract, so nothing is lost), built beside the live one
    * and swapped in one step once it holds every entry the live one has, so no request is dropped
-   * and none is left out of the new history. `staging` observers see that replay (the monitor's
-   * next state); `commit` runs in the same step as the swap (the monitor adopts it).
+   * and none is left out of the new history. Each observer that can (the monitor, the board) is
+   * restaged: a copy of it sees that replay and is adopted in the same step.
    */
-  async swap(
-    model: HistoryModel,
-    versionDir: string,
-    staging: HistoryObserver[] = [],
-    commit: () => void = () => {},
-  ): Promise<void> {
+  async swap(model: HistoryModel, versionDir: string): Promise<void> {
     if (model.contract.name !== this.model.contract.name)
       throw new MillwrightError(
         "MW_CONFLICT",
         `model ${model.version} is for contract '${model.contract.name}'; this server serves '${this.model.contract.name}'`,
         { version: model.version },
       );
-    const next = await this.replayed(model, versionDir, staging);
+    const staged = this.restaged(model, versionDir);
+    const next = await this.replayed(
+      model,
+      versionDir,
+      staged.map((x) => x.observer),
+    );
     // From here on nothing awaits: one step, between two requests.
     this.take(next);
-    commit();
+    for (const x of staged) x.adopt();
+  }
+
+  private restaged(model: HistoryModel, versionDir: string): Restaged[] {
+    return this.observers.flatMap((o) => (o.restage ? [o.restage(model, versionDir)] : []));
   }
 
   /** The log replayed under `model` beside the live history, until no append is in flight and it holds every one. */
@@ -128,7 +137,8 @@ export class ContractHistory {
    * be refused as out of order and scored with features a restart would not give. The fleet is
    * then replayed from the log beside the live one (as a swap), with every append still in flight
    * settled first (group commit: other requests' readings, which stay), and taken in one step;
-   * requests wait for it, and look again (another append may have failed meanwhile). The observers need nothing: they are told of an append once it is durable.
+   * requests wait for it, and look again (another append may have failed meanwhile). The observers
+   * that can are restaged with it (they were told of the readings while the append was in flight).
    */
   protected uptodate(): Promise<void> | null {
     if (!this.stale) return null;
@@ -141,9 +151,16 @@ export class ContractHistory {
   private async repair(): Promise<void> {
     const model = this.model;
     this.stale = false;
+    // The observers were told of the readings when they were scored (contract-service.ts): their
+    // copies are filled again from the log too, so they forget what the failed append held.
+    const staged = this.restaged(model, this.versionDir);
     let next: ContractHistory;
     try {
-      next = await this.replayed(model, this.versionDir, []);
+      next = await this.replayed(
+        model,
+        this.versionDir,
+        staged.map((x) => x.observer),
+      );
     } catch (e) {
       this.stale = true;
       throw new MillwrightError(
@@ -151,8 +168,10 @@ export class ContractHistory {
         `history log: cannot replay it after a failed append (${(e as Error).message})`,
       );
     }
-    // A swap meanwhile replayed the log itself, after the failed append had settled.
-    if (this.model === model) this.take(next);
+    // A swap meanwhile replayed the log itself (and restaged the observers), after the failed append had settled.
+    if (this.model !== model) return;
+    this.take(next);
+    for (const x of staged) x.adopt();
   }
 
   /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
@@ -234,7 +253,11 @@ export class ContractHistory {
       await append();
       then?.();
     } catch (e) {
-      if (applied) this.stale = true;
+      if (applied) {
+        this.stale = true;
+        // At once, not at the next write: the board and monitor were told of what failed.
+        this.uptodate()?.catch(() => {});
+      }
       throw e;
     } finally {
       this.pending--;

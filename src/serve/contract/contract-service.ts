@@ -26,7 +26,7 @@ export type { HistoryObserver, LoggedValues, ReadingDetail } from "../../monitor
 export { loadHistoryModel } from "./load-model.js";
 export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
 
-/** Who scoreBatch tells on one server: nobody until the log holds the readings (predict). */
+/** Who scoreBatch tells on one server: nobody while scoring (predict tells them while the log commits). */
 const NO_OBSERVERS: readonly HistoryObserver[] = [];
 
 /** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
@@ -102,17 +102,16 @@ export class ContractService extends ContractHistory {
     if (!this.lockstep) {
       // Looked at again after each wait: the last look and the scoring are one step.
       for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
-      // Scored on the fleet, the observers told once the log holds the readings (durably's then):
-      // a failed append leaves them as they were, and the fleet is replayed (uptodate).
+      // Scored on the fleet; the log's append starts, and while it commits the answer is written
+      // and the observers (board, monitor) are told: at one connection they were a tenth of a
+      // batch's time after the commit. A failed append replays the fleet and restages the
+      // observers from the log (uptodate), so neither keeps what the log did not take.
       const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
       const { batch, group, X } = scoreBatch(state, this.notAfter(), cols, single, explain);
-      const durable = this.durably(
-        () => this.log.appendReadingColumns(group),
-        () => tellGroup(this.observers, group, X),
-        true,
-      );
-      // The answer is written while the log commits; sent (by the caller) once it is durable.
+      const durable = this.durably(() => this.log.appendReadingColumns(group), undefined, true);
+      // Sent (by the caller) once it is durable.
       try {
+        tellGroup(this.observers, group, X);
         answered?.(batch);
       } finally {
         await durable;

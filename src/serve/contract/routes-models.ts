@@ -7,8 +7,6 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
-import type { ContractMonitor } from "../../monitor/live/monitor.js";
-import type { FleetBoard } from "./board.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
 import { readOr } from "./routes-report.js";
@@ -39,11 +37,8 @@ export class ContractModels {
   constructor(
     readonly registry: ModelRegistry,
     readonly service: ContractService,
-    private readonly monitor: ContractMonitor | undefined,
     /** The alias (or version) a reload without a model follows. */
     public follows = "champion",
-    /** The dashboard's board, filled again by a swap's replay (null: the server has none). */
-    private readonly board: FleetBoard | null = null,
   ) {}
 
   get served(): string {
@@ -76,14 +71,9 @@ export class ContractModels {
       if (typeof promote === "function") await promote();
       else if (promote) await this.registry.setAlias("champion", version, reason);
       const dir = this.registry.versionDir(version);
-      const state = this.monitor?.stage(model, dir);
-      const board = this.board?.stage() ?? null;
-      const staging = [...(state ? [state] : []), ...(board ? [board] : [])];
       try {
-        await this.service.swap(model, dir, staging, () => {
-          if (state) this.monitor?.adopt(state);
-          if (board) this.board?.adopt(board);
-        });
+        // The service's observers (monitor, board) are restaged by the swap's replay.
+        await this.service.swap(model, dir);
       } catch (e) {
         // Nothing is served but the old model: the alias goes back, or every restart would load a
         // version this server could not replay its log under (trial 5: a restart loop).

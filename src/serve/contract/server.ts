@@ -104,7 +104,7 @@ export async function startContractServer(
   service.maxAheadMs = MAX_AHEAD_MS;
   service.explainBudget = new ExplainBudget(cfg.explainPerSecond);
   const metrics = contractMetrics(metricsRegistry);
-  const models = new ContractModels(registry, service, monitor, opts.modelRef ?? "champion", board);
+  const models = new ContractModels(registry, service, opts.modelRef ?? "champion");
   const shadowGauges = shadowMetrics(metricsRegistry);
   shadow = new ContractShadow({
     registry,

@@ -39,7 +39,7 @@ async function serve(version: string) {
   const board = new FleetBoard(model);
   const service = await ContractService.open(model, shop.registry.versionDir(version), log, [monitor, board]);
   board.follow(() => service.model);
-  const models = new ContractModels(shop.registry, service, monitor, "champion", board);
+  const models = new ContractModels(shop.registry, service);
   const app: FastifyInstance = await buildContractApp({
     service,
     monitor,

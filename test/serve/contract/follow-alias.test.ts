@@ -20,7 +20,7 @@ test("refresh follows the alias once, not again while a promotion's swap runs, a
   const { registry, service, v1, v2 } = served;
   for (const m of machineIds(4))
     for (let h = 0; h < 30; h++) await service.predict([hourlyReading(m, h)], true);
-  const models = new ContractModels(registry, service, served.monitor);
+  const models = new ContractModels(registry, service);
   // Count the swaps (each replays the log under the model), and make each take 50 ms more, as one
   // on a long log does (seconds): the follower's tick then falls inside one.
   let swaps = 0;

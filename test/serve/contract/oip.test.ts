@@ -26,7 +26,7 @@ describe("OIP v2 model routes, by version", () => {
 
   before(async () => {
     served = await serveTwoVersions("mw-oip-");
-    const models = new ContractModels(served.registry, served.service, served.monitor);
+    const models = new ContractModels(served.registry, served.service);
     app = await buildContractApp({ ...served.appOptions, tokens: { admin: ADMIN }, models, state });
   });
   after(async () => {

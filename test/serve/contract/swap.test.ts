@@ -26,7 +26,7 @@ let service: ContractService;
 before(async () => {
   const served = await serveTwoVersions("mw-swap-");
   ({ dir, registry, v1, v2, log, service } = served);
-  const models = new ContractModels(registry, service, served.monitor);
+  const models = new ContractModels(registry, service);
   app = await buildContractApp({ ...served.appOptions, tokens: { admin: ADMIN, feedback: "f" }, models });
 });
 
