@@ -119,6 +119,12 @@ test("an edited contract's version is promoted, restarted and retrained with the
   });
   assert.equal(p.statusCode, 200, p.body);
   assert.equal(shop.registry.resolve("champion"), v2);
+  // The served contract is v2's at once (it was the start model's until a restart).
+  const served = (await first.app.inject({ url: "/v1/contract" })).json();
+  assert.deepEqual(
+    served.readings.slice(0, 4).map((r: { name: string }) => r.name),
+    ["spindle_speed", "spindle_load", "clutch_air", "coolant_temp"],
+  );
   const check = (rows: Record<string, unknown>[], n: number) => {
     assert.equal(rows.length, n);
     for (let h = 0; h < 4; h++) {
