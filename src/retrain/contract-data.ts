@@ -98,8 +98,9 @@ export function retrainFiles(
     { ...c, time },
     t,
     entries.map((e) => {
-      const r = e.type === "reading" ? aligner.reading(e.reading) : null;
-      return r && e.type === "reading" && r !== e.reading ? { ...e, reading: r } : e;
+      if (e.type !== "reading") return e;
+      const reading = aligner.reading(e.reading);
+      return reading === e.reading ? e : { ...e, reading };
     }),
   );
   const evAdded = new Map<string, { machine: string; time: number; kind: string }[]>();

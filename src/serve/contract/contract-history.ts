@@ -174,6 +174,14 @@ export class ContractHistory {
     for (const x of staged) x.adopt();
   }
 
+  /**
+   * Versions that logged readings this history could not read by name (not in the registry, and
+   * with another number of readings than this contract): their values were taken as missing.
+   */
+  unplacedVersions(): string[] {
+    return [...this.aligner.unknown];
+  }
+
   /** Replays the log from the start: the same pushes in the same order give the same state, bit for bit. */
   async rebuild(): Promise<void> {
     // Machines added are in the log too: the table starts again from the version's.

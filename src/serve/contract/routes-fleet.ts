@@ -53,21 +53,23 @@ export function contractFleetRoutes(
             return [s.name, v !== null && s.kind === "category" ? (s.levels?.[v] ?? null) : v];
           }),
         ),
-      // The likeliest kind that can happen on the machine: one the contract says does not
-      // (`applies: false`, a hydraulic leak on a lathe without hydraulics) is no answer to
+      // Machine `id`'s likeliest kind among those that can happen on it: one the contract says
+      // does not (`applies: false`, a hydraulic leak on a lathe without hydraulics) is no answer to
       // "what will fail" there (trial 5), though its head still scores it (`heads` keeps it).
-      likeliest: (id: string, heads: Record<string, number | null>): string | null => {
-        const attrs = svc.machines?.attributesOf(id) ?? {};
+      likeliestOn: (id: string): ((heads: Record<string, number | null>) => string | null) => {
+        const named = svc.machines?.attributesOf(id) ?? {};
         const never = new Set(
-          (tasks()?.heads ?? []).filter((h) => !resolveHead(h, id, attrs).applies).map((h) => h.head),
+          (tasks()?.heads ?? []).filter((h) => !resolveHead(h, id, named).applies).map((h) => h.head),
         );
-        let best: string | null = null;
-        for (const k of kinds) {
-          if (never.has(k)) continue;
-          const p = heads[k];
-          if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
-        }
-        return best;
+        return (heads) => {
+          let best: string | null = null;
+          for (const k of kinds) {
+            if (never.has(k)) continue;
+            const p = heads[k];
+            if (typeof p === "number" && (best === null || p > (heads[best] as number))) best = k;
+          }
+          return best;
+        };
       },
       predicted: (p: number) => p >= m.threshold.value,
     };
@@ -89,7 +91,7 @@ export function contractFleetRoutes(
       "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf, likeliest, predicted } = view();
+      const { timeOut, attributesOf, modelOf, likeliestOn, predicted } = view();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
@@ -103,7 +105,7 @@ export function contractFleetRoutes(
           last_reading_at: timeOut(last.time),
           failure_probability: last.p,
           failure_predicted: predicted(last.p),
-          likeliest_kind: likeliest(id, last.heads),
+          likeliest_kind: likeliestOn(id)(last.heads),
           heads: last.heads,
           trend: rs.slice(-TREND).map((r) => r.p),
           reasons: board.reasons(id, svc.fleet.plan),
@@ -160,7 +162,8 @@ export function contractFleetRoutes(
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliest, predicted } = view();
+      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliestOn, predicted } = view();
+      const likeliest = likeliestOn(id);
       const rs = board.readings(id);
       if (rs.length === 0)
         throw new MillwrightError(
@@ -187,7 +190,7 @@ export function contractFleetRoutes(
           failure_probability: r.p,
           failure_predicted: predicted(r.p),
           heads: r.heads,
-          likeliest_kind: likeliest(id, r.heads),
+          likeliest_kind: likeliest(r.heads),
           label: board.label(id, r.time),
         })),
         events: board

@@ -178,6 +178,11 @@ export async function startContractServer(
           },
   });
   sweepRetrainWork(cfg, (msg) => app.log.info(msg));
+  const unplaced = service.unplacedVersions();
+  if (unplaced.length > 0)
+    app.log.warn(
+      `history log: readings logged by version(s) ${unplaced.join(", ")} are not in the registry and have another number of readings than ${model.version}'s contract: their values are replayed as missing`,
+    );
   let url: string;
   try {
     url = await app.listen({ host: opts.host, port: opts.port });

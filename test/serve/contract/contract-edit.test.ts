@@ -210,3 +210,17 @@ test("a promotion whose swap fails puts the champion alias back: a restart serve
   assert.equal(s.service.model.version, v2);
   await s.app.close();
 });
+
+test("a version gone from the registry whose readings do not fit: replayed as missing, and named", async () => {
+  // v1 logged 6 values a reading; v2 reads 7. Without v1's model.json nothing says which is which.
+  rmSync(shop.registry.versionDir(shop.version), { recursive: true, force: true });
+  const s = await serve(v2);
+  try {
+    assert.deepEqual(s.service.unplacedVersions(), [shop.version]);
+    const rows = await shown(s.app);
+    for (const name of ["vibration", "coolant_temp", "clutch_air"]) assert.equal(rows[0][name], null, name);
+    assert.equal(rows[4].clutch_air, 6.2, "v2's own readings are read as logged");
+  } finally {
+    await s.close();
+  }
+});
