@@ -33,6 +33,12 @@ export class FleetHistory {
   private readonly tables: Map<string, number>;
   /** Each machine's newest feature row and the events after it: where a plan's forecast starts. */
   private readonly latest = new Map<string, RowState>();
+  /**
+   * Events of machines with no reading yet, for their first row's `later` (trial 7: a warm-up that
+   * posted the events first lost a repair after the machine's last reading, and planned a swap of
+   * the new part; the same history posted in time order did not).
+   */
+  private readonly beforeFirst = new Map<string, KnownEvent[]>();
   /** The newest reading's time across the fleet (-Infinity before the first). */
   private newestAny = Number.NEGATIVE_INFINITY;
 
@@ -194,8 +200,11 @@ export class FleetHistory {
       // caller's answer matrix; a fresh copy per reading was old-generation garbage). Events up to
       // this row are in the row now.
       let state = this.latest.get(cols.machine[i]);
-      if (!state)
-        this.latest.set(cols.machine[i], (state = { time: 0, row: new Float64Array(nCols), later: [] }));
+      if (!state) {
+        const later = this.beforeFirst.get(cols.machine[i]) ?? [];
+        this.beforeFirst.delete(cols.machine[i]);
+        this.latest.set(cols.machine[i], (state = { time: 0, row: new Float64Array(nCols), later }));
+      }
       state.time = cols.time[i];
       if (cols.time[i] > this.newestAny) this.newestAny = cols.time[i];
       for (let c = 0; c < nCols; c++) state.row[c] = data[o + c];
@@ -212,9 +221,15 @@ export class FleetHistory {
       table === "failures" ? (resets ? this.tables.get(resets) : undefined) : this.tables.get(table);
     if (idx === undefined) return;
     h.addEvent(idx, time, kind);
+    const e: KnownEvent = { table: idx, kind, time };
     const now = this.latest.get(machine);
     // Even a late one (at or before the row's time): the row was built without it.
-    if (now) now.later.push({ table: idx, kind, time } satisfies KnownEvent);
+    if (now) now.later.push(e);
+    else {
+      const kept = this.beforeFirst.get(machine);
+      if (kept) kept.push(e);
+      else this.beforeFirst.set(machine, [e]);
+    }
   }
 
   /** The machine's newest row and the events after it (null: no reading yet). */
