@@ -8,7 +8,7 @@ import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
 import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { skillWarnings } from "./contract-warnings.js";
-import type { ContractPlannedTask } from "./contract-report.js";
+import { type ContractPlannedTask, r2 } from "./contract-report.js";
 import type { Technician } from "./types.js";
 import type { ContractTasks } from "../contract/types.js";
 import { parseCostsFile, withTasks } from "./costs-file.js";
@@ -19,7 +19,15 @@ import { fleetTime } from "../core/fleet-time.js";
 
 export type { TaskOutcome } from "./outcomes.js";
 
-export type ServedPlan = ContractPlan & {
+export type ServedPlan = Omit<ContractPlan, "summary"> & {
+  /**
+   * The plan's summary over the tasks still meant to be done: a skipped task's avoided and planned
+   * cost leave the totals (trial 7: the headline still counted a declined task's saving) and are
+   * said apart, in `skipped`.
+   */
+  summary: ContractPlan["summary"] & {
+    skipped: { tasks: number; avoided_cost: number; planned_cost: number };
+  };
   stale: boolean;
   stale_reason: string | null;
   outcomes: TaskOutcome[];
@@ -248,8 +256,20 @@ export class PlanKeeper {
         ? { ...t, status: o.status, status_at: o.at, ...(o.reason ? { skipped_reason: o.reason } : {}) }
         : t;
     });
+    const skipped = tasks.filter((t) => t.status === "skipped");
+    const sum = (k: "avoided_cost" | "planned_cost") => skipped.reduce((a, t) => a + t[k], 0);
     return {
       ...plan,
+      summary: {
+        ...plan.summary,
+        avoided_cost: r2(plan.summary.avoided_cost - sum("avoided_cost")),
+        planned_cost: r2(plan.summary.planned_cost - sum("planned_cost")),
+        skipped: {
+          tasks: skipped.length,
+          avoided_cost: r2(sum("avoided_cost")),
+          planned_cost: r2(sum("planned_cost")),
+        },
+      },
       tasks,
       stale: this.staleReason !== null,
       stale_reason: this.staleReason,

@@ -31,7 +31,8 @@ const events: [string, string, number, string][] = [
 function fleetOf(order: "events first" | "time order"): FleetHistory {
   const fleet = new FleetHistory({ contract } as HistoryModel, null);
   const addEvents = (pick: (hour: number) => boolean) => {
-    for (const [table, m, hour, kind] of events) if (pick(hour)) fleet.addEvent(table, m, T0 + hour * H, kind);
+    for (const [table, m, hour, kind] of events)
+      if (pick(hour)) fleet.addEvent(table, m, T0 + hour * H, kind);
   };
   if (order === "events first") addEvents(() => true);
   for (let hour = 0; hour <= 11; hour++) {

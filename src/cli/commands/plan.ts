@@ -79,9 +79,14 @@ async function servedPlan(url: string, json: boolean): Promise<number> {
   return 0;
 }
 
-function printPlan(plan: ContractPlan, currency: string, zoned: boolean): void {
+function printPlan(plan: ContractPlan | ServedPlan, currency: string, zoned: boolean): void {
+  // A served plan's totals leave skipped tasks out (keeper.ts): say how many, and what they were worth.
+  const skipped = "skipped" in plan.summary ? plan.summary.skipped : null;
+  const left = skipped?.tasks
+    ? ` (${skipped.tasks} skipped, not counted: ${money(skipped.avoided_cost, currency)} for ${money(skipped.planned_cost, currency)})`
+    : "";
   out(
-    `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length} tasks, avoids ${money(plan.summary.avoided_cost, currency)} of expected failure cost for ${money(plan.summary.planned_cost, currency)} of work and parts`,
+    `plan ${plan.status} by model ${plan.model.version} from data up to ${plan.data_time}, made ${plan.made_at}: ${plan.tasks.length - (skipped?.tasks ?? 0)} tasks, avoids ${money(plan.summary.avoided_cost, currency)} of expected failure cost for ${money(plan.summary.planned_cost, currency)} of work and parts${left}`,
   );
   const clock = plan.horizon.clock ?? "UTC";
   out(

@@ -171,6 +171,22 @@ test("skipped needs a reason; done becomes a maintenance event and the next plan
   const shown = (await app.inject({ method: "GET", url: "/v1/plan" })).json();
   assert.equal(shown.tasks[0].status, "skipped");
   assert.equal(shown.tasks[0].skipped_reason, "spindle parts not in stock");
+  // The summary's totals are the tasks still to do (trial 7: they still counted the skipped one).
+  const sum = (k: "avoided_cost" | "planned_cost", ts: { status: string; [k: string]: unknown }[]) =>
+    ts.reduce((a, x) => a + (x[k] as number), 0);
+  const open = shown.tasks.filter((x: { status: string }) => x.status !== "skipped");
+  for (const k of ["avoided_cost", "planned_cost"] as const) {
+    assert.ok(
+      Math.abs(shown.summary[k] - sum(k, open)) < 0.02,
+      `${k}: ${shown.summary[k]} vs ${sum(k, open)}`,
+    );
+    assert.ok(Math.abs(shown.summary[k] - (p.summary[k] - t[k])) < 0.02, `${k}: less the skipped task's`);
+  }
+  assert.deepEqual(shown.summary.skipped, {
+    tasks: 1,
+    avoided_cost: t.avoided_cost,
+    planned_cost: t.planned_cost,
+  });
 
   const badTime = await app.inject({
     method: "POST",
@@ -435,9 +451,14 @@ test("millwright plan --url prints the plan the server holds, its marks and fres
   assert.equal(r.code, 0, r.stderr);
   assert.ok(
     r.stdout.startsWith(
-      `plan ${served.status} by model ${served.model.version} from data up to ${served.data_time}, made ${served.made_at}: ${served.tasks.length} tasks`,
+      `plan ${served.status} by model ${served.model.version} from data up to ${served.data_time}, made ${served.made_at}: ${served.tasks.length - 1} tasks`,
     ),
     r.stdout,
+  );
+  // The skipped task is listed, and the header's totals say it is left out of them.
+  assert.match(
+    r.stdout.split("\n")[0],
+    /, avoids [^ ]+ of expected failure cost for [^ ]+ of work and parts \(1 skipped, not counted: [^ ]+ for [^ ]+\)$/,
   );
   for (const t of served.tasks as { machine_id: string; task: string }[])
     assert.ok(r.stdout.includes(` ${t.machine_id} ${t.task}: `));

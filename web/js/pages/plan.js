@@ -183,6 +183,13 @@ export function planPage(root, _arg, ctx) {
           fact("Optimality gap", plan.gap === null || plan.gap === undefined ? "—" : pct(plan.gap, 2)),
           fact("Solve time", `${num(plan.solve_ms, 1)} ms`),
           fact("Tasks", String(plan.tasks?.length ?? 0)),
+          // Skipped tasks stay listed, but the summary's totals leave them out (trial 7).
+          plan.summary?.skipped?.tasks
+            ? fact(
+                "Skipped",
+                `${plan.summary.skipped.tasks}: ${moneyOf(plan.summary.skipped.avoided_cost)} avoided for ${moneyOf(plan.summary.skipped.planned_cost)}, not in the totals`,
+              )
+            : null,
           plan.horizon
             ? fact("Horizon", `${plan.horizon.shifts} shifts of ${plan.horizon.shift_hours} h`)
             : null,
