@@ -64,7 +64,12 @@ export function leadText(ms: number): string {
   return h < 48 ? `${h.toFixed(1)} h` : `${(h / 24).toFixed(1)} days`;
 }
 
-/** "machine H05's newest reading is 5.1 days ahead of the fleet's (2026-12-10T00:00Z vs 2026-12-04T22:00Z)" */
+/**
+ * "machine H05's newest reading is 5.1 days ahead of most of the fleet (2026-12-10T00:00Z vs
+ * 2026-12-04T22:00Z, the newest reading of the machine a quarter of the fleet from the top)". Not "the
+ * fleet's time": that is the newest reading of the machines that do not lead, which may be hours past
+ * the reference (trial 6 read the two as one time that the plan and the monitor disagreed on).
+ */
 export function leadSentence(l: LeadingMachine, reference: number): string {
-  return `machine ${l.machine}'s newest reading is ${leadText(l.lead_ms)} ahead of the fleet's (${isoMinute(l.time)} vs ${isoMinute(reference)})`;
+  return `machine ${l.machine}'s newest reading is ${leadText(l.lead_ms)} ahead of most of the fleet (${isoMinute(l.time)} vs ${isoMinute(reference)}, the newest reading of the machine a quarter of the fleet from the top)`;
 }

@@ -89,10 +89,19 @@ export function liveWindow(
   machines: ArrayLike<string>,
   spanMs: number | null,
   maxRows = DRIFT_WINDOW_ROWS,
-): { from: number; to: number; full: boolean; leading: LeadingMachine[]; reference: number | null } {
+): {
+  from: number;
+  to: number;
+  full: boolean;
+  leading: LeadingMachine[];
+  reference: number | null;
+  /** The fleet's time, where the window ends (null: no time span, or no reading). */
+  end: number | null;
+} {
   let to = times.length;
   let leading: LeadingMachine[] = [];
   let reference: number | null = null;
+  let end: number | null = null;
   if (spanMs !== null && to > 0) {
     const newest = new Map<string, number>();
     for (let i = 0; i < to; i++)
@@ -100,6 +109,7 @@ export function liveWindow(
     const ft = fleetTime(newest);
     if (ft) {
       ({ leading, reference } = ft);
+      end = ft.time;
       while (to > 0 && times[to - 1] > ft.time) to--;
     }
   }
@@ -113,7 +123,7 @@ export function liveWindow(
   const few =
     to - w.from < MIN_WINDOW_SHARE * (w.from - before.from) &&
     count(w.from, to) <= count(before.from, w.from) / 2;
-  return { from: w.from, to, full: w.full && !few, leading, reference };
+  return { from: w.from, to, full: w.full && !few, leading, reference, end };
 }
 
 /** A reading over time: numbers (NaN missing) or category names (null missing), row-aligned with times. */

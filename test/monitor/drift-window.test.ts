@@ -86,6 +86,21 @@ test("live window: one machine whose clock runs 5 days fast neither empties the 
   assert.deepEqual(windowStart(normal.times, 300, DRIFT_WINDOW_MS), { from: 60, full: true });
 });
 
+test("live window: a machine a few hours past the reference moves the fleet's time and is tested; only one past 12 h leads (trial 6)", () => {
+  const { times, ids } = fleet(12, 30);
+  // L01 7 h past the rest (within 12 h: counted), R01 39 h past (a clock gone wrong).
+  times.push(29 * H + 7 * H, 29 * H + 39 * H);
+  ids.push("L01", "R01");
+  const w = liveWindow(times, ids, DRIFT_WINDOW_MS);
+  assert.equal(w.reference, 29 * H);
+  assert.equal(w.end, 36 * H, "the fleet's time: L01's reading, where a plan starts too");
+  assert.deepEqual(w.leading, [{ machine: "R01", time: 68 * H, lead_ms: 39 * H }]);
+  // The window holds L01's reading (the 24 h up to it), not R01's.
+  assert.equal(w.to, times.length - 1);
+  assert.equal(times[w.to - 1], 36 * H);
+  assert.equal(times[w.from], 12 * H + H, "24 h back from 36 h, exclusive of its start");
+});
+
 test("live window: a handful of readings of a few machines where the day before held the fleet's is not full", () => {
   // Three of ten machines 5 days fast: more than the quarter the fleet's time stands, so the window
   // ends at theirs, and holds their 3 readings against the 240 of the day before.

@@ -43,7 +43,7 @@ function printReport(s: ContractMonitorReport): void {
   const w = s.drift_window;
   for (const l of w?.leading ?? [])
     out(
-      `machine ${l.machine_id}'s newest reading is ${l.lead_hours} h ahead of the fleet's (${l.newest} vs ${l.fleet}): its clock may be wrong; the drift window ends at the fleet's time`,
+      `machine ${l.machine_id}'s newest reading is ${l.lead_hours} h ahead of most of the fleet (${l.newest} vs ${l.fleet}): its clock may be wrong; the drift window ends at the fleet's time (${l.fleet_time ?? l.fleet}) without it`,
     );
   if (s.drift) printDrift("dataset drift", s.drift);
   else

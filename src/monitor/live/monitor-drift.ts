@@ -32,7 +32,15 @@ export interface DriftWindow {
    * those machines, most ahead first. The window ends at the fleet's time, so their readings past it
    * are not tested (a controller clock running fast?).
    */
-  leading?: { machine_id: string; newest: string; fleet: string; lead_hours: number }[];
+  leading?: {
+    machine_id: string;
+    newest: string;
+    /** What the lead is measured from: the newest reading of the machine a quarter of the fleet from the top. */
+    fleet: string;
+    /** The fleet's time, where the window ends: the newest reading of the machines that do not lead. */
+    fleet_time: string;
+    lead_hours: number;
+  }[];
 }
 
 interface Recent {
@@ -66,12 +74,14 @@ export function contractDrift<R extends Recent>(
     full: w.full,
     span_hours: span === null ? null : span / 3_600_000,
   };
-  if (w.leading.length > 0 && w.reference !== null) {
+  if (w.leading.length > 0 && w.reference !== null && w.end !== null) {
     const ref = w.reference;
+    const end = w.end;
     window.leading = w.leading.map((l) => ({
       machine_id: l.machine,
       newest: isoMinute(l.time),
       fleet: isoMinute(ref),
+      fleet_time: isoMinute(end),
       lead_hours: Math.round((l.lead_ms / 3_600_000) * 10) / 10,
     }));
   }

@@ -93,7 +93,7 @@ test("a reading 5 days ahead: the drift window stays the fleet's day and names t
   assert.ok(m.drift_window.rows > 100, JSON.stringify(m.drift_window));
   const iso = (t: number) => `${new Date(t).toISOString().slice(0, 16)}Z`;
   assert.deepEqual(m.drift_window.leading, [
-    { machine_id: "M05", newest: iso(fast), fleet: iso(newest), lead_hours: 122 },
+    { machine_id: "M05", newest: iso(fast), fleet: iso(newest), fleet_time: iso(newest), lead_hours: 122 },
   ]);
   assert.deepEqual(
     m.drift.features.map((f: { score: number }) => f.score),
@@ -109,7 +109,7 @@ test("a reading 5 days ahead: the drift window stays the fleet's day and names t
   assert.equal(w.length, 1, p.warnings.join("\n"));
   assert.ok(
     w[0].startsWith(
-      `machine M05's newest reading is 5.1 days ahead of the fleet's (${iso(fast)} vs ${iso(newest)}), more than 12 h: its clock may be wrong; the plan starts from the fleet's newest reading without it (${iso(newest)})`,
+      `machine M05's newest reading is 5.1 days ahead of most of the fleet (${iso(fast)} vs ${iso(newest)}, the newest reading of the machine a quarter of the fleet from the top), more than 12 h: its clock may be wrong; the plan starts from the fleet's newest reading without it (${iso(newest)})`,
     ),
     w[0],
   );
