@@ -16,6 +16,7 @@ export const ERROR_TABLE = {
   MW_EMPTY_BATCH: row(400, 2, "Empty batch"),
   MW_BATCH_TOO_LARGE: row(413, 2, "Batch or body over the limit"),
   MW_UNSUPPORTED_MEDIA: row(415, 2, "Unsupported content type"),
+  MW_REQUEST_TIMEOUT: row(408, 1, "Request not received in time"),
   MW_UNAUTHORIZED: row(401, 2, "Missing or wrong bearer token"),
   MW_FORBIDDEN: row(403, 2, "Not allowed"),
   MW_NOT_FOUND: row(404, 2, "Not found"),

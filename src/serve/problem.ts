@@ -1,5 +1,6 @@
 // Errors as RFC 9457 problem details (application/problem+json) with Millwright's stable codes.
 // Anything a client sends maps to a 4xx here; only a bug reaches MW_INTERNAL.
+import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../core/errors.js";
 
@@ -47,6 +48,13 @@ function classify(err: FastifyError): { code: ErrorCode; detail: string; extra?:
     const root = (err as { fieldRoot?: string }).fieldRoot ?? err.validationContext ?? "body";
     const full = `${root}${path}${named !== undefined ? `.${named}` : ""}`;
     const field = full.replace(/^\./, "") || "body";
+    // A batch over its limit is 413 whichever route (trial 6: /v1/predict said so, /v1/events 400).
+    if (v?.keyword === "maxItems")
+      return {
+        code: "MW_BATCH_TOO_LARGE",
+        detail: `${field}: at most ${(v.params as { limit?: number }).limit} items per request (send the rest in another)`,
+        extra: { field },
+      };
     // A value of neither type of a union (anyOf string or number) fails once per type: say them all.
     const types = err.validation
       .filter((x) => x.keyword === "type" && x.instancePath === v?.instancePath)
@@ -163,3 +171,33 @@ export const errorHandlerFor =
     if (req.url.startsWith("/v2/")) return reply.code(p.status).send({ error: p.detail, code: p.code });
     return sendProblem(reply, p);
   };
+
+/**
+ * What a connection that never made a whole request is told (Fastify's clientErrorHandler): a
+ * problem+json with a code like every other answer (trial 6: a slow sender's 408 was Node's own
+ * JSON without one), then the socket is closed.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Socket): void {
+  if (err.code === "ECONNRESET" || socket.destroyed) return;
+  const [status, p] =
+    err.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? [
+          "408 Request Timeout",
+          problemOf(
+            "MW_REQUEST_TIMEOUT",
+            "the request was not received in time (MILLWRIGHT_REQUEST_TIMEOUT_MS)",
+          ),
+        ]
+      : err.code === "HPE_HEADER_OVERFLOW"
+        ? [
+            "431 Request Header Fields Too Large",
+            { ...problemOf("MW_BAD_INPUT", "the request's headers are too large"), status: 431 },
+          ]
+        : ["400 Bad Request", problemOf("MW_BAD_INPUT", "the request is not valid HTTP")];
+  const body = JSON.stringify(p);
+  if (socket.writable)
+    socket.write(
+      `HTTP/1.1 ${status}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/problem+json\r\nConnection: close\r\n\r\n${body}`,
+    );
+  socket.destroy(err);
+}

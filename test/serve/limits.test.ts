@@ -109,6 +109,11 @@ describe("server timeouts", () => {
         "POST /v1/predict HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100000\r\n\r\n[",
       );
       assert.match(slowBody.answer, /^HTTP\/1\.1 408/);
+      // problem+json with a code, as every other answer (trial 6: it was Node's own JSON).
+      assert.match(slowBody.answer, /\r\nContent-Type: application\/problem\+json\r\n/i);
+      const problem = JSON.parse(slowBody.answer.slice(slowBody.answer.indexOf("\r\n\r\n") + 4));
+      assert.equal(problem.code, "MW_REQUEST_TIMEOUT");
+      assert.equal(problem.status, 408);
       assert.ok(slowBody.ms < 5000, `${slowBody.ms} ms`);
       const slowHeaders = await hold("GET /v2/health/live HTTP/1.1\r\nhost: x\r\nx-slow: ");
       // 408 when the timeout is what ends it; once, on a loaded machine, Node's parser ended it with

@@ -15,7 +15,14 @@ import { authGate } from "../auth-gate.js";
 import type { SimulationView, Tokens } from "../context.js";
 import { type ServerTimeouts, timeoutOptions } from "../http-options.js";
 import { uuidv7 } from "../ids.js";
-import { errorHandlerFor, frameworkErrorHandler, problemOf, sendProblem } from "../problem.js";
+import { acceptEncodedBodies } from "../body-encoding.js";
+import {
+  clientErrorHandler,
+  errorHandlerFor,
+  frameworkErrorHandler,
+  problemOf,
+  sendProblem,
+} from "../problem.js";
 import { readyRoute } from "../readiness.js";
 import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
@@ -102,6 +109,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     // `GET /%` and an over-long parameter answered Fastify's own JSON: problem+json like the rest.
     frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
     ...timeoutOptions(opts.timeouts),
@@ -128,6 +136,8 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kind) => {
     if (kind === "hook") metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
   });
+  // After the tokens: an unauthenticated client cannot make us inflate anything.
+  acceptEncodedBodies(app);
 
   await app.register(swagger, {
     openapi: {
