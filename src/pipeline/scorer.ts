@@ -121,6 +121,9 @@ export class FleetHistory {
     // A batch may hold several readings of one machine: each must be after the one before it
     // (the index of the machine's latest reading so far in this batch).
     const newest = cols.n > 1 ? new Map<string, number>() : null;
+    // Readings a machine already has (a batch sent again): every machine of them is named at once,
+    // with its newest time, so a bridge drops them all in one round trip (trial 6: one a 409).
+    let resent: Map<string, { i: number; newest: number }> | null = null;
     let added = 0;
     for (let i = 0; i < cols.n; i++) {
       const m = cols.machine[i];
@@ -146,23 +149,55 @@ export class FleetHistory {
       // backwards is the second pass through that hour (README, time.zone).
       const later = cols.later?.[i] ?? Number.NaN;
       if (before !== null && cols.time[i] <= before && later > before) cols.time[i] = later;
-      if (before !== null && cols.time[i] <= before)
-        throw new MillwrightError(
-          "MW_CONFLICT",
-          prior !== undefined
-            ? // Not a resend: the batch itself repeats or unsorts a machine's readings (trial: the old
-              // words sent an integrator looking for a resend bug).
-              `${at(i)}timestamp: is not after readings[${prior}] of this batch, the same machine '${m}' at ${this.timeWords(before)}: a machine's readings in a batch must be in time order, each once; nothing of this batch was stored`
-            : `${at(i)}timestamp: machine '${m}' already has a reading at or after this time (its newest: ${this.timeWords(before)}; readings of a machine come in time order, so a batch sent again is refused whole and changes nothing)`,
-          { field: `${at(i)}timestamp` },
-        );
+      if (before !== null && cols.time[i] <= before) {
+        // Not a resend: the batch itself repeats or unsorts a machine's readings (trial: the old
+        // words sent an integrator looking for a resend bug).
+        if (prior !== undefined)
+          throw new MillwrightError(
+            "MW_CONFLICT",
+            `${at(i)}timestamp: is not after readings[${prior}] of this batch, the same machine '${m}' at ${this.timeWords(before)}: a machine's readings in a batch must be in time order, each once; nothing of this batch was stored`,
+            { field: `${at(i)}timestamp` },
+          );
+        resent ??= new Map();
+        if (!resent.has(m)) resent.set(m, { i, newest: before });
+        continue;
+      }
       newest?.set(m, i);
     }
+    if (resent) throw this.resentError(resent, at);
     if (!this.attributes && this.machines.size + added > MAX_MACHINES)
       throw new MillwrightError(
         "MW_CONFLICT",
         `more than ${MAX_MACHINES} machines: give the contract a machine table (attributes)`,
       );
+  }
+
+  /**
+   * The 409 for readings their machines already have: the first named in words, and `newest`, each
+   * such machine's newest time as `/v1/machines` answers it (ISO 8601, or the count), for a bridge
+   * to drop what is at or before it and send the rest.
+   */
+  private resentError(
+    resent: Map<string, { i: number; newest: number }>,
+    at: (i: number) => string,
+  ): MillwrightError {
+    const [[m, first]] = resent;
+    const more =
+      resent.size > 1
+        ? ` (and ${resent.size - 1} more machine${resent.size > 2 ? "s" : ""}: \`newest\` lists each)`
+        : "";
+    const counter = this.model.contract.time?.counter !== false;
+    return new MillwrightError(
+      "MW_CONFLICT",
+      `${at(first.i)}timestamp: machine '${m}' already has a reading at or after this time (its newest: ${this.timeWords(first.newest)}${more}; readings of a machine come in time order, so a batch sent again is refused whole and changes nothing: drop each machine's readings at or before its newest and send the rest)`,
+      {
+        field: `${at(first.i)}timestamp`,
+        newest: [...resent].slice(0, 1000).map(([machine_id, r]) => ({
+          machine_id,
+          newest: counter ? r.newest : new Date(r.newest).toISOString(),
+        })),
+      },
+    );
   }
 
   /** A time as the client wrote it: ISO 8601, or the count on a counter time. */

@@ -99,6 +99,29 @@ test("a machine's readings come in time order; a rejected batch changes no histo
   assert.equal(ok.statusCode, 200, ok.body);
   // The 409 says where the machine stands, so a bridge that retried knows what to drop.
   assert.match(old.json().detail, /its newest: 2026-06-01T05:00:00.000Z/);
+  assert.deepEqual(old.json().newest, [{ machine_id: "M03", newest: "2026-06-01T05:00:00.000Z" }]);
+  // A batch sent again for several machines names every one at once (trial 6: a round trip each),
+  // and nothing of it is stored: the new readings after them are taken once the old are dropped.
+  const again = [
+    reading({ machine_id: "M03", timestamp: "2026-06-01T05:00:00Z" }),
+    reading({ machine_id: "M04", timestamp: "2026-06-01T05:00:00Z" }),
+    reading({ machine_id: "M03", timestamp: "2026-06-01T06:00:00Z" }),
+    reading({ machine_id: "M04", timestamp: "2026-06-01T06:00:00Z" }),
+  ];
+  const resent = await post("/v1/predict", again);
+  assert.equal(resent.statusCode, 409, resent.body);
+  assert.equal(resent.json().field, "readings[0].timestamp");
+  assert.match(resent.json().detail, /\(and 1 more machine: `newest` lists each\)/);
+  const stands = resent.json().newest as { machine_id: string; newest: string }[];
+  assert.deepEqual(stands, [
+    { machine_id: "M03", newest: "2026-06-01T05:00:00.000Z" },
+    { machine_id: "M04", newest: "2026-06-01T05:00:00.000Z" },
+  ]);
+  const at = new Map(stands.map((x) => [x.machine_id, Date.parse(x.newest)]));
+  const rest = again.filter((r) => Date.parse(r.timestamp as string) > (at.get(r.machine_id as string) ?? 0));
+  const taken = await post("/v1/predict", rest);
+  assert.equal(taken.statusCode, 200, taken.body);
+  assert.equal(taken.json().predictions.length, 2);
 });
 
 test("a reading stamped far in the future is refused naming its field, and does not block the machine", async () => {
