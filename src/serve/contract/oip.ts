@@ -6,6 +6,7 @@
 // oip-models.ts.
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
+import { isEpoch } from "../../data/time-format.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { ReadyState } from "../readiness.js";
@@ -37,15 +38,23 @@ export function oipContractRoutes(
     required: ["inputs"],
     properties: {
       id: { type: "string", description: "echoed in the answer" },
+      outputs: {
+        type: "array",
+        description: "the outputs to answer (default: all)",
+        items: { type: "object", required: ["name"], properties: { name: { type: "string" } } },
+      },
       inputs: {
         type: "array",
         items: {
           type: "object",
-          required: ["name", "data"],
+          required: ["name", "datatype", "shape", "data"],
           properties: {
             name: { type: "string", enum: start.inputs.map((i) => i.name) },
-            datatype: { type: "string", enum: ["BYTES", "FP64"] },
-            shape: { type: "array", items: { type: "integer" } },
+            datatype: {
+              type: "string",
+              description: "the model's (GET /v2/models/{name}): BYTES, or FP64 (any number type is taken)",
+            },
+            shape: { type: "array", items: { type: "integer" }, description: "[N] or [N, 1]: N values" },
             data: { type: "array", maxItems: maxBatch },
           },
         },
@@ -111,7 +120,7 @@ async function infer(
   counted: (batch: ScoredBatch) => void,
 ) {
   const { inputs } = tensorsOf(m);
-  const body = raw as { id?: unknown; inputs?: unknown };
+  const body = raw as { id?: unknown; inputs?: unknown; outputs?: unknown };
   if (!body || typeof body !== "object" || !Array.isArray(body.inputs))
     throw new MillwrightError("MW_VALIDATION", "inputs: must be a list of tensors", { field: "inputs" });
   const byName = new Map<string, Tensor>();
@@ -137,13 +146,44 @@ async function infer(
   if (n === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
   if (n > maxBatch)
     throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows: at most ${maxBatch} per request`);
-  for (const t of byName.values())
+  const want = new Map(inputs.map((i) => [i.name, i.datatype]));
+  const epoch = isEpoch(m.contract.time?.format);
+  for (const t of byName.values()) {
     if (t.data.length !== n)
       throw new MillwrightError(
         "MW_VALIDATION",
         `inputs: tensor '${t.name}' has ${t.data.length} values, machine_id has ${n} (shape [N], flat data)`,
         { field: "inputs" },
       );
+    // The declared shape and datatype must say what the data is (trial 6: shape [3] with one value
+    // scored one row, and an INT32 tensor for an FP64 input was taken): a client that built the
+    // wrong tensor is told, not answered for rows it did not mean.
+    const s = t.shape as unknown;
+    const fits = Array.isArray(s) && s[0] === n && (s.length === 1 || (s.length === 2 && s[1] === 1));
+    if (!fits)
+      throw new MillwrightError(
+        "MW_VALIDATION",
+        `inputs: tensor '${t.name}' has shape ${shapeWords(s)} for its ${n} values (shape [${n}] or [${n}, 1], flat data)`,
+        { field: "inputs" },
+      );
+    const expected = want.get(t.name);
+    const numeric = typeof t.datatype === "string" && NUMERIC.test(t.datatype);
+    const ok =
+      t.datatype === expected ||
+      (expected === "FP64" && numeric) ||
+      // An epoch time may come as a number, as /v1/predict takes it.
+      (t.name === "timestamp" && epoch && numeric);
+    if (!ok)
+      throw new MillwrightError(
+        "MW_VALIDATION",
+        `inputs: tensor '${t.name}' has datatype ${typeof t.datatype === "string" ? `'${t.datatype.slice(0, 20)}'` : "none (not a string)"}; the model takes ${expected}${expected === "FP64" ? " (or another number type)" : ""} (GET /v2/models/${m.name})`,
+        { field: "inputs" },
+      );
+  }
+  const asked = requestedOutputs(
+    body,
+    tensorsOf(m).outputs.map((o) => o.name),
+  );
   const items = Array.from({ length: n }, (_, i) => {
     const o: Record<string, unknown> = {};
     for (const [k, t] of byName) o[k] = t.data[i];
@@ -164,6 +204,40 @@ async function infer(
     model_name: scored.model.name,
     model_version: scored.model.version,
     ...(typeof body.id === "string" ? { id: body.id } : {}),
-    outputs: outputs.map((o, i) => ({ ...o, shape: [n], data: data[i] })),
+    outputs: outputs
+      .map((o, i) => ({ ...o, shape: [n], data: data[i] }))
+      .filter((o) => asked === null || asked.has(o.name)),
   };
+}
+
+/** A declared shape in a message, without stringifying whatever a client sent (it may nest 8,000 deep). */
+function shapeWords(s: unknown): string {
+  if (!Array.isArray(s)) return "none (not a list)";
+  if (s.length > 4 || !s.every((d) => typeof d === "number")) return "that is not a short list of numbers";
+  return `[${s.join(", ")}]`;
+}
+
+/** Numbers of any OIP number type: JSON carries them alike. */
+const NUMERIC = /^(FP(16|32|64)|U?INT(8|16|32|64))$/;
+
+/**
+ * The outputs a request asks for (`outputs: [{name}]`), or null for all; an unknown name is a 400
+ * naming the outputs there are (it was ignored, and every output answered: trial 6).
+ */
+function requestedOutputs(body: { outputs?: unknown }, names: string[]): Set<string> | null {
+  if (body.outputs === undefined) return null;
+  if (!Array.isArray(body.outputs))
+    throw new MillwrightError("MW_VALIDATION", "outputs: must be a list of {name}", { field: "outputs" });
+  const asked = new Set<string>();
+  for (const o of body.outputs as { name?: unknown }[]) {
+    const name = o && typeof o === "object" ? o.name : undefined;
+    if (typeof name !== "string" || !names.includes(name))
+      throw new MillwrightError(
+        "MW_VALIDATION",
+        `outputs: unknown output ${typeof name === "string" ? `'${name.slice(0, 64)}'` : "(a name must be a string)"} (the model answers ${names.join(", ")})`,
+        { field: "outputs" },
+      );
+    asked.add(name);
+  }
+  return asked;
 }

@@ -81,6 +81,54 @@ describe("OIP v2 model routes, by version", () => {
     assert.ok(p.data.every((x: number) => x >= 0 && x <= 1));
   });
 
+  test("a tensor's shape and datatype must say what its data is; outputs asked for are the outputs answered (trial 6)", async () => {
+    const meta = (await get(`/v2/models/${NAME}`)).json();
+    const rows = [hourlyReading("M05", 1)];
+    const infer = (body: object) =>
+      app.inject({ method: "POST", url: `/v2/models/${NAME}/infer`, payload: body });
+    const bad = async (inputs: object[], pattern: RegExp) => {
+      const r = await infer({ inputs });
+      assert.equal(r.statusCode, 400, r.body);
+      assert.match(r.json().error, pattern);
+    };
+    const good = tensors(meta.inputs, rows);
+    const speed = good.findIndex((t) => t.datatype === "FP64");
+    const withTensor = (i: number, t: object) => good.map((x, j) => (j === i ? { ...x, ...t } : x));
+    // Shape [3] with one value scored one row; shape [1] with two values scored two.
+    await bad(withTensor(0, { shape: [3] }), /tensor 'machine_id' has shape \[3\] for its 1 values/);
+    await bad(
+      withTensor(speed, { shape: [1, 2] }),
+      /has shape \[1, 2\] for its 1 values \(shape \[1\] or \[1, 1\]/,
+    );
+    await bad(withTensor(speed, { datatype: "BYTES" }), /has datatype 'BYTES'; the model takes FP64/);
+    await bad(
+      withTensor(0, { datatype: "FP64" }),
+      /tensor 'machine_id' has datatype 'FP64'; the model takes BYTES/,
+    );
+    // [N, 1] columns and other number types are read as [N] FP64.
+    const col = good.map((t) => ({
+      ...t,
+      shape: [1, 1],
+      datatype: t.datatype === "FP64" ? "FP32" : t.datatype,
+    }));
+    const ok = await infer({ inputs: col, outputs: [{ name: "failure_probability" }] });
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(
+      ok.json().outputs.map((o: { name: string }) => o.name),
+      ["failure_probability"],
+      "only the output asked for",
+    );
+    const unknown = await infer({
+      inputs: tensors(meta.inputs, [hourlyReading("M05", 2)]),
+      outputs: [{ name: "risk" }],
+    });
+    assert.equal(unknown.statusCode, 400, unknown.body);
+    assert.match(
+      unknown.json().error,
+      /outputs: unknown output 'risk' \(the model answers failure_probability, /,
+    );
+  });
+
   test("a registered version not served, an unknown version and an unknown name: 404s naming them", async () => {
     const { v1, v2 } = served;
     for (const suffix of ["", "/ready"]) {
