@@ -27,6 +27,30 @@ export interface HistoryCardInput {
   testFailures?: Record<string, number> | null;
   /** The planning forecast's calibration (train/plan-calibration.ts), if one was fitted. */
   planCalibration?: PlanCalibration | null;
+  /** The telemetry's first and last time (ms, or the counter's counts). */
+  timeRange?: { from: number; to: number } | null;
+}
+
+/**
+ * Whether a head's test ROC-AUC can be told from chance: above 0.5 by more than 1.96 standard errors
+ * of the Mann–Whitney statistic under no skill, √((n1 + n0 + 1) / (12 n1 n0)) (Hanley & McNeil 1982,
+ * no ties), counted in failures, not rows: a failure's positive rows are one event seen many times
+ * (trial 7: a kind of pure chance, 8 test failures, read 0.63 and looked like weak skill; shuffling
+ * machines gave 0.65 at the 95th percentile), so the negative rows are scaled by the same factor.
+ * Null when there is nothing to judge.
+ */
+export function skillWords(
+  m: { roc_auc: number | null; positives: number; n: number },
+  failures: number,
+): string | null {
+  if (m.roc_auc === null || m.positives === 0 || failures === 0) return null;
+  const n1 = failures;
+  const n0 = ((m.n - m.positives) * failures) / m.positives;
+  const se = Math.sqrt((n1 + n0 + 1) / (12 * n1 * n0));
+  const bar = 0.5 + 1.96 * se;
+  return m.roc_auc > bar
+    ? null
+    : `ROC-AUC ${fmt(m.roc_auc)} on ${failures} failure${failures === 1 ? "" : "s"} cannot be told from chance (it would need more than ${fmt(bar)}): read its probabilities as the base rate, not as a warning or an all-clear`;
 }
 
 /** What the planner does with this model's forecast, in numbers a planner can check. */
@@ -110,21 +134,23 @@ export function renderHistoryCard(x: HistoryCardInput): string {
         `${t.name}: only the rows whose ${t.where?.column} is ${t.where?.in.join(" or ")} (where).`,
         "",
       ]),
-    `${x.rows.total} telemetry rows; ${x.rows.censored} censored (their horizon runs past the end of the data and holds no failure, so their label is unknown).`,
-    `Split ${f.split.describe}: ${f.split.fit} rows fit, ${f.split.validation} validate (early stopping, calibration, threshold), ${f.split.test} test.`,
+    `${x.rows.total} telemetry rows${x.timeRange ? `, ${timeWords(c, x.timeRange.from)} to ${timeWords(c, x.timeRange.to)}` : ""}; ${x.rows.censored} censored (their horizon runs past the end of the data and holds no failure, so their label is unknown).`,
+    `Split ${f.split.describe}: ${f.split.fit} rows fit, ${f.split.validation} validate (early stopping, calibration, threshold), ${f.split.test} test.${splitDates(c, f.split)}`,
     "",
     "## Quality on the test part",
     "",
     ...positiveWords(c),
     "",
-    "| head | n | positive rows | failures | PR-AUC | ROC-AUC | at threshold | precision | recall | F1 |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| head | n | positive rows | failures | base rate | PR-AUC | ROC-AUC | Brier | at threshold | precision | recall | F1 |",
+    "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ...f.headNames.map((h) => {
       const m = f.metrics[h];
       if (!m)
-        return `| ${h} | – | – | – | ${f.heads[h] ? "one class in test" : `no head: ${f.noHead?.[h] ?? "too few failures"}`} | | | | | |`;
-      return `| ${h} | ${m.n} | ${m.positives} | ${x.testFailures?.[h] ?? m.positives} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.threshold)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
+        return `| ${h} | – | – | – | – | ${f.heads[h] ? "one class in test" : `no head: ${f.noHead?.[h] ?? "too few failures"}`} | | | | | | |`;
+      return `| ${h} | ${m.n} | ${m.positives} | ${x.testFailures?.[h] ?? m.positives} | ${fmt(m.positives / m.n)} | ${fmt(m.pr_auc)} | ${fmt(m.roc_auc)} | ${fmt(m.brier)} | ${fmt(m.threshold)} | ${fmt(m.precision)} | ${fmt(m.recall)} | ${fmt(m.f1)} |`;
     }),
+    "",
+    "PR-AUC is to be read against the base rate (the positive rows' share: a head without skill scores about it); Brier is the mean squared error of the calibrated probability (scikit-learn's brier_score_loss).",
     "",
     `Decision threshold ${fmt(f.threshold.value)} (${f.threshold.method === "cost" ? "least expected cost" : "best F1"} on validation): machine_failure's, the one \`failure_predicted\` answers at. A kind's precision, recall and F1 are at 0.5 of its calibrated probability (no kind is decided on alone); its PR-AUC and ROC-AUC do not depend on a threshold.`,
     "",
@@ -144,10 +170,42 @@ export function renderHistoryCard(x: HistoryCardInput): string {
     "",
     "## Limits",
     "",
+    ...headLimits(x),
     "- Trained on this shop's history only: a new make or model, or a sensor renamed in the export, is outside what it has seen.",
     "- Time since an event is measured from the first event in the data: before it, the model sees it as unknown.",
     "- A decision aid for maintenance planners, not an automatic stop.",
     "",
   ];
   return lines.join("\n");
+}
+
+/** A time of the contract's clock in words: ISO 8601, or the count on a counter time. */
+function timeWords(c: Contract, t: number): string {
+  return c.time?.counter !== false ? `count ${t}` : new Date(t).toISOString();
+}
+
+/** Where validation and test begin (trial 7: the card said only "test from the cut on"). */
+function splitDates(c: Contract, s: HistoryFit["split"]): string {
+  const parts = [
+    s.validationFrom !== null ? `validation from ${timeWords(c, s.validationFrom)}` : null,
+    s.testFrom !== null ? `test from ${timeWords(c, s.testFrom)}` : null,
+  ].filter((x) => x !== null);
+  return parts.length > 0 ? ` The cuts: ${parts.join(", ")}.` : "";
+}
+
+/** Heads whose test figures rest on few failures, or cannot be told from chance: named, with why. */
+function headLimits(x: HistoryCardInput): string[] {
+  const out: string[] = [];
+  for (const h of x.fit.headNames) {
+    const m = x.fit.metrics[h];
+    if (!m) continue;
+    const failures = x.testFailures?.[h] ?? m.positives;
+    const chance = skillWords(m, failures);
+    if (chance) out.push(`- ${h}: ${chance}.`);
+    else if (failures < 10)
+      out.push(
+        `- ${h}: its test figures rest on ${failures} failure${failures === 1 ? "" : "s"}; one more or fewer moves them a lot.`,
+      );
+  }
+  return out;
 }

@@ -159,6 +159,7 @@ export function trainHistoryAndRegister(
         rows,
         testFailures,
         planCalibration,
+        timeRange: lineage.time_range,
       }),
     },
   }));

@@ -118,6 +118,27 @@ test("train says positive rows and the failures behind them, not positive rows a
   const card = readFileSync(join(reg, "versions", "1.0.0", "card.md"), "utf8");
   assert.match(card, /\| head \| n \| positive rows \| failures \|/);
   assert.match(card, new RegExp(`\\| machine_failure \\| \\d+ \\| ${positives} \\| ${failures} \\|`));
+  // The data's dates and the cuts, the base rate beside PR-AUC, and Brier (trial 7: none on the card).
+  const lineage = JSON.parse(readFileSync(join(reg, "versions", "1.0.0", "lineage.json"), "utf8"));
+  const iso = (t: number) => new Date(t).toISOString();
+  assert.ok(card.includes(`, ${iso(lineage.time_range.from)} to ${iso(lineage.time_range.to)};`), card);
+  assert.ok(card.includes(`test from ${iso(cut)}.`), card);
+  assert.match(card, /validation from \d{4}-\d\d-\d\dT/);
+  assert.match(
+    card,
+    /\| head \| n \| positive rows \| failures \| base rate \| PR-AUC \| ROC-AUC \| Brier \|/,
+  );
+  const row = card
+    .split("\n")
+    .find((l) => l.startsWith("| machine_failure |"))
+    ?.split("|")
+    .map((x) => x.trim());
+  assert.ok(row);
+  assert.ok(
+    Math.abs(Number(row[5]) - metrics.heads.machine_failure.positives / metrics.heads.machine_failure.n) <
+      1e-3,
+  );
+  assert.ok(Math.abs(Number(row[8]) - metrics.heads.machine_failure.brier) < 1e-3, row.join("|"));
 });
 
 test("bad input: exit 2 and a message that names the file, key or option", async () => {

@@ -6,6 +6,7 @@ import { readContractData } from "../../data/contract-data.js";
 import { formatTimestamp } from "../../data/time.js";
 import type { BinaryEvaluation } from "../../evaluate/metrics.js";
 import { fmt, METRIC_LABELS } from "../../evaluate/format.js";
+import { skillWords } from "../../evaluate/history-card.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { trainHistoryAndRegister } from "../../registry/train-history.js";
 import { readConfig } from "../config.js";
@@ -87,6 +88,9 @@ export async function trainContract(
     out(
       `  ${h.padEnd(20)} ${hm ? `PR-AUC ${fmt(hm.pr_auc)}  ROC-AUC ${fmt(hm.roc_auc)}  recall ${fmt(hm.recall)}  test: ${testCounts(hm.positives, res.testFailures?.[h])}` : f.heads[h] ? "one class in the test part" : `no head: ${f.noHead?.[h] ?? "too few failures"}`}`,
     );
+    // The card's Limits say it too (evaluate/history-card.ts skillWords).
+    const chance = hm && skillWords(hm, res.testFailures?.[h] ?? hm.positives);
+    if (chance) process.stderr.write(`warning: ${h}: ${chance}\n`);
   }
   if (m)
     out(

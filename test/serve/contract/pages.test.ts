@@ -106,7 +106,7 @@ test("GET /v1/models/{version}/report: a self-contained page whose numbers are t
   assert.match(
     card,
     new RegExp(
-      `\\| machine_failure \\| ${main.n} \\| ${main.positives} \\| ${metrics.test_failures.machine_failure} \\| ${pr.text} \\|`,
+      `\\| machine_failure \\| ${main.n} \\| ${main.positives} \\| ${metrics.test_failures.machine_failure} \\| [\\d.]+ \\| ${pr.text} \\|`,
     ),
   );
   // Positive rows are readings within the horizon before a failure: the report says both counts.
