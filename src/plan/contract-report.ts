@@ -125,7 +125,7 @@ export function describeContractTasks(ctx: ReportContext, chosen: ContractOption
  */
 export const FAILS_FIRST_WORTH_SAYING = 0.1;
 
-function failsFirst(reach: number, head: string, label: string): string {
+export function failsFirst(reach: number, head: string, label: string): string {
   const p = 1 - reach;
   return p >= FAILS_FIRST_WORTH_SAYING
     ? `; a ${pct(p)} chance of a ${words(head)} failure before ${label}: do it sooner if a technician with the skill can be found`

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { before, test } from "node:test";
 import { contractMachines } from "../../src/cli/commands/plan-contract.js";
 import { makeContractPlan } from "../../src/plan/contract-plan.js";
-import { money } from "../../src/plan/contract-report.js";
+import { FAILS_FIRST_WORTH_SAYING, failsFirst, money } from "../../src/plan/contract-report.js";
 import type { PlanMachine } from "../../src/plan/contract-forecast.js";
 import { contractRisk } from "../../src/plan/contract-risk.js";
 import { pct } from "../../src/plan/task-reasons.js";
@@ -41,6 +41,9 @@ test("every task row's risk before, risk after, avoided cost and words come from
     assert.ok(t.avoided_cost > t.planned_cost, `${t.id} avoids ${t.avoided_cost} for ${t.planned_cost}`);
     for (const words of [pct(t.risk_before), pct(t.risk_after), money(t.avoided_cost), money(t.planned_cost)])
       assert.ok(t.why.includes(words), `${t.id}: '${t.why}' lacks '${words}'`);
+    // A machine that may well fail before its task's shift is said so, from the same reach (trial 7).
+    const first = `${pct(1 - t.reach)} chance of a `;
+    assert.equal(t.why.includes(first), 1 - t.reach >= FAILS_FIRST_WORTH_SAYING, `${t.id}: '${t.why}'`);
     assert.equal(t.status, "planned");
   }
   const sum = p.tasks.reduce((a, t) => a + t.avoided_cost, 0);
@@ -258,4 +261,12 @@ test("the plan says the clock its shifts are on: the contract's time.zone, a giv
   // A shift starts at 06:00, 14:00 or 22:00 on that clock (UTC−6, or −5 in summer).
   assert.ok([12, 20, 4, 11, 19, 3].includes(new Date(p.horizon.start).getUTCHours()), p.horizon.start);
   assert.equal((await plan({ horizonShifts: 3, utcOffsetMinutes: -330 })).horizon.clock, "UTC−05:30");
+});
+
+test("a task whose machine may fail before its shift says the chance, from 10 % (trial 7: 37 % went unsaid)", () => {
+  assert.equal(failsFirst(0.91, "spindle_bearing", "Mon day"), "");
+  assert.equal(
+    failsFirst(0.63, "spindle_bearing", "Mon day"),
+    "; a 37 % chance of a spindle bearing failure before Mon day: do it sooner if a technician with the skill can be found",
+  );
 });
