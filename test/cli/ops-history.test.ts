@@ -100,7 +100,12 @@ describe("predictions export and monitor --once on a contract server's history l
     assert.deepEqual({ ...calm, at: 0 }, { ...server, at: 0 });
     const text = await cli(["monitor", "--once"]);
     assert.equal(text.code, 0, text.stderr);
-    assert.match(text.stdout, /^model 1\.0\.0, 5000 recent predictions/);
+    assert.match(
+      text.stdout,
+      new RegExp(
+        `^model 1\\.0\\.0, at \\S+: quality on the last 5000 predictions, drift on a window of ${calm.drift_window?.rows} readings over `,
+      ),
+    );
     assert.match(text.stdout, /dataset drift: no/);
     assert.match(text.stdout, new RegExp(`realised quality: .* on ${LABELLED} labels`));
   });

@@ -24,7 +24,7 @@ function printDrift(title: string, d: DriftReport): void {
   out(`${title}: ${d.dataset_drift ? "YES" : "no"} (share ${d.drift_share.toFixed(2)})`);
   for (const f of d.features)
     out(
-      `  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${f.threshold}  ${f.drifted ? "DRIFTED" : "ok"}`,
+      `  ${f.feature.padEnd(22)} ${f.test.padEnd(14)} score ${f.score.toFixed(4)} threshold ${Number(f.threshold.toPrecision(4))}  ${f.drifted ? "DRIFTED" : "ok"}`,
     );
 }
 
@@ -39,8 +39,11 @@ export function labelWords(q: ContractMonitorReport["quality"]): string {
 }
 
 function printReport(s: ContractMonitorReport): void {
-  out(`model ${s.model_version}, ${s.current_rows} recent predictions, at ${new Date(s.at).toISOString()}`);
   const w = s.drift_window;
+  // Which readings each figure is on (trial 7: "5000 recent predictions" read as the drift test's).
+  out(
+    `model ${s.model_version}, at ${new Date(s.at).toISOString()}: quality on the last ${s.current_rows} predictions${w ? `, drift on a window of ${w.rows} readings over ${w.hours} h` : ""}`,
+  );
   for (const l of w?.leading ?? [])
     out(
       `machine ${l.machine_id}'s newest reading is ${l.lead_hours} h ahead of most of the fleet (${l.newest} vs ${l.fleet}): its clock may be wrong; the drift window ends at the fleet's time (${l.fleet_time ?? l.fleet}) without it`,
@@ -56,7 +59,7 @@ function printReport(s: ContractMonitorReport): void {
   for (const g of s.groups_skipped) out(`no drift test for ${g.attribute}=${g.value}: ${g.reason}`);
   if (s.prediction_drift)
     out(
-      `prediction drift: score ${s.prediction_drift.score.toFixed(4)} threshold ${s.prediction_drift.threshold}  ${s.prediction_drift.drifted ? "DRIFTED" : "ok"}`,
+      `prediction drift: score ${s.prediction_drift.score.toFixed(4)} threshold ${Number(s.prediction_drift.threshold.toPrecision(4))}  ${s.prediction_drift.drifted ? "DRIFTED" : "ok"}`,
     );
   const q = s.quality;
   out(
