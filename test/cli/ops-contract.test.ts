@@ -29,6 +29,24 @@ test("models list shows the contract champion with its metrics", async () => {
   const r = await runCli(["models", "list"], { env });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /1\.0\.0 .* champion\s+0\.\d{4}\s+0\.\d{4}\s+0\.\d{4}/);
+  // Which rows the figures are on: the AI4I contract's time is a counter (trial 7: versions tested
+  // on different periods were listed as if their figures compared).
+  const split = JSON.parse(
+    readFileSync(join(dir, "models", "versions", "1.0.0", "metrics.json"), "utf8"),
+  ).split;
+  assert.ok(r.stdout.includes(` from count ${split.testFrom}`), r.stdout);
+  assert.doesNotMatch(r.stdout, /tested on different periods/);
+  // A second version tested from another cut: said.
+  const v2 = join(dir, "models", "versions", "1.1.0");
+  cpSync(join(dir, "models", "versions", "1.0.0"), v2, { recursive: true });
+  const metrics = JSON.parse(readFileSync(join(v2, "metrics.json"), "utf8"));
+  metrics.split.testFrom += 100;
+  writeFileSync(join(v2, "metrics.json"), JSON.stringify(metrics));
+  const two = await runCli(["models", "list"], { env });
+  assert.equal(two.code, 0, two.stderr);
+  assert.ok(two.stdout.includes(` from count ${split.testFrom + 100}`), two.stdout);
+  assert.match(two.stdout, /the versions were tested on different periods, so their figures do not compare/);
+  rmSync(v2, { recursive: true });
 });
 
 test("drift --json: the documented shape; --test forces a test", async () => {

@@ -39,14 +39,23 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     const list = registry.list();
     if (values.json) return outJsonThen({ aliases: registry.readIndex().aliases, versions: list }, 0);
     if (list.length === 0) return outThen(`no versions in ${registry.dir}`, 0);
-    out("version   created                   aliases              PR-AUC  ROC-AUC  F1");
+    out("version   created                   aliases              PR-AUC  ROC-AUC  F1      tested on");
+    const periods = new Set<string>();
     for (const v of list) {
       const m = (v.metrics?.test ?? {}) as Record<string, number | null>;
       const f = (x: number | null | undefined) => (typeof x === "number" ? x.toFixed(4) : "  n/a ");
+      const tested = testedOn(v.metrics?.split as SplitSummary | undefined);
+      periods.add(tested);
       out(
-        `${v.version.padEnd(9)} ${v.createdAt.padEnd(25)} ${v.aliases.join(",").padEnd(20)} ${f(m.pr_auc)}  ${f(m.roc_auc)}   ${f(m.f1)}`,
+        `${v.version.padEnd(9)} ${v.createdAt.padEnd(25)} ${v.aliases.join(",").padEnd(20)} ${f(m.pr_auc)}  ${f(m.roc_auc)}   ${f(m.f1)}  ${tested}`,
       );
     }
+    // Trial 7: a retrained version looked better on its own, later test period and was worse on the
+    // champion's; the retraining gate compares the two on one period.
+    if (periods.size > 1)
+      out(
+        "the versions were tested on different periods, so their figures do not compare: the retraining gate (millwright retrain run, or the audit's decision) scores two versions on the same rows",
+      );
     return 0;
   }
   if (sub === "show") {
@@ -128,4 +137,22 @@ async function shadowCommand(values: Record<string, unknown>, positionals: strin
   if (values.json) outJson(body);
   else out(off ? `shadow stopped (${body.stopped ?? "none was running"})` : `shadow → ${body.version}`);
   return 0;
+}
+
+interface SplitSummary {
+  testFrom?: number | null;
+  testMachines?: string[] | null;
+}
+
+/**
+ * Which rows a version's figures are on: from its test cut (an instant, or a counter's count: an
+ * instant reads as a date from 2001 on, a count that large is not a machine's), or held-out machines.
+ */
+function testedOn(s: SplitSummary | undefined): string {
+  if (!s) return "–";
+  if (s.testMachines?.length) return `${s.testMachines.length} held-out machines`;
+  if (typeof s.testFrom !== "number") return "–";
+  return s.testFrom >= 1e12
+    ? `from ${new Date(s.testFrom).toISOString().slice(0, 16)}Z`
+    : `from count ${s.testFrom}`;
 }
