@@ -89,7 +89,9 @@ export function featurePlan(c: Contract): FeaturePlan {
       features.push({
         name:
           k === "" ? `${e.name}_since` : `${e.name}_since_${k.replace(/[^A-Za-z0-9]+/g, "_").toLowerCase()}`,
-        words: `time since ${e.name.replace(/_/g, " ")}${e.kind ? ` of ${k}` : ""}`,
+        // A failure restarts the clock of the table it resets (a repair replaces the part): the words
+        // say so (trial 7: "time since maintenance of electrical" was the time since its last failure).
+        words: `time since ${e.name.replace(/_/g, " ")}${c.failures?.resets === e.name ? " or failure" : ""}${e.kind ? ` of ${k}` : ""}`,
         unit: counter ? "rows" : "h",
         source: "events",
       });

@@ -43,6 +43,9 @@ test("feature names and order come from the contract", () => {
     "maintenance_since_spindle",
   ]);
   assert.equal(plan.features.find((f) => f.name === "load_mean_3h")?.words, "spindle load, mean over 3h");
+  // The failures reset the maintenance table's clock: its words say a failure restarts it (trial 7).
+  const since = plan.features.find((f) => f.name === "maintenance_since_pump")?.words;
+  assert.equal(since, "time since maintenance or failure of pump");
 });
 
 test("values: windows cover (t − w, t], counts and time-since see only events at or before t", () => {
