@@ -22,7 +22,8 @@
 // contract registry), BENCH_SERVERS (the rows to run, of fastify,ai4i,tmpfs,contract,flask; default
 // all; ai4i only with BENCH_AI4I_BEFORE), BENCH_AI4I_BEFORE=DIR (a built checkout that still has the
 // AI4I app, e.g. 5898ea3), BENCH_CONTRACT_BEFORE=DIR (also the contract server of another built
-// checkout, e.g. main: an A/B in one run), BENCH_NODE_ARGS (node flags for the Millwright servers, e.g. "--cpu-prof
+// checkout, e.g. main: an A/B in one run), BENCH_CONTRACT_NODE_ARGS (the contract servers' node flags; default
+// the image's, --max-semi-space-size=8), BENCH_NODE_ARGS (node flags for every Millwright server, e.g. "--cpu-prof
 // --cpu-prof-dir=/tmp/prof"; NODE_OPTIONS may not carry --cpu-prof).
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -50,6 +51,13 @@ const START_WARMUP = Number(process.env.BENCH_START_WARMUP ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SERVERS = new Set((process.env.BENCH_SERVERS ?? "fastify,ai4i,tmpfs,contract,flask").split(","));
 const NODE_FLAGS = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
+/**
+ * How the image (deploy/docker/Dockerfile) and `npm start` run the contract server: measured as
+ * shipped. BENCH_CONTRACT_NODE_ARGS="" runs it without them.
+ */
+const SHIPPED_FLAGS = (process.env.BENCH_CONTRACT_NODE_ARGS ?? "--max-semi-space-size=8")
+  .split(" ")
+  .filter(Boolean);
 const HERE = dirname(fileURLToPath(import.meta.url));
 const FROM_DIST = HERE.includes(join("dist", "bench"));
 const ROOT = FROM_DIST ? join(HERE, "..", "..") : join(HERE, "..");
@@ -69,9 +77,17 @@ function cli(args: string[], root = ROOT): void {
 /** A Millwright server (`millwright serve`, of this checkout or `root`'s) on `registry`, its log in `dataDir`. */
 function serveMillwright(
   name: string,
-  o: { dir: string; registry: string; dataDir: string; root?: string; env?: Record<string, string> },
+  o: {
+    dir: string;
+    registry: string;
+    dataDir: string;
+    root?: string;
+    env?: Record<string, string>;
+    flags?: string[];
+  },
 ): Promise<Proc> {
-  const args = [...NODE_FLAGS, ...nodeArgs("src/cli/main.ts", o.root), "serve", "--registry", o.registry];
+  const flags = [...NODE_FLAGS, ...(o.flags ?? [])];
+  const args = [...flags, ...nodeArgs("src/cli/main.ts", o.root), "serve", "--registry", o.registry];
   return start(name, process.execPath, [...args, "--host", "127.0.0.1", "--port"], {
     dir: o.dir,
     probe: { path: "/v2/health/ready" },
@@ -157,13 +173,13 @@ async function main(): Promise<void> {
     const load = contractLoad(dir, rows);
     const contract = async (name: string, label: string, o: { root?: string; dataDir?: string } = {}) => {
       const dataDir = o.dataDir ?? join(dir, `${name}-data`);
-      const p = await serveMillwright(name, { dir, registry, dataDir, root: o.root });
+      const p = await serveMillwright(name, { dir, registry, dataDir, root: o.root, flags: SHIPPED_FLAGS });
       procs.push(p);
       rowsOf(label, p, load, { db: join(dataDir, CONTRACT_DB) });
     };
     if (SERVERS.has("contract")) {
       notes.push(
-        `${CONTRACT}: the AI4I example as a data-contract model, trained on the CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread, each batch made in wrk's \`init\` before its clock starts, as a fixed body is (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
+        `${CONTRACT}: the AI4I example as a data-contract model, trained on the CSV (\`millwright train --contract examples/contracts/ai4i.yaml\`), every reading checked in time order per machine and logged durably to its SQLite history log (writer thread) before the answer. Its time is a counter, so each request carries a later count: single, reading 0's values for one of 384 machines in turn; batch, the CSV's first 1,000 rows (its 24 machines interleaved) under one of 8 machine-id blocks per wrk thread, each batch made in wrk's \`init\` before its clock starts, as a fixed body is (bench/baseline/serve-contract.ts). Its log check counts the readings its history log gained. Run as the image and \`npm start\` run it: node ${SHIPPED_FLAGS.join(" ") || "without flags"}.${process.env.BENCH_CONTRACT_BEFORE ? ` "before": the same model served by the build in ${process.env.BENCH_CONTRACT_BEFORE}.` : ""}`,
       );
       await contract("contract", CONTRACT);
       const before = process.env.BENCH_CONTRACT_BEFORE;
