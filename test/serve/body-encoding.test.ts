@@ -6,18 +6,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { brotliCompressSync, deflateSync, gzipSync } from "node:zlib";
-import { AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
+import { AI4I_READING, AI4I_TOKENS, startAi4iContractApp } from "../helpers/ai4i-contract.js";
 
-const reading = (machine: string, t: number) => ({
-  machine_id: machine,
-  timestamp: t,
-  type: "L",
-  air_temperature: 298.1,
-  process_temperature: 308.6,
-  rotational_speed: 1551,
-  torque: 42.8,
-  tool_wear: 108,
-});
+const reading = (machine: string, t: number) => ({ ...AI4I_READING, machine_id: machine, timestamp: t });
 
 describe("request bodies: Content-Encoding and batch limits", () => {
   let url: string;
