@@ -7,7 +7,7 @@ import { createRng } from "../core/rng.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { chooseThreshold } from "../evaluate/threshold.js";
 import type { FeatureMatrix } from "../features/build.js";
-import { fitPlatt } from "../model/calibrate.js";
+import { fitPlattIncreasing } from "../model/calibrate.js";
 import { gainImportance } from "../model/importance.js";
 import { predictMargin } from "../model/predict.js";
 import { DEFAULT_PARAMS, trainBooster } from "../model/train.js";
@@ -134,7 +134,8 @@ export function fitHistoryModel(input: HistoryFitInput, opts: HistoryFitOptions)
       { X: Xfit.data, nRows: Xfit.nRows, nCols: Xfit.nCols, y: yFit },
       { params, featureNames: input.featureNames, valid: { X: Xval.data, nRows: Xval.nRows, y: yVal } },
     );
-    heads[name] = { booster, calibration: fitPlatt(predictMargin(booster, Xval.data, Xval.nRows), yVal) };
+    const margins = predictMargin(booster, Xval.data, Xval.nRows);
+    heads[name] = { booster, calibration: fitPlattIncreasing(margins, yVal) };
     rounds[name] = booster.trees.length;
     opts.onProgress?.((k + 1) / headNames.length, name);
   });

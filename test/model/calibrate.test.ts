@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { test } from "node:test";
-import { applyIsotonic, applyPlatt, fitIsotonic, fitPlatt } from "../../src/model/calibrate.js";
+import {
+  applyIsotonic,
+  applyPlatt,
+  fitIsotonic,
+  fitPlatt,
+  fitPlattIncreasing,
+} from "../../src/model/calibrate.js";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../../src/core/version.js";
 
@@ -72,4 +78,21 @@ fixture.platt.forEach((c, k) => {
 test("calibration rejects mismatched or non-finite input", () => {
   assert.throws(() => fitIsotonic([0.1, 0.2], [1]), { code: "MW_TRAINING_DATA" });
   assert.throws(() => fitPlatt([0.1, Number.NaN], [1, 0]), { code: "MW_TRAINING_DATA" });
+});
+
+test("Platt with its slope held ≥ 0: rows that rank backward get their base rate, not an inverted map (trial 7)", () => {
+  // Higher margin, fewer failures: the free fit turns the order over (a < 0).
+  const margin = [-2, -1.5, -1, -0.5, 0, 0.5, 1, 1.5, 2, 2.5];
+  const y = [1, 1, 0, 1, 0, 0, 0, 0, 0, 0];
+  const free = fitPlatt(margin, y);
+  assert.ok(free.a < 0, `free slope ${free.a}`);
+  const held = fitPlattIncreasing(margin, y);
+  assert.equal(held.a, 0);
+  // σ(b) = the mean of Platt's targets: 3 × 4/5 + 7 × 1/9, over 10.
+  const mean = (3 * (4 / 5) + 7 * (1 / 9)) / 10;
+  assert.ok(Math.abs(applyPlatt(held, 5) - mean) < 1e-12);
+  assert.ok(Math.abs(applyPlatt(held, -5) - mean) < 1e-12, "the same for every row");
+  // Rows that rank forward keep the free fit exactly.
+  const forward = y.slice().reverse();
+  assert.deepEqual(fitPlattIncreasing(margin, forward), fitPlatt(margin, forward));
 });
