@@ -15,8 +15,8 @@ export type TokenKind = keyof Tokens;
 
 declare module "fastify" {
   interface FastifyContextConfig {
-    /** The bearer token this route needs, checked before the body is parsed. */
-    auth?: TokenKind;
+    /** The bearer token this route needs (or any of several), checked before the body is parsed. */
+    auth?: TokenKind | TokenKind[];
   }
 }
 
@@ -65,14 +65,19 @@ export function authGate(
 ): AuthFailures {
   const failures = new AuthFailures(perMinute);
   app.addHook("onRequest", (req: FastifyRequest, _reply, done) => {
-    const kind = req.routeOptions.config?.auth;
-    if (!kind) return done();
+    const auth = req.routeOptions.config?.auth;
+    if (!auth) return done();
+    const kinds = typeof auth === "string" ? [auth] : auth;
     try {
-      requireToken(req, tokens[kind], kind);
+      requireToken(
+        req,
+        kinds.map((k) => tokens[k]),
+        kinds,
+      );
       return done();
     } catch (e) {
       if (!(e instanceof MillwrightError) || e.code !== "MW_UNAUTHORIZED") return done(e as Error);
-      onFailure(kind);
+      for (const k of kinds) onFailure(k);
       if (perMinute <= 0) return done(e);
       const wait = failures.blockedFor(req.ip);
       if (wait > 0)
@@ -94,6 +99,6 @@ export function authGate(
  * The options of a route that needs a token: the gate's check (config.auth, before the body is
  * parsed) and the OpenAPI security entry, so the docs say what the gate does.
  */
-export function tokenRoute<S extends object>(auth: TokenKind, schema: S) {
+export function tokenRoute<S extends object>(auth: TokenKind | TokenKind[], schema: S) {
   return { config: { auth }, schema: { ...schema, security: [{ bearer: [] as string[] }] } };
 }

@@ -13,9 +13,14 @@ export function tokenMatches(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
-/** Throws MW_UNAUTHORIZED / MW_FORBIDDEN unless the request carries the expected bearer token. */
-export function requireToken(req: FastifyRequest, expected: string | undefined, what: string): void {
-  if (!expected)
+/**
+ * Throws MW_UNAUTHORIZED / MW_FORBIDDEN unless the request carries one of the expected bearer tokens
+ * (`kinds` names them, in the words of the errors: "admin", "feedback or admin").
+ */
+export function requireToken(req: FastifyRequest, expected: (string | undefined)[], kinds: string[]): void {
+  const what = kinds.join(" or ");
+  const tokens = expected.filter((t): t is string => !!t);
+  if (tokens.length === 0)
     throw new MillwrightError(
       "MW_FORBIDDEN",
       `${what} is disabled: no ${what} token is configured on the server`,
@@ -24,5 +29,7 @@ export function requireToken(req: FastifyRequest, expected: string | undefined, 
   const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
   if (!m)
     throw new MillwrightError("MW_UNAUTHORIZED", `${what} needs an 'Authorization: Bearer <token>' header`);
-  if (!tokenMatches(m[1], expected)) throw new MillwrightError("MW_UNAUTHORIZED", `wrong ${what} token`);
+  // Every token is compared, so the time taken does not say which one came close.
+  if (!tokens.map((t) => tokenMatches(m[1], t)).includes(true))
+    throw new MillwrightError("MW_UNAUTHORIZED", `wrong ${what} token`);
 }

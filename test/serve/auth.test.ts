@@ -73,6 +73,7 @@ describe("authentication", () => {
       "POST /v1/plan/tasks/x/done",
       "POST /v1/plan/tasks/x/skipped",
       "PUT /v1/plan/technicians",
+      "PUT /v1/plan/costs",
     ])
       assert.ok(secured.includes(route), `${route} is not marked as needing a token`);
     for (const [i, route] of secured.entries()) {
@@ -95,9 +96,17 @@ describe("authentication", () => {
 
   test("failures count per client over all routes; a correct token still passes; other clients are not affected", async () => {
     const codes: number[] = [];
-    const routes = ["/v1/admin/reload", "/v1/feedback", "/v1/hooks/alertmanager", "/v1/monitor/run"];
+    // The plan's routes too: their own check once let a guesser try there without limit (session 21).
+    const routes = [
+      "/v1/admin/reload",
+      "/v1/feedback",
+      "/v1/hooks/alertmanager",
+      "/v1/monitor/run",
+      "/v1/plan",
+      "/v1/plan/tasks/x/done",
+    ];
     for (let i = 0; i < 600; i++)
-      codes.push((await post(routes[i % 4], "{}", "guess", "10.0.0.2")).statusCode);
+      codes.push((await post(routes[i % routes.length], "{}", "guess", "10.0.0.2")).statusCode);
     assert.deepEqual(codes.slice(0, 20), new Array(20).fill(401));
     assert.ok(
       codes.slice(20).every((c) => c === 429),

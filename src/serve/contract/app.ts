@@ -216,10 +216,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   if (opts.models) contractRollbackRoute(app, opts.models, opts.retrain?.audit);
   if (opts.retrain) contractRetrainRoutes(app, opts.retrain.audit, opts.retrain.retrainer);
   contractMachineRoutes(app, svc);
-  // The AI4I app's routes and answers; absent without a simulator (404, as any missing route).
+  // The live simulator's scenario switch; absent without a simulator (404, as any missing route).
   if (opts.simulation) simRoutes(app, opts.simulation);
   const keeper = contractPlanRoutes(app, svc, {
-    tokens: opts.tokens,
     technicians: opts.technicians,
     uploadedTechnicians: opts.uploadedTechnicians,
     costs: opts.costs,

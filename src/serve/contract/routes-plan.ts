@@ -9,32 +9,13 @@ import { resolveHead } from "../../contract/task-overrides.js";
 import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
-import { tokenMatches } from "../auth.js";
-import type { Tokens } from "../context.js";
+import { tokenRoute } from "../auth-gate.js";
 import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
 import type { OutcomeStore } from "../../plan/outcomes.js";
 import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
 import { HORIZON_PROPERTIES } from "../plan-horizon.js";
 import { closedObject } from "../body-schema.js";
-
-function requireAny(req: FastifyRequest, tokens: Tokens | undefined, names: ("admin" | "feedback")[]): void {
-  const expected = names.map((n) => tokens?.[n]).filter((t): t is string => !!t);
-  if (expected.length === 0)
-    throw new MillwrightError(
-      "MW_FORBIDDEN",
-      `disabled: no ${names.join(" or ")} token is configured on the server`,
-    );
-  const h = req.headers.authorization;
-  const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
-  if (!m)
-    throw new MillwrightError(
-      "MW_UNAUTHORIZED",
-      `needs an 'Authorization: Bearer <token>' header (${names.join(" or ")} token)`,
-    );
-  if (!expected.some((t) => tokenMatches(m[1], t)))
-    throw new MillwrightError("MW_UNAUTHORIZED", `wrong token (${names.join(" or ")} token)`);
-}
 
 const idParam = {
   type: "object",
@@ -46,7 +27,6 @@ export function contractPlanRoutes(
   app: FastifyInstance,
   svc: ContractService,
   opts: {
-    tokens?: Tokens;
     technicians?: string;
     uploadedTechnicians?: string;
     /** Tasks and costs YAML (MILLWRIGHT_COSTS), and where PUT /v1/plan/costs keeps an upload. */
@@ -105,11 +85,9 @@ export function contractPlanRoutes(
       app.log.warn(`${what}: ${(e as Error).message}; GET /v1/plan answers this error until it is fixed`);
     }
   const tags = ["plan"];
-  /** A route that needs one of `names`' tokens: checked on request, and said in the docs. */
-  const guarded = (names: ("admin" | "feedback")[], schema: object) => ({
-    schema: { tags, security: [{ bearer: [] }], ...schema },
-    onRequest: async (req: FastifyRequest) => requireAny(req, opts.tokens, names),
-  });
+  // A route that needs one of `names`' tokens: the gate checks it (and counts a client's failures
+  // with every other route's), and the docs say so.
+  const guarded = (names: ("admin" | "feedback")[], schema: object) => tokenRoute(names, { tags, ...schema });
   /** The open task a request names (not yet `status`), and how to record what became of it. */
   const openTask = async (req: FastifyRequest, status: "done" | "skipped") => {
     const { id } = req.params as { id: string };
