@@ -1,7 +1,6 @@
 // The byte-level pieces of a fast JSON reader: whitespace, literals, keys matched against known
 // names, strings without escapes and numbers rounded exactly as JSON.parse rounds them. The
-// scanners of /v1/predict batches (scan-readings.ts here, serve/scan-readings.ts for the AI4I app)
-// are built on it. Each is only ever a shortcut: anything these pieces do not read (an escape, a
+// scanner of /v1/predict batches (scan-readings.ts here) is built on it. Each is only ever a shortcut: anything these pieces do not read (an escape, a
 // long number or string, bad JSON) throws STOP and the caller takes the general path
 // (JSON.parse and the usual checks), which answers it, errors included. Pure.
 

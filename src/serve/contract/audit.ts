@@ -1,8 +1,8 @@
 // The retraining audit of a data-contract server: alerts, triggers, decisions and promotions, and
 // the alert sightings that deduplicate a storm; the monitor's history (its snapshots); and what
-// became of the plan's tasks (done, skipped with a reason: plan/outcomes.ts). A small
-// SQLite file beside the history log (one per contract), so a restart forgets nothing (issue 18, item 10). The same queries as the AI4I store's
-// audit (store/audit.ts), so retrain/history.ts pages it unchanged.
+// became of the plan's tasks (done, skipped with a reason: plan/outcomes.ts). A small SQLite file
+// beside the history log (one per contract), so a restart forgets nothing (issue 18, item 10). Its
+// page query is store/audit.ts's, shared with the PostgreSQL audit (audit-postgres.ts).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";

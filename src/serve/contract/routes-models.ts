@@ -1,6 +1,6 @@
 // Model management for a data-contract server: the served version, the registry's versions,
-// promotion and reload (admin token). The same JSON shapes as the AI4I app's routes/models.ts where
-// they fit. A swap keeps the history: the log is per contract, not per version, so the new model's
+// promotion and reload (admin token). The same JSON shapes as the retired AI4I app's model routes
+// where they fit, so its clients work unchanged. A swap keeps the history: the log is per contract, not per version, so the new model's
 // fleet history is the same log replayed (ContractService.swap).
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";

@@ -12,9 +12,9 @@ export type ShadowGroup = Columns<ShadowScore>;
  * The shadow tables (shadow mode): added beside the log by CREATE IF NOT EXISTS, so a file from
  * before them simply gains them and a Millwright without shadow mode ignores them: the log's layout
  * (what replay reads) is unchanged, hence no layout bump. Scores are kept a group to a row in
- * `shadow_groups`, as the prediction log keeps the AI4I shadow's (store/sqlite/shadow-pack.ts): a
- * row per score in `shadow`, keyed by id, doubled the work of the answers' commits they ride in
- * (bench/shadow-log.ts). `shadow` stays for the rows written before.
+ * `shadow_groups`, as the retired AI4I app's prediction log kept its shadow's: a row per score in
+ * `shadow`, keyed by id, doubled the work of the answers' commits they ride in (measured then, by a
+ * bench retired with that log). `shadow` stays for the rows written before.
  */
 export const SHADOW_SCHEMA = `CREATE TABLE IF NOT EXISTS shadow (
   id TEXT NOT NULL,
