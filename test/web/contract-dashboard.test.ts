@@ -90,6 +90,8 @@ describe("dashboard on a data-contract server, in a real browser", {
   let models: Map<string, string>;
   let shadowVersion: string;
   const failed = "M01";
+  /** A machine that failed after its newest reading: down on the board. */
+  const DOWN = "M06";
 
   before(async () => {
     // Drift per make and model too (monitor.drift_by), for the monitoring page's groups.
@@ -186,6 +188,9 @@ describe("dashboard on a data-contract server, in a real browser", {
     // A spindle bearing failure on M01 ten hours before its last reading, and an alarm whose code
     // is markup (a code is the shop's text: the page must show it as text).
     const iso = (s: string) => `${s.replace(" ", "T")}Z`;
+    const downAt = new Date(Date.parse(iso(times[HOURS - 1])) + 3_600_000)
+      .toISOString()
+      .replace(".000Z", "Z");
     const ev = await fetch(`${url}/v1/events`, {
       method: "POST",
       headers: { "content-type": "application/json", authorization: `Bearer ${TOKEN}` },
@@ -199,6 +204,8 @@ describe("dashboard on a data-contract server, in a real browser", {
             kind: "spindle_bearing",
           },
           { id: "a-1", table: "alarms", machine_id: failed, timestamp: iso(times[HOURS - 2]), kind: EVIL },
+          // M06 fails an hour after its newest reading and sends nothing since: down (trial 9).
+          { id: "f-2", table: "failures", machine_id: DOWN, timestamp: downAt, kind: "coolant_pump" },
         ],
       }),
     });
@@ -279,6 +286,12 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.ok(reasons.length >= MACHINES.length, "every machine has its reasons");
     for (const r of reasons) assert.match(r ?? "", /(raises|lowers) the risk of a failure within 24h from/);
     assert.equal(await page.locator("table.fleet svg.spark").count(), MACHINES.length);
+    // The machine that is down: first in the risk order, a "Down" badge and when and what failed,
+    // not its risk from before as a level; the summary counts it apart from the high risks.
+    assert.equal(ids[0], DOWN, "a down machine comes first");
+    const down = await page.$eval(`tr[data-machine="${DOWN}"] td[data-label='Risk']`, (td) => td.textContent);
+    assert.match(down ?? "", /^Down failed .+ UTC \(coolant pump\), no reading since; was .+ %$/);
+    assert.match((await page.textContent("#fleet-summary")) ?? "", /, 1 down\.$/);
     await noToolWear(w);
     await page.screenshot({ path: join(SHOTS, "contract-fleet.png") });
     // The make-and-model filter is the contract's category attribute.
@@ -286,6 +299,13 @@ describe("dashboard on a data-contract server, in a real browser", {
     await page.selectOption("#fleet-model", model);
     const filtered = await page.$$eval("table.fleet tbody tr[data-machine]", (trs) => trs.length);
     assert.equal(filtered, MACHINES.filter((m) => models.get(m) === model).length);
+    // Its page says it too, above the risk from before.
+    await page.goto(`${url}/#/machine/${DOWN}`);
+    await page.waitForSelector("#machine-down");
+    assert.match(
+      (await page.textContent("#machine-down")) ?? "",
+      /^Down Failed .+ \(coolant pump\), no reading since: the risk above is from its last reading before the failure/,
+    );
     assert.deepEqual(unexpected(w), []);
     await w.close();
   });

@@ -30,6 +30,16 @@ export function modeWords(m) {
 }
 
 /** high: the model flags a failure (or ≥ 50 %); medium: ≥ 10 %; low otherwise. */
+/**
+ * A machine whose newest failure came after its newest reading (the server's `down`): in words,
+ * with its time as the page shows times (`timeText`). Its risk is from before it failed.
+ */
+export function downWords(down, timeText) {
+  const kind = down.kind ? ` (${down.kind.replace(/_/g, " ")})` : "";
+  const fixed = down.repaired_at != null ? `, repaired ${timeText(down.repaired_at)}` : "";
+  return `failed ${timeText(down.since)}${kind}${fixed}, no reading since`;
+}
+
 export function riskLevel(p, predicted) {
   if (predicted || p >= 0.5) return { key: "high", text: "High" };
   if (p >= 0.1) return { key: "medium", text: "Medium" };

@@ -180,6 +180,23 @@ export class FleetBoard implements HistoryObserver {
   }
 
   /**
+   * The machine is down: its newest failure came after its newest reading, so the risk shown is from
+   * before it broke (trial 9: a machine under repair topped the board at "High 83 %" for 30 hours).
+   * `repairedAt`: a later event of the contract's `resets` table of that kind (the part replaced),
+   * the machine still silent. Null once a reading comes after the failure.
+   */
+  down(machine: string): { time: number; kind: string; repairedAt: number | null } | null {
+    const t = this.tracks.get(machine);
+    const r = t?.readings;
+    if (!t || !r || r.size === 0 || t.failures.length === 0) return null;
+    const f = t.failures.reduce((a, b) => (b.time > a.time ? b : a));
+    if (f.time <= r.time[r.newest()]) return null;
+    const resets = this.model.contract.failures?.resets;
+    const repair = t.events.find((e) => e.table === resets && e.kind === f.kind && e.time >= f.time);
+    return { time: f.time, kind: f.kind, repairedAt: repair?.time ?? null };
+  }
+
+  /**
    * A reading's ground truth from the failures told: a failure within the horizon after it, or
    * none once the machine's clock has passed the horizon; null while not known (or when the
    * contract labels rows itself, and the server never learns the label).

@@ -34,11 +34,12 @@ export function contractFleetRoutes(
     const attrs = c.attributes?.columns ?? [];
     // The board's "make and model" column: the contract's first category attribute, when it has one.
     const modelAttr = modelAttributeIndex(c);
+    const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
     return {
       m,
       c,
       kinds,
-      timeOut: (t: number): string | number => (counter ? t : new Date(t).toISOString()),
+      timeOut,
       // As registered: a machine added on the server shows the level it was given, even one the model never saw.
       attributesOf: (id: string): Record<string, number | string | null> => {
         const v = svc.machines?.attributesOf(id);
@@ -72,6 +73,17 @@ export function contractFleetRoutes(
         };
       },
       predicted: (p: number) => p >= m.threshold.value,
+      /** Down since a failure after its newest reading (board.down), in the answer's time. */
+      downOf: (id: string) => {
+        const d = board.down(id);
+        return (
+          d && {
+            since: timeOut(d.time),
+            kind: d.kind,
+            repaired_at: d.repairedAt === null ? null : timeOut(d.repairedAt),
+          }
+        );
+      },
     };
   };
 
@@ -88,10 +100,10 @@ export function contractFleetRoutes(
     "/v1/fleet",
     pagedRoute(
       "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
-      "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract).",
+      "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract). `down` {since, kind, repaired_at}: the machine's newest failure came after its newest reading, so its risk is from before it failed (null once a reading follows).",
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf, likeliestOn, predicted } = view();
+      const { timeOut, attributesOf, modelOf, likeliestOn, predicted, downOf } = view();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
@@ -109,6 +121,7 @@ export function contractFleetRoutes(
           heads: last.heads,
           trend: rs.slice(-TREND).map((r) => r.p),
           reasons: board.reasons(id, svc.fleet.plan),
+          down: downOf(id),
         };
       });
       return {
@@ -162,7 +175,7 @@ export function contractFleetRoutes(
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliestOn, predicted } = view();
+      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliestOn, predicted, downOf } = view();
       const likeliest = likeliestOn(id);
       const rs = board.readings(id);
       if (rs.length === 0)
@@ -182,6 +195,7 @@ export function contractFleetRoutes(
         readings: c.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, kind: r.kind })),
         heads: kinds,
         horizon: c.failures?.horizon.label ?? null,
+        down: downOf(id),
         history: rs.map((r) => ({
           prediction_id: r.id,
           predicted_at: new Date(r.predictedAt).toISOString(),

@@ -163,6 +163,51 @@ test("GET /v1/machines/:id: readings by the contract's names and units, labels f
   assert.match(none.json().detail, /machine 'M99' is not in the contract's machine table/);
 });
 
+test("a machine whose failure came after its newest reading is down on the board and its page, until a reading follows", async () => {
+  // Trial 9: a machine under repair (a failure, then no readings) topped the board at its risk from
+  // before it failed. M02's newest reading is at hour 29.
+  const post = (events: object[]) =>
+    app.inject({
+      method: "POST",
+      url: "/v1/events",
+      headers: { authorization: `Bearer ${TOKEN}` },
+      payload: { events },
+    });
+  const downOf = async (id: string) => {
+    const f = (await app.inject({ url: "/v1/fleet" })).json();
+    const row = f.machines.find((m: { machine_id: string }) => m.machine_id === id);
+    const page = (await app.inject({ url: `/v1/machines/${id}` })).json();
+    assert.deepEqual(page.down, row.down, "the board and the machine page say the same");
+    return row.down;
+  };
+  assert.equal(await downOf("M01"), null, "M01's failure (hour 10) came before its newest reading");
+  assert.equal(await downOf("M02"), null);
+  const f = await post([
+    { id: "f2", table: "failures", machine_id: "M02", timestamp: hour(31), kind: "coolant_pump" },
+  ]);
+  assert.equal(f.statusCode, 200, f.body);
+  assert.deepEqual(await downOf("M02"), { since: hour(31), kind: "coolant_pump", repaired_at: null });
+  // The part replaced (the contract's `resets` table, that kind), the machine still silent.
+  await post([
+    { id: "m2", table: "maintenance", machine_id: "M02", timestamp: hour(34), kind: "coolant_pump" },
+  ]);
+  assert.deepEqual(await downOf("M02"), { since: hour(31), kind: "coolant_pump", repaired_at: hour(34) });
+  // Running again: its next reading is scored, and it is no longer down.
+  const r = await app.inject({
+    method: "POST",
+    url: "/v1/predict",
+    payload: {
+      machine_id: "M02",
+      timestamp: hour(35),
+      spindle_speed: 8000,
+      spindle_load: 40,
+      vibration: 1.5,
+    },
+  });
+  assert.equal(r.statusCode, 200, r.body);
+  assert.equal(await downOf("M02"), null);
+});
+
 test("a server restarted on the same log shows the same board and history", async () => {
   const again = await server();
   for (const url of ["/v1/machines/M01", "/v1/machines/M02"]) {

@@ -14,6 +14,7 @@ export function layout(contract) {
       failure: (m) => modeWords(m.likeliest_mode),
       timeLabel: "Last reading (shop time)",
       time: (m) => when(m.last_reading_at ?? m.last_seen),
+      timeOf: when,
     };
   const attrs = contract.attributes ?? [];
   const cat = attrs.find((a) => a.kind === "category");
@@ -34,5 +35,7 @@ export function layout(contract) {
     failure: (m) => (m.likeliest_kind ? nameWords(m.likeliest_kind) : "—"),
     timeLabel: contract.time?.counter ? "Last reading (count)" : "Last reading",
     time: (m) => (contract.time?.counter ? String(m.last_reading_at) : when(m.last_reading_at)),
+    /** One of the contract's times (ISO, or the counter) as the board writes it. */
+    timeOf: (t) => (contract.time?.counter ? String(t) : when(t)),
   };
 }

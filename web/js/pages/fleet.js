@@ -7,11 +7,16 @@ import { getJson } from "../api.js";
 import { h, pct, setText } from "../dom.js";
 import { sparkline } from "../charts/sparkline.js";
 import { serverInfo } from "../server.js";
-import { riskLevel, riskPct, shopClockWords } from "../words.js";
+import { downWords, riskLevel, riskPct, shopClockWords } from "../words.js";
 import { layout } from "./fleet-columns.js";
 
 const SORTS = {
-  risk: { text: "Risk", cmp: (a, b) => a.failure_probability - b.failure_probability, firstDir: -1 },
+  // A machine that is down comes first (it needs a repair now), not ranked by its risk from before.
+  risk: {
+    text: "Risk",
+    cmp: (a, b) => !!a.down - !!b.down || a.failure_probability - b.failure_probability,
+    firstDir: -1,
+  },
   id: {
     text: "Machine",
     cmp: (a, b) => a.machine_id.localeCompare(b.machine_id, "en", { numeric: true }),
@@ -169,12 +174,14 @@ export function fleetPage(root, _arg, ctx) {
         h("tr", {}, h("td", { colspan: width, class: "empty" }, "No machine matches the filter.")),
       );
     const high = all.filter(
-      (m) => riskLevel(m.failure_probability, m.failure_predicted).key === "high",
+      (m) => !m.down && riskLevel(m.failure_probability, m.failure_predicted).key === "high",
     ).length;
+    const downs = all.filter((m) => m.down).length;
+    const down = downs ? `, ${downs} down` : "";
     const text =
       shown.length === all.length
-        ? `${all.length} machines, ${high} at high risk.`
-        : `Showing ${shown.length} of ${all.length} machines, ${high} at high risk in the fleet.`;
+        ? `${all.length} machines, ${high} at high risk${down}.`
+        : `Showing ${shown.length} of ${all.length} machines, ${high} at high risk in the fleet${down}.`;
     setText(summary, text);
     if (userAction) ctx.announce(text);
   }
@@ -219,17 +226,29 @@ function row(m, cols) {
   const href = `#/machine/${encodeURIComponent(m.machine_id)}`;
   const tr = h(
     "tr",
-    { class: `risk-row risk-row-${lvl.key}`, "data-machine": m.machine_id },
+    { class: `risk-row risk-row-${m.down ? "down" : lvl.key}`, "data-machine": m.machine_id },
     h("th", { scope: "row", "data-label": "Machine" }, h("a", { href }, m.machine_id)),
     cols.model ? h("td", { "data-label": cols.model.label }, m.machine_model ?? "—") : [],
     cols.extra.map((c) => h("td", { "data-label": c.label }, c.get(m))),
-    h(
-      "td",
-      { "data-label": "Risk" },
-      h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
-      " ",
-      h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
-    ),
+    m.down
+      ? h(
+          "td",
+          { "data-label": "Risk" },
+          h("span", { class: "badge risk-down" }, "Down"),
+          " ",
+          h(
+            "span",
+            { class: "down-words" },
+            `${downWords(m.down, cols.timeOf)}; was ${riskPct(m.failure_probability)}`,
+          ),
+        )
+      : h(
+          "td",
+          { "data-label": "Risk" },
+          h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
+          " ",
+          h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
+        ),
     h("td", { "data-label": "Likeliest failure" }, cols.failure(m)),
     h(
       "td",

@@ -4,7 +4,7 @@
 import { legend, lineChart } from "../charts/line-chart.js";
 import { h, num, section, table, when } from "../dom.js";
 import { capital, nameWords, withUnit } from "../server.js";
-import { riskLevel, riskPct } from "../words.js";
+import { downWords, riskLevel, riskPct } from "../words.js";
 
 const SERIES = 5;
 
@@ -62,6 +62,14 @@ export function contractMachineView(d, contract, parts, clock = "") {
           ]
         : "No readings yet.",
     ),
+    d.down
+      ? h(
+          "p",
+          { class: "lead down-words", id: "machine-down" },
+          h("span", { class: "badge risk-down" }, "Down"),
+          ` ${capital(downWords(d.down, (t) => (counter ? String(t) : when(t))))}: the risk above is from its last reading before the failure, and the next reading scores it again.`,
+        )
+      : [],
     clock ? h("p", { class: "summary", id: "machine-clock" }, clock) : [],
     parts.ahead,
     section(
