@@ -59,15 +59,20 @@ export type TriggerOutcome = "started" | "deduplicated" | "cooldown" | "busy" | 
 
 /** What the trigger rule needs from the store: kept there so a restart forgets nothing. */
 export interface TriggerMemory {
-  /** Records a sighting; returns the previous one within the horizon (PredictionStore.seenAlert). */
+  /**
+   * Records a sighting: the first of an episode is kept, and a sighting within the horizon of it
+   * returns it (unchanged). Kept from the first, not the last: Alertmanager re-sends a firing group
+   * every few minutes, and a window that every re-send restarted never ended (trial 8).
+   */
   seenAlert(fingerprint: string, at: number, forgetBefore: number): Promise<number | null>;
   /** When the latest retraining was triggered, or null. */
   lastTrigger(): Promise<number | null>;
 }
 
 /**
- * Decides whether a firing alert may start a retraining: a fingerprint seen within the cooldown is
- * a duplicate; any retraining started within the cooldown blocks another; one at a time. The
+ * Decides whether a firing alert may start a retraining: a fingerprint first seen within the
+ * cooldown is a duplicate (so once the cooldown has passed since its first sighting, a still-firing
+ * alert may retrain again); any retraining started within the cooldown blocks another; one at a time. The
  * sightings and the last trigger live in the store (issue 18: in memory, a restart forgot them and
  * a replayed alert started a second retraining). Callers decide one alert at a time.
  */
@@ -87,8 +92,16 @@ export async function decideTrigger(
   return "started";
 }
 
-/** The audit row of an alert as received (both retraining loops record every alert this way). */
-export function alertAudit(a: AmAlert, at: number) {
+/**
+ * The audit row of an alert as received, with what became of it: `outcome`, the run it started, or
+ * when the cooldown holding it back ends (trial 8: the outcome was only in the webhook's answer,
+ * which Alertmanager throws away, so an alert met by the cooldown left no trace of why).
+ */
+export function alertAudit(
+  a: AmAlert,
+  at: number,
+  what: { outcome: TriggerOutcome; run?: string; until?: number | null },
+) {
   return {
     at,
     kind: "alert" as const,
@@ -98,6 +111,10 @@ export function alertAudit(a: AmAlert, at: number) {
       severity: a.labels.severity ?? null,
       summary: a.annotations.summary ?? null,
       fingerprint: a.fingerprint,
+      ...(a.labels.group ? { group: a.labels.group } : {}),
+      outcome: what.outcome,
+      ...(what.run ? { run: what.run } : {}),
+      ...(what.until != null ? { retry_after: new Date(what.until).toISOString() } : {}),
     },
   };
 }

@@ -105,15 +105,18 @@ export class ContractRetrainer {
     const outcomes: Outcome[] = [];
     for (const a of payload.alerts) {
       const alertname = a.labels.alertname ?? "unknown";
-      await audit.appendAudit(alertAudit(a, now));
       const outcome: TriggerOutcome =
         this.opts.mode === "off" || !retrains(a)
           ? "ignored"
           : await decideTrigger(memory, a, now, this.running, this.opts.cooldownMs);
+      const run = outcome === "started" ? randomUUID() : undefined;
+      // Held back by the cooldown: when it ends (the alert retrains then if Alertmanager sends it again).
+      const last = outcome === "cooldown" ? await memory.lastTrigger() : null;
+      const until = last === null ? null : last + this.opts.cooldownMs;
+      await audit.appendAudit(alertAudit(a, now, { outcome, run, until }));
       outcomes.push({ fingerprint: a.fingerprint, alertname, outcome });
       if (outcome !== "ignored") this.opts.counters?.trigger(outcome);
-      if (outcome !== "started") continue;
-      const run = randomUUID();
+      if (run === undefined) continue;
       await audit.appendAudit({
         at: now,
         kind: "trigger",

@@ -65,7 +65,7 @@ export function describeEvent(e: HistoryEntry): string {
     e.kind === "decision"
       ? `${String(p.verdict)}: ${String(p.reason)}`
       : e.kind === "alert"
-        ? `${String(p.alertname)} ${String(p.status)}`
+        ? `${String(p.alertname)}${p.group ? ` {${String(p.group)}}` : ""} ${String(p.status)}${p.outcome ? `: ${String(p.outcome)}${p.retry_after ? ` until ${String(p.retry_after)}` : ""}` : ""}`
         : e.kind === "promotion" || e.kind === "rollback"
           ? `${String(p.from)} → ${String(p.to)}${p.by ? ` (by ${String(p.by)})` : ""}${p.reason ? `: ${String(p.reason)}` : ""}`
           : e.kind === "trigger"

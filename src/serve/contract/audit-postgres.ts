@@ -110,7 +110,7 @@ export class PostgresAuditStore implements ContractAuditStore {
         ]);
         await c.query(
           `INSERT INTO contract_alert_seen (contract, fingerprint, at) VALUES ($1, $2, $3)
-           ON CONFLICT (contract, fingerprint) DO UPDATE SET at = excluded.at`,
+           ON CONFLICT (contract, fingerprint) DO NOTHING`,
           [this.contract, fingerprint, at],
         );
         const prev = rows[0] ? Number(rows[0].at) : null;

@@ -71,7 +71,7 @@ export class SqliteAuditStore implements ContractAuditStore {
       this.db.prepare("DELETE FROM alert_seen WHERE at < ?").run(forgetBefore);
       this.db
         .prepare(
-          "INSERT INTO alert_seen (fingerprint, at) VALUES (?, ?) ON CONFLICT (fingerprint) DO UPDATE SET at = excluded.at",
+          "INSERT INTO alert_seen (fingerprint, at) VALUES (?, ?) ON CONFLICT (fingerprint) DO NOTHING",
         )
         .run(fingerprint, at);
       return prev && prev.at >= forgetBefore ? prev.at : null;

@@ -38,7 +38,13 @@ export function contractRetrainRoutes(
   );
   app.get(
     "/v1/alerts",
-    { schema: { tags, summary: "Alerts received from Alertmanager, newest first" } },
+    {
+      schema: {
+        tags,
+        summary:
+          "Alerts received from Alertmanager, newest first, each with its outcome: started (with its run), deduplicated, cooldown (with retry_after, when it ends), busy or ignored",
+      },
+    },
     async () => {
       const events = await audit.pageAudit({ kinds: ["alert"], limit: 100 });
       return {
