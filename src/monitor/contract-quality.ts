@@ -37,7 +37,10 @@ export interface RealisedQuality {
   roc_auc: number | null;
   recall: number | null;
   precision: number | null;
-  /** The quality alert's floors are on recall and F1 (deploy/monitoring/rules.yml). */
+  /**
+   * The quality alert's floors are on recall and F1 (deploy/monitoring/rules.yml). F1 as
+   * scikit-learn's f1_score (0 when nothing is flagged); null while no failure is in the window.
+   */
   f1: number | null;
   accuracy: number | null;
 }
@@ -129,10 +132,10 @@ export function qualityOf(y: readonly number[], p: readonly number[], threshold:
     roc_auc: mixed ? rocAuc(y, p) : null,
     recall,
     precision,
-    f1:
-      recall !== null && precision !== null && recall + precision > 0
-        ? (2 * recall * precision) / (recall + precision)
-        : null,
+    // scikit-learn's f1_score, 2·tp / (2·tp + fp + fn): 0 when the model flags no failure of the
+    // window (trial 8: it was absent then, and the F1 alert resolved at the worst moment). Absent,
+    // as recall is, while the window holds no failure to find.
+    f1: positives > 0 ? (2 * tp) / (2 * tp + (flagged - tp) + (positives - tp)) : null,
     accuracy: y.length > 0 ? correct / y.length : null,
   };
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { averagePrecision } from "../../src/evaluate/ranking.js";
 import { labelWords } from "../../src/cli/commands/monitor.js";
-import { realisedQuality } from "../../src/monitor/contract-quality.js";
+import { qualityOf, realisedQuality } from "../../src/monitor/contract-quality.js";
 
 const H = 24;
 
@@ -57,6 +57,19 @@ test("one class only: no PR-AUC, said as null, never NaN", () => {
     f1: null,
     accuracy: 1,
   });
+});
+
+test("F1 is scikit-learn's f1_score: 0 when nothing is flagged and failures happened (trial 8: it vanished), absent with no failure", () => {
+  // sklearn.metrics.f1_score([1, 1, 0, 0, 1], [1, 0, 1, 0, 0]) = 0.4: tp 1, fp 1, fn 2.
+  const some = qualityOf([1, 1, 0, 0, 1], [0.9, 0.1, 0.8, 0.2, 0.3], 0.5);
+  assert.ok(Math.abs((some.f1 as number) - 0.4) < 1e-12, String(some.f1));
+  // f1_score([1, 0, 1], [0, 0, 0]) = 0.0 (no zero division: 2·tp + fp + fn = 2); precision is undefined.
+  const none = qualityOf([1, 0, 1], [0.1, 0.2, 0.3], 0.5);
+  assert.equal(none.f1, 0);
+  assert.equal(none.precision, null);
+  assert.equal(none.recall, 0);
+  // No failure in the window: nothing to find, F1 absent as recall is (not a 0 that fires the alert).
+  assert.equal(qualityOf([0, 0], [0.9, 0.1], 0.5).f1, null);
 });
 
 test("failures are the failure events behind the positive rows, each once, not the positive rows (trial 3, F4)", () => {
