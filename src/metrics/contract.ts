@@ -4,7 +4,7 @@
 // panel it should fill). Drift and quality gauges are the monitor's (metrics/shared.ts monitorGauges,
 // set by monitor/live/monitor.ts).
 import { Counter, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
-import { sharedMetrics } from "./shared.js";
+import { sharedMetrics, zeroed } from "./shared.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
 
@@ -16,11 +16,15 @@ export function contractMetrics(registry: PromRegistry) {
     // the AI4I server: prom-client's label hashing on every call showed in the profile of a
     // single-reading request.
     ...sharedMetrics(registry),
-    events: new Counter({
-      name: "millwright_events_total",
-      help: "Events received, by outcome (accepted, duplicate, conflict).",
-      labelNames: ["outcome"] as const,
-      registers: [registry],
-    }),
+    events: zeroed(
+      new Counter({
+        name: "millwright_events_total",
+        help: "Events received, by outcome (accepted, duplicate, conflict).",
+        labelNames: ["outcome"] as const,
+        registers: [registry],
+      }),
+      "outcome",
+      ["accepted", "duplicate", "conflict"],
+    ),
   };
 }

@@ -73,30 +73,42 @@ export function sharedMetrics(registry: Registry) {
       },
       r,
     ),
-    feedback: new Counter({
-      name: "millwright_feedback_total",
-      help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
-      labelNames: ["outcome"] as const,
-      registers: r,
-    }),
+    feedback: zeroed(
+      new Counter({
+        name: "millwright_feedback_total",
+        help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
+        labelNames: ["outcome"] as const,
+        registers: r,
+      }),
+      "outcome",
+      ["accepted", "duplicate", "unknown", "conflict"],
+    ),
     modelInfo: new Gauge({
       name: "millwright_model_info",
       help: "The model version being served (value is always 1).",
       labelNames: ["name", "version"] as const,
       registers: r,
     }),
-    retrainTriggers: new Counter({
-      name: "millwright_retrain_triggers_total",
-      help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
-      labelNames: ["outcome"] as const,
-      registers: r,
-    }),
-    retrainDecisions: new Counter({
-      name: "millwright_retrain_decisions_total",
-      help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first; github mode: dispatched, dispatch-failed).",
-      labelNames: ["verdict"] as const,
-      registers: r,
-    }),
+    retrainTriggers: zeroed(
+      new Counter({
+        name: "millwright_retrain_triggers_total",
+        help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
+        labelNames: ["outcome"] as const,
+        registers: r,
+      }),
+      "outcome",
+      ["started", "deduplicated", "cooldown", "rejected_auth"],
+    ),
+    retrainDecisions: zeroed(
+      new Counter({
+        name: "millwright_retrain_decisions_total",
+        help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first; github mode: dispatched, dispatch-failed).",
+        labelNames: ["verdict"] as const,
+        registers: r,
+      }),
+      "verdict",
+      ["promoted", "kept", "failed", "shadow", "dispatched", "dispatch-failed"],
+    ),
     // deploy/monitoring's MillwrightStoreDegraded and the canary analysis read it.
     storeDegraded: new Gauge({
       name: "millwright_store_degraded",
@@ -109,6 +121,16 @@ export function sharedMetrics(registry: Registry) {
       registers: r,
     }),
   };
+}
+
+/**
+ * A counter with a series at 0 for each of its known label values, from the start: Prometheus's
+ * increase() cannot see a series born at 1 (the first promotion was counted as 0), nor one a restart
+ * removed until it happened again (trial 8: the Retraining dashboard showed 0 promotions of 2).
+ */
+export function zeroed<L extends string>(c: Counter<L>, label: L, values: readonly string[]): Counter<L> {
+  for (const v of values) c.inc({ [label]: v } as Partial<Record<L, string>>, 0);
+  return c;
 }
 
 /**

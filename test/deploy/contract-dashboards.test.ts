@@ -115,18 +115,15 @@ test("a contract server's /metrics holds the series the drift, quality, predicti
     for (const [, expr] of dashboardQueries(d))
       for (const n of metricNames(expr)) if (n.startsWith("millwright_") && KNOWN.has(n)) want.add(n);
   }
-  // Counters a retraining moves, and per-feature series of a drift no reading showed, have no sample
-  // yet; nor has the estimated quality, exported only from a window with 50 alarms (monitor.ts), nor
-  // the feedback counter, which a row-labelled contract's POST /v1/feedback moves (this one has events),
-  // nor the drift per group of machines, of a contract with monitor.drift_by (monitor-groups.test.ts).
+  // Per-feature series of a drift no reading showed have no sample yet; nor has the estimated
+  // quality, exported only from a window with 50 alarms (monitor.ts), nor the drift per group of
+  // machines, of a contract with monitor.drift_by (monitor-groups.test.ts). The counters are there
+  // from the start, at 0 (trial 8: increase() cannot see a series born at 1).
   const later = [
     "millwright_group_dataset_drift",
     "millwright_group_drift_share",
     "millwright_group_feature_drift_score",
     "millwright_group_feature_drifted",
-    "millwright_feedback_total",
-    "millwright_retrain_triggers_total",
-    "millwright_retrain_decisions_total",
     "millwright_quality_estimated",
   ];
   const missing = [...want].filter((n) => !series.has(n) && !later.includes(n));
@@ -137,6 +134,17 @@ test("a contract server's /metrics holds the series the drift, quality, predicti
   );
   assert.match(text, /millwright_predictions_total\{model_version="1\.0\.0",outcome="(ok|failure)"\} \d+/);
   assert.match(text, /millwright_model_info\{name="historian-fleet",version="1\.0\.0"\} 1/);
+  for (const [name, label, value] of [
+    ["millwright_retrain_decisions_total", "verdict", "promoted"],
+    ["millwright_retrain_decisions_total", "verdict", "kept"],
+    ["millwright_retrain_triggers_total", "outcome", "started"],
+    ["millwright_feedback_total", "outcome", "accepted"],
+  ])
+    assert.match(
+      text,
+      new RegExp(`^${name}\\{${label}="${value}"\\} 0$`, "m"),
+      `${name}{${label}="${value}"} at 0`,
+    );
   assert.match(
     text,
     /millwright_quality_realised\{metric="f1",window="count"\}|millwright_quality_labels\{window="count"\}/,
