@@ -3,7 +3,7 @@
 // deploy/monitoring/ show a contract model too (test/deploy/monitoring-dashboards.test.ts checks every
 // panel it should fill). Drift and quality gauges are the monitor's (metrics/shared.ts monitorGauges,
 // set by monitor/live/monitor.ts).
-import { Counter, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
+import { Counter, Gauge, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
 import { sharedMetrics, zeroed } from "./shared.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
@@ -26,5 +26,30 @@ export function contractMetrics(registry: PromRegistry) {
       "outcome",
       ["accepted", "duplicate", "conflict"],
     ),
+    readingsReceived: lastReadingReceived(registry),
+  };
+}
+
+/**
+ * When this server last accepted a reading (wall clock), read at each scrape from `follow` (the
+ * service is built after the metrics): MillwrightReadingsStopped fires on it, since a bridge that
+ * stopped left every gauge at its last value and no rule noticed (trial 8). Before the first
+ * reading, the server's start: a bridge that never came back after a restart is noticed too.
+ */
+function lastReadingReceived(registry: PromRegistry) {
+  const started = Date.now();
+  let source: () => number | null = () => null;
+  new Gauge({
+    name: "millwright_last_reading_received_timestamp_seconds",
+    help: "Wall-clock time (Unix seconds) this server last accepted a reading; its start until the first.",
+    registers: [registry],
+    collect() {
+      this.set((source() ?? started) / 1000);
+    },
+  });
+  return {
+    follow(s: () => number | null): void {
+      source = s;
+    },
   };
 }

@@ -77,6 +77,7 @@ after(async () => {
 test("a contract server's /metrics holds the series the drift, quality, predictions and retraining panels read", async () => {
   // Two days of one machine (enough readings for the drift test), then a failure inside the horizon.
   const start = Date.UTC(2027, 0, 1);
+  const before = Date.now();
   const readings = Array.from({ length: 150 }, (_, i) => ({
     machine_id: `M${String((i % 3) + 1).padStart(2, "0")}`,
     timestamp: new Date(start + Math.floor(i / 3) * 3600_000).toISOString(),
@@ -134,6 +135,9 @@ test("a contract server's /metrics holds the series the drift, quality, predicti
   );
   assert.match(text, /millwright_predictions_total\{model_version="1\.0\.0",outcome="(ok|failure)"\} \d+/);
   assert.match(text, /millwright_model_info\{name="historian-fleet",version="1\.0\.0"\} 1/);
+  // When the readings were accepted (wall clock): MillwrightReadingsStopped reads it.
+  const received = Number(/^millwright_last_reading_received_timestamp_seconds (\S+)$/m.exec(text)?.[1]);
+  assert.ok(received >= before / 1000 && received <= Date.now() / 1000, String(received));
   for (const [name, label, value] of [
     ["millwright_retrain_decisions_total", "verdict", "promoted"],
     ["millwright_retrain_decisions_total", "verdict", "kept"],

@@ -129,6 +129,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   );
   const registry = opts.metricsRegistry ?? new PromRegistry();
   const metrics = opts.metrics ?? contractMetrics(registry);
+  metrics.readingsReceived.follow(() => svc.lastReadingAt);
   const { events, hot } = metrics;
   countRequests(app, hot, metrics.httpDuration);
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the

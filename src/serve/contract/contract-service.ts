@@ -55,6 +55,8 @@ export class ContractService extends ContractHistory {
    * or a failed append scores nothing in shadow.
    */
   onScored: ((group: ReadingGroup, X: FeatureMatrix) => void) | null = null;
+  /** When a request's readings were last logged (wall clock, ms); null before the first. */
+  lastReadingAt: number | null = null;
 
   private constructor(model: HistoryModel, versionDir: string, log: HistoryLog) {
     super(model, versionDir, log);
@@ -116,6 +118,7 @@ export class ContractService extends ContractHistory {
       } finally {
         await durable;
       }
+      this.lastReadingAt = Date.now();
       this.onScored?.(group, X);
       return batch;
     }
@@ -128,6 +131,7 @@ export class ContractService extends ContractHistory {
       return { append, result: batch };
     });
     answered?.(batch);
+    this.lastReadingAt = Date.now();
     const d = done as { group: ReadingGroup; X: FeatureMatrix } | null;
     if (d) this.onScored?.(d.group, d.X);
     return batch;
