@@ -28,6 +28,11 @@ export interface HeadForecast {
   earliest: number;
   /** Last time the task's event happened on this machine (ms or counter), if known. */
   lastDone: number | null;
+  /**
+   * The label of the shift in progress in which this task is under way (a carried task: plan/carry.ts):
+   * it is not planned again in this plan. Absent otherwise.
+   */
+  underWay?: string;
 }
 
 export interface ContractForecast {

@@ -107,7 +107,8 @@ export function contractOptions(
   forecasts.forEach((fc, i) => {
     fc.heads.forEach((f, k) => {
       const task = f.spec.task;
-      if (!task) return;
+      // A task under way in the shift in progress (carried from the plan before) is not a candidate.
+      if (!task || f.underWay !== undefined) return;
       group++;
       for (let s = 0; s < crew.slots.length; s++) {
         const n = taskNumbers(f, s, plannedCostPerHour);

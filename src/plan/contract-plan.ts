@@ -19,6 +19,7 @@ import {
   type ReportContext,
 } from "./contract-report.js";
 import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
+import type { UnderWay } from "./carry.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
 import { flatHeadWarnings, headWarnings, skillWarnings } from "./contract-warnings.js";
@@ -77,6 +78,12 @@ export interface ContractPlanInput {
   forecast?: ForecastMethod;
   /** A task is planned only when it avoids ≥ (1 + minReturn) × its cost; default DEFAULT_MIN_RETURN. */
   minReturn?: number;
+  /**
+   * Tasks under way in the shift in progress (the server's re-plan carries them: plan/carry.ts): the
+   * same machine's same task is not planned again. Their events are the caller's to add to the
+   * machines' `later` events, so the risks are as after them.
+   */
+  underWay?: readonly UnderWay[];
 }
 
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
@@ -92,7 +99,11 @@ export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "un
   forecast_method: string;
   /** The margin the plan asked of a task: it avoids at least (1 + min_return) × its cost. */
   min_return: number;
-  summary: PlanResult["summary"] & { pruned_min_interval: number };
+  summary: PlanResult["summary"] & {
+    pruned_min_interval: number;
+    /** The carried tasks (plan/carry.ts), whose costs are in avoided_cost and planned_cost. */
+    carried?: { tasks: number; avoided_cost: number; planned_cost: number };
+  };
   tasks: ContractPlannedTask[];
   unplanned_risks: ContractUnplanned[];
   /** Per machine: the model's risk now and the forecast risk by the plan's end, per head. */
@@ -190,6 +201,10 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     forecast: input.forecast ?? DEFAULT_FORECAST,
   });
   warnings.push(...flatHeadWarnings(forecasts));
+  for (const u of input.underWay ?? [])
+    for (const fc of forecasts)
+      if (fc.machine.id === u.machine_id)
+        for (const f of fc.heads) if (f.head === u.head) f.underWay = u.label;
   const set = contractOptions(
     { technicians: input.technicians, slots, shiftHours },
     forecasts,

@@ -35,7 +35,11 @@ export interface ContractPlannedTask {
   /** The AI4I plan's names for the same thing, so its page can render this plan. */
   mode: string;
   modes: string[];
-  shift: { index: number; start: string; label: string };
+  /**
+   * The shift (ISO start and end, UTC). index: its place in the plan's horizon; -1 for a carried
+   * task (the shift in progress when the plan was made, just before the horizon).
+   */
+  shift: { index: number; start: string; end: string; label: string };
   technician: string;
   hours: number;
   failure_cost: number;
@@ -50,6 +54,11 @@ export interface ContractPlannedTask {
   status: "planned" | "done" | "skipped";
   status_at?: string;
   skipped_reason?: string;
+  /**
+   * True: a task of the shift in progress when the plan was re-made, kept from the plan before with
+   * its id, technician and numbers (it is under way, not re-planned: plan/carry.ts). Absent otherwise.
+   */
+  carried?: boolean;
 }
 
 export interface ContractUnplanned {
@@ -103,7 +112,7 @@ export function describeContractTasks(ctx: ReportContext, chosen: ContractOption
         head: f.head,
         mode: f.head,
         modes: [f.head],
-        shift: { index: slot.index, start: slot.start, label: slot.label },
+        shift: { index: slot.index, start: slot.start, end: slot.end, label: slot.label },
         technician: ctx.technicians[o.technician].name,
         hours: task.hours,
         failure_cost: r2(n.failureCost),
@@ -137,6 +146,8 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
   const { slots, technicians, currency } = ctx;
   const task = f.spec.task;
   if (!task) return `the contract names no task that prevents ${words(f.head)} failure`;
+  if (f.underWay !== undefined)
+    return `the ${task.words} is under way in the shift in progress (${f.underWay}): it is not planned again`;
   const skilled = technicians.map((t, i) => (qualified(t, task) ? i : -1)).filter((i) => i >= 0);
   const skills = task.skills.length > 0 ? `skill ${task.skills.join(" and ")}` : "any skill";
   if (skilled.length === 0) return `no technician has ${skills} for a ${task.words}`;

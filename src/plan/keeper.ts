@@ -3,9 +3,12 @@
 // again in the background while the old one is still answered with `stale: true`. Done and skipped
 // tasks are kept across re-plans, so a manager sees what was done against what was planned, and,
 // given a store (the contract's audit), across restarts and between replicas (plan/outcomes.ts).
+// A plan re-made in the middle of a shift keeps that shift's open tasks, marked `carried`, and the
+// new solve takes them as done (plan/carry.ts).
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
+import { carryInto, tasksInProgress, withCarriedEvents } from "./carry.js";
 import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { skillWarnings } from "./contract-warnings.js";
 import { type ContractPlannedTask, r2 } from "./contract-report.js";
@@ -27,6 +30,8 @@ export type ServedPlan = Omit<ContractPlan, "summary"> & {
    */
   summary: ContractPlan["summary"] & {
     skipped: { tasks: number; avoided_cost: number; planned_cost: number };
+    /** The tasks carried from the shift in progress (plan/carry.ts): in the totals, as still to be done. */
+    carried: { tasks: number; avoided_cost: number; planned_cost: number };
   };
   stale: boolean;
   stale_reason: string | null;
@@ -175,19 +180,31 @@ export class PlanKeeper {
           "MW_NOT_READY",
           "no machine has sent readings yet: nothing to plan (POST /v1/predict first)",
         );
-      const plan = await makeContractPlan({
+      // The plan starts where the fleet's data ends (for a live fleet, now), not where one machine
+      // whose clock runs ahead says it does (core/fleet-time.ts); on a counter, at the wall clock.
+      const startTime = planStartTime(svc.model, machines);
+      // The previous plan's open tasks of the shift in progress are carried, and solved as done (carry.ts).
+      const marked = new Set(this.kept.map((o) => o.id));
+      const carried = tasksInProgress(
+        this.latest,
+        marked,
+        startTime.getTime(),
+        this.latest?.horizon.shift_hours ?? 8,
+      );
+      const tasks = model.contract.tasks;
+      const made = await makeContractPlan({
         model,
-        machines,
+        machines: tasks ? withCarriedEvents(model.contract, tasks, machines, carried) : machines,
         technicians,
         techniciansFile: this.techniciansFile,
-        // The plan starts where the fleet's data ends (for a live fleet, now), not where one machine
-        // whose clock runs ahead says it does (core/fleet-time.ts).
-        startTime: planStartTime(svc.model, machines),
+        startTime,
         horizonShifts: this.horizonShifts,
         minReturn: this.minReturn,
         timeLimitSeconds: 10,
         madeAt: new Date(),
+        underWay: carried.map((t) => ({ machine_id: t.machine_id, head: t.head, label: t.shift.label })),
       });
+      const plan = carried.length > 0 ? carryInto(made, carried) : made;
       this.latest = plan;
       this.doneAtPlan = done;
       for (const t of plan.tasks) this.known.set(t.id, t);
@@ -269,6 +286,7 @@ export class PlanKeeper {
           avoided_cost: r2(sum("avoided_cost")),
           planned_cost: r2(sum("planned_cost")),
         },
+        carried: plan.summary.carried ?? { tasks: 0, avoided_cost: 0, planned_cost: 0 },
       },
       tasks,
       stale: this.staleReason !== null,

@@ -94,7 +94,7 @@ function printPlan(plan: ContractPlan | ServedPlan, currency: string, zoned: boo
   );
   for (const t of plan.tasks)
     out(
-      `  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(14)} ${t.machine_id} ${t.task}: ${t.why}${t.status && t.status !== "planned" ? ` [${t.status}]` : ""}`,
+      `  ${t.shift.label.padEnd(10)} ${t.technician.padEnd(14)} ${t.machine_id} ${t.task}: ${t.why}${t.carried ? " [in progress (this shift)]" : ""}${t.status && t.status !== "planned" ? ` [${t.status}]` : ""}`,
     );
   for (const u of plan.unplanned_risks)
     out(`  unplanned ${u.machine_id} ${u.head} (${(u.risk * 100).toFixed(0)} %): ${u.reason}`);

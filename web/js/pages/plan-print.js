@@ -4,6 +4,7 @@
 // column for the technician's initials, and the plan's freshness so an old printout is recognisable.
 import { h, pct } from "../dom.js";
 import { cell, planDays, taskText, tasksByCell } from "../charts/timeline.js";
+import { shiftText } from "./plan-tasks.js";
 
 export function printDays(plan, freshness, moneyOf) {
   const byCell = tasksByCell(plan);
@@ -11,9 +12,10 @@ export function printDays(plan, freshness, moneyOf) {
   return h(
     "div",
     { class: "print-days", "aria-hidden": "true" },
-    planDays(plan).map((d) => {
+    planDays(plan).map((d, i) => {
       const ids = new Set(d.slots.map((s) => s.index));
-      const tasks = (plan.tasks ?? []).filter((t) => ids.has(t.shift?.index));
+      // A carried task's shift is the one in progress, before the horizon: listed on the first day.
+      const tasks = (plan.tasks ?? []).filter((t) => ids.has(t.shift?.index) || (i === 0 && t.carried));
       return h(
         "section",
         { class: "print-day", "data-day": d.key },
@@ -76,7 +78,7 @@ export function printDays(plan, freshness, moneyOf) {
                     {},
                     h("th", { scope: "row" }, t.machine_id),
                     h("td", {}, taskText(t)),
-                    h("td", {}, t.shift?.label ?? ""),
+                    h("td", {}, shiftText(t)),
                     h("td", {}, t.technician),
                     h("td", {}, String(t.hours)),
                     h(

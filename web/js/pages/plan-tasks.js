@@ -1,6 +1,7 @@
 // The plan's task list grouped by machine (costliest first) and paged, so a fleet's plan is not
 // one 12,000 px table (issue 16). On a data-contract server each task row has Done and Skipped
-// (with a reason) buttons, the risk after the task and its status; the AI4I rows are as before.
+// (with a reason) buttons, the risk after the task and its status; the AI4I rows are as before. A
+// task carried from the shift in progress (before the horizon) says "in progress (this shift)".
 import { h, num, pct } from "../dom.js";
 import { taskText } from "../charts/timeline.js";
 import { modeWords, TASK_WORDS } from "../words.js";
@@ -50,7 +51,7 @@ export function taskList(plan, view, moneyOf, actions) {
   const row = (t) =>
     h(
       "tr",
-      { "data-task": t.id ?? "", class: `task-row ${t.status ?? ""}` },
+      { "data-task": t.id ?? "", class: `task-row ${t.status ?? ""}${t.carried ? " carried" : ""}` },
       h(
         "th",
         { scope: "row", "data-label": "Machine" },
@@ -59,7 +60,7 @@ export function taskList(plan, view, moneyOf, actions) {
       (contract
         ? [
             taskText(t),
-            t.shift?.label ?? "—",
+            shiftText(t),
             t.technician,
             num(t.hours, 1),
             pct(t.risk_before),
@@ -148,6 +149,15 @@ export function taskList(plan, view, moneyOf, actions) {
       ),
     ),
   );
+}
+
+/**
+ * A task's shift; a carried one's (the shift in progress when the plan was re-made, before the
+ * plan's horizon: the server kept its open task) says it is under way.
+ */
+export function shiftText(t) {
+  const label = t.shift?.label ?? "—";
+  return t.carried ? `${label}: in progress (this shift)` : label;
 }
 
 /** Done / Skipped buttons for a planned task; its status (and reason) once marked. */

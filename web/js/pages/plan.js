@@ -190,6 +190,13 @@ export function planPage(root, _arg, ctx) {
                 `${plan.summary.skipped.tasks}: ${moneyOf(plan.summary.skipped.avoided_cost)} avoided for ${moneyOf(plan.summary.skipped.planned_cost)}, not in the totals`,
               )
             : null,
+          // Tasks of the shift in progress kept by a re-plan: still to be done, so in the totals.
+          plan.summary?.carried?.tasks
+            ? fact(
+                "In progress (this shift)",
+                `${plan.summary.carried.tasks}: ${moneyOf(plan.summary.carried.avoided_cost)} avoided for ${moneyOf(plan.summary.carried.planned_cost)}, in the totals`,
+              )
+            : null,
           plan.horizon
             ? fact("Horizon", `${plan.horizon.shifts} shifts of ${plan.horizon.shift_hours} h`)
             : null,
