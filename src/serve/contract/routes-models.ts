@@ -2,6 +2,7 @@
 // promotion and reload (admin token). The same JSON shapes as the retired AI4I app's model routes
 // where they fit, so its clients work unchanged. A swap keeps the history: the log is per contract, not per version, so the new model's
 // fleet history is the same log replayed (ContractService.swap).
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
@@ -15,13 +16,27 @@ import type { AuditStore } from "../../retrain/ports.js";
 
 type StoredFile = { role?: string; sha256?: string; rows?: number };
 
-function lineageOf(l: Record<string, unknown> | null | undefined) {
+/**
+ * A version's data in short: `rows` over every telemetry file (a shop exports one file per make), and
+ * `data_sha256` the telemetry file's, or with several, the SHA-256 of their hashes in the lineage's
+ * order, one a line (trials 8 and 9: it was the first file's alone, 5,501 of 12,859 rows).
+ */
+export function lineageOf(l: Record<string, unknown> | null | undefined) {
   if (!l) return null;
   const files = Array.isArray(l.data) ? (l.data as StoredFile[]) : [];
-  const telemetry = files.find((f) => f.role === "telemetry") ?? files[0];
+  const tagged = files.filter((f) => f.role === "telemetry");
+  const telemetry = tagged.length > 0 ? tagged : files.slice(0, 1);
+  const hashes = telemetry.map((f) => f.sha256 ?? "");
+  const counted = telemetry.every((f) => typeof f.rows === "number");
   return {
-    data_sha256: telemetry?.sha256 ?? null,
-    rows: telemetry?.rows ?? null,
+    data_sha256:
+      telemetry.length === 1
+        ? (telemetry[0].sha256 ?? null)
+        : telemetry.length > 1
+          ? createHash("sha256").update(hashes.join("\n")).digest("hex")
+          : null,
+    rows: telemetry.length > 0 && counted ? telemetry.reduce((a, f) => a + (f.rows as number), 0) : null,
+    telemetry_files: telemetry.length,
     files: files.length,
     seed: l.seed ?? null,
     git_commit: l.git_commit ?? null,

@@ -102,7 +102,9 @@ export function modelsPage(root, _arg, ctx) {
                 m.lineage?.data_sha256
                   ? h("code", { title: m.lineage.data_sha256 }, String(m.lineage.data_sha256).slice(0, 12))
                   : "—",
-                m.lineage?.rows ?? "—",
+                m.lineage?.rows == null
+                  ? "—"
+                  : `${m.lineage.rows.toLocaleString("en-US")}${m.lineage.telemetry_files > 1 ? ` (${m.lineage.telemetry_files} files)` : ""}`,
                 when(m.created_at),
                 // A contract server's versions have a model card besides the HTML report.
                 h(
