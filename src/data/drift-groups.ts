@@ -54,3 +54,26 @@ export function driftGroupRows(
   }
   return out;
 }
+
+/**
+ * The machines of one group by its key (`make=Okuma`, as the `group` label of
+ * millwright_group_dataset_drift writes it): the telemetry's machines whose level of that category
+ * attribute is the value. Any category attribute of the contract, in `drift_by` or not (a champion
+ * trained before it was added still names its makes); empty when the key names none, or no machine.
+ */
+export function groupMachines(
+  contract: Contract,
+  d: Pick<HistoryInput, "telemetry" | "attributes">,
+  key: string,
+): string[] {
+  const at = key.indexOf("=");
+  if (at < 0) return [];
+  const name = key.slice(0, at);
+  const value = key.slice(at + 1);
+  const cols = contract.attributes?.columns ?? [];
+  const a = cols.findIndex((x) => x.name === name && x.kind === "category");
+  const level = a < 0 ? -1 : (cols[a].levels ?? []).indexOf(value);
+  const codes = d.attributes[a];
+  if (level < 0 || !codes) return [];
+  return d.telemetry.machines.filter((_, i) => codes[i] === level).sort();
+}

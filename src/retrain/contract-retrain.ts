@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { ContractData } from "../data/contract-data.js";
 import { readContractData } from "../data/contract-data.js";
 import { type GateDecision, type GateMetric, gate } from "../evaluate/compare.js";
+import { type GroupSlice, type GroupVerdict, groupGuard, groupSlice } from "../evaluate/group-guard.js";
 import { KIND_TOLERANCE, type KindGuard, type KindSlice, kindGuard } from "../evaluate/kind-guard.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { averagePrecision } from "../evaluate/ranking.js";
@@ -20,6 +21,7 @@ import {
   predictHistoryModel,
 } from "../train/history-model.js";
 import type { ModelRegistry } from "../registry/registry.js";
+import { groupMachines } from "../data/drift-groups.js";
 import { failuresBehind } from "../features/labels.js";
 import { labelledFeatures } from "../registry/train-history.js";
 import type { LogEntry } from "../store/history/types.js";
@@ -44,6 +46,12 @@ export interface ContractRetrainOptions {
   seed: number;
   gate: ContractGate;
   run: string;
+  /**
+   * The group of machines the alert that started the run was about (its `group` label:
+   * `make=Okuma`, MillwrightGroupDrift): the challenger is judged on the group's rows of the slice
+   * too (evaluate/group-guard.ts). None (a manual run, a fleet alert): not looked at.
+   */
+  group?: string;
 }
 
 /** The gate's settings: the overall head's metric, margin and minimum, and the kinds' tolerance (kind-guard.ts). */
@@ -63,6 +71,12 @@ export interface ContractRetrainDecision {
   gate: GateDecision;
   /** Each failure kind's head on the same slice (kind-guard.ts); a judged kind that lost too much keeps the champion. */
   kinds: KindGuard["kinds"];
+  /**
+   * Only for a run an alert about one group of machines started: that group's rows and failures in
+   * the slice and both models' PR-AUC and recall on them (group-guard.ts). Not judged (too few
+   * failures) or judged worse by more than the kind tolerance: the champion is kept.
+   */
+  group?: GroupVerdict;
   run: string;
   /**
    * The gate's slice: every row at or after test_from (a time split), or of the champion's held-out
@@ -104,6 +118,8 @@ function evaluateSlice(
   files: { telemetry: string; events: Record<string, string> },
   attributes: string | null,
   slice: Slice,
+  /** The machines of the group the alert was about; null: no group. */
+  group: ReadonlySet<string> | null,
 ): {
   metrics: BinaryEvaluation;
   kinds: Record<string, KindSlice>;
@@ -111,6 +127,8 @@ function evaluateSlice(
   positive_rows: number;
   /** Failures behind the slice's readings: machine_failure's and each kind's. */
   failures: Record<string, number>;
+  /** The group's rows of the slice: the overall head's figures there, its rows and failures. */
+  group: (GroupSlice & { rows: number; positive_rows: number; failures: number }) | null;
 } {
   const c = {
     ...m.contract,
@@ -129,6 +147,7 @@ function evaluateSlice(
   const ys: number[] = [];
   const ps: number[] = [];
   const rows: number[] = [];
+  const groupRows: number[] = [];
   const { machine, machines } = data.telemetry;
   data.telemetry.time.forEach((t, i) => {
     const inSlice = "from" in slice ? t >= slice.from : slice.machines.has(machines[machine[i]]);
@@ -136,6 +155,7 @@ function evaluateSlice(
       ys.push(y[i]);
       ps.push(p[i]);
       rows.push(i);
+      if (group?.has(machines[machine[i]])) groupRows.push(i);
     }
   });
   const positives = ys.reduce((a, b) => a + b, 0);
@@ -161,12 +181,31 @@ function evaluateSlice(
     c.failures && data.failures
       ? failuresBehind(data.telemetry, data.failures, kindNames, horizon, rows)
       : { machine_failure: positives, ...kindPositives };
+  let groupFigures: ReturnType<typeof evaluateSlice>["group"] = null;
+  if (group) {
+    const gy = groupRows.map((i) => y[i]);
+    const gPositives = gy.reduce((a, b) => a + b, 0);
+    groupFigures = {
+      ...groupSlice(
+        gy,
+        groupRows.map((i) => p[i]),
+        m.threshold.value,
+      ),
+      rows: groupRows.length,
+      positive_rows: gPositives,
+      failures:
+        c.failures && data.failures
+          ? failuresBehind(data.telemetry, data.failures, [], horizon, groupRows).machine_failure
+          : gPositives,
+    };
+  }
   return {
     metrics: evaluateBinary(ys, ps, m.threshold.value),
     kinds,
     rows: ys.length,
     positive_rows: positives,
     failures,
+    group: groupFigures,
   };
 }
 
@@ -228,8 +267,11 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
     const chall = readHistoryModel(o.registry, version);
     const attributes = files.contract.attributes?.file ?? null;
     const slice: Slice = held ? { machines: new Set(held) } : { from: testFrom };
-    const ce = evaluateSlice(champ, files, attributes, slice);
-    const xe = evaluateSlice(chall, files, attributes, slice);
+    // The group the alert was about: its machines as the retraining's machine table has them.
+    const machines = o.group === undefined ? null : groupMachines(data.contract, data, o.group);
+    const inGroup = machines && new Set(machines);
+    const ce = evaluateSlice(champ, files, attributes, slice, inGroup);
+    const xe = evaluateSlice(chall, files, attributes, slice, inGroup);
     const g = gate(ce.metrics, xe.metrics, {
       metric: o.gate.metric,
       minMargin: o.gate.margin,
@@ -237,13 +279,32 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
     });
     // Failures of a kind only one model has a head for are counted too (listed, never judged).
     const failures = { ...ce.failures, ...xe.failures };
-    const guard = kindGuard(ce.kinds, xe.kinds, failures, o.gate.kindTolerance ?? KIND_TOLERANCE);
-    const promote = g.promote && guard.pass;
+    const tolerance = o.gate.kindTolerance ?? KIND_TOLERANCE;
+    const guard = kindGuard(ce.kinds, xe.kinds, failures, tolerance);
+    const grouped =
+      o.group !== undefined && machines && ce.group && xe.group
+        ? groupGuard(
+            {
+              name: o.group,
+              machines,
+              rows: xe.group.rows,
+              positive_rows: xe.group.positive_rows,
+              failures: xe.group.failures,
+            },
+            { pr_auc: ce.group.pr_auc, recall: ce.group.recall },
+            { pr_auc: xe.group.pr_auc, recall: xe.group.recall },
+            tolerance,
+          )
+        : null;
+    const promote = g.promote && guard.pass && (grouped?.pass ?? true);
+    // The overall head's verdict first: a kept challenger is kept by the gate before any kind, and
+    // by a kind before the group.
+    const but = guard.reason ? `the ${guard.reason}` : (grouped?.reason ?? null);
     return {
       verdict: promote ? "promote" : "kept",
-      // The overall head's verdict first: a kept challenger is kept by the gate before any kind.
-      reason: g.promote && guard.reason ? `${g.reason}, but the ${guard.reason}` : g.reason,
+      reason: g.promote && but ? `${g.reason}, but ${but}` : g.reason,
       kinds: guard.kinds,
+      ...(grouped ? { group: grouped.group } : {}),
       champion: { version: o.champion, metrics: ce.metrics },
       challenger: { version, metrics: xe.metrics },
       gate: g,

@@ -123,7 +123,7 @@ export class ContractRetrainer {
         payload: { source: "alertmanager", alertname, fingerprint: a.fingerprint, mode: this.opts.mode, run },
       });
       if (this.opts.mode === "github") void this.dispatch(`alert ${alertname}`, alertname, run);
-      else void this.start(`alert ${alertname}`, run);
+      else void this.start(`alert ${alertname}`, run, a.labels.group || undefined);
     }
     return { outcomes };
   }
@@ -196,18 +196,25 @@ export class ContractRetrainer {
     );
   }
 
-  /** Starts a retraining now, or returns the one running. */
-  start(reason: string, run: string = randomUUID()): Promise<ContractRetrainDecision | null> {
+  /**
+   * Starts a retraining now, or returns the one running. `group`: the group of machines the alert
+   * was about (its `group` label), judged on its own too (contract-retrain.ts).
+   */
+  start(reason: string, run: string = randomUUID(), group?: string): Promise<ContractRetrainDecision | null> {
     if (this.current) return this.current;
     this.opts.counters?.running(true);
-    this.current = this.execute(reason, run).finally(() => {
+    this.current = this.execute(reason, run, group).finally(() => {
       this.current = null;
       this.opts.counters?.running(false);
     });
     return this.current;
   }
 
-  private async execute(trigger: string, run: string): Promise<ContractRetrainDecision | null> {
+  private async execute(
+    trigger: string,
+    run: string,
+    group?: string,
+  ): Promise<ContractRetrainDecision | null> {
     const { audit, registry } = this.opts;
     try {
       const champion = this.opts.served();
@@ -223,6 +230,7 @@ export class ContractRetrainer {
         seed: this.seed++,
         gate: this.opts.gate,
         run,
+        group,
       });
       await registry.setAlias("challenger", d.challenger.version);
       const { verdict: _, ...rest } = d;

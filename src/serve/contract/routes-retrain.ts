@@ -59,7 +59,7 @@ export function contractRetrainRoutes(
         tags,
         summary: "Retraining decisions first, then triggers, decisions and promotions, newest first, paged",
         description:
-          "Query: limit (1-500, default 50), before (the `next` of the previous page), alerts=true to include the alerts themselves. A decision's `slice` is the gate's: `test_from` (or `machines`), `rows` with a known label, `positive_rows` (labelled a failure: with failure events, readings with a failure within the horizon after them, many per failure) and `failures` (the failure events behind them; decisions before this field counted positive rows there). A kept decision's challenger stays registered with the `challenger` alias; its reason names the version.",
+          "Query: limit (1-500, default 50), before (the `next` of the previous page), alerts=true to include the alerts themselves. A decision's `slice` is the gate's: `test_from` (or `machines`), `rows` with a known label, `positive_rows` (labelled a failure: with failure events, readings with a failure within the horizon after them, many per failure) and `failures` (the failure events behind them; decisions before this field counted positive rows there). A run an alert about one group of machines started (MillwrightGroupDrift's `group` label) has a `group` entry too: the group's `name`, `machines`, `rows`, `positive_rows` and `failures` in the slice, both models' `pr_auc` and `recall` on them, and `judged` (false: too few failures to judge, and the champion is kept). A kept decision's challenger stays registered with the `challenger` alias; its reason names the version.",
       },
     },
     async (req) => {

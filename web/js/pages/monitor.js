@@ -236,12 +236,24 @@ function retrainSection(r) {
                 ? `${p.from ?? "?"} → ${p.to ?? "?"}`
                 : x.kind === "trigger"
                   ? `alert ${p.alertname ?? "?"} (${p.mode ?? "?"})`
-                  : (p.gate?.reason ?? p.reason ?? "");
+                  : decisionDetails(p);
             return [when(x.at), x.kind, h("span", { class: `badge verdict-${v}` }, v), details];
           }),
         )
       : h("p", {}, "No retraining has happened yet."),
   );
+}
+
+/**
+ * A decision's reason (the gate's, the kinds' and the group's: the gate alone may promote a challenger
+ * a guard kept), and for a run an alert about one group of machines started, that group's figures.
+ */
+function decisionDetails(p) {
+  const reason = p.reason ?? p.gate?.reason ?? "";
+  const g = p.group;
+  if (!g || typeof g !== "object") return reason;
+  const figures = `PR-AUC champion ${num(g.champion?.pr_auc)}, challenger ${num(g.challenger?.pr_auc)}`;
+  return `${reason} (group ${g.name ?? "?"}: ${g.failures ?? "?"} failures in the slice, ${g.judged ? figures : "not judged"})`;
 }
 
 function fact(k, v) {
