@@ -74,6 +74,28 @@ test("a technician's skill no task asks for is a warning naming file, key, techn
   assert.deepEqual(skillWarnings(techs, tasks, "techs.yaml"), []);
 });
 
+test("a technician without shifts in a file where the others have them is said (trial 9); a file with none is not", () => {
+  const tasks = model.contract.tasks!;
+  const mixed = parseTechnicians(
+    `technicians:
+  - { name: Marta, skills: ["*"], hours_per_shift: 5, shifts: [weekdays day] }
+  - { name: Sam, skills: [coolant], hours_per_shift: 4 }
+`,
+    "techs.yaml",
+  );
+  assert.deepEqual(skillWarnings(mixed, tasks, "techs.yaml"), [
+    "techs.yaml: technicians[1] (Sam) has no shifts: available in every shift of the week; give shifts (e.g. [weekdays night]) if that is not so",
+  ]);
+  const none = parseTechnicians(
+    `technicians:
+  - { name: Marta, skills: ["*"], hours_per_shift: 5 }
+  - { name: Sam, skills: [coolant], hours_per_shift: 4 }
+`,
+    "techs.yaml",
+  );
+  assert.deepEqual(skillWarnings(none, tasks, "techs.yaml"), []);
+});
+
 test("a head that gives every machine the same risk is said (trial 4: a flat 8.23 % ball screw), one that varies is not", async () => {
   const head = "spindle_bearing";
   const p0 = await seededPlan(model, machines);

@@ -10,6 +10,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { EVENT_COUNTER_WORDS, eventCounterValue } from "../../data/counter.js";
 import { parserFor, timeWords } from "../../data/time-format.js";
 import { tokenRoute } from "../auth-gate.js";
+import { fleetTime } from "../../core/fleet-time.js";
 import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
 import type { OutcomeStore } from "../../plan/outcomes.js";
 import { planMachine } from "../../plan/contract-machines.js";
@@ -132,6 +133,7 @@ export function contractPlanRoutes(
       const tasks = keeper.uploadCosts((req.body as { yaml: string }).yaml);
       return {
         planned_cost_per_hour: tasks.plannedCostPerHour,
+        currency: tasks.currency ?? "",
         heads: tasks.heads.map((h) => ({ head: h.head, task: h.task?.name ?? null })),
         source: keeper.costsFile,
       };
@@ -175,7 +177,8 @@ export function contractPlanRoutes(
           // anyOf, not a type list: Ajv's strict mode warns at start-up on union types.
           timestamp: {
             anyOf: [{ type: "string" }, { type: "number" }],
-            description: "when it was done (default: the start of its shift)",
+            description:
+              "when it was done (default: now, the fleet's newest reading, or the end of its shift once that has passed)",
           },
         },
       },
@@ -188,7 +191,15 @@ export function contractPlanRoutes(
         head && resolveHead(head, t.machine_id, svc.machines?.attributesOf(t.machine_id) ?? {}).task;
       const body = (req.body ?? {}) as { timestamp?: string | number };
       const counter = svc.model.contract.time?.counter !== false;
-      const when = body.timestamp ?? (counter ? (svc.fleet.lastTime(t.machine_id) ?? 0) : t.shift.start);
+      // Not said: now (the fleet's time), or the shift's end when the fleet has passed it. The shift's
+      // start was taken, hours ahead for a task marked done before its shift, and the risk of the
+      // part just replaced stayed up on the board until then (trial 9).
+      const fleetNow = fleetTime(source.dataTimes())?.time ?? Date.parse(t.shift.start);
+      const when =
+        body.timestamp ??
+        (counter
+          ? (svc.fleet.lastTime(t.machine_id) ?? 0)
+          : new Date(Math.min(fleetNow, Date.parse(t.shift.end))).toISOString());
       if (
         counter
           ? !Number.isFinite(eventCounterValue(when))

@@ -201,6 +201,17 @@ test("skipped needs a reason; done becomes a maintenance event and the next plan
   assert.equal(done.statusCode, 200, done.body);
   assert.equal(done.json().event.outcome, "accepted");
   assert.equal(done.json().event.table, "maintenance");
+  // No timestamp: done now, at the fleet's newest reading (the plan's data time), not at the start
+  // of a shift still ahead (trial 9: the part stayed at risk on the board until then).
+  const logged = (await log.entriesAfter(0)).find(
+    (e) => e.type === "event" && e.event.id === `plan-task:${t.id}`,
+  );
+  assert.ok(Date.parse(p.data_time) < Date.parse(t.shift.start), "the task's shift is ahead of the data");
+  assert.equal(
+    logged?.type === "event" && logged.event.time,
+    Date.parse(p.data_time),
+    JSON.stringify(logged),
+  );
   const twice = await app.inject({ method: "POST", url: url("done"), headers: auth(FEEDBACK), payload: {} });
   assert.equal(twice.statusCode, 409, twice.body);
 

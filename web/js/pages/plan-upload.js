@@ -5,6 +5,7 @@
 import { describeError, putJson } from "../api.js";
 import { h, section, setText } from "../dom.js";
 import { adminToken, tokenField } from "../token.js";
+import { contractMoney } from "./plan-fresh.js";
 
 function yamlUpload(o, onDone) {
   const id = (s) => `${o.key}-${s}`;
@@ -80,7 +81,8 @@ export function costsUpload(onDone) {
       what: "costs",
       title: "Costs",
       path: "/v1/plan/costs",
-      done: (r) => `planned work ${r.planned_cost_per_hour} an hour, ${r.heads.length} failure kinds`,
+      done: (r) =>
+        `planned work ${contractMoney(r.planned_cost_per_hour, r.currency)} an hour, ${r.heads.length} failure kinds`,
     },
     onDone,
   );

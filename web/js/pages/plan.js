@@ -75,7 +75,7 @@ export function planPage(root, _arg, ctx) {
       last = JSON.stringify(plan);
       lastPlan = plan;
       render(plan);
-      const msg = `Re-planned: ${plan.tasks?.length ?? 0} tasks, status ${plan.status}, objective ${contract ? contractMoney(plan.objective, plan.currency) : money(plan.objective)}.`;
+      const msg = `Re-planned: ${plan.tasks?.length ?? 0} tasks, status ${plan.status}, net saving ${contract ? contractMoney(plan.objective, plan.currency) : money(plan.objective)}.`;
       setText(formMsg, msg);
       ctx.announce(msg);
     } catch (err) {
@@ -179,7 +179,15 @@ export function planPage(root, _arg, ctx) {
             "Status",
             plan.status === "optimal" ? "optimal" : `${plan.status ?? "unknown"} (not proven optimal)`,
           ),
-          fact("Objective (expected avoided cost)", moneyOf(plan.objective)),
+          // The objective is the net saving, not the avoided cost (trial 9 read it as that); the
+          // totals a manager budgets with beside it.
+          fact("Net saving (avoided − cost of work)", moneyOf(plan.objective)),
+          plan.summary && typeof plan.summary.expected_failure_cost === "number"
+            ? fact(
+                "If nothing is done",
+                `${moneyOf(plan.summary.expected_failure_cost)} expected failure cost; this plan avoids ${moneyOf(plan.summary.avoided_cost)} of it for ${moneyOf(plan.summary.planned_cost)} of work and parts`,
+              )
+            : null,
           fact("Optimality gap", plan.gap === null || plan.gap === undefined ? "—" : pct(plan.gap, 2)),
           fact("Solve time", `${num(plan.solve_ms, 1)} ms`),
           fact("Tasks", String(plan.tasks?.length ?? 0)),
