@@ -61,7 +61,7 @@ export function authGate(
   app: FastifyInstance,
   tokens: Tokens,
   perMinute: number,
-  onFailure: (kind: TokenKind) => void = () => {},
+  onFailure: (kinds: TokenKind[], req: FastifyRequest) => void = () => {},
 ): AuthFailures {
   const failures = new AuthFailures(perMinute);
   app.addHook("onRequest", (req: FastifyRequest, _reply, done) => {
@@ -77,7 +77,7 @@ export function authGate(
       return done();
     } catch (e) {
       if (!(e instanceof MillwrightError) || e.code !== "MW_UNAUTHORIZED") return done(e as Error);
-      for (const k of kinds) onFailure(k);
+      onFailure(kinds, req);
       if (perMinute <= 0) return done(e);
       const wait = failures.blockedFor(req.ip);
       if (wait > 0)

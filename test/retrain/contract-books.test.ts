@@ -223,8 +223,20 @@ describe("retraining bookkeeping (trial 3: F3, F4, F12, F13)", { timeout: 300_00
     assert.equal(existsSync(join(workDir, name)), false);
   });
 
-  test("F12: a server's start removes a folder a retraining killed with its server left", async () => {
+  test("F12: a server's start removes a folder a retraining killed with its server left, and writes the decision it never wrote", async () => {
     const killed = leftFolder(await deadPid());
+    // Trial 8 F12: a run killed with its server (its trigger in the audit, no decision) stood
+    // undecided for ever. Its folder is run-<run id>.
+    const run = randomUUID();
+    const abandoned = leftFolder(await deadPid(), { name: `run-${run}` });
+    const auditFile = join(dir, "data", "retrain-historian-fleet.db"); // the shop contract's name
+    const before = new SqliteAuditStore(auditFile);
+    await before.appendAudit({
+      at: Date.now() - HOUR,
+      kind: "trigger",
+      payload: { source: "manual", reason: "after restart", mode: "local", run },
+    });
+    before.close();
     const cfg = readConfig({
       MILLWRIGHT_REGISTRY: registry.dir,
       MILLWRIGHT_DATA_DIR: join(dir, "data"),
@@ -234,7 +246,18 @@ describe("retraining bookkeeping (trial 3: F3, F4, F12, F13)", { timeout: 300_00
     const server = await startContractServer(cfg, { host: "127.0.0.1", port: 0, logger: false });
     try {
       assert.equal(existsSync(join(workDir, killed)), false, "removed at start");
+      assert.equal(existsSync(join(workDir, abandoned)), false, "removed at start");
       assert.ok(existsSync(join(workDir, kept.live)), "a live process's run stays");
+      const h = (await (await fetch(`${server.url}/v1/retrain/history`)).json()) as {
+        decisions: { payload: { verdict: string; reason: string; run: string; trigger: string } }[];
+      };
+      const d = h.decisions.find((x) => x.payload.run === run)?.payload;
+      assert.equal(d?.verdict, "failed", JSON.stringify(h.decisions.slice(0, 3)));
+      assert.match(
+        d?.reason ?? "",
+        /^abandoned: the server stopped before the run decided \(.+\); the champion was kept$/,
+      );
+      assert.equal(d?.trigger, "manual: after restart");
     } finally {
       await server.close();
     }

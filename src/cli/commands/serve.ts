@@ -33,9 +33,15 @@ export async function serveCommand(argv: string[]): Promise<number> {
     port: portOpt(values, 8080),
     modelRef: ref,
   });
-  process.stderr.write(
-    `Millwright is serving ${server.url} (data contract; dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
-  );
+  // On a terminal, a line for the person; otherwise (a container's log) one line of the log's own
+  // format, not plain text inside a JSON stream (trial 8).
+  if (process.stderr.isTTY)
+    process.stderr.write(
+      `Millwright is serving ${server.url} (data contract; dashboard ${server.url}/, API docs ${server.url}/docs)\n`,
+    );
+  else server.app.log.info({ url: server.url }, "Millwright is serving (data contract)");
+  for (const signal of ["SIGTERM", "SIGINT"] as const)
+    process.once(signal, () => server.app.log.info(`${signal}: draining and closing`));
   await waitForSignal(server.close);
   return 0;
 }

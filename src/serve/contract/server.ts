@@ -177,7 +177,9 @@ export async function startContractServer(
             ...(typeof opts.logger === "object" ? opts.logger : {}),
           },
   });
-  sweepRetrainWork(cfg, (msg) => app.log.info(msg));
+  await sweepRetrainWork(cfg, audit, (msg) => app.log.info(msg)).catch((e) =>
+    app.log.warn(`retraining: the sweep of abandoned runs failed: ${(e as Error).message}`),
+  );
   const unplaced = service.unplacedVersions();
   if (unplaced.length > 0)
     app.log.warn(
