@@ -121,7 +121,7 @@ export function describeContractTasks(ctx: ReportContext, chosen: ContractOption
         risk_after: after,
         avoided_cost: avoided,
         planned_cost: planned,
-        why: `risk of ${words(f.head)} failure from ${slot.label} to ${last.label}: ${pct(before)} without, ${pct(after)} with the ${task.words}; it avoids ${money(avoided, currency)} of expected failure cost for ${money(planned, currency)} of work and parts${failsFirst(n.reach, f.head, slot.label)}`,
+        why: `risk of ${words(f.head)} failure from ${slot.label} to ${last.label}: ${pct(before)} without, ${pct(after)} with the ${task.words}; it avoids ${money(avoided, currency)} of expected failure cost for ${money(planned, currency)} of work and parts${failsFirst(n.reach, f.head, slot.label, intervalHold(f, task, o.shift))}`,
         status: "planned" as const,
       };
     });
@@ -134,11 +134,26 @@ export function describeContractTasks(ctx: ReportContext, chosen: ContractOption
  */
 export const FAILS_FIRST_WORTH_SAYING = 0.1;
 
-export function failsFirst(reach: number, head: string, label: string): string {
+export function failsFirst(reach: number, head: string, label: string, heldBy: string | null = null): string {
   const p = 1 - reach;
-  return p >= FAILS_FIRST_WORTH_SAYING
-    ? `; a ${pct(p)} chance of a ${words(head)} failure before ${label}: do it sooner if a technician with the skill can be found`
-    : "";
+  if (p < FAILS_FIRST_WORTH_SAYING) return "";
+  // Planned at the first shift its minimum interval allows: no technician would make it sooner
+  // (trial 9: the words sent a manager looking for one).
+  const sooner = heldBy
+    ? `it cannot be sooner: ${heldBy}`
+    : "do it sooner if a technician with the skill can be found";
+  const said = pct(p);
+  // "an 18 %", "an 8 %", "an 80 %": the article of the number as spoken.
+  const article = /^(8|11 |11\.|18)/.test(said) ? "an" : "a";
+  return `; ${article} ${said} chance of a ${words(head)} failure before ${label}: ${sooner}`;
+}
+
+/** Why a task planned at the first shift its minimum interval allows is not sooner, or null. */
+function intervalHold(f: HeadForecast, task: TaskSpec, shift: number): string | null {
+  if (!(shift === f.earliest && f.earliest > 0 && task.minInterval)) return null;
+  const ev = task.event && "table" in task.event ? task.event : null;
+  const last = ev ? `the last ${ev.kind} event in ${ev.table}` : `the last ${task.words}`;
+  return `its minimum interval (${spanWords(task.minInterval.label)} since ${last}) allows it from this shift on`;
 }
 
 /** Why no task covers a head's risk on a machine, in the order a planner would check. */
@@ -175,7 +190,19 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
     const most = Math.max(...skilled.map((t) => Math.max(0, ...ctx.set.capacity[t])));
     if (most < task.hours && skilled.some((t) => technicians[t].hoursPerShift >= task.hours))
       return `the ${task.words} takes ${task.hours} h, longer than a shift (${most} h), and a task is planned within one shift: it never fits (a task of at most ${most} h would)`;
-    return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}`;
+    // The binding limit in numbers (trial 9: "from Fri night" hid that nobody ever has 7 h).
+    const window = (t: number) => Math.max(0, ...ctx.set.capacity[t].slice(f.earliest));
+    const top = Math.max(...skilled.map(window));
+    const who = skilled.filter((t) => window(t) === top).map((t) => technicians[t].name);
+    const limit =
+      top > 0
+        ? `the most any of them has in a shift is ${top} h (${who.join(", ")})`
+        : "none of them works a shift then";
+    const from =
+      f.earliest > 0 && task.minInterval
+        ? `; its minimum interval (${spanWords(task.minInterval.label)} since ${last}) allows it from ${slots[f.earliest].label}`
+        : "";
+    return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}: ${limit}${from}`;
   }
   // A task's cost is the same at every shift, so the shift of most value also avoids the most: if it
   // misses the margin, every shift does.

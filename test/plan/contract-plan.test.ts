@@ -269,4 +269,14 @@ test("a task whose machine may fail before its shift says the chance, from 10 % 
     failsFirst(0.63, "spindle_bearing", "Mon day"),
     "; a 37 % chance of a spindle bearing failure before Mon day: do it sooner if a technician with the skill can be found",
   );
+  // Planned at the first shift its minimum interval allows: no technician would make it sooner (trial 9).
+  assert.equal(
+    failsFirst(
+      0.82,
+      "tool_changer",
+      "Fri evening",
+      "its minimum interval (14 days since the last tool_changer event in maintenance) allows it from this shift on",
+    ),
+    "; an 18 % chance of a tool changer failure before Fri evening: it cannot be sooner: its minimum interval (14 days since the last tool_changer event in maintenance) allows it from this shift on",
+  );
 });

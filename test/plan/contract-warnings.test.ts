@@ -96,6 +96,28 @@ test("a technician without shifts in a file where the others have them is said (
   assert.deepEqual(skillWarnings(none, tasks, "techs.yaml"), []);
 });
 
+test("a task no technician has the hours for says the most any qualified one has, and who (trial 9)", async () => {
+  // Nobody gives a shift more than 0.2 h, so no task fits anywhere.
+  const techs = parseTechnicians(
+    `technicians:
+  - { name: Ana, skills: ["*"], hours_per_shift: 0.2 }
+  - { name: Ben, skills: ["*"], hours_per_shift: 0.1 }
+`,
+    "techs.yaml",
+  );
+  const p = await seededPlan(model, machines, { technicians: techs, techniciansFile: "techs.yaml" });
+  assert.equal(p.tasks.length, 0);
+  const hours = p.unplanned_risks
+    .map((u) =>
+      /has ([\d.]+) h in any shift from .+ to .+: the most any of them has in a shift is 0\.2 h \(Ana\)/.exec(
+        u.reason,
+      ),
+    )
+    .filter((m) => m !== null);
+  assert.ok(hours.length > 0, JSON.stringify(p.unplanned_risks.slice(0, 3).map((u) => u.reason)));
+  for (const m of hours) assert.ok(Number(m?.[1]) > 0.2);
+});
+
 test("a head that gives every machine the same risk is said (trial 4: a flat 8.23 % ball screw), one that varies is not", async () => {
   const head = "spindle_bearing";
   const p0 = await seededPlan(model, machines);
