@@ -13,14 +13,6 @@ import type { PlanMachine } from "./contract-forecast.js";
 import type { ContractPlan } from "./contract-plan.js";
 import { type ContractPlannedTask, r2 } from "./contract-report.js";
 
-/** The tasks of the shift in progress that a re-plan keeps: what the solver must not plan again. */
-export interface UnderWay {
-  machine_id: string;
-  head: string;
-  /** The shift it is under way in, e.g. "Tue day". */
-  label: string;
-}
-
 /**
  * The previous plan's tasks under way at `now` (ms; the new plan's start time: the fleet's data time
  * on a clock, the wall clock on a counter): their shift began before `now` and ends after it, and no

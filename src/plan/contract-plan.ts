@@ -19,7 +19,6 @@ import {
   type ReportContext,
 } from "./contract-report.js";
 import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
-import type { UnderWay } from "./carry.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
 import { flatHeadWarnings, headWarnings, skillWarnings } from "./contract-warnings.js";
@@ -87,6 +86,14 @@ export interface ContractPlanInput {
 }
 
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
+/** The tasks of the shift in progress that a re-plan keeps (plan/carry.ts): what the solver must not plan again. */
+export interface UnderWay {
+  machine_id: string;
+  head: string;
+  /** The shift it is under way in, e.g. "Tue day". */
+  label: string;
+}
+
 export interface ContractPlan extends Omit<PlanResult, "summary" | "tasks" | "unplanned_risks"> {
   model: { name: string; version: string; contract: string };
   /**

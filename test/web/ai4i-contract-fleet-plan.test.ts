@@ -138,7 +138,10 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
   test("plan page: solver facts, re-plan with a horizon and no costs, a week grid within 1,400 px, one printed page per day; screenshot", async () => {
     const w = await visit("#/plan", "#plan-facts", { width: 1400, height: 900 });
     const { page } = w;
-    assert.match((await page.textContent("#plan-facts")) ?? "", /Status.*Objective.*gap.*Solve time/s);
+    assert.match(
+      (await page.textContent("#plan-facts")) ?? "",
+      /Status.*Net saving \(avoided − cost of work\).*If nothing is done.* expected failure cost; this plan avoids .* of it for .* of work and parts.*gap.*Solve time/s,
+    );
     // A contract's costs are its tasks: key, uploaded as a file of its own (trial 3); no downtime-cost field.
     assert.equal(await page.locator("#plan-cost").isVisible(), false);
     assert.equal(await page.locator("#costs-form").isVisible(), true);
@@ -179,7 +182,7 @@ describe("fleet, machine and Plan pages on the AI4I contract server, in a real b
     // The contract's money has no currency sign (its tasks name none), not dollars.
     assert.match(
       (await page.textContent("#plan-msg")) ?? "",
-      /^Re-planned: \d+ tasks, status \w+, objective [\d,]+\.$/,
+      /^Re-planned: \d+ tasks, status \w+, net saving [\d,]+\.$/,
     );
     const replanned = await getPlan();
     assert.equal(replanned.horizon.labels.length, 9, "3 days of 3 shifts");
