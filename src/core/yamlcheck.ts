@@ -23,7 +23,8 @@ export function parseYaml(text: string, file: string): unknown {
   try {
     return parse(text);
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    // The parser's first line ends in ":" before its excerpt of the text: not the end of a sentence.
+    const msg = (e instanceof Error ? e.message.split("\n")[0] : String(e)).replace(/:\s*$/, "");
     throw configError(file, "", `not valid YAML: ${msg}`);
   }
 }

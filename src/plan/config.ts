@@ -1,6 +1,7 @@
 // The technicians and costs files: parsed once at the edge (CLI, server) and passed into makePlan.
 // Costs have sensible defaults, so a shop can start with only a technicians file; a costs file may
 // override any single value (per mode, or `default` for every mode it does not name).
+import { MillwrightError } from "../core/errors.js";
 import { MODE_HEADS } from "../data/schema.js";
 import {
   type CostConfig,
@@ -83,19 +84,35 @@ export function readTechnicians(doc: unknown, file: string, opts: TechnicianOpti
     if (seen.has(name.toLowerCase()))
       throw configError(file, join(path, "name"), `duplicate technician '${name}'`);
     seen.add(name.toLowerCase());
-    const skills = list(o.skills, file, join(path, "skills")).map((s, j) =>
-      skill(s, file, join(join(path, "skills"), j), opts.knownModels),
-    );
-    const hoursPerShift = positive(o.hours_per_shift, file, join(path, "hours_per_shift"), 24);
-    const tech: Technician = { name, skills, hoursPerShift };
-    if (o.shifts !== undefined && o.shifts !== null) {
-      const names = opts.shiftNames ?? SHIFT_NAMES;
-      tech.shifts = list(o.shifts, file, join(path, "shifts")).map((s, j) =>
-        shiftPattern(s, file, join(join(path, "shifts"), j), names),
-      );
+    try {
+      return technician(o, name, file, path, opts);
+    } catch (e) {
+      // Named as a manager reads the file (trial 9: "technicians[2]" counts from 0 and says no name).
+      if (e instanceof MillwrightError) e.message = e.message.replace(`${path}.`, `${path} (${name}).`);
+      throw e;
     }
-    return tech;
   });
+}
+
+function technician(
+  o: Record<string, unknown>,
+  name: string,
+  file: string,
+  path: string,
+  opts: TechnicianOptions,
+): Technician {
+  const skills = list(o.skills, file, join(path, "skills")).map((s, j) =>
+    skill(s, file, join(join(path, "skills"), j), opts.knownModels),
+  );
+  const hoursPerShift = positive(o.hours_per_shift, file, join(path, "hours_per_shift"), 24);
+  const tech: Technician = { name, skills, hoursPerShift };
+  if (o.shifts !== undefined && o.shifts !== null) {
+    const names = opts.shiftNames ?? SHIFT_NAMES;
+    tech.shifts = list(o.shifts, file, join(path, "shifts")).map((s, j) =>
+      shiftPattern(s, file, join(join(path, "shifts"), j), names),
+    );
+  }
+  return tech;
 }
 
 function skill(v: unknown, file: string, path: string, known?: readonly string[]): string {

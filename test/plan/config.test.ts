@@ -75,12 +75,12 @@ test("skills match the catalogue case-insensitively and keep its spelling", () =
   assert.deepEqual(t.skills, ["Haas VF-2"]);
 });
 
-test("technician errors name the file and the key path", () => {
+test("technician errors name the file, the key path and the technician (trial 9: an index alone is no name)", () => {
   const bad = (tech: string) =>
     `technicians:\n  - {name: A, skills: ["*"], hours_per_shift: 4}\n  - {name: B, skills: ["*"], hours_per_shift: 4}\n  - ${tech}\n`;
   configError(
     () => parseTechnicians(bad(`{name: C, skills: ["*"], hours_per_shift: x}`), "techs.yaml"),
-    "techs.yaml: technicians[2].hours_per_shift: must be a positive number, got 'x'",
+    "techs.yaml: technicians[2] (C).hours_per_shift: must be a positive number, got 'x'",
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: ["*"], hour_per_shift: 4}`), "techs.yaml"),
@@ -95,12 +95,12 @@ test("technician errors name the file and the key path", () => {
       parseTechnicians(bad(`{name: C, skills: [Haas VF-3], hours_per_shift: 4}`), "techs.yaml", {
         knownModels: KNOWN,
       }),
-    /^techs\.yaml: technicians\[2\]\.skills\[0\]: unknown machine model 'Haas VF-3' \(known: Haas VF-2, /,
+    /^techs\.yaml: technicians\[2\] \(C\)\.skills\[0\]: unknown machine model 'Haas VF-3' \(known: Haas VF-2, /,
   );
   configError(
     () =>
       parseTechnicians(bad(`{name: C, skills: ["*"], hours_per_shift: 4, shifts: [Mon dusk]}`), "techs.yaml"),
-    /^techs\.yaml: technicians\[2\]\.shifts\[0\]: cannot read shift 'Mon dusk'/,
+    /^techs\.yaml: technicians\[2\] \(C\)\.shifts\[0\]: cannot read shift 'Mon dusk'/,
   );
   configError(
     () => parseTechnicians(bad(`{name: a, skills: ["*"], hours_per_shift: 4}`), "techs.yaml"),
@@ -108,11 +108,11 @@ test("technician errors name the file and the key path", () => {
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: [], hours_per_shift: 4}`), "techs.yaml"),
-    "techs.yaml: technicians[2].skills: must not be empty",
+    "techs.yaml: technicians[2] (C).skills: must not be empty",
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: ["*"], hours_per_shift: 30}`), "techs.yaml"),
-    "techs.yaml: technicians[2].hours_per_shift: must be at most 24, got 30",
+    "techs.yaml: technicians[2] (C).hours_per_shift: must be at most 24, got 30",
   );
   configError(
     () => parseTechnicians("technicians: []", "techs.yaml"),
@@ -177,7 +177,7 @@ test("an already-parsed document (a JSON request body) gets the same checks", ()
   configError(
     () =>
       readTechnicians({ technicians: [{ name: "A", skills: ["*"], hours_per_shift: "4" }] }, "request body"),
-    "request body: technicians[0].hours_per_shift: must be a positive number, got '4'",
+    "request body: technicians[0] (A).hours_per_shift: must be a positive number, got '4'",
   );
   assert.equal(readCosts(undefined, "request body").plannedCostPerHour, DEFAULT_COSTS.plannedCostPerHour);
   configError(

@@ -335,6 +335,13 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.ok(legend.includes("spindle bearing"), String(legend));
     const risk = page.locator("section[aria-labelledby='risk-h'] svg.line-chart polyline");
     assert.ok((await risk.count()) >= 2, "the risk lines are drawn");
+    // The failure is marked on the chart where it happened, with what and when (trial 9).
+    const marked = await page.$$eval(
+      "section[aria-labelledby='risk-h'] svg.line-chart line.mark-failure title",
+      (ts) => ts.map((t) => t.textContent),
+    );
+    assert.equal(marked.length, 1, String(marked));
+    assert.match(marked[0] ?? "", /^failures: spindle bearing, .+ UTC$/i);
     // The alarm's code is shown as text: no element was injected.
     assert.equal(await page.locator("#pwned").count(), 0);
     const kindsShown = await page.$$eval("section[aria-labelledby='events-h'] td[data-label='Kind']", (els) =>

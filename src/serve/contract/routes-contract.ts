@@ -41,6 +41,8 @@ function contractOf(svc: ContractService) {
     where: rowFilters(m.contract),
     heads: m.headNames,
     horizon: m.contract.failures?.horizon.label ?? null,
+    /** The event table whose rows replace a failed part (the contract's `failures.resets`), or null. */
+    resets: m.contract.failures?.resets ?? null,
     time: { counter: m.contract.time?.counter !== false },
     attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
       name: a.name,

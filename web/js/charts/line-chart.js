@@ -10,8 +10,9 @@ const M = { top: 14, right: 16, bottom: 34, left: 56 };
 
 /**
  * series: [{name, cls, points: [{t: ms, y: number|null}]}]; opts: {label, yMin, yMax, format, width, height,
- * tFormat}. Points with y null are gaps. tFormat: the time axis's labels when t is not a clock
- * (a counter's row number).
+ * tFormat, marks}. Points with y null are gaps. tFormat: the time axis's labels when t is not a clock
+ * (a counter's row number). marks: [{t, text, cls}], a vertical line each at its time with its text
+ * as the title (a failure, a maintenance: trial 9 found a risk line falling across a repair unmarked).
  */
 export function lineChart(series, opts) {
   const W = opts.width ?? WIDTH;
@@ -49,7 +50,7 @@ export function lineChart(series, opts) {
     );
   }
   const spanH = (t1 - t0) / 3_600_000;
-  for (const t of [t0, (t0 + t1) / 2, t1]) {
+  for (const t of timeTicks(t0, t1, spanH, !opts.tFormat)) {
     const d = new Date(t);
     const text = opts.tFormat
       ? opts.tFormat(t)
@@ -59,7 +60,12 @@ export function lineChart(series, opts) {
     axes.append(
       s(
         "text",
-        { x: px(t), y: H - M.bottom + 18, "text-anchor": t === t0 ? "start" : t === t1 ? "end" : "middle" },
+        {
+          x: px(t),
+          y: H - M.bottom + 18,
+          // A label near an end is kept inside the chart.
+          "text-anchor": px(t) - M.left < 24 ? "start" : W - M.right - px(t) < 24 ? "end" : "middle",
+        },
         text,
       ),
     );
@@ -68,6 +74,18 @@ export function lineChart(series, opts) {
     s("line", { x1: M.left, x2: W - M.right, y1: H - M.bottom, y2: H - M.bottom, class: "axis-line" }),
   );
   svg.append(axes);
+  const marks = s("g", { class: "marks" });
+  for (const m of opts.marks ?? []) {
+    if (!(m.t >= t0 && m.t <= t1)) continue;
+    marks.append(
+      s(
+        "line",
+        { x1: px(m.t), x2: px(m.t), y1: M.top, y2: H - M.bottom, class: `mark ${m.cls ?? ""}`.trim() },
+        s("title", {}, m.text),
+      ),
+    );
+  }
+  svg.append(marks);
 
   series.forEach((se, k) => {
     const g = s("g", { class: `series ${se.cls ?? `series-${k}`}` });
@@ -97,6 +115,20 @@ export function lineChart(series, opts) {
     svg.append(g);
   });
   return svg;
+}
+
+/**
+ * The time axis's ticks: over two days on a clock, UTC midnights (at most 7 labelled, so a label
+ * stands where its day begins: trial 9 read "30 Nov" at 30 Nov 15:00 as a day off); otherwise the
+ * ends and the middle.
+ */
+function timeTicks(t0, t1, spanH, clock) {
+  if (!(clock && spanH > 48)) return [t0, (t0 + t1) / 2, t1];
+  const DAY = 86_400_000;
+  const step = Math.ceil(spanH / 24 / 7) * DAY;
+  const out = [];
+  for (let t = Math.ceil(t0 / DAY) * DAY; t <= t1; t += step) out.push(t);
+  return out;
 }
 
 /** The legend as HTML (readable text, not colour alone): a swatch drawn in the series' style plus its name. */

@@ -23,18 +23,36 @@ export function contractMachineView(d, contract, parts, clock = "") {
   const chartTime = counter ? { tFormat: (t) => String(Math.round(t)) } : {};
   const horizon = d.horizon ? ` within ${d.horizon}` : "";
   const heads = d.heads ?? [];
+  // A stretch without readings (the machine down, the bridge off) breaks the lines, not a straight
+  // line across it that reads as a gradual change (trial 9): a gap is over 3 × the median spacing.
+  const times = hist.map(timeOf);
+  const steps = times
+    .slice(1)
+    .map((t, i) => t - times[i])
+    .sort((a, b) => a - b);
+  const gap = steps.length ? 3 * steps[Math.floor(steps.length / 2)] : Number.POSITIVE_INFINITY;
+  const withGaps = (y) =>
+    hist.flatMap((p, i) => {
+      const pt = { t: times[i], y: y(p) };
+      return i > 0 && times[i] - times[i - 1] > gap ? [{ t: times[i] - 1, y: null }, pt] : [pt];
+    });
   const riskSeries = [
-    {
-      name: `Any failure${horizon}`,
-      cls: "series-0",
-      points: hist.map((p) => ({ t: timeOf(p), y: p.failure_probability })),
-    },
+    { name: `Any failure${horizon}`, cls: "series-0", points: withGaps((p) => p.failure_probability) },
     ...heads.map((k, i) => ({
       name: nameWords(k),
       cls: `series-${1 + (i % (SERIES - 1))}`,
-      points: hist.map((p) => ({ t: timeOf(p), y: p.heads?.[k] ?? null })),
+      points: withGaps((p) => p.heads?.[k] ?? null),
     })),
   ];
+  // Failures and the work that replaces a part (the contract's `resets` table) as marks on the
+  // chart, with what and when as their title.
+  const marks = (d.events ?? [])
+    .filter((e) => e.table === "failures" || (contract.resets && e.table === contract.resets))
+    .map((e) => ({
+      t: timeOf(e),
+      text: `${nameWords(e.table)}${e.kind ? `: ${nameWords(e.kind)}` : ""}, ${timeText(e)}`,
+      cls: e.table === "failures" ? "mark-failure" : "mark-maintenance",
+    }));
   // A contract model's risks are often small: scale the axis to them (at least 0–5 %) so a rise shows.
   const top = Math.max(0, ...riskSeries.flatMap((se) => se.points.map((p) => p.y ?? 0)));
   const yMax = Math.min(1, Math.max(0.05, Math.ceil(top * 12) / 10));
@@ -82,6 +100,7 @@ export function contractMachineView(d, contract, parts, clock = "") {
         width: 1000,
         height: 260,
         format: (v) => `${Math.round(v * 100)} %`,
+        marks,
         ...chartTime,
       }),
       legend(riskSeries),
@@ -128,7 +147,10 @@ export function contractMachineView(d, contract, parts, clock = "") {
         ? table(
             "Events told for this machine, newest first",
             ["Time", "Table", "Kind"],
-            [...d.events].reverse().map((e) => [timeText(e), nameWords(e.table), e.kind || "—"]),
+            // By time, not as posted (a backfill posts table by table: trial 9).
+            [...d.events]
+              .sort((a, b) => timeOf(b) - timeOf(a))
+              .map((e) => [timeText(e), nameWords(e.table), e.kind || "—"]),
           )
         : h("p", {}, "No events for this machine yet."),
     ),
