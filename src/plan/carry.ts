@@ -37,7 +37,7 @@ export function tasksInProgress(
  * The machines with each carried task's event added after their last reading, as a task marked done
  * while no reading came would be: the new solve's risks for that head are as after the task, and its
  * minimum interval runs from it. Copies: the service's snapshots are not changed. The event's time:
- * on a clock, the task's shift start (what POST /v1/plan/tasks/{id}/done writes by default); on a
+ * on a clock, the task's shift start (the part is new from the shift it is replaced in); on a
  * counter, the machine's last count (the plan's shifts are on the wall clock, which a counter does
  * not map back to; done marks it at the machine's count too). A task whose event sets a reading
  * (tool wear to 0) has nothing `later` can hold: it is skipped here, and only kept from being
