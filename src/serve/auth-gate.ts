@@ -61,7 +61,8 @@ export function authGate(
   app: FastifyInstance,
   tokens: Tokens,
   perMinute: number,
-  onFailure: (kinds: TokenKind[], req: FastifyRequest) => void = () => {},
+  /** Each failed check; `limited`: the client is over its limit and gets the 429. */
+  onFailure: (kinds: TokenKind[], req: FastifyRequest, limited: boolean) => void = () => {},
 ): AuthFailures {
   const failures = new AuthFailures(perMinute);
   app.addHook("onRequest", (req: FastifyRequest, _reply, done) => {
@@ -77,9 +78,9 @@ export function authGate(
       return done();
     } catch (e) {
       if (!(e instanceof MillwrightError) || e.code !== "MW_UNAUTHORIZED") return done(e as Error);
-      onFailure(kinds, req);
+      const wait = perMinute <= 0 ? 0 : failures.blockedFor(req.ip);
+      onFailure(kinds, req, wait > 0);
       if (perMinute <= 0) return done(e);
-      const wait = failures.blockedFor(req.ip);
       if (wait > 0)
         return done(
           new MillwrightError(

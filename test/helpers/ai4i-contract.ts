@@ -135,6 +135,8 @@ export async function startAi4iContractApp(
   env: Record<string, string> = {},
   /** Changes what the environment cannot say (timeouts under its 1 s floor). */
   tweak: (cfg: Config) => void = () => {},
+  /** The server's log (pino options, e.g. a stream to read its lines); none by default. */
+  logger: object | false = false,
 ): Promise<Ai4iContractApp> {
   const shop = ai4iContractShop(prefix);
   const cfg = readConfig({
@@ -150,7 +152,7 @@ export async function startAi4iContractApp(
   const server = await startContractServer(cfg, {
     host: "127.0.0.1",
     port: 0,
-    logger: false,
+    logger,
     technicians: AI4I_TECHNICIANS,
   }).catch((e) => {
     removeShop(shop);

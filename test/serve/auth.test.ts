@@ -11,9 +11,16 @@ import { AI4I_TOKENS as TOKENS, startAi4iContractApp } from "../helpers/ai4i-con
 describe("authentication", () => {
   let app: FastifyInstance;
   let close: () => Promise<void>;
+  /** The server's warn lines. */
+  const logged: string[] = [];
 
   before(async () => {
-    ({ app, close } = await startAi4iContractApp("mw-auth-", { MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN: "20" }));
+    ({ app, close } = await startAi4iContractApp(
+      "mw-auth-",
+      { MILLWRIGHT_AUTH_RATE_LIMIT_PER_MIN: "20" },
+      () => {},
+      { level: "warn", stream: { write: (line: string) => logged.push(line) } },
+    ));
   });
   after(() => close());
 
@@ -112,6 +119,18 @@ describe("authentication", () => {
       codes.slice(20).every((c) => c === 429),
       "after 20 failures on any route: 429",
     );
+    // Each counted failure is logged (trial 8: none was), the 429s past the limit are not: 20 lines
+    // for 600 guesses, so a guesser cannot flood the log.
+    const warned = logged
+      .map((l) => JSON.parse(l) as { msg: string; client?: string; token?: string; url?: string })
+      .filter((l) => l.msg === "a missing or wrong token" && l.client === "10.0.0.2");
+    assert.equal(warned.length, 20, JSON.stringify(warned.slice(0, 2)));
+    assert.deepEqual(
+      new Set(warned.map((l) => l.url)),
+      new Set(routes),
+      "every route's failures are logged with the route",
+    );
+    assert.ok(!JSON.stringify(warned).includes("guess"), "the token itself is never logged");
     const limited = await post("/v1/feedback", "{}", "guess", "10.0.0.2");
     assert.equal(limited.json().code, "MW_RATE_LIMITED");
     assert.ok(Number(limited.headers["retry-after"]) >= 1);

@@ -134,15 +134,22 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   countRequests(app, hot, metrics.httpDuration);
   // After the in-flight count (a refused request is counted out too). Tokens are checked before the
   // body is read, and failures limited per client (issue 18, item 12).
-  authGate(app, opts.tokens ?? {}, opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN, (kinds, req) => {
-    if (kinds.includes("hook")) metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
-    // Logged (trial 8: a failed check left no line): which token, from where, for what. At most the
-    // failure limit's count a minute per client before the 429s, so a guesser cannot flood the log.
-    req.log.warn(
-      { token: kinds.join(" or "), client: req.ip, method: req.method, url: req.url.slice(0, 200) },
-      "a missing or wrong token",
-    );
-  });
+  authGate(
+    app,
+    opts.tokens ?? {},
+    opts.authPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MIN,
+    (kinds, req, limited) => {
+      if (kinds.includes("hook")) metrics.retrainTriggers.inc({ outcome: "rejected_auth" });
+      // Logged (trial 8: a failed check left no line): which token, from where, for what. Not once the
+      // client is over its limit (its 429s): at most the limit's count a minute per client, so a
+      // guesser cannot flood the log.
+      if (limited) return;
+      req.log.warn(
+        { token: kinds.join(" or "), client: req.ip, method: req.method, url: req.url.slice(0, 200) },
+        "a missing or wrong token",
+      );
+    },
+  );
   // After the tokens: an unauthenticated client cannot make us inflate anything.
   acceptEncodedBodies(app);
 
