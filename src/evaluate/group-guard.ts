@@ -9,9 +9,8 @@
 // a group with fewer failures in the slice than a kind needs is listed, not judged, and keeps the
 // champion too: the retraining cannot say the challenger is better where the drift is.
 // Pure: no I/O.
-import { MillwrightError } from "../core/errors.js";
 import { fmt } from "./format.js";
-import { KIND_GATE_MIN_FAILURES } from "./kind-guard.js";
+import { checkTolerance, KIND_GATE_MIN_FAILURES } from "./kind-guard.js";
 import { averagePrecision } from "./ranking.js";
 
 export interface GroupSlice {
@@ -77,12 +76,7 @@ export function groupGuard(
   challenger: GroupSlice,
   tolerance: number,
 ): GroupGuard {
-  if (!(Number.isFinite(tolerance) && tolerance >= 0))
-    throw new MillwrightError(
-      "MW_CONFIG",
-      `gate: the kind tolerance ${tolerance} must be a number ≥ 0 (MILLWRIGHT_GATE_KIND_TOLERANCE)`,
-      { key: "MILLWRIGHT_GATE_KIND_TOLERANCE" },
-    );
+  checkTolerance(tolerance);
   const a = champion.pr_auc;
   const b = challenger.pr_auc;
   const delta = a === null || b === null ? null : b - a;

@@ -38,6 +38,16 @@ export interface KindGuard {
   kinds: KindVerdict[];
 }
 
+/** The kind tolerance (MILLWRIGHT_GATE_KIND_TOLERANCE) is a number ≥ 0; the group guard's too. */
+export function checkTolerance(tolerance: number): void {
+  if (!(Number.isFinite(tolerance) && tolerance >= 0))
+    throw new MillwrightError(
+      "MW_CONFIG",
+      `gate: the kind tolerance ${tolerance} must be a number ≥ 0 (MILLWRIGHT_GATE_KIND_TOLERANCE)`,
+      { key: "MILLWRIGHT_GATE_KIND_TOLERANCE" },
+    );
+}
+
 /**
  * Compares each kind's PR-AUC of champion and challenger on one slice. `tolerance`: the most PR-AUC
  * a judged kind may lose (MILLWRIGHT_GATE_KIND_TOLERANCE; 1 turns the guard off).
@@ -48,12 +58,7 @@ export function kindGuard(
   failures: Readonly<Record<string, number>>,
   tolerance: number,
 ): KindGuard {
-  if (!(Number.isFinite(tolerance) && tolerance >= 0))
-    throw new MillwrightError(
-      "MW_CONFIG",
-      `gate: the kind tolerance ${tolerance} must be a number ≥ 0 (MILLWRIGHT_GATE_KIND_TOLERANCE)`,
-      { key: "MILLWRIGHT_GATE_KIND_TOLERANCE" },
-    );
+  checkTolerance(tolerance);
   const names = [...new Set([...Object.keys(champion), ...Object.keys(challenger)])].sort();
   const kinds = names.map((kind): KindVerdict => {
     const a = champion[kind]?.pr_auc ?? null;

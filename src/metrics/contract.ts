@@ -3,7 +3,7 @@
 // deploy/monitoring/ show a contract model too (test/deploy/monitoring-dashboards.test.ts checks every
 // panel it should fill). Drift and quality gauges are the monitor's (metrics/shared.ts monitorGauges,
 // set by monitor/live/monitor.ts).
-import { Counter, Gauge, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
+import { Gauge, type Registry as PromRegistry, collectDefaultMetrics } from "prom-client";
 import { sharedMetrics, zeroed } from "./shared.js";
 
 export type ContractMetrics = ReturnType<typeof contractMetrics>;
@@ -17,14 +17,12 @@ export function contractMetrics(registry: PromRegistry) {
     // single-reading request.
     ...sharedMetrics(registry),
     events: zeroed(
-      new Counter({
-        name: "millwright_events_total",
-        help: "Events received, by outcome (accepted, duplicate, conflict).",
-        labelNames: ["outcome"] as const,
-        registers: [registry],
-      }),
-      "outcome",
-      ["accepted", "duplicate", "conflict"],
+      [registry],
+      "millwright_events_total",
+      "Events received, by outcome (accepted, duplicate, conflict).",
+      {
+        outcome: ["accepted", "duplicate", "conflict"],
+      },
     ),
     readingsReceived: lastReadingReceived(registry),
   };

@@ -74,14 +74,12 @@ export function sharedMetrics(registry: Registry) {
       r,
     ),
     feedback: zeroed(
-      new Counter({
-        name: "millwright_feedback_total",
-        help: "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
-        labelNames: ["outcome"] as const,
-        registers: r,
-      }),
-      "outcome",
-      ["accepted", "duplicate", "unknown", "conflict"],
+      r,
+      "millwright_feedback_total",
+      "Ground-truth labels received, by outcome (accepted, duplicate, unknown, conflict).",
+      {
+        outcome: ["accepted", "duplicate", "unknown", "conflict"],
+      },
     ),
     modelInfo: new Gauge({
       name: "millwright_model_info",
@@ -90,24 +88,18 @@ export function sharedMetrics(registry: Registry) {
       registers: r,
     }),
     retrainTriggers: zeroed(
-      new Counter({
-        name: "millwright_retrain_triggers_total",
-        help: "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
-        labelNames: ["outcome"] as const,
-        registers: r,
-      }),
-      "outcome",
-      ["started", "deduplicated", "cooldown", "rejected_auth"],
+      r,
+      "millwright_retrain_triggers_total",
+      "Retraining triggers by outcome (started, deduplicated, cooldown, rejected_auth).",
+      {
+        outcome: ["started", "deduplicated", "cooldown", "rejected_auth"],
+      },
     ),
     retrainDecisions: zeroed(
-      new Counter({
-        name: "millwright_retrain_decisions_total",
-        help: "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first; github mode: dispatched, dispatch-failed).",
-        labelNames: ["verdict"] as const,
-        registers: r,
-      }),
-      "verdict",
-      ["promoted", "kept", "failed", "shadow", "dispatched", "dispatch-failed"],
+      r,
+      "millwright_retrain_decisions_total",
+      "Retraining gate decisions by verdict (promoted, kept, failed; shadow: put in shadow first; github mode: dispatched, dispatch-failed).",
+      { verdict: ["promoted", "kept", "failed", "shadow", "dispatched", "dispatch-failed"] },
     ),
     // deploy/monitoring's MillwrightStoreDegraded and the canary analysis read it.
     storeDegraded: new Gauge({
@@ -128,8 +120,15 @@ export function sharedMetrics(registry: Registry) {
  * increase() cannot see a series born at 1 (the first promotion was counted as 0), nor one a restart
  * removed until it happened again (trial 8: the Retraining dashboard showed 0 promotions of 2).
  */
-export function zeroed<L extends string>(c: Counter<L>, label: L, values: readonly string[]): Counter<L> {
-  for (const v of values) c.inc({ [label]: v } as Partial<Record<L, string>>, 0);
+export function zeroed<L extends string>(
+  registers: Registry[],
+  name: string,
+  help: string,
+  values: Record<L, readonly string[]>,
+): Counter<L> {
+  const [label, known] = Object.entries(values)[0] as [L, readonly string[]];
+  const c = new Counter<L>({ name, help, labelNames: [label], registers });
+  for (const v of known) c.inc({ [label]: v } as Partial<Record<L, string>>, 0);
   return c;
 }
 
