@@ -14,18 +14,18 @@ import type { ContractPlan } from "./contract-plan.js";
 import { type ContractPlannedTask, r2 } from "./contract-report.js";
 
 /**
- * The previous plan's tasks under way at `now` (ms; the new plan's start time: the fleet's data time
- * on a clock, the wall clock on a counter): their shift began before `now` and ends after it, and no
- * one marked them done or skipped. A task carried before and still open is carried again.
+ * The previous plan's tasks (or, after a restart, the kept ones: keeper.ts) under way at `now` (ms;
+ * the new plan's start time: the fleet's data time on a clock, the wall clock on a counter): their
+ * shift began before `now` and ends after it, and no one marked them done or skipped. A task carried
+ * before and still open is carried again.
  */
 export function tasksInProgress(
-  previous: ContractPlan | null,
+  previous: readonly ContractPlannedTask[],
   marked: ReadonlySet<string>,
   now: number,
   shiftHours: number,
 ): ContractPlannedTask[] {
-  if (!previous) return [];
-  return previous.tasks.filter((t) => {
+  return previous.filter((t) => {
     const start = Date.parse(t.shift.start);
     // `end` is the calendar's (a night of a clock change is 7 or 9 h); a task of an older plan without it: the shift's length.
     const end = t.shift.end ? Date.parse(t.shift.end) : start + shiftHours * 3_600_000;

@@ -33,6 +33,8 @@ export interface HeadForecast {
    * it is not planned again in this plan. Absent otherwise.
    */
   underWay?: string;
+  /** Shifts a technician skipped this task in (shift index → the reason): not planned there again. */
+  skipped?: Map<number, string>;
 }
 
 export interface ContractForecast {

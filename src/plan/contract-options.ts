@@ -111,6 +111,7 @@ export function contractOptions(
       if (!task || f.underWay !== undefined) return;
       group++;
       for (let s = 0; s < crew.slots.length; s++) {
+        if (f.skipped?.has(s)) continue;
         const n = taskNumbers(f, s, plannedCostPerHour);
         const value = n.avoided - n.planned;
         const worth = worthPlanning(n, minReturn);

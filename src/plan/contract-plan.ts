@@ -83,6 +83,19 @@ export interface ContractPlanInput {
    * machines' `later` events, so the risks are as after them.
    */
   underWay?: readonly UnderWay[];
+  /**
+   * Tasks a technician skipped (the server's outcomes): that machine's task is not planned again in
+   * that shift (its hours go to other work), and a risk left unplanned says it was skipped.
+   */
+  skipped?: readonly SkippedTask[];
+}
+
+export interface SkippedTask {
+  machine_id: string;
+  head: string;
+  /** The skipped shift's start (ISO). */
+  shift_start: string;
+  reason: string;
 }
 
 /** The AI4I plan's shape (so one Plan page renders both), with the contract's tasks and freshness. */
@@ -212,6 +225,11 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
     for (const fc of forecasts)
       if (fc.machine.id === u.machine_id)
         for (const f of fc.heads) if (f.head === u.head) f.underWay = u.label;
+  for (const k of input.skipped ?? []) {
+    const s = slots.findIndex((x) => Date.parse(x.start) === Date.parse(k.shift_start));
+    const f = forecasts.find((fc) => fc.machine.id === k.machine_id)?.heads.find((x) => x.head === k.head);
+    if (s >= 0 && f) (f.skipped ??= new Map()).set(s, k.reason);
+  }
   const set = contractOptions(
     { technicians: input.technicians, slots, shiftHours },
     forecasts,

@@ -156,6 +156,13 @@ function intervalHold(f: HeadForecast, task: TaskSpec, shift: number): string | 
   return `its minimum interval (${spanWords(task.minInterval.label)} since ${last}) allows it from this shift on`;
 }
 
+/** A technician skipped this task in a shift of the plan: said first (trial 9: the risk left every list). */
+function skippedWords(ctx: ReportContext, f: HeadForecast): string {
+  if (!f.skipped || f.skipped.size === 0 || !f.spec.task) return "";
+  const said = [...f.skipped].map(([s, why]) => `${ctx.slots[s].label} ("${why}")`).join(", ");
+  return `the ${f.spec.task.words} was skipped for ${said}; `;
+}
+
 /** Why no task covers a head's risk on a machine, in the order a planner would check. */
 function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used: number[][]): string {
   const { slots, technicians, currency } = ctx;
@@ -247,7 +254,7 @@ export function describeContractUnplanned(
         mode: f.head,
         risk: r4(risk),
         expected_cost: r2(cost),
-        reason: reason(ctx, fc, f, used),
+        reason: skippedWords(ctx, f) + reason(ctx, fc, f, used),
       });
     });
   });

@@ -4,7 +4,9 @@
 // tasks are kept across re-plans, so a manager sees what was done against what was planned, and,
 // given a store (the contract's audit), across restarts and between replicas (plan/outcomes.ts).
 // A plan re-made in the middle of a shift keeps that shift's open tasks, marked `carried`, and the
-// new solve takes them as done (plan/carry.ts).
+// new solve takes them as done (plan/carry.ts). Each plan's tasks are kept (in the store, when there
+// is one) as they stood when their shift began: the week's planned work against what became of it
+// (plan/week.ts), and the tasks a restart carries.
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
@@ -19,6 +21,8 @@ import { PlanFile } from "./plan-file.js";
 import type { HistoryModel } from "../train/history-model.js";
 import { OUTCOMES_KEPT_MS, type OutcomeStore, type TaskOutcome, mayFollow } from "./outcomes.js";
 import { fleetTime } from "../core/fleet-time.js";
+import { zoneOffsetMinutes } from "../data/time-format.js";
+import { type WeekView, weekStartOf, weekView } from "./week.js";
 
 export type { TaskOutcome } from "./outcomes.js";
 
@@ -36,6 +40,8 @@ export type ServedPlan = Omit<ContractPlan, "summary"> & {
   stale: boolean;
   stale_reason: string | null;
   outcomes: TaskOutcome[];
+  /** This week's planned tasks against what became of them (plan/week.ts). */
+  week: WeekView;
   technicians_source: string;
   /** The costs file the plan used, or "the contract's tasks". */
   costs_source: string;
@@ -58,6 +64,8 @@ export class PlanKeeper {
   private making: Promise<ContractPlan> | null = null;
   /** The store's recent outcomes as last read (all of them, without a store). */
   private kept: TaskOutcome[] = [];
+  /** The plans' tasks as they stood when their shift began, and the latest plan's to come (as last read). */
+  private keptTasks: ContractPlannedTask[] = [];
   /**
    * The done tasks known when the latest plan was begun. A task of that plan done since, here or on
    * another replica (cluster mode: its mark reaches this one only through the store), makes it stale.
@@ -102,7 +110,18 @@ export class PlanKeeper {
    * as open again) and before each answer or mark (another replica may have marked one).
    */
   async loadOutcomes(): Promise<void> {
-    if (this.store) this.kept = await this.store.listOutcomes(Date.now() - OUTCOMES_KEPT_MS);
+    if (!this.store) return;
+    this.kept = await this.store.listOutcomes(Date.now() - OUTCOMES_KEPT_MS);
+    this.keptTasks = await this.store.listPlanTasks(this.now() - OUTCOMES_KEPT_MS);
+  }
+
+  /**
+   * The shop's now: the fleet's data time on a clock (a replayed or simulated fleet plans in its own
+   * time), the wall clock on a counter or before any reading.
+   */
+  private now(): number {
+    if (this.svc.model.contract.time?.counter !== false) return Date.now();
+    return fleetTime(this.svc.dataTimes())?.time ?? Date.now();
   }
 
   get outcomes(): readonly TaskOutcome[] {
@@ -185,8 +204,9 @@ export class PlanKeeper {
       const startTime = planStartTime(svc.model, machines);
       // The previous plan's open tasks of the shift in progress are carried, and solved as done (carry.ts).
       const marked = new Set(this.kept.map((o) => o.id));
+      // After a restart there is no plan here: the kept tasks are the last plan's (another replica's).
       const carried = tasksInProgress(
-        this.latest,
+        this.latest?.tasks ?? this.keptTasks,
         marked,
         startTime.getTime(),
         this.latest?.horizon.shift_hours ?? 8,
@@ -203,8 +223,10 @@ export class PlanKeeper {
         timeLimitSeconds: 10,
         madeAt: new Date(),
         underWay: carried.map((t) => ({ machine_id: t.machine_id, head: t.head, label: t.shift.label })),
+        skipped: this.skippedTasks(),
       });
       const plan = carried.length > 0 ? carryInto(made, carried) : made;
+      await this.keepTasks(startTime.getTime(), plan.tasks);
       this.latest = plan;
       this.doneAtPlan = done;
       for (const t of plan.tasks) this.known.set(t.id, t);
@@ -215,6 +237,35 @@ export class PlanKeeper {
       this.making = null;
     });
     return this.making;
+  }
+
+  /** The skipped outcomes with the task each was (its machine, head and shift), as the planner takes them. */
+  private skippedTasks() {
+    const tasks = new Map([...this.keptTasks, ...this.known.values()].map((t) => [t.id, t]));
+    return this.kept.flatMap((o) => {
+      const t = o.status === "skipped" ? tasks.get(o.id) : undefined;
+      return t
+        ? [{ machine_id: t.machine_id, head: t.head, shift_start: t.shift.start, reason: o.reason ?? "" }]
+        : [];
+    });
+  }
+
+  /**
+   * The new plan's tasks replace the kept ones to come (outcomes.ts replacePlanTasks), here and in the
+   * store. A store away loses only the week's record of this plan, not the plan.
+   */
+  private async keepTasks(now: number, tasks: readonly ContractPlannedTask[]): Promise<void> {
+    const keepSince = now - OUTCOMES_KEPT_MS;
+    const marked = new Set(this.kept.map((o) => o.id));
+    const fresh = new Set(tasks.map((t) => t.id));
+    const start = (t: ContractPlannedTask) => Date.parse(t.shift.start);
+    this.keptTasks = [
+      ...this.keptTasks.filter(
+        (t) => !fresh.has(t.id) && start(t) >= keepSince && (start(t) < now || marked.has(t.id)),
+      ),
+      ...tasks,
+    ].sort((a, b) => start(a) - start(b));
+    await this.store?.replacePlanTasks(now, tasks, keepSince).catch(() => {});
   }
 
   /** The plan to answer with: made on first ask; a stale one is answered while a new one is made. */
@@ -273,8 +324,25 @@ export class PlanKeeper {
         ? { ...t, status: o.status, status_at: o.at, ...(o.reason ? { skipped_reason: o.reason } : {}) }
         : t;
     });
+    // A skipped task of this horizon that the plan made since has dropped (its shift's hours went to
+    // other work) is still listed, as skipped: its costs are in no total.
+    const inPlan = new Set(tasks.map((t) => t.id));
+    const [hStart, hEnd] = [Date.parse(plan.horizon.start), Date.parse(plan.horizon.end)];
+    const dropped = this.keptTasks.flatMap((t): ContractPlannedTask[] => {
+      const o = byId.get(t.id);
+      const s = Date.parse(t.shift.start);
+      if (o?.status !== "skipped" || inPlan.has(t.id) || s < hStart || s >= hEnd) return [];
+      const index =
+        plan.horizon.labels.length - Math.round((hEnd - s) / (plan.horizon.shift_hours * 3_600_000));
+      return [
+        { ...t, shift: { ...t.shift, index }, status: "skipped", status_at: o.at, skipped_reason: o.reason },
+      ];
+    });
     const skipped = tasks.filter((t) => t.status === "skipped");
     const sum = (k: "avoided_cost" | "planned_cost") => skipped.reduce((a, t) => a + t[k], 0);
+    const zone = this.svc.model.contract.time?.zone;
+    const offsetAt = zone ? zoneOffsetMinutes(zone) : () => 0;
+    const now = this.now();
     return {
       ...plan,
       summary: {
@@ -282,16 +350,25 @@ export class PlanKeeper {
         avoided_cost: r2(plan.summary.avoided_cost - sum("avoided_cost")),
         planned_cost: r2(plan.summary.planned_cost - sum("planned_cost")),
         skipped: {
-          tasks: skipped.length,
-          avoided_cost: r2(sum("avoided_cost")),
-          planned_cost: r2(sum("planned_cost")),
+          tasks: skipped.length + dropped.length,
+          avoided_cost: r2(sum("avoided_cost") + dropped.reduce((a, t) => a + t.avoided_cost, 0)),
+          planned_cost: r2(sum("planned_cost") + dropped.reduce((a, t) => a + t.planned_cost, 0)),
         },
         carried: plan.summary.carried ?? { tasks: 0, avoided_cost: 0, planned_cost: 0 },
       },
-      tasks,
+      tasks: dropped.length
+        ? [...tasks, ...dropped].sort((a, b) => Date.parse(a.shift.start) - Date.parse(b.shift.start))
+        : tasks,
       stale: this.staleReason !== null,
       stale_reason: this.staleReason,
       outcomes: [...this.kept],
+      week: weekView(
+        [...this.keptTasks, ...plan.tasks],
+        inPlan,
+        this.kept,
+        now,
+        weekStartOf(now, 6, offsetAt),
+      ),
       technicians_source: this.techniciansFile ?? "",
       costs_source: this.costsFile ?? "the contract's tasks",
       currency: this.usedTasks?.currency ?? "",
@@ -317,7 +394,8 @@ export class PlanKeeper {
   }
 
   task(id: string): ContractPlannedTask {
-    const t = this.known.get(id);
+    // A kept task: of a plan made before a restart, or on another replica (printed, then marked).
+    const t = this.known.get(id) ?? this.keptTasks.find((x) => x.id === id);
     if (!t)
       throw new MillwrightError(
         "MW_NOT_FOUND",

@@ -1,7 +1,10 @@
 // What became of a planned task (done or skipped, with a reason), and the port the plan keeper keeps
 // them through: the contract's audit store (serve/contract/audit.ts, audit-postgres.ts), so a
 // restart forgets no skipped task (it was planned again) and the replicas of a cluster share one
-// list. Its own file so the stores take the types without the keeper.
+// list. The same store keeps the plan's tasks as they stood when their shift began, so the week's
+// planned work can be set against what was done (plan/week.ts). Its own file so the stores take the
+// types without the keeper.
+import type { ContractPlannedTask } from "./contract-report.js";
 
 export interface TaskOutcome {
   id: string;
@@ -35,4 +38,13 @@ export interface OutcomeStore {
   recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null>;
   /** The outcomes recorded at or after `since` (ms), oldest first. */
   listOutcomes(since: number): Promise<TaskOutcome[]>;
+  /**
+   * A new plan made at `now` (ms): the kept tasks whose shift starts at or after `now` are dropped
+   * (the new plan replaces them) unless they have an outcome; those whose shift began before it stay
+   * (they were the plan when their shift began); `tasks` are written over them by id; tasks whose
+   * shift began before `keepSince` are forgotten. One transaction.
+   */
+  replacePlanTasks(now: number, tasks: readonly ContractPlannedTask[], keepSince: number): Promise<void>;
+  /** The kept tasks whose shift starts at or after `since` (ms), by shift start. */
+  listPlanTasks(since: number): Promise<ContractPlannedTask[]>;
 }

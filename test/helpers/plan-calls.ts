@@ -1,5 +1,6 @@
 // The plan's routes as a client calls them, for the tests of done and skipped tasks (one server and
-// several replicas): GET /v1/plan (a 200 asserted), and marking a task done or skipped.
+// several replicas): GET /v1/plan (a 200 asserted), marking a task done or skipped, and readings that
+// move the fleet's data time on.
 import assert from "node:assert/strict";
 import type { FastifyInstance } from "fastify";
 
@@ -23,3 +24,32 @@ export const markTask = (
   payload: object = {},
 ) =>
   app.inject({ method: "POST", url: `/v1/plan/tasks/${encodeURIComponent(id)}/${what}`, headers, payload });
+
+/**
+ * Hourly readings of the historian shop (examples/contracts/historian.yaml's columns), per machine
+ * from its newest reading (`newest`, ms, moved on here) up to `until` (ms): the fleet's data time
+ * moves there, as a live fleet's would.
+ */
+export async function postReadingsUntil(
+  app: FastifyInstance,
+  newest: Map<string, number>,
+  until: number,
+): Promise<void> {
+  const batch: Record<string, unknown>[] = [];
+  for (const [m, t0] of newest) {
+    let t = t0;
+    while (t + 3_600_000 <= until) {
+      t += 3_600_000;
+      batch.push({
+        machine_id: m,
+        timestamp: new Date(t).toISOString(),
+        spindle_speed: 9000,
+        spindle_load: 40,
+      });
+    }
+    newest.set(m, t);
+  }
+  batch.sort((a, b) => Date.parse(a.timestamp as string) - Date.parse(b.timestamp as string));
+  const r = await app.inject({ method: "POST", url: "/v1/predict", payload: batch });
+  assert.equal(r.statusCode, 200, r.body.slice(0, 300));
+}

@@ -51,16 +51,20 @@ test("in progress: the shift began before now and ends after it, and the task ha
   const later = task("M3", "pump", 1);
   const prev = plan([a, b, later]);
   const ids = (ts: ContractPlannedTask[]) => ts.map((t) => t.id);
-  assert.deepEqual(ids(tasksInProgress(prev, new Set(), T0 + 3 * H, 8)), [a.id, b.id]);
-  assert.deepEqual(ids(tasksInProgress(prev, new Set([b.id]), T0 + 3 * H, 8)), [a.id], "marked: not carried");
+  assert.deepEqual(ids(tasksInProgress(prev.tasks, new Set(), T0 + 3 * H, 8)), [a.id, b.id]);
   assert.deepEqual(
-    ids(tasksInProgress(prev, new Set(), T0, 8)),
+    ids(tasksInProgress(prev.tasks, new Set([b.id]), T0 + 3 * H, 8)),
+    [a.id],
+    "marked: not carried",
+  );
+  assert.deepEqual(
+    ids(tasksInProgress(prev.tasks, new Set(), T0, 8)),
     [],
     "at its start the shift is the new plan's first",
   );
-  assert.deepEqual(ids(tasksInProgress(prev, new Set(), T0 + 8 * H, 8)), [], "at its end it is over");
-  assert.deepEqual(ids(tasksInProgress(prev, new Set(), T0 + 9 * H, 8)), [later.id]);
-  assert.deepEqual(tasksInProgress(null, new Set(), T0 + H, 8), []);
+  assert.deepEqual(ids(tasksInProgress(prev.tasks, new Set(), T0 + 8 * H, 8)), [], "at its end it is over");
+  assert.deepEqual(ids(tasksInProgress(prev.tasks, new Set(), T0 + 9 * H, 8)), [later.id]);
+  assert.deepEqual(tasksInProgress([], new Set(), T0 + H, 8), []);
 });
 
 const contract = (counter: boolean) =>

@@ -11,6 +11,7 @@ import { MillwrightError } from "../../core/errors.js";
 import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
 import type { TaskOutcome } from "../../plan/outcomes.js";
+import type { ContractPlannedTask } from "../../plan/contract-report.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import type { AuditEvent, AuditQuery, MonitorSnapshot, StoredAuditEvent } from "../../store/types.js";
 import type { ContractAuditStore } from "./audit.js";
@@ -48,7 +49,14 @@ const SCHEMA = `
     recorded_at bigint NOT NULL,
     payload text NOT NULL,
     PRIMARY KEY (contract, id));
-  CREATE INDEX IF NOT EXISTS contract_plan_outcomes_at ON contract_plan_outcomes (contract, recorded_at);`;
+  CREATE INDEX IF NOT EXISTS contract_plan_outcomes_at ON contract_plan_outcomes (contract, recorded_at);
+  CREATE TABLE IF NOT EXISTS contract_plan_tasks (
+    contract text NOT NULL,
+    id text NOT NULL,
+    shift_start bigint NOT NULL,
+    payload text NOT NULL,
+    PRIMARY KEY (contract, id));
+  CREATE INDEX IF NOT EXISTS contract_plan_tasks_start ON contract_plan_tasks (contract, shift_start);`;
 
 export class PostgresAuditStore implements ContractAuditStore {
   private readonly pool: pg.Pool;
@@ -188,6 +196,43 @@ export class PostgresAuditStore implements ContractAuditStore {
       );
       return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
     }, "plan outcomes");
+  }
+
+  /** One transaction; replicas planning at once leave the union of their plans' tasks to come. */
+  replacePlanTasks(now: number, tasks: readonly ContractPlannedTask[], keepSince: number): Promise<void> {
+    return this.run(
+      () =>
+        inTransaction(this.pool, async (c) => {
+          await c.query(
+            `DELETE FROM contract_plan_tasks t WHERE t.contract = $1 AND ((t.shift_start >= $2 AND NOT EXISTS
+               (SELECT 1 FROM contract_plan_outcomes o WHERE o.contract = $1 AND o.id = t.id)) OR t.shift_start < $3)`,
+            [this.contract, now, keepSince],
+          );
+          if (tasks.length > 0)
+            await c.query(
+              `INSERT INTO contract_plan_tasks (contract, id, shift_start, payload)
+               SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::text[])
+               ON CONFLICT (contract, id) DO UPDATE SET shift_start = excluded.shift_start, payload = excluded.payload`,
+              [
+                this.contract,
+                tasks.map((t) => t.id),
+                tasks.map((t) => Date.parse(t.shift.start)),
+                tasks.map((t) => JSON.stringify(t)),
+              ],
+            );
+        }),
+      "plan tasks",
+    );
+  }
+
+  listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
+    return this.run(async () => {
+      const { rows } = await this.pool.query<{ payload: string }>(
+        "SELECT payload FROM contract_plan_tasks WHERE contract = $1 AND shift_start >= $2 ORDER BY shift_start, id",
+        [this.contract, since],
+      );
+      return rows.map((r) => JSON.parse(r.payload) as ContractPlannedTask);
+    }, "plan tasks");
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */

@@ -9,6 +9,7 @@ import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
 import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { type OutcomeStore, type TaskOutcome, mayFollow } from "../../plan/outcomes.js";
+import type { ContractPlannedTask } from "../../plan/contract-report.js";
 import type {
   AuditEvent,
   AuditQuery,
@@ -46,7 +47,12 @@ export class SqliteAuditStore implements ContractAuditStore {
         id TEXT NOT NULL UNIQUE,
         recorded_at INTEGER NOT NULL,
         payload TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS plan_outcomes_at ON plan_outcomes (recorded_at);`);
+      CREATE INDEX IF NOT EXISTS plan_outcomes_at ON plan_outcomes (recorded_at);
+      CREATE TABLE IF NOT EXISTS plan_tasks (
+        id TEXT PRIMARY KEY,
+        shift_start INTEGER NOT NULL,
+        payload TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS plan_tasks_start ON plan_tasks (shift_start);`);
     // Alert texts and training reasons are operators' business only, like the tokens file.
     if (path !== ":memory:") chmodSync(path, 0o600);
   }
@@ -126,6 +132,31 @@ export class SqliteAuditStore implements ContractAuditStore {
       .prepare("SELECT payload FROM plan_outcomes WHERE recorded_at >= ? ORDER BY seq")
       .all(since) as { payload: string }[];
     return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
+  }
+
+  async replacePlanTasks(
+    now: number,
+    tasks: readonly ContractPlannedTask[],
+    keepSince: number,
+  ): Promise<void> {
+    const put = this.db.prepare(
+      "INSERT OR REPLACE INTO plan_tasks (id, shift_start, payload) VALUES (?, ?, ?)",
+    );
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          "DELETE FROM plan_tasks WHERE (shift_start >= ? AND id NOT IN (SELECT id FROM plan_outcomes)) OR shift_start < ?",
+        )
+        .run(now, keepSince);
+      for (const t of tasks) put.run(t.id, Date.parse(t.shift.start), JSON.stringify(t));
+    })();
+  }
+
+  async listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
+    const rows = this.db
+      .prepare("SELECT payload FROM plan_tasks WHERE shift_start >= ? ORDER BY shift_start, id")
+      .all(since) as { payload: string }[];
+    return rows.map((r) => JSON.parse(r.payload) as ContractPlannedTask);
   }
 
   close(): void {

@@ -241,7 +241,8 @@ export function contractPlanRoutes(
   app.post(
     "/v1/plan/tasks/:id/skipped",
     guarded(["feedback", "admin"], {
-      summary: "A technician marks a task skipped, with a reason (feedback or admin token)",
+      summary:
+        "A technician marks a task skipped, with a reason (feedback or admin token): the plan is made again without it in that shift",
       params: idParam,
       body: closedObject({ reason: { type: "string", minLength: 1, maxLength: 500 } }, ["reason"]),
     }),
@@ -250,7 +251,9 @@ export function contractPlanRoutes(
       const { reason } = req.body as { reason: string };
       // Answered only once it is in the store: a restart must not plan a skipped task again.
       await record(new Date().toISOString(), { reason });
-      return { id, status: "skipped", reason };
+      // Re-planned: the shift's hours go to other work, and that shift does not get the task again.
+      keeper.markStale(`task ${id} was skipped`);
+      return { id, status: "skipped", reason, plan: "stale: a new plan is being made (GET /v1/plan)" };
     },
   );
   return keeper;

@@ -15,7 +15,7 @@ import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
 import { trainedShop } from "../../helpers/contract-served.js";
 import { shopExports } from "../../helpers/historian.js";
-import { markTask } from "../../helpers/plan-calls.js";
+import { markTask, postReadingsUntil } from "../../helpers/plan-calls.js";
 
 const FEEDBACK = "feedback-token-for-tests";
 const ADMIN = "admin-token-for-tests";
@@ -30,6 +30,7 @@ type Task = {
   head: string;
   task: string;
   technician: string;
+  hours: number;
   shift: { index: number; start: string; end: string; label: string };
   risk_before: number;
   risk_after: number;
@@ -48,6 +49,11 @@ type Plan = {
   };
   unplanned_risks: { machine_id: string; head: string; reason: string }[];
   machines: { machine_id: string; heads: Record<string, { by_end: number } | null> }[];
+  week: {
+    start: string;
+    tasks: { id: string; status: string }[];
+    by_status: Record<string, { tasks: number; hours: number }>;
+  };
   stale: boolean;
   made_at: string;
 };
@@ -87,26 +93,7 @@ after(async () => {
 const auth = (t: string) => ({ authorization: `Bearer ${t}` });
 const newest = new Map<string, number>();
 
-/** Readings, hourly per machine, up to `until` (ms): the fleet's data time moves there. */
-async function postUntil(until: number): Promise<void> {
-  const batch: Record<string, unknown>[] = [];
-  for (const [m, t0] of newest) {
-    let t = t0;
-    while (t + HOUR <= until) {
-      t += HOUR;
-      batch.push({
-        machine_id: m,
-        timestamp: new Date(t).toISOString(),
-        spindle_speed: 9000,
-        spindle_load: 40,
-      });
-    }
-    newest.set(m, t);
-  }
-  batch.sort((a, b) => Date.parse(a.timestamp as string) - Date.parse(b.timestamp as string));
-  const r = await app.inject({ method: "POST", url: "/v1/predict", payload: batch });
-  assert.equal(r.statusCode, 200, r.body.slice(0, 300));
-}
+const postUntil = (until: number) => postReadingsUntil(app, newest, until);
 
 /** GET /v1/plan until it is not stale (a background re-plan done). */
 async function settled(): Promise<Plan> {
@@ -200,6 +187,12 @@ test("a re-plan in the middle of a shift keeps that shift's open tasks, carried,
     got.tasks.filter((t) => t.carried).map((t) => t.id),
     carried.map((t) => t.id),
   );
+  // The week: the shift's tasks in progress, the plan's others of this week to come.
+  const status = (p: Plan, id: string) => p.week.tasks.find((w) => w.id === id)?.status;
+  for (const t of firstShift) assert.equal(status(got, t.id), "in_progress", t.id);
+  const weekEnd = Date.parse(got.week.start) + 7 * 24 * HOUR;
+  for (const t of got.tasks.filter((x) => !x.carried && Date.parse(x.shift.start) < weekEnd))
+    assert.equal(status(got, t.id), "to_come", t.id);
 });
 
 test("once the shift has ended, its open tasks are no longer carried (and may be planned again)", async () => {
@@ -224,6 +217,15 @@ test("once the shift has ended, its open tasks are no longer carried (and may be
   );
   for (const t of firstShift) assert.ok(!next.tasks.some((x) => x.id === t.id), `${t.id}: its shift is over`);
   assert.equal(next.summary.carried.tasks, 0);
+  // Gone from the plan, not from the week (trial 9: unmarked tasks whose shift passed vanished).
+  const got = await settled();
+  for (const t of firstShift)
+    assert.equal(got.week.tasks.find((w) => w.id === t.id)?.status, "not_marked", t.id);
+  assert.equal(got.week.by_status.not_marked.tasks, firstShift.length);
+  assert.equal(
+    got.week.by_status.not_marked.hours,
+    firstShift.reduce((a, t) => a + t.hours, 0),
+  );
 });
 
 test("a carried task can be marked done: then it is not carried, nor planned again", async () => {

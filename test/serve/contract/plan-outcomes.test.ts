@@ -91,6 +91,8 @@ test("a skip the store cannot write is not acknowledged: 503, and the task stays
       throw new MillwrightError("MW_STORE_UNAVAILABLE", "retraining audit (PostgreSQL): connection refused");
     },
     listOutcomes: async () => [],
+    replacePlanTasks: async () => {},
+    listPlanTasks: async () => [],
   };
   const s = await open(down);
   try {
