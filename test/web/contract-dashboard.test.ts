@@ -444,6 +444,7 @@ describe("dashboard on a data-contract server, in a real browser", {
       why: string;
     }[];
     unplanned_risks: { machine_id: string; reason: string }[];
+    week: { planned: { tasks: number }; by_status: Record<string, { tasks: number }> };
     technicians: { name: string }[];
     horizon: { labels: string[] };
     outcomes: { id: string; status: string; reason?: string }[];
@@ -606,7 +607,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     await page.waitForFunction(
       (m) => {
         const t = document.getElementById("plan-freshness")?.textContent ?? "";
-        return !/stale/.test(t) && t.includes(`made ${m} UTC`) && !!document.querySelector("#outcomes");
+        return !/stale/.test(t) && t.includes(`made ${m} UTC`) && !!document.querySelector("#week");
       },
       made,
       { timeout: 15_000 },
@@ -617,12 +618,20 @@ describe("dashboard on a data-contract server, in a real browser", {
       after.outcomes.map((o) => [o.id, o.status, o.reason ?? null]),
       [[doneTask.id, "done", null]],
     );
-    await page.waitForFunction(() =>
-      /done/.test(document.querySelector("#outcomes tbody tr")?.textContent ?? ""),
+    // The week's score (trial 9): the done task among this week's, and the tallies from the server's.
+    await page.waitForSelector("#week tbody tr[data-status=done]");
+    const outcomes = await page.$$eval("#week tbody tr[data-status=done]", (trs) =>
+      trs.map((tr) => tr.textContent ?? ""),
     );
-    const outcomes = await page.$$eval("#outcomes tbody tr", (trs) => trs.map((tr) => tr.textContent ?? ""));
     assert.equal(outcomes.length, 1);
-    assert.match(outcomes[0], new RegExp(`^${doneTask.machine_id}.*${doneTask.shift.label}done`));
+    assert.match(outcomes[0], new RegExp(`^${doneTask.machine_id}.*${doneTask.shift.label}, .*Done`));
+    assert.equal(after.week.by_status.done.tasks, 1);
+    assert.match(
+      (await page.textContent("#week-summary")) ?? "",
+      new RegExp(
+        `: ${after.week.planned.tasks} tasks planned \\(.* h\\), 1 done, 0 skipped, ${after.week.by_status.not_marked.tasks} not marked\\.$`,
+      ),
+    );
     console.log(
       `# the page showed "stale: re-planning…": ${await page.evaluate(() => (window as unknown as { sawStale?: boolean }).sawStale === true)}`,
     );

@@ -76,6 +76,14 @@ async function servedPlan(url: string, json: boolean): Promise<number> {
     out(
       `  ${o.status.padEnd(8)} ${o.machine_id} ${o.task} (${o.shift}) at ${o.at}${o.reason ? `: ${o.reason}` : ""}`,
     );
+  // The week's score (the Plan page's "This week: planned and done"; plan/week.ts).
+  const w = body.week;
+  if (w) {
+    const n = (k: keyof typeof w.by_status) => `${w.by_status[k].tasks} ${k.replace("_", " ")}`;
+    out(
+      `week from ${w.start}: ${w.planned.tasks} tasks planned (${w.planned.hours} h): ${n("done")}, ${n("skipped")}, ${n("not_marked")}, ${n("in_progress")}, ${n("to_come")}`,
+    );
+  }
   return 0;
 }
 

@@ -144,7 +144,8 @@ export function contractPlanRoutes(
     {
       schema: {
         tags,
-        summary: "The current maintenance plan (made on first ask; stale: true while a new one is made)",
+        summary:
+          "The current maintenance plan (made on first ask; stale: true while a new one is made), with its done and skipped tasks and the week's planned work against what became of it (week)",
       },
     },
     async () => keeper.current(),

@@ -503,6 +503,13 @@ test("millwright plan --url prints the plan the server holds, its marks and fres
     new RegExp(`^ {2}skipped +${first.machine_id} \\w+ \\([^)]+\\) at \\S+: no crane this week$`, "m"),
   );
   assert.match(r.stdout, / \[skipped\]$/m);
+  const w = served.week;
+  assert.ok(
+    r.stdout.includes(
+      `week from ${w.start}: ${w.planned.tasks} tasks planned (${w.planned.hours} h): ${w.by_status.done.tasks} done, ${w.by_status.skipped.tasks} skipped, `,
+    ),
+    r.stdout,
+  );
   const j = await runCli(["plan", "--url", url, "--json"]);
   assert.equal(j.code, 0, j.stderr);
   assert.equal(JSON.parse(j.stdout).made_at, served.made_at);

@@ -204,39 +204,3 @@ function statusCell(t, actions) {
   wrap.append(...[skipped, done, t.status === "skipped" ? null : skip, msg].filter(Boolean));
   return wrap;
 }
-
-/** What was done and skipped against what was planned (contract server's `outcomes`). */
-export function outcomesTable(outcomes) {
-  return h(
-    "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Done and skipped tasks" },
-    h(
-      "table",
-      { id: "outcomes" },
-      h("caption", {}, "Tasks marked done or skipped, against the plan"),
-      h(
-        "thead",
-        {},
-        h(
-          "tr",
-          {},
-          ["Machine", "Task", "Planned shift", "Status", "When", "Reason"].map((c) =>
-            h("th", { scope: "col" }, c),
-          ),
-        ),
-      ),
-      h(
-        "tbody",
-        {},
-        outcomes.map((o) =>
-          h(
-            "tr",
-            {},
-            h("th", { scope: "row" }, o.machine_id),
-            [o.task.replaceAll("_", " "), o.shift, o.status, o.at, o.reason ?? ""].map((c) => h("td", {}, c)),
-          ),
-        ),
-      ),
-    ),
-  );
-}

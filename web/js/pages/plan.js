@@ -1,7 +1,7 @@
 // Plan page: the current maintenance plan as a week grid of technicians × shifts, its solver
 // status, objective, gap and solve time, the tasks grouped by machine, and a form to re-plan. On a
 // data-contract server also the plan's freshness (model, data time, made at, stale), Done and
-// Skipped per task, and what was done against the plan. Printed, it is one A4 page per day.
+// Skipped per task, and the week's planned work against what was done. Printed, it is one A4 page per day.
 import { ApiError, describeError, getJson, postJson } from "../api.js";
 import { timelineGrid } from "../charts/timeline.js";
 import { fill, h, money, num, pct, section, setText, table } from "../dom.js";
@@ -11,7 +11,8 @@ import { modeWords, TASK_WORDS } from "../words.js";
 import { configProblem, contractMoney, freshnessCard, freshnessWords } from "./plan-fresh.js";
 import { printDays } from "./plan-print.js";
 import { costsUpload, techniciansUpload } from "./plan-upload.js";
-import { outcomesTable, taskList } from "./plan-tasks.js";
+import { taskList } from "./plan-tasks.js";
+import { weekSection } from "./plan-week.js";
 
 export function planPage(root, _arg, ctx) {
   const horizon = h("input", {
@@ -229,8 +230,8 @@ export function planPage(root, _arg, ctx) {
           ? taskList(plan, view, moneyOf, c ? actions : null)
           : h("p", {}, "No task is worth its cost in this horizon."),
       ),
-      c && (plan.outcomes ?? []).length
-        ? section("outcomes", "Done and skipped", outcomesTable(plan.outcomes))
+      c && plan.week
+        ? section("week", "This week: planned and done", weekSection(plan.week, plan.horizon?.clock, moneyOf))
         : null,
       (plan.unplanned_risks ?? []).length
         ? section(
