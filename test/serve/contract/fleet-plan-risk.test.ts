@@ -148,3 +148,13 @@ test("readings past the plan's first shift make the board's plan_risk stale, and
   assert.equal(again.made_at, p.made_at);
   assert.equal(again.stale, true);
 });
+
+test("the OpenAPI document says what plan_risk is on the board and the machine page", async () => {
+  const doc = (await app.inject({ url: "/docs/json" })).json();
+  for (const path of ["/v1/fleet", "/v1/machines/{id}"]) {
+    const text = doc.paths[path].get.description as string;
+    for (const field of ["by_end", "until", "until_label", "heads", "made_at", "model_version", "stale"])
+      assert.ok(text.includes(field), `${path} names ${field}`);
+    assert.match(text, /never makes one/, path);
+  }
+});
