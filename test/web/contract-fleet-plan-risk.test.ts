@@ -139,13 +139,16 @@ describe("the plan's risk ahead on the fleet board and the machine page", {
       assert.ok(c.text?.startsWith(`Plan: ${byEnd} by ${end}`), `${c.id}: ${c.text}`);
       assert.ok(c.title.includes(`forecast: ${byEnd} chance of a failure`), c.title);
       assert.ok(c.title.includes(`by the end of ${end}`), c.title);
-      assert.match(c.title, /counts the part's age/);
+      // This model has no planning calibration here (above): the plan counts no part's age, and says none.
+      assert.doesNotMatch(c.title, /part's age/);
     }
     const legend = (await board.page.textContent("#fleet-legend")) ?? "";
     assert.match(legend, /^Risk, next 24h: the model's chance of a failure within 24h/);
     assert.match(
       legend,
-      new RegExp(`Plan: the maintenance plan's risk ahead, its forecast to ${end} .*counts each part's age`),
+      new RegExp(
+        `Plan: the maintenance plan's risk ahead, its forecast to ${end} \\(.+\\), nothing done; from the plan made`,
+      ),
     );
     await board.page.screenshot({ path: join(SHOTS, "fleet-plan-risk.png"), fullPage: true });
     // At 1,400 px the board is as wide with the plan's lines as without them: a line, not a column.
@@ -164,6 +167,34 @@ describe("the plan's risk ahead on the fleet board and the machine page", {
     );
     const risk = (id: string) => plan.machines.find((m) => m.machine_id === id)?.risk_ahead.at(-1) ?? -1;
     for (let i = 1; i < order.length; i++) assert.ok(risk(order[i - 1]) >= risk(order[i]), order.join());
+    // With a planning calibration that has its age map, the line's title and the legend say the plan counts the part's age.
+    const aged = await board.page.evaluate(async () => {
+      const load = (u: string) => import(u);
+      const mod = await load("/js/pages/fleet-ahead.js");
+      const pr = {
+        by_end: 0.58,
+        until: "2026-12-14T22:00:00.000Z",
+        until_label: "Mon night",
+        heads: { spindle_bearing: 0.57, coolant_pump: 0.01, tool_changer: null },
+        made_at: "2026-12-07T22:00:00.000Z",
+        model_version: "1.0.0",
+        stale: false,
+        part_age: true,
+      };
+      const line = mod.aheadLine({ machine_id: "L05", plan_risk: pr, down: null }, "24h");
+      return {
+        text: line.textContent,
+        title: line.getAttribute("title"),
+        legend: mod.aheadLegend([{ plan_risk: pr }], "24h"),
+      };
+    });
+    assert.equal(aged.text, "Plan: 58.0 % by Mon night, mostly spindle bearing");
+    assert.match(
+      aged.title ?? "",
+      /^The maintenance plan's forecast: 58\.0 % chance of a failure of a kind it plans for by the end of Mon night if nothing is done\. It covers the plan's whole horizon and counts the part's age, so it is not the risk within 24h above it/,
+    );
+    assert.match(aged.title ?? "", /By kind: spindle bearing 57\.0 %, coolant pump 1\.0 %\./);
+    assert.match(aged.legend, /forecast to Mon night \(.+\), nothing done, which counts each part's age;/);
     assert.deepEqual(board.errors, []);
     await board.close();
   });

@@ -18,11 +18,17 @@ export interface PlanRisk {
   model_version: string;
   /** The plan is behind (a task done, a new model, data past its first shift): a re-plan is due. */
   stale: boolean;
+  /**
+   * The forecast counts the part's age (the model's planning calibration has its age map): the
+   * reason a part the model scores low now can still be likely to fail within the week.
+   */
+  part_age: boolean;
 }
 
 /** The latest plan's risk ahead by machine id; every machine null before the first plan. */
 export function planRisks(
   latest: { plan: ContractPlan; stale: boolean } | null,
+  partAge: boolean,
 ): (machineId: string) => PlanRisk | null {
   if (!latest) return () => null;
   const { plan, stale } = latest;
@@ -40,6 +46,7 @@ export function planRisks(
       made_at: plan.made_at,
       model_version: plan.model.version,
       stale,
+      part_age: partAge,
     });
   }
   return (id) => byId.get(id) ?? null;

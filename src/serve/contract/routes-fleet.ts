@@ -13,13 +13,14 @@ import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
 import type { ContractPlan } from "../../plan/contract-plan.js";
 import { planRisks } from "./plan-risk.js";
+import { hasAgeMap } from "../../train/plan-calibration.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
 
 /** The docs' words for `plan_risk` (plan-risk.ts), the same on the board and the machine page. */
 const PLAN_RISK_DOC =
-  "`plan_risk` {by_end, until, until_label, heads, made_at, model_version, stale}: the latest maintenance plan's forecast for the machine, nothing done: `by_end` the chance of a failure of any kind the plan covers by the end of its horizon (its `machines[].risk_ahead`'s last value; `until` that end, ISO, `until_label` its last shift, e.g. \"Mon night\"), `heads` each kind's by the same end (`machines[].heads.<kind>.by_end`; null: the kind does not apply), `stale` the plan is behind (GET /v1/plan re-plans). Over the plan's horizon and by its `forecast_method` (by default calibrated on how parts failed, with the part's age where the calibration has it), so it is not the risk within the model's horizon beside it. Null before the server has made a plan (a GET here never makes one) or for a machine the plan does not cover.";
+  "`plan_risk` {by_end, until, until_label, heads, made_at, model_version, stale, part_age}: the latest maintenance plan's forecast for the machine, nothing done: `by_end` the chance of a failure of any kind the plan covers by the end of its horizon (its `machines[].risk_ahead`'s last value; `until` that end, ISO, `until_label` its last shift, e.g. \"Mon night\"), `heads` each kind's by the same end (`machines[].heads.<kind>.by_end`; null: the kind does not apply), `stale` the plan is behind (GET /v1/plan re-plans), `part_age` its forecast counts the part's age (the model's planning calibration has an age map). Over the plan's horizon and by its `forecast_method` (calibrated on how parts failed, where the model has a planning calibration), so it is not the risk within the model's horizon beside it. Null before the server has made a plan (a GET here never makes one) or for a machine the plan does not cover.";
 
 /** `extensions`: what else the server offers beside its contract API (the /v2 metadata says so). */
 export function contractFleetRoutes(
@@ -95,6 +96,13 @@ export function contractFleetRoutes(
     };
   };
 
+  // The keeper plans with the served model's planning calibration (plan/keeper.ts): its age map,
+  // when it has one, is what makes the plan count a part's age.
+  const planRiskFor = () => {
+    const cal = svc.model.planCalibration;
+    return planRisks(latestPlan(), !!cal && hasAgeMap(cal));
+  };
+
   // OIP server metadata, as on the AI4I server, with an extension naming the contract API (and
   // "live-simulation" when a simulator feeds it): the dashboard reads it to know which kind of
   // server it talks to without asking for a missing route.
@@ -112,7 +120,7 @@ export function contractFleetRoutes(
     ),
     async (req) => {
       const { timeOut, attributesOf, modelOf, likeliestOn, predicted, downOf } = view();
-      const planRiskOf = planRisks(latestPlan());
+      const planRiskOf = planRiskFor();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
@@ -207,7 +215,7 @@ export function contractFleetRoutes(
         heads: kinds,
         horizon: c.failures?.horizon.label ?? null,
         down: downOf(id),
-        plan_risk: planRisks(latestPlan())(id),
+        plan_risk: planRiskFor()(id),
         history: rs.map((r) => ({
           prediction_id: r.id,
           predicted_at: new Date(r.predictedAt).toISOString(),

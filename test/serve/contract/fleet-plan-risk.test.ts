@@ -13,6 +13,7 @@ import { FleetBoard } from "../../../src/serve/contract/board.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";
+import { hasAgeMap, type PlanCalibration } from "../../../src/train/plan-calibration.js";
 import { trainedShop } from "../../helpers/contract-served.js";
 import { shopExports } from "../../helpers/historian.js";
 
@@ -31,6 +32,7 @@ type PlanRisk = {
   made_at: string;
   model_version: string;
   stale: boolean;
+  part_age: boolean;
 };
 type Row = { machine_id: string; plan_risk: PlanRisk | null };
 
@@ -117,6 +119,8 @@ test("after a plan: each row's plan_risk is the plan's own risk by its end, over
       made_at: p.made_at,
       model_version: model.version,
       stale: false,
+      // The keeper's forecast is calibrated: it counts the part's age when the calibration has its age map.
+      part_age: hasAgeMap(model.planCalibration as PlanCalibration),
     });
     assert.ok(row.plan_risk.by_end >= 0 && row.plan_risk.by_end <= 1);
   }
@@ -153,7 +157,7 @@ test("the OpenAPI document says what plan_risk is on the board and the machine p
   const doc = (await app.inject({ url: "/docs/json" })).json();
   for (const path of ["/v1/fleet", "/v1/machines/{id}"]) {
     const text = doc.paths[path].get.description as string;
-    for (const field of ["by_end", "until", "until_label", "heads", "made_at", "model_version", "stale"])
+    for (const field of ["by_end", "until_label", "heads", "made_at", "model_version", "stale", "part_age"])
       assert.ok(text.includes(field), `${path} names ${field}`);
     assert.match(text, /never makes one/, path);
   }

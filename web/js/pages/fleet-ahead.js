@@ -26,7 +26,7 @@ function aheadTitle(pr, horizon) {
     .map(([k, v]) => `${nameWords(k)} ${riskPct(v)}`);
   return [
     `The maintenance plan's forecast: ${riskPct(pr.by_end)} chance of a failure of a kind it plans for by the end of ${pr.until_label} if nothing is done.`,
-    `It covers the plan's whole horizon and counts the part's age, so it is not the risk${horizon ? ` within ${horizon}` : ""} above it, and is most often higher.`,
+    `It covers the plan's whole horizon${pr.part_age ? " and counts the part's age" : ""}, so it is not the risk${horizon ? ` within ${horizon}` : ""} above it, and is most often higher.`,
     kinds.length ? `By kind: ${kinds.join(", ")}.` : "",
     `Plan made ${when(pr.made_at)}, model ${pr.model_version}${pr.stale ? "; stale: the Plan page re-plans" : ""}.`,
   ]
@@ -57,5 +57,5 @@ export function aheadLegend(machines, horizon) {
   const pr = machines.find((m) => m.plan_risk)?.plan_risk;
   const risk = `Risk${horizon ? `, next ${horizon}` : ""}: the model's chance of a failure${horizon ? ` within ${horizon}` : ""} of the machine's newest reading.`;
   if (!pr) return `${risk} Plan: no plan yet (the Plan page makes one), so no risk ahead.`;
-  return `${risk} Plan: the maintenance plan's risk ahead, its forecast to ${pr.until_label} (${when(pr.until)}), nothing done, which counts each part's age; from the plan made ${when(pr.made_at)}${pr.stale ? ", now stale (the Plan page re-plans)" : ""}.`;
+  return `${risk} Plan: the maintenance plan's risk ahead, its forecast to ${pr.until_label} (${when(pr.until)}), nothing done${pr.part_age ? ", which counts each part's age" : ""}; from the plan made ${when(pr.made_at)}${pr.stale ? ", now stale (the Plan page re-plans)" : ""}.`;
 }

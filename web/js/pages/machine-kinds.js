@@ -36,7 +36,7 @@ export function kindsSection(d, now, horizon) {
       "p",
       { class: "hint", id: "kinds-words" },
       pr
-        ? `${within}: the model's risk from the newest reading. ${byEnd}: the maintenance plan's forecast to ${when(pr.until)}, nothing done, over its whole horizon and counting the part's age (the plan's calibration), so most often the higher; its "any failure" is any kind it plans for. From the plan made ${when(pr.made_at)}, model ${pr.model_version}${pr.stale ? "; stale: the Plan page re-plans" : ""}.`
+        ? `${within}: the model's risk from the newest reading. ${byEnd}: the maintenance plan's forecast to ${when(pr.until)}, nothing done, over its whole horizon${pr.part_age ? " and counting the part's age (the plan's calibration)" : ""}, so most often the higher; its "any failure" is any kind it plans for. From the plan made ${when(pr.made_at)}, model ${pr.model_version}${pr.stale ? "; stale: the Plan page re-plans" : ""}.`
         : `${within}: the model's risk from the newest reading. No plan yet: the plan's risk by its end comes with the next plan (the Plan page makes one).`,
     ),
     table(
