@@ -144,6 +144,21 @@ export class PlanKeeper {
   }
 
   /**
+   * The latest plan made, and whether it is stale, for reads that must never plan: the fleet board
+   * polls this, and a solve takes seconds. Nothing is made or re-made here; the checks that read
+   * files or the store wait for the next GET /v1/plan. Null before the first plan.
+   */
+  get latestPlan(): { plan: ContractPlan; stale: boolean } | null {
+    const plan = this.latest;
+    if (!plan) return null;
+    const stale =
+      this.staleReason !== null ||
+      plan.model.version !== this.svc.model.version ||
+      this.dataMovedOn(plan) !== null;
+    return { plan, stale };
+  }
+
+  /**
    * A manager's new technicians (YAML): checked as the CLI checks a file, kept, and the plan made
    * stale; `warnings`: a skill no task of the served contract asks for (taken: it may be a skill
    * for other work, but a misspelt one would leave that technician's tasks unplanned).

@@ -258,7 +258,7 @@ describe("dashboard on a data-contract server, in a real browser", {
       "Machine",
       "Make and model",
       "Machine age (years)",
-      "Risk",
+      "Risk, next 24h",
       "Likeliest failure",
       "Trend",
       "Top reasons",

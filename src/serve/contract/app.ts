@@ -247,6 +247,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       opts.board,
       opts.simulation ? ["live-simulation"] : [],
       () => keeper.planTasks,
+      () => keeper.latestPlan,
     );
   // At start, so the first plan after a restart shows the tasks skipped before it (and a store
   // that cannot be read fails the start, as the audit's own opening does).

@@ -11,9 +11,16 @@ import { modelAttributeIndex } from "../../plan/contract-machines.js";
 import { pageOf, pagedRoute } from "./page.js";
 import type { BoardReading, FleetBoard } from "./board.js";
 import type { ContractService } from "./contract-service.js";
+import type { ContractPlan } from "../../plan/contract-plan.js";
+import { planRisks } from "./plan-risk.js";
+import { hasAgeMap } from "../../train/plan-calibration.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
+
+/** The docs' words for `plan_risk` (plan-risk.ts), the same on the board and the machine page. */
+const PLAN_RISK_DOC =
+  "`plan_risk` {by_end, until, until_label, heads, made_at, model_version, stale, part_age}: the latest maintenance plan's forecast for the machine, nothing done: `by_end` the chance of a failure of any kind the plan covers by the end of its horizon (its `machines[].risk_ahead`'s last value; `until` that end, ISO, `until_label` its last shift, e.g. \"Mon night\"), `heads` each kind's by the same end (`machines[].heads.<kind>.by_end`; null: the kind does not apply), `stale` the plan is behind (GET /v1/plan re-plans), `part_age` its forecast counts the part's age (the model's planning calibration has an age map). Over the plan's horizon and by its `forecast_method` (calibrated on how parts failed, where the model has a planning calibration), so it is not the risk within the model's horizon beside it. Null before the server has made a plan (a GET here never makes one) or for a machine the plan does not cover.";
 
 /** `extensions`: what else the server offers beside its contract API (the /v2 metadata says so). */
 export function contractFleetRoutes(
@@ -23,6 +30,8 @@ export function contractFleetRoutes(
   extensions: readonly string[] = [],
   /** The tasks the plan uses (a costs file may replace the contract's): their `applies: false`. */
   tasks: () => ContractTasks | null = () => svc.model.contract.tasks,
+  /** The plan keeper's latest plan, read only (plan/keeper.ts latestPlan); none: no plan route. */
+  latestPlan: () => { plan: ContractPlan; stale: boolean } | null = () => null,
 ): void {
   // Read per request: a promotion may serve a version whose contract was edited (readings added or
   // moved, heads gained, another threshold), and the board holds what that version was told.
@@ -87,6 +96,13 @@ export function contractFleetRoutes(
     };
   };
 
+  // The keeper plans with the served model's planning calibration (plan/keeper.ts): its age map,
+  // when it has one, is what makes the plan count a part's age.
+  const planRiskFor = () => {
+    const cal = svc.model.planCalibration;
+    return planRisks(latestPlan(), !!cal && hasAgeMap(cal));
+  };
+
   // OIP server metadata, as on the AI4I server, with an extension naming the contract API (and
   // "live-simulation" when a simulator feeds it): the dashboard reads it to know which kind of
   // server it talks to without asking for a missing route.
@@ -100,10 +116,11 @@ export function contractFleetRoutes(
     "/v1/fleet",
     pagedRoute(
       "Every machine that has sent a reading: its attributes, current risk per head and overall, trend and top reasons in the contract's words, by page",
-      "`last_reading_at` is the reading's own time (ISO 8601, or the counter for a counter contract). `down` {since, kind, repaired_at}: the machine's newest failure came after its newest reading, so its risk is from before it failed (null once a reading follows).",
+      `\`last_reading_at\` is the reading's own time (ISO 8601, or the counter for a counter contract). \`down\` {since, kind, repaired_at}: the machine's newest failure came after its newest reading, so its risk is from before it failed (null once a reading follows). ${PLAN_RISK_DOC}`,
     ),
     async (req) => {
       const { timeOut, attributesOf, modelOf, likeliestOn, predicted, downOf } = view();
+      const planRiskOf = planRiskFor();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
@@ -122,6 +139,7 @@ export function contractFleetRoutes(
           trend: rs.slice(-TREND).map((r) => r.p),
           reasons: board.reasons(id, svc.fleet.plan),
           down: downOf(id),
+          plan_risk: planRiskOf(id),
         };
       });
       return {
@@ -170,7 +188,8 @@ export function contractFleetRoutes(
       schema: {
         tags: ["fleet"],
         summary:
-          "One machine's attributes, its last 100 readings with risk per head (and the ground truth once the failures tell it), and its recent events",
+          "One machine's attributes, its last 100 readings with risk per head (and the ground truth once the failures tell it), its recent events, and the latest plan's risk ahead",
+        description: `\`heads\` names the failure kinds; each reading's \`heads\` is its risk per kind within \`horizon\`. ${PLAN_RISK_DOC}`,
       },
     },
     async (req) => {
@@ -196,6 +215,7 @@ export function contractFleetRoutes(
         heads: kinds,
         horizon: c.failures?.horizon.label ?? null,
         down: downOf(id),
+        plan_risk: planRiskFor()(id),
         history: rs.map((r) => ({
           prediction_id: r.id,
           predicted_at: new Date(r.predictedAt).toISOString(),

@@ -12,6 +12,8 @@ export function layout(contract) {
       model: { label: "Make and model", all: "All makes and models" },
       extra: [],
       failure: (m) => modeWords(m.likeliest_mode),
+      riskLabel: "Risk",
+      ahead: false,
       timeLabel: "Last reading (shop time)",
       time: (m) => when(m.last_reading_at ?? m.last_seen),
       timeOf: when,
@@ -33,6 +35,10 @@ export function layout(contract) {
     // its percentage can exceed the machine's overall risk beside it, which reads as a contradiction;
     // the machine page draws every kind's risk over time.
     failure: (m) => (m.likeliest_kind ? nameWords(m.likeliest_kind) : "—"),
+    // The model's risk is within the contract's horizon; the plan's (fleet-ahead.js) to its end.
+    riskLabel: contract.horizon ? `Risk, next ${contract.horizon}` : "Risk",
+    horizon: contract.horizon ?? null,
+    ahead: true,
     timeLabel: contract.time?.counter ? "Last reading (count)" : "Last reading",
     time: (m) => (contract.time?.counter ? String(m.last_reading_at) : when(m.last_reading_at)),
     /** One of the contract's times (ISO, or the counter) as the board writes it. */

@@ -8,6 +8,7 @@ import { h, pct, setText } from "../dom.js";
 import { sparkline } from "../charts/sparkline.js";
 import { serverInfo } from "../server.js";
 import { downWords, riskLevel, riskPct, shopClockWords } from "../words.js";
+import { AHEAD_LABEL, aheadLegend, aheadLine } from "./fleet-ahead.js";
 import { layout } from "./fleet-columns.js";
 
 const SORTS = {
@@ -15,6 +16,12 @@ const SORTS = {
   risk: {
     text: "Risk",
     cmp: (a, b) => !!a.down - !!b.down || a.failure_probability - b.failure_probability,
+    firstDir: -1,
+  },
+  // The plan's risk by its end; a machine the plan has not seen (no plan yet) last.
+  ahead: {
+    text: AHEAD_LABEL,
+    cmp: (a, b) => (a.plan_risk?.by_end ?? -1) - (b.plan_risk?.by_end ?? -1),
     firstDir: -1,
   },
   id: {
@@ -50,6 +57,8 @@ export function fleetPage(root, _arg, ctx) {
   const modelSel = h("select", { id: "fleet-model" });
   const sortSel = h("select", { id: "fleet-sort" });
   const tbody = h("tbody", {});
+  // What the two risks are (fleet-ahead.js): under the table, from the plan the rows show.
+  const legend = h("p", { class: "hint", id: "fleet-legend" });
   const sortButtons = {};
 
   function build() {
@@ -64,6 +73,7 @@ export function fleetPage(root, _arg, ctx) {
     };
     sortSel.append(
       h("option", { value: "risk" }, "Risk, highest first"),
+      cols.ahead ? h("option", { value: "ahead" }, `${AHEAD_LABEL}, highest first`) : [],
       h("option", { value: "id" }, "Machine id"),
       cols.model ? h("option", { value: "model" }, cols.model.label) : [],
     );
@@ -81,7 +91,7 @@ export function fleetPage(root, _arg, ctx) {
           th("id", "Machine"),
           cols.model ? th("model", cols.model.label) : [],
           cols.extra.map((c) => h("th", { scope: "col" }, c.label)),
-          th("risk", "Risk"),
+          th("risk", cols.riskLabel),
           h("th", { scope: "col" }, "Likeliest failure"),
           h("th", { scope: "col" }, "Trend"),
           h("th", { scope: "col" }, "Top reasons"),
@@ -115,6 +125,7 @@ export function fleetPage(root, _arg, ctx) {
         h("div", { class: "field" }, h("label", { for: "fleet-sort" }, "Sort by"), sortSel),
       ),
       h("div", { class: "table-wrap", tabindex: "0", role: "region", "aria-label": "Fleet table" }, table),
+      cols.ahead ? legend : [],
     );
   }
 
@@ -183,6 +194,7 @@ export function fleetPage(root, _arg, ctx) {
         ? `${all.length} machines, ${high} at high risk${down}.`
         : `Showing ${shown.length} of ${all.length} machines, ${high} at high risk in the fleet${down}.`;
     setText(summary, text);
+    if (cols.ahead) setText(legend, aheadLegend(all, cols.horizon));
     if (userAction) ctx.announce(text);
   }
 
@@ -248,6 +260,8 @@ function row(m, cols) {
           h("span", { class: `badge risk-${lvl.key}` }, lvl.text),
           " ",
           h("span", { class: "risk-pct" }, riskPct(m.failure_probability)),
+          // The plan's week under the next 24 h: a line, not a column (the board is full at 1,400 px).
+          cols.ahead ? aheadLine(m, cols.horizon) : [],
         ),
     h("td", { "data-label": "Likeliest failure" }, cols.failure(m)),
     h(

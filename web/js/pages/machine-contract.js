@@ -5,6 +5,7 @@ import { legend, lineChart } from "../charts/line-chart.js";
 import { h, num, section, table, when } from "../dom.js";
 import { capital, nameWords, withUnit } from "../server.js";
 import { downWords, riskLevel, riskPct } from "../words.js";
+import { kindsSection } from "./machine-kinds.js";
 
 const SERIES = 5;
 
@@ -90,6 +91,7 @@ export function contractMachineView(d, contract, parts, clock = "") {
       : [],
     clock ? h("p", { class: "summary", id: "machine-clock" }, clock) : [],
     parts.ahead,
+    kindsSection(d, now, d.horizon ?? ""),
     section(
       "risk",
       "Risk over time",

@@ -9,6 +9,7 @@ import { lineChart } from "../charts/line-chart.js";
 import { h, money, num, pct, section, table, when } from "../dom.js";
 import { isMissingEndpoint } from "../server.js";
 import { modeWords, riskPct, TASK_WORDS } from "../words.js";
+import { contractMoney } from "./plan-fresh.js";
 
 /** A contract plan's forecast for machine `id` as {model_version, made_at, shifts}; null when none. */
 function aheadFromPlan(plan, id) {
@@ -65,7 +66,11 @@ export function aheadSection(machineId, ahead, tasks) {
   );
 }
 
-export function tasksTable(tasks) {
+/**
+ * This machine's planned tasks; `currency` the contract plan's (its amounts as the Plan page writes
+ * them: "$1,405", not "1405", which read as another figure beside the plan's).
+ */
+export function tasksTable(tasks, currency = "") {
   if (tasks === "missing")
     return h("p", { id: "tasks-na" }, "Maintenance planning is not available on this server.");
   if (tasks.config) return h("p", { id: "tasks-config" }, tasks.config);
@@ -84,7 +89,7 @@ export function tasksTable(tasks) {
           num(t.hours, 1),
           pct(t.risk_before),
           pct(t.risk_after),
-          num(t.avoided_cost, 0),
+          contractMoney(t.avoided_cost, currency),
           t.status ?? "planned",
           t.why ?? "",
         ],
@@ -113,7 +118,11 @@ export function tasksTable(tasks) {
 export async function fromPlan(id) {
   try {
     const plan = await getJson("/v1/plan");
-    return { tasks: (plan?.tasks ?? []).filter((t) => t.machine_id === id), ahead: aheadFromPlan(plan, id) };
+    return {
+      tasks: (plan?.tasks ?? []).filter((t) => t.machine_id === id),
+      ahead: aheadFromPlan(plan, id),
+      currency: plan?.currency ?? "",
+    };
   } catch (e) {
     if (isMissingEndpoint(e)) return { tasks: "missing", ahead: null };
     // No technicians configured (contract server): its sentence says what to set.

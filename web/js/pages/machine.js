@@ -22,6 +22,7 @@ export function machinePage(root, id, _ctx) {
   let last = "";
   let planTasks = null;
   let ahead = null;
+  let currency = "";
   let clockText = "";
 
   return {
@@ -41,15 +42,18 @@ export function machinePage(root, id, _ctx) {
       }
       // A contract server's plan changes as tasks are done: asked for on every poll there.
       if (!data.tasks?.length && (planTasks === null || contract))
-        ({ tasks: planTasks, ahead } = await fromPlan(id));
+        ({ tasks: planTasks, ahead, currency = "" } = await fromPlan(id));
       // The shop clock of a live simulation (a contract server has GET /v1/sim only when one feeds it).
       const sim = simulated ? await getJson("/v1/sim").catch(() => null) : null;
       clockText = sim?.running ? `Simulated fleet. ${shopClockWords(sim.clock)}` : "";
       if (contract) {
-        const key = JSON.stringify([data, planTasks, ahead, clockText]);
+        const key = JSON.stringify([data, planTasks, ahead, currency, clockText]);
         if (key !== last) {
           last = key;
-          const parts = { tasks: tasksTable(planTasks ?? []), ahead: aheadSection(id, ahead, planTasks) };
+          const parts = {
+            tasks: tasksTable(planTasks ?? [], currency),
+            ahead: aheadSection(id, ahead, planTasks),
+          };
           fill(body, contractMachineView(data, contract, parts, clockText));
         }
         return;
