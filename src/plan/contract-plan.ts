@@ -21,7 +21,7 @@ import {
 import { cumulative, type PlanMachine, riskAhead } from "./contract-forecast.js";
 import { contractRisk } from "./contract-risk.js";
 import { leaveOutSilent } from "./contract-silent.js";
-import { flatHeadWarnings, headWarnings, skillWarnings } from "./contract-warnings.js";
+import { flatHeadWarnings, headWarnings, technicianWarnings } from "./contract-warnings.js";
 import { greedyPlan } from "./greedy.js";
 import { type MipStatus, solveMip } from "./mip.js";
 import type { PlanResult } from "./plan.js";
@@ -196,7 +196,7 @@ export async function makeContractPlan(input: ContractPlanInput): Promise<Contra
   const slots = buildShifts({ ...input, shiftHours, offsetAt });
   const warnings = [
     ...headWarnings(model, tasks),
-    ...skillWarnings(input.technicians, tasks, input.techniciansFile ?? "technicians"),
+    ...technicianWarnings(input.technicians, tasks, input.techniciansFile ?? "technicians"),
   ];
   const start = Date.parse(slots[0].start);
   // One machine's clock running ahead moves neither the plan's data time nor what counts as silent.

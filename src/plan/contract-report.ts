@@ -148,12 +148,24 @@ export function failsFirst(reach: number, head: string, label: string, heldBy: s
   return `; ${article} ${said} chance of a ${words(head)} failure before ${label}: ${sooner}`;
 }
 
+/**
+ * What a task's minimum interval runs from: the table's last event of the task's kind, which may be
+ * no task at all (a CMMS's PM or a failure's repair of that component), so the event is named.
+ */
+function lastEvent(task: TaskSpec): string {
+  const ev = task.event && "table" in task.event ? task.event : null;
+  return ev ? `the last ${ev.kind} event in ${ev.table}` : `the last ${task.words}`;
+}
+
+/** "its minimum interval (14d since the last …)": one phrase for every reason that names it. */
+function intervalWords(task: TaskSpec): string {
+  return `its minimum interval (${spanWords(task.minInterval?.label ?? "")} since ${lastEvent(task)})`;
+}
+
 /** Why a task planned at the first shift its minimum interval allows is not sooner, or null. */
 function intervalHold(f: HeadForecast, task: TaskSpec, shift: number): string | null {
   if (!(shift === f.earliest && f.earliest > 0 && task.minInterval)) return null;
-  const ev = task.event && "table" in task.event ? task.event : null;
-  const last = ev ? `the last ${ev.kind} event in ${ev.table}` : `the last ${task.words}`;
-  return `its minimum interval (${spanWords(task.minInterval.label)} since ${last}) allows it from this shift on`;
+  return `${intervalWords(task)} allows it from this shift on`;
 }
 
 /** A technician skipped this task in a shift of the plan: said first (trial 9: the risk left every list). */
@@ -173,12 +185,8 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
   const skilled = technicians.map((t, i) => (qualified(t, task) ? i : -1)).filter((i) => i >= 0);
   const skills = task.skills.length > 0 ? `skill ${task.skills.join(" and ")}` : "any skill";
   if (skilled.length === 0) return `no technician has ${skills} for a ${task.words}`;
-  // The interval runs from the table's last event of the task's kind, which may be no task at all (a
-  // CMMS's PM or a failure's repair of that component): name the event, not "a task was done".
-  const ev = task.event && "table" in task.event ? task.event : null;
-  const last = ev ? `the last ${ev.kind} event in ${ev.table}` : `a ${task.words}`;
   if (f.earliest >= slots.length)
-    return `${last} was less than ${spanWords(task.minInterval?.label ?? "")} ago (the ${task.words}'s minimum interval), so none fits before ${slots[slots.length - 1].label}`;
+    return `${lastEvent(task)} was less than ${spanWords(task.minInterval?.label ?? "")} ago (the ${task.words}'s minimum interval), so none fits before ${slots[slots.length - 1].label}`;
   const open = (s: number, left: boolean) =>
     skilled.some((t) => ctx.set.capacity[t][s] - (left ? used[t][s] : 0) >= task.hours);
   let best = -1;
@@ -207,7 +215,7 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
         : "none of them works a shift then";
     const from =
       f.earliest > 0 && task.minInterval
-        ? `; its minimum interval (${spanWords(task.minInterval.label)} since ${last}) allows it from ${slots[f.earliest].label}`
+        ? `; ${intervalWords(task)} allows it from ${slots[f.earliest].label}`
         : "";
     return `no technician with ${skills} has ${task.hours} h in any shift from ${slots[f.earliest].label} to ${slots[slots.length - 1].label}: ${limit}${from}`;
   }

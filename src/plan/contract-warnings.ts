@@ -73,7 +73,7 @@ export function taskSkills(tasks: ContractTasks): string[] {
  * as skills match exactly. Silent when no task asks for a skill: every technician may do any task.
  * And a technician without shifts (every shift of the week) in a file where others have them.
  */
-export function skillWarnings(
+export function technicianWarnings(
   technicians: readonly Technician[],
   tasks: ContractTasks,
   file: string,

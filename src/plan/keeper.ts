@@ -12,7 +12,7 @@ import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
 import { carryInto, tasksInProgress, withCarriedEvents } from "./carry.js";
 import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
-import { skillWarnings } from "./contract-warnings.js";
+import { technicianWarnings } from "./contract-warnings.js";
 import { type ContractPlannedTask, r2 } from "./contract-report.js";
 import type { Technician } from "./types.js";
 import type { ContractTasks } from "../contract/types.js";
@@ -168,7 +168,10 @@ export class PlanKeeper {
     this.crew.keep(text);
     if (this.latest) this.markStale("new technicians were uploaded");
     const tasks = this.planTasks;
-    return { technicians, warnings: tasks ? skillWarnings(technicians, tasks, "uploaded technicians") : [] };
+    return {
+      technicians,
+      warnings: tasks ? technicianWarnings(technicians, tasks, "uploaded technicians") : [],
+    };
   }
 
   /** A manager's new tasks and costs (YAML, the contract's `tasks:` key): checked, kept, the plan made stale. */

@@ -7,7 +7,7 @@ import { before, test } from "node:test";
 import { contractMachines } from "../../src/cli/commands/plan-contract.js";
 import { parseTechnicians } from "../../src/plan/config.js";
 import type { PlanMachine } from "../../src/plan/contract-forecast.js";
-import { flatHeadWarnings, skillWarnings, taskSkills } from "../../src/plan/contract-warnings.js";
+import { flatHeadWarnings, technicianWarnings, taskSkills } from "../../src/plan/contract-warnings.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { seededPlan } from "../helpers/contract-plan.js";
 import { trainedShop } from "../helpers/contract-served.js";
@@ -71,7 +71,7 @@ test("a technician's skill no task asks for is a warning naming file, key, techn
   const tasks = structuredClone(model.contract.tasks!);
   for (const h of tasks.heads) if (h.task) h.task.skills = [];
   assert.deepEqual(taskSkills(tasks), []);
-  assert.deepEqual(skillWarnings(techs, tasks, "techs.yaml"), []);
+  assert.deepEqual(technicianWarnings(techs, tasks, "techs.yaml"), []);
 });
 
 test("a technician without shifts in a file where the others have them is said (trial 9); a file with none is not", () => {
@@ -83,7 +83,7 @@ test("a technician without shifts in a file where the others have them is said (
 `,
     "techs.yaml",
   );
-  assert.deepEqual(skillWarnings(mixed, tasks, "techs.yaml"), [
+  assert.deepEqual(technicianWarnings(mixed, tasks, "techs.yaml"), [
     "techs.yaml: technicians[1] (Sam) has no shifts: available in every shift of the week; give shifts (e.g. [weekdays night]) if that is not so",
   ]);
   const none = parseTechnicians(
@@ -93,7 +93,7 @@ test("a technician without shifts in a file where the others have them is said (
 `,
     "techs.yaml",
   );
-  assert.deepEqual(skillWarnings(none, tasks, "techs.yaml"), []);
+  assert.deepEqual(technicianWarnings(none, tasks, "techs.yaml"), []);
 });
 
 test("a task no technician has the hours for says the most any qualified one has, and who (trial 9)", async () => {
