@@ -438,7 +438,7 @@ describe("dashboard on a data-contract server, in a real browser", {
       machine_id: string;
       task_words: string;
       technician: string;
-      shift: { label: string };
+      shift: { label: string; start: string };
       risk_before: number;
       risk_after: number;
       why: string;
@@ -478,7 +478,17 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.deepEqual(rows.map((r) => r.id).sort(), plan.tasks.map((t) => t.id).sort());
     for (const t of plan.tasks) {
       const r = rows.find((x) => x.id === t.id)?.cells ?? [];
-      assert.deepEqual(r.slice(0, 4), [t.machine_id, t.task_words, t.shift.label, t.technician], t.id);
+      // The shift with its date on the shop's clock (this contract's: UTC), as a week holds a weekday twice.
+      const date = new Date(t.shift.start).toLocaleDateString("en-GB", {
+        day: "numeric",
+        month: "short",
+        timeZone: "UTC",
+      });
+      assert.deepEqual(
+        r.slice(0, 4),
+        [t.machine_id, t.task_words, `${t.shift.label}, ${date}`, t.technician],
+        t.id,
+      );
       assert.equal(r[5], pct1(t.risk_before));
       assert.equal(r[6], pct1(t.risk_after));
       assert.equal(r[8], t.why);
@@ -725,7 +735,22 @@ describe("dashboard on a data-contract server, in a real browser", {
       const nextDisabled = (host.querySelector("#tasks-next") as HTMLButtonElement).disabled;
       const grid = gridMod.timelineGrid(plan);
       host.append(grid);
+      // Seven days from Thursday night end on Thursday evening a week later: one grid of 8 days.
+      const week = labels.slice(2, 23);
+      const grid7 = gridMod.timelineGrid({
+        tasks: [],
+        technicians: [
+          { name: "Ana Ribeiro", shifts: week.map((_, i) => ({ shift: i, hours_used: 0, capacity: 6 })) },
+        ],
+        horizon: { labels: week, start: "2026-02-19T22:00:00.000Z", shift_hours: 8, shifts: 21 },
+      });
+      host.append(grid7);
       return {
+        week7: {
+          grids: grid7.querySelectorAll("table.week-grid").length,
+          days: grid7.querySelectorAll("table.week-grid thead th.day-col").length,
+          fits: [grid7.scrollWidth, grid7.clientWidth],
+        },
         first,
         second,
         third,
@@ -745,6 +770,9 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.equal(r.nextDisabled, true);
     assert.equal(r.weeks, 2, "14 days: one grid per week");
     assert.ok(r.fits[0] <= r.fits[1], `the grids fit 1,400 px: ${r.fits}`);
+    // Trial 9: a second grid of one column. Now one grid, 8 days, still within 1,400 px.
+    assert.deepEqual([r.week7.grids, r.week7.days], [1, 8]);
+    assert.ok(r.week7.fits[0] <= r.week7.fits[1], `8 days fit 1,400 px: ${r.week7.fits}`);
     assert.deepEqual(unexpected(w), []);
     await w.close();
   });

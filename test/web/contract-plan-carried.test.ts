@@ -106,18 +106,18 @@ describe("plan page parts with a carried task", { skip: skip ?? false }, () => {
         ).map((tr) => Array.from(tr.children).map((c) => c.textContent)),
       };
     });
-    assert.equal(r.carriedShift, "Thu day: in progress (this shift)");
+    assert.equal(r.carriedShift, "Thu day, 19 Feb: in progress (this shift)");
     assert.match(r.carriedClass ?? "", /\bcarried\b/);
     assert.equal(r.carriedButtons, 1, "a carried task can be marked done");
-    assert.equal(r.otherShift, "Thu night");
+    assert.equal(r.otherShift, "Thu night, 19 Feb");
     // The grid shows the horizon's shifts: the planned task is there, the carried one's shift is not.
     assert.match(r.gridText ?? "", /H02/);
     assert.doesNotMatch(r.gridText ?? "", /H01/);
     assert.deepEqual(
       r.firstDayTasks.map((c) => [c[0], c[2]]),
       [
-        ["H01", "Thu day: in progress (this shift)"],
-        ["H02", "Thu night"],
+        ["H01", "Thu day, 19 Feb: in progress (this shift)"],
+        ["H02", "Thu night, 19 Feb"],
       ],
     );
     assert.deepEqual(

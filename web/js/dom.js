@@ -61,6 +61,21 @@ export function when(iso) {
   return `${d.toLocaleString("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" })} UTC`;
 }
 
+/**
+ * "10 Dec" (or "Thu 10 Dec" with `weekday`) for an instant on the shop's clock: a plan's
+ * `horizon.clock`, an IANA zone; a fixed offset ("UTC+02:00") or none reads as UTC.
+ */
+export function shopDay(iso, clock, weekday = false) {
+  const o = { day: "numeric", month: "short", ...(weekday ? { weekday: "short" } : {}) };
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  try {
+    return d.toLocaleDateString("en-GB", { ...o, timeZone: clock || "UTC" });
+  } catch {
+    return d.toLocaleDateString("en-GB", { ...o, timeZone: "UTC" });
+  }
+}
+
 /** A table with a caption and column headers (scope=col); rows are arrays of cells (nodes or text). */
 export function table(caption, headers, rows, opts = {}) {
   const head = h(

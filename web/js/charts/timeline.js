@@ -104,6 +104,9 @@ export function timelineGrid(plan) {
   const byCell = tasksByCell(plan);
   const weeks = [];
   for (let i = 0; i < days.length; i += 7) weeks.push(days.slice(i, i + 7));
+  // A 7-day plan that starts mid-day ends on the same weekday a week later: one grid of 8 days, not
+  // a second grid of one column (trial 9: "Week 2" held Thursday alone).
+  if (weeks.length > 1 && weeks[weeks.length - 1].length === 1) weeks[weeks.length - 2].push(...weeks.pop());
   const tables = weeks.map((week, w) =>
     h(
       "table",

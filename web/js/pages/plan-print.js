@@ -78,7 +78,7 @@ export function printDays(plan, freshness, moneyOf) {
                     {},
                     h("th", { scope: "row" }, t.machine_id),
                     h("td", {}, taskText(t)),
-                    h("td", {}, shiftText(t)),
+                    h("td", {}, shiftText(t, plan.horizon?.clock)),
                     h("td", {}, t.technician),
                     h("td", {}, String(t.hours)),
                     h(

@@ -2,7 +2,7 @@
 // one 12,000 px table (issue 16). On a data-contract server each task row has Done and Skipped
 // (with a reason) buttons, the risk after the task and its status; the AI4I rows are as before. A
 // task carried from the shift in progress (before the horizon) says "in progress (this shift)".
-import { h, num, pct } from "../dom.js";
+import { h, num, pct, shopDay } from "../dom.js";
 import { taskText } from "../charts/timeline.js";
 import { modeWords, TASK_WORDS } from "../words.js";
 
@@ -60,7 +60,7 @@ export function taskList(plan, view, moneyOf, actions) {
       (contract
         ? [
             taskText(t),
-            shiftText(t),
+            shiftText(t, plan.horizon?.clock),
             t.technician,
             num(t.hours, 1),
             pct(t.risk_before),
@@ -152,11 +152,13 @@ export function taskList(plan, view, moneyOf, actions) {
 }
 
 /**
- * A task's shift; a carried one's (the shift in progress when the plan was re-made, before the
- * plan's horizon: the server kept its open task) says it is under way.
+ * A task's shift with its date on the shop's clock (`clock`: the plan's horizon.clock; a 7-day plan
+ * holds the same weekday twice); a carried one's (the shift in progress when the plan was re-made,
+ * before the plan's horizon: the server kept its open task) says it is under way.
  */
-export function shiftText(t) {
-  const label = t.shift?.label ?? "—";
+export function shiftText(t, clock) {
+  const date = t.shift?.start ? shopDay(t.shift.start, clock) : "";
+  const label = `${t.shift?.label ?? "—"}${date ? `, ${date}` : ""}`;
   return t.carried ? `${label}: in progress (this shift)` : label;
 }
 

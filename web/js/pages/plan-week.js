@@ -1,7 +1,7 @@
 // The week's planned work against what became of it (the contract server's `week`: plan/week.ts).
 // Trial 9: the page listed only the marked tasks, unmarked tasks whose shift had passed vanished, and
 // the plan's own week rolls forward with each re-plan, so a manager could not see this week's score.
-import { h, table } from "../dom.js";
+import { h, shopDay, table } from "../dom.js";
 
 const WORDS = {
   done: "Done",
@@ -11,15 +11,7 @@ const WORDS = {
   to_come: "To come",
 };
 
-/** "Mon 16 Feb" on the shop's clock (the plan's `horizon.clock`; a fixed offset or none: UTC). */
-function day(iso, clock) {
-  const o = { weekday: "short", day: "numeric", month: "short" };
-  try {
-    return new Date(iso).toLocaleDateString("en-GB", { ...o, timeZone: clock || "UTC" });
-  } catch {
-    return new Date(iso).toLocaleDateString("en-GB", { ...o, timeZone: "UTC" });
-  }
-}
+const day = (iso, clock) => shopDay(iso, clock, true);
 
 const hours = (v) => `${Math.round(v * 10) / 10} h`;
 
