@@ -71,24 +71,34 @@ export function readTechnicians(doc: unknown, file: string, opts: TechnicianOpti
   const root = mapping(doc, file, "", ["technicians"], ["technicians"]);
   const items = list(root.technicians, file, "technicians");
   const seen = new Set<string>();
+  let before = "";
   return items.map((raw, i) => {
     const path = join("technicians", i);
-    const o = mapping(
-      raw,
-      file,
-      path,
-      ["name", "skills", "hours_per_shift", "shifts"],
-      ["name", "skills", "hours_per_shift"],
-    );
-    const name = text(o.name, file, join(path, "name"));
-    if (seen.has(name.toLowerCase()))
-      throw configError(file, join(path, "name"), `duplicate technician '${name}'`);
-    seen.add(name.toLowerCase());
+    // Named as a manager reads the file (trial 9: "technicians[2]" counts from 0 and says no name):
+    // by its name, or, without one, by the technician before it.
+    const given = (raw as { name?: unknown } | null)?.name;
+    const who =
+      typeof given === "string" && given.trim()
+        ? given.trim()
+        : before
+          ? `the one after ${before}`
+          : "the first";
     try {
+      const o = mapping(
+        raw,
+        file,
+        path,
+        ["name", "skills", "hours_per_shift", "shifts"],
+        ["name", "skills", "hours_per_shift"],
+      );
+      const name = text(o.name, file, join(path, "name"));
+      if (seen.has(name.toLowerCase()))
+        throw configError(file, join(path, "name"), `duplicate technician '${name}'`);
+      seen.add(name.toLowerCase());
+      before = name;
       return technician(o, name, file, path, opts);
     } catch (e) {
-      // Named as a manager reads the file (trial 9: "technicians[2]" counts from 0 and says no name).
-      if (e instanceof MillwrightError) e.message = e.message.replace(`${path}.`, `${path} (${name}).`);
+      if (e instanceof MillwrightError) e.message = e.message.replace(`${path}`, `${path} (${who})`);
       throw e;
     }
   });

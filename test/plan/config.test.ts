@@ -84,11 +84,16 @@ test("technician errors name the file, the key path and the technician (trial 9:
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: ["*"], hour_per_shift: 4}`), "techs.yaml"),
-    /^techs\.yaml: technicians\[2\]\.hour_per_shift: unknown key \(expected one of name, skills, hours_per_shift, shifts\)$/,
+    /^techs\.yaml: technicians\[2\] \(C\)\.hour_per_shift: unknown key \(expected one of name, skills, hours_per_shift, shifts\)$/,
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: ["*"]}`), "techs.yaml"),
-    "techs.yaml: technicians[2].hours_per_shift: is required",
+    "techs.yaml: technicians[2] (C).hours_per_shift: is required",
+  );
+  // No name: named by the technician before it.
+  configError(
+    () => parseTechnicians(bad(`{skills: ["*"], hours_per_shift: 4}`), "techs.yaml"),
+    "techs.yaml: technicians[2] (the one after B).name: is required",
   );
   configError(
     () =>
@@ -104,7 +109,7 @@ test("technician errors name the file, the key path and the technician (trial 9:
   );
   configError(
     () => parseTechnicians(bad(`{name: a, skills: ["*"], hours_per_shift: 4}`), "techs.yaml"),
-    "techs.yaml: technicians[2].name: duplicate technician 'a'",
+    "techs.yaml: technicians[2] (a).name: duplicate technician 'a'",
   );
   configError(
     () => parseTechnicians(bad(`{name: C, skills: [], hours_per_shift: 4}`), "techs.yaml"),

@@ -400,7 +400,7 @@ test("a technicians file the plan cannot use is logged as a warning at start, no
     assert.equal(warned.length, 1, lines.join(""));
     assert.match(
       warned[0].msg,
-      /^technicians: .*technicians\[0\]\.hours_per_shfit.*; GET \/v1\/plan answers this error/,
+      /^technicians: .*technicians\[0\] \([^)]+\)\.hours_per_shfit.*; GET \/v1\/plan answers this error/,
     );
   } finally {
     await other.close();
