@@ -1,15 +1,16 @@
 import { auditChampionChange } from "../champion-audit.js";
 import { ERROR_TABLE, type ErrorCode, MillwrightError } from "../../core/errors.js";
 import { rollbackReason } from "../../registry/champions.js";
-import { ALIASES, type Alias } from "../../registry/registry.js";
+import { ALIASES, type Alias, type ModelRegistry } from "../../registry/registry.js";
+import { pruneRegistry } from "../../registry/prune.js";
 import { ROLLBACK_HELP, modelsRollback, sameContract } from "./models-rollback.js";
 import { out, outJson, outThen, outJsonThen, parseSub } from "../io.js";
 import { registryOpt } from "../model-opts.js";
 
 const MODELS_SPEC = {
-  subs: ["list", "show", "promote", "rollback", "shadow"],
-  strings: ["registry", "alias", "url", "token", "reason"],
-  flags: ["json", "off", "switch-contract"],
+  subs: ["list", "show", "promote", "rollback", "shadow", "prune"],
+  strings: ["registry", "alias", "url", "token", "reason", "keep"],
+  flags: ["json", "off", "switch-contract", "dry-run"],
   positionals: true,
 };
 
@@ -17,6 +18,7 @@ export const MODELS_HELP = `millwright models list [--registry DIR] [--json]
 millwright models show [REF] [--registry DIR] [--json]       (REF: version or alias; default champion)
 millwright models promote VERSION [--alias champion|challenger] [--reason TEXT] [--switch-contract] [--registry DIR]
 millwright models shadow VERSION|--off [--url http://127.0.0.1:8080] [--token T]
+millwright models prune [--keep 5] [--dry-run] [--registry DIR] [--json]
 ${ROLLBACK_HELP}
 
 Lists the registry's versions with their aliases and test metrics, shows one version's card and
@@ -27,7 +29,11 @@ moves to a model of another contract (another name, so another history log) only
 
 \`models shadow\` tells a running server (--url, default http://127.0.0.1:$PORT or :8080) to score
 every request with VERSION too, after each answer is sent, and compare it live with the champion
-(GET /v1/models/shadow); --off stops it. Needs the admin token (--token or MILLWRIGHT_ADMIN_TOKEN).`;
+(GET /v1/models/shadow); --off stops it. Needs the admin token (--token or MILLWRIGHT_ADMIN_TOKEN).
+
+\`models prune\` removes old versions (each retraining adds one, promoted or not): it keeps the
+champion and challenger, the last --keep champions a rollback can return to, and the --keep newest
+versions; --dry-run lists what it would remove. A server keeps serving the version it loaded.`;
 
 export async function modelsCommand(argv: string[]): Promise<number> {
   const p = parseSub("models", argv, MODELS_SPEC, MODELS_HELP);
@@ -35,6 +41,7 @@ export async function modelsCommand(argv: string[]): Promise<number> {
   const { sub, values, positionals } = p;
   if (sub === "shadow") return shadowCommand(values, positionals);
   const registry = registryOpt(values);
+  if (sub === "prune") return pruneCommand(registry, values);
   if (sub === "list") {
     const list = registry.list();
     if (values.json) return outJsonThen({ aliases: registry.readIndex().aliases, versions: list }, 0);
@@ -90,6 +97,19 @@ export async function modelsCommand(argv: string[]): Promise<number> {
     return 0;
   }
   return modelsRollback(registry, values);
+}
+
+async function pruneCommand(registry: ModelRegistry, values: Record<string, unknown>): Promise<number> {
+  const keep = values.keep === undefined ? 5 : Number(values.keep);
+  const r = await pruneRegistry(registry, keep, values["dry-run"] === true);
+  if (values.json) return outJsonThen(r, 0);
+  const mb = (b: number) => `${(b / 1_048_576).toFixed(1)} MB`;
+  const verb = r.dry_run ? "would remove" : "removed";
+  for (const x of r.removed) out(`${verb} ${x.version} (${mb(x.bytes)})`);
+  out(
+    `${verb} ${r.removed.length} version${r.removed.length === 1 ? "" : "s"}, ${mb(r.bytes)}; kept ${r.kept.map((k) => `${k.version} (${k.why})`).join(", ") || "none"}`,
+  );
+  return 0;
 }
 
 /** `models shadow`: the server's admin API (serve/shadow/routes.ts), as an operator would call it. */
