@@ -121,7 +121,12 @@ test(
         const r = await predict(0, next[0]);
         await refPredict(next[0]);
         const machine = next[0].machine_id as string;
-        const page = async (i: number) => (await call(urls[i], "GET", `/v1/machines/${machine}`)).body;
+        // The machine as each replica answers it, less `plan_risk`: the answering replica's own latest
+        // plan (null on one that has made none), not the shared history compared here.
+        const page = async (i: number) => {
+          const { plan_risk: _, ...rest } = (await call(urls[i], "GET", `/v1/machines/${machine}`)).body;
+          return rest;
+        };
         const seen = await until("B follows A's reading", 5_000, async () => {
           const h = (await page(1)).history as { prediction_id: string }[];
           return h.at(-1)?.prediction_id === r.body.id ? true : undefined;
