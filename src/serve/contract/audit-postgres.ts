@@ -188,14 +188,25 @@ export class PostgresAuditStore implements ContractAuditStore {
     }, "plan outcomes");
   }
 
-  listOutcomes(since: number): Promise<TaskOutcome[]> {
+  /** The JSON payloads of this contract's rows `where` (its $2 is `since`), in `order`. */
+  private payloads<T>(
+    table: string,
+    where: string,
+    order: string,
+    since: number,
+    what: string,
+  ): Promise<T[]> {
     return this.run(async () => {
       const { rows } = await this.pool.query<{ payload: string }>(
-        "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND recorded_at >= $2 ORDER BY seq",
+        `SELECT payload FROM ${table} WHERE contract = $1 AND ${where} ORDER BY ${order}`,
         [this.contract, since],
       );
-      return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
-    }, "plan outcomes");
+      return rows.map((r) => JSON.parse(r.payload) as T);
+    }, what);
+  }
+
+  listOutcomes(since: number): Promise<TaskOutcome[]> {
+    return this.payloads("contract_plan_outcomes", "recorded_at >= $2", "seq", since, "plan outcomes");
   }
 
   /** One transaction; replicas planning at once leave the union of their plans' tasks to come. */
@@ -226,13 +237,7 @@ export class PostgresAuditStore implements ContractAuditStore {
   }
 
   listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query<{ payload: string }>(
-        "SELECT payload FROM contract_plan_tasks WHERE contract = $1 AND shift_start >= $2 ORDER BY shift_start, id",
-        [this.contract, since],
-      );
-      return rows.map((r) => JSON.parse(r.payload) as ContractPlannedTask);
-    }, "plan tasks");
+    return this.payloads("contract_plan_tasks", "shift_start >= $2", "shift_start, id", since, "plan tasks");
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */
