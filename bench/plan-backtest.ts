@@ -74,10 +74,9 @@ const head = (kind: string, i: number) => {
 };
 const taskCost = (kind: string, i: number) =>
   plannedCostOfTask(head(kind, i).task!, tasks.plannedCostPerHour);
-const technicians = parseTechnicians(
-  readFileSync(join(ROOT, "examples/contracts/historian-technicians.yaml"), "utf8"),
-  "historian-technicians.yaml",
-);
+/** BACKTEST_TECHNICIANS=file: another crew (e.g. a smaller one, whose hours bind), written into the section. */
+const CREW = process.env.BACKTEST_TECHNICIANS ?? join(ROOT, "examples/contracts/historian-technicians.yaml");
+const technicians = parseTechnicians(readFileSync(CREW, "utf8"), CREW);
 const testFrom = first.startMs + TRAIN_DAYS * DAY;
 const testEnd = testFrom + WEEKS * 7 * DAY;
 const inTest = (ms: number) => ms >= testFrom && ms < testEnd;
