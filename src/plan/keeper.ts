@@ -13,7 +13,7 @@ import type { PlanMachine } from "./contract-forecast.js";
 import { carryInto, tasksInProgress, withCarriedEvents } from "./carry.js";
 import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { technicianWarnings } from "./contract-warnings.js";
-import { type ContractPlannedTask, r2 } from "./contract-report.js";
+import type { ContractPlannedTask } from "./contract-report.js";
 import type { Technician } from "./types.js";
 import type { ContractTasks } from "../contract/types.js";
 import { parseCostsFile, withTasks } from "./costs-file.js";
@@ -22,32 +22,9 @@ import type { HistoryModel } from "../train/history-model.js";
 import { OUTCOMES_KEPT_MS, type OutcomeStore, type TaskOutcome, mayFollow } from "./outcomes.js";
 import { fleetTime } from "../core/fleet-time.js";
 import { zoneOffsetMinutes } from "../data/time-format.js";
-import { type WeekView, weekStartOf, weekView } from "./week.js";
+import { type ServedPlan, withOutcomes } from "./served-plan.js";
 
 export type { TaskOutcome } from "./outcomes.js";
-
-export type ServedPlan = Omit<ContractPlan, "summary"> & {
-  /**
-   * The plan's summary over the tasks still meant to be done: a skipped task's avoided and planned
-   * cost leave the totals (trial 7: the headline still counted a declined task's saving) and are
-   * said apart, in `skipped`.
-   */
-  summary: ContractPlan["summary"] & {
-    skipped: { tasks: number; avoided_cost: number; planned_cost: number };
-    /** The tasks carried from the shift in progress (plan/carry.ts): in the totals, as still to be done. */
-    carried: { tasks: number; avoided_cost: number; planned_cost: number };
-  };
-  stale: boolean;
-  stale_reason: string | null;
-  outcomes: TaskOutcome[];
-  /** This week's planned tasks against what became of them (plan/week.ts). */
-  week: WeekView;
-  technicians_source: string;
-  /** The costs file the plan used, or "the contract's tasks". */
-  costs_source: string;
-  /** The currency prefix for amounts (tasks.currency; "" when it names none). */
-  currency: string;
-};
 
 /** What the keeper plans from: the served model and the fleet's machines as they are now. */
 export interface PlanSource {
@@ -335,58 +312,11 @@ export class PlanKeeper {
   }
 
   view(plan: ContractPlan): ServedPlan {
-    const byId = new Map(this.outcomes.map((o) => [o.id, o]));
-    const tasks: ContractPlannedTask[] = plan.tasks.map((t) => {
-      const o = byId.get(t.id);
-      return o
-        ? { ...t, status: o.status, status_at: o.at, ...(o.reason ? { skipped_reason: o.reason } : {}) }
-        : t;
-    });
-    // A skipped task of this horizon that the plan made since has dropped (its shift's hours went to
-    // other work) is still listed, as skipped: its costs are in no total.
-    const inPlan = new Set(tasks.map((t) => t.id));
-    const [hStart, hEnd] = [Date.parse(plan.horizon.start), Date.parse(plan.horizon.end)];
-    const dropped = this.keptTasks.flatMap((t): ContractPlannedTask[] => {
-      const o = byId.get(t.id);
-      const s = Date.parse(t.shift.start);
-      if (o?.status !== "skipped" || inPlan.has(t.id) || s < hStart || s >= hEnd) return [];
-      const index =
-        plan.horizon.labels.length - Math.round((hEnd - s) / (plan.horizon.shift_hours * 3_600_000));
-      return [
-        { ...t, shift: { ...t.shift, index }, status: "skipped", status_at: o.at, skipped_reason: o.reason },
-      ];
-    });
-    const skipped = tasks.filter((t) => t.status === "skipped");
-    const sum = (k: "avoided_cost" | "planned_cost") => skipped.reduce((a, t) => a + t[k], 0);
     const zone = this.svc.model.contract.time?.zone;
-    const offsetAt = zone ? zoneOffsetMinutes(zone) : () => 0;
-    const now = this.now();
     return {
-      ...plan,
-      summary: {
-        ...plan.summary,
-        avoided_cost: r2(plan.summary.avoided_cost - sum("avoided_cost")),
-        planned_cost: r2(plan.summary.planned_cost - sum("planned_cost")),
-        skipped: {
-          tasks: skipped.length + dropped.length,
-          avoided_cost: r2(sum("avoided_cost") + dropped.reduce((a, t) => a + t.avoided_cost, 0)),
-          planned_cost: r2(sum("planned_cost") + dropped.reduce((a, t) => a + t.planned_cost, 0)),
-        },
-        carried: plan.summary.carried ?? { tasks: 0, avoided_cost: 0, planned_cost: 0 },
-      },
-      tasks: dropped.length
-        ? [...tasks, ...dropped].sort((a, b) => Date.parse(a.shift.start) - Date.parse(b.shift.start))
-        : tasks,
+      ...withOutcomes(plan, this.kept, this.keptTasks, this.now(), zone ? zoneOffsetMinutes(zone) : () => 0),
       stale: this.staleReason !== null,
       stale_reason: this.staleReason,
-      outcomes: [...this.kept],
-      week: weekView(
-        [...this.keptTasks, ...plan.tasks],
-        inPlan,
-        this.kept,
-        now,
-        weekStartOf(now, 6, offsetAt),
-      ),
       technicians_source: this.techniciansFile ?? "",
       costs_source: this.costsFile ?? "the contract's tasks",
       currency: this.usedTasks?.currency ?? "",

@@ -8,7 +8,7 @@ import { refuseAi4iModel, registryOpt } from "../model-opts.js";
 import { planContract, readCostsFile } from "./plan-contract.js";
 import { withTasks } from "../../plan/costs-file.js";
 import type { ContractPlan } from "../../plan/contract-plan.js";
-import type { ServedPlan } from "../../plan/keeper.js";
+import type { ServedPlan } from "../../plan/served-plan.js";
 
 const HELP = `${PLAN_HELP.trimEnd()}
 
