@@ -20,8 +20,8 @@ class AnswerWriter {
   /** `"<kind>":` per kind. */
   private readonly keys: string[];
   private readonly model: string;
-  /** JSON of each machine id, once per distinct id of a batch (one answer has no use for a Map). */
-  private readonly midJson: Map<string, string> | null;
+  /** JSON of each machine id, once per distinct id. */
+  private readonly midJson = new Map<string, string>();
   ascii: boolean;
 
   constructor(private readonly batch: ScoredBatch) {
@@ -42,16 +42,14 @@ class AnswerWriter {
     this.model = fixed.model;
     // Explanations are rare and carry words with non-ASCII units: never worth the test.
     this.ascii = batch.explanations === null && fixed.ascii;
-    this.midJson = batch.cols.n > 1 ? new Map() : null;
   }
 
   answer(i: number): string {
     const { cols, heads, failure } = this.batch;
     const mid = cols.machine[i];
-    let m = this.midJson?.get(mid);
+    let m = this.midJson.get(mid);
     if (m === undefined) {
-      m = JSON.stringify(mid);
-      this.midJson?.set(mid, m);
+      this.midJson.set(mid, (m = JSON.stringify(mid)));
       this.ascii &&= ASCII.test(m);
     }
     // The timestamp as written (a counter's count, or the reading's index without a time: `time`).
