@@ -216,7 +216,7 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     const o = items[i];
     if (o === null || typeof o !== "object" || Array.isArray(o)) bad(at, "", "must be an object");
     const r = o as Record<string, unknown>;
-    for (const k of Object.keys(r))
+    for (const k in r)
       if (!known.has(k))
         bad(at, k.slice(0, 64), `unknown field (the contract '${c.name}' reads ${[...known].join(", ")})`);
     const id = rules.machineId(r.machine_id);
@@ -248,5 +248,9 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
     }
     if (!any && rules.needsAValue) bad(at, "", noValueWords(c));
   }
-  return { n, machine, time, values, ...(later ? { later } : {}), ...(stamp ? { stamp } : {}) };
+  // Spread-free: the spreads of empty objects cost a single reading ~0.3 KB of garbage.
+  const cols: ReadingColumns = { n, machine, time, values };
+  if (later) cols.later = later;
+  if (stamp) cols.stamp = stamp;
+  return cols;
 }
