@@ -34,6 +34,28 @@ export function tasksInProgress(
 }
 
 /**
+ * The ids of `tasks` whose machine's same task was marked done in an earlier or the same shift (`done`:
+ * the bookings marked done): that job is over, so its later booking is not carried (trial 10: a
+ * Wednesday job marked done on Thursday left Thursday's re-booking carried, and the part booked twice).
+ */
+export function doneBefore(
+  tasks: readonly ContractPlannedTask[],
+  done: readonly ContractPlannedTask[],
+): string[] {
+  return tasks
+    .filter((t) =>
+      done.some(
+        (b) =>
+          b.id !== t.id &&
+          b.machine_id === t.machine_id &&
+          b.task === t.task &&
+          Date.parse(b.shift.start) <= Date.parse(t.shift.start),
+      ),
+    )
+    .map((t) => t.id);
+}
+
+/**
  * The machines with each carried task's event added after their last reading, as a task marked done
  * while no reading came would be: the new solve's risks for that head are as after the task, and its
  * minimum interval runs from it. Copies: the service's snapshots are not changed. The event's time:

@@ -10,7 +10,7 @@
 import { MillwrightError } from "../core/errors.js";
 import { parseTechnicians } from "./config.js";
 import type { PlanMachine } from "./contract-forecast.js";
-import { carryInto, tasksInProgress, withCarriedEvents } from "./carry.js";
+import { carryInto, doneBefore, tasksInProgress, withCarriedEvents } from "./carry.js";
 import { type ContractPlan, makeContractPlan, planStartTime } from "./contract-plan.js";
 import { technicianWarnings } from "./contract-warnings.js";
 import type { ContractPlannedTask } from "./contract-report.js";
@@ -200,8 +200,12 @@ export class PlanKeeper {
       // The previous plan's open tasks of the shift in progress are carried, and solved as done (carry.ts).
       const marked = new Set(this.kept.map((o) => o.id));
       // After a restart there is no plan here: the kept tasks are the last plan's (another replica's).
+      const previous = this.latest?.tasks ?? this.keptTasks;
+      // A booking of a machine's task that was done in an earlier or the same shift is over too (trial
+      // 10: a Wednesday job marked done on Thursday left Thursday's re-booking carried, and booked twice).
+      for (const id of doneBefore(previous, this.doneBookings())) marked.add(id);
       const carried = tasksInProgress(
-        this.latest?.tasks ?? this.keptTasks,
+        previous,
         marked,
         startTime.getTime(),
         this.latest?.horizon.shift_hours ?? 8,
@@ -232,6 +236,15 @@ export class PlanKeeper {
       this.making = null;
     });
     return this.making;
+  }
+
+  /** The bookings marked done, as the plans had them (kept, or of a plan made here). */
+  private doneBookings(): ContractPlannedTask[] {
+    const tasks = new Map([...this.keptTasks, ...this.known.values()].map((x) => [x.id, x]));
+    return this.kept.flatMap((o) => {
+      const b = o.status === "done" ? tasks.get(o.id) : undefined;
+      return b ? [b] : [];
+    });
   }
 
   /** The skipped outcomes with the task each was (its machine, head and shift), as the planner takes them. */

@@ -2,7 +2,10 @@
 // unmarked tasks whose shift had passed vanished, and the plan's "week" rolled with every re-plan, so
 // a manager could not see this week's score). A task counts as planned once it was in the plan when
 // its shift began (the keeper keeps those: plan/outcomes.ts replacePlanTasks), or is in the current
-// plan for a shift to come this week. Pure: the caller passes the tasks, the outcomes and the time.
+// plan for a shift to come this week. A machine's task booked in several shifts (skipped, or passed
+// unmarked, and re-planned) is one job until it is done (trial 10: one bearing job skipped six times
+// counted six, and the week's avoided cost passed the fleet's whole expected loss). Pure: the caller
+// passes the tasks, the outcomes and the time.
 import type { ContractPlannedTask } from "./contract-report.js";
 import { r2 } from "./contract-report.js";
 import type { TaskOutcome } from "./outcomes.js";
@@ -11,6 +14,20 @@ const DAY = 86_400_000;
 
 export type WeekStatus = "done" | "skipped" | "not_marked" | "in_progress" | "to_come";
 
+/** One booking of a job: a task of a plan for one shift, and what became of it. */
+export interface WeekBooking {
+  id: string;
+  shift: { start: string; end: string; label: string };
+  status: WeekStatus;
+  at?: string;
+  reason?: string;
+}
+
+/**
+ * A job of the week: one machine's task, however many shifts the plans booked it in (re-planned after
+ * a skip or a shift that passed unmarked), until it is done. Its numbers and status are its done
+ * booking's, else its latest's; `bookings` are every shift it was in, oldest first.
+ */
 export interface WeekTask {
   id: string;
   machine_id: string;
@@ -25,6 +42,7 @@ export interface WeekTask {
   /** When it was marked (done or skipped). */
   at?: string;
   reason?: string;
+  bookings: WeekBooking[];
 }
 
 export interface WeekTally {
@@ -41,7 +59,7 @@ export interface WeekView {
   end: string;
   planned: WeekTally;
   by_status: Record<WeekStatus, WeekTally>;
-  /** Every task of the week, by shift; the ones to come are the current plan's. */
+  /** The week's jobs, by their shift; the ones to come are the current plan's. */
   tasks: WeekTask[];
 }
 
@@ -95,9 +113,10 @@ export function weekView(
       status,
       ...(o ? { at: o.at } : {}),
       ...(o?.reason ? { reason: o.reason } : {}),
+      bookings: [],
     });
   }
-  tasks.sort((a, b) => Date.parse(a.shift.start) - Date.parse(b.shift.start) || a.id.localeCompare(b.id));
+  const jobs = asJobs(tasks);
   const tally = (ts: WeekTask[]): WeekTally => ({
     tasks: ts.length,
     hours: r2(ts.reduce((a, t) => a + t.hours, 0)),
@@ -108,10 +127,42 @@ export function weekView(
   return {
     start: new Date(start).toISOString(),
     end: new Date(end).toISOString(),
-    planned: tally(tasks),
+    planned: tally(jobs),
     by_status: Object.fromEntries(
-      statuses.map((s) => [s, tally(tasks.filter((t) => t.status === s))]),
+      statuses.map((s) => [s, tally(jobs.filter((t) => t.status === s))]),
     ) as Record<WeekStatus, WeekTally>,
-    tasks,
+    tasks: jobs,
   };
+}
+
+/** The bookings (one machine's task per shift) as jobs: a machine's task is one job until it is done. */
+function asJobs(bookings: WeekTask[]): WeekTask[] {
+  const start = (t: WeekTask) => Date.parse(t.shift.start);
+  const open = new Map<string, WeekTask[]>();
+  const jobs: WeekTask[][] = [];
+  for (const b of [...bookings].sort((a, c) => start(a) - start(c) || a.id.localeCompare(c.id))) {
+    const key = `${b.machine_id}\u0000${b.task}`;
+    let job = open.get(key);
+    if (!job) {
+      job = [];
+      jobs.push(job);
+      open.set(key, job);
+    }
+    job.push(b);
+    // Done ends the job: the same task booked after it is another job.
+    if (b.status === "done") open.delete(key);
+  }
+  return jobs
+    .map((job) => {
+      const rep = job.find((b) => b.status === "done") ?? job[job.length - 1];
+      const bookings = job.map(({ id, shift, status, at, reason }) => ({
+        id,
+        shift,
+        status,
+        ...(at ? { at } : {}),
+        ...(reason ? { reason } : {}),
+      }));
+      return { ...rep, bookings };
+    })
+    .sort((a, b) => start(a) - start(b) || a.id.localeCompare(b.id));
 }

@@ -34,9 +34,10 @@ export async function pruneRegistry(reg: ModelRegistry, keep: number, dryRun: bo
     const { aliases } = reg.readIndex();
     const why = new Map<string, string>();
     for (const [alias, v] of Object.entries(aliases)) if (v) why.set(v, alias);
-    // The standing champions, newest first: as many rollbacks as there are kept versions reach back.
+    // The standing champions, newest first: as many rollbacks as there are kept versions reach back,
+    // and always the one the next rollback returns to (trial 10: --keep 1 removed it).
     const stack = championStack(readChampionTrail(reg.dir), aliases.champion).reverse();
-    for (const v of stack.slice(0, keep)) if (!why.has(v)) why.set(v, "rollback");
+    for (const v of stack.slice(0, Math.max(keep, 2))) if (!why.has(v)) why.set(v, "rollback");
     for (const v of all.slice(-keep)) if (!why.has(v)) why.set(v, "newest");
     const removed = all
       .filter((v) => !why.has(v))

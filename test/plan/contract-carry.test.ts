@@ -7,7 +7,7 @@ import type { Contract, ContractTasks } from "../../src/contract/types.js";
 import type { PlanMachine } from "../../src/plan/contract-forecast.js";
 import type { ContractPlan } from "../../src/plan/contract-plan.js";
 import type { ContractPlannedTask } from "../../src/plan/contract-report.js";
-import { carryInto, tasksInProgress, withCarriedEvents } from "../../src/plan/carry.js";
+import { carryInto, doneBefore, tasksInProgress, withCarriedEvents } from "../../src/plan/carry.js";
 
 const H = 3_600_000;
 const T0 = Date.parse("2026-02-19T06:00:00.000Z");
@@ -119,4 +119,14 @@ test("carried into the new plan: first, marked, index -1, and in the summary's t
   assert.deepEqual(out.summary.carried, { tasks: 1, avoided_cost: 190, planned_cost: 50 });
   assert.equal(out.summary.avoided_cost, 1190);
   assert.equal(out.summary.planned_cost, 150);
+});
+
+test("a booking of a job done in an earlier or the same shift is over: not carried (trial 10)", () => {
+  const wed = task("M1", "pump", 0);
+  const thu = task("M1", "pump", 3);
+  const other = task("M2", "pump", 3);
+  const otherTask = task("M1", "spindle", 3);
+  assert.deepEqual(doneBefore([wed, thu, other, otherTask], [wed]), [thu.id]);
+  assert.deepEqual(doneBefore([wed, thu], [thu]), [], "a later done does not end an earlier booking");
+  assert.deepEqual(doneBefore([thu], []), []);
 });

@@ -128,3 +128,47 @@ test("each task of the week: done, skipped, not marked, in progress or to come, 
   // The same task kept twice (the store's and the plan's copy) counts once.
   assert.equal(weekView([...kept, ...kept], new Set(), [], now, MON).planned.tasks, 4);
 });
+
+test("a machine's task booked in several shifts is one job until it is done (trial 10: six skips counted six)", () => {
+  const now = MON + 6 * 8 * H + 1; // Wednesday day, just begun
+  const same = (id: string, shift: number) => ({ ...task(id, shift, 6, 900), machine_id: "H03" });
+  const kept = [
+    same("H03.a.0", 0), // skipped
+    same("H03.a.1", 1), // skipped
+    same("H03.a.2", 2), // passed unmarked
+    same("H03.a.6", 6), // in progress
+    same("H03.a.9", 9), // to come
+  ];
+  const w = weekView(
+    kept,
+    new Set(["H03.a.9"]),
+    [outcome("H03.a.0", "skipped", "no kit"), outcome("H03.a.1", "skipped", "no kit")],
+    now,
+    MON,
+  );
+  assert.equal(w.tasks.length, 1);
+  assert.equal(w.tasks[0].id, "H03.a.9", "its latest booking");
+  assert.equal(w.tasks[0].status, "to_come");
+  assert.deepEqual(
+    w.tasks[0].bookings.map((b) => [b.id, b.status, b.reason ?? null]),
+    [
+      ["H03.a.0", "skipped", "no kit"],
+      ["H03.a.1", "skipped", "no kit"],
+      ["H03.a.2", "not_marked", null],
+      ["H03.a.6", "in_progress", null],
+      ["H03.a.9", "to_come", null],
+    ],
+  );
+  assert.deepEqual(w.planned, { tasks: 1, hours: 6, avoided_cost: 900, planned_cost: 40 });
+  assert.equal(w.by_status.skipped.tasks, 0);
+  // Done ends the job: a booking after it is another job; the done one counts with its own numbers.
+  const d = weekView(kept, new Set(["H03.a.9"]), [outcome("H03.a.1", "done")], now, MON);
+  assert.deepEqual(
+    d.tasks.map((j) => [j.id, j.status, j.bookings.length]),
+    [
+      ["H03.a.1", "done", 2],
+      ["H03.a.9", "to_come", 3],
+    ],
+  );
+  assert.equal(d.by_status.done.tasks, 1);
+});

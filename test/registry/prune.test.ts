@@ -57,6 +57,17 @@ test("--dry-run lists what would go and removes nothing; --keep 0 is refused", a
   ]);
   assert.equal(out.dry_run, true);
   assert.deepEqual(onDisk(), VERSIONS);
+  // --keep 1 still keeps the champion a rollback returns to (trial 10).
+  const one = JSON.parse((await cli("--keep", "1", "--dry-run", "--json")).stdout);
+  assert.deepEqual(
+    one.kept.map((k: { version: string; why: string }) => [k.version, k.why]),
+    [
+      ["1.2.0", "rollback"],
+      ["1.4.0", "champion"],
+      ["1.5.0", "challenger"],
+      ["1.6.0", "newest"],
+    ],
+  );
   const bad = await cli("--keep", "0");
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--keep: must be a whole number ≥ 1, got 0/);

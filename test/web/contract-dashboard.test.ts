@@ -639,7 +639,7 @@ describe("dashboard on a data-contract server, in a real browser", {
     assert.match(
       (await page.textContent("#week-summary")) ?? "",
       new RegExp(
-        `: ${after.week.planned.tasks} tasks planned \\(.* h\\), 1 done, 0 skipped, ${after.week.by_status.not_marked.tasks} not marked\\.$`,
+        `: ${after.week.planned.tasks} jobs planned \\(.* h\\), 1 done, 0 skipped, ${after.week.by_status.not_marked.tasks} not marked\\.$`,
       ),
     );
     console.log(

@@ -81,7 +81,7 @@ async function servedPlan(url: string, json: boolean): Promise<number> {
   if (w) {
     const n = (k: keyof typeof w.by_status) => `${w.by_status[k].tasks} ${k.replace("_", " ")}`;
     out(
-      `week from ${w.start}: ${w.planned.tasks} tasks planned (${w.planned.hours} h): ${n("done")}, ${n("skipped")}, ${n("not_marked")}, ${n("in_progress")}, ${n("to_come")}`,
+      `week from ${w.start}: ${w.planned.tasks} jobs planned (${w.planned.hours} h): ${n("done")}, ${n("skipped")}, ${n("not_marked")}, ${n("in_progress")}, ${n("to_come")}`,
     );
   }
   return 0;

@@ -39,7 +39,11 @@ writeFileSync(costs, stringifyYaml({ tasks }));
 after(() => rmSync(shop.dir, { recursive: true, force: true }));
 
 type Task = { id: string; status: string; shift: { start: string; end: string }; carried?: boolean };
-type Plan = { tasks: Task[]; stale: boolean; week: { tasks: { id: string; status: string }[] } };
+type Plan = {
+  tasks: Task[];
+  stale: boolean;
+  week: { tasks: { id: string; status: string; bookings: { id: string; status: string }[] }[] };
+};
 
 /** The server's stores on the data directory, as server.ts opens them: a restart is close, then this again. */
 async function open(): Promise<{ app: FastifyInstance; close(): Promise<void> }> {
@@ -116,7 +120,11 @@ test("a restart carries the shift in progress from the kept plan, and the week k
     const p = await settled(second.app);
     assert.deepEqual(ids(p.tasks.filter((t) => t.carried)), ids(inShift), "carried after the restart");
     for (const t of inShift)
-      assert.equal(p.week.tasks.find((w) => w.id === t.id)?.status, "in_progress", t.id);
+      assert.equal(
+        p.week.tasks.flatMap((w) => w.bookings).find((b) => b.id === t.id)?.status,
+        "in_progress",
+        t.id,
+      );
     await postReadingsUntil(second.app, newest, Date.parse(inShift[0].shift.end));
   } finally {
     await second.close();
@@ -126,7 +134,11 @@ test("a restart carries the shift in progress from the kept plan, and the week k
     const p = await settled(third.app);
     for (const t of inShift) {
       assert.ok(!p.tasks.some((x) => x.id === t.id), `${t.id}: its shift is over`);
-      assert.equal(p.week.tasks.find((w) => w.id === t.id)?.status, "not_marked", t.id);
+      assert.equal(
+        p.week.tasks.flatMap((w) => w.bookings).find((b) => b.id === t.id)?.status,
+        "not_marked",
+        t.id,
+      );
     }
   } finally {
     await third.close();

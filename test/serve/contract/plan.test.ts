@@ -506,7 +506,7 @@ test("millwright plan --url prints the plan the server holds, its marks and fres
   const w = served.week;
   assert.ok(
     r.stdout.includes(
-      `week from ${w.start}: ${w.planned.tasks} tasks planned (${w.planned.hours} h): ${w.by_status.done.tasks} done, ${w.by_status.skipped.tasks} skipped, `,
+      `week from ${w.start}: ${w.planned.tasks} jobs planned (${w.planned.hours} h): ${w.by_status.done.tasks} done, ${w.by_status.skipped.tasks} skipped, `,
     ),
     r.stdout,
   );

@@ -31,20 +31,37 @@ export function weekSection(week, clock, moneyOf) {
         `${s[k].tasks} (${hours(s[k].hours)})${k === "done" ? `: ${moneyOf(s[k].avoided_cost)} of expected failure cost avoided` : ""}`,
       ),
     );
-  const shown = week.tasks.filter((t) => t.status !== "to_come");
+  // A job to come is the plan's; one booked before (skipped, or its shift passed unmarked) is the week's too.
+  const shown = week.tasks.filter((t) => t.status !== "to_come" || (t.bookings ?? []).length > 1);
+  /** A job booked in several shifts: each and what became of it ("Wed day skipped: no kit; Thu day not marked"). */
+  const trail = (t) =>
+    (t.bookings ?? []).length > 1
+      ? t.bookings
+          .map((b) => `${b.shift.label} ${WORDS[b.status].toLowerCase()}${b.reason ? `: ${b.reason}` : ""}`)
+          .join("; ")
+      : (t.reason ?? "");
   return h(
     "div",
     { id: "week" },
     h(
       "p",
       { class: "summary", id: "week-summary" },
-      `${day(week.start, clock)} to ${day(last, clock)}: ${week.planned.tasks} tasks planned (${hours(week.planned.hours)}), ${s.done.tasks} done, ${s.skipped.tasks} skipped, ${s.not_marked.tasks} not marked.`,
+      `${day(week.start, clock)} to ${day(last, clock)}: ${week.planned.tasks} jobs planned (${hours(week.planned.hours)}), ${s.done.tasks} done, ${s.skipped.tasks} skipped, ${s.not_marked.tasks} not marked.`,
     ),
     h("dl", { class: "facts" }, Object.keys(WORDS).map(tally)),
     shown.length
       ? table(
-          "This week's tasks whose shift has begun, and those marked ahead",
-          ["Machine", "Task", "Shift", "Technician", "Hours", "Status", "Marked", "Reason"],
+          "This week's jobs whose shift has begun, and those marked ahead (a job is one machine's task, however often it was booked)",
+          [
+            "Machine",
+            "Task",
+            "Shift",
+            "Technician",
+            "Hours",
+            "Status",
+            "Marked",
+            "Reason, or the shifts it was booked in",
+          ],
           shown.map((t) => ({
             attrs: { "data-status": t.status, "data-task": t.id },
             cells: [
@@ -55,7 +72,7 @@ export function weekSection(week, clock, moneyOf) {
               hours(t.hours),
               WORDS[t.status],
               t.at ?? "",
-              t.reason ?? "",
+              trail(t),
             ],
           })),
           { rowHeaders: true, class: "week-tasks" },
