@@ -23,9 +23,15 @@ const SHOTS_ASKED = process.env.MILLWRIGHT_SCREENSHOTS_DIR;
 const SHOTS = SHOTS_ASKED ?? mkdtempSync(join(tmpdir(), "mw-ahead-shots-"));
 
 type PlanRisk = { by_end: number; until_label: string; heads: Record<string, number | null> };
+/** The plan's last shift with its date, as plan_risk.until_label has it (this contract's clock: UTC). */
+const lastShift = (p: Plan) =>
+  `${p.horizon.labels[p.horizon.labels.length - 1]}, ${new Date(
+    Date.parse(p.horizon.end) - p.horizon.shift_hours * 3_600_000,
+  ).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}`;
+
 type Plan = {
   currency: string;
-  horizon: { labels: string[] };
+  horizon: { labels: string[]; end: string; shift_hours: number };
   machines: { machine_id: string; risk_ahead: number[]; heads: Record<string, { by_end: number } | null> }[];
   tasks: { id: string; machine_id: string; avoided_cost: number }[];
 };
@@ -127,7 +133,7 @@ describe("the plan's risk ahead on the fleet board and the machine page", {
     await w.close();
 
     const plan = (await (await fetch(`${url}/v1/plan`)).json()) as Plan;
-    const end = plan.horizon.labels[plan.horizon.labels.length - 1];
+    const end = lastShift(plan);
     const board = await visit("#/fleet", "table.fleet td[data-label='Risk'] .ahead");
     const lines = await aheadLines(board);
     assert.equal(lines.length, plan.machines.length);
@@ -208,7 +214,7 @@ describe("the plan's risk ahead on the fleet board and the machine page", {
     await w.page.waitForSelector("section[aria-labelledby='kinds-h'] tr[data-kind]");
     const mine = plan.machines.find((m) => m.machine_id === id);
     assert.ok(mine);
-    const end = plan.horizon.labels[plan.horizon.labels.length - 1];
+    const end = lastShift(plan);
     const heads = await w.page.$$eval("section[aria-labelledby='kinds-h'] thead th", (ths) =>
       ths.map((th) => th.textContent),
     );

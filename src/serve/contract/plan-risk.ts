@@ -9,7 +9,7 @@ import type { ContractPlan } from "../../plan/contract-plan.js";
 export interface PlanRisk {
   /** P(a failure of any kind the plan covers by the end of its horizon), nothing done: risk_ahead's last. */
   by_end: number;
-  /** The end of the plan's horizon (ISO) and its last shift's label ("Mon night"). */
+  /** The end of the plan's horizon (ISO) and its last shift's label with its date ("Mon night, 14 Dec"). */
   until: string;
   until_label: string;
   /** Per head, the plan's `machines[].heads[head].by_end`; null: the kind does not apply there. */
@@ -33,6 +33,10 @@ export function planRisks(
   if (!latest) return () => null;
   const { plan, stale } = latest;
   const labels = plan.horizon.labels;
+  // With its date (trial 10: "by Mon day" read on a Monday means next Monday): the last shift's start
+  // on the shifts' clock.
+  const lastStart = Date.parse(plan.horizon.end) - plan.horizon.shift_hours * 3_600_000;
+  const lastShift = `${labels[labels.length - 1] ?? ""}, ${shiftDate(lastStart, plan.horizon.clock)}`;
   const byId = new Map<string, PlanRisk>();
   for (const m of plan.machines) {
     const ahead = m.risk_ahead;
@@ -41,7 +45,7 @@ export function planRisks(
     byId.set(m.machine_id, {
       by_end: ahead[ahead.length - 1],
       until: plan.horizon.end,
-      until_label: labels[labels.length - 1] ?? "",
+      until_label: lastShift,
       heads: Object.fromEntries(Object.entries(m.heads).map(([k, h]) => [k, h ? h.by_end : null])),
       made_at: plan.made_at,
       model_version: plan.model.version,
@@ -50,4 +54,14 @@ export function planRisks(
     });
   }
   return (id) => byId.get(id) ?? null;
+}
+
+/** "14 Dec" on the shifts' clock (an IANA zone; "UTC" or a fixed offset: UTC). */
+function shiftDate(t: number, clock: string | undefined): string {
+  const o = { day: "numeric", month: "short" } as const;
+  try {
+    return new Date(t).toLocaleDateString("en-GB", { ...o, timeZone: clock ?? "UTC" });
+  } catch {
+    return new Date(t).toLocaleDateString("en-GB", { ...o, timeZone: "UTC" });
+  }
 }

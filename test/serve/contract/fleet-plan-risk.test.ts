@@ -114,7 +114,10 @@ test("after a plan: each row's plan_risk is the plan's own risk by its end, over
     assert.deepEqual(row.plan_risk, {
       by_end: m.risk_ahead[m.risk_ahead.length - 1],
       until: p.horizon.end,
-      until_label: p.horizon.labels[p.horizon.labels.length - 1],
+      // The last shift with its date (this contract's clock is UTC): "Sun night, 22 Feb".
+      until_label: `${p.horizon.labels[p.horizon.labels.length - 1]}, ${new Date(
+        Date.parse(p.horizon.end) - p.horizon.shift_hours * 3_600_000,
+      ).toLocaleDateString("en-GB", { day: "numeric", month: "short", timeZone: "UTC" })}`,
       heads: Object.fromEntries(Object.entries(m.heads).map(([k, h]) => [k, h ? h.by_end : null])),
       made_at: p.made_at,
       model_version: model.version,
