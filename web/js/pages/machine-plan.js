@@ -6,7 +6,7 @@
 // (`machines[].risk_ahead`), read here into the same shape.
 import { ApiError, getJson } from "../api.js";
 import { lineChart } from "../charts/line-chart.js";
-import { h, money, num, pct, section, table, when } from "../dom.js";
+import { h, money, num, pct, section, shopDay, table, when } from "../dom.js";
 import { isMissingEndpoint } from "../server.js";
 import { modeWords, riskPct, TASK_WORDS } from "../words.js";
 import { contractMoney } from "./plan-fresh.js";
@@ -20,6 +20,7 @@ function aheadFromPlan(plan, id) {
   return {
     model_version: plan.model?.version,
     made_at: plan.made_at,
+    clock: plan.horizon.clock,
     shifts: mine.risk_ahead.map((risk, s) => ({
       start: new Date(start + s * hours * 3_600_000).toISOString(),
       label: plan.horizon.labels[s],
@@ -42,16 +43,18 @@ export function aheadSection(machineId, ahead, tasks) {
   const planned = Array.isArray(tasks) ? tasks.filter((t) => t.shift?.label) : [];
   const series = [{ name: "Failure by the end of the shift, nothing done", cls: "series-0", points: pts }];
   const taskWords = (t) => t.task_words ?? TASK_WORDS[t.task] ?? t.task;
+  // Each shift with its date (trial 10: "to Thu day. Planned: … Thu day" named two Thursdays).
+  const dated = (label, start) => `${label}, ${shopDay(start, ahead.clock)}`;
   return section(
     "ahead",
     "Risk ahead",
     h(
       "p",
       { class: "summary", id: "ahead-words" },
-      `If nothing is done: ${riskPct(last.risk)} chance of a failure within the plan's week (to ${last.label})`,
-      half && half !== last ? `, over 50 % by the end of ${half.label}` : "",
+      `If nothing is done: ${riskPct(last.risk)} chance of a failure within the plan's week (to ${dated(last.label, last.start)})`,
+      half && half !== last ? `, over 50 % by the end of ${dated(half.label, half.start)}` : "",
       planned.length
-        ? `. Planned: ${planned.map((t) => `${taskWords(t)} ${t.shift.label}`).join(", ")}.`
+        ? `. Planned: ${planned.map((t) => `${taskWords(t)} ${t.shift.start ? dated(t.shift.label, t.shift.start) : t.shift.label}`).join(", ")}.`
         : ". Nothing is planned for it.",
       ` (the plan of ${when(ahead.made_at)}, model ${ahead.model_version})`,
     ),
