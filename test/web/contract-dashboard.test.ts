@@ -292,6 +292,12 @@ describe("dashboard on a data-contract server, in a real browser", {
     const down = await page.$eval(`tr[data-machine="${DOWN}"] td[data-label='Risk']`, (td) => td.textContent);
     assert.match(down ?? "", /^Down failed .+ UTC \(coolant pump\), no reading since; was .+ %$/);
     assert.match((await page.textContent("#fleet-summary")) ?? "", /, 1 down\.$/);
+    // Its words wrap in the Risk cell (trial 10: on one line they made the board 2,014 px wide).
+    const downWidth = await page.$eval(
+      `tr[data-machine="${DOWN}"] td[data-label='Risk']`,
+      (td) => td.getBoundingClientRect().width,
+    );
+    assert.ok(downWidth <= 360, `the down machine's Risk cell is ${downWidth} px wide`);
     await noToolWear(w);
     await page.screenshot({ path: join(SHOTS, "contract-fleet.png") });
     // The make-and-model filter is the contract's category attribute.

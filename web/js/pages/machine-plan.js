@@ -40,7 +40,10 @@ export function aheadSection(machineId, ahead, tasks) {
   const pts = ahead.shifts.map((s) => ({ t: Date.parse(s.start), y: s.risk }));
   const last = ahead.shifts[ahead.shifts.length - 1];
   const half = ahead.shifts.find((s) => s.risk >= 0.5);
-  const planned = Array.isArray(tasks) ? tasks.filter((t) => t.shift?.label) : [];
+  // A skipped task is not planned (trial 10: four skipped bookings read "Planned: …"); said apart.
+  const all = Array.isArray(tasks) ? tasks.filter((t) => t.shift?.label) : [];
+  const planned = all.filter((t) => t.status !== "skipped");
+  const skipped = all.length - planned.length;
   const series = [{ name: "Failure by the end of the shift, nothing done", cls: "series-0", points: pts }];
   const taskWords = (t) => t.task_words ?? TASK_WORDS[t.task] ?? t.task;
   // Each shift with its date (trial 10: "to Thu day. Planned: … Thu day" named two Thursdays).
@@ -56,6 +59,7 @@ export function aheadSection(machineId, ahead, tasks) {
       planned.length
         ? `. Planned: ${planned.map((t) => `${taskWords(t)} ${t.shift.start ? dated(t.shift.label, t.shift.start) : t.shift.label}`).join(", ")}.`
         : ". Nothing is planned for it.",
+      skipped ? ` ${skipped} booking${skipped === 1 ? " was" : "s were"} skipped (below).` : "",
       ` (the plan of ${when(ahead.made_at)}, model ${ahead.model_version})`,
     ),
     lineChart(series, {
