@@ -171,7 +171,10 @@ function intervalHold(f: HeadForecast, task: TaskSpec, shift: number): string | 
 /** A technician skipped this task in a shift of the plan: said first (trial 9: the risk left every list). */
 function skippedWords(ctx: ReportContext, f: HeadForecast): string {
   if (!f.skipped || f.skipped.size === 0 || !f.spec.task) return "";
-  const said = [...f.skipped].map(([s, why]) => `${ctx.slots[s].label} ("${why}")`).join(", ");
+  const said = [...f.skipped]
+    .sort(([a], [b]) => a - b)
+    .map(([s, why]) => `${ctx.slots[s].label} ("${why}")`)
+    .join(", ");
   return `the ${f.spec.task.words} was skipped for ${said}; `;
 }
 
@@ -228,13 +231,19 @@ function reason(ctx: ReportContext, _fc: ContractForecast, f: HeadForecast, used
   if (!worthPlanning(n, m))
     return `the ${task.words} costs ${money(n.planned, currency)}, it avoids at most ${money(n.avoided, currency)} (done at ${slots[best].label}), less than the ${pct(m)} margin over its cost the plan asks (${money((1 + m) * n.planned, currency)})`;
   let free = -1;
-  for (let s = f.earliest; s < slots.length && free < 0; s++) if (open(s, true)) free = s;
+  // A shift it was skipped in is not free for it (the planner does not book it there again).
+  for (let s = f.earliest; s < slots.length && free < 0; s++)
+    if (!f.skipped?.has(s) && open(s, true)) free = s;
   const worth = `at ${slots[best].label} the ${task.words} would avoid ${money(n.avoided, currency)} for ${money(n.planned, currency)}`;
+  // Skipped where it was worth doing (trial 10: this read "the solver left it out within its time limit").
+  const skippedAll = `it was skipped in every shift a technician with ${skills} was free for it (${worth})`;
+  if (free < 0 && f.skipped?.size) return skippedAll;
   if (free < 0)
     return `no technician with ${skills} is free for ${task.hours} h before the plan ends (${slots[slots.length - 1].label}): their hours went to tasks worth more; ${worth}`;
   const nf = taskNumbers(f, free, ctx.plannedCostPerHour);
   if (!worthPlanning(nf, m))
     return `no technician with ${skills} is free before ${slots[free].label}, and by then the ${task.words} avoids only ${money(nf.avoided, currency)} for ${money(nf.planned, currency)}${m > 0 ? ` (less than the ${pct(m)} margin over its cost)` : ""} (${worth})`;
+  if (f.skipped?.size) return skippedAll;
   return `the solver left it out within its time limit (${worth})`;
 }
 
