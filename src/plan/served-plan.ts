@@ -59,10 +59,16 @@ export function withOutcomes(
   const dropped = kept.flatMap((t): ContractPlannedTask[] => {
     const o = byId.get(t.id);
     const s = Date.parse(t.shift.start);
-    if (o?.status !== "skipped" || inPlan.has(t.id) || s < hStart || s >= hEnd) return [];
-    // Its place in this plan's horizon, counted from the end (the horizon's shifts are of one length).
-    const index =
-      plan.horizon.labels.length - Math.round((hEnd - s) / (plan.horizon.shift_hours * 3_600_000));
+    // Of this horizon, or of the shift in progress when it was made (trial 10: a task skipped in the
+    // shift in progress left the list while the week counted it).
+    const before = s < hStart;
+    if (o?.status !== "skipped" || inPlan.has(t.id) || s >= hEnd) return [];
+    if (before && Date.parse(t.shift.end) < hStart) return [];
+    // Its place in this plan's horizon, counted from the end (the horizon's shifts are of one length);
+    // -1: the shift in progress, as a carried task's.
+    const index = before
+      ? -1
+      : plan.horizon.labels.length - Math.round((hEnd - s) / (plan.horizon.shift_hours * 3_600_000));
     return [
       { ...t, shift: { ...t.shift, index }, status: "skipped", status_at: o.at, skipped_reason: o.reason },
     ];

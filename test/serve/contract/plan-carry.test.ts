@@ -260,3 +260,28 @@ test("a carried task can be marked done: then it is not carried, nor planned aga
     carried.slice(1).map((t) => t.id),
   );
 });
+
+test("a task skipped in the shift in progress stays listed as skipped, in the summary's skipped (trial 10)", async () => {
+  // A carried task: the plan's own (left by the tests before), or the first shift's once into it.
+  let mid = await settled();
+  if (!mid.tasks.some((t) => t.carried)) {
+    await postUntil(Date.parse(mid.horizon.start) + 2 * HOUR);
+    mid = await replan();
+  }
+  const [skip] = mid.tasks.filter((t) => t.carried);
+  assert.ok(skip, "a carried task");
+  const r = await markTask(app, auth(FEEDBACK), skip.id, "skipped", { reason: "no kit" });
+  assert.equal(r.statusCode, 200, r.body);
+  const after = await settled();
+  const row = after.tasks.find((t) => t.id === skip.id);
+  assert.equal(
+    row?.status,
+    "skipped",
+    `still listed: ${JSON.stringify(after.tasks.map((t) => [t.id, t.status]))}`,
+  );
+  assert.equal(row?.shift.index, -1, "in the shift in progress");
+  assert.ok(
+    (after.summary as unknown as { skipped: { tasks: number } }).skipped.tasks >= 1,
+    "counted with the skipped",
+  );
+});
