@@ -11,7 +11,8 @@
 // Run: npm run build && node dist/bench/plan-backtest.js   (BACKTEST_HORIZONS=24h,48h to change;
 // BACKTEST_SEED=11 for another fleet, written to its own section; BACKTEST_PARAMS='{"maxDepth":3,...}'
 // overrides the contract's `training:` parameters for an experiment; BACKTEST_MIN_RETURN=0.2 plans
-// both planners with that margin, contract-options.ts worthPlanning). Each MIP morning also makes
+// both planners with that margin, contract-options.ts worthPlanning; BACKTEST_TECHNICIANS=file plans
+// with another crew). Each MIP morning also makes
 // the greedy plan of the same forecast and compares the day's tasks (printed at the end).
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";

@@ -238,24 +238,28 @@ export class PlanKeeper {
     return this.making;
   }
 
-  /** The bookings marked done, as the plans had them (kept, or of a plan made here). */
-  private doneBookings(): ContractPlannedTask[] {
-    const tasks = new Map([...this.keptTasks, ...this.known.values()].map((x) => [x.id, x]));
+  /** The outcomes of `status` with the booking each was, as the plans had it (kept, or of a plan made here). */
+  private marked(status: TaskOutcome["status"]): { o: TaskOutcome; t: ContractPlannedTask }[] {
+    const tasks = new Map([...this.keptTasks, ...this.known.values()].map((t) => [t.id, t]));
     return this.kept.flatMap((o) => {
-      const b = o.status === "done" ? tasks.get(o.id) : undefined;
-      return b ? [b] : [];
+      const t = o.status === status ? tasks.get(o.id) : undefined;
+      return t ? [{ o, t }] : [];
     });
+  }
+
+  /** The bookings marked done. */
+  private doneBookings(): ContractPlannedTask[] {
+    return this.marked("done").map(({ t }) => t);
   }
 
   /** The skipped outcomes with the task each was (its machine, head and shift), as the planner takes them. */
   private skippedTasks() {
-    const tasks = new Map([...this.keptTasks, ...this.known.values()].map((t) => [t.id, t]));
-    return this.kept.flatMap((o) => {
-      const t = o.status === "skipped" ? tasks.get(o.id) : undefined;
-      return t
-        ? [{ machine_id: t.machine_id, head: t.head, shift_start: t.shift.start, reason: o.reason ?? "" }]
-        : [];
-    });
+    return this.marked("skipped").map(({ o, t }) => ({
+      machine_id: t.machine_id,
+      head: t.head,
+      shift_start: t.shift.start,
+      reason: o.reason ?? "",
+    }));
   }
 
   /**

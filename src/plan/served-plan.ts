@@ -6,10 +6,8 @@
 import type { ContractPlan } from "./contract-plan.js";
 import { type ContractPlannedTask, r2 } from "./contract-report.js";
 import type { TaskOutcome } from "./outcomes.js";
+import { DEFAULT_DAY_START_HOUR } from "./shifts.js";
 import { type WeekView, weekStartOf, weekView } from "./week.js";
-
-/** The shifts' first hour of the day (shifts.ts buildShifts' default, which the server plans with). */
-const DAY_START_HOUR = 6;
 
 export type ServedPlan = Omit<ContractPlan, "summary"> & {
   /**
@@ -100,7 +98,7 @@ export function withOutcomes(
       inPlan,
       outcomes,
       now,
-      weekStartOf(now, DAY_START_HOUR, offsetAt),
+      weekStartOf(now, DEFAULT_DAY_START_HOUR, offsetAt),
     ),
   };
 }

@@ -36,6 +36,8 @@ export interface CalendarOptions {
 const SHORT = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const LONG = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
 const HOUR = 3_600_000;
+/** The local hour of the day's first shift when the caller names none (the server's plans). */
+export const DEFAULT_DAY_START_HOUR = 6;
 
 export function shiftNames(shiftHours: number): string[] {
   const n = 24 / shiftHours;
@@ -70,7 +72,7 @@ export function buildShifts(o: CalendarOptions): ShiftSlot[] {
   // A local wall-clock time as an instant: its offset is the zone's there (a time shown twice: the first).
   const utc = (w: number) => w - off(w - off(w));
   const shiftMs = shiftHours * HOUR;
-  const anchor = (o.dayStartHour ?? 6) * HOUR; // local 1970-01-01 at the day's first shift
+  const anchor = (o.dayStartHour ?? DEFAULT_DAY_START_HOUR) * HOUR; // local 1970-01-01 at the day's first shift
   const k0 = Math.ceil((t + off(t) - anchor) / shiftMs);
   const names = shiftNames(shiftHours);
   const out: ShiftSlot[] = [];

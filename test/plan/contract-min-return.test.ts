@@ -11,7 +11,7 @@ import { greedyPlan } from "../../src/plan/greedy.js";
 import { solveMip } from "../../src/plan/mip.js";
 import { buildShifts } from "../../src/plan/shifts.js";
 import type { Technician } from "../../src/plan/types.js";
-import { spindleSwap } from "../helpers/spindle-task.js";
+import { flatMachine, spindleSwap } from "../helpers/spindle-task.js";
 
 const S = 21;
 const PER_HOUR = 120;
@@ -23,21 +23,7 @@ const PLANNED = 6 * PER_HOUR + 1800;
 function machine(id: string, ratio: number): ContractForecast {
   // avoided(0) = FAILURE × 0.95 × (1 − (1 − h)^S) = ratio × PLANNED
   const before = (ratio * PLANNED) / (FAILURE * 0.95);
-  const h = 1 - (1 - before) ** (1 / S);
-  return {
-    machine: { id, model: null, attributes: {}, state: { time: 0, row: new Float64Array(0), later: [] } },
-    heads: [
-      {
-        head: spec.head,
-        spec,
-        now: h,
-        hazard: new Array(S).fill(h),
-        hazardAfter: Array.from({ length: S }, () => new Array(S).fill(0)),
-        earliest: 0,
-        lastDone: null,
-      },
-    ],
-  };
+  return flatMachine(id, spec, 1 - (1 - before) ** (1 / S), S);
 }
 
 const forecasts = [machine("M-near", 1.1), machine("M-clear", 1.5)];

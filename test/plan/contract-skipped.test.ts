@@ -9,7 +9,7 @@ import { describeContractUnplanned } from "../../src/plan/contract-report.js";
 import { greedyPlan } from "../../src/plan/greedy.js";
 import { buildShifts } from "../../src/plan/shifts.js";
 import type { Technician } from "../../src/plan/types.js";
-import { spindleSwap } from "../helpers/spindle-task.js";
+import { flatMachine, spindleSwap } from "../helpers/spindle-task.js";
 
 const S = 21;
 const PER_HOUR = 120;
@@ -18,29 +18,8 @@ const slots = buildShifts({ startTime: "2026-03-02T06:00:00Z", horizonShifts: S 
 const technicians: Technician[] = [{ name: "Ann", skills: ["*"], hoursPerShift: 8 }];
 const crew = { technicians, slots, shiftHours: 8 };
 
-function forecast(skipped: [number, string][]): ContractForecast {
-  const h = 0.02;
-  return {
-    machine: {
-      id: "M1",
-      model: null,
-      attributes: {},
-      state: { time: 0, row: new Float64Array(0), later: [] },
-    },
-    heads: [
-      {
-        head: spec.head,
-        spec,
-        now: h,
-        hazard: new Array(S).fill(h),
-        hazardAfter: Array.from({ length: S }, () => new Array(S).fill(0)),
-        earliest: 0,
-        lastDone: null,
-        skipped: new Map(skipped),
-      },
-    ],
-  };
-}
+const forecast = (skipped: [number, string][]): ContractForecast =>
+  flatMachine("M1", spec, 0.02, S, { skipped: new Map(skipped) });
 
 const plan = (skipped: [number, string][]) => {
   const forecasts = [forecast(skipped)];
