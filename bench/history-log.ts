@@ -1,10 +1,12 @@
 // The contract history log's cost per reading (issue 15, docs/one-server.md step 1): append+commit
 // of 1,000-reading groups through the SQLite writer thread (a real file, WAL, synchronous=FULL),
 // then a replay of the whole log in the server's pages (contract-history.ts: 10,000 entries), then
-// labels by prediction id (2 a group, 100 a call). This build's log beside another build's (BENCH_HISTORY_BEFORE=its dist
+// labels by prediction id (2 a group, or 1 a one-reading group; 100 a call). This build's log beside another build's (BENCH_HISTORY_BEFORE=its dist
 // directory, e.g. main's), rounds alternating, on a row-labelled contract's log (the reading-id
 // index on: the AI4I contract). CPU per reading is split by thread (Linux /proc/self/task): the main
-// thread's, and the writer thread's (its share of the wall time: how busy it is). Prints only.
+// thread's, and the writer thread's (its share of the wall time: how busy it is). And each append's
+// wait, from the call to its commit (p50 / p99 / max): with BENCH_GROUP=1 BENCH_CONCURRENCY=64 it is
+// the log's share of a single reading's latency at 64 connections (the WAL's checkpoints in its tail). Prints only.
 // Run: node dist/bench/history-log.js   Env: BENCH_GROUPS (1,000 groups a round), BENCH_GROUP (1,000),
 //   BENCH_CONCURRENCY (4 groups in flight), BENCH_ROUNDS (2), BENCH_HISTORY_BEFORE (none: this build only)
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -65,6 +67,9 @@ interface Result {
   mainUs: number;
   writerUs: number;
   writerBusy: number;
+  p50: number;
+  p99: number;
+  max: number;
   replayPerSec: number;
   labelUs: number;
   mb: number;
@@ -80,16 +85,21 @@ async function round(open: Open, dir: string, name: string): Promise<Result> {
   let main = 0;
   let writer = 0;
   const ids: string[] = [];
+  const waits: number[] = [];
   for (let k0 = 0; k0 < GROUPS; k0 += 100) {
     const groups = Array.from({ length: Math.min(100, GROUPS - k0) }, (_, k) => group(k0 + k));
-    for (let i = 0; i < groups.length * 2; i++)
+    for (let i = 0; i < groups.length * Math.min(2, GROUP); i++)
       ids.push(groups[(i * 7919) % groups.length][(i * 104729) % GROUP].id);
     const cpu0 = threadCpu();
     const t0 = performance.now();
     let next = 0;
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
-        while (next < groups.length) await log.appendReadings(groups[next++]);
+        while (next < groups.length) {
+          const t = performance.now();
+          await log.appendReadings(groups[next++]);
+          waits.push(performance.now() - t);
+        }
       }),
     );
     wall += (performance.now() - t0) / 1000;
@@ -127,6 +137,9 @@ async function round(open: Open, dir: string, name: string): Promise<Result> {
     mainUs: (main * 1e6) / readings,
     writerUs: (writer * 1e6) / readings,
     writerBusy: writer / wall,
+    p50: quantile(waits, 0.5),
+    p99: quantile(waits, 0.99),
+    max: quantile(waits, 1),
     replayPerSec: seen / replay,
     labelUs,
     mb,
@@ -134,6 +147,11 @@ async function round(open: Open, dir: string, name: string): Promise<Result> {
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+/** The q-quantile, nearest rank (numpy's "inverted_cdf"). */
+function quantile(xs: number[], q: number): number {
+  const s = Float64Array.from(xs).sort();
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))];
+}
 
 async function main(): Promise<void> {
   const builds: [string, Open][] = [["this build", await build(null)]];
@@ -166,6 +184,7 @@ async function main(): Promise<void> {
         "main thread µs/reading",
         "writer thread µs/reading",
         "writer busy",
+        "append wait p50 / p99 / max ms",
         "replayed readings/s",
         "label µs",
         "file MB",
@@ -178,6 +197,7 @@ async function main(): Promise<void> {
           f(m("mainUs"), 2),
           f(m("writerUs"), 2),
           `${f(m("writerBusy") * 100)} %`,
+          `${f(m("p50"), 2)} / ${f(m("p99"), 2)} / ${f(m("max"), 1)}`,
           f(m("replayPerSec")),
           f(m("labelUs"), 1),
           f(m("mb"), 1),
