@@ -49,13 +49,18 @@ export function contractFleetRoutes(
       c,
       kinds,
       timeOut,
-      // As registered: a machine added on the server shows the level it was given, even one the model never saw.
-      attributesOf: (id: string): Record<string, number | string | null> => {
+      // Its id, its "make and model" and its attributes as registered: a machine added on the
+      // server shows the level it was given, even one the model never saw.
+      machineOf: (id: string) => {
         const v = svc.machines?.attributesOf(id);
-        return Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+        const attributes = Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+        return {
+          machine_id: id,
+          machine_model:
+            modelAttr >= 0 ? ((attributes[attrs[modelAttr].name] as string | null) ?? "unknown") : null,
+          attributes,
+        };
       },
-      modelOf: (named: Record<string, unknown>) =>
-        modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null,
       readingOf: (r: BoardReading) =>
         Object.fromEntries(
           c.readings.map((s, j) => {
@@ -96,6 +101,9 @@ export function contractFleetRoutes(
     };
   };
 
+  /** In the contract's machine table (every machine is when the contract has none). */
+  const registered = (id: string) => svc.attributes?.has(id) ?? true;
+
   // The keeper plans with the served model's planning calibration (plan/keeper.ts): its age map,
   // when it has one, is what makes the plan count a part's age.
   const planRiskFor = () => {
@@ -119,17 +127,14 @@ export function contractFleetRoutes(
       `\`last_reading_at\` is the reading's own time (ISO 8601, or the counter for a counter contract). \`down\` {since, kind, repaired_at}: the machine's newest failure came after its newest reading, so its risk is from before it failed (null once a reading follows). ${PLAN_RISK_DOC}`,
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf, likeliestOn, predicted, downOf } = view();
+      const { timeOut, machineOf, likeliestOn, predicted, downOf } = view();
       const planRiskOf = planRiskFor();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
         const last = rs[rs.length - 1];
-        const attributes = attributesOf(id);
         return {
-          machine_id: id,
-          machine_model: modelOf(attributes),
-          attributes,
+          ...machineOf(id),
           last_seen: new Date(last.predictedAt).toISOString(),
           last_reading_at: timeOut(last.time),
           failure_probability: last.p,
@@ -159,20 +164,16 @@ export function contractFleetRoutes(
       "`registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf } = view();
-      const table = svc.attributes;
-      const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
+      const { timeOut, machineOf } = view();
+      const all = [...new Set([...(svc.attributes?.keys() ?? []), ...board.machineIds()])].sort();
       const { page, total, next_cursor } = pageOf(req.query, all);
       return {
         total,
         machines: page.map((id) => {
           const last = board.readings(id, 1)[0];
-          const attributes = attributesOf(id);
           return {
-            machine_id: id,
-            machine_model: modelOf(attributes),
-            attributes,
-            registered: table ? table.has(id) : true,
+            ...machineOf(id),
+            registered: registered(id),
             last_reading_at: last ? timeOut(last.time) : null,
             last_seen: last ? new Date(last.predictedAt).toISOString() : null,
           };
@@ -194,23 +195,20 @@ export function contractFleetRoutes(
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliestOn, predicted, downOf } = view();
+      const { c, kinds, timeOut, machineOf, readingOf, likeliestOn, predicted, downOf } = view();
       const likeliest = likeliestOn(id);
       const rs = board.readings(id);
       if (rs.length === 0)
         throw new MillwrightError(
           "MW_NOT_FOUND",
           // A machine the contract's machine table lacks never will have readings: say so.
-          svc.attributes && !svc.attributes.has(id)
-            ? `machine '${id.slice(0, 128)}' is not in the contract's machine table`
-            : `no readings for machine '${id.slice(0, 128)}' yet`,
+          registered(id)
+            ? `no readings for machine '${id.slice(0, 128)}' yet`
+            : `machine '${id.slice(0, 128)}' is not in the contract's machine table`,
         );
-      const attributes = attributesOf(id);
       return {
-        machine_id: id,
-        machine_model: modelOf(attributes),
-        attributes,
-        registered: svc.attributes ? svc.attributes.has(id) : true,
+        ...machineOf(id),
+        registered: registered(id),
         readings: c.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, kind: r.kind })),
         heads: kinds,
         horizon: c.failures?.horizon.label ?? null,
