@@ -20,9 +20,15 @@ export interface EventIn {
 
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
 
+/** The contract's event tables, its failures table among them by that name. */
+const tablesOf = (contract: Contract) => [
+  ...contract.events,
+  ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : []),
+];
+
 /** An event's `timestamp` in the OpenAPI schema: the contract's rules, and a table's own where it has some. */
 export function eventTimeDescription(contract: Contract): string {
-  const own = [...contract.events, ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : [])]
+  const own = tablesOf(contract)
     .filter((t) => t.clock)
     .map((t) => `; table ${t.name} also ${timeWords(t.clock)}`);
   return `${timeDescription(contract)}${own.join("")}`;
@@ -37,10 +43,7 @@ export function epochEvents(contract: Contract): boolean {
 
 /** An event's `kind` in the OpenAPI schema: the tables that must give one (those with a kind column). */
 export function kindDescription(contract: Contract): string {
-  const tables = [
-    ...contract.events,
-    ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : []),
-  ]
+  const tables = tablesOf(contract)
     .filter((t) => t.kind !== null)
     .map((t) => t.name);
   const required =

@@ -9,16 +9,16 @@ import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
 import { pageOf, pagedRoute } from "./page.js";
-import type { BoardReading, FleetBoard } from "./board.js";
+import type { BoardReading, FleetBoard } from "../../monitor/live/board.js";
 import type { ContractService } from "./contract-service.js";
 import type { ContractPlan } from "../../plan/contract-plan.js";
-import { planRisks } from "./plan-risk.js";
+import { planRisks } from "../../plan/plan-risk.js";
 import { hasAgeMap } from "../../train/plan-calibration.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
 
-/** The docs' words for `plan_risk` (plan-risk.ts), the same on the board and the machine page. */
+/** The docs' words for `plan_risk` (plan/plan-risk.ts), the same on the board and the machine page. */
 const PLAN_RISK_DOC =
   "`plan_risk` {by_end, until, until_label, heads, made_at, model_version, stale, part_age}: the latest maintenance plan's forecast for the machine, nothing done: `by_end` the chance of a failure of any kind the plan covers by the end of its horizon (its `machines[].risk_ahead`'s last value; `until` that end, ISO, `until_label` its last shift with its date on the shifts' clock, e.g. \"Mon night, 14 Dec\"), `heads` each kind's by the same end (`machines[].heads.<kind>.by_end`; null: the kind does not apply), `stale` the plan is behind (GET /v1/plan re-plans), `part_age` its forecast counts the part's age (the model's planning calibration has an age map). Over the plan's horizon and by its `forecast_method` (calibrated on how parts failed, where the model has a planning calibration), so it is not the risk within the model's horizon beside it. Null before the server has made a plan (a GET here never makes one) or for a machine the plan does not cover.";
 
