@@ -9,22 +9,16 @@
 import type { FastifyInstance } from "fastify";
 import type { Counter } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
-import type { LabelOutcome as FeedbackOutcome } from "../../store/history/types.js";
+import type { LabelIn, LabelOutcome as FeedbackOutcome } from "../../store/history/types.js";
 import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
 import type { ContractService } from "./contract-service.js";
 
-/** What a server takes: the names its label goes by (any one of them; equal if more), its modes. */
-interface FeedbackShape {
-  labelNames: readonly string[];
-  modes: readonly string[];
-}
+/** The names the label goes by (any one of them; equal if both). */
+const LABEL_NAMES = ["label", "machine_failure"];
 
-interface FeedbackLabel {
-  predictionId: string;
-  label: 0 | 1;
-  modes: Record<string, 0 | 1>;
-}
+/** An item as checked: the label as logged, but for when it was received. */
+type FeedbackLabel = Omit<LabelIn, "receivedAt">;
 
 const STATUS: Record<FeedbackOutcome, number> = {
   accepted: 200,
@@ -33,37 +27,36 @@ const STATUS: Record<FeedbackOutcome, number> = {
   conflict: 409,
 };
 
-function parseItem(v: unknown, path: string, shape: FeedbackShape): FeedbackLabel {
+/** `modes`: the contract's mode names. */
+function parseItem(v: unknown, path: string, modeNames: readonly string[]): FeedbackLabel {
   const fail = (field: string, msg: string): never => {
     throw new MillwrightError("MW_VALIDATION", `${path}${field}: ${msg}`, { field: `${path}${field}` });
   };
   if (typeof v !== "object" || v === null || Array.isArray(v)) fail("", "must be an object");
   const o = v as Record<string, unknown>;
   for (const k of Object.keys(o))
-    if (k !== "prediction_id" && !shape.labelNames.includes(k) && !shape.modes.includes(k))
+    if (k !== "prediction_id" && !LABEL_NAMES.includes(k) && !modeNames.includes(k))
       fail(`.${k}`, "unknown field");
   if (typeof o.prediction_id !== "string" || o.prediction_id.length === 0 || o.prediction_id.length > 64)
     fail(".prediction_id", "is required: the id /v1/predict returned");
-  const given = shape.labelNames.filter((n) => o[n] !== undefined);
-  const [first, ...alias] = shape.labelNames;
-  if (given.length === 0)
-    fail(`.${first}`, `is required and must be 0 or 1${alias.length ? ` (or ${alias.join(", ")})` : ""}`);
+  const given = LABEL_NAMES.filter((n) => o[n] !== undefined);
+  if (given.length === 0) fail(".label", "is required and must be 0 or 1 (or machine_failure)");
   for (const n of given) if (o[n] !== 0 && o[n] !== 1) fail(`.${n}`, "is required and must be 0 or 1");
   if (given.some((n) => o[n] !== o[given[0]])) fail(`.${given[1]}`, `says otherwise than ${given[0]}`);
   const modes: Record<string, 0 | 1> = {};
-  for (const m of shape.modes) {
+  for (const m of modeNames) {
     if (o[m] === undefined) continue;
     if (o[m] !== 0 && o[m] !== 1) fail(`.${m}`, "must be 0 or 1");
     modes[m] = o[m] as 0 | 1;
   }
-  return { predictionId: o.prediction_id as string, label: o[given[0]] as 0 | 1, modes };
+  return { id: o.prediction_id as string, label: o[given[0]] as 0 | 1, modes };
 }
 
 /** The items of a body, checked; `single` when it was one item (not an array or {feedback}). */
 function feedbackItems(
   body: unknown,
   maxBatch: number,
-  shape: FeedbackShape,
+  modeNames: readonly string[],
 ): { items: FeedbackLabel[]; single: boolean } {
   let raw: unknown[];
   let single = false;
@@ -77,7 +70,7 @@ function feedbackItems(
   if (raw.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "body: no feedback items");
   if (raw.length > maxBatch)
     throw new MillwrightError("MW_BATCH_TOO_LARGE", `body: ${raw.length} items, the limit is ${maxBatch}`);
-  return { items: raw.map((r, i) => parseItem(r, single ? "body" : `body[${i}]`, shape)), single };
+  return { items: raw.map((r, i) => parseItem(r, single ? "body" : `body[${i}]`, modeNames)), single };
 }
 
 /** The answer: one item's result (or its 404/409), or every item's with a summary. */
@@ -87,7 +80,7 @@ function feedbackAnswer(
   single: boolean,
 ) {
   const results = items.map((it, i) => ({
-    prediction_id: it.predictionId,
+    prediction_id: it.id,
     status: outcomes[i],
     code: STATUS[outcomes[i]],
   }));
@@ -116,7 +109,7 @@ export function contractFeedbackRoutes(
   counter: Counter<"outcome">,
 ): void {
   const c = svc.model.contract;
-  const shape = { labelNames: ["label", "machine_failure"], modes: c.labels?.modes.map((m) => m.name) ?? [] };
+  const modeNames = c.labels?.modes.map((m) => m.name) ?? [];
   const words: Record<string, string> = {
     label: `1: the row was a failure (the contract's '${c.labels?.column ?? "label"}' column), 0: it was not`,
     machine_failure: "the same as label (the AI4I app's name for it)",
@@ -155,11 +148,9 @@ export function contractFeedbackRoutes(
     },
     async (req) => {
       svc.takesFeedback();
-      const { items, single } = feedbackItems(req.body, maxBatch, shape);
+      const { items, single } = feedbackItems(req.body, maxBatch, modeNames);
       const receivedAt = Date.now();
-      const outcomes = await svc.labels(
-        items.map((it) => ({ id: it.predictionId, label: it.label, modes: it.modes, receivedAt })),
-      );
+      const outcomes = await svc.labels(items.map((it) => ({ ...it, receivedAt })));
       for (const o of outcomes) counter.inc({ outcome: o });
       return feedbackAnswer(items, outcomes, single);
     },
