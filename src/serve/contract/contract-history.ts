@@ -26,9 +26,7 @@ export class ContractHistory {
   protected eventIds = new Map<string, LoggedEvent>();
   /** The last log seq applied (cluster mode catches up from here). */
   applied = 0;
-  /** Each known machine's attribute values (contract order; category codes), or null; a swap replaces it. */
-  attributes: Map<string, Float64Array> | null;
-  /** The machine table those codes come from (the version's, plus machines added since), or null. */
+  /** The machine table (the version's, plus machines added since), or null; a swap replaces it. */
   machines: MachineTable | null;
   readonly observers: HistoryObserver[] = [];
   /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
@@ -46,9 +44,13 @@ export class ContractHistory {
     protected readonly log: HistorySource,
   ) {
     this.machines = MachineTable.load(model, versionDir);
-    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(model, this.attributes);
     this.aligner = new ValueAligner(model.contract.readings, siblingReadings(versionDir));
+  }
+
+  /** Each known machine's attribute values (contract order; category codes), or null: the table's. */
+  get attributes(): Map<string, Float64Array> | null {
+    return this.machines?.codes ?? null;
   }
 
   /**
@@ -112,7 +114,6 @@ export class ContractHistory {
     this.model = next.model;
     this.versionDir = next.versionDir;
     this.machines = next.machines;
-    this.attributes = next.attributes;
     this.fleet = next.fleet;
     this.eventIds = next.eventIds;
     this.applied = next.applied;
@@ -169,7 +170,6 @@ export class ContractHistory {
   async rebuild(): Promise<void> {
     // Machines added are in the log too: the table starts again from the version's.
     this.machines = this.machines?.fresh() ?? null;
-    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(this.model, this.attributes);
     this.eventIds = new Map();
     this.applied = 0;

@@ -36,9 +36,7 @@ export function eventTimeDescription(contract: Contract): string {
 
 /** Whether an event's time may be a JSON number: the contract's, or a table's own, is an epoch count. */
 export function epochEvents(contract: Contract): boolean {
-  return [contract.time, ...contract.events.map((t) => t.clock), contract.failures?.clock].some((t) =>
-    isEpoch(t?.format),
-  );
+  return [contract.time, ...tablesOf(contract).map((t) => t.clock)].some((t) => isEpoch(t?.format));
 }
 
 /** An event's `kind` in the OpenAPI schema: the tables that must give one (those with a kind column). */
