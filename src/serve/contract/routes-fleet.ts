@@ -45,7 +45,6 @@ export function contractFleetRoutes(
     const modelAttr = modelAttributeIndex(c);
     const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
     return {
-      m,
       c,
       kinds,
       timeOut,
