@@ -58,15 +58,9 @@ function feedbackItems(
   maxBatch: number,
   modeNames: readonly string[],
 ): { items: FeedbackLabel[]; single: boolean } {
-  let raw: unknown[];
-  let single = false;
-  if (Array.isArray(body)) raw = body;
-  else if (body && typeof body === "object" && Array.isArray((body as { feedback?: unknown }).feedback))
-    raw = (body as { feedback: unknown[] }).feedback;
-  else {
-    raw = [body];
-    single = true;
-  }
+  const listed: unknown = Array.isArray(body) ? body : (body as { feedback?: unknown } | null)?.feedback;
+  const single = !Array.isArray(listed);
+  const raw: unknown[] = single ? [body] : listed;
   if (raw.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "body: no feedback items");
   if (raw.length > maxBatch)
     throw new MillwrightError("MW_BATCH_TOO_LARGE", `body: ${raw.length} items, the limit is ${maxBatch}`);
