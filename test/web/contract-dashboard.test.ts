@@ -27,7 +27,7 @@ import { parseCsv } from "../../src/data/csv.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
 import { SqliteAuditStore } from "../../src/serve/contract/audit.js";
-import { FleetBoard } from "../../src/serve/contract/board.js";
+import { FleetBoard } from "../../src/monitor/live/board.js";
 import { ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { MonitorHistory } from "../../src/monitor/live/monitor-history.js";
 import { ContractModels } from "../../src/serve/contract/routes-models.js";

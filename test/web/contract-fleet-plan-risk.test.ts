@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import type { Browser } from "playwright-core";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { FleetBoard } from "../../src/serve/contract/board.js";
+import { FleetBoard } from "../../src/monitor/live/board.js";
 import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { browserSkipReason, launchBrowser, openPage, type WatchedPage } from "../helpers/browser.js";

@@ -28,7 +28,7 @@ import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
 import { countRequests } from "../request-metrics.js";
 import { staticRoutes } from "../static.js";
-import type { FleetBoard } from "./board.js";
+import type { FleetBoard } from "../../monitor/live/board.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import type { MonitorHistory } from "../../monitor/live/monitor-history.js";
 import { monitorHistoryRoutes } from "../routes/monitor.js";

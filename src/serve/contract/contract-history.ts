@@ -15,12 +15,7 @@ import type { HistoryLog, LoggedEvent, SeqEntry } from "../../store/history/type
 export type HistorySource = Pick<HistoryLog, "entriesAfter">;
 import type { HistoryModel } from "../../train/history-model.js";
 import { type EventOutcome, outcomeOf } from "./events.js";
-import {
-  type HistoryObserver,
-  type Restaged,
-  tellEvent,
-  tellReading,
-} from "../../monitor/live/history-observer.js";
+import { type HistoryObserver, tellEvent, tellReading } from "../../monitor/live/history-observer.js";
 import { MachineTable } from "./machine-table.js";
 
 /** Log entries read per query when rebuilding: memory stays bounded whatever the log's length. */
@@ -31,9 +26,7 @@ export class ContractHistory {
   protected eventIds = new Map<string, LoggedEvent>();
   /** The last log seq applied (cluster mode catches up from here). */
   applied = 0;
-  /** Each known machine's attribute values (contract order; category codes), or null; a swap replaces it. */
-  attributes: Map<string, Float64Array> | null;
-  /** The machine table those codes come from (the version's, plus machines added since), or null. */
+  /** The machine table (the version's, plus machines added since), or null; a swap replaces it. */
   machines: MachineTable | null;
   readonly observers: HistoryObserver[] = [];
   /** Appends started, and those not yet durable: a swap waits until the log holds every one. */
@@ -51,9 +44,13 @@ export class ContractHistory {
     protected readonly log: HistorySource,
   ) {
     this.machines = MachineTable.load(model, versionDir);
-    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(model, this.attributes);
     this.aligner = new ValueAligner(model.contract.readings, siblingReadings(versionDir));
+  }
+
+  /** Each known machine's attribute values (contract order; category codes), or null: the table's. */
+  get attributes(): Map<string, Float64Array> | null {
+    return this.machines?.codes ?? null;
   }
 
   /**
@@ -86,44 +83,37 @@ export class ContractHistory {
         `model ${model.version} is for contract '${model.contract.name}'; this server serves '${this.model.contract.name}'`,
         { version: model.version },
       );
-    const staged = this.restaged(model, versionDir);
-    const next = await this.replayed(
-      model,
-      versionDir,
-      staged.map((x) => x.observer),
-    );
+    const take = await this.replayed(model, versionDir);
     // From here on nothing awaits: one step, between two requests.
-    this.take(next);
-    for (const x of staged) x.adopt();
+    take();
   }
 
-  private restaged(model: HistoryModel, versionDir: string): Restaged[] {
-    return this.observers.flatMap((o) => (o.restage ? [o.restage(model, versionDir)] : []));
-  }
-
-  /** The log replayed under `model` beside the live history, until no append is in flight and it holds every one. */
-  private async replayed(
-    model: HistoryModel,
-    versionDir: string,
-    staging: HistoryObserver[],
-  ): Promise<ContractHistory> {
+  /**
+   * The log replayed under `model` beside the live history, with the observers that can restaged,
+   * until no append is in flight and it holds every one; then what takes it, and them, in one step.
+   */
+  private async replayed(model: HistoryModel, versionDir: string): Promise<() => void> {
+    const staged = this.observers.flatMap((o) => (o.restage ? [o.restage(model, versionDir)] : []));
     const next = new ContractHistory(model, versionDir, this.log);
-    next.observers.push(...staging);
+    next.observers.push(...staged.map((x) => x.observer));
     for (;;) {
       const idle = this.pending === 0;
       const mark = this.started;
       const page = await this.log.entriesAfter(next.applied, REBUILD_PAGE);
       for (const e of page) next.apply(e);
-      if (page.length === 0 && idle && mark === this.started) return next;
+      if (page.length === 0 && idle && mark === this.started) break;
       if (page.length === 0) await new Promise((r) => setTimeout(r, 2));
     }
+    return () => {
+      this.take(next);
+      for (const x of staged) x.adopt();
+    };
   }
 
   private take(next: ContractHistory): void {
     this.model = next.model;
     this.versionDir = next.versionDir;
     this.machines = next.machines;
-    this.attributes = next.attributes;
     this.fleet = next.fleet;
     this.eventIds = next.eventIds;
     this.applied = next.applied;
@@ -153,14 +143,9 @@ export class ContractHistory {
     this.stale = false;
     // The observers were told of the readings when they were scored (contract-service.ts): their
     // copies are filled again from the log too, so they forget what the failed append held.
-    const staged = this.restaged(model, this.versionDir);
-    let next: ContractHistory;
+    let take: () => void;
     try {
-      next = await this.replayed(
-        model,
-        this.versionDir,
-        staged.map((x) => x.observer),
-      );
+      take = await this.replayed(model, this.versionDir);
     } catch (e) {
       this.stale = true;
       throw new MillwrightError(
@@ -170,8 +155,7 @@ export class ContractHistory {
     }
     // A swap meanwhile replayed the log itself (and restaged the observers), after the failed append had settled.
     if (this.model !== model) return;
-    this.take(next);
-    for (const x of staged) x.adopt();
+    take();
   }
 
   /**
@@ -186,7 +170,6 @@ export class ContractHistory {
   async rebuild(): Promise<void> {
     // Machines added are in the log too: the table starts again from the version's.
     this.machines = this.machines?.fresh() ?? null;
-    this.attributes = this.machines?.codes ?? null;
     this.fleet = new FleetHistory(this.model, this.attributes);
     this.eventIds = new Map();
     this.applied = 0;

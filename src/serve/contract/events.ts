@@ -20,9 +20,15 @@ export interface EventIn {
 
 export type EventOutcome = "accepted" | "duplicate" | "conflict";
 
+/** The contract's event tables, its failures table among them by that name. */
+const tablesOf = (contract: Contract) => [
+  ...contract.events,
+  ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : []),
+];
+
 /** An event's `timestamp` in the OpenAPI schema: the contract's rules, and a table's own where it has some. */
 export function eventTimeDescription(contract: Contract): string {
-  const own = [...contract.events, ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : [])]
+  const own = tablesOf(contract)
     .filter((t) => t.clock)
     .map((t) => `; table ${t.name} also ${timeWords(t.clock)}`);
   return `${timeDescription(contract)}${own.join("")}`;
@@ -30,17 +36,12 @@ export function eventTimeDescription(contract: Contract): string {
 
 /** Whether an event's time may be a JSON number: the contract's, or a table's own, is an epoch count. */
 export function epochEvents(contract: Contract): boolean {
-  return [contract.time, ...contract.events.map((t) => t.clock), contract.failures?.clock].some((t) =>
-    isEpoch(t?.format),
-  );
+  return [contract.time, ...tablesOf(contract).map((t) => t.clock)].some((t) => isEpoch(t?.format));
 }
 
 /** An event's `kind` in the OpenAPI schema: the tables that must give one (those with a kind column). */
 export function kindDescription(contract: Contract): string {
-  const tables = [
-    ...contract.events,
-    ...(contract.failures ? [{ ...contract.failures, name: "failures" }] : []),
-  ]
+  const tables = tablesOf(contract)
     .filter((t) => t.kind !== null)
     .map((t) => t.name);
   const required =

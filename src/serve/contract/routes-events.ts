@@ -17,6 +17,7 @@ export function contractEventRoutes(
   events: Counter<"outcome">,
 ): void {
   const m = svc.model;
+  const timeText = { type: "string", maxLength: 40 };
   const eventSchema = closedObject(
     {
       id: {
@@ -35,13 +36,11 @@ export function contractEventRoutes(
       machine_id: { type: "string", minLength: 1, maxLength: MAX_PARAM_LENGTH },
       timestamp: m.contract.time?.counter
         ? { type: "number", description: "the counter; an event may fall between two rows" }
-        : epochEvents(m.contract)
-          ? {
-              // An epoch time may come as a JSON number (events.ts parseEvents).
-              anyOf: [{ type: "string", maxLength: 40 }, { type: "number" }],
-              description: eventTimeDescription(m.contract),
-            }
-          : { type: "string", maxLength: 40, description: eventTimeDescription(m.contract) },
+        : {
+            // An epoch time may come as a JSON number (events.ts parseEvents).
+            ...(epochEvents(m.contract) ? { anyOf: [timeText, { type: "number" }] } : timeText),
+            description: eventTimeDescription(m.contract),
+          },
       // anyOf, not a type list: Ajv's strict mode warns at start-up on union types. Not in
       // `required`: whether it is depends on the table, which parseEvents checks.
       kind: {

@@ -9,16 +9,16 @@ import { MillwrightError } from "../../core/errors.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import { modelAttributeIndex } from "../../plan/contract-machines.js";
 import { pageOf, pagedRoute } from "./page.js";
-import type { BoardReading, FleetBoard } from "./board.js";
+import type { BoardReading, FleetBoard } from "../../monitor/live/board.js";
 import type { ContractService } from "./contract-service.js";
 import type { ContractPlan } from "../../plan/contract-plan.js";
-import { planRisks } from "./plan-risk.js";
+import { planRisks } from "../../plan/plan-risk.js";
 import { hasAgeMap } from "../../train/plan-calibration.js";
 
 /** Risk values kept in a board row's trend (oldest first), as on the AI4I board. */
 const TREND = 20;
 
-/** The docs' words for `plan_risk` (plan-risk.ts), the same on the board and the machine page. */
+/** The docs' words for `plan_risk` (plan/plan-risk.ts), the same on the board and the machine page. */
 const PLAN_RISK_DOC =
   "`plan_risk` {by_end, until, until_label, heads, made_at, model_version, stale, part_age}: the latest maintenance plan's forecast for the machine, nothing done: `by_end` the chance of a failure of any kind the plan covers by the end of its horizon (its `machines[].risk_ahead`'s last value; `until` that end, ISO, `until_label` its last shift with its date on the shifts' clock, e.g. \"Mon night, 14 Dec\"), `heads` each kind's by the same end (`machines[].heads.<kind>.by_end`; null: the kind does not apply), `stale` the plan is behind (GET /v1/plan re-plans), `part_age` its forecast counts the part's age (the model's planning calibration has an age map). Over the plan's horizon and by its `forecast_method` (calibrated on how parts failed, where the model has a planning calibration), so it is not the risk within the model's horizon beside it. Null before the server has made a plan (a GET here never makes one) or for a machine the plan does not cover.";
 
@@ -45,17 +45,21 @@ export function contractFleetRoutes(
     const modelAttr = modelAttributeIndex(c);
     const timeOut = (t: number): string | number => (counter ? t : new Date(t).toISOString());
     return {
-      m,
       c,
       kinds,
       timeOut,
-      // As registered: a machine added on the server shows the level it was given, even one the model never saw.
-      attributesOf: (id: string): Record<string, number | string | null> => {
+      // Its id, its "make and model" and its attributes as registered: a machine added on the
+      // server shows the level it was given, even one the model never saw.
+      machineOf: (id: string) => {
         const v = svc.machines?.attributesOf(id);
-        return Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+        const attributes = Object.fromEntries(attrs.map((a) => [a.name, v?.[a.name] ?? null]));
+        return {
+          machine_id: id,
+          machine_model:
+            modelAttr >= 0 ? ((attributes[attrs[modelAttr].name] as string | null) ?? "unknown") : null,
+          attributes,
+        };
       },
-      modelOf: (named: Record<string, unknown>) =>
-        modelAttr >= 0 ? ((named[attrs[modelAttr].name] as string | null) ?? "unknown") : null,
       readingOf: (r: BoardReading) =>
         Object.fromEntries(
           c.readings.map((s, j) => {
@@ -96,6 +100,9 @@ export function contractFleetRoutes(
     };
   };
 
+  /** In the contract's machine table (every machine is when the contract has none). */
+  const registered = (id: string) => svc.attributes?.has(id) ?? true;
+
   // The keeper plans with the served model's planning calibration (plan/keeper.ts): its age map,
   // when it has one, is what makes the plan count a part's age.
   const planRiskFor = () => {
@@ -119,17 +126,14 @@ export function contractFleetRoutes(
       `\`last_reading_at\` is the reading's own time (ISO 8601, or the counter for a counter contract). \`down\` {since, kind, repaired_at}: the machine's newest failure came after its newest reading, so its risk is from before it failed (null once a reading follows). ${PLAN_RISK_DOC}`,
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf, likeliestOn, predicted, downOf } = view();
+      const { timeOut, machineOf, likeliestOn, predicted, downOf } = view();
       const planRiskOf = planRiskFor();
       const { page, total, next_cursor } = pageOf(req.query, board.machineIds());
       const machines = page.map((id) => {
         const rs = board.readings(id, TREND);
         const last = rs[rs.length - 1];
-        const attributes = attributesOf(id);
         return {
-          machine_id: id,
-          machine_model: modelOf(attributes),
-          attributes,
+          ...machineOf(id),
           last_seen: new Date(last.predictedAt).toISOString(),
           last_reading_at: timeOut(last.time),
           failure_probability: last.p,
@@ -159,20 +163,16 @@ export function contractFleetRoutes(
       "`registered`: in the contract's machine table (true for every machine when the contract has none). `last_reading_at` is the newest scored reading's own time (ISO 8601, or the counter), null before the first.",
     ),
     async (req) => {
-      const { timeOut, attributesOf, modelOf } = view();
-      const table = svc.attributes;
-      const all = [...new Set([...(table?.keys() ?? []), ...board.machineIds()])].sort();
+      const { timeOut, machineOf } = view();
+      const all = [...new Set([...(svc.attributes?.keys() ?? []), ...board.machineIds()])].sort();
       const { page, total, next_cursor } = pageOf(req.query, all);
       return {
         total,
         machines: page.map((id) => {
           const last = board.readings(id, 1)[0];
-          const attributes = attributesOf(id);
           return {
-            machine_id: id,
-            machine_model: modelOf(attributes),
-            attributes,
-            registered: table ? table.has(id) : true,
+            ...machineOf(id),
+            registered: registered(id),
             last_reading_at: last ? timeOut(last.time) : null,
             last_seen: last ? new Date(last.predictedAt).toISOString() : null,
           };
@@ -194,23 +194,20 @@ export function contractFleetRoutes(
     },
     async (req) => {
       const id = (req.params as { id: string }).id;
-      const { c, kinds, timeOut, attributesOf, modelOf, readingOf, likeliestOn, predicted, downOf } = view();
+      const { c, kinds, timeOut, machineOf, readingOf, likeliestOn, predicted, downOf } = view();
       const likeliest = likeliestOn(id);
       const rs = board.readings(id);
       if (rs.length === 0)
         throw new MillwrightError(
           "MW_NOT_FOUND",
           // A machine the contract's machine table lacks never will have readings: say so.
-          svc.attributes && !svc.attributes.has(id)
-            ? `machine '${id.slice(0, 128)}' is not in the contract's machine table`
-            : `no readings for machine '${id.slice(0, 128)}' yet`,
+          registered(id)
+            ? `no readings for machine '${id.slice(0, 128)}' yet`
+            : `machine '${id.slice(0, 128)}' is not in the contract's machine table`,
         );
-      const attributes = attributesOf(id);
       return {
-        machine_id: id,
-        machine_model: modelOf(attributes),
-        attributes,
-        registered: svc.attributes ? svc.attributes.has(id) : true,
+        ...machineOf(id),
+        registered: registered(id),
         readings: c.readings.map((r) => ({ name: r.name, unit: r.unit, words: r.words, kind: r.kind })),
         heads: kinds,
         horizon: c.failures?.horizon.label ?? null,

@@ -15,8 +15,13 @@ import { PlanKeeper, type PlanSource } from "../../plan/keeper.js";
 import type { OutcomeStore } from "../../plan/outcomes.js";
 import { planMachine } from "../../plan/contract-machines.js";
 import type { ContractService } from "./contract-service.js";
-import { HORIZON_PROPERTIES } from "../plan-horizon.js";
 import { closedObject } from "../body-schema.js";
+import { HORIZON_PROPERTIES } from "../plan-horizon.js";
+
+/** What a task's mark answers of the plan: it is made again. */
+const STALE = "stale: a new plan is being made (GET /v1/plan)";
+/** An uploaded file's body (technicians or costs). */
+const yamlBody = closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]);
 
 const idParam = {
   type: "object",
@@ -57,16 +62,7 @@ export function contractPlanRoutes(
           ),
         ),
   };
-  const keeper = new PlanKeeper(
-    source,
-    {
-      technicians: opts.technicians,
-      uploadedTechnicians: opts.uploadedTechnicians,
-      costs: opts.costs,
-      uploadedCosts: opts.uploadedCosts,
-    },
-    opts.outcomes,
-  );
+  const keeper = new PlanKeeper(source, opts, opts.outcomes);
   keeper.minReturn = opts.minReturn;
   // Read at start too (trial 3: a misspelt key in the file of a Friday-night restart was found only
   // when someone asked for Monday's plan). The server serves on: only the plan needs them. No
@@ -115,7 +111,7 @@ export function contractPlanRoutes(
     guarded(["admin"], {
       summary:
         "Upload the technicians (admin token): YAML as for millwright plan --technicians, checked the same way; the plan goes stale",
-      body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
+      body: yamlBody,
     }),
     async (req) => {
       const { technicians, warnings } = keeper.upload((req.body as { yaml: string }).yaml);
@@ -127,7 +123,7 @@ export function contractPlanRoutes(
     guarded(["admin"], {
       summary:
         "Upload the tasks and costs (admin token): YAML, the contract's tasks: key, as for millwright plan --costs, checked against the served contract; the plan goes stale",
-      body: closedObject({ yaml: { type: "string", minLength: 1, maxLength: 1_000_000 } }, ["yaml"]),
+      body: yamlBody,
     }),
     async (req) => {
       const tasks = keeper.uploadCosts((req.body as { yaml: string }).yaml);
@@ -212,31 +208,19 @@ export function contractPlanRoutes(
           `body.timestamp: must be ${counter ? EVENT_COUNTER_WORDS : timeWords(svc.model.contract.time)}`,
           { field: "body.timestamp" },
         );
-      let event_id: string | undefined;
-      let outcome: string | undefined;
+      let event: { id: string; table: string; kind: string; outcome: string } | null = null;
       const e = spec?.event;
       if (e && "table" in e) {
-        event_id = `plan-task:${id}`;
+        const eventId = `plan-task:${id}`;
         // The same path as POST /v1/events: checked, logged, idempotent by id, applied to the history.
-        [outcome] = await svc.events([
-          { id: event_id, table: e.table, machine_id: t.machine_id, timestamp: when, kind: e.kind },
+        const [outcome] = await svc.events([
+          { id: eventId, table: e.table, machine_id: t.machine_id, timestamp: when, kind: e.kind },
         ]);
+        event = { id: eventId, table: e.table, kind: e.kind, outcome };
       }
-      await record(typeof when === "number" ? String(when) : when, event_id ? { event_id } : {});
+      await record(typeof when === "number" ? String(when) : when, event ? { event_id: event.id } : {});
       keeper.markStale(`task ${id} was done`);
-      return {
-        id,
-        status: "done",
-        event: event_id
-          ? {
-              id: event_id,
-              table: (e as { table: string }).table,
-              kind: (e as { kind: string }).kind,
-              outcome,
-            }
-          : null,
-        plan: "stale: a new plan is being made (GET /v1/plan)",
-      };
+      return { id, status: "done", event, plan: STALE };
     },
   );
   app.post(
@@ -254,7 +238,7 @@ export function contractPlanRoutes(
       await record(new Date().toISOString(), { reason });
       // Re-planned: the shift's hours go to other work, and that shift does not get the task again.
       keeper.markStale(`task ${id} was skipped`);
-      return { id, status: "skipped", reason, plan: "stale: a new plan is being made (GET /v1/plan)" };
+      return { id, status: "skipped", reason, plan: STALE };
     },
   );
   return keeper;

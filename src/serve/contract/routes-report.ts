@@ -1,13 +1,25 @@
 // GET /v1/models/{version}/report on a data-contract server: the version's HTML evaluation report,
 // rendered from what the registry keeps of it (evaluate/history-report.ts). A version trained by
-// the AI4I pipeline has its report.html stored; that file is sent as the AI4I server sends it.
+// the AI4I pipeline has its report.html stored; that file is sent as it is.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type HistoryMetrics, renderHistoryReportHtml } from "../../evaluate/history-report.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import { sendReport } from "../report-headers.js";
 import { loadHistoryModel } from "./contract-service.js";
+
+/**
+ * The report is a page served from the API's origin: no script may run in it (it has none: inline
+ * CSS and SVG only), nothing may frame it, and the browser must not sniff it.
+ */
+const REPORT_HEADERS: Record<string, string> = {
+  "content-security-policy":
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; sandbox",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "no-referrer",
+};
+const HTML = "text/html; charset=utf-8";
 
 /** A version's file parsed, or null when it is missing or unreadable (routes-models.ts reads its card so). */
 export function readOr<T>(path: string, parse: (text: string) => T): T | null {
@@ -43,7 +55,7 @@ export function contractReportRoute(app: FastifyInstance, reg: ModelRegistry): v
       const v = reg.resolve((req.params as { version: string }).version);
       const dir = reg.versionDir(v);
       const stored = readOr(join(dir, "report.html"), (t) => t);
-      if (stored !== null) return sendReport(reply, stored);
+      if (stored !== null) return reply.headers(REPORT_HEADERS).type(HTML).send(stored);
       const lineage = reg.readJson(v, "lineage.json") as {
         created_at?: string;
         millwright_version?: string;
@@ -55,7 +67,7 @@ export function contractReportRoute(app: FastifyInstance, reg: ModelRegistry): v
         millwrightVersion: lineage?.millwright_version ?? null,
         test: testPart(dir),
       });
-      return sendReport(reply, html);
+      return reply.headers(REPORT_HEADERS).type(HTML).send(html);
     },
   );
 }

@@ -16,7 +16,7 @@ import type { SimulationView } from "../context.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir, listenError } from "../listen.js";
 import { buildContractApp } from "./app.js";
-import { FleetBoard } from "./board.js";
+import { FleetBoard } from "../../monitor/live/board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
 import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { type ContractAudit, openContractAudit } from "./audit-open.js";

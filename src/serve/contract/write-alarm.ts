@@ -3,12 +3,8 @@
 // reads) left an operator to find it from the clients' errors. One error line per episode, naming
 // the cause's code, one info line when it ends (as the AI4I app's "PREDICTIONS REFUSED"), and the
 // gauge both servers export, so deploy/monitoring's MillwrightStoreDegraded fires for either.
+import type { FastifyBaseLogger } from "fastify";
 import type { WriteProblem } from "../../store/write-problem.js";
-
-export interface AlarmLog {
-  error(obj: object, msg: string): void;
-  info(obj: object, msg: string): void;
-}
 
 export class WriteAlarm {
   private said: WriteProblem | null = null;
@@ -17,7 +13,7 @@ export class WriteAlarm {
     /** The log's problem now, or null (ContractService.writeProblem: its own state, no query). */
     private readonly problem: () => WriteProblem | null,
     private readonly gauge: { set(v: number): void },
-    private readonly log: AlarmLog,
+    private readonly log: Pick<FastifyBaseLogger, "error" | "info">,
   ) {}
 
   /** Looks now: sets the gauge, and says a change (a new cause is a new episode). */

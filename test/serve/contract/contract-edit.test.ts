@@ -16,7 +16,7 @@ import { ContractMonitor } from "../../../src/monitor/live/monitor.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { siblingReadings } from "../../../src/registry/version-readings.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { FleetBoard } from "../../../src/serve/contract/board.js";
+import { FleetBoard } from "../../../src/monitor/live/board.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
 import { parseCsv } from "../../../src/data/csv.js";

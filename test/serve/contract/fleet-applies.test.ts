@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import Fastify, { type FastifyInstance } from "fastify";
 import type { ContractTasks } from "../../../src/contract/types.js";
-import { FleetBoard } from "../../../src/serve/contract/board.js";
+import { FleetBoard } from "../../../src/monitor/live/board.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { contractFleetRoutes } from "../../../src/serve/contract/routes-fleet.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";

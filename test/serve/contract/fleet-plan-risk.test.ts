@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { FleetBoard } from "../../../src/serve/contract/board.js";
+import { FleetBoard } from "../../../src/monitor/live/board.js";
 import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../../src/train/history-model.js";

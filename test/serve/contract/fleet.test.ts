@@ -11,7 +11,7 @@ import { readContractData } from "../../../src/data/contract-data.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { FleetBoard } from "../../../src/serve/contract/board.js";
+import { FleetBoard } from "../../../src/monitor/live/board.js";
 import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";

@@ -3,7 +3,7 @@
 // "within 24h" while the plan booked a replacement at 58 % "by Mon night", and nothing on the board
 // joined the two). Read from the plan keeper's latest plan only: a fleet GET is polled and cheap, and
 // never makes a plan.
-import type { ContractPlan } from "../../plan/contract-plan.js";
+import type { ContractPlan } from "./contract-plan.js";
 
 /** A machine's `plan_risk` in GET /v1/fleet and GET /v1/machines/{id}. */
 export interface PlanRisk {

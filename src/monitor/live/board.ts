@@ -5,13 +5,8 @@
 import { explainReading } from "../../pipeline/contract-explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
-import { ReadingRing } from "../../monitor/live/reading-ring.js";
-import type {
-  HistoryObserver,
-  LoggedValues,
-  ReadingDetail,
-  Restaged,
-} from "../../monitor/live/history-observer.js";
+import { ReadingRing } from "./reading-ring.js";
+import type { HistoryObserver, LoggedValues, ReadingDetail, Restaged } from "./history-observer.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
 export const KEEP_READINGS = 100;
