@@ -55,15 +55,27 @@ export function tensorsOf(m: HistoryModel): { inputs: OipTensor[]; outputs: OipT
 const clip = (s: string) => s.slice(0, 100);
 
 /**
- * The served model when `name` (and `version`, when the URL has one) name it; else a 404 naming
+ * A model route's two URLs, /v2/models/{name}`suffix` and /v2/models/{name}/versions/{version}`suffix`,
+ * each with its parameters' schema (`name`, `version`: each parameter's).
+ */
+export function modelUrls(suffix: string, name: object, version: object): [string, object][] {
+  const params = (p: Record<string, object>) => ({ type: "object", required: Object.keys(p), properties: p });
+  return [
+    [`/v2/models/:name${suffix}`, params({ name })],
+    [`/v2/models/:name/versions/:version${suffix}`, params({ name, version })],
+  ];
+}
+
+/**
+ * The served model when the URL's `name` (and `version`, when it has one) name it; else a 404 naming
  * the parameter that did not match. Read per request: a swap serves another version.
  */
 export function servedModel(
   svc: ContractService,
   registry: ModelRegistry | undefined,
-  name: string,
-  version?: string,
+  params: unknown,
 ): HistoryModel {
+  const { name, version } = params as { name: string; version?: string };
   const m = svc.model;
   if (name !== m.name)
     throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${clip(name)}'`, {
@@ -97,19 +109,12 @@ const tensorSchema = {
     shape: { type: "array", items: { type: "integer" } },
   },
 };
-const NAME = { name: { type: "string", description: "the served model's name (GET /v1/model)" } };
+const NAME = { type: "string", description: "the served model's name (GET /v1/model)" };
 const VERSION = {
-  version: {
-    type: "string",
-    description:
-      "the served version; another version, even a registered one, is a 404 MW_MODEL_NOT_FOUND naming it",
-  },
+  type: "string",
+  description:
+    "the served version; another version, even a registered one, is a 404 MW_MODEL_NOT_FOUND naming it",
 };
-const paramsOf = (p: Record<string, object>) => ({
-  type: "object",
-  required: Object.keys(p),
-  properties: p,
-});
 
 const METADATA = {
   type: "object",
@@ -133,18 +138,13 @@ export function oipModelRoutes(
   registry: ModelRegistry | undefined,
   readiness: () => ReadyState,
 ): void {
-  type Params = { name: string; version?: string };
-  // Each route at /v2/models/{name}… and at /v2/models/{name}/versions/{version}….
   const both = (
     suffix: string,
     schema: { summary: string; response: Record<number, object> },
     handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => {
-    for (const [url, params] of [
-      [`/v2/models/:name${suffix}`, NAME],
-      [`/v2/models/:name/versions/:version${suffix}`, { ...NAME, ...VERSION }],
-    ] as const)
-      app.get(url, { schema: { tags: ["oip"], params: paramsOf(params), ...schema } }, handler);
+    for (const [url, params] of modelUrls(suffix, NAME, VERSION))
+      app.get(url, { schema: { tags: ["oip"], params, ...schema } }, handler);
   };
   both(
     "",
@@ -153,8 +153,7 @@ export function oipModelRoutes(
       response: { 200: METADATA },
     },
     async (req) => {
-      const p = req.params as Params;
-      const m = servedModel(svc, registry, p.name, p.version);
+      const m = servedModel(svc, registry, req.params);
       const { inputs, outputs } = tensorsOf(m);
       return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
     },
@@ -169,8 +168,7 @@ export function oipModelRoutes(
       response: { 200: MODEL_READY, 503: MODEL_READY },
     },
     async (req, reply) => {
-      const p = req.params as Params;
-      const m = servedModel(svc, registry, p.name, p.version);
+      const m = servedModel(svc, registry, req.params);
       const problem = notReadyBecause(readiness());
       return problem
         ? reply.code(503).send({ name: m.name, ready: false, problem })

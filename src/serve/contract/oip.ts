@@ -9,26 +9,24 @@ import { MillwrightError } from "../../core/errors.js";
 import { isEpoch } from "../../data/time-format.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import type { HistoryModel } from "../../train/history-model.js";
+import { ACCEPT_ALL, invalid } from "../body-schema.js";
 import type { ReadyState } from "../readiness.js";
 import type { ContractService, ScoredBatch } from "./contract-service.js";
-import { oipModelRoutes, servedModel, tensorsOf } from "./oip-models.js";
+import { modelUrls, type OipTensor, oipModelRoutes, servedModel, tensorsOf } from "./oip-models.js";
 
-interface Tensor {
-  name: string;
-  datatype: string;
-  shape: number[];
+interface Tensor extends OipTensor {
   data: unknown[];
 }
 
-const ACCEPT_ALL = () => () => true;
+const INFER_VERSION = { type: "string", description: "the served version; any other is a 404" };
 
 export function oipContractRoutes(
   app: FastifyInstance,
   svc: ContractService,
   maxBatch: number,
-  counted: (batch: ScoredBatch) => void = () => {},
-  registry?: ModelRegistry,
-  readiness: () => ReadyState = () => ({ accepting: true, problem: svc.writeProblem() }),
+  counted: (batch: ScoredBatch) => void,
+  registry: ModelRegistry | undefined,
+  readiness: () => ReadyState,
 ): void {
   oipModelRoutes(app, svc, registry, readiness);
   // For the docs only (the handler checks and names the tensor): the start model's tensor names.
@@ -82,17 +80,7 @@ export function oipContractRoutes(
       },
     },
   };
-  const params = (version: boolean) => ({
-    type: "object",
-    required: version ? ["name", "version"] : ["name"],
-    properties: {
-      name: { type: "string" },
-      ...(version
-        ? { version: { type: "string", description: "the served version; any other is a 404" } }
-        : {}),
-    },
-  });
-  for (const url of ["/v2/models/:name/infer", "/v2/models/:name/versions/:version/infer"])
+  for (const [url, params] of modelUrls("/infer", { type: "string" }, INFER_VERSION))
     app.post(
       url,
       {
@@ -100,15 +88,12 @@ export function oipContractRoutes(
         schema: {
           tags: ["oip"],
           summary: "Score readings given as tensors, each pushed into its machine's history",
-          params: params(url.includes(":version")),
+          params,
           body: bodySchema,
           response: { 200: answerSchema },
         },
       },
-      async (req) => {
-        const p = req.params as { name: string; version?: string };
-        return infer(svc, servedModel(svc, registry, p.name, p.version), req.body, maxBatch, counted);
-      },
+      async (req) => infer(svc, servedModel(svc, registry, req.params), req.body, maxBatch, counted),
     );
 }
 
@@ -119,41 +104,34 @@ async function infer(
   maxBatch: number,
   counted: (batch: ScoredBatch) => void,
 ) {
-  const { inputs } = tensorsOf(m);
+  const { inputs, outputs, kinds } = tensorsOf(m);
   const body = raw as { id?: unknown; inputs?: unknown; outputs?: unknown };
   if (!body || typeof body !== "object" || !Array.isArray(body.inputs))
-    throw new MillwrightError("MW_VALIDATION", "inputs: must be a list of tensors", { field: "inputs" });
+    throw invalid("inputs", "inputs: must be a list of tensors");
+  const want = new Map(inputs.map((i) => [i.name, i.datatype]));
   const byName = new Map<string, Tensor>();
   for (const t of body.inputs as Tensor[]) {
     if (!t || typeof t !== "object" || typeof t.name !== "string" || !Array.isArray(t.data))
-      throw new MillwrightError("MW_VALIDATION", "inputs[]: each tensor needs a name and a flat data list", {
-        field: "inputs",
-      });
-    if (!inputs.some((i) => i.name === t.name))
-      throw new MillwrightError(
-        "MW_VALIDATION",
+      throw invalid("inputs", "inputs[]: each tensor needs a name and a flat data list");
+    if (!want.has(t.name))
+      throw invalid(
+        "inputs",
         `inputs: unknown tensor '${t.name.slice(0, 64)}' (expected ${inputs.map((i) => i.name).join(", ")})`,
-        { field: "inputs" },
       );
     byName.set(t.name, t);
   }
   const ids = byName.get("machine_id");
-  if (!ids)
-    throw new MillwrightError("MW_VALIDATION", "inputs: the machine_id tensor is required", {
-      field: "inputs",
-    });
+  if (!ids) throw invalid("inputs", "inputs: the machine_id tensor is required");
   const n = ids.data.length;
   if (n === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
   if (n > maxBatch)
     throw new MillwrightError("MW_BATCH_TOO_LARGE", `${n} rows: at most ${maxBatch} per request`);
-  const want = new Map(inputs.map((i) => [i.name, i.datatype]));
   const epoch = isEpoch(m.contract.time?.format);
   for (const t of byName.values()) {
     if (t.data.length !== n)
-      throw new MillwrightError(
-        "MW_VALIDATION",
+      throw invalid(
+        "inputs",
         `inputs: tensor '${t.name}' has ${t.data.length} values, machine_id has ${n} (shape [N], flat data)`,
-        { field: "inputs" },
       );
     // The declared shape and datatype must say what the data is (trial 6: shape [3] with one value
     // scored one row, and an INT32 tensor for an FP64 input was taken): a client that built the
@@ -161,10 +139,9 @@ async function infer(
     const s = t.shape as unknown;
     const fits = Array.isArray(s) && s[0] === n && (s.length === 1 || (s.length === 2 && s[1] === 1));
     if (!fits)
-      throw new MillwrightError(
-        "MW_VALIDATION",
+      throw invalid(
+        "inputs",
         `inputs: tensor '${t.name}' has shape ${shapeWords(s)} for its ${n} values (shape [${n}] or [${n}, 1], flat data)`,
-        { field: "inputs" },
       );
     const expected = want.get(t.name);
     const numeric = typeof t.datatype === "string" && NUMERIC.test(t.datatype);
@@ -174,15 +151,14 @@ async function infer(
       // An epoch time may come as a number, as /v1/predict takes it.
       (t.name === "timestamp" && epoch && numeric);
     if (!ok)
-      throw new MillwrightError(
-        "MW_VALIDATION",
+      throw invalid(
+        "inputs",
         `inputs: tensor '${t.name}' has datatype ${typeof t.datatype === "string" ? `'${t.datatype.slice(0, 20)}'` : "none (not a string)"}; the model takes ${expected}${expected === "FP64" ? " (or another number type)" : ""} (GET /v2/models/${m.name})`,
-        { field: "inputs" },
       );
   }
   const asked = requestedOutputs(
     body,
-    tensorsOf(m).outputs.map((o) => o.name),
+    outputs.map((o) => o.name),
   );
   const items = Array.from({ length: n }, (_, i) => {
     const o: Record<string, unknown> = {};
@@ -194,7 +170,6 @@ async function infer(
   // The outputs of the version the URL named (a swap between the check and the scoring serves
   // another version of the same contract: model_version says which scored); a kind the scoring
   // model has no head for answers null for every row, as its answers' heads do.
-  const { outputs, kinds } = tensorsOf(m);
   const head = (k: string) => {
     const p = scored.heads[scored.kinds.indexOf(k)];
     return p ? Array.from(p) : new Array<null>(n).fill(null);
@@ -226,16 +201,14 @@ const NUMERIC = /^(FP(16|32|64)|U?INT(8|16|32|64))$/;
  */
 function requestedOutputs(body: { outputs?: unknown }, names: string[]): Set<string> | null {
   if (body.outputs === undefined) return null;
-  if (!Array.isArray(body.outputs))
-    throw new MillwrightError("MW_VALIDATION", "outputs: must be a list of {name}", { field: "outputs" });
+  if (!Array.isArray(body.outputs)) throw invalid("outputs", "outputs: must be a list of {name}");
   const asked = new Set<string>();
   for (const o of body.outputs as { name?: unknown }[]) {
     const name = o && typeof o === "object" ? o.name : undefined;
     if (typeof name !== "string" || !names.includes(name))
-      throw new MillwrightError(
-        "MW_VALIDATION",
+      throw invalid(
+        "outputs",
         `outputs: unknown output ${typeof name === "string" ? `'${name.slice(0, 64)}'` : "(a name must be a string)"} (the model answers ${names.join(", ")})`,
-        { field: "outputs" },
       );
     asked.add(name);
   }
