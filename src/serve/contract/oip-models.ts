@@ -8,49 +8,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
+import { tensorsOf } from "../../pipeline/oip-tensors.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { notReadyBecause, READY_PROBLEM, type ReadyState } from "../readiness.js";
 import type { ContractService } from "./contract-service.js";
-
-export interface OipTensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-}
-
-/** A model's tensors, once per model: a swap may serve a version with other heads. */
-const TENSORS = new WeakMap<HistoryModel, { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] }>();
-
-/**
- * The inputs (one per contract field, shape [N]) and outputs (failure_probability, one
- * <kind>_probability per trained head, and prediction_id: the id /v1/predict answers as `id`).
- */
-export function tensorsOf(m: HistoryModel): { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] } {
-  let t = TENSORS.get(m);
-  if (t) return t;
-  const c = m.contract;
-  const inputs = [
-    { name: "machine_id", datatype: "BYTES", shape: [-1] },
-    ...(c.time ? [{ name: "timestamp", datatype: c.time.counter ? "FP64" : "BYTES", shape: [-1] }] : []),
-    ...c.readings.map((r) => ({
-      name: r.name,
-      datatype: r.kind === "category" ? "BYTES" : "FP64",
-      shape: [-1],
-    })),
-  ];
-  const kinds = m.headNames.filter((h) => h !== "machine_failure" && m.heads[h]);
-  const outputs = [
-    ...["failure_probability", ...kinds.map((k) => `${k}_probability`)].map((name) => ({
-      name,
-      datatype: "FP64",
-      shape: [-1],
-    })),
-    { name: "prediction_id", datatype: "BYTES", shape: [-1] },
-  ];
-  t = { inputs, outputs, kinds };
-  TENSORS.set(m, t);
-  return t;
-}
 
 const clip = (s: string) => s.slice(0, 100);
 
