@@ -194,21 +194,18 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
         served: models.served,
         champion: idx.aliases.champion,
         challenger: idx.aliases.challenger,
-        models: reg.list().map((s) => {
-          const c = (s.lineage?.contract as { name?: string } | undefined)?.name ?? null;
-          return {
-            version: s.version,
-            created_at: s.createdAt,
-            aliases: s.aliases,
-            stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
-            contract: c,
-            metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
-            seed: s.lineage?.seed ?? null,
-            // The AI4I list's lineage fields, for the dashboard's models page: the telemetry file's
-            // hash and the rows of every file trained on.
-            lineage: lineageOf(s.lineage),
-          };
-        }),
+        models: reg.list().map((s) => ({
+          version: s.version,
+          created_at: s.createdAt,
+          aliases: s.aliases,
+          stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
+          contract: (s.lineage?.contract as { name?: string } | undefined)?.name ?? null,
+          metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
+          seed: s.lineage?.seed ?? null,
+          // The AI4I list's lineage fields, for the dashboard's models page: the telemetry file's
+          // hash and the rows of every file trained on.
+          lineage: lineageOf(s.lineage),
+        })),
       };
     },
   );
