@@ -22,9 +22,9 @@ import type { MachineAnswer, MachineTable } from "./machine-table.js";
 import { type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
-export type { HistoryObserver, LoggedValues, ReadingDetail } from "../../monitor/live/history-observer.js";
+export type { HistoryObserver } from "../../monitor/live/history-observer.js";
 export { loadHistoryModel } from "./load-model.js";
-export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
+export type { ScoredBatch } from "./score-batch.js";
 
 /** Who scoreBatch tells on one server: nobody while scoring (predict tells them while the log commits). */
 const NO_OBSERVERS: readonly HistoryObserver[] = [];
