@@ -9,14 +9,9 @@ export class RawJson {
   constructor(readonly bytes: Buffer) {}
 }
 
-function startsWithBracket(b: Buffer): boolean {
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i];
-    if (c === 0x5b) return true; // [
-    if (c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) return false;
-  }
-  return false;
-}
+/** Whether the first byte that is not JSON whitespace is `[`. */
+const startsWithBracket = (b: Buffer) =>
+  b.find((c) => c !== 0x20 && c !== 0x0a && c !== 0x0d && c !== 0x09) === 0x5b;
 
 /**
  * Replaces the JSON parser of `scope` (register the route in a scope of its own, so that no other

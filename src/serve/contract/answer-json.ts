@@ -15,77 +15,59 @@ const FIXED = new WeakMap<
   { kinds: readonly string[]; keys: string[]; model: string; ascii: boolean }
 >();
 
-/** Writes answer after answer of one batch; remembers whether all it wrote was ASCII. */
-class AnswerWriter {
-  /** `"<kind>":` per kind. */
-  private readonly keys: string[];
-  private readonly model: string;
-  /** JSON of each machine id, once per distinct id. */
-  private readonly midJson = new Map<string, string>();
-  ascii: boolean;
-
-  constructor(private readonly batch: ScoredBatch) {
-    // The same kinds and model objects for every batch of a model (score-batch.ts): their JSON once.
-    let fixed = FIXED.get(batch.model);
-    if (fixed?.kinds !== batch.kinds) {
-      const keys = batch.kinds.map((k) => `${JSON.stringify(k)}:`);
-      const model = `,"model":${JSON.stringify(batch.model)}`;
-      fixed = {
-        kinds: batch.kinds,
-        keys,
-        model,
-        ascii: ASCII.test(model) && keys.every((k) => ASCII.test(k)),
-      };
-      FIXED.set(batch.model, fixed);
-    }
-    this.keys = fixed.keys;
-    this.model = fixed.model;
-    // Explanations are rare and carry words with non-ASCII units: never worth the test.
-    this.ascii = batch.explanations === null && fixed.ascii;
+/** Writes answer after answer of one batch; `ascii()`: whether all it wrote so far was ASCII. */
+function answerWriter(batch: ScoredBatch): { answer: (i: number) => string; ascii: () => boolean } {
+  const { cols, heads, failure, explanations } = batch;
+  // The same kinds and model objects for every batch of a model (score-batch.ts): their JSON once.
+  let fixed = FIXED.get(batch.model);
+  if (fixed?.kinds !== batch.kinds) {
+    // `"<kind>":` per kind.
+    const keys = batch.kinds.map((k) => `${JSON.stringify(k)}:`);
+    const model = `,"model":${JSON.stringify(batch.model)}`;
+    const ascii = ASCII.test(model) && keys.every((k) => ASCII.test(k));
+    FIXED.set(batch.model, (fixed = { kinds: batch.kinds, keys, model, ascii }));
   }
-
-  answer(i: number): string {
-    const { cols, heads, failure } = this.batch;
+  const { keys, model } = fixed;
+  // JSON of each machine id, once per distinct id.
+  const midJson = new Map<string, string>();
+  // Explanations are rare and carry words with non-ASCII units: never worth the test.
+  let ascii = explanations === null && fixed.ascii;
+  const answer = (i: number): string => {
     const mid = cols.machine[i];
-    let m = this.midJson.get(mid);
+    let m = midJson.get(mid);
     if (m === undefined) {
-      this.midJson.set(mid, (m = JSON.stringify(mid)));
-      this.ascii &&= ASCII.test(m);
+      midJson.set(mid, (m = JSON.stringify(mid)));
+      ascii &&= ASCII.test(m);
     }
     // The timestamp as written (a counter's count, or the reading's index without a time: `time`).
     const written = cols.stamp?.[i];
     let t: string | number;
     if (typeof written === "string") {
       t = JSON.stringify(written);
-      this.ascii &&= ASCII.test(t);
+      ascii &&= ASCII.test(t);
     } else t = jsonNumber(written ?? cols.time[i]);
     let h = "";
     let best = -1;
     for (let k = 0; k < heads.length; k++) {
       const p = heads[k];
-      h += `${k === 0 ? "" : ","}${this.keys[k]}${p ? jsonNumber(p[i]) : "null"}`;
+      h += `${k === 0 ? "" : ","}${keys[k]}${p ? jsonNumber(p[i]) : "null"}`;
       // The first kind with the largest probability, compared as the answer objects were.
       if (p && (best < 0 || p[i] > (heads[best] as Float64Array)[i])) best = k;
     }
-    const likeliest = best < 0 ? "null" : this.keys[best].slice(0, -1);
-    const explained = this.batch.explanations
-      ? `,"explanation":${JSON.stringify(this.batch.explanations[i])}`
-      : "";
-    return `{"id":"${this.batch.ids[i]}","machine_id":${m},"timestamp":${t},"failure_probability":${jsonNumber(failure[i])},"failure_predicted":${failure[i] >= this.batch.threshold},"heads":{${h}},"likeliest_kind":${likeliest}${this.model}${explained}}`;
-  }
+    const likeliest = best < 0 ? "null" : keys[best].slice(0, -1);
+    const explained = explanations ? `,"explanation":${JSON.stringify(explanations[i])}` : "";
+    return `{"id":"${batch.ids[i]}","machine_id":${m},"timestamp":${t},"failure_probability":${jsonNumber(failure[i])},"failure_predicted":${failure[i] >= batch.threshold},"heads":{${h}},"likeliest_kind":${likeliest}${model}${explained}}`;
+  };
+  return { answer, ascii: () => ascii };
 }
 
 /** The answer to an object body: the batch's one answer. */
 export function singleAnswerJson(b: ScoredBatch): string {
-  return new AnswerWriter(b).answer(0);
+  return answerWriter(b).answer(0);
 }
 
 /** The answer to an array body: `{"predictions":[...]}`, in reading order. */
 export function batchAnswerJson(b: ScoredBatch): Buffer {
-  const w = new AnswerWriter(b);
-  return predictionsOf(
-    b.cols.n,
-    (i) => w.answer(i),
-    () => w.ascii,
-  );
+  const { answer, ascii } = answerWriter(b);
+  return predictionsOf(b.cols.n, answer, ascii);
 }

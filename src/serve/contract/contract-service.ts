@@ -22,15 +22,12 @@ import type { MachineAnswer, MachineTable } from "./machine-table.js";
 import { type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
-export type { HistoryObserver, LoggedValues, ReadingDetail } from "../../monitor/live/history-observer.js";
+export type { HistoryObserver } from "../../monitor/live/history-observer.js";
 export { loadHistoryModel } from "./load-model.js";
-export type { ContractAnswer, ScoredBatch } from "./score-batch.js";
+export type { ScoredBatch } from "./score-batch.js";
 
 /** Who scoreBatch tells on one server: nobody while scoring (predict tells them while the log commits). */
 const NO_OBSERVERS: readonly HistoryObserver[] = [];
-
-/** The most readings one request may ask to have explained (TreeSHAP per reading is the costly part). */
-export const MAX_EXPLAIN = DEFAULT_MAX_EXPLAIN;
 
 export class ContractService extends ContractHistory {
   readonly counter: boolean;
@@ -91,16 +88,18 @@ export class ContractService extends ContractHistory {
     answered?: (batch: ScoredBatch) => void,
   ): Promise<ScoredBatch> {
     const n = Array.isArray(readings) ? readings.length : (readings as ReadingColumns).n;
-    if (explain && n > MAX_EXPLAIN)
+    // TreeSHAP per reading is the costly part.
+    if (explain && n > DEFAULT_MAX_EXPLAIN)
       throw new MillwrightError(
         "MW_BATCH_TOO_LARGE",
-        `explanations for ${n} readings: at most ${MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
+        `explanations for ${n} readings: at most ${DEFAULT_MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
       );
     const cols = Array.isArray(readings)
       ? toColumns(this.model.contract, readings, single)
       : (readings as ReadingColumns);
     // Taken once the readings are known good: a refused request costs no one's budget.
     if (explain) this.explainBudget?.take(cols.n);
+    let scored: ReturnType<typeof scoreBatch>;
     if (!this.lockstep) {
       // Looked at again after each wait: the last look and the scoring are one step.
       for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
@@ -109,7 +108,8 @@ export class ContractService extends ContractHistory {
       // batch's time after the commit. A failed append replays the fleet and restages the
       // observers from the log (uptodate), so neither keeps what the log did not take.
       const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
-      const { batch, group, X } = scoreBatch(state, this.notAfter(), cols, single, explain);
+      scored = scoreBatch(state, this.notAfter(), cols, single, explain);
+      const { batch, group, X } = scored;
       const durable = this.durably(() => this.log.appendReadingColumns(group), undefined, true);
       // Sent (by the caller) once it is durable.
       try {
@@ -118,23 +118,18 @@ export class ContractService extends ContractHistory {
       } finally {
         await durable;
       }
-      this.lastReadingAt = Date.now();
-      this.onScored?.(group, X);
-      return batch;
+    } else {
+      scored = await this.lockstep.run(() => {
+        const s = scoreBatch(this, this.notAfter(), cols, single, explain);
+        // The lock-step step appends entries (objects): the cluster path keeps them for now.
+        const append = readingsOf(s.group).map((reading) => ({ type: "reading" as const, reading }));
+        return { append, result: s };
+      });
+      answered?.(scored.batch);
     }
-    let done: { group: ReadingGroup; X: FeatureMatrix } | null = null;
-    const batch = await this.lockstep.run(() => {
-      const { batch, group, X } = scoreBatch(this, this.notAfter(), cols, single, explain);
-      done = { group, X };
-      // The lock-step step appends entries (objects): the cluster path keeps them for now.
-      const append = readingsOf(group).map((reading) => ({ type: "reading" as const, reading }));
-      return { append, result: batch };
-    });
-    answered?.(batch);
     this.lastReadingAt = Date.now();
-    const d = done as { group: ReadingGroup; X: FeatureMatrix } | null;
-    if (d) this.onScored?.(d.group, d.X);
-    return batch;
+    this.onScored?.(scored.group, scored.X);
+    return scored.batch;
   }
 
   /** The latest time a reading or event may have now (maxAheadMs past the wall clock and the fleet). */

@@ -8,62 +8,35 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
+import { tensorsOf } from "../../pipeline/oip-tensors.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { notReadyBecause, READY_PROBLEM, type ReadyState } from "../readiness.js";
 import type { ContractService } from "./contract-service.js";
 
-export interface OipTensor {
-  name: string;
-  datatype: string;
-  shape: number[];
-}
-
-/** A model's tensors, once per model: a swap may serve a version with other heads. */
-const TENSORS = new WeakMap<HistoryModel, { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] }>();
-
-/**
- * The inputs (one per contract field, shape [N]) and outputs (failure_probability, one
- * <kind>_probability per trained head, and prediction_id: the id /v1/predict answers as `id`).
- */
-export function tensorsOf(m: HistoryModel): { inputs: OipTensor[]; outputs: OipTensor[]; kinds: string[] } {
-  let t = TENSORS.get(m);
-  if (t) return t;
-  const c = m.contract;
-  const inputs = [
-    { name: "machine_id", datatype: "BYTES", shape: [-1] },
-    ...(c.time ? [{ name: "timestamp", datatype: c.time.counter ? "FP64" : "BYTES", shape: [-1] }] : []),
-    ...c.readings.map((r) => ({
-      name: r.name,
-      datatype: r.kind === "category" ? "BYTES" : "FP64",
-      shape: [-1],
-    })),
-  ];
-  const kinds = m.headNames.filter((h) => h !== "machine_failure" && m.heads[h]);
-  const outputs = [
-    ...["failure_probability", ...kinds.map((k) => `${k}_probability`)].map((name) => ({
-      name,
-      datatype: "FP64",
-      shape: [-1],
-    })),
-    { name: "prediction_id", datatype: "BYTES", shape: [-1] },
-  ];
-  t = { inputs, outputs, kinds };
-  TENSORS.set(m, t);
-  return t;
-}
-
 const clip = (s: string) => s.slice(0, 100);
 
 /**
- * The served model when `name` (and `version`, when the URL has one) name it; else a 404 naming
+ * A model route's two URLs, /v2/models/{name}`suffix` and /v2/models/{name}/versions/{version}`suffix`,
+ * each with its parameters' schema (`name`, `version`: each parameter's).
+ */
+export function modelUrls(suffix: string, name: object, version: object): [string, object][] {
+  const params = (p: Record<string, object>) => ({ type: "object", required: Object.keys(p), properties: p });
+  return [
+    [`/v2/models/:name${suffix}`, params({ name })],
+    [`/v2/models/:name/versions/:version${suffix}`, params({ name, version })],
+  ];
+}
+
+/**
+ * The served model when the URL's `name` (and `version`, when it has one) name it; else a 404 naming
  * the parameter that did not match. Read per request: a swap serves another version.
  */
 export function servedModel(
   svc: ContractService,
   registry: ModelRegistry | undefined,
-  name: string,
-  version?: string,
+  params: unknown,
 ): HistoryModel {
+  const { name, version } = params as { name: string; version?: string };
   const m = svc.model;
   if (name !== m.name)
     throw new MillwrightError("MW_MODEL_NOT_FOUND", `no model named '${clip(name)}'`, {
@@ -97,19 +70,12 @@ const tensorSchema = {
     shape: { type: "array", items: { type: "integer" } },
   },
 };
-const NAME = { name: { type: "string", description: "the served model's name (GET /v1/model)" } };
+const NAME = { type: "string", description: "the served model's name (GET /v1/model)" };
 const VERSION = {
-  version: {
-    type: "string",
-    description:
-      "the served version; another version, even a registered one, is a 404 MW_MODEL_NOT_FOUND naming it",
-  },
+  type: "string",
+  description:
+    "the served version; another version, even a registered one, is a 404 MW_MODEL_NOT_FOUND naming it",
 };
-const paramsOf = (p: Record<string, object>) => ({
-  type: "object",
-  required: Object.keys(p),
-  properties: p,
-});
 
 const METADATA = {
   type: "object",
@@ -133,18 +99,13 @@ export function oipModelRoutes(
   registry: ModelRegistry | undefined,
   readiness: () => ReadyState,
 ): void {
-  type Params = { name: string; version?: string };
-  // Each route at /v2/models/{name}… and at /v2/models/{name}/versions/{version}….
   const both = (
     suffix: string,
     schema: { summary: string; response: Record<number, object> },
     handler: (req: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
   ) => {
-    for (const [url, params] of [
-      [`/v2/models/:name${suffix}`, NAME],
-      [`/v2/models/:name/versions/:version${suffix}`, { ...NAME, ...VERSION }],
-    ] as const)
-      app.get(url, { schema: { tags: ["oip"], params: paramsOf(params), ...schema } }, handler);
+    for (const [url, params] of modelUrls(suffix, NAME, VERSION))
+      app.get(url, { schema: { tags: ["oip"], params, ...schema } }, handler);
   };
   both(
     "",
@@ -153,8 +114,7 @@ export function oipModelRoutes(
       response: { 200: METADATA },
     },
     async (req) => {
-      const p = req.params as Params;
-      const m = servedModel(svc, registry, p.name, p.version);
+      const m = servedModel(svc, registry, req.params);
       const { inputs, outputs } = tensorsOf(m);
       return { name: m.name, versions: [m.version], platform: "millwright-gbdt", inputs, outputs };
     },
@@ -169,8 +129,7 @@ export function oipModelRoutes(
       response: { 200: MODEL_READY, 503: MODEL_READY },
     },
     async (req, reply) => {
-      const p = req.params as Params;
-      const m = servedModel(svc, registry, p.name, p.version);
+      const m = servedModel(svc, registry, req.params);
       const problem = notReadyBecause(readiness());
       return problem
         ? reply.code(503).send({ name: m.name, ready: false, problem })

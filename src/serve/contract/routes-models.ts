@@ -11,7 +11,7 @@ import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
 import { type ContractService, loadHistoryModel } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
 import { readOr } from "./routes-report.js";
-import { closedObject } from "../body-schema.js";
+import { ACCEPT_ALL, closedObject, invalid } from "../body-schema.js";
 import type { AuditStore } from "../../retrain/ports.js";
 
 type StoredFile = { role?: string; sha256?: string; rows?: number };
@@ -146,20 +146,15 @@ export class ContractModels {
 function promoteBody(body: unknown): { reason?: unknown } {
   if (body === undefined || body === null) return {};
   if (typeof body !== "object" || Array.isArray(body))
-    throw new MillwrightError("MW_VALIDATION", "body: must be an object {alias?, reason?}", {
-      field: "body",
-    });
+    throw invalid("body", "body: must be an object {alias?, reason?}");
   const extra = Object.keys(body).find((k) => k !== "reason" && k !== "alias");
   if (extra !== undefined)
-    throw new MillwrightError("MW_VALIDATION", `body.${extra}: not a field of a promotion (alias, reason)`, {
-      field: `body.${extra}`,
-    });
+    throw invalid(`body.${extra}`, `body.${extra}: not a field of a promotion (alias, reason)`);
   const alias = (body as { alias?: unknown }).alias;
   if (alias !== undefined && alias !== "champion")
-    throw new MillwrightError(
-      "MW_VALIDATION",
+    throw invalid(
+      "body.alias",
       `body.alias: ${JSON.stringify(alias)}: a promotion makes the version champion and serves it (alias 'champion'); set another alias with millwright models promote --alias`,
-      { field: "body.alias" },
     );
   return body as { reason?: unknown };
 }
@@ -199,21 +194,18 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
         served: models.served,
         champion: idx.aliases.champion,
         challenger: idx.aliases.challenger,
-        models: reg.list().map((s) => {
-          const c = (s.lineage?.contract as { name?: string } | undefined)?.name ?? null;
-          return {
-            version: s.version,
-            created_at: s.createdAt,
-            aliases: s.aliases,
-            stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
-            contract: c,
-            metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
-            seed: s.lineage?.seed ?? null,
-            // The AI4I list's lineage fields, for the dashboard's models page: the telemetry file's
-            // hash and the rows of every file trained on.
-            lineage: lineageOf(s.lineage),
-          };
-        }),
+        models: reg.list().map((s) => ({
+          version: s.version,
+          created_at: s.createdAt,
+          aliases: s.aliases,
+          stage: (["champion", "challenger"] as const).find((a) => s.aliases.includes(a)) ?? "registered",
+          contract: (s.lineage?.contract as { name?: string } | undefined)?.name ?? null,
+          metrics: (s.metrics?.test as object | undefined) ?? s.metrics,
+          seed: s.lineage?.seed ?? null,
+          // The AI4I list's lineage fields, for the dashboard's models page: the telemetry file's
+          // hash and the rows of every file trained on.
+          lineage: lineageOf(s.lineage),
+        })),
       };
     },
   );
@@ -234,7 +226,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
     {
       // The schema is for the docs: a promotion without a body (curl -X POST) stays valid, which Ajv
       // would refuse, so promoteBody checks the fields (naming the one refused).
-      validatorCompiler: () => (data: unknown) => ({ value: data }),
+      validatorCompiler: ACCEPT_ALL,
       ...tokenRoute("admin", {
         tags,
         summary: "Make a version champion and serve it (history kept), with a reason; needs the admin token",

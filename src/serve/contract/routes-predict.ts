@@ -7,14 +7,13 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { HistoryModel } from "../../train/history-model.js";
-import { readingSchema } from "../../pipeline/readings.js";
+import { type ReadingColumns, readingSchema } from "../../pipeline/readings.js";
 import { scanReadings } from "../../pipeline/scan-readings.js";
+import { ACCEPT_ALL } from "../body-schema.js";
 import { keepArraysRaw, RawJson } from "../raw-json.js";
 import { batchAnswerJson, singleAnswerJson } from "./answer-json.js";
 import { queryBool } from "./page.js";
 import type { ContractService, ScoredBatch } from "./contract-service.js";
-
-const ACCEPT_ALL = () => () => true;
 
 /** One answer's schema (ContractAnswer), for the OpenAPI document: the route writes the JSON itself. */
 function answerSchema(m: HistoryModel): Record<string, unknown> {
@@ -66,76 +65,66 @@ export function contractPredictRoute(
   count: (batch: ScoredBatch) => void,
 ): void {
   // Its own scope, so that its JSON parser (raw-json.ts) applies to this route only.
-  void app.register(async (scope) => predictRoute(scope, svc, maxBatch, count));
-}
-
-function predictRoute(
-  app: FastifyInstance,
-  svc: ContractService,
-  maxBatch: number,
-  count: (batch: ScoredBatch) => void,
-): void {
-  const m = svc.model;
-  const reading = readingSchema(m.contract);
-  const answer = answerSchema(m);
-  const parse = keepArraysRaw(app);
-  app.post(
-    "/v1/predict",
-    {
-      // Our own checks (pipeline/readings.ts) name the reading's index and field; the schemas are the
-      // same contract's, for the docs.
-      validatorCompiler: ACCEPT_ALL,
-      schema: {
-        summary: "Score one reading (an object) or many (an array), each pushed into its machine's history",
-        tags: ["predict"],
-        body: { oneOf: [reading, { type: "array", items: reading, maxItems: maxBatch }] },
-        querystring: {
-          type: "object",
-          properties: {
-            explain: {
-              type: "string",
-              enum: ["true", "false", "1", "0", "yes", "no"],
-              description: "true: each answer carries its explanation (anything else but false: 400)",
+  void app.register(async (scope) => {
+    const reading = readingSchema(svc.model.contract);
+    const answer = answerSchema(svc.model);
+    const parse = keepArraysRaw(scope);
+    scope.post(
+      "/v1/predict",
+      {
+        // Our own checks (pipeline/readings.ts) name the reading's index and field; the schemas are the
+        // same contract's, for the docs.
+        validatorCompiler: ACCEPT_ALL,
+        schema: {
+          summary: "Score one reading (an object) or many (an array), each pushed into its machine's history",
+          tags: ["predict"],
+          body: { oneOf: [reading, { type: "array", items: reading, maxItems: maxBatch }] },
+          querystring: {
+            type: "object",
+            properties: {
+              explain: {
+                type: "string",
+                enum: ["true", "false", "1", "0", "yes", "no"],
+                description: "true: each answer carries its explanation (anything else but false: 400)",
+              },
+            },
+          },
+          response: {
+            200: {
+              description: "one answer for an object, {predictions: [...]} in reading order for an array",
+              oneOf: [
+                answer,
+                { type: "object", properties: { predictions: { type: "array", items: answer } } },
+              ],
             },
           },
         },
-        response: {
-          200: {
-            description: "one answer for an object, {predictions: [...]} in reading order for an array",
-            oneOf: [
-              answer,
-              { type: "object", properties: { predictions: { type: "array", items: answer } } },
-            ],
-          },
-        },
       },
-    },
-    async (req, reply) => {
-      const explain = queryBool((req.query as { explain?: unknown }).explain, "explain");
-      let body = req.body;
-      let json: Buffer | string = "";
-      const write = (single: boolean) => (b: ScoredBatch) => {
-        json = single ? singleAnswerJson(b) : batchAnswerJson(b);
-      };
-      // Scanned with the contract served now (a swap serves another version of the same contract).
-      const cols =
-        body instanceof RawJson && !explain ? scanReadings(svc.model.contract, body.bytes, maxBatch) : null;
-      let batch: ScoredBatch;
-      if (cols) batch = await svc.predict(cols, false, false, write(false));
-      else {
-        if (body instanceof RawJson) body = await parse(req, body);
-        const single = !Array.isArray(body);
-        const items = single ? [body] : (body as unknown[]);
-        if (items.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
-        if (items.length > maxBatch)
-          throw new MillwrightError(
-            "MW_BATCH_TOO_LARGE",
-            `${items.length} readings: at most ${maxBatch} per request`,
-          );
-        batch = await svc.predict(items, single, explain, write(single));
-      }
-      count(batch);
-      return reply.type("application/json; charset=utf-8").send(json);
-    },
-  );
+      async (req, reply) => {
+        const explain = queryBool((req.query as { explain?: unknown }).explain, "explain");
+        const body = req.body;
+        // Scanned with the contract served now (a swap serves another version of the same contract).
+        let readings: ReadingColumns | unknown[] | null =
+          body instanceof RawJson && !explain ? scanReadings(svc.model.contract, body.bytes, maxBatch) : null;
+        let single = false;
+        if (!readings) {
+          const parsed = body instanceof RawJson ? await parse(req, body) : body;
+          single = !Array.isArray(parsed);
+          readings = single ? [parsed] : (parsed as unknown[]);
+          if (readings.length === 0) throw new MillwrightError("MW_EMPTY_BATCH", "the batch is empty");
+          if (readings.length > maxBatch)
+            throw new MillwrightError(
+              "MW_BATCH_TOO_LARGE",
+              `${readings.length} readings: at most ${maxBatch} per request`,
+            );
+        }
+        let json: Buffer | string = "";
+        const batch = await svc.predict(readings, single, explain, (b) => {
+          json = single ? singleAnswerJson(b) : batchAnswerJson(b);
+        });
+        count(batch);
+        return reply.type("application/json; charset=utf-8").send(json);
+      },
+    );
+  });
 }

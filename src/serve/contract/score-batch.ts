@@ -59,11 +59,8 @@ const PARTS = new WeakMap<
 function answerPartsOf(m: HistoryModel) {
   let p = PARTS.get(m);
   if (!p) {
-    p = {
-      kinds: m.headNames.filter((h) => h !== "machine_failure"),
-      model: { name: m.name, version: m.version },
-    };
-    PARTS.set(m, p);
+    const kinds = m.headNames.filter((h) => h !== "machine_failure");
+    PARTS.set(m, (p = { kinds, model: { name: m.name, version: m.version } }));
   }
   return p;
 }
@@ -101,12 +98,11 @@ export function scoreBatch(
     heads,
   };
   tellGroup(state.observers, group, s.X);
-  let explanations: ContractReason[][] | null = null;
-  if (explain) {
-    explanations = new Array(cols.n);
-    for (let i = 0; i < cols.n; i++)
-      explanations[i] = explainReading(m, fleet.plan, s.X.data.subarray(i * nx, (i + 1) * nx));
-  }
+  const explanations = explain
+    ? Array.from({ length: cols.n }, (_, i) =>
+        explainReading(m, fleet.plan, s.X.data.subarray(i * nx, (i + 1) * nx)),
+      )
+    : null;
   const batch = { cols, ids, failure, threshold: m.threshold.value, kinds, heads, model, explanations };
   return { batch, group, X: s.X };
 }
