@@ -11,6 +11,7 @@ import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
 import { FileWatch } from "../file-watch.js";
+import { storeError } from "../unavailable.js";
 import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
@@ -41,10 +42,10 @@ const MAX_BATCHES_IN_FLIGHT = 8;
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
 
-const unavailable = (e: unknown) =>
-  e instanceof MillwrightError
-    ? e
-    : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
+/** A failed write as the client's error (a rejection handler). */
+function refuse(e: unknown): never {
+  throw storeError(e, (m) => `history log write failed: ${m}`);
+}
 
 export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
@@ -101,10 +102,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   /** Starts the writer thread (the file was opened and checked in the constructor). */
   async init(): Promise<void> {
-    if (!this.writerThread) return;
-    await this.thread.get().catch((e) => {
-      throw unavailable(e);
-    });
+    if (this.writerThread) await this.thread.get().catch(refuse);
   }
 
   /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
@@ -133,11 +131,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
-    try {
-      await this.committer.enqueue([slot], n, now);
-    } catch (e) {
-      throw unavailable(e);
-    }
+    await this.committer.enqueue([slot], n, now).catch(refuse);
     return slot.seqs.filter((q) => q > 0);
   }
 
@@ -161,7 +155,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
         return (await w.request(req)) as Log.LabelOutcome[];
       });
     } catch (e) {
-      throw unavailable(e);
+      refuse(e);
     }
   }
 
@@ -190,15 +184,12 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
+    // Through the writer thread, which owns the write connection, inside the answers' commits.
+    if (this.writerThread) return this.rides.add(rows).catch(refuse);
     try {
-      if (!this.writerThread) {
-        this.db.transaction(prepareShadowInsert(this.db))(shadowGroupOf(rows));
-        return;
-      }
-      // Through the writer thread, which owns the write connection, inside the answers' commits.
-      await this.rides.add(rows);
+      this.db.transaction(prepareShadowInsert(this.db))(shadowGroupOf(rows));
     } catch (e) {
-      throw unavailable(e);
+      refuse(e);
     }
   }
 
