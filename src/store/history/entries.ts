@@ -3,8 +3,8 @@
 // together are one row of type `readings` (layout 4, packed.ts) holding n entries: the row's seq is
 // its last reading's, and its readings have the n seqs up to it. A `reading` row (one reading as
 // JSON) is what layouts 1–3 wrote: still read back, never written.
-import { type PackedRow, packReadings, unpackReadings } from "./packed.js";
-import { packGroups } from "./packed-columns.js";
+import { type PackedRow, unpackReadings } from "./packed.js";
+import { packGroups, packReadings } from "./packed-columns.js";
 import type { LogEntry, LoggedEvent, LoggedMachine, LoggedReading, ReadingGroup, SeqEntry } from "./types.js";
 
 export interface EntryRow {
