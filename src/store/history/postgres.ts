@@ -85,7 +85,7 @@ export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return g.n === 0 ? Promise.resolve([]) : this.write(columnRows([g]));
+    return this.write(columnRows([g]));
   }
 
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */
