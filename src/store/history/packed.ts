@@ -22,9 +22,10 @@ export const ID_PREFIX = 11;
 export type Shape = [version: string, heads: string[], values: number];
 
 export interface PackedRow {
+  type: "readings";
   n: number;
   /** The smallest and the largest id, as the databases order text (by code point). */
-  lo: string;
+  id: string;
   hi: string;
   /** The first reading's machine and time (the log's columns; nothing reads them for a packed row). */
   machine: string;

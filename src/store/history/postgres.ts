@@ -9,9 +9,10 @@ import { columnList } from "../../core/columns.js";
 import type * as Log from "./types.js";
 import { SHADOW_SCORE_FIELDS } from "./types.js";
 import { judgeLabels } from "./labels.js";
+import { packGroups } from "./packed-columns.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
 import { entriesAfter, insertRows, lookUpLabels } from "./postgres-rows.js";
-import { columnRows, EntryAppends, type StoredRow, storedRows } from "./entries.js";
+import { EntryAppends, type StoredRow, storedRows } from "./entries.js";
 import { SHADOW_SELECT } from "../shadow-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
@@ -85,7 +86,7 @@ export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return this.write(columnRows([g]));
+    return this.write(packGroups([g]));
   }
 
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */

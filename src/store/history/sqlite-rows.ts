@@ -4,7 +4,6 @@
 import type Database from "better-sqlite3";
 import { type Columns, columnsOf } from "../../core/columns.js";
 import {
-  columnRows,
   entrySeqs,
   pushEntries,
   type ReadRow,
@@ -14,6 +13,7 @@ import {
 } from "./entries.js";
 import { runsOf } from "../shadow-rows.js";
 import { judgeLabels } from "./labels.js";
+import { packGroups } from "./packed-columns.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
 import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup, SeqEntry } from "./types.js";
@@ -86,7 +86,7 @@ function rowsOf(slots: Slot[]): StoredRow[] {
   if (slots.length === 1 && !slots[0].group) return storedRows(slots[0].entries);
   return runsOf(slots.length, (i, k) => !slots[i].group === !slots[k].group).flatMap(([i, j]) => {
     const run = slots.slice(i, j);
-    return run[0].group ? columnRows(run.map((s) => s.group!)) : storedRows(run.flatMap((s) => s.entries));
+    return run[0].group ? packGroups(run.map((s) => s.group!)) : storedRows(run.flatMap((s) => s.entries));
   });
 }
 
