@@ -91,11 +91,8 @@ export class PostgresAuditStore implements ContractAuditStore {
   }
 
   async appendAudit(e: AuditEvent): Promise<void> {
-    await this.rows("INSERT INTO contract_audit (contract, at, kind, payload) VALUES ($1, $2, $3, $4)", [
-      e.at,
-      e.kind,
-      JSON.stringify(e.payload ?? null),
-    ]);
+    const sql = "INSERT INTO contract_audit (contract, at, kind, payload) VALUES ($1, $2, $3, $4)";
+    await this.rows(sql, [e.at, e.kind, JSON.stringify(e.payload ?? null)]);
   }
 
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
@@ -155,12 +152,9 @@ export class PostgresAuditStore implements ContractAuditStore {
   }
 
   async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
-    return snapshotsOf(
-      await this.rows(
-        "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        [limit],
-      ),
-    );
+    const sql =
+      "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2";
+    return snapshotsOf(await this.rows(sql, [limit]));
   }
 
   /**
@@ -181,35 +175,15 @@ export class PostgresAuditStore implements ContractAuditStore {
       "plan outcomes",
     );
     if (written.length > 0) return null;
-    const [prior] = await this.payloads<TaskOutcome>(
-      "contract_plan_outcomes",
-      "id = $2",
-      "seq",
-      o.id,
-      "plan outcomes",
-    );
+    const sql = "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND id = $2";
+    const [prior] = payloadsOf<TaskOutcome>(await this.rows(sql, [o.id], "plan outcomes"));
     return prior ?? null;
   }
 
-  /** The JSON payloads of this contract's rows `where` (its $2 is `arg`), in `order`. */
-  private async payloads<T>(
-    table: string,
-    where: string,
-    order: string,
-    arg: number | string,
-    what: string,
-  ): Promise<T[]> {
-    return payloadsOf(
-      await this.rows(
-        `SELECT payload FROM ${table} WHERE contract = $1 AND ${where} ORDER BY ${order}`,
-        [arg],
-        what,
-      ),
-    );
-  }
-
-  listOutcomes(since: number): Promise<TaskOutcome[]> {
-    return this.payloads("contract_plan_outcomes", "recorded_at >= $2", "seq", since, "plan outcomes");
+  async listOutcomes(since: number): Promise<TaskOutcome[]> {
+    const sql =
+      "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND recorded_at >= $2 ORDER BY seq";
+    return payloadsOf(await this.rows(sql, [since], "plan outcomes"));
   }
 
   /** One transaction; replicas planning at once leave the union of their plans' tasks to come. */
@@ -239,8 +213,10 @@ export class PostgresAuditStore implements ContractAuditStore {
     );
   }
 
-  listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
-    return this.payloads("contract_plan_tasks", "shift_start >= $2", "shift_start, id", since, "plan tasks");
+  async listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
+    const sql =
+      "SELECT payload FROM contract_plan_tasks WHERE contract = $1 AND shift_start >= $2 ORDER BY shift_start, id";
+    return payloadsOf(await this.rows(sql, [since], "plan tasks"));
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */

@@ -59,7 +59,10 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   private inlineLabels: Database.Transaction<(labels: Log.LabelIn[]) => Log.LabelOutcome[]> | null = null;
   private readonly writerThread: boolean;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
-  private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
+  private readonly rides = new ShadowRides<Log.ShadowScore>(async (rows) => {
+    // Committed in a transaction of their own: no answers' group came to take them.
+    await this.request({ op: "shadow", scores: shadowGroupOf(rows) });
+  });
   private readonly watch: FileWatch; // a deleted file, a full disk: appends refused (file-watch.ts)
 
   constructor(
@@ -105,15 +108,20 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     if (this.writerThread) await this.thread.get().catch(refuse);
   }
 
+  /** Posts to the writer thread: at once when it runs (not a microtask later), else once started. */
+  private async request(req: HistoryWriterRequest, transfer?: ArrayBuffer[]): Promise<unknown> {
+    const w = this.thread.now() ?? (await this.thread.get());
+    return w.request(req, transfer);
+  }
+
   /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
   private async post(g: RowGroup, answers: number): Promise<number[]> {
     const ride = this.rides.take(answers); // as many as it has answers: keeps pace, at most doubles its inserts
     const req: HistoryWriterRequest = { op: "append", rows: g };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
-      const w = this.thread.now() ?? (await this.thread.get());
       // The packed numbers are moved, not copied (a 1,000-reading request's are ~100 KB).
-      const r = (await w.request(req, transferable(g))) as AppendReply;
+      const r = (await this.request(req, transferable(g))) as AppendReply;
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
       return r.seqs;
     } catch (e) {
@@ -150,9 +158,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
           this.inlineLabels ??= this.db.transaction(prepareLabels(this.db));
           return this.inlineLabels.immediate(labels);
         }
-        const w = this.thread.now() ?? (await this.thread.get());
-        const req: HistoryWriterRequest = { op: "label", labels };
-        return (await w.request(req)) as Log.LabelOutcome[];
+        return (await this.request({ op: "label", labels })) as Log.LabelOutcome[];
       });
     } catch (e) {
       refuse(e);
@@ -191,13 +197,6 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     } catch (e) {
       refuse(e);
     }
-  }
-
-  /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
-  private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
-    const w = this.thread.now() ?? (await this.thread.get());
-    const req: HistoryWriterRequest = { op: "shadow", scores: shadowGroupOf(rows) };
-    await w.request(req);
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
