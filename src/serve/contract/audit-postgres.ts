@@ -223,12 +223,10 @@ export class PostgresAuditStore implements ContractAuditStore {
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const c = await this.run(async () => {
       const out = await checkOut(this.pool);
-      try {
-        await out.client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]);
-      } catch (e) {
+      await out.client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]).catch((e) => {
         out.release(true);
         throw e;
-      }
+      });
       return out;
     });
     let broken = false;

@@ -9,7 +9,6 @@
 // commits on the main thread (bench/serve-history.ts runs both).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
-import { MillwrightError } from "../../core/errors.js";
 import { FileWatch } from "../file-watch.js";
 import { storeError } from "../unavailable.js";
 import type { WriteProblem } from "../write-problem.js";
@@ -75,10 +74,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       chmodSync(path, 0o600);
     } catch (e) {
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${path}: cannot open the history log (${(e as Error).message})`,
-      );
+      throw storeError(e, (m) => `${path}: cannot open the history log (${m})`);
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
