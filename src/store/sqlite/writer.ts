@@ -3,7 +3,6 @@
 // transaction committed. If the thread dies, every pending request rejects (its outcome is unknown:
 // a replay is safe, the inserts are idempotent) with an SQLITE_IOERR-coded error, which
 // isUnavailableError() classifies as "database unreachable".
-import { setTimeout as delay } from "node:timers/promises";
 import type { Worker } from "node:worker_threads";
 import type { WireError, WriterInit, WriterReply } from "./writer-protocol.js";
 import { spawnWorker } from "../thread.js";
@@ -99,7 +98,9 @@ export class SqliteWriter {
     } catch {
       return; // the thread is already gone: nothing to close
     }
-    await Promise.race([exited, delay(1000, undefined, { ref: false })]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([exited, new Promise((r) => (timer = setTimeout(r, 1000)))]);
+    clearTimeout(timer);
     // Safe only now that its connection is closed: terminating a thread inside a SQLite call
     // aborts the whole process (better-sqlite3 cannot raise into a dying isolate).
     if (!this.dead) await this.worker.terminate();
