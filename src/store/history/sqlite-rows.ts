@@ -138,13 +138,9 @@ export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => Lab
     // A batch's labels often share rows: each row's ids are read once per call.
     const rows = new Map<number, PackedIds>();
     const packedReading = (id: string) => {
-      for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<{
-        seq: number;
-        body: string;
-        nums: Buffer;
-      }>) {
+      for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<Omit<ReadRow, "type">>) {
         let at = rows.get(r.seq);
-        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums)));
+        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums!)));
         const hit = at.find(id);
         if (hit) return hit;
       }
