@@ -3,8 +3,7 @@
 // together are one row of type `readings` (layout 4, packed.ts) holding n entries: the row's seq is
 // its last reading's, and its readings have the n seqs up to it. A `reading` row (one reading as
 // JSON) is what layouts 1–3 wrote: still read back, never written.
-import { unpackReadings } from "./packed.js";
-import { packReadings } from "./packed-columns.js";
+import { packReadings, unpackReadings } from "./packed.js";
 import type { LogEntry, LoggedEvent, LoggedMachine, LoggedReading, SeqEntry } from "./types.js";
 
 export interface EntryRow {

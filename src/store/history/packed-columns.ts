@@ -1,7 +1,7 @@
-// Layout 4 (packed.ts) packed straight from a request's scored columns, without building one object
-// per reading (the contract server's hot path: 1,000 readings a request). A request's readings share
-// one shape (one model, one set of heads); a group commit's requests usually do too. Readings given
-// as objects (packReadings) are turned into such columns first, so both make the same rows.
+// Layout 4 (packed.ts) packed straight from a request's scored columns: the rows packReadings makes
+// of the same readings as LoggedReading objects, byte for byte, without building one object per
+// reading (the contract server's hot path: 1,000 readings a request). A request's readings share one
+// shape (one model, one set of heads); a group commit's requests usually do too.
 import { bounds, idFloor, type PackedRow, type Shape, SURROGATE } from "./packed.js";
 import type { LoggedReading, ReadingGroup } from "./types.js";
 
@@ -32,7 +32,7 @@ export function packGroups(gs: readonly ReadingGroup[]): PackedRow[] {
   return out;
 }
 
-// A NaN read from a column may carry a payload; a null is written as the constant NaN.
+// A NaN read from a column may carry a payload; packReadings writes a null as the constant NaN.
 const canon = (v: number) => (Number.isNaN(v) ? Number.NaN : v);
 
 const sameShape = (g: ReadingGroup, s: Shape) =>
@@ -74,56 +74,8 @@ function packSegments(segs: Segment[]): PackedRow {
   const body = JSON.stringify([ids, machines, shapes]);
   const [id, hi] = bounds(ids, SURROGATE.test(body));
   const time = segs[0].g.times[segs[0].i0];
-  return {
-    type: "readings",
-    n: ids.length,
-    id,
-    hi,
-    machine: machines[0],
-    time,
-    body,
-    nums: Buffer.from(x.buffer),
-  };
-}
-
-/** Whether `r` was scored as `first` was (whose heads are `heads`): its model, heads, value count, time. */
-function scoredAlike(r: LoggedReading, first: LoggedReading, heads: readonly string[]): boolean {
-  if (r.modelVersion !== first.modelVersion || r.values.length !== first.values.length) return false;
-  if (!Object.is(r.predictedAt, first.predictedAt)) return false;
-  let k = 0;
-  for (const name in r.heads) if (name !== heads[k++]) return false;
-  return k === heads.length;
-}
-
-/**
- * Readings as rows, in order (appendReadings, a lock-step step's entries): by column, a group per
- * run of readings scored alike, packed as packGroups packs a request's columns.
- */
-export function packReadings(rs: readonly LoggedReading[]): PackedRow[] {
-  const gs: ReadingGroup[] = [];
-  for (let i = 0; i < rs.length; ) {
-    const r = rs[i];
-    const headNames = Object.keys(r.heads);
-    let j = i + 1;
-    while (j < rs.length && scoredAlike(rs[j], r, headNames)) j++;
-    const run = rs.slice(i, j);
-    const column = (f: (x: LoggedReading) => number | null) =>
-      Float64Array.from(run, (x) => f(x) ?? Number.NaN);
-    gs.push({
-      n: run.length,
-      ids: run.map((x) => x.id),
-      machines: run.map((x) => x.machine),
-      times: column((x) => x.time),
-      values: r.values.map((_, k) => column((x) => x.values[k])),
-      modelVersion: r.modelVersion,
-      predictedAt: r.predictedAt,
-      failure: column((x) => x.failureProbability),
-      headNames,
-      heads: headNames.map((h) => column((x) => x.heads[h])),
-    });
-    i = j;
-  }
-  return packGroups(gs);
+  const nums = Buffer.from(x.buffer);
+  return { type: "readings", n: ids.length, id, hi, machine: machines[0], time, body, nums };
 }
 
 /** A group's readings as objects (the lock-step path, which appends entries, and the tests). */
