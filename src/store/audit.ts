@@ -39,6 +39,10 @@ export const auditEventsOf = (rows: readonly unknown[]): StoredAuditEvent[] =>
     payload: JSON.parse(r.payload) as unknown,
   }));
 
+/** Rows as either database returns them (SELECT payload): the JSON payloads they hold. */
+export const payloadsOf = <T>(rows: readonly unknown[]): T[] =>
+  (rows as { payload: string }[]).map((r) => JSON.parse(r.payload) as T);
+
 /** Rows as either database returns them (SELECT at, model_version, payload): the snapshots. */
 export const snapshotsOf = (rows: readonly unknown[]): MonitorSnapshot[] =>
   (rows as SnapshotRow[]).map((r) => ({

@@ -13,10 +13,8 @@ import type { WriteProblem } from "./write-problem.js";
 /** Free space below this after a disk-full error keeps the store refusing writes. */
 const MIN_FREE_BYTES = 1024 * 1024;
 
-function isDiskFull(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === "SQLITE_FULL" || code === "ENOSPC";
-}
+/** A write problem as the error the client hears. */
+const refusal = (p: WriteProblem) => new MillwrightError(p.code, p.reason);
 
 export class FileWatch {
   private fd: number | null = null;
@@ -56,23 +54,6 @@ export class FileWatch {
     return this.current();
   }
 
-  /** Throws the client-facing error when writes must be refused (`fresh`: after an fstat). */
-  private check(fresh: boolean): void {
-    const p = fresh ? this.problem() : this.known();
-    if (p) throw new MillwrightError(p.code, p.reason);
-  }
-
-  /** After a failed write: a disk-full error becomes MW_DISK_FULL (and the state); others pass through. */
-  private translate(e: unknown): unknown {
-    // A deleted file shows up as all sorts of SQLite errors; the cause is what the client hears.
-    if (this.problem()?.code === "MW_DATA_DIR_GONE")
-      return new MillwrightError("MW_DATA_DIR_GONE", this.current()?.reason ?? "");
-    if (!isDiskFull(e)) return e;
-    this.full = true;
-    const p = this.current() as WriteProblem;
-    return new MillwrightError(p.code, p.reason);
-  }
-
   /**
    * Runs a write, refusing it while the disk is known to be full or the file deleted, and
    * re-checking the file after it (an fstat): a commit into a deleted file is not durable and must
@@ -80,12 +61,21 @@ export class FileWatch {
    * commit answers for every request the commit carried.
    */
   guard<T>(fn: () => T | Promise<T>): Promise<T> | T {
-    this.check(false);
+    const before = this.known();
+    if (before) throw refusal(before);
+    // After a failed write: a deleted file shows up as all sorts of SQLite errors, and the cause is
+    // what the client hears; a disk-full error becomes MW_DISK_FULL (and the state); others pass.
     const fail = (e: unknown): never => {
-      throw this.translate(e);
+      const p = this.problem();
+      if (p?.code === "MW_DATA_DIR_GONE") throw refusal(p);
+      const code = (e as { code?: unknown } | null)?.code;
+      if (code !== "SQLITE_FULL" && code !== "ENOSPC") throw e;
+      this.full = true;
+      throw refusal(this.current()!);
     };
     const done = (v: T): T => {
-      this.check(true);
+      const after = this.problem();
+      if (after) throw refusal(after);
       this.full = false; // a write went through: the disk has room again
       return v;
     };

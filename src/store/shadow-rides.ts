@@ -90,12 +90,10 @@ export class ShadowRides<T> {
   async flush(): Promise<void> {
     const ride = this.take(Number.POSITIVE_INFINITY);
     if (!ride) return;
-    try {
-      await this.alone(ride.rows);
-      ride.settle();
-    } catch (e) {
-      ride.settle(e as Error);
-    }
+    await this.alone(ride.rows).then(
+      () => ride.settle(),
+      (e) => ride.settle(e as Error),
+    );
   }
 
   private arm(): void {

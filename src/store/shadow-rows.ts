@@ -1,30 +1,22 @@
 // Shadow scores packed a group to a row, as the history log keeps them (store/history/sqlite-rows.ts,
 // packed.ts): what their packing and reading share; and a score a row, as SQLite's old `shadow`
 // table and PostgreSQL's `history_shadow` keep them.
-import type { ShadowScore } from "./history/types.js";
+import { SHADOW_SCORE_FIELDS } from "./history/types.js";
 
-/** A row of a one-score-a-row table. */
-export type ShadowRow = {
-  id: string;
-  machine: string;
-  t: number;
-  model_version: string;
-  p: number;
-  champion_version: string;
-  champion_p: number;
-  scored_at: number;
-};
+/** A one-score-a-row table's columns, in the order of ShadowScore's fields. */
+const SHADOW_COLUMNS = [
+  "id",
+  "machine",
+  "t",
+  "model_version",
+  "p",
+  "champion_version",
+  "champion_p",
+  "scored_at",
+];
 
-export const fromShadowRow = (r: ShadowRow): ShadowScore => ({
-  id: r.id,
-  machine: r.machine,
-  time: r.t,
-  modelVersion: r.model_version,
-  failureProbability: r.p,
-  championVersion: r.champion_version,
-  championProbability: r.champion_p,
-  scoredAt: r.scored_at,
-});
+/** A one-score-a-row table's columns selected as a ShadowScore (quoted: PostgreSQL folds case). */
+export const SHADOW_SELECT = SHADOW_COLUMNS.map((c, k) => `${c} AS "${SHADOW_SCORE_FIELDS[k]}"`).join(", ");
 
 /** [first, end) of each run of rows that `same(first, k)` keeps together, in order. */
 export function runsOf(n: number, same: (first: number, k: number) => boolean): [number, number][] {

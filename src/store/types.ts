@@ -1,5 +1,5 @@
 // What a server keeps beside its history log (serve/contract/audit*.ts): monitoring snapshots and
-// the retraining audit; and the group commit's counters.
+// the retraining audit.
 
 export interface MonitorSnapshot {
   at: number;
@@ -38,12 +38,4 @@ export interface AuditQuery {
   limit?: number;
   /** Only events with an id below this: the next page after a page whose last id this is. */
   before?: number;
-}
-
-export interface StoreStats {
-  /** Transactions that wrote records. */
-  flushes: number;
-  /** Records committed. */
-  records: number;
-  failedFlushes: number;
 }

@@ -1,6 +1,6 @@
 // Which errors mean "the database is unreachable right now" (503 MW_STORE_UNAVAILABLE, readiness
 // false until it answers) as opposed to "this write is wrong" (fail the request alone).
-
+import { MillwrightError } from "../core/errors.js";
 import type { WriteProblem } from "./write-problem.js";
 
 const NODE_NET_CODES = new Set([
@@ -41,6 +41,10 @@ export function isUnavailableError(e: unknown): boolean {
   if (e instanceof AggregateError) return e.errors.some(isUnavailableError);
   return PG_MESSAGES.some((m) => e.message.includes(m));
 }
+
+/** Our own errors as they are; any other as the store being unavailable, `why` saying what failed. */
+export const storeError = (e: unknown, why: (message: string) => string): MillwrightError =>
+  e instanceof MillwrightError ? e : new MillwrightError("MW_STORE_UNAVAILABLE", why((e as Error).message));
 
 // PostgreSQL up but refusing every write for a while: the server's state, not this write's fault,
 // so a log holds it as its write problem (readiness 503 with the code) until a write goes through.

@@ -7,9 +7,9 @@
 // the others has kept one within the interval). And what became of the plan's tasks (done, skipped
 // with a reason): one list for the replicas, so a task skipped on one is not planned on another.
 import type pg from "pg";
-import { MillwrightError } from "../../core/errors.js";
-import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
+import { auditEventsOf, auditPageSql, payloadsOf, snapshotsOf } from "../../store/audit.js";
 import { checkOut, inTransaction, openPool } from "../../store/postgres/transaction.js";
+import { storeError } from "../../store/unavailable.js";
 import type { TaskOutcome } from "../../plan/outcomes.js";
 import type { ContractPlannedTask } from "../../plan/contract-report.js";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
@@ -69,13 +69,15 @@ export class PostgresAuditStore implements ContractAuditStore {
   }
 
   /** `what` names the store in the error: a technician's skip is not about retraining. */
-  private async run<T>(fn: () => Promise<T>, what = "retraining audit"): Promise<T> {
-    try {
-      return await fn();
-    } catch (e) {
-      if (e instanceof MillwrightError) throw e;
-      throw new MillwrightError("MW_STORE_UNAVAILABLE", `${what} (PostgreSQL): ${(e as Error).message}`);
-    }
+  private run<T>(fn: () => Promise<T>, what = "retraining audit"): Promise<T> {
+    return fn().catch((e) => {
+      throw storeError(e, (m) => `${what} (PostgreSQL): ${m}`);
+    });
+  }
+
+  /** The rows of one statement on this contract's rows: `$1` is the contract, `params` from `$2`. */
+  private rows<R extends pg.QueryResultRow>(sql: string, params: unknown[], what?: string): Promise<R[]> {
+    return this.run(async () => (await this.pool.query<R>(sql, [this.contract, ...params])).rows, what);
   }
 
   /** Creates the tables if missing (safe from several replicas at once: the lock queues them). */
@@ -88,13 +90,9 @@ export class PostgresAuditStore implements ContractAuditStore {
     );
   }
 
-  appendAudit(e: AuditEvent): Promise<void> {
-    return this.run(async () => {
-      await this.pool.query(
-        "INSERT INTO contract_audit (contract, at, kind, payload) VALUES ($1, $2, $3, $4)",
-        [this.contract, e.at, e.kind, JSON.stringify(e.payload ?? null)],
-      );
-    });
+  async appendAudit(e: AuditEvent): Promise<void> {
+    const sql = "INSERT INTO contract_audit (contract, at, kind, payload) VALUES ($1, $2, $3, $4)";
+    await this.rows(sql, [e.at, e.kind, JSON.stringify(e.payload ?? null)]);
   }
 
   pageAudit(q: AuditQuery): Promise<StoredAuditEvent[]> {
@@ -153,14 +151,10 @@ export class PostgresAuditStore implements ContractAuditStore {
     );
   }
 
-  listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query(
-        "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2",
-        [this.contract, limit],
-      );
-      return snapshotsOf(rows);
-    });
+  async listSnapshots(limit: number): Promise<MonitorSnapshot[]> {
+    const sql =
+      "SELECT at, model_version, payload FROM contract_snapshots WHERE contract = $1 ORDER BY at DESC, id DESC LIMIT $2";
+    return snapshotsOf(await this.rows(sql, [limit]));
   }
 
   /**
@@ -168,45 +162,28 @@ export class PostgresAuditStore implements ContractAuditStore {
    * replacement plan/outcomes.ts mayFollow allows (skipped, then done), else nothing and the
    * outcome already there is returned. A new seq on replacement keeps the order they were marked in.
    */
-  recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null> {
-    return this.run(async () => {
-      const { rowCount } = await this.pool.query(
-        `INSERT INTO contract_plan_outcomes (contract, id, status, recorded_at, payload)
-         VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (contract, id) DO UPDATE SET status = excluded.status,
-           recorded_at = excluded.recorded_at, payload = excluded.payload,
-           seq = nextval(pg_get_serial_sequence('contract_plan_outcomes', 'seq'))
-         WHERE contract_plan_outcomes.status = 'skipped' AND excluded.status = 'done'`,
-        [this.contract, o.id, o.status, recordedAt, JSON.stringify(o)],
-      );
-      if (rowCount) return null;
-      const { rows } = await this.pool.query<{ payload: string }>(
-        "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND id = $2",
-        [this.contract, o.id],
-      );
-      return rows[0] ? (JSON.parse(rows[0].payload) as TaskOutcome) : null;
-    }, "plan outcomes");
+  async recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null> {
+    const written = await this.rows(
+      `INSERT INTO contract_plan_outcomes (contract, id, status, recorded_at, payload)
+       VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (contract, id) DO UPDATE SET status = excluded.status,
+         recorded_at = excluded.recorded_at, payload = excluded.payload,
+         seq = nextval(pg_get_serial_sequence('contract_plan_outcomes', 'seq'))
+       WHERE contract_plan_outcomes.status = 'skipped' AND excluded.status = 'done'
+       RETURNING id`,
+      [o.id, o.status, recordedAt, JSON.stringify(o)],
+      "plan outcomes",
+    );
+    if (written.length > 0) return null;
+    const sql = "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND id = $2";
+    const [prior] = payloadsOf<TaskOutcome>(await this.rows(sql, [o.id], "plan outcomes"));
+    return prior ?? null;
   }
 
-  /** The JSON payloads of this contract's rows `where` (its $2 is `since`), in `order`. */
-  private payloads<T>(
-    table: string,
-    where: string,
-    order: string,
-    since: number,
-    what: string,
-  ): Promise<T[]> {
-    return this.run(async () => {
-      const { rows } = await this.pool.query<{ payload: string }>(
-        `SELECT payload FROM ${table} WHERE contract = $1 AND ${where} ORDER BY ${order}`,
-        [this.contract, since],
-      );
-      return rows.map((r) => JSON.parse(r.payload) as T);
-    }, what);
-  }
-
-  listOutcomes(since: number): Promise<TaskOutcome[]> {
-    return this.payloads("contract_plan_outcomes", "recorded_at >= $2", "seq", since, "plan outcomes");
+  async listOutcomes(since: number): Promise<TaskOutcome[]> {
+    const sql =
+      "SELECT payload FROM contract_plan_outcomes WHERE contract = $1 AND recorded_at >= $2 ORDER BY seq";
+    return payloadsOf(await this.rows(sql, [since], "plan outcomes"));
   }
 
   /** One transaction; replicas planning at once leave the union of their plans' tasks to come. */
@@ -236,20 +213,20 @@ export class PostgresAuditStore implements ContractAuditStore {
     );
   }
 
-  listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
-    return this.payloads("contract_plan_tasks", "shift_start >= $2", "shift_start, id", since, "plan tasks");
+  async listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
+    const sql =
+      "SELECT payload FROM contract_plan_tasks WHERE contract = $1 AND shift_start >= $2 ORDER BY shift_start, id";
+    return payloadsOf(await this.rows(sql, [since], "plan tasks"));
   }
 
   /** One replica at a time: a session lock on a connection of its own, held while `fn` runs. */
   async exclusive<T>(fn: () => Promise<T>): Promise<T> {
     const c = await this.run(async () => {
       const out = await checkOut(this.pool);
-      try {
-        await out.client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]);
-      } catch (e) {
+      await out.client.query("SELECT pg_advisory_lock($1)", [DECIDE_LOCK]).catch((e) => {
         out.release(true);
         throw e;
-      }
+      });
       return out;
     });
     let broken = false;

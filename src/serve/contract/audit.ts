@@ -6,7 +6,7 @@
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
 import { MONITOR_HISTORY_KEEP } from "../../core/limits.js";
-import { auditEventsOf, auditPageSql, snapshotsOf } from "../../store/audit.js";
+import { auditEventsOf, auditPageSql, payloadsOf, snapshotsOf } from "../../store/audit.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import { type OutcomeStore, type TaskOutcome, mayFollow } from "../../plan/outcomes.js";
 import type { ContractPlannedTask } from "../../plan/contract-report.js";
@@ -113,10 +113,9 @@ export class SqliteAuditStore implements ContractAuditStore {
   /** Checked and written in one transaction; synchronous = FULL: on disk when it returns. */
   async recordOutcome(o: TaskOutcome, recordedAt: number): Promise<TaskOutcome | null> {
     return this.db.transaction((): TaskOutcome | null => {
-      const prev = this.db.prepare("SELECT payload FROM plan_outcomes WHERE id = ?").get(o.id) as
-        | { payload: string }
-        | undefined;
-      const prior = prev ? (JSON.parse(prev.payload) as TaskOutcome) : null;
+      const [prior] = payloadsOf<TaskOutcome>(
+        this.db.prepare("SELECT payload FROM plan_outcomes WHERE id = ?").all(o.id),
+      );
       if (prior && !mayFollow(prior.status, o.status)) return prior;
       // Deleted and inserted, not updated: a new seq, so the list keeps the order they were marked in.
       this.db.prepare("DELETE FROM plan_outcomes WHERE id = ?").run(o.id);
@@ -128,10 +127,9 @@ export class SqliteAuditStore implements ContractAuditStore {
   }
 
   async listOutcomes(since: number): Promise<TaskOutcome[]> {
-    const rows = this.db
-      .prepare("SELECT payload FROM plan_outcomes WHERE recorded_at >= ? ORDER BY seq")
-      .all(since) as { payload: string }[];
-    return rows.map((r) => JSON.parse(r.payload) as TaskOutcome);
+    return payloadsOf(
+      this.db.prepare("SELECT payload FROM plan_outcomes WHERE recorded_at >= ? ORDER BY seq").all(since),
+    );
   }
 
   async replacePlanTasks(
@@ -153,10 +151,11 @@ export class SqliteAuditStore implements ContractAuditStore {
   }
 
   async listPlanTasks(since: number): Promise<ContractPlannedTask[]> {
-    const rows = this.db
-      .prepare("SELECT payload FROM plan_tasks WHERE shift_start >= ? ORDER BY shift_start, id")
-      .all(since) as { payload: string }[];
-    return rows.map((r) => JSON.parse(r.payload) as ContractPlannedTask);
+    return payloadsOf(
+      this.db
+        .prepare("SELECT payload FROM plan_tasks WHERE shift_start >= ? ORDER BY shift_start, id")
+        .all(since),
+    );
   }
 
   close(): void {

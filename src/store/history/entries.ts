@@ -3,9 +3,8 @@
 // together are one row of type `readings` (layout 4, packed.ts) holding n entries: the row's seq is
 // its last reading's, and its readings have the n seqs up to it. A `reading` row (one reading as
 // JSON) is what layouts 1–3 wrote: still read back, never written.
-import { type PackedRow, packReadings, unpackReadings } from "./packed.js";
-import { packGroups } from "./packed-columns.js";
-import type { LogEntry, LoggedEvent, LoggedMachine, LoggedReading, ReadingGroup, SeqEntry } from "./types.js";
+import { packReadings, unpackReadings } from "./packed.js";
+import type { LogEntry, LoggedEvent, LoggedMachine, LoggedReading, SeqEntry } from "./types.js";
 
 export interface EntryRow {
   type: LogEntry["type"];
@@ -40,26 +39,12 @@ export function rowOf(e: LogEntry): EntryRow {
   return { type: e.type, id: x.id, machine: x.machine, time: x.time, body: JSON.stringify(x) };
 }
 
-const packedRow = (p: PackedRow): StoredRow => ({
-  type: "readings",
-  id: p.lo,
-  machine: p.machine,
-  time: p.time,
-  body: p.body,
-  n: p.n,
-  hi: p.hi,
-  nums: p.nums,
-});
-
-/** Requests' scored columns, one after another, as the rows that hold them (packed-columns.ts). */
-export const columnRows = (gs: readonly ReadingGroup[]): StoredRow[] => packGroups(gs).map(packedRow);
-
 /** Entries as the rows that hold them, in order: each run of readings packed, the rest a row each. */
 export function storedRows(entries: readonly LogEntry[]): StoredRow[] {
   const out: StoredRow[] = [];
   let run: LoggedReading[] = [];
   const flush = () => {
-    for (const p of packReadings(run)) out.push(packedRow(p));
+    out.push(...packReadings(run));
     run = [];
   };
   for (const e of entries) {

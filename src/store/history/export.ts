@@ -6,7 +6,6 @@
 // known as its monitor knows it (monitor/contract-quality.ts). Two passes over the log, a page at a
 // time: the first gathers the truth (labels, failures, how far each machine was seen), the second
 // writes the readings, so memory holds the truth, never the readings.
-import type { Contract } from "../../contract/types.js";
 import { type ReadingShape, ValueAligner } from "../../pipeline/align-values.js";
 import { MillwrightError } from "../../core/errors.js";
 import { failureTimes, knownLabel } from "../../monitor/contract-quality.js";
@@ -24,9 +23,6 @@ export interface HistoryExport {
   rows: AsyncIterable<unknown[]>;
 }
 
-/** The mode heads a row-labelled contract's labels name (none for a failure-event contract). */
-const labelModes = (c: Contract): string[] => (c.failures ? [] : (c.labels?.modes.map((m) => m.name) ?? []));
-
 async function* entries(log: Source) {
   for (let after = 0; ; ) {
     const page = await log.entriesAfter(after, PAGE);
@@ -36,14 +32,8 @@ async function* entries(log: Source) {
   }
 }
 
-interface Truth {
-  labels: Map<string, LoggedLabel>;
-  failures: Map<string, number[]>;
-  seen: Map<string, number>;
-  readings: number;
-}
-
-async function gatherTruth(log: Source): Promise<Truth> {
+/** The labels, each machine's failures and last time seen, and how many readings were logged. */
+async function gatherTruth(log: Source) {
   const labels = new Map<string, LoggedLabel>();
   const failures: { machine: string; time: number }[] = [];
   const seen = new Map<string, number>();
@@ -83,7 +73,8 @@ export function historyExport(
   const c = model.contract;
   const aligner = new ValueAligner(c.readings, opts.readingsOf ?? (() => null));
   const heads = model.headNames.slice(1);
-  const modes = labelModes(c);
+  // The mode heads a row-labelled contract's labels name (none for a failure-event contract).
+  const modes = c.failures ? [] : (c.labels?.modes.map((m) => m.name) ?? []);
   const header = [
     "prediction_id",
     "predicted_at",
@@ -98,7 +89,10 @@ export function historyExport(
   ];
   const clock = c.time !== null && !c.time.counter;
   const horizon = c.failures?.horizon.size ?? 0;
-  const truthOf = (r: LoggedReading, t: Truth): { label: 0 | 1 | null; modes: (0 | 1 | null)[] } => {
+  const truthOf = (
+    r: LoggedReading,
+    t: Awaited<ReturnType<typeof gatherTruth>>,
+  ): { label: 0 | 1 | null; modes: (0 | 1 | null)[] } => {
     if (!c.failures) {
       const l = t.labels.get(r.id);
       return { label: l?.label ?? null, modes: modes.map((m) => (l ? (l.modes[m] ?? null) : null)) };

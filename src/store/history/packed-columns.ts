@@ -72,9 +72,10 @@ function packSegments(segs: Segment[]): PackedRow {
     }
   });
   const body = JSON.stringify([ids, machines, shapes]);
-  const [lo, hi] = bounds(ids, SURROGATE.test(body));
+  const [id, hi] = bounds(ids, SURROGATE.test(body));
   const time = segs[0].g.times[segs[0].i0];
-  return { n: ids.length, lo, hi, machine: machines[0], time, body, nums: Buffer.from(x.buffer) };
+  const nums = Buffer.from(x.buffer);
+  return { type: "readings", n: ids.length, id, hi, machine: machines[0], time, body, nums };
 }
 
 /** A group's readings as objects (the lock-step path, which appends entries, and the tests). */

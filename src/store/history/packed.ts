@@ -21,9 +21,10 @@ export const ID_PREFIX = 11;
 export type Shape = [version: string, heads: string[], values: number];
 
 export interface PackedRow {
+  type: "readings";
   n: number;
   /** The smallest and the largest id, as the databases order text (by code point). */
-  lo: string;
+  id: string;
   hi: string;
   /** The first reading's machine and time (the log's columns; nothing reads them for a packed row). */
   machine: string;
@@ -88,8 +89,9 @@ function packRun(rs: readonly LoggedReading[], i0: number, i1: number): PackedRo
     for (const k of shapes[shapeOf[i]][1]) x[o++] = r.heads[k] ?? Number.NaN;
   }
   const body = JSON.stringify([ids, machines, shapes]);
-  const [lo, hi] = bounds(ids, SURROGATE.test(body));
-  return { n, lo, hi, machine: machines[0], time: rs[i0].time, body, nums: Buffer.from(x.buffer) };
+  const [id, hi] = bounds(ids, SURROGATE.test(body));
+  const nums = Buffer.from(x.buffer);
+  return { type: "readings", n, id, hi, machine: machines[0], time: rs[i0].time, body, nums };
 }
 
 export const SURROGATE = /[\ud800-\udfff]/;

@@ -41,11 +41,12 @@ export class PgHealth {
         this.refused = refusal;
         throw new MillwrightError(refusal.code, refusal.reason);
       }
+      const why = isUnavailableError(e) ? "unreachable" : "write failed";
+      const reason = `history log (PostgreSQL) ${why}: ${(e as Error).message}`;
       // Only "unreachable": a write refused for what it holds says nothing of the server.
-      if (isUnavailableError(e))
-        this.unreachable = { code: "MW_STORE_UNAVAILABLE", reason: unavailable(e).message };
+      if (why === "unreachable") this.unreachable = { code: "MW_STORE_UNAVAILABLE", reason };
       else if (!(e instanceof MillwrightError)) this.unreachable = null;
-      throw e instanceof MillwrightError ? e : unavailable(e);
+      throw e instanceof MillwrightError ? e : new MillwrightError("MW_STORE_UNAVAILABLE", reason);
     }
   }
 }
@@ -65,12 +66,4 @@ export async function probeWrite(c: pg.PoolClient, w: Wrote): Promise<void> {
     if (!writeRefusal(e, "")) throw e;
     await c.query("ROLLBACK TO SAVEPOINT write_probe");
   }
-}
-
-export function unavailable(e: unknown): MillwrightError {
-  const why = isUnavailableError(e) ? "unreachable" : "write failed";
-  return new MillwrightError(
-    "MW_STORE_UNAVAILABLE",
-    `history log (PostgreSQL) ${why}: ${(e as Error).message}`,
-  );
 }

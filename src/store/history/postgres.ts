@@ -9,10 +9,11 @@ import { columnList } from "../../core/columns.js";
 import type * as Log from "./types.js";
 import { SHADOW_SCORE_FIELDS } from "./types.js";
 import { judgeLabels } from "./labels.js";
+import { packGroups } from "./packed-columns.js";
 import { PgHealth, probeWrite, type Wrote } from "./postgres-health.js";
 import { entriesAfter, insertRows, lookUpLabels } from "./postgres-rows.js";
-import { columnRows, EntryAppends, type StoredRow, storedRows } from "./entries.js";
-import { fromShadowRow, type ShadowRow } from "../shadow-rows.js";
+import { EntryAppends, type StoredRow, storedRows } from "./entries.js";
+import { SHADOW_SELECT } from "../shadow-rows.js";
 import { prepareHistoryTables } from "./postgres-schema.js";
 import type { WriteProblem } from "../write-problem.js";
 
@@ -85,7 +86,7 @@ export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   /** Packed from the columns (packed-columns.ts): the same rows appendReadings writes, no object per reading. */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return g.n === 0 ? Promise.resolve([]) : this.write(columnRows([g]));
+    return this.write(packGroups([g]));
   }
 
   /** Judged and logged under the write lock, so no replica logs a label between look-up and insert. */
@@ -136,13 +137,13 @@ export class PostgresHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {
     const { rows } = await this.health.seen(
-      this.pool.query<Omit<ShadowRow, "scored_at"> & { scored_at: string }>(
-        `SELECT * FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,
+      this.pool.query<Omit<Log.ShadowScore, "scoredAt"> & { scoredAt: string }>(
+        `SELECT ${SHADOW_SELECT} FROM (SELECT * FROM history_shadow WHERE contract = $1 ORDER BY n DESC LIMIT $2) x ORDER BY n`,
         [this.contract, limit],
       ),
     );
     // bigint comes back as a string; the double precision columns as numbers.
-    return rows.map((r) => fromShadowRow({ ...r, scored_at: Number(r.scored_at) }));
+    return rows.map((r) => ({ ...r, scoredAt: Number(r.scoredAt) }));
   }
 
   async close(): Promise<void> {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { MillwrightError } from "../../core/errors.js";
 import { openPool } from "../postgres/transaction.js";
+import { storeError } from "../unavailable.js";
 import { entriesAfter } from "./postgres-rows.js";
 import { sqliteEntriesAfter } from "./sqlite-rows.js";
 import { LAYOUT } from "./sqlite-schema.js";
@@ -34,12 +35,7 @@ const checkLayout = (where: string, layout: string | undefined) => {
 
 /** A failure to read: our own errors as they are, any other as the store being unavailable. */
 const unreadable = (where: string, e: unknown) =>
-  e instanceof MillwrightError
-    ? e
-    : new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${where}: cannot read the history log (${(e as Error).message})`,
-      );
+  storeError(e, (m) => `${where}: cannot read the history log (${m})`);
 
 /** The SQLite log, opened read-only once it is known to be there and of this layout. */
 function sqliteReader(where: string): HistoryReader {

@@ -4,7 +4,6 @@
 import type Database from "better-sqlite3";
 import { type Columns, columnsOf } from "../../core/columns.js";
 import {
-  columnRows,
   entrySeqs,
   pushEntries,
   type ReadRow,
@@ -12,7 +11,9 @@ import {
   type StoredRow,
   storedRows,
 } from "./entries.js";
+import { runsOf } from "../shadow-rows.js";
 import { judgeLabels } from "./labels.js";
+import { packGroups } from "./packed-columns.js";
 import { idFloor, PackedIds } from "./packed.js";
 import type { ShadowGroup } from "./sqlite-shadow.js";
 import type { LabelIn, LabelOutcome, LogEntry, LoggedLabel, ReadingGroup, SeqEntry } from "./types.js";
@@ -83,22 +84,10 @@ export const entriesIn = (slots: Slot[]) => slots.reduce((n, s) => n + slotSize(
 /** The slots' rows, in order: each run of entries packed as before, each run of columns likewise. */
 function rowsOf(slots: Slot[]): StoredRow[] {
   if (slots.length === 1 && !slots[0].group) return storedRows(slots[0].entries);
-  const out: StoredRow[] = [];
-  let run: LogEntry[] = [];
-  let groups: ReadingGroup[] = [];
-  const flush = () => {
-    if (run.length > 0) out.push(...storedRows(run));
-    if (groups.length > 0) out.push(...columnRows(groups));
-    run = [];
-    groups = [];
-  };
-  for (const s of slots) {
-    if (s.group ? run.length > 0 : groups.length > 0) flush();
-    if (s.group) groups.push(s.group);
-    else run.push(...s.entries);
-  }
-  flush();
-  return out;
+  return runsOf(slots.length, (i, k) => !slots[i].group === !slots[k].group).flatMap(([i, j]) => {
+    const run = slots.slice(i, j);
+    return run[0].group ? packGroups(run.map((s) => s.group!)) : storedRows(run.flatMap((s) => s.entries));
+  });
 }
 
 /** Writes a group's slots with `write` (rows to their seqs) and fills in every entry's seq. */
@@ -149,13 +138,9 @@ export function prepareLabels(db: Database.Database): (labels: LabelIn[]) => Lab
     // A batch's labels often share rows: each row's ids are read once per call.
     const rows = new Map<number, PackedIds>();
     const packedReading = (id: string) => {
-      for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<{
-        seq: number;
-        body: string;
-        nums: Buffer;
-      }>) {
+      for (const r of ranges.iterate(idFloor(id), id, id) as Iterable<Omit<ReadRow, "type">>) {
         let at = rows.get(r.seq);
-        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums)));
+        if (!at) rows.set(r.seq, (at = new PackedIds(r.body, r.nums!)));
         const hit = at.find(id);
         if (hit) return hit;
       }

@@ -1,7 +1,7 @@
 // The history log's shadow scores (shadow mode) in SQLite, as both of its writers insert them (the
 // writer thread, and the main thread without it), and read back: a group to a row.
 import type Database from "better-sqlite3";
-import { float64sOf, fromShadowRow, lastDistinct, runsOf, type ShadowRow } from "../shadow-rows.js";
+import { float64sOf, lastDistinct, runsOf, SHADOW_SELECT } from "../shadow-rows.js";
 import { type Columns, columnsOf } from "../../core/columns.js";
 import { SHADOW_SCORE_FIELDS, type ShadowScore } from "./types.js";
 
@@ -101,8 +101,9 @@ export function prepareShadowInsert(db: Database.Database): (g: ShadowGroup) => 
 /** The last `limit` shadow scores, oldest first: the old `shadow` table's rows, then the groups. */
 export function readShadowScores(db: Database.Database, limit: number): ShadowScore[] {
   const scores = function* () {
-    for (const r of db.prepare("SELECT * FROM shadow ORDER BY rowid").iterate() as Iterable<ShadowRow>)
-      yield fromShadowRow(r);
+    yield* db
+      .prepare(`SELECT ${SHADOW_SELECT} FROM shadow ORDER BY rowid`)
+      .iterate() as Iterable<ShadowScore>;
     for (const g of db
       .prepare("SELECT * FROM shadow_groups ORDER BY seq")
       .iterate() as Iterable<ShadowGroupRow>)

@@ -9,8 +9,8 @@
 // commits on the main thread (bench/serve-history.ts runs both).
 import { chmodSync } from "node:fs";
 import Database from "better-sqlite3";
-import { MillwrightError } from "../../core/errors.js";
 import { FileWatch } from "../file-watch.js";
+import { storeError } from "../unavailable.js";
 import type { WriteProblem } from "../write-problem.js";
 import { GroupCommitter } from "../group-commit.js";
 import { LiveWriter, SqliteWriter } from "../sqlite/writer.js";
@@ -41,10 +41,10 @@ const MAX_BATCHES_IN_FLIGHT = 8;
 /** The writer thread's answer to an append: each row's seq, and why the shadow rows it carried failed. */
 type AppendReply = { seqs: number[]; shadowError: string | null };
 
-const unavailable = (e: unknown) =>
-  e instanceof MillwrightError
-    ? e
-    : new MillwrightError("MW_STORE_UNAVAILABLE", `history log write failed: ${(e as Error).message}`);
+/** A failed write as the client's error (a rejection handler). */
+function refuse(e: unknown): never {
+  throw storeError(e, (m) => `history log write failed: ${m}`);
+}
 
 export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   /** One server owns the file: nobody else appends, so no catching up per request. */
@@ -58,7 +58,10 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
   private inlineLabels: Database.Transaction<(labels: Log.LabelIn[]) => Log.LabelOutcome[]> | null = null;
   private readonly writerThread: boolean;
   /** Shadow scores waiting to ride with the next answers' group (writer thread only). */
-  private readonly rides = new ShadowRides<Log.ShadowScore>((rows) => this.shadowAlone(rows));
+  private readonly rides = new ShadowRides<Log.ShadowScore>(async (rows) => {
+    // Committed in a transaction of their own: no answers' group came to take them.
+    await this.request({ op: "shadow", scores: shadowGroupOf(rows) });
+  });
   private readonly watch: FileWatch; // a deleted file, a full disk: appends refused (file-watch.ts)
 
   constructor(
@@ -71,10 +74,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
       this.db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
       chmodSync(path, 0o600);
     } catch (e) {
-      throw new MillwrightError(
-        "MW_STORE_UNAVAILABLE",
-        `${path}: cannot open the history log (${(e as Error).message})`,
-      );
+      throw storeError(e, (m) => `${path}: cannot open the history log (${m})`);
     }
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = FULL");
@@ -101,10 +101,13 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   /** Starts the writer thread (the file was opened and checked in the constructor). */
   async init(): Promise<void> {
-    if (!this.writerThread) return;
-    await this.thread.get().catch((e) => {
-      throw unavailable(e);
-    });
+    if (this.writerThread) await this.thread.get().catch(refuse);
+  }
+
+  /** Posts to the writer thread: at once when it runs (not a microtask later), else once started. */
+  private async request(req: HistoryWriterRequest, transfer?: ArrayBuffer[]): Promise<unknown> {
+    const w = this.thread.now() ?? (await this.thread.get());
+    return w.request(req, transfer);
   }
 
   /** Sends one group to the thread; resolves once it has committed, with each row's seq. */
@@ -113,9 +116,8 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     const req: HistoryWriterRequest = { op: "append", rows: g };
     if (ride) req.shadow = shadowGroupOf(ride.rows);
     try {
-      const w = this.thread.now() ?? (await this.thread.get());
       // The packed numbers are moved, not copied (a 1,000-reading request's are ~100 KB).
-      const r = (await w.request(req, transferable(g))) as AppendReply;
+      const r = (await this.request(req, transferable(g))) as AppendReply;
       ride?.settle(r.shadowError === null ? undefined : new Error(r.shadowError));
       return r.seqs;
     } catch (e) {
@@ -133,11 +135,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     const n = group ? group.n : entries.length;
     if (n === 0) return [];
     const slot: Slot = { entries, group, seqs: [] };
-    try {
-      await this.committer.enqueue([slot], n, now);
-    } catch (e) {
-      throw unavailable(e);
-    }
+    await this.committer.enqueue([slot], n, now).catch(refuse);
     return slot.seqs.filter((q) => q > 0);
   }
 
@@ -156,12 +154,10 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
           this.inlineLabels ??= this.db.transaction(prepareLabels(this.db));
           return this.inlineLabels.immediate(labels);
         }
-        const w = this.thread.now() ?? (await this.thread.get());
-        const req: HistoryWriterRequest = { op: "label", labels };
-        return (await w.request(req)) as Log.LabelOutcome[];
+        return (await this.request({ op: "label", labels })) as Log.LabelOutcome[];
       });
     } catch (e) {
-      throw unavailable(e);
+      refuse(e);
     }
   }
 
@@ -190,23 +186,13 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
 
   async appendShadow(rows: Log.ShadowScore[]): Promise<void> {
     if (rows.length === 0) return;
+    // Through the writer thread, which owns the write connection, inside the answers' commits.
+    if (this.writerThread) return this.rides.add(rows).catch(refuse);
     try {
-      if (!this.writerThread) {
-        this.db.transaction(prepareShadowInsert(this.db))(shadowGroupOf(rows));
-        return;
-      }
-      // Through the writer thread, which owns the write connection, inside the answers' commits.
-      await this.rides.add(rows);
+      this.db.transaction(prepareShadowInsert(this.db))(shadowGroupOf(rows));
     } catch (e) {
-      throw unavailable(e);
+      refuse(e);
     }
-  }
-
-  /** Shadow scores committed in a transaction of their own (no answers' group came to take them). */
-  private async shadowAlone(rows: Log.ShadowScore[]): Promise<void> {
-    const w = this.thread.now() ?? (await this.thread.get());
-    const req: HistoryWriterRequest = { op: "shadow", scores: shadowGroupOf(rows) };
-    await w.request(req);
   }
 
   async shadowScores(limit: number): Promise<Log.ShadowScore[]> {

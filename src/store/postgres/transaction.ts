@@ -21,19 +21,13 @@ export function openPool(url: string, name: string, more: pg.PoolConfig = {}): p
   return pool;
 }
 
-export interface CheckedOut {
-  client: pg.PoolClient;
-  /** Back to the pool; destroyed instead when `broken` or when the connection failed meanwhile. */
-  release(broken?: boolean): void;
-}
-
 /**
  * A pooled connection with an 'error' listener while it is out. The pool listens only on idle
  * clients: a server that went away (stopped, killed, network cut) while one is checked out made it
  * emit an unhandled 'error', which ended the process. The query in flight fails with the error
  * anyway; the client that saw it is not pooled again.
  */
-export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
+export async function checkOut(pool: pg.Pool) {
   const client = await pool.connect();
   let failed = false;
   const onError = () => {
@@ -42,6 +36,7 @@ export async function checkOut(pool: pg.Pool): Promise<CheckedOut> {
   client.on("error", onError);
   return {
     client,
+    /** Back to the pool; destroyed instead when `broken` or when the connection failed meanwhile. */
     release(broken = false) {
       client.removeListener("error", onError);
       client.release(broken || failed);

@@ -23,14 +23,10 @@ function fromWire(w: WireError): Error {
   return e;
 }
 
-export function writerGone(path: string, why: string): Error {
-  return Object.assign(
-    new Error(`SQLite writer thread for ${path} is gone (${why}); commit outcome unknown`),
-    {
-      code: "SQLITE_IOERR",
-    },
-  );
-}
+const writerGone = (path: string, why: string): Error =>
+  Object.assign(new Error(`SQLite writer thread for ${path} is gone (${why}); commit outcome unknown`), {
+    code: "SQLITE_IOERR",
+  });
 
 export class SqliteWriter {
   private readonly pending = new Map<number, Pending>();
