@@ -24,7 +24,6 @@ import {
   sendProblem,
 } from "../problem.js";
 import { readyRoute } from "../readiness.js";
-import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
 import { countRequests } from "../request-metrics.js";
 import { staticRoutes } from "../static.js";
@@ -41,6 +40,7 @@ import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractService, ScoredBatch } from "./contract-service.js";
+import type { ContractShadow } from "./shadow.js";
 import { contractPredictRoute } from "./routes-predict.js";
 import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
@@ -87,7 +87,7 @@ export interface ContractAppOptions {
   /** The registry's folder, named "the registry" in errors rather than by its path (issue 18, item 13). */
   registryDir?: string;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
-  shadow?: ShadowControl;
+  shadow?: ContractShadow;
   /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
   state?: { accepting: boolean };
   /** The live simulation feeding it (GET /v1/sim, POST /v1/sim/scenario), when started with a simulator. */

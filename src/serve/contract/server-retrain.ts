@@ -12,9 +12,9 @@ import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { githubDispatcher } from "../../retrain/github.js";
 import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import type { LogEntry } from "../../store/history/types.js";
-import type { ShadowControl } from "../shadow/control.js";
 import type { ContractAudit } from "./audit-open.js";
 import type { ContractModels } from "./routes-models.js";
+import type { ContractShadow } from "./shadow.js";
 
 export interface RetrainWiring {
   cfg: Config;
@@ -22,7 +22,7 @@ export interface RetrainWiring {
   registry: ModelRegistry;
   models: ContractModels;
   metrics: ContractMetrics;
-  shadow: ShadowControl;
+  shadow: ContractShadow;
   contract: string;
   entries: () => Promise<LogEntry[]>;
   train?: ContractTrainer;
