@@ -36,8 +36,6 @@ interface Op {
   reject: (e: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 export class LockStep {
   private queue: Op[] = [];
   private scheduled = false;
@@ -74,7 +72,8 @@ export class LockStep {
   private async flush(): Promise<void> {
     const ops = this.queue;
     this.queue = [];
-    const outcomes: Outcome[] = [];
+    // Each op's answer, given only once the batch is committed.
+    const settle: (() => void)[] = [];
     let touched = false;
     try {
       if (this.stale) {
@@ -89,9 +88,9 @@ export class LockStep {
           try {
             const o = op.run();
             append.push(...o.append);
-            outcomes.push({ ok: true, value: o.result });
+            settle.push(() => op.resolve(o.result));
           } catch (error) {
-            outcomes.push({ ok: false, error });
+            settle.push(() => op.reject(error));
           }
         }
         return { append, result: null };
@@ -104,11 +103,7 @@ export class LockStep {
       for (const op of ops) op.reject(e);
       return;
     }
-    ops.forEach((op, i) => {
-      const o = outcomes[i];
-      if (o.ok) op.resolve(o.value);
-      else op.reject(o.error);
-    });
+    for (const s of settle) s();
   }
 }
 

@@ -1,33 +1,9 @@
-// The contract server's retraining loop, wired from its configuration: the gate, the optional shadow
-// period, the millwright_retrain_* counters, and (github mode) the repository_dispatch sender.
+// The contract server's retraining work folder, and the sweep of what a killed run left there (the
+// loop itself is wired in server.ts).
 import { join } from "node:path";
 import type { Config } from "../../core/config.js";
-import type { ContractMetrics } from "../../metrics/contract.js";
-import type { ModelRegistry } from "../../registry/registry.js";
-import type { TriggerOutcome } from "../../retrain/alerts.js";
-import { type ContractTrainer, gateOf } from "../../retrain/contract-retrain.js";
-import { ContractRetrainer } from "../../retrain/contract-service.js";
 import { removeStaleRunDirs } from "../../retrain/run-dirs.js";
-import { trainInWorker } from "../../retrain/contract-train-worker.js";
-import { githubDispatcher } from "../../retrain/github.js";
-import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
-import type { LogEntry } from "../../store/history/types.js";
 import type { ContractAudit } from "./audit-open.js";
-import type { ContractModels } from "./routes-models.js";
-import type { ContractShadow } from "./shadow.js";
-
-export interface RetrainWiring {
-  cfg: Config;
-  audit: ContractAudit;
-  registry: ModelRegistry;
-  models: ContractModels;
-  metrics: ContractMetrics;
-  shadow: ContractShadow;
-  contract: string;
-  entries: () => Promise<LogEntry[]>;
-  train?: ContractTrainer;
-  log: (msg: string, level?: "info" | "warn") => void;
-}
 
 /** Where a retraining writes the files it trains on, a folder per run (retrain/run-dirs.ts). */
 export const retrainWorkDir = (cfg: Config) => join(cfg.dataDir, "retrain");
@@ -71,49 +47,4 @@ export async function sweepRetrainWork(
     });
     log(`retraining: run ${run} never decided: recorded as failed (abandoned)`);
   }
-}
-
-/** The loop, and its shadow gate when MILLWRIGHT_SHADOW_MIN_* ask for a shadow period (the server judges it now and then). */
-export function contractRetrainer(w: RetrainWiring): {
-  retrainer: ContractRetrainer;
-  shadowGate: ShadowGate | undefined;
-} {
-  const { cfg, audit, models, metrics } = w;
-  // As the AI4I loop counted: a repeat while one runs is a deduplicated trigger.
-  const counters = {
-    trigger: (o: TriggerOutcome) =>
-      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
-    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
-    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
-  };
-  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
-  const shadowGate = wantsShadow(need)
-    ? new ShadowGate({
-        need,
-        period: w.shadow,
-        promote: (v) => models.serve(v, true),
-        audit,
-        counters,
-        log: (msg) => w.log(msg),
-      })
-    : undefined;
-  const retrainer = new ContractRetrainer({
-    audit,
-    registry: w.registry,
-    served: () => models.served,
-    entries: w.entries,
-    train: w.train ?? trainInWorker,
-    promote: (v) => models.serve(v, true),
-    // github: an alert dispatches .github/workflows/retrain.yml, which trains in GitHub Actions once
-    // approved (`millwright retrain run` on a copy of the image's registry and this server's log).
-    mode: cfg.retrain.mode,
-    dispatch: githubDispatcher(cfg.retrain, w.contract),
-    cooldownMs: cfg.retrain.cooldownMs,
-    gate: gateOf(cfg.retrain),
-    workDir: retrainWorkDir(cfg),
-    counters,
-    shadowGate,
-    log: w.log,
-  });
-  return { retrainer, shadowGate };
 }

@@ -4,7 +4,6 @@
 import { ExplainBudget } from "../explain-budget.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import type { Config } from "../../core/config.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
@@ -28,16 +27,14 @@ import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
-import { contractRetrainer, sweepRetrainWork } from "./server-retrain.js";
-import type { ContractRetrainer } from "../../retrain/contract-service.js";
-import type { ShadowGate } from "../../retrain/shadow-gate.js";
+import { retrainWorkDir, sweepRetrainWork } from "./server-retrain.js";
+import type { TriggerOutcome } from "../../retrain/alerts.js";
+import { gateOf } from "../../retrain/contract-retrain.js";
+import { ContractRetrainer } from "../../retrain/contract-service.js";
+import { trainInWorker } from "../../retrain/contract-train-worker.js";
+import { githubDispatcher } from "../../retrain/github.js";
+import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import { shadowMetrics } from "../shadow/metrics.js";
-
-export interface RunningContractServer {
-  app: FastifyInstance;
-  url: string;
-  close(): Promise<void>;
-}
 
 export async function startContractServer(
   cfg: Config,
@@ -53,14 +50,7 @@ export async function startContractServer(
     /** The live simulation that will feed it (up --simulate): mounts the sim routes. */
     simulation?: () => SimulationView | null;
   },
-): Promise<
-  RunningContractServer & {
-    retrainer: ContractRetrainer | null;
-    models: ContractModels;
-    shadow: ContractShadow;
-    shadowGate: ShadowGate | null;
-  }
-> {
+) {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -82,23 +72,22 @@ export async function startContractServer(
   );
   const board = new FleetBoard(model);
   // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
-  let shadow: ContractShadow | null = null;
+  const late: { shadow?: ContractShadow } = {};
   const shadowSeen = {
-    reading: (m: string, t: number) => shadow?.reading(m, t),
-    event: (tb: string, m: string, t: number) => shadow?.event(tb, m, t),
-    reset: () => shadow?.reset(),
+    reading: (m: string, t: number) => late.shadow?.reading(m, t),
+    event: (tb: string, m: string, t: number) => late.shadow?.event(tb, m, t),
+    reset: () => late.shadow?.reset(),
   };
-  let service: ContractService;
-  try {
-    service = await ContractService.open(model, registry.versionDir(version), log, [
-      monitor,
-      board,
-      shadowSeen,
-    ]);
-  } catch (e) {
+  // What failed to open fails the start, once the log is closed (its writer thread would keep the process alive).
+  const closeLog = async (e: unknown): Promise<never> => {
     await log.close().catch(() => {});
     throw e;
-  }
+  };
+  const service = await ContractService.open(model, registry.versionDir(version), log, [
+    monitor,
+    board,
+    shadowSeen,
+  ]).catch(closeLog);
   board.follow(() => service.model);
   // A reading a controller stamped far ahead would block its machine (core/limits.ts MAX_AHEAD_MS).
   service.maxAheadMs = MAX_AHEAD_MS;
@@ -106,32 +95,49 @@ export async function startContractServer(
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, opts.modelRef ?? "champion");
   const shadowGauges = shadowMetrics(metricsRegistry);
-  shadow = new ContractShadow({
+  const shadow = new ContractShadow({
     registry,
     service,
     log,
     metrics: shadowGauges,
     warn: (msg) => app.log.warn(msg),
   });
-  const theShadow = shadow;
-  shadowGauges.follow(() => theShadow.summary());
+  late.shadow = shadow;
+  shadowGauges.follow(() => shadow.summary());
   // The audit lives beside the history log, one per contract: a file for one server; in cluster
   // mode the shared PostgreSQL, so an alert sent to every replica starts one retraining.
-  const audit = (await openContractAudit(cfg, model.contract.name).catch(async (e) => {
-    await log.close().catch(() => {});
-    throw e;
-  })) as ContractAudit;
+  // Not null: only a reader (`existing`) is answered null.
+  const audit = (await openContractAudit(cfg, model.contract.name).catch(closeLog)) as ContractAudit;
   const history = new MonitorHistory(monitor, audit);
-  const { retrainer, shadowGate } = contractRetrainer({
-    cfg,
+  // The retraining loop. As the AI4I loop counted: a repeat while one runs is a deduplicated trigger.
+  const counters = {
+    trigger: (o: TriggerOutcome) =>
+      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
+    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
+  };
+  const promote = (v: string) => models.serve(v, true);
+  // A shadow period when MILLWRIGHT_SHADOW_MIN_* ask for one (judged now and then, below).
+  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
+  const shadowGate = wantsShadow(need)
+    ? new ShadowGate({ need, period: shadow, promote, audit, counters, log: (msg) => app.log.info(msg) })
+    : null;
+  const retrainer = new ContractRetrainer({
     audit,
     registry,
-    models,
-    metrics,
-    shadow: theShadow,
-    contract: model.contract.name,
+    served: () => models.served,
     entries: async () => (await log.entriesAfter(0)) as LogEntry[],
-    train: opts.train,
+    train: opts.train ?? trainInWorker,
+    promote,
+    // github: an alert dispatches .github/workflows/retrain.yml, which trains in GitHub Actions once
+    // approved (`millwright retrain run` on a copy of the image's registry and this server's log).
+    mode: cfg.retrain.mode,
+    dispatch: githubDispatcher(cfg.retrain, model.contract.name),
+    cooldownMs: cfg.retrain.cooldownMs,
+    gate: gateOf(cfg.retrain),
+    workDir: retrainWorkDir(cfg),
+    counters,
+    shadowGate: shadowGate ?? undefined,
     log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
@@ -185,64 +191,59 @@ export async function startContractServer(
     app.log.warn(
       `history log: readings logged by version(s) ${unplaced.join(", ")} are not in the registry and have another number of readings than ${model.version}'s contract: their values are replayed as missing`,
     );
-  let url: string;
-  try {
-    url = await app.listen({ host: opts.host, port: opts.port });
-  } catch (e) {
-    // Close what was opened (the log's writer thread would keep the process alive), then say which
-    // port and what to do, as the AI4I server did, instead of a stack trace.
+  const url = await app.listen({ host: opts.host, port: opts.port }).catch(async (e) => {
+    // Close what was opened, then say which port and what to do, as the AI4I server did, instead
+    // of a stack trace.
     await app.close().catch(() => {});
-    theShadow.stop();
-    await log.close().catch(() => {});
+    shadow.stop();
     await Promise.resolve(audit.close()).catch(() => {});
-    throw listenError(e, opts.host, opts.port);
-  }
+    return closeLog(listenError(e, opts.host, opts.port));
+  });
   // Predictions refused because the log cannot be written: said once per episode, and a gauge.
   const alarm = new WriteAlarm(() => service.writeProblem(), metrics.storeDegraded, app.log);
   alarm.look();
-  const alarming = alarm.every(1000);
+  const timers = [alarm.every(1000)];
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
-  const judging = shadowGate
-    ? setInterval(() => {
+  if (shadowGate)
+    timers.push(
+      setInterval(() => {
         shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
-      }, cfg.retrain.shadowCheckMs)
-    : null;
-  judging?.unref();
+      }, cfg.retrain.shadowCheckMs),
+    );
   history.start(cfg.monitorIntervalMs, (e) => app.log.warn(`monitor history: ${(e as Error).message}`));
   // Follow the alias (another replica's retraining or `models promote` moves it in the shared
   // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
   // A version it cannot serve (another contract's) is said once, not every interval.
   let refused = "";
-  const refresh = setInterval(() => {
-    models.refresh().then(
-      (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
-      (e: Error) => {
-        if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
-        refused = e.message;
-      },
-    );
-  }, cfg.modelRefreshMs);
-  refresh.unref();
+  timers.push(
+    setInterval(() => {
+      models.refresh().then(
+        (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
+        (e: Error) => {
+          if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
+          refused = e.message;
+        },
+      );
+    }, cfg.modelRefreshMs),
+  );
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.
-  const following = log.shared ? followEvery(cfg.historyFollowMs, () => service.follow(), app.log) : null;
+  if (log.shared) timers.push(followEvery(cfg.historyFollowMs, () => service.follow(), app.log));
+  for (const t of timers) t.unref();
   return {
     app,
     url,
     retrainer,
     models,
-    shadow: theShadow,
-    shadowGate: shadowGate ?? null,
+    shadow: shadow,
+    shadowGate,
     close: async () => {
       // As the AI4I server: readiness false for the drain delay, so traffic moves before the close.
       state.accepting = false;
       if (cfg.drainDelayMs > 0) await new Promise((r) => setTimeout(r, cfg.drainDelayMs));
-      if (judging) clearInterval(judging);
-      clearInterval(refresh);
-      clearInterval(alarming);
-      if (following) clearInterval(following);
+      for (const t of timers) clearInterval(t);
       await shadowGate?.idle();
       await app.close();
-      theShadow.stop();
+      shadow.stop();
       await retrainer.inProgress()?.catch(() => {});
       await history.stop();
       await log.close();
