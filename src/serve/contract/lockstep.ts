@@ -38,8 +38,8 @@ interface Op {
 
 export class LockStep {
   private queue: Op[] = [];
-  private scheduled = false;
-  private running = false;
+  /** A batch is scheduled or running: what arrives meanwhile waits for the next. */
+  private busy = false;
   private stale = false;
 
   constructor(
@@ -56,14 +56,12 @@ export class LockStep {
   }
 
   private kick(): void {
-    if (this.running || this.scheduled) return;
-    this.scheduled = true;
+    if (this.busy) return;
+    this.busy = true;
     // setImmediate: requests arriving in the same loop turn join this batch.
     setImmediate(() => {
-      this.scheduled = false;
-      this.running = true;
       void this.flush().finally(() => {
-        this.running = false;
+        this.busy = false;
         if (this.queue.length > 0) this.kick();
       });
     });

@@ -12,6 +12,10 @@ function rowFilters(c: Contract): Record<string, RowFilter> {
   return out;
 }
 
+/** Only `keys` of `o`, in that order (a client sees what the contract says, not how it is held). */
+const pick = <T extends object, K extends keyof T>(o: T, keys: K[]) =>
+  Object.fromEntries(keys.map((k) => [k, o[k]])) as Pick<T, K>;
+
 export function contractRoute(app: FastifyInstance, svc: ContractService): void {
   app.get(
     "/v1/contract",
@@ -22,16 +26,9 @@ export function contractRoute(app: FastifyInstance, svc: ContractService): void 
       return {
         model: { name: m.name, version: m.version },
         contract: m.contract.name,
-        readings: m.contract.readings.map((r) => ({
-          name: r.name,
-          kind: r.kind,
-          unit: r.unit,
-          words: r.words,
-          optional: r.optional,
-          min: r.min,
-          max: r.max,
-          levels: r.levels,
-        })),
+        readings: m.contract.readings.map((r) =>
+          pick(r, ["name", "kind", "unit", "words", "optional", "min", "max", "levels"]),
+        ),
         event_tables: svc.fleet.eventTables(),
         // Which rows each table reads from its file (only tables with a `where`).
         where: rowFilters(m.contract),
@@ -40,13 +37,9 @@ export function contractRoute(app: FastifyInstance, svc: ContractService): void 
         /** The event table whose rows replace a failed part (the contract's `failures.resets`), or null. */
         resets: m.contract.failures?.resets ?? null,
         time: { counter: m.contract.time?.counter !== false },
-        attributes: (m.contract.attributes?.columns ?? []).map((a) => ({
-          name: a.name,
-          kind: a.kind,
-          unit: a.unit,
-          words: a.words,
-          levels: a.levels,
-        })),
+        attributes: (m.contract.attributes?.columns ?? []).map((a) =>
+          pick(a, ["name", "kind", "unit", "words", "levels"]),
+        ),
         features: svc.fleet.plan.features,
       };
     },

@@ -11,13 +11,12 @@ import { historyLogFile } from "../../store/history/reader.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
-import type { SimulationView } from "../context.js";
+import type { SimulationView } from "../routes/sim.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir, listenError } from "../listen.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "./board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
-import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { type ContractAudit, openContractAudit } from "./audit-open.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
@@ -29,7 +28,7 @@ import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
 import { retrainWorkDir, sweepRetrainWork } from "./server-retrain.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
-import { gateOf } from "../../retrain/contract-retrain.js";
+import { type ContractTrainer, gateOf } from "../../retrain/contract-retrain.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
 import { trainInWorker } from "../../retrain/contract-train-worker.js";
 import { githubDispatcher } from "../../retrain/github.js";
@@ -94,16 +93,14 @@ export async function startContractServer(
   service.explainBudget = new ExplainBudget(cfg.explainPerSecond);
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, opts.modelRef ?? "champion");
-  const shadowGauges = shadowMetrics(metricsRegistry);
   const shadow = new ContractShadow({
     registry,
     service,
     log,
-    metrics: shadowGauges,
+    metrics: shadowMetrics(metricsRegistry),
     warn: (msg) => app.log.warn(msg),
   });
   late.shadow = shadow;
-  shadowGauges.follow(() => shadow.summary());
   // The audit lives beside the history log, one per contract: a file for one server; in cluster
   // mode the shared PostgreSQL, so an alert sent to every replica starts one retraining.
   // Not null: only a reader (`existing`) is answered null.
@@ -141,6 +138,9 @@ export async function startContractServer(
     log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
+  // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
+  const uploaded = (what: string) =>
+    cfg.databaseUrl ? undefined : join(cfg.dataDir, `${what}-${model.contract.name}.yaml`);
   const app = await buildContractApp({
     service,
     state,
@@ -163,12 +163,9 @@ export async function startContractServer(
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
     planMinReturn: cfg.planning.minReturn,
-    // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
-    uploadedTechnicians: cfg.databaseUrl
-      ? undefined
-      : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
+    uploadedTechnicians: uploaded("technicians"),
     costs: cfg.planning.costsFile,
-    uploadedCosts: cfg.databaseUrl ? undefined : join(cfg.dataDir, `costs-${model.contract.name}.yaml`),
+    uploadedCosts: uploaded("costs"),
     logger:
       opts.logger === false
         ? false

@@ -70,6 +70,7 @@ export interface ContractShadowOptions {
   registry: ModelRegistry;
   service: ContractService;
   log: HistoryLog;
+  /** Counted as it scores; its comparison gauges read the summary. */
   metrics?: ShadowMetrics;
   capacity?: number;
   batch?: number;
@@ -98,45 +99,34 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
 
   constructor(private readonly deps: ContractShadowOptions) {
     deps.service.onScored = (group, X) => this.queue?.offer({ group, X });
+    deps.metrics?.follow(() => this.summary());
   }
 
   get version(): string | null {
     return this.model?.version ?? null;
   }
 
-  get startedAt(): number | null {
-    return this.started;
-  }
-
   /** Loads `ref` (version or alias) and starts scoring in shadow; replaces a shadow already running. */
   async start(ref: string): Promise<{ version: string; replaced: string | null }> {
     const version = this.deps.registry.resolve(ref);
+    const refuse = (why: string, details: object = {}) =>
+      new MillwrightError("MW_CONFLICT", `version ${version} ${why}`, { version, ...details });
     // A version that is no data-contract model (an AI4I bundle) is the caller's mistake, not a corrupt file.
     if (!isHistoryModelJSON(this.deps.registry.readModelJson(version).obj))
-      throw new MillwrightError(
-        "MW_CONFLICT",
-        `version ${version} is not a data-contract model: shadow mode compares models of this server's contract`,
-        { version },
-      );
+      throw refuse("is not a data-contract model: shadow mode compares models of this server's contract");
     const model = loadHistoryModel(this.deps.registry, version);
     const champ = this.deps.service.model;
     if (model.contract.name !== champ.contract.name)
-      throw new MillwrightError(
-        "MW_CONFLICT",
-        `version ${version} is a model for contract '${model.contract.name}'; this server serves '${champ.contract.name}'`,
-        { version, contract: model.contract.name },
+      throw refuse(
+        `is a model for contract '${model.contract.name}'; this server serves '${champ.contract.name}'`,
+        { contract: model.contract.name },
       );
     // The shadow scores the champion's feature rows: it must read them the same way.
     if (model.featureNames.join("\u0000") !== champ.featureNames.join("\u0000"))
-      throw new MillwrightError(
-        "MW_CONFLICT",
-        `version ${version} was trained on other features than the champion ${champ.version} (${model.featureNames.length} vs ${champ.featureNames.length}): shadow mode compares models of one feature plan`,
-        { version },
+      throw refuse(
+        `was trained on other features than the champion ${champ.version} (${model.featureNames.length} vs ${champ.featureNames.length}): shadow mode compares models of one feature plan`,
       );
-    if (version === champ.version)
-      throw new MillwrightError("MW_CONFLICT", `version ${version} is the champion: nothing to compare`, {
-        version,
-      });
+    if (version === champ.version) throw refuse("is the champion: nothing to compare");
     const replaced = this.stop().stopped;
     this.model = model;
     this.started = Date.now();
@@ -256,7 +246,7 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
 
   /** The shadow period's evidence: which version, since when, and the comparison so far. */
   evidence() {
-    return { version: this.version, startedAt: this.startedAt, comparison: this.summary().comparison };
+    return { version: this.version, startedAt: this.started, comparison: this.summary().comparison };
   }
 
   summary(): ShadowSummary {
