@@ -12,7 +12,13 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../core/errors.js";
-import type { Tokens } from "./context.js";
+
+/** The bearer tokens a server checks (each unset: what needs it is disabled). */
+export interface Tokens {
+  admin?: string;
+  feedback?: string;
+  hook?: string;
+}
 
 export type TokenKind = keyof Tokens;
 
@@ -102,7 +108,6 @@ export function authGate(
     if (e.code !== "MW_UNAUTHORIZED") return done(e);
     const wait = perMinute <= 0 ? 0 : failures.blockedFor(req.ip);
     onFailure(kinds, req, wait > 0);
-    if (perMinute <= 0) return done(e);
     if (wait > 0)
       return done(
         new MillwrightError(
@@ -111,7 +116,7 @@ export function authGate(
           { retry_after_seconds: wait },
         ),
       );
-    failures.fail(req.ip);
+    if (perMinute > 0) failures.fail(req.ip);
     return done(e);
   });
   return failures;
