@@ -18,10 +18,8 @@ const LEVELS = ["TRACE", "DEBUG", "INFO ", "WARN ", "ERROR", "FATAL"];
 // pino's bookkeeping, not news for a person.
 const SKIP = new Set(["level", "time", "pid", "hostname", "msg", "v"]);
 
-function value(v: unknown): string {
-  if (typeof v === "string") return /\s/.test(v) ? JSON.stringify(v) : v;
-  return JSON.stringify(v);
-}
+/** A value as written after `key=`: a string bare unless it has spaces, anything else as JSON. */
+const value = (v: unknown): string => (typeof v === "string" && !/\s/.test(v) ? v : JSON.stringify(v));
 
 /** One pino JSON line as text: "14:03:07 INFO  now serving a new version version=1.1.0". */
 export function formatLogLine(line: string): string {

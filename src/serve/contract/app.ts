@@ -188,10 +188,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       probs.observe(b.failure[i]);
       if (b.failure[i] >= b.threshold) failures++;
     }
-    if (failures > 0)
-      hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
-    if (b.cols.n > failures)
-      hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), b.cols.n - failures);
+    // A series counted 0 stays out of /metrics (HotMetrics.flushCounts adds only what moved).
+    hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
+    hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), b.cols.n - failures);
   };
 
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));

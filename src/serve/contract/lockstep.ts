@@ -116,7 +116,7 @@ export function followEvery(
   say: { warn(msg: string): void; error(msg: string): void },
 ): NodeJS.Timeout {
   let failing = false;
-  const timer = setInterval(() => {
+  return setInterval(() => {
     follow().then(
       () => {
         if (failing) say.warn("history log reachable again: following the other replicas");
@@ -127,7 +127,5 @@ export function followEvery(
         failing = true;
       },
     );
-  }, ms);
-  timer.unref();
-  return timer;
+  }, ms).unref();
 }

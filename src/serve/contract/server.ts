@@ -1,6 +1,7 @@
 // Starts a data-contract model's server: its history log (SQLite in the data directory, one file
 // per contract, so the history outlives a model version; or, with DATABASE_URL, the contract's log
-// in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, and the app.
+// in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, the app,
+// and its retraining loop (with the sweep of what a killed run left behind).
 import { ExplainBudget } from "../explain-budget.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -26,7 +27,7 @@ import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
-import { retrainWorkDir, sweepRetrainWork } from "./server-retrain.js";
+import { removeStaleRunDirs } from "../../retrain/run-dirs.js";
 import type { TriggerOutcome } from "../../retrain/alerts.js";
 import { type ContractTrainer, gateOf } from "../../retrain/contract-retrain.js";
 import { ContractRetrainer } from "../../retrain/contract-service.js";
@@ -200,38 +201,35 @@ export async function startContractServer(
   const alarm = new WriteAlarm(() => service.writeProblem(), metrics.storeDegraded, app.log);
   alarm.look();
   const timers = [alarm.every(1000)];
+  // Each unref'd (as alarm.every's and followEvery's): none keeps the process alive.
+  const every = (ms: number, fn: () => void) => timers.push(setInterval(fn, ms).unref());
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
   if (shadowGate)
-    timers.push(
-      setInterval(() => {
-        shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
-      }, cfg.retrain.shadowCheckMs),
-    );
+    every(cfg.retrain.shadowCheckMs, () => {
+      shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
+    });
   history.start(cfg.monitorIntervalMs, (e) => app.log.warn(`monitor history: ${(e as Error).message}`));
   // Follow the alias (another replica's retraining or `models promote` moves it in the shared
   // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
   // A version it cannot serve (another contract's) is said once, not every interval.
   let refused = "";
-  timers.push(
-    setInterval(() => {
-      models.refresh().then(
-        (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
-        (e: Error) => {
-          if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
-          refused = e.message;
-        },
-      );
-    }, cfg.modelRefreshMs),
-  );
+  every(cfg.modelRefreshMs, () => {
+    models.refresh().then(
+      (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
+      (e: Error) => {
+        if (e.message !== refused) app.log.error({ err: e }, "alias moved; the old model keeps serving");
+        refused = e.message;
+      },
+    );
+  });
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.
   if (log.shared) timers.push(followEvery(cfg.historyFollowMs, () => service.follow(), app.log));
-  for (const t of timers) t.unref();
   return {
     app,
     url,
     retrainer,
     models,
-    shadow: shadow,
+    shadow,
     shadowGate,
     close: async () => {
       // As the AI4I server: readiness false for the drain delay, so traffic moves before the close.
@@ -247,4 +245,48 @@ export async function startContractServer(
       await audit.close();
     },
   };
+}
+
+/** Where a retraining writes the files it trains on, a folder per run (retrain/run-dirs.ts). */
+const retrainWorkDir = (cfg: Config) => join(cfg.dataDir, "retrain");
+
+/**
+ * At a server's start: a retraining killed with its server (kill -9) left its work folder, which
+ * nothing else removes (trial 3: 520 KB after two restarts). Gone now, unless a live process owns it.
+ */
+async function sweepRetrainWork(
+  cfg: Config,
+  audit: Pick<ContractAudit, "pageAudit" | "appendAudit">,
+  log: (msg: string) => void,
+): Promise<void> {
+  const dir = retrainWorkDir(cfg);
+  const removed = removeStaleRunDirs(dir);
+  if (removed.length === 0) return;
+  // A run whose process died never wrote its decision: its trigger stood in the audit for ever
+  // without one (trial 8 F12), so it is written here, failed, as abandoned. The folder is
+  // `run-<run id>` (contract-retrain.ts) and its owner process is gone, so no replica still runs it.
+  const [triggers, decisions] = await Promise.all([
+    audit.pageAudit({ kinds: ["trigger"], limit: 200 }),
+    audit.pageAudit({ kinds: ["decision"], limit: 200 }),
+  ]);
+  const runOf = (e: { payload: unknown }) => (e.payload as { run?: string } | null)?.run;
+  const decided = new Set(decisions.map(runOf));
+  for (const r of removed) {
+    log(`retraining: removed the work folder ${join(dir, r.name)} of a run that never ended (${r.why})`);
+    const run = r.name.startsWith("run-") ? r.name.slice(4) : null;
+    const t = run === null ? undefined : triggers.find((e) => runOf(e) === run);
+    if (!t || decided.has(run as string)) continue;
+    const p = t.payload as { reason?: string; alertname?: string; source?: string };
+    await audit.appendAudit({
+      at: Date.now(),
+      kind: "decision",
+      payload: {
+        verdict: "failed",
+        reason: `abandoned: the server stopped before the run decided (${r.why}); the champion was kept`,
+        trigger: p.alertname ? `alert ${p.alertname}` : p.reason ? `manual: ${p.reason}` : (p.source ?? null),
+        run,
+      },
+    });
+    log(`retraining: run ${run} never decided: recorded as failed (abandoned)`);
+  }
 }

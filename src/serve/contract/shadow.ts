@@ -83,9 +83,8 @@ export interface ContractShadowOptions {
  * are offered: start a version in shadow, stop it, and the comparison so far.
  */
 export class ContractShadow implements ShadowPeriod, HistoryObserver {
-  private model: HistoryModel | null = null;
-  private queue: ShadowQueue<Item> | null = null;
-  private started: number | null = null;
+  /** The model in shadow, its queue, and when it started; null: none. */
+  private running: { model: HistoryModel; queue: ShadowQueue<Item>; started: number } | null = null;
   private pairs: ShadowPair[] = [];
   /** The champion version the pairs were answered by: a new champion starts the comparison afresh. */
   private pairsChampion: string | null = null;
@@ -98,12 +97,12 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
   private readonly seen = new Map<string, number>();
 
   constructor(private readonly deps: ContractShadowOptions) {
-    deps.service.onScored = (group, X) => this.queue?.offer({ group, X });
+    deps.service.onScored = (group, X) => this.running?.queue.offer({ group, X });
     deps.metrics?.follow(() => this.summary());
   }
 
   get version(): string | null {
-    return this.model?.version ?? null;
+    return this.running?.model.version ?? null;
   }
 
   /** Loads `ref` (version or alias) and starts scoring in shadow; replaces a shadow already running. */
@@ -128,22 +127,21 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
       );
     if (version === champ.version) throw refuse("is the champion: nothing to compare");
     const replaced = this.stop().stopped;
-    this.model = model;
-    this.started = Date.now();
     this.pairs = [];
     this.scored = 0;
     this.logErrors = 0;
     const d = this.deps;
-    this.queue = new ShadowQueue<Item>({
+    const queue = new ShadowQueue<Item>({
       capacity: d.capacity ?? SHADOW_QUEUE,
       batch: d.batch ?? SHADOW_BATCH,
       size: (it) => it.group.n,
       run: (items) => {
-        if (this.model === model) this.score(model, items); // else stopped or replaced since queued
+        if (this.running?.model === model) this.score(model, items); // else stopped or replaced since queued
       },
       dropped: (n) => d.metrics?.dropped.inc(n),
       failed: (e) => d.warn?.(`shadow ${model.version}: ${(e as Error).message}`),
     });
+    this.running = { model, queue, started: Date.now() };
     return { version: model.version, replaced };
   }
 
@@ -151,16 +149,14 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
   stop(): { stopped: string | null } {
     const stopped = this.version;
     void this.flushLog(); // what was scored is still worth keeping
-    this.queue?.close();
-    this.queue = null;
-    this.model = null;
-    this.started = null;
+    this.running?.queue.close();
+    this.running = null;
     return { stopped };
   }
 
   /** Everything queued so far scored and logged (tests; a clean stop). */
   async idle(): Promise<void> {
-    await this.queue?.idle();
+    await this.running?.queue.idle();
     await this.flushLog();
   }
 
@@ -211,8 +207,7 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
       return;
     }
     for (const r of rows) this.toLog.push(r);
-    this.logTimer ??= setTimeout(() => void this.flushLog(), SHADOW_LOG_MS);
-    this.logTimer.unref?.();
+    this.logTimer ??= setTimeout(() => void this.flushLog(), SHADOW_LOG_MS).unref();
   }
 
   /** Logs what is gathered now (the timer, a stop, tests). */
@@ -246,14 +241,16 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
 
   /** The shadow period's evidence: which version, since when, and the comparison so far. */
   evidence() {
-    return { version: this.version, startedAt: this.started, comparison: this.summary().comparison };
+    return {
+      version: this.version,
+      startedAt: this.running?.started ?? null,
+      comparison: this.summary().comparison,
+    };
   }
 
   summary(): ShadowSummary {
     const champion = this.deps.service.model;
-    const m = this.model;
-    const q = this.queue;
-    if (!m || !q)
+    if (!this.running)
       return {
         active: false,
         version: null,
@@ -263,6 +260,7 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
         comparison: null,
         thresholds: null,
       };
+    const { model: m, queue: q, started } = this.running;
     const thresholds = { champion: champion.threshold.value, shadow: m.threshold.value };
     const pairs = this.pairsChampion === champion.version ? this.pairs.slice(-SHADOW_PAIRS) : [];
     const horizon = champion.contract.failures?.horizon.size ?? 0;
@@ -270,7 +268,7 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
       active: true,
       version: m.version,
       champion: champion.version,
-      started_at: new Date(this.started ?? 0).toISOString(),
+      started_at: new Date(started).toISOString(),
       queue: {
         capacity: this.deps.capacity ?? SHADOW_QUEUE,
         waiting: q.waiting,
