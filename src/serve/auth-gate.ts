@@ -6,10 +6,19 @@
 // limits gave a guesser 600 tries a minute on each). A client over the limit gets 429 for a wrong or
 // missing token, but a correct token always passes: the limit slows guessing and must never lock
 // out the operator behind the same address (NAT, a shared proxy) as the guesser.
+//
+// Tokens are compared in constant time. They come from the environment or a file at the edge;
+// they are never logged (the logger redacts the authorization header) and never on a command line.
+import { createHash, timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { MillwrightError } from "../core/errors.js";
-import { requireToken } from "./auth.js";
-import type { Tokens } from "./context.js";
+
+/** The bearer tokens a server checks (each unset: what needs it is disabled). */
+export interface Tokens {
+  admin?: string;
+  feedback?: string;
+  hook?: string;
+}
 
 export type TokenKind = keyof Tokens;
 
@@ -56,6 +65,31 @@ export class AuthFailures {
   }
 }
 
+// Hashing first makes both sides the same length, so the comparison leaks no length either.
+const digest = (s: string): Buffer => createHash("sha256").update(s).digest();
+
+/**
+ * MW_UNAUTHORIZED / MW_FORBIDDEN unless the request carries one of the bearer tokens `kinds` names
+ * (in the words of the errors: "admin", "feedback or admin"); null when it does.
+ */
+function tokenRefusal(req: FastifyRequest, configured: Tokens, kinds: TokenKind[]) {
+  const what = kinds.join(" or ");
+  const tokens = kinds.map((k) => configured[k]).filter((t): t is string => !!t);
+  if (tokens.length === 0)
+    return new MillwrightError(
+      "MW_FORBIDDEN",
+      `${what} is disabled: no ${what} token is configured on the server`,
+    );
+  const h = req.headers.authorization;
+  const m = typeof h === "string" ? /^Bearer\s+(.+)$/i.exec(h.trim()) : null;
+  if (!m)
+    return new MillwrightError("MW_UNAUTHORIZED", `${what} needs an 'Authorization: Bearer <token>' header`);
+  // Every token is compared, so the time taken does not say which one came close.
+  if (!tokens.map((t) => timingSafeEqual(digest(m[1]), digest(t))).includes(true))
+    return new MillwrightError("MW_UNAUTHORIZED", `wrong ${what} token`);
+  return null;
+}
+
 /** Registers the onRequest check. `perMinute` 0 turns the failure limit off (the check stays). */
 export function authGate(
   app: FastifyInstance,
@@ -69,29 +103,21 @@ export function authGate(
     const auth = req.routeOptions.config?.auth;
     if (!auth) return done();
     const kinds = typeof auth === "string" ? [auth] : auth;
-    try {
-      requireToken(
-        req,
-        kinds.map((k) => tokens[k]),
-        kinds,
+    const e = tokenRefusal(req, tokens, kinds);
+    if (!e) return done();
+    if (e.code !== "MW_UNAUTHORIZED") return done(e);
+    const wait = perMinute <= 0 ? 0 : failures.blockedFor(req.ip);
+    onFailure(kinds, req, wait > 0);
+    if (wait > 0)
+      return done(
+        new MillwrightError(
+          "MW_RATE_LIMITED",
+          `too many failed token checks from this address; retry in ${wait} s (a correct token is always let through)`,
+          { retry_after_seconds: wait },
+        ),
       );
-      return done();
-    } catch (e) {
-      if (!(e instanceof MillwrightError) || e.code !== "MW_UNAUTHORIZED") return done(e as Error);
-      const wait = perMinute <= 0 ? 0 : failures.blockedFor(req.ip);
-      onFailure(kinds, req, wait > 0);
-      if (perMinute <= 0) return done(e);
-      if (wait > 0)
-        return done(
-          new MillwrightError(
-            "MW_RATE_LIMITED",
-            `too many failed token checks from this address; retry in ${wait} s (a correct token is always let through)`,
-            { retry_after_seconds: wait },
-          ),
-        );
-      failures.fail(req.ip);
-      return done(e);
-    }
+    if (perMinute > 0) failures.fail(req.ip);
+    return done(e);
   });
   return failures;
 }

@@ -9,27 +9,15 @@ import { MillwrightError } from "../core/errors.js";
 export function listenError(e: unknown, host: string, port: number): unknown {
   const code = (e as NodeJS.ErrnoException)?.code;
   const where = `${host}:${port}`;
-  if (code === "EADDRINUSE")
-    return new MillwrightError(
-      "MW_CONFIG",
-      `port ${port} on ${host} is already in use (another Millwright, or another program); choose another with --port N, or --port 0 for any free port`,
-      { port },
-    );
-  if (code === "EACCES")
-    return new MillwrightError(
-      "MW_CONFIG",
-      `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port N`,
-      { port },
-    );
-  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND")
-    return new MillwrightError(
-      "MW_CONFIG",
-      `cannot listen on ${where}: no such address on this machine (--host)`,
-      {
-        port,
-      },
-    );
-  return e;
+  const why =
+    code === "EADDRINUSE"
+      ? `port ${port} on ${host} is already in use (another Millwright, or another program); choose another with --port N, or --port 0 for any free port`
+      : code === "EACCES"
+        ? `not allowed to listen on ${where} (ports below 1024 need privileges); choose another with --port N`
+        : code === "EADDRNOTAVAIL" || code === "ENOTFOUND"
+          ? `cannot listen on ${where}: no such address on this machine (--host)`
+          : null;
+  return why === null ? e : new MillwrightError("MW_CONFIG", why, { port });
 }
 
 export function defaultWebDir(): string | null {

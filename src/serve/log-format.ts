@@ -13,21 +13,13 @@ export function chooseLogFormat(env: NodeJS.ProcessEnv, isTTY: boolean): LogForm
   return isTTY ? "text" : "json";
 }
 
-const LEVELS: Record<number, string> = {
-  10: "TRACE",
-  20: "DEBUG",
-  30: "INFO ",
-  40: "WARN ",
-  50: "ERROR",
-  60: "FATAL",
-};
+/** pino's levels 10, 20, … 60, padded to one width. */
+const LEVELS = ["TRACE", "DEBUG", "INFO ", "WARN ", "ERROR", "FATAL"];
 // pino's bookkeeping, not news for a person.
 const SKIP = new Set(["level", "time", "pid", "hostname", "msg", "v"]);
 
-function value(v: unknown): string {
-  if (typeof v === "string") return /\s/.test(v) ? JSON.stringify(v) : v;
-  return JSON.stringify(v);
-}
+/** A value as written after `key=`: a string bare unless it has spaces, anything else as JSON. */
+const value = (v: unknown): string => (typeof v === "string" && !/\s/.test(v) ? v : JSON.stringify(v));
 
 /** One pino JSON line as text: "14:03:07 INFO  now serving a new version version=1.1.0". */
 export function formatLogLine(line: string): string {
@@ -38,7 +30,7 @@ export function formatLogLine(line: string): string {
     return line.endsWith("\n") ? line : `${line}\n`;
   }
   const t = typeof o.time === "number" ? new Date(o.time).toISOString().slice(11, 19) : "";
-  const level = LEVELS[o.level as number] ?? String(o.level);
+  const level = LEVELS[(o.level as number) / 10 - 1] ?? String(o.level);
   const parts = [t, level, typeof o.msg === "string" ? o.msg : ""];
   for (const [k, v] of Object.entries(o)) {
     if (SKIP.has(k) || v === undefined) continue;

@@ -128,12 +128,6 @@ export function redactPaths(s: string, roots: readonly { dir: string; name: stri
   });
 }
 
-function redactExtra(extra: Record<string, unknown>, roots: readonly { dir: string; name: string }[]) {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(extra)) out[k] = typeof v === "string" ? redactPaths(v, roots) : v;
-  return out;
-}
-
 /** Fastify's errors before routing (a URL that is not valid percent-encoding, an over-long parameter). */
 export function frameworkErrorHandler(
   err: FastifyError,
@@ -154,16 +148,14 @@ export function frameworkErrorHandler(
 export const errorHandlerFor =
   (roots: readonly { dir: string; name: string }[]) =>
   (err: FastifyError, req: FastifyRequest, reply: FastifyReply): FastifyReply => {
-    const raw = classify(err);
-    const c = {
-      ...raw,
-      detail: redactPaths(raw.detail, roots),
-      extra: raw.extra && redactExtra(raw.extra, roots),
-    };
+    const c = classify(err);
+    const extra: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(c.extra ?? {}))
+      extra[k] = typeof v === "string" ? redactPaths(v, roots) : v;
     if (c.code === "MW_INTERNAL" || ERROR_TABLE[c.code].status >= 500)
       req.log.error({ err, reqId: req.id }, "request failed");
-    const p = problemOf(c.code, c.detail, { ...(c.extra ?? {}), instance: req.url.split("?")[0] });
-    const wait = c.extra?.retry_after_seconds;
+    const p = problemOf(c.code, redactPaths(c.detail, roots), { ...extra, instance: req.url.split("?")[0] });
+    const wait = extra.retry_after_seconds;
     if (typeof wait === "number") reply.header("retry-after", String(wait));
     // RFC 9110 §11.6.1: a 401 names the scheme it wants.
     if (c.code === "MW_UNAUTHORIZED") reply.header("www-authenticate", 'Bearer realm="millwright"');

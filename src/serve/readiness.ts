@@ -53,9 +53,7 @@ export function readyRoute(app: FastifyInstance, state: () => ReadyState): void 
     },
     async (_req, reply) => {
       const problem = notReadyBecause(state());
-      return problem
-        ? reply.code(503).send({ ready: false, problem })
-        : reply.code(200).send({ ready: true });
+      return problem ? reply.code(503).send({ ready: false, problem }) : { ready: true };
     },
   );
 }

@@ -4,7 +4,7 @@
 // (metrics/bulk-histogram.ts) kept per route/method/status: these run for every request, and
 // promises, bigints and prom-client's label hashing each showed in the profile.
 import type { FastifyInstance } from "fastify";
-import type { BulkHistogram, HistogramSeries } from "../metrics/bulk-histogram.js";
+import type { BulkHistogram } from "../metrics/bulk-histogram.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -19,7 +19,6 @@ export function countRequests(
   httpDuration: BulkHistogram,
 ): void {
   app.decorateRequest("mwCounted", false);
-  const durations = new Map<string, HistogramSeries>();
   app.addHook("onRequest", (req, reply, done) => {
     // Every answer (JSON, problems, /docs): browsers must not sniff it into something executable.
     reply.header("x-content-type-options", "nosniff");
@@ -41,15 +40,11 @@ export function countRequests(
       hot.inFlight--;
       const url = req.routeOptions.url ?? "unmatched";
       const route = url === "/*" ? "static" : url;
-      const key = `${route} ${req.method} ${reply.statusCode}`;
-      let h = durations.get(key);
-      if (!h) {
-        // Bounded: route templates × methods × status codes, never raw URLs.
-        const labels = { route, method: req.method, status_code: String(reply.statusCode) };
-        h = httpDuration.series(key, () => labels);
-        durations.set(key, h);
-      }
-      h.observe(reply.elapsedTime / 1000);
+      const status = String(reply.statusCode);
+      // Bounded: route templates × methods × status codes, never raw URLs. The histogram keeps each
+      // series by its key, so its labels are built once.
+      const labels = () => ({ route, method: req.method, status_code: status });
+      httpDuration.series(`${route} ${req.method} ${status}`, labels).observe(reply.elapsedTime / 1000);
     }
     done();
   });

@@ -1,7 +1,7 @@
 // Serves the dashboard (web/) with security headers. Files are read once and kept in memory: the
 // folder is small, and this keeps the file system out of the request path.
 import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
-import { extname, join, relative } from "node:path";
+import { extname, join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { problemOf, sendProblem } from "./problem.js";
 
@@ -25,21 +25,17 @@ export const SECURITY_HEADERS: Record<string, string> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=()",
 };
 
-function collect(dir: string, root: string, out: Map<string, { body: Buffer; type: string }>): void {
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) collect(p, root, out);
-    else
-      out.set(`/${relative(root, p).split("\\").join("/")}`, {
-        body: readFileSync(p),
-        type: TYPES[extname(p)] ?? "application/octet-stream",
-      });
-  }
-}
-
 export function staticRoutes(app: FastifyInstance, webDir: string | null): void {
   const files = new Map<string, { body: Buffer; type: string }>();
-  if (webDir && existsSync(webDir)) collect(webDir, webDir, files);
+  if (webDir && existsSync(webDir))
+    for (const name of readdirSync(webDir, { recursive: true, encoding: "utf8" })) {
+      const p = join(webDir, name);
+      if (statSync(p).isFile())
+        files.set(`/${name.split("\\").join("/")}`, {
+          body: readFileSync(p),
+          type: TYPES[extname(p)] ?? "application/octet-stream",
+        });
+    }
   app.get("/*", { schema: { hide: true } }, async (req, reply) => {
     const path = req.url.split("?")[0];
     const f = files.get(path === "/" ? "/index.html" : path);

@@ -6,14 +6,17 @@ import swaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, LogController } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { MillwrightError } from "../../core/errors.js";
-import { DEFAULT_AUTH_FAILURES_PER_MIN, MAX_PARAM_LENGTH } from "../../core/limits.js";
+import {
+  DEFAULT_AUTH_FAILURES_PER_MIN,
+  DEFAULT_HEADERS_TIMEOUT_MS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_PARAM_LENGTH,
+} from "../../core/limits.js";
 import { MILLWRIGHT_VERSION } from "../../core/version.js";
 import type { ContractRetrainer } from "../../retrain/contract-service.js";
 import type { AuditStore } from "../../retrain/ports.js";
 import type { OutcomeStore } from "../../plan/outcomes.js";
-import { authGate } from "../auth-gate.js";
-import type { SimulationView, Tokens } from "../context.js";
-import { type ServerTimeouts, timeoutOptions } from "../http-options.js";
+import { type Tokens, authGate } from "../auth-gate.js";
 import { uuidv7 } from "../ids.js";
 import { acceptEncodedBodies } from "../body-encoding.js";
 import {
@@ -24,7 +27,6 @@ import {
   sendProblem,
 } from "../problem.js";
 import { readyRoute } from "../readiness.js";
-import type { ShadowControl } from "../shadow/control.js";
 import { shadowRoutes } from "../shadow/routes.js";
 import { countRequests } from "../request-metrics.js";
 import { staticRoutes } from "../static.js";
@@ -32,7 +34,7 @@ import type { FleetBoard } from "../../monitor/live/board.js";
 import type { ContractMonitor } from "../../monitor/live/monitor.js";
 import type { MonitorHistory } from "../../monitor/live/monitor-history.js";
 import { monitorHistoryRoutes } from "../routes/monitor.js";
-import { simRoutes } from "../routes/sim.js";
+import { type SimulationView, simRoutes } from "../routes/sim.js";
 import { contractPlanRoutes } from "./routes-plan.js";
 import { oipContractRoutes } from "./oip.js";
 import { contractFleetRoutes } from "./routes-fleet.js";
@@ -41,6 +43,7 @@ import { type ContractModels, contractModelRoutes } from "./routes-models.js";
 import { contractRetrainRoutes } from "./routes-retrain.js";
 import { type ContractMetrics, contractMetrics } from "../../metrics/contract.js";
 import type { ContractService, ScoredBatch } from "./contract-service.js";
+import type { ContractShadow } from "./shadow.js";
 import { contractPredictRoute } from "./routes-predict.js";
 import { contractRoute } from "./routes-contract.js";
 import { contractEventRoutes } from "./routes-events.js";
@@ -82,12 +85,15 @@ export interface ContractAppOptions {
   retrain?: { audit: AuditStore; retrainer: ContractRetrainer | null };
   /** Failed token checks per client per minute before 429 (0: no limit; the check stays). */
   authPerMinute?: number;
-  /** A request (headers and body) and its headers alone must arrive within these (core/limits.ts). */
-  timeouts?: ServerTimeouts;
+  /**
+   * A request (headers and body) and its headers alone must arrive within these (core/limits.ts);
+   * `checkIntervalMs`: how often Node looks for connections past them (default 5 s).
+   */
+  timeouts?: { requestMs?: number; headersMs?: number; checkIntervalMs?: number };
   /** The registry's folder, named "the registry" in errors rather than by its path (issue 18, item 13). */
   registryDir?: string;
   /** Shadow mode (GET/POST/DELETE /v1/models/shadow), when the server has a registry. */
-  shadow?: ShadowControl;
+  shadow?: ContractShadow;
   /** `accepting` turns false at shutdown, and readiness with it (absent: always accepting). */
   state?: { accepting: boolean };
   /** The live simulation feeding it (GET /v1/sim, POST /v1/sim/scenario), when started with a simulator. */
@@ -100,6 +106,7 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
   // the same contract, so answers read svc.model per request.
   const m = svc.model;
   const maxBatch = opts.maxBatch ?? 10_000;
+  const requestTimeout = opts.timeouts?.requestMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 16 * 1024 * 1024,
@@ -112,7 +119,14 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
     clientErrorHandler,
     // Per-request log lines cost throughput; metrics count requests and errors are still logged.
     logController: new LogController({ disableRequestLogging: true }),
-    ...timeoutOptions(opts.timeouts),
+    // Slow senders (issue 18, item 14): Fastify's request timeout is 0 (never) by default, so a body
+    // sent a byte a minute would hold its socket for good, and Node checks the timeouts only every
+    // 30 s unless told.
+    requestTimeout,
+    http: {
+      headersTimeout: Math.min(opts.timeouts?.headersMs ?? DEFAULT_HEADERS_TIMEOUT_MS, requestTimeout),
+      connectionsCheckingInterval: opts.timeouts?.checkIntervalMs ?? 5_000,
+    },
     // As the AI4I app: Fastify's default Ajv strips properties a schema does not list, so an event
     // posted with "Kind" for "kind", or a CMMS's "type": "PM" to the failures table, was taken
     // without them; additionalProperties: false now refuses them, naming the field. Nor does it
@@ -174,10 +188,9 @@ export async function buildContractApp(opts: ContractAppOptions): Promise<Fastif
       probs.observe(b.failure[i]);
       if (b.failure[i] >= b.threshold) failures++;
     }
-    if (failures > 0)
-      hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
-    if (b.cols.n > failures)
-      hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), b.cols.n - failures);
+    // A series counted 0 stays out of /metrics (HotMetrics.flushCounts adds only what moved).
+    hot.count(`${model_version} failure`, () => ({ model_version, outcome: "failure" }), failures);
+    hot.count(`${model_version} ok`, () => ({ model_version, outcome: "ok" }), b.cols.n - failures);
   };
 
   app.get("/v2/health/live", { schema: { tags: ["ops"] } }, async () => ({ live: true }));

@@ -36,12 +36,10 @@ interface Op {
   reject: (e: unknown) => void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
-
 export class LockStep {
   private queue: Op[] = [];
-  private scheduled = false;
-  private running = false;
+  /** A batch is scheduled or running: what arrives meanwhile waits for the next. */
+  private busy = false;
   private stale = false;
 
   constructor(
@@ -58,14 +56,12 @@ export class LockStep {
   }
 
   private kick(): void {
-    if (this.running || this.scheduled) return;
-    this.scheduled = true;
+    if (this.busy) return;
+    this.busy = true;
     // setImmediate: requests arriving in the same loop turn join this batch.
     setImmediate(() => {
-      this.scheduled = false;
-      this.running = true;
       void this.flush().finally(() => {
-        this.running = false;
+        this.busy = false;
         if (this.queue.length > 0) this.kick();
       });
     });
@@ -74,7 +70,8 @@ export class LockStep {
   private async flush(): Promise<void> {
     const ops = this.queue;
     this.queue = [];
-    const outcomes: Outcome[] = [];
+    // Each op's answer, given only once the batch is committed.
+    const settle: (() => void)[] = [];
     let touched = false;
     try {
       if (this.stale) {
@@ -89,9 +86,9 @@ export class LockStep {
           try {
             const o = op.run();
             append.push(...o.append);
-            outcomes.push({ ok: true, value: o.result });
+            settle.push(() => op.resolve(o.result));
           } catch (error) {
-            outcomes.push({ ok: false, error });
+            settle.push(() => op.reject(error));
           }
         }
         return { append, result: null };
@@ -104,11 +101,7 @@ export class LockStep {
       for (const op of ops) op.reject(e);
       return;
     }
-    ops.forEach((op, i) => {
-      const o = outcomes[i];
-      if (o.ok) op.resolve(o.value);
-      else op.reject(o.error);
-    });
+    for (const s of settle) s();
   }
 }
 
@@ -123,7 +116,7 @@ export function followEvery(
   say: { warn(msg: string): void; error(msg: string): void },
 ): NodeJS.Timeout {
   let failing = false;
-  const timer = setInterval(() => {
+  return setInterval(() => {
     follow().then(
       () => {
         if (failing) say.warn("history log reachable again: following the other replicas");
@@ -134,7 +127,5 @@ export function followEvery(
         failing = true;
       },
     );
-  }, ms);
-  timer.unref();
-  return timer;
+  }, ms).unref();
 }

@@ -1,10 +1,10 @@
 // Starts a data-contract model's server: its history log (SQLite in the data directory, one file
 // per contract, so the history outlives a model version; or, with DATABASE_URL, the contract's log
-// in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, and the app.
+// in PostgreSQL shared by every replica: cluster mode), the service rebuilt from that log, the app,
+// and its retraining loop (with the sweep of what a killed run left behind).
 import { ExplainBudget } from "../explain-budget.js";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import type { FastifyInstance } from "fastify";
 import type { Config } from "../../core/config.js";
 import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
@@ -12,13 +12,12 @@ import { historyLogFile } from "../../store/history/reader.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
 import type { HistoryLog, LogEntry } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
-import type { SimulationView } from "../context.js";
+import type { SimulationView } from "../routes/sim.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
 import { defaultWebDir, listenError } from "../listen.js";
 import { buildContractApp } from "./app.js";
 import { FleetBoard } from "../../monitor/live/board.js";
 import { MAX_AHEAD_MS } from "../../core/limits.js";
-import type { ContractTrainer } from "../../retrain/contract-retrain.js";
 import { type ContractAudit, openContractAudit } from "./audit-open.js";
 import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
@@ -28,16 +27,14 @@ import { ContractService, loadHistoryModel } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
-import { contractRetrainer, sweepRetrainWork } from "./server-retrain.js";
-import type { ContractRetrainer } from "../../retrain/contract-service.js";
-import type { ShadowGate } from "../../retrain/shadow-gate.js";
+import { removeStaleRunDirs } from "../../retrain/run-dirs.js";
+import type { TriggerOutcome } from "../../retrain/alerts.js";
+import { type ContractTrainer, gateOf } from "../../retrain/contract-retrain.js";
+import { ContractRetrainer } from "../../retrain/contract-service.js";
+import { trainInWorker } from "../../retrain/contract-train-worker.js";
+import { githubDispatcher } from "../../retrain/github.js";
+import { ShadowGate, wantsShadow } from "../../retrain/shadow-gate.js";
 import { shadowMetrics } from "../shadow/metrics.js";
-
-export interface RunningContractServer {
-  app: FastifyInstance;
-  url: string;
-  close(): Promise<void>;
-}
 
 export async function startContractServer(
   cfg: Config,
@@ -53,14 +50,7 @@ export async function startContractServer(
     /** The live simulation that will feed it (up --simulate): mounts the sim routes. */
     simulation?: () => SimulationView | null;
   },
-): Promise<
-  RunningContractServer & {
-    retrainer: ContractRetrainer | null;
-    models: ContractModels;
-    shadow: ContractShadow;
-    shadowGate: ShadowGate | null;
-  }
-> {
+) {
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
@@ -82,59 +72,76 @@ export async function startContractServer(
   );
   const board = new FleetBoard(model);
   // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
-  let shadow: ContractShadow | null = null;
+  const late: { shadow?: ContractShadow } = {};
   const shadowSeen = {
-    reading: (m: string, t: number) => shadow?.reading(m, t),
-    event: (tb: string, m: string, t: number) => shadow?.event(tb, m, t),
-    reset: () => shadow?.reset(),
+    reading: (m: string, t: number) => late.shadow?.reading(m, t),
+    event: (tb: string, m: string, t: number) => late.shadow?.event(tb, m, t),
+    reset: () => late.shadow?.reset(),
   };
-  let service: ContractService;
-  try {
-    service = await ContractService.open(model, registry.versionDir(version), log, [
-      monitor,
-      board,
-      shadowSeen,
-    ]);
-  } catch (e) {
+  // What failed to open fails the start, once the log is closed (its writer thread would keep the process alive).
+  const closeLog = async (e: unknown): Promise<never> => {
     await log.close().catch(() => {});
     throw e;
-  }
+  };
+  const service = await ContractService.open(model, registry.versionDir(version), log, [
+    monitor,
+    board,
+    shadowSeen,
+  ]).catch(closeLog);
   board.follow(() => service.model);
   // A reading a controller stamped far ahead would block its machine (core/limits.ts MAX_AHEAD_MS).
   service.maxAheadMs = MAX_AHEAD_MS;
   service.explainBudget = new ExplainBudget(cfg.explainPerSecond);
   const metrics = contractMetrics(metricsRegistry);
   const models = new ContractModels(registry, service, opts.modelRef ?? "champion");
-  const shadowGauges = shadowMetrics(metricsRegistry);
-  shadow = new ContractShadow({
+  const shadow = new ContractShadow({
     registry,
     service,
     log,
-    metrics: shadowGauges,
+    metrics: shadowMetrics(metricsRegistry),
     warn: (msg) => app.log.warn(msg),
   });
-  const theShadow = shadow;
-  shadowGauges.follow(() => theShadow.summary());
+  late.shadow = shadow;
   // The audit lives beside the history log, one per contract: a file for one server; in cluster
   // mode the shared PostgreSQL, so an alert sent to every replica starts one retraining.
-  const audit = (await openContractAudit(cfg, model.contract.name).catch(async (e) => {
-    await log.close().catch(() => {});
-    throw e;
-  })) as ContractAudit;
+  // Not null: only a reader (`existing`) is answered null.
+  const audit = (await openContractAudit(cfg, model.contract.name).catch(closeLog)) as ContractAudit;
   const history = new MonitorHistory(monitor, audit);
-  const { retrainer, shadowGate } = contractRetrainer({
-    cfg,
+  // The retraining loop. As the AI4I loop counted: a repeat while one runs is a deduplicated trigger.
+  const counters = {
+    trigger: (o: TriggerOutcome) =>
+      metrics.retrainTriggers.inc({ outcome: o === "busy" ? "deduplicated" : o }),
+    decision: (verdict: string) => metrics.retrainDecisions.inc({ verdict }),
+    running: (on: boolean) => metrics.retrainRunning.set(on ? 1 : 0),
+  };
+  const promote = (v: string) => models.serve(v, true);
+  // A shadow period when MILLWRIGHT_SHADOW_MIN_* ask for one (judged now and then, below).
+  const need = { minLabels: cfg.retrain.shadowMinLabels, minHours: cfg.retrain.shadowMinHours };
+  const shadowGate = wantsShadow(need)
+    ? new ShadowGate({ need, period: shadow, promote, audit, counters, log: (msg) => app.log.info(msg) })
+    : null;
+  const retrainer = new ContractRetrainer({
     audit,
     registry,
-    models,
-    metrics,
-    shadow: theShadow,
-    contract: model.contract.name,
+    served: () => models.served,
     entries: async () => (await log.entriesAfter(0)) as LogEntry[],
-    train: opts.train,
+    train: opts.train ?? trainInWorker,
+    promote,
+    // github: an alert dispatches .github/workflows/retrain.yml, which trains in GitHub Actions once
+    // approved (`millwright retrain run` on a copy of the image's registry and this server's log).
+    mode: cfg.retrain.mode,
+    dispatch: githubDispatcher(cfg.retrain, model.contract.name),
+    cooldownMs: cfg.retrain.cooldownMs,
+    gate: gateOf(cfg.retrain),
+    workDir: retrainWorkDir(cfg),
+    counters,
+    shadowGate: shadowGate ?? undefined,
     log: (msg, level = "info") => app.log[level](msg),
   });
   const state = { accepting: true };
+  // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
+  const uploaded = (what: string) =>
+    cfg.databaseUrl ? undefined : join(cfg.dataDir, `${what}-${model.contract.name}.yaml`);
   const app = await buildContractApp({
     service,
     state,
@@ -157,12 +164,9 @@ export async function startContractServer(
     maxBatch: cfg.maxBatch,
     technicians: opts.technicians ?? cfg.planning.techniciansFile,
     planMinReturn: cfg.planning.minReturn,
-    // Cluster mode: no uploads (each replica's data directory is its own; plan/keeper.ts says why).
-    uploadedTechnicians: cfg.databaseUrl
-      ? undefined
-      : join(cfg.dataDir, `technicians-${model.contract.name}.yaml`),
+    uploadedTechnicians: uploaded("technicians"),
     costs: cfg.planning.costsFile,
-    uploadedCosts: cfg.databaseUrl ? undefined : join(cfg.dataDir, `costs-${model.contract.name}.yaml`),
+    uploadedCosts: uploaded("costs"),
     logger:
       opts.logger === false
         ? false
@@ -185,35 +189,31 @@ export async function startContractServer(
     app.log.warn(
       `history log: readings logged by version(s) ${unplaced.join(", ")} are not in the registry and have another number of readings than ${model.version}'s contract: their values are replayed as missing`,
     );
-  let url: string;
-  try {
-    url = await app.listen({ host: opts.host, port: opts.port });
-  } catch (e) {
-    // Close what was opened (the log's writer thread would keep the process alive), then say which
-    // port and what to do, as the AI4I server did, instead of a stack trace.
+  const url = await app.listen({ host: opts.host, port: opts.port }).catch(async (e) => {
+    // Close what was opened, then say which port and what to do, as the AI4I server did, instead
+    // of a stack trace.
     await app.close().catch(() => {});
-    theShadow.stop();
-    await log.close().catch(() => {});
+    shadow.stop();
     await Promise.resolve(audit.close()).catch(() => {});
-    throw listenError(e, opts.host, opts.port);
-  }
+    return closeLog(listenError(e, opts.host, opts.port));
+  });
   // Predictions refused because the log cannot be written: said once per episode, and a gauge.
   const alarm = new WriteAlarm(() => service.writeProblem(), metrics.storeDegraded, app.log);
   alarm.look();
-  const alarming = alarm.every(1000);
+  const timers = [alarm.every(1000)];
+  // Each unref'd (as alarm.every's and followEvery's): none keeps the process alive.
+  const every = (ms: number, fn: () => void) => timers.push(setInterval(fn, ms).unref());
   // The shadow period's evidence, looked at now and then (a comparison is not per request).
-  const judging = shadowGate
-    ? setInterval(() => {
-        shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
-      }, cfg.retrain.shadowCheckMs)
-    : null;
-  judging?.unref();
+  if (shadowGate)
+    every(cfg.retrain.shadowCheckMs, () => {
+      shadowGate.judge().catch((e) => app.log.warn(`shadow gate: ${(e as Error).message}`));
+    });
   history.start(cfg.monitorIntervalMs, (e) => app.log.warn(`monitor history: ${(e as Error).message}`));
   // Follow the alias (another replica's retraining or `models promote` moves it in the shared
   // registry), as the AI4I server does every MILLWRIGHT_MODEL_REFRESH_MS.
   // A version it cannot serve (another contract's) is said once, not every interval.
   let refused = "";
-  const refresh = setInterval(() => {
+  every(cfg.modelRefreshMs, () => {
     models.refresh().then(
       (moved) => moved && app.log.info(moved, "now serving the version the alias names"),
       (e: Error) => {
@@ -221,32 +221,72 @@ export async function startContractServer(
         refused = e.message;
       },
     );
-  }, cfg.modelRefreshMs);
-  refresh.unref();
+  });
   // Cluster mode: take in the other replicas' readings and events without waiting for a request.
-  const following = log.shared ? followEvery(cfg.historyFollowMs, () => service.follow(), app.log) : null;
+  if (log.shared) timers.push(followEvery(cfg.historyFollowMs, () => service.follow(), app.log));
   return {
     app,
     url,
     retrainer,
     models,
-    shadow: theShadow,
-    shadowGate: shadowGate ?? null,
+    shadow,
+    shadowGate,
     close: async () => {
       // As the AI4I server: readiness false for the drain delay, so traffic moves before the close.
       state.accepting = false;
       if (cfg.drainDelayMs > 0) await new Promise((r) => setTimeout(r, cfg.drainDelayMs));
-      if (judging) clearInterval(judging);
-      clearInterval(refresh);
-      clearInterval(alarming);
-      if (following) clearInterval(following);
+      for (const t of timers) clearInterval(t);
       await shadowGate?.idle();
       await app.close();
-      theShadow.stop();
+      shadow.stop();
       await retrainer.inProgress()?.catch(() => {});
       await history.stop();
       await log.close();
       await audit.close();
     },
   };
+}
+
+/** Where a retraining writes the files it trains on, a folder per run (retrain/run-dirs.ts). */
+const retrainWorkDir = (cfg: Config) => join(cfg.dataDir, "retrain");
+
+/**
+ * At a server's start: a retraining killed with its server (kill -9) left its work folder, which
+ * nothing else removes (trial 3: 520 KB after two restarts). Gone now, unless a live process owns it.
+ */
+async function sweepRetrainWork(
+  cfg: Config,
+  audit: Pick<ContractAudit, "pageAudit" | "appendAudit">,
+  log: (msg: string) => void,
+): Promise<void> {
+  const dir = retrainWorkDir(cfg);
+  const removed = removeStaleRunDirs(dir);
+  if (removed.length === 0) return;
+  // A run whose process died never wrote its decision: its trigger stood in the audit for ever
+  // without one (trial 8 F12), so it is written here, failed, as abandoned. The folder is
+  // `run-<run id>` (contract-retrain.ts) and its owner process is gone, so no replica still runs it.
+  const [triggers, decisions] = await Promise.all([
+    audit.pageAudit({ kinds: ["trigger"], limit: 200 }),
+    audit.pageAudit({ kinds: ["decision"], limit: 200 }),
+  ]);
+  const runOf = (e: { payload: unknown }) => (e.payload as { run?: string } | null)?.run;
+  const decided = new Set(decisions.map(runOf));
+  for (const r of removed) {
+    log(`retraining: removed the work folder ${join(dir, r.name)} of a run that never ended (${r.why})`);
+    const run = r.name.startsWith("run-") ? r.name.slice(4) : null;
+    const t = run === null ? undefined : triggers.find((e) => runOf(e) === run);
+    if (!t || decided.has(run as string)) continue;
+    const p = t.payload as { reason?: string; alertname?: string; source?: string };
+    await audit.appendAudit({
+      at: Date.now(),
+      kind: "decision",
+      payload: {
+        verdict: "failed",
+        reason: `abandoned: the server stopped before the run decided (${r.why}); the champion was kept`,
+        trigger: p.alertname ? `alert ${p.alertname}` : p.reason ? `manual: ${p.reason}` : (p.source ?? null),
+        run,
+      },
+    });
+    log(`retraining: run ${run} never decided: recorded as failed (abandoned)`);
+  }
 }

@@ -3,8 +3,15 @@
 import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import { SCENARIOS, type ScenarioName } from "../../data/scenarios.js";
-import type { SimulationView } from "../context.js";
 import { tokenRoute } from "../auth-gate.js";
+
+/** What the sim routes see of a live simulation. */
+export interface SimulationView {
+  setScenario(name: ScenarioName | null): void;
+  scenario(): ScenarioName | null;
+  clock(): { shop_time: string | null; speedup: number };
+  stats(): object;
+}
 
 /** `simulation` is asked per request: the simulation starts once the server listens (it needs the URL). */
 export function simRoutes(app: FastifyInstance, simulation: () => SimulationView | null | undefined): void {
@@ -41,9 +48,7 @@ export function simRoutes(app: FastifyInstance, simulation: () => SimulationView
         throw new MillwrightError(
           "MW_VALIDATION",
           `body.scenario: unknown '${name}'; one of ${SCENARIOS.map((s) => s.name).join(", ")}`,
-          {
-            field: "body.scenario",
-          },
+          { field: "body.scenario" },
         );
       const sim = simulation();
       if (!sim)

@@ -1,19 +1,22 @@
-// The shadow's Prometheus metrics (declared in metrics/specs.ts, SHADOW_METRICS), for either
-// server: counters move as the shadow scores; the comparison gauges are set from the summary when
+// The shadow's Prometheus metrics (declared in metrics/specs.ts, SHADOW_METRICS): counters move
+// as the shadow scores; the comparison gauges are set from the summary when
 // scraped (a prom-client collect hook: a comparison sorts and ranks its window, not a per-request
-// cost), so neither server's /metrics route needs to know about the shadow.
+// cost), so the /metrics route need not know about the shadow.
 import { Counter, Gauge, type Registry as PromRegistry } from "prom-client";
 import { SHADOW_METRICS } from "../../metrics/specs.js";
-import type { ShadowSummary } from "./control.js";
+import type { ShadowComparison } from "../../monitor/shadow.js";
 
 export type ShadowMetrics = ReturnType<typeof shadowMetrics>;
+
+/** What the gauges read of the shadow's summary (serve/contract/shadow.ts). */
+type ShadowNow = { version: string | null; comparison: ShadowComparison | null };
 
 /** `summary`: read at each scrape (set later with `follow`, as the control is built after). */
 export function shadowMetrics(registry: PromRegistry) {
   const r = [registry];
-  let source: (() => ShadowSummary) | null = null;
+  let source: (() => ShadowNow) | null = null;
   const g = {
-    follow(s: () => ShadowSummary): void {
+    follow(s: () => ShadowNow): void {
       source = s;
     },
     info: new Gauge({

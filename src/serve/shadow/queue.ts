@@ -33,30 +33,27 @@ export const SHADOW_DRAIN_MS = 10;
 
 export class ShadowQueue<T> {
   private items: T[] = [];
-  private units = 0;
   private scheduled = false;
   private closed = false;
   /** Totals since start, for the comparison summary. */
   offered = 0;
   dropped = 0;
+  /** Units waiting now. */
+  waiting = 0;
 
   constructor(private readonly spec: ShadowQueueOptions<T>) {}
-
-  get waiting(): number {
-    return this.units;
-  }
 
   /** Queues `item`; false when it was dropped (the queue is full or closed). */
   offer(item: T): boolean {
     const n = this.spec.size(item);
     this.offered += n;
-    if (this.closed || this.units + n > this.spec.capacity) {
+    if (this.closed || this.waiting + n > this.spec.capacity) {
       this.dropped += n;
       this.spec.dropped?.(n);
       return false;
     }
     this.items.push(item);
-    this.units += n;
+    this.waiting += n;
     if (!this.scheduled) this.schedule();
     return true;
   }
@@ -70,7 +67,7 @@ export class ShadowQueue<T> {
       n += this.spec.size(it);
       take.push(it);
     }
-    this.units -= n;
+    this.waiting -= n;
     try {
       if (take.length > 0) this.spec.run(take);
     } catch (e) {
@@ -89,11 +86,11 @@ export class ShadowQueue<T> {
   close(): void {
     this.closed = true;
     this.items = [];
-    this.units = 0;
+    this.waiting = 0;
   }
 
   /** Resolves once everything queued before the call has been scored (tests, a clean stop). */
   async idle(): Promise<void> {
-    while (this.units > 0 || this.scheduled) await new Promise((r) => setImmediate(r));
+    while (this.waiting > 0 || this.scheduled) await new Promise((r) => setImmediate(r));
   }
 }

@@ -1,11 +1,11 @@
-// Shadow mode's API, the same on both servers: the comparison (open, as /v1/models is) and starting
+// Shadow mode's API: the comparison (open, as /v1/models is) and starting
 // or stopping a shadow model (admin token, checked before the body is read as on every admin route).
 import type { FastifyInstance } from "fastify";
 import { tokenRoute } from "../auth-gate.js";
 import { closedObject } from "../body-schema.js";
-import type { ShadowControl } from "./control.js";
+import type { ContractShadow } from "../contract/shadow.js";
 
-export function shadowRoutes(app: FastifyInstance, shadow: ShadowControl): void {
+export function shadowRoutes(app: FastifyInstance, shadow: ContractShadow): void {
   const tags = ["models"];
   app.get(
     "/v1/models/shadow",
