@@ -16,7 +16,6 @@ import { planMachine } from "../../src/plan/contract-machines.js";
 import type { PlanMachine } from "../../src/plan/contract-forecast.js";
 import type { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 
 export const HOUR = 3_600_000;
@@ -113,7 +112,7 @@ export class World {
       split: { by: "time", testFrom: cutMs - 7 * DAY },
       ...(process.env.BACKTEST_PARAMS ? { params: JSON.parse(process.env.BACKTEST_PARAMS) } : {}),
     });
-    return loadHistoryModel(registry, version);
+    return registry.historyModel(version);
   }
 
   /** Each machine's newest feature row before `t` (features at t see only data at or before t). */

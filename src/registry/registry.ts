@@ -12,7 +12,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync } 
 import { join } from "node:path";
 import { MillwrightError } from "../core/errors.js";
 import { type ModelBundle, bundleFromJSON, bundleToJSON } from "../train/bundle.js";
-import { historyModelFromJSON, isHistoryModelJSON } from "../train/history-model.js";
+import { type HistoryModel, historyModelFromJSON, isHistoryModelJSON } from "../train/history-model.js";
 import { appendChampionChange, rollbackTarget } from "./champions.js";
 import { fsyncDir, writeFileAtomic } from "./fsutil.js";
 import { withLock, withLockSync } from "./lock.js";
@@ -135,6 +135,21 @@ export class ModelRegistry {
   contractName(ref: string): string | null {
     const { obj } = this.readModelJson(ref);
     return isHistoryModelJSON(obj) ? String((obj as { contract?: { name?: unknown } }).contract?.name) : null;
+  }
+
+  /** A version that must be a data-contract model (what the contract server and retraining load). */
+  historyModel(ref: string): HistoryModel {
+    const { obj, file, version } = this.readModelJson(ref);
+    if (!isHistoryModelJSON(obj))
+      throw new MillwrightError(
+        "MW_MODEL_CORRUPT",
+        `${file}: model ${version} is not a data-contract model`,
+        {
+          file,
+          version,
+        },
+      );
+    return historyModelFromJSON(obj, file);
   }
 
   /** Loads a version's model in whichever format it is, so a corrupt one throws MW_MODEL_CORRUPT. */

@@ -12,14 +12,8 @@ import { type GroupSlice, type GroupVerdict, groupGuard, groupSlice } from "../e
 import { KIND_TOLERANCE, type KindGuard, type KindSlice, kindGuard } from "../evaluate/kind-guard.js";
 import { type BinaryEvaluation, evaluateBinary } from "../evaluate/metrics.js";
 import { averagePrecision } from "../evaluate/ranking.js";
-import { MillwrightError } from "../core/errors.js";
 import type { HistoryFitOptions } from "../train/fit-history.js";
-import {
-  type HistoryModel,
-  historyModelFromJSON,
-  isHistoryModelJSON,
-  predictHistoryModel,
-} from "../train/history-model.js";
+import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
 import type { ModelRegistry } from "../registry/registry.js";
 import { groupMachines } from "../data/drift-groups.js";
 import { failuresBehind } from "../features/labels.js";
@@ -93,15 +87,6 @@ export interface ContractRetrainDecision {
     failures: number;
   };
   data: { base_rows: number; production_rows: number; production_events: number; rows: number };
-}
-
-export function readHistoryModel(registry: ModelRegistry, version: string): HistoryModel {
-  const { obj, file } = registry.readModelJson(version);
-  if (!isHistoryModelJSON(obj))
-    throw new MillwrightError("MW_MODEL_CORRUPT", `model ${version} is not a data-contract model`, {
-      version,
-    });
-  return historyModelFromJSON(obj, file);
 }
 
 /** The gate of a server's retraining settings (MILLWRIGHT_GATE_*). */
@@ -210,7 +195,7 @@ function evaluateSlice(
 }
 
 export async function retrainContract(o: ContractRetrainOptions): Promise<ContractRetrainDecision> {
-  const champ = readHistoryModel(o.registry, o.champion);
+  const champ = o.registry.historyModel(o.champion);
   // A run killed before its end left its folder: gone now, unless a live retraining owns it.
   removeStaleRunDirs(o.workDir);
   const dir = join(o.workDir, `run-${o.run}`);
@@ -264,7 +249,7 @@ export async function retrainContract(o: ContractRetrainOptions): Promise<Contra
         : { by: "time", testFrom, validation: rowsOnly ? "spread" : "latest" },
       threshold,
     });
-    const chall = readHistoryModel(o.registry, version);
+    const chall = o.registry.historyModel(version);
     const attributes = files.contract.attributes?.file ?? null;
     const slice: Slice = held ? { machines: new Set(held) } : { from: testFrom };
     // The group the alert was about: its machines as the retraining's machine table has them.

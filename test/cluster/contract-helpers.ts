@@ -12,7 +12,7 @@ import { parseCsv } from "../../src/data/csv.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import type { HistoryLog } from "../../src/store/history/types.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 
@@ -39,7 +39,7 @@ export function trainContractModel(): Trained {
     // from reading to reading, so two histories that differ at all are seen to differ.
     params: { nEstimators: 60, earlyStoppingRounds: 1000, minSamplesLeaf: 5 },
   }).version;
-  return { dir, registry, version, model: loadHistoryModel(registry, version), contract };
+  return { dir, registry, version, model: registry.historyModel(version), contract };
 }
 
 export type Step =

@@ -17,7 +17,6 @@ import { historianToCsv } from "../../src/data/historian-csv.js";
 import { HISTORIAN_SENSORS } from "../../src/data/historian-spec.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { type ContractMonitorReport, ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { SHOP_LIVE_CONTRACT, shopLive } from "../helpers/shop-live.js";
 
@@ -40,11 +39,7 @@ function monitorFor(contractFile: string): { monitor: ContractMonitor; prom: Pro
     params: { nEstimators: 3 },
   });
   const prom = new PromRegistry();
-  const monitor = new ContractMonitor(
-    loadHistoryModel(registry, version),
-    registry.versionDir(version),
-    prom,
-  );
+  const monitor = new ContractMonitor(registry.historyModel(version), registry.versionDir(version), prom);
   return { monitor, prom, names: contract.readings.map((r) => r.name) };
 }
 

@@ -7,7 +7,6 @@ import { join } from "node:path";
 import { loadContract } from "../../src/contract/load.js";
 import { parseCsv } from "../../src/data/csv.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
-import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import { runCli } from "../helpers/cli.js";
 import { historianShop } from "../helpers/historian.js";
 import type { Trained } from "../cluster/contract-helpers.js";
@@ -47,7 +46,7 @@ export async function shopF(cut: string): Promise<Shop> {
   if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
   const registry = new ModelRegistry(registryDir);
   const version = registry.resolve("champion");
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   const { contract } = loadContract(shop.contract);
 
   const tel = read("telemetry");

@@ -14,7 +14,7 @@ import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
 import { buildContractApp } from "../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import { readRetrainFiles } from "../helpers/retrain-files.js";
 import { SHOP_CMMS_CONTRACT as TEXT, writeShopCmms } from "../helpers/shop-cmms-files.js";
@@ -128,7 +128,7 @@ test("GET /v1/contract shows each table's where, so what the server reads as a f
     params: { nEstimators: 5 },
   });
   const log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   const service = await ContractService.open(model, registry.versionDir(version), log, []);
   const app = await buildContractApp({ service });
   try {

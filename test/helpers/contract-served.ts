@@ -10,7 +10,7 @@ import { type ContractData, readContractData } from "../../src/data/contract-dat
 import type { GbdtParams } from "../../src/model/types.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { ContractService, loadHistoryModel } from "../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../src/serve/contract/contract-service.js";
 import { ContractMonitor } from "../../src/monitor/live/monitor.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
@@ -43,7 +43,7 @@ export function trainedShop(prefix: string, edit?: (contract: string) => string)
   const registry = new ModelRegistry(join(shop.dir, "models"));
   const data = readContractData(contract, { learn: true, labels: "require" });
   const version = trainHistoryAndRegister(registry, data, text, { seed: 1, split: SPLIT }).version;
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   return { dir: shop.dir, registry, version, model, contract, data, text, telemetry: shop.telemetry };
 }
 

@@ -13,7 +13,6 @@ import { cumulative, type PlanMachine } from "../../src/plan/contract-forecast.j
 import { contractRisk } from "../../src/plan/contract-risk.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { labelledFeatures, trainHistoryAndRegister } from "../../src/registry/train-history.js";
-import { loadHistoryModel } from "../../src/serve/contract/contract-service.js";
 import type { HistoryModel } from "../../src/train/history-model.js";
 import { calibrateHazard, type PlanCalibration } from "../../src/train/plan-calibration.js";
 import { calibrationSamples } from "../../src/train/plan-calibration-samples.js";
@@ -34,7 +33,7 @@ before(() => {
     seed: 1,
     split: { by: "time", testFrom: null },
   }).version;
-  model = loadHistoryModel(registry, v);
+  model = registry.historyModel(v);
   metricsFile = join(registry.versionDir(v), "metrics.json");
 });
 

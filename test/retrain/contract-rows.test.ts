@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { retrainFiles } from "../../src/retrain/contract-data.js";
-import { readHistoryModel } from "../../src/retrain/contract-retrain.js";
 import type { LogEntry } from "../../src/store/history/types.js";
 import { trainAi4iContract } from "../helpers/ai4i-contract.js";
 import { readRetrainFiles } from "../helpers/retrain-files.js";
@@ -49,7 +48,7 @@ test("a row-labelled contract retrains on its stored rows plus the logged readin
     // "b" was a tool-wear failure, "c" no failure; "a" has no label yet.
     entries.push(label("c", 0, {}), label("b", 1, { twf: 1 }), label("z", 1, { twf: 1 }));
 
-    const champion = readHistoryModel(registry, version).contract;
+    const champion = registry.historyModel(version).contract;
     const files = retrainFiles(registry, version, champion, entries, join(dir, "run"));
     assert.equal(files.base_rows, stored.n);
     assert.equal(

@@ -3,7 +3,7 @@ import { rename, rm } from "node:fs/promises";
 import { MillwrightError } from "../../core/errors.js";
 import { formatCsv } from "../../data/csv.js";
 import { siblingReadings } from "../../registry/version-readings.js";
-import { historyExport } from "../../store/history/export.js";
+import { historyExport } from "../../monitor/predictions-export.js";
 import { openHistoryReader } from "../../store/history/reader.js";
 import { readConfig } from "../config.js";
 import { outputOpt, parseSub } from "../io.js";

@@ -23,7 +23,6 @@ import { type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
 export type { HistoryObserver } from "../../monitor/live/history-observer.js";
-export { loadHistoryModel } from "./load-model.js";
 export type { ScoredBatch } from "./score-batch.js";
 
 /** Who scoreBatch tells on one server: nobody while scoring (predict tells them while the log commits). */

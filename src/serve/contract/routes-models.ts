@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { MillwrightError } from "../../core/errors.js";
 import type { ModelRegistry } from "../../registry/registry.js";
 import { MAX_REASON, rollbackReason } from "../../registry/champions.js";
-import { type ContractService, loadHistoryModel } from "./contract-service.js";
+import type { ContractService } from "./contract-service.js";
 import { tokenRoute } from "../auth-gate.js";
 import { readOr } from "./routes-report.js";
 import { ACCEPT_ALL, closedObject, invalid } from "../body-schema.js";
@@ -72,7 +72,7 @@ export class ContractModels {
   ): Promise<{ from: string; to: string }> {
     const run = async () => {
       const version = this.registry.resolve(ref);
-      const model = loadHistoryModel(this.registry, version);
+      const model = this.registry.historyModel(version);
       const want = this.service.model.contract.name;
       if (model.contract.name !== want)
         throw new MillwrightError(

@@ -6,7 +6,6 @@ import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { type HistoryMetrics, renderHistoryReportHtml } from "../../evaluate/history-report.js";
 import type { ModelRegistry } from "../../registry/registry.js";
-import { loadHistoryModel } from "./contract-service.js";
 
 /**
  * The report is a page served from the API's origin: no script may run in it (it has none: inline
@@ -61,7 +60,7 @@ export function contractReportRoute(app: FastifyInstance, reg: ModelRegistry): v
         millwright_version?: string;
       } | null;
       const html = renderHistoryReportHtml({
-        model: loadHistoryModel(reg, v),
+        model: reg.historyModel(v),
         metrics: reg.readJson(v, "metrics.json") as HistoryMetrics | null,
         created: lineage?.created_at ?? null,
         millwrightVersion: lineage?.millwright_version ?? null,

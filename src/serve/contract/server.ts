@@ -23,7 +23,7 @@ import { contractMetrics } from "../../metrics/contract.js";
 import { ContractModels } from "./routes-models.js";
 import { ContractMonitor } from "../../monitor/live/monitor.js";
 import { MonitorHistory } from "../../monitor/live/monitor-history.js";
-import { ContractService, loadHistoryModel } from "./contract-service.js";
+import { ContractService } from "./contract-service.js";
 import { ContractShadow } from "./shadow.js";
 import { WriteAlarm } from "./write-alarm.js";
 import { followEvery } from "./lockstep.js";
@@ -54,7 +54,7 @@ export async function startContractServer(
   mkdirSync(cfg.dataDir, { recursive: true });
   const registry = new ModelRegistry(cfg.registryDir);
   const version = registry.resolve(opts.modelRef ?? "champion");
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   // A row-labelled contract's labels come by prediction id: its log finds readings by id.
   const labelled = !model.contract.failures;
   const log: HistoryLog = cfg.databaseUrl

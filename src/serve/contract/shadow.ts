@@ -27,7 +27,7 @@ import { headProba } from "../../train/bundle.js";
 import { type HistoryModel, isHistoryModelJSON } from "../../train/history-model.js";
 import type { ShadowMetrics } from "../shadow/metrics.js";
 import { ShadowQueue } from "../shadow/queue.js";
-import { type ContractService, type HistoryObserver, loadHistoryModel } from "./contract-service.js";
+import type { ContractService, HistoryObserver } from "./contract-service.js";
 
 /** Pairs kept for the comparison: the contract monitor's window (RECENT_READINGS). */
 const SHADOW_PAIRS = 5000;
@@ -113,7 +113,7 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
     // A version that is no data-contract model (an AI4I bundle) is the caller's mistake, not a corrupt file.
     if (!isHistoryModelJSON(this.deps.registry.readModelJson(version).obj))
       throw refuse("is not a data-contract model: shadow mode compares models of this server's contract");
-    const model = loadHistoryModel(this.deps.registry, version);
+    const model = this.deps.registry.historyModel(version);
     const champ = this.deps.service.model;
     if (model.contract.name !== champ.contract.name)
       throw refuse(

@@ -9,7 +9,7 @@ import { after, before, test } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { Registry as PromRegistry } from "prom-client";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { ContractMonitor } from "../../../src/monitor/live/monitor.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
@@ -56,7 +56,7 @@ before(async () => {
   assert.equal(trained.code, 0, trained.stderr + trained.stdout);
   const reg = new ModelRegistry(registry);
   const v = reg.resolve("champion");
-  const model = loadHistoryModel(reg, v);
+  const model = reg.historyModel(v);
   log = new SqliteHistoryLog(join(shop.dir, "h.db"));
   const metricsRegistry = new PromRegistry();
   const monitor = new ContractMonitor(model, reg.versionDir(v), metricsRegistry);
@@ -160,7 +160,7 @@ test("a contract without drift_by writes no groups; its server answers groups: [
     "rows",
   ]);
   const monitor = new ContractMonitor(
-    loadHistoryModel(reg, reg.resolve("champion")),
+    reg.historyModel(reg.resolve("champion")),
     reg.versionDir(reg.resolve("champion")),
     new PromRegistry(),
   );

@@ -17,11 +17,11 @@ import { trainHistoryAndRegister } from "../../../src/registry/train-history.js"
 import { siblingReadings } from "../../../src/registry/version-readings.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { FleetBoard } from "../../../src/monitor/live/board.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
 import { parseCsv } from "../../../src/data/csv.js";
 import { retrainFiles } from "../../../src/retrain/contract-data.js";
-import { historyExport } from "../../../src/store/history/export.js";
+import { historyExport } from "../../../src/monitor/predictions-export.js";
 import type { LogEntry } from "../../../src/store/history/types.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { at, type TrainedShop, trainedShop } from "../../helpers/contract-served.js";
@@ -34,7 +34,7 @@ let v2: string;
 async function serve(version: string) {
   const log = new SqliteHistoryLog(join(shop.dir, "h.db"));
   const prom = new PromRegistry();
-  const model = loadHistoryModel(shop.registry, version);
+  const model = shop.registry.historyModel(version);
   const monitor = new ContractMonitor(model, shop.registry.versionDir(version), prom);
   const board = new FleetBoard(model);
   const service = await ContractService.open(model, shop.registry.versionDir(version), log, [monitor, board]);
@@ -156,7 +156,7 @@ test("an edited contract's version is promoted, restarted and retrained with the
     assert.equal(again.statusCode, 200, again.body);
 
     // The export under v2 names each value as v2 does.
-    const x = historyExport(second.log, loadHistoryModel(shop.registry, v2), {
+    const x = historyExport(second.log, shop.registry.historyModel(v2), {
       labelled: false,
       where: "h.db",
       readingsOf: siblingReadings(shop.registry.versionDir(v2)),
@@ -175,7 +175,7 @@ test("an edited contract's version is promoted, restarted and retrained with the
     const files = retrainFiles(
       shop.registry,
       v2,
-      loadHistoryModel(shop.registry, v2).contract,
+      shop.registry.historyModel(v2).contract,
       entries,
       join(shop.dir, "run"),
     );

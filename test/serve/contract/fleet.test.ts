@@ -12,7 +12,7 @@ import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { FleetBoard } from "../../../src/monitor/live/board.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { historianShop } from "../../helpers/historian.js";
 
@@ -25,7 +25,7 @@ const open: { app: FastifyInstance; log: SqliteHistoryLog }[] = [];
 
 async function server(): Promise<FastifyInstance> {
   const log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   const board = new FleetBoard(model);
   const service = await ContractService.open(model, registry.versionDir(version), log, [board]);
   const app = await buildContractApp({ service, board, webDir: WEB, tokens: { feedback: TOKEN } });
@@ -224,7 +224,7 @@ test("a rebuild from the log (cluster mode after a failed step) leaves the board
   const { Registry: PromRegistry } = await import("prom-client");
   const { ContractMonitor } = await import("../../../src/monitor/live/monitor.js");
   const log = new SqliteHistoryLog(join(dir, "h.db"));
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   const board = new FleetBoard(model);
   const monitor = new ContractMonitor(model, registry.versionDir(version), new PromRegistry());
   const service = await ContractService.open(model, registry.versionDir(version), log, [board, monitor]);

@@ -13,8 +13,9 @@ import { HISTORIAN_DEFAULTS } from "../../../src/data/historian.js";
 import { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../../src/registry/train-history.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
+import type { HistoryModel } from "../../../src/train/history-model.js";
 import { runCli } from "../../helpers/cli.js";
 import { historianShop } from "../../helpers/historian.js";
 
@@ -53,10 +54,7 @@ before(async () => {
 
 after(() => {});
 
-function readingOf(
-  row: string[],
-  contract: ReturnType<typeof loadHistoryModel>["contract"],
-): Record<string, unknown> {
+function readingOf(row: string[], contract: HistoryModel["contract"]): Record<string, unknown> {
   const h = telemetry.header;
   const o: Record<string, unknown> = {
     machine_id: row[h.indexOf("machine_id")],
@@ -81,7 +79,7 @@ async function eventsOf(file: string, table: string, kindCol: string | null) {
 }
 
 test("one reading at a time through the server = millwright predict on the file, exactly; a restart rebuilds the history", async () => {
-  const model = loadHistoryModel(registry, version);
+  const model = registry.historyModel(version);
   const c = model.contract;
   const logPath = join(dir, "history.db");
   let log = new SqliteHistoryLog(logPath);

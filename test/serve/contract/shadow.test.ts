@@ -16,7 +16,7 @@ import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { trainAndRegister } from "../../../src/registry/training.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import type { ContractMonitor } from "../../../src/monitor/live/monitor.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { ContractShadow } from "../../../src/serve/contract/shadow.js";
 import { shadowMetrics } from "../../../src/serve/shadow/metrics.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
@@ -147,7 +147,7 @@ test("a shadow scores every answered reading as it would serve it, logged beside
   const other = new SqliteHistoryLog(join(dir, "h.db"));
   let expected: number[];
   try {
-    const fresh = await ContractService.open(loadHistoryModel(registry, v2), registry.versionDir(v2), other);
+    const fresh = await ContractService.open(registry.historyModel(v2), registry.versionDir(v2), other);
     const next = machines.map((m) => reading(m, 60));
     expected = Array.from(
       fresh.fleet.score(toColumns(fresh.model.contract, next, false)).heads.machine_failure!,

@@ -10,7 +10,7 @@ import { toColumns } from "../../../src/pipeline/readings.js";
 import type { ModelRegistry } from "../../../src/registry/registry.js";
 import { buildContractApp } from "../../../src/serve/contract/app.js";
 import { ContractModels } from "../../../src/serve/contract/routes-models.js";
-import { ContractService, loadHistoryModel } from "../../../src/serve/contract/contract-service.js";
+import { ContractService } from "../../../src/serve/contract/contract-service.js";
 import { SqliteHistoryLog } from "../../../src/store/history/sqlite.js";
 import { at, hourlyReading, machineIds, serveTwoVersions } from "../../helpers/contract-served.js";
 
@@ -76,7 +76,7 @@ test("promotions under traffic drop no request, and the served history is the lo
   // A service rebuilt from the log file alone, under v2: the same next-reading scores, bit for bit.
   const other = new SqliteHistoryLog(join(dir, "h.db"));
   try {
-    const fresh = await ContractService.open(loadHistoryModel(registry, v2), registry.versionDir(v2), other);
+    const fresh = await ContractService.open(registry.historyModel(v2), registry.versionDir(v2), other);
     const next = machines.map((m) => reading(m, 40));
     const expected = fresh.fleet.score(toColumns(fresh.model.contract, next, false)).heads.machine_failure;
     const r = await app.inject({ method: "POST", url: "/v1/predict", payload: next });
@@ -93,7 +93,7 @@ test("a reading scored but not yet durable when a swap starts is in the new hist
   const t = 500;
   // predict scores at once and logs at the log's next group commit; the swap starts in between.
   const scored = service.predict([reading("M05", t)], true);
-  const swapped = service.swap(loadHistoryModel(registry, v1), registry.versionDir(v1));
+  const swapped = service.swap(registry.historyModel(v1), registry.versionDir(v1));
   await Promise.all([scored, swapped]);
   assert.equal(service.model.version, v1);
   assert.equal(service.fleet.lastTime("M05"), Date.parse(at(t)));

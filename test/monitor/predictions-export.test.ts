@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { loadContract } from "../../src/contract/load.js";
 import { PACKAGE_ROOT } from "../../src/core/version.js";
-import { historyExport } from "../../src/store/history/export.js";
+import { historyExport } from "../../src/monitor/predictions-export.js";
 import { historyLogFile, openHistoryReader } from "../../src/store/history/reader.js";
 import { SqliteHistoryLog } from "../../src/store/history/sqlite.js";
 import type { LoggedReading } from "../../src/store/history/types.js";

@@ -6,11 +6,11 @@
 // known as its monitor knows it (monitor/contract-quality.ts). Two passes over the log, a page at a
 // time: the first gathers the truth (labels, failures, how far each machine was seen), the second
 // writes the readings, so memory holds the truth, never the readings.
-import { type ReadingShape, ValueAligner } from "../../pipeline/align-values.js";
-import { MillwrightError } from "../../core/errors.js";
-import { failureTimes, knownLabel } from "../../monitor/contract-quality.js";
-import type { HistoryModel } from "../../train/history-model.js";
-import type { HistoryLog, LoggedLabel, LoggedReading } from "./types.js";
+import { type ReadingShape, ValueAligner } from "../pipeline/align-values.js";
+import { MillwrightError } from "../core/errors.js";
+import { failureTimes, knownLabel } from "./contract-quality.js";
+import type { HistoryModel } from "../train/history-model.js";
+import type { HistoryLog, LoggedLabel, LoggedReading } from "../store/history/types.js";
 
 /** Entries read per query: memory stays bounded whatever the log's length. */
 const PAGE = 10_000;
