@@ -43,7 +43,6 @@ function setup() {
       return g.rows.map((v) => Number(ins.run(v, v === "orphan" ? 42 : null).lastInsertRowid));
     },
     bytes: () => 1,
-    wal: { grew: () => {}, between: () => {} },
     // What another connection sees when the group is answered.
     reply: (r) => replies.push({ r, seen: visible() }),
   });

@@ -8,12 +8,15 @@
 // transaction holding it has committed; a group whose rows fail to insert fails alone (the others
 // commit without it); a failed COMMIT fails the groups of that transaction and no
 // other (the next transaction is the groups that arrived meanwhile).
-// Automatic checkpoints are off (SQLite would run one inside whichever commit crosses its size
-// limit, with that commit's requests waiting): `wal` is told what each transaction added and when
-// one has ended, and copies the WAL off the commit path (sqlite-checkpoints.ts).
+// The WAL is copied into the database file here too (automatic checkpoints are off): SQLite would
+// run one inside whichever commit crosses its size limit, with that commit's requests waiting.
 import type Database from "better-sqlite3";
 import { type WriterReply, toWire } from "../sqlite/writer-protocol.js";
-import type { WalGrowth } from "./sqlite-checkpoints.js";
+
+/** About SQLite's default automatic checkpoint (1,000 pages of 4 KiB). */
+export const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+/** Past this, the checkpoint runs even with groups waiting (the WAL must not grow without bound). */
+const CHECKPOINT_FORCE_BYTES = 4 * CHECKPOINT_BYTES;
 
 export interface ThreadCommitOptions<M extends { id: number }> {
   db: Database.Database;
@@ -22,20 +25,23 @@ export interface ThreadCommitOptions<M extends { id: number }> {
   /** About how many bytes the group adds to the WAL. */
   bytes: (m: M) => number;
   reply: (r: WriterReply) => void;
-  wal: WalGrowth;
 }
 
 export class ThreadCommits<M extends { id: number }> {
   private queued: M[] = [];
   private scheduled = false;
+  private walBytes = 0;
+  private checkpointing = false;
   private readonly begin: Database.Statement;
   private readonly commit: Database.Statement;
   private readonly rollback: Database.Statement;
+  private readonly passive: Database.Statement;
 
   constructor(private readonly options: ThreadCommitOptions<M>) {
     this.begin = options.db.prepare("BEGIN");
     this.commit = options.db.prepare("COMMIT");
     this.rollback = options.db.prepare("ROLLBACK");
+    this.passive = options.db.prepare("PRAGMA wal_checkpoint(PASSIVE)");
   }
 
   /**
@@ -58,7 +64,7 @@ export class ThreadCommits<M extends { id: number }> {
       this.queued = [];
       this.queued = [...this.transaction(groups), ...this.queued];
     }
-    this.options.wal.between();
+    if (this.walBytes >= CHECKPOINT_BYTES) this.checkpointSoon();
   }
 
   /**
@@ -94,12 +100,36 @@ export class ThreadCommits<M extends { id: number }> {
       for (const d of done) this.fail(d.m, e);
       return [];
     }
+    this.walBytes += bytes;
     for (const d of done) this.options.reply({ id: d.m.id, ok: true, result: d.result });
-    this.options.wal.grew(bytes);
     return [];
   }
 
   private fail(m: M, e: unknown): void {
     this.options.reply({ id: m.id, ok: false, error: toWire(e) });
+  }
+
+  /**
+   * Checkpoints after the groups that are here now have committed, while the main thread writes
+   * their answers: before groups still waiting only once the WAL is far past the limit.
+   */
+  private checkpointSoon(): void {
+    if (this.checkpointing) return;
+    this.checkpointing = true;
+    setImmediate(() => {
+      this.checkpointing = false;
+      if (this.queued.length > 0 && this.walBytes < CHECKPOINT_FORCE_BYTES) return; // their flush calls again
+      this.checkpoint();
+    });
+  }
+
+  /** Copies what it can of the WAL into the database file, waiting for no reader. */
+  checkpoint(): void {
+    this.walBytes = 0;
+    try {
+      this.passive.get();
+    } catch {
+      // PASSIVE never waits; a failure (busy, I/O) is retried after the next commits.
+    }
   }
 }

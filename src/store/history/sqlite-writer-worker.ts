@@ -9,7 +9,6 @@ import { openWriterConnection } from "../sqlite/writer-open.js";
 import { type WriterInit, type WriterReply, toWire as wire } from "../sqlite/writer-protocol.js";
 import { type HistoryWriterRequest, prepareInsert, prepareLabels } from "./sqlite-rows.js";
 import { prepareShadowInsert, type ShadowGroup } from "./sqlite-shadow.js";
-import { WalCheckpoints } from "./sqlite-checkpoints.js";
 import { ThreadCommits } from "./sqlite-thread-commit.js";
 import type { LabelIn } from "./types.js";
 
@@ -62,14 +61,7 @@ const bytes = (g: Append) => {
   for (let i = 0; i < body.length; i++) n += 4096 + body[i].length + (nums[i]?.byteLength ?? 0);
   return n + (g.shadow ? 4096 + 128 * g.shadow.id.length : 0);
 };
-const wal = new WalCheckpoints(db, init.path);
-const commits = new ThreadCommits<Append>({
-  db,
-  insert: append,
-  bytes,
-  reply: (r) => port.postMessage(r),
-  wal,
-});
+const commits = new ThreadCommits<Append>({ db, insert: append, bytes, reply: (r) => port.postMessage(r) });
 
 port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   if (m.op === "append") {
@@ -78,12 +70,9 @@ port.on("message", (m: HistoryWriterRequest & { id: number }) => {
   }
   commits.flush(); // the groups that came before it commit first: arrival order
   if (m.op === "close") {
-    // The checkpoint thread's connection closes first: this one, the last, copies the WAL.
-    void wal.close().then(() => {
-      db.close();
-      port.postMessage({ id: m.id, ok: true } satisfies WriterReply);
-      port.close();
-    });
+    db.close();
+    port.postMessage({ id: m.id, ok: true } satisfies WriterReply);
+    port.close();
     return;
   }
   let reply: WriterReply;
