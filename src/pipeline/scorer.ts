@@ -12,6 +12,7 @@ import type { KnownEvent, RowState } from "../features/forecast-row.js";
 import { MachineHistory } from "../features/history.js";
 import { type FeaturePlan, featurePlan } from "../features/plan.js";
 import { type HistoryModel, predictHistoryModel } from "../train/history-model.js";
+import { zeroedRows } from "./row-slab.js";
 import type { ReadingColumns } from "./readings.js";
 
 /** Machines tracked without an attributes table to say which exist: a bound, so made-up ids cannot grow memory without end. */
@@ -223,7 +224,7 @@ export class FleetHistory {
   /** Pushes readings without scoring them: a replay of the log needs the state, not the answers again. */
   push(cols: ReadingColumns): FeatureMatrix {
     const nCols = this.plan.features.length;
-    const data = new Float64Array(cols.n * nCols);
+    const data = zeroedRows(cols.n * nCols);
     const nr = this.plan.nReadings;
     for (let i = 0; i < cols.n; i++) {
       const o = i * nCols;

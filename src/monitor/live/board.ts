@@ -144,9 +144,9 @@ export class FleetBoard implements HistoryObserver {
       const s = r.slot(i);
       out.push({
         id: r.label(s),
-        time: r.time[s],
-        predictedAt: r.predictedAt[s],
-        p: r.probability[s],
+        time: r.time(s),
+        predictedAt: r.predictedAt(s),
+        p: r.probability(s),
         heads: r.headsAt(s),
         values: r.valuesAt(s),
       });
@@ -185,7 +185,7 @@ export class FleetBoard implements HistoryObserver {
     const r = t?.readings;
     if (!t || !r || r.size === 0 || t.failures.length === 0) return null;
     const f = t.failures.reduce((a, b) => (b.time > a.time ? b : a));
-    if (f.time <= r.time[r.newest()]) return null;
+    if (f.time <= r.time(r.newest())) return null;
     const resets = this.model.contract.failures?.resets;
     const repair = t.events.find((e) => e.table === resets && e.kind === f.kind && e.time >= f.time);
     return { time: f.time, kind: f.kind, repairedAt: repair?.time ?? null };

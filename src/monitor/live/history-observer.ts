@@ -54,13 +54,25 @@ export function tellReading(observers: readonly HistoryObserver[], r: LoggedRead
 }
 
 /**
+ * One heads object per model's head names, filled in reading after reading (it is valid during the
+ * call only, as the detail): a new object per request went through a map transition per head, a
+ * tenth of telling a single reading (profiled). Its keys are always exactly the names.
+ */
+const HEADS = new WeakMap<readonly string[], Record<string, number | null>>();
+function headsFor(names: readonly string[]): Record<string, number | null> {
+  let h = HEADS.get(names);
+  if (!h) HEADS.set(names, (h = Object.fromEntries(names.map((k) => [k, null]))));
+  return h;
+}
+
+/**
  * Tells every observer of a request's readings, scored together (row i of `X` is reading i's), from
  * its columns: one values array and one heads object for the whole group, no object per reading.
  */
 export function tellGroup(observers: readonly HistoryObserver[], g: ReadingGroup, X: FeatureMatrix): void {
   if (observers.length === 0) return;
   const values = new Array<number | null>(g.values.length);
-  const heads: Record<string, number | null> = {};
+  const heads = headsFor(g.headNames);
   DETAIL.predictedAt = g.predictedAt;
   DETAIL.heads = heads;
   for (let i = 0; i < g.n; i++) {
@@ -73,7 +85,8 @@ export function tellGroup(observers: readonly HistoryObserver[], g: ReadingGroup
       heads[g.headNames[k]] = h ? h[i] : null;
     }
     DETAIL.id = g.ids[i];
-    DETAIL.x = X.data.subarray(i * X.nCols, (i + 1) * X.nCols);
+    // A single reading's matrix is its row: no view to make.
+    DETAIL.x = g.n === 1 ? X.data : X.data.subarray(i * X.nCols, (i + 1) * X.nCols);
     for (const o of observers) o.reading(g.machines[i], g.times[i], g.failure[i], values, DETAIL);
   }
 }

@@ -122,7 +122,7 @@ export class MonitorState implements HistoryObserver {
       const s = r.slot(i);
       if (l.truth[s] < 0) continue;
       y.push(l.truth[s]);
-      p.push(r.probability[s]);
+      p.push(r.probability(s));
     }
     return { y, p };
   }

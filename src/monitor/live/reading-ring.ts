@@ -1,25 +1,31 @@
-// The last N scored readings as columns overwritten in place: the board keeps one per machine, the
+// The last N scored readings as rows of one typed array, overwritten in place: the board keeps one per machine, the
 // monitor one for the fleet. Why not an object per reading: each one lived just long enough (a
 // machine's next 100 readings) to be promoted to V8's old generation and die there, and at 64
 // connections the major collections that swept them cost more CPU than building the features
-// (profiled, BENCHMARKS.md "Serving one reading with history"). Typed columns make no garbage.
+// (profiled, BENCHMARKS.md "Serving one reading with history"). A typed array makes no garbage.
 // Readers build objects on demand: a page of the board, a monitor report every 10 s. The ids are
 // kept as bytes (label-column.ts), for the same reason.
 import { LabelColumn } from "./label-column.js";
 
+/** Where a slot's row keeps its time, predictedAt and probability; the values follow, then the heads. */
+const TIME = 0;
+const PREDICTED_AT = 1;
+const PROBABILITY = 2;
+const VALUES = 3;
+
 export class ReadingRing {
   /** Per slot: the reading's id (board) or machine (monitor): `label(slot)`. */
   private readonly labels: LabelColumn;
-  readonly time: Float64Array;
-  readonly predictedAt: Float64Array;
-  /** The failure probability the reading was scored with. */
-  readonly probability: Float64Array;
-  /** `width` values per slot, contract order; NaN where missing. */
-  readonly values: Float64Array;
-  /** Per head, a value per slot; NaN where the head had no probability (or did not exist yet). */
-  readonly heads = new Map<string, Float64Array>();
+  /**
+   * One row per slot: time, predictedAt, the failure probability the reading was scored with, the
+   * `width` values in contract order, then one value per head (NaN where missing, or where the head
+   * did not exist yet). One array, not a column per field: the board keeps a ring per machine, each
+   * push finds its ring cold, and a column per field (nine at six heads) cost a cache miss each: a
+   * third of a push's samples were the heads' columns alone (profiled at 64 connections, 384 machines).
+   */
+  private rows: Float64Array;
+  private stride: number;
   private readonly headNames: string[] = [];
-  private readonly headCols: Float64Array[] = [];
   private next = 0;
   size = 0;
 
@@ -28,10 +34,8 @@ export class ReadingRing {
     readonly width: number,
   ) {
     this.labels = new LabelColumn(capacity);
-    this.time = new Float64Array(capacity);
-    this.predictedAt = new Float64Array(capacity);
-    this.probability = new Float64Array(capacity);
-    this.values = new Float64Array(capacity * width);
+    this.stride = VALUES + width;
+    this.rows = new Float64Array(capacity * this.stride);
   }
 
   /** Keeps a reading in the oldest slot (once full); returns that slot. */
@@ -47,37 +51,58 @@ export class ReadingRing {
     this.next = s + 1 === this.capacity ? 0 : s + 1;
     if (this.size < this.capacity) this.size++;
     this.labels.set(s, label);
-    this.time[s] = time;
-    this.predictedAt[s] = predictedAt;
-    this.probability[s] = probability;
-    const o = s * this.width;
-    for (let j = 0; j < this.width; j++) this.values[o + j] = values[j] ?? Number.NaN;
+    const rows = this.rows;
+    const o = s * this.stride;
+    rows[o + TIME] = time;
+    rows[o + PREDICTED_AT] = predictedAt;
+    rows[o + PROBABILITY] = probability;
+    for (let j = 0; j < this.width; j++) rows[o + VALUES + j] = values[j] ?? Number.NaN;
     // The heads seen so far, by position (a Map lookup per head per reading showed in the profile);
-    // a head new to this ring gets its column, and one a reading lacks is NaN in it.
+    // one a reading lacks is NaN in its row.
+    const h0 = o + VALUES + this.width;
     let seen = 0;
     for (let h = 0; h < this.headNames.length; h++) {
       const v = heads?.[this.headNames[h]];
       if (v !== undefined) seen++;
-      this.headCols[h][s] = v ?? Number.NaN;
+      rows[h0 + h] = v ?? Number.NaN;
     }
     // Counted without Object.keys, whose array per reading was a tenth of the board's garbage.
     let names = 0;
     for (const _ in heads) names++;
-    if (heads && seen < names)
-      for (const k in heads)
-        if (!this.heads.has(k)) {
-          const col = new Float64Array(this.capacity).fill(Number.NaN);
-          col[s] = heads[k] ?? Number.NaN;
-          this.heads.set(k, col);
-          this.headNames.push(k);
-          this.headCols.push(col);
-        }
+    if (heads && seen < names) this.addHeads(s, heads);
     return s;
+  }
+
+  /** Heads new to this ring get their place in every row (NaN in the rows before), and slot s its values. */
+  private addHeads(s: number, heads: Readonly<Record<string, number | null>>): void {
+    const added = Object.keys(heads).filter((k) => !this.headNames.includes(k));
+    const stride = this.stride + added.length;
+    const rows = new Float64Array(this.capacity * stride).fill(Number.NaN);
+    for (let t = 0; t < this.capacity; t++)
+      rows.set(this.rows.subarray(t * this.stride, (t + 1) * this.stride), t * stride);
+    this.rows = rows;
+    this.stride = stride;
+    this.headNames.push(...added);
+    const h0 = s * stride + VALUES + this.width;
+    for (let h = 0; h < this.headNames.length; h++) rows[h0 + h] = heads[this.headNames[h]] ?? Number.NaN;
   }
 
   /** Slot `s`'s reading's id (board) or machine (monitor). */
   label(s: number): string {
     return this.labels.get(s);
+  }
+
+  time(s: number): number {
+    return this.rows[s * this.stride + TIME];
+  }
+
+  predictedAt(s: number): number {
+    return this.rows[s * this.stride + PREDICTED_AT];
+  }
+
+  /** The failure probability slot `s`'s reading was scored with. */
+  probability(s: number): number {
+    return this.rows[s * this.stride + PROBABILITY];
   }
 
   /** The slot of the i-th oldest reading kept (0 ≤ i < size). */
@@ -93,8 +118,9 @@ export class ReadingRing {
 
   valuesAt(s: number): (number | null)[] {
     const out = new Array<number | null>(this.width);
+    const o = s * this.stride + VALUES;
     for (let j = 0; j < this.width; j++) {
-      const v = this.values[s * this.width + j];
+      const v = this.rows[o + j];
       out[j] = Number.isNaN(v) ? null : v;
     }
     return out;
@@ -102,7 +128,11 @@ export class ReadingRing {
 
   headsAt(s: number): Record<string, number | null> {
     const out: Record<string, number | null> = {};
-    for (const [k, col] of this.heads) out[k] = Number.isNaN(col[s]) ? null : col[s];
+    const o = s * this.stride + VALUES + this.width;
+    for (let h = 0; h < this.headNames.length; h++) {
+      const v = this.rows[o + h];
+      out[this.headNames[h]] = Number.isNaN(v) ? null : v;
+    }
     return out;
   }
 }
@@ -120,7 +150,7 @@ export function ringRows(
       .map((v, j) =>
         v !== null && readings[j]?.kind === "category" ? (readings[j].levels?.[v] ?? null) : v,
       );
-    out.push({ machine: r.label(s), time: r.time[s], p: r.probability[s], values });
+    out.push({ machine: r.label(s), time: r.time(s), p: r.probability(s), values });
   }
   return out;
 }

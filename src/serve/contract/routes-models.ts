@@ -249,7 +249,7 @@ export function contractModelRoutes(app: FastifyInstance, models: ContractModels
           kind: "promotion",
           payload: { from, to, by: "api", ...(reason ? { reason } : {}) },
         });
-      req.log.info({ from, to, reason }, "promoted and served");
+      req.log.info({ reqId: req.id, from, to, reason }, "promoted and served");
       return { version: to, alias: "champion", served: models.served, from, reason };
     },
   );

@@ -39,7 +39,7 @@ export function contractRollbackRoute(
         kind: "rollback",
         payload: { from, to, reason, by: "api" },
       });
-      req.log.info({ from, to, reason }, "champion rolled back");
+      req.log.info({ reqId: req.id, from, to, reason }, "champion rolled back");
       return { from, to, reason, served: models.served };
     },
   );

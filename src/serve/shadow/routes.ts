@@ -31,7 +31,7 @@ export function shadowRoutes(app: FastifyInstance, shadow: ContractShadow): void
     }),
     async (req) => {
       const { version, replaced } = await shadow.start((req.body as { version: string }).version);
-      req.log.info({ version, replaced }, "shadow started");
+      req.log.info({ reqId: req.id, version, replaced }, "shadow started");
       return { version, replaced, active: true };
     },
   );
@@ -40,7 +40,7 @@ export function shadowRoutes(app: FastifyInstance, shadow: ContractShadow): void
     tokenRoute("admin", { tags, summary: "Stop the shadow model; needs the admin token" }),
     async (req) => {
       const { stopped } = shadow.stop();
-      req.log.info({ stopped }, "shadow stopped");
+      req.log.info({ reqId: req.id, stopped }, "shadow stopped");
       return { stopped, active: false };
     },
   );

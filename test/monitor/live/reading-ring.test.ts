@@ -17,14 +17,14 @@ test("a ring keeps the last `capacity` readings, oldest first, with nulls where 
     ["id2", "id3", "id4"],
   );
   assert.deepEqual(
-    rows.map((s) => r.time[s]),
+    rows.map((s) => r.time(s)),
     [102, 103, 104],
   );
   assert.deepEqual(r.valuesAt(rows[0]), [2, null]);
   assert.deepEqual(r.valuesAt(rows[1]), [3, -3]);
   assert.deepEqual(r.headsAt(rows[2]), { a: 4, b: null });
   assert.equal(r.newest(), rows[2]);
-  assert.equal(r.probability[r.newest()], 0.4);
+  assert.equal(r.probability(r.newest()), 0.4);
 });
 
 test("a head first seen late reads null for earlier readings, and one a reading lacks reads null for it", () => {
