@@ -130,13 +130,15 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     return recheck ? this.watch.problem() : this.watch.known();
   }
 
-  /** `now`: flushed at once (a batch: handed over before its caller writes the answer). */
-  protected async append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
+  /**
+   * `now`: flushed at once (a batch: handed over before its caller writes the answer). Not an async
+   * function: one promise chained on the commit's, not an async frame and two (every single reading).
+   */
+  protected append(entries: Log.LogEntry[], group?: Log.ReadingGroup, now = false): Promise<number[]> {
     const n = group ? group.n : entries.length;
-    if (n === 0) return [];
+    if (n === 0) return Promise.resolve([]);
     const slot: Slot = { entries, group, seqs: [] };
-    await this.committer.enqueue([slot], n, now).catch(refuse);
-    return slot.seqs.filter((q) => q > 0);
+    return this.committer.enqueue([slot], n, now).then(() => slot.seqs.filter((q) => q > 0), refuse);
   }
 
   /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
