@@ -122,7 +122,10 @@ describe("authentication", () => {
     // Each counted failure is logged (trial 8: none was), the 429s past the limit are not: 20 lines
     // for 600 guesses, so a guesser cannot flood the log.
     const warned = logged
-      .map((l) => JSON.parse(l) as { msg: string; client?: string; token?: string; url?: string })
+      .map(
+        (l) =>
+          JSON.parse(l) as { msg: string; client?: string; token?: string; url?: string; reqId?: string },
+      )
       .filter((l) => l.msg === "a missing or wrong token" && l.client === "10.0.0.2");
     assert.equal(warned.length, 20, JSON.stringify(warned.slice(0, 2)));
     assert.deepEqual(
@@ -131,6 +134,13 @@ describe("authentication", () => {
       "every route's failures are logged with the route",
     );
     assert.ok(!JSON.stringify(warned).includes("guess"), "the token itself is never logged");
+    // No child logger per request (a cost on every request): the line names its request itself.
+    assert.equal(
+      new Set(warned.map((l) => l.reqId)).size,
+      20,
+      `each line names its own request: ${JSON.stringify(warned.slice(0, 2).map((l) => l.reqId))}`,
+    );
+    assert.ok(warned.every((l) => typeof l.reqId === "string" && l.reqId.length > 0));
     const limited = await post("/v1/feedback", "{}", "guess", "10.0.0.2");
     assert.equal(limited.json().code, "MW_RATE_LIMITED");
     assert.ok(Number(limited.headers["retry-after"]) >= 1);
