@@ -1,10 +1,10 @@
-// The last N scored readings as rows of one typed array, overwritten in place: the board keeps one per machine, the
-// monitor one for the fleet. Why not an object per reading: each one lived just long enough (a
-// machine's next 100 readings) to be promoted to V8's old generation and die there, and at 64
-// connections the major collections that swept them cost more CPU than building the features
-// (profiled, BENCHMARKS.md "Serving one reading with history"). A typed array makes no garbage.
-// Readers build objects on demand: a page of the board, a monitor report every 10 s. The ids are
-// kept as bytes (label-column.ts), for the same reason.
+// The last N scored readings, one row each in one typed array, overwritten in place: the board
+// keeps one per machine, the monitor one for the fleet. Why not an object per reading: each one
+// lived just long enough (a machine's next 100 readings) to be promoted to V8's old generation and
+// die there, and at 64 connections the major collections that swept them cost more CPU than
+// building the features (profiled, BENCHMARKS.md "Serving one reading with history"). A typed array
+// makes no garbage. Readers build objects on demand: a page of the board, a monitor report every
+// 10 s. The ids are kept as bytes (label-column.ts), for the same reason.
 import { LabelColumn } from "./label-column.js";
 
 /** Where a slot's row keeps its time, predictedAt and probability; the values follow, then the heads. */
