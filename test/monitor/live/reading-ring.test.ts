@@ -1,4 +1,4 @@
-// The board's and the monitor's reading columns: what goes in comes out, oldest first, after the
+// The board's and the monitor's reading rings: what goes in comes out, oldest first, after the
 // ring has wrapped; missing values and heads read back as null; a head first seen late has no
 // value for the readings before it; a label (a reading id kept as bytes, or any string) reads back as given.
 import assert from "node:assert/strict";
