@@ -26,7 +26,10 @@ export function uuidv7Many(n: number, now = Date.now()): string[] {
   for (let i0 = 0; i0 < n; i0 += per) {
     const i1 = Math.min(n, i0 + per);
     for (let i = i0; i < i1; i++) writeId(s, (i - i0) * 36, time);
-    for (let i = i0; i < i1; i++) out[i] = s.toString("latin1", (i - i0) * 36, (i - i0) * 36 + 36);
+    // One string read back, each id a slice of it (V8 makes a slice a view, no copy): a read per id
+    // was two-fifths of a 1,000-reading batch's ids.
+    const text = s.toString("latin1", 0, (i1 - i0) * 36);
+    for (let i = i0; i < i1; i++) out[i] = text.slice((i - i0) * 36, (i - i0) * 36 + 36);
   }
   return out;
 }
