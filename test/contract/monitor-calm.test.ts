@@ -18,6 +18,7 @@ import { HISTORIAN_SENSORS } from "../../src/data/historian-spec.js";
 import { ModelRegistry } from "../../src/registry/registry.js";
 import { trainHistoryAndRegister } from "../../src/registry/train-history.js";
 import { type ContractMonitorReport, ContractMonitor } from "../../src/monitor/live/monitor.js";
+import { tellReading } from "../../src/monitor/live/history-observer.js";
 import { SHOP_LIVE_CONTRACT, shopLive } from "../helpers/shop-live.js";
 
 const H = 3_600_000;
@@ -43,6 +44,25 @@ function monitorFor(contractFile: string): { monitor: ContractMonitor; prom: Pro
   return { monitor, prom, names: contract.readings.map((r) => r.name) };
 }
 
+/** One scored reading told to the monitor as a replay tells it; its feature row holds the values (a counter as told). */
+function tell(monitor: ContractMonitor, machine: string, time: number, values: (number | null)[]): void {
+  const r = {
+    id: "",
+    machine,
+    time,
+    values,
+    modelVersion: "",
+    predictedAt: 0,
+    failureProbability: 0,
+    heads: {},
+  };
+  tellReading(
+    [monitor],
+    r,
+    Float64Array.from(values, (v) => v ?? Number.NaN),
+  );
+}
+
 type Look = { at: number; r: ContractMonitorReport };
 const brief = (l: Look) =>
   `${JSON.stringify(l.r.drift_window)} share ${l.r.drift?.drift_share} ${l.r.drift?.features.map((f) => `${f.feature} ${f.score.toFixed(3)}/${f.threshold.toFixed(3)}`).join(", ")}`;
@@ -62,10 +82,10 @@ test("the historian fleet, played live as `npm start -- --fleet historian --simu
   for (let hour = TRAIN_DAYS * 24; hour < (TRAIN_DAYS + days) * 24; hour++) {
     const at = h.startMs + hour * H;
     for (const m of h.machines)
-      monitor.reading(
+      tell(
+        monitor,
         m.id,
         at,
-        0,
         HISTORIAN_SENSORS.map((s) => {
           const xs = m.readings[s.name];
           return xs ? Number(xs[hour].toFixed(s.digits)) : null;
@@ -104,10 +124,10 @@ test("shop E: calm until its sensors are recalibrated, dataset drift within a da
       looks.push({ at, r: monitor.report() });
       next += H;
     }
-    monitor.reading(
+    tell(
+      monitor,
       r.machine_id,
       at,
-      0,
       names.map((n) => r[n as keyof typeof r] as number),
     );
   }

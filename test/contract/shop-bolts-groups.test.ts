@@ -33,6 +33,8 @@ const read = (file: string, learn: boolean) =>
   readContractData(loadContract(join(shop.dir, file)).contract, { learn, labels: "no" });
 
 type Row = ReturnType<typeof liveRows>[number];
+/** One reading's values as the columns of a group of one. */
+const columnsOf = (values: readonly (number | null)[]) => values.map((v) => Float64Array.of(v ?? Number.NaN));
 
 /** The groups' reports at each hour from a day after the export's end, fed reading by reading. */
 function hourly(trained: ContractData, ref: Partial<ReferenceSample>, rows: Row[]) {
@@ -41,7 +43,7 @@ function hourly(trained: ContractData, ref: Partial<ReferenceSample>, rows: Row[
   let k = 0;
   for (let at = shop.exportEnd + DAY; at <= shop.end; at += HOUR) {
     for (; k < rows.length && rows[k].time < at; k++)
-      groups.reading(rows[k].machine, rows[k].time, rows[k].values);
+      groups.reading(rows[k].machine, rows[k].time, columnsOf(rows[k].values), 0);
     out.push({ at, groups: groups.report() });
   }
   return out;

@@ -6,7 +6,9 @@ import { explainReading } from "../../pipeline/contract-explain.js";
 import type { FeaturePlan } from "../../features/plan.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { ReadingRing } from "./reading-ring.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail, Restaged } from "./history-observer.js";
+import type { FeatureMatrix } from "../../features/build.js";
+import type { ReadingGroup } from "../../store/history/types.js";
+import type { HistoryObserver, Restaged } from "./history-observer.js";
 
 /** Readings and events kept per machine (the machine page shows the last 100 readings). */
 export const KEEP_READINGS = 100;
@@ -19,7 +21,7 @@ export interface BoardReading {
   p: number;
   heads: Record<string, number | null>;
   /** Contract order as logged (category codes; null where missing). */
-  values: LoggedValues;
+  values: (number | null)[];
 }
 
 export interface BoardEvent {
@@ -39,6 +41,9 @@ interface Track {
   x: Float64Array | null;
   reasons: string[] | null;
   newest: number;
+  /** The last group that told this machine (FleetBoard.told), and the row of its last reading there. */
+  told: number;
+  row: number;
 }
 
 /** Keeps the last `n` of a list, trimming in steps (a copy every n pushes, not every push). */
@@ -49,6 +54,8 @@ function pushKept<T>(list: T[], item: T, n: number): T[] {
 
 export class FleetBoard implements HistoryObserver {
   private tracks = new Map<string, Track>();
+  /** Groups told so far: which tracks a group touched. */
+  private told = 0;
 
   private current: () => HistoryModel;
 
@@ -91,6 +98,8 @@ export class FleetBoard implements HistoryObserver {
         x: null,
         reasons: null,
         newest: Number.NEGATIVE_INFINITY,
+        told: 0,
+        row: 0,
       };
       this.tracks.set(machine, t);
     }
@@ -101,18 +110,28 @@ export class FleetBoard implements HistoryObserver {
     this.tracks = new Map();
   }
 
-  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
-    const t = this.track(machine);
-    t.readings ??= new ReadingRing(KEEP_READINGS, values.length);
-    t.readings.push(detail?.id ?? "", time, detail?.predictedAt ?? Date.now(), p, values, detail?.heads);
-    // Copied into the track's own row (detail.x is valid during the call only), reused reading after reading.
-    if (!detail) t.x = null;
-    else {
-      if (t.x?.length !== detail.x.length) t.x = new Float64Array(detail.x.length);
-      t.x.set(detail.x);
+  group(g: ReadingGroup, X: FeatureMatrix): void {
+    const told = ++this.told;
+    const touched: Track[] = [];
+    for (let i = 0; i < g.n; i++) {
+      const t = this.track(g.machines[i]);
+      t.readings ??= new ReadingRing(KEEP_READINGS, g.values.length);
+      t.readings.push(g.ids[i], g.times[i], g.predictedAt, g.failure[i], g.values, i, g);
+      if (t.told !== told) {
+        t.told = told;
+        touched.push(t);
+      }
+      t.row = i;
+      t.newest = Math.max(t.newest, g.times[i]);
     }
-    t.reasons = null;
-    t.newest = Math.max(t.newest, time);
+    // Each machine's last reading of the group: its feature row is copied into the track's own (X is
+    // valid during the call only), for its reasons; the rows before it would only be overwritten.
+    const nc = X.nCols;
+    for (const t of touched) {
+      if (t.x?.length !== nc) t.x = new Float64Array(nc);
+      for (let k = 0, o = t.row * nc; k < nc; k++) t.x[k] = X.data[o + k];
+      t.reasons = null;
+    }
   }
 
   event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void {

@@ -4,24 +4,16 @@ import type { FeatureMatrix } from "../../features/build.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import type { LoggedEvent, LoggedReading, ReadingGroup } from "../../store/history/types.js";
 
-/** More about a scored reading, for observers that show it (the fleet board): valid during the call only. */
-export interface ReadingDetail {
-  id: string;
-  predictedAt: number;
-  heads: Record<string, number | null>;
-  /** The reading's feature row: valid during the call only (copy it to keep it). */
-  x: Float64Array;
-}
-
 /**
- * A reading's values in contract order as logged (category codes; null where missing). Valid during
- * the call only, as the detail: a scored group tells every reading with one array (tellGroup).
+ * Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up.
+ * Readings come as a scored group's columns, a request's at once (one reading when replayed): the
+ * group and its feature rows are valid during the call only, so an observer copies what it keeps.
+ * Why columns, not a call per reading: telling a 1,000-reading batch reading by reading (a values
+ * array with nulls, a heads object by name) was a fifth of its main-thread time (profiled).
  */
-export type LoggedValues = readonly (number | null)[];
-
-/** Who else sees every reading and event applied (the monitor, the board), live, replayed or caught up. */
 export interface HistoryObserver {
-  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void;
+  /** A scored group: row i of `X` is reading i's feature row. */
+  group(g: ReadingGroup, X: FeatureMatrix): void;
   event(table: string, machine: string, time: number, detail?: { id: string; kind: string }): void;
   /** The ground truth of the reading with this id (a row-labelled contract's feedback). */
   label?(id: string, label: 0 | 1): void;
@@ -41,59 +33,47 @@ export interface Restaged {
   adopt(): void;
 }
 
-/** One detail for every reading told: observers copy what they keep (x is only valid during the call anyway). */
-const DETAIL: ReadingDetail = { id: "", predictedAt: 0, heads: {}, x: new Float64Array(0) };
-
-/** Tells every observer of a reading applied, with its feature row `x` (scored now or replayed). */
-export function tellReading(observers: readonly HistoryObserver[], r: LoggedReading, x: Float64Array): void {
-  DETAIL.id = r.id;
-  DETAIL.predictedAt = r.predictedAt;
-  DETAIL.heads = r.heads;
-  DETAIL.x = x;
-  for (const o of observers) o.reading(r.machine, r.time, r.failureProbability, r.values, DETAIL);
-}
-
-/**
- * One heads object per model's head names, filled in reading after reading (it is valid during the
- * call only, as the detail): a new object per request went through a map transition per head, a
- * tenth of telling a single reading (profiled). Its keys are always exactly the names.
- */
-const HEADS = new WeakMap<readonly string[], Record<string, number | null>>();
-function headsFor(names: readonly string[]): Record<string, number | null> {
-  let h = HEADS.get(names);
-  if (!h) HEADS.set(names, (h = Object.fromEntries(names.map((k) => [k, null]))));
-  return h;
-}
-
-/**
- * Tells every observer of a request's readings, scored together (row i of `X` is reading i's), from
- * its columns: one values array and one heads object for the whole group, no object per reading.
- */
+/** Tells every observer of a request's readings, scored together (row i of `X` is reading i's). */
 export function tellGroup(observers: readonly HistoryObserver[], g: ReadingGroup, X: FeatureMatrix): void {
-  if (observers.length === 0) return;
-  const values = new Array<number | null>(g.values.length);
-  const heads = headsFor(g.headNames);
-  DETAIL.predictedAt = g.predictedAt;
-  DETAIL.heads = heads;
-  // A batch's rows are copied, one after another, into one array (x is valid during the call only):
-  // a view per reading was a sixth of tellGroup's own time (profiled). A single reading's is its matrix.
-  const nc = X.nCols;
-  const data = X.data;
-  const row = g.n === 1 ? data : new Float64Array(nc);
-  DETAIL.x = row;
-  for (let i = 0; i < g.n; i++) {
-    for (let j = 0; j < values.length; j++) {
-      const v = g.values[j][i];
-      values[j] = Number.isNaN(v) ? null : v;
-    }
-    for (let k = 0; k < g.headNames.length; k++) {
-      const h = g.heads[k];
-      heads[g.headNames[k]] = h ? h[i] : null;
-    }
-    DETAIL.id = g.ids[i];
-    if (row !== data) for (let k = 0, o = i * nc; k < nc; k++) row[k] = data[o + k];
-    for (const o of observers) o.reading(g.machines[i], g.times[i], g.failure[i], values, DETAIL);
-  }
+  for (const o of observers) o.group(g, X);
+}
+
+/** One reading as a group of one, reused reading after reading (replays tell a reading at a time). */
+const ONE = {
+  n: 1,
+  ids: [""],
+  machines: [""],
+  times: new Float64Array(1),
+  values: [] as Float64Array[],
+  modelVersion: "",
+  predictedAt: 0,
+  failure: new Float64Array(1),
+  headNames: [] as string[],
+  heads: [] as Float64Array[],
+};
+const ROW: FeatureMatrix = { data: new Float64Array(0), nRows: 1, nCols: 0 };
+
+/** Tells every observer of a reading applied, with its feature row `x` (replayed or caught up). */
+export function tellReading(observers: readonly HistoryObserver[], r: LoggedReading, x: Float64Array): void {
+  ONE.ids[0] = r.id;
+  ONE.machines[0] = r.machine;
+  ONE.times[0] = r.time;
+  ONE.failure[0] = r.failureProbability;
+  ONE.modelVersion = r.modelVersion;
+  ONE.predictedAt = r.predictedAt;
+  while (ONE.values.length < r.values.length) ONE.values.push(new Float64Array(1));
+  ONE.values.length = r.values.length;
+  for (let j = 0; j < r.values.length; j++) ONE.values[j][0] = r.values[j] ?? Number.NaN;
+  // The same names array while the heads' names stay the same (the rings work out their places once per array).
+  let k = 0;
+  let same = true;
+  for (const name in r.heads) if (ONE.headNames[k++] !== name) same = false;
+  if (!same || k !== ONE.headNames.length) ONE.headNames = Object.keys(r.heads);
+  while (ONE.heads.length < ONE.headNames.length) ONE.heads.push(new Float64Array(1));
+  for (let h = 0; h < ONE.headNames.length; h++) ONE.heads[h][0] = r.heads[ONE.headNames[h]] ?? Number.NaN;
+  ROW.data = x;
+  ROW.nCols = x.length;
+  for (const o of observers) o.group(ONE, ROW);
 }
 
 /** Tells every observer of an event applied (new or replayed). */

@@ -14,7 +14,6 @@ import type { GroupDriftGauges } from "../../metrics/group-drift.js";
 import type { DriftReport } from "../drift-report.js";
 import { GROUP_WINDOW_ROWS } from "../drift-window.js";
 import type { GroupReference, SkippedGroup } from "../../registry/reference-sample.js";
-import type { LoggedValues } from "./history-observer.js";
 import { contractDrift, type DriftWindow } from "./monitor-drift.js";
 import { ReadingRing, ringRows } from "./reading-ring.js";
 
@@ -65,12 +64,12 @@ export class GroupWindows {
     return new GroupWindows(contract, ref.groups ?? [], ref.groups_skipped ?? []);
   }
 
-  /** A scored reading, its values as the fleet's window keeps them (a counter's rate). */
-  reading(machine: string, time: number, values: LoggedValues): void {
+  /** Scored reading `i` of `values` (columns as the fleet's window keeps them: a counter's rate). */
+  reading(machine: string, time: number, values: readonly Float64Array[], i: number): void {
     for (const key of this.ofMachine.get(machine) ?? []) {
       let ring = this.rings.get(key);
       if (!ring) this.rings.set(key, (ring = new ReadingRing(GROUP_WINDOW_ROWS, values.length)));
-      ring.push(machine, time, 0, Number.NaN, values);
+      ring.push(machine, time, 0, Number.NaN, values, i);
       this.pushed.set(key, (this.pushed.get(key) ?? 0) + 1);
     }
   }

@@ -8,7 +8,9 @@ import { CONTRACT_QUALITY_WINDOW } from "../../core/limits.js";
 import type { DriftCalibration } from "../drift-window.js";
 import type { ReferenceSample } from "../../registry/reference-sample.js";
 import type { HistoryModel } from "../../train/history-model.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail } from "./history-observer.js";
+import type { FeatureMatrix } from "../../features/build.js";
+import type { ReadingGroup } from "../../store/history/types.js";
+import type { HistoryObserver } from "./history-observer.js";
 import { GroupWindows } from "./monitor-groups.js";
 import { LabelColumn } from "./label-column.js";
 import { ReadingRing, ringRows } from "./reading-ring.js";
@@ -141,19 +143,30 @@ export class MonitorState implements HistoryObserver {
   }
 
   /**
-   * A scored reading: values in contract order as logged (category codes, missing as null). A counter
-   * reading is kept as its rate, from the feature row (the reference holds rates: reference-sample.ts).
+   * Scored readings: values in contract order as logged (category codes, missing as NaN). A counter
+   * reading is kept as its rate, from the feature rows (the reference holds rates: reference-sample.ts).
    */
-  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
-    this.see(machine, time);
-    if (this.counters.length > 0 && detail) {
-      const withRates = values.slice();
-      for (const j of this.counters) withRates[j] = Number.isNaN(detail.x[j]) ? null : detail.x[j];
-      values = withRates;
+  group(g: ReadingGroup, X: FeatureMatrix): void {
+    const values = this.counters.length > 0 ? this.withRates(g, X) : g.values;
+    for (let i = 0; i < g.n; i++) {
+      const machine = g.machines[i];
+      const time = g.times[i];
+      this.see(machine, time);
+      const s = this.recent.push(machine, time, 0, g.failure[i], values, i);
+      this.groups?.reading(machine, time, values, i);
+      this.labels?.took(s, g.ids[i]);
     }
-    const s = this.recent.push(machine, time, 0, p, values);
-    this.groups?.reading(machine, time, values);
-    this.labels?.took(s, detail?.id ?? "");
+  }
+
+  /** The group's value columns with each counter reading's replaced by its rate (its slot of the feature rows). */
+  private withRates(g: ReadingGroup, X: FeatureMatrix): Float64Array[] {
+    const cols = g.values.slice();
+    for (const j of this.counters) {
+      const rate = new Float64Array(g.n);
+      for (let i = 0; i < g.n; i++) rate[i] = X.data[i * X.nCols + j];
+      cols[j] = rate;
+    }
+    return cols;
   }
 
   event(table: string, machine: string, time: number): void {

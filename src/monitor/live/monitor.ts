@@ -13,7 +13,9 @@ import { exportGroupDrift, type GroupDrift } from "./monitor-groups.js";
 import { qualityOf, type RealisedQuality, realisedQuality } from "../contract-quality.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { type CbpeEstimate, estimateCbpe } from "../../evaluate/cbpe.js";
-import type { HistoryObserver, LoggedValues, ReadingDetail, Restaged } from "./history-observer.js";
+import type { FeatureMatrix } from "../../features/build.js";
+import type { ReadingGroup } from "../../store/history/types.js";
+import type { HistoryObserver, Restaged } from "./history-observer.js";
 import { MIN_CURRENT, MonitorState, RECENT_READINGS } from "./monitor-state.js";
 
 export { MonitorState, RECENT_READINGS };
@@ -90,8 +92,8 @@ export class ContractMonitor implements HistoryObserver {
     this.state.reset();
   }
 
-  reading(machine: string, time: number, p: number, values: LoggedValues, detail?: ReadingDetail): void {
-    this.state.reading(machine, time, p, values, detail);
+  group(g: ReadingGroup, X: FeatureMatrix): void {
+    this.state.group(g, X);
   }
 
   event(table: string, machine: string, time: number): void {

@@ -10,7 +10,7 @@ import { ModelRegistry } from "../../registry/registry.js";
 import { PostgresHistoryLog } from "../../store/history/postgres.js";
 import { historyLogFile } from "../../store/history/reader.js";
 import { SqliteHistoryLog } from "../../store/history/sqlite.js";
-import type { HistoryLog, LogEntry } from "../../store/history/types.js";
+import type { HistoryLog, LogEntry, ReadingGroup } from "../../store/history/types.js";
 import { Registry as PromRegistry } from "prom-client";
 import type { SimulationView } from "../routes/sim.js";
 import { chooseLogFormat, textLogStream } from "../log-format.js";
@@ -74,7 +74,7 @@ export async function startContractServer(
   // Built before the service opens, so the replay tells it of every failure (the shadow's labels).
   const late: { shadow?: ContractShadow } = {};
   const shadowSeen = {
-    reading: (m: string, t: number) => late.shadow?.reading(m, t),
+    group: (g: ReadingGroup) => late.shadow?.group(g),
     event: (tb: string, m: string, t: number) => late.shadow?.event(tb, m, t),
     reset: () => late.shadow?.reset(),
   };

@@ -225,12 +225,16 @@ export class ContractShadow implements ShadowPeriod, HistoryObserver {
     }
   }
 
-  reading(machine: string, time: number): void {
+  group(g: ReadingGroup): void {
+    for (let i = 0; i < g.n; i++) this.see(g.machines[i], g.times[i]);
+  }
+
+  private see(machine: string, time: number): void {
     if (time > (this.seen.get(machine) ?? Number.NEGATIVE_INFINITY)) this.seen.set(machine, time);
   }
 
   event(table: string, machine: string, time: number): void {
-    this.reading(machine, time);
+    this.see(machine, time);
     if (table === "failures") this.failures.push({ machine, time });
   }
 
