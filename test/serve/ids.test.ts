@@ -32,3 +32,11 @@ test("uuidv7Many: n ids at one time, each well-formed and unique, across the scr
   }
   assert.equal(seen.size, 1 + 5 + 1024 + 1025 + 3000, "no id twice");
 });
+
+test("uuidv7Many with a byte array: the ids' ASCII copied into it, 36 bytes an id, across chunks", () => {
+  for (const n of [1, 1024, 2500]) {
+    const bytes = new Uint8Array(36 * n);
+    const ids = uuidv7Many(n, Date.parse("2026-12-06T03:00:00Z"), bytes);
+    assert.equal(Buffer.from(bytes).toString("latin1"), ids.join(""), `${n} ids`);
+  }
+});

@@ -116,7 +116,7 @@ export class FleetBoard implements HistoryObserver {
     for (let i = 0; i < g.n; i++) {
       const t = this.track(g.machines[i]);
       t.readings ??= new ReadingRing(KEEP_READINGS, g.values.length);
-      t.readings.push(g.ids[i], g.times[i], g.predictedAt, g.failure[i], g.values, i, g);
+      t.readings.push(g.ids[i], g.times[i], g.predictedAt, g.failure[i], g.values, i, g, g.idWords);
       if (t.told !== told) {
         t.told = told;
         touched.push(t);

@@ -12,7 +12,7 @@ import type { FeatureMatrix } from "../../features/build.js";
 import type { ReadingGroup } from "../../store/history/types.js";
 import type { HistoryObserver } from "./history-observer.js";
 import { GroupWindows } from "./monitor-groups.js";
-import { LabelColumn } from "./label-column.js";
+import { ID_WORDS, LabelColumn } from "./label-column.js";
 import { ReadingRing, ringRows } from "./reading-ring.js";
 
 /**
@@ -50,8 +50,8 @@ class WindowLabels {
   }
 
   /** Slot `s` now holds reading `id`: the reading it held is out of the window, its label with it. */
-  took(s: number, id: string): void {
-    this.ids.set(s, id);
+  took(s: number, id: string, words?: Uint32Array, at?: number): void {
+    this.ids.set(s, id, words, at);
     this.truth[s] = -1;
     this.slotOf = null;
   }
@@ -154,7 +154,7 @@ export class MonitorState implements HistoryObserver {
       this.see(machine, time);
       const s = this.recent.push(machine, time, 0, g.failure[i], values, i);
       this.groups?.reading(machine, time, values, i);
-      this.labels?.took(s, g.ids[i]);
+      this.labels?.took(s, g.ids[i], g.idWords, i * ID_WORDS);
     }
   }
 

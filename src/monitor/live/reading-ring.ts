@@ -5,7 +5,7 @@
 // building the features (profiled, BENCHMARKS.md "Serving one reading with history"). A typed array
 // makes no garbage. Readers build objects on demand: a page of the board, a monitor report every
 // 10 s. The ids are kept as bytes (label-column.ts), for the same reason.
-import { LabelColumn } from "./label-column.js";
+import { ID_WORDS, LabelColumn } from "./label-column.js";
 
 /** Where a slot's row keeps its time, predictedAt and probability; the values follow, then the heads. */
 const TIME = 0;
@@ -60,12 +60,14 @@ export class ReadingRing {
     values: readonly Float64Array[],
     i: number,
     heads?: HeadColumns,
+    /** The labels' ASCII, ID_WORDS words a reading (a group's idWords): copied, not read from the strings. */
+    labelWords?: Uint32Array,
   ): number {
     const map = heads ? this.headMap(heads.headNames) : null; // first: it may widen the rows
     const s = this.next;
     this.next = s + 1 === this.capacity ? 0 : s + 1;
     if (this.size < this.capacity) this.size++;
-    this.labels.set(s, label);
+    this.labels.set(s, label, labelWords, i * ID_WORDS);
     const rows = this.rows;
     const o = s * this.stride;
     rows[o + TIME] = time;

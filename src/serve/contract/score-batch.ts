@@ -10,6 +10,7 @@ import type { ReadingGroup } from "../../store/history/types.js";
 import type { HistoryModel } from "../../train/history-model.js";
 import { uuidv7Many } from "../ids.js";
 import { type HistoryObserver, tellGroup } from "../../monitor/live/history-observer.js";
+import { ID_WORDS } from "../../monitor/live/label-column.js";
 
 /**
  * One answer of POST /v1/predict, as documented: answer-json.ts writes it from a ScoredBatch without
@@ -83,11 +84,13 @@ export function scoreBatch(
   const { kinds, model } = answerPartsOf(m);
   const heads = kinds.map((k) => s.heads[k] ?? null);
   const now = Date.now();
-  const ids = uuidv7Many(cols.n, now);
+  const idWords = new Uint32Array(ID_WORDS * cols.n);
+  const ids = uuidv7Many(cols.n, now, new Uint8Array(idWords.buffer));
   const nx = s.X.nCols;
   const group: ReadingGroup = {
     n: cols.n,
     ids,
+    idWords,
     machines: cols.machine,
     times: cols.time,
     values: cols.values,

@@ -31,6 +31,11 @@ export interface ReadingGroup {
   times: Float64Array;
   /** One column per contract reading, in contract order. */
   values: readonly Float64Array[];
+  /**
+   * The ids' ASCII when they are ours (uuidv7Many wrote it), 9 32-bit words (36 bytes) an id: the
+   * board and the monitor keep ids as bytes (label-column.ts) and copy these a word at a time.
+   */
+  idWords?: Uint32Array;
   modelVersion: string;
   predictedAt: number;
   failure: Float64Array;

@@ -3,7 +3,8 @@
 // same state, or a restart (which replays the log) would show another board and another window than
 // the server had before it. Also: the board keeps each machine's last feature row of a group as its
 // own copy (the group's matrix is valid during the call only), and the monitor keeps a counter
-// reading as its rate, from the feature row.
+// reading as its rate, from the feature row. A scored group's ids come with their bytes (copied as
+// they are); a replayed reading's id is read from its string: the same ids either way.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { FeatureMatrix } from "../../../src/features/build.js";
@@ -34,6 +35,8 @@ function batch(): { g: ReadingGroup; X: FeatureMatrix } {
     headNames: ["wear", "bearing"],
     heads: [Float64Array.from({ length: n }, (_, i) => i / 100), null],
   };
+  // As score-batch.ts has them (uuidv7Many): the ids' ASCII as words.
+  g.idWords = new Uint32Array(Uint8Array.from(Buffer.from(g.ids.join(""), "latin1")).buffer);
   return { g, X };
 }
 

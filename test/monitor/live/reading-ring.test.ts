@@ -62,4 +62,9 @@ test("labels: our reading ids (kept as bytes) and any other string come back as 
   c.set(2, id.replace("42", "43"));
   assert.deepEqual([c.get(0), c.get(1), c.get(2)], ["M8", id, id.replace("42", "43")]);
   assert.equal(new LabelColumn(1).get(0), "", "an empty slot reads as no label");
+  // With the id's ASCII at hand as words (a scored group's idWords), they are copied as they are.
+  const other = "01975a3c-1f00-7000-8000-0000000000ff";
+  const words = new Uint32Array(Uint8Array.from(Buffer.from(`${id}${other}`, "latin1")).buffer);
+  c.set(2, "ignored: the words are the id", words, 9);
+  assert.equal(c.get(2), other);
 });
