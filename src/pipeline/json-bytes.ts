@@ -198,6 +198,7 @@ export class JsonBytes {
   protected ws(): void {
     const b = this.bytes;
     let c = b[this.at];
+    if (c > 0x20) return; // the usual case (compact JSON): one comparison, not four
     while (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) c = b[++this.at];
   }
 

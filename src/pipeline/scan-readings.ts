@@ -86,6 +86,7 @@ class Scanner extends JsonBytes {
     this.expect(0x7b); // {
     this.ws();
     const mark = i + 1;
+    let fields = 0;
     if (this.peek() === 0x7d) this.at++;
     else
       for (let at = 0; ; at++) {
@@ -94,6 +95,7 @@ class Scanner extends JsonBytes {
         this.order[at] = f;
         if (this.seen[f] === mark) throw STOP;
         this.seen[f] = mark;
+        fields++;
         this.ws();
         this.expect(0x3a); // :
         this.ws();
@@ -105,10 +107,17 @@ class Scanner extends JsonBytes {
         this.ws();
       }
     // A field left out is what its rule says of undefined (a required one is refused).
-    for (let f = 0; f < this.seen.length; f++) if (this.seen[f] !== mark) this.field(f, i, undefined);
+    if (fields < this.seen.length)
+      for (let f = 0; f < this.seen.length; f++) if (this.seen[f] !== mark) this.field(f, i, undefined);
     // No reading at all where every one is optional: toColumns names it.
-    if (this.rules.needsAValue && this.values.every((v) => Number.isNaN(v[i]))) throw STOP;
+    if (this.rules.needsAValue && this.noValue(i)) throw STOP;
     if (!this.rules.time) this.time[i] = i; // no time: the reading's place, as toColumns has it
+  }
+
+  /** Whether reading `i` has no value at all (a loop: `every` made a closure per reading). */
+  private noValue(i: number): boolean {
+    for (const v of this.values) if (!Number.isNaN(v[i])) return false;
+    return true;
   }
 
   /** Field `f` of reading `i` is `v`, if its rule takes it. */
@@ -148,15 +157,18 @@ class Scanner extends JsonBytes {
     return this.number();
   }
 
+  /** Room for `cap` readings: every column a view of one new array (one allocation, not one per column). */
   private grow(cap: number): void {
-    const more = (a: Float64Array) => {
-      const x = new Float64Array(cap);
-      x.set(a);
+    const cols = [this.time, ...this.values, ...(this.later ? [this.later] : [])];
+    const all = new Float64Array(cap * cols.length);
+    const [time, ...rest] = cols.map((c, k) => {
+      const x = all.subarray(k * cap, (k + 1) * cap);
+      x.set(c);
       return x;
-    };
-    this.time = more(this.time);
-    this.values = this.values.map(more);
-    if (this.later) this.later = more(this.later);
+    });
+    this.time = time;
+    this.values = rest.slice(0, this.values.length);
+    if (this.later) this.later = rest[this.values.length];
     this.cap = cap;
   }
 }

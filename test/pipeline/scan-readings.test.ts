@@ -251,3 +251,18 @@ test("where every reading is optional, a reading with none of them is refused by
     /is required/,
   );
 });
+
+test("a batch past the scanner's first room (1,024 readings) is read whole, every column as the general path's", () => {
+  // Its columns share one array, grown by doubling: a column copied into the wrong place would show here.
+  const many = Array.from({ length: 2500 }, (_, i) => ({
+    machine_id: `m${i % 7}`,
+    timestamp: i % 3 === 0 ? "2026-10-25T02:30:00" : `2026-10-2${i % 5}T1${i % 10}:00:00`,
+    load: (i * 37) % 200,
+    ...(i % 4 === 0 ? {} : { mode: i % 2 === 0 ? "auto" : "jog" }),
+  }));
+  const text = body(...many);
+  const cols = scanReadings(ZONED, Buffer.from(text), 5000);
+  assert.ok(cols, "scanned");
+  assert.deepStrictEqual(cols, toColumns(ZONED, JSON.parse(text), false));
+  assert.equal(cols.n, 2500);
+});
