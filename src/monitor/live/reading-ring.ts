@@ -5,6 +5,7 @@
 // building the features (profiled, BENCHMARKS.md "Serving one reading with history"). A typed array
 // makes no garbage. Readers build objects on demand: a page of the board, a monitor report every
 // 10 s. The ids are kept as bytes (label-column.ts), for the same reason.
+import type { ReadingGroup } from "../../store/history/types.js";
 import { ID_WORDS, LabelColumn } from "./label-column.js";
 
 /** Where a slot's row keeps its time, predictedAt and probability; the values follow, then the heads. */
@@ -14,10 +15,7 @@ const PROBABILITY = 2;
 const VALUES = 3;
 
 /** A scored group's heads: the names, and per name its probabilities (null: that head gave none). */
-export interface HeadColumns {
-  headNames: readonly string[];
-  heads: readonly (Float64Array | null)[];
-}
+type HeadColumns = Pick<ReadingGroup, "headNames" | "heads">;
 
 export class ReadingRing {
   /** Per slot: the reading's id (board) or machine (monitor): `label(slot)`. */
