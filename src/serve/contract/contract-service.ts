@@ -8,7 +8,7 @@
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_MAX_EXPLAIN } from "../../core/limits.js";
 import type { FeatureMatrix } from "../../features/build.js";
-import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
+import { joinColumns, type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { readingsOf } from "../../store/history/packed-columns.js";
 import type { HistoryLog, LabelIn, LabelOutcome, ReadingGroup } from "../../store/history/types.js";
 import type { WriteProblem } from "../../store/write-problem.js";
@@ -19,7 +19,7 @@ import { type EventIn, type EventOutcome, parseEvents } from "./events.js";
 import { type HistoryObserver, tellEvent, tellGroup } from "../../monitor/live/history-observer.js";
 import { LockStep } from "./lockstep.js";
 import type { MachineAnswer, MachineTable } from "./machine-table.js";
-import { type ScoredBatch, scoreBatch } from "./score-batch.js";
+import { rowOf, type ScoredBatch, scoreBatch } from "./score-batch.js";
 
 export type { EventIn } from "./events.js";
 export type { HistoryObserver } from "../../monitor/live/history-observer.js";
@@ -27,6 +27,14 @@ export type { ScoredBatch } from "./score-batch.js";
 
 /** Who scoreBatch tells on one server: nobody while scoring (predict tells them while the log commits). */
 const NO_OBSERVERS: readonly HistoryObserver[] = [];
+
+/** A single reading waiting for its turn's group (ContractService.together). */
+interface Waiting {
+  cols: ReadingColumns;
+  answered?: (batch: ScoredBatch) => void;
+  resolve: (batch: ScoredBatch) => void;
+  reject: (e: unknown) => void;
+}
 
 export class ContractService extends ContractHistory {
   readonly counter: boolean;
@@ -98,37 +106,106 @@ export class ContractService extends ContractHistory {
       : (readings as ReadingColumns);
     // Taken once the readings are known good: a refused request costs no one's budget.
     if (explain) this.explainBudget?.take(cols.n);
-    let scored: ReturnType<typeof scoreBatch>;
-    if (!this.lockstep) {
-      // Looked at again after each wait: the last look and the scoring are one step.
-      for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
-      // Scored on the fleet; the log's append starts, and while it commits the answer is written
-      // and the observers (board, monitor) are told: at one connection they were a tenth of a
-      // batch's time after the commit. A failed append replays the fleet and restages the
-      // observers from the log (uptodate), so neither keeps what the log did not take.
-      const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
-      scored = scoreBatch(state, this.notAfter(), cols, single, explain);
-      const { batch, group, X } = scored;
-      const durable = this.durably(() => this.log.appendReadingColumns(group), undefined, true);
-      // Sent (by the caller) once it is durable.
-      try {
-        tellGroup(this.observers, group, X);
-        answered?.(batch);
-      } finally {
-        await durable;
-      }
-    } else {
-      scored = await this.lockstep.run(() => {
+    if (this.lockstep) {
+      const scored = await this.lockstep.run(() => {
         const s = scoreBatch(this, this.notAfter(), cols, single, explain);
         // The lock-step step appends entries (objects): the cluster path keeps them for now.
         const append = readingsOf(s.group).map((reading) => ({ type: "reading" as const, reading }));
         return { append, result: s };
       });
       answered?.(scored.batch);
+      this.lastReadingAt = Date.now();
+      this.onScored?.(scored.group, scored.X);
+      return scored.batch;
+    }
+    // One server: a single reading is scored with the others that arrived in the same turn of the
+    // event loop (at 64 connections a turn reads ~25 of them), as one group: one scoring, one
+    // telling of the observers, one slot in the log's commit, where each cost a request before.
+    if (single && !explain && this.model.contract.time) return this.together(cols, answered);
+    return this.alone(cols, single, explain, answered);
+  }
+
+  /** Scores one request's readings and logs them: a batch, or a single reading scored by itself. */
+  private async alone(
+    cols: ReadingColumns,
+    single: boolean,
+    explain: boolean,
+    answered?: (batch: ScoredBatch) => void,
+  ): Promise<ScoredBatch> {
+    // Looked at again after each wait: the last look and the scoring are one step.
+    for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
+    const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
+    const scored = scoreBatch(state, this.notAfter(), cols, single, explain);
+    await this.logged(scored, () => answered?.(scored.batch));
+    return scored.batch;
+  }
+
+  /** The single readings of this turn of the event loop, waiting to be scored together (predict). */
+  private turn: Waiting[] = [];
+
+  private together(cols: ReadingColumns, answered?: (batch: ScoredBatch) => void): Promise<ScoredBatch> {
+    return new Promise((resolve, reject) => {
+      // After the turn's I/O callbacks: every request whose bytes came in this turn is in by then.
+      if (this.turn.length === 0) setImmediate(() => void this.scoreTurn());
+      this.turn.push({ cols, answered, resolve, reject });
+    });
+  }
+
+  /**
+   * Scores the turn's single readings as one group, in arrival order; each is answered as its own
+   * (rowOf). If the group is refused (a reading out of order, a machine not in the table, a log that
+   * takes nothing), each is scored alone, in the same order, so each gets the answer or error it
+   * would have had by itself: nothing changed before the refusal.
+   */
+  private async scoreTurn(): Promise<void> {
+    const turn = this.turn;
+    this.turn = [];
+    const alone = (w: Waiting) => this.alone(w.cols, true, false, w.answered).then(w.resolve, w.reject);
+    if (turn.length === 1) return void alone(turn[0]);
+    let scored: ReturnType<typeof scoreBatch>;
+    try {
+      for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
+      const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
+      scored = scoreBatch(state, this.notAfter(), joinColumns(turn.map((w) => w.cols)), false, false);
+    } catch {
+      for (const w of turn) void alone(w);
+      return;
+    }
+    const rows = turn.map((w, i) => rowOf(scored.batch, i, w.cols));
+    try {
+      await this.logged(scored, () => {
+        turn.forEach((w, i) => {
+          try {
+            w.answered?.(rows[i]);
+          } catch (e) {
+            w.reject(e); // its own answer only (a later resolve is a no-op)
+          }
+        });
+      });
+    } catch (e) {
+      for (const w of turn) w.reject(e);
+      return;
+    }
+    for (let i = 0; i < turn.length; i++) turn[i].resolve(rows[i]);
+  }
+
+  /**
+   * Logs scored readings (group commit) and, while the log commits, tells the observers (board,
+   * monitor) and writes the answers (`answer`): at one connection they were a tenth of a batch's
+   * time after the commit. Resolves once durable. A failed append replays the fleet and restages
+   * the observers from the log (uptodate), so neither keeps what the log did not take.
+   */
+  private async logged(scored: ReturnType<typeof scoreBatch>, answer: () => void): Promise<void> {
+    const { group, X } = scored;
+    const durable = this.durably(() => this.log.appendReadingColumns(group), undefined, true);
+    try {
+      tellGroup(this.observers, group, X);
+      answer();
+    } finally {
+      await durable;
     }
     this.lastReadingAt = Date.now();
-    this.onScored?.(scored.group, scored.X);
-    return scored.batch;
+    this.onScored?.(group, X);
   }
 
   /** The latest time a reading or event may have now (maxAheadMs past the wall clock and the fleet). */

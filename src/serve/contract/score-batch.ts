@@ -109,3 +109,20 @@ export function scoreBatch(
   const batch = { cols, ids, failure, threshold: m.threshold.value, kinds, heads, model, explanations };
   return { batch, group, X: s.X };
 }
+
+/**
+ * Reading `i` of a scored batch as a batch of one, answered as its request's own (`cols`): the
+ * single readings scored together in one turn (contract-service.ts) are answered one by one.
+ */
+export function rowOf(b: ScoredBatch, i: number, cols: ReadingColumns): ScoredBatch {
+  return {
+    cols,
+    ids: [b.ids[i]],
+    failure: b.failure.subarray(i, i + 1),
+    threshold: b.threshold,
+    kinds: b.kinds,
+    heads: b.heads.map((h) => (h ? h.subarray(i, i + 1) : null)),
+    model: b.model,
+    explanations: null,
+  };
+}
