@@ -254,31 +254,3 @@ export function toColumns(c: Contract, items: readonly unknown[], single: boolea
   if (stamp) cols.stamp = stamp;
   return cols;
 }
-
-/**
- * Several requests' columns as one, in order (the server scores the single readings that arrived
- * in one turn of the event loop together: contract-service.ts). `later` and `stamp` are kept where
- * any part has them (NaN and a hole where a part has none).
- */
-export function joinColumns(parts: readonly ReadingColumns[]): ReadingColumns {
-  let n = 0;
-  for (const p of parts) n += p.n;
-  const machine: string[] = new Array(n);
-  const time = new Float64Array(n);
-  const values = parts[0].values.map(() => new Float64Array(n));
-  const later = parts.some((p) => p.later) ? new Float64Array(n).fill(Number.NaN) : undefined;
-  const stamp = parts.some((p) => p.stamp) ? new Array<string | number | undefined>(n) : undefined;
-  let o = 0;
-  for (const p of parts) {
-    for (let i = 0; i < p.n; i++) machine[o + i] = p.machine[i];
-    time.set(p.time, o);
-    for (let j = 0; j < values.length; j++) values[j].set(p.values[j], o);
-    if (later && p.later) later.set(p.later, o);
-    if (stamp && p.stamp) for (let i = 0; i < p.n; i++) stamp[o + i] = p.stamp[i];
-    o += p.n;
-  }
-  const cols: ReadingColumns = { n, machine, time, values };
-  if (later) cols.later = later;
-  if (stamp) cols.stamp = stamp;
-  return cols;
-}

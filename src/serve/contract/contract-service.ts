@@ -8,7 +8,7 @@
 import { MillwrightError } from "../../core/errors.js";
 import { DEFAULT_MAX_EXPLAIN } from "../../core/limits.js";
 import type { FeatureMatrix } from "../../features/build.js";
-import { joinColumns, type ReadingColumns, toColumns } from "../../pipeline/readings.js";
+import { type ReadingColumns, toColumns } from "../../pipeline/readings.js";
 import { readingsOf } from "../../store/history/packed-columns.js";
 import type { HistoryLog, LabelIn, LabelOutcome, ReadingGroup } from "../../store/history/types.js";
 import type { WriteProblem } from "../../store/write-problem.js";
@@ -30,7 +30,8 @@ const NO_OBSERVERS: readonly HistoryObserver[] = [];
 
 /** A single reading waiting for its turn's group (ContractService.together). */
 interface Waiting {
-  cols: ReadingColumns;
+  /** The reading as sent (an object body): parsed when its turn is scored, by the contract served then. */
+  reading: unknown;
   answered?: (batch: ScoredBatch) => void;
   resolve: (batch: ScoredBatch) => void;
   reject: (e: unknown) => void;
@@ -101,6 +102,11 @@ export class ContractService extends ContractHistory {
         "MW_BATCH_TOO_LARGE",
         `explanations for ${n} readings: at most ${DEFAULT_MAX_EXPLAIN} per request (send the rest without ?explain=true)`,
       );
+    // One server: a single reading is scored with the others that arrived in the same turn of the
+    // event loop (at 64 connections a turn reads ~25 of them), as one group: one scoring, one
+    // telling of the observers, one slot in the log's commit, where each cost a request before.
+    if (single && !explain && !this.lockstep && this.model.contract.time)
+      return this.together((readings as readonly unknown[])[0], answered);
     const cols = Array.isArray(readings)
       ? toColumns(this.model.contract, readings, single)
       : (readings as ReadingColumns);
@@ -118,10 +124,6 @@ export class ContractService extends ContractHistory {
       this.onScored?.(scored.group, scored.X);
       return scored.batch;
     }
-    // One server: a single reading is scored with the others that arrived in the same turn of the
-    // event loop (at 64 connections a turn reads ~25 of them), as one group: one scoring, one
-    // telling of the observers, one slot in the log's commit, where each cost a request before.
-    if (single && !explain && this.model.contract.time) return this.together(cols, answered);
     return this.alone(cols, single, explain, answered);
   }
 
@@ -143,35 +145,48 @@ export class ContractService extends ContractHistory {
   /** The single readings of this turn of the event loop, waiting to be scored together (predict). */
   private turn: Waiting[] = [];
 
-  private together(cols: ReadingColumns, answered?: (batch: ScoredBatch) => void): Promise<ScoredBatch> {
+  private together(reading: unknown, answered?: (batch: ScoredBatch) => void): Promise<ScoredBatch> {
     return new Promise((resolve, reject) => {
       // After the turn's I/O callbacks: every request whose bytes came in this turn is in by then.
       if (this.turn.length === 0) setImmediate(() => void this.scoreTurn());
-      this.turn.push({ cols, answered, resolve, reject });
+      this.turn.push({ reading, answered, resolve, reject });
     });
   }
 
   /**
-   * Scores the turn's single readings as one group, in arrival order; each is answered as its own
-   * (rowOf). If the group is refused (a reading out of order, a machine not in the table, a log that
-   * takes nothing), each is scored alone, in the same order, so each gets the answer or error it
-   * would have had by itself: nothing changed before the refusal.
+   * Scores the turn's single readings as one group, in arrival order, parsed and checked as one
+   * batch; each is answered as its own (rowOf). If the group is refused (a bad field, a reading out
+   * of order, a log that takes nothing), each is taken alone, in the same order, as an object body:
+   * nothing changed before the refusal, so each gets the answer or error (worded for one reading)
+   * it would have had by itself.
    */
   private async scoreTurn(): Promise<void> {
     const turn = this.turn;
     this.turn = [];
-    const alone = (w: Waiting) => this.alone(w.cols, true, false, w.answered).then(w.resolve, w.reject);
-    if (turn.length === 1) return void alone(turn[0]);
+    const alone = (w: Waiting) => {
+      try {
+        const cols = toColumns(this.model.contract, [w.reading], true);
+        this.alone(cols, true, false, w.answered).then(w.resolve, w.reject);
+      } catch (e) {
+        w.reject(e);
+      }
+    };
+    if (turn.length === 1) return alone(turn[0]);
     let scored: ReturnType<typeof scoreBatch>;
     try {
       for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
+      const cols = toColumns(
+        this.model.contract,
+        turn.map((w) => w.reading),
+        false,
+      );
       const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
-      scored = scoreBatch(state, this.notAfter(), joinColumns(turn.map((w) => w.cols)), false, false);
+      scored = scoreBatch(state, this.notAfter(), cols, false, false);
     } catch {
-      for (const w of turn) void alone(w);
+      for (const w of turn) alone(w);
       return;
     }
-    const rows = turn.map((w, i) => rowOf(scored.batch, i, w.cols));
+    const rows = turn.map((_, i) => rowOf(scored.batch, i));
     try {
       await this.logged(scored, () => {
         turn.forEach((w, i) => {

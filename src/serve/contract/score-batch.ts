@@ -111,17 +111,26 @@ export function scoreBatch(
 }
 
 /**
- * Reading `i` of a scored batch as a batch of one, answered as its request's own (`cols`): the
- * single readings scored together in one turn (contract-service.ts) are answered one by one.
+ * Reading `i` of a scored batch as a batch of one: the single readings scored together in one turn
+ * (contract-service.ts) are answered one by one, each as if it had come alone.
  */
-export function rowOf(b: ScoredBatch, i: number, cols: ReadingColumns): ScoredBatch {
+export function rowOf(b: ScoredBatch, i: number): ScoredBatch {
+  const c = b.cols;
+  const one = (a: Float64Array) => a.subarray(i, i + 1);
+  const cols: ReadingColumns = {
+    n: 1,
+    machine: [c.machine[i]],
+    time: one(c.time),
+    values: c.values.map(one),
+  };
+  if (c.stamp) cols.stamp = [c.stamp[i]];
   return {
     cols,
     ids: [b.ids[i]],
-    failure: b.failure.subarray(i, i + 1),
+    failure: one(b.failure),
     threshold: b.threshold,
     kinds: b.kinds,
-    heads: b.heads.map((h) => (h ? h.subarray(i, i + 1) : null)),
+    heads: b.heads.map((h) => (h ? one(h) : null)),
     model: b.model,
     explanations: null,
   };

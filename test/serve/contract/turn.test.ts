@@ -2,7 +2,7 @@
 // (ContractService.together): one scoring, one telling of the observers, one slot in the log's
 // commit. Each is still answered as its own, exactly as if it had come alone; and when the group is
 // refused (one reading out of order, too far ahead), each is scored alone, so each gets the answer
-// or the error it would have had by itself.
+// or the error it would have had by itself (worded for one reading, not for an index in a batch).
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
@@ -62,7 +62,10 @@ test("single readings of one turn are one group, each answered as if it had come
     const alone: string[] = [];
     for (const r of sent) alone.push(await single(b.svc, r));
     assert.deepEqual(a.groups, [MACHINES.length], "the turn's readings told as one group");
-    assert.deepEqual(b.groups, MACHINES.map(() => 1));
+    assert.deepEqual(
+      b.groups,
+      MACHINES.map(() => 1),
+    );
     assert.deepEqual(together.map(scores), alone.map(scores));
     const ids = together.map((j) => JSON.parse(j).id as string);
     assert.equal(new Set(ids).size, ids.length);
@@ -92,7 +95,7 @@ test("single readings of one turn are one group, each answered as if it had come
   }
 });
 
-test("a turn with a refused reading: each is scored alone, the refused one gets its own error, the rest are taken", async () => {
+test("a turn with a refused reading: each is scored alone, each refused one gets its own error, the rest are taken", async () => {
   const a = await open("refused.db");
   const t = "2026-06-02T00:00:00Z";
   try {
@@ -100,18 +103,22 @@ test("a turn with a refused reading: each is scored alone, the refused one gets 
       single(a.svc, reading("M01", t)),
       single(a.svc, reading("M01", t)), // the same time again: out of order
       single(a.svc, reading("M02", "2099-01-01T00:00:00Z")), // far past the fleet's clock
+      single(a.svc, { ...reading("M04", t), spindle_load: 250 }), // outside the contract's range
       single(a.svc, reading("M03", t)),
     ]);
     assert.deepEqual(
       outcomes.map((o) => o.status),
-      ["fulfilled", "rejected", "rejected", "fulfilled"],
+      ["fulfilled", "rejected", "rejected", "rejected", "fulfilled"],
     );
-    const err = (k: number) => (outcomes[k] as PromiseRejectedResult).reason as { code: string; message: string };
+    const err = (k: number) =>
+      (outcomes[k] as PromiseRejectedResult).reason as { code: string; message: string };
     assert.equal(err(1).code, "MW_CONFLICT");
     assert.equal(err(2).code, "MW_VALIDATION");
     // Worded as a single reading's errors are (no index into a batch).
     assert.match(err(1).message, /^timestamp: machine 'M01' already has a reading/);
     assert.match(err(2).message, /^timestamp: /);
+    assert.equal(err(3).code, "MW_VALIDATION");
+    assert.match(err(3).message, /^spindle_load: 250 % is outside/);
     assert.deepEqual(a.groups, [1, 1], "M01 and M03, each alone after the group was refused");
     assert.equal(a.svc.fleet.lastTime("M01"), Date.parse(t));
     assert.equal(a.svc.fleet.lastTime("M02"), null);
