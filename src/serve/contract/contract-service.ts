@@ -186,8 +186,8 @@ export class ContractService extends ContractHistory {
       for (const w of turn) alone(w);
       return;
     }
-    const rows = turn.map((_, i) => rowOf(scored.batch, i));
     try {
+      const rows = turn.map((_, i) => rowOf(scored.batch, i));
       await this.logged(scored, () => {
         turn.forEach((w, i) => {
           try {
@@ -197,11 +197,10 @@ export class ContractService extends ContractHistory {
           }
         });
       });
+      for (let i = 0; i < turn.length; i++) turn[i].resolve(rows[i]);
     } catch (e) {
-      for (const w of turn) w.reject(e);
-      return;
+      for (const w of turn) w.reject(e); // the log did not take them (a settled one stays settled)
     }
-    for (let i = 0; i < turn.length; i++) turn[i].resolve(rows[i]);
   }
 
   /**
