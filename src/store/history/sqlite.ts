@@ -93,7 +93,7 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
       // Thread: group N+1 is posted while group N commits, so the thread starts it the moment N's
       // fsync returns. It handles messages in arrival order: groups commit (and get seqs) in call order.
       maxInFlight: this.writerThread ? 2 : 1,
-      // A batch is posted the moment it is packed (appendReadingColumns), whatever is in flight: the
+      // A request's readings are posted the moment they are packed (appendReadingColumns), whatever is in flight: the
       // thread commits together the groups that arrive while it commits (sqlite-thread-commit.ts).
       maxInFlightNow: this.writerThread ? MAX_BATCHES_IN_FLIGHT : 1,
     });
@@ -141,9 +141,12 @@ export class SqliteHistoryLog extends EntryAppends implements Log.HistoryLog {
     return this.committer.enqueue([slot], n, now).then(() => slot.seqs.filter((q) => q > 0), refuse);
   }
 
-  /** Packed on the main thread, posted as rows: one reading with its loop turn's neighbours, a batch at once. */
+  /**
+   * Packed on the main thread, posted as rows at once: a batch, or a turn's single readings, already
+   * gathered (contract-service.ts `together`): waiting for the next turn would only add one.
+   */
   appendReadingColumns(g: Log.ReadingGroup): Promise<number[]> {
-    return this.append([], g, g.n > 1);
+    return this.append([], g, true);
   }
 
   /** Judged and logged on the connection that writes, after every append made before (labels.ts). */
