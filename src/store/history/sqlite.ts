@@ -1,9 +1,10 @@
 // The history log in an embedded SQLite file (WAL, synchronous=FULL: a commit is on disk before a
 // promise resolves). Appends go to a writer thread (sqlite-writer-worker.ts), which owns the write
 // connection: the main thread only turns each entry into a row and posts the group, and the INSERTs
-// and the fsync happen off the event loop. Appends from one event-loop turn share one row and one
-// post (group commit), posted while the last one commits; a batch is posted at once, before its
-// answer is written; the thread commits together what arrived while it committed
+// and the fsync happen off the event loop. Scored readings (a batch, or the single readings of one
+// event-loop turn, which the server scores together) are posted at once, before their answers are
+// written; other appends of one turn share one post (group commit), posted while the last one
+// commits; the thread commits together what arrived while it committed
 // (sqlite-thread-commit.ts). Reads and `exclusive` use the main thread's connection; `exclusive`
 // first waits for every append made before it. `writerThread: false` (MILLWRIGHT_SQLITE_WRITER_THREAD=0)
 // commits on the main thread (bench/serve-history.ts runs both).
