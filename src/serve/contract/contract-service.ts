@@ -105,6 +105,7 @@ export class ContractService extends ContractHistory {
     // One server: a single reading is scored with the others that arrived in the same turn of the
     // event loop (at 64 connections a turn reads ~25 of them), as one group: one scoring, one
     // telling of the observers, one slot in the log's commit, where each cost a request before.
+    // Not on a contract without a time: there a reading's time is its place in the body.
     if (single && !explain && !this.lockstep && this.model.contract.time)
       return this.together((readings as readonly unknown[])[0], answered);
     const cols = Array.isArray(readings)
@@ -163,7 +164,7 @@ export class ContractService extends ContractHistory {
   private async scoreTurn(): Promise<void> {
     const turn = this.turn;
     this.turn = [];
-    const alone = (w: Waiting) => {
+    const byItself = (w: Waiting) => {
       try {
         const cols = toColumns(this.model.contract, [w.reading], true);
         this.alone(cols, true, false, w.answered).then(w.resolve, w.reject);
@@ -171,7 +172,7 @@ export class ContractService extends ContractHistory {
         w.reject(e);
       }
     };
-    if (turn.length === 1) return alone(turn[0]);
+    if (turn.length === 1) return byItself(turn[0]);
     let scored: ReturnType<typeof scoreBatch>;
     try {
       for (let wait = this.notWritable(); wait; wait = this.notWritable()) await wait;
@@ -183,7 +184,7 @@ export class ContractService extends ContractHistory {
       const state = { model: this.model, fleet: this.fleet, observers: NO_OBSERVERS };
       scored = scoreBatch(state, this.notAfter(), cols, false, false);
     } catch {
-      for (const w of turn) alone(w);
+      for (const w of turn) byItself(w);
       return;
     }
     try {

@@ -32,8 +32,8 @@ export interface ContractAnswer {
 
 /** A request's readings scored, by column: what its answer (answer-json.ts) and its metrics are made of. */
 export interface ScoredBatch {
-  /** The readings (machine, time, and `stamp`: the timestamp as written, which the answer echoes). */
-  cols: ReadingColumns;
+  /** The readings as answered: machine, time, and `stamp` (the timestamp as written, which the answer echoes). */
+  cols: Pick<ReadingColumns, "n" | "machine" | "time" | "stamp">;
   ids: string[];
   failure: Float64Array;
   threshold: number;
@@ -117,15 +117,8 @@ export function scoreBatch(
 export function rowOf(b: ScoredBatch, i: number): ScoredBatch {
   const c = b.cols;
   const one = (a: Float64Array) => a.subarray(i, i + 1);
-  const cols: ReadingColumns = {
-    n: 1,
-    machine: [c.machine[i]],
-    time: one(c.time),
-    values: c.values.map(one),
-  };
-  if (c.stamp) cols.stamp = [c.stamp[i]];
   return {
-    cols,
+    cols: { n: 1, machine: [c.machine[i]], time: one(c.time), stamp: c.stamp && [c.stamp[i]] },
     ids: [b.ids[i]],
     failure: one(b.failure),
     threshold: b.threshold,
